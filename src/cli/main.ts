@@ -1,0 +1,23 @@
+import { Command, CommanderError } from 'commander';
+import { isFirebreakError } from '../errors.js';
+import { registerCommands } from './commands/index.js';
+
+/** Runs the `firebreak` command line and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('firebreak')
+    .description('Crisis and reputation workflow for community teams in Slack')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isFirebreakError(error)) {
+      process.stderr.write(`firebreak: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Typed errors. Every error a user can cause carries a stable code and a message that says
+ * what is wrong and where, so adapters (CLI, HTTP, Slack) can report it without a stack trace.
+ */
+export type ErrorCode =
+  | 'config_invalid'
+  | 'database_unreachable'
+  | 'database_url_invalid'
+  | 'data_dir_not_writable'
+  | 'migration_failed'
+  | 'migration_half_applied'
+  | 'input_invalid'
+  | 'playbook_invalid'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'slack_api';
+
+export class FirebreakError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FirebreakError';
+    this.code = code;
+  }
+}
+
+export function isFirebreakError(error: unknown): error is FirebreakError {
+  return error instanceof FirebreakError;
+}
