@@ -1,0 +1,147 @@
+import { watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { checkAcrossFiles, readPlaybookDirectory } from './load.js';
+import { parsePlaybookSource } from './parse.js';
+import type { PlaybookProblem } from './problems.js';
+import type { Playbook } from './schema.js';
+import { selectPlaybook } from './select.js';
+import type { SelectionContext } from './select.js';
+
+export interface RegistryReload {
+  playbooks: Playbook[];
+  /** Every problem in the directory as it is now (empty when all is well). */
+  problems: PlaybookProblem[];
+  /** Ids added, changed (new content hash) or removed by this reload. */
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+export interface PlaybookRegistryOptions {
+  /** Called after every reload, including the first. */
+  onReload?: (reload: RegistryReload) => void;
+  /** Called when a reload finds problems; the app logs them and posts them to the alerts channel. */
+  onProblems?: (problems: PlaybookProblem[]) => void;
+  /** Editors save in bursts (write, rename, chmod): wait this long for quiet before reloading. */
+  debounceMs?: number;
+}
+
+/**
+ * The running set of playbooks, reloaded from disk on change. A file whose new version is invalid
+ * keeps its last good version in service (and the problems are reported); a deleted file's
+ * playbook is withdrawn.
+ */
+export class PlaybookRegistry {
+  private lastGood = new Map<string, Playbook>();
+  private current: Playbook[] = [];
+  private currentProblems: PlaybookProblem[] = [];
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: PlaybookRegistryOptions,
+  ) {}
+
+  /** Loads the directory once. Problems do not throw: they are reported and the valid playbooks serve. */
+  static async open(dir: string, options: PlaybookRegistryOptions = {}): Promise<PlaybookRegistry> {
+    const registry = new PlaybookRegistry(dir, options);
+    await registry.reload();
+    return registry;
+  }
+
+  get playbooks(): readonly Playbook[] {
+    return this.current;
+  }
+
+  get problems(): readonly PlaybookProblem[] {
+    return this.currentProblems;
+  }
+
+  get(id: string): Playbook | undefined {
+    return this.current.find((playbook) => playbook.id === id);
+  }
+
+  select(context: SelectionContext): Playbook {
+    return selectPlaybook(this.current, context);
+  }
+
+  /** Re-reads the directory now. Reloads run one at a time, in order. */
+  reload(): Promise<RegistryReload> {
+    const next = this.queue.then(() => this.reloadNow());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts watching the directory; changes trigger a debounced reload. */
+  watch(): this {
+    if (this.watcher) return this;
+    this.watcher = watch(this.dir, { persistent: false }, () => this.scheduleReload());
+    this.watcher.on('error', (error) => {
+      this.options.onProblems?.([{ file: this.dir, line: 0, column: 0, path: '', message: `stopped watching for changes: ${error.message}` }]);
+    });
+    return this;
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private scheduleReload(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.reload();
+    }, this.options.debounceMs ?? 150);
+  }
+
+  private async reloadNow(): Promise<RegistryReload> {
+    const { files, problems } = await readPlaybookDirectory(this.dir);
+    const nextGood = new Map<string, Playbook>();
+    for (const { file, source } of files) {
+      const result = parsePlaybookSource(source, file);
+      problems.push(...result.problems);
+      if (result.playbook) {
+        nextGood.set(file, result.playbook);
+        continue;
+      }
+      const previous = this.lastGood.get(file);
+      if (previous) {
+        nextGood.set(file, previous);
+        problems.push({
+          file,
+          line: 0,
+          column: 0,
+          path: '',
+          message: `invalid edit: still using the last good version of playbook \`${previous.id}\` (${previous.contentHash.slice(0, 12)}) until the file is fixed`,
+        });
+      }
+    }
+    // A playbook already in service keeps its id and default role if an edit elsewhere clashes with it.
+    const serving = new Set(this.current.map((playbook) => playbook.source.file));
+    const candidates = [...nextGood.values()].sort((a, b) => Number(serving.has(b.source.file)) - Number(serving.has(a.source.file)));
+    const across = checkAcrossFiles(candidates, this.dir);
+    problems.push(...across.problems);
+
+    const before = new Map(this.current.map((playbook) => [playbook.id, playbook.contentHash]));
+    const playbooks = across.playbooks.sort((a, b) => (a.source.file < b.source.file ? -1 : 1));
+    const after = new Map(playbooks.map((playbook) => [playbook.id, playbook.contentHash]));
+    const reload: RegistryReload = {
+      playbooks,
+      problems,
+      added: [...after.keys()].filter((id) => !before.has(id)),
+      changed: [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)),
+      removed: [...before.keys()].filter((id) => !after.has(id)),
+    };
+    this.lastGood = new Map([...nextGood].filter(([, playbook]) => playbooks.includes(playbook)));
+    this.current = playbooks;
+    this.currentProblems = problems;
+    this.options.onReload?.(reload);
+    if (problems.length > 0) this.options.onProblems?.(problems);
+    return reload;
+  }
+}

@@ -1,0 +1,198 @@
+import * as z from 'zod';
+import { CHANNEL_ID, CHANNEL_NAME, CHANNEL_PATTERN, USER_GROUP_HANDLE, USER_GROUP_ID, USER_ID } from './refs.js';
+
+/**
+ * The playbook file format, version 1. This one schema validates files, types the code and
+ * produces `playbooks/playbook.schema.json` for editors. Unknown keys are refused everywhere
+ * (strict objects) so a misspelt key is reported instead of silently ignored.
+ * Rules that span several keys (roles that exist, quorum ≤ approvers, template variables)
+ * live in semantics.ts.
+ */
+
+export const LANGUAGES = ['es', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const SEVERITY_LEVELS = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
+/** Roles every playbook has; `roles.extra` adds named ones. */
+export const BUILT_IN_ROLES = ['lead', 'approvers'] as const;
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+const localizedText = z
+  .strictObject({
+    es: text.meta({ description: 'Spanish text.' }),
+    en: text.meta({ description: 'English text.' }),
+  })
+  .meta({ description: 'The same text in Spanish (es) and English (en).' });
+
+const minutes = (description: string) =>
+  z.int('must be a whole number of minutes').min(0, 'must not be negative').max(10_080, 'must be at most 10080 (one week)').meta({ description });
+const positiveMinutes = (description: string) =>
+  z.int('must be a whole number of minutes').min(1, 'must be at least 1').max(10_080, 'must be at most 10080 (one week)').meta({ description });
+
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, e.g. `first-response`');
+
+const channelRef = z
+  .string()
+  .refine((value) => CHANNEL_ID.test(value) || CHANNEL_NAME.test(value) || CHANNEL_PATTERN.test(value), {
+    message: 'must be a channel ID (C0123ABCD), a channel name (support) or a pattern (support-*)',
+  })
+  .meta({ description: 'A channel ID (C0123ABCD), a channel name without `#` (support) or a pattern (support-*).' });
+
+const personRef = z
+  .string()
+  .refine((value) => USER_ID.test(value) || USER_GROUP_ID.test(value) || USER_GROUP_HANDLE.test(value), {
+    message: 'must be a Slack user ID (U0123ABCD), a user-group ID (S0123ABCD) or a user-group handle (@community-leads)',
+  })
+  .meta({ description: 'A Slack user ID (U0123ABCD), a user-group ID (S0123ABCD) or a user-group handle (@community-leads).' });
+
+/** A role name (`lead`, `approvers`, or one from `roles.extra`) or a person/group. */
+const audienceEntry = z
+  .string()
+  .refine((value) => identifier.safeParse(value).success || USER_ID.test(value) || USER_GROUP_ID.test(value) || USER_GROUP_HANDLE.test(value), {
+    message: 'must be a role name (lead, approvers, …), a Slack user ID (U…), a user-group ID (S…) or a handle (@team)',
+  })
+  .meta({ description: 'A role name (lead, approvers or one of roles.extra), a user ID (U…), a user-group ID (S…) or a handle (@team).' });
+const audience = z.array(audienceEntry).min(1, 'must name at least one role, person or group');
+
+const detectorOverrides = z
+  .strictObject({
+    sensitivity: z.enum(['low', 'medium', 'high']).optional().meta({ description: 'How easily a spike opens an incident; high reacts to smaller spikes.' }),
+    minimumVolume: z.int().min(1, 'must be at least 1').optional().meta({ description: 'Fewest negative messages in the window before an incident can open.' }),
+    cooldownMinutes: minutes('Quiet time after an incident closes before another opens for the same channel.').optional(),
+  })
+  .meta({ description: 'Optional overrides of the detector defaults for channels this playbook covers.' });
+
+const triggers = z
+  .strictObject({
+    channels: z.array(channelRef).optional().meta({ description: 'Watched channels this playbook covers. Omit to cover every watched channel.' }),
+    languages: z.array(z.enum(LANGUAGES)).min(1).optional().meta({ description: 'Languages of the conversation this playbook covers. Omit for all.' }),
+    keywords: z.array(text).optional().meta({ description: 'Words or phrases (any language, case and accents ignored); when given, the playbook applies only if one appears.' }),
+    priority: z.int().min(0).max(1000).default(0).meta({ description: 'Higher wins when several playbooks match. Default 0.' }),
+    detection: detectorOverrides.optional(),
+  })
+  .meta({ description: 'When this playbook applies.' });
+
+const severityThresholds = z
+  .strictObject({
+    negativeRatio: z.number().min(0).max(1, 'is a share between 0 and 1').optional().meta({ description: 'At least this share (0–1) of the messages in the window are negative.' }),
+    negativeMessages: z.int().min(1).optional().meta({ description: 'At least this many negative messages in the window.' }),
+    distinctAuthors: z.int().min(1).optional().meta({ description: 'At least this many different people wrote them.' }),
+  })
+  .meta({ description: 'Thresholds, all of which must be reached. The most severe level whose thresholds are reached applies.' });
+
+const severity = z.strictObject({
+  meaning: localizedText,
+  when: severityThresholds.optional(),
+});
+
+const severities = z
+  .strictObject({ sev1: severity, sev2: severity, sev3: severity, sev4: severity })
+  .meta({ description: 'sev1 is the most serious. sev4 applies when no higher level is reached.' });
+
+const roles = z
+  .strictObject({
+    lead: personRef.meta({ description: 'Incident lead: a user, or a group whose on-call member leads.' }),
+    approvers: z.array(personRef).min(1, 'needs at least one approver').meta({ description: 'Who approves public replies.' }),
+    quorum: z
+      .union([z.enum(['any', 'all']), z.int().min(1, 'must be at least 1')], {
+        error: 'must be `any`, `all` or a number of approvals such as 2',
+      })
+      .default('any')
+      .meta({ description: 'Approvals a reply needs: any (one), all, or a number.' }),
+    fourEyes: z.boolean().default(true).meta({ description: 'The person who drafted a reply cannot approve it. On by default.' }),
+    extra: z
+      .record(identifier, z.array(personRef).min(1))
+      .optional()
+      .meta({ description: 'More named roles (e.g. legal, support) that checklist steps and escalation can refer to.' }),
+    canResolve: audience.default(['lead']).meta({ description: 'Who may resolve the incident. Default: lead.' }),
+    canChangeSeverity: audience.default(['lead']).meta({ description: 'Who may change the severity. Default: lead.' }),
+  })
+  .meta({ description: 'Roles and people.' });
+
+const checklistStep = z.strictObject({
+  id: identifier,
+  title: localizedText,
+  owner: identifier.meta({ description: 'Role that owns the step: lead, approvers or one of roles.extra.' }),
+  dueAfterMinutes: minutes('Due this many minutes after the incident opens.'),
+  required: z.boolean().default(true).meta({ description: 'Required steps must be done (or skipped with a reason) before resolving.' }),
+});
+
+const replyTemplate = z.strictObject({
+  id: identifier,
+  target: z.enum(['thread', 'channel']).meta({ description: 'thread: reply to the member’s message; channel: post in the channel.' }),
+  text: localizedText.meta({ description: 'The reply, per language. Variables: {{member}}, {{channel}}, {{eta}}, … ({{#eta}}…{{/eta}} only when known).' }),
+  guidance: localizedText.meta({ description: 'Advice for staff, shown beside the draft.' }),
+});
+
+const escalation = z
+  .strictObject({
+    unacknowledged: z.strictObject({
+      afterMinutes: positiveMinutes('Ping when nobody has acknowledged the incident after this many minutes.'),
+      notify: audience,
+      repeatEveryMinutes: positiveMinutes('Ping again every this many minutes.'),
+      maxRepeats: z.int().min(0, 'must not be negative').max(100).meta({ description: 'Repeat at most this many times.' }),
+    }),
+    unansweredNegative: z.strictObject({
+      afterMinutes: positiveMinutes('Remind when a negative message has had no answer for this many minutes.'),
+      remind: audience,
+    }),
+  })
+  .meta({ description: 'Who is pinged when things wait too long.' });
+
+const postMortemQuestion = z.strictObject({
+  id: identifier,
+  prompt: localizedText,
+  answer: z.enum(['short-text', 'long-text', 'number', 'yes-no']).default('long-text'),
+  required: z.boolean().default(true),
+});
+
+const postMortem = z.strictObject({
+  dueWithinDays: z.int().min(1, 'must be at least 1').max(90).meta({ description: 'Days after resolution by which the post-mortem is due.' }),
+  reviewers: audience,
+  questions: z.array(postMortemQuestion).min(1, 'needs at least one question'),
+});
+
+export const playbookFileSchema = z
+  .strictObject({
+    formatVersion: z.literal(1, 'this Firebreak reads format version 1').default(1).meta({ description: 'Version of the playbook format.' }),
+    id: identifier.meta({ description: 'Stable identifier, unique across all playbooks.' }),
+    name: text,
+    description: text,
+    ownerTeam: text.meta({ description: 'Team that owns and maintains this playbook.' }),
+    default: z.boolean().default(false).meta({ description: 'Used when no other playbook matches. Exactly one playbook is the default.' }),
+    locale: z.enum(LANGUAGES).optional().meta({ description: 'Language of staff-facing messages for incidents under this playbook.' }),
+    alertsChannel: channelRef.optional().meta({ description: 'Overrides the alerts channel for incidents under this playbook.' }),
+    triggers: triggers.default({ priority: 0 }),
+    severities,
+    roles,
+    checklist: z.array(checklistStep).min(1, 'needs at least one step'),
+    replies: z.array(replyTemplate).min(1, 'needs at least one reply template'),
+    escalation,
+    postMortem,
+  })
+  .meta({ title: 'Firebreak playbook', description: 'The team’s agreed answer to one kind of crisis.' });
+
+export type PlaybookFile = z.output<typeof playbookFileSchema>;
+export type LocalizedText = z.output<typeof localizedText>;
+export type ChecklistStep = z.output<typeof checklistStep>;
+export type ReplyTemplate = z.output<typeof replyTemplate>;
+export type PostMortemQuestion = z.output<typeof postMortemQuestion>;
+export type SeverityThresholds = z.output<typeof severityThresholds>;
+export type DetectorOverrides = z.output<typeof detectorOverrides>;
+export type Quorum = PlaybookFile['roles']['quorum'];
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** A validated playbook as the rest of Firebreak sees it. */
+export interface Playbook extends PlaybookFile {
+  /** sha256 of the playbook's content (defaults applied, keys sorted); independent of file path and layout. */
+  contentHash: string;
+  /** Where it came from; `locations` maps key paths (`roles.approvers[1]`) to their position, for messages. */
+  source: { file: string; locations: Record<string, SourcePosition> };
+}
