@@ -15,6 +15,7 @@ import {
 import type * as SchemaEngineWasm from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { FirebreakError } from '../errors.js';
 import type { DatabaseTarget } from './database-url.js';
+import { describeConnectionError } from './database.js';
 import { migrationsDir, schemaPath, type DatabaseProvider } from './schema-files.js';
 
 type Bindings = typeof SchemaEngineWasm;
@@ -185,7 +186,9 @@ async function withEngine<T>(target: DatabaseTarget, run: (engine: SchemaEngine)
       { datamodels: files.map((file) => [file.path, file.content]) },
       () => undefined,
       bindMigrationAwareSqlAdapterFactory(factory),
-    );
+    ).catch((error: unknown) => {
+      throw describeConnectionError(target, error);
+    });
     try {
       return await run(engine);
     } finally {

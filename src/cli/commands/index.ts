@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { registerMigrateCommand } from './migrate.js';
 import { registerPlaybooksCommand } from './playbooks.js';
+import { registerStartCommand } from './start.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerStartCommand(program);
+  registerMigrateCommand(program);
   registerPlaybooksCommand(program);
 }

@@ -1,0 +1,151 @@
+// The one place that reads the environment. Everything else receives the typed Config.
+import { z } from 'zod';
+import { FirebreakError } from './errors.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+      if (['0', 'false', 'no', 'off'].includes(value)) return false;
+      context.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return fallback;
+      if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        context.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return Number(value);
+    });
+
+const environmentSchema = z.object({
+  PORT: integer(3000, 0, 65535),
+  HOST: z.string().trim().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('file:./data/firebreak.db')
+    .refine((value) => /^(file:|postgres:\/\/|postgresql:\/\/)/.test(value), {
+      message: 'must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)',
+    }),
+  MIGRATE_ON_START: booleanFlag(true),
+  SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || /^xox[bp]-/.test(value), {
+    message: 'must be a bot token starting with xoxb-',
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xapp-'), {
+    message: 'must be an app-level token starting with xapp-',
+  }),
+  SLACK_API_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/.+\/$/.test(value), {
+    message: 'must be an http(s) URL ending with / (e.g. https://slack.com/api/)',
+  }),
+  ALERTS_CHANNEL: optionalText.refine((value) => value === undefined || /^[CGD][A-Z0-9]{2,}$/.test(value), {
+    message: 'must be a Slack channel ID such as C0123ABCD',
+  }),
+  PLAYBOOKS_DIR: z.string().trim().default('./playbooks'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOCALE: z.enum(['en', 'es']).default('en'),
+  INGEST_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  TEAM_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Madrid' }),
+  MESSAGE_RETENTION_DAYS: integer(30, 1, 3650),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  migrateOnStart: boolean;
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    /** True when a bot token and a signing secret are both present. */
+    configured: boolean;
+  };
+  alertsChannel?: string;
+  playbooksDir: string;
+  logLevel: LogLevel;
+  locale: 'en' | 'es';
+  ingestToken?: string;
+  teamTimezone: string;
+  messageRetentionDays: number;
+}
+
+/** Variables whose values are never printed, not even in error messages. */
+export const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'INGEST_TOKEN', 'DATABASE_URL'];
+
+/**
+ * Reads and validates the environment once. Every invalid variable is reported in one error,
+ * named, with what it must be; values are never echoed, so a secret cannot leak into a log.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw new FirebreakError('config_invalid', `Invalid configuration: ${problems.join('; ')}.`);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
+    problems.push('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together (or both left empty for the sandbox)');
+  }
+  if (problems.length) throw new FirebreakError('config_invalid', `Invalid configuration: ${problems.join('; ')}.`);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    migrateOnStart: env.MIGRATE_ON_START,
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+      configured: Boolean(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET),
+    },
+    alertsChannel: env.ALERTS_CHANNEL,
+    playbooksDir: env.PLAYBOOKS_DIR,
+    logLevel: env.LOG_LEVEL,
+    locale: env.LOCALE,
+    ingestToken: env.INGEST_TOKEN,
+    teamTimezone: env.TEAM_TIMEZONE,
+    messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
+  };
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

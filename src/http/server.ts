@@ -1,0 +1,42 @@
+// Firebreak's one HTTP server: Slack's /slack/events plus Firebreak's own routes on the same port.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
+
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+export interface Route {
+  method: 'GET' | 'POST';
+  /** Exact path, or a prefix ending in `*`. */
+  path: string;
+  handler: RouteHandler;
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+  response.end(payload);
+}
+
+function matches(route: Route, method: string, path: string): boolean {
+  if (route.method !== method && !(route.method === 'GET' && method === 'HEAD')) return false;
+  return route.path.endsWith('*') ? path.startsWith(route.path.slice(0, -1)) : route.path === path;
+}
+
+export function createHttpServer(routes: Route[], logger: Logger): Server {
+  return createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const route = routes.find((candidate) => matches(candidate, request.method ?? 'GET', path));
+    if (!route) {
+      const known = routes.some((candidate) => matches({ ...candidate, method: request.method as Route['method'] }, request.method ?? '', path));
+      sendJson(response, known ? 405 : 404, { error: known ? 'method_not_allowed' : 'not_found', path });
+      return;
+    }
+    Promise.resolve()
+      .then(() => route.handler(request, response))
+      .catch((error: unknown) => {
+        logger.error({ err: error, path }, 'request handler failed');
+        if (!response.headersSent) sendJson(response, 500, { error: 'internal_error' });
+        else response.end();
+      });
+  });
+}

@@ -1,0 +1,91 @@
+// Composition root: config → store → Slack app → HTTP server.
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { healthRoute } from './http/health.js';
+import { createHttpServer, type Route } from './http/server.js';
+import type { Logger } from './logger.js';
+import { openDatabase, prepareSqliteFile, type Database } from './store/database.js';
+import { parseDatabaseUrl } from './store/database-url.js';
+import { applyPendingMigrations } from './store/migrate.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
+
+export interface RunningFirebreak {
+  url: string;
+  port: number;
+  database: Database;
+  slack?: SlackApp;
+  close(): Promise<void>;
+}
+
+export async function startFirebreak(config: Config, logger: Logger): Promise<RunningFirebreak> {
+  const target = parseDatabaseUrl(config.databaseUrl);
+  prepareSqliteFile(target);
+  if (config.migrateOnStart) {
+    const { applied } = await applyPendingMigrations(target);
+    if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
+  }
+  const database = await openDatabase(target);
+
+  let slack: SlackApp | undefined;
+  const slackStatus: { ok: boolean | null; team?: string; error?: string } = { ok: null };
+  if (config.slack.configured && config.slack.botToken && config.slack.signingSecret) {
+    slack = createSlackApp({
+      botToken: config.slack.botToken,
+      signingSecret: config.slack.signingSecret,
+      appToken: config.slack.appToken,
+      apiUrl: config.slack.apiUrl,
+      logger,
+    });
+    void slack.app.client.auth
+      .test()
+      .then((answer) => Object.assign(slackStatus, { ok: true, team: answer.team, error: undefined }))
+      .catch((error: unknown) => {
+        Object.assign(slackStatus, { ok: false, error: (error as { data?: { error?: string } }).data?.error ?? String(error) });
+        logger.error({ err: error }, 'Slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL');
+      });
+  } else {
+    logger.warn('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): serving /healthz only');
+  }
+
+  const routes: Route[] = [
+    healthRoute({
+      database: async () => {
+        try {
+          return { ok: true, provider: target.provider, latencyMs: Math.round((await database.ping()) * 100) / 100 };
+        } catch (error) {
+          return { ok: false, provider: target.provider, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+        }
+      },
+      slack: () => ({ configured: Boolean(slack), mode: slack?.mode ?? 'off', ...slackStatus }),
+    }),
+  ];
+  if (slack?.requestListener) {
+    const listener = slack.requestListener;
+    routes.push({ method: 'POST', path: '/slack/*', handler: (request, response) => listener(request, response) });
+  }
+
+  const server = createHttpServer(routes, logger);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  await slack?.start();
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ url, database: target.provider, slack: slack?.mode ?? 'off' }, `Firebreak is listening on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    database,
+    slack,
+    close: () =>
+      (closing ??= (async () => {
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await slack?.stop();
+        await database.close();
+      })()),
+  };
+}

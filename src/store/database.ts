@@ -1,0 +1,96 @@
+// Opens the Prisma client for the configured provider, after checking that the database can be used.
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { FirebreakError } from '../errors.js';
+import { redactDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { PrismaClient as PostgresPrismaClient } from './generated/postgres/client.js';
+import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
+
+/**
+ * Both generated clients expose the same models (their schemas come from one file); the SQLite
+ * client's type is the one the code is written against.
+ */
+export type PrismaDb = SqlitePrismaClient;
+
+export interface Database {
+  prisma: PrismaDb;
+  target: DatabaseTarget;
+  /** Round-trip to the database; throws when it is unreachable. */
+  ping(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Creates the SQLite file's folder, and refuses clearly when it cannot be written. */
+export function prepareSqliteFile(target: DatabaseTarget): void {
+  if (!target.sqliteFile) return;
+  const folder = dirname(target.sqliteFile);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new FirebreakError('data_dir_not_writable', `Cannot create the data directory ${folder} for DATABASE_URL: ${(error as NodeJS.ErrnoException).code ?? error}.`);
+  }
+  const probe = existsSync(target.sqliteFile) ? target.sqliteFile : folder;
+  try {
+    accessSync(probe, constants.W_OK);
+  } catch {
+    throw new FirebreakError('data_dir_not_writable', `The SQLite database ${probe} (DATABASE_URL) is not writable.`);
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  prepareSqliteFile(target);
+  const prisma =
+    target.provider === 'postgres'
+      ? (new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaDb)
+      : new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.url }) });
+  const database: Database = {
+    prisma,
+    target,
+    async ping() {
+      const started = performance.now();
+      await prisma.$queryRawUnsafe('SELECT 1');
+      return performance.now() - started;
+    },
+    close: () => prisma.$disconnect(),
+  };
+  try {
+    await database.ping();
+    if (target.provider === 'sqlite') {
+      // WAL lets readers run beside the writer; busy_timeout rides out short write contention.
+      await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+      await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
+    }
+  } catch (error) {
+    await prisma.$disconnect().catch(() => undefined);
+    throw describeConnectionError(target, error);
+  }
+  return database;
+}
+
+export function describeConnectionError(target: DatabaseTarget, error: unknown): FirebreakError {
+  const detail = connectionErrorDetail(error);
+  if (target.provider === 'postgres') {
+    const url = new URL(target.url);
+    return new FirebreakError(
+      'database_unreachable',
+      `PostgreSQL at ${url.hostname}:${url.port || 5432} (DATABASE_URL ${redactDatabaseUrl(target.url)}) is unreachable: ${detail}.`,
+      { cause: error },
+    );
+  }
+  return new FirebreakError('database_unreachable', `The SQLite database ${target.sqliteFile ?? target.url} (DATABASE_URL) cannot be opened: ${detail}.`, { cause: error });
+}
+
+function connectionErrorDetail(error: unknown): string {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && !seen.has(current)) {
+    seen.add(current);
+    const candidate = current as { code?: string; message?: string; cause?: unknown };
+    if (candidate.code && /^E[A-Z]+$/.test(candidate.code)) return candidate.code;
+    current = candidate.cause;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').find((line) => line.trim())?.trim() ?? 'unknown error';
+}
