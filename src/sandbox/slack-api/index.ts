@@ -1,0 +1,12 @@
+export { createSlackApi } from './api.js';
+export type { RecordedCall, SlackApi, SlackApiOptions } from './api.js';
+export { SlackApiError } from './errors.js';
+export { FaultInjector } from './faults.js';
+export type { FaultDuration, FaultKind } from './faults.js';
+export type { BlocksValidator } from './methods.js';
+export type * from './model.js';
+export { createSlackWorkspace, startFakeSlack } from './server.js';
+export type { FakeSlack, FakeSlackOptions } from './server.js';
+export { compareTs, isSlackTs, microsToTs, tsToMicros } from './ts.js';
+export { MAX_MESSAGE_TEXT, MAX_MODAL_STACK, SlackWorkspace, TRIGGER_TTL_MS } from './workspace.js';
+export type { Actor, MessageContent, NewChannel, NewUser, NewUserGroup, WorkspaceChange, WorkspaceOptions } from './workspace.js';
