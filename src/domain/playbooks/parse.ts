@@ -95,9 +95,18 @@ function issueToProblems(issue: $ZodIssue, file: string, locator: Locator, data:
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(path);
-      return issue.keys.map((key) =>
-        ({ ...problem([...path, key], `unknown key \`${key}\``, didYouMean(key, known) ?? (known.length ? `allowed here: ${known.join(', ')}` : undefined)), ...locator.atKey([...path, key]) }),
-      );
+      // In `{ es: a, b, en: c }` the comma splits the text into a new key: the classic flow-mapping slip.
+      const splitByComma = (key: string) => locator.isFlowMap(path) && valueAt(data, [...path, key]) === null;
+      return issue.keys.map((key) => ({
+        ...problem(
+          [...path, key],
+          `unknown key \`${key}\``,
+          splitByComma(key)
+            ? 'inside `{ … }` a comma starts a new key: put text that contains commas in quotes'
+            : (didYouMean(key, known) ?? (known.length ? `allowed here: ${known.join(', ')}` : undefined)),
+        ),
+        ...locator.atKey([...path, key]),
+      }));
     }
     case 'invalid_type': {
       if (valueAt(data, path) === undefined) {
@@ -237,6 +246,11 @@ class Locator {
       }
     }
     return position;
+  }
+
+  isFlowMap(path: KeyPath): boolean {
+    const node = path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+    return isMap(node) && node.flow === true;
   }
 
   /** Position of the key itself (for unknown keys); the document start for the root. */

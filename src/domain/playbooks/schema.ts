@@ -1,5 +1,9 @@
 import * as z from 'zod';
-import { CHANNEL_ID, CHANNEL_NAME, CHANNEL_PATTERN, USER_GROUP_HANDLE, USER_GROUP_ID, USER_ID } from './refs.js';
+import { CHANNEL_ID, CHANNEL_NAME, CHANNEL_PATTERN } from './refs.js';
+
+// Written out (not composed) so the JSON Schema carries them as plain `pattern`s editors understand.
+const PERSON_REF = /^(?:[UW][A-Z0-9]{6,}|S[A-Z0-9]{6,}|@[a-z0-9][a-z0-9._-]{0,79})$/;
+const AUDIENCE_ENTRY = /^(?:[a-z0-9][a-z0-9-]{0,62}|[UW][A-Z0-9]{6,}|S[A-Z0-9]{6,}|@[a-z0-9][a-z0-9._-]{0,79})$/;
 
 /**
  * The playbook file format, version 1. This one schema validates files, types the code and
@@ -43,17 +47,13 @@ const channelRef = z
 
 const personRef = z
   .string()
-  .refine((value) => USER_ID.test(value) || USER_GROUP_ID.test(value) || USER_GROUP_HANDLE.test(value), {
-    message: 'must be a Slack user ID (U0123ABCD), a user-group ID (S0123ABCD) or a user-group handle (@community-leads)',
-  })
+  .regex(PERSON_REF, 'must be a Slack user ID (U0123ABCD), a user-group ID (S0123ABCD) or a user-group handle (@community-leads)')
   .meta({ description: 'A Slack user ID (U0123ABCD), a user-group ID (S0123ABCD) or a user-group handle (@community-leads).' });
 
 /** A role name (`lead`, `approvers`, or one from `roles.extra`) or a person/group. */
 const audienceEntry = z
   .string()
-  .refine((value) => identifier.safeParse(value).success || USER_ID.test(value) || USER_GROUP_ID.test(value) || USER_GROUP_HANDLE.test(value), {
-    message: 'must be a role name (lead, approvers, …), a Slack user ID (U…), a user-group ID (S…) or a handle (@team)',
-  })
+  .regex(AUDIENCE_ENTRY, 'must be a role name (lead, approvers, …), a Slack user ID (U…), a user-group ID (S…) or a handle (@team)')
   .meta({ description: 'A role name (lead, approvers or one of roles.extra), a user ID (U…), a user-group ID (S…) or a handle (@team).' });
 const audience = z.array(audienceEntry).min(1, 'must name at least one role, person or group');
 
