@@ -1,0 +1,100 @@
+/**
+ * Who may approve a reply and how many must agree. This is the incident core's own narrow input: the
+ * playbook layer maps its roles onto it, and the edge resolves Slack user-group membership beforehand.
+ */
+export type Quorum =
+  | { readonly kind: 'any' }
+  /** Every eligible approver (drafter and editors excluded under four-eyes). */
+  | { readonly kind: 'all' }
+  /** At least n distinct approvers on the same revision. */
+  | { readonly kind: 'count'; readonly n: number };
+
+export interface ApproverGroup {
+  readonly groupId: string;
+  /** Resolved by the edge (usergroups.users.list) at the time of the decision. */
+  readonly memberUserIds: readonly string[];
+}
+
+export interface ApprovalPolicy {
+  readonly approverUserIds: readonly string[];
+  readonly approverGroups: readonly ApproverGroup[];
+  readonly quorum: Quorum;
+  /** When true, nobody who wrote or edited a revision may approve it. */
+  readonly fourEyes: boolean;
+}
+
+/** Everyone who may approve, deduplicated, in a stable order (listed users first, then groups). */
+export function approverUserIds(policy: ApprovalPolicy): string[] {
+  const ids = new Set<string>(policy.approverUserIds);
+  for (const group of policy.approverGroups) for (const member of group.memberUserIds) ids.add(member);
+  return [...ids];
+}
+
+export function isApprover(policy: ApprovalPolicy, userId: string): boolean {
+  return (
+    policy.approverUserIds.includes(userId) ||
+    policy.approverGroups.some((group) => group.memberUserIds.includes(userId))
+  );
+}
+
+/** The approvers allowed to approve a revision written (or edited) by `contributorUserIds`. */
+export function eligibleApprovers(policy: ApprovalPolicy, contributorUserIds: readonly string[]): string[] {
+  const all = approverUserIds(policy);
+  return policy.fourEyes ? all.filter((id) => !contributorUserIds.includes(id)) : all;
+}
+
+/** How many distinct approvals the quorum needs, given who is eligible. */
+export function approvalsRequired(policy: ApprovalPolicy, eligibleCount: number): number {
+  switch (policy.quorum.kind) {
+    case 'any':
+      return 1;
+    case 'all':
+      return Math.max(1, eligibleCount);
+    case 'count':
+      return policy.quorum.n;
+  }
+}
+
+/** Problems with a policy as plain sentences, empty when it is usable. */
+export function approvalPolicyProblems(policy: ApprovalPolicy): string[] {
+  const problems: string[] = [];
+  if (approverUserIds(policy).length === 0) problems.push('no approvers: list user ids or user groups with members');
+  if (policy.quorum.kind === 'count' && (!Number.isInteger(policy.quorum.n) || policy.quorum.n < 1)) {
+    problems.push(`quorum count must be a whole number of at least 1, got ${policy.quorum.n}`);
+  }
+  return problems;
+}
+
+/**
+ * Who may take actions that change the incident's course. 'lead_or_approvers' falls back to approvers
+ * alone while nobody has taken the lead.
+ */
+export type Authority = 'anyone' | 'lead_or_approvers' | 'approvers';
+
+export interface AuthorityPolicy {
+  readonly resolve: Authority;
+  readonly reopen: Authority;
+  readonly changeSeverity: Authority;
+}
+
+export const defaultAuthorityPolicy: AuthorityPolicy = {
+  resolve: 'lead_or_approvers',
+  reopen: 'lead_or_approvers',
+  changeSeverity: 'lead_or_approvers',
+};
+
+export function hasAuthority(
+  authority: Authority,
+  userId: string,
+  leadUserId: string | null,
+  approvals: ApprovalPolicy,
+): boolean {
+  switch (authority) {
+    case 'anyone':
+      return true;
+    case 'approvers':
+      return isApprover(approvals, userId);
+    case 'lead_or_approvers':
+      return userId === leadUserId || isApprover(approvals, userId);
+  }
+}

@@ -1,0 +1,107 @@
+/** English texts. The shape of this object is the catalog every other language must match. */
+
+type Empty = Record<string, never>;
+
+const fields: Record<string, string> = {
+  text: 'reply text',
+  comment: 'comment',
+  reason: 'reason',
+  summary: 'resolution summary',
+  severity: 'severity',
+  impact: 'impact',
+  whatHappened: 'what happened',
+  whatWentWell: 'what went well',
+  whatToImprove: 'what to improve',
+  actionItems: 'action items',
+  owner: 'owner',
+  dueAt: 'due date',
+};
+const field = (name: string) => fields[name] ?? name;
+
+const actions: Record<string, string> = {
+  resolve: 'resolve the incident',
+  reopen: 'reopen the incident',
+  change_severity: 'change the severity',
+};
+const authorities: Record<string, string> = {
+  anyone: 'anyone',
+  lead_or_approvers: 'the incident lead or an approver',
+  approvers: 'an approver',
+};
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const en = {
+  // Refusals: shown to the person who pressed the button, and written to the audit log.
+  'refusal.incident_resolved': (p: { number: number }) =>
+    `Incident #${p.number} is resolved, so this can no longer be done. Reopen it first if the response must go on.`,
+  'refusal.incident_not_resolved': (p: { number: number }) => `Incident #${p.number} is not resolved, so there is nothing to reopen.`,
+  'refusal.already_lead': (p: { number: number }) => `You are already leading incident #${p.number}.`,
+  'refusal.not_authorised': (p: { action: string; authority: string }) =>
+    `Only ${authorities[p.authority] ?? p.authority} can ${actions[p.action] ?? p.action} under this playbook.`,
+  'refusal.not_an_approver': (p: { draftNumber: number }) =>
+    `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.`,
+  'refusal.four_eyes': (p: { draftNumber: number }) =>
+    `You wrote or edited reply #${p.draftNumber}; under the four-eyes rule someone else must approve it.`,
+  'refusal.no_approvers': (p: { problems: string }) =>
+    `This playbook's approval rules cannot approve any reply (${p.problems}). Ask an admin to fix the playbook.`,
+  'refusal.quorum_unreachable': (p: { required: number; eligible: number }) =>
+    `This reply needs ${plural(p.required, 'approval', 'approvals')} but only ${plural(p.eligible, 'approver is', 'approvers are')} allowed to give one, so it could never be posted.`,
+  'refusal.draft_not_found': (p: { draftId: string }) => `There is no reply draft ${p.draftId} in this incident.`,
+  'refusal.draft_closed': (p: { draftNumber: number }) => `Reply #${p.draftNumber} was rejected; write a new draft instead.`,
+  'refusal.draft_already_approved': (p: { draftNumber: number }) =>
+    `Reply #${p.draftNumber} is already approved and goes out once; nothing more to decide.`,
+  'refusal.draft_not_approved': (p: { draftNumber: number }) => `Reply #${p.draftNumber} has not been approved, so it cannot be posted.`,
+  'refusal.stale_revision': (p: { draftNumber: number; seen: number; current: number }) =>
+    `Reply #${p.draftNumber} has changed since you opened it (you saw revision ${p.seen}, it is now at revision ${p.current}). Review the new text.`,
+  'refusal.already_decided': (p: { draftNumber: number; revision: number }) =>
+    `You have already given your decision on revision ${p.revision} of reply #${p.draftNumber}.`,
+  'refusal.changes_requested_pending': (p: { draftNumber: number; requestedBy: string }) =>
+    `Changes were requested on reply #${p.draftNumber}${p.requestedBy ? ` by <@${p.requestedBy}>` : ''}; it must be edited before it can be approved.`,
+  'refusal.no_change': (p: { draftNumber: number }) => `The text is the same as the current revision of reply #${p.draftNumber}.`,
+  'refusal.same_severity': (p: { severity: string }) => `The incident is already ${p.severity.toUpperCase()}.`,
+  'refusal.step_not_found': (p: { stepId: string }) => `This incident's checklist has no step "${p.stepId}".`,
+  'refusal.step_already_done': (p: { step: string; doneByUserId: string }) =>
+    `"${p.step}" is already done${p.doneByUserId ? ` (by <@${p.doneByUserId}>)` : ''}.`,
+  'refusal.step_not_done': (p: { step: string }) => `"${p.step}" is not done, so there is nothing to undo.`,
+  'refusal.text_required': (p: { field: string }) => `The ${field(p.field)} is required.`,
+  'refusal.text_too_long': (p: { field: string; length: number; max: number }) =>
+    `The ${field(p.field)} is ${p.length} characters long; Slack allows at most ${p.max}.`,
+  'refusal.invalid_input': (p: { field: string; value: string; expected: string }) =>
+    `"${p.value}" is not a valid ${field(p.field)}; expected one of: ${p.expected}.`,
+
+  // Timeline entries. {user} and friends arrive already formatted (a Slack mention or a display name).
+  'timeline.detected': (_: Empty) => 'Negative sentiment detected in the channel',
+  'timeline.opened': (p: { severity: string; drill: boolean }) =>
+    `${p.drill ? 'Drill incident' : 'Incident'} opened as ${p.severity.toUpperCase()}`,
+  'timeline.alert_posted': (_: Empty) => 'Alert posted to the alerts channel',
+  'timeline.acknowledged': (p: { user: string }) => `${p.user} acknowledged the incident and took the lead`,
+  'timeline.lead_changed': (p: { user: string; from: string }) => `${p.user} took over the lead from ${p.from}`,
+  'timeline.severity_changed': (p: { user: string; from: string; to: string }) =>
+    `${p.user} changed the severity from ${p.from.toUpperCase()} to ${p.to.toUpperCase()}`,
+  'timeline.draft_created': (p: { user: string; draftNumber: number }) => `${p.user} drafted reply #${p.draftNumber}`,
+  'timeline.draft_edited': (p: { user: string; draftNumber: number; revision: number; voided: number }) =>
+    `${p.user} edited reply #${p.draftNumber} (now revision ${p.revision})${p.voided > 0 ? `; ${plural(p.voided, 'earlier decision no longer counts', 'earlier decisions no longer count')}` : ''}`,
+  'timeline.draft_approved': (p: { user: string; draftNumber: number; revision: number; approvals: number; required: number }) =>
+    `${p.user} approved revision ${p.revision} of reply #${p.draftNumber} (${p.approvals} of ${p.required})`,
+  'timeline.draft_changes_requested': (p: { user: string; draftNumber: number; comment: string }) =>
+    `${p.user} asked for changes to reply #${p.draftNumber}: ${p.comment}`,
+  'timeline.draft_rejected': (p: { user: string; draftNumber: number; comment: string }) =>
+    `${p.user} rejected reply #${p.draftNumber}: ${p.comment}`,
+  'timeline.quorum_met': (p: { draftNumber: number; approvers: string }) =>
+    `Reply #${p.draftNumber} approved by ${p.approvers}; posting it once`,
+  'timeline.reply_posted': (p: { draftNumber: number; drill: boolean }) =>
+    p.drill ? `Reply #${p.draftNumber} posted (drill: only to the alert thread)` : `Reply #${p.draftNumber} posted to the community`,
+  'timeline.checklist_ticked': (p: { user: string; step: string }) => `${p.user} completed “${p.step}”`,
+  'timeline.checklist_unticked': (p: { user: string; step: string }) => `${p.user} reopened “${p.step}”`,
+  'timeline.reminder_sent': (p: { recipients: string; subject: string }) => `Reminder sent to ${p.recipients}: ${p.subject}`,
+  'timeline.escalation_sent': (p: { recipients: string; subject: string }) => `Escalated to ${p.recipients}: ${p.subject}`,
+  'timeline.note_added': (p: { user: string }) => `${p.user} added a note`,
+  'timeline.message_added': (p: { user: string; author: string }) => `${p.user} added a message by ${p.author} to the timeline`,
+  'timeline.resolved': (p: { user: string }) => `${p.user} resolved the incident`,
+  'timeline.reopened': (p: { user: string }) => `${p.user} reopened the incident`,
+  'timeline.firebreak': (_: Empty) => 'Firebreak',
+  'timeline.nobody': (_: Empty) => 'nobody',
+  'timeline.unknown_member': (_: Empty) => 'an unknown member',
+};
+
+export type Catalog = typeof en;

@@ -1,0 +1,98 @@
+/** Spanish texts. Typed against the English catalog, so no key or param can be missing. */
+import type { Catalog } from './en.js';
+
+const fields: Record<string, string> = {
+  text: 'el texto de la respuesta',
+  comment: 'el comentario',
+  reason: 'el motivo',
+  summary: 'el resumen de la resolución',
+  severity: 'la gravedad',
+  impact: 'el impacto',
+  whatHappened: 'qué pasó',
+  whatWentWell: 'qué salió bien',
+  whatToImprove: 'qué mejorar',
+  actionItems: 'las acciones',
+  owner: 'el responsable',
+  dueAt: 'la fecha límite',
+};
+const field = (name: string) => fields[name] ?? name;
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const actions: Record<string, string> = {
+  resolve: 'resolver el incidente',
+  reopen: 'reabrir el incidente',
+  change_severity: 'cambiar la gravedad',
+};
+const authorities: Record<string, string> = {
+  anyone: 'cualquiera',
+  lead_or_approvers: 'quien lidera el incidente o una persona aprobadora',
+  approvers: 'una persona aprobadora',
+};
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const es: Catalog = {
+  'refusal.incident_resolved': (p) =>
+    `El incidente #${p.number} está resuelto y ya no admite esta acción. Si la respuesta debe continuar, reábrelo primero.`,
+  'refusal.incident_not_resolved': (p) => `El incidente #${p.number} no está resuelto; no hay nada que reabrir.`,
+  'refusal.already_lead': (p) => `Ya lideras el incidente #${p.number}.`,
+  'refusal.not_authorised': (p) =>
+    `Según este playbook, solo ${authorities[p.authority] ?? p.authority} puede ${actions[p.action] ?? p.action}.`,
+  'refusal.not_an_approver': (p) =>
+    `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,
+  'refusal.four_eyes': (p) =>
+    `Escribiste o editaste la respuesta #${p.draftNumber}; por la regla de los cuatro ojos, debe aprobarla otra persona.`,
+  'refusal.no_approvers': (p) =>
+    `Las reglas de aprobación de este playbook no permiten aprobar ninguna respuesta (${p.problems}). Pide a un administrador que corrija el playbook.`,
+  'refusal.quorum_unreachable': (p) =>
+    `Esta respuesta necesita ${plural(p.required, 'aprobación', 'aprobaciones')}, pero solo ${plural(p.eligible, 'persona puede', 'personas pueden')} darla, así que nunca podría publicarse.`,
+  'refusal.draft_not_found': (p) => `No existe el borrador de respuesta ${p.draftId} en este incidente.`,
+  'refusal.draft_closed': (p) => `La respuesta #${p.draftNumber} fue rechazada; redacta un borrador nuevo.`,
+  'refusal.draft_already_approved': (p) =>
+    `La respuesta #${p.draftNumber} ya está aprobada y se publica una sola vez; no queda nada por decidir.`,
+  'refusal.draft_not_approved': (p) => `La respuesta #${p.draftNumber} no está aprobada, así que no puede publicarse.`,
+  'refusal.stale_revision': (p) =>
+    `La respuesta #${p.draftNumber} ha cambiado desde que la abriste (viste la revisión ${p.seen} y ahora va por la ${p.current}). Revisa el texto nuevo.`,
+  'refusal.already_decided': (p) =>
+    `Ya diste tu decisión sobre la revisión ${p.revision} de la respuesta #${p.draftNumber}.`,
+  'refusal.changes_requested_pending': (p) =>
+    `${p.requestedBy ? `<@${p.requestedBy}> pidió` : 'Se pidieron'} cambios en la respuesta #${p.draftNumber}; hay que editarla antes de aprobarla.`,
+  'refusal.no_change': (p) => `El texto es igual a la revisión actual de la respuesta #${p.draftNumber}.`,
+  'refusal.same_severity': (p) => `El incidente ya es ${p.severity.toUpperCase()}.`,
+  'refusal.step_not_found': (p) => `La lista de comprobación de este incidente no tiene el paso «${p.stepId}».`,
+  'refusal.step_already_done': (p) => `«${p.step}» ya está hecho${p.doneByUserId ? ` (por <@${p.doneByUserId}>)` : ''}.`,
+  'refusal.step_not_done': (p) => `«${p.step}» no está hecho; no hay nada que deshacer.`,
+  'refusal.text_required': (p) => `Falta ${field(p.field)}.`,
+  'refusal.text_too_long': (p) =>
+    `${capitalise(field(p.field))} tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,
+  'refusal.invalid_input': (p) => `«${p.value}» no es un valor válido para ${field(p.field)}; se esperaba uno de: ${p.expected}.`,
+
+  'timeline.detected': () => 'Se detectó un sentimiento negativo en el canal',
+  'timeline.opened': (p) => `${p.drill ? 'Simulacro abierto' : 'Incidente abierto'} como ${p.severity.toUpperCase()}`,
+  'timeline.alert_posted': () => 'Alerta publicada en el canal de alertas',
+  'timeline.acknowledged': (p) => `${p.user} confirmó el incidente y asumió el liderazgo`,
+  'timeline.lead_changed': (p) => `${p.user} tomó el relevo de ${p.from} al frente del incidente`,
+  'timeline.severity_changed': (p) => `${p.user} cambió la gravedad de ${p.from.toUpperCase()} a ${p.to.toUpperCase()}`,
+  'timeline.draft_created': (p) => `${p.user} redactó la respuesta #${p.draftNumber}`,
+  'timeline.draft_edited': (p) =>
+    `${p.user} editó la respuesta #${p.draftNumber} (ahora revisión ${p.revision})${p.voided > 0 ? `; ${plural(p.voided, 'decisión anterior deja', 'decisiones anteriores dejan')} de contar` : ''}`,
+  'timeline.draft_approved': (p) =>
+    `${p.user} aprobó la revisión ${p.revision} de la respuesta #${p.draftNumber} (${p.approvals} de ${p.required})`,
+  'timeline.draft_changes_requested': (p) => `${p.user} pidió cambios en la respuesta #${p.draftNumber}: ${p.comment}`,
+  'timeline.draft_rejected': (p) => `${p.user} rechazó la respuesta #${p.draftNumber}: ${p.comment}`,
+  'timeline.quorum_met': (p) => `Respuesta #${p.draftNumber} aprobada por ${p.approvers}; se publica una sola vez`,
+  'timeline.reply_posted': (p) =>
+    p.drill
+      ? `Respuesta #${p.draftNumber} publicada (simulacro: solo en el hilo de la alerta)`
+      : `Respuesta #${p.draftNumber} publicada en la comunidad`,
+  'timeline.checklist_ticked': (p) => `${p.user} completó «${p.step}»`,
+  'timeline.checklist_unticked': (p) => `${p.user} volvió a abrir «${p.step}»`,
+  'timeline.reminder_sent': (p) => `Recordatorio enviado a ${p.recipients}: ${p.subject}`,
+  'timeline.escalation_sent': (p) => `Escalado a ${p.recipients}: ${p.subject}`,
+  'timeline.note_added': (p) => `${p.user} añadió una nota`,
+  'timeline.message_added': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}`,
+  'timeline.resolved': (p) => `${p.user} resolvió el incidente`,
+  'timeline.reopened': (p) => `${p.user} reabrió el incidente`,
+  'timeline.firebreak': () => 'Firebreak',
+  'timeline.nobody': () => 'nadie',
+  'timeline.unknown_member': () => 'un miembro desconocido',
+};

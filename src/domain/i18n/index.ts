@@ -1,0 +1,23 @@
+/**
+ * Every text the domain writes for humans, in English and Spanish. A message is a function of typed
+ * params, so a missing or misspelt param is a compile error, and Spanish must cover every English key.
+ */
+import { en, type Catalog } from './en.js';
+import { es } from './es.js';
+
+export type Locale = 'en' | 'es';
+export const LOCALES: readonly Locale[] = ['en', 'es'];
+
+export type MessageKey = keyof Catalog;
+export type MessageParams<K extends MessageKey> = Parameters<Catalog[K]>[0];
+
+const catalogs: Record<Locale, Catalog> = { en, es };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export function t<K extends MessageKey>(locale: Locale, key: K, params: MessageParams<K>): string {
+  const message = catalogs[locale][key] as (p: MessageParams<K>) => string;
+  return message(params);
+}

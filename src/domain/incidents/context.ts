@@ -1,0 +1,62 @@
+/** Small helpers the use cases share: building timeline events, checking texts, reminder keys. */
+import type { Locale } from '../i18n/index.js';
+import type { ApprovalPolicy, AuthorityPolicy } from '../approvals/policy.js';
+import { refuse, type AuditContext, type Decision, type Effect } from './decision.js';
+import { checkText } from './limits.js';
+import type { IncidentState, JsonObject, TimelineEvent, TimelineEventKind } from './types.js';
+
+/** When to chase an unacknowledged incident, and whom. */
+export interface EscalationPolicy {
+  /** null: never chase. */
+  readonly acknowledgeWithinMs: number | null;
+  readonly notifyUserIds: readonly string[];
+}
+
+/** Everything a use case needs to know about the playbook, in the incident core's own terms. */
+export interface IncidentPolicy {
+  readonly approvals: ApprovalPolicy;
+  readonly authority: AuthorityPolicy;
+  readonly escalation: EscalationPolicy;
+}
+
+export type RefusalContext = AuditContext & { readonly locale: Locale | undefined };
+
+export function event(
+  state: IncidentState,
+  at: number,
+  kind: TimelineEventKind,
+  actorUserId: string | null,
+  text: string | null,
+  data: JsonObject = {},
+): TimelineEvent {
+  return { incidentId: state.incident.id, at, kind, actorUserId, text, data };
+}
+
+/** The log line in the thread for an event, plus re-rendering the root message. */
+export function announce(events: readonly TimelineEvent[], root = true): Effect[] {
+  const effects: Effect[] = events.map((e) => ({
+    type: 'post_thread_message',
+    incidentId: e.incidentId,
+    message: { kind: 'event', event: e },
+  }));
+  if (root && events[0]) effects.push({ type: 'update_root_message', incidentId: events[0].incidentId });
+  return effects;
+}
+
+/** A refusal for a missing or too long text, or null when the text is fine. */
+export function refuseBadText(context: RefusalContext, field: string, text: string | null | undefined): Decision | null {
+  const problem = checkText(text);
+  if (!problem) return null;
+  if (problem.kind === 'required') return refuse(context, 'refusal.text_required', { field });
+  return refuse(context, 'refusal.text_too_long', { field, length: problem.length, max: problem.max });
+}
+
+export function refuseIfResolved(context: RefusalContext): Decision | null {
+  const { incident } = context.state;
+  return incident.status === 'resolved' ? refuse(context, 'refusal.incident_resolved', { number: incident.number }) : null;
+}
+
+export const reminderKeys = {
+  acknowledge: (incidentId: string) => `incident:${incidentId}:acknowledge`,
+  checklistStep: (incidentId: string, stepId: string) => `incident:${incidentId}:step:${stepId}`,
+};

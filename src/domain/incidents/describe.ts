@@ -1,0 +1,96 @@
+/** One human line per timeline event, in any locale, rendered from the event's data. */
+import { t, type Locale } from '../i18n/index.js';
+import type { JsonObject, TimelineEvent } from './types.js';
+
+export interface DescribeOptions {
+  /** How to show a staff member; Slack mentions by default, display names in exports. */
+  readonly formatUser?: (userId: string) => string;
+  /** How to show the author of a quoted community message (exports pseudonymise here). */
+  readonly formatMember?: (userId: string | null, name: string | null) => string;
+}
+
+const str = (data: JsonObject, key: string): string => {
+  const value = data[key];
+  return typeof value === 'string' ? value : '';
+};
+const num = (data: JsonObject, key: string): number => {
+  const value = data[key];
+  return typeof value === 'number' ? value : 0;
+};
+const strings = (data: JsonObject, key: string): string[] => {
+  const value = data[key];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+};
+
+export function describeTimelineEvent(event: TimelineEvent, locale: Locale, options: DescribeOptions = {}): string {
+  const formatUser = options.formatUser ?? ((id: string) => `<@${id}>`);
+  const formatMember =
+    options.formatMember ??
+    ((id: string | null, name: string | null) => name ?? (id ? `<@${id}>` : t(locale, 'timeline.unknown_member', {})));
+  const user = event.actorUserId ? formatUser(event.actorUserId) : t(locale, 'timeline.firebreak', {});
+  const list = (ids: string[]) => (ids.length > 0 ? ids.map(formatUser).join(', ') : t(locale, 'timeline.nobody', {}));
+  const d = event.data;
+  const draftNumber = num(d, 'draftNumber');
+  const comment = event.kind === 'draft_rejected' || event.kind === 'draft_changes_requested' ? str(d, 'comment') : '';
+
+  switch (event.kind) {
+    case 'detected':
+      return t(locale, 'timeline.detected', {});
+    case 'opened':
+      return t(locale, 'timeline.opened', { severity: str(d, 'severity'), drill: d['drill'] === true });
+    case 'alert_posted':
+      return t(locale, 'timeline.alert_posted', {});
+    case 'acknowledged':
+      return t(locale, 'timeline.acknowledged', { user });
+    case 'lead_changed': {
+      const from = str(d, 'fromUserId');
+      return t(locale, 'timeline.lead_changed', { user, from: from ? formatUser(from) : t(locale, 'timeline.nobody', {}) });
+    }
+    case 'severity_changed':
+      return t(locale, 'timeline.severity_changed', { user, from: str(d, 'from'), to: str(d, 'to') });
+    case 'draft_created':
+      return t(locale, 'timeline.draft_created', { user, draftNumber });
+    case 'draft_edited':
+      return t(locale, 'timeline.draft_edited', {
+        user,
+        draftNumber,
+        revision: num(d, 'toRevision'),
+        voided: strings(d, 'voidedDecisionsBy').length,
+      });
+    case 'draft_approved':
+      return t(locale, 'timeline.draft_approved', {
+        user,
+        draftNumber,
+        revision: num(d, 'revision'),
+        approvals: num(d, 'approvals'),
+        required: num(d, 'required'),
+      });
+    case 'draft_changes_requested':
+      return t(locale, 'timeline.draft_changes_requested', { user, draftNumber, comment });
+    case 'draft_rejected':
+      return t(locale, 'timeline.draft_rejected', { user, draftNumber, comment });
+    case 'quorum_met':
+      return t(locale, 'timeline.quorum_met', { draftNumber, approvers: list(strings(d, 'approverUserIds')) });
+    case 'reply_posted':
+      return t(locale, 'timeline.reply_posted', { draftNumber, drill: d['drill'] === true });
+    case 'checklist_ticked':
+      return t(locale, 'timeline.checklist_ticked', { user, step: event.text ?? str(d, 'stepId') });
+    case 'checklist_unticked':
+      return t(locale, 'timeline.checklist_unticked', { user, step: event.text ?? str(d, 'stepId') });
+    case 'reminder_sent':
+      return t(locale, 'timeline.reminder_sent', { recipients: list(strings(d, 'recipientUserIds')), subject: event.text ?? '' });
+    case 'escalation_sent':
+      return t(locale, 'timeline.escalation_sent', { recipients: list(strings(d, 'recipientUserIds')), subject: event.text ?? '' });
+    case 'note_added':
+      return t(locale, 'timeline.note_added', { user });
+    case 'message_added': {
+      const authorId = str(d, 'authorUserId') || null;
+      const authorName = str(d, 'authorName') || null;
+      return t(locale, 'timeline.message_added', { user, author: formatMember(authorId, authorName) });
+    }
+    case 'resolved':
+      return t(locale, 'timeline.resolved', { user });
+    case 'reopened':
+      return t(locale, 'timeline.reopened', { user });
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * Reply drafts: create, edit, approve / request changes / reject, and record the public post.
+ * The one rule everything here protects: a reply reaches the community exactly once, and only in the
+ * exact text that a quorum of eligible approvers approved.
+ */
+import type { Clock } from '../clock.js';
+import type { Locale } from '../i18n/index.js';
+import {
+  approvalPolicyProblems,
+  approvalsRequired,
+  eligibleApprovers,
+  isApprover,
+  type ApprovalPolicy,
+} from '../approvals/policy.js';
+import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
+import { announce, event, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
+import { diffDraftText } from './draft-diff.js';
+import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget } from './types.js';
+
+export function draftId(incidentId: string, number: number): string {
+  return `${incidentId}/draft-${number}`;
+}
+
+/** The key the outbox deduplicates the public post on. */
+export function replyIdempotencyKey(draft: Pick<ReplyDraft, 'id' | 'revision'>): string {
+  return `reply:${draft.id}:r${draft.revision}`;
+}
+
+/** Decisions that still count for the draft's current revision. */
+export function liveApprovals(state: IncidentState, draft: ReplyDraft): Approval[] {
+  return state.approvals.filter((a) => a.draftId === draft.id && a.draftRevision === draft.revision && a.voidedAt === null);
+}
+
+/** How far a draft is from posting: who approved, how many are needed, who may still approve. */
+export function quorumProgress(state: IncidentState, draft: ReplyDraft, policy: ApprovalPolicy) {
+  const eligible = eligibleApprovers(policy, draft.contributorUserIds);
+  const approvedBy = liveApprovals(state, draft)
+    .filter((a) => a.decision === 'approve' && eligible.includes(a.approverUserId))
+    .map((a) => a.approverUserId);
+  const distinct = [...new Set(approvedBy)];
+  const required = approvalsRequired(policy, eligible.length);
+  return { approvedBy: distinct, required, eligible, met: distinct.length >= required };
+}
+
+function targetData(target: ReplyTarget): JsonObject {
+  return target.kind === 'thread'
+    ? { kind: 'thread', channelId: target.channelId, messageTs: target.messageTs }
+    : { kind: 'channel', channelId: target.channelId };
+}
+
+/** A refusal when this policy can never approve a draft by these contributors, else null. */
+function refuseUnreachableQuorum(context: RefusalContext, policy: ApprovalPolicy, contributors: readonly string[]): Decision | null {
+  const problems = approvalPolicyProblems(policy);
+  if (problems.length > 0) return refuse(context, 'refusal.no_approvers', { problems: problems.join('; ') });
+  const eligible = eligibleApprovers(policy, contributors);
+  const required = approvalsRequired(policy, eligible.length);
+  if (eligible.length < required) {
+    return refuse(context, 'refusal.quorum_unreachable', { required, eligible: eligible.length });
+  }
+  return null;
+}
+
+function replaceDraft(state: IncidentState, draft: ReplyDraft): IncidentState {
+  return { ...state, drafts: state.drafts.map((d) => (d.id === draft.id ? draft : d)) };
+}
+
+export interface CreateDraftCommand extends CommandBase {
+  readonly text: string;
+  readonly language: Locale;
+  readonly templateId: string | null;
+  readonly target: ReplyTarget;
+}
+
+export function createDraft(state: IncidentState, command: CreateDraftCommand, policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const context = { state, action: 'create_draft' as const, actorUserId: command.actorUserId, at, text: command.text ?? null, locale: command.locale };
+  const refusal =
+    refuseIfResolved(context) ??
+    refuseBadText(context, 'text', command.text) ??
+    refuseUnreachableQuorum(context, policy.approvals, [command.actorUserId]);
+  if (refusal) return refusal;
+
+  const number = state.drafts.length + 1;
+  const draft: ReplyDraft = {
+    id: draftId(state.incident.id, number),
+    number,
+    revision: 1,
+    text: command.text,
+    language: command.language,
+    templateId: command.templateId,
+    target: command.target,
+    authorUserId: command.actorUserId,
+    contributorUserIds: [command.actorUserId],
+    status: 'pending',
+    createdAt: at,
+    updatedAt: at,
+    postedAt: null,
+    postedMessageTs: null,
+  };
+  const events = [
+    event(state, at, 'draft_created', command.actorUserId, command.text, {
+      draftId: draft.id,
+      draftNumber: number,
+      revision: 1,
+      templateId: command.templateId,
+      language: command.language,
+      target: targetData(command.target),
+    }),
+  ];
+  const effects: Effect[] = [
+    { type: 'post_thread_message', incidentId: state.incident.id, message: { kind: 'draft', draftId: draft.id, revision: 1 } },
+    { type: 'update_root_message', incidentId: state.incident.id },
+  ];
+  return accept({ ...context, details: { draftId: draft.id } }, { ...state, drafts: [...state.drafts, draft] }, events, effects);
+}
+
+/** Looks the draft up and refuses actions on a draft that can no longer change. */
+function findOpenDraft(context: RefusalContext, id: string, revision: number): ReplyDraft | Decision {
+  const draft = context.state.drafts.find((d) => d.id === id);
+  if (!draft) return refuse(context, 'refusal.draft_not_found', { draftId: id });
+  if (draft.status === 'approved' || draft.status === 'posted') {
+    return refuse(context, 'refusal.draft_already_approved', { draftNumber: draft.number });
+  }
+  if (draft.status === 'rejected') return refuse(context, 'refusal.draft_closed', { draftNumber: draft.number });
+  if (draft.revision !== revision) {
+    return refuse(context, 'refusal.stale_revision', { draftNumber: draft.number, seen: revision, current: draft.revision });
+  }
+  return draft;
+}
+
+export interface EditDraftCommand extends CommandBase {
+  readonly draftId: string;
+  /** The revision the editor was looking at: an edit on top of someone else's newer edit is refused. */
+  readonly revision: number;
+  readonly text: string;
+}
+
+/** A new revision: earlier approvals stop counting, and the thread shows what changed. */
+export function editDraft(state: IncidentState, command: EditDraftCommand, policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const context = {
+    state,
+    action: 'edit_draft' as const,
+    actorUserId: command.actorUserId,
+    at,
+    text: command.text ?? null,
+    details: { draftId: command.draftId, revision: command.revision },
+    locale: command.locale,
+  };
+  const refusal = refuseIfResolved(context) ?? refuseBadText(context, 'text', command.text);
+  if (refusal) return refusal;
+  const found = findOpenDraft(context, command.draftId, command.revision);
+  if ('ok' in found) return found;
+  const draft = found;
+  if (draft.text === command.text) return refuse(context, 'refusal.no_change', { draftNumber: draft.number });
+  const contributors = draft.contributorUserIds.includes(command.actorUserId)
+    ? draft.contributorUserIds
+    : [...draft.contributorUserIds, command.actorUserId];
+  const unreachable = refuseUnreachableQuorum(context, policy.approvals, contributors);
+  if (unreachable) return unreachable;
+
+  const voided = state.approvals.filter((a) => a.draftId === draft.id && a.voidedAt === null);
+  const edited: ReplyDraft = {
+    ...draft,
+    revision: draft.revision + 1,
+    text: command.text,
+    contributorUserIds: contributors,
+    status: 'pending',
+    updatedAt: at,
+  };
+  const next: IncidentState = {
+    ...replaceDraft(state, edited),
+    approvals: state.approvals.map((a) => (voided.includes(a) ? { ...a, voidedAt: at } : a)),
+  };
+  const events = [
+    event(state, at, 'draft_edited', command.actorUserId, command.text, {
+      draftId: draft.id,
+      draftNumber: draft.number,
+      fromRevision: draft.revision,
+      toRevision: edited.revision,
+      previousText: draft.text,
+      diff: diffDraftText(draft.text, command.text),
+      voidedDecisionsBy: voided.map((a) => a.approverUserId),
+    }),
+  ];
+  const effects: Effect[] = [
+    { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
+    ...announce(events, false),
+  ];
+  return accept(context, next, events, effects);
+}
+
+export interface DecideDraftCommand extends CommandBase {
+  readonly draftId: string;
+  /** The revision on the card whose button was pressed. */
+  readonly revision: number;
+  readonly decision: ApprovalDecision;
+  /** Required to request changes or reject; optional with an approval. */
+  readonly comment?: string | null;
+}
+
+/**
+ * Approve, request changes or reject one revision. The approval that meets the quorum is the only
+ * thing that ever emits `post_public_reply`; after it the draft is closed to further decisions.
+ */
+export function decideDraft(state: IncidentState, command: DecideDraftCommand, policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const comment = command.comment?.trim() ? command.comment : null;
+  const draftNow = state.drafts.find((d) => d.id === command.draftId);
+  const context = {
+    state,
+    action: 'decide_draft' as const,
+    actorUserId: command.actorUserId,
+    at,
+    // The audit records the exact text the decision was about.
+    text: draftNow?.text ?? null,
+    details: { draftId: command.draftId, revision: command.revision, decision: command.decision, comment },
+    locale: command.locale,
+  };
+  const resolved = refuseIfResolved(context);
+  if (resolved) return resolved;
+  const found = findOpenDraft(context, command.draftId, command.revision);
+  if ('ok' in found) return found;
+  const draft = found;
+  const approvals = policy.approvals;
+
+  if (!isApprover(approvals, command.actorUserId)) {
+    return refuse(context, 'refusal.not_an_approver', { draftNumber: draft.number });
+  }
+  if (approvals.fourEyes && draft.contributorUserIds.includes(command.actorUserId)) {
+    return refuse(context, 'refusal.four_eyes', { draftNumber: draft.number });
+  }
+  if (liveApprovals(state, draft).some((a) => a.approverUserId === command.actorUserId)) {
+    return refuse(context, 'refusal.already_decided', { draftNumber: draft.number, revision: draft.revision });
+  }
+  // A comment is required to request changes or reject, and must fit Slack's input either way.
+  if (command.decision !== 'approve' || comment !== null) {
+    const badComment = refuseBadText(context, 'comment', comment);
+    if (badComment) return badComment;
+  }
+  if (command.decision === 'approve' && draft.status === 'changes_requested') {
+    const requester = liveApprovals(state, draft).find((a) => a.decision === 'request_changes');
+    return refuse(context, 'refusal.changes_requested_pending', {
+      draftNumber: draft.number,
+      requestedBy: requester?.approverUserId ?? '',
+    });
+  }
+
+  const approval: Approval = {
+    draftId: draft.id,
+    draftRevision: draft.revision,
+    approverUserId: command.actorUserId,
+    decision: command.decision,
+    comment,
+    text: draft.text,
+    at,
+    voidedAt: null,
+  };
+  const withApproval: IncidentState = { ...state, approvals: [...state.approvals, approval] };
+  const base = { draftId: draft.id, draftNumber: draft.number, revision: draft.revision, comment };
+  const draftCard: Effect = { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id };
+
+  if (command.decision === 'request_changes' || command.decision === 'reject') {
+    const status = command.decision === 'reject' ? 'rejected' : 'changes_requested';
+    const kind = command.decision === 'reject' ? 'draft_rejected' : 'draft_changes_requested';
+    const next = replaceDraft(withApproval, { ...draft, status, updatedAt: at });
+    const events = [event(state, at, kind, command.actorUserId, draft.text, base)];
+    return accept(context, next, events, [draftCard, ...announce(events, command.decision === 'reject')]);
+  }
+
+  const progress = quorumProgress(withApproval, draft, approvals);
+  const approvedEvent = event(state, at, 'draft_approved', command.actorUserId, draft.text, {
+    ...base,
+    approvals: progress.approvedBy.length,
+    required: progress.required,
+  });
+  if (!progress.met) {
+    return accept(context, withApproval, [approvedEvent], [draftCard, ...announce([approvedEvent], false)]);
+  }
+
+  const approved: ReplyDraft = { ...draft, status: 'approved', updatedAt: at };
+  const quorumEvent = event(state, at, 'quorum_met', null, draft.text, {
+    draftId: draft.id,
+    draftNumber: draft.number,
+    revision: draft.revision,
+    approverUserIds: progress.approvedBy,
+  });
+  const effects: Effect[] = [
+    {
+      type: 'post_public_reply',
+      incidentId: state.incident.id,
+      draftId: draft.id,
+      revision: draft.revision,
+      idempotencyKey: replyIdempotencyKey(draft),
+      target: draft.target,
+      text: draft.text,
+      language: draft.language,
+      drill: state.incident.drill,
+    },
+    draftCard,
+    ...announce([approvedEvent, quorumEvent]),
+  ];
+  return accept(
+    { ...context, details: { ...context.details, quorumMet: true } },
+    replaceDraft(withApproval, approved),
+    [approvedEvent, quorumEvent],
+    effects,
+  );
+}
+
+export interface MarkReplyPostedCommand {
+  readonly draftId: string;
+  readonly revision: number;
+  /** Slack ts of the posted reply. */
+  readonly messageTs: string;
+}
+
+/**
+ * The outbox reports the public post went out. Reporting it again (a retried job) changes nothing;
+ * allowed after resolution because the post may land just after someone resolved.
+ */
+export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCommand, clock: Clock): Decision {
+  const at = clock.now();
+  const draft = state.drafts.find((d) => d.id === command.draftId);
+  const context = {
+    state,
+    action: 'mark_reply_posted' as const,
+    actorUserId: null,
+    at,
+    text: draft?.text ?? null,
+    details: { draftId: command.draftId, revision: command.revision, messageTs: command.messageTs },
+    locale: undefined,
+  };
+  if (!draft) return refuse(context, 'refusal.draft_not_found', { draftId: command.draftId });
+  if (draft.revision !== command.revision) {
+    return refuse(context, 'refusal.stale_revision', { draftNumber: draft.number, seen: command.revision, current: draft.revision });
+  }
+  if (draft.status === 'posted') return noOp(context);
+  if (draft.status !== 'approved') return refuse(context, 'refusal.draft_not_approved', { draftNumber: draft.number });
+
+  const posted: ReplyDraft = { ...draft, status: 'posted', postedAt: at, postedMessageTs: command.messageTs };
+  const approvers = liveApprovals(state, draft)
+    .filter((a) => a.decision === 'approve')
+    .map((a) => a.approverUserId);
+  const events = [
+    event(state, at, 'reply_posted', null, draft.text, {
+      draftId: draft.id,
+      draftNumber: draft.number,
+      revision: draft.revision,
+      messageTs: command.messageTs,
+      target: targetData(draft.target),
+      authorUserId: draft.authorUserId,
+      approverUserIds: approvers,
+      drill: state.incident.drill,
+    }),
+  ];
+  const effects: Effect[] = [
+    { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
+    ...announce(events),
+  ];
+  return accept(context, replaceDraft(state, posted), events, effects);
+}

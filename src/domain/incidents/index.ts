@@ -1,0 +1,37 @@
+/** The incident core's public surface: types, use cases (one per staff action), and helpers for views. */
+export * from './types.js';
+export * from './decision.js';
+export { type IncidentPolicy, type EscalationPolicy, reminderKeys } from './context.js';
+export { PLAIN_TEXT_INPUT_MAX, checkText, type TextProblem } from './limits.js';
+export { openIncident, resolve, reopen, type OpenIncidentInput, type OpenedIncident, type ChecklistStepInput } from './lifecycle.js';
+export type { ResolveCommand, ReopenCommand } from './lifecycle.js';
+export { acknowledge, changeSeverity, type AcknowledgeCommand, type ChangeSeverityCommand } from './lead.js';
+export {
+  createDraft,
+  editDraft,
+  decideDraft,
+  markReplyPosted,
+  quorumProgress,
+  liveApprovals,
+  replyIdempotencyKey,
+  draftId,
+  type CreateDraftCommand,
+  type EditDraftCommand,
+  type DecideDraftCommand,
+  type MarkReplyPostedCommand,
+} from './drafts.js';
+export { tickStep, untickStep, isOverdue, type ChecklistCommand } from './checklist.js';
+export {
+  addNote,
+  addMessage,
+  recordAlertPosted,
+  recordReminderSent,
+  type AddNoteCommand,
+  type AddMessageCommand,
+  type QuotedMessage,
+  type AlertPosted,
+  type ReminderSent,
+} from './timeline-entries.js';
+export { diffDraftText, formatDraftDiff, type TextChange } from './draft-diff.js';
+export { describeTimelineEvent, type DescribeOptions } from './describe.js';
+export * from '../approvals/policy.js';

@@ -1,0 +1,81 @@
+/** Acknowledge / take the lead, and change severity. */
+import type { Clock } from '../clock.js';
+import { hasAuthority } from '../approvals/policy.js';
+import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
+import { announce, event, refuseBadText, refuseIfResolved, reminderKeys, type IncidentPolicy } from './context.js';
+import { SEVERITIES, type IncidentState, type Severity } from './types.js';
+
+export type AcknowledgeCommand = CommandBase;
+
+/**
+ * The first press acknowledges the incident and makes the presser lead; a later press by someone else
+ * hands the lead over to them. Anyone on the alert channel may take the lead: the point is that someone does.
+ */
+export function acknowledge(state: IncidentState, command: AcknowledgeCommand, _policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const { incident } = state;
+  const context = { state, action: 'acknowledge' as const, actorUserId: command.actorUserId, at, text: null, locale: command.locale };
+  const resolved = refuseIfResolved(context);
+  if (resolved) return resolved;
+  if (incident.leadUserId === command.actorUserId) return refuse(context, 'refusal.already_lead', { number: incident.number });
+
+  if (incident.status === 'open') {
+    const next: IncidentState = {
+      ...state,
+      incident: { ...incident, status: 'acknowledged', acknowledgedAt: at, leadUserId: command.actorUserId },
+    };
+    const events = [event(state, at, 'acknowledged', command.actorUserId, null, { previousLeadUserId: incident.leadUserId })];
+    const effects: Effect[] = [...announce(events), { type: 'cancel_reminder', reminderKey: reminderKeys.acknowledge(incident.id) }];
+    return accept(context, next, events, effects);
+  }
+
+  const next: IncidentState = { ...state, incident: { ...incident, leadUserId: command.actorUserId } };
+  const events = [
+    event(state, at, 'lead_changed', command.actorUserId, null, {
+      fromUserId: incident.leadUserId,
+      toUserId: command.actorUserId,
+    }),
+  ];
+  return accept({ ...context, details: { fromUserId: incident.leadUserId } }, next, events, announce(events));
+}
+
+export interface ChangeSeverityCommand extends CommandBase {
+  readonly severity: Severity;
+  readonly reason: string;
+}
+
+export function changeSeverity(
+  state: IncidentState,
+  command: ChangeSeverityCommand,
+  policy: IncidentPolicy,
+  clock: Clock,
+): Decision {
+  const at = clock.now();
+  const { incident } = state;
+  const context = {
+    state,
+    action: 'change_severity' as const,
+    actorUserId: command.actorUserId,
+    at,
+    text: command.reason ?? null,
+    details: { from: incident.severity, to: command.severity },
+    locale: command.locale,
+  };
+  const resolved = refuseIfResolved(context);
+  if (resolved) return resolved;
+  if (!hasAuthority(policy.authority.changeSeverity, command.actorUserId, incident.leadUserId, policy.approvals)) {
+    return refuse(context, 'refusal.not_authorised', { action: 'change_severity', authority: policy.authority.changeSeverity });
+  }
+  if (!SEVERITIES.includes(command.severity)) {
+    return refuse(context, 'refusal.invalid_input', { field: 'severity', value: String(command.severity), expected: SEVERITIES.join(', ') });
+  }
+  if (command.severity === incident.severity) return refuse(context, 'refusal.same_severity', { severity: command.severity });
+  const badReason = refuseBadText(context, 'reason', command.reason);
+  if (badReason) return badReason;
+
+  const next: IncidentState = { ...state, incident: { ...incident, severity: command.severity } };
+  const events = [
+    event(state, at, 'severity_changed', command.actorUserId, command.reason, { from: incident.severity, to: command.severity }),
+  ];
+  return accept(context, next, events, announce(events));
+}

@@ -1,0 +1,191 @@
+/** Opening, resolving and reopening an incident. */
+import type { Clock } from '../clock.js';
+import { FirebreakError } from '../../errors.js';
+import { hasAuthority } from '../approvals/policy.js';
+import type { Locale } from '../i18n/index.js';
+import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
+import { announce, event, refuseBadText, reminderKeys, type EscalationPolicy, type IncidentPolicy } from './context.js';
+import { stepReminder } from './checklist.js';
+import { checkText } from './limits.js';
+import { SEVERITIES, type ChecklistItem, type IncidentState, type JsonValue, type Severity, type TimelineEvent } from './types.js';
+
+export interface ChecklistStepInput {
+  readonly stepId: string;
+  readonly text: string;
+  readonly ownerUserId: string | null;
+  /** Due this long after the incident opens; null for no due time. */
+  readonly dueAfterMs: number | null;
+}
+
+export interface OpenIncidentInput {
+  readonly id: string;
+  readonly number: number;
+  readonly severity: Severity;
+  readonly playbookId: string;
+  readonly playbookHash: string;
+  readonly channelId: string;
+  readonly detectedAt: number;
+  readonly firstAbnormalAt: number | null;
+  readonly detection: JsonValue;
+  readonly drill: boolean;
+  readonly locale: Locale;
+  readonly checklist: readonly ChecklistStepInput[];
+}
+
+export interface OpenedIncident {
+  readonly state: IncidentState;
+  readonly events: readonly TimelineEvent[];
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * Builds a new incident from detection's decision and the playbook's steps. Bad input here is a bug
+ * upstream, not a staff action, so it throws a typed error instead of returning a refusal.
+ */
+export function openIncident(input: OpenIncidentInput, escalation: EscalationPolicy, clock: Clock): OpenedIncident {
+  const at = clock.now();
+  const problems: string[] = [];
+  if (!SEVERITIES.includes(input.severity)) problems.push(`severity must be one of ${SEVERITIES.join(', ')}, got "${input.severity}"`);
+  if (input.firstAbnormalAt !== null && input.firstAbnormalAt > input.detectedAt) {
+    problems.push('firstAbnormalAt is after detectedAt');
+  }
+  const seen = new Set<string>();
+  input.checklist.forEach((step, index) => {
+    if (seen.has(step.stepId)) problems.push(`checklist[${index}]: step id "${step.stepId}" is used twice`);
+    seen.add(step.stepId);
+    if (checkText(step.text)) problems.push(`checklist[${index}] ("${step.stepId}"): text is empty or longer than 3000 characters`);
+    if (step.dueAfterMs !== null && !(step.dueAfterMs >= 0)) problems.push(`checklist[${index}] ("${step.stepId}"): dueAfterMs must be 0 or more`);
+  });
+  if (problems.length > 0) {
+    throw new FirebreakError('input_invalid', `Cannot open incident ${input.id}: ${problems.join('; ')}`);
+  }
+
+  const checklist: ChecklistItem[] = input.checklist.map((step) => ({
+    stepId: step.stepId,
+    text: step.text,
+    ownerUserId: step.ownerUserId,
+    dueAt: step.dueAfterMs === null ? null : at + step.dueAfterMs,
+    doneAt: null,
+    doneByUserId: null,
+  }));
+  const state: IncidentState = {
+    incident: {
+      id: input.id,
+      number: input.number,
+      status: 'open',
+      severity: input.severity,
+      playbookId: input.playbookId,
+      playbookHash: input.playbookHash,
+      channelId: input.channelId,
+      leadUserId: null,
+      openedAt: at,
+      detectedAt: input.detectedAt,
+      firstAbnormalAt: input.firstAbnormalAt,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      resolutionSummary: null,
+      detection: input.detection,
+      drill: input.drill,
+      locale: input.locale,
+    },
+    checklist,
+    drafts: [],
+    approvals: [],
+  };
+  const events = [
+    event(state, input.detectedAt, 'detected', null, null, {
+      firstAbnormalAt: input.firstAbnormalAt,
+      severity: input.severity,
+      detection: input.detection,
+    }),
+    event(state, at, 'opened', null, null, { severity: input.severity, playbookId: input.playbookId, drill: input.drill }),
+  ];
+  const effects: Effect[] = [{ type: 'post_root_message', incidentId: input.id }];
+  if (escalation.acknowledgeWithinMs !== null) {
+    effects.push({
+      type: 'schedule_reminder',
+      reminderKey: reminderKeys.acknowledge(input.id),
+      incidentId: input.id,
+      reason: 'acknowledge',
+      at: at + escalation.acknowledgeWithinMs,
+      recipientUserIds: escalation.notifyUserIds,
+      subject: `#${input.number}`,
+    });
+  }
+  for (const item of checklist) {
+    const reminder = stepReminder(input.id, item);
+    if (reminder) effects.push(reminder);
+  }
+  return { state, events, effects };
+}
+
+export interface ResolveCommand extends CommandBase {
+  readonly summary: string;
+}
+
+export function resolve(state: IncidentState, command: ResolveCommand, policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const { incident } = state;
+  const context = { state, action: 'resolve' as const, actorUserId: command.actorUserId, at, text: command.summary ?? null, locale: command.locale };
+  if (incident.status === 'resolved') return refuse(context, 'refusal.incident_resolved', { number: incident.number });
+  if (!hasAuthority(policy.authority.resolve, command.actorUserId, incident.leadUserId, policy.approvals)) {
+    return refuse(context, 'refusal.not_authorised', { action: 'resolve', authority: policy.authority.resolve });
+  }
+  const bad = refuseBadText(context, 'summary', command.summary);
+  if (bad) return bad;
+
+  const next: IncidentState = {
+    ...state,
+    incident: { ...incident, status: 'resolved', resolvedAt: at, resolutionSummary: command.summary },
+  };
+  const events = [event(state, at, 'resolved', command.actorUserId, command.summary)];
+  const effects: Effect[] = [...announce(events)];
+  if (incident.status === 'open') effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.acknowledge(incident.id) });
+  for (const item of state.checklist) {
+    if (item.doneAt === null && item.dueAt !== null) {
+      effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.checklistStep(incident.id, item.stepId) });
+    }
+  }
+  // The post-mortem layer creates one only if the incident has none yet (a re-resolve after reopen keeps it).
+  effects.push({ type: 'create_postmortem', incidentId: incident.id, ownerUserId: incident.leadUserId ?? command.actorUserId });
+  return accept(context, next, events, effects);
+}
+
+export interface ReopenCommand extends CommandBase {
+  readonly reason?: string | null;
+}
+
+/** Back to where it was before resolution; steps still open get their reminders back. */
+export function reopen(state: IncidentState, command: ReopenCommand, policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const { incident } = state;
+  const reason = command.reason?.trim() ? command.reason : null;
+  const context = { state, action: 'reopen' as const, actorUserId: command.actorUserId, at, text: reason, locale: command.locale };
+  if (incident.status !== 'resolved') return refuse(context, 'refusal.incident_not_resolved', { number: incident.number });
+  if (!hasAuthority(policy.authority.reopen, command.actorUserId, incident.leadUserId, policy.approvals)) {
+    return refuse(context, 'refusal.not_authorised', { action: 'reopen', authority: policy.authority.reopen });
+  }
+  if (reason !== null) {
+    const bad = refuseBadText(context, 'reason', reason);
+    if (bad) return bad;
+  }
+
+  const next: IncidentState = {
+    ...state,
+    incident: {
+      ...incident,
+      status: incident.acknowledgedAt === null ? 'open' : 'acknowledged',
+      resolvedAt: null,
+      resolutionSummary: null,
+    },
+  };
+  const events = [event(state, at, 'reopened', command.actorUserId, reason, { previousSummary: incident.resolutionSummary })];
+  const effects: Effect[] = [...announce(events)];
+  for (const item of state.checklist) {
+    if (item.dueAt !== null && item.dueAt > at) {
+      const reminder = stepReminder(incident.id, item);
+      if (reminder) effects.push(reminder);
+    }
+  }
+  return accept(context, next, events, effects);
+}

@@ -1,0 +1,95 @@
+/**
+ * Entries that only add to the timeline: notes, community messages staff attach with the message
+ * shortcut, the alert itself, reminders sent. Allowed after resolution too, so the record can be
+ * completed while the post-mortem is written.
+ */
+import type { Clock } from '../clock.js';
+import { accept, type CommandBase, type Decision, type ReminderReason } from './decision.js';
+import { announce, event, refuseBadText, type IncidentPolicy } from './context.js';
+import type { IncidentState } from './types.js';
+
+export interface AddNoteCommand extends CommandBase {
+  readonly text: string;
+}
+
+export function addNote(state: IncidentState, command: AddNoteCommand, _policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const context = { state, action: 'add_note' as const, actorUserId: command.actorUserId, at, text: command.text ?? null, locale: command.locale };
+  const bad = refuseBadText(context, 'text', command.text);
+  if (bad) return bad;
+  const events = [event(state, at, 'note_added', command.actorUserId, command.text)];
+  return accept(context, state, events, announce(events, false));
+}
+
+/** A Slack message as the message shortcut sees it. */
+export interface QuotedMessage {
+  readonly channelId: string;
+  readonly messageTs: string;
+  /** A community member: pseudonymised in exports unless the team opts in. */
+  readonly authorUserId: string | null;
+  readonly authorName: string | null;
+  readonly text: string;
+  readonly postedAt: number;
+  readonly permalink: string | null;
+}
+
+export interface AddMessageCommand extends CommandBase {
+  readonly message: QuotedMessage;
+}
+
+/**
+ * The quoted text is kept verbatim, whatever its length (it was not typed into a Firebreak input); the
+ * entry is timed when it was added and carries the message's own time in its data.
+ */
+export function addMessage(state: IncidentState, command: AddMessageCommand, _policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const { message } = command;
+  const context = {
+    state,
+    action: 'add_message' as const,
+    actorUserId: command.actorUserId,
+    at,
+    text: message.text,
+    details: { channelId: message.channelId, messageTs: message.messageTs },
+  };
+  const events = [
+    event(state, at, 'message_added', command.actorUserId, message.text, {
+      channelId: message.channelId,
+      messageTs: message.messageTs,
+      authorUserId: message.authorUserId,
+      authorName: message.authorName,
+      postedAt: message.postedAt,
+      permalink: message.permalink,
+    }),
+  ];
+  return accept(context, state, events, announce(events, false));
+}
+
+export interface AlertPosted {
+  readonly channelId: string;
+  readonly messageTs: string;
+}
+
+/** The edge posted the root message (from `post_root_message`) and says where it is. */
+export function recordAlertPosted(state: IncidentState, alert: AlertPosted, clock: Clock): Decision {
+  const at = clock.now();
+  const context = { state, action: 'record_alert_posted' as const, actorUserId: null, at, text: null, details: { ...alert } };
+  return accept(context, state, [event(state, at, 'alert_posted', null, null, { ...alert })], []);
+}
+
+export interface ReminderSent {
+  readonly reminderKey: string;
+  readonly reason: ReminderReason;
+  readonly recipientUserIds: readonly string[];
+  /** True when it went beyond the owner (an escalation), false for a plain reminder. */
+  readonly escalation: boolean;
+  readonly subject: string;
+}
+
+export function recordReminderSent(state: IncidentState, sent: ReminderSent, clock: Clock): Decision {
+  const at = clock.now();
+  const data = { reminderKey: sent.reminderKey, reason: sent.reason, recipientUserIds: [...sent.recipientUserIds] };
+  const context = { state, action: 'record_reminder_sent' as const, actorUserId: null, at, text: sent.subject, details: data };
+  const events = [event(state, at, sent.escalation ? 'escalation_sent' : 'reminder_sent', null, sent.subject, data)];
+  return accept(context, state, events, []);
+}

@@ -1,0 +1,182 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/domain/clock.js';
+import { FirebreakError } from '../../../src/errors.js';
+import {
+  acknowledge,
+  changeSeverity,
+  openIncident,
+  reopen,
+  resolve,
+  tickStep,
+  untickStep,
+  isOverdue,
+  type IncidentPolicy,
+  type IncidentState,
+} from '../../../src/domain/incidents/index.js';
+import { accepted, incidentPolicy, MINUTE, openInput, openState, refused, T0 } from './helpers.js';
+
+describe('opening an incident', () => {
+  it('builds the state, the detection entries and the first effects', () => {
+    const clock = new ManualClock(T0);
+    const { state, events, effects } = openIncident(openInput(), incidentPolicy().escalation, clock);
+    expect(state.incident).toMatchObject({ id: 'inc-1', status: 'open', leadUserId: null, openedAt: T0, detectedAt: T0 - 5 * MINUTE });
+    expect(state.checklist).toEqual([
+      { stepId: 'status-page', text: 'Update the status page', ownerUserId: 'UOPS', dueAt: T0 + 15 * MINUTE, doneAt: null, doneByUserId: null },
+      { stepId: 'pin', text: 'Pin the official answer', ownerUserId: null, dueAt: null, doneAt: null, doneByUserId: null },
+    ]);
+    expect(events.map((e) => [e.kind, e.at])).toEqual([
+      ['detected', T0 - 5 * MINUTE],
+      ['opened', T0],
+    ]);
+    expect(effects).toEqual([
+      { type: 'post_root_message', incidentId: 'inc-1' },
+      expect.objectContaining({ type: 'schedule_reminder', reason: 'acknowledge', at: T0 + 10 * MINUTE, recipientUserIds: ['UONCALL'] }),
+      expect.objectContaining({ type: 'schedule_reminder', reason: 'checklist_step', at: T0 + 15 * MINUTE, recipientUserIds: ['UOPS'] }),
+    ]);
+  });
+
+  it('rejects duplicate step ids and impossible times with a clear error', () => {
+    const clock = new ManualClock(T0);
+    const bad = openInput({
+      firstAbnormalAt: T0,
+      detectedAt: T0 - MINUTE,
+      checklist: [
+        { stepId: 'a', text: 'One', ownerUserId: null, dueAfterMs: null },
+        { stepId: 'a', text: 'Two', ownerUserId: null, dueAfterMs: -1 },
+      ],
+    });
+    expect(() => openIncident(bad, incidentPolicy().escalation, clock)).toThrow(FirebreakError);
+    expect(() => openIncident(bad, incidentPolicy().escalation, clock)).toThrow(
+      /firstAbnormalAt is after detectedAt; checklist\[1\]: step id "a" is used twice; checklist\[1\] \("a"\): dueAfterMs must be 0 or more/,
+    );
+  });
+});
+
+describe('incident actions', () => {
+  let clock: ManualClock;
+  let state: IncidentState;
+  let policy: IncidentPolicy;
+
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    state = openState(clock);
+    policy = incidentPolicy();
+  });
+
+  describe('acknowledge / take the lead', () => {
+    it('acknowledges, makes the presser lead and stops the acknowledgement reminder', () => {
+      clock.advance(3 * MINUTE);
+      const result = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock));
+      expect(result.state.incident).toMatchObject({ status: 'acknowledged', leadUserId: 'ULEAD', acknowledgedAt: T0 + 3 * MINUTE });
+      expect(result.events).toEqual([expect.objectContaining({ kind: 'acknowledged', actorUserId: 'ULEAD' })]);
+      expect(result.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge' });
+      expect(result.effects).toContainEqual({ type: 'update_root_message', incidentId: 'inc-1' });
+    });
+
+    it('hands the lead over without changing the acknowledgement time', () => {
+      const first = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      clock.advance(MINUTE);
+      const second = accepted(acknowledge(first, { actorUserId: 'UOTHER' }, policy, clock));
+      expect(second.state.incident).toMatchObject({ leadUserId: 'UOTHER', acknowledgedAt: T0 });
+      expect(second.events[0]).toMatchObject({ kind: 'lead_changed', data: { fromUserId: 'ULEAD', toUserId: 'UOTHER' } });
+      expect(refused(acknowledge(second.state, { actorUserId: 'UOTHER' }, policy, clock)).refusal.code).toBe('already_lead');
+    });
+  });
+
+  describe('change severity', () => {
+    it('lets the lead change it with a reason, and records the reason', () => {
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      const result = accepted(changeSeverity(led, { actorUserId: 'ULEAD', severity: 'sev1', reason: 'Press picked it up' }, policy, clock));
+      expect(result.state.incident.severity).toBe('sev1');
+      expect(result.events[0]).toMatchObject({ kind: 'severity_changed', text: 'Press picked it up', data: { from: 'sev2', to: 'sev1' } });
+    });
+
+    it('refuses anyone but the lead or an approver, saying who may', () => {
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      const result = refused(changeSeverity(led, { actorUserId: 'URANDOM', severity: 'sev1', reason: 'x' }, policy, clock));
+      expect(result.refusal.message).toBe('Only the incident lead or an approver can change the severity under this playbook.');
+      expect(result.audit).toMatchObject({ actorUserId: 'URANDOM', refusalCode: 'not_authorised', text: 'x', details: { from: 'sev2', to: 'sev1' } });
+      expect(accepted(changeSeverity(led, { actorUserId: 'UAPPROVER2', severity: 'sev1', reason: 'x' }, policy, clock)).state.incident.severity).toBe('sev1');
+    });
+
+    it('follows the playbook when it lets anyone change severity', () => {
+      const open = incidentPolicy({}, { authority: { resolve: 'approvers', reopen: 'approvers', changeSeverity: 'anyone' } });
+      expect(accepted(changeSeverity(state, { actorUserId: 'URANDOM', severity: 'sev3', reason: 'calmer' }, open, clock)).state.incident.severity).toBe('sev3');
+    });
+
+    it('refuses no reason, the same severity, and an unknown severity', () => {
+      expect(refused(changeSeverity(state, { actorUserId: 'UAPPROVER1', severity: 'sev1', reason: '' }, policy, clock)).refusal.code).toBe('text_required');
+      expect(refused(changeSeverity(state, { actorUserId: 'UAPPROVER1', severity: 'sev2', reason: 'x' }, policy, clock)).refusal.code).toBe('same_severity');
+      const unknown = refused(changeSeverity(state, { actorUserId: 'UAPPROVER1', severity: 'sev9' as 'sev1', reason: 'x' }, policy, clock));
+      expect(unknown.refusal.message).toBe('"sev9" is not a valid severity; expected one of: sev1, sev2, sev3, sev4.');
+    });
+  });
+
+  describe('checklist', () => {
+    it('ticks a step, cancels its reminder, and undo brings the reminder back while it is still due', () => {
+      clock.advance(MINUTE);
+      const ticked = accepted(tickStep(state, { actorUserId: 'UOPS', stepId: 'status-page' }, policy, clock));
+      expect(ticked.state.checklist[0]).toMatchObject({ doneAt: T0 + MINUTE, doneByUserId: 'UOPS' });
+      expect(ticked.events[0]).toMatchObject({ kind: 'checklist_ticked', text: 'Update the status page' });
+      expect(ticked.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:step:status-page' });
+
+      expect(refused(tickStep(ticked.state, { actorUserId: 'UOPS', stepId: 'status-page' }, policy, clock)).refusal.code).toBe('step_already_done');
+      const unticked = accepted(untickStep(ticked.state, { actorUserId: 'UOPS', stepId: 'status-page' }, policy, clock));
+      expect(unticked.state.checklist[0]).toMatchObject({ doneAt: null, doneByUserId: null });
+      expect(unticked.effects).toContainEqual(
+        expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:step:status-page', at: T0 + 15 * MINUTE }),
+      );
+      expect(refused(untickStep(unticked.state, { actorUserId: 'UOPS', stepId: 'status-page' }, policy, clock)).refusal.code).toBe('step_not_done');
+      expect(refused(tickStep(state, { actorUserId: 'UOPS', stepId: 'nope' }, policy, clock)).refusal.code).toBe('step_not_found');
+    });
+
+    it('knows when an open step is overdue', () => {
+      const [step] = state.checklist;
+      if (!step) throw new Error('fixture has steps');
+      expect(isOverdue(step, clock)).toBe(false);
+      clock.advance(16 * MINUTE);
+      expect(isOverdue(step, clock)).toBe(true);
+      expect(isOverdue({ ...step, doneAt: T0 }, clock)).toBe(false);
+    });
+  });
+
+  describe('resolve and reopen', () => {
+    it('resolves with a summary, cancels open reminders and asks for a post-mortem', () => {
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      clock.advance(40 * MINUTE);
+      const result = accepted(resolve(led, { actorUserId: 'ULEAD', summary: 'Outage fixed, users informed.' }, policy, clock));
+      expect(result.state.incident).toMatchObject({ status: 'resolved', resolvedAt: T0 + 40 * MINUTE, resolutionSummary: 'Outage fixed, users informed.' });
+      expect(result.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:step:status-page' });
+      expect(result.effects).toContainEqual({ type: 'create_postmortem', incidentId: 'inc-1', ownerUserId: 'ULEAD' });
+      expect(refused(resolve(result.state, { actorUserId: 'ULEAD', summary: 'again' }, policy, clock)).refusal.code).toBe('incident_resolved');
+    });
+
+    it('refuses resolution by someone who is neither lead nor approver, and without a summary', () => {
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      expect(refused(resolve(led, { actorUserId: 'URANDOM', summary: 'done' }, policy, clock)).refusal.code).toBe('not_authorised');
+      expect(refused(resolve(led, { actorUserId: 'ULEAD', summary: '' }, policy, clock)).refusal.code).toBe('text_required');
+    });
+
+    it('reopens to the previous status, with reminders for steps still due, and refuses everything else on a resolved incident', () => {
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      const resolved = accepted(resolve(led, { actorUserId: 'ULEAD', summary: 'done' }, policy, clock)).state;
+      expect(refused(tickStep(resolved, { actorUserId: 'UOPS', stepId: 'pin' }, policy, clock)).refusal.code).toBe('incident_resolved');
+      expect(refused(acknowledge(resolved, { actorUserId: 'UOTHER' }, policy, clock)).refusal.code).toBe('incident_resolved');
+      expect(refused(reopen(resolved, { actorUserId: 'URANDOM' }, policy, clock)).refusal.code).toBe('not_authorised');
+
+      clock.advance(5 * MINUTE);
+      const reopened = accepted(reopen(resolved, { actorUserId: 'ULEAD', reason: 'It is back' }, policy, clock));
+      expect(reopened.state.incident).toMatchObject({ status: 'acknowledged', resolvedAt: null, resolutionSummary: null, acknowledgedAt: T0 });
+      expect(reopened.events[0]).toMatchObject({ kind: 'reopened', text: 'It is back', data: { previousSummary: 'done' } });
+      expect(reopened.effects).toContainEqual(expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:step:status-page' }));
+      expect(refused(reopen(reopened.state, { actorUserId: 'ULEAD' }, policy, clock)).refusal.code).toBe('incident_not_resolved');
+    });
+
+    it('reopens an incident resolved before anyone acknowledged it as open', () => {
+      const resolved = accepted(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'false alarm' }, policy, clock));
+      expect(resolved.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge' });
+      expect(resolved.effects).toContainEqual({ type: 'create_postmortem', incidentId: 'inc-1', ownerUserId: 'UAPPROVER1' });
+      expect(accepted(reopen(resolved.state, { actorUserId: 'UAPPROVER1' }, policy, clock)).state.incident.status).toBe('open');
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/domain/clock.js';
+import {
+  acknowledge,
+  addMessage,
+  addNote,
+  createDraft,
+  decideDraft,
+  describeTimelineEvent,
+  editDraft,
+  formatDraftDiff,
+  diffDraftText,
+  openIncident,
+  recordAlertPosted,
+  recordReminderSent,
+  resolve,
+  type TimelineEvent,
+} from '../../../src/domain/incidents/index.js';
+import { accepted, incidentPolicy, openInput, refused, T0 } from './helpers.js';
+
+describe('timeline entries', () => {
+  const policy = incidentPolicy();
+
+  it('adds notes and quoted messages, also after resolution', () => {
+    const clock = new ManualClock(T0);
+    const { state } = openIncident(openInput(), policy.escalation, clock);
+    const resolved = accepted(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'ok' }, policy, clock)).state;
+    const note = accepted(addNote(resolved, { actorUserId: 'ULEAD', text: 'Vendor confirmed root cause.' }, policy, clock));
+    expect(note.events[0]).toMatchObject({ kind: 'note_added', actorUserId: 'ULEAD', text: 'Vendor confirmed root cause.' });
+    expect(note.effects).toEqual([expect.objectContaining({ type: 'post_thread_message' })]);
+    expect(refused(addNote(resolved, { actorUserId: 'ULEAD', text: '' }, policy, clock)).refusal.code).toBe('text_required');
+
+    const quoted = accepted(
+      addMessage(
+        resolved,
+        {
+          actorUserId: 'ULEAD',
+          message: {
+            channelId: 'CCOMMUNITY',
+            messageTs: '1763733000.000100',
+            authorUserId: 'UMEMBER9',
+            authorName: 'dana',
+            text: 'Third outage this month!!',
+            postedAt: T0 - 20_000,
+            permalink: 'https://example.slack.com/archives/CCOMMUNITY/p1763733000000100',
+          },
+        },
+        policy,
+        clock,
+      ),
+    );
+    expect(quoted.events[0]).toMatchObject({
+      kind: 'message_added',
+      text: 'Third outage this month!!',
+      data: expect.objectContaining({ authorUserId: 'UMEMBER9', authorName: 'dana', postedAt: T0 - 20_000 }),
+    });
+  });
+
+  it('records the alert and reminders as Firebreak, not as a person', () => {
+    const clock = new ManualClock(T0);
+    const { state } = openIncident(openInput(), policy.escalation, clock);
+    expect(accepted(recordAlertPosted(state, { channelId: 'CALERTS', messageTs: '1.1' }, clock)).events[0]).toMatchObject({
+      kind: 'alert_posted',
+      actorUserId: null,
+      data: { channelId: 'CALERTS', messageTs: '1.1' },
+    });
+    const escalated = accepted(
+      recordReminderSent(
+        state,
+        { reminderKey: 'incident:inc-1:acknowledge', reason: 'acknowledge', recipientUserIds: ['UONCALL'], escalation: true, subject: '#7' },
+        clock,
+      ),
+    );
+    expect(escalated.events[0]).toMatchObject({ kind: 'escalation_sent', actorUserId: null, text: '#7' });
+  });
+});
+
+describe('describing timeline events', () => {
+  function story(): TimelineEvent[] {
+    const clock = new ManualClock(T0);
+    const policy = incidentPolicy();
+    const opened = openIncident(openInput(), policy.escalation, clock);
+    const events: TimelineEvent[] = [...opened.events];
+    let state = opened.state;
+    for (const step of [
+      (s: typeof state) => acknowledge(s, { actorUserId: 'ULEAD' }, policy, clock),
+      (s: typeof state) =>
+        createDraft(s, { actorUserId: 'ULEAD', text: 'Hello all', language: 'en', templateId: null, target: { kind: 'channel', channelId: 'C' } }, policy, clock),
+      (s: typeof state) => editDraft(s, { actorUserId: 'ULEAD', draftId: 'inc-1/draft-1', revision: 1, text: 'Hello everyone' }, policy, clock),
+      (s: typeof state) => decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 2, decision: 'approve' }, policy, clock),
+    ]) {
+      const result = accepted(step(state));
+      events.push(...result.events);
+      state = result.state;
+    }
+    return events;
+  }
+
+  it('renders every entry in English and Spanish', () => {
+    const events = story();
+    expect(events.map((e) => describeTimelineEvent(e, 'en'))).toEqual([
+      'Negative sentiment detected in the channel',
+      'Incident opened as SEV2',
+      '<@ULEAD> acknowledged the incident and took the lead',
+      '<@ULEAD> drafted reply #1',
+      '<@ULEAD> edited reply #1 (now revision 2)',
+      '<@UAPPROVER1> approved revision 2 of reply #1 (1 of 1)',
+      'Reply #1 approved by <@UAPPROVER1>; posting it once',
+    ]);
+    const names = { ULEAD: 'Ana', UAPPROVER1: 'Luis' } as Record<string, string>;
+    expect(events.map((e) => describeTimelineEvent(e, 'es', { formatUser: (id) => names[id] ?? id }))).toEqual([
+      'Se detectó un sentimiento negativo en el canal',
+      'Incidente abierto como SEV2',
+      'Ana confirmó el incidente y asumió el liderazgo',
+      'Ana redactó la respuesta #1',
+      'Ana editó la respuesta #1 (ahora revisión 2)',
+      'Luis aprobó la revisión 2 de la respuesta #1 (1 de 1)',
+      'Respuesta #1 aprobada por Luis; se publica una sola vez',
+    ]);
+  });
+});
+
+describe('draft diffs', () => {
+  it('marks deletions and insertions for Slack and keeps the spacing', () => {
+    const changes = diffDraftText('We will update you in 30 minutes.', 'We will update you here in 15 minutes.');
+    expect(formatDraftDiff(changes)).toBe('We will update you *here* in ~30~*15* minutes.');
+  });
+
+  it('shortens long unchanged stretches', () => {
+    const long = 'a '.repeat(100);
+    const text = formatDraftDiff(diffDraftText(`${long}old`, `${long}new`), 10);
+    expect(text.length).toBeLessThan(40);
+    expect(text).toContain('~old~*new*');
+  });
+});
