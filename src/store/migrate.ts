@@ -25,18 +25,23 @@ type MigrationList = SchemaEngineWasm.MigrationList;
 const noFilters = { externalTables: [], externalEnums: [] };
 let bindingsPromise: Promise<Bindings> | undefined;
 
+/** The slice of the WebAssembly API used here (the Node 20 type definitions do not declare it). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, object>): Promise<{ exports: Record<string, unknown> }>;
+}
+
 /** Instantiates the Wasm module once per process (Node 20 cannot `import` a .wasm file). */
 function loadBindings(): Promise<Bindings> {
   bindingsPromise ??= (async () => {
+    const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const require = createRequire(import.meta.url);
     const bindingsPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bindings = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as Bindings & {
-      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
-    const wasm = await WebAssembly.compile(readFileSync(join(dirname(bindingsPath), 'schema_engine_bg.wasm')));
-    const instance = await WebAssembly.instantiate(wasm, {
-      './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports,
-    });
+    const wasm = await wasmApi.compile(readFileSync(join(dirname(bindingsPath), 'schema_engine_bg.wasm')));
+    const instance = await wasmApi.instantiate(wasm, { './schema_engine_bg.js': bindings });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return bindings;
@@ -48,7 +53,7 @@ function loadBindings(): Promise<Bindings> {
  * Runs each migration script inside one transaction, so a failing migration leaves the schema as it
  * was. (The adapters execute a script statement by statement, outside any transaction.)
  */
-function transactionalScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+function transactionalScripts(adapter: SqlDriverAdapter, onFailure: (failure: ScriptFailure) => void): SqlDriverAdapter {
   return new Proxy(adapter, {
     get(target, property) {
       if (property === 'executeScript') {
@@ -59,6 +64,7 @@ function transactionalScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
             await target.executeScript('COMMIT');
           } catch (error) {
             await target.executeScript('ROLLBACK').catch(() => undefined);
+            onFailure({ script, error });
             throw error;
           }
         };
@@ -120,9 +126,16 @@ function presentCharAsText(result: pg.QueryResult): pg.QueryResult {
   return result;
 }
 
+interface ScriptFailure {
+  script: string;
+  error: unknown;
+}
+
 interface ClosableFactory extends SqlMigrationAwareDriverAdapterFactory {
   /** Releases every connection the engine opened (the engine itself never does). */
   close(): Promise<void>;
+  /** The migration script that last failed, with the database's own error (the engine hides it). */
+  lastFailure(): ScriptFailure | undefined;
 }
 
 function adapterFactory(target: DatabaseTarget): ClosableFactory {
@@ -132,6 +145,7 @@ function adapterFactory(target: DatabaseTarget): ClosableFactory {
       ? new PrismaPg({ connectionString: target.url, max: 1, Client: CatalogReadingClient })
       : new PrismaBetterSqlite3({ url: target.url });
   const opened: SqlDriverAdapter[] = [];
+  let lastFailure: ScriptFailure | undefined;
   const track = (adapter: SqlDriverAdapter) => {
     opened.push(adapter);
     return adapter;
@@ -139,16 +153,16 @@ function adapterFactory(target: DatabaseTarget): ClosableFactory {
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => transactionalScripts(track(await inner.connect())),
+    connect: async () => transactionalScripts(track(await inner.connect()), (failure) => (lastFailure = failure)),
     connectToShadowDb: async () => multiStatementTolerant(track(await inner.connectToShadowDb())),
     close: async () => {
       await Promise.allSettled(opened.splice(0).map((adapter) => adapter.dispose()));
     },
+    lastFailure: () => lastFailure,
   };
 }
 
-export function loadMigrationList(provider: DatabaseProvider): MigrationList {
-  const baseDir = migrationsDir(provider);
+export function loadMigrationList(provider: DatabaseProvider, baseDir = migrationsDir(provider)): MigrationList {
   const directories = existsSync(baseDir)
     ? readdirSync(baseDir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory())
@@ -177,7 +191,10 @@ function schemaFiles(provider: DatabaseProvider) {
   return [{ path: schemaPath(provider), content: readFileSync(schemaPath(provider), 'utf8') }];
 }
 
-async function withEngine<T>(target: DatabaseTarget, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  target: DatabaseTarget,
+  run: (engine: SchemaEngine, factory: ClosableFactory) => Promise<T>,
+): Promise<T> {
   const bindings = await loadBindings();
   const files = schemaFiles(target.provider);
   const factory = adapterFactory(target);
@@ -190,7 +207,7 @@ async function withEngine<T>(target: DatabaseTarget, run: (engine: SchemaEngine)
       throw describeConnectionError(target, error);
     });
     try {
-      return await run(engine);
+      return await run(engine, factory);
     } finally {
       engine.free();
     }
@@ -224,30 +241,33 @@ export interface MigrationOutcome {
 }
 
 /** Applies every pending migration, as `prisma migrate deploy` does. */
-export async function applyPendingMigrations(target: DatabaseTarget): Promise<MigrationOutcome> {
-  const migrationsList = loadMigrationList(target.provider);
-  return withEngine(target, async (engine) => {
+export async function applyPendingMigrations(target: DatabaseTarget, options: { migrationsDir?: string } = {}): Promise<MigrationOutcome> {
+  const migrationsList = loadMigrationList(target.provider, options.migrationsDir);
+  return withEngine(target, async (engine, factory) => {
     try {
       const output = await engine.applyMigrations({ migrationsList, filters: noFilters });
       return { applied: output.appliedMigrationNames };
     } catch (error) {
-      const code = engineErrorCode(error);
       const message = engineErrorMessage(error);
-      if (code === 'P3009') {
+      if (/found failed migrations in the target database/.test(message) || engineErrorCode(error) === 'P3009') {
         throw new FirebreakError(
           'migration_half_applied',
-          `An earlier migration was left half-applied in the database and will not be retried automatically. ${firstLine(message)} Inspect the database, then mark it with \`firebreak migrate --rolled-back <name>\` once it is back as it was.`,
+          `An earlier migration was left half-applied in the database and is not retried automatically (${firstLine(message)}). Restore the database, then run \`firebreak migrate --rolled-back <migration>\`.`,
           { cause: error },
         );
       }
-      const failed = /Migration name: (\S+)/.exec(message)?.[1] ?? 'a migration';
-      // The script ran in a transaction and was rolled back: record that, so the database is as it was.
-      if (failed !== 'a migration') {
-        await engine.markMigrationRolledBack({ migrationName: failed }).catch(() => undefined);
-      }
+      const failure = factory.lastFailure();
+      const failed = failure && migrationsList.migrationDirectories.find((directory) => {
+        const content = directory.migrationFile.content;
+        return content.tag === 'ok' && content.value === failure.script;
+      });
+      if (!failed) throw new FirebreakError('migration_failed', `Applying migrations failed: ${firstLine(message)}`, { cause: error });
+      // The script ran in one transaction that was rolled back: say so in the history too.
+      await engine.markMigrationRolledBack({ migrationName: failed.path }).catch(() => undefined);
+      const cause = failure.error instanceof Error ? failure.error.message : message;
       throw new FirebreakError(
         'migration_failed',
-        `Migration ${failed} failed and was rolled back (prisma/${target.provider}/migrations/${failed}/migration.sql): ${firstLine(databaseErrorOf(message))}`,
+        `Migration ${failed.path} failed and was rolled back (${join(migrationsList.baseDir, failed.path, 'migration.sql')}): ${firstLine(cause)}`,
         { cause: error },
       );
     }
@@ -322,7 +342,3 @@ function firstLine(text: string): string {
   return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
 }
 
-function databaseErrorOf(message: string): string {
-  const match = /Database error:\s*\n?([\s\S]*)/.exec(message);
-  return match?.[1]?.trim() || message;
-}
