@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { englishAdditions, spanishAdditions } from './lexicons/additions.js';
+import type { Language } from './types.js';
+
+/**
+ * The word lists behind scoring. Keys are lower case and accent-folded (ñ kept), so "dificil" and
+ * "difícil" score alike; multi-word expressions are stored joined with "-", the form the normaliser
+ * rewrites them to.
+ */
+export interface Lexicon {
+  language: Language;
+  labels: Record<string, number>;
+  /** First word → the expressions starting with it (as word arrays), longest first. */
+  phrases: Map<string, string[][]>;
+  negators: ReadonlySet<string>;
+  /** Words that strengthen (> 1) or soften (< 1) the sentiment word after them. */
+  modifiers: ReadonlyMap<string, number>;
+  /** "but"-like words: the clause after them outweighs the one before. */
+  contrasts: ReadonlySet<string>;
+}
+
+const require = createRequire(import.meta.url);
+
+const ACCENTS: Record<string, string> = { á: 'a', é: 'e', í: 'i', ó: 'o', ú: 'u', ü: 'u', à: 'a', è: 'e', ì: 'i', ò: 'o', ù: 'u', â: 'a', ê: 'e', î: 'i', ô: 'o', û: 'u', ï: 'i', ë: 'e', ç: 'c' };
+const ACCENTED = /[áéíóúüàèìòùâêîôûïëç]/g;
+
+/** Lower-case letters with their accents removed, except ñ (a different letter in Spanish). */
+export function foldAccents(word: string): string {
+  return word.replace(ACCENTED, (char) => ACCENTS[char] ?? char);
+}
+
+function build(language: Language, base: Record<string, number>, additions: Record<string, number>, extra: {
+  negators: string[];
+  modifiers: Record<string, number>;
+  contrasts: string[];
+}): Lexicon {
+  const labels: Record<string, number> = {};
+  const phrases = new Map<string, string[][]>();
+  const add = (entry: string, value: number, override: boolean): void => {
+    const words = foldAccents(entry.toLowerCase().normalize('NFC')).replace(/['’]/g, "'").split(/\s+/).filter(Boolean);
+    if (words.length === 0) return;
+    const key = words.join('-');
+    if (!override && Object.hasOwn(labels, key)) return;
+    labels[key] = value;
+    if (words.length > 1) {
+      const list = phrases.get(words[0] as string) ?? [];
+      if (!list.some((phrase) => phrase.join('-') === key)) list.push(words);
+      list.sort((a, b) => b.length - a.length);
+      phrases.set(words[0] as string, list);
+    }
+  };
+  for (const [entry, value] of Object.entries(base)) add(entry, value, false);
+  for (const [entry, value] of Object.entries(additions)) add(entry, value, true);
+  return {
+    language,
+    labels,
+    phrases,
+    negators: new Set(extra.negators),
+    modifiers: new Map(Object.entries(extra.modifiers)),
+    contrasts: new Set(extra.contrasts),
+  };
+}
+
+let cache: Record<Language, Lexicon> | undefined;
+
+/** Both lexicons, built once per process. */
+export function lexicons(): Record<Language, Lexicon> {
+  if (cache) return cache;
+  const afinn165 = require('sentiment/languages/en/labels.json') as Record<string, number>;
+  const afinnEs = JSON.parse(readFileSync(new URL('./lexicons/afinn-es.json', import.meta.url), 'utf8')) as Record<string, number>;
+  cache = {
+    en: build('en', afinn165, englishAdditions, {
+      negators: ['not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'without', 'cannot', "can't", 'cant', "don't", 'dont', "doesn't", 'doesnt', "didn't", 'didnt', "isn't", 'isnt', "aren't", 'arent', "wasn't", 'wasnt', "weren't", 'werent', "won't", 'wont', "wouldn't", 'wouldnt', "shouldn't", 'shouldnt', "couldn't", 'couldnt', "haven't", 'havent', "hasn't", 'hasnt', "ain't", 'aint', 'nah', 'hardly', 'barely'],
+      modifiers: {
+        very: 1.5, really: 1.5, so: 1.4, too: 1.3, extremely: 1.8, totally: 1.5, absolutely: 1.6, completely: 1.5, super: 1.5, truly: 1.4,
+        incredibly: 1.7, seriously: 1.4, utterly: 1.7, fucking: 1.7, freaking: 1.5, damn: 1.4, most: 1.3, such: 1.3, highly: 1.5, literally: 1.3,
+        slightly: 0.5, somewhat: 0.6, 'a-bit': 0.6, 'a-little': 0.6, kinda: 0.6, 'kind-of': 0.6, 'sort-of': 0.6, barely: 0.4, almost: 0.7, pretty: 1.2, quite: 1.2, fairly: 0.8,
+      },
+      contrasts: ['but', 'however', 'although', 'though', 'yet', 'anyway'],
+    }),
+    es: build('es', afinnEs, spanishAdditions, {
+      negators: ['no', 'nunca', 'jamas', 'ni', 'sin', 'tampoco', 'nada', 'nadie', 'ningun', 'ninguno', 'ninguna'],
+      modifiers: {
+        muy: 1.5, tan: 1.4, super: 1.5, re: 1.4, demasiado: 1.4, demasiada: 1.4, sumamente: 1.7, totalmente: 1.5, completamente: 1.5,
+        realmente: 1.4, increiblemente: 1.7, extremadamente: 1.8, bastante: 1.2, mas: 1.2, bien: 1.3, puta: 1.4, puto: 1.4, jodidamente: 1.6,
+        poco: 0.5, 'un-poco': 0.6, algo: 0.7, apenas: 0.4, medio: 0.7, casi: 0.7,
+      },
+      contrasts: ['pero', 'aunque', 'sino', 'sin-embargo', 'mientras'],
+    }),
+  };
+  return cache;
+}

@@ -1,0 +1,129 @@
+import { decodeHTML } from 'entities';
+import { get as emojiForShortcode } from 'node-emoji';
+import { foldAccents } from './lexicon.js';
+
+/** Messages longer than this are cut before any work: a 1 MB paste must not stall the watcher. */
+export const DEFAULT_MAX_CHARS = 4000;
+
+const CODE_BLOCK = /```[\s\S]*?(?:```|$)/g;
+const INLINE_CODE = /`[^`\n]*`/g;
+const SLACK_TOKEN = /<([^<>|\s]*)(?:\|([^<>]*))?>/g;
+const QUOTE_LINE = /^(?:&gt;|>)[^\n]*$/gm;
+const SHORTCODE = /:([a-z0-9_+'-]{1,60}):/gi;
+
+/**
+ * Slack mrkdwn and HTML to the words a person reads: user, channel and special mentions dropped,
+ * links replaced by their label, code and quoted text (someone else's words) removed, entities
+ * decoded, `:emoji_name:` turned into the emoji, Unicode in NFC. Case is kept.
+ */
+export function normalizeText(raw: string, maxChars = DEFAULT_MAX_CHARS): string {
+  let text = raw.length > maxChars ? cutSafely(raw, maxChars) : raw;
+  if (text.includes('`')) text = text.replace(CODE_BLOCK, ' ').replace(INLINE_CODE, ' ');
+  if (text.includes('<')) text = text.replace(SLACK_TOKEN, slackToken);
+  if (text.includes('>')) text = text.replace(QUOTE_LINE, ' ');
+  if (text.includes('&')) text = decodeHTML(text);
+  if (text.includes(':')) text = text.replace(SHORTCODE, shortcode);
+  if (!isAscii(text)) text = text.normalize('NFC');
+  return text;
+}
+
+function slackToken(whole: string, target: string, label: string | undefined): string {
+  const head = target.charAt(0);
+  if (head === '@' || head === '#' || head === '!') return ' '; // <@U123>, <#C123|general>, <!here>
+  if (/^(?:https?|mailto|tel):/i.test(target)) return label ? ` ${label} ` : ' ';
+  return whole;
+}
+
+function shortcode(whole: string, name: string): string {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('skin-tone')) return ' ';
+  const emoji = emojiForShortcode(lower);
+  return emoji ? ` ${emoji} ` : ` ${lower.replace(/[_+-]+/g, ' ')} `; // unknown custom emoji: its name is often words
+}
+
+/** Cuts at `maxChars` without leaving half of a surrogate pair behind. */
+function cutSafely(text: string, maxChars: number): string {
+  const code = text.charCodeAt(maxChars - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? maxChars - 1 : maxChars);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Tokens of a normalised text, and the cues they lose (exclamation marks, Spanish-only characters). */
+export interface Tokens {
+  /** Lower case, accent-folded words, emoji and emoticon tokens; "|" marks a clause boundary. */
+  words: string[];
+  exclamations: number;
+  /** Count of ñ, ¿, ¡ and accented vowels: strong hints of Spanish. */
+  spanishMarks: number;
+}
+
+const URL = /\b(?:https?:\/\/|www\.)\S+/g;
+const MENTION = /(^|\s)@\w+/g;
+const EMOTICONS: [RegExp, string][] = [
+  [/(^|\s)(?:[:=;]-?\)+|\(+-?[:=]|:-?\]|\^\^|\^_\^)(?=\s|$)/g, ' emo-smile '],
+  [/(^|\s)(?:[:=]-?d+|x-?d+|:-?p+|;-?p+)(?=\s|$)/g, ' emo-laugh '],
+  [/(^|\s)(?:;-?\)|;-?d)(?=\s|$)/g, ' emo-wink '],
+  [/(^|\s)(?:[:=]'?-?\(+|\)+-?[:=]|:-?\[|:'\()(?=\s|$)/g, ' emo-sad '],
+  [/(^|\s)(?:>:-?\(|>:-?\[|:-?@)(?=\s|$)/g, ' emo-angry '],
+  [/(^|\s)(?:[:=]-?[\\/]|:-?s|-_-|-\.-)(?=\s|$)/g, ' emo-unsure '],
+  [/(^|\s)(?:<3+|♥+)(?=\s|$)/g, ' emo-heart '],
+];
+export const EMOTICON_SCORES: Record<string, number> = {
+  'emo-smile': 2, 'emo-laugh': 2, 'emo-wink': 1, 'emo-sad': -2, 'emo-angry': -3, 'emo-unsure': -1, 'emo-heart': 3,
+};
+const LAUGH_ES = /(^|[^a-zñ])(?:j+[aeiou]+){2,}j*(?=[^a-zñ]|$)/g;
+const LAUGH_EN = /(^|[^a-z])(?:h+[aeiou]+){2,}h*(?=[^a-z]|$)|(^|[^a-z])l+o+l+(?=[^a-z]|$)/g;
+const BOUNDARY = /[.!?;,…¿¡()[\]{}"“”«»]+/g;
+const OTHER = /[^\p{L}\p{N}\p{Extended_Pictographic}'|\s-]+/gu;
+const PICTOGRAPH = /(\p{Extended_Pictographic})/gu;
+const EMOJI_NOISE = /[\u{1F3FB}-\u{1F3FF}\uFE0E\uFE0F\u200D]/gu;
+const SPANISH_MARKS = /[ñ¿¡áéíóú]/g;
+const TRIPLE = /(.)\1\1/;
+
+/**
+ * Splits a normalised text into scoring tokens. `known(word)` tells whether a squeezed spelling is a
+ * real word, so "goooood" becomes "good" and "nooooo" becomes "no".
+ */
+export function tokenize(text: string, known: (word: string) => boolean): Tokens {
+  let lower = text.toLowerCase();
+  const ascii = isAscii(lower);
+  let spanishMarks = 0;
+  if (!ascii) {
+    spanishMarks = lower.match(SPANISH_MARKS)?.length ?? 0;
+    lower = lower.replace(/[’‘´]/g, "'").replace(EMOJI_NOISE, '').replace(PICTOGRAPH, ' $1 ');
+  }
+  let exclamations = 0;
+  for (let i = lower.indexOf('!'); i !== -1; i = lower.indexOf('!', i + 1)) exclamations++;
+  if (lower.includes('http') || lower.includes('www.')) lower = lower.replace(URL, ' ');
+  if (lower.includes('@')) lower = lower.replace(MENTION, '$1 ');
+  if (/[:;=()<>^x♥_-]/.test(lower)) for (const [pattern, token] of EMOTICONS) lower = lower.replace(pattern, `$1${token}`);
+  if (lower.includes('j')) lower = lower.replace(LAUGH_ES, '$1 jaja ');
+  if (lower.includes('h') || lower.includes('lol')) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
+  lower = lower.replace(BOUNDARY, ' | ').replace(OTHER, ' ');
+
+  const raw = lower.split(/\s+/);
+  const words: string[] = [];
+  for (let word of raw) {
+    if (word === '') continue;
+    if (word.length > 1 && (word.charCodeAt(0) === 39 || word.charCodeAt(0) === 45 || word.endsWith("'") || word.endsWith('-'))) {
+      word = word.replace(/^['-]+|['-]+$/g, '');
+      if (word === '') continue;
+    }
+    if (!ascii) word = foldAccents(word);
+    if (word.length > 2 && TRIPLE.test(word)) word = squeeze(word, known);
+    if (word === '|' && (words.length === 0 || words[words.length - 1] === '|')) continue;
+    words.push(word);
+  }
+  return { words, exclamations, spanishMarks };
+}
+
+function squeeze(word: string, known: (word: string) => boolean): string {
+  const two = word.replace(/(.)\1{2,}/g, '$1$1');
+  if (known(two)) return two;
+  const one = word.replace(/(.)\1+/g, '$1');
+  return known(one) ? one : two;
+}

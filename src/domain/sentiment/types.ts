@@ -1,0 +1,3 @@
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+export type Language = 'en' | 'es';
+export type DetectedLanguage = Language | 'unknown';
