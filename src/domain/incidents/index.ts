@@ -35,3 +35,14 @@ export {
 export { diffDraftText, formatDraftDiff, type TextChange } from './draft-diff.js';
 export { describeTimelineEvent, type DescribeOptions } from './describe.js';
 export * from '../approvals/policy.js';
+export {
+  computeIncidentMetrics,
+  aggregateMetrics,
+  quantile,
+  type ChannelBucket,
+  type BaselineBand,
+  type MetricsInput,
+  type IncidentMetrics,
+  type MetricsAggregate,
+  type Distribution,
+} from './metrics.js';
