@@ -22,16 +22,16 @@ export function parsePlaybookSource(source: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((error) => ({
-        file,
-        line: error.linePos?.[0].line ?? 0,
-        column: error.linePos?.[0].col ?? 0,
-        path: '',
-        message: `YAML syntax error: ${firstLine(error.message)}`,
-        hint: yamlHint(error.code),
-      })),
-    };
+    const problems: PlaybookProblem[] = [];
+    for (const error of doc.errors) {
+      const line = error.linePos?.[0].line ?? 0;
+      const column = error.linePos?.[0].col ?? 0;
+      // One slip often yields several errors on the same line; the first says it best.
+      if (problems.some((problem) => problem.line === line)) continue;
+      const hint = yamlHint(error.code);
+      problems.push({ file, line, column, path: '', message: `YAML syntax error: ${firstLine(error.message)}`, ...(hint ? { hint } : {}) });
+    }
+    return { problems };
   }
   const locator = new Locator(doc, source, lineCounter);
   const data: unknown = doc.toJS();
@@ -215,6 +215,7 @@ function yamlHint(code: string): string | undefined {
   if (code === 'DUPLICATE_KEY') return 'each key may appear once per mapping';
   if (code === 'BAD_INDENT' || code === 'MISSING_CHAR') return 'check the indentation and that every key ends with `:`';
   if (code === 'TAB_AS_INDENT') return 'indent with spaces, not tabs';
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') return 'put text that contains `: ` in quotes, and check the indentation';
   return undefined;
 }
 
