@@ -113,7 +113,7 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
       userId = actor.user_id;
 
       const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
-      if (!handler) return answer(200, { ok: false, error: 'unknown_method', response_metadata: { messages: [`[ERROR] ${method} is not implemented by the loopback Slack`] } });
+      if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
       const result = handler({ workspace, args: decodeJsonArgs(args), actor, origin, basePath });
       return answer(200, { ok: true, ...result });
     } catch (error) {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../domain/clock.js';
 import { systemClock } from '../../domain/clock.js';
+import type { AppIdentity } from '../slack-payloads.js';
 import { SlackApiError } from './errors.js';
 import type {
   EphemeralMessage,
@@ -151,6 +152,10 @@ export class SlackWorkspace {
   }
   now(): number {
     return this.clock.now();
+  }
+  /** The ids the app's incoming payloads (events, commands, interactions) carry. */
+  appIdentity(): AppIdentity {
+    return { teamId: this.state.team.id, teamDomain: this.state.team.domain, apiAppId: this.state.app_id, botUserId: this.state.bot.user_id };
   }
 
   /** Resolve a token to who it acts for; undefined for tokens this workspace never issued. */
