@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'not_found'
   | 'forbidden'
   | 'conflict'
-  | 'slack_api';
+  | 'slack_api'
+  | 'slack_limits_exceeded';
 
 export class FirebreakError extends Error {
   readonly code: ErrorCode;
