@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerBacktestCommand } from './backtest.js';
+import { registerScoreCommand } from './score.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPlaybooksCommand } from './playbooks.js';
 import { registerStartCommand } from './start.js';
@@ -8,4 +10,6 @@ export function registerCommands(program: Command): void {
   registerStartCommand(program);
   registerMigrateCommand(program);
   registerPlaybooksCommand(program);
+  registerScoreCommand(program);
+  registerBacktestCommand(program);
 }

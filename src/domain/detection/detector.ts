@@ -73,6 +73,8 @@ export type DetectorDecision =
 /** Per-bucket reading of the detector, for charts and backtest output. */
 export interface BucketReading {
   bucketStart: number;
+  /** Negative messages in this bucket alone. */
+  negatives: number;
   observed: number;
   expected: number;
   deviations: number;
@@ -227,12 +229,13 @@ export function stepDetector(
   if (!next.alert && settings.noveltyDays > 0 && state.bucketsSeen >= settings.warmupBuckets) recordPeak(next, bucket.start, deviations, settings);
   learn(next, bucket, settings);
   const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * deviations) / settings.sensitivity));
-  return { state: next, decision, reading: { bucketStart: bucket.start, observed, expected, deviations, score } };
+  return { state: next, decision, reading: { bucketStart: bucket.start, negatives: bucket.negatives, observed, expected, deviations, score } };
 }
 
 function recordPeak(state: DetectorState, epochMs: number, deviations: number, settings: DetectorSettings): void {
   const day = Math.floor(epochMs / 86_400_000);
-  const peaks = state.dailyPeaks.slice();
+  // Settings may change under a stored state (a playbook edit): start the record afresh then.
+  const peaks = state.dailyPeaks.length === settings.noveltyDays ? state.dailyPeaks.slice() : new Array<number>(settings.noveltyDays).fill(0);
   if (day !== state.peakDay) {
     for (let d = state.peakDay + 1; d <= day && d - state.peakDay <= peaks.length; d++) peaks[d % peaks.length] = 0;
     state.peakDay = day;

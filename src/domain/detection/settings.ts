@@ -33,10 +33,13 @@ export interface DetectorSettings {
   rhythmHalfLifeMs: number;
   /** Which rhythm the baseline learns: none, the hour of day, or the hour of the week. */
   rhythm: 'none' | 'daily' | 'weekly';
+  /** Compare volumes on a log scale (bursty, multiplicative traffic) or a linear one. */
   scale: 'linear' | 'log';
+  /** Spread floor on the log scale, so a flat history does not make every wobble an alert. */
+  minLogSpread: number;
+  /** When > 0, an alert must also reach `noveltyFactor` × the highest deviation of the last this-many days. */
   noveltyDays: number;
   noveltyFactor: number;
-  minLogSpread: number;
   /** Buckets of history needed before the detector may alert. */
   warmupBuckets: number;
   /** Values above baseline + this many deviations are clipped before they teach the baseline. */
@@ -56,12 +59,12 @@ const HOUR = 60 * MINUTE;
 
 export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze({
   bucketMs: 5 * MINUTE,
-  windowBuckets: 1,
+  windowBuckets: 3,
   sensitivity: 4,
   minNegatives: 5,
   minLift: 2,
   minShareLift: 1.5,
-  cooldownMs: 6 * HOUR,
+  cooldownMs: 24 * HOUR,
   recoverySensitivity: 1,
   recoveryMs: 30 * MINUTE,
   baselineHalfLifeMs: 6 * HOUR,
@@ -69,7 +72,7 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   rhythm: 'daily',
   warmupBuckets: 288,
   scale: 'log',
-  noveltyDays: 7,
+  noveltyDays: 0,
   noveltyFactor: 1,
   minLogSpread: 0.1,
   baselineClip: 3,

@@ -80,7 +80,7 @@ const LAUGH_EN = /(^|[^a-z])(?:h+[aeiou]+){2,}h*(?=[^a-z]|$)|(^|[^a-z])l+o+l+(?=
 const BOUNDARY = /[.!?;,…¿¡()[\]{}"“”«»]+/g;
 const OTHER = /[^\p{L}\p{N}\p{Extended_Pictographic}'|\s-]+/gu;
 const PICTOGRAPH = /(\p{Extended_Pictographic})/gu;
-const EMOJI_NOISE = /[\u{1F3FB}-\u{1F3FF}\uFE0E\uFE0F\u200D]/gu;
+const EMOJI_NOISE = /[\u{1F3FB}-\u{1F3FF}]|\uFE0E|\uFE0F|\u200D/gu;
 const SPANISH_MARKS = /[ñ¿¡áéíóú]/g;
 const TRIPLE = /(.)\1\1/;
 

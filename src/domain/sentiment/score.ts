@@ -69,7 +69,9 @@ function scoringStrategy(lexicon: Lexicon): { apply(tokens: string[], cursor: nu
       const next = tokens[cursor + 1];
       if (next !== undefined && modifiers.has(token) && Object.hasOwn(labels, next)) return 0; // "bien feo": "bien" only strengthens
       let factor = 1;
-      for (let i = cursor - 1, distance = 1; i >= 0 && distance <= 3; i--, distance++) {
+      // Emoji and emoticons say how the writer feels; words before them do not negate that.
+      const pictorial = token.startsWith('emo-') || token.charCodeAt(0) > 0x2000;
+      for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= 3; i--, distance++) {
         const previous = tokens[i] as string;
         if (previous === '|') break;
         if (distance === 1) factor *= modifiers.get(previous) ?? 1;

@@ -1,0 +1,279 @@
+import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Option, type Command } from 'commander';
+import { FirebreakError, isFirebreakError } from '../../errors.js';
+import { parseCountsCsv } from '../../domain/detection/counts-csv.js';
+import type { BucketReading, DetectorDecision } from '../../domain/detection/detector.js';
+import { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from '../../domain/detection/inputs.js';
+import { detectOnCounts, inferBucketMs } from '../../domain/detection/series.js';
+import { resolveDetectorSettings, type DetectorSettings } from '../../domain/detection/settings.js';
+import { advanceChannel, observeMessage, watchChannel, type ChatMessage, type WatchedChannel } from '../../domain/detection/watch.js';
+import type { Language } from '../../domain/sentiment/types.js';
+
+interface BacktestOptions {
+  out?: string;
+  counts?: string;
+  lang: 'auto' | Language;
+  skipBad?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  sensitivity?: string;
+  minNegatives?: string;
+  cooldownMinutes?: string;
+  bucketMinutes?: string;
+  windowBuckets?: string;
+}
+
+interface Alert {
+  channel: string;
+  decision: DetectorDecision;
+}
+
+/**
+ * `firebreak backtest <input>`: replays a Slack export folder, a JSONL file of messages, or (with
+ * `--counts`) a CSV of bucket counts through the same detector the live watcher runs, and reports the
+ * alerts it would have raised.
+ */
+export function registerBacktestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description('Replay history through the detector and print the alerts it would have raised')
+    .argument('[input]', 'Slack export folder (channels.json + <channel>/<date>.json) or JSONL file of {ts, channel, user, text}')
+    .option('--counts <file>', 'CSV of timestamp,value (negative messages per bucket) instead of messages')
+    .option('--out <file>', 'write timestamp,value,score per bucket (score ≥ 0.5: an alert fired)')
+    .addOption(new Option('--lang <language>', 'language of the messages, or detect per message').choices(['auto', 'en', 'es']).default('auto'))
+    .option('--skip-bad', 'skip malformed lines or files (and say how many) instead of stopping at the first')
+    .option('--json', 'print alerts and summary as JSON lines')
+    .option('--quiet', 'no progress on standard error')
+    .option('--sensitivity <deviations>', 'deviations above baseline that raise an alert')
+    .option('--min-negatives <count>', 'fewest negative messages in the window to alert')
+    .option('--cooldown-minutes <minutes>', 'quiet time after an alert')
+    .option('--bucket-minutes <minutes>', 'bucket size (counts: inferred from the series)')
+    .option('--window-buckets <count>', 'buckets in the observed window')
+    .action(async (input: string | undefined, options: BacktestOptions) => {
+      const started = Date.now();
+      if (!options.counts && !input) throw new FirebreakError('input_invalid', 'backtest: give an export folder or JSONL file, or --counts FILE.csv');
+      if (options.counts && input) throw new FirebreakError('input_invalid', 'backtest: give either <input> or --counts, not both');
+      const out = options.out ? createWriteStream(options.out) : undefined;
+      try {
+        const report = options.counts ? await backtestCounts(options.counts, options, out) : await backtestMessages(input as string, options, out);
+        printReport(report, options, Date.now() - started);
+      } finally {
+        if (out) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      }
+    });
+}
+
+interface Report {
+  alerts: Alert[];
+  messages: number;
+  channels: number;
+  buckets: number;
+  skipped: number;
+  late: number;
+  settings: DetectorSettings;
+}
+
+function settingsFrom(options: BacktestOptions, bucketMs?: number): DetectorSettings {
+  const number = (value: string | undefined, name: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) throw new FirebreakError('input_invalid', `backtest: --${name} must be a number, got "${value}"`);
+    return parsed;
+  };
+  const overrides: Record<string, number> = {};
+  const set = (key: string, value: number | undefined): void => {
+    if (value !== undefined) overrides[key] = value;
+  };
+  set('sensitivity', number(options.sensitivity, 'sensitivity'));
+  set('minNegatives', number(options.minNegatives, 'min-negatives'));
+  const cooldown = number(options.cooldownMinutes, 'cooldown-minutes');
+  set('cooldownMs', cooldown === undefined ? undefined : cooldown * 60_000);
+  const bucket = number(options.bucketMinutes, 'bucket-minutes');
+  set('bucketMs', bucket === undefined ? bucketMs : bucket * 60_000);
+  set('windowBuckets', number(options.windowBuckets, 'window-buckets'));
+  return resolveDetectorSettings(overrides, 'backtest options');
+}
+
+async function backtestCounts(file: string, options: BacktestOptions, out: WriteStream | undefined): Promise<Report> {
+  const text = readInputFile(file);
+  const points = parseCountsCsv(text, file);
+  const settings = settingsFrom(options, inferBucketMs(points));
+  const { readings, decisions } = detectOnCounts(points, settings);
+  if (out) {
+    await writeOut(out, 'timestamp,value,score\n');
+    let chunk = '';
+    for (const reading of readings) {
+      chunk += `${formatTime(reading.timestamp)},${reading.value},${reading.score.toFixed(3)}\n`;
+      if (chunk.length > 65_536) {
+        await writeOut(out, chunk);
+        chunk = '';
+      }
+    }
+    await writeOut(out, chunk);
+  }
+  const channel = basename(file);
+  return { alerts: decisions.map((decision) => ({ channel, decision })), messages: 0, channels: 1, buckets: readings.length, skipped: 0, late: 0, settings };
+}
+
+function readInputFile(file: string): string {
+  if (!existsSync(file)) throw new FirebreakError('input_invalid', `${file}: no such file`);
+  if (statSync(file).isDirectory()) throw new FirebreakError('input_invalid', `${file}: is a folder, expected a file`);
+  const text = readFileSync(file, 'utf8');
+  if (text.trim() === '') throw new FirebreakError('input_invalid', `${file}: is empty`);
+  return text;
+}
+
+async function backtestMessages(input: string, options: BacktestOptions, out: WriteStream | undefined): Promise<Report> {
+  if (!existsSync(input)) throw new FirebreakError('input_invalid', `${input}: no such file or folder`);
+  const settings = settingsFrom(options);
+  const channels = new Map<string, WatchedChannel>();
+  const alerts: Alert[] = [];
+  const progress = new Progress(options.quiet === true);
+  let messages = 0;
+  let buckets = 0;
+  let late = 0;
+  let skipped = 0;
+  let rows: string[] = [];
+  if (out) await writeOut(out, 'timestamp,value,score,channel\n');
+  const flush = async (): Promise<void> => {
+    if (out && rows.length > 0) await writeOut(out, rows.join(''));
+    rows = [];
+  };
+  const readingSink = (channel: string) => (reading: BucketReading) => {
+    buckets++;
+    if (out) rows.push(`${formatTime(reading.bucketStart)},${reading.negatives},${reading.score.toFixed(3)},${channel}\n`);
+  };
+  const sinks = new Map<string, (reading: BucketReading) => void>();
+  const observe = (message: ChatMessage): void => {
+    let channel = channels.get(message.channel);
+    if (!channel) {
+      channel = watchChannel(message.channel, settings);
+      channels.set(message.channel, channel);
+      sinks.set(message.channel, readingSink(message.channel));
+    }
+    const result = observeMessage(channel, message, settings, { language: options.lang, onReading: sinks.get(message.channel) as (reading: BucketReading) => void });
+    for (const decision of result.decisions) alerts.push({ channel: message.channel, decision });
+    if (!result.counted) late++;
+    messages++;
+  };
+  const skip = (error: unknown): void => {
+    if (!options.skipBad || !isFirebreakError(error)) throw error;
+    skipped++;
+  };
+
+  if (statSync(input).isDirectory()) {
+    const channelsFile = join(input, 'channels.json');
+    if (!existsSync(channelsFile)) throw new FirebreakError('input_invalid', `${input}: not a Slack export (no channels.json)`);
+    for (const name of parseSlackChannels(readFileSync(channelsFile, 'utf8'), channelsFile)) {
+      const folder = join(input, name);
+      if (!existsSync(folder)) continue;
+      const days = readdirSync(folder).filter((file) => /^\d{4}-\d{2}-\d{2}\.json$/.test(file)).sort();
+      for (const day of days) {
+        const file = join(folder, day);
+        try {
+          for (const message of parseSlackExportDay(readFileSync(file, 'utf8'), name, file)) observe(message);
+        } catch (error) {
+          skip(error);
+        }
+        progress.tick(messages);
+        await flush();
+      }
+    }
+  } else {
+    const head = readFileSync(input, { encoding: null, flag: 'r' }).subarray(0, 4096);
+    if (head.length === 0) throw new FirebreakError('input_invalid', `${input}: is empty`);
+    if (head.includes(0)) throw new FirebreakError('input_invalid', `${input}: looks like a binary file, expected JSONL messages {ts, channel, user, text}`);
+    const lines = createInterface({ input: createReadStream(input, 'utf8'), crlfDelay: Infinity });
+    let lineNumber = 0;
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      try {
+        observe(parseJsonlMessage(line, { file: input, line: lineNumber }));
+      } catch (error) {
+        skip(error);
+      }
+      if ((lineNumber & 0x3fff) === 0) {
+        progress.tick(messages);
+        await flush();
+      }
+    }
+  }
+  // Close every channel's last bucket.
+  for (const channel of channels.values()) {
+    const last = channel.buckets.at(-1);
+    if (!last) continue;
+    for (const decision of advanceChannel(channel, last.start + settings.bucketMs, settings, sinks.get(channel.id))) alerts.push({ channel: channel.id, decision });
+  }
+  await flush();
+  progress.done();
+  if (messages === 0 && skipped === 0) throw new FirebreakError('input_invalid', `${input}: no messages found`);
+  alerts.sort((a, b) => a.decision.at - b.decision.at || a.channel.localeCompare(b.channel));
+  return { alerts, messages, channels: channels.size, buckets, skipped, late, settings };
+}
+
+class Progress {
+  private last = Date.now();
+  private shown = false;
+  constructor(private readonly quiet: boolean) {}
+  tick(messages: number): void {
+    if (this.quiet || Date.now() - this.last < 1000) return;
+    this.last = Date.now();
+    this.shown = true;
+    process.stderr.write(`backtest: ${messages.toLocaleString('en')} messages…\n`);
+  }
+  done(): void {
+    if (this.shown) process.stderr.write('backtest: done\n');
+  }
+}
+
+function writeOut(out: WriteStream, text: string): Promise<void> {
+  if (text === '') return Promise.resolve();
+  return new Promise((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+function formatTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+}
+
+function printReport(report: Report, options: BacktestOptions, elapsedMs: number): void {
+  const spikes = report.alerts.filter((alert) => alert.decision.type === 'spike');
+  const summary = {
+    messages: report.messages,
+    channels: report.channels,
+    buckets: report.buckets,
+    alerts: spikes.length,
+    crisis: spikes.filter((alert) => alert.decision.type === 'spike' && alert.decision.explanation.kind === 'crisis').length,
+    singleAuthor: spikes.filter((alert) => alert.decision.type === 'spike' && alert.decision.explanation.kind === 'single_author').length,
+    recovered: report.alerts.length - spikes.length,
+    skipped: report.skipped,
+    late: report.late,
+    seconds: Math.round(elapsedMs / 100) / 10,
+  };
+  if (options.json) {
+    for (const alert of report.alerts) process.stdout.write(`${JSON.stringify({ channel: alert.channel, ...alert.decision })}\n`);
+    process.stdout.write(`${JSON.stringify({ summary })}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  for (const { channel, decision } of report.alerts) {
+    if (decision.type === 'recovered') {
+      lines.push(`${formatTime(decision.at)}  ${channel}  back to normal (alert since ${formatTime(decision.since)}, peak ${decision.peakObserved} negatives per window)`);
+      continue;
+    }
+    const e = decision.explanation;
+    const who = e.distinctAuthors === null ? '' : e.kind === 'single_author' ? `, mostly one author (${e.topAuthorId}, ${Math.round((e.topAuthorShare ?? 0) * 100)}%): moderation case` : ` from ${e.distinctAuthors} authors`;
+    const terms = e.dominantTerms.length ? `; terms: ${e.dominantTerms.map((t) => `${t.term} (${t.count})`).join(', ')}` : '';
+    lines.push(`${formatTime(decision.at)}  ${channel}  SPIKE ${e.kind}: ${e.observed} negatives in ${formatTime(e.window.start)}–${formatTime(e.window.end)} vs ${e.baseline} expected (×${e.ratio}, ${e.deviations} deviations)${who}${terms}`);
+    for (const sample of e.samples) lines.push(`    ${sample.authorId}: ${JSON.stringify(sample.text.length > 140 ? `${sample.text.slice(0, 137)}...` : sample.text)}`);
+  }
+  if (report.alerts.length === 0) lines.push('No alerts would have been raised.');
+  lines.push(
+    `Summary: ${summary.alerts} alert(s) (${summary.crisis} crisis, ${summary.singleAuthor} single-author), ${summary.recovered} recovery(ies); ` +
+      `${report.messages ? `${summary.messages} messages in ` : ''}${summary.channels} channel(s), ${summary.buckets} buckets of ${report.settings.bucketMs / 60_000} min; ` +
+      `${summary.skipped} skipped${summary.late ? `, ${summary.late} too late to count` : ''}; ${summary.seconds} s`,
+  );
+  process.stdout.write(lines.join('\n') + '\n');
+}
