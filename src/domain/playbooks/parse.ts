@@ -133,7 +133,14 @@ function issueToProblems(issue: $ZodIssue, file: string, locator: Locator, data:
       return [problem(path, `${issue.message}, not ${describe(input)}`, typeof input === 'string' ? didYouMean(input, options) : undefined)];
     }
     case 'too_small':
-    case 'too_big':
+    case 'too_big': {
+      if (!/^Too (small|big)/.test(issue.message)) return [problem(path, issue.message)];
+      const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const word = issue.code === 'too_small' ? 'least' : 'most';
+      if (issue.origin === 'array') return [problem(path, `needs at ${word} ${bound} item(s)`)];
+      if (issue.origin === 'string') return [problem(path, `must be at ${word} ${bound} character(s) long`)];
+      return [problem(path, `must be at ${word} ${bound}`)];
+    }
     case 'invalid_format':
     case 'custom':
     default:

@@ -56,7 +56,7 @@ export function parsePersonRef(value: string): PersonRef | undefined {
 
 function globToRegExp(glob: string): RegExp {
   const body = [...glob]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${body}$`, 'u');
 }
