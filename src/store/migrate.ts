@@ -41,12 +41,30 @@ function loadBindings(): Promise<Bindings> {
       __wbg_set_wasm(exports: Record<string, unknown>): void;
     };
     const wasm = await wasmApi.compile(readFileSync(join(dirname(bindingsPath), 'schema_engine_bg.wasm')));
-    const instance = await wasmApi.instantiate(wasm, { './schema_engine_bg.js': bindings });
+    const instance = await wasmApi.instantiate(wasm, { './schema_engine_bg.js': withUnrefTimers(bindings) });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return bindings;
   })();
   return bindingsPromise;
+}
+
+/**
+ * The engine arms timeouts it never clears once its work is done; unref'd, they cannot keep
+ * `firebreak migrate` (or a shutting-down server) alive for their remaining seconds.
+ */
+function withUnrefTimers(bindings: object): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bindings };
+  for (const [name, value] of Object.entries(imports)) {
+    if (name.startsWith('__wbg_setTimeout_') && typeof value === 'function') {
+      imports[name] = (...args: unknown[]) => {
+        const timer = (value as (...a: unknown[]) => NodeJS.Timeout)(...args);
+        timer?.unref?.();
+        return timer;
+      };
+    }
+  }
+  return imports;
 }
 
 /**
