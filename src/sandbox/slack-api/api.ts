@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../domain/clock.js';
+import { checkSlackLimits } from '../../slack/blocks/limits.js';
 import type { ApiArgs } from './args.js';
 import { decodeJsonArgs } from './args.js';
 import { SlackApiError } from './errors.js';
@@ -26,8 +27,11 @@ export interface RecordedCall {
 export interface SlackApiOptions {
   /** Where the Web API is mounted; methods live at `${basePath}chat.postMessage`. Default /api/ */
   basePath?: string;
-  /** Check blocks like Slack and answer `invalid_blocks` (see src/slack/blocks/limits.ts). */
-  validateBlocks?: BlocksValidator;
+  /**
+   * How blocks are checked before Slack would accept them (`invalid_blocks`). Defaults to Block Kit's
+   * limits from src/slack/blocks/limits.ts; `false` accepts anything.
+   */
+  validateBlocks?: BlocksValidator | false;
   /** Largest request body accepted, in bytes (Slack refuses > ~ 1 MB for methods; uploads may be larger). */
   maxBodyBytes?: number;
 }
@@ -56,7 +60,7 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
   const basePath = options.basePath ?? '/api/';
   if (!basePath.startsWith('/') || !basePath.endsWith('/')) throw new RangeError(`basePath must start and end with "/", got "${basePath}"`);
   const maxBodyBytes = options.maxBodyBytes ?? 50 * 1024 * 1024;
-  const methods: Record<string, MethodHandler> = createMethods(options.validateBlocks);
+  const methods: Record<string, MethodHandler> = createMethods(options.validateBlocks === false ? undefined : (options.validateBlocks ?? blockKitLimits));
   const faults = new FaultInjector(clock);
   const events = new EventEmitter<{ call: [RecordedCall] }>();
   let log: RecordedCall[] = [];
@@ -184,6 +188,17 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
       }),
   };
 }
+
+/**
+ * Slack's checks on blocks and views. For messages only the blocks are judged here: empty or
+ * over-long text gets Slack's own codes (no_text, msg_too_long) from the workspace.
+ */
+const blockKitLimits: BlocksValidator = (surface, payload) => {
+  if (surface === 'message' && payload['blocks'] === undefined) return [];
+  return checkSlackLimits(surface, payload)
+    .filter((v) => surface !== 'message' || v.path.startsWith('blocks'))
+    .map((v) => `${v.path} ${v.message}`);
+};
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

@@ -37,7 +37,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const clock = options.clock ?? systemClock;
   const workspace = options.workspace ?? createSlackWorkspace({ ...options.workspaceOptions, clock });
   const api = createSlackApi(workspace, clock, {
-    ...(options.validateBlocks ? { validateBlocks: options.validateBlocks } : {}),
+    ...(options.validateBlocks !== undefined ? { validateBlocks: options.validateBlocks } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
   const server = createServer((req, res) => {

@@ -110,6 +110,16 @@ describe('loopback Slack Web API, driven by the real WebClient', () => {
     expect(await slackError(client.conversations.join({ channel: community }))).toBe('is_archived');
   });
 
+  it('refuses blocks that break Block Kit limits with invalid_blocks and the path, as Slack does', async () => {
+    const { community, carol } = fake.ids;
+    const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    const error = await client.chat.postMessage({ channel: community, text: 'x', blocks: tooMany }).catch((e: { data: unknown }) => e.data);
+    expect(error).toMatchObject({ ok: false, error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] blocks has 51 blocks (per message); the limit is 50'] } });
+    const longTitle = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'A title that is far too long' }, blocks: [] };
+    expect(await slackError(client.views.open({ trigger_id: fake.workspace.issueTrigger(carol), view: longTitle }))).toBe('invalid_blocks');
+    expect(fake.workspace.messagesIn(community)).toEqual([]);
+  });
+
   it('updates and deletes only its own messages', async () => {
     const { community, alice } = fake.ids;
     const posted = await client.chat.postMessage({ channel: community, text: 'v1' });

@@ -1,0 +1,75 @@
+/**
+ * Text safety for what Firebreak quotes from members: escaping so a quote can never ping or link,
+ * and truncation that never breaks a Slack entity, an escape, a surrogate pair or a grapheme.
+ *
+ * Lengths are UTF-16 code units (String.length), the same measure as src/slack/blocks/limits.ts.
+ */
+
+const WORD_JOINER = '\u2060';
+
+/**
+ * Make member text inert in a Slack message (mrkdwn or plain): `&`, `<`, `>` become `&amp;`, `&lt;`,
+ * `&gt;`, so `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>`, `<#C…>`, `<!subteam^S…>` and links show
+ * as text instead of pinging. A bare `@channel`/`@here`/`@everyone`/`@name` gets an invisible word
+ * joiner after the `@`, so it stays inert even in a message sent with link_names.
+ */
+export function escapeSlackText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}_])/gu, `$1@${WORD_JOINER}`);
+}
+
+export interface TruncateOptions {
+  /** Appended when the text was cut; counted within maxLength. Default "…". */
+  ellipsis?: string;
+  /** Locale for grapheme segmentation; graphemes barely vary by locale. Default "en". */
+  locale?: string;
+  /** End on a whole word when the last space is within the final fifth of the room. Default true. */
+  wholeWords?: boolean;
+}
+
+/** Spans a cut must not fall inside: `<…>` entities and `&amp;`-style escapes. */
+const PROTECTED_SPANS = /<[^<>\n]*>|&(?:amp|lt|gt|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g;
+
+/**
+ * Shorten text to at most `maxLength` (ellipsis included). Cuts only at grapheme boundaries (so never
+ * inside a surrogate pair, an emoji sequence or a letter with its accents), never inside a `<…>` entity
+ * or an `&…;` escape, prefers a word boundary when one is near, drops whitespace left at the cut, and
+ * returns the text unchanged when it fits.
+ */
+export function truncateSlackText(text: string, maxLength: number, options: TruncateOptions = {}): string {
+  const ellipsis = options.ellipsis ?? '…';
+  if (!Number.isInteger(maxLength) || maxLength < ellipsis.length) {
+    throw new RangeError(`maxLength must be a whole number ≥ ${ellipsis.length} (the ellipsis), got ${maxLength}`);
+  }
+  if (text.length <= maxLength) return text;
+  const budget = maxLength - ellipsis.length;
+
+  const forbidden: [number, number][] = [];
+  for (const match of text.matchAll(PROTECTED_SPANS)) {
+    if (match.index >= budget) break;
+    forbidden.push([match.index, match.index + match[0].length]);
+  }
+  const insideSpan = (position: number) => forbidden.some(([start, end]) => position > start && position < end);
+
+  // Segment a little past the budget: enough for the grapheme that straddles it.
+  const segmenter = new Intl.Segmenter(options.locale ?? 'en', { granularity: 'grapheme' });
+  let cut = 0;
+  let wordCut = 0;
+  for (const { index, segment } of segmenter.segment(text.slice(0, budget + 64))) {
+    if (index > budget) break;
+    if (/^\s+$/u.test(segment) && !insideSpan(index)) wordCut = index;
+    const end = index + segment.length;
+    if (end <= budget && !insideSpan(end)) cut = end;
+  }
+  // Prefer ending on a whole word when that loses little (at most a fifth of the room).
+  if (options.wholeWords !== false && wordCut > 0 && wordCut >= budget * 0.8) cut = Math.min(cut, wordCut);
+  return `${text.slice(0, cut).trimEnd()}${ellipsis}`;
+}
+
+/** Member text ready to quote in a block: escaped first, then truncated without breaking an escape. */
+export function quoteMemberText(text: string, maxLength: number, options: TruncateOptions = {}): string {
+  return truncateSlackText(escapeSlackText(text), maxLength, options);
+}
