@@ -34,7 +34,13 @@ export function parsePlaybookSource(source: string, file: string): ParseResult {
     return { problems };
   }
   const locator = new Locator(doc, source, lineCounter);
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // e.g. "Excessive alias count": a YAML bomb must not take the loader down.
+    return { problems: [{ file, line: 1, column: 1, path: '', message: `cannot read YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
   if (data === null || data === undefined) {
     return { problems: [{ file, line: 0, column: 0, path: '', message: 'file is empty; a playbook needs id, name, severities, roles, checklist, replies, escalation and postMortem' }] };
   }

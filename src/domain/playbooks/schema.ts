@@ -67,9 +67,9 @@ const detectorOverrides = z
 
 const triggers = z
   .strictObject({
-    channels: z.array(channelRef).optional().meta({ description: 'Watched channels this playbook covers. Omit to cover every watched channel.' }),
+    channels: z.array(channelRef).min(1, 'list at least one channel, or leave `channels` out to cover every watched channel').optional().meta({ description: 'Watched channels this playbook covers. Omit to cover every watched channel.' }),
     languages: z.array(z.enum(LANGUAGES)).min(1).optional().meta({ description: 'Languages of the conversation this playbook covers. Omit for all.' }),
-    keywords: z.array(text).optional().meta({ description: 'Words or phrases (any language, case and accents ignored); when given, the playbook applies only if one appears.' }),
+    keywords: z.array(text).min(1, 'list at least one keyword, or leave `keywords` out').optional().meta({ description: 'Words or phrases (any language, case and accents ignored); when given, the playbook applies only if one appears.' }),
     priority: z.int().min(0).max(1000).default(0).meta({ description: 'Higher wins when several playbooks match. Default 0.' }),
     detection: detectorOverrides.optional(),
   })

@@ -232,3 +232,19 @@ describe('invalid playbooks are refused with file, line, column, key path and hi
     expect(problemsOf(source)).toEqual([expect.objectContaining({ path: 'formatVersion', message: 'this Firebreak reads format version 1', line: 2 })]);
   });
 });
+
+describe('hostile or odd input', () => {
+  it('refuses a YAML alias bomb without hanging or throwing', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    const { playbook, problems } = parsePlaybookSource(bomb, 'bomb.yaml');
+    expect(playbook).toBeUndefined();
+    expect(problems).toEqual([expect.objectContaining({ file: 'bomb.yaml', message: expect.stringMatching(/^cannot read YAML: .*alias/i) })]);
+  });
+
+  it('refuses an empty channel list, which would never match', () => {
+    const source = minimalWith('description: Smallest', 'triggers:\n  channels: []\ndescription: Smallest');
+    expect(parsePlaybookSource(source, 'x.yaml').problems).toEqual([
+      expect.objectContaining({ path: 'triggers.channels', message: 'list at least one channel, or leave `channels` out to cover every watched channel', ...positionAfter(source, '  channels: ') }),
+    ]);
+  });
+});
