@@ -326,7 +326,7 @@ export function checkSlackLimits(surface: SlackSurface, payload: Record<string, 
 }
 
 /** Throw a FirebreakError (slack_limits_exceeded) listing every violation; `what` names the payload. */
-export function assertWithinSlackLimits(surface: SlackSurface, payload: Record<string, unknown>, what = surface): void {
+export function assertWithinSlackLimits(surface: SlackSurface, payload: Record<string, unknown>, what: string = surface): void {
   const violations = checkSlackLimits(surface, payload);
   if (violations.length === 0) return;
   const list = violations.map((v) => `${v.path} ${v.message}`).join('; ');
