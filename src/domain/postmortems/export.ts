@@ -1,0 +1,336 @@
+/**
+ * Exports a post-mortem as Markdown (for people) and JSON (for tools). Both come from one export
+ * model, so they always agree, and both pseudonymise community members unless the team opted in.
+ */
+import { FirebreakError } from '../../errors.js';
+import { t, type Locale, type MessageKey } from '../i18n/index.js';
+import { describeTimelineEvent } from '../incidents/describe.js';
+import type { IncidentMetrics } from '../incidents/metrics.js';
+import type { Incident, JsonObject, JsonValue, TimelineEvent } from '../incidents/types.js';
+import { MemberPseudonyms } from './pseudonyms.js';
+import { STANDARD_FIELDS, type PostMortem } from './types.js';
+
+export interface PostMortemExportInput {
+  readonly incident: Incident;
+  /** null when none exists yet: the export says so instead of inventing one. */
+  readonly postMortem: PostMortem | null;
+  readonly timeline: readonly TimelineEvent[];
+  readonly metrics: IncidentMetrics;
+  readonly locale: Locale;
+  /** IANA time zone for the times shown; UTC by default. */
+  readonly timeZone?: string;
+  /** Display names by user id, resolved by the edge. */
+  readonly userNames?: Readonly<Record<string, string>>;
+  readonly channelNames?: Readonly<Record<string, string>>;
+  /** The team opted in to show community members' names and ids. */
+  readonly includeMemberIdentities?: boolean;
+}
+
+/** Timeline kinds whose text is worth quoting in full in an export. */
+const QUOTED: ReadonlySet<TimelineEvent['kind']> = new Set([
+  'message_added',
+  'note_added',
+  'draft_created',
+  'draft_edited',
+  'reply_posted',
+  'severity_changed',
+  'resolved',
+  'reopened',
+]);
+
+function requirePostMortem(input: PostMortemExportInput): PostMortem {
+  if (input.postMortem) return input.postMortem;
+  throw new FirebreakError(
+    'not_found',
+    `Incident #${input.incident.number} (${input.incident.id}) has no post-mortem yet; one is created when the incident is resolved.`,
+  );
+}
+
+function staffOf(input: PostMortemExportInput, postMortem: PostMortem): Set<string> {
+  const staff = new Set<string>();
+  const add = (id: JsonValue | undefined) => {
+    if (typeof id === 'string' && id) staff.add(id);
+  };
+  add(input.incident.leadUserId);
+  add(postMortem.ownerUserId);
+  postMortem.reviewerUserIds.forEach(add);
+  postMortem.actionItems.forEach((a) => add(a.ownerUserId));
+  for (const e of input.timeline) {
+    add(e.actorUserId);
+    if (e.kind === 'reply_posted') add(e.data['authorUserId']);
+    for (const key of ['approverUserIds', 'recipientUserIds', 'voidedDecisionsBy']) {
+      const ids = e.data[key];
+      if (Array.isArray(ids)) ids.forEach(add);
+    }
+    if (e.kind === 'lead_changed') add(e.data['fromUserId']);
+  }
+  return staff;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-11-21 14:05" in the given time zone, the same in every locale (ISO order reads everywhere). */
+export function formatDateTime(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(epochMs);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** "45 min", "1 h 05 min", "2 d 3 h", "40 s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${pad(minutes % 60)} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+type MetricRow = { readonly key: keyof IncidentMetrics; readonly label: MessageKey; readonly kind: 'duration' | 'ratio' | 'count' };
+const METRIC_ROWS: readonly MetricRow[] = [
+  { key: 'timeToDetectMs', label: 'export.metric.time_to_detect', kind: 'duration' },
+  { key: 'timeToAcknowledgeMs', label: 'export.metric.time_to_acknowledge', kind: 'duration' },
+  { key: 'timeToFirstReplyMs', label: 'export.metric.time_to_first_reply', kind: 'duration' },
+  { key: 'timeToResolveMs', label: 'export.metric.time_to_resolve', kind: 'duration' },
+  { key: 'timeToRecoveryMs', label: 'export.metric.time_to_recovery', kind: 'duration' },
+  { key: 'peakNegativeRatio', label: 'export.metric.peak_negative_ratio', kind: 'ratio' },
+  { key: 'membersAffected', label: 'export.metric.members_affected', kind: 'count' },
+  { key: 'repliesPosted', label: 'export.metric.replies_posted', kind: 'count' },
+  { key: 'reopenCount', label: 'export.metric.reopened', kind: 'count' },
+];
+
+interface ExportModel {
+  readonly input: PostMortemExportInput;
+  readonly postMortem: PostMortem;
+  readonly people: MemberPseudonyms;
+  readonly timeZone: string;
+  readonly timeline: readonly TimelineEvent[];
+}
+
+function model(input: PostMortemExportInput): ExportModel {
+  const postMortem = requirePostMortem(input);
+  const timeZone = input.timeZone ?? 'UTC';
+  const people = new MemberPseudonyms(
+    input.locale,
+    staffOf(input, postMortem),
+    input.userNames ?? {},
+    input.includeMemberIdentities ?? false,
+  );
+  const timeline = [...input.timeline].sort((a, b) => a.at - b.at);
+  // Letters follow the order members first appear in the timeline.
+  for (const e of timeline) {
+    if (e.kind === 'message_added') {
+      people.observe(
+        typeof e.data['authorUserId'] === 'string' ? e.data['authorUserId'] : null,
+        typeof e.data['authorName'] === 'string' ? e.data['authorName'] : null,
+        e.text,
+      );
+    } else {
+      people.observe(null, null, e.text);
+    }
+  }
+  return { input, postMortem, people, timeZone, timeline };
+}
+
+function describe(m: ExportModel, e: TimelineEvent): string {
+  return m.people.scrub(
+    describeTimelineEvent(e, m.input.locale, {
+      formatUser: (id) => m.people.user(id),
+      formatMember: (id, name) => m.people.member(id, name),
+    }),
+  );
+}
+
+function metricValue(m: ExportModel, row: MetricRow): string {
+  const value = m.input.metrics[row.key];
+  if (value === null || typeof value !== 'number') return t(m.input.locale, 'export.not_reached', {});
+  if (row.kind === 'duration') return formatDuration(value);
+  if (row.kind === 'ratio') return new Intl.NumberFormat(m.input.locale, { style: 'percent', maximumFractionDigits: 0 }).format(value);
+  return String(value);
+}
+
+// ---------- Markdown ----------
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const quote = (text: string, indent = '') =>
+  text
+    .split(/\r?\n/)
+    .map((line) => `${indent}> ${line}`.trimEnd())
+    .join('\n');
+
+export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
+  const m = model(input);
+  const { incident, locale } = input;
+  const pm = m.postMortem;
+  const l = (key: MessageKey) => t(locale, key, {} as never);
+  const when = (at: number | null) => (at === null ? '—' : `${formatDateTime(at, m.timeZone)} (${m.timeZone})`);
+  const text = (value: string) => (value.trim() ? m.people.scrub(value) : `_${l('export.unanswered')}_`);
+  const out: string[] = [];
+
+  out.push(`# ${t(locale, 'export.title', { number: incident.number })}`, '');
+  if (incident.drill) out.push(`> ${l('export.drill')}`, '');
+  const reviewers = pm.reviewerUserIds.map((id) => {
+    const review = [...pm.reviews].reverse().find((r) => r.reviewerUserId === id && r.round === pm.round);
+    const state = review ? t(locale, `export.review.${review.decision}`, {}) : l('export.review.pending');
+    return `${m.people.user(id)} (${state})`;
+  });
+  const channel = input.channelNames?.[incident.channelId] ?? incident.channelId;
+  const header: [MessageKey, string][] = [
+    ['export.header.status', `${t(locale, `export.status.${pm.status}`, {})}${pm.publishedAt ? ` — ${when(pm.publishedAt)}` : ''}`],
+    ['export.header.severity', incident.severity.toUpperCase()],
+    ['export.header.playbook', `${incident.playbookId} (\`${incident.playbookHash}\`)`],
+    ['export.header.channel', `#${channel}`],
+    ['export.header.lead', incident.leadUserId ? m.people.user(incident.leadUserId) : '—'],
+    ['export.header.detected', when(incident.detectedAt)],
+    ['export.header.resolved', when(incident.resolvedAt)],
+    ['export.header.reviewers', reviewers.length > 0 ? reviewers.join(', ') : '—'],
+  ];
+  for (const [label, value] of header) out.push(`- **${l(label)}:** ${value}`);
+  out.push('');
+
+  const section = (title: string, body: string) => out.push(`## ${title}`, '', body, '');
+  section(l('postmortem.field.summary'), text(pm.fields.summary));
+  section(l('postmortem.field.impact'), text(pm.fields.impact));
+
+  out.push(`## ${l('export.section.metrics')}`, '', `| ${l('export.metric')} | ${l('export.value')} |`, '| --- | --- |');
+  for (const row of METRIC_ROWS) out.push(`| ${cell(l(row.label))} | ${cell(metricValue(m, row))} |`);
+  out.push('');
+
+  out.push(`## ${l('export.section.timeline')}`, '', `_${t(locale, 'export.times_in', { timeZone: m.timeZone })}_`, '');
+  let lastDay = '';
+  for (const e of m.timeline) {
+    const stamp = formatDateTime(e.at, m.timeZone);
+    const [day = '', time = ''] = stamp.split(' ');
+    out.push(`- **${day === lastDay ? time : stamp}** — ${describe(m, e)}`);
+    lastDay = day;
+    if (e.text && QUOTED.has(e.kind)) out.push('', quote(m.people.scrub(e.text), '  '), '');
+  }
+  out.push('');
+
+  for (const field of STANDARD_FIELDS.filter((f) => f !== 'summary' && f !== 'impact')) {
+    section(l(`postmortem.field.${field}`), text(pm.fields[field]));
+  }
+
+  out.push(`## ${l('export.section.action_items')}`, '');
+  if (pm.actionItems.length === 0) {
+    out.push(`_${l('export.none')}_`, '');
+  } else {
+    out.push(
+      `| ${l('export.action.text')} | ${l('export.action.owner')} | ${l('export.action.due')} | ${l('export.action.state')} |`,
+      '| --- | --- | --- | --- |',
+    );
+    for (const item of pm.actionItems) {
+      const state = item.doneAt === null ? l('export.action.open') : `${l('export.action.done')} ${formatDateTime(item.doneAt, m.timeZone)}`;
+      out.push(
+        `| ${cell(m.people.scrub(item.text))} | ${cell(m.people.user(item.ownerUserId))} | ${formatDateTime(item.dueAt, m.timeZone).slice(0, 10)} | ${state} |`,
+      );
+    }
+    out.push('');
+  }
+
+  if (pm.questions.length > 0) {
+    out.push(`## ${l('export.section.questions')}`, '');
+    for (const q of pm.questions) out.push(`### ${q.label}`, '', text(pm.answers[q.id] ?? ''), '');
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+// ---------- JSON ----------
+
+export interface PostMortemJson {
+  readonly format: 'firebreak.postmortem/v1';
+  readonly pseudonymised: boolean;
+  readonly incident: JsonObject;
+  readonly postMortem: JsonObject;
+  readonly metrics: JsonObject;
+  readonly timeline: JsonObject[];
+}
+
+function scrubJson(m: ExportModel, value: JsonValue): JsonValue {
+  if (typeof value === 'string') return m.people.scrub(value);
+  if (Array.isArray(value)) return value.map((v) => scrubJson(m, v));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(m, v)]));
+  return value;
+}
+
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+
+function eventData(m: ExportModel, e: TimelineEvent): JsonValue {
+  if (e.kind === 'detected') {
+    // Detection's explanation may quote members verbatim; it stays out unless identities are opted in.
+    const { detection, ...rest } = e.data;
+    return m.people.reveal ? e.data : { ...rest, detection: detection === undefined ? null : '[omitted]' };
+  }
+  if (e.kind === 'message_added' && !m.people.reveal) {
+    const { authorUserId, authorName, permalink: _permalink, ...rest } = e.data;
+    const member = m.people.member(typeof authorUserId === 'string' ? authorUserId : null, typeof authorName === 'string' ? authorName : null);
+    return { ...(scrubJson(m, rest) as JsonObject), author: member };
+  }
+  return scrubJson(m, e.data);
+}
+
+export function exportPostMortemJson(input: PostMortemExportInput): PostMortemJson {
+  const m = model(input);
+  const { incident } = input;
+  const pm = m.postMortem;
+  // Only staff appear in these fields (lead, owner, reviewers, actors), so their ids are kept.
+  const user = (id: string | null) => (id === null ? null : { id, name: m.people.user(id) });
+  return {
+    format: 'firebreak.postmortem/v1',
+    pseudonymised: !m.people.reveal,
+    incident: {
+      id: incident.id,
+      number: incident.number,
+      status: incident.status,
+      severity: incident.severity,
+      playbookId: incident.playbookId,
+      playbookHash: incident.playbookHash,
+      channelId: incident.channelId,
+      lead: user(incident.leadUserId),
+      detectedAt: iso(incident.detectedAt),
+      firstAbnormalAt: iso(incident.firstAbnormalAt),
+      resolvedAt: iso(incident.resolvedAt),
+      drill: incident.drill,
+    },
+    postMortem: {
+      status: pm.status,
+      owner: user(pm.ownerUserId),
+      dueAt: iso(pm.dueAt),
+      publishedAt: iso(pm.publishedAt),
+      fields: Object.fromEntries(STANDARD_FIELDS.map((f) => [f, m.people.scrub(pm.fields[f])])),
+      questions: pm.questions.map((q) => ({ id: q.id, label: q.label, required: q.required, answer: m.people.scrub(pm.answers[q.id] ?? '') })),
+      actionItems: pm.actionItems.map((a) => ({
+        id: a.id,
+        text: m.people.scrub(a.text),
+        owner: user(a.ownerUserId),
+        dueAt: iso(a.dueAt),
+        doneAt: iso(a.doneAt),
+      })),
+      reviews: pm.reviews.map((r) => ({
+        reviewer: user(r.reviewerUserId),
+        decision: r.decision,
+        comment: r.comment === null ? null : m.people.scrub(r.comment),
+        at: iso(r.at),
+        round: r.round,
+      })),
+    },
+    metrics: Object.fromEntries(Object.entries(input.metrics)) as JsonObject,
+    timeline: m.timeline.map((e) => ({
+      at: iso(e.at),
+      kind: e.kind,
+      actor: user(e.actorUserId),
+      description: describe(m, e),
+      text: e.text === null ? null : m.people.scrub(e.text),
+      data: eventData(m, e),
+    })),
+  };
+}

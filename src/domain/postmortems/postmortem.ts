@@ -1,0 +1,330 @@
+/**
+ * The post-mortem's life: created from the playbook's template when the incident is resolved, filled
+ * in by the lead, reviewed (draft → in_review → published), its action items chased until done.
+ */
+import type { Clock } from '../clock.js';
+import { t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
+import type { JsonObject } from '../incidents/types.js';
+import { checkText } from '../incidents/limits.js';
+import {
+  validatePostMortemSubmission,
+  type FieldErrors,
+  type PostMortemSubmission,
+  type SubmissionIntent,
+} from './validation.js';
+import { STANDARD_FIELDS, type ActionItem, type PostMortem, type PostMortemTemplate, type StandardField } from './types.js';
+
+export type PostMortemEffect =
+  /** Ask the owner to fill it in (a thread message with a button opening the modal). */
+  | { readonly type: 'invite_postmortem_owner'; readonly incidentId: string; readonly ownerUserId: string | null }
+  | { readonly type: 'request_postmortem_review'; readonly incidentId: string; readonly reviewerUserIds: readonly string[]; readonly round: number }
+  | {
+      readonly type: 'notify_postmortem_changes_requested';
+      readonly incidentId: string;
+      readonly ownerUserId: string | null;
+      readonly reviewerUserId: string;
+      readonly comment: string;
+    }
+  /** Post the published post-mortem in the incident thread and list it in App Home. */
+  | { readonly type: 'publish_postmortem'; readonly incidentId: string }
+  | {
+      readonly type: 'schedule_reminder';
+      readonly reminderKey: string;
+      readonly incidentId: string;
+      readonly reason: 'postmortem_due' | 'action_item';
+      readonly at: number;
+      readonly recipientUserIds: readonly string[];
+      readonly subject: string;
+    }
+  | { readonly type: 'cancel_reminder'; readonly reminderKey: string };
+
+export type PostMortemRefusalCode =
+  | 'invalid_submission'
+  | 'not_authorised'
+  | 'published'
+  | 'in_review'
+  | 'not_in_review'
+  | 'not_a_reviewer'
+  | 'own_postmortem'
+  | 'already_reviewed'
+  | 'comment_required'
+  | 'comment_too_long'
+  | 'action_item_not_found'
+  | 'action_item_unchanged';
+
+export type PostMortemAction = 'save_postmortem' | 'submit_postmortem' | 'review_postmortem' | 'set_action_item_done';
+
+export interface PostMortemAuditEntry {
+  readonly at: number;
+  readonly incidentId: string;
+  readonly actorUserId: string;
+  readonly action: PostMortemAction;
+  readonly outcome: 'accepted' | 'refused';
+  readonly refusalCode: PostMortemRefusalCode | null;
+  readonly text: string | null;
+  readonly details: JsonObject;
+}
+
+export type PostMortemDecision =
+  | {
+      readonly ok: true;
+      readonly postMortem: PostMortem;
+      readonly effects: readonly PostMortemEffect[];
+      readonly audit: PostMortemAuditEntry;
+    }
+  | {
+      readonly ok: false;
+      readonly refusal: { readonly code: PostMortemRefusalCode; readonly message: string };
+      /** Per-field errors for the modal; empty unless the code is invalid_submission. */
+      readonly fieldErrors: FieldErrors;
+      readonly audit: PostMortemAuditEntry;
+    };
+
+export const postMortemReminderKeys = {
+  due: (incidentId: string) => `postmortem:${incidentId}:due`,
+  actionItem: (actionItemId: string) => `postmortem:action:${actionItemId}`,
+};
+
+interface Context {
+  readonly postMortem: PostMortem;
+  readonly actorUserId: string;
+  readonly action: PostMortemAction;
+  readonly at: number;
+  readonly text: string | null;
+  readonly details?: JsonObject;
+  readonly locale: Locale;
+}
+
+function audit(c: Context, outcome: 'accepted' | 'refused', refusalCode: PostMortemRefusalCode | null): PostMortemAuditEntry {
+  return {
+    at: c.at,
+    incidentId: c.postMortem.incidentId,
+    actorUserId: c.actorUserId,
+    action: c.action,
+    outcome,
+    refusalCode,
+    text: c.text,
+    details: c.details ?? {},
+  };
+}
+
+function refuse<K extends MessageKey & `postmortem.refusal.${PostMortemRefusalCode}`>(
+  c: Context,
+  key: K,
+  params: MessageParams<K>,
+  fieldErrors: FieldErrors = {},
+): PostMortemDecision {
+  const code = key.slice('postmortem.refusal.'.length) as PostMortemRefusalCode;
+  return { ok: false, refusal: { code, message: t(c.locale, key, params) }, fieldErrors, audit: audit(c, 'refused', code) };
+}
+
+function accept(c: Context, postMortem: PostMortem, effects: PostMortemEffect[]): PostMortemDecision {
+  return { ok: true, postMortem, effects, audit: audit(c, 'accepted', null) };
+}
+
+export interface CreatePostMortemInput {
+  readonly incidentId: string;
+  readonly ownerUserId: string | null;
+}
+
+/** Called when the incident resolves (the `create_postmortem` effect), only if it has none yet. */
+export function createPostMortem(
+  input: CreatePostMortemInput,
+  template: PostMortemTemplate,
+  clock: Clock,
+): { postMortem: PostMortem; effects: PostMortemEffect[] } {
+  const at = clock.now();
+  const postMortem: PostMortem = {
+    incidentId: input.incidentId,
+    status: 'draft',
+    ownerUserId: input.ownerUserId,
+    reviewerUserIds: [...new Set(template.reviewerUserIds)],
+    requiredFields: template.requiredFields,
+    questions: template.questions,
+    fields: Object.fromEntries(STANDARD_FIELDS.map((f) => [f, ''])) as Record<StandardField, string>,
+    answers: Object.fromEntries(template.questions.map((q) => [q.id, ''])),
+    actionItems: [],
+    reviews: [],
+    round: 0,
+    createdAt: at,
+    updatedAt: at,
+    dueAt: at + template.dueAfterMs,
+    submittedAt: null,
+    publishedAt: null,
+  };
+  return {
+    postMortem,
+    effects: [
+      { type: 'invite_postmortem_owner', incidentId: input.incidentId, ownerUserId: input.ownerUserId },
+      {
+        type: 'schedule_reminder',
+        reminderKey: postMortemReminderKeys.due(input.incidentId),
+        incidentId: input.incidentId,
+        reason: 'postmortem_due',
+        at: postMortem.dueAt,
+        recipientUserIds: input.ownerUserId ? [input.ownerUserId] : [],
+        subject: 'post-mortem',
+      },
+    ],
+  };
+}
+
+export interface SavePostMortemCommand {
+  readonly actorUserId: string;
+  readonly locale: Locale;
+  readonly intent: SubmissionIntent;
+  readonly submission: PostMortemSubmission;
+}
+
+/**
+ * The modal was submitted. 'save' keeps a draft; 'submit' also sends it to the reviewers, or publishes
+ * it straight away when the template names none. The owner and the reviewers may write.
+ */
+export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCommand, clock: Clock): PostMortemDecision {
+  const at = clock.now();
+  const c: Context = {
+    postMortem,
+    actorUserId: command.actorUserId,
+    action: command.intent === 'submit' ? 'submit_postmortem' : 'save_postmortem',
+    at,
+    text: command.submission.fields.summary ?? null,
+    locale: command.locale,
+  };
+  if (postMortem.status === 'published') return refuse(c, 'postmortem.refusal.published', {});
+  if (postMortem.status === 'in_review') return refuse(c, 'postmortem.refusal.in_review', {});
+  if (command.actorUserId !== postMortem.ownerUserId && !postMortem.reviewerUserIds.includes(command.actorUserId)) {
+    return refuse(c, 'postmortem.refusal.not_authorised', {});
+  }
+  const validation = validatePostMortemSubmission(postMortem, command.submission, command.intent, command.locale, clock);
+  if (!validation.ok) {
+    return refuse(c, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
+  }
+
+  const saved: PostMortem = { ...postMortem, ...validation.value, updatedAt: at };
+  if (command.intent === 'save') return accept(c, saved, []);
+
+  const round = postMortem.round + 1;
+  const submitted: PostMortem = { ...saved, status: 'in_review', round, submittedAt: at };
+  if (reviewersFor(submitted).length === 0) return accept(c, ...publish(submitted, at));
+  return accept(c, submitted, [
+    { type: 'request_postmortem_review', incidentId: postMortem.incidentId, reviewerUserIds: reviewersFor(submitted), round },
+  ]);
+}
+
+/** The owner never reviews their own post-mortem. */
+function reviewersFor(postMortem: PostMortem): string[] {
+  return postMortem.reviewerUserIds.filter((id) => id !== postMortem.ownerUserId);
+}
+
+function publish(postMortem: PostMortem, at: number): [PostMortem, PostMortemEffect[]] {
+  const published: PostMortem = { ...postMortem, status: 'published', publishedAt: at };
+  const effects: PostMortemEffect[] = [
+    { type: 'publish_postmortem', incidentId: postMortem.incidentId },
+    { type: 'cancel_reminder', reminderKey: postMortemReminderKeys.due(postMortem.incidentId) },
+  ];
+  for (const item of postMortem.actionItems) {
+    if (item.doneAt === null) effects.push(actionItemReminder(postMortem.incidentId, item));
+  }
+  return [published, effects];
+}
+
+function actionItemReminder(incidentId: string, item: ActionItem): PostMortemEffect {
+  return {
+    type: 'schedule_reminder',
+    reminderKey: postMortemReminderKeys.actionItem(item.id),
+    incidentId,
+    reason: 'action_item',
+    at: item.dueAt,
+    recipientUserIds: [item.ownerUserId],
+    subject: item.text,
+  };
+}
+
+export interface ReviewPostMortemCommand {
+  readonly actorUserId: string;
+  readonly locale: Locale;
+  readonly decision: 'approve' | 'request_changes';
+  readonly comment?: string | null;
+}
+
+/** Published once every reviewer approved this round; one request for changes sends it back to draft. */
+export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMortemCommand, clock: Clock): PostMortemDecision {
+  const at = clock.now();
+  const comment = command.comment?.trim() ? command.comment : null;
+  const c: Context = {
+    postMortem,
+    actorUserId: command.actorUserId,
+    action: 'review_postmortem',
+    at,
+    text: comment,
+    details: { decision: command.decision, round: postMortem.round },
+    locale: command.locale,
+  };
+  if (postMortem.status !== 'in_review') return refuse(c, 'postmortem.refusal.not_in_review', {});
+  if (command.actorUserId === postMortem.ownerUserId) return refuse(c, 'postmortem.refusal.own_postmortem', {});
+  if (!postMortem.reviewerUserIds.includes(command.actorUserId)) return refuse(c, 'postmortem.refusal.not_a_reviewer', {});
+  if (postMortem.reviews.some((r) => r.round === postMortem.round && r.reviewerUserId === command.actorUserId)) {
+    return refuse(c, 'postmortem.refusal.already_reviewed', {});
+  }
+  const problem = checkText(comment);
+  if (command.decision === 'request_changes' && problem?.kind === 'required') return refuse(c, 'postmortem.refusal.comment_required', {});
+  if (problem?.kind === 'too_long') return refuse(c, 'postmortem.refusal.comment_too_long', { length: problem.length, max: problem.max });
+
+  const reviewed: PostMortem = {
+    ...postMortem,
+    reviews: [...postMortem.reviews, { reviewerUserId: command.actorUserId, decision: command.decision, comment, at, round: postMortem.round }],
+    updatedAt: at,
+  };
+  if (command.decision === 'request_changes') {
+    return accept(c, { ...reviewed, status: 'draft' }, [
+      {
+        type: 'notify_postmortem_changes_requested',
+        incidentId: postMortem.incidentId,
+        ownerUserId: postMortem.ownerUserId,
+        reviewerUserId: command.actorUserId,
+        comment: comment as string,
+      },
+    ]);
+  }
+  const approvedBy = new Set(reviewed.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId));
+  if (reviewersFor(reviewed).every((id) => approvedBy.has(id))) return accept(c, ...publish(reviewed, at));
+  return accept(c, reviewed, []);
+}
+
+export interface SetActionItemDoneCommand {
+  readonly actorUserId: string;
+  readonly locale: Locale;
+  readonly actionItemId: string;
+  readonly done: boolean;
+}
+
+/** Anyone may tick an action item; its reminder stops, and comes back if it is unticked after publication. */
+export function setActionItemDone(postMortem: PostMortem, command: SetActionItemDoneCommand, clock: Clock): PostMortemDecision {
+  const at = clock.now();
+  const item = postMortem.actionItems.find((a) => a.id === command.actionItemId);
+  const c: Context = {
+    postMortem,
+    actorUserId: command.actorUserId,
+    action: 'set_action_item_done',
+    at,
+    text: item?.text ?? null,
+    details: { actionItemId: command.actionItemId, done: command.done },
+    locale: command.locale,
+  };
+  if (!item) return refuse(c, 'postmortem.refusal.action_item_not_found', { id: command.actionItemId });
+  if ((item.doneAt !== null) === command.done) return refuse(c, 'postmortem.refusal.action_item_unchanged', { text: item.text, done: command.done });
+
+  const updated: ActionItem = command.done ? { ...item, doneAt: at, doneByUserId: command.actorUserId } : { ...item, doneAt: null, doneByUserId: null };
+  const next: PostMortem = {
+    ...postMortem,
+    actionItems: postMortem.actionItems.map((a) => (a.id === item.id ? updated : a)),
+    updatedAt: at,
+  };
+  const effects: PostMortemEffect[] = [];
+  if (postMortem.status === 'published') {
+    effects.push(
+      command.done ? { type: 'cancel_reminder', reminderKey: postMortemReminderKeys.actionItem(item.id) } : actionItemReminder(postMortem.incidentId, updated),
+    );
+  }
+  return accept(c, next, effects);
+}

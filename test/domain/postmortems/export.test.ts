@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FirebreakError } from '../../../src/errors.js';
+import {
+  exportPostMortemJson,
+  formatDateTime,
+  formatDuration,
+  renderPostMortemMarkdown,
+} from '../../../src/domain/postmortems/index.js';
+import { sampleExportInput } from '../../fixtures/postmortems/sample-incident.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/postmortems');
+const golden = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+const MEMBER_TRACES = ['UMEMBER1', 'UMEMBER2', 'dana.k', 'kai_builds', 'p1763731900000200'];
+
+describe('Markdown export (golden files; regenerate with `npx tsx scripts/sample-postmortem.ts --golden` and read the diff)', () => {
+  it('renders the sample incident in English, members pseudonymised', () => {
+    expect(renderPostMortemMarkdown(sampleExportInput('en'))).toBe(golden('sample.en.md'));
+  });
+
+  it('renders the sample incident in Spanish', () => {
+    expect(renderPostMortemMarkdown(sampleExportInput('es'))).toBe(golden('sample.es.md'));
+  });
+
+  it('renders member identities when the team opted in', () => {
+    expect(renderPostMortemMarkdown(sampleExportInput('en', true))).toBe(golden('sample.en.identities.md'));
+  });
+});
+
+describe('pseudonymisation', () => {
+  it('leaves no member name or id in a default export, and keeps letters stable per member', () => {
+    const markdown = renderPostMortemMarkdown(sampleExportInput('en'));
+    for (const trace of MEMBER_TRACES) expect(markdown).not.toContain(trace);
+    expect(markdown).toContain('a message by Member A to the timeline');
+    expect(markdown).toContain('> @Member A same here, locked out since 13:40. Member A is right, this is getting old.');
+    expect(markdown).toContain('negative; Member B and others');
+    // Staff stay named.
+    expect(markdown).toContain('Ana Ruiz acknowledged the incident');
+  });
+
+  it('shows members when opted in', () => {
+    const markdown = renderPostMortemMarkdown(sampleExportInput('en', true));
+    expect(markdown).toContain('a message by dana.k to the timeline');
+    expect(markdown).toContain('> @dana.k same here');
+    expect(markdown).not.toContain('Member A');
+  });
+});
+
+describe('JSON export', () => {
+  it('carries the same content as data, pseudonymised the same way', () => {
+    const json = exportPostMortemJson(sampleExportInput('en'));
+    const text = JSON.stringify(json);
+    for (const trace of MEMBER_TRACES) expect(text).not.toContain(trace);
+    expect(json.format).toBe('firebreak.postmortem/v1');
+    expect(json.pseudonymised).toBe(true);
+    expect(json.incident).toMatchObject({ number: 42, severity: 'sev1', lead: { id: 'UANA', name: 'Ana Ruiz' }, resolvedAt: '2026-11-21T15:05:00.000Z' });
+    expect(json.metrics).toMatchObject({ timeToAcknowledgeMs: 6 * 60_000, repliesPosted: 1 });
+    const quoted = json.timeline.filter((e) => e['kind'] === 'message_added');
+    expect(quoted.map((e) => (e['data'] as Record<string, unknown>)['author'])).toEqual(['Member A', 'Member B']);
+    const detected = json.timeline.find((e) => e['kind'] === 'detected');
+    expect((detected?.['data'] as Record<string, unknown>)['detection']).toBe('[omitted]');
+    expect(json.postMortem['actionItems']).toEqual([
+      expect.objectContaining({ id: 'inc-2026-0042/action-1', owner: { id: 'UOPS', name: 'Ops on call' }, doneAt: null }),
+      expect.objectContaining({ id: 'inc-2026-0042/action-2', doneAt: '2026-11-23T13:30:00.000Z' }),
+    ]);
+  });
+
+  it('keeps identities and detection details when opted in', () => {
+    const json = exportPostMortemJson(sampleExportInput('en', true));
+    expect(json.pseudonymised).toBe(false);
+    expect(JSON.stringify(json)).toContain('dana.k');
+    const detected = json.timeline.find((e) => e['kind'] === 'detected');
+    expect((detected?.['data'] as Record<string, { negativeRatio: number }>)['detection']?.negativeRatio).toBe(0.52);
+  });
+});
+
+describe('exporting without a post-mortem', () => {
+  it('says so instead of rendering an empty document', () => {
+    const input = { ...sampleExportInput('en'), postMortem: null };
+    expect(() => renderPostMortemMarkdown(input)).toThrow(FirebreakError);
+    expect(() => exportPostMortemJson(input)).toThrow('Incident #42 (inc-2026-0042) has no post-mortem yet; one is created when the incident is resolved.');
+  });
+});
+
+describe('formatting', () => {
+  it('formats durations for people', () => {
+    expect(formatDuration(40_000)).toBe('40 s');
+    expect(formatDuration(45 * 60_000)).toBe('45 min');
+    expect(formatDuration(65 * 60_000)).toBe('1 h 05 min');
+    expect(formatDuration((27 * 60 + 10) * 60_000)).toBe('1 d 3 h');
+  });
+
+  it('formats times in the chosen time zone', () => {
+    const at = Date.UTC(2026, 10, 21, 23, 30);
+    expect(formatDateTime(at, 'UTC')).toBe('2026-11-21 23:30');
+    expect(formatDateTime(at, 'Europe/Madrid')).toBe('2026-11-22 00:30');
+  });
+});
