@@ -20,7 +20,11 @@ export interface RegistryReload {
 export interface PlaybookRegistryOptions {
   /** Called after every reload, including the first. */
   onReload?: (reload: RegistryReload) => void;
-  /** Called when a reload finds problems; the app logs them and posts them to the alerts channel. */
+  /**
+   * Called when a reload finds problems that differ from the last ones reported (so the alerts channel
+   * is not told the same thing on every save); the app logs them and posts them to the alerts channel.
+   * `onReload` always carries the full current list, including when it becomes empty again.
+   */
   onProblems?: (problems: PlaybookProblem[]) => void;
   /** Editors save in bursts (write, rename, chmod): wait this long for quiet before reloading. */
   debounceMs?: number;
@@ -38,6 +42,7 @@ export class PlaybookRegistry {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private lastReported = '[]';
 
   private constructor(
     readonly dir: string,
@@ -141,7 +146,9 @@ export class PlaybookRegistry {
     this.current = playbooks;
     this.currentProblems = problems;
     this.options.onReload?.(reload);
-    if (problems.length > 0) this.options.onProblems?.(problems);
+    const fingerprint = JSON.stringify(problems);
+    if (problems.length > 0 && fingerprint !== this.lastReported) this.options.onProblems?.(problems);
+    this.lastReported = fingerprint;
     return reload;
   }
 }

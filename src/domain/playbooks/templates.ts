@@ -12,7 +12,7 @@ export const TEMPLATE_VARIABLES = {
   incident_id: 'Short identifier of the incident, e.g. INC-42.',
   severity: 'Current severity of the incident (sev1 … sev4).',
   lead: 'Name of the incident lead.',
-  eta: 'When the team expects to give the next update, as typed by the lead (e.g. "18:30 CET").',
+  eta: 'Clock time of the next update, as typed by the lead (e.g. "18:30 CET"); templates read "by {{eta}}" / "antes de las {{eta}}".',
   status_page: 'URL of the public status page (configuration).',
   support_contact: 'Where members can share personal details privately (DM, form or e-mail; configuration).',
 } as const;

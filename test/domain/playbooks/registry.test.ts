@@ -46,6 +46,24 @@ describe('PlaybookRegistry.reload', () => {
     expect(registry.get('outage')?.triggers.priority).toBe(60);
   });
 
+  it('tells about the same problems once, not on every reload', async () => {
+    const reported: PlaybookProblem[][] = [];
+    registry = await PlaybookRegistry.open(dir, { onProblems: (problems) => reported.push(problems) });
+    writeFileSync(join(dir, 'outage.yaml'), outageSource.replace('priority: 50', 'priority: -5'));
+    await registry.reload();
+    await registry.reload();
+    expect(reported).toHaveLength(1);
+    writeFileSync(join(dir, 'outage.yaml'), outageSource.replace('priority: 50', 'priority: 1001'));
+    await registry.reload();
+    expect(reported).toHaveLength(2);
+    expect(reported[1]?.[0]?.message).toBe('must be at most 1000');
+    writeFileSync(join(dir, 'outage.yaml'), outageSource);
+    expect((await registry.reload()).problems).toEqual([]);
+    writeFileSync(join(dir, 'outage.yaml'), outageSource.replace('priority: 50', 'priority: -5'));
+    await registry.reload();
+    expect(reported).toHaveLength(3);
+  });
+
   it('withdraws a deleted playbook and adds a new one', async () => {
     registry = await PlaybookRegistry.open(dir);
     unlinkSync(join(dir, 'outage.yaml'));
