@@ -6,8 +6,8 @@ import { createHttpServer, type Route } from './http/server.js';
 import type { Logger } from './logger.js';
 import { openDatabase, prepareSqliteFile, type Database } from './store/database.js';
 import { parseDatabaseUrl } from './store/database-url.js';
-import { applyPendingMigrations } from './store/migrate.js';
-import { createSlackApp, type SlackApp } from './slack/app.js';
+import { applyPendingMigrations, migrationsUpToDate } from './store/migrate.js';
+import type { SlackApp } from './slack/app.js';
 
 export interface RunningFirebreak {
   url: string;
@@ -20,15 +20,20 @@ export interface RunningFirebreak {
 export async function startFirebreak(config: Config, logger: Logger): Promise<RunningFirebreak> {
   const target = parseDatabaseUrl(config.databaseUrl);
   prepareSqliteFile(target);
-  if (config.migrateOnStart) {
+  let database = await openDatabase(target);
+  if (config.migrateOnStart && !(await migrationsUpToDate(target, (sql) => database.prisma.$queryRawUnsafe(sql)))) {
+    // The engine and the client must not hold the SQLite file at the same time.
+    await database.close();
     const { applied } = await applyPendingMigrations(target);
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
+    database = await openDatabase(target);
   }
-  const database = await openDatabase(target);
 
   let slack: SlackApp | undefined;
   const slackStatus: { ok: boolean | null; team?: string; error?: string } = { ok: null };
   if (config.slack.configured && config.slack.botToken && config.slack.signingSecret) {
+    // Loaded only when Slack is configured: Bolt is the heaviest import at start-up.
+    const { createSlackApp } = await import('./slack/app.js');
     slack = createSlackApp({
       botToken: config.slack.botToken,
       signingSecret: config.slack.signingSecret,

@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { parseDatabaseUrl } from '../../store/database-url.js';
-import { prepareSqliteFile } from '../../store/database.js';
-import { applyPendingMigrations, markRolledBack } from '../../store/migrate.js';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -10,6 +6,12 @@ export function registerMigrateCommand(program: Command): void {
     .description('Apply pending database migrations (like `prisma migrate deploy`, offline)')
     .option('--rolled-back <migration>', 'mark a half-applied migration as rolled back, after restoring the database')
     .action(async (options: { rolledBack?: string }) => {
+      const [{ loadConfig }, { parseDatabaseUrl }, { prepareSqliteFile }, { applyPendingMigrations, markRolledBack }] = await Promise.all([
+        import('../../config.js'),
+        import('../../store/database-url.js'),
+        import('../../store/database.js'),
+        import('../../store/migrate.js'),
+      ]);
       const target = parseDatabaseUrl(loadConfig().databaseUrl);
       prepareSqliteFile(target);
       if (options.rolledBack) {

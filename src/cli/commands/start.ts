@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { createLogger } from '../../logger.js';
-import { startFirebreak } from '../../main.js';
 
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('Start Firebreak (Slack app, HTTP endpoints); applies pending migrations first unless MIGRATE_ON_START=false')
     .action(async () => {
+      // Imported when run, so other subcommands (and --help) do not pay for the server's modules.
+      const [{ loadConfig }, { createLogger }, { startFirebreak }] = await Promise.all([
+        import('../../config.js'),
+        import('../../logger.js'),
+        import('../../main.js'),
+      ]);
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       const running = await startFirebreak(config, logger);
