@@ -18,6 +18,8 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 export function t<K extends MessageKey>(locale: Locale, key: K, params: MessageParams<K>): string {
-  const message = catalogs[locale][key] as (p: MessageParams<K>) => string;
+  // A locale read back from storage may be one we no longer ship; English beats a crash.
+  const catalog = catalogs[locale] ?? catalogs.en;
+  const message = catalog[key] as (p: MessageParams<K>) => string;
   return message(params);
 }

@@ -5,11 +5,21 @@ import { refuse, type AuditContext, type Decision, type Effect } from './decisio
 import { checkText } from './limits.js';
 import type { IncidentState, JsonObject, TimelineEvent, TimelineEventKind } from './types.js';
 
-/** When to chase an unacknowledged incident, and whom. */
-export interface EscalationPolicy {
-  /** null: never chase. */
-  readonly acknowledgeWithinMs: number | null;
+/** One rung of the ladder: if nobody has acknowledged this long after opening, notify these people. */
+export interface EscalationStep {
+  readonly afterMs: number;
   readonly notifyUserIds: readonly string[];
+}
+
+/** When to chase an unacknowledged incident, and whom. The first step reminds; later ones escalate. */
+export interface EscalationPolicy {
+  /** Empty: never chase. */
+  readonly unacknowledged: readonly EscalationStep[];
+}
+
+/** Cancels every acknowledgement reminder the policy could have scheduled. */
+export function cancelAcknowledgeReminders(incidentId: string, escalation: EscalationPolicy): Effect[] {
+  return escalation.unacknowledged.map((_, level) => ({ type: 'cancel_reminder', reminderKey: reminderKeys.acknowledge(incidentId, level) }));
 }
 
 /** Everything a use case needs to know about the playbook, in the incident core's own terms. */
@@ -57,6 +67,6 @@ export function refuseIfResolved(context: RefusalContext): Decision | null {
 }
 
 export const reminderKeys = {
-  acknowledge: (incidentId: string) => `incident:${incidentId}:acknowledge`,
+  acknowledge: (incidentId: string, level: number) => `incident:${incidentId}:acknowledge:${level}`,
   checklistStep: (incidentId: string, stepId: string) => `incident:${incidentId}:step:${stepId}`,
 };

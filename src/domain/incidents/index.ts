@@ -1,7 +1,7 @@
 /** The incident core's public surface: types, use cases (one per staff action), and helpers for views. */
 export * from './types.js';
 export * from './decision.js';
-export { type IncidentPolicy, type EscalationPolicy, reminderKeys } from './context.js';
+export { type IncidentPolicy, type EscalationPolicy, type EscalationStep, reminderKeys } from './context.js';
 export { PLAIN_TEXT_INPUT_MAX, checkText, type TextProblem } from './limits.js';
 export { openIncident, resolve, reopen, type OpenIncidentInput, type OpenedIncident, type ChecklistStepInput } from './lifecycle.js';
 export type { ResolveCommand, ReopenCommand } from './lifecycle.js';
@@ -46,3 +46,4 @@ export {
   type MetricsAggregate,
   type Distribution,
 } from './metrics.js';
+export { overviewOf, type IncidentOverview, type DraftProgress } from './overview.js';

@@ -2,7 +2,7 @@
 import type { Clock } from '../clock.js';
 import { hasAuthority } from '../approvals/policy.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
-import { announce, event, refuseBadText, refuseIfResolved, reminderKeys, type IncidentPolicy } from './context.js';
+import { announce, cancelAcknowledgeReminders, event, refuseBadText, refuseIfResolved, type IncidentPolicy } from './context.js';
 import { SEVERITIES, type IncidentState, type Severity } from './types.js';
 
 export type AcknowledgeCommand = CommandBase;
@@ -11,7 +11,7 @@ export type AcknowledgeCommand = CommandBase;
  * The first press acknowledges the incident and makes the presser lead; a later press by someone else
  * hands the lead over to them. Anyone on the alert channel may take the lead: the point is that someone does.
  */
-export function acknowledge(state: IncidentState, command: AcknowledgeCommand, _policy: IncidentPolicy, clock: Clock): Decision {
+export function acknowledge(state: IncidentState, command: AcknowledgeCommand, policy: IncidentPolicy, clock: Clock): Decision {
   const at = clock.now();
   const { incident } = state;
   const context = { state, action: 'acknowledge' as const, actorUserId: command.actorUserId, at, text: null, locale: command.locale };
@@ -25,7 +25,7 @@ export function acknowledge(state: IncidentState, command: AcknowledgeCommand, _
       incident: { ...incident, status: 'acknowledged', acknowledgedAt: at, leadUserId: command.actorUserId },
     };
     const events = [event(state, at, 'acknowledged', command.actorUserId, null, { previousLeadUserId: incident.leadUserId })];
-    const effects: Effect[] = [...announce(events), { type: 'cancel_reminder', reminderKey: reminderKeys.acknowledge(incident.id) }];
+    const effects: Effect[] = [...announce(events), ...cancelAcknowledgeReminders(incident.id, policy.escalation)];
     return accept(context, next, events, effects);
   }
 

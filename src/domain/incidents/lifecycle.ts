@@ -4,7 +4,15 @@ import { FirebreakError } from '../../errors.js';
 import { hasAuthority } from '../approvals/policy.js';
 import type { Locale } from '../i18n/index.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
-import { announce, event, refuseBadText, reminderKeys, type EscalationPolicy, type IncidentPolicy } from './context.js';
+import {
+  announce,
+  cancelAcknowledgeReminders,
+  event,
+  refuseBadText,
+  reminderKeys,
+  type EscalationPolicy,
+  type IncidentPolicy,
+} from './context.js';
 import { stepReminder } from './checklist.js';
 import { checkText } from './limits.js';
 import { SEVERITIES, type ChecklistItem, type IncidentState, type JsonValue, type Severity, type TimelineEvent } from './types.js';
@@ -46,6 +54,9 @@ export function openIncident(input: OpenIncidentInput, escalation: EscalationPol
   const at = clock.now();
   const problems: string[] = [];
   if (!SEVERITIES.includes(input.severity)) problems.push(`severity must be one of ${SEVERITIES.join(', ')}, got "${input.severity}"`);
+  escalation.unacknowledged.forEach((step, level) => {
+    if (!(step.afterMs >= 0)) problems.push(`escalation step ${level}: afterMs must be 0 or more, got ${step.afterMs}`);
+  });
   if (input.firstAbnormalAt !== null && input.firstAbnormalAt > input.detectedAt) {
     problems.push('firstAbnormalAt is after detectedAt');
   }
@@ -101,17 +112,17 @@ export function openIncident(input: OpenIncidentInput, escalation: EscalationPol
     event(state, at, 'opened', null, null, { severity: input.severity, playbookId: input.playbookId, drill: input.drill }),
   ];
   const effects: Effect[] = [{ type: 'post_root_message', incidentId: input.id }];
-  if (escalation.acknowledgeWithinMs !== null) {
+  escalation.unacknowledged.forEach((step, level) => {
     effects.push({
       type: 'schedule_reminder',
-      reminderKey: reminderKeys.acknowledge(input.id),
+      reminderKey: reminderKeys.acknowledge(input.id, level),
       incidentId: input.id,
-      reason: 'acknowledge',
-      at: at + escalation.acknowledgeWithinMs,
-      recipientUserIds: escalation.notifyUserIds,
+      reason: level === 0 ? 'acknowledge' : 'escalation',
+      at: at + step.afterMs,
+      recipientUserIds: step.notifyUserIds,
       subject: `#${input.number}`,
     });
-  }
+  });
   for (const item of checklist) {
     const reminder = stepReminder(input.id, item);
     if (reminder) effects.push(reminder);
@@ -140,7 +151,7 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
   };
   const events = [event(state, at, 'resolved', command.actorUserId, command.summary)];
   const effects: Effect[] = [...announce(events)];
-  if (incident.status === 'open') effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.acknowledge(incident.id) });
+  if (incident.status === 'open') effects.push(...cancelAcknowledgeReminders(incident.id, policy.escalation));
   for (const item of state.checklist) {
     if (item.doneAt === null && item.dueAt !== null) {
       effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.checklistStep(incident.id, item.stepId) });

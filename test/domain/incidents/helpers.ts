@@ -21,7 +21,12 @@ export function incidentPolicy(approvals: Partial<ApprovalPolicy> = {}, override
   return {
     approvals: approvalPolicy(approvals),
     authority: defaultAuthorityPolicy,
-    escalation: { acknowledgeWithinMs: 10 * MINUTE, notifyUserIds: ['UONCALL'] },
+    escalation: {
+      unacknowledged: [
+        { afterMs: 10 * MINUTE, notifyUserIds: ['UONCALL'] },
+        { afterMs: 30 * MINUTE, notifyUserIds: ['UHEAD'] },
+      ],
+    },
     ...overrides,
   };
 }

@@ -4,7 +4,10 @@ import { FirebreakError } from '../../../src/errors.js';
 import {
   acknowledge,
   changeSeverity,
+  createDraft,
+  decideDraft,
   openIncident,
+  overviewOf,
   reopen,
   resolve,
   tickStep,
@@ -30,7 +33,8 @@ describe('opening an incident', () => {
     ]);
     expect(effects).toEqual([
       { type: 'post_root_message', incidentId: 'inc-1' },
-      expect.objectContaining({ type: 'schedule_reminder', reason: 'acknowledge', at: T0 + 10 * MINUTE, recipientUserIds: ['UONCALL'] }),
+      expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:acknowledge:0', reason: 'acknowledge', at: T0 + 10 * MINUTE, recipientUserIds: ['UONCALL'] }),
+      expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:acknowledge:1', reason: 'escalation', at: T0 + 30 * MINUTE, recipientUserIds: ['UHEAD'] }),
       expect.objectContaining({ type: 'schedule_reminder', reason: 'checklist_step', at: T0 + 15 * MINUTE, recipientUserIds: ['UOPS'] }),
     ]);
   });
@@ -69,7 +73,8 @@ describe('incident actions', () => {
       const result = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock));
       expect(result.state.incident).toMatchObject({ status: 'acknowledged', leadUserId: 'ULEAD', acknowledgedAt: T0 + 3 * MINUTE });
       expect(result.events).toEqual([expect.objectContaining({ kind: 'acknowledged', actorUserId: 'ULEAD' })]);
-      expect(result.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge' });
+      expect(result.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge:0' });
+      expect(result.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge:1' });
       expect(result.effects).toContainEqual({ type: 'update_root_message', incidentId: 'inc-1' });
     });
 
@@ -174,9 +179,31 @@ describe('incident actions', () => {
 
     it('reopens an incident resolved before anyone acknowledged it as open', () => {
       const resolved = accepted(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'false alarm' }, policy, clock));
-      expect(resolved.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge' });
+      expect(resolved.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:acknowledge:1' });
       expect(resolved.effects).toContainEqual({ type: 'create_postmortem', incidentId: 'inc-1', ownerUserId: 'UAPPROVER1' });
       expect(accepted(reopen(resolved.state, { actorUserId: 'UAPPROVER1' }, policy, clock)).state.incident.status).toBe('open');
     });
+  });
+});
+
+describe('overview for the root message', () => {
+  it('counts checklist progress, overdue steps and drafts by stage', () => {
+    const clock = new ManualClock(T0);
+    const policy = incidentPolicy({ quorum: { kind: 'count', n: 2 }, approverUserIds: ['UA', 'UB', 'UC'] });
+    let state = openState(clock);
+    const target = { kind: 'channel', channelId: 'C' } as const;
+    state = accepted(createDraft(state, { actorUserId: 'UW', text: 'one', language: 'en', templateId: null, target }, policy, clock)).state;
+    state = accepted(createDraft(state, { actorUserId: 'UW', text: 'two', language: 'en', templateId: null, target }, policy, clock)).state;
+    state = accepted(decideDraft(state, { actorUserId: 'UA', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).state;
+    state = accepted(decideDraft(state, { actorUserId: 'UA', draftId: 'inc-1/draft-2', revision: 1, decision: 'approve' }, policy, clock)).state;
+    state = accepted(decideDraft(state, { actorUserId: 'UB', draftId: 'inc-1/draft-2', revision: 1, decision: 'approve' }, policy, clock)).state;
+    state = accepted(tickStep(state, { actorUserId: 'UOPS', stepId: 'pin' }, policy, clock)).state;
+    clock.advance(20 * MINUTE);
+
+    const overview = overviewOf(state, policy, clock);
+    expect(overview).toMatchObject({ checklistDone: 1, checklistTotal: 2, repliesPosted: 0 });
+    expect(overview.overdueSteps.map((s) => s.stepId)).toEqual(['status-page']);
+    expect(overview.draftsInReview.map((d) => [d.draft.id, d.approvedBy, d.required])).toEqual([['inc-1/draft-1', ['UA'], 2]]);
+    expect(overview.draftsAwaitingPost.map((d) => d.id)).toEqual(['inc-1/draft-2']);
   });
 });

@@ -1,0 +1,39 @@
+/** What the root message and App Home show at a glance, computed from the state (no Slack here). */
+import type { Clock } from '../clock.js';
+import type { IncidentPolicy } from './context.js';
+import { isOverdue } from './checklist.js';
+import { quorumProgress } from './drafts.js';
+import type { ChecklistItem, IncidentState, ReplyDraft } from './types.js';
+
+export interface DraftProgress {
+  readonly draft: ReplyDraft;
+  readonly approvedBy: readonly string[];
+  readonly required: number;
+}
+
+export interface IncidentOverview {
+  readonly checklistDone: number;
+  readonly checklistTotal: number;
+  readonly overdueSteps: readonly ChecklistItem[];
+  /** Drafts waiting for decisions (pending or with changes requested), with how far each is. */
+  readonly draftsInReview: readonly DraftProgress[];
+  /** Approved and queued: the outbox has not confirmed the post yet. */
+  readonly draftsAwaitingPost: readonly ReplyDraft[];
+  readonly repliesPosted: number;
+}
+
+export function overviewOf(state: IncidentState, policy: IncidentPolicy, clock: Clock): IncidentOverview {
+  return {
+    checklistDone: state.checklist.filter((i) => i.doneAt !== null).length,
+    checklistTotal: state.checklist.length,
+    overdueSteps: state.checklist.filter((i) => isOverdue(i, clock)),
+    draftsInReview: state.drafts
+      .filter((d) => d.status === 'pending' || d.status === 'changes_requested')
+      .map((draft) => {
+        const progress = quorumProgress(state, draft, policy.approvals);
+        return { draft, approvedBy: progress.approvedBy, required: progress.required };
+      }),
+    draftsAwaitingPost: state.drafts.filter((d) => d.status === 'approved'),
+    repliesPosted: state.drafts.filter((d) => d.status === 'posted').length,
+  };
+}
