@@ -120,7 +120,7 @@ function issueToProblems(issue: $ZodIssue, file: string, locator: Locator, data:
         return [{ ...problem(path, `missing required key \`${String(key)}\``), ...locator.atKey(path.slice(0, -1)) }];
       }
       const custom = issue.message.startsWith('Invalid input') ? undefined : issue.message;
-      return [problem(path, custom ?? `must be ${article(issue.expected)}, not ${describe(valueAt(data, path))}`)];
+      return [problem(path, `${custom ?? `must be ${article(issue.expected)}`}, not ${describe(valueAt(data, path))}`)];
     }
     case 'invalid_value': {
       const input = valueAt(data, path);
@@ -228,6 +228,7 @@ function yamlHint(code: string): string | undefined {
   if (code === 'DUPLICATE_KEY') return 'each key may appear once per mapping';
   if (code === 'BAD_INDENT' || code === 'MISSING_CHAR') return 'check the indentation and that every key ends with `:`';
   if (code === 'TAB_AS_INDENT') return 'indent with spaces, not tabs';
+  if (code === 'BAD_SCALAR_START') return 'quote values that start with @ or `, e.g. "@community-leads"';
   if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') return 'put text that contains `: ` in quotes, and check the indentation';
   return undefined;
 }

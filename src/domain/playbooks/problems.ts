@@ -36,7 +36,8 @@ export function formatProblem(problem: PlaybookProblem): string {
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const best = closest(input, [...candidates]);
-  const limit = Math.max(2, Math.floor(best.length / 3));
+  // Short words are all "close" to each other; only a one-letter slip is a plausible typo there.
+  const limit = best.length <= 3 ? 1 : Math.max(2, Math.floor(best.length / 3));
   if (distance(input.toLowerCase(), best.toLowerCase()) > limit) return undefined;
   return `did you mean \`${best}\`?`;
 }

@@ -21,6 +21,8 @@ export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];
 export const BUILT_IN_ROLES = ['lead', 'approvers'] as const;
 
 const text = z.string().trim().min(1, 'must not be empty');
+// A schema-level message would also replace the messages of .min()/.max(); scope it to the type error.
+const wholeNumber = () => z.int({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a whole number' : undefined) });
 
 const localizedText = z
   .strictObject({
@@ -60,7 +62,7 @@ const audience = z.array(audienceEntry).min(1, 'must name at least one role, per
 const detectorOverrides = z
   .strictObject({
     sensitivity: z.enum(['low', 'medium', 'high']).optional().meta({ description: 'How easily a spike opens an incident; high reacts to smaller spikes.' }),
-    minimumVolume: z.int().min(1, 'must be at least 1').optional().meta({ description: 'Fewest negative messages in the window before an incident can open.' }),
+    minimumVolume: wholeNumber().min(1, 'must be at least 1').optional().meta({ description: 'Fewest negative messages in the window before an incident can open.' }),
     cooldownMinutes: minutes('Quiet time after an incident closes before another opens for the same channel.').optional(),
   })
   .meta({ description: 'Optional overrides of the detector defaults for channels this playbook covers.' });
@@ -70,7 +72,7 @@ const triggers = z
     channels: z.array(channelRef).min(1, 'list at least one channel, or leave `channels` out to cover every watched channel').optional().meta({ description: 'Watched channels this playbook covers. Omit to cover every watched channel.' }),
     languages: z.array(z.enum(LANGUAGES)).min(1).optional().meta({ description: 'Languages of the conversation this playbook covers. Omit for all.' }),
     keywords: z.array(text).min(1, 'list at least one keyword, or leave `keywords` out').optional().meta({ description: 'Words or phrases (any language, case and accents ignored); when given, the playbook applies only if one appears.' }),
-    priority: z.int().min(0).max(1000).default(0).meta({ description: 'Higher wins when several playbooks match. Default 0.' }),
+    priority: wholeNumber().min(0).max(1000).default(0).meta({ description: 'Higher wins when several playbooks match. Default 0.' }),
     detection: detectorOverrides.optional(),
   })
   .meta({ description: 'When this playbook applies.' });
@@ -78,8 +80,8 @@ const triggers = z
 const severityThresholds = z
   .strictObject({
     negativeRatio: z.number().min(0).max(1, 'is a share between 0 and 1').optional().meta({ description: 'At least this share (0–1) of the messages in the window are negative.' }),
-    negativeMessages: z.int().min(1).optional().meta({ description: 'At least this many negative messages in the window.' }),
-    distinctAuthors: z.int().min(1).optional().meta({ description: 'At least this many different people wrote them.' }),
+    negativeMessages: wholeNumber().min(1).optional().meta({ description: 'At least this many negative messages in the window.' }),
+    distinctAuthors: wholeNumber().min(1).optional().meta({ description: 'At least this many different people wrote them.' }),
   })
   .meta({ description: 'Thresholds, all of which must be reached. The most severe level whose thresholds are reached applies.' });
 
@@ -97,7 +99,7 @@ const roles = z
     lead: personRef.meta({ description: 'Incident lead: a user, or a group whose on-call member leads.' }),
     approvers: z.array(personRef).min(1, 'needs at least one approver').meta({ description: 'Who approves public replies.' }),
     quorum: z
-      .union([z.enum(['any', 'all']), z.int().min(1, 'must be at least 1')], {
+      .union([z.enum(['any', 'all']), wholeNumber().min(1, 'must be at least 1')], {
         error: 'must be `any`, `all` or a number of approvals such as 2',
       })
       .default('any')
@@ -133,7 +135,7 @@ const escalation = z
       afterMinutes: positiveMinutes('Ping when nobody has acknowledged the incident after this many minutes.'),
       notify: audience,
       repeatEveryMinutes: positiveMinutes('Ping again every this many minutes.'),
-      maxRepeats: z.int().min(0, 'must not be negative').max(100).meta({ description: 'Repeat at most this many times.' }),
+      maxRepeats: wholeNumber().min(0, 'must not be negative').max(100).meta({ description: 'Repeat at most this many times.' }),
     }),
     unansweredNegative: z.strictObject({
       afterMinutes: positiveMinutes('Remind when a negative message has had no answer for this many minutes.'),
@@ -150,7 +152,7 @@ const postMortemQuestion = z.strictObject({
 });
 
 const postMortem = z.strictObject({
-  dueWithinDays: z.int().min(1, 'must be at least 1').max(90).meta({ description: 'Days after resolution by which the post-mortem is due.' }),
+  dueWithinDays: wholeNumber().min(1, 'must be at least 1').max(90).meta({ description: 'Days after resolution by which the post-mortem is due.' }),
   reviewers: audience,
   questions: z.array(postMortemQuestion).min(1, 'needs at least one question'),
 });

@@ -95,7 +95,7 @@ describe('invalid playbooks are refused with file, line, column, key path and hi
   it('reports a wrong type at the value', () => {
     const source = minimalWith('dueAfterMinutes: 60', 'dueAfterMinutes: an hour');
     expect(problemsOf(source)).toEqual([
-      { file: 'playbooks/test.yaml', ...positionOf(source, 'an hour'), path: 'checklist[1].dueAfterMinutes', message: 'must be a whole number of minutes' },
+      { file: 'playbooks/test.yaml', ...positionOf(source, 'an hour'), path: 'checklist[1].dueAfterMinutes', message: 'must be a whole number of minutes, not the text "an hour"' },
     ]);
   });
 
@@ -239,6 +239,20 @@ describe('hostile or odd input', () => {
     const { playbook, problems } = parsePlaybookSource(bomb, 'bomb.yaml');
     expect(playbook).toBeUndefined();
     expect(problems).toEqual([expect.objectContaining({ file: 'bomb.yaml', message: expect.stringMatching(/^cannot read YAML: .*alias/i) })]);
+  });
+
+  it('gives no did-you-mean for short words that are merely different', () => {
+    const source = minimalWith('description: Smallest', 'triggers:\n  languages: [fr]\ndescription: Smallest');
+    expect(parsePlaybookSource(source, 'x.yaml').problems).toEqual([
+      { file: 'x.yaml', ...positionOf(source, 'fr]'), path: 'triggers.languages[0]', message: 'must be one of `es`, `en`, not the text "fr"' },
+    ]);
+  });
+
+  it('explains that a handle starting with @ needs quotes', () => {
+    const source = minimalWith('  lead: U0LEAD0001', '  lead: @oncall');
+    expect(parsePlaybookSource(source, 'x.yaml').problems).toEqual([
+      expect.objectContaining({ ...positionOf(source, '@oncall'), hint: 'quote values that start with @ or `, e.g. "@community-leads"' }),
+    ]);
   });
 
   it('refuses an empty channel list, which would never match', () => {
