@@ -66,10 +66,20 @@ export function approvalPolicyProblems(policy: ApprovalPolicy): string[] {
 }
 
 /**
- * Who may take actions that change the incident's course. 'lead_or_approvers' falls back to approvers
- * alone while nobody has taken the lead.
+ * Who may take an action that changes the incident's course (a playbook's `canResolve: [lead, approvers]`).
+ * While nobody has taken the lead, `lead` is read as "approvers", so an unacknowledged false alarm can
+ * still be closed by someone accountable.
  */
-export type Authority = 'anyone' | 'lead_or_approvers' | 'approvers';
+export interface Authority {
+  readonly anyone: boolean;
+  /** The incident's current lead. */
+  readonly lead: boolean;
+  /** Everyone in the approval policy. */
+  readonly approvers: boolean;
+  /** People and groups named directly (groups resolved by the edge). */
+  readonly userIds: readonly string[];
+  readonly groups: readonly ApproverGroup[];
+}
 
 export interface AuthorityPolicy {
   readonly resolve: Authority;
@@ -77,24 +87,25 @@ export interface AuthorityPolicy {
   readonly changeSeverity: Authority;
 }
 
+export function authority(parts: Partial<Authority>): Authority {
+  return { anyone: false, lead: false, approvers: false, userIds: [], groups: [], ...parts };
+}
+
 export const defaultAuthorityPolicy: AuthorityPolicy = {
-  resolve: 'lead_or_approvers',
-  reopen: 'lead_or_approvers',
-  changeSeverity: 'lead_or_approvers',
+  resolve: authority({ lead: true, approvers: true }),
+  reopen: authority({ lead: true, approvers: true }),
+  changeSeverity: authority({ lead: true, approvers: true }),
 };
 
 export function hasAuthority(
-  authority: Authority,
+  who: Authority,
   userId: string,
   leadUserId: string | null,
   approvals: ApprovalPolicy,
 ): boolean {
-  switch (authority) {
-    case 'anyone':
-      return true;
-    case 'approvers':
-      return isApprover(approvals, userId);
-    case 'lead_or_approvers':
-      return userId === leadUserId || isApprover(approvals, userId);
-  }
+  if (who.anyone) return true;
+  if (who.lead && leadUserId !== null && userId === leadUserId) return true;
+  const approversMayAct = who.approvers || (who.lead && leadUserId === null);
+  if (approversMayAct && isApprover(approvals, userId)) return true;
+  return who.userIds.includes(userId) || who.groups.some((g) => g.memberUserIds.includes(userId));
 }

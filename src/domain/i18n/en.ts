@@ -23,10 +23,12 @@ const actions: Record<string, string> = {
   reopen: 'reopen the incident',
   change_severity: 'change the severity',
 };
-const authorities: Record<string, string> = {
-  anyone: 'anyone',
-  lead_or_approvers: 'the incident lead or an approver',
-  approvers: 'an approver',
+/** "the incident lead, an approver or someone the playbook names". */
+const whoMay = (p: { lead: boolean; approvers: boolean; named: boolean }) => {
+  const parts = [p.lead && 'the incident lead', p.approvers && 'an approver', p.named && 'someone the playbook names'].filter(
+    (part): part is string => typeof part === 'string',
+  );
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody');
 };
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -36,8 +38,8 @@ export const en = {
     `Incident #${p.number} is resolved, so this can no longer be done. Reopen it first if the response must go on.`,
   'refusal.incident_not_resolved': (p: { number: number }) => `Incident #${p.number} is not resolved, so there is nothing to reopen.`,
   'refusal.already_lead': (p: { number: number }) => `You are already leading incident #${p.number}.`,
-  'refusal.not_authorised': (p: { action: string; authority: string }) =>
-    `Only ${authorities[p.authority] ?? p.authority} can ${actions[p.action] ?? p.action} under this playbook.`,
+  'refusal.not_authorised': (p: { action: string; lead: boolean; approvers: boolean; named: boolean }) =>
+    `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.`,
   'refusal.not_an_approver': (p: { draftNumber: number }) =>
     `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.`,
   'refusal.four_eyes': (p: { draftNumber: number }) =>

@@ -23,10 +23,12 @@ const actions: Record<string, string> = {
   reopen: 'reabrir el incidente',
   change_severity: 'cambiar la gravedad',
 };
-const authorities: Record<string, string> = {
-  anyone: 'cualquiera',
-  lead_or_approvers: 'quien lidera el incidente o una persona aprobadora',
-  approvers: 'una persona aprobadora',
+/** «quien lidera el incidente, una persona aprobadora o alguien que el playbook nombra». */
+const whoMay = (p: { lead: boolean; approvers: boolean; named: boolean }) => {
+  const parts = [p.lead && 'quien lidera el incidente', p.approvers && 'una persona aprobadora', p.named && 'alguien que el playbook nombra'].filter(
+    (part): part is string => typeof part === 'string',
+  );
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} o ${parts.at(-1)}` : (parts[0] ?? 'nadie');
 };
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -35,8 +37,7 @@ export const es: Catalog = {
     `El incidente #${p.number} está resuelto y ya no admite esta acción. Si la respuesta debe continuar, reábrelo primero.`,
   'refusal.incident_not_resolved': (p) => `El incidente #${p.number} no está resuelto; no hay nada que reabrir.`,
   'refusal.already_lead': (p) => `Ya lideras el incidente #${p.number}.`,
-  'refusal.not_authorised': (p) =>
-    `Según este playbook, solo ${authorities[p.authority] ?? p.authority} puede ${actions[p.action] ?? p.action}.`,
+  'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.`,
   'refusal.not_an_approver': (p) =>
     `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,
   'refusal.four_eyes': (p) =>

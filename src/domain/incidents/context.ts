@@ -1,6 +1,6 @@
 /** Small helpers the use cases share: building timeline events, checking texts, reminder keys. */
 import type { Locale } from '../i18n/index.js';
-import type { ApprovalPolicy, AuthorityPolicy } from '../approvals/policy.js';
+import type { ApprovalPolicy, Authority, AuthorityPolicy } from '../approvals/policy.js';
 import { refuse, type AuditContext, type Decision, type Effect } from './decision.js';
 import { checkText } from './limits.js';
 import type { IncidentState, JsonObject, TimelineEvent, TimelineEventKind } from './types.js';
@@ -64,6 +64,16 @@ export function refuseBadText(context: RefusalContext, field: string, text: stri
 export function refuseIfResolved(context: RefusalContext): Decision | null {
   const { incident } = context.state;
   return incident.status === 'resolved' ? refuse(context, 'refusal.incident_resolved', { number: incident.number }) : null;
+}
+
+/** Who could have done it, as plain params for the refusal message and the audit log. */
+export function authorityParams(action: 'resolve' | 'reopen' | 'change_severity', who: Authority, leadUserId: string | null) {
+  return {
+    action,
+    lead: who.lead && leadUserId !== null,
+    approvers: who.approvers || (who.lead && leadUserId === null),
+    named: who.userIds.length > 0 || who.groups.length > 0,
+  };
 }
 
 export const reminderKeys = {

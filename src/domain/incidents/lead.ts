@@ -2,7 +2,7 @@
 import type { Clock } from '../clock.js';
 import { hasAuthority } from '../approvals/policy.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
-import { announce, cancelAcknowledgeReminders, event, refuseBadText, refuseIfResolved, type IncidentPolicy } from './context.js';
+import { announce, authorityParams, cancelAcknowledgeReminders, event, refuseBadText, refuseIfResolved, type IncidentPolicy } from './context.js';
 import { SEVERITIES, type IncidentState, type Severity } from './types.js';
 
 export type AcknowledgeCommand = CommandBase;
@@ -64,7 +64,7 @@ export function changeSeverity(
   const resolved = refuseIfResolved(context);
   if (resolved) return resolved;
   if (!hasAuthority(policy.authority.changeSeverity, command.actorUserId, incident.leadUserId, policy.approvals)) {
-    return refuse(context, 'refusal.not_authorised', { action: 'change_severity', authority: policy.authority.changeSeverity });
+    return refuse(context, 'refusal.not_authorised', authorityParams('change_severity', policy.authority.changeSeverity, incident.leadUserId));
   }
   if (!SEVERITIES.includes(command.severity)) {
     return refuse(context, 'refusal.invalid_input', { field: 'severity', value: String(command.severity), expected: SEVERITIES.join(', ') });

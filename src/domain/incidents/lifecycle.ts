@@ -6,6 +6,7 @@ import type { Locale } from '../i18n/index.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import {
   announce,
+  authorityParams,
   cancelAcknowledgeReminders,
   event,
   refuseBadText,
@@ -140,7 +141,7 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
   const context = { state, action: 'resolve' as const, actorUserId: command.actorUserId, at, text: command.summary ?? null, locale: command.locale };
   if (incident.status === 'resolved') return refuse(context, 'refusal.incident_resolved', { number: incident.number });
   if (!hasAuthority(policy.authority.resolve, command.actorUserId, incident.leadUserId, policy.approvals)) {
-    return refuse(context, 'refusal.not_authorised', { action: 'resolve', authority: policy.authority.resolve });
+    return refuse(context, 'refusal.not_authorised', authorityParams('resolve', policy.authority.resolve, incident.leadUserId));
   }
   const bad = refuseBadText(context, 'summary', command.summary);
   if (bad) return bad;
@@ -174,7 +175,7 @@ export function reopen(state: IncidentState, command: ReopenCommand, policy: Inc
   const context = { state, action: 'reopen' as const, actorUserId: command.actorUserId, at, text: reason, locale: command.locale };
   if (incident.status !== 'resolved') return refuse(context, 'refusal.incident_not_resolved', { number: incident.number });
   if (!hasAuthority(policy.authority.reopen, command.actorUserId, incident.leadUserId, policy.approvals)) {
-    return refuse(context, 'refusal.not_authorised', { action: 'reopen', authority: policy.authority.reopen });
+    return refuse(context, 'refusal.not_authorised', authorityParams('reopen', policy.authority.reopen, incident.leadUserId));
   }
   if (reason !== null) {
     const bad = refuseBadText(context, 'reason', reason);

@@ -3,8 +3,10 @@ import { ManualClock } from '../../../src/domain/clock.js';
 import { FirebreakError } from '../../../src/errors.js';
 import {
   acknowledge,
+  authority,
   changeSeverity,
   createDraft,
+  defaultAuthorityPolicy,
   decideDraft,
   openIncident,
   overviewOf,
@@ -105,8 +107,32 @@ describe('incident actions', () => {
     });
 
     it('follows the playbook when it lets anyone change severity', () => {
-      const open = incidentPolicy({}, { authority: { resolve: 'approvers', reopen: 'approvers', changeSeverity: 'anyone' } });
+      const open = incidentPolicy({}, { authority: { ...defaultAuthorityPolicy, changeSeverity: authority({ anyone: true }) } });
       expect(accepted(changeSeverity(state, { actorUserId: 'URANDOM', severity: 'sev3', reason: 'calmer' }, open, clock)).state.incident.severity).toBe('sev3');
+    });
+
+    it('maps a playbook that lets only the lead act, with approvers standing in while nobody leads', () => {
+      const leadOnly = incidentPolicy({}, { authority: { ...defaultAuthorityPolicy, resolve: authority({ lead: true }) } });
+      expect(accepted(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'false alarm' }, leadOnly, clock)).state.incident.status).toBe('resolved');
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, leadOnly, clock)).state;
+      const refusal = refused(resolve(led, { actorUserId: 'UAPPROVER1', summary: 'done' }, leadOnly, clock)).refusal;
+      expect(refusal).toMatchObject({
+        code: 'not_authorised',
+        message: 'Only the incident lead can resolve the incident under this playbook.',
+        params: { action: 'resolve', lead: true, approvers: false, named: false },
+      });
+      expect(accepted(resolve(led, { actorUserId: 'ULEAD', summary: 'done' }, leadOnly, clock)).state.incident.status).toBe('resolved');
+    });
+
+    it('lets people and groups the playbook names act, and says so in Spanish too', () => {
+      const named = incidentPolicy({}, {
+        authority: { ...defaultAuthorityPolicy, changeSeverity: authority({ lead: true, userIds: ['ULEGAL'], groups: [{ groupId: 'SPR', memberUserIds: ['UPR'] }] }) },
+      });
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, named, clock)).state;
+      expect(accepted(changeSeverity(led, { actorUserId: 'ULEGAL', severity: 'sev1', reason: 'legal risk' }, named, clock)).state.incident.severity).toBe('sev1');
+      expect(accepted(changeSeverity(led, { actorUserId: 'UPR', severity: 'sev3', reason: 'calmer' }, named, clock)).state.incident.severity).toBe('sev3');
+      const refusal = refused(changeSeverity(led, { actorUserId: 'UAPPROVER1', locale: 'es', severity: 'sev1', reason: 'x' }, named, clock)).refusal;
+      expect(refusal.message).toBe('Según este playbook, solo quien lidera el incidente o alguien que el playbook nombra puede cambiar la gravedad.');
     });
 
     it('refuses no reason, the same severity, and an unknown severity', () => {
