@@ -17,7 +17,9 @@ const shadowFor = {
   sqlite: 'file::memory:',
   postgres: process.env.SHADOW_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
+// One timestamp for both providers, so their migration histories keep the same names.
+const now = new Date();
 for (const provider of providers) {
-  const created = await createMigration(parseDatabaseUrl(shadowFor[provider]), name);
+  const created = await createMigration(parseDatabaseUrl(shadowFor[provider]), name, now);
   console.log(created ? `${provider}: wrote ${created}` : `${provider}: schema unchanged, no migration`);
 }

@@ -66,41 +66,40 @@ CREATE TABLE "Incident" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "workspaceId" TEXT NOT NULL,
     "number" INTEGER NOT NULL,
-    "channelRef" TEXT NOT NULL,
+    "channelId" TEXT NOT NULL,
     "status" TEXT NOT NULL,
     "severity" TEXT NOT NULL,
     "playbookId" TEXT NOT NULL,
     "playbookHash" TEXT NOT NULL,
     "title" TEXT NOT NULL,
-    "language" TEXT NOT NULL,
+    "locale" TEXT NOT NULL,
     "leadUserId" TEXT,
     "alertChannelId" TEXT NOT NULL,
     "rootTs" TEXT,
     "drill" BOOLEAN NOT NULL DEFAULT false,
-    "detection" JSONB,
-    "state" JSONB NOT NULL,
-    "firstAbnormalAt" DATETIME,
+    "detection" JSONB NOT NULL,
+    "openedAt" DATETIME NOT NULL,
     "detectedAt" DATETIME NOT NULL,
+    "firstAbnormalAt" DATETIME,
     "acknowledgedAt" DATETIME,
-    "firstApprovedReplyAt" DATETIME,
     "resolvedAt" DATETIME,
-    "recoveredAt" DATETIME,
+    "resolutionSummary" TEXT,
     "version" INTEGER NOT NULL DEFAULT 0,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
-    CONSTRAINT "Incident_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT "Incident_channelRef_fkey" FOREIGN KEY ("channelRef") REFERENCES "WatchedChannel" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "Incident_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "TimelineEvent" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "incidentId" TEXT NOT NULL,
+    "sequence" INTEGER NOT NULL,
     "at" DATETIME NOT NULL,
     "kind" TEXT NOT NULL,
     "actorUserId" TEXT,
     "text" TEXT,
-    "data" JSONB,
+    "data" JSONB NOT NULL,
     CONSTRAINT "TimelineEvent_incidentId_fkey" FOREIGN KEY ("incidentId") REFERENCES "Incident" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -108,26 +107,29 @@ CREATE TABLE "TimelineEvent" (
 CREATE TABLE "ReplyDraft" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "incidentId" TEXT NOT NULL,
-    "revision" INTEGER NOT NULL DEFAULT 1,
+    "number" INTEGER NOT NULL,
+    "revision" INTEGER NOT NULL,
     "language" TEXT NOT NULL,
     "templateId" TEXT,
     "text" TEXT NOT NULL,
-    "target" TEXT NOT NULL,
+    "targetKind" TEXT NOT NULL,
     "targetChannelId" TEXT NOT NULL,
     "targetTs" TEXT,
     "authorUserId" TEXT NOT NULL,
+    "contributorUserIds" JSONB NOT NULL,
     "status" TEXT NOT NULL,
-    "threadMessageTs" TEXT,
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    "cardTs" TEXT,
     "postedTs" TEXT,
     "postedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "ReplyDraft_incidentId_fkey" FOREIGN KEY ("incidentId") REFERENCES "Incident" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "Approval" (
     "id" TEXT NOT NULL PRIMARY KEY,
+    "incidentId" TEXT NOT NULL,
     "draftId" TEXT NOT NULL,
     "revision" INTEGER NOT NULL,
     "approverUserId" TEXT NOT NULL,
@@ -135,7 +137,8 @@ CREATE TABLE "Approval" (
     "comment" TEXT,
     "text" TEXT NOT NULL,
     "at" DATETIME NOT NULL,
-    CONSTRAINT "Approval_draftId_fkey" FOREIGN KEY ("draftId") REFERENCES "ReplyDraft" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "voidedAt" DATETIME,
+    CONSTRAINT "Approval_incidentId_fkey" FOREIGN KEY ("incidentId") REFERENCES "Incident" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -143,10 +146,9 @@ CREATE TABLE "ChecklistItem" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "incidentId" TEXT NOT NULL,
     "stepId" TEXT NOT NULL,
-    "title" JSONB NOT NULL,
-    "ownerRole" TEXT,
-    "required" BOOLEAN NOT NULL DEFAULT true,
     "position" INTEGER NOT NULL,
+    "text" TEXT NOT NULL,
+    "ownerUserId" TEXT,
     "dueAt" DATETIME,
     "doneAt" DATETIME,
     "doneBy" TEXT,
@@ -200,13 +202,20 @@ CREATE TABLE "PostMortem" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "incidentId" TEXT NOT NULL,
     "status" TEXT NOT NULL,
-    "dueAt" DATETIME NOT NULL,
-    "reviewers" JSONB NOT NULL,
+    "ownerUserId" TEXT,
+    "reviewerUserIds" JSONB NOT NULL,
+    "requiredFields" JSONB NOT NULL,
     "questions" JSONB NOT NULL,
+    "fields" JSONB NOT NULL,
     "answers" JSONB NOT NULL,
+    "reviews" JSONB NOT NULL,
+    "round" INTEGER NOT NULL DEFAULT 0,
+    "dueAt" DATETIME NOT NULL,
+    "submittedAt" DATETIME,
     "publishedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdAt" DATETIME NOT NULL,
     "updatedAt" DATETIME NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT "PostMortem_incidentId_fkey" FOREIGN KEY ("incidentId") REFERENCES "Incident" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -214,22 +223,13 @@ CREATE TABLE "PostMortem" (
 CREATE TABLE "ActionItem" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "postMortemId" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
     "text" TEXT NOT NULL,
-    "ownerUserId" TEXT,
-    "dueAt" DATETIME,
+    "ownerUserId" TEXT NOT NULL,
+    "dueAt" DATETIME NOT NULL,
     "doneAt" DATETIME,
+    "doneBy" TEXT,
     CONSTRAINT "ActionItem_postMortemId_fkey" FOREIGN KEY ("postMortemId") REFERENCES "PostMortem" ("id") ON DELETE CASCADE ON UPDATE CASCADE
-);
-
--- CreateTable
-CREATE TABLE "PostMortemReview" (
-    "id" TEXT NOT NULL PRIMARY KEY,
-    "postMortemId" TEXT NOT NULL,
-    "reviewerUserId" TEXT NOT NULL,
-    "decision" TEXT NOT NULL,
-    "comment" TEXT,
-    "at" DATETIME NOT NULL,
-    CONSTRAINT "PostMortemReview_postMortemId_fkey" FOREIGN KEY ("postMortemId") REFERENCES "PostMortem" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -273,13 +273,22 @@ CREATE UNIQUE INDEX "ChannelBucket_channelRef_start_key" ON "ChannelBucket"("cha
 CREATE INDEX "Incident_status_idx" ON "Incident"("status");
 
 -- CreateIndex
+CREATE INDEX "Incident_channelId_idx" ON "Incident"("channelId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Incident_workspaceId_number_key" ON "Incident"("workspaceId", "number");
 
 -- CreateIndex
 CREATE INDEX "TimelineEvent_incidentId_at_idx" ON "TimelineEvent"("incidentId", "at");
 
 -- CreateIndex
-CREATE INDEX "ReplyDraft_incidentId_idx" ON "ReplyDraft"("incidentId");
+CREATE UNIQUE INDEX "TimelineEvent_incidentId_sequence_key" ON "TimelineEvent"("incidentId", "sequence");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReplyDraft_incidentId_number_key" ON "ReplyDraft"("incidentId", "number");
+
+-- CreateIndex
+CREATE INDEX "Approval_incidentId_idx" ON "Approval"("incidentId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Approval_draftId_revision_approverUserId_key" ON "Approval"("draftId", "revision", "approverUserId");
