@@ -117,19 +117,30 @@ export class PlaybookRegistry {
       const previous = this.lastGood.get(file);
       if (previous) {
         nextGood.set(file, previous);
-        problems.push({
-          file,
-          line: 0,
-          column: 0,
-          path: '',
-          message: `invalid edit: still using the last good version of playbook \`${previous.id}\` (${previous.contentHash.slice(0, 12)}) until the file is fixed`,
-        });
+        problems.push(keepingLastGood(file, previous));
       }
     }
     // A playbook already in service keeps its id and default role if an edit elsewhere clashes with it.
     const serving = new Set(this.current.map((playbook) => playbook.source.file));
     const candidates = [...nextGood.values()].sort((a, b) => Number(serving.has(b.source.file)) - Number(serving.has(a.source.file)));
-    const across = checkAcrossFiles(candidates, this.dir);
+    let across = checkAcrossFiles(candidates, this.dir);
+    // An edit refused for clashing with another file is an invalid edit too: fall back to the file's last good version.
+    const fallbacks = candidates.flatMap((candidate) => {
+      const previous = this.lastGood.get(candidate.source.file);
+      return !across.playbooks.includes(candidate) && previous && previous !== candidate ? [[candidate, previous] as const] : [];
+    });
+    if (fallbacks.length > 0) {
+      const retried = checkAcrossFiles(
+        candidates.map((candidate) => fallbacks.find(([refused]) => refused === candidate)?.[1] ?? candidate),
+        this.dir,
+      );
+      const seen = new Set(across.problems.map((problem) => JSON.stringify(problem)));
+      const notes = fallbacks.filter(([, previous]) => retried.playbooks.includes(previous)).map(([, previous]) => keepingLastGood(previous.source.file, previous));
+      across = {
+        playbooks: retried.playbooks,
+        problems: [...across.problems, ...notes, ...retried.problems.filter((problem) => !seen.has(JSON.stringify(problem)))],
+      };
+    }
     problems.push(...across.problems);
 
     const before = new Map(this.current.map((playbook) => [playbook.id, playbook.contentHash]));
@@ -142,7 +153,7 @@ export class PlaybookRegistry {
       changed: [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)),
       removed: [...before.keys()].filter((id) => !after.has(id)),
     };
-    this.lastGood = new Map([...nextGood].filter(([, playbook]) => playbooks.includes(playbook)));
+    this.lastGood = new Map(playbooks.map((playbook) => [playbook.source.file, playbook]));
     this.current = playbooks;
     this.currentProblems = problems;
     this.options.onReload?.(reload);
@@ -151,4 +162,14 @@ export class PlaybookRegistry {
     this.lastReported = fingerprint;
     return reload;
   }
+}
+
+function keepingLastGood(file: string, previous: Playbook): PlaybookProblem {
+  return {
+    file,
+    line: 0,
+    column: 0,
+    path: '',
+    message: `invalid edit: still using the last good version of playbook \`${previous.id}\` (${previous.contentHash.slice(0, 12)}) until the file is fixed`,
+  };
 }

@@ -91,6 +91,22 @@ describe('PlaybookRegistry.reload', () => {
     expect(reload.problems).toEqual([expect.objectContaining({ file: join(dir, 'a-copy.yaml'), path: 'id', message: expect.stringContaining('duplicate playbook id `outage`') })]);
   });
 
+  it('keeps the last good version of a file whose edit takes an id already in service', async () => {
+    registry = await PlaybookRegistry.open(dir);
+    const serving = registry.get('outage');
+    writeFileSync(join(dir, 'outage.yaml'), outageSource.replace('id: outage', 'id: minimal'));
+    const reload = await registry.reload();
+    expect(registry.playbooks.map((playbook) => [playbook.id, playbook.source.file])).toEqual([
+      ['minimal', join(dir, 'minimal.yaml')],
+      ['outage', join(dir, 'outage.yaml')],
+    ]);
+    expect(registry.get('outage')).toBe(serving);
+    expect(reload.problems.map((problem) => problem.message)).toEqual([
+      `duplicate playbook id \`minimal\`, already used by ${join(dir, 'minimal.yaml')}`,
+      `invalid edit: still using the last good version of playbook \`outage\` (${serving?.contentHash.slice(0, 12)}) until the file is fixed`,
+    ]);
+  });
+
   it('selects among the playbooks in service', async () => {
     registry = await PlaybookRegistry.open(dir);
     expect(registry.select({ channelName: 'support', text: 'outage' }).id).toBe('outage');
