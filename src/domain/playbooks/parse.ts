@@ -147,6 +147,11 @@ function issueToProblems(issue: $ZodIssue, file: string, locator: Locator, data:
       if (issue.origin === 'string') return [problem(path, `must be at ${word} ${bound} character(s) long`)];
       return [problem(path, `must be at ${word} ${bound}`)];
     }
+    case 'invalid_key': {
+      const key = String(path.at(-1));
+      const reason = issue.issues[0]?.message ?? 'is not allowed';
+      return [{ ...problem(path, `\`${key}\` is not a valid name here: ${reason}`), ...locator.atKey(path) }];
+    }
     case 'invalid_format':
     case 'custom':
     default:

@@ -204,6 +204,18 @@ describe('invalid playbooks are refused with file, line, column, key path and hi
     ]);
   });
 
+  it('reports an extra role with an invalid name at the name', () => {
+    const source = minimalWith('    legal: ["@legal"]', '    Legal: ["@legal"]');
+    expect(problemsOf(source)).toEqual([
+      {
+        file: 'playbooks/test.yaml',
+        ...positionOf(source, 'Legal'),
+        path: 'roles.extra.Legal',
+        message: '`Legal` is not a valid name here: must be lower-case letters, digits and dashes, e.g. `first-response`',
+      },
+    ]);
+  });
+
   it('reports an approver that is neither a user ID nor a group', () => {
     const source = minimalWith('[U0APPROVE1, U0APPROVE2]', '[U0APPROVE1, maria]');
     expect(problemsOf(source)).toEqual([expect.objectContaining({ path: 'roles.approvers[1]', ...positionOf(source, 'maria') })]);
