@@ -65,6 +65,9 @@ export const en = {
   'refusal.step_already_done': (p: { step: string; doneByUserId: string }) =>
     `"${p.step}" is already done${p.doneByUserId ? ` (by <@${p.doneByUserId}>)` : ''}.`,
   'refusal.step_not_done': (p: { step: string }) => `"${p.step}" is not done, so there is nothing to undo.`,
+  'refusal.step_already_skipped': (p: { step: string }) => `“${p.step}” is already skipped.`,
+  'refusal.required_steps_open': (p: { steps: string[] }) =>
+    `These required steps are neither done nor skipped: ${p.steps.map((s) => `“${s}”`).join(', ')}. Tick them, or skip them with a reason, then resolve.`,
   'refusal.text_required': (p: { field: string }) => `The ${field(p.field)} is required.`,
   'refusal.text_too_long': (p: { field: string; length: number; max: number }) =>
     `The ${field(p.field)} is ${p.length} characters long; Slack allows at most ${p.max}.`,
@@ -95,6 +98,7 @@ export const en = {
     p.drill ? `Reply #${p.draftNumber} posted (drill: only to the alert thread)` : `Reply #${p.draftNumber} posted to the community`,
   'timeline.checklist_ticked': (p: { user: string; step: string }) => `${p.user} completed “${p.step}”`,
   'timeline.checklist_unticked': (p: { user: string; step: string }) => `${p.user} reopened “${p.step}”`,
+  'timeline.checklist_skipped': (p: { user: string; step: string }) => `${p.user} skipped “${p.step}”`,
   'timeline.reminder_sent': (p: { recipients: string; subject: string }) => `Reminder sent to ${p.recipients}: ${p.subject}`,
   'timeline.escalation_sent': (p: { recipients: string; subject: string }) => `Escalated to ${p.recipients}: ${p.subject}`,
   'timeline.note_added': (p: { user: string }) => `${p.user} added a note`,

@@ -62,6 +62,9 @@ export const es: Catalog = {
   'refusal.step_not_found': (p) => `La lista de comprobación de este incidente no tiene el paso «${p.stepId}».`,
   'refusal.step_already_done': (p) => `«${p.step}» ya está hecho${p.doneByUserId ? ` (por <@${p.doneByUserId}>)` : ''}.`,
   'refusal.step_not_done': (p) => `«${p.step}» no está hecho; no hay nada que deshacer.`,
+  'refusal.step_already_skipped': (p) => `«${p.step}» ya se omitió.`,
+  'refusal.required_steps_open': (p) =>
+    `Estos pasos obligatorios no están hechos ni omitidos: ${p.steps.map((s) => `«${s}»`).join(', ')}. Márcalos o, si no aplican, omítelos indicando el motivo; después resuelve.`,
   'refusal.text_required': (p) => `Falta ${field(p.field)}.`,
   'refusal.text_too_long': (p) =>
     `${capitalise(field(p.field))} tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,
@@ -87,6 +90,7 @@ export const es: Catalog = {
       : `Respuesta #${p.draftNumber} publicada en la comunidad`,
   'timeline.checklist_ticked': (p) => `${p.user} completó «${p.step}»`,
   'timeline.checklist_unticked': (p) => `${p.user} volvió a abrir «${p.step}»`,
+  'timeline.checklist_skipped': (p) => `${p.user} omitió «${p.step}»`,
   'timeline.reminder_sent': (p) => `Recordatorio enviado a ${p.recipients}: ${p.subject}`,
   'timeline.escalation_sent': (p) => `Escalado a ${p.recipients}: ${p.subject}`,
   'timeline.note_added': (p) => `${p.user} añadió una nota`,

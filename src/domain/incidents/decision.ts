@@ -70,6 +70,8 @@ export type RefusalCode =
   | 'step_not_found'
   | 'step_already_done'
   | 'step_not_done'
+  | 'step_already_skipped'
+  | 'required_steps_open'
   | 'text_required'
   | 'text_too_long'
   | 'invalid_input';
@@ -92,6 +94,7 @@ export type IncidentAction =
   | 'mark_reply_posted'
   | 'tick_step'
   | 'untick_step'
+  | 'skip_step'
   | 'add_note'
   | 'add_message'
   | 'record_reminder_sent'

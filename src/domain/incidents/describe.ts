@@ -74,9 +74,11 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
     case 'reply_posted':
       return t(locale, 'timeline.reply_posted', { draftNumber, drill: d['drill'] === true });
     case 'checklist_ticked':
-      return t(locale, 'timeline.checklist_ticked', { user, step: event.text ?? str(d, 'stepId') });
+      return t(locale, 'timeline.checklist_ticked', { user, step: str(d, 'step') || str(d, 'stepId') });
     case 'checklist_unticked':
-      return t(locale, 'timeline.checklist_unticked', { user, step: event.text ?? str(d, 'stepId') });
+      return t(locale, 'timeline.checklist_unticked', { user, step: str(d, 'step') || str(d, 'stepId') });
+    case 'checklist_skipped':
+      return t(locale, 'timeline.checklist_skipped', { user, step: str(d, 'step') || str(d, 'stepId') });
     case 'reminder_sent':
       return t(locale, 'timeline.reminder_sent', { recipients: list(strings(d, 'recipientUserIds')), subject: event.text ?? '' });
     case 'escalation_sent':

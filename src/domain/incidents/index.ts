@@ -20,7 +20,17 @@ export {
   type DecideDraftCommand,
   type MarkReplyPostedCommand,
 } from './drafts.js';
-export { tickStep, untickStep, isOverdue, type ChecklistCommand } from './checklist.js';
+export {
+  tickStep,
+  untickStep,
+  skipStep,
+  isOverdue,
+  isClosed,
+  openRequiredSteps,
+  LEAD_ROLE,
+  type ChecklistCommand,
+  type SkipStepCommand,
+} from './checklist.js';
 export {
   addNote,
   addMessage,

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { hasAuthority } from '../approvals/policy.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import { announce, authorityParams, cancelAcknowledgeReminders, event, refuseBadText, refuseIfResolved, type IncidentPolicy } from './context.js';
+import { reassignLeadSteps } from './checklist.js';
 import { SEVERITIES, type IncidentState, type Severity } from './types.js';
 
 export type AcknowledgeCommand = CommandBase;
@@ -19,24 +20,29 @@ export function acknowledge(state: IncidentState, command: AcknowledgeCommand, p
   if (resolved) return resolved;
   if (incident.leadUserId === command.actorUserId) return refuse(context, 'refusal.already_lead', { number: incident.number });
 
+  const handedOver = reassignLeadSteps(state, command.actorUserId, at);
   if (incident.status === 'open') {
     const next: IncidentState = {
-      ...state,
+      ...handedOver.state,
       incident: { ...incident, status: 'acknowledged', acknowledgedAt: at, leadUserId: command.actorUserId },
     };
     const events = [event(state, at, 'acknowledged', command.actorUserId, null, { previousLeadUserId: incident.leadUserId })];
-    const effects: Effect[] = [...announce(events), ...cancelAcknowledgeReminders(incident.id, policy.escalation)];
+    const effects: Effect[] = [
+      ...announce(events),
+      ...cancelAcknowledgeReminders(incident.id, policy.escalation),
+      ...handedOver.effects,
+    ];
     return accept(context, next, events, effects);
   }
 
-  const next: IncidentState = { ...state, incident: { ...incident, leadUserId: command.actorUserId } };
+  const next: IncidentState = { ...handedOver.state, incident: { ...incident, leadUserId: command.actorUserId } };
   const events = [
     event(state, at, 'lead_changed', command.actorUserId, null, {
       fromUserId: incident.leadUserId,
       toUserId: command.actorUserId,
     }),
   ];
-  return accept({ ...context, details: { fromUserId: incident.leadUserId } }, next, events, announce(events));
+  return accept({ ...context, details: { fromUserId: incident.leadUserId } }, next, events, [...announce(events), ...handedOver.effects]);
 }
 
 export interface ChangeSeverityCommand extends CommandBase {

@@ -14,13 +14,17 @@ import {
   type EscalationPolicy,
   type IncidentPolicy,
 } from './context.js';
-import { stepReminder } from './checklist.js';
+import { isClosed, LEAD_ROLE, openRequiredSteps, stepReminder } from './checklist.js';
 import { checkText } from './limits.js';
 import { SEVERITIES, type ChecklistItem, type IncidentState, type JsonValue, type Severity, type TimelineEvent } from './types.js';
 
 export interface ChecklistStepInput {
   readonly stepId: string;
   readonly text: string;
+  readonly required: boolean;
+  /** The playbook role; 'lead' steps are assigned to whoever takes the lead. */
+  readonly ownerRole: string | null;
+  /** For other roles, the person the edge resolved the role to (null: remind in the thread). */
   readonly ownerUserId: string | null;
   /** Due this long after the incident opens; null for no due time. */
   readonly dueAfterMs: number | null;
@@ -75,10 +79,16 @@ export function openIncident(input: OpenIncidentInput, escalation: EscalationPol
   const checklist: ChecklistItem[] = input.checklist.map((step) => ({
     stepId: step.stepId,
     text: step.text,
-    ownerUserId: step.ownerUserId,
+    required: step.required,
+    ownerRole: step.ownerRole,
+    // Nobody leads yet: lead-owned steps are reminded in the thread until someone takes the lead.
+    ownerUserId: step.ownerRole === LEAD_ROLE ? null : step.ownerUserId,
     dueAt: step.dueAfterMs === null ? null : at + step.dueAfterMs,
     doneAt: null,
     doneByUserId: null,
+    skippedAt: null,
+    skippedByUserId: null,
+    skipReason: null,
   }));
   const state: IncidentState = {
     incident: {
@@ -145,6 +155,10 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
   }
   const bad = refuseBadText(context, 'summary', command.summary);
   if (bad) return bad;
+  const blocking = openRequiredSteps(state);
+  if (blocking.length > 0) {
+    return refuse(context, 'refusal.required_steps_open', { steps: blocking.map((item) => item.text) });
+  }
 
   const next: IncidentState = {
     ...state,
@@ -154,7 +168,7 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
   const effects: Effect[] = [...announce(events)];
   if (incident.status === 'open') effects.push(...cancelAcknowledgeReminders(incident.id, policy.escalation));
   for (const item of state.checklist) {
-    if (item.doneAt === null && item.dueAt !== null) {
+    if (!isClosed(item) && item.dueAt !== null) {
       effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.checklistStep(incident.id, item.stepId) });
     }
   }

@@ -1,7 +1,7 @@
 /** What the root message and App Home show at a glance, computed from the state (no Slack here). */
 import type { Clock } from '../clock.js';
 import type { IncidentPolicy } from './context.js';
-import { isOverdue } from './checklist.js';
+import { isClosed, isOverdue } from './checklist.js';
 import { quorumProgress } from './drafts.js';
 import type { ChecklistItem, IncidentState, ReplyDraft } from './types.js';
 
@@ -12,6 +12,7 @@ export interface DraftProgress {
 }
 
 export interface IncidentOverview {
+  /** Done or skipped. */
   readonly checklistDone: number;
   readonly checklistTotal: number;
   readonly overdueSteps: readonly ChecklistItem[];
@@ -24,7 +25,7 @@ export interface IncidentOverview {
 
 export function overviewOf(state: IncidentState, policy: IncidentPolicy, clock: Clock): IncidentOverview {
   return {
-    checklistDone: state.checklist.filter((i) => i.doneAt !== null).length,
+    checklistDone: state.checklist.filter(isClosed).length,
     checklistTotal: state.checklist.length,
     overdueSteps: state.checklist.filter((i) => isOverdue(i, clock)),
     draftsInReview: state.drafts

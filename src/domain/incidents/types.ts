@@ -44,10 +44,18 @@ export interface ChecklistItem {
   /** The playbook step id; unique within an incident. */
   readonly stepId: string;
   readonly text: string;
+  /** Required steps must be done or skipped (with a reason) before the incident can be resolved. */
+  readonly required: boolean;
+  /** The playbook role that owns the step ('lead', 'approvers', 'legal'…), for display; null if none. */
+  readonly ownerRole: string | null;
+  /** Who is reminded. For the 'lead' role this follows whoever leads the incident. */
   readonly ownerUserId: string | null;
   readonly dueAt: number | null;
   readonly doneAt: number | null;
   readonly doneByUserId: string | null;
+  readonly skippedAt: number | null;
+  readonly skippedByUserId: string | null;
+  readonly skipReason: string | null;
 }
 
 /** Reply in the thread of one member's message, or a new message in the channel. */
@@ -121,6 +129,7 @@ export type TimelineEventKind =
   | 'reply_posted'
   | 'checklist_ticked'
   | 'checklist_unticked'
+  | 'checklist_skipped'
   | 'reminder_sent'
   | 'escalation_sent'
   | 'note_added'

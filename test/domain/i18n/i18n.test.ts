@@ -27,7 +27,7 @@ describe('i18n', () => {
     // Words Spanish-speaking teams use as they are.
     const sameInBoth = ['timeline.firebreak', 'export.header.playbook'];
     const sameAsEnglish = Object.keys(en).filter((key) => {
-      const params = { number: 1, draftNumber: 1, user: 'U', field: 'text', step: 's', severity: 'sev1', from: 'sev2', to: 'sev1' };
+      const params = { number: 1, draftNumber: 1, user: 'U', field: 'text', step: 's', steps: ['s'], severity: 'sev1', from: 'sev2', to: 'sev1' };
       const render = (catalog: Record<string, (p: never) => string>) => catalog[key]?.(params as never);
       return render(en as never) === render(es as never) && !sameInBoth.includes(key);
     });

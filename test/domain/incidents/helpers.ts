@@ -45,8 +45,8 @@ export function openInput(overrides: Partial<OpenIncidentInput> = {}): OpenIncid
     drill: false,
     locale: 'en',
     checklist: [
-      { stepId: 'status-page', text: 'Update the status page', ownerUserId: 'UOPS', dueAfterMs: 15 * MINUTE },
-      { stepId: 'pin', text: 'Pin the official answer', ownerUserId: null, dueAfterMs: null },
+      { stepId: 'status-page', text: 'Update the status page', required: false, ownerRole: 'ops', ownerUserId: 'UOPS', dueAfterMs: 15 * MINUTE },
+      { stepId: 'pin', text: 'Pin the official answer', required: false, ownerRole: 'lead', ownerUserId: null, dueAfterMs: null },
     ],
     ...overrides,
   };

@@ -12,6 +12,7 @@ import {
   overviewOf,
   reopen,
   resolve,
+  skipStep,
   tickStep,
   untickStep,
   isOverdue,
@@ -25,9 +26,10 @@ describe('opening an incident', () => {
     const clock = new ManualClock(T0);
     const { state, events, effects } = openIncident(openInput(), incidentPolicy().escalation, clock);
     expect(state.incident).toMatchObject({ id: 'inc-1', status: 'open', leadUserId: null, openedAt: T0, detectedAt: T0 - 5 * MINUTE });
+    const open = { doneAt: null, doneByUserId: null, skippedAt: null, skippedByUserId: null, skipReason: null };
     expect(state.checklist).toEqual([
-      { stepId: 'status-page', text: 'Update the status page', ownerUserId: 'UOPS', dueAt: T0 + 15 * MINUTE, doneAt: null, doneByUserId: null },
-      { stepId: 'pin', text: 'Pin the official answer', ownerUserId: null, dueAt: null, doneAt: null, doneByUserId: null },
+      { stepId: 'status-page', text: 'Update the status page', required: false, ownerRole: 'ops', ownerUserId: 'UOPS', dueAt: T0 + 15 * MINUTE, ...open },
+      { stepId: 'pin', text: 'Pin the official answer', required: false, ownerRole: 'lead', ownerUserId: null, dueAt: null, ...open },
     ]);
     expect(events.map((e) => [e.kind, e.at])).toEqual([
       ['detected', T0 - 5 * MINUTE],
@@ -47,8 +49,8 @@ describe('opening an incident', () => {
       firstAbnormalAt: T0,
       detectedAt: T0 - MINUTE,
       checklist: [
-        { stepId: 'a', text: 'One', ownerUserId: null, dueAfterMs: null },
-        { stepId: 'a', text: 'Two', ownerUserId: null, dueAfterMs: -1 },
+        { stepId: 'a', text: 'One', required: true, ownerRole: null, ownerUserId: null, dueAfterMs: null },
+        { stepId: 'a', text: 'Two', required: true, ownerRole: null, ownerUserId: null, dueAfterMs: -1 },
       ],
     });
     expect(() => openIncident(bad, incidentPolicy().escalation, clock)).toThrow(FirebreakError);
@@ -161,6 +163,35 @@ describe('incident actions', () => {
       expect(refused(tickStep(state, { actorUserId: 'UOPS', stepId: 'nope' }, policy, clock)).refusal.code).toBe('step_not_found');
     });
 
+    it('skips a step with a reason; a tick or an undo clears the skip', () => {
+      expect(refused(skipStep(state, { actorUserId: 'ULEAD', stepId: 'status-page', reason: '' }, policy, clock)).refusal.code).toBe('text_required');
+      const skipped = accepted(skipStep(state, { actorUserId: 'ULEAD', stepId: 'status-page', reason: 'No status page for community outages' }, policy, clock));
+      expect(skipped.state.checklist[0]).toMatchObject({ skippedAt: T0, skippedByUserId: 'ULEAD', skipReason: 'No status page for community outages', doneAt: null });
+      expect(skipped.events[0]).toMatchObject({ kind: 'checklist_skipped', text: 'No status page for community outages', data: { step: 'Update the status page' } });
+      expect(skipped.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:step:status-page' });
+      expect(refused(skipStep(skipped.state, { actorUserId: 'ULEAD', stepId: 'status-page', reason: 'again' }, policy, clock)).refusal.code).toBe('step_already_skipped');
+
+      const undone = accepted(untickStep(skipped.state, { actorUserId: 'ULEAD', stepId: 'status-page' }, policy, clock));
+      expect(undone.state.checklist[0]).toMatchObject({ skippedAt: null, skipReason: null, doneAt: null });
+      const ticked = accepted(tickStep(skipped.state, { actorUserId: 'UOPS', stepId: 'status-page' }, policy, clock));
+      expect(ticked.state.checklist[0]).toMatchObject({ skippedAt: null, doneByUserId: 'UOPS' });
+    });
+
+    it('hands lead-owned steps to whoever takes the lead, with their reminders', () => {
+      state = openState(clock, {
+        checklist: [{ stepId: 'pin', text: 'Pin the answer', required: true, ownerRole: 'lead', ownerUserId: 'UIGNORED', dueAfterMs: 30 * MINUTE }],
+      });
+      expect(state.checklist[0]?.ownerUserId).toBeNull();
+      const acked = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock));
+      expect(acked.state.checklist[0]?.ownerUserId).toBe('ULEAD');
+      expect(acked.effects).toContainEqual(
+        expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:step:pin', recipientUserIds: ['ULEAD'], at: T0 + 30 * MINUTE }),
+      );
+      const taken = accepted(acknowledge(acked.state, { actorUserId: 'UOTHER' }, policy, clock));
+      expect(taken.state.checklist[0]?.ownerUserId).toBe('UOTHER');
+      expect(taken.effects).toContainEqual(expect.objectContaining({ type: 'schedule_reminder', recipientUserIds: ['UOTHER'] }));
+    });
+
     it('knows when an open step is overdue', () => {
       const [step] = state.checklist;
       if (!step) throw new Error('fixture has steps');
@@ -180,6 +211,24 @@ describe('incident actions', () => {
       expect(result.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:step:status-page' });
       expect(result.effects).toContainEqual({ type: 'create_postmortem', incidentId: 'inc-1', ownerUserId: 'ULEAD' });
       expect(refused(resolve(result.state, { actorUserId: 'ULEAD', summary: 'again' }, policy, clock)).refusal.code).toBe('incident_resolved');
+    });
+
+    it('refuses resolution while required steps are neither done nor skipped, naming them', () => {
+      state = openState(clock, {
+        checklist: [
+          { stepId: 'legal', text: 'Check with legal', required: true, ownerRole: 'legal', ownerUserId: 'ULEGAL', dueAfterMs: null },
+          { stepId: 'pin', text: 'Pin the answer', required: true, ownerRole: 'lead', ownerUserId: null, dueAfterMs: null },
+          { stepId: 'thanks', text: 'Thank helpers', required: false, ownerRole: null, ownerUserId: null, dueAfterMs: null },
+        ],
+      });
+      const blocked = refused(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'done' }, policy, clock));
+      expect(blocked.refusal).toMatchObject({ code: 'required_steps_open', params: { steps: ['Check with legal', 'Pin the answer'] } });
+      expect(blocked.refusal.message).toBe(
+        'These required steps are neither done nor skipped: “Check with legal”, “Pin the answer”. Tick them, or skip them with a reason, then resolve.',
+      );
+      let s = accepted(tickStep(state, { actorUserId: 'ULEGAL', stepId: 'legal' }, policy, clock)).state;
+      s = accepted(skipStep(s, { actorUserId: 'UAPPROVER1', stepId: 'pin', reason: 'Channel does not allow pins' }, policy, clock)).state;
+      expect(accepted(resolve(s, { actorUserId: 'UAPPROVER1', summary: 'done' }, policy, clock)).state.incident.status).toBe('resolved');
     });
 
     it('refuses resolution by someone who is neither lead nor approver, and without a summary', () => {
