@@ -8,10 +8,12 @@ import { parse } from 'yaml';
 const root = join(import.meta.dirname, '..', '..');
 const fixtures = join('test', 'fixtures', 'playbooks');
 
-function firebreak(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['bin/firebreak.js', ...args], { cwd: root, encoding: 'utf8' });
+function firebreakWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const { PLAYBOOKS_DIR: _ignored, ...inherited } = process.env;
+  const result = spawnSync(process.execPath, ['bin/firebreak.js', ...args], { cwd: root, encoding: 'utf8', env: { ...inherited, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+const firebreak = (...args: string[]) => firebreakWith({}, ...args);
 
 const scratch = mkdtempSync(join(tmpdir(), 'firebreak-cli-playbooks-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -22,7 +24,13 @@ describe('firebreak playbooks validate', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).toMatch(/^ok {2}service-outage {2}playbooks\/service-outage\.yaml$/m);
-    expect(stdout.trim().split('\n').at(-1)).toBe('7 playbook(s) valid in playbooks');
+    expect(stdout.trim().split('\n').at(-1)).toBe('7 playbook(s) valid in ./playbooks');
+  });
+
+  it('reads PLAYBOOKS_DIR when no directory is given', () => {
+    const { status, stdout } = firebreakWith({ PLAYBOOKS_DIR: join(fixtures, 'invalid') }, 'playbooks', 'validate');
+    expect(status).toBe(1);
+    expect(stdout.trim().split('\n').at(-1)).toBe(`4 problem(s) in 2 file(s); 1 playbook(s) valid in ${join(fixtures, 'invalid')}`);
   });
 
   it('exits 1 and prints every problem as file:line:column with key path and hint', () => {
@@ -84,7 +92,7 @@ describe('firebreak playbooks show', () => {
     const { status, stdout, stderr } = firebreak('playbooks', 'show', 'service-outgae');
     expect(status).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^firebreak: no valid playbook with id `service-outgae` in playbooks \(did you mean `service-outage`\?\)\n/);
+    expect(stderr).toMatch(/^firebreak: no valid playbook with id `service-outgae` in \.\/playbooks \(did you mean `service-outage`\?\)\n/);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 

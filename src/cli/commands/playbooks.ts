@@ -1,11 +1,19 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { FirebreakError } from '../../errors.js';
-import { didYouMean, formatProblem, loadPlaybooks, playbookJsonSchema } from '../../domain/playbooks/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 
-const DEFAULT_DIR = 'playbooks';
+// The playbook modules (zod schema, YAML parser, templates) load only when a playbooks command runs,
+// so they never slow down `firebreak start` or the other commands.
+const loadModules = async () => {
+  const [playbooks, { FirebreakError }] = await Promise.all([import('../../domain/playbooks/index.js'), import('../../errors.js')]);
+  return { ...playbooks, FirebreakError };
+};
+
+/** The directory given on the command line, else PLAYBOOKS_DIR from the configuration (./playbooks by default). */
+async function playbookDir(given: string | undefined): Promise<string> {
+  if (given !== undefined) return given;
+  const { loadConfig } = await import('../../config.js');
+  return loadConfig().playbooksDir;
+}
 
 /** `firebreak playbooks validate|show|schema`: check playbook files the way the app will load them. */
 export function registerPlaybooksCommand(program: Command): void {
@@ -14,9 +22,10 @@ export function registerPlaybooksCommand(program: Command): void {
   playbooks
     .command('validate')
     .description('Validate every playbook in a directory; exits non-zero if any problem is found')
-    .argument('[dir]', 'playbook directory', DEFAULT_DIR)
+    .argument('[dir]', 'playbook directory (default: PLAYBOOKS_DIR, ./playbooks)')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string, options: { json?: boolean }) => {
+    .action(async (given: string | undefined, options: { json?: boolean }) => {
+      const [{ loadPlaybooks, formatProblem }, dir] = await Promise.all([loadModules(), playbookDir(given)]);
       const { playbooks: valid, problems } = await loadPlaybooks(dir);
       if (options.json) {
         const summary = { valid: valid.map((playbook) => ({ id: playbook.id, file: playbook.source.file, contentHash: playbook.contentHash })), problems };
@@ -38,10 +47,15 @@ export function registerPlaybooksCommand(program: Command): void {
     .command('show')
     .description('Print a playbook as the app resolves it (defaults filled in, content hash)')
     .argument('<id>', 'playbook id')
-    .option('-d, --dir <dir>', 'playbook directory', DEFAULT_DIR)
+    .option('-d, --dir <dir>', 'playbook directory (default: PLAYBOOKS_DIR, ./playbooks)')
     .option('--json', 'print JSON instead of YAML')
-    .action(async (id: string, options: { dir: string; json?: boolean }) => {
-      const { playbooks: valid, problems } = await loadPlaybooks(options.dir);
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      const [{ loadPlaybooks, formatProblem, didYouMean, FirebreakError }, dir, { stringify }] = await Promise.all([
+        loadModules(),
+        playbookDir(options.dir),
+        import('yaml'),
+      ]);
+      const { playbooks: valid, problems } = await loadPlaybooks(dir);
       const playbook = valid.find((candidate) => candidate.id === id);
       if (!playbook) {
         const invalidHere = problems.filter((problem) => problem.line > 0).map(formatProblem);
@@ -49,16 +63,16 @@ export function registerPlaybooksCommand(program: Command): void {
         throw new FirebreakError(
           'not_found',
           [
-            `no valid playbook with id \`${id}\` in ${options.dir}${hint ? ` (${hint})` : ''}`,
+            `no valid playbook with id \`${id}\` in ${dir}${hint ? ` (${hint})` : ''}`,
             valid.length ? `valid playbooks: ${valid.map((candidate) => candidate.id).join(', ')}` : '',
-            invalidHere.length ? `files with problems (run \`firebreak playbooks validate ${options.dir}\`):\n  ${invalidHere.join('\n  ')}` : '',
+            invalidHere.length ? `files with problems (run \`firebreak playbooks validate ${dir}\`):\n  ${invalidHere.join('\n  ')}` : '',
           ]
             .filter(Boolean)
             .join('\n'),
         );
       }
       if (problems.length > 0) {
-        process.stderr.write(`note: ${problems.length} problem(s) in ${options.dir}; run \`firebreak playbooks validate ${options.dir}\`\n`);
+        process.stderr.write(`note: ${problems.length} problem(s) in ${dir}; run \`firebreak playbooks validate ${dir}\`\n`);
       }
       const resolved = resolvedView(playbook);
       process.stdout.write(options.json ? `${JSON.stringify(resolved, null, 2)}\n` : stringify(resolved, { lineWidth: 0 }));
@@ -69,6 +83,7 @@ export function registerPlaybooksCommand(program: Command): void {
     .description('Print the JSON Schema of the playbook format (for editors)')
     .option('-w, --write <file>', 'write it to a file instead, e.g. playbooks/playbook.schema.json')
     .action(async (options: { write?: string }) => {
+      const [{ playbookJsonSchema }, { writeFile }] = await Promise.all([loadModules(), import('node:fs/promises')]);
       const schema = playbookJsonSchema();
       if (options.write) await writeFile(options.write, schema);
       else process.stdout.write(schema);
