@@ -1,12 +1,14 @@
 // Prisma migrations without Prisma's native schema engine: the same engine compiled to Wasm
 // (@prisma/schema-engine-wasm), talking to the database through the Prisma driver adapter.
 // It writes `_prisma_migrations` exactly like `prisma migrate deploy`.
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { parse as parsePgUrl } from 'pg-connection-string';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -156,11 +158,63 @@ interface ClosableFactory extends SqlMigrationAwareDriverAdapterFactory {
   lastFailure(): ScriptFailure | undefined;
 }
 
+/**
+ * Discrete connection settings instead of a connection string: the adapter opens the shadow database
+ * by overriding `database`, which pg ignores when a connection string is present — the "shadow"
+ * would silently be the real database.
+ */
+function pgConfigOf(url: string): pg.PoolConfig {
+  const { host, port, user, password, database, ssl } = parsePgUrl(url);
+  return {
+    host: host ?? undefined,
+    port: port ? Number(port) : undefined,
+    user: user ?? undefined,
+    password: password ?? undefined,
+    database: database ?? undefined,
+    ssl: ssl === null || ssl === undefined ? undefined : (ssl as pg.PoolConfig['ssl']),
+  };
+}
+
+/**
+ * A throw-away PostgreSQL database for diffs. (The adapter's own drops the database while its pool
+ * still holds a connection, which PostgreSQL refuses.)
+ */
+async function postgresShadowDb(url: string): Promise<SqlDriverAdapter> {
+  const config = pgConfigOf(url);
+  const name = `firebreak_shadow_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client(config);
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const adapter = await new PrismaPg({ ...config, database: name, max: 1, Client: CatalogReadingClient }).connect();
+  return new Proxy(adapter, {
+    get(target, property) {
+      if (property === 'dispose') {
+        return async () => {
+          await target.dispose();
+          const cleaner = new pg.Client(config);
+          await cleaner.connect();
+          try {
+            await cleaner.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+          } finally {
+            await cleaner.end();
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 function adapterFactory(target: DatabaseTarget): ClosableFactory {
   // One connection for PostgreSQL, so BEGIN, the statements and COMMIT share a session.
   const inner: SqlMigrationAwareDriverAdapterFactory =
     target.provider === 'postgres'
-      ? new PrismaPg({ connectionString: target.url, max: 1, Client: CatalogReadingClient })
+      ? new PrismaPg({ ...pgConfigOf(target.url), max: 1, Client: CatalogReadingClient })
       : new PrismaBetterSqlite3({ url: target.url });
   const opened: SqlDriverAdapter[] = [];
   let lastFailure: ScriptFailure | undefined;
@@ -172,7 +226,8 @@ function adapterFactory(target: DatabaseTarget): ClosableFactory {
     provider: inner.provider,
     adapterName: inner.adapterName,
     connect: async () => transactionalScripts(track(await inner.connect()), (failure) => (lastFailure = failure)),
-    connectToShadowDb: async () => multiStatementTolerant(track(await inner.connectToShadowDb())),
+    connectToShadowDb: async () =>
+      multiStatementTolerant(track(target.provider === 'postgres' ? await postgresShadowDb(target.url) : await inner.connectToShadowDb())),
     close: async () => {
       await Promise.allSettled(opened.splice(0).map((adapter) => adapter.dispose()));
     },
