@@ -15,6 +15,9 @@ export function isPlaybookFileName(name: string): boolean {
   return /\.ya?ml$/i.test(name) && !name.startsWith('.');
 }
 
+/** Parsing is synchronous; a runaway file must not stall the app's event loop. */
+export const MAX_PLAYBOOK_BYTES = 256 * 1024;
+
 export interface PlaybookFileText {
   file: string;
   source: string;
@@ -39,6 +42,11 @@ export async function readPlaybookDirectory(dir: string): Promise<{ files: Playb
   for (const name of names) {
     const file = join(dir, name);
     try {
+      const { size } = await stat(file);
+      if (size > MAX_PLAYBOOK_BYTES) {
+        problems.push({ file, line: 0, column: 0, path: '', message: `file is too large (${Math.round(size / 1024)} KB); a playbook is a few KB, the limit is ${MAX_PLAYBOOK_BYTES / 1024} KB` });
+        continue;
+      }
       files.push({ file, source: await readFile(file, 'utf8') });
     } catch (error) {
       // Deleted between listing and reading, or unreadable: report it and carry on with the rest.

@@ -43,6 +43,14 @@ describe('loadPlaybooks', () => {
     expect(playbooks.map((playbook) => playbook.id)).toEqual(['minimal']);
   });
 
+  it('refuses a file too large to be a playbook without reading it', async () => {
+    writeFileSync(join(dir, 'minimal.yaml'), minimalSource);
+    writeFileSync(join(dir, 'huge.yaml'), `# ${'x'.repeat(300 * 1024)}\n`);
+    const { playbooks, problems } = await loadPlaybooks(dir);
+    expect(playbooks.map((playbook) => playbook.id)).toEqual(['minimal']);
+    expect(problems).toEqual([expect.objectContaining({ file: join(dir, 'huge.yaml'), message: 'file is too large (300 KB); a playbook is a few KB, the limit is 256 KB' })]);
+  });
+
   it('refuses a duplicate id across files, at the id line of the second file', async () => {
     writeFileSync(join(dir, 'a.yaml'), minimalSource);
     const second = minimalWith('default: true\n', '');
