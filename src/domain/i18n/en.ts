@@ -118,6 +118,8 @@ export const en = {
   'postmortem.error.required': (p: { label: string }) => `“${p.label}” is required before the post-mortem can go to review.`,
   'postmortem.error.too_long': (p: { length: number; max: number }) =>
     `This is ${p.length} characters long; Slack allows at most ${p.max}.`,
+  'postmortem.error.not_a_number': (p: { value: string }) => `“${p.value}” is not a number.`,
+  'postmortem.error.not_yes_no': (_: Empty) => 'Answer yes or no.',
   'postmortem.error.unknown_question': (p: { id: string }) => `This playbook has no question "${p.id}".`,
   'postmortem.error.too_many_actions': (p: { max: number; count: number }) =>
     `${p.count} action items is too many for one post-mortem; keep it to ${p.max} at most.`,
@@ -180,6 +182,8 @@ export const en = {
   'export.times_in': (p: { timeZone: string }) => `Times in ${p.timeZone}.`,
   'export.unanswered': (_: Empty) => 'Not answered.',
   'export.none': (_: Empty) => 'None.',
+  'export.yes': (_: Empty) => 'Yes.',
+  'export.no': (_: Empty) => 'No.',
   'export.action.text': (_: Empty) => 'Action',
   'export.action.owner': (_: Empty) => 'Owner',
   'export.action.due': (_: Empty) => 'Due',

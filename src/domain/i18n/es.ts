@@ -107,6 +107,8 @@ export const es: Catalog = {
   'postmortem.field.whatToImprove': () => 'Qué mejorar',
   'postmortem.error.required': (p) => `Rellena «${p.label}» antes de enviar el post-mortem a revisión.`,
   'postmortem.error.too_long': (p) => `Tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,
+  'postmortem.error.not_a_number': (p) => `«${p.value}» no es un número.`,
+  'postmortem.error.not_yes_no': () => 'Responde sí o no.',
   'postmortem.error.unknown_question': (p) => `Este playbook no tiene la pregunta «${p.id}».`,
   'postmortem.error.too_many_actions': (p) =>
     `${p.count} acciones son demasiadas para un post-mortem; como máximo, ${p.max}.`,
@@ -166,6 +168,8 @@ export const es: Catalog = {
   'export.times_in': (p) => `Horas en ${p.timeZone}.`,
   'export.unanswered': () => 'Sin respuesta.',
   'export.none': () => 'Ninguna.',
+  'export.yes': () => 'Sí.',
+  'export.no': () => 'No.',
   'export.action.text': () => 'Acción',
   'export.action.owner': () => 'Responsable',
   'export.action.due': () => 'Fecha límite',

@@ -5,13 +5,16 @@ import { refuse, type AuditContext, type Decision, type Effect } from './decisio
 import { checkText } from './limits.js';
 import type { IncidentState, JsonObject, TimelineEvent, TimelineEventKind } from './types.js';
 
-/** One rung of the ladder: if nobody has acknowledged this long after opening, notify these people. */
+/**
+ * One rung of the ladder: if nobody has acknowledged this long after opening, notify these people.
+ * A playbook's `afterMinutes` + `repeatEveryMinutes` × `maxRepeats` becomes one step per ping.
+ */
 export interface EscalationStep {
   readonly afterMs: number;
   readonly notifyUserIds: readonly string[];
 }
 
-/** When to chase an unacknowledged incident, and whom. The first step reminds; later ones escalate. */
+/** When to chase an unacknowledged incident, and whom. */
 export interface EscalationPolicy {
   /** Empty: never chase. */
   readonly unacknowledged: readonly EscalationStep[];

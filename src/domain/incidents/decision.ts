@@ -5,7 +5,7 @@
 import { t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
 import type { IncidentState, JsonObject, ReplyTarget, TimelineEvent } from './types.js';
 
-export type ReminderReason = 'acknowledge' | 'escalation' | 'checklist_step' | 'postmortem_due' | 'action_item';
+export type ReminderReason = 'acknowledge' | 'checklist_step' | 'postmortem_due' | 'action_item';
 
 /** A message in the incident's alert thread. The edge turns it into Block Kit. */
 export type ThreadMessage =

@@ -128,7 +128,7 @@ export function openIncident(input: OpenIncidentInput, escalation: EscalationPol
       type: 'schedule_reminder',
       reminderKey: reminderKeys.acknowledge(input.id, level),
       incidentId: input.id,
-      reason: level === 0 ? 'acknowledge' : 'escalation',
+      reason: 'acknowledge',
       at: at + step.afterMs,
       recipientUserIds: step.notifyUserIds,
       subject: `#${input.number}`,

@@ -239,7 +239,11 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
 
   if (pm.questions.length > 0) {
     out.push(`## ${l('export.section.questions')}`, '');
-    for (const q of pm.questions) out.push(`### ${q.label}`, '', text(pm.answers[q.id] ?? ''), '');
+    for (const q of pm.questions) {
+      const answer = pm.answers[q.id] ?? '';
+      const shown = q.answer === 'yes_no' && (answer === 'yes' || answer === 'no') ? l(`export.${answer}`) : text(answer);
+      out.push(`### ${q.label}`, '', shown, '');
+    }
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -307,7 +311,13 @@ export function exportPostMortemJson(input: PostMortemExportInput): PostMortemJs
       dueAt: iso(pm.dueAt),
       publishedAt: iso(pm.publishedAt),
       fields: Object.fromEntries(STANDARD_FIELDS.map((f) => [f, m.people.scrub(pm.fields[f])])),
-      questions: pm.questions.map((q) => ({ id: q.id, label: q.label, required: q.required, answer: m.people.scrub(pm.answers[q.id] ?? '') })),
+      questions: pm.questions.map((q) => ({
+        id: q.id,
+        label: q.label,
+        kind: q.answer,
+        required: q.required,
+        answer: m.people.scrub(pm.answers[q.id] ?? ''),
+      })),
       actionItems: pm.actionItems.map((a) => ({
         id: a.id,
         text: m.people.scrub(a.text),

@@ -4,11 +4,16 @@
 export const STANDARD_FIELDS = ['summary', 'impact', 'whatHappened', 'whatWentWell', 'whatToImprove'] as const;
 export type StandardField = (typeof STANDARD_FIELDS)[number];
 
+export type AnswerKind = 'short_text' | 'long_text' | 'number' | 'yes_no';
+
 /** A playbook's own question ("Did the status page match what we told the community?"). */
 export interface PostMortemQuestion {
   readonly id: string;
+  /** Already in the incident's language (the playbook layer picks it). */
   readonly label: string;
   readonly required: boolean;
+  /** number answers are stored as typed ("12", "3.5"); yes_no answers as "yes" or "no". */
+  readonly answer: AnswerKind;
 }
 
 /** What the playbook says a post-mortem needs; the playbook layer maps its YAML onto this. */

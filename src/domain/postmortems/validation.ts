@@ -69,7 +69,15 @@ export function validatePostMortemSubmission(
 
   const answers: Record<string, string> = {};
   for (const question of postMortem.questions) {
-    answers[question.id] = checkField(questionKey(question.id), question.label, submission.answers[question.id], question.required);
+    const key = questionKey(question.id);
+    const answer = checkField(key, question.label, submission.answers[question.id], question.required).trim();
+    if (answer !== '' && question.answer === 'number' && !Number.isFinite(Number(answer.replace(',', '.')))) {
+      errors[key] = t(locale, 'postmortem.error.not_a_number', { value: answer });
+    }
+    if (answer !== '' && question.answer === 'yes_no' && answer !== 'yes' && answer !== 'no') {
+      errors[key] = t(locale, 'postmortem.error.not_yes_no', {});
+    }
+    answers[question.id] = question.answer === 'number' ? answer.replace(',', '.') : answer;
   }
   for (const id of Object.keys(submission.answers)) {
     if (!postMortem.questions.some((q) => q.id === id)) errors[questionKey(id)] = t(locale, 'postmortem.error.unknown_question', { id });

@@ -38,7 +38,7 @@ describe('opening an incident', () => {
     expect(effects).toEqual([
       { type: 'post_root_message', incidentId: 'inc-1' },
       expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:acknowledge:0', reason: 'acknowledge', at: T0 + 10 * MINUTE, recipientUserIds: ['UONCALL'] }),
-      expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:acknowledge:1', reason: 'escalation', at: T0 + 30 * MINUTE, recipientUserIds: ['UHEAD'] }),
+      expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:acknowledge:1', reason: 'acknowledge', at: T0 + 30 * MINUTE, recipientUserIds: ['UHEAD'] }),
       expect.objectContaining({ type: 'schedule_reminder', reason: 'checklist_step', at: T0 + 15 * MINUTE, recipientUserIds: ['UOPS'] }),
     ]);
   });

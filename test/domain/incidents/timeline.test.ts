@@ -67,7 +67,7 @@ describe('timeline entries', () => {
     const escalated = accepted(
       recordReminderSent(
         state,
-        { reminderKey: 'incident:inc-1:acknowledge:1', reason: 'escalation', recipientUserIds: ['UONCALL'], escalation: true, subject: '#7' },
+        { reminderKey: 'incident:inc-1:acknowledge:1', reason: 'acknowledge', recipientUserIds: ['UONCALL'], escalation: true, subject: '#7' },
         clock,
       ),
     );

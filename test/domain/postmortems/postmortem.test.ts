@@ -17,8 +17,9 @@ const DAY = 86_400_000;
 
 const template: PostMortemTemplate = {
   questions: [
-    { id: 'status-page', label: 'Did the status page match?', required: true },
-    { id: 'template', label: 'Was the template good enough?', required: false },
+    { id: 'status-page', label: 'Did the status page match?', required: true, answer: 'long_text' },
+    { id: 'template', label: 'Was the template good enough?', required: false, answer: 'yes_no' },
+    { id: 'members', label: 'How many members wrote to support?', required: false, answer: 'number' },
   ],
   dueAfterMs: 5 * DAY,
   reviewerUserIds: ['ULUIS', 'UMARTA'],
@@ -28,7 +29,7 @@ const template: PostMortemTemplate = {
 function complete(overrides: Partial<PostMortemSubmission> = {}): PostMortemSubmission {
   return {
     fields: { summary: 'Certificate expired.', impact: 'All logins for 52 min.', whatHappened: 'Expired at 13:38.', whatWentWell: '', whatToImprove: null },
-    answers: { 'status-page': 'No, it lagged.', template: '' },
+    answers: { 'status-page': 'No, it lagged.', template: '', members: '' },
     actionItems: [{ text: 'Alert on expiring certificates', ownerUserId: 'UOPS', dueAt: T0 + 7 * DAY }],
     ...overrides,
   };
@@ -61,7 +62,7 @@ describe('post-mortems', () => {
       reviewerUserIds: ['ULUIS', 'UMARTA'],
       dueAt: T0 + 5 * DAY,
       fields: { summary: '', impact: '', whatHappened: '', whatWentWell: '', whatToImprove: '' },
-      answers: { 'status-page': '', template: '' },
+      answers: { 'status-page': '', template: '', members: '' },
       round: 0,
     });
     expect(effects).toEqual([
@@ -115,6 +116,13 @@ describe('post-mortems', () => {
       });
     });
 
+    it('checks yes/no and number answers, accepting a decimal comma', () => {
+      const bad = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'ok', template: 'maybe', members: 'twelve' } }), 'submit', 'en', clock);
+      expect(bad).toEqual({ ok: false, errors: { 'question.template': 'Answer yes or no.', 'question.members': '“twelve” is not a number.' } });
+      const good = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'ok', template: 'yes', members: '12,5' } }), 'submit', 'es', clock);
+      expect(good.ok && good.value.answers).toEqual({ 'status-page': 'ok', template: 'yes', members: '12.5' });
+    });
+
     it('refuses answers to questions the playbook does not ask, and too many action items', () => {
       const many = Array.from({ length: 21 }, (_, i) => ({ text: `Task ${i}`, ownerUserId: 'UOPS', dueAt: T0 + DAY }));
       const result = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'yes', bogus: 'x' }, actionItems: many }), 'submit', 'en', clock);
@@ -130,7 +138,7 @@ describe('post-mortems', () => {
         ok: true,
         value: {
           fields: { summary: 'Certificate expired.', impact: 'All logins for 52 min.', whatHappened: 'Expired at 13:38.', whatWentWell: '', whatToImprove: '' },
-          answers: { 'status-page': 'No, it lagged.', template: '' },
+          answers: { 'status-page': 'No, it lagged.', template: '', members: '' },
           actionItems: [
             { id: 'inc-1/action-1', text: 'Alert on expiring certificates', ownerUserId: 'UOPS', dueAt: T0 + 7 * DAY, doneAt: null, doneByUserId: null },
           ],
