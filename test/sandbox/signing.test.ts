@@ -80,6 +80,20 @@ describe('sendToApp against a real Bolt App (HTTPReceiver)', () => {
       received.push({ kind: 'view', body: view });
       await ack({ response_action: 'errors', errors: { severity: 'Pick a severity' } });
     });
+    app.action('resolve', async ({ ack, respond }) => {
+      await ack();
+      await respond({ replace_original: true, text: 'Resolved by Carol' });
+      received.push({ kind: 'resolved', body: null });
+    });
+    app.command('/firebreak-announce', async ({ ack, respond }) => {
+      await ack();
+      await respond({ response_type: 'in_channel', text: 'Incident #1 is resolved' });
+      try {
+        for (let i = 0; i < 5; i += 1) await respond({ text: `ephemeral ${i}` });
+      } catch (error) {
+        received.push({ kind: 'respond_failed', body: (error as { statusCode?: number }).statusCode });
+      }
+    });
     app.shortcut('report_message', async ({ ack, shortcut }) => {
       received.push({ kind: 'shortcut', body: shortcut });
       await ack();
@@ -178,6 +192,42 @@ describe('sendToApp against a real Bolt App (HTTPReceiver)', () => {
     expect(received[0]?.body).toMatchObject({ type: 'block_actions', container: { type: 'message', message_ts: message.ts }, actions: [{ action_id: 'acknowledge', value: 'inc_1' }] });
     expect(received[1]?.body).toMatchObject({ callback_id: 'declare', private_metadata: '{"channel":"C1"}', state: { values: { severity: { pick: { type: 'static_select' } } } } });
     expect(received[2]?.body).toMatchObject({ type: 'message_action', callback_id: 'report_message', message_ts: message.ts });
+  });
+
+  it('applies respond() through the response_url: replace the original, post in channel, refuse a sixth use', async () => {
+    const app = fake.workspace.appIdentity();
+    const carol = { id: fake.ids.carol, name: 'carol' };
+    const channel = { id: fake.ids.community, name: 'community' };
+    const bot = fake.workspace.grantFor(fake.botToken)!;
+    const card = fake.workspace.postMessage(bot, fake.ids.community, { text: 'Incident #1', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Incident #1' } }] });
+    const click = messageBlockActions(app, {
+      user: carol,
+      channel,
+      message: card,
+      actions: [{ action_id: 'resolve', block_id: 'incident-1', value: 'inc_1' }],
+      triggerId: fake.workspace.issueTrigger(carol.id),
+      responseUrl: fake.issueResponseUrl(carol.id, fake.ids.community, { message_ts: card.ts }),
+      nowMs: Date.now(),
+    });
+    expect((await sendToApp(bolt.eventsUrl, secret, 'interaction', click)).status).toBe(200);
+    await fake.api.waitForCall('response_url');
+    await expect.poll(() => received.map((r) => r.kind)).toEqual(['resolved']);
+    expect(fake.workspace.findMessage(fake.ids.community, card.ts)).toMatchObject({ text: 'Resolved by Carol', blocks: [] });
+
+    const command = slashCommand(app, {
+      command: '/firebreak-announce',
+      text: '',
+      user: carol,
+      channel,
+      triggerId: fake.workspace.issueTrigger(carol.id),
+      responseUrl: fake.issueResponseUrl(carol.id, fake.ids.community),
+    });
+    expect((await sendToApp(bolt.eventsUrl, secret, 'command', command)).status).toBe(200);
+    await expect.poll(() => received.map((r) => r.kind)).toEqual(['resolved', 'respond_failed']);
+    expect(received[1]?.body).toBe(404);
+    expect(fake.workspace.messagesIn(fake.ids.community).map((m) => m.text)).toContain('Incident #1 is resolved');
+    expect(fake.workspace.ephemeralFor(carol.id).map((m) => m.text)).toEqual(['ephemeral 0', 'ephemeral 1', 'ephemeral 2', 'ephemeral 3']);
+    expect(fake.api.calls('response_url').map((c) => c.status)).toEqual([200, 200, 200, 200, 200, 200, 404]);
   });
 
   it('gets 401 for a forged signature and for a request signed 6 minutes ago', async () => {

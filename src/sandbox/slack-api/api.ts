@@ -79,6 +79,7 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
       const body = await readBody(req, maxBodyBytes);
       if (name.startsWith('_upload/')) return receiveUpload(name.slice('_upload/'.length), req, body, res);
       if (name.startsWith('_files/')) return serveFile(name.slice('_files/'.length).split('/')[0] ?? '', res);
+      if (name.startsWith('_respond/')) return receiveResponse(name.slice('_respond/'.length), req, body, res);
       await callMethod(name, url, req, body, origin, res);
     } catch (error) {
       if (!res.headersSent) sendJson(res, 200, { ok: false, error: error instanceof SlackApiError ? error.error : 'internal_error' });
@@ -148,6 +149,37 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
     record({ method: 'files.upload_url', args: { file_id: fileId, bytes: bytes.length }, at, status: 200, response });
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(response);
     return true;
+  }
+
+  /** A POST to a response_url (what Bolt's respond() sends): JSON, or a form with `payload`. */
+  function receiveResponse(responseUrlId: string, req: IncomingMessage, body: Buffer, res: ServerResponse): boolean {
+    const at = clock.now();
+    const reply = (status: number, response: Record<string, unknown>, args: ApiArgs) => {
+      record({ method: 'response_url', args: { response_url: responseUrlId, ...args }, at, status, response });
+      sendJson(res, status, response);
+      return true;
+    };
+    if (req.method !== 'POST') return reply(405, { ok: false, error: 'method_not_allowed' }, {});
+    let payload: Record<string, unknown>;
+    try {
+      const text = body.toString('utf8');
+      const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+      const json = contentType.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(text).get('payload') ?? '') : text;
+      const parsed: unknown = JSON.parse(json);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      payload = parsed as Record<string, unknown>;
+    } catch {
+      return reply(400, { ok: false, error: 'invalid_payload' }, {});
+    }
+    try {
+      workspace.respond(responseUrlId, payload);
+      return reply(200, { ok: true }, payload);
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      // Slack answers a spent or unknown response_url with 404, a bad message with 400.
+      const status = ['invalid_url', 'expired_url', 'used_url'].includes(error.error) ? 404 : 400;
+      return reply(status, { ok: false, error: error.error }, payload);
+    }
   }
 
   function serveFile(fileId: string, res: ServerResponse): boolean {

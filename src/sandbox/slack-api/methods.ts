@@ -32,6 +32,10 @@ export function uploadPath(basePath: string, fileId: string): string {
   return `${basePath}_upload/${fileId}`;
 }
 
+export function responseUrlPath(basePath: string, responseUrlId: string): string {
+  return `${basePath}_respond/${responseUrlId}`;
+}
+
 export function filePath(basePath: string, file: Pick<StoredFile, 'id' | 'name'>): string {
   return `${basePath}_files/${file.id}/${encodeURIComponent(file.name)}`;
 }
@@ -97,7 +101,7 @@ export function createMethods(validateBlocks?: BlocksValidator): Record<string, 
     },
 
     'chat.postMessage': ({ workspace, args, actor }) => {
-      const channel = requiredString(args, 'channel', 'channel_not_found');
+      const channel = workspace.resolveChannelForPosting(actor, requiredString(args, 'channel', 'channel_not_found'));
       const content = messageContent(args);
       checkBlocks(validateBlocks, 'message', content);
       const threadTs = optionalString(args, 'thread_ts');
@@ -126,7 +130,7 @@ export function createMethods(validateBlocks?: BlocksValidator): Record<string, 
     },
 
     'chat.postEphemeral': ({ workspace, args, actor }) => {
-      const channel = requiredString(args, 'channel', 'channel_not_found');
+      const channel = workspace.resolveChannelForPosting(actor, requiredString(args, 'channel', 'channel_not_found'));
       const user = requiredString(args, 'user', 'user_not_found');
       const content = messageContent(args);
       checkBlocks(validateBlocks, 'message', content);
@@ -160,6 +164,20 @@ export function createMethods(validateBlocks?: BlocksValidator): Record<string, 
       return {
         channel: channelForCaller(channel, actor, false),
         ...(alreadyInChannel ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}),
+      };
+    },
+
+    'conversations.open': ({ workspace, args, actor }) => {
+      const users = optionalString(args, 'users')?.split(',').map((u) => u.trim()).filter(Boolean) ?? [];
+      const existing = optionalString(args, 'channel');
+      if (existing !== undefined) return { channel: channelForCaller(workspace.getChannel(actor, existing), actor, false) };
+      if (users.length === 0) throw new SlackApiError('users_list_not_supplied', ['give users (or channel)']);
+      if (users.length > 1) throw new SlackApiError('invalid_arguments', ['[ERROR] the loopback Slack opens direct messages with one member, not group DMs']);
+      const { channel, alreadyOpen } = workspace.openIm(actor, users[0] ?? '');
+      const full = optionalBoolean(args, 'return_im') ?? false;
+      return {
+        channel: full ? channelForCaller(channel, actor, false) : { id: channel.id },
+        ...(alreadyOpen ? { no_op: true, already_open: true } : {}),
       };
     },
 

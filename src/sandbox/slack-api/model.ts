@@ -45,6 +45,8 @@ export interface SlackChannel {
   is_group: boolean;
   is_im: boolean;
   is_mpim: boolean;
+  /** For a direct message (is_im): the member on the other side of the bot. */
+  user?: string;
   is_private: boolean;
   is_archived: boolean;
   is_general: boolean;
@@ -167,6 +169,19 @@ export interface TriggerRecord {
   exchanged: boolean;
 }
 
+/** A response_url handed to the app with a slash command or interaction. */
+export interface ResponseUrlRecord {
+  id: string;
+  user_id: string;
+  channel: string;
+  /** The message the interaction came from (for replace_original / delete_original). */
+  message_ts?: string;
+  /** Whether that message is an ephemeral one. */
+  ephemeral_original: boolean;
+  issued_at: number;
+  uses: number;
+}
+
 export interface TokenGrant {
   user_id: string;
   bot_id?: string;
@@ -188,6 +203,7 @@ export interface WorkspaceState {
   home_views: Record<string, string>;
   files: Record<string, StoredFile>;
   triggers: Record<string, TriggerRecord>;
+  response_urls: Record<string, ResponseUrlRecord>;
   counters: {
     /** Last ts handed out, in epoch microseconds (fits a double until the year 2255). */
     last_ts_micros: number;

@@ -4,6 +4,7 @@ import type { Clock } from '../../domain/clock.js';
 import { systemClock } from '../../domain/clock.js';
 import type { SlackApi, SlackApiOptions } from './api.js';
 import { createSlackApi } from './api.js';
+import { responseUrlPath } from './methods.js';
 import type { WorkspaceOptions } from './workspace.js';
 import { SlackWorkspace } from './workspace.js';
 
@@ -24,6 +25,8 @@ export interface FakeSlack {
   botToken: string;
   workspace: SlackWorkspace;
   api: SlackApi;
+  /** A response_url for a command or interaction by `userId` in `channel` (and on a message, if any). */
+  issueResponseUrl(userId: string, channel: string, original?: { message_ts: string; ephemeral?: boolean }): string;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     botToken: workspace.bot.token,
     workspace,
     api,
+    issueResponseUrl: (userId, channel, original) => `${origin}${responseUrlPath(api.basePath, workspace.issueResponseUrl(userId, channel, original))}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

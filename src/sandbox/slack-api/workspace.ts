@@ -31,7 +31,9 @@ export type WorkspaceChange =
   | { type: 'home_published'; user: string; view: SlackView }
   | { type: 'file_uploaded'; file_id: string }
   | { type: 'member_joined_channel'; channel: string; user: string }
-  | { type: 'channel_created' | 'channel_archived'; channel: SlackChannel }
+  | { type: 'channel_created' | 'channel_archived' | 'im_opened'; channel: SlackChannel }
+  | { type: 'ephemeral_updated'; message: EphemeralMessage }
+  | { type: 'ephemeral_deleted'; user: string; ts: string }
   | { type: 'user_added'; user: SlackUser }
   | { type: 'usergroup_changed'; usergroup: SlackUserGroup };
 
@@ -88,6 +90,9 @@ export interface HistoryQuery {
   inclusive?: boolean;
 }
 
+/** A response_url takes 5 responses within 30 minutes. */
+export const RESPONSE_URL_MAX_USES = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
 /** Slack keeps a trigger_id usable for 3 seconds after the interaction. */
 export const TRIGGER_TTL_MS = 3000;
 /** A modal stack holds the opened view and at most 2 pushed ones. */
@@ -112,6 +117,7 @@ export class SlackWorkspace {
     this.clock = options.clock ?? systemClock;
     if (options.state) {
       this.state = structuredClone(options.state);
+      this.state.response_urls ??= {};
       return;
     }
     const teamId = options.team?.id ?? 'T0FIREBRK';
@@ -132,6 +138,7 @@ export class SlackWorkspace {
       home_views: {},
       files: {},
       triggers: {},
+      response_urls: {},
       counters: { last_ts_micros: 0, next_id: 1 },
     };
     this.addUser({ id: botUserId, name: options.botName ?? 'firebreak', real_name: 'Firebreak', is_bot: true });
@@ -298,7 +305,10 @@ export class SlackWorkspace {
   listChannels(actor: Actor, options: { types?: string[]; excludeArchived?: boolean } = {}): SlackChannel[] {
     const types = new Set(options.types ?? ['public_channel']);
     return Object.values(this.state.channels)
-      .filter((c) => (c.is_private ? types.has('private_channel') && c.members.includes(actor.user_id) : types.has('public_channel')))
+      .filter((c) => {
+        if (c.is_im) return types.has('im') && c.members.includes(actor.user_id);
+        return c.is_private ? types.has('private_channel') && c.members.includes(actor.user_id) : types.has('public_channel');
+      })
       .filter((c) => !(options.excludeArchived && c.is_archived))
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((c) => structuredClone(c));
@@ -539,6 +549,125 @@ export class SlackWorkspace {
       this.emit({ type: 'member_joined_channel', channel: channelId, user: actor.user_id });
     }
     return { channel: structuredClone(channel), alreadyInChannel };
+  }
+
+  /** The bot's direct message with a member, opened if needed (conversations.open, or posting to a user id). */
+  openIm(actor: Actor, userId: string): { channel: SlackChannel; alreadyOpen: boolean } {
+    const user = this.state.users[userId];
+    if (!user || user.deleted) throw new SlackApiError('user_not_found', [`no user ${userId}`]);
+    const existing = Object.values(this.state.channels).find((c) => c.is_im && c.members.includes(actor.user_id) && c.members.includes(userId));
+    if (existing) return { channel: structuredClone(existing), alreadyOpen: true };
+    const created = Math.floor(this.clock.now() / 1000);
+    const channel: SlackChannel = {
+      id: this.nextId('D'),
+      name: userId,
+      is_channel: false,
+      is_group: false,
+      is_im: true,
+      is_mpim: false,
+      user: userId,
+      is_private: true,
+      is_archived: false,
+      is_general: false,
+      created,
+      creator: actor.user_id,
+      topic: { value: '', creator: '', last_set: 0 },
+      purpose: { value: '', creator: '', last_set: 0 },
+      members: [...new Set([actor.user_id, userId])],
+    };
+    this.state.channels[channel.id] = channel;
+    this.state.messages[channel.id] = [];
+    this.emit({ type: 'im_opened', channel: structuredClone(channel) });
+    return { channel: structuredClone(channel), alreadyOpen: false };
+  }
+
+  /**
+   * What chat.postMessage and chat.postEphemeral accept as `channel`: an id, a #name or name, or a
+   * user id (the bot's DM with that member, opened on demand).
+   */
+  resolveChannelForPosting(actor: Actor, channel: string): string {
+    if (this.state.channels[channel]) return channel;
+    if (/^[UW][A-Z0-9]+$/.test(channel) && this.state.users[channel]) return this.openIm(actor, channel).channel.id;
+    const name = channel.replace(/^#/, '');
+    const named = Object.values(this.state.channels).find((c) => !c.is_im && c.name === name && (!c.is_private || c.members.includes(actor.user_id)));
+    return named?.id ?? channel;
+  }
+
+  // ── response_url ───────────────────────────────────────────────────────────────────────────────
+
+  /** A response_url id for a command or interaction by `userId` in `channel` (on a message, if any). */
+  issueResponseUrl(userId: string, channel: string, original?: { message_ts: string; ephemeral?: boolean }): string {
+    this.requireUser(userId);
+    this.requireChannelExists(channel);
+    const id = `${this.state.team.id}/${this.state.counters.next_id++}/${randomHex(24)}`;
+    this.state.response_urls[id] = {
+      id,
+      user_id: userId,
+      channel,
+      ...(original ? { message_ts: original.message_ts } : {}),
+      ephemeral_original: original?.ephemeral ?? false,
+      issued_at: this.clock.now(),
+      uses: 0,
+    };
+    return id;
+  }
+
+  /**
+   * A response posted to a response_url, as Slack applies it: replace or delete the original, or post
+   * an ephemeral (default) or in-channel message. The app needs no channel membership for this.
+   */
+  respond(responseUrlId: string, body: Record<string, unknown>): void {
+    const record = this.state.response_urls[responseUrlId];
+    if (!record) throw new SlackApiError('invalid_url', ['this response_url was never issued']);
+    if (this.clock.now() - record.issued_at > RESPONSE_URL_TTL_MS) throw new SlackApiError('expired_url', ['response_urls last 30 minutes']);
+    if (record.uses >= RESPONSE_URL_MAX_USES) throw new SlackApiError('used_url', [`a response_url takes ${RESPONSE_URL_MAX_USES} responses`]);
+    const bot: Actor = { user_id: this.state.bot.user_id, bot_id: this.state.bot.bot_id };
+    const content: MessageContent = {
+      ...(typeof body['text'] === 'string' ? { text: body['text'] } : {}),
+      ...(Array.isArray(body['blocks']) ? { blocks: body['blocks'] as unknown[] } : {}),
+      ...(Array.isArray(body['attachments']) ? { attachments: body['attachments'] as unknown[] } : {}),
+    };
+    const threadTs = typeof body['thread_ts'] === 'string' ? body['thread_ts'] : undefined;
+    const original = record.message_ts;
+    if (body['delete_original'] === true || body['replace_original'] === true) {
+      if (original === undefined) throw new SlackApiError('no_original_message', ['this response_url came from a command, not a message']);
+      if (record.ephemeral_original) {
+        const index = this.state.ephemeral.findIndex((m) => m.ts === original && m.user === record.user_id);
+        const ephemeral = this.state.ephemeral[index];
+        if (!ephemeral) throw new SlackApiError('message_not_found', [`no ephemeral message ${original}`]);
+        if (body['delete_original'] === true) {
+          this.state.ephemeral.splice(index, 1);
+          this.emit({ type: 'ephemeral_deleted', user: record.user_id, ts: original });
+        } else {
+          ephemeral.text = checkContent(content);
+          if (content.blocks) ephemeral.blocks = content.blocks;
+          else delete ephemeral.blocks;
+          this.emit({ type: 'ephemeral_updated', message: structuredClone(ephemeral) });
+        }
+      } else if (body['delete_original'] === true) {
+        this.deleteMessage(bot, record.channel, original);
+      } else {
+        this.updateMessage(bot, record.channel, original, { ...content, ...(content.blocks ? {} : { blocks: [] }) });
+      }
+    } else {
+      const text = checkContent(content);
+      if (body['response_type'] === 'in_channel') {
+        this.appendMessage(bot, record.channel, { ...content, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+      } else {
+        const message: EphemeralMessage = {
+          channel: record.channel,
+          user: record.user_id,
+          ts: this.nextTs(),
+          text,
+          ...(content.blocks ? { blocks: content.blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          bot_id: bot.bot_id ?? '',
+        };
+        this.state.ephemeral.push(message);
+        this.emit({ type: 'ephemeral_posted', message: structuredClone(message) });
+      }
+    }
+    record.uses += 1;
   }
 
   // ── Views: modals and App Home ─────────────────────────────────────────────────────────────────

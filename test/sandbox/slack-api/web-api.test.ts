@@ -120,6 +120,25 @@ describe('loopback Slack Web API, driven by the real WebClient', () => {
     expect(fake.workspace.messagesIn(community)).toEqual([]);
   });
 
+  it('posts to a member id through the bot\'s DM, and to a channel by name', async () => {
+    const { dave, community } = fake.ids;
+    const dm = await client.chat.postMessage({ channel: dave, text: 'Reminder: incident #3 needs an owner' });
+    expect(dm.channel).toMatch(/^D/);
+    const opened = await client.conversations.open({ users: dave });
+    expect(opened.channel?.id).toBe(dm.channel);
+    expect(opened.already_open).toBe(true);
+    const info = await client.conversations.info({ channel: dm.channel ?? '' });
+    expect(info.channel).toMatchObject({ is_im: true, user: dave, is_member: true });
+    expect(fake.workspace.messagesIn(dm.channel ?? '').map((m) => m.text)).toEqual(['Reminder: incident #3 needs an owner']);
+    const ims = await client.conversations.list({ types: 'im' });
+    expect(ims.channels?.map((c) => c.id)).toEqual([dm.channel]);
+
+    const byName = await client.chat.postMessage({ channel: '#community', text: 'by name' });
+    expect(byName.channel).toBe(community);
+    expect(await slackError(client.chat.postMessage({ channel: '#nowhere', text: 'x' }))).toBe('channel_not_found');
+    expect(await slackError(client.conversations.open({ users: 'U0NOBODY' }))).toBe('user_not_found');
+  });
+
   it('updates and deletes only its own messages', async () => {
     const { community, alice } = fake.ids;
     const posted = await client.chat.postMessage({ channel: community, text: 'v1' });
