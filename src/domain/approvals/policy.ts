@@ -55,14 +55,9 @@ export function approvalsRequired(policy: ApprovalPolicy, eligibleCount: number)
   }
 }
 
-/** Problems with a policy as plain sentences, empty when it is usable. */
-export function approvalPolicyProblems(policy: ApprovalPolicy): string[] {
-  const problems: string[] = [];
-  if (approverUserIds(policy).length === 0) problems.push('no approvers: list user ids or user groups with members');
-  if (policy.quorum.kind === 'count' && (!Number.isInteger(policy.quorum.n) || policy.quorum.n < 1)) {
-    problems.push(`quorum count must be a whole number of at least 1, got ${policy.quorum.n}`);
-  }
-  return problems;
+/** A quorum count the approval rule cannot work with (the playbook schema should have caught it). */
+export function isInvalidQuorum(quorum: Quorum): boolean {
+  return quorum.kind === 'count' && (!Number.isInteger(quorum.n) || quorum.n < 1);
 }
 
 /**

@@ -44,8 +44,10 @@ export const en = {
     `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.`,
   'refusal.four_eyes': (p: { draftNumber: number }) =>
     `You wrote or edited reply #${p.draftNumber}; under the four-eyes rule someone else must approve it.`,
-  'refusal.no_approvers': (p: { problems: string }) =>
-    `This playbook's approval rules cannot approve any reply (${p.problems}). Ask an admin to fix the playbook.`,
+  'refusal.no_approvers': (_: Empty) =>
+    'This playbook names no approvers (or its approver groups are empty), so no reply could be approved. Ask an admin to fix the playbook.',
+  'refusal.invalid_quorum': (p: { n: number }) =>
+    `This playbook's quorum (${p.n}) is not a whole number of at least 1, so no reply could be approved. Ask an admin to fix the playbook.`,
   'refusal.quorum_unreachable': (p: { required: number; eligible: number }) =>
     `This reply needs ${plural(p.required, 'approval', 'approvals')} but only ${plural(p.eligible, 'approver is', 'approvers are')} allowed to give one, so it could never be posted.`,
   'refusal.draft_not_found': (p: { draftId: string }) => `There is no reply draft ${p.draftId} in this incident.`,

@@ -42,8 +42,10 @@ export const es: Catalog = {
     `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,
   'refusal.four_eyes': (p) =>
     `Escribiste o editaste la respuesta #${p.draftNumber}; por la regla de los cuatro ojos, debe aprobarla otra persona.`,
-  'refusal.no_approvers': (p) =>
-    `Las reglas de aprobación de este playbook no permiten aprobar ninguna respuesta (${p.problems}). Pide a un administrador que corrija el playbook.`,
+  'refusal.no_approvers': () =>
+    'Este playbook no nombra a ninguna persona aprobadora (o sus grupos están vacíos), así que ninguna respuesta podría aprobarse. Pide a un administrador que corrija el playbook.',
+  'refusal.invalid_quorum': (p) =>
+    `El quórum de este playbook (${p.n}) no es un número entero mayor o igual que 1, así que ninguna respuesta podría aprobarse. Pide a un administrador que corrija el playbook.`,
   'refusal.quorum_unreachable': (p) =>
     `Esta respuesta necesita ${plural(p.required, 'aprobación', 'aprobaciones')}, pero solo ${plural(p.eligible, 'persona puede', 'personas pueden')} darla, así que nunca podría publicarse.`,
   'refusal.draft_not_found': (p) => `No existe el borrador de respuesta ${p.draftId} en este incidente.`,

@@ -57,6 +57,7 @@ export type RefusalCode =
   | 'not_an_approver'
   | 'four_eyes'
   | 'no_approvers'
+  | 'invalid_quorum'
   | 'quorum_unreachable'
   | 'draft_not_found'
   | 'draft_closed'

@@ -6,10 +6,11 @@
 import type { Clock } from '../clock.js';
 import type { Locale } from '../i18n/index.js';
 import {
-  approvalPolicyProblems,
   approvalsRequired,
+  approverUserIds,
   eligibleApprovers,
   isApprover,
+  isInvalidQuorum,
   type ApprovalPolicy,
 } from '../approvals/policy.js';
 import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
@@ -50,8 +51,10 @@ function targetData(target: ReplyTarget): JsonObject {
 
 /** A refusal when this policy can never approve a draft by these contributors, else null. */
 function refuseUnreachableQuorum(context: RefusalContext, policy: ApprovalPolicy, contributors: readonly string[]): Decision | null {
-  const problems = approvalPolicyProblems(policy);
-  if (problems.length > 0) return refuse(context, 'refusal.no_approvers', { problems: problems.join('; ') });
+  if (approverUserIds(policy).length === 0) return refuse(context, 'refusal.no_approvers', {});
+  if (isInvalidQuorum(policy.quorum)) {
+    return refuse(context, 'refusal.invalid_quorum', { n: policy.quorum.kind === 'count' ? policy.quorum.n : 0 });
+  }
   const eligible = eligibleApprovers(policy, contributors);
   const required = approvalsRequired(policy, eligible.length);
   if (eligible.length < required) {

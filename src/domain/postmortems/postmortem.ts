@@ -188,6 +188,8 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     action: command.intent === 'submit' ? 'submit_postmortem' : 'save_postmortem',
     at,
     text: command.submission.fields.summary ?? null,
+    // The whole submission as typed, so the audit log shows exactly what was sent (and refused).
+    details: { intent: command.intent, submission: JSON.parse(JSON.stringify(command.submission)) as JsonObject },
     locale: command.locale,
   };
   if (postMortem.status === 'published') return refuse(c, 'postmortem.refusal.published', {});

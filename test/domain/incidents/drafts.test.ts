@@ -84,6 +84,8 @@ describe('reply drafts', () => {
     expect(refusal.params).toEqual({ required: 3, eligible: 2 });
     const noApprovers = incidentPolicy({ approverUserIds: [], approverGroups: [{ groupId: 'S1', memberUserIds: [] }] });
     expect(refused(createDraft(state, draftCommand(), noApprovers, clock)).refusal.code).toBe('no_approvers');
+    const zero = incidentPolicy({ quorum: { kind: 'count', n: 0 } });
+    expect(refused(createDraft(state, draftCommand(), zero, clock)).refusal).toMatchObject({ code: 'invalid_quorum', params: { n: 0 } });
   });
 
   describe('approval with quorum "any"', () => {
