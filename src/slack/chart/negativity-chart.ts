@@ -130,7 +130,8 @@ export function negativityChartSpec(series: readonly ChartBucket[], options: Neg
           y: {
             field: 'negatives',
             type: 'quantitative',
-            scale: { zero: true, nice: true },
+            // At least 0–1 so a calm channel still gets an axis from 0 rather than one lone tick.
+            scale: { domain: [0, Math.max(1, ...series.map((b) => b.negatives))], nice: true },
             axis: { orient: 'right', title: labels.volume, titleColor: COLORS.volumeTitle, format: ',d', tickMinStep: 1, grid: false },
           },
         },

@@ -118,6 +118,15 @@ describe('renderNegativityChart', () => {
     expect(await invalidMessage(() => renderNegativityChart(series, options({ timeZone: 'Mars/Olympus' })))).toMatch(/chart timeZone "Mars\/Olympus" is not an IANA time zone/);
   });
 
+  it('gives a calm channel (no negatives, or no messages at all) a volume axis from 0 to 1', async () => {
+    const calm = sixHours().map((b) => ({ ...b, negatives: 0 }));
+    const svg = await svgFor(calm, options());
+    expect(svg).toMatch(/>0<\/text>/);
+    expect(svg).toMatch(/>1<\/text>/);
+    const silent = sixHours().map((b) => ({ ...b, messages: 0, negatives: 0 }));
+    expect(pngSize(await renderNegativityChart(silent, options()))).toEqual({ width: 1280, height: 600 });
+  });
+
   it('renders one bucket when its length is given', async () => {
     const png = await renderNegativityChart([{ start: START, messages: 10, negatives: 4 }], options({ spikeAt: START + 60_000, bucketMs: BUCKET, width: 320, height: 180 }));
     expect(pngSize(png)).toEqual({ width: 640, height: 360 });
