@@ -34,6 +34,7 @@ export {
 export {
   addNote,
   addMessage,
+  isMessageInTimeline,
   recordAlertPosted,
   recordReminderSent,
   type AddNoteCommand,

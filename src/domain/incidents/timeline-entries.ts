@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import { accept, type CommandBase, type Decision, type ReminderReason } from './decision.js';
 import { announce, event, refuseBadText, type IncidentPolicy } from './context.js';
-import type { IncidentState } from './types.js';
+import type { IncidentState, TimelineEvent } from './types.js';
 
 export interface AddNoteCommand extends CommandBase {
   readonly text: string;
@@ -31,6 +31,11 @@ export interface QuotedMessage {
   readonly text: string;
   readonly postedAt: number;
   readonly permalink: string | null;
+}
+
+/** True when this Slack message is already on the timeline, so the shortcut can say so instead of adding it twice. */
+export function isMessageInTimeline(timeline: readonly TimelineEvent[], channelId: string, messageTs: string): boolean {
+  return timeline.some((e) => e.kind === 'message_added' && e.data['channelId'] === channelId && e.data['messageTs'] === messageTs);
 }
 
 export interface AddMessageCommand extends CommandBase {

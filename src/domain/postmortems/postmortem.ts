@@ -230,13 +230,13 @@ function publish(postMortem: PostMortem, at: number): [PostMortem, PostMortemEff
   return [published, effects];
 }
 
-function actionItemReminder(incidentId: string, item: ActionItem): PostMortemEffect {
+function actionItemReminder(incidentId: string, item: ActionItem, at = item.dueAt): PostMortemEffect {
   return {
     type: 'schedule_reminder',
     reminderKey: postMortemReminderKeys.actionItem(item.id),
     incidentId,
     reason: 'action_item',
-    at: item.dueAt,
+    at,
     recipientUserIds: [item.ownerUserId],
     subject: item.text,
   };
@@ -291,6 +291,21 @@ export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMort
   const approvedBy = new Set(reviewed.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId));
   if (reviewersFor(reviewed).every((id) => approvedBy.has(id))) return accept(c, ...publish(reviewed, at));
   return accept(c, reviewed, []);
+}
+
+/**
+ * After an action item's reminder fired: the next one, `repeatEveryMs` later, while the item is open
+ * and the post-mortem published; null once it is done (so reminders stop by themselves).
+ */
+export function nextActionItemReminder(
+  postMortem: PostMortem,
+  actionItemId: string,
+  clock: Clock,
+  repeatEveryMs = 86_400_000,
+): PostMortemEffect | null {
+  const item = postMortem.actionItems.find((a) => a.id === actionItemId);
+  if (!item || item.doneAt !== null || postMortem.status !== 'published') return null;
+  return actionItemReminder(postMortem.incidentId, item, clock.now() + repeatEveryMs);
 }
 
 export interface SetActionItemDoneCommand {

@@ -10,6 +10,7 @@ import {
   editDraft,
   formatDraftDiff,
   diffDraftText,
+  isMessageInTimeline,
   openIncident,
   recordAlertPosted,
   recordReminderSent,
@@ -49,6 +50,8 @@ describe('timeline entries', () => {
         clock,
       ),
     );
+    expect(isMessageInTimeline(quoted.events, 'CCOMMUNITY', '1763733000.000100')).toBe(true);
+    expect(isMessageInTimeline(quoted.events, 'CCOMMUNITY', '1763733000.000999')).toBe(false);
     expect(quoted.events[0]).toMatchObject({
       kind: 'message_added',
       text: 'Third outage this month!!',

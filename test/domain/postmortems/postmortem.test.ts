@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
 import {
   createPostMortem,
+  nextActionItemReminder,
   reviewPostMortem,
   savePostMortem,
   setActionItemDone,
@@ -154,7 +155,15 @@ describe('post-mortems', () => {
       expect(saved.effects).toEqual([]);
       const stranger = no(savePostMortem(draft, { actorUserId: 'UNOBODY', locale: 'en', intent: 'save', submission: complete() }, clock));
       expect(stranger.refusal.code).toBe('not_authorised');
-      expect(stranger.audit).toMatchObject({ actorUserId: 'UNOBODY', outcome: 'refused', action: 'save_postmortem' });
+      expect(stranger.audit).toMatchObject({
+        actorUserId: 'UNOBODY',
+        at: T0,
+        outcome: 'refused',
+        refusalCode: 'not_authorised',
+        action: 'save_postmortem',
+        text: 'Certificate expired.',
+        details: { intent: 'save', submission: expect.objectContaining({ answers: { 'status-page': 'No, it lagged.', template: '', members: '' } }) },
+      });
     });
 
     it('refuses an incomplete submission with the field errors for the modal', () => {
@@ -250,6 +259,17 @@ describe('post-mortems', () => {
       const undone = ok(setActionItemDone(done.postMortem, { actorUserId: 'UOPS', locale: 'en', actionItemId: 'inc-1/action-1', done: false }, clock));
       expect(undone.effects).toEqual([expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'postmortem:action:inc-1/action-1' })]);
       expect(no(setActionItemDone(pm, { actorUserId: 'UOPS', locale: 'en', actionItemId: 'nope', done: true }, clock)).refusal.code).toBe('action_item_not_found');
+    });
+
+    it('are reminded again after each reminder until done, and never before publication', () => {
+      expect(nextActionItemReminder(draft, 'inc-1/action-1', clock)).toBeNull();
+      const pm = published();
+      clock.advance(8 * DAY);
+      expect(nextActionItemReminder(pm, 'inc-1/action-1', clock)).toEqual(
+        expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'postmortem:action:inc-1/action-1', at: T0 + 9 * DAY, recipientUserIds: ['UOPS'] }),
+      );
+      const done = ok(setActionItemDone(pm, { actorUserId: 'UOPS', locale: 'en', actionItemId: 'inc-1/action-1', done: true }, clock)).postMortem;
+      expect(nextActionItemReminder(done, 'inc-1/action-1', clock)).toBeNull();
     });
 
     it('keep their id and done state when the draft is edited, and new ones get fresh numbers', () => {
