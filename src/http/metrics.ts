@@ -1,0 +1,141 @@
+// Every Firebreak metric, in one prom-client registry served at GET /metrics (Prometheus text format).
+// Counters are incremented where things happen; gauges that describe stored state (outbox depth,
+// incidents by status, leadership) are read from their sources when Prometheus scrapes.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Route } from './server.js';
+
+export interface OutboxGaugeSource {
+  depth: number;
+  oldestPendingAgeSeconds: number;
+}
+
+/** Where the scrape-time gauges read from; each is optional so a partial app still serves /metrics. */
+export interface MetricSources {
+  outbox?: () => Promise<OutboxGaugeSource>;
+  incidentsByStatus?: () => Promise<Record<string, number>>;
+  isLeader?: () => boolean;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Slack events (and ingested messages) received, by event type. */
+  readonly eventsReceived: Counter<'type'>;
+  /** Deliveries dropped because their event_id was already processed (Slack retries, several instances). */
+  readonly eventsDeduplicated: Counter<'type'>;
+  readonly messagesScored: Counter<'language' | 'label'>;
+  readonly alertsRaised: Counter<'severity'>;
+  readonly incidentsByStatus: Gauge<'status'>;
+  readonly outboxDepth: Gauge;
+  readonly outboxOldestPendingAge: Gauge;
+  /** Outbox items finished, by method and outcome (sent, adopted, failed). */
+  readonly outboxItems: Counter<'method' | 'outcome'>;
+  readonly slackApiCalls: Counter<'method'>;
+  /** Failed Slack calls, by method and Slack's error (ratelimited, http_500, network, channel_not_found …). */
+  readonly slackApiErrors: Counter<'method' | 'error'>;
+  /** Time from a Slack request's arrival to its acknowledgement, by kind (event, action, view, command). */
+  readonly ackLatency: Histogram<'kind'>;
+  readonly remindersFired: Counter<'kind' | 'late'>;
+  readonly leader: Gauge;
+  /** Points the scrape-time gauges at their sources (called once the store and leadership exist). */
+  setSources(sources: MetricSources): void;
+  /** The Prometheus text exposition. */
+  render(): Promise<string>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  let sources: MetricSources = {};
+  const registers = [registry];
+
+  // One read serves both outbox gauges: whichever collects first fetches, the other reuses it.
+  let outboxRead: Promise<OutboxGaugeSource | undefined> | undefined;
+  const readOutbox = () =>
+    (outboxRead ??= (sources.outbox?.() ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (outboxRead = undefined))));
+
+  const outboxDepth = new Gauge({
+    name: 'firebreak_outbox_depth',
+    help: 'Slack writes waiting to be sent (pending or in flight)',
+    registers,
+    async collect() {
+      const stats = await readOutbox();
+      if (stats) this.set(stats.depth);
+    },
+  });
+  const outboxOldestPendingAge = new Gauge({
+    name: 'firebreak_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest Slack write not yet sent',
+    registers,
+    async collect() {
+      const stats = await readOutbox();
+      if (stats) this.set(stats.oldestPendingAgeSeconds);
+    },
+  });
+  const incidentsByStatus = new Gauge({
+    name: 'firebreak_incidents',
+    help: 'Incidents by status',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      const counts = await sources.incidentsByStatus?.().catch(() => undefined);
+      if (!counts) return;
+      this.reset();
+      for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+  const leader = new Gauge({
+    name: 'firebreak_leader',
+    help: '1 when this instance runs the scheduler and detection ticks',
+    registers,
+    collect() {
+      if (sources.isLeader) this.set(sources.isLeader() ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    eventsReceived: new Counter({ name: 'firebreak_events_received_total', help: 'Slack events and ingested messages received', labelNames: ['type'] as const, registers }),
+    eventsDeduplicated: new Counter({
+      name: 'firebreak_events_deduplicated_total',
+      help: 'Deliveries ignored because their event id was already processed',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    messagesScored: new Counter({ name: 'firebreak_messages_scored_total', help: 'Community messages scored', labelNames: ['language', 'label'] as const, registers }),
+    alertsRaised: new Counter({ name: 'firebreak_alerts_raised_total', help: 'Detector alerts raised', labelNames: ['severity'] as const, registers }),
+    incidentsByStatus,
+    outboxDepth,
+    outboxOldestPendingAge,
+    outboxItems: new Counter({ name: 'firebreak_outbox_items_total', help: 'Outbox items finished', labelNames: ['method', 'outcome'] as const, registers }),
+    slackApiCalls: new Counter({ name: 'firebreak_slack_api_calls_total', help: 'Slack Web API calls made', labelNames: ['method'] as const, registers }),
+    slackApiErrors: new Counter({ name: 'firebreak_slack_api_errors_total', help: 'Slack Web API calls that failed', labelNames: ['method', 'error'] as const, registers }),
+    ackLatency: new Histogram({
+      name: 'firebreak_ack_latency_seconds',
+      help: 'Time from receiving a Slack request to acknowledging it (Slack allows 3 s)',
+      labelNames: ['kind'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+      registers,
+    }),
+    remindersFired: new Counter({ name: 'firebreak_reminders_fired_total', help: 'Scheduled jobs fired', labelNames: ['kind', 'late'] as const, registers }),
+    leader,
+    setSources(next) {
+      sources = { ...sources, ...next };
+    },
+    render: () => registry.metrics(),
+  };
+}
+
+/** GET /metrics in Prometheus text format. */
+export function metricsRoute(metrics: Metrics): Route {
+  return {
+    method: 'GET',
+    path: '/metrics',
+    handler: async (_request, response) => {
+      const body = await metrics.render();
+      response.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(body) });
+      response.end(body);
+    },
+  };
+}

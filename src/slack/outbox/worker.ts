@@ -1,0 +1,343 @@
+// The outbox worker: claims due Slack writes, sends them, records Slack's answer, then marks them sent
+// and runs their afterSend handler in one transaction. At-least-once sending made exactly-once for
+// the community: every chat.postMessage carries its key in message metadata, and an attempt whose
+// outcome is unknown is followed by a look-up for that key before anything is posted again.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { webApi } from '@slack/bolt';
+import type { Clock } from '../../domain/clock.js';
+import type { Metrics } from '../../http/metrics.js';
+import type { Logger } from '../../logger.js';
+import type { PrismaDb } from '../../store/database.js';
+import type { Db } from '../../store/repositories/events.js';
+import {
+  claimOutboxItem,
+  dependencyKeys,
+  findSendable,
+  lastPostTimes,
+  markOutboxFailed,
+  markOutboxSent,
+  outboxPayload,
+  recordOutboxResult,
+  releaseOutboxItem,
+  type OutboxItem,
+  type OutboxPayload,
+  type OutboxResult,
+} from '../../store/repositories/outbox.js';
+import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
+import { classifySlackFailure, type SlackFailure } from './slack-errors.js';
+
+export interface SentOutboxItem {
+  key: string;
+  method: string;
+  channelId: string | null;
+  incidentId: string | null;
+  /** The arguments as sent (thread_ts and ts resolved). */
+  args: Record<string, unknown>;
+  result: OutboxResult;
+  record: OutboxPayload['record'];
+}
+
+/** Runs in the transaction that marks the item sent: store the posted ts where the app needs it. */
+export type AfterSendHandler = (tx: Db, sent: SentOutboxItem) => Promise<void>;
+
+export interface OutboxFailure {
+  key: string;
+  method: string;
+  channelId: string | null;
+  incidentId: string | null;
+  /** Slack's error code (channel_not_found, not_in_channel …) or dependency_failed / dependency_missing. */
+  error: string;
+  record: OutboxPayload['record'];
+}
+
+/** Runs in the transaction that marks the item failed: e.g. enqueue a notice in the incident thread. */
+export type OutboxFailureHandler = (tx: Db, failure: OutboxFailure) => Promise<void>;
+
+export interface OutboxWorkerOptions {
+  prisma: PrismaDb;
+  /** A WebClient without retries of its own: see createOutboxWebClient. */
+  client: webApi.WebClient;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Handlers by `record.kind`. More can be added with registerAfterSend. */
+  afterSend?: Record<string, AfterSendHandler>;
+  onFailed?: OutboxFailureHandler;
+  /** Identifies this instance's claims. */
+  workerId?: string;
+  /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
+  pollMs?: number;
+  /** How long a claim lasts; a claimer that died is replaced after it. Default 60 s. */
+  leaseMs?: number;
+  /** Exponential backoff for 5xx and network failures. Default 1 s doubling up to 5 min. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Least time between two chat.postMessage in one channel (Slack allows about one per second). */
+  postIntervalMs?: number;
+  /** Lanes (channels) sent in parallel. Default 4. */
+  concurrency?: number;
+  /** Source of jitter in [0, 1). */
+  random?: () => number;
+}
+
+export interface OutboxWorker {
+  readonly workerId: string;
+  /** Sends what is due now (one item per channel) and returns how many items it finished or rescheduled. */
+  runOnce(): Promise<number>;
+  /** Looks for due items at once (call after committing a transaction that enqueued some). */
+  wake(): void;
+  registerAfterSend(kind: string, handler: AfterSendHandler): void;
+  /** Stops polling and waits for the sends in flight. */
+  stop(): Promise<void>;
+}
+
+const REPLY_LOOKUP_PAGES = 10;
+/** Slack's ts and our clocks may disagree a little; the look-up starts this much before the item. */
+const LOOKUP_SLACK_MS = 5 * 60_000;
+
+class LostClaimError extends Error {}
+
+type SlackAnswer = webApi.WebAPICallResult & Record<string, unknown>;
+
+/** Creates the worker without starting its polling loop (tests drive it with runOnce). */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker & { start(): void } {
+  const { prisma, client, clock, logger, metrics } = options;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const pollMs = options.pollMs ?? 500;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
+  const postIntervalMs = options.postIntervalMs ?? 1_000;
+  const concurrency = options.concurrency ?? 4;
+  const random = options.random ?? Math.random;
+  const afterSend = new Map(Object.entries(options.afterSend ?? {}));
+  const log = logger.child({ component: 'outbox' });
+
+  async function slackCall(method: string, args: Record<string, unknown>): Promise<SlackAnswer> {
+    metrics?.slackApiCalls.inc({ method });
+    try {
+      return (await client.apiCall(method, args)) as SlackAnswer;
+    } catch (error) {
+      metrics?.slackApiErrors.inc({ method, error: classifySlackFailure(error).error });
+      throw error;
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const now = clock.now();
+    const candidates = await findSendable(prisma, now);
+    const postChannels = candidates.filter(({ item }) => item.method === 'chat.postMessage' && item.channelId).map(({ item }) => item.channelId!);
+    const lastPosts = await lastPostTimes(prisma, postChannels, now - postIntervalMs);
+    const ready = candidates.filter(({ item, parents }) => {
+      const lastPost = item.method === 'chat.postMessage' && item.channelId ? lastPosts.get(item.channelId) : undefined;
+      // A post answered in the future (the clock went back) does not hold the channel.
+      if (lastPost !== undefined && lastPost <= now && now - lastPost < postIntervalMs) return false;
+      // Wait for the parents; a failed or missing parent fails the item once claimed.
+      return dependencyKeys(item).every((key) => parents.get(key)?.status !== 'pending' && parents.get(key)?.status !== 'sending');
+    });
+    let done = 0;
+    for (let index = 0; index < ready.length; index += concurrency) {
+      const batch = ready.slice(index, index + concurrency);
+      const outcomes = await Promise.all(batch.map(({ item, parents }) => processCandidate(item, parents)));
+      done += outcomes.filter(Boolean).length;
+    }
+    return done;
+  }
+
+  async function processCandidate(candidate: OutboxItem, parents: Map<string, OutboxItem>): Promise<boolean> {
+    const item = await claimOutboxItem(prisma, candidate, { workerId, now: clock.now(), leaseMs });
+    if (!item) return false;
+    try {
+      await send(item, parents);
+    } catch (error) {
+      // A database failure mid-way: the claim expires and the item is retried (as uncertain).
+      log.error({ err: error, key: item.key }, 'outbox item could not be processed; it will be retried after its lease');
+    }
+    return true;
+  }
+
+  async function send(item: OutboxItem, parents: Map<string, OutboxItem>): Promise<void> {
+    const payload = outboxPayload(item);
+    if (item.result) return finalize(item, payload, payload.args, item.result as unknown as OutboxResult);
+    const resolved = resolveArguments(item, payload, parents);
+    if ('error' in resolved) return fail(item, payload, resolved.error);
+    const args = resolved.args;
+    try {
+      if (item.uncertain && item.method === 'chat.postMessage') {
+        const found = await findPostedMessage(item, args);
+        if (found) {
+          log.info({ key: item.key, ts: found.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
+          return finalize(item, payload, args, { ok: true, ...found, adopted: true });
+        }
+      }
+      const answer = await slackCall(item.method, args);
+      const message = answer['message'] as { ts?: string } | undefined;
+      const ts = typeof answer['ts'] === 'string' ? answer['ts'] : message?.ts;
+      const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
+      return finalize(item, payload, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) });
+    } catch (error) {
+      return handleFailure(item, payload, classifySlackFailure(error));
+    }
+  }
+
+  /** Fills in thread_ts / ts from the items this one depends on, and the metadata carrying its key. */
+  function resolveArguments(item: OutboxItem, payload: OutboxPayload, parents: Map<string, OutboxItem>): { args: Record<string, unknown> } | { error: string } {
+    const args: Record<string, unknown> = { ...payload.args };
+    for (const [key, apply] of [
+      [payload.threadOf, (ts: string) => (args['thread_ts'] = ts)],
+      [payload.messageOf, (ts: string) => (args[item.method.startsWith('reactions.') ? 'timestamp' : 'ts'] = ts)],
+    ] as const) {
+      if (key === undefined) continue;
+      const parent = parents.get(key);
+      if (!parent) return { error: 'dependency_missing' };
+      const result = parent.result as unknown as OutboxResult | null;
+      if (parent.status !== 'sent' || !result?.ts) return { error: 'dependency_failed' };
+      apply(result.ts);
+      if (args['channel'] === undefined && result.channel) args['channel'] = result.channel;
+    }
+    if (item.method === 'chat.postMessage') args['metadata'] = { event_type: OUTBOX_METADATA_EVENT_TYPE, event_payload: { key: item.key } };
+    return { args };
+  }
+
+  /** A message carrying this item's key, posted by an attempt whose answer never arrived. */
+  async function findPostedMessage(item: OutboxItem, args: Record<string, unknown>): Promise<{ ts: string; channel: string } | null> {
+    const channel = args['channel'];
+    if (typeof channel !== 'string') return null;
+    const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
+    const oldest = ((Math.min(item.createdAt.getTime(), clock.now()) - LOOKUP_SLACK_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < REPLY_LOOKUP_PAGES; page += 1) {
+      const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      const answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }) : await slackCall('conversations.history', query);
+      const messages = (answer['messages'] ?? []) as { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
+      const match = messages.find((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
+      if (match?.ts) return { ts: match.ts, channel };
+      cursor = (answer.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    return null;
+  }
+
+  async function finalize(item: OutboxItem, payload: OutboxPayload, args: Record<string, unknown>, result: OutboxResult): Promise<void> {
+    // Slack's answer is durable before anything else: a crash from here on never sends the item again.
+    if (!item.result && !(await recordOutboxResult(prisma, item, result))) {
+      log.warn({ key: item.key }, 'lost the claim on an outbox item before recording its result');
+      return;
+    }
+    const sent: SentOutboxItem = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, args, result, record: payload.record };
+    try {
+      await prisma.$transaction(
+        async (tx) => {
+          if (!(await markOutboxSent(tx, item, clock.now()))) throw new LostClaimError();
+          if (!payload.record) return;
+          const handler = afterSend.get(payload.record.kind);
+          if (handler) await handler(tx, sent);
+          else log.warn({ key: item.key, kind: payload.record.kind }, 'no afterSend handler registered for this record kind');
+        },
+        { timeout: 15_000 },
+      );
+      metrics?.outboxItems.inc({ method: item.method, outcome: result.adopted ? 'adopted' : 'sent' });
+    } catch (error) {
+      if (error instanceof LostClaimError) {
+        log.warn({ key: item.key }, 'lost the claim on an outbox item before marking it sent');
+        return;
+      }
+      // The handler failed: Slack's answer is kept, so the retry only runs the handler again.
+      log.error({ err: error, key: item.key, kind: payload.record?.kind }, 'afterSend handler failed; it will be retried');
+      await releaseOutboxItem(prisma, item, { retryAt: clock.now() + backoffMs(item.attempts), error: `after_send: ${errorText(error)}` });
+    }
+  }
+
+  async function handleFailure(item: OutboxItem, payload: OutboxPayload, failure: SlackFailure): Promise<void> {
+    const now = clock.now();
+    if (failure.kind === 'permanent') return fail(item, payload, failure.error);
+    const retryAt = failure.kind === 'rate_limited' ? now + failure.retryAfterMs : now + backoffMs(item.attempts);
+    const uncertain = failure.kind === 'transient' && failure.ambiguous && item.method === 'chat.postMessage';
+    log.warn({ key: item.key, method: item.method, error: failure.error, attempts: item.attempts, retryInMs: retryAt - now }, 'Slack write will be retried');
+    await releaseOutboxItem(prisma, item, { retryAt, error: failure.error, uncertain });
+  }
+
+  async function fail(item: OutboxItem, payload: OutboxPayload, error: string): Promise<void> {
+    const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: payload.record };
+    log.warn({ key: item.key, method: item.method, error }, 'Slack write failed for good; it will not be retried');
+    try {
+      await prisma.$transaction(async (tx) => {
+        if (!(await markOutboxFailed(tx, item, error))) throw new LostClaimError();
+        await options.onFailed?.(tx, failure);
+      });
+    } catch (failureError) {
+      if (failureError instanceof LostClaimError) return;
+      // The failure must still stop the retries, even when reporting it did not work.
+      log.error({ err: failureError, key: item.key }, 'the outbox failure handler failed');
+      await markOutboxFailed(prisma, item, error);
+    }
+    metrics?.outboxItems.inc({ method: item.method, outcome: 'failed' });
+  }
+
+  /** Exponential with equal jitter: half the step is fixed, half random, so retries spread out. */
+  function backoffMs(attempts: number): number {
+    const step = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(step / 2 + random() * (step / 2));
+  }
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+
+  async function pollLoop(): Promise<void> {
+    while (running) {
+      let done = 0;
+      try {
+        done = await runOnce();
+      } catch (error) {
+        log.error({ err: error }, 'outbox scan failed (database unreachable?); retrying');
+      }
+      if (!running) break;
+      if (done > 0 || woken) {
+        woken = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeUp = undefined;
+    }
+  }
+
+  return {
+    workerId,
+    runOnce,
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    registerAfterSend(kind, handler) {
+      afterSend.set(kind, handler);
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = pollLoop();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
+
+/** Creates the worker and starts polling. */
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const worker = createOutboxWorker(options);
+  worker.start();
+  return worker;
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+}

@@ -1,0 +1,239 @@
+// The outbox table: Slack writes committed with the state change that caused them, then claimed and
+// sent by a worker. Claims are conditional updates (compare-and-set on status and lease), so several
+// instances on one PostgreSQL database never send the same item twice at the same time.
+import { randomUUID } from 'node:crypto';
+import type { OutboxItem } from '../generated/sqlite/client.js';
+import type { Db } from './events.js';
+
+export type { OutboxItem };
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** What the outbox stores in `payload`: the Web API arguments and how to finish them at send time. */
+export interface OutboxPayload {
+  args: Record<string, unknown>;
+  /** Key of the item whose posted `ts` becomes `thread_ts` (a reply in the incident's thread). */
+  threadOf?: string;
+  /** Key of the item whose posted `ts` (and channel) this call acts on: chat.update, chat.delete, reactions.add … */
+  messageOf?: string;
+  /** Handed to the afterSend handler registered for `record.kind` once Slack has answered. */
+  record?: { kind: string } & Record<string, unknown>;
+}
+
+/** Slack's answer, recorded before the item is marked sent. */
+export interface OutboxResult {
+  ok: true;
+  ts?: string;
+  channel?: string;
+  /** True when a message already carrying the key was found and adopted instead of posting again. */
+  adopted?: boolean;
+}
+
+export interface NewOutboxItem {
+  key: string;
+  method: string;
+  channelId: string | null;
+  payload: OutboxPayload;
+  incidentId?: string | null;
+  /** Not before this time; due at once when absent. */
+  after?: Date | number | null;
+  /** Enqueue time (the caller's clock); the send order within a channel. */
+  at: number;
+}
+
+const EPOCH = new Date(0);
+let lastEnqueueMs = 0;
+
+/**
+ * Inserts the item unless its key exists (then nothing changes). True when inserted. A database
+ * upsert with an empty update, so inside the caller's transaction a duplicate never aborts it.
+ */
+export async function insertOutboxItem(db: Db, item: NewOutboxItem): Promise<boolean> {
+  // Strictly increasing within a burst, so items enqueued in one transaction keep their order; a
+  // clock that went back by more than a second starts afresh rather than dating items in its future.
+  lastEnqueueMs = item.at > lastEnqueueMs - 1_000 ? Math.max(item.at, lastEnqueueMs + 1) : item.at;
+  const id = randomUUID();
+  const row = await db.outboxItem.upsert({
+    where: { key: item.key },
+    update: {},
+    create: {
+      id,
+      key: item.key,
+      method: item.method,
+      channelId: item.channelId,
+      payload: item.payload as object,
+      incidentId: item.incidentId ?? null,
+      nextAttemptAt: item.after === undefined || item.after === null ? EPOCH : new Date(item.after),
+      createdAt: new Date(lastEnqueueMs),
+    },
+    select: { id: true },
+  });
+  return row.id === id;
+}
+
+/** How many unsent items each lane scan looks at; lanes further back wait for the next scan. */
+const SCAN_LIMIT = 500;
+
+export interface SendableItem {
+  item: OutboxItem;
+  /** Items this one depends on (threadOf / messageOf), by key, as stored now. */
+  parents: Map<string, OutboxItem>;
+}
+
+/**
+ * The items a worker may claim now. Items of one channel form a lane sent strictly in order (a
+ * reply never overtakes the message it follows, an older chat.update never lands after a newer
+ * one): only each lane's oldest unsent item is a candidate, when it is due (pending and
+ * nextAttemptAt passed, or in flight under an expired lease: its claimer died).
+ */
+export async function findSendable(db: Db, now: number): Promise<SendableItem[]> {
+  const unsent = await db.outboxItem.findMany({
+    where: { status: { in: ['pending', 'sending'] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: SCAN_LIMIT,
+  });
+  const seenLanes = new Set<string>();
+  const heads: OutboxItem[] = [];
+  for (const item of unsent) {
+    if (item.channelId !== null) {
+      if (seenLanes.has(item.channelId)) continue;
+      seenLanes.add(item.channelId);
+    }
+    if (isDue(item, now)) heads.push(item);
+  }
+  const parentKeys = [...new Set(heads.flatMap((item) => dependencyKeys(item)))];
+  const parents = new Map(
+    parentKeys.length ? (await db.outboxItem.findMany({ where: { key: { in: parentKeys } } })).map((parent) => [parent.key, parent] as const) : [],
+  );
+  return heads.map((item) => ({ item, parents: new Map(dependencyKeys(item).flatMap((key) => (parents.has(key) ? [[key, parents.get(key)!] as const] : []))) }));
+}
+
+function isDue(item: OutboxItem, now: number): boolean {
+  if (item.status === 'pending') return item.nextAttemptAt.getTime() <= now;
+  return item.status === 'sending' && item.lockedUntil !== null && item.lockedUntil.getTime() <= now;
+}
+
+export function outboxPayload(item: OutboxItem): OutboxPayload {
+  return item.payload as unknown as OutboxPayload;
+}
+
+export function dependencyKeys(item: OutboxItem): string[] {
+  const payload = outboxPayload(item);
+  return [payload.threadOf, payload.messageOf].filter((key): key is string => typeof key === 'string');
+}
+
+/** When the last chat.postMessage of each channel was answered, for pacing. */
+export async function lastPostTimes(db: Db, channelIds: string[], since: number): Promise<Map<string, number>> {
+  if (!channelIds.length) return new Map();
+  const rows = await db.outboxItem.groupBy({
+    by: ['channelId'],
+    where: { channelId: { in: channelIds }, method: 'chat.postMessage', status: 'sent', sentAt: { gt: new Date(since) } },
+    _max: { sentAt: true },
+  });
+  return new Map(rows.flatMap((row) => (row.channelId && row._max.sentAt ? [[row.channelId, row._max.sentAt.getTime()] as const] : [])));
+}
+
+/**
+ * Claims `item` for `workerId` until `now + leaseMs`, if it is still as it was read. Reclaiming an
+ * item whose claimer's lease ran out marks it uncertain: that attempt may have reached Slack.
+ */
+export async function claimOutboxItem(db: Db, item: OutboxItem, claim: { workerId: string; now: number; leaseMs: number }): Promise<OutboxItem | null> {
+  const now = new Date(claim.now);
+  const where =
+    item.status === 'pending'
+      ? { id: item.id, status: 'pending', nextAttemptAt: { lte: now } }
+      : { id: item.id, status: 'sending', lockedUntil: { lte: now } };
+  const { count } = await db.outboxItem.updateMany({
+    where,
+    data: {
+      status: 'sending',
+      lockedBy: claim.workerId,
+      lockedUntil: new Date(claim.now + claim.leaseMs),
+      attempts: { increment: 1 },
+      ...(item.status === 'sending' ? { uncertain: true } : {}),
+    },
+  });
+  return count === 1 ? db.outboxItem.findUnique({ where: { id: item.id } }) : null;
+}
+
+type Claimed = Pick<OutboxItem, 'id' | 'lockedBy'>;
+
+/** Stores Slack's answer while still holding the claim: from here on the item is never sent again. */
+export async function recordOutboxResult(db: Db, item: Claimed, result: OutboxResult): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({ where: { id: item.id, status: 'sending', lockedBy: item.lockedBy }, data: { result: result as object } });
+  return count === 1;
+}
+
+export async function markOutboxSent(db: Db, item: Claimed, now: number): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({
+    where: { id: item.id, status: 'sending', lockedBy: item.lockedBy },
+    data: { status: 'sent', sentAt: new Date(now), lockedBy: null, lockedUntil: null, lastError: null },
+  });
+  return count === 1;
+}
+
+/** Gives the item back for another attempt at `retryAt`. */
+export async function releaseOutboxItem(db: Db, item: Claimed, release: { retryAt: number; error: string; uncertain?: boolean; refundAttempt?: boolean }): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({
+    where: { id: item.id, status: 'sending', lockedBy: item.lockedBy },
+    data: {
+      status: 'pending',
+      nextAttemptAt: new Date(release.retryAt),
+      lastError: release.error,
+      lockedBy: null,
+      lockedUntil: null,
+      ...(release.uncertain ? { uncertain: true } : {}),
+      ...(release.refundAttempt ? { attempts: { decrement: 1 } } : {}),
+    },
+  });
+  return count === 1;
+}
+
+export async function markOutboxFailed(db: Db, item: Claimed, error: string): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({
+    where: { id: item.id, status: 'sending', lockedBy: item.lockedBy },
+    data: { status: 'failed', lastError: error, lockedBy: null, lockedUntil: null },
+  });
+  return count === 1;
+}
+
+export interface OutboxStats {
+  /** Items not yet sent (pending or in flight). */
+  depth: number;
+  /** Age of the oldest of them, 0 when there is none. */
+  oldestPendingAgeSeconds: number;
+}
+
+export async function outboxStats(db: Db, clock: { now(): number }): Promise<OutboxStats> {
+  const unsent = { status: { in: ['pending', 'sending'] } };
+  const [depth, oldest] = await Promise.all([
+    db.outboxItem.count({ where: unsent }),
+    db.outboxItem.findFirst({ where: unsent, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+  ]);
+  const ageMs = oldest ? clock.now() - oldest.createdAt.getTime() : 0;
+  return { depth, oldestPendingAgeSeconds: Math.max(0, Math.round(ageMs / 1000)) };
+}
+
+/** Items that failed for good, newest first (for App Home and the incident thread). */
+export function failedOutboxItems(db: Db, filter: { incidentId?: string; limit?: number } = {}): Promise<OutboxItem[]> {
+  return db.outboxItem.findMany({
+    where: { status: 'failed', ...(filter.incidentId ? { incidentId: filter.incidentId } : {}) },
+    orderBy: { createdAt: 'desc' },
+    take: filter.limit ?? 50,
+  });
+}
+
+/** Puts a failed item back in its lane (after the cause was fixed: the bot invited, the channel unarchived). */
+export async function retryFailedOutboxItem(db: Db, key: string, now: number): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({ where: { key, status: 'failed' }, data: { status: 'pending', nextAttemptAt: new Date(now), lastError: null } });
+  return count === 1;
+}
+
+/** Deletes sent and failed items finished before `before`. */
+export async function pruneOutbox(db: Db, before: Date | number): Promise<number> {
+  const cutoff = new Date(before);
+  const { count } = await db.outboxItem.deleteMany({
+    where: { OR: [{ status: 'sent', sentAt: { lt: cutoff } }, { status: 'failed', createdAt: { lt: cutoff } }] },
+  });
+  return count;
+}

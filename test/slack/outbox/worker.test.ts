@@ -1,0 +1,358 @@
+// The outbox worker against the loopback Slack (real WebClient, real HTTP) on both databases.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock, systemClock } from '../../../src/domain/clock.js';
+import { createMetrics } from '../../../src/http/metrics.js';
+import {
+  createOutboxWebClient,
+  createOutboxWorker,
+  enqueueSlackWrite,
+  OUTBOX_METADATA_EVENT_TYPE,
+  outboxStats,
+  type OutboxFailure,
+  type SentOutboxItem,
+} from '../../../src/slack/outbox/index.js';
+import { claimOutboxItem, findSendable, type OutboxResult } from '../../../src/store/repositories/outbox.js';
+import { availableProviders } from '../../support/databases.js';
+import { startSeededFakeSlack, type SeededFakeSlack } from '../../support/fake-slack.js';
+import { openMigratedDatabase, type MigratedDatabase } from '../../store/repositories/migrated-database.js';
+
+const logger = pino({ level: 'silent' });
+
+describe.each(availableProviders)('outbox worker on %s', (provider) => {
+  let database: MigratedDatabase;
+  let fake: SeededFakeSlack;
+  let clock: ManualClock;
+  const sent: SentOutboxItem[] = [];
+  const failures: OutboxFailure[] = [];
+
+  beforeAll(async () => {
+    database = await openMigratedDatabase(provider);
+  });
+  afterAll(() => database.dispose());
+
+  beforeEach(async () => {
+    clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0));
+    fake = await startSeededFakeSlack({ clock });
+    sent.length = 0;
+    failures.length = 0;
+    await database.prisma.outboxItem.deleteMany();
+    await database.prisma.processedEvent.deleteMany();
+  });
+  afterEach(() => fake.close());
+
+  function worker(options: { client?: ReturnType<typeof createOutboxWebClient>; random?: () => number } = {}) {
+    return createOutboxWorker({
+      prisma: database.prisma,
+      client: options.client ?? createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
+      clock,
+      logger,
+      random: options.random ?? (() => 0.5),
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
+      afterSend: {
+        // The kind of handler the app registers: store the posted ts, here as a marker row in the same transaction.
+        'test.posted': async (tx, item) => {
+          sent.push(item);
+          await tx.processedEvent.create({ data: { eventId: `posted:${item.key}:${item.result.ts}`, receivedAt: new Date(clock.now()) } });
+        },
+      },
+      onFailed: async (tx, failure) => {
+        failures.push(failure);
+        await tx.processedEvent.create({ data: { eventId: `failed:${failure.key}`, receivedAt: new Date(clock.now()) } });
+      },
+    });
+  }
+
+  const enqueue = (write: Parameters<typeof enqueueSlackWrite>[1]) => database.prisma.$transaction((tx) => enqueueSlackWrite(tx, { now: clock.now(), ...write }));
+  const item = (key: string) => database.prisma.outboxItem.findUniqueOrThrow({ where: { key } });
+  const posts = () => fake.api.calls('chat.postMessage').filter((call) => call.status === 200);
+  const messagesWithKey = (channel: string, key: string) =>
+    fake.workspace.messagesIn(channel).filter((message) => {
+      const metadata = message.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;
+      return metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && metadata.event_payload?.key === key;
+    });
+
+  it('enqueues once per key, and only when the caller’s transaction commits', async () => {
+    const write = { key: 'incident:1:root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'Incident #1' } };
+    expect(await enqueue(write)).toBe(true);
+    expect(await enqueue({ ...write, payload: { channel: fake.ids.staffRoom, text: 'changed' } })).toBe(false);
+    await expect(
+      database.prisma.$transaction(async (tx) => {
+        await enqueueSlackWrite(tx, { ...write, key: 'incident:2:root' });
+        throw new Error('the state change was refused');
+      }),
+    ).rejects.toThrow('refused');
+    const rows = await database.prisma.outboxItem.findMany();
+    expect(rows.map((row) => row.key)).toEqual(['incident:1:root']);
+    expect(rows[0]?.payload).toMatchObject({ args: { text: 'Incident #1' } });
+    await expect(enqueue({ ...write, key: 'x', payload: { channel: 'C1', text: 'x', metadata: {} } })).rejects.toMatchObject({ code: 'input_invalid' });
+  });
+
+  it('posts with the key in metadata, records ts and channel, and runs afterSend in the transaction that marks it sent', async () => {
+    await enqueue({ key: 'incident:1:root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'Incident #1' }, record: { kind: 'test.posted', incidentId: 'i1' } });
+    expect(await worker().runOnce()).toBe(1);
+    const row = await item('incident:1:root');
+    expect(row.status).toBe('sent');
+    const result = row.result as unknown as OutboxResult;
+    expect(result).toMatchObject({ ok: true, channel: fake.ids.staffRoom });
+    expect(messagesWithKey(fake.ids.staffRoom, 'incident:1:root').map((message) => message.ts)).toEqual([result.ts]);
+    expect(sent).toMatchObject([{ key: 'incident:1:root', record: { kind: 'test.posted', incidentId: 'i1' }, result: { ts: result.ts } }]);
+    expect(await database.prisma.processedEvent.count({ where: { eventId: `posted:incident:1:root:${result.ts}` } })).toBe(1);
+    expect(await worker().runOnce()).toBe(0);
+  });
+
+  it('a thread reply waits for its root and is sent with the root’s ts; an update acts on the posted message', async () => {
+    await database.prisma.$transaction(async (tx) => {
+      await enqueueSlackWrite(tx, { key: 'root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'root' }, now: clock.now() });
+      await enqueueSlackWrite(tx, { key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'reply' }, threadOf: 'root', now: clock.now() });
+      await enqueueSlackWrite(tx, { key: 'root:v2', method: 'chat.update', payload: { text: 'root, updated' }, messageOf: 'root', now: clock.now() });
+    });
+    const outbox = worker();
+    expect(await outbox.runOnce()).toBe(1);
+    const rootTs = ((await item('root')).result as unknown as OutboxResult).ts;
+    expect((await item('reply')).status).toBe('pending');
+    clock.advance(1_000);
+    expect(await outbox.runOnce()).toBe(1);
+    expect(fake.api.calls('chat.postMessage')[1]?.args).toMatchObject({ text: 'reply', thread_ts: rootTs });
+    expect(await outbox.runOnce()).toBe(1);
+    expect(fake.api.calls('chat.update')[0]?.args).toMatchObject({ channel: fake.ids.staffRoom, ts: rootTs, text: 'root, updated' });
+    expect(fake.workspace.findMessage(fake.ids.staffRoom, rootTs!)?.text).toBe('root, updated');
+  });
+
+  it('429: waits for Retry-After, then sends once', async () => {
+    fake.api.faults.rateLimit('chat.postMessage', 2, { times: 1 });
+    await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are on it' } });
+    const outbox = worker();
+    await outbox.runOnce();
+    let row = await item('reply');
+    expect(row).toMatchObject({ status: 'pending', lastError: 'ratelimited', uncertain: false });
+    expect(row.nextAttemptAt.getTime()).toBe(clock.now() + 2_000);
+    clock.advance(1_999);
+    expect(await outbox.runOnce()).toBe(0);
+    clock.advance(1);
+    expect(await outbox.runOnce()).toBe(1);
+    row = await item('reply');
+    expect(row.status).toBe('sent');
+    expect(posts()).toHaveLength(1);
+    expect(fake.api.calls('conversations.history')).toHaveLength(0);
+  });
+
+  it('429 for a whole minute: keeps waiting, drops nothing', async () => {
+    fake.api.faults.rateLimit('chat.postMessage', 7, { forMs: 60_000 });
+    await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are on it' } });
+    const outbox = worker();
+    for (let second = 0; second <= 70; second += 1) {
+      await outbox.runOnce();
+      clock.advance(1_000);
+    }
+    expect((await item('reply')).status).toBe('sent');
+    expect(posts()).toHaveLength(1);
+    // One attempt per Retry-After, not one per scan.
+    expect(fake.api.calls('chat.postMessage').length).toBeLessThanOrEqual(60 / 7 + 2);
+  });
+
+  it('500: retries with backoff, looks for an earlier post first, and posts once', async () => {
+    fake.api.faults.serverError('chat.postMessage', { times: 2 });
+    await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are on it' } });
+    const outbox = worker();
+    await outbox.runOnce();
+    let row = await item('reply');
+    expect(row).toMatchObject({ status: 'pending', lastError: 'http_500', uncertain: true });
+    // attempt 1, jitter 0.5: half of 1 s fixed plus a quarter
+    expect(row.nextAttemptAt.getTime() - clock.now()).toBe(750);
+    clock.advance(750);
+    await outbox.runOnce();
+    row = await item('reply');
+    expect(row.nextAttemptAt.getTime() - clock.now()).toBe(1_500);
+    clock.advance(1_500);
+    expect(await outbox.runOnce()).toBe(1);
+    expect((await item('reply')).status).toBe('sent');
+    expect(posts()).toHaveLength(1);
+    expect(fake.api.calls('conversations.history').length).toBeGreaterThanOrEqual(2);
+    expect(fake.api.calls('conversations.history')[0]?.args).toMatchObject({ channel: fake.ids.community, include_all_metadata: 'true' });
+  });
+
+  it('a permanent error stops the item and its thread, and is reported in a transaction', async () => {
+    fake.api.faults.failWith('chat.postMessage', 'not_in_channel', { times: 1 });
+    await database.prisma.$transaction(async (tx) => {
+      await enqueueSlackWrite(tx, { key: 'root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'root' }, incidentId: 'inc-1', now: clock.now() });
+      await enqueueSlackWrite(tx, { key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'reply' }, threadOf: 'root', now: clock.now() });
+    });
+    const outbox = worker();
+    await outbox.runOnce();
+    await outbox.runOnce();
+    expect(await item('root')).toMatchObject({ status: 'failed', lastError: 'not_in_channel', attempts: 1 });
+    expect(await item('reply')).toMatchObject({ status: 'failed', lastError: 'dependency_failed' });
+    expect(failures).toMatchObject([
+      { key: 'root', error: 'not_in_channel', incidentId: 'inc-1', channelId: fake.ids.staffRoom },
+      { key: 'reply', error: 'dependency_failed' },
+    ]);
+    expect(await database.prisma.processedEvent.count({ where: { eventId: { startsWith: 'failed:' } } })).toBe(2);
+    clock.advance(3_600_000);
+    expect(await outbox.runOnce()).toBe(0);
+    expect(fake.api.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('an ambiguous failure (the post landed, the answer was lost) is followed by a look-up that adopts the message', async () => {
+    const proxy = await startAnswerLosingProxy(fake.origin);
+    try {
+      await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are on it' }, record: { kind: 'test.posted' } });
+      const outbox = worker({ client: createOutboxWebClient({ token: fake.botToken, apiUrl: `${proxy.origin}/api/` }) });
+      await outbox.runOnce();
+      const row = await item('reply');
+      expect(row).toMatchObject({ status: 'pending', uncertain: true });
+      expect(row.lastError).toMatch(/^network_/);
+      expect(messagesWithKey(fake.ids.community, 'reply')).toHaveLength(1);
+      clock.advance(60_000);
+      expect(await outbox.runOnce()).toBe(1);
+      const [posted] = messagesWithKey(fake.ids.community, 'reply');
+      expect(await item('reply')).toMatchObject({ status: 'sent', result: { ts: posted?.ts, adopted: true } });
+      expect(messagesWithKey(fake.ids.community, 'reply')).toHaveLength(1);
+      expect(fake.api.calls('chat.postMessage')).toHaveLength(1);
+      expect(sent).toMatchObject([{ key: 'reply', result: { ts: posted?.ts, adopted: true } }]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a claimer that died mid-send: after its lease the item is reclaimed, found in the thread, and not posted again', async () => {
+    await database.prisma.$transaction(async (tx) => {
+      await enqueueSlackWrite(tx, { key: 'root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'root' }, now: clock.now() });
+      await enqueueSlackWrite(tx, { key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'reply' }, threadOf: 'root', now: clock.now() });
+    });
+    const outbox = worker();
+    await outbox.runOnce();
+    clock.advance(1_000);
+    // Another instance claims the reply, posts it, and is killed before it records Slack's answer.
+    const [candidate] = await findSendable(database.prisma, clock.now());
+    const claimed = await claimOutboxItem(database.prisma, candidate!.item, { workerId: 'killed-instance', now: clock.now(), leaseMs: 60_000 });
+    const rootTs = ((await item('root')).result as unknown as OutboxResult).ts!;
+    const client = createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl });
+    await client.chat.postMessage({ channel: fake.ids.staffRoom, text: 'reply', thread_ts: rootTs, metadata: { event_type: OUTBOX_METADATA_EVENT_TYPE, event_payload: { key: claimed!.key } } });
+    clock.advance(30_000);
+    expect(await outbox.runOnce()).toBe(0);
+    clock.advance(30_000);
+    expect(await outbox.runOnce()).toBe(1);
+    expect(await item('reply')).toMatchObject({ status: 'sent', uncertain: true, attempts: 2, result: { adopted: true } });
+    expect(messagesWithKey(fake.ids.staffRoom, 'reply')).toHaveLength(1);
+    expect(fake.api.calls('conversations.replies')[0]?.args).toMatchObject({ ts: rootTs, include_all_metadata: 'true' });
+  });
+
+  it('paces chat.postMessage to one per second per channel, channels in parallel', async () => {
+    for (const [index, channel] of [fake.ids.community, fake.ids.community, fake.ids.community, fake.ids.staffRoom].entries()) {
+      await enqueue({ key: `m${index}`, method: 'chat.postMessage', payload: { channel, text: `m${index}` } });
+    }
+    const outbox = worker();
+    expect(await outbox.runOnce()).toBe(2);
+    expect(await outbox.runOnce()).toBe(0);
+    clock.advance(999);
+    expect(await outbox.runOnce()).toBe(0);
+    clock.advance(1);
+    expect(await outbox.runOnce()).toBe(1);
+    clock.advance(1_000);
+    expect(await outbox.runOnce()).toBe(1);
+    const community = posts().filter((call) => call.args['channel'] === fake.ids.community);
+    expect(community.map((call) => call.args['text'])).toEqual(['m0', 'm1', 'm2']);
+    expect(community.map((call) => call.at - community[0]!.at)).toEqual([0, 1_000, 2_000]);
+  });
+
+  it('outboxStats: depth and the oldest unsent item’s age; metrics count calls and errors by method', async () => {
+    expect(await outboxStats(database.prisma, clock)).toEqual({ depth: 0, oldestPendingAgeSeconds: 0 });
+    fake.api.faults.serverError('chat.postMessage', { times: 1 });
+    await enqueue({ key: 'a', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'a' } });
+    clock.advance(5_000);
+    await enqueue({ key: 'b', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'b' } });
+    clock.advance(10_000);
+    expect(await outboxStats(database.prisma, clock)).toEqual({ depth: 2, oldestPendingAgeSeconds: 15 });
+    const metrics = createMetrics({ defaultMetrics: false });
+    const outbox = createOutboxWorker({ prisma: database.prisma, client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }), clock, logger, metrics });
+    metrics.setSources({ outbox: () => outboxStats(database.prisma, clock) });
+    await outbox.runOnce();
+    const text = await metrics.render();
+    expect(text).toContain('firebreak_outbox_depth 1');
+    expect(text).toContain('firebreak_outbox_oldest_pending_age_seconds 15');
+    expect(text).toContain('firebreak_slack_api_calls_total{method="chat.postMessage"} 2');
+    expect(text).toContain('firebreak_slack_api_errors_total{method="chat.postMessage",error="http_500"} 1');
+    expect(text).toContain('firebreak_outbox_items_total{method="chat.postMessage",outcome="sent"} 1');
+  });
+});
+
+describe.each(availableProviders)('two outbox workers on one %s database', (provider) => {
+  let database: MigratedDatabase;
+  let fake: SeededFakeSlack;
+  beforeAll(async () => {
+    database = await openMigratedDatabase(provider);
+    fake = await startSeededFakeSlack();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.dispose();
+  });
+
+  it('never send the same item, and keep each channel’s order', async () => {
+    const bot = fake.workspace.bot.user_id;
+    const channels = Array.from({ length: 6 }, (_, index) => fake.workspace.addChannel({ name: `lane-${index}`, members: [bot] }).id);
+    const keys: string[] = [];
+    await database.prisma.$transaction(async (tx) => {
+      for (let index = 0; index < 48; index += 1) {
+        const channel = channels[index % channels.length]!;
+        keys.push(`item-${index}`);
+        await enqueueSlackWrite(tx, { key: `item-${index}`, method: 'chat.postMessage', payload: { channel, text: `item-${index}` } });
+      }
+    });
+    const other = await database.openAnother();
+    const make = (prisma: typeof database.prisma, workerId: string) =>
+      createOutboxWorker({
+        prisma,
+        client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
+        clock: systemClock,
+        logger,
+        workerId,
+        postIntervalMs: 0,
+      });
+    const workers = [make(database.prisma, 'instance-a'), make(other.prisma, 'instance-b')];
+    const remaining = () => database.prisma.outboxItem.count({ where: { status: { not: 'sent' } } });
+    while ((await remaining()) > 0) await Promise.all(workers.map((worker) => worker.runOnce()));
+
+    const claims = new Set((await database.prisma.outboxItem.findMany()).map((row) => row.attempts));
+    expect([...claims]).toEqual([1]);
+    expect(fake.api.calls('chat.postMessage')).toHaveLength(48);
+    for (const [lane, channel] of channels.entries()) {
+      const texts = fake.workspace.messagesIn(channel).map((message) => message.text);
+      expect(texts).toEqual(keys.filter((_, index) => index % channels.length === lane));
+    }
+  });
+});
+
+/** Forwards to the loopback Slack, lets the first chat.postMessage happen, then drops the connection instead of answering. */
+async function startAnswerLosingProxy(target: string): Promise<{ origin: string; close(): Promise<void> }> {
+  let dropped = false;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+      void fetch(`${target}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) }).then(async (upstream) => {
+        const body = Buffer.from(await upstream.arrayBuffer());
+        if (!dropped && request.url?.endsWith('/chat.postMessage')) {
+          dropped = true;
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(body);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
