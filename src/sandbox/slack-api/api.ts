@@ -110,6 +110,7 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
       }
       if (fault?.kind === 'http_error') return answer(fault.status, `upstream failure (injected ${fault.status})`);
       if (fault?.kind === 'api_error') return answer(200, { ok: false, error: fault.error });
+      if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
 
       const token = bearerToken(req) ?? decoded.bodyToken;
       if (token === undefined) return answer(200, { ok: false, error: 'not_authed' });

@@ -4,7 +4,9 @@ import type { Clock } from '../../domain/clock.js';
 export type FaultKind =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'http_error'; status: number }
-  | { kind: 'api_error'; error: string };
+  | { kind: 'api_error'; error: string }
+  /** Answer normally, but only after `ms`: a slow Slack, for client timeouts. The call still takes effect. */
+  | { kind: 'delay'; ms: number };
 
 /** How long a fault lasts: the next `times` matching calls, or every matching call for `forMs`. */
 export interface FaultDuration {
@@ -46,6 +48,16 @@ export class FaultInjector {
   failWith(method: string, error: string, duration: FaultDuration = {}): void {
     if (!/^[a-z0-9_]+$/.test(error)) throw new RangeError(`error must be a Slack error code like "channel_not_found", got "${error}"`);
     this.add(method, { kind: 'api_error', error }, duration);
+  }
+
+  /**
+   * Hold the answer for `ms` and then do the call as usual. A client that gives up first still gets
+   * the message posted, as with a real Slack that was slow to answer: the case that makes retries
+   * double-post.
+   */
+  delay(method: string, ms: number, duration: FaultDuration = {}): void {
+    if (!Number.isInteger(ms) || ms < 1 || ms > 120_000) throw new RangeError(`ms must be a whole number from 1 to 120000, got ${ms}`);
+    this.add(method, { kind: 'delay', ms }, duration);
   }
 
   clear(): void {

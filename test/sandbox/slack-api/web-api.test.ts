@@ -433,10 +433,20 @@ describe('fault injection', () => {
     expect((await client.chat.postMessage({ channel: fake.ids.community, text: 'x' })).ok).toBe(true);
   });
 
+  it('answers slowly: a client that times out still gets its message posted, as with a slow Slack', async () => {
+    const impatient = new webApi.WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, timeout: 100, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+    fake.api.faults.delay('chat.postMessage', 400);
+    const error = await impatient.chat.postMessage({ channel: fake.ids.community, text: 'slow' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: webApi.ErrorCode.RequestError });
+    await fake.api.waitForCall('chat.postMessage', (c) => c.status === 200, 2000);
+    expect(fake.workspace.messagesIn(fake.ids.community).map((m) => m.text)).toEqual(['slow']);
+  });
+
   it('refuses nonsensical fault settings', () => {
     expect(() => fake.api.faults.rateLimit('*', -1)).toThrow(/retryAfterSeconds/);
     expect(() => fake.api.faults.serverError('*', {}, 200)).toThrow(/4xx or 5xx/);
     expect(() => fake.api.faults.failWith('*', 'Not A Code')).toThrow(/Slack error code/);
     expect(() => fake.api.faults.failWith('*', 'x', { times: 0 })).toThrow(/times/);
+    expect(() => fake.api.faults.delay('*', 0)).toThrow(/ms must be/);
   });
 });
