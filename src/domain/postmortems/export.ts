@@ -119,6 +119,11 @@ interface ExportModel {
 function model(input: PostMortemExportInput): ExportModel {
   const postMortem = requirePostMortem(input);
   const timeZone = input.timeZone ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new FirebreakError('input_invalid', `"${timeZone}" is not a time zone; use an IANA name such as Europe/Madrid or UTC.`);
+  }
   const people = new MemberPseudonyms(
     input.locale,
     staffOf(input, postMortem),

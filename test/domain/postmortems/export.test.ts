@@ -92,6 +92,12 @@ describe('formatting', () => {
     expect(formatDuration((27 * 60 + 10) * 60_000)).toBe('1 d 3 h');
   });
 
+  it('refuses an unknown time zone, saying what it expects', () => {
+    expect(() => renderPostMortemMarkdown({ ...sampleExportInput('en'), timeZone: 'Mars/Olympus' })).toThrow(
+      '"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Madrid or UTC.',
+    );
+  });
+
   it('formats times in the chosen time zone', () => {
     const at = Date.UTC(2026, 10, 21, 23, 30);
     expect(formatDateTime(at, 'UTC')).toBe('2026-11-21 23:30');
