@@ -8,7 +8,7 @@ import {
   requiredString,
 } from './args.js';
 import { SlackApiError } from './errors.js';
-import type { SlackChannel, SlackUserGroup, SlackView, StoredFile } from './model.js';
+import type { SlackChannel, SlackMessage, SlackUserGroup, SlackView, StoredFile } from './model.js';
 import type { Actor, SlackWorkspace } from './workspace.js';
 import { normaliseTs } from './workspace.js';
 
@@ -62,7 +62,26 @@ function publicUserGroup(group: SlackUserGroup, includeUsers: boolean, includeCo
   return { ...rest, ...(includeUsers ? { users } : {}), ...(includeCount ? { user_count } : {}) };
 }
 
+/** Slack returns message metadata from history and replies only with include_all_metadata. */
+function withMetadataIfAsked(messages: SlackMessage[], args: ApiArgs): SlackMessage[] {
+  if (optionalBoolean(args, 'include_all_metadata') === true) return messages;
+  return messages.map(({ metadata: _metadata, ...rest }) => rest);
+}
+
+function checkMetadata(metadata: unknown): void {
+  if (metadata === undefined) return;
+  const record = metadata as { event_type?: unknown; event_payload?: unknown } | null;
+  if (!record || typeof record !== 'object' || Array.isArray(record)) throw new SlackApiError('invalid_metadata_format', ['metadata must be an object { event_type, event_payload }']);
+  if (typeof record.event_type !== 'string' || !/^[a-zA-Z0-9_]+$/.test(record.event_type)) {
+    throw new SlackApiError('invalid_metadata_format', ['metadata.event_type must be a string of letters, digits and _']);
+  }
+  if (record.event_payload === null || typeof record.event_payload !== 'object' || Array.isArray(record.event_payload)) {
+    throw new SlackApiError('invalid_metadata_format', ['metadata.event_payload must be an object']);
+  }
+}
+
 function messageContent(args: ApiArgs) {
+  checkMetadata(args['metadata']);
   const text = optionalString(args, 'text');
   const blocks = optionalArray(args, 'blocks');
   const attachments = optionalArray(args, 'attachments');
@@ -183,7 +202,7 @@ export function createMethods(validateBlocks?: BlocksValidator): Record<string, 
 
     'conversations.history': ({ workspace, args, actor }) => {
       const channel = requiredString(args, 'channel', 'channel_not_found');
-      const messages = workspace.history(actor, channel, rangeArgs(args));
+      const messages = withMetadataIfAsked(workspace.history(actor, channel, rangeArgs(args)), args);
       const { page, nextCursor } = paginate(messages, args, 100, 999);
       return { messages: page, has_more: nextCursor !== '', pin_count: 0, response_metadata: { next_cursor: nextCursor } };
     },
@@ -191,7 +210,7 @@ export function createMethods(validateBlocks?: BlocksValidator): Record<string, 
     'conversations.replies': ({ workspace, args, actor }) => {
       const channel = requiredString(args, 'channel', 'channel_not_found');
       const ts = requiredString(args, 'ts', 'thread_not_found');
-      const messages = workspace.replies(actor, channel, ts, rangeArgs(args));
+      const messages = withMetadataIfAsked(workspace.replies(actor, channel, ts, rangeArgs(args)), args);
       const { page, nextCursor } = paginate(messages, args, 1000, 1000);
       return { messages: page, has_more: nextCursor !== '', response_metadata: { next_cursor: nextCursor } };
     },

@@ -139,6 +139,21 @@ describe('loopback Slack Web API, driven by the real WebClient', () => {
     expect(await slackError(client.conversations.open({ users: 'U0NOBODY' }))).toBe('user_not_found');
   });
 
+  it('keeps message metadata and returns it from history only with include_all_metadata, as Slack does', async () => {
+    const { community } = fake.ids;
+    const metadata = { event_type: 'firebreak_outbox', event_payload: { key: 'incident-1:card' } };
+    const parent = await client.chat.postMessage({ channel: community, text: 'card', metadata });
+    await client.chat.postMessage({ channel: community, text: 'reply', thread_ts: parent.ts ?? '', metadata });
+    const plain = await client.conversations.history({ channel: community });
+    expect(plain.messages?.[0]?.metadata).toBeUndefined();
+    const withMetadata = await client.conversations.history({ channel: community, include_all_metadata: true });
+    expect(withMetadata.messages?.[0]?.metadata).toEqual(metadata);
+    const thread = await client.conversations.replies({ channel: community, ts: parent.ts ?? '', include_all_metadata: true });
+    expect(thread.messages?.map((m) => m.metadata?.event_payload)).toEqual([{ key: 'incident-1:card' }, { key: 'incident-1:card' }]);
+    const bad = await client.apiCall('chat.postMessage', { channel: community, text: 'x', metadata: { event_type: 'has spaces', event_payload: {} } }).catch((e: { data: unknown }) => e.data);
+    expect(bad).toMatchObject({ ok: false, error: 'invalid_metadata_format' });
+  });
+
   it('updates and deletes only its own messages', async () => {
     const { community, alice } = fake.ids;
     const posted = await client.chat.postMessage({ channel: community, text: 'v1' });
