@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { bucketStartOf, emptyBucket, type BucketSample, type ChannelBucket } from './bucket.js';
+import { bucketStartOf, type BucketSample, type ChannelBucket } from './bucket.js';
 import type { DetectorSettings } from './settings.js';
 
 /**
@@ -104,10 +104,20 @@ export function initialDetectorState(settings: DetectorSettings): DetectorState 
 /** Longest gap the detector fills with empty buckets; past it the baseline simply resumes. */
 const MAX_CATCH_UP_MS = 14 * 24 * 3_600_000;
 
+/** The window ending at the bucket being judged, as plain numbers (oldest first). */
+interface WindowView {
+  starts: number[];
+  negatives: number[];
+  messages: number[];
+  /** Looks up the full bucket (authors, terms, samples) when an alert needs explaining. */
+  bucketAt: (start: number) => ChannelBucket | undefined;
+}
+
 /**
  * Folds every bucket that has closed by `clock.now()` and was not seen yet into the state, and
  * returns the decisions they raise (usually none, at most one per bucket). Missing buckets count as
- * quiet ones. `buckets` must hold at least the last `windowBuckets` closed buckets.
+ * quiet ones. `buckets` must hold at least the last `windowBuckets` closed buckets. Pure: `state`
+ * is not changed; the returned state is a new object.
  */
 export function evaluateChannel(
   buckets: readonly ChannelBucket[],
@@ -116,33 +126,49 @@ export function evaluateChannel(
   clock: Clock,
   onReading?: (reading: BucketReading) => void,
 ): { state: DetectorState; decisions: DetectorDecision[] } {
-  const { bucketMs } = settings;
-  const openStart = bucketStartOf(clock.now(), bucketMs);
-  const byStart = new Map<number, ChannelBucket>();
+  const next = cloneState(state);
+  const decisions = evaluateChannelInPlace(buckets, next, settings, clock.now(), onReading);
+  return { state: decisions === null ? state : next, decisions: decisions ?? [] };
+}
+
+/**
+ * `evaluateChannel` for a caller that owns `state` (the watcher's hot path): advances it in place.
+ * Returns null when no bucket had closed.
+ */
+export function evaluateChannelInPlace(
+  buckets: readonly ChannelBucket[],
+  state: DetectorState,
+  settings: DetectorSettings,
+  now: number,
+  onReading?: (reading: BucketReading) => void,
+): DetectorDecision[] | null {
+  const { bucketMs, windowBuckets } = settings;
+  const openStart = bucketStartOf(now, bucketMs);
   let earliest = Number.POSITIVE_INFINITY;
-  for (const bucket of buckets) {
-    byStart.set(bucket.start, bucket);
-    if (bucket.start < earliest) earliest = bucket.start;
-  }
+  for (const bucket of buckets) if (bucket.start < earliest) earliest = bucket.start;
   let from = state.lastBucketStart === null ? earliest : state.lastBucketStart + bucketMs;
-  if (!Number.isFinite(from)) return { state, decisions: [] };
+  if (!Number.isFinite(from) || from >= openStart) return null;
   if (openStart - from > MAX_CATCH_UP_MS) from = bucketStartOf(openStart - MAX_CATCH_UP_MS, bucketMs);
 
-  let current = state;
+  const bucketAt = lookup(buckets, from - windowBuckets * bucketMs);
+  const view: WindowView = { starts: [], negatives: [], messages: [], bucketAt };
+  for (let start = from - (windowBuckets - 1) * bucketMs; start < from; start += bucketMs) pushWindow(view, start, bucketAt(start), windowBuckets);
+  const rates = learningRates(settings, state);
   const decisions: DetectorDecision[] = [];
-  const window: ChannelBucket[] = [];
-  for (let start = from - (settings.windowBuckets - 1) * bucketMs; start < from; start += bucketMs) {
-    window.push(byStart.get(start) ?? emptyBucket(start));
-  }
   for (let start = from; start < openStart; start += bucketMs) {
-    window.push(byStart.get(start) ?? emptyBucket(start));
-    if (window.length > settings.windowBuckets) window.shift();
-    const step = stepDetector(current, window, settings);
-    current = step.state;
-    if (step.decision) decisions.push(step.decision);
-    onReading?.(step.reading);
+    pushWindow(view, start, bucketAt(start), windowBuckets);
+    const decision = advance(state, view, settings, rates, onReading);
+    if (decision) decisions.push(decision);
   }
-  return { state: current, decisions };
+  return decisions;
+}
+
+/** Bucket by start: a scan for the handful the watcher keeps, an index for a store's longer lists. */
+function lookup(buckets: readonly ChannelBucket[], from: number): (start: number) => ChannelBucket | undefined {
+  if (buckets.length <= 16) return (start) => buckets.find((bucket) => bucket.start === start);
+  const byStart = new Map<number, ChannelBucket>();
+  for (const bucket of buckets) if (bucket.start >= from) byStart.set(bucket.start, bucket);
+  return (start) => byStart.get(start);
 }
 
 /**
@@ -154,10 +180,54 @@ export function stepDetector(
   window: readonly ChannelBucket[],
   settings: DetectorSettings,
 ): { state: DetectorState; decision: DetectorDecision | null; reading: BucketReading } {
-  const bucket = window[window.length - 1];
-  if (!bucket) throw new RangeError('stepDetector needs at least one bucket');
-  const { bucketMs } = settings;
-  const end = bucket.start + bucketMs;
+  if (window.length === 0) throw new RangeError('stepDetector needs at least one bucket');
+  const view: WindowView = { starts: [], negatives: [], messages: [], bucketAt: (start) => window.find((bucket) => bucket.start === start) };
+  for (const bucket of window) pushWindow(view, bucket.start, bucket, Number.POSITIVE_INFINITY);
+  const next = cloneState(state);
+  let reading: BucketReading | undefined;
+  const decision = advance(next, view, settings, learningRates(settings, next), (r) => (reading = r));
+  return { state: next, decision, reading: reading as unknown as BucketReading };
+}
+
+function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | undefined, size: number): void {
+  view.starts.push(start);
+  view.negatives.push(bucket?.negatives ?? 0);
+  view.messages.push(bucket?.messages ?? 0);
+  if (view.starts.length > size) {
+    view.starts.shift();
+    view.negatives.shift();
+    view.messages.shift();
+  }
+}
+
+function cloneState(state: DetectorState): DetectorState {
+  return { ...state, rhythm: state.rhythm.slice(), dailyPeaks: state.dailyPeaks.slice(), alert: state.alert ? { ...state.alert } : null };
+}
+
+interface LearningRates {
+  alpha: number;
+  beta: number;
+}
+
+function learningRates(settings: DetectorSettings, state: DetectorState): LearningRates {
+  const slots = Math.max(state.rhythm.length, 1);
+  const slotUpdatesPerHalfLife = settings.rhythmHalfLifeMs / (settings.bucketMs * slots);
+  return { alpha: decayRate(settings.bucketMs, settings.baselineHalfLifeMs), beta: 1 - Math.pow(2, -1 / slotUpdatesPerHalfLife) };
+}
+
+/** Judges the newest bucket of `view`, then teaches it to the baseline. Mutates `state` (owned by the caller). */
+function advance(
+  state: DetectorState,
+  view: WindowView,
+  settings: DetectorSettings,
+  rates: LearningRates,
+  onReading?: (reading: BucketReading) => void,
+): DetectorDecision | null {
+  const last = view.starts.length - 1;
+  const bucketStart = view.starts[last] as number;
+  const bucketNegatives = view.negatives[last] as number;
+  const bucketMessages = view.messages[last] as number;
+  const end = bucketStart + settings.bucketMs;
   const warm = state.bucketsSeen > 0;
 
   // Expectation and spread of the window under the current baseline.
@@ -165,50 +235,48 @@ export function stepDetector(
   let variance = 0;
   let observed = 0;
   let messages = 0;
-  let observedT = 0;
-  let expectedT = 0;
-  for (const item of window) {
-    const factor = rhythmFactor(state, item.start, settings);
+  for (let i = 0; i <= last; i++) {
+    const factor = rhythmFactor(state, view.starts[i] as number, settings);
     const mean = state.level * factor;
     const spread = 1.25 * state.deviation * factor; // mean absolute deviation → standard deviation
     expected += mean;
     variance += Math.max(spread * spread, mean); // never tighter than Poisson noise
-    observed += item.negatives;
-    messages += item.messages;
+    observed += view.negatives[i] as number;
+    messages += view.messages[i] as number;
   }
-  let deviations: number;
-  if (settings.scale === 'log') {
-    // counts are bursty and multiplicative: compare log volumes, floor the spread at Poisson noise
-    const n = window.length;
-    expectedT = Math.log1p(expected / n);
-    observedT = Math.log1p(observed / n);
-    const poisson = Math.sqrt(expected / n) / (1 + expected / n) / Math.sqrt(n);
-    const spreadT = Math.max(1.25 * state.logDeviation, poisson, settings.minLogSpread);
-    deviations = warm ? (observedT - expectedT) / spreadT : 0;
-  } else {
-    const sigma = Math.max(Math.sqrt(variance), 1);
-    deviations = warm ? (observed - expected) / sigma : 0;
+  let deviations = 0;
+  // Log scale: chat volume is bursty and multiplicative, so compare the log of the window's mean
+  // bucket with the log of its expectation; the spread is learnt on the same statistic, floored at
+  // Poisson noise.
+  const n = last + 1;
+  const logExpected = Math.log1p(expected / n);
+  const logObserved = Math.log1p(observed / n);
+  const logSpread = Math.max(1.25 * state.logDeviation, Math.sqrt(expected / n / n) / (1 + expected / n), settings.minLogSpread);
+  if (warm) {
+    if (settings.scale === 'log') {
+      deviations = (logObserved - logExpected) / logSpread;
+    } else {
+      deviations = (observed - expected) / Math.max(Math.sqrt(variance), 1);
+    }
   }
 
-  const next: DetectorState = { ...state, rhythm: state.rhythm };
-  // Bursty channels: an alert must also beat the channel's own recent ordinary peaks.
   let recentPeak = 0;
   for (const peak of state.dailyPeaks) if (peak > recentPeak) recentPeak = peak;
+  // Bursty channels: with novelty on, an alert must also beat the channel's own recent ordinary peaks.
   const threshold = Math.max(settings.sensitivity, settings.noveltyFactor * recentPeak);
   let decision: DetectorDecision | null = null;
 
   if (state.alert) {
-    const alert = { ...state.alert, peakObserved: Math.max(state.alert.peakObserved, observed) };
-    next.alert = alert;
+    state.alert.peakObserved = Math.max(state.alert.peakObserved, observed);
     if (deviations < settings.recoverySensitivity) {
-      next.quietSince = state.quietSince ?? bucket.start;
-      if (end - next.quietSince >= settings.recoveryMs) {
-        decision = { type: 'recovered', at: end, bucketStart: bucket.start, since: alert.since, peakObserved: alert.peakObserved };
-        next.alert = null;
-        next.quietSince = null;
+      state.quietSince ??= bucketStart;
+      if (end - state.quietSince >= settings.recoveryMs) {
+        decision = { type: 'recovered', at: end, bucketStart, since: state.alert.since, peakObserved: state.alert.peakObserved };
+        state.alert = null;
+        state.quietSince = null;
       }
     } else {
-      next.quietSince = null;
+      state.quietSince = null;
     }
   } else if (
     state.bucketsSeen >= settings.warmupBuckets &&
@@ -218,24 +286,32 @@ export function stepDetector(
     deviations >= threshold &&
     shareStandsOut(observed, messages, state.negativeShare, settings)
   ) {
-    const explanation = explain(window, state, settings, { expected, observed, messages, deviations });
-    decision = { type: 'spike', at: end, bucketStart: bucket.start, explanation };
-    next.alert = { since: end, kind: explanation.kind, peakObserved: observed, baselineAtStart: expected };
-    next.quietSince = null;
-    next.cooldownUntil = end + settings.cooldownMs;
-    next.lastAlertAt = end;
+    const explanation = explain(view, state, settings, { expected, observed, messages, deviations });
+    decision = { type: 'spike', at: end, bucketStart, explanation };
+    state.alert = { since: end, kind: explanation.kind, peakObserved: observed, baselineAtStart: expected };
+    state.quietSince = null;
+    state.cooldownUntil = end + settings.cooldownMs;
+    state.lastAlertAt = end;
   }
 
-  if (!next.alert && settings.noveltyDays > 0 && state.bucketsSeen >= settings.warmupBuckets) recordPeak(next, bucket.start, deviations, settings);
-  learn(next, bucket, settings);
-  const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * deviations) / settings.sensitivity));
-  return { state: next, decision, reading: { bucketStart: bucket.start, negatives: bucket.negatives, observed, expected, deviations, score } };
+  if (!state.alert && settings.noveltyDays > 0 && state.bucketsSeen >= settings.warmupBuckets) recordPeak(state, bucketStart, deviations, settings);
+  // The window statistic teaches the log spread, clipped like the level so bursts do not widen it.
+  if (warm) {
+    const clipped = Math.min(logObserved, logExpected + settings.baselineClip * logSpread);
+    state.logDeviation += Math.max(rates.alpha, 1 / (state.bucketsSeen + 1)) * (Math.abs(clipped - logExpected) - state.logDeviation);
+  }
+  learn(state, bucketStart, bucketNegatives, bucketMessages, settings, rates);
+  if (onReading) {
+    const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * deviations) / settings.sensitivity));
+    onReading({ bucketStart, negatives: bucketNegatives, observed, expected, deviations, score });
+  }
+  return decision;
 }
 
 function recordPeak(state: DetectorState, epochMs: number, deviations: number, settings: DetectorSettings): void {
   const day = Math.floor(epochMs / 86_400_000);
   // Settings may change under a stored state (a playbook edit): start the record afresh then.
-  const peaks = state.dailyPeaks.length === settings.noveltyDays ? state.dailyPeaks.slice() : new Array<number>(settings.noveltyDays).fill(0);
+  const peaks = state.dailyPeaks.length === settings.noveltyDays ? state.dailyPeaks : new Array<number>(settings.noveltyDays).fill(0);
   if (day !== state.peakDay) {
     for (let d = state.peakDay + 1; d <= day && d - state.peakDay <= peaks.length; d++) peaks[d % peaks.length] = 0;
     state.peakDay = day;
@@ -250,39 +326,40 @@ function shareStandsOut(observed: number, messages: number, usualShare: number, 
   return observed / messages >= Math.min(1, settings.minShareLift * usualShare);
 }
 
-/** Teaches the baseline one bucket, clipping outliers so a burst does not become the new normal. */
-function learn(state: DetectorState, bucket: ChannelBucket, settings: DetectorSettings): void {
+/** Teaches the baseline one bucket, clipping outliers so a burst does not become the new normal. Mutates `state`. */
+function learn(state: DetectorState, start: number, negatives: number, messages: number, settings: DetectorSettings, rates: LearningRates): void {
   const n = state.bucketsSeen;
-  const factor = rhythmFactor(state, bucket.start, settings);
+  const factor = rhythmFactor(state, start, settings);
   const mean = state.level * factor;
   const spread = Math.max(1.25 * state.deviation * factor, Math.sqrt(Math.max(mean, 0.25)));
-  const value = n === 0 ? bucket.negatives : Math.min(bucket.negatives, mean + settings.baselineClip * spread);
+  const value = n === 0 ? negatives : Math.min(negatives, mean + settings.baselineClip * spread);
   // Early on, average plainly; later, forget with the configured half-life.
-  const alpha = Math.max(decayRate(settings.bucketMs, settings.baselineHalfLifeMs), 1 / (n + 1));
-  const deseasonalised = value / factor;
-  state.deviation = n === 0 ? 0 : state.deviation + alpha * (Math.abs(value - mean) / factor - state.deviation);
-  state.logDeviation = n === 0 ? 0 : state.logDeviation + alpha * (Math.abs(Math.log1p(value) - Math.log1p(mean)) - state.logDeviation);
-  state.level += alpha * (deseasonalised - state.level);
+  const alpha = Math.max(rates.alpha, 1 / (n + 1));
+  if (n > 0) state.deviation += alpha * (Math.abs(value - mean) / factor - state.deviation);
+  state.level += alpha * (value / factor - state.level);
 
-  if (state.rhythm.length > 0 && n > 0) {
-    const slot = rhythmSlot(bucket.start, settings);
-    const slotUpdatesPerHalfLife = settings.rhythmHalfLifeMs / (settings.bucketMs * state.rhythm.length);
-    const beta = Math.max(1 - Math.pow(2, -1 / slotUpdatesPerHalfLife), 1 / (1 + n / state.rhythm.length));
-    const rhythm = state.rhythm.slice();
-    const observedFactor = value / Math.max(state.level, 0.5);
-    rhythm[slot] = (rhythm[slot] ?? 1) + beta * (Math.min(observedFactor, 10) - (rhythm[slot] ?? 1));
-    let sum = 0;
-    for (const f of rhythm) sum += f;
-    const norm = sum > 0 ? rhythm.length / sum : 1;
-    for (let i = 0; i < rhythm.length; i++) rhythm[i] = Math.max(0.05, (rhythm[i] ?? 1) * norm);
-    state.rhythm = rhythm;
+  const rhythm = state.rhythm;
+  if (rhythm.length > 0 && n > 0) {
+    const slot = rhythmSlot(start, settings);
+    const beta = Math.max(rates.beta, rhythm.length / (rhythm.length + n));
+    const current = rhythm[slot] ?? 1;
+    const updated = current + beta * (Math.min(value / Math.max(state.level, 0.5), 10) - current);
+    // Keep the factors averaging one: rescale all of them by the change of this one.
+    rhythm[slot] = Math.max(0.05, updated);
+    // Keep the factors averaging one; renormalising once per slot is enough.
+    if (rhythmSlot(start + settings.bucketMs, settings) !== slot) {
+      let sum = 0;
+      for (const f of rhythm) sum += f;
+      const norm = rhythm.length / sum;
+      for (let i = 0; i < rhythm.length; i++) rhythm[i] = Math.max(0.05, (rhythm[i] as number) * norm);
+    }
   }
-  if (bucket.messages > 0) {
-    const share = bucket.negatives / bucket.messages;
-    state.negativeShare = state.negativeShare === 0 && n === 0 ? share : state.negativeShare + alpha * (Math.min(share, state.negativeShare * 2 + 0.05) - state.negativeShare);
+  if (messages > 0) {
+    const share = negatives / messages;
+    state.negativeShare = n === 0 ? share : state.negativeShare + alpha * (Math.min(share, state.negativeShare * 2 + 0.05) - state.negativeShare);
   }
   state.bucketsSeen = n + 1;
-  state.lastBucketStart = bucket.start;
+  state.lastBucketStart = start;
 }
 
 function decayRate(stepMs: number, halfLifeMs: number): number {
@@ -304,7 +381,7 @@ function rhythmFactor(state: DetectorState, epochMs: number, settings: DetectorS
 }
 
 function explain(
-  window: readonly ChannelBucket[],
+  view: WindowView,
   state: DetectorState,
   settings: DetectorSettings,
   figures: { expected: number; observed: number; messages: number; deviations: number },
@@ -314,7 +391,9 @@ function explain(
   let authorsKnown = false;
   let overflow = 0;
   const samples: BucketSample[] = [];
-  for (const bucket of window) {
+  for (const start of view.starts) {
+    const bucket = view.bucketAt(start);
+    if (!bucket) continue;
     if (bucket.negativeAuthors) {
       authorsKnown = true;
       for (const [author, count] of Object.entries(bucket.negativeAuthors)) authors.set(author, (authors.get(author) ?? 0) + count);
@@ -330,10 +409,8 @@ function explain(
   }
   const topAuthorShare = authorsKnown && figures.observed > 0 ? topCount / figures.observed : null;
   const kind: SpikeKind = topAuthorShare !== null && topAuthorShare >= settings.singleAuthorShare ? 'single_author' : 'crisis';
-  const first = window[0] as ChannelBucket;
-  const last = window[window.length - 1] as ChannelBucket;
   return {
-    window: { start: first.start, end: last.start + settings.bucketMs },
+    window: { start: view.starts[0] as number, end: (view.starts[view.starts.length - 1] as number) + settings.bucketMs },
     baseline: round(figures.expected),
     observed: figures.observed,
     ratio: round(figures.observed / Math.max(figures.expected, 1)),

@@ -1,9 +1,8 @@
-import { ManualClock } from '../clock.js';
 import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguageMix } from '../language/detect.js';
 import { scoreMessage, type SentimentResult } from '../sentiment/score.js';
 import type { Language } from '../sentiment/types.js';
 import { addToBucketInPlace, bucketStartOf, emptyBucket, type ChannelBucket, type MessageContribution } from './bucket.js';
-import { evaluateChannel, initialDetectorState, type BucketReading, type DetectorDecision, type DetectorState } from './detector.js';
+import { evaluateChannelInPlace, initialDetectorState, type BucketReading, type DetectorDecision, type DetectorState } from './detector.js';
 import type { DetectorSettings } from './settings.js';
 
 /** A chat message as the watcher sees it. */
@@ -37,7 +36,7 @@ export function contributionOf(message: ChatMessage, sentiment: SentimentResult)
 
 /**
  * Closes the buckets of `channel` that ended by `now`, running the detector over them, and keeps
- * only what the next window needs. Mutates `channel` (the caller owns it).
+ * only what the next window needs. Mutates `channel` and its detector state (the caller owns them).
  */
 export function advanceChannel(
   channel: WatchedChannel,
@@ -45,9 +44,7 @@ export function advanceChannel(
   settings: DetectorSettings,
   onReading?: (reading: BucketReading) => void,
 ): DetectorDecision[] {
-  const clock = new ManualClock(now);
-  const { state, decisions } = evaluateChannel(channel.buckets, channel.detector, settings, clock, onReading);
-  channel.detector = state;
+  const decisions = evaluateChannelInPlace(channel.buckets, channel.detector, settings, now, onReading) ?? [];
   const keepFrom = bucketStartOf(now, settings.bucketMs) - (settings.windowBuckets - 1) * settings.bucketMs;
   if (channel.buckets.length > 0 && (channel.buckets[0] as ChannelBucket).start < keepFrom) {
     channel.buckets = channel.buckets.filter((bucket) => bucket.start >= keepFrom);
@@ -55,18 +52,49 @@ export function advanceChannel(
   return decisions;
 }
 
-export interface ObserveResult {
+export interface CountResult {
   sentiment: SentimentResult;
   contribution: MessageContribution;
-  /** Decisions raised by buckets that closed before this message. */
-  decisions: DetectorDecision[];
   /** False when the message belongs to a bucket the detector has already closed (too late to count). */
   counted: boolean;
 }
 
+export interface ObserveResult extends CountResult {
+  /** Decisions raised by buckets that closed before this message. */
+  decisions: DetectorDecision[];
+}
+
 /**
- * The per-message path shared by the live watcher, the backtest and the benchmark: close finished
- * buckets, score the message (with the channel's language mix as a hint), count it in its bucket.
+ * The per-message work: score the message (the channel's language mix as a hint), update the mix,
+ * count the message in its bucket. Closing buckets is `advanceChannel`'s job.
+ */
+export function countMessage(channel: WatchedChannel, message: ChatMessage, settings: DetectorSettings, language: 'auto' | Language = 'auto'): CountResult {
+  const hint = languageHint(channel.languageMix);
+  const sentiment = scoreMessage(message.text, hint ? { language, channelLanguageHint: hint } : { language });
+  channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
+  const contribution = contributionOf(message, sentiment);
+  const start = bucketStartOf(message.at, settings.bucketMs);
+  const last = channel.detector.lastBucketStart;
+  if (last !== null && start <= last) return { sentiment, contribution, counted: false };
+  let bucket: ChannelBucket | undefined;
+  for (let i = channel.buckets.length - 1; i >= 0; i--) {
+    if ((channel.buckets[i] as ChannelBucket).start === start) {
+      bucket = channel.buckets[i];
+      break;
+    }
+  }
+  if (!bucket) {
+    bucket = emptyBucket(start);
+    channel.buckets.push(bucket);
+    if (channel.buckets.length > 1 && (channel.buckets[channel.buckets.length - 2] as ChannelBucket).start > start) channel.buckets.sort((a, b) => a.start - b.start);
+  }
+  addToBucketInPlace(bucket, contribution, settings);
+  return { sentiment, contribution, counted: true };
+}
+
+/**
+ * The path shared by the live watcher, the backtest and the benchmark: when a message opens a new
+ * bucket, close the finished ones through the detector; then count the message.
  */
 export function observeMessage(
   channel: WatchedChannel,
@@ -74,20 +102,9 @@ export function observeMessage(
   settings: DetectorSettings,
   options: { language?: 'auto' | Language; onReading?: (reading: BucketReading) => void } = {},
 ): ObserveResult {
-  const decisions = advanceChannel(channel, message.at, settings, options.onReading);
-  const hint = languageHint(channel.languageMix);
-  const sentiment = scoreMessage(message.text, { language: options.language ?? 'auto', ...(hint ? { channelLanguageHint: hint } : {}) });
-  channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
-  const contribution = contributionOf(message, sentiment);
-  const start = bucketStartOf(message.at, settings.bucketMs);
-  const last = channel.detector.lastBucketStart;
-  if (last !== null && start <= last) return { sentiment, contribution, decisions, counted: false };
-  let bucket = channel.buckets.find((candidate) => candidate.start === start);
-  if (!bucket) {
-    bucket = emptyBucket(start);
-    channel.buckets.push(bucket);
-    channel.buckets.sort((a, b) => a.start - b.start);
-  }
-  addToBucketInPlace(bucket, contribution, settings);
-  return { sentiment, contribution, decisions, counted: true };
+  // Buckets only close when time crosses into a new one: most messages skip the detector entirely.
+  const newest = channel.buckets.at(-1);
+  const crossed = newest === undefined || bucketStartOf(message.at, settings.bucketMs) > newest.start;
+  const decisions = crossed ? advanceChannel(channel, message.at, settings, options.onReading) : [];
+  return { ...countMessage(channel, message, settings, options.language ?? 'auto'), decisions };
 }

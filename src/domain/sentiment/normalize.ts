@@ -20,7 +20,7 @@ export function normalizeText(raw: string, maxChars = DEFAULT_MAX_CHARS): string
   let text = raw.length > maxChars ? cutSafely(raw, maxChars) : raw;
   if (text.includes('`')) text = text.replace(CODE_BLOCK, ' ').replace(INLINE_CODE, ' ');
   if (text.includes('<')) text = text.replace(SLACK_TOKEN, slackToken);
-  if (text.includes('>')) text = text.replace(QUOTE_LINE, ' ');
+  if (text.includes('>') || text.includes('&gt;')) text = text.replace(QUOTE_LINE, ' ');
   if (text.includes('&')) text = decodeHTML(text);
   if (text.includes(':')) text = text.replace(SHORTCODE, shortcode);
   if (!isAscii(text)) text = text.normalize('NFC');
@@ -63,26 +63,30 @@ export interface Tokens {
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
 const MENTION = /(^|\s)@\w+/g;
-const EMOTICONS: [RegExp, string][] = [
-  [/(^|\s)(?:[:=;]-?\)+|\(+-?[:=]|:-?\]|\^\^|\^_\^)(?=\s|$)/g, ' emo-smile '],
-  [/(^|\s)(?:[:=]-?d+|x-?d+|:-?p+|;-?p+)(?=\s|$)/g, ' emo-laugh '],
-  [/(^|\s)(?:;-?\)|;-?d)(?=\s|$)/g, ' emo-wink '],
-  [/(^|\s)(?:[:=]'?-?\(+|\)+-?[:=]|:-?\[|:'\()(?=\s|$)/g, ' emo-sad '],
-  [/(^|\s)(?:>:-?\(|>:-?\[|:-?@)(?=\s|$)/g, ' emo-angry '],
-  [/(^|\s)(?:[:=]-?[\\/]|:-?s|-_-|-\.-)(?=\s|$)/g, ' emo-unsure '],
-  [/(^|\s)(?:<3+|♥+)(?=\s|$)/g, ' emo-heart '],
-];
+// One pass for all emoticons; the replacer names the one that matched.
+const EMOTICON = /(^|\s)(?:([:=]-?\)+|\(+-?[:=]|:-?\]|\^\^|\^_\^)|([:=]-?d+|x-?d+|:-?p+|;-?p+)|(;-?\)|;-?d)|(>:-?\(|>:-?\[|:-?@)|([:=]'?-?\(+|\)+-?[:=]|:-?\[)|([:=]-?[\\/]|:-?s|-_-|-\.-)|(<3+|♥+))(?=\s|$)/g;
+const EMOTICON_TOKENS = ['emo-smile', 'emo-laugh', 'emo-wink', 'emo-angry', 'emo-sad', 'emo-unsure', 'emo-heart'];
+function emoticon(_whole: string, lead: string, ...groups: unknown[]): string {
+  for (let i = 0; i < EMOTICON_TOKENS.length; i++) if (groups[i] !== undefined) return `${lead} ${EMOTICON_TOKENS[i]} `;
+  return lead;
+}
 export const EMOTICON_SCORES: Record<string, number> = {
   'emo-smile': 2, 'emo-laugh': 2, 'emo-wink': 1, 'emo-sad': -2, 'emo-angry': -3, 'emo-unsure': -1, 'emo-heart': 3,
 };
 const LAUGH_ES = /(^|[^a-zñ])(?:j+[aeiou]+){2,}j*(?=[^a-zñ]|$)/g;
 const LAUGH_EN = /(^|[^a-z])(?:h+[aeiou]+){2,}h*(?=[^a-z]|$)|(^|[^a-z])l+o+l+(?=[^a-z]|$)/g;
-const BOUNDARY = /[.!?;,…¿¡()[\]{}"“”«»]+/g;
-const OTHER = /[^\p{L}\p{N}\p{Extended_Pictographic}'|\s-]+/gu;
+// Clause punctuation becomes a "|" boundary token; any other symbol becomes a space.
+const SEPARATORS = /([.!?;,…¿¡()[\]{}"“”«»]+)|[^\p{L}\p{N}\p{Extended_Pictographic}'|\s-]+/gu;
+const SEPARATORS_ASCII = /([.!?;,()[\]{}"]+)|[^a-z0-9'|\s-]+/g;
+function separator(_whole: string, boundary: string | undefined): string {
+  return boundary === undefined ? ' ' : ' | ';
+}
+const MAY_EMOTICON = /[:;=<^♥()]|x-?d|-[_.]-/;
+const MAY_LAUGH_ES = /j[aeiou]j|jj/;
+const MAY_LAUGH_EN = /h[aeiou]h|lol/;
 const PICTOGRAPH = /(\p{Extended_Pictographic})/gu;
 const EMOJI_NOISE = /[\u{1F3FB}-\u{1F3FF}]|\uFE0E|\uFE0F|\u200D/gu;
 const SPANISH_MARKS = /[ñ¿¡áéíóú]/g;
-const TRIPLE = /(.)\1\1/;
 
 /**
  * Splits a normalised text into scoring tokens. `known(word)` tells whether a squeezed spelling is a
@@ -100,10 +104,10 @@ export function tokenize(text: string, known: (word: string) => boolean): Tokens
   for (let i = lower.indexOf('!'); i !== -1; i = lower.indexOf('!', i + 1)) exclamations++;
   if (lower.includes('http') || lower.includes('www.')) lower = lower.replace(URL, ' ');
   if (lower.includes('@')) lower = lower.replace(MENTION, '$1 ');
-  if (/[:;=()<>^x♥_-]/.test(lower)) for (const [pattern, token] of EMOTICONS) lower = lower.replace(pattern, `$1${token}`);
-  if (lower.includes('j')) lower = lower.replace(LAUGH_ES, '$1 jaja ');
-  if (lower.includes('h') || lower.includes('lol')) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
-  lower = lower.replace(BOUNDARY, ' | ').replace(OTHER, ' ');
+  if (MAY_EMOTICON.test(lower)) lower = lower.replace(EMOTICON, emoticon);
+  if (MAY_LAUGH_ES.test(lower)) lower = lower.replace(LAUGH_ES, '$1 jaja ');
+  if (MAY_LAUGH_EN.test(lower)) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
+  lower = ascii ? lower.replace(SEPARATORS_ASCII, separator) : lower.replace(SEPARATORS, separator);
 
   const raw = lower.split(/\s+/);
   const words: string[] = [];
@@ -114,11 +118,19 @@ export function tokenize(text: string, known: (word: string) => boolean): Tokens
       if (word === '') continue;
     }
     if (!ascii) word = foldAccents(word);
-    if (word.length > 2 && TRIPLE.test(word)) word = squeeze(word, known);
+    if (word.length > 2 && hasTriple(word)) word = squeeze(word, known);
     if (word === '|' && (words.length === 0 || words[words.length - 1] === '|')) continue;
     words.push(word);
   }
   return { words, exclamations, spanishMarks };
+}
+
+function hasTriple(word: string): boolean {
+  for (let i = 2; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code === word.charCodeAt(i - 1) && code === word.charCodeAt(i - 2)) return true;
+  }
+  return false;
 }
 
 function squeeze(word: string, known: (word: string) => boolean): string {

@@ -1,0 +1,162 @@
+// Detection engine benchmark: messages per second through the full per-message path (normalise,
+// detect language, score, update buckets and detector) next to bare `sentiment.analyze` on the same
+// messages in the same run; memory with 1,000 watched channels after 1M messages; and the time of
+// `firebreak backtest` over 1M JSONL messages. Messages are synthetic (seeded), in English and Spanish.
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Sentiment from 'sentiment';
+import { resolveDetectorSettings } from '../src/domain/detection/settings.js';
+import { countMessage, observeMessage, watchChannel, type ChatMessage, type WatchedChannel } from '../src/domain/detection/watch.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const TOTAL = quick ? 100_000 : 1_000_000;
+const CHANNELS = 1000;
+
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EN = [
+  'the app keeps crashing when I open settings', 'thanks so much, that fixed it!', 'is anyone else seeing login errors?',
+  'this is not working at all, really frustrated', 'love the new dashboard :)', 'when is the next release planned',
+  'worst update ever, everything is broken', 'not bad, but the export is still slow', 'can someone from support reply please',
+  'I have been waiting three days for a refund', 'great job team, very smooth launch', 'the docs link is dead https://example.com/docs',
+  '<@U024BE7LH> can you check ticket 4411?', 'ugh, still broken :rage:', 'meh, it works I guess', 'sooo happy with this release 🎉',
+];
+const ES = [
+  'la app se cae cada vez que abro la configuración', 'muchas gracias, ya funciona!', 'alguien más tiene errores al iniciar sesión?',
+  'no funciona nada, estoy harto', 'me encanta el nuevo panel :)', 'cuándo sale la próxima versión', 'pésimo servicio, nadie responde',
+  'no está mal, pero la exportación sigue lenta', 'llevo tres días esperando el reembolso', 'excelente trabajo equipo 👏',
+  '¿por qué tarda tanto en cargar?', 'qué asco de actualización, todo roto', 'bueno, funciona más o menos', 'jajaja genial 😂',
+];
+const EXTRA = ['today', 'again', 'for me', 'on mobile', 'in the EU region', 'hoy', 'otra vez', 'en el móvil', '!!!', 'lol', 'please', 'por favor'];
+
+const WEEK = 7 * 24 * 3_600_000;
+const EPOCH = Date.UTC(2026, 0, 5);
+
+/** `count` messages spread evenly over [start, start + span), in time order. */
+function makeMessages(count: number, seed: number, start = EPOCH, span = WEEK): ChatMessage[] {
+  const random = prng(seed);
+  const messages: ChatMessage[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const pool = random() < 0.6 ? EN : ES;
+    const text = `${pool[Math.floor(random() * pool.length)]} ${EXTRA[Math.floor(random() * EXTRA.length)]} #${i % 97}`;
+    const at = start + Math.floor((i / count) * span);
+    messages[i] = { id: `${Math.floor(at / 1000)}.${String(i).padStart(6, '0')}`, channel: `C${Math.floor(random() * CHANNELS)}`, authorId: `U${Math.floor(random() * 5000)}`, at, text };
+  }
+  return messages;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(0)} MB`;
+}
+
+const settings = resolveDetectorSettings();
+
+// 1. Memory (first, before other parts of this run grow the heap) with 1,000 channels after 1M messages.
+{
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage();
+  const channels = new Map<string, WatchedChannel>();
+  const batch = 100_000;
+  const t0 = performance.now();
+  for (let done = 0; done < TOTAL; done += batch) {
+    // Each batch covers its own slice of the week, so the stream moves forward in time.
+    for (const message of makeMessages(batch, 1000 + done, EPOCH + (done / TOTAL) * WEEK, (batch / TOTAL) * WEEK)) {
+      let channel = channels.get(message.channel);
+      if (!channel) channels.set(message.channel, (channel = watchChannel(message.channel, settings)));
+      observeMessage(channel, message, settings);
+    }
+  }
+  gc?.();
+  const after = process.memoryUsage();
+  console.log(`Memory after ${TOTAL.toLocaleString('en')} messages in ${channels.size} channels (${((performance.now() - t0) / 1000).toFixed(1)} s): RSS ${mb(after.rss)} (heap ${mb(after.heapUsed)}, was ${mb(before.heapUsed)} before)  (target: RSS < 200 MB)`);
+}
+
+// 2. Throughput, one core, the same messages for every contender.
+{
+  const messages = makeMessages(quick ? 50_000 : 200_000, 1);
+  const bare = new Sentiment();
+  const rate = (run: () => void): number => {
+    const t0 = performance.now();
+    run();
+    return messages.length / ((performance.now() - t0) / 1000);
+  };
+  let sink = 0;
+  const runBare = (): void => {
+    for (const message of messages) sink += bare.analyze(message.text).score;
+  };
+  const runPerMessage = (): void => {
+    const channels = new Map<string, WatchedChannel>();
+    for (const message of messages) {
+      let channel = channels.get(message.channel);
+      if (!channel) channels.set(message.channel, (channel = watchChannel(message.channel, settings)));
+      sink += countMessage(channel, message, settings).sentiment.score;
+    }
+  };
+  let bucketSteps = 0;
+  const runEndToEnd = (): void => {
+    const channels = new Map<string, WatchedChannel>();
+    bucketSteps = 0;
+    const count = (): void => {
+      bucketSteps++;
+    };
+    for (const message of messages) {
+      let channel = channels.get(message.channel);
+      if (!channel) channels.set(message.channel, (channel = watchChannel(message.channel, settings)));
+      observeMessage(channel, message, settings, { onReading: count });
+    }
+  };
+  // Warm up each, then best of three (the machine is shared).
+  const best = (run: () => void): number => {
+    rate(run);
+    return Math.max(rate(run), rate(run), rate(run));
+  };
+  const bareRate = best(runBare);
+  const perMessageRate = best(runPerMessage);
+  const endToEndRate = best(runEndToEnd);
+  if (sink === Number.MIN_VALUE) console.log(sink);
+  const fmt = (value: number): string => Math.round(value).toLocaleString('en').padStart(9);
+  console.log(`Throughput on ${messages.length.toLocaleString('en')} synthetic en/es chat messages, 1,000 channels, one core (best of three):`);
+  console.log(`  bare sentiment.analyze                                     ${fmt(bareRate)} msg/s`);
+  console.log(`  per-message path (normalise, language, score, bucket)      ${fmt(perMessageRate)} msg/s = ${(perMessageRate / bareRate).toFixed(2)} × bare   (targets: ≥ 100,000 msg/s, ≥ 0.5 × bare)`);
+  console.log(`  end to end, with the detector closing every 5-min bucket of every channel over the week (${bucketSteps.toLocaleString('en')} bucket steps)`);
+  console.log(`                                                              ${fmt(endToEndRate)} msg/s = ${(endToEndRate / bareRate).toFixed(2)} × bare`);
+}
+
+// 3. Backtest of 1M JSONL messages through the real command.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));
+  const file = join(dir, 'messages.jsonl');
+  try {
+    const out = createWriteStream(file);
+    for (let done = 0; done < TOTAL; done += 100_000) {
+      const lines = makeMessages(100_000, 5000 + done, EPOCH + (done / TOTAL) * WEEK, (100_000 / TOTAL) * WEEK).map((message) =>
+        JSON.stringify({ ts: (message.at / 1000).toFixed(6), channel: message.channel, user: message.authorId, text: message.text }),
+      );
+      await new Promise<void>((resolve) => (out.write(lines.join('\n') + '\n') ? resolve() : out.once('drain', () => resolve())));
+    }
+    await new Promise<void>((resolve) => out.end(resolve));
+    const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'firebreak.js');
+    const t0 = performance.now();
+    const result = spawnSync(process.execPath, [bin, 'backtest', file, '--quiet'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const seconds = (performance.now() - t0) / 1000;
+    const summary = result.stdout.trim().split('\n').at(-1);
+    console.log(`Backtest of ${TOTAL.toLocaleString('en')} JSONL messages: ${seconds.toFixed(1)} s wall (exit ${result.status})  (target: < 20 s)\n  ${summary}`);
+    if (result.status !== 0) console.log(result.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/domain/clock.js';
+import type { ChannelBucket } from '../../../src/domain/detection/bucket.js';
+import { evaluateChannel, initialDetectorState, type DetectorDecision, type DetectorState } from '../../../src/domain/detection/detector.js';
+import { resolveDetectorSettings, type DetectorSettings } from '../../../src/domain/detection/settings.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const T0 = Date.UTC(2026, 2, 2); // a Monday, midnight UTC
+
+/** Deterministic pseudo-random numbers, so the constructed series are noisy but repeatable. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+function poisson(mean: number, random: () => number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = random();
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
+  return k;
+}
+
+interface Spec {
+  negatives: number;
+  messages?: number;
+  /** Authors of the negatives; by default each negative has its own author. */
+  authors?: string[];
+}
+
+/** Runs the detector the way the watcher does: one evaluation as each bucket closes. */
+function simulate(buckets: number, spec: (index: number, start: number) => Spec, settings: DetectorSettings = resolveDetectorSettings()) {
+  let state = initialDetectorState(settings);
+  const decisions: (DetectorDecision & { index: number })[] = [];
+  const window: ChannelBucket[] = [];
+  const clock = new ManualClock(T0);
+  for (let index = 0; index < buckets; index++) {
+    const start = T0 + index * settings.bucketMs;
+    const { negatives, messages = Math.max(negatives * 5, 20), authors } = spec(index, start);
+    const negativeAuthors: Record<string, number> = {};
+    for (let n = 0; n < negatives; n++) {
+      const author = authors?.[n % authors.length] ?? `U${index}-${n}`;
+      negativeAuthors[author] = (negativeAuthors[author] ?? 0) + 1;
+    }
+    window.push({ start, messages, negatives, positives: 0, negativeAuthors, termCounts: negatives ? { broken: negatives } : {}, samples: [] });
+    if (window.length > settings.windowBuckets) window.shift();
+    clock.set(start + settings.bucketMs);
+    const result = evaluateChannel(window, state, settings, clock);
+    state = result.state;
+    for (const decision of result.decisions) decisions.push({ ...decision, index });
+  }
+  return { decisions, state };
+}
+
+const bucketsPerDay = DAY / (5 * MINUTE);
+const at = (day: number, hour: number, minute = 0) => (day * DAY + hour * HOUR + minute * MINUTE) / (5 * MINUTE);
+
+describe('spike detector on constructed series', () => {
+  it('raises one crisis alert for a burst of negatives from many people, and explains it', () => {
+    const random = prng(1);
+    const spikeAt = at(3, 14);
+    const { decisions } = simulate(4 * bucketsPerDay, (i) => ({ negatives: i >= spikeAt && i < spikeAt + 4 ? 30 : poisson(2, random) }));
+    const spikes = decisions.filter((d) => d.type === 'spike');
+    expect(spikes).toHaveLength(1);
+    const spike = spikes[0]!;
+    expect(spike.index).toBe(spikeAt);
+    if (spike.type !== 'spike') throw new Error('unreachable');
+    const e = spike.explanation;
+    expect(e.kind).toBe('crisis');
+    expect(e.observed).toBeGreaterThanOrEqual(30);
+    expect(e.baseline).toBeLessThan(10);
+    expect(e.ratio).toBeGreaterThan(3);
+    expect(e.deviations).toBeGreaterThanOrEqual(4);
+    expect(e.distinctAuthors).toBeGreaterThanOrEqual(30);
+    expect(e.window.end - e.window.start).toBe(15 * MINUTE);
+    expect(e.dominantTerms[0]).toEqual({ term: 'broken', count: e.observed });
+  });
+
+  it('stays quiet while negatives drift slowly upwards', () => {
+    const random = prng(2);
+    const days = 6;
+    const { decisions } = simulate(days * bucketsPerDay, (i) => ({ negatives: poisson(2 + (6 * i) / (days * bucketsPerDay), random) }));
+    expect(decisions).toEqual([]);
+  });
+
+  it('learns a daily rhythm: busy afternoons are normal, the same volume at night is not', () => {
+    const random = prng(3);
+    const rate = (start: number) => {
+      const hour = new Date(start).getUTCHours();
+      return hour >= 9 && hour < 18 ? 12 : 0.5;
+    };
+    const nightSpike = at(7, 3);
+    const { decisions } = simulate(8 * bucketsPerDay, (i, start) => ({
+      negatives: i >= nightSpike && i < nightSpike + 3 ? 14 : poisson(rate(start), random),
+    }));
+    const spikes = decisions.filter((d) => d.type === 'spike');
+    expect(spikes.map((d) => d.index)).toEqual([nightSpike]);
+  });
+
+  it('calls one member posting twenty negative messages a moderation case', () => {
+    const random = prng(4);
+    const burst = at(2, 10);
+    const { decisions } = simulate(3 * bucketsPerDay, (i) =>
+      i === burst ? { negatives: 20, authors: ['U-loud'] } : { negatives: poisson(1, random) },
+    );
+    const spike = decisions.find((d) => d.type === 'spike');
+    if (spike?.type !== 'spike') throw new Error('expected a spike');
+    expect(spike.explanation).toMatchObject({ kind: 'single_author', topAuthorId: 'U-loud' });
+    expect(spike.explanation.topAuthorShare).toBeGreaterThanOrEqual(0.6);
+    expect(spike.explanation.distinctAuthors).toBeLessThanOrEqual(4); // the loud one plus the usual grumbles
+  });
+
+  it('does not alert for a busy day with the usual mood (negative share unchanged)', () => {
+    const random = prng(5);
+    const busy = at(2, 9);
+    const { decisions } = simulate(3 * bucketsPerDay, (i) => {
+      const messages = i >= busy && i < busy + 12 ? 400 : 40;
+      return { negatives: poisson(messages * 0.05, random), messages };
+    });
+    expect(decisions).toEqual([]);
+  });
+
+  it('waits out the cooldown before alerting again', () => {
+    const random = prng(6);
+    const first = at(2, 10);
+    const second = at(2, 13); // inside the 24 h cooldown
+    const third = at(3, 12); // after it
+    const burst = (i: number, start: number) => i >= start && i < start + 3;
+    const { decisions } = simulate(4 * bucketsPerDay, (i) => ({
+      negatives: burst(i, first) || burst(i, second) || burst(i, third) ? 25 : poisson(1.5, random),
+    }));
+    const spikes = decisions.filter((d) => d.type === 'spike').map((d) => d.index);
+    expect(spikes).toHaveLength(2);
+    expect(spikes[0]).toBeGreaterThanOrEqual(first);
+    expect(spikes[0]).toBeLessThan(first + 3);
+    expect(spikes[1]).toBeGreaterThanOrEqual(third);
+  });
+
+  it('says "back to normal" only after the window stays quiet for the recovery time', () => {
+    const random = prng(7);
+    const start = at(2, 10);
+    const settings = resolveDetectorSettings({ recoveryMs: 30 * MINUTE });
+    const { decisions } = simulate(
+      3 * bucketsPerDay,
+      (i) => {
+        if (i >= start && i < start + 24) return { negatives: i % 2 ? 30 : 22 }; // two hours of trouble, flickering
+        return { negatives: poisson(1.5, random) };
+      },
+      settings,
+    );
+    const spike = decisions.find((d) => d.type === 'spike');
+    const recovered = decisions.find((d) => d.type === 'recovered');
+    expect(spike).toBeDefined();
+    expect(recovered).toBeDefined();
+    // The window covers three buckets, so it is quiet two buckets after the trouble ends; then 30 minutes.
+    expect(recovered!.index).toBeGreaterThanOrEqual(start + 24 + 2 + 5);
+    expect(recovered!.index).toBeLessThan(start + 24 + 2 + 5 + 4);
+    expect(decisions.filter((d) => d.type === 'recovered')).toHaveLength(1);
+    if (recovered?.type === 'recovered') expect(recovered.peakObserved).toBeGreaterThanOrEqual(74);
+  });
+
+  it('needs a minimum volume: 4 negatives in a silent channel are not a crisis', () => {
+    const { decisions } = simulate(2 * bucketsPerDay, (i) => ({ negatives: i === at(1, 12) ? 4 : 0 }));
+    expect(decisions).toEqual([]);
+  });
+
+  it('does not alert while it is still learning the channel', () => {
+    const { decisions } = simulate(bucketsPerDay / 2, (i) => ({ negatives: i === 60 ? 40 : 1 }));
+    expect(decisions).toEqual([]);
+  });
+
+  it('resumes from stored state after a restart exactly as if it had never stopped', () => {
+    const spec = (seed: number) => {
+      const random = prng(seed);
+      const values = Array.from({ length: 4 * bucketsPerDay }, (_, i) => (i >= at(3, 8) && i < at(3, 9) ? 28 : poisson(2, random)));
+      return (i: number) => ({ negatives: values[i] as number });
+    };
+    const settings = resolveDetectorSettings();
+    const whole = simulate(4 * bucketsPerDay, spec(8), settings);
+
+    // Stop at day 3 02:00, store state and buckets as JSON, start a fresh "instance" from them.
+    const cut = at(3, 2);
+    const firstHalf = simulate(cut, spec(8), settings);
+    const stored = JSON.parse(JSON.stringify(firstHalf.state)) as DetectorState;
+    const values = spec(8);
+    let state = stored;
+    const decisions: DetectorDecision[] = [...firstHalf.decisions];
+    const window: ChannelBucket[] = [];
+    for (let i = cut - settings.windowBuckets + 1; i < 4 * bucketsPerDay; i++) {
+      const start = T0 + i * settings.bucketMs;
+      const negatives = values(i).negatives;
+      const negativeAuthors: Record<string, number> = {};
+      for (let n = 0; n < negatives; n++) negativeAuthors[`U${i}-${n}`] = 1;
+      window.push({ start, messages: Math.max(negatives * 5, 20), negatives, positives: 0, negativeAuthors, termCounts: negatives ? { broken: negatives } : {}, samples: [] });
+      if (window.length > settings.windowBuckets) window.shift();
+      if (i < cut) continue;
+      const result = evaluateChannel(window, state, settings, new ManualClock(start + settings.bucketMs));
+      state = result.state;
+      decisions.push(...result.decisions);
+    }
+    expect(decisions.map(({ type, at }) => ({ type, at }))).toEqual(whole.decisions.map(({ type, at }) => ({ type, at })));
+    expect(state).toEqual(whole.state);
+  });
+
+  it('fills the buckets nobody wrote in as quiet ones when it catches up', () => {
+    const settings = resolveDetectorSettings();
+    const state = initialDetectorState(settings);
+    const first: ChannelBucket = { start: T0, messages: 3, negatives: 1, positives: 0 };
+    const result = evaluateChannel([first], state, settings, new ManualClock(T0 + 2 * HOUR));
+    expect(result.state.bucketsSeen).toBe(24);
+    expect(result.state.lastBucketStart).toBe(T0 + 2 * HOUR - settings.bucketMs);
+    expect(state.bucketsSeen).toBe(0); // pure
+  });
+});
+
+describe('detector settings', () => {
+  it('ships defaults and applies overrides', () => {
+    expect(resolveDetectorSettings().sensitivity).toBeGreaterThan(0);
+    expect(resolveDetectorSettings({ sensitivity: 6, cooldownMs: HOUR })).toMatchObject({ sensitivity: 6, cooldownMs: HOUR });
+  });
+
+  it('refuses bad overrides, naming the field', () => {
+    expect(() => resolveDetectorSettings({ sensitivity: -1 })).toThrow(/sensitivity/);
+    expect(() => resolveDetectorSettings({ bucketMinutes: 5 })).toThrow(/bucketMinutes|Unrecognized/);
+    expect(() => resolveDetectorSettings({ sensitivity: 2, recoverySensitivity: 3 })).toThrow(/recoverySensitivity/);
+  });
+});
