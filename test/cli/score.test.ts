@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function score(input: string | Buffer, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/firebreak.js', 'score', ...args], { cwd: root, input, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, lines: result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('firebreak score', () => {
+  it('prints one JSON result per input line, blank lines included, in order', () => {
+    const { status, lines, stderr } = score('This update is terrible, nothing works\n\nmuchas gracias, me encanta\nthe meeting is at 3pm\n');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ label: 'negative', language: 'en' });
+    expect(lines[0]?.score).toBeLessThan(0);
+    expect(lines[0]?.terms).toEqual(expect.arrayContaining(['terrible']));
+    expect(lines[1]).toMatchObject({ label: 'neutral', score: 0 });
+    expect(lines[2]).toMatchObject({ label: 'positive', language: 'es' });
+    expect(lines[3]).toMatchObject({ label: 'neutral', language: 'en' });
+  });
+
+  it('scores as the language given with --lang', () => {
+    expect(score('pésimo\n', '--lang', 'es').lines[0]).toMatchObject({ label: 'negative', language: 'es' });
+    expect(score('pésimo\n', '--lang', 'en').lines[0]).toMatchObject({ label: 'neutral', language: 'en' });
+  });
+
+  it('handles Slack markup and a last line without a newline', () => {
+    const { lines } = score('<@U123> :rage: checkout is not working');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ label: 'negative' });
+  });
+
+  it('refuses an unknown language with a clear message', () => {
+    const { status, stderr } = score('hello\n', '--lang', 'fr');
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/--lang.*fr.*(auto|en|es)/s);
+  });
+
+  it('refuses binary input naming the line, without a stack trace', () => {
+    const { status, stderr } = score(Buffer.from([0x68, 0x69, 0x0a, 0x00, 0x01, 0x02, 0x0a]));
+    expect(status).toBe(1);
+    expect(stderr).toBe('firebreak: stdin:2: binary data; score expects text, one message per line\n');
+  });
+
+  it('says so when there is no input at all', () => {
+    const { status, stdout, stderr } = score('');
+    expect(status).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/no input/);
+  });
+});
