@@ -1,0 +1,84 @@
+// The contract between Block Kit builders and Slack listeners: every action_id and callback_id,
+// and the typed values buttons and modals carry (checked when they come back from Slack).
+import { z } from 'zod';
+import { FirebreakError } from '../../errors.js';
+
+export const actionIds = {
+  acknowledge: 'incident.acknowledge',
+  changeSeverity: 'incident.change_severity',
+  draftReply: 'incident.draft_reply',
+  addNote: 'incident.add_note',
+  resolve: 'incident.resolve',
+  reopen: 'incident.reopen',
+  approveDraft: 'draft.approve',
+  requestChanges: 'draft.request_changes',
+  rejectDraft: 'draft.reject',
+  editDraft: 'draft.edit',
+  toggleStep: 'checklist.toggle',
+  openPostMortem: 'postmortem.open',
+  approvePostMortem: 'postmortem.approve',
+  requestPostMortemChanges: 'postmortem.request_changes',
+  /** Inside the draft modal: switching template or language re-renders the text. */
+  pickTemplate: 'draft_modal.template',
+  pickLanguage: 'draft_modal.language',
+} as const;
+
+export const callbackIds = {
+  draftReplyModal: 'draft_reply_modal',
+  editDraftModal: 'edit_draft_modal',
+  requestChangesModal: 'request_changes_modal',
+  rejectDraftModal: 'reject_draft_modal',
+  severityModal: 'severity_modal',
+  resolveModal: 'resolve_modal',
+  noteModal: 'note_modal',
+  postMortemModal: 'postmortem_modal',
+  postMortemChangesModal: 'postmortem_changes_modal',
+  addToTimelineModal: 'add_to_timeline_modal',
+  /** Message shortcut declared in manifest.json. */
+  addToTimelineShortcut: 'add_to_timeline',
+} as const;
+
+/** A button or modal about an incident. */
+export const incidentRef = z.object({ i: z.string().min(1) });
+/** A button or modal about one revision of a draft: decisions are for the revision shown. */
+export const draftRef = z.object({ i: z.string().min(1), d: z.string().min(1), r: z.number().int().positive() });
+/** A checklist button: tick when `done` is false, untick when true. */
+export const stepRef = z.object({ i: z.string().min(1), s: z.string().min(1), done: z.boolean() });
+/** The message shortcut's modal remembers which message it is about. */
+export const messageRef = z.object({ c: z.string().min(1), ts: z.string().min(1), u: z.string().optional(), text: z.string().max(2000) });
+
+export type IncidentRef = z.infer<typeof incidentRef>;
+export type DraftRef = z.infer<typeof draftRef>;
+export type StepRef = z.infer<typeof stepRef>;
+export type MessageRef = z.infer<typeof messageRef>;
+
+/** Button values and private_metadata are compact JSON. */
+export function encodeRef(value: IncidentRef | DraftRef | StepRef | MessageRef | Record<string, unknown>): string {
+  return JSON.stringify(value);
+}
+
+export function decodeRef<T>(schema: z.ZodType<T>, raw: string | undefined, where: string): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw ?? '');
+  } catch {
+    throw new FirebreakError('input_invalid', `${where}: value is not JSON`);
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new FirebreakError('input_invalid', `${where}: ${result.error.issues.map((issue) => `${issue.path.join('.') || 'value'} ${issue.message}`).join('; ')}`);
+  return result.data;
+}
+
+/** block_id of each input in Firebreak's modals, so submissions and field errors line up. */
+export const inputIds = {
+  draftText: 'draft_text',
+  draftTarget: 'draft_target',
+  draftTemplate: 'draft_template',
+  draftLanguage: 'draft_language',
+  comment: 'comment',
+  reason: 'reason',
+  severity: 'severity',
+  resolutionSummary: 'resolution_summary',
+  note: 'note',
+  incident: 'incident',
+} as const;
