@@ -18,7 +18,7 @@ describe.each(availableProviders)('firebreak start on %s', (provider) => {
   it('migrates, serves /healthz with the database status, and exits cleanly on SIGTERM', async () => {
     database = await createTestDatabase(provider);
     running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }));
-    expect(running.logs()).toMatch(/applied 1 migration/);
+    expect(running.logs()).toMatch(/applied \d+ migration/);
     expect(running.logs()).toMatch(/Slack is not configured/);
     const response = await fetch(`${running.url}/healthz`);
     expect(response.status).toBe(200);
