@@ -11,3 +11,5 @@ export type { FakeSlack, FakeSlackOptions } from './server.js';
 export { compareTs, isSlackTs, microsToTs, tsToMicros } from './ts.js';
 export { MAX_MESSAGE_TEXT, MAX_MODAL_STACK, RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS, SlackWorkspace, TRIGGER_TTL_MS } from './workspace.js';
 export type { Actor, MessageContent, NewChannel, NewUser, NewUserGroup, WorkspaceChange, WorkspaceOptions } from './workspace.js';
+export { startEventDelivery } from './event-delivery.js';
+export type { DeliveryAttempt, EventDelivery, EventDeliveryOptions } from './event-delivery.js';
