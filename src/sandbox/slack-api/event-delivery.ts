@@ -97,8 +97,14 @@ export function startEventDelivery(options: EventDeliveryOptions): EventDelivery
     });
   }
 
+  // First deliveries go out one at a time, in the order things happened, so an edit never reaches
+  // the app before the message; retries run on their own and hold nothing up.
+  let inOrder: Promise<unknown> = Promise.resolve();
+
   async function deliverWithRetries(envelope: EventCallback): Promise<void> {
-    if (await attempt(envelope, 0)) return;
+    const first = inOrder.then(() => attempt(envelope, 0));
+    inOrder = first.catch(() => undefined);
+    if (await first) return;
     for (let retry = 1; retry <= retryDelays.length; retry += 1) {
       await wait(retryDelays[retry - 1] ?? 0);
       if (stopped) return;
@@ -125,9 +131,14 @@ export function startEventDelivery(options: EventDeliveryOptions): EventDelivery
     }
   }
 
-  function messageEventFor(channel: SlackChannel, message: SlackMessage) {
+  /** A message as events carry it: without the thread and reaction bookkeeping history adds. */
+  function eventMessage(message: SlackMessage) {
     const { reply_count: _c, reply_users: _u, reply_users_count: _n, latest_reply: _l, reactions: _r, ...fields } = message;
-    return { ...fields, channel: channel.id, event_ts: message.ts, channel_type: channelType(channel) };
+    return fields;
+  }
+
+  function messageEventFor(channel: SlackChannel, message: SlackMessage) {
+    return { ...eventMessage(message), channel: channel.id, event_ts: message.ts, channel_type: channelType(channel) };
   }
 
   function onChange(change: WorkspaceChange): void {
@@ -150,6 +161,38 @@ export function startEventDelivery(options: EventDeliveryOptions): EventDelivery
             ...(message.blocks ? { blocks: message.blocks } : {}),
           });
         }
+        return;
+      }
+      case 'message_edited': {
+        const channel = botIsIn(change.channel);
+        if (!channel || (change.message.user === bot.user_id && !includeOwn)) return;
+        void send({
+          type: 'message',
+          subtype: 'message_changed',
+          hidden: true,
+          channel: channel.id,
+          channel_type: channelType(channel),
+          ts: change.event_ts,
+          event_ts: change.event_ts,
+          message: eventMessage(change.message),
+          previous_message: eventMessage(change.previous),
+        });
+        return;
+      }
+      case 'message_deleted': {
+        const channel = botIsIn(change.channel);
+        if (!channel || (change.previous.user === bot.user_id && !includeOwn)) return;
+        void send({
+          type: 'message',
+          subtype: 'message_deleted',
+          hidden: true,
+          channel: channel.id,
+          channel_type: channelType(channel),
+          ts: change.event_ts,
+          event_ts: change.event_ts,
+          deleted_ts: change.ts,
+          previous_message: eventMessage(change.previous),
+        });
         return;
       }
       case 'reaction_added': {

@@ -24,7 +24,9 @@ export type Actor = TokenGrant;
 export type WorkspaceChange =
   | { type: 'message_posted'; channel: string; message: SlackMessage }
   | { type: 'message_updated'; channel: string; message: SlackMessage }
-  | { type: 'message_deleted'; channel: string; ts: string }
+  /** A message was edited (chat.update or a member's edit): Slack's message_changed. */
+  | { type: 'message_edited'; channel: string; message: SlackMessage; previous: SlackMessage; event_ts: string }
+  | { type: 'message_deleted'; channel: string; ts: string; previous: SlackMessage; event_ts: string }
   | { type: 'ephemeral_posted'; message: EphemeralMessage }
   | { type: 'reaction_added'; channel: string; ts: string; name: string; user: string }
   | { type: 'view_opened' | 'view_updated' | 'view_pushed' | 'view_closed'; view: SlackView }
@@ -462,12 +464,14 @@ export class SlackWorkspace {
     if (!message || message.subtype === 'tombstone') throw new SlackApiError('message_not_found', [`no message with ts ${ts} in ${channelId}`]);
     if (message.user !== actor.user_id) throw new SlackApiError('cant_update_message', [`message ${ts} was posted by ${message.user}, not ${actor.user_id}`]);
     const text = checkContent({ ...content, text: content.text ?? (content.blocks ? undefined : message.text) });
+    const previous = structuredClone(message);
     message.text = text;
     if (content.blocks !== undefined) message.blocks = content.blocks;
     if (content.attachments !== undefined) message.attachments = content.attachments;
     if (content.metadata !== undefined) message.metadata = content.metadata;
     message.edited = { user: actor.user_id, ts: this.nextTs() };
     this.emit({ type: 'message_updated', channel: channelId, message: structuredClone(message) });
+    this.emit({ type: 'message_edited', channel: channelId, message: structuredClone(message), previous, event_ts: message.edited.ts });
     return structuredClone(message);
   }
 
@@ -495,7 +499,7 @@ export class SlackWorkspace {
         this.emit({ type: 'message_updated', channel: channelId, message: structuredClone(parent) });
       }
     }
-    this.emit({ type: 'message_deleted', channel: channelId, ts });
+    this.emit({ type: 'message_deleted', channel: channelId, ts, previous: structuredClone(message), event_ts: this.nextTs() });
   }
 
   postEphemeral(actor: Actor, channelId: string, userId: string, content: MessageContent & { thread_ts?: string }): EphemeralMessage {

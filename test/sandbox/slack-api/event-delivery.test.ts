@@ -134,6 +134,21 @@ describe('event delivery retries', () => {
     expect(gaveUp).toEqual(['message']);
   });
 
+  it('delivers a member\'s edit as message_changed and a deletion as message_deleted', async () => {
+    fake = await startSeededFakeSlack();
+    const app = await flakyApp([]);
+    delivery = startEventDelivery({ workspace: fake.workspace, requestUrl: app.url, signingSecret: secret, includeOwnMessages: false });
+    const alice = { user_id: fake.ids.alice };
+    const posted = fake.workspace.postMessage(alice, fake.ids.community, { text: 'this is fine' });
+    fake.workspace.updateMessage(alice, fake.ids.community, posted.ts, { text: 'this is a SCAM' });
+    fake.workspace.deleteMessage(alice, fake.ids.community, posted.ts);
+    await delivery.idle();
+    const events = app.received.map((r) => (JSON.parse(r.body) as { event: Record<string, unknown> }).event);
+    expect(events.map((e) => e['subtype'] ?? 'new')).toEqual(['new', 'message_changed', 'message_deleted']);
+    expect(events[1]).toMatchObject({ hidden: true, channel: fake.ids.community, message: { ts: posted.ts, text: 'this is a SCAM', edited: { user: fake.ids.alice } }, previous_message: { text: 'this is fine' } });
+    expect(events[2]).toMatchObject({ deleted_ts: posted.ts, previous_message: { text: 'this is a SCAM' } });
+  });
+
   it('stops retrying when stopped', async () => {
     fake = await startSeededFakeSlack();
     const app = await flakyApp([500]);
