@@ -73,3 +73,20 @@ export function truncateSlackText(text: string, maxLength: number, options: Trun
 export function quoteMemberText(text: string, maxLength: number, options: TruncateOptions = {}): string {
   return truncateSlackText(escapeSlackText(text), maxLength, options);
 }
+
+/**
+ * Member text as a mrkdwn block quote: escaped, truncated to `maxLength` (quote marks included), every
+ * line prefixed with "> ". Safe because escaping leaves no literal ">" of the member's own.
+ */
+export function blockquoteMemberText(text: string, maxLength: number, options: TruncateOptions = {}): string {
+  const escaped = escapeSlackText(text.replace(/\r\n?/g, '\n'));
+  const lines = escaped.split('\n').length;
+  // Each line costs 2 more characters for its "> "; reserve them before truncating.
+  const room = maxLength - 2 * lines;
+  const body = truncateSlackText(escaped, Math.max(room, (options.ellipsis ?? '…').length), options);
+  const quoted = body
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+  return quoted.length <= maxLength ? quoted : truncateSlackText(quoted, maxLength, options);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeSlackText, quoteMemberText, truncateSlackText } from '../../src/slack/text.js';
+import { blockquoteMemberText, escapeSlackText, quoteMemberText, truncateSlackText } from '../../src/slack/text.js';
 
 const WJ = '\u2060';
 
@@ -94,5 +94,20 @@ describe('quoteMemberText', () => {
     expect(quote).toBe('&lt;!channel&gt;…');
     // Room for "&lt;!channel&gt; &am": the cut backs off to before the escape.
     expect(quoteMemberText('<!channel> & more', 21, { wholeWords: false })).toBe('&lt;!channel&gt;…');
+  });
+});
+
+describe('blockquoteMemberText', () => {
+  it('quotes every line, escaped, within the limit', () => {
+    expect(blockquoteMemberText('first line\r\n<!here> second', 100)).toBe('> first line\n> &lt;!here&gt; second');
+    const long = blockquoteMemberText('a\nb\nc\n' + 'word '.repeat(100), 40);
+    expect(long.length).toBeLessThanOrEqual(40);
+    expect(long.startsWith('> a\n> b\n> c\n> word')).toBe(true);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('cannot be broken out of: a member\'s ">" never starts a line of its own', () => {
+    const quoted = blockquoteMemberText('fine\n> fake quote\n>>> everything after', 200);
+    expect(quoted.split('\n').every((line) => line.startsWith('> ') && !line.slice(2).startsWith('>'))).toBe(true);
   });
 });
