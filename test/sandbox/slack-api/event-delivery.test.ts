@@ -90,7 +90,7 @@ describe('event delivery retries', () => {
       req.on('end', () => {
         received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         const answer = answers[received.length - 1] ?? 200;
-        if (answer === 'hang') return setTimeout(() => res.writeHead(200).end(), 300);
+        if (answer === 'hang') return setTimeout(() => res.writeHead(200).end(), 2000);
         res.writeHead(answer).end();
       });
     });
@@ -102,7 +102,7 @@ describe('event delivery retries', () => {
   it('retries a failed or slow delivery with the same event_id and X-Slack-Retry-Num, signed each time', async () => {
     fake = await startSeededFakeSlack();
     const app = await flakyApp([500, 'hang', 200]);
-    delivery = startEventDelivery({ workspace: fake.workspace, requestUrl: app.url, signingSecret: secret, retryDelaysMs: [10, 10, 10], timeoutMs: 100, includeOwnMessages: false });
+    delivery = startEventDelivery({ workspace: fake.workspace, requestUrl: app.url, signingSecret: secret, retryDelaysMs: [10, 10, 10], timeoutMs: 800, includeOwnMessages: false });
     fake.workspace.postMessage({ user_id: fake.ids.alice }, fake.ids.community, { text: 'hello' });
     await delivery.idle();
 
