@@ -1,0 +1,63 @@
+// Who is in a Slack user group, asked of Slack and cached briefly: approver groups and escalation
+// audiences are resolved at the time of each decision, as the domain expects.
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../domain/clock.js';
+import type { PersonRef } from '../domain/playbooks/refs.js';
+
+export interface ResolvedGroup {
+  groupId: string;
+  handle: string | null;
+  memberUserIds: string[];
+}
+
+export interface Directory {
+  /** A user group by ID (S…) or handle (@team); null when the workspace has no such group. */
+  group(ref: PersonRef): Promise<ResolvedGroup | null>;
+  channelExists(idOrName: string): Promise<boolean>;
+}
+
+const CACHE_MS = 60_000;
+
+export function slackDirectory(client: WebClient, clock: Clock): Directory {
+  let groups: { at: number; list: Promise<ResolvedGroup[]> } | undefined;
+  const loadGroups = (): Promise<ResolvedGroup[]> => {
+    if (!groups || clock.now() - groups.at > CACHE_MS) {
+      const list = client.usergroups
+        .list({ include_users: true })
+        .then((answer) =>
+          (answer.usergroups ?? []).map((group) => ({
+            groupId: group.id ?? '',
+            handle: group.handle ?? null,
+            memberUserIds: group.users ?? [],
+          })),
+        )
+        .catch((error: unknown) => {
+          groups = undefined;
+          throw error;
+        });
+      groups = { at: clock.now(), list };
+    }
+    return groups.list;
+  };
+  return {
+    async group(ref) {
+      if (ref.kind === 'user') return null;
+      const list = await loadGroups();
+      return list.find((group) => (ref.kind === 'group' ? group.groupId === ref.id : group.handle === ref.handle.replace(/^@/, ''))) ?? null;
+    },
+    async channelExists(idOrName) {
+      const name = idOrName.replace(/^#/, '');
+      if (/^[CG][A-Z0-9]+$/.test(name)) {
+        return client.conversations.info({ channel: name }).then(
+          () => true,
+          () => false,
+        );
+      }
+      for await (const page of client.paginate('conversations.list', { types: 'public_channel,private_channel', limit: 200 })) {
+        const channels = (page as { channels?: { name?: string }[] }).channels ?? [];
+        if (channels.some((channel) => channel.name === name)) return true;
+      }
+      return false;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// A playbook, in the incident core's own terms: who approves and how many, who may resolve, whom to
+// chase, the checklist and the post-mortem template. Groups are resolved through the directory.
+import type { ApprovalPolicy, ApproverGroup, Authority, Quorum } from '../domain/approvals/policy.js';
+import { authority } from '../domain/approvals/policy.js';
+import type { Locale } from '../domain/i18n/index.js';
+import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/index.js';
+import type { Playbook } from '../domain/playbooks/index.js';
+import { parsePersonRef } from '../domain/playbooks/refs.js';
+import type { PostMortemTemplate } from '../domain/postmortems/index.js';
+import type { Directory } from './directory.js';
+
+const MINUTE = 60_000;
+
+interface People {
+  userIds: string[];
+  groups: ApproverGroup[];
+}
+
+async function resolvePeople(refs: readonly string[], playbook: Playbook, directory: Directory, seenRoles = new Set<string>()): Promise<People> {
+  const people: People = { userIds: [], groups: [] };
+  for (const ref of refs) {
+    const role = roleMembers(playbook, ref);
+    if (role) {
+      if (seenRoles.has(ref)) continue;
+      seenRoles.add(ref);
+      const nested = await resolvePeople(role, playbook, directory, seenRoles);
+      people.userIds.push(...nested.userIds);
+      people.groups.push(...nested.groups);
+      continue;
+    }
+    const person = parsePersonRef(ref);
+    if (!person) continue;
+    if (person.kind === 'user') people.userIds.push(person.id);
+    else {
+      const group = await directory.group(person);
+      if (group) people.groups.push({ groupId: group.groupId, memberUserIds: group.memberUserIds });
+    }
+  }
+  return { userIds: [...new Set(people.userIds)], groups: people.groups };
+}
+
+function roleMembers(playbook: Playbook, name: string): readonly string[] | undefined {
+  if (name === 'lead') return [playbook.roles.lead];
+  if (name === 'approvers') return playbook.roles.approvers;
+  return playbook.roles.extra?.[name];
+}
+
+async function authorityOf(audience: readonly string[], playbook: Playbook, directory: Directory): Promise<Authority> {
+  const named = audience.filter((entry) => entry !== 'lead' && entry !== 'approvers');
+  const people = await resolvePeople(named, playbook, directory);
+  return authority({ lead: audience.includes('lead'), approvers: audience.includes('approvers'), userIds: people.userIds, groups: people.groups });
+}
+
+function quorumOf(quorum: Playbook['roles']['quorum']): Quorum {
+  if (quorum === 'any') return { kind: 'any' };
+  if (quorum === 'all') return { kind: 'all' };
+  return { kind: 'count', n: quorum };
+}
+
+export function flattenPeople(people: People): string[] {
+  return [...new Set([...people.userIds, ...people.groups.flatMap((group) => group.memberUserIds)])];
+}
+
+export async function incidentPolicyFor(playbook: Playbook, directory: Directory): Promise<IncidentPolicy> {
+  const approvers = await resolvePeople(playbook.roles.approvers, playbook, directory);
+  const approvals: ApprovalPolicy = {
+    approverUserIds: approvers.userIds,
+    approverGroups: approvers.groups,
+    quorum: quorumOf(playbook.roles.quorum),
+    fourEyes: playbook.roles.fourEyes,
+  };
+  const resolveAuthority = await authorityOf(playbook.roles.canResolve, playbook, directory);
+  const unacknowledged = playbook.escalation.unacknowledged;
+  const notify = flattenPeople(await resolvePeople(unacknowledged.notify, playbook, directory));
+  return {
+    approvals,
+    authority: {
+      resolve: resolveAuthority,
+      reopen: resolveAuthority,
+      changeSeverity: await authorityOf(playbook.roles.canChangeSeverity, playbook, directory),
+    },
+    escalation: {
+      unacknowledged: Array.from({ length: unacknowledged.maxRepeats + 1 }, (_, repeat) => ({
+        afterMs: (unacknowledged.afterMinutes + repeat * unacknowledged.repeatEveryMinutes) * MINUTE,
+        notifyUserIds: notify,
+      })),
+    },
+  };
+}
+
+export async function checklistFor(playbook: Playbook, locale: Locale, directory: Directory): Promise<ChecklistStepInput[]> {
+  const steps: ChecklistStepInput[] = [];
+  for (const step of playbook.checklist) {
+    const owners = step.owner === 'lead' ? [] : flattenPeople(await resolvePeople([step.owner], playbook, directory));
+    steps.push({
+      stepId: step.id,
+      text: step.title[locale],
+      required: step.required,
+      ownerRole: step.owner,
+      ownerUserId: owners[0] ?? null,
+      dueAfterMs: step.dueAfterMinutes === undefined ? null : step.dueAfterMinutes * MINUTE,
+    });
+  }
+  return steps;
+}
+
+export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, directory: Directory): Promise<PostMortemTemplate> {
+  return {
+    questions: playbook.postMortem.questions.map((question) => ({
+      id: question.id,
+      label: question.prompt[locale],
+      required: question.required,
+      answer: question.answer.replace('-', '_') as PostMortemTemplate['questions'][number]['answer'],
+    })),
+    dueAfterMs: playbook.postMortem.dueWithinDays * 24 * 60 * MINUTE,
+    reviewerUserIds: flattenPeople(await resolvePeople(playbook.postMortem.reviewers, playbook, directory)),
+    requiredFields: ['summary', 'impact', 'whatHappened'],
+  };
+}
+
+/** Everyone who may approve under the playbook: for App Home's "waiting for me". */
+export async function approversOf(playbook: Playbook, directory: Directory): Promise<string[]> {
+  return flattenPeople(await resolvePeople(playbook.roles.approvers, playbook, directory));
+}

@@ -1,0 +1,28 @@
+// What the application needs from the Slack side, as plain data: messages to post, rendered by the
+// Block Kit builders. The application decides; these only draw.
+import type { Clock } from '../domain/clock.js';
+import type { IncidentPolicy, IncidentState, TimelineEvent } from '../domain/incidents/index.js';
+import type { Playbook } from '../domain/playbooks/index.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+/** Everything a view of one incident may show. */
+export interface IncidentView {
+  state: IncidentState;
+  playbook: Playbook | undefined;
+  policy: IncidentPolicy;
+  /** The community channel's name, when known (`#support`). */
+  channelName: string | null;
+  clock: Clock;
+}
+
+export interface IncidentViews {
+  rootMessage(view: IncidentView): SlackMessage;
+  threadEvent(event: TimelineEvent, view: IncidentView): SlackMessage;
+  draftCard(view: IncidentView, draftId: string): SlackMessage;
+  checklist(view: IncidentView): SlackMessage;
+  reminder(view: IncidentView, reminder: { reason: string; recipientUserIds: readonly string[]; subject: string; late: boolean }): SlackMessage;
+}

@@ -1,0 +1,280 @@
+// Incidents as the domain sees them (IncidentState) over their tables. A decision is saved with an
+// optimistic version check: two staff clicking at once never overwrite each other's decision.
+import type { AuditEntry } from '../../domain/incidents/decision.js';
+import type {
+  Approval,
+  ChecklistItem,
+  Incident,
+  IncidentState,
+  JsonObject,
+  JsonValue,
+  ReplyDraft,
+  TimelineEvent,
+} from '../../domain/incidents/types.js';
+import type { Locale } from '../../domain/i18n/index.js';
+import { FirebreakError } from '../../errors.js';
+import type { Db } from './events.js';
+
+/** What the edge keeps beside the domain aggregate. */
+export interface IncidentRecord {
+  state: IncidentState;
+  version: number;
+  workspaceId: string;
+  title: string;
+  alertChannelId: string;
+  rootTs: string | null;
+}
+
+const ms = (date: Date | null): number | null => (date ? date.getTime() : null);
+const date = (epoch: number | null): Date | null => (epoch === null ? null : new Date(epoch));
+
+function incidentOf(row: {
+  id: string; number: number; status: string; severity: string; playbookId: string; playbookHash: string; channelId: string;
+  leadUserId: string | null; openedAt: Date; detectedAt: Date; firstAbnormalAt: Date | null; acknowledgedAt: Date | null;
+  resolvedAt: Date | null; resolutionSummary: string | null; detection: unknown; drill: boolean; locale: string;
+}): Incident {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status as Incident['status'],
+    severity: row.severity as Incident['severity'],
+    playbookId: row.playbookId,
+    playbookHash: row.playbookHash,
+    channelId: row.channelId,
+    leadUserId: row.leadUserId,
+    openedAt: row.openedAt.getTime(),
+    detectedAt: row.detectedAt.getTime(),
+    firstAbnormalAt: ms(row.firstAbnormalAt),
+    acknowledgedAt: ms(row.acknowledgedAt),
+    resolvedAt: ms(row.resolvedAt),
+    resolutionSummary: row.resolutionSummary,
+    detection: (row.detection ?? null) as JsonValue,
+    drill: row.drill,
+    locale: row.locale as Locale,
+  };
+}
+
+export async function loadIncident(db: Db, incidentId: string): Promise<IncidentRecord | null> {
+  const row = await db.incident.findUnique({
+    where: { id: incidentId },
+    include: { checklist: { orderBy: { position: 'asc' } }, drafts: { orderBy: { number: 'asc' } }, approvals: { orderBy: { at: 'asc' } } },
+  });
+  if (!row) return null;
+  const checklist: ChecklistItem[] = row.checklist.map((item) => ({
+    stepId: item.stepId,
+    text: item.text,
+    required: item.required,
+    ownerRole: item.ownerRole,
+    ownerUserId: item.ownerUserId,
+    dueAt: ms(item.dueAt),
+    doneAt: ms(item.doneAt),
+    doneByUserId: item.doneBy,
+    skippedAt: ms(item.skippedAt),
+    skippedByUserId: item.skippedBy,
+    skipReason: item.skipReason,
+  }));
+  const drafts: ReplyDraft[] = row.drafts.map((draft) => ({
+    id: draft.id,
+    number: draft.number,
+    revision: draft.revision,
+    text: draft.text,
+    language: draft.language as Locale,
+    templateId: draft.templateId,
+    target:
+      draft.targetKind === 'thread'
+        ? { kind: 'thread', channelId: draft.targetChannelId, messageTs: draft.targetTs ?? '' }
+        : { kind: 'channel', channelId: draft.targetChannelId },
+    authorUserId: draft.authorUserId,
+    contributorUserIds: (draft.contributorUserIds as string[] | null) ?? [draft.authorUserId],
+    status: draft.status as ReplyDraft['status'],
+    createdAt: draft.createdAt.getTime(),
+    updatedAt: draft.updatedAt.getTime(),
+    postedAt: ms(draft.postedAt),
+    postedMessageTs: draft.postedTs,
+  }));
+  const approvals: Approval[] = row.approvals.map((approval) => ({
+    draftId: approval.draftId,
+    draftRevision: approval.revision,
+    approverUserId: approval.approverUserId,
+    decision: approval.decision as Approval['decision'],
+    comment: approval.comment,
+    text: approval.text,
+    at: approval.at.getTime(),
+    voidedAt: ms(approval.voidedAt),
+  }));
+  return {
+    state: { incident: incidentOf(row), checklist, drafts, approvals },
+    version: row.version,
+    workspaceId: row.workspaceId,
+    title: row.title,
+    alertChannelId: row.alertChannelId,
+    rootTs: row.rootTs,
+  };
+}
+
+function headerData(incident: Incident) {
+  return {
+    status: incident.status,
+    severity: incident.severity,
+    leadUserId: incident.leadUserId,
+    acknowledgedAt: date(incident.acknowledgedAt),
+    resolvedAt: date(incident.resolvedAt),
+    resolutionSummary: incident.resolutionSummary,
+    firstAbnormalAt: date(incident.firstAbnormalAt),
+  };
+}
+
+async function writeChildren(db: Db, state: IncidentState): Promise<void> {
+  const incidentId = state.incident.id;
+  for (const [position, item] of state.checklist.entries()) {
+    const data = {
+      position,
+      text: item.text,
+      required: item.required,
+      ownerRole: item.ownerRole,
+      ownerUserId: item.ownerUserId,
+      dueAt: date(item.dueAt),
+      doneAt: date(item.doneAt),
+      doneBy: item.doneByUserId,
+      skippedAt: date(item.skippedAt),
+      skippedBy: item.skippedByUserId,
+      skipReason: item.skipReason,
+    };
+    await db.checklistItem.upsert({
+      where: { incidentId_stepId: { incidentId, stepId: item.stepId } },
+      create: { incidentId, stepId: item.stepId, ...data },
+      update: data,
+    });
+  }
+  for (const draft of state.drafts) {
+    const data = {
+      revision: draft.revision,
+      text: draft.text,
+      language: draft.language,
+      templateId: draft.templateId,
+      targetKind: draft.target.kind,
+      targetChannelId: draft.target.channelId,
+      targetTs: draft.target.kind === 'thread' ? draft.target.messageTs : null,
+      authorUserId: draft.authorUserId,
+      contributorUserIds: [...draft.contributorUserIds],
+      status: draft.status,
+      updatedAt: new Date(draft.updatedAt),
+      postedAt: date(draft.postedAt),
+      postedTs: draft.postedMessageTs,
+    };
+    await db.replyDraft.upsert({
+      where: { id: draft.id },
+      create: { id: draft.id, incidentId, number: draft.number, createdAt: new Date(draft.createdAt), ...data },
+      update: data,
+    });
+  }
+  for (const approval of state.approvals) {
+    const key = { draftId: approval.draftId, revision: approval.draftRevision, approverUserId: approval.approverUserId };
+    await db.approval.upsert({
+      where: { draftId_revision_approverUserId: key },
+      create: {
+        ...key,
+        incidentId,
+        decision: approval.decision,
+        comment: approval.comment,
+        text: approval.text,
+        at: new Date(approval.at),
+        voidedAt: date(approval.voidedAt),
+      },
+      update: { decision: approval.decision, comment: approval.comment, text: approval.text, voidedAt: date(approval.voidedAt) },
+    });
+  }
+}
+
+export async function appendTimeline(db: Db, events: readonly TimelineEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const incidentId = (events[0] as TimelineEvent).incidentId;
+  const last = await db.timelineEvent.findFirst({ where: { incidentId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
+  let sequence = last?.sequence ?? 0;
+  for (const event of events) {
+    sequence += 1;
+    await db.timelineEvent.create({
+      data: {
+        incidentId: event.incidentId,
+        sequence,
+        at: new Date(event.at),
+        kind: event.kind,
+        actorUserId: event.actorUserId,
+        text: event.text,
+        data: event.data,
+      },
+    });
+  }
+}
+
+export async function loadTimeline(db: Db, incidentId: string): Promise<TimelineEvent[]> {
+  const rows = await db.timelineEvent.findMany({ where: { incidentId }, orderBy: { sequence: 'asc' } });
+  return rows.map((row) => ({
+    incidentId: row.incidentId,
+    at: row.at.getTime(),
+    kind: row.kind as TimelineEvent['kind'],
+    actorUserId: row.actorUserId,
+    text: row.text,
+    data: (row.data ?? {}) as JsonObject,
+  }));
+}
+
+export async function writeAudit(db: Db, audit: AuditEntry): Promise<void> {
+  await db.auditLog.create({
+    data: {
+      at: new Date(audit.at),
+      userId: audit.actorUserId,
+      action: audit.action,
+      outcome: audit.outcome,
+      incidentId: audit.incidentId,
+      text: audit.text,
+      data: { refusalCode: audit.refusalCode, ...audit.details },
+    },
+  });
+}
+
+export interface NewIncidentRecord {
+  state: IncidentState;
+  workspaceId: string;
+  title: string;
+  alertChannelId: string;
+}
+
+export async function insertIncident(db: Db, record: NewIncidentRecord): Promise<void> {
+  const { incident } = record.state;
+  await db.incident.create({
+    data: {
+      id: incident.id,
+      workspaceId: record.workspaceId,
+      number: incident.number,
+      channelId: incident.channelId,
+      playbookId: incident.playbookId,
+      playbookHash: incident.playbookHash,
+      title: record.title,
+      locale: incident.locale,
+      alertChannelId: record.alertChannelId,
+      drill: incident.drill,
+      detection: incident.detection ?? {},
+      openedAt: new Date(incident.openedAt),
+      detectedAt: new Date(incident.detectedAt),
+      ...headerData(incident),
+    },
+  });
+  await writeChildren(db, record.state);
+}
+
+/** Saves a decision's new state. Throws `conflict` when someone else saved first (reload and decide again). */
+export async function saveIncidentState(db: Db, state: IncidentState, expectedVersion: number): Promise<void> {
+  const { count } = await db.incident.updateMany({
+    where: { id: state.incident.id, version: expectedVersion },
+    data: { ...headerData(state.incident), version: { increment: 1 } },
+  });
+  if (count !== 1) throw new FirebreakError('conflict', `Incident ${state.incident.id} changed while deciding; retry on fresh state.`);
+  await writeChildren(db, state);
+}
+
+/** The next human-facing number in a workspace (the unique constraint settles races). */
+export async function nextIncidentNumber(db: Db, workspaceId: string): Promise<number> {
+  const last = await db.incident.findFirst({ where: { workspaceId }, orderBy: { number: 'desc' }, select: { number: true } });
+  return (last?.number ?? 0) + 1;
+}
