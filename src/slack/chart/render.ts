@@ -5,9 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
+import type { LocaleFormatters } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { FirebreakError } from '../../errors.js';
 import type { ChartLocale } from './locale.js';
@@ -20,13 +18,26 @@ export const CHART_FONT_FILES = [
   fileURLToPath(new URL('../../../assets/fonts/Inter_600SemiBold.ttf', import.meta.url)),
 ];
 
+// Vega, Vega-Lite and resvg take about a second to load: only when the first chart is drawn, so
+// importing this module costs nothing at start-up.
+let engines: Promise<{ vega: typeof import('vega'); compile: typeof import('vega-lite').compile; Resvg: typeof import('@resvg/resvg-js').Resvg }> | undefined;
+function loadEngines() {
+  engines ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vegaLite, resvg]) => ({
+    vega,
+    compile: vegaLite.compile,
+    Resvg: resvg.Resvg,
+  }));
+  return engines;
+}
+
 /** A Vega-Lite spec as SVG text, formatted for the locale. */
 export async function renderVegaLiteToSvg(spec: TopLevelSpec, locale: ChartLocale): Promise<string> {
+  const { vega, compile } = await loadEngines();
   const { spec: vegaSpec } = compile(spec);
   const view = new vega.View(vega.parse(vegaSpec), {
     renderer: 'none',
     // The View takes d3 locale definitions ({ number, time }); vega-typings mistype it as formatters.
-    locale: { number: locale.number, time: locale.time } as unknown as vega.LocaleFormatters,
+    locale: { number: locale.number, time: locale.time } as unknown as LocaleFormatters,
     logLevel: vega.Error,
   });
   try {
@@ -37,10 +48,11 @@ export async function renderVegaLiteToSvg(spec: TopLevelSpec, locale: ChartLocal
 }
 
 /** SVG text to PNG bytes, at `scale` times its size, with our fonts only. */
-export function renderSvgToPng(svg: string, options: { scale?: number; fontFiles?: string[] } = {}): Buffer {
+export async function renderSvgToPng(svg: string, options: { scale?: number; fontFiles?: string[] } = {}): Promise<Buffer> {
   const fontFiles = options.fontFiles ?? CHART_FONT_FILES;
   const missing = fontFiles.filter((file) => !existsSync(file));
   if (missing.length > 0) throw new FirebreakError('config_invalid', `chart font files are missing: ${missing.join(', ')} (see assets/fonts/README.md)`);
+  const { Resvg } = await loadEngines();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     font: { fontFiles, loadSystemFonts: false, defaultFontFamily: 'Inter', sansSerifFamily: 'Inter' },

@@ -95,11 +95,11 @@ describe('renderNegativityChart', () => {
   it('draws its text with the shipped Inter files and refuses to run without them', async () => {
     expect(CHART_FONT_FILES.map((f) => f.split('/').pop())).toEqual(['Inter_400Regular.ttf', 'Inter_600SemiBold.ttf']);
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="28" font-family="Inter" font-size="24">Spike 42%</text></svg>';
-    const withFont = renderSvgToPng(svg, { scale: 1 });
-    const withoutFont = renderSvgToPng(svg, { scale: 1, fontFiles: [] });
+    const withFont = await renderSvgToPng(svg, { scale: 1 });
+    const withoutFont = await renderSvgToPng(svg, { scale: 1, fontFiles: [] });
     // Without fonts resvg draws no glyphs: the PNG is a blank canvas, much smaller than one with text.
     expect(withFont.length).toBeGreaterThan(withoutFont.length * 2);
-    expect(() => renderSvgToPng(svg, { fontFiles: ['/nonexistent/Inter.ttf'] })).toThrow(/chart font files are missing: \/nonexistent\/Inter.ttf/);
+    await expect(renderSvgToPng(svg, { fontFiles: ['/nonexistent/Inter.ttf'] })).rejects.toThrow(/chart font files are missing: \/nonexistent\/Inter.ttf/);
   });
 
   it('explains bad input, naming the bucket or option', async () => {
