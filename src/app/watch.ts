@@ -1,0 +1,251 @@
+// Watching community channels: each message is scored and counted in its channel's time bucket (any
+// instance may do it); the leader's detection tick runs the detector over closed buckets and opens
+// incidents. All detector state lives in the database, so a restart or a failover resumes it.
+import type { Clock } from '../domain/clock.js';
+import { addToBucket, bucketStartOf, removeFromBucket, type ChannelBucket, type MessageContribution } from '../domain/detection/bucket.js';
+import { initialDetectorState, type DetectorDecision, type DetectorState } from '../domain/detection/detector.js';
+import type { DetectorSettings } from '../domain/detection/settings.js';
+import { advanceChannel, type WatchedChannel as DetectorChannel } from '../domain/detection/watch.js';
+import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguageMix } from '../domain/language/detect.js';
+import { scoreMessage, type SentimentResult } from '../domain/sentiment/score.js';
+import type { Logger } from '../logger.js';
+import type { PrismaDb } from '../store/database.js';
+import type { Db } from '../store/repositories/events.js';
+import type { IncidentService } from './incidents.js';
+
+export interface IncomingMessage {
+  workspaceId: string;
+  /** Slack channel ID, or `<source>:<channel>` for ingested sources. */
+  channelId: string;
+  userId: string;
+  /** Slack ts (`1700000000.000100`): the message's id and time. */
+  ts: string;
+  text: string;
+  threadTs?: string;
+  permalink?: string;
+  source?: string;
+}
+
+export interface ChannelInfo {
+  name: string | null;
+  /** Watched because a playbook names it (or was watched with /firebreak watch). */
+  watchedBy: 'playbook' | 'command' | null;
+}
+
+export interface WatcherOptions {
+  prisma: PrismaDb;
+  clock: Clock;
+  logger: Logger;
+  incidents: IncidentService;
+  /** Detector settings for a channel: shipped defaults, DETECTOR_SETTINGS and the playbook's overrides. */
+  settingsFor(channelId: string, channelName: string | null): DetectorSettings;
+  /** Whether a channel is watched because a playbook names it, and its name. */
+  describeChannel(workspaceId: string, channelId: string): Promise<ChannelInfo>;
+  /** Staff messages are answers, not community sentiment. */
+  isStaff(userId: string): Promise<boolean>;
+  onScored?(result: SentimentResult): void;
+  onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string): void;
+}
+
+export type IngestOutcome =
+  | { status: 'scored'; sentiment: SentimentResult; staff: boolean }
+  | { status: 'duplicate' | 'not_watched' | 'staff_reply' };
+
+/** Slack's ts is seconds with microseconds: `1700000000.000100` → epoch ms. */
+export function tsToMs(ts: string): number {
+  return Math.round(Number(ts) * 1000);
+}
+
+function detectorStateOf(value: unknown, settings: DetectorSettings): DetectorState {
+  return value && typeof value === 'object' && (value as DetectorState).version === 1 ? (value as DetectorState) : initialDetectorState(settings);
+}
+
+export class Watcher {
+  constructor(private readonly options: WatcherOptions) {}
+
+  /** The watched-channel row for a channel, created when a playbook names it; null when not watched. */
+  private async watchedChannel(db: Db, workspaceId: string, channelId: string) {
+    const existing = await db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+    if (existing) return existing.active ? existing : null;
+    const info = await this.options.describeChannel(workspaceId, channelId);
+    if (!info.watchedBy) return null;
+    return db.watchedChannel.upsert({
+      where: { workspaceId_channelId: { workspaceId, channelId } },
+      create: { workspaceId, channelId, name: info.name, watchedBy: info.watchedBy, source: channelId.includes(':') ? channelId.split(':')[0] : 'slack' },
+      update: {},
+    });
+  }
+
+  async ingest(message: IncomingMessage): Promise<IngestOutcome> {
+    const { prisma } = this.options;
+    const channel = await this.watchedChannel(prisma, message.workspaceId, message.channelId);
+    if (!channel) return { status: 'not_watched' };
+    const staff = await this.options.isStaff(message.userId);
+    if (staff) {
+      // A staff reply in a member's thread answers it (nobody is left unanswered).
+      if (message.threadTs) {
+        await prisma.scoredMessage.updateMany({
+          where: { channelRef: channel.id, ts: message.threadTs, answeredAt: null },
+          data: { answeredAt: new Date(tsToMs(message.ts)) },
+        });
+      }
+      return { status: 'staff_reply' };
+    }
+    const settings = this.options.settingsFor(message.channelId, channel.name);
+    const mix = (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
+    const hint = languageHint(mix);
+    const sentiment = scoreMessage(message.text, hint ? { channelLanguageHint: hint } : {});
+    const at = tsToMs(message.ts);
+    const contribution: MessageContribution = { id: message.ts, authorId: message.userId, at, label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text };
+    const stored = await prisma.$transaction(async (tx) => {
+      const exists = await tx.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts: message.ts } }, select: { id: true } });
+      if (exists) return false;
+      await tx.scoredMessage.create({
+        data: {
+          channelRef: channel.id,
+          ts: message.ts,
+          userId: message.userId,
+          text: message.text,
+          permalink: message.permalink ?? null,
+          threadTs: message.threadTs ?? null,
+          language: sentiment.language,
+          label: sentiment.label,
+          score: sentiment.score,
+          comparative: sentiment.comparative,
+          terms: sentiment.terms,
+          postedAt: new Date(at),
+        },
+      });
+      await tx.watchedChannel.update({ where: { id: channel.id }, data: { languageMix: { ...updateLanguageMix(mix, sentiment.detectedLanguage) } } });
+      await this.addContribution(tx, channel.id, channel.detectorState, contribution, settings);
+      return true;
+    });
+    if (!stored) return { status: 'duplicate' };
+    this.options.onScored?.(sentiment);
+    return { status: 'scored', sentiment, staff };
+  }
+
+  /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
+  async edit(message: IncomingMessage): Promise<IngestOutcome> {
+    const { prisma } = this.options;
+    const channel = await this.watchedChannel(prisma, message.workspaceId, message.channelId);
+    if (!channel) return { status: 'not_watched' };
+    const previous = await prisma.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts: message.ts } } });
+    if (!previous) return this.ingest(message);
+    const settings = this.options.settingsFor(message.channelId, channel.name);
+    const mix = (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
+    const hint = languageHint(mix);
+    const sentiment = scoreMessage(message.text, hint ? { channelLanguageHint: hint } : {});
+    await prisma.$transaction(async (tx) => {
+      await this.removeContribution(tx, channel.id, channel.detectorState, contributionOfRow(previous), settings);
+      await tx.scoredMessage.update({
+        where: { id: previous.id },
+        data: { text: message.text, language: sentiment.language, label: sentiment.label, score: sentiment.score, comparative: sentiment.comparative, terms: sentiment.terms, editedAt: new Date(this.options.clock.now()) },
+      });
+      await this.addContribution(tx, channel.id, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+    });
+    return { status: 'scored', sentiment, staff: false };
+  }
+
+  /** A deleted message leaves its bucket and its text is erased. */
+  async remove(workspaceId: string, channelId: string, ts: string): Promise<boolean> {
+    const { prisma } = this.options;
+    const channel = await prisma.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+    if (!channel) return false;
+    const previous = await prisma.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts } } });
+    if (!previous || previous.deletedAt) return false;
+    const settings = this.options.settingsFor(channelId, channel.name);
+    await prisma.$transaction(async (tx) => {
+      await this.removeContribution(tx, channel.id, channel.detectorState, contributionOfRow(previous), settings);
+      await tx.scoredMessage.update({ where: { id: previous.id }, data: { deletedAt: new Date(this.options.clock.now()), text: null, textErasedAt: new Date(this.options.clock.now()) } });
+    });
+    return true;
+  }
+
+  private async updateBucket(
+    tx: Db,
+    channelRef: string,
+    detectorState: unknown,
+    at: number,
+    settings: DetectorSettings,
+    change: (bucket: ChannelBucket) => ChannelBucket,
+  ): Promise<void> {
+    const start = bucketStartOf(at, settings.bucketMs);
+    const state = detectorStateOf(detectorState, settings);
+    // A bucket the detector has already closed keeps its counts: its verdict is history.
+    if (state.lastBucketStart !== null && start <= state.lastBucketStart) return;
+    const key = { channelRef_start: { channelRef, start: new Date(start) } };
+    const row = await tx.channelBucket.findUnique({ where: key });
+    const bucket = change(row ? (row.data as unknown as ChannelBucket) : { start, messages: 0, negatives: 0, positives: 0 });
+    const data = { data: bucket as unknown as object, messages: bucket.messages, negatives: bucket.negatives };
+    if (row) await tx.channelBucket.update({ where: key, data });
+    else await tx.channelBucket.create({ data: { channelRef, start: new Date(start), ...data } });
+  }
+
+  private addContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
+    return this.updateBucket(tx, channelRef, detectorState, contribution.at, settings, (bucket) => addToBucket(bucket, contribution, settings));
+  }
+
+  private removeContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
+    return this.updateBucket(tx, channelRef, detectorState, contribution.at, settings, (bucket) => removeFromBucket(bucket, contribution));
+  }
+
+  /** The leader's detection tick: closes finished buckets of every watched channel. */
+  async tick(): Promise<number> {
+    const { prisma, clock } = this.options;
+    const now = clock.now();
+    const channels = await prisma.watchedChannel.findMany({ where: { active: true } });
+    let spikes = 0;
+    for (const row of channels) {
+      const settings = this.options.settingsFor(row.channelId, row.name);
+      const detector = detectorStateOf(row.detectorState, settings);
+      const from = detector.lastBucketStart === null ? 0 : detector.lastBucketStart - settings.windowBuckets * settings.bucketMs;
+      const buckets = await prisma.channelBucket.findMany({ where: { channelRef: row.id, start: { gte: new Date(from) } }, orderBy: { start: 'asc' } });
+      const channel: DetectorChannel = {
+        id: row.channelId,
+        buckets: buckets.map((bucket) => bucket.data as unknown as ChannelBucket),
+        detector,
+        languageMix: (row.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix },
+      };
+      const decisions = advanceChannel(channel, now, settings);
+      await prisma.watchedChannel.update({ where: { id: row.id }, data: { detectorState: channel.detector as unknown as object } });
+      for (const decision of decisions) {
+        if (decision.type !== 'spike') continue;
+        spikes += 1;
+        this.options.onSpike?.(decision, row.channelId);
+        const { incidentId, opened } = await this.options.incidents.openFromDetection({
+          workspaceId: row.workspaceId,
+          channelId: row.channelId,
+          channelName: row.name,
+          detectedAt: now,
+          firstAbnormalAt: decision.explanation.window.start,
+          explanation: await this.withPermalinks(row.id, decision.explanation as unknown as Record<string, unknown>),
+          language: languageHint(channel.languageMix),
+        });
+        this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
+      }
+    }
+    return spikes;
+  }
+
+  /** Sample messages get their permalinks, so staff can jump to them. */
+  private async withPermalinks(channelRef: string, explanation: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const samples = (explanation['samples'] as { id: string }[] | undefined) ?? [];
+    if (samples.length === 0) return explanation;
+    const rows = await this.options.prisma.scoredMessage.findMany({ where: { channelRef, ts: { in: samples.map((sample) => sample.id) } }, select: { ts: true, permalink: true } });
+    const links = new Map(rows.map((row) => [row.ts, row.permalink]));
+    return { ...explanation, samples: samples.map((sample) => ({ ...sample, permalink: links.get(sample.id) ?? null })) };
+  }
+}
+
+function contributionOfRow(row: { ts: string; userId: string; postedAt: Date; label: string; score: number; terms: unknown; text: string | null }): MessageContribution {
+  return {
+    id: row.ts,
+    authorId: row.userId,
+    at: row.postedAt.getTime(),
+    label: row.label as MessageContribution['label'],
+    score: row.score,
+    terms: (row.terms as string[] | null) ?? [],
+    text: row.text ?? '',
+  };
+}
