@@ -1,0 +1,262 @@
+// The scheduler: every job is a Reminder row; node-schedule only holds timers for the ones due soon.
+// At start-up (and every few seconds, for reminders other instances wrote) pending reminders are
+// read back; those whose time passed fire at once, marked late. Firing is a claim in the same
+// transaction as the handler's writes, so a reminder fires once across restarts, clock jumps and
+// failover. Recurring schedules (weekly digest, daily retention) keep their next occurrence as a
+// reminder and schedule the one after when it fires.
+import schedule from 'node-schedule';
+import type { Clock } from '../domain/clock.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import type { PrismaDb } from '../store/database.js';
+import type { Db } from '../store/repositories/events.js';
+import {
+  cancelReminders,
+  claimReminder,
+  pendingReminderWithPrefix,
+  pendingRemindersDueBy,
+  recordReminderFailure,
+  scheduleReminder,
+  type NewReminder,
+  type Reminder,
+} from '../store/repositories/reminders.js';
+
+export interface ReminderFiring {
+  key: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  incidentId: string | null;
+  dueAt: Date;
+  /** When it fired, by the scheduler's clock. */
+  firedAt: Date;
+  /** It fired more than `lateAfterMs` after its time (the app was down, or a failover happened). */
+  late: boolean;
+}
+
+/**
+ * Runs in the transaction that marks the reminder fired: write its effects (outbox items, new
+ * reminders) with `tx`. Throwing rolls everything back; the reminder is retried with backoff.
+ * A recurring job may return the payload its next occurrence carries.
+ */
+export type ReminderHandler = (tx: Db, firing: ReminderFiring) => Promise<void | { nextPayload?: Record<string, unknown> }>;
+
+/** A wall-clock time in the team's time zone: every day, or on the given weekdays (0 = Sunday). */
+export interface Recurrence {
+  dayOfWeek?: number | number[];
+  hour: number;
+  minute: number;
+}
+
+export interface RecurringJob {
+  kind: string;
+  every: Recurrence;
+  handler: ReminderHandler;
+  /** Payload of the first occurrence. */
+  payload?: Record<string, unknown>;
+}
+
+export interface SchedulerOptions {
+  prisma: PrismaDb;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  /** IANA zone recurring schedules are read in (TEAM_TIMEZONE). */
+  timeZone: string;
+  /** How often pending reminders are read back (those written by other instances). Default 5 s. */
+  refreshMs?: number;
+  /** Reminders due within this window get an in-memory timer. Default 2 min. */
+  horizonMs?: number;
+  /** Fired later than this after its time counts as late. Default 1 min. */
+  lateAfterMs?: number;
+  /** A failing handler is retried with backoff, then given up. */
+  retry?: { baseMs: number; maxMs: number; maxAttempts: number };
+  /** Called after each successful firing (e.g. to wake the outbox worker). */
+  onFired?: (firing: ReminderFiring) => void;
+}
+
+export interface Scheduler {
+  register(kind: string, handler: ReminderHandler): void;
+  registerRecurring(job: RecurringJob): void;
+  /** Rehydrates: ensures each recurring job has its next occurrence, fires what is overdue, arms timers. */
+  start(): Promise<void>;
+  /** Disarms every timer and waits for the firing in progress. Reminders stay in the database. */
+  stop(): Promise<void>;
+  /** Fires every reminder due by the clock now; returns how many fired. */
+  runDue(): Promise<number>;
+  /** Reads reminders back at once (after a transaction that scheduled one). */
+  wake(): void;
+  readonly running: boolean;
+}
+
+/** Schedules a reminder inside the caller's transaction; a key that exists is left as it is. */
+export function scheduleJob(tx: Db, reminder: NewReminder): Promise<boolean> {
+  return scheduleReminder(tx, reminder);
+}
+
+/** Cancels a pending reminder by key, or all whose key starts with `{ prefix }`. */
+export function cancelJob(tx: Db, which: string | { prefix: string }): Promise<number> {
+  return cancelReminders(tx, which);
+}
+
+export const RECURRING_KEY_PREFIX = 'recurring:';
+
+/** The first occurrence of `every` strictly after `after`, in `timeZone`. */
+export function nextOccurrence(every: Recurrence, timeZone: string, after: number): Date {
+  const rule = new schedule.RecurrenceRule();
+  if (every.dayOfWeek !== undefined) rule.dayOfWeek = every.dayOfWeek;
+  rule.hour = every.hour;
+  rule.minute = every.minute;
+  rule.second = 0;
+  rule.tz = timeZone;
+  const next = rule.nextInvocationDate(new Date(after)) as Date | null;
+  if (!next) throw new RangeError(`The recurrence ${JSON.stringify(every)} never occurs.`);
+  return new Date(next.getTime());
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { prisma, clock, metrics } = options;
+  const log = options.logger.child({ component: 'scheduler' });
+  const refreshMs = options.refreshMs ?? 5_000;
+  const horizonMs = options.horizonMs ?? 120_000;
+  const lateAfterMs = options.lateAfterMs ?? 60_000;
+  const retry = options.retry ?? { baseMs: 5_000, maxMs: 600_000, maxAttempts: 10 };
+  const handlers = new Map<string, ReminderHandler>();
+  const recurring = new Map<string, RecurringJob>();
+  const timers = new Map<string, schedule.Job>();
+  const unknownKinds = new Set<string>();
+  let running = false;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  // Firings run one after another: handlers are short transactions, and SQLite has one writer.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function recurringPrefix(kind: string): string {
+    return `${RECURRING_KEY_PREFIX}${kind}:`;
+  }
+
+  async function scheduleNextOccurrence(tx: Db, job: RecurringJob, after: number, payload: Record<string, unknown> | undefined): Promise<void> {
+    const dueAt = nextOccurrence(job.every, options.timeZone, after);
+    await scheduleReminder(tx, { key: `${recurringPrefix(job.kind)}${dueAt.toISOString()}`, kind: job.kind, dueAt, payload: payload ?? job.payload ?? {} });
+  }
+
+  async function ensureRecurring(): Promise<void> {
+    for (const job of recurring.values()) {
+      if (await pendingReminderWithPrefix(prisma, recurringPrefix(job.kind))) continue;
+      // Two instances racing compute the same next occurrence, hence the same key: one row.
+      await scheduleNextOccurrence(prisma, job, clock.now(), undefined);
+    }
+  }
+
+  async function fire(reminder: Reminder): Promise<boolean> {
+    const handler = handlers.get(reminder.kind);
+    if (!handler) {
+      if (!unknownKinds.has(reminder.kind)) log.warn({ kind: reminder.kind, key: reminder.key }, 'no handler registered for this reminder kind; it stays pending');
+      unknownKinds.add(reminder.kind);
+      return false;
+    }
+    const now = clock.now();
+    const firing: ReminderFiring = {
+      key: reminder.key,
+      kind: reminder.kind,
+      payload: (reminder.payload ?? {}) as Record<string, unknown>,
+      incidentId: reminder.incidentId,
+      dueAt: reminder.dueAt,
+      firedAt: new Date(now),
+      late: now - reminder.dueAt.getTime() > lateAfterMs,
+    };
+    const job = recurring.get(reminder.kind);
+    try {
+      const fired = await prisma.$transaction(
+        async (tx) => {
+          if (!(await claimReminder(tx, reminder, { now, late: firing.late }))) return false;
+          const outcome = await handler(tx, firing);
+          // The next occurrence after now, not after the missed one: a digest missed for three weeks is sent once.
+          if (job) await scheduleNextOccurrence(tx, job, Math.max(now, reminder.dueAt.getTime()), outcome?.nextPayload ?? firing.payload);
+          return true;
+        },
+        { timeout: 30_000 },
+      );
+      if (!fired) return false;
+      metrics?.remindersFired.inc({ kind: reminder.kind, late: String(firing.late) });
+      log.info({ key: reminder.key, kind: reminder.kind, late: firing.late, dueAt: reminder.dueAt.toISOString() }, firing.late ? 'reminder fired late' : 'reminder fired');
+      options.onFired?.(firing);
+      return true;
+    } catch (error) {
+      const attempts = reminder.attempts + 1;
+      const giveUp = attempts >= retry.maxAttempts;
+      const retryAt = now + Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1));
+      log.error({ err: error, key: reminder.key, kind: reminder.kind, attempts, giveUp }, giveUp ? 'reminder handler failed; giving up' : 'reminder handler failed; will retry');
+      await recordReminderFailure(prisma, reminder, { error: error instanceof Error ? error.message : String(error), retryAt, giveUp }).catch(() => undefined);
+      if (giveUp && job) await scheduleNextOccurrence(prisma, job, now, firing.payload).catch(() => undefined);
+      return false;
+    }
+  }
+
+  function enqueueFiring<T>(task: () => Promise<T>): Promise<T> {
+    const next = queue.then(task, task);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function runDue(): Promise<number> {
+    return enqueueFiring(async () => {
+      let fired = 0;
+      const due = await pendingRemindersDueBy(prisma, clock.now(), clock.now());
+      for (const reminder of due) if (await fire(reminder)) fired += 1;
+      return fired;
+    });
+  }
+
+  /** Fires what is due (by the clock) and arms node-schedule timers for what is due soon. */
+  async function refresh(): Promise<void> {
+    await runDue();
+    if (!running) return;
+    const now = clock.now();
+    const upcoming = await pendingRemindersDueBy(prisma, now + horizonMs, now);
+    for (const reminder of upcoming) {
+      if (timers.has(reminder.id) || reminder.dueAt.getTime() <= now) continue;
+      const job = schedule.scheduleJob(reminder.dueAt, () => {
+        timers.delete(reminder.id);
+        void enqueueFiring(() => fire(reminder)).catch((error: unknown) => log.error({ err: error }, 'reminder firing failed'));
+      });
+      // null: node-schedule thinks the date passed (the clock disagrees with it); the next refresh fires it.
+      if (job) timers.set(reminder.id, job);
+    }
+  }
+
+  function refreshSafely(): void {
+    refresh().catch((error: unknown) => log.error({ err: error }, 'reading reminders failed (database unreachable?); retrying'));
+  }
+
+  return {
+    register(kind, handler) {
+      handlers.set(kind, handler);
+    },
+    registerRecurring(job) {
+      recurring.set(job.kind, job);
+      handlers.set(job.kind, job.handler);
+    },
+    async start() {
+      if (running) return;
+      running = true;
+      await ensureRecurring();
+      await refresh();
+      refreshTimer = setInterval(refreshSafely, refreshMs);
+      refreshTimer.unref();
+      log.info({ recurring: [...recurring.keys()], timeZone: options.timeZone }, 'scheduler started');
+    },
+    async stop() {
+      running = false;
+      if (refreshTimer) clearInterval(refreshTimer);
+      for (const job of timers.values()) job.cancel();
+      timers.clear();
+      await queue;
+    },
+    runDue,
+    wake() {
+      if (running) refreshSafely();
+    },
+    get running() {
+      return running;
+    },
+  };
+}
