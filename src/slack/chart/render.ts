@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LocaleFormatters } from 'vega';
+import type * as ResvgModule from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { FirebreakError } from '../../errors.js';
 import type { ChartLocale } from './locale.js';
@@ -20,7 +22,7 @@ export const CHART_FONT_FILES = [
 
 // Vega, Vega-Lite and resvg take about a second to load: only when the first chart is drawn, so
 // importing this module costs nothing at start-up.
-let engines: Promise<{ vega: typeof import('vega'); compile: typeof import('vega-lite').compile; Resvg: typeof import('@resvg/resvg-js').Resvg }> | undefined;
+let engines: Promise<{ vega: typeof Vega; compile: typeof VegaLite.compile; Resvg: typeof ResvgModule.Resvg }> | undefined;
 function loadEngines() {
   engines ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vegaLite, resvg]) => ({
     vega,
@@ -37,7 +39,7 @@ export async function renderVegaLiteToSvg(spec: TopLevelSpec, locale: ChartLocal
   const view = new vega.View(vega.parse(vegaSpec), {
     renderer: 'none',
     // The View takes d3 locale definitions ({ number, time }); vega-typings mistype it as formatters.
-    locale: { number: locale.number, time: locale.time } as unknown as LocaleFormatters,
+    locale: { number: locale.number, time: locale.time } as unknown as Vega.LocaleFormatters,
     logLevel: vega.Error,
   });
   try {
