@@ -1,4 +1,5 @@
 /** English texts. The shape of this object is the catalog every other language must match. */
+import { uiEn } from './ui-en.js';
 
 type Empty = Record<string, never>;
 
@@ -192,6 +193,9 @@ export const en = {
   'export.action.state': (_: Empty) => 'State',
   'export.action.open': (_: Empty) => 'Open',
   'export.action.done': (_: Empty) => 'Done',
+
+  // Slack surfaces: buttons, headings, modals, App Home, commands (ui-en.ts).
+  ...uiEn,
 };
 
 export type Catalog = typeof en;

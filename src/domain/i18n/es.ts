@@ -1,5 +1,6 @@
 /** Spanish texts. Typed against the English catalog, so no key or param can be missing. */
 import type { Catalog } from './en.js';
+import { uiEs } from './ui-es.js';
 
 const fields: Record<string, string> = {
   text: 'el texto de la respuesta',
@@ -178,4 +179,6 @@ export const es: Catalog = {
   'export.action.state': () => 'Estado',
   'export.action.open': () => 'Pendiente',
   'export.action.done': () => 'Hecha',
+
+  ...uiEs,
 };

@@ -82,3 +82,36 @@ export const inputIds = {
   note: 'note',
   incident: 'incident',
 } as const;
+
+/**
+ * Every plain input's element uses its block_id as action_id, so a submitted value is
+ * `view.state.values[id][id]`. Exceptions: the draft modal's template and language selects dispatch
+ * actions and use `actionIds.pickTemplate` / `actionIds.pickLanguage`.
+ */
+export const inputActionId = (blockId: string): string => blockId;
+
+/** Values of the draft modal's target radio buttons: a new channel message, or a reply in a member's thread. */
+export const draftTargetValue = {
+  channel: 'channel',
+  thread: (messageTs: string) => `thread:${messageTs}`,
+} as const;
+
+/**
+ * block_ids of the post-mortem modal. They are the keys of `validatePostMortemSubmission`'s field
+ * errors (summary, question.<id>, actionItems.<i>.<text|owner|dueAt>), so errors land under their input.
+ * Owners are users_select (selected_user), due dates datepicker (selected_date, YYYY-MM-DD), yes/no
+ * questions radio_buttons ("yes"/"no"), number questions number_input, the intent radio_buttons.
+ */
+export const postMortemInputIds = {
+  intent: 'postmortem_intent',
+  field: (name: string) => name,
+  question: (id: string) => `question.${id}`,
+  actionItem: (index: number, part: 'text' | 'owner' | 'dueAt') => `actionItems.${index}.${part}`,
+} as const;
+
+/** Values of the post-mortem intent radio buttons (SubmissionIntent). */
+export const postMortemIntents = ['submit', 'save'] as const;
+
+/** The post-mortem modal remembers its incident and which existing action item each row edits (by row). */
+export const postMortemRef = z.object({ i: z.string().min(1), a: z.array(z.string()) });
+export type PostMortemRef = z.infer<typeof postMortemRef>;

@@ -1,0 +1,225 @@
+/**
+ * English texts of Firebreak's Slack surfaces (buttons, headings, modals, App Home, commands).
+ * Params named user/lead/channel/at… arrive already formatted (mentions, Slack dates); member text
+ * arrives escaped. Kept apart from en.ts so the domain's catalog stays readable.
+ */
+
+type Empty = Record<string, never>;
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const uiEn = {
+  'ui.button.acknowledge': (_: Empty) => 'Acknowledge & lead',
+  'ui.button.take_over': (_: Empty) => 'Take over the lead',
+  'ui.button.draft_reply': (_: Empty) => 'Draft reply',
+  'ui.button.change_severity': (_: Empty) => 'Change severity',
+  'ui.button.add_note': (_: Empty) => 'Add note',
+  'ui.button.resolve': (_: Empty) => 'Resolve',
+  'ui.button.reopen': (_: Empty) => 'Reopen',
+  'ui.button.postmortem': (_: Empty) => 'Write post-mortem',
+  'ui.button.approve': (_: Empty) => 'Approve',
+  'ui.button.request_changes': (_: Empty) => 'Request changes',
+  'ui.button.reject': (_: Empty) => 'Reject',
+  'ui.button.edit': (_: Empty) => 'Edit',
+  'ui.button.done': (_: Empty) => 'Done',
+  'ui.button.undo': (_: Empty) => 'Undo',
+
+  'ui.field.channel': (_: Empty) => 'Channel',
+  'ui.field.playbook': (_: Empty) => 'Playbook',
+  'ui.field.lead': (_: Empty) => 'Lead',
+  'ui.field.status': (_: Empty) => 'Status',
+  'ui.field.checklist': (_: Empty) => 'Checklist',
+  'ui.field.replies': (_: Empty) => 'Replies',
+
+  'ui.root.title': (p: { severity: string; number: number; channel: string; drill: boolean }) =>
+    `${p.drill ? 'DRILL · ' : ''}${p.severity} · Incident #${p.number} · #${p.channel}`,
+  'ui.root.notification': (p: { title: string; ratio: string }) =>
+    `${p.title}: negative messages ${p.ratio ? `at ${p.ratio}× the usual level` : 'above the usual level'}`,
+  'ui.root.drill_notice': (_: Empty) =>
+    ':test_tube: *DRILL* — this is a practice run. Everything works as in a real incident, but no reply reaches the community.',
+  'ui.root.detected_heading': (_: Empty) => 'What was detected',
+  'ui.root.no_detection': (p: { channel: string }) => `Declared by staff for ${p.channel}; no detection figures.`,
+  'ui.root.spike': (p: { observed: number; window: string; expected: string; ratio: string }) =>
+    `${plural(p.observed, 'negative message', 'negative messages')}${p.window ? ` in ${p.window}` : ''}` +
+    `${p.expected ? `, where about ${p.expected} were expected` : ''}${p.ratio ? ` (*${p.ratio}×* the baseline)` : ''}`,
+  'ui.root.share': (p: { share: string; usual: string }) => `${p.share} of messages negative${p.usual ? ` (usually ${p.usual})` : ''}`,
+  'ui.root.authors': (p: { count: number }) => plural(p.count, 'member', 'different members'),
+  'ui.root.crisis': (_: Empty) => ':busts_in_silhouette: Many members at once: treat it as a crisis.',
+  'ui.root.single_author': (p: { share: string; author: string }) =>
+    `:bust_in_silhouette: One member${p.author ? ` (${p.author})` : ''} wrote ${p.share || 'most'} of them: likely a moderation case rather than a crisis.`,
+  'ui.root.terms': (p: { terms: string }) => `Dominant terms: ${p.terms}`,
+  'ui.root.samples_heading': (_: Empty) => 'Sample messages',
+  'ui.root.open_message': (_: Empty) => 'open message',
+  'ui.root.resolution': (_: Empty) => 'Resolution',
+  'ui.root.no_lead': (_: Empty) => 'nobody yet',
+  'ui.root.replies': (p: { inReview: number; posting: number; posted: number }) =>
+    [
+      `${p.inReview} in review`,
+      p.posting > 0 ? `${p.posting} approved, posting` : '',
+      `${p.posted} posted`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  'ui.root.times': (p: { detected: string; opened: string }) => `Detected ${p.detected} · opened ${p.opened}`,
+
+  'ui.status.open': (_: Empty) => ':rotating_light: Open, waiting for a lead',
+  'ui.status.acknowledged': (_: Empty) => ':large_blue_circle: Acknowledged',
+  'ui.status.resolved': (p: { at: string }) => `:checkered_flag: Resolved${p.at ? ` ${p.at}` : ''}`,
+
+  'ui.checklist.heading': (p: { number: number }) => `Checklist for incident #${p.number}`,
+  'ui.checklist.progress': (p: { done: number; total: number; overdue: number }) =>
+    `${p.done}/${p.total} done${p.overdue > 0 ? ` · :warning: ${p.overdue} overdue` : ''}`,
+  'ui.checklist.done_by': (p: { user: string; at: string }) => `Done${p.user ? ` by ${p.user}` : ''} ${p.at}`,
+  'ui.checklist.skipped_by': (p: { user: string; reason: string }) => `Skipped${p.user ? ` by ${p.user}` : ''}${p.reason ? `: ${p.reason}` : ''}`,
+  'ui.checklist.due': (p: { at: string }) => `due ${p.at}`,
+  'ui.checklist.overdue': (_: Empty) => 'overdue',
+  'ui.checklist.optional': (_: Empty) => '_(optional)_',
+  'ui.checklist.no_owner': (_: Empty) => 'no owner',
+  'ui.checklist.empty': (_: Empty) => 'This playbook has no checklist.',
+  'ui.checklist.closed': (_: Empty) => 'The incident is resolved; reopen it to change the checklist.',
+
+  'ui.draft.heading': (p: { number: number; revision: number }) => `Reply #${p.number} · revision ${p.revision}`,
+  'ui.draft.target_thread': (p: { link: string }) => `In reply to ${p.link || 'a member’s message'}`,
+  'ui.draft.member_message': (_: Empty) => 'this member’s message',
+  'ui.draft.target_channel': (p: { channel: string }) => `New message in ${p.channel}`,
+  'ui.draft.language': (p: { language: string }) => `in ${p.language}`,
+  'ui.draft.changes_heading': (p: { from: number }) => `What changed since revision ${p.from}`,
+  'ui.draft.approvals': (p: { count: number; required: number; approvers: string }) => `Approvals: ${p.count} of ${p.required} (${p.approvers})`,
+  'ui.draft.nobody_yet': (_: Empty) => 'none yet',
+  'ui.draft.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,
+  'ui.draft.rejected_by': (p: { user: string }) => `:no_entry_sign: ${p.user} rejected it:`,
+  'ui.draft.view_reply': (_: Empty) => 'See the posted reply',
+  'ui.draft.drill': (_: Empty) => ':test_tube: Drill: once approved, this reply is posted only in this thread.',
+  'ui.draft.author': (p: { user: string }) => `Drafted by ${p.user}`,
+  'ui.draft.notification': (p: { number: number; status: string }) => `Reply #${p.number}: ${p.status}`,
+  'ui.draft.status.pending': (_: Empty) => ':hourglass_flowing_sand: Waiting for approval',
+  'ui.draft.status.changes_requested': (_: Empty) => ':leftwards_arrow_with_hook: Changes requested: edit it to continue',
+  'ui.draft.status.approved': (_: Empty) => ':white_check_mark: Approved, being posted',
+  'ui.draft.status.posted': (_: Empty) => ':speech_balloon: Approved and posted',
+  'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
+
+  'ui.modal.cancel': (_: Empty) => 'Cancel',
+  'ui.modal.close': (_: Empty) => 'Close',
+  'ui.modal.save': (_: Empty) => 'Save',
+  'ui.modal.send': (_: Empty) => 'Send',
+  'ui.modal.draft.title': (p: { number: number }) => `Reply · incident #${p.number}`,
+  'ui.modal.draft.submit': (_: Empty) => 'Send for approval',
+  'ui.modal.draft.template': (_: Empty) => 'Template',
+  'ui.modal.draft.language': (_: Empty) => 'Language of the reply',
+  'ui.modal.draft.guidance': (_: Empty) => 'Guidance',
+  'ui.modal.draft.text': (_: Empty) => 'Reply text',
+  'ui.modal.draft.target': (_: Empty) => 'Where it goes',
+  'ui.modal.draft.target_channel': (p: { channel: string }) => `New message in #${p.channel}`,
+  'ui.modal.draft.target_thread': (p: { author: string }) => `Reply in thread to ${p.author}`,
+  'ui.modal.draft.a_member': (_: Empty) => 'a member',
+  'ui.modal.draft.review_note': (p: { channel: string }) => `Nothing is posted in ${p.channel} until the approvers agree.`,
+  'ui.modal.edit.title': (p: { number: number }) => `Edit reply #${p.number}`,
+  'ui.modal.edit.note': (p: { revision: number }) =>
+    `You are editing revision ${p.revision}. Saving creates a new revision; approvals given so far stop counting.`,
+  'ui.modal.changes.title': (_: Empty) => 'Request changes',
+  'ui.modal.changes.comment': (_: Empty) => 'What should change?',
+  'ui.modal.reject.title': (_: Empty) => 'Reject reply',
+  'ui.modal.reject.submit': (_: Empty) => 'Reject',
+  'ui.modal.reject.reason': (_: Empty) => 'Why is it rejected?',
+  'ui.modal.reject.final': (_: Empty) => 'A rejected reply is closed for good; someone can write a new draft.',
+  'ui.modal.severity.title': (_: Empty) => 'Change severity',
+  'ui.modal.severity.submit': (_: Empty) => 'Change',
+  'ui.modal.severity.current': (p: { number: number; severity: string }) => `Incident #${p.number} is *${p.severity}* now.`,
+  'ui.modal.severity.new': (_: Empty) => 'New severity',
+  'ui.modal.severity.reason': (_: Empty) => 'Why?',
+  'ui.modal.resolve.title': (p: { number: number }) => `Resolve incident #${p.number}`,
+  'ui.modal.resolve.submit': (_: Empty) => 'Resolve',
+  'ui.modal.resolve.summary': (_: Empty) => 'Resolution summary',
+  'ui.modal.resolve.hint': (_: Empty) => 'What happened and how it was settled; it starts the post-mortem.',
+  'ui.modal.resolve.open_steps': (p: { count: number }) =>
+    `${plural(p.count, 'required step is', 'required steps are')} still open. Tick or skip ${p.count === 1 ? 'it' : 'them'} first, or resolving will be refused:`,
+  'ui.modal.note.title': (p: { number: number }) => `Note · incident #${p.number}`,
+  'ui.modal.note.submit': (_: Empty) => 'Add note',
+  'ui.modal.note.label': (_: Empty) => 'Note',
+  'ui.modal.note.hint': (_: Empty) => 'Notes go to the incident thread and the timeline, and into the post-mortem.',
+  'ui.modal.timeline.title': (_: Empty) => 'Add to timeline',
+  'ui.modal.timeline.submit': (_: Empty) => 'Add',
+  'ui.modal.timeline.incident': (_: Empty) => 'Incident',
+  'ui.modal.timeline.none': (_: Empty) => 'There is no open incident to add this message to.',
+  'ui.modal.timeline.option': (p: { number: number; severity: string; channel: string; drill: boolean }) =>
+    `#${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (drill)' : ''}`,
+
+  'ui.pm.title': (p: { number: number }) => `Post-mortem #${p.number}`,
+  'ui.pm.required_for_review': (_: Empty) => 'Needed before it can go to review.',
+  'ui.pm.questions': (_: Empty) => 'Playbook questions',
+  'ui.pm.action_items': (_: Empty) => 'Action items',
+  'ui.pm.action_items_hint': (_: Empty) =>
+    'One item per row: what, who owns it and by when. Leave a row empty to skip it; clear a row to remove its item.',
+  'ui.pm.action_text': (p: { n: number }) => `Action ${p.n}: what`,
+  'ui.pm.action_owner': (p: { n: number }) => `Action ${p.n}: owner`,
+  'ui.pm.action_due': (p: { n: number }) => `Action ${p.n}: due`,
+  'ui.pm.intent': (_: Empty) => 'When I save',
+  'ui.pm.intent_submit': (_: Empty) => 'Send for review',
+  'ui.pm.intent_submit_hint': (_: Empty) => 'Every required field must be filled.',
+  'ui.pm.intent_save': (_: Empty) => 'Keep as draft',
+  'ui.pm.intent_save_hint': (_: Empty) => 'Save what is there and finish later.',
+  'ui.pm.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,
+  'ui.pm.changes_intro': (p: { number: number }) => `What should change in the post-mortem of incident #${p.number}?`,
+  'ui.pm.invite': (p: { owner: string; number: number; due: string }) =>
+    `${p.owner}, please write the post-mortem of incident #${p.number} by ${p.due}.`,
+  'ui.pm.the_lead': (_: Empty) => 'Incident lead',
+  'ui.pm.review_request': (p: { reviewers: string; number: number; round: number }) =>
+    `${p.reviewers}: the post-mortem of incident #${p.number} is ready for review${p.round > 1 ? ` (round ${p.round})` : ''}.`,
+  'ui.pm.published_at': (p: { at: string }) => `Published ${p.at}`,
+  'ui.pm.approved_by': (p: { users: string }) => `approved by ${p.users}`,
+  'ui.pm.full_export': (_: Empty) => 'full post-mortem',
+
+  'ui.home.title': (_: Empty) => 'Firebreak',
+  'ui.home.delivery_heading': (p: { count: number }) => `${plural(p.count, 'message', 'messages')} could not be delivered`,
+  'ui.home.delivery_hint': (_: Empty) =>
+    'Slack refused these for good, so Firebreak will not retry them. Fix the cause (often the bot is not in the channel) and repeat the action.',
+  'ui.home.approvals_heading': (p: { count: number }) => `Waiting for your approval (${p.count})`,
+  'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',
+  'ui.home.approval_line': (p: { draftNumber: number; revision: number; incidentNumber: number; approvals: number; required: number }) =>
+    `Reply #${p.draftNumber} (rev. ${p.revision}) of incident #${p.incidentNumber}: ${p.approvals} of ${p.required} approvals`,
+  'ui.home.incidents_heading': (p: { count: number }) => `Open incidents (${p.count})`,
+  'ui.home.incidents_none': (_: Empty) => 'No open incidents.',
+  'ui.home.incident_label': (p: { number: number; severity: string; drill: boolean }) =>
+    `${p.drill ? 'DRILL ' : ''}#${p.number} ${p.severity}`,
+  'ui.home.lead': (p: { lead: string }) => `lead: ${p.lead}`,
+  'ui.home.age': (p: { age: string }) => `open for ${p.age}`,
+  'ui.home.more': (p: { count: number }) => `…and ${p.count} more`,
+  'ui.home.health_heading': (_: Empty) => 'Watched channels today',
+  'ui.home.health_none': (_: Empty) => 'No channel is watched yet: `/firebreak watch #channel`.',
+  'ui.home.health_quiet': (_: Empty) => 'no messages today',
+  'ui.home.health_line': (p: { share: string; usual: string; messages: number }) =>
+    `${p.share} negative${p.usual ? ` (usually ${p.usual})` : ' (baseline still learning)'} · ${plural(p.messages, 'message', 'messages')}`,
+  'ui.home.postmortems_heading': (_: Empty) => 'Recent post-mortems',
+  'ui.home.postmortems_none': (_: Empty) => 'None published yet.',
+  'ui.home.viewer': (p: { user: string }) => `Shown for ${p.user}.`,
+
+  'ui.refusal.footer': (_: Empty) => 'Only you can see this.',
+  'ui.help.heading': (_: Empty) => 'Firebreak commands',
+  'ui.help.footer': (_: Empty) => 'Buttons on each incident’s alert do the rest: lead, draft replies, checklist, resolve.',
+  'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,
+  'ui.help.usage.help': (_: Empty) => 'help',
+  'ui.help.usage.status': (_: Empty) => 'status',
+  'ui.help.usage.declare': (_: Empty) => 'declare #channel [sev1|sev2|sev3|sev4] [drill] [what is happening]',
+  'ui.help.usage.list': (_: Empty) => 'list',
+  'ui.help.usage.watch': (_: Empty) => 'watch #channel',
+  'ui.help.usage.unwatch': (_: Empty) => 'unwatch #channel',
+  'ui.help.usage.resolve': (_: Empty) => 'resolve <incident number> <summary>',
+  'ui.help.about.help': (_: Empty) => 'Show this help.',
+  'ui.help.about.status': (_: Empty) => 'Open incidents with their lead, checklist and replies in review.',
+  'ui.help.about.declare': (_: Empty) =>
+    'Open an incident by hand for a channel (default SEV3). Add `drill` to practise without reaching the community.',
+  'ui.help.about.list': (_: Empty) => 'Every open incident, most severe first.',
+  'ui.help.about.watch': (_: Empty) => 'Start watching a channel’s sentiment (the bot joins it).',
+  'ui.help.about.unwatch': (_: Empty) => 'Stop watching a channel.',
+  'ui.help.about.resolve': (_: Empty) => 'Resolve an incident with a short summary.',
+  'ui.declare.usage': (_: Empty) => 'Usage:',
+  'ui.declare.example': (p: { command: string }) => `Example: \`${p.command} declare #community sev2 Refund complaints after the price change\``,
+
+  'ui.list.heading': (p: { count: number }) => `${plural(p.count, 'open incident', 'open incidents')}`,
+  'ui.list.none': (_: Empty) => 'No open incidents.',
+  'ui.list.in_review': (p: { count: number }) => `${plural(p.count, 'reply', 'replies')} in review`,
+  'ui.list.status.open': (_: Empty) => 'waiting for a lead',
+  'ui.list.status.acknowledged': (_: Empty) => 'acknowledged',
+  'ui.list.status.resolved': (_: Empty) => 'resolved',
+};
+
+export type UiCatalog = typeof uiEn;

@@ -1,0 +1,83 @@
+/** Ephemeral replies: refusals, `/firebreak help`, status and list of incidents, usage errors. */
+import type { KnownBlock } from '@slack/types';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
+import { formatDuration } from '../../domain/postmortems/index.js';
+import { SEVERITY_EMOJI, channelLink, context, fit, link, mention, message, section, severityName, type SlackMessage } from './kit.js';
+
+/** The domain's refusal (already in the actor's language), as an ephemeral reply. */
+export function refusalMessage(refusal: { readonly message: string }, locale: Locale): SlackMessage {
+  return message(refusal.message, [section(`:no_entry: ${refusal.message}`), context(t(locale, 'ui.refusal.footer', {}))], 'refusal');
+}
+
+export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** `/firebreak help`: every subcommand with its usage and what it does. */
+export function helpMessage(locale: Locale, command = '/firebreak'): SlackMessage {
+  const lines = SUBCOMMANDS.map(
+    (sub) => `\`${command} ${t(locale, `ui.help.usage.${sub}`, {})}\`\n${t(locale, `ui.help.about.${sub}`, {})}`,
+  );
+  const blocks: KnownBlock[] = [
+    section(`*${t(locale, 'ui.help.heading', {})}*`),
+    section(lines.join('\n\n')),
+    context(t(locale, 'ui.help.footer', {})),
+  ];
+  return message(t(locale, 'ui.help.heading', {}), blocks, 'help');
+}
+
+export interface IncidentListItem {
+  readonly number: number;
+  readonly severity: Severity;
+  readonly status: IncidentStatus;
+  readonly channelId: string;
+  readonly channelName: string;
+  readonly leadUserId: string | null;
+  readonly openedAt: number;
+  readonly drill: boolean;
+  readonly checklistDone: number;
+  readonly checklistTotal: number;
+  readonly overdueSteps: number;
+  readonly draftsInReview: number;
+  readonly permalink?: string;
+}
+
+/** `/firebreak status` and `/firebreak list`: one line per incident, most severe first. */
+export function incidentListMessage(items: readonly IncidentListItem[], locale: Locale, now: number): SlackMessage {
+  if (items.length === 0) {
+    const none = t(locale, 'ui.list.none', {});
+    return message(none, [section(`:white_check_mark: ${none}`)], 'incident list');
+  }
+  const sorted = [...items].sort((a, b) => a.severity.localeCompare(b.severity) || a.openedAt - b.openedAt);
+  // One section per incident, within the 50 blocks of a message (heading and the "more" line included).
+  const shown = sorted.slice(0, 45);
+  const blocks: KnownBlock[] = [section(`*${t(locale, 'ui.list.heading', { count: items.length })}*`)];
+  for (const item of shown) {
+    const label = t(locale, 'ui.home.incident_label', { number: item.number, severity: severityName(item.severity), drill: item.drill });
+    const lead = item.leadUserId ? mention(item.leadUserId) : `*${t(locale, 'ui.root.no_lead', {})}*`;
+    blocks.push(
+      section(
+        `${SEVERITY_EMOJI[item.severity]} *${link(item.permalink, label) || label}* · ${channelLink(item.channelId, item.channelName)} · ${t(locale, `ui.list.status.${item.status}`, {})}\n` +
+          `${t(locale, 'ui.home.lead', { lead })} · ${t(locale, 'ui.home.age', { age: formatDuration(Math.max(0, now - item.openedAt)) })} · ` +
+          `${t(locale, 'ui.checklist.progress', { done: item.checklistDone, total: item.checklistTotal, overdue: item.overdueSteps })} · ` +
+          t(locale, 'ui.list.in_review', { count: item.draftsInReview }),
+      ),
+    );
+  }
+  if (sorted.length > shown.length) blocks.push(context(t(locale, 'ui.home.more', { count: sorted.length - shown.length })));
+  return message(t(locale, 'ui.list.heading', { count: items.length }), blocks, 'incident list');
+}
+
+/** `/firebreak declare` typed wrong: what was wrong (already in the user's language) and the usage. */
+export function declareUsageMessage(locale: Locale, problem?: string, command = '/firebreak'): SlackMessage {
+  const usage = `\`${command} ${t(locale, 'ui.help.usage.declare', {})}\``;
+  const lines = [problem ? `:warning: ${fit(problem, 1000)}` : '', `${t(locale, 'ui.declare.usage', {})} ${usage}`, t(locale, 'ui.help.about.declare', {}), t(locale, 'ui.declare.example', { command })].filter(Boolean);
+  return message(lines.join('\n'), [section(lines.join('\n'))], 'declare usage');
+}
+
+/** An unknown subcommand: say so and show help. */
+export function unknownCommandMessage(locale: Locale, typed: string, command = '/firebreak'): SlackMessage {
+  const help = helpMessage(locale, command);
+  const intro = t(locale, 'ui.help.unknown', { typed: fit(typed.replace(/[`<>&]/g, ''), 60) });
+  return message(intro, [section(`:grey_question: ${intro}`), ...help.blocks], 'unknown command');
+}

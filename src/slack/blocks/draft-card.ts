@@ -1,0 +1,99 @@
+/**
+ * A reply draft in the incident thread, edited in place as decisions arrive: the exact text, where it
+ * will go, who approved this revision against the quorum, what changed since the last revision, and
+ * the decision buttons for this revision only. Once the draft is decided the buttons go.
+ */
+import type { Button, KnownBlock } from '@slack/types';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import { diffDraftText, formatDraftDiff, liveApprovals, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
+import { escapeSlackText } from '../text.js';
+import { actionIds, encodeRef } from './ids.js';
+import { actions, blockQuote, button, channelLink, context, inertStaffText, link, mention, message, section, type SlackMessage } from './kit.js';
+
+/** How far the revision is: from `quorumProgress` or the overview's `DraftProgress`. */
+export interface DraftCardProgress {
+  readonly approvedBy: readonly string[];
+  readonly required: number;
+}
+
+export interface DraftCardOptions {
+  /** The text of the revision before this one, to show what changed. */
+  readonly previousText?: string;
+  /** Permalink of the member message a thread reply answers. */
+  readonly targetPermalink?: string;
+  /** Permalink of the public reply once posted. */
+  readonly postedPermalink?: string;
+}
+
+const LANGUAGE_NAMES: Readonly<Record<Locale, Record<Locale, string>>> = {
+  en: { en: 'English', es: 'Spanish' },
+  es: { en: 'inglés', es: 'español' },
+};
+
+export function draftCard(
+  state: IncidentState,
+  draft: ReplyDraft,
+  progress: DraftCardProgress,
+  locale: Locale,
+  options: DraftCardOptions = {},
+): SlackMessage {
+  const open = draft.status === 'pending' || draft.status === 'changes_requested';
+  const target =
+    draft.target.kind === 'thread'
+      ? t(locale, 'ui.draft.target_thread', { link: link(options.targetPermalink, t(locale, 'ui.draft.member_message', {})) })
+      : t(locale, 'ui.draft.target_channel', { channel: channelLink(draft.target.channelId) });
+
+  const blocks: KnownBlock[] = [
+    section(
+      `*${t(locale, 'ui.draft.heading', { number: draft.number, revision: draft.revision })}*\n` +
+        `${target} · ${t(locale, 'ui.draft.language', { language: LANGUAGE_NAMES[locale][draft.language] ?? draft.language })}`,
+    ),
+    section(blockQuote(inertStaffText(draft.text), 2900)),
+  ];
+  if (options.previousText !== undefined && draft.revision > 1 && options.previousText !== draft.text) {
+    const diff = inertStaffText(formatDraftDiff(diffDraftText(options.previousText, draft.text)));
+    blocks.push(section(`*${t(locale, 'ui.draft.changes_heading', { from: draft.revision - 1 })}*\n${blockQuote(diff, 2500)}`));
+  }
+  blocks.push(section(decisionsText(state, draft, progress, locale, options)));
+  if (state.incident.drill && draft.status !== 'rejected') blocks.push(context(t(locale, 'ui.draft.drill', {})));
+  if (open && state.incident.status !== 'resolved') blocks.push(actions(draftButtons(state, draft, locale)));
+  blocks.push(context(t(locale, 'ui.draft.author', { user: mention(draft.authorUserId) })));
+
+  const text = t(locale, 'ui.draft.notification', { number: draft.number, status: statusLabel(draft, locale) });
+  return message(text, blocks, `draft card ${draft.id} r${draft.revision}`);
+}
+
+function statusLabel(draft: ReplyDraft, locale: Locale): string {
+  return t(locale, `ui.draft.status.${draft.status}`, {});
+}
+
+function decisionsText(state: IncidentState, draft: ReplyDraft, progress: DraftCardProgress, locale: Locale, options: DraftCardOptions): string {
+  const approvers = progress.approvedBy.length > 0 ? progress.approvedBy.map(mention).join(', ') : t(locale, 'ui.draft.nobody_yet', {});
+  const lines = [
+    `*${t(locale, 'ui.field.status', {})}:* ${statusLabel(draft, locale)}`,
+    t(locale, 'ui.draft.approvals', { count: progress.approvedBy.length, required: progress.required, approvers }),
+  ];
+  // Objections on this revision, with what was said, so the drafter knows what to fix.
+  for (const decision of liveApprovals(state, draft)) {
+    if (decision.decision === 'approve') continue;
+    const key = decision.decision === 'reject' ? 'ui.draft.rejected_by' : 'ui.draft.changes_by';
+    const comment = decision.comment ? `\n${blockQuote(escapeSlackText(decision.comment), 600)}` : '';
+    lines.push(`${t(locale, key, { user: mention(decision.approverUserId) })}${comment}`);
+  }
+  if (draft.status === 'posted') {
+    const posted = link(options.postedPermalink, t(locale, 'ui.draft.view_reply', {}));
+    if (posted) lines.push(posted);
+  }
+  return lines.join('\n');
+}
+
+function draftButtons(state: IncidentState, draft: ReplyDraft, locale: Locale): Button[] {
+  const ref = encodeRef({ i: state.incident.id, d: draft.id, r: draft.revision });
+  const buttons: Button[] = [];
+  // With changes requested the domain refuses approval until an edit; offer Edit first instead.
+  if (draft.status === 'pending') buttons.push(button(t(locale, 'ui.button.approve', {}), actionIds.approveDraft, ref, 'primary'));
+  buttons.push(button(t(locale, 'ui.button.request_changes', {}), actionIds.requestChanges, ref));
+  buttons.push(button(t(locale, 'ui.button.edit', {}), actionIds.editDraft, ref, draft.status === 'changes_requested' ? 'primary' : undefined));
+  buttons.push(button(t(locale, 'ui.button.reject', {}), actionIds.rejectDraft, ref, 'danger'));
+  return buttons;
+}

@@ -1,0 +1,167 @@
+/**
+ * App Home: what needs the viewer now (open incidents, replies waiting for their approval), how the
+ * watched channels feel today, recent post-mortems, and delivery problems staff must know about.
+ */
+import type { HomeView, KnownBlock } from '@slack/types';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
+import { formatDuration } from '../../domain/postmortems/index.js';
+import { escapeSlackText } from '../text.js';
+import { SEVERITY_EMOJI, channelLink, context, divider, fit, header, homeView, link, mention, percent, section, severityName, slackDate } from './kit.js';
+
+export interface HomeIncident {
+  readonly incidentId: string;
+  readonly number: number;
+  readonly severity: Severity;
+  readonly status: IncidentStatus;
+  readonly channelId: string;
+  readonly channelName: string;
+  readonly leadUserId: string | null;
+  readonly openedAt: number;
+  readonly drill: boolean;
+  /** Permalink of the root message in the alerts channel. */
+  readonly permalink?: string;
+}
+
+export interface HomeApproval {
+  readonly incidentNumber: number;
+  readonly channelId: string;
+  readonly channelName: string;
+  readonly draftNumber: number;
+  readonly revision: number;
+  readonly approvals: number;
+  readonly required: number;
+  /** Permalink of the draft card. */
+  readonly permalink?: string;
+}
+
+export interface HomeChannelHealth {
+  readonly channelId: string;
+  readonly channelName: string;
+  readonly messagesToday: number;
+  /** Share of today's messages that were negative; null before any message today. */
+  readonly negativeShareToday: number | null;
+  /** The channel's usual share (detection's baseline); null while it is still learning. */
+  readonly usualNegativeShare: number | null;
+}
+
+export interface HomePostMortem {
+  readonly incidentNumber: number;
+  readonly channelName: string;
+  readonly publishedAt: number;
+  readonly summary: string;
+  readonly permalink?: string;
+}
+
+/** An outbox entry that failed for good (Slack refused it): staff must act, Firebreak will not retry. */
+export interface HomeDeliveryProblem {
+  readonly at: number;
+  /** What was being done: "post reply #2 of incident #7", "update root message". */
+  readonly what: string;
+  /** Slack's error code (channel_not_found, not_in_channel…). */
+  readonly error: string;
+  readonly incidentNumber?: number | null;
+}
+
+export interface AppHomeInput {
+  readonly locale: Locale;
+  readonly viewerUserId: string;
+  readonly now: number;
+  readonly openIncidents: readonly HomeIncident[];
+  /** Drafts the viewer may approve and has not decided on yet. */
+  readonly approvalsWaiting: readonly HomeApproval[];
+  readonly channels: readonly HomeChannelHealth[];
+  readonly recentPostMortems: readonly HomePostMortem[];
+  readonly deliveryProblems: readonly HomeDeliveryProblem[];
+}
+
+/** Lines per list: each list is one section, so the view stays far from 100 blocks whatever the data. */
+const MAX_LINES = 15;
+
+function list(lines: readonly string[], more: (n: number) => string): string {
+  const shown = lines.slice(0, MAX_LINES);
+  if (lines.length > MAX_LINES) shown.push(more(lines.length - MAX_LINES));
+  // Each line is bounded, but fit the whole as well so the section never passes 3000 characters.
+  return fit(shown.join('\n'), 3000);
+}
+
+export function appHomeView(input: AppHomeInput): HomeView {
+  const { locale, now } = input;
+  const more = (n: number) => `_${t(locale, 'ui.home.more', { count: n })}_`;
+  const blocks: KnownBlock[] = [header(t(locale, 'ui.home.title', {}))];
+
+  if (input.deliveryProblems.length > 0) {
+    const lines = input.deliveryProblems.map(
+      (p) => `• ${slackDate(p.at)} — ${fit(escapeSlackText(p.what), 200)}: \`${fit(escapeSlackText(p.error.replace(/`/g, '')), 100)}\``,
+    );
+    blocks.push(section(`:warning: *${t(locale, 'ui.home.delivery_heading', { count: input.deliveryProblems.length })}*\n${list(lines, more)}`));
+    blocks.push(context(t(locale, 'ui.home.delivery_hint', {})));
+    blocks.push(divider());
+  }
+
+  blocks.push(section(`*${t(locale, 'ui.home.approvals_heading', { count: input.approvalsWaiting.length })}*`));
+  if (input.approvalsWaiting.length === 0) blocks.push(context(t(locale, 'ui.home.approvals_none', {})));
+  else {
+    const lines = input.approvalsWaiting.map((a) => {
+      const label = t(locale, 'ui.home.approval_line', {
+        draftNumber: a.draftNumber,
+        revision: a.revision,
+        incidentNumber: a.incidentNumber,
+        approvals: a.approvals,
+        required: a.required,
+      });
+      return `• ${link(a.permalink, label) || label} · ${channelLink(a.channelId, a.channelName)}`;
+    });
+    blocks.push(section(list(lines, more)));
+  }
+  blocks.push(divider());
+
+  blocks.push(section(`*${t(locale, 'ui.home.incidents_heading', { count: input.openIncidents.length })}*`));
+  if (input.openIncidents.length === 0) blocks.push(context(t(locale, 'ui.home.incidents_none', {})));
+  else {
+    const sorted = [...input.openIncidents].sort((a, b) => a.severity.localeCompare(b.severity) || a.openedAt - b.openedAt);
+    const lines = sorted.map((incident) => {
+      const label = t(locale, 'ui.home.incident_label', { number: incident.number, severity: severityName(incident.severity), drill: incident.drill });
+      const lead = incident.leadUserId ? mention(incident.leadUserId) : `*${t(locale, 'ui.root.no_lead', {})}*`;
+      return `${SEVERITY_EMOJI[incident.severity]} ${link(incident.permalink, label) || label} · ${channelLink(incident.channelId, incident.channelName)} · ${t(
+        locale,
+        'ui.home.lead',
+        { lead },
+      )} · ${t(locale, 'ui.home.age', { age: formatDuration(Math.max(0, now - incident.openedAt)) })}`;
+    });
+    blocks.push(section(list(lines, more)));
+  }
+  blocks.push(divider());
+
+  blocks.push(section(`*${t(locale, 'ui.home.health_heading', {})}*`));
+  if (input.channels.length === 0) blocks.push(context(t(locale, 'ui.home.health_none', {})));
+  else blocks.push(section(list(input.channels.map((c) => healthLine(c, locale)), more)));
+  blocks.push(divider());
+
+  blocks.push(section(`*${t(locale, 'ui.home.postmortems_heading', {})}*`));
+  if (input.recentPostMortems.length === 0) blocks.push(context(t(locale, 'ui.home.postmortems_none', {})));
+  else {
+    const lines = input.recentPostMortems.map((pm) => {
+      const label = t(locale, 'export.title', { number: pm.incidentNumber });
+      const summary = fit(escapeSlackText(pm.summary.replace(/\s+/g, ' ')), 160);
+      return `• ${link(pm.permalink, label) || label} · #${fit(escapeSlackText(pm.channelName.replace(/^#/, '')), 80)} · ${slackDate(pm.publishedAt, '{date_short}')}\n   _${summary}_`;
+    });
+    blocks.push(section(list(lines, more)));
+  }
+  blocks.push(context(t(locale, 'ui.home.viewer', { user: mention(input.viewerUserId) })));
+  return homeView(blocks);
+}
+
+/** Today's negative share against the usual one: red at twice the usual or more, yellow at 1.5×. */
+function healthLine(c: HomeChannelHealth, locale: Locale): string {
+  const channel = channelLink(c.channelId, c.channelName);
+  if (c.negativeShareToday === null) return `:white_circle: ${channel} · ${t(locale, 'ui.home.health_quiet', {})}`;
+  const usual = c.usualNegativeShare;
+  const ratio = usual !== null && usual > 0 ? c.negativeShareToday / usual : null;
+  const icon = ratio === null ? ':white_circle:' : ratio >= 2 ? ':red_circle:' : ratio >= 1.5 ? ':large_yellow_circle:' : ':large_green_circle:';
+  return `${icon} ${channel} · ${t(locale, 'ui.home.health_line', {
+    share: percent(c.negativeShareToday, locale),
+    usual: usual !== null ? percent(usual, locale) : '',
+    messages: c.messagesToday,
+  })}`;
+}

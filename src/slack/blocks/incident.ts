@@ -1,0 +1,311 @@
+/**
+ * The incident's messages in the alerts channel: the one root message (edited in place as the
+ * incident moves), one line per timeline event in its thread, and the checklist (also edited in place).
+ */
+import type { Button, KnownBlock } from '@slack/types';
+import type { Clock } from '../../domain/clock.js';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import {
+  describeTimelineEvent,
+  isClosed,
+  isOverdue,
+  type ChecklistItem,
+  type DescribeOptions,
+  type IncidentOverview,
+  type IncidentState,
+  type JsonObject,
+  type JsonValue,
+  type TimelineEvent,
+  type TimelineEventKind,
+} from '../../domain/incidents/index.js';
+import { formatDuration } from '../../domain/postmortems/index.js';
+import { escapeSlackText } from '../text.js';
+import { actionIds, encodeRef } from './ids.js';
+import { pickSamples, readDetection, type DetectionSummary } from './detection-summary.js';
+import {
+  SEVERITY_EMOJI,
+  actions,
+  blockQuote,
+  button,
+  channelLink,
+  context,
+  decimal,
+  fields,
+  header,
+  link,
+  mention,
+  message,
+  percent,
+  quoteMember,
+  section,
+  severityName,
+  slackDate,
+  type SlackMessage,
+} from './kit.js';
+
+export interface IncidentRootInput {
+  readonly state: IncidentState;
+  readonly overview: IncidentOverview;
+  readonly playbookName: string;
+  /** The community channel's name without `#`, for the header and the notification text. */
+  readonly channelName: string;
+  readonly locale: Locale;
+  /** Permalinks of detection's sample messages, by message ts (chat.getPermalink). */
+  readonly samplePermalinks?: Readonly<Record<string, string>>;
+  /** Display names of community members, by user id; members are never @-mentioned in the alert. */
+  readonly memberNames?: Readonly<Record<string, string>>;
+}
+
+/** How many sample messages the alert quotes, and how much of each. */
+const SAMPLE_COUNT = 3;
+const SAMPLE_LENGTH = 600;
+
+export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
+  const { state, overview, locale } = input;
+  const { incident } = state;
+  const detection = readDetection(incident.detection);
+  const channel = escapeSlackText(input.channelName.replace(/^#/, ''));
+  const title = t(locale, 'ui.root.title', {
+    severity: severityName(incident.severity),
+    number: incident.number,
+    channel: input.channelName.replace(/^#/, ''),
+    drill: incident.drill,
+  });
+
+  const blocks: KnownBlock[] = [header(`${SEVERITY_EMOJI[incident.severity]} ${title}`)];
+  if (incident.drill) blocks.push(section(t(locale, 'ui.root.drill_notice', {})));
+  blocks.push(section(detectionText(detection, incident.channelId, channel, locale, input.memberNames ?? {})));
+  const samples = samplesText(detection, locale, input.samplePermalinks ?? {}, input.memberNames ?? {});
+  if (samples) blocks.push(section(samples));
+  if (incident.status === 'resolved' && incident.resolutionSummary) {
+    blocks.push(section(`*${t(locale, 'ui.root.resolution', {})}*\n${blockQuote(escapeSlackText(incident.resolutionSummary), 1500)}`));
+  }
+  blocks.push(
+    fields([
+      [t(locale, 'ui.field.channel', {}), channelLink(incident.channelId, input.channelName)],
+      [t(locale, 'ui.field.playbook', {}), escapeSlackText(input.playbookName)],
+      [t(locale, 'ui.field.lead', {}), incident.leadUserId ? mention(incident.leadUserId) : t(locale, 'ui.root.no_lead', {})],
+      [t(locale, 'ui.field.status', {}), statusText(state, locale)],
+      [t(locale, 'ui.field.checklist', {}), checklistProgress(overview, locale)],
+      [t(locale, 'ui.field.replies', {}), repliesProgress(overview, locale)],
+    ]),
+    context(t(locale, 'ui.root.times', { detected: slackDate(incident.detectedAt), opened: slackDate(incident.openedAt) })),
+    actions(rootButtons(state, locale)),
+  );
+
+  const text = t(locale, 'ui.root.notification', {
+    title,
+    ratio: detection.ratio !== null ? decimal(detection.ratio, locale) : '',
+  });
+  return message(text, blocks, `root message of incident #${incident.number}`);
+}
+
+function detectionText(d: DetectionSummary, channelId: string, channelName: string, locale: Locale, names: Readonly<Record<string, string>>): string {
+  const lines = [`*${t(locale, 'ui.root.detected_heading', {})}*`];
+  if (d.observed === null && d.negativeShare === null) {
+    lines.push(t(locale, 'ui.root.no_detection', { channel: channelLink(channelId, channelName) }));
+    return lines.join('\n');
+  }
+  if (d.observed !== null) {
+    lines.push(
+      t(locale, 'ui.root.spike', {
+        observed: d.observed,
+        window: d.windowMs !== null ? formatDuration(d.windowMs) : '',
+        expected: d.expected !== null ? decimal(d.expected, locale) : '',
+        ratio: d.ratio !== null ? decimal(d.ratio, locale) : '',
+      }),
+    );
+  }
+  const share = d.negativeShare !== null ? t(locale, 'ui.root.share', {
+    share: percent(d.negativeShare, locale),
+    usual: d.usualNegativeShare !== null ? percent(d.usualNegativeShare, locale) : '',
+  }) : '';
+  const authors = d.distinctAuthors !== null ? t(locale, 'ui.root.authors', { count: d.distinctAuthors }) : '';
+  if (share || authors) lines.push([share, authors].filter(Boolean).join(' · '));
+  if (d.kind === 'single_author') {
+    const author = d.topAuthorId ? (names[d.topAuthorId] ?? null) : null;
+    lines.push(
+      t(locale, 'ui.root.single_author', {
+        share: d.topAuthorShare !== null ? percent(d.topAuthorShare, locale) : '',
+        author: author ? escapeSlackText(author) : '',
+      }),
+    );
+  } else if (d.kind === 'crisis') {
+    lines.push(t(locale, 'ui.root.crisis', {}));
+  }
+  const terms = d.dominantTerms
+    .slice(0, 6)
+    .map((term) => `\`${escapeSlackText(term.replace(/`/g, '').slice(0, 40))}\``)
+    .filter((term) => term !== '``');
+  if (terms.length > 0) lines.push(t(locale, 'ui.root.terms', { terms: terms.join(' · ') }));
+  return lines.join('\n');
+}
+
+function samplesText(
+  d: DetectionSummary,
+  locale: Locale,
+  permalinks: Readonly<Record<string, string>>,
+  names: Readonly<Record<string, string>>,
+): string | null {
+  const samples = pickSamples(d.samples, SAMPLE_COUNT);
+  if (samples.length === 0) return null;
+  const quoted = samples.map((sample) => {
+    const name = sample.authorId ? names[sample.authorId] : undefined;
+    const byline = [
+      name ? `_${escapeSlackText(name)}_` : '',
+      link(permalinks[sample.id], t(locale, 'ui.root.open_message', {})),
+    ].filter(Boolean);
+    return byline.length > 0 ? `${quoteMember(sample.text, SAMPLE_LENGTH)}\n${byline.join(' · ')}` : quoteMember(sample.text, SAMPLE_LENGTH);
+  });
+  return `*${t(locale, 'ui.root.samples_heading', {})}*\n${quoted.join('\n')}`;
+}
+
+function statusText(state: IncidentState, locale: Locale): string {
+  const { incident } = state;
+  if (incident.status === 'resolved') {
+    return t(locale, 'ui.status.resolved', { at: incident.resolvedAt !== null ? slackDate(incident.resolvedAt) : '' });
+  }
+  return t(locale, incident.status === 'open' ? 'ui.status.open' : 'ui.status.acknowledged', {});
+}
+
+export function checklistProgress(overview: IncidentOverview, locale: Locale): string {
+  return t(locale, 'ui.checklist.progress', {
+    done: overview.checklistDone,
+    total: overview.checklistTotal,
+    overdue: overview.overdueSteps.length,
+  });
+}
+
+function repliesProgress(overview: IncidentOverview, locale: Locale): string {
+  return t(locale, 'ui.root.replies', {
+    inReview: overview.draftsInReview.length,
+    posting: overview.draftsAwaitingPost.length,
+    posted: overview.repliesPosted,
+  });
+}
+
+function rootButtons(state: IncidentState, locale: Locale): Button[] {
+  const { incident } = state;
+  const ref = encodeRef({ i: incident.id });
+  if (incident.status === 'resolved') {
+    return [
+      button(t(locale, 'ui.button.postmortem', {}), actionIds.openPostMortem, ref, 'primary'),
+      button(t(locale, 'ui.button.reopen', {}), actionIds.reopen, ref),
+    ];
+  }
+  const acknowledge =
+    incident.status === 'open'
+      ? button(t(locale, 'ui.button.acknowledge', {}), actionIds.acknowledge, ref, 'primary')
+      : button(t(locale, 'ui.button.take_over', {}), actionIds.acknowledge, ref);
+  return [
+    acknowledge,
+    button(t(locale, 'ui.button.draft_reply', {}), actionIds.draftReply, ref, incident.status === 'open' ? undefined : 'primary'),
+    button(t(locale, 'ui.button.change_severity', {}), actionIds.changeSeverity, ref),
+    button(t(locale, 'ui.button.add_note', {}), actionIds.addNote, ref),
+    button(t(locale, 'ui.button.resolve', {}), actionIds.resolve, ref),
+  ];
+}
+
+// ——— Thread: one line per timeline event ———
+
+/** Events whose text is what staff typed or quoted (note, reason, summary, member message): shown under the line. */
+const QUOTED_TEXT: ReadonlySet<TimelineEventKind> = new Set([
+  'note_added',
+  'message_added',
+  'severity_changed',
+  'checklist_skipped',
+  'resolved',
+  'reopened',
+]);
+
+const EVENT_EMOJI: Partial<Record<TimelineEventKind, string>> = {
+  acknowledged: ':raising_hand:',
+  lead_changed: ':raising_hand:',
+  severity_changed: ':arrows_counterclockwise:',
+  draft_created: ':memo:',
+  draft_edited: ':pencil2:',
+  draft_approved: ':white_check_mark:',
+  draft_changes_requested: ':leftwards_arrow_with_hook:',
+  draft_rejected: ':no_entry_sign:',
+  quorum_met: ':white_check_mark:',
+  reply_posted: ':speech_balloon:',
+  reminder_sent: ':alarm_clock:',
+  escalation_sent: ':rotating_light:',
+  note_added: ':spiral_note_pad:',
+  message_added: ':pushpin:',
+  resolved: ':checkered_flag:',
+  reopened: ':leftwards_arrow_with_hook:',
+};
+
+/** Strings in event data are staff or member text: make them inert before they are put in a line. */
+function inertData(data: JsonObject): JsonObject {
+  const inert = (value: JsonValue): JsonValue =>
+    typeof value === 'string' ? escapeSlackText(value) : Array.isArray(value) ? value.map(inert) : value !== null && typeof value === 'object' ? inertData(value) : value;
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, inert(value)]));
+}
+
+export function threadEventMessage(event: TimelineEvent, locale: Locale, names: DescribeOptions = {}): SlackMessage {
+  const safeEvent: TimelineEvent = { ...event, data: inertData(event.data), text: event.text === null ? null : escapeSlackText(event.text) };
+  const line = describeTimelineEvent(safeEvent, locale, names);
+  const emoji = EVENT_EMOJI[event.kind];
+  const blocks: KnownBlock[] = [section(emoji ? `${emoji} ${line}` : line)];
+  if (QUOTED_TEXT.has(event.kind) && event.text !== null && event.text.trim() !== '') {
+    blocks.push(section(quoteMember(event.text, 2900)));
+  }
+  // The notification text is the plain line: mentions there are the same staff the line names.
+  return message(line, blocks, `thread line for ${event.kind}`);
+}
+
+// ——— Thread: the checklist, edited in place ———
+
+/** Blocks left for steps after the heading and the progress line (Slack allows 50 per message). */
+const MAX_STEP_BLOCKS = 47;
+
+export function checklistMessage(state: IncidentState, locale: Locale, clock: Clock): SlackMessage {
+  const { incident, checklist } = state;
+  const done = checklist.filter(isClosed).length;
+  const overdue = checklist.filter((item) => isOverdue(item, clock)).length;
+  const progress = t(locale, 'ui.checklist.progress', { done, total: checklist.length, overdue });
+  const editable = incident.status !== 'resolved';
+
+  const blocks: KnownBlock[] = [section(`*${t(locale, 'ui.checklist.heading', { number: incident.number })}*\n${progress}`)];
+  const shown = checklist.length > MAX_STEP_BLOCKS ? checklist.slice(0, MAX_STEP_BLOCKS - 1) : checklist;
+  for (const item of shown) blocks.push(stepBlock(incident.id, item, locale, clock, editable));
+  const rest = checklist.slice(shown.length);
+  if (rest.length > 0) {
+    blocks.push(section(rest.map((item) => `${isClosed(item) ? ':white_check_mark:' : ':white_large_square:'} ${escapeSlackText(item.text)}`).join('\n')));
+  }
+  if (checklist.length === 0) blocks.push(context(t(locale, 'ui.checklist.empty', {})));
+  if (!editable) blocks.push(context(t(locale, 'ui.checklist.closed', {})));
+  return message(`${t(locale, 'ui.checklist.heading', { number: incident.number })}: ${progress}`, blocks, `checklist of incident #${incident.number}`);
+}
+
+function stepBlock(incidentId: string, item: ChecklistItem, locale: Locale, clock: Clock, editable: boolean) {
+  const text = escapeSlackText(item.text);
+  const owner = item.ownerUserId ? mention(item.ownerUserId) : item.ownerRole ? escapeSlackText(item.ownerRole) : t(locale, 'ui.checklist.no_owner', {});
+  const required = item.required ? '' : ` ${t(locale, 'ui.checklist.optional', {})}`;
+  let line: string;
+  if (item.doneAt !== null) {
+    line = `:white_check_mark: ~${text}~\n${t(locale, 'ui.checklist.done_by', { user: item.doneByUserId ? mention(item.doneByUserId) : '', at: slackDate(item.doneAt) })}`;
+  } else if (item.skippedAt !== null) {
+    line = `:fast_forward: ~${text}~\n${t(locale, 'ui.checklist.skipped_by', {
+      user: item.skippedByUserId ? mention(item.skippedByUserId) : '',
+      reason: escapeSlackText(item.skipReason ?? '').slice(0, 500),
+    })}`;
+  } else {
+    const due = item.dueAt !== null ? ` · ${t(locale, 'ui.checklist.due', { at: slackDate(item.dueAt) })}` : '';
+    const late = isOverdue(item, clock) ? ` · *${t(locale, 'ui.checklist.overdue', {})}*` : '';
+    const icon = isOverdue(item, clock) ? ':warning:' : ':white_large_square:';
+    line = `${icon} *${text}*${required}\n${owner}${due}${late}`;
+  }
+  const closed = isClosed(item);
+  const accessory = editable
+    ? button(
+        t(locale, closed ? 'ui.button.undo' : 'ui.button.done', {}),
+        actionIds.toggleStep,
+        encodeRef({ i: incidentId, s: item.stepId, done: closed }),
+        closed ? undefined : 'primary',
+      )
+    : undefined;
+  return section(line, accessory ? { accessory } : {});
+}

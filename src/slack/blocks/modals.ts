@@ -1,0 +1,332 @@
+/**
+ * The incident modals. Each carries its callback_id and private_metadata from ids.ts, and names its
+ * inputs with ids.ts's block_ids, so the view listeners read exactly what these builders wrote.
+ */
+import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '@slack/types';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import { SEVERITIES, type Severity } from '../../domain/incidents/index.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
+import { escapeSlackText, truncateSlackText } from '../text.js';
+import { actionIds, callbackIds, draftTargetValue, encodeRef, inputIds, type DraftRef, type MessageRef } from './ids.js';
+import { SLACK_LIMITS } from './limits.js';
+import { SEVERITY_EMOJI, blockQuote, channelLink, context, input, inertStaffText, modal, option, quoteMember, section, severityName, textInput } from './kit.js';
+
+const LANGUAGE_OPTIONS: Readonly<Record<Locale, string>> = { en: 'English', es: 'Español' };
+
+/** A member message the draft can answer in its thread. */
+export interface ReplyTargetChoice {
+  /** The message ts. */
+  readonly ts: string;
+  readonly text: string;
+  readonly authorName?: string;
+}
+
+export interface DraftReplyModalInput {
+  readonly incidentId: string;
+  readonly incidentNumber: number;
+  readonly channelId: string;
+  readonly channelName: string;
+  readonly locale: Locale;
+  /** The playbook's reply templates (at least one). */
+  readonly templates: Playbook['replies'];
+  /** The template shown; default the first. */
+  readonly templateId?: string;
+  /** The reply's language; default the modal's locale. */
+  readonly language?: Locale;
+  /** The chosen template rendered for the chosen language (renderTemplate), prefilled in the text box. */
+  readonly text: string;
+  /** Messages the reply can answer in thread (detection's samples); at most 9 are offered. */
+  readonly targets: readonly ReplyTargetChoice[];
+  /** Pre-selected target; default: the template's target (first message for thread templates). */
+  readonly target?: { readonly kind: 'channel' } | { readonly kind: 'thread'; readonly ts: string };
+}
+
+/** Radio buttons allow 10 options; one is "post in the channel". */
+const MAX_THREAD_TARGETS = 9;
+
+export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
+  const { locale } = input_;
+  const template = input_.templates.find((tpl) => tpl.id === input_.templateId) ?? input_.templates[0];
+  const language = input_.language ?? locale;
+  const blocks: KnownBlock[] = [];
+
+  if (input_.templates.length > 0) {
+    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(tpl.id, tpl.id, tpl.text[language]));
+    const select: StaticSelect = {
+      type: 'static_select',
+      action_id: actionIds.pickTemplate,
+      options: templateOptions,
+      ...(template ? { initial_option: templateOptions.find((o) => o.value === template.id) } : {}),
+    };
+    blocks.push(input(inputIds.draftTemplate, t(locale, 'ui.modal.draft.template', {}), select, { dispatchAction: true, optional: true }));
+  }
+  const languageOptions = (Object.keys(LANGUAGE_OPTIONS) as Locale[]).map((code) => option(LANGUAGE_OPTIONS[code], code));
+  blocks.push(
+    input(
+      inputIds.draftLanguage,
+      t(locale, 'ui.modal.draft.language', {}),
+      {
+        type: 'static_select',
+        action_id: actionIds.pickLanguage,
+        options: languageOptions,
+        initial_option: languageOptions.find((o) => o.value === language),
+      },
+      { dispatchAction: true },
+    ),
+  );
+  if (template) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(template.guidance[locale])}`));
+  blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+
+  const targetOptions: Option[] = [
+    option(t(locale, 'ui.modal.draft.target_channel', { channel: input_.channelName.replace(/^#/, '') }), draftTargetValue.channel),
+    ...input_.targets.slice(0, MAX_THREAD_TARGETS).map((choice) =>
+      option(
+        t(locale, 'ui.modal.draft.target_thread', { author: choice.authorName ?? t(locale, 'ui.modal.draft.a_member', {}) }),
+        draftTargetValue.thread(choice.ts),
+        truncateSlackText(choice.text.replace(/\s+/g, ' '), SLACK_LIMITS.option.description),
+      ),
+    ),
+  ];
+  const wanted =
+    input_.target ??
+    (template?.target === 'thread' && input_.targets[0] ? { kind: 'thread' as const, ts: input_.targets[0].ts } : { kind: 'channel' as const });
+  const wantedValue = wanted.kind === 'thread' ? draftTargetValue.thread(wanted.ts) : draftTargetValue.channel;
+  const radios: RadioButtons = {
+    type: 'radio_buttons',
+    action_id: inputIds.draftTarget,
+    options: targetOptions,
+    initial_option: targetOptions.find((o) => o.value === wantedValue) ?? targetOptions[0],
+  };
+  blocks.push(input(inputIds.draftTarget, t(locale, 'ui.modal.draft.target', {}), radios));
+  blocks.push(context(t(locale, 'ui.modal.draft.review_note', { channel: channelLink(input_.channelId, input_.channelName) })));
+
+  return modal({
+    callbackId: callbackIds.draftReplyModal,
+    title: t(locale, 'ui.modal.draft.title', { number: input_.incidentNumber }),
+    submit: t(locale, 'ui.modal.draft.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef({ i: input_.incidentId }),
+    blocks,
+  });
+}
+
+export interface EditDraftModalInput {
+  readonly draft: DraftRef;
+  readonly draftNumber: number;
+  readonly text: string;
+  readonly locale: Locale;
+  /** The template's guidance, when the draft came from one. */
+  readonly guidance?: string;
+}
+
+export function editDraftModal(input_: EditDraftModalInput): ModalView {
+  const { locale } = input_;
+  const blocks: KnownBlock[] = [];
+  if (input_.guidance) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(input_.guidance)}`));
+  blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  blocks.push(context(t(locale, 'ui.modal.edit.note', { revision: input_.draft.r })));
+  return modal({
+    callbackId: callbackIds.editDraftModal,
+    title: t(locale, 'ui.modal.edit.title', { number: input_.draftNumber }),
+    submit: t(locale, 'ui.modal.save', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef(input_.draft),
+    blocks,
+  });
+}
+
+export interface DraftDecisionModalInput {
+  readonly draft: DraftRef;
+  readonly draftNumber: number;
+  /** The revision's text, quoted so the reviewer sees what they are objecting to. */
+  readonly text: string;
+  readonly locale: Locale;
+}
+
+export function requestChangesModal(input_: DraftDecisionModalInput): ModalView {
+  const { locale } = input_;
+  return modal({
+    callbackId: callbackIds.requestChangesModal,
+    title: t(locale, 'ui.modal.changes.title', {}),
+    submit: t(locale, 'ui.modal.send', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef(input_.draft),
+    blocks: [
+      section(`*${t(locale, 'ui.draft.heading', { number: input_.draftNumber, revision: input_.draft.r })}*\n${blockQuote(inertStaffText(input_.text), 2800)}`),
+      textInput(inputIds.comment, t(locale, 'ui.modal.changes.comment', {}), { multiline: true }),
+    ],
+  });
+}
+
+export function rejectDraftModal(input_: DraftDecisionModalInput): ModalView {
+  const { locale } = input_;
+  return modal({
+    callbackId: callbackIds.rejectDraftModal,
+    title: t(locale, 'ui.modal.reject.title', {}),
+    submit: t(locale, 'ui.modal.reject.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef(input_.draft),
+    blocks: [
+      section(`*${t(locale, 'ui.draft.heading', { number: input_.draftNumber, revision: input_.draft.r })}*\n${blockQuote(inertStaffText(input_.text), 2800)}`),
+      textInput(inputIds.reason, t(locale, 'ui.modal.reject.reason', {}), { multiline: true }),
+      context(t(locale, 'ui.modal.reject.final', {})),
+    ],
+  });
+}
+
+export interface SeverityModalInput {
+  readonly incidentId: string;
+  readonly incidentNumber: number;
+  readonly current: Severity;
+  /** The playbook's severities, for what each level means. */
+  readonly severities: Playbook['severities'];
+  readonly locale: Locale;
+}
+
+export function severityModal(input_: SeverityModalInput): ModalView {
+  const { locale } = input_;
+  const options = SEVERITIES.map((sev) => option(`${severityName(sev)}`, sev, input_.severities[sev].meaning[locale]));
+  const meanings = SEVERITIES.map(
+    (sev) => `${SEVERITY_EMOJI[sev]} *${severityName(sev)}* — ${escapeSlackText(input_.severities[sev].meaning[locale])}`,
+  ).join('\n');
+  return modal({
+    callbackId: callbackIds.severityModal,
+    title: t(locale, 'ui.modal.severity.title', {}),
+    submit: t(locale, 'ui.modal.severity.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef({ i: input_.incidentId }),
+    blocks: [
+      section(t(locale, 'ui.modal.severity.current', { number: input_.incidentNumber, severity: severityName(input_.current) })),
+      section(meanings),
+      input(inputIds.severity, t(locale, 'ui.modal.severity.new', {}), {
+        type: 'static_select',
+        action_id: inputIds.severity,
+        options,
+        initial_option: options.find((o) => o.value === input_.current),
+      }),
+      textInput(inputIds.reason, t(locale, 'ui.modal.severity.reason', {}), { multiline: true }),
+    ],
+  });
+}
+
+export interface ResolveModalInput {
+  readonly incidentId: string;
+  readonly incidentNumber: number;
+  /** Required checklist steps neither done nor skipped: resolution will be refused until they are. */
+  readonly openRequiredSteps: readonly string[];
+  readonly locale: Locale;
+}
+
+export function resolveModal(input_: ResolveModalInput): ModalView {
+  const { locale } = input_;
+  const blocks: KnownBlock[] = [];
+  if (input_.openRequiredSteps.length > 0) {
+    const steps = input_.openRequiredSteps.slice(0, 20).map((step) => `• ${escapeSlackText(step)}`).join('\n');
+    blocks.push(section(`:warning: ${t(locale, 'ui.modal.resolve.open_steps', { count: input_.openRequiredSteps.length })}\n${steps}`));
+  }
+  blocks.push(textInput(inputIds.resolutionSummary, t(locale, 'ui.modal.resolve.summary', {}), { multiline: true, hint: t(locale, 'ui.modal.resolve.hint', {}) }));
+  return modal({
+    callbackId: callbackIds.resolveModal,
+    title: t(locale, 'ui.modal.resolve.title', { number: input_.incidentNumber }),
+    submit: t(locale, 'ui.modal.resolve.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef({ i: input_.incidentId }),
+    blocks,
+  });
+}
+
+export function noteModal(incidentId: string, incidentNumber: number, locale: Locale): ModalView {
+  return modal({
+    callbackId: callbackIds.noteModal,
+    title: t(locale, 'ui.modal.note.title', { number: incidentNumber }),
+    submit: t(locale, 'ui.modal.note.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef({ i: incidentId }),
+    blocks: [
+      textInput(inputIds.note, t(locale, 'ui.modal.note.label', {}), { multiline: true }),
+      context(t(locale, 'ui.modal.note.hint', {})),
+    ],
+  });
+}
+
+export interface OpenIncidentChoice {
+  readonly incidentId: string;
+  readonly number: number;
+  readonly severity: Severity;
+  readonly channelName: string;
+  readonly drill?: boolean;
+}
+
+export interface AddToTimelineModalInput {
+  /** The message the shortcut was used on; its text is shortened to fit the metadata. */
+  readonly message: MessageRef;
+  readonly incidents: readonly OpenIncidentChoice[];
+  readonly locale: Locale;
+}
+
+export function addToTimelineModal(input_: AddToTimelineModalInput): ModalView {
+  const { locale } = input_;
+  const ref: MessageRef = { ...input_.message, text: truncateSlackText(input_.message.text, 2000) };
+  const blocks: KnownBlock[] = [section(quoteMember(input_.message.text, 1500))];
+  if (input_.incidents.length === 0) {
+    blocks.push(section(t(locale, 'ui.modal.timeline.none', {})));
+    return modal({
+      callbackId: callbackIds.addToTimelineModal,
+      title: t(locale, 'ui.modal.timeline.title', {}),
+      close: t(locale, 'ui.modal.close', {}),
+      privateMetadata: encodeRef(ref),
+      blocks,
+    });
+  }
+  const options = input_.incidents
+    .slice(0, SLACK_LIMITS.select.options)
+    .map((incident) =>
+      option(
+        t(locale, 'ui.modal.timeline.option', {
+          number: incident.number,
+          severity: severityName(incident.severity),
+          channel: incident.channelName.replace(/^#/, ''),
+          drill: incident.drill === true,
+        }),
+        incident.incidentId,
+      ),
+    );
+  const only = options.length === 1 ? options[0] : undefined;
+  blocks.push(
+    input(inputIds.incident, t(locale, 'ui.modal.timeline.incident', {}), {
+      type: 'static_select',
+      action_id: inputIds.incident,
+      options,
+      ...(only ? { initial_option: only } : {}),
+    }),
+  );
+  return modal({
+    callbackId: callbackIds.addToTimelineModal,
+    title: t(locale, 'ui.modal.timeline.title', {}),
+    submit: t(locale, 'ui.modal.timeline.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef(ref),
+    blocks,
+  });
+}
+
+/** Which input a domain refusal about a text field belongs to, per modal. */
+const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  [callbackIds.draftReplyModal]: { text: inputIds.draftText },
+  [callbackIds.editDraftModal]: { text: inputIds.draftText },
+  [callbackIds.requestChangesModal]: { comment: inputIds.comment },
+  [callbackIds.rejectDraftModal]: { comment: inputIds.reason, reason: inputIds.reason },
+  [callbackIds.severityModal]: { reason: inputIds.reason, severity: inputIds.severity },
+  [callbackIds.resolveModal]: { summary: inputIds.resolutionSummary },
+  [callbackIds.noteModal]: { text: inputIds.note },
+};
+
+/**
+ * A refusal of a missing or too long text (`refusal.params.field`) as `response_action: errors` for
+ * the modal it came from; null when the refusal is not about one of the modal's inputs (show it instead).
+ */
+export function refusalFieldErrors(callbackId: string, field: unknown, message: string): Record<string, string> | null {
+  const blockId = typeof field === 'string' ? REFUSAL_FIELD_BLOCKS[callbackId]?.[field] : undefined;
+  return blockId ? { [blockId]: message } : null;
+}
+

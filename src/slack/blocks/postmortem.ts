@@ -1,0 +1,242 @@
+/**
+ * Post-mortem surfaces: the modal (fields, the playbook's questions, action items as rows of
+ * text / owner / due date), the reviewers' request-changes modal, the invitation and review messages
+ * in the incident thread, and the published summary.
+ */
+import type { KnownBlock, ModalView, Option } from '@slack/types';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import {
+  MAX_ACTION_ITEMS,
+  STANDARD_FIELDS,
+  type FieldErrors,
+  type PostMortem,
+  type PostMortemQuestion,
+  type StandardField,
+} from '../../domain/postmortems/index.js';
+import { escapeSlackText } from '../text.js';
+import { actionIds, callbackIds, encodeRef, inputIds, postMortemInputIds, type PostMortemRef } from './ids.js';
+import { SLACK_LIMITS } from './limits.js';
+import { actions, blockQuote, button, context, divider, fit, header, input, link, mention, message, modal, option, section, slackDate, textInput, type SlackMessage } from './kit.js';
+
+export interface PostMortemModalInput {
+  readonly postMortem: PostMortem;
+  readonly incidentNumber: number;
+  readonly locale: Locale;
+  /** IANA zone the date pickers speak in (the edge converts picked days back to epoch ms in it). */
+  readonly timeZone: string;
+  /** Empty rows offered for new action items (default 3), within MAX_ACTION_ITEMS and the view's 100 blocks. */
+  readonly blankActionRows?: number;
+}
+
+/** Blocks that are not fields, questions or action rows: intent, reviews note, headings. */
+const FIXED_BLOCKS = 6;
+const BLOCKS_PER_ACTION_ROW = 3;
+
+const LONG_FIELDS: ReadonlySet<StandardField> = new Set(['impact', 'whatHappened', 'whatWentWell', 'whatToImprove', 'summary']);
+
+/** YYYY-MM-DD of an instant in a time zone, as Slack's datepicker wants it. */
+export function isoDay(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(epochMs);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
+ * All inputs are optional to Slack: saving a draft may leave required fields empty, and the domain's
+ * validation (keyed by these block_ids) says what a submission for review still needs.
+ */
+export function postMortemModal(input_: PostMortemModalInput): ModalView {
+  const { postMortem: pm, locale } = input_;
+  const blocks: KnownBlock[] = [];
+
+  const changes = pm.reviews.filter((r) => r.round === pm.round && r.decision === 'request_changes' && r.comment);
+  if (changes.length > 0) {
+    const lines = changes.slice(0, 5).map((r) => `${t(locale, 'ui.pm.changes_by', { user: mention(r.reviewerUserId) })}\n${blockQuote(escapeSlackText(r.comment ?? ''), 500)}`);
+    blocks.push(section(lines.join('\n')));
+  }
+
+  for (const name of STANDARD_FIELDS) {
+    const required = pm.requiredFields.includes(name);
+    blocks.push(
+      textInput(postMortemInputIds.field(name), t(locale, `postmortem.field.${name}`, {}), {
+        multiline: LONG_FIELDS.has(name),
+        initial: pm.fields[name],
+        optional: true,
+        ...(required ? { hint: t(locale, 'ui.pm.required_for_review', {}) } : {}),
+      }),
+    );
+  }
+
+  if (pm.questions.length > 0) blocks.push(header(t(locale, 'ui.pm.questions', {})));
+  for (const question of pm.questions) blocks.push(questionInput(question, pm.answers[question.id] ?? '', locale));
+
+  // Rows: every existing item, then blank ones, as far as the limits allow.
+  const used = blocks.length + FIXED_BLOCKS;
+  const roomRows = Math.floor((SLACK_LIMITS.view.blocks - used) / BLOCKS_PER_ACTION_ROW);
+  const wantedRows = pm.actionItems.length + (input_.blankActionRows ?? 3);
+  const rows = Math.max(0, Math.min(wantedRows, MAX_ACTION_ITEMS, roomRows));
+  blocks.push(header(t(locale, 'ui.pm.action_items', {})));
+  blocks.push(context(t(locale, 'ui.pm.action_items_hint', {})));
+  for (let index = 0; index < rows; index += 1) {
+    const item = pm.actionItems[index];
+    const n = index + 1;
+    blocks.push(
+      textInput(postMortemInputIds.actionItem(index, 'text'), t(locale, 'ui.pm.action_text', { n }), { initial: item?.text ?? '', optional: true }),
+      input(
+        postMortemInputIds.actionItem(index, 'owner'),
+        t(locale, 'ui.pm.action_owner', { n }),
+        { type: 'users_select', action_id: postMortemInputIds.actionItem(index, 'owner'), ...(item ? { initial_user: item.ownerUserId } : {}) },
+        { optional: true },
+      ),
+      input(
+        postMortemInputIds.actionItem(index, 'dueAt'),
+        t(locale, 'ui.pm.action_due', { n }),
+        {
+          type: 'datepicker',
+          action_id: postMortemInputIds.actionItem(index, 'dueAt'),
+          ...(item ? { initial_date: isoDay(item.dueAt, input_.timeZone) } : {}),
+        },
+        { optional: true },
+      ),
+    );
+  }
+
+  const intents: Option[] = [
+    option(t(locale, 'ui.pm.intent_submit', {}), 'submit', t(locale, 'ui.pm.intent_submit_hint', {})),
+    option(t(locale, 'ui.pm.intent_save', {}), 'save', t(locale, 'ui.pm.intent_save_hint', {})),
+  ];
+  blocks.push(
+    divider(),
+    input(postMortemInputIds.intent, t(locale, 'ui.pm.intent', {}), {
+      type: 'radio_buttons',
+      action_id: postMortemInputIds.intent,
+      options: intents,
+      initial_option: intents[0],
+    }),
+  );
+
+  const ref: PostMortemRef = { i: pm.incidentId, a: pm.actionItems.slice(0, rows).map((item) => item.id) };
+  return modal({
+    callbackId: callbackIds.postMortemModal,
+    title: t(locale, 'ui.pm.title', { number: input_.incidentNumber }),
+    submit: t(locale, 'ui.modal.save', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef(ref),
+    blocks,
+  });
+}
+
+function questionInput(question: PostMortemQuestion, answer: string, locale: Locale): KnownBlock {
+  const blockId = postMortemInputIds.question(question.id);
+  const hint = question.required ? { hint: t(locale, 'ui.pm.required_for_review', {}) } : {};
+  switch (question.answer) {
+    case 'yes_no': {
+      const options = [option(t(locale, 'export.yes', {}).replace(/\.$/, ''), 'yes'), option(t(locale, 'export.no', {}).replace(/\.$/, ''), 'no')];
+      const initial = options.find((o) => o.value === answer);
+      return input(
+        blockId,
+        question.label,
+        { type: 'radio_buttons', action_id: blockId, options, ...(initial ? { initial_option: initial } : {}) },
+        { optional: true, ...hint },
+      );
+    }
+    case 'number':
+      return input(
+        blockId,
+        question.label,
+        { type: 'number_input', action_id: blockId, is_decimal_allowed: true, ...(answer ? { initial_value: answer } : {}) },
+        { optional: true, ...hint },
+      );
+    case 'short_text':
+    case 'long_text':
+      return textInput(blockId, question.label, { multiline: question.answer === 'long_text', initial: answer, optional: true, ...hint });
+  }
+}
+
+/**
+ * Validation's field errors as `response_action: errors` ({ block_id: message }). Block ids are the
+ * validation keys; "too many action items" (key `actionItems`) goes under the first row.
+ */
+export function modalFieldErrors(fieldErrors: FieldErrors): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [key, messageText] of Object.entries(fieldErrors)) {
+    const blockId = key === 'actionItems' ? postMortemInputIds.actionItem(0, 'text') : key;
+    errors[blockId] = errors[blockId] ? `${errors[blockId]} ${messageText}` : messageText;
+  }
+  return errors;
+}
+
+export function postMortemChangesModal(incidentId: string, incidentNumber: number, locale: Locale): ModalView {
+  return modal({
+    callbackId: callbackIds.postMortemChangesModal,
+    title: t(locale, 'ui.modal.changes.title', {}),
+    submit: t(locale, 'ui.modal.send', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef({ i: incidentId }),
+    blocks: [
+      section(t(locale, 'ui.pm.changes_intro', { number: incidentNumber })),
+      textInput(inputIds.comment, t(locale, 'ui.modal.changes.comment', {}), { multiline: true }),
+    ],
+  });
+}
+
+/** In the incident thread after resolution: the owner is asked to write it, with a button to open the modal. */
+export function postMortemInviteMessage(incidentId: string, incidentNumber: number, ownerUserId: string | null, dueAt: number, locale: Locale): SlackMessage {
+  const text = t(locale, 'ui.pm.invite', { owner: ownerUserId ? mention(ownerUserId) : t(locale, 'ui.pm.the_lead', {}), number: incidentNumber, due: slackDate(dueAt, '{date_long}') });
+  return message(text, [section(`:memo: ${text}`), actions([button(t(locale, 'ui.button.postmortem', {}), actionIds.openPostMortem, encodeRef({ i: incidentId }), 'primary')])], 'post-mortem invitation');
+}
+
+/** To the reviewers (thread or DM): the submitted post-mortem and Approve / Request changes. */
+export function postMortemReviewMessage(postMortem: PostMortem, incidentNumber: number, locale: Locale): SlackMessage {
+  const ref = encodeRef({ i: postMortem.incidentId });
+  const reviewers = postMortem.reviewerUserIds.map(mention).join(', ');
+  const intro = t(locale, 'ui.pm.review_request', { reviewers, number: incidentNumber, round: postMortem.round });
+  const blocks: KnownBlock[] = [section(intro), ...postMortemBody(postMortem, locale, 1400)];
+  blocks.push(
+    actions([
+      button(t(locale, 'ui.button.approve', {}), actionIds.approvePostMortem, ref, 'primary'),
+      button(t(locale, 'ui.button.request_changes', {}), actionIds.requestPostMortemChanges, ref),
+    ]),
+  );
+  return message(intro, blocks, `post-mortem review request for incident #${incidentNumber}`);
+}
+
+export interface PublishedPostMortemInput {
+  readonly postMortem: PostMortem;
+  readonly incidentNumber: number;
+  readonly locale: Locale;
+  /** Where the full Markdown export lives, when it was shared. */
+  readonly exportPermalink?: string;
+}
+
+/** The published post-mortem, summarised in the incident thread. */
+export function publishedPostMortemMessage(input_: PublishedPostMortemInput): SlackMessage {
+  const { postMortem: pm, locale } = input_;
+  const title = t(locale, 'export.title', { number: input_.incidentNumber });
+  const blocks: KnownBlock[] = [header(`:books: ${title}`), ...postMortemBody(pm, locale, 1400)];
+  const reviewers = pm.reviews.filter((r) => r.round === pm.round && r.decision === 'approve').map((r) => mention(r.reviewerUserId));
+  const footer = [
+    pm.publishedAt !== null ? t(locale, 'ui.pm.published_at', { at: slackDate(pm.publishedAt) }) : '',
+    reviewers.length > 0 ? t(locale, 'ui.pm.approved_by', { users: reviewers.join(', ') }) : '',
+    link(input_.exportPermalink, t(locale, 'ui.pm.full_export', {})),
+  ].filter(Boolean);
+  if (footer.length > 0) blocks.push(context(footer.join(' · ')));
+  return message(fit(`${title}: ${escapeSlackText(pm.fields.summary)}`, 500), blocks, `published post-mortem of incident #${input_.incidentNumber}`);
+}
+
+/** Summary, impact and action items: what a reader of the thread needs (the export has the rest). */
+function postMortemBody(pm: PostMortem, locale: Locale, fieldLength: number): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  for (const name of ['summary', 'impact', 'whatToImprove'] as const) {
+    const value = pm.fields[name].trim();
+    if (value) blocks.push(section(`*${t(locale, `postmortem.field.${name}`, {})}*\n${blockQuote(escapeSlackText(value), fieldLength)}`));
+  }
+  if (pm.actionItems.length > 0) {
+    const lines = pm.actionItems.slice(0, 20).map((item) => {
+      const mark = item.doneAt !== null ? ':white_check_mark:' : ':white_large_square:';
+      return `${mark} ${fit(escapeSlackText(item.text), 200)} — ${mention(item.ownerUserId)} · ${slackDate(item.dueAt, '{date_short}')}`;
+    });
+    blocks.push(section(`*${t(locale, 'export.section.action_items', {})}*\n${lines.join('\n')}`));
+  }
+  return blocks;
+}
