@@ -31,6 +31,7 @@ import {
   context,
   decimal,
   fields,
+  fit,
   header,
   link,
   mention,
@@ -273,7 +274,8 @@ export function checklistMessage(state: IncidentState, locale: Locale, clock: Cl
   for (const item of shown) blocks.push(stepBlock(incident.id, item, locale, clock, editable));
   const rest = checklist.slice(shown.length);
   if (rest.length > 0) {
-    blocks.push(section(rest.map((item) => `${isClosed(item) ? ':white_check_mark:' : ':white_large_square:'} ${escapeSlackText(item.text)}`).join('\n')));
+    // Past Slack's 50 blocks the remaining steps are listed briefly, without buttons.
+    blocks.push(section(rest.map((item) => `${isClosed(item) ? ':white_check_mark:' : ':white_large_square:'} ${fit(escapeSlackText(item.text), 80)}`).join('\n')));
   }
   if (checklist.length === 0) blocks.push(context(t(locale, 'ui.checklist.empty', {})));
   if (!editable) blocks.push(context(t(locale, 'ui.checklist.closed', {})));
