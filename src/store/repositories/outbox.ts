@@ -44,10 +44,7 @@ export interface NewOutboxItem {
 const EPOCH = new Date(0);
 let lastEnqueueMs = 0;
 
-/**
- * Inserts the item unless its key exists (then nothing changes). True when inserted. A database
- * upsert with an empty update, so inside the caller's transaction a duplicate never aborts it.
- */
+/** Inserts the item unless its key exists (then nothing changes). True when inserted. */
 export async function insertOutboxItem(db: Db, item: NewOutboxItem): Promise<boolean> {
   // Strictly increasing within a burst, so items enqueued in one transaction keep their order; a
   // clock that went back by more than a second starts afresh rather than dating items in its future.
@@ -55,7 +52,9 @@ export async function insertOutboxItem(db: Db, item: NewOutboxItem): Promise<boo
   const id = randomUUID();
   const row = await db.outboxItem.upsert({
     where: { key: item.key },
-    update: {},
+    // Setting the unique field to itself makes Prisma emit INSERT … ON CONFLICT DO UPDATE: atomic, and a
+    // duplicate never raises a unique violation (which would abort the caller's PostgreSQL transaction).
+    update: { key: item.key },
     create: {
       id,
       key: item.key,

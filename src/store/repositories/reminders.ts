@@ -24,7 +24,9 @@ export async function scheduleReminder(tx: Db, reminder: NewReminder): Promise<b
   const id = randomUUID();
   const row = await tx.reminder.upsert({
     where: { key: reminder.key },
-    update: {},
+    // Setting the unique field to itself makes Prisma emit INSERT … ON CONFLICT DO UPDATE: atomic, and a
+    // duplicate never raises a unique violation (which would abort the caller's PostgreSQL transaction).
+    update: { key: reminder.key },
     create: {
       id,
       key: reminder.key,

@@ -90,6 +90,20 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     await expect(enqueue({ ...write, key: 'x', payload: { channel: 'C1', text: 'x', metadata: {} } })).rejects.toMatchObject({ code: 'input_invalid' });
   });
 
+  it('two transactions enqueueing the same key at once both commit, with one item', async () => {
+    const other = await database.openAnother();
+    const write = (prisma: typeof database.prisma, text: string) =>
+      prisma.$transaction(async (tx) => {
+        const added = await enqueueSlackWrite(tx, { key: 'same-effect', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text }, now: clock.now() });
+        await tx.processedEvent.create({ data: { eventId: `tx-${text}`, receivedAt: new Date(clock.now()) } });
+        return added;
+      });
+    const outcomes = await Promise.all([write(database.prisma, 'a'), write(provider === 'postgres' ? other.prisma : database.prisma, 'b')]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await database.prisma.outboxItem.count()).toBe(1);
+    expect(await database.prisma.processedEvent.count({ where: { eventId: { startsWith: 'tx-' } } })).toBe(2);
+  });
+
   it('posts with the key in metadata, records ts and channel, and runs afterSend in the transaction that marks it sent', async () => {
     await enqueue({ key: 'incident:1:root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'Incident #1' }, record: { kind: 'test.posted', incidentId: 'i1' } });
     expect(await worker().runOnce()).toBe(1);

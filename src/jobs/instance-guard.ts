@@ -1,0 +1,128 @@
+// SQLite mode is single-instance: one SQLite file, one Firebreak. The running instance holds a Lease
+// row it renews every few seconds; a second instance on the same file refuses to start, saying so.
+// A holder that died is recognised at once on the same machine (its process is gone) and after the
+// lease expires elsewhere, so a restart after a crash is never refused.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { FirebreakError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PrismaDb } from '../store/database.js';
+import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from '../store/repositories/leases.js';
+
+export const SQLITE_INSTANCE_LEASE = 'sqlite-instance';
+
+export interface SqliteInstanceGuard {
+  /** `host:pid:nonce` of this instance. */
+  readonly holder: string;
+  onLost(listener: () => void): void;
+  release(): Promise<void>;
+}
+
+export interface SqliteInstanceGuardOptions {
+  prisma: PrismaDb;
+  /** For the refusal message. */
+  databaseFile: string;
+  logger: Logger;
+  /** Lease length; it is renewed every `heartbeatMs`. Default 15 s and 5 s. */
+  ttlMs?: number;
+  heartbeatMs?: number;
+  /** Wall clock: the lease is compared across processes. */
+  now?: () => number;
+  /** For tests: whether a process of this machine is alive. */
+  processAlive?: (pid: number) => boolean;
+}
+
+interface Holder {
+  host: string;
+  pid: number;
+}
+
+function parseHolder(holder: string): Holder | null {
+  const match = /^(.*):(\d+):[^:]+$/.exec(holder);
+  return match ? { host: match[1]!, pid: Number(match[2]) } : null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function acquireSqliteInstanceGuard(options: SqliteInstanceGuardOptions): Promise<SqliteInstanceGuard> {
+  const { prisma } = options;
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? 15_000;
+  const heartbeatMs = options.heartbeatMs ?? 5_000;
+  const alive = options.processAlive ?? processAlive;
+  const me = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const log = options.logger.child({ component: 'instance-guard' });
+
+  const refuse = (holder: string) => {
+    const parsed = parseHolder(holder);
+    const who = parsed ? `process ${parsed.pid} on ${parsed.host}` : holder;
+    return new FirebreakError(
+      'conflict',
+      `Another Firebreak instance (${who}) is running on the SQLite database ${options.databaseFile}. SQLite mode runs a single instance: stop the other one, or use PostgreSQL (DATABASE_URL=postgres://…) to run several.`,
+    );
+  };
+
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    if (await acquireLease(prisma, SQLITE_INSTANCE_LEASE, me, now() + ttlMs)) break;
+    const current = await readLease(prisma, SQLITE_INSTANCE_LEASE);
+    if (!current) continue;
+    const holder = parseHolder(current.holder);
+    const sameHost = holder?.host === hostname();
+    // On this machine the holder's process tells the truth at once; a pid equal to ours is a previous
+    // life of this container's process. Elsewhere only the lease's expiry can.
+    const holderAlive = sameHost && holder ? holder.pid !== process.pid && alive(holder.pid) : current.expiresAt.getTime() > now();
+    if (holderAlive) {
+      if (sameHost) throw refuse(current.holder);
+      // Another machine: it may have crashed just now; wait for its lease to run out once.
+      const waitMs = current.expiresAt.getTime() - now() + 500;
+      log.info({ holder: current.holder, waitMs }, 'the SQLite instance lease is held elsewhere; waiting for it to expire');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
+      const after = await readLease(prisma, SQLITE_INSTANCE_LEASE);
+      if (after && after.holder === current.holder && after.expiresAt.getTime() > current.expiresAt.getTime()) throw refuse(current.holder);
+      continue;
+    }
+    if (await takeOverLease(prisma, SQLITE_INSTANCE_LEASE, current, me, now() + ttlMs)) {
+      log.info({ previous: current.holder }, 'took over the SQLite instance lease from an instance that is gone');
+      break;
+    }
+    if (attempt === 4) throw refuse(current.holder);
+  }
+  if ((await readLease(prisma, SQLITE_INSTANCE_LEASE))?.holder !== me) {
+    const current = await readLease(prisma, SQLITE_INSTANCE_LEASE);
+    throw refuse(current?.holder ?? 'unknown');
+  }
+
+  const listeners: (() => void)[] = [];
+  let released = false;
+  const heartbeat = setInterval(() => {
+    renewLease(prisma, SQLITE_INSTANCE_LEASE, me, now() + ttlMs).then(
+      (renewed) => {
+        if (renewed || released) return;
+        released = true;
+        clearInterval(heartbeat);
+        log.error('another instance took over the SQLite database; this one stops its scheduled work');
+        for (const listener of listeners) listener();
+      },
+      (error: unknown) => log.warn({ err: error }, 'could not renew the SQLite instance lease'),
+    );
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    holder: me,
+    onLost: (listener) => void listeners.push(listener),
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(heartbeat);
+      await releaseLease(prisma, SQLITE_INSTANCE_LEASE, me).catch(() => undefined);
+    },
+  };
+}
