@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { decideDraft, editDraft, markReplyPosted, quorumProgress, type IncidentState } from '../../../src/domain/incidents/index.js';
+import { actionIds, decodeRef, draftRef } from '../../../src/slack/blocks/ids.js';
+import { draftCard } from '../../../src/slack/blocks/index.js';
+import { MINUTE, accepted, buttons, expectMessageWithinLimits, incidentPolicy, incidentWithDraft, visibleText } from './fixtures.js';
+
+function card(state: IncidentState, policy = incidentPolicy(), options: Parameters<typeof draftCard>[4] = {}, locale: 'en' | 'es' = 'en') {
+  const draft = state.drafts[0]!;
+  return draftCard(state, draft, quorumProgress(state, draft, policy.approvals), locale, options);
+}
+
+describe('draftCard', () => {
+  it('quotes the text, names the target, language and revision, and shows approvals against the quorum', () => {
+    const { state } = incidentWithDraft();
+    const built = card(state);
+    const text = visibleText(built.blocks);
+    expect(text).toContain('*Reply #1 · revision 1*');
+    expect(text).toContain('New message in <#CCOMMUNITY> · in English');
+    expect(text).toContain('> We are on it. Updates at {{eta}}.');
+    expect(text).toContain('Waiting for approval');
+    expect(text).toContain('Approvals: 0 of 1 (none yet)');
+    expect(text).toContain('Drafted by <@UDRAFTER>');
+    expectMessageWithinLimits(built);
+  });
+
+  it('has Approve, Request changes, Edit and Reject carrying the draftRef of this revision', () => {
+    const { state } = incidentWithDraft();
+    const found = buttons(card(state).blocks);
+    expect(found.map((b) => b.actionId)).toEqual([actionIds.approveDraft, actionIds.requestChanges, actionIds.editDraft, actionIds.rejectDraft]);
+    for (const b of found) expect(decodeRef(draftRef, b.value, 'button')).toEqual({ i: 'inc-1', d: 'inc-1/draft-1', r: 1 });
+    expect(found.find((b) => b.actionId === actionIds.rejectDraft)?.style).toBe('danger');
+  });
+
+  it('shows a thread target with the member message permalink', () => {
+    const { state: base } = incidentWithDraft();
+    const state = { ...base, drafts: [{ ...base.drafts[0]!, target: { kind: 'thread' as const, channelId: 'CCOMMUNITY', messageTs: '1.2' } }] };
+    const text = visibleText(card(state, incidentPolicy(), { targetPermalink: 'https://acme.slack.com/archives/C/p12' }).blocks);
+    expect(text).toContain('In reply to <https://acme.slack.com/archives/C/p12|this member’s message>');
+  });
+
+  it('after an edit shows the new revision, what changed, and buttons for the new revision only', () => {
+    const { state: drafted, clock, policy } = incidentWithDraft('We are on it. Updates soon.');
+    clock.advance(MINUTE);
+    const state = accepted(
+      editDraft(drafted, { actorUserId: 'ULEAD', draftId: 'inc-1/draft-1', revision: 1, text: 'We are on it. Updates by 18:30.' }, policy, clock),
+    );
+    const built = card(state, policy, { previousText: 'We are on it. Updates soon.' });
+    const text = visibleText(built.blocks);
+    expect(text).toContain('*Reply #1 · revision 2*');
+    expect(text).toContain('What changed since revision 1');
+    expect(text).toContain('~soon~');
+    expect(text).toContain('*by 18:30*');
+    for (const b of buttons(built.blocks)) expect(decodeRef(draftRef, b.value, 'button').r).toBe(2);
+  });
+
+  it('shows who approved so far against the quorum, and who asked for changes with the comment', () => {
+    const { state: drafted, clock } = incidentWithDraft();
+    const policy = incidentPolicy({ quorum: { kind: 'count', n: 2 }, approverUserIds: ['UAPPROVER1', 'UAPPROVER2', 'UAPPROVER3'] });
+    let state = accepted(decideDraft(drafted, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock));
+    expect(visibleText(card(state, policy).blocks)).toContain('Approvals: 1 of 2 (<@UAPPROVER1>)');
+    state = accepted(
+      decideDraft(state, { actorUserId: 'UAPPROVER2', draftId: 'inc-1/draft-1', revision: 1, decision: 'request_changes', comment: 'Drop the ETA <!channel>' }, policy, clock),
+    );
+    const built = card(state, policy);
+    const text = visibleText(built.blocks);
+    expect(text).toContain('Changes requested');
+    expect(text).toContain('<@UAPPROVER2> asked for changes:\n> Drop the ETA &lt;!channel&gt;');
+    // Approval is refused until an edit, so the card leads with Edit instead.
+    expect(buttons(built.blocks).map((b) => b.actionId)).toEqual([actionIds.requestChanges, actionIds.editDraft, actionIds.rejectDraft]);
+  });
+
+  it('once approved and posted the buttons are gone and the outcome is shown with the reply link', () => {
+    const { state: drafted, clock, policy } = incidentWithDraft();
+    let state = accepted(decideDraft(drafted, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock));
+    let built = card(state, policy);
+    expect(visibleText(built.blocks)).toContain('Approved, being posted');
+    expect(buttons(built.blocks)).toEqual([]);
+    state = accepted(markReplyPosted(state, { draftId: 'inc-1/draft-1', revision: 1, messageTs: '9.9' }, clock));
+    built = card(state, policy, { postedPermalink: 'https://acme.slack.com/archives/C/p99' });
+    expect(visibleText(built.blocks)).toContain('Approved and posted');
+    expect(visibleText(built.blocks)).toContain('<https://acme.slack.com/archives/C/p99|See the posted reply>');
+    expect(buttons(built.blocks)).toEqual([]);
+  });
+
+  it('once rejected shows who rejected it and why, without buttons', () => {
+    const { state: drafted, clock, policy } = incidentWithDraft();
+    const state = accepted(
+      decideDraft(drafted, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'reject', comment: 'Wrong tone' }, policy, clock),
+    );
+    const built = card(state, policy, {}, 'es');
+    const text = visibleText(built.blocks);
+    expect(text).toContain('Rechazada');
+    expect(text).toContain('<@UAPPROVER1> la rechazó:\n> Wrong tone');
+    expect(buttons(built.blocks)).toEqual([]);
+  });
+
+  it('never pings from the draft text, but keeps links and formatting as they will be posted', () => {
+    const { state } = incidentWithDraft('Hi <!channel> and <@U123>, *see* <https://status.acme.com|status>');
+    const text = visibleText(card(state).blocks);
+    expect(text).not.toMatch(/<!channel>|<@U123>/);
+    expect(text).toContain('<https://status.acme.com|status>');
+    expect(text).toContain('*see*');
+  });
+
+  it('keeps a 3000-character draft with a long diff within the limits', () => {
+    const long = 'palabra '.repeat(375).trim();
+    const { state: drafted, clock, policy } = incidentWithDraft(long);
+    const edited = 'otra '.repeat(600).trim();
+    const state = accepted(editDraft(drafted, { actorUserId: 'ULEAD', draftId: 'inc-1/draft-1', revision: 1, text: edited }, policy, clock));
+    expectMessageWithinLimits(card(state, policy, { previousText: long }));
+  });
+});
