@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { renderTemplate } from '../../../src/domain/playbooks/index.js';
+import {
+  actionIds,
+  callbackIds,
+  decodeRef,
+  draftRef,
+  draftTargetValue,
+  incidentRef,
+  inputIds,
+  messageRef,
+} from '../../../src/slack/blocks/ids.js';
+import {
+  addToTimelineModal,
+  draftReplyModal,
+  editDraftModal,
+  noteModal,
+  refusalFieldErrors,
+  rejectDraftModal,
+  requestChangesModal,
+  resolveModal,
+  severityModal,
+} from '../../../src/slack/blocks/index.js';
+import { expectViewWithinLimits, inputsOf, outagePlaybook, visibleText } from './fixtures.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const targets = [
+  { ts: '1700000000.000200', text: 'Worst update ever, I want a refund', authorName: 'Bob' },
+  { ts: '1700000000.000300', text: 'Still nothing from the team' },
+];
+
+function draftModal(overrides: Partial<Parameters<typeof draftReplyModal>[0]> = {}) {
+  const playbook = outagePlaybook();
+  const template = playbook.replies[0]!;
+  return draftReplyModal({
+    incidentId: 'inc-1',
+    incidentNumber: 7,
+    channelId: 'CCOMMUNITY',
+    channelName: 'community',
+    locale: 'en',
+    templates: playbook.replies,
+    text: renderTemplate(template.text.en, { member: 'Bob', channel: 'community', eta: '18:30', status_page: 'https://status.acme.com', brand: 'Acme', support_contact: 'help@acme.com' }),
+    targets,
+    ...overrides,
+  });
+}
+
+describe('draftReplyModal', () => {
+  it('carries the incident ref, offers the playbook templates and both languages, dispatching changes', () => {
+    const view = draftModal();
+    expect(view.callback_id).toBe(callbackIds.draftReplyModal);
+    expect(decodeRef(incidentRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1' });
+    const inputs = inputsOf(view);
+    const template = inputs.get(inputIds.draftTemplate)!;
+    expect(template['dispatch_action']).toBe(true);
+    expect(template['element'].action_id).toBe(actionIds.pickTemplate);
+    expect(template['element'].options.map((o: Json) => o.value)).toEqual(outagePlaybook().replies.map((r) => r.id));
+    expect(template['element'].initial_option.value).toBe(outagePlaybook().replies[0]!.id);
+    const language = inputs.get(inputIds.draftLanguage)!;
+    expect(language['element'].action_id).toBe(actionIds.pickLanguage);
+    expect(language['element'].options.map((o: Json) => o.value)).toEqual(['en', 'es']);
+    expect(language['element'].initial_option.value).toBe('en');
+    expectViewWithinLimits(view);
+  });
+
+  it('prefills the rendered template and shows the template guidance beside it', () => {
+    const view = draftModal();
+    const text = inputsOf(view).get(inputIds.draftText)!;
+    expect(text['element'].multiline).toBe(true);
+    expect(text['element'].action_id).toBe(inputIds.draftText);
+    expect(text['element'].initial_value).toContain('18:30');
+    expect(visibleText(view.blocks)).toContain(outagePlaybook().replies[0]!.guidance.en);
+  });
+
+  it('offers the channel or a thread reply to each sample message, preselecting per the template target', () => {
+    const view = draftModal();
+    const target = inputsOf(view).get(inputIds.draftTarget)!;
+    expect(target['element'].type).toBe('radio_buttons');
+    expect(target['element'].options.map((o: Json) => o.value)).toEqual([
+      draftTargetValue.channel,
+      'thread:1700000000.000200',
+      'thread:1700000000.000300',
+    ]);
+    expect(target['element'].options[1].text.text).toBe('Reply in thread to Bob');
+    expect(target['element'].options[1].description.text).toBe('Worst update ever, I want a refund');
+    const expected = outagePlaybook().replies[0]!.target === 'thread' ? 'thread:1700000000.000200' : 'channel';
+    expect(target['element'].initial_option.value).toBe(expected);
+    const chosen = draftModal({ target: { kind: 'thread', ts: '1700000000.000300' } });
+    expect(inputsOf(chosen).get(inputIds.draftTarget)!['element'].initial_option.value).toBe('thread:1700000000.000300');
+  });
+
+  it('shows the chosen template and language, in Spanish', () => {
+    const second = outagePlaybook().replies[1]!;
+    const view = draftModal({ templateId: second.id, language: 'es', locale: 'es', text: 'Hola' });
+    const inputs = inputsOf(view);
+    expect(inputs.get(inputIds.draftTemplate)!['element'].initial_option.value).toBe(second.id);
+    expect(inputs.get(inputIds.draftLanguage)!['element'].initial_option.value).toBe('es');
+    expect(visibleText(view.blocks)).toContain(second.guidance.es);
+    expect(view.title.text).toBe('Respuesta · #7');
+  });
+
+  it('stays within limits with many long sample messages and a 3000-character text', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ ts: `${i}.0`, text: 'ü'.repeat(2000), authorName: 'n'.repeat(200) }));
+    const view = draftModal({ targets: many, text: 'x'.repeat(3000), channelName: 'c'.repeat(200) });
+    expectViewWithinLimits(view);
+    expect(inputsOf(view).get(inputIds.draftTarget)!['element'].options).toHaveLength(10);
+  });
+});
+
+describe('draft decision modals', () => {
+  const ref = { i: 'inc-1', d: 'inc-1/draft-2', r: 3 };
+
+  it('edit: prefilled text, the draftRef of the revision edited, a warning that approvals restart', () => {
+    const view = editDraftModal({ draft: ref, draftNumber: 2, text: 'Current text', locale: 'en', guidance: 'Be brief' });
+    expect(view.callback_id).toBe(callbackIds.editDraftModal);
+    expect(decodeRef(draftRef, view.private_metadata, 'metadata')).toEqual(ref);
+    expect(inputsOf(view).get(inputIds.draftText)!['element'].initial_value).toBe('Current text');
+    expect(visibleText(view.blocks)).toContain('approvals given so far stop counting');
+    expect(visibleText(view.blocks)).toContain('Be brief');
+    expectViewWithinLimits(view);
+  });
+
+  it('request changes asks for a comment and quotes the revision inert', () => {
+    const view = requestChangesModal({ draft: ref, draftNumber: 2, text: 'Hi <!channel>', locale: 'en' });
+    expect(view.callback_id).toBe(callbackIds.requestChangesModal);
+    expect(decodeRef(draftRef, view.private_metadata, 'metadata')).toEqual(ref);
+    expect([...inputsOf(view).keys()]).toEqual([inputIds.comment]);
+    expect(visibleText(view.blocks)).toContain('&lt;!channel&gt;');
+    expectViewWithinLimits(view);
+  });
+
+  it('reject asks for a reason and says it is final', () => {
+    const view = rejectDraftModal({ draft: ref, draftNumber: 2, text: 'x'.repeat(3000), locale: 'es' });
+    expect(view.callback_id).toBe(callbackIds.rejectDraftModal);
+    expect([...inputsOf(view).keys()]).toEqual([inputIds.reason]);
+    expect(view.title.text).toBe('Rechazar respuesta');
+    expectViewWithinLimits(view);
+  });
+});
+
+describe('incident modals', () => {
+  it('severity: sev1..sev4 with the playbook meaning, the current one selected, and a reason', () => {
+    const playbook = outagePlaybook();
+    const view = severityModal({ incidentId: 'inc-1', incidentNumber: 7, current: 'sev3', severities: playbook.severities, locale: 'en' });
+    expect(view.callback_id).toBe(callbackIds.severityModal);
+    expect(decodeRef(incidentRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1' });
+    const select = inputsOf(view).get(inputIds.severity)!['element'];
+    expect(select.options.map((o: Json) => o.value)).toEqual(['sev1', 'sev2', 'sev3', 'sev4']);
+    expect(select.initial_option.value).toBe('sev3');
+    expect(select.options[0].description.text.length).toBeLessThanOrEqual(75);
+    expect(visibleText(view.blocks)).toContain(playbook.severities.sev1.meaning.en);
+    expect(inputsOf(view).has(inputIds.reason)).toBe(true);
+    expectViewWithinLimits(view);
+  });
+
+  it('resolve: a summary, and a warning listing required steps still open', () => {
+    const view = resolveModal({ incidentId: 'inc-1', incidentNumber: 7, openRequiredSteps: ['Update the status page'], locale: 'en' });
+    expect(view.callback_id).toBe(callbackIds.resolveModal);
+    expect([...inputsOf(view).keys()]).toEqual([inputIds.resolutionSummary]);
+    expect(visibleText(view.blocks)).toContain('1 required step is still open');
+    expect(visibleText(view.blocks)).toContain('• Update the status page');
+    expect(visibleText(resolveModal({ incidentId: 'inc-1', incidentNumber: 7, openRequiredSteps: [], locale: 'en' }).blocks)).not.toContain('still open');
+  });
+
+  it('note: one multiline input, the incident ref', () => {
+    const view = noteModal('inc-1', 7, 'es');
+    expect(view.callback_id).toBe(callbackIds.noteModal);
+    expect(decodeRef(incidentRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1' });
+    expect(inputsOf(view).get(inputIds.note)!['element'].multiline).toBe(true);
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+  });
+
+  it('add to timeline: choose among open incidents; the message ref rides in the metadata', () => {
+    const message = { c: 'CCOMMUNITY', ts: '1.2', u: 'UMEMBER1', text: 'y'.repeat(2500) + ' <!here>' };
+    const view = addToTimelineModal({
+      message,
+      incidents: [
+        { incidentId: 'inc-1', number: 7, severity: 'sev2', channelName: 'community' },
+        { incidentId: 'inc-2', number: 8, severity: 'sev4', channelName: 'help', drill: true },
+      ],
+      locale: 'en',
+    });
+    expect(view.callback_id).toBe(callbackIds.addToTimelineModal);
+    const ref = decodeRef(messageRef, view.private_metadata, 'metadata');
+    expect(ref).toMatchObject({ c: 'CCOMMUNITY', ts: '1.2', u: 'UMEMBER1' });
+    expect(ref.text.length).toBeLessThanOrEqual(2000);
+    const select = inputsOf(view).get(inputIds.incident)!['element'];
+    expect(select.options.map((o: Json) => [o.value, o.text.text])).toEqual([
+      ['inc-1', '#7 · SEV2 · #community'],
+      ['inc-2', '#8 · SEV4 · #help (drill)'],
+    ]);
+    expect(visibleText(view.blocks)).not.toContain('<!here>');
+    expectViewWithinLimits(view);
+  });
+
+  it('add to timeline without open incidents informs, with no submit', () => {
+    const view = addToTimelineModal({ message: { c: 'C1', ts: '1.2', text: 'hi' }, incidents: [], locale: 'en' });
+    expect(view.submit).toBeUndefined();
+    expect(visibleText(view.blocks)).toContain('no open incident');
+    expectViewWithinLimits(view);
+  });
+});
+
+describe('refusalFieldErrors', () => {
+  it('puts a text refusal under the input of the modal it came from', () => {
+    expect(refusalFieldErrors(callbackIds.noteModal, 'text', 'The note is required.')).toEqual({ [inputIds.note]: 'The note is required.' });
+    expect(refusalFieldErrors(callbackIds.draftReplyModal, 'text', 'too long')).toEqual({ [inputIds.draftText]: 'too long' });
+    expect(refusalFieldErrors(callbackIds.rejectDraftModal, 'comment', 'required')).toEqual({ [inputIds.reason]: 'required' });
+    expect(refusalFieldErrors(callbackIds.resolveModal, 'summary', 'required')).toEqual({ [inputIds.resolutionSummary]: 'required' });
+  });
+
+  it('returns null when the refusal is not about one of the modal inputs', () => {
+    expect(refusalFieldErrors(callbackIds.resolveModal, undefined, 'Only the lead…')).toBeNull();
+    expect(refusalFieldErrors(callbackIds.noteModal, 'reason', 'x')).toBeNull();
+  });
+});
