@@ -131,9 +131,13 @@ export function buttons(blocks: readonly unknown[]): FoundButton[] {
   return found;
 }
 
+/** Loose JSON for poking into built blocks in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJson = Record<string, any>;
+
 /** The input blocks of a view by block_id. */
-export function inputsOf(view: { blocks: readonly unknown[] }): Map<string, Json> {
+export function inputsOf(view: { blocks: readonly unknown[] }): Map<string, AnyJson> {
   return new Map(
-    (view.blocks as Json[]).filter((b) => b['type'] === 'input').map((b) => [b['block_id'] as string, b] as const),
+    (view.blocks as AnyJson[]).filter((b) => b['type'] === 'input').map((b) => [b['block_id'] as string, b] as const),
   );
 }

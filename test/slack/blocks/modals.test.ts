@@ -21,9 +21,9 @@ import {
   resolveModal,
   severityModal,
 } from '../../../src/slack/blocks/index.js';
-import { expectViewWithinLimits, inputsOf, outagePlaybook, visibleText } from './fixtures.js';
+import { type AnyJson, expectViewWithinLimits, inputsOf, outagePlaybook, visibleText } from './fixtures.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = AnyJson;
 
 const targets = [
   { ts: '1700000000.000200', text: 'Worst update ever, I want a refund', authorName: 'Bob' },
