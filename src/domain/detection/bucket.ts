@@ -137,8 +137,7 @@ export function addToBucketInPlace(bucket: ChannelBucket, message: MessageContri
   const authors = (bucket.negativeAuthors ??= {});
   const authored = authors[message.authorId];
   if (authored !== undefined) authors[message.authorId] = authored + 1;
-  else if (countKeys(authors, limits.maxAuthorsPerBucket) < limits.maxAuthorsPerBucket) authors[message.authorId] = 1;
-  else bucket.negativeAuthorsOverflow = (bucket.negativeAuthorsOverflow ?? 0) + 1;
+  else if (!addKey(authors, message.authorId, limits.maxAuthorsPerBucket)) bucket.negativeAuthorsOverflow = (bucket.negativeAuthorsOverflow ?? 0) + 1;
 
   if (limits.maxTermsPerBucket > 0 && message.terms.length > 0) {
     const terms = (bucket.termCounts ??= {});
@@ -147,7 +146,7 @@ export function addToBucketInPlace(bucket: ChannelBucket, message: MessageContri
       if (message.terms.indexOf(term) !== i) continue;
       const count = terms[term];
       if (count !== undefined) terms[term] = count + 1;
-      else if (countKeys(terms, limits.maxTermsPerBucket) < limits.maxTermsPerBucket) terms[term] = 1;
+      else addKey(terms, term, limits.maxTermsPerBucket);
     }
   }
   if (limits.maxSamplesPerBucket > 0) {
@@ -161,11 +160,26 @@ export function addToBucketInPlace(bucket: ChannelBucket, message: MessageContri
   }
 }
 
+// Key counts of the records the hot path grows, so a full bucket is not recounted per message.
+// Not part of the bucket (a WeakMap entry): the JSON stays the same and a stored bucket recounts once.
+const keyCounts = new WeakMap<Record<string, number>, number>();
+
 /** Number of own keys, counting no further than `limit`. */
 function countKeys(record: Record<string, number>, limit: number): number {
+  const known = keyCounts.get(record);
+  if (known !== undefined) return known;
   let count = 0;
   for (const _key in record) if (++count >= limit) break;
+  keyCounts.set(record, count);
   return count;
+}
+
+function addKey(record: Record<string, number>, key: string, limit: number): boolean {
+  const count = countKeys(record, limit);
+  if (count >= limit) return false;
+  record[key] = 1;
+  keyCounts.set(record, count + 1);
+  return true;
 }
 
 /** Distinct negative authors of a bucket: known authors plus a lower bound for the overflow. */

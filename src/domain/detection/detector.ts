@@ -17,6 +17,10 @@ export interface DetectorState {
   /** Typical absolute deviation from the expectation, rhythm taken out. */
   deviation: number;
   logDeviation: number;
+  /** Typical log(1 + negatives per bucket) of the window, rhythm taken out: a geometric mean, robust to bursts. */
+  logLevel: number;
+  /** Additive log offset per rhythm slot (same slots as `rhythm`). */
+  logRhythm: number[];
   /** Multiplicative factor per hour of day (24) or of week (168); empty without rhythm. */
   rhythm: number[];
   /** Usual share of negative messages among all messages. */
@@ -90,6 +94,8 @@ export function initialDetectorState(settings: DetectorSettings): DetectorState 
     level: 0,
     deviation: 0,
     logDeviation: 0,
+    logLevel: 0,
+    logRhythm: new Array<number>(rhythmSlots(settings)).fill(0),
     rhythm: new Array<number>(rhythmSlots(settings)).fill(1),
     negativeShare: 0,
     dailyPeaks: new Array<number>(settings.noveltyDays).fill(0),
@@ -201,7 +207,7 @@ function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | und
 }
 
 function cloneState(state: DetectorState): DetectorState {
-  return { ...state, rhythm: state.rhythm.slice(), dailyPeaks: state.dailyPeaks.slice(), alert: state.alert ? { ...state.alert } : null };
+  return { ...state, rhythm: state.rhythm.slice(), logRhythm: state.logRhythm.slice(), dailyPeaks: state.dailyPeaks.slice(), alert: state.alert ? { ...state.alert } : null };
 }
 
 interface LearningRates {
@@ -249,9 +255,11 @@ function advance(
   // bucket with the log of its expectation; the spread is learnt on the same statistic, floored at
   // Poisson noise.
   const n = last + 1;
-  const logExpected = Math.log1p(expected / n);
+  const slot = state.logRhythm.length > 0 ? rhythmSlot(bucketStart, settings) : -1;
+  const logExpected = settings.scale === 'log' ? state.logLevel + (state.logRhythm[slot] ?? 0) : Math.log1p(expected / n);
+  if (settings.scale === 'log') expected = n * Math.max(0, Math.expm1(logExpected));
   const logObserved = Math.log1p(observed / n);
-  const logSpread = Math.max(1.25 * state.logDeviation, Math.sqrt(expected / n / n) / (1 + expected / n), settings.minLogSpread);
+  const logSpread = Math.max(Math.min(1.25 * state.logDeviation, settings.maxLogSpread), Math.sqrt(expected / n / n) / (1 + expected / n), settings.minLogSpread);
   if (warm) {
     if (settings.scale === 'log') {
       deviations = (logObserved - logExpected) / logSpread;
@@ -296,9 +304,21 @@ function advance(
 
   if (!state.alert && settings.noveltyDays > 0 && state.bucketsSeen >= settings.warmupBuckets) recordPeak(state, bucketStart, deviations, settings);
   // The window statistic teaches the log spread, clipped like the level so bursts do not widen it.
-  if (warm) {
-    const clipped = Math.min(logObserved, logExpected + settings.baselineClip * logSpread);
-    state.logDeviation += Math.max(rates.alpha, 1 / (state.bucketsSeen + 1)) * (Math.abs(clipped - logExpected) - state.logDeviation);
+  const rate = Math.max(rates.alpha, 1 / (state.bucketsSeen + 1));
+  const clipped = warm ? Math.min(logObserved, logExpected + settings.baselineClip * logSpread) : logObserved;
+  if (warm) state.logDeviation += rate * (Math.abs(clipped - logExpected) - state.logDeviation);
+  const offset = state.logRhythm[slot] ?? 0;
+  state.logLevel += rate * (clipped - offset - state.logLevel);
+  if (slot >= 0 && warm) {
+    const logRhythm = state.logRhythm;
+    logRhythm[slot] = offset + Math.max(rates.beta, logRhythm.length / (logRhythm.length + state.bucketsSeen)) * (clipped - state.logLevel - offset);
+    if (rhythmSlot(bucketStart + settings.bucketMs, settings) !== slot) {
+      // Keep the offsets centred on zero so the level carries the channel's overall volume.
+      let sum = 0;
+      for (const value of logRhythm) sum += value;
+      const mean = sum / logRhythm.length;
+      for (let i = 0; i < logRhythm.length; i++) logRhythm[i] = (logRhythm[i] as number) - mean;
+    }
   }
   learn(state, bucketStart, bucketNegatives, bucketMessages, settings, rates);
   if (onReading) {

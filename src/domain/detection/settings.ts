@@ -37,6 +37,8 @@ export interface DetectorSettings {
   scale: 'linear' | 'log';
   /** Spread floor on the log scale, so a flat history does not make every wobble an alert. */
   minLogSpread: number;
+  /** Spread ceiling on the log scale: a very noisy channel still alerts on a many-fold jump. */
+  maxLogSpread: number;
   /** When > 0, an alert must also reach `noveltyFactor` × the highest deviation of the last this-many days. */
   noveltyDays: number;
   noveltyFactor: number;
@@ -75,6 +77,7 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   noveltyDays: 0,
   noveltyFactor: 1,
   minLogSpread: 0.1,
+  maxLogSpread: 10,
   baselineClip: 3,
   singleAuthorShare: 0.6,
   maxAuthorsPerBucket: 64,
@@ -104,6 +107,7 @@ export const detectorSettingsSchema = z
     noveltyDays: nonNegative.int().max(60),
     noveltyFactor: nonNegative,
     minLogSpread: nonNegative,
+    maxLogSpread: positive,
     baselineClip: positive,
     singleAuthorShare: z.number().gt(0).max(1),
     maxAuthorsPerBucket: positive.int().max(10_000),

@@ -106,5 +106,7 @@ export function observeMessage(
   const newest = channel.buckets.at(-1);
   const crossed = newest === undefined || bucketStartOf(message.at, settings.bucketMs) > newest.start;
   const decisions = crossed ? advanceChannel(channel, message.at, settings, options.onReading) : [];
-  return { ...countMessage(channel, message, settings, options.language ?? 'auto'), decisions };
+  const result = countMessage(channel, message, settings, options.language ?? 'auto') as ObserveResult;
+  result.decisions = decisions;
+  return result;
 }

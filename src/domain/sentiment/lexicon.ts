@@ -34,6 +34,7 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   negators: string[];
   modifiers: Record<string, number>;
   contrasts: string[];
+  inflect?: (word: string) => string[];
 }): Lexicon {
   const labels: Record<string, number> = {};
   const phrases = new Map<string, string[][]>();
@@ -52,6 +53,14 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   };
   for (const [entry, value] of Object.entries(base)) add(entry, value, false);
   for (const [entry, value] of Object.entries(additions)) add(entry, value, true);
+  if (extra.inflect) {
+    // Lexicons list one form; chat uses all of them. Add the regular gender/number forms of
+    // single words that are missing ("aburrido" → aburrida, aburridos, aburridas).
+    for (const [word, value] of Object.entries(labels)) {
+      if (word.includes('-')) continue;
+      for (const form of extra.inflect(word)) if (!Object.hasOwn(labels, form)) labels[form] = value;
+    }
+  }
   return {
     language,
     labels,
@@ -60,6 +69,16 @@ function build(language: Language, base: Record<string, number>, additions: Reco
     modifiers: new Map(Object.entries(extra.modifiers)),
     contrasts: new Set(extra.contrasts),
   };
+}
+
+/** Regular Spanish gender and number forms of an adjective or noun (a rule, not a word list). */
+export function spanishForms(word: string): string[] {
+  if (word.length < 4) return [];
+  if (/[^aeiou]o$/.test(word)) return [`${word.slice(0, -1)}a`, `${word}s`, `${word.slice(0, -1)}as`];
+  if (/[^aeiou]a$/.test(word)) return [`${word.slice(0, -1)}o`, `${word}s`, `${word.slice(0, -1)}os`];
+  if (/[^aeiou]e$/.test(word)) return [`${word}s`];
+  if (/(?:al|il|or)$/.test(word)) return [`${word}es`];
+  return [];
 }
 
 let cache: Record<Language, Lexicon> | undefined;
@@ -87,6 +106,7 @@ export function lexicons(): Record<Language, Lexicon> {
         poco: 0.5, 'un-poco': 0.6, algo: 0.7, apenas: 0.4, medio: 0.7, casi: 0.7,
       },
       contrasts: ['pero', 'aunque', 'sino', 'sin-embargo', 'mientras'],
+      inflect: spanishForms,
     }),
   };
   return cache;

@@ -77,11 +77,66 @@ const LAUGH_ES = /(^|[^a-zñ])(?:j+[aeiou]+){2,}j*(?=[^a-zñ]|$)/g;
 const LAUGH_EN = /(^|[^a-z])(?:h+[aeiou]+){2,}h*(?=[^a-z]|$)|(^|[^a-z])l+o+l+(?=[^a-z]|$)/g;
 // Clause punctuation becomes a "|" boundary token; any other symbol becomes a space.
 const SEPARATORS = /([.!?;,…¿¡()[\]{}"“”«»]+)|[^\p{L}\p{N}\p{Extended_Pictographic}'|\s-]+/gu;
-const SEPARATORS_ASCII = /([.!?;,()[\]{}"]+)|[^a-z0-9'|\s-]+/g;
+// Most chat is ASCII or Latin letters with accents; Unicode property classes (needed for emoji and
+// other scripts) are several times slower, so they only run when such characters are present.
+const BOUNDARY_LATIN = /[.!?;,…¿¡()[\]{}"“”«»]+/g;
+const OTHER_ASCII = /[^a-z0-9'|\s-]+/g;
+const OTHER_LATIN = /[^a-z0-9'|\s\u00c0-\u024f-]+/g;
+const OTHER_EMOJI = /[^a-z0-9'|\s\u00c0-\u024f\u2000-\u2bff\ud800-\udfff-]+/g;
+const ASCII = 0;
+const LATIN = 1;
+const EMOJI = 2;
+const OTHER = 3;
+
+/**
+ * ASCII only; Latin letters with accents, ñ, ¿¡ and typographic quotes; those plus emoji and symbols
+ * (astral characters, U+2000–U+2BFF); or other scripts, which need Unicode property classes.
+ */
+function scriptOf(text: string): number {
+  let script = ASCII;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code <= 0x24f || (code >= 0x2018 && code <= 0x201d) || code === 0x2026) {
+      if (script === ASCII) script = LATIN;
+    } else if ((code >= 0x2000 && code <= 0x2bff) || (code >= 0xd800 && code <= 0xdfff) || code === 0xfe0e || code === 0xfe0f) {
+      script = EMOJI;
+    } else {
+      return OTHER;
+    }
+  }
+  return script;
+}
+
+/** Puts spaces around emoji and symbols and drops joiners, variation selectors and skin tones. */
+function spaceOutEmoji(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x2000 || (code >= 0x2018 && code <= 0x201d) || code === 0x2026) continue;
+    let width = 1;
+    let keep = true;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      width = 2;
+      const low = text.charCodeAt(i + 1);
+      keep = !(code === 0xd83c && low >= 0xdffb && low <= 0xdfff); // skin tone modifiers
+    } else if (code === 0x200d || code === 0xfe0e || code === 0xfe0f) {
+      keep = false;
+    } else if (code > 0x2bff) {
+      continue;
+    }
+    out += text.slice(from, i) + (keep ? ` ${text.slice(i, i + width)} ` : '');
+    i += width - 1;
+    from = i + 1;
+  }
+  return out + text.slice(from);
+}
 function separator(_whole: string, boundary: string | undefined): string {
   return boundary === undefined ? ' ' : ' | ';
 }
 const MAY_EMOTICON = /[:;=<^♥()]|x-?d|-[_.]-/;
+const MAY_NEED_REWRITE = /[:;=<^♥()@]|x-?d|-[_.]-|j[aeiou]j|jj|h[aeiou]h|lol|http|www\./;
 const MAY_LAUGH_ES = /j[aeiou]j|jj/;
 const MAY_LAUGH_EN = /h[aeiou]h|lol/;
 const PICTOGRAPH = /(\p{Extended_Pictographic})/gu;
@@ -94,20 +149,29 @@ const SPANISH_MARKS = /[ñ¿¡áéíóú]/g;
  */
 export function tokenize(text: string, known: (word: string) => boolean): Tokens {
   let lower = text.toLowerCase();
-  const ascii = isAscii(lower);
+  const script = scriptOf(lower);
+  const ascii = script === ASCII;
   let spanishMarks = 0;
   if (!ascii) {
     spanishMarks = lower.match(SPANISH_MARKS)?.length ?? 0;
-    lower = lower.replace(/[’‘´]/g, "'").replace(EMOJI_NOISE, '').replace(PICTOGRAPH, ' $1 ');
+    if (/[’‘´]/.test(lower)) lower = lower.replace(/[’‘´]/g, "'");
+    if (script === EMOJI) lower = spaceOutEmoji(lower);
+    else if (script === OTHER) lower = lower.replace(EMOJI_NOISE, '').replace(PICTOGRAPH, ' $1 ');
   }
   let exclamations = 0;
   for (let i = lower.indexOf('!'); i !== -1; i = lower.indexOf('!', i + 1)) exclamations++;
-  if (lower.includes('http') || lower.includes('www.')) lower = lower.replace(URL, ' ');
-  if (lower.includes('@')) lower = lower.replace(MENTION, '$1 ');
-  if (MAY_EMOTICON.test(lower)) lower = lower.replace(EMOTICON, emoticon);
-  if (MAY_LAUGH_ES.test(lower)) lower = lower.replace(LAUGH_ES, '$1 jaja ');
-  if (MAY_LAUGH_EN.test(lower)) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
-  lower = ascii ? lower.replace(SEPARATORS_ASCII, separator) : lower.replace(SEPARATORS, separator);
+  // One cheap test tells most messages that none of the rarer rewrites apply.
+  if (MAY_NEED_REWRITE.test(lower)) {
+    if (lower.includes('http') || lower.includes('www.')) lower = lower.replace(URL, ' ');
+    if (lower.includes('@')) lower = lower.replace(MENTION, '$1 ');
+    if (MAY_EMOTICON.test(lower)) lower = lower.replace(EMOTICON, emoticon);
+    if (MAY_LAUGH_ES.test(lower)) lower = lower.replace(LAUGH_ES, '$1 jaja ');
+    if (MAY_LAUGH_EN.test(lower)) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
+  }
+  lower =
+    script === OTHER
+      ? lower.replace(SEPARATORS, separator)
+      : lower.replace(BOUNDARY_LATIN, ' | ').replace(ascii ? OTHER_ASCII : script === EMOJI ? OTHER_EMOJI : OTHER_LATIN, ' ');
 
   const raw = lower.split(/\s+/);
   const words: string[] = [];
