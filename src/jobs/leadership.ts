@@ -56,6 +56,7 @@ export function startPostgresLeadership(options: PostgresLeadershipOptions): Lea
   let since: Date | undefined;
   let lastError: string | undefined;
   let stopped = false;
+  let demotedAt = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
   // Callbacks run one at a time and in order: a demotion never overtakes the election it follows.
   let transitions: Promise<void> = Promise.resolve();
@@ -72,6 +73,7 @@ export function startPostgresLeadership(options: PostgresLeadershipOptions): Lea
     if (!leader) return;
     leader = false;
     since = undefined;
+    demotedAt = Date.now();
     log.warn({ reason, instanceId }, 'lost leadership');
     void transition(() => options.onDemoted(reason));
   }
@@ -93,6 +95,8 @@ export function startPostgresLeadership(options: PostgresLeadershipOptions): Lea
     try {
       if (leader && current) {
         await current.query('SELECT 1');
+      } else if (Date.now() - demotedAt < 2 * retryMs) {
+        // Just demoted (its connection or network failing): a healthy follower gets the first try.
       } else {
         const connection = current ?? (await connect());
         const { rows } = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_NAMESPACE, LEADER_LOCK_ID]);
