@@ -74,6 +74,25 @@ const environmentSchema = z.object({
     .default('UTC')
     .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Madrid' }),
   MESSAGE_RETENTION_DAYS: integer(30, 1, 3650),
+  DETECTION_INTERVAL_SECONDS: integer(30, 1, 3600),
+  DETECTOR_SETTINGS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return {};
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: 'custom', message: 'must be a JSON object of detector settings, e.g. {"warmupBuckets":12}' });
+      return z.NEVER;
+    }),
+  BRAND_NAME: optionalText,
+  SUPPORT_CONTACT: optionalText,
+  STATUS_PAGE_URL: optionalText,
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -98,6 +117,12 @@ export interface Config {
   ingestToken?: string;
   teamTimezone: string;
   messageRetentionDays: number;
+  /** How often the leader runs the detector over closed buckets. */
+  detectionIntervalMs: number;
+  /** Overrides of the shipped detector settings (checked when the watcher starts). */
+  detectorSettings: Record<string, unknown>;
+  /** Values reply templates may use: {{brand}}, {{support_contact}}, {{status_page}}. */
+  templateDefaults: Record<string, string>;
 }
 
 /** Variables whose values are never printed, not even in error messages. */
@@ -138,6 +163,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     ingestToken: env.INGEST_TOKEN,
     teamTimezone: env.TEAM_TIMEZONE,
     messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
+    detectionIntervalMs: env.DETECTION_INTERVAL_SECONDS * 1000,
+    detectorSettings: env.DETECTOR_SETTINGS,
+    templateDefaults: {
+      ...(env.BRAND_NAME ? { brand: env.BRAND_NAME } : {}),
+      ...(env.SUPPORT_CONTACT ? { support_contact: env.SUPPORT_CONTACT } : {}),
+      ...(env.STATUS_PAGE_URL ? { status_page: env.STATUS_PAGE_URL } : {}),
+    },
   };
 }
 

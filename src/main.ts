@@ -8,16 +8,28 @@ import { openDatabase, prepareSqliteFile, type Database } from './store/database
 import { parseDatabaseUrl } from './store/database-url.js';
 import { applyPendingMigrations, migrationsUpToDate } from './store/migrate.js';
 import type { SlackApp } from './slack/app.js';
+import type { Runtime } from './app/runtime.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createMetrics, metricsRoute, type Metrics } from './http/metrics.js';
 
 export interface RunningFirebreak {
   url: string;
   port: number;
   database: Database;
   slack?: SlackApp;
+  runtime?: Runtime;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
-export async function startFirebreak(config: Config, logger: Logger): Promise<RunningFirebreak> {
+export interface StartOptions {
+  /** The domain's clock (tests and drills move it by hand). */
+  clock?: Clock;
+}
+
+export async function startFirebreak(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningFirebreak> {
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
   const target = parseDatabaseUrl(config.databaseUrl);
   prepareSqliteFile(target);
   let database = await openDatabase(target);
@@ -51,6 +63,11 @@ export async function startFirebreak(config: Config, logger: Logger): Promise<Ru
   } else {
     logger.warn('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): serving /healthz only');
   }
+  let runtime: Runtime | undefined;
+  if (slack) {
+    const { startRuntime } = await import('./app/runtime.js');
+    runtime = await startRuntime({ config, database, app: slack.app, logger, clock, metrics });
+  }
 
   const routes: Route[] = [
     healthRoute({
@@ -62,7 +79,9 @@ export async function startFirebreak(config: Config, logger: Logger): Promise<Ru
         }
       },
       slack: () => ({ configured: Boolean(slack), mode: slack?.mode ?? 'off', ...slackStatus }),
+      leadership: () => runtime?.leadership.status() ?? null,
     }),
+    metricsRoute(metrics),
   ];
   if (slack?.requestListener) {
     const listener = slack.requestListener;
@@ -85,10 +104,13 @@ export async function startFirebreak(config: Config, logger: Logger): Promise<Ru
     port,
     database,
     slack,
+    runtime,
+    metrics,
     close: () =>
       (closing ??= (async () => {
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await runtime?.close();
         await slack?.stop();
         await database.close();
       })()),

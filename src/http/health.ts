@@ -4,6 +4,7 @@ import { sendJson } from './server.js';
 export interface HealthSources {
   database(): Promise<{ ok: boolean; provider: string; latencyMs?: number; error?: string }>;
   slack(): { configured: boolean; mode: string; ok: boolean | null; team?: string; error?: string };
+  leadership?(): unknown;
 }
 
 /** GET /healthz: 200 when the database answers, 503 otherwise; always says why in JSON. */
@@ -15,7 +16,7 @@ export function healthRoute(sources: HealthSources): Route {
       const database = await sources.database();
       const slack = sources.slack();
       const ok = database.ok && slack.ok !== false;
-      sendJson(response, database.ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, slack });
+      sendJson(response, database.ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, slack, leadership: sources.leadership?.() ?? null });
     },
   };
 }

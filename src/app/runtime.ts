@@ -1,0 +1,307 @@
+// Wires the application to Slack and the database: playbooks, incident service, watcher, listeners,
+// outbox worker, scheduler, leadership and detection ticks. main.ts calls it once Slack is configured.
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { Locale } from '../domain/i18n/index.js';
+import { quorumProgress } from '../domain/incidents/index.js';
+import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
+import type { DetectorState } from '../domain/detection/detector.js';
+import { channelMatches, PlaybookRegistry, type Playbook } from '../domain/playbooks/index.js';
+import { approverUserIds } from '../domain/approvals/policy.js';
+import type { Metrics } from '../http/metrics.js';
+import { createScheduler, registerRetentionJob, type Scheduler } from '../jobs/index.js';
+import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from '../jobs/leadership.js';
+import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
+import type { Logger } from '../logger.js';
+import type { Database } from '../store/database.js';
+import { recordEventOnce } from '../store/repositories/events.js';
+import { loadIncident } from '../store/repositories/incidents.js';
+import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
+import { registerCommandListeners } from '../slack/listeners/commands.js';
+import { registerEventListeners } from '../slack/listeners/events.js';
+import { registerInteractionListeners } from '../slack/listeners/interactions.js';
+import type { SlackServices } from '../slack/listeners/services.js';
+import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '../slack/outbox/index.js';
+import { slackIncidentViews } from '../slack/views.js';
+import { slackDirectory } from './directory.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
+import { Watcher } from './watch.js';
+import { parsePersonRef } from '../domain/playbooks/refs.js';
+
+export interface RuntimeOptions {
+  config: Config;
+  database: Database;
+  app: App;
+  logger: Logger;
+  clock: Clock;
+  metrics?: Metrics;
+}
+
+export interface Runtime {
+  incidents: IncidentService;
+  watcher: Watcher;
+  playbooks: PlaybookRegistry;
+  outbox: OutboxWorker;
+  scheduler: Scheduler;
+  leadership: Leadership;
+  close(): Promise<void>;
+}
+
+const SENSITIVITY: Record<string, number> = { high: 3, medium: 4, low: 5.5 };
+const CACHE_MS = 60_000;
+
+/** A value cached for a minute, per key. */
+function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const entries = new Map<string, { at: number; value: Promise<T> }>();
+  return (key) => {
+    const entry = entries.get(key);
+    if (entry && clock.now() - entry.at < CACHE_MS) return entry.value;
+    const value = load(key).catch((error: unknown) => {
+      entries.delete(key);
+      throw error;
+    });
+    entries.set(key, { at: clock.now(), value });
+    return value;
+  };
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, database, app, logger, clock, metrics } = options;
+  const { prisma } = database;
+  const client: WebClient = app.client;
+  const locale: Locale = config.locale;
+
+  const playbooks = await PlaybookRegistry.open(config.playbooksDir, {
+    onProblems: (problems) => {
+      for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
+    },
+  });
+  playbooks.watch();
+  for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
+  logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
+
+  const directory = slackDirectory(client, clock);
+  const baseSettings = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS');
+  const channelName = cached(clock, async (channelId) => {
+    if (channelId.includes(':')) return channelId.split(':').slice(1).join(':');
+    const answer = await client.conversations.info({ channel: channelId }).catch(() => undefined);
+    return answer?.channel?.name ?? null;
+  });
+
+  const staffUserIds = cached(clock, async () => {
+    const ids = new Set<string>();
+    for (const playbook of playbooks.playbooks) {
+      const refs = [playbook.roles.lead, ...playbook.roles.approvers, ...Object.values(playbook.roles.extra ?? {}).flat()];
+      for (const ref of refs) {
+        const person = parsePersonRef(ref);
+        if (!person) continue;
+        if (person.kind === 'user') ids.add(person.id);
+        else (await directory.group(person).catch(() => null))?.memberUserIds.forEach((id) => ids.add(id));
+      }
+    }
+    return [...ids];
+  });
+
+  function playbookFor(channelId: string, name: string | null): Playbook | undefined {
+    try {
+      return playbooks.select({ channelId, ...(name ? { channelName: name } : {}) });
+    } catch {
+      return undefined;
+    }
+  }
+
+  function settingsFor(channelId: string, name: string | null): DetectorSettings {
+    const overrides = playbookFor(channelId, name)?.triggers.detection;
+    if (!overrides) return baseSettings;
+    return {
+      ...baseSettings,
+      ...(overrides.sensitivity ? { sensitivity: SENSITIVITY[overrides.sensitivity] ?? baseSettings.sensitivity } : {}),
+      ...(overrides.minimumVolume !== undefined ? { minNegatives: overrides.minimumVolume } : {}),
+      ...(overrides.cooldownMinutes !== undefined ? { cooldownMs: overrides.cooldownMinutes * 60_000 } : {}),
+    };
+  }
+
+  // Both exist only after the services that wake them: filled in below.
+  const workers: { outbox?: OutboxWorker; scheduler?: Scheduler } = {};
+  const wake = () => {
+    workers.outbox?.wake();
+    workers.scheduler?.wake();
+  };
+
+  const incidents = new IncidentService({
+    prisma,
+    clock,
+    logger,
+    directory,
+    views: slackIncidentViews,
+    playbook: (id) => playbooks.get(id),
+    selectPlaybook: (context) => playbooks.select(context),
+    ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
+    locale,
+    onCommitted: wake,
+    channelName,
+  });
+
+  const watcher = new Watcher({
+    prisma,
+    clock,
+    logger,
+    incidents,
+    settingsFor,
+    async describeChannel(_workspaceId, channelId) {
+      const name = await channelName(channelId);
+      const named = playbooks.playbooks.some((playbook) => (playbook.triggers.channels ?? []).some((ref) => channelMatches(ref, { channelId, ...(name ? { channelName: name } : {}) })));
+      return { name, watchedBy: named ? 'playbook' : null };
+    },
+    isStaff: async (userId) => (await staffUserIds('all')).includes(userId),
+    onScored: (result) => metrics?.messagesScored.inc({ language: result.language, label: result.label }),
+    onSpike: (decision) => metrics?.alertsRaised.inc({ severity: decision.explanation.kind }),
+  });
+
+  const workspaceIds = cached(clock, async (teamId) => {
+    const row = await prisma.workspace.upsert({ where: { teamId }, create: { teamId }, update: {}, select: { id: true } });
+    return row.id;
+  });
+
+  const services: SlackServices = {
+    prisma,
+    clock,
+    logger,
+    locale,
+    incidents,
+    watcher,
+    playbook: (id) => playbooks.get(id),
+    playbooks: () => playbooks.playbooks,
+    workspaceId: workspaceIds,
+    firstDelivery: async (eventId) => {
+      const first = await recordEventOnce(prisma, eventId, clock.now());
+      if (!first) metrics?.eventsDeduplicated.inc({ type: 'event' });
+      return first;
+    },
+    templateDefaults: config.templateDefaults,
+    channelName,
+    publishHome: (webClient, userId) => publishHome(webClient, userId),
+    onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
+  };
+
+  async function publishHome(webClient: WebClient, userId: string): Promise<void> {
+    const open = await prisma.incident.findMany({ where: { status: { not: 'resolved' } }, orderBy: { openedAt: 'desc' }, take: 30, select: { id: true } });
+    const openIncidents: HomeIncident[] = [];
+    const approvalsWaiting: HomeApproval[] = [];
+    for (const row of open) {
+      const record = await loadIncident(prisma, row.id);
+      if (!record) continue;
+      const { state } = record;
+      const name = (await channelName(state.incident.channelId)) ?? state.incident.channelId;
+      openIncidents.push({ incidentId: state.incident.id, number: state.incident.number, severity: state.incident.severity, status: state.incident.status, channelId: state.incident.channelId, channelName: name, leadUserId: state.incident.leadUserId, openedAt: state.incident.openedAt, drill: state.incident.drill });
+      const { policy } = await incidents.policyFor(state.incident.playbookId);
+      if (!approverUserIds(policy.approvals).includes(userId)) continue;
+      for (const draft of state.drafts.filter((candidate) => candidate.status === 'pending')) {
+        const decided = state.approvals.some((approval) => approval.draftId === draft.id && approval.draftRevision === draft.revision && approval.approverUserId === userId);
+        if (decided || draft.contributorUserIds.includes(userId)) continue;
+        const progress = quorumProgress(state, draft, policy.approvals);
+        approvalsWaiting.push({ incidentNumber: state.incident.number, channelId: state.incident.channelId, channelName: name, draftNumber: draft.number, revision: draft.revision, approvals: progress.approvedBy.length, required: progress.required });
+      }
+    }
+    const dayStart = clock.now() - (clock.now() % 86_400_000);
+    const channels = [];
+    for (const channel of await prisma.watchedChannel.findMany({ where: { active: true }, take: 20 })) {
+      const buckets = await prisma.channelBucket.findMany({ where: { channelRef: channel.id, start: { gte: new Date(dayStart) } }, select: { messages: true, negatives: true } });
+      const messages = buckets.reduce((sum, bucket) => sum + bucket.messages, 0);
+      const negatives = buckets.reduce((sum, bucket) => sum + bucket.negatives, 0);
+      const detector = channel.detectorState as DetectorState | null;
+      channels.push({
+        channelId: channel.channelId,
+        channelName: channel.name ?? channel.channelId,
+        messagesToday: messages,
+        negativeShareToday: messages ? negatives / messages : null,
+        usualNegativeShare: detector && detector.bucketsSeen > 0 ? detector.negativeShare : null,
+      });
+    }
+    const failed = await prisma.outboxItem.findMany({ where: { status: 'failed' }, orderBy: { createdAt: 'desc' }, take: 10 });
+    const view = appHomeView({
+      locale,
+      viewerUserId: userId,
+      now: clock.now(),
+      openIncidents,
+      approvalsWaiting,
+      channels,
+      recentPostMortems: [],
+      deliveryProblems: failed.map((item) => ({ at: item.createdAt.getTime(), what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
+    });
+    await webClient.views.publish({ user_id: userId, view: view as never });
+  }
+
+  registerEventListeners(app, services);
+  registerInteractionListeners(app, services);
+  registerCommandListeners(app, services);
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed');
+  });
+
+  if (!config.slack.botToken) throw new Error('startRuntime needs a bot token');
+  const worker = createOutboxWorker({
+    prisma,
+    client: createOutboxWebClient({ token: config.slack.botToken, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }),
+    clock,
+    logger,
+    ...(metrics ? { metrics } : {}),
+    afterSend: {
+      [outboxRecords.root]: async (tx, sent) => {
+        const incidentId = String(sent.record?.['incidentId']);
+        await incidents.recordRootPosted(tx, incidentId, String(sent.result.ts), String(sent.result.channel ?? sent.channelId));
+      },
+      [outboxRecords.replyPosted]: async (tx, sent) => {
+        const record = sent.record as unknown as { incidentId: string; draftId: string; revision: number };
+        await incidents.recordReplyPosted(tx, record.incidentId, record.draftId, record.revision, String(sent.result.ts));
+      },
+    },
+  });
+  worker.start();
+  workers.outbox = worker;
+
+  const scheduler = createScheduler({ prisma, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
+  workers.scheduler = scheduler;
+  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
+  registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays });
+
+  let detectionTimer: NodeJS.Timeout | undefined;
+  const startLeaderWork = async () => {
+    await scheduler.start();
+    const tick = () => {
+      void watcher.tick().catch((error: unknown) => logger.error({ err: error }, 'detection tick failed'));
+    };
+    detectionTimer = setInterval(tick, config.detectionIntervalMs);
+    detectionTimer.unref();
+  };
+  const stopLeaderWork = async () => {
+    if (detectionTimer) clearInterval(detectionTimer);
+    detectionTimer = undefined;
+    await scheduler.stop();
+  };
+  let leadership: Leadership;
+  if (database.target.provider === 'postgres') {
+    leadership = startPostgresLeadership({ url: database.target.url, logger, onElected: startLeaderWork, onDemoted: stopLeaderWork });
+  } else {
+    const guard = await acquireSqliteInstanceGuard({ prisma, databaseFile: database.target.sqliteFile ?? database.target.url, logger });
+    leadership = await startSingleInstanceLeadership(guard, { onElected: startLeaderWork, onDemoted: stopLeaderWork });
+  }
+  metrics?.setSources({ isLeader: () => leadership.isLeader });
+
+  return {
+    incidents,
+    watcher,
+    playbooks,
+    outbox: worker,
+    scheduler,
+    leadership,
+    async close() {
+      await leadership.stop();
+      await stopLeaderWork();
+      await worker.stop();
+      playbooks.close();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// `/firebreak help|status|declare|list|watch|unwatch|resolve`. Answers are ephemeral (in the ack).
+import type { App, RespondArguments } from '@slack/bolt';
+import { overviewOf, resolve, SEVERITIES, type Severity } from '../../domain/incidents/index.js';
+import { loadIncident } from '../../store/repositories/incidents.js';
+import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage, type IncidentListItem } from '../blocks/commands.js';
+import { refusalMessage } from '../blocks/commands.js';
+import type { SlackServices } from './services.js';
+
+const CHANNEL_REF = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
+
+/** `<#C123|support>` as Slack sends it (should_escape), or a bare channel ID. */
+function parseChannel(token: string | undefined): { id: string; name: string | null } | null {
+  if (!token) return null;
+  const match = CHANNEL_REF.exec(token);
+  if (match?.[1]) return { id: match[1], name: match[2] || null };
+  if (/^[CG][A-Z0-9]{2,}$/.test(token)) return { id: token, name: null };
+  return null;
+}
+
+function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
+  return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
+}
+
+function plain(text: string): RespondArguments {
+  return { response_type: 'ephemeral', text };
+}
+
+export function registerCommandListeners(app: App, services: SlackServices): void {
+  const { locale } = services;
+  const say = (en: string, es: string) => (locale === 'es' ? es : en);
+
+  async function listIncidents(workspaceId: string, onlyOpen: boolean): Promise<IncidentListItem[]> {
+    const rows = await services.prisma.incident.findMany({
+      where: { workspaceId, ...(onlyOpen ? { status: { not: 'resolved' } } : {}) },
+      orderBy: { openedAt: 'desc' },
+      take: onlyOpen ? 45 : 20,
+      select: { id: true },
+    });
+    const items: IncidentListItem[] = [];
+    for (const row of rows) {
+      const record = await loadIncident(services.prisma, row.id);
+      if (!record) continue;
+      const { state } = record;
+      const { policy } = await services.incidents.policyFor(state.incident.playbookId);
+      const overview = overviewOf(state, policy, services.clock);
+      items.push({
+        number: state.incident.number,
+        severity: state.incident.severity,
+        status: state.incident.status,
+        channelId: state.incident.channelId,
+        channelName: (await services.channelName(state.incident.channelId)) ?? state.incident.channelId,
+        leadUserId: state.incident.leadUserId,
+        openedAt: state.incident.openedAt,
+        drill: state.incident.drill,
+        checklistDone: overview.checklistDone,
+        checklistTotal: overview.checklistTotal,
+        overdueSteps: overview.overdueSteps.length,
+        draftsInReview: overview.draftsInReview.length,
+      });
+    }
+    return items;
+  }
+
+  app.command('/firebreak', async ({ command, ack, respond }) => {
+    const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
+    const workspaceId = await services.workspaceId(command.team_id);
+    switch (subcommand.toLowerCase()) {
+      case 'help':
+        await ack(ephemeral(helpMessage(locale, command.command)));
+        return;
+      case 'status':
+        await ack(ephemeral(incidentListMessage(await listIncidents(workspaceId, true), locale, services.clock.now())));
+        return;
+      case 'list':
+        await ack(ephemeral(incidentListMessage(await listIncidents(workspaceId, false), locale, services.clock.now())));
+        return;
+      case 'declare': {
+        const channel = parseChannel(rest[0]);
+        const severity = rest[1]?.toLowerCase() as Severity | undefined;
+        const summary = rest.slice(2).join(' ').trim();
+        const problem = !channel
+          ? say('Name the channel as #channel.', 'Indica el canal como #canal.')
+          : !severity || !SEVERITIES.includes(severity)
+            ? say(`The severity must be one of ${SEVERITIES.join(', ')}.`, `La gravedad debe ser una de ${SEVERITIES.join(', ')}.`)
+            : !summary
+              ? say('Add a short summary.', 'Añade un resumen breve.')
+              : null;
+        if (problem || !channel || !severity) {
+          await ack(ephemeral(declareUsageMessage(locale, problem ?? undefined, command.command)));
+          return;
+        }
+        await ack(plain(say('Declaring the incident…', 'Declarando el incidente…')));
+        const channelName = channel.name ?? (await services.channelName(channel.id));
+        const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id });
+        const record = await loadIncident(services.prisma, incidentId);
+        const number = record?.state.incident.number ?? '?';
+        services.logger.info({ incidentId, opened, user: command.user_id }, 'incident declared');
+        await respond(
+          plain(
+            opened
+              ? say(`Incident #${number} declared on <#${channel.id}>.`, `Incidente #${number} declarado en <#${channel.id}>.`)
+              : say(`Incident #${number} is already open on <#${channel.id}>: it continues there.`, `El incidente #${number} ya está abierto en <#${channel.id}>: seguimos en él.`),
+          ),
+        );
+        return;
+      }
+      case 'watch':
+      case 'unwatch': {
+        const channel = parseChannel(rest[0]);
+        if (!channel) {
+          await ack(plain(say(`Usage: ${command.command} ${subcommand} #channel`, `Uso: ${command.command} ${subcommand} #canal`)));
+          return;
+        }
+        const active = subcommand === 'watch';
+        await services.prisma.watchedChannel.upsert({
+          where: { workspaceId_channelId: { workspaceId, channelId: channel.id } },
+          create: { workspaceId, channelId: channel.id, name: channel.name, watchedBy: 'command', active },
+          update: { active, ...(channel.name ? { name: channel.name } : {}) },
+        });
+        await ack(plain(active ? say(`Watching <#${channel.id}> now.`, `Vigilando <#${channel.id}> desde ahora.`) : say(`No longer watching <#${channel.id}>.`, `Ya no vigilo <#${channel.id}>.`)));
+        if (active && channel.id.startsWith('C')) {
+          // Public channels can be joined by the bot itself; private ones need an invitation.
+          await app.client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join channel'));
+        }
+        return;
+      }
+      case 'resolve': {
+        const number = Number((rest[0] ?? '').replace(/^#/, ''));
+        const summary = rest.slice(1).join(' ').trim();
+        const row = Number.isInteger(number) ? await services.prisma.incident.findFirst({ where: { workspaceId, number }, select: { id: true } }) : null;
+        if (!row || !summary) {
+          await ack(plain(say(`Usage: ${command.command} resolve <incident number> <summary>`, `Uso: ${command.command} resolve <número de incidente> <resumen>`)));
+          return;
+        }
+        const outcome = await services.incidents.decide(row.id, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));
+        await ack(outcome.ok ? plain(say(`Incident #${number} resolved.`, `Incidente #${number} resuelto.`)) : ephemeral(refusalMessage(outcome.refusal, locale)));
+        return;
+      }
+      default:
+        await ack(ephemeral(unknownCommandMessage(locale, subcommand, command.command)));
+    }
+  });
+}

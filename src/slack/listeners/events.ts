@@ -1,0 +1,55 @@
+// Events API: community messages (new, edited, deleted) and App Home. Bolt acks at once; the work
+// runs after, and a retried event (same event_id) is processed only once.
+import type { App } from '@slack/bolt';
+import type { SlackServices } from './services.js';
+
+interface MessageEventShape {
+  type: 'message';
+  subtype?: string;
+  channel: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  message?: { user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string; subtype?: string };
+  deleted_ts?: string;
+  previous_message?: { ts: string };
+}
+
+/** Subtypes that carry a member's words; joins, topic changes and bot posts are not community sentiment. */
+const MEMBER_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message']);
+
+export function registerEventListeners(app: App, services: SlackServices): void {
+  app.event('message', async ({ event, body }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await services.firstDelivery(eventId))) return;
+    const message = event as unknown as MessageEventShape;
+    const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
+    if (message.subtype === 'message_changed' && message.message) {
+      const edited = message.message;
+      if (edited.bot_id || !edited.user || edited.subtype === 'bot_message') return;
+      await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts });
+      return;
+    }
+    if (message.subtype === 'message_deleted') {
+      const ts = message.deleted_ts ?? message.previous_message?.ts;
+      if (ts) await services.watcher.remove(workspaceId, message.channel, ts);
+      return;
+    }
+    if (!MEMBER_SUBTYPES.has(message.subtype) || message.bot_id || !message.user) return;
+    await services.watcher.ingest({
+      workspaceId,
+      channelId: message.channel,
+      userId: message.user,
+      ts: message.ts,
+      text: message.text ?? '',
+      threadTs: message.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined,
+    });
+  });
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if ((event as { tab?: string }).tab && (event as { tab?: string }).tab !== 'home') return;
+    await services.publishHome?.(client, event.user);
+  });
+}

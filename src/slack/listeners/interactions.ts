@@ -1,0 +1,353 @@
+// Buttons and modals of the incident workflow. Each handler acks first, then runs one use case; a
+// refusal goes back to the person who clicked (ephemeral) or into the modal (response_action: errors).
+import type { AckFn, App, BlockAction, ButtonAction, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Locale } from '../../domain/i18n/index.js';
+import { isLocale } from '../../domain/i18n/index.js';
+import {
+  acknowledge,
+  addNote,
+  changeSeverity,
+  createDraft,
+  decideDraft,
+  editDraft,
+  reopen,
+  resolve,
+  SEVERITIES,
+  tickStep,
+  untickStep,
+  type Decision,
+  type IncidentPolicy,
+  type IncidentState,
+  type ReplyTarget,
+  type Severity,
+} from '../../domain/incidents/index.js';
+import type { Clock } from '../../domain/clock.js';
+import { renderTemplate, type Playbook } from '../../domain/playbooks/index.js';
+import { FirebreakError } from '../../errors.js';
+import { loadIncident } from '../../store/repositories/incidents.js';
+import { readDetection } from '../blocks/detection-summary.js';
+import { actionIds, callbackIds, decodeRef, draftRef, incidentRef, inputIds, stepRef } from '../blocks/ids.js';
+import {
+  draftReplyModal,
+  editDraftModal,
+  noteModal,
+  refusalFieldErrors,
+  rejectDraftModal,
+  requestChangesModal,
+  resolveModal,
+  severityModal,
+} from '../blocks/modals.js';
+import { tellRefusal, type SlackServices } from './services.js';
+
+type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
+
+interface ViewState {
+  values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+}
+
+function valueOf(view: { state: ViewState }, blockId: string, actionId = blockId): string | undefined {
+  const entry = view.state.values[blockId]?.[actionId];
+  return entry?.value ?? entry?.selected_option?.value ?? undefined;
+}
+
+async function loadOrFail(services: SlackServices, incidentId: string) {
+  const record = await loadIncident(services.prisma, incidentId);
+  if (!record) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
+  return record;
+}
+
+/** Values the reply templates can use; member-provided ones are escaped by renderTemplate. */
+async function templateValues(services: SlackServices, client: WebClient, state: IncidentState, targetAuthor: string | null): Promise<Record<string, string>> {
+  const values: Record<string, string> = { ...services.templateDefaults };
+  values['incident_id'] = `#${state.incident.number}`;
+  values['severity'] = state.incident.severity.toUpperCase();
+  const channelName = await services.channelName(state.incident.channelId);
+  values['channel'] = channelName ? `#${channelName}` : state.incident.channelId;
+  if (state.incident.leadUserId) values['lead'] = `<@${state.incident.leadUserId}>`;
+  if (targetAuthor) {
+    const user = await client.users.info({ user: targetAuthor }).catch(() => undefined);
+    const name = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name;
+    if (name) values['member'] = name;
+  }
+  return values;
+}
+
+function renderOrRaw(template: string, values: Record<string, string>): string {
+  try {
+    return renderTemplate(template, values);
+  } catch {
+    // A variable without a value (say {{member}} for a channel post): staff fill it in by hand.
+    return template;
+  }
+}
+
+async function draftModalView(
+  services: SlackServices,
+  client: WebClient,
+  incidentId: string,
+  choice: { templateId?: string; language?: Locale; target?: { kind: 'channel' } | { kind: 'thread'; ts: string } } = {},
+) {
+  const record = await loadOrFail(services, incidentId);
+  const { state } = record;
+  const playbook = services.playbook(state.incident.playbookId);
+  const templates: Playbook['replies'] = playbook?.replies ?? [];
+  const template = templates.find((candidate) => candidate.id === choice.templateId) ?? templates[0];
+  const language = choice.language ?? state.incident.locale;
+  const samples = readDetection(state.incident.detection).samples;
+  const target = choice.target ?? (template?.target === 'thread' && samples[0] ? { kind: 'thread' as const, ts: samples[0].id } : { kind: 'channel' as const });
+  const targetAuthor = target.kind === 'thread' ? (samples.find((sample) => sample.id === target.ts)?.authorId ?? null) : null;
+  const values = await templateValues(services, client, state, targetAuthor);
+  const channelName = (await services.channelName(state.incident.channelId)) ?? state.incident.channelId;
+  return draftReplyModal({
+    incidentId,
+    incidentNumber: state.incident.number,
+    channelId: state.incident.channelId,
+    channelName,
+    locale: state.incident.locale,
+    templates,
+    ...(template ? { templateId: template.id } : {}),
+    language,
+    text: template ? renderOrRaw(template.text[language], values) : '',
+    targets: samples.map((sample) => ({ ts: sample.id, text: sample.text })),
+    target,
+  });
+}
+
+function parseTarget(value: string | undefined, channelId: string): ReplyTarget {
+  if (value?.startsWith('thread:')) return { kind: 'thread', channelId, messageTs: value.slice('thread:'.length) };
+  return { kind: 'channel', channelId };
+}
+
+export function registerInteractionListeners(app: App, services: SlackServices): void {
+  const { incidents } = services;
+
+  /** Runs a decision for a button; a refusal is shown only to the person who clicked. */
+  async function decideFromButton(body: BlockAction, client: WebClient, incidentId: string, decide: Decide): Promise<void> {
+    const outcome = await incidents.decide(incidentId, decide);
+    if (outcome.ok) return;
+    const record = await loadIncident(services.prisma, incidentId);
+    await tellRefusal(
+      client,
+      { channel: body.channel?.id ?? record?.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts },
+      outcome.refusal,
+      record?.state.incident.locale ?? services.locale,
+    );
+  }
+
+  /** Runs a decision for a modal: a refusal about a field becomes a field error, others are told. */
+  async function decideFromModal(
+    ack: AckFn<ViewResponseAction>,
+    body: ViewSubmitAction,
+    client: WebClient,
+    incidentId: string,
+    decide: Decide,
+  ): Promise<void> {
+    const outcome = await incidents.decide(incidentId, decide);
+    if (outcome.ok) {
+      await ack();
+      return;
+    }
+    const errors = refusalFieldErrors(body.view.callback_id, (outcome.refusal as { params?: { field?: unknown } }).params?.field, outcome.refusal.message);
+    if (errors) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const record = await loadIncident(services.prisma, incidentId);
+    await tellRefusal(client, { channel: record?.alertChannelId, user: body.user.id, threadTs: record?.rootTs ?? undefined }, outcome.refusal, record?.state.incident.locale ?? services.locale);
+  }
+
+  const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+
+  app.action<BlockAction>(actionIds.acknowledge, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'acknowledge button');
+    await decideFromButton(body, client, i, (state, policy, clock) => acknowledge(state, { actorUserId: body.user.id }, policy, clock));
+  });
+
+  app.action<BlockAction>(actionIds.reopen, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'reopen button');
+    await decideFromButton(body, client, i, (state, policy, clock) => reopen(state, { actorUserId: body.user.id }, policy, clock));
+  });
+
+  app.action<BlockAction>(actionIds.approveDraft, async ({ ack, body, client }) => {
+    await ack();
+    const ref = decodeRef(draftRef, buttonValue(body), 'approve button');
+    await decideFromButton(body, client, ref.i, (state, policy, clock) =>
+      decideDraft(state, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'approve' }, policy, clock),
+    );
+  });
+
+  app.action<BlockAction>(actionIds.toggleStep, async ({ ack, body, client }) => {
+    await ack();
+    const ref = decodeRef(stepRef, buttonValue(body), 'checklist button');
+    await decideFromButton(body, client, ref.i, (state, policy, clock) =>
+      (ref.done ? untickStep : tickStep)(state, { actorUserId: body.user.id, stepId: ref.s }, policy, clock),
+    );
+  });
+
+  // Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once.
+  app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
+    await client.views.open({ trigger_id: body.trigger_id, view: (await draftModalView(services, client, i)) as never });
+  });
+
+  for (const [actionId, build] of [
+    [actionIds.requestChanges, requestChangesModal],
+    [actionIds.rejectDraft, rejectDraftModal],
+  ] as const) {
+    app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
+      await ack();
+      const ref = decodeRef(draftRef, buttonValue(body), `${actionId} button`);
+      const { state } = await loadOrFail(services, ref.i);
+      const draft = state.drafts.find((candidate) => candidate.id === ref.d);
+      if (!draft) return;
+      await client.views.open({ trigger_id: body.trigger_id, view: build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: state.incident.locale }) as never });
+    });
+  }
+
+  app.action<BlockAction>(actionIds.editDraft, async ({ ack, body, client }) => {
+    await ack();
+    const ref = decodeRef(draftRef, buttonValue(body), 'edit button');
+    const { state } = await loadOrFail(services, ref.i);
+    const draft = state.drafts.find((candidate) => candidate.id === ref.d);
+    if (!draft) return;
+    const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[state.incident.locale];
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: state.incident.locale, ...(guidance ? { guidance } : {}) }) as never,
+    });
+  });
+
+  app.action<BlockAction>(actionIds.changeSeverity, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'severity button');
+    const { state } = await loadOrFail(services, i);
+    const playbook = services.playbook(state.incident.playbookId);
+    if (!playbook) return;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: state.incident.locale }) as never,
+    });
+  });
+
+  app.action<BlockAction>(actionIds.resolve, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'resolve button');
+    const { state } = await loadOrFail(services, i);
+    const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null).map((step) => step.text);
+    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: state.incident.locale }) as never });
+  });
+
+  app.action<BlockAction>(actionIds.addNote, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'note button');
+    const { state } = await loadOrFail(services, i);
+    await client.views.open({ trigger_id: body.trigger_id, view: noteModal(i, state.incident.number, state.incident.locale) as never });
+  });
+
+  // Inside the draft modal: another template or language re-renders the prefilled text.
+  for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage]) {
+    app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
+      await ack();
+      const view = body.view;
+      if (!view) return;
+      const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
+      const state = view.state as unknown as ViewState;
+      const language = valueOf({ state }, inputIds.draftLanguage, actionIds.pickLanguage);
+      const rebuilt = await draftModalView(services, client, i, {
+        templateId: valueOf({ state }, inputIds.draftTemplate, actionIds.pickTemplate),
+        ...(isLocale(language) ? { language } : {}),
+      });
+      await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
+    });
+  }
+
+  app.view<ViewSubmitAction>(callbackIds.draftReplyModal, async ({ ack, body, view, client }) => {
+    const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
+    const state = view.state as unknown as ViewState;
+    const language = valueOf({ state }, inputIds.draftLanguage, actionIds.pickLanguage);
+    const record = await loadOrFail(services, i);
+    await decideFromModal(ack, body, client, i, (current, policy, clock) =>
+      createDraft(
+        current,
+        {
+          actorUserId: body.user.id,
+          text: valueOf({ state }, inputIds.draftText) ?? '',
+          language: isLocale(language) ? language : record.state.incident.locale,
+          templateId: valueOf({ state }, inputIds.draftTemplate, actionIds.pickTemplate) ?? null,
+          target: parseTarget(valueOf({ state }, inputIds.draftTarget), record.state.incident.channelId),
+        },
+        policy,
+        clock,
+      ),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.editDraftModal, async ({ ack, body, view, client }) => {
+    const ref = decodeRef(draftRef, view.private_metadata, 'edit modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
+      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: valueOf({ state }, inputIds.draftText) ?? '' }, policy, clock),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.requestChangesModal, async ({ ack, body, view, client }) => {
+    const ref = decodeRef(draftRef, view.private_metadata, 'request changes modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
+      decideDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'request_changes', comment: valueOf({ state }, inputIds.comment) ?? '' }, policy, clock),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.rejectDraftModal, async ({ ack, body, view, client }) => {
+    const ref = decodeRef(draftRef, view.private_metadata, 'reject modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
+      decideDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'reject', comment: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.severityModal, async ({ ack, body, view, client }) => {
+    const { i } = decodeRef(incidentRef, view.private_metadata, 'severity modal');
+    const state = view.state as unknown as ViewState;
+    const severity = valueOf({ state }, inputIds.severity);
+    if (!SEVERITIES.includes(severity as Severity)) {
+      await ack({ response_action: 'errors', errors: { [inputIds.severity]: `Choose one of ${SEVERITIES.join(', ')}.` } });
+      return;
+    }
+    await decideFromModal(ack, body, client, i, (current, policy, clock) =>
+      changeSeverity(current, { actorUserId: body.user.id, severity: severity as Severity, reason: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.resolveModal, async ({ ack, body, view, client }) => {
+    const { i } = decodeRef(incidentRef, view.private_metadata, 'resolve modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, i, (current, policy, clock) =>
+      resolve(current, { actorUserId: body.user.id, summary: valueOf({ state }, inputIds.resolutionSummary) ?? '' }, policy, clock),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.noteModal, async ({ ack, body, view, client }) => {
+    const { i } = decodeRef(incidentRef, view.private_metadata, 'note modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, i, (current, policy, clock) => addNote(current, { actorUserId: body.user.id, text: valueOf({ state }, inputIds.note) ?? '' }, policy, clock));
+  });
+
+  // Anything else (an old message's button, a typo in a custom integration): logged and answered politely.
+  const known = (Object.values(actionIds) as string[]).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  app.action(new RegExp(`^(?!(?:${known.join('|')})$)`), async ({ ack, action, body, client }) => {
+    await ack();
+    const actionId = (action as { action_id?: string }).action_id ?? 'unknown';
+    services.logger.warn({ actionId }, 'unknown action');
+    services.onUnknownAction?.(actionId);
+    const channel = (body as { channel?: { id?: string } }).channel?.id;
+    if (channel) {
+      await client.chat.postEphemeral({ channel, user: body.user.id, text: services.locale === 'es' ? 'Este botón ya no hace nada. Usa los botones del mensaje del incidente.' : 'This button no longer does anything. Use the buttons on the incident message.' });
+    }
+  });
+}

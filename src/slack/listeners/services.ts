@@ -1,0 +1,48 @@
+// What the Slack listeners call: use cases and read models. Listeners translate; they hold no rules.
+import type { WebClient } from '@slack/web-api';
+import type { IncidentService } from '../../app/incidents.js';
+import type { Watcher } from '../../app/watch.js';
+import type { Clock } from '../../domain/clock.js';
+import type { Locale } from '../../domain/i18n/index.js';
+import type { Refusal } from '../../domain/incidents/index.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
+import type { Logger } from '../../logger.js';
+import type { PrismaDb } from '../../store/database.js';
+import { refusalMessage } from '../blocks/commands.js';
+
+export interface SlackServices {
+  prisma: PrismaDb;
+  clock: Clock;
+  logger: Logger;
+  locale: Locale;
+  incidents: IncidentService;
+  watcher: Watcher;
+  playbook(id: string): Playbook | undefined;
+  playbooks(): readonly Playbook[];
+  /** The workspace row for a Slack team (created on first sight). */
+  workspaceId(teamId: string): Promise<string>;
+  /** True exactly once per Slack event id, whatever the retries and instances. */
+  firstDelivery(eventId: string): Promise<boolean>;
+  /** Values for reply templates that come from configuration (brand, support contact, status page). */
+  templateDefaults: Record<string, string>;
+  channelName(channelId: string): Promise<string | null>;
+  /** Home tab for a user (App Home). */
+  publishHome?(client: WebClient, userId: string): Promise<void>;
+  onUnknownAction?(actionId: string): void;
+}
+
+/** A refusal goes only to the person who clicked, as an ephemeral message where they clicked. */
+export async function tellRefusal(
+  client: WebClient,
+  where: { channel?: string; user: string; threadTs?: string },
+  refusal: Refusal,
+  locale: Locale,
+): Promise<void> {
+  const message = refusalMessage(refusal, locale);
+  if (where.channel) {
+    await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}), ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+  } else {
+    const opened = await client.conversations.open({ users: where.user });
+    if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text });
+  }
+}
