@@ -2,6 +2,9 @@
 // Counters are incremented where things happen; gauges that describe stored state (outbox depth,
 // incidents by status, leadership) are read from their sources when Prometheus scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Clock } from '../domain/clock.js';
+import type { Db } from '../store/repositories/events.js';
+import { outboxStats } from '../store/repositories/outbox.js';
 import type { Route } from './server.js';
 
 export interface OutboxGaugeSource {
@@ -137,5 +140,43 @@ export function metricsRoute(metrics: Metrics): Route {
       response.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(body) });
       response.end(body);
     },
+  };
+}
+
+/** The scrape-time gauges that read the database: outbox depth and age, incidents by status. */
+export function storeMetricSources(db: Db, clock: Clock): Required<Pick<MetricSources, 'outbox' | 'incidentsByStatus'>> {
+  return {
+    outbox: () => outboxStats(db, clock),
+    incidentsByStatus: async () => {
+      const rows = await db.incident.groupBy({ by: ['status'], _count: { _all: true } });
+      return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
+    },
+  };
+}
+
+/**
+ * A fetch for WebClient (`new WebClient(token, { fetch })`, or Bolt's `clientOptions.fetch`) that counts
+ * every Web API call and failure by method: WebClient binds its methods at construction, so the
+ * transport is the one place every call passes through. Not for the outbox client, which counts its own.
+ */
+export function slackCallCountingFetch(metrics: Pick<Metrics, 'slackApiCalls' | 'slackApiErrors'>, base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = new URL(url).pathname.split('/').pop() || 'unknown';
+    metrics.slackApiCalls.inc({ method });
+    let response: Response;
+    try {
+      response = await base(input, init);
+    } catch (error) {
+      metrics.slackApiErrors.inc({ method, error: 'network' });
+      throw error;
+    }
+    if (response.status === 429) metrics.slackApiErrors.inc({ method, error: 'ratelimited' });
+    else if (response.status !== 200) metrics.slackApiErrors.inc({ method, error: `http_${response.status}` });
+    else if ((response.headers.get('content-type') ?? '').includes('json')) {
+      const body = (await response.clone().json().catch(() => null)) as { ok?: boolean; error?: string } | null;
+      if (body && body.ok === false) metrics.slackApiErrors.inc({ method, error: body.error ?? 'unknown_error' });
+    }
+    return response;
   };
 }
