@@ -1,0 +1,259 @@
+// End-to-end harness: the real Firebreak (config → store → Bolt app → HTTP server) in this process,
+// talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
+import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
+import { eventCallback, messageBlockActions, messageEvent, slashCommand, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
+
+export interface People {
+  members: string[];
+  sam: string;
+  ann: string;
+  ben: string;
+  nina: string;
+}
+
+export interface Harness {
+  fake: FakeSlack;
+  app: RunningFirebreak;
+  people: People;
+  support: string;
+  alerts: string;
+  database: TestDatabase;
+  event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<AppResponse>;
+  post(user: string, text: string, atMs: number, options?: { eventId?: string; retryNum?: number }): Promise<{ ts: string; response: AppResponse }>;
+  command(user: string, text: string): Promise<AppResponse>;
+  /** Clicks the button with `actionId` on a message (as `user`). */
+  click(user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Submits the modal open on `user`'s screen, with input values by block id. */
+  submit(user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
+  openModal(user: string): ViewPayload | undefined;
+  rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
+  thread(): { ts: string; text: string; blocks?: unknown[] }[];
+  ephemeralTexts(user: string): string[];
+  waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A playbook needing two distinct approvers from @community-leads, four-eyes on. */
+export const TWO_APPROVER_PLAYBOOK = `formatVersion: 1
+id: e2e-support
+name: Support channel crisis
+description: Members of the support channel are upset.
+ownerTeam: Community
+default: true
+triggers:
+  channels: [support]
+  priority: 10
+severities:
+  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
+  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
+  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
+  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
+roles:
+  lead: "@community-leads"
+  approvers: ["@community-leads"]
+  quorum: 2
+  fourEyes: true
+  canResolve: [lead, approvers]
+  canChangeSeverity: [lead, approvers]
+checklist:
+  - id: acknowledge
+    title: { es: Confirmar el incidente, en: Acknowledge the incident }
+    owner: lead
+    dueAfterMinutes: 5
+replies:
+  - id: holding
+    target: channel
+    text:
+      es: Sabemos que hay un problema con {{brand}} y ya estamos en ello. Escríbenos por {{support_contact}} si te afecta.
+      en: We know something is wrong with {{brand}} and we are on it. Reach us at {{support_contact}} if it affects you.
+    guidance: { es: Sé breve., en: Keep it short. }
+escalation:
+  unacknowledged: { afterMinutes: 10, notify: ["@community-leads"], repeatEveryMinutes: 10, maxRepeats: 1 }
+  unansweredNegative: { afterMinutes: 30, remind: [lead] }
+postMortem:
+  dueWithinDays: 5
+  reviewers: [approvers]
+  questions:
+    - id: lessons
+      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
+`;
+
+export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; playbook?: string } = {}): Promise<Harness> {
+  const fake = await startFakeSlack();
+  const workspace = fake.workspace;
+  const bot = workspace.bot.user_id;
+  const members = ['alma', 'bruno', 'carla', 'diego', 'elena', 'fabio', 'gina', 'hugo', 'ines', 'jon'].map(
+    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member` }).id,
+  );
+  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter' }).id;
+  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
+  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
+  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
+  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, bot] }).id;
+  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, bot] }).id;
+  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben] });
+
+  const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-playbooks-'));
+  writeFileSync(join(playbooksDir, 'e2e-support.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);
+  const database = await createTestDatabase(options.provider ?? 'sqlite');
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    ALERTS_CHANNEL: alerts,
+    PLAYBOOKS_DIR: playbooksDir,
+    // One-minute buckets and a short warm-up, so a test can build a baseline in a few minutes of history.
+    DETECTOR_SETTINGS: JSON.stringify({ bucketMs: 60_000, warmupBuckets: 5, rhythm: 'none', cooldownMs: 3_600_000 }),
+    DETECTION_INTERVAL_SECONDS: '1',
+    BRAND_NAME: 'Acme',
+    SUPPORT_CONTACT: 'help@acme.test',
+    LOG_LEVEL: 'silent',
+  });
+  const app = await startFirebreak(config, createLogger('silent', { pretty: false }));
+  const identity = workspace.appIdentity();
+  const eventsUrl = `${app.url}/slack/events`;
+
+  const people: People = { members, sam, ann, ben, nina };
+  const harness: Harness = {
+    fake,
+    app,
+    people,
+    support,
+    alerts,
+    database,
+    event: (event, opts = {}) =>
+      sendToApp(eventsUrl, SIGNING_SECRET, 'event', eventCallback(identity, event as { type: string }, { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) }), {
+        ...(opts.retryNum ? { retryNum: opts.retryNum, retryReason: 'http_timeout' } : {}),
+      }),
+    async post(user, text, atMs, opts = {}) {
+      // The member's message lands in Slack first (as in reality), then Slack tells Firebreak.
+      const ts = `${Math.floor(atMs / 1000)}.${String(atMs % 1000).padStart(3, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+      const response = await harness.event(messageEvent({ channel: support, user, text, ts }), opts);
+      return { ts, response };
+    },
+    command: (user, text) => {
+      const userRef = { id: user, name: workspace.getUser(user).name };
+      return sendToApp(
+        eventsUrl,
+        SIGNING_SECRET,
+        'command',
+        slashCommand(identity, {
+          command: '/firebreak',
+          text,
+          user: userRef,
+          channel: { id: alerts, name: 'alerts' },
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, alerts),
+        }),
+      );
+    },
+    async click(user, channel, messageTs, actionId, match = () => true) {
+      const message = workspace.findMessage(channel, messageTs);
+      if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
+      const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && match(candidate.value ?? ''));
+      if (!button) throw new Error(`no button ${actionId} on message ${messageTs}: ${JSON.stringify(findButtons(message.blocks ?? []).map((b) => b.action_id))}`);
+      return sendToApp(
+        eventsUrl,
+        SIGNING_SECRET,
+        'interaction',
+        messageBlockActions(identity, {
+          user: { id: user, name: user },
+          channel: { id: channel, name: channel === alerts ? 'alerts' : 'support' },
+          message,
+          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, channel, { message_ts: messageTs }),
+          nowMs: Date.now(),
+        }),
+      );
+    },
+    async submit(user, values) {
+      const view = harness.openModal(user);
+      if (!view) throw new Error(`${user} has no modal open`);
+      return sendToApp(eventsUrl, SIGNING_SECRET, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
+    },
+    openModal(user) {
+      return workspace.openModals(user).at(-1) as unknown as ViewPayload | undefined;
+    },
+    rootMessage() {
+      return workspace.messagesIn(alerts).find((message) => !message.thread_ts || message.thread_ts === message.ts) as { ts: string; blocks: unknown[]; text: string } | undefined;
+    },
+    thread() {
+      const root = harness.rootMessage();
+      return root ? workspace.messagesIn(alerts).filter((message) => message.thread_ts === root.ts && message.ts !== root.ts) : [];
+    },
+    ephemeralTexts(user) {
+      return workspace.ephemeralFor(user).map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
+    },
+    async waitFor(what, probe, timeoutMs = 20_000) {
+      const started = Date.now();
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined && value !== false) return value as never;
+        if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async close() {
+      await app.close();
+      await fake.close();
+      await database.drop();
+      rmSync(playbooksDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+interface ButtonLike {
+  action_id?: string;
+  block_id?: string;
+  value?: string;
+  type?: string;
+}
+
+export function findButtons(blocks: unknown[]): ButtonLike[] {
+  const found: ButtonLike[] = [];
+  for (const block of blocks as { type?: string; block_id?: string; elements?: ButtonLike[]; accessory?: ButtonLike }[]) {
+    for (const element of block.elements ?? []) if (element.type === 'button') found.push({ ...element, block_id: block.block_id });
+    if (block.accessory?.type === 'button') found.push({ ...block.accessory, block_id: block.block_id });
+  }
+  return found;
+}
+
+/** Calm history then a burst of angry messages from many members, in the last closed minute. */
+export async function playSpike(harness: Harness, now = Date.now()): Promise<void> {
+  const minute = 60_000;
+  const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
+  for (let m = 12; m >= 3; m -= 1) {
+    const user = harness.people.members[m % harness.people.members.length] as string;
+    await harness.post(user, calm[m % calm.length] as string, now - m * minute + 5_000);
+  }
+  const angry = [
+    'The app is broken again, this is terrible',
+    'Worst outage ever, I am furious and nobody answers',
+    'Payments failing, awful service, really angry',
+    'This is a disaster, I hate this update',
+    'Horrible, broken login again, so frustrating',
+    'Terrible support, still broken, unacceptable',
+    'I am angry, the app crashes all the time, awful',
+    'Useless, broken and slow, worst experience',
+  ];
+  const spikeStart = now - 2 * minute + 2_000;
+  for (let i = 0; i < 16; i += 1) {
+    const user = harness.people.members[i % harness.people.members.length] as string;
+    await harness.post(user, angry[i % angry.length] as string, spikeStart + i * 1_000);
+  }
+}
