@@ -141,7 +141,7 @@ export const uiEn = {
   'ui.modal.timeline.incident': (_: Empty) => 'Incident',
   'ui.modal.timeline.none': (_: Empty) => 'There is no open incident to add this message to.',
   'ui.modal.timeline.option': (p: { number: number; severity: string; channel: string; drill: boolean }) =>
-    `#${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (drill)' : ''}`,
+    `Incident #${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (drill)' : ''}`,
 
   'ui.pm.title': (p: { number: number }) => `Post-mortem #${p.number}`,
   'ui.pm.required_for_review': (_: Empty) => 'Needed before it can go to review.',
@@ -168,7 +168,7 @@ export const uiEn = {
   'ui.pm.approved_by': (p: { users: string }) => `approved by ${p.users}`,
   'ui.pm.full_export': (_: Empty) => 'full post-mortem',
 
-  'ui.home.title': (_: Empty) => 'Firebreak',
+  'ui.home.title': (_: Empty) => 'Firebreak overview',
   'ui.home.delivery_heading': (p: { count: number }) => `${plural(p.count, 'message', 'messages')} could not be delivered`,
   'ui.home.delivery_hint': (_: Empty) =>
     'Slack refused these for good, so Firebreak will not retry them. Fix the cause (often the bot is not in the channel) and repeat the action.',
@@ -179,7 +179,7 @@ export const uiEn = {
   'ui.home.incidents_heading': (p: { count: number }) => `Open incidents (${p.count})`,
   'ui.home.incidents_none': (_: Empty) => 'No open incidents.',
   'ui.home.incident_label': (p: { number: number; severity: string; drill: boolean }) =>
-    `${p.drill ? 'DRILL ' : ''}#${p.number} ${p.severity}`,
+    `${p.drill ? 'DRILL ' : ''}Incident #${p.number} · ${p.severity}`,
   'ui.home.lead': (p: { lead: string }) => `lead: ${p.lead}`,
   'ui.home.age': (p: { age: string }) => `open for ${p.age}`,
   'ui.home.more': (p: { count: number }) => `…and ${p.count} more`,
@@ -196,13 +196,11 @@ export const uiEn = {
   'ui.help.heading': (_: Empty) => 'Firebreak commands',
   'ui.help.footer': (_: Empty) => 'Buttons on each incident’s alert do the rest: lead, draft replies, checklist, resolve.',
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,
-  'ui.help.usage.help': (_: Empty) => 'help',
-  'ui.help.usage.status': (_: Empty) => 'status',
-  'ui.help.usage.declare': (_: Empty) => 'declare #channel [sev1|sev2|sev3|sev4] [drill] [what is happening]',
-  'ui.help.usage.list': (_: Empty) => 'list',
-  'ui.help.usage.watch': (_: Empty) => 'watch #channel',
-  'ui.help.usage.unwatch': (_: Empty) => 'unwatch #channel',
-  'ui.help.usage.resolve': (_: Empty) => 'resolve <incident number> <summary>',
+  // What follows the subcommand word (help, status and list take nothing).
+  'ui.help.args.declare': (_: Empty) => '#channel [sev1|sev2|sev3|sev4] [drill] [what is happening]',
+  'ui.help.args.watch': (_: Empty) => '#channel',
+  'ui.help.args.unwatch': (_: Empty) => '#channel',
+  'ui.help.args.resolve': (_: Empty) => '<incident number> <summary>',
   'ui.help.about.help': (_: Empty) => 'Show this help.',
   'ui.help.about.status': (_: Empty) => 'Open incidents with their lead, checklist and replies in review.',
   'ui.help.about.declare': (_: Empty) =>

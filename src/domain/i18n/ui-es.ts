@@ -20,10 +20,10 @@ export const uiEs: UiCatalog = {
   'ui.button.undo': () => 'Deshacer',
 
   'ui.field.channel': () => 'Canal',
-  'ui.field.playbook': () => 'Playbook',
+  'ui.field.playbook': () => 'Playbook aplicado',
   'ui.field.lead': () => 'Responsable',
   'ui.field.status': () => 'Estado',
-  'ui.field.checklist': () => 'Checklist',
+  'ui.field.checklist': () => 'Lista de pasos',
   'ui.field.replies': () => 'Respuestas',
 
   'ui.root.title': (p) => `${p.drill ? 'SIMULACRO · ' : ''}${p.severity} · Incidente #${p.number} · #${p.channel}`,
@@ -130,9 +130,9 @@ export const uiEs: UiCatalog = {
   'ui.modal.timeline.submit': () => 'Añadir',
   'ui.modal.timeline.incident': () => 'Incidente',
   'ui.modal.timeline.none': () => 'No hay ningún incidente abierto al que añadir este mensaje.',
-  'ui.modal.timeline.option': (p) => `#${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (simulacro)' : ''}`,
+  'ui.modal.timeline.option': (p) => `Incidente #${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (simulacro)' : ''}`,
 
-  'ui.pm.title': (p) => `Post-mortem #${p.number}`,
+  'ui.pm.title': (p) => `Post-mortem del #${p.number}`,
   'ui.pm.required_for_review': () => 'Obligatorio para enviarlo a revisión.',
   'ui.pm.questions': () => 'Preguntas del playbook',
   'ui.pm.action_items': () => 'Acciones',
@@ -156,7 +156,7 @@ export const uiEs: UiCatalog = {
   'ui.pm.approved_by': (p) => `aprobado por ${p.users}`,
   'ui.pm.full_export': () => 'post-mortem completo',
 
-  'ui.home.title': () => 'Firebreak',
+  'ui.home.title': () => 'Resumen de Firebreak',
   'ui.home.delivery_heading': (p) =>
     p.count === 1 ? 'No se pudo entregar 1 mensaje' : `No se pudieron entregar ${p.count} mensajes`,
   'ui.home.delivery_hint': () =>
@@ -167,7 +167,7 @@ export const uiEs: UiCatalog = {
     `Respuesta #${p.draftNumber} (rev. ${p.revision}) del incidente #${p.incidentNumber}: ${p.approvals} de ${p.required} aprobaciones`,
   'ui.home.incidents_heading': (p) => `Incidentes abiertos (${p.count})`,
   'ui.home.incidents_none': () => 'No hay incidentes abiertos.',
-  'ui.home.incident_label': (p) => `${p.drill ? 'SIMULACRO ' : ''}#${p.number} ${p.severity}`,
+  'ui.home.incident_label': (p) => `${p.drill ? 'SIMULACRO ' : ''}Incidente #${p.number} · ${p.severity}`,
   'ui.home.lead': (p) => `responsable: ${p.lead}`,
   'ui.home.age': (p) => `abierto hace ${p.age}`,
   'ui.home.more': (p) => `…y ${p.count} más`,
@@ -184,13 +184,10 @@ export const uiEs: UiCatalog = {
   'ui.help.heading': () => 'Comandos de Firebreak',
   'ui.help.footer': () => 'Los botones de la alerta de cada incidente hacen el resto: liderar, redactar respuestas, checklist, resolver.',
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,
-  'ui.help.usage.help': () => 'help',
-  'ui.help.usage.status': () => 'status',
-  'ui.help.usage.declare': () => 'declare #canal [sev1|sev2|sev3|sev4] [drill] [qué está pasando]',
-  'ui.help.usage.list': () => 'list',
-  'ui.help.usage.watch': () => 'watch #canal',
-  'ui.help.usage.unwatch': () => 'unwatch #canal',
-  'ui.help.usage.resolve': () => 'resolve <número de incidente> <resumen>',
+  'ui.help.args.declare': () => '#canal [sev1|sev2|sev3|sev4] [drill] [qué está pasando]',
+  'ui.help.args.watch': () => '#canal',
+  'ui.help.args.unwatch': () => '#canal',
+  'ui.help.args.resolve': () => '<número de incidente> <resumen>',
   'ui.help.about.help': () => 'Muestra esta ayuda.',
   'ui.help.about.status': () => 'Incidentes abiertos con su responsable, checklist y respuestas en revisión.',
   'ui.help.about.declare': () =>

@@ -13,10 +13,17 @@ export function refusalMessage(refusal: { readonly message: string }, locale: Lo
 export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
+/** "/firebreak declare #channel […]": the subcommand word is never translated, its arguments are. */
+export function usageOf(sub: Subcommand, locale: Locale, command = '/firebreak'): string {
+  const args =
+    sub === 'declare' || sub === 'watch' || sub === 'unwatch' || sub === 'resolve' ? ` ${t(locale, `ui.help.args.${sub}`, {})}` : '';
+  return `${command} ${sub}${args}`;
+}
+
 /** `/firebreak help`: every subcommand with its usage and what it does. */
 export function helpMessage(locale: Locale, command = '/firebreak'): SlackMessage {
   const lines = SUBCOMMANDS.map(
-    (sub) => `\`${command} ${t(locale, `ui.help.usage.${sub}`, {})}\`\n${t(locale, `ui.help.about.${sub}`, {})}`,
+    (sub) => `\`${usageOf(sub, locale, command)}\`\n${t(locale, `ui.help.about.${sub}`, {})}`,
   );
   const blocks: KnownBlock[] = [
     section(`*${t(locale, 'ui.help.heading', {})}*`),
@@ -70,7 +77,7 @@ export function incidentListMessage(items: readonly IncidentListItem[], locale: 
 
 /** `/firebreak declare` typed wrong: what was wrong (already in the user's language) and the usage. */
 export function declareUsageMessage(locale: Locale, problem?: string, command = '/firebreak'): SlackMessage {
-  const usage = `\`${command} ${t(locale, 'ui.help.usage.declare', {})}\``;
+  const usage = `\`${usageOf('declare', locale, command)}\``;
   const lines = [problem ? `:warning: ${fit(problem, 1000)}` : '', `${t(locale, 'ui.declare.usage', {})} ${usage}`, t(locale, 'ui.help.about.declare', {}), t(locale, 'ui.declare.example', { command })].filter(Boolean);
   return message(lines.join('\n'), [section(lines.join('\n'))], 'declare usage');
 }

@@ -66,12 +66,10 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
   const { incident } = state;
   const detection = readDetection(incident.detection);
   const channel = escapeSlackText(input.channelName.replace(/^#/, ''));
-  const title = t(locale, 'ui.root.title', {
-    severity: severityName(incident.severity),
-    number: incident.number,
-    channel: input.channelName.replace(/^#/, ''),
-    drill: incident.drill,
-  });
+  const titleIn = (channelName: string) =>
+    t(locale, 'ui.root.title', { severity: severityName(incident.severity), number: incident.number, channel: channelName, drill: incident.drill });
+  // The header is plain text; the notification text is parsed by Slack, so it gets the escaped name.
+  const title = titleIn(input.channelName.replace(/^#/, ''));
 
   const blocks: KnownBlock[] = [header(`${SEVERITY_EMOJI[incident.severity]} ${title}`)];
   if (incident.drill) blocks.push(section(t(locale, 'ui.root.drill_notice', {})));
@@ -95,7 +93,7 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
   );
 
   const text = t(locale, 'ui.root.notification', {
-    title,
+    title: titleIn(channel),
     ratio: detection.ratio !== null ? decimal(detection.ratio, locale) : '',
   });
   return message(text, blocks, `root message of incident #${incident.number}`);

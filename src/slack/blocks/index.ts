@@ -47,6 +47,7 @@ export {
   declareUsageMessage,
   unknownCommandMessage,
   SUBCOMMANDS,
+  usageOf,
   type Subcommand,
   type IncidentListItem,
 } from './commands.js';

@@ -144,7 +144,8 @@ function questionInput(question: PostMortemQuestion, answer: string, locale: Loc
       return input(
         blockId,
         question.label,
-        { type: 'number_input', action_id: blockId, is_decimal_allowed: true, ...(answer ? { initial_value: answer } : {}) },
+        // Slack refuses a non-numeric initial value; validation stores numbers with a dot.
+        { type: 'number_input', action_id: blockId, is_decimal_allowed: true, ...(answer.trim() !== '' && Number.isFinite(Number(answer)) ? { initial_value: answer } : {}) },
         { optional: true, ...hint },
       );
     case 'short_text':

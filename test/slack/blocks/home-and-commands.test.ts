@@ -56,12 +56,12 @@ describe('appHomeView', () => {
     const text = visibleText(view.blocks);
     expect(view.type).toBe('home');
     expect(text).toContain('Open incidents (2)');
-    const first = text.indexOf('DRILL #7 SEV1');
-    const second = text.indexOf('#8 SEV3');
+    const first = text.indexOf('DRILL Incident #7 · SEV1');
+    const second = text.indexOf('Incident #8 · SEV3');
     expect(first).toBeGreaterThan(-1);
     expect(second).toBeGreaterThan(first);
-    expect(text).toContain('<https://acme.slack.com/archives/CALERTS/p1|DRILL #7 SEV1> · <#CCOMMUNITY> · lead: *nobody yet* · open for 45 min');
-    expect(text).toContain('#8 SEV3 · <#CHELP> · lead: <@ULEAD> · open for 3 h 00 min');
+    expect(text).toContain('<https://acme.slack.com/archives/CALERTS/p1|DRILL Incident #7 · SEV1> · <#CCOMMUNITY> · lead: *nobody yet* · open for 45 min');
+    expect(text).toContain('Incident #8 · SEV3 · <#CHELP> · lead: <@ULEAD> · open for 3 h 00 min');
     expectViewWithinLimits(view);
   });
 
@@ -165,8 +165,8 @@ describe('command replies', () => {
     const built = incidentListMessage([item, { ...item, number: 9, severity: 'sev1', leadUserId: 'ULEAD', status: 'acknowledged' }], 'en', T0);
     const text = visibleText(built.blocks);
     expect(text).toContain('2 open incidents');
-    expect(text.indexOf('#9 SEV1')).toBeLessThan(text.indexOf('#7 SEV2'));
-    expect(text).toContain('*#7 SEV2* · <#CCOMMUNITY> · waiting for a lead\nlead: *nobody yet* · open for 2 h 00 min · 1/4 done · :warning: 2 overdue · 1 reply in review');
+    expect(text.indexOf('Incident #9 · SEV1')).toBeLessThan(text.indexOf('Incident #7 · SEV2'));
+    expect(text).toContain('*Incident #7 · SEV2* · <#CCOMMUNITY> · waiting for a lead\nlead: *nobody yet* · open for 2 h 00 min · 1/4 done · :warning: 2 overdue · 1 reply in review');
     expectMessageWithinLimits(built);
     expect(incidentListMessage([], 'es', T0).text).toBe('No hay incidentes abiertos.');
     expectMessageWithinLimits(incidentListMessage(Array.from({ length: 120 }, (_, i) => ({ ...item, number: i })), 'en', T0));

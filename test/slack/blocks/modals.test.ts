@@ -187,8 +187,8 @@ describe('incident modals', () => {
     expect(ref.text.length).toBeLessThanOrEqual(2000);
     const select = inputsOf(view).get(inputIds.incident)!['element'];
     expect(select.options.map((o: Json) => [o.value, o.text.text])).toEqual([
-      ['inc-1', '#7 · SEV2 · #community'],
-      ['inc-2', '#8 · SEV4 · #help (drill)'],
+      ['inc-1', 'Incident #7 · SEV2 · #community'],
+      ['inc-2', 'Incident #8 · SEV4 · #help (drill)'],
     ]);
     expect(visibleText(view.blocks)).not.toContain('<!here>');
     expectViewWithinLimits(view);
