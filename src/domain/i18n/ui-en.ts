@@ -192,6 +192,21 @@ export const uiEn = {
   'ui.home.postmortems_none': (_: Empty) => 'None published yet.',
   'ui.home.viewer': (p: { user: string }) => `Shown for ${p.user}.`,
 
+  'ui.reminder.everyone': (_: Empty) => 'Incident team,',
+  'ui.reminder.acknowledge': (p: { who: string; number: number; severity: string }) =>
+    `${p.who} incident #${p.number} (${p.severity}) still has no lead. Press “Acknowledge & lead” on the alert.`,
+  'ui.reminder.checklist_step': (p: { who: string; number: number; subject: string }) =>
+    `${p.who} “${p.subject}” is due now (incident #${p.number}).`,
+  'ui.reminder.postmortem_due': (p: { who: string; number: number }) => `${p.who} the post-mortem of incident #${p.number} is due.`,
+  'ui.reminder.action_item': (p: { who: string; number: number; subject: string }) =>
+    `${p.who} the action item “${p.subject}” from incident #${p.number} is due.`,
+  'ui.reminder.other': (p: { who: string; number: number; subject: string }) => `${p.who} reminder for incident #${p.number}: ${p.subject}`,
+  'ui.reminder.late': (_: Empty) => 'Sent late: Firebreak was not running at the scheduled time.',
+  'ui.drill.reply': (p: { number: number; where: string }) =>
+    `DRILL: reply #${p.number} is approved. In a real incident it would now be posted ${p.where}:`,
+  'ui.drill.where_thread': (p: { channel: string }) => `as a thread reply in ${p.channel}`,
+  'ui.drill.where_channel': (p: { channel: string }) => `in ${p.channel}`,
+
   'ui.refusal.footer': (_: Empty) => 'Only you can see this.',
   'ui.help.heading': (_: Empty) => 'Firebreak commands',
   'ui.help.footer': (_: Empty) => 'Buttons on each incident’s alert do the rest: lead, draft replies, checklist, resolve.',

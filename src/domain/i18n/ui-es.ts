@@ -180,6 +180,18 @@ export const uiEs: UiCatalog = {
   'ui.home.postmortems_none': () => 'Aún no se ha publicado ninguno.',
   'ui.home.viewer': (p) => `Vista de ${p.user}.`,
 
+  'ui.reminder.everyone': () => 'Equipo del incidente:',
+  'ui.reminder.acknowledge': (p) =>
+    `${p.who} el incidente #${p.number} (${p.severity}) sigue sin responsable. Pulsa «Asumir y liderar» en la alerta.`,
+  'ui.reminder.checklist_step': (p) => `${p.who} «${p.subject}» vence ahora (incidente #${p.number}).`,
+  'ui.reminder.postmortem_due': (p) => `${p.who} el post-mortem del incidente #${p.number} ya debería estar listo.`,
+  'ui.reminder.action_item': (p) => `${p.who} la acción «${p.subject}» del incidente #${p.number} vence ahora.`,
+  'ui.reminder.other': (p) => `${p.who} recordatorio del incidente #${p.number}: ${p.subject}`,
+  'ui.reminder.late': () => 'Enviado con retraso: Firebreak no estaba en marcha a la hora prevista.',
+  'ui.drill.reply': (p) => `SIMULACRO: la respuesta #${p.number} está aprobada. En un incidente real ahora se publicaría ${p.where}:`,
+  'ui.drill.where_thread': (p) => `como respuesta en un hilo de ${p.channel}`,
+  'ui.drill.where_channel': (p) => `en ${p.channel}`,
+
   'ui.refusal.footer': () => 'Solo tú puedes ver esto.',
   'ui.help.heading': () => 'Comandos de Firebreak',
   'ui.help.footer': () => 'Los botones de la alerta de cada incidente hacen el resto: liderar, redactar respuestas, checklist, resolver.',

@@ -51,5 +51,6 @@ export {
   type Subcommand,
   type IncidentListItem,
 } from './commands.js';
+export { reminderMessage, drillReplyMessage, type ReminderInput } from './reminders.js';
 export { readDetection, pickSamples, type DetectionSummary, type DetectionSample } from './detection-summary.js';
 export { inertStaffText, type SlackMessage } from './kit.js';

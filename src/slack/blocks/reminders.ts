@@ -1,0 +1,50 @@
+/** Reminders and escalations in the incident thread, and a drill's approved reply (which never reaches the community). */
+import type { KnownBlock } from '@slack/types';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import type { ReplyTarget, Severity } from '../../domain/incidents/index.js';
+import { escapeSlackText } from '../text.js';
+import { blockQuote, channelLink, context, fit, inertStaffText, mention, message, section, severityName, type SlackMessage } from './kit.js';
+
+export interface ReminderInput {
+  /** The domain's ReminderReason: acknowledge, checklist_step, postmortem_due, action_item. */
+  readonly reason: string;
+  readonly recipientUserIds: readonly string[];
+  /** What it is about (a step's or action item's text). */
+  readonly subject: string;
+  /** Fired well after its time (Firebreak was down or failing over). */
+  readonly late: boolean;
+  readonly incidentNumber: number;
+  readonly severity: Severity;
+}
+
+export function reminderMessage(reminder: ReminderInput, locale: Locale): SlackMessage {
+  const who = reminder.recipientUserIds.length > 0 ? reminder.recipientUserIds.map(mention).join(' ') : t(locale, 'ui.reminder.everyone', {});
+  const subject = fit(escapeSlackText(reminder.subject), 500);
+  const params = { who, number: reminder.incidentNumber, severity: severityName(reminder.severity), subject };
+  const line =
+    reminder.reason === 'acknowledge'
+      ? `:rotating_light: ${t(locale, 'ui.reminder.acknowledge', params)}`
+      : reminder.reason === 'checklist_step'
+        ? `:alarm_clock: ${t(locale, 'ui.reminder.checklist_step', params)}`
+        : reminder.reason === 'postmortem_due'
+          ? `:memo: ${t(locale, 'ui.reminder.postmortem_due', params)}`
+          : reminder.reason === 'action_item'
+            ? `:alarm_clock: ${t(locale, 'ui.reminder.action_item', params)}`
+            : `:alarm_clock: ${t(locale, 'ui.reminder.other', params)}`;
+  const blocks: KnownBlock[] = [section(line)];
+  if (reminder.late) blocks.push(context(t(locale, 'ui.reminder.late', {})));
+  return message(line, blocks, `reminder (${reminder.reason})`);
+}
+
+/**
+ * A drill's approved reply, posted in the alert thread instead of the community: labelled, with where
+ * it would have gone, and inert so a reply addressed to the community cannot ping the staff channel.
+ */
+export function drillReplyMessage(reply: { readonly draftNumber: number; readonly text: string; readonly target: ReplyTarget }, locale: Locale): SlackMessage {
+  const where =
+    reply.target.kind === 'thread'
+      ? t(locale, 'ui.drill.where_thread', { channel: channelLink(reply.target.channelId) })
+      : t(locale, 'ui.drill.where_channel', { channel: channelLink(reply.target.channelId) });
+  const intro = t(locale, 'ui.drill.reply', { number: reply.draftNumber, where });
+  return message(`[DRILL] ${intro}`, [section(`:test_tube: ${intro}`), section(blockQuote(inertStaffText(reply.text), 2900))], 'drill reply');
+}
