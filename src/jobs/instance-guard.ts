@@ -2,11 +2,11 @@
 // row it renews every few seconds; a second instance on the same file refuses to start, saying so.
 // A holder that died is recognised at once on the same machine (its process is gone) and after the
 // lease expires elsewhere, so a restart after a crash is never refused.
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
+import { newInstanceId, parseInstanceId, processAlive } from './instance-id.js';
 import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from '../store/repositories/leases.js';
 
 export const SQLITE_INSTANCE_LEASE = 'sqlite-instance';
@@ -32,36 +32,17 @@ export interface SqliteInstanceGuardOptions {
   processAlive?: (pid: number) => boolean;
 }
 
-interface Holder {
-  host: string;
-  pid: number;
-}
-
-function parseHolder(holder: string): Holder | null {
-  const match = /^(.*):(\d+):[^:]+$/.exec(holder);
-  return match ? { host: match[1]!, pid: Number(match[2]) } : null;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export async function acquireSqliteInstanceGuard(options: SqliteInstanceGuardOptions): Promise<SqliteInstanceGuard> {
   const { prisma } = options;
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 15_000;
   const heartbeatMs = options.heartbeatMs ?? 5_000;
   const alive = options.processAlive ?? processAlive;
-  const me = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const me = newInstanceId();
   const log = options.logger.child({ component: 'instance-guard' });
 
   const refuse = (holder: string) => {
-    const parsed = parseHolder(holder);
+    const parsed = parseInstanceId(holder);
     const who = parsed ? `process ${parsed.pid} on ${parsed.host}` : holder;
     return new FirebreakError(
       'conflict',
@@ -73,7 +54,7 @@ export async function acquireSqliteInstanceGuard(options: SqliteInstanceGuardOpt
     if (await acquireLease(prisma, SQLITE_INSTANCE_LEASE, me, now() + ttlMs)) break;
     const current = await readLease(prisma, SQLITE_INSTANCE_LEASE);
     if (!current) continue;
-    const holder = parseHolder(current.holder);
+    const holder = parseInstanceId(current.holder);
     const sameHost = holder?.host === hostname();
     // On this machine the holder's process tells the truth at once; a pid equal to ours is a previous
     // life of this container's process. Elsewhere only the lease's expiry can.

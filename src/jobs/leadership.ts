@@ -2,10 +2,9 @@
 // session advisory lock on a dedicated connection: the lock lives and dies with that connection, so a
 // leader that crashes, is killed or loses the network releases it, and a follower that retries every
 // few seconds takes over. On SQLite the single instance (see instance-guard.ts) is the leader.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { newInstanceId } from './instance-id.js';
 import type { SqliteInstanceGuard } from './instance-guard.js';
 
 export interface LeadershipStatus {
@@ -50,7 +49,7 @@ export function startPostgresLeadership(options: PostgresLeadershipOptions): Lea
   const log = options.logger.child({ component: 'leadership' });
   const retryMs = options.retryMs ?? 5_000;
   const checkMs = options.checkMs ?? 2_000;
-  const instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const instanceId = options.instanceId ?? newInstanceId();
   let client: pg.Client | undefined;
   let leader = false;
   let since: Date | undefined;

@@ -2,11 +2,10 @@
 // and runs their afterSend handler in one transaction. At-least-once sending made exactly-once for
 // the community: every chat.postMessage carries its key in message metadata, and an attempt whose
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../../domain/clock.js';
 import type { Metrics } from '../../http/metrics.js';
+import { isDeadLocalInstance, newInstanceId } from '../../jobs/instance-id.js';
 import type { Logger } from '../../logger.js';
 import type { PrismaDb } from '../../store/database.js';
 import type { Db } from '../../store/repositories/events.js';
@@ -68,7 +67,7 @@ export interface OutboxWorkerOptions {
   workerId?: string;
   /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
   pollMs?: number;
-  /** How long a claim lasts; a claimer that died is replaced after it. Default 60 s. */
+  /** How long a claim lasts; a claimer that died elsewhere is replaced after it (on this machine at once). Default 60 s. */
   leaseMs?: number;
   /** Exponential backoff for 5xx and network failures. Default 1 s doubling up to 5 min. */
   backoff?: { baseMs: number; maxMs: number };
@@ -102,7 +101,7 @@ type SlackAnswer = webApi.WebAPICallResult & Record<string, unknown>;
 /** Creates the worker without starting its polling loop (tests drive it with runOnce). */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker & { start(): void } {
   const { prisma, client, clock, logger, metrics } = options;
-  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const workerId = options.workerId ?? newInstanceId();
   const pollMs = options.pollMs ?? 500;
   const leaseMs = options.leaseMs ?? 60_000;
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
@@ -124,7 +123,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
 
   async function runOnce(): Promise<number> {
     const now = clock.now();
-    const candidates = await findSendable(prisma, now);
+    // A claim held by a process of this machine that is gone (SIGKILL, crash) is taken over at once.
+    const candidates = await findSendable(prisma, now, (lockedBy) => isDeadLocalInstance(lockedBy));
     const postChannels = candidates.filter(({ item }) => item.method === 'chat.postMessage' && item.channelId).map(({ item }) => item.channelId!);
     const lastPosts = await lastPostTimes(prisma, postChannels, now - postIntervalMs);
     const ready = candidates.filter(({ item, parents }) => {

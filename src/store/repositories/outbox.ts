@@ -83,9 +83,10 @@ export interface SendableItem {
  * The items a worker may claim now. Items of one channel form a lane sent strictly in order (a
  * reply never overtakes the message it follows, an older chat.update never lands after a newer
  * one): only each lane's oldest unsent item is a candidate, when it is due (pending and
- * nextAttemptAt passed, or in flight under an expired lease: its claimer died).
+ * nextAttemptAt passed, or in flight under an expired claim, or claimed by an instance
+ * `isAbandoned` knows is dead).
  */
-export async function findSendable(db: Db, now: number): Promise<SendableItem[]> {
+export async function findSendable(db: Db, now: number, isAbandoned: (lockedBy: string | null) => boolean = () => false): Promise<SendableItem[]> {
   const unsent = await db.outboxItem.findMany({
     where: { status: { in: ['pending', 'sending'] } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -98,7 +99,7 @@ export async function findSendable(db: Db, now: number): Promise<SendableItem[]>
       if (seenLanes.has(item.channelId)) continue;
       seenLanes.add(item.channelId);
     }
-    if (isDue(item, now)) heads.push(item);
+    if (isDue(item, now, isAbandoned)) heads.push(item);
   }
   const parentKeys = [...new Set(heads.flatMap((item) => dependencyKeys(item)))];
   const parents = new Map(
@@ -107,9 +108,9 @@ export async function findSendable(db: Db, now: number): Promise<SendableItem[]>
   return heads.map((item) => ({ item, parents: new Map(dependencyKeys(item).flatMap((key) => (parents.has(key) ? [[key, parents.get(key)!] as const] : []))) }));
 }
 
-function isDue(item: OutboxItem, now: number): boolean {
+function isDue(item: OutboxItem, now: number, isAbandoned: (lockedBy: string | null) => boolean): boolean {
   if (item.status === 'pending') return item.nextAttemptAt.getTime() <= now;
-  return item.status === 'sending' && item.lockedUntil !== null && item.lockedUntil.getTime() <= now;
+  return item.status === 'sending' && ((item.lockedUntil !== null && item.lockedUntil.getTime() <= now) || isAbandoned(item.lockedBy));
 }
 
 export function outboxPayload(item: OutboxItem): OutboxPayload {
@@ -133,15 +134,16 @@ export async function lastPostTimes(db: Db, channelIds: string[], since: number)
 }
 
 /**
- * Claims `item` for `workerId` until `now + leaseMs`, if it is still as it was read. Reclaiming an
- * item whose claimer's lease ran out marks it uncertain: that attempt may have reached Slack.
+ * Claims `item` for `workerId` until `now + leaseMs`, if it is still as it was read. Taking over an
+ * item from a claimer that died or ran out of time marks it uncertain: that attempt may have reached Slack.
  */
 export async function claimOutboxItem(db: Db, item: OutboxItem, claim: { workerId: string; now: number; leaseMs: number }): Promise<OutboxItem | null> {
   const now = new Date(claim.now);
+  // An item in flight is taken over only from the exact claim that was read (expired, or its claimer dead).
   const where =
     item.status === 'pending'
       ? { id: item.id, status: 'pending', nextAttemptAt: { lte: now } }
-      : { id: item.id, status: 'sending', lockedUntil: { lte: now } };
+      : { id: item.id, status: 'sending', lockedBy: item.lockedBy, lockedUntil: item.lockedUntil };
   const { count } = await db.outboxItem.updateMany({
     where,
     data: {

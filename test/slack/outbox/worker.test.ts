@@ -1,5 +1,7 @@
 // The outbox worker against the loopback Slack (real WebClient, real HTTP) on both databases.
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -252,6 +254,19 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     expect(await item('reply')).toMatchObject({ status: 'sent', uncertain: true, attempts: 2, result: { adopted: true } });
     expect(messagesWithKey(fake.ids.staffRoom, 'reply')).toHaveLength(1);
     expect(fake.api.calls('conversations.replies')[0]?.args).toMatchObject({ ts: rootTs, include_all_metadata: 'true' });
+  });
+
+  it('an item claimed by a process of this machine that is gone is taken over at once, without waiting out the claim', async () => {
+    await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'reply' } });
+    const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const [candidate] = await findSendable(database.prisma, clock.now());
+    await claimOutboxItem(database.prisma, candidate!.item, { workerId: `${hostname()}:${gone.pid}:0badc0de`, now: clock.now(), leaseMs: 60_000 });
+    await claimOutboxItem(database.prisma, candidate!.item, { workerId: 'another', now: clock.now(), leaseMs: 60_000 });
+    expect(await worker().runOnce()).toBe(1);
+    expect(await item('reply')).toMatchObject({ status: 'sent', uncertain: true, attempts: 2 });
+    expect(fake.api.calls('conversations.history')).toHaveLength(1);
+    expect(messagesWithKey(fake.ids.community, 'reply')).toHaveLength(1);
   });
 
   it('paces chat.postMessage to one per second per channel, channels in parallel', async () => {

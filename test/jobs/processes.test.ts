@@ -1,0 +1,149 @@
+// Faults played against the real `firebreak start` in child processes, with the loopback Slack:
+// two PostgreSQL instances and a killed leader, SIGKILL while posting.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueSlackWrite, OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
+import { startFirebreakProcess, testEnvironment, type RunningProcess } from '../support/cli.js';
+import { availableProviders } from '../support/databases.js';
+import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
+import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
+
+const running: RunningProcess[] = [];
+
+function instanceEnvironment(database: MigratedDatabase, fake: SeededFakeSlack, extra: Record<string, string> = {}) {
+  return testEnvironment({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: 'processes-test-signing-secret',
+    SLACK_API_URL: fake.apiUrl,
+    ...extra,
+  });
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
+  const instance = await startFirebreakProcess(env, { timeoutMs: 30_000 });
+  running.push(instance);
+  return instance;
+}
+
+async function leadership(instance: RunningProcess): Promise<{ leader: boolean; mode: string } | null> {
+  const body = (await (await fetch(`${instance.url}/healthz`)).json()) as { leadership: { leader: boolean; mode: string } | null };
+  return body.leadership;
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((instance) => instance.stop('SIGKILL')));
+});
+
+describe.runIf(availableProviders.includes('postgres'))('several instances on PostgreSQL', () => {
+  let database: MigratedDatabase;
+  let fake: SeededFakeSlack;
+  beforeAll(async () => {
+    database = await openMigratedDatabase('postgres');
+    fake = await startSeededFakeSlack();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.dispose();
+  });
+
+  it('two instances started at the same second: one leader; SIGKILL it and the other leads within 30 s', async () => {
+    const [a, b] = await Promise.all([start(instanceEnvironment(database, fake)), start(instanceEnvironment(database, fake))]);
+    const states = await waitFor(
+      () => Promise.all([leadership(a!), leadership(b!)]),
+      (both) => both.filter((state) => state?.leader).length === 1,
+      15_000,
+    );
+    expect(states.map((state) => state?.mode)).toEqual(['advisory-lock', 'advisory-lock']);
+    const [leader, follower] = states[0]?.leader ? [a!, b!] : [b!, a!];
+    const killedAt = performance.now();
+    await leader.stop('SIGKILL');
+    await waitFor(() => leadership(follower), (state) => state?.leader === true, 30_000);
+    const failoverMs = performance.now() - killedAt;
+    console.info(`failover after SIGKILL of the leader process: ${Math.round(failoverMs)} ms`);
+    expect(failoverMs).toBeLessThan(30_000);
+  });
+});
+
+describe.each(availableProviders)('SIGKILL while posting (%s)', (provider) => {
+  let database: MigratedDatabase;
+  let fake: SeededFakeSlack;
+  beforeAll(async () => {
+    database = await openMigratedDatabase(provider);
+    fake = await startSeededFakeSlack();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.dispose();
+  });
+
+  it('the reply that reached Slack before the kill is adopted after the restart, never posted twice; the rest go out', async () => {
+    const proxy = await startAnswerHoldingProxy(fake.origin);
+    try {
+      const first = await start(instanceEnvironment(database, fake, { SLACK_API_URL: `${proxy.origin}/api/` }));
+      await database.prisma.$transaction(async (tx) => {
+        await enqueueSlackWrite(tx, { key: 'draft:1:r1:public', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are looking into it.' } });
+        await enqueueSlackWrite(tx, { key: 'draft:2:r1:public', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'Fixed, thank you for your patience.' } });
+      });
+      // The first post reaches Slack; its answer is held until the process is killed.
+      await proxy.held;
+      await first.stop('SIGKILL');
+      expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'draft:1:r1:public' } })).toMatchObject({ status: 'sending', result: null });
+
+      await start(instanceEnvironment(database, fake));
+      // The killed instance ran on this machine: its claim is taken over at once, without waiting out the lease.
+      await waitFor(() => database.prisma.outboxItem.count({ where: { status: 'sent' } }), (sent) => sent === 2, 20_000);
+      const posted = fake.workspace.messagesIn(fake.ids.community).filter((message) => (message.metadata as { event_type?: string } | undefined)?.event_type === OUTBOX_METADATA_EVENT_TYPE);
+      expect(posted.map((message) => message.text)).toEqual(['We are looking into it.', 'Fixed, thank you for your patience.']);
+      expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'draft:1:r1:public' } })).toMatchObject({ uncertain: true, result: { adopted: true } });
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+});
+
+/** Forwards to the loopback Slack; the first chat.postMessage goes through but its answer is never sent back. */
+async function startAnswerHoldingProxy(target: string): Promise<{ origin: string; held: Promise<void>; close(): Promise<void> }> {
+  let holding = false;
+  let markHeld: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (markHeld = resolve));
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+      void fetch(`${target}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) }).then(async (upstream) => {
+        const body = Buffer.from(await upstream.arrayBuffer());
+        if (!holding && request.url?.endsWith('/chat.postMessage')) {
+          holding = true;
+          markHeld();
+          return;
+        }
+        response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(body);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
