@@ -115,3 +115,27 @@ export const postMortemIntents = ['submit', 'save'] as const;
 /** The post-mortem modal remembers its incident and which existing action item each row edits (by row). */
 export const postMortemRef = z.object({ i: z.string().min(1), a: z.array(z.string()) });
 export type PostMortemRef = z.infer<typeof postMortemRef>;
+
+/**
+ * block_id of the draft modal's text box. Slack keeps what an input holds across views.update as long
+ * as its block_id and action_id stay the same, ignoring the new initial_value; so when staff switch
+ * template or language, the re-rendered text only shows if the block_id changes with them. The first
+ * template in the incident's language keeps the plain `inputIds.draftText`.
+ */
+export function draftTextBlockId(templateId: string | null, language: string, isDefault: boolean): string {
+  return isDefault ? inputIds.draftText : `${inputIds.draftText}.${templateId ?? 'none'}.${language}`;
+}
+
+export function isDraftTextBlockId(blockId: string): boolean {
+  return blockId === inputIds.draftText || blockId.startsWith(`${inputIds.draftText}.`);
+}
+
+/** The draft text from a submitted draft modal's `view.state.values`, whichever template it was rendered for. */
+export function draftTextValue(values: Record<string, Record<string, { value?: string | null }>>): string | undefined {
+  for (const [blockId, actions] of Object.entries(values)) {
+    if (!isDraftTextBlockId(blockId)) continue;
+    const value = actions[blockId]?.value ?? Object.values(actions)[0]?.value;
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}

@@ -7,7 +7,17 @@ import { t, type Locale } from '../../domain/i18n/index.js';
 import { SEVERITIES, type Severity } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText, truncateSlackText } from '../text.js';
-import { actionIds, callbackIds, draftTargetValue, encodeRef, inputIds, type DraftRef, type MessageRef } from './ids.js';
+import {
+  actionIds,
+  callbackIds,
+  draftTargetValue,
+  draftTextBlockId,
+  encodeRef,
+  inputIds,
+  isDraftTextBlockId,
+  type DraftRef,
+  type MessageRef,
+} from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
 import { SEVERITY_EMOJI, blockQuote, channelLink, context, input, inertStaffText, modal, option, quoteMember, section, severityName, textInput } from './kit.js';
 
@@ -75,7 +85,9 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     ),
   );
   if (template) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(template.guidance[locale])}`));
-  blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  const isDefault = template === undefined || (template === input_.templates[0] && language === locale);
+  const textBlockId = draftTextBlockId(template?.id ?? null, language, isDefault);
+  blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
 
   const targetOptions: Option[] = [
     option(t(locale, 'ui.modal.draft.target_channel', { channel: input_.channelName.replace(/^#/, '') }), draftTargetValue.channel),
@@ -324,9 +336,17 @@ const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, stri
 /**
  * A refusal of a missing or too long text (`refusal.params.field`) as `response_action: errors` for
  * the modal it came from; null when the refusal is not about one of the modal's inputs (show it instead).
+ * Pass the submitted view's block_ids so the draft text's error lands on the block actually shown
+ * (its block_id follows the template and language, see draftTextBlockId).
  */
-export function refusalFieldErrors(callbackId: string, field: unknown, message: string): Record<string, string> | null {
-  const blockId = typeof field === 'string' ? REFUSAL_FIELD_BLOCKS[callbackId]?.[field] : undefined;
+export function refusalFieldErrors(
+  callbackId: string,
+  field: unknown,
+  message: string,
+  viewBlockIds: readonly string[] = [],
+): Record<string, string> | null {
+  let blockId = typeof field === 'string' ? REFUSAL_FIELD_BLOCKS[callbackId]?.[field] : undefined;
+  if (blockId === inputIds.draftText) blockId = viewBlockIds.find(isDraftTextBlockId) ?? blockId;
   return blockId ? { [blockId]: message } : null;
 }
 

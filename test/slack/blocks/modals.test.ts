@@ -6,6 +6,7 @@ import {
   decodeRef,
   draftRef,
   draftTargetValue,
+  draftTextValue,
   incidentRef,
   inputIds,
   messageRef,
@@ -98,6 +99,26 @@ describe('draftReplyModal', () => {
     expect(inputs.get(inputIds.draftLanguage)!['element'].initial_option.value).toBe('es');
     expect(visibleText(view.blocks)).toContain(second.guidance.es);
     expect(view.title.text).toBe('Respuesta · #7');
+  });
+
+  it('gives the text box a new block_id when template or language change, so Slack shows the re-rendered text', () => {
+    const [first, second] = outagePlaybook().replies;
+    const textBlockOf = (view: ReturnType<typeof draftModal>) => [...inputsOf(view).keys()].find((id) => id.startsWith(inputIds.draftText));
+    // The first template in the incident's language keeps the plain block_id.
+    expect(textBlockOf(draftModal())).toBe(inputIds.draftText);
+    const ids = new Set([
+      textBlockOf(draftModal()),
+      textBlockOf(draftModal({ templateId: second!.id })),
+      textBlockOf(draftModal({ language: 'es' })),
+      textBlockOf(draftModal({ templateId: second!.id, language: 'es' })),
+      textBlockOf(draftModal({ templateId: first!.id, language: 'en' })),
+    ]);
+    expect(ids.size).toBe(4);
+    // The listener reads the text whichever block it is in, and puts errors under that block.
+    const blockId = textBlockOf(draftModal({ templateId: second!.id }))!;
+    expect(draftTextValue({ [blockId]: { [blockId]: { value: 'Hola' } }, other: { other: { value: 'x' } } })).toBe('Hola');
+    expect(draftTextValue({ [inputIds.draftText]: { [inputIds.draftText]: { value: 'Hi' } } })).toBe('Hi');
+    expect(refusalFieldErrors(callbackIds.draftReplyModal, 'text', 'required', ['draft_template', blockId])).toEqual({ [blockId]: 'required' });
   });
 
   it('stays within limits with many long sample messages and a 3000-character text', () => {
