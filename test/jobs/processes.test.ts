@@ -2,6 +2,7 @@
 // two PostgreSQL instances and a killed leader, SIGKILL while posting.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueSlackWrite, OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
 import { startFirebreakProcess, testEnvironment, type RunningProcess } from '../support/cli.js';
@@ -76,6 +77,39 @@ describe.runIf(availableProviders.includes('postgres'))('several instances on Po
     console.info(`failover after SIGKILL of the leader process: ${Math.round(failoverMs)} ms`);
     expect(failoverMs).toBeLessThan(30_000);
   });
+});
+
+describe.runIf(availableProviders.includes('postgres'))('PostgreSQL drops every connection under a running instance', () => {
+  let database: MigratedDatabase;
+  let fake: SeededFakeSlack;
+  beforeAll(async () => {
+    database = await openMigratedDatabase('postgres');
+    fake = await startSeededFakeSlack();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.dispose();
+  });
+
+  it('the instance stays up, reconnects, leads again and keeps sending', async () => {
+    const instance = await start(instanceEnvironment(database, fake));
+    await waitFor(() => leadership(instance), (state) => state?.leader === true, 15_000);
+    // What a database restart looks like from the app: every session of its database ends at once.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await admin.end();
+
+    await waitFor(async () => instance.logs(), (logs) => logs.includes('lost leadership'), 10_000);
+    await waitFor(() => fetch(`${instance.url}/healthz`).then((response) => response.status), (status) => status === 200, 15_000);
+    await waitFor(async () => instance.logs().split('elected leader').length - 1, (elections) => elections === 2, 30_000);
+    await database.prisma.$transaction((tx) =>
+      enqueueSlackWrite(tx, { key: 'after-restart', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'Still here.' } }),
+    );
+    await waitFor(() => database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'after-restart' } }).then((row) => row.status), (status) => status === 'sent', 15_000);
+    expect(instance.child.exitCode).toBeNull();
+    expect(instance.logs()).not.toMatch(/"level":60/);
+  }, 60_000);
 });
 
 describe.each(availableProviders)('SIGKILL while posting (%s)', (provider) => {
