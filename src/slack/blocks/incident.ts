@@ -71,7 +71,7 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
   // The header is plain text; the notification text is parsed by Slack, so it gets the escaped name.
   const title = titleIn(input.channelName.replace(/^#/, ''));
 
-  const blocks: KnownBlock[] = [header(`${SEVERITY_EMOJI[incident.severity]} ${title}`)];
+  const blocks: KnownBlock[] = [header(`${incident.drill ? ':test_tube: ' : ''}${SEVERITY_EMOJI[incident.severity]} ${title}`)];
   if (incident.drill) blocks.push(section(t(locale, 'ui.root.drill_notice', {})));
   blocks.push(section(detectionText(detection, incident.channelId, channel, locale, input.memberNames ?? {})));
   const samples = samplesText(detection, locale, input.samplePermalinks ?? {}, input.memberNames ?? {});

@@ -128,7 +128,7 @@ describe('incidentRootMessage', () => {
 
   it('labels a drill prominently in the header, the body and the notification', () => {
     const built = root({ drill: true });
-    expect(visibleText(built.blocks.slice(0, 1))).toContain('DRILL');
+    expect(visibleText(built.blocks.slice(0, 1))).toMatch(/^:test_tube: .*DRILL · SEV2 · Incident #7/);
     expect(visibleText(built.blocks)).toContain('*DRILL*');
     expect(built.text).toMatch(/^DRILL/);
   });
