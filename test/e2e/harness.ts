@@ -19,6 +19,7 @@ export interface People {
   ann: string;
   ben: string;
   nina: string;
+  cleo: string;
 }
 
 export interface Harness {
@@ -28,6 +29,8 @@ export interface Harness {
   support: string;
   alerts: string;
   database: TestDatabase;
+  /** How many times playSpike ran (each adds its messages). */
+  spikesPlayed: number;
   event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<AppResponse>;
   post(user: string, text: string, atMs: number, options?: { eventId?: string; retryNum?: number }): Promise<{ ts: string; response: AppResponse }>;
   command(user: string, text: string): Promise<AppResponse>;
@@ -99,9 +102,10 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
   const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
   const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
   const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
-  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, bot] }).id;
-  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, bot] }).id;
-  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben] });
+  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver' }).id;
+  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, cleo, bot] }).id;
+  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, cleo, bot] }).id;
+  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-playbooks-'));
   writeFileSync(join(playbooksDir, 'e2e-support.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);
@@ -117,7 +121,9 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     PLAYBOOKS_DIR: playbooksDir,
     // One-minute buckets and a short warm-up, so a test can build a baseline in a few minutes of history.
     DETECTOR_SETTINGS: JSON.stringify({ bucketMs: 60_000, warmupBuckets: 5, rhythm: 'none', cooldownMs: 3_600_000 }),
-    DETECTION_INTERVAL_SECONDS: '1',
+    // The test posts minutes of history in a second; it runs the leader's detection tick itself
+    // once the history is in (a live tick would close those buckets before their messages arrive).
+    DETECTION_INTERVAL_SECONDS: '3600',
     BRAND_NAME: 'Acme',
     SUPPORT_CONTACT: 'help@acme.test',
     LOG_LEVEL: 'silent',
@@ -126,7 +132,7 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
   const identity = workspace.appIdentity();
   const eventsUrl = `${app.url}/slack/events`;
 
-  const people: People = { members, sam, ann, ben, nina };
+  const people: People = { members, sam, ann, ben, nina, cleo };
   const harness: Harness = {
     fake,
     app,
@@ -134,6 +140,7 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     support,
     alerts,
     database,
+    spikesPlayed: 0,
     event: (event, opts = {}) =>
       sendToApp(eventsUrl, SIGNING_SECRET, 'event', eventCallback(identity, event as { type: string }, { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) }), {
         ...(opts.retryNum ? { retryNum: opts.retryNum, retryReason: 'http_timeout' } : {}),
@@ -183,7 +190,10 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     async submit(user, values) {
       const view = harness.openModal(user);
       if (!view) throw new Error(`${user} has no modal open`);
-      return sendToApp(eventsUrl, SIGNING_SECRET, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
+      const response = await sendToApp(eventsUrl, SIGNING_SECRET, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
+      // As Slack does: an empty acknowledgement closes the modal; `response_action: errors` keeps it open.
+      if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
+      return response;
     },
     openModal(user) {
       return workspace.openModals(user).at(-1) as unknown as ViewPayload | undefined;
@@ -235,7 +245,10 @@ export function findButtons(blocks: unknown[]): ButtonLike[] {
 
 /** Calm history then a burst of angry messages from many members, in the last closed minute. */
 export async function playSpike(harness: Harness, now = Date.now()): Promise<void> {
+  harness.spikesPlayed += 1;
   const minute = 60_000;
+  // Whole minutes, so the burst falls in one closed bucket.
+  now = Math.floor(now / minute) * minute;
   const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
   for (let m = 12; m >= 3; m -= 1) {
     const user = harness.people.members[m % harness.people.members.length] as string;
@@ -251,9 +264,13 @@ export async function playSpike(harness: Harness, now = Date.now()): Promise<voi
     'I am angry, the app crashes all the time, awful',
     'Useless, broken and slow, worst experience',
   ];
-  const spikeStart = now - 2 * minute + 2_000;
+  const spikeStart = now - 2 * minute + 5_000;
   for (let i = 0; i < 16; i += 1) {
     const user = harness.people.members[i % harness.people.members.length] as string;
     await harness.post(user, angry[i % angry.length] as string, spikeStart + i * 1_000);
   }
+  // Message events are acked before they are processed: wait until all are counted, then tick.
+  const expected = 10 + 16;
+  await harness.waitFor('messages scored', async () => (await harness.app.database.prisma.scoredMessage.count()) >= expected * harness.spikesPlayed);
+  await harness.app.runtime?.watcher.tick();
 }

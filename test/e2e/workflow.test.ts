@@ -22,9 +22,105 @@ describe('incident workflow through Slack', () => {
     );
     // More anger and more ticks change nothing: the incident is open, the root message is edited in place.
     await playSpike(harness, Date.now() + 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await harness.app.runtime?.watcher.tick();
     expect(await harness.app.database.prisma.incident.count()).toBe(1);
     const tops = harness.fake.workspace.messagesIn(harness.alerts).filter((message) => !message.thread_ts || message.thread_ts === message.ts);
     expect(tops).toHaveLength(1);
+  });
+
+  function draftCards() {
+    return harness.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
+  }
+
+  function publicReplies(text: string) {
+    return harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id && message.text.includes(text));
+  }
+
+  const draftValues = (text: string) => ({
+    [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
+    [inputIds.draftTarget]: { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+    [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+  });
+
+  it('an approver takes the lead from the alert', async () => {
+    const root = harness.rootMessage()!;
+    const response = await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.acknowledge);
+    expect(response.status).toBe(200);
+    const incident = await harness.waitFor('the lead', async () => (await harness.app.database.prisma.incident.findFirst({ where: { leadUserId: harness.people.ann } })) ?? undefined);
+    expect(incident.status).toBe('acknowledged');
+  });
+
+  it('staff draft a reply from the playbook template; the drafter cannot approve it (four-eyes), nor can a non-approver', async () => {
+    const root = harness.rootMessage()!;
+    // Cleo is an approver, but she wrote this draft.
+    await harness.click(harness.people.cleo, harness.alerts, root.ts, actionIds.draftReply);
+    const modal = await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
+    // The playbook's template, rendered with the configured brand and contact.
+    expect(JSON.stringify(modal.blocks)).toContain('We know something is wrong with Acme');
+    const response = await harness.submit(harness.people.cleo, draftValues('We know the app is failing and we are on it. Updates here within the hour.'));
+    expect(response.status).toBe(200);
+    const card = await harness.waitFor('the draft card', () => draftCards()[0]);
+    expect(card.text + JSON.stringify(card.blocks)).toContain('We know the app is failing');
+
+    await harness.click(harness.people.cleo, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('four-eyes refusal', () => harness.ephemeralTexts(harness.people.cleo).find((text) => /own|drafted|four|wrote|edited/i.test(text)));
+    await harness.click(harness.people.nina, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('non-approver refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => /approver/i.test(text)));
+    const approvals = await harness.app.database.prisma.approval.findMany();
+    expect(approvals).toHaveLength(0);
+    const audit = await harness.app.database.prisma.auditLog.findMany({ where: { outcome: 'refused' } });
+    expect(audit.map((entry) => entry.userId).sort()).toEqual([harness.people.cleo, harness.people.nina].sort());
+    expect(audit.map((entry) => (entry.data as { refusalCode?: string }).refusalCode).sort()).toEqual(['four_eyes', 'not_an_approver']);
+    expect(audit.every((entry) => entry.text?.includes('We know the app is failing'))).toBe(true);
+  });
+
+  it('one approval is not enough when the playbook asks for two; an edit voids it', async () => {
+    const card = draftCards()[0]!;
+    await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('the approval', async () => (await harness.app.database.prisma.approval.count()) === 1);
+    expect(publicReplies('We know the app is failing')).toHaveLength(0);
+
+    await harness.click(harness.people.sam, harness.alerts, card.ts, actionIds.editDraft);
+    await harness.waitFor('the edit modal', () => harness.openModal(harness.people.sam));
+    const edited = await harness.submit(harness.people.sam, { [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: 'We know the app is failing and we are on it. Next update here by 15:00.' } } });
+    expect(edited.body).not.toContain('errors');
+    const draft = await harness.waitFor('revision 2', async () => (await harness.app.database.prisma.replyDraft.findFirst({ where: { revision: 2 } })) ?? undefined);
+    expect(draft.status).toBe('pending');
+    const voided = await harness.app.database.prisma.approval.findFirst({ where: { approverUserId: harness.people.ann } });
+    expect(voided?.voidedAt).not.toBeNull();
+    // The card was edited in place and its buttons now act on revision 2.
+    await harness.waitFor('card for revision 2', () => {
+      const updated = harness.fake.workspace.findMessage(harness.alerts, card.ts);
+      return findButtons(updated?.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft && JSON.parse(button.value ?? '{}').r === 2);
+    });
+  });
+
+  it('with two distinct approvers the reply reaches the community exactly once, even when a click is repeated', async () => {
+    const card = draftCards()[0]!;
+    await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft, (value) => JSON.parse(value).r === 2);
+    await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft, (value) => JSON.parse(value).r === 2);
+    await harness.waitFor('the public reply', () => publicReplies('Next update here by 15:00')[0]);
+    // Ben's click delivered twice (a double click, or Slack retrying): still one reply.
+    await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft, (value) => JSON.parse(value).r === 2);
+    await harness.waitFor('the draft marked posted', async () => (await harness.app.database.prisma.replyDraft.findFirst({ where: { status: 'posted' } })) ?? undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(publicReplies('Next update here by 15:00')).toHaveLength(1);
+    expect(publicReplies('Updates here within the hour')).toHaveLength(0);
+    const posted = await harness.app.database.prisma.replyDraft.findFirstOrThrow({ where: { status: 'posted' } });
+    expect(posted.postedTs).toBe(publicReplies('Next update here by 15:00')[0]?.ts);
+  });
+
+  it("Slack's retries of the same event change nothing", async () => {
+    const before = await harness.app.database.prisma.scoredMessage.count();
+    const { ts } = await harness.post(harness.people.members[0]!, 'Still broken for me, terrible', Date.now(), { eventId: 'EvRETRY0001' });
+    const again = await harness.event(
+      { type: 'message', channel: harness.support, user: harness.people.members[0], text: 'Still broken for me, terrible', ts },
+      { eventId: 'EvRETRY0001', retryNum: 1 },
+    );
+    expect(again.status).toBe(200);
+    await harness.waitFor('the message scored', async () => (await harness.app.database.prisma.scoredMessage.count()) === before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await harness.app.database.prisma.scoredMessage.count()).toBe(before + 1);
+    expect(await harness.app.database.prisma.processedEvent.count({ where: { eventId: 'EvRETRY0001' } })).toBe(1);
   });
 });
