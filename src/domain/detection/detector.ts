@@ -256,7 +256,13 @@ function advance(
   // Poisson noise.
   const n = last + 1;
   const slot = state.logRhythm.length > 0 ? rhythmSlot(bucketStart, settings) : -1;
-  const logExpected = settings.scale === 'log' ? state.logLevel + (state.logRhythm[slot] ?? 0) : Math.log1p(expected / n);
+  // A window can straddle two rhythm slots (17:55 and 18:00): expect the mix of both.
+  let windowOffset = 0;
+  if (slot >= 0) {
+    for (let i = 0; i <= last; i++) windowOffset += state.logRhythm[rhythmSlot(view.starts[i] as number, settings)] ?? 0;
+    windowOffset /= n;
+  }
+  const logExpected = settings.scale === 'log' ? state.logLevel + windowOffset : Math.log1p(expected / n);
   if (settings.scale === 'log') expected = n * Math.max(0, Math.expm1(logExpected));
   const logObserved = Math.log1p(observed / n);
   const logSpread = Math.max(Math.min(1.25 * state.logDeviation, settings.maxLogSpread), Math.sqrt(expected / n / n) / (1 + expected / n), settings.minLogSpread);

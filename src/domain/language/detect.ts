@@ -19,6 +19,11 @@ const SPANISH = new Set(
     .split(/\s+/),
 );
 
+// One lookup per word: bit 1 = English function word, bit 2 = Spanish.
+const FUNCTION_WORDS = new Map<string, number>();
+for (const word of ENGLISH) FUNCTION_WORDS.set(word, 1);
+for (const word of SPANISH) FUNCTION_WORDS.set(word, (FUNCTION_WORDS.get(word) ?? 0) | 2);
+
 export interface LanguageGuess {
   language: DetectedLanguage;
   /** Evidence found for each language (function words, Spanish-only characters). */
@@ -33,8 +38,10 @@ export function detectLanguage(words: readonly string[], spanishMarks = 0): Lang
   let en = 0;
   let es = Math.min(spanishMarks, 3) * 1.5;
   for (const word of words) {
-    if (ENGLISH.has(word)) en += 1;
-    if (SPANISH.has(word)) es += 1;
+    const kind = FUNCTION_WORDS.get(word);
+    if (kind === undefined) continue;
+    if (kind & 1) en += 1;
+    if (kind & 2) es += 1;
   }
   const language: DetectedLanguage = en === es ? 'unknown' : en > es ? 'en' : 'es';
   return { language, evidence: { en, es } };

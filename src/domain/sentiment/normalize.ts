@@ -172,6 +172,7 @@ export function tokenize(text: string, known: (word: string) => boolean): Tokens
     script === OTHER
       ? lower.replace(SEPARATORS, separator)
       : lower.replace(BOUNDARY_LATIN, ' | ').replace(ascii ? OTHER_ASCII : script === EMOJI ? OTHER_EMOJI : OTHER_LATIN, ' ');
+  if (!ascii) lower = foldAccents(lower);
 
   const raw = lower.split(/\s+/);
   const words: string[] = [];
@@ -181,7 +182,6 @@ export function tokenize(text: string, known: (word: string) => boolean): Tokens
       word = word.replace(/^['-]+|['-]+$/g, '');
       if (word === '') continue;
     }
-    if (!ascii) word = foldAccents(word);
     if (word.length > 2 && hasTriple(word)) word = squeeze(word, known);
     if (word === '|' && (words.length === 0 || words[words.length - 1] === '|')) continue;
     words.push(word);

@@ -98,7 +98,10 @@ function scoringStrategy(lexicon: Lexicon): { apply(tokens: string[], cursor: nu
 }
 
 /** Joins the words of known multi-word expressions ("no funciona" → "no-funciona"). */
-function joinPhrases(words: readonly string[], lexicon: Lexicon): string[] {
+function joinPhrases(words: readonly string[], lexicon: Lexicon): readonly string[] {
+  let starts = false;
+  for (const word of words) if (lexicon.phrases.has(word)) starts = true;
+  if (!starts) return words;
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
@@ -134,11 +137,12 @@ function analyse(words: readonly string[], lexicon: Lexicon): { score: number; t
   const joined = joinPhrases(words, lexicon);
   const result = analyzer.analyze(joined.join(' '), { language: sentimentCode(lexicon.language) });
   const terms: { term: string; score: number }[] = [];
-  for (const item of result.calculation as Record<string, number>[]) {
-    for (const term in item) {
-      const value = item[term] as number;
-      if (value !== 0) terms.push({ term, score: value });
-    }
+  // sentiment pushes each matched word and its {word: score} entry in the same step.
+  const calculation = result.calculation as Record<string, number>[];
+  for (let i = 0; i < result.words.length; i++) {
+    const term = result.words[i] as string;
+    const value = (calculation[i] as Record<string, number>)[term] as number;
+    if (value !== 0) terms.push({ term, score: value });
   }
   return { score: result.score, terms, matched: result.words.length };
 }
