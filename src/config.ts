@@ -90,6 +90,7 @@ const environmentSchema = z.object({
       context.addIssue({ code: 'custom', message: 'must be a JSON object of detector settings, e.g. {"warmupBuckets":12}' });
       return z.NEVER;
     }),
+  SANDBOX_ALLOW_REMOTE: booleanFlag(false),
   BRAND_NAME: optionalText,
   SUPPORT_CONTACT: optionalText,
   STATUS_PAGE_URL: optionalText,
@@ -123,6 +124,11 @@ export interface Config {
   detectorSettings: Record<string, unknown>;
   /** Values reply templates may use: {{brand}}, {{support_contact}}, {{status_page}}. */
   templateDefaults: Record<string, string>;
+  /** The local workspace served at /sandbox when Slack is not configured. */
+  sandbox?: {
+    /** Answer other machines too; by default only loopback requests are served. */
+    allowRemote: boolean;
+  };
 }
 
 /** Variables whose values are never printed, not even in error messages. */
@@ -170,6 +176,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ...(env.SUPPORT_CONTACT ? { support_contact: env.SUPPORT_CONTACT } : {}),
       ...(env.STATUS_PAGE_URL ? { status_page: env.STATUS_PAGE_URL } : {}),
     },
+    sandbox: { allowRemote: env.SANDBOX_ALLOW_REMOTE },
   };
 }
 

@@ -1,5 +1,6 @@
 // Composition root: config → store → Slack app → HTTP server.
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { healthRoute } from './http/health.js';
 import { createHttpServer, type Route } from './http/server.js';
@@ -9,6 +10,7 @@ import { parseDatabaseUrl } from './store/database-url.js';
 import { applyPendingMigrations, migrationsUpToDate } from './store/migrate.js';
 import type { SlackApp } from './slack/app.js';
 import type { Runtime } from './app/runtime.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createMetrics, metricsRoute, type Metrics } from './http/metrics.js';
 
@@ -18,6 +20,8 @@ export interface RunningFirebreak {
   database: Database;
   slack?: SlackApp;
   runtime?: Runtime;
+  /** The local workspace, when Firebreak runs without Slack credentials. */
+  sandbox?: Sandbox;
   metrics: Metrics;
   close(): Promise<void>;
 }
@@ -43,6 +47,16 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
 
   let slack: SlackApp | undefined;
   const slackStatus: { ok: boolean | null; team?: string; error?: string } = { ok: null };
+  let sandbox: Sandbox | undefined;
+  if (!config.slack.configured) {
+    // No Slack credentials: a local workspace on this server plays Slack's part (docs/sandbox.md), so
+    // everything below runs exactly as it does against slack.com.
+    logger.info('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): starting the local sandbox');
+    const { createSandbox, reservePort, sandboxConfig } = await import('./sandbox/sandbox.js');
+    sandbox = await createSandbox({ clock, logger, scenariosDir: join(config.playbooksDir, 'scenarios'), allowRemote: config.sandbox?.allowRemote ?? false });
+    const port = await reservePort(config.host, config.port);
+    config = sandboxConfig(config, sandbox, `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port);
+  }
   if (config.slack.configured && config.slack.botToken && config.slack.signingSecret) {
     // Loaded only when Slack is configured: Bolt is the heaviest import at start-up.
     const { createSlackApp } = await import('./slack/app.js');
@@ -83,6 +97,18 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     }),
     metricsRoute(metrics),
   ];
+  if (runtime && config.ingestToken) {
+    const { ingestRoute } = await import('./http/ingest.js');
+    const watcher = runtime.watcher;
+    routes.push(
+      ingestRoute({
+        token: config.ingestToken,
+        workspaceId: async () => (await database.prisma.workspace.upsert({ where: { teamId: 'ingest' }, create: { teamId: 'ingest', name: 'Other sources' }, update: {}, select: { id: true } })).id,
+        ingest: (message) => watcher.ingest(message),
+      }),
+    );
+  }
+  if (sandbox) routes.push(...sandbox.routes);
   if (slack?.requestListener) {
     const listener = slack.requestListener;
     routes.push({ method: 'POST', path: '/slack/*', handler: (request, response) => listener(request, response) });
@@ -97,6 +123,10 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ url, database: target.provider, slack: slack?.mode ?? 'off' }, `Firebreak is listening on ${url}`);
+  if (sandbox) {
+    sandbox.attach(url);
+    logger.info({ sandbox: `${url}/sandbox` }, `Sandbox: open http://localhost:${port}/sandbox to try Firebreak without Slack`);
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -105,9 +135,11 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     database,
     slack,
     runtime,
+    sandbox,
     metrics,
     close: () =>
       (closing ??= (async () => {
+        await sandbox?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await runtime?.close();

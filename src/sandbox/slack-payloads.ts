@@ -181,6 +181,12 @@ export interface BlockActionInput {
   value?: string;
   text?: string;
   selected_option?: { text: { type: 'plain_text'; text: string }; value: string };
+  /** users_select */
+  selected_user?: string;
+  /** datepicker, YYYY-MM-DD */
+  selected_date?: string;
+  /** checkboxes */
+  selected_options?: { text: { type: 'plain_text'; text: string }; value: string }[];
 }
 
 export interface MessageBlockActionsInput {
@@ -204,6 +210,9 @@ function toAction(action: BlockActionInput, nowMs: number) {
     ...(action.text !== undefined ? { text: { type: 'plain_text', text: action.text, emoji: true } } : {}),
     ...(action.value !== undefined ? { value: action.value } : {}),
     ...(action.selected_option ? { selected_option: action.selected_option } : {}),
+    ...(action.selected_user !== undefined ? { selected_user: action.selected_user } : {}),
+    ...(action.selected_date !== undefined ? { selected_date: action.selected_date } : {}),
+    ...(action.selected_options ? { selected_options: action.selected_options } : {}),
     action_ts: secondsTs(nowMs),
   };
 }

@@ -1,0 +1,218 @@
+/**
+ * Plays drill scenarios into the sandbox workspace with the real clock (divided by a speed factor)
+ * and measures the team's response from Slack's side: when the alert appeared, when staff
+ * acknowledged it, when an approver approved a draft, when the approved reply reached the community.
+ */
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../domain/clock.js';
+import { actionIds } from '../slack/blocks/ids.js';
+import type { Logger } from '../logger.js';
+import { CHANNELS, personaByHandle } from './personas.js';
+import { loadScenarios, type Scenario, type ScenarioProblem } from './scenarios.js';
+import type { SlackWorkspace } from './slack-api/index.js';
+
+export interface DrillMetrics {
+  /** Start → Firebreak's alert in the alerts channel. */
+  timeToAlertMs: number | null;
+  /** Alert → first Acknowledge click by staff. */
+  timeToAcknowledgeMs: number | null;
+  /** Alert → first Approve click on a draft. */
+  timeToFirstApprovalMs: number | null;
+  /** Alert → Firebreak's first reply in a community channel (an approved reply). */
+  timeToFirstReplyMs: number | null;
+  /** Whether the alert came from detection or from the scenario's declare step. */
+  openedBy: 'detection' | 'declare' | null;
+  messagesPlayed: number;
+}
+
+export interface DrillStatus {
+  id: string;
+  scenarioId: string;
+  scenarioName: string;
+  speed: number;
+  state: 'playing' | 'played' | 'stopped' | 'failed';
+  startedAt: number;
+  stepsPlayed: number;
+  stepsTotal: number;
+  error?: string;
+  metrics: DrillMetrics;
+}
+
+export interface DrillPlayerOptions {
+  clock: Clock;
+  logger: Logger;
+  workspace: SlackWorkspace;
+  alertsChannel: string;
+  /** A member posts; returns the message ts. */
+  post(userId: string, channelId: string, text: string, threadTs?: string): string;
+  /** Staff run `/firebreak <text>` in a channel. */
+  command(userId: string, channelId: string, text: string): Promise<void>;
+  /** Clicks on the page so far (who, which action, when). */
+  clicks(): readonly { at: number; userId: string; actionId: string }[];
+}
+
+interface RunningDrill {
+  status: DrillStatus;
+  timers: NodeJS.Timeout[];
+  declared: boolean;
+}
+
+const channelIdByName = (name: string) => CHANNELS.find((channel) => channel.name === name)?.id ?? name;
+
+export class DrillPlayer {
+  readonly events = new EventEmitter<{ change: [] }>();
+  private directory = '';
+  private loaded: Scenario[] = [];
+  private loadProblems: ScenarioProblem[] = [];
+  private readonly drills = new Map<string, RunningDrill>();
+  private sequence = 0;
+
+  constructor(private readonly options: DrillPlayerOptions) {
+    options.workspace.events.on('change', () => {
+      if ([...this.drills.values()].some((drill) => this.measure(drill))) this.events.emit('change');
+    });
+  }
+
+  async open(directory: string): Promise<void> {
+    this.directory = directory;
+    await this.reload();
+  }
+
+  /** Read the scenarios folder again (an author may have just edited a file). */
+  async reload(): Promise<void> {
+    const { scenarios, problems } = await loadScenarios(this.directory);
+    this.loaded = scenarios;
+    this.loadProblems = problems;
+    for (const problem of problems) this.options.logger.warn({ file: problem.file, line: problem.line, column: problem.column }, `scenario problem: ${problem.message}`);
+  }
+
+  scenarios(): Scenario[] {
+    return this.loaded;
+  }
+
+  problems(): ScenarioProblem[] {
+    return this.loadProblems;
+  }
+
+  list(): DrillStatus[] {
+    return [...this.drills.values()].map((drill) => structuredClone(drill.status)).reverse();
+  }
+
+  get(id: string): DrillStatus | undefined {
+    const drill = this.drills.get(id);
+    return drill ? structuredClone(drill.status) : undefined;
+  }
+
+  start(scenario: Scenario, speed: number): DrillStatus {
+    const { clock, workspace } = this.options;
+    const id = `drill-${++this.sequence}`;
+    const drill: RunningDrill = {
+      status: {
+        id,
+        scenarioId: scenario.id,
+        scenarioName: scenario.name,
+        speed,
+        state: 'playing',
+        startedAt: clock.now(),
+        stepsPlayed: 0,
+        stepsTotal: scenario.steps.length,
+        metrics: { timeToAlertMs: null, timeToAcknowledgeMs: null, timeToFirstApprovalMs: null, timeToFirstReplyMs: null, openedBy: null, messagesPlayed: 0 },
+      },
+      timers: [],
+      declared: false,
+    };
+    this.drills.set(id, drill);
+    const postedTs = new Map<string, { channel: string; ts: string }>();
+    let remaining = scenario.steps.length;
+    const done = () => {
+      remaining -= 1;
+      drill.status.stepsPlayed += 1;
+      if (remaining === 0 && drill.status.state === 'playing') drill.status.state = 'played';
+      this.events.emit('change');
+    };
+    const fail = (error: unknown) => {
+      drill.status.state = 'failed';
+      drill.status.error = error instanceof Error ? error.message : String(error);
+      this.options.logger.error({ err: error, drill: id }, 'drill step failed');
+      this.cancel(drill);
+      this.events.emit('change');
+    };
+    for (const step of scenario.steps) {
+      const timer = setTimeout(() => {
+        if (drill.status.state !== 'playing') return;
+        try {
+          if (step.kind === 'message') {
+            const persona = personaByHandle(step.from);
+            if (!persona) throw new Error(`unknown persona ${step.from}`);
+            const parent = step.thread ? postedTs.get(step.thread) : undefined;
+            const channel = parent?.channel ?? channelIdByName(step.channel);
+            const ts = this.options.post(persona.id, channel, step.text, parent?.ts);
+            if (step.id) postedTs.set(step.id, { channel, ts });
+            drill.status.metrics.messagesPlayed += 1;
+            done();
+            return;
+          }
+          const persona = personaByHandle(step.by);
+          if (!persona) throw new Error(`unknown persona ${step.by}`);
+          if (step.unlessAlerted && drill.status.metrics.timeToAlertMs !== null) {
+            done();
+            return;
+          }
+          drill.declared = true;
+          const channelId = channelIdByName(step.channel);
+          this.options.command(persona.id, this.options.alertsChannel, `declare <#${channelId}|${step.channel}> ${step.severity} ${step.summary}`).then(done, fail);
+        } catch (error) {
+          fail(error);
+        }
+      }, step.atMs / speed);
+      drill.timers.push(timer);
+    }
+    this.options.logger.info({ drill: id, scenario: scenario.id, speed, workspace: workspace.team.id }, `drill started: ${scenario.name}`);
+    this.events.emit('change');
+    return structuredClone(drill.status);
+  }
+
+  stopAll(): void {
+    for (const drill of this.drills.values()) {
+      if (drill.status.state === 'playing') drill.status.state = 'stopped';
+      this.cancel(drill);
+    }
+  }
+
+  private cancel(drill: RunningDrill): void {
+    for (const timer of drill.timers) clearTimeout(timer);
+    drill.timers = [];
+  }
+
+  /** Update a drill's metrics from what is in the workspace now; true when something changed. */
+  private measure(drill: RunningDrill): boolean {
+    const { workspace, alertsChannel } = this.options;
+    const metrics = drill.status.metrics;
+    const before = JSON.stringify(metrics);
+    const start = drill.status.startedAt;
+    const bot = workspace.bot.user_id;
+    const msOf = (ts: string) => Math.round(Number(ts) * 1000);
+    if (metrics.timeToAlertMs === null) {
+      const alert = workspace.messagesIn(alertsChannel).find((message) => message.user === bot && (message.thread_ts === undefined || message.thread_ts === message.ts) && msOf(message.ts) >= start);
+      if (alert) {
+        metrics.timeToAlertMs = msOf(alert.ts) - start;
+        metrics.openedBy = drill.declared ? 'declare' : 'detection';
+      }
+    }
+    if (metrics.timeToAlertMs !== null) {
+      const alertAt = start + metrics.timeToAlertMs;
+      const firstClick = (actionId: string) => this.options.clicks().find((click) => click.actionId === actionId && click.at >= alertAt);
+      const acknowledged = firstClick(actionIds.acknowledge);
+      if (acknowledged && metrics.timeToAcknowledgeMs === null) metrics.timeToAcknowledgeMs = acknowledged.at - alertAt;
+      const approved = firstClick(actionIds.approveDraft);
+      if (approved && metrics.timeToFirstApprovalMs === null) metrics.timeToFirstApprovalMs = approved.at - alertAt;
+      if (metrics.timeToFirstReplyMs === null) {
+        const community = CHANNELS.filter((channel) => !channel.alerts).map((channel) => channel.id);
+        const replies = community.flatMap((channelId) => workspace.messagesIn(channelId).filter((message) => message.user === bot && msOf(message.ts) >= alertAt));
+        const first = replies.sort((a, b) => msOf(a.ts) - msOf(b.ts))[0];
+        if (first) metrics.timeToFirstReplyMs = msOf(first.ts) - alertAt;
+      }
+    }
+    return JSON.stringify(metrics) !== before;
+  }
+}

@@ -1,0 +1,505 @@
+/**
+ * The local sandbox: a loopback Slack workspace served on Firebreak's own HTTP server. The Web API
+ * lives under /sandbox/api/ (Firebreak's Bolt app and outbox talk to it as to slack.com), members'
+ * posts reach /slack/events as signed Events API deliveries, and clicks, modal submissions and slash
+ * commands on the page reach /slack/events as signed interactions and commands. Firebreak itself runs
+ * its production code path: the sandbox only plays Slack's part.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:net';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import { sendJson, type Route } from '../http/server.js';
+import type { Logger } from '../logger.js';
+import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, seedWorkspace, type Persona } from './personas.js';
+import { DrillPlayer } from './player.js';
+import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.js';
+import { sendToApp } from './signing.js';
+import { createSlackApi, createSlackWorkspace, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
+import type { SlackView } from './slack-api/model.js';
+import { messageBlockActions, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type ViewPayload } from './slack-payloads.js';
+
+export const SANDBOX_PATH = '/sandbox';
+export const SANDBOX_API_PATH = '/sandbox/api/';
+
+/** Detection tuned so a drill opens an incident within a minute instead of after a day of warm-up. */
+export const SANDBOX_DETECTOR_SETTINGS = {
+  bucketMs: 10_000,
+  windowBuckets: 3,
+  warmupBuckets: 3,
+  minNegatives: 3,
+  minLift: 1.5,
+  minShareLift: 0,
+  cooldownMs: 5 * 60_000,
+  rhythm: 'none',
+  baselineHalfLifeMs: 5 * 60_000,
+} as const;
+export const SANDBOX_DETECTION_INTERVAL_MS = 2_000;
+
+export interface SandboxOptions {
+  clock: Clock;
+  logger: Logger;
+  /** Folder of drill scenarios (playbooks/scenarios). */
+  scenariosDir: string;
+  /** Serve the page and its API to other machines too (SANDBOX_ALLOW_REMOTE). Default: loopback only. */
+  allowRemote?: boolean;
+}
+
+export interface Sandbox {
+  workspace: SlackWorkspace;
+  api: SlackApi;
+  botToken: string;
+  signingSecret: string;
+  alertsChannel: string;
+  routes: Route[];
+  /** Start delivering events and interactions to the app at `origin` (Firebreak's own URL). */
+  attach(origin: string): void;
+  drills: DrillPlayer;
+  close(): Promise<void>;
+}
+
+export interface SandboxRequestError {
+  status: number;
+  error: string;
+  message: string;
+  problems?: ScenarioProblem[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (LOOPBACK.has(address) || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+/** A free TCP port on `host` when `port` is 0: the Web API URL has to be known before the server listens. */
+export async function reservePort(host: string, port: number): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const free = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(free));
+    });
+  });
+}
+
+/**
+ * The configuration Firebreak runs with in the sandbox: the sandbox's credentials and Web API, its
+ * alerts channel, and detection that wakes up within a minute. Everything else is the user's.
+ */
+export function sandboxConfig(config: Config, sandbox: Sandbox, origin: string, port: number): Config {
+  return {
+    ...config,
+    port,
+    slack: { botToken: sandbox.botToken, signingSecret: sandbox.signingSecret, apiUrl: `${origin}${SANDBOX_API_PATH}`, configured: true },
+    alertsChannel: sandbox.alertsChannel,
+    detectionIntervalMs: SANDBOX_DETECTION_INTERVAL_MS,
+    detectorSettings: { ...SANDBOX_DETECTOR_SETTINGS, ...config.detectorSettings },
+  };
+}
+
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { clock, logger } = options;
+  // Fresh credentials each start: only this process can sign requests the app accepts.
+  const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
+  const signingSecret = randomBytes(24).toString('hex');
+  const workspace = createSlackWorkspace({ clock, botToken, botName: 'firebreak', team: { name: 'Firebreak Sandbox', domain: 'firebreak-sandbox' } });
+  seedWorkspace(workspace);
+  const api = createSlackApi(workspace, clock, { basePath: SANDBOX_API_PATH });
+  const assets = await loadAssets();
+
+  let origin: string | undefined;
+  let delivery: EventDelivery | undefined;
+  const viewErrors = new Map<string, Record<string, string>>();
+  const clicks: { at: number; userId: string; actionId: string }[] = [];
+  const listeners = new Set<ServerResponse>();
+
+  const requestUrl = () => {
+    if (!origin) throw new Error('the sandbox is not attached to Firebreak yet');
+    return `${origin}/slack/events`;
+  };
+  const responseUrl = (userId: string, channel: string, original?: { message_ts: string; ephemeral?: boolean }) =>
+    `${origin ?? ''}${responseUrlPath(SANDBOX_API_PATH, workspace.issueResponseUrl(userId, channel, original))}`;
+
+  const drills = new DrillPlayer({
+    clock,
+    logger,
+    workspace,
+    alertsChannel: ALERTS_CHANNEL_ID,
+    post: (userId, channel, text, threadTs) => workspace.postMessage({ user_id: userId }, channel, { text, ...(threadTs ? { thread_ts: threadTs } : {}) }).ts,
+    command: (userId, channel, text) => runCommand(userId, channel, text),
+    clicks: () => clicks,
+  });
+  drills.events.on('change', () => broadcast());
+
+  // Every change in the workspace tells open pages to refresh (a short debounce batches bursts).
+  let pendingBroadcast: NodeJS.Timeout | undefined;
+  function broadcast(): void {
+    if (pendingBroadcast) return;
+    pendingBroadcast = setTimeout(() => {
+      pendingBroadcast = undefined;
+      for (const listener of listeners) listener.write(`event: change\ndata: ${clock.now()}\n\n`);
+    }, 50);
+  }
+  workspace.events.on('change', (change) => {
+    if ((change.type === 'view_updated' || change.type === 'view_closed') && viewErrors.has(change.view.id)) viewErrors.delete(change.view.id);
+    broadcast();
+  });
+
+  function persona(userId: unknown): Persona {
+    const found = typeof userId === 'string' ? personaById(userId) : undefined;
+    if (!found) throw requestError(400, 'unknown_persona', `No persona ${String(userId)}; the sandbox has ${PERSONAS.map((p) => `${p.handle} (${p.id})`).join(', ')}.`);
+    return found;
+  }
+
+  function channelRef(channelId: unknown, userId: string): { id: string; name: string } {
+    if (typeof channelId !== 'string') throw requestError(400, 'unknown_channel', 'Name a channel id.');
+    try {
+      const channel = workspace.getChannel({ user_id: userId }, channelId);
+      return { id: channel.id, name: channel.is_im ? 'directmessage' : channel.name };
+    } catch {
+      throw requestError(400, 'unknown_channel', `No channel ${channelId} that this persona can see.`);
+    }
+  }
+
+  async function runCommand(userId: string, channelId: string, text: string): Promise<void> {
+    const who = persona(userId);
+    const channel = channelRef(channelId, userId);
+    const responseUrlId = workspace.issueResponseUrl(userId, channel.id);
+    const url = `${origin ?? ''}${responseUrlPath(SANDBOX_API_PATH, responseUrlId)}`;
+    const payload = slashCommand(workspace.appIdentity(), {
+      command: '/firebreak',
+      text,
+      user: { id: who.id, name: who.handle },
+      channel,
+      triggerId: workspace.issueTrigger(userId),
+      responseUrl: url,
+    });
+    const answer = await sendToApp(requestUrl(), signingSecret, 'command', payload, { timeoutMs: 3000 });
+    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the command with HTTP ${answer.status}.`);
+    const body = parseJsonObject(answer.body);
+    // The acknowledgement may carry the answer, as Slack shows it: ephemeral unless in_channel.
+    if (body && (typeof body['text'] === 'string' || Array.isArray(body['blocks']))) {
+      workspace.respond(responseUrlId, body);
+    }
+  }
+
+  async function click(input: Record<string, unknown>): Promise<void> {
+    const who = persona(input['as']);
+    const action = parseAction(input['action']);
+    clicks.push({ at: clock.now(), userId: who.id, actionId: action.action_id });
+    const user = { id: who.id, name: who.handle };
+    const triggerId = workspace.issueTrigger(who.id);
+    const state = isObject(input['state']) ? input['state'] : undefined;
+    let payload: object;
+    if (typeof input['view_id'] === 'string') {
+      const view = ownView(input['view_id'], who.id);
+      payload = viewBlockActions(workspace.appIdentity(), { user, view: viewPayload(view), actions: [action], triggerId, nowMs: clock.now(), ...(state ? { state } : {}) });
+    } else {
+      const channel = channelRef(input['channel'], who.id);
+      const ts = typeof input['message_ts'] === 'string' ? input['message_ts'] : '';
+      const ephemeral = input['ephemeral'] === true;
+      const message = ephemeral ? workspace.ephemeralFor(who.id).find((m) => m.ts === ts && m.channel === channel.id) : workspace.findMessage(channel.id, ts);
+      if (!message) throw requestError(404, 'message_not_found', `No message ${ts} in ${channel.id}.`);
+      payload = messageBlockActions(workspace.appIdentity(), {
+        user,
+        channel,
+        message: { ts: message.ts, text: message.text, ...('user' in message && message.user ? { user: message.user } : {}), ...(message.blocks ? { blocks: message.blocks } : {}), ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+        actions: [action],
+        triggerId,
+        responseUrl: responseUrl(who.id, channel.id, { message_ts: message.ts, ephemeral }),
+        nowMs: clock.now(),
+        isEphemeral: ephemeral,
+        ...(state ? { state } : {}),
+      });
+    }
+    const answer = await sendToApp(requestUrl(), signingSecret, 'interaction', payload, { timeoutMs: 3000 });
+    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the click with HTTP ${answer.status}.`);
+  }
+
+  async function submit(input: Record<string, unknown>): Promise<{ errors?: Record<string, string> }> {
+    const who = persona(input['as']);
+    const view = ownView(input['view_id'], who.id);
+    const values = isObject(input['values']) ? (input['values'] as Record<string, Record<string, unknown>>) : {};
+    const payload = viewSubmission(workspace.appIdentity(), { user: { id: who.id, name: who.handle }, view: viewPayload(view), values, triggerId: workspace.issueTrigger(who.id) });
+    const answer = await sendToApp(requestUrl(), signingSecret, 'interaction', payload, { timeoutMs: 3000 });
+    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the submission with HTTP ${answer.status}.`);
+    const body = parseJsonObject(answer.body) ?? {};
+    const bot = { user_id: workspace.bot.user_id, bot_id: workspace.bot.bot_id };
+    switch (body['response_action']) {
+      case 'errors': {
+        const errors = isObject(body['errors']) ? (Object.fromEntries(Object.entries(body['errors']).map(([key, value]) => [key, String(value)])) as Record<string, string>) : {};
+        viewErrors.set(view.id, errors);
+        broadcast();
+        return { errors };
+      }
+      case 'update':
+        workspace.updateView(bot, { view_id: view.id }, body['view'] as Record<string, unknown>);
+        return {};
+      case 'clear':
+        for (const open of workspace.openModals(who.id)) workspace.closeView(open.id);
+        return {};
+      default:
+        workspace.closeView(view.id);
+        return {};
+    }
+  }
+
+  function ownView(viewId: unknown, userId: string): SlackView {
+    const view = typeof viewId === 'string' ? workspace.getView(viewId) : undefined;
+    if (!view || view.user_id !== userId || (view.type === 'modal' && !view.is_open)) throw requestError(404, 'view_not_found', `No open view ${String(viewId)} for this persona.`);
+    return view;
+  }
+
+  function state(userId: string) {
+    const who = persona(userId);
+    const actor = { user_id: who.id };
+    const channels = workspace
+      .listChannels(actor, { types: ['public_channel', 'private_channel', 'im'] })
+      .filter((channel) => channel.members.includes(who.id))
+      .map((channel) => {
+        const described = CHANNELS.find((known) => known.id === channel.id);
+        return {
+          id: channel.id,
+          name: channel.is_im ? 'Firebreak' : channel.name,
+          isIm: channel.is_im,
+          isPrivate: channel.is_private,
+          alerts: described?.alerts ?? false,
+          purpose: channel.purpose.value,
+          // Most recent 300 messages: the page is for following a drill, not an archive.
+          messages: workspace.messagesIn(channel.id).slice(-300),
+        };
+      });
+    const modals = workspace.openModals(who.id);
+    const modal = modals[modals.length - 1];
+    return {
+      me: who,
+      personas: PERSONAS,
+      team: workspace.team,
+      bot: { userId: workspace.bot.user_id, name: 'Firebreak' },
+      users: Object.fromEntries(workspace.listUsers().map((user) => [user.id, { name: user.profile.display_name || user.name, realName: user.real_name, isBot: user.is_bot }])),
+      groups: Object.fromEntries(workspace.listUserGroups().map((group) => [group.id, group.handle])),
+      channels,
+      ephemeral: workspace.ephemeralFor(who.id),
+      modal: modal ? { ...modal, errors: viewErrors.get(modal.id) ?? {}, stackDepth: modals.length } : null,
+      home: workspace.homeView(who.id) ?? null,
+      scenarios: drills.scenarios().map(({ id, name, description, language, steps }) => ({ id, name, description, language, steps: steps.length })),
+      scenarioProblems: drills.problems(),
+      drills: drills.list(),
+    };
+  }
+
+  // ── HTTP ─────────────────────────────────────────────────────────────────────────────────────────
+  const guard =
+    (handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> | void) =>
+    async (request: IncomingMessage, response: ServerResponse) => {
+      if (!options.allowRemote && !isLoopback(request.socket.remoteAddress)) {
+        sendJson(response, 403, { error: 'forbidden', message: 'The sandbox answers this machine only (set SANDBOX_ALLOW_REMOTE=true to share it).' });
+        return;
+      }
+      try {
+        await handler(request, response);
+      } catch (error) {
+        const known = error as Partial<SandboxRequestError>;
+        if (typeof known.status === 'number' && typeof known.error === 'string') {
+          sendJson(response, known.status, { error: known.error, message: known.message, ...(known.problems ? { problems: known.problems } : {}) });
+          return;
+        }
+        const slackError = (error as { error?: unknown }).error;
+        if (typeof slackError === 'string') {
+          sendJson(response, 400, { error: slackError, message: (error as Error).message });
+          return;
+        }
+        throw error;
+      }
+    };
+
+  const post = (handler: (body: Record<string, unknown>) => Promise<unknown>) =>
+    guard(async (request, response) => {
+      // JSON only: a cross-site form cannot send it without the browser asking first.
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) throw requestError(415, 'json_only', 'Send JSON (content-type: application/json).');
+      const body = await readJson(request);
+      sendJson(response, 200, { ok: true, ...((await handler(body)) ?? {}) });
+    });
+
+  const routes: Route[] = [
+    { method: 'GET', path: SANDBOX_PATH, handler: guard((_request, response) => sendAsset(response, assets.html, 'text/html; charset=utf-8')) },
+    { method: 'GET', path: `${SANDBOX_PATH}/`, handler: guard((_request, response) => sendAsset(response, assets.html, 'text/html; charset=utf-8')) },
+    { method: 'GET', path: `${SANDBOX_PATH}/sandbox.js`, handler: guard((_request, response) => sendAsset(response, assets.script, 'text/javascript; charset=utf-8')) },
+    { method: 'GET', path: `${SANDBOX_PATH}/sandbox.css`, handler: guard((_request, response) => sendAsset(response, assets.style, 'text/css; charset=utf-8')) },
+    {
+      method: 'GET',
+      path: `${SANDBOX_PATH}/state`,
+      handler: guard((request, response) => {
+        const url = new URL(request.url ?? '/', 'http://sandbox');
+        sendJson(response, 200, state(url.searchParams.get('as') ?? ''));
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${SANDBOX_PATH}/stream`,
+      handler: guard((request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        response.write(`event: change\ndata: ${clock.now()}\n\n`);
+        listeners.add(response);
+        request.on('close', () => listeners.delete(response));
+      }),
+    },
+    { method: 'GET', path: `${SANDBOX_PATH}/drills`, handler: guard((_request, response) => sendJson(response, 200, { drills: drills.list(), scenarios: drills.scenarios().map(({ id, name }) => ({ id, name })) })) },
+    {
+      method: 'GET',
+      path: `${SANDBOX_PATH}/drills/*`,
+      handler: guard((request, response) => {
+        const id = decodeURIComponent(new URL(request.url ?? '/', 'http://sandbox').pathname.slice(`${SANDBOX_PATH}/drills/`.length));
+        const drill = drills.get(id);
+        if (!drill) throw requestError(404, 'drill_not_found', `No drill ${id}.`);
+        sendJson(response, 200, drill);
+      }),
+    },
+    {
+      method: 'POST',
+      path: `${SANDBOX_PATH}/drills`,
+      handler: post(async (body) => {
+        const speed = body['speed'] === undefined ? 1 : Number(body['speed']);
+        if (!Number.isFinite(speed) || speed < 0.1 || speed > 100) throw requestError(400, 'invalid_speed', 'speed must be a number from 0.1 to 100.');
+        let scenario: Scenario | undefined;
+        if (typeof body['source'] === 'string') {
+          const parsed = parseScenario(body['source'], typeof body['file'] === 'string' ? body['file'] : 'scenario.yaml');
+          if (!parsed.ok) throw Object.assign(requestError(400, 'invalid_scenario', 'The scenario has problems.'), { problems: parsed.problems });
+          scenario = parsed.scenario;
+        } else {
+          await drills.reload();
+          scenario = drills.scenarios().find((candidate) => candidate.id === body['scenario']);
+          if (!scenario) throw requestError(404, 'scenario_not_found', `No scenario "${String(body['scenario'])}"; there are ${drills.scenarios().map((s) => s.id).join(', ') || 'none'}.`);
+        }
+        return { drill: drills.start(scenario, speed) };
+      }),
+    },
+    {
+      method: 'POST',
+      path: `${SANDBOX_PATH}/do/post`,
+      handler: post(async (body) => {
+        const who = persona(body['as']);
+        const channel = channelRef(body['channel'], who.id);
+        const text = typeof body['text'] === 'string' ? body['text'] : '';
+        const threadTs = typeof body['thread_ts'] === 'string' && body['thread_ts'] ? body['thread_ts'] : undefined;
+        if (text.trim().startsWith('/firebreak')) {
+          await runCommand(who.id, channel.id, text.trim().slice('/firebreak'.length).trim());
+          return {};
+        }
+        const message = workspace.postMessage({ user_id: who.id }, channel.id, { text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+        return { ts: message.ts };
+      }),
+    },
+    { method: 'POST', path: `${SANDBOX_PATH}/do/click`, handler: post(async (body) => void (await click(body))) },
+    { method: 'POST', path: `${SANDBOX_PATH}/do/submit`, handler: post((body) => submit(body)) },
+    {
+      method: 'POST',
+      path: `${SANDBOX_PATH}/do/close`,
+      handler: post(async (body) => {
+        const who = persona(body['as']);
+        workspace.closeView(ownView(body['view_id'], who.id).id);
+        return {};
+      }),
+    },
+    {
+      method: 'POST',
+      path: `${SANDBOX_PATH}/do/home`,
+      handler: post(async (body) => {
+        const who = persona(body['as']);
+        await delivery?.deliver({ type: 'app_home_opened', user: who.id, channel: workspace.openIm({ user_id: workspace.bot.user_id, bot_id: workspace.bot.bot_id }, who.id).channel.id, tab: 'home', event_ts: `${(clock.now() / 1000).toFixed(6)}` });
+        return {};
+      }),
+    },
+    // The Web API the app calls: loopback-only like the page (a token alone would be enough otherwise).
+    { method: 'GET', path: `${SANDBOX_API_PATH}*`, handler: guard(async (request, response) => void (await api.handle(request, response))) },
+    { method: 'POST', path: `${SANDBOX_API_PATH}*`, handler: guard(async (request, response) => void (await api.handle(request, response))) },
+  ];
+
+  await drills.open(options.scenariosDir);
+
+  return {
+    workspace,
+    api,
+    botToken,
+    signingSecret,
+    alertsChannel: ALERTS_CHANNEL_ID,
+    routes,
+    drills,
+    attach(appOrigin) {
+      origin = appOrigin;
+      // Slack retries after 1 and 5 minutes; the sandbox retries sooner so a slow start loses nothing.
+      delivery = startEventDelivery({ workspace, requestUrl: requestUrl(), signingSecret, retryDelaysMs: [1000, 5000, 15000] });
+    },
+    async close() {
+      drills.stopAll();
+      delivery?.stop();
+      if (pendingBroadcast) clearTimeout(pendingBroadcast);
+      for (const listener of listeners) listener.end();
+      listeners.clear();
+    },
+  };
+}
+
+function requestError(status: number, error: string, message: string): SandboxRequestError & Error {
+  return Object.assign(new Error(message), { status, error, message });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trim()) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseAction(raw: unknown): BlockActionInput {
+  if (!isObject(raw) || typeof raw['action_id'] !== 'string' || typeof raw['block_id'] !== 'string') throw requestError(400, 'invalid_action', 'action needs action_id and block_id.');
+  const action: BlockActionInput = { action_id: raw['action_id'], block_id: raw['block_id'], type: typeof raw['type'] === 'string' ? raw['type'] : 'button' };
+  if (typeof raw['value'] === 'string') action.value = raw['value'];
+  if (typeof raw['text'] === 'string') action.text = raw['text'];
+  if (isObject(raw['selected_option'])) action.selected_option = raw['selected_option'] as BlockActionInput['selected_option'];
+  if (typeof raw['selected_user'] === 'string') action.selected_user = raw['selected_user'];
+  if (typeof raw['selected_date'] === 'string') action.selected_date = raw['selected_date'];
+  if (Array.isArray(raw['selected_options'])) action.selected_options = raw['selected_options'] as BlockActionInput['selected_options'];
+  return action;
+}
+
+function viewPayload(view: SlackView): ViewPayload {
+  const { is_open: _open, user_id: _user, state: _state, ...rest } = view;
+  return rest;
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > 512 * 1024) throw requestError(413, 'too_large', 'The request body is over 512 KB.');
+    chunks.push(chunk as Buffer);
+  }
+  const parsed = parseJsonObject(Buffer.concat(chunks).toString('utf8'));
+  if (!parsed) throw requestError(400, 'invalid_json', 'The body must be a JSON object.');
+  return parsed;
+}
+
+async function loadAssets() {
+  const read = (name: string) => readFile(new URL(`./web/${name}`, import.meta.url), 'utf8');
+  const [html, script, style] = await Promise.all([read('index.html'), read('sandbox.js'), read('sandbox.css')]);
+  return { html, script, style };
+}
+
+function sendAsset(response: ServerResponse, body: string, contentType: string): void {
+  response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  response.end(body);
+}

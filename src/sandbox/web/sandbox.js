@@ -1,0 +1,921 @@
+// The sandbox page: renders the loopback workspace (channels, threads, Block Kit, modals, App Home)
+// for one persona at a time and turns clicks into the requests Slack would send. No framework: the
+// state comes from /sandbox/state, and /sandbox/stream says when to fetch it again.
+/* global document, window, fetch, setTimeout, clearTimeout, location, history, localStorage, EventSource, Option */
+
+const $ = (id) => document.getElementById(id);
+
+const ui = {
+  state: null,
+  persona: null,
+  /** 'home' or a channel id */
+  view: null,
+  thread: null, // { channel, ts }
+  modalKey: '',
+};
+
+// ── Requests ─────────────────────────────────────────────────────────────────────────────────────
+
+async function post(path, body) {
+  const response = await fetch(`/sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const problems = (answer.problems ?? []).map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n');
+    throw new Error([answer.message ?? `HTTP ${response.status}`, problems].filter(Boolean).join('\n'));
+  }
+  return answer;
+}
+
+function act(path, body) {
+  return post(path, { as: ui.persona, ...body }).catch((error) => toast(error.message));
+}
+
+let toastTimer;
+function toast(text) {
+  const element = $('toast');
+  element.textContent = text;
+  element.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (element.hidden = true), 6000);
+}
+
+let refreshing = false;
+let again = false;
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    do {
+      again = false;
+      const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`);
+      if (!response.ok) throw new Error(`state: HTTP ${response.status}`);
+      ui.state = await response.json();
+      render();
+    } while (again);
+  } catch (error) {
+    toast(error.message);
+  } finally {
+    refreshing = false;
+  }
+}
+
+// ── Text: mrkdwn, plain text, rich text ──────────────────────────────────────────────────────────
+
+const EMOJI = {
+  rotating_light: '🚨', warning: '⚠️', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', fire: '🔥', eyes: '👀',
+  ballot_box_with_check: '☑️', memo: '📝', speech_balloon: '💬', hourglass_flowing_sand: '⏳', bell: '🔔', red_circle: '🔴',
+  large_orange_circle: '🟠', large_yellow_circle: '🟡', large_blue_circle: '🔵', white_circle: '⚪', green_circle: '🟢',
+  chart_with_upwards_trend: '📈', chart_with_downwards_trend: '📉', thumbsup: '👍', '+1': '👍', thumbsdown: '👎', pencil2: '✏️',
+  lock: '🔒', no_entry: '⛔', stopwatch: '⏱️', clipboard: '📋', busts_in_silhouette: '👥', bust_in_silhouette: '👤', link: '🔗',
+  house: '🏠', information_source: 'ℹ️', arrow_right: '➡️', construction: '🚧', heavy_minus_sign: '➖', sparkles: '✨', wave: '👋',
+  tada: '🎉', pray: '🙏', rage: '😡', angry: '😠', cry: '😢', slightly_smiling_face: '🙂', mega: '📣', scroll: '📜', repeat: '🔁',
+};
+
+const escapeHtml = (text) => text.replace(/&(?!(?:amp|lt|gt|quot|#39);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const emojify = (html) => html.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all);
+const safeUrl = (url) => (/^(https?:|mailto:)/i.test(url) ? url : '#');
+
+function userName(id) {
+  const user = ui.state?.users?.[id];
+  return user ? user.name : id;
+}
+
+function channelName(id) {
+  const channel = ui.state?.channels?.find((c) => c.id === id);
+  return channel ? channel.name : id;
+}
+
+function formatDate(seconds, format) {
+  const date = new Date(Number(seconds) * 1000);
+  const day = date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return format.replace(/\{date_short_pretty\}|\{date_short\}|\{date_long\}|\{date_long_pretty\}|\{date\}|\{date_pretty\}/g, day).replace(/\{time_secs\}|\{time\}/g, time).replace(/\{ago\}/g, time);
+}
+
+/** One Slack `<…>` token: mention, channel, group, special mention, date or link. */
+function entity(inner) {
+  const [target, label] = inner.split('|');
+  if (target.startsWith('@')) return `<span class="mention">@${escapeHtml(label ?? userName(target.slice(1)))}</span>`;
+  if (target.startsWith('#')) return `<span class="mention">#${escapeHtml(label ?? channelName(target.slice(1)))}</span>`;
+  if (target.startsWith('!subteam^')) return `<span class="mention">${escapeHtml(label ?? `@${ui.state?.groups?.[target.slice(9)] ?? 'group'}`)}</span>`;
+  if (target.startsWith('!date^')) {
+    const [, seconds, format] = target.split('^');
+    return `<time datetime="${new Date(Number(seconds) * 1000).toISOString()}">${escapeHtml(formatDate(seconds, format ?? '{date} {time}'))}</time>`;
+  }
+  if (target.startsWith('!')) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
+  return `<a href="${escapeHtml(safeUrl(target))}" target="_blank" rel="noopener noreferrer">${escapeHtml(label ?? target)}</a>`;
+}
+
+function inlineMrkdwn(text) {
+  // Tokens first (they may hold * or _), then Slack's inline styles on the escaped rest.
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/<([^<>\n]+)>/g)) {
+    parts.push(styles(escapeHtml(text.slice(last, match.index))));
+    parts.push(entity(match[1]));
+    last = match.index + match[0].length;
+  }
+  parts.push(styles(escapeHtml(text.slice(last))));
+  return parts.join('');
+}
+
+function styles(html) {
+  const code = [];
+  html = html.replace(/`([^`\n]+)`/g, (all, inner) => {
+    code.push(`<code>${inner}</code>`);
+    return `\uE000${code.length - 1}\uE000`;
+  });
+  html = html
+    .replace(/(^|[\s(>])\*(?!\s)([^*\n]+?)\*(?=$|[\s).,!?:;<])/g, '$1<strong>$2</strong>')
+    .replace(/(^|[\s(>])_(?!\s)([^_\n]+?)_(?=$|[\s).,!?:;<])/g, '$1<em>$2</em>')
+    .replace(/(^|[\s(>])~(?!\s)([^~\n]+?)~(?=$|[\s).,!?:;<])/g, '$1<del>$2</del>');
+  return emojify(html).replace(/\uE000(\d+)\uE000/g, (all, index) => code[Number(index)]);
+}
+
+/** Slack mrkdwn to HTML: code blocks, quotes, lists as lines, inline styles, entities. */
+function mrkdwn(text) {
+  const out = [];
+  const blocks = String(text ?? '').split(/```/);
+  blocks.forEach((chunk, index) => {
+    if (index % 2 === 1) {
+      out.push(`<pre>${escapeHtml(chunk.replace(/^\n/, ''))}</pre>`);
+      return;
+    }
+    let quote = [];
+    const flush = () => {
+      if (quote.length) out.push(`<blockquote>${quote.join('<br>')}</blockquote>`);
+      quote = [];
+    };
+    const lines = chunk.split('\n');
+    lines.forEach((line, lineIndex) => {
+      const quoted = /^(&gt;|>)\s?(.*)$/.exec(line);
+      if (quoted) {
+        quote.push(inlineMrkdwn(quoted[2]));
+        return;
+      }
+      flush();
+      out.push(inlineMrkdwn(line) + (lineIndex < lines.length - 1 ? '<br>' : ''));
+    });
+    flush();
+  });
+  return out.join('');
+}
+
+function textElement(object, tag = 'span') {
+  const element = document.createElement(tag);
+  if (!object) return element;
+  if (object.type === 'mrkdwn') {
+    element.className = 'mrkdwn';
+    element.innerHTML = mrkdwn(object.text);
+  } else {
+    element.textContent = object.emoji === false ? object.text : object.text.replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all);
+  }
+  return element;
+}
+
+function richText(block) {
+  const root = document.createElement('div');
+  root.className = 'rich-text';
+  const inline = (elements) => {
+    const span = document.createElement('span');
+    for (const item of elements ?? []) {
+      let node;
+      if (item.type === 'text') {
+        node = document.createTextNode(item.text);
+        const style = item.style ?? {};
+        for (const [flag, tag] of [['code', 'code'], ['strike', 'del'], ['italic', 'em'], ['bold', 'strong']]) {
+          if (style[flag]) {
+            const wrapper = document.createElement(tag);
+            wrapper.append(node);
+            node = wrapper;
+          }
+        }
+      } else if (item.type === 'link') {
+        node = document.createElement('a');
+        node.href = safeUrl(item.url);
+        node.rel = 'noopener noreferrer';
+        node.target = '_blank';
+        node.textContent = item.text ?? item.url;
+      } else if (item.type === 'user') {
+        node = mention(`@${userName(item.user_id)}`);
+      } else if (item.type === 'channel') {
+        node = mention(`#${channelName(item.channel_id)}`);
+      } else if (item.type === 'usergroup') {
+        node = mention(`@${ui.state?.groups?.[item.usergroup_id] ?? 'group'}`);
+      } else if (item.type === 'broadcast') {
+        node = mention(`@${item.range}`);
+      } else if (item.type === 'emoji') {
+        node = document.createTextNode(item.unicode ? String.fromCodePoint(...item.unicode.split('-').map((hex) => parseInt(hex, 16))) : EMOJI[item.name] ?? `:${item.name}:`);
+      } else {
+        node = document.createTextNode(item.text ?? '');
+      }
+      span.append(node);
+    }
+    return span;
+  };
+  for (const element of block.elements ?? []) {
+    if (element.type === 'rich_text_section') {
+      const paragraph = document.createElement('p');
+      paragraph.append(inline(element.elements));
+      root.append(paragraph);
+    } else if (element.type === 'rich_text_list') {
+      const list = document.createElement(element.style === 'ordered' ? 'ol' : 'ul');
+      for (const section of element.elements ?? []) {
+        const item = document.createElement('li');
+        item.append(inline(section.elements));
+        list.append(item);
+      }
+      root.append(list);
+    } else if (element.type === 'rich_text_quote') {
+      const quote = document.createElement('blockquote');
+      quote.append(inline(element.elements));
+      root.append(quote);
+    } else if (element.type === 'rich_text_preformatted') {
+      const pre = document.createElement('pre');
+      pre.append(inline(element.elements));
+      root.append(pre);
+    }
+  }
+  return root;
+}
+
+function mention(text) {
+  const span = document.createElement('span');
+  span.className = 'mention';
+  span.textContent = text;
+  return span;
+}
+
+// ── Block Kit ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Render blocks for a surface. `where` says where a click goes: { channel, ts, ephemeral } for a
+ * message, { viewId } for a modal or App Home.
+ */
+function renderBlocks(blocks, where) {
+  const container = document.createElement('div');
+  container.className = 'blocks';
+  for (const block of blocks ?? []) {
+    const element = renderBlock(block, where);
+    if (element) container.append(element);
+  }
+  return container;
+}
+
+function renderBlock(block, where) {
+  switch (block.type) {
+    case 'header': {
+      const heading = textElement(block.text, 'h3');
+      heading.className = 'block-header';
+      return heading;
+    }
+    case 'section': {
+      const section = document.createElement('div');
+      section.className = 'block-section';
+      const body = document.createElement('div');
+      body.className = 'section-body';
+      if (block.text) body.append(textElement(block.text, 'div'));
+      if (block.fields?.length) {
+        const fields = document.createElement('div');
+        fields.className = 'section-fields';
+        for (const field of block.fields) fields.append(textElement(field, 'div'));
+        body.append(fields);
+      }
+      section.append(body);
+      if (block.accessory) {
+        const accessory = document.createElement('div');
+        accessory.className = 'section-accessory';
+        accessory.append(renderElement(block.accessory, block, where));
+        section.append(accessory);
+      }
+      return section;
+    }
+    case 'context': {
+      const context = document.createElement('div');
+      context.className = 'block-context';
+      for (const element of block.elements ?? []) context.append(element.type === 'image' ? image(element.image_url, element.alt_text, 'context-image') : textElement(element));
+      return context;
+    }
+    case 'divider':
+      return document.createElement('hr');
+    case 'actions': {
+      const row = document.createElement('div');
+      row.className = 'block-actions';
+      row.setAttribute('role', 'group');
+      for (const element of block.elements ?? []) row.append(renderElement(element, block, where));
+      return row;
+    }
+    case 'image': {
+      const figure = document.createElement('figure');
+      figure.className = 'block-image';
+      figure.append(image(block.image_url ?? block.slack_file?.url, block.alt_text));
+      if (block.title) figure.append(textElement(block.title, 'figcaption'));
+      return figure;
+    }
+    case 'rich_text':
+      return richText(block);
+    case 'input':
+      return renderInput(block, where);
+    default: {
+      const unknown = document.createElement('div');
+      unknown.className = 'block-unknown';
+      unknown.textContent = `[${block.type} block: not shown in the sandbox]`;
+      return unknown;
+    }
+  }
+}
+
+function image(url, alt, className = '') {
+  const element = document.createElement('img');
+  element.src = url ?? '';
+  element.alt = alt ?? '';
+  element.loading = 'lazy';
+  if (className) element.className = className;
+  return element;
+}
+
+const optionValue = (option) => ({ text: { type: 'plain_text', text: option.text.text }, value: option.value });
+const allOptions = (element) => element.options ?? (element.option_groups ?? []).flatMap((group) => group.options);
+
+/** Send a block_actions interaction for an element the persona used. */
+function interact(where, block, element, extra) {
+  const action = { action_id: element.action_id, block_id: block.block_id ?? '', type: element.type, ...extra };
+  if (element.type === 'button') Object.assign(action, { text: element.text?.text, ...(element.value !== undefined ? { value: element.value } : {}) });
+  const body = { action };
+  if (where.viewId) Object.assign(body, { view_id: where.viewId, state: collectState() });
+  else Object.assign(body, { channel: where.channel, message_ts: where.ts, ephemeral: Boolean(where.ephemeral) });
+  return act('do/click', body);
+}
+
+function renderElement(element, block, where) {
+  switch (element.type) {
+    case 'button': {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = `sk-button ${element.style ? `sk-${element.style}` : ''}`;
+      button.textContent = element.text?.text ?? '';
+      if (element.url) {
+        const link = document.createElement('a');
+        link.href = safeUrl(element.url);
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        link.className = button.className;
+        link.textContent = button.textContent;
+        return link;
+      }
+      button.addEventListener('click', async () => {
+        if (element.confirm && !window.confirm(`${element.confirm.title?.text ?? ''}\n${element.confirm.text?.text ?? ''}`)) return;
+        button.disabled = true;
+        await interact(where, block, element, {});
+        button.disabled = false;
+      });
+      return button;
+    }
+    case 'static_select':
+    case 'overflow': {
+      const label = document.createElement('label');
+      label.className = 'sk-select';
+      const select = document.createElement('select');
+      select.setAttribute('aria-label', element.placeholder?.text ?? (element.type === 'overflow' ? 'More actions' : 'Choose'));
+      const placeholder = new Option(element.type === 'overflow' ? '⋯' : element.placeholder?.text ?? 'Choose…', '');
+      select.append(placeholder);
+      for (const option of allOptions(element)) select.append(new Option(option.text.text, option.value, false, element.initial_option?.value === option.value));
+      select.addEventListener('change', () => {
+        const option = allOptions(element).find((candidate) => candidate.value === select.value);
+        if (option) void interact(where, block, element, { selected_option: optionValue(option) });
+      });
+      label.append(select);
+      return label;
+    }
+    case 'users_select': {
+      const select = usersSelect(element);
+      select.addEventListener('change', () => void interact(where, block, element, { selected_user: select.value }));
+      return select;
+    }
+    case 'datepicker': {
+      const input = document.createElement('input');
+      input.type = 'date';
+      input.value = element.initial_date ?? '';
+      input.addEventListener('change', () => void interact(where, block, element, { selected_date: input.value }));
+      return input;
+    }
+    case 'image':
+      return image(element.image_url, element.alt_text, 'accessory-image');
+    default: {
+      const span = document.createElement('span');
+      span.className = 'block-unknown';
+      span.textContent = `[${element.type}]`;
+      return span;
+    }
+  }
+}
+
+function usersSelect(element) {
+  const select = document.createElement('select');
+  select.append(new Option(element.placeholder?.text ?? 'Choose someone…', ''));
+  for (const [id, user] of Object.entries(ui.state.users)) {
+    if (!user.isBot) select.append(new Option(user.realName, id, false, element.initial_user === id));
+  }
+  return select;
+}
+
+// Inputs in modals: each control carries data-block / data-action / data-type so the submission can
+// be built as Slack builds view.state.values.
+function renderInput(block, where) {
+  const wrapper = document.createElement('div');
+  wrapper.className = 'block-input';
+  const element = block.element ?? {};
+  const id = `in-${block.block_id}-${element.action_id}`.replace(/[^a-zA-Z0-9_-]/g, '_');
+  const label = document.createElement(['radio_buttons', 'checkboxes'].includes(element.type) ? 'span' : 'label');
+  label.className = 'input-label';
+  label.id = `${id}-label`;
+  if (label.tagName === 'LABEL') label.htmlFor = id;
+  label.append(textElement(block.label));
+  if (block.optional) label.append(Object.assign(document.createElement('span'), { className: 'optional', textContent: ' (optional)' }));
+  wrapper.append(label);
+
+  let control;
+  const mark = (node) => Object.assign(node.dataset, { block: block.block_id, action: element.action_id, type: element.type });
+  switch (element.type) {
+    case 'plain_text_input': {
+      control = document.createElement(element.multiline ? 'textarea' : 'input');
+      if (element.multiline) control.rows = 6;
+      control.value = element.initial_value ?? '';
+      if (element.placeholder) control.placeholder = element.placeholder.text;
+      if (element.max_length) control.maxLength = element.max_length;
+      break;
+    }
+    case 'number_input': {
+      control = document.createElement('input');
+      control.type = 'number';
+      control.step = element.is_decimal_allowed ? 'any' : '1';
+      if (element.min_value !== undefined) control.min = element.min_value;
+      if (element.max_value !== undefined) control.max = element.max_value;
+      control.value = element.initial_value ?? '';
+      break;
+    }
+    case 'static_select': {
+      control = document.createElement('select');
+      control.append(new Option(element.placeholder?.text ?? 'Choose…', ''));
+      for (const option of allOptions(element)) control.append(new Option(option.text.text, option.value, false, element.initial_option?.value === option.value));
+      break;
+    }
+    case 'users_select':
+      control = usersSelect(element);
+      break;
+    case 'datepicker': {
+      control = document.createElement('input');
+      control.type = 'date';
+      control.value = element.initial_date ?? '';
+      break;
+    }
+    case 'radio_buttons':
+    case 'checkboxes': {
+      control = document.createElement('div');
+      control.setAttribute('role', element.type === 'radio_buttons' ? 'radiogroup' : 'group');
+      control.setAttribute('aria-labelledby', label.id);
+      const selected = element.type === 'radio_buttons' ? [element.initial_option?.value] : (element.initial_options ?? []).map((o) => o.value);
+      for (const option of element.options ?? []) {
+        const choice = document.createElement('label');
+        choice.className = 'choice';
+        const input = document.createElement('input');
+        input.type = element.type === 'radio_buttons' ? 'radio' : 'checkbox';
+        input.name = id;
+        input.value = option.value;
+        input.checked = selected.includes(option.value);
+        choice.append(input, textElement(option.text));
+        if (option.description) choice.append(textElement(option.description, 'small'));
+        control.append(choice);
+      }
+      break;
+    }
+    default:
+      control = Object.assign(document.createElement('span'), { className: 'block-unknown', textContent: `[${element.type} input]` });
+  }
+  control.id = id;
+  mark(control);
+  wrapper.append(control);
+  if (block.dispatch_action || element.dispatch_action_config) {
+    control.addEventListener('change', () => {
+      const value = readControl(control);
+      if (value) void interact(where, block, element, actionFields(value));
+    });
+  }
+  if (block.hint) wrapper.append(textElement(block.hint, 'small'));
+  const error = ui.state.modal?.errors?.[block.block_id];
+  if (error) {
+    const message = document.createElement('p');
+    message.className = 'field-error';
+    message.id = `${id}-error`;
+    message.textContent = error;
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', message.id);
+    wrapper.append(message);
+    wrapper.classList.add('has-error');
+  }
+  return wrapper;
+}
+
+function actionFields(value) {
+  const { type: _type, ...fields } = value;
+  return fields;
+}
+
+/** A control's value as Slack puts it in view.state.values; undefined when empty. */
+function readControl(control) {
+  const type = control.dataset.type;
+  const element = findElement(control.dataset.block, control.dataset.action);
+  switch (type) {
+    case 'plain_text_input':
+      return { type, value: control.value === '' ? null : control.value };
+    case 'number_input':
+      return { type, value: control.value === '' ? null : control.value };
+    case 'static_select': {
+      const option = allOptions(element ?? {}).find((candidate) => candidate.value === control.value);
+      return { type, selected_option: option ? optionValue(option) : null };
+    }
+    case 'users_select':
+      return { type, selected_user: control.value || null };
+    case 'datepicker':
+      return { type, selected_date: control.value || null };
+    case 'radio_buttons': {
+      const checked = control.querySelector('input:checked');
+      const option = (element?.options ?? []).find((candidate) => candidate.value === checked?.value);
+      return { type, selected_option: option ? optionValue(option) : null };
+    }
+    case 'checkboxes': {
+      const values = [...control.querySelectorAll('input:checked')].map((input) => input.value);
+      return { type, selected_options: (element?.options ?? []).filter((option) => values.includes(option.value)).map(optionValue) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function findElement(blockId, actionId) {
+  const blocks = ui.state.modal?.blocks ?? ui.state.home?.blocks ?? [];
+  const block = blocks.find((candidate) => candidate.block_id === blockId);
+  return block?.element?.action_id === actionId ? block.element : undefined;
+}
+
+/** Every input in the open modal, as { [block_id]: { [action_id]: value } }. */
+function collectState() {
+  const values = {};
+  for (const control of document.querySelectorAll('#modal-root [data-block]')) {
+    const value = readControl(control);
+    if (!value) continue;
+    (values[control.dataset.block] ??= {})[control.dataset.action] = value;
+  }
+  return values;
+}
+
+// ── Page ─────────────────────────────────────────────────────────────────────────────────────────
+
+const KIND_LABEL = { member: 'Members', staff: 'Staff on call', approver: 'Approvers' };
+
+function render() {
+  const state = ui.state;
+  $('team-name').textContent = state.team.name;
+  renderPersonas(state);
+  renderScenarios(state);
+  renderDrills(state);
+  const channels = state.channels.filter((channel) => !channel.isIm);
+  if (ui.view !== 'home' && !state.channels.some((channel) => channel.id === ui.view)) ui.view = (channels.find((c) => c.name === 'general') ?? channels[0])?.id ?? 'home';
+  renderNav(state);
+  if (ui.view === 'home') renderHome(state);
+  else renderChannel(state);
+  renderThread(state);
+  renderModal(state);
+}
+
+function renderPersonas(state) {
+  const select = $('persona');
+  if (!select.options.length) {
+    for (const kind of ['member', 'staff', 'approver']) {
+      const group = document.createElement('optgroup');
+      group.label = KIND_LABEL[kind];
+      for (const persona of state.personas.filter((p) => p.kind === kind)) group.append(new Option(persona.realName, persona.id));
+      select.append(group);
+    }
+  }
+  select.value = state.me.id;
+  $('persona-title').textContent = state.me.title;
+}
+
+function renderScenarios(state) {
+  const select = $('scenario');
+  const key = state.scenarios.map((s) => s.id).join(',');
+  if (select.dataset.key === key) return;
+  select.dataset.key = key;
+  select.replaceChildren(...state.scenarios.map((scenario) => new Option(`${scenario.name} (${scenario.language})`, scenario.id)));
+  $('play-drill').disabled = state.scenarios.length === 0;
+}
+
+const seconds = (ms) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+function renderDrills(state) {
+  const status = $('drill-status');
+  const drill = state.drills[0];
+  const problems = state.scenarioProblems ?? [];
+  status.replaceChildren();
+  if (problems.length) {
+    const list = document.createElement('ul');
+    list.className = 'problems';
+    for (const p of problems) list.append(Object.assign(document.createElement('li'), { textContent: `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? ` (${p.hint})` : ''}` }));
+    status.append(list);
+  }
+  if (!drill) return;
+  const m = drill.metrics;
+  const summary = document.createElement('div');
+  summary.className = `drill-summary drill-${drill.state}`;
+  summary.dataset.drill = drill.id;
+  const title = document.createElement('strong');
+  title.textContent = `Drill: ${drill.scenarioName} — ${drill.state} (${drill.stepsPlayed}/${drill.stepsTotal} steps, ${drill.speed}×)`;
+  const metrics = document.createElement('dl');
+  metrics.className = 'metrics';
+  for (const [label, value, name] of [
+    ['Alert', seconds(m.timeToAlertMs) + (m.openedBy ? ` (${m.openedBy})` : ''), 'alert'],
+    ['Acknowledged', seconds(m.timeToAcknowledgeMs), 'acknowledge'],
+    ['First approval', seconds(m.timeToFirstApprovalMs), 'approval'],
+    ['First reply posted', seconds(m.timeToFirstReplyMs), 'reply'],
+  ]) {
+    const wrap = document.createElement('div');
+    wrap.dataset.metric = name;
+    wrap.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
+    metrics.append(wrap);
+  }
+  summary.append(title, metrics);
+  if (drill.error) summary.append(Object.assign(document.createElement('p'), { className: 'field-error', textContent: drill.error }));
+  status.append(summary);
+}
+
+function renderNav(state) {
+  const item = (channel) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'nav-item';
+    button.textContent = channel.isIm ? `💬 ${channel.name}` : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`;
+    if (channel.id === ui.view) button.setAttribute('aria-current', 'page');
+    button.addEventListener('click', () => {
+      ui.view = channel.id;
+      ui.thread = null;
+      render();
+      $('conversation').focus();
+    });
+    li.append(button);
+    return li;
+  };
+  $('channel-list').replaceChildren(...state.channels.filter((c) => !c.isIm).map(item));
+  $('dm-list').replaceChildren(...state.channels.filter((c) => c.isIm).map(item));
+  const home = $('nav-home');
+  if (ui.view === 'home') home.setAttribute('aria-current', 'page');
+  else home.removeAttribute('aria-current');
+}
+
+function messageElement(message, channel, options = {}) {
+  const article = document.createElement('article');
+  article.className = 'message';
+  article.dataset.ts = message.ts;
+  const user = ui.state.users[message.user] ?? { name: message.user ?? 'unknown', realName: message.user ?? 'unknown' };
+  const head = document.createElement('div');
+  head.className = 'message-head';
+  const author = document.createElement('span');
+  author.className = 'author';
+  author.textContent = message.bot_id ? 'Firebreak' : user.realName;
+  head.append(author);
+  if (message.bot_id) head.append(Object.assign(document.createElement('span'), { className: 'app-badge', textContent: 'APP' }));
+  const time = document.createElement('time');
+  const date = new Date(Number(message.ts) * 1000);
+  time.dateTime = date.toISOString();
+  time.textContent = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  head.append(time);
+  if (message.edited) head.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }));
+  if (options.ephemeral) head.append(Object.assign(document.createElement('span'), { className: 'ephemeral-note', textContent: 'Only visible to you' }));
+  article.append(head);
+  const where = { channel: channel.id, ts: message.ts, ephemeral: Boolean(options.ephemeral) };
+  if (message.blocks?.length) article.append(renderBlocks(message.blocks, where));
+  else if (message.text) article.append(textElement({ type: 'mrkdwn', text: message.text }, 'div'));
+  for (const file of message.files ?? []) {
+    if (file.mimetype?.startsWith('image/')) article.append(image(file.url_private, file.title, 'file-image'));
+    else article.append(Object.assign(document.createElement('a'), { href: file.url_private, textContent: `📎 ${file.title}` }));
+  }
+  for (const attachment of message.attachments ?? []) {
+    const bar = document.createElement('div');
+    bar.className = 'attachment';
+    if (attachment.color) bar.style.borderColor = /^#?[0-9a-f]{3,6}$/i.test(attachment.color) ? (attachment.color.startsWith('#') ? attachment.color : `#${attachment.color}`) : '';
+    if (attachment.blocks) bar.append(renderBlocks(attachment.blocks, where));
+    else if (attachment.text) bar.append(textElement({ type: 'mrkdwn', text: attachment.text }, 'div'));
+    article.append(bar);
+  }
+  if (message.reactions?.length) {
+    const reactions = document.createElement('div');
+    reactions.className = 'reactions';
+    for (const reaction of message.reactions) reactions.append(Object.assign(document.createElement('span'), { textContent: `${EMOJI[reaction.name] ?? `:${reaction.name}:`} ${reaction.count}` }));
+    article.append(reactions);
+  }
+  if (!options.inThread && message.reply_count) {
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'thread-link';
+    open.textContent = `${message.reply_count} ${message.reply_count === 1 ? 'reply' : 'replies'}`;
+    open.addEventListener('click', () => openThread(channel.id, message.ts));
+    article.append(open);
+  } else if (!options.inThread && !options.ephemeral && message.subtype !== 'tombstone') {
+    const reply = document.createElement('button');
+    reply.type = 'button';
+    reply.className = 'thread-link subtle';
+    reply.textContent = 'Reply in thread';
+    reply.addEventListener('click', () => openThread(channel.id, message.ts));
+    article.append(reply);
+  }
+  return article;
+}
+
+function openThread(channel, ts) {
+  ui.thread = { channel, ts };
+  render();
+  $('thread-text').focus();
+}
+
+function keepScroll(container, fill) {
+  const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 40;
+  fill();
+  if (atBottom) container.scrollTop = container.scrollHeight;
+}
+
+function renderChannel(state) {
+  const channel = state.channels.find((c) => c.id === ui.view);
+  $('conversation-title').textContent = channel.isIm ? `Firebreak (direct message)` : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`;
+  $('conversation-purpose').textContent = channel.purpose;
+  $('composer').hidden = false;
+  $('composer-text').placeholder = `Message ${channel.isIm ? 'Firebreak' : `#${channel.name}`} — or /firebreak help`;
+  const container = $('messages');
+  keepScroll(container, () => {
+    const topLevel = channel.messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast');
+    const ephemeral = state.ephemeral.filter((m) => m.channel === channel.id && !m.thread_ts);
+    const items = [...topLevel.map((m) => ({ m, ephemeral: false })), ...ephemeral.map((m) => ({ m: { ...m, user: state.bot.userId }, ephemeral: true }))].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
+    container.replaceChildren(...items.map(({ m, ephemeral: only }) => messageElement(m, channel, { ephemeral: only })));
+    if (!items.length) container.append(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'No messages yet.' }));
+  });
+}
+
+function renderThread(state) {
+  const aside = $('thread');
+  const channel = ui.thread && state.channels.find((c) => c.id === ui.thread.channel);
+  if (!channel || ui.view === 'home') {
+    aside.hidden = true;
+    return;
+  }
+  aside.hidden = false;
+  $('thread-title').textContent = `Thread in ${channel.isIm ? 'Firebreak' : `#${channel.name}`}`;
+  const messages = channel.messages.filter((m) => m.ts === ui.thread.ts || m.thread_ts === ui.thread.ts);
+  const ephemeral = state.ephemeral.filter((m) => m.channel === channel.id && m.thread_ts === ui.thread.ts).map((m) => ({ m: { ...m, user: state.bot.userId }, ephemeral: true }));
+  const items = [...messages.map((m) => ({ m, ephemeral: false })), ...ephemeral].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
+  const container = $('thread-messages');
+  keepScroll(container, () => container.replaceChildren(...items.map(({ m, ephemeral: only }) => messageElement(m, channel, { inThread: true, ephemeral: only }))));
+}
+
+function renderHome(state) {
+  $('conversation-title').textContent = 'Firebreak — Home';
+  $('conversation-purpose').textContent = 'What Firebreak shows you in its App Home tab';
+  $('composer').hidden = true;
+  const container = $('messages');
+  if (!state.home) {
+    container.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Firebreak has not published a Home view for you yet…' }));
+    return;
+  }
+  const key = `${state.home.id}:${state.home.hash}`;
+  if (container.dataset.home === key) return;
+  container.dataset.home = key;
+  container.replaceChildren(renderBlocks(state.home.blocks, { viewId: state.home.id }));
+}
+
+function renderModal(state) {
+  const root = $('modal-root');
+  const modal = state.modal;
+  if (!modal) {
+    if (!root.hidden) {
+      root.hidden = true;
+      root.replaceChildren();
+      ui.modalKey = '';
+    }
+    return;
+  }
+  const key = `${modal.id}:${modal.hash}:${JSON.stringify(modal.errors)}`;
+  if (ui.modalKey === key) return;
+  // Same view, new errors: keep what the persona typed.
+  const sameView = ui.modalKey.startsWith(`${modal.id}:${modal.hash}:`);
+  const typed = sameView ? collectState() : null;
+  ui.modalKey = key;
+  const dialog = document.createElement('form');
+  dialog.className = 'modal';
+  dialog.setAttribute('role', 'dialog');
+  dialog.setAttribute('aria-modal', 'true');
+  dialog.setAttribute('aria-labelledby', 'modal-title');
+  dialog.noValidate = true;
+  const title = textElement(modal.title, 'h2');
+  title.id = 'modal-title';
+  const body = renderBlocks(modal.blocks, { viewId: modal.id });
+  body.classList.add('modal-body');
+  const footer = document.createElement('div');
+  footer.className = 'modal-footer';
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = modal.close?.text ?? 'Cancel';
+  close.addEventListener('click', () => act('do/close', { view_id: modal.id }));
+  footer.append(close);
+  if (modal.submit) {
+    const submit = document.createElement('button');
+    submit.type = 'submit';
+    submit.className = 'sk-button sk-primary';
+    submit.textContent = modal.submit.text;
+    footer.append(submit);
+  }
+  dialog.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await act('do/submit', { view_id: modal.id, values: collectState() });
+  });
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') void act('do/close', { view_id: modal.id });
+  });
+  dialog.append(title, body, footer);
+  root.replaceChildren(dialog);
+  root.hidden = false;
+  if (typed) restoreState(typed);
+  const invalid = dialog.querySelector('[aria-invalid="true"]');
+  (invalid ?? dialog.querySelector('textarea, input, select, button')).focus();
+}
+
+function restoreState(values) {
+  for (const control of document.querySelectorAll('#modal-root [data-block]')) {
+    const value = values[control.dataset.block]?.[control.dataset.action];
+    if (!value) continue;
+    if ('value' in value && value.value !== null && (control.tagName === 'INPUT' || control.tagName === 'TEXTAREA')) control.value = value.value;
+    else if (value.selected_option && control.tagName === 'SELECT') control.value = value.selected_option.value;
+    else if (value.selected_option) for (const input of control.querySelectorAll('input')) input.checked = input.value === value.selected_option.value;
+    else if (value.selected_user) control.value = value.selected_user;
+    else if (value.selected_date) control.value = value.selected_date;
+  }
+}
+
+// ── Wiring ───────────────────────────────────────────────────────────────────────────────────────
+
+function choosePersona(id) {
+  ui.persona = id;
+  ui.modalKey = '';
+  $('messages').dataset.home = '';
+  localStorage.setItem('firebreak-sandbox-persona', id);
+  const url = new URL(location.href);
+  url.searchParams.set('as', id);
+  history.replaceState(null, '', url);
+  void refresh();
+}
+
+function start() {
+  const fromUrl = new URL(location.href).searchParams.get('as');
+  ui.persona = fromUrl ?? localStorage.getItem('firebreak-sandbox-persona') ?? 'U0STAFFSAM';
+  $('persona').addEventListener('change', (event) => choosePersona(event.target.value));
+  $('nav-home').addEventListener('click', () => {
+    ui.view = 'home';
+    ui.thread = null;
+    $('messages').dataset.home = '';
+    render();
+    void act('do/home', {});
+  });
+  $('thread-close').addEventListener('click', () => {
+    ui.thread = null;
+    render();
+  });
+  const send = (form, textarea, thread) => {
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = textarea.value;
+      if (!text.trim()) return;
+      textarea.value = '';
+      await act('do/post', { channel: thread ? ui.thread.channel : ui.view, text, ...(thread ? { thread_ts: ui.thread.ts } : {}) });
+    });
+    textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  };
+  send($('composer'), $('composer-text'), false);
+  send($('thread-composer'), $('thread-text'), true);
+  $('drill-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const answer = await post('drills', { scenario: $('scenario').value, speed: Number($('speed').value) }).catch((error) => toast(error.message));
+    if (answer?.drill) toast(`Drill started: ${answer.drill.scenarioName}`);
+  });
+  const stream = new EventSource('/sandbox/stream');
+  stream.addEventListener('change', () => void refresh());
+  stream.addEventListener('error', () => toast('Lost the connection to Firebreak; retrying…'));
+  void refresh();
+}
+
+start();
