@@ -52,9 +52,9 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     // No Slack credentials: a local workspace on this server plays Slack's part (docs/sandbox.md), so
     // everything below runs exactly as it does against slack.com.
     logger.info('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): starting the local sandbox');
-    const { createSandbox, reservePort, sandboxConfig } = await import('./sandbox/sandbox.js');
+    const { createSandbox, sandboxConfig } = await import('./sandbox/sandbox.js');
     sandbox = await createSandbox({ clock, logger, scenariosDir: join(config.playbooksDir, 'scenarios'), allowRemote: config.sandbox?.allowRemote ?? false });
-    const port = await reservePort(config.host, config.port);
+    const port = await sandbox.listenEarly(config.host, config.port);
     config = sandboxConfig(config, sandbox, `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port);
   }
   if (config.slack.configured && config.slack.botToken && config.slack.signingSecret) {
@@ -115,6 +115,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   }
 
   const server = createHttpServer(routes, logger);
+  await sandbox?.handOver();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -20,7 +20,7 @@ import {
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import { classifySeverity, type Playbook, type SelectionContext } from '../domain/playbooks/index.js';
-import { createPostMortem } from '../domain/postmortems/index.js';
+import { createPostMortem, type PostMortem, type PostMortemEffect } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
@@ -64,6 +64,8 @@ export interface IncidentServiceOptions {
   /** Called after a transaction that wrote Slack writes or reminders (wakes the workers). */
   onCommitted?: () => void;
   channelName?(channelId: string): Promise<string | null>;
+  /** Carries out a new post-mortem's own effects (invite the owner, schedule its due date) in `tx`. */
+  onPostMortemCreated?(tx: Db, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void>;
 }
 
 export interface DetectionInput {
@@ -274,7 +276,7 @@ export class IncidentService {
     await saveIncidentState(tx, decision.state, record.version);
     await appendTimeline(tx, decision.events);
     const next: IncidentRecord = { ...record, state: decision.state, version: record.version + 1 };
-    await this.applyEffects(tx, next, decision.effects, context);
+    await this.applyEffects(tx, next, decision.effects, context, decision.events);
     return { ok: true, incidentId: record.state.incident.id };
   }
 
@@ -324,11 +326,17 @@ export class IncidentService {
     record: IncidentRecord,
     effects: readonly Effect[],
     context: { playbook: Playbook | undefined; policy: IncidentPolicy; channelName?: string | null },
+    events: readonly TimelineEvent[] = [],
   ): Promise<void> {
     const { views } = this.options;
     const incidentId = record.state.incident.id;
     const channelName = context.channelName ?? (await this.options.channelName?.(record.state.incident.channelId)) ?? null;
-    const view = this.view(record, { ...context, channelName });
+    const previousTexts: Record<string, string> = {};
+    for (const event of events) {
+      const data = event.data as { draftId?: string; previousText?: string };
+      if (event.kind === 'draft_edited' && data.draftId && typeof data.previousText === 'string') previousTexts[data.draftId] = data.previousText;
+    }
+    const view = { ...this.view(record, { ...context, channelName }), previousTexts };
     const now = this.clock.now();
     const rootKey = outboxKeys.root(incidentId);
     let eventIndex = 0;
@@ -405,7 +413,7 @@ export class IncidentService {
             key: effect.idempotencyKey,
             method: 'chat.postMessage',
             payload: drill
-              ? { channel: record.alertChannelId, text: `[DRILL] ${effect.text}` }
+              ? { channel: record.alertChannelId, ...views.drillReply(view, { draftId: effect.draftId, text: effect.text, target }) }
               : { channel: target.channelId, text: effect.text, ...(target.kind === 'thread' ? { thread_ts: target.messageTs } : {}), unfurl_links: false },
             ...(drill ? { threadOf: rootKey } : {}),
             incidentId,
@@ -445,6 +453,7 @@ export class IncidentService {
           const template = await postMortemTemplateFor(context.playbook, record.state.incident.locale, this.options.directory);
           const created = createPostMortem({ incidentId, ownerUserId: effect.ownerUserId }, template, this.clock);
           await insertPostMortem(tx, created.postMortem);
+          await this.options.onPostMortemCreated?.(tx, record, created.postMortem, created.effects);
           break;
         }
       }

@@ -17,6 +17,8 @@ export interface IncidentView {
   /** The community channel's name, when known (`#support`). */
   channelName: string | null;
   clock: Clock;
+  /** The text before the latest edit, per draft id, when this decision edited a draft. */
+  previousTexts?: Readonly<Record<string, string>>;
 }
 
 export interface IncidentViews {
@@ -25,4 +27,6 @@ export interface IncidentViews {
   draftCard(view: IncidentView, draftId: string): SlackMessage;
   checklist(view: IncidentView): SlackMessage;
   reminder(view: IncidentView, reminder: { reason: string; recipientUserIds: readonly string[]; subject: string; late: boolean }): SlackMessage;
+  /** A drill's approved reply, shown in the alert thread instead of reaching the community. */
+  drillReply(view: IncidentView, reply: { draftId: string; text: string; target: import('../domain/incidents/index.js').ReplyTarget }): SlackMessage;
 }

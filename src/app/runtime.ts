@@ -156,6 +156,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return { name, watchedBy: named ? 'playbook' : null };
     },
     isStaff: async (userId) => (await staffUserIds('all')).includes(userId),
+    permalinkOf: async (channelId, ts) => (channelId.includes(':') ? null : ((await client.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink ?? null)),
     onScored: (result) => metrics?.messagesScored.inc({ language: result.language, label: result.label }),
     onSpike: (decision) => metrics?.alertsRaised.inc({ severity: decision.explanation.kind }),
   });

@@ -43,6 +43,8 @@ export interface WatcherOptions {
   describeChannel(workspaceId: string, channelId: string): Promise<ChannelInfo>;
   /** Staff messages are answers, not community sentiment. */
   isStaff(userId: string): Promise<boolean>;
+  /** Link to a message, for the alert's samples (chat.getPermalink). */
+  permalinkOf?(channelId: string, ts: string): Promise<string | null>;
   onScored?(result: SentimentResult): void;
   onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string): void;
 }
@@ -219,7 +221,7 @@ export class Watcher {
           channelName: row.name,
           detectedAt: now,
           firstAbnormalAt: decision.explanation.window.start,
-          explanation: await this.withPermalinks(row.id, decision.explanation as unknown as Record<string, unknown>),
+          explanation: await this.withPermalinks(row.id, row.channelId, decision.explanation as unknown as Record<string, unknown>),
           language: languageHint(channel.languageMix),
         });
         this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
@@ -229,12 +231,17 @@ export class Watcher {
   }
 
   /** Sample messages get their permalinks, so staff can jump to them. */
-  private async withPermalinks(channelRef: string, explanation: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async withPermalinks(channelRef: string, channelId: string, explanation: Record<string, unknown>): Promise<Record<string, unknown>> {
     const samples = (explanation['samples'] as { id: string }[] | undefined) ?? [];
     if (samples.length === 0) return explanation;
     const rows = await this.options.prisma.scoredMessage.findMany({ where: { channelRef, ts: { in: samples.map((sample) => sample.id) } }, select: { ts: true, permalink: true } });
     const links = new Map(rows.map((row) => [row.ts, row.permalink]));
-    return { ...explanation, samples: samples.map((sample) => ({ ...sample, permalink: links.get(sample.id) ?? null })) };
+    const withLinks = [];
+    for (const sample of samples) {
+      const permalink = links.get(sample.id) ?? (await this.options.permalinkOf?.(channelId, sample.id).catch(() => null)) ?? null;
+      withLinks.push({ ...sample, permalink });
+    }
+    return { ...explanation, samples: withLinks };
   }
 }
 

@@ -1,10 +1,10 @@
 // IncidentViews over the Block Kit builders: what the application's effects look like in Slack.
 import type { IncidentView, IncidentViews, SlackMessage } from '../app/ports.js';
 import { overviewOf, quorumProgress } from '../domain/incidents/index.js';
-import { t } from '../domain/i18n/index.js';
 import { draftCard } from './blocks/draft-card.js';
 import { checklistMessage, incidentRootMessage, threadEventMessage } from './blocks/incident.js';
 import { mention } from './blocks/kit.js';
+import { drillReplyMessage, reminderMessage } from './blocks/reminders.js';
 
 export const slackIncidentViews: IncidentViews = {
   rootMessage(view: IncidentView): SlackMessage {
@@ -15,6 +15,7 @@ export const slackIncidentViews: IncidentViews = {
       playbookName: view.playbook?.name ?? state.incident.playbookId,
       channelName: view.channelName ?? state.incident.channelId,
       locale: state.incident.locale,
+      samplePermalinks: samplePermalinks(state.incident.detection),
     });
   },
   threadEvent(event, view) {
@@ -25,15 +26,26 @@ export const slackIncidentViews: IncidentViews = {
     const draft = state.drafts.find((candidate) => candidate.id === draftId);
     if (!draft) return { text: draftId };
     const progress = quorumProgress(state, draft, view.policy.approvals);
-    return draftCard(state, draft, { approvedBy: progress.approvedBy, required: progress.required }, state.incident.locale);
+    const previousText = view.previousTexts?.[draftId];
+    return draftCard(state, draft, { approvedBy: progress.approvedBy, required: progress.required }, state.incident.locale, previousText ? { previousText } : {});
   },
   checklist(view) {
     return checklistMessage(view.state, view.state.incident.locale, view.clock);
   },
   reminder(view, reminder) {
-    const locale = view.state.incident.locale;
-    const who = reminder.recipientUserIds.map(mention).join(' ');
-    const text = t(locale, 'timeline.reminder_sent', { recipients: who || '—', subject: reminder.subject });
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:alarm_clock: ${text}` } }] };
+    const { incident } = view.state;
+    return reminderMessage({ ...reminder, incidentNumber: incident.number, severity: incident.severity }, incident.locale);
+  },
+  drillReply(view, reply) {
+    const draft = view.state.drafts.find((candidate) => candidate.id === reply.draftId);
+    return drillReplyMessage({ draftNumber: draft?.number ?? 0, text: reply.text, target: reply.target }, view.state.incident.locale);
   },
 };
+
+/** Permalinks the watcher stored with detection's sample messages, by message ts. */
+function samplePermalinks(detection: unknown): Record<string, string> {
+  const samples = (detection as { samples?: { id?: string; permalink?: string | null }[] } | null)?.samples ?? [];
+  const links: Record<string, string> = {};
+  for (const sample of samples) if (sample.id && sample.permalink) links[sample.id] = sample.permalink;
+  return links;
+}

@@ -27,7 +27,7 @@ import { renderTemplate, type Playbook } from '../../domain/playbooks/index.js';
 import { FirebreakError } from '../../errors.js';
 import { loadIncident } from '../../store/repositories/incidents.js';
 import { readDetection } from '../blocks/detection-summary.js';
-import { actionIds, callbackIds, decodeRef, draftRef, incidentRef, inputIds, stepRef } from '../blocks/ids.js';
+import { actionIds, callbackIds, decodeRef, draftRef, draftTextValue, incidentRef, inputIds, stepRef } from '../blocks/ids.js';
 import {
   draftReplyModal,
   editDraftModal,
@@ -148,7 +148,8 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       await ack();
       return;
     }
-    const errors = refusalFieldErrors(body.view.callback_id, (outcome.refusal as { params?: { field?: unknown } }).params?.field, outcome.refusal.message);
+    const blockIds = (body.view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? '');
+    const errors = refusalFieldErrors(body.view.callback_id, (outcome.refusal as { params?: { field?: unknown } }).params?.field, outcome.refusal.message, blockIds);
     if (errors) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -276,7 +277,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
         current,
         {
           actorUserId: body.user.id,
-          text: valueOf({ state }, inputIds.draftText) ?? '',
+          text: draftTextValue(state.values) ?? '',
           language: isLocale(language) ? language : record.state.incident.locale,
           templateId: valueOf({ state }, inputIds.draftTemplate, actionIds.pickTemplate) ?? null,
           target: parseTarget(valueOf({ state }, inputIds.draftTarget), record.state.incident.channelId),
@@ -291,7 +292,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     const ref = decodeRef(draftRef, view.private_metadata, 'edit modal');
     const state = view.state as unknown as ViewState;
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: valueOf({ state }, inputIds.draftText) ?? '' }, policy, clock),
+      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextValue(state.values) ?? '' }, policy, clock),
     );
   });
 

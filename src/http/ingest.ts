@@ -1,0 +1,124 @@
+// POST /ingest: messages from other sources (a forum, a social-listening tool) into the same pipeline
+// as Slack messages. Bearer-token authenticated; every bad item is reported by index and field.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { IngestOutcome, IncomingMessage as WatchedMessage } from '../app/watch.js';
+import type { Route } from './server.js';
+import { sendJson } from './server.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ITEMS = 1000;
+
+const name = z.string().trim().min(1).max(200).regex(/^[^:\s]+$/, 'must not contain ":" or spaces');
+const ingestItem = z.strictObject({
+  source: name,
+  channel: name,
+  user: z.string().trim().min(1).max(200),
+  text: z.string().max(40_000),
+  /** ISO 8601, epoch seconds or milliseconds, or a Slack ts. */
+  ts: z.union([z.string().trim().min(1), z.number().finite().positive()]),
+  url: z.string().url().max(2000).optional(),
+});
+
+export type IngestItem = z.infer<typeof ingestItem>;
+
+/** Any accepted time as a Slack-style ts (`seconds.micros`), the id the pipeline keys messages by. */
+export function toSlackTs(value: string | number): string | null {
+  let ms: number;
+  if (typeof value === 'number') ms = value > 1e12 ? value : value * 1000;
+  else if (/^\d+(\.\d+)?$/.test(value)) {
+    const numeric = Number(value);
+    ms = numeric > 1e12 ? numeric : numeric * 1000;
+    if (value.includes('.') && numeric < 1e12) return value.padEnd(value.indexOf('.') + 7, '0').slice(0, value.indexOf('.') + 7);
+  } else ms = Date.parse(value);
+  if (!Number.isFinite(ms) || ms <= 0) return null;
+  const micros = Math.round(ms * 1000);
+  return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+}
+
+async function readBody(request: IncomingMessage): Promise<string | { tooLarge: true }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return { tooLarge: true };
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export interface IngestRouteOptions {
+  token: string;
+  workspaceId(): Promise<string>;
+  ingest(message: WatchedMessage): Promise<IngestOutcome>;
+}
+
+export function ingestRoute(options: IngestRouteOptions): Route {
+  return {
+    method: 'POST',
+    path: '/ingest',
+    handler: async (request, response) => {
+      if (!tokenMatches(request.headers.authorization, options.token)) {
+        sendJson(response, 401, { error: 'unauthorized', message: 'Send the INGEST_TOKEN as "Authorization: Bearer <token>".' });
+        return;
+      }
+      const body = await readBody(request);
+      if (typeof body !== 'string') {
+        sendJson(response, 413, { error: 'too_large', message: `The body is larger than ${MAX_BODY_BYTES} bytes; send fewer messages per request.` });
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch (error) {
+        sendJson(response, 400, { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
+        return;
+      }
+      const items = Array.isArray(parsed) ? parsed : [parsed];
+      if (items.length === 0 || items.length > MAX_ITEMS) {
+        sendJson(response, 400, { error: 'invalid_batch', message: `Send 1 to ${MAX_ITEMS} messages per request.` });
+        return;
+      }
+      const problems: { index: number; field: string; message: string }[] = [];
+      const messages: { item: IngestItem; ts: string }[] = [];
+      items.forEach((raw, index) => {
+        const result = ingestItem.safeParse(raw);
+        if (!result.success) {
+          for (const issue of result.error.issues) problems.push({ index, field: issue.path.join('.') || '(message)', message: issue.message });
+          return;
+        }
+        const ts = toSlackTs(result.data.ts);
+        if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601, epoch seconds or milliseconds)' });
+        else messages.push({ item: result.data, ts });
+      });
+      // All or nothing: a batch with a bad item is refused whole, so a retry never duplicates the good ones.
+      if (problems.length) {
+        sendJson(response, 400, { error: 'invalid_messages', problems });
+        return;
+      }
+      const workspaceId = await options.workspaceId();
+      const outcomes: string[] = [];
+      for (const { item, ts } of messages) {
+        const outcome = await options.ingest({
+          workspaceId,
+          channelId: `${item.source}:${item.channel}`,
+          userId: `${item.source}:${item.user}`,
+          ts,
+          text: item.text,
+          ...(item.url ? { permalink: item.url } : {}),
+          source: item.source,
+        });
+        outcomes.push(outcome.status);
+      }
+      const count = (status: string) => outcomes.filter((outcome) => outcome === status).length;
+      sendJson(response, 202, { accepted: messages.length, scored: count('scored'), duplicates: count('duplicate'), notWatched: count('not_watched') });
+    },
+  };
+}
