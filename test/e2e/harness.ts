@@ -91,7 +91,7 @@ postMortem:
       prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
 `;
 
-export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; playbook?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; playbook?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const fake = await startFakeSlack();
   const workspace = fake.workspace;
   const bot = workspace.bot.user_id;
@@ -127,6 +127,7 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     BRAND_NAME: 'Acme',
     SUPPORT_CONTACT: 'help@acme.test',
     LOG_LEVEL: 'silent',
+    ...options.env,
   });
   const app = await startFirebreak(config, createLogger('silent', { pretty: false }));
   const identity = workspace.appIdentity();

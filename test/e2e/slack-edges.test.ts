@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
+import { SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+
+describe('Slack requests Firebreak refuses or answers politely', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const angryEvent = () =>
+    eventCallback(harness.fake.workspace.appIdentity(), messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'terrible, broken', ts: `${Math.floor(Date.now() / 1000)}.000100` }), { nowMs: Date.now() });
+
+  it('a forged signature gets 401 and stores nothing', async () => {
+    const response = await sendToApp(`${harness.app.url}/slack/events`, 'not-the-secret', 'event', angryEvent());
+    expect(response.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await harness.app.database.prisma.scoredMessage.count()).toBe(0);
+    expect(await harness.app.database.prisma.processedEvent.count()).toBe(0);
+  });
+
+  it('a request signed more than 5 minutes ago gets 401 and stores nothing', async () => {
+    const response = await sendToApp(`${harness.app.url}/slack/events`, SIGNING_SECRET, 'event', angryEvent(), { signedAtMs: Date.now() - 6 * 60_000 });
+    expect(response.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await harness.app.database.prisma.scoredMessage.count()).toBe(0);
+  });
+
+  it('a malformed payload gets 400', async () => {
+    const body = '{"type": "event_callback", "event": ';
+    const { signSlackRequest } = await import('../../src/sandbox/signing.js');
+    const headers = signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000));
+    const response = await fetch(`${harness.app.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect(response.status).toBe(400);
+  });
+
+  it('/firebreak help lists every subcommand; an unknown one answers with help; a bad declare answers with usage', async () => {
+    const help = await harness.command(harness.people.ann, 'help');
+    expect(help.status).toBe(200);
+    for (const subcommand of ['status', 'declare', 'list', 'watch', 'unwatch', 'resolve']) expect(help.body).toContain(subcommand);
+    const unknown = await harness.command(harness.people.ann, 'dance');
+    expect(unknown.body).toContain('dance');
+    expect(unknown.body).toContain('declare');
+    const badChannel = await harness.command(harness.people.ann, 'declare nowhere sev2 Something');
+    expect(badChannel.body).toMatch(/#channel/);
+    const badSeverity = await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev9 Something`);
+    expect(badSeverity.body).toMatch(/sev1, sev2, sev3, sev4/);
+    expect(await harness.app.database.prisma.incident.count()).toBe(0);
+  });
+
+  it('/firebreak declare opens an incident with a root message; status lists it', async () => {
+    const response = await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login rumours spreading`);
+    expect(response.status).toBe(200);
+    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    expect(root.text + JSON.stringify(root.blocks)).toMatch(/support/);
+    const incident = await harness.app.database.prisma.incident.findFirstOrThrow();
+    expect(incident.severity).toBe('sev2');
+    const status = await harness.command(harness.people.ben, 'status');
+    expect(status.body).toContain(`#${incident.number}`);
+  });
+
+  it('member text with Slack control sequences is neutralised where Firebreak quotes it', async () => {
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.ann, harness.alerts, root.ts, 'incident.add_note');
+    await harness.waitFor('the note modal', () => harness.openModal(harness.people.ann));
+    await harness.submit(harness.people.ann, { note: { note: { type: 'plain_text_input', value: 'Members say <!channel> is down <@U0VIP> <!here>' } } });
+    const line = await harness.waitFor('the note in the thread', () => harness.thread().find((message) => message.text.includes('Members say') || JSON.stringify(message.blocks ?? []).includes('Members say')));
+    const rendered = line.text + JSON.stringify(line.blocks ?? []);
+    expect(rendered).not.toContain('<!channel>');
+    expect(rendered).not.toContain('<!here>');
+    expect(rendered).not.toContain('<@U0VIP>');
+  });
+});
+
+describe('POST /ingest', () => {
+  let harness: Harness;
+  const token = 'ingest-token-0123456789abcdef';
+  beforeAll(async () => {
+    harness = await startHarness({ env: { INGEST_TOKEN: token } });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const ingest = (body: unknown, auth = `Bearer ${token}`) =>
+    fetch(`${harness.app.url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('refuses a wrong token', async () => {
+    expect((await ingest({}, 'Bearer nope')).status).toBe(401);
+  });
+
+  it('names each bad message and field, and stores none of the batch', async () => {
+    const response = await ingest([
+      { source: 'forum', channel: 'support', user: 'u1', text: 'Awful', ts: '2026-11-21T10:00:00Z' },
+      { source: 'forum', channel: 'support', text: 'no user', ts: 'yesterday' },
+    ]);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { problems: { index: number; field: string }[] };
+    expect(body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ index: 1, field: 'user' })]));
+    expect(await harness.app.database.prisma.scoredMessage.count()).toBe(0);
+    expect((await ingest('not json')).status).toBe(400);
+  });
+
+  it('scores messages from a watched source channel, once', async () => {
+    const batch = [
+      { source: 'forum', channel: 'support', user: 'u1', text: 'This update is terrible and broken', ts: '2026-11-21T10:00:00Z', url: 'https://forum.example/t/1' },
+      { source: 'forum', channel: 'support', user: 'u2', text: 'Thanks, works for me now', ts: 1795257600 },
+    ];
+    const first = await ingest(batch);
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ accepted: 2, scored: 2 });
+    const again = await ingest(batch);
+    expect(await again.json()).toMatchObject({ accepted: 2, duplicates: 2 });
+    const stored = await harness.app.database.prisma.scoredMessage.findMany({ orderBy: { postedAt: 'asc' } });
+    expect(stored.map((message) => message.label)).toEqual(['negative', 'positive']);
+    expect(stored[0]?.permalink).toBe('https://forum.example/t/1');
+  });
+});
