@@ -19,6 +19,7 @@ export const englishAdditions: Record<string, number> = {
   wtf: -4, smh: -2, ugh: -2, meh: -1, fml: -3, ffs: -3, yikes: -2, nope: -1, bs: -2, bullshit: -3, crap: -3, crappy: -3,
   lmao: 2, lmfao: 2, haha: 2, hehe: 1, thx: 2, thanks: 2, thank: 2, ty: 1, tysm: 3, 'thank you': 2, 'thanks a lot': 2,
   awesome: 4, amazing: 4, love: 3, loved: 3, loving: 3, 'well done': 3, kudos: 3, 'good job': 3, 'great job': 3,
+  blessed: 3, unfortunately: -2, incredible: 3, dope: 2, lose: -2,
   'can not wait': 3, "can't wait": 3, 'cant wait': 3, excited: 3, 'so excited': 3, yay: 3, woohoo: 3, congrats: 3,
   // neutral fixed phrases that would otherwise score
   'kind of': 0, 'sort of': 0, 'pretty much': 0, 'no problem': 2, 'no worries': 1, 'no doubt': 1, 'not bad': 2,
@@ -47,6 +48,9 @@ export const spanishAdditions: Record<string, number> = {
   precioso: 3, preciosa: 3, increible: 3, maravilloso: 3, maravillosa: 3, perfecto: 3, perfecta: 3, encanta: 3, 'me encanta': 3,
   amo: 3, 'te quiero': 3, 'los quiero': 3, quiero: 0, amor: 3, orgullo: 2, orgulloso: 2, orgullosa: 2, exito: 2, ganas: 1,
   'buen trabajo': 3, bien: 1, 'muy bien': 2, mejor: 2, 'lo mejor': 3, disfrutar: 2, disfruta: 2, divertido: 2,
+  espectacular: 3, sonrisa: 2, bello: 3, bella: 3, agradezco: 2, agradecido: 2, agradecida: 2, ilusion: 2, bendecido: 3,
+  disfrute: 2, roban: -3, furia: -3, ira: -3, quejarse: -2, penoso: -3, penosa: -3, nefasto: -3, nefasta: -3, deplorable: -3,
+  absurdo: -2, absurda: -2, odia: -3, odian: -3, lloro: -2, llorando: -2, llorar: -2, preocupado: -2, preocupada: -2,
   apoyo: 2, esperanza: 2, ojala: 1, bendiciones: 2, saludos: 1, bienvenido: 2, bienvenida: 2, 'buenos dias': 1, 'buenas noches': 1,
   // frases neutras que de otro modo puntuarían
   'sin embargo': 0, 'de nada': 1, 'no pasa nada': 1, 'no hay problema': 2, 'no esta mal': 2, 'nada mal': 2, 'ni modo': -1,
