@@ -92,7 +92,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
           return { ok: false, provider: target.provider, error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
         }
       },
-      slack: () => ({ configured: Boolean(slack), mode: slack?.mode ?? 'off', ...slackStatus }),
+      // In the sandbox the app talks to the local workspace: Slack itself is still not configured.
+      slack: () => ({ configured: Boolean(slack) && !sandbox, mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off'), ...slackStatus }),
       leadership: () => runtime?.leadership.status() ?? null,
     }),
     metricsRoute(metrics),

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { sendJson, type Route } from '../http/server.js';
@@ -54,6 +55,13 @@ export interface Sandbox {
   signingSecret: string;
   alertsChannel: string;
   routes: Route[];
+  /**
+   * Serve the Web API on Firebreak's port before Firebreak's server is up, so the app's first calls
+   * (auth.test, playbook look-ups) are answered; port 0 picks a free port and holds it. Resolves the port.
+   */
+  listenEarly(host: string, port: number): Promise<number>;
+  /** Free the port for Firebreak's own server, which serves the sandbox from then on. */
+  handOver(): Promise<void>;
   /** Start delivering events and interactions to the app at `origin` (Firebreak's own URL). */
   attach(origin: string): void;
   drills: DrillPlayer;
@@ -71,20 +79,6 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (LOOPBACK.has(address) || address.startsWith('127.') || address.startsWith('::ffff:127.'));
-}
-
-/** A free TCP port on `host` when `port` is 0: the Web API URL has to be known before the server listens. */
-export async function reservePort(host: string, port: number): Promise<number> {
-  if (port !== 0) return port;
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      const free = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(free));
-    });
-  });
 }
 
 /**
@@ -113,6 +107,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const assets = await loadAssets();
 
   let origin: string | undefined;
+  let early: Server | undefined;
   let delivery: EventDelivery | undefined;
   const viewErrors = new Map<string, Record<string, string>>();
   const clicks: { at: number; userId: string; actionId: string }[] = [];
@@ -420,6 +415,14 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     { method: 'POST', path: `${SANDBOX_API_PATH}*`, handler: guard(async (request, response) => void (await api.handle(request, response))) },
   ];
 
+  async function handOver(): Promise<void> {
+    const server = early;
+    early = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
   await drills.open(options.scenariosDir);
 
   return {
@@ -430,12 +433,35 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     alertsChannel: ALERTS_CHANNEL_ID,
     routes,
     drills,
+    async listenEarly(host, port) {
+      const apiRoutes = routes.filter((route) => route.path.startsWith(SANDBOX_API_PATH));
+      early = createServer((request, response) => {
+        const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
+        const route = apiRoutes.find((candidate) => candidate.method === request.method && path.startsWith(SANDBOX_API_PATH));
+        if (!route) {
+          // Firebreak is still starting: Slack's own answer to an unreachable app would be a retry.
+          response.writeHead(503, { 'retry-after': '1' }).end();
+          return;
+        }
+        Promise.resolve(route.handler(request, response)).catch(() => {
+          if (!response.headersSent) response.writeHead(500).end();
+        });
+      });
+      const server = early;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    handOver,
     attach(appOrigin) {
       origin = appOrigin;
       // Slack retries after 1 and 5 minutes; the sandbox retries sooner so a slow start loses nothing.
       delivery = startEventDelivery({ workspace, requestUrl: requestUrl(), signingSecret, retryDelaysMs: [1000, 5000, 15000] });
     },
     async close() {
+      await handOver();
       drills.stopAll();
       delivery?.stop();
       if (pendingBroadcast) clearTimeout(pendingBroadcast);

@@ -837,7 +837,15 @@ function renderModal(state) {
   }
   dialog.addEventListener('submit', async (event) => {
     event.preventDefault();
-    await act('do/submit', { view_id: modal.id, values: collectState() });
+    const values = collectState();
+    // Slack itself checks required inputs and lengths before the app hears of the submission.
+    const missing = requiredErrors(modal, values);
+    if (Object.keys(missing).length) {
+      ui.state.modal = { ...modal, errors: missing };
+      renderModal(ui.state);
+      return;
+    }
+    await act('do/submit', { view_id: modal.id, values });
   });
   dialog.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') void act('do/close', { view_id: modal.id });
@@ -848,6 +856,19 @@ function renderModal(state) {
   if (typed) restoreState(typed);
   const invalid = dialog.querySelector('[aria-invalid="true"]');
   (invalid ?? dialog.querySelector('textarea, input, select, button')).focus();
+}
+
+function requiredErrors(modal, values) {
+  const errors = {};
+  for (const block of modal.blocks ?? []) {
+    if (block.type !== 'input' || !block.element) continue;
+    const value = values[block.block_id]?.[block.element.action_id];
+    const text = value?.value ?? '';
+    const empty = !value || (value.value === null) || value.selected_option === null || value.selected_user === null || value.selected_date === null || (Array.isArray(value.selected_options) && value.selected_options.length === 0);
+    if (!block.optional && empty) errors[block.block_id] = 'Please complete this required field.';
+    else if (block.element.min_length && text && text.length < block.element.min_length) errors[block.block_id] = `Please enter at least ${block.element.min_length} characters.`;
+  }
+  return errors;
 }
 
 function restoreState(values) {
