@@ -84,6 +84,16 @@ describe.each(availableProviders)('scheduler on %s', (provider) => {
     expect(fired).toHaveLength(1);
   });
 
+  it('reminders of kinds without a handler wait, and never crowd out those that have one', async () => {
+    await database.prisma.reminder.createMany({
+      data: Array.from({ length: 250 }, (_, index) => ({ key: `from-a-newer-version-${index}`, kind: 'postmortem.nudge.v2', dueAt: new Date(T0 - 60 * MINUTE), payload: {} })),
+    });
+    await schedule('known', T0);
+    expect(await scheduler().runDue()).toBe(1);
+    expect(fired.map((firing) => firing.key)).toEqual(['known']);
+    expect(await database.prisma.reminder.count({ where: { kind: 'postmortem.nudge.v2', status: 'pending' } })).toBe(250);
+  });
+
   it('on time is not late', async () => {
     await schedule('on-time', T0 + 5 * MINUTE);
     clock.advance(5 * MINUTE + 30_000);

@@ -47,10 +47,13 @@ export async function cancelReminders(tx: Db, which: string | { prefix: string }
   return count;
 }
 
-/** Pending reminders due by `until` that are not waiting out a failed attempt, soonest first. */
-export function pendingRemindersDueBy(db: Db, until: number, now: number, limit = 200): Promise<Reminder[]> {
+/**
+ * Pending reminders of the given kinds due by `until` that are not waiting out a failed attempt,
+ * soonest first. Only kinds this instance can fire: others never crowd them out of the page.
+ */
+export function pendingRemindersDueBy(db: Db, until: number, now: number, kinds: string[], limit = 200): Promise<Reminder[]> {
   return db.reminder.findMany({
-    where: { status: 'pending', dueAt: { lte: new Date(until) }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: new Date(now) } }] },
+    where: { status: 'pending', kind: { in: kinds }, dueAt: { lte: new Date(until) }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: new Date(now) } }] },
     orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
     take: limit,
   });
