@@ -20,7 +20,10 @@ export interface SlackWrite {
   /** The channel whose lane orders this write; defaults to `payload.channel`. */
   channelId?: string;
   incidentId?: string;
-  /** Not before this time (epoch ms or Date); due at once when absent. */
+  /**
+   * Not before this time (epoch ms or Date); due at once when absent. The channel's later items wait
+   * behind it (order is kept): for a message hours ahead, schedule a reminder that enqueues it.
+   */
   after?: Date | number;
   /** Key of an item whose posted ts becomes `thread_ts`: not sendable until that item is sent. */
   threadOf?: string;
