@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBacktestCommand } from './backtest.js';
+import { registerDrillCommand } from './drill.js';
 import { registerScoreCommand } from './score.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPlaybooksCommand } from './playbooks.js';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerPlaybooksCommand(program);
   registerScoreCommand(program);
   registerBacktestCommand(program);
+  registerDrillCommand(program);
 }

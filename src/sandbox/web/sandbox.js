@@ -72,6 +72,9 @@ const EMOJI = {
   lock: '🔒', no_entry: '⛔', stopwatch: '⏱️', clipboard: '📋', busts_in_silhouette: '👥', bust_in_silhouette: '👤', link: '🔗',
   house: '🏠', information_source: 'ℹ️', arrow_right: '➡️', construction: '🚧', heavy_minus_sign: '➖', sparkles: '✨', wave: '👋',
   tada: '🎉', pray: '🙏', rage: '😡', angry: '😠', cry: '😢', slightly_smiling_face: '🙂', mega: '📣', scroll: '📜', repeat: '🔁',
+  alarm_clock: '⏰', arrows_counterclockwise: '🔄', books: '📚', bulb: '💡', checkered_flag: '🏁', fast_forward: '⏩', grey_question: '❔',
+  large_green_circle: '🟢', leftwards_arrow_with_hook: '↩️', no_entry_sign: '🚫', pushpin: '📌', raising_hand: '🙋', spiral_note_pad: '🗒️',
+  test_tube: '🧪', white_large_square: '⬜', smile: '😄', heart: '❤️', point_right: '👉', calendar: '📆', star: '⭐',
 };
 
 const escapeHtml = (text) => text.replace(/&(?!(?:amp|lt|gt|quot|#39);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
