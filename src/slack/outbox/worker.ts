@@ -285,20 +285,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   let woken = false;
 
   async function pollLoop(): Promise<void> {
+    let failures = 0;
     while (running) {
       let done = 0;
       try {
         done = await runOnce();
+        failures = 0;
       } catch (error) {
-        log.error({ err: error }, 'outbox scan failed (database unreachable?); retrying');
+        // The database is away (restarting, unreachable): back off up to 10 s, one log line per try.
+        failures += 1;
+        log.error({ err: error, failures }, 'outbox scan failed (database unreachable?); retrying');
       }
       if (!running) break;
-      if (done > 0 || woken) {
+      if (failures === 0 && (done > 0 || woken)) {
         woken = false;
         continue;
       }
+      const delay = failures ? Math.min(10_000, pollMs * 2 ** failures) : pollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, delay);
         wakeUp = () => {
           clearTimeout(timer);
           resolve();

@@ -13,6 +13,7 @@ import {
   enqueueSlackWrite,
   OUTBOX_METADATA_EVENT_TYPE,
   outboxStats,
+  startOutboxWorker,
   type OutboxFailure,
   type SentOutboxItem,
 } from '../../../src/slack/outbox/index.js';
@@ -305,6 +306,30 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     expect(text).toContain('firebreak_slack_api_calls_total{method="chat.postMessage"} 2');
     expect(text).toContain('firebreak_slack_api_errors_total{method="chat.postMessage",error="http_500"} 1');
     expect(text).toContain('firebreak_outbox_items_total{method="chat.postMessage",outcome="sent"} 1');
+  });
+});
+
+describe('outbox worker loop', () => {
+  it('started, it sends what is enqueued once woken, and stops after the send in flight', async () => {
+    const database = await openMigratedDatabase('sqlite');
+    const fake = await startSeededFakeSlack();
+    try {
+      const worker = startOutboxWorker({
+        prisma: database.prisma,
+        client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
+        clock: systemClock,
+        logger,
+        pollMs: 60_000,
+      });
+      await database.prisma.$transaction((tx) => enqueueSlackWrite(tx, { key: 'woken', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'hello' } }));
+      worker.wake();
+      await fake.api.waitForCall('chat.postMessage', (call) => call.args['text'] === 'hello');
+      await worker.stop();
+      expect((await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'woken' } })).status).toBe('sent');
+    } finally {
+      await fake.close();
+      await database.dispose();
+    }
   });
 });
 
