@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import { FirebreakError, isFirebreakError } from '../../errors.js';
 import { parseCountsCsv } from '../../domain/detection/counts-csv.js';
@@ -185,20 +184,19 @@ async function backtestMessages(input: string, options: BacktestOptions, out: Wr
     const head = readFileSync(input, { encoding: null, flag: 'r' }).subarray(0, 4096);
     if (head.length === 0) throw new FirebreakError('input_invalid', `${input}: is empty`);
     if (head.includes(0)) throw new FirebreakError('input_invalid', `${input}: looks like a binary file, expected JSONL messages {ts, channel, user, text}`);
-    const lines = createInterface({ input: createReadStream(input, 'utf8'), crlfDelay: Infinity });
     let lineNumber = 0;
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      try {
-        observe(parseJsonlMessage(line, { file: input, line: lineNumber }));
-      } catch (error) {
-        skip(error);
+    for await (const lines of lineBatches(input)) {
+      for (const line of lines) {
+        lineNumber++;
+        if (line.trim() === '') continue;
+        try {
+          observe(parseJsonlMessage(line, { file: input, line: lineNumber }));
+        } catch (error) {
+          skip(error);
+        }
       }
-      if ((lineNumber & 0x3fff) === 0) {
-        progress.tick(messages);
-        await flush();
-      }
+      progress.tick(messages);
+      await flush();
     }
   }
   // Close every channel's last bucket.
@@ -212,6 +210,18 @@ async function backtestMessages(input: string, options: BacktestOptions, out: Wr
   if (messages === 0 && skipped === 0) throw new FirebreakError('input_invalid', `${input}: no messages found`);
   alerts.sort((a, b) => a.decision.at - b.decision.at || a.channel.localeCompare(b.channel));
   return { alerts, messages, channels: channels.size, buckets, skipped, late, settings };
+}
+
+/** The lines of a text file in batches (one per read chunk): far less overhead than a promise per line. */
+async function* lineBatches(file: string): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop() ?? '';
+    for (let i = 0; i < lines.length; i++) if ((lines[i] as string).endsWith('\r')) lines[i] = (lines[i] as string).slice(0, -1);
+    yield lines;
+  }
+  if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
 }
 
 class Progress {

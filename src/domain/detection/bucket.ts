@@ -160,25 +160,11 @@ export function addToBucketInPlace(bucket: ChannelBucket, message: MessageContri
   }
 }
 
-// Key counts of the records the hot path grows, so a full bucket is not recounted per message.
-// Not part of the bucket (a WeakMap entry): the JSON stays the same and a stored bucket recounts once.
-const keyCounts = new WeakMap<Record<string, number>, number>();
-
-/** Number of own keys, counting no further than `limit`. */
-function countKeys(record: Record<string, number>, limit: number): number {
-  const known = keyCounts.get(record);
-  if (known !== undefined) return known;
-  let count = 0;
-  for (const _key in record) if (++count >= limit) break;
-  keyCounts.set(record, count);
-  return count;
-}
-
+/** Adds `key` with a count of one unless the record already holds `limit` keys. */
 function addKey(record: Record<string, number>, key: string, limit: number): boolean {
-  const count = countKeys(record, limit);
-  if (count >= limit) return false;
+  let count = 0;
+  for (const _key in record) if (++count >= limit) return false;
   record[key] = 1;
-  keyCounts.set(record, count + 1);
   return true;
 }
 
