@@ -1,0 +1,125 @@
+/**
+ * The sandbox over HTTP, as the page and `firebreak drill` use it: Firebreak started without Slack
+ * credentials serves the page, the loopback Web API its own app talks to, commands and posts by
+ * personas, drills, and refuses bad input and requests from other machines.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+
+/** This machine's first non-loopback IPv4 address, to make a request that is not from loopback. */
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address;
+
+async function start(extra: Record<string, string> = {}): Promise<{ firebreak: RunningFirebreak; directory: string }> {
+  const directory = mkdtempSync(join(tmpdir(), 'firebreak-sandbox-web-'));
+  const config = loadConfig({ PORT: '0', HOST: '0.0.0.0', DATABASE_URL: `file:${join(directory, 'firebreak.db')}`, LOG_LEVEL: 'silent', ...extra });
+  return { firebreak: await startFirebreak(config, createLogger('silent')), directory };
+}
+
+const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('sandbox over HTTP', () => {
+  let firebreak: RunningFirebreak;
+  let directory: string;
+  beforeAll(async () => {
+    ({ firebreak, directory } = await start());
+  });
+  afterAll(async () => {
+    await firebreak?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('runs the app against the local workspace; health says Slack is not configured, mode sandbox', async () => {
+    await expect.poll(async () => (await (await fetch(`${firebreak.url}/healthz`)).json()) as unknown).toMatchObject({ slack: { configured: false, mode: 'sandbox', ok: true, team: 'Firebreak Sandbox' } });
+    const page = await fetch(`${firebreak.url}/sandbox`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<title>Firebreak sandbox</title>');
+    expect((await fetch(`${firebreak.url}/sandbox/sandbox.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
+  it('serves the Web API under /sandbox/api/ to the bot token it generated, as Slack answers', async () => {
+    const sandbox = firebreak.sandbox;
+    if (!sandbox) throw new Error('no sandbox');
+    expect(await (await fetch(`${firebreak.url}/sandbox/api/auth.test`, { method: 'POST' })).json()).toEqual({ ok: false, error: 'not_authed' });
+    const answer = await fetch(`${firebreak.url}/sandbox/api/auth.test`, { method: 'POST', headers: { authorization: `Bearer ${sandbox.botToken}` } });
+    expect(await answer.json()).toMatchObject({ ok: true, team: 'Firebreak Sandbox', user_id: sandbox.workspace.bot.user_id });
+    expect(sandbox.botToken).not.toBe('xoxb-firebreak-sandbox-token');
+  });
+
+  it('a persona runs /firebreak help: the signed command reaches the app and its answer is ephemeral', async () => {
+    const response = await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0STAFFSAM', channel: 'C0SUPPORT1', text: '/firebreak help' });
+    expect(response.status).toBe(200);
+    await expect
+      .poll(async () => {
+        const state = (await (await fetch(`${firebreak.url}/sandbox/state?as=U0STAFFSAM`)).json()) as { ephemeral: { channel: string; text: string }[] };
+        return state.ephemeral.map((message) => message.channel);
+      })
+      .toContain('C0SUPPORT1');
+    const other = (await (await fetch(`${firebreak.url}/sandbox/state?as=U0MEMBANA1`)).json()) as { ephemeral: unknown[] };
+    expect(other.ephemeral).toEqual([]);
+  });
+
+  it('a member posts in #support and the message is in the workspace the app reads', async () => {
+    const response = await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0MEMBANA1', channel: 'C0SUPPORT1', text: 'hello from the sandbox' });
+    const { ts } = (await response.json()) as { ts: string };
+    expect(firebreak.sandbox?.workspace.findMessage('C0SUPPORT1', ts)).toMatchObject({ user: 'U0MEMBANA1', text: 'hello from the sandbox' });
+  });
+
+  it('refuses unknown personas and channels, channels the persona cannot see, and bodies that are not JSON', async () => {
+    const unknownPersona = await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0NOBODY', channel: 'C0SUPPORT1', text: 'hi' });
+    expect(unknownPersona.status).toBe(400);
+    expect(await unknownPersona.json()).toMatchObject({ error: 'unknown_persona' });
+    const privateChannel = await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0MEMBANA1', channel: 'C0ALERTS01', text: 'hi' });
+    expect(privateChannel.status).toBe(400);
+    expect(await privateChannel.json()).toMatchObject({ error: 'unknown_channel' });
+    expect((await fetch(`${firebreak.url}/sandbox/state?as=nobody`)).status).toBe(400);
+    const form = await fetch(`${firebreak.url}/sandbox/do/post`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'as=U0MEMBANA1' });
+    expect(form.status).toBe(415);
+  });
+
+  it('drills: an unknown scenario, a bad speed and an invalid scenario file are refused with file and line', async () => {
+    expect((await postJson(`${firebreak.url}/sandbox/drills`, { scenario: 'no-such-drill' })).status).toBe(404);
+    expect((await postJson(`${firebreak.url}/sandbox/drills`, { scenario: 'outage-escalates', speed: 1000 })).status).toBe(400);
+    const invalid = await postJson(`${firebreak.url}/sandbox/drills`, { file: 'mine.yaml', source: 'formatVersion: 1\nid: x\nname: X\nlanguage: en\nchannel: support\nsteps:\n  - { at: 0s, from: mallory, text: hi }\n' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: 'invalid_scenario', problems: [{ file: 'mine.yaml', line: 7, path: 'steps[0].from', message: 'unknown persona "mallory"' }] });
+  });
+
+  it('a drill plays its messages into the channel with the real clock and the speed factor', async () => {
+    const source = 'formatVersion: 1\nid: tiny\nname: Tiny\nlanguage: en\nchannel: off-topic\nsteps:\n  - { at: 0s, from: grace, text: "first" }\n  - { at: 2s, from: jonas, text: "second" }\n';
+    const started = (await (await postJson(`${firebreak.url}/sandbox/drills`, { source, speed: 4 })).json()) as { drill: { id: string } };
+    const began = Date.now();
+    await expect.poll(async () => ((await (await fetch(`${firebreak.url}/sandbox/drills/${started.drill.id}`)).json()) as { state: string }).state, { timeout: 5000 }).toBe('played');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(400);
+    const texts = firebreak.sandbox?.workspace.messagesIn('C0OFFTOPI1').map((message) => message.text);
+    expect(texts).toEqual(['first', 'second']);
+  });
+
+  it.skipIf(!externalAddress)('refuses requests from other machines, except /healthz', async () => {
+    const remote = `http://${externalAddress}:${firebreak.port}`;
+    const page = await fetch(`${remote}/sandbox`);
+    expect(page.status).toBe(403);
+    expect(await page.json()).toMatchObject({ error: 'forbidden' });
+    expect((await fetch(`${remote}/sandbox/api/auth.test`, { method: 'POST', headers: { authorization: `Bearer ${firebreak.sandbox?.botToken}` } })).status).toBe(403);
+    expect((await postJson(`${remote}/sandbox/drills`, { scenario: 'outage-escalates' })).status).toBe(403);
+    expect((await fetch(`${remote}/healthz`)).status).toBe(200);
+  });
+});
+
+describe.skipIf(!externalAddress)('sandbox with SANDBOX_ALLOW_REMOTE=true', () => {
+  it('answers other machines', async () => {
+    const { firebreak, directory } = await start({ SANDBOX_ALLOW_REMOTE: 'true' });
+    try {
+      expect((await fetch(`http://${externalAddress}:${firebreak.port}/sandbox`)).status).toBe(200);
+    } finally {
+      await firebreak.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
