@@ -19,6 +19,7 @@ import {
   outboxPayload,
   recordOutboxResult,
   releaseOutboxItem,
+  renewOutboxClaim,
   type OutboxItem,
   type OutboxPayload,
   type OutboxResult,
@@ -90,7 +91,7 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-const REPLY_LOOKUP_PAGES = 10;
+const REPLY_LOOKUP_PAGES = 5;
 /** Slack's ts and our clocks may disagree a little; the look-up starts this much before the item. */
 const LOOKUP_SLACK_MS = 5 * 60_000;
 
@@ -168,6 +169,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
           log.info({ key: item.key, ts: found.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
           return finalize(item, payload, args, { ok: true, ...found, adopted: true });
         }
+      }
+      if (!(await renewOutboxClaim(prisma, item, clock.now() + leaseMs))) {
+        log.warn({ key: item.key }, 'lost the claim on an outbox item before sending it; another instance has it');
+        return;
       }
       const answer = await slackCall(item.method, args);
       const message = answer['message'] as { ts?: string } | undefined;

@@ -159,6 +159,12 @@ export async function claimOutboxItem(db: Db, item: OutboxItem, claim: { workerI
 
 type Claimed = Pick<OutboxItem, 'id' | 'lockedBy'>;
 
+/** Extends the claim if it is still ours: checked right before the call to Slack, so a slow look-up never overlaps another claimer's send. */
+export async function renewOutboxClaim(db: Db, item: Claimed, until: number): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({ where: { id: item.id, status: 'sending', lockedBy: item.lockedBy }, data: { lockedUntil: new Date(until) } });
+  return count === 1;
+}
+
 /** Stores Slack's answer while still holding the claim: from here on the item is never sent again. */
 export async function recordOutboxResult(db: Db, item: Claimed, result: OutboxResult): Promise<boolean> {
   const { count } = await db.outboxItem.updateMany({ where: { id: item.id, status: 'sending', lockedBy: item.lockedBy }, data: { result: result as object } });

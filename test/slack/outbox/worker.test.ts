@@ -17,7 +17,7 @@ import {
   type OutboxFailure,
   type SentOutboxItem,
 } from '../../../src/slack/outbox/index.js';
-import { claimOutboxItem, findSendable, type OutboxResult } from '../../../src/store/repositories/outbox.js';
+import { claimOutboxItem, findSendable, renewOutboxClaim, type OutboxResult } from '../../../src/store/repositories/outbox.js';
 import { availableProviders } from '../../support/databases.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../../support/fake-slack.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../../store/repositories/migrated-database.js';
@@ -268,6 +268,18 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     expect(await item('reply')).toMatchObject({ status: 'sent', uncertain: true, attempts: 2 });
     expect(fake.api.calls('conversations.history')).toHaveLength(1);
     expect(messagesWithKey(fake.ids.community, 'reply')).toHaveLength(1);
+  });
+
+  it('a claimer that overran its claim cannot renew it once another has taken the item over', async () => {
+    await enqueue({ key: 'slow', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'slow' } });
+    const [candidate] = await findSendable(database.prisma, clock.now());
+    const first = await claimOutboxItem(database.prisma, candidate!.item, { workerId: 'slow-instance', now: clock.now(), leaseMs: 60_000 });
+    expect(await renewOutboxClaim(database.prisma, first!, clock.now() + 60_000)).toBe(true);
+    clock.advance(120_001);
+    const [expired] = await findSendable(database.prisma, clock.now());
+    const second = await claimOutboxItem(database.prisma, expired!.item, { workerId: 'other-instance', now: clock.now(), leaseMs: 60_000 });
+    expect(second).toMatchObject({ lockedBy: 'other-instance', uncertain: true, attempts: 2 });
+    expect(await renewOutboxClaim(database.prisma, first!, clock.now() + 60_000)).toBe(false);
   });
 
   it('paces chat.postMessage to one per second per channel, channels in parallel', async () => {
