@@ -1,0 +1,48 @@
+// Public API of spike detection: buckets the store persists, the detector and its settings, the
+// watcher's per-message path, and the replay helpers the backtest and evaluation share.
+export {
+  addToBucket,
+  addToBucketInPlace,
+  bucketStartOf,
+  distinctNegativeAuthors,
+  emptyBucket,
+  removeFromBucket,
+  type BucketLimits,
+  type BucketSample,
+  type ChannelBucket,
+  type MessageContribution,
+} from './bucket.js';
+export {
+  evaluateChannel,
+  evaluateChannelInPlace,
+  initialDetectorState,
+  stepDetector,
+  type ActiveAlert,
+  type BucketReading,
+  type DetectorDecision,
+  type DetectorState,
+  type SpikeExplanation,
+  type SpikeKind,
+} from './detector.js';
+export {
+  defaultDetectorSettings,
+  detectorSettingsSchema,
+  resolveDetectorSettings,
+  type DetectorSettings,
+  type DetectorSettingsOverrides,
+} from './settings.js';
+export {
+  advanceChannel,
+  contributionOf,
+  countMessage,
+  observeMessage,
+  watchChannel,
+  type ChatMessage,
+  type CountResult,
+  type ObserveResult,
+  type WatchedChannel,
+} from './watch.js';
+export { detectOnCounts, inferBucketMs, type CountPoint } from './series.js';
+export { parseCountsCsv, parseTimestamp } from './counts-csv.js';
+export { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from './inputs.js';
+export { normalisedNabScore, nabStandardProfile, scoreNabFile, type NabFileScore, type NabProfile, type NabWindow } from './nab.js';
