@@ -27,6 +27,9 @@ import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '..
 import { slackIncidentViews } from '../slack/views.js';
 import { slackDirectory } from './directory.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
+import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
+import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
+import { slackPostMortemViews } from '../slack/postmortem-views.js';
 import { Watcher } from './watch.js';
 import { parsePersonRef } from '../domain/playbooks/refs.js';
 
@@ -41,6 +44,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   incidents: IncidentService;
+  postMortems: PostMortemService;
   watcher: Watcher;
   playbooks: PlaybookRegistry;
   outbox: OutboxWorker;
@@ -130,6 +134,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workers.scheduler?.wake();
   };
 
+  const postMortems = new PostMortemService({ prisma, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, onCommitted: wake });
+
   const incidents = new IncidentService({
     prisma,
     clock,
@@ -142,6 +148,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     locale,
     onCommitted: wake,
     channelName,
+    onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
 
   const watcher = new Watcher({
@@ -229,7 +236,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       openIncidents,
       approvalsWaiting,
       channels,
-      recentPostMortems: [],
+      recentPostMortems: await Promise.all(
+        (await postMortems.recentPublished(5)).map(async (published) => ({
+          incidentNumber: published.incidentNumber,
+          channelName: (await channelName(published.channelId)) ?? published.channelId,
+          publishedAt: published.publishedAt,
+          summary: published.summary,
+        })),
+      ),
       deliveryProblems: failed.map((item) => ({ at: item.createdAt.getTime(), what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
     });
     await webClient.views.publish({ user_id: userId, view: view as never });
@@ -238,6 +252,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   registerEventListeners(app, services);
   registerInteractionListeners(app, services);
   registerCommandListeners(app, services);
+  registerPostMortemListeners(app, services, { postMortems, timeZone: config.teamTimezone });
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
@@ -266,6 +281,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const scheduler = createScheduler({ prisma, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
   workers.scheduler = scheduler;
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
+  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays });
 
   let detectionTimer: NodeJS.Timeout | undefined;
@@ -293,6 +309,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   return {
     incidents,
+    postMortems,
     watcher,
     playbooks,
     outbox: worker,

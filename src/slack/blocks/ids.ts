@@ -18,6 +18,8 @@ export const actionIds = {
   openPostMortem: 'postmortem.open',
   approvePostMortem: 'postmortem.approve',
   requestPostMortemChanges: 'postmortem.request_changes',
+  /** On an action item's reminder: mark it done (value: actionItemRef). */
+  actionItemDone: 'postmortem.action_done',
   /** Inside the draft modal: switching template or language re-renders the text. */
   pickTemplate: 'draft_modal.template',
   pickLanguage: 'draft_modal.language',
@@ -46,6 +48,9 @@ export const draftRef = z.object({ i: z.string().min(1), d: z.string().min(1), r
 export const stepRef = z.object({ i: z.string().min(1), s: z.string().min(1), done: z.boolean() });
 /** The message shortcut's modal remembers which message it is about. */
 export const messageRef = z.object({ c: z.string().min(1), ts: z.string().min(1), u: z.string().optional(), text: z.string().max(2000) });
+
+/** An action item of an incident's post-mortem. */
+export const actionItemRef = z.object({ i: z.string().min(1), a: z.string().min(1) });
 
 export type IncidentRef = z.infer<typeof incidentRef>;
 export type DraftRef = z.infer<typeof draftRef>;

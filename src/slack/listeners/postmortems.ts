@@ -1,0 +1,291 @@
+// Post-mortem and timeline entry points: the post-mortem modal (open, save or submit, field errors in
+// the modal), reviewers' approve / request changes, action items marked done from their reminder,
+// the "Add to incident timeline" message shortcut, and notes written in the incident thread
+// ("note: …"). Each handler acks, decodes its typed ref, runs one use case and answers refusals.
+import type { AckFn, App, BlockAction, ButtonAction, MessageShortcut, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { PostMortemOutcome, PostMortemService } from '../../app/postmortems.js';
+import type { Locale } from '../../domain/i18n/index.js';
+import { addMessage, addNote, isMessageInTimeline, type Refusal } from '../../domain/incidents/index.js';
+import { type ActionItemInput, type PostMortem, type PostMortemSubmission, type SubmissionIntent } from '../../domain/postmortems/index.js';
+import { STANDARD_FIELDS } from '../../domain/postmortems/index.js';
+import { loadIncident, loadTimeline } from '../../store/repositories/incidents.js';
+import { loadPostMortem } from '../../store/repositories/postmortems.js';
+import { refusalMessage } from '../blocks/commands.js';
+import {
+  actionIds,
+  actionItemRef,
+  callbackIds,
+  decodeRef,
+  incidentRef,
+  inputIds,
+  messageRef,
+  postMortemInputIds,
+  postMortemIntents,
+  postMortemRef,
+  type MessageRef,
+} from '../blocks/ids.js';
+import { addToTimelineModal } from '../blocks/modals.js';
+import { modalFieldErrors, postMortemChangesModal, postMortemModal } from '../blocks/postmortem.js';
+import type { SlackServices } from './services.js';
+
+export interface PostMortemListenerOptions {
+  postMortems: PostMortemService;
+  /** TEAM_TIMEZONE: the zone the modal's date pickers speak in. */
+  timeZone: string;
+}
+
+interface InputValue {
+  value?: string | null;
+  selected_option?: { value: string } | null;
+  selected_user?: string | null;
+  selected_date?: string | null;
+}
+type ViewValues = Record<string, Record<string, InputValue>>;
+
+/** Local hour an action item is due on its day: reminders arrive at the end of the working day. */
+const DUE_HOUR = 17;
+/** Staff write "note: …" (or "nota: …") in the incident thread to add a note to the timeline. */
+const THREAD_NOTE = /^\s*(?:note|nota)\s*:\s*/i;
+
+function value(values: ViewValues, blockId: string): InputValue | undefined {
+  const block = values[blockId];
+  return block?.[blockId] ?? (block ? Object.values(block)[0] : undefined);
+}
+
+/** Epoch ms of `hour`:00 on the calendar day `day` (YYYY-MM-DD) in `timeZone`; null when not a date. */
+export function dayInZone(day: string, hour: number, timeZone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), hour);
+  const offsetAt = (instant: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(instant);
+    const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
+  };
+  // Twice, so a day where the offset changes still lands on the right hour.
+  let instant = wall - offsetAt(wall);
+  instant = wall - offsetAt(instant);
+  return instant;
+}
+
+/** What the post-mortem modal holds, in the domain's terms. */
+export function readPostMortemSubmission(values: ViewValues, postMortem: PostMortem, rowItemIds: readonly string[], timeZone: string): { intent: SubmissionIntent; submission: PostMortemSubmission } {
+  const text = (blockId: string) => value(values, blockId)?.value ?? null;
+  const fields: Record<string, string | null> = {};
+  for (const name of STANDARD_FIELDS) fields[name] = text(postMortemInputIds.field(name));
+  const answers: Record<string, string | null> = {};
+  for (const question of postMortem.questions) {
+    const entry = value(values, postMortemInputIds.question(question.id));
+    answers[question.id] = entry?.selected_option?.value ?? entry?.value ?? null;
+  }
+  const rows = new Set<number>();
+  for (const blockId of Object.keys(values)) {
+    const row = /^actionItems\.(\d+)\./.exec(blockId)?.[1];
+    if (row !== undefined) rows.add(Number(row));
+  }
+  const actionItems: ActionItemInput[] = [...rows]
+    .sort((a, b) => a - b)
+    .map((row) => {
+      const day = value(values, postMortemInputIds.actionItem(row, 'dueAt'))?.selected_date ?? null;
+      return {
+        id: rowItemIds[row] ?? null,
+        text: text(postMortemInputIds.actionItem(row, 'text')),
+        ownerUserId: value(values, postMortemInputIds.actionItem(row, 'owner'))?.selected_user ?? null,
+        dueAt: day ? dayInZone(day, DUE_HOUR, timeZone) : null,
+      };
+    });
+  const chosen = value(values, postMortemInputIds.intent)?.selected_option?.value;
+  const intent: SubmissionIntent = (postMortemIntents as readonly string[]).includes(chosen ?? '') ? (chosen as SubmissionIntent) : 'save';
+  return { intent, submission: { fields, answers, actionItems } };
+}
+
+export function registerPostMortemListeners(app: App, services: SlackServices, options: PostMortemListenerOptions): void {
+  const { postMortems, timeZone } = options;
+  const say = (locale: Locale, en: string, es: string) => (locale === 'es' ? es : en);
+  const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+
+  /** A refusal goes only to the person who clicked, where they clicked. */
+  async function tell(client: WebClient, where: { channel?: string | undefined; user: string; threadTs?: string | undefined }, refusal: { message: string }, locale: Locale): Promise<void> {
+    const message = refusalMessage(refusal, locale);
+    if (!where.channel) {
+      const opened = await client.conversations.open({ users: where.user });
+      if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text });
+      return;
+    }
+    await client.chat.postEphemeral({
+      channel: where.channel,
+      user: where.user,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+    });
+  }
+
+  async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome): Promise<void> {
+    if (outcome.ok) return;
+    await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, outcome.refusal, outcome.locale);
+  }
+
+  // ---------- The post-mortem modal ----------
+
+  app.action<BlockAction>(actionIds.openPostMortem, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'post-mortem button');
+    const [incident, record] = await Promise.all([loadIncident(services.prisma, i), loadPostMortem(services.prisma, i)]);
+    const locale = incident?.state.incident.locale ?? services.locale;
+    if (!incident || !record) {
+      await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: say(locale, 'This incident has no post-mortem yet.', 'Este incidente aún no tiene post-mortem.') }, locale);
+      return;
+    }
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: postMortemModal({ postMortem: record.postMortem, incidentNumber: incident.state.incident.number, locale, timeZone }) as never,
+    });
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view }) => {
+    const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
+    const record = await loadPostMortem(services.prisma, ref.i);
+    const incident = await loadIncident(services.prisma, ref.i);
+    const locale = incident?.state.incident.locale ?? services.locale;
+    if (!record) {
+      await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: say(locale, 'This post-mortem no longer exists.', 'Este post-mortem ya no existe.') } });
+      return;
+    }
+    const { intent, submission } = readPostMortemSubmission(view.state.values as unknown as ViewValues, record.postMortem, ref.a, timeZone);
+    const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
+    await answerModal(ack, outcome, postMortemInputIds.intent);
+  });
+
+  /** Success closes the modal; field errors land under their inputs; any other refusal under `fallbackBlock`. */
+  async function answerModal(ack: AckFn<ViewResponseAction>, outcome: PostMortemOutcome, fallbackBlock: string): Promise<void> {
+    if (outcome.ok) {
+      await ack();
+      return;
+    }
+    const errors = Object.keys(outcome.fieldErrors).length > 0 ? modalFieldErrors(outcome.fieldErrors) : { [fallbackBlock]: outcome.refusal.message };
+    await ack({ response_action: 'errors', errors });
+  }
+
+  // ---------- Review ----------
+
+  app.action<BlockAction>(actionIds.approvePostMortem, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'approve post-mortem button');
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: services.locale, decision: 'approve' });
+    await tellFromButton(body, client, outcome);
+  });
+
+  app.action<BlockAction>(actionIds.requestPostMortemChanges, async ({ ack, body, client }) => {
+    await ack();
+    const { i } = decodeRef(incidentRef, buttonValue(body), 'request post-mortem changes button');
+    const incident = await loadIncident(services.prisma, i);
+    if (!incident) return;
+    await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.state.incident.number, incident.state.incident.locale) as never });
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view }) => {
+    const { i } = decodeRef(incidentRef, view.private_metadata, 'post-mortem changes modal');
+    const comment = value(view.state.values as unknown as ViewValues, inputIds.comment)?.value ?? '';
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: services.locale, decision: 'request_changes', comment });
+    await answerModal(ack, outcome, inputIds.comment);
+  });
+
+  // ---------- Action items ----------
+
+  app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client }) => {
+    await ack();
+    const ref = decodeRef(actionItemRef, buttonValue(body), 'action item button');
+    const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale: services.locale, actionItemId: ref.a, done: true });
+    await tellFromButton(body, client, outcome);
+  });
+
+  // ---------- Timeline: the message shortcut and notes from the thread ----------
+
+  app.shortcut<MessageShortcut>(callbackIds.addToTimelineShortcut, async ({ ack, shortcut, client }) => {
+    await ack();
+    const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
+    const rows = await services.prisma.incident.findMany({
+      where: { workspaceId, status: { not: 'resolved' } },
+      orderBy: { openedAt: 'desc' },
+      take: 100,
+      select: { id: true, number: true, severity: true, channelId: true, drill: true },
+    });
+    const incidents = [];
+    for (const row of rows) {
+      incidents.push({
+        incidentId: row.id,
+        number: row.number,
+        severity: row.severity as never,
+        channelName: (await services.channelName(row.channelId)) ?? row.channelId,
+        drill: row.drill,
+      });
+    }
+    const message: MessageRef = {
+      c: shortcut.channel.id,
+      ts: shortcut.message.ts,
+      ...(shortcut.message.user ? { u: shortcut.message.user } : {}),
+      text: shortcut.message.text ?? '',
+    };
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: addToTimelineModal({ message, incidents, locale: services.locale }) as never });
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
+    const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
+    const incidentId = value(view.state.values as unknown as ViewValues, inputIds.incident)?.selected_option?.value;
+    const incident = incidentId ? await loadIncident(services.prisma, incidentId) : null;
+    const locale = incident?.state.incident.locale ?? services.locale;
+    if (!incident) {
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: say(locale, 'Choose an open incident.', 'Elige un incidente abierto.') } });
+      return;
+    }
+    if (isMessageInTimeline(await loadTimeline(services.prisma, incident.state.incident.id), message.c, message.ts)) {
+      await ack({
+        response_action: 'errors',
+        errors: { [inputIds.incident]: say(locale, `This message is already on the timeline of incident #${incident.state.incident.number}.`, `Este mensaje ya está en la cronología del incidente #${incident.state.incident.number}.`) },
+      });
+      return;
+    }
+    await ack();
+    // The metadata keeps at most 2000 characters of the message: fetch it again when it was longer.
+    let text = message.text;
+    if (text.length >= 2000) {
+      const history = await client.conversations.history({ channel: message.c, latest: message.ts, inclusive: true, limit: 1 }).catch(() => undefined);
+      const found = history?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
+      if (found) text = found;
+    }
+    let authorName: string | null = null;
+    if (message.u) {
+      const user = await client.users.info({ user: message.u }).catch(() => undefined);
+      authorName = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
+    }
+    const permalink = (await client.chat.getPermalink({ channel: message.c, message_ts: message.ts }).catch(() => undefined))?.permalink ?? null;
+    const outcome = await services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
+      addMessage(
+        state,
+        {
+          actorUserId: body.user.id,
+          message: { channelId: message.c, messageTs: message.ts, authorUserId: message.u ?? null, authorName, text, postedAt: Math.round(Number(message.ts) * 1000), permalink },
+        },
+        policy,
+        clock,
+      ),
+    );
+    if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, locale);
+  });
+
+  app.event('message', async ({ event, body, client }) => {
+    const message = event as unknown as { subtype?: string; channel: string; user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
+    if (message.subtype || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
+    if (!THREAD_NOTE.test(message.text ?? '')) return;
+    const incident = await services.prisma.incident.findFirst({ where: { alertChannelId: message.channel, rootTs: message.thread_ts }, select: { id: true, locale: true } });
+    if (!incident) return;
+    const eventId = (body as { event_id?: string }).event_id;
+    // Its own key: the community listener records the plain event id for the same delivery.
+    if (eventId && !(await services.firstDelivery(`${eventId}:note`))) return;
+    const text = (message.text ?? '').replace(THREAD_NOTE, '');
+    const outcome = await services.incidents.decide(incident.id, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock));
+    if (!outcome.ok) await tell(client, { channel: message.channel, user: message.user, threadTs: message.thread_ts }, outcome.refusal as Refusal, incident.locale as Locale);
+  });
+}

@@ -1,0 +1,48 @@
+// PostMortemViews over the Block Kit builders: what the post-mortem effects look like in Slack.
+import type { KnownBlock } from '@slack/types';
+import type { PostMortemViews } from '../app/postmortems.js';
+import { t } from '../domain/i18n/index.js';
+import { actionIds, encodeRef } from './blocks/ids.js';
+import { actions, blockQuote, button, mention, message, section } from './blocks/kit.js';
+import { postMortemInviteMessage, postMortemReviewMessage, publishedPostMortemMessage } from './blocks/postmortem.js';
+import { reminderMessage } from './blocks/reminders.js';
+import { escapeSlackText } from './text.js';
+
+export const slackPostMortemViews: PostMortemViews = {
+  invite(postMortem, context) {
+    return postMortemInviteMessage(postMortem.incidentId, context.incidentNumber, postMortem.ownerUserId, postMortem.dueAt, context.locale);
+  },
+  reviewRequest(postMortem, context) {
+    return postMortemReviewMessage(postMortem, context.incidentNumber, context.locale);
+  },
+  changesRequested(postMortem, context, change) {
+    const { locale } = context;
+    const owner = postMortem.ownerUserId ? `${mention(postMortem.ownerUserId)} ` : '';
+    const intro = `${owner}${t(locale, 'ui.pm.changes_by', { user: mention(change.reviewerUserId) })}`;
+    return message(
+      intro,
+      [
+        section(`${intro}\n${blockQuote(escapeSlackText(change.comment), 2500)}`),
+        actions([button(t(locale, 'ui.button.postmortem', {}), actionIds.openPostMortem, encodeRef({ i: postMortem.incidentId }), 'primary')]),
+      ],
+      'post-mortem changes requested',
+    );
+  },
+  published(postMortem, context) {
+    return publishedPostMortemMessage({ postMortem, incidentNumber: context.incidentNumber, locale: context.locale });
+  },
+  reminder(postMortem, context, reminder) {
+    const { locale } = context;
+    const base = reminderMessage(
+      { reason: reminder.reason, recipientUserIds: reminder.recipientUserIds, subject: reminder.subject, late: reminder.late, incidentNumber: context.incidentNumber, severity: context.severity },
+      locale,
+    );
+    const blocks = [...((base.blocks ?? []) as KnownBlock[])];
+    if (reminder.reason === 'action_item' && reminder.actionItemId) {
+      blocks.push(actions([button(t(locale, 'ui.button.done', {}), actionIds.actionItemDone, encodeRef({ i: postMortem.incidentId, a: reminder.actionItemId }), 'primary')]));
+    } else if (reminder.reason === 'postmortem_due') {
+      blocks.push(actions([button(t(locale, 'ui.button.postmortem', {}), actionIds.openPostMortem, encodeRef({ i: postMortem.incidentId }), 'primary')]));
+    }
+    return { text: base.text, blocks };
+  },
+};
