@@ -309,7 +309,8 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     clock.advance(10_000);
     expect(await outboxStats(database.prisma, clock)).toEqual({ depth: 2, oldestPendingAgeSeconds: 15 });
     const metrics = createMetrics({ defaultMetrics: false });
-    const outbox = createOutboxWorker({ prisma: database.prisma, client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }), clock, logger, metrics });
+    // One lane at a time, oldest first: the injected 500 hits "a".
+    const outbox = createOutboxWorker({ prisma: database.prisma, client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }), clock, logger, metrics, concurrency: 1 });
     metrics.setSources({ outbox: () => outboxStats(database.prisma, clock) });
     await outbox.runOnce();
     const text = await metrics.render();
