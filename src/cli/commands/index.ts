@@ -4,6 +4,7 @@ import { registerDrillCommand } from './drill.js';
 import { registerScoreCommand } from './score.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPlaybooksCommand } from './playbooks.js';
+import { registerPostmortemCommand } from './postmortem.js';
 import { registerStartCommand } from './start.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerPlaybooksCommand(program);
   registerScoreCommand(program);
   registerBacktestCommand(program);
+  registerPostmortemCommand(program);
   registerDrillCommand(program);
 }
