@@ -133,18 +133,43 @@ function isKnownWord(all: Record<Language, Lexicon>): (word: string) => boolean 
   return knownWord;
 }
 
-function analyse(words: readonly string[], lexicon: Lexicon): { score: number; terms: { term: string; score: number }[]; matched: number } {
+interface Analysis {
+  score: number;
+  /** sentiment's per-call result: `words[i]` was scored `calculation[i][words[i]]`. */
+  words: string[];
+  calculation: Record<string, number>[];
+}
+
+function analyse(words: readonly string[], lexicon: Lexicon): Analysis {
   const joined = joinPhrases(words, lexicon);
   const result = analyzer.analyze(joined.join(' '), { language: sentimentCode(lexicon.language) });
-  const terms: { term: string; score: number }[] = [];
-  // sentiment pushes each matched word and its {word: score} entry in the same step.
-  const calculation = result.calculation as Record<string, number>[];
-  for (let i = 0; i < result.words.length; i++) {
-    const term = result.words[i] as string;
-    const value = (calculation[i] as Record<string, number>)[term] as number;
-    if (value !== 0) terms.push({ term, score: value });
+  return { score: result.score, words: result.words, calculation: result.calculation as Record<string, number>[] };
+}
+
+const MAX_TERMS = 5;
+
+/** The words that drove the score (same sign as the label, any sign when neutral), strongest first. */
+function drivingTerms(analysis: Analysis, label: SentimentLabel, score: number): string[] {
+  const terms: string[] = [];
+  const weights: number[] = [];
+  const sign = label === 'neutral' ? 0 : Math.sign(score);
+  for (let i = 0; i < analysis.words.length; i++) {
+    const term = analysis.words[i] as string;
+    const value = (analysis.calculation[i] as Record<string, number>)[term] as number;
+    if (value === 0 || (sign !== 0 && Math.sign(value) !== sign)) continue;
+    const weight = Math.abs(value);
+    // Insertion into a list of at most five: cheaper than sorting for a chat message.
+    let at = terms.length;
+    while (at > 0 && (weights[at - 1] as number) < weight) at--;
+    if (at >= MAX_TERMS) continue;
+    terms.splice(at, 0, term);
+    weights.splice(at, 0, weight);
+    if (terms.length > MAX_TERMS) {
+      terms.pop();
+      weights.pop();
+    }
   }
-  return { score: result.score, terms, matched: result.words.length };
+  return terms;
 }
 
 const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): SentimentResult => ({
@@ -174,7 +199,7 @@ export function scoreMessage(text: string, options: ScoreOptions = {}): Sentimen
   } else {
     const english = analyse(tokens.words, all.en);
     const spanish = analyse(tokens.words, all.es);
-    [language, analysis] = spanish.matched > english.matched ? ['es', spanish] : ['en', english];
+    [language, analysis] = spanish.words.length > english.words.length ? ['es', spanish] : ['en', english];
   }
 
   let score = analysis.score;
@@ -183,10 +208,6 @@ export function scoreMessage(text: string, options: ScoreOptions = {}): Sentimen
   let wordCount = 0;
   for (const word of tokens.words) if (word !== '|') wordCount++;
   const label: SentimentLabel = score >= LABEL_THRESHOLDS.positive ? 'positive' : score <= LABEL_THRESHOLDS.negative ? 'negative' : 'neutral';
-  const terms = analysis.terms
-    .sort((a, b) => Math.abs(b.score) - Math.abs(a.score))
-    .filter((term) => (label === 'neutral' ? true : Math.sign(term.score) === Math.sign(score)))
-    .slice(0, 5)
-    .map((term) => term.term);
+  const terms = drivingTerms(analysis, label, score);
   return { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };
 }
