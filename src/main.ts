@@ -13,6 +13,7 @@ import type { Runtime } from './app/runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createMetrics, metricsRoute, type Metrics } from './http/metrics.js';
+import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 
 export interface RunningFirebreak {
   url: string;
@@ -44,6 +45,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     database = await openDatabase(target);
   }
+  // SQLite is single-instance: refuse before anything starts when another Firebreak has the file.
+  const instanceGuard = target.provider === 'sqlite' ? await acquireSqliteInstanceGuard({ prisma: database.prisma, databaseFile: target.sqliteFile ?? target.url, logger }) : undefined;
 
   let slack: SlackApp | undefined;
   const slackStatus: { ok: boolean | null; team?: string; error?: string } = { ok: null };
@@ -146,6 +149,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await runtime?.close();
         await slack?.stop();
+        await instanceGuard?.release();
         await database.close();
       })()),
   };

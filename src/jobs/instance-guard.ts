@@ -32,7 +32,40 @@ export interface SqliteInstanceGuardOptions {
   processAlive?: (pid: number) => boolean;
 }
 
+/** Guards this process holds, by database file: acquiring again shares the guard (start-up checks early, the runtime later). */
+const held = new Map<string, { guard: Promise<SqliteInstanceGuard>; users: number }>();
+
+/**
+ * Takes the SQLite file for this instance, or throws a `conflict` FirebreakError naming the instance
+ * that has it. Within one process, acquiring the same file again shares the guard; it is released
+ * when every acquirer has released it.
+ */
 export async function acquireSqliteInstanceGuard(options: SqliteInstanceGuardOptions): Promise<SqliteInstanceGuard> {
+  let entry = held.get(options.databaseFile);
+  if (!entry) {
+    entry = { guard: takeGuard(options), users: 0 };
+    held.set(options.databaseFile, entry);
+    entry.guard.catch(() => held.delete(options.databaseFile));
+  }
+  entry.users += 1;
+  const shared = entry;
+  const guard = await shared.guard;
+  let releasedHere = false;
+  return {
+    holder: guard.holder,
+    onLost: (listener) => guard.onLost(listener),
+    async release() {
+      if (releasedHere) return;
+      releasedHere = true;
+      shared.users -= 1;
+      if (shared.users > 0) return;
+      held.delete(options.databaseFile);
+      await guard.release();
+    },
+  };
+}
+
+async function takeGuard(options: SqliteInstanceGuardOptions): Promise<SqliteInstanceGuard> {
   const { prisma } = options;
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 15_000;

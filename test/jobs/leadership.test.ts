@@ -110,7 +110,12 @@ describe.runIf(availableProviders.includes('postgres'))('leadership on PostgreSQ
     await Promise.race([a.when('elected'), b.when('elected')]);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'firebreak-leader' AND datname = current_database()`);
+    // The follower may still be connecting when the leader is elected.
+    let rows: { pid: number }[] = [];
+    for (let attempt = 0; attempt < 100 && rows.length < 2; attempt += 1) {
+      ({ rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'firebreak-leader' AND datname = current_database()`));
+      if (rows.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await client.end();
     expect(rows).toHaveLength(2);
     const electionsBefore = [...a.events, ...b.events].filter((e) => e === 'elected').length;
@@ -181,6 +186,16 @@ describe('SQLite single-instance guard', () => {
     const mine = await guard();
     expect(mine.holder.startsWith(`${hostname()}:${process.pid}:`)).toBe(true);
     await mine.release();
+  });
+
+  it('within one process the guard is shared: start-up takes it, the runtime gets the same, the last release frees it', async () => {
+    const early = await guard();
+    const runtime = await guard();
+    expect(runtime.holder).toBe(early.holder);
+    await runtime.release();
+    expect((await database.prisma.lease.findUniqueOrThrow({ where: { name: SQLITE_INSTANCE_LEASE } })).holder).toBe(early.holder);
+    await early.release();
+    expect(await database.prisma.lease.count()).toBe(0);
   });
 
   it('the single instance leads from the start and steps down on stop', async () => {

@@ -1,0 +1,62 @@
+// The real `firebreak start` on SQLite: a second instance on the same file refuses to start and exits.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startFirebreakProcess, testEnvironment, type RunningProcess } from '../support/cli.js';
+import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
+import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
+
+const running: RunningProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((instance) => instance.stop('SIGKILL')));
+});
+
+describe('SQLite runs a single instance', () => {
+  let database: MigratedDatabase;
+  let fake: SeededFakeSlack;
+  beforeAll(async () => {
+    database = await openMigratedDatabase('sqlite');
+    fake = await startSeededFakeSlack();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.dispose();
+  });
+
+  it('a second instance on the same file refuses to start, saying why; a restart after SIGKILL is not refused', async () => {
+    const first = await start(instanceEnvironment(database, fake));
+    expect(await leadership(first)).toMatchObject({ mode: 'single-instance', leader: true });
+    const second = await runCli(['start'], { env: instanceEnvironment(database, fake) });
+    expect(second.code).not.toBe(0);
+    expect(second.stdout + second.stderr).toContain(`Another Firebreak instance (process ${first.child.pid} on`);
+    expect(second.stdout + second.stderr).toContain('SQLite mode runs a single instance');
+    // Without Slack credentials (the sandbox) too.
+    const sandboxed = await runCli(['start'], { env: testEnvironment({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }) });
+    expect(sandboxed.code).not.toBe(0);
+    expect(sandboxed.stdout + sandboxed.stderr).toContain('SQLite mode runs a single instance');
+    await first.stop('SIGKILL');
+    const restarted = await start(instanceEnvironment(database, fake));
+    expect(await leadership(restarted)).toMatchObject({ mode: 'single-instance', leader: true });
+  });
+});
+
+
+function instanceEnvironment(database: MigratedDatabase, fake: SeededFakeSlack) {
+  return testEnvironment({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: 'processes-test-signing-secret',
+    SLACK_API_URL: fake.apiUrl,
+  });
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
+  const instance = await startFirebreakProcess(env, { timeoutMs: 30_000 });
+  running.push(instance);
+  return instance;
+}
+
+async function leadership(instance: RunningProcess): Promise<{ leader: boolean; mode: string } | null> {
+  const body = (await (await fetch(`${instance.url}/healthz`)).json()) as { leadership: { leader: boolean; mode: string } | null };
+  return body.leadership;
+}
