@@ -153,6 +153,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const watcher = new Watcher({
     prisma,
+    provider: database.target.provider,
     clock,
     logger,
     incidents,

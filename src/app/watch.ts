@@ -34,6 +34,8 @@ export interface ChannelInfo {
 
 export interface WatcherOptions {
   prisma: PrismaDb;
+  /** PostgreSQL takes row locks on buckets (several instances); SQLite has one writer anyway. */
+  provider: 'sqlite' | 'postgres';
   clock: Clock;
   logger: Logger;
   incidents: IncidentService;
@@ -47,6 +49,20 @@ export interface WatcherOptions {
   permalinkOf?(channelId: string, ts: string): Promise<string | null>;
   onScored?(result: SentimentResult): void;
   onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string): void;
+}
+
+const CHANNEL_CACHE_MS = 5_000;
+/** Messages per group commit: large enough to absorb a burst, small enough for a short transaction. */
+const MAX_BATCH = 500;
+
+type WatchedRow = NonNullable<Awaited<ReturnType<PrismaDb['watchedChannel']['findUnique']>>>;
+
+interface PendingMessage {
+  message: IncomingMessage;
+  channel: WatchedRow;
+  sentiment: SentimentResult;
+  resolve(stored: boolean): void;
+  reject(error: unknown): void;
 }
 
 export type IngestOutcome =
@@ -78,12 +94,35 @@ export class Watcher {
     });
   }
 
+  /** Messages scored and waiting for the next group commit. */
+  private queue: PendingMessage[] = [];
+  private flushing: Promise<void> | null = null;
+  /** Watched-channel rows, briefly cached: the hot path reads them for every message. */
+  private channelCache = new Map<string, { at: number; row: WatchedRow | null }>();
+
+  private async cachedChannel(workspaceId: string, channelId: string): Promise<WatchedRow | null> {
+    const key = `${workspaceId}/${channelId}`;
+    const hit = this.channelCache.get(key);
+    if (hit && this.options.clock.now() - hit.at < CHANNEL_CACHE_MS) return hit.row;
+    const row = await this.watchedChannel(this.options.prisma, workspaceId, channelId);
+    this.channelCache.set(key, { at: this.options.clock.now(), row });
+    return row;
+  }
+
+  /** Forgets cached channel rows (after /firebreak watch or unwatch). */
+  forgetChannels(): void {
+    this.channelCache.clear();
+  }
+
+  /**
+   * Scores a message and stores it with its bucket contribution. Messages arriving together are
+   * written in one transaction (group commit): a burst costs one commit, not one per message.
+   */
   async ingest(message: IncomingMessage): Promise<IngestOutcome> {
     const { prisma } = this.options;
-    const channel = await this.watchedChannel(prisma, message.workspaceId, message.channelId);
+    const channel = await this.cachedChannel(message.workspaceId, message.channelId);
     if (!channel) return { status: 'not_watched' };
-    const staff = await this.options.isStaff(message.userId);
-    if (staff) {
+    if (await this.options.isStaff(message.userId)) {
       // A staff reply in a member's thread answers it (nobody is left unanswered).
       if (message.threadTs) {
         await prisma.scoredMessage.updateMany({
@@ -93,17 +132,62 @@ export class Watcher {
       }
       return { status: 'staff_reply' };
     }
-    const settings = this.options.settingsFor(message.channelId, channel.name);
-    const mix = (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
+    const mix = this.languageMixes.get(channel.id) ?? (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
     const hint = languageHint(mix);
     const sentiment = scoreMessage(message.text, hint ? { channelLanguageHint: hint } : {});
-    const at = tsToMs(message.ts);
-    const contribution: MessageContribution = { id: message.ts, authorId: message.userId, at, label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text };
-    const stored = await prisma.$transaction(async (tx) => {
-      const exists = await tx.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts: message.ts } }, select: { id: true } });
-      if (exists) return false;
-      await tx.scoredMessage.create({
-        data: {
+    this.languageMixes.set(channel.id, updateLanguageMix(mix, sentiment.detectedLanguage));
+    const stored = await new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ message, channel, sentiment, resolve, reject });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = null;
+      });
+    });
+    if (!stored) return { status: 'duplicate' };
+    this.options.onScored?.(sentiment);
+    return { status: 'scored', sentiment, staff: false };
+  }
+
+  private languageMixes = new Map<string, ChannelLanguageMix>();
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const stored = await this.writeBatch(batch);
+          batch.forEach((pending, index) => pending.resolve(stored[index] ?? false));
+          break;
+        } catch (error) {
+          // Another instance wrote the same message or bucket at the same moment: try again on fresh rows.
+          if (attempt < 3) continue;
+          this.options.logger.error({ err: error, messages: batch.length }, 'could not store scored messages');
+          for (const pending of batch) pending.reject(error);
+          break;
+        }
+      }
+    }
+  }
+
+  private async writeBatch(batch: PendingMessage[]): Promise<boolean[]> {
+    const { prisma } = this.options;
+    return prisma.$transaction(async (tx) => {
+      const existing = await tx.scoredMessage.findMany({
+        where: { OR: batch.map(({ channel, message }) => ({ channelRef: channel.id, ts: message.ts })) },
+        select: { channelRef: true, ts: true },
+      });
+      const seen = new Set(existing.map((row) => `${row.channelRef}/${row.ts}`));
+      const stored: boolean[] = [];
+      const fresh: PendingMessage[] = [];
+      for (const pending of batch) {
+        const key = `${pending.channel.id}/${pending.message.ts}`;
+        stored.push(!seen.has(key));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        fresh.push(pending);
+      }
+      if (fresh.length === 0) return stored;
+      await tx.scoredMessage.createMany({
+        data: fresh.map(({ channel, message, sentiment }) => ({
           channelRef: channel.id,
           ts: message.ts,
           userId: message.userId,
@@ -115,16 +199,31 @@ export class Watcher {
           score: sentiment.score,
           comparative: sentiment.comparative,
           terms: sentiment.terms,
-          postedAt: new Date(at),
-        },
+          postedAt: new Date(tsToMs(message.ts)),
+        })),
       });
-      await tx.watchedChannel.update({ where: { id: channel.id }, data: { languageMix: { ...updateLanguageMix(mix, sentiment.detectedLanguage) } } });
-      await this.addContribution(tx, channel.id, channel.detectorState, contribution, settings);
-      return true;
+      // One read-modify-write per touched bucket, with all of the batch's contributions.
+      const byBucket = new Map<string, { channel: WatchedRow; start: number; settings: DetectorSettings; contributions: MessageContribution[] }>();
+      for (const { channel, message, sentiment } of fresh) {
+        const settings = this.options.settingsFor(message.channelId, channel.name);
+        const at = tsToMs(message.ts);
+        const start = bucketStartOf(at, settings.bucketMs);
+        const key = `${channel.id}/${start}`;
+        const group = byBucket.get(key) ?? { channel, start, settings, contributions: [] };
+        group.contributions.push({ id: message.ts, authorId: message.userId, at, label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text });
+        byBucket.set(key, group);
+      }
+      for (const group of byBucket.values()) {
+        await this.updateBucket(tx, group.channel.id, group.channel.detectorState, group.start, group.settings, (bucket) =>
+          group.contributions.reduce((current, contribution) => addToBucket(current, contribution, group.settings), bucket),
+        );
+      }
+      for (const channelId of new Set(fresh.map(({ channel }) => channel.id))) {
+        const mix = this.languageMixes.get(channelId);
+        if (mix) await tx.watchedChannel.update({ where: { id: channelId }, data: { languageMix: { ...mix } } });
+      }
+      return stored;
     });
-    if (!stored) return { status: 'duplicate' };
-    this.options.onScored?.(sentiment);
-    return { status: 'scored', sentiment, staff };
   }
 
   /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
@@ -168,28 +267,31 @@ export class Watcher {
     tx: Db,
     channelRef: string,
     detectorState: unknown,
-    at: number,
+    start: number,
     settings: DetectorSettings,
     change: (bucket: ChannelBucket) => ChannelBucket,
   ): Promise<void> {
-    const start = bucketStartOf(at, settings.bucketMs);
     const state = detectorStateOf(detectorState, settings);
     // A bucket the detector has already closed keeps its counts: its verdict is history.
     if (state.lastBucketStart !== null && start <= state.lastBucketStart) return;
     const key = { channelRef_start: { channelRef, start: new Date(start) } };
-    const row = await tx.channelBucket.findUnique({ where: key });
-    const bucket = change(row ? (row.data as unknown as ChannelBucket) : { start, messages: 0, negatives: 0, positives: 0 });
-    const data = { data: bucket as unknown as object, messages: bucket.messages, negatives: bucket.negatives };
-    if (row) await tx.channelBucket.update({ where: key, data });
-    else await tx.channelBucket.create({ data: { channelRef, start: new Date(start), ...data } });
+    const empty: ChannelBucket = { start, messages: 0, negatives: 0, positives: 0 };
+    // Make sure the row exists, then lock it: instances sharing PostgreSQL never lose each other's counts.
+    await tx.channelBucket.upsert({ where: key, create: { channelRef, start: new Date(start), data: empty as unknown as object }, update: {} });
+    if (this.options.provider === 'postgres') {
+      await tx.$queryRaw`SELECT 1 FROM "ChannelBucket" WHERE "channelRef" = ${channelRef} AND "start" = ${new Date(start)} FOR UPDATE`;
+    }
+    const row = await tx.channelBucket.findUniqueOrThrow({ where: key });
+    const bucket = change(row.data as unknown as ChannelBucket);
+    await tx.channelBucket.update({ where: key, data: { data: bucket as unknown as object, messages: bucket.messages, negatives: bucket.negatives } });
   }
 
   private addContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
-    return this.updateBucket(tx, channelRef, detectorState, contribution.at, settings, (bucket) => addToBucket(bucket, contribution, settings));
+    return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), settings, (bucket) => addToBucket(bucket, contribution, settings));
   }
 
   private removeContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
-    return this.updateBucket(tx, channelRef, detectorState, contribution.at, settings, (bucket) => removeFromBucket(bucket, contribution));
+    return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), settings, (bucket) => removeFromBucket(bucket, contribution));
   }
 
   /** The leader's detection tick: closes finished buckets of every watched channel. */

@@ -117,6 +117,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           create: { workspaceId, channelId: channel.id, name: channel.name, watchedBy: 'command', active },
           update: { active, ...(channel.name ? { name: channel.name } : {}) },
         });
+        services.watcher.forgetChannels();
         await ack(plain(active ? say(`Watching <#${channel.id}> now.`, `Vigilando <#${channel.id}> desde ahora.`) : say(`No longer watching <#${channel.id}>.`, `Ya no vigilo <#${channel.id}>.`)));
         if (active && channel.id.startsWith('C')) {
           // Public channels can be joined by the bot itself; private ones need an invitation.
