@@ -12,7 +12,7 @@ import type { SlackApp } from './slack/app.js';
 import type { Runtime } from './app/runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { createMetrics, metricsRoute, type Metrics } from './http/metrics.js';
+import { createMetrics, metricsRoute, storeMetricSources, type Metrics } from './http/metrics.js';
 import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 
 export interface RunningFirebreak {
@@ -47,6 +47,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   }
   // SQLite is single-instance: refuse before anything starts when another Firebreak has the file.
   const instanceGuard = target.provider === 'sqlite' ? await acquireSqliteInstanceGuard({ prisma: database.prisma, databaseFile: target.sqliteFile ?? target.url, logger }) : undefined;
+  metrics.setSources(storeMetricSources(database.prisma, clock));
 
   let slack: SlackApp | undefined;
   const slackStatus: { ok: boolean | null; team?: string; error?: string } = { ok: null };

@@ -24,6 +24,10 @@ describe('SQLite runs a single instance', () => {
   it('a second instance on the same file refuses to start, saying why; a restart after SIGKILL is not refused', async () => {
     const first = await start(instanceEnvironment(database, fake));
     expect(await leadership(first)).toMatchObject({ mode: 'single-instance', leader: true });
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    expect(metrics).toMatch(/^firebreak_leader 1$/m);
+    expect(metrics).toMatch(/^firebreak_outbox_depth \d+$/m);
+    expect(metrics).toMatch(/^firebreak_outbox_oldest_pending_age_seconds \d+$/m);
     const second = await runCli(['start'], { env: instanceEnvironment(database, fake) });
     expect(second.code).not.toBe(0);
     expect(second.stdout + second.stderr).toContain(`Another Firebreak instance (process ${first.child.pid} on`);
