@@ -56,9 +56,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await page.getByLabel('Speed').selectOption('10');
     await page.getByRole('button', { name: 'Play drill' }).click();
     await page.getByRole('navigation').getByRole('button', { name: /firebreak-alerts/ }).click();
-    const alert = page.locator('#messages article').filter({ hasText: 'Incident #1' }).first();
+    // The alert is the message whose header names the incident (Sam also sees the command's answer).
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: 'Incident #1' }) });
     await alert.waitFor({ timeout: 90_000 });
-    await expect.poll(() => alert.locator('.block-header').first().textContent()).toMatch(/Incident #1/);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-1-alert.png') });
 
     // Sam takes the lead.
@@ -80,15 +80,21 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await dialog.getByRole('button', { name: 'Send for approval' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
 
-    // The draft card waits in the incident's thread. Lucía (a community lead) approves it.
+    // Lucía (a community lead) finds the draft waiting for her in Firebreak's App Home…
     await page.getByLabel('You are').selectOption(LUCIA);
     await expect.poll(() => page.locator('#persona-title').textContent()).toMatch(/Community lead/);
+    await page.getByRole('button', { name: /App Home/ }).click();
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Waiting for your approval \(1\)/);
+    await expect.poll(() => page.locator('#messages').textContent()).toMatch(/Open incidents \(1\)/);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-3-home.png') });
+
+    // …and approves it on the draft card in the incident's thread.
     await page.getByRole('navigation').getByRole('button', { name: /firebreak-alerts/ }).click();
     await alert.getByRole('button', { name: /^\d+ repl(y|ies)$/ }).click();
     const thread = page.locator('#thread');
     const approve = thread.getByRole('button', { name: 'Approve', exact: true });
     await approve.waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-3-approval.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-4-approval.png') });
     await approve.click();
 
     // The approved reply is posted by Firebreak in #support.
@@ -98,7 +104,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await expect.poll(() => posted.locator('.author').textContent()).toBe('Firebreak');
     await expect.poll(() => page.locator('[data-metric="reply"] dd').textContent(), { timeout: 10_000 }).toMatch(/s$/);
     await expect.poll(() => page.locator('[data-metric="acknowledge"] dd').textContent()).toMatch(/s$/);
-    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-4-reply.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-5-reply.png') });
     expect(pageErrors).toEqual([]);
-  });
+  }, 150_000);
 });

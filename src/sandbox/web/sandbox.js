@@ -501,6 +501,12 @@ function renderInput(block, where) {
   control.id = id;
   mark(control);
   wrapper.append(control);
+  // As in Slack, a field's error goes away once the persona changes the field.
+  control.addEventListener('input', () => {
+    wrapper.classList.remove('has-error');
+    wrapper.querySelector('.field-error')?.remove();
+    control.removeAttribute('aria-invalid');
+  });
   if (block.dispatch_action || element.dispatch_action_config) {
     control.addEventListener('change', () => {
       const value = readControl(control);
