@@ -21,6 +21,14 @@ describe('SQLite runs a single instance', () => {
     await database.dispose();
   });
 
+  it('two instances started at the same second: one runs, the other refuses and exits', async () => {
+    const env = instanceEnvironment(database, fake);
+    const outcomes = await Promise.allSettled([start(env), start(env)]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!;
+    expect(String(refused.reason)).toMatch(/exited with 1 before listening[\s\S]*SQLite mode runs a single instance/);
+  });
+
   it('a second instance on the same file refuses to start, saying why; a restart after SIGKILL is not refused', async () => {
     const first = await start(instanceEnvironment(database, fake));
     expect(await leadership(first)).toMatchObject({ mode: 'single-instance', leader: true });
