@@ -64,6 +64,8 @@ export interface PostMortemViews {
   reviewRequest(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
   changesRequested(postMortem: PostMortem, context: PostMortemMessageContext, change: { reviewerUserId: string; comment: string }): SlackMessage;
   published(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
+  /** The review request once its round is decided (published, or sent back): no buttons left to click. */
+  reviewClosed(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
   reminder(
     postMortem: PostMortem,
     context: PostMortemMessageContext & { severity: IncidentRecord['state']['incident']['severity'] },
@@ -201,6 +203,19 @@ export class PostMortemService {
         incidentId,
         now,
       });
+    // The round's review request is edited in place once the round is decided, if it was posted.
+    const closeReview = async () => {
+      const reviewKey = `postmortem:${incidentId}:review:${postMortem.round}`;
+      if (!views || !(await tx.outboxItem.findUnique({ where: { key: reviewKey }, select: { key: true } }))) return;
+      await enqueueSlackWrite(tx, {
+        key: `${reviewKey}:closed`,
+        method: 'chat.update',
+        payload: { channel: incident.alertChannelId, ...views.reviewClosed(postMortem, context) },
+        messageOf: reviewKey,
+        incidentId,
+        now,
+      });
+    };
     for (const effect of effects) {
       switch (effect.type) {
         case 'invite_postmortem_owner':
@@ -216,9 +231,11 @@ export class PostMortemService {
               views.changesRequested(postMortem, context, { reviewerUserId: effect.reviewerUserId, comment: effect.comment }),
             );
           }
+          await closeReview();
           break;
         case 'publish_postmortem':
           if (views) await thread(`postmortem:${incidentId}:published`, views.published(postMortem, context));
+          await closeReview();
           break;
         case 'schedule_reminder': {
           const payload: ReminderPayload = {

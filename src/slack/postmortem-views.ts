@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { PostMortemViews } from '../app/postmortems.js';
 import { t } from '../domain/i18n/index.js';
 import { actionIds, encodeRef } from './blocks/ids.js';
-import { actions, blockQuote, button, mention, message, section } from './blocks/kit.js';
+import { actions, blockQuote, button, context as context_, mention, message, section, slackDate } from './blocks/kit.js';
 import { postMortemInviteMessage, postMortemReviewMessage, publishedPostMortemMessage } from './blocks/postmortem.js';
 import { reminderMessage } from './blocks/reminders.js';
 import { escapeSlackText } from './text.js';
@@ -27,6 +27,20 @@ export const slackPostMortemViews: PostMortemViews = {
       ],
       'post-mortem changes requested',
     );
+  },
+  reviewClosed(postMortem, context) {
+    const { locale } = context;
+    const request = postMortemReviewMessage(postMortem, context.incidentNumber, locale);
+    const latest = postMortem.reviews.filter((review) => review.round === postMortem.round).at(-1);
+    const outcome =
+      postMortem.status === 'published' && postMortem.publishedAt !== null
+        ? `:white_check_mark: ${t(locale, 'ui.pm.published_at', { at: slackDate(postMortem.publishedAt) })}`
+        : latest?.decision === 'request_changes'
+          ? t(locale, 'ui.pm.changes_by', { user: mention(latest.reviewerUserId) })
+          : '';
+    const blocks = ((request.blocks ?? []) as KnownBlock[]).filter((block) => block.type !== 'actions');
+    if (outcome) blocks.push(context_(outcome));
+    return { text: request.text, blocks };
   },
   published(postMortem, context) {
     return publishedPostMortemMessage({ postMortem, incidentNumber: context.incidentNumber, locale: context.locale });

@@ -188,6 +188,9 @@ describe('post-mortem workflow through Slack', () => {
     const changes = await harness.waitFor('the changes message', () => harness.thread().find((message) => message.text.includes('asked for changes')));
     expect(JSON.stringify(changes.blocks)).toContain('Say how many payments failed.');
     expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status).toBe('draft');
+    // The round's review request is edited in place: its buttons are gone.
+    await harness.waitFor('round 1 closed', () => threadWith(actionIds.approvePostMortem).length === 0);
+    expect(JSON.stringify(harness.fake.workspace.findMessage(harness.alerts, review.ts)?.blocks)).toContain('asked for changes');
   });
 
   it('resubmitted and approved by every reviewer, it is published in the thread and listed in App Home', async () => {
@@ -209,6 +212,7 @@ describe('post-mortem workflow through Slack', () => {
     expect(JSON.stringify(published.blocks)).toContain('312 payments');
     const row = await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } });
     expect(row.status).toBe('published');
+    await harness.waitFor('round 2 closed', () => threadWith(actionIds.approvePostMortem).length === 0);
     expect((await prisma().reminder.findUniqueOrThrow({ where: { key: `postmortem:${incidentId}:due` } })).status).toBe('cancelled');
 
     await harness.event({ type: 'app_home_opened', user: ann, channel: 'D0HOME', tab: 'home' });

@@ -104,6 +104,8 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
   const { postMortems, timeZone } = options;
   const say = (locale: Locale, en: string, es: string) => (locale === 'es' ? es : en);
   const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+  /** Refusals speak the incident's language, like everything else about it. */
+  const localeOf = async (incidentId: string): Promise<Locale> => (await loadIncident(services.prisma, incidentId))?.state.incident.locale ?? services.locale;
 
   /** A refusal goes only to the person who clicked, where they clicked. */
   async function tell(client: WebClient, where: { channel?: string | undefined; user: string; threadTs?: string | undefined }, refusal: { message: string }, locale: Locale): Promise<void> {
@@ -173,7 +175,7 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
   app.action<BlockAction>(actionIds.approvePostMortem, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'approve post-mortem button');
-    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: services.locale, decision: 'approve' });
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(i), decision: 'approve' });
     await tellFromButton(body, client, outcome);
   });
 
@@ -188,7 +190,7 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
   app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'post-mortem changes modal');
     const comment = value(view.state.values as unknown as ViewValues, inputIds.comment)?.value ?? '';
-    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: services.locale, decision: 'request_changes', comment });
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(i), decision: 'request_changes', comment });
     await answerModal(ack, outcome, inputIds.comment);
   });
 
@@ -197,7 +199,7 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
   app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client }) => {
     await ack();
     const ref = decodeRef(actionItemRef, buttonValue(body), 'action item button');
-    const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale: services.locale, actionItemId: ref.a, done: true });
+    const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale: await localeOf(ref.i), actionItemId: ref.a, done: true });
     await tellFromButton(body, client, outcome);
   });
 
