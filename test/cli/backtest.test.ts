@@ -85,6 +85,14 @@ describe('firebreak backtest <messages.jsonl>', () => {
     expect(skipped.stdout).toMatch(/; 2 skipped/);
   });
 
+  it('takes watcher options, and refuses bad ones naming them', () => {
+    const quiet = backtest(jsonl, '--quiet', '--sensitivity', '100');
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toMatch(/^No alerts would have been raised\.$/m);
+    expect(backtest(jsonl, '--sensitivity', 'loud').stderr).toBe('firebreak: backtest: --sensitivity must be a number, got "loud"\n');
+    expect(backtest(jsonl, '--window-buckets', '0').stderr).toMatch(/^firebreak: backtest options: windowBuckets: /);
+  });
+
   it('refuses empty and binary files with a clear message', () => {
     const empty = join(scratch, 'empty.jsonl');
     writeFileSync(empty, '');
