@@ -22,8 +22,10 @@ const fake = await startFakeSlack();
 const ws = fake.workspace;
 const members = Array.from({ length: 50 }, (_, i) => ws.addUser({ name: `member${i}` }).id);
 const support = ws.addChannel({ name: 'support', members: [...members, ws.bot.user_id] }).id;
+
 const alerts = ws.addChannel({ name: 'alerts', members: [ws.bot.user_id] }).id;
-ws.addUserGroup({ handle: 'community-leads', name: 'Leads', users: [members[0] as string, members[1] as string] });
+const leads = [ws.addUser({ name: 'lead1' }).id, ws.addUser({ name: 'lead2' }).id];
+ws.addUserGroup({ handle: 'community-leads', name: 'Leads', users: leads });
 
 const folder = mkdtempSync(join(tmpdir(), 'firebreak-ack-bench-'));
 writeFileSync(

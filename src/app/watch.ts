@@ -24,6 +24,8 @@ export interface IncomingMessage {
   threadTs?: string;
   permalink?: string;
   source?: string;
+  /** Slack's event_id: recorded in the same commit as the message, so a retried delivery is a no-op. */
+  eventId?: string;
 }
 
 export interface ChannelInfo {
@@ -176,16 +178,28 @@ export class Watcher {
         select: { channelRef: true, ts: true },
       });
       const seen = new Set(existing.map((row) => `${row.channelRef}/${row.ts}`));
+      const eventIds = batch.map(({ message }) => message.eventId).filter((id): id is string => Boolean(id));
+      const processed = eventIds.length
+        ? new Set((await tx.processedEvent.findMany({ where: { eventId: { in: eventIds } }, select: { eventId: true } })).map((row) => row.eventId))
+        : new Set<string>();
       const stored: boolean[] = [];
       const fresh: PendingMessage[] = [];
       for (const pending of batch) {
         const key = `${pending.channel.id}/${pending.message.ts}`;
-        stored.push(!seen.has(key));
-        if (seen.has(key)) continue;
+        const eventId = pending.message.eventId;
+        const duplicate = seen.has(key) || (eventId !== undefined && processed.has(eventId));
+        stored.push(!duplicate);
+        if (duplicate) continue;
         seen.add(key);
+        if (eventId) processed.add(eventId);
         fresh.push(pending);
       }
       if (fresh.length === 0) return stored;
+      const newEventIds = fresh.map(({ message }) => message.eventId).filter((id): id is string => Boolean(id));
+      if (newEventIds.length) {
+        const receivedAt = new Date(this.options.clock.now());
+        await tx.processedEvent.createMany({ data: newEventIds.map((eventId) => ({ eventId, receivedAt })) });
+      }
       await tx.scoredMessage.createMany({
         data: fresh.map(({ channel, message, sentiment }) => ({
           channelRef: channel.id,

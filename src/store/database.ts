@@ -61,6 +61,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       // WAL lets readers run beside the writer; busy_timeout rides out short write contention.
       await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
       await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
+      // In WAL mode NORMAL survives a process crash (the OS keeps the log); only a power cut can lose the last commits.
+      await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     }
   } catch (error) {
     await prisma.$disconnect().catch(() => undefined);

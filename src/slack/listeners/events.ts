@@ -23,8 +23,10 @@ const MEMBER_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'm
 export function registerEventListeners(app: App, services: SlackServices): void {
   app.event('message', async ({ event, body }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await services.firstDelivery(eventId))) return;
     const message = event as unknown as MessageEventShape;
+    const isNewMessage = MEMBER_SUBTYPES.has(message.subtype);
+    // New messages record their event id in the watcher's own commit (one write per burst, not per event).
+    if (!isNewMessage && eventId && !(await services.firstDelivery(eventId))) return;
     const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
     if (message.subtype === 'message_changed' && message.message) {
       const edited = message.message;
@@ -45,6 +47,7 @@ export function registerEventListeners(app: App, services: SlackServices): void 
       ts: message.ts,
       text: message.text ?? '',
       threadTs: message.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined,
+      ...(eventId ? { eventId } : {}),
     });
   });
 
