@@ -7,11 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import type { Locale } from '../domain/i18n/index.js';
 import {
+  aggregateMetrics,
   computeIncidentMetrics,
   quantile,
   type BaselineBand,
   type ChannelBucket,
   type IncidentMetrics,
+  type MetricsAggregate,
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import {
@@ -341,6 +343,22 @@ export class PostMortemService {
         }));
     }
     return computeIncidentMetrics({ incident, timeline, buckets, band });
+  }
+
+  /**
+   * Median and p90 of every metric over incidents detected in [from, to), drills left out unless
+   * asked for (the digest and App Home). At most the latest `limit` incidents are measured.
+   */
+  async aggregate(period: { from: number; to: number; includeDrills?: boolean }, limit = 500): Promise<MetricsAggregate> {
+    const rows = await this.options.prisma.incident.findMany({
+      where: { detectedAt: { gte: new Date(period.from), lt: new Date(period.to) }, ...(period.includeDrills ? {} : { drill: false }) },
+      orderBy: { detectedAt: 'desc' },
+      take: limit,
+      select: { id: true },
+    });
+    const metrics: IncidentMetrics[] = [];
+    for (const row of rows) metrics.push(await this.metrics(row.id));
+    return aggregateMetrics(metrics, period);
   }
 
   /** Everything an export needs; throws not_found when the incident has no post-mortem yet. */

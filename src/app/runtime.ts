@@ -55,6 +55,7 @@ export interface Runtime {
 
 const SENSITIVITY: Record<string, number> = { high: 3, medium: 4, low: 5.5 };
 const CACHE_MS = 60_000;
+const HOME_METRICS_DAYS = 30;
 
 /** A value cached for a minute, per key. */
 function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
@@ -195,6 +196,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
   };
 
+  // App Home shows the last 30 days' medians and p90s, measured at most once a minute.
+  const homeMetrics = cached(clock, () => postMortems.aggregate({ from: clock.now() - HOME_METRICS_DAYS * 86_400_000, to: clock.now() + 1 }));
+
   async function publishHome(webClient: WebClient, userId: string): Promise<void> {
     const open = await prisma.incident.findMany({ where: { status: { not: 'resolved' } }, orderBy: { openedAt: 'desc' }, take: 30, select: { id: true } });
     const openIncidents: HomeIncident[] = [];
@@ -237,6 +241,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       openIncidents,
       approvalsWaiting,
       channels,
+      metrics: { days: HOME_METRICS_DAYS, aggregate: await homeMetrics('home') },
       recentPostMortems: await Promise.all(
         (await postMortems.recentPublished(5)).map(async (published) => ({
           incidentNumber: published.incidentNumber,

@@ -104,6 +104,33 @@ describe('PostMortemService', () => {
     expect(metrics.membersAffected).toBe(11);
   });
 
+  it('aggregates median and p90 over the incidents detected in a period, drills left out', async () => {
+    await seedSampleIncident(db.prisma);
+    const period = { from: at(-60), to: at(60 * 24) };
+    const one = await service.aggregate(period);
+    expect(one.incidents).toBe(1);
+    expect(one.timeToAcknowledgeMs).toEqual({ count: 1, median: 6 * MINUTE, p90: 6 * MINUTE });
+    expect(one.timeToRecoveryMs).toEqual({ count: 1, median: 80 * MINUTE, p90: 80 * MINUTE });
+    // A second incident, acknowledged after 16 minutes, never replied to; and a drill.
+    const base = (await loadIncident(db.prisma, 'inc-2026-0042'))!;
+    for (const [id, number, drill] of [['inc-b', 50, false], ['inc-drill', 51, true]] as const) {
+      await db.prisma.incident.create({
+        data: { id, workspaceId: base.workspaceId, number, channelId: 'C0OTHER', status: 'resolved', severity: 'sev3', playbookId: 'p', playbookHash: 'h', title: 't', locale: 'en', alertChannelId: 'C0ALERTS', drill, detection: {}, openedAt: new Date(at(100)), detectedAt: new Date(at(100)) },
+      });
+      await appendTimeline(db.prisma, [
+        { incidentId: id, at: at(116), kind: 'acknowledged', actorUserId: 'UANA', text: null, data: {} },
+        { incidentId: id, at: at(160), kind: 'resolved', actorUserId: 'UANA', text: 'ok', data: {} },
+      ]);
+    }
+    const two = await service.aggregate(period);
+    expect(two.incidents).toBe(2);
+    expect(two.timeToAcknowledgeMs).toEqual({ count: 2, median: 11 * MINUTE, p90: 15 * MINUTE });
+    expect(two.timeToFirstReplyMs.count).toBe(1);
+    expect(two.repliesPosted).toBe(1);
+    expect((await service.aggregate({ ...period, includeDrills: true })).incidents).toBe(3);
+    expect((await service.aggregate({ from: at(60 * 24), to: at(60 * 48) })).incidents).toBe(0);
+  });
+
   it('exports the stored post-mortem like the golden file, with its own metrics and the staff as ids', async () => {
     await seedSampleIncident(db.prisma);
     const markdown = await service.exportMarkdown('#42', { timeZone: 'UTC' });

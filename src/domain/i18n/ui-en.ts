@@ -190,6 +190,9 @@ export const uiEn = {
     `${p.share} negative${p.usual ? ` (usually ${p.usual})` : ' (baseline still learning)'} · ${plural(p.messages, 'message', 'messages')}`,
   'ui.home.postmortems_heading': (_: Empty) => 'Recent post-mortems',
   'ui.home.postmortems_none': (_: Empty) => 'None published yet.',
+  'ui.home.metrics_heading': (p: { days: number; count: number }) => `Response, last ${p.days} days (${p.count} ${p.count === 1 ? 'incident' : 'incidents'}, drills left out)`,
+  'ui.home.metrics_line': (p: { label: string; median: string; p90: string; count: number }) => `${p.label}: median *${p.median}*, p90 ${p.p90} (${p.count})`,
+  'ui.home.metrics_none': (_: Empty) => 'No incidents in this period.',
   'ui.home.viewer': (p: { user: string }) => `Shown for ${p.user}.`,
 
   'ui.reminder.everyone': (_: Empty) => 'Incident team,',

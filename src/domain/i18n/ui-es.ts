@@ -178,6 +178,9 @@ export const uiEs: UiCatalog = {
     `${p.share} negativos${p.usual ? ` (lo habitual: ${p.usual})` : ' (referencia aún en aprendizaje)'} · ${plural(p.messages, 'mensaje', 'mensajes')}`,
   'ui.home.postmortems_heading': () => 'Post-mortems recientes',
   'ui.home.postmortems_none': () => 'Aún no se ha publicado ninguno.',
+  'ui.home.metrics_heading': (p) => `Respuesta, últimos ${p.days} días (${plural(p.count, 'incidente', 'incidentes')}, sin simulacros)`,
+  'ui.home.metrics_line': (p) => `${p.label}: mediana *${p.median}*, p90 ${p.p90} (${p.count})`,
+  'ui.home.metrics_none': () => 'Ningún incidente en este periodo.',
   'ui.home.viewer': (p) => `Vista de ${p.user}.`,
 
   'ui.reminder.everyone': () => 'Equipo del incidente:',

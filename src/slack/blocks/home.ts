@@ -4,7 +4,7 @@
  */
 import type { HomeView, KnownBlock } from '@slack/types';
 import { t, type Locale } from '../../domain/i18n/index.js';
-import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
+import type { IncidentStatus, MetricsAggregate, Severity } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import { SEVERITY_EMOJI, channelLink, context, divider, fit, header, homeView, link, mention, percent, section, severityName, slackDate } from './kit.js';
@@ -73,6 +73,8 @@ export interface AppHomeInput {
   readonly channels: readonly HomeChannelHealth[];
   readonly recentPostMortems: readonly HomePostMortem[];
   readonly deliveryProblems: readonly HomeDeliveryProblem[];
+  /** Median and p90 of the reputation metrics over the last `days` days. */
+  readonly metrics?: { readonly days: number; readonly aggregate: MetricsAggregate };
 }
 
 /** Lines per list: each list is one section, so the view stays far from 100 blocks whatever the data. */
@@ -138,6 +140,13 @@ export function appHomeView(input: AppHomeInput): HomeView {
   else blocks.push(section(list(input.channels.map((c) => healthLine(c, locale)), more)));
   blocks.push(divider());
 
+  if (input.metrics) {
+    blocks.push(section(`*${t(locale, 'ui.home.metrics_heading', { days: input.metrics.days, count: input.metrics.aggregate.incidents })}*`));
+    const lines = metricsLines(input.metrics.aggregate, locale);
+    blocks.push(lines.length === 0 ? context(t(locale, 'ui.home.metrics_none', {})) : section(lines.join('\n')));
+    blocks.push(divider());
+  }
+
   blocks.push(section(`*${t(locale, 'ui.home.postmortems_heading', {})}*`));
   if (input.recentPostMortems.length === 0) blocks.push(context(t(locale, 'ui.home.postmortems_none', {})));
   else {
@@ -150,6 +159,25 @@ export function appHomeView(input: AppHomeInput): HomeView {
   }
   blocks.push(context(t(locale, 'ui.home.viewer', { user: mention(input.viewerUserId) })));
   return homeView(blocks);
+}
+
+const AGGREGATE_ROWS = [
+  ['timeToDetectMs', 'export.metric.time_to_detect', 'duration'],
+  ['timeToAcknowledgeMs', 'export.metric.time_to_acknowledge', 'duration'],
+  ['timeToFirstReplyMs', 'export.metric.time_to_first_reply', 'duration'],
+  ['timeToResolveMs', 'export.metric.time_to_resolve', 'duration'],
+  ['timeToRecoveryMs', 'export.metric.time_to_recovery', 'duration'],
+  ['peakNegativeRatio', 'export.metric.peak_negative_ratio', 'ratio'],
+  ['membersAffected', 'export.metric.members_affected', 'count'],
+] as const;
+
+/** One line per metric some incident reached: "Time to acknowledge: median 6 min, p90 14 min (9)". */
+function metricsLines(aggregate: MetricsAggregate, locale: Locale): string[] {
+  const format = (value: number | null, kind: 'duration' | 'ratio' | 'count') =>
+    value === null ? '—' : kind === 'duration' ? formatDuration(value) : kind === 'ratio' ? percent(value, locale) : String(Math.round(value * 10) / 10);
+  return AGGREGATE_ROWS.filter(([key]) => aggregate[key].count > 0).map(([key, label, kind]) =>
+    `• ${t(locale, 'ui.home.metrics_line', { label: t(locale, label, {}), median: format(aggregate[key].median, kind), p90: format(aggregate[key].p90, kind), count: aggregate[key].count })}`,
+  );
 }
 
 /** Today's negative share against the usual one: red at twice the usual or more, yellow at 1.5×. */
