@@ -12,7 +12,7 @@ import type { SlackApp } from './slack/app.js';
 import type { Runtime } from './app/runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { createMetrics, metricsRoute, storeMetricSources, type Metrics } from './http/metrics.js';
+import { createMetrics, metricsRoute, storeMetricSources, timeSlackAcks, type Metrics } from './http/metrics.js';
 import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 
 export interface RunningFirebreak {
@@ -116,7 +116,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   if (sandbox) routes.push(...sandbox.routes);
   if (slack?.requestListener) {
     const listener = slack.requestListener;
-    routes.push({ method: 'POST', path: '/slack/*', handler: (request, response) => listener(request, response) });
+    routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, (request, response) => listener(request, response)) });
   }
 
   const server = createHttpServer(routes, logger);

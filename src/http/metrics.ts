@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/repositories/events.js';
 import { outboxStats } from '../store/repositories/outbox.js';
-import type { Route } from './server.js';
+import type { Route, RouteHandler } from './server.js';
 
 export interface OutboxGaugeSource {
   depth: number;
@@ -178,5 +178,19 @@ export function slackCallCountingFetch(metrics: Pick<Metrics, 'slackApiCalls' | 
       if (body && body.ok === false) metrics.slackApiErrors.inc({ method, error: body.error ?? 'unknown_error' });
     }
     return response;
+  };
+}
+
+/**
+ * Wraps the Slack request handler to time each acknowledgement: from the request's arrival to the
+ * end of Firebreak's HTTP answer, which is the ack Slack waits for (3 s at most). The kind comes
+ * from what Slack sends without reading the body: events are JSON, commands and interactions forms.
+ */
+export function timeSlackAcks(metrics: Pick<Metrics, 'ackLatency'>, handler: RouteHandler): RouteHandler {
+  return (request, response) => {
+    const started = performance.now();
+    const kind = (request.headers['content-type'] ?? '').includes('json') ? 'event' : 'interactive';
+    response.once('finish', () => metrics.ackLatency.observe({ kind }, (performance.now() - started) / 1000));
+    return handler(request, response);
   };
 }

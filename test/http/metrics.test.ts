@@ -4,7 +4,7 @@ import { webApi } from '@slack/bolt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createMetrics, metricsRoute, slackCallCountingFetch, storeMetricSources } from '../../src/http/metrics.js';
+import { createMetrics, metricsRoute, slackCallCountingFetch, storeMetricSources, timeSlackAcks } from '../../src/http/metrics.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
@@ -111,5 +111,28 @@ describe('slackCallCountingFetch', () => {
     expect(text).toMatch(/^firebreak_slack_api_errors_total\{method="chat.postMessage",error="ratelimited"\} 1$/m);
     expect(text).toMatch(/^firebreak_slack_api_errors_total\{method="conversations.history",error="http_500"\} 1$/m);
     expect(fake.workspace.messagesIn(fake.ids.community)).toHaveLength(1);
+  });
+});
+
+describe('timeSlackAcks', () => {
+  it('observes the time to the HTTP answer Slack waits for, by kind', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const handler = timeSlackAcks(metrics, (_request, response) => {
+      response.writeHead(200).end();
+    });
+    const server = createHttpServer([{ method: 'POST', path: '/slack/*', handler }], pino({ level: 'silent' }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    try {
+      await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"event_callback"}' });
+      await fetch(base, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' });
+      await fetch(base, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'command=%2Ffirebreak' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const text = await metrics.render();
+    expect(text).toMatch(/^firebreak_ack_latency_seconds_count\{kind="event"\} 1$/m);
+    expect(text).toMatch(/^firebreak_ack_latency_seconds_count\{kind="interactive"\} 2$/m);
+    expect(text).toMatch(/^firebreak_ack_latency_seconds_bucket\{le="3",kind="event"\} 1$/m);
   });
 });
