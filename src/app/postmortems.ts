@@ -364,7 +364,15 @@ export class PostMortemService {
   /** Everything an export needs; throws not_found when the incident has no post-mortem yet. */
   async exportInput(
     ref: string,
-    options: { locale?: Locale; timeZone?: string; includeMemberIdentities?: boolean; userNames?: Record<string, string>; db?: Db } = {},
+    options: {
+      locale?: Locale;
+      timeZone?: string;
+      includeMemberIdentities?: boolean;
+      userNames?: Record<string, string>;
+      /** Display names for these user ids (Slack's users.info); staff only, members too when revealed. */
+      lookupNames?: (userIds: string[]) => Promise<Record<string, string>>;
+      db?: Db;
+    } = {},
   ): Promise<PostMortemExportInput> {
     const db = options.db ?? this.options.prisma;
     const record = await this.findIncident(ref, db);
@@ -380,6 +388,9 @@ export class PostMortemService {
     }
     const timeline = await loadTimeline(db, incident.id);
     const channel = await db.watchedChannel.findFirst({ where: { workspaceId: record.workspaceId, channelId: incident.channelId }, select: { name: true } });
+    const reveal = options.includeMemberIdentities ?? false;
+    const looked = options.lookupNames ? await options.lookupNames(peopleOf(incident.leadUserId, postMortem, timeline, reveal)) : {};
+    const userNames = { ...looked, ...options.userNames };
     return {
       incident,
       postMortem,
@@ -387,7 +398,7 @@ export class PostMortemService {
       metrics: await this.metricsOf(db, record, timeline),
       locale: options.locale ?? incident.locale,
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-      ...(options.userNames ? { userNames: options.userNames } : {}),
+      ...(Object.keys(userNames).length > 0 ? { userNames } : {}),
       ...(channel?.name ? { channelNames: { [incident.channelId]: channel.name } } : {}),
       includeMemberIdentities: options.includeMemberIdentities ?? false,
     };
@@ -421,6 +432,24 @@ export class PostMortemService {
       summary: String((row.fields as Record<string, unknown> | null)?.['summary'] ?? ''),
     }));
   }
+}
+
+/** Everyone an export may name: staff always; members (authors, mentions) only when revealed. */
+function peopleOf(leadUserId: string | null, postMortem: PostMortem, timeline: readonly TimelineEvent[], reveal: boolean): string[] {
+  const ids = new Set<string>([...(leadUserId ? [leadUserId] : []), ...(postMortem.ownerUserId ? [postMortem.ownerUserId] : []), ...postMortem.reviewerUserIds]);
+  for (const item of postMortem.actionItems) ids.add(item.ownerUserId);
+  for (const event of timeline) {
+    if (event.actorUserId) ids.add(event.actorUserId);
+    for (const key of ['approverUserIds', 'recipientUserIds']) {
+      const value = event.data[key];
+      if (Array.isArray(value)) for (const id of value) if (typeof id === 'string') ids.add(id);
+    }
+    if (!reveal) continue;
+    const author = event.data['authorUserId'];
+    if (typeof author === 'string') ids.add(author);
+    for (const match of (event.text ?? '').matchAll(/<@([UW][A-Z0-9]+)/g)) ids.add(match[1] as string);
+  }
+  return [...ids].sort();
 }
 
 function actionItemIdOf(reminderKey: string): string | null {

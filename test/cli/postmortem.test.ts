@@ -9,6 +9,7 @@ import { insertIncident } from '../../src/store/repositories/incidents.js';
 import { seedSampleIncident, TEN_MINUTES } from '../app/postmortem-seed.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { runCli, testEnvironment } from '../support/cli.js';
+import { startFakeSlack } from '../../src/sandbox/slack-api/index.js';
 
 let db: MigratedDatabase;
 const scratch = mkdtempSync(join(tmpdir(), 'firebreak-cli-postmortem-'));
@@ -92,6 +93,23 @@ describe('firebreak postmortem export', () => {
     expect(readFileSync(out, 'utf8')).not.toContain('dana.k');
     const revealed = await firebreak('postmortem', 'export', '#42', '--reveal-members');
     expect(revealed.stdout).toContain('dana.k');
+  });
+
+  it('names staff from Slack when a bot token is configured; members stay pseudonymised', async () => {
+    const fake = await startFakeSlack();
+    try {
+      fake.workspace.addUser({ id: 'UANA', name: 'ana', real_name: 'Ana Ruiz' });
+      fake.workspace.addUser({ id: 'ULUIS', name: 'luis', real_name: 'Luis Ortega' });
+      fake.workspace.addUser({ id: 'UMEMBER1', name: 'dana.k', real_name: 'Dana K' });
+      const { code, stdout, stderr } = await runCli(['postmortem', 'export', '42'], { env: { ...env(), SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'cli-test-secret', SLACK_API_URL: fake.apiUrl } });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('- **Lead:** Ana Ruiz');
+      expect(stdout).toMatch(/- \*\*Reviewers:\*\* .*Luis Ortega \(approved\)/);
+      expect(stdout).not.toMatch(/dana\.k|Dana K/);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('an unknown incident, an incident without a post-mortem and a bad format are clear errors, exit code 1', async () => {

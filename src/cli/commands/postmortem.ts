@@ -10,7 +10,7 @@ const DAY = 86_400_000;
  * The post-mortem service over the DATABASE_URL database, read as it is: a missing SQLite file or a
  * database that was never migrated is said plainly, not created.
  */
-async function openService(): Promise<{ service: PostMortemService; database: Database; timeZone: string }> {
+async function openService(): Promise<{ service: PostMortemService; database: Database; timeZone: string; slack: { botToken?: string; apiUrl?: string } }> {
   const [{ loadConfig }, { parseDatabaseUrl }, { openDatabase }, { migrationsUpToDate }, { resolveDetectorSettings }, { PostMortemService }, { FirebreakError }] = await Promise.all([
     import('../../config.js'),
     import('../../store/database-url.js'),
@@ -32,7 +32,29 @@ async function openService(): Promise<{ service: PostMortemService; database: Da
   }
   const bucketMs = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS').bucketMs;
   const { systemClock } = await import('../../domain/clock.js');
-  return { service: new PostMortemService({ prisma: database.prisma, clock: systemClock, bucketMs }), database, timeZone: config.teamTimezone };
+  return { service: new PostMortemService({ prisma: database.prisma, clock: systemClock, bucketMs }), database, timeZone: config.teamTimezone, slack: config.slack };
+}
+
+/**
+ * Staff names from Slack (users.info) when a bot token is configured; anyone Slack does not answer
+ * for within a few seconds stays a user id.
+ */
+function slackNameLookup(slack: { botToken?: string; apiUrl?: string }): ((userIds: string[]) => Promise<Record<string, string>>) | undefined {
+  const token = slack.botToken;
+  if (!token) return undefined;
+  return async (userIds) => {
+    const { WebClient, LogLevel } = await import('@slack/web-api');
+    const client = new WebClient(token, { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 5_000, logLevel: LogLevel.ERROR });
+    const names: Record<string, string> = {};
+    await Promise.all(
+      userIds.map(async (id) => {
+        const answer = await client.users.info({ user: id }).catch(() => undefined);
+        const name = answer?.user?.real_name || answer?.user?.profile?.display_name || answer?.user?.name;
+        if (name) names[id] = name;
+      }),
+    );
+    return names;
+  };
 }
 
 /** "2026-11-01", "2026-11-01T10:00:00Z" or "30d" (that many days ago). */
@@ -90,9 +112,10 @@ export function registerPostmortemCommand(program: Command): void {
     .option('--time-zone <zone>', 'IANA time zone for the times shown (default: TEAM_TIMEZONE)')
     .option('--reveal-members', "show community members' names and ids (only when the team opted in)")
     .action(async (ref: string, options: { format: 'md' | 'json'; out?: string; timeZone?: string; revealMembers?: boolean }) => {
-      const { service, database, timeZone } = await openService();
+      const { service, database, timeZone, slack } = await openService();
       try {
-        const exportOptions = { timeZone: options.timeZone ?? timeZone, includeMemberIdentities: options.revealMembers ?? false };
+        const lookupNames = slackNameLookup(slack);
+        const exportOptions = { timeZone: options.timeZone ?? timeZone, includeMemberIdentities: options.revealMembers ?? false, ...(lookupNames ? { lookupNames } : {}) };
         const output = options.format === 'json' ? `${JSON.stringify(await service.exportJson(ref, exportOptions), null, 2)}\n` : await service.exportMarkdown(ref, exportOptions);
         if (options.out) {
           writeFileSync(options.out, output);
