@@ -102,7 +102,7 @@ export function initialDetectorState(settings: DetectorSettings): DetectorState 
     peakDay: 0,
     alert: null,
     quietSince: null,
-    cooldownUntil: Number.NEGATIVE_INFINITY,
+    cooldownUntil: 0, // JSON has no -Infinity; epoch 0 is "long ago"
     lastAlertAt: null,
   };
 }
@@ -148,6 +148,7 @@ export function evaluateChannelInPlace(
   now: number,
   onReading?: (reading: BucketReading) => void,
 ): DetectorDecision[] | null {
+  fillMissingFields(state, settings);
   const { bucketMs, windowBuckets } = settings;
   const openStart = bucketStartOf(now, bucketMs);
   let earliest = Number.POSITIVE_INFINITY;
@@ -190,6 +191,7 @@ export function stepDetector(
   const view: WindowView = { starts: [], negatives: [], messages: [], bucketAt: (start) => window.find((bucket) => bucket.start === start) };
   for (const bucket of window) pushWindow(view, bucket.start, bucket, Number.POSITIVE_INFINITY);
   const next = cloneState(state);
+  fillMissingFields(next, settings);
   let reading: BucketReading | undefined;
   const decision = advance(next, view, settings, learningRates(settings, next), (r) => (reading = r));
   return { state: next, decision, reading: reading as unknown as BucketReading };
@@ -206,8 +208,23 @@ function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | und
   }
 }
 
+/**
+ * A state stored by an earlier version may lack fields added since, or have rhythm arrays sized for
+ * other settings; fill them in so the detector resumes instead of failing.
+ */
+function fillMissingFields(state: DetectorState, settings: DetectorSettings): void {
+  const slots = rhythmSlots(settings);
+  if (!Array.isArray(state.rhythm) || state.rhythm.length !== slots) state.rhythm = new Array<number>(slots).fill(1);
+  if (!Array.isArray(state.logRhythm) || state.logRhythm.length !== slots) state.logRhythm = new Array<number>(slots).fill(0);
+  if (!Array.isArray(state.dailyPeaks)) state.dailyPeaks = [];
+  if (typeof state.logLevel !== 'number') state.logLevel = Math.log1p(Math.max(0, state.level ?? 0));
+  if (typeof state.logDeviation !== 'number') state.logDeviation = 0;
+  if (typeof state.peakDay !== 'number') state.peakDay = 0;
+  if (typeof state.cooldownUntil !== 'number') state.cooldownUntil = 0;
+}
+
 function cloneState(state: DetectorState): DetectorState {
-  return { ...state, rhythm: state.rhythm.slice(), logRhythm: state.logRhythm.slice(), dailyPeaks: state.dailyPeaks.slice(), alert: state.alert ? { ...state.alert } : null };
+  return { ...state, rhythm: state.rhythm?.slice() ?? [], logRhythm: state.logRhythm?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
 }
 
 interface LearningRates {

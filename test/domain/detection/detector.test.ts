@@ -244,6 +244,18 @@ describe('spike detector on constructed series', () => {
     expect(state).toEqual(whole.state);
   });
 
+  it('resumes from a state stored by an older version that lacks newer fields', () => {
+    const settings = resolveDetectorSettings();
+    const random = prng(11);
+    const { state } = simulate(2 * bucketsPerDay, () => ({ negatives: poisson(2, random) }), settings);
+    const { logRhythm: _r, logLevel: _l, dailyPeaks: _p, ...older } = JSON.parse(JSON.stringify(state)) as DetectorState;
+    const start = T0 + 2 * DAY;
+    const burst: ChannelBucket[] = [0, 1, 2].map((i) => ({ start: start + i * settings.bucketMs, messages: 200, negatives: 60, positives: 0 }));
+    const result = evaluateChannel(burst, older as DetectorState, settings, new ManualClock(start + 3 * settings.bucketMs));
+    expect(result.state.logRhythm).toHaveLength(24);
+    expect(result.decisions.map((d) => d.type)).toContain('spike');
+  });
+
   it('fills the buckets nobody wrote in as quiet ones when it catches up', () => {
     const settings = resolveDetectorSettings();
     const state = initialDetectorState(settings);
