@@ -16,6 +16,7 @@ export interface DetectorState {
   level: number;
   /** Typical absolute deviation from the expectation, rhythm taken out. */
   deviation: number;
+  /** Typical absolute deviation of the window's log volume from its expectation. */
   logDeviation: number;
   /** Typical log(1 + negatives per bucket) of the window, rhythm taken out: a geometric mean, robust to bursts. */
   logLevel: number;

@@ -201,6 +201,16 @@ describe('spike detector on constructed series', () => {
     expect(burstAlerts(0.25)).toBe(true);
   });
 
+  it('on the linear scale, alerts on a burst measured in plain standard deviations', () => {
+    const random = prng(12);
+    const spikeAt = at(2, 15);
+    const settings = resolveDetectorSettings({ scale: 'linear', sensitivity: 8, noveltyDays: 0 });
+    const { decisions } = simulate(3 * bucketsPerDay, (i) => ({ negatives: i >= spikeAt && i < spikeAt + 3 ? 40 : poisson(3, random), messages: 60 }), settings);
+    const spikes = decisions.filter((d) => d.type === 'spike');
+    expect(spikes.map((d) => d.index)).toEqual([spikeAt]);
+    if (spikes[0]?.type === 'spike') expect(spikes[0].explanation.deviations).toBeGreaterThanOrEqual(8);
+  });
+
   it('needs a minimum volume: 4 negatives in a silent channel are not a crisis', () => {
     const { decisions } = simulate(2 * bucketsPerDay, (i) => ({ negatives: i === at(1, 12) ? 4 : 0 }));
     expect(decisions).toEqual([]);
