@@ -9,6 +9,7 @@ import { appendTimeline, loadIncident } from '../../src/store/repositories/incid
 import { loadPostMortem } from '../../src/store/repositories/postmortems.js';
 import { SAMPLE_START, sampleExportInput } from '../fixtures/postmortems/sample-incident.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
+import { availableProviders } from '../support/databases.js';
 import { bucketRow, seedSampleIncident, TEN_MINUTES } from './postmortem-seed.js';
 
 const MINUTE = 60_000;
@@ -41,13 +42,13 @@ describe('baselineBandOf', () => {
   });
 });
 
-describe('PostMortemService', () => {
+describe.each(availableProviders)('PostMortemService on %s', (provider) => {
   let db: MigratedDatabase;
   let clock: ManualClock;
   let service: PostMortemService;
 
   beforeEach(async () => {
-    db = await openMigratedDatabase('sqlite');
+    db = await openMigratedDatabase(provider);
     clock = new ManualClock(at(60 * 72));
     service = new PostMortemService({ prisma: db.prisma, clock, views, bucketMs: TEN_MINUTES });
   });
