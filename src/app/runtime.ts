@@ -171,8 +171,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const workspaceIds = cached(clock, async (teamId) => {
-    const row = await prisma.workspace.upsert({ where: { teamId }, create: { teamId }, update: {}, select: { id: true } });
-    return row.id;
+    const found = await prisma.workspace.findUnique({ where: { teamId }, select: { id: true } });
+    if (found) return found.id;
+    try {
+      return (await prisma.workspace.create({ data: { teamId }, select: { id: true } })).id;
+    } catch (error) {
+      // Another instance created it at the same moment.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      return (await prisma.workspace.findUniqueOrThrow({ where: { teamId }, select: { id: true } })).id;
+    }
   });
 
   const services: SlackServices = {

@@ -89,24 +89,32 @@ export class Watcher {
     if (existing) return existing.active ? existing : null;
     const info = await this.options.describeChannel(workspaceId, channelId);
     if (!info.watchedBy) return null;
-    return db.watchedChannel.upsert({
-      where: { workspaceId_channelId: { workspaceId, channelId } },
-      create: { workspaceId, channelId, name: info.name, watchedBy: info.watchedBy, source: channelId.includes(':') ? channelId.split(':')[0] : 'slack' },
-      update: {},
-    });
+    try {
+      return await db.watchedChannel.create({
+        data: { workspaceId, channelId, name: info.name, watchedBy: info.watchedBy, source: channelId.includes(':') ? (channelId.split(':')[0] as string) : 'slack' },
+      });
+    } catch (error) {
+      // Another instance (or request) created it first.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      return db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+    }
   }
 
   /** Messages scored and waiting for the next group commit. */
   private queue: PendingMessage[] = [];
   private flushing: Promise<void> | null = null;
   /** Watched-channel rows, briefly cached: the hot path reads them for every message. */
-  private channelCache = new Map<string, { at: number; row: WatchedRow | null }>();
+  private channelCache = new Map<string, { at: number; row: Promise<WatchedRow | null> }>();
 
-  private async cachedChannel(workspaceId: string, channelId: string): Promise<WatchedRow | null> {
+  /** Concurrent messages of a new channel share one look-up (and one creation). */
+  private cachedChannel(workspaceId: string, channelId: string): Promise<WatchedRow | null> {
     const key = `${workspaceId}/${channelId}`;
     const hit = this.channelCache.get(key);
     if (hit && this.options.clock.now() - hit.at < CHANNEL_CACHE_MS) return hit.row;
-    const row = await this.watchedChannel(this.options.prisma, workspaceId, channelId);
+    const row = this.watchedChannel(this.options.prisma, workspaceId, channelId).catch((error: unknown) => {
+      this.channelCache.delete(key);
+      throw error;
+    });
     this.channelCache.set(key, { at: this.options.clock.now(), row });
     return row;
   }

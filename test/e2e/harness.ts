@@ -129,7 +129,7 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const app = await startFirebreak(config, createLogger('silent', { pretty: false }));
+  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
   const identity = workspace.appIdentity();
   const eventsUrl = `${app.url}/slack/events`;
 

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, startHarness, type Harness } from './harness.js';
 
-describe('incident workflow through Slack', () => {
+describe.each(availableProviders)('incident workflow through Slack on %s', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ provider });
   });
   afterAll(async () => {
     await harness?.close();
@@ -122,5 +123,30 @@ describe('incident workflow through Slack', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await harness.app.database.prisma.scoredMessage.count()).toBe(before + 1);
     expect(await harness.app.database.prisma.processedEvent.count({ where: { eventId: 'EvRETRY0001' } })).toBe(1);
+  });
+
+  it('staff tick checklist steps from the thread; resolving needs a summary and creates the post-mortem', async () => {
+    const checklist = await harness.waitFor('the checklist message', () =>
+      harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep)),
+    );
+    await harness.click(harness.people.ann, harness.alerts, checklist.ts, actionIds.toggleStep);
+    const step = await harness.waitFor('the ticked step', async () => (await harness.app.database.prisma.checklistItem.findFirst({ where: { doneBy: harness.people.ann } })) ?? undefined);
+    expect(step.stepId).toBe('acknowledge');
+
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.resolve);
+    await harness.waitFor('the resolve modal', () => harness.openModal(harness.people.ann));
+    const empty = await harness.submit(harness.people.ann, { [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: { type: 'plain_text_input', value: '' } } });
+    expect(empty.body).toContain('response_action');
+    expect((await harness.app.database.prisma.incident.findFirstOrThrow()).status).not.toBe('resolved');
+    await harness.submit(harness.people.ann, { [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: { type: 'plain_text_input', value: 'Login fixed; members told in the channel.' } } });
+    const resolved = await harness.waitFor('the resolution', async () => (await harness.app.database.prisma.incident.findFirst({ where: { status: 'resolved' } })) ?? undefined);
+    expect(resolved.resolutionSummary).toBe('Login fixed; members told in the channel.');
+    const postMortem = await harness.app.database.prisma.postMortem.findUniqueOrThrow({ where: { incidentId: resolved.id } });
+    expect(postMortem.status).toBe('draft');
+    const timeline = await harness.app.database.prisma.timelineEvent.findMany({ where: { incidentId: resolved.id }, orderBy: { sequence: 'asc' } });
+    expect(timeline.map((event) => event.kind)).toEqual(
+      expect.arrayContaining(['opened', 'alert_posted', 'acknowledged', 'draft_created', 'draft_edited', 'draft_approved', 'reply_posted', 'checklist_ticked', 'resolved']),
+    );
   });
 });
