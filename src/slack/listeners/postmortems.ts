@@ -3,9 +3,10 @@
 // the "Add to incident timeline" message shortcut, and notes written in the incident thread
 // ("note: …"). Each handler acks, decodes its typed ref, runs one use case and answers refusals.
 import type { AckFn, App, BlockAction, ButtonAction, MessageShortcut, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { PostMortemOutcome, PostMortemService } from '../../app/postmortems.js';
-import type { Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../domain/i18n/index.js';
 import { addMessage, addNote, isMessageInTimeline, type Refusal } from '../../domain/incidents/index.js';
 import { type ActionItemInput, type PostMortem, type PostMortemSubmission, type SubmissionIntent } from '../../domain/postmortems/index.js';
 import { STANDARD_FIELDS } from '../../domain/postmortems/index.js';
@@ -25,6 +26,7 @@ import {
   postMortemRef,
   type MessageRef,
 } from '../blocks/ids.js';
+import { context, mention, slackDate } from '../blocks/kit.js';
 import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemModal } from '../blocks/postmortem.js';
 import type { SlackServices } from './services.js';
@@ -196,11 +198,22 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
 
   // ---------- Action items ----------
 
-  app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client }) => {
+  app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client, respond }) => {
     await ack();
     const ref = decodeRef(actionItemRef, buttonValue(body), 'action item button');
-    const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale: await localeOf(ref.i), actionItemId: ref.a, done: true });
-    await tellFromButton(body, client, outcome);
+    const locale = await localeOf(ref.i);
+    const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale, actionItemId: ref.a, done: true });
+    if (!outcome.ok) {
+      await tellFromButton(body, client, outcome);
+      return;
+    }
+    // The reminder is answered in place: its button gives way to who did it and when.
+    const shown = ((body.message?.['blocks'] ?? []) as KnownBlock[]).filter((block) => block.type !== 'actions');
+    await respond({
+      replace_original: true,
+      text: String(body.message?.['text'] ?? ''),
+      blocks: [...shown, context(`:white_check_mark: ${t(locale, 'ui.checklist.done_by', { user: mention(body.user.id), at: slackDate(services.clock.now()) })}`)],
+    });
   });
 
   // ---------- Timeline: the message shortcut and notes from the thread ----------
