@@ -38,6 +38,7 @@ export const SANDBOX_DETECTOR_SETTINGS = {
   baselineHalfLifeMs: 5 * 60_000,
 } as const;
 export const SANDBOX_DETECTION_INTERVAL_MS = 2_000;
+export const SANDBOX_TEMPLATE_DEFAULTS = { brand: 'Acme Cloud', support_contact: 'support@acme.example', status_page: 'https://status.acme.example' } as const;
 
 export interface SandboxOptions {
   clock: Clock;
@@ -93,6 +94,8 @@ export function sandboxConfig(config: Config, sandbox: Sandbox, origin: string, 
     alertsChannel: sandbox.alertsChannel,
     detectionIntervalMs: SANDBOX_DETECTION_INTERVAL_MS,
     detectorSettings: { ...SANDBOX_DETECTOR_SETTINGS, ...config.detectorSettings },
+    // Reply templates need these; a made-up brand until BRAND_NAME and friends are set.
+    templateDefaults: { ...SANDBOX_TEMPLATE_DEFAULTS, ...config.templateDefaults },
   };
 }
 
@@ -459,6 +462,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       origin = appOrigin;
       // Slack retries after 1 and 5 minutes; the sandbox retries sooner so a slow start loses nothing.
       delivery = startEventDelivery({ workspace, requestUrl: requestUrl(), signingSecret, retryDelaysMs: [1000, 5000, 15000] });
+      // A first calm message in each community channel: Firebreak starts watching it now, so the
+      // detector has finished its short warm-up on a calm baseline by the time a drill plays.
+      for (const channel of CHANNELS.filter((candidate) => !candidate.alerts)) {
+        const host = PERSONAS.find((persona) => persona.handle === (channel.name === 'community-es' ? 'ana' : 'ben'));
+        if (host) workspace.postMessage({ user_id: host.id }, channel.id, { text: channel.name === 'community-es' ? '¡Hola a todos! Bienvenidos al canal 👋' : `Welcome to #${channel.name} 👋` });
+      }
     },
     async close() {
       await handOver();

@@ -98,7 +98,7 @@ describe('sandbox over HTTP', () => {
     await expect.poll(async () => ((await (await fetch(`${firebreak.url}/sandbox/drills/${started.drill.id}`)).json()) as { state: string }).state, { timeout: 5000 }).toBe('played');
     expect(Date.now() - began).toBeGreaterThanOrEqual(400);
     const texts = firebreak.sandbox?.workspace.messagesIn('C0OFFTOPI1').map((message) => message.text);
-    expect(texts).toEqual(['first', 'second']);
+    expect(texts).toEqual(['Welcome to #off-topic 👋', 'first', 'second']);
   });
 
   it.skipIf(!externalAddress)('refuses requests from other machines, except /healthz', async () => {

@@ -33,7 +33,7 @@ export function registerDrillCommand(program: Command): void {
     .command('drill')
     .description('Play a drill scenario (playbooks/scenarios) into the running sandbox and report time to alert, acknowledge and first approved reply')
     .argument('<scenario>', 'scenario id (e.g. outage-escalates) or path to a scenario .yaml file')
-    .option('--speed <n>', 'play this many times faster than written (0.1 to 100)', '1')
+    .option('--speed <n>', 'play this many times faster than written (0.1 to 100)', '5')
     .option('--url <url>', 'where Firebreak runs (default: http://127.0.0.1:$PORT)')
     .option('--wait <seconds>', 'after the last step, wait this long for the team to reply', '600')
     .option('--check', 'only validate the scenario')
