@@ -160,11 +160,27 @@ export function addToBucketInPlace(bucket: ChannelBucket, message: MessageContri
   }
 }
 
+// Key count of a record the hot path grows, kept under a non-enumerable symbol: invisible to JSON,
+// Object.keys, for…in and spreads, so the stored bucket is unchanged; a record read back from JSON
+// is counted once.
+const SIZE = Symbol('size');
+type CountedRecord = Record<string, number> & { [SIZE]?: number };
+
 /** Adds `key` with a count of one unless the record already holds `limit` keys. */
-function addKey(record: Record<string, number>, key: string, limit: number): boolean {
-  let count = 0;
-  for (const _key in record) if (++count >= limit) return false;
+function addKey(record: CountedRecord, key: string, limit: number): boolean {
+  let count = record[SIZE];
+  if (count === undefined) {
+    count = 0;
+    for (const _key in record) count++;
+    // Not enumerable: deep equality and copies see the plain record.
+    Object.defineProperty(record, SIZE, { value: count, writable: true, enumerable: false });
+  }
+  if (count >= limit) {
+    record[SIZE] = count;
+    return false;
+  }
   record[key] = 1;
+  record[SIZE] = count + 1;
   return true;
 }
 
