@@ -53,6 +53,8 @@ export const POSTMORTEM_REMINDER_KIND = 'postmortem.reminder';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const MAX_ATTEMPTS = 5;
+/** The channel's normal band comes from its buckets of the two days before the episode. */
+const BASELINE_HISTORY_MS = 2 * DAY;
 
 /** What a post-mortem message is about, beside the post-mortem itself. */
 export interface PostMortemMessageContext {
@@ -324,23 +326,24 @@ export class PostMortemService {
       const episodeStart = incident.firstAbnormalAt ?? incident.detectedAt - 60 * MINUTE;
       // The episode ends a day after the last resolution (or now): a new spike next week is another story.
       const lastEnd = Math.max(incident.resolvedAt ?? this.clock.now(), ...timeline.map((event) => event.at));
+      const history = await db.channelBucket.findMany({
+        where: { channelRef: channel.id, start: { gte: new Date(episodeStart - BASELINE_HISTORY_MS), lt: new Date(episodeStart) } },
+        select: { messages: true, negatives: true },
+      });
       const rows = await db.channelBucket.findMany({
-        where: { channelRef: channel.id, start: { gte: new Date(episodeStart - 7 * DAY), lt: new Date(lastEnd + DAY) } },
+        where: { channelRef: channel.id, start: { gte: new Date(episodeStart), lt: new Date(lastEnd + DAY) }, messages: { gt: 0 } },
         orderBy: { start: 'asc' },
         select: { start: true, messages: true, negatives: true, data: true },
       });
-      const history = rows.filter((row) => row.start.getTime() < episodeStart);
       const detector = channel.detectorState as unknown as DetectorState | null;
       const learned = detector?.bucketsSeen ? detector.negativeShare : null;
       band = baselineBandOf(history, learned);
-      buckets = rows
-        .filter((row) => row.start.getTime() >= episodeStart && row.messages > 0)
-        .map((row) => ({
-          startAt: row.start.getTime(),
-          endAt: row.start.getTime() + bucketMs,
-          negativeRatio: Math.min(1, row.negatives / row.messages),
-          negativeAuthorIds: Object.keys((row.data as unknown as StoredBucket | null)?.negativeAuthors ?? {}),
-        }));
+      buckets = rows.map((row) => ({
+        startAt: row.start.getTime(),
+        endAt: row.start.getTime() + bucketMs,
+        negativeRatio: Math.min(1, row.negatives / row.messages),
+        negativeAuthorIds: Object.keys((row.data as unknown as StoredBucket | null)?.negativeAuthors ?? {}),
+      }));
     }
     return computeIncidentMetrics({ incident, timeline, buckets, band });
   }

@@ -292,7 +292,7 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
 
   app.event('message', async ({ event, body, client }) => {
     const message = event as unknown as { subtype?: string; channel: string; user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
-    if (message.subtype || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
+    if ((message.subtype && message.subtype !== 'thread_broadcast') || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
     if (!THREAD_NOTE.test(message.text ?? '')) return;
     const incident = await services.prisma.incident.findFirst({ where: { alertChannelId: message.channel, rootTs: message.thread_ts }, select: { id: true, locale: true } });
     if (!incident) return;
