@@ -1,7 +1,7 @@
 // What the application needs from the Slack side, as plain data: messages to post, rendered by the
 // Block Kit builders. The application decides; these only draw.
 import type { Clock } from '../domain/clock.js';
-import type { IncidentPolicy, IncidentState, TimelineEvent } from '../domain/incidents/index.js';
+import type { IncidentPolicy, IncidentState, ReplyTarget, TimelineEvent } from '../domain/incidents/index.js';
 import type { Playbook } from '../domain/playbooks/index.js';
 
 export interface SlackMessage {
@@ -28,5 +28,5 @@ export interface IncidentViews {
   checklist(view: IncidentView): SlackMessage;
   reminder(view: IncidentView, reminder: { reason: string; recipientUserIds: readonly string[]; subject: string; late: boolean }): SlackMessage;
   /** A drill's approved reply, shown in the alert thread instead of reaching the community. */
-  drillReply(view: IncidentView, reply: { draftId: string; text: string; target: import('../domain/incidents/index.js').ReplyTarget }): SlackMessage;
+  drillReply(view: IncidentView, reply: { draftId: string; text: string; target: ReplyTarget }): SlackMessage;
 }

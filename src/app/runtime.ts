@@ -192,6 +192,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     playbook: (id) => playbooks.get(id),
     playbooks: () => playbooks.playbooks,
     workspaceId: workspaceIds,
+    ...(metrics ? { metrics } : {}),
     firstDelivery: async (eventId) => {
       const first = await recordEventOnce(prisma, eventId, clock.now());
       if (!first) metrics?.eventsDeduplicated.inc({ type: 'event' });
@@ -277,10 +278,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     clock,
     logger,
     ...(metrics ? { metrics } : {}),
+    // A write Slack refuses for good (channel_not_found, not_in_channel…) is said in the incident thread.
+    onFailed: async (tx, failure) => {
+      if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
+      const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
+      const record = await loadIncident(tx, failure.incidentId);
+      if (!record) return;
+      const text =
+        record.state.incident.locale === 'es'
+          ? `:warning: Slack rechazó un envío (${failure.method}): \`${failure.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`
+          : `:warning: Slack refused a write (${failure.method}): \`${failure.error}\`. Firebreak will not retry it; check the channel and the bot's access.`;
+      await enqueueSlackWrite(tx, { key: `delivery-failed:${failure.key}`, method: 'chat.postMessage', payload: { channel: record.alertChannelId, text }, threadOf: `incident:${failure.incidentId}:root`, incidentId: failure.incidentId, now: clock.now() });
+    },
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
         const incidentId = String(sent.record?.['incidentId']);
-        await incidents.recordRootPosted(tx, incidentId, String(sent.result.ts), String(sent.result.channel ?? sent.channelId));
+        const channel = String(sent.result.channel ?? sent.channelId);
+        await incidents.recordRootPosted(tx, incidentId, String(sent.result.ts), channel);
+        // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
+        setImmediate(() => void postChart(incidentId, channel, String(sent.result.ts)));
       },
       [outboxRecords.replyPosted]: async (tx, sent) => {
         const record = sent.record as unknown as { incidentId: string; draftId: string; revision: number };
@@ -290,6 +306,35 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   worker.start();
   workers.outbox = worker;
+
+  /** The channel's negative share and volume over the last hours, spike marked, in the incident thread. */
+  async function postChart(incidentId: string, channel: string, threadTs: string): Promise<void> {
+    try {
+      const record = await loadIncident(prisma, incidentId);
+      if (!record) return;
+      const { incident } = record.state;
+      const watched = await prisma.watchedChannel.findFirst({ where: { channelId: incident.channelId } });
+      if (!watched) return;
+      const settings = settingsFor(incident.channelId, watched.name);
+      const spikeAt = incident.firstAbnormalAt ?? incident.detectedAt;
+      const from = spikeAt - 6 * 3_600_000;
+      const rows = await prisma.channelBucket.findMany({ where: { channelRef: watched.id, start: { gte: new Date(from) } }, orderBy: { start: 'asc' } });
+      const series = rows.map((row) => ({ start: row.start.getTime(), messages: row.messages, negatives: row.negatives }));
+      if (series.length < 2 || !series.some((bucket) => bucket.start <= spikeAt)) return;
+      const { renderNegativityChart } = await import('../slack/chart/index.js');
+      const png = await renderNegativityChart(series, {
+        spikeAt: Math.max(series[0]!.start, Math.min(spikeAt, series.at(-1)!.start)),
+        width: 640,
+        height: 300,
+        locale: incident.locale,
+        timeZone: config.teamTimezone,
+        bucketMs: settings.bucketMs,
+      });
+      await client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, file: png, filename: `incident-${incident.number}-negativity.png`, title: `#${incident.number}` });
+    } catch (error) {
+      logger.warn({ err: error, incidentId }, 'could not post the negativity chart');
+    }
+  }
 
   const scheduler = createScheduler({ prisma, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
   workers.scheduler = scheduler;

@@ -21,6 +21,9 @@ describe.each(availableProviders)('incident workflow through Slack on %s', (prov
     expect(findButtons(root.blocks).map((button) => button.action_id)).toEqual(
       expect.arrayContaining([actionIds.acknowledge, actionIds.draftReply, actionIds.resolve]),
     );
+    // A chart of the channel's negative share and volume, spike marked, is uploaded into the thread.
+    const upload = await harness.waitFor('the chart upload', () => harness.fake.api.calls('files.completeUploadExternal')[0], 30_000);
+    expect(JSON.stringify(upload.args)).toContain(root.ts);
     // More anger and more ticks change nothing: the incident is open, the root message is edited in place.
     await playSpike(harness, Date.now() + 60_000);
     await harness.app.runtime?.watcher.tick();

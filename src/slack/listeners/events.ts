@@ -24,6 +24,7 @@ export function registerEventListeners(app: App, services: SlackServices): void 
   app.event('message', async ({ event, body }) => {
     const eventId = (body as { event_id?: string }).event_id;
     const message = event as unknown as MessageEventShape;
+    services.metrics?.eventsReceived.inc({ type: message.subtype ? `message.${message.subtype}` : 'message' });
     const isNewMessage = MEMBER_SUBTYPES.has(message.subtype);
     // New messages record their event id in the watcher's own commit (one write per burst, not per event).
     if (!isNewMessage && eventId && !(await services.firstDelivery(eventId))) return;

@@ -122,9 +122,18 @@ function parseTarget(value: string | undefined, channelId: string): ReplyTarget 
 export function registerInteractionListeners(app: App, services: SlackServices): void {
   const { incidents } = services;
 
-  /** Runs a decision for a button; a refusal is shown only to the person who clicked. */
-  async function decideFromButton(body: BlockAction, client: WebClient, incidentId: string, decide: Decide): Promise<void> {
-    const outcome = await incidents.decide(incidentId, decide);
+  /**
+   * Runs a decision for a button and acknowledges the click once the decision is committed: Slack
+   * never sends a click again, so an acknowledged approval must survive a crash right after the
+   * acknowledgement. A refusal is shown only to the person who clicked.
+   */
+  async function decideFromButton(ack: () => Promise<void>, body: BlockAction, client: WebClient, incidentId: string, decide: Decide): Promise<void> {
+    let outcome: Awaited<ReturnType<typeof incidents.decide>>;
+    try {
+      outcome = await incidents.decide(incidentId, decide);
+    } finally {
+      await ack();
+    }
     if (outcome.ok) return;
     const record = await loadIncident(services.prisma, incidentId);
     await tellRefusal(
@@ -162,29 +171,25 @@ export function registerInteractionListeners(app: App, services: SlackServices):
   const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
 
   app.action<BlockAction>(actionIds.acknowledge, async ({ ack, body, client }) => {
-    await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'acknowledge button');
-    await decideFromButton(body, client, i, (state, policy, clock) => acknowledge(state, { actorUserId: body.user.id }, policy, clock));
+    await decideFromButton(ack, body, client, i, (state, policy, clock) => acknowledge(state, { actorUserId: body.user.id }, policy, clock));
   });
 
   app.action<BlockAction>(actionIds.reopen, async ({ ack, body, client }) => {
-    await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'reopen button');
-    await decideFromButton(body, client, i, (state, policy, clock) => reopen(state, { actorUserId: body.user.id }, policy, clock));
+    await decideFromButton(ack, body, client, i, (state, policy, clock) => reopen(state, { actorUserId: body.user.id }, policy, clock));
   });
 
   app.action<BlockAction>(actionIds.approveDraft, async ({ ack, body, client }) => {
-    await ack();
     const ref = decodeRef(draftRef, buttonValue(body), 'approve button');
-    await decideFromButton(body, client, ref.i, (state, policy, clock) =>
+    await decideFromButton(ack, body, client, ref.i, (state, policy, clock) =>
       decideDraft(state, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'approve' }, policy, clock),
     );
   });
 
   app.action<BlockAction>(actionIds.toggleStep, async ({ ack, body, client }) => {
-    await ack();
     const ref = decodeRef(stepRef, buttonValue(body), 'checklist button');
-    await decideFromButton(body, client, ref.i, (state, policy, clock) =>
+    await decideFromButton(ack, body, client, ref.i, (state, policy, clock) =>
       (ref.done ? untickStep : tickStep)(state, { actorUserId: body.user.id, stepId: ref.s }, policy, clock),
     );
   });

@@ -263,13 +263,15 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
       return;
     }
     await ack();
-    // The metadata keeps at most 2000 characters of the message: fetch it again when it was longer.
-    let text = message.text;
-    if (text.length >= 2000) {
-      const history = await client.conversations.history({ channel: message.c, latest: message.ts, inclusive: true, limit: 1 }).catch(() => undefined);
-      const found = history?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
-      if (found) text = found;
+    // The modal's metadata keeps at most 2000 characters of the message: the timeline quotes it in
+    // full, as Slack has it now (a top-level message, else a thread reply); the metadata if unreadable.
+    const history = await client.conversations.history({ channel: message.c, latest: message.ts, inclusive: true, limit: 1 }).catch(() => undefined);
+    let found = history?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
+    if (found === undefined) {
+      const replies = await client.conversations.replies({ channel: message.c, ts: message.ts, limit: 1 }).catch(() => undefined);
+      found = replies?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
     }
+    const text = found ?? message.text;
     let authorName: string | null = null;
     if (message.u) {
       const user = await client.users.info({ user: message.u }).catch(() => undefined);

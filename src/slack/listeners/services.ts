@@ -7,6 +7,7 @@ import type { Locale } from '../../domain/i18n/index.js';
 import type { Refusal } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../http/metrics.js';
 import type { PrismaDb } from '../../store/database.js';
 import { refusalMessage } from '../blocks/commands.js';
 
@@ -29,6 +30,7 @@ export interface SlackServices {
   /** Home tab for a user (App Home). */
   publishHome?(client: WebClient, userId: string): Promise<void>;
   onUnknownAction?(actionId: string): void;
+  metrics?: Metrics;
 }
 
 /** A refusal goes only to the person who clicked, as an ephemeral message where they clicked. */
