@@ -1,0 +1,203 @@
+// The whole product under crashes: `firebreak start` as a child process, killed with SIGKILL at the
+// worst moments of a crisis and started again, against a loopback Slack in this process. People act
+// through signed requests, as Slack sends them; what counts is what reaches Slack and the database.
+import { describe, expect, it } from 'vitest';
+import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import { availableProviders } from '../support/databases.js';
+import { findButtons } from './harness.js';
+
+/** Acknowledgement after one minute (unacknowledged), checklist step due after two. */
+const REMINDING_PLAYBOOK = `formatVersion: 1
+id: crash-support
+name: Support channel crisis
+description: Members of the support channel are upset.
+ownerTeam: Community
+default: true
+triggers:
+  channels: [support]
+severities:
+  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
+  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
+  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
+  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
+roles:
+  lead: "@community-leads"
+  approvers: ["@community-leads"]
+  quorum: 2
+  fourEyes: true
+  canResolve: [lead, approvers]
+checklist:
+  - id: status-page
+    title: { es: Actualizar la página de estado, en: Update the status page }
+    owner: lead
+    dueAfterMinutes: 2
+replies:
+  - id: holding
+    target: channel
+    text:
+      es: Sabemos que hay un problema con {{brand}} y ya estamos en ello.
+      en: We know something is wrong with {{brand}} and we are on it.
+    guidance: { es: Sé breve., en: Keep it short. }
+escalation:
+  unacknowledged: { afterMinutes: 1, notify: ["@community-leads"], repeatEveryMinutes: 60, maxRepeats: 0 }
+  unansweredNegative: { afterMinutes: 30, remind: [lead] }
+postMortem:
+  dueWithinDays: 5
+  reviewers: [approvers]
+  questions:
+    - id: lessons
+      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
+`;
+
+const draftValues = (text: string) => ({
+  [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
+  [inputIds.draftTarget]: { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+  [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+});
+
+/** Declares an incident, has Cleo draft `text`, and returns the draft card's ts. */
+async function declareAndDraft(harness: CrashHarness, text: string): Promise<string> {
+  const declared = await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
+  expect(declared.status).toBe(200);
+  const root = await harness.waitFor('the alert', () => harness.rootMessage());
+  await harness.click(harness.people.cleo, harness.alerts, root.ts, actionIds.draftReply);
+  await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
+  expect((await harness.submit(harness.people.cleo, draftValues(text))).status).toBe(200);
+  const card = await harness.waitFor('the draft card', () =>
+    harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)),
+  );
+  return card.ts;
+}
+
+function publicReplies(harness: CrashHarness, text: string) {
+  return harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id && message.text.includes(text));
+}
+
+/** Waits a little longer than the outbox needs to retry, so a double post would have shown. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+
+const outboxIdle = (harness: CrashHarness) => harness.waitFor('the outbox idle', async () => (await harness.database.prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
+
+// Each test runs its own loopback Slack, database and child processes, so the tests of a provider run
+// side by side; the Slack fault test does not depend on the database and runs on SQLite only.
+describe.each(availableProviders)('SIGKILL during a crisis (%s)', (provider) => {
+  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>, options: { sqliteOnly?: boolean } = {}) =>
+    (options.sqliteOnly && provider !== 'sqlite' ? it.skip : it.concurrent)(
+      name,
+      async () => {
+        const harness = await startCrashHarness({ provider, playbook: REMINDING_PLAYBOOK });
+        try {
+          await harness.start();
+          await body(harness);
+        } finally {
+          await harness.close();
+        }
+      },
+      110_000,
+    );
+
+  crisis('killed right after the second approval click is acknowledged: after the restart the draft is approved and the reply posted once', async (harness) => {
+    const card = await declareAndDraft(harness, 'We know login is failing and we are on it.');
+    await harness.click(harness.people.ann, harness.alerts, card, actionIds.approveDraft);
+    await harness.waitFor('the first approval', async () => (await harness.database.prisma.approval.count()) === 1);
+    const acknowledged = await harness.click(harness.people.ben, harness.alerts, card, actionIds.approveDraft);
+    expect(acknowledged.status).toBe(200);
+    await harness.kill();
+
+    // The acknowledged click is in the database: Slack does not send a click again.
+    expect(await harness.database.prisma.approval.count({ where: { voidedAt: null } })).toBe(2);
+    await harness.start();
+    const draft = await harness.waitFor('the draft marked posted', async () => (await harness.database.prisma.replyDraft.findFirst({ where: { status: 'posted' } })) ?? undefined);
+    await settle();
+    expect(publicReplies(harness, 'login is failing')).toHaveLength(1);
+    expect(draft.postedTs).toBe(publicReplies(harness, 'login is failing')[0]?.ts);
+  });
+
+  crisis('killed while the public reply is in flight: the post that landed is adopted by its metadata, never posted again', async (harness) => {
+    const card = await declareAndDraft(harness, 'Payments are failing; we are on it.');
+    await harness.click(harness.people.ann, harness.alerts, card, actionIds.approveDraft);
+    await harness.waitFor('the first approval', async () => (await harness.database.prisma.approval.count()) === 1);
+    const inFlight = harness.gate.holdNext(harness.support);
+    await harness.click(harness.people.ben, harness.alerts, card, actionIds.approveDraft);
+    await inFlight;
+    const item = await harness.database.prisma.outboxItem.findFirstOrThrow({ where: { channelId: harness.support } });
+    expect(item.status).toBe('sending');
+    await harness.kill();
+    // Slack did the post after all; the instance that asked never heard back.
+    await harness.gate.release();
+    expect(publicReplies(harness, 'Payments are failing')).toHaveLength(1);
+
+    await harness.start();
+    const draft = await harness.waitFor('the draft marked posted', async () => (await harness.database.prisma.replyDraft.findFirst({ where: { status: 'posted' } })) ?? undefined);
+    await settle();
+    expect(publicReplies(harness, 'Payments are failing')).toHaveLength(1);
+    expect(draft.postedTs).toBe(publicReplies(harness, 'Payments are failing')[0]?.ts);
+    expect(await harness.database.prisma.outboxItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: 'sent', uncertain: true, result: { adopted: true } });
+  });
+
+  crisis('reminders due while the app was down fire once after the restart, marked late, even when killed again while posting one', async (harness) => {
+    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
+    await harness.waitFor('the alert', () => harness.rootMessage());
+    await outboxIdle(harness);
+    await harness.kill();
+    const reminders = await harness.database.prisma.reminder.findMany({ where: { status: 'pending', incidentId: { not: null } } });
+    expect(reminders.length).toBeGreaterThanOrEqual(2);
+    // Down for five minutes: every reminder of the incident came due meanwhile.
+    await harness.database.prisma.reminder.updateMany({ where: { id: { in: reminders.map((reminder) => reminder.id) } }, data: { dueAt: new Date(Date.now() - 5 * 60_000) } });
+
+    // The first reminder's message is on the wire when the restarted instance is killed again.
+    const inFlight = harness.gate.holdNext(harness.alerts);
+    await harness.start();
+    await inFlight;
+    await harness.kill();
+    await harness.gate.release();
+    await harness.start();
+    await harness.waitFor('every reminder fired', async () => (await harness.database.prisma.reminder.count({ where: { id: { in: reminders.map((r) => r.id) }, status: 'fired' } })) === reminders.length);
+    await outboxIdle(harness);
+    await settle();
+
+    const fired = await harness.database.prisma.reminder.findMany({ where: { id: { in: reminders.map((reminder) => reminder.id) } } });
+    expect(fired.every((reminder) => reminder.late)).toBe(true);
+    const posted = harness.outboxMessages(harness.alerts).filter((message) => message.key.startsWith('reminder:'));
+    for (const reminder of fired) {
+      expect(posted.filter((message) => message.key.startsWith(`reminder:${reminder.key}:`)), reminder.key).toHaveLength(1);
+    }
+    const keys = harness.outboxMessages(harness.alerts).map((message) => message.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  crisis('Slack answering 429 for a while, then 500s: replies are delayed, not dropped or doubled', async (harness) => {
+    const card = await declareAndDraft(harness, 'First update: we are looking into login.');
+    await harness.click(harness.people.ann, harness.alerts, card, actionIds.approveDraft);
+    await harness.waitFor('the first approval', async () => (await harness.database.prisma.approval.count()) === 1);
+    harness.fake.api.faults.rateLimit('chat.postMessage', 1, { forMs: 3_000 });
+    const limitedAt = Date.now();
+    await harness.click(harness.people.ben, harness.alerts, card, actionIds.approveDraft);
+    await harness.waitFor('the first reply', () => publicReplies(harness, 'First update')[0]);
+    expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(2_500);
+
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.cleo, harness.alerts, root.ts, actionIds.draftReply);
+    await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
+    await harness.submit(harness.people.cleo, draftValues('Second update: login is fixed.'));
+    const second = await harness.waitFor('the second draft card', () =>
+      harness.thread().find((message) => message.ts !== card && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)),
+    );
+    await harness.click(harness.people.ann, harness.alerts, second.ts, actionIds.approveDraft);
+    await harness.waitFor('the approval', async () => (await harness.database.prisma.approval.count({ where: { voidedAt: null } })) === 3);
+    harness.fake.api.faults.serverError('chat.postMessage', { times: 3 });
+    await harness.click(harness.people.ben, harness.alerts, second.ts, actionIds.approveDraft);
+    await harness.waitFor('the second reply', () => publicReplies(harness, 'Second update')[0]);
+    await outboxIdle(harness);
+    await settle();
+
+    expect(publicReplies(harness, 'First update')).toHaveLength(1);
+    expect(publicReplies(harness, 'Second update')).toHaveLength(1);
+    for (const channel of [harness.alerts, harness.support]) {
+      const keys = harness.outboxMessages(channel).map((message) => message.key);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+    expect(await harness.database.prisma.outboxItem.count({ where: { status: { not: 'sent' } } })).toBe(0);
+  }, { sqliteOnly: true });
+});

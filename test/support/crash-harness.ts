@@ -1,0 +1,269 @@
+// The end-to-end harness with Firebreak in child processes: the real `firebreak start` (bin/firebreak.js),
+// which a test can SIGKILL and start again, against a loopback Slack running in the test process. People
+// act through signed HTTP requests to whichever instance is alive. Slack API calls go through a small
+// proxy in front of the loopback Slack that can hold the community channel's posts in flight, so a kill
+// lands while one is on the wire; released later, the held post still reaches Slack (the client gave up).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
+import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
+import { eventCallback, messageBlockActions, messageEvent, slashCommand, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
+import type { DatabaseProvider } from '../../src/store/schema-files.js';
+import { findButtons, SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
+import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
+import { startFirebreakProcess, testEnvironment, type RunningProcess } from './cli.js';
+
+export interface Health {
+  status: string;
+  leadership: { leader: boolean; mode: string } | null;
+}
+
+/** Holds a chat.postMessage call to a channel until released: a post in flight. */
+export interface PostGate {
+  /** Hold the next post to `channel`; resolves when it arrives (the app is now waiting on Slack). */
+  holdNext(channel: string): Promise<void>;
+  /** Let the held post reach Slack; resolves when Slack has done it (whoever still listens for the answer). */
+  release(): Promise<void>;
+}
+
+export interface CrashHarness {
+  fake: FakeSlack;
+  people: People;
+  support: string;
+  alerts: string;
+  database: MigratedDatabase;
+  /** Instances started and not yet killed or stopped, oldest first. */
+  live: RunningProcess[];
+  gate: PostGate;
+  start(extra?: Record<string, string>): Promise<RunningProcess>;
+  kill(instance?: RunningProcess): Promise<void>;
+  health(instance: RunningProcess): Promise<Health | null>;
+  command(user: string, text: string, instance?: RunningProcess): Promise<AppResponse>;
+  post(user: string, text: string, options?: { atMs?: number; ts?: string; eventId?: string; instance?: RunningProcess }): Promise<AppResponse>;
+  click(user: string, channel: string, messageTs: string, actionId: string, options?: { match?: (value: string) => boolean; instance?: RunningProcess }): Promise<AppResponse>;
+  submit(user: string, values: Record<string, Record<string, unknown>>, instance?: RunningProcess): Promise<AppResponse>;
+  openModal(user: string): ViewPayload | undefined;
+  rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
+  thread(): { ts: string; text: string; blocks?: unknown[]; metadata?: unknown }[];
+  /** Messages the bot posted in a channel through the outbox, by outbox key. */
+  outboxMessages(channel: string): { key: string; ts: string; text: string; thread_ts?: string }[];
+  waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startCrashHarness(options: { provider?: DatabaseProvider; playbook?: string } = {}): Promise<CrashHarness> {
+  const fake = await startFakeSlack();
+  const workspace = fake.workspace;
+  const bot = workspace.bot.user_id;
+  const members = ['alma', 'bruno', 'carla', 'diego', 'elena', 'fabio', 'gina', 'hugo', 'ines', 'jon'].map(
+    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member` }).id,
+  );
+  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter' }).id;
+  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
+  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
+  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
+  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver' }).id;
+  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, cleo, bot] }).id;
+  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, cleo, bot] }).id;
+  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });
+
+  const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-crash-playbooks-'));
+  writeFileSync(join(playbooksDir, 'crash.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);
+  const database = await openMigratedDatabase(options.provider ?? 'sqlite');
+  const proxy = await startSlackProxy(fake.origin);
+  const identity = workspace.appIdentity();
+  const live: RunningProcess[] = [];
+  const pick = (instance?: RunningProcess) => {
+    const chosen = instance ?? live.at(-1);
+    if (!chosen) throw new Error('no Firebreak instance is running');
+    return `${chosen.url}/slack/events`;
+  };
+
+  const harness: CrashHarness = {
+    fake,
+    people: { members, sam, ann, ben, nina, cleo },
+    support,
+    alerts,
+    database,
+    live,
+    gate: proxy.gate,
+    async start(extra = {}) {
+      const instance = await startFirebreakProcess(
+        testEnvironment({
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATABASE_URL: database.url,
+          SLACK_BOT_TOKEN: fake.botToken,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: `${proxy.origin}/api/`,
+          ALERTS_CHANNEL: alerts,
+          PLAYBOOKS_DIR: playbooksDir,
+          DETECTOR_SETTINGS: JSON.stringify({ bucketMs: 60_000, warmupBuckets: 5, rhythm: 'none', cooldownMs: 3_600_000 }),
+          DETECTION_INTERVAL_SECONDS: '3600',
+          BRAND_NAME: 'Acme',
+          SUPPORT_CONTACT: 'help@acme.test',
+          ...extra,
+        }),
+        { timeoutMs: 45_000 },
+      );
+      live.push(instance);
+      if (/loaded 0 playbook/.test(instance.logs())) throw new Error(`the playbook did not load:\n${instance.logs()}`);
+      return instance;
+    },
+    async kill(instance = live.at(-1)) {
+      if (!instance) return;
+      live.splice(live.indexOf(instance), 1);
+      await instance.stop('SIGKILL');
+    },
+    async health(instance) {
+      try {
+        const response = await fetch(`${instance.url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        return (await response.json()) as Health;
+      } catch {
+        return null;
+      }
+    },
+    command(user, text, instance) {
+      return sendToApp(
+        pick(instance),
+        SIGNING_SECRET,
+        'command',
+        slashCommand(identity, {
+          command: '/firebreak',
+          text,
+          user: { id: user, name: workspace.getUser(user).name },
+          channel: { id: alerts, name: 'alerts' },
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, alerts),
+        }),
+      );
+    },
+    post(user, text, opts = {}) {
+      const atMs = opts.atMs ?? Date.now();
+      const ts = opts.ts ?? `${Math.floor(atMs / 1000)}.${String(atMs % 1000).padStart(3, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+      const event = eventCallback(identity, messageEvent({ channel: support, user, text, ts }), { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) });
+      return sendToApp(pick(opts.instance), SIGNING_SECRET, 'event', event);
+    },
+    async click(user, channel, messageTs, actionId, opts = {}) {
+      const message = workspace.findMessage(channel, messageTs);
+      if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
+      const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && (opts.match ?? (() => true))(candidate.value ?? ''));
+      if (!button) throw new Error(`no button ${actionId} on message ${messageTs}`);
+      return sendToApp(
+        pick(opts.instance),
+        SIGNING_SECRET,
+        'interaction',
+        messageBlockActions(identity, {
+          user: { id: user, name: user },
+          channel: { id: channel, name: channel === alerts ? 'alerts' : 'support' },
+          message,
+          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, channel, { message_ts: messageTs }),
+          nowMs: Date.now(),
+        }),
+      );
+    },
+    async submit(user, values, instance) {
+      const view = harness.openModal(user);
+      if (!view) throw new Error(`${user} has no modal open`);
+      const response = await sendToApp(pick(instance), SIGNING_SECRET, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
+      if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
+      return response;
+    },
+    openModal(user) {
+      return workspace.openModals(user).at(-1) as unknown as ViewPayload | undefined;
+    },
+    rootMessage() {
+      return workspace.messagesIn(alerts).find((message) => !message.thread_ts || message.thread_ts === message.ts) as { ts: string; blocks: unknown[]; text: string } | undefined;
+    },
+    thread() {
+      const root = harness.rootMessage();
+      return root ? workspace.messagesIn(alerts).filter((message) => message.thread_ts === root.ts && message.ts !== root.ts) : [];
+    },
+    outboxMessages(channel) {
+      return workspace.messagesIn(channel).flatMap((message) => {
+        const metadata = message.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;
+        if (metadata?.event_type !== OUTBOX_METADATA_EVENT_TYPE || !metadata.event_payload?.key) return [];
+        return [{ key: metadata.event_payload.key, ts: message.ts, text: message.text, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) }];
+      });
+    },
+    async waitFor(what, probe, timeoutMs = 30_000) {
+      const started = Date.now();
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined && value !== false) return value as never;
+        if (Date.now() - started > timeoutMs) {
+          const logs = live.map((instance) => instance.logs().slice(-4_000)).join('\n---\n');
+          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; instance logs:\n${logs}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async close() {
+      await Promise.all(live.splice(0).map((instance) => instance.stop('SIGKILL')));
+      await proxy.close();
+      await fake.close();
+      await database.dispose();
+      rmSync(playbooksDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** A pass-through proxy to the loopback Slack whose gate can hold a chat.postMessage call. */
+export async function startSlackProxy(target: string): Promise<{ origin: string; gate: PostGate; close(): Promise<void> }> {
+  let armed: { channel: string; arrived: () => void } | undefined;
+  let held: { forward: () => Promise<void> } | undefined;
+  const forwardTo = (request: { url?: string; method?: string; headers: Record<string, string | string[] | undefined> }, body: Buffer) => {
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+    return fetch(`${target}${request.url}`, { method: request.method ?? 'POST', headers, body });
+  };
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const relay = async () => {
+        const upstream = await forwardTo(request, body);
+        const answer = Buffer.from(await upstream.arrayBuffer());
+        if (!response.destroyed) response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(answer);
+      };
+      if (armed && request.url?.endsWith('/chat.postMessage') && postChannel(body, request.headers['content-type']) === armed.channel) {
+        const { arrived } = armed;
+        armed = undefined;
+        held = { forward: () => relay().catch(() => undefined) };
+        arrived();
+        return;
+      }
+      relay().catch(() => request.socket.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    gate: {
+      holdNext: (channel) => new Promise<void>((resolve) => (armed = { channel, arrived: resolve })),
+      async release() {
+        const current = held;
+        held = undefined;
+        await current?.forward();
+      },
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function postChannel(body: Buffer, contentType: string | undefined): string | undefined {
+  const text = body.toString();
+  if (contentType?.includes('json')) return (JSON.parse(text) as { channel?: string }).channel;
+  return new URLSearchParams(text).get('channel') ?? undefined;
+}
