@@ -74,7 +74,7 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   rhythm: 'daily',
   warmupBuckets: 288,
   scale: 'log',
-  noveltyDays: 7,
+  noveltyDays: 28,
   noveltyFactor: 0.8,
   minLogSpread: 0.1,
   maxLogSpread: 0.25,
