@@ -76,6 +76,16 @@ describe('post-mortem workflow through Slack', () => {
     const again = await harness.submit(people.sam, choose);
     expect(errorsOf(again.body)[inputIds.incident]).toMatch(/already on the timeline of incident #1/);
     workspace.closeView(harness.openModal(people.sam)!.id);
+    // A message longer than a modal can carry is still quoted in full.
+    const long = `${'The checkout keeps failing and support never answers. '.repeat(50)}End.`;
+    const { ts: longTs } = workspace.postMessage(workspace.grantFor(workspace.issueUserToken(people.members[5]!))!, harness.support, { text: long });
+    await shortcut(people.nina, harness.support, longTs);
+    await harness.waitFor('the shortcut modal for the long message', () => harness.openModal(people.nina));
+    await harness.submit(people.nina, choose);
+    const longEntry = await harness.waitFor('the long message on the timeline', async () => (await loadTimeline(prisma(), incidentId)).find((event) => event.data['messageTs'] === longTs));
+    expect(long.length).toBeGreaterThan(2000);
+    expect(longEntry.text?.length).toBe(long.length);
+    expect(longEntry.text).toBe(long);
 
     // A note written in the incident thread.
     await harness.event({ type: 'message', channel: harness.alerts, user: people.sam, text: 'note: Payments team confirms the card processor is down', ts: `${Math.floor(Date.now() / 1000)}.000100`, thread_ts: root.ts });
