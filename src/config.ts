@@ -91,6 +91,10 @@ const environmentSchema = z.object({
       return z.NEVER;
     }),
   SANDBOX_ALLOW_REMOTE: booleanFlag(false),
+  DIGEST_CHANNEL: optionalText.refine((value) => value === undefined || /^[CG][A-Z0-9]{2,}$/.test(value), {
+    message: 'must be a Slack channel ID such as C0123ABCD',
+  }),
+  DAILY_DIGEST: booleanFlag(false),
   BRAND_NAME: optionalText,
   SUPPORT_CONTACT: optionalText,
   STATUS_PAGE_URL: optionalText,
@@ -122,6 +126,10 @@ export interface Config {
   detectionIntervalMs: number;
   /** Overrides of the shipped detector settings (checked when the watcher starts). */
   detectorSettings: Record<string, unknown>;
+  /** Where the weekly digest goes (ALERTS_CHANNEL when unset). */
+  digestChannel?: string;
+  /** Also post a daily digest. */
+  dailyDigest: boolean;
   /** Values reply templates may use: {{brand}}, {{support_contact}}, {{status_page}}. */
   templateDefaults: Record<string, string>;
   /** The local workspace served at /sandbox when Slack is not configured. */
@@ -171,6 +179,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
     detectionIntervalMs: env.DETECTION_INTERVAL_SECONDS * 1000,
     detectorSettings: env.DETECTOR_SETTINGS,
+    digestChannel: env.DIGEST_CHANNEL,
+    dailyDigest: env.DAILY_DIGEST,
     templateDefaults: {
       ...(env.BRAND_NAME ? { brand: env.BRAND_NAME } : {}),
       ...(env.SUPPORT_CONTACT ? { support_contact: env.SUPPORT_CONTACT } : {}),

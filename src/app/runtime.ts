@@ -341,6 +341,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays });
+  // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
+  const digestChannel = config.digestChannel ?? config.alertsChannel;
+  if (digestChannel) {
+    const { digestInput, digestMessage, DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND } = await import('./digest.js');
+    const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
+    const digestJob = (periodDays: number) => async (tx: Parameters<Parameters<Scheduler['register']>[1]>[0], firing: { key: string }) => {
+      const input = await digestInput(tx, { clock, locale, periodDays, aggregate: (period) => postMortems.aggregate(period) });
+      await enqueueSlackWrite(tx, { key: `digest:${firing.key}`, method: 'chat.postMessage', payload: { channel: digestChannel, ...digestMessage(input) }, now: clock.now() });
+    };
+    scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: digestJob(7) });
+    if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: digestJob(1) });
+  }
 
   let detectionTimer: NodeJS.Timeout | undefined;
   const startLeaderWork = async () => {
