@@ -54,6 +54,7 @@ async function refresh() {
       if (!response.ok) throw new Error(`state: HTTP ${response.status}`);
       ui.state = await response.json();
       render();
+      announcing = true;
     } while (again);
   } catch (error) {
     toast(error.message);
@@ -756,6 +757,22 @@ function keepScroll(container, fill) {
   if (atBottom) container.scrollTop = container.scrollHeight;
 }
 
+// The lists are rebuilt on every change, so they are not live regions themselves: new messages in the
+// open conversation are announced once, here.
+const announced = new Set();
+let announcing = false;
+function announceNew(channel, messages) {
+  const fresh = messages.filter((message) => !announced.has(`${channel.id}:${message.ts}`));
+  for (const message of messages) announced.add(`${channel.id}:${message.ts}`);
+  // A conversation opened for the first time is read by moving into it, not announced.
+  const firstVisit = !announced.has(channel.id);
+  announced.add(channel.id);
+  if (!announcing || firstVisit || !fresh.length) return;
+  const last = fresh[fresh.length - 1];
+  const author = last.bot_id ? 'Firebreak' : (ui.state.users[last.user]?.realName ?? 'someone');
+  $('announcer').textContent = `${fresh.length > 1 ? `${fresh.length} new messages. ` : ''}${author}: ${last.text}`.slice(0, 300);
+}
+
 function renderChannel(state) {
   const channel = state.channels.find((c) => c.id === ui.view);
   $('conversation-title').textContent = channel.isIm ? `Firebreak (direct message)` : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`;
@@ -768,6 +785,7 @@ function renderChannel(state) {
     const ephemeral = state.ephemeral.filter((m) => m.channel === channel.id && !m.thread_ts);
     const items = [...topLevel.map((m) => ({ m, ephemeral: false })), ...ephemeral.map((m) => ({ m: { ...m, user: state.bot.userId }, ephemeral: true }))].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
     container.replaceChildren(...items.map(({ m, ephemeral: only }) => messageElement(m, channel, { ephemeral: only })));
+    announceNew(channel, items.map(({ m }) => m));
     if (!items.length) container.append(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'No messages yet.' }));
   });
 }
@@ -786,6 +804,7 @@ function renderThread(state) {
   const items = [...messages.map((m) => ({ m, ephemeral: false })), ...ephemeral].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
   const container = $('thread-messages');
   keepScroll(container, () => container.replaceChildren(...items.map(({ m, ephemeral: only }) => messageElement(m, channel, { inThread: true, ephemeral: only }))));
+  announceNew(channel, items.map(({ m }) => m));
 }
 
 function renderHome(state) {
@@ -858,6 +877,18 @@ function renderModal(state) {
   });
   dialog.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') void act('do/close', { view_id: modal.id });
+    if (event.key !== 'Tab') return;
+    // Keep keyboard focus inside the modal, as a modal dialog should.
+    const focusable = [...dialog.querySelectorAll('button, select, textarea, input, a[href]')].filter((element) => !element.disabled);
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
   });
   dialog.append(title, body, footer);
   root.replaceChildren(dialog);
