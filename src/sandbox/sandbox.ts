@@ -82,6 +82,13 @@ export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (LOOPBACK.has(address) || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
+/** localhost, *.localhost, 127.x.x.x or [::1], with any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(name) || name === '[::1]';
+}
+
 /**
  * The configuration Firebreak runs with in the sandbox: the sandbox's credentials and Web API, its
  * alerts channel, and detection that wakes up within a minute. Everything else is the user's.
@@ -297,6 +304,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     async (request: IncomingMessage, response: ServerResponse) => {
       if (!options.allowRemote && !isLoopback(request.socket.remoteAddress)) {
         sendJson(response, 403, { error: 'forbidden', message: 'The sandbox answers this machine only (set SANDBOX_ALLOW_REMOTE=true to share it).' });
+        return;
+      }
+      // A page on another site could reach loopback through a DNS name it controls (DNS rebinding):
+      // the Host it sends then is not a loopback name.
+      if (!options.allowRemote && !isLoopbackHost(request.headers.host)) {
+        sendJson(response, 403, { error: 'forbidden', message: 'Open the sandbox as localhost or 127.0.0.1.' });
         return;
       }
       try {

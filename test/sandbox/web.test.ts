@@ -101,6 +101,20 @@ describe('sandbox over HTTP', () => {
     expect(texts).toEqual(['Welcome to #off-topic 👋', 'first', 'second']);
   });
 
+  it('refuses a loopback request under another host name (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const call = request(`${firebreak.url}/sandbox/state?as=U0MEMBANA1`, { headers: { host: `attacker.example:${firebreak.port}` } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      call.on('error', reject);
+      call.end();
+    });
+    expect(status).toBe(403);
+    expect((await fetch(`http://localhost:${firebreak.port}/sandbox/state?as=U0MEMBANA1`)).status).toBe(200);
+  });
+
   it.skipIf(!externalAddress)('refuses requests from other machines, except /healthz', async () => {
     const remote = `http://${externalAddress}:${firebreak.port}`;
     const page = await fetch(`${remote}/sandbox`);
