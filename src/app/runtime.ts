@@ -26,7 +26,7 @@ import type { SlackServices } from '../slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '../slack/outbox/index.js';
 import { slackIncidentViews } from '../slack/views.js';
 import { slackDirectory } from './directory.js';
-import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxKeys, outboxRecords } from './incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
 import { slackPostMortemViews } from '../slack/postmortem-views.js';
@@ -50,6 +50,8 @@ export interface Runtime {
   outbox: OutboxWorker;
   scheduler: Scheduler;
   leadership: Leadership;
+  /** The leader's periodic work, run now (the ticker runs it every DETECTION_INTERVAL_SECONDS). */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -354,11 +356,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: digestJob(1) });
   }
 
+  const { remindUnanswered } = await import('./unanswered.js');
+  const { peopleOf } = await import('./policy.js');
+  /** The leader's periodic work: close buckets and detect; remind unanswered negative messages. */
+  async function leaderTick(): Promise<void> {
+    await watcher.tick();
+    const reminded = await remindUnanswered({
+      prisma,
+      clock,
+      ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
+      playbookFor,
+      recipients: (playbook, audience) => peopleOf(playbook, audience, directory),
+      openIncidentRoot: async (channelId) => {
+        const open = await prisma.incident.findFirst({ where: { channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
+        return open ? { incidentId: open.id, rootKey: outboxKeys.root(open.id), alertChannelId: open.alertChannelId } : null;
+      },
+    });
+    if (reminded > 0) wake();
+  }
   let detectionTimer: NodeJS.Timeout | undefined;
   const startLeaderWork = async () => {
     await scheduler.start();
     const tick = () => {
-      void watcher.tick().catch((error: unknown) => logger.error({ err: error }, 'detection tick failed'));
+      void leaderTick().catch((error: unknown) => logger.error({ err: error }, 'detection tick failed'));
     };
     detectionTimer = setInterval(tick, config.detectionIntervalMs);
     detectionTimer.unref();
@@ -385,6 +405,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     outbox: worker,
     scheduler,
     leadership,
+    tick: leaderTick,
     async close() {
       await leadership.stop();
       await stopLeaderWork();

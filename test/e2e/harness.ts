@@ -273,5 +273,5 @@ export async function playSpike(harness: Harness, now = Date.now()): Promise<voi
   // Message events are acked before they are processed: wait until all are counted, then tick.
   const expected = 10 + 16;
   await harness.waitFor('messages scored', async () => (await harness.app.database.prisma.scoredMessage.count()) >= expected * harness.spikesPlayed);
-  await harness.app.runtime?.watcher.tick();
+  await harness.app.runtime?.tick();
 }

@@ -76,6 +76,35 @@ describe('Slack requests Firebreak refuses or answers politely', () => {
   });
 });
 
+describe('nobody is left unanswered', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('a negative message with no staff reply after the playbook window is brought to its people once; answered ones are not', async () => {
+    const fortyMinutesAgo = Date.now() - 40 * 60_000;
+    const { ts: waiting } = await harness.post(harness.people.members[0]!, 'My order never arrived and nobody answers, terrible', fortyMinutesAgo);
+    const { ts: answered } = await harness.post(harness.people.members[1]!, 'Awful, the app crashed and I lost my cart', fortyMinutesAgo + 1_000);
+    // Ann (staff) answers the second one in its thread.
+    await harness.event({ type: 'message', channel: harness.support, user: harness.people.ann, text: 'Sorry Bruno, looking at it now', ts: `${Math.floor(Date.now() / 1000) - 60}.000200`, thread_ts: answered });
+    await harness.waitFor('messages stored', async () => (await harness.app.database.prisma.scoredMessage.count()) === 2 && (await harness.app.database.prisma.scoredMessage.count({ where: { answeredAt: { not: null } } })) === 1);
+    await harness.app.runtime!.tick();
+    const reminder = await harness.waitFor('the reminder', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.text.includes('no answer')));
+    expect(reminder.text).toContain('My order never arrived');
+    expect(reminder.text).not.toContain('lost my cart');
+    // The playbook's unansweredNegative.remind is [lead], the @community-leads group.
+    for (const lead of [harness.people.ann, harness.people.ben]) expect(reminder.text).toContain(`<@${lead}>`);
+    await harness.app.runtime!.tick();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(harness.fake.workspace.messagesIn(harness.alerts).filter((message) => message.text.includes('no answer'))).toHaveLength(1);
+    expect((await harness.app.database.prisma.scoredMessage.findFirstOrThrow({ where: { ts: waiting } })).remindedAt).not.toBeNull();
+  });
+});
+
 describe('POST /ingest', () => {
   let harness: Harness;
   const token = 'ingest-token-0123456789abcdef';

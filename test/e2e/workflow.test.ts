@@ -26,7 +26,7 @@ describe.each(availableProviders)('incident workflow through Slack on %s', (prov
     expect(JSON.stringify(upload.args)).toContain(root.ts);
     // More anger and more ticks change nothing: the incident is open, the root message is edited in place.
     await playSpike(harness, Date.now() + 60_000);
-    await harness.app.runtime?.watcher.tick();
+    await harness.app.runtime?.tick();
     expect(await harness.app.database.prisma.incident.count()).toBe(1);
     const tops = harness.fake.workspace.messagesIn(harness.alerts).filter((message) => !message.thread_ts || message.thread_ts === message.ts);
     expect(tops).toHaveLength(1);
