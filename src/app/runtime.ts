@@ -8,7 +8,7 @@ import type { Locale } from '../domain/i18n/index.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
 import type { DetectorState } from '../domain/detection/detector.js';
-import { channelMatches, PlaybookRegistry, type Playbook } from '../domain/playbooks/index.js';
+import { channelMatches, checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
 import { approverUserIds } from '../domain/approvals/policy.js';
 import type { Metrics } from '../http/metrics.js';
 import { createScheduler, registerRetentionJob, type Scheduler } from '../jobs/index.js';
@@ -83,13 +83,34 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const playbooks = await PlaybookRegistry.open(config.playbooksDir, {
     onProblems: (problems) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
+      // An edit that broke a playbook: the last good version keeps running, and the team is told.
+      void tellAlertsChannel(problems, locale === 'es' ? 'Playbook con errores: sigue activa la última versión válida.' : 'A playbook edit has errors: the last good version keeps running.');
     },
   });
   playbooks.watch();
   for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
+  async function tellAlertsChannel(problems: readonly PlaybookProblem[], intro: string): Promise<void> {
+    if (!config.alertsChannel || problems.length === 0) return;
+    const lines = problems.slice(0, 15).map((problem) => `• \`${formatProblem(problem)}\``);
+    const more = problems.length > 15 ? `\n…+${problems.length - 15}` : '';
+    await client.chat
+      .postMessage({ channel: config.alertsChannel, text: `:warning: ${intro}\n${lines.join('\n')}${more}`.slice(0, 3900) })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not tell the alerts channel about playbook problems'));
+  }
+
   const directory = slackDirectory(client, clock);
+  // Channels and user groups a playbook names but the workspace lacks: reported, the others keep working.
+  void checkPlaybookReferences(playbooks.playbooks, {
+    channelExists: (ref) => directory.channelExists(ref),
+    userGroupExists: async (ref) => Boolean(await directory.group(ref.startsWith('S') ? { kind: 'group', id: ref } : { kind: 'handle', handle: ref })),
+  })
+    .then((problems) => {
+      for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, path: problem.path }, `playbook reference: ${problem.message}`);
+      return tellAlertsChannel(problems, locale === 'es' ? 'Los playbooks nombran canales o grupos que no existen en este espacio de trabajo:' : 'Playbooks name channels or user groups this workspace does not have:');
+    })
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
   const baseSettings = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS');
   const channelName = cached(clock, async (channelId) => {
     if (channelId.includes(':')) return channelId.split(':').slice(1).join(':');

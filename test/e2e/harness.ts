@@ -29,6 +29,7 @@ export interface Harness {
   support: string;
   alerts: string;
   database: TestDatabase;
+  playbooksDir: string;
   /** How many times playSpike ran (each adds its messages). */
   spikesPlayed: number;
   event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<AppResponse>;
@@ -141,6 +142,7 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     support,
     alerts,
     database,
+    playbooksDir,
     spikesPlayed: 0,
     event: (event, opts = {}) =>
       sendToApp(eventsUrl, SIGNING_SECRET, 'event', eventCallback(identity, event as { type: string }, { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) }), {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
-import { SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 describe('Slack requests Firebreak refuses or answers politely', () => {
   let harness: Harness;
@@ -73,6 +75,31 @@ describe('Slack requests Firebreak refuses or answers politely', () => {
     expect(rendered).not.toContain('<!channel>');
     expect(rendered).not.toContain('<!here>');
     expect(rendered).not.toContain('<@U0VIP>');
+  });
+});
+
+describe('playbook problems reach the alerts channel', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ playbook: TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: [support, no-such-channel]') });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('a channel the workspace does not have is reported at start-up; the playbook keeps working', async () => {
+    const warning = await harness.waitFor('the reference warning', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.text.includes('no-such-channel')));
+    expect(warning.text).toMatch(/e2e-support\.yaml/);
+    expect(harness.app.runtime?.playbooks.get('e2e-support')).toBeDefined();
+  });
+
+  it('an invalid edit keeps the last good version and tells the alerts channel where the mistake is', async () => {
+    const file = join(harness.playbooksDir, 'e2e-support.yaml');
+    writeFileSync(file, TWO_APPROVER_PLAYBOOK.replace('quorum: 2', 'quorum: 2\n  aprovers: []'));
+    const warning = await harness.waitFor('the edit warning', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.text.includes('aprovers')));
+    expect(warning.text).toMatch(/e2e-support\.yaml:\d+:\d+/);
+    expect(warning.text).toContain('approvers');
+    expect(harness.app.runtime?.playbooks.get('e2e-support')?.roles.quorum).toBe(2);
   });
 });
 
