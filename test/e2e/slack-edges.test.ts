@@ -65,6 +65,26 @@ describe('Slack requests Firebreak refuses or answers politely', () => {
     expect(status.body).toContain(`#${incident.number}`);
   });
 
+  it('only the lead or approvers change the severity, with a reason; anyone else is told why, and it is audited', async () => {
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.nina, harness.alerts, root.ts, 'incident.change_severity');
+    await harness.waitFor('nina\'s severity modal', () => harness.openModal(harness.people.nina));
+    await harness.submit(harness.people.nina, { severity: { severity: { type: 'static_select', selected_option: { value: 'sev1' } } }, reason: { reason: { type: 'plain_text_input', value: 'looks bad' } } });
+    await harness.waitFor('the refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => /sev|severity|lead|approver/i.test(text)));
+    expect((await harness.app.database.prisma.incident.findFirstOrThrow()).severity).toBe('sev2');
+
+    await harness.click(harness.people.ann, harness.alerts, root.ts, 'incident.change_severity');
+    await harness.waitFor('ann\'s severity modal', () => harness.openModal(harness.people.ann));
+    await harness.submit(harness.people.ann, { severity: { severity: { type: 'static_select', selected_option: { value: 'sev1' } } }, reason: { reason: { type: 'plain_text_input', value: 'Payments are down too' } } });
+    await harness.waitFor('sev1', async () => (await harness.app.database.prisma.incident.findFirstOrThrow()).severity === 'sev1');
+    const audit = await harness.app.database.prisma.auditLog.findMany({ where: { action: 'change_severity' }, orderBy: { at: 'asc' } });
+    expect(audit.map((entry) => [entry.userId, entry.outcome])).toEqual([
+      [harness.people.nina, 'refused'],
+      [harness.people.ann, 'accepted'],
+    ]);
+    expect(audit[1]?.text).toBe('Payments are down too');
+  });
+
   it('member text with Slack control sequences is neutralised where Firebreak quotes it', async () => {
     const root = harness.rootMessage()!;
     await harness.click(harness.people.ann, harness.alerts, root.ts, 'incident.add_note');
