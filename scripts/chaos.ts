@@ -1,39 +1,42 @@
-// `npm run chaos [-- --seconds 60 --instances 2 --provider postgres|sqlite --seed 7]`
+// `npm run chaos [-- --seconds 180 --provider postgres|sqlite --instances 2 --parallel 2 --seed 7]`
 //
-// Plays scripted crises against real Firebreak instances (scripts/chaos-instance.ts: leadership,
-// outbox worker, scheduler) while killing them with SIGKILL at random moments and restarting them,
-// with Slack misbehaving underneath: 429 bursts, 500s, and answers lost after the post landed.
-// Each crisis is one committed state change, as the app makes them: a root message in an alerts
-// channel, three replies in its thread, a public reply in the community channel, and two reminders
-// that each post a message when they fire. Bounded in time; then it lets the survivors drain and
-// reports lost messages, duplicate public replies, missed or repeated reminders (each must be 0)
-// and failover times. Exit code 1 when any of them is not 0.
+// Plays scripted crises through Slack against real `firebreak start` processes while killing them with
+// SIGKILL at random moments and starting them again, with Slack misbehaving underneath (429 bursts,
+// 500s, answers lost after the post landed). Each crisis is what a team does: /firebreak declare, the
+// lead acknowledges, a draft from the template, two approvals from distinct approvers, the public reply,
+// a checklist tick — with the incident's reminders brought forward in the database so they come due
+// during the run. People act like Slack users: a click or submission nobody acknowledged is repeated on
+// a live instance; an acknowledged one is never sent again.
 //
-// This plays the durable-operations layer; the full incident workflow (approvals through Slack
-// interactions) is the next step on top of it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { scheduleJob } from '../src/jobs/scheduler.js';
-import { startFakeSlack } from '../src/sandbox/slack-api/index.js';
-import { enqueueSlackWrite, OUTBOX_METADATA_EVENT_TYPE } from '../src/slack/outbox/index.js';
+// At the end (bounded: the run, then at most 2 minutes to finish and drain) it reports
+//   lost approvals            acknowledged approval clicks that are not in the database
+//   duplicate public replies  community-channel messages from the bot with the same outbox key or text
+//   missed reminders          reminders due before the end that did not fire, or fired without exactly one message
+//   unposted replies          drafts with their approvals that never reached the channel
+//   crises stuck              a crisis that could not be played through (a step never took effect)
+//   failover times            PostgreSQL with two instances: leader killed → another reports leader in /healthz
+// and exits 1 if any count is not 0, a failover took 30 s or more, or no crisis was played through.
+import { actionIds, inputIds } from '../src/slack/blocks/ids.js';
+import type { AppResponse } from '../src/sandbox/signing.js';
+import type { RunningProcess } from '../test/support/cli.js';
+import { startCrashHarness, type CrashHarness } from '../test/support/crash-harness.js';
 import { availableProviders } from '../test/support/databases.js';
-import { openMigratedDatabase } from '../test/store/repositories/migrated-database.js';
+import { findButtons } from '../test/e2e/harness.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
 }
 
-const seconds = Number(option('seconds', '60'));
+const seconds = Number(option('seconds', '180'));
 const provider = option('provider', availableProviders.includes('postgres') ? 'postgres' : 'sqlite') as 'postgres' | 'sqlite';
 const instanceCount = provider === 'sqlite' ? 1 : Number(option('instances', '2'));
-let seed = Number(option('seed', String(Date.now() % 100_000)));
-const CHANNELS = 10;
-const INSTANCE = join(import.meta.dirname, 'chaos-instance.ts');
+const parallel = Number(option('parallel', '2'));
+const initialSeed = Number(option('seed', String(Date.now() % 100_000)));
+let seed = initialSeed;
+if (!(seconds > 0) || !(instanceCount >= 1) || !(parallel >= 1)) throw new Error('--seconds, --instances and --parallel must be positive numbers');
 
-/** Seeded, so a failing run can be replayed with --seed. */
+/** Seeded, so the script of a failing run can be replayed with --seed (process timing still varies). */
 function random(): number {
   seed = (seed + 0x6d2b79f5) >>> 0;
   let t = seed;
@@ -41,166 +44,317 @@ function random(): number {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
+const between = (low: number, high: number) => low + Math.floor(random() * (high - low));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const database = await openMigratedDatabase(provider);
-const fake = await startFakeSlack({ validateBlocks: false });
-const bot = fake.workspace.bot.user_id;
-const alerts = Array.from({ length: CHANNELS }, (_, index) => fake.workspace.addChannel({ name: `alerts-${index}`, members: [bot] }).id);
-const community = Array.from({ length: CHANNELS }, (_, index) => fake.workspace.addChannel({ name: `community-${index}`, members: [bot] }).id);
+const PLAYBOOK = `formatVersion: 1
+id: chaos
+name: Community channel crisis
+description: Members of a community channel are upset.
+ownerTeam: Community
+default: true
+triggers:
+  channels: [support]
+severities:
+  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
+  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
+  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
+  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
+roles:
+  lead: "@community-leads"
+  approvers: ["@community-leads"]
+  quorum: 2
+  fourEyes: true
+checklist:
+  - id: status-page
+    title: { es: Actualizar la página de estado, en: Update the status page }
+    owner: lead
+    dueAfterMinutes: 5
+  - id: tell-support
+    title: { es: Avisar a soporte, en: Tell the support team }
+    owner: lead
+    dueAfterMinutes: 10
+replies:
+  - id: holding
+    target: channel
+    text:
+      es: Sabemos que hay un problema con {{brand}} y ya estamos en ello.
+      en: We know something is wrong with {{brand}} and we are on it.
+    guidance: { es: Sé breve., en: Keep it short. }
+escalation:
+  unacknowledged: { afterMinutes: 2, notify: ["@community-leads"], repeatEveryMinutes: 60, maxRepeats: 0 }
+  unansweredNegative: { afterMinutes: 30, remind: [lead] }
+postMortem:
+  dueWithinDays: 5
+  reviewers: [approvers]
+  questions:
+    - id: lessons
+      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
+`;
 
-// Answers lost after the post landed: the instance cannot tell whether Slack did it.
 let lostAnswers = 0;
-const proxy: Server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
-    fetch(`${fake.origin}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) })
-      .then(async (upstream) => {
-        const body = Buffer.from(await upstream.arrayBuffer());
-        if (request.url?.endsWith('/chat.postMessage') && random() < 0.05) {
-          lostAnswers += 1;
-          request.socket.destroy();
-          return;
-        }
-        response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(body);
-      })
-      .catch(() => request.socket.destroy());
-  });
+const harness: CrashHarness = await startCrashHarness({
+  provider,
+  playbook: PLAYBOOK,
+  loseAnswer: (method) => {
+    if (method !== 'chat.postMessage' || random() >= 0.04) return false;
+    lostAnswers += 1;
+    return true;
+  },
 });
-await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-const apiUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/api/`;
+const prisma = harness.database.prisma;
+const { workspace } = harness.fake;
+const { ann, ben, cleo } = harness.people;
 
-interface Instance {
-  name: string;
-  child: ChildProcess;
-  leader: boolean;
+console.log(`chaos: ${seconds} s, ${provider}, ${instanceCount} instance(s), ${parallel} crises at a time, seed ${initialSeed}`);
+const started = Date.now();
+const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
+const say = (line: string) => console.log(`${stamp()}  ${line}`);
+
+// ── Instances ─────────────────────────────────────────────────────────────────────────────────────────
+let starting = 0;
+async function launch(): Promise<void> {
+  starting += 1;
+  try {
+    await harness.start();
+  } catch (error) {
+    say(`an instance failed to start: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    starting -= 1;
+  }
 }
-const instances = new Map<string, Instance>();
-let kills = 0;
-let leaderKilledAt: number | undefined;
-const failovers: number[] = [];
+const liveInstance = (): RunningProcess | undefined => harness.live[Math.floor(random() * harness.live.length)];
 
-function launch(name: string): Instance {
-  const child = spawn(process.execPath, ['--import', 'tsx', INSTANCE, database.url, apiUrl, fake.botToken], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const instance: Instance = { name, child, leader: false };
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      const [event, at] = line.split(' ');
-      if (event === 'LEADER') {
-        instance.leader = true;
-        if (leaderKilledAt !== undefined) {
-          failovers.push(Number(at) - leaderKilledAt);
-          leaderKilledAt = undefined;
-        }
+/** Sends like Slack until an instance acknowledges it (200); an unacknowledged request is repeated. */
+async function deliver(what: string, send: (instance: RunningProcess) => Promise<AppResponse>, timeoutMs = 60_000): Promise<AppResponse> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const instance = liveInstance();
+    if (instance) {
+      try {
+        const response = await send(instance);
+        if (response.status === 200) return response;
+      } catch {
+        // The instance died under the request: nobody acknowledged it.
       }
-      if (event === 'FOLLOWER') instance.leader = false;
     }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    if (/"level":(50|60)/.test(text) || /Error/.test(text)) process.stderr.write(`[${name}] ${text}`);
-  });
-  instances.set(name, instance);
-  return instance;
+    await pause(300);
+  }
+  throw new Error(`${what}: no instance acknowledged it within ${timeoutMs / 1000} s`);
 }
 
-async function kill(instance: Instance): Promise<void> {
-  kills += 1;
-  if (instance.leader) leaderKilledAt = Date.now();
-  const exited = new Promise((resolve) => instance.child.once('exit', resolve));
-  instance.child.kill('SIGKILL');
-  await exited;
-  instances.delete(instance.name);
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await pause(150);
+  }
 }
 
-let crises = 0;
-let reminders = 0;
-async function playCrisis(): Promise<void> {
-  const id = crises++;
-  const alertsChannel = alerts[id % CHANNELS]!;
-  const communityChannel = community[id % CHANNELS]!;
-  await database.prisma.$transaction(async (tx) => {
-    await enqueueSlackWrite(tx, { key: `crisis:${id}:root`, method: 'chat.postMessage', payload: { channel: alertsChannel, text: `Incident #${id}` } });
-    for (let step = 0; step < 3; step += 1) {
-      await enqueueSlackWrite(tx, { key: `crisis:${id}:thread:${step}`, method: 'chat.postMessage', payload: { channel: alertsChannel, text: `Step ${step}` }, threadOf: `crisis:${id}:root` });
-    }
-    await enqueueSlackWrite(tx, { key: `crisis:${id}:public`, method: 'chat.postMessage', payload: { channel: communityChannel, text: `We are on it (#${id})` } });
-    for (let index = 0; index < 2; index += 1) {
-      await scheduleJob(tx, { key: `crisis:${id}:reminder:${index}`, kind: 'chaos.remind', dueAt: Date.now() + 500 + Math.floor(random() * 4_000), payload: { channel: alertsChannel } });
-      reminders += 1;
-    }
-  });
-}
-
-console.log(`chaos: ${seconds} s, ${provider}, ${instanceCount} instance(s), seed ${seed}`);
-let next = 0;
-for (let index = 0; index < instanceCount; index += 1) launch(`i${next++}`);
-const deadline = Date.now() + seconds * 1000;
+// ── The chaos monkey ──────────────────────────────────────────────────────────────────────────────────
+let kills = 0;
 let slackTrouble = 0;
-while (Date.now() < deadline) {
-  await playCrisis();
-  const roll = random();
-  if (roll < 0.12 && instances.size > 0) {
-    // Prefer the leader half the time, so failover is exercised.
-    const all = [...instances.values()];
-    const victim = random() < 0.5 ? (all.find((instance) => instance.leader) ?? all[0]!) : all[Math.floor(random() * all.length)]!;
-    await kill(victim);
-    const restartIn = 300 + Math.floor(random() * 1_500);
-    setTimeout(() => launch(`i${next++}`), restartIn);
-  } else if (roll < 0.16) {
-    fake.api.faults.rateLimit('chat.postMessage', 1 + Math.floor(random() * 3), { forMs: 2_000 });
-    slackTrouble += 1;
-  } else if (roll < 0.2) {
-    fake.api.faults.serverError('chat.postMessage', { times: 1 + Math.floor(random() * 3) });
-    slackTrouble += 1;
+const failovers: number[] = [];
+let monkeyRunning = true;
+
+async function measureFailover(killedAt: number): Promise<void> {
+  const deadline = killedAt + 60_000;
+  while (Date.now() < deadline) {
+    const states = await Promise.all(harness.live.map((instance) => harness.health(instance)));
+    if (states.some((state) => state?.leadership?.leader)) {
+      failovers.push(Date.now() - killedAt);
+      say(`failover: a new leader after ${Date.now() - killedAt} ms`);
+      return;
+    }
+    await pause(100);
   }
-  await pause(300 + Math.floor(random() * 500));
+  failovers.push(Number.POSITIVE_INFINITY);
+  say('failover: no leader within 60 s');
 }
 
-// Let the survivors finish: every item sent or failed, every reminder fired.
-while (instances.size < instanceCount) await pause(100);
-fake.api.faults.clear();
-const drainDeadline = Date.now() + 90_000;
+async function monkey(deadline: number): Promise<void> {
+  while (monkeyRunning && Date.now() < deadline) {
+    await pause(between(2_000, 7_000));
+    if (!monkeyRunning || Date.now() >= deadline) break;
+    const roll = random();
+    // Mostly kill with every instance up, so a killed leader has a successor to measure; sometimes not.
+    if (roll < 0.7 && random() < 0.8) await until('every instance up', async () => harness.live.length >= instanceCount, 30_000).catch(() => undefined);
+    if (roll < 0.7 && harness.live.length > 0) {
+      const states = await Promise.all(harness.live.map(async (instance) => ({ instance, leader: (await harness.health(instance))?.leadership?.leader === true })));
+      const leader = states.find((state) => state.leader)?.instance;
+      const victim = leader && random() < 0.6 ? leader : states[Math.floor(random() * states.length)]!.instance;
+      const killedAt = Date.now();
+      await harness.kill(victim);
+      kills += 1;
+      const measuring = victim === leader && harness.live.length > 0 ? measureFailover(killedAt) : undefined;
+      say(`SIGKILL ${victim === leader ? 'the leader' : 'an instance'} (${harness.live.length} left)`);
+      await pause(between(200, 2_500));
+      void launch();
+      await measuring;
+    } else if (roll < 0.85) {
+      harness.fake.api.faults.rateLimit('chat.postMessage', between(1, 3), { forMs: between(1_000, 4_000) });
+      slackTrouble += 1;
+      say('Slack: 429s on chat.postMessage');
+    } else {
+      harness.fake.api.faults.serverError('chat.postMessage', { times: between(1, 4) });
+      slackTrouble += 1;
+      say('Slack: 500s on chat.postMessage');
+    }
+  }
+}
+
+// ── Crises ────────────────────────────────────────────────────────────────────────────────────────────
+const acknowledgedApprovals: { user: string; draftId: string; revision: number }[] = [];
+const communityChannels: string[] = [];
+let crisesStarted = 0;
+let crisesCompleted = 0;
+const crisisFailures: string[] = [];
+
+async function playCrisis(index: number): Promise<void> {
+  const name = `community-${index}`;
+  const channel = workspace.addChannel({ name, members: [...harness.people.members, ann, ben, cleo, workspace.bot.user_id] }).id;
+  communityChannels.push(channel);
+
+  await deliver(`declare #${name}`, (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2 Crisis ${index}: login failing`, instance));
+  const incident = await until(`incident for #${name}`, () => prisma.incident.findFirst({ where: { channelId: channel } }));
+  // Time passes faster for reminders: the incident's reminders come due within seconds.
+  const pending = await prisma.reminder.findMany({ where: { incidentId: incident.id, status: 'pending' } });
+  for (const reminder of pending) await prisma.reminder.update({ where: { id: reminder.id }, data: { dueAt: new Date(Date.now() + between(0, 8_000)) } });
+  const rootTs = await until(`alert for #${name}`, async () => {
+    const row = await prisma.incident.findUnique({ where: { id: incident.id } });
+    return row?.rootTs && workspace.findMessage(harness.alerts, row.rootTs) ? row.rootTs : undefined;
+  });
+
+  await deliver('acknowledge', (instance) => harness.click(ann, harness.alerts, rootTs, actionIds.acknowledge, { instance }));
+
+  // The draft: open the modal (again if it never opened), then submit it until acknowledged.
+  const text = `Crisis ${index}: we know login is failing and we are on it.`;
+  const draftId = await until(
+    'the draft',
+    async () => {
+      const existing = await prisma.replyDraft.findFirst({ where: { incidentId: incident.id } });
+      if (existing) return existing.id;
+      for (const view of workspace.openModals(cleo)) workspace.closeView((view as { id: string }).id);
+      await deliver('open the draft modal', (instance) => harness.click(cleo, harness.alerts, rootTs, actionIds.draftReply, { instance }));
+      const opened = await until('the draft modal', async () => harness.openModal(cleo), 8_000).catch(() => undefined);
+      if (!opened) return undefined;
+      await deliver('submit the draft', (instance) =>
+        harness.submit(
+          cleo,
+          {
+            [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
+            [inputIds.draftTarget]: { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+            [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+          },
+          instance,
+        ),
+      );
+      return undefined;
+    },
+    90_000,
+  );
+  const cardTs = await until('the draft card', async () => harness.outboxMessages(harness.alerts).find((message) => message.key === `draft:${draftId}:card`)?.ts);
+
+  for (const approver of [ann, ben]) {
+    await deliver(`approval by ${approver}`, (instance) =>
+      harness.click(approver, harness.alerts, cardTs, actionIds.approveDraft, { instance, match: (value) => (JSON.parse(value) as { d?: string }).d === draftId }),
+    );
+    acknowledgedApprovals.push({ user: approver, draftId, revision: 1 });
+  }
+  await until('the public reply', async () => (await prisma.replyDraft.findFirst({ where: { id: draftId, status: 'posted' } })) ?? undefined, 90_000);
+
+  const checklistTs = await until('the checklist', async () =>
+    workspace
+      .messagesIn(harness.alerts)
+      .find((message) => message.thread_ts === rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep))?.ts,
+  );
+  await deliver('tick a step', (instance) => harness.click(ann, harness.alerts, checklistTs, actionIds.toggleStep, { instance, match: (value) => value.includes('status-page') }));
+  crisesCompleted += 1;
+}
+
+async function actor(deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const index = crisesStarted++;
+    try {
+      await playCrisis(index);
+      say(`crisis ${index} played through`);
+    } catch (error) {
+      crisisFailures.push(`crisis ${index}: ${(error as Error).message}`);
+      say(`crisis ${index} stuck: ${(error as Error).message}`);
+    }
+  }
+}
+
+// ── The run ───────────────────────────────────────────────────────────────────────────────────────────
+await Promise.all(Array.from({ length: instanceCount }, () => launch()));
+const deadline = Date.now() + seconds * 1000;
+const monkeyDone = monkey(deadline);
+await Promise.all([...Array.from({ length: parallel }, () => actor(deadline)), monkeyDone]);
+monkeyRunning = false;
+
+// Recovery: every instance back, Slack healthy, then let the survivors drain.
+say('recovering: all instances up, Slack healthy, draining');
+harness.fake.api.faults.clear();
+while (harness.live.length + starting < instanceCount) await launch();
+const drainDeadline = Date.now() + 120_000;
+const endedAt = Date.now();
 const unfinished = async () =>
-  (await database.prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) + (await database.prisma.reminder.count({ where: { status: 'pending' } }));
+  (await prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) + (await prisma.reminder.count({ where: { status: 'pending', dueAt: { lte: new Date(endedAt) } } }));
 while ((await unfinished()) > 0 && Date.now() < drainDeadline) await pause(250);
+await pause(2_000);
 
-const items = await database.prisma.outboxItem.findMany();
-const posted = new Map<string, number>();
-for (const channel of [...alerts, ...community]) {
-  for (const message of fake.workspace.messagesIn(channel)) {
-    const metadata = message.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;
-    if (metadata?.event_type !== OUTBOX_METADATA_EVENT_TYPE || !metadata.event_payload?.key) continue;
-    posted.set(metadata.event_payload.key, (posted.get(metadata.event_payload.key) ?? 0) + 1);
-  }
+// ── The reckoning ─────────────────────────────────────────────────────────────────────────────────────
+const approvals = await prisma.approval.findMany({ where: { voidedAt: null, decision: 'approve' } });
+const lostApprovals = acknowledgedApprovals.filter((click) => !approvals.some((row) => row.approverUserId === click.user && row.draftId === click.draftId && row.revision === click.revision));
+
+const duplicateReplies: string[] = [];
+for (const channel of communityChannels) {
+  const fromBot = workspace.messagesIn(channel).filter((message) => message.bot_id);
+  const byKey = new Map<string, number>();
+  const byText = new Map<string, number>();
+  for (const entry of harness.outboxMessages(channel)) byKey.set(entry.key, (byKey.get(entry.key) ?? 0) + 1);
+  for (const message of fromBot) byText.set(message.text, (byText.get(message.text) ?? 0) + 1);
+  for (const [key, count] of byKey) if (count > 1) duplicateReplies.push(`${key} ×${count}`);
+  for (const [text, count] of byText) if (count > 1 && ![...byKey.keys()].some((key) => duplicateReplies.includes(`${key} ×${count}`))) duplicateReplies.push(`"${text.slice(0, 40)}" ×${count}`);
 }
-const lost = items.filter((item) => item.status !== 'sent' || !posted.has(item.key)).map((item) => `${item.key} (${item.status}${item.lastError ? `: ${item.lastError}` : ''})`);
-const duplicates = [...posted.entries()].filter(([, count]) => count > 1).map(([key, count]) => `${key} ×${count}`);
-const duplicatePublic = duplicates.filter((entry) => entry.includes(':public'));
-const reminderRows = await database.prisma.reminder.findMany({ where: { kind: 'chaos.remind' } });
-const missedReminders = reminderRows.filter((row) => row.status !== 'fired' || (posted.get(`${row.key}:posted`) ?? 0) !== 1).map((row) => `${row.key} (${row.status})`);
+
+const reminderRows = await prisma.reminder.findMany({ where: { incidentId: { not: null }, dueAt: { lte: new Date(endedAt) } } });
+const alertMessages = harness.outboxMessages(harness.alerts);
+const missedReminders = reminderRows.flatMap((row) => {
+  if (row.status === 'cancelled') return [];
+  if (row.status !== 'fired') return [`${row.key} (${row.status}${row.lastError ? `: ${row.lastError}` : ''})`];
+  const messages = alertMessages.filter((message) => message.key.startsWith(`reminder:${row.key}:`)).length;
+  return messages === 1 ? [] : [`${row.key} (${messages} messages)`];
+});
+const firedLate = reminderRows.filter((row) => row.status === 'fired' && row.late).length;
+const firedCount = reminderRows.filter((row) => row.status === 'fired').length;
+
+const approvedDrafts = await prisma.replyDraft.findMany({ where: { status: 'approved' } });
+const unposted = approvedDrafts.map((draft) => `${draft.id} (${draft.status})`);
+const stuckOutbox = await prisma.outboxItem.findMany({ where: { status: { not: 'sent' } } });
+const slowFailovers = failovers.filter((ms) => ms >= 30_000);
 const sortedFailovers = [...failovers].sort((a, b) => a - b);
 
-for (const instance of instances.values()) instance.child.kill('SIGTERM');
-await pause(500);
-for (const instance of instances.values()) instance.child.kill('SIGKILL');
-proxy.closeAllConnections();
-proxy.close();
-await fake.close();
-await database.dispose();
+const list = (items: string[]) => (items.length ? ` — ${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''}` : '');
+console.log('');
+console.log(`crises started / played through: ${crisesStarted} / ${crisesCompleted}${list(crisisFailures)}`);
+console.log(`instances killed (SIGKILL):      ${kills}; Slack fault bursts: ${slackTrouble}; answers lost after posting: ${lostAnswers}`);
+console.log(`approval clicks acknowledged:    ${acknowledgedApprovals.length}; reminders due: ${reminderRows.length} (fired ${firedCount}, late ${firedLate})`);
+console.log(`outbox items not sent:           ${stuckOutbox.length}${list(stuckOutbox.map((item) => `${item.key} (${item.status}${item.lastError ? `: ${item.lastError}` : ''})`))}`);
+console.log(
+  `failover times (ms):             ${provider === 'sqlite' ? 'n/a (SQLite runs one instance)' : sortedFailovers.length ? `${sortedFailovers.join(', ')} — max ${sortedFailovers.at(-1)}` : 'the leader was never killed'}`,
+);
+console.log('');
+console.log(`LOST APPROVALS:           ${lostApprovals.length}${list(lostApprovals.map((click) => `${click.user} on ${click.draftId}`))}`);
+console.log(`DUPLICATE PUBLIC REPLIES: ${duplicateReplies.length}${list(duplicateReplies)}`);
+console.log(`MISSED REMINDERS:         ${missedReminders.length}${list(missedReminders)}`);
+console.log(`UNPOSTED REPLIES:         ${unposted.length}${list(unposted)}`);
+console.log(`CRISES STUCK:             ${crisisFailures.length}${crisesCompleted === 0 ? ' (and none played through)' : ''}`);
+if (provider === 'postgres') console.log(`FAILOVERS ≥ 30 s:         ${slowFailovers.length}`);
 
-const adopted = items.filter((item) => (item.result as { adopted?: boolean } | null)?.adopted).length;
-console.log(`crises played:              ${crises} (${items.length} Slack writes, ${reminders} reminders)`);
-console.log(`instances killed (SIGKILL): ${kills}; Slack fault bursts: ${slackTrouble}; answers lost after posting: ${lostAnswers} (adopted on retry: ${adopted})`);
-console.log(`failover times (ms):        ${sortedFailovers.length ? `${sortedFailovers.join(', ')} — max ${sortedFailovers.at(-1)}` : 'no leader was killed'}`);
-console.log(`lost messages:              ${lost.length}${lost.length ? ` — ${lost.slice(0, 10).join(', ')}` : ''}`);
-console.log(`duplicate public replies:   ${duplicatePublic.length}${duplicatePublic.length ? ` — ${duplicatePublic.slice(0, 10).join(', ')}` : ''}`);
-console.log(`duplicate other messages:   ${duplicates.length - duplicatePublic.length}`);
-console.log(`missed or repeated reminders: ${missedReminders.length}${missedReminders.length ? ` — ${missedReminders.slice(0, 10).join(', ')}` : ''}`);
-process.exit(lost.length || duplicates.length || missedReminders.length ? 1 : 0);
+await harness.close();
+const failed = lostApprovals.length + duplicateReplies.length + missedReminders.length + unposted.length + slowFailovers.length + crisisFailures.length > 0 || crisesCompleted === 0;
+console.log(failed ? '\nchaos: FAILED' : '\nchaos: all counts 0');
+process.exit(failed ? 1 : 0);

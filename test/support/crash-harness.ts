@@ -55,7 +55,14 @@ export interface CrashHarness {
   close(): Promise<void>;
 }
 
-export async function startCrashHarness(options: { provider?: DatabaseProvider; playbook?: string } = {}): Promise<CrashHarness> {
+export interface CrashHarnessOptions {
+  provider?: DatabaseProvider;
+  playbook?: string;
+  /** Slack does the call but its answer never comes back (the connection drops): decided per call. */
+  loseAnswer?: (method: string) => boolean;
+}
+
+export async function startCrashHarness(options: CrashHarnessOptions = {}): Promise<CrashHarness> {
   const fake = await startFakeSlack();
   const workspace = fake.workspace;
   const bot = workspace.bot.user_id;
@@ -74,7 +81,7 @@ export async function startCrashHarness(options: { provider?: DatabaseProvider; 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-crash-playbooks-'));
   writeFileSync(join(playbooksDir, 'crash.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);
   const database = await openMigratedDatabase(options.provider ?? 'sqlite');
-  const proxy = await startSlackProxy(fake.origin);
+  const proxy = await startSlackProxy(fake.origin, options.loseAnswer);
   const identity = workspace.appIdentity();
   const live: RunningProcess[] = [];
   const pick = (instance?: RunningProcess) => {
@@ -216,7 +223,7 @@ export async function startCrashHarness(options: { provider?: DatabaseProvider; 
 }
 
 /** A pass-through proxy to the loopback Slack whose gate can hold a chat.postMessage call. */
-export async function startSlackProxy(target: string): Promise<{ origin: string; gate: PostGate; close(): Promise<void> }> {
+export async function startSlackProxy(target: string, loseAnswer: (method: string) => boolean = () => false): Promise<{ origin: string; gate: PostGate; close(): Promise<void> }> {
   let armed: { channel: string; arrived: () => void } | undefined;
   let held: { forward: () => Promise<void> } | undefined;
   const forwardTo = (request: { url?: string; method?: string; headers: Record<string, string | string[] | undefined> }, body: Buffer) => {
@@ -231,6 +238,10 @@ export async function startSlackProxy(target: string): Promise<{ origin: string;
       const relay = async () => {
         const upstream = await forwardTo(request, body);
         const answer = Buffer.from(await upstream.arrayBuffer());
+        if (loseAnswer(request.url?.split('/').at(-1) ?? '')) {
+          request.socket.destroy();
+          return;
+        }
         if (!response.destroyed) response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(answer);
       };
       if (armed && request.url?.endsWith('/chat.postMessage') && postChannel(body, request.headers['content-type']) === armed.channel) {
