@@ -35,16 +35,30 @@ export interface LanguageGuess {
  * and Spanish-only characters; `unknown` when there is no evidence or it is tied.
  */
 export function detectLanguage(words: readonly string[], spanishMarks = 0): LanguageGuess {
+  const evidence = { en: 0, es: 0 };
+  const language = weigh(words, spanishMarks, evidence);
+  return { language, evidence };
+}
+
+/** `detectLanguage(words, spanishMarks).language`, without building the evidence object (the per-message path). */
+export function detectLanguageOf(words: readonly string[], spanishMarks = 0): DetectedLanguage {
+  return weigh(words, spanishMarks, scratchEvidence);
+}
+
+const scratchEvidence: Record<Language, number> = { en: 0, es: 0 };
+
+function weigh(words: readonly string[], spanishMarks: number, evidence: Record<Language, number>): DetectedLanguage {
   let en = 0;
   let es = Math.min(spanishMarks, 3) * 1.5;
-  for (const word of words) {
-    const kind = FUNCTION_WORDS.get(word);
+  for (let i = 0; i < words.length; i++) {
+    const kind = FUNCTION_WORDS.get(words[i] as string);
     if (kind === undefined) continue;
     if (kind & 1) en += 1;
     if (kind & 2) es += 1;
   }
-  const language: DetectedLanguage = en === es ? 'unknown' : en > es ? 'en' : 'es';
-  return { language, evidence: { en, es } };
+  evidence.en = en;
+  evidence.es = es;
+  return en === es ? 'unknown' : en > es ? 'en' : 'es';
 }
 
 /** Recent languages of a channel, decayed so the mix follows the channel as it changes. */

@@ -1,5 +1,5 @@
 import Sentiment from 'sentiment';
-import { detectLanguage } from '../language/detect.js';
+import { detectLanguageOf } from '../language/detect.js';
 import { lexicons, type Lexicon } from './lexicon.js';
 import { DEFAULT_MAX_CHARS, EMOTICON_SCORES, normalizeText, tokenize } from './normalize.js';
 import type { DetectedLanguage, Language, SentimentLabel } from './types.js';
@@ -36,76 +36,119 @@ const AFTER_CONTRAST = 1.5;
 const EXCLAMATION_BOOST = 0.3;
 
 const analyzer = new Sentiment();
-let registered = false;
 
 /**
- * Registers both languages with `sentiment` once per process. `sentiment` keeps languages (and any
- * `extras`) in module-global tables, so this never happens per call.
+ * One language as scoring uses it: the lexicon's rules and a `Map` of every scored token, built once
+ * from the very table `sentiment` holds for the registered language (AFINN + additions + `sentiment`'s
+ * emoji scores + emoticon tokens).
  */
-function ensureRegistered(): Record<Language, Lexicon> {
-  const all = lexicons();
-  if (registered) return all;
-  for (const lexicon of Object.values(all)) {
-    Object.assign(lexicon.labels, EMOTICON_SCORES);
-    analyzer.registerLanguage(sentimentCode(lexicon.language), { labels: lexicon.labels, scoringStrategy: scoringStrategy(lexicon) });
-  }
-  registered = true;
-  return all;
+interface Scorer {
+  lexicon: Lexicon;
+  scores: Map<string, number>;
 }
 
-function sentimentCode(language: Language): string {
+interface Prepared {
+  scorers: Record<Language, Scorer>;
+  /** Words the squeezer may return ("goooood" → good): scored, negators and modifiers of both languages. */
+  known: (word: string) => boolean;
+}
+
+let prepared: Prepared | undefined;
+
+/**
+ * Registers both languages with `sentiment` once per process (`sentiment` keeps languages, and any
+ * `extras`, in module-global tables, so this never happens per call) and builds the lookup tables
+ * from what was registered.
+ */
+function prepare(): Prepared {
+  if (prepared) return prepared;
+  const all = lexicons();
+  const scorers = {} as Record<Language, Scorer>;
+  const known = new Set<string>();
+  for (const lexicon of Object.values(all)) {
+    Object.assign(lexicon.labels, EMOTICON_SCORES);
+    // `sentiment` adds its emoji scores to the labels it is given: the map is built after that.
+    analyzer.registerLanguage(sentimentCode(lexicon.language), { labels: lexicon.labels, scoringStrategy: scoringStrategy(lexicon) });
+    const scores = new Map<string, number>(Object.entries(lexicon.labels));
+    scorers[lexicon.language] = { lexicon, scores };
+    for (const word of scores.keys()) known.add(word);
+    for (const word of lexicon.negators) known.add(word);
+    for (const word of lexicon.modifiers.keys()) known.add(word);
+  }
+  prepared = { scorers, known: (word) => known.has(word) };
+  return prepared;
+}
+
+export function sentimentCode(language: Language): string {
   return `firebreak-${language}`;
 }
 
 /**
- * Negation (up to three words back within the clause), intensifiers and softeners just before the
- * word, and contrast ("but", "pero"), applied by `sentiment` to each scored token.
+ * The language's rules as a `sentiment` scoring strategy, for the registered language (what
+ * `sentiment.analyze(text, { language: sentimentCode(language) })` applies; the tests compare it with
+ * Firebreak's own loop).
  */
 function scoringStrategy(lexicon: Lexicon): { apply(tokens: string[], cursor: number, tokenScore: number): number } {
-  const { labels, negators, modifiers, contrasts } = lexicon;
+  const scores = new Map<string, number>();
   return {
     apply(tokens, cursor, tokenScore) {
-      const token = tokens[cursor] as string;
-      const next = tokens[cursor + 1];
-      if (next !== undefined && modifiers.has(token) && Object.hasOwn(labels, next)) return 0; // "bien feo": "bien" only strengthens
-      let factor = 1;
-      // Emoji and emoticons say how the writer feels; words before them do not negate that.
-      const pictorial = token.startsWith('emo-') || token.charCodeAt(0) > 0x2000;
-      for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= 3; i--, distance++) {
-        const previous = tokens[i] as string;
-        if (previous === '|') break;
-        if (distance === 1) factor *= modifiers.get(previous) ?? 1;
-        if (negators.has(previous) || previous.endsWith("n't")) {
-          factor *= NEGATION_FACTOR;
-          break;
-        }
-      }
-      for (let i = cursor + 1; i < tokens.length && i <= cursor + 12; i++) {
-        if (contrasts.has(tokens[i] as string)) {
-          factor *= BEFORE_CONTRAST;
-          break;
-        }
-      }
-      for (let i = cursor - 1; i >= 0 && i >= cursor - 12; i--) {
-        if (contrasts.has(tokens[i] as string)) {
-          factor *= AFTER_CONTRAST;
-          break;
-        }
-      }
-      return tokenScore * factor;
+      if (scores.size === 0) for (const [word, value] of Object.entries(lexicon.labels)) scores.set(word, value);
+      return applyRules(tokens, cursor, tokenScore, lexicon, scores);
     },
   };
 }
 
+/**
+ * Negation (up to three words back within the clause), intensifiers and softeners just before the
+ * word, and contrast ("but", "pero"), applied to each scored token.
+ */
+function applyRules(tokens: readonly string[], cursor: number, tokenScore: number, lexicon: Lexicon, scores: Map<string, number>): number {
+  const { negators, modifiers, contrasts } = lexicon;
+  const token = tokens[cursor] as string;
+  const next = tokens[cursor + 1];
+  if (next !== undefined && modifiers.has(token) && scores.has(next)) return 0; // "bien feo": "bien" only strengthens
+  let factor = 1;
+  // Emoji and emoticons say how the writer feels; words before them do not negate that.
+  const pictorial = token.charCodeAt(0) > 0x2000 || token.startsWith('emo-');
+  for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= 3; i--, distance++) {
+    const previous = tokens[i] as string;
+    if (previous === '|') break;
+    if (distance === 1) factor *= modifiers.get(previous) ?? 1;
+    if (negators.has(previous) || previous.endsWith("n't")) {
+      factor *= NEGATION_FACTOR;
+      break;
+    }
+  }
+  for (let i = cursor + 1; i < tokens.length && i <= cursor + 12; i++) {
+    if (contrasts.has(tokens[i] as string)) {
+      factor *= BEFORE_CONTRAST;
+      break;
+    }
+  }
+  for (let i = cursor - 1; i >= 0 && i >= cursor - 12; i--) {
+    if (contrasts.has(tokens[i] as string)) {
+      factor *= AFTER_CONTRAST;
+      break;
+    }
+  }
+  return tokenScore * factor;
+}
+
 /** Joins the words of known multi-word expressions ("no funciona" → "no-funciona"). */
 function joinPhrases(words: readonly string[], lexicon: Lexicon): readonly string[] {
-  let starts = false;
-  for (const word of words) if (lexicon.phrases.has(word)) starts = true;
-  if (!starts) return words;
-  const out: string[] = [];
+  const phrases = lexicon.phrases;
+  let first = -1;
   for (let i = 0; i < words.length; i++) {
+    if (phrases.has(words[i] as string)) {
+      first = i;
+      break;
+    }
+  }
+  if (first === -1) return words;
+  let out: string[] | undefined;
+  for (let i = first; i < words.length; i++) {
     const word = words[i] as string;
-    const candidates = lexicon.phrases.get(word);
+    const candidates = phrases.get(word);
     let matched = 0;
     if (candidates) {
       for (const phrase of candidates) {
@@ -118,32 +161,56 @@ function joinPhrases(words: readonly string[], lexicon: Lexicon): readonly strin
       }
     }
     if (matched > 1) {
+      out ??= words.slice(0, i);
       out.push(words.slice(i, i + matched).join('-'));
       i += matched - 1;
-    } else {
+    } else if (out) {
       out.push(word);
     }
   }
-  return out;
+  return out ?? words;
 }
 
-let knownWord: ((word: string) => boolean) | undefined;
-function isKnownWord(all: Record<Language, Lexicon>): (word: string) => boolean {
-  knownWord ??= (word) => Object.hasOwn(all.en.labels, word) || Object.hasOwn(all.es.labels, word) || all.en.negators.has(word) || all.es.negators.has(word) || all.en.modifiers.has(word) || all.es.modifiers.has(word);
-  return knownWord;
-}
-
+/**
+ * The scored tokens of one message, last first (the order `sentiment.analyze` visits them), with the
+ * value each contributed. Reused between calls: scoring is synchronous and allocates nothing here.
+ */
 interface Analysis {
   score: number;
-  /** sentiment's per-call result: `words[i]` was scored `calculation[i][words[i]]`. */
-  words: string[];
-  calculation: Record<string, number>[];
+  count: number;
+  terms: string[];
+  values: number[];
 }
 
-function analyse(words: readonly string[], lexicon: Lexicon): Analysis {
-  const joined = joinPhrases(words, lexicon);
-  const result = analyzer.analyze(joined.join(' '), { language: sentimentCode(lexicon.language) });
-  return { score: result.score, words: result.words, calculation: result.calculation as Record<string, number>[] };
+const scratch: Record<Language, Analysis> = {
+  en: { score: 0, count: 0, terms: [], values: [] },
+  es: { score: 0, count: 0, terms: [], values: [] },
+};
+
+/**
+ * What `sentiment.analyze` computes for the space-joined tokens with the registered language (same
+ * tokens, same visiting order, same sum), without re-joining and re-splitting the message: `sentiment`'s
+ * tokeniser would split exactly at the spaces, as no token holds a character it strips.
+ */
+function analyse(words: readonly string[], scorer: Scorer): Analysis {
+  const tokens = joinPhrases(words, scorer.lexicon);
+  const out = scratch[scorer.lexicon.language];
+  const scores = scorer.scores;
+  let score = 0;
+  let count = 0;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i] as string;
+    const base = scores.get(token);
+    if (base === undefined) continue;
+    const value = applyRules(tokens, i, base, scorer.lexicon, scores);
+    score += value;
+    out.terms[count] = token;
+    out.values[count] = value;
+    count++;
+  }
+  out.score = score;
+  out.count = count;
+  return out;
 }
 
 const MAX_TERMS = 5;
@@ -151,26 +218,27 @@ const MAX_TERMS = 5;
 /** The words that drove the score (same sign as the label, any sign when neutral), strongest first. */
 function drivingTerms(analysis: Analysis, label: SentimentLabel, score: number): string[] {
   const terms: string[] = [];
-  const weights: number[] = [];
+  const weights = termWeights;
   const sign = label === 'neutral' ? 0 : Math.sign(score);
-  for (let i = 0; i < analysis.words.length; i++) {
-    const term = analysis.words[i] as string;
-    const value = (analysis.calculation[i] as Record<string, number>)[term] as number;
+  for (let i = 0; i < analysis.count; i++) {
+    const value = analysis.values[i] as number;
     if (value === 0 || (sign !== 0 && Math.sign(value) !== sign)) continue;
     const weight = Math.abs(value);
     // Insertion into a list of at most five: cheaper than sorting for a chat message.
     let at = terms.length;
     while (at > 0 && (weights[at - 1] as number) < weight) at--;
     if (at >= MAX_TERMS) continue;
-    terms.splice(at, 0, term);
-    weights.splice(at, 0, weight);
-    if (terms.length > MAX_TERMS) {
-      terms.pop();
-      weights.pop();
+    for (let k = terms.length; k > at; k--) {
+      terms[k] = terms[k - 1] as string;
+      weights[k] = weights[k - 1] as number;
     }
+    terms[at] = analysis.terms[i] as string;
+    weights[at] = weight;
+    if (terms.length > MAX_TERMS) terms.length = MAX_TERMS;
   }
   return terms;
 }
+const termWeights: number[] = [0, 0, 0, 0, 0, 0];
 
 const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): SentimentResult => ({
   label: 'neutral', score: 0, comparative: 0, language, detectedLanguage, terms: [],
@@ -181,25 +249,25 @@ const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): 
  * or whichever lexicon recognises more words), then `sentiment` with the language's lexicon and rules.
  */
 export function scoreMessage(text: string, options: ScoreOptions = {}): SentimentResult {
-  const all = ensureRegistered();
+  const { scorers, known } = prepare();
   const normalised = normalizeText(text, options.maxChars ?? DEFAULT_MAX_CHARS);
-  const tokens = tokenize(normalised, isKnownWord(all));
+  const tokens = tokenize(normalised, known);
   const wanted = options.language ?? 'auto';
-  const detected = detectLanguage(tokens.words, tokens.spanishMarks).language;
+  const detected = detectLanguageOf(tokens.words, tokens.spanishMarks);
   if (tokens.words.length === 0) return NEUTRAL_EMPTY(wanted === 'auto' ? options.channelLanguageHint ?? 'en' : wanted, detected);
 
   let language: Language;
-  let analysis: ReturnType<typeof analyse>;
+  let analysis: Analysis;
   if (wanted !== 'auto') {
     language = wanted;
-    analysis = analyse(tokens.words, all[language]);
+    analysis = analyse(tokens.words, scorers[language]);
   } else if (detected !== 'unknown' || options.channelLanguageHint) {
     language = detected === 'unknown' ? (options.channelLanguageHint as Language) : detected;
-    analysis = analyse(tokens.words, all[language]);
+    analysis = analyse(tokens.words, scorers[language]);
   } else {
-    const english = analyse(tokens.words, all.en);
-    const spanish = analyse(tokens.words, all.es);
-    [language, analysis] = spanish.words.length > english.words.length ? ['es', spanish] : ['en', english];
+    const english = analyse(tokens.words, scorers.en);
+    const spanish = analyse(tokens.words, scorers.es);
+    [language, analysis] = spanish.count > english.count ? ['es', spanish] : ['en', english];
   }
 
   let score = analysis.score;
