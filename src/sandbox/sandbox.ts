@@ -20,9 +20,11 @@ import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.
 import { sendToApp } from './signing.js';
 import { createSlackApi, createSlackWorkspace, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
 import type { SlackView } from './slack-api/model.js';
-import { messageBlockActions, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type ViewPayload } from './slack-payloads.js';
+import { messageBlockActions, messageShortcut, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type ViewPayload } from './slack-payloads.js';
 
 export const SANDBOX_PATH = '/sandbox';
+/** Message shortcuts Firebreak's manifest declares, shown in each message's menu on the page. */
+export const MESSAGE_SHORTCUTS = [{ callbackId: 'add_to_timeline', name: 'Add to incident timeline' }] as const;
 export const SANDBOX_API_PATH = '/sandbox/api/';
 
 /** Detection tuned so a drill opens an incident within a minute instead of after a day of warm-up. */
@@ -226,6 +228,28 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the click with HTTP ${answer.status}.`);
   }
 
+  /** A message shortcut from the message's menu (the app's manifest declares `add_to_timeline`). */
+  async function shortcut(input: Record<string, unknown>): Promise<void> {
+    const who = persona(input['as']);
+    const channel = channelRef(input['channel'], who.id);
+    const ts = typeof input['message_ts'] === 'string' ? input['message_ts'] : '';
+    const message = workspace.findMessage(channel.id, ts);
+    if (!message) throw requestError(404, 'message_not_found', `No message ${ts} in ${channel.id}.`);
+    const callbackId = typeof input['callback_id'] === 'string' ? input['callback_id'] : '';
+    if (!MESSAGE_SHORTCUTS.some((known) => known.callbackId === callbackId)) throw requestError(400, 'unknown_shortcut', `No message shortcut "${callbackId}".`);
+    const payload = messageShortcut(workspace.appIdentity(), {
+      callbackId,
+      user: { id: who.id, name: who.handle },
+      channel,
+      message: { ts: message.ts, text: message.text, ...(message.user ? { user: message.user } : {}), ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+      triggerId: workspace.issueTrigger(who.id),
+      responseUrl: responseUrl(who.id, channel.id, { message_ts: message.ts }),
+      nowMs: clock.now(),
+    });
+    const answer = await sendToApp(requestUrl(), signingSecret, 'interaction', payload, { timeoutMs: 3000 });
+    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the shortcut with HTTP ${answer.status}.`);
+  }
+
   async function submit(input: Record<string, unknown>): Promise<{ errors?: Record<string, string> }> {
     const who = persona(input['as']);
     const view = ownView(input['view_id'], who.id);
@@ -295,6 +319,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       scenarios: drills.scenarios().map(({ id, name, description, language, steps }) => ({ id, name, description, language, steps: steps.length })),
       scenarioProblems: drills.problems(),
       drills: drills.list(),
+      shortcuts: MESSAGE_SHORTCUTS,
     };
   }
 
@@ -407,6 +432,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       }),
     },
     { method: 'POST', path: `${SANDBOX_PATH}/do/click`, handler: post(async (body) => void (await click(body))) },
+    { method: 'POST', path: `${SANDBOX_PATH}/do/shortcut`, handler: post(async (body) => void (await shortcut(body))) },
     { method: 'POST', path: `${SANDBOX_PATH}/do/submit`, handler: post((body) => submit(body)) },
     {
       method: 'POST',

@@ -71,6 +71,17 @@ describe('sandbox over HTTP', () => {
     expect(firebreak.sandbox?.workspace.findMessage('C0SUPPORT1', ts)).toMatchObject({ user: 'U0MEMBANA1', text: 'hello from the sandbox' });
   });
 
+  it('the message shortcut reaches the app, which opens its modal for the persona who ran it', async () => {
+    const posted = (await (await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0MEMBBEN1', channel: 'C0GENERAL1', text: 'worth keeping' })).json()) as { ts: string };
+    const response = await postJson(`${firebreak.url}/sandbox/do/shortcut`, { as: 'U0STAFFSAM', channel: 'C0GENERAL1', message_ts: posted.ts, callback_id: 'add_to_timeline' });
+    expect(response.status).toBe(200);
+    await expect
+      .poll(async () => ((await (await fetch(`${firebreak.url}/sandbox/state?as=U0STAFFSAM`)).json()) as { modal: { callback_id: string } | null }).modal?.callback_id)
+      .toBe('add_to_timeline_modal');
+    const unknown = await postJson(`${firebreak.url}/sandbox/do/shortcut`, { as: 'U0STAFFSAM', channel: 'C0GENERAL1', message_ts: posted.ts, callback_id: 'nope' });
+    expect(unknown.status).toBe(400);
+  });
+
   it('refuses unknown personas and channels, channels the persona cannot see, and bodies that are not JSON', async () => {
     const unknownPersona = await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0NOBODY', channel: 'C0SUPPORT1', text: 'hi' });
     expect(unknownPersona.status).toBe(400);

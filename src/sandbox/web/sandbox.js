@@ -727,6 +727,19 @@ function messageElement(message, channel, options = {}) {
     for (const reaction of message.reactions) reactions.append(Object.assign(document.createElement('span'), { textContent: `${EMOJI[reaction.name] ?? `:${reaction.name}:`} ${reaction.count}` }));
     article.append(reactions);
   }
+  // The message's menu: the app's message shortcuts, for messages that are not the app's own.
+  if (!options.ephemeral && !message.bot_id && message.subtype !== 'tombstone' && ui.state.shortcuts?.length) {
+    const menu = document.createElement('select');
+    menu.className = 'message-menu';
+    menu.setAttribute('aria-label', `More actions on the message from ${author.textContent}`);
+    menu.append(new Option('⋮ More actions', ''), ...ui.state.shortcuts.map((shortcut) => new Option(shortcut.name, shortcut.callbackId)));
+    menu.addEventListener('change', () => {
+      const callbackId = menu.value;
+      menu.value = '';
+      if (callbackId) void act('do/shortcut', { channel: channel.id, message_ts: message.ts, callback_id: callbackId });
+    });
+    head.append(menu);
+  }
   if (!options.inThread && message.reply_count) {
     const open = document.createElement('button');
     open.type = 'button';
