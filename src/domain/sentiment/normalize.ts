@@ -80,8 +80,6 @@ const SEPARATORS = /([.!?;,…¿¡()[\]{}"“”«»]+)|[^\p{L}\p{N}\p{Extended_
 // Most chat is ASCII or Latin letters with accents; Unicode property classes (needed for emoji and
 // other scripts) are several times slower, so they only run when such characters are present.
 const BOUNDARY_LATIN = /[.!?;,…¿¡()[\]{}"“”«»]+/g;
-const OTHER_ASCII = /[^a-z0-9'|\s-]+/g;
-const OTHER_LATIN = /[^a-z0-9'|\s\u00c0-\u024f-]+/g;
 const OTHER_EMOJI = /[^a-z0-9'|\s\u00c0-\u024f\u2000-\u2bff\ud800-\udfff-]+/g;
 const ASCII = 0;
 const LATIN = 1;
@@ -168,25 +166,75 @@ export function tokenize(text: string, known: (word: string) => boolean): Tokens
     if (MAY_LAUGH_ES.test(lower)) lower = lower.replace(LAUGH_ES, '$1 jaja ');
     if (MAY_LAUGH_EN.test(lower)) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
   }
+  const words: string[] = [];
+  if (script === ASCII || script === LATIN) {
+    scanLatin(lower, !ascii, known, words);
+    return { words, exclamations, spanishMarks };
+  }
   lower =
     script === OTHER
       ? lower.replace(SEPARATORS, separator)
-      : lower.replace(BOUNDARY_LATIN, ' | ').replace(ascii ? OTHER_ASCII : script === EMOJI ? OTHER_EMOJI : OTHER_LATIN, ' ');
-  if (!ascii) lower = foldAccents(lower);
-
-  const raw = lower.split(/\s+/);
-  const words: string[] = [];
-  for (let word of raw) {
-    if (word === '') continue;
-    if (word.length > 1 && (word.charCodeAt(0) === 39 || word.charCodeAt(0) === 45 || word.endsWith("'") || word.endsWith('-'))) {
-      word = word.replace(/^['-]+|['-]+$/g, '');
-      if (word === '') continue;
-    }
-    if (word.length > 2 && hasTriple(word)) word = squeeze(word, known);
-    if (word === '|' && (words.length === 0 || words[words.length - 1] === '|')) continue;
-    words.push(word);
-  }
+      : lower.replace(BOUNDARY_LATIN, ' | ').replace(OTHER_EMOJI, ' ');
+  lower = foldAccents(lower);
+  for (const word of lower.split(/\s+/)) if (word !== '') pushWord(words, word, known);
   return { words, exclamations, spanishMarks };
+}
+
+/** Adds one raw word: edge apostrophes and hyphens trimmed, long letter runs squeezed, "|" runs merged. */
+function pushWord(words: string[], raw: string, known: (word: string) => boolean): void {
+  let word = raw;
+  if (word.length > 1 && (word.charCodeAt(0) === 39 || word.charCodeAt(0) === 45 || word.endsWith("'") || word.endsWith('-'))) {
+    word = word.replace(/^['-]+|['-]+$/g, '');
+    if (word === '') return;
+  }
+  if (word.length > 2 && hasTriple(word)) word = squeeze(word, known);
+  if (word === '|' && (words.length === 0 || words[words.length - 1] === '|')) return;
+  words.push(word);
+}
+
+// Character classes of the single-pass scanner for ASCII and Latin texts (see `scanLatin`).
+const SPACE = 0;
+const WORD = 1;
+const BOUNDARY = 2;
+const LATIN_CLASS = new Uint8Array(0x250);
+for (let code = 0; code < 0x250; code++) {
+  const char = String.fromCharCode(code);
+  LATIN_CLASS[code] = /[a-z0-9'|\u00c0-\u024f-]/.test(char) ? WORD : /[.!?;,¿¡()[\]{}"«»]/.test(char) ? BOUNDARY : SPACE;
+}
+const ACCENTED_CHAR = /[áéíóúüàèìòùâêîôûïëç]/;
+
+/**
+ * The tokens of a lower-cased ASCII or Latin text in one pass, the same as replacing clause
+ * punctuation with " | ", every other symbol with a space, folding accents and splitting on
+ * whitespace: a run of letters, digits, apostrophes, hyphens and "|" is a word, a run of clause
+ * punctuation is one "|", anything else separates.
+ */
+function scanLatin(text: string, fold: boolean, known: (word: string) => boolean, words: string[]): void {
+  let start = -1;
+  let inBoundary = false;
+  const length = text.length;
+  for (let i = 0; i <= length; i++) {
+    const code = i < length ? text.charCodeAt(i) : 32;
+    const kind = code < 0x250 ? (LATIN_CLASS[code] as number) : code === 0x2026 || code === 0x201c || code === 0x201d ? BOUNDARY : SPACE;
+    if (kind === WORD) {
+      if (inBoundary) {
+        pushWord(words, '|', known);
+        inBoundary = false;
+      }
+      if (start === -1) start = i;
+      continue;
+    }
+    if (start !== -1) {
+      const word = text.slice(start, i);
+      pushWord(words, fold && ACCENTED_CHAR.test(word) ? foldAccents(word) : word, known);
+      start = -1;
+    }
+    if (kind === BOUNDARY) inBoundary = true;
+    else if (inBoundary) {
+      pushWord(words, '|', known);
+      inBoundary = false;
+    }
+  }
 }
 
 function hasTriple(word: string): boolean {
