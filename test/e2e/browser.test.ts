@@ -49,7 +49,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
 
   it('plays a drill; staff acknowledge and draft, an approver approves, the reply reaches the community', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=${SAM}`);
-    await expect.poll(() => page.getByLabel('You are').inputValue()).toBe(SAM);
+    await expect.poll(() => page.getByLabel('You are').inputValue(), { timeout: 15_000 }).toBe(SAM);
 
     // Play the outage scenario fast: detection (or the scenario's declare step) opens an incident.
     await page.getByLabel('Scenario').selectOption('outage-escalates');
@@ -72,7 +72,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     const text = dialog.getByLabel('Reply text');
     await text.fill('');
     await dialog.getByRole('button', { name: 'Send for approval' }).click();
-    await expect.poll(() => dialog.locator('.field-error').first().textContent()).toMatch(/required/);
+    await expect.poll(() => dialog.locator('.field-error').first().textContent(), { timeout: 15_000 }).toMatch(/required/);
     const reply = 'Hola a todos: la app está caída y ya estamos en ello. Os contamos aquí en cuanto vuelva.';
     await text.fill(reply);
     await dialog.getByRole('radio', { name: /New message in #support/ }).check();
@@ -82,10 +82,10 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
 
     // Lucía (a community lead) finds the draft waiting for her in Firebreak's App Home…
     await page.getByLabel('You are').selectOption(LUCIA);
-    await expect.poll(() => page.locator('#persona-title').textContent()).toMatch(/Community lead/);
+    await expect.poll(() => page.locator('#persona-title').textContent(), { timeout: 15_000 }).toMatch(/Community lead/);
     await page.getByRole('button', { name: /App Home/ }).click();
     await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Waiting for your approval \(1\)/);
-    await expect.poll(() => page.locator('#messages').textContent()).toMatch(/Open incidents \(1\)/);
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Open incidents \(1\)/);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-3-home.png') });
 
     // …and approves it on the draft card in the incident's thread.
@@ -101,9 +101,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await page.getByRole('navigation').getByRole('button', { name: /# support/ }).click();
     const posted = page.locator('#messages article').filter({ hasText: reply });
     await posted.waitFor({ timeout: 20_000 });
-    await expect.poll(() => posted.locator('.author').textContent()).toBe('Firebreak');
+    await expect.poll(() => posted.locator('.author').textContent(), { timeout: 15_000 }).toBe('Firebreak');
     await expect.poll(() => page.locator('[data-metric="reply"] dd').textContent(), { timeout: 10_000 }).toMatch(/s$/);
-    await expect.poll(() => page.locator('[data-metric="acknowledge"] dd').textContent()).toMatch(/s$/);
+    await expect.poll(() => page.locator('[data-metric="acknowledge"] dd').textContent(), { timeout: 15_000 }).toMatch(/s$/);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-5-reply.png') });
     expect(pageErrors).toEqual([]);
   }, 150_000);

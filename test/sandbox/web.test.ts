@@ -36,7 +36,7 @@ describe('sandbox over HTTP', () => {
   });
 
   it('runs the app against the local workspace; health says Slack is not configured, mode sandbox', async () => {
-    await expect.poll(async () => (await (await fetch(`${firebreak.url}/healthz`)).json()) as unknown).toMatchObject({ slack: { configured: false, mode: 'sandbox', ok: true, team: 'Firebreak Sandbox' } });
+    await expect.poll(async () => (await (await fetch(`${firebreak.url}/healthz`)).json()) as unknown, { timeout: 15_000 }).toMatchObject({ slack: { configured: false, mode: 'sandbox', ok: true, team: 'Firebreak Sandbox' } });
     const page = await fetch(`${firebreak.url}/sandbox`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<title>Firebreak sandbox</title>');
@@ -59,7 +59,7 @@ describe('sandbox over HTTP', () => {
       .poll(async () => {
         const state = (await (await fetch(`${firebreak.url}/sandbox/state?as=U0STAFFSAM`)).json()) as { ephemeral: { channel: string; text: string }[] };
         return state.ephemeral.map((message) => message.channel);
-      })
+      }, { timeout: 15_000 })
       .toContain('C0SUPPORT1');
     const other = (await (await fetch(`${firebreak.url}/sandbox/state?as=U0MEMBANA1`)).json()) as { ephemeral: unknown[] };
     expect(other.ephemeral).toEqual([]);
@@ -76,7 +76,7 @@ describe('sandbox over HTTP', () => {
     const response = await postJson(`${firebreak.url}/sandbox/do/shortcut`, { as: 'U0STAFFSAM', channel: 'C0GENERAL1', message_ts: posted.ts, callback_id: 'add_to_timeline' });
     expect(response.status).toBe(200);
     await expect
-      .poll(async () => ((await (await fetch(`${firebreak.url}/sandbox/state?as=U0STAFFSAM`)).json()) as { modal: { callback_id: string } | null }).modal?.callback_id)
+      .poll(async () => ((await (await fetch(`${firebreak.url}/sandbox/state?as=U0STAFFSAM`)).json()) as { modal: { callback_id: string } | null }).modal?.callback_id, { timeout: 15_000 })
       .toBe('add_to_timeline_modal');
     const unknown = await postJson(`${firebreak.url}/sandbox/do/shortcut`, { as: 'U0STAFFSAM', channel: 'C0GENERAL1', message_ts: posted.ts, callback_id: 'nope' });
     expect(unknown.status).toBe(400);
