@@ -32,7 +32,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
     endpoints: '/slack/events',
-    // Ack first, work after: listeners call ack() at once and continue asynchronously.
+    // Ack first, work after: listeners call ack() at once and continue asynchronously (decision
+    // buttons ack once their decision is committed, so an acknowledged click survives a crash).
     processBeforeResponse: false,
     logger,
   });
