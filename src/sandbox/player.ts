@@ -69,7 +69,9 @@ export class DrillPlayer {
 
   constructor(private readonly options: DrillPlayerOptions) {
     options.workspace.events.on('change', () => {
-      if ([...this.drills.values()].some((drill) => this.measure(drill))) this.events.emit('change');
+      // Only the latest drill is measured: an alert after it started belongs to it, not to older ones.
+      const latest = [...this.drills.values()].at(-1);
+      if (latest && this.measure(latest)) this.events.emit('change');
     });
   }
 
