@@ -23,11 +23,23 @@ export interface Lexicon {
 const require = createRequire(import.meta.url);
 
 const ACCENTS: Record<string, string> = { á: 'a', é: 'e', í: 'i', ó: 'o', ú: 'u', ü: 'u', à: 'a', è: 'e', ì: 'i', ò: 'o', ù: 'u', â: 'a', ê: 'e', î: 'i', ô: 'o', û: 'u', ï: 'i', ë: 'e', ç: 'c' };
-const ACCENTED = /[áéíóúüàèìòùâêîôûïëç]/g;
+// Per character code below U+0100: the folded letter, or undefined when the character stays.
+const FOLDED: (string | undefined)[] = [];
+for (const [accented, plain] of Object.entries(ACCENTS)) FOLDED[accented.charCodeAt(0)] = plain;
 
 /** Lower-case letters with their accents removed, except ñ (a different letter in Spanish). */
 export function foldAccents(word: string): string {
-  return word.replace(ACCENTED, (char) => ACCENTS[char] ?? char);
+  let out: string | undefined;
+  let from = 0;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code < 0xc0 || code > 0xff) continue;
+    const plain = FOLDED[code];
+    if (plain === undefined) continue;
+    out = (out ?? '') + word.slice(from, i) + plain;
+    from = i + 1;
+  }
+  return out === undefined ? word : out + word.slice(from);
 }
 
 function build(language: Language, base: Record<string, number>, additions: Record<string, number>, extra: {

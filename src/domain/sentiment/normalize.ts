@@ -146,6 +146,11 @@ const SPANISH_MARKS = /[ñ¿¡áéíóú]/g;
  * real word, so "goooood" becomes "good" and "nooooo" becomes "no".
  */
 export function tokenize(text: string, known: (word: string) => boolean): Tokens {
+  return tokenizeInto(text, known, { words: [], exclamations: 0, spanishMarks: 0 });
+}
+
+/** `tokenize`, filling `out` (its words array emptied first): the per-message path reuses one. */
+export function tokenizeInto(text: string, known: (word: string) => boolean, out: Tokens): Tokens {
   let lower = text.toLowerCase();
   const script = scriptOf(lower);
   const ascii = script === ASCII;
@@ -166,28 +171,31 @@ export function tokenize(text: string, known: (word: string) => boolean): Tokens
     if (MAY_LAUGH_ES.test(lower)) lower = lower.replace(LAUGH_ES, '$1 jaja ');
     if (MAY_LAUGH_EN.test(lower)) lower = lower.replace(LAUGH_EN, (_m, a = '', b = '') => `${a}${b} haha `);
   }
-  const words: string[] = [];
+  const words = out.words;
+  words.length = 0;
+  out.exclamations = exclamations;
+  out.spanishMarks = spanishMarks;
   if (script === ASCII || script === LATIN) {
     scanLatin(lower, !ascii, known, words);
-    return { words, exclamations, spanishMarks };
+    return out;
   }
   lower =
     script === OTHER
       ? lower.replace(SEPARATORS, separator)
       : lower.replace(BOUNDARY_LATIN, ' | ').replace(OTHER_EMOJI, ' ');
   lower = foldAccents(lower);
-  for (const word of lower.split(/\s+/)) if (word !== '') pushWord(words, word, known);
-  return { words, exclamations, spanishMarks };
+  for (const word of lower.split(/\s+/)) if (word !== '') pushWord(words, word, known, true);
+  return out;
 }
 
 /** Adds one raw word: edge apostrophes and hyphens trimmed, long letter runs squeezed, "|" runs merged. */
-function pushWord(words: string[], raw: string, known: (word: string) => boolean): void {
+function pushWord(words: string[], raw: string, known: (word: string) => boolean, mayRepeat: boolean): void {
   let word = raw;
   if (word.length > 1 && (word.charCodeAt(0) === 39 || word.charCodeAt(0) === 45 || word.endsWith("'") || word.endsWith('-'))) {
     word = word.replace(/^['-]+|['-]+$/g, '');
     if (word === '') return;
   }
-  if (word.length > 2 && hasTriple(word)) word = squeeze(word, known);
+  if (mayRepeat && word.length > 2 && hasTriple(word)) word = squeeze(word, known);
   if (word === '|' && (words.length === 0 || words[words.length - 1] === '|')) return;
   words.push(word);
 }
@@ -201,7 +209,6 @@ for (let code = 0; code < 0x250; code++) {
   const char = String.fromCharCode(code);
   LATIN_CLASS[code] = /[a-z0-9'|\u00c0-\u024f-]/.test(char) ? WORD : /[.!?;,¿¡()[\]{}"«»]/.test(char) ? BOUNDARY : SPACE;
 }
-const ACCENTED_CHAR = /[áéíóúüàèìòùâêîôûïëç]/;
 
 /**
  * The tokens of a lower-cased ASCII or Latin text in one pass, the same as replacing clause
@@ -211,6 +218,8 @@ const ACCENTED_CHAR = /[áéíóúüàèìòùâêîôûïëç]/;
  */
 function scanLatin(text: string, fold: boolean, known: (word: string) => boolean, words: string[]): void {
   let start = -1;
+  let accented = false;
+  let repeat = false;
   let inBoundary = false;
   const length = text.length;
   for (let i = 0; i <= length; i++) {
@@ -218,20 +227,25 @@ function scanLatin(text: string, fold: boolean, known: (word: string) => boolean
     const kind = code < 0x250 ? (LATIN_CLASS[code] as number) : code === 0x2026 || code === 0x201c || code === 0x201d ? BOUNDARY : SPACE;
     if (kind === WORD) {
       if (inBoundary) {
-        pushWord(words, '|', known);
+        pushWord(words, '|', known, false);
         inBoundary = false;
       }
       if (start === -1) start = i;
+      if (code >= 0xc0) accented = true;
+      if (i - start >= 2 && code === text.charCodeAt(i - 1) && code === text.charCodeAt(i - 2)) repeat = true;
       continue;
     }
     if (start !== -1) {
       const word = text.slice(start, i);
-      pushWord(words, fold && ACCENTED_CHAR.test(word) ? foldAccents(word) : word, known);
+      // Folding can make a run ("aáa"): folded words are checked again.
+      pushWord(words, fold && accented ? foldAccents(word) : word, known, repeat || (fold && accented));
       start = -1;
+      accented = false;
+      repeat = false;
     }
     if (kind === BOUNDARY) inBoundary = true;
     else if (inBoundary) {
-      pushWord(words, '|', known);
+      pushWord(words, '|', known, false);
       inBoundary = false;
     }
   }

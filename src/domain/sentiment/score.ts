@@ -1,7 +1,7 @@
 import Sentiment from 'sentiment';
 import { detectLanguageOf } from '../language/detect.js';
 import { lexicons, type Lexicon } from './lexicon.js';
-import { DEFAULT_MAX_CHARS, EMOTICON_SCORES, normalizeText, tokenize } from './normalize.js';
+import { DEFAULT_MAX_CHARS, EMOTICON_SCORES, normalizeText, tokenizeInto, type Tokens } from './normalize.js';
 import type { DetectedLanguage, Language, SentimentLabel } from './types.js';
 
 export interface ScoreOptions {
@@ -240,6 +240,9 @@ function drivingTerms(analysis: Analysis, label: SentimentLabel, score: number):
 }
 const termWeights: number[] = [0, 0, 0, 0, 0, 0];
 
+/** The per-message tokens, reused: scoring is synchronous and keeps no reference to them. */
+const scratchTokens: Tokens = { words: [], exclamations: 0, spanishMarks: 0 };
+
 const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): SentimentResult => ({
   label: 'neutral', score: 0, comparative: 0, language, detectedLanguage, terms: [],
 });
@@ -251,7 +254,7 @@ const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): 
 export function scoreMessage(text: string, options: ScoreOptions = {}): SentimentResult {
   const { scorers, known } = prepare();
   const normalised = normalizeText(text, options.maxChars ?? DEFAULT_MAX_CHARS);
-  const tokens = tokenize(normalised, known);
+  const tokens = tokenizeInto(normalised, known, scratchTokens);
   const wanted = options.language ?? 'auto';
   const detected = detectLanguageOf(tokens.words, tokens.spanishMarks);
   if (tokens.words.length === 0) return NEUTRAL_EMPTY(wanted === 'auto' ? options.channelLanguageHint ?? 'en' : wanted, detected);
