@@ -123,7 +123,8 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
     },
     async kill(instance = live.at(-1)) {
       if (!instance) return;
-      live.splice(live.indexOf(instance), 1);
+      const index = live.indexOf(instance);
+      if (index >= 0) live.splice(index, 1);
       await instance.stop('SIGKILL');
     },
     async health(instance) {
