@@ -146,9 +146,10 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     close: () =>
       (closing ??= (async () => {
         await sandbox?.close();
+        // Workers first: their Slack calls may go to this very server (the sandbox's Web API).
+        await runtime?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await runtime?.close();
         await slack?.stop();
         await instanceGuard?.release();
         await database.close();

@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Locale } from '../domain/i18n/index.js';
+import { languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
 import type { DetectorState } from '../domain/detection/detector.js';
@@ -223,6 +224,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     templateDefaults: config.templateDefaults,
     channelName,
+    communityLanguage: async (channelId) => {
+      const row = await prisma.watchedChannel.findFirst({ where: { channelId }, select: { languageMix: true } });
+      return row?.languageMix ? languageHint(row.languageMix as unknown as ChannelLanguageMix) : undefined;
+    },
     publishHome: (webClient, userId) => publishHome(webClient, userId),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
   };

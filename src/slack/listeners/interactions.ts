@@ -73,11 +73,13 @@ async function templateValues(services: SlackServices, client: WebClient, state:
   return values;
 }
 
+/** Variables a reply needs but nothing provided show as [name], for staff to fill in before approval. */
 function renderOrRaw(template: string, values: Record<string, string>): string {
+  const withPlaceholders: Record<string, string> = { ...values };
+  for (const name of ['member', 'brand', 'support_contact', 'channel', 'lead']) withPlaceholders[name] ??= `[${name}]`;
   try {
-    return renderTemplate(template, values);
+    return renderTemplate(template, withPlaceholders);
   } catch {
-    // A variable without a value (say {{member}} for a channel post): staff fill it in by hand.
     return template;
   }
 }
@@ -93,7 +95,8 @@ async function draftModalView(
   const playbook = services.playbook(state.incident.playbookId);
   const templates: Playbook['replies'] = playbook?.replies ?? [];
   const template = templates.find((candidate) => candidate.id === choice.templateId) ?? templates[0];
-  const language = choice.language ?? state.incident.locale;
+  // Replies speak the community's language (the channel's recent mix), not necessarily the staff's.
+  const language = choice.language ?? (await services.communityLanguage?.(state.incident.channelId)) ?? state.incident.locale;
   const samples = readDetection(state.incident.detection).samples;
   const target = choice.target ?? (template?.target === 'thread' && samples[0] ? { kind: 'thread' as const, ts: samples[0].id } : { kind: 'channel' as const });
   const targetAuthor = target.kind === 'thread' ? (samples.find((sample) => sample.id === target.ts)?.authorId ?? null) : null;

@@ -27,6 +27,8 @@ export interface SlackServices {
   /** Values for reply templates that come from configuration (brand, support contact, status page). */
   templateDefaults: Record<string, string>;
   channelName(channelId: string): Promise<string | null>;
+  /** The language a channel's members mostly write in, when it is clear. */
+  communityLanguage?(channelId: string): Promise<Locale | undefined>;
   /** Home tab for a user (App Home). */
   publishHome?(client: WebClient, userId: string): Promise<void>;
   onUnknownAction?(actionId: string): void;
