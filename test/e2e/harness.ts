@@ -1,5 +1,6 @@
 // End-to-end harness: the real Firebreak (config → store → Bolt app → HTTP server) in this process,
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
+import { seedE2eCommunity } from '../support/community.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,18 +96,7 @@ postMortem:
 export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; playbook?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const fake = await startFakeSlack();
   const workspace = fake.workspace;
-  const bot = workspace.bot.user_id;
-  const members = ['alma', 'bruno', 'carla', 'diego', 'elena', 'fabio', 'gina', 'hugo', 'ines', 'jon'].map(
-    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member` }).id,
-  );
-  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter' }).id;
-  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
-  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
-  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
-  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver' }).id;
-  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, cleo, bot] }).id;
-  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, cleo, bot] }).id;
-  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });
+  const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-playbooks-'));
   writeFileSync(join(playbooksDir, 'e2e-support.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);

@@ -3,6 +3,7 @@
 // act through signed HTTP requests to whichever instance is alive. Slack API calls go through a small
 // proxy in front of the loopback Slack that can hold the community channel's posts in flight, so a kill
 // lands while one is on the wire; released later, the held post still reaches Slack (the client gave up).
+import { seedE2eCommunity } from './community.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,18 +66,7 @@ export interface CrashHarnessOptions {
 export async function startCrashHarness(options: CrashHarnessOptions = {}): Promise<CrashHarness> {
   const fake = await startFakeSlack();
   const workspace = fake.workspace;
-  const bot = workspace.bot.user_id;
-  const members = ['alma', 'bruno', 'carla', 'diego', 'elena', 'fabio', 'gina', 'hugo', 'ines', 'jon'].map(
-    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member` }).id,
-  );
-  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter' }).id;
-  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
-  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
-  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
-  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver' }).id;
-  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, cleo, bot] }).id;
-  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, cleo, bot] }).id;
-  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });
+  const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-crash-playbooks-'));
   writeFileSync(join(playbooksDir, 'crash.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);

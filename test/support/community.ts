@@ -1,0 +1,30 @@
+// The workspace every end-to-end test plays in: ten members, staff (one drafter, three approvers in
+// @community-leads, one staff member who approves nothing), #support watched by the playbook, #alerts.
+import type { SlackWorkspace } from '../../src/sandbox/slack-api/index.js';
+
+export interface E2eCommunity {
+  members: string[];
+  sam: string;
+  ann: string;
+  ben: string;
+  nina: string;
+  cleo: string;
+  support: string;
+  alerts: string;
+}
+
+export function seedE2eCommunity(workspace: SlackWorkspace): E2eCommunity {
+  const bot = workspace.bot.user_id;
+  const members = ['alma', 'bruno', 'carla', 'diego', 'elena', 'fabio', 'gina', 'hugo', 'ines', 'jon'].map(
+    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member` }).id,
+  );
+  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter' }).id;
+  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
+  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
+  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
+  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver' }).id;
+  const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, cleo, bot] }).id;
+  const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, cleo, bot] }).id;
+  workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });
+  return { members, sam, ann, ben, nina, cleo, support, alerts };
+}
