@@ -54,6 +54,15 @@ describe('Slack requests Firebreak refuses or answers politely', () => {
     expect(await harness.app.database.prisma.incident.count()).toBe(0);
   });
 
+  it('/firebreak watch joins a public channel and watches it; unwatch stops', async () => {
+    const general = harness.fake.workspace.addChannel({ name: 'general', members: [harness.people.members[0]!] }).id;
+    await harness.command(harness.people.ann, `watch <#${general}|general>`);
+    await harness.waitFor('the join', () => harness.fake.api.calls('conversations.join').find((call) => call.args['channel'] === general));
+    expect((await harness.app.database.prisma.watchedChannel.findFirstOrThrow({ where: { channelId: general } })).active).toBe(true);
+    await harness.command(harness.people.ann, `unwatch <#${general}|general>`);
+    expect((await harness.app.database.prisma.watchedChannel.findFirstOrThrow({ where: { channelId: general } })).active).toBe(false);
+  });
+
   it('/firebreak declare opens an incident with a root message; status lists it', async () => {
     const response = await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login rumours spreading`);
     expect(response.status).toBe(200);
