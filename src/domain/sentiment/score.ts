@@ -213,6 +213,26 @@ function analyse(words: readonly string[], scorer: Scorer): Analysis {
   return out;
 }
 
+/**
+ * The raw score (before "!" emphasis) of `text` as `sentiment.analyze` gives it for the registered
+ * language on the space-joined tokens: the reference the per-message loop (`analyse`) must equal.
+ * For tests; the per-message path never calls it.
+ */
+export function sentimentPackageScore(text: string, language: Language): number {
+  const { scorers, known } = prepare();
+  const tokens = tokenizeInto(normalizeText(text), known, { words: [], exclamations: 0, spanishMarks: 0 });
+  if (tokens.words.length === 0) return 0;
+  const joined = joinPhrases(tokens.words, scorers[language].lexicon);
+  return analyzer.analyze(joined.join(' '), { language: sentimentCode(language) }).score;
+}
+
+/** `analyse`'s raw score for `text`, to compare with `sentimentPackageScore`. */
+export function rawScore(text: string, language: Language): number {
+  const { scorers, known } = prepare();
+  const tokens = tokenizeInto(normalizeText(text), known, { words: [], exclamations: 0, spanishMarks: 0 });
+  return tokens.words.length === 0 ? 0 : analyse(tokens.words, scorers[language]).score;
+}
+
 const MAX_TERMS = 5;
 
 /** The words that drove the score (same sign as the label, any sign when neutral), strongest first. */

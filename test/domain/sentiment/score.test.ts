@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Sentiment from 'sentiment';
-import { scoreMessage } from '../../../src/domain/sentiment/score.js';
+import { rawScore, scoreMessage, sentimentPackageScore } from '../../../src/domain/sentiment/score.js';
 
 const score = (text: string, options = {}) => scoreMessage(text, options);
 
@@ -116,5 +116,20 @@ describe('language handling', () => {
   it('leaves the shared sentiment tables alone for other users of the package', () => {
     score('no funciona nada');
     expect(new Sentiment().analyze('no-funciona estafa').score).toBe(0);
+  });
+});
+
+describe('the per-message scoring loop', () => {
+  it('scores exactly as sentiment.analyze does with the registered language', () => {
+    const texts = [
+      'this update is terrible, everything is broken', 'not bad at all', "I don't really like it", 'no. good job',
+      'the design is nice but the app is terrible', 'it was awful but support fixed it and I love it', 'very bad', 'slightly annoying',
+      '😡😡 ok :( no :)', 'checkout is not working, what a joke', 'goooood', 'awful service, the worst, slightly annoying',
+      'pésimo servicio, nadie responde', 'muchas gracias, me encanta', 'no es bueno', 'sin problemas', 'la app no funciona',
+      'bien feo', 'la interfaz es bonita pero es un desastre', 'jajaja genial 😂', 'constructor toString __proto__ hasOwnProperty',
+    ];
+    for (const text of texts) {
+      for (const language of ['en', 'es'] as const) expect(rawScore(text, language)).toBe(sentimentPackageScore(text, language));
+    }
   });
 });
