@@ -24,6 +24,26 @@ const FUNCTION_WORDS = new Map<string, number>();
 for (const word of ENGLISH) FUNCTION_WORDS.set(word, 1);
 for (const word of SPANISH) FUNCTION_WORDS.set(word, (FUNCTION_WORDS.get(word) ?? 0) | 2);
 
+/** Function-word kind of a token for detection: bit 1 English, bit 2 Spanish (0 or undefined: neither). */
+export function functionWordKind(word: string): number {
+  return FUNCTION_WORDS.get(word) ?? 0;
+}
+
+/** Every function word `detectLanguage` counts. */
+export function functionWords(): IterableIterator<string> {
+  return FUNCTION_WORDS.keys();
+}
+
+/** The language `detectLanguage` concludes from evidence counted elsewhere (the per-message path). */
+export function languageFromEvidence(en: number, es: number): DetectedLanguage {
+  return en === es ? 'unknown' : en > es ? 'en' : 'es';
+}
+
+/** Evidence from Spanish-only characters, as `detectLanguage` counts it. */
+export function spanishMarkEvidence(spanishMarks: number): number {
+  return Math.min(spanishMarks, 3) * 1.5;
+}
+
 export interface LanguageGuess {
   language: DetectedLanguage;
   /** Evidence found for each language (function words, Spanish-only characters). */
@@ -49,7 +69,7 @@ const scratchEvidence: Record<Language, number> = { en: 0, es: 0 };
 
 function weigh(words: readonly string[], spanishMarks: number, evidence: Record<Language, number>): DetectedLanguage {
   let en = 0;
-  let es = Math.min(spanishMarks, 3) * 1.5;
+  let es = spanishMarkEvidence(spanishMarks);
   for (let i = 0; i < words.length; i++) {
     const kind = FUNCTION_WORDS.get(words[i] as string);
     if (kind === undefined) continue;
@@ -58,7 +78,7 @@ function weigh(words: readonly string[], spanishMarks: number, evidence: Record<
   }
   evidence.en = en;
   evidence.es = es;
-  return en === es ? 'unknown' : en > es ? 'en' : 'es';
+  return languageFromEvidence(en, es);
 }
 
 /** Recent languages of a channel, decayed so the mix follows the channel as it changes. */

@@ -1,5 +1,5 @@
 import Sentiment from 'sentiment';
-import { detectLanguageOf } from '../language/detect.js';
+import { functionWordKind, functionWords, languageFromEvidence, spanishMarkEvidence } from '../language/detect.js';
 import { lexicons, type Lexicon } from './lexicon.js';
 import { DEFAULT_MAX_CHARS, EMOTICON_SCORES, normalizeText, tokenizeInto, type Tokens } from './normalize.js';
 import type { DetectedLanguage, Language, SentimentLabel } from './types.js';
@@ -47,8 +47,26 @@ interface Scorer {
   scores: Map<string, number>;
 }
 
+/** What scoring needs to know about a token in one language; undefined when the language has nothing on it. */
+interface WordInfo {
+  score: number | undefined;
+  modifier: number | undefined;
+  negator: boolean;
+  contrast: boolean;
+  /** Starts a multi-word expression. */
+  phrase: boolean;
+}
+
+/** Everything about a token, from one lookup: function-word kind (language detection) and each language's info. */
+interface WordEntry {
+  kind: number;
+  en: WordInfo | undefined;
+  es: WordInfo | undefined;
+}
+
 interface Prepared {
   scorers: Record<Language, Scorer>;
+  entries: Map<string, WordEntry>;
   /** Words the squeezer may return ("goooood" → good): scored, negators and modifiers of both languages. */
   known: (word: string) => boolean;
 }
@@ -75,8 +93,29 @@ function prepare(): Prepared {
     for (const word of lexicon.negators) known.add(word);
     for (const word of lexicon.modifiers.keys()) known.add(word);
   }
-  prepared = { scorers, known: (word) => known.has(word) };
+  const entries = new Map<string, WordEntry>();
+  const keys = new Set<string>(functionWords());
+  for (const { lexicon, scores } of Object.values(scorers)) {
+    for (const word of scores.keys()) keys.add(word);
+    for (const word of lexicon.negators) keys.add(word);
+    for (const word of lexicon.modifiers.keys()) keys.add(word);
+    for (const word of lexicon.contrasts) keys.add(word);
+    for (const word of lexicon.phrases.keys()) keys.add(word);
+  }
+  for (const word of keys) entries.set(word, { kind: functionWordKind(word), en: wordInfo(word, scorers.en), es: wordInfo(word, scorers.es) });
+  prepared = { scorers, entries, known: (word) => known.has(word) };
   return prepared;
+}
+
+function wordInfo(word: string, { lexicon, scores }: Scorer): WordInfo | undefined {
+  const info: WordInfo = {
+    score: scores.get(word),
+    modifier: lexicon.modifiers.get(word),
+    negator: lexicon.negators.has(word),
+    contrast: lexicon.contrasts.has(word),
+    phrase: lexicon.phrases.has(word),
+  };
+  return info.score === undefined && info.modifier === undefined && !info.negator && !info.contrast && !info.phrase ? undefined : info;
 }
 
 export function sentimentCode(language: Language): string {
@@ -127,6 +166,39 @@ function applyRules(tokens: readonly string[], cursor: number, tokenScore: numbe
   }
   for (let i = cursor - 1; i >= 0 && i >= cursor - 12; i--) {
     if (contrasts.has(tokens[i] as string)) {
+      factor *= AFTER_CONTRAST;
+      break;
+    }
+  }
+  return tokenScore * factor;
+}
+
+/** `applyRules` on tokens whose `WordInfo` was looked up once (`info[i]` for `tokens[i]`). */
+function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | undefined)[], length: number, cursor: number, tokenScore: number): number {
+  const self = info[cursor] as WordInfo;
+  if (cursor + 1 < length && self.modifier !== undefined && info[cursor + 1]?.score !== undefined) return 0; // "bien feo": "bien" only strengthens
+  let factor = 1;
+  const token = tokens[cursor] as string;
+  // Emoji and emoticons say how the writer feels; words before them do not negate that.
+  const pictorial = token.charCodeAt(0) > 0x2000 || token.startsWith('emo-');
+  for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= 3; i--, distance++) {
+    const previous = tokens[i] as string;
+    if (previous === '|') break;
+    const before = info[i];
+    if (distance === 1) factor *= before?.modifier ?? 1;
+    if (before?.negator === true || previous.endsWith("n't")) {
+      factor *= NEGATION_FACTOR;
+      break;
+    }
+  }
+  for (let i = cursor + 1; i < length && i <= cursor + 12; i++) {
+    if (info[i]?.contrast === true) {
+      factor *= BEFORE_CONTRAST;
+      break;
+    }
+  }
+  for (let i = cursor - 1; i >= 0 && i >= cursor - 12; i--) {
+    if (info[i]?.contrast === true) {
       factor *= AFTER_CONTRAST;
       break;
     }
@@ -192,19 +264,34 @@ const scratch: Record<Language, Analysis> = {
  * tokens, same visiting order, same sum), without re-joining and re-splitting the message: `sentiment`'s
  * tokeniser would split exactly at the spaces, as no token holds a character it strips.
  */
-function analyse(words: readonly string[], scorer: Scorer): Analysis {
-  const tokens = joinPhrases(words, scorer.lexicon);
-  const out = scratch[scorer.lexicon.language];
-  const scores = scorer.scores;
+function analyse(words: readonly string[], found: readonly (WordEntry | undefined)[], scorer: Scorer): Analysis {
+  const language = scorer.lexicon.language;
+  const info = scratchInfo[language];
+  let phrase = false;
+  for (let i = 0; i < words.length; i++) {
+    const entry = found[i];
+    const known = entry === undefined ? undefined : entry[language];
+    info[i] = known;
+    if (known?.phrase === true) phrase = true;
+  }
+  let tokens = words;
+  if (phrase) {
+    tokens = joinPhrases(words, scorer.lexicon);
+    if (tokens !== words) {
+      const entries = (prepared as Prepared).entries;
+      for (let i = 0; i < tokens.length; i++) info[i] = entries.get(tokens[i] as string)?.[language];
+    }
+  }
+  const out = scratch[language];
+  const length = tokens.length;
   let score = 0;
   let count = 0;
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    const token = tokens[i] as string;
-    const base = scores.get(token);
-    if (base === undefined) continue;
-    const value = applyRules(tokens, i, base, scorer.lexicon, scores);
+  for (let i = length - 1; i >= 0; i--) {
+    const known = info[i];
+    if (known === undefined || known.score === undefined) continue;
+    const value = applyRulesAt(tokens, info, length, i, known.score);
     score += value;
-    out.terms[count] = token;
+    out.terms[count] = tokens[i] as string;
     out.values[count] = value;
     count++;
   }
@@ -212,6 +299,31 @@ function analyse(words: readonly string[], scorer: Scorer): Analysis {
   out.count = count;
   return out;
 }
+
+/** Per-message lookups, reused (scoring is synchronous). */
+const scratchInfo: Record<Language, (WordInfo | undefined)[]> = { en: [], es: [] };
+const scratchFound: (WordEntry | undefined)[] = [];
+
+/** Looks every word up once: the entries, and the language evidence `detectLanguage` would count. */
+function lookUp(words: readonly string[], spanishMarks: number, entries: Map<string, WordEntry>): { detected: DetectedLanguage; wordCount: number } {
+  let en = 0;
+  let es = spanishMarkEvidence(spanishMarks);
+  let wordCount = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    const entry = entries.get(word);
+    scratchFound[i] = entry;
+    if (entry !== undefined) {
+      if (entry.kind & 1) en += 1;
+      if (entry.kind & 2) es += 1;
+    }
+    if (word !== '|') wordCount++;
+  }
+  lookedUp.detected = languageFromEvidence(en, es);
+  lookedUp.wordCount = wordCount;
+  return lookedUp;
+}
+const lookedUp: { detected: DetectedLanguage; wordCount: number } = { detected: 'unknown', wordCount: 0 };
 
 /**
  * The raw score (before "!" emphasis) of `text` as `sentiment.analyze` gives it for the registered
@@ -230,7 +342,9 @@ export function sentimentPackageScore(text: string, language: Language): number 
 export function rawScore(text: string, language: Language): number {
   const { scorers, known } = prepare();
   const tokens = tokenizeInto(normalizeText(text), known, { words: [], exclamations: 0, spanishMarks: 0 });
-  return tokens.words.length === 0 ? 0 : analyse(tokens.words, scorers[language]).score;
+  if (tokens.words.length === 0) return 0;
+  lookUp(tokens.words, tokens.spanishMarks, prepared!.entries);
+  return analyse(tokens.words, scratchFound, scorers[language]).score;
 }
 
 const MAX_TERMS = 5;
@@ -272,32 +386,31 @@ const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): 
  * or whichever lexicon recognises more words), then `sentiment` with the language's lexicon and rules.
  */
 export function scoreMessage(text: string, options: ScoreOptions = {}): SentimentResult {
-  const { scorers, known } = prepare();
+  const { scorers, entries, known } = prepare();
   const normalised = normalizeText(text, options.maxChars ?? DEFAULT_MAX_CHARS);
   const tokens = tokenizeInto(normalised, known, scratchTokens);
+  const words = tokens.words;
   const wanted = options.language ?? 'auto';
-  const detected = detectLanguageOf(tokens.words, tokens.spanishMarks);
-  if (tokens.words.length === 0) return NEUTRAL_EMPTY(wanted === 'auto' ? options.channelLanguageHint ?? 'en' : wanted, detected);
+  const { detected, wordCount } = lookUp(words, tokens.spanishMarks, entries);
+  if (words.length === 0) return NEUTRAL_EMPTY(wanted === 'auto' ? options.channelLanguageHint ?? 'en' : wanted, detected);
 
   let language: Language;
   let analysis: Analysis;
   if (wanted !== 'auto') {
     language = wanted;
-    analysis = analyse(tokens.words, scorers[language]);
+    analysis = analyse(words, scratchFound, scorers[language]);
   } else if (detected !== 'unknown' || options.channelLanguageHint) {
     language = detected === 'unknown' ? (options.channelLanguageHint as Language) : detected;
-    analysis = analyse(tokens.words, scorers[language]);
+    analysis = analyse(words, scratchFound, scorers[language]);
   } else {
-    const english = analyse(tokens.words, scorers.en);
-    const spanish = analyse(tokens.words, scorers.es);
+    const english = analyse(words, scratchFound, scorers.en);
+    const spanish = analyse(words, scratchFound, scorers.es);
     [language, analysis] = spanish.count > english.count ? ['es', spanish] : ['en', english];
   }
 
   let score = analysis.score;
   if (score !== 0 && tokens.exclamations > 0) score += Math.sign(score) * EXCLAMATION_BOOST * Math.min(tokens.exclamations, 3);
   score = Math.round(score * 1000) / 1000;
-  let wordCount = 0;
-  for (const word of tokens.words) if (word !== '|') wordCount++;
   const label: SentimentLabel = score >= LABEL_THRESHOLDS.positive ? 'positive' : score <= LABEL_THRESHOLDS.negative ? 'negative' : 'neutral';
   const terms = drivingTerms(analysis, label, score);
   return { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };

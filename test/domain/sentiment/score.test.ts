@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Sentiment from 'sentiment';
+import { detectLanguage } from '../../../src/domain/language/detect.js';
+import { normalizeText, tokenize } from '../../../src/domain/sentiment/normalize.js';
 import { rawScore, scoreMessage, sentimentPackageScore } from '../../../src/domain/sentiment/score.js';
 
 const score = (text: string, options = {}) => scoreMessage(text, options);
@@ -130,6 +132,14 @@ describe('the per-message scoring loop', () => {
     ];
     for (const text of texts) {
       for (const language of ['en', 'es'] as const) expect(rawScore(text, language)).toBe(sentimentPackageScore(text, language));
+    }
+  });
+
+  it('detects the language as detectLanguage does on the same tokens', () => {
+    const known = (): boolean => false;
+    for (const text of ['the app is down again', 'la app no funciona', '¿qué pasó?', 'ok', 'no', 'gracias, thanks', 'muy bien but not great']) {
+      const tokens = tokenize(normalizeText(text), known);
+      expect(scoreMessage(text).detectedLanguage).toBe(detectLanguage(tokens.words, tokens.spanishMarks).language);
     }
   });
 });
