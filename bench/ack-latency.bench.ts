@@ -52,7 +52,9 @@ postMortem: { dueWithinDays: 5, reviewers: [approvers], questions: [{ id: q, pro
 `,
 );
 
-let databaseUrl = `file:${join(folder, 'bench.db')}`;
+// The database lives outside the playbooks folder: that folder is watched for edits.
+const dataFolder = mkdtempSync(join(tmpdir(), 'firebreak-ack-bench-data-'));
+let databaseUrl = `file:${join(dataFolder, 'bench.db')}`;
 const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
 if (usePostgres) {
   await admin.connect();
@@ -61,7 +63,9 @@ if (usePostgres) {
   databaseUrl = 'postgres://postgres@127.0.0.1:5432/firebreak_bench_ack';
 }
 
-const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'firebreak.js'), 'start'], {
+// --profile=DIR writes a CPU profile of the Firebreak process (node --cpu-prof) there.
+const profileDir = arg('profile', '');
+const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(import.meta.dirname, '..', 'bin', 'firebreak.js'), 'start'], {
   env: {
     PATH: process.env.PATH,
     PORT: '0',
@@ -147,7 +151,6 @@ let stored = 0;
 for (;;) {
   stored = await prisma.scoredMessage.count();
   if (stored >= latencies.length || performance.now() - drainStarted > 120_000) break;
-  process.stdout.write(`  stored ${stored}/${latencies.length}\n`);
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 const drainSeconds = (performance.now() - drainStarted) / 1000;
@@ -172,3 +175,4 @@ if (usePostgres) {
   await admin.end();
 }
 rmSync(folder, { recursive: true, force: true });
+rmSync(dataFolder, { recursive: true, force: true });

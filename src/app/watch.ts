@@ -1,6 +1,7 @@
 // Watching community channels: each message is scored and counted in its channel's time bucket (any
 // instance may do it); the leader's detection tick runs the detector over closed buckets and opens
 // incidents. All detector state lives in the database, so a restart or a failover resumes it.
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { addToBucket, bucketStartOf, removeFromBucket, type ChannelBucket, type MessageContribution } from '../domain/detection/bucket.js';
 import { initialDetectorState, type DetectorDecision, type DetectorState } from '../domain/detection/detector.js';
@@ -10,7 +11,7 @@ import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguage
 import { scoreMessage, type SentimentResult } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
-import type { Db } from '../store/repositories/events.js';
+import { recordEventOnce, type Db } from '../store/repositories/events.js';
 import type { IncidentService } from './incidents.js';
 
 export interface IncomingMessage {
@@ -55,7 +56,7 @@ export interface WatcherOptions {
 
 const CHANNEL_CACHE_MS = 5_000;
 /** Messages per group commit: large enough to absorb a burst, small enough for a short transaction. */
-const MAX_BATCH = 500;
+const MAX_BATCH = 200;
 
 type WatchedRow = NonNullable<Awaited<ReturnType<PrismaDb['watchedChannel']['findUnique']>>>;
 
@@ -161,6 +162,8 @@ export class Watcher {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
+      // Yield to I/O first: requests already arrived join this batch instead of each paying a commit.
+      await new Promise((resolve) => setImmediate(resolve));
       const batch = this.queue.splice(0, MAX_BATCH);
       for (let attempt = 1; ; attempt += 1) {
         try {
@@ -181,49 +184,26 @@ export class Watcher {
   private async writeBatch(batch: PendingMessage[]): Promise<boolean[]> {
     const { prisma } = this.options;
     return prisma.$transaction(async (tx) => {
-      const existing = await tx.scoredMessage.findMany({
-        where: { OR: batch.map(({ channel, message }) => ({ channelRef: channel.id, ts: message.ts })) },
-        select: { channelRef: true, ts: true },
-      });
-      const seen = new Set(existing.map((row) => `${row.channelRef}/${row.ts}`));
-      const eventIds = batch.map(({ message }) => message.eventId).filter((id): id is string => Boolean(id));
-      const processed = eventIds.length
-        ? new Set((await tx.processedEvent.findMany({ where: { eventId: { in: eventIds } }, select: { eventId: true } })).map((row) => row.eventId))
-        : new Set<string>();
+      // One statement per message rather than one per batch: every statement keeps the same shape,
+      // so Prisma compiles each query once (a batch-sized IN list or createMany recompiles per size).
       const stored: boolean[] = [];
       const fresh: PendingMessage[] = [];
+      const seen = new Set<string>();
+      const now = this.options.clock.now();
       for (const pending of batch) {
-        const key = `${pending.channel.id}/${pending.message.ts}`;
-        const eventId = pending.message.eventId;
-        const duplicate = seen.has(key) || (eventId !== undefined && processed.has(eventId));
+        const { channel, message, sentiment } = pending;
+        const key = `${channel.id}/${message.ts}`;
+        let duplicate = seen.has(key);
+        if (!duplicate && message.eventId) duplicate = !(await recordEventOnce(tx, message.eventId, now));
+        // INSERT … ON CONFLICT DO NOTHING (same SQL on SQLite and PostgreSQL): one statement, and the
+        // row count says whether this delivery is the first.
+        if (!duplicate) duplicate = (await insertScoredMessage(tx, channel.id, message, sentiment, now)) === 0;
         stored.push(!duplicate);
         if (duplicate) continue;
         seen.add(key);
-        if (eventId) processed.add(eventId);
         fresh.push(pending);
       }
       if (fresh.length === 0) return stored;
-      const newEventIds = fresh.map(({ message }) => message.eventId).filter((id): id is string => Boolean(id));
-      if (newEventIds.length) {
-        const receivedAt = new Date(this.options.clock.now());
-        await tx.processedEvent.createMany({ data: newEventIds.map((eventId) => ({ eventId, receivedAt })) });
-      }
-      await tx.scoredMessage.createMany({
-        data: fresh.map(({ channel, message, sentiment }) => ({
-          channelRef: channel.id,
-          ts: message.ts,
-          userId: message.userId,
-          text: message.text,
-          permalink: message.permalink ?? null,
-          threadTs: message.threadTs ?? null,
-          language: sentiment.language,
-          label: sentiment.label,
-          score: sentiment.score,
-          comparative: sentiment.comparative,
-          terms: sentiment.terms,
-          postedAt: new Date(tsToMs(message.ts)),
-        })),
-      });
       // One read-modify-write per touched bucket, with all of the batch's contributions.
       const byBucket = new Map<string, { channel: WatchedRow; start: number; settings: DetectorSettings; contributions: MessageContribution[] }>();
       for (const { channel, message, sentiment } of fresh) {
@@ -298,14 +278,20 @@ export class Watcher {
     if (state.lastBucketStart !== null && start <= state.lastBucketStart) return;
     const key = { channelRef_start: { channelRef, start: new Date(start) } };
     const empty: ChannelBucket = { start, messages: 0, negatives: 0, positives: 0 };
-    // Make sure the row exists, then lock it: instances sharing PostgreSQL never lose each other's counts.
-    await tx.channelBucket.upsert({ where: key, create: { channelRef, start: new Date(start), data: empty as unknown as object }, update: {} });
+    let row: { data: unknown } | null;
     if (this.options.provider === 'postgres') {
+      // Make sure the row exists, then lock it: instances sharing PostgreSQL never lose each other's counts.
+      await tx.channelBucket.upsert({ where: key, create: { channelRef, start: new Date(start), data: empty as unknown as object }, update: {} });
       await tx.$queryRaw`SELECT 1 FROM "ChannelBucket" WHERE "channelRef" = ${channelRef} AND "start" = ${new Date(start)} FOR UPDATE`;
+      row = await tx.channelBucket.findUniqueOrThrow({ where: key, select: { data: true } });
+    } else {
+      // SQLite has one writer at a time (and one instance): read, then create or update.
+      row = await tx.channelBucket.findUnique({ where: key, select: { data: true } });
     }
-    const row = await tx.channelBucket.findUniqueOrThrow({ where: key });
-    const bucket = change(row.data as unknown as ChannelBucket);
-    await tx.channelBucket.update({ where: key, data: { data: bucket as unknown as object, messages: bucket.messages, negatives: bucket.negatives } });
+    const bucket = change(row ? (row.data as unknown as ChannelBucket) : empty);
+    const data = { data: bucket as unknown as object, messages: bucket.messages, negatives: bucket.negatives };
+    if (row) await tx.channelBucket.update({ where: key, data });
+    else await tx.channelBucket.create({ data: { channelRef, start: new Date(start), ...data } });
   }
 
   private addContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
@@ -367,6 +353,13 @@ export class Watcher {
     }
     return { ...explanation, samples: withLinks };
   }
+}
+
+function insertScoredMessage(tx: Db, channelRef: string, message: IncomingMessage, sentiment: SentimentResult, now: number): Promise<number> {
+  const postedAt = new Date(tsToMs(message.ts));
+  return tx.$executeRaw`INSERT INTO "ScoredMessage" ("id", "channelRef", "ts", "userId", "text", "permalink", "threadTs", "language", "label", "score", "comparative", "terms", "isStaff", "postedAt", "createdAt")
+    VALUES (${randomUUID()}, ${channelRef}, ${message.ts}, ${message.userId}, ${message.text}, ${message.permalink ?? null}, ${message.threadTs ?? null}, ${sentiment.language}, ${sentiment.label}, ${sentiment.score}, ${sentiment.comparative}, ${JSON.stringify(sentiment.terms)}, ${false}, ${postedAt}, ${new Date(now)})
+    ON CONFLICT ("channelRef", "ts") DO NOTHING`;
 }
 
 function contributionOfRow(row: { ts: string; userId: string; postedAt: Date; label: string; score: number; terms: unknown; text: string | null }): MessageContribution {
