@@ -16,6 +16,8 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const rate = Number(arg('rate', '1000'));
 const seconds = Number(arg('seconds', '60'));
 const usePostgres = process.argv.includes('--postgres');
+/** Seconds of load sent first and left out of the figures (JIT and caches warming up). */
+const warmupSeconds = Number(arg('warmup', '5'));
 const secret = 'bench-signing-secret';
 
 const fake = await startFakeSlack();
@@ -117,20 +119,23 @@ function send(index: number): Promise<{ status: number; ms: number }> {
   });
 }
 
-const total = rate * seconds;
+const warmup = rate * warmupSeconds;
+const total = rate * (seconds + warmupSeconds);
 const latencies: number[] = [];
 let failures = 0;
+let acknowledged = 0;
 const pending: Promise<void>[] = [];
 const start = performance.now();
-process.stdout.write(`sending ${total} signed message events at ${rate}/s for ${seconds} s to ${usePostgres ? 'PostgreSQL' : 'SQLite'}…\n`);
+process.stdout.write(`sending signed message events at ${rate}/s: ${warmupSeconds} s of warm-up, then ${seconds} s measured, to ${usePostgres ? 'PostgreSQL' : 'SQLite'}…\n`);
 for (let i = 0; i < total; i += 1) {
   const due = start + (i * 1000) / rate;
   const wait = due - performance.now();
   if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
   pending.push(
     send(i).then(({ status, ms }) => {
-      if (status === 200) latencies.push(ms);
-      else failures += 1;
+      if (status !== 200) failures += 1;
+      else if (i >= warmup) latencies.push(ms);
+      acknowledged += status === 200 ? 1 : 0;
     }),
   );
   if (i > 0 && i % (rate * 10) === 0) process.stdout.write(`  ${i / rate} s…\n`);
@@ -150,7 +155,7 @@ const drainStarted = performance.now();
 let stored = 0;
 for (;;) {
   stored = await prisma.scoredMessage.count();
-  if (stored >= latencies.length || performance.now() - drainStarted > 120_000) break;
+  if (stored >= acknowledged || performance.now() - drainStarted > 120_000) break;
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 const drainSeconds = (performance.now() - drainStarted) / 1000;
@@ -160,9 +165,9 @@ latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
 process.stdout.write(
   [
-    `ack latency over ${latencies.length} events (${(total / sendSeconds).toFixed(0)}/s achieved): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms (goal p99 < 50 ms)`,
+    `ack latency over ${latencies.length} events (${(total / sendSeconds).toFixed(0)}/s achieved over the whole run): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms (goal p99 < 50 ms)`,
     `non-200 answers: ${failures}`,
-    `stored ${stored} of ${latencies.length} acknowledged events; lost ${Math.max(0, latencies.length - stored)} (processing backlog drained ${drainSeconds.toFixed(1)} s after the last send)`,
+    `stored ${stored} of ${acknowledged} acknowledged events; lost ${Math.max(0, acknowledged - stored)} (processing backlog drained ${drainSeconds.toFixed(1)} s after the last send)`,
   ].join('\n') + '\n',
 );
 

@@ -55,8 +55,11 @@ export interface WatcherOptions {
 }
 
 const CHANNEL_CACHE_MS = 5_000;
-/** Messages per group commit: large enough to absorb a burst, small enough for a short transaction. */
-const MAX_BATCH = 200;
+/**
+ * Messages per group commit: enough to absorb a burst in one commit, few enough that one batch
+ * (synchronous SQLite work) never holds the event loop long enough to delay Slack's acks.
+ */
+const MAX_BATCH = 100;
 
 type WatchedRow = NonNullable<Awaited<ReturnType<PrismaDb['watchedChannel']['findUnique']>>>;
 
