@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A failure exits now, whatever handles a half-started engine or pool left open; success ends naturally.
+if (code !== 0) process.exit(code);
+process.exitCode = code;

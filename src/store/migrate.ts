@@ -348,6 +348,13 @@ export async function applyPendingMigrations(target: DatabaseTarget, options: { 
           { cause: error },
         );
       }
+      if (target.provider === 'sqlite' && isSqliteBusy(message)) {
+        throw new FirebreakError(
+          'database_unreachable',
+          `The SQLite database ${target.sqliteFile ?? target.url} (DATABASE_URL) is busy: another Firebreak is starting or running on it, and SQLite runs a single instance.`,
+          { cause: error },
+        );
+      }
       const failure = factory.lastFailure();
       const failed = failure && migrationsList.migrationDirectories.find((directory) => {
         const content = directory.migrationFile.content;
@@ -428,6 +435,11 @@ function isEmptyScript(script: string | null): boolean {
     .split('\n')
     .map((line) => line.trim())
     .every((line) => line === '' || line.startsWith('--'));
+}
+
+/** better-sqlite3's SQLITE_BUSY reaches the engine as an adapter error it cannot name ("SocketTimeout"). */
+function isSqliteBusy(message: string): boolean {
+  return /SocketTimeout|database is locked|SQLITE_BUSY/i.test(message);
 }
 
 function firstLine(text: string): string {

@@ -27,6 +27,22 @@ describe.each(availableProviders)('firebreak start on %s', (provider) => {
   });
 });
 
+describe('SQLite is single-instance, also on a brand-new file', () => {
+  it('two instances started together on a new file: one serves, the other exits saying why', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'firebreak-twin-'));
+    const env = testEnvironment({ DATABASE_URL: `file:${join(folder, 'firebreak.db')}`, PORT: '0', HOST: '127.0.0.1' });
+    const outcomes = await Promise.allSettled([startFirebreakProcess(env, { timeoutMs: 40_000 }), startFirebreakProcess(env, { timeoutMs: 40_000 })]);
+    try {
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!;
+      expect(String(refused.reason)).toMatch(/exited with 1 before listening[\s\S]*(single instance)/);
+    } finally {
+      for (const outcome of outcomes) if (outcome.status === 'fulfilled') await outcome.value.stop('SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('firebreak start refuses bad input with one clear sentence', () => {
   it('an invalid DATABASE_URL', async () => {
     const result = await runCli(['start'], { env: testEnvironment({ DATABASE_URL: 'mysql://localhost/x' }) });
