@@ -24,7 +24,7 @@ import { createPostMortem, type PostMortem, type PostMortemEffect } from '../dom
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
-import type { Db } from '../store/repositories/events.js';
+import { isUniqueViolation, type Db } from '../store/repositories/events.js';
 import {
   appendTimeline,
   insertIncident,
@@ -470,20 +470,10 @@ export class IncidentService {
       now,
     });
   }
-
-  async timeline(incidentId: string): Promise<TimelineEvent[]> {
-    const { loadTimeline } = await import('../store/repositories/incidents.js');
-    return loadTimeline(this.options.prisma, incidentId);
-  }
 }
 
 /** The first acknowledgement reminder reminds; the later rungs of the ladder escalate. */
 function isEscalation(reason: ReminderReason, key: string): boolean {
   const level = /:acknowledge:(\d+)$/.exec(key)?.[1];
   return reason === 'acknowledge' && level !== undefined && Number(level) > 0;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'P2002' || /Unique constraint/i.test(String((error as Error)?.message ?? ''));
 }

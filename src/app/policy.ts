@@ -118,10 +118,6 @@ export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, 
   };
 }
 
-/** Everyone who may approve under the playbook: for App Home's "waiting for me". */
-export async function approversOf(playbook: Playbook, directory: Directory): Promise<string[]> {
-  return flattenPeople(await resolvePeople(playbook.roles.approvers, playbook, directory));
-}
 
 /** The people an audience (role names, users, groups) of a playbook stands for. */
 export async function peopleOf(playbook: Playbook, audience: readonly string[], directory: Directory): Promise<string[]> {

@@ -17,7 +17,7 @@ import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { recordEventOnce } from '../store/repositories/events.js';
+import { isUniqueViolation, recordEventOnce } from '../store/repositories/events.js';
 import { loadIncident } from '../store/repositories/incidents.js';
 import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
@@ -201,7 +201,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return (await prisma.workspace.create({ data: { teamId }, select: { id: true } })).id;
     } catch (error) {
       // Another instance created it at the same moment.
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
       return (await prisma.workspace.findUniqueOrThrow({ where: { teamId }, select: { id: true } })).id;
     }
   });

@@ -11,7 +11,7 @@ import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguage
 import { scoreMessage, type SentimentResult } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
-import { recordEventOnce, type Db } from '../store/repositories/events.js';
+import { isUniqueViolation, recordEventOnce, type Db } from '../store/repositories/events.js';
 import type { IncidentService } from './incidents.js';
 
 export interface IncomingMessage {
@@ -99,7 +99,7 @@ export class Watcher {
       });
     } catch (error) {
       // Another instance (or request) created it first.
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
       return db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
     }
   }

@@ -2,10 +2,10 @@
 // worst moments of a crisis and started again, against a loopback Slack in this process. People act
 // through signed requests, as Slack sends them; what counts is what reaches Slack and the database.
 import { describe, expect, it } from 'vitest';
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds } from '../../src/slack/blocks/ids.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons } from './harness.js';
+import { draftValues, findButtons } from './harness.js';
 
 /** Acknowledgement after one minute (unacknowledged), checklist step due after two. */
 const REMINDING_PLAYBOOK = `formatVersion: 1
@@ -50,11 +50,6 @@ postMortem:
       prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
 `;
 
-const draftValues = (text: string) => ({
-  [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
-  [inputIds.draftTarget]: { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
-  [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
-});
 
 /** Declares an incident, has Cleo draft `text`, and returns the draft card's ts. */
 async function declareAndDraft(harness: CrashHarness, text: string): Promise<string> {

@@ -1,5 +1,6 @@
 // End-to-end harness: the real Firebreak (config → store → Bolt app → HTTP server) in this process,
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
+import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { seedE2eCommunity } from '../support/community.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -219,6 +220,13 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
   };
   return harness;
 }
+
+/** What staff type into the draft modal: a channel post in English. */
+export const draftValues = (text: string) => ({
+  [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
+  [inputIds.draftTarget]: { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+  [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+});
 
 interface ButtonLike {
   action_id?: string;

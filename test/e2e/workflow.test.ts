@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, playSpike, startHarness, type Harness } from './harness.js';
+import { draftValues, findButtons, playSpike, startHarness, type Harness } from './harness.js';
 
 describe.each(availableProviders)('incident workflow through Slack on %s', (provider) => {
   let harness: Harness;
@@ -40,11 +40,6 @@ describe.each(availableProviders)('incident workflow through Slack on %s', (prov
     return harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id && message.text.includes(text));
   }
 
-  const draftValues = (text: string) => ({
-    [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
-    [inputIds.draftTarget]: { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
-    [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
-  });
 
   it('an approver takes the lead from the alert', async () => {
     const root = harness.rootMessage()!;
