@@ -372,7 +372,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
   const digestChannel = config.digestChannel ?? config.alertsChannel;
   if (digestChannel) {
-    const { digestInput, digestMessage, DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND } = await import('./digest.js');
+    const { digestInput, DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND } = await import('./digest.js');
+    const { digestMessage } = await import('../slack/blocks/digest.js');
     const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
     const digestJob = (periodDays: number) => async (tx: Parameters<Parameters<Scheduler['register']>[1]>[0], firing: { key: string }) => {
       const input = await digestInput(tx, { clock, locale, periodDays, aggregate: (period) => postMortems.aggregate(period) });

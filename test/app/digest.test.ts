@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestInput, digestMessage } from '../../src/app/digest.js';
+import { digestInput } from '../../src/app/digest.js';
+import { digestMessage } from '../../src/slack/blocks/digest.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { aggregateMetrics } from '../../src/domain/incidents/index.js';
 import { checkMessageLimits } from '../../src/slack/blocks/limits.js';
