@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { englishAdditions, spanishAdditions } from './lexicons/additions.js';
+import { englishAdditions, spanishAdditions, spanishTranslationFixes } from './lexicons/additions.js';
 import type { Language } from './types.js';
 
 /**
@@ -46,6 +46,8 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   negators: string[];
   modifiers: Record<string, number>;
   contrasts: string[];
+  /** Corrections to the base list: a new score, or `null` to drop the word. */
+  fixes?: Record<string, number | null>;
   inflect?: (word: string) => string[];
 }): Lexicon {
   const labels: Record<string, number> = {};
@@ -65,12 +67,16 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   };
   for (const [entry, value] of Object.entries(base)) add(entry, value, false);
   for (const [entry, value] of Object.entries(additions)) add(entry, value, true);
+  for (const [entry, value] of Object.entries(extra.fixes ?? {})) {
+    if (value === null) delete labels[foldAccents(entry)];
+    else add(entry, value, true);
+  }
   if (extra.inflect) {
     // Lexicons list one form; chat uses all of them. Add the regular gender/number forms of
     // single words that are missing ("aburrido" → aburrida, aburridos, aburridas).
     for (const [word, value] of Object.entries(labels)) {
       if (word.includes('-')) continue;
-      for (const form of extra.inflect(word)) if (!Object.hasOwn(labels, form)) labels[form] = value;
+      for (const form of extra.inflect(word)) if (!Object.hasOwn(labels, form) && !Object.hasOwn(extra.fixes ?? {}, form)) labels[form] = value;
     }
   }
   return {
@@ -83,15 +89,23 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   };
 }
 
-/** Regular Spanish gender and number forms of an adjective or noun (a rule, not a word list). */
+/**
+ * Regular Spanish number forms of a noun or adjective, and the gender forms of words with an
+ * adjective ending (a rule, not a word list). Gender is not swapped on other words: "cara" (face) is
+ * not "caro" (expensive), nor "moda" (fashion) "modo" (way).
+ */
 export function spanishForms(word: string): string[] {
   if (word.length < 4) return [];
-  if (/[^aeiou]o$/.test(word)) return [`${word.slice(0, -1)}a`, `${word}s`, `${word.slice(0, -1)}as`];
-  if (/[^aeiou]a$/.test(word)) return [`${word.slice(0, -1)}o`, `${word}s`, `${word.slice(0, -1)}os`];
+  const adjective = ADJECTIVE_ENDING.test(word);
+  if (/[^aeiou]o$/.test(word)) return adjective ? [`${word.slice(0, -1)}a`, `${word}s`, `${word.slice(0, -1)}as`] : [`${word}s`];
+  if (/[^aeiou]a$/.test(word)) return adjective ? [`${word.slice(0, -1)}o`, `${word}s`, `${word.slice(0, -1)}os`] : [`${word}s`];
   if (/[^aeiou]e$/.test(word)) return [`${word}s`];
   if (/(?:al|il|or)$/.test(word)) return [`${word}es`];
   return [];
 }
+
+// Past participles and the common adjective suffixes (-oso, -ivo, -ado, -ido, -isimo, -ento, -ico…).
+const ADJECTIVE_ENDING = /(?:ad|id|os|iv|isim|ent|ic|ur|ari|ez|ot|ct|ast|erd|nd)[oa]$/;
 
 let cache: Record<Language, Lexicon> | undefined;
 
@@ -118,6 +132,7 @@ export function lexicons(): Record<Language, Lexicon> {
         poco: 0.5, 'un-poco': 0.6, algo: 0.7, apenas: 0.4, medio: 0.7, casi: 0.7,
       },
       contrasts: ['pero', 'aunque', 'sino', 'sin-embargo', 'mientras'],
+      fixes: spanishTranslationFixes,
       inflect: spanishForms,
     }),
   };

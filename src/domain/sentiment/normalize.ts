@@ -10,6 +10,7 @@ const INLINE_CODE = /`[^`\n]*`/g;
 const SLACK_TOKEN = /<([^<>|\s]*)(?:\|([^<>]*))?>/g;
 const QUOTE_LINE = /^(?:&gt;|>)[^\n]*$/gm;
 const SHORTCODE = /:([a-z0-9_+'-]{1,60}):/gi;
+const LITERAL_ESCAPE = /\\u([0-9a-fA-F]{4})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?/g;
 
 /**
  * Slack mrkdwn and HTML to the words a person reads: user, channel and special mentions dropped,
@@ -22,9 +23,17 @@ export function normalizeText(raw: string, maxChars = DEFAULT_MAX_CHARS): string
   if (text.includes('<')) text = text.replace(SLACK_TOKEN, slackToken);
   if (text.includes('>') || text.includes('&gt;')) text = text.replace(QUOTE_LINE, ' ');
   if (text.includes('&')) text = decodeHTML(text);
+  // Text that went through JSON twice (bridges, exports) shows escapes literally: "didn\u2019t".
+  if (text.includes('\\u')) text = text.replace(LITERAL_ESCAPE, literalEscape);
   if (text.includes(':')) text = text.replace(SHORTCODE, shortcode);
   if (!isAscii(text)) text = text.normalize('NFC');
   return text;
+}
+
+function literalEscape(_whole: string, hex: string, lowHex: string | undefined): string {
+  const code = Number.parseInt(hex, 16);
+  if (lowHex !== undefined && code >= 0xd800 && code <= 0xdbff) return String.fromCharCode(code, Number.parseInt(lowHex, 16));
+  return code >= 0xd800 && code <= 0xdfff ? ' ' : String.fromCharCode(code); // a lone half of a pair is no character
 }
 
 function slackToken(whole: string, target: string, label: string | undefined): string {

@@ -27,6 +27,11 @@ describe('normalizeText', () => {
     expect(normalizeText(':this_is_fine:').trim()).toBe('this is fine');
   });
 
+  it('decodes JSON escapes left in the text literally, pairs included', () => {
+    expect(normalizeText('didn\\u2019t work \\ud83d\\ude21')).toBe('didn’t work 😡');
+    expect(normalizeText('half \\ud83d pair')).toBe('half   pair');
+  });
+
   it('composes Unicode to NFC', () => {
     expect(normalizeText('cafe\u0301')).toBe('café');
   });

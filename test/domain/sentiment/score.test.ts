@@ -37,6 +37,11 @@ describe('scoreMessage in English', () => {
     expect(score('no :)').score).toBeGreaterThan(0);
   });
 
+  it('reads "like" as a filler unless someone likes something', () => {
+    expect(score('it looks like the app restarted, like twice').label).toBe('neutral');
+    expect(score('i really like the new editor').label).toBe('positive');
+  });
+
   it('knows support-chat expressions and slang', () => {
     expect(score('checkout is not working').terms).toContain('not-working');
     expect(score('still waiting for a refund, what a joke').label).toBe('negative');
@@ -79,6 +84,14 @@ describe('scoreMessage in Spanish', () => {
 
   it('lets "pero" shift the weight to the second clause', () => {
     expect(score('la interfaz es bonita pero es un desastre').label).toBe('negative');
+  });
+
+  it('does not carry machine-translation slips of AFINN-es onto everyday Spanish words', () => {
+    expect(score('si quieres lo vemos mañana').score).toBe(0); // "si" is "if", not "yes"
+    expect(score('solo tengo una pregunta').label).toBe('neutral'); // "solo" is "only", not "alone"
+    expect(score('el gato negro duerme en el sol').label).toBe('neutral');
+    expect(score('es carísimo, muy caro').score).toBeLessThan(0); // "caro" is expensive, not dear
+    expect(score('tiene la cara pintada').label).toBe('neutral'); // and "cara" (face) is not its feminine
   });
 
   it('understands laughter and slang', () => {

@@ -21,9 +21,9 @@ export const englishAdditions: Record<string, number> = {
   awesome: 4, amazing: 4, love: 3, loved: 3, loving: 3, 'well done': 3, kudos: 3, 'good job': 3, 'great job': 3,
   blessed: 3, unfortunately: -2, incredible: 3, dope: 2, lose: -2,
   'can not wait': 3, "can't wait": 3, 'cant wait': 3, excited: 3, 'so excited': 3, yay: 3, woohoo: 3, congrats: 3,
-  // neutral fixed phrases that would otherwise score
+  // neutral fixed phrases that would otherwise score; "like" is mostly a filler or "such as" in chat
   'kind of': 0, 'sort of': 0, 'pretty much': 0, 'no problem': 2, 'no worries': 1, 'no doubt': 1, 'not bad': 2,
-  'oh my god': 0, 'oh my': 0, 'like this': 0, 'feel like': 0, 'looks like': 0, 'would like': 0, 'like to': 0,
+  like: 0, 'i like': 2, 'we like': 2, 'really like': 2, 'i really like': 3, 'oh my god': 0, 'oh my': 0, 'like this': 0, 'feel like': 0, 'looks like': 0, 'would like': 0, 'like to': 0,
 };
 
 export const spanishAdditions: Record<string, number> = {
@@ -54,4 +54,17 @@ export const spanishAdditions: Record<string, number> = {
   apoyo: 2, esperanza: 2, ojala: 1, bendiciones: 2, saludos: 1, bienvenido: 2, bienvenida: 2, 'buenos dias': 1, 'buenas noches': 1,
   // frases neutras que de otro modo puntuarían
   'sin embargo': 0, 'de nada': 1, 'no pasa nada': 1, 'no hay problema': 2, 'no esta mal': 2, 'nada mal': 2, 'ni modo': -1,
+};
+
+/**
+ * AFINN-es is a word-by-word machine translation of AFINN, so some entries carry the English word's
+ * score onto a Spanish word that means something else or nothing at all ("yes" → "si", which is also
+ * "if"; "alone" → "solo", which mostly means "only"; "late" is "beats"; a slur landed on "negro", the
+ * colour). These fixes, from knowledge of Spanish, replace the score; `null` removes the word.
+ */
+export const spanishTranslationFixes: Record<string, number | null> = {
+  si: null, solo: null, sola: null, solos: null, solas: null, tipo: null, tipa: null, modo: null, moda: null,
+  tiempo: null, listo: null, lista: null, dios: null, sol: null, vivo: null, viva: null, cielo: null, fuego: null,
+  pago: null, paga: null, cara: null, caro: -1, negro: null, negra: null, rosa: null, cierto: null, seguro: null,
+  favor: null, 'por favor': 0, 'a favor': 1, rapido: null, late: null, importante: 1, 'vale la pena': 1, 'por cierto': 0,
 };
