@@ -86,34 +86,50 @@ const LAUGH_ES = /(^|[^a-zñ])(?:j+[aeiou]+){2,}j*(?=[^a-zñ]|$)/g;
 const LAUGH_EN = /(^|[^a-z])(?:h+[aeiou]+){2,}h*(?=[^a-z]|$)|(^|[^a-z])l+o+l+(?=[^a-z]|$)/g;
 // Clause punctuation becomes a "|" boundary token; any other symbol becomes a space.
 const SEPARATORS = /([.!?;,…¿¡()[\]{}"“”«»]+)|[^\p{L}\p{N}\p{Extended_Pictographic}'|\s-]+/gu;
-// Most chat is ASCII or Latin letters with accents; Unicode property classes (needed for emoji and
-// other scripts) are several times slower, so they only run when such characters are present.
-const BOUNDARY_LATIN = /[.!?;,…¿¡()[\]{}"“”«»]+/g;
-const OTHER_EMOJI = /[^a-z0-9'|\s\u00c0-\u024f\u2000-\u2bff\ud800-\udfff-]+/g;
+// Most chat is ASCII, Latin letters with accents, and emoji: one hand-written scanner reads those.
+// Unicode property classes (needed for other scripts) are several times slower, so they only run
+// when such characters are present.
 const ASCII = 0;
 const LATIN = 1;
 const EMOJI = 2;
 const OTHER = 3;
 
+/** What `scriptOf` saw besides the script: Spanish-only marks and apostrophe look-alikes. */
+const seen = { spanishMarks: 0, apostrophes: false };
+
 /**
  * ASCII only; Latin letters with accents, ñ, ¿¡ and typographic quotes; those plus emoji and symbols
- * (astral characters, U+2000–U+2BFF); or other scripts, which need Unicode property classes.
+ * (astral characters, U+2000–U+2BFF); or other scripts, which need Unicode property classes. Counts
+ * ñ, ¿, ¡ and accented vowels, and notes ’ ‘ ´, on the way.
  */
 function scriptOf(text: string): number {
   let script = ASCII;
+  let spanishMarks = 0;
+  let apostrophes = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80) continue;
-    if (code <= 0x24f || (code >= 0x2018 && code <= 0x201d) || code === 0x2026) {
+    if (code <= 0xff) {
+      if (SPANISH_MARK[code] === 1) spanishMarks++;
+      else if (code === 0xb4) apostrophes = true;
+      if (script === ASCII) script = LATIN;
+    } else if (code <= 0x24f || (code >= 0x2018 && code <= 0x201d) || code === 0x2026) {
+      if (code === 0x2018 || code === 0x2019) apostrophes = true;
       if (script === ASCII) script = LATIN;
     } else if ((code >= 0x2000 && code <= 0x2bff) || (code >= 0xd800 && code <= 0xdfff) || code === 0xfe0e || code === 0xfe0f) {
+      if (code === 0x2018 || code === 0x2019) apostrophes = true;
       script = EMOJI;
     } else {
       return OTHER;
     }
   }
+  seen.spanishMarks = spanishMarks;
+  seen.apostrophes = apostrophes;
   return script;
 }
+// ñ ¿ ¡ á é í ó ú, by character code.
+const SPANISH_MARK = new Uint8Array(0x100);
+for (const mark of 'ñ¿¡áéíóú') SPANISH_MARK[mark.charCodeAt(0)] = 1;
 
 /** Puts spaces around emoji and symbols and drops joiners, variation selectors and skin tones. */
 function spaceOutEmoji(text: string): string {
@@ -164,11 +180,14 @@ export function tokenizeInto(text: string, known: (word: string) => boolean, out
   const script = scriptOf(lower);
   const ascii = script === ASCII;
   let spanishMarks = 0;
-  if (!ascii) {
+  if (script === OTHER) {
     spanishMarks = lower.match(SPANISH_MARKS)?.length ?? 0;
     if (/[’‘´]/.test(lower)) lower = lower.replace(/[’‘´]/g, "'");
+    lower = lower.replace(EMOJI_NOISE, '').replace(PICTOGRAPH, ' $1 ');
+  } else if (!ascii) {
+    spanishMarks = seen.spanishMarks;
+    if (seen.apostrophes) lower = lower.replace(/[’‘´]/g, "'");
     if (script === EMOJI) lower = spaceOutEmoji(lower);
-    else if (script === OTHER) lower = lower.replace(EMOJI_NOISE, '').replace(PICTOGRAPH, ' $1 ');
   }
   let exclamations = 0;
   for (let i = lower.indexOf('!'); i !== -1; i = lower.indexOf('!', i + 1)) exclamations++;
@@ -184,15 +203,11 @@ export function tokenizeInto(text: string, known: (word: string) => boolean, out
   words.length = 0;
   out.exclamations = exclamations;
   out.spanishMarks = spanishMarks;
-  if (script === ASCII || script === LATIN) {
+  if (script !== OTHER) {
     scanLatin(lower, !ascii, known, words);
     return out;
   }
-  lower =
-    script === OTHER
-      ? lower.replace(SEPARATORS, separator)
-      : lower.replace(BOUNDARY_LATIN, ' | ').replace(OTHER_EMOJI, ' ');
-  lower = foldAccents(lower);
+  lower = foldAccents(lower.replace(SEPARATORS, separator));
   for (const word of lower.split(/\s+/)) if (word !== '') pushWord(words, word, known, true);
   return out;
 }
@@ -220,10 +235,11 @@ for (let code = 0; code < 0x250; code++) {
 }
 
 /**
- * The tokens of a lower-cased ASCII or Latin text in one pass, the same as replacing clause
- * punctuation with " | ", every other symbol with a space, folding accents and splitting on
- * whitespace: a run of letters, digits, apostrophes, hyphens and "|" is a word, a run of clause
- * punctuation is one "|", anything else separates.
+ * The tokens of a lower-cased ASCII or Latin text, emoji already spaced out, in one pass: the same as
+ * replacing clause punctuation with " | ", every other symbol with a space, folding accents and
+ * splitting on whitespace. A run of letters, digits, apostrophes, hyphens and "|" is a word, and so
+ * is an emoji or a symbol from U+2000–U+2BFF; a run of clause punctuation is one "|"; anything else
+ * separates.
  */
 function scanLatin(text: string, fold: boolean, known: (word: string) => boolean, words: string[]): void {
   let start = -1;
@@ -233,14 +249,14 @@ function scanLatin(text: string, fold: boolean, known: (word: string) => boolean
   const length = text.length;
   for (let i = 0; i <= length; i++) {
     const code = i < length ? text.charCodeAt(i) : 32;
-    const kind = code < 0x250 ? (LATIN_CLASS[code] as number) : code === 0x2026 || code === 0x201c || code === 0x201d ? BOUNDARY : SPACE;
+    const kind = code < 0x250 ? (LATIN_CLASS[code] as number) : wideClass(code);
     if (kind === WORD) {
       if (inBoundary) {
         pushWord(words, '|', known, false);
         inBoundary = false;
       }
       if (start === -1) start = i;
-      if (code >= 0xc0) accented = true;
+      if (code >= 0xc0 && code < 0x250) accented = true;
       if (i - start >= 2 && code === text.charCodeAt(i - 1) && code === text.charCodeAt(i - 2)) repeat = true;
       continue;
     }
@@ -258,6 +274,13 @@ function scanLatin(text: string, fold: boolean, known: (word: string) => boolean
       inBoundary = false;
     }
   }
+}
+
+/** `scanLatin`'s class of a character above U+024F: emoji halves and symbols are word characters. */
+function wideClass(code: number): number {
+  if (code === 0x2026 || code === 0x201c || code === 0x201d) return BOUNDARY;
+  if ((code >= 0xd800 && code <= 0xdfff) || (code >= 0x2000 && code <= 0x2bff && (code < 0x2018 || code > 0x201d))) return WORD;
+  return SPACE;
 }
 
 function hasTriple(word: string): boolean {

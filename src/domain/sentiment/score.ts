@@ -173,8 +173,11 @@ function applyRules(tokens: readonly string[], cursor: number, tokenScore: numbe
   return tokenScore * factor;
 }
 
-/** `applyRules` on tokens whose `WordInfo` was looked up once (`info[i]` for `tokens[i]`). */
-function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | undefined)[], length: number, cursor: number, tokenScore: number): number {
+/**
+ * `applyRules` on tokens whose `WordInfo` was looked up once (`info[i]` for `tokens[i]`);
+ * `contrasted` tells whether any token is a contrast word, so most messages skip that search.
+ */
+function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | undefined)[], length: number, cursor: number, tokenScore: number, contrasted: boolean): number {
   const self = info[cursor] as WordInfo;
   if (cursor + 1 < length && self.modifier !== undefined && info[cursor + 1]?.score !== undefined) return 0; // "bien feo": "bien" only strengthens
   let factor = 1;
@@ -191,6 +194,7 @@ function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | unde
       break;
     }
   }
+  if (!contrasted) return tokenScore * factor;
   for (let i = cursor + 1; i < length && i <= cursor + 12; i++) {
     if (info[i]?.contrast === true) {
       factor *= BEFORE_CONTRAST;
@@ -206,16 +210,12 @@ function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | unde
   return tokenScore * factor;
 }
 
-/** Joins the words of known multi-word expressions ("no funciona" → "no-funciona"). */
-function joinPhrases(words: readonly string[], lexicon: Lexicon): readonly string[] {
+/**
+ * Joins the words of known multi-word expressions ("no funciona" → "no-funciona"); `first` is the
+ * first word that may start one, when the caller already knows it.
+ */
+function joinPhrases(words: readonly string[], lexicon: Lexicon, first = words.findIndex((word) => lexicon.phrases.has(word))): readonly string[] {
   const phrases = lexicon.phrases;
-  let first = -1;
-  for (let i = 0; i < words.length; i++) {
-    if (phrases.has(words[i] as string)) {
-      first = i;
-      break;
-    }
-  }
   if (first === -1) return words;
   let out: string[] | undefined;
   for (let i = first; i < words.length; i++) {
@@ -267,19 +267,27 @@ const scratch: Record<Language, Analysis> = {
 function analyse(words: readonly string[], found: readonly (WordEntry | undefined)[], scorer: Scorer): Analysis {
   const language = scorer.lexicon.language;
   const info = scratchInfo[language];
-  let phrase = false;
+  let firstPhrase = -1;
+  let contrasted = false;
   for (let i = 0; i < words.length; i++) {
     const entry = found[i];
     const known = entry === undefined ? undefined : entry[language];
     info[i] = known;
-    if (known?.phrase === true) phrase = true;
+    if (known === undefined) continue;
+    if (known.phrase && firstPhrase === -1) firstPhrase = i;
+    if (known.contrast) contrasted = true;
   }
   let tokens = words;
-  if (phrase) {
-    tokens = joinPhrases(words, scorer.lexicon);
+  if (firstPhrase !== -1) {
+    tokens = joinPhrases(words, scorer.lexicon, firstPhrase);
     if (tokens !== words) {
       const entries = (prepared as Prepared).entries;
-      for (let i = 0; i < tokens.length; i++) info[i] = entries.get(tokens[i] as string)?.[language];
+      contrasted = false;
+      for (let i = 0; i < tokens.length; i++) {
+        const known = entries.get(tokens[i] as string)?.[language];
+        info[i] = known;
+        if (known?.contrast === true) contrasted = true;
+      }
     }
   }
   const out = scratch[language];
@@ -289,7 +297,7 @@ function analyse(words: readonly string[], found: readonly (WordEntry | undefine
   for (let i = length - 1; i >= 0; i--) {
     const known = info[i];
     if (known === undefined || known.score === undefined) continue;
-    const value = applyRulesAt(tokens, info, length, i, known.score);
+    const value = applyRulesAt(tokens, info, length, i, known.score, contrasted);
     score += value;
     out.terms[count] = tokens[i] as string;
     out.values[count] = value;
