@@ -52,11 +52,15 @@ export interface BucketLimits {
 const SAMPLE_TEXT_LIMIT = 280;
 
 export function bucketStartOf(epochMs: number, bucketMs: number): number {
-  return epochMs - (((epochMs % bucketMs) + bucketMs) % bucketMs);
+  // Division and floor rather than a floating-point remainder: exact for millisecond times, and
+  // several times cheaper on the per-message path.
+  return Math.floor(epochMs / bucketMs) * bucketMs;
 }
 
 export function emptyBucket(start: number): ChannelBucket {
-  return { start, messages: 0, negatives: 0, positives: 0 };
+  // Every field present from the start, so all buckets share one hidden class and the detector's
+  // reads of them stay fast; JSON leaves the undefined ones out.
+  return { start, messages: 0, negatives: 0, positives: 0, negativeAuthors: undefined, negativeAuthorsOverflow: undefined, termCounts: undefined, samples: undefined };
 }
 
 /** The bucket with `message` counted in. Pure: the input bucket is not changed. */
@@ -126,62 +130,91 @@ export function removeFromBucket(bucket: ChannelBucket, message: MessageContribu
 }
 
 /**
- * Mutating variant of `addToBucket` for hot loops that own their buckets (backtest, benchmarks):
- * same result, no copies.
+ * Mutating variant of `addToBucket` for hot loops that own their buckets (the watcher, backtest,
+ * benchmarks): same result, no copies, and nothing allocated beyond the bucket's own bounded records.
  */
 export function addToBucketInPlace(bucket: ChannelBucket, message: MessageContribution, limits: BucketLimits): void {
   bucket.messages += 1;
   if (message.label === 'positive') bucket.positives += 1;
   if (message.label !== 'negative') return;
   bucket.negatives += 1;
-  const authors = (bucket.negativeAuthors ??= {});
+  const authors = (bucket.negativeAuthors ??= newRecord());
   const authored = authors[message.authorId];
   if (authored !== undefined) authors[message.authorId] = authored + 1;
+  // Every author key came with a negative message, so below the limit in negatives there is room without counting keys.
+  else if (bucket.negatives <= limits.maxAuthorsPerBucket) authors[message.authorId] = 1;
   else if (!addKey(authors, message.authorId, limits.maxAuthorsPerBucket)) bucket.negativeAuthorsOverflow = (bucket.negativeAuthorsOverflow ?? 0) + 1;
 
-  if (limits.maxTermsPerBucket > 0 && message.terms.length > 0) {
-    const terms = (bucket.termCounts ??= {});
-    for (let i = 0; i < message.terms.length; i++) {
-      const term = message.terms[i] as string;
-      if (message.terms.indexOf(term) !== i) continue;
-      const count = terms[term];
-      if (count !== undefined) terms[term] = count + 1;
-      else addKey(terms, term, limits.maxTermsPerBucket);
-    }
-  }
-  if (limits.maxSamplesPerBucket > 0) {
-    const samples = (bucket.samples ??= []);
-    const worst = samples.at(-1);
-    if (samples.length < limits.maxSamplesPerBucket || (worst && message.score < worst.score)) {
-      samples.push({ id: message.id, authorId: message.authorId, score: message.score, text: message.text.slice(0, SAMPLE_TEXT_LIMIT) });
-      samples.sort((a, b) => a.score - b.score);
-      samples.length = Math.min(samples.length, limits.maxSamplesPerBucket);
-    }
-  }
+  if (limits.maxTermsPerBucket > 0 && message.terms.length > 0) countTerms(bucket, message.terms, limits.maxTermsPerBucket);
+  if (limits.maxSamplesPerBucket > 0) insertSample(bucket.samples ??= [], message, limits.maxSamplesPerBucket);
 }
 
-// Key count of a record the hot path grows, kept under a non-enumerable symbol: invisible to JSON,
-// Object.keys, for…in and spreads, so the stored bucket is unchanged; a record read back from JSON
-// is counted once.
-const SIZE = Symbol('size');
-type CountedRecord = Record<string, number> & { [SIZE]?: number };
+/**
+ * An empty record for counts keyed by ids or words. Without a prototype V8 keeps it as a plain hash
+ * table; a `{}` literal given thousands of different key names would mint a hidden class per name.
+ */
+function newRecord(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
+/** Keeps `samples` the `max` most negative, most negative first, earlier first among equals (as a stable sort would). */
+function insertSample(samples: BucketSample[], message: MessageContribution, max: number): void {
+  let at = samples.length;
+  while (at > 0 && (samples[at - 1] as BucketSample).score > message.score) at--;
+  if (at >= max) return;
+  const sample: BucketSample = { id: message.id, authorId: message.authorId, score: message.score, text: message.text.length > SAMPLE_TEXT_LIMIT ? message.text.slice(0, SAMPLE_TEXT_LIMIT) : message.text };
+  if (samples.length >= max) samples.pop();
+  samples.splice(at, 0, sample);
+}
+
+// Key counts of the records the hot path grows, so a full record is not recounted for every new key.
+// Held weakly beside the record: the stored bucket stays plain JSON, and a record read back from JSON
+// is counted once. Only this file's in-place functions grow a record after it is counted.
+const recordSizes = new WeakMap<Record<string, number>, number>();
+
+function sizeOf(record: Record<string, number>): number {
+  let size = recordSizes.get(record);
+  if (size === undefined) {
+    size = 0;
+    for (const _key in record) size++;
+  }
+  return size;
+}
 
 /** Adds `key` with a count of one unless the record already holds `limit` keys. */
-function addKey(record: CountedRecord, key: string, limit: number): boolean {
-  let count = record[SIZE];
-  if (count === undefined) {
-    count = 0;
-    for (const _key in record) count++;
-    // Not enumerable: deep equality and copies see the plain record.
-    Object.defineProperty(record, SIZE, { value: count, writable: true, enumerable: false });
-  }
-  if (count >= limit) {
-    record[SIZE] = count;
+function addKey(record: Record<string, number>, key: string, limit: number): boolean {
+  const size = sizeOf(record);
+  if (size >= limit) {
+    recordSizes.set(record, size);
     return false;
   }
   record[key] = 1;
-  record[SIZE] = count + 1;
+  recordSizes.set(record, size + 1);
   return true;
+}
+
+/** Counts each distinct term of one message once, new terms only while the record has room. */
+function countTerms(bucket: ChannelBucket, terms: readonly string[], limit: number): void {
+  let counts = bucket.termCounts;
+  const fresh = counts === undefined;
+  if (counts === undefined) bucket.termCounts = counts = newRecord();
+  // A fresh record starts empty; an older one is counted only if a new term needs room. A fresh one
+  // is not remembered: it is small and counted on the next new term if ever.
+  let size = fresh ? 0 : -1;
+  for (let i = 0; i < terms.length; i++) {
+    const term = terms[i] as string;
+    if (i > 0 && terms.indexOf(term) !== i) continue;
+    const count = counts[term];
+    if (count !== undefined) {
+      counts[term] = count + 1;
+      continue;
+    }
+    if (size < 0) size = sizeOf(counts);
+    if (size >= limit) continue;
+    counts[term] = 1;
+    size++;
+  }
+  if (!fresh && size >= 0) recordSizes.set(counts, size);
 }
 
 /** Distinct negative authors of a bucket: known authors plus a lower bound for the overflow. */

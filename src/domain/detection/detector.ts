@@ -96,10 +96,10 @@ export function initialDetectorState(settings: DetectorSettings): DetectorState 
     deviation: 0,
     logDeviation: 0,
     logLevel: 0,
-    logRhythm: new Array<number>(rhythmSlots(settings)).fill(0),
-    rhythm: new Array<number>(rhythmSlots(settings)).fill(1),
+    logRhythm: filled(rhythmSlots(settings), 0),
+    rhythm: filled(rhythmSlots(settings), 1),
     negativeShare: 0,
-    dailyPeaks: new Array<number>(settings.noveltyDays).fill(0),
+    dailyPeaks: filled(settings.noveltyDays, 0),
     peakDay: 0,
     alert: null,
     quietSince: null,
@@ -114,6 +114,8 @@ const MAX_CATCH_UP_MS = 14 * 24 * 3_600_000;
 /** The window ending at the bucket being judged, as plain numbers (oldest first). */
 interface WindowView {
   starts: number[];
+  /** Rhythm slot of each start (-1 without rhythm), worked out once per bucket rather than per use. */
+  slots: number[];
   negatives: number[];
   messages: number[];
   /** Looks up the full bucket (authors, terms, samples) when an alert needs explaining. */
@@ -152,31 +154,58 @@ export function evaluateChannelInPlace(
   fillMissingFields(state, settings);
   const { bucketMs, windowBuckets } = settings;
   const openStart = bucketStartOf(now, bucketMs);
-  let earliest = Number.POSITIVE_INFINITY;
-  for (const bucket of buckets) if (bucket.start < earliest) earliest = bucket.start;
-  let from = state.lastBucketStart === null ? earliest : state.lastBucketStart + bucketMs;
+  let from = state.lastBucketStart === null ? earliestStart(buckets) : state.lastBucketStart + bucketMs;
   if (!Number.isFinite(from) || from >= openStart) return null;
   if (openStart - from > MAX_CATCH_UP_MS) from = bucketStartOf(openStart - MAX_CATCH_UP_MS, bucketMs);
 
-  const bucketAt = lookup(buckets, from - windowBuckets * bucketMs);
-  const view: WindowView = { starts: [], negatives: [], messages: [], bucketAt };
-  for (let start = from - (windowBuckets - 1) * bucketMs; start < from; start += bucketMs) pushWindow(view, start, bucketAt(start), windowBuckets);
+  const index = new BucketIndex(buckets, from - windowBuckets * bucketMs);
+  const view: WindowView = { starts: [], slots: [], negatives: [], messages: [], bucketAt: (start) => buckets.find((bucket) => bucket.start === start) };
+  for (let start = from - (windowBuckets - 1) * bucketMs; start < from; start += bucketMs) pushWindow(view, start, index.at(start), windowBuckets, settings);
   const rates = learningRates(settings, state);
   const decisions: DetectorDecision[] = [];
   for (let start = from; start < openStart; start += bucketMs) {
-    pushWindow(view, start, bucketAt(start), windowBuckets);
+    pushWindow(view, start, index.at(start), windowBuckets, settings);
     const decision = advance(state, view, settings, rates, onReading);
     if (decision) decisions.push(decision);
   }
   return decisions;
 }
 
-/** Bucket by start: a scan for the handful the watcher keeps, an index for a store's longer lists. */
-function lookup(buckets: readonly ChannelBucket[], from: number): (start: number) => ChannelBucket | undefined {
-  if (buckets.length <= 16) return (start) => buckets.find((bucket) => bucket.start === start);
-  const byStart = new Map<number, ChannelBucket>();
-  for (const bucket of buckets) if (bucket.start >= from) byStart.set(bucket.start, bucket);
-  return (start) => byStart.get(start);
+function earliestStart(buckets: readonly ChannelBucket[]): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < buckets.length; i++) earliest = Math.min(earliest, (buckets[i] as ChannelBucket).start);
+  return earliest;
+}
+
+/**
+ * Buckets by start for one pass over ascending starts: a cursor over a sorted list (the watcher's
+ * few buckets, a store's range query), a map otherwise.
+ */
+class BucketIndex {
+  private cursor = 0;
+  private readonly byStart: Map<number, ChannelBucket> | null = null;
+
+  constructor(
+    private readonly buckets: readonly ChannelBucket[],
+    from: number,
+  ) {
+    for (let i = 1; i < buckets.length; i++) {
+      if ((buckets[i] as ChannelBucket).start <= (buckets[i - 1] as ChannelBucket).start) {
+        this.byStart = new Map();
+        for (const bucket of buckets) if (bucket.start >= from) this.byStart.set(bucket.start, bucket);
+        break;
+      }
+    }
+  }
+
+  /** The bucket starting at `start`; calls must come with ascending starts. */
+  at(start: number): ChannelBucket | undefined {
+    if (this.byStart) return this.byStart.get(start);
+    const buckets = this.buckets;
+    while (this.cursor < buckets.length && (buckets[this.cursor] as ChannelBucket).start < start) this.cursor++;
+    const bucket = buckets[this.cursor];
+    return bucket !== undefined && bucket.start === start ? bucket : undefined;
+  }
 }
 
 /**
@@ -189,8 +218,8 @@ export function stepDetector(
   settings: DetectorSettings,
 ): { state: DetectorState; decision: DetectorDecision | null; reading: BucketReading } {
   if (window.length === 0) throw new RangeError('stepDetector needs at least one bucket');
-  const view: WindowView = { starts: [], negatives: [], messages: [], bucketAt: (start) => window.find((bucket) => bucket.start === start) };
-  for (const bucket of window) pushWindow(view, bucket.start, bucket, Number.POSITIVE_INFINITY);
+  const view: WindowView = { starts: [], slots: [], negatives: [], messages: [], bucketAt: (start) => window.find((bucket) => bucket.start === start) };
+  for (const bucket of window) pushWindow(view, bucket.start, bucket, Number.POSITIVE_INFINITY, settings);
   const next = cloneState(state);
   fillMissingFields(next, settings);
   let reading: BucketReading | undefined;
@@ -198,15 +227,30 @@ export function stepDetector(
   return { state: next, decision, reading: reading as unknown as BucketReading };
 }
 
-function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | undefined, size: number): void {
-  view.starts.push(start);
-  view.negatives.push(bucket?.negatives ?? 0);
-  view.messages.push(bucket?.messages ?? 0);
-  if (view.starts.length > size) {
-    view.starts.shift();
-    view.negatives.shift();
-    view.messages.shift();
+function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | undefined, size: number, settings: DetectorSettings): void {
+  const slot = settings.rhythm === 'none' ? -1 : rhythmSlot(start, settings);
+  const negatives = bucket?.negatives ?? 0;
+  const messages = bucket?.messages ?? 0;
+  const { starts, slots } = view;
+  const length = starts.length;
+  if (length < size) {
+    starts.push(start);
+    slots.push(slot);
+    view.negatives.push(negatives);
+    view.messages.push(messages);
+    return;
   }
+  // Full: slide by hand; `shift` on these tiny arrays costs more than the copy.
+  for (let i = 1; i < length; i++) {
+    starts[i - 1] = starts[i] as number;
+    slots[i - 1] = slots[i] as number;
+    view.negatives[i - 1] = view.negatives[i] as number;
+    view.messages[i - 1] = view.messages[i] as number;
+  }
+  starts[length - 1] = start;
+  slots[length - 1] = slot;
+  view.negatives[length - 1] = negatives;
+  view.messages[length - 1] = messages;
 }
 
 /**
@@ -215,8 +259,8 @@ function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | und
  */
 function fillMissingFields(state: DetectorState, settings: DetectorSettings): void {
   const slots = rhythmSlots(settings);
-  if (!Array.isArray(state.rhythm) || state.rhythm.length !== slots) state.rhythm = new Array<number>(slots).fill(1);
-  if (!Array.isArray(state.logRhythm) || state.logRhythm.length !== slots) state.logRhythm = new Array<number>(slots).fill(0);
+  if (!Array.isArray(state.rhythm) || state.rhythm.length !== slots) state.rhythm = filled(slots, 1);
+  if (!Array.isArray(state.logRhythm) || state.logRhythm.length !== slots) state.logRhythm = filled(slots, 0);
   if (!Array.isArray(state.dailyPeaks)) state.dailyPeaks = [];
   if (typeof state.logLevel !== 'number') state.logLevel = Math.log1p(Math.max(0, state.level ?? 0));
   if (typeof state.logDeviation !== 'number') state.logDeviation = 0;
@@ -233,10 +277,19 @@ interface LearningRates {
   beta: number;
 }
 
+// Learning rates per settings object: two powers per call add up when every channel closes a bucket
+// every few minutes. Checked against the inputs, so an edited settings object is recomputed.
+const ratesCache = new WeakMap<DetectorSettings, LearningRates & { slots: number; bucketMs: number; baselineHalfLifeMs: number; rhythmHalfLifeMs: number }>();
+
 function learningRates(settings: DetectorSettings, state: DetectorState): LearningRates {
   const slots = Math.max(state.rhythm.length, 1);
-  const slotUpdatesPerHalfLife = settings.rhythmHalfLifeMs / (settings.bucketMs * slots);
-  return { alpha: decayRate(settings.bucketMs, settings.baselineHalfLifeMs), beta: 1 - Math.pow(2, -1 / slotUpdatesPerHalfLife) };
+  const { bucketMs, baselineHalfLifeMs, rhythmHalfLifeMs } = settings;
+  const cached = ratesCache.get(settings);
+  if (cached && cached.slots === slots && cached.bucketMs === bucketMs && cached.baselineHalfLifeMs === baselineHalfLifeMs && cached.rhythmHalfLifeMs === rhythmHalfLifeMs) return cached;
+  const slotUpdatesPerHalfLife = rhythmHalfLifeMs / (bucketMs * slots);
+  const rates = { alpha: decayRate(bucketMs, baselineHalfLifeMs), beta: 1 - Math.pow(2, -1 / slotUpdatesPerHalfLife), slots, bucketMs, baselineHalfLifeMs, rhythmHalfLifeMs };
+  ratesCache.set(settings, rates);
+  return rates;
 }
 
 /** Judges the newest bucket of `view`, then teaches it to the baseline. Mutates `state` (owned by the caller). */
@@ -254,34 +307,36 @@ function advance(
   const end = bucketStart + settings.bucketMs;
   const warm = state.bucketsSeen > 0;
 
-  // Expectation and spread of the window under the current baseline.
+  const logScale = settings.scale === 'log';
+  const slot = state.logRhythm.length > 0 ? (view.slots[last] as number) : -1;
+  // Expectation and spread of the window under the current baseline (the linear ones only on the linear scale).
   let expected = 0;
   let variance = 0;
   let observed = 0;
   let messages = 0;
+  // A window can straddle two rhythm slots (17:55 and 18:00): expect the mix of both.
+  let windowOffset = 0;
   for (let i = 0; i <= last; i++) {
-    const factor = rhythmFactor(state, view.starts[i] as number, settings);
+    observed += view.negatives[i] as number;
+    messages += view.messages[i] as number;
+    if (logScale) {
+      if (slot >= 0) windowOffset += state.logRhythm[view.slots[i] as number] ?? 0;
+      continue;
+    }
+    const factor = rhythmFactorAt(state, view.slots[i] as number);
     const mean = state.level * factor;
     const spread = 1.25 * state.deviation * factor; // mean absolute deviation → standard deviation
     expected += mean;
     variance += Math.max(spread * spread, mean); // never tighter than Poisson noise
-    observed += view.negatives[i] as number;
-    messages += view.messages[i] as number;
   }
   let deviations = 0;
   // Log scale: chat volume is bursty and multiplicative, so compare the log of the window's mean
   // bucket with the log of its expectation; the spread is learnt on the same statistic, floored at
   // Poisson noise.
   const n = last + 1;
-  const slot = state.logRhythm.length > 0 ? rhythmSlot(bucketStart, settings) : -1;
-  // A window can straddle two rhythm slots (17:55 and 18:00): expect the mix of both.
-  let windowOffset = 0;
-  if (slot >= 0) {
-    for (let i = 0; i <= last; i++) windowOffset += state.logRhythm[rhythmSlot(view.starts[i] as number, settings)] ?? 0;
-    windowOffset /= n;
-  }
-  const logExpected = settings.scale === 'log' ? state.logLevel + windowOffset : Math.log1p(expected / n);
-  if (settings.scale === 'log') expected = n * Math.max(0, Math.expm1(logExpected));
+  if (slot >= 0) windowOffset /= n;
+  const logExpected = logScale ? state.logLevel + windowOffset : Math.log1p(expected / n);
+  if (logScale) expected = n * Math.max(0, Math.expm1(logExpected));
   const logObserved = Math.log1p(observed / n);
   const logSpread = Math.max(Math.min(1.25 * state.logDeviation, settings.maxLogSpread), Math.sqrt(expected / n / n) / (1 + expected / n), settings.minLogSpread);
   if (warm) {
@@ -293,7 +348,8 @@ function advance(
   }
 
   let recentPeak = 0;
-  for (const peak of state.dailyPeaks) if (peak > recentPeak) recentPeak = peak;
+  const peaks = state.dailyPeaks;
+  for (let i = 0; i < peaks.length; i++) recentPeak = Math.max(recentPeak, peaks[i] as number);
   // Bursty channels: with novelty on, an alert must also beat the channel's own recent ordinary peaks.
   const threshold = Math.max(settings.sensitivity, settings.noveltyFactor * recentPeak);
   let decision: DetectorDecision | null = null;
@@ -344,7 +400,7 @@ function advance(
       for (let i = 0; i < logRhythm.length; i++) logRhythm[i] = (logRhythm[i] as number) - mean;
     }
   }
-  learn(state, bucketStart, bucketNegatives, bucketMessages, settings, rates);
+  learn(state, bucketStart, view.slots[last] as number, bucketNegatives, bucketMessages, settings, rates);
   if (onReading) {
     const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * deviations) / settings.sensitivity));
     onReading({ bucketStart, negatives: bucketNegatives, observed, expected, deviations, score });
@@ -353,9 +409,9 @@ function advance(
 }
 
 function recordPeak(state: DetectorState, epochMs: number, deviations: number, settings: DetectorSettings): void {
-  const day = Math.floor(epochMs / 86_400_000);
+  const day = Math.floor(epochMs / 86_400_000) | 0; // small integers: cheap remainders below
   // Settings may change under a stored state (a playbook edit): start the record afresh then.
-  const peaks = state.dailyPeaks.length === settings.noveltyDays ? state.dailyPeaks : new Array<number>(settings.noveltyDays).fill(0);
+  const peaks = state.dailyPeaks.length === settings.noveltyDays ? state.dailyPeaks : filled(settings.noveltyDays, 0);
   if (day !== state.peakDay) {
     for (let d = state.peakDay + 1; d <= day && d - state.peakDay <= peaks.length; d++) peaks[d % peaks.length] = 0;
     state.peakDay = day;
@@ -371,9 +427,9 @@ function shareStandsOut(observed: number, messages: number, usualShare: number, 
 }
 
 /** Teaches the baseline one bucket, clipping outliers so a burst does not become the new normal. Mutates `state`. */
-function learn(state: DetectorState, start: number, negatives: number, messages: number, settings: DetectorSettings, rates: LearningRates): void {
+function learn(state: DetectorState, start: number, slot: number, negatives: number, messages: number, settings: DetectorSettings, rates: LearningRates): void {
   const n = state.bucketsSeen;
-  const factor = rhythmFactor(state, start, settings);
+  const factor = rhythmFactorAt(state, slot);
   const mean = state.level * factor;
   const spread = Math.max(1.25 * state.deviation * factor, Math.sqrt(Math.max(mean, 0.25)));
   const value = n === 0 ? negatives : Math.min(negatives, mean + settings.baselineClip * spread);
@@ -384,7 +440,6 @@ function learn(state: DetectorState, start: number, negatives: number, messages:
 
   const rhythm = state.rhythm;
   if (rhythm.length > 0 && n > 0) {
-    const slot = rhythmSlot(start, settings);
     const beta = Math.max(rates.beta, rhythm.length / (rhythm.length + n));
     const current = rhythm[slot] ?? 1;
     const updated = current + beta * (Math.min(value / Math.max(state.level, 0.5), 10) - current);
@@ -406,6 +461,13 @@ function learn(state: DetectorState, start: number, negatives: number, messages:
   state.lastBucketStart = start;
 }
 
+/** A packed array of `length` copies of `value` (`new Array(n).fill` leaves a holey one, slower to scan). */
+function filled(length: number, value: number): number[] {
+  const array: number[] = [];
+  for (let i = 0; i < length; i++) array.push(value);
+  return array;
+}
+
 function decayRate(stepMs: number, halfLifeMs: number): number {
   return 1 - Math.pow(2, -stepMs / halfLifeMs);
 }
@@ -415,13 +477,17 @@ function rhythmSlots(settings: DetectorSettings): number {
 }
 
 function rhythmSlot(epochMs: number, settings: DetectorSettings): number {
-  const hour = Math.floor(epochMs / 3_600_000);
-  return settings.rhythm === 'weekly' ? (((hour + 72) % 168) + 168) % 168 : ((hour % 24) + 24) % 24; // +72 h: weeks start Monday
+  // Hours since 1970 fit in 32 bits for any date a chat can carry; integer remainders are much
+  // cheaper than floating-point ones, and this runs several times per closed bucket.
+  const hour = Math.floor(epochMs / 3_600_000) | 0;
+  const slots = settings.rhythm === 'weekly' ? 168 : 24;
+  const slot = (settings.rhythm === 'weekly' ? hour + 72 : hour) % slots; // +72 h: weeks start Monday
+  return slot < 0 ? slot + slots : slot;
 }
 
-function rhythmFactor(state: DetectorState, epochMs: number, settings: DetectorSettings): number {
+function rhythmFactorAt(state: DetectorState, slot: number): number {
   if (state.rhythm.length === 0) return 1;
-  return state.rhythm[rhythmSlot(epochMs, settings)] ?? 1;
+  return state.rhythm[slot] ?? 1;
 }
 
 function explain(

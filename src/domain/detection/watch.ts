@@ -46,8 +46,12 @@ export function advanceChannel(
 ): DetectorDecision[] {
   const decisions = evaluateChannelInPlace(channel.buckets, channel.detector, settings, now, onReading) ?? [];
   const keepFrom = bucketStartOf(now, settings.bucketMs) - (settings.windowBuckets - 1) * settings.bucketMs;
-  if (channel.buckets.length > 0 && (channel.buckets[0] as ChannelBucket).start < keepFrom) {
-    channel.buckets = channel.buckets.filter((bucket) => bucket.start >= keepFrom);
+  const buckets = channel.buckets;
+  let stale = 0;
+  while (stale < buckets.length && (buckets[stale] as ChannelBucket).start < keepFrom) stale++;
+  if (stale > 0) {
+    for (let i = stale; i < buckets.length; i++) buckets[i - stale] = buckets[i] as ChannelBucket;
+    buckets.length -= stale;
   }
   return decisions;
 }

@@ -62,4 +62,18 @@ describe('buckets', () => {
     }
     expect(inPlace).toEqual(pure);
   });
+
+  it('in-place adding stays bounded like the pure one, also on a bucket read back from JSON', () => {
+    const messages: MessageContribution[] = [];
+    for (let i = 0; i < 40; i++) messages.push(negative(String(i), `U${i % 7}`, -((i * 7) % 11), [`t${i % 5}`, `t${(i * 3) % 13}`, `t${i % 5}`]));
+    let pure = emptyBucket(0);
+    let inPlace = emptyBucket(0);
+    messages.forEach((message, i) => {
+      pure = addToBucket(pure, message, limits);
+      addToBucketInPlace(inPlace, message, limits);
+      if (i === 19) inPlace = JSON.parse(JSON.stringify(inPlace)) as typeof inPlace; // as a store hands it back
+    });
+    expect(JSON.parse(JSON.stringify(inPlace))).toEqual(JSON.parse(JSON.stringify(pure)));
+    expect(Object.keys(inPlace.termCounts ?? {})).toHaveLength(limits.maxTermsPerBucket);
+  });
 });
