@@ -66,7 +66,9 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   minNegatives: 5,
   minLift: 2,
   minShareLift: 1.5,
-  cooldownMs: 24 * HOUR,
+  // 18 h rather than a day: the same incident stays one alert (hysteresis holds it open), yet the
+  // next day's trouble at the same hour is not hidden behind yesterday's alert.
+  cooldownMs: 18 * HOUR,
   recoverySensitivity: 1,
   recoveryMs: 30 * MINUTE,
   baselineHalfLifeMs: 72 * HOUR,
@@ -74,7 +76,8 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   rhythm: 'daily',
   warmupBuckets: 288,
   scale: 'log',
-  noveltyDays: 28,
+  // Six weeks of ordinary peaks: a monthly ring forgot a bursty channel's usual highs and re-alerted on them.
+  noveltyDays: 42,
   noveltyFactor: 0.8,
   minLogSpread: 0.1,
   maxLogSpread: 0.25,
