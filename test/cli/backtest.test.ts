@@ -85,6 +85,32 @@ describe('firebreak backtest <messages.jsonl>', () => {
     expect(skipped.stdout).toMatch(/; 2 skipped/);
   });
 
+  it('splits a replay across processes by channel with --workers: the same alerts, summary and first bad line', () => {
+    const report = (...args: string[]) => {
+      const { status, stdout } = backtest(jsonl, '--quiet', '--json', ...args);
+      expect(status).toBe(0);
+      return stdout.trim().split('\n').map((line) => {
+        const event = JSON.parse(line) as { summary?: Record<string, unknown> };
+        if (event.summary) delete event.summary.seconds;
+        return event;
+      });
+    };
+    const single = report('--workers', '1');
+    expect(single.filter((event) => 'type' in event)).toHaveLength(4); // two spikes, two recoveries
+    expect(report('--workers', '3')).toEqual(single);
+
+    const bad = join(scratch, 'bad-late.jsonl');
+    const lines = history().map((message) => JSON.stringify(message));
+    lines.splice(400, 0, JSON.stringify({ ts: '1772000000.5', channel: 'random', user: 'U1' }));
+    lines.splice(200, 0, '{"ts": "1772000000.1", "channel": "support", "user": "U1", "text": "cut off');
+    writeFileSync(bad, lines.join('\n'));
+    const stopped = backtest(bad, '--quiet', '--workers', '2');
+    expect(stopped.status).toBe(1);
+    expect(stopped.stderr.startsWith(`firebreak: ${bad}:201: not valid JSON (`)).toBe(true); // the first bad line, whichever process read it
+    expect(backtest(bad, '--quiet', '--workers', '2', '--skip-bad').stdout).toMatch(/; 2 skipped/);
+    expect(backtest(jsonl, '--workers', '0').stderr).toBe('firebreak: backtest: --workers must be a whole number from 1 to 64, got "0"\n');
+  });
+
   it('takes watcher options, and refuses bad ones naming them', () => {
     const quiet = backtest(jsonl, '--quiet', '--sensitivity', '100');
     expect(quiet.status).toBe(0);
