@@ -2,6 +2,7 @@
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { seedE2eCommunity } from '../support/community.js';
+import { staffActions, type AlertsMessage } from '../support/staff-actions.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { eventCallback, messageBlockActions, messageEvent, slashCommand, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, messageEvent, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
@@ -43,7 +44,7 @@ export interface Harness {
   submit(user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
   openModal(user: string): ViewPayload | undefined;
   rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
-  thread(): { ts: string; text: string; blocks?: unknown[] }[];
+  thread(): AlertsMessage[];
   ephemeralTexts(user: string): string[];
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -124,6 +125,7 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
   const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
   const identity = workspace.appIdentity();
   const eventsUrl = `${app.url}/slack/events`;
+  const staff = staffActions(fake, SIGNING_SECRET, alerts);
 
   const people: People = { members, sam, ann, ben, nina, cleo };
   const harness: Harness = {
@@ -145,60 +147,12 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
       const response = await harness.event(messageEvent({ channel: support, user, text, ts }), opts);
       return { ts, response };
     },
-    command: (user, text) => {
-      const userRef = { id: user, name: workspace.getUser(user).name };
-      return sendToApp(
-        eventsUrl,
-        SIGNING_SECRET,
-        'command',
-        slashCommand(identity, {
-          command: '/firebreak',
-          text,
-          user: userRef,
-          channel: { id: alerts, name: 'alerts' },
-          triggerId: workspace.issueTrigger(user),
-          responseUrl: fake.issueResponseUrl(user, alerts),
-        }),
-      );
-    },
-    async click(user, channel, messageTs, actionId, match = () => true) {
-      const message = workspace.findMessage(channel, messageTs);
-      if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
-      const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && match(candidate.value ?? ''));
-      if (!button) throw new Error(`no button ${actionId} on message ${messageTs}: ${JSON.stringify(findButtons(message.blocks ?? []).map((b) => b.action_id))}`);
-      return sendToApp(
-        eventsUrl,
-        SIGNING_SECRET,
-        'interaction',
-        messageBlockActions(identity, {
-          user: { id: user, name: user },
-          channel: { id: channel, name: channel === alerts ? 'alerts' : 'support' },
-          message,
-          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
-          triggerId: workspace.issueTrigger(user),
-          responseUrl: fake.issueResponseUrl(user, channel, { message_ts: messageTs }),
-          nowMs: Date.now(),
-        }),
-      );
-    },
-    async submit(user, values) {
-      const view = harness.openModal(user);
-      if (!view) throw new Error(`${user} has no modal open`);
-      const response = await sendToApp(eventsUrl, SIGNING_SECRET, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
-      // As Slack does: an empty acknowledgement closes the modal; `response_action: errors` keeps it open.
-      if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
-      return response;
-    },
-    openModal(user) {
-      return workspace.openModals(user).at(-1) as unknown as ViewPayload | undefined;
-    },
-    rootMessage() {
-      return workspace.messagesIn(alerts).find((message) => !message.thread_ts || message.thread_ts === message.ts) as { ts: string; blocks: unknown[]; text: string } | undefined;
-    },
-    thread() {
-      const root = harness.rootMessage();
-      return root ? workspace.messagesIn(alerts).filter((message) => message.thread_ts === root.ts && message.ts !== root.ts) : [];
-    },
+    command: (user, text) => staff.command(eventsUrl, user, text),
+    click: (user, channel, messageTs, actionId, match) => staff.click(eventsUrl, user, channel, messageTs, actionId, match),
+    submit: (user, values) => staff.submit(eventsUrl, user, values),
+    openModal: (user) => staff.openModal(user),
+    rootMessage: () => staff.rootMessage(),
+    thread: () => staff.thread(),
     ephemeralTexts(user) {
       return workspace.ephemeralFor(user).map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
     },
@@ -228,21 +182,7 @@ export const draftValues = (text: string) => ({
   [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
 });
 
-interface ButtonLike {
-  action_id?: string;
-  block_id?: string;
-  value?: string;
-  type?: string;
-}
-
-export function findButtons(blocks: unknown[]): ButtonLike[] {
-  const found: ButtonLike[] = [];
-  for (const block of blocks as { type?: string; block_id?: string; elements?: ButtonLike[]; accessory?: ButtonLike }[]) {
-    for (const element of block.elements ?? []) if (element.type === 'button') found.push({ ...element, block_id: block.block_id });
-    if (block.accessory?.type === 'button') found.push({ ...block.accessory, block_id: block.block_id });
-  }
-  return found;
-}
+export { findButtons } from '../support/staff-actions.js';
 
 /** Calm history then a burst of angry messages from many members, in the last closed minute. */
 export async function playSpike(harness: Harness, now = Date.now()): Promise<void> {

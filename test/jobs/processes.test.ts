@@ -1,39 +1,15 @@
 // Faults played against the real `firebreak start` in child processes, with the loopback Slack:
 // two PostgreSQL instances and a killed leader, SIGKILL while posting.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueSlackWrite, OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
-import { startFirebreakProcess, testEnvironment, type RunningProcess } from '../support/cli.js';
 import { availableProviders } from '../support/databases.js';
+import { startAnswerLosingProxy } from '../support/answer-losing-proxy.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
+import { instanceEnvironment, instanceStarter, leadership } from '../support/instances.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
-const running: RunningProcess[] = [];
-
-function instanceEnvironment(database: MigratedDatabase, fake: SeededFakeSlack, extra: Record<string, string> = {}) {
-  return testEnvironment({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: 'processes-test-signing-secret',
-    SLACK_API_URL: fake.apiUrl,
-    ...extra,
-  });
-}
-
-async function start(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
-  const instance = await startFirebreakProcess(env, { timeoutMs: 30_000 });
-  running.push(instance);
-  return instance;
-}
-
-async function leadership(instance: RunningProcess): Promise<{ leader: boolean; mode: string } | null> {
-  const body = (await (await fetch(`${instance.url}/healthz`)).json()) as { leadership: { leader: boolean; mode: string } | null };
-  return body.leadership;
-}
+const start = instanceStarter();
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -44,10 +20,6 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((instance) => instance.stop('SIGKILL')));
-});
 
 describe.runIf(availableProviders.includes('postgres'))('several instances on PostgreSQL', () => {
   let database: MigratedDatabase;
@@ -125,7 +97,7 @@ describe.each(availableProviders)('SIGKILL while posting (%s)', (provider) => {
   });
 
   it('the reply that reached Slack before the kill is adopted after the restart, never posted twice; the rest go out', async () => {
-    const proxy = await startAnswerHoldingProxy(fake.origin);
+    const proxy = await startAnswerLosingProxy(fake.origin, 'hold');
     try {
       const first = await start(instanceEnvironment(database, fake, { SLACK_API_URL: `${proxy.origin}/api/` }));
       await database.prisma.$transaction(async (tx) => {
@@ -133,7 +105,7 @@ describe.each(availableProviders)('SIGKILL while posting (%s)', (provider) => {
         await enqueueSlackWrite(tx, { key: 'draft:2:r1:public', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'Fixed, thank you for your patience.' } });
       });
       // The first post reaches Slack; its answer is held until the process is killed.
-      await proxy.held;
+      await proxy.lost;
       await first.stop('SIGKILL');
       expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'draft:1:r1:public' } })).toMatchObject({ status: 'sending', result: null });
 
@@ -148,36 +120,3 @@ describe.each(availableProviders)('SIGKILL while posting (%s)', (provider) => {
     }
   }, 60_000);
 });
-
-/** Forwards to the loopback Slack; the first chat.postMessage goes through but its answer is never sent back. */
-async function startAnswerHoldingProxy(target: string): Promise<{ origin: string; held: Promise<void>; close(): Promise<void> }> {
-  let holding = false;
-  let markHeld: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (markHeld = resolve));
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
-      void fetch(`${target}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) }).then(async (upstream) => {
-        const body = Buffer.from(await upstream.arrayBuffer());
-        if (!holding && request.url?.endsWith('/chat.postMessage')) {
-          holding = true;
-          markHeld();
-          return;
-        }
-        response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(body);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    held,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -1,13 +1,11 @@
 // The real `firebreak start` on SQLite: a second instance on the same file refuses to start and exits.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startFirebreakProcess, testEnvironment, type RunningProcess } from '../support/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, testEnvironment } from '../support/cli.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
+import { instanceEnvironment, instanceStarter, leadership } from '../support/instances.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
-const running: RunningProcess[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((instance) => instance.stop('SIGKILL')));
-});
+const start = instanceStarter();
 
 describe('SQLite runs a single instance', () => {
   let database: MigratedDatabase;
@@ -49,26 +47,3 @@ describe('SQLite runs a single instance', () => {
     expect(await leadership(restarted)).toMatchObject({ mode: 'single-instance', leader: true });
   });
 });
-
-
-function instanceEnvironment(database: MigratedDatabase, fake: SeededFakeSlack) {
-  return testEnvironment({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: 'processes-test-signing-secret',
-    SLACK_API_URL: fake.apiUrl,
-  });
-}
-
-async function start(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
-  const instance = await startFirebreakProcess(env, { timeoutMs: 30_000 });
-  running.push(instance);
-  return instance;
-}
-
-async function leadership(instance: RunningProcess): Promise<{ leader: boolean; mode: string } | null> {
-  const body = (await (await fetch(`${instance.url}/healthz`)).json()) as { leadership: { leader: boolean; mode: string } | null };
-  return body.leadership;
-}

@@ -4,6 +4,7 @@
 // proxy in front of the loopback Slack that can hold the community channel's posts in flight, so a kill
 // lands while one is on the wire; released later, the held post still reaches Slack (the client gave up).
 import { seedE2eCommunity } from './community.js';
+import { staffActions, type AlertsMessage } from './staff-actions.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { eventCallback, messageBlockActions, messageEvent, slashCommand, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, messageEvent, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
-import { findButtons, SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
+import { SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { startFirebreakProcess, testEnvironment, type RunningProcess } from './cli.js';
 
@@ -49,7 +50,7 @@ export interface CrashHarness {
   submit(user: string, values: Record<string, Record<string, unknown>>, instance?: RunningProcess): Promise<AppResponse>;
   openModal(user: string): ViewPayload | undefined;
   rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
-  thread(): { ts: string; text: string; blocks?: unknown[]; metadata?: unknown }[];
+  thread(): AlertsMessage[];
   /** Messages the bot posted in a channel through the outbox, by outbox key. */
   outboxMessages(channel: string): { key: string; ts: string; text: string; thread_ts?: string }[];
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
@@ -73,6 +74,7 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
   const database = await openMigratedDatabase(options.provider ?? 'sqlite');
   const proxy = await startSlackProxy(fake.origin, options.loseAnswer);
   const identity = workspace.appIdentity();
+  const staff = staffActions(fake, SIGNING_SECRET, alerts);
   const live: RunningProcess[] = [];
   const pick = (instance?: RunningProcess) => {
     const chosen = instance ?? live.at(-1);
@@ -125,64 +127,18 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
         return null;
       }
     },
-    command(user, text, instance) {
-      return sendToApp(
-        pick(instance),
-        SIGNING_SECRET,
-        'command',
-        slashCommand(identity, {
-          command: '/firebreak',
-          text,
-          user: { id: user, name: workspace.getUser(user).name },
-          channel: { id: alerts, name: 'alerts' },
-          triggerId: workspace.issueTrigger(user),
-          responseUrl: fake.issueResponseUrl(user, alerts),
-        }),
-      );
-    },
+    command: (user, text, instance) => staff.command(pick(instance), user, text),
     post(user, text, opts = {}) {
       const atMs = opts.atMs ?? Date.now();
       const ts = opts.ts ?? `${Math.floor(atMs / 1000)}.${String(atMs % 1000).padStart(3, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
       const event = eventCallback(identity, messageEvent({ channel: support, user, text, ts }), { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) });
       return sendToApp(pick(opts.instance), SIGNING_SECRET, 'event', event);
     },
-    async click(user, channel, messageTs, actionId, opts = {}) {
-      const message = workspace.findMessage(channel, messageTs);
-      if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
-      const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && (opts.match ?? (() => true))(candidate.value ?? ''));
-      if (!button) throw new Error(`no button ${actionId} on message ${messageTs}`);
-      return sendToApp(
-        pick(opts.instance),
-        SIGNING_SECRET,
-        'interaction',
-        messageBlockActions(identity, {
-          user: { id: user, name: user },
-          channel: { id: channel, name: channel === alerts ? 'alerts' : 'support' },
-          message,
-          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
-          triggerId: workspace.issueTrigger(user),
-          responseUrl: fake.issueResponseUrl(user, channel, { message_ts: messageTs }),
-          nowMs: Date.now(),
-        }),
-      );
-    },
-    async submit(user, values, instance) {
-      const view = harness.openModal(user);
-      if (!view) throw new Error(`${user} has no modal open`);
-      const response = await sendToApp(pick(instance), SIGNING_SECRET, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
-      if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
-      return response;
-    },
-    openModal(user) {
-      return workspace.openModals(user).at(-1) as unknown as ViewPayload | undefined;
-    },
-    rootMessage() {
-      return workspace.messagesIn(alerts).find((message) => !message.thread_ts || message.thread_ts === message.ts) as { ts: string; blocks: unknown[]; text: string } | undefined;
-    },
-    thread() {
-      const root = harness.rootMessage();
-      return root ? workspace.messagesIn(alerts).filter((message) => message.thread_ts === root.ts && message.ts !== root.ts) : [];
-    },
+    click: (user, channel, messageTs, actionId, opts = {}) => staff.click(pick(opts.instance), user, channel, messageTs, actionId, opts.match),
+    submit: (user, values, instance) => staff.submit(pick(instance), user, values),
+    openModal: (user) => staff.openModal(user),
+    rootMessage: () => staff.rootMessage(),
+    thread: () => staff.thread(),
     outboxMessages(channel) {
       return workspace.messagesIn(channel).flatMap((message) => {
         const metadata = message.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;

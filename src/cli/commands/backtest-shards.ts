@@ -37,11 +37,15 @@ export function shardCount(bytes: number, requested: number | undefined): number
   return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(bytes / MIN_BYTES_PER_SHARD)));
 }
 
+/** Why a shard stopped: the line it stopped at (0 before any line), and whether the input is to blame. */
+export interface ShardFailed {
+  line: number;
+  message: string;
+  invalidInput: boolean;
+}
+
 /** What a shard sends its parent. */
-export type ShardMessage =
-  | { type: 'progress'; messages: number }
-  | { type: 'report'; report: ShardReport }
-  | { type: 'failed'; line: number; message: string; invalidInput: boolean };
+export type ShardMessage = { type: 'progress'; messages: number } | { type: 'report'; report: ShardReport } | ({ type: 'failed' } & ShardFailed);
 
 export interface ShardReport {
   alerts: { channel: string; decision: DetectorDecision }[];
@@ -63,9 +67,9 @@ export async function runShards(args: readonly string[], count: number, onProgre
   const progress = new Array<number>(count).fill(0);
   const results = await Promise.all(
     Array.from({ length: count }, (_, index) =>
-      new Promise<ShardReport | { line: number; message: string; invalidInput: boolean }>((resolve, reject) => {
+      new Promise<ShardReport | ShardFailed>((resolve, reject) => {
         const child = fork(BIN, ['backtest', ...args, '--shard', `${index}/${count}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-        let outcome: ShardReport | { line: number; message: string; invalidInput: boolean } | undefined;
+        let outcome: ShardReport | ShardFailed | undefined;
         child.on('message', (message: ShardMessage) => {
           if (message.type === 'progress') {
             progress[index] = message.messages;
@@ -78,7 +82,7 @@ export async function runShards(args: readonly string[], count: number, onProgre
       }),
     ),
   );
-  const failures = results.filter((result): result is { line: number; message: string; invalidInput: boolean } => 'line' in result);
+  const failures = results.filter((result): result is ShardFailed => 'line' in result);
   if (failures.length > 0) {
     const first = failures.reduce((a, b) => (b.line < a.line ? b : a));
     if (first.invalidInput) throw new FirebreakError('input_invalid', first.message);

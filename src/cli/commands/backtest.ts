@@ -69,7 +69,7 @@ export function registerBacktestCommand(program: Command): void {
     .option('--cooldown-minutes <minutes>', 'quiet time after an alert')
     .option('--bucket-minutes <minutes>', 'bucket size (counts: inferred from the series)')
     .option('--window-buckets <count>', 'buckets in the observed window')
-    .option('--workers <count>', 'processes replaying a JSONL file, split by channel (default: one per core, up to 4, for files over 8 MB; 1 without --out only)')
+    .option('--workers <count>', 'processes replaying a JSONL file, split by channel (default: one per core, up to 4, for files over 8 MB; always 1 with --out)')
     .addOption(new Option('--shard <i/n>').hideHelp())
     .action(async (input: string | undefined, options: BacktestOptions) => {
       if (options.shard !== undefined) return runAsShard(input as string, options);
@@ -146,10 +146,12 @@ function readInputFile(file: string): string {
   return text;
 }
 
-/** The part of a shard's work its parent needs: everything in the report but the settings. */
+/** `--shard i/n`: replays this shard's channels and sends the report, or the first failure, to the parent. */
 async function runAsShard(input: string, options: BacktestOptions): Promise<void> {
+  const ipc = process.send?.bind(process);
+  if (!ipc) throw new FirebreakError('input_invalid', 'backtest: --shard is for the processes backtest starts itself');
   const [index, count] = (options.shard as string).split('/').map(Number) as [number, number];
-  const send = (message: ShardMessage): Promise<void> => new Promise((resolve) => process.send?.(message, () => resolve()) ?? resolve());
+  const send = (message: ShardMessage): Promise<void> => new Promise((resolve) => ipc(message, () => resolve()));
   try {
     const { settings: _settings, ...report } = await backtestMessages(input, options, undefined, { index, count }, (messages) => void send({ type: 'progress', messages }));
     await send({ type: 'report', report });

@@ -117,7 +117,6 @@ function scriptOf(text: string): number {
       if (code === 0x2018 || code === 0x2019) apostrophes = true;
       if (script === ASCII) script = LATIN;
     } else if ((code >= 0x2000 && code <= 0x2bff) || (code >= 0xd800 && code <= 0xdfff) || code === 0xfe0e || code === 0xfe0f) {
-      if (code === 0x2018 || code === 0x2019) apostrophes = true;
       script = EMOJI;
     } else {
       return OTHER;

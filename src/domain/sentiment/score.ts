@@ -86,7 +86,7 @@ function prepare(): Prepared {
   for (const lexicon of Object.values(all)) {
     Object.assign(lexicon.labels, EMOTICON_SCORES);
     // `sentiment` adds its emoji scores to the labels it is given: the map is built after that.
-    analyzer.registerLanguage(sentimentCode(lexicon.language), { labels: lexicon.labels, scoringStrategy: scoringStrategy(lexicon) });
+    analyzer.registerLanguage(sentimentCode(lexicon.language), { labels: lexicon.labels, scoringStrategy: scoringStrategy(lexicon.language) });
     const scores = new Map<string, number>(Object.entries(lexicon.labels));
     scorers[lexicon.language] = { lexicon, scores };
     for (const word of scores.keys()) known.add(word);
@@ -127,55 +127,29 @@ export function sentimentCode(language: Language): string {
  * `sentiment.analyze(text, { language: sentimentCode(language) })` applies; the tests compare it with
  * Firebreak's own loop).
  */
-function scoringStrategy(lexicon: Lexicon): { apply(tokens: string[], cursor: number, tokenScore: number): number } {
-  const scores = new Map<string, number>();
+function scoringStrategy(language: Language): { apply(tokens: string[], cursor: number, tokenScore: number): number } {
+  // `sentiment` calls `apply` for each scored token of one array: look the array up once.
+  let looked: string[] | undefined;
+  let info: (WordInfo | undefined)[] = [];
+  let contrasted = false;
   return {
     apply(tokens, cursor, tokenScore) {
-      if (scores.size === 0) for (const [word, value] of Object.entries(lexicon.labels)) scores.set(word, value);
-      return applyRules(tokens, cursor, tokenScore, lexicon, scores);
+      if (tokens !== looked) {
+        const entries = (prepared as Prepared).entries;
+        looked = tokens;
+        info = tokens.map((token) => entries.get(token)?.[language]);
+        contrasted = info.some((known) => known?.contrast === true);
+      }
+      return applyRulesAt(tokens, info, tokens.length, cursor, tokenScore, contrasted);
     },
   };
 }
 
 /**
  * Negation (up to three words back within the clause), intensifiers and softeners just before the
- * word, and contrast ("but", "pero"), applied to each scored token.
- */
-function applyRules(tokens: readonly string[], cursor: number, tokenScore: number, lexicon: Lexicon, scores: Map<string, number>): number {
-  const { negators, modifiers, contrasts } = lexicon;
-  const token = tokens[cursor] as string;
-  const next = tokens[cursor + 1];
-  if (next !== undefined && modifiers.has(token) && scores.has(next)) return 0; // "bien feo": "bien" only strengthens
-  let factor = 1;
-  // Emoji and emoticons say how the writer feels; words before them do not negate that.
-  const pictorial = token.charCodeAt(0) > 0x2000 || token.startsWith('emo-');
-  for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= 3; i--, distance++) {
-    const previous = tokens[i] as string;
-    if (previous === '|') break;
-    if (distance === 1) factor *= modifiers.get(previous) ?? 1;
-    if (negators.has(previous) || previous.endsWith("n't")) {
-      factor *= NEGATION_FACTOR;
-      break;
-    }
-  }
-  for (let i = cursor + 1; i < tokens.length && i <= cursor + 12; i++) {
-    if (contrasts.has(tokens[i] as string)) {
-      factor *= BEFORE_CONTRAST;
-      break;
-    }
-  }
-  for (let i = cursor - 1; i >= 0 && i >= cursor - 12; i--) {
-    if (contrasts.has(tokens[i] as string)) {
-      factor *= AFTER_CONTRAST;
-      break;
-    }
-  }
-  return tokenScore * factor;
-}
-
-/**
- * `applyRules` on tokens whose `WordInfo` was looked up once (`info[i]` for `tokens[i]`);
- * `contrasted` tells whether any token is a contrast word, so most messages skip that search.
+ * word, and contrast ("but", "pero"), applied to the scored token at `cursor`. `info[i]` is what the
+ * language knows of `tokens[i]`; `contrasted` tells whether any token is a contrast word, so most
+ * messages skip that search.
  */
 function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | undefined)[], length: number, cursor: number, tokenScore: number, contrasted: boolean): number {
   const self = info[cursor] as WordInfo;

@@ -1,8 +1,6 @@
 // The outbox worker against the loopback Slack (real WebClient, real HTTP) on both databases.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../../src/domain/clock.js';
@@ -18,6 +16,7 @@ import {
   type SentOutboxItem,
 } from '../../../src/slack/outbox/index.js';
 import { claimOutboxItem, findSendable, renewOutboxClaim, type OutboxResult } from '../../../src/store/repositories/outbox.js';
+import { startAnswerLosingProxy } from '../../support/answer-losing-proxy.js';
 import { availableProviders } from '../../support/databases.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../../support/fake-slack.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../../store/repositories/migrated-database.js';
@@ -213,7 +212,7 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
   });
 
   it('an ambiguous failure (the post landed, the answer was lost) is followed by a look-up that adopts the message', async () => {
-    const proxy = await startAnswerLosingProxy(fake.origin);
+    const proxy = await startAnswerLosingProxy(fake.origin, 'drop');
     try {
       await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are on it' }, record: { kind: 'test.posted' } });
       const outbox = worker({ client: createOutboxWebClient({ token: fake.botToken, apiUrl: `${proxy.origin}/api/` }) });
@@ -392,34 +391,3 @@ describe.each(availableProviders)('two outbox workers on one %s database', (prov
     }
   });
 });
-
-/** Forwards to the loopback Slack, lets the first chat.postMessage happen, then drops the connection instead of answering. */
-async function startAnswerLosingProxy(target: string): Promise<{ origin: string; close(): Promise<void> }> {
-  let dropped = false;
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
-      void fetch(`${target}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) }).then(async (upstream) => {
-        const body = Buffer.from(await upstream.arrayBuffer());
-        if (!dropped && request.url?.endsWith('/chat.postMessage')) {
-          dropped = true;
-          request.socket.destroy();
-          return;
-        }
-        response.writeHead(upstream.status, Object.fromEntries(upstream.headers)).end(body);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -1,0 +1,98 @@
+// What staff do in Slack, as signed requests to a Firebreak events URL, and what they see in #alerts:
+// shared by the in-process e2e harness and the child-process crash harness, which differ only in
+// which URL a request goes to.
+import type { FakeSlack } from '../../src/sandbox/slack-api/index.js';
+import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
+import { messageBlockActions, slashCommand, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+
+export interface ButtonLike {
+  action_id?: string;
+  block_id?: string;
+  value?: string;
+  type?: string;
+}
+
+export function findButtons(blocks: unknown[]): ButtonLike[] {
+  const found: ButtonLike[] = [];
+  for (const block of blocks as { type?: string; block_id?: string; elements?: ButtonLike[]; accessory?: ButtonLike }[]) {
+    for (const element of block.elements ?? []) if (element.type === 'button') found.push({ ...element, block_id: block.block_id });
+    if (block.accessory?.type === 'button') found.push({ ...block.accessory, block_id: block.block_id });
+  }
+  return found;
+}
+
+export interface AlertsMessage {
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  metadata?: unknown;
+}
+
+export interface StaffActions {
+  command(url: string, user: string, text: string): Promise<AppResponse>;
+  click(url: string, user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Submits the user's open modal; as Slack does, an empty acknowledgement closes it and `response_action: errors` keeps it open. */
+  submit(url: string, user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
+  openModal(user: string): ViewPayload | undefined;
+  rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
+  thread(): AlertsMessage[];
+}
+
+export function staffActions(fake: FakeSlack, signingSecret: string, alerts: string): StaffActions {
+  const workspace = fake.workspace;
+  const identity = workspace.appIdentity();
+  const actions: StaffActions = {
+    command: (url, user, text) =>
+      sendToApp(
+        url,
+        signingSecret,
+        'command',
+        slashCommand(identity, {
+          command: '/firebreak',
+          text,
+          user: { id: user, name: workspace.getUser(user).name },
+          channel: { id: alerts, name: 'alerts' },
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, alerts),
+        }),
+      ),
+    async click(url, user, channel, messageTs, actionId, match = () => true) {
+      const message = workspace.findMessage(channel, messageTs);
+      if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
+      const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && match(candidate.value ?? ''));
+      if (!button) throw new Error(`no button ${actionId} on message ${messageTs}: ${JSON.stringify(findButtons(message.blocks ?? []).map((b) => b.action_id))}`);
+      return sendToApp(
+        url,
+        signingSecret,
+        'interaction',
+        messageBlockActions(identity, {
+          user: { id: user, name: user },
+          channel: { id: channel, name: channel === alerts ? 'alerts' : 'support' },
+          message,
+          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, channel, { message_ts: messageTs }),
+          nowMs: Date.now(),
+        }),
+      );
+    },
+    async submit(url, user, values) {
+      const view = actions.openModal(user);
+      if (!view) throw new Error(`${user} has no modal open`);
+      const response = await sendToApp(url, signingSecret, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
+      if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
+      return response;
+    },
+    openModal(user) {
+      return workspace.openModals(user).at(-1) as unknown as ViewPayload | undefined;
+    },
+    rootMessage() {
+      return workspace.messagesIn(alerts).find((message) => !message.thread_ts || message.thread_ts === message.ts) as { ts: string; blocks: unknown[]; text: string } | undefined;
+    },
+    thread() {
+      const root = actions.rootMessage();
+      return root ? workspace.messagesIn(alerts).filter((message) => message.thread_ts === root.ts && message.ts !== root.ts) : [];
+    },
+  };
+  return actions;
+}
