@@ -33,7 +33,8 @@ export function helpMessage(locale: Locale, command = '/firebreak'): SlackMessag
   return message(t(locale, 'ui.help.heading', {}), blocks, 'help');
 }
 
-export interface IncidentListItem {
+/** What a list of incidents (the status command, the App Home) shows of each. */
+export interface IncidentSummary {
   readonly number: number;
   readonly severity: Severity;
   readonly status: IncidentStatus;
@@ -42,11 +43,15 @@ export interface IncidentListItem {
   readonly leadUserId: string | null;
   readonly openedAt: number;
   readonly drill: boolean;
+  /** Permalink of the root message in the alerts channel. */
+  readonly permalink?: string;
+}
+
+export interface IncidentListItem extends IncidentSummary {
   readonly checklistDone: number;
   readonly checklistTotal: number;
   readonly overdueSteps: number;
   readonly draftsInReview: number;
-  readonly permalink?: string;
 }
 
 /** `/firebreak status` and `/firebreak list`: one line per incident, most severe first. */

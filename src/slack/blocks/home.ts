@@ -4,23 +4,14 @@
  */
 import type { HomeView, KnownBlock } from '@slack/types';
 import { t, type Locale } from '../../domain/i18n/index.js';
-import type { IncidentStatus, MetricsAggregate, Severity } from '../../domain/incidents/index.js';
+import type { MetricsAggregate } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
+import type { IncidentSummary } from './commands.js';
 import { SEVERITY_EMOJI, channelLink, context, divider, fit, header, homeView, link, mention, percent, section, severityName, slackDate } from './kit.js';
 
-export interface HomeIncident {
+export interface HomeIncident extends IncidentSummary {
   readonly incidentId: string;
-  readonly number: number;
-  readonly severity: Severity;
-  readonly status: IncidentStatus;
-  readonly channelId: string;
-  readonly channelName: string;
-  readonly leadUserId: string | null;
-  readonly openedAt: number;
-  readonly drill: boolean;
-  /** Permalink of the root message in the alerts channel. */
-  readonly permalink?: string;
 }
 
 export interface HomeApproval {
