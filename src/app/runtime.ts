@@ -32,6 +32,7 @@ import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
 import { slackPostMortemViews } from '../slack/postmortem-views.js';
 import { Watcher } from './watch.js';
+import { replyHoldReason, tellHeldReply } from './reply-guard.js';
 import { parsePersonRef } from '../domain/playbooks/refs.js';
 
 export interface RuntimeOptions {
@@ -307,8 +308,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     ...(metrics ? { metrics } : {}),
     // A write Slack refuses for good (channel_not_found, not_in_channel…) is said in the incident thread.
+    // A public reply's last gate: quorum on the exact text, preflight, drills kept in their thread.
+    guards: {
+      [outboxRecords.replyPosted]: async (db, item) =>
+        replyHoldReason(db, item.record as unknown as { incidentId: string; draftId: string; revision: number }, item.args, (id) => incidents.policyFor(id)),
+    },
     onFailed: async (tx, failure) => {
       if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
+      if (await tellHeldReply(tx, failure, clock.now())) return;
       const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
       const record = await loadIncident(tx, failure.incidentId);
       if (!record) return;

@@ -13,6 +13,7 @@ import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/inde
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from '../support/public-post-invariant.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 
@@ -47,6 +48,10 @@ export interface Harness {
   thread(): AlertsMessage[];
   ephemeralTexts(user: string): string[];
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  /** The trust rules on every bot post so far (close() fails the suite when either count is not 0). */
+  invariant(): Promise<InvariantReport>;
+  /** Leaves out of the check a post a test made on purpose to see it fail. */
+  forgetPost(ts: string): void;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,7 @@ postMortem:
 export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; playbook?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const fake = await startFakeSlack();
   const workspace = fake.workspace;
+  const recorder = recordBotPosts(workspace);
   const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-playbooks-'));
@@ -165,11 +171,20 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
+    forgetPost: (ts) => recorder.forget(ts),
+    invariant: () => checkPublicPosts(app.database.prisma, workspace, recorder.posts, [alerts]),
     async close() {
-      await app.close();
-      await fake.close();
-      await database.drop();
-      rmSync(playbooksDir, { recursive: true, force: true });
+      let violations = '';
+      try {
+        violations = describeViolations(await harness.invariant());
+      } finally {
+        recorder.stop();
+        await app.close();
+        await fake.close();
+        await database.drop();
+        rmSync(playbooksDir, { recursive: true, force: true });
+      }
+      if (violations) throw new Error(`trust rules broken during this suite:\n${violations}`);
     },
   };
   return harness;

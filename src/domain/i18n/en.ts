@@ -31,6 +31,7 @@ const whoMay = (p: { lead: boolean; approvers: boolean; named: boolean }) => {
   );
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody');
 };
+const languageName = (code: string) => (code === 'es' ? 'Spanish' : code === 'en' ? 'English' : code);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const en = {
@@ -76,6 +77,36 @@ export const en = {
     `The ${field(p.field)} is ${p.length} characters long; Slack allows at most ${p.max}.`,
   'refusal.invalid_input': (p: { field: string; value: string; expected: string }) =>
     `"${p.value}" is not a valid ${field(p.field)}; expected one of: ${p.expected}.`,
+  'refusal.preflight': (p: { field: string; unfilled: string; mention: string; empty: boolean; length: number; max: number }) =>
+    [
+      'This reply cannot go to the community:',
+      p.empty ? 'it is empty.' : '',
+      p.length > p.max ? `it is ${p.length} characters long; Slack allows at most ${p.max}.` : '',
+      p.unfilled
+        ? p.unfilled === '[member]'
+          ? 'it still contains “[member]”: there is no member message to answer, so write to everyone or reply to a member’s message instead.'
+          : `it still contains “${p.unfilled}”, a gap the template could not fill; write the real value in.`
+        : '',
+      p.mention ? `it contains “${p.mention}”, which would notify a whole channel or group.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  'refusal.preflight_language': (p: { field: string; language: string; expected: string }) =>
+    `This reply is in ${languageName(p.language)}, but the people it answers write in ${languageName(p.expected)}. Tick “Post in this language anyway” to confirm, or pick ${languageName(p.expected)}.`,
+  'preflight.passed': (_: Empty) => ':white_check_mark: Preflight: nothing to flag.',
+  'preflight.refused': (_: Empty) => ':no_entry: Preflight refuses this text; it cannot be approved:',
+  'preflight.warning.language': (p: { language: string; expected: string; confirmed: boolean }) =>
+    `:warning: Written in ${languageName(p.language)}; the people it answers write in ${languageName(p.expected)}${p.confirmed ? ' (the drafter confirmed)' : ''}.`,
+  'preflight.warning.contact': (p: { kind: string; found: string }) =>
+    `:warning: ${p.kind === 'email' ? 'E-mail address' : p.kind === 'phone' ? 'Phone number' : 'Link'} not in the playbook or its templates: ${p.found}`,
+  'preflight.hold.unknown_draft': (_: Empty) => 'its draft or revision no longer exists.',
+  'preflight.hold.not_approved': (_: Empty) => 'no quorum approved it.',
+  'preflight.hold.text_not_approved': (_: Empty) => 'its text is not the exact text a quorum approved.',
+  'preflight.hold.preflight_refused': (_: Empty) => 'the preflight refuses its text (an unfilled variable, a mass mention, or its length).',
+  'preflight.hold.drill_outside_thread': (_: Empty) => 'this is a drill, and a drill never posts outside its alert thread.',
+  'preflight.hold.wrong_channel': (_: Empty) => 'it was addressed to another channel than the one approved.',
+  'preflight.held': (p: { draftNumber: number; reason: string }) =>
+    `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
 
   // Timeline entries. {user} and friends arrive already formatted (a Slack mention or a display name).
   'timeline.detected': (_: Empty) => 'Negative sentiment detected in the channel',

@@ -17,6 +17,7 @@ const fields: Record<string, string> = {
   dueAt: 'la fecha límite',
 };
 const field = (name: string) => fields[name] ?? name;
+const languageName = (code: string) => (code === 'es' ? 'español' : code === 'en' ? 'inglés' : code);
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const actions: Record<string, string> = {
@@ -72,6 +73,35 @@ export const es: Catalog = {
   'refusal.text_too_long': (p) =>
     `${capitalise(field(p.field))} tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,
   'refusal.invalid_input': (p) => `«${p.value}» no es un valor válido para ${field(p.field)}; se esperaba uno de: ${p.expected}.`,
+  'refusal.preflight': (p) =>
+    [
+      'Esta respuesta no puede llegar a la comunidad:',
+      p.empty ? 'está vacía.' : '',
+      p.length > p.max ? `tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.` : '',
+      p.unfilled
+        ? p.unfilled === '[member]'
+          ? 'aún contiene «[member]»: no hay mensaje de un miembro al que responder, así que escribe a todos o responde al mensaje de un miembro.'
+          : `aún contiene «${p.unfilled}», un hueco que la plantilla no pudo rellenar; escribe el valor real.`
+        : '',
+      p.mention ? `contiene «${p.mention}», que avisaría a todo un canal o grupo.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  'refusal.preflight_language': (p) =>
+    `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para confirmarlo, o elige ${languageName(p.expected)}.`,
+  'preflight.passed': () => ':white_check_mark: Comprobación previa: nada que señalar.',
+  'preflight.refused': () => ':no_entry: La comprobación previa rechaza este texto; no se puede aprobar:',
+  'preflight.warning.language': (p) =>
+    `:warning: Escrita en ${languageName(p.language)}; quienes la recibirán escriben en ${languageName(p.expected)}${p.confirmed ? ' (quien la redactó lo confirmó)' : ''}.`,
+  'preflight.warning.contact': (p) =>
+    `:warning: ${p.kind === 'email' ? 'Correo electrónico' : p.kind === 'phone' ? 'Teléfono' : 'Enlace'} que no está en el playbook ni en sus plantillas: ${p.found}`,
+  'preflight.hold.unknown_draft': () => 'su borrador o su revisión ya no existen.',
+  'preflight.hold.not_approved': () => 'ningún quórum la aprobó.',
+  'preflight.hold.text_not_approved': () => 'su texto no es exactamente el que aprobó el quórum.',
+  'preflight.hold.preflight_refused': () => 'la comprobación previa rechaza su texto (una variable sin rellenar, una mención masiva o su longitud).',
+  'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',
+  'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',
+  'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
 
   'timeline.detected': () => 'Se detectó un sentimiento negativo en el canal',
   'timeline.opened': (p) => `${p.drill ? 'Simulacro abierto' : 'Incidente abierto'} como ${p.severity.toUpperCase()}`,

@@ -102,6 +102,10 @@ export const uiEn = {
   'ui.modal.save': (_: Empty) => 'Save',
   'ui.modal.send': (_: Empty) => 'Send',
   'ui.modal.draft.title': (p: { number: number }) => `Reply · incident #${p.number}`,
+  'ui.modal.draft.language_confirm_label': (_: Empty) => 'Language check',
+  'ui.modal.draft.language_confirm': (_: Empty) => 'Post in this language anyway (the members write in another)',
+  'ui.modal.draft.no_member_message': (_: Empty) =>
+    ':information_source: This template answers a member’s message, but this incident has none (it was declared by hand). It can only go to the channel: replace “[member]” before sending it for approval.',
   'ui.modal.draft.submit': (_: Empty) => 'Send for approval',
   'ui.modal.draft.template': (_: Empty) => 'Template',
   'ui.modal.draft.language': (_: Empty) => 'Language of the reply',

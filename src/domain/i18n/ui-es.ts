@@ -92,6 +92,10 @@ export const uiEs: UiCatalog = {
   'ui.modal.save': () => 'Guardar',
   'ui.modal.send': () => 'Enviar',
   'ui.modal.draft.title': (p) => `Respuesta · #${p.number}`,
+  'ui.modal.draft.language_confirm_label': () => 'Idioma',
+  'ui.modal.draft.language_confirm': () => 'Publicar en este idioma igualmente (los miembros escriben en otro)',
+  'ui.modal.draft.no_member_message': () =>
+    ':information_source: Esta plantilla responde al mensaje de un miembro, pero este incidente no tiene ninguno (se declaró a mano). Solo puede ir al canal: sustituye «[member]» antes de enviarla a aprobar.',
   'ui.modal.draft.submit': () => 'Enviar a aprobación',
   'ui.modal.draft.template': () => 'Plantilla',
   'ui.modal.draft.language': () => 'Idioma de la respuesta',

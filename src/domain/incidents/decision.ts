@@ -75,7 +75,9 @@ export type RefusalCode =
   | 'required_steps_open'
   | 'text_required'
   | 'text_too_long'
-  | 'invalid_input';
+  | 'invalid_input'
+  | 'preflight'
+  | 'preflight_language';
 
 export interface Refusal {
   readonly code: RefusalCode;

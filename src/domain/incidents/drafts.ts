@@ -16,6 +16,7 @@ import {
 import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import { announce, event, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
 import { diffDraftText } from './draft-diff.js';
+import { preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
 import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget } from './types.js';
 
 export function draftId(incidentId: string, number: number): string {
@@ -63,6 +64,31 @@ function refuseUnreachableQuorum(context: RefusalContext, policy: ApprovalPolicy
   return null;
 }
 
+/** A refusal when the preflight refuses the text (or, when asked, an unconfirmed language change); else its warnings. */
+function runPreflight(
+  context: RefusalContext,
+  text: string,
+  language: Locale,
+  preflight: PreflightContext | undefined,
+  languageCheck: { confirmed: boolean } | null,
+): Decision | { warnings: readonly PreflightWarning[] } {
+  const result = preflightReply(text, language, preflight);
+  if (result.refusals.length > 0) {
+    const params = { field: 'text', unfilled: '', mention: '', empty: false, length: text.length, max: REPLY_TEXT_MAX };
+    for (const refusal of result.refusals) {
+      if (refusal.code === 'empty') params.empty = true;
+      else if (refusal.code === 'unfilled_variable') params.unfilled = refusal.found;
+      else if (refusal.code === 'mass_mention') params.mention = refusal.found;
+    }
+    return refuse(context, 'refusal.preflight', params);
+  }
+  const languageWarning = result.warnings.find((warning) => warning.code === 'language');
+  if (languageCheck && !languageCheck.confirmed && languageWarning?.code === 'language') {
+    return refuse(context, 'refusal.preflight_language', { field: 'language', language: languageWarning.language, expected: languageWarning.expected });
+  }
+  return { warnings: result.warnings };
+}
+
 function replaceDraft(state: IncidentState, draft: ReplyDraft): IncidentState {
   return { ...state, drafts: state.drafts.map((d) => (d.id === draft.id ? draft : d)) };
 }
@@ -72,6 +98,10 @@ export interface CreateDraftCommand extends CommandBase {
   readonly language: Locale;
   readonly templateId: string | null;
   readonly target: ReplyTarget;
+  /** What the preflight compares the text with (target language, templates, allowed link domains). */
+  readonly preflight?: PreflightContext;
+  /** The drafter confirmed posting in a language other than the target's. */
+  readonly languageConfirmed?: boolean;
 }
 
 export function createDraft(state: IncidentState, command: CreateDraftCommand, policy: IncidentPolicy, clock: Clock): Decision {
@@ -82,6 +112,8 @@ export function createDraft(state: IncidentState, command: CreateDraftCommand, p
     refuseBadText(context, 'text', command.text) ??
     refuseUnreachableQuorum(context, policy.approvals, [command.actorUserId]);
   if (refusal) return refusal;
+  const checked = runPreflight(context, command.text, command.language, command.preflight, { confirmed: command.languageConfirmed === true });
+  if ('ok' in checked) return checked;
 
   const number = state.drafts.length + 1;
   const draft: ReplyDraft = {
@@ -99,6 +131,7 @@ export function createDraft(state: IncidentState, command: CreateDraftCommand, p
     updatedAt: at,
     postedAt: null,
     postedMessageTs: null,
+    preflightWarnings: checked.warnings,
   };
   const events = [
     event(state, at, 'draft_created', command.actorUserId, command.text, {
@@ -108,6 +141,7 @@ export function createDraft(state: IncidentState, command: CreateDraftCommand, p
       templateId: command.templateId,
       language: command.language,
       target: targetData(command.target),
+      preflightWarnings: checked.warnings as unknown as JsonObject[],
     }),
   ];
   const effects: Effect[] = [
@@ -136,6 +170,7 @@ export interface EditDraftCommand extends CommandBase {
   /** The revision the editor was looking at: an edit on top of someone else's newer edit is refused. */
   readonly revision: number;
   readonly text: string;
+  readonly preflight?: PreflightContext;
 }
 
 /** A new revision: earlier approvals stop counting, and the thread shows what changed. */
@@ -161,6 +196,9 @@ export function editDraft(state: IncidentState, command: EditDraftCommand, polic
     : [...draft.contributorUserIds, command.actorUserId];
   const unreachable = refuseUnreachableQuorum(context, policy.approvals, contributors);
   if (unreachable) return unreachable;
+  // The language was confirmed (or matched) when the draft was written; an edit keeps it.
+  const checked = runPreflight(context, command.text, draft.language, command.preflight, null);
+  if ('ok' in checked) return checked;
 
   const voided = state.approvals.filter((a) => a.draftId === draft.id && a.voidedAt === null);
   const edited: ReplyDraft = {
@@ -170,6 +208,7 @@ export function editDraft(state: IncidentState, command: EditDraftCommand, polic
     contributorUserIds: contributors,
     status: 'pending',
     updatedAt: at,
+    preflightWarnings: checked.warnings,
   };
   const next: IncidentState = {
     ...replaceDraft(state, edited),
@@ -247,6 +286,12 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
       draftNumber: draft.number,
       requestedBy: requester?.approverUserId ?? '',
     });
+  }
+
+  // Nothing the preflight refuses can be approved, whatever was accepted when it was written.
+  if (command.decision === 'approve') {
+    const checked = runPreflight(context, draft.text, draft.language, undefined, null);
+    if ('ok' in checked) return checked;
   }
 
   const approval: Approval = {

@@ -43,6 +43,16 @@ export {
   type AlertPosted,
   type ReminderSent,
 } from './timeline-entries.js';
+export {
+  preflightReply,
+  preflightPasses,
+  languageOfText,
+  REPLY_TEXT_MAX,
+  type PreflightContext,
+  type PreflightResult,
+  type PreflightRefusal,
+  type PreflightWarning,
+} from './preflight.js';
 export { diffDraftText, formatDraftDiff, type TextChange } from './draft-diff.js';
 export { describeTimelineEvent, type DescribeOptions } from './describe.js';
 export * from '../approvals/policy.js';

@@ -3,6 +3,7 @@
  * sees a row, a Slack payload or a playbook file. Times are epoch milliseconds from the injected Clock.
  */
 import type { Locale } from '../i18n/index.js';
+import type { PreflightWarning } from './preflight.js';
 
 export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
 export const SEVERITIES: readonly Severity[] = ['sev1', 'sev2', 'sev3', 'sev4'];
@@ -89,6 +90,8 @@ export interface ReplyDraft {
   readonly postedAt: number | null;
   /** Slack ts of the public reply once posted. */
   readonly postedMessageTs: string | null;
+  /** What the preflight flagged for this revision's text (shown to approvers on the card). */
+  readonly preflightWarnings: readonly PreflightWarning[];
 }
 
 export type ApprovalDecision = 'approve' | 'request_changes' | 'reject';

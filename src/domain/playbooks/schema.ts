@@ -129,6 +129,10 @@ const replyTemplate = z.strictObject({
   guidance: localizedText.meta({ description: 'Advice for staff, shown beside the draft.' }),
 });
 
+const linkDomain = z
+  .string()
+  .regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a lower-case domain such as example.com (no scheme, no path)');
+
 const escalation = z
   .strictObject({
     unacknowledged: z.strictObject({
@@ -172,6 +176,10 @@ export const playbookFileSchema = z
     roles,
     checklist: z.array(checklistStep).min(1, 'needs at least one step'),
     replies: z.array(replyTemplate).min(1, 'needs at least one reply template'),
+    allowedLinkDomains: z
+      .array(linkDomain)
+      .optional()
+      .meta({ description: 'Domains replies may link to (subdomains included) without a preflight warning, e.g. [status.example.com, example.com].' }),
     escalation,
     postMortem,
   })

@@ -5,10 +5,10 @@
  */
 import type { Button, KnownBlock } from '@slack/types';
 import { t, type Locale } from '../../domain/i18n/index.js';
-import { diffDraftText, formatDraftDiff, liveApprovals, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
+import { diffDraftText, formatDraftDiff, liveApprovals, preflightReply, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
-import { actions, blockQuote, button, channelLink, context, inertStaffText, link, mention, message, section, type SlackMessage } from './kit.js';
+import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, type SlackMessage } from './kit.js';
 
 /** How far the revision is: from `quorumProgress` or the overview's `DraftProgress`. */
 export interface DraftCardProgress {
@@ -55,12 +55,32 @@ export function draftCard(
     blocks.push(section(`*${t(locale, 'ui.draft.changes_heading', { from: draft.revision - 1 })}*\n${blockQuote(diff, 2500)}`));
   }
   blocks.push(section(decisionsText(state, draft, progress, locale, options)));
+  if (open || draft.status === 'approved') blocks.push(context(preflightText(draft, locale)));
   if (state.incident.drill && draft.status !== 'rejected') blocks.push(context(t(locale, 'ui.draft.drill', {})));
   if (open && state.incident.status !== 'resolved') blocks.push(actions(draftButtons(state, draft, locale)));
   blocks.push(context(t(locale, 'ui.draft.author', { user: mention(draft.authorUserId) })));
 
   const text = t(locale, 'ui.draft.notification', { number: draft.number, status: statusLabel(draft, locale) });
   return message(text, blocks, `draft card ${draft.id} r${draft.revision}`);
+}
+
+/**
+ * The preflight as approvers see it: refusals of the exact text (recomputed, they need no context) and
+ * the warnings recorded when this revision was written.
+ */
+function preflightText(draft: ReplyDraft, locale: Locale): string {
+  const refusals = preflightReply(draft.text, draft.language).refusals;
+  if (refusals.length > 0) {
+    const found = refusals.map((refusal) => ('found' in refusal ? `\`${inertStaffText(refusal.found)}\`` : refusal.code)).join(', ');
+    return fit(`${t(locale, 'preflight.refused', {})} ${found}`, 1900);
+  }
+  if (draft.preflightWarnings.length === 0) return t(locale, 'preflight.passed', {});
+  const lines = draft.preflightWarnings.map((warning) =>
+    warning.code === 'language'
+      ? t(locale, 'preflight.warning.language', { language: warning.language, expected: warning.expected, confirmed: true })
+      : t(locale, 'preflight.warning.contact', { kind: warning.kind, found: inertStaffText(warning.found) }),
+  );
+  return fit(lines.join('\n'), 1900);
 }
 
 function statusLabel(draft: ReplyDraft, locale: Locale): string {

@@ -80,6 +80,7 @@ export const inputIds = {
   draftTarget: 'draft_target',
   draftTemplate: 'draft_template',
   draftLanguage: 'draft_language',
+  draftLanguageConfirm: 'draft_language_confirm',
   comment: 'comment',
   reason: 'reason',
   severity: 'severity',

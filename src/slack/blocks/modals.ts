@@ -49,6 +49,12 @@ export interface DraftReplyModalInput {
   readonly targets: readonly ReplyTargetChoice[];
   /** Pre-selected target; default: the template's target (first message for thread templates). */
   readonly target?: { readonly kind: 'channel' } | { readonly kind: 'thread'; readonly ts: string };
+  /** Each template rendered as it would be prefilled, shown in the template choices (raw text when absent). */
+  readonly templatePreviews?: Readonly<Record<string, string>>;
+  /** Members may read another language than the reply's: offer the "post in this language anyway" box. */
+  readonly askLanguageConfirmation?: boolean;
+  /** The template answers a member's message but there is none (a declared incident): say so. */
+  readonly noMemberMessage?: boolean;
 }
 
 /** Radio buttons allow 10 options; one is "post in the channel". */
@@ -61,7 +67,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const blocks: KnownBlock[] = [];
 
   if (input_.templates.length > 0) {
-    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(tpl.id, tpl.id, tpl.text[language]));
+    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(tpl.id, tpl.id, input_.templatePreviews?.[tpl.id] ?? tpl.text[language]));
     const select: StaticSelect = {
       type: 'static_select',
       action_id: actionIds.pickTemplate,
@@ -84,6 +90,11 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
       { dispatchAction: true },
     ),
   );
+  if (input_.askLanguageConfirmation) {
+    const confirm = option(t(locale, 'ui.modal.draft.language_confirm', {}), 'confirmed');
+    blocks.push(input(inputIds.draftLanguageConfirm, t(locale, 'ui.modal.draft.language_confirm_label', {}), { type: 'checkboxes', action_id: inputIds.draftLanguageConfirm, options: [confirm] }, { optional: true }));
+  }
+  if (input_.noMemberMessage) blocks.push(context(t(locale, 'ui.modal.draft.no_member_message', {})));
   if (template) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(template.guidance[locale])}`));
   const isDefault = template === undefined || (template === input_.templates[0] && language === locale);
   const textBlockId = draftTextBlockId(template?.id ?? null, language, isDefault);
@@ -324,7 +335,7 @@ export function addToTimelineModal(input_: AddToTimelineModalInput): ModalView {
 
 /** Which input a domain refusal about a text field belongs to, per modal. */
 const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  [callbackIds.draftReplyModal]: { text: inputIds.draftText },
+  [callbackIds.draftReplyModal]: { text: inputIds.draftText, language: inputIds.draftLanguage },
   [callbackIds.editDraftModal]: { text: inputIds.draftText },
   [callbackIds.requestChangesModal]: { comment: inputIds.comment },
   [callbackIds.rejectDraftModal]: { comment: inputIds.reason, reason: inputIds.reason },

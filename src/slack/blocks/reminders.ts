@@ -46,5 +46,5 @@ export function drillReplyMessage(reply: { readonly draftNumber: number; readonl
       ? t(locale, 'ui.drill.where_thread', { channel: channelLink(reply.target.channelId) })
       : t(locale, 'ui.drill.where_channel', { channel: channelLink(reply.target.channelId) });
   const intro = t(locale, 'ui.drill.reply', { number: reply.draftNumber, where });
-  return message(`[DRILL] ${intro}`, [section(`:test_tube: ${intro}`), section(blockQuote(inertStaffText(reply.text), 2900))], 'drill reply');
+  return message(intro, [section(`:test_tube: ${intro}`), section(blockQuote(inertStaffText(reply.text), 2900))], 'drill reply');
 }

@@ -38,6 +38,7 @@ import {
   resolveModal,
   severityModal,
 } from '../blocks/modals.js';
+import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
 import { tellRefusal, type SlackServices } from './services.js';
 
 type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
@@ -102,6 +103,12 @@ async function draftModalView(
   const targetAuthor = target.kind === 'thread' ? (samples.find((sample) => sample.id === target.ts)?.authorId ?? null) : null;
   const values = await templateValues(services, client, state, targetAuthor);
   const channelName = (await services.channelName(state.incident.channelId)) ?? state.incident.channelId;
+  // Every language the reply could be read in (the channel's, each member message's): a mismatch asks for confirmation.
+  const readerLanguages = await Promise.all(
+    [{ kind: 'channel' as const, channelId: state.incident.channelId }, ...samples.map((sample) => ({ kind: 'thread' as const, channelId: state.incident.channelId, messageTs: sample.id }))].map(
+      (candidate) => targetLanguageOf(services, state, candidate),
+    ),
+  );
   return draftReplyModal({
     incidentId,
     incidentNumber: state.incident.number,
@@ -112,8 +119,11 @@ async function draftModalView(
     ...(template ? { templateId: template.id } : {}),
     language,
     text: template ? renderOrRaw(template.text[language], values) : '',
+    templatePreviews: Object.fromEntries(templates.map((candidate) => [candidate.id, renderOrRaw(candidate.text[language], values)])),
     targets: samples.map((sample) => ({ ts: sample.id, text: sample.text })),
     target,
+    askLanguageConfirmation: readerLanguages.some((reader) => reader !== undefined && reader !== language),
+    noMemberMessage: template?.target === 'thread' && samples.length === 0,
   });
 }
 
@@ -280,6 +290,9 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     const state = view.state as unknown as ViewState;
     const language = valueOf({ state }, inputIds.draftLanguage, actionIds.pickLanguage);
     const record = await loadOrFail(services, i);
+    const target = parseTarget(valueOf({ state }, inputIds.draftTarget), record.state.incident.channelId);
+    const preflight = await replyPreflightContext(services, record.state, target);
+    const confirmed = (view.state.values[inputIds.draftLanguageConfirm]?.[inputIds.draftLanguageConfirm] as { selected_options?: unknown[] } | undefined)?.selected_options?.length;
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
       createDraft(
         current,
@@ -288,7 +301,9 @@ export function registerInteractionListeners(app: App, services: SlackServices):
           text: draftTextValue(state.values) ?? '',
           language: isLocale(language) ? language : record.state.incident.locale,
           templateId: valueOf({ state }, inputIds.draftTemplate, actionIds.pickTemplate) ?? null,
-          target: parseTarget(valueOf({ state }, inputIds.draftTarget), record.state.incident.channelId),
+          target,
+          preflight,
+          languageConfirmed: Boolean(confirmed),
         },
         policy,
         clock,
@@ -299,8 +314,10 @@ export function registerInteractionListeners(app: App, services: SlackServices):
   app.view<ViewSubmitAction>(callbackIds.editDraftModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(draftRef, view.private_metadata, 'edit modal');
     const state = view.state as unknown as ViewState;
+    const record = await loadOrFail(services, ref.i);
+    const preflight = await replyPreflightContext(services, record.state, record.state.drafts.find((draft) => draft.id === ref.d)?.target ?? null);
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextValue(state.values) ?? '' }, policy, clock),
+      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextValue(state.values) ?? '', preflight }, policy, clock),
     );
   });
 

@@ -54,6 +54,12 @@ export interface OutboxFailure {
 /** Runs in the transaction that marks the item failed: e.g. enqueue a notice in the incident thread. */
 export type OutboxFailureHandler = (tx: Db, failure: OutboxFailure) => Promise<void>;
 
+/**
+ * Runs right before an item of its `record.kind` is sent: a non-null answer holds the item for good
+ * (failed as `held:<answer>`, never sent) and the failure handler is told.
+ */
+export type SendGuard = (db: Db, item: { key: string; args: Record<string, unknown>; record: NonNullable<OutboxPayload['record']> }) => Promise<string | null>;
+
 export interface OutboxWorkerOptions {
   prisma: PrismaDb;
   /** A WebClient without retries of its own: see createOutboxWebClient. */
@@ -64,6 +70,8 @@ export interface OutboxWorkerOptions {
   /** Handlers by `record.kind`. More can be added with registerAfterSend. */
   afterSend?: Record<string, AfterSendHandler>;
   onFailed?: OutboxFailureHandler;
+  /** Last checks by `record.kind` (e.g. a public reply's quorum and preflight). */
+  guards?: Record<string, SendGuard>;
   /** Identifies this instance's claims. */
   workerId?: string;
   /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
@@ -170,6 +178,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
           return finalize(item, payload, args, { ok: true, ...found, adopted: true });
         }
       }
+      const guard = payload.record ? options.guards?.[payload.record.kind] : undefined;
+      const hold = guard && payload.record ? await guard(prisma, { key: item.key, args, record: payload.record }) : null;
+      if (hold) return fail(item, payload, `held:${hold}`);
       if (!(await renewOutboxClaim(prisma, item, clock.now() + leaseMs))) {
         log.warn({ key: item.key }, 'lost the claim on an outbox item before sending it; another instance has it');
         return;

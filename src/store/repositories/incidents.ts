@@ -11,6 +11,7 @@ import type {
   ReplyDraft,
   TimelineEvent,
 } from '../../domain/incidents/types.js';
+import type { PreflightWarning } from '../../domain/incidents/preflight.js';
 import type { Locale } from '../../domain/i18n/index.js';
 import { FirebreakError } from '../../errors.js';
 import type { Db } from './events.js';
@@ -91,6 +92,7 @@ export async function loadIncident(db: Db, incidentId: string): Promise<Incident
     updatedAt: draft.updatedAt.getTime(),
     postedAt: ms(draft.postedAt),
     postedMessageTs: draft.postedTs,
+    preflightWarnings: (draft.preflightWarnings as PreflightWarning[] | null) ?? [],
   }));
   const approvals: Approval[] = row.approvals.map((approval) => ({
     draftId: approval.draftId,
@@ -161,6 +163,7 @@ async function writeChildren(db: Db, state: IncidentState): Promise<void> {
       updatedAt: new Date(draft.updatedAt),
       postedAt: date(draft.postedAt),
       postedTs: draft.postedMessageTs,
+      preflightWarnings: draft.preflightWarnings as unknown as JsonValue[],
     };
     await db.replyDraft.upsert({
       where: { id: draft.id },

@@ -16,7 +16,8 @@ describe('draftCard', () => {
     const text = visibleText(built.blocks);
     expect(text).toContain('*Reply #1 · revision 1*');
     expect(text).toContain('New message in <#CCOMMUNITY> · in English');
-    expect(text).toContain('> We are on it. Updates at {{eta}}.');
+    expect(text).toContain('> We are on it. Updates at 15:00.');
+    expect(text).toContain('Preflight: nothing to flag');
     expect(text).toContain('Waiting for approval');
     expect(text).toContain('Approvals: 0 of 1 (none yet)');
     expect(text).toContain('Drafted by <@UDRAFTER>');
@@ -95,9 +96,12 @@ describe('draftCard', () => {
   });
 
   it('never pings from the draft text, but keeps links and formatting as they will be posted', () => {
-    const { state } = incidentWithDraft('Hi <!channel> and <@U123>, *see* <https://status.acme.com|status>');
+    const { state: drafted } = incidentWithDraft();
+    // The preflight refuses such a text at every gate; a draft stored before it existed still renders inert.
+    const state = { ...drafted, drafts: drafted.drafts.map((draft) => ({ ...draft, text: 'Hi <!channel> and <@U123>, *see* <https://status.acme.com|status>' })) };
     const text = visibleText(card(state).blocks);
     expect(text).not.toMatch(/<!channel>|<@U123>/);
+    expect(text).toMatch(/Preflight refuses this text; it cannot be approved: `&lt;!channel&gt;`/);
     expect(text).toContain('<https://status.acme.com|status>');
     expect(text).toContain('*see*');
   });

@@ -62,7 +62,7 @@ export function incidentWith(options: { detection?: JsonValue; drill?: boolean; 
 }
 
 /** An incident with a lead and one pending draft by UDRAFTER. */
-export function incidentWithDraft(text = 'We are on it. Updates at {{eta}}.') {
+export function incidentWithDraft(text = 'We are on it. Updates at 15:00.') {
   const { clock, policy } = incidentWith();
   let state = openState(clock, { detection: spike });
   state = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock));

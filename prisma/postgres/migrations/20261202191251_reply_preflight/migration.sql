@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ReplyDraft" ADD COLUMN     "preflightWarnings" JSONB;

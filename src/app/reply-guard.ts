@@ -1,0 +1,65 @@
+// The outbox's last gate before a public reply (defence in depth): the draft is approved by a quorum in
+// exactly the text about to be posted, the preflight still passes, and a drill stays in its alert
+// thread. A reply that fails is held (never posted) and the incident thread is told why.
+import { t } from '../domain/i18n/index.js';
+import { liveApprovals, preflightReply, quorumProgress, type IncidentPolicy } from '../domain/incidents/index.js';
+import type { Db } from '../store/repositories/events.js';
+import { loadIncident } from '../store/repositories/incidents.js';
+import type { OutboxFailure } from '../slack/outbox/index.js';
+import { enqueueSlackWrite } from '../slack/outbox/index.js';
+
+export const HOLD_PREFIX = 'held:';
+
+export type HoldReason = 'unknown_draft' | 'not_approved' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
+
+interface ReplyRecord {
+  incidentId: string;
+  draftId: string;
+  revision: number;
+}
+
+/** Why this reply must not be posted, or null when it may go. `args` are the chat.postMessage arguments as sent. */
+export async function replyHoldReason(
+  db: Db,
+  record: ReplyRecord,
+  args: Record<string, unknown>,
+  policyFor: (playbookId: string) => Promise<{ policy: IncidentPolicy }>,
+): Promise<HoldReason | null> {
+  const loaded = await loadIncident(db, record.incidentId);
+  const draft = loaded?.state.drafts.find((candidate) => candidate.id === record.draftId);
+  if (!loaded || !draft || draft.revision !== record.revision) return 'unknown_draft';
+  const { state } = loaded;
+  if (state.incident.drill) {
+    // A drill's reply is shown in its own alert thread, nowhere else.
+    return args['channel'] === loaded.alertChannelId && typeof args['thread_ts'] === 'string' ? null : 'drill_outside_thread';
+  }
+  if (draft.status !== 'approved' && draft.status !== 'posted') return 'not_approved';
+  if (args['channel'] !== draft.target.channelId) return 'wrong_channel';
+  const text = args['text'];
+  if (typeof text !== 'string' || text !== draft.text) return 'text_not_approved';
+  const { policy } = await policyFor(state.incident.playbookId);
+  const approvedTexts = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.text);
+  if (!quorumProgress(state, draft, policy.approvals).met || approvedTexts.some((approved) => approved !== text)) return 'text_not_approved';
+  if (preflightReply(text, draft.language).refusals.length > 0) return 'preflight_refused';
+  return null;
+}
+
+/** A held reply is said in its incident thread; true when `failure` was one. */
+export async function tellHeldReply(tx: Db, failure: OutboxFailure, now: number): Promise<boolean> {
+  if (!failure.error.startsWith(HOLD_PREFIX) || !failure.incidentId) return false;
+  const record = await loadIncident(tx, failure.incidentId);
+  if (!record) return true;
+  const reason = failure.error.slice(HOLD_PREFIX.length) as HoldReason;
+  const draft = record.state.drafts.find((candidate) => candidate.id === failure.record?.['draftId']);
+  const locale = record.state.incident.locale;
+  const text = t(locale, 'preflight.held', { draftNumber: draft?.number ?? 0, reason: t(locale, `preflight.hold.${reason}`, {}) });
+  await enqueueSlackWrite(tx, {
+    key: `delivery-failed:${failure.key}`,
+    method: 'chat.postMessage',
+    payload: { channel: record.alertChannelId, text },
+    threadOf: `incident:${failure.incidentId}:root`,
+    incidentId: failure.incidentId,
+    now,
+  });
+  return true;
+}
