@@ -30,6 +30,8 @@ export interface RunningFirebreak {
 export interface StartOptions {
   /** The domain's clock (tests and drills move it by hand). */
   clock?: Clock;
+  /** Waits between attempts to reach Slack (tests shorten them). */
+  slackRetryDelaysMs?: readonly number[];
 }
 
 export async function startFirebreak(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningFirebreak> {
@@ -50,7 +52,6 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   metrics.setSources(storeMetricSources(database.prisma, clock));
 
   let slack: SlackApp | undefined;
-  const slackStatus: { ok: boolean | null; team?: string; error?: string } = { ok: null };
   let sandbox: Sandbox | undefined;
   if (!config.slack.configured) {
     // No Slack credentials: a local workspace on this server plays Slack's part (docs/sandbox.md), so
@@ -70,21 +71,16 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       appToken: config.slack.appToken,
       apiUrl: config.slack.apiUrl,
       logger,
+      registry: metrics.registry,
+      ...(options.slackRetryDelaysMs ? { retryDelaysMs: options.slackRetryDelaysMs } : {}),
     });
-    void slack.app.client.auth
-      .test()
-      .then((answer) => Object.assign(slackStatus, { ok: true, team: answer.team, error: undefined }))
-      .catch((error: unknown) => {
-        Object.assign(slackStatus, { ok: false, error: (error as { data?: { error?: string } }).data?.error ?? String(error) });
-        logger.error({ err: error }, 'Slack auth.test failed: check SLACK_BOT_TOKEN and SLACK_API_URL');
-      });
   } else {
     logger.warn('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): serving /healthz only');
   }
   let runtime: Runtime | undefined;
   if (slack) {
     const { startRuntime } = await import('./app/runtime.js');
-    runtime = await startRuntime({ config, database, app: slack.app, logger, clock, metrics });
+    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics });
   }
 
   const routes: Route[] = [
@@ -97,7 +93,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         }
       },
       // In the sandbox the app talks to the local workspace: Slack itself is still not configured.
-      slack: () => ({ configured: Boolean(slack) && !sandbox, mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off'), ...slackStatus }),
+      slack: () => ({ ok: null, ...slack?.link.status(), configured: Boolean(slack) && !sandbox, mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off') }),
       leadership: () => runtime?.leadership.status() ?? null,
     }),
     metricsRoute(metrics),
@@ -125,7 +121,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  await slack?.start();
+  // Slack is reached in the background: a Slack that does not answer is reported, never waited for.
+  slack?.start();
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ url, database: target.provider, slack: slack?.mode ?? 'off' }, `Firebreak is listening on ${url}`);

@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   config: Config;
   database: Database;
   app: App;
+  /** Firebreak's own Web API client (the bot token); Bolt's app.client carries no token. */
+  client?: WebClient;
   logger: Logger;
   clock: Clock;
   metrics?: Metrics;
@@ -79,7 +81,7 @@ function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: strin
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, database, app, logger, clock, metrics } = options;
   const { prisma } = database;
-  const client: WebClient = app.client;
+  const client: WebClient = options.client ?? app.client;
   const locale: Locale = config.locale;
 
   const playbooks = await PlaybookRegistry.open(config.playbooksDir, {

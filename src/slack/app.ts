@@ -1,7 +1,12 @@
 // The Bolt app: HTTP receiver on /slack/events (mounted on Firebreak's own server), or Socket Mode.
+// Either way the link to Slack is kept in the background (link.ts): nothing here waits for Slack.
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { botTokenAuthorization } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
+import { createSlackLink, type SlackLink } from './link.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -10,24 +15,42 @@ export interface SlackAppOptions {
   /** Web API base URL (tests and the sandbox point it at a loopback Slack). */
   apiUrl?: string;
   logger: Logger;
+  /** Where the link's metrics go. */
+  registry?: Registry;
+  /** Waits between reconnection attempts (tests shorten them). */
+  retryDelaysMs?: readonly number[];
 }
 
 export interface SlackApp {
   app: App;
+  /** Firebreak's own Web API client, with the bot token. */
+  client: WebClient;
   mode: 'http' | 'socket';
+  link: SlackLink;
   /** Handles /slack/events on Firebreak's HTTP server (HTTP mode only). */
   requestListener?: HTTPReceiver['requestListener'];
-  start(): Promise<void>;
+  /** Starts the link in the background; returns at once. */
+  start(): void;
   stop(): Promise<void>;
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = { slackApiUrl: options.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 } };
+  const retryConfig = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
+  const clientOptions = { slackApiUrl: options.apiUrl, retryConfig };
+  const client = new WebClient(options.botToken, { ...clientOptions, logger });
+  const { authorize, identity } = botTokenAuthorization(client, options.botToken);
   if (options.appToken) {
-    const receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
-    const app = new App({ token: options.botToken, receiver, clientOptions, logger });
-    return { app, mode: 'socket', start: async () => void (await app.start()), stop: () => app.stop().then(() => undefined) };
+    const receiver = new SocketModeReceiver({
+      appToken: options.appToken,
+      logger,
+      // The link reconnects (with backoff, and reports why); Bolt passes only these client options on.
+      autoReconnectEnabled: false,
+      installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 } } },
+    });
+    const app = new App({ authorize, receiver, clientOptions, logger });
+    const link = createSlackLink({ mode: 'socket', identity, socket: receiver.client, logger: options.logger, ...linkOptions(options) });
+    return { app, client, mode: 'socket', link, start: () => link.start(), stop: () => link.stop() };
   }
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
@@ -37,12 +60,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     processBeforeResponse: false,
     logger,
   });
-  const app = new App({ token: options.botToken, receiver, clientOptions, logger });
-  return {
-    app,
-    mode: 'http',
-    requestListener: receiver.requestListener,
-    start: async () => undefined,
-    stop: async () => undefined,
-  };
+  const app = new App({ authorize, receiver, clientOptions, logger });
+  const link = createSlackLink({ mode: 'http', identity, logger: options.logger, ...linkOptions(options) });
+  return { app, client, mode: 'http', link, requestListener: receiver.requestListener, start: () => link.start(), stop: () => link.stop() };
+}
+
+function linkOptions(options: SlackAppOptions) {
+  return { ...(options.registry ? { registry: options.registry } : {}), ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) };
 }

@@ -2,7 +2,7 @@
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { seedE2eCommunity } from '../support/community.js';
-import { staffActions, type AlertsMessage } from '../support/staff-actions.js';
+import { staffActions, type AlertsMessage, type AppTarget } from '../support/staff-actions.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,8 +100,15 @@ postMortem:
       prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
 `;
 
-export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; playbook?: string; env?: Record<string, string> } = {}): Promise<Harness> {
-  const fake = await startFakeSlack();
+/** How Slack reaches Firebreak: signed HTTP requests to /slack/events, or Socket Mode envelopes. */
+export type Transport = 'http' | 'socket';
+export const transports: Transport[] = ['http', 'socket'];
+
+export async function startHarness(
+  options: { provider?: 'sqlite' | 'postgres'; playbook?: string; env?: Record<string, string>; transport?: Transport; slackRetryDelaysMs?: number[] } = {},
+): Promise<Harness> {
+  const transport = options.transport ?? 'http';
+  const fake = await startFakeSlack({ socketMode: transport === 'socket' });
   const workspace = fake.workspace;
   const recorder = recordBotPosts(workspace);
   const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);
@@ -126,11 +133,15 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     BRAND_NAME: 'Acme',
     SUPPORT_CONTACT: 'help@acme.test',
     LOG_LEVEL: 'silent',
+    ...(fake.socketMode ? { SLACK_APP_TOKEN: fake.socketMode.appToken } : {}),
     ...options.env,
   });
-  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }), options.slackRetryDelaysMs ? { slackRetryDelaysMs: options.slackRetryDelaysMs } : {});
   const identity = workspace.appIdentity();
-  const eventsUrl = `${app.url}/slack/events`;
+  const socketMode = fake.socketMode;
+  if (socketMode) await socketMode.waitForConnections(1, 20_000);
+  // Over Socket Mode every delivery is an envelope; its acknowledgement stands in for the HTTP answer.
+  const eventsUrl: AppTarget = socketMode ? (kind, payload, opts) => socketMode.send(kind, payload, opts ?? {}) : `${app.url}/slack/events`;
   const staff = staffActions(fake, SIGNING_SECRET, alerts);
 
   const people: People = { members, sam, ann, ben, nina, cleo };
@@ -143,10 +154,11 @@ export async function startHarness(options: { provider?: 'sqlite' | 'postgres'; 
     database,
     playbooksDir,
     spikesPlayed: 0,
-    event: (event, opts = {}) =>
-      sendToApp(eventsUrl, SIGNING_SECRET, 'event', eventCallback(identity, event as { type: string }, { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) }), {
-        ...(opts.retryNum ? { retryNum: opts.retryNum, retryReason: 'http_timeout' } : {}),
-      }),
+    event: (event, opts = {}) => {
+      const payload = eventCallback(identity, event as { type: string }, { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) });
+      const retry = opts.retryNum ? { retryNum: opts.retryNum, retryReason: 'http_timeout' } : {};
+      return typeof eventsUrl === 'string' ? sendToApp(eventsUrl, SIGNING_SECRET, 'event', payload, retry) : eventsUrl('event', payload, retry);
+    },
     async post(user, text, atMs, opts = {}) {
       // The member's message lands in Slack first (as in reality), then Slack tells Firebreak.
       const ts = `${Math.floor(atMs / 1000)}.${String(atMs % 1000).padStart(3, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;

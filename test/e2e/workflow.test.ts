@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, playSpike, startHarness, type Harness } from './harness.js';
+import { draftValues, findButtons, playSpike, startHarness, transports, type Harness } from './harness.js';
 
-describe.each(availableProviders)('incident workflow through Slack on %s', (provider) => {
+const runs = availableProviders.flatMap((provider) => transports.map((transport) => [provider, transport] as const));
+
+describe.each(runs)('incident workflow through Slack on %s over %s', (provider, transport) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ provider });
+    harness = await startHarness({ provider, transport });
   });
   afterAll(async () => {
     await harness?.close();
@@ -146,5 +148,15 @@ describe.each(availableProviders)('incident workflow through Slack on %s', (prov
     expect(timeline.map((event) => event.kind)).toEqual(
       expect.arrayContaining(['opened', 'alert_posted', 'acknowledged', 'draft_created', 'draft_edited', 'draft_approved', 'reply_posted', 'checklist_ticked', 'resolved']),
     );
+  });
+
+  it.runIf(transport === 'socket')('over Socket Mode, every envelope sent was acknowledged by its envelope_id, and nothing came over HTTP', async () => {
+    const envelopes = harness.fake.socketMode!.envelopes();
+    expect(envelopes.map((envelope) => envelope.type)).toEqual(expect.arrayContaining(['events_api', 'interactive']));
+    expect(envelopes.filter((envelope) => envelope.ackedAt === undefined && !envelope.redelivered)).toEqual([]);
+    const metrics = await harness.app.metrics.render();
+    expect(metrics).toMatch(/firebreak_slack_link_up\{mode="socket"\} 1/);
+    const health = (await (await fetch(`${harness.app.url}/healthz`)).json()) as { status: string; slack: { mode: string; state: string; connections: number } };
+    expect(health).toMatchObject({ status: 'ok', slack: { mode: 'socket', state: 'connected', connections: 1 } });
   });
 });

@@ -2,8 +2,13 @@
 // shared by the in-process e2e harness and the child-process crash harness, which differ only in
 // which URL a request goes to.
 import type { FakeSlack } from '../../src/sandbox/slack-api/index.js';
-import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { messageBlockActions, slashCommand, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { sendToApp, type AppResponse, type SendToAppOptions } from '../../src/sandbox/signing.js';
+import { messageBlockActions, slashCommand, viewSubmission, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+
+/** Delivers a payload to the app some other way than a signed POST (Socket Mode). */
+export type Deliver = (kind: SlackRequestKind, payload: object, options?: SendToAppOptions) => Promise<AppResponse>;
+/** An events URL (signed HTTP requests) or a delivery function. */
+export type AppTarget = string | Deliver;
 
 export interface ButtonLike {
   action_id?: string;
@@ -29,10 +34,10 @@ export interface AlertsMessage {
 }
 
 export interface StaffActions {
-  command(url: string, user: string, text: string): Promise<AppResponse>;
-  click(url: string, user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  command(url: AppTarget, user: string, text: string): Promise<AppResponse>;
+  click(url: AppTarget, user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
   /** Submits the user's open modal; as Slack does, an empty acknowledgement closes it and `response_action: errors` keeps it open. */
-  submit(url: string, user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
+  submit(url: AppTarget, user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
   openModal(user: string): ViewPayload | undefined;
   rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
   thread(): AlertsMessage[];
@@ -41,11 +46,11 @@ export interface StaffActions {
 export function staffActions(fake: FakeSlack, signingSecret: string, alerts: string): StaffActions {
   const workspace = fake.workspace;
   const identity = workspace.appIdentity();
+  const sendTo = (target: AppTarget, kind: SlackRequestKind, payload: object) => (typeof target === 'string' ? sendToApp(target, signingSecret, kind, payload) : target(kind, payload));
   const actions: StaffActions = {
     command: (url, user, text) =>
-      sendToApp(
+      sendTo(
         url,
-        signingSecret,
         'command',
         slashCommand(identity, {
           command: '/firebreak',
@@ -61,9 +66,8 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
       if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
       const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && match(candidate.value ?? ''));
       if (!button) throw new Error(`no button ${actionId} on message ${messageTs}: ${JSON.stringify(findButtons(message.blocks ?? []).map((b) => b.action_id))}`);
-      return sendToApp(
+      return sendTo(
         url,
-        signingSecret,
         'interaction',
         messageBlockActions(identity, {
           user: { id: user, name: user },
@@ -79,7 +83,7 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
     async submit(url, user, values) {
       const view = actions.openModal(user);
       if (!view) throw new Error(`${user} has no modal open`);
-      const response = await sendToApp(url, signingSecret, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
+      const response = await sendTo(url, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
       if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
       return response;
     },

@@ -13,3 +13,5 @@ export { MAX_MESSAGE_TEXT, MAX_MODAL_STACK, RESPONSE_URL_MAX_USES, RESPONSE_URL_
 export type { Actor, MessageContent, NewChannel, NewUser, NewUserGroup, WorkspaceChange, WorkspaceOptions } from './workspace.js';
 export { startEventDelivery } from './event-delivery.js';
 export type { DeliveryAttempt, EventDelivery, EventDeliveryOptions } from './event-delivery.js';
+export { createSocketModeServer } from './socket-mode.js';
+export type { DisconnectReason, EnvelopeRecord, SocketEnvelope, SocketModeServer, SocketModeServerOptions } from './socket-mode.js';

@@ -7,6 +7,7 @@ import { createSlackApi } from './api.js';
 import { responseUrlPath } from './methods.js';
 import type { WorkspaceOptions } from './workspace.js';
 import { SlackWorkspace } from './workspace.js';
+import { createSocketModeServer, type SocketModeServer, type SocketModeServerOptions } from './socket-mode.js';
 
 export interface FakeSlackOptions extends Omit<SlackApiOptions, 'basePath'> {
   clock?: Clock;
@@ -15,6 +16,8 @@ export interface FakeSlackOptions extends Omit<SlackApiOptions, 'basePath'> {
   workspaceOptions?: Omit<WorkspaceOptions, 'clock'>;
   /** Defaults to 127.0.0.1: the loopback Slack is never reachable from outside this machine. */
   host?: string;
+  /** Also speak Socket Mode: apps.connections.open and a WebSocket server on the same port. */
+  socketMode?: boolean | SocketModeServerOptions;
 }
 
 export interface FakeSlack {
@@ -24,6 +27,8 @@ export interface FakeSlack {
   origin: string;
   botToken: string;
   workspace: SlackWorkspace;
+  /** The Socket Mode server, when asked for with `socketMode`. */
+  socketMode?: SocketModeServer;
   api: SlackApi;
   /** A response_url for a command or interaction by `userId` in `channel` (and on a message, if any). */
   issueResponseUrl(userId: string, channel: string, original?: { message_ts: string; ephemeral?: boolean }): string;
@@ -43,7 +48,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ...(options.validateBlocks !== undefined ? { validateBlocks: options.validateBlocks } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
+  const socketMode = options.socketMode ? createSocketModeServer(options.socketMode === true ? {} : options.socketMode) : undefined;
   const server = createServer((req, res) => {
+    if (socketMode?.handleOpen(req, res, api.basePath)) return;
     api.handle(req, res).then(
       (handled) => {
         if (!handled) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the loopback Slack serves /api/ only');
@@ -57,6 +64,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     server.once('error', reject);
     server.listen(0, options.host ?? '127.0.0.1', () => resolve());
   });
+  socketMode?.attach(server);
   const { address, port } = server.address() as AddressInfo;
   const origin = `http://${address}:${port}`;
   return {
@@ -65,11 +73,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     botToken: workspace.bot.token,
     workspace,
     api,
+    ...(socketMode ? { socketMode } : {}),
     issueResponseUrl: (userId, channel, original) => `${origin}${responseUrlPath(api.basePath, workspace.issueResponseUrl(userId, channel, original))}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await socketMode?.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

@@ -61,7 +61,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     return items;
   }
 
-  app.command('/firebreak', async ({ command, ack, respond }) => {
+  app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
     switch (subcommand.toLowerCase()) {
@@ -121,7 +121,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(plain(active ? say(`Watching <#${channel.id}> now.`, `Vigilando <#${channel.id}> desde ahora.`) : say(`No longer watching <#${channel.id}>.`, `Ya no vigilo <#${channel.id}>.`)));
         if (active && channel.id.startsWith('C')) {
           // Public channels can be joined by the bot itself; private ones need an invitation.
-          await app.client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join channel'));
+          await client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join channel'));
         }
         return;
       }
