@@ -290,7 +290,8 @@ export class IncidentService {
   /** Outbox handler: a public reply is in Slack. */
   async recordReplyPosted(tx: Db, incidentId: string, draftId: string, revision: number, ts: string): Promise<void> {
     const record = (await loadIncident(tx, incidentId)) as IncidentRecord;
-    await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock), await this.policyFor(record.state.incident.playbookId));
+    const context = await this.policyFor(record.state.incident.playbookId);
+    await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock, context.policy), context);
   }
 
   /** Scheduler handler for incident reminders and escalations. */

@@ -79,6 +79,7 @@ export async function incidentPolicyFor(playbook: Playbook, directory: Directory
       reopen: resolveAuthority,
       changeSeverity: await authorityOf(playbook.roles.canChangeSeverity, playbook, directory),
     },
+    stepsDoneWhen: Object.fromEntries(playbook.checklist.flatMap((step) => (step.doneWhen ? [[step.id, step.doneWhen]] : []))),
     escalation: {
       unacknowledged: Array.from({ length: unacknowledged.maxRepeats + 1 }, (_, repeat) => ({
         afterMs: (unacknowledged.afterMinutes + repeat * unacknowledged.repeatEveryMinutes) * MINUTE,

@@ -71,7 +71,7 @@ export const en = {
   'refusal.step_not_done': (p: { step: string }) => `"${p.step}" is not done, so there is nothing to undo.`,
   'refusal.step_already_skipped': (p: { step: string }) => `“${p.step}” is already skipped.`,
   'refusal.required_steps_open': (p: { steps: string[] }) =>
-    `These required steps are neither done nor skipped: ${p.steps.map((s) => `“${s}”`).join(', ')}. Tick them, or skip them with a reason, then resolve.`,
+    `These required steps are neither done nor skipped: ${p.steps.map((s) => `“${s}”`).join(', ')}. On the checklist in the incident thread, mark each Done or use Skip… to give a reason, then resolve again.`,
   'refusal.text_required': (p: { field: string }) => `The ${field(p.field)} is required.`,
   'refusal.text_too_long': (p: { field: string; length: number; max: number }) =>
     `The ${field(p.field)} is ${p.length} characters long; Slack allows at most ${p.max}.`,

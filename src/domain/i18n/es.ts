@@ -68,7 +68,7 @@ export const es: Catalog = {
   'refusal.step_not_done': (p) => `«${p.step}» no está hecho; no hay nada que deshacer.`,
   'refusal.step_already_skipped': (p) => `«${p.step}» ya se omitió.`,
   'refusal.required_steps_open': (p) =>
-    `Estos pasos obligatorios no están hechos ni omitidos: ${p.steps.map((s) => `«${s}»`).join(', ')}. Márcalos o, si no aplican, omítelos indicando el motivo; después resuelve.`,
+    `Estos pasos obligatorios no están hechos ni omitidos: ${p.steps.map((s) => `«${s}»`).join(', ')}. En el checklist del hilo del incidente, márcalos como Hecho o usa Omitir… para dar el motivo; después vuelve a resolver.`,
   'refusal.text_required': (p) => `Falta ${field(p.field)}.`,
   'refusal.text_too_long': (p) =>
     `${capitalise(field(p.field))} tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,

@@ -1,8 +1,8 @@
 /** The playbook's checklist: tick, skip with a reason, undo; lead-owned steps follow the lead. */
 import type { Clock } from '../clock.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
-import { event, refuseBadText, refuseIfResolved, reminderKeys, type IncidentPolicy } from './context.js';
-import type { ChecklistItem, IncidentState } from './types.js';
+import { announce, event, refuseBadText, refuseIfResolved, reminderKeys, type IncidentPolicy } from './context.js';
+import type { ChecklistItem, IncidentState, TimelineEvent } from './types.js';
 
 /** The playbook role whose steps belong to whoever leads the incident at the time. */
 export const LEAD_ROLE = 'lead';
@@ -48,6 +48,33 @@ export function reassignLeadSteps(state: IncidentState, leadUserId: string, now:
     return reassigned;
   });
   return { state: { ...state, checklist }, effects };
+}
+
+/** What can tick a step by itself (a playbook step's `doneWhen`). */
+export const STEP_TRIGGERS = ['acknowledged', 'first-reply-posted'] as const;
+export type StepTrigger = (typeof STEP_TRIGGERS)[number];
+
+/**
+ * Ticks the open steps the playbook says `trigger` completes, as part of the decision that caused it:
+ * done by whoever caused it (null when Firebreak did, e.g. the outbox posting a reply).
+ */
+export function autoTickSteps(
+  state: IncidentState,
+  trigger: StepTrigger,
+  policy: IncidentPolicy,
+  actorUserId: string | null,
+  at: number,
+): { state: IncidentState; events: TimelineEvent[]; effects: Effect[] } {
+  const stepIds = new Set(Object.entries(policy.stepsDoneWhen ?? {}).filter(([, when]) => when === trigger).map(([stepId]) => stepId));
+  const events: TimelineEvent[] = [];
+  const effects: Effect[] = [];
+  const checklist = state.checklist.map((item) => {
+    if (!stepIds.has(item.stepId) || isClosed(item)) return item;
+    events.push(event(state, at, 'checklist_ticked', actorUserId, item.text, { stepId: item.stepId, step: item.text, doneWhen: trigger }));
+    if (item.dueAt !== null) effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.checklistStep(state.incident.id, item.stepId) });
+    return { ...item, doneAt: at, doneByUserId: actorUserId };
+  });
+  return { state: events.length > 0 ? { ...state, checklist } : state, events, effects };
 }
 
 export interface ChecklistCommand extends CommandBase {
@@ -98,8 +125,9 @@ function changeStep(state: IncidentState, command: ChecklistCommand, change: Ste
   const events = [
     event(state, at, kind, command.actorUserId, change === 'skip' ? reason : item.text, { stepId: item.stepId, step: item.text }),
   ];
-  // Ticks show on the root message's checklist; a thread line per tick would be noise.
-  const effects: Effect[] = [{ type: 'update_root_message', incidentId: state.incident.id }];
+  // Ticks show on the root message's checklist; a thread line per tick would be noise. A skip's
+  // reason is news for everyone on the incident, so it gets its line.
+  const effects: Effect[] = change === 'skip' ? announce(events) : [{ type: 'update_root_message', incidentId: state.incident.id }];
   if (change !== 'untick') {
     if (item.dueAt !== null && !isClosed(item)) {
       effects.push({ type: 'cancel_reminder', reminderKey: reminderKeys.checklistStep(state.incident.id, item.stepId) });

@@ -3,6 +3,7 @@ import type { Locale } from '../i18n/index.js';
 import type { ApprovalPolicy, Authority, AuthorityPolicy } from '../approvals/policy.js';
 import { refuse, type AuditContext, type Decision, type Effect } from './decision.js';
 import { checkText } from './limits.js';
+import type { StepTrigger } from './checklist.js';
 import type { IncidentState, JsonObject, TimelineEvent, TimelineEventKind } from './types.js';
 
 /**
@@ -30,6 +31,8 @@ export interface IncidentPolicy {
   readonly approvals: ApprovalPolicy;
   readonly authority: AuthorityPolicy;
   readonly escalation: EscalationPolicy;
+  /** Checklist steps an event ticks by itself, by step id (the playbook's `doneWhen`); none when absent. */
+  readonly stepsDoneWhen?: Readonly<Record<string, StepTrigger>>;
 }
 
 export type RefusalContext = AuditContext & { readonly locale: Locale | undefined };

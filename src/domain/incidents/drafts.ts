@@ -15,6 +15,7 @@ import {
 } from '../approvals/policy.js';
 import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import { announce, event, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
+import { autoTickSteps } from './checklist.js';
 import { diffDraftText } from './draft-diff.js';
 import { preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
 import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget } from './types.js';
@@ -367,7 +368,7 @@ export interface MarkReplyPostedCommand {
  * The outbox reports the public post went out. Reporting it again (a retried job) changes nothing;
  * allowed after resolution because the post may land just after someone resolved.
  */
-export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCommand, clock: Clock): Decision {
+export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCommand, clock: Clock, policy?: IncidentPolicy): Decision {
   const at = clock.now();
   const draft = state.drafts.find((d) => d.id === command.draftId);
   const context = {
@@ -402,9 +403,12 @@ export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCo
       drill: state.incident.drill,
     }),
   ];
+  // Steps the playbook marks `doneWhen: first-reply-posted` are done now, by Firebreak (no one clicked).
+  const ticked = policy ? autoTickSteps(replaceDraft(state, posted), 'first-reply-posted', policy, null, at) : null;
   const effects: Effect[] = [
     { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
     ...announce(events),
+    ...(ticked?.effects ?? []),
   ];
-  return accept(context, replaceDraft(state, posted), events, effects);
+  return accept(context, ticked?.state ?? replaceDraft(state, posted), [...events, ...(ticked?.events ?? [])], effects);
 }

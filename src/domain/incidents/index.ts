@@ -28,6 +28,8 @@ export {
   isClosed,
   openRequiredSteps,
   LEAD_ROLE,
+  STEP_TRIGGERS,
+  type StepTrigger,
   type ChecklistCommand,
   type SkipStepCommand,
 } from './checklist.js';

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { hasAuthority } from '../approvals/policy.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import { announce, authorityParams, cancelAcknowledgeReminders, event, refuseBadText, refuseIfResolved, type IncidentPolicy } from './context.js';
-import { reassignLeadSteps } from './checklist.js';
+import { autoTickSteps, reassignLeadSteps } from './checklist.js';
 import { SEVERITIES, type IncidentState, type Severity } from './types.js';
 
 export type AcknowledgeCommand = CommandBase;
@@ -20,21 +20,27 @@ export function acknowledge(state: IncidentState, command: AcknowledgeCommand, p
   if (resolved) return resolved;
   if (incident.leadUserId === command.actorUserId) return refuse(context, 'refusal.already_lead', { number: incident.number });
 
-  const handedOver = reassignLeadSteps(state, command.actorUserId, at);
   if (incident.status === 'open') {
+    // Steps the playbook marks `doneWhen: acknowledged` are done by the person who acknowledged;
+    // ticked first, so the lead hand-over does not re-schedule their reminders.
+    const ticked = autoTickSteps(state, 'acknowledged', policy, command.actorUserId, at);
+    const handedOver = reassignLeadSteps(ticked.state, command.actorUserId, at);
     const next: IncidentState = {
       ...handedOver.state,
       incident: { ...incident, status: 'acknowledged', acknowledgedAt: at, leadUserId: command.actorUserId },
     };
-    const events = [event(state, at, 'acknowledged', command.actorUserId, null, { previousLeadUserId: incident.leadUserId })];
+    const acknowledged = event(state, at, 'acknowledged', command.actorUserId, null, { previousLeadUserId: incident.leadUserId });
     const effects: Effect[] = [
-      ...announce(events),
+      ...announce([acknowledged]),
       ...cancelAcknowledgeReminders(incident.id, policy.escalation),
+      ...ticked.effects,
       ...handedOver.effects,
     ];
+    const events = [acknowledged, ...ticked.events];
     return accept(context, next, events, effects);
   }
 
+  const handedOver = reassignLeadSteps(state, command.actorUserId, at);
   const next: IncidentState = { ...handedOver.state, incident: { ...incident, leadUserId: command.actorUserId } };
   const events = [
     event(state, at, 'lead_changed', command.actorUserId, null, {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CHANNEL_ID, CHANNEL_NAME, CHANNEL_PATTERN } from './refs.js';
+import { STEP_TRIGGERS } from '../incidents/checklist.js';
 
 // Written out (not composed) so the JSON Schema carries them as plain `pattern`s editors understand.
 const PERSON_REF = /^(?:[UW][A-Z0-9]{6,}|S[A-Z0-9]{6,}|@[a-z0-9][a-z0-9._-]{0,79})$/;
@@ -120,6 +121,10 @@ const checklistStep = z.strictObject({
   owner: identifier.meta({ description: 'Role that owns the step: lead, approvers or one of roles.extra.' }),
   dueAfterMinutes: minutes('Due this many minutes after the incident opens.'),
   required: z.boolean().default(true).meta({ description: 'Required steps must be done (or skipped with a reason) before resolving.' }),
+  doneWhen: z
+    .enum(STEP_TRIGGERS)
+    .optional()
+    .meta({ description: 'Ticks the step by itself: acknowledged (someone takes the lead) or first-reply-posted (the first approved reply is posted).' }),
 });
 
 const replyTemplate = z.strictObject({

@@ -34,6 +34,7 @@ const QUOTED: ReadonlySet<TimelineEvent['kind']> = new Set([
   'draft_edited',
   'reply_posted',
   'severity_changed',
+  'checklist_skipped',
   'resolved',
   'reopened',
 ]);

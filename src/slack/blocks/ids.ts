@@ -15,6 +15,8 @@ export const actionIds = {
   rejectDraft: 'draft.reject',
   editDraft: 'draft.edit',
   toggleStep: 'checklist.toggle',
+  /** Opens the skip modal for a step (value: stepRef). */
+  skipStep: 'checklist.skip',
   openPostMortem: 'postmortem.open',
   approvePostMortem: 'postmortem.approve',
   requestPostMortemChanges: 'postmortem.request_changes',
@@ -33,6 +35,7 @@ export const callbackIds = {
   severityModal: 'severity_modal',
   resolveModal: 'resolve_modal',
   noteModal: 'note_modal',
+  skipStepModal: 'skip_step_modal',
   postMortemModal: 'postmortem_modal',
   postMortemChangesModal: 'postmortem_changes_modal',
   addToTimelineModal: 'add_to_timeline_modal',
@@ -85,6 +88,8 @@ export const inputIds = {
   reason: 'reason',
   severity: 'severity',
   resolutionSummary: 'resolution_summary',
+  /** The resolve modal's reason to skip one open required step. */
+  skipReason: (stepId: string) => `skip_reason.${stepId}`,
   note: 'note',
   incident: 'incident',
 } as const;

@@ -257,8 +257,8 @@ export function threadEventMessage(event: TimelineEvent, locale: Locale, names: 
 
 // ——— Thread: the checklist, edited in place ———
 
-/** Blocks left for steps after the heading and the progress line (Slack allows 50 per message). */
-const MAX_STEP_BLOCKS = 47;
+/** Blocks left for steps after the heading and the closing note (Slack allows 50 per message). */
+const MAX_STEP_BLOCKS = 48;
 
 export function checklistMessage(state: IncidentState, locale: Locale, clock: Clock): SlackMessage {
   const { incident, checklist } = state;
@@ -268,11 +268,17 @@ export function checklistMessage(state: IncidentState, locale: Locale, clock: Cl
   const editable = incident.status !== 'resolved';
 
   const blocks: KnownBlock[] = [section(`*${t(locale, 'ui.checklist.heading', { number: incident.number })}*\n${progress}`)];
-  const shown = checklist.length > MAX_STEP_BLOCKS ? checklist.slice(0, MAX_STEP_BLOCKS - 1) : checklist;
-  for (const item of shown) blocks.push(stepBlock(incident.id, item, locale, clock, editable));
-  const rest = checklist.slice(shown.length);
+  const perStep = checklist.map((item) => stepBlocks(incident.id, item, locale, clock, editable));
+  const all = perStep.flat();
+  let shown = perStep.length;
+  if (all.length > MAX_STEP_BLOCKS) {
+    // Past Slack's 50 blocks the remaining steps are listed briefly, without buttons (one block kept for the list).
+    let used = 0;
+    shown = perStep.findIndex((step) => (used += step.length) > MAX_STEP_BLOCKS - 1);
+  }
+  blocks.push(...perStep.slice(0, shown).flat());
+  const rest = checklist.slice(shown);
   if (rest.length > 0) {
-    // Past Slack's 50 blocks the remaining steps are listed briefly, without buttons.
     blocks.push(section(rest.map((item) => `${isClosed(item) ? ':white_check_mark:' : ':white_large_square:'} ${fit(escapeSlackText(item.text), 80)}`).join('\n')));
   }
   if (checklist.length === 0) blocks.push(context(t(locale, 'ui.checklist.empty', {})));
@@ -280,32 +286,29 @@ export function checklistMessage(state: IncidentState, locale: Locale, clock: Cl
   return message(`${t(locale, 'ui.checklist.heading', { number: incident.number })}: ${progress}`, blocks, `checklist of incident #${incident.number}`);
 }
 
-function stepBlock(incidentId: string, item: ChecklistItem, locale: Locale, clock: Clock, editable: boolean) {
+/** A closed step is one line with Undo; an open one has Done and Skip… under it. */
+function stepBlocks(incidentId: string, item: ChecklistItem, locale: Locale, clock: Clock, editable: boolean): KnownBlock[] {
   const text = escapeSlackText(item.text);
   const owner = item.ownerUserId ? mention(item.ownerUserId) : item.ownerRole ? escapeSlackText(item.ownerRole) : t(locale, 'ui.checklist.no_owner', {});
   const required = item.required ? '' : ` ${t(locale, 'ui.checklist.optional', {})}`;
-  let line: string;
-  if (item.doneAt !== null) {
-    line = `:white_check_mark: ~${text}~\n${t(locale, 'ui.checklist.done_by', { user: item.doneByUserId ? mention(item.doneByUserId) : '', at: slackDate(item.doneAt) })}`;
-  } else if (item.skippedAt !== null) {
-    line = `:fast_forward: ~${text}~\n${t(locale, 'ui.checklist.skipped_by', {
-      user: item.skippedByUserId ? mention(item.skippedByUserId) : '',
-      reason: escapeSlackText(item.skipReason ?? '').slice(0, 500),
-    })}`;
-  } else {
-    const due = item.dueAt !== null ? ` · ${t(locale, 'ui.checklist.due', { at: slackDate(item.dueAt) })}` : '';
-    const late = isOverdue(item, clock) ? ` · *${t(locale, 'ui.checklist.overdue', {})}*` : '';
-    const icon = isOverdue(item, clock) ? ':warning:' : ':white_large_square:';
-    line = `${icon} *${text}*${required}\n${owner}${due}${late}`;
+  const ref = (done: boolean) => encodeRef({ i: incidentId, s: item.stepId, done });
+  if (item.doneAt !== null || item.skippedAt !== null) {
+    const line =
+      item.doneAt !== null
+        ? `:white_check_mark: ~${text}~\n${t(locale, 'ui.checklist.done_by', { user: item.doneByUserId ? mention(item.doneByUserId) : '', at: slackDate(item.doneAt) })}`
+        : `:fast_forward: ~${text}~\n${t(locale, 'ui.checklist.skipped_by', {
+            user: item.skippedByUserId ? mention(item.skippedByUserId) : '',
+            reason: escapeSlackText(item.skipReason ?? '').slice(0, 500),
+          })}`;
+    return [section(line, editable ? { accessory: button(t(locale, 'ui.button.undo', {}), actionIds.toggleStep, ref(true)) } : {})];
   }
-  const closed = isClosed(item);
-  const accessory = editable
-    ? button(
-        t(locale, closed ? 'ui.button.undo' : 'ui.button.done', {}),
-        actionIds.toggleStep,
-        encodeRef({ i: incidentId, s: item.stepId, done: closed }),
-        closed ? undefined : 'primary',
-      )
-    : undefined;
-  return section(line, accessory ? { accessory } : {});
+  const due = item.dueAt !== null ? ` · ${t(locale, 'ui.checklist.due', { at: slackDate(item.dueAt) })}` : '';
+  const late = isOverdue(item, clock) ? ` · *${t(locale, 'ui.checklist.overdue', {})}*` : '';
+  const icon = isOverdue(item, clock) ? ':warning:' : ':white_large_square:';
+  const line = section(`${icon} *${text}*${required}\n${owner}${due}${late}`);
+  if (!editable) return [line];
+  return [
+    line,
+    actions([button(t(locale, 'ui.button.done', {}), actionIds.toggleStep, ref(false), 'primary'), button(t(locale, 'ui.button.skip', {}), actionIds.skipStep, ref(false))]),
+  ];
 }

@@ -4,7 +4,7 @@
  */
 import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '@slack/types';
 import { t, type Locale } from '../../domain/i18n/index.js';
-import { SEVERITIES, type Severity } from '../../domain/incidents/index.js';
+import { SEVERITIES, type Refusal, type RefusalCode, type Severity } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText, truncateSlackText } from '../text.js';
 import {
@@ -17,6 +17,7 @@ import {
   isDraftTextBlockId,
   type DraftRef,
   type MessageRef,
+  type StepRef,
 } from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
 import { SEVERITY_EMOJI, blockQuote, channelLink, context, input, inertStaffText, modal, option, quoteMember, section, severityName, textInput } from './kit.js';
@@ -235,19 +236,30 @@ export function severityModal(input_: SeverityModalInput): ModalView {
 export interface ResolveModalInput {
   readonly incidentId: string;
   readonly incidentNumber: number;
-  /** Required checklist steps neither done nor skipped: resolution will be refused until they are. */
-  readonly openRequiredSteps: readonly string[];
+  /** Required checklist steps neither done nor skipped: each gets a reason box to skip it while resolving. */
+  readonly openRequiredSteps: readonly { readonly stepId: string; readonly text: string }[];
   readonly locale: Locale;
 }
+
+/** Reason boxes offered in the resolve modal (a view allows 100 blocks; nobody reads 20 of these). */
+const MAX_SKIP_INPUTS = 20;
 
 export function resolveModal(input_: ResolveModalInput): ModalView {
   const { locale } = input_;
   const blocks: KnownBlock[] = [];
-  if (input_.openRequiredSteps.length > 0) {
-    const steps = input_.openRequiredSteps.slice(0, 20).map((step) => `• ${escapeSlackText(step)}`).join('\n');
-    blocks.push(section(`:warning: ${t(locale, 'ui.modal.resolve.open_steps', { count: input_.openRequiredSteps.length })}\n${steps}`));
-  }
   blocks.push(textInput(inputIds.resolutionSummary, t(locale, 'ui.modal.resolve.summary', {}), { multiline: true, hint: t(locale, 'ui.modal.resolve.hint', {}) }));
+  if (input_.openRequiredSteps.length > 0) {
+    // The steps still blocking resolution can be skipped right here, with a reason, so resolving never dead-ends.
+    blocks.push(section(`:warning: ${t(locale, 'ui.modal.resolve.open_steps', { count: input_.openRequiredSteps.length })}`));
+    for (const step of input_.openRequiredSteps.slice(0, MAX_SKIP_INPUTS)) {
+      blocks.push(
+        textInput(inputIds.skipReason(step.stepId), t(locale, 'ui.modal.resolve.skip_label', { step: step.text }), {
+          optional: true,
+          hint: t(locale, 'ui.modal.resolve.skip_hint', {}),
+        }),
+      );
+    }
+  }
   return modal({
     callbackId: callbackIds.resolveModal,
     title: t(locale, 'ui.modal.resolve.title', { number: input_.incidentNumber }),
@@ -255,6 +267,29 @@ export function resolveModal(input_: ResolveModalInput): ModalView {
     close: t(locale, 'ui.modal.cancel', {}),
     privateMetadata: encodeRef({ i: input_.incidentId }),
     blocks,
+  });
+}
+
+export interface SkipStepModalInput {
+  readonly step: StepRef;
+  readonly incidentNumber: number;
+  readonly stepText: string;
+  readonly locale: Locale;
+}
+
+/** Skip… on a checklist step: a step that does not apply this time is closed with a reason. */
+export function skipStepModal(input_: SkipStepModalInput): ModalView {
+  const { locale } = input_;
+  return modal({
+    callbackId: callbackIds.skipStepModal,
+    title: t(locale, 'ui.modal.skip.title', {}),
+    submit: t(locale, 'ui.modal.skip.submit', {}),
+    close: t(locale, 'ui.modal.cancel', {}),
+    privateMetadata: encodeRef({ ...input_.step, done: false }),
+    blocks: [
+      section(t(locale, 'ui.modal.skip.step', { number: input_.incidentNumber, step: escapeSlackText(input_.stepText) })),
+      textInput(inputIds.reason, t(locale, 'ui.modal.skip.reason', {}), { multiline: true, hint: t(locale, 'ui.modal.skip.hint', {}) }),
+    ],
   });
 }
 
@@ -342,7 +377,20 @@ const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, stri
   [callbackIds.severityModal]: { reason: inputIds.reason, severity: inputIds.severity },
   [callbackIds.resolveModal]: { summary: inputIds.resolutionSummary },
   [callbackIds.noteModal]: { text: inputIds.note },
+  [callbackIds.skipStepModal]: { reason: inputIds.reason },
 };
+
+/** Refusals about the modal as a whole, shown on the input that the person would change next. */
+const REFUSAL_CODE_FIELDS: Readonly<Partial<Record<RefusalCode, string>>> = {
+  // Resolving with required steps open: the summary stays typed, the steps are ticked elsewhere.
+  required_steps_open: 'summary',
+};
+
+/** The field a refusal is about: its `field` parameter, or the field its code points at. */
+export function refusalField(refusal: Pick<Refusal, 'code' | 'params'>): string | undefined {
+  const field = refusal.params['field'];
+  return typeof field === 'string' ? field : REFUSAL_CODE_FIELDS[refusal.code];
+}
 
 /**
  * A refusal of a missing or too long text (`refusal.params.field`) as `response_action: errors` for

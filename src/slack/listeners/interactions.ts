@@ -3,7 +3,7 @@
 import type { AckFn, App, BlockAction, ButtonAction, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Locale } from '../../domain/i18n/index.js';
-import { isLocale } from '../../domain/i18n/index.js';
+import { isLocale, t } from '../../domain/i18n/index.js';
 import {
   acknowledge,
   addNote,
@@ -14,11 +14,13 @@ import {
   reopen,
   resolve,
   SEVERITIES,
+  skipStep,
   tickStep,
   untickStep,
   type Decision,
   type IncidentPolicy,
   type IncidentState,
+  type Refusal,
   type ReplyTarget,
   type Severity,
 } from '../../domain/incidents/index.js';
@@ -32,11 +34,13 @@ import {
   draftReplyModal,
   editDraftModal,
   noteModal,
+  refusalField,
   refusalFieldErrors,
   rejectDraftModal,
   requestChangesModal,
   resolveModal,
   severityModal,
+  skipStepModal,
 } from '../blocks/modals.js';
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
 import { tellRefusal, type SlackServices } from './services.js';
@@ -164,6 +168,8 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     client: WebClient,
     incidentId: string,
     decide: Decide,
+    /** Field errors of this modal's own for a refusal, before the generic field mapping. */
+    modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
   ): Promise<void> {
     const outcome = await incidents.decide(incidentId, decide);
     if (outcome.ok) {
@@ -171,7 +177,8 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       return;
     }
     const blockIds = (body.view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? '');
-    const errors = refusalFieldErrors(body.view.callback_id, (outcome.refusal as { params?: { field?: unknown } }).params?.field, outcome.refusal.message, blockIds);
+    const errors =
+      (await modalErrors?.(outcome.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(outcome.refusal), outcome.refusal.message, blockIds);
     if (errors) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -208,6 +215,18 @@ export function registerInteractionListeners(app: App, services: SlackServices):
   });
 
   // Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once.
+  app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
+    await ack();
+    const ref = decodeRef(stepRef, buttonValue(body), 'skip button');
+    const { state } = await loadOrFail(services, ref.i);
+    const step = state.checklist.find((item) => item.stepId === ref.s);
+    if (!step) return;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: state.incident.locale }) as never,
+    });
+  });
+
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
@@ -257,7 +276,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'resolve button');
     const { state } = await loadOrFail(services, i);
-    const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null).map((step) => step.text);
+    const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: state.incident.locale }) as never });
   });
 
@@ -353,8 +372,38 @@ export function registerInteractionListeners(app: App, services: SlackServices):
   app.view<ViewSubmitAction>(callbackIds.resolveModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'resolve modal');
     const state = view.state as unknown as ViewState;
-    await decideFromModal(ack, body, client, i, (current, policy, clock) =>
-      resolve(current, { actorUserId: body.user.id, summary: valueOf({ state }, inputIds.resolutionSummary) ?? '' }, policy, clock),
+    const summary = valueOf({ state }, inputIds.resolutionSummary) ?? '';
+    const record = await loadOrFail(services, i);
+    const locale = record.state.incident.locale;
+    const stillOpen = record.state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
+    // Steps given a reason in the modal are skipped first; the summary is checked first so nothing is skipped for a resolve that cannot happen.
+    if (summary.trim() !== '') {
+      for (const step of stillOpen) {
+        const reason = valueOf({ state }, inputIds.skipReason(step.stepId))?.trim();
+        if (!reason) continue;
+        const outcome = await incidents.decide(i, (current, policy, clock) => skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock));
+        if (!outcome.ok && outcome.refusal.code !== 'step_already_done' && outcome.refusal.code !== 'step_already_skipped') {
+          await ack({ response_action: 'errors', errors: { [inputIds.skipReason(step.stepId)]: outcome.refusal.message } });
+          return;
+        }
+      }
+    }
+    // Still blocked: each open step's reason box says so; the modal stays open with what was typed.
+    const stepErrors = async (refusal: Refusal): Promise<Record<string, string> | null> => {
+      if (refusal.code !== 'required_steps_open') return null;
+      const shown = new Set((view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? ''));
+      const open = (await loadOrFail(services, i)).state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
+      if (!open.every((step) => shown.has(inputIds.skipReason(step.stepId)))) return null;
+      return Object.fromEntries(open.map((step) => [inputIds.skipReason(step.stepId), t(locale, 'ui.modal.resolve.step_still_open', {})]));
+    };
+    await decideFromModal(ack, body, client, i, (current, policy, clock) => resolve(current, { actorUserId: body.user.id, summary }, policy, clock), stepErrors);
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.skipStepModal, async ({ ack, body, view, client }) => {
+    const ref = decodeRef(stepRef, view.private_metadata, 'skip modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
+      skipStep(current, { actorUserId: body.user.id, stepId: ref.s, reason: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
     );
   });
 

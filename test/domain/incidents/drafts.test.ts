@@ -346,6 +346,17 @@ describe('reply drafts', () => {
       expect(repeat.state).toBe(posted.state);
     });
 
+    it('ticks the steps marked doneWhen: first-reply-posted, as done by Firebreak', () => {
+      const s = withDraft();
+      const auto = { ...policy, stepsDoneWhen: { pin: 'first-reply-posted' as const } };
+      const approved = accepted(decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, auto, clock)).state;
+      expect(approved.checklist.find((item) => item.stepId === 'pin')?.doneAt).toBeNull();
+      const posted = accepted(markReplyPosted(approved, { draftId: 'inc-1/draft-1', revision: 1, messageTs: '1.5' }, clock, auto));
+      expect(posted.state.checklist.find((item) => item.stepId === 'pin')).toMatchObject({ doneAt: T0, doneByUserId: null });
+      expect(posted.events.map((e) => e.kind)).toEqual(['reply_posted', 'checklist_ticked']);
+      expect(posted.state.checklist.find((item) => item.stepId === 'status-page')?.doneAt).toBeNull();
+    });
+
     it('still records a post that lands after the incident was resolved, but no new decision is taken', () => {
       const s = withDraft();
       const approved = accepted(decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).state;

@@ -192,6 +192,37 @@ describe('incident actions', () => {
       expect(taken.effects).toContainEqual(expect.objectContaining({ type: 'schedule_reminder', recipientUserIds: ['UOTHER'] }));
     });
 
+    it('ticks the steps the playbook marks doneWhen: acknowledged, by whoever acknowledged, without their reminders', () => {
+      state = openState(clock, {
+        checklist: [
+          { stepId: 'acknowledge', text: 'Acknowledge the incident', required: true, ownerRole: 'lead', ownerUserId: null, dueAfterMs: 5 * MINUTE },
+          { stepId: 'pin', text: 'Pin the answer', required: true, ownerRole: 'lead', ownerUserId: null, dueAfterMs: 30 * MINUTE },
+        ],
+      });
+      const auto = incidentPolicy({}, { stepsDoneWhen: { acknowledge: 'acknowledged' } });
+      clock.advance(2 * MINUTE);
+      const acked = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, auto, clock));
+      expect(acked.state.checklist[0]).toMatchObject({ stepId: 'acknowledge', doneAt: T0 + 2 * MINUTE, doneByUserId: 'ULEAD' });
+      expect(acked.state.checklist[1]).toMatchObject({ stepId: 'pin', doneAt: null, ownerUserId: 'ULEAD' });
+      expect(acked.events.map((e) => e.kind)).toEqual(['acknowledged', 'checklist_ticked']);
+      expect(acked.events[1]).toMatchObject({ actorUserId: 'ULEAD', data: { stepId: 'acknowledge', doneWhen: 'acknowledged' } });
+      expect(acked.effects).toContainEqual({ type: 'cancel_reminder', reminderKey: 'incident:inc-1:step:acknowledge' });
+      expect(acked.effects).not.toContainEqual(expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'incident:inc-1:step:acknowledge' }));
+      // Taking over later ticks nothing more; without doneWhen nothing is ticked at all.
+      expect(accepted(acknowledge(acked.state, { actorUserId: 'UOTHER' }, auto, clock)).events.map((e) => e.kind)).toEqual(['lead_changed']);
+      expect(accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state.checklist.every((item) => item.doneAt === null)).toBe(true);
+      // A step someone already skipped stays skipped.
+      const skipped = accepted(skipStep(state, { actorUserId: 'UOPS', stepId: 'acknowledge', reason: 'Declared by the lead' }, auto, clock)).state;
+      expect(accepted(acknowledge(skipped, { actorUserId: 'ULEAD' }, auto, clock)).state.checklist[0]).toMatchObject({ doneAt: null, skipReason: 'Declared by the lead' });
+    });
+
+    it('announces a skip and its reason in the thread (a tick only updates the checklist)', () => {
+      const skipped = accepted(skipStep(state, { actorUserId: 'ULEAD', stepId: 'pin', reason: 'Pins are off here' }, policy, clock));
+      expect(skipped.effects).toContainEqual(expect.objectContaining({ type: 'post_thread_message', message: expect.objectContaining({ kind: 'event' }) }));
+      const ticked = accepted(tickStep(state, { actorUserId: 'ULEAD', stepId: 'pin' }, policy, clock));
+      expect(ticked.effects.some((effect) => effect.type === 'post_thread_message')).toBe(false);
+    });
+
     it('knows when an open step is overdue', () => {
       const [step] = state.checklist;
       if (!step) throw new Error('fixture has steps');
@@ -224,7 +255,7 @@ describe('incident actions', () => {
       const blocked = refused(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'done' }, policy, clock));
       expect(blocked.refusal).toMatchObject({ code: 'required_steps_open', params: { steps: ['Check with legal', 'Pin the answer'] } });
       expect(blocked.refusal.message).toBe(
-        'These required steps are neither done nor skipped: “Check with legal”, “Pin the answer”. Tick them, or skip them with a reason, then resolve.',
+        'These required steps are neither done nor skipped: “Check with legal”, “Pin the answer”. On the checklist in the incident thread, mark each Done or use Skip… to give a reason, then resolve again.',
       );
       let s = accepted(tickStep(state, { actorUserId: 'ULEGAL', stepId: 'legal' }, policy, clock)).state;
       s = accepted(skipStep(s, { actorUserId: 'UAPPROVER1', stepId: 'pin', reason: 'Channel does not allow pins' }, policy, clock)).state;

@@ -10,6 +10,7 @@ import {
   incidentRef,
   inputIds,
   messageRef,
+  stepRef,
 } from '../../../src/slack/blocks/ids.js';
 import {
   addToTimelineModal,
@@ -21,6 +22,7 @@ import {
   requestChangesModal,
   resolveModal,
   severityModal,
+  skipStepModal,
 } from '../../../src/slack/blocks/index.js';
 import { type AnyJson, expectViewWithinLimits, inputsOf, outagePlaybook, visibleText } from './fixtures.js';
 
@@ -176,12 +178,24 @@ describe('incident modals', () => {
   });
 
   it('resolve: a summary, and a warning listing required steps still open', () => {
-    const view = resolveModal({ incidentId: 'inc-1', incidentNumber: 7, openRequiredSteps: ['Update the status page'], locale: 'en' });
+    const view = resolveModal({ incidentId: 'inc-1', incidentNumber: 7, openRequiredSteps: [{ stepId: 'status-page', text: 'Update the status page' }], locale: 'en' });
     expect(view.callback_id).toBe(callbackIds.resolveModal);
-    expect([...inputsOf(view).keys()]).toEqual([inputIds.resolutionSummary]);
+    // Each open required step can be skipped with a reason right here (optional), so resolving never dead-ends.
+    expect([...inputsOf(view).keys()]).toEqual([inputIds.resolutionSummary, inputIds.skipReason('status-page')]);
+    expect(inputsOf(view).get(inputIds.skipReason('status-page'))!['optional']).toBe(true);
     expect(visibleText(view.blocks)).toContain('1 required step is still open');
-    expect(visibleText(view.blocks)).toContain('• Update the status page');
+    expect(visibleText(view.blocks)).toContain('Skip “Update the status page” because…');
+    expectViewWithinLimits(view);
     expect(visibleText(resolveModal({ incidentId: 'inc-1', incidentNumber: 7, openRequiredSteps: [], locale: 'en' }).blocks)).not.toContain('still open');
+  });
+
+  it('skip step: the step named, one reason input, the step ref in the metadata', () => {
+    const view = skipStepModal({ step: { i: 'inc-1', s: 'pin', done: false }, incidentNumber: 7, stepText: 'Pin <!here> the answer', locale: 'es' });
+    expect(view.callback_id).toBe(callbackIds.skipStepModal);
+    expect(decodeRef(stepRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1', s: 'pin', done: false });
+    expect([...inputsOf(view).keys()]).toEqual([inputIds.reason]);
+    expect(visibleText(view.blocks)).toContain('Incidente #7: *Pin &lt;!here&gt; the answer*');
+    expectViewWithinLimits(view);
   });
 
   it('note: one multiline input, the incident ref', () => {

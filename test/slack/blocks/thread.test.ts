@@ -47,7 +47,7 @@ describe('threadEventMessage', () => {
 });
 
 describe('checklistMessage', () => {
-  it('lists each step with owner, due time and a Done button carrying its stepRef', () => {
+  it('lists each step with owner, due time, and Done and Skip… buttons carrying its stepRef', () => {
     const { state, clock } = incidentWith();
     const built = checklistMessage(state, 'en', clock);
     const text = visibleText(built.blocks);
@@ -57,9 +57,12 @@ describe('checklistMessage', () => {
     const found = buttons(built.blocks);
     expect(found.map((b) => [b.actionId, b.text])).toEqual([
       [actionIds.toggleStep, 'Done'],
+      [actionIds.skipStep, 'Skip…'],
       [actionIds.toggleStep, 'Done'],
+      [actionIds.skipStep, 'Skip…'],
     ]);
     expect(decodeRef(stepRef, found[0]?.value, 'button')).toEqual({ i: state.incident.id, s: 'status-page', done: false });
+    expect(decodeRef(stepRef, found[3]?.value, 'button')).toEqual({ i: state.incident.id, s: 'pin', done: false });
     expectMessageWithinLimits(built);
   });
 
