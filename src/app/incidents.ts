@@ -452,7 +452,7 @@ export class IncidentService {
           if (await loadPostMortem(tx, incidentId)) break;
           if (!context.playbook) break;
           const template = await postMortemTemplateFor(context.playbook, record.state.incident.locale, this.options.directory);
-          const created = createPostMortem({ incidentId, ownerUserId: effect.ownerUserId }, template, this.clock);
+          const created = createPostMortem({ incidentId, ownerUserId: effect.ownerUserId, resolutionSummary: record.state.incident.resolutionSummary }, template, this.clock);
           await insertPostMortem(tx, created.postMortem);
           await this.options.onPostMortemCreated?.(tx, record, created.postMortem, created.effects);
           break;

@@ -241,6 +241,20 @@ export class PostMortemService {
           if (views) await thread(`postmortem:${incidentId}:published`, views.published(postMortem, context));
           await closeReview();
           break;
+        case 'show_postmortem_review_progress': {
+          // The review request, edited in place: "1 of 3 approved" as each reviewer approves.
+          const reviewKey = `postmortem:${incidentId}:review:${effect.round}`;
+          if (!views || !(await tx.outboxItem.findUnique({ where: { key: reviewKey }, select: { key: true } }))) break;
+          await enqueueSlackWrite(tx, {
+            key: `${reviewKey}:approvals:${effect.approvals}`,
+            method: 'chat.update',
+            payload: { channel: incident.alertChannelId, ...views.reviewRequest(postMortem, context) },
+            messageOf: reviewKey,
+            incidentId,
+            now,
+          });
+          break;
+        }
         case 'schedule_reminder': {
           const payload: ReminderPayload = {
             incidentId,
@@ -443,7 +457,10 @@ function peopleOf(leadUserId: string | null, postMortem: PostMortem, timeline: r
   for (const item of postMortem.actionItems) ids.add(item.ownerUserId);
   for (const event of timeline) {
     if (event.actorUserId) ids.add(event.actorUserId);
-    for (const key of ['approverUserIds', 'recipientUserIds']) {
+    // The same staff the export names (staffOf): drafters of posted replies, leads handed over, voided approvers.
+    const staff = [event.data['fromUserId'], ...(event.kind === 'reply_posted' ? [event.data['authorUserId']] : [])];
+    for (const id of staff) if (typeof id === 'string') ids.add(id);
+    for (const key of ['approverUserIds', 'recipientUserIds', 'voidedDecisionsBy']) {
       const value = event.data[key];
       if (Array.isArray(value)) for (const id of value) if (typeof id === 'string') ids.add(id);
     }

@@ -37,11 +37,20 @@ async function openService(): Promise<{ service: PostMortemService; database: Da
 
 /**
  * Staff names from Slack (users.info) when a bot token is configured; anyone Slack does not answer
- * for within a few seconds stays a user id.
+ * for within a few seconds stays a user id. Without Slack credentials Firebreak runs the sandbox, whose
+ * people are its fixed personas: the names come from there.
  */
-function slackNameLookup(slack: { botToken?: string; apiUrl?: string }): ((userIds: string[]) => Promise<Record<string, string>>) | undefined {
+function slackNameLookup(slack: { botToken?: string; apiUrl?: string }): (userIds: string[]) => Promise<Record<string, string>> {
   const token = slack.botToken;
-  if (!token) return undefined;
+  if (!token) {
+    return async (userIds) => {
+      const { personaById } = await import('../../sandbox/personas.js');
+      return Object.fromEntries(userIds.flatMap((id) => {
+        const persona = personaById(id);
+        return persona ? [[id, persona.realName]] : [];
+      }));
+    };
+  }
   return async (userIds) => {
     const { WebClient, LogLevel } = await import('@slack/web-api');
     const client = new WebClient(token, { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 5_000, logLevel: LogLevel.ERROR });
@@ -115,7 +124,7 @@ export function registerPostmortemCommand(program: Command): void {
       const { service, database, timeZone, slack } = await openService();
       try {
         const lookupNames = slackNameLookup(slack);
-        const exportOptions = { timeZone: options.timeZone ?? timeZone, includeMemberIdentities: options.revealMembers ?? false, ...(lookupNames ? { lookupNames } : {}) };
+        const exportOptions = { timeZone: options.timeZone ?? timeZone, includeMemberIdentities: options.revealMembers ?? false, lookupNames };
         const output = options.format === 'json' ? `${JSON.stringify(await service.exportJson(ref, exportOptions), null, 2)}\n` : await service.exportMarkdown(ref, exportOptions);
         if (options.out) {
           writeFileSync(options.out, output);

@@ -157,7 +157,6 @@ export const uiEn = {
     `Incident #${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (drill)' : ''}`,
 
   'ui.pm.title': (p: { number: number }) => `Post-mortem #${p.number}`,
-  'ui.pm.required_for_review': (_: Empty) => 'Needed before it can go to review.',
   'ui.pm.questions': (_: Empty) => 'Playbook questions',
   'ui.pm.action_items': (_: Empty) => 'Action items',
   'ui.pm.action_items_hint': (_: Empty) =>
@@ -179,6 +178,7 @@ export const uiEn = {
     `${p.reviewers}: the post-mortem of incident #${p.number} is ready for review${p.round > 1 ? ` (round ${p.round})` : ''}.`,
   'ui.pm.published_at': (p: { at: string }) => `Published ${p.at}`,
   'ui.pm.approved_by': (p: { users: string }) => `approved by ${p.users}`,
+  'ui.pm.review_progress': (p: { approved: number; total: number; users: string }) => `:white_check_mark: ${p.approved} of ${p.total} approved: ${p.users}`,
   'ui.pm.full_export': (_: Empty) => 'full post-mortem',
 
   'ui.home.title': (_: Empty) => 'Firebreak overview',

@@ -146,7 +146,6 @@ export const uiEs: UiCatalog = {
   'ui.modal.timeline.option': (p) => `Incidente #${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (simulacro)' : ''}`,
 
   'ui.pm.title': (p) => `Post-mortem del #${p.number}`,
-  'ui.pm.required_for_review': () => 'Obligatorio para enviarlo a revisión.',
   'ui.pm.questions': () => 'Preguntas del playbook',
   'ui.pm.action_items': () => 'Acciones',
   'ui.pm.action_items_hint': () =>
@@ -167,6 +166,7 @@ export const uiEs: UiCatalog = {
     `${p.reviewers}: el post-mortem del incidente #${p.number} está listo para revisar${p.round > 1 ? ` (ronda ${p.round})` : ''}.`,
   'ui.pm.published_at': (p) => `Publicado ${p.at}`,
   'ui.pm.approved_by': (p) => `aprobado por ${p.users}`,
+  'ui.pm.review_progress': (p) => `:white_check_mark: ${p.approved} de ${p.total} aprobaciones: ${p.users}`,
   'ui.pm.full_export': () => 'post-mortem completo',
 
   'ui.home.title': () => 'Resumen de Firebreak',

@@ -27,6 +27,8 @@ export type PostMortemEffect =
     }
   /** Post the published post-mortem in the incident thread and list it in App Home. */
   | { readonly type: 'publish_postmortem'; readonly incidentId: string }
+  /** A reviewer approved and others still have to: the review request shows who approved so far, in place. */
+  | { readonly type: 'show_postmortem_review_progress'; readonly incidentId: string; readonly round: number; readonly approvals: number }
   | {
       readonly type: 'schedule_reminder';
       readonly reminderKey: string;
@@ -125,6 +127,8 @@ function accept(c: Context, postMortem: PostMortem, effects: PostMortemEffect[])
 export interface CreatePostMortemInput {
   readonly incidentId: string;
   readonly ownerUserId: string | null;
+  /** The resolution summary staff typed when resolving: the post-mortem's summary starts from it. */
+  readonly resolutionSummary?: string | null;
 }
 
 /** Called when the incident resolves (the `create_postmortem` effect), only if it has none yet. */
@@ -141,7 +145,7 @@ export function createPostMortem(
     reviewerUserIds: [...new Set(template.reviewerUserIds)],
     requiredFields: template.requiredFields,
     questions: template.questions,
-    fields: Object.fromEntries(STANDARD_FIELDS.map((f) => [f, ''])) as Record<StandardField, string>,
+    fields: Object.fromEntries(STANDARD_FIELDS.map((f) => [f, f === 'summary' ? (input.resolutionSummary ?? '').trim() : ''])) as Record<StandardField, string>,
     answers: Object.fromEntries(template.questions.map((q) => [q.id, ''])),
     actionItems: [],
     reviews: [],
@@ -214,7 +218,8 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
 }
 
 /** The owner never reviews their own post-mortem. */
-function reviewersFor(postMortem: PostMortem): string[] {
+/** Who must approve a round: the reviewers, except the owner (nobody reviews their own post-mortem). */
+export function reviewersFor(postMortem: PostMortem): string[] {
   return postMortem.reviewerUserIds.filter((id) => id !== postMortem.ownerUserId);
 }
 
@@ -290,7 +295,7 @@ export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMort
   }
   const approvedBy = new Set(reviewed.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId));
   if (reviewersFor(reviewed).every((id) => approvedBy.has(id))) return accept(c, ...publish(reviewed, at));
-  return accept(c, reviewed, []);
+  return accept(c, reviewed, [{ type: 'show_postmortem_review_progress', incidentId: postMortem.incidentId, round: postMortem.round, approvals: approvedBy.size }]);
 }
 
 /**

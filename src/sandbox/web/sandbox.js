@@ -848,8 +848,9 @@ function renderModal(state) {
   }
   const key = `${modal.id}:${modal.hash}:${JSON.stringify(modal.errors)}`;
   if (ui.modalKey === key) return;
-  // Same view, new errors: keep what the persona typed.
-  const sameView = ui.modalKey.startsWith(`${modal.id}:${modal.hash}:`);
+  // Same view (new errors, or views.update): keep what the persona typed, as Slack does for every
+  // input whose block_id and action_id stay the same.
+  const sameView = ui.modalKey.startsWith(`${modal.id}:`);
   const typed = sameView ? collectState() : null;
   ui.modalKey = key;
   const dialog = document.createElement('form');

@@ -22,6 +22,8 @@ export const actionIds = {
   requestPostMortemChanges: 'postmortem.request_changes',
   /** On an action item's reminder: mark it done (value: actionItemRef). */
   actionItemDone: 'postmortem.action_done',
+  /** Inside the post-mortem modal: "Send for review" / "Keep as draft" re-renders which inputs are required. */
+  postMortemIntent: 'postmortem_intent',
   /** Inside the draft modal: switching template or language re-renders the text. */
   pickTemplate: 'draft_modal.template',
   pickLanguage: 'draft_modal.language',
@@ -114,7 +116,7 @@ export const draftTargetValue = {
  * questions radio_buttons ("yes"/"no"), number questions number_input, the intent radio_buttons.
  */
 export const postMortemInputIds = {
-  intent: 'postmortem_intent',
+  intent: actionIds.postMortemIntent,
   field: (name: string) => name,
   question: (id: string) => `question.${id}`,
   actionItem: (index: number, part: 'text' | 'owner' | 'dueAt') => `actionItems.${index}.${part}`,

@@ -8,10 +8,12 @@ import { t, type Locale } from '../../domain/i18n/index.js';
 import {
   MAX_ACTION_ITEMS,
   STANDARD_FIELDS,
+  reviewersFor,
   type FieldErrors,
   type PostMortem,
   type PostMortemQuestion,
   type StandardField,
+  type SubmissionIntent,
 } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, callbackIds, encodeRef, inputIds, postMortemInputIds, type PostMortemRef } from './ids.js';
@@ -26,6 +28,12 @@ export interface PostMortemModalInput {
   readonly timeZone: string;
   /** Empty rows offered for new action items (default 3), within MAX_ACTION_ITEMS and the view's 100 blocks. */
   readonly blankActionRows?: number;
+  /**
+   * What saving will do (default: send for review). For review, the fields it needs are required
+   * inputs and the others optional; to keep a draft, every input is optional. Picking the other
+   * intent re-renders the modal (dispatch), so no input is ever both "(optional)" and needed.
+   */
+  readonly intent?: SubmissionIntent;
 }
 
 /** Blocks that are not fields, questions or action rows: intent, reviews note, headings. */
@@ -42,11 +50,13 @@ export function isoDay(epochMs: number, timeZone: string): string {
 }
 
 /**
- * All inputs are optional to Slack: saving a draft may leave required fields empty, and the domain's
- * validation (keyed by these block_ids) says what a submission for review still needs.
+ * Slack marks required inputs itself; the domain's validation (keyed by these block_ids) still checks
+ * a submission for review, whatever the client did.
  */
 export function postMortemModal(input_: PostMortemModalInput): ModalView {
   const { postMortem: pm, locale } = input_;
+  const intent = input_.intent ?? 'submit';
+  const optionalNow = (required: boolean) => !required || intent === 'save';
   const blocks: KnownBlock[] = [];
 
   const changes = pm.reviews.filter((r) => r.round === pm.round && r.decision === 'request_changes' && r.comment);
@@ -56,19 +66,17 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
   }
 
   for (const name of STANDARD_FIELDS) {
-    const required = pm.requiredFields.includes(name);
     blocks.push(
       textInput(postMortemInputIds.field(name), t(locale, `postmortem.field.${name}`, {}), {
         multiline: LONG_FIELDS.has(name),
         initial: pm.fields[name],
-        optional: true,
-        ...(required ? { hint: t(locale, 'ui.pm.required_for_review', {}) } : {}),
+        optional: optionalNow(pm.requiredFields.includes(name)),
       }),
     );
   }
 
   if (pm.questions.length > 0) blocks.push(header(t(locale, 'ui.pm.questions', {})));
-  for (const question of pm.questions) blocks.push(questionInput(question, pm.answers[question.id] ?? '', locale));
+  for (const question of pm.questions) blocks.push(questionInput(question, pm.answers[question.id] ?? '', optionalNow(question.required), locale));
 
   // Rows: every existing item, then blank ones, as far as the limits allow.
   const used = blocks.length + FIXED_BLOCKS;
@@ -107,12 +115,12 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
   ];
   blocks.push(
     divider(),
-    input(postMortemInputIds.intent, t(locale, 'ui.pm.intent', {}), {
-      type: 'radio_buttons',
-      action_id: postMortemInputIds.intent,
-      options: intents,
-      initial_option: intents[0],
-    }),
+    input(
+      postMortemInputIds.intent,
+      t(locale, 'ui.pm.intent', {}),
+      { type: 'radio_buttons', action_id: postMortemInputIds.intent, options: intents, initial_option: intents.find((o) => o.value === intent) ?? intents[0] },
+      { dispatchAction: true },
+    ),
   );
 
   const ref: PostMortemRef = { i: pm.incidentId, a: pm.actionItems.slice(0, rows).map((item) => item.id) };
@@ -126,9 +134,8 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
   });
 }
 
-function questionInput(question: PostMortemQuestion, answer: string, locale: Locale): KnownBlock {
+function questionInput(question: PostMortemQuestion, answer: string, optional: boolean, locale: Locale): KnownBlock {
   const blockId = postMortemInputIds.question(question.id);
-  const hint = question.required ? { hint: t(locale, 'ui.pm.required_for_review', {}) } : {};
   switch (question.answer) {
     case 'yes_no': {
       const options = [option(t(locale, 'export.yes', {}).replace(/\.$/, ''), 'yes'), option(t(locale, 'export.no', {}).replace(/\.$/, ''), 'no')];
@@ -137,7 +144,7 @@ function questionInput(question: PostMortemQuestion, answer: string, locale: Loc
         blockId,
         question.label,
         { type: 'radio_buttons', action_id: blockId, options, ...(initial ? { initial_option: initial } : {}) },
-        { optional: true, ...hint },
+        { optional },
       );
     }
     case 'number':
@@ -146,11 +153,11 @@ function questionInput(question: PostMortemQuestion, answer: string, locale: Loc
         question.label,
         // Slack refuses a non-numeric initial value; validation stores numbers with a dot.
         { type: 'number_input', action_id: blockId, is_decimal_allowed: true, ...(answer.trim() !== '' && Number.isFinite(Number(answer)) ? { initial_value: answer } : {}) },
-        { optional: true, ...hint },
+        { optional },
       );
     case 'short_text':
     case 'long_text':
-      return textInput(blockId, question.label, { multiline: question.answer === 'long_text', initial: answer, optional: true, ...hint });
+      return textInput(blockId, question.label, { multiline: question.answer === 'long_text', initial: answer, optional });
   }
 }
 
@@ -193,6 +200,11 @@ export function postMortemReviewMessage(postMortem: PostMortem, incidentNumber: 
   const reviewers = postMortem.reviewerUserIds.map(mention).join(', ');
   const intro = t(locale, 'ui.pm.review_request', { reviewers, number: incidentNumber, round: postMortem.round });
   const blocks: KnownBlock[] = [section(intro), ...postMortemBody(postMortem, locale, 1400)];
+  // Each approval is acknowledged here, in place, before the last one publishes.
+  const approvers = postMortem.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId);
+  if (approvers.length > 0) {
+    blocks.push(context(t(locale, 'ui.pm.review_progress', { approved: approvers.length, total: reviewersFor(postMortem).length, users: approvers.map(mention).join(', ') })));
+  }
   blocks.push(
     actions([
       button(t(locale, 'ui.button.approve', {}), actionIds.approvePostMortem, ref, 'primary'),

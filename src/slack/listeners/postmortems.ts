@@ -148,6 +148,21 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
     });
   });
 
+  // Inside the modal: the intent decides which inputs are required, so the modal is rebuilt for it
+  // (Slack keeps what was typed: the block_ids do not change).
+  app.action<BlockAction>(actionIds.postMortemIntent, async ({ ack, body, client }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
+    const [incident, record] = await Promise.all([loadIncident(services.prisma, ref.i), loadPostMortem(services.prisma, ref.i)]);
+    if (!incident || !record) return;
+    const chosen = (body.actions[0] as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
+    const intent: SubmissionIntent = chosen === 'save' ? 'save' : 'submit';
+    const rebuilt = postMortemModal({ postMortem: record.postMortem, incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale, timeZone, intent });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
+  });
+
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view }) => {
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
     const record = await loadPostMortem(services.prisma, ref.i);

@@ -59,8 +59,11 @@ describe('postMortemModal', () => {
     expect(view.callback_id).toBe(callbackIds.postMortemModal);
     const inputs = inputsOf(view);
     for (const field of ['summary', 'impact', 'whatHappened', 'whatWentWell', 'whatToImprove']) expect(inputs.has(field)).toBe(true);
-    expect(inputs.get('summary')!['hint'].text).toBe('Needed before it can go to review.');
-    expect(inputs.get('whatWentWell')!['hint']).toBeUndefined();
+    // Sending for review (the default): what review needs is a required input, the rest optional, never both.
+    const required = ['summary', 'impact', 'whatHappened', 'question.status-page', 'question.lessons', postMortemInputIds.intent];
+    for (const block of inputs.values()) expect(block['optional'], block['block_id']).toBe(!required.includes(block['block_id']));
+    expect(JSON.stringify(view.blocks)).not.toContain('Needed before');
+    expect(inputs.get(postMortemInputIds.intent)!['dispatch_action']).toBe(true);
     expect(inputs.get('question.status-page')!['element'].type).toBe('radio_buttons');
     expect(inputs.get('question.status-page')!['element'].options.map((o: { value: string }) => o.value)).toEqual(['yes', 'no']);
     expect(inputs.get('question.members')!['element'].type).toBe('number_input');
@@ -71,9 +74,12 @@ describe('postMortemModal', () => {
     expect(inputs.get('actionItems.2.owner')!['element'].type).toBe('users_select');
     expect(inputs.get('actionItems.2.dueAt')!['element'].type).toBe('datepicker');
     expect(inputs.has('actionItems.3.text')).toBe(false);
-    // Every input is optional to Slack: a draft may be saved half-filled; validation says what review needs.
-    for (const block of inputs.values()) expect(block['optional']).toBe(block['block_id'] === postMortemInputIds.intent ? false : true);
     expect(inputs.get(postMortemInputIds.intent)!['element'].initial_option.value).toBe('submit');
+    // Keeping a draft: every input is optional, so a half-filled draft can be saved.
+    const draft = inputsOf(postMortemModal({ postMortem: postMortem(), incidentNumber: 7, locale: 'en', timeZone: 'Europe/Madrid', intent: 'save' }));
+    for (const block of draft.values()) expect(block['optional']).toBe(block['block_id'] !== postMortemInputIds.intent);
+    expect(draft.get(postMortemInputIds.intent)!['element'].initial_option.value).toBe('save');
+    expect([...draft.keys()]).toEqual([...inputs.keys()]);
     expect(decodeRef(postMortemRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1', a: [] });
     expectViewWithinLimits(view);
   });
