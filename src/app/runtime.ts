@@ -4,7 +4,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import type { Locale } from '../domain/i18n/index.js';
+import { t, type Locale } from '../domain/i18n/index.js';
 import { languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
@@ -195,6 +195,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     permalinkOf: async (channelId, ts) => (channelId.includes(':') ? null : ((await client.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink ?? null)),
     onScored: (result) => metrics?.messagesScored.inc({ language: result.language, label: result.label }),
     onSpike: (decision) => metrics?.alertsRaised.inc({ severity: decision.explanation.kind }),
+    onQuarantined: (reason) => metrics?.messagesQuarantined.inc({ reason }),
+    onNormalised: (fix) => metrics?.inputNormalised.inc({ reason: fix }),
   });
 
   const workspaceIds = cached(clock, async (teamId) => {
@@ -289,7 +291,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           summary: published.summary,
         })),
       ),
-      deliveryProblems: failed.map((item) => ({ at: item.createdAt.getTime(), what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
+      deliveryProblems: [
+        ...failed.map((item) => ({ at: item.createdAt.getTime(), what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
+        ...(await prisma.quarantinedMessage.findMany({ orderBy: { at: 'desc' }, take: 10 })).map((item) => ({
+          at: item.at.getTime(),
+          what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }),
+          error: `${item.reason}: ${item.error}`,
+        })),
+      ].sort((a, b) => b.at - a.at),
     });
     await webClient.views.publish({ user_id: userId, view: view as never });
   }

@@ -9,6 +9,7 @@ import type { DetectorSettings } from '../domain/detection/settings.js';
 import { advanceChannel, type WatchedChannel as DetectorChannel } from '../domain/detection/watch.js';
 import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguageMix } from '../domain/language/detect.js';
 import { scoreMessage, type SentimentResult } from '../domain/sentiment/score.js';
+import { checkMessageInput, storableJson, storableText, type InputFix } from '../domain/ingest/message-input.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
 import { isUniqueViolation, recordEventOnce, type Db } from '../store/repositories/events.js';
@@ -52,6 +53,9 @@ export interface WatcherOptions {
   permalinkOf?(channelId: string, ts: string): Promise<string | null>;
   onScored?(result: SentimentResult): void;
   onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string): void;
+  /** A message was quarantined (reason from a fixed set), or changed on the way in. */
+  onQuarantined?(reason: string): void;
+  onNormalised?(fix: InputFix): void;
 }
 
 const CHANNEL_CACHE_MS = 5_000;
@@ -67,13 +71,13 @@ interface PendingMessage {
   message: IncomingMessage;
   channel: WatchedRow;
   sentiment: SentimentResult;
-  resolve(stored: boolean): void;
+  resolve(outcome: 'stored' | 'duplicate' | 'quarantined'): void;
   reject(error: unknown): void;
 }
 
 export type IngestOutcome =
   | { status: 'scored'; sentiment: SentimentResult; staff: boolean }
-  | { status: 'duplicate' | 'not_watched' | 'staff_reply' };
+  | { status: 'duplicate' | 'not_watched' | 'staff_reply' | 'quarantined' };
 
 /** Slack's ts is seconds with microseconds: `1700000000.000100` → epoch ms. */
 export function tsToMs(ts: string): number {
@@ -132,8 +136,10 @@ export class Watcher {
    * Scores a message and stores it with its bucket contribution. Messages arriving together are
    * written in one transaction (group commit): a burst costs one commit, not one per message.
    */
-  async ingest(message: IncomingMessage): Promise<IngestOutcome> {
+  async ingest(received: IncomingMessage): Promise<IngestOutcome> {
     const { prisma } = this.options;
+    const message = await this.checked(received);
+    if (!message) return { status: 'quarantined' };
     const channel = await this.cachedChannel(message.workspaceId, message.channelId);
     if (!channel) return { status: 'not_watched' };
     if (await this.options.isStaff(message.userId)) {
@@ -150,36 +156,100 @@ export class Watcher {
     const hint = languageHint(mix);
     const sentiment = scoreMessage(message.text, hint ? { channelLanguageHint: hint } : {});
     this.languageMixes.set(channel.id, updateLanguageMix(mix, sentiment.detectedLanguage));
-    const stored = await new Promise<boolean>((resolve, reject) => {
+    const stored = await new Promise<'stored' | 'duplicate' | 'quarantined'>((resolve, reject) => {
       this.queue.push({ message, channel, sentiment, resolve, reject });
       this.flushing ??= this.flush().finally(() => {
         this.flushing = null;
       });
     });
-    if (!stored) return { status: 'duplicate' };
+    if (stored !== 'stored') return { status: stored };
     this.options.onScored?.(sentiment);
     return { status: 'scored', sentiment, staff: false };
   }
 
   private languageMixes = new Map<string, ChannelLanguageMix>();
 
+  /**
+   * The message checked and cleaned (metrics and the log say what was changed); null when it could
+   * not be, after it went to the quarantine with the reason.
+   */
+  private async checked(received: IncomingMessage): Promise<IncomingMessage | null> {
+    const checked = checkMessageInput(received);
+    if (!checked.ok) {
+      await this.quarantine(received, checked.reason, checked.detail);
+      return null;
+    }
+    for (const fix of checked.fixes) this.options.onNormalised?.(fix);
+    if (checked.fixes.length) this.options.logger.info({ channel: checked.message.channelId, ts: checked.message.ts, fixes: checked.fixes }, 'incoming message cleaned before storing');
+    const { channelId, userId, ts, text, threadTs, permalink, eventId } = checked.message;
+    return { workspaceId: received.workspaceId, channelId, userId, ts, text, ...(threadTs ? { threadTs } : {}), ...(permalink ? { permalink } : {}), ...(eventId ? { eventId } : {}), ...(received.source ? { source: received.source } : {}) };
+  }
+
+  /** Keeps a message that cannot be stored, with what was received and why; counted in /metrics. */
+  private async quarantine(message: IncomingMessage, reason: string, error: string): Promise<void> {
+    const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
+    await this.options.prisma.quarantinedMessage.create({
+      data: {
+        at: new Date(this.options.clock.now()),
+        source: text(message.source) ?? 'slack',
+        workspaceId: text(message.workspaceId),
+        channelId: text(message.channelId),
+        eventId: text(message.eventId),
+        reason,
+        error: storableText(error),
+        payload: storableJson(message),
+      },
+    });
+    this.options.onQuarantined?.(reason);
+    this.options.logger.warn({ reason, channel: text(message.channelId), eventId: text(message.eventId), error: storableText(error, 300) }, 'incoming message quarantined');
+  }
+
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       // Yield to I/O first: requests already arrived join this batch instead of each paying a commit.
       await new Promise((resolve) => setImmediate(resolve));
       const batch = this.queue.splice(0, MAX_BATCH);
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          const stored = await this.writeBatch(batch);
-          batch.forEach((pending, index) => pending.resolve(stored[index] ?? false));
-          break;
-        } catch (error) {
-          // Another instance wrote the same message or bucket at the same moment: try again on fresh rows.
-          if (attempt < 3) continue;
-          this.options.logger.error({ err: error, messages: batch.length }, 'could not store scored messages');
-          for (const pending of batch) pending.reject(error);
-          break;
+      try {
+        const stored = await this.writeWithRetries(batch);
+        batch.forEach((pending, index) => pending.resolve(stored[index] ? 'stored' : 'duplicate'));
+        continue;
+      } catch (error) {
+        if (batch.length === 1) {
+          await this.settleAlone(batch[0] as PendingMessage, error);
+          continue;
         }
+        this.options.logger.warn({ err: error, messages: batch.length }, 'a group commit failed: storing its messages one by one');
+      }
+      // One item's problem must not cost its neighbours: each is retried alone, and what still fails is quarantined.
+      for (const pending of batch) {
+        try {
+          const [stored] = await this.writeWithRetries([pending]);
+          pending.resolve(stored ? 'stored' : 'duplicate');
+        } catch (error) {
+          await this.settleAlone(pending, error);
+        }
+      }
+    }
+  }
+
+  /** A message that failed alone goes to the quarantine; only if even that fails is its caller told. */
+  private async settleAlone(pending: PendingMessage, error: unknown): Promise<void> {
+    try {
+      await this.quarantine(pending.message, 'store_failed', error instanceof Error ? error.message : String(error));
+      pending.resolve('quarantined');
+    } catch (quarantineError) {
+      this.options.logger.error({ err: quarantineError, cause: error }, 'could not store nor quarantine a message');
+      pending.reject(error);
+    }
+  }
+
+  /** Another instance may write the same message or bucket at the same moment: tried again on fresh rows. */
+  private async writeWithRetries(batch: PendingMessage[]): Promise<boolean[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.writeBatch(batch);
+      } catch (error) {
+        if (attempt >= 3) throw error;
       }
     }
   }
@@ -232,8 +302,10 @@ export class Watcher {
   }
 
   /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
-  async edit(message: IncomingMessage): Promise<IngestOutcome> {
+  async edit(received: IncomingMessage): Promise<IngestOutcome> {
     const { prisma } = this.options;
+    const message = await this.checked(received);
+    if (!message) return { status: 'quarantined' };
     const channel = await this.watchedChannel(prisma, message.workspaceId, message.channelId);
     if (!channel) return { status: 'not_watched' };
     const previous = await prisma.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts: message.ts } } });
@@ -256,6 +328,8 @@ export class Watcher {
   /** A deleted message leaves its bucket and its text is erased. */
   async remove(workspaceId: string, channelId: string, ts: string): Promise<boolean> {
     const { prisma } = this.options;
+    // A deletion names a message by its ids: anything else cannot name a stored message.
+    if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return false;
     const channel = await prisma.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
     if (!channel) return false;
     const previous = await prisma.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts } } });

@@ -118,7 +118,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
         outcomes.push(outcome.status);
       }
       const count = (status: string) => outcomes.filter((outcome) => outcome === status).length;
-      sendJson(response, 202, { accepted: messages.length, scored: count('scored'), duplicates: count('duplicate'), notWatched: count('not_watched') });
+      sendJson(response, 202, { accepted: messages.length, scored: count('scored'), duplicates: count('duplicate'), notWatched: count('not_watched'), quarantined: count('quarantined') });
     },
   };
 }

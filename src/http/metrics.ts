@@ -39,6 +39,14 @@ export interface Metrics {
   readonly ackLatency: Histogram<'kind'>;
   readonly remindersFired: Counter<'kind' | 'late'>;
   readonly leader: Gauge;
+  /** Incoming messages kept in the quarantine instead of being stored, by reason. */
+  readonly messagesQuarantined: Counter<'reason'>;
+  /** Incoming messages cleaned on the way in (NUL bytes, lone surrogates, truncation), by what was fixed. */
+  readonly inputNormalised: Counter<'reason'>;
+  /** Slack requests answered without reaching a listener (malformed, foreign team, unknown path, bad time), by reason. */
+  readonly requestsRefused: Counter<'kind' | 'reason'>;
+  /** Errors nothing else caught (unhandled rejections, uncaught exceptions, listener failures), by kind. */
+  readonly processErrors: Counter<'kind'>;
   /** Points the scrape-time gauges at their sources (called once the store and leadership exist). */
   setSources(sources: MetricSources): void;
   /** The Prometheus text exposition. */
@@ -123,11 +131,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     remindersFired: new Counter({ name: 'firebreak_reminders_fired_total', help: 'Scheduled jobs fired', labelNames: ['kind', 'late'] as const, registers }),
     leader,
+    messagesQuarantined: new Counter({ name: 'firebreak_messages_quarantined_total', help: 'Incoming messages quarantined instead of stored', labelNames: ['reason'] as const, registers }),
+    inputNormalised: new Counter({ name: 'firebreak_input_normalised_total', help: 'Incoming messages cleaned before storing', labelNames: ['reason'] as const, registers }),
+    requestsRefused: new Counter({ name: 'firebreak_slack_requests_refused_total', help: 'Slack requests refused or dropped before any listener', labelNames: ['kind', 'reason'] as const, registers }),
+    processErrors: new Counter({ name: 'firebreak_process_errors_total', help: 'Errors caught at the top: unhandled rejections, uncaught exceptions, failed listeners', labelNames: ['kind'] as const, registers }),
     setSources(next) {
       sources = { ...sources, ...next };
     },
     render: () => registry.metrics(),
   };
+}
+
+/** Event types counted under their own label; anything else is `other`, so labels stay bounded. */
+const KNOWN_EVENT_LABELS = new Set([
+  'message',
+  'message.thread_broadcast',
+  'message.file_share',
+  'message.me_message',
+  'message.message_changed',
+  'message.message_deleted',
+  'message.bot_message',
+  'message.channel_join',
+  'message.channel_leave',
+  'message.channel_topic',
+  'app_home_opened',
+]);
+
+/** The `type` label for an event (and message subtype): a known one, or `other`. */
+export function eventTypeLabel(type: unknown, subtype?: unknown): string {
+  const label = typeof subtype === 'string' && subtype ? `${String(type)}.${subtype}` : String(type);
+  return KNOWN_EVENT_LABELS.has(label) ? label : typeof subtype === 'string' && subtype && type === 'message' ? 'message.other' : 'other';
 }
 
 /** GET /metrics in Prometheus text format. */

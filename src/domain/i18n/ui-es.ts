@@ -174,6 +174,7 @@ export const uiEs: UiCatalog = {
     p.count === 1 ? 'No se pudo entregar 1 mensaje' : `No se pudieron entregar ${p.count} mensajes`,
   'ui.home.delivery_hint': () =>
     'Slack los rechazó definitivamente, así que Firebreak no los reintentará. Corrige la causa (a menudo el bot no está en el canal) y repite la acción.',
+  'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
   'ui.home.approval_line': (p) =>

@@ -1,6 +1,7 @@
 // Events API: community messages (new, edited, deleted) and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
+import { eventTypeLabel } from '../../http/metrics.js';
 import type { SlackServices } from './services.js';
 
 interface MessageEventShape {
@@ -24,7 +25,7 @@ export function registerEventListeners(app: App, services: SlackServices): void 
   app.event('message', async ({ event, body }) => {
     const eventId = (body as { event_id?: string }).event_id;
     const message = event as unknown as MessageEventShape;
-    services.metrics?.eventsReceived.inc({ type: message.subtype ? `message.${message.subtype}` : 'message' });
+    services.metrics?.eventsReceived.inc({ type: eventTypeLabel('message', message.subtype) });
     const isNewMessage = MEMBER_SUBTYPES.has(message.subtype);
     // New messages record their event id in the watcher's own commit (one write per burst, not per event).
     if (!isNewMessage && eventId && !(await services.firstDelivery(eventId))) return;
