@@ -73,6 +73,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       logger,
       registry: metrics.registry,
       ...(options.slackRetryDelaysMs ? { retryDelaysMs: options.slackRetryDelaysMs } : {}),
+      onUnacknowledged: (kind) => metrics.processErrors.inc({ kind }),
     });
   } else {
     logger.warn('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): serving /healthz only');
@@ -110,9 +111,11 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     );
   }
   if (sandbox) routes.push(...sandbox.routes);
-  if (slack?.requestListener) {
+  if (slack?.requestListener && config.slack.signingSecret) {
     const listener = slack.requestListener;
-    routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, (request, response) => listener(request, response)) });
+    const { slackRequestGate } = await import('./slack/request-gate.js');
+    const gate = slackRequestGate({ signingSecret: config.slack.signingSecret, endpoints: slack.endpoints, logger, refused: metrics.requestsRefused, next: (request, response) => listener(request, response) });
+    routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, gate) });
   }
 
   const server = createHttpServer(routes, logger);

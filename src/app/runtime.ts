@@ -21,6 +21,7 @@ import { isUniqueViolation, recordEventOnce } from '../store/repositories/events
 import { loadIncident } from '../store/repositories/incidents.js';
 import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
+import { installListenerGuard } from '../slack/listener-guard.js';
 import { registerEventListeners } from '../slack/listeners/events.js';
 import { registerInteractionListeners } from '../slack/listeners/interactions.js';
 import type { SlackServices } from '../slack/listeners/services.js';
@@ -59,6 +60,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
+const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
 const SENSITIVITY: Record<string, number> = { high: 3, medium: 4, low: 5.5 };
 const CACHE_MS = 60_000;
 const HOME_METRICS_DAYS = 30;
@@ -303,6 +306,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await webClient.views.publish({ user_id: userId, view: view as never });
   }
 
+  // Before any listener is registered: every one then runs behind the team check and the ack guard.
+  const installedTeam = cached(clock, async () => (await client.auth.test()).team_id ?? null);
+  void installedTeam('token').catch(() => undefined);
+  installListenerGuard(app, {
+    logger,
+    locale,
+    isInstalled: async (teamId) => {
+      const installed = await installedTeam('token').catch(() => undefined);
+      return installed === undefined || installed === null ? undefined : installed === teamId;
+    },
+    ownerTeamOf: async (incidentId) => {
+      const row = await prisma.incident.findUnique({ where: { id: incidentId }, select: { workspace: { select: { teamId: true } } } });
+      if (!row) return undefined;
+      // Channels of other sources (/ingest) and events without a team belong to the installation itself.
+      return INSTALLATION_TEAMS.has(row.workspace.teamId) ? null : row.workspace.teamId;
+    },
+    audit: async (entry) => {
+      await prisma.auditLog.create({
+        data: { at: new Date(clock.now()), userId: entry.userId, action: entry.action, outcome: `refused:${entry.reason}`, incidentId: entry.incidentId, data: { teamId: entry.teamId } },
+      });
+    },
+    onRefused: (kind, reason) => metrics?.requestsRefused.inc({ kind, reason }),
+    onListenerFailed: () => metrics?.processErrors.inc({ kind: 'listener_failed' }),
+  });
   registerEventListeners(app, services);
   registerInteractionListeners(app, services);
   registerCommandListeners(app, services);

@@ -145,6 +145,8 @@ export class Watcher {
     if (await this.options.isStaff(message.userId)) {
       // A staff reply in a member's thread answers it (nobody is left unanswered).
       if (message.threadTs) {
+        // The member's message may still be waiting for its group commit: answer it once it is stored.
+        if (this.flushing) await this.flushing;
         await prisma.scoredMessage.updateMany({
           where: { channelRef: channel.id, ts: message.threadTs, answeredAt: null },
           data: { answeredAt: new Date(tsToMs(message.ts)) },

@@ -19,6 +19,8 @@ export interface SlackAppOptions {
   registry?: Registry;
   /** Waits between reconnection attempts (tests shorten them). */
   retryDelaysMs?: readonly number[];
+  /** Counts what was answered without a listener's ack (a listener failed, or did not ack in time). */
+  onUnacknowledged?(kind: 'listener_failed' | 'ack_timeout'): void;
 }
 
 export interface SlackApp {
@@ -27,6 +29,8 @@ export interface SlackApp {
   client: WebClient;
   mode: 'http' | 'socket';
   link: SlackLink;
+  /** The paths the HTTP receiver answers (POST). */
+  endpoints: readonly string[];
   /** Handles /slack/events on Firebreak's HTTP server (HTTP mode only). */
   requestListener?: HTTPReceiver['requestListener'];
   /** Starts the link in the background; returns at once. */
@@ -50,19 +54,37 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     });
     const app = new App({ authorize, receiver, clientOptions, logger });
     const link = createSlackLink({ mode: 'socket', identity, socket: receiver.client, logger: options.logger, ...linkOptions(options) });
-    return { app, client, mode: 'socket', link, start: () => link.start(), stop: () => link.stop() };
+    return { app, client, mode: 'socket', link, endpoints: [], start: () => link.start(), stop: () => link.stop() };
   }
+  const endpoints = ['/slack/events'];
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
-    endpoints: '/slack/events',
+    endpoints,
     // Ack first, work after: listeners call ack() at once and continue asynchronously (decision
     // buttons ack once their decision is committed, so an acknowledged click survives a crash).
     processBeforeResponse: false,
     logger,
+    // Input Slack could send never earns a 5xx (Slack would retry it) nor a 404 after 3 s: a failure
+    // before the ack is answered 200 at once; the failure itself is logged by the app's error handler.
+    processEventErrorHandler: async ({ response }) => {
+      options.onUnacknowledged?.('listener_failed');
+      if (!response.headersSent) {
+        response.writeHead(200);
+        response.end();
+      }
+      return false;
+    },
+    unhandledRequestHandler: ({ response }) => {
+      if (response.headersSent) return;
+      options.onUnacknowledged?.('ack_timeout');
+      options.logger.warn('a Slack request was not acknowledged in time: answered 200');
+      response.writeHead(200);
+      response.end();
+    },
   });
   const app = new App({ authorize, receiver, clientOptions, logger });
   const link = createSlackLink({ mode: 'http', identity, logger: options.logger, ...linkOptions(options) });
-  return { app, client, mode: 'http', link, requestListener: receiver.requestListener, start: () => link.start(), stop: () => link.stop() };
+  return { app, client, mode: 'http', link, endpoints, requestListener: receiver.requestListener, start: () => link.start(), stop: () => link.stop() };
 }
 
 function linkOptions(options: SlackAppOptions) {

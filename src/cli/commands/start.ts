@@ -18,14 +18,18 @@ export function registerStartCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       // Imported when run, so other subcommands (and --help) do not pay for the server's modules.
-      const [{ loadConfig }, { createLogger }, { startFirebreak }] = await Promise.all([
+      const [{ loadConfig }, { createLogger }, { startFirebreak }, { installProcessGuards }] = await Promise.all([
         import('../../config.js'),
         import('../../logger.js'),
         import('../../main.js'),
+        import('../../process-guards.js'),
       ]);
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
+      const guards = installProcessGuards(logger);
       const running = await startFirebreak(config, logger);
+      guards.countWith(running.metrics.processErrors);
+      guards.onFatal(() => running.close());
       const signal = await stop;
       logger.info({ signal }, 'shutting down');
       await running.close().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'));

@@ -181,6 +181,11 @@ export const uiEn = {
   'ui.pm.review_progress': (p: { approved: number; total: number; users: string }) => `:white_check_mark: ${p.approved} of ${p.total} approved: ${p.users}`,
   'ui.pm.full_export': (_: Empty) => 'full post-mortem',
 
+  'ui.guard.other_team': (_: Empty) => 'Firebreak did not do this: it belongs to another Slack workspace than the one you are in.',
+  'ui.guard.no_user': (_: Empty) => 'Firebreak did not do this: Slack did not say who you are. Try again from Slack.',
+  'ui.guard.malformed': (_: Empty) => 'Firebreak did not do this: the button or form it came from is damaged. Use the incident message instead.',
+  'ui.guard.invalid': (p: { detail: string }) => `Firebreak could not do this: ${p.detail}`,
+  'ui.guard.failed': (_: Empty) => 'Firebreak could not do this because of an error on its side; it has been logged. Please try again.',
   'ui.home.title': (_: Empty) => 'Firebreak overview',
   'ui.home.delivery_heading': (p: { count: number }) => `${plural(p.count, 'message', 'messages')} could not be delivered`,
   'ui.home.delivery_hint': (_: Empty) =>

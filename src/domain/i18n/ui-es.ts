@@ -169,6 +169,11 @@ export const uiEs: UiCatalog = {
   'ui.pm.review_progress': (p) => `:white_check_mark: ${p.approved} de ${p.total} aprobaciones: ${p.users}`,
   'ui.pm.full_export': () => 'post-mortem completo',
 
+  'ui.guard.other_team': () => 'Firebreak no lo hizo: pertenece a otro espacio de trabajo de Slack distinto del tuyo.',
+  'ui.guard.no_user': () => 'Firebreak no lo hizo: Slack no indicó quién eres. Vuelve a intentarlo desde Slack.',
+  'ui.guard.malformed': () => 'Firebreak no lo hizo: el botón o el formulario de origen está dañado. Usa el mensaje del incidente.',
+  'ui.guard.invalid': (p) => `Firebreak no pudo hacerlo: ${p.detail}`,
+  'ui.guard.failed': () => 'Firebreak no pudo hacerlo por un error propio; quedó registrado. Vuelve a intentarlo.',
   'ui.home.title': () => 'Resumen de Firebreak',
   'ui.home.delivery_heading': (p) =>
     p.count === 1 ? 'No se pudo entregar 1 mensaje' : `No se pudieron entregar ${p.count} mensajes`,

@@ -1,0 +1,200 @@
+// Every Slack listener, whoever registers it, runs behind one guard (installed on the app before any
+// listener is registered, so listener bodies stay as they are):
+// - the team check (team-authorisation.ts): a click, submission, command or shortcut from a team
+//   Firebreak is not installed in, about another team's incident, or without an acting user, is
+//   acknowledged, refused with an ephemeral explanation, audited and counted, and never reaches the listener;
+// - ack first: a listener that throws before acknowledging is acknowledged at once with an ephemeral
+//   explanation (never a 3 s wait then an error page), and one still working after ACK_DEADLINE_MS is
+//   acknowledged for it. Events from a team Firebreak is not installed in are dropped and counted.
+import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import { t, type Locale } from '../domain/i18n/index.js';
+import { isFirebreakError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { checkTeam, type TeamRefusal } from './team-authorisation.js';
+import { inputIds } from './blocks/ids.js';
+
+/** Slack waits 3 s; what is not acknowledged by then is acknowledged here, well before. */
+export const ACK_DEADLINE_MS = 2_000;
+
+export interface ListenerGuardOptions {
+  logger: Logger;
+  locale: Locale;
+  /** Whether Firebreak is installed in a team; undefined when it cannot tell yet (Slack unreachable). */
+  isInstalled(teamId: string): Promise<boolean | undefined>;
+  /** The team owning an incident: `null` for the installation's own sources, `undefined` when there is no such incident. */
+  ownerTeamOf(incidentId: string): Promise<string | null | undefined>;
+  /** Records a refusal (AuditLog). */
+  audit(entry: { userId: string | null; action: string; reason: TeamRefusal; incidentId: string | null; teamId: string | null }): Promise<void>;
+  onRefused?(kind: string, reason: string): void;
+  onListenerFailed?(kind: string): void;
+}
+
+type Kind = 'action' | 'view' | 'command' | 'shortcut';
+type Body = Record<string, unknown>;
+type AckFn = (response?: unknown) => Promise<void>;
+type ListenerArgs = { body: Body; ack: AckFn; client: { chat: { postEphemeral(args: object): Promise<unknown> } }; respond?: (message: object) => Promise<unknown> };
+type Listener = (args: ListenerArgs) => Promise<void>;
+
+const record = (value: unknown): Body | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Body) : undefined);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The incident ids a payload names: button values, a modal's private_metadata, the incident picker. */
+export function namedIncidentIds(body: Body): string[] {
+  const ids: string[] = [];
+  const fromJson = (raw: unknown) => {
+    if (typeof raw !== 'string' || !raw.startsWith('{')) return;
+    try {
+      const id = record(JSON.parse(raw))?.['i'];
+      if (id !== undefined) ids.push(typeof id === 'string' ? id : JSON.stringify(id));
+    } catch {
+      // Not a reference: the listener reports the malformed value.
+    }
+  };
+  const actions = Array.isArray(body['actions']) ? body['actions'] : [];
+  for (const action of actions) fromJson(record(action)?.['value']);
+  const view = record(body['view']);
+  fromJson(view?.['private_metadata']);
+  const picked = record(record(record(record(view?.['state'])?.['values'])?.[inputIds.incident])?.[inputIds.incident])?.['selected_option'];
+  const pickedId = record(picked)?.['value'];
+  if (pickedId !== undefined) ids.push(typeof pickedId === 'string' ? pickedId : JSON.stringify(pickedId));
+  return ids;
+}
+
+function who(body: Body): { teamId: unknown; userId: unknown; userTeamId: unknown; action: string } {
+  const user = record(body['user']);
+  const actions = Array.isArray(body['actions']) ? body['actions'] : [];
+  const action = text(record(actions[0])?.['action_id']) ?? text(record(body['view'])?.['callback_id']) ?? text(body['callback_id']) ?? text(body['command']) ?? 'unknown';
+  return {
+    teamId: record(body['team'])?.['id'] ?? body['team_id'] ?? record(body['view'])?.['team_id'],
+    userId: user ? user['id'] : body['user_id'],
+    userTeamId: user?.['team_id'],
+    action: action.slice(0, 100),
+  };
+}
+
+/** A stored id is printable text of reasonable length: anything else names no record. */
+const STORABLE_ID = /^[\x21-\x7e]{1,200}$/;
+
+export function installListenerGuard(app: App, options: ListenerGuardOptions): void {
+  const log = options.logger.child({ component: 'listener-guard' });
+
+  async function refusalFor(body: Body): Promise<{ reason: TeamRefusal | 'malformed_reference'; incidentId: string | null; teamId: string | null } | null> {
+    const person = who(body);
+    const ids = namedIncidentIds(body);
+    const bad = ids.find((id) => !STORABLE_ID.test(id));
+    if (bad !== undefined) return { reason: 'malformed_reference', incidentId: null, teamId: typeof person.teamId === 'string' ? person.teamId : null };
+    const owners = await Promise.all(ids.map((id) => options.ownerTeamOf(id)));
+    const teamId = typeof person.teamId === 'string' ? person.teamId : null;
+    const installed = teamId ? await options.isInstalled(teamId) : false;
+    const verdict = checkTeam({
+      payloadTeamId: person.teamId,
+      userId: person.userId,
+      userTeamId: person.userTeamId,
+      // Slack unreachable: the installation cannot be told, so only record ownership decides.
+      installed: installed ?? true,
+      ownerTeamIds: owners.filter((owner): owner is string | null => owner !== undefined),
+    });
+    if (verdict.ok) return null;
+    const foreignIndex = owners.findIndex((owner) => owner !== undefined && owner !== null && owner !== teamId);
+    return { reason: verdict.reason, incidentId: foreignIndex >= 0 ? (ids[foreignIndex] ?? null) : (ids[0] ?? null), teamId };
+  }
+
+  /** Acknowledges with an explanation only the acting person sees, wherever the kind of request allows it. */
+  async function explain(kind: Kind, args: ListenerArgs, ack: AckFn, message: string): Promise<void> {
+    const { body } = args;
+    if (kind === 'command') {
+      await ack({ response_type: 'ephemeral', text: message });
+      return;
+    }
+    if (kind === 'view' && body['type'] === 'view_submission') {
+      const blocks = record(body['view'])?.['blocks'];
+      const input = Array.isArray(blocks) ? blocks.map(record).find((block) => block?.['type'] === 'input' && typeof block['block_id'] === 'string') : undefined;
+      if (input) {
+        await ack({ response_action: 'errors', errors: { [input['block_id'] as string]: message.slice(0, 150) } });
+        return;
+      }
+    }
+    await ack();
+    const userId = text(record(body['user'])?.['id']);
+    const channel = text(record(body['channel'])?.['id']);
+    try {
+      if (args.respond && text(body['response_url'])) await args.respond({ response_type: 'ephemeral', replace_original: false, text: message });
+      else if (userId && channel) await args.client.chat.postEphemeral({ channel, user: userId, text: message });
+    } catch (error) {
+      log.warn({ err: error }, 'could not tell the person why their request was not done');
+    }
+  }
+
+  function guard(kind: Kind, listener: Listener): Listener {
+    return async (args) => {
+      let acked = false;
+      const ack: AckFn = async (response) => {
+        if (acked) return;
+        acked = true;
+        await args.ack(response);
+      };
+      const refusal = await refusalFor(args.body).catch((error: unknown) => {
+        log.warn({ err: error }, 'could not check the team of a Slack request');
+        return { reason: 'no_team' as const, incidentId: null, teamId: null };
+      });
+      if (refusal) {
+        const person = who(args.body);
+        options.onRefused?.(kind, refusal.reason);
+        log.warn({ kind, action: person.action, team: refusal.teamId, reason: refusal.reason }, 'refused a Slack request for another team or without a user');
+        const key = refusal.reason === 'no_user' ? 'ui.guard.no_user' : refusal.reason === 'malformed_reference' ? 'ui.guard.malformed' : 'ui.guard.other_team';
+        await explain(kind, args, ack, t(options.locale, key, {}));
+        if (refusal.reason !== 'malformed_reference') {
+          await options
+            .audit({ userId: typeof person.userId === 'string' ? person.userId.slice(0, 100) : null, action: `${kind}:${person.action}`, reason: refusal.reason, incidentId: refusal.incidentId, teamId: refusal.teamId })
+            .catch((error: unknown) => log.error({ err: error }, 'could not audit a refused Slack request'));
+        }
+        return;
+      }
+      const deadline = setTimeout(() => {
+        if (acked) return;
+        log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);
+        void ack().catch(() => undefined);
+      }, ACK_DEADLINE_MS);
+      try {
+        await listener({ ...args, ack });
+      } catch (error) {
+        options.onListenerFailed?.(kind);
+        const expected = isFirebreakError(error) && (error.code === 'input_invalid' || error.code === 'not_found' || error.code === 'forbidden');
+        if (expected) log.warn({ kind, action: who(args.body).action, error: error.message }, 'a Slack request could not be done');
+        else log.error({ err: error, kind, action: who(args.body).action }, 'Slack listener failed');
+        if (!acked) await explain(kind, args, ack, expected ? t(options.locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : t(options.locale, 'ui.guard.failed', {})).catch(() => undefined);
+      } finally {
+        clearTimeout(deadline);
+      }
+    };
+  }
+
+  // Registration methods wrap the listener (the last function); middleware before it runs unguarded.
+  for (const [method, kind] of [
+    ['action', 'action'],
+    ['view', 'view'],
+    ['command', 'command'],
+    ['shortcut', 'shortcut'],
+  ] as const) {
+    const register = (app[method] as (...args: unknown[]) => unknown).bind(app);
+    Object.defineProperty(app, method, {
+      configurable: true,
+      value: (...args: unknown[]) => {
+        const last = args.length - 1;
+        if (typeof args[last] === 'function') args[last] = guard(kind, args[last] as Listener);
+        return register(...args);
+      },
+    });
+  }
+
+  // Events are acknowledged by Bolt on arrival: one from a team Firebreak is not installed in is dropped.
+  const events: Middleware<AnyMiddlewareArgs> = async ({ body, next }) => {
+    const envelope = body as Body;
+    if (envelope['type'] !== 'event_callback') return next();
+    const teamId = text(envelope['team_id']);
+    if (teamId && (await options.isInstalled(teamId)) !== false) return next();
+    options.onRefused?.('event', 'not_installed');
+    log.warn({ team: teamId, eventId: text(envelope['event_id']) }, 'dropped an event from a team Firebreak is not installed in');
+  };
+  app.use(events);
+}

@@ -1,0 +1,218 @@
+// What a request to /slack/* must pass before Bolt sees it: a known path (else a quiet 404), a body
+// of bounded size, a valid signature made within five minutes either side of now (Bolt refuses only
+// stale ones), and an envelope Bolt can handle. A body that is not an object gets 400; an object of
+// the wrong shape is answered 200 and dropped, logged and counted (Slack would retry anything else).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { verifySlackRequest } from '@slack/bolt';
+import type { Logger } from '../logger.js';
+import type { RouteHandler } from '../http/server.js';
+
+/** Slack allows this much clock difference either way. */
+export const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface RefusalCounter {
+  inc(labels: { kind: string; reason: string }): void;
+}
+
+export interface SlackRequestGateOptions {
+  signingSecret: string;
+  /** The paths Bolt answers (POST). */
+  endpoints: readonly string[];
+  logger: Logger;
+  refused?: RefusalCounter;
+  nowMs?: () => number;
+  /** Bolt's request listener, given the request with its body already read (`rawBody`). */
+  next(request: IncomingMessage, response: ServerResponse): void;
+}
+
+type Verdict = { ok: true } | { ok: false; status: 200 | 400; kind: string; reason: string; body?: object };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+/** An id field: a string, or an object carrying one (user_change's `user`, channel_created's `channel`). */
+const idLike = (value: unknown) => value === undefined || typeof value === 'string' || (isObject(value) && optionalString(value['id']));
+
+const INTERACTION_TYPES = new Set(['block_actions', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'block_suggestion', 'interactive_message', 'dialog_submission', 'workflow_step_edit']);
+
+/** Why an Events API envelope cannot be handled, or null. */
+export function eventEnvelopeProblem(body: Record<string, unknown>): string | null {
+  if (typeof body['type'] !== 'string') return 'type is not a string';
+  if (body['type'] === 'url_verification') return typeof body['challenge'] === 'string' ? null : 'challenge is not a string';
+  if (body['type'] !== 'event_callback') return null;
+  if (typeof body['team_id'] !== 'string' || body['team_id'] === '') return 'team_id is not a string';
+  if (!optionalString(body['event_id']) || !optionalString(body['enterprise_id'] ?? undefined)) return 'event_id is not a string';
+  if (body['authorizations'] !== undefined && !(Array.isArray(body['authorizations']) && body['authorizations'].every(isObject))) return 'authorizations is not a list';
+  const event = body['event'];
+  if (!isObject(event)) return 'event is not an object';
+  if (typeof event['type'] !== 'string') return 'event.type is not a string';
+  for (const field of ['ts', 'thread_ts', 'event_ts', 'subtype', 'text', 'bot_id', 'tab', 'deleted_ts', 'channel_type']) {
+    if (!optionalString(event[field])) return `event.${field} is not a string`;
+  }
+  for (const field of ['channel', 'user', 'item_user']) if (!idLike(event[field])) return `event.${field} is not an id`;
+  if (event['type'] === 'message' && typeof event['channel'] !== 'string') return 'event.channel is not a string';
+  for (const field of ['message', 'previous_message', 'item']) if (event[field] !== undefined && !isObject(event[field])) return `event.${field} is not an object`;
+  for (const nested of ['message', 'previous_message'] as const) {
+    const inner = event[nested] as Record<string, unknown> | undefined;
+    if (inner && !['ts', 'thread_ts', 'text', 'user', 'bot_id', 'subtype'].every((field) => optionalString(inner[field]))) return `event.${nested} has a field of the wrong type`;
+  }
+  return null;
+}
+
+/** Why an interaction payload cannot be handled, or null. */
+export function interactionProblem(payload: Record<string, unknown>): string | null {
+  if (typeof payload['type'] !== 'string') return 'type is not a string';
+  if (!INTERACTION_TYPES.has(payload['type'])) return `type "${payload['type'].slice(0, 40)}" is not an interaction Firebreak handles`;
+  const user = payload['user'];
+  if (!isObject(user) || typeof user['id'] !== 'string' || user['id'] === '') return 'user.id is missing';
+  for (const field of ['team', 'channel', 'message', 'container']) if (payload[field] !== undefined && payload[field] !== null && !isObject(payload[field])) return `${field} is not an object`;
+  const team = payload['team'];
+  if (isObject(team) && !optionalString(team['id'] ?? undefined)) return 'team.id is not a string';
+  for (const field of ['trigger_id', 'response_url', 'callback_id', 'api_app_id']) if (!optionalString(payload[field])) return `${field} is not a string`;
+  if (payload['type'] === 'block_actions') {
+    const actions = payload['actions'];
+    if (!Array.isArray(actions) || actions.length === 0 || !actions.every((action) => isObject(action) && typeof action['action_id'] === 'string' && optionalString(action['block_id']))) return 'actions is not a list of actions';
+    if (!actions.every((action) => optionalString((action as Record<string, unknown>)['value']))) return 'an action value is not a string';
+  }
+  if (payload['type'] === 'view_submission' || payload['type'] === 'view_closed') {
+    const view = payload['view'];
+    if (!isObject(view)) return 'view is missing';
+    if (typeof view['callback_id'] !== 'string') return 'view.callback_id is not a string';
+    if (!optionalString(view['private_metadata']) || !optionalString(view['id']) || !optionalString(view['hash'])) return 'view has a field of the wrong type';
+    const state = view['state'];
+    if (state !== undefined && !(isObject(state) && isObject(state['values']) && Object.values(state['values']).every(isObject))) return 'view.state.values is not an object of blocks';
+    if (view['blocks'] !== undefined && !(Array.isArray(view['blocks']) && view['blocks'].every(isObject))) return 'view.blocks is not a list';
+  }
+  if ((payload['type'] === 'shortcut' || payload['type'] === 'message_action') && typeof payload['callback_id'] !== 'string') return 'callback_id is missing';
+  if (payload['type'] === 'message_action') {
+    if (!isObject(payload['channel']) || !isObject(payload['message'])) return 'channel or message is missing';
+    const message = payload['message'];
+    if (typeof message['ts'] !== 'string' || !optionalString(message['text']) || !optionalString(message['user'])) return 'message has a field of the wrong type';
+  }
+  return null;
+}
+
+/** Why a slash command's fields cannot be handled, or null. */
+export function commandProblem(fields: Record<string, unknown>): string | null {
+  for (const field of ['command', 'team_id', 'user_id', 'channel_id']) {
+    if (typeof fields[field] !== 'string' || fields[field] === '') return `${field} is missing`;
+  }
+  // Slack always sends the text, empty when the person typed nothing after the command.
+  if (fields['text'] === undefined) return 'text is missing';
+  for (const field of ['text', 'trigger_id', 'response_url', 'channel_name', 'user_name']) if (!optionalString(fields[field])) return `${field} is given more than once`;
+  return null;
+}
+
+function ephemeral(text: string): object {
+  return { response_type: 'ephemeral', text };
+}
+
+/** What to answer a verified body, before Bolt: a 400 for a body that is not an object, a 200 drop for a bad shape. */
+export function judgeSlackBody(contentType: string | undefined, rawBody: string): Verdict {
+  const refuse = (kind: string, reason: string): Verdict => ({ ok: false, status: 400, kind, reason });
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const form = parseQuery(rawBody) as Record<string, unknown>;
+    if (form['ssl_check'] === '1') return { ok: true };
+    if (typeof form['payload'] === 'string') {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(form['payload']);
+      } catch {
+        return refuse('interaction', 'payload_not_json');
+      }
+      if (!isObject(payload)) return refuse('interaction', 'payload_not_object');
+      const problem = interactionProblem(payload);
+      return problem ? { ok: false, status: 200, kind: 'interaction', reason: problem } : { ok: true };
+    }
+    if (form['payload'] !== undefined) return refuse('interaction', 'payload_repeated');
+    if (form['command'] === undefined) return refuse('command', 'neither_payload_nor_command');
+    const problem = commandProblem(form);
+    return problem
+      ? { ok: false, status: 200, kind: 'command', reason: problem, body: ephemeral(`Firebreak could not read this command: ${problem}. Try again from Slack.`) }
+      : { ok: true };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return refuse('event', 'body_not_json');
+  }
+  if (!isObject(body)) return refuse('event', 'body_not_object');
+  const problem = eventEnvelopeProblem(body);
+  return problem ? { ok: false, status: 200, kind: 'event', reason: problem } : { ok: true };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function answer(response: ServerResponse, status: number, body?: object): void {
+  if (response.headersSent) return;
+  if (!body) {
+    response.writeHead(status, { 'content-length': 0 });
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/** The handler for POST /slack/*: the gate, then Bolt. */
+export function slackRequestGate(options: SlackRequestGateOptions): RouteHandler {
+  const now = options.nowMs ?? Date.now;
+  const log = options.logger.child({ component: 'slack-gate' });
+  const refuse = (response: ServerResponse, status: number, kind: string, reason: string, body?: object) => {
+    options.refused?.inc({ kind, reason: status === 200 ? 'malformed' : reason.replace(/[^a-z_]/g, '_').slice(0, 40) });
+    answer(response, status, body);
+  };
+  return async (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (!options.endpoints.includes(path)) {
+      log.debug({ path }, 'no such Slack endpoint');
+      request.resume();
+      refuse(response, 404, 'http', 'unknown_path', { error: 'not_found', path });
+      return;
+    }
+    const raw = await readBody(request);
+    if (!raw) {
+      refuse(response, 413, 'http', 'too_large');
+      return;
+    }
+    const text = raw.toString('utf8');
+    const contentType = request.headers['content-type'];
+    const sslCheck = contentType === 'application/x-www-form-urlencoded' && parseQuery(text)['ssl_check'] === '1';
+    if (!sslCheck) {
+      const signature = request.headers['x-slack-signature'];
+      const timestamp = Number(request.headers['x-slack-request-timestamp']);
+      const skew = Math.floor(now() / 1000) - timestamp;
+      try {
+        if (typeof signature !== 'string' || !Number.isInteger(timestamp)) throw new Error('signature or timestamp header missing');
+        // Bolt refuses requests signed more than five minutes ago; one signed that far ahead is refused too.
+        if (skew < -MAX_REQUEST_SKEW_SECONDS) throw new Error(`x-slack-request-timestamp is ${-skew} s in the future`);
+        verifySlackRequest({ signingSecret: options.signingSecret, body: text, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp }, nowMilliseconds: now() });
+      } catch (error) {
+        log.warn({ path, reason: (error as Error).message }, 'refused a Slack request that is not correctly signed');
+        refuse(response, 401, 'http', skew < -MAX_REQUEST_SKEW_SECONDS ? 'future_timestamp' : skew > MAX_REQUEST_SKEW_SECONDS ? 'stale_timestamp' : 'bad_signature');
+        return;
+      }
+      const verdict = judgeSlackBody(contentType, text);
+      if (!verdict.ok) {
+        log.warn({ kind: verdict.kind, reason: verdict.reason, status: verdict.status }, verdict.status === 200 ? 'dropped a malformed Slack request' : 'refused a Slack request body');
+        refuse(response, verdict.status, verdict.kind, verdict.reason, verdict.body ?? (verdict.status === 400 ? { error: 'invalid_body', message: verdict.reason } : undefined));
+        return;
+      }
+    }
+    // Bolt reads the body from here instead of the (consumed) stream, and verifies it again.
+    (request as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+    options.next(request, response);
+  };
+}

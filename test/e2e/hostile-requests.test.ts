@@ -1,0 +1,114 @@
+// The requests that crashed or stalled `firebreak start` (issue #13), sent correctly signed to a real
+// process: it answers each at once with a 4xx or a 200 drop, never a 5xx or a 3 s wait, keeps
+// serving, and /metrics stays bounded whatever event subtypes arrive.
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionIds } from '../../src/slack/blocks/ids.js';
+import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
+import type { RunningProcess } from '../support/cli.js';
+import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import { SIGNING_SECRET } from './harness.js';
+
+async function signed(url: string, contentType: string, body: string, options: { skewSeconds?: number; path?: string } = {}) {
+  const timestamp = Math.floor(Date.now() / 1000) + (options.skewSeconds ?? 0);
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const started = performance.now();
+  const response = await fetch(`${url}${options.path ?? '/slack/events'}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, text: await response.text(), ms: performance.now() - started };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+describe('poison requests against a running firebreak start', () => {
+  let harness: CrashHarness;
+  let instance: RunningProcess;
+  beforeAll(async () => {
+    harness = await startCrashHarness();
+    instance = await harness.start();
+  }, 90_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('answers every poison request at once, without a 5xx, and keeps running', async () => {
+    const identity = harness.fake.workspace.appIdentity();
+    const interaction = (payload: unknown) => form({ payload: JSON.stringify(payload) });
+    const user = { id: harness.people.ann, name: 'ann', team_id: identity.teamId };
+    const team = { id: identity.teamId, domain: identity.teamDomain };
+    const cases: { name: string; contentType: string; body: string; expected: number }[] = [
+      { name: 'JSON null', contentType: 'application/json', body: 'null', expected: 400 },
+      { name: 'form payload=null', contentType: 'application/x-www-form-urlencoded', body: 'payload=null', expected: 400 },
+      { name: 'JSON list', contentType: 'application/json', body: '[1,2]', expected: 400 },
+      { name: 'JSON number', contentType: 'application/json', body: '7', expected: 400 },
+      { name: 'payload not JSON', contentType: 'application/x-www-form-urlencoded', body: 'payload=%7B', expected: 400 },
+      {
+        name: 'event with a null channel',
+        contentType: 'application/json',
+        body: JSON.stringify(eventCallback(identity, { ...messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'x', ts: '1700000000.000100' }), channel: null } as never, { nowMs: Date.now() })),
+        expected: 200,
+      },
+      { name: 'event without event', contentType: 'application/json', body: JSON.stringify({ type: 'event_callback', team_id: identity.teamId }), expected: 200 },
+      { name: 'view_submission without view', contentType: 'application/x-www-form-urlencoded', body: interaction({ type: 'view_submission', user, team }), expected: 200 },
+      {
+        name: 'draft.approve with value "{"',
+        contentType: 'application/x-www-form-urlencoded',
+        body: interaction({ type: 'block_actions', user, team, channel: { id: harness.alerts }, trigger_id: '1.2.3', response_url: harness.fake.issueResponseUrl(harness.people.ann, harness.alerts), actions: [{ action_id: actionIds.approveDraft, block_id: 'a', type: 'button', value: '{' }] }),
+        expected: 200,
+      },
+      { name: 'block_actions with null user', contentType: 'application/x-www-form-urlencoded', body: interaction({ type: 'block_actions', user: null, team, actions: [{ action_id: actionIds.acknowledge, value: '{"i":"x"}' }] }), expected: 200 },
+      {
+        name: 'slash command without text',
+        contentType: 'application/x-www-form-urlencoded',
+        body: form({ command: '/firebreak', team_id: identity.teamId, user_id: harness.people.ann, channel_id: harness.alerts, trigger_id: '1.2.3', response_url: harness.fake.issueResponseUrl(harness.people.ann, harness.alerts) }),
+        expected: 200,
+      },
+      { name: 'slash command without user', contentType: 'application/x-www-form-urlencoded', body: form({ command: '/firebreak', team_id: identity.teamId, channel_id: harness.alerts, text: 'list' }), expected: 200 },
+    ];
+    for (const poison of cases) {
+      const answer = await signed(instance.url, poison.contentType, poison.body);
+      expect({ name: poison.name, status: answer.status }).toEqual({ name: poison.name, status: poison.expected });
+      expect(answer.ms, poison.name).toBeLessThan(2_500);
+    }
+    // The malformed button is answered in the clicker's ephemeral view, not with silence.
+    await harness.waitFor('the explanation of the damaged button', () => harness.fake.workspace.ephemeralFor(harness.people.ann).some((message) => message.text.includes('approve button')));
+
+    expect(instance.child.exitCode).toBeNull();
+    expect((await harness.health(instance))?.status).toBeDefined();
+    expect(instance.logs()).not.toMatch(/TypeError|unhandled/i);
+    // And it still stores a member's message.
+    const stored = await harness.post(harness.people.members[1]!, 'still here', { ts: `${Math.floor(Date.now() / 1000)}.000777` });
+    expect(stored.status).toBe(200);
+    await harness.waitFor('the message after the poison', async () => (await harness.database.prisma.scoredMessage.count({ where: { ts: { endsWith: '.000777' } } })) === 1);
+  });
+
+  it('refuses requests signed more than 5 minutes in the future, like stale ones', async () => {
+    const body = JSON.stringify(eventCallback(harness.fake.workspace.appIdentity(), messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'from the future', ts: '1700000000.000200' }), { nowMs: Date.now() }));
+    for (const skewSeconds of [600, 365 * 86_400, -600]) expect((await signed(instance.url, 'application/json', body, { skewSeconds })).status).toBe(401);
+    expect((await signed(instance.url, 'application/json', body, { skewSeconds: 120 })).status).toBe(200);
+  });
+
+  it('answers an unknown /slack/ path with a quiet 404', async () => {
+    const before = instance.logs().length;
+    const response = await fetch(`${instance.url}/slack/anything`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(instance.logs().slice(before)).not.toMatch(/error|stack/i);
+  });
+
+  it('keeps /metrics bounded whatever message subtypes arrive', async () => {
+    const identity = harness.fake.workspace.appIdentity();
+    for (let index = 0; index < 40; index += 1) {
+      const event = { ...messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'x', ts: `1700000000.${String(index).padStart(6, '0')}` }), subtype: `made_up_${index}` };
+      expect((await signed(instance.url, 'application/json', JSON.stringify(eventCallback(identity, event as never, { nowMs: Date.now() })))).status).toBe(200);
+    }
+    const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+    const series = metrics.split('\n').filter((line) => line.startsWith('firebreak_events_received_total{'));
+    expect(series.some((line) => line.includes('made_up'))).toBe(false);
+    expect(series.find((line) => line.includes('type="message.other"'))).toMatch(/ 40$/);
+  });
+});
