@@ -46,6 +46,24 @@ export interface FuzzReport {
   rssStartMb: number;
   rssEndMb: number;
   seconds: number;
+  /** Error-level log lines of the instance, by message (a malformed request should never cause one). */
+  errorLogs: Record<string, number>;
+}
+
+function errorLogs(logs: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of logs.split('\n')) {
+    if (!/"level":(50|60)/.test(line)) continue;
+    let key = line.slice(0, 120);
+    try {
+      const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+      key = `${entry.msg ?? ''}: ${entry.err?.message?.split('\n')[0]?.slice(0, 120) ?? ''}`;
+    } catch {
+      // Not JSON: counted by its start.
+    }
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** mulberry32: small, seeded, good enough to pick mutations. */
@@ -93,7 +111,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
   const harness: CrashHarness = await startCrashHarness({ provider: options.provider });
   try {
-    const instance = await harness.start({ LOG_LEVEL: 'warn' });
+    const instance = await harness.start();
     const url = `${instance.url}/slack/events`;
     const pid = instance.child.pid as number;
     const identity = harness.fake.workspace.appIdentity();
@@ -319,6 +337,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       rssStartMb: Math.round(rssStartMb),
       rssEndMb: Math.round(rssEndMb),
       seconds: Math.round(seconds * 10) / 10,
+      errorLogs: errorLogs(instance.logs()),
     };
   } finally {
     await harness.close();
