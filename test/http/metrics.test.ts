@@ -4,7 +4,7 @@ import { webApi } from '@slack/bolt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createMetrics, metricsRoute, slackCallCountingFetch, storeMetricSources, timeSlackAcks } from '../../src/http/metrics.js';
+import { createMetrics, eventTypeLabel, metricsRoute, slackCallCountingFetch, storeMetricSources, timeSlackAcks } from '../../src/http/metrics.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
@@ -54,6 +54,10 @@ describe('GET /metrics', () => {
         'firebreak_reminders_fired_total',
         'firebreak_slack_api_calls_total',
         'firebreak_slack_api_errors_total',
+        'firebreak_messages_quarantined_total',
+        'firebreak_input_normalised_total',
+        'firebreak_slack_requests_refused_total',
+        'firebreak_process_errors_total',
       ].sort(),
     );
   });
@@ -134,5 +138,16 @@ describe('timeSlackAcks', () => {
     expect(text).toMatch(/^firebreak_ack_latency_seconds_count\{kind="event"\} 1$/m);
     expect(text).toMatch(/^firebreak_ack_latency_seconds_count\{kind="interactive"\} 2$/m);
     expect(text).toMatch(/^firebreak_ack_latency_seconds_bucket\{le="3",kind="event"\} 1$/m);
+  });
+});
+
+describe('eventTypeLabel', () => {
+  it('keeps known event types and subtypes, and folds anything else into other', () => {
+    expect(eventTypeLabel('message')).toBe('message');
+    expect(eventTypeLabel('message', 'message_changed')).toBe('message.message_changed');
+    expect(eventTypeLabel('message', 'made_up_42')).toBe('message.other');
+    expect(eventTypeLabel('app_home_opened')).toBe('app_home_opened');
+    expect(eventTypeLabel('x'.repeat(1000))).toBe('other');
+    expect(eventTypeLabel(null, { evil: true })).toBe('other');
   });
 });
