@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -52,4 +52,46 @@ describe('firebreak score', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/no input/);
   });
+
+  /**
+   * Writes one line at a time and waits for its answer before writing the next, as a person at a
+   * terminal or a program in a conversation does; before the fix nothing came out until end of input.
+   */
+  async function converse(child: ChildProcessWithoutNullStreams, texts: string[]): Promise<Record<string, unknown>[]> {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const answers: Record<string, unknown>[] = [];
+    for (const [index, text] of texts.entries()) {
+      child.stdin.write(`${text}\n`);
+      // The first answer waits for start-up too (a busy machine); later ones come within a second or so.
+      const deadline = Date.now() + (index === 0 ? 30_000 : 10_000);
+      for (;;) {
+        const results = output.split(/\r?\n/).filter((line) => line.startsWith('{'));
+        if (results.length > index) {
+          answers.push(JSON.parse(results[index] as string) as Record<string, unknown>);
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`no answer to line ${index + 1} (${JSON.stringify(text)}) while the next line was held back; output so far: ${JSON.stringify(output)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    child.stdin.end();
+    await new Promise((resolve) => child.on('close', resolve));
+    return answers;
+  }
+
+  it('answers each line as soon as it is read, on a pipe that delivers one line and waits', async () => {
+    const child = spawn(process.execPath, ['bin/firebreak.js', 'score'], { cwd: root });
+    const answers = await converse(child, ['This update is terrible, nothing works', 'muchas gracias, me encanta', '']);
+    expect(answers.map((answer) => answer['label'])).toEqual(['negative', 'positive', 'neutral']);
+  }, 60_000);
+
+  it('answers each line typed at a terminal (a pseudo-terminal through script)', async () => {
+    const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    expect(probe.error, 'script(1) from util-linux is needed for this test').toBeUndefined();
+    // script gives the command a pseudo-terminal for stdin and stdout (isTTY true) and relays our pipe to it.
+    const child = spawn('script', ['-qfec', `${process.execPath} bin/firebreak.js score`, '/dev/null'], { cwd: root });
+    const answers = await converse(child, ['Worst outage ever, I am furious', 'thanks, works again']);
+    expect(answers.map((answer) => answer['label'])).toEqual(['negative', 'positive']);
+  }, 60_000);
 });
