@@ -81,7 +81,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   let runtime: Runtime | undefined;
   if (slack) {
     const { startRuntime } = await import('./app/runtime.js');
-    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics });
+    const playing = sandbox?.drills;
+    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics, ...(playing ? { isDrill: () => playing.inProgress() } : {}) });
   }
 
   const routes: Route[] = [

@@ -52,9 +52,10 @@ export async function digestInput(
     periodDays: options.periodDays,
     channels,
     metrics: await options.aggregate({ from, to }),
-    openIncidents: await db.incident.count({ where: { status: { not: 'resolved' } } }),
-    draftsInReview: await db.replyDraft.count({ where: { status: { in: ['pending', 'changes_requested'] }, incident: { status: { not: 'resolved' } } } }),
-    overdueSteps: await db.checklistItem.count({ where: { doneAt: null, skippedAt: null, dueAt: { lt: now }, incident: { status: { not: 'resolved' } } } }),
-    postMortemsDue: await db.postMortem.count({ where: { status: { not: 'published' } } }),
+    // Drills are practice: left out of every figure, as of the metrics.
+    openIncidents: await db.incident.count({ where: { status: { not: 'resolved' }, drill: false } }),
+    draftsInReview: await db.replyDraft.count({ where: { status: { in: ['pending', 'changes_requested'] }, incident: { status: { not: 'resolved' }, drill: false } } }),
+    overdueSteps: await db.checklistItem.count({ where: { doneAt: null, skippedAt: null, dueAt: { lt: now }, incident: { status: { not: 'resolved' }, drill: false } } }),
+    postMortemsDue: await db.postMortem.count({ where: { status: { not: 'published' }, incident: { drill: false } } }),
   };
 }

@@ -395,7 +395,8 @@ export class IncidentService {
           } else {
             eventIndex += 1;
             await enqueueSlackWrite(tx, {
-              key: `incident:${incidentId}:v${record.version}:event:${eventIndex}`,
+              // The event's kind ends the key (carried in the message metadata): a drill measures real approvals by it.
+              key: `incident:${incidentId}:v${record.version}:event:${eventIndex}:${effect.message.event.kind}`,
               method: 'chat.postMessage',
               payload: { channel: record.alertChannelId, ...views.threadEvent(effect.message.event, view) },
               threadOf: rootKey,

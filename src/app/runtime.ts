@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   logger: Logger;
   clock: Clock;
   metrics?: Metrics;
+  /** Spikes on this channel are drills (the sandbox while a scenario plays). */
+  isDrill?(channelId: string): boolean;
 }
 
 export interface Runtime {
@@ -200,6 +202,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onSpike: (decision) => metrics?.alertsRaised.inc({ severity: decision.explanation.kind }),
     onQuarantined: (reason) => metrics?.messagesQuarantined.inc({ reason }),
     onNormalised: (fix) => metrics?.inputNormalised.inc({ reason: fix }),
+    ...(options.isDrill ? { isDrill: options.isDrill } : {}),
   });
 
   const workspaceIds = cached(clock, async (teamId) => {

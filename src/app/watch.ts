@@ -52,6 +52,8 @@ export interface WatcherOptions {
   /** Link to a message, for the alert's samples (chat.getPermalink). */
   permalinkOf?(channelId: string, ts: string): Promise<string | null>;
   onScored?(result: SentimentResult): void;
+  /** A spike on this channel belongs to a drill (the sandbox's scenarios): the incident is a drill. */
+  isDrill?(channelId: string): boolean;
   onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string): void;
   /** A message was quarantined (reason from a fixed set), or changed on the way in. */
   onQuarantined?(reason: string): void;
@@ -412,6 +414,7 @@ export class Watcher {
           firstAbnormalAt: decision.explanation.window.start,
           explanation: await this.withPermalinks(row.id, row.channelId, decision.explanation as unknown as Record<string, unknown>),
           language: languageHint(channel.languageMix),
+          drill: this.options.isDrill?.(row.channelId) ?? false,
         });
         this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
       }

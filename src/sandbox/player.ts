@@ -5,7 +5,6 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../domain/clock.js';
-import { actionIds } from '../slack/blocks/ids.js';
 import type { Logger } from '../logger.js';
 import { CHANNELS, personaByHandle } from './personas.js';
 import { loadScenarios, type Scenario, type ScenarioProblem } from './scenarios.js';
@@ -47,8 +46,6 @@ export interface DrillPlayerOptions {
   post(userId: string, channelId: string, text: string, threadTs?: string): string;
   /** Staff run `/firebreak <text>` in a channel. */
   command(userId: string, channelId: string, text: string): Promise<void>;
-  /** Clicks on the page so far (who, which action, when). */
-  clicks(): readonly { at: number; userId: string; actionId: string }[];
 }
 
 interface RunningDrill {
@@ -57,6 +54,7 @@ interface RunningDrill {
   declared: boolean;
 }
 
+const DRILL_AFTERGLOW_MS = 60 * 60_000;
 const channelIdByName = (name: string) => CHANNELS.find((channel) => channel.name === name)?.id ?? name;
 
 export class DrillPlayer {
@@ -162,7 +160,7 @@ export class DrillPlayer {
           }
           drill.declared = true;
           const channelId = channelIdByName(step.channel);
-          this.options.command(persona.id, this.options.alertsChannel, `declare <#${channelId}|${step.channel}> ${step.severity} ${step.summary}`).then(done, fail);
+          this.options.command(persona.id, this.options.alertsChannel, `declare <#${channelId}|${step.channel}> ${step.severity} drill ${step.summary}`).then(done, fail);
         } catch (error) {
           fail(error);
         }
@@ -172,6 +170,15 @@ export class DrillPlayer {
     this.options.logger.info({ drill: id, scenario: scenario.id, speed, workspace: workspace.team.id }, `drill started: ${scenario.name}`);
     this.events.emit('change');
     return structuredClone(drill.status);
+  }
+
+  /**
+   * True while a drill plays and for an hour after its last step: a spike it causes is detected a few
+   * ticks later and must still open a drill incident.
+   */
+  inProgress(): boolean {
+    const now = this.options.clock.now();
+    return [...this.drills.values()].some(({ status }) => status.state === 'playing' || (status.state === 'played' && now - status.startedAt < DRILL_AFTERGLOW_MS));
   }
 
   stopAll(): void {
@@ -203,17 +210,19 @@ export class DrillPlayer {
     }
     if (metrics.timeToAlertMs !== null) {
       const alertAt = start + metrics.timeToAlertMs;
-      const firstClick = (actionId: string) => this.options.clicks().find((click) => click.actionId === actionId && click.at >= alertAt);
-      const acknowledged = firstClick(actionIds.acknowledge);
-      if (acknowledged && metrics.timeToAcknowledgeMs === null) metrics.timeToAcknowledgeMs = acknowledged.at - alertAt;
-      const approved = firstClick(actionIds.approveDraft);
-      if (approved && metrics.timeToFirstApprovalMs === null) metrics.timeToFirstApprovalMs = approved.at - alertAt;
-      if (metrics.timeToFirstReplyMs === null) {
-        const community = CHANNELS.filter((channel) => !channel.alerts).map((channel) => channel.id);
-        const replies = community.flatMap((channelId) => workspace.messagesIn(channelId).filter((message) => message.user === bot && msOf(message.ts) >= alertAt));
-        const first = replies.sort((a, b) => msOf(a.ts) - msOf(b.ts))[0];
-        if (first) metrics.timeToFirstReplyMs = msOf(first.ts) - alertAt;
-      }
+      // What Firebreak recorded, read from the outbox key each bot message carries: a refused click is never counted.
+      const keyOf = (message: { metadata?: unknown }) => (message.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key;
+      const firstRecorded = (matches: (key: string) => boolean) =>
+        CHANNELS.flatMap((channel) => workspace.messagesIn(channel.id))
+          .filter((message) => message.user === bot && msOf(message.ts) >= alertAt && typeof keyOf(message) === 'string' && matches(keyOf(message) as string))
+          .sort((a, b) => msOf(a.ts) - msOf(b.ts))[0];
+      const acknowledged = firstRecorded((key) => key.endsWith(':acknowledged'));
+      if (acknowledged && metrics.timeToAcknowledgeMs === null) metrics.timeToAcknowledgeMs = msOf(acknowledged.ts) - alertAt;
+      const approved = firstRecorded((key) => key.endsWith(':draft_approved'));
+      if (approved && metrics.timeToFirstApprovalMs === null) metrics.timeToFirstApprovalMs = msOf(approved.ts) - alertAt;
+      // A drill's reply goes to its alert thread, a real one to the community: either way its key starts with reply:.
+      const reply = firstRecorded((key) => key.startsWith('reply:'));
+      if (reply && metrics.timeToFirstReplyMs === null) metrics.timeToFirstReplyMs = msOf(reply.ts) - alertAt;
     }
     return JSON.stringify(metrics) !== before;
   }

@@ -122,7 +122,6 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   let early: Server | undefined;
   let delivery: EventDelivery | undefined;
   const viewErrors = new Map<string, Record<string, string>>();
-  const clicks: { at: number; userId: string; actionId: string }[] = [];
   const listeners = new Set<ServerResponse>();
 
   const requestUrl = () => {
@@ -139,7 +138,6 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     alertsChannel: ALERTS_CHANNEL_ID,
     post: (userId, channel, text, threadTs) => workspace.postMessage({ user_id: userId }, channel, { text, ...(threadTs ? { thread_ts: threadTs } : {}) }).ts,
     command: (userId, channel, text) => runCommand(userId, channel, text),
-    clicks: () => clicks,
   });
   drills.events.on('change', () => broadcast());
 
@@ -198,7 +196,6 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   async function click(input: Record<string, unknown>): Promise<void> {
     const who = persona(input['as']);
     const action = parseAction(input['action']);
-    clicks.push({ at: clock.now(), userId: who.id, actionId: action.action_id });
     const user = { id: who.id, name: who.handle };
     const triggerId = workspace.issueTrigger(who.id);
     const state = isObject(input['state']) ? input['state'] : undefined;

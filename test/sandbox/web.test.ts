@@ -112,6 +112,15 @@ describe('sandbox over HTTP', () => {
     expect(texts).toEqual(['Welcome to #off-topic 👋', 'first', 'second']);
   });
 
+  it('a drill’s declared incident is a drill: flagged, and its replies stay in the alert thread', async () => {
+    const source = 'formatVersion: 1\nid: declared\nname: Declared\nlanguage: en\nchannel: general\nsteps:\n  - { at: 0s, declare: { by: sam, severity: sev2, summary: "Practice rumour", unlessAlerted: false } }\n';
+    await postJson(`${firebreak.url}/sandbox/drills`, { source, speed: 4 });
+    await expect.poll(async () => (await firebreak.database.prisma.incident.findFirst({ where: { title: 'Practice rumour' } }))?.drill, { timeout: 15_000 }).toBe(true);
+    expect(await firebreak.database.prisma.incident.findFirstOrThrow({ where: { title: 'Practice rumour' } })).toMatchObject({ drill: true, severity: 'sev2' });
+    // And a spike detected while a drill plays opens a drill too.
+    expect(firebreak.sandbox?.drills.inProgress()).toBe(true);
+  });
+
   it('refuses a loopback request under another host name (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number | undefined>((resolve, reject) => {

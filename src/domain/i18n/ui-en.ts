@@ -35,6 +35,8 @@ export const uiEn = {
     `${p.drill ? 'DRILL · ' : ''}${p.severity} · Incident #${p.number} · #${p.channel}`,
   'ui.root.notification': (p: { title: string; ratio: string }) =>
     `${p.title}: negative messages ${p.ratio ? `at ${p.ratio}× the usual level` : 'above the usual level'}`,
+  'ui.root.notification_declared': (p: { title: string; user: string }) => `${p.title}: declared by ${p.user}`,
+  'ui.root.declared': (p: { user: string; channel: string }) => `Declared by ${p.user} for ${p.channel}; no detection behind it.`,
   'ui.root.drill_notice': (_: Empty) =>
     ':test_tube: *DRILL* — this is a practice run. Everything works as in a real incident, but no reply reaches the community.',
   'ui.root.detected_heading': (_: Empty) => 'What was detected',

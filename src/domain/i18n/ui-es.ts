@@ -30,6 +30,8 @@ export const uiEs: UiCatalog = {
   'ui.root.title': (p) => `${p.drill ? 'SIMULACRO · ' : ''}${p.severity} · Incidente #${p.number} · #${p.channel}`,
   'ui.root.notification': (p) =>
     `${p.title}: mensajes negativos ${p.ratio ? `a ${p.ratio}× su nivel habitual` : 'por encima de lo habitual'}`,
+  'ui.root.notification_declared': (p) => `${p.title}: declarado por ${p.user}`,
+  'ui.root.declared': (p) => `Declarado por ${p.user} para ${p.channel}; sin detección detrás.`,
   'ui.root.drill_notice': () =>
     ':test_tube: *SIMULACRO*: es un ensayo. Todo funciona como en un incidente real, pero ninguna respuesta llega a la comunidad.',
   'ui.root.detected_heading': () => 'Qué se ha detectado',

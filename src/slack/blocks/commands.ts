@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { t, type Locale } from '../../domain/i18n/index.js';
 import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
+import { escapeSlackText } from '../text.js';
 import { SEVERITY_EMOJI, channelLink, context, fit, link, mention, message, section, severityName, type SlackMessage } from './kit.js';
 
 /** The domain's refusal (already in the actor's language), as an ephemeral reply. */
@@ -13,11 +14,14 @@ export function refusalMessage(refusal: { readonly message: string }, locale: Lo
 export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
-/** "/firebreak declare #channel […]": the subcommand word is never translated, its arguments are. */
+/**
+ * "/firebreak declare #channel […]": the subcommand word is never translated, its arguments are.
+ * Escaped for mrkdwn, so `<incident number>` shows as typed instead of becoming a link.
+ */
 export function usageOf(sub: Subcommand, locale: Locale, command = '/firebreak'): string {
   const args =
     sub === 'declare' || sub === 'watch' || sub === 'unwatch' || sub === 'resolve' ? ` ${t(locale, `ui.help.args.${sub}`, {})}` : '';
-  return `${command} ${sub}${args}`;
+  return escapeSlackText(`${command} ${sub}${args}`);
 }
 
 /** `/firebreak help`: every subcommand with its usage and what it does. */

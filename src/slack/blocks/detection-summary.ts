@@ -29,6 +29,8 @@ export interface DetectionSummary {
   readonly dominantTerms: readonly string[];
   /** Most negative first. */
   readonly samples: readonly DetectionSample[];
+  /** Who declared the incident by hand (`/firebreak declare`); null when detection opened it. */
+  readonly declaredBy: string | null;
 }
 
 type Obj = { readonly [key: string]: JsonValue };
@@ -63,6 +65,7 @@ export function readDetection(detection: JsonValue): DetectionSummary {
       .map((s) => ({ id: str(s['id']) ?? '', authorId: str(s['authorId']), score: num(s['score']), text: str(s['text']) ?? '' }))
       .filter((s) => s.text.trim() !== '')
       .sort((a, b) => (a.score ?? 0) - (b.score ?? 0)),
+    declaredBy: d['source'] === 'declared' ? str(d['declaredBy']) : null,
   };
 }
 

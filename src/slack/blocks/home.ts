@@ -165,7 +165,7 @@ const AGGREGATE_ROWS = [
 /** One line per metric some incident reached: "Time to acknowledge: median 6 min, p90 14 min (9)". */
 function metricsLines(aggregate: MetricsAggregate, locale: Locale): string[] {
   const format = (value: number | null, kind: 'duration' | 'ratio' | 'count') =>
-    value === null ? '—' : kind === 'duration' ? formatDuration(value) : kind === 'ratio' ? percent(value, locale) : String(Math.round(value * 10) / 10);
+    value === null ? '—' : kind === 'duration' ? formatDuration(value) : kind === 'ratio' ? percent(value, locale) : String(Math.round(value));
   return AGGREGATE_ROWS.filter(([key]) => aggregate[key].count > 0).map(([key, label, kind]) =>
     `• ${t(locale, 'ui.home.metrics_line', { label: t(locale, label, {}), median: format(aggregate[key].median, kind), p90: format(aggregate[key].p90, kind), count: aggregate[key].count })}`,
   );

@@ -92,28 +92,38 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
     actions(rootButtons(state, locale)),
   );
 
-  const text = t(locale, 'ui.root.notification', {
-    title: titleIn(channel),
-    ratio: detection.ratio !== null ? decimal(detection.ratio, locale) : '',
-  });
+  const text = detection.declaredBy
+    ? t(locale, 'ui.root.notification_declared', { title: titleIn(channel), user: mention(detection.declaredBy) })
+    : t(locale, 'ui.root.notification', { title: titleIn(channel), ratio: spikeFigures(detection, locale).ratio });
   return message(text, blocks, `root message of incident #${incident.number}`);
+}
+
+/**
+ * The expected count and the ratio as shown, so they agree with each other and with the observed count:
+ * the ratio is observed ÷ expected as displayed (two significant digits below one), never a floored one.
+ */
+function spikeFigures(d: DetectionSummary, locale: Locale): { expected: string; ratio: string } {
+  if (d.expected === null || d.expected <= 0) return { expected: '', ratio: d.expected === null && d.ratio !== null ? decimal(d.ratio, locale) : '' };
+  const shown = d.expected < 1 ? Number(d.expected.toPrecision(2)) : Math.round(d.expected * 10) / 10;
+  const expected = d.expected < 1 ? new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 }).format(shown) : decimal(shown, locale);
+  if (d.observed === null || shown <= 0) return { expected, ratio: '' };
+  const ratio = d.observed / shown;
+  return { expected, ratio: ratio >= 10 ? decimal(Math.round(ratio), locale, 0) : decimal(ratio, locale) };
 }
 
 function detectionText(d: DetectionSummary, channelId: string, channelName: string, locale: Locale, names: Readonly<Record<string, string>>): string {
   const lines = [`*${t(locale, 'ui.root.detected_heading', {})}*`];
   if (d.observed === null && d.negativeShare === null) {
-    lines.push(t(locale, 'ui.root.no_detection', { channel: channelLink(channelId, channelName) }));
+    lines.push(
+      d.declaredBy
+        ? t(locale, 'ui.root.declared', { user: mention(d.declaredBy), channel: channelLink(channelId, channelName) })
+        : t(locale, 'ui.root.no_detection', { channel: channelLink(channelId, channelName) }),
+    );
     return lines.join('\n');
   }
   if (d.observed !== null) {
-    lines.push(
-      t(locale, 'ui.root.spike', {
-        observed: d.observed,
-        window: d.windowMs !== null ? formatDuration(d.windowMs) : '',
-        expected: d.expected !== null ? decimal(d.expected, locale) : '',
-        ratio: d.ratio !== null ? decimal(d.ratio, locale) : '',
-      }),
-    );
+    const figures = spikeFigures(d, locale);
+    lines.push(t(locale, 'ui.root.spike', { observed: d.observed, window: d.windowMs !== null ? formatDuration(d.windowMs) : '', ...figures }));
   }
   const share = d.negativeShare !== null ? t(locale, 'ui.root.share', {
     share: percent(d.negativeShare, locale),

@@ -1,21 +1,12 @@
 // `/firebreak help|status|declare|list|watch|unwatch|resolve`. Answers are ephemeral (in the ack).
 import type { App, RespondArguments } from '@slack/bolt';
-import { overviewOf, resolve, SEVERITIES, type Severity } from '../../domain/incidents/index.js';
+import type { WebClient } from '@slack/web-api';
+import { overviewOf, resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { loadIncident } from '../../store/repositories/incidents.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage, type IncidentListItem } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
+import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import type { SlackServices } from './services.js';
-
-const CHANNEL_REF = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$/;
-
-/** `<#C123|support>` as Slack sends it (should_escape), or a bare channel ID. */
-function parseChannel(token: string | undefined): { id: string; name: string | null } | null {
-  if (!token) return null;
-  const match = CHANNEL_REF.exec(token);
-  if (match?.[1]) return { id: match[1], name: match[2] || null };
-  if (/^[CG][A-Z0-9]{2,}$/.test(token)) return { id: token, name: null };
-  return null;
-}
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -28,6 +19,24 @@ function plain(text: string): RespondArguments {
 export function registerCommandListeners(app: App, services: SlackServices): void {
   const { locale } = services;
   const say = (en: string, es: string) => (locale === 'es' ? es : en);
+
+  /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
+  async function resolveChannel(arg: ChannelArg, workspaceId: string, client: WebClient): Promise<{ id: string; name: string | null } | null> {
+    if (arg.id !== null) return { id: arg.id, name: arg.name };
+    const watched = await services.prisma.watchedChannel.findFirst({ where: { workspaceId, name: arg.name }, select: { channelId: true } });
+    if (watched) return { id: watched.channelId, name: arg.name };
+    for await (const page of client.paginate('conversations.list', { types: 'public_channel,private_channel', exclude_archived: true, limit: 200 })) {
+      const found = ((page as { channels?: { id?: string; name?: string }[] }).channels ?? []).find((channel) => channel.name === arg.name);
+      if (found?.id) return { id: found.id, name: arg.name };
+    }
+    return null;
+  }
+
+  const unknownChannel = (name: string) =>
+    say(
+      `There is no channel named #${name} that Firebreak can see. Pick it from Slack's list as you type #, or invite the bot to a private channel first.`,
+      `No hay ningún canal llamado #${name} que Firebreak pueda ver. Elígelo de la lista de Slack al escribir #, o invita antes al bot si es privado.`,
+    );
 
   async function listIncidents(workspaceId: string, onlyOpen: boolean): Promise<IncidentListItem[]> {
     const rows = await services.prisma.incident.findMany({
@@ -75,30 +84,35 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(ephemeral(incidentListMessage(await listIncidents(workspaceId, false), locale, services.clock.now())));
         return;
       case 'declare': {
-        const channel = parseChannel(rest[0]);
-        const severity = rest[1]?.toLowerCase() as Severity | undefined;
-        const summary = rest.slice(2).join(' ').trim();
-        const problem = !channel
-          ? say('Name the channel as #channel.', 'Indica el canal como #canal.')
-          : !severity || !SEVERITIES.includes(severity)
-            ? say(`The severity must be one of ${SEVERITIES.join(', ')}.`, `La gravedad debe ser una de ${SEVERITIES.join(', ')}.`)
-            : !summary
-              ? say('Add a short summary.', 'Añade un resumen breve.')
-              : null;
-        if (problem || !channel || !severity) {
+        const args = parseDeclareArgs(rest);
+        const channel = args.channel ? await resolveChannel(args.channel, workspaceId, client) : null;
+        const problem =
+          args.channel?.id === null && !channel
+            ? unknownChannel(args.channel.name)
+            : !channel
+              ? say('Name the channel as #channel.', 'Indica el canal como #canal.')
+              : args.badSeverity
+                ? say(`The severity must be one of ${SEVERITIES.join(', ')}.`, `La gravedad debe ser una de ${SEVERITIES.join(', ')}.`)
+                : !args.summary
+                  ? say('Add a short summary.', 'Añade un resumen breve.')
+                  : null;
+        if (problem || !channel) {
           await ack(ephemeral(declareUsageMessage(locale, problem ?? undefined, command.command)));
           return;
         }
+        const { severity, summary, drill } = args;
         await ack(plain(say('Declaring the incident…', 'Declarando el incidente…')));
         const channelName = channel.name ?? (await services.channelName(channel.id));
-        const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id });
+        const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
         const record = await loadIncident(services.prisma, incidentId);
         const number = record?.state.incident.number ?? '?';
-        services.logger.info({ incidentId, opened, user: command.user_id }, 'incident declared');
+        services.logger.info({ incidentId, opened, drill, user: command.user_id }, 'incident declared');
         await respond(
           plain(
             opened
-              ? say(`Incident #${number} declared on <#${channel.id}>.`, `Incidente #${number} declarado en <#${channel.id}>.`)
+              ? drill
+                ? say(`Drill incident #${number} declared on <#${channel.id}>: its replies stay in the alert thread.`, `Simulacro #${number} declarado en <#${channel.id}>: sus respuestas se quedan en el hilo de la alerta.`)
+                : say(`Incident #${number} declared on <#${channel.id}>.`, `Incidente #${number} declarado en <#${channel.id}>.`)
               : say(`Incident #${number} is already open on <#${channel.id}>: it continues there.`, `El incidente #${number} ya está abierto en <#${channel.id}>: seguimos en él.`),
           ),
         );
@@ -106,9 +120,11 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
       }
       case 'watch':
       case 'unwatch': {
-        const channel = parseChannel(rest[0]);
+        const arg = parseChannelArg(rest[0]);
+        const channel = arg ? await resolveChannel(arg, workspaceId, client) : null;
         if (!channel) {
-          await ack(plain(say(`Usage: ${command.command} ${subcommand} #channel`, `Uso: ${command.command} ${subcommand} #canal`)));
+          const usage = say(`Usage: ${command.command} ${subcommand} #channel`, `Uso: ${command.command} ${subcommand} #canal`);
+          await ack(plain(arg?.id === null ? `${unknownChannel(arg.name)}\n${usage}` : usage));
           return;
         }
         const active = subcommand === 'watch';
@@ -130,7 +146,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const summary = rest.slice(1).join(' ').trim();
         const row = Number.isInteger(number) ? await services.prisma.incident.findFirst({ where: { workspaceId, number }, select: { id: true } }) : null;
         if (!row || !summary) {
-          await ack(plain(say(`Usage: ${command.command} resolve <incident number> <summary>`, `Uso: ${command.command} resolve <número de incidente> <resumen>`)));
+          await ack(plain(say(`Usage: ${command.command} resolve &lt;incident number&gt; &lt;summary&gt;`, `Uso: ${command.command} resolve &lt;número de incidente&gt; &lt;resumen&gt;`)));
           return;
         }
         const outcome = await services.incidents.decide(row.id, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));

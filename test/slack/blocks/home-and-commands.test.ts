@@ -86,6 +86,26 @@ describe('appHomeView', () => {
     expect(text).toContain('Payments failed &lt;!here&gt;');
   });
 
+  it('defect 5: shows counts such as members affected as whole numbers', () => {
+    const none = { count: 0, median: null, p90: null };
+    const aggregate = {
+      from: T0 - 30 * 24 * HOUR,
+      to: T0,
+      incidents: 10,
+      timeToDetectMs: none,
+      timeToAcknowledgeMs: none,
+      timeToFirstReplyMs: none,
+      timeToResolveMs: none,
+      timeToRecoveryMs: none,
+      peakNegativeRatio: none,
+      membersAffected: { count: 10, median: 4.5, p90: 6.3 },
+      repliesPosted: 3,
+    };
+    const text = visibleText(appHomeView(home({ metrics: { days: 30, aggregate } })).blocks);
+    expect(text).toContain('Members affected: median *5*, p90 6 (10)');
+    expect(text).not.toContain('6.3');
+  });
+
   it('puts delivery problems first, only when there are some', () => {
     expect(visibleText(appHomeView(home()).blocks)).not.toContain('could not be delivered');
     const view = appHomeView(
@@ -142,7 +162,8 @@ describe('command replies', () => {
     expect(SUBCOMMANDS).toEqual(['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve']);
     for (const sub of SUBCOMMANDS) expect(text).toContain(`\`/firebreak ${sub}`);
     expect(text).toContain('`/firebreak declare #channel [sev1|sev2|sev3|sev4] [drill] [what is happening]`');
-    expect(text).toContain('`/firebreak resolve <incident number> <summary>`');
+    // Escaped, so Slack shows the placeholders instead of turning them into links (defect 4).
+    expect(text).toContain('`/firebreak resolve &lt;incident number&gt; &lt;summary&gt;`');
     expect(visibleText(helpMessage('es').blocks)).toContain('`/firebreak watch #canal`');
     expectMessageWithinLimits(built);
   });

@@ -39,6 +39,21 @@ describe('incidentRootMessage', () => {
     expectMessageWithinLimits(built);
   });
 
+  it('defect 5: the expected count and the ratio agree, whatever ratio detection stored', () => {
+    // Detection floored the baseline at 1 for its ratio (7×) while the expected count is 0.06.
+    const built = root({ detection: { ...(spike as object), observed: 7, baseline: 0.06, ratio: 7 } });
+    const text = visibleText(built.blocks);
+    expect(text).toContain('7 negative messages in 30 min, where about 0.06 were expected (*117×* the baseline)');
+    expect(built.text).toContain('117×');
+  });
+
+  it('defect 9: a declared incident says who declared it, not that negativity rose', () => {
+    const built = root({ detection: { source: 'declared', declaredBy: 'USAM', summary: 'Rumour' } });
+    expect(built.text).toContain('declared by <@USAM>');
+    expect(built.text + visibleText(built.blocks)).not.toMatch(/usual level|negative messages/);
+    expect(visibleText(built.blocks)).toContain('Declared by <@USAM> for <#CCOMMUNITY>');
+  });
+
   it('quotes the three most negative samples from different members first, with permalinks and names', () => {
     const text = visibleText(root().blocks);
     expect(text).toContain('> Still nothing from the team');

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionIds } from '../../src/slack/blocks/ids.js';
+import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
+import { availableProviders } from '../support/databases.js';
+import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+
+const REPLY = 'We know refunds are slow this week and we are on it. Next update here by 15:00.';
+
+describe.each(availableProviders)('drills and /firebreak declare through Slack on %s', (provider) => {
+  let harness: Harness;
+  let general: string;
+  beforeAll(async () => {
+    harness = await startHarness({ provider });
+    const { members, sam, ann, ben, nina, cleo } = harness.people;
+    general = harness.fake.workspace.addChannel({ name: 'general', members: [...members, sam, ann, ben, nina, cleo, harness.fake.workspace.bot.user_id] }).id;
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const prisma = () => harness.app.database.prisma;
+  const bot = () => harness.fake.workspace.bot.user_id;
+  const draftCard = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
+  const keyOf = (message: { metadata?: unknown }) => String((message.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key ?? '');
+
+  it('defect 9: `declare <channel> drill sev2 …` (any order) opens a drill; its alert says who declared it', async () => {
+    const answer = await harness.command(harness.people.sam, `declare <#${harness.support}|support> drill sev2 Rumour about refunds`);
+    expect(answer.body).not.toMatch(/severity must be/);
+    const incident = await harness.waitFor('the incident', async () => (await prisma().incident.findFirst()) ?? undefined);
+    expect(incident).toMatchObject({ drill: true, severity: 'sev2', channelId: harness.support });
+    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    expect(root.text).toContain('DRILL');
+    expect(root.text).toContain(`declared by <@${harness.people.sam}>`);
+    const shown = root.text + JSON.stringify(root.blocks);
+    expect(shown).not.toMatch(/usual level/);
+    expect(shown).toMatch(/practice run/);
+  });
+
+  it('defect 2 and 5: a drill’s approved reply is posted only in its alert thread, labelled once; a refused click is no approval', async () => {
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.sam, harness.alerts, root.ts, actionIds.draftReply);
+    await harness.waitFor('the draft modal', () => harness.openModal(harness.people.sam));
+    await harness.submit(harness.people.sam, draftValues(REPLY));
+    const card = await harness.waitFor('the draft card', () => draftCard());
+
+    // Nina is not an approver: her click is refused and must count nowhere.
+    await harness.click(harness.people.nina, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('the refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => /approver/i.test(text)));
+    const afterRefusal = String(Date.now() / 1000);
+    await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft);
+    const drillReply = await harness.waitFor('the drill reply in the thread', () => harness.thread().find((message) => keyOf(message).startsWith('reply:')));
+    expect(drillReply.text).toMatch(/^DRILL: reply #1 is approved/);
+    expect(drillReply.text).not.toMatch(/DRILL.*DRILL/);
+    expect(JSON.stringify(drillReply.blocks)).toContain('Next update here by 15:00');
+    await harness.waitFor('the draft marked posted', async () => (await prisma().replyDraft.findFirst({ where: { status: 'posted' } })) ?? undefined);
+    // Nothing from the bot reached the community.
+    expect(harness.fake.workspace.messagesIn(harness.support).filter((message) => message.user === bot())).toEqual([]);
+
+    // Approvals are what Firebreak recorded: two, the first after the refused click (what the drill bar reads).
+    const approvals = await harness.waitFor('both approvals in the thread', () => {
+      const found = harness.thread().filter((message) => keyOf(message).endsWith(':draft_approved'));
+      return found.length >= 2 && found;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(harness.thread().filter((message) => keyOf(message).endsWith(':draft_approved'))).toHaveLength(2);
+    expect(Number(approvals[0]!.ts)).toBeGreaterThan(Number(afterRefusal));
+    expect(await prisma().approval.count({ where: { approverUserId: harness.people.nina } })).toBe(0);
+  });
+
+  it('the outbox holds any write of a drill reply addressed outside its alert thread', async () => {
+    const draft = await prisma().replyDraft.findFirstOrThrow();
+    await enqueueSlackWrite(prisma(), {
+      key: `reply:${draft.id}:r${draft.revision}:leak`,
+      method: 'chat.postMessage',
+      payload: { channel: harness.support, text: draft.text },
+      incidentId: draft.incidentId,
+      record: { kind: 'reply_posted', incidentId: draft.incidentId, draftId: draft.id, revision: draft.revision },
+      now: Date.now(),
+    });
+    harness.app.runtime?.outbox.wake();
+    const held = await harness.waitFor('the held item', async () => (await prisma().outboxItem.findFirst({ where: { key: `reply:${draft.id}:r${draft.revision}:leak`, status: 'failed' } })) ?? undefined);
+    expect(held.lastError).toBe('held:drill_outside_thread');
+    await harness.waitFor('the notice in the thread', () => harness.thread().find((message) => message.text.includes('never posts outside its alert thread')));
+    expect(harness.fake.workspace.messagesIn(harness.support).filter((message) => message.user === bot())).toEqual([]);
+  });
+
+  it('defect 5: App Home leaves the drill out of its medians, as its text says', async () => {
+    // The drill's figures are all there (alert, approvals, reply): App Home must still not count it.
+    await harness.event({ type: 'app_home_opened', user: harness.people.ann, channel: 'D0HOME', tab: 'home' });
+    const home = await harness.waitFor('App Home', () => harness.fake.workspace.homeView(harness.people.ann));
+    const text = JSON.stringify(home.blocks);
+    expect(text).toContain('0 incidents, drills left out');
+  });
+
+  it('defect 4 and 9: a plain #name is resolved, the severity defaults to SEV3, an unknown channel is named', async () => {
+    const unknown = await harness.command(harness.people.sam, 'declare #nowhere Rumour about prices');
+    expect(unknown.body).toContain('no channel named #nowhere');
+    const answer = await harness.command(harness.people.sam, 'declare #general Rumour about prices');
+    expect(answer.body).not.toMatch(/Name the channel|severity must be/);
+    const incident = await harness.waitFor('the declared incident', async () => (await prisma().incident.findFirst({ where: { channelId: general } })) ?? undefined);
+    expect(incident).toMatchObject({ severity: 'sev3', drill: false });
+  });
+
+  it('defect 4: /firebreak help shows its usage lines as written, not as links', async () => {
+    const help = await harness.command(harness.people.ann, 'help');
+    expect(help.body).toContain('resolve &lt;incident number&gt; &lt;summary&gt;');
+    expect(help.body).not.toContain('<incident number>');
+  });
+});
