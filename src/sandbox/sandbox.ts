@@ -18,6 +18,7 @@ import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, seedWorkspace, type
 import { DrillPlayer } from './player.js';
 import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.js';
 import { sendToApp } from './signing.js';
+import { escapeCommandText } from './slack-api/command-escape.js';
 import { createSlackApi, createSlackWorkspace, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
 import type { SlackView } from './slack-api/model.js';
 import { messageBlockActions, messageShortcut, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type ViewPayload } from './slack-payloads.js';
@@ -113,7 +114,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Fresh credentials each start: only this process can sign requests the app accepts.
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(24).toString('hex');
-  const workspace = createSlackWorkspace({ clock, botToken, botName: 'firebreak', team: { name: 'Firebreak Sandbox', domain: 'firebreak-sandbox' } });
+  // Message links open the message on the sandbox page (as Slack's own links open in Slack), on
+  // whatever host the page was opened from: the path is resolved against it.
+  const permalink = ({ channel, ts, threadTs }: { channel: string; ts: string; threadTs: string | null }) =>
+    `${origin ?? ''}${SANDBOX_PATH}?${new URLSearchParams({ channel, message: ts, ...(threadTs ? { thread: threadTs } : {}) }).toString()}`;
+  const workspace = createSlackWorkspace({ clock, botToken, botName: 'firebreak', team: { name: 'Firebreak Sandbox', domain: 'firebreak-sandbox' }, permalink });
   seedWorkspace(workspace);
   const api = createSlackApi(workspace, clock, { basePath: SANDBOX_API_PATH });
   const assets = await loadAssets();
@@ -178,7 +183,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     const url = `${origin ?? ''}${responseUrlPath(SANDBOX_API_PATH, responseUrlId)}`;
     const payload = slashCommand(workspace.appIdentity(), {
       command: '/firebreak',
-      text,
+      // As Slack sends it with the manifest's should_escape: #channel and @user as <#C…|name>, <@U…|name>.
+      text: escapeCommandText(workspace, who.id, text),
       user: { id: who.id, name: who.handle },
       channel,
       triggerId: workspace.issueTrigger(userId),

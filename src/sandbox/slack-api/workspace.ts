@@ -47,6 +47,11 @@ export interface WorkspaceOptions {
   botName?: string;
   /** Restore a snapshot taken with `snapshot()` instead of starting empty. */
   state?: WorkspaceState;
+  /**
+   * Where a message's permalink (chat.getPermalink) points; default Slack's own form,
+   * https://<domain>.slack.com/archives/<channel>/p<ts>. The sandbox points them at its page.
+   */
+  permalink?: (message: { channel: string; ts: string; threadTs: string | null }) => string;
 }
 
 export interface NewUser {
@@ -114,9 +119,11 @@ export class SlackWorkspace {
   readonly events = new EventEmitter<{ change: [WorkspaceChange] }>();
   private readonly clock: Clock;
   private state: WorkspaceState;
+  private readonly permalinkOf: WorkspaceOptions['permalink'];
 
   constructor(options: WorkspaceOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.permalinkOf = options.permalink;
     if (options.state) {
       this.state = structuredClone(options.state);
       this.state.response_urls ??= {};
@@ -365,8 +372,9 @@ export class SlackWorkspace {
     this.visibleChannel(actor, channelId);
     const message = this.channelMessages(channelId).find((m) => m.ts === ts);
     if (!message) throw new SlackApiError('message_not_found', [`no message with ts ${ts} in ${channelId}`]);
-    const base = `https://${this.state.team.domain}.slack.com/archives/${channelId}/p${ts.replace('.', '')}`;
     const isReply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+    if (this.permalinkOf) return this.permalinkOf({ channel: channelId, ts, threadTs: isReply ? (message.thread_ts ?? null) : null });
+    const base = `https://${this.state.team.domain}.slack.com/archives/${channelId}/p${ts.replace('.', '')}`;
     return isReply ? `${base}?thread_ts=${message.thread_ts}&cid=${channelId}` : base;
   }
 

@@ -12,6 +12,10 @@ const ui = {
   view: null,
   thread: null, // { channel, ts }
   modalKey: '',
+  /** Last message ts each persona has seen in each channel (`${persona}:${channel}`), for unread marks. */
+  seen: new Map(),
+  /** A message a link asked to show: { channel, ts, thread }, scrolled to and highlighted once rendered. */
+  focus: null,
 };
 
 // ── Requests ─────────────────────────────────────────────────────────────────────────────────────
@@ -594,11 +598,69 @@ function render() {
   renderDrills(state);
   const channels = state.channels.filter((channel) => !channel.isIm);
   if (ui.view !== 'home' && !state.channels.some((channel) => channel.id === ui.view)) ui.view = (channels.find((c) => c.name === 'general') ?? channels[0])?.id ?? 'home';
+  // The open conversation is read: its messages so far no longer count as unread.
+  if (ui.view !== 'home') {
+    const open = state.channels.find((channel) => channel.id === ui.view);
+    if (open) ui.seen.set(`${ui.persona}:${open.id}`, latestTs(open));
+  }
   renderNav(state);
   if (ui.view === 'home') renderHome(state);
   else renderChannel(state);
   renderThread(state);
   renderModal(state);
+  showFocus();
+}
+
+// ── Unread marks and message links ───────────────────────────────────────────────────────────────
+
+/** What shows in the channel itself (not replies kept in threads). */
+const inChannel = (message) => !message.thread_ts || message.thread_ts === message.ts || message.subtype === 'thread_broadcast';
+
+function latestTs(channel) {
+  const top = channel.messages.filter(inChannel);
+  return top.length ? top[top.length - 1].ts : '0';
+}
+
+/** New messages from others since this persona last looked at the channel (none on a first look). */
+function unreadCount(channel) {
+  const key = `${ui.persona}:${channel.id}`;
+  if (!ui.seen.has(key)) ui.seen.set(key, latestTs(channel));
+  const seen = Number(ui.seen.get(key));
+  return channel.messages.filter((message) => inChannel(message) && Number(message.ts) > seen && message.user !== ui.persona).length;
+}
+
+/** A link to a message of this sandbox (chat.getPermalink): /sandbox?channel=…&message=…[&thread=…], on any host. */
+function sandboxMessageLink(href) {
+  let url;
+  try {
+    url = new URL(href, location.href);
+  } catch {
+    return null;
+  }
+  const channel = url.searchParams.get('channel');
+  const ts = url.searchParams.get('message');
+  if (url.pathname.replace(/\/+$/, '') !== '/sandbox' || !channel || !ts) return null;
+  return { channel, ts, thread: url.searchParams.get('thread') };
+}
+
+/** Opens the message's channel (and its thread, for a reply) and scrolls to it, as Slack does with its links. */
+function openMessage(link) {
+  ui.view = link.channel;
+  ui.thread = link.thread ? { channel: link.channel, ts: link.thread } : null;
+  ui.focus = link;
+  render();
+}
+
+function showFocus() {
+  const link = ui.focus;
+  if (!link || !ui.state) return;
+  const container = link.thread ? $('thread-messages') : $('messages');
+  const article = [...container.querySelectorAll('article.message')].find((element) => element.dataset.ts === link.ts);
+  if (!article) return;
+  ui.focus = null;
+  article.classList.add('highlighted');
+  article.scrollIntoView({ block: 'center' });
+  setTimeout(() => article.classList.remove('highlighted'), 4000);
 }
 
 function renderPersonas(state) {
@@ -670,6 +732,13 @@ function renderNav(state) {
     button.className = 'nav-item';
     button.textContent = channel.isIm ? `💬 ${channel.name}` : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`;
     if (channel.id === ui.view) button.setAttribute('aria-current', 'page');
+    const unread = channel.id === ui.view ? 0 : unreadCount(channel);
+    if (unread > 0) {
+      button.classList.add('unread');
+      button.dataset.unread = String(unread);
+      button.append(Object.assign(document.createElement('span'), { className: 'unread-count', textContent: String(unread) }));
+      button.setAttribute('aria-label', `${button.firstChild.textContent}, ${unread} unread`);
+    }
     button.addEventListener('click', () => {
       ui.view = channel.id;
       ui.thread = null;
@@ -951,6 +1020,20 @@ function choosePersona(id) {
 }
 
 function start() {
+  // Links to sandbox messages open the message here instead of leaving the page.
+  document.addEventListener('click', (event) => {
+    const anchor = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    const link = anchor && sandboxMessageLink(anchor.getAttribute('href'));
+    if (!link) return;
+    event.preventDefault();
+    openMessage(link);
+  });
+  const opened = sandboxMessageLink(location.href);
+  if (opened) {
+    ui.view = opened.channel;
+    ui.thread = opened.thread ? { channel: opened.channel, ts: opened.thread } : null;
+    ui.focus = opened;
+  }
   const fromUrl = new URL(location.href).searchParams.get('as');
   ui.persona = fromUrl ?? localStorage.getItem('firebreak-sandbox-persona') ?? 'U0STAFFSAM';
   $('persona').addEventListener('change', (event) => choosePersona(event.target.value));

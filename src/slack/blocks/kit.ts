@@ -188,9 +188,14 @@ export function channelLink(channelId: string, fallbackName?: string): string {
   return `#${escapeSlackText(fallbackName ?? channelId)}`;
 }
 
-/** A link whose label is shown; only plain https URLs are linked (anything else could break the entity). */
+/**
+ * A link whose label is shown; only plain https URLs are linked (anything else could break the
+ * entity), and http on this machine (the sandbox's message links).
+ */
+const LINKABLE = /^(?:https:\/\/[^\s<>|]+|http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?\/[^\s<>|]*)$/;
+
 export function link(url: string | undefined, label: string): string {
-  if (url === undefined || !/^https:\/\/[^\s<>|]+$/.test(url)) return '';
+  if (url === undefined || !LINKABLE.test(url)) return '';
   return `<${url}|${label.replace(/[<>|]/g, '')}>`;
 }
 
