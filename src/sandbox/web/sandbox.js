@@ -1,7 +1,7 @@
 // The sandbox page: renders the loopback workspace (channels, threads, Block Kit, modals, App Home)
 // for one persona at a time and turns clicks into the requests Slack would send. No framework: the
 // state comes from /sandbox/state, and /sandbox/stream says when to fetch it again.
-/* global document, window, fetch, setTimeout, clearTimeout, location, history, localStorage, EventSource, Option */
+/* global document, window, fetch, setTimeout, clearTimeout, location, history, localStorage, EventSource, Option, Element */
 
 const $ = (id) => document.getElementById(id);
 
