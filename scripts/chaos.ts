@@ -3,7 +3,8 @@
 // Plays scripted crises through Slack against real `firebreak start` processes while killing them with
 // SIGKILL at random moments and starting them again, with Slack misbehaving underneath (429 bursts,
 // 500s, answers lost after the post landed). Each crisis is what a team does: /firebreak declare, the
-// lead acknowledges, a draft from the template, two approvals from distinct approvers, the public reply,
+// lead acknowledges, a draft from the template, two approvals from distinct approvers, the public reply
+// (every third crisis is a drill, whose reply goes to its alert thread),
 // a checklist tick — with the incident's reminders brought forward in the database so they come due
 // during the run. People act like Slack users: a click or submission nobody acknowledged is repeated on
 // a live instance; an acknowledged one is never sent again.
@@ -14,6 +15,8 @@
 //   missed reminders          reminders due before the end that did not fire, or fired without exactly one message
 //   unposted replies          drafts with their approvals that never reached the channel
 //   crises stuck              a crisis that could not be played through (a step never took effect)
+//   unapproved public posts   community-channel posts whose exact text no quorum approved, or the preflight refuses
+//   drill posts outside thread drill replies posted anywhere but their alert thread
 //   failover times            PostgreSQL with two instances: leader killed → another reports leader in /healthz
 // and exits 1 if any count is not 0, a failover took 30 s or more, or no crisis was played through.
 import { actionIds, inputIds } from '../src/slack/blocks/ids.js';
@@ -217,7 +220,9 @@ async function playCrisis(index: number): Promise<void> {
   const channel = workspace.addChannel({ name, members: [...harness.people.members, ann, ben, cleo, workspace.bot.user_id] }).id;
   communityChannels.push(channel);
 
-  await deliver(`declare #${name}`, (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2 Crisis ${index}: login failing`, instance));
+  // Every third crisis is a drill: its reply must stay in its alert thread, whatever fails underneath.
+  const drill = index % 3 === 2 ? ' drill' : '';
+  await deliver(`declare #${name}${drill}`, (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2${drill} Crisis ${index}: login failing`, instance));
   const incident = await until(`incident for #${name}`, () => prisma.incident.findFirst({ where: { channelId: channel } }));
   // Time passes faster for reminders: the incident's reminders come due within seconds.
   const pending = await prisma.reminder.findMany({ where: { incidentId: incident.id, status: 'pending' } });
@@ -337,6 +342,8 @@ const stuckOutbox = await prisma.outboxItem.findMany({ where: { status: { not: '
 const slowFailovers = failovers.filter((ms) => ms >= 30_000);
 const sortedFailovers = [...failovers].sort((a, b) => a - b);
 
+// The trust rules, over every message the bot posted during the run (test/support/public-post-invariant.ts).
+const trust = await harness.invariant();
 const list = (items: string[]) => (items.length ? ` — ${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''}` : '');
 console.log('');
 console.log(`crises started / played through: ${crisesStarted} / ${crisesCompleted}${list(crisisFailures)}`);
@@ -352,9 +359,13 @@ console.log(`DUPLICATE PUBLIC REPLIES: ${duplicateReplies.length}${list(duplicat
 console.log(`MISSED REMINDERS:         ${missedReminders.length}${list(missedReminders)}`);
 console.log(`UNPOSTED REPLIES:         ${unposted.length}${list(unposted)}`);
 console.log(`CRISES STUCK:             ${crisisFailures.length}${crisesCompleted === 0 ? ' (and none played through)' : ''}`);
+console.log(`UNAPPROVED PUBLIC POSTS:  ${trust.unapprovedPublicPosts.length}${list(trust.unapprovedPublicPosts.map((v) => `${v.channel}: ${v.why}`))}`);
+console.log(`DRILL POSTS OUTSIDE THREAD: ${trust.drillPostsOutsideThread.length}${list(trust.drillPostsOutsideThread.map((v) => `${v.channel}: ${v.why}`))}`);
 if (provider === 'postgres') console.log(`FAILOVERS ≥ 30 s:         ${slowFailovers.length}`);
 
-await harness.close();
-const failed = lostApprovals.length + duplicateReplies.length + missedReminders.length + unposted.length + slowFailovers.length + crisisFailures.length > 0 || crisesCompleted === 0;
+// close() checks the trust rules again and throws on a violation: already counted above.
+await harness.close().catch((error: unknown) => console.error(error instanceof Error ? error.message : String(error)));
+const trustViolations = trust.unapprovedPublicPosts.length + trust.drillPostsOutsideThread.length;
+const failed = lostApprovals.length + duplicateReplies.length + missedReminders.length + unposted.length + slowFailovers.length + crisisFailures.length + trustViolations > 0 || crisesCompleted === 0;
 console.log(failed ? '\nchaos: FAILED' : '\nchaos: all counts 0');
 process.exit(failed ? 1 : 0);

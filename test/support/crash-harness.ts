@@ -16,6 +16,7 @@ import { eventCallback, messageEvent, type ViewPayload } from '../../src/sandbox
 import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
+import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from './public-post-invariant.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { startFirebreakProcess, testEnvironment, type RunningProcess } from './cli.js';
 
@@ -54,6 +55,8 @@ export interface CrashHarness {
   /** Messages the bot posted in a channel through the outbox, by outbox key. */
   outboxMessages(channel: string): { key: string; ts: string; text: string; thread_ts?: string }[];
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  /** The trust rules on every bot post so far (close() throws when either count is not 0). */
+  invariant(): Promise<InvariantReport>;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export interface CrashHarnessOptions {
 export async function startCrashHarness(options: CrashHarnessOptions = {}): Promise<CrashHarness> {
   const fake = await startFakeSlack();
   const workspace = fake.workspace;
+  const recorder = recordBotPosts(workspace);
   const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-crash-playbooks-'));
@@ -158,12 +162,20 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
+    invariant: () => checkPublicPosts(database.prisma, workspace, recorder.posts, [alerts]),
     async close() {
       await Promise.all(live.splice(0).map((instance) => instance.stop('SIGKILL')));
-      await proxy.close();
-      await fake.close();
-      await database.dispose();
-      rmSync(playbooksDir, { recursive: true, force: true });
+      let violations = '';
+      try {
+        violations = describeViolations(await harness.invariant());
+      } finally {
+        recorder.stop();
+        await proxy.close();
+        await fake.close();
+        await database.dispose();
+        rmSync(playbooksDir, { recursive: true, force: true });
+      }
+      if (violations) throw new Error(`trust rules broken during this run:\n${violations}`);
     },
   };
   return harness;

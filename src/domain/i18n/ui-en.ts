@@ -248,6 +248,9 @@ export const uiEn = {
   'ui.help.about.watch': (_: Empty) => 'Start watching a channel’s sentiment (the bot joins it).',
   'ui.help.about.unwatch': (_: Empty) => 'Stop watching a channel.',
   'ui.help.about.resolve': (_: Empty) => 'Resolve an incident with a short summary.',
+  'ui.declare.unknown_channel': (p: { name: string }) =>
+    `There is no channel named #${p.name} that Firebreak can see. Pick it from Slack's list as you type #, or invite the bot to a private channel first.`,
+  'ui.declare.drill_declared': (p: { number: string; channel: string }) => `Drill incident #${p.number} declared on ${p.channel}: its replies stay in the alert thread.`,
   'ui.declare.usage': (_: Empty) => 'Usage:',
   'ui.declare.example': (p: { command: string }) => `Example: \`${p.command} declare #community sev2 Refund complaints after the price change\``,
 

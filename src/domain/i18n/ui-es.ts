@@ -232,6 +232,9 @@ export const uiEs: UiCatalog = {
   'ui.help.about.watch': () => 'Empieza a vigilar el sentimiento de un canal (el bot se une a él).',
   'ui.help.about.unwatch': () => 'Deja de vigilar un canal.',
   'ui.help.about.resolve': () => 'Resuelve un incidente con un breve resumen.',
+  'ui.declare.unknown_channel': (p) =>
+    `No hay ningún canal llamado #${p.name} que Firebreak pueda ver. Elígelo de la lista de Slack al escribir #, o invita antes al bot si es privado.`,
+  'ui.declare.drill_declared': (p) => `Simulacro #${p.number} declarado en ${p.channel}: sus respuestas se quedan en el hilo de la alerta.`,
   'ui.declare.usage': () => 'Uso:',
   'ui.declare.example': (p) => `Ejemplo: \`${p.command} declare #comunidad sev2 Quejas de reembolsos tras el cambio de precio\``,
 

@@ -1,6 +1,7 @@
 // `/firebreak help|status|declare|list|watch|unwatch|resolve`. Answers are ephemeral (in the ack).
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { t } from '../../domain/i18n/index.js';
 import { overviewOf, resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { loadIncident } from '../../store/repositories/incidents.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage, type IncidentListItem } from '../blocks/commands.js';
@@ -32,11 +33,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     return null;
   }
 
-  const unknownChannel = (name: string) =>
-    say(
-      `There is no channel named #${name} that Firebreak can see. Pick it from Slack's list as you type #, or invite the bot to a private channel first.`,
-      `No hay ningún canal llamado #${name} que Firebreak pueda ver. Elígelo de la lista de Slack al escribir #, o invita antes al bot si es privado.`,
-    );
+  const unknownChannel = (name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
   async function listIncidents(workspaceId: string, onlyOpen: boolean): Promise<IncidentListItem[]> {
     const rows = await services.prisma.incident.findMany({
@@ -111,7 +108,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           plain(
             opened
               ? drill
-                ? say(`Drill incident #${number} declared on <#${channel.id}>: its replies stay in the alert thread.`, `Simulacro #${number} declarado en <#${channel.id}>: sus respuestas se quedan en el hilo de la alerta.`)
+                ? t(locale, 'ui.declare.drill_declared', { number: String(number), channel: `<#${channel.id}>` })
                 : say(`Incident #${number} declared on <#${channel.id}>.`, `Incidente #${number} declarado en <#${channel.id}>.`)
               : say(`Incident #${number} is already open on <#${channel.id}>: it continues there.`, `El incidente #${number} ya está abierto en <#${channel.id}>: seguimos en él.`),
           ),
