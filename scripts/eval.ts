@@ -1,13 +1,15 @@
 // `npm run eval -- <data dir> [--lang auto|en|es]`: measures the detection engine on labelled data.
 // Sentiment: 3-class macro-F1 and negative-class F1 per set; NAB: the standard-profile score of the
-// shipped detector defaults on nab/realTweets. Reads the data in place; writes nothing.
+// shipped detector defaults on nab/realTweets; the corrections learning curve (macro-F1 on val after
+// 0/50/200/1,000 corrections drawn from train, seeded draws). Reads the data in place; writes nothing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCountsCsv, parseTimestamp } from '../src/domain/detection/counts-csv.js';
 import { normalisedNabScore, scoreNabFile, type NabFileScore } from '../src/domain/detection/nab.js';
 import { detectOnCounts, inferBucketMs } from '../src/domain/detection/series.js';
 import { resolveDetectorSettings } from '../src/domain/detection/settings.js';
-import { scoreMessage } from '../src/domain/sentiment/score.js';
+import { correctionModel, learnCorrections, type Correction } from '../src/domain/sentiment/corrections.js';
+import { scoreMessage, type CorrectionModel } from '../src/domain/sentiment/score.js';
 import type { Language, SentimentLabel } from '../src/domain/sentiment/types.js';
 
 const args = process.argv.slice(2);
@@ -47,11 +49,15 @@ function readLines(file: string): string[] {
 
 function evaluateSet(name: string, texts: string[], gold: SentimentLabel[], expectedLanguage: Language): void {
   if (texts.length !== gold.length) throw new Error(`${name}: ${texts.length} texts but ${gold.length} labels`);
+  sets.set(name, { texts, gold });
   const results = texts.map((text) => scoreMessage(text, { language: lang }));
   const { macro, negative } = f1Scores(gold, results.map((result) => result.label));
   const languageAccuracy = results.filter((result) => result.language === expectedLanguage).length / results.length;
   console.log(`${name.padEnd(22)} n=${String(texts.length).padStart(5)}  macro-F1 ${macro.toFixed(3)}  negative-F1 ${negative.toFixed(3)}  scored as ${expectedLanguage}: ${(100 * languageAccuracy).toFixed(1)}%`);
 }
+
+/** Every labelled set read, by name, for the learning curve. */
+const sets = new Map<string, { texts: string[]; gold: SentimentLabel[] }>();
 
 const sentimentDir = join(dataDir, 'sentiment');
 if (existsSync(sentimentDir)) {
@@ -75,6 +81,67 @@ if (existsSync(sentimentDir)) {
       texts.push(text.join('\t'));
     }
     evaluateSet('en/vader tweets', texts, gold, 'en');
+  }
+}
+
+if (sets.size > 0) learningCurve();
+
+/** Deterministic draws: mulberry32. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sample<T>(items: readonly T[], count: number, seed: number): T[] {
+  const copy = [...items];
+  const next = random(seed);
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy.slice(0, count);
+}
+
+function macroF1With(set: { texts: string[]; gold: SentimentLabel[] }, model: CorrectionModel | undefined): number {
+  return f1Scores(set.gold, set.texts.map((text) => scoreMessage(text, model ? { language: lang, corrections: model } : { language: lang }).label)).macro;
+}
+
+function meanAndSpread(values: number[]): string {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+}
+
+function correctionsOf(set: { texts: string[]; gold: SentimentLabel[] }): Correction[] {
+  return set.texts.map((text, i) => ({ text, label: set.gold[i] as SentimentLabel }));
+}
+
+/** Macro-F1 on each val set after n corrections drawn from the same language's train set. */
+function learningCurve(): void {
+  const sizes = [0, 50, 200, 1000];
+  const draws = 5;
+  console.log(`\nCorrections learning curve (macro-F1 after n corrections; mean ± sd over ${draws} seeded draws from the same language's train set)`);
+  for (const language of ['en', 'es'] as const) {
+    const train = sets.get(`${language}/train`);
+    const targets = [`${language}/val`, ...(language === 'en' ? ['en/vader tweets'] : [])].filter((name) => sets.has(name));
+    if (!train || targets.length === 0) continue;
+    const pool = correctionsOf(train);
+    const rows = new Map<string, string[]>(targets.map((name) => [name, []]));
+    for (const size of sizes) {
+      const scores = new Map<string, number[]>(targets.map((name) => [name, []]));
+      for (let draw = 0; draw < (size === 0 ? 1 : draws); draw++) {
+        const model = size === 0 ? undefined : correctionModel(learnCorrections(sample(pool, size, 1000 * size + draw), { scoring: { language: lang } }));
+        for (const name of targets) scores.get(name)?.push(macroF1With(sets.get(name) as { texts: string[]; gold: SentimentLabel[] }, model));
+      }
+      for (const name of targets) rows.get(name)?.push(`${String(size).padStart(5)}: ${meanAndSpread(scores.get(name) as number[])}`);
+    }
+    for (const [name, cells] of rows) console.log(`${name.padEnd(22)} ${cells.join('   ')}`);
   }
 }
 

@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -94,4 +96,27 @@ describe('firebreak score', () => {
     const answers = await converse(child, ['Worst outage ever, I am furious', 'thanks, works again']);
     expect(answers.map((answer) => answer['label'])).toEqual(['negative', 'positive']);
   }, 60_000);
+
+  it('learns and applies --corrections the way a workspace does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-corrections-'));
+    const file = join(dir, 'corrections.jsonl');
+    const lines = ['that boss fight was a kill fest', 'we are going to kill it tonight', 'kill streak of twelve, what a match', 'gonna kill the raid later'];
+    writeFileSync(file, lines.map((text) => JSON.stringify({ text, label: 'not-negative' })).join('\n') + '\n');
+    expect(score('ready to kill the next raid\n').lines[0]).toMatchObject({ label: 'negative' });
+    const corrected = score('ready to kill the next raid\nthis update is terrible\n', '--corrections', file);
+    expect(corrected.stderr).toBe('');
+    expect(corrected.lines[0]).toMatchObject({ label: 'neutral', learnt: ['kill'] });
+    expect(corrected.lines[1]).toMatchObject({ label: 'negative' });
+  });
+
+  it('reports bad correction lines as file:line and scores nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-corrections-'));
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, '{"text":"fine","label":"neutral"}\n{"text":"x","label":"bad"}\n');
+    const { status, stdout, stderr } = score('hello\n', '--corrections', file);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${file}:2: "label" must be one of negative, neutral, positive, not-negative (got "bad")`);
+    expect(score('hello\n', '--corrections', join(dir, 'missing.jsonl')).stderr).toContain('missing.jsonl: cannot read the corrections file (ENOENT)');
+  });
 });

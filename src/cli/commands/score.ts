@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import { FirebreakError } from '../../errors.js';
-import { scoreMessage } from '../../domain/sentiment/score.js';
+import { correctionModel, learnCorrections, parseCorrections } from '../../domain/sentiment/corrections.js';
+import { scoreMessage, type CorrectionModel } from '../../domain/sentiment/score.js';
 import type { Language } from '../../domain/sentiment/types.js';
 
 /** `firebreak score [--lang auto|en|es]`: one text per stdin line → one JSON result per stdout line. */
@@ -10,17 +12,19 @@ export function registerScoreCommand(program: Command): void {
     .command('score')
     .description('Score the sentiment of each line of standard input; prints one JSON object per line')
     .addOption(new Option('--lang <language>', 'language of the texts, or detect it per line').choices(['auto', 'en', 'es']).default('auto'))
-    .action(async (options: { lang: 'auto' | Language }) => {
-      const lineNumber = await scoreLines(options.lang);
+    .option('--corrections <file>', 'JSON Lines of {"text", "label"} corrections to learn and apply, as a workspace would')
+    .action(async (options: { lang: 'auto' | Language; corrections?: string }) => {
+      const corrections = options.corrections === undefined ? undefined : await loadCorrections(options.corrections, options.lang);
+      const lineNumber = await scoreLines(options.lang, corrections);
       if (lineNumber === 0) process.stderr.write('firebreak score: no input; give one text per line on standard input\n');
     });
 }
 
-function resultLine(line: string, lang: 'auto' | Language): string {
+function resultLine(line: string, lang: 'auto' | Language, corrections: CorrectionModel | undefined): string {
   // Blank lines stay aligned with a neutral result.
   if (line.trim() === '') return JSON.stringify({ label: 'neutral', score: 0, comparative: 0, language: lang === 'auto' ? 'unknown' : lang, terms: [] });
-  const result = scoreMessage(line, { language: lang });
-  return JSON.stringify({ label: result.label, score: result.score, comparative: result.comparative, language: result.language, terms: result.terms });
+  const result = scoreMessage(line, corrections ? { language: lang, corrections } : { language: lang });
+  return JSON.stringify({ label: result.label, score: result.score, comparative: result.comparative, language: result.language, terms: result.terms, ...(result.learnt ? { learnt: result.learnt } : {}) });
 }
 
 /**
@@ -29,7 +33,7 @@ function resultLine(line: string, lang: 'auto' | Language): string {
  * and a person typing at a terminal (or a program waiting for each answer) gets every answer as soon
  * as its line is in. Resolves with the number of lines read.
  */
-function scoreLines(lang: 'auto' | Language): Promise<number> {
+function scoreLines(lang: 'auto' | Language, corrections: CorrectionModel | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
     let lineNumber = 0;
@@ -62,7 +66,7 @@ function scoreLines(lang: 'auto' | Language): Promise<number> {
         fail(new FirebreakError('input_invalid', `stdin:${lineNumber}: binary data; score expects text, one message per line`));
         return;
       }
-      pending.push(resultLine(line, lang));
+      pending.push(resultLine(line, lang, corrections));
       if (!flushing) {
         flushing = true;
         // After the rest of this chunk's lines: they are emitted synchronously, before any I/O.
@@ -76,4 +80,14 @@ function scoreLines(lang: 'auto' | Language): Promise<number> {
       process.stdout.write('', (error) => (error ? fail(error) : resolve(lineNumber)));
     });
   });
+}
+
+async function loadCorrections(file: string, language: 'auto' | Language): Promise<CorrectionModel> {
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new FirebreakError('input_invalid', `${file}: cannot read the corrections file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return correctionModel(learnCorrections(parseCorrections(content, file), { scoring: { language } }));
 }

@@ -4,12 +4,31 @@ import { lexicons, type Lexicon } from './lexicon.js';
 import { DEFAULT_MAX_CHARS, EMOTICON_SCORES, normalizeText, tokenizeInto, type Tokens } from './normalize.js';
 import type { DetectedLanguage, Language, SentimentLabel } from './types.js';
 
+/**
+ * A workspace's learnt corrections as scoring applies them (see `corrections.ts`): the lexicon score
+ * with its positive and negative parts rescaled, plus a learnt weight for each lexicon word it
+ * scored, labelled with the workspace's thresholds.
+ */
+export interface CorrectionModel {
+  readonly weights: ReadonlyMap<string, number>;
+  /** Multiplies what the lexicon's positive words contributed (1 = as shipped). */
+  readonly positiveScale: number;
+  /** Multiplies what the lexicon's negative words contributed (1 = as shipped). */
+  readonly negativeScale: number;
+  /** Score at or below which a message is negative (shipped: `LABEL_THRESHOLDS.negative`). */
+  readonly negativeAt: number;
+  /** Score at or above which a message is positive (shipped: `LABEL_THRESHOLDS.positive`). */
+  readonly positiveAt: number;
+}
+
 export interface ScoreOptions {
   /** Score as this language, or detect it per message (the default). */
   language?: 'auto' | Language;
   /** The channel's usual language (see `languageHint`), used when a message is too short to tell. */
   channelLanguageHint?: Language;
   maxChars?: number;
+  /** The workspace's learnt corrections; without them the shipped lexicon alone decides. */
+  corrections?: CorrectionModel;
 }
 
 export interface SentimentResult {
@@ -24,6 +43,8 @@ export interface SentimentResult {
   detectedLanguage: DetectedLanguage;
   /** The words that drove the score, strongest first. */
   terms: string[];
+  /** Lexicon words whose learnt weight changed the score (only when corrections were given and applied). */
+  learnt?: string[];
 }
 
 /** Score at or above which a message is positive, and at or below which it is negative. */
@@ -223,14 +244,16 @@ function joinPhrases(words: readonly string[], lexicon: Lexicon, first = words.f
  */
 interface Analysis {
   score: number;
+  /** The part of `score` from positive values. */
+  positive: number;
   count: number;
   terms: string[];
   values: number[];
 }
 
 const scratch: Record<Language, Analysis> = {
-  en: { score: 0, count: 0, terms: [], values: [] },
-  es: { score: 0, count: 0, terms: [], values: [] },
+  en: { score: 0, positive: 0, count: 0, terms: [], values: [] },
+  es: { score: 0, positive: 0, count: 0, terms: [], values: [] },
 };
 
 /**
@@ -267,17 +290,20 @@ function analyse(words: readonly string[], found: readonly (WordEntry | undefine
   const out = scratch[language];
   const length = tokens.length;
   let score = 0;
+  let positive = 0;
   let count = 0;
   for (let i = length - 1; i >= 0; i--) {
     const known = info[i];
     if (known === undefined || known.score === undefined) continue;
     const value = applyRulesAt(tokens, info, length, i, known.score, contrasted);
     score += value;
+    if (value > 0) positive += value;
     out.terms[count] = tokens[i] as string;
     out.values[count] = value;
     count++;
   }
   out.score = score;
+  out.positive = positive;
   out.count = count;
   return out;
 }
@@ -390,10 +416,57 @@ export function scoreMessage(text: string, options: ScoreOptions = {}): Sentimen
     [language, analysis] = spanish.count > english.count ? ['es', spanish] : ['en', english];
   }
 
-  let score = analysis.score;
-  if (score !== 0 && tokens.exclamations > 0) score += Math.sign(score) * EXCLAMATION_BOOST * Math.min(tokens.exclamations, 3);
+  let score = withEmphasis(analysis.score, tokens.exclamations);
+  const corrections = options.corrections;
+  if (corrections === undefined) {
+    score = Math.round(score * 1000) / 1000;
+    const label: SentimentLabel = score >= LABEL_THRESHOLDS.positive ? 'positive' : score <= LABEL_THRESHOLDS.negative ? 'negative' : 'neutral';
+    const terms = drivingTerms(analysis, label, score);
+    return { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };
+  }
+  // Learnt corrections: the lexicon's two parts rescaled, and one map lookup per word.
+  score += (corrections.positiveScale - 1) * analysis.positive + (corrections.negativeScale - 1) * (analysis.score - analysis.positive);
+  let learnt: string[] | undefined;
+  const weights = corrections.weights;
+  for (let i = 0; i < analysis.count; i++) {
+    const term = analysis.terms[i] as string;
+    const weight = weights.get(term);
+    if (weight === undefined) continue;
+    score += weight;
+    (learnt ??= []).push(term);
+  }
   score = Math.round(score * 1000) / 1000;
-  const label: SentimentLabel = score >= LABEL_THRESHOLDS.positive ? 'positive' : score <= LABEL_THRESHOLDS.negative ? 'negative' : 'neutral';
+  const label: SentimentLabel = score >= corrections.positiveAt ? 'positive' : score <= corrections.negativeAt ? 'negative' : 'neutral';
   const terms = drivingTerms(analysis, label, score);
-  return { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };
+  const result: SentimentResult = { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };
+  if (learnt) result.learnt = [...new Set(learnt)];
+  return result;
+}
+
+function withEmphasis(score: number, exclamations: number): number {
+  return score !== 0 && exclamations > 0 ? score + Math.sign(score) * EXCLAMATION_BOOST * Math.min(exclamations, 3) : score;
+}
+
+/** What the corrections learner sees of a message: the shipped lexicon's score and the words it is made of. */
+export interface MessageFeatures {
+  /** The shipped score. */
+  score: number;
+  /** What positive and negative words contributed to it (the rest is "!" emphasis). */
+  positive: number;
+  negative: number;
+  language: Language;
+  /** Scoring tokens, clause marks left out; a word appears once per occurrence. */
+  words: string[];
+  /** The words (and joined expressions) the lexicon scored. */
+  scored: string[];
+}
+
+/** The features `scoreMessage` applies corrections to, for learning them. */
+export function messageFeatures(text: string, options: Omit<ScoreOptions, 'corrections'> = {}): MessageFeatures {
+  const result = scoreMessage(text, options);
+  const analysis = scratch[result.language];
+  const words = scratchTokens.words.filter((word) => word !== '|');
+  const scored = words.length === 0 ? [] : analysis.terms.slice(0, analysis.count);
+  const parts = words.length === 0 ? { positive: 0, negative: 0 } : { positive: analysis.positive, negative: analysis.score - analysis.positive };
+  return { score: result.score, ...parts, language: result.language, words, scored };
 }
