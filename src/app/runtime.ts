@@ -34,6 +34,8 @@ import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
 import { slackPostMortemViews } from '../slack/postmortem-views.js';
 import { Watcher } from './watch.js';
 import { replyHoldReason, tellHeldReply } from './reply-guard.js';
+import { FeedbackService } from './feedback.js';
+import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
 import { parsePersonRef } from '../domain/playbooks/refs.js';
 
 export interface RuntimeOptions {
@@ -51,6 +53,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   incidents: IncidentService;
+  feedback: FeedbackService;
   postMortems: PostMortemService;
   watcher: Watcher;
   playbooks: PlaybookRegistry;
@@ -184,6 +187,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
 
+  const isStaff = async (userId: string) => (await staffUserIds('all')).includes(userId);
+  const feedback = new FeedbackService({
+    prisma,
+    clock,
+    logger,
+    isStaff,
+    // Feedback on an incident shows in its thread too, through the outbox like every other timeline line.
+    announce: async (tx, event, key) => {
+      const incident = await tx.incident.findUnique({ where: { id: event.incidentId }, select: { alertChannelId: true, locale: true } });
+      if (!incident) return;
+      const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
+      const { threadEventMessage } = await import('../slack/blocks/incident.js');
+      const { mention } = await import('../slack/blocks/kit.js');
+      const locale = incident.locale === 'es' ? 'es' : 'en';
+      await enqueueSlackWrite(tx, { key, method: 'chat.postMessage', payload: { channel: incident.alertChannelId, ...threadEventMessage(event, locale, { formatUser: mention }) }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: clock.now() });
+      wake();
+    },
+  });
+  await feedback.refresh();
+
   const watcher = new Watcher({
     prisma,
     provider: database.target.provider,
@@ -196,7 +219,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const named = playbooks.playbooks.some((playbook) => (playbook.triggers.channels ?? []).some((ref) => channelMatches(ref, { channelId, ...(name ? { channelName: name } : {}) })));
       return { name, watchedBy: named ? 'playbook' : null };
     },
-    isStaff: async (userId) => (await staffUserIds('all')).includes(userId),
+    isStaff,
+    correctionsFor: (workspaceId) => feedback.correctionsFor(workspaceId),
+    calibrate: (workspaceId, channelId, settings) => feedback.calibrate(workspaceId, channelId, settings),
     permalinkOf: async (channelId, ts) => (channelId.includes(':') ? null : ((await client.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink ?? null)),
     onScored: (result) => metrics?.messagesScored.inc({ language: result.language, label: result.label }),
     onSpike: (decision) => metrics?.alertsRaised.inc({ severity: decision.explanation.kind }),
@@ -337,6 +362,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   registerInteractionListeners(app, services);
   registerCommandListeners(app, services);
   registerPostMortemListeners(app, services, { postMortems, timeZone: config.teamTimezone });
+  registerFeedbackListeners(app, services, feedback);
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
@@ -474,6 +500,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   return {
     incidents,
+    feedback,
     postMortems,
     watcher,
     playbooks,

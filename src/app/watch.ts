@@ -8,7 +8,7 @@ import { initialDetectorState, type DetectorDecision, type DetectorState } from 
 import type { DetectorSettings } from '../domain/detection/settings.js';
 import { advanceChannel, type WatchedChannel as DetectorChannel } from '../domain/detection/watch.js';
 import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguageMix } from '../domain/language/detect.js';
-import { scoreMessage, type SentimentResult } from '../domain/sentiment/score.js';
+import { scoreMessage, type CorrectionModel, type ScoreOptions, type SentimentResult } from '../domain/sentiment/score.js';
 import { checkMessageInput, storableJson, storableText, type InputFix } from '../domain/ingest/message-input.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
@@ -51,6 +51,10 @@ export interface WatcherOptions {
   isStaff(userId: string): Promise<boolean>;
   /** Link to a message, for the alert's samples (chat.getPermalink). */
   permalinkOf?(channelId: string, ts: string): Promise<string | null>;
+  /** The workspace's learnt sentiment corrections (#16): an in-memory lookup. */
+  correctionsFor?(workspaceId: string): CorrectionModel | undefined;
+  /** The channel's settings with staff feedback's calibration, and the alert's note about it (#16). */
+  calibrate?(workspaceId: string, channelId: string, settings: DetectorSettings): Promise<{ settings: DetectorSettings; note(deviations: number | null): unknown }>;
   onScored?(result: SentimentResult): void;
   /** A spike on this channel belongs to a drill (the sandbox's scenarios): the incident is a drill. */
   isDrill?(channelId: string): boolean;
@@ -157,8 +161,7 @@ export class Watcher {
       return { status: 'staff_reply' };
     }
     const mix = this.languageMixes.get(channel.id) ?? (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
-    const hint = languageHint(mix);
-    const sentiment = scoreMessage(message.text, hint ? { channelLanguageHint: hint } : {});
+    const sentiment = scoreMessage(message.text, this.scoreOptions(message.workspaceId, languageHint(mix)));
     this.languageMixes.set(channel.id, updateLanguageMix(mix, sentiment.detectedLanguage));
     const stored = await new Promise<'stored' | 'duplicate' | 'quarantined'>((resolve, reject) => {
       this.queue.push({ message, channel, sentiment, resolve, reject });
@@ -206,6 +209,11 @@ export class Watcher {
     });
     this.options.onQuarantined?.(reason);
     this.options.logger.warn({ reason, channel: text(message.channelId), eventId: text(message.eventId), error: storableText(error, 300) }, 'incoming message quarantined');
+  }
+
+  private scoreOptions(workspaceId: string, hint: ReturnType<typeof languageHint>): ScoreOptions {
+    const corrections = this.options.correctionsFor?.(workspaceId);
+    return { ...(hint ? { channelLanguageHint: hint } : {}), ...(corrections ? { corrections } : {}) };
   }
 
   private async flush(): Promise<void> {
@@ -316,8 +324,7 @@ export class Watcher {
     if (!previous) return this.ingest(message);
     const settings = this.options.settingsFor(message.channelId, channel.name);
     const mix = (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
-    const hint = languageHint(mix);
-    const sentiment = scoreMessage(message.text, hint ? { channelLanguageHint: hint } : {});
+    const sentiment = scoreMessage(message.text, this.scoreOptions(message.workspaceId, languageHint(mix)));
     await prisma.$transaction(async (tx) => {
       await this.removeContribution(tx, channel.id, channel.detectorState, contributionOfRow(previous), settings);
       await tx.scoredMessage.update({
@@ -390,7 +397,9 @@ export class Watcher {
     const channels = await prisma.watchedChannel.findMany({ where: { active: true } });
     let spikes = 0;
     for (const row of channels) {
-      const settings = this.options.settingsFor(row.channelId, row.name);
+      const base = this.options.settingsFor(row.channelId, row.name);
+      const calibrated = await this.options.calibrate?.(row.workspaceId, row.channelId, base);
+      const settings = calibrated?.settings ?? base;
       const detector = detectorStateOf(row.detectorState, settings);
       const from = detector.lastBucketStart === null ? 0 : detector.lastBucketStart - settings.windowBuckets * settings.bucketMs;
       const buckets = await prisma.channelBucket.findMany({ where: { channelRef: row.id, start: { gte: new Date(from) } }, orderBy: { start: 'asc' } });
@@ -412,7 +421,7 @@ export class Watcher {
           channelName: row.name,
           detectedAt: now,
           firstAbnormalAt: decision.explanation.window.start,
-          explanation: await this.withPermalinks(row.id, row.channelId, decision.explanation as unknown as Record<string, unknown>),
+          explanation: await this.withPermalinks(row.id, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.deviations) ?? null)),
           language: languageHint(channel.languageMix),
           drill: this.options.isDrill?.(row.channelId) ?? false,
         });
@@ -454,4 +463,9 @@ function contributionOfRow(row: { ts: string; userId: string; postedAt: Date; la
     terms: (row.terms as string[] | null) ?? [],
     text: row.text ?? '',
   };
+}
+
+/** The explanation as stored on the incident, with what staff feedback did to this channel's threshold. */
+function withFeedbackNote(explanation: object, note: unknown): Record<string, unknown> {
+  return note ? { ...explanation, feedback: note } : { ...explanation };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBacktestCommand } from './backtest.js';
 import { registerDrillCommand } from './drill.js';
+import { registerLexiconCommand } from './lexicon.js';
 import { registerScoreCommand } from './score.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPlaybooksCommand } from './playbooks.js';
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerBacktestCommand(program);
   registerPostmortemCommand(program);
   registerDrillCommand(program);
+  registerLexiconCommand(program);
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { PostMortemService } from '../../app/postmortems.js';
 import type { Database } from '../../store/database.js';
@@ -11,27 +11,14 @@ const DAY = 86_400_000;
  * database that was never migrated is said plainly, not created.
  */
 async function openService(): Promise<{ service: PostMortemService; database: Database; timeZone: string; slack: { botToken?: string; apiUrl?: string } }> {
-  const [{ loadConfig }, { parseDatabaseUrl }, { openDatabase }, { migrationsUpToDate }, { resolveDetectorSettings }, { PostMortemService }, { FirebreakError }] = await Promise.all([
-    import('../../config.js'),
-    import('../../store/database-url.js'),
-    import('../../store/database.js'),
-    import('../../store/migrate.js'),
+  const [{ openRecordedDatabase }, { resolveDetectorSettings }, { PostMortemService }, { systemClock }] = await Promise.all([
+    import('../database.js'),
     import('../../domain/detection/settings.js'),
     import('../../app/postmortems.js'),
-    import('../../errors.js'),
+    import('../../domain/clock.js'),
   ]);
-  const config = loadConfig();
-  const target = parseDatabaseUrl(config.databaseUrl);
-  if (target.sqliteFile && !existsSync(target.sqliteFile)) {
-    throw new FirebreakError('not_found', `There is no database at ${target.sqliteFile} (DATABASE_URL): Firebreak has not recorded anything there yet.`);
-  }
-  const database = await openDatabase(target);
-  if (!(await migrationsUpToDate(target, (sql) => database.prisma.$queryRawUnsafe(sql)))) {
-    await database.close();
-    throw new FirebreakError('migration_failed', 'The database (DATABASE_URL) is not up to date: run `firebreak migrate` first.');
-  }
+  const { database, config } = await openRecordedDatabase();
   const bucketMs = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS').bucketMs;
-  const { systemClock } = await import('../../domain/clock.js');
   return { service: new PostMortemService({ prisma: database.prisma, clock: systemClock, bucketMs }), database, timeZone: config.teamTimezone, slack: config.slack };
 }
 

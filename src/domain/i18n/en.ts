@@ -1,4 +1,5 @@
 /** English texts. The shape of this object is the catalog every other language must match. */
+import { feedbackEn } from './feedback-en.js';
 import { uiEn } from './ui-en.js';
 
 type Empty = Record<string, never>;
@@ -18,6 +19,7 @@ const fields: Record<string, string> = {
   dueAt: 'due date',
 };
 const field = (name: string) => fields[name] ?? name;
+const feedbackVerdictsEn: Record<string, string> = { real_crisis: 'real crisis', false_alarm: 'false alarm', negative: 'negative', not_negative: 'not negative' };
 
 const actions: Record<string, string> = {
   resolve: 'resolve the incident',
@@ -137,6 +139,10 @@ export const en = {
   'timeline.escalation_sent': (p: { recipients: string; subject: string }) => `Escalated to ${p.recipients}: ${p.subject}`,
   'timeline.note_added': (p: { user: string }) => `${p.user} added a note`,
   'timeline.message_added': (p: { user: string; author: string }) => `${p.user} added a message by ${p.author} to the timeline`,
+  'timeline.feedback_given': (p: { user: string; verdict: string; excerpt: string }) =>
+    `${p.user} gave feedback: ${feedbackVerdictsEn[p.verdict] ?? p.verdict}${p.excerpt ? ` on “${p.excerpt}”` : ''}`,
+  'timeline.feedback_undone': (p: { user: string; verdict: string; excerpt: string }) =>
+    `${p.user} undid the feedback “${feedbackVerdictsEn[p.verdict] ?? p.verdict}”${p.excerpt ? ` on “${p.excerpt}”` : ''}`,
   'timeline.resolved': (p: { user: string }) => `${p.user} resolved the incident`,
   'timeline.reopened': (p: { user: string }) => `${p.user} reopened the incident`,
   'timeline.firebreak': (_: Empty) => 'Firebreak',
@@ -227,6 +233,7 @@ export const en = {
 
   // Slack surfaces: buttons, headings, modals, App Home, commands (ui-en.ts).
   ...uiEn,
+  ...feedbackEn,
 };
 
 export type Catalog = typeof en;

@@ -1,5 +1,6 @@
 /** Spanish texts. Typed against the English catalog, so no key or param can be missing. */
 import type { Catalog } from './en.js';
+import { feedbackEs } from './feedback-es.js';
 import { uiEs } from './ui-es.js';
 
 const fields: Record<string, string> = {
@@ -18,6 +19,7 @@ const fields: Record<string, string> = {
 };
 const field = (name: string) => fields[name] ?? name;
 const languageName = (code: string) => (code === 'es' ? 'español' : code === 'en' ? 'inglés' : code);
+const feedbackVerdictsEs: Record<string, string> = { real_crisis: 'crisis real', false_alarm: 'falsa alarma', negative: 'negativo', not_negative: 'no negativo' };
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const actions: Record<string, string> = {
@@ -128,6 +130,8 @@ export const es: Catalog = {
   'timeline.escalation_sent': (p) => `Escalado a ${p.recipients}: ${p.subject}`,
   'timeline.note_added': (p) => `${p.user} añadió una nota`,
   'timeline.message_added': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}`,
+  'timeline.feedback_given': (p) => `${p.user} opinó: ${feedbackVerdictsEs[p.verdict] ?? p.verdict}${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
+  'timeline.feedback_undone': (p) => `${p.user} deshizo la opinión «${feedbackVerdictsEs[p.verdict] ?? p.verdict}»${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
   'timeline.resolved': (p) => `${p.user} resolvió el incidente`,
   'timeline.reopened': (p) => `${p.user} reabrió el incidente`,
   'timeline.firebreak': () => 'Firebreak',
@@ -211,4 +215,5 @@ export const es: Catalog = {
   'export.action.done': () => 'Hecha',
 
   ...uiEs,
+  ...feedbackEs,
 };

@@ -90,6 +90,9 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       const authorName = str(d, 'authorName') || null;
       return t(locale, 'timeline.message_added', { user, author: formatMember(authorId, authorName) });
     }
+    case 'feedback_given':
+    case 'feedback_undone':
+      return t(locale, event.kind === 'feedback_given' ? 'timeline.feedback_given' : 'timeline.feedback_undone', { user, verdict: str(d, 'verdict'), excerpt: str(d, 'excerpt') });
     case 'resolved':
       return t(locale, 'timeline.resolved', { user });
     case 'reopened':

@@ -137,6 +137,8 @@ export type TimelineEventKind =
   | 'escalation_sent'
   | 'note_added'
   | 'message_added'
+  | 'feedback_given'
+  | 'feedback_undone'
   | 'resolved'
   | 'reopened';
 

@@ -31,6 +31,16 @@ export interface DetectionSummary {
   readonly samples: readonly DetectionSample[];
   /** Who declared the incident by hand (`/firebreak declare`); null when detection opened it. */
   readonly declaredBy: string | null;
+  /** Staff feedback moved the channel's threshold (#16). */
+  readonly feedback: DetectionFeedback | null;
+}
+
+export interface DetectionFeedback {
+  readonly falseAlarms: number;
+  readonly lateCrises: number;
+  readonly thresholdBefore: number;
+  readonly thresholdAfter: number;
+  readonly decided: boolean;
 }
 
 type Obj = { readonly [key: string]: JsonValue };
@@ -66,7 +76,16 @@ export function readDetection(detection: JsonValue): DetectionSummary {
       .filter((s) => s.text.trim() !== '')
       .sort((a, b) => (a.score ?? 0) - (b.score ?? 0)),
     declaredBy: d['source'] === 'declared' ? str(d['declaredBy']) : null,
+    feedback: readFeedback(d['feedback']),
   };
+}
+
+function readFeedback(value: JsonValue | undefined): DetectionFeedback | null {
+  if (!isObj(value)) return null;
+  const before = num(value['thresholdBefore']);
+  const after = num(value['thresholdAfter']);
+  if (before === null || after === null) return null;
+  return { falseAlarms: num(value['falseAlarms']) ?? 0, lateCrises: num(value['lateCrises']) ?? 0, thresholdBefore: before, thresholdAfter: after, decided: value['decided'] === true };
 }
 
 /** Up to `count` samples, preferring different authors so one loud member does not fill the alert. */

@@ -27,6 +27,14 @@ export const actionIds = {
   /** Inside the draft modal: switching template or language re-renders the text. */
   pickTemplate: 'draft_modal.template',
   pickLanguage: 'draft_modal.language',
+  /** Staff feedback (#16): on the alert (value: alertFeedbackRef), on a sample (sampleFeedbackRef). */
+  realCrisis: 'feedback.real_crisis',
+  falseAlarm: 'feedback.false_alarm',
+  sampleNotNegative: 'feedback.sample_not_negative',
+  sampleNegative: 'feedback.sample_negative',
+  /** On the ephemeral confirmation (value: feedbackRef). */
+  undoFeedback: 'feedback.undo',
+  feedbackReason: 'feedback.reason',
 } as const;
 
 export const callbackIds = {
@@ -43,6 +51,10 @@ export const callbackIds = {
   addToTimelineModal: 'add_to_timeline_modal',
   /** Message shortcut declared in manifest.json. */
   addToTimelineShortcut: 'add_to_timeline',
+  /** Message shortcut "Firebreak: mark sentiment" (manifest.json) and its modal. */
+  markSentimentShortcut: 'mark_sentiment',
+  markSentimentModal: 'mark_sentiment_modal',
+  feedbackReasonModal: 'feedback_reason_modal',
 } as const;
 
 /** A button or modal about an incident. */
@@ -94,6 +106,7 @@ export const inputIds = {
   skipReason: (stepId: string) => `skip_reason.${stepId}`,
   note: 'note',
   incident: 'incident',
+  sentimentVerdict: 'sentiment_verdict',
 } as const;
 
 /**

@@ -22,6 +22,7 @@ import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { pickSamples, readDetection, type DetectionSummary } from './detection-summary.js';
+import { alertFeedbackBlocks, feedbackNoteText } from './feedback.js';
 import {
   SEVERITY_EMOJI,
   actions,
@@ -91,6 +92,8 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
     context(t(locale, 'ui.root.times', { detected: slackDate(incident.detectedAt), opened: slackDate(incident.openedAt) })),
     actions(rootButtons(state, locale)),
   );
+  // Feedback teaches detection and scoring: never from a drill's staged messages.
+  if (!incident.drill) blocks.push(...alertFeedbackBlocks(incident.id, pickSamples(detection.samples, SAMPLE_COUNT), locale));
 
   const text = detection.declaredBy
     ? t(locale, 'ui.root.notification_declared', { title: titleIn(channel), user: mention(detection.declaredBy) })
@@ -147,6 +150,8 @@ function detectionText(d: DetectionSummary, channelId: string, channelName: stri
     .map((term) => `\`${escapeSlackText(term.replace(/`/g, '').slice(0, 40))}\``)
     .filter((term) => term !== '``');
   if (terms.length > 0) lines.push(t(locale, 'ui.root.terms', { terms: terms.join(' · ') }));
+  const note = feedbackNoteText(d.feedback, locale);
+  if (note) lines.push(note);
   return lines.join('\n');
 }
 

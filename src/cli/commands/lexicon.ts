@@ -1,0 +1,83 @@
+// `firebreak lexicon show|reset` (#16): inspect and undo per-workspace learnt sentiment corrections.
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { LearntCorrections } from '../../domain/sentiment/corrections.js';
+import type { PrismaDb } from '../../store/database.js';
+
+/** The workspace a command is about: `--team`, or the only one recorded. */
+async function workspaceOf(prisma: PrismaDb, team: string | undefined): Promise<{ id: string; teamId: string }> {
+  const { FirebreakError } = await import('../../errors.js');
+  const all = await prisma.workspace.findMany({ select: { id: true, teamId: true }, orderBy: { teamId: 'asc' } });
+  if (team !== undefined) {
+    const found = all.find((workspace) => workspace.teamId === team);
+    if (!found) throw new FirebreakError('not_found', `There is no workspace ${team}; known: ${all.map((workspace) => workspace.teamId).join(', ') || 'none'}.`);
+    return found;
+  }
+  if (all.length === 1) return all[0] as { id: string; teamId: string };
+  if (all.length === 0) throw new FirebreakError('not_found', 'No workspace has been recorded yet: Firebreak has learnt nothing.');
+  throw new FirebreakError('input_invalid', `Several workspaces are recorded; choose one with --team (${all.map((workspace) => workspace.teamId).join(', ')}).`);
+}
+
+function describe(teamId: string, learnt: LearntCorrections, frozen: readonly string[]): string {
+  const lines = [`Workspace ${teamId}: learnt from ${learnt.corrections} correction(s)${learnt.corrections > 0 && learnt.regularisation === null ? ' — cross-validation found no gain, so the shipped lexicon is kept' : ''}.`];
+  if (learnt.corrections > 0 && learnt.regularisation !== null) {
+    lines.push(`Scales: positive words ×${learnt.positiveScale}, negative words ×${learnt.negativeScale}; negative at ≤ ${learnt.negativeAt}, positive at ≥ ${learnt.positiveAt}.`);
+  }
+  if (learnt.terms.length === 0) lines.push('No learnt words.');
+  else {
+    const table = [
+      ['TERM', 'WEIGHT', 'NEGATIVE', 'NOT NEGATIVE', 'NEUTRAL', 'POSITIVE'],
+      ...learnt.terms.map((term) => [term.term, (term.weight > 0 ? '+' : '') + term.weight.toFixed(3), String(term.evidence.negative), String(term.evidence.notNegative), String(term.evidence.neutral), String(term.evidence.positive)]),
+    ];
+    const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
+    lines.push('Learnt words (weight added to the score per occurrence; evidence = corrections containing the word, by verdict):');
+    for (const row of table) lines.push(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+  }
+  if (frozen.length > 0) lines.push(`Reset words (never learnt again until a full reset): ${frozen.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `firebreak lexicon show|reset`: what a workspace's staff corrections taught the scorer, and undoing it. */
+export function registerLexiconCommand(program: Command): void {
+  const lexicon = program.command('lexicon').description("Inspect or undo what staff corrections taught a workspace's sentiment scoring");
+
+  const open = async () => {
+    const [{ openRecordedDatabase }, { FeedbackService }, { systemClock }] = await Promise.all([import('../database.js'), import('../../app/feedback.js'), import('../../domain/clock.js')]);
+    const { database } = await openRecordedDatabase();
+    return { database, service: new FeedbackService({ prisma: database.prisma, clock: systemClock, isStaff: async () => false }) };
+  };
+
+  lexicon
+    .command('show')
+    .description('List the learnt words with the evidence for each')
+    .option('--team <id>', 'Slack team id of the workspace (needed when several are recorded)')
+    .option('--json', 'print JSON')
+    .action(async (options: { team?: string; json?: boolean }) => {
+      const { database, service } = await open();
+      try {
+        const workspace = await workspaceOf(database.prisma, options.team);
+        const { learnt, frozen } = await service.lexicon(workspace.id);
+        process.stdout.write(options.json ? `${JSON.stringify({ team: workspace.teamId, ...learnt, frozen }, null, 2)}\n` : describe(workspace.teamId, learnt, frozen));
+      } finally {
+        await database.close();
+      }
+    });
+
+  lexicon
+    .command('reset')
+    .description('Undo what was learnt: one word (never learnt again), or everything (every message correction is undone, audited)')
+    .argument('[term]', 'the word to reset, as `lexicon show` lists it')
+    .option('--team <id>', 'Slack team id of the workspace (needed when several are recorded)')
+    .action(async (term: string | undefined, options: { team?: string }) => {
+      const { database, service } = await open();
+      try {
+        const workspace = await workspaceOf(database.prisma, options.team);
+        const word = term?.trim().toLowerCase();
+        const result = await service.resetLexicon(workspace.id, `cli:${userInfo().username}`, word || undefined);
+        process.stdout.write(word ? `Reset “${word}”: it is no longer learnt in ${workspace.teamId}.\n` : `Reset ${workspace.teamId}: ${result.undone} correction(s) undone; nothing is learnt any more.\n`);
+        process.stdout.write(describe(workspace.teamId, result.learnt, result.frozen));
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,93 @@
+// Staff feedback on alerts and messages (#16), in domain terms: what a verdict teaches the sentiment
+// learner, and how alert verdicts move a channel's detection threshold, within bounds.
+import type { DetectorSettings } from '../detection/settings.js';
+import type { Correction } from '../sentiment/corrections.js';
+
+export type AlertVerdict = 'real_crisis' | 'false_alarm';
+export type MessageVerdict = 'negative' | 'not_negative';
+export type FeedbackTarget = 'alert' | 'message';
+export const ALERT_VERDICTS: readonly AlertVerdict[] = ['real_crisis', 'false_alarm'];
+export const MESSAGE_VERDICTS: readonly MessageVerdict[] = ['negative', 'not_negative'];
+
+/** The correction a message verdict teaches ("not negative" says nothing about positive vs neutral). */
+export function correctionOf(verdict: MessageVerdict, text: string): Correction {
+  return { text, label: verdict === 'negative' ? 'negative' : 'not-negative' };
+}
+
+/**
+ * How alert feedback moves a channel's threshold: each false alarm raises it by `falseAlarmStep`
+ * (a share of the threshold), each real crisis detected late lowers it by `lateCrisisStep`; the raise
+ * never exceeds `maxRaise` and the lowering never exceeds `maxLower`, so a few clicks can make a
+ * channel less jumpy but never silence it.
+ */
+export const CALIBRATION = Object.freeze({
+  falseAlarmStep: 0.15,
+  lateCrisisStep: 0.1,
+  maxRaise: 0.45,
+  maxLower: 0.2,
+  /** A real crisis is "late" when detection came this long after the first abnormal bucket. */
+  lateAfterMs: 15 * 60_000,
+});
+
+export interface AlertFeedbackFact {
+  incidentId: string;
+  verdict: AlertVerdict;
+  /** Detection time minus the first abnormal time, when known. */
+  lagMs: number | null;
+  at: number;
+}
+
+export interface ChannelCalibration {
+  /** Share of the threshold added (> 0) or removed (< 0). */
+  thresholdOffset: number;
+  falseAlarms: number;
+  lateCrises: number;
+}
+
+export const NO_CALIBRATION: ChannelCalibration = Object.freeze({ thresholdOffset: 0, falseAlarms: 0, lateCrises: 0 });
+
+/** The calibration a channel's active alert feedback gives: the latest verdict per incident counts once. */
+export function channelCalibration(facts: readonly AlertFeedbackFact[]): ChannelCalibration {
+  const latest = new Map<string, AlertFeedbackFact>();
+  for (const fact of facts) {
+    const seen = latest.get(fact.incidentId);
+    if (!seen || fact.at >= seen.at) latest.set(fact.incidentId, fact);
+  }
+  let falseAlarms = 0;
+  let lateCrises = 0;
+  for (const fact of latest.values()) {
+    if (fact.verdict === 'false_alarm') falseAlarms++;
+    else if (fact.lagMs !== null && fact.lagMs >= CALIBRATION.lateAfterMs) lateCrises++;
+  }
+  const raise = Math.min(CALIBRATION.maxRaise, falseAlarms * CALIBRATION.falseAlarmStep);
+  const lower = Math.min(CALIBRATION.maxLower, lateCrises * CALIBRATION.lateCrisisStep);
+  return { thresholdOffset: Math.round((raise - lower) * 1000) / 1000, falseAlarms, lateCrises };
+}
+
+/** The detector settings with the channel's calibration applied to its alert threshold. */
+export function calibratedSettings(settings: DetectorSettings, calibration: ChannelCalibration): DetectorSettings {
+  if (calibration.thresholdOffset === 0) return settings;
+  return { ...settings, sensitivity: settings.sensitivity * (1 + calibration.thresholdOffset) };
+}
+
+/** What an alert's explanation says about feedback: the threshold moved, and whether that decided the alert. */
+export interface FeedbackNote {
+  falseAlarms: number;
+  lateCrises: number;
+  thresholdBefore: number;
+  thresholdAfter: number;
+  /** True when the alert would not have been raised without feedback (the threshold was lowered past it). */
+  decided: boolean;
+}
+
+export function feedbackNote(base: DetectorSettings, calibration: ChannelCalibration, deviations: number | null): FeedbackNote | null {
+  if (calibration.thresholdOffset === 0) return null;
+  const after = calibratedSettings(base, calibration).sensitivity;
+  return {
+    falseAlarms: calibration.falseAlarms,
+    lateCrises: calibration.lateCrises,
+    thresholdBefore: Math.round(base.sensitivity * 100) / 100,
+    thresholdAfter: Math.round(after * 100) / 100,
+    decided: deviations !== null && after < base.sensitivity && deviations < base.sensitivity,
+  };
+}

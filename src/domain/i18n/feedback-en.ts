@@ -1,0 +1,42 @@
+/** English texts of staff feedback (#16): buttons, confirmations, refusals, the shortcut's modal, alert notes. */
+
+type Empty = Record<string, never>;
+
+export const feedbackEn = {
+  'feedback.button.real_crisis': (_: Empty) => 'Real crisis',
+  'feedback.button.false_alarm': (_: Empty) => 'False alarm',
+  'feedback.button.not_negative': (_: Empty) => 'Not negative',
+  'feedback.button.negative': (_: Empty) => 'Negative',
+  'feedback.button.undo': (_: Empty) => 'Undo',
+  'feedback.button.add_reason': (_: Empty) => 'Add a reason',
+  'feedback.alert_question': (_: Empty) => 'Was this alert right? Your answer tunes this channel’s detection.',
+  'feedback.sample_label': (p: { n: number; excerpt: string }) => `Sample ${p.n}: “${p.excerpt}”`,
+  'feedback.verdict.real_crisis': (_: Empty) => 'real crisis',
+  'feedback.verdict.false_alarm': (_: Empty) => 'false alarm',
+  'feedback.verdict.negative': (_: Empty) => 'negative',
+  'feedback.verdict.not_negative': (_: Empty) => 'not negative',
+  'feedback.recorded': (p: { verdict: string; effect: string }) => `Thanks, recorded as *${p.verdict}*. ${p.effect}`,
+  'feedback.effect.alert': (_: Empty) => 'This channel’s alert threshold follows the team’s verdicts, within bounds.',
+  'feedback.effect.message': (_: Empty) => 'Firebreak will score similar messages in this workspace accordingly.',
+  'feedback.undone': (p: { verdict: string }) => `Undone: the feedback “${p.verdict}” no longer counts.`,
+  'feedback.reason_saved': (_: Empty) => 'Reason saved.',
+  'feedback.refused.not_staff': (_: Empty) =>
+    'Only staff (the people the playbooks name as leads, approvers or other roles) can give feedback on alerts and messages.',
+  'feedback.refused.not_found': (_: Empty) => 'That feedback no longer exists.',
+  'feedback.refused.already_undone': (_: Empty) => 'That feedback was already undone.',
+  'feedback.refused.not_watched': (_: Empty) => 'Firebreak does not watch this channel, so there is nothing to mark here.',
+  'feedback.refused.no_text': (_: Empty) => 'This message has no text to learn from.',
+  'feedback.modal.title': (_: Empty) => 'Mark sentiment',
+  'feedback.modal.submit': (_: Empty) => 'Save',
+  'feedback.modal.cancel': (_: Empty) => 'Cancel',
+  'feedback.modal.message': (p: { excerpt: string }) => `*Message*\n${p.excerpt}`,
+  'feedback.modal.verdict': (_: Empty) => 'This message is',
+  'feedback.modal.reason': (_: Empty) => 'Why (optional)',
+  'feedback.modal.reason_title': (_: Empty) => 'Reason',
+  'feedback.alert_note.raised': (p: { falseAlarms: number; before: string; after: string }) =>
+    `:bulb: Feedback: ${p.falseAlarms === 1 ? '1 false alarm' : `${p.falseAlarms} false alarms`} on this channel raised its threshold from ${p.before} to ${p.after} deviations; this alert still passed it.`,
+  'feedback.alert_note.lowered': (p: { lateCrises: number; before: string; after: string; decided: boolean }) =>
+    `:bulb: Feedback: ${p.lateCrises === 1 ? '1 real crisis' : `${p.lateCrises} real crises`} detected late lowered this channel’s threshold from ${p.before} to ${p.after} deviations${p.decided ? '; without that feedback this would not have alerted yet.' : '.'}`,
+};
+
+export type FeedbackCatalog = typeof feedbackEn;

@@ -1,0 +1,39 @@
+/** Spanish texts of staff feedback (#16), typed against the English ones. */
+import type { FeedbackCatalog } from './feedback-en.js';
+
+export const feedbackEs: FeedbackCatalog = {
+  'feedback.button.real_crisis': () => 'Crisis real',
+  'feedback.button.false_alarm': () => 'Falsa alarma',
+  'feedback.button.not_negative': () => 'No es negativo',
+  'feedback.button.negative': () => 'Negativo',
+  'feedback.button.undo': () => 'Deshacer',
+  'feedback.button.add_reason': () => 'Añadir motivo',
+  'feedback.alert_question': () => '¿Acertó esta alerta? Tu respuesta ajusta la detección de este canal.',
+  'feedback.sample_label': (p) => `Ejemplo ${p.n}: «${p.excerpt}»`,
+  'feedback.verdict.real_crisis': () => 'crisis real',
+  'feedback.verdict.false_alarm': () => 'falsa alarma',
+  'feedback.verdict.negative': () => 'negativo',
+  'feedback.verdict.not_negative': () => 'no negativo',
+  'feedback.recorded': (p) => `Gracias, registrado como *${p.verdict}*. ${p.effect}`,
+  'feedback.effect.alert': () => 'El umbral de alerta de este canal sigue las opiniones del equipo, dentro de unos límites.',
+  'feedback.effect.message': () => 'Firebreak puntuará así los mensajes parecidos de este espacio de trabajo.',
+  'feedback.undone': (p) => `Deshecho: la opinión «${p.verdict}» ya no cuenta.`,
+  'feedback.reason_saved': () => 'Motivo guardado.',
+  'feedback.refused.not_staff': () =>
+    'Solo el equipo (las personas que los playbooks nombran como responsables, aprobadoras u otros roles) puede opinar sobre alertas y mensajes.',
+  'feedback.refused.not_found': () => 'Esa opinión ya no existe.',
+  'feedback.refused.already_undone': () => 'Esa opinión ya estaba deshecha.',
+  'feedback.refused.not_watched': () => 'Firebreak no vigila este canal: aquí no hay nada que marcar.',
+  'feedback.refused.no_text': () => 'Este mensaje no tiene texto del que aprender.',
+  'feedback.modal.title': () => 'Marcar sentimiento',
+  'feedback.modal.submit': () => 'Guardar',
+  'feedback.modal.cancel': () => 'Cancelar',
+  'feedback.modal.message': (p) => `*Mensaje*\n${p.excerpt}`,
+  'feedback.modal.verdict': () => 'Este mensaje es',
+  'feedback.modal.reason': () => 'Por qué (opcional)',
+  'feedback.modal.reason_title': () => 'Motivo',
+  'feedback.alert_note.raised': (p) =>
+    `:bulb: Opiniones: ${p.falseAlarms === 1 ? '1 falsa alarma' : `${p.falseAlarms} falsas alarmas`} en este canal subieron su umbral de ${p.before} a ${p.after} desviaciones; esta alerta lo superó igualmente.`,
+  'feedback.alert_note.lowered': (p) =>
+    `:bulb: Opiniones: ${p.lateCrises === 1 ? '1 crisis real detectada' : `${p.lateCrises} crisis reales detectadas`} tarde bajaron el umbral de este canal de ${p.before} a ${p.after} desviaciones${p.decided ? '; sin esas opiniones aún no habría saltado la alerta.' : '.'}`,
+};

@@ -1,0 +1,147 @@
+// Staff feedback from Slack (#16): the alert's and samples' buttons, Undo and Add a reason on the
+// confirmation, and the "Firebreak: mark sentiment" message shortcut. Each acks first, then runs one
+// use case; the answer (or refusal) goes only to the person who clicked.
+import type { App, BlockAction, ButtonAction, MessageShortcut, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { FeedbackOutcome, FeedbackService } from '../../app/feedback.js';
+import { t, type Locale } from '../../domain/i18n/index.js';
+import { loadIncident } from '../../store/repositories/incidents.js';
+import { readDetection } from '../blocks/detection-summary.js';
+import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
+import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
+import type { SlackServices } from './services.js';
+
+interface Where {
+  channel: string | undefined;
+  user: string;
+  threadTs?: string | undefined;
+}
+
+async function tell(client: WebClient, where: Where, text: string, blocks?: unknown[]): Promise<void> {
+  if (!where.channel) return;
+  await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, ...(blocks ? { blocks: blocks as never } : {}), ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+}
+
+async function answer(client: WebClient, where: Where, outcome: FeedbackOutcome, locale: Locale): Promise<void> {
+  if (!outcome.ok) {
+    await tell(client, where, t(locale, `feedback.refused.${outcome.refusal}`, {}));
+    return;
+  }
+  const confirmation = feedbackRecordedMessage(outcome.feedback.id, outcome.feedback.verdict, outcome.feedback.target, locale);
+  await tell(client, where, confirmation.text, confirmation.blocks);
+}
+
+function whereClicked(body: BlockAction): Where {
+  return { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
+}
+
+export function registerFeedbackListeners(app: App, services: SlackServices, feedback: FeedbackService): void {
+  const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+
+  const onAlertFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
+    await ack();
+    const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
+    const record = await loadIncident(services.prisma, ref.i);
+    if (!record) return;
+    const { incident } = record.state;
+    const outcome = await feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
+    await answer(client, whereClicked(body), outcome, incident.locale);
+  };
+  app.action<BlockAction>(actionIds.realCrisis, onAlertFeedback);
+  app.action<BlockAction>(actionIds.falseAlarm, onAlertFeedback);
+
+  const onSampleFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
+    await ack();
+    const ref = decodeRef(sampleFeedbackRef, buttonValue(body), 'sample feedback button');
+    const record = await loadIncident(services.prisma, ref.i);
+    if (!record) return;
+    const { incident } = record.state;
+    const sample = readDetection(incident.detection).samples.find((candidate) => candidate.id === ref.s);
+    const outcome = await feedback.give({
+      workspaceId: record.workspaceId,
+      userId: body.user.id,
+      channelId: incident.channelId,
+      incidentId: incident.id,
+      messageTs: ref.s,
+      text: sample?.text ?? null,
+      via: 'sample_button',
+      verdict: { target: 'message', value: ref.v },
+    });
+    await answer(client, whereClicked(body), outcome, incident.locale);
+  };
+  app.action<BlockAction>(actionIds.sampleNotNegative, onSampleFeedback);
+  app.action<BlockAction>(actionIds.sampleNegative, onSampleFeedback);
+
+  app.action<BlockAction>(actionIds.undoFeedback, async ({ ack, body, client }) => {
+    await ack();
+    const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
+    const outcome = await feedback.undo(f, body.user.id);
+    const where = whereClicked(body);
+    if (!outcome.ok) await tell(client, where, t(services.locale, `feedback.refused.${outcome.refusal}`, {}));
+    else await tell(client, where, t(services.locale, 'feedback.undone', { verdict: t(services.locale, `feedback.verdict.${outcome.feedback.verdict as 'negative'}`, {}) }));
+  });
+
+  app.action<BlockAction>(actionIds.feedbackReason, async ({ ack, body, client }) => {
+    await ack();
+    const { f } = decodeRef(feedbackRef, buttonValue(body), 'feedback reason button');
+    await client.views.open({ trigger_id: body.trigger_id, view: feedbackReasonModal(f, services.locale) as never });
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.feedbackReasonModal, async ({ ack, body, view }) => {
+    const { f } = decodeRef(feedbackRef, view.private_metadata, 'feedback reason modal');
+    const reason = view.state.values[inputIds.reason]?.[inputIds.reason]?.value?.trim() ?? '';
+    if (reason === '') {
+      await ack({ response_action: 'errors', errors: { [inputIds.reason]: t(services.locale, 'feedback.modal.reason', {}) } });
+      return;
+    }
+    const outcome = await feedback.addReason(f, body.user.id, reason);
+    if (outcome.ok) await ack();
+    else await ack({ response_action: 'errors', errors: { [inputIds.reason]: t(services.locale, `feedback.refused.${outcome.refusal}`, {}) } });
+  });
+
+  app.shortcut<MessageShortcut>(callbackIds.markSentimentShortcut, async ({ ack, shortcut, client }) => {
+    await ack();
+    const where: Where = { channel: shortcut.channel.id, user: shortcut.user.id };
+    const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
+    const watched = await services.prisma.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId: shortcut.channel.id } } });
+    if (!watched?.active) {
+      await tell(client, where, t(services.locale, 'feedback.refused.not_watched', {}));
+      return;
+    }
+    if (!(await feedback.mayGiveFeedback(shortcut.user.id, { channelId: shortcut.channel.id, via: 'shortcut' }))) {
+      await tell(client, where, t(services.locale, 'feedback.refused.not_staff', {}));
+      return;
+    }
+    const text = shortcut.message.text ?? '';
+    if (text.trim() === '') {
+      await tell(client, where, t(services.locale, 'feedback.refused.no_text', {}));
+      return;
+    }
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: markSentimentModal({ c: shortcut.channel.id, ts: shortcut.message.ts, text: text.slice(0, 2500) }, services.locale) as never });
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.markSentimentModal, async ({ ack, body, view, client }) => {
+    const marked = decodeRef(markedMessageRef, view.private_metadata, 'mark sentiment modal');
+    const verdict = view.state.values[inputIds.sentimentVerdict]?.[inputIds.sentimentVerdict]?.selected_option?.value;
+    if (verdict !== 'negative' && verdict !== 'not_negative') {
+      await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: t(services.locale, 'feedback.modal.verdict', {}) } });
+      return;
+    }
+    await ack();
+    const workspaceId = await services.workspaceId(body.team?.id ?? 'local');
+    // Feedback on a channel with an open incident shows on that incident's timeline.
+    const open = await services.prisma.incident.findFirst({ where: { workspaceId, channelId: marked.c, status: { not: 'resolved' }, drill: false }, orderBy: { openedAt: 'desc' }, select: { id: true } });
+    const outcome = await feedback.give({
+      workspaceId,
+      userId: body.user.id,
+      channelId: marked.c,
+      incidentId: open?.id ?? null,
+      messageTs: marked.ts,
+      text: marked.text,
+      reason: view.state.values[inputIds.reason]?.[inputIds.reason]?.value ?? null,
+      via: 'shortcut',
+      verdict: { target: 'message', value: verdict },
+    });
+    await answer(client, { channel: marked.c, user: body.user.id }, outcome, services.locale);
+  });
+}

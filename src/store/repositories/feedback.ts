@@ -1,0 +1,154 @@
+// Staff feedback rows, each workspace's learnt lexicon and each channel's detection calibration (#16).
+import type { AlertFeedbackFact, AlertVerdict, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
+import type { LearntCorrections, LearntTerm } from '../../domain/sentiment/corrections.js';
+import type { Db } from './events.js';
+
+export interface FeedbackRecord {
+  id: string;
+  workspaceId: string;
+  target: FeedbackTarget;
+  verdict: string;
+  channelId: string;
+  incidentId: string | null;
+  messageTs: string | null;
+  text: string | null;
+  userId: string;
+  reason: string | null;
+  via: string;
+  at: number;
+  undoneAt: number | null;
+  undoneBy: string | null;
+}
+
+export type NewFeedback = Omit<FeedbackRecord, 'id' | 'undoneAt' | 'undoneBy'>;
+
+type Row = Awaited<ReturnType<Db['feedback']['findUniqueOrThrow']>>;
+
+function recordOf(row: Row): FeedbackRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    target: row.target as FeedbackTarget,
+    verdict: row.verdict,
+    channelId: row.channelId,
+    incidentId: row.incidentId,
+    messageTs: row.messageTs,
+    text: row.text,
+    userId: row.userId,
+    reason: row.reason,
+    via: row.via,
+    at: row.at.getTime(),
+    undoneAt: row.undoneAt?.getTime() ?? null,
+    undoneBy: row.undoneBy,
+  };
+}
+
+export async function insertFeedback(db: Db, feedback: NewFeedback): Promise<FeedbackRecord> {
+  const { at, ...rest } = feedback;
+  return recordOf(await db.feedback.create({ data: { ...rest, at: new Date(at) } }));
+}
+
+export async function findFeedback(db: Db, id: string): Promise<FeedbackRecord | null> {
+  const row = await db.feedback.findUnique({ where: { id } });
+  return row ? recordOf(row) : null;
+}
+
+/** Marks feedback undone; false when it already was (another click or instance got there first). */
+export async function markUndone(db: Db, id: string, userId: string, at: number): Promise<boolean> {
+  const { count } = await db.feedback.updateMany({ where: { id, undoneAt: null }, data: { undoneAt: new Date(at), undoneBy: userId } });
+  return count === 1;
+}
+
+export async function setReason(db: Db, id: string, reason: string): Promise<void> {
+  await db.feedback.update({ where: { id }, data: { reason } });
+}
+
+/** Active message feedback of a workspace, oldest first: what the sentiment learner learns from. */
+export async function activeMessageFeedback(db: Db, workspaceId: string): Promise<FeedbackRecord[]> {
+  const rows = await db.feedback.findMany({ where: { workspaceId, target: 'message', undoneAt: null }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  return rows.map(recordOf);
+}
+
+/** Undoes every active message feedback of a workspace (lexicon reset); returns how many. */
+export async function undoAllMessageFeedback(db: Db, workspaceId: string, userId: string, at: number): Promise<number> {
+  const { count } = await db.feedback.updateMany({ where: { workspaceId, target: 'message', undoneAt: null }, data: { undoneAt: new Date(at), undoneBy: userId } });
+  return count;
+}
+
+/** Active alert feedback on a channel, with each incident's detection lag. */
+export async function activeAlertFacts(db: Db, workspaceId: string, channelId: string): Promise<AlertFeedbackFact[]> {
+  const rows = await db.feedback.findMany({ where: { workspaceId, channelId, target: 'alert', undoneAt: null }, orderBy: { at: 'asc' } });
+  const incidentIds = [...new Set(rows.map((row) => row.incidentId).filter((id): id is string => id !== null))];
+  const incidents = await db.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, detectedAt: true, firstAbnormalAt: true } });
+  const lag = new Map(incidents.map((incident) => [incident.id, incident.firstAbnormalAt ? incident.detectedAt.getTime() - incident.firstAbnormalAt.getTime() : null]));
+  return rows
+    .filter((row) => row.incidentId !== null)
+    .map((row) => ({ incidentId: row.incidentId as string, verdict: row.verdict as AlertVerdict, lagMs: lag.get(row.incidentId as string) ?? null, at: row.at.getTime() }));
+}
+
+/** Feedback on one incident, newest first (undone ones included: the audit trail). */
+export async function feedbackOnIncident(db: Db, incidentId: string): Promise<FeedbackRecord[]> {
+  const rows = await db.feedback.findMany({ where: { incidentId }, orderBy: { at: 'desc' } });
+  return rows.map(recordOf);
+}
+
+export interface StoredLexicon {
+  workspaceId: string;
+  learnt: LearntCorrections;
+  frozen: string[];
+  updatedAt: number;
+}
+
+export async function saveLexicon(db: Db, workspaceId: string, learnt: LearntCorrections, frozen: readonly string[]): Promise<void> {
+  const data = {
+    corrections: learnt.corrections,
+    regularisation: learnt.regularisation,
+    positiveScale: learnt.positiveScale,
+    negativeScale: learnt.negativeScale,
+    negativeAt: learnt.negativeAt,
+    positiveAt: learnt.positiveAt,
+    terms: learnt.terms as unknown as object,
+    frozen: [...frozen],
+  };
+  await db.learntLexicon.upsert({ where: { workspaceId }, create: { workspaceId, ...data }, update: data });
+}
+
+type LexiconRow = Awaited<ReturnType<Db['learntLexicon']['findUniqueOrThrow']>>;
+
+function lexiconOf(row: LexiconRow): StoredLexicon {
+  return {
+    workspaceId: row.workspaceId,
+    learnt: {
+      corrections: row.corrections,
+      regularisation: row.regularisation,
+      positiveScale: row.positiveScale,
+      negativeScale: row.negativeScale,
+      negativeAt: row.negativeAt,
+      positiveAt: row.positiveAt,
+      terms: row.terms as unknown as LearntTerm[],
+    },
+    frozen: (row.frozen as unknown as string[] | null) ?? [],
+    updatedAt: row.updatedAt.getTime(),
+  };
+}
+
+export async function loadLexicon(db: Db, workspaceId: string): Promise<StoredLexicon | null> {
+  const row = await db.learntLexicon.findUnique({ where: { workspaceId } });
+  return row ? lexiconOf(row) : null;
+}
+
+/** Lexicons changed since `since` (all when 0): other instances' learning reaches this one. */
+export async function lexiconsChangedSince(db: Db, since: number): Promise<StoredLexicon[]> {
+  const rows = await db.learntLexicon.findMany({ where: { updatedAt: { gt: new Date(since) } } });
+  return rows.map(lexiconOf);
+}
+
+export async function saveCalibration(db: Db, workspaceId: string, channelId: string, calibration: ChannelCalibration): Promise<void> {
+  const data = { thresholdOffset: calibration.thresholdOffset, falseAlarms: calibration.falseAlarms, lateCrises: calibration.lateCrises };
+  await db.channelCalibration.upsert({ where: { workspaceId_channelId: { workspaceId, channelId } }, create: { workspaceId, channelId, ...data }, update: data });
+}
+
+export async function loadCalibration(db: Db, workspaceId: string, channelId: string): Promise<ChannelCalibration | null> {
+  const row = await db.channelCalibration.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+  return row ? { thresholdOffset: row.thresholdOffset, falseAlarms: row.falseAlarms, lateCrises: row.lateCrises } : null;
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { messageBlockActions, messageShortcut } from '../../src/sandbox/slack-payloads.js';
+import { availableProviders } from '../support/databases.js';
+import { findButtons, playSpike, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+
+describe.each(availableProviders)('staff feedback through Slack on %s', (provider) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ provider });
+    await playSpike(harness);
+    await harness.waitFor('the alert', () => harness.rootMessage());
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const prisma = () => harness.app.database.prisma;
+  const url = () => `${harness.app.url}/slack/events`;
+  const sampleButtons = () => findButtons(harness.rootMessage()?.blocks ?? []).filter((button) => button.action_id === actionIds.sampleNotNegative || button.action_id === actionIds.sampleNegative);
+  const incident = async () => prisma().incident.findFirstOrThrow({ select: { id: true, workspaceId: true, channelId: true, detection: true } });
+
+  /** A member posts `text` now; returns how Firebreak scored it. */
+  let posted = 0;
+  async function scoreOfPosted(text: string): Promise<{ label: string; score: number }> {
+    posted += 1;
+    const { ts } = await harness.post(harness.people.members[posted % 10] as string, text, Date.now() + posted);
+    return harness.waitFor('the scored message', () => prisma().scoredMessage.findFirst({ where: { ts }, select: { label: true, score: true } }).then((row) => row ?? undefined));
+  }
+
+  /** Clicks a button on the user's latest ephemeral message (the feedback confirmation). */
+  async function clickEphemeral(user: string, actionId: string) {
+    const ephemeral = await harness.waitFor(`an ephemeral message with ${actionId} for ${user}`, () =>
+      harness.fake.workspace.ephemeralFor(user).filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId)).at(-1),
+    );
+    const button = findButtons(ephemeral.blocks ?? []).find((candidate) => candidate.action_id === actionId)!;
+    return sendToApp(
+      url(),
+      SIGNING_SECRET,
+      'interaction',
+      messageBlockActions(harness.fake.workspace.appIdentity(), {
+        user: { id: user, name: user },
+        channel: { id: harness.alerts, name: 'alerts' },
+        message: { ...ephemeral, ts: ephemeral.ts ?? `${Date.now() / 1000}` } as never,
+        actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+        triggerId: harness.fake.workspace.issueTrigger(user),
+        responseUrl: harness.fake.issueResponseUrl(user, harness.alerts),
+        nowMs: Date.now(),
+      }),
+    );
+  }
+
+  it('the alert carries Real crisis / False alarm and, per sample, Not negative / Negative', async () => {
+    const buttons = findButtons(harness.rootMessage()?.blocks ?? []);
+    expect(buttons.filter((button) => button.action_id === actionIds.realCrisis || button.action_id === actionIds.falseAlarm).map((button) => JSON.parse(button.value ?? '{}').v)).toEqual(['real_crisis', 'false_alarm']);
+    expect(sampleButtons().length).toBeGreaterThanOrEqual(2);
+    expect(sampleButtons().map((button) => JSON.parse(button.value ?? '{}').v)).toEqual(expect.arrayContaining(['not_negative', 'negative']));
+  });
+
+  it('a member or non-staff user cannot give feedback: refused privately, audited, nothing learnt', async () => {
+    const root = harness.rootMessage()!;
+    // Nina is on staff's channel but named in no playbook role; Sam drafts but leads or approves nothing.
+    for (const user of [harness.people.nina, harness.people.sam]) {
+      await harness.click(user, harness.alerts, root.ts, actionIds.sampleNotNegative);
+      await harness.click(user, harness.alerts, root.ts, actionIds.falseAlarm);
+      await harness.waitFor('the refusals', () => harness.ephemeralTexts(user).filter((text) => text.includes('Only staff')).length >= 2);
+    }
+    expect(await prisma().feedback.count()).toBe(0);
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_given', outcome: 'refused' } })).toBe(4);
+    expect(await prisma().learntLexicon.count()).toBe(0);
+    expect(await prisma().channelCalibration.count()).toBe(0);
+  });
+
+  it('"Not negative" on the samples changes how later similar messages score, in this workspace only; undo restores it', async () => {
+    const { workspaceId, detection } = await incident();
+    const samples = (detection as { samples: { id: string; text: string }[] }).samples;
+    const shownIds = sampleButtons().map((button) => JSON.parse(button.value ?? '{}').s as string);
+    const similar = samples.find((sample) => sample.id === shownIds[0])!.text;
+    const before = await scoreOfPosted(similar);
+    expect(before.label).toBe('negative');
+
+    const root = harness.rootMessage()!;
+    for (const id of new Set(shownIds)) {
+      await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.sampleNotNegative, (value) => value.includes(id));
+    }
+    await harness.waitFor('the confirmations', () => harness.ephemeralTexts(harness.people.ann).filter((text) => text.includes('not negative')).length >= new Set(shownIds).size);
+    const rows = await prisma().feedback.findMany({ where: { target: 'message' } });
+    expect(rows).toHaveLength(new Set(shownIds).size);
+    expect(rows.every((row) => row.userId === harness.people.ann && row.verdict === 'not_negative' && row.via === 'sample_button' && row.undoneAt === null)).toBe(true);
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_given', outcome: 'accepted' } })).toBe(rows.length);
+    expect(await prisma().timelineEvent.count({ where: { kind: 'feedback_given' } })).toBe(rows.length);
+    await harness.waitFor('the thread line', () => harness.thread().some((message) => message.text.includes('gave feedback: not negative')));
+
+    const after = await scoreOfPosted(similar);
+    expect(after.score).toBeGreaterThan(before.score);
+    expect(after.label).not.toBe('negative');
+
+    // Another workspace on the same Firebreak scores the same text as before.
+    const other = await prisma().workspace.create({ data: { teamId: 'T0OTHER' } });
+    expect(other.id).not.toBe(workspaceId);
+    const outcome = await harness.app.runtime!.watcher.ingest({ workspaceId: other.id, channelId: harness.support, userId: harness.people.members[1] as string, ts: `${Math.floor(Date.now() / 1000)}.999001`, text: similar });
+    expect(outcome).toMatchObject({ status: 'scored', sentiment: { label: 'negative', score: before.score } });
+
+    // Undo every click (from the confirmation's Undo button): scoring is back to the shipped lexicon.
+    for (let i = 0; i < rows.length; i++) {
+      await clickEphemeral(harness.people.ann, actionIds.undoFeedback);
+      await harness.waitFor('the undo', async () => (await prisma().feedback.count({ where: { target: 'message', undoneAt: { not: null } } })) >= i + 1);
+      // The latest confirmation is used once; drop its button from the next search.
+      harness.fake.workspace.ephemeralFor(harness.people.ann);
+      const state = (harness.fake.workspace as unknown as { state: { ephemeral: { user: string; blocks?: unknown[] }[] } }).state;
+      const mine = state.ephemeral.filter((message) => message.user === harness.people.ann && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.undoFeedback));
+      const last = mine.at(-1);
+      if (last) last.blocks = [];
+    }
+    expect(await prisma().feedback.count({ where: { target: 'message', undoneAt: null } })).toBe(0);
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_undone', outcome: 'accepted' } })).toBe(rows.length);
+    expect(await prisma().timelineEvent.count({ where: { kind: 'feedback_undone' } })).toBe(rows.length);
+    const restored = await scoreOfPosted(similar);
+    expect(restored).toEqual(before);
+  });
+
+  it('"False alarm" raises the channel threshold within bounds; "Real crisis" replaces it; undo restores; every click audited', async () => {
+    const { workspaceId, channelId } = await incident();
+    const root = harness.rootMessage()!;
+    const settings = async () => (await harness.app.runtime!.feedback.calibrate(workspaceId, channelId, { sensitivity: 6.5 } as never)).settings.sensitivity;
+    expect(await settings()).toBe(6.5);
+
+    // Several clicks on one alert count once: a few clicks cannot silence the channel.
+    for (let i = 0; i < 3; i++) await harness.click(harness.people.ben, harness.alerts, root.ts, actionIds.falseAlarm);
+    await harness.waitFor('the calibration', () => prisma().channelCalibration.findFirst().then((row) => row ?? undefined));
+    await harness.waitFor('three clicks', async () => (await prisma().feedback.count({ where: { target: 'alert' } })) === 3);
+    expect(await prisma().channelCalibration.findFirst({ select: { thresholdOffset: true, falseAlarms: true } })).toEqual({ thresholdOffset: 0.15, falseAlarms: 1 });
+    expect(await settings()).toBeCloseTo(6.5 * 1.15, 6);
+
+    // The latest verdict on an incident wins; this detection was not late, so "real crisis" moves nothing.
+    await harness.click(harness.people.cleo, harness.alerts, root.ts, actionIds.realCrisis);
+    await harness.waitFor('the new calibration', async () => (await prisma().channelCalibration.findFirst())?.falseAlarms === 0);
+    expect(await settings()).toBe(6.5);
+    const audited = await prisma().auditLog.findMany({ where: { action: 'feedback_given', outcome: 'accepted' }, select: { userId: true, data: true } });
+    expect(audited.filter((entry) => (entry.data as { target?: string }).target === 'alert').map((entry) => entry.userId)).toEqual([harness.people.ben, harness.people.ben, harness.people.ben, harness.people.cleo]);
+
+    // Cleo undoes her verdict: Ben's false alarm counts again.
+    await clickEphemeral(harness.people.cleo, actionIds.undoFeedback);
+    await harness.waitFor('the undo', async () => (await prisma().channelCalibration.findFirst())?.falseAlarms === 1);
+    expect(await settings()).toBeCloseTo(6.5 * 1.15, 6);
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_undone', userId: harness.people.cleo } })).toBe(1);
+  });
+
+  it('the "Firebreak: mark sentiment" shortcut works on a watched channel\'s message, for staff only', async () => {
+    const text = 'honestly the new lobby music is sick';
+    const { ts } = await harness.post(harness.people.members[3] as string, text, Date.now());
+    const shortcut = (user: string) =>
+      sendToApp(
+        url(),
+        SIGNING_SECRET,
+        'interaction',
+        messageShortcut(harness.fake.workspace.appIdentity(), {
+          callbackId: callbackIds.markSentimentShortcut,
+          user: { id: user, name: user },
+          channel: { id: harness.support, name: 'support' },
+          message: { ts, text, user: harness.people.members[3] as string } as never,
+          triggerId: harness.fake.workspace.issueTrigger(user),
+          responseUrl: harness.fake.issueResponseUrl(user, harness.support),
+          nowMs: Date.now(),
+        }),
+      );
+    // A community member (in #support, where the shortcut runs) is refused, like any non-staff user.
+    const member = harness.people.members[5] as string;
+    await shortcut(member);
+    await harness.waitFor('the refusal', () => harness.ephemeralTexts(member).some((line) => line.includes('Only staff')));
+    expect(harness.openModal(member)).toBeUndefined();
+
+    await shortcut(harness.people.ann);
+    await harness.waitFor('the modal', () => harness.openModal(harness.people.ann)?.callback_id === callbackIds.markSentimentModal);
+    const response = await harness.submit(harness.people.ann, {
+      [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } },
+      [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'gamer slang: sick = great' } },
+    });
+    expect(response.status).toBe(200);
+    const row = await harness.waitFor('the feedback', () => prisma().feedback.findFirst({ where: { via: 'shortcut' } }).then((found) => found ?? undefined));
+    expect(row).toMatchObject({ verdict: 'not_negative', text, reason: 'gamer slang: sick = great', userId: harness.people.ann, messageTs: ts });
+    // Learnt right after the click is stored: the lexicon now counts this correction.
+    await harness.waitFor('the lexicon', async () => ((await prisma().learntLexicon.findFirst())?.corrections ?? 0) >= 1);
+  });
+});
