@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../../src/domain/incidents/index.js';
 import { decodeRef, actionIds } from '../../../src/slack/blocks/ids.js';
 import { alertFeedbackRef, feedbackRecordedMessage, markSentimentModal, sampleFeedbackRef } from '../../../src/slack/blocks/feedback.js';
 import { incidentRootMessage } from '../../../src/slack/blocks/index.js';
 import { buttons, expectMessageWithinLimits, incidentWith, spike, visibleText } from './fixtures.js';
 
-function root(detection: unknown = spike, options: { drill?: boolean; locale?: 'en' | 'es' } = {}) {
+function root(detection: JsonValue = spike, options: { drill?: boolean; locale?: 'en' | 'es' } = {}) {
   const { state, overview } = incidentWith({ detection, ...(options.locale ? { locale: options.locale } : {}) });
   const withDrill = options.drill ? { ...state, incident: { ...state.incident, drill: true } } : state;
   return incidentRootMessage({ state: withDrill, overview: overview(), playbookName: 'P', channelName: 'community', locale: options.locale ?? 'en' });
@@ -29,9 +30,9 @@ describe('feedback on the alert', () => {
   });
 
   it('says when feedback moved the threshold, and when it decided the alert', () => {
-    const raised = root({ ...(spike as object), feedback: { falseAlarms: 2, lateCrises: 0, thresholdBefore: 6.5, thresholdAfter: 8.45, decided: false } });
+    const raised = root({ ...(spike as Record<string, never>), feedback: { falseAlarms: 2, lateCrises: 0, thresholdBefore: 6.5, thresholdAfter: 8.45, decided: false } });
     expect(visibleText(raised.blocks)).toContain('2 false alarms on this channel raised its threshold from 6.5 to 8.45 deviations; this alert still passed it.');
-    const lowered = root({ ...(spike as object), feedback: { falseAlarms: 0, lateCrises: 1, thresholdBefore: 6.5, thresholdAfter: 5.85, decided: true } });
+    const lowered = root({ ...(spike as Record<string, never>), feedback: { falseAlarms: 0, lateCrises: 1, thresholdBefore: 6.5, thresholdAfter: 5.85, decided: true } });
     expect(visibleText(lowered.blocks)).toContain('without that feedback this would not have alerted yet');
     expect(visibleText(root().blocks)).not.toContain('Feedback:');
   });
