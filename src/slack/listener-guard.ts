@@ -160,7 +160,10 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       } catch (error) {
         options.onListenerFailed?.(kind);
         const expected = isFirebreakError(error) && (error.code === 'input_invalid' || error.code === 'not_found' || error.code === 'forbidden');
-        if (expected) log.warn({ kind, action: who(args.body).action, error: error.message }, 'a Slack request could not be done');
+        // Slack refusing a call (an expired trigger_id, a channel the person is not in) is Slack's answer, not a fault here.
+        const slackRefusal = (error as { code?: unknown }).code === 'slack_webapi_platform_error';
+        if (slackRefusal) log.warn({ kind, action: who(args.body).action, error: (error as { data?: { error?: string } }).data?.error }, 'Slack refused a call a listener made');
+        else if (expected) log.warn({ kind, action: who(args.body).action, error: error.message }, 'a Slack request could not be done');
         else log.error({ err: error, kind, action: who(args.body).action }, 'Slack listener failed');
         if (!acked) await explain(kind, args, ack, expected ? t(options.locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : t(options.locale, 'ui.guard.failed', {})).catch(() => undefined);
       } finally {

@@ -36,6 +36,8 @@ export interface FuzzReport {
   slowerThan3s: number;
   p50Ms: number;
   p99Ms: number;
+  /** p99 by kind of request, to see where slow answers come from. */
+  p99MsByKind: Record<string, number>;
   maxMs: number;
   processAlive: boolean;
   exitCode: number | null;
@@ -46,6 +48,8 @@ export interface FuzzReport {
   rssStartMb: number;
   rssEndMb: number;
   seconds: number;
+  /** The slowest answers: kind, status and time. */
+  slowest: { kind: string; status: number; ms: number }[];
   /** Error-level log lines of the instance, by message (a malformed request should never cause one). */
   errorLogs: Record<string, number>;
 }
@@ -238,6 +242,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
 
     const durations: number[] = [];
+    const durationsByKind: Record<string, number[]> = {};
+    const slowest: { kind: string; status: number; ms: number }[] = [];
     const statuses: Record<string, number> = {};
     const byKind: Record<string, number> = {};
     let noAnswer = 0;
@@ -272,6 +278,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         await response.arrayBuffer();
         const elapsed = performance.now() - started;
         durations.push(elapsed);
+        (durationsByKind[planned.kind] ??= []).push(elapsed);
+        if (slowest.length < 5 || elapsed > (slowest.at(-1)?.ms ?? 0)) {
+          slowest.push({ kind: planned.kind, status: response.status, ms: Math.round(elapsed) });
+          slowest.sort((a, b) => b.ms - a.ms).splice(5);
+        }
         if (elapsed > 3_000) slow += 1;
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
         if (planned.validTs && response.status === 200) acknowledgedValid.add(planned.validTs);
@@ -314,8 +325,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const bucketTotal = channel ? (await prisma.channelBucket.findMany({ where: { channelRef: channel.id } })).reduce((sum, bucket) => sum + bucket.messages, 0) : 0;
     const duplicates = Math.max(0, bucketTotal - rows);
 
+    const quantile = (values: number[], q: number) => {
+      const ordered = [...values].sort((a, b) => a - b);
+      return Math.round((ordered[Math.min(ordered.length - 1, Math.floor(q * ordered.length))] ?? 0) * 10) / 10;
+    };
     const sorted = [...durations].sort((a, b) => a - b);
-    const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
+    const at = (q: number) => quantile(sorted, q);
     return {
       provider: options.provider,
       seed: options.seed,
@@ -327,6 +342,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       slowerThan3s: slow,
       p50Ms: at(0.5),
       p99Ms: at(0.99),
+      p99MsByKind: Object.fromEntries(Object.entries(durationsByKind).map(([kind, values]) => [kind, quantile(values, 0.99)])),
       maxMs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
       processAlive,
       exitCode: instance.child.exitCode,
@@ -337,6 +353,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       rssStartMb: Math.round(rssStartMb),
       rssEndMb: Math.round(rssEndMb),
       seconds: Math.round(seconds * 10) / 10,
+      slowest,
       errorLogs: errorLogs(instance.logs()),
     };
   } finally {
