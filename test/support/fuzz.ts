@@ -32,6 +32,8 @@ export interface FuzzReport {
   statuses: Record<string, number>;
   /** Requests that got no HTTP answer at all (connection refused or reset, timeout at 10 s). */
   noAnswer: number;
+  /** Why those got no answer (first few), with the kind and body size. */
+  noAnswerReasons: string[];
   serverErrors: number;
   slowerThan3s: number;
   p50Ms: number;
@@ -247,6 +249,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const statuses: Record<string, number> = {};
     const byKind: Record<string, number> = {};
     let noAnswer = 0;
+    const noAnswerReasons: string[] = [];
     let slow = 0;
     const acknowledgedValid = new Set<string>();
 
@@ -286,8 +289,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         if (elapsed > 3_000) slow += 1;
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
         if (planned.validTs && response.status === 200) acknowledgedValid.add(planned.validTs);
-      } catch {
+      } catch (error) {
         noAnswer += 1;
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        if (noAnswerReasons.length < 5) noAnswerReasons.push(`${planned.kind} (${body.length} bytes) after ${Math.round(performance.now() - started)} ms: ${(error as Error).name} ${cause?.code ?? cause?.message ?? (error as Error).message}`);
       }
     }
 
@@ -338,6 +343,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       byKind,
       statuses,
       noAnswer,
+      noAnswerReasons,
       serverErrors: Object.entries(statuses).filter(([status]) => Number(status) >= 500).reduce((sum, [, count]) => sum + count, 0),
       slowerThan3s: slow,
       p50Ms: at(0.5),
