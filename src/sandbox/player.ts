@@ -159,8 +159,8 @@ export class DrillPlayer {
             return;
           }
           drill.declared = true;
-          const channelId = channelIdByName(step.channel);
-          this.options.command(persona.id, this.options.alertsChannel, `declare <#${channelId}|${step.channel}> ${step.severity} drill ${step.summary}`).then(done, fail);
+          // Typed as a person types it; the sandbox escapes it as Slack does (should_escape).
+          this.options.command(persona.id, this.options.alertsChannel, `declare #${step.channel} ${step.severity} drill ${step.summary}`).then(done, fail);
         } catch (error) {
           fail(error);
         }

@@ -39,6 +39,11 @@ describe('sandbox fidelity over HTTP', () => {
     directory = mkdtempSync(join(tmpdir(), 'firebreak-sandbox-fidelity-'));
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${join(directory, 'firebreak.db')}`, LOG_LEVEL: 'silent' });
     firebreak = await startFirebreak(config, createLogger('silent'));
+    // Slack (here the sandbox) is reached in the background: wait until the app says it is connected.
+    for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const health = (await (await fetch(`${firebreak.url}/healthz`)).json()) as { slack?: { ok?: boolean } };
+      if (health.slack?.ok) break;
+    }
   });
   afterAll(async () => {
     await firebreak?.close();
