@@ -91,6 +91,7 @@ const environmentSchema = z.object({
       return z.NEVER;
     }),
   SANDBOX_ALLOW_REMOTE: booleanFlag(false),
+  SANDBOX_SOCKET_MODE: booleanFlag(false),
   DIGEST_CHANNEL: optionalText.refine((value) => value === undefined || /^[CG][A-Z0-9]{2,}$/.test(value), {
     message: 'must be a Slack channel ID such as C0123ABCD',
   }),
@@ -136,6 +137,8 @@ export interface Config {
   sandbox?: {
     /** Answer other machines too; by default only loopback requests are served. */
     allowRemote: boolean;
+    /** Reach the app over Socket Mode instead of signed HTTP requests (SANDBOX_SOCKET_MODE). */
+    socketMode?: boolean;
   };
 }
 
@@ -186,7 +189,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ...(env.SUPPORT_CONTACT ? { support_contact: env.SUPPORT_CONTACT } : {}),
       ...(env.STATUS_PAGE_URL ? { status_page: env.STATUS_PAGE_URL } : {}),
     },
-    sandbox: { allowRemote: env.SANDBOX_ALLOW_REMOTE },
+    sandbox: { allowRemote: env.SANDBOX_ALLOW_REMOTE, socketMode: env.SANDBOX_SOCKET_MODE },
   };
 }
 

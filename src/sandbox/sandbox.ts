@@ -17,11 +17,11 @@ import type { Logger } from '../logger.js';
 import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, seedWorkspace, type Persona } from './personas.js';
 import { DrillPlayer } from './player.js';
 import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.js';
-import { sendToApp } from './signing.js';
+import { sendToApp, type AppResponse } from './signing.js';
 import { escapeCommandText } from './slack-api/command-escape.js';
-import { createSlackApi, createSlackWorkspace, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
+import { createSlackApi, createSlackWorkspace, createSocketModeServer, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
 import type { SlackView } from './slack-api/model.js';
-import { messageBlockActions, messageShortcut, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type ViewPayload } from './slack-payloads.js';
+import { messageBlockActions, messageShortcut, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type SlackRequestKind, type ViewPayload } from './slack-payloads.js';
 
 export const SANDBOX_PATH = '/sandbox';
 /** Message shortcuts Firebreak's manifest declares, shown in each message's menu on the page. */
@@ -50,6 +50,8 @@ export interface SandboxOptions {
   scenariosDir: string;
   /** Serve the page and its API to other machines too (SANDBOX_ALLOW_REMOTE). Default: loopback only. */
   allowRemote?: boolean;
+  /** Reach the app over Socket Mode (SANDBOX_SOCKET_MODE): the same drills then exercise it. */
+  socketMode?: boolean;
 }
 
 export interface Sandbox {
@@ -57,8 +59,12 @@ export interface Sandbox {
   api: SlackApi;
   botToken: string;
   signingSecret: string;
+  /** The app-level token, when the sandbox speaks Socket Mode. */
+  appToken?: string;
   alertsChannel: string;
   routes: Route[];
+  /** Accept the app's Socket Mode WebSocket on Firebreak's own server (a no-op over HTTP). */
+  serve(server: Server): void;
   /**
    * Serve the Web API on Firebreak's port before Firebreak's server is up, so the app's first calls
    * (auth.test, playbook look-ups) are answered; port 0 picks a free port and holds it. Resolves the port.
@@ -100,7 +106,7 @@ export function sandboxConfig(config: Config, sandbox: Sandbox, origin: string, 
   return {
     ...config,
     port,
-    slack: { botToken: sandbox.botToken, signingSecret: sandbox.signingSecret, apiUrl: `${origin}${SANDBOX_API_PATH}`, configured: true },
+    slack: { botToken: sandbox.botToken, signingSecret: sandbox.signingSecret, apiUrl: `${origin}${SANDBOX_API_PATH}`, configured: true, ...(sandbox.appToken ? { appToken: sandbox.appToken } : {}) },
     alertsChannel: sandbox.alertsChannel,
     detectionIntervalMs: SANDBOX_DETECTION_INTERVAL_MS,
     detectorSettings: { ...SANDBOX_DETECTOR_SETTINGS, ...config.detectorSettings },
@@ -133,6 +139,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (!origin) throw new Error('the sandbox is not attached to Firebreak yet');
     return `${origin}/slack/events`;
   };
+  const socketMode = options.socketMode ? createSocketModeServer() : undefined;
+  /** What Slack does with a command, a click or a submission: a signed POST, or a Socket Mode envelope. */
+  const toApp = (kind: SlackRequestKind, payload: object): Promise<AppResponse> =>
+    socketMode ? socketMode.send(kind, payload, { timeoutMs: 3000 }) : sendToApp(requestUrl(), signingSecret, kind, payload, { timeoutMs: 3000 });
   const responseUrl = (userId: string, channel: string, original?: { message_ts: string; ephemeral?: boolean }) =>
     `${origin ?? ''}${responseUrlPath(SANDBOX_API_PATH, workspace.issueResponseUrl(userId, channel, original))}`;
 
@@ -190,7 +200,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       triggerId: workspace.issueTrigger(userId),
       responseUrl: url,
     });
-    const answer = await sendToApp(requestUrl(), signingSecret, 'command', payload, { timeoutMs: 3000 });
+    const answer = await toApp('command', payload);
     if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the command with HTTP ${answer.status}.`);
     const body = parseJsonObject(answer.body);
     // The acknowledgement may carry the answer, as Slack shows it: ephemeral unless in_channel.
@@ -227,7 +237,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         ...(state ? { state } : {}),
       });
     }
-    const answer = await sendToApp(requestUrl(), signingSecret, 'interaction', payload, { timeoutMs: 3000 });
+    const answer = await toApp('interaction', payload);
     if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the click with HTTP ${answer.status}.`);
   }
 
@@ -249,7 +259,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       responseUrl: responseUrl(who.id, channel.id, { message_ts: message.ts }),
       nowMs: clock.now(),
     });
-    const answer = await sendToApp(requestUrl(), signingSecret, 'interaction', payload, { timeoutMs: 3000 });
+    const answer = await toApp('interaction', payload);
     if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the shortcut with HTTP ${answer.status}.`);
   }
 
@@ -258,7 +268,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     const view = ownView(input['view_id'], who.id);
     const values = isObject(input['values']) ? (input['values'] as Record<string, Record<string, unknown>>) : {};
     const payload = viewSubmission(workspace.appIdentity(), { user: { id: who.id, name: who.handle }, view: viewPayload(view), values, triggerId: workspace.issueTrigger(who.id) });
-    const answer = await sendToApp(requestUrl(), signingSecret, 'interaction', payload, { timeoutMs: 3000 });
+    const answer = await toApp('interaction', payload);
     if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the submission with HTTP ${answer.status}.`);
     const body = parseJsonObject(answer.body) ?? {};
     const bot = { user_id: workspace.bot.user_id, bot_id: workspace.bot.bot_id };
@@ -457,7 +467,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     // The Web API the app calls: loopback-only like the page (a token alone would be enough otherwise).
     { method: 'GET', path: `${SANDBOX_API_PATH}*`, handler: guard(async (request, response) => void (await api.handle(request, response))) },
-    { method: 'POST', path: `${SANDBOX_API_PATH}*`, handler: guard(async (request, response) => void (await api.handle(request, response))) },
+    {
+      method: 'POST',
+      path: `${SANDBOX_API_PATH}*`,
+      handler: guard(async (request, response) => void (socketMode?.handleOpen(request, response, SANDBOX_API_PATH) || (await api.handle(request, response)))),
+    },
   ];
 
   async function handOver(): Promise<void> {
@@ -475,8 +489,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     api,
     botToken,
     signingSecret,
+    ...(socketMode ? { appToken: socketMode.appToken } : {}),
     alertsChannel: ALERTS_CHANNEL_ID,
     routes,
+    serve(server) {
+      socketMode?.attach(server);
+    },
     drills,
     async listenEarly(host, port) {
       const apiRoutes = routes.filter((route) => route.path.startsWith(SANDBOX_API_PATH));
@@ -503,7 +521,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     attach(appOrigin) {
       origin = appOrigin;
       // Slack retries after 1 and 5 minutes; the sandbox retries sooner so a slow start loses nothing.
-      delivery = startEventDelivery({ workspace, requestUrl: requestUrl(), signingSecret, retryDelaysMs: [1000, 5000, 15000] });
+      delivery = startEventDelivery({
+        workspace,
+        requestUrl: requestUrl(),
+        signingSecret,
+        retryDelaysMs: [1000, 5000, 15000],
+        ...(socketMode ? { send: (kind, payload, sendOptions) => socketMode.send(kind, payload, sendOptions) } : {}),
+      });
       // A first calm message in each community channel: Firebreak starts watching it now, so the
       // detector has finished its short warm-up on a calm baseline by the time a drill plays.
       for (const channel of CHANNELS.filter((candidate) => !candidate.alerts)) {
@@ -515,6 +539,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       await handOver();
       drills.stopAll();
       delivery?.stop();
+      await socketMode?.close();
       if (pendingBroadcast) clearTimeout(pendingBroadcast);
       for (const listener of listeners) listener.end();
       listeners.clear();

@@ -24,11 +24,15 @@ async function start(extra: Record<string, string> = {}): Promise<{ firebreak: R
 
 const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-describe('sandbox over HTTP', () => {
+// SANDBOX_SOCKET_MODE=true: the same page and drills reach the app as Socket Mode envelopes.
+describe.each([
+  ['HTTP', {}],
+  ['Socket Mode', { SANDBOX_SOCKET_MODE: 'true' }],
+] as const)('sandbox over %s', (transport, extra) => {
   let firebreak: RunningFirebreak;
   let directory: string;
   beforeAll(async () => {
-    ({ firebreak, directory } = await start());
+    ({ firebreak, directory } = await start(extra));
   });
   afterAll(async () => {
     await firebreak?.close();
@@ -36,7 +40,10 @@ describe('sandbox over HTTP', () => {
   });
 
   it('runs the app against the local workspace; health says Slack is not configured, mode sandbox', async () => {
-    await expect.poll(async () => (await (await fetch(`${firebreak.url}/healthz`)).json()) as unknown, { timeout: 15_000 }).toMatchObject({ slack: { configured: false, mode: 'sandbox', ok: true, team: 'Firebreak Sandbox' } });
+    await expect
+      .poll(async () => (await (await fetch(`${firebreak.url}/healthz`)).json()) as unknown, { timeout: 15_000 })
+      .toMatchObject({ slack: { configured: false, mode: 'sandbox', ok: true, team: 'Firebreak Sandbox', state: 'connected', ...(transport === 'Socket Mode' ? { connections: 1 } : {}) } });
+    expect(firebreak.slack?.mode).toBe(transport === 'Socket Mode' ? 'socket' : 'http');
     const page = await fetch(`${firebreak.url}/sandbox`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<title>Firebreak sandbox</title>');

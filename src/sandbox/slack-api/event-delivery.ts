@@ -22,6 +22,8 @@ export interface EventDeliveryOptions {
   timeoutMs?: number;
   /** Deliver message events for the app's own posts, as Slack does (Bolt drops them). Default true. */
   includeOwnMessages?: boolean;
+  /** Deliver some other way than a signed POST to requestUrl (Socket Mode envelopes). */
+  send?: (kind: 'event', payload: object, options: { timeoutMs: number; retryNum?: number; retryReason?: string }) => Promise<AppResponse>;
 }
 
 export interface DeliveryAttempt {
@@ -69,10 +71,8 @@ export function startEventDelivery(options: EventDeliveryOptions): EventDelivery
     let status: DeliveryAttempt['status'];
     let response: AppResponse | undefined;
     try {
-      response = await sendToApp(requestUrl, signingSecret, 'event', envelope, {
-        timeoutMs,
-        ...(retryNum > 0 ? { retryNum, retryReason: 'http_timeout' } : {}),
-      });
+      const sendOptions = { timeoutMs, ...(retryNum > 0 ? { retryNum, retryReason: 'http_timeout' } : {}) };
+      response = options.send ? await options.send('event', envelope, sendOptions) : await sendToApp(requestUrl, signingSecret, 'event', envelope, sendOptions);
       status = response.status;
     } catch (error) {
       status = (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
