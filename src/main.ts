@@ -95,7 +95,13 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         }
       },
       // In the sandbox the app talks to the local workspace: Slack itself is still not configured.
-      slack: () => ({ ok: null, ...slack?.link.status(), configured: Boolean(slack) && !sandbox, mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off') }),
+      slack: () => ({
+        ok: null,
+        ...slack?.link.status(),
+        ...(slack?.eventsRateLimited().length ? { eventsRateLimited: slack.eventsRateLimited() } : {}),
+        configured: Boolean(slack) && !sandbox,
+        mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off'),
+      }),
       leadership: () => runtime?.leadership.status() ?? null,
     }),
     metricsRoute(metrics),

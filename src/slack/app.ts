@@ -5,6 +5,7 @@ import { WebClient } from '@slack/web-api';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { botTokenAuthorization } from './authorize.js';
+import { handleAppRateLimited, routeSocketNotices, type EventsRateLimited } from './app-rate-limited.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackLink, type SlackLink } from './link.js';
 
@@ -31,6 +32,8 @@ export interface SlackApp {
   link: SlackLink;
   /** The paths the HTTP receiver answers (POST). */
   endpoints: readonly string[];
+  /** Workspaces whose events Slack said it is dropping (app_rate_limited). */
+  eventsRateLimited(): EventsRateLimited[];
   /** Handles /slack/events on Firebreak's HTTP server (HTTP mode only). */
   requestListener?: HTTPReceiver['requestListener'];
   /** Starts the link in the background; returns at once. */
@@ -53,8 +56,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 } } },
     });
     const app = new App({ authorize, receiver, clientOptions, logger });
+    routeSocketNotices(receiver.client, app);
     const link = createSlackLink({ mode: 'socket', identity, socket: receiver.client, logger: options.logger, ...linkOptions(options) });
-    return { app, client, mode: 'socket', link, endpoints: [], start: () => link.start(), stop: () => link.stop() };
+    const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
+    return { app, client, mode: 'socket', link, endpoints: [], eventsRateLimited, start: () => link.start(), stop: () => link.stop() };
   }
   const endpoints = ['/slack/events'];
   const receiver = new HTTPReceiver({
@@ -84,7 +89,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   const app = new App({ authorize, receiver, clientOptions, logger });
   const link = createSlackLink({ mode: 'http', identity, logger: options.logger, ...linkOptions(options) });
-  return { app, client, mode: 'http', link, endpoints, requestListener: receiver.requestListener, start: () => link.start(), stop: () => link.stop() };
+  const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
+  return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, start: () => link.start(), stop: () => link.stop() };
 }
 
 function linkOptions(options: SlackAppOptions) {

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { eventCallback, messageEvent, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, messageEvent, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from '../support/public-post-invariant.js';
 
@@ -37,6 +37,8 @@ export interface Harness {
   /** How many times playSpike ran (each adds its messages). */
   spikesPlayed: number;
   event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number }): Promise<AppResponse>;
+  /** Sends a payload as it is (signed POST, or a Socket Mode envelope). */
+  deliver(kind: SlackRequestKind, payload: object): Promise<AppResponse>;
   post(user: string, text: string, atMs: number, options?: { eventId?: string; retryNum?: number }): Promise<{ ts: string; response: AppResponse }>;
   command(user: string, text: string): Promise<AppResponse>;
   /** Clicks the button with `actionId` on a message (as `user`). */
@@ -154,6 +156,7 @@ export async function startHarness(
     database,
     playbooksDir,
     spikesPlayed: 0,
+    deliver: (kind, payload) => (typeof eventsUrl === 'string' ? sendToApp(eventsUrl, SIGNING_SECRET, kind, payload) : eventsUrl(kind, payload)),
     event: (event, opts = {}) => {
       const payload = eventCallback(identity, event as { type: string }, { nowMs: Date.now(), ...(opts.eventId ? { eventId: opts.eventId } : {}) });
       const retry = opts.retryNum ? { retryNum: opts.retryNum, retryReason: 'http_timeout' } : {};

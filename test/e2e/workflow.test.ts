@@ -26,6 +26,9 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     // A chart of the channel's negative share and volume, spike marked, is uploaded into the thread.
     const upload = await harness.waitFor('the chart upload', () => harness.fake.api.calls('files.completeUploadExternal')[0], 30_000);
     expect(JSON.stringify(upload.args)).toContain(root.ts);
+    // files.upload is retired (since Nov 2025): the chart goes through the external upload flow only.
+    expect(harness.fake.api.calls('files.getUploadURLExternal')).toHaveLength(1);
+    expect(harness.fake.api.calls('files.upload')).toEqual([]);
     // More anger and more ticks change nothing: the incident is open, the root message is edited in place.
     await playSpike(harness, Date.now() + 60_000);
     await harness.app.runtime?.tick();

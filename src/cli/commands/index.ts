@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBacktestCommand } from './backtest.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerDrillCommand } from './drill.js';
 import { registerLexiconCommand } from './lexicon.js';
 import { registerScoreCommand } from './score.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerPostmortemCommand(program);
   registerDrillCommand(program);
   registerLexiconCommand(program);
+  registerDoctorCommand(program);
 }

@@ -34,6 +34,8 @@ export interface SlackApiOptions {
   validateBlocks?: BlocksValidator | false;
   /** Largest request body accepted, in bytes (Slack refuses > ~ 1 MB for methods; uploads may be larger). */
   maxBodyBytes?: number;
+  /** Scopes of the bot token, sent as Slack does in `x-oauth-scopes` on the bot's calls. */
+  botScopes?: readonly string[];
 }
 
 export interface SlackApi {
@@ -121,7 +123,8 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
       const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
       if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
       const result = handler({ workspace, args: decodeJsonArgs(args), actor, origin, basePath });
-      return answer(200, { ok: true, ...result });
+      const scopes = options.botScopes && actor.bot_id === workspace.bot.bot_id ? { 'x-oauth-scopes': options.botScopes.join(',') } : undefined;
+      return answer(200, { ok: true, ...result }, scopes);
     } catch (error) {
       if (error instanceof SlackApiError) {
         return answer(200, { ok: false, error: error.error, ...(error.messages.length > 0 ? { response_metadata: { messages: error.messages } } : {}) });

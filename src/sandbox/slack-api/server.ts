@@ -47,6 +47,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const api = createSlackApi(workspace, clock, {
     ...(options.validateBlocks !== undefined ? { validateBlocks: options.validateBlocks } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.botScopes ? { botScopes: options.botScopes } : {}),
   });
   const socketMode = options.socketMode ? createSocketModeServer(options.socketMode === true ? {} : options.socketMode) : undefined;
   const server = createServer((req, res) => {

@@ -1,0 +1,60 @@
+// Slack's `app_rate_limited` notice (more than 30,000 events an hour from one workspace, or too many
+// failed deliveries): an Events API payload with no inner event, which Bolt cannot route and would
+// leave unacknowledged. It is acknowledged here, logged as an error, counted, and kept for /healthz.
+import type { App, ReceiverEvent } from '@slack/bolt';
+import type { SocketModeClient } from '@slack/socket-mode';
+import { Counter, type Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+
+export interface EventsRateLimited {
+  teamId: string;
+  /** The minute (epoch ms) Slack started dropping this workspace's events. */
+  since: number;
+}
+
+/** Wraps the app's event processing; returns the last notice per workspace, for /healthz. */
+export function handleAppRateLimited(app: App, logger: Logger, registry?: Registry): () => EventsRateLimited[] {
+  const notices = new Map<string, EventsRateLimited>();
+  const counter = new Counter({ name: 'firebreak_slack_events_rate_limited_total', help: 'app_rate_limited notices from Slack (events are being dropped)', registers: registry ? [registry] : [] });
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event: ReceiverEvent) => {
+    const body = event.body as { type?: string; team_id?: string; minute_rate_limited?: number };
+    if (body.type !== 'app_rate_limited') return processEvent(event);
+    await event.ack();
+    const notice = { teamId: body.team_id ?? 'unknown', since: (body.minute_rate_limited ?? Math.floor(Date.now() / 1000)) * 1000 };
+    notices.set(notice.teamId, notice);
+    counter.inc();
+    logger.error(
+      { teamId: notice.teamId, since: new Date(notice.since).toISOString() },
+      'Slack is rate limiting this app\'s events (app_rate_limited): messages from this workspace are being dropped, so detection may miss a spike. Check for a flood of events or failing deliveries.',
+    );
+  };
+  return () => [...notices.values()];
+}
+
+/**
+ * Socket Mode's client reads `payload.event.type` of every events_api envelope and throws on one
+ * without an inner event (an unhandled rejection). Such envelopes are handed to the app here instead,
+ * with an ack that answers on the socket; everything else goes to the client as before.
+ */
+export function routeSocketNotices(client: SocketModeClient, app: App): void {
+  const internal = client as unknown as { onWebSocketMessage(data: unknown, isBinary: boolean): Promise<void>; send(envelopeId: string, body: object): Promise<void> };
+  const original = internal.onWebSocketMessage.bind(client);
+  client.removeAllListeners('ws_message');
+  client.on('ws_message', (data: unknown, isBinary: boolean) => {
+    if (!isBinary) {
+      let message: { type?: string; envelope_id?: string; payload?: { event?: unknown } } | undefined;
+      try {
+        message = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer)) as typeof message;
+      } catch {
+        message = undefined;
+      }
+      if (message?.type === 'events_api' && message.payload && message.payload.event === undefined && message.envelope_id) {
+        const envelopeId = message.envelope_id;
+        void app.processEvent({ body: message.payload, ack: async () => void (await internal.send(envelopeId, {})) }).catch(() => undefined);
+        return;
+      }
+    }
+    void original(data, isBinary);
+  });
+}

@@ -1,0 +1,120 @@
+// `firebreak doctor`: checks a live Slack configuration the way Firebreak will use it, and says what to
+// fix, one line per problem: the bot token, its scopes (those manifest.json asks for), the alerts
+// channel, the bot's membership of the watched channels, and the Socket Mode connection.
+import { readFileSync } from 'node:fs';
+import { WebClient } from '@slack/web-api';
+import WebSocket from 'ws';
+import { describeSlackFailure } from './link.js';
+
+export interface DoctorInput {
+  botToken: string;
+  appToken?: string;
+  apiUrl?: string;
+  alertsChannel?: string;
+  /** Channel IDs Firebreak watches (from the database), with their names when known. */
+  watchedChannels: { id: string; name?: string | null }[];
+  /** Bot scopes the app needs (manifest.json's oauth_config.scopes.bot). */
+  requiredScopes: readonly string[];
+  /** How long the Socket Mode check waits for `hello`. */
+  socketTimeoutMs?: number;
+}
+
+export interface DoctorReport {
+  /** What to fix, one line each. Empty when everything checked is fine. */
+  problems: string[];
+  /** What was checked and found fine. */
+  fine: string[];
+}
+
+/** The bot scopes manifest.json declares: what `firebreak doctor` expects the token to have. */
+export function manifestBotScopes(manifestPath = new URL('../../manifest.json', import.meta.url)): string[] {
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { oauth_config?: { scopes?: { bot?: string[] } } };
+  return manifest.oauth_config?.scopes?.bot ?? [];
+}
+
+export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
+  const problems: string[] = [];
+  const fine: string[] = [];
+  const client = new WebClient(input.botToken, { ...(input.apiUrl ? { slackApiUrl: input.apiUrl } : {}), retryConfig: { retries: 0 } });
+
+  let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
+  try {
+    auth = await client.auth.test();
+  } catch (error) {
+    problems.push(`SLACK_BOT_TOKEN: ${describeSlackFailure(error)}; copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
+    if (input.appToken) await checkSocketMode(input, problems, fine);
+    return { problems, fine };
+  }
+  fine.push(`bot token works: ${auth.user ?? auth.user_id} in ${auth.team ?? auth.team_id}`);
+
+  const granted = auth.response_metadata?.scopes;
+  if (!granted) {
+    problems.push('scopes: Slack did not say which scopes the bot token has (no x-oauth-scopes header); compare OAuth & Permissions with manifest.json by hand.');
+  } else {
+    const missing = input.requiredScopes.filter((scope) => !granted.includes(scope));
+    if (missing.length > 0) problems.push(`scopes: the bot token lacks ${missing.join(', ')}; add them under OAuth & Permissions (or re-create the app from manifest.json) and reinstall the app.`);
+    else fine.push(`all ${input.requiredScopes.length} scopes of manifest.json are granted`);
+  }
+
+  if (!input.alertsChannel) {
+    problems.push('ALERTS_CHANNEL is empty: set it to the ID (C…) of the channel where incident threads go, unless every playbook names its own.');
+  } else {
+    await checkChannel(client, input.alertsChannel, 'ALERTS_CHANNEL', problems, fine);
+  }
+  for (const channel of input.watchedChannels) await checkChannel(client, channel.id, `watched channel${channel.name ? ` #${channel.name}` : ''}`, problems, fine);
+
+  if (input.appToken) await checkSocketMode(input, problems, fine);
+  return { problems, fine };
+}
+
+async function checkChannel(client: WebClient, channelId: string, what: string, problems: string[], fine: string[]): Promise<void> {
+  try {
+    const answer = await client.conversations.info({ channel: channelId });
+    const name = answer.channel?.name ? `#${answer.channel.name}` : channelId;
+    if (answer.channel?.is_archived) problems.push(`${what} (${name}) is archived: unarchive it or choose another channel.`);
+    else if (!answer.channel?.is_member) problems.push(`${what} (${name}): the bot is not a member; invite it there with /invite @Firebreak.`);
+    else fine.push(`${what} (${name}) is reachable and the bot is in it`);
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'channel_not_found') problems.push(`${what} (${channelId}): no such channel the bot can see (channel_not_found); use the channel ID (C…), and for a private channel invite the bot first.`);
+    else if (code === 'missing_scope') problems.push(`${what} (${channelId}): the bot token cannot read channels (missing_scope); add channels:read and groups:read.`);
+    else problems.push(`${what} (${channelId}): ${describeSlackFailure(error)}.`);
+  }
+}
+
+async function checkSocketMode(input: DoctorInput, problems: string[], fine: string[]): Promise<void> {
+  const client = new WebClient(undefined, { ...(input.apiUrl ? { slackApiUrl: input.apiUrl } : {}), retryConfig: { retries: 0 }, headers: { Authorization: `Bearer ${input.appToken}` } });
+  let url: string | undefined;
+  try {
+    url = (await client.apps.connections.open({})).url;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'invalid_auth' || code === 'not_authed') problems.push(`SLACK_APP_TOKEN: Slack refused it (${code}); create an app-level token with connections:write under Basic Information → App-Level Tokens.`);
+    else if (code === 'not_allowed_token_type') problems.push('SLACK_APP_TOKEN: this is not an app-level token; it must start with xapp- and have connections:write.');
+    else problems.push(`SLACK_APP_TOKEN: Socket Mode could not connect (${code ?? describeSlackFailure(error)}); turn Socket Mode on in the app settings, or leave SLACK_APP_TOKEN empty to use HTTP.`);
+    return;
+  }
+  if (!url) {
+    problems.push('SLACK_APP_TOKEN: apps.connections.open gave no WebSocket URL.');
+    return;
+  }
+  const outcome = await new Promise<string | undefined>((resolve) => {
+    const socket = new WebSocket(url);
+    const done = (result: string | undefined) => {
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(`no hello within ${input.socketTimeoutMs ?? 10_000} ms`), input.socketTimeoutMs ?? 10_000);
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type?: string };
+      if (message.type === 'hello') done(undefined);
+    });
+    socket.on('error', (error) => done(error.message));
+    socket.on('close', () => done('the connection closed before hello'));
+  });
+  if (outcome) problems.push(`Socket Mode: the WebSocket did not connect (${outcome}); check that outbound WebSocket (wss://) traffic to Slack is allowed.`);
+  else fine.push('Socket Mode connects (hello received)');
+}

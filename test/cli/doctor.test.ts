@@ -1,0 +1,122 @@
+// `firebreak doctor` against the loopback Slack: a good configuration passes; each misconfiguration
+// gets one clear line saying what to fix.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
+import { manifestBotScopes } from '../../src/slack/doctor.js';
+import { openDatabase } from '../../src/store/database.js';
+import { parseDatabaseUrl } from '../../src/store/database-url.js';
+import { runCli, testEnvironment } from '../support/cli.js';
+
+describe('firebreak doctor', () => {
+  let fake: FakeSlack;
+  let folder: string;
+  let alerts: string;
+  let outside: string;
+  let databaseUrl: string;
+  const scopes = manifestBotScopes();
+
+  beforeAll(async () => {
+    fake = await startFakeSlack({ socketMode: true, botScopes: scopes });
+    const bot = fake.workspace.bot.user_id;
+    const ann = fake.workspace.addUser({ name: 'ann' }).id;
+    alerts = fake.workspace.addChannel({ name: 'alerts', members: [ann, bot] }).id;
+    outside = fake.workspace.addChannel({ name: 'community', members: [ann] }).id;
+    folder = mkdtempSync(join(tmpdir(), 'firebreak-doctor-'));
+    databaseUrl = `file:${join(folder, 'firebreak.db')}`;
+  });
+  afterAll(async () => {
+    await fake?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const doctor = (env: Record<string, string | undefined>) =>
+    runCli(['doctor'], {
+      env: testEnvironment({
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_SIGNING_SECRET: 'doctor-signing-secret',
+        SLACK_API_URL: fake.apiUrl,
+        ALERTS_CHANNEL: alerts,
+        DATABASE_URL: `file:${join(folder, 'none.db')}`,
+        ...env,
+      }),
+    });
+  const problems = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('✗'));
+
+  it('a good configuration: every check passes, exit 0', async () => {
+    const result = await doctor({ SLACK_APP_TOKEN: fake.socketMode!.appToken });
+    expect(problems(result.stdout)).toEqual([]);
+    expect(result.stdout).toContain(`✓ all ${scopes.length} scopes of manifest.json are granted`);
+    expect(result.stdout).toContain('✓ Socket Mode connects (hello received)');
+    expect(result.stdout).toContain('No problems found (Socket Mode mode).');
+    expect(result.code).toBe(0);
+  });
+
+  it('a bot token Slack refuses', async () => {
+    const result = await doctor({ SLACK_BOT_TOKEN: 'xoxb-not-a-real-token' });
+    expect(problems(result.stdout)).toEqual(['✗ SLACK_BOT_TOKEN: Slack refused the token (invalid_auth): check SLACK_BOT_TOKEN / SLACK_APP_TOKEN; copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page.']);
+    expect(result.code).toBe(1);
+  });
+
+  it('a signing secret missing: the configuration is refused, naming it', async () => {
+    const result = await doctor({ SLACK_SIGNING_SECRET: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together/);
+  });
+
+  it('missing scopes are named', async () => {
+    const limited = await startFakeSlack({ workspace: fake.workspace, botScopes: scopes.filter((scope) => scope !== 'usergroups:read' && scope !== 'files:write') });
+    try {
+      const result = await doctor({ SLACK_API_URL: limited.apiUrl });
+      expect(problems(result.stdout)).toEqual(['✗ scopes: the bot token lacks files:write, usergroups:read; add them under OAuth & Permissions (or re-create the app from manifest.json) and reinstall the app.']);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('an alerts channel that does not exist, and one the bot is not in', async () => {
+    expect(problems((await doctor({ ALERTS_CHANNEL: 'C0DOESNOTEXIST' })).stdout)).toEqual([
+      '✗ ALERTS_CHANNEL (C0DOESNOTEXIST): no such channel the bot can see (channel_not_found); use the channel ID (C…), and for a private channel invite the bot first.',
+    ]);
+    expect(problems((await doctor({ ALERTS_CHANNEL: outside })).stdout)).toEqual(['✗ ALERTS_CHANNEL (#community): the bot is not a member; invite it there with /invite @Firebreak.']);
+  });
+
+  it('a watched channel the bot is not in', async () => {
+    expect((await runCli(['migrate'], { env: testEnvironment({ DATABASE_URL: databaseUrl }) })).code).toBe(0);
+    const database = await openDatabase(parseDatabaseUrl(databaseUrl));
+    const workspace = await database.prisma.workspace.create({ data: { teamId: fake.workspace.team.id } });
+    await database.prisma.watchedChannel.create({ data: { workspaceId: workspace.id, channelId: outside, name: 'community', watchedBy: 'command', active: true } });
+    await database.close();
+    expect(problems((await doctor({ DATABASE_URL: databaseUrl })).stdout)).toEqual(['✗ watched channel #community (#community): the bot is not a member; invite it there with /invite @Firebreak.']);
+  });
+
+  it('Socket Mode: a wrong app token, and Socket Mode turned off', async () => {
+    expect(problems((await doctor({ SLACK_APP_TOKEN: 'xapp-1-wrong' })).stdout)).toEqual([
+      '✗ SLACK_APP_TOKEN: Slack refused it (invalid_auth); create an app-level token with connections:write under Basic Information → App-Level Tokens.',
+    ]);
+    fake.socketMode!.setEnabled(false);
+    try {
+      expect(problems((await doctor({ SLACK_APP_TOKEN: fake.socketMode!.appToken })).stdout)).toEqual([
+        '✗ SLACK_APP_TOKEN: Socket Mode could not connect (socket_mode_disabled); turn Socket Mode on in the app settings, or leave SLACK_APP_TOKEN empty to use HTTP.',
+      ]);
+    } finally {
+      fake.socketMode!.setEnabled(true);
+    }
+    fake.socketMode!.down();
+    try {
+      const [line, ...others] = problems((await doctor({ SLACK_APP_TOKEN: fake.socketMode!.appToken })).stdout);
+      expect(others).toEqual([]);
+      expect(line).toMatch(/^✗ Socket Mode: the WebSocket did not connect \(.+\); check that outbound WebSocket \(wss:\/\/\) traffic to Slack is allowed\.$/);
+    } finally {
+      fake.socketMode!.up();
+    }
+  });
+
+  it('Slack not configured at all', async () => {
+    const result = await runCli(['doctor'], { env: testEnvironment({ DATABASE_URL: databaseUrl }) });
+    expect(problems(result.stdout)).toEqual(['✗ Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (without them `firebreak start` runs the local sandbox).']);
+    expect(result.code).toBe(1);
+  });
+});
