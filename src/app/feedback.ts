@@ -93,7 +93,7 @@ export class FeedbackService {
   }
 
   /** The channel's detector settings with its feedback calibration, and what to say about it in an alert. */
-  async calibrate(workspaceId: string, channelId: string, settings: DetectorSettings): Promise<{ settings: DetectorSettings; note(deviations: number | null): FeedbackNote | null }> {
+  async calibrate(workspaceId: string, channelId: string, settings: DetectorSettings): Promise<{ settings: DetectorSettings; note(surprise: number | null): FeedbackNote | null }> {
     const key = `${workspaceId}/${channelId}`;
     let calibration = this.calibrations.get(key);
     if (!calibration) {
@@ -101,7 +101,7 @@ export class FeedbackService {
       this.calibrations.set(key, calibration);
     }
     const applied = calibration;
-    return { settings: calibratedSettings(settings, applied), note: (deviations) => feedbackNote(settings, applied, deviations) };
+    return { settings: calibratedSettings(settings, applied), note: (surprise) => feedbackNote(settings, applied, surprise) };
   }
 
   /** Whether someone may give feedback at all (the shortcut asks before opening its modal); a refusal is audited. */

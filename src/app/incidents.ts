@@ -9,6 +9,8 @@ import {
   openIncident,
   recordAlertPosted,
   recordReminderSent,
+  recordDetectionEscalated,
+  type DetectionEscalated,
   type Decision,
   type Effect,
   type IncidentPolicy,
@@ -154,6 +156,17 @@ export class IncidentService {
       title: input.channelName ? `#${input.channelName}` : input.channelId,
       detection: { source: 'detector', ...input.explanation } as JsonValue,
     });
+  }
+
+  /**
+   * The detector saw a clear escalation during an alert: recorded on the channel's open incident
+   * (no second incident); with none open (staff resolved it meanwhile), a new one is opened.
+   */
+  async escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }> {
+    const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
+    if (!existing) return this.openFromDetection(input);
+    await this.decide(existing, (state, _policy, clock) => recordDetectionEscalated(state, escalation, clock));
+    return { incidentId: existing, opened: false };
   }
 
   /** `/firebreak declare`: staff open an incident by hand. */

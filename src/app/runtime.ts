@@ -8,7 +8,7 @@ import { t, type Locale } from '../domain/i18n/index.js';
 import { languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
-import type { DetectorState } from '../domain/detection/detector.js';
+import { learningStatus, type DetectorState } from '../domain/detection/detector.js';
 import { channelMatches, checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
 import { approverUserIds } from '../domain/approvals/policy.js';
 import type { Metrics } from '../http/metrics.js';
@@ -67,7 +67,8 @@ export interface Runtime {
 
 /** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
 const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
-const SENSITIVITY: Record<string, number> = { high: 3, medium: 4, low: 5.5 };
+/** A playbook's sensitivity scales the channel's alert threshold (digits of surprise). */
+const SENSITIVITY: Record<string, number> = { high: 0.6, medium: 0.8, low: 1 };
 const CACHE_MS = 60_000;
 const HOME_METRICS_DAYS = 30;
 
@@ -157,7 +158,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!overrides) return baseSettings;
     return {
       ...baseSettings,
-      ...(overrides.sensitivity ? { sensitivity: SENSITIVITY[overrides.sensitivity] ?? baseSettings.sensitivity } : {}),
+      ...(overrides.sensitivity ? { threshold: baseSettings.threshold * (SENSITIVITY[overrides.sensitivity] ?? 1) } : {}),
       ...(overrides.minimumVolume !== undefined ? { minNegatives: overrides.minimumVolume } : {}),
       ...(overrides.cooldownMinutes !== undefined ? { cooldownMs: overrides.cooldownMinutes * 60_000 } : {}),
     };
@@ -303,6 +304,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         messagesToday: messages,
         negativeShareToday: messages ? negatives / messages : null,
         usualNegativeShare: detector && detector.bucketsSeen > 0 ? detector.negativeShare : null,
+        learningUntil: learningStatus(detector, settingsFor(channel.channelId, channel.name), clock.now()).until,
       });
     }
     const failed = await prisma.outboxItem.findMany({ where: { status: 'failed' }, orderBy: { createdAt: 'desc' }, take: 10 });

@@ -54,7 +54,7 @@ export interface WatcherOptions {
   /** The workspace's learnt sentiment corrections (#16): an in-memory lookup. */
   correctionsFor?(workspaceId: string): CorrectionModel | undefined;
   /** The channel's settings with staff feedback's calibration, and the alert's note about it (#16). */
-  calibrate?(workspaceId: string, channelId: string, settings: DetectorSettings): Promise<{ settings: DetectorSettings; note(deviations: number | null): unknown }>;
+  calibrate?(workspaceId: string, channelId: string, settings: DetectorSettings): Promise<{ settings: DetectorSettings; note(surprise: number | null): unknown }>;
   onScored?(result: SentimentResult): void;
   /** A spike on this channel belongs to a drill (the sandbox's scenarios): the incident is a drill. */
   isDrill?(channelId: string): boolean;
@@ -91,7 +91,9 @@ export function tsToMs(ts: string): number {
 }
 
 function detectorStateOf(value: unknown, settings: DetectorSettings): DetectorState {
-  return value && typeof value === 'object' && (value as DetectorState).version === 1 ? (value as DetectorState) : initialDetectorState(settings);
+  // Version 1 (the log-scale detector) is upgraded by the detector itself, keeping what it learnt.
+  const version = value && typeof value === 'object' ? (value as { version?: unknown }).version : undefined;
+  return version === 1 || version === 2 ? (value as DetectorState) : initialDetectorState(settings);
 }
 
 export class Watcher {
@@ -412,19 +414,27 @@ export class Watcher {
       const decisions = advanceChannel(channel, now, settings);
       await prisma.watchedChannel.update({ where: { id: row.id }, data: { detectorState: channel.detector as unknown as object } });
       for (const decision of decisions) {
-        if (decision.type !== 'spike') continue;
-        spikes += 1;
-        this.options.onSpike?.(decision, row.channelId);
-        const { incidentId, opened } = await this.options.incidents.openFromDetection({
+        if (decision.type === 'recovered') continue;
+        const input = {
           workspaceId: row.workspaceId,
           channelId: row.channelId,
           channelName: row.name,
           detectedAt: now,
           firstAbnormalAt: decision.explanation.window.start,
-          explanation: await this.withPermalinks(row.id, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.deviations) ?? null)),
+          explanation: await this.withPermalinks(row.id, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.surprise) ?? null)),
           language: languageHint(channel.languageMix),
           drill: this.options.isDrill?.(row.channelId) ?? false,
-        });
+        };
+        if (decision.type === 'escalated') {
+          // One alert per episode: a clearly worse window updates the open incident instead of opening another.
+          const { window, observed, baseline } = decision.explanation;
+          const { incidentId, opened } = await this.options.incidents.escalateFromDetection(input, { observed, expected: baseline, windowStart: window.start, windowEnd: window.end });
+          this.options.logger.info({ channel: row.channelId, incidentId, opened }, opened ? 'escalation opened an incident' : 'escalation recorded on the open incident');
+          continue;
+        }
+        spikes += 1;
+        this.options.onSpike?.(decision, row.channelId);
+        const { incidentId, opened } = await this.options.incidents.openFromDetection(input);
         this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
       }
     }

@@ -53,7 +53,10 @@ describe('firebreak backtest <messages.jsonl>', () => {
     expect(spikes[0]).toMatch(/^2026-03-04T06:\d\d:00Z {2}random {2}SPIKE single_author: .*mostly one author \(U-loud, \d+%\): moderation case/);
     expect(spikes[1]).toMatch(/^2026-03-04T10:\d\d:00Z {2}support {2}SPIKE crisis: \d+ negatives in .* vs [\d.]+ expected .* from \d+ authors; terms: /);
     expect(stdout).toMatch(/\n {4}UC\d+: "(checkout|still|I want)/);
-    expect(stdout.trim().split('\n').at(-1)).toMatch(/^Summary: 2 alert\(s\) \(1 crisis, 1 single-author\), \d+ recovery\(ies\); \d+ messages in 2 channel\(s\), \d+ buckets of 5 min; 0 skipped/);
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^Summary: 2 alert\(s\) \(1 crisis, 1 single-author\), \d+ escalation\(s\), \d+ recovery\(ies\); \d+ messages in 2 channel\(s\), \d+ buckets of 5 min; 0 skipped/);
+    // How noisy each channel would be before going live: alerts per 30 days and the threshold for one.
+    expect(stdout).toMatch(/\nCalibration \(threshold [\d.]+;/);
+    for (const channel of ['support', 'random']) expect(stdout).toMatch(new RegExp(`\\n  ${channel}: [\\d.]+ per 30 days \\(1 in [\\d.]+ days\\); for 1 per 30 days: threshold [\\d.]+\\n`));
   });
 
   it('writes timestamp,value,score per bucket with --out, and the alerts as JSON with --json', () => {
@@ -112,10 +115,10 @@ describe('firebreak backtest <messages.jsonl>', () => {
   });
 
   it('takes watcher options, and refuses bad ones naming them', () => {
-    const quiet = backtest(jsonl, '--quiet', '--sensitivity', '100');
+    const quiet = backtest(jsonl, '--quiet', '--threshold', '100');
     expect(quiet.status).toBe(0);
     expect(quiet.stdout).toMatch(/^No alerts would have been raised\.$/m);
-    expect(backtest(jsonl, '--sensitivity', 'loud').stderr).toBe('firebreak: backtest: --sensitivity must be a number, got "loud"\n');
+    expect(backtest(jsonl, '--threshold', 'loud').stderr).toBe('firebreak: backtest: --threshold must be a number, got "loud"\n');
     expect(backtest(jsonl, '--window-buckets', '0').stderr).toMatch(/^firebreak: backtest options: windowBuckets: /);
   });
 

@@ -123,7 +123,7 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
   it('"False alarm" raises the channel threshold within bounds; "Real crisis" replaces it; undo restores; every click audited', async () => {
     const { workspaceId, channelId } = await incident();
     const root = harness.rootMessage()!;
-    const settings = async () => (await harness.app.runtime!.feedback.calibrate(workspaceId, channelId, { sensitivity: 6.5 } as never)).settings.sensitivity;
+    const settings = async () => (await harness.app.runtime!.feedback.calibrate(workspaceId, channelId, { threshold: 6.5 } as never)).settings.threshold;
     expect(await settings()).toBe(6.5);
 
     // Several clicks on one alert count once: a few clicks cannot silence the channel.

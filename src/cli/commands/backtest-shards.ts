@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FirebreakError } from '../../errors.js';
+import type { ChannelCalibration } from '../../domain/detection/calibration.js';
 import type { DetectorDecision } from '../../domain/detection/detector.js';
 
 /**
@@ -49,6 +50,8 @@ export type ShardMessage = { type: 'progress'; messages: number } | { type: 'rep
 
 export interface ShardReport {
   alerts: { channel: string; decision: DetectorDecision }[];
+  /** Per channel: how noisy it would be at the shipped threshold (channels never span shards). */
+  calibration: ChannelCalibration[];
   messages: number;
   channels: number;
   buckets: number;
@@ -91,6 +94,7 @@ export async function runShards(args: readonly string[], count: number, onProgre
   const reports = results as ShardReport[];
   return {
     alerts: reports.flatMap((report) => report.alerts),
+    calibration: reports.flatMap((report) => report.calibration),
     messages: sum(reports, 'messages'),
     channels: sum(reports, 'channels'),
     buckets: sum(reports, 'buckets'),

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { FirebreakError, isFirebreakError } from '../../errors.js';
 import { parseCountsCsv } from '../../domain/detection/counts-csv.js';
+import { CalibrationRecorder, type ChannelCalibration } from '../../domain/detection/calibration.js';
 import type { BucketReading, DetectorDecision } from '../../domain/detection/detector.js';
 import { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from '../../domain/detection/inputs.js';
 import { detectOnCounts, inferBucketMs } from '../../domain/detection/series.js';
@@ -18,6 +19,8 @@ interface BacktestOptions {
   skipBad?: boolean;
   quiet?: boolean;
   json?: boolean;
+  threshold?: string;
+  /** The earlier name of --threshold. */
   sensitivity?: string;
   minNegatives?: string;
   cooldownMinutes?: string;
@@ -64,7 +67,8 @@ export function registerBacktestCommand(program: Command): void {
     .option('--skip-bad', 'skip malformed lines or files (and say how many) instead of stopping at the first')
     .option('--json', 'print alerts and summary as JSON lines')
     .option('--quiet', 'no progress on standard error')
-    .option('--sensitivity <deviations>', 'deviations above baseline that raise an alert')
+    .option('--threshold <digits>', 'alert threshold: digits of surprise (5 = a 1-in-100,000 window under the channel\'s model)')
+    .addOption(new Option('--sensitivity <digits>').hideHelp())
     .option('--min-negatives <count>', 'fewest negative messages in the window to alert')
     .option('--cooldown-minutes <minutes>', 'quiet time after an alert')
     .option('--bucket-minutes <minutes>', 'bucket size (counts: inferred from the series)')
@@ -88,6 +92,7 @@ export function registerBacktestCommand(program: Command): void {
 
 interface Report {
   alerts: Alert[];
+  calibration: ChannelCalibration[];
   messages: number;
   channels: number;
   buckets: number;
@@ -107,7 +112,7 @@ function settingsFrom(options: BacktestOptions, bucketMs?: number): DetectorSett
   const set = (key: string, value: number | undefined): void => {
     if (value !== undefined) overrides[key] = value;
   };
-  set('sensitivity', number(options.sensitivity, 'sensitivity'));
+  set('threshold', number(options.threshold, 'threshold') ?? number(options.sensitivity, 'sensitivity'));
   set('minNegatives', number(options.minNegatives, 'min-negatives'));
   const cooldown = number(options.cooldownMinutes, 'cooldown-minutes');
   set('cooldownMs', cooldown === undefined ? undefined : cooldown * 60_000);
@@ -122,6 +127,8 @@ async function backtestCounts(file: string, options: BacktestOptions, out: Write
   const points = parseCountsCsv(text, file);
   const settings = settingsFrom(options, inferBucketMs(points));
   const { readings, decisions } = detectOnCounts(points, settings);
+  const recorder = new CalibrationRecorder();
+  for (const reading of readings) recorder.record(reading);
   if (out) {
     await writeOut(out, 'timestamp,value,score\n');
     let chunk = '';
@@ -135,7 +142,7 @@ async function backtestCounts(file: string, options: BacktestOptions, out: Write
     await writeOut(out, chunk);
   }
   const channel = basename(file);
-  return { alerts: decisions.map((decision) => ({ channel, decision })), messages: 0, channels: 1, buckets: readings.length, skipped: 0, late: 0, settings };
+  return { alerts: decisions.map((decision) => ({ channel, decision })), calibration: [recorder.report(channel, settings)], messages: 0, channels: 1, buckets: readings.length, skipped: 0, late: 0, settings };
 }
 
 function readInputFile(file: string): string {
@@ -165,7 +172,7 @@ async function runAsShard(input: string, options: BacktestOptions): Promise<void
 function shardArguments(input: string, options: BacktestOptions): string[] {
   const args = [input, '--quiet', '--lang', options.lang];
   if (options.skipBad) args.push('--skip-bad');
-  const pass: [keyof BacktestOptions, string][] = [['sensitivity', '--sensitivity'], ['minNegatives', '--min-negatives'], ['cooldownMinutes', '--cooldown-minutes'], ['bucketMinutes', '--bucket-minutes'], ['windowBuckets', '--window-buckets']];
+  const pass: [keyof BacktestOptions, string][] = [['threshold', '--threshold'], ['sensitivity', '--sensitivity'], ['minNegatives', '--min-negatives'], ['cooldownMinutes', '--cooldown-minutes'], ['bucketMinutes', '--bucket-minutes'], ['windowBuckets', '--window-buckets']];
   for (const [key, flag] of pass) if (options[key] !== undefined) args.push(flag, String(options[key]));
   return args;
 }
@@ -200,9 +207,15 @@ async function backtestMessages(
     if (out && rows.length > 0) await writeOut(out, rows.join(''));
     rows = [];
   };
-  const readingSink = (channel: string) => (reading: BucketReading) => {
-    buckets++;
-    if (out) rows.push(`${formatTime(reading.bucketStart)},${reading.negatives},${reading.score.toFixed(3)},${channel}\n`);
+  const recorders = new Map<string, CalibrationRecorder>();
+  const readingSink = (channel: string) => {
+    const recorder = new CalibrationRecorder();
+    recorders.set(channel, recorder);
+    return (reading: BucketReading) => {
+      buckets++;
+      recorder.record(reading);
+      if (out) rows.push(`${formatTime(reading.bucketStart)},${reading.negatives},${reading.score.toFixed(3)},${channel}\n`);
+    };
   };
   const sinks = new Map<string, (reading: BucketReading) => void>();
   const observe = (message: ChatMessage): void => {
@@ -281,7 +294,8 @@ async function backtestMessages(
   progress.done();
   if (messages === 0 && skipped === 0 && !shard) throw new FirebreakError('input_invalid', `${input}: no messages found`);
   alerts.sort((a, b) => a.decision.at - b.decision.at || a.channel.localeCompare(b.channel));
-  return { alerts, messages, channels: channels.size, buckets, skipped, late, settings };
+  const calibration = [...recorders].map(([channel, recorder]) => recorder.report(channel, settings));
+  return { alerts, calibration, messages, channels: channels.size, buckets, skipped, late, settings };
 }
 
 /**
@@ -345,13 +359,15 @@ function printReport(report: Report, options: BacktestOptions, elapsedMs: number
     alerts: spikes.length,
     crisis: spikes.filter((alert) => alert.decision.type === 'spike' && alert.decision.explanation.kind === 'crisis').length,
     singleAuthor: spikes.filter((alert) => alert.decision.type === 'spike' && alert.decision.explanation.kind === 'single_author').length,
-    recovered: report.alerts.length - spikes.length,
+    escalated: report.alerts.filter((alert) => alert.decision.type === 'escalated').length,
+    recovered: report.alerts.filter((alert) => alert.decision.type === 'recovered').length,
     skipped: report.skipped,
     late: report.late,
     seconds: Math.round(elapsedMs / 100) / 10,
   };
   if (options.json) {
     for (const alert of report.alerts) process.stdout.write(`${JSON.stringify({ channel: alert.channel, ...alert.decision })}\n`);
+    for (const calibration of [...report.calibration].sort((a, b) => a.channel.localeCompare(b.channel))) process.stdout.write(`${JSON.stringify({ calibration })}\n`);
     process.stdout.write(`${JSON.stringify({ summary })}\n`);
     return;
   }
@@ -362,16 +378,45 @@ function printReport(report: Report, options: BacktestOptions, elapsedMs: number
       continue;
     }
     const e = decision.explanation;
+    if (decision.type === 'escalated') {
+      lines.push(`${formatTime(decision.at)}  ${channel}  ESCALATED (alert since ${formatTime(decision.since)}): ${e.observed} negatives vs ${e.baseline} expected (×${e.ratio}, chance ${formatChance(e.tailProbability)})`);
+      continue;
+    }
     const who = e.distinctAuthors === null ? '' : e.kind === 'single_author' ? `, mostly one author (${e.topAuthorId}, ${Math.round((e.topAuthorShare ?? 0) * 100)}%): moderation case` : ` from ${e.distinctAuthors} authors`;
     const terms = e.dominantTerms.length ? `; terms: ${e.dominantTerms.map((t) => `${t.term} (${t.count})`).join(', ')}` : '';
-    lines.push(`${formatTime(decision.at)}  ${channel}  SPIKE ${e.kind}: ${e.observed} negatives in ${formatTime(e.window.start)}–${formatTime(e.window.end)} vs ${e.baseline} expected (×${e.ratio}, ${e.deviations} deviations)${who}${terms}`);
+    lines.push(`${formatTime(decision.at)}  ${channel}  SPIKE ${e.kind}: ${e.observed} negatives in ${formatTime(e.window.start)}–${formatTime(e.window.end)} vs ${e.baseline} expected (×${e.ratio}, ${e.deviations} deviations, chance ${formatChance(e.tailProbability)} under the channel's model)${who}${terms}`);
     for (const sample of e.samples) lines.push(`    ${sample.authorId}: ${JSON.stringify(sample.text.length > 140 ? `${sample.text.slice(0, 137)}...` : sample.text)}`);
   }
   if (report.alerts.length === 0) lines.push('No alerts would have been raised.');
+  lines.push(...calibrationLines(report.calibration, report.settings));
   lines.push(
-    `Summary: ${summary.alerts} alert(s) (${summary.crisis} crisis, ${summary.singleAuthor} single-author), ${summary.recovered} recovery(ies); ` +
+    `Summary: ${summary.alerts} alert(s) (${summary.crisis} crisis, ${summary.singleAuthor} single-author), ${summary.escalated} escalation(s), ${summary.recovered} recovery(ies); ` +
       `${report.messages ? `${summary.messages} messages in ` : ''}${summary.channels} channel(s), ${summary.buckets} buckets of ${report.settings.bucketMs / 60_000} min; ` +
       `${summary.skipped} skipped${summary.late ? `, ${summary.late} too late to count` : ''}; ${summary.seconds} s`,
   );
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Chance as people read it: "1 in 2.3 million". */
+function formatChance(probability: number): string {
+  if (!(probability > 0)) return 'below 1 in 10^300';
+  const odds = 1 / probability;
+  if (odds < 1_000) return `1 in ${Math.round(odds)}`;
+  if (odds < 1e6) return `1 in ${Math.round(odds / 1e3)} thousand`;
+  if (odds < 1e9) return `1 in ${Math.round(odds / 1e6)} million`;
+  return `1 in 10^${Math.floor(Math.log10(odds))}`;
+}
+
+/** How noisy each channel would be, noisiest first (at most 50 lines; --json lists all). */
+const CALIBRATION_LINES = 50;
+
+function calibrationLines(calibration: readonly ChannelCalibration[], settings: DetectorSettings): string[] {
+  if (calibration.length === 0) return [];
+  const sorted = [...calibration].sort((a, b) => b.alertsPer30Days - a.alertsPer30Days || a.channel.localeCompare(b.channel));
+  const lines = [`Calibration (threshold ${settings.threshold}; alerts per 30 days after the learning days, and the threshold that would give 1 per 30 days):`];
+  for (const row of sorted.slice(0, CALIBRATION_LINES)) {
+    lines.push(`  ${row.channel}: ${row.alertsPer30Days} per 30 days (${row.alerts} in ${row.days} days); for 1 per 30 days: threshold ${row.thresholdFor1Per30Days}`);
+  }
+  if (sorted.length > CALIBRATION_LINES) lines.push(`  … and ${sorted.length - CALIBRATION_LINES} more channel(s) (--json lists all)`);
+  return lines;
 }

@@ -1,38 +1,42 @@
 import type { Clock } from '../clock.js';
 import { bucketStartOf, type BucketSample, type ChannelBucket } from './bucket.js';
 import type { DetectorSettings } from './settings.js';
+import { surpriseOf, zeroProbability } from './surprise.js';
 
 /**
- * The spike detector's memory for one channel: a compact baseline (level, spread, daily or weekly
- * rhythm, usual negative share) and the alert state. Plain JSON, stored next to the buckets, so a
- * restart or another instance resumes exactly where this one stopped. O(1) per channel.
+ * The spike detector's memory for one channel: its learnt count model (level, daily or weekly
+ * rhythm, over-dispersion, usual negative share), the recent ordinary peaks of surprise, and the
+ * episode state. Plain JSON, stored next to the buckets, so a restart or another instance resumes
+ * exactly where this one stopped. O(1) per channel.
  */
 export interface DetectorState {
-  version: 1;
+  version: 2;
   /** Start of the last bucket folded into the baseline; null before the first. */
   lastBucketStart: number | null;
   bucketsSeen: number;
-  /** Expected negatives per bucket, rhythm taken out. */
+  /** Expected negatives per bucket, rhythm taken out (an outlier-clipped moving mean). */
   level: number;
-  /** Typical absolute deviation from the expectation, rhythm taken out. */
-  deviation: number;
-  /** Typical absolute deviation of the window's log volume from its expectation. */
-  logDeviation: number;
-  /** Typical log(1 + negatives per bucket) of the window, rhythm taken out: a geometric mean, robust to bursts. */
-  logLevel: number;
-  /** Additive log offset per rhythm slot (same slots as `rhythm`). */
-  logRhythm: number[];
+  /** The same level followed quickly and unclipped: what the baseline adopts after a lasting shift. */
+  fastLevel: number;
   /** Multiplicative factor per hour of day (24) or of week (168); empty without rhythm. */
   rhythm: number[];
+  /**
+   * Over-dispersion of the window's count, learnt as a ratio of two moving means:
+   * E[(S − m)² − S] / E[m²] (0 for Poisson noise).
+   */
+  dispersionNumerator: number;
+  dispersionDenominator: number;
   /** Usual share of negative messages among all messages. */
   negativeShare: number;
-  /** Highest deviation outside alerts on each of the last `noveltyDays` days (ring by day number). */
+  /** Highest surprise outside alerts on each of the last `noveltyDays` days (ring by day number). */
   dailyPeaks: number[];
   /** Day number (epoch days) of the newest entry of `dailyPeaks`. */
   peakDay: number;
   alert: ActiveAlert | null;
-  /** When the window first went quiet during the current alert. */
+  /** When the window first went quiet during the current alert or elevation. */
   quietSince: number | null;
+  /** Start of the current run of windows above normal (alert or not); null when normal. */
+  elevatedSince: number | null;
   /** No new alert before this time. */
   cooldownUntil: number;
   lastAlertAt: number | null;
@@ -43,6 +47,8 @@ export interface ActiveAlert {
   kind: SpikeKind;
   peakObserved: number;
   baselineAtStart: number;
+  /** Negatives of the window last alerted on (the first alert or the latest escalation). */
+  alertedObserved: number;
 }
 
 export type SpikeKind = 'crisis' | 'single_author';
@@ -50,13 +56,18 @@ export type SpikeKind = 'crisis' | 'single_author';
 export interface SpikeExplanation {
   /** The observed window, [start, end) epoch ms. */
   window: { start: number; end: number };
-  /** Negatives the baseline expected in the window. */
+  /** Negatives the channel's model expected in the window (the mean the tail probability uses). */
   baseline: number;
   observed: number;
   /** observed / baseline (baseline floored at one message). */
   ratio: number;
-  /** How many deviations above the baseline. */
+  /** How many standard deviations (of the over-dispersed model) above the baseline. */
   deviations: number;
+  /** Chance of at least `observed` negatives under the channel's model (10^−surprise). */
+  tailProbability: number;
+  /** −log10 of `tailProbability`, the figure compared with the threshold. */
+  surprise: number;
+  threshold: number;
   messages: number;
   /** Negative share of the window and the channel's usual share. */
   negativeShare: number | null;
@@ -73,9 +84,11 @@ export interface SpikeExplanation {
 
 export type DetectorDecision =
   | { type: 'spike'; at: number; bucketStart: number; explanation: SpikeExplanation }
+  /** A clearly larger window during an alert: update the open incident, do not open another. */
+  | { type: 'escalated'; at: number; bucketStart: number; since: number; explanation: SpikeExplanation }
   | { type: 'recovered'; at: number; bucketStart: number; since: number; peakObserved: number };
 
-/** Per-bucket reading of the detector, for charts and backtest output. */
+/** Per-bucket reading of the detector, for charts, backtest output and calibration. */
 export interface BucketReading {
   bucketStart: number;
   /** Negative messages in this bucket alone. */
@@ -83,30 +96,46 @@ export interface BucketReading {
   observed: number;
   expected: number;
   deviations: number;
+  /** −log10 P(window ≥ observed) under the channel's model. */
+  surprise: number;
+  /** Past the learning period. */
+  learnt: boolean;
+  /** Every test but the threshold and the episode state passed (learnt, volume, lift, share, novelty). */
+  eligible: boolean;
   /** In [0,1]; ≥ 0.5 exactly when an alert fired in this bucket. */
   score: number;
 }
 
 export function initialDetectorState(settings: DetectorSettings): DetectorState {
   return {
-    version: 1,
+    version: 2,
     lastBucketStart: null,
     bucketsSeen: 0,
     level: 0,
-    deviation: 0,
-    logDeviation: 0,
-    logLevel: 0,
-    logRhythm: filled(rhythmSlots(settings), 0),
+    fastLevel: 0,
     rhythm: filled(rhythmSlots(settings), 1),
+    dispersionNumerator: 0,
+    dispersionDenominator: 0,
     negativeShare: 0,
     dailyPeaks: filled(settings.noveltyDays, 0),
     peakDay: 0,
     alert: null,
     quietSince: null,
+    elevatedSince: null,
     cooldownUntil: 0, // JSON has no -Infinity; epoch 0 is "long ago"
     lastAlertAt: null,
   };
 }
+
+/** Whether the channel is still learning its baseline (no alerts yet), and until when at the earliest. */
+export function learningStatus(state: DetectorState | null | undefined, settings: DetectorSettings, now: number): { learning: boolean; until: number | null } {
+  const seen = state?.bucketsSeen ?? 0;
+  if (seen >= settings.warmupBuckets) return { learning: false, until: null };
+  const from = state?.lastBucketStart != null ? state.lastBucketStart + settings.bucketMs : bucketStartOf(now, settings.bucketMs);
+  return { learning: true, until: from + (settings.warmupBuckets - seen) * settings.bucketMs };
+}
+
+const DAY_MS = 86_400_000;
 
 /** Longest gap the detector fills with empty buckets; past it the baseline simply resumes. */
 const MAX_CATCH_UP_MS = 14 * 24 * 3_600_000;
@@ -126,7 +155,8 @@ interface WindowView {
  * Folds every bucket that has closed by `clock.now()` and was not seen yet into the state, and
  * returns the decisions they raise (usually none, at most one per bucket). Missing buckets count as
  * quiet ones. `buckets` must hold at least the last `windowBuckets` closed buckets. Pure: `state`
- * is not changed; the returned state is a new object.
+ * is not changed; the returned state is a new object. `settings.threshold` is the channel's alert
+ * threshold: pass a per-channel value to make one channel stricter or keener.
  */
 export function evaluateChannel(
   buckets: readonly ChannelBucket[],
@@ -151,7 +181,7 @@ export function evaluateChannelInPlace(
   now: number,
   onReading?: (reading: BucketReading) => void,
 ): DetectorDecision[] | null {
-  fillMissingFields(state, settings);
+  upgradeState(state, settings);
   const { bucketMs, windowBuckets } = settings;
   const openStart = bucketStartOf(now, bucketMs);
   let from = state.lastBucketStart === null ? earliestStart(buckets) : state.lastBucketStart + bucketMs;
@@ -221,7 +251,7 @@ export function stepDetector(
   const view: WindowView = { starts: [], slots: [], negatives: [], messages: [], bucketAt: (start) => window.find((bucket) => bucket.start === start) };
   for (const bucket of window) pushWindow(view, bucket.start, bucket, Number.POSITIVE_INFINITY, settings);
   const next = cloneState(state);
-  fillMissingFields(next, settings);
+  upgradeState(next, settings);
   let reading: BucketReading | undefined;
   const decision = advance(next, view, settings, learningRates(settings, next), (r) => (reading = r));
   return { state: next, decision, reading: reading as unknown as BucketReading };
@@ -254,43 +284,79 @@ function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | und
 }
 
 /**
- * A state stored by an earlier version may lack fields added since, or have rhythm arrays sized for
- * other settings; fill them in so the detector resumes instead of failing.
+ * A state stored by an earlier version may lack fields added since, or have arrays sized for other
+ * settings; fill them in so the detector resumes instead of failing. A version-1 state (the log-scale
+ * detector) keeps its learnt level, rhythm and negative share; its peaks were in other units and
+ * start afresh.
  */
-function fillMissingFields(state: DetectorState, settings: DetectorSettings): void {
+function upgradeState(state: DetectorState, settings: DetectorSettings): void {
+  const old = state as unknown as { version?: number; logDeviation?: number };
+  if (old.version !== 2) {
+    const logSpread = 1.25 * (typeof old.logDeviation === 'number' ? old.logDeviation : 0);
+    state.dispersionNumerator = logSpread * logSpread; // a log spread σ is a dispersion of about σ²
+    state.dispersionDenominator = 1;
+    state.dailyPeaks = filled(settings.noveltyDays, 0);
+    for (const key of ['logLevel', 'logRhythm', 'logDeviation', 'deviation']) delete (state as unknown as Record<string, unknown>)[key];
+    state.version = 2;
+  }
   const slots = rhythmSlots(settings);
   if (!Array.isArray(state.rhythm) || state.rhythm.length !== slots) state.rhythm = filled(slots, 1);
-  if (!Array.isArray(state.logRhythm) || state.logRhythm.length !== slots) state.logRhythm = filled(slots, 0);
   if (!Array.isArray(state.dailyPeaks)) state.dailyPeaks = [];
-  if (typeof state.logLevel !== 'number') state.logLevel = Math.log1p(Math.max(0, state.level ?? 0));
-  if (typeof state.logDeviation !== 'number') state.logDeviation = 0;
+  if (typeof state.level !== 'number' || !Number.isFinite(state.level)) state.level = 0;
+  if (typeof state.fastLevel !== 'number') state.fastLevel = state.level;
+  if (typeof state.dispersionNumerator !== 'number') state.dispersionNumerator = 0;
+  if (typeof state.dispersionDenominator !== 'number') state.dispersionDenominator = 0;
+  if (typeof state.negativeShare !== 'number') state.negativeShare = 0;
   if (typeof state.peakDay !== 'number') state.peakDay = 0;
   if (typeof state.cooldownUntil !== 'number') state.cooldownUntil = 0;
+  if (state.elevatedSince === undefined) state.elevatedSince = null;
+  if (state.quietSince === undefined) state.quietSince = null;
+  if (state.alert && typeof state.alert.alertedObserved !== 'number') state.alert.alertedObserved = state.alert.peakObserved;
 }
 
 function cloneState(state: DetectorState): DetectorState {
-  return { ...state, rhythm: state.rhythm?.slice() ?? [], logRhythm: state.logRhythm?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
+  return { ...state, rhythm: state.rhythm?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
 }
 
 interface LearningRates {
   alpha: number;
   beta: number;
+  /** Rate of the fast level (a half-life of a quarter of `rebaseAfterMs`). */
+  fast: number;
 }
 
-// Learning rates per settings object: two powers per call add up when every channel closes a bucket
+// Learning rates per settings object: three powers per call add up when every channel closes a bucket
 // every few minutes. Checked against the inputs, so an edited settings object is recomputed.
-const ratesCache = new WeakMap<DetectorSettings, LearningRates & { slots: number; bucketMs: number; baselineHalfLifeMs: number; rhythmHalfLifeMs: number }>();
+const ratesCache = new WeakMap<DetectorSettings, LearningRates & { slots: number; bucketMs: number; baselineHalfLifeMs: number; rhythmHalfLifeMs: number; rebaseAfterMs: number }>();
 
 function learningRates(settings: DetectorSettings, state: DetectorState): LearningRates {
   const slots = Math.max(state.rhythm.length, 1);
-  const { bucketMs, baselineHalfLifeMs, rhythmHalfLifeMs } = settings;
+  const { bucketMs, baselineHalfLifeMs, rhythmHalfLifeMs, rebaseAfterMs } = settings;
   const cached = ratesCache.get(settings);
-  if (cached && cached.slots === slots && cached.bucketMs === bucketMs && cached.baselineHalfLifeMs === baselineHalfLifeMs && cached.rhythmHalfLifeMs === rhythmHalfLifeMs) return cached;
+  if (cached && cached.slots === slots && cached.bucketMs === bucketMs && cached.baselineHalfLifeMs === baselineHalfLifeMs && cached.rhythmHalfLifeMs === rhythmHalfLifeMs && cached.rebaseAfterMs === rebaseAfterMs) return cached;
   const slotUpdatesPerHalfLife = rhythmHalfLifeMs / (bucketMs * slots);
-  const rates = { alpha: decayRate(bucketMs, baselineHalfLifeMs), beta: 1 - Math.pow(2, -1 / slotUpdatesPerHalfLife), slots, bucketMs, baselineHalfLifeMs, rhythmHalfLifeMs };
+  const rates = {
+    alpha: decayRate(bucketMs, baselineHalfLifeMs),
+    beta: 1 - Math.pow(2, -1 / slotUpdatesPerHalfLife),
+    fast: rebaseAfterMs > 0 ? decayRate(bucketMs, rebaseAfterMs / 4) : 0,
+    slots,
+    bucketMs,
+    baselineHalfLifeMs,
+    rhythmHalfLifeMs,
+    rebaseAfterMs,
+  };
   ratesCache.set(settings, rates);
   return rates;
 }
+
+/** The channel's learnt over-dispersion, within the configured bounds. */
+function dispersionOf(state: DetectorState, settings: DetectorSettings): number {
+  const learnt = state.dispersionDenominator > 0 ? state.dispersionNumerator / state.dispersionDenominator : 0;
+  return Math.min(settings.maxDispersion, Math.max(settings.minDispersion, learnt));
+}
+
+/** A window this improbably empty means the channel went silent (an outage, an archive), not calm: do not learn from it. */
+const SILENT_PROBABILITY = 1e-3;
 
 /** Judges the newest bucket of `view`, then teaches it to the baseline. Mutates `state` (owned by the caller). */
 function advance(
@@ -303,112 +369,80 @@ function advance(
   const last = view.starts.length - 1;
   const bucketStart = view.starts[last] as number;
   const bucketNegatives = view.negatives[last] as number;
-  const bucketMessages = view.messages[last] as number;
   const end = bucketStart + settings.bucketMs;
-  const warm = state.bucketsSeen > 0;
+  const n = last + 1;
 
-  const logScale = settings.scale === 'log';
-  const slot = state.logRhythm.length > 0 ? (view.slots[last] as number) : -1;
-  // Expectation and spread of the window under the current baseline (the linear ones only on the linear scale).
+  // The window's expected count under the current model (a window can straddle two rhythm slots).
   let expected = 0;
-  let variance = 0;
   let observed = 0;
   let messages = 0;
-  // A window can straddle two rhythm slots (17:55 and 18:00): expect the mix of both.
-  let windowOffset = 0;
   for (let i = 0; i <= last; i++) {
     observed += view.negatives[i] as number;
     messages += view.messages[i] as number;
-    if (logScale) {
-      if (slot >= 0) windowOffset += state.logRhythm[view.slots[i] as number] ?? 0;
-      continue;
-    }
-    const factor = rhythmFactorAt(state, view.slots[i] as number);
-    const mean = state.level * factor;
-    const spread = 1.25 * state.deviation * factor; // mean absolute deviation → standard deviation
-    expected += mean;
-    variance += Math.max(spread * spread, mean); // never tighter than Poisson noise
+    expected += state.level * rhythmFactorAt(state, view.slots[i] as number);
   }
-  let deviations = 0;
-  // Log scale: chat volume is bursty and multiplicative, so compare the log of the window's mean
-  // bucket with the log of its expectation; the spread is learnt on the same statistic, floored at
-  // Poisson noise.
-  const n = last + 1;
-  if (slot >= 0) windowOffset /= n;
-  const logExpected = logScale ? state.logLevel + windowOffset : Math.log1p(expected / n);
-  if (logScale) expected = n * Math.max(0, Math.expm1(logExpected));
-  const logObserved = Math.log1p(observed / n);
-  const logSpread = Math.max(Math.min(1.25 * state.logDeviation, settings.maxLogSpread), Math.sqrt(expected / n / n) / (1 + expected / n), settings.minLogSpread);
-  if (warm) {
-    if (settings.scale === 'log') {
-      deviations = (logObserved - logExpected) / logSpread;
-    } else {
-      deviations = (observed - expected) / Math.max(Math.sqrt(variance), 1);
-    }
-  }
+  // A channel that has been silent still expects about one negative a day: silence is no proof that
+  // a handful of complaints is a one-in-a-trillion event.
+  expected = Math.max(expected, (n * settings.bucketMs) / DAY_MS);
+  const dispersion = dispersionOf(state, settings);
+  const spread = Math.sqrt(expected + dispersion * expected * expected);
+  const warm = state.bucketsSeen >= n;
+  const learnt = state.bucketsSeen >= settings.warmupBuckets;
+  const surprise = warm ? surpriseOf(observed, expected, dispersion) : 0;
+  const deviations = warm ? (observed - expected) / Math.max(spread, 0.5) : 0;
+  const quiet = surprise < settings.recoveryThreshold;
 
   let recentPeak = 0;
   const peaks = state.dailyPeaks;
   for (let i = 0; i < peaks.length; i++) recentPeak = Math.max(recentPeak, peaks[i] as number);
-  // Bursty channels: with novelty on, an alert must also beat the channel's own recent ordinary peaks.
-  const threshold = Math.max(settings.sensitivity, settings.noveltyFactor * recentPeak);
+  // Every test but the threshold and the episode state (what calibration replays at other thresholds).
+  const eligible =
+    learnt &&
+    observed >= settings.minNegatives &&
+    observed >= settings.minLift * expected &&
+    surprise >= settings.noveltyFactor * recentPeak &&
+    shareStandsOut(observed, messages, state.negativeShare, settings);
+  const figures = { expected, observed, messages, deviations, surprise };
   let decision: DetectorDecision | null = null;
 
   if (state.alert) {
+    // Escalation: clearly above everything this episode has shown so far (not just its ramp-up).
+    const previousPeak = Math.max(state.alert.peakObserved, state.alert.alertedObserved);
     state.alert.peakObserved = Math.max(state.alert.peakObserved, observed);
-    if (deviations < settings.recoverySensitivity) {
+    if (settings.escalationFactor > 0 && surprise >= settings.threshold && observed >= settings.escalationFactor * previousPeak) {
+      decision = { type: 'escalated', at: end, bucketStart, since: state.alert.since, explanation: explain(view, state, settings, figures) };
+      state.alert.alertedObserved = observed;
+    } else if (quiet) {
       state.quietSince ??= bucketStart;
       if (end - state.quietSince >= settings.recoveryMs) {
         decision = { type: 'recovered', at: end, bucketStart, since: state.alert.since, peakObserved: state.alert.peakObserved };
         state.alert = null;
         state.quietSince = null;
+        state.elevatedSince = null;
       }
     } else {
       state.quietSince = null;
     }
-  } else if (
-    state.bucketsSeen >= settings.warmupBuckets &&
-    end > state.cooldownUntil &&
-    observed >= settings.minNegatives &&
-    observed >= settings.minLift * expected &&
-    deviations >= threshold &&
-    shareStandsOut(observed, messages, state.negativeShare, settings)
-  ) {
-    const explanation = explain(view, state, settings, { expected, observed, messages, deviations });
+  } else if (eligible && end > state.cooldownUntil && surprise >= settings.threshold) {
+    const explanation = explain(view, state, settings, figures);
     decision = { type: 'spike', at: end, bucketStart, explanation };
-    state.alert = { since: end, kind: explanation.kind, peakObserved: observed, baselineAtStart: expected };
+    state.alert = { since: end, kind: explanation.kind, peakObserved: observed, baselineAtStart: expected, alertedObserved: observed };
     state.quietSince = null;
     state.cooldownUntil = end + settings.cooldownMs;
     state.lastAlertAt = end;
   }
 
-  if (!state.alert && settings.noveltyDays > 0 && state.bucketsSeen >= settings.warmupBuckets) recordPeak(state, bucketStart, deviations, settings);
-  // The window statistic teaches the log spread, clipped like the level so bursts do not widen it.
-  const rate = Math.max(rates.alpha, 1 / (state.bucketsSeen + 1));
-  const clipped = warm ? Math.min(logObserved, logExpected + settings.baselineClip * logSpread) : logObserved;
-  if (warm) state.logDeviation += rate * (Math.abs(clipped - logExpected) - state.logDeviation);
-  const offset = state.logRhythm[slot] ?? 0;
-  state.logLevel += rate * (clipped - offset - state.logLevel);
-  if (slot >= 0 && warm) {
-    const logRhythm = state.logRhythm;
-    logRhythm[slot] = offset + Math.max(rates.beta, logRhythm.length / (logRhythm.length + state.bucketsSeen)) * (clipped - state.logLevel - offset);
-    if (rhythmSlot(bucketStart + settings.bucketMs, settings) !== slot) {
-      // Keep the offsets centred on zero so the level carries the channel's overall volume.
-      let sum = 0;
-      for (const value of logRhythm) sum += value;
-      const mean = sum / logRhythm.length;
-      for (let i = 0; i < logRhythm.length; i++) logRhythm[i] = (logRhythm[i] as number) - mean;
-    }
-  }
-  learn(state, bucketStart, view.slots[last] as number, bucketNegatives, bucketMessages, settings, rates);
+  // Ordinary peaks only: an alert's own windows would make the next real incident look ordinary.
+  if (!state.alert && settings.noveltyDays > 0 && learnt) recordPeak(state, bucketStart, surprise, settings);
+  learn(state, view, expected, observed, dispersion, quiet, settings, rates);
   if (onReading) {
-    const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * deviations) / settings.sensitivity));
-    onReading({ bucketStart, negatives: bucketNegatives, observed, expected, deviations, score });
+    const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * surprise) / settings.threshold));
+    onReading({ bucketStart, negatives: bucketNegatives, observed, expected, deviations, surprise, learnt, eligible, score });
   }
   return decision;
 }
 
-function recordPeak(state: DetectorState, epochMs: number, deviations: number, settings: DetectorSettings): void {
+function recordPeak(state: DetectorState, epochMs: number, surprise: number, settings: DetectorSettings): void {
   const day = Math.floor(epochMs / 86_400_000) | 0; // small integers: cheap remainders below
   // Settings may change under a stored state (a playbook edit): start the record afresh then.
   const peaks = state.dailyPeaks.length === settings.noveltyDays ? state.dailyPeaks : filled(settings.noveltyDays, 0);
@@ -417,7 +451,7 @@ function recordPeak(state: DetectorState, epochMs: number, deviations: number, s
     state.peakDay = day;
   }
   const slot = day % peaks.length;
-  peaks[slot] = Math.max(peaks[slot] ?? 0, deviations);
+  peaks[slot] = Math.max(peaks[slot] ?? 0, surprise);
   state.dailyPeaks = peaks;
 }
 
@@ -426,39 +460,80 @@ function shareStandsOut(observed: number, messages: number, usualShare: number, 
   return observed / messages >= Math.min(1, settings.minShareLift * usualShare);
 }
 
-/** Teaches the baseline one bucket, clipping outliers so a burst does not become the new normal. Mutates `state`. */
-function learn(state: DetectorState, start: number, slot: number, negatives: number, messages: number, settings: DetectorSettings, rates: LearningRates): void {
+/**
+ * Teaches the model the newest bucket of the window: level and rhythm from the bucket (clipped, so a
+ * burst does not become the new normal), over-dispersion from the window; nothing from an
+ * improbable silence; a lasting elevation becomes the new level. Mutates `state`.
+ */
+function learn(state: DetectorState, view: WindowView, expected: number, observed: number, dispersion: number, quiet: boolean, settings: DetectorSettings, rates: LearningRates): void {
+  const last = view.starts.length - 1;
+  const start = view.starts[last] as number;
+  const slot = view.slots[last] as number;
+  const negatives = view.negatives[last] as number;
+  const messages = view.messages[last] as number;
   const n = state.bucketsSeen;
+  const windowSize = last + 1;
+  state.bucketsSeen = n + 1;
+  state.lastBucketStart = start;
+  const silent = observed === 0 && n >= windowSize && zeroProbability(expected, dispersion) < SILENT_PROBABILITY;
+  if (silent) return;
+
   const factor = rhythmFactorAt(state, slot);
   const mean = state.level * factor;
-  const spread = Math.max(1.25 * state.deviation * factor, Math.sqrt(Math.max(mean, 0.25)));
-  const value = n === 0 ? negatives : Math.min(negatives, mean + settings.baselineClip * spread);
+  // The per-bucket spread of an over-dispersed count (the window's relative spread, per bucket).
+  const bucketSpread = Math.sqrt(Math.max(mean, 0.25) + windowSize * dispersion * mean * mean); // never below a Poisson count's
+  const clip = settings.baselineClip;
+  const value = n === 0 ? negatives : Math.max(mean - clip * bucketSpread, Math.min(negatives, mean + clip * bucketSpread));
   // Early on, average plainly; later, forget with the configured half-life.
   const alpha = Math.max(rates.alpha, 1 / (n + 1));
-  if (n > 0) state.deviation += alpha * (Math.abs(value - mean) / factor - state.deviation);
   state.level += alpha * (value / factor - state.level);
+  state.fastLevel += Math.max(rates.fast, 1 / (n + 1)) * (negatives / factor - state.fastLevel);
+
+  if (n >= windowSize) {
+    const windowSpread = Math.sqrt(Math.max(expected, 0.25) + dispersion * expected * expected);
+    const clipped = Math.min(observed, expected + clip * windowSpread);
+    const error = clipped - expected;
+    state.dispersionNumerator += alpha * (error * error - clipped - state.dispersionNumerator);
+    state.dispersionDenominator += alpha * (expected * expected - state.dispersionDenominator);
+  }
 
   const rhythm = state.rhythm;
   if (rhythm.length > 0 && n > 0) {
     const beta = Math.max(rates.beta, rhythm.length / (rhythm.length + n));
     const current = rhythm[slot] ?? 1;
-    const updated = current + beta * (Math.min(value / Math.max(state.level, 0.5), 10) - current);
-    // Keep the factors averaging one: rescale all of them by the change of this one.
-    rhythm[slot] = Math.max(0.05, updated);
+    rhythm[slot] = Math.max(0.05, current + beta * (Math.min(value / Math.max(state.level, 0.5), 10) - current));
     // Keep the factors averaging one; renormalising once per slot is enough.
-    if (rhythmSlot(start + settings.bucketMs, settings) !== slot) {
-      let sum = 0;
-      for (const f of rhythm) sum += f;
-      const norm = rhythm.length / sum;
-      for (let i = 0; i < rhythm.length; i++) rhythm[i] = Math.max(0.05, (rhythm[i] as number) * norm);
-    }
+    if (rhythmSlot(start + settings.bucketMs, settings) !== slot) normaliseRhythm(rhythm);
   }
   if (messages > 0) {
     const share = negatives / messages;
     state.negativeShare = n === 0 ? share : state.negativeShare + alpha * (Math.min(share, state.negativeShare * 2 + 0.05) - state.negativeShare);
   }
-  state.bucketsSeen = n + 1;
-  state.lastBucketStart = start;
+
+  // Episodes: a run of windows above normal, ended by `recoveryMs` of quiet ones (during an alert,
+  // `advance` keeps that count). One that lasts `rebaseAfterMs` is a new level (a channel that got
+  // busier), not an incident that never ends.
+  if (!quiet) {
+    state.elevatedSince ??= start;
+    if (!state.alert) state.quietSince = null;
+  } else if (!state.alert && state.elevatedSince !== null) {
+    state.quietSince ??= start;
+    if (start + settings.bucketMs - state.quietSince >= settings.recoveryMs) {
+      state.elevatedSince = null;
+      state.quietSince = null;
+    }
+  }
+  if (settings.rebaseAfterMs > 0 && state.elevatedSince !== null && start - state.elevatedSince >= settings.rebaseAfterMs && state.fastLevel > state.level) {
+    state.level = state.fastLevel;
+    state.elevatedSince = start;
+  }
+}
+
+function normaliseRhythm(rhythm: number[]): void {
+  let sum = 0;
+  for (const f of rhythm) sum += f;
+  const norm = rhythm.length / sum;
+  for (let i = 0; i < rhythm.length; i++) rhythm[i] = Math.max(0.05, (rhythm[i] as number) * norm);
 }
 
 /** A packed array of `length` copies of `value` (`new Array(n).fill` leaves a holey one, slower to scan). */
@@ -494,7 +569,7 @@ function explain(
   view: WindowView,
   state: DetectorState,
   settings: DetectorSettings,
-  figures: { expected: number; observed: number; messages: number; deviations: number },
+  figures: { expected: number; observed: number; messages: number; deviations: number; surprise: number },
 ): SpikeExplanation {
   const authors = new Map<string, number>();
   const terms = new Map<string, number>();
@@ -525,6 +600,9 @@ function explain(
     observed: figures.observed,
     ratio: round(figures.observed / Math.max(figures.expected, 1)),
     deviations: round(figures.deviations),
+    tailProbability: Math.pow(10, -figures.surprise),
+    surprise: round(figures.surprise),
+    threshold: settings.threshold,
     messages: figures.messages,
     negativeShare: figures.messages > 0 ? round(figures.observed / figures.messages) : null,
     usualNegativeShare: round(state.negativeShare),

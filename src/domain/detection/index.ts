@@ -16,6 +16,7 @@ export {
   evaluateChannel,
   evaluateChannelInPlace,
   initialDetectorState,
+  learningStatus,
   stepDetector,
   type ActiveAlert,
   type BucketReading,
@@ -45,4 +46,7 @@ export {
 export { detectOnCounts, inferBucketMs, type CountPoint } from './series.js';
 export { parseCountsCsv, parseTimestamp } from './counts-csv.js';
 export { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from './inputs.js';
+export { CalibrationRecorder, type ChannelCalibration } from './calibration.js';
+export { flatOptimum, gridCandidates, leaveOneFileOut, neighbourhood, type Candidate, type FoldResult, type GridAxis } from './protocol.js';
+export { surpriseOf, upperTailProbability } from './surprise.js';
 export { normalisedNabScore, nabStandardProfile, scoreNabFile, type NabFileScore, type NabProfile, type NabWindow } from './nab.js';

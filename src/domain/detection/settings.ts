@@ -10,8 +10,13 @@ export interface DetectorSettings {
   bucketMs: number;
   /** How many trailing buckets form the observed window. */
   windowBuckets: number;
-  /** How many standard deviations above the baseline the negative volume must stand to alert. */
-  sensitivity: number;
+  /**
+   * The alert threshold, in decimal digits of surprise: a window alerts when the chance of seeing at
+   * least that many negatives, under the channel's own learnt model, is below 10^−threshold. Being a
+   * probability, it means the same on a quiet channel and on a busy one. This is the per-channel
+   * knob: playbooks (and staff feedback) adjust it, nothing else needs to change.
+   */
+  threshold: number;
   /** Fewest negative messages in the window that can raise an alert. */
   minNegatives: number;
   /** Observed negatives must be at least this multiple of the expected negatives. */
@@ -21,31 +26,36 @@ export interface DetectorSettings {
    * of the channel's usual share (a busy launch day with the usual mood is not a crisis). 0 disables.
    */
   minShareLift: number;
-  /** No new alert until this long after the previous one. */
+  /** No new alert until this long after the previous one (an episode is one alert). */
   cooldownMs: number;
-  /** "Back to normal" once the window stays under this many deviations… */
-  recoverySensitivity: number;
-  /** …for this long. */
+  /** "Back to normal" once the window's surprise stays under this many digits… */
+  recoveryThreshold: number;
+  /** …for this long (hysteresis). */
   recoveryMs: number;
+  /**
+   * During an alert, a window with at least this multiple of the episode's highest window so far (and
+   * above the threshold) is an escalation: it updates the open incident instead of opening another. 0 disables.
+   */
+  escalationFactor: number;
   /** Half-life of the baseline level: how fast it follows slow drift. */
   baselineHalfLifeMs: number;
   /** Half-life of each slot of the daily/weekly rhythm profile. */
   rhythmHalfLifeMs: number;
   /** Which rhythm the baseline learns: none, the hour of day, or the hour of the week. */
   rhythm: 'none' | 'daily' | 'weekly';
-  /** Compare volumes on a log scale (bursty, multiplicative traffic) or a linear one. */
-  scale: 'linear' | 'log';
-  /** Spread floor on the log scale, so a flat history does not make every wobble an alert. */
-  minLogSpread: number;
-  /** Spread ceiling on the log scale: a very noisy channel still alerts on a many-fold jump. */
-  maxLogSpread: number;
-  /** When > 0, an alert must also reach `noveltyFactor` × the highest deviation of the last this-many days. */
+  /** Least over-dispersion assumed (variance = mean + dispersion × mean²): 0 is pure Poisson noise. */
+  minDispersion: number;
+  /** Most over-dispersion assumed: a very noisy channel still alerts on a many-fold jump. */
+  maxDispersion: number;
+  /** When > 0, an alert must also reach `noveltyFactor` × the highest surprise of the last this-many days. */
   noveltyDays: number;
   noveltyFactor: number;
-  /** Buckets of history needed before the detector may alert. */
+  /** Buckets of history needed before the detector may alert ("learning the baseline"). */
   warmupBuckets: number;
-  /** Values above baseline + this many deviations are clipped before they teach the baseline. */
+  /** Values beyond baseline ± this many standard deviations are clipped before they teach the baseline. */
   baselineClip: number;
+  /** A window that stays above normal this long is a new level: the baseline adopts it. 0 disables. */
+  rebaseAfterMs: number;
   /** One author owning at least this share of the window's negatives makes it a moderation case. */
   singleAuthorShare: number;
   /** At most this many distinct negative authors are remembered per bucket. */
@@ -62,26 +72,24 @@ const HOUR = 60 * MINUTE;
 export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze({
   bucketMs: 5 * MINUTE,
   windowBuckets: 3,
-  sensitivity: 6.5,
+  threshold: 14,
   minNegatives: 5,
   minLift: 2,
   minShareLift: 1.5,
-  // 18 h rather than a day: the same incident stays one alert (hysteresis holds it open), yet the
-  // next day's trouble at the same hour is not hidden behind yesterday's alert.
   cooldownMs: 18 * HOUR,
-  recoverySensitivity: 1,
+  recoveryThreshold: 1,
   recoveryMs: 30 * MINUTE,
+  escalationFactor: 2,
   baselineHalfLifeMs: 72 * HOUR,
   rhythmHalfLifeMs: 7 * 24 * HOUR,
   rhythm: 'daily',
   warmupBuckets: 288,
-  scale: 'log',
-  // Six weeks of ordinary peaks: a monthly ring forgot a bursty channel's usual highs and re-alerted on them.
+  minDispersion: 0.01,
+  maxDispersion: 0.05,
   noveltyDays: 42,
-  noveltyFactor: 0.8,
-  minLogSpread: 0.1,
-  maxLogSpread: 0.25,
+  noveltyFactor: 0.6,
   baselineClip: 3,
+  rebaseAfterMs: 12 * HOUR,
   singleAuthorShare: 0.6,
   maxAuthorsPerBucket: 64,
   maxTermsPerBucket: 32,
@@ -95,23 +103,24 @@ export const detectorSettingsSchema = z
   .object({
     bucketMs: positive.int().min(1000),
     windowBuckets: positive.int().max(288),
-    sensitivity: positive,
+    threshold: positive.max(300),
     minNegatives: nonNegative,
     minLift: nonNegative,
     minShareLift: nonNegative,
     cooldownMs: nonNegative,
-    recoverySensitivity: z.number().finite(),
+    recoveryThreshold: nonNegative,
     recoveryMs: nonNegative,
+    escalationFactor: nonNegative,
     baselineHalfLifeMs: positive,
     rhythmHalfLifeMs: positive,
     rhythm: z.enum(['none', 'daily', 'weekly']),
     warmupBuckets: nonNegative.int(),
-    scale: z.enum(['linear', 'log']),
+    minDispersion: nonNegative.max(10),
+    maxDispersion: positive.max(10),
     noveltyDays: nonNegative.int().max(60),
     noveltyFactor: nonNegative,
-    minLogSpread: nonNegative,
-    maxLogSpread: positive,
     baselineClip: positive,
+    rebaseAfterMs: nonNegative,
     singleAuthorShare: z.number().gt(0).max(1),
     maxAuthorsPerBucket: positive.int().max(10_000),
     maxTermsPerBucket: nonNegative.int().max(1000),
@@ -134,11 +143,11 @@ export function resolveDetectorSettings(overrides: unknown = {}, where = 'detect
   for (const [key, value] of Object.entries(parsed.data)) {
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
-  if (settings.recoverySensitivity >= settings.sensitivity) {
-    throw new FirebreakError(
-      'input_invalid',
-      `${where}: recoverySensitivity (${settings.recoverySensitivity}) must be below sensitivity (${settings.sensitivity})`,
-    );
+  if (settings.recoveryThreshold >= settings.threshold) {
+    throw new FirebreakError('input_invalid', `${where}: recoveryThreshold (${settings.recoveryThreshold}) must be below threshold (${settings.threshold})`);
+  }
+  if (settings.minDispersion > settings.maxDispersion) {
+    throw new FirebreakError('input_invalid', `${where}: minDispersion (${settings.minDispersion}) must not exceed maxDispersion (${settings.maxDispersion})`);
   }
   return settings;
 }

@@ -67,7 +67,7 @@ export function channelCalibration(facts: readonly AlertFeedbackFact[]): Channel
 /** The detector settings with the channel's calibration applied to its alert threshold. */
 export function calibratedSettings(settings: DetectorSettings, calibration: ChannelCalibration): DetectorSettings {
   if (calibration.thresholdOffset === 0) return settings;
-  return { ...settings, sensitivity: settings.sensitivity * (1 + calibration.thresholdOffset) };
+  return { ...settings, threshold: settings.threshold * (1 + calibration.thresholdOffset) };
 }
 
 /** What an alert's explanation says about feedback: the threshold moved, and whether that decided the alert. */
@@ -80,14 +80,14 @@ export interface FeedbackNote {
   decided: boolean;
 }
 
-export function feedbackNote(base: DetectorSettings, calibration: ChannelCalibration, deviations: number | null): FeedbackNote | null {
+export function feedbackNote(base: DetectorSettings, calibration: ChannelCalibration, surprise: number | null): FeedbackNote | null {
   if (calibration.thresholdOffset === 0) return null;
-  const after = calibratedSettings(base, calibration).sensitivity;
+  const after = calibratedSettings(base, calibration).threshold;
   return {
     falseAlarms: calibration.falseAlarms,
     lateCrises: calibration.lateCrises,
-    thresholdBefore: Math.round(base.sensitivity * 100) / 100,
+    thresholdBefore: Math.round(base.threshold * 100) / 100,
     thresholdAfter: Math.round(after * 100) / 100,
-    decided: deviations !== null && after < base.sensitivity && deviations < base.sensitivity,
+    decided: surprise !== null && after < base.threshold && surprise < base.threshold,
   };
 }

@@ -137,6 +137,7 @@ export const en = {
   'timeline.checklist_skipped': (p: { user: string; step: string }) => `${p.user} skipped “${p.step}”`,
   'timeline.reminder_sent': (p: { recipients: string; subject: string }) => `Reminder sent to ${p.recipients}: ${p.subject}`,
   'timeline.escalation_sent': (p: { recipients: string; subject: string }) => `Escalated to ${p.recipients}: ${p.subject}`,
+  'timeline.detection_escalated': (p: { observed: number; expected: number; minutes: number }) => `Getting worse: ${p.observed} negative messages in ${p.minutes} minutes where about ${p.expected} are usual`,
   'timeline.note_added': (p: { user: string }) => `${p.user} added a note`,
   'timeline.message_added': (p: { user: string; author: string }) => `${p.user} added a message by ${p.author} to the timeline`,
   'timeline.feedback_given': (p: { user: string; verdict: string; excerpt: string }) =>

@@ -128,6 +128,7 @@ export const es: Catalog = {
   'timeline.checklist_skipped': (p) => `${p.user} omitió «${p.step}»`,
   'timeline.reminder_sent': (p) => `Recordatorio enviado a ${p.recipients}: ${p.subject}`,
   'timeline.escalation_sent': (p) => `Escalado a ${p.recipients}: ${p.subject}`,
+  'timeline.detection_escalated': (p) => `Empeora: ${p.observed} mensajes negativos en ${p.minutes} minutos donde lo habitual son unos ${p.expected}`,
   'timeline.note_added': (p) => `${p.user} añadió una nota`,
   'timeline.message_added': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}`,
   'timeline.feedback_given': (p) => `${p.user} opinó: ${feedbackVerdictsEs[p.verdict] ?? p.verdict}${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,

@@ -207,6 +207,7 @@ export const uiEn = {
   'ui.home.health_heading': (_: Empty) => 'Watched channels today',
   'ui.home.health_none': (_: Empty) => 'No channel is watched yet: `/firebreak watch #channel`.',
   'ui.home.health_quiet': (_: Empty) => 'no messages today',
+  'ui.home.health_learning': (p: { until: string }) => `learning its baseline: no alerts before ${p.until}`,
   'ui.home.health_line': (p: { share: string; usual: string; messages: number }) =>
     `${p.share} negative${p.usual ? ` (usually ${p.usual})` : ' (baseline still learning)'} · ${plural(p.messages, 'message', 'messages')}`,
   'ui.home.postmortems_heading': (_: Empty) => 'Recent post-mortems',

@@ -195,6 +195,7 @@ export const uiEs: UiCatalog = {
   'ui.home.health_heading': () => 'Canales vigilados hoy',
   'ui.home.health_none': () => 'Aún no se vigila ningún canal: `/firebreak watch #canal`.',
   'ui.home.health_quiet': () => 'sin mensajes hoy',
+  'ui.home.health_learning': (p) => `aprendiendo su referencia: sin alertas antes de ${p.until}`,
   'ui.home.health_line': (p) =>
     `${p.share} negativos${p.usual ? ` (lo habitual: ${p.usual})` : ' (referencia aún en aprendizaje)'} · ${plural(p.messages, 'mensaje', 'mensajes')}`,
   'ui.home.postmortems_heading': () => 'Post-mortems recientes',

@@ -101,6 +101,7 @@ export type IncidentAction =
   | 'add_note'
   | 'add_message'
   | 'record_reminder_sent'
+  | 'record_detection_escalated'
   | 'resolve'
   | 'reopen';
 

@@ -83,6 +83,8 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, 'timeline.reminder_sent', { recipients: list(strings(d, 'recipientUserIds')), subject: event.text ?? '' });
     case 'escalation_sent':
       return t(locale, 'timeline.escalation_sent', { recipients: list(strings(d, 'recipientUserIds')), subject: event.text ?? '' });
+    case 'detection_escalated':
+      return t(locale, 'timeline.detection_escalated', { observed: Number(d['observed'] ?? 0), expected: Math.round(Number(d['expected'] ?? 0)), minutes: Math.round((Number(d['windowEnd'] ?? 0) - Number(d['windowStart'] ?? 0)) / 60_000) });
     case 'note_added':
       return t(locale, 'timeline.note_added', { user });
     case 'message_added': {

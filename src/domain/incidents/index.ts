@@ -39,6 +39,8 @@ export {
   isMessageInTimeline,
   recordAlertPosted,
   recordReminderSent,
+  recordDetectionEscalated,
+  type DetectionEscalated,
   type AddNoteCommand,
   type AddMessageCommand,
   type QuotedMessage,

@@ -82,6 +82,21 @@ export function recordAlertPosted(state: IncidentState, alert: AlertPosted, cloc
   return accept(context, state, [event(state, at, 'alert_posted', null, null, { ...alert })], []);
 }
 
+/** The detector saw the open incident's channel clearly worsen: recorded on the incident, no new one opened. */
+export interface DetectionEscalated {
+  readonly observed: number;
+  readonly expected: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+}
+
+export function recordDetectionEscalated(state: IncidentState, escalation: DetectionEscalated, clock: Clock): Decision {
+  const at = clock.now();
+  const context = { state, action: 'record_detection_escalated' as const, actorUserId: null, at, text: null, details: { ...escalation } };
+  const events = [event(state, at, 'detection_escalated', null, null, { ...escalation })];
+  return accept(context, state, events, announce(events, false));
+}
+
 export interface ReminderSent {
   readonly reminderKey: string;
   readonly reason: ReminderReason;

@@ -135,6 +135,7 @@ export type TimelineEventKind =
   | 'checklist_skipped'
   | 'reminder_sent'
   | 'escalation_sent'
+  | 'detection_escalated'
   | 'note_added'
   | 'message_added'
   | 'feedback_given'

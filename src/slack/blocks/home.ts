@@ -34,6 +34,8 @@ export interface HomeChannelHealth {
   readonly negativeShareToday: number | null;
   /** The channel's usual share (detection's baseline); null while it is still learning. */
   readonly usualNegativeShare: number | null;
+  /** While detection is still learning the channel's baseline (no alerts yet): when it should be done. */
+  readonly learningUntil?: number | null;
 }
 
 export interface HomePostMortem {
@@ -173,7 +175,7 @@ function metricsLines(aggregate: MetricsAggregate, locale: Locale): string[] {
 
 /** Today's negative share against the usual one: red at twice the usual or more, yellow at 1.5×. */
 function healthLine(c: HomeChannelHealth, locale: Locale): string {
-  const channel = channelLink(c.channelId, c.channelName);
+  const channel = c.learningUntil != null ? `${channelLink(c.channelId, c.channelName)} · ${t(locale, 'ui.home.health_learning', { until: slackDate(c.learningUntil) })}` : channelLink(c.channelId, c.channelName);
   if (c.negativeShareToday === null) return `:white_circle: ${channel} · ${t(locale, 'ui.home.health_quiet', {})}`;
   const usual = c.usualNegativeShare;
   const ratio = usual !== null && usual > 0 ? c.negativeShareToday / usual : null;

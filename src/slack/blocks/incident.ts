@@ -245,6 +245,7 @@ const EVENT_EMOJI: Partial<Record<TimelineEventKind, string>> = {
   reply_posted: ':speech_balloon:',
   reminder_sent: ':alarm_clock:',
   escalation_sent: ':rotating_light:',
+  detection_escalated: ':chart_with_upwards_trend:',
   note_added: ':spiral_note_pad:',
   message_added: ':pushpin:',
   resolved: ':checkered_flag:',

@@ -45,8 +45,8 @@ describe('channel calibration from alert feedback', () => {
     const settings = resolveDetectorSettings({});
     expect(feedbackNote(settings, NO_CALIBRATION, 9)).toBeNull();
     const lowered = { thresholdOffset: -0.1, falseAlarms: 0, lateCrises: 1 };
-    expect(feedbackNote(settings, lowered, settings.sensitivity - 0.1)).toMatchObject({ decided: true, lateCrises: 1 });
-    expect(feedbackNote(settings, lowered, settings.sensitivity + 1)).toMatchObject({ decided: false });
-    expect(feedbackNote(settings, { thresholdOffset: 0.15, falseAlarms: 1, lateCrises: 0 }, 20)).toMatchObject({ decided: false, thresholdAfter: Math.round(settings.sensitivity * 115) / 100 });
+    expect(feedbackNote(settings, lowered, settings.threshold - 0.1)).toMatchObject({ decided: true, lateCrises: 1 });
+    expect(feedbackNote(settings, lowered, settings.threshold + 1)).toMatchObject({ decided: false });
+    expect(feedbackNote(settings, { thresholdOffset: 0.15, falseAlarms: 1, lateCrises: 0 }, 20)).toMatchObject({ decided: false, thresholdAfter: Math.round(settings.threshold * 115) / 100 });
   });
 });

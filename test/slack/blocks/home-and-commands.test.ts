@@ -41,7 +41,7 @@ function home(overrides: Partial<AppHomeInput> = {}): AppHomeInput {
     channels: [
       { channelId: 'CCOMMUNITY', channelName: 'community', messagesToday: 412, negativeShareToday: 0.24, usualNegativeShare: 0.08 },
       { channelId: 'CHELP', channelName: 'help', messagesToday: 90, negativeShareToday: 0.05, usualNegativeShare: 0.06 },
-      { channelId: 'CNEW', channelName: 'new', messagesToday: 3, negativeShareToday: 0.1, usualNegativeShare: null },
+      { channelId: 'CNEW', channelName: 'new', messagesToday: 3, negativeShareToday: 0.1, usualNegativeShare: null, learningUntil: Date.UTC(2026, 2, 4, 9) },
       { channelId: 'CQUIET', channelName: 'quiet', messagesToday: 0, negativeShareToday: null, usualNegativeShare: 0.1 },
     ],
     recentPostMortems: [{ incidentNumber: 5, channelName: 'community', publishedAt: T0 - 24 * HOUR, summary: 'Payments failed <!here>' }],
@@ -76,7 +76,7 @@ describe('appHomeView', () => {
     const text = visibleText(appHomeView(home()).blocks);
     expect(text).toContain(':red_circle: <#CCOMMUNITY> · 24% negative (usually 8%) · 412 messages');
     expect(text).toContain(':large_green_circle: <#CHELP> · 5% negative (usually 6%) · 90 messages');
-    expect(text).toContain(':white_circle: <#CNEW> · 10% negative (baseline still learning)');
+    expect(text).toContain(':white_circle: <#CNEW> · learning its baseline: no alerts before <!date^1772614800^{date_short_pretty} {time}|2026-03-04 09:00 UTC> · 10% negative (baseline still learning)');
     expect(text).toContain(':white_circle: <#CQUIET> · no messages today');
   });
 
