@@ -33,6 +33,8 @@ export const SANDBOX_DETECTOR_SETTINGS = {
   bucketMs: 10_000,
   windowBuckets: 3,
   warmupBuckets: 3,
+  // A drill's handful of messages must stand out at once; a real channel keeps the shipped threshold.
+  threshold: 6,
   minNegatives: 3,
   minLift: 1.5,
   minShareLift: 0,
