@@ -12,7 +12,7 @@ import { normalisedNabScore, probationRows, scoreNabFile, type NabFileScore, typ
 import { gridCandidates, leaveOneFileOut, neighbourhood, type GridAxis } from '../src/domain/detection/protocol.js';
 import { detectOnCounts, inferBucketMs, type CountPoint } from '../src/domain/detection/series.js';
 import { defaultDetectorSettings, resolveDetectorSettings, type DetectorSettingsOverrides } from '../src/domain/detection/settings.js';
-import { runSyntheticSuite } from '../src/domain/detection/synthetic.js';
+import { runSyntheticSuite, seededRandom } from '../src/domain/detection/synthetic.js';
 import { correctionModel, learnCorrections, type Correction } from '../src/domain/sentiment/corrections.js';
 import { scoreMessage, type CorrectionModel } from '../src/domain/sentiment/score.js';
 import type { Language, SentimentLabel } from '../src/domain/sentiment/types.js';
@@ -91,17 +91,8 @@ if (existsSync(sentimentDir) && !args.includes('--no-sentiment')) {
 
 if (sets.size > 0) learningCurve();
 
-/** Deterministic draws: mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic draws (mulberry32). */
+const random = seededRandom;
 
 function sample<T>(items: readonly T[], count: number, seed: number): T[] {
   const copy = [...items];

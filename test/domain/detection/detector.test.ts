@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/domain/clock.js';
 import type { ChannelBucket } from '../../../src/domain/detection/bucket.js';
 import { evaluateChannel, initialDetectorState, learningStatus, type DetectorDecision, type DetectorState } from '../../../src/domain/detection/detector.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../../../src/domain/detection/settings.js';
+import { poissonSample } from '../../../src/domain/detection/synthetic.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -18,16 +19,7 @@ function prng(seed: number): () => number {
   };
 }
 
-function poisson(mean: number, random: () => number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k++;
-    p *= random();
-  }
-  return k;
-}
+const poisson = poissonSample;
 
 interface Spec {
   negatives: number;
