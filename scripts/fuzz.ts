@@ -30,6 +30,7 @@ export function failures(report: FuzzReport): string[] {
   if (report.slowerThan3s > 0) problems.push(`${report.slowerThan3s} answers took more than 3 s`);
   if (report.p99Ms >= 100) problems.push(`p99 answer time ${report.p99Ms} ms (target < 100 ms)`);
   if (report.validLost > 0) problems.push(`${report.validLost} acknowledged valid messages were not stored`);
+  if (report.foreignStored > 0) problems.push(`${report.foreignStored} messages of another team were stored`);
   if (report.duplicates > 0) problems.push(`${report.duplicates} messages were counted twice`);
   if (report.rssEndMb - report.rssStartMb >= 200) problems.push(`RSS grew by ${report.rssEndMb - report.rssStartMb} MB`);
   return problems;

@@ -337,14 +337,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   // Before any listener is registered: every one then runs behind the team check and the ack guard.
-  const installedTeam = cached(clock, async () => (await client.auth.test()).team_id ?? null);
-  void installedTeam('token').catch(() => undefined);
+  // A token's team never changes: remembered once auth.test answers, asked again only after a failure.
+  let installedTeamId: Promise<string | null> | undefined;
+  const installedTeam = () =>
+    (installedTeamId ??= client.auth.test().then(
+      (answer) => answer.team_id ?? null,
+      (error: unknown) => {
+        installedTeamId = undefined;
+        throw error;
+      },
+    ));
+  void installedTeam().catch(() => undefined);
   installListenerGuard(app, {
     logger,
     locale,
+    // Unknown only while Slack cannot be reached, when Bolt's own authorisation refuses requests anyway.
     isInstalled: async (teamId) => {
-      const installed = await installedTeam('token').catch(() => undefined);
-      return installed === undefined || installed === null ? undefined : installed === teamId;
+      const installed = await installedTeam().catch(() => undefined);
+      return installed === undefined || installed === null ? false : installed === teamId;
     },
     ownerTeamOf: async (incidentId) => {
       const row = await prisma.incident.findUnique({ where: { id: incidentId }, select: { workspace: { select: { teamId: true } } } });

@@ -11,6 +11,7 @@ import { t, type Locale } from '../domain/i18n/index.js';
 import { isFirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { checkTeam, type TeamRefusal } from './team-authorisation.js';
+import { storableText } from '../domain/ingest/message-input.js';
 import { inputIds } from './blocks/ids.js';
 
 /** Slack waits 3 s; what is not acknowledged by then is acknowledged here, well before. */
@@ -70,6 +71,19 @@ function who(body: Body): { teamId: unknown; userId: unknown; userTeamId: unknow
     userTeamId: user?.['team_id'],
     action: action.slice(0, 100),
   };
+}
+
+/** Cleans every string of a payload in place, so the listener's `view`, `action`, `command` see it too. */
+function cleanStrings(value: unknown, depth = 0): void {
+  if (depth > 20 || typeof value !== 'object' || value === null) return;
+  const entries = value as Record<string, unknown>;
+  for (const key of Object.keys(entries)) {
+    const inner = entries[key];
+    if (typeof inner === 'string') {
+      const clean = storableText(inner, Number.MAX_SAFE_INTEGER);
+      if (clean !== inner) entries[key] = clean;
+    } else cleanStrings(inner, depth + 1);
+  }
 }
 
 /** A stored id is printable text of reasonable length: anything else names no record. */
@@ -145,11 +159,19 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         await explain(kind, args, ack, t(options.locale, key, {}));
         if (refusal.reason !== 'malformed_reference') {
           await options
-            .audit({ userId: typeof person.userId === 'string' ? person.userId.slice(0, 100) : null, action: `${kind}:${person.action}`, reason: refusal.reason, incidentId: refusal.incidentId, teamId: refusal.teamId })
+            .audit({
+              userId: typeof person.userId === 'string' ? storableText(person.userId, 100) : null,
+              action: storableText(`${kind}:${person.action}`, 150),
+              reason: refusal.reason,
+              incidentId: refusal.incidentId,
+              teamId: refusal.teamId === null ? null : storableText(refusal.teamId, 100),
+            })
             .catch((error: unknown) => log.error({ err: error }, 'could not audit a refused Slack request'));
         }
         return;
       }
+      // Text Slack never sends (NUL bytes, lone surrogates) is cleaned before a listener stores or echoes it.
+      cleanStrings(args.body);
       const deadline = setTimeout(() => {
         if (acked) return;
         log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);

@@ -46,6 +46,8 @@ export interface FuzzReport {
   validAcknowledged: number;
   validLost: number;
   duplicates: number;
+  /** Messages stored for a team Firebreak is not installed in. */
+  foreignStored: number;
   quarantined: number;
   rssStartMb: number;
   rssEndMb: number;
@@ -317,7 +319,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
     // Acknowledged means stored: wait for the last group commits, then compare.
     const { prisma } = harness.database;
-    const channel = await prisma.watchedChannel.findFirst({ where: { channelId: support } });
+    const channel = await prisma.watchedChannel.findFirst({ where: { channelId: support, workspace: { teamId: identity.teamId } } });
+    // Messages another team sent are never stored (its events are dropped).
+    const foreignStored = await prisma.scoredMessage.count({ where: { channel: { workspace: { teamId: { not: identity.teamId } } } } });
     const storedTs = async () => new Set((channel ? await prisma.scoredMessage.findMany({ where: { channelRef: channel.id }, select: { ts: true } }) : []).map((row) => row.ts));
     let stored = await storedTs();
     for (let waited = 0; waited < 30_000 && [...acknowledgedValid].some((ts) => !stored.has(ts)); waited += 500) {
@@ -355,6 +359,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       validAcknowledged: acknowledgedValid.size,
       validLost,
       duplicates,
+      foreignStored,
       quarantined: await prisma.quarantinedMessage.count(),
       rssStartMb: Math.round(rssStartMb),
       rssEndMb: Math.round(rssEndMb),
