@@ -34,9 +34,9 @@ export const feedbackEn = {
   'feedback.modal.reason': (_: Empty) => 'Why (optional)',
   'feedback.modal.reason_title': (_: Empty) => 'Reason',
   'feedback.alert_note.raised': (p: { falseAlarms: number; before: string; after: string }) =>
-    `:bulb: Feedback: ${p.falseAlarms === 1 ? '1 false alarm' : `${p.falseAlarms} false alarms`} on this channel raised its threshold from ${p.before} to ${p.after} deviations; this alert still passed it.`,
+    `:bulb: Feedback: ${p.falseAlarms === 1 ? '1 false alarm' : `${p.falseAlarms} false alarms`} on this channel raised its alert threshold from ${p.before} to ${p.after}; this alert still passed it.`,
   'feedback.alert_note.lowered': (p: { lateCrises: number; before: string; after: string; decided: boolean }) =>
-    `:bulb: Feedback: ${p.lateCrises === 1 ? '1 real crisis' : `${p.lateCrises} real crises`} detected late lowered this channel’s threshold from ${p.before} to ${p.after} deviations${p.decided ? '; without that feedback this would not have alerted yet.' : '.'}`,
+    `:bulb: Feedback: ${p.lateCrises === 1 ? '1 real crisis' : `${p.lateCrises} real crises`} detected late lowered this channel’s alert threshold from ${p.before} to ${p.after}${p.decided ? '; without that feedback this would not have alerted yet.' : '.'}`,
 };
 
 export type FeedbackCatalog = typeof feedbackEn;

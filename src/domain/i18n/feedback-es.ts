@@ -33,7 +33,7 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.modal.reason': () => 'Por qué (opcional)',
   'feedback.modal.reason_title': () => 'Motivo',
   'feedback.alert_note.raised': (p) =>
-    `:bulb: Opiniones: ${p.falseAlarms === 1 ? '1 falsa alarma' : `${p.falseAlarms} falsas alarmas`} en este canal subieron su umbral de ${p.before} a ${p.after} desviaciones; esta alerta lo superó igualmente.`,
+    `:bulb: Opiniones: ${p.falseAlarms === 1 ? '1 falsa alarma' : `${p.falseAlarms} falsas alarmas`} en este canal subieron su umbral de alerta de ${p.before} a ${p.after}; esta alerta lo superó igualmente.`,
   'feedback.alert_note.lowered': (p) =>
-    `:bulb: Opiniones: ${p.lateCrises === 1 ? '1 crisis real detectada' : `${p.lateCrises} crisis reales detectadas`} tarde bajaron el umbral de este canal de ${p.before} a ${p.after} desviaciones${p.decided ? '; sin esas opiniones aún no habría saltado la alerta.' : '.'}`,
+    `:bulb: Opiniones: ${p.lateCrises === 1 ? '1 crisis real detectada' : `${p.lateCrises} crisis reales detectadas`} tarde bajaron el umbral de alerta de este canal de ${p.before} a ${p.after}${p.decided ? '; sin esas opiniones aún no habría saltado la alerta.' : '.'}`,
 };

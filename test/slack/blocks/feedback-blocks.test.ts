@@ -31,7 +31,7 @@ describe('feedback on the alert', () => {
 
   it('says when feedback moved the threshold, and when it decided the alert', () => {
     const raised = root({ ...(spike as Record<string, never>), feedback: { falseAlarms: 2, lateCrises: 0, thresholdBefore: 6.5, thresholdAfter: 8.45, decided: false } });
-    expect(visibleText(raised.blocks)).toContain('2 false alarms on this channel raised its threshold from 6.5 to 8.45 deviations; this alert still passed it.');
+    expect(visibleText(raised.blocks)).toContain('2 false alarms on this channel raised its alert threshold from 6.5 to 8.45; this alert still passed it.');
     const lowered = root({ ...(spike as Record<string, never>), feedback: { falseAlarms: 0, lateCrises: 1, thresholdBefore: 6.5, thresholdAfter: 5.85, decided: true } });
     expect(visibleText(lowered.blocks)).toContain('without that feedback this would not have alerted yet');
     expect(visibleText(root().blocks)).not.toContain('Feedback:');
