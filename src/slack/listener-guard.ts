@@ -213,9 +213,17 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
   }
 
   // Events are acknowledged by Bolt on arrival: one from a team Firebreak is not installed in is dropped.
-  const events: Middleware<AnyMiddlewareArgs> = async ({ body, next }) => {
+  const events: Middleware<AnyMiddlewareArgs> = async (args) => {
+    const { body, next } = args;
     const envelope = body as Body;
-    if (envelope['type'] !== 'event_callback') return next();
+    if (envelope['type'] !== 'event_callback') {
+      // A request no listener matches (an unknown callback_id, a view_closed) is acknowledged once
+      // every listener has run: a second ack of one already acknowledged is refused by Bolt, and ignored.
+      const ack = (args as { ack?: AckFn }).ack;
+      await next();
+      await ack?.().catch(() => undefined);
+      return;
+    }
     const teamId = text(envelope['team_id']);
     if (teamId && (await options.isInstalled(teamId)) !== false) return next();
     options.onRefused?.('event', 'not_installed');

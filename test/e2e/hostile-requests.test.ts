@@ -60,6 +60,8 @@ describe('poison requests against a running firebreak start', () => {
         body: interaction({ type: 'block_actions', user, team, channel: { id: harness.alerts }, trigger_id: '1.2.3', response_url: harness.fake.issueResponseUrl(harness.people.ann, harness.alerts), actions: [{ action_id: actionIds.approveDraft, block_id: 'a', type: 'button', value: '{' }] }),
         expected: 200,
       },
+      { name: 'view_submission of a modal nobody handles', contentType: 'application/x-www-form-urlencoded', body: interaction({ type: 'view_submission', user, team, view: { id: 'V1', callback_id: 'no_such_modal', private_metadata: '', state: { values: {} } } }), expected: 200 },
+      { name: 'view_closed', contentType: 'application/x-www-form-urlencoded', body: interaction({ type: 'view_closed', user, team, view: { id: 'V1', callback_id: 'note_modal', private_metadata: '' } }), expected: 200 },
       { name: 'block_actions with null user', contentType: 'application/x-www-form-urlencoded', body: interaction({ type: 'block_actions', user: null, team, actions: [{ action_id: actionIds.acknowledge, value: '{"i":"x"}' }] }), expected: 200 },
       {
         name: 'slash command without text',
