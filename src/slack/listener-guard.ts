@@ -216,7 +216,8 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
   const events: Middleware<AnyMiddlewareArgs> = async (args) => {
     const { body, next } = args;
     const envelope = body as Body;
-    if (envelope['type'] !== 'event_callback') {
+    // Bolt takes any body with an `event` for an event, whatever its `type` says.
+    if (envelope['event'] === undefined) {
       // A request no listener matches (an unknown callback_id, a view_closed) is acknowledged once
       // every listener has run: a second ack of one already acknowledged is refused by Bolt, and ignored.
       const ack = (args as { ack?: AckFn }).ack;

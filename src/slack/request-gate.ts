@@ -40,7 +40,8 @@ const INTERACTION_TYPES = new Set(['block_actions', 'view_submission', 'view_clo
 export function eventEnvelopeProblem(body: Record<string, unknown>): string | null {
   if (typeof body['type'] !== 'string') return 'type is not a string';
   if (body['type'] === 'url_verification') return typeof body['challenge'] === 'string' ? null : 'challenge is not a string';
-  if (body['type'] !== 'event_callback') return null;
+  // Bolt treats any body with an `event` as an event, whatever its type says.
+  if (body['type'] !== 'event_callback') return body['event'] === undefined ? null : `type "${body['type'].slice(0, 40)}" is not event_callback`;
   if (typeof body['team_id'] !== 'string' || body['team_id'] === '') return 'team_id is not a string';
   if (!optionalString(body['event_id']) || !optionalString(body['enterprise_id'] ?? undefined)) return 'event_id is not a string';
   if (body['authorizations'] !== undefined && !(Array.isArray(body['authorizations']) && body['authorizations'].every(isObject))) return 'authorizations is not a list';

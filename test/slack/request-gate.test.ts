@@ -18,6 +18,8 @@ describe('judgeSlackBody', () => {
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, channel: null } }))).toMatchObject({ ok: false, status: 200 });
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ts: 5 } }))).toMatchObject({ ok: false, status: 200 });
     expect(judgeSlackBody('application/json', JSON.stringify({ type: 'event_callback', team_id: 'T1' }))).toMatchObject({ ok: false, status: 200 });
+    // Bolt would take it for an event whatever its type: it must pass the event checks or be dropped.
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, type: 'constructor' }))).toMatchObject({ ok: false, status: 200 });
     expect(judgeSlackBody('application/json', JSON.stringify({ type: 'url_verification', challenge: 'c' }))).toEqual({ ok: true });
 
     const click = { type: 'block_actions', user, team: { id: 'T1' }, actions: [{ action_id: 'a', block_id: 'b', value: 'v' }] };
