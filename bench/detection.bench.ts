@@ -10,22 +10,12 @@ import { fileURLToPath } from 'node:url';
 import Sentiment from 'sentiment';
 import { resolveDetectorSettings } from '../src/domain/detection/settings.js';
 import { observeMessage, watchChannel, type ChatMessage, type WatchedChannel } from '../src/domain/detection/watch.js';
+import { seededRandom } from '../src/domain/random.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const TOTAL = quick ? 100_000 : 1_000_000;
 const CHANNELS = 1000;
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EN = [
   'the app keeps crashing when I open settings', 'thanks so much, that fixed it!', 'is anyone else seeing login errors?',
@@ -56,7 +46,7 @@ function* streamMessages(count: number, seed: number, start = EPOCH, span = WEEK
 
 /** `count` messages spread evenly over [start, start + span), in time order. */
 function makeMessages(count: number, seed: number, start = EPOCH, span = WEEK): ChatMessage[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const messages: ChatMessage[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const pool = random() < 0.6 ? EN : ES;

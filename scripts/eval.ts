@@ -12,7 +12,8 @@ import { normalisedNabScore, probationRows, scoreNabFile, type NabFileScore, typ
 import { gridCandidates, leaveOneFileOut, neighbourhood, type GridAxis } from '../src/domain/detection/protocol.js';
 import { detectOnCounts, inferBucketMs, type CountPoint } from '../src/domain/detection/series.js';
 import { defaultDetectorSettings, resolveDetectorSettings, type DetectorSettingsOverrides } from '../src/domain/detection/settings.js';
-import { runSyntheticSuite, seededRandom } from '../src/domain/detection/synthetic.js';
+import { runSyntheticSuite } from '../src/domain/detection/synthetic.js';
+import { seededRandom } from '../src/domain/random.js';
 import { correctionModel, learnCorrections, type Correction } from '../src/domain/sentiment/corrections.js';
 import { scoreMessage, type CorrectionModel } from '../src/domain/sentiment/score.js';
 import type { Language, SentimentLabel } from '../src/domain/sentiment/types.js';
@@ -91,12 +92,9 @@ if (existsSync(sentimentDir) && !args.includes('--no-sentiment')) {
 
 if (sets.size > 0) learningCurve();
 
-/** Deterministic draws (mulberry32). */
-const random = seededRandom;
-
 function sample<T>(items: readonly T[], count: number, seed: number): T[] {
   const copy = [...items];
-  const next = random(seed);
+  const next = seededRandom(seed);
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];

@@ -12,6 +12,7 @@ import { encodeSlackRequest, eventCallback, messageBlockActions, messageEvent, m
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { SIGNING_SECRET } from '../e2e/harness.js';
 import { startCrashHarness, type CrashHarness } from './crash-harness.js';
+import { seededRandom } from '../../src/domain/random.js';
 
 export interface FuzzOptions {
   provider: DatabaseProvider;
@@ -74,18 +75,6 @@ function errorLogs(logs: string): Record<string, number> {
   return counts;
 }
 
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ODD_STRINGS = [
   '',
   '\u0000',
@@ -113,7 +102,7 @@ const WRONG_TYPES: unknown[] = [null, 0, -1, 1.5, true, false, [], [null], {}, {
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const log = options.log ?? (() => undefined);
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const chance = (p: number) => random() < p;
 

@@ -5,6 +5,7 @@
 import type { ChannelBucket } from './bucket.js';
 import { evaluateChannelInPlace, initialDetectorState, type DetectorDecision } from './detector.js';
 import type { DetectorSettings } from './settings.js';
+import { seededRandom } from '../random.js';
 
 export type SyntheticFamily = 'poisson' | 'overdispersed' | 'drift' | 'level_shift' | 'quiet_days' | 'silence' | 'one_author_bursts';
 
@@ -36,18 +37,6 @@ export interface SyntheticSeries {
 const DAY = 86_400_000;
 /** Usual negative share of a synthetic channel: messages ≈ negatives × 5. */
 const NEGATIVE_SHARE = 0.2;
-
-/** mulberry32: a small seeded generator with good statistical quality for simulation. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   const u = Math.max(random(), 1e-12);
