@@ -41,7 +41,7 @@ import { cancelReminders } from '../store/repositories/reminders.js';
 import { enqueueSlackWrite } from '../slack/outbox/index.js';
 import type { Directory } from './directory.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './policy.js';
-import type { IncidentView, IncidentViews } from './ports.js';
+import type { IncidentView, IncidentViews } from './ports/index.js';
 
 export const INCIDENT_REMINDER_KIND = 'incident.reminder';
 export const outboxRecords = { root: 'incident_root', replyPosted: 'reply_posted', draftCard: 'draft_card' } as const;

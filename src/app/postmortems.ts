@@ -46,7 +46,7 @@ import { listPostMortems, loadPostMortem, savePostMortem as storePostMortem, typ
 import { cancelReminders } from '../store/repositories/reminders.js';
 import { enqueueSlackWrite } from '../slack/outbox/index.js';
 import { outboxKeys } from './incidents.js';
-import type { SlackMessage } from './ports.js';
+import type { SlackMessage } from './ports/index.js';
 
 export const POSTMORTEM_REMINDER_KIND = 'postmortem.reminder';
 

@@ -17,7 +17,8 @@ import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { isUniqueViolation, recordEventOnce } from '../store/repositories/events.js';
+import { isUniqueViolation } from '../store/repositories/events.js';
+import { createStore } from '../store/store.js';
 import { loadIncident } from '../store/repositories/incidents.js';
 import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
@@ -90,6 +91,7 @@ function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: strin
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, database, app, logger, clock, metrics } = options;
   const { prisma } = database;
+  const store = createStore(prisma);
   const client: WebClient = options.client ?? app.client;
   const locale: Locale = config.locale;
 
@@ -255,7 +257,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workspaceId: workspaceIds,
     ...(metrics ? { metrics } : {}),
     firstDelivery: async (eventId) => {
-      const first = await recordEventOnce(prisma, eventId, clock.now());
+      const first = await store.direct.processedEvents.recordOnce(eventId, clock.now());
       if (!first) metrics?.eventsDeduplicated.inc({ type: 'event' });
       return first;
     },

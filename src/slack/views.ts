@@ -1,5 +1,5 @@
 // IncidentViews over the Block Kit builders: what the application's effects look like in Slack.
-import type { IncidentView, IncidentViews, SlackMessage } from '../app/ports.js';
+import type { IncidentView, IncidentViews, SlackMessage } from '../app/ports/index.js';
 import { overviewOf, quorumProgress } from '../domain/incidents/index.js';
 import { draftCard } from './blocks/draft-card.js';
 import { checklistMessage, incidentRootMessage, threadEventMessage } from './blocks/incident.js';

@@ -1,5 +1,5 @@
 // The digest as Slack shows it: pure, checked against Slack's limits like every message.
-import type { SlackMessage } from '../../app/ports.js';
+import type { SlackMessage } from '../../app/ports/index.js';
 import type { DigestInput } from '../../app/digest.js';
 import { context, header, message, section } from './kit.js';
 

@@ -1,8 +1,8 @@
 // What the application needs from the Slack side, as plain data: messages to post, rendered by the
 // Block Kit builders. The application decides; these only draw.
-import type { Clock } from '../domain/clock.js';
-import type { IncidentPolicy, IncidentState, ReplyTarget, TimelineEvent } from '../domain/incidents/index.js';
-import type { Playbook } from '../domain/playbooks/index.js';
+import type { Clock } from '../../domain/clock.js';
+import type { IncidentPolicy, IncidentState, ReplyTarget, TimelineEvent } from '../../domain/incidents/index.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
 
 export interface SlackMessage {
   text: string;

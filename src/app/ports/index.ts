@@ -1,0 +1,4 @@
+// What the use cases need from the outside world, owned here and implemented at the edge: store/
+// implements the Store, slack/ the views.
+export type * from './store.js';
+export type * from './views.js';

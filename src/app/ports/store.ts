@@ -1,0 +1,26 @@
+// The database as the use cases see it: repositories named for what they keep, implemented in
+// store/ (Prisma, JSON mapping and typing live there). A use case that must change several things
+// at once asks for one transaction and gets the same repositories bound to it.
+
+/** Slack delivers an event at least once; its id is recorded once, by whichever delivery comes first. */
+export interface ProcessedEvents {
+  /** True for exactly one caller per id, even across instances; false for every later caller. */
+  recordOnce(eventId: string, at: number): Promise<boolean>;
+}
+
+/** The repositories, bound either to one transaction or to the database outside any transaction. */
+export interface Repositories {
+  readonly processedEvents: ProcessedEvents;
+}
+
+export interface TransactionOptions {
+  /** How long the transaction may run before the database gives up on it (ms). */
+  timeoutMs?: number;
+}
+
+export interface Store {
+  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** The same repositories outside a transaction: each call commits on its own. */
+  readonly direct: Repositories;
+}
