@@ -3,7 +3,7 @@
 // src/slack/blocks/digest.ts draws them.
 import type { Clock } from '../domain/clock.js';
 import type { DetectorState } from '../domain/detection/detector.js';
-import type { Locale } from '../domain/i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import type { MetricsAggregate } from '../domain/incidents/index.js';
 import type { Db } from '../store/repositories/events.js';
 

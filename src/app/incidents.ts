@@ -3,7 +3,7 @@
 // reminders it causes commit in one transaction (the outbox sends them afterwards).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { Locale } from '../domain/i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import {
   markReplyPosted,
   openIncident,

@@ -2,7 +2,7 @@
 // chase, the checklist and the post-mortem template. Groups are resolved through the directory.
 import type { ApprovalPolicy, ApproverGroup, Authority, Quorum } from '../domain/approvals/policy.js';
 import { authority } from '../domain/approvals/policy.js';
-import type { Locale } from '../domain/i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/index.js';
 import type { Playbook } from '../domain/playbooks/index.js';
 import { parsePersonRef } from '../domain/playbooks/refs.js';

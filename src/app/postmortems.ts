@@ -5,7 +5,7 @@
 // writes and reminders it causes commit in one transaction, like incident decisions.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { Locale } from '../domain/i18n/index.js';
+import type { Locale } from '../i18n/index.js';
 import {
   aggregateMetrics,
   computeIncidentMetrics,

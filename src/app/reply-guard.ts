@@ -1,7 +1,7 @@
 // The outbox's last gate before a public reply (defence in depth): the draft is approved by a quorum in
 // exactly the text about to be posted, the preflight still passes, and a drill stays in its alert
 // thread. A reply that fails is held (never posted) and the incident thread is told why.
-import { t } from '../domain/i18n/index.js';
+import { t } from '../i18n/index.js';
 import { liveApprovals, preflightReply, quorumProgress, type IncidentPolicy } from '../domain/incidents/index.js';
 import type { Db } from '../store/repositories/events.js';
 import { loadIncident } from '../store/repositories/incidents.js';

@@ -4,7 +4,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import { t, type Locale } from '../domain/i18n/index.js';
+import { t, type Locale } from '../i18n/index.js';
 import { languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';

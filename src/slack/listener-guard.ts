@@ -7,7 +7,7 @@
 //   explanation (never a 3 s wait then an error page), and one still working after ACK_DEADLINE_MS is
 //   acknowledged for it. Events from a team Firebreak is not installed in are dropped and counted.
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
-import { t, type Locale } from '../domain/i18n/index.js';
+import { t, type Locale } from '../i18n/index.js';
 import { isFirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { checkTeam, type TeamRefusal } from './team-authorisation.js';

@@ -1,7 +1,7 @@
 // PostMortemViews over the Block Kit builders: what the post-mortem effects look like in Slack.
 import type { KnownBlock } from '@slack/types';
 import type { PostMortemViews } from '../app/postmortems.js';
-import { t } from '../domain/i18n/index.js';
+import { t } from '../i18n/index.js';
 import { actionIds, encodeRef } from './blocks/ids.js';
 import { actions, blockQuote, button, context as context_, mention, message, section, slackDate } from './blocks/kit.js';
 import { postMortemInviteMessage, postMortemReviewMessage, publishedPostMortemMessage } from './blocks/postmortem.js';

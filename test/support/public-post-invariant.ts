@@ -3,7 +3,7 @@
 // drill never posts outside its alert thread. The e2e harness, the crash harness and `npm run chaos`
 // record every post from the start and check them against the database at the end.
 import { preflightReply } from '../../src/domain/incidents/preflight.js';
-import type { Locale } from '../../src/domain/i18n/index.js';
+import type { Locale } from '../../src/i18n/index.js';
 import type { SlackWorkspace, WorkspaceChange } from '../../src/sandbox/slack-api/index.js';
 import type { PrismaDb } from '../../src/store/database.js';
 

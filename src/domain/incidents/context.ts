@@ -1,5 +1,5 @@
 /** Small helpers the use cases share: building timeline events, checking texts, reminder keys. */
-import type { Locale } from '../i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import type { ApprovalPolicy, Authority, AuthorityPolicy } from '../approvals/policy.js';
 import { refuse, type AuditContext, type Decision, type Effect } from './decision.js';
 import { checkText } from './limits.js';

@@ -2,7 +2,7 @@
  * What every use case returns: either the new state with the timeline entries and effects it causes,
  * or a refusal saying why. Both carry an audit entry the edge can write as-is (who, when, exact text).
  */
-import { t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
+import { t, type Locale, type MessageKey, type MessageParams } from '../../i18n/index.js';
 import type { IncidentState, JsonObject, ReplyTarget, TimelineEvent } from './types.js';
 
 export type ReminderReason = 'acknowledge' | 'checklist_step' | 'postmortem_due' | 'action_item';

@@ -1,5 +1,5 @@
 /** One human line per timeline event, in any locale, rendered from the event's data. */
-import { t, type Locale } from '../i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import type { JsonObject, TimelineEvent } from './types.js';
 
 export interface DescribeOptions {

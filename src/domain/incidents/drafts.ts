@@ -4,7 +4,7 @@
  * exact text that a quorum of eligible approvers approved.
  */
 import type { Clock } from '../clock.js';
-import type { Locale } from '../i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import {
   approvalsRequired,
   approverUserIds,

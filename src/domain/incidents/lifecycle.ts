@@ -2,7 +2,7 @@
 import type { Clock } from '../clock.js';
 import { FirebreakError } from '../../errors.js';
 import { hasAuthority } from '../approvals/policy.js';
-import type { Locale } from '../i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import {
   announce,

@@ -3,7 +3,7 @@
  * approval, each approval, and the outbox right before posting). Refusals block the reply; warnings
  * are shown to the drafter and on the draft card for the approvers to weigh.
  */
-import type { Locale } from '../i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import { detectLanguage } from '../language/detect.js';
 import { TEMPLATE_VARIABLE_NAMES } from '../playbooks/templates.js';
 import { PLAIN_TEXT_INPUT_MAX } from './limits.js';

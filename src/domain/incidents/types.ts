@@ -2,7 +2,7 @@
  * The incident aggregate as plain data. The store maps its rows onto these types; the domain never
  * sees a row, a Slack payload or a playbook file. Times are epoch milliseconds from the injected Clock.
  */
-import type { Locale } from '../i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import type { PreflightWarning } from './preflight.js';
 
 export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';

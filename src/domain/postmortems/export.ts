@@ -3,7 +3,7 @@
  * model, so they always agree, and both pseudonymise community members unless the team opted in.
  */
 import { FirebreakError } from '../../errors.js';
-import { t, type Locale, type MessageKey } from '../i18n/index.js';
+import { t, type Locale, type MessageKey } from '../../i18n/index.js';
 import { describeTimelineEvent } from '../incidents/describe.js';
 import type { IncidentMetrics } from '../incidents/metrics.js';
 import type { Incident, JsonObject, JsonValue, TimelineEvent } from '../incidents/types.js';

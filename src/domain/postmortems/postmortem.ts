@@ -3,7 +3,7 @@
  * in by the lead, reviewed (draft → in_review → published), its action items chased until done.
  */
 import type { Clock } from '../clock.js';
-import { t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
+import { t, type Locale, type MessageKey, type MessageParams } from '../../i18n/index.js';
 import type { JsonObject } from '../incidents/types.js';
 import { checkText } from '../incidents/limits.js';
 import {

@@ -3,7 +3,7 @@
  * order of first appearance) unless the team opted in to show identities. Staff stay named: they acted
  * on behalf of the team. Anyone mentioned who is not staff is treated as a member.
  */
-import { t, type Locale } from '../i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
 

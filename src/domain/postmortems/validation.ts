@@ -3,7 +3,7 @@
  * adapter can put each one under its input (response_action: "errors"); nothing fails silently.
  */
 import type { Clock } from '../clock.js';
-import { t, type Locale } from '../i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { checkText } from '../incidents/limits.js';
 import { STANDARD_FIELDS, type ActionItem, type PostMortem, type StandardField } from './types.js';
 

@@ -1,6 +1,6 @@
 /** Ephemeral replies: refusals, `/firebreak help`, status and list of incidents, usage errors. */
 import type { KnownBlock } from '@slack/types';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';

@@ -4,7 +4,7 @@
  * the decision buttons for this revision only. Once the draft is decided the buttons go.
  */
 import type { Button, KnownBlock } from '@slack/types';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { diffDraftText, formatDraftDiff, liveApprovals, preflightReply, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';

@@ -2,7 +2,7 @@
 // "Not negative / Negative" buttons, the confirmation with Undo, the shortcut's and the reason's modals.
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { actions, button, context, decimal, fit, input, message, modal, option, quoteMember, section, textInput, type SlackMessage } from './kit.js';
 import type { DetectionFeedback, DetectionSample } from './detection-summary.js';
 import { actionIds, callbackIds, encodeRef, inputIds } from './ids.js';

@@ -3,7 +3,7 @@
  * watched channels feel today, recent post-mortems, and delivery problems staff must know about.
  */
 import type { HomeView, KnownBlock } from '@slack/types';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import type { MetricsAggregate } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';

@@ -4,7 +4,7 @@
  */
 import type { Button, KnownBlock } from '@slack/types';
 import type { Clock } from '../../domain/clock.js';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import {
   describeTimelineEvent,
   isClosed,

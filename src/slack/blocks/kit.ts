@@ -19,7 +19,7 @@ import type {
   SectionBlockAccessory,
   MrkdwnElement,
 } from '@slack/types';
-import type { Locale } from '../../domain/i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import type { Severity } from '../../domain/incidents/index.js';
 import { escapeSlackText, truncateSlackText } from '../text.js';
 import { SLACK_LIMITS, assertWithinSlackLimits } from './limits.js';

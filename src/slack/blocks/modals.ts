@@ -3,7 +3,7 @@
  * inputs with ids.ts's block_ids, so the view listeners read exactly what these builders wrote.
  */
 import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '@slack/types';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { SEVERITIES, type Refusal, type RefusalCode, type Severity } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText, truncateSlackText } from '../text.js';

@@ -4,7 +4,7 @@
  * in the incident thread, and the published summary.
  */
 import type { KnownBlock, ModalView, Option } from '@slack/types';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import {
   MAX_ACTION_ITEMS,
   STANDARD_FIELDS,

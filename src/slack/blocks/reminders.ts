@@ -1,6 +1,6 @@
 /** Reminders and escalations in the incident thread, and a drill's approved reply (which never reaches the community). */
 import type { KnownBlock } from '@slack/types';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import type { ReplyTarget, Severity } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
 import { blockQuote, channelLink, context, fit, inertStaffText, mention, message, section, severityName, type SlackMessage } from './kit.js';

@@ -1,7 +1,7 @@
 // `/firebreak help|status|declare|list|watch|unwatch|resolve`. Answers are ephemeral (in the ack).
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { t } from '../../domain/i18n/index.js';
+import { t } from '../../i18n/index.js';
 import { overviewOf, resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { loadIncident } from '../../store/repositories/incidents.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage, type IncidentListItem } from '../blocks/commands.js';

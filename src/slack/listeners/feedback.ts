@@ -4,7 +4,7 @@
 import type { App, BlockAction, ButtonAction, MessageShortcut, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { FeedbackOutcome, FeedbackService } from '../../app/feedback.js';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { loadIncident } from '../../store/repositories/incidents.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';

@@ -2,8 +2,8 @@
 // refusal goes back to the person who clicked (ephemeral) or into the modal (response_action: errors).
 import type { AckFn, App, BlockAction, ButtonAction, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Locale } from '../../domain/i18n/index.js';
-import { isLocale, t } from '../../domain/i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
+import { isLocale, t } from '../../i18n/index.js';
 import {
   acknowledge,
   addNote,

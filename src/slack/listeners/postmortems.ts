@@ -6,7 +6,7 @@ import type { AckFn, App, BlockAction, ButtonAction, MessageShortcut, ViewRespon
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { PostMortemOutcome, PostMortemService } from '../../app/postmortems.js';
-import { t, type Locale } from '../../domain/i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { addMessage, addNote, isMessageInTimeline, type Refusal } from '../../domain/incidents/index.js';
 import { type ActionItemInput, type PostMortem, type PostMortemSubmission, type SubmissionIntent } from '../../domain/postmortems/index.js';
 import { STANDARD_FIELDS } from '../../domain/postmortems/index.js';

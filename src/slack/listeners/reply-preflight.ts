@@ -1,6 +1,6 @@
 // What the reply preflight compares a draft with, gathered for the listeners: the language of the
 // message or channel it answers, the texts contact details may come from, the playbook's link domains.
-import type { Locale } from '../../domain/i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import { languageOfText, type IncidentState, type PreflightContext, type ReplyTarget } from '../../domain/incidents/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import type { SlackServices } from './services.js';

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { IncidentService } from '../../app/incidents.js';
 import type { Watcher } from '../../app/watch.js';
 import type { Clock } from '../../domain/clock.js';
-import type { Locale } from '../../domain/i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import type { Refusal } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import type { Logger } from '../../logger.js';

@@ -12,7 +12,7 @@ import type {
   TimelineEvent,
 } from '../../domain/incidents/types.js';
 import type { PreflightWarning } from '../../domain/incidents/preflight.js';
-import type { Locale } from '../../domain/i18n/index.js';
+import type { Locale } from '../../i18n/index.js';
 import { FirebreakError } from '../../errors.js';
 import type { Db } from './events.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { en } from '../../../src/domain/i18n/en.js';
-import { es } from '../../../src/domain/i18n/es.js';
-import { isLocale, t } from '../../../src/domain/i18n/index.js';
+import { en } from '../../src/i18n/en.js';
+import { es } from '../../src/i18n/es.js';
+import { isLocale, t } from '../../src/i18n/index.js';
 
 describe('i18n', () => {
   it('has the same keys in Spanish as in English', () => {

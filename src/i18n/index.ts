@@ -1,6 +1,9 @@
 /**
- * Every text the domain writes for humans, in English and Spanish. A message is a function of typed
- * params, so a missing or misspelt param is a compile error, and Spanish must cover every English key.
+ * The one catalog of every text Firebreak shows people in Slack, in English and Spanish: the domain's
+ * refusals and timeline, the app's notices, the Slack surfaces' labels. A leaf module (it imports nothing
+ * else from src/), so domain/, app/ and slack/ all use the same `t()` and the same key space.
+ * A message is a function of typed params, so a missing or misspelt param is a compile error, and
+ * Spanish must cover every English key.
  */
 import { en, type Catalog } from './en.js';
 import { es } from './es.js';
