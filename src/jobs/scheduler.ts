@@ -6,7 +6,7 @@
 // reminder and schedule the one after when it fires.
 import schedule from 'node-schedule';
 import type { Clock } from '../domain/clock.js';
-import type { Metrics } from '../http/metrics.js';
+import type { JobMetrics } from './job-metrics.js';
 import type { Logger } from '../logger.js';
 import type { PrismaDb } from '../store/database.js';
 import type { Db } from '../store/repositories/events.js';
@@ -59,7 +59,7 @@ export interface SchedulerOptions {
   prisma: PrismaDb;
   clock: Clock;
   logger: Logger;
-  metrics?: Metrics;
+  metrics?: JobMetrics;
   /** IANA zone recurring schedules are read in (TEAM_TIMEZONE). */
   timeZone: string;
   /** How often pending reminders are read back (those written by other instances). Default 5 s. */
