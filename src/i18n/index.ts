@@ -23,6 +23,8 @@ export function isLocale(value: unknown): value is Locale {
 export function t<K extends MessageKey>(locale: Locale, key: K, params: MessageParams<K>): string {
   // A locale read back from storage may be one we no longer ship; English beats a crash.
   const catalog = catalogs[locale] ?? catalogs.en;
-  const message = catalog[key] as (p: MessageParams<K>) => string;
+  const message = (Object.hasOwn(catalog, key) ? catalog[key] : undefined) as ((p: MessageParams<K>) => string) | undefined;
+  // Keys are checked at compile time; a key forced past the types is a bug, named rather than rendered.
+  if (typeof message !== 'function') throw new RangeError(`no message "${String(key)}" in the ${locale} catalog`);
   return message(params);
 }
