@@ -9,7 +9,7 @@ export async function openRecordedDatabase(): Promise<{ database: Database; conf
     import('../config.js'),
     import('../store/database-url.js'),
     import('../store/database.js'),
-    import('../store/migrate.js'),
+    import('../store/migration-status.js'),
     import('../errors.js'),
   ]);
   const config = loadConfig();

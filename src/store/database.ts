@@ -1,12 +1,9 @@
 // Opens the Prisma client for the configured provider, after checking that the database can be used.
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { FirebreakError } from '../errors.js';
 import { redactDatabaseUrl, type DatabaseTarget } from './database-url.js';
-import { PrismaClient as PostgresPrismaClient } from './generated/postgres/client.js';
-import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
+import type { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
 
 /**
  * Both generated clients expose the same models (their schemas come from one file); the SQLite
@@ -41,10 +38,7 @@ export function prepareSqliteFile(target: DatabaseTarget): void {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   prepareSqliteFile(target);
-  const prisma =
-    target.provider === 'postgres'
-      ? (new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaDb)
-      : new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.url }) });
+  const prisma = await createPrismaClient(target);
   const database: Database = {
     prisma,
     target,
@@ -69,6 +63,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     throw describeConnectionError(target, error);
   }
   return database;
+}
+
+/** Loads only the configured provider's client and driver: a SQLite install never loads pg, and back. */
+async function createPrismaClient(target: DatabaseTarget): Promise<PrismaDb> {
+  if (target.provider === 'postgres') {
+    const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import('./generated/postgres/client.js'), import('@prisma/adapter-pg')]);
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaDb;
+  }
+  const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import('./generated/sqlite/client.js'), import('@prisma/adapter-better-sqlite3')]);
+  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.url }) });
 }
 
 export function describeConnectionError(target: DatabaseTarget, error: unknown): FirebreakError {

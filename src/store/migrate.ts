@@ -313,25 +313,6 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
-/**
- * True when `_prisma_migrations` already records every migration as finished and none as failed,
- * read with a plain query so an up-to-date start-up does not load the Wasm engine at all.
- */
-export async function migrationsUpToDate(target: DatabaseTarget, query: (sql: string) => Promise<unknown[]>): Promise<boolean> {
-  const expected = loadMigrationList(target.provider).migrationDirectories.map((directory) => directory.path);
-  let rows: { migration_name: string; finished: unknown; rolled_back: unknown }[];
-  try {
-    rows = (await query(
-      'SELECT migration_name, finished_at AS finished, rolled_back_at AS rolled_back FROM "_prisma_migrations"',
-    )) as typeof rows;
-  } catch {
-    return false; // no history table yet
-  }
-  if (rows.some((row) => row.finished === null && row.rolled_back === null)) return false;
-  const finished = new Set(rows.filter((row) => row.finished !== null && row.rolled_back === null).map((row) => row.migration_name));
-  return expected.every((name) => finished.has(name));
-}
-
 /** Applies every pending migration, as `prisma migrate deploy` does. */
 export async function applyPendingMigrations(target: DatabaseTarget, options: { migrationsDir?: string } = {}): Promise<MigrationOutcome> {
   const migrationsList = loadMigrationList(target.provider, options.migrationsDir);
