@@ -85,6 +85,10 @@ export const uiEn = {
   'ui.draft.member_message': (_: Empty) => 'this member’s message',
   'ui.draft.target_channel': (p: { channel: string }) => `New message in ${p.channel}`,
   'ui.draft.language': (p: { language: string }) => `in ${p.language}`,
+  // Languages named in the reader's language; `self` is this catalog's own language in its own words (for pickers).
+  'ui.language.en': (_: Empty) => 'English',
+  'ui.language.es': (_: Empty) => 'Spanish',
+  'ui.language.self': (_: Empty) => 'English',
   'ui.draft.changes_heading': (p: { from: number }) => `What changed since revision ${p.from}`,
   'ui.draft.approvals': (p: { count: number; required: number; approvers: string }) => `Approvals: ${p.count} of ${p.required} (${p.approvers})`,
   'ui.draft.nobody_yet': (_: Empty) => 'none yet',
@@ -261,6 +265,29 @@ export const uiEn = {
   'ui.list.status.open': (_: Empty) => 'waiting for a lead',
   'ui.list.status.acknowledged': (_: Empty) => 'acknowledged',
   'ui.list.status.resolved': (_: Empty) => 'resolved',
+
+  // The weekly (or daily) digest. Shares and durations arrive formatted ("23.3 %", "12 min", "–").
+  'ui.digest.title': (p: { days: number }) => `Digest of the last ${p.days} days`,
+  'ui.digest.channel': (p: { channel: string; messages: number; share: string; usual: string }) =>
+    `• *#${p.channel}*: ${p.messages} messages, ${p.share} negative (usual ${p.usual})`,
+  'ui.digest.no_channels': (_: Empty) => 'No watched channels.',
+  'ui.digest.metrics': (p: {
+    incidents: number;
+    detect: string;
+    detectP90: string;
+    acknowledge: string;
+    acknowledgeP90: string;
+    firstReply: string;
+    firstReplyP90: string;
+    resolve: string;
+    resolveP90: string;
+    recovery: string;
+    repliesPosted: number;
+  }) =>
+    `*${p.incidents} incidents.* Median (p90): detect ${p.detect} (${p.detectP90}), acknowledge ${p.acknowledge} (${p.acknowledgeP90}), first approved reply ${p.firstReply} (${p.firstReplyP90}), resolve ${p.resolve} (${p.resolveP90}), recovery ${p.recovery}. Replies posted: ${p.repliesPosted}.`,
+  'ui.digest.open': (p: { incidents: number; drafts: number; overdueSteps: number; postMortems: number }) =>
+    `*Still open:* ${p.incidents} open incidents, ${p.drafts} replies awaiting approval, ${p.overdueSteps} overdue steps, ${p.postMortems} post-mortems to write.`,
+  'ui.digest.footer': (_: Empty) => 'Firebreak · automatic digest',
 };
 
 export type UiCatalog = typeof uiEn;

@@ -75,6 +75,9 @@ export const uiEs: UiCatalog = {
   'ui.draft.member_message': () => 'este mensaje',
   'ui.draft.target_channel': (p) => `Mensaje nuevo en ${p.channel}`,
   'ui.draft.language': (p) => `en ${p.language}`,
+  'ui.language.en': () => 'inglés',
+  'ui.language.es': () => 'español',
+  'ui.language.self': () => 'Español',
   'ui.draft.changes_heading': (p) => `Qué cambió desde la revisión ${p.from}`,
   'ui.draft.approvals': (p) => `Aprobaciones: ${p.count} de ${p.required} (${p.approvers})`,
   'ui.draft.nobody_yet': () => 'ninguna todavía',
@@ -245,4 +248,13 @@ export const uiEs: UiCatalog = {
   'ui.list.status.open': () => 'sin responsable',
   'ui.list.status.acknowledged': () => 'asumido',
   'ui.list.status.resolved': () => 'resuelto',
+
+  'ui.digest.title': (p) => `Resumen de los últimos ${p.days} días`,
+  'ui.digest.channel': (p) => `• *#${p.channel}*: ${p.messages} mensajes, ${p.share} negativos (habitual ${p.usual})`,
+  'ui.digest.no_channels': () => 'No hay canales vigilados.',
+  'ui.digest.metrics': (p) =>
+    `*${p.incidents} incidentes.* Mediana (p90): detectar ${p.detect} (${p.detectP90}), confirmar ${p.acknowledge} (${p.acknowledgeP90}), primera respuesta aprobada ${p.firstReply} (${p.firstReplyP90}), resolver ${p.resolve} (${p.resolveP90}), recuperación ${p.recovery}. Respuestas publicadas: ${p.repliesPosted}.`,
+  'ui.digest.open': (p) =>
+    `*Pendiente:* ${p.incidents} incidentes abiertos, ${p.drafts} respuestas por aprobar, ${p.overdueSteps} pasos vencidos, ${p.postMortems} post-mortems por escribir.`,
+  'ui.digest.footer': () => 'Firebreak · resumen automático',
 };

@@ -4,7 +4,7 @@
  * the decision buttons for this revision only. Once the draft is decided the buttons go.
  */
 import type { Button, KnownBlock } from '@slack/types';
-import { t, type Locale } from '../../i18n/index.js';
+import { isLocale, t, type Locale } from '../../i18n/index.js';
 import { diffDraftText, formatDraftDiff, liveApprovals, preflightReply, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
@@ -25,11 +25,6 @@ export interface DraftCardOptions {
   readonly postedPermalink?: string;
 }
 
-const LANGUAGE_NAMES: Readonly<Record<Locale, Record<Locale, string>>> = {
-  en: { en: 'English', es: 'Spanish' },
-  es: { en: 'inglés', es: 'español' },
-};
-
 export function draftCard(
   state: IncidentState,
   draft: ReplyDraft,
@@ -46,7 +41,7 @@ export function draftCard(
   const blocks: KnownBlock[] = [
     section(
       `*${t(locale, 'ui.draft.heading', { number: draft.number, revision: draft.revision })}*\n` +
-        `${target} · ${t(locale, 'ui.draft.language', { language: LANGUAGE_NAMES[locale][draft.language] ?? draft.language })}`,
+        `${target} · ${t(locale, 'ui.draft.language', { language: isLocale(draft.language) ? t(locale, `ui.language.${draft.language}`, {}) : String(draft.language) })}`,
     ),
     section(blockQuote(inertStaffText(draft.text), 2900)),
   ];

@@ -3,7 +3,7 @@
  * inputs with ids.ts's block_ids, so the view listeners read exactly what these builders wrote.
  */
 import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '@slack/types';
-import { t, type Locale } from '../../i18n/index.js';
+import { LOCALES, t, type Locale } from '../../i18n/index.js';
 import { SEVERITIES, type Refusal, type RefusalCode, type Severity } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText, truncateSlackText } from '../text.js';
@@ -21,8 +21,6 @@ import {
 } from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
 import { SEVERITY_EMOJI, blockQuote, channelLink, context, input, inertStaffText, modal, option, quoteMember, section, severityName, textInput } from './kit.js';
-
-const LANGUAGE_OPTIONS: Readonly<Record<Locale, string>> = { en: 'English', es: 'Español' };
 
 /** A member message the draft can answer in its thread. */
 export interface ReplyTargetChoice {
@@ -77,7 +75,8 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     };
     blocks.push(input(inputIds.draftTemplate, t(locale, 'ui.modal.draft.template', {}), select, { dispatchAction: true, optional: true }));
   }
-  const languageOptions = (Object.keys(LANGUAGE_OPTIONS) as Locale[]).map((code) => option(LANGUAGE_OPTIONS[code], code));
+  // Each language in its own words, whatever the reader's: people look for the name they know.
+  const languageOptions = LOCALES.map((code) => option(t(code, 'ui.language.self', {}), code));
   blocks.push(
     input(
       inputIds.draftLanguage,
