@@ -15,6 +15,7 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createMetrics, metricsRoute, storeMetricSources, timeSlackAcks, type Metrics } from './http/metrics.js';
 import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
+import { createStore } from './store/store.js';
 
 export interface RunningFirebreak {
   url: string;
@@ -48,9 +49,10 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     database = await openDatabase(target);
   }
+  const store = createStore(database.prisma, target.provider);
   // SQLite is single-instance: refuse before anything starts when another Firebreak has the file.
-  const instanceGuard = target.provider === 'sqlite' ? await acquireSqliteInstanceGuard({ prisma: database.prisma, databaseFile: target.sqliteFile ?? target.url, logger }) : undefined;
-  metrics.setSources(storeMetricSources(database.prisma, clock));
+  const instanceGuard = target.provider === 'sqlite' ? await acquireSqliteInstanceGuard({ leases: store.direct.leases, databaseFile: target.sqliteFile ?? target.url, logger }) : undefined;
+  metrics.setSources(storeMetricSources(store.direct.gauges, clock));
 
   let slack: SlackApp | undefined;
   let sandbox: Sandbox | undefined;
@@ -113,7 +115,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     routes.push(
       ingestRoute({
         token: config.ingestToken,
-        workspaceId: async () => (await database.prisma.workspace.upsert({ where: { teamId: 'ingest' }, create: { teamId: 'ingest', name: 'Other sources' }, update: {}, select: { id: true } })).id,
+        workspaceId: () => store.direct.workspaces.ensureNamed('ingest', 'Other sources'),
         ingest: (message) => watcher.ingest(message),
       }),
     );

@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { t, type Locale } from '../i18n/index.js';
-import { languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
+import { languageHint } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
 import { learningStatus, type DetectorState } from '../domain/detection/detector.js';
@@ -17,8 +17,7 @@ import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { isUniqueViolation } from '../store/repositories/events.js';
-import { createStore } from '../store/store.js';
+import { createStore, repositoriesOn } from '../store/store.js';
 import { loadIncident } from '../store/repositories/incidents.js';
 import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
@@ -33,7 +32,7 @@ import { IncidentService, INCIDENT_REMINDER_KIND, outboxKeys, outboxRecords } fr
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
 import { slackPostMortemViews } from '../slack/postmortem-views.js';
-import { Watcher } from './watch.js';
+import { Watcher } from './watcher.js';
 import { replyHoldReason, tellHeldReply } from './reply-guard.js';
 import { FeedbackService } from './feedback.js';
 import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
@@ -91,7 +90,7 @@ function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: strin
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, database, app, logger, clock, metrics } = options;
   const { prisma } = database;
-  const store = createStore(prisma);
+  const store = createStore(prisma, database.target.provider);
   const client: WebClient = options.client ?? app.client;
   const locale: Locale = config.locale;
 
@@ -211,8 +210,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await feedback.refresh();
 
   const watcher = new Watcher({
-    prisma,
-    provider: database.target.provider,
+    store,
     clock,
     logger,
     incidents,
@@ -233,17 +231,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.isDrill ? { isDrill: options.isDrill } : {}),
   });
 
-  const workspaceIds = cached(clock, async (teamId) => {
-    const found = await prisma.workspace.findUnique({ where: { teamId }, select: { id: true } });
-    if (found) return found.id;
-    try {
-      return (await prisma.workspace.create({ data: { teamId }, select: { id: true } })).id;
-    } catch (error) {
-      // Another instance created it at the same moment.
-      if (!isUniqueViolation(error)) throw error;
-      return (await prisma.workspace.findUniqueOrThrow({ where: { teamId }, select: { id: true } })).id;
-    }
-  });
+  const workspaceIds = cached(clock, (teamId) => store.direct.workspaces.idForTeam(teamId));
 
   const services: SlackServices = {
     prisma,
@@ -264,8 +252,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     templateDefaults: config.templateDefaults,
     channelName,
     communityLanguage: async (channelId) => {
-      const row = await prisma.watchedChannel.findFirst({ where: { channelId }, select: { languageMix: true } });
-      return row?.languageMix ? languageHint(row.languageMix as unknown as ChannelLanguageMix) : undefined;
+      const channel = await store.direct.channels.findByChannelId(channelId);
+      return channel?.languageMix ? languageHint(channel.languageMix) : undefined;
     },
     publishHome: (webClient, userId) => publishHome(webClient, userId),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
@@ -429,13 +417,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const record = await loadIncident(prisma, incidentId);
       if (!record) return;
       const { incident } = record.state;
-      const watched = await prisma.watchedChannel.findFirst({ where: { channelId: incident.channelId } });
+      const watched = await store.direct.channels.findByChannelId(incident.channelId);
       if (!watched) return;
       const settings = settingsFor(incident.channelId, watched.name);
       const spikeAt = incident.firstAbnormalAt ?? incident.detectedAt;
       const from = spikeAt - 6 * 3_600_000;
-      const rows = await prisma.channelBucket.findMany({ where: { channelRef: watched.id, start: { gte: new Date(from) } }, orderBy: { start: 'asc' } });
-      const series = rows.map((row) => ({ start: row.start.getTime(), messages: row.messages, negatives: row.negatives }));
+      const series = await store.direct.buckets.countsSince(watched.ref, from);
       if (series.length < 2 || !series.some((bucket) => bucket.start <= spikeAt)) return;
       const { renderNegativityChart } = await import('../slack/chart/index.js');
       const png = await renderNegativityChart(series, {
@@ -456,7 +443,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   workers.scheduler = scheduler;
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
-  registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays });
+  registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => repositoriesOn(tx, database.target.provider) });
   // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
   const digestChannel = config.digestChannel ?? config.alertsChannel;
   if (digestChannel) {
@@ -507,7 +494,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (database.target.provider === 'postgres') {
     leadership = startPostgresLeadership({ url: database.target.url, logger, onElected: startLeaderWork, onDemoted: stopLeaderWork });
   } else {
-    const guard = await acquireSqliteInstanceGuard({ prisma, databaseFile: database.target.sqliteFile ?? database.target.url, logger });
+    const guard = await acquireSqliteInstanceGuard({ leases: store.direct.leases, databaseFile: database.target.sqliteFile ?? database.target.url, logger });
     leadership = await startSingleInstanceLeadership(guard, { onElected: startLeaderWork, onDemoted: stopLeaderWork });
   }
   metrics?.setSources({ isLeader: () => leadership.isLeader });

@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { IngestOutcome, IncomingMessage as WatchedMessage } from '../app/watch.js';
+import type { CommunityMessage, IngestOutcome } from '../app/watcher.js';
 import type { Route } from './server.js';
 import { sendJson } from './server.js';
 
@@ -57,7 +57,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 export interface IngestRouteOptions {
   token: string;
   workspaceId(): Promise<string>;
-  ingest(message: WatchedMessage): Promise<IngestOutcome>;
+  ingest(message: CommunityMessage): Promise<IngestOutcome>;
 }
 
 export function ingestRoute(options: IngestRouteOptions): Route {

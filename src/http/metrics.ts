@@ -3,8 +3,7 @@
 // incidents by status, leadership) are read from their sources when Prometheus scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
-import type { Db } from '../store/repositories/events.js';
-import { outboxStats } from '../store/repositories/outbox.js';
+import type { StoredGauges } from '../app/ports/index.js';
 import type { Route, RouteHandler } from './server.js';
 
 export interface OutboxGaugeSource {
@@ -177,13 +176,10 @@ export function metricsRoute(metrics: Metrics): Route {
 }
 
 /** The scrape-time gauges that read the database: outbox depth and age, incidents by status. */
-export function storeMetricSources(db: Db, clock: Clock): Required<Pick<MetricSources, 'outbox' | 'incidentsByStatus'>> {
+export function storeMetricSources(gauges: StoredGauges, clock: Clock): Required<Pick<MetricSources, 'outbox' | 'incidentsByStatus'>> {
   return {
-    outbox: () => outboxStats(db, clock),
-    incidentsByStatus: async () => {
-      const rows = await db.incident.groupBy({ by: ['status'], _count: { _all: true } });
-      return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
-    },
+    outbox: () => gauges.outboxBacklog(clock.now()),
+    incidentsByStatus: () => gauges.incidentsByStatus(),
   };
 }
 

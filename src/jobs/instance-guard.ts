@@ -5,9 +5,8 @@
 import { hostname } from 'node:os';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PrismaDb } from '../store/database.js';
+import type { Leases } from '../app/ports/index.js';
 import { newInstanceId, parseInstanceId, processAlive } from './instance-id.js';
-import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from '../store/repositories/leases.js';
 
 export const SQLITE_INSTANCE_LEASE = 'sqlite-instance';
 
@@ -19,7 +18,7 @@ export interface SqliteInstanceGuard {
 }
 
 export interface SqliteInstanceGuardOptions {
-  prisma: PrismaDb;
+  leases: Leases;
   /** For the refusal message. */
   databaseFile: string;
   logger: Logger;
@@ -66,7 +65,7 @@ export async function acquireSqliteInstanceGuard(options: SqliteInstanceGuardOpt
 }
 
 async function takeGuard(options: SqliteInstanceGuardOptions): Promise<SqliteInstanceGuard> {
-  const { prisma } = options;
+  const { leases } = options;
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 15_000;
   const heartbeatMs = options.heartbeatMs ?? 5_000;
@@ -84,39 +83,39 @@ async function takeGuard(options: SqliteInstanceGuardOptions): Promise<SqliteIns
   };
 
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    if (await acquireLease(prisma, SQLITE_INSTANCE_LEASE, me, now() + ttlMs)) break;
-    const current = await readLease(prisma, SQLITE_INSTANCE_LEASE);
+    if (await leases.acquire(SQLITE_INSTANCE_LEASE, me, now() + ttlMs)) break;
+    const current = await leases.read(SQLITE_INSTANCE_LEASE);
     if (!current) continue;
     const holder = parseInstanceId(current.holder);
     const sameHost = holder?.host === hostname();
     // On this machine the holder's process tells the truth at once; a pid equal to ours is a previous
     // life of this container's process. Elsewhere only the lease's expiry can.
-    const holderAlive = sameHost && holder ? holder.pid !== process.pid && alive(holder.pid) : current.expiresAt.getTime() > now();
+    const holderAlive = sameHost && holder ? holder.pid !== process.pid && alive(holder.pid) : current.expiresAt > now();
     if (holderAlive) {
       if (sameHost) throw refuse(current.holder);
       // Another machine: it may have crashed just now; wait for its lease to run out once.
-      const waitMs = current.expiresAt.getTime() - now() + 500;
+      const waitMs = current.expiresAt - now() + 500;
       log.info({ holder: current.holder, waitMs }, 'the SQLite instance lease is held elsewhere; waiting for it to expire');
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
-      const after = await readLease(prisma, SQLITE_INSTANCE_LEASE);
-      if (after && after.holder === current.holder && after.expiresAt.getTime() > current.expiresAt.getTime()) throw refuse(current.holder);
+      const after = await leases.read(SQLITE_INSTANCE_LEASE);
+      if (after && after.holder === current.holder && after.expiresAt > current.expiresAt) throw refuse(current.holder);
       continue;
     }
-    if (await takeOverLease(prisma, SQLITE_INSTANCE_LEASE, current, me, now() + ttlMs)) {
+    if (await leases.takeOver(SQLITE_INSTANCE_LEASE, current, me, now() + ttlMs)) {
       log.info({ previous: current.holder }, 'took over the SQLite instance lease from an instance that is gone');
       break;
     }
     if (attempt === 4) throw refuse(current.holder);
   }
-  if ((await readLease(prisma, SQLITE_INSTANCE_LEASE))?.holder !== me) {
-    const current = await readLease(prisma, SQLITE_INSTANCE_LEASE);
+  if ((await leases.read(SQLITE_INSTANCE_LEASE))?.holder !== me) {
+    const current = await leases.read(SQLITE_INSTANCE_LEASE);
     throw refuse(current?.holder ?? 'unknown');
   }
 
   const listeners: (() => void)[] = [];
   let released = false;
   const heartbeat = setInterval(() => {
-    renewLease(prisma, SQLITE_INSTANCE_LEASE, me, now() + ttlMs).then(
+    leases.renew(SQLITE_INSTANCE_LEASE, me, now() + ttlMs).then(
       (renewed) => {
         if (renewed || released) return;
         released = true;
@@ -136,7 +135,7 @@ async function takeGuard(options: SqliteInstanceGuardOptions): Promise<SqliteIns
       if (released) return;
       released = true;
       clearInterval(heartbeat);
-      await releaseLease(prisma, SQLITE_INSTANCE_LEASE, me).catch(() => undefined);
+      await leases.release(SQLITE_INSTANCE_LEASE, me).catch(() => undefined);
     },
   };
 }

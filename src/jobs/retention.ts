@@ -2,11 +2,8 @@
 // MESSAGE_RETENTION_DAYS is erased (and the sample quotes kept in detector buckets with it); scores,
 // labels and bucket counts stay, so baselines and metrics survive. What an incident or post-mortem
 // quotes is stored with the incident (detection samples, timeline), so it stays with it.
-import type { Db } from '../store/repositories/events.js';
-import { pruneProcessedEvents } from '../store/repositories/events.js';
-import { pruneOutbox } from '../store/repositories/outbox.js';
-import { pruneReminders } from '../store/repositories/reminders.js';
-import type { Recurrence, Scheduler } from './scheduler.js';
+import type { Repositories } from '../app/ports/index.js';
+import type { Recurrence, ReminderHandler, Scheduler } from './scheduler.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Slack retries an event within minutes; a week of ids is plenty. */
@@ -30,44 +27,39 @@ export interface RetentionOutcome {
  * Erases what the retention period no longer allows, as of `now`. `scrubbedSince` bounds the
  * bucket scan to what crossed the line since the previous run (undefined: scan everything).
  */
-export async function applyRetention(db: Db, options: { now: number; retentionDays: number; scrubbedSince?: number }): Promise<RetentionOutcome> {
-  const cutoff = new Date(options.now - options.retentionDays * DAY_MS);
-  const erasedAt = new Date(options.now);
-  const { count: messagesErased } = await db.scoredMessage.updateMany({
-    where: { postedAt: { lt: cutoff }, text: { not: null } },
-    data: { text: null, textErasedAt: erasedAt },
-  });
-  let bucketsScrubbed = 0;
-  const buckets = await db.channelBucket.findMany({
-    where: { start: { lt: cutoff, ...(options.scrubbedSince !== undefined ? { gte: new Date(options.scrubbedSince - DAY_MS) } : {}) } },
-    select: { id: true, data: true },
-  });
-  for (const bucket of buckets) {
-    const data = bucket.data as Record<string, unknown> | null;
-    if (!data || typeof data !== 'object' || !('samples' in data)) continue;
-    const { samples: _erased, ...kept } = data;
-    await db.channelBucket.update({ where: { id: bucket.id }, data: { data: kept as object } });
-    bucketsScrubbed += 1;
-  }
+export async function applyRetention(repositories: Repositories, options: { now: number; retentionDays: number; scrubbedSince?: number }): Promise<RetentionOutcome> {
+  const { scoredMessages, buckets, bookkeeping } = repositories;
+  const cutoff = options.now - options.retentionDays * DAY_MS;
+  const messagesErased = await scoredMessages.eraseTextsPostedBefore(cutoff, options.now);
+  const bucketsScrubbed = await buckets.eraseSamples(cutoff, options.scrubbedSince !== undefined ? options.scrubbedSince - DAY_MS : undefined);
   const bookkeepingCutoff = options.now - Math.max(options.retentionDays, BOOKKEEPING_DAYS) * DAY_MS;
   return {
     messagesErased,
     bucketsScrubbed,
-    processedEventsPruned: await pruneProcessedEvents(db, options.now - PROCESSED_EVENT_DAYS * DAY_MS),
-    outboxItemsPruned: await pruneOutbox(db, bookkeepingCutoff),
-    remindersPruned: await pruneReminders(db, bookkeepingCutoff),
-    scrubbedThrough: cutoff.getTime(),
+    processedEventsPruned: await bookkeeping.pruneProcessedEvents(options.now - PROCESSED_EVENT_DAYS * DAY_MS),
+    outboxItemsPruned: await bookkeeping.pruneOutbox(bookkeepingCutoff),
+    remindersPruned: await bookkeeping.pruneReminders(bookkeepingCutoff),
+    scrubbedThrough: cutoff,
   };
 }
 
 /** Registers the daily retention run (03:30 in the team's time zone by default). */
-export function registerRetentionJob(scheduler: Scheduler, options: { retentionDays: number; at?: Recurrence; onDone?: (outcome: RetentionOutcome) => void }): void {
+export function registerRetentionJob(
+  scheduler: Scheduler,
+  options: {
+    retentionDays: number;
+    /** The repositories bound to a firing's transaction (until the scheduler hands them over itself). */
+    repositoriesIn: (tx: Parameters<ReminderHandler>[0]) => Repositories;
+    at?: Recurrence;
+    onDone?: (outcome: RetentionOutcome) => void;
+  },
+): void {
   scheduler.registerRecurring({
     kind: RETENTION_JOB_KIND,
     every: options.at ?? { hour: 3, minute: 30 },
     handler: async (tx, firing) => {
       const since = firing.payload['scrubbedThrough'];
-      const outcome = await applyRetention(tx, {
+      const outcome = await applyRetention(options.repositoriesIn(tx), {
         now: firing.firedAt.getTime(),
         retentionDays: options.retentionDays,
         ...(typeof since === 'number' ? { scrubbedSince: since } : {}),

@@ -8,6 +8,7 @@ import { createMetrics, eventTypeLabel, metricsRoute, slackCallCountingFetch, st
 import { createHttpServer } from '../../src/http/server.js';
 import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
+import { createStore } from '../../src/store/store.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
 describe('GET /metrics', () => {
@@ -20,7 +21,7 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     database = await openMigratedDatabase('sqlite');
-    metrics.setSources({ ...storeMetricSources(database.prisma, clock), isLeader: () => leader });
+    metrics.setSources({ ...storeMetricSources(createStore(database.prisma).direct.gauges, clock), isLeader: () => leader });
     server = createHttpServer([metricsRoute(metrics)], pino({ level: 'silent' }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;

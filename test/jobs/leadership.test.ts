@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireSqliteInstanceGuard, SQLITE_INSTANCE_LEASE } from '../../src/jobs/instance-guard.js';
 import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from '../../src/jobs/leadership.js';
 import { availableProviders } from '../support/databases.js';
+import { createStore } from '../../src/store/store.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -156,7 +157,7 @@ describe('SQLite single-instance guard', () => {
   });
   afterAll(() => database.dispose());
 
-  const guard = (options: { ttlMs?: number; heartbeatMs?: number } = {}) => acquireSqliteInstanceGuard({ prisma: database.prisma, databaseFile: '/data/firebreak.db', logger, ...options });
+  const guard = (options: { ttlMs?: number; heartbeatMs?: number } = {}) => acquireSqliteInstanceGuard({ leases: createStore(database.prisma).direct.leases, databaseFile: '/data/firebreak.db', logger, ...options });
 
   it('refuses a second instance while the first one’s process is alive, and takes over once it is gone', async () => {
     sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });

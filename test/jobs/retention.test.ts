@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { applyRetention, registerRetentionJob, RETENTION_JOB_KIND, type RetentionOutcome } from '../../src/jobs/retention.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
+import { createStore, repositoriesOn } from '../../src/store/store.js';
 import { availableProviders } from '../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
@@ -43,7 +44,7 @@ describe.each(availableProviders)('data retention on %s', (provider) => {
   afterAll(() => database.dispose());
 
   it('erases message text older than the retention period, keeps scores and bucket counts', async () => {
-    const outcome = await applyRetention(database.prisma, { now: NOW, retentionDays: 30 });
+    const outcome = await applyRetention(createStore(database.prisma).direct, { now: NOW, retentionDays: 30 });
     expect(outcome).toMatchObject({ messagesErased: 2, bucketsScrubbed: 1, scrubbedThrough: NOW - 30 * DAY });
     const messages = await database.prisma.scoredMessage.findMany({ orderBy: { ts: 'asc' } });
     expect(messages.map((row) => [row.text, row.textErasedAt?.getTime() ?? null, row.score, row.label])).toEqual([
@@ -56,14 +57,14 @@ describe.each(availableProviders)('data retention on %s', (provider) => {
       [4, 3, { counts: { negative: 3, neutral: 1 } }],
       [4, 3, { counts: { negative: 3, neutral: 1 }, samples: [{ id: 'm1', authorId: 'U0ALICE', score: -3, text: 'I want a refund' }] }],
     ]);
-    expect((await applyRetention(database.prisma, { now: NOW, retentionDays: 30 })).messagesErased).toBe(0);
+    expect((await applyRetention(createStore(database.prisma).direct, { now: NOW, retentionDays: 30 })).messagesErased).toBe(0);
   });
 
   it('runs daily in the team’s time zone through the scheduler, carrying where it stopped', async () => {
     const clock = new ManualClock(NOW);
     const outcomes: RetentionOutcome[] = [];
     const scheduler = createScheduler({ prisma: database.prisma, clock, logger: pino({ level: 'silent' }), timeZone: 'Europe/Madrid' });
-    registerRetentionJob(scheduler, { retentionDays: 28, onDone: (outcome) => outcomes.push(outcome) });
+    registerRetentionJob(scheduler, { retentionDays: 28, repositoriesIn: (tx) => repositoriesOn(tx, provider), onDone: (outcome) => outcomes.push(outcome) });
     await scheduler.start();
     await scheduler.stop();
     const first = await database.prisma.reminder.findFirstOrThrow({ where: { kind: RETENTION_JOB_KIND, status: 'pending' } });

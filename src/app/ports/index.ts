@@ -2,3 +2,7 @@
 // implements the Store, slack/ the views.
 export type * from './store.js';
 export type * from './views.js';
+export type * from './channels.js';
+export type * from './leases.js';
+export type * from './gauges.js';
+export type * from './bookkeeping.js';

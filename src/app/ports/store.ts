@@ -1,6 +1,10 @@
 // The database as the use cases see it: repositories named for what they keep, implemented in
 // store/ (Prisma, JSON mapping and typing live there). A use case that must change several things
 // at once asks for one transaction and gets the same repositories bound to it.
+import type { Bookkeeping } from './bookkeeping.js';
+import type { ChannelBuckets, Quarantine, ScoredMessages, WatchedChannels, Workspaces } from './channels.js';
+import type { StoredGauges } from './gauges.js';
+import type { Leases } from './leases.js';
 
 /** Slack delivers an event at least once; its id is recorded once, by whichever delivery comes first. */
 export interface ProcessedEvents {
@@ -11,6 +15,14 @@ export interface ProcessedEvents {
 /** The repositories, bound either to one transaction or to the database outside any transaction. */
 export interface Repositories {
   readonly processedEvents: ProcessedEvents;
+  readonly channels: WatchedChannels;
+  readonly buckets: ChannelBuckets;
+  readonly scoredMessages: ScoredMessages;
+  readonly quarantine: Quarantine;
+  readonly workspaces: Workspaces;
+  readonly leases: Leases;
+  readonly gauges: StoredGauges;
+  readonly bookkeeping: Bookkeeping;
 }
 
 export interface TransactionOptions {

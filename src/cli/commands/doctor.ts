@@ -6,11 +6,12 @@ export function registerDoctorCommand(program: Command): void {
     .command('doctor')
     .description('Check the live Slack configuration (token, scopes, alerts channel, watched channels, Socket Mode) and say what to fix, one line per problem')
     .action(async () => {
-      const [{ loadConfig }, { runDoctor, manifestBotScopes }, { parseDatabaseUrl }, { openDatabase }] = await Promise.all([
+      const [{ loadConfig }, { runDoctor, manifestBotScopes }, { parseDatabaseUrl }, { openDatabase }, { createStore }] = await Promise.all([
         import('../../config.js'),
         import('../../slack/doctor.js'),
         import('../../store/database-url.js'),
         import('../../store/database.js'),
+        import('../../store/store.js'),
       ]);
       const config = loadConfig();
       const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,7 +25,7 @@ export function registerDoctorCommand(program: Command): void {
       const target = parseDatabaseUrl(config.databaseUrl);
       if (!target.sqliteFile || existsSync(target.sqliteFile)) {
         const database = await openDatabase(target).catch(() => undefined);
-        const rows = await database?.prisma.watchedChannel.findMany({ where: { active: true }, select: { channelId: true, name: true } }).catch(() => undefined);
+        const rows = database ? await createStore(database.prisma, target.provider).direct.channels.active().catch(() => undefined) : undefined;
         watchedChannels = (rows ?? []).filter((row) => !row.channelId.includes(':')).map((row) => ({ id: row.channelId, name: row.name }));
         await database?.close();
       }

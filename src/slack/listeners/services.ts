@@ -1,7 +1,7 @@
 // What the Slack listeners call: use cases and read models. Listeners translate; they hold no rules.
 import type { WebClient } from '@slack/web-api';
 import type { IncidentService } from '../../app/incidents.js';
-import type { Watcher } from '../../app/watch.js';
+import type { Watcher } from '../../app/watcher.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Locale } from '../../i18n/index.js';
 import type { Refusal } from '../../domain/incidents/index.js';

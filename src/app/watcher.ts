@@ -1,7 +1,6 @@
 // Watching community channels: each message is scored and counted in its channel's time bucket (any
 // instance may do it); the leader's detection tick runs the detector over closed buckets and opens
 // incidents. All detector state lives in the database, so a restart or a failover resumes it.
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { addToBucket, bucketStartOf, removeFromBucket, type ChannelBucket, type MessageContribution } from '../domain/detection/bucket.js';
 import { initialDetectorState, type DetectorDecision, type DetectorState } from '../domain/detection/detector.js';
@@ -11,11 +10,11 @@ import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguage
 import { scoreMessage, type CorrectionModel, type ScoreOptions, type SentimentResult } from '../domain/sentiment/score.js';
 import { checkMessageInput, storableJson, storableText, type InputFix } from '../domain/ingest/message-input.js';
 import type { Logger } from '../logger.js';
-import type { PrismaDb } from '../store/database.js';
-import { isUniqueViolation, recordEventOnce, type Db } from '../store/repositories/events.js';
-import type { IncidentService } from './incidents.js';
+import type { DetectionEscalated } from '../domain/incidents/index.js';
+import type { DetectionInput } from './incidents.js';
+import type { NewScoredMessage, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
 
-export interface IncomingMessage {
+export interface CommunityMessage {
   workspaceId: string;
   /** Slack channel ID, or `<source>:<channel>` for ingested sources. */
   channelId: string;
@@ -36,13 +35,17 @@ export interface ChannelInfo {
   watchedBy: 'playbook' | 'command' | null;
 }
 
+/** What a detection does to incidents (the IncidentService). */
+export interface DetectionIncidents {
+  openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean }>;
+  escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }>;
+}
+
 export interface WatcherOptions {
-  prisma: PrismaDb;
-  /** PostgreSQL takes row locks on buckets (several instances); SQLite has one writer anyway. */
-  provider: 'sqlite' | 'postgres';
+  store: Store;
   clock: Clock;
   logger: Logger;
-  incidents: IncidentService;
+  incidents: DetectionIncidents;
   /** Detector settings for a channel: shipped defaults, DETECTOR_SETTINGS and the playbook's overrides. */
   settingsFor(channelId: string, channelName: string | null): DetectorSettings;
   /** Whether a channel is watched because a playbook names it, and its name. */
@@ -71,11 +74,9 @@ const CHANNEL_CACHE_MS = 5_000;
  */
 const MAX_BATCH = 100;
 
-type WatchedRow = NonNullable<Awaited<ReturnType<PrismaDb['watchedChannel']['findUnique']>>>;
-
 interface PendingMessage {
-  message: IncomingMessage;
-  channel: WatchedRow;
+  message: CommunityMessage;
+  channel: WatchedChannelRecord;
   sentiment: SentimentResult;
   resolve(outcome: 'stored' | 'duplicate' | 'quarantined'): void;
   reject(error: unknown): void;
@@ -90,44 +91,36 @@ export function tsToMs(ts: string): number {
   return Math.round(Number(ts) * 1000);
 }
 
-function detectorStateOf(value: unknown, settings: DetectorSettings): DetectorState {
-  // Version 1 (the log-scale detector) is upgraded by the detector itself, keeping what it learnt.
-  const version = value && typeof value === 'object' ? (value as { version?: unknown }).version : undefined;
-  return version === 1 || version === 2 ? (value as DetectorState) : initialDetectorState(settings);
+/** The channel's detector state, or a fresh one before its first tick. */
+function detectorStateOf(stored: DetectorState | null, settings: DetectorSettings): DetectorState {
+  return stored ?? initialDetectorState(settings);
 }
 
 export class Watcher {
   constructor(private readonly options: WatcherOptions) {}
 
   /** The watched-channel row for a channel, created when a playbook names it; null when not watched. */
-  private async watchedChannel(db: Db, workspaceId: string, channelId: string) {
-    const existing = await db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+  private async watchedChannel(workspaceId: string, channelId: string): Promise<WatchedChannelRecord | null> {
+    const { channels } = this.options.store.direct;
+    const existing = await channels.find(workspaceId, channelId);
     if (existing) return existing.active ? existing : null;
     const info = await this.options.describeChannel(workspaceId, channelId);
     if (!info.watchedBy) return null;
-    try {
-      return await db.watchedChannel.create({
-        data: { workspaceId, channelId, name: info.name, watchedBy: info.watchedBy, source: channelId.includes(':') ? (channelId.split(':')[0] as string) : 'slack' },
-      });
-    } catch (error) {
-      // Another instance (or request) created it first.
-      if (!isUniqueViolation(error)) throw error;
-      return db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
-    }
+    return channels.createOrFind({ workspaceId, channelId, name: info.name, watchedBy: info.watchedBy, source: channelId.includes(':') ? (channelId.split(':')[0] as string) : 'slack' });
   }
 
   /** Messages scored and waiting for the next group commit. */
   private queue: PendingMessage[] = [];
   private flushing: Promise<void> | null = null;
   /** Watched-channel rows, briefly cached: the hot path reads them for every message. */
-  private channelCache = new Map<string, { at: number; row: Promise<WatchedRow | null> }>();
+  private channelCache = new Map<string, { at: number; row: Promise<WatchedChannelRecord | null> }>();
 
   /** Concurrent messages of a new channel share one look-up (and one creation). */
-  private cachedChannel(workspaceId: string, channelId: string): Promise<WatchedRow | null> {
+  private cachedChannel(workspaceId: string, channelId: string): Promise<WatchedChannelRecord | null> {
     const key = `${workspaceId}/${channelId}`;
     const hit = this.channelCache.get(key);
     if (hit && this.options.clock.now() - hit.at < CHANNEL_CACHE_MS) return hit.row;
-    const row = this.watchedChannel(this.options.prisma, workspaceId, channelId).catch((error: unknown) => {
+    const row = this.watchedChannel(workspaceId, channelId).catch((error: unknown) => {
       this.channelCache.delete(key);
       throw error;
     });
@@ -144,8 +137,7 @@ export class Watcher {
    * Scores a message and stores it with its bucket contribution. Messages arriving together are
    * written in one transaction (group commit): a burst costs one commit, not one per message.
    */
-  async ingest(received: IncomingMessage): Promise<IngestOutcome> {
-    const { prisma } = this.options;
+  async ingest(received: CommunityMessage): Promise<IngestOutcome> {
     const message = await this.checked(received);
     if (!message) return { status: 'quarantined' };
     const channel = await this.cachedChannel(message.workspaceId, message.channelId);
@@ -155,16 +147,13 @@ export class Watcher {
       if (message.threadTs) {
         // The member's message may still be waiting for its group commit: answer it once it is stored.
         if (this.flushing) await this.flushing;
-        await prisma.scoredMessage.updateMany({
-          where: { channelRef: channel.id, ts: message.threadTs, answeredAt: null },
-          data: { answeredAt: new Date(tsToMs(message.ts)) },
-        });
+        await this.options.store.direct.scoredMessages.markAnswered(channel.ref, message.threadTs, tsToMs(message.ts));
       }
       return { status: 'staff_reply' };
     }
-    const mix = this.languageMixes.get(channel.id) ?? (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
+    const mix = this.languageMixes.get(channel.ref) ?? channel.languageMix ?? { ...emptyLanguageMix };
     const sentiment = scoreMessage(message.text, this.scoreOptions(message.workspaceId, languageHint(mix)));
-    this.languageMixes.set(channel.id, updateLanguageMix(mix, sentiment.detectedLanguage));
+    this.languageMixes.set(channel.ref, updateLanguageMix(mix, sentiment.detectedLanguage));
     const stored = await new Promise<'stored' | 'duplicate' | 'quarantined'>((resolve, reject) => {
       this.queue.push({ message, channel, sentiment, resolve, reject });
       this.flushing ??= this.flush().finally(() => {
@@ -182,7 +171,7 @@ export class Watcher {
    * The message checked and cleaned (metrics and the log say what was changed); null when it could
    * not be, after it went to the quarantine with the reason.
    */
-  private async checked(received: IncomingMessage): Promise<IncomingMessage | null> {
+  private async checked(received: CommunityMessage): Promise<CommunityMessage | null> {
     const checked = checkMessageInput(received);
     if (!checked.ok) {
       await this.quarantine(received, checked.reason, checked.detail);
@@ -195,19 +184,17 @@ export class Watcher {
   }
 
   /** Keeps a message that cannot be stored, with what was received and why; counted in /metrics. */
-  private async quarantine(message: IncomingMessage, reason: string, error: string): Promise<void> {
+  private async quarantine(message: CommunityMessage, reason: string, error: string): Promise<void> {
     const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
-    await this.options.prisma.quarantinedMessage.create({
-      data: {
-        at: new Date(this.options.clock.now()),
-        source: text(message.source) ?? 'slack',
-        workspaceId: text(message.workspaceId),
-        channelId: text(message.channelId),
-        eventId: text(message.eventId),
-        reason,
-        error: storableText(error),
-        payload: storableJson(message),
-      },
+    await this.options.store.direct.quarantine.add({
+      at: this.options.clock.now(),
+      source: text(message.source) ?? 'slack',
+      workspaceId: text(message.workspaceId),
+      channelId: text(message.channelId),
+      eventId: text(message.eventId),
+      reason,
+      error: storableText(error),
+      payload: storableJson(message),
     });
     this.options.onQuarantined?.(reason);
     this.options.logger.warn({ reason, channel: text(message.channelId), eventId: text(message.eventId), error: storableText(error, 300) }, 'incoming message quarantined');
@@ -269,8 +256,7 @@ export class Watcher {
   }
 
   private async writeBatch(batch: PendingMessage[]): Promise<boolean[]> {
-    const { prisma } = this.options;
-    return prisma.$transaction(async (tx) => {
+    return this.options.store.transaction(async (tx) => {
       // One statement per message rather than one per batch: every statement keeps the same shape,
       // so Prisma compiles each query once (a batch-sized IN list or createMany recompiles per size).
       const stored: boolean[] = [];
@@ -279,12 +265,12 @@ export class Watcher {
       const now = this.options.clock.now();
       for (const pending of batch) {
         const { channel, message, sentiment } = pending;
-        const key = `${channel.id}/${message.ts}`;
+        const key = `${channel.ref}/${message.ts}`;
         let duplicate = seen.has(key);
-        if (!duplicate && message.eventId) duplicate = !(await recordEventOnce(tx, message.eventId, now));
+        if (!duplicate && message.eventId) duplicate = !(await tx.processedEvents.recordOnce(message.eventId, now));
         // INSERT … ON CONFLICT DO NOTHING (same SQL on SQLite and PostgreSQL): one statement, and the
         // row count says whether this delivery is the first.
-        if (!duplicate) duplicate = (await insertScoredMessage(tx, channel.id, message, sentiment, now)) === 0;
+        if (!duplicate) duplicate = !(await tx.scoredMessages.insertIfNew(scoredMessageOf(channel.ref, message, sentiment), now));
         stored.push(!duplicate);
         if (duplicate) continue;
         seen.add(key);
@@ -292,73 +278,69 @@ export class Watcher {
       }
       if (fresh.length === 0) return stored;
       // One read-modify-write per touched bucket, with all of the batch's contributions.
-      const byBucket = new Map<string, { channel: WatchedRow; start: number; settings: DetectorSettings; contributions: MessageContribution[] }>();
+      const byBucket = new Map<string, { channel: WatchedChannelRecord; start: number; settings: DetectorSettings; contributions: MessageContribution[] }>();
       for (const { channel, message, sentiment } of fresh) {
         const settings = this.options.settingsFor(message.channelId, channel.name);
         const at = tsToMs(message.ts);
         const start = bucketStartOf(at, settings.bucketMs);
-        const key = `${channel.id}/${start}`;
+        const key = `${channel.ref}/${start}`;
         const group = byBucket.get(key) ?? { channel, start, settings, contributions: [] };
         group.contributions.push({ id: message.ts, authorId: message.userId, at, label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text });
         byBucket.set(key, group);
       }
       for (const group of byBucket.values()) {
-        await this.updateBucket(tx, group.channel.id, group.channel.detectorState, group.start, group.settings, (bucket) =>
+        await this.updateBucket(tx, group.channel.ref, group.channel.detectorState, group.start, group.settings, (bucket) =>
           group.contributions.reduce((current, contribution) => addToBucket(current, contribution, group.settings), bucket),
         );
       }
-      for (const channelId of new Set(fresh.map(({ channel }) => channel.id))) {
+      for (const channelId of new Set(fresh.map(({ channel }) => channel.ref))) {
         const mix = this.languageMixes.get(channelId);
-        if (mix) await tx.watchedChannel.update({ where: { id: channelId }, data: { languageMix: { ...mix } } });
+        if (mix) await tx.channels.saveLanguageMix(channelId, mix);
       }
       return stored;
     });
   }
 
   /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
-  async edit(received: IncomingMessage): Promise<IngestOutcome> {
-    const { prisma } = this.options;
+  async edit(received: CommunityMessage): Promise<IngestOutcome> {
     const message = await this.checked(received);
     if (!message) return { status: 'quarantined' };
-    const channel = await this.watchedChannel(prisma, message.workspaceId, message.channelId);
+    const channel = await this.watchedChannel(message.workspaceId, message.channelId);
     if (!channel) return { status: 'not_watched' };
-    const previous = await prisma.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts: message.ts } } });
+    const previous = await this.options.store.direct.scoredMessages.find(channel.ref, message.ts);
     if (!previous) return this.ingest(message);
     const settings = this.options.settingsFor(message.channelId, channel.name);
-    const mix = (channel.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix };
+    const mix = channel.languageMix ?? { ...emptyLanguageMix };
     const sentiment = scoreMessage(message.text, this.scoreOptions(message.workspaceId, languageHint(mix)));
-    await prisma.$transaction(async (tx) => {
-      await this.removeContribution(tx, channel.id, channel.detectorState, contributionOfRow(previous), settings);
-      await tx.scoredMessage.update({
-        where: { id: previous.id },
-        data: { text: message.text, language: sentiment.language, label: sentiment.label, score: sentiment.score, comparative: sentiment.comparative, terms: sentiment.terms, editedAt: new Date(this.options.clock.now()) },
-      });
-      await this.addContribution(tx, channel.id, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+    await this.options.store.transaction(async (tx) => {
+      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
+      await tx.scoredMessages.rescore(previous.id, message.text, sentiment, this.options.clock.now());
+      await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
     });
     return { status: 'scored', sentiment, staff: false };
   }
 
   /** A deleted message leaves its bucket and its text is erased. */
   async remove(workspaceId: string, channelId: string, ts: string): Promise<boolean> {
-    const { prisma } = this.options;
+    const { store } = this.options;
     // A deletion names a message by its ids: anything else cannot name a stored message.
     if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return false;
-    const channel = await prisma.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+    const channel = await store.direct.channels.find(workspaceId, channelId);
     if (!channel) return false;
-    const previous = await prisma.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef: channel.id, ts } } });
-    if (!previous || previous.deletedAt) return false;
+    const previous = await store.direct.scoredMessages.find(channel.ref, ts);
+    if (!previous || previous.deletedAt !== null) return false;
     const settings = this.options.settingsFor(channelId, channel.name);
-    await prisma.$transaction(async (tx) => {
-      await this.removeContribution(tx, channel.id, channel.detectorState, contributionOfRow(previous), settings);
-      await tx.scoredMessage.update({ where: { id: previous.id }, data: { deletedAt: new Date(this.options.clock.now()), text: null, textErasedAt: new Date(this.options.clock.now()) } });
+    await store.transaction(async (tx) => {
+      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
+      await tx.scoredMessages.markDeleted(previous.id, this.options.clock.now());
     });
     return true;
   }
 
   private async updateBucket(
-    tx: Db,
+    tx: Repositories,
     channelRef: string,
-    detectorState: unknown,
+    detectorState: DetectorState | null,
     start: number,
     settings: DetectorSettings,
     change: (bucket: ChannelBucket) => ChannelBucket,
@@ -366,37 +348,22 @@ export class Watcher {
     const state = detectorStateOf(detectorState, settings);
     // A bucket the detector has already closed keeps its counts: its verdict is history.
     if (state.lastBucketStart !== null && start <= state.lastBucketStart) return;
-    const key = { channelRef_start: { channelRef, start: new Date(start) } };
-    const empty: ChannelBucket = { start, messages: 0, negatives: 0, positives: 0 };
-    let row: { data: unknown } | null;
-    if (this.options.provider === 'postgres') {
-      // Make sure the row exists, then lock it: instances sharing PostgreSQL never lose each other's counts.
-      await tx.channelBucket.upsert({ where: key, create: { channelRef, start: new Date(start), data: empty as unknown as object }, update: {} });
-      await tx.$queryRaw`SELECT 1 FROM "ChannelBucket" WHERE "channelRef" = ${channelRef} AND "start" = ${new Date(start)} FOR UPDATE`;
-      row = await tx.channelBucket.findUniqueOrThrow({ where: key, select: { data: true } });
-    } else {
-      // SQLite has one writer at a time (and one instance): read, then create or update.
-      row = await tx.channelBucket.findUnique({ where: key, select: { data: true } });
-    }
-    const bucket = change(row ? (row.data as unknown as ChannelBucket) : empty);
-    const data = { data: bucket as unknown as object, messages: bucket.messages, negatives: bucket.negatives };
-    if (row) await tx.channelBucket.update({ where: key, data });
-    else await tx.channelBucket.create({ data: { channelRef, start: new Date(start), ...data } });
+    await tx.buckets.change(channelRef, start, change);
   }
 
-  private addContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
+  private addContribution(tx: Repositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
     return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), settings, (bucket) => addToBucket(bucket, contribution, settings));
   }
 
-  private removeContribution(tx: Db, channelRef: string, detectorState: unknown, contribution: MessageContribution, settings: DetectorSettings) {
+  private removeContribution(tx: Repositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
     return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), settings, (bucket) => removeFromBucket(bucket, contribution));
   }
 
   /** The leader's detection tick: closes finished buckets of every watched channel. */
   async tick(): Promise<number> {
-    const { prisma, clock } = this.options;
+    const { store, clock } = this.options;
     const now = clock.now();
-    const channels = await prisma.watchedChannel.findMany({ where: { active: true } });
+    const channels = await store.direct.channels.active();
     let spikes = 0;
     for (const row of channels) {
       const base = this.options.settingsFor(row.channelId, row.name);
@@ -404,15 +371,14 @@ export class Watcher {
       const settings = calibrated?.settings ?? base;
       const detector = detectorStateOf(row.detectorState, settings);
       const from = detector.lastBucketStart === null ? 0 : detector.lastBucketStart - settings.windowBuckets * settings.bucketMs;
-      const buckets = await prisma.channelBucket.findMany({ where: { channelRef: row.id, start: { gte: new Date(from) } }, orderBy: { start: 'asc' } });
       const channel: DetectorChannel = {
         id: row.channelId,
-        buckets: buckets.map((bucket) => bucket.data as unknown as ChannelBucket),
+        buckets: await store.direct.buckets.since(row.ref, from),
         detector,
-        languageMix: (row.languageMix as ChannelLanguageMix | null) ?? { ...emptyLanguageMix },
+        languageMix: row.languageMix ?? { ...emptyLanguageMix },
       };
       const decisions = advanceChannel(channel, now, settings);
-      await prisma.watchedChannel.update({ where: { id: row.id }, data: { detectorState: channel.detector as unknown as object } });
+      await store.direct.channels.saveDetectorState(row.ref, channel.detector);
       for (const decision of decisions) {
         if (decision.type === 'recovered') continue;
         const input = {
@@ -421,7 +387,7 @@ export class Watcher {
           channelName: row.name,
           detectedAt: now,
           firstAbnormalAt: decision.explanation.window.start,
-          explanation: await this.withPermalinks(row.id, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.surprise) ?? null)),
+          explanation: await this.withPermalinks(row.ref, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.surprise) ?? null)),
           language: languageHint(channel.languageMix),
           drill: this.options.isDrill?.(row.channelId) ?? false,
         };
@@ -445,8 +411,7 @@ export class Watcher {
   private async withPermalinks(channelRef: string, channelId: string, explanation: Record<string, unknown>): Promise<Record<string, unknown>> {
     const samples = (explanation['samples'] as { id: string }[] | undefined) ?? [];
     if (samples.length === 0) return explanation;
-    const rows = await this.options.prisma.scoredMessage.findMany({ where: { channelRef, ts: { in: samples.map((sample) => sample.id) } }, select: { ts: true, permalink: true } });
-    const links = new Map(rows.map((row) => [row.ts, row.permalink]));
+    const links = await this.options.store.direct.scoredMessages.permalinks(channelRef, samples.map((sample) => sample.id));
     const withLinks = [];
     for (const sample of samples) {
       const permalink = links.get(sample.id) ?? (await this.options.permalinkOf?.(channelId, sample.id).catch(() => null)) ?? null;
@@ -456,23 +421,12 @@ export class Watcher {
   }
 }
 
-function insertScoredMessage(tx: Db, channelRef: string, message: IncomingMessage, sentiment: SentimentResult, now: number): Promise<number> {
-  const postedAt = new Date(tsToMs(message.ts));
-  return tx.$executeRaw`INSERT INTO "ScoredMessage" ("id", "channelRef", "ts", "userId", "text", "permalink", "threadTs", "language", "label", "score", "comparative", "terms", "isStaff", "postedAt", "createdAt")
-    VALUES (${randomUUID()}, ${channelRef}, ${message.ts}, ${message.userId}, ${message.text}, ${message.permalink ?? null}, ${message.threadTs ?? null}, ${sentiment.language}, ${sentiment.label}, ${sentiment.score}, ${sentiment.comparative}, ${JSON.stringify(sentiment.terms)}, ${false}, ${postedAt}, ${new Date(now)})
-    ON CONFLICT ("channelRef", "ts") DO NOTHING`;
+function scoredMessageOf(channelRef: string, message: CommunityMessage, sentiment: SentimentResult): NewScoredMessage {
+  return { channelRef, ts: message.ts, userId: message.userId, text: message.text, permalink: message.permalink ?? null, threadTs: message.threadTs ?? null, sentiment, postedAt: tsToMs(message.ts) };
 }
 
-function contributionOfRow(row: { ts: string; userId: string; postedAt: Date; label: string; score: number; terms: unknown; text: string | null }): MessageContribution {
-  return {
-    id: row.ts,
-    authorId: row.userId,
-    at: row.postedAt.getTime(),
-    label: row.label as MessageContribution['label'],
-    score: row.score,
-    terms: (row.terms as string[] | null) ?? [],
-    text: row.text ?? '',
-  };
+function contributionOfRow(row: ScoredMessageRecord): MessageContribution {
+  return { id: row.ts, authorId: row.userId, at: row.postedAt, label: row.label, score: row.score, terms: row.terms, text: row.text ?? '' };
 }
 
 /** The explanation as stored on the incident, with what staff feedback did to this channel's threshold. */

@@ -1,0 +1,150 @@
+// What the watcher keeps about community channels: the watched channels themselves (with the
+// detector's memory and the language mix), their time buckets, the scored messages, and the
+// quarantine of messages that could not be stored. Times are epoch ms; JSON columns arrive typed.
+import type { ChannelBucket } from '../../domain/detection/bucket.js';
+import type { DetectorState } from '../../domain/detection/detector.js';
+import type { ChannelLanguageMix } from '../../domain/language/detect.js';
+import type { SentimentResult } from '../../domain/sentiment/score.js';
+import type { SentimentLabel } from '../../domain/sentiment/types.js';
+
+/** Why a channel is watched: a playbook names it, or someone ran /firebreak watch. */
+export type WatchedBy = 'playbook' | 'command';
+
+export interface WatchedChannelRecord {
+  /** The record's own id: what buckets and scored messages refer to. */
+  ref: string;
+  workspaceId: string;
+  /** Slack channel ID, or `<source>:<channel>` for ingested sources. */
+  channelId: string;
+  name: string | null;
+  active: boolean;
+  watchedBy: string;
+  /**
+   * What the detector learnt; null before its first tick. A state of an older version the detector
+   * knows how to upgrade is given as is; an unknown one as null.
+   */
+  detectorState: DetectorState | null;
+  languageMix: ChannelLanguageMix | null;
+}
+
+export interface NewWatchedChannel {
+  workspaceId: string;
+  channelId: string;
+  name: string | null;
+  watchedBy: WatchedBy;
+  /** `slack`, or the ingest source (`forum` for `forum:general`). */
+  source: string;
+}
+
+export interface WatchedChannels {
+  find(workspaceId: string, channelId: string): Promise<WatchedChannelRecord | null>;
+  /** The first channel with this id in any workspace (a Slack channel id is unique anyway). */
+  findByChannelId(channelId: string): Promise<WatchedChannelRecord | null>;
+  /** A channel of the workspace by its name (`support` for #support), active or not. */
+  findByName(workspaceId: string, name: string): Promise<WatchedChannelRecord | null>;
+  /** /firebreak watch and unwatch: the channel watched by command (created if new) or no longer watched. */
+  setWatched(channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }): Promise<void>;
+  /** Creates the channel; when another instance (or request) created it first, returns that one. */
+  createOrFind(channel: NewWatchedChannel): Promise<WatchedChannelRecord | null>;
+  /** The active channels, in the database's order; at most `limit` when given. */
+  active(limit?: number): Promise<WatchedChannelRecord[]>;
+  saveDetectorState(ref: string, state: DetectorState): Promise<void>;
+  saveLanguageMix(ref: string, mix: ChannelLanguageMix): Promise<void>;
+}
+
+/** A bucket's counts as stored beside its record (what charts and App Home sum). */
+export interface BucketCounts {
+  start: number;
+  messages: number;
+  negatives: number;
+}
+
+export interface ChannelBuckets {
+  /**
+   * Read-modify-write of one bucket, created empty when missing. On PostgreSQL the row is locked for
+   * the rest of the transaction, so instances sharing the database never lose each other's counts.
+   */
+  change(channelRef: string, start: number, change: (bucket: ChannelBucket) => ChannelBucket): Promise<void>;
+  /** The channel's bucket records starting at or after `from`, oldest first. */
+  since(channelRef: string, from: number): Promise<ChannelBucket[]>;
+  /** The channel's bucket counts starting at or after `from`, oldest first. */
+  countsSince(channelRef: string, from: number): Promise<BucketCounts[]>;
+  /**
+   * Erases the sample quotes of buckets that started before `before` (and, when given, at or after
+   * `from`); counts stay. Returns how many buckets had samples.
+   */
+  eraseSamples(before: number, from?: number): Promise<number>;
+}
+
+export interface NewScoredMessage {
+  channelRef: string;
+  ts: string;
+  userId: string;
+  text: string;
+  permalink: string | null;
+  threadTs: string | null;
+  sentiment: Pick<SentimentResult, 'language' | 'label' | 'score' | 'comparative' | 'terms'>;
+  postedAt: number;
+}
+
+export interface ScoredMessageRecord {
+  id: string;
+  ts: string;
+  userId: string;
+  /** Null once erased (retention, deletion). */
+  text: string | null;
+  label: SentimentLabel;
+  score: number;
+  terms: string[];
+  postedAt: number;
+  deletedAt: number | null;
+}
+
+export interface ScoredMessages {
+  /**
+   * Stores the message unless the channel already has one with its ts (one statement, INSERT … ON
+   * CONFLICT DO NOTHING, safe inside a transaction on both databases). True when this call stored it.
+   */
+  insertIfNew(message: NewScoredMessage, now: number): Promise<boolean>;
+  find(channelRef: string, ts: string): Promise<ScoredMessageRecord | null>;
+  /** A staff reply answered the thread of `threadTs` at `at` (first answer only). */
+  markAnswered(channelRef: string, threadTs: string, at: number): Promise<void>;
+  /** An edit: the new text and its new score. */
+  rescore(id: string, text: string, sentiment: NewScoredMessage['sentiment'], editedAt: number): Promise<void>;
+  /** A deletion: the message stays (its score counted in history), its text is erased. */
+  markDeleted(id: string, at: number): Promise<void>;
+  /** Permalinks of the channel's messages among `tss`, by ts. */
+  permalinks(channelRef: string, tss: readonly string[]): Promise<Map<string, string | null>>;
+  /** Erases the text of messages posted before `before`; returns how many. */
+  eraseTextsPostedBefore(before: number, erasedAt: number): Promise<number>;
+}
+
+export interface QuarantineEntry {
+  at: number;
+  source: string;
+  workspaceId: string | null;
+  channelId: string | null;
+  eventId: string | null;
+  /** One of a fixed set (invalid_ts, store_failed …). */
+  reason: string;
+  error: string;
+  /** What was received, as storable JSON. */
+  payload: string;
+}
+
+export interface QuarantinedMessage extends QuarantineEntry {
+  id: string;
+}
+
+export interface Quarantine {
+  add(entry: QuarantineEntry): Promise<void>;
+  /** The latest entries, newest first. */
+  recent(limit: number): Promise<QuarantinedMessage[]>;
+}
+
+export interface Workspaces {
+  /** The workspace of a Slack team (or `ingest` / `local`), created on first sight; concurrent creators agree. */
+  idForTeam(teamId: string): Promise<string>;
+  /** The same in one upsert, naming the workspace when it creates it (`ingest`: "Other sources"). */
+  ensureNamed(teamId: string, name: string): Promise<string>;
+}

@@ -1,0 +1,15 @@
+// Community messages that could not be stored, kept with what was received and why.
+import type { Quarantine } from '../../app/ports/channels.js';
+import type { Db } from './events.js';
+
+export function quarantineOn(db: Db): Quarantine {
+  return {
+    async add(entry) {
+      await db.quarantinedMessage.create({ data: { ...entry, at: new Date(entry.at) } });
+    },
+    async recent(limit) {
+      const rows = await db.quarantinedMessage.findMany({ orderBy: { at: 'desc' }, take: limit });
+      return rows.map((row) => ({ ...row, at: row.at.getTime() }));
+    },
+  };
+}
