@@ -142,9 +142,6 @@ export interface Config {
   };
 }
 
-/** Variables whose values are never printed, not even in error messages. */
-export const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'INGEST_TOKEN', 'DATABASE_URL'];
-
 /**
  * Reads and validates the environment once. Every invalid variable is reported in one error,
  * named, with what it must be; values are never echoed, so a secret cannot leak into a log.

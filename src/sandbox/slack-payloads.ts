@@ -65,11 +65,6 @@ export function newEventId(): string {
   return `Ev${randomBytes(6).toString('hex').toUpperCase()}`;
 }
 
-/** A trigger id in Slack's format (seconds.number.hex) for payloads not tied to a workspace. */
-export function newTriggerId(nowMs: number): string {
-  return `${Math.floor(nowMs / 1000)}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
-}
-
 export interface EventCallback<E extends { type: string } = { type: string }> {
   token: string;
   team_id: string;

@@ -60,13 +60,6 @@ export function detectLanguage(words: readonly string[], spanishMarks = 0): Lang
   return { language, evidence };
 }
 
-/** `detectLanguage(words, spanishMarks).language`, without building the evidence object (the per-message path). */
-export function detectLanguageOf(words: readonly string[], spanishMarks = 0): DetectedLanguage {
-  return weigh(words, spanishMarks, scratchEvidence);
-}
-
-const scratchEvidence: Record<Language, number> = { en: 0, es: 0 };
-
 function weigh(words: readonly string[], spanishMarks: number, evidence: Record<Language, number>): DetectedLanguage {
   let en = 0;
   let es = spanishMarkEvidence(spanishMarks);

@@ -18,10 +18,6 @@ export const USER_ID = /^[UW][A-Z0-9]{6,}$/;
 export const USER_GROUP_ID = /^S[A-Z0-9]{6,}$/;
 export const USER_GROUP_HANDLE = /^@[a-z0-9][a-z0-9._-]{0,79}$/;
 
-export function isChannelRef(value: string): boolean {
-  return CHANNEL_ID.test(value) || CHANNEL_NAME.test(value) || CHANNEL_PATTERN.test(value);
-}
-
 export function parseChannelRef(value: string): ChannelRef {
   if (CHANNEL_ID.test(value)) return { kind: 'id', id: value };
   const bare = value.startsWith('#') ? value.slice(1) : value;

@@ -26,7 +26,6 @@ export interface PostMortemTemplate {
   readonly requiredFields: readonly StandardField[];
 }
 
-export const DEFAULT_REQUIRED_FIELDS: readonly StandardField[] = ['summary', 'impact', 'whatHappened'];
 
 export interface ActionItem {
   /** `${incidentId}/action-${n}`, stable across edits so a done item stays done. */

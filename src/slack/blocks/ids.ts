@@ -91,7 +91,11 @@ export function decodeRef<T>(schema: z.ZodType<T>, raw: string | undefined, wher
   return result.data;
 }
 
-/** block_id of each input in Firebreak's modals, so submissions and field errors line up. */
+/**
+ * block_id of each input in Firebreak's modals, so submissions and field errors line up. A plain
+ * input's element uses its block_id as action_id too: a submitted value is `view.state.values[id][id]`
+ * (the draft modal's template and language selects dispatch actions and use their own action ids).
+ */
 export const inputIds = {
   draftText: 'draft_text',
   draftTarget: 'draft_target',
@@ -108,13 +112,6 @@ export const inputIds = {
   incident: 'incident',
   sentimentVerdict: 'sentiment_verdict',
 } as const;
-
-/**
- * Every plain input's element uses its block_id as action_id, so a submitted value is
- * `view.state.values[id][id]`. Exceptions: the draft modal's template and language selects dispatch
- * actions and use `actionIds.pickTemplate` / `actionIds.pickLanguage`.
- */
-export const inputActionId = (blockId: string): string => blockId;
 
 /** Values of the draft modal's target radio buttons: a new channel message, or a reply in a member's thread. */
 export const draftTargetValue = {
