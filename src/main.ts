@@ -124,7 +124,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   if (slack?.requestListener && config.slack.signingSecret) {
     const listener = slack.requestListener;
     const { slackRequestGate } = await import('./slack/request-gate.js');
-    const gate = slackRequestGate({ signingSecret: config.slack.signingSecret, endpoints: slack.endpoints, logger, refused: metrics.requestsRefused, next: (request, response) => listener(request, response) });
+    const gate = slackRequestGate({ signingSecret: config.slack.signingSecret, endpoints: slack.endpoints, logger, refused: metrics.requestsRefused, locale: config.locale, next: (request, response) => listener(request, response) });
     routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, gate) });
   }
 

@@ -266,6 +266,28 @@ export const uiEn = {
   'ui.list.status.acknowledged': (_: Empty) => 'acknowledged',
   'ui.list.status.resolved': (_: Empty) => 'resolved',
 
+  // Answers to /firebreak declare, watch, unwatch and resolve (ephemeral). {command} is the slash command as typed.
+  'ui.declare.channel_missing': (_: Empty) => 'Name the channel as #channel.',
+  'ui.declare.bad_severity': (p: { severities: string }) => `The severity must be one of ${p.severities}.`,
+  'ui.declare.summary_missing': (_: Empty) => 'Add a short summary.',
+  'ui.declare.declaring': (_: Empty) => 'Declaring the incident…',
+  'ui.declare.declared': (p: { number: string; channel: string }) => `Incident #${p.number} declared on ${p.channel}.`,
+  'ui.declare.already_open': (p: { number: string; channel: string }) => `Incident #${p.number} is already open on ${p.channel}: it continues there.`,
+  'ui.watch.usage': (p: { command: string; subcommand: string }) => `Usage: ${p.command} ${p.subcommand} #channel`,
+  'ui.watch.started': (p: { channel: string }) => `Watching ${p.channel} now.`,
+  'ui.watch.stopped': (p: { channel: string }) => `No longer watching ${p.channel}.`,
+  'ui.resolve.usage': (p: { command: string }) => `Usage: ${p.command} resolve &lt;incident number&gt; &lt;summary&gt;`,
+  'ui.resolve.done': (p: { number: number }) => `Incident #${p.number} resolved.`,
+  // A command whose form Slack sent broken; {problem} is the technical detail, in English.
+  'ui.command.unreadable': (p: { problem: string }) => `Firebreak could not read this command: ${p.problem}. Try again from Slack.`,
+  // Interactions that no longer apply.
+  'ui.button.stale': (_: Empty) => 'This button no longer does anything. Use the buttons on the incident message.',
+  'ui.modal.severity.invalid': (p: { severities: string }) => `Choose one of ${p.severities}.`,
+  'ui.pm.none_yet': (_: Empty) => 'This incident has no post-mortem yet.',
+  'ui.pm.gone': (_: Empty) => 'This post-mortem no longer exists.',
+  'ui.timeline_add.choose_incident': (_: Empty) => 'Choose an open incident.',
+  'ui.timeline_add.already_there': (p: { number: number }) => `This message is already on the timeline of incident #${p.number}.`,
+
   // The weekly (or daily) digest. Shares and durations arrive formatted ("23.3 %", "12 min", "–").
   'ui.digest.title': (p: { days: number }) => `Digest of the last ${p.days} days`,
   'ui.digest.channel': (p: { channel: string; messages: number; share: string; usual: string }) =>

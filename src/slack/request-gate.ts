@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verifySlackRequest } from '@slack/bolt';
+import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { RouteHandler } from '../http/server.js';
 
@@ -22,6 +23,8 @@ export interface SlackRequestGateOptions {
   endpoints: readonly string[];
   logger: Logger;
   refused?: RefusalCounter;
+  /** The language of the one answer a person can see: a slash command Slack sent broken. */
+  locale: Locale;
   nowMs?: () => number;
   /** Bolt's request listener, given the request with its body already read (`rawBody`). */
   next(request: IncomingMessage, response: ServerResponse): void;
@@ -110,7 +113,7 @@ function ephemeral(text: string): object {
 }
 
 /** What to answer a verified body, before Bolt: a 400 for a body that is not an object, a 200 drop for a bad shape. */
-export function judgeSlackBody(contentType: string | undefined, rawBody: string): Verdict {
+export function judgeSlackBody(contentType: string | undefined, rawBody: string, locale: Locale): Verdict {
   const refuse = (kind: string, reason: string): Verdict => ({ ok: false, status: 400, kind, reason });
   if (contentType === 'application/x-www-form-urlencoded') {
     const form = parseQuery(rawBody) as Record<string, unknown>;
@@ -130,7 +133,7 @@ export function judgeSlackBody(contentType: string | undefined, rawBody: string)
     if (form['command'] === undefined) return refuse('command', 'neither_payload_nor_command');
     const problem = commandProblem(form);
     return problem
-      ? { ok: false, status: 200, kind: 'command', reason: problem, body: ephemeral(`Firebreak could not read this command: ${problem}. Try again from Slack.`) }
+      ? { ok: false, status: 200, kind: 'command', reason: problem, body: ephemeral(t(locale, 'ui.command.unreadable', { problem })) }
       : { ok: true };
   }
   let body: unknown;
@@ -205,7 +208,7 @@ export function slackRequestGate(options: SlackRequestGateOptions): RouteHandler
         refuse(response, 401, 'http', skew < -MAX_REQUEST_SKEW_SECONDS ? 'future_timestamp' : skew > MAX_REQUEST_SKEW_SECONDS ? 'stale_timestamp' : 'bad_signature');
         return;
       }
-      const verdict = judgeSlackBody(contentType, text);
+      const verdict = judgeSlackBody(contentType, text, options.locale);
       if (!verdict.ok) {
         log.warn({ kind: verdict.kind, reason: verdict.reason, status: verdict.status }, verdict.status === 200 ? 'dropped a malformed Slack request' : 'refused a Slack request body');
         refuse(response, verdict.status, verdict.kind, verdict.reason, verdict.body ?? (verdict.status === 400 ? { error: 'invalid_body', message: verdict.reason } : undefined));

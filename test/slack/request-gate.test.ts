@@ -8,30 +8,32 @@ const user = { id: 'U1', team_id: 'T1' };
 
 describe('judgeSlackBody', () => {
   it('refuses bodies that are not objects with 400', () => {
-    for (const body of ['null', '[]', '"x"', '7', '{']) expect(judgeSlackBody('application/json', body)).toMatchObject({ ok: false, status: 400 });
-    for (const body of ['payload=null', 'payload=%7B', 'payload=1&payload=2', '']) expect(judgeSlackBody(form, body)).toMatchObject({ ok: false, status: 400 });
+    for (const body of ['null', '[]', '"x"', '7', '{']) expect(judgeSlackBody('application/json', body, 'en')).toMatchObject({ ok: false, status: 400 });
+    for (const body of ['payload=null', 'payload=%7B', 'payload=1&payload=2', '']) expect(judgeSlackBody(form, body, 'en')).toMatchObject({ ok: false, status: 400 });
   });
 
   it('drops malformed envelopes with 200, and lets Slack’s shapes through', () => {
     const event = { type: 'event_callback', team_id: 'T1', event_id: 'Ev1', event: { type: 'message', channel: 'C1', user: 'U1', ts: '1.2', text: 'x' } };
-    expect(judgeSlackBody('application/json', JSON.stringify(event))).toEqual({ ok: true });
-    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, channel: null } }))).toMatchObject({ ok: false, status: 200 });
-    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ts: 5 } }))).toMatchObject({ ok: false, status: 200 });
-    expect(judgeSlackBody('application/json', JSON.stringify({ type: 'event_callback', team_id: 'T1' }))).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody('application/json', JSON.stringify(event), 'en')).toEqual({ ok: true });
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, channel: null } }), 'en')).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ts: 5 } }), 'en')).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody('application/json', JSON.stringify({ type: 'event_callback', team_id: 'T1' }), 'en')).toMatchObject({ ok: false, status: 200 });
     // Bolt would take it for an event whatever its type: it must pass the event checks or be dropped.
-    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, type: 'constructor' }))).toMatchObject({ ok: false, status: 200 });
-    expect(judgeSlackBody('application/json', JSON.stringify({ type: 'url_verification', challenge: 'c' }))).toEqual({ ok: true });
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, type: 'constructor' }), 'en')).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody('application/json', JSON.stringify({ type: 'url_verification', challenge: 'c' }), 'en')).toEqual({ ok: true });
 
     const click = { type: 'block_actions', user, team: { id: 'T1' }, actions: [{ action_id: 'a', block_id: 'b', value: 'v' }] };
-    expect(judgeSlackBody(form, payload(click))).toEqual({ ok: true });
-    expect(judgeSlackBody(form, payload({ ...click, user: null }))).toMatchObject({ ok: false, status: 200 });
-    expect(judgeSlackBody(form, payload({ ...click, actions: 'x' }))).toMatchObject({ ok: false, status: 200 });
-    expect(judgeSlackBody(form, payload({ type: 'view_submission', user }))).toMatchObject({ ok: false, status: 200, reason: 'view is missing' });
+    expect(judgeSlackBody(form, payload(click), 'en')).toEqual({ ok: true });
+    expect(judgeSlackBody(form, payload({ ...click, user: null }), 'en')).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody(form, payload({ ...click, actions: 'x' }), 'en')).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody(form, payload({ type: 'view_submission', user }), 'en')).toMatchObject({ ok: false, status: 200, reason: 'view is missing' });
 
     const command = { command: '/firebreak', team_id: 'T1', user_id: 'U1', channel_id: 'C1', text: '' };
-    expect(judgeSlackBody(form, new URLSearchParams(command).toString())).toEqual({ ok: true });
+    expect(judgeSlackBody(form, new URLSearchParams(command).toString(), 'en')).toEqual({ ok: true });
     const { text: _text, ...withoutText } = command;
-    expect(judgeSlackBody(form, new URLSearchParams(withoutText).toString())).toMatchObject({ ok: false, status: 200, body: { response_type: 'ephemeral' } });
-    expect(judgeSlackBody(form, 'ssl_check=1')).toEqual({ ok: true });
+    expect(judgeSlackBody(form, new URLSearchParams(withoutText).toString(), 'en')).toMatchObject({ ok: false, status: 200, body: { response_type: 'ephemeral' } });
+    // The person who typed it is answered in the workspace's language.
+    expect(judgeSlackBody(form, new URLSearchParams(withoutText).toString(), 'es')).toMatchObject({ body: { text: 'Firebreak no pudo leer este comando: text is missing. Vuelve a intentarlo desde Slack.' } });
+    expect(judgeSlackBody(form, 'ssl_check=1', 'en')).toEqual({ ok: true });
   });
 });

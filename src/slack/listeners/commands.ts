@@ -19,7 +19,6 @@ function plain(text: string): RespondArguments {
 
 export function registerCommandListeners(app: App, services: SlackServices): void {
   const { locale } = services;
-  const say = (en: string, es: string) => (locale === 'es' ? es : en);
 
   /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
   async function resolveChannel(arg: ChannelArg, workspaceId: string, client: WebClient): Promise<{ id: string; name: string | null } | null> {
@@ -87,18 +86,18 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           args.channel?.id === null && !channel
             ? unknownChannel(args.channel.name)
             : !channel
-              ? say('Name the channel as #channel.', 'Indica el canal como #canal.')
+              ? t(locale, 'ui.declare.channel_missing', {})
               : args.badSeverity
-                ? say(`The severity must be one of ${SEVERITIES.join(', ')}.`, `La gravedad debe ser una de ${SEVERITIES.join(', ')}.`)
+                ? t(locale, 'ui.declare.bad_severity', { severities: SEVERITIES.join(', ') })
                 : !args.summary
-                  ? say('Add a short summary.', 'Añade un resumen breve.')
+                  ? t(locale, 'ui.declare.summary_missing', {})
                   : null;
         if (problem || !channel) {
           await ack(ephemeral(declareUsageMessage(locale, problem ?? undefined, command.command)));
           return;
         }
         const { severity, summary, drill } = args;
-        await ack(plain(say('Declaring the incident…', 'Declarando el incidente…')));
+        await ack(plain(t(locale, 'ui.declare.declaring', {})));
         const channelName = channel.name ?? (await services.channelName(channel.id));
         const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
         const record = await loadIncident(services.prisma, incidentId);
@@ -109,8 +108,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
             opened
               ? drill
                 ? t(locale, 'ui.declare.drill_declared', { number: String(number), channel: `<#${channel.id}>` })
-                : say(`Incident #${number} declared on <#${channel.id}>.`, `Incidente #${number} declarado en <#${channel.id}>.`)
-              : say(`Incident #${number} is already open on <#${channel.id}>: it continues there.`, `El incidente #${number} ya está abierto en <#${channel.id}>: seguimos en él.`),
+                : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
+              : t(locale, 'ui.declare.already_open', { number: String(number), channel: `<#${channel.id}>` }),
           ),
         );
         return;
@@ -120,7 +119,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const arg = parseChannelArg(rest[0]);
         const channel = arg ? await resolveChannel(arg, workspaceId, client) : null;
         if (!channel) {
-          const usage = say(`Usage: ${command.command} ${subcommand} #channel`, `Uso: ${command.command} ${subcommand} #canal`);
+          const usage = t(locale, 'ui.watch.usage', { command: command.command, subcommand });
           await ack(plain(arg?.id === null ? `${unknownChannel(arg.name)}\n${usage}` : usage));
           return;
         }
@@ -131,7 +130,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           update: { active, ...(channel.name ? { name: channel.name } : {}) },
         });
         services.watcher.forgetChannels();
-        await ack(plain(active ? say(`Watching <#${channel.id}> now.`, `Vigilando <#${channel.id}> desde ahora.`) : say(`No longer watching <#${channel.id}>.`, `Ya no vigilo <#${channel.id}>.`)));
+        await ack(plain(t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` })));
         if (active && channel.id.startsWith('C')) {
           // Public channels can be joined by the bot itself; private ones need an invitation.
           await client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join channel'));
@@ -143,11 +142,11 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const summary = rest.slice(1).join(' ').trim();
         const row = Number.isInteger(number) ? await services.prisma.incident.findFirst({ where: { workspaceId, number }, select: { id: true } }) : null;
         if (!row || !summary) {
-          await ack(plain(say(`Usage: ${command.command} resolve &lt;incident number&gt; &lt;summary&gt;`, `Uso: ${command.command} resolve &lt;número de incidente&gt; &lt;resumen&gt;`)));
+          await ack(plain(t(locale, 'ui.resolve.usage', { command: command.command })));
           return;
         }
         const outcome = await services.incidents.decide(row.id, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));
-        await ack(outcome.ok ? plain(say(`Incident #${number} resolved.`, `Incidente #${number} resuelto.`)) : ephemeral(refusalMessage(outcome.refusal, locale)));
+        await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, locale)));
         return;
       }
       default:

@@ -361,7 +361,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     const state = view.state as unknown as ViewState;
     const severity = valueOf({ state }, inputIds.severity);
     if (!SEVERITIES.includes(severity as Severity)) {
-      await ack({ response_action: 'errors', errors: { [inputIds.severity]: `Choose one of ${SEVERITIES.join(', ')}.` } });
+      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(services.locale, 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
       return;
     }
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
@@ -422,7 +422,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     services.onUnknownAction?.(actionId);
     const channel = (body as { channel?: { id?: string } }).channel?.id;
     if (channel) {
-      await client.chat.postEphemeral({ channel, user: body.user.id, text: services.locale === 'es' ? 'Este botón ya no hace nada. Usa los botones del mensaje del incidente.' : 'This button no longer does anything. Use the buttons on the incident message.' });
+      await client.chat.postEphemeral({ channel, user: body.user.id, text: t(services.locale, 'ui.button.stale', {}) });
     }
   });
 }

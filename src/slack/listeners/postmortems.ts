@@ -104,7 +104,6 @@ export function readPostMortemSubmission(values: ViewValues, postMortem: PostMor
 
 export function registerPostMortemListeners(app: App, services: SlackServices, options: PostMortemListenerOptions): void {
   const { postMortems, timeZone } = options;
-  const say = (locale: Locale, en: string, es: string) => (locale === 'es' ? es : en);
   const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
   /** Refusals speak the incident's language, like everything else about it. */
   const localeOf = async (incidentId: string): Promise<Locale> => (await loadIncident(services.prisma, incidentId))?.state.incident.locale ?? services.locale;
@@ -139,7 +138,7 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
     const [incident, record] = await Promise.all([loadIncident(services.prisma, i), loadPostMortem(services.prisma, i)]);
     const locale = incident?.state.incident.locale ?? services.locale;
     if (!incident || !record) {
-      await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: say(locale, 'This incident has no post-mortem yet.', 'Este incidente aún no tiene post-mortem.') }, locale);
+      await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: t(locale, 'ui.pm.none_yet', {}) }, locale);
       return;
     }
     await client.views.open({
@@ -169,7 +168,7 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
     const incident = await loadIncident(services.prisma, ref.i);
     const locale = incident?.state.incident.locale ?? services.locale;
     if (!record) {
-      await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: say(locale, 'This post-mortem no longer exists.', 'Este post-mortem ya no existe.') } });
+      await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.gone', {}) } });
       return;
     }
     const { intent, submission } = readPostMortemSubmission(view.state.values as unknown as ViewValues, record.postMortem, ref.a, timeZone);
@@ -267,13 +266,13 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
     const incident = incidentId ? await loadIncident(services.prisma, incidentId) : null;
     const locale = incident?.state.incident.locale ?? services.locale;
     if (!incident) {
-      await ack({ response_action: 'errors', errors: { [inputIds.incident]: say(locale, 'Choose an open incident.', 'Elige un incidente abierto.') } });
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.choose_incident', {}) } });
       return;
     }
     if (isMessageInTimeline(await loadTimeline(services.prisma, incident.state.incident.id), message.c, message.ts)) {
       await ack({
         response_action: 'errors',
-        errors: { [inputIds.incident]: say(locale, `This message is already on the timeline of incident #${incident.state.incident.number}.`, `Este mensaje ya está en la cronología del incidente #${incident.state.incident.number}.`) },
+        errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.already_there', { number: incident.state.incident.number }) },
       });
       return;
     }
