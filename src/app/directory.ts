@@ -2,7 +2,7 @@
 // audiences are resolved at the time of each decision, as the domain expects.
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../domain/clock.js';
-import type { PersonRef } from '../domain/playbooks/refs.js';
+import type { PersonRef } from '../domain/playbooks/ref-syntax.js';
 
 export interface ResolvedGroup {
   groupId: string;

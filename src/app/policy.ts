@@ -5,7 +5,7 @@ import { authority } from '../domain/approvals/policy.js';
 import type { Locale } from '../i18n/index.js';
 import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/index.js';
 import type { Playbook } from '../domain/playbooks/index.js';
-import { parsePersonRef } from '../domain/playbooks/refs.js';
+import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 import type { PostMortemTemplate } from '../domain/postmortems/index.js';
 import type { Directory } from './directory.js';
 

@@ -36,7 +36,7 @@ import { Watcher } from './watcher.js';
 import { replyHoldReason, tellHeldReply } from './reply-guard.js';
 import { FeedbackService } from './feedback.js';
 import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
-import { parsePersonRef } from '../domain/playbooks/refs.js';
+import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 
 export interface RuntimeOptions {
   config: Config;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CHANNEL_ID, CHANNEL_NAME, CHANNEL_PATTERN } from './refs.js';
+import { CHANNEL_ID, CHANNEL_NAME, CHANNEL_PATTERN } from './ref-syntax.js';
 import { STEP_TRIGGERS } from '../incidents/checklist.js';
 
 // Written out (not composed) so the JSON Schema carries them as plain `pattern`s editors understand.

@@ -1,5 +1,5 @@
 import { FirebreakError } from '../../errors.js';
-import { channelMatches } from './refs.js';
+import { channelMatches } from './ref-syntax.js';
 import { SEVERITY_LEVELS } from './schema.js';
 import type { Playbook, SeverityLevel } from './schema.js';
 

@@ -2,7 +2,7 @@ import { BUILT_IN_ROLES, LANGUAGES, SEVERITY_LEVELS } from './schema.js';
 import type { PlaybookFile } from './schema.js';
 import { didYouMean } from './problems.js';
 import type { KeyPath } from './problems.js';
-import { isPersonRef } from './refs.js';
+import { isPersonRef } from './ref-syntax.js';
 import { analyzeTemplate, TEMPLATE_VARIABLE_NAMES } from './templates.js';
 
 /** A rule broken across several keys; `textOffset` points inside a string value (templates). */

@@ -1,9 +1,9 @@
 import type { PlaybookProblem } from './problems.js';
-import { parseChannelRef, parsePersonRef } from './refs.js';
+import { parseChannelRef, parsePersonRef } from './ref-syntax.js';
 import type { Playbook } from './schema.js';
 
-/** What the workspace knows; the Slack adapter answers from the API, tests from a list. */
-export interface WorkspaceDirectory {
+/** The channels, user groups and users the workspace has: the Slack adapter answers from the API, tests from a list. */
+export interface SlackInventory {
   /** A channel ID (C…) or a name without `#`. */
   channelExists(ref: string): boolean | Promise<boolean>;
   /** A user-group ID (S…) or a handle without `@`. */
@@ -17,7 +17,7 @@ export interface WorkspaceDirectory {
  * Channel patterns are not checked (they may match channels created later). Each playbook is
  * checked on its own, so one bad reference never stops the others.
  */
-export async function checkPlaybookReferences(playbooks: readonly Playbook[], directory: WorkspaceDirectory): Promise<PlaybookProblem[]> {
+export async function checkPlaybookReferences(playbooks: readonly Playbook[], inventory: SlackInventory): Promise<PlaybookProblem[]> {
   const cache = new Map<string, Promise<boolean>>();
   const lookup = (key: string, ask: () => boolean | Promise<boolean>): Promise<boolean> => {
     let answer = cache.get(key);
@@ -48,16 +48,16 @@ export async function checkPlaybookReferences(playbooks: readonly Playbook[], di
         const channel = parseChannelRef(ref.value);
         if (channel.kind === 'pattern') continue;
         const key = channel.kind === 'id' ? channel.id : channel.name;
-        if (!(await lookup(`channel:${key}`, () => directory.channelExists(key)))) missing = `channel \`${ref.value}\` does not exist in the workspace (or the bot cannot see it)`;
+        if (!(await lookup(`channel:${key}`, () => inventory.channelExists(key)))) missing = `channel \`${ref.value}\` does not exist in the workspace (or the bot cannot see it)`;
       } else {
         const person = parsePersonRef(ref.value);
         if (!person) continue; // a role name, checked when the file was validated
         if (person.kind === 'user') {
-          const userExists = directory.userExists?.bind(directory);
+          const userExists = inventory.userExists?.bind(inventory);
           if (userExists && !(await lookup(`user:${person.id}`, () => userExists(person.id)))) missing = `user \`${ref.value}\` does not exist in the workspace`;
         } else {
           const key = person.kind === 'group' ? person.id : person.handle;
-          if (!(await lookup(`group:${key}`, () => directory.userGroupExists(key)))) missing = `user group \`${ref.value}\` does not exist in the workspace`;
+          if (!(await lookup(`group:${key}`, () => inventory.userGroupExists(key)))) missing = `user group \`${ref.value}\` does not exist in the workspace`;
         }
       }
       if (missing) {
