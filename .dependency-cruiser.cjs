@@ -12,6 +12,13 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/domain/', '^src/i18n/', '^src/errors\\.ts$'] },
     },
     {
+      name: 'catalog-is-a-leaf',
+      comment: 'Every layer reads its texts from src/i18n; the catalog itself depends on nothing of ours.',
+      severity: 'error',
+      from: { path: '^src/i18n/' },
+      to: { path: '^src/', pathNot: '^src/i18n/' },
+    },
+    {
       name: 'app-owns-its-ports',
       comment: 'Use cases reach the database, Slack and the scheduler only through the ports in app/ports/.',
       severity: 'error',
