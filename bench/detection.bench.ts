@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Sentiment from 'sentiment';
 import { resolveDetectorSettings } from '../src/domain/detection/settings.js';
-import { observeMessage, watchChannel, type ChatMessage, type WatchedChannel } from '../src/domain/detection/watch.js';
+import { observeMessage, watchChannel, type ChatMessage, type ChannelWindow } from '../src/domain/detection/pipeline.js';
 import { seededRandom } from '../src/domain/random.js';
 
 const args = process.argv.slice(2);
@@ -79,7 +79,7 @@ const settings = resolveDetectorSettings();
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage();
-  const channels = new Map<string, WatchedChannel>();
+  const channels = new Map<string, ChannelWindow>();
   const t0 = performance.now();
   for (const message of streamMessages(TOTAL, 1000)) {
     let channel = channels.get(message.channel);
@@ -121,7 +121,7 @@ const settings = resolveDetectorSettings();
     for (const message of messages) sink += bare.analyze(message.text).score;
   };
   const runPerMessage = (): void => {
-    const channels = new Map<string, WatchedChannel>();
+    const channels = new Map<string, ChannelWindow>();
     for (const message of messages) {
       let channel = channels.get(message.channel);
       if (!channel) channels.set(message.channel, (channel = watchChannel(message.channel, settings)));
@@ -130,7 +130,7 @@ const settings = resolveDetectorSettings();
   };
   let bucketSteps = 0;
   const runEndToEnd = (): void => {
-    const channels = new Map<string, WatchedChannel>();
+    const channels = new Map<string, ChannelWindow>();
     bucketSteps = 0;
     const count = (): void => {
       bucketSteps++;

@@ -5,9 +5,9 @@ import type { Clock } from '../domain/clock.js';
 import { addToBucket, bucketStartOf, removeFromBucket, type ChannelBucket, type MessageContribution } from '../domain/detection/bucket.js';
 import { initialDetectorState, type DetectorDecision, type DetectorState } from '../domain/detection/detector.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
-import { advanceChannel, type WatchedChannel as DetectorChannel } from '../domain/detection/watch.js';
-import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguageMix } from '../domain/language/detect.js';
-import { scoreMessage, type CorrectionModel, type ScoreOptions, type SentimentResult } from '../domain/sentiment/score.js';
+import { advanceChannel, bucketStillOpen, scoreInChannel, type ChannelScoreOptions, type ChannelWindow, type ChatMessage } from '../domain/detection/pipeline.js';
+import { emptyLanguageMix, languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
+import type { CorrectionModel, SentimentResult } from '../domain/sentiment/score.js';
 import { checkMessageInput, storableJson, storableText, type InputFix } from '../domain/ingest/message-input.js';
 import type { Logger } from '../logger.js';
 import type { DetectionEscalated } from '../domain/incidents/index.js';
@@ -78,6 +78,8 @@ interface PendingMessage {
   message: CommunityMessage;
   channel: WatchedChannelRecord;
   sentiment: SentimentResult;
+  /** What the message adds to its bucket. */
+  contribution: MessageContribution;
   resolve(outcome: 'stored' | 'duplicate' | 'quarantined'): void;
   reject(error: unknown): void;
 }
@@ -151,11 +153,12 @@ export class Watcher {
       }
       return { status: 'staff_reply' };
     }
-    const mix = this.languageMixes.get(channel.ref) ?? channel.languageMix ?? { ...emptyLanguageMix };
-    const sentiment = scoreMessage(message.text, this.scoreOptions(message.workspaceId, languageHint(mix)));
-    this.languageMixes.set(channel.ref, updateLanguageMix(mix, sentiment.detectedLanguage));
+    // The same scoring as backtest and bench: the channel's mix (as this instance last saw it) as the hint.
+    let languages = this.languageMixes.get(channel.ref);
+    if (!languages) this.languageMixes.set(channel.ref, (languages = { languageMix: channel.languageMix ?? { ...emptyLanguageMix } }));
+    const { sentiment, contribution } = scoreInChannel(languages, chatMessageOf(message), this.scoreOptions(message.workspaceId));
     const stored = await new Promise<'stored' | 'duplicate' | 'quarantined'>((resolve, reject) => {
-      this.queue.push({ message, channel, sentiment, resolve, reject });
+      this.queue.push({ message, channel, sentiment, contribution, resolve, reject });
       this.flushing ??= this.flush().finally(() => {
         this.flushing = null;
       });
@@ -165,7 +168,8 @@ export class Watcher {
     return { status: 'scored', sentiment, staff: false };
   }
 
-  private languageMixes = new Map<string, ChannelLanguageMix>();
+  /** Each channel's language mix as scoring left it, saved with every group commit that touches the channel. */
+  private languageMixes = new Map<string, { languageMix: ChannelLanguageMix }>();
 
   /**
    * The message checked and cleaned (metrics and the log say what was changed); null when it could
@@ -200,9 +204,9 @@ export class Watcher {
     this.options.logger.warn({ reason, channel: text(message.channelId), eventId: text(message.eventId), error: storableText(error, 300) }, 'incoming message quarantined');
   }
 
-  private scoreOptions(workspaceId: string, hint: ReturnType<typeof languageHint>): ScoreOptions {
+  private scoreOptions(workspaceId: string): ChannelScoreOptions {
     const corrections = this.options.correctionsFor?.(workspaceId);
-    return { ...(hint ? { channelLanguageHint: hint } : {}), ...(corrections ? { corrections } : {}) };
+    return corrections ? { corrections } : {};
   }
 
   private async flush(): Promise<void> {
@@ -279,23 +283,22 @@ export class Watcher {
       if (fresh.length === 0) return stored;
       // One read-modify-write per touched bucket, with all of the batch's contributions.
       const byBucket = new Map<string, { channel: WatchedChannelRecord; start: number; settings: DetectorSettings; contributions: MessageContribution[] }>();
-      for (const { channel, message, sentiment } of fresh) {
+      for (const { channel, message, contribution } of fresh) {
         const settings = this.options.settingsFor(message.channelId, channel.name);
-        const at = tsToMs(message.ts);
-        const start = bucketStartOf(at, settings.bucketMs);
+        const start = bucketStartOf(contribution.at, settings.bucketMs);
         const key = `${channel.ref}/${start}`;
         const group = byBucket.get(key) ?? { channel, start, settings, contributions: [] };
-        group.contributions.push({ id: message.ts, authorId: message.userId, at, label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text });
+        group.contributions.push(contribution);
         byBucket.set(key, group);
       }
       for (const group of byBucket.values()) {
-        await this.updateBucket(tx, group.channel.ref, group.channel.detectorState, group.start, group.settings, (bucket) =>
+        await this.updateBucket(tx, group.channel.ref, group.channel.detectorState, group.start, (bucket) =>
           group.contributions.reduce((current, contribution) => addToBucket(current, contribution, group.settings), bucket),
         );
       }
       for (const channelId of new Set(fresh.map(({ channel }) => channel.ref))) {
-        const mix = this.languageMixes.get(channelId);
-        if (mix) await tx.channels.saveLanguageMix(channelId, mix);
+        const languages = this.languageMixes.get(channelId);
+        if (languages) await tx.channels.saveLanguageMix(channelId, languages.languageMix);
       }
       return stored;
     });
@@ -310,8 +313,8 @@ export class Watcher {
     const previous = await this.options.store.direct.scoredMessages.find(channel.ref, message.ts);
     if (!previous) return this.ingest(message);
     const settings = this.options.settingsFor(message.channelId, channel.name);
-    const mix = channel.languageMix ?? { ...emptyLanguageMix };
-    const sentiment = scoreMessage(message.text, this.scoreOptions(message.workspaceId, languageHint(mix)));
+    // Scored as a new message would be, with the stored mix as the hint; an edit does not move the mix.
+    const { sentiment } = scoreInChannel({ languageMix: channel.languageMix ?? { ...emptyLanguageMix } }, chatMessageOf(message), this.scoreOptions(message.workspaceId));
     await this.options.store.transaction(async (tx) => {
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
       await tx.scoredMessages.rescore(previous.id, message.text, sentiment, this.options.clock.now());
@@ -337,26 +340,18 @@ export class Watcher {
     return true;
   }
 
-  private async updateBucket(
-    tx: Repositories,
-    channelRef: string,
-    detectorState: DetectorState | null,
-    start: number,
-    settings: DetectorSettings,
-    change: (bucket: ChannelBucket) => ChannelBucket,
-  ): Promise<void> {
-    const state = detectorStateOf(detectorState, settings);
-    // A bucket the detector has already closed keeps its counts: its verdict is history.
-    if (state.lastBucketStart !== null && start <= state.lastBucketStart) return;
+  /** A bucket the detector has already closed keeps its counts: its verdict is history. */
+  private async updateBucket(tx: Repositories, channelRef: string, detectorState: DetectorState | null, start: number, change: (bucket: ChannelBucket) => ChannelBucket): Promise<void> {
+    if (!bucketStillOpen(detectorState, start)) return;
     await tx.buckets.change(channelRef, start, change);
   }
 
   private addContribution(tx: Repositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
-    return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), settings, (bucket) => addToBucket(bucket, contribution, settings));
+    return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), (bucket) => addToBucket(bucket, contribution, settings));
   }
 
   private removeContribution(tx: Repositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
-    return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), settings, (bucket) => removeFromBucket(bucket, contribution));
+    return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), (bucket) => removeFromBucket(bucket, contribution));
   }
 
   /** The leader's detection tick: closes finished buckets of every watched channel. */
@@ -371,7 +366,7 @@ export class Watcher {
       const settings = calibrated?.settings ?? base;
       const detector = detectorStateOf(row.detectorState, settings);
       const from = detector.lastBucketStart === null ? 0 : detector.lastBucketStart - settings.windowBuckets * settings.bucketMs;
-      const channel: DetectorChannel = {
+      const channel: ChannelWindow = {
         id: row.channelId,
         buckets: await store.direct.buckets.since(row.ref, from),
         detector,
@@ -419,6 +414,11 @@ export class Watcher {
     }
     return { ...explanation, samples: withLinks };
   }
+}
+
+/** The message as the detection pipeline names it. */
+function chatMessageOf(message: CommunityMessage): ChatMessage {
+  return { id: message.ts, channel: message.channelId, authorId: message.userId, at: tsToMs(message.ts), text: message.text };
 }
 
 function scoredMessageOf(channelRef: string, message: CommunityMessage, sentiment: SentimentResult): NewScoredMessage {

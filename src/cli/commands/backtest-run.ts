@@ -7,7 +7,7 @@ import type { BucketReading, DetectorDecision } from '../../domain/detection/det
 import { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from '../../domain/detection/inputs.js';
 import { detectOnCounts, inferBucketMs } from '../../domain/detection/series.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../../domain/detection/settings.js';
-import { advanceChannel, observeMessage, watchChannel, type ChatMessage, type WatchedChannel } from '../../domain/detection/watch.js';
+import { advanceChannel, observeMessage, watchChannel, type ChatMessage, type ChannelWindow } from '../../domain/detection/pipeline.js';
 import type { BacktestOptions } from './backtest.js';
 import { channelOfLine, runShards, shardCount, shardOf, type ShardMessage } from './backtest-shards.js';
 
@@ -150,7 +150,7 @@ async function backtestMessages(
   if (!existsSync(input)) throw new FirebreakError('input_invalid', `${input}: no such file or folder`);
   const settings = settingsFrom(options);
   const workers = workersFrom(options);
-  const channels = new Map<string, WatchedChannel>();
+  const channels = new Map<string, ChannelWindow>();
   const alerts: Alert[] = [];
   const progress = new Progress(options.quiet === true);
   let messages = 0;

@@ -34,15 +34,19 @@ export {
 } from './settings.js';
 export {
   advanceChannel,
+  bucketStillOpen,
   contributionOf,
   countMessage,
   observeMessage,
+  scoreInChannel,
   watchChannel,
+  type ChannelScoreOptions,
+  type ChannelWindow,
   type ChatMessage,
   type CountResult,
   type ObserveResult,
-  type WatchedChannel,
-} from './watch.js';
+  type ScoredChatMessage,
+} from './pipeline.js';
 export { detectOnCounts, inferBucketMs, type CountPoint } from './series.js';
 export { parseCountsCsv, parseTimestamp } from './counts-csv.js';
 export { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from './inputs.js';

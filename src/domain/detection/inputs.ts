@@ -1,6 +1,6 @@
 import { FirebreakError } from '../../errors.js';
 import { parseTimestamp } from './counts-csv.js';
-import type { ChatMessage } from './watch.js';
+import type { ChatMessage } from './pipeline.js';
 
 /** Where a record came from, for error messages. */
 export interface SourceLine {

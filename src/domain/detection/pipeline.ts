@@ -1,5 +1,9 @@
+// The detection pipeline every path shares (the live watcher, backtest, the benchmark): a message is
+// scored with its channel's language mix as a hint, which it then updates; its contribution is counted
+// in its time bucket unless the detector has already closed that bucket; closed buckets go through
+// the detector. The live watcher persists each step; backtest and bench keep everything in memory.
 import { emptyLanguageMix, languageHint, updateLanguageMix, type ChannelLanguageMix } from '../language/detect.js';
-import { scoreMessage, type SentimentResult } from '../sentiment/score.js';
+import { scoreMessage, type CorrectionModel, type ScoreOptions, type SentimentResult } from '../sentiment/score.js';
 import type { Language } from '../sentiment/types.js';
 import { addToBucketInPlace, bucketStartOf, emptyBucket, type ChannelBucket, type MessageContribution } from './bucket.js';
 import { evaluateChannelInPlace, initialDetectorState, type BucketReading, type DetectorDecision, type DetectorState } from './detector.js';
@@ -16,8 +20,8 @@ export interface ChatMessage {
   text: string;
 }
 
-/** Everything the watcher keeps for one channel: O(window), whatever the traffic. */
-export interface WatchedChannel {
+/** Everything the pipeline keeps for one channel: O(window), whatever the traffic. */
+export interface ChannelWindow {
   id: string;
   /** The open bucket and the closed ones still inside the detector's window, oldest first. */
   buckets: ChannelBucket[];
@@ -25,7 +29,7 @@ export interface WatchedChannel {
   languageMix: ChannelLanguageMix;
 }
 
-export function watchChannel(id: string, settings: DetectorSettings): WatchedChannel {
+export function watchChannel(id: string, settings: DetectorSettings): ChannelWindow {
   return { id, buckets: [], detector: initialDetectorState(settings), languageMix: { ...emptyLanguageMix } };
 }
 
@@ -34,12 +38,44 @@ export function contributionOf(message: ChatMessage, sentiment: SentimentResult)
   return { id: message.id, authorId: message.authorId, at: message.at, label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text };
 }
 
+export interface ChannelScoreOptions {
+  /** Score as this language, or detect it per message (the default). */
+  language?: 'auto' | Language;
+  /** The workspace's learnt corrections (staff feedback); without them the shipped lexicon alone decides. */
+  corrections?: CorrectionModel;
+}
+
+export interface ScoredChatMessage {
+  sentiment: SentimentResult;
+  contribution: MessageContribution;
+}
+
+/**
+ * Scores a message of the channel, its language mix as the hint for messages too short to tell,
+ * and updates the mix with what the message told. Mutates `channel.languageMix` (the caller owns it).
+ */
+export function scoreInChannel(channel: { languageMix: ChannelLanguageMix }, message: ChatMessage, options: ChannelScoreOptions = {}): ScoredChatMessage {
+  const hint = languageHint(channel.languageMix);
+  const scoreOptions: ScoreOptions = { language: options.language ?? 'auto' };
+  if (hint) scoreOptions.channelLanguageHint = hint;
+  if (options.corrections) scoreOptions.corrections = options.corrections;
+  const sentiment = scoreMessage(message.text, scoreOptions);
+  channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
+  return { sentiment, contribution: contributionOf(message, sentiment) };
+}
+
+/** Whether a message of the bucket starting at `start` still counts: the detector has not closed that bucket (its verdict is history). */
+export function bucketStillOpen(detector: Pick<DetectorState, 'lastBucketStart'> | null, start: number): boolean {
+  const last = detector?.lastBucketStart ?? null;
+  return last === null || start > last;
+}
+
 /**
  * Closes the buckets of `channel` that ended by `now`, running the detector over them, and keeps
  * only what the next window needs. Mutates `channel` and its detector state (the caller owns them).
  */
 export function advanceChannel(
-  channel: WatchedChannel,
+  channel: ChannelWindow,
   now: number,
   settings: DetectorSettings,
   onReading?: (reading: BucketReading) => void,
@@ -69,17 +105,13 @@ export interface ObserveResult extends CountResult {
 }
 
 /**
- * The per-message work: score the message (the channel's language mix as a hint), update the mix,
- * count the message in its bucket. Closing buckets is `advanceChannel`'s job.
+ * The per-message work: score the message in its channel, count it in its bucket. Closing buckets
+ * is `advanceChannel`'s job.
  */
-export function countMessage(channel: WatchedChannel, message: ChatMessage, settings: DetectorSettings, language: 'auto' | Language = 'auto'): CountResult {
-  const hint = languageHint(channel.languageMix);
-  const sentiment = scoreMessage(message.text, hint ? { language, channelLanguageHint: hint } : { language });
-  channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
-  const contribution = contributionOf(message, sentiment);
+export function countMessage(channel: ChannelWindow, message: ChatMessage, settings: DetectorSettings, language: 'auto' | Language = 'auto'): CountResult {
+  const { sentiment, contribution } = scoreInChannel(channel, message, { language });
   const start = bucketStartOf(message.at, settings.bucketMs);
-  const last = channel.detector.lastBucketStart;
-  if (last !== null && start <= last) return { sentiment, contribution, counted: false };
+  if (!bucketStillOpen(channel.detector, start)) return { sentiment, contribution, counted: false };
   let bucket: ChannelBucket | undefined;
   for (let i = channel.buckets.length - 1; i >= 0; i--) {
     if ((channel.buckets[i] as ChannelBucket).start === start) {
@@ -101,7 +133,7 @@ export function countMessage(channel: WatchedChannel, message: ChatMessage, sett
  * bucket, close the finished ones through the detector; then count the message.
  */
 export function observeMessage(
-  channel: WatchedChannel,
+  channel: ChannelWindow,
   message: ChatMessage,
   settings: DetectorSettings,
   options: { language?: 'auto' | Language; onReading?: (reading: BucketReading) => void } = {},
