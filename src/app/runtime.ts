@@ -98,7 +98,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onProblems: (problems) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
       // An edit that broke a playbook: the last good version keeps running, and the team is told.
-      void tellAlertsChannel(problems, locale === 'es' ? 'Playbook con errores: sigue activa la última versión válida.' : 'A playbook edit has errors: the last good version keeps running.');
+      void tellAlertsChannel(problems, t(locale, 'ui.notice.playbook_edit_broken', {}));
     },
   });
   playbooks.watch();
@@ -122,7 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   })
     .then((problems) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, path: problem.path }, `playbook reference: ${problem.message}`);
-      return tellAlertsChannel(problems, locale === 'es' ? 'Los playbooks nombran canales o grupos que no existen en este espacio de trabajo:' : 'Playbooks name channels or user groups this workspace does not have:');
+      return tellAlertsChannel(problems, t(locale, 'ui.notice.playbook_references_missing', {}));
     })
     .catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
   const baseSettings = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS');

@@ -288,6 +288,10 @@ export const uiEn = {
   'ui.timeline_add.choose_incident': (_: Empty) => 'Choose an open incident.',
   'ui.timeline_add.already_there': (p: { number: number }) => `This message is already on the timeline of incident #${p.number}.`,
 
+  // Notices in the alerts channel about the playbooks themselves (the problems follow, one per line).
+  'ui.notice.playbook_edit_broken': (_: Empty) => 'A playbook edit has errors: the last good version keeps running.',
+  'ui.notice.playbook_references_missing': (_: Empty) => 'Playbooks name channels or user groups this workspace does not have:',
+
   // The weekly (or daily) digest. Shares and durations arrive formatted ("23.3 %", "12 min", "–").
   'ui.digest.title': (p: { days: number }) => `Digest of the last ${p.days} days`,
   'ui.digest.channel': (p: { channel: string; messages: number; share: string; usual: string }) =>

@@ -268,6 +268,9 @@ export const uiEs: UiCatalog = {
   'ui.timeline_add.choose_incident': () => 'Elige un incidente abierto.',
   'ui.timeline_add.already_there': (p) => `Este mensaje ya está en la cronología del incidente #${p.number}.`,
 
+  'ui.notice.playbook_edit_broken': () => 'Playbook con errores: sigue activa la última versión válida.',
+  'ui.notice.playbook_references_missing': () => 'Los playbooks nombran canales o grupos que no existen en este espacio de trabajo:',
+
   'ui.digest.title': (p) => `Resumen de los últimos ${p.days} días`,
   'ui.digest.channel': (p) => `• *#${p.channel}*: ${p.messages} mensajes, ${p.share} negativos (habitual ${p.usual})`,
   'ui.digest.no_channels': () => 'No hay canales vigilados.',

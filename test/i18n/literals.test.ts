@@ -26,7 +26,7 @@ function sources(dir: string): string[] {
  * test, and so does a moved one until its count here is lowered.
  */
 const NOT_YET_IN_THE_CATALOG: Readonly<Record<string, number>> = {
-  'src/app/runtime.ts': 3,
+  'src/app/runtime.ts': 1,
   'src/app/unanswered.ts': 1,
 };
 
