@@ -10,6 +10,7 @@ import { parseDatabaseUrl } from './store/database-url.js';
 import { applyPendingMigrations } from './store/migrate.js';
 import { migrationsUpToDate } from './store/migration-status.js';
 import type { SlackApp } from './slack/app.js';
+import type { SlackRequestGate } from './slack/request-gate.js';
 import type { Runtime } from './app/runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -121,11 +122,20 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     );
   }
   if (sandbox) routes.push(...sandbox.routes);
+  let gate: SlackRequestGate | undefined;
   if (slack?.requestListener && config.slack.signingSecret) {
     const listener = slack.requestListener;
     const { slackRequestGate } = await import('./slack/request-gate.js');
-    const gate = slackRequestGate({ signingSecret: config.slack.signingSecret, endpoints: slack.endpoints, logger, refused: metrics.requestsRefused, locale: config.locale, next: (request, response) => listener(request, response) });
-    routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, gate) });
+    gate = slackRequestGate({
+      signingSecret: config.slack.signingSecret,
+      endpoints: slack.endpoints,
+      logger,
+      refused: metrics.requestsRefused,
+      locale: config.locale,
+      next: (request, response) => listener(request, response),
+      ...(slack.processEvent ? { processEvent: slack.processEvent } : {}),
+    });
+    routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, gate.handle) });
   }
 
   const server = createHttpServer(routes, logger);
@@ -157,6 +167,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     close: () =>
       (closing ??= (async () => {
         await sandbox?.close();
+        // Events already acknowledged to Slack are processed (and their messages stored) before the runtime stops.
+        if (gate && !(await gate.drain(10_000))) logger.warn('shutting down with acknowledged Slack events still being processed');
         // Workers first: their Slack calls may go to this very server (the sandbox's Web API).
         await runtime?.close();
         server.closeIdleConnections();

@@ -34,8 +34,10 @@ export interface SlackApp {
   endpoints: readonly string[];
   /** Workspaces whose events Slack said it is dropping (app_rate_limited). */
   eventsRateLimited(): EventsRateLimited[];
-  /** Handles /slack/events on Firebreak's HTTP server (HTTP mode only). */
+  /** Handles /slack/events on Firebreak's HTTP server (HTTP mode only), behind the request gate. */
   requestListener?: HTTPReceiver['requestListener'];
+  /** Processes an event callback the request gate has verified and acknowledged (HTTP mode only). */
+  processEvent?(body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void>;
   /** Starts the link in the background; returns at once. */
   start(): void;
   stop(): Promise<void>;
@@ -65,6 +67,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
     endpoints,
+    // Requests reach the receiver only through the request gate, which has verified the signature
+    // (and refuses timestamps from the future too): a second HMAC per request would be wasted.
+    signatureVerification: false,
     // Ack first, work after: listeners call ack() at once and continue asynchronously (decision
     // buttons ack once their decision is committed, so an acknowledged click survives a crash).
     processBeforeResponse: false,
@@ -87,10 +92,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       response.end();
     },
   });
-  const app = new App({ authorize, receiver, clientOptions, logger });
+  // No conversation store: Firebreak keeps no per-conversation state in Bolt, and the default one
+  // builds an Error (with its stack) for every message of a conversation it has not seen.
+  const app = new App({ authorize, receiver, clientOptions, logger, convoStore: false });
   const link = createSlackLink({ mode: 'http', identity, logger: options.logger, ...linkOptions(options) });
   const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
-  return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, start: () => link.start(), stop: () => link.stop() };
+  // The gate has answered Slack already: Bolt's ack is a no-op. A rejection is what the receiver's
+  // processEventErrorHandler would have counted (the app's error handler has logged the failure).
+  const processEvent = (body: Record<string, unknown>, retry: { num?: number; reason?: string }) =>
+    app.processEvent({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason }).catch((error: unknown) => {
+      options.onUnacknowledged?.('listener_failed');
+      throw error;
+    });
+  return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
 }
 
 function linkOptions(options: SlackAppOptions) {

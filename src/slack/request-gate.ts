@@ -2,12 +2,15 @@
 // of bounded size, a valid signature made within five minutes either side of now (Bolt refuses only
 // stale ones), and an envelope Bolt can handle. A body that is not an object gets 400; an object of
 // the wrong shape is answered 200 and dropped, logged and counted (Slack would retry anything else).
+// An event callback that passes is acknowledged here at once and handed to Bolt through a backlog
+// (event-backlog.ts): its ack never waits for Bolt's dispatch or for the processing of other events.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verifySlackRequest } from '@slack/bolt';
 import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { RouteHandler } from '../http/server.js';
+import { createEventBacklog, type EventBacklog } from './event-backlog.js';
 
 /** Slack allows this much clock difference either way. */
 export const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
@@ -28,6 +31,25 @@ export interface SlackRequestGateOptions {
   nowMs?: () => number;
   /** Bolt's request listener, given the request with its body already read (`rawBody`). */
   next(request: IncomingMessage, response: ServerResponse): void;
+  /**
+   * Processes an event callback already acknowledged (Bolt's `processEvent`). Without it, events go
+   * to `next` like every other request.
+   */
+  processEvent?(body: Record<string, unknown>, retry: EventRetry): Promise<void>;
+  /** How the backlog of acknowledged events is run (tests make it small). */
+  backlog?: { perTurn?: number; maxQueued?: number };
+}
+
+/** Slack's retry headers of an event delivery. */
+export interface EventRetry {
+  num?: number;
+  reason?: string;
+}
+
+export interface SlackRequestGate {
+  handle: RouteHandler;
+  /** Waits for the acknowledged events still queued or being processed (at shutdown); true when all finished. */
+  drain(timeoutMs: number): Promise<boolean>;
 }
 
 type Verdict = { ok: true } | { ok: false; status: 200 | 400; kind: string; reason: string; body?: object };
@@ -114,10 +136,15 @@ function ephemeral(text: string): object {
 
 /** What to answer a verified body, before Bolt: a 400 for a body that is not an object, a 200 drop for a bad shape. */
 export function judgeSlackBody(contentType: string | undefined, rawBody: string, locale: Locale): Verdict {
-  const refuse = (kind: string, reason: string): Verdict => ({ ok: false, status: 400, kind, reason });
+  return judgeAndParse(contentType, rawBody, locale).verdict;
+}
+
+/** The verdict, and the Events API envelope it was read from when the body is JSON. */
+function judgeAndParse(contentType: string | undefined, rawBody: string, locale: Locale): { verdict: Verdict; envelope?: Record<string, unknown> } {
+  const refuse = (kind: string, reason: string): { verdict: Verdict } => ({ verdict: { ok: false, status: 400, kind, reason } });
   if (contentType === 'application/x-www-form-urlencoded') {
     const form = parseQuery(rawBody) as Record<string, unknown>;
-    if (form['ssl_check'] === '1') return { ok: true };
+    if (form['ssl_check'] === '1') return { verdict: { ok: true } };
     if (typeof form['payload'] === 'string') {
       let payload: unknown;
       try {
@@ -127,14 +154,16 @@ export function judgeSlackBody(contentType: string | undefined, rawBody: string,
       }
       if (!isObject(payload)) return refuse('interaction', 'payload_not_object');
       const problem = interactionProblem(payload);
-      return problem ? { ok: false, status: 200, kind: 'interaction', reason: problem } : { ok: true };
+      return { verdict: problem ? { ok: false, status: 200, kind: 'interaction', reason: problem } : { ok: true } };
     }
     if (form['payload'] !== undefined) return refuse('interaction', 'payload_repeated');
     if (form['command'] === undefined) return refuse('command', 'neither_payload_nor_command');
     const problem = commandProblem(form);
-    return problem
-      ? { ok: false, status: 200, kind: 'command', reason: problem, body: ephemeral(t(locale, 'ui.command.unreadable', { problem })) }
-      : { ok: true };
+    return {
+      verdict: problem
+        ? { ok: false, status: 200, kind: 'command', reason: problem, body: ephemeral(t(locale, 'ui.command.unreadable', { problem })) }
+        : { ok: true },
+    };
   }
   let body: unknown;
   try {
@@ -144,7 +173,18 @@ export function judgeSlackBody(contentType: string | undefined, rawBody: string,
   }
   if (!isObject(body)) return refuse('event', 'body_not_object');
   const problem = eventEnvelopeProblem(body);
-  return problem ? { ok: false, status: 200, kind: 'event', reason: problem } : { ok: true };
+  return problem ? { verdict: { ok: false, status: 200, kind: 'event', reason: problem } } : { verdict: { ok: true }, envelope: body };
+}
+
+/** An event Bolt acknowledges on arrival with an empty 200, so the gate may: not a function_executed (its listener acks). */
+function isPlainEventCallback(envelope: Record<string, unknown> | undefined): envelope is Record<string, unknown> {
+  return envelope?.['type'] === 'event_callback' && isObject(envelope['event']) && envelope['event']['type'] !== 'function_executed';
+}
+
+function retryOf(request: IncomingMessage): EventRetry {
+  const num = Number.parseInt(String(request.headers['x-slack-retry-num'] ?? ''), 10);
+  const reason = request.headers['x-slack-retry-reason'];
+  return { ...(Number.isInteger(num) ? { num } : {}), ...(typeof reason === 'string' ? { reason } : {}) };
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | null> {
@@ -171,14 +211,18 @@ function answer(response: ServerResponse, status: number, body?: object): void {
 }
 
 /** The handler for POST /slack/*: the gate, then Bolt. */
-export function slackRequestGate(options: SlackRequestGateOptions): RouteHandler {
+export function slackRequestGate(options: SlackRequestGateOptions): SlackRequestGate {
   const now = options.nowMs ?? Date.now;
   const log = options.logger.child({ component: 'slack-gate' });
+  const backlog: EventBacklog = createEventBacklog({
+    ...options.backlog,
+    onError: (error) => log.error({ err: error }, 'an acknowledged Slack event could not be processed'),
+  });
   const refuse = (response: ServerResponse, status: number, kind: string, reason: string, body?: object) => {
     options.refused?.inc({ kind, reason: status === 200 ? 'malformed' : reason.replace(/[^a-z_]/g, '_').slice(0, 40) });
     answer(response, status, body);
   };
-  return async (request, response) => {
+  const handle: RouteHandler = async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!options.endpoints.includes(path)) {
       log.debug({ path }, 'no such Slack endpoint');
@@ -208,15 +252,23 @@ export function slackRequestGate(options: SlackRequestGateOptions): RouteHandler
         refuse(response, 401, 'http', skew < -MAX_REQUEST_SKEW_SECONDS ? 'future_timestamp' : skew > MAX_REQUEST_SKEW_SECONDS ? 'stale_timestamp' : 'bad_signature');
         return;
       }
-      const verdict = judgeSlackBody(contentType, text, options.locale);
+      const { verdict, envelope } = judgeAndParse(contentType, text, options.locale);
       if (!verdict.ok) {
         log.warn({ kind: verdict.kind, reason: verdict.reason, status: verdict.status }, verdict.status === 200 ? 'dropped a malformed Slack request' : 'refused a Slack request body');
         refuse(response, verdict.status, verdict.kind, verdict.reason, verdict.body ?? (verdict.status === 400 ? { error: 'invalid_body', message: verdict.reason } : undefined));
         return;
       }
+      const processEvent = options.processEvent;
+      if (processEvent && isPlainEventCallback(envelope)) {
+        const retry = retryOf(request);
+        await backlog.add(() => processEvent(envelope, retry));
+        answer(response, 200);
+        return;
+      }
     }
-    // Bolt reads the body from here instead of the (consumed) stream, and verifies it again.
+    // Bolt reads the body from here instead of the (consumed) stream.
     (request as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
     options.next(request, response);
   };
+  return { handle, drain: (timeoutMs) => backlog.drain(timeoutMs) };
 }
