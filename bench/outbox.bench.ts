@@ -6,7 +6,8 @@
 import pino from 'pino';
 import { ManualClock, systemClock } from '../src/domain/clock.js';
 import { createScheduler, scheduleJob } from '../src/jobs/scheduler.js';
-import { createOutboxWebClient, createOutboxWorker, enqueueSlackWrite } from '../src/slack/outbox/index.js';
+import { createOutboxWebClient, createOutboxWorker } from '../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../src/store/repositories/outbox.js';
 import { recordEventOnce } from '../src/store/repositories/events.js';
 import { availableProviders } from '../test/support/databases.js';
 import { startSeededFakeSlack } from '../test/support/fake-slack.js';

@@ -3,7 +3,7 @@
 // reminders it causes commit in one transaction (the outbox sends them afterwards).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { Locale } from '../i18n/index.js';
+import { t, type Locale } from '../i18n/index.js';
 import {
   markReplyPosted,
   openIncident,
@@ -25,23 +25,10 @@ import { classifySeverity, type Playbook, type SelectionContext } from '../domai
 import { createPostMortem, type PostMortem, type PostMortemEffect } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PrismaDb } from '../store/database.js';
-import { isUniqueViolation, type Db } from '../store/repositories/events.js';
-import {
-  appendTimeline,
-  insertIncident,
-  loadIncident,
-  nextIncidentNumber,
-  saveIncidentState,
-  writeAudit,
-  type IncidentRecord,
-} from '../store/repositories/incidents.js';
-import { insertPostMortem, loadPostMortem } from '../store/repositories/postmortems.js';
-import { cancelReminders } from '../store/repositories/reminders.js';
-import { enqueueSlackWrite } from '../slack/outbox/index.js';
 import type { Directory } from './directory.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './policy.js';
-import type { IncidentView, IncidentViews } from './ports/index.js';
+import type { IncidentRecord, IncidentRepository, IncidentView, IncidentViews, OutboxFailure, Repositories, SentOutboxItem, SlackWrite, Store } from './ports/index.js';
+import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
 
 export const INCIDENT_REMINDER_KIND = 'incident.reminder';
 export const outboxRecords = { root: 'incident_root', replyPosted: 'reply_posted', draftCard: 'draft_card' } as const;
@@ -52,8 +39,14 @@ export const outboxKeys = {
   checklist: (incidentId: string) => `incident:${incidentId}:checklist`,
 };
 
+/**
+ * How long an incident transaction may run. Prisma's default (5 s) is too short on a loaded machine:
+ * an opening writes a dozen rows one round trip at a time, and a transaction cut short loses its spike.
+ */
+export const INCIDENT_TRANSACTION_TIMEOUT_MS = 15_000;
+
 export interface IncidentServiceOptions {
-  prisma: PrismaDb;
+  store: Store;
   clock: Clock;
   logger: Logger;
   directory: Directory;
@@ -67,7 +60,7 @@ export interface IncidentServiceOptions {
   onCommitted?: () => void;
   channelName?(channelId: string): Promise<string | null>;
   /** Carries out a new post-mortem's own effects (invite the owner, schedule its due date) in `tx`. */
-  onPostMortemCreated?(tx: Db, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void>;
+  onPostMortemCreated?(tx: Repositories, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void>;
 }
 
 export interface DetectionInput {
@@ -124,13 +117,8 @@ export class IncidentService {
   }
 
   /** The open (unresolved) incident on a channel, if any: one crisis, one incident. */
-  async openIncidentOn(workspaceId: string, channelId: string): Promise<string | null> {
-    const row = await this.options.prisma.incident.findFirst({
-      where: { workspaceId, channelId, status: { not: 'resolved' } },
-      orderBy: { openedAt: 'desc' },
-      select: { id: true },
-    });
-    return row?.id ?? null;
+  openIncidentOn(workspaceId: string, channelId: string): Promise<string | null> {
+    return this.options.store.direct.incidents.openOn(workspaceId, channelId);
   }
 
   /** A spike opens an incident unless one is already open on that channel. Returns its id. */
@@ -209,13 +197,15 @@ export class IncidentService {
     if (!alertChannelId) {
       throw new FirebreakError('config_invalid', `No alerts channel for playbook ${playbook.id}: set ALERTS_CHANNEL or the playbook's alertsChannel.`);
     }
+    // Asked of Slack before the transaction: no network call holds a transaction open.
+    const channelName = input.channelName ?? (await this.options.channelName?.(input.channelId)) ?? null;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const incidentId = await this.options.prisma.$transaction(async (tx) => {
+        const outcome = await this.options.store.transaction(async (tx) => {
           // Re-checked inside the transaction: two detection ticks must not open two incidents.
-          const already = await tx.incident.findFirst({ where: { workspaceId: input.workspaceId, channelId: input.channelId, status: { not: 'resolved' } }, select: { id: true } });
-          if (already) return { id: already.id, opened: false };
-          const number = await nextIncidentNumber(tx, input.workspaceId);
+          const already = await tx.incidents.openOn(input.workspaceId, input.channelId);
+          if (already) return { incidentId: already, opened: false };
+          const number = await tx.incidents.nextNumber(input.workspaceId);
           const opened = openIncident(
             {
               id: randomUUID(),
@@ -235,16 +225,16 @@ export class IncidentService {
             this.clock,
           );
           const record: IncidentRecord = { state: opened.state, version: 0, workspaceId: input.workspaceId, title: input.title, alertChannelId, rootTs: null };
-          await insertIncident(tx, { state: opened.state, workspaceId: input.workspaceId, title: input.title, alertChannelId });
-          await appendTimeline(tx, opened.events);
-          await this.applyEffects(tx, record, opened.effects, { playbook, policy, channelName: input.channelName });
-          return { id: opened.state.incident.id, opened: true };
-        });
+          await tx.incidents.insert({ state: opened.state, workspaceId: input.workspaceId, title: input.title, alertChannelId });
+          await tx.incidents.appendTimeline(opened.events);
+          await this.applyEffects(tx, record, opened.effects, { playbook, policy, channelName });
+          return { incidentId: opened.state.incident.id, opened: true };
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
         this.options.onCommitted?.();
-        return { incidentId: incidentId.id, opened: incidentId.opened };
+        return outcome;
       } catch (error) {
-        // A concurrent opening took the same number (unique constraint): take the next one.
-        if (attempt < MAX_ATTEMPTS && isUniqueViolation(error)) continue;
+        // A concurrent opening took the same number: take the next one.
+        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
         throw error;
       }
     }
@@ -258,15 +248,18 @@ export class IncidentService {
     incidentId: string,
     decide: (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision,
   ): Promise<DecisionOutcome> {
-    const first = await loadIncident(this.options.prisma, incidentId);
+    const { store } = this.options;
+    const first = await store.direct.incidents.load(incidentId);
     if (!first) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
     const { playbook, policy } = await this.policyFor(first.state.incident.playbookId);
+    // Asked of Slack before the transaction: no network call holds a transaction open.
+    const channelName = (await this.options.channelName?.(first.state.incident.channelId)) ?? null;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await this.options.prisma.$transaction(async (tx) => {
-          const record = (await loadIncident(tx, incidentId)) as IncidentRecord;
-          return this.commitDecision(tx, record, decide(record.state, policy, this.clock), { playbook, policy });
-        });
+        const outcome = await store.transaction(async (tx) => {
+          const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
+          return this.commitDecision(tx, record, decide(record.state, policy, this.clock), { playbook, policy, channelName });
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
         if (outcome.ok) this.options.onCommitted?.();
         return outcome;
       } catch (error) {
@@ -278,39 +271,77 @@ export class IncidentService {
 
   /** Writes an accepted decision (state, timeline, audit, effects) or audits a refusal. */
   private async commitDecision(
-    tx: Db,
+    tx: Repositories,
     record: IncidentRecord,
     decision: Decision,
-    context: { playbook: Playbook | undefined; policy: IncidentPolicy; channelName?: string | null },
+    context: EffectContext,
   ): Promise<DecisionOutcome> {
-    await writeAudit(tx, decision.audit);
+    await tx.audit.write(decision.audit);
     if (!decision.ok) return { ok: false, refusal: decision.refusal };
     if (decision.audit.outcome === 'no_op') return { ok: true, incidentId: record.state.incident.id };
-    await saveIncidentState(tx, decision.state, record.version);
-    await appendTimeline(tx, decision.events);
+    await tx.incidents.save(decision.state, record.version);
+    await tx.incidents.appendTimeline(decision.events);
     const next: IncidentRecord = { ...record, state: decision.state, version: record.version + 1 };
     await this.applyEffects(tx, next, decision.effects, context, decision.events);
     return { ok: true, incidentId: record.state.incident.id };
   }
 
+  /**
+   * Outbox afterSend for the alert: the root message is in Slack. Returns where it landed (the chart
+   * goes into its thread after this commit).
+   */
+  async onRootPosted(tx: Repositories, sent: SentOutboxItem): Promise<{ incidentId: string; channelId: string; ts: string }> {
+    const incidentId = String(sent.record?.['incidentId']);
+    const posted = { incidentId, channelId: String(sent.result.channel ?? sent.channelId), ts: String(sent.result.ts) };
+    await this.recordRootPosted(tx, incidentId, posted.ts, posted.channelId);
+    return posted;
+  }
+
+  /** Outbox afterSend for a public reply: it is in Slack. */
+  async onReplyPosted(tx: Repositories, sent: SentOutboxItem): Promise<void> {
+    const reply = replyRecordOf(sent.record);
+    await this.recordReplyPosted(tx, reply.incidentId, reply.draftId, reply.revision, String(sent.result.ts));
+  }
+
+  /** Outbox guard: why a public reply about to be sent must be held (never posted), or null when it may go. */
+  replyHoldReason(incidents: Pick<IncidentRepository, 'load'>, item: { args: Record<string, unknown>; record: SlackWrite['record'] }): Promise<HoldReason | null> {
+    return replyHoldReason(incidents, replyRecordOf(item.record), item.args, (playbookId) => this.policyFor(playbookId));
+  }
+
+  /** Outbox failure handler: a write Slack refused for good, or a held reply, is said in the incident thread. */
+  async onWriteRefused(tx: Repositories, failure: OutboxFailure): Promise<void> {
+    if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
+    if (await tellHeldReply(tx, failure, this.clock.now())) return;
+    const record = await tx.incidents.load(failure.incidentId);
+    if (!record) return;
+    await tx.outbox.enqueue({
+      key: `delivery-failed:${failure.key}`,
+      method: 'chat.postMessage',
+      payload: { channel: record.alertChannelId, text: t(record.state.incident.locale, 'outbox.write_refused', { method: failure.method, error: failure.error }) },
+      threadOf: outboxKeys.root(failure.incidentId),
+      incidentId: failure.incidentId,
+      now: this.clock.now(),
+    });
+  }
+
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
-  async recordRootPosted(tx: Db, incidentId: string, ts: string, channelId: string): Promise<void> {
-    await tx.incident.update({ where: { id: incidentId }, data: { rootTs: ts } });
-    const record = (await loadIncident(tx, incidentId)) as IncidentRecord;
+  async recordRootPosted(tx: Repositories, incidentId: string, ts: string, channelId: string): Promise<void> {
+    await tx.incidents.setRootTs(incidentId, ts);
+    const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
     await this.commitDecision(tx, record, recordAlertPosted(record.state, { channelId, messageTs: ts }, this.clock), await this.policyFor(record.state.incident.playbookId));
   }
 
   /** Outbox handler: a public reply is in Slack. */
-  async recordReplyPosted(tx: Db, incidentId: string, draftId: string, revision: number, ts: string): Promise<void> {
-    const record = (await loadIncident(tx, incidentId)) as IncidentRecord;
+  async recordReplyPosted(tx: Repositories, incidentId: string, draftId: string, revision: number, ts: string): Promise<void> {
+    const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
     const context = await this.policyFor(record.state.incident.playbookId);
     await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock, context.policy), context);
   }
 
   /** Scheduler handler for incident reminders and escalations. */
-  async fireReminder(tx: Db, reminder: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+  async fireReminder(tx: Repositories, reminder: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
     const payload = reminder.payload as { incidentId: string; reason: ReminderReason; recipientUserIds: string[]; subject: string };
-    const record = await loadIncident(tx, payload.incidentId);
+    const record = await tx.incidents.load(payload.incidentId);
     if (!record || record.state.incident.status === 'resolved') return;
     const context = await this.policyFor(record.state.incident.playbookId);
     const decision = recordReminderSent(
@@ -320,7 +351,7 @@ export class IncidentService {
     );
     await this.commitDecision(tx, record, decision, context);
     const view = this.view(record, context);
-    await enqueueSlackWrite(tx, {
+    await tx.outbox.enqueue({
       key: `reminder:${reminder.key}:${this.clock.now()}`,
       method: 'chat.postMessage',
       payload: { channel: record.alertChannelId, ...this.options.views.reminder(view, { ...payload, late: reminder.late }) },
@@ -335,156 +366,170 @@ export class IncidentService {
   }
 
   /** Turns the domain's effects into outbox items and reminders, in the decision's transaction. */
-  private async applyEffects(
-    tx: Db,
-    record: IncidentRecord,
-    effects: readonly Effect[],
-    context: { playbook: Playbook | undefined; policy: IncidentPolicy; channelName?: string | null },
-    events: readonly TimelineEvent[] = [],
-  ): Promise<void> {
-    const { views } = this.options;
-    const incidentId = record.state.incident.id;
+  private async applyEffects(tx: Repositories, record: IncidentRecord, effects: readonly Effect[], context: EffectContext, events: readonly TimelineEvent[] = []): Promise<void> {
     const channelName = context.channelName ?? (await this.options.channelName?.(record.state.incident.channelId)) ?? null;
-    const previousTexts: Record<string, string> = {};
-    for (const event of events) {
-      const data = event.data as { draftId?: string; previousText?: string };
-      if (event.kind === 'draft_edited' && data.draftId && typeof data.previousText === 'string') previousTexts[data.draftId] = data.previousText;
-    }
-    const view = { ...this.view(record, { ...context, channelName }), previousTexts };
-    const now = this.clock.now();
-    const rootKey = outboxKeys.root(incidentId);
-    let eventIndex = 0;
+    const run: EffectRun = { tx, record, context, view: { ...this.view(record, { ...context, channelName }), previousTexts: previousTextsOf(events) }, now: this.clock.now(), eventIndex: 0 };
     for (const effect of effects) {
       switch (effect.type) {
         case 'post_root_message':
-          await enqueueSlackWrite(tx, {
-            key: rootKey,
-            method: 'chat.postMessage',
-            payload: { channel: record.alertChannelId, ...views.rootMessage(view), unfurl_links: false },
-            incidentId,
-            record: { kind: outboxRecords.root, incidentId },
-            now,
-          });
-          await enqueueSlackWrite(tx, {
-            key: outboxKeys.checklist(incidentId),
-            method: 'chat.postMessage',
-            payload: { channel: record.alertChannelId, ...views.checklist(view) },
-            threadOf: rootKey,
-            incidentId,
-            now,
-          });
+          await this.postRootMessage(run);
           break;
         case 'update_root_message':
-          await enqueueSlackWrite(tx, {
-            key: `${rootKey}:v${record.version}`,
-            method: 'chat.update',
-            payload: { channel: record.alertChannelId, ...views.rootMessage(view) },
-            messageOf: rootKey,
-            incidentId,
-            now,
-          });
-          await enqueueSlackWrite(tx, {
-            key: `${outboxKeys.checklist(incidentId)}:v${record.version}`,
-            method: 'chat.update',
-            payload: { channel: record.alertChannelId, ...views.checklist(view) },
-            messageOf: outboxKeys.checklist(incidentId),
-            incidentId,
-            now,
-          });
+          await this.updateRootMessage(run);
           break;
         case 'post_thread_message':
-          if (effect.message.kind === 'draft') {
-            const cardKey = outboxKeys.draftCard(effect.message.draftId);
-            const posted = await enqueueSlackWrite(tx, {
-              key: cardKey,
-              method: 'chat.postMessage',
-              payload: { channel: record.alertChannelId, ...views.draftCard(view, effect.message.draftId) },
-              threadOf: rootKey,
-              incidentId,
-              now,
-            });
-            // A later revision of the same draft edits its card in place.
-            if (!posted) await this.updateDraftCard(tx, record, view, effect.message.draftId, now);
-          } else {
-            eventIndex += 1;
-            await enqueueSlackWrite(tx, {
-              // The event's kind ends the key (carried in the message metadata): a drill measures real approvals by it.
-              key: `incident:${incidentId}:v${record.version}:event:${eventIndex}:${effect.message.event.kind}`,
-              method: 'chat.postMessage',
-              payload: { channel: record.alertChannelId, ...views.threadEvent(effect.message.event, view) },
-              threadOf: rootKey,
-              incidentId,
-              now,
-            });
-          }
+          await this.postThreadMessage(run, effect.message);
           break;
         case 'update_draft_message':
-          await this.updateDraftCard(tx, record, view, effect.draftId, now);
+          await this.updateDraftCard(run, effect.draftId);
           break;
-        case 'post_public_reply': {
-          const drill = effect.drill || record.state.incident.drill;
-          const target = effect.target;
-          await enqueueSlackWrite(tx, {
-            key: effect.idempotencyKey,
-            method: 'chat.postMessage',
-            payload: drill
-              ? { channel: record.alertChannelId, ...views.drillReply(view, { draftId: effect.draftId, text: effect.text, target }) }
-              : { channel: target.channelId, text: effect.text, ...(target.kind === 'thread' ? { thread_ts: target.messageTs } : {}), unfurl_links: false },
-            ...(drill ? { threadOf: rootKey } : {}),
-            incidentId,
-            record: { kind: outboxRecords.replyPosted, incidentId, draftId: effect.draftId, revision: effect.revision },
-            now,
-          });
+        case 'post_public_reply':
+          await this.postPublicReply(run, effect);
           break;
-        }
         case 'schedule_reminder':
-          await tx.reminder.upsert({
-            where: { key: effect.reminderKey },
-            create: {
-              id: randomUUID(),
-              key: effect.reminderKey,
-              kind: INCIDENT_REMINDER_KIND,
-              dueAt: new Date(effect.at),
-              payload: { incidentId, reason: effect.reason, recipientUserIds: [...effect.recipientUserIds], subject: effect.subject },
-              incidentId,
-            },
-            // Scheduling a key again replaces the earlier reminder (a step changed owner, a lead changed).
-            update: {
-              kind: INCIDENT_REMINDER_KIND,
-              dueAt: new Date(effect.at),
-              payload: { incidentId, reason: effect.reason, recipientUserIds: [...effect.recipientUserIds], subject: effect.subject },
-              status: 'pending',
-              firedAt: null,
-              attempts: 0,
-            },
-          });
+          await this.scheduleReminder(run, effect);
           break;
         case 'cancel_reminder':
-          await cancelReminders(tx, effect.reminderKey);
+          await run.tx.reminders.cancel(effect.reminderKey);
           break;
-        case 'create_postmortem': {
-          if (await loadPostMortem(tx, incidentId)) break;
-          if (!context.playbook) break;
-          const template = await postMortemTemplateFor(context.playbook, record.state.incident.locale, this.options.directory);
-          const created = createPostMortem({ incidentId, ownerUserId: effect.ownerUserId, resolutionSummary: record.state.incident.resolutionSummary }, template, this.clock);
-          await insertPostMortem(tx, created.postMortem);
-          await this.options.onPostMortemCreated?.(tx, record, created.postMortem, created.effects);
+        case 'create_postmortem':
+          await this.createPostMortem(run, effect.ownerUserId);
           break;
-        }
       }
     }
   }
 
-  private async updateDraftCard(tx: Db, record: IncidentRecord, view: IncidentView, draftId: string, now: number): Promise<void> {
-    await enqueueSlackWrite(tx, {
+  /** One write of this run into the alerts channel (or `channel`), tied to the incident. */
+  private enqueue(run: EffectRun, write: Omit<SlackWrite, 'incidentId' | 'now'>): Promise<boolean> {
+    return run.tx.outbox.enqueue({ ...write, incidentId: run.record.state.incident.id, now: run.now });
+  }
+
+  /** The alert and its checklist, threaded under it. */
+  private async postRootMessage(run: EffectRun): Promise<void> {
+    const { record, view } = run;
+    const incidentId = record.state.incident.id;
+    const rootKey = outboxKeys.root(incidentId);
+    const { views } = this.options;
+    await this.enqueue(run, { key: rootKey, method: 'chat.postMessage', payload: { channel: record.alertChannelId, ...views.rootMessage(view), unfurl_links: false }, record: { kind: outboxRecords.root, incidentId } });
+    await this.enqueue(run, { key: outboxKeys.checklist(incidentId), method: 'chat.postMessage', payload: { channel: record.alertChannelId, ...views.checklist(view) }, threadOf: rootKey });
+  }
+
+  /** The alert and its checklist edited in place, one version per decision. */
+  private async updateRootMessage(run: EffectRun): Promise<void> {
+    const { record, view } = run;
+    const incidentId = record.state.incident.id;
+    const rootKey = outboxKeys.root(incidentId);
+    const checklistKey = outboxKeys.checklist(incidentId);
+    const { views } = this.options;
+    await this.enqueue(run, { key: `${rootKey}:v${record.version}`, method: 'chat.update', payload: { channel: record.alertChannelId, ...views.rootMessage(view) }, messageOf: rootKey });
+    await this.enqueue(run, { key: `${checklistKey}:v${record.version}`, method: 'chat.update', payload: { channel: record.alertChannelId, ...views.checklist(view) }, messageOf: checklistKey });
+  }
+
+  /** A draft's card (a later revision edits it in place) or a timeline line, in the alert thread. */
+  private async postThreadMessage(run: EffectRun, message: ThreadMessage): Promise<void> {
+    const { record, view } = run;
+    const incidentId = record.state.incident.id;
+    const threadOf = outboxKeys.root(incidentId);
+    if (message.kind === 'draft') {
+      const cardKey = outboxKeys.draftCard(message.draftId);
+      const posted = await this.enqueue(run, { key: cardKey, method: 'chat.postMessage', payload: { channel: record.alertChannelId, ...this.options.views.draftCard(view, message.draftId) }, threadOf });
+      if (!posted) await this.updateDraftCard(run, message.draftId);
+      return;
+    }
+    run.eventIndex += 1;
+    await this.enqueue(run, {
+      // The event's kind ends the key (carried in the message metadata): a drill measures real approvals by it.
+      key: `incident:${incidentId}:v${record.version}:event:${run.eventIndex}:${message.event.kind}`,
+      method: 'chat.postMessage',
+      payload: { channel: record.alertChannelId, ...this.options.views.threadEvent(message.event, view) },
+      threadOf,
+    });
+  }
+
+  private async updateDraftCard(run: EffectRun, draftId: string): Promise<void> {
+    const { record, view } = run;
+    await this.enqueue(run, {
       key: `${outboxKeys.draftCard(draftId)}:v${record.version}`,
       method: 'chat.update',
       payload: { channel: record.alertChannelId, ...this.options.views.draftCard(view, draftId) },
       messageOf: outboxKeys.draftCard(draftId),
-      incidentId: record.state.incident.id,
-      now,
     });
   }
+
+  /** The approved reply: to the community, or for a drill only into its own alert thread. */
+  private async postPublicReply(run: EffectRun, effect: Extract<Effect, { type: 'post_public_reply' }>): Promise<void> {
+    const { record, view } = run;
+    const incidentId = record.state.incident.id;
+    const drill = effect.drill || record.state.incident.drill;
+    const target = effect.target;
+    await this.enqueue(run, {
+      key: effect.idempotencyKey,
+      method: 'chat.postMessage',
+      payload: drill
+        ? { channel: record.alertChannelId, ...this.options.views.drillReply(view, { draftId: effect.draftId, text: effect.text, target }) }
+        : { channel: target.channelId, text: effect.text, ...(target.kind === 'thread' ? { thread_ts: target.messageTs } : {}), unfurl_links: false },
+      ...(drill ? { threadOf: outboxKeys.root(incidentId) } : {}),
+      record: { kind: outboxRecords.replyPosted, incidentId, draftId: effect.draftId, revision: effect.revision },
+    });
+  }
+
+  /** Scheduling a key again replaces the earlier reminder (a step changed owner, a lead changed). */
+  private async scheduleReminder(run: EffectRun, effect: Extract<Effect, { type: 'schedule_reminder' }>): Promise<void> {
+    const incidentId = run.record.state.incident.id;
+    await run.tx.reminders.reschedule({
+      key: effect.reminderKey,
+      kind: INCIDENT_REMINDER_KIND,
+      dueAt: effect.at,
+      payload: { incidentId, reason: effect.reason, recipientUserIds: [...effect.recipientUserIds], subject: effect.subject },
+      incidentId,
+    });
+  }
+
+  /** A resolved incident gets its post-mortem once, from its playbook's template. */
+  private async createPostMortem(run: EffectRun, ownerUserId: string | null): Promise<void> {
+    const { tx, record, context } = run;
+    const incidentId = record.state.incident.id;
+    if (await tx.postMortems.load(incidentId)) return;
+    if (!context.playbook) return;
+    const template = await postMortemTemplateFor(context.playbook, record.state.incident.locale, this.options.directory);
+    const created = createPostMortem({ incidentId, ownerUserId, resolutionSummary: record.state.incident.resolutionSummary }, template, this.clock);
+    await tx.postMortems.insert(created.postMortem);
+    await this.options.onPostMortemCreated?.(tx, record, created.postMortem, created.effects);
+  }
+}
+
+interface EffectContext {
+  playbook: Playbook | undefined;
+  policy: IncidentPolicy;
+  channelName?: string | null;
+}
+
+/** One decision's effects being carried out: its transaction, the incident as decided, and its view. */
+interface EffectRun {
+  tx: Repositories;
+  record: IncidentRecord;
+  context: EffectContext;
+  view: IncidentView;
+  now: number;
+  /** Timeline lines posted so far by this decision (each gets its own key). */
+  eventIndex: number;
+}
+
+type ThreadMessage = Extract<Effect, { type: 'post_thread_message' }>['message'];
+
+/** The reply an outbox item of kind `reply_posted` carries. */
+function replyRecordOf(record: SlackWrite['record']): ReplyRecord {
+  return { incidentId: String(record?.['incidentId']), draftId: String(record?.['draftId']), revision: Number(record?.['revision']) };
+}
+
+/** The text before the latest edit, per draft id, when this decision edited drafts. */
+function previousTextsOf(events: readonly TimelineEvent[]): Record<string, string> {
+  const previousTexts: Record<string, string> = {};
+  for (const event of events) {
+    const data = event.data as { draftId?: string; previousText?: string };
+    if (event.kind === 'draft_edited' && data.draftId && typeof data.previousText === 'string') previousTexts[data.draftId] = data.previousText;
+  }
+  return previousTexts;
 }
 
 /** The first acknowledgement reminder reminds; the later rungs of the ladder escalate. */

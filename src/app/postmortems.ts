@@ -44,7 +44,7 @@ import type { Db } from '../store/repositories/events.js';
 import { loadIncident, loadTimeline, type IncidentRecord } from '../store/repositories/incidents.js';
 import { listPostMortems, loadPostMortem, savePostMortem as storePostMortem, type PostMortemListing } from '../store/repositories/postmortems.js';
 import { cancelReminders } from '../store/repositories/reminders.js';
-import { enqueueSlackWrite } from '../slack/outbox/index.js';
+import { enqueueSlackWrite } from '../store/repositories/outbox.js';
 import { outboxKeys } from './incidents.js';
 import type { SlackMessage } from './ports/index.js';
 

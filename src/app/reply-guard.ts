@@ -3,16 +3,13 @@
 // thread. A reply that fails is held (never posted) and the incident thread is told why.
 import { t } from '../i18n/index.js';
 import { liveApprovals, preflightReply, quorumProgress, type IncidentPolicy } from '../domain/incidents/index.js';
-import type { Db } from '../store/repositories/events.js';
-import { loadIncident } from '../store/repositories/incidents.js';
-import type { OutboxFailure } from '../slack/outbox/index.js';
-import { enqueueSlackWrite } from '../slack/outbox/index.js';
+import type { IncidentRepository, OutboxFailure, Repositories } from './ports/index.js';
 
 export const HOLD_PREFIX = 'held:';
 
 export type HoldReason = 'unknown_draft' | 'not_approved' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
 
-interface ReplyRecord {
+export interface ReplyRecord {
   incidentId: string;
   draftId: string;
   revision: number;
@@ -20,12 +17,12 @@ interface ReplyRecord {
 
 /** Why this reply must not be posted, or null when it may go. `args` are the chat.postMessage arguments as sent. */
 export async function replyHoldReason(
-  db: Db,
+  incidents: Pick<IncidentRepository, 'load'>,
   record: ReplyRecord,
   args: Record<string, unknown>,
   policyFor: (playbookId: string) => Promise<{ policy: IncidentPolicy }>,
 ): Promise<HoldReason | null> {
-  const loaded = await loadIncident(db, record.incidentId);
+  const loaded = await incidents.load(record.incidentId);
   const draft = loaded?.state.drafts.find((candidate) => candidate.id === record.draftId);
   if (!loaded || !draft || draft.revision !== record.revision) return 'unknown_draft';
   const { state } = loaded;
@@ -45,15 +42,15 @@ export async function replyHoldReason(
 }
 
 /** A held reply is said in its incident thread; true when `failure` was one. */
-export async function tellHeldReply(tx: Db, failure: OutboxFailure, now: number): Promise<boolean> {
+export async function tellHeldReply(tx: Repositories, failure: OutboxFailure, now: number): Promise<boolean> {
   if (!failure.error.startsWith(HOLD_PREFIX) || !failure.incidentId) return false;
-  const record = await loadIncident(tx, failure.incidentId);
+  const record = await tx.incidents.load(failure.incidentId);
   if (!record) return true;
   const reason = failure.error.slice(HOLD_PREFIX.length) as HoldReason;
   const draft = record.state.drafts.find((candidate) => candidate.id === failure.record?.['draftId']);
   const locale = record.state.incident.locale;
   const text = t(locale, 'preflight.held', { draftNumber: draft?.number ?? 0, reason: t(locale, `preflight.hold.${reason}`, {}) });
-  await enqueueSlackWrite(tx, {
+  await tx.outbox.enqueue({
     key: `delivery-failed:${failure.key}`,
     method: 'chat.postMessage',
     payload: { channel: record.alertChannelId, text },

@@ -17,7 +17,7 @@ import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { createStore, repositoriesOn } from '../store/store.js';
+import { createStore, dbOf, repositoriesOn } from '../store/store.js';
 import { loadIncident } from '../store/repositories/incidents.js';
 import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
@@ -26,14 +26,13 @@ import { registerEventListeners } from '../slack/listeners/events.js';
 import { registerInteractionListeners } from '../slack/listeners/interactions.js';
 import type { SlackServices } from '../slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '../slack/outbox/index.js';
-import { slackIncidentViews } from '../slack/views.js';
+import { slackIncidentViews, slackUnansweredViews } from '../slack/views.js';
 import { slackDirectory } from './directory.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxKeys, outboxRecords } from './incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
 import { slackPostMortemViews } from '../slack/postmortem-views.js';
 import { Watcher } from './watcher.js';
-import { replyHoldReason, tellHeldReply } from './reply-guard.js';
 import { FeedbackService } from './feedback.js';
 import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
 import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
@@ -175,7 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const postMortems = new PostMortemService({ prisma, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, onCommitted: wake });
 
   const incidents = new IncidentService({
-    prisma,
+    store,
     clock,
     logger,
     directory,
@@ -186,7 +185,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     locale,
     onCommitted: wake,
     channelName,
-    onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
+    onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(dbOf(tx), incident, postMortem, effects),
   });
 
   const isStaff = async (userId: string) => (await staffUserIds('all')).includes(userId);
@@ -199,11 +198,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     announce: async (tx, event, key) => {
       const incident = await tx.incident.findUnique({ where: { id: event.incidentId }, select: { alertChannelId: true, locale: true } });
       if (!incident) return;
-      const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
       const { threadEventMessage } = await import('../slack/blocks/incident.js');
       const { mention } = await import('../slack/blocks/kit.js');
       const locale = incident.locale === 'es' ? 'es' : 'en';
-      await enqueueSlackWrite(tx, { key, method: 'chat.postMessage', payload: { channel: incident.alertChannelId, ...threadEventMessage(event, locale, { formatUser: mention }) }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: clock.now() });
+      await repositoriesOn(tx, database.target.provider).outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: incident.alertChannelId, ...threadEventMessage(event, locale, { formatUser: mention }) }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: clock.now() });
       wake();
     },
   });
@@ -378,34 +376,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(metrics ? { metrics } : {}),
     // A write Slack refuses for good (channel_not_found, not_in_channel…) is said in the incident thread.
     // A public reply's last gate: quorum on the exact text, preflight, drills kept in their thread.
-    guards: {
-      [outboxRecords.replyPosted]: async (db, item) =>
-        replyHoldReason(db, item.record as unknown as { incidentId: string; draftId: string; revision: number }, item.args, (id) => incidents.policyFor(id)),
-    },
-    onFailed: async (tx, failure) => {
-      if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
-      if (await tellHeldReply(tx, failure, clock.now())) return;
-      const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
-      const record = await loadIncident(tx, failure.incidentId);
-      if (!record) return;
-      const text =
-        record.state.incident.locale === 'es'
-          ? `:warning: Slack rechazó un envío (${failure.method}): \`${failure.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`
-          : `:warning: Slack refused a write (${failure.method}): \`${failure.error}\`. Firebreak will not retry it; check the channel and the bot's access.`;
-      await enqueueSlackWrite(tx, { key: `delivery-failed:${failure.key}`, method: 'chat.postMessage', payload: { channel: record.alertChannelId, text }, threadOf: `incident:${failure.incidentId}:root`, incidentId: failure.incidentId, now: clock.now() });
-    },
+    guards: { [outboxRecords.replyPosted]: (db, item) => incidents.replyHoldReason(repositoriesOn(db, database.target.provider).incidents, item) },
+    onFailed: (tx, failure) => incidents.onWriteRefused(repositoriesOn(tx, database.target.provider), failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
-        const incidentId = String(sent.record?.['incidentId']);
-        const channel = String(sent.result.channel ?? sent.channelId);
-        await incidents.recordRootPosted(tx, incidentId, String(sent.result.ts), channel);
+        const posted = await incidents.onRootPosted(repositoriesOn(tx, database.target.provider), sent);
         // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
-        setImmediate(() => void postChart(incidentId, channel, String(sent.result.ts)));
+        setImmediate(() => void postChart(posted.incidentId, posted.channelId, posted.ts));
       },
-      [outboxRecords.replyPosted]: async (tx, sent) => {
-        const record = sent.record as unknown as { incidentId: string; draftId: string; revision: number };
-        await incidents.recordReplyPosted(tx, record.incidentId, record.draftId, record.revision, String(sent.result.ts));
-      },
+      [outboxRecords.replyPosted]: (tx, sent) => incidents.onReplyPosted(repositoriesOn(tx, database.target.provider), sent),
     },
   });
   worker.start();
@@ -441,7 +420,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const scheduler = createScheduler({ prisma, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
   workers.scheduler = scheduler;
-  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
+  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(repositoriesOn(tx, database.target.provider), firing));
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => repositoriesOn(tx, database.target.provider) });
   // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
@@ -449,10 +428,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (digestChannel) {
     const { digestInput, DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND } = await import('./digest.js');
     const { digestMessage } = await import('../slack/blocks/digest.js');
-    const { enqueueSlackWrite } = await import('../slack/outbox/index.js');
     const digestJob = (periodDays: number) => async (tx: Parameters<Parameters<Scheduler['register']>[1]>[0], firing: { key: string }) => {
       const input = await digestInput(tx, { clock, locale, periodDays, aggregate: (period) => postMortems.aggregate(period) });
-      await enqueueSlackWrite(tx, { key: `digest:${firing.key}`, method: 'chat.postMessage', payload: { channel: digestChannel, ...digestMessage(input) }, now: clock.now() });
+      await repositoriesOn(tx, database.target.provider).outbox.enqueue({ key: `digest:${firing.key}`, method: 'chat.postMessage', payload: { channel: digestChannel, ...digestMessage(input) }, now: clock.now() });
     };
     scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: digestJob(7) });
     if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: digestJob(1) });
@@ -464,15 +442,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   async function leaderTick(): Promise<void> {
     await watcher.tick();
     const reminded = await remindUnanswered({
-      prisma,
+      store,
       clock,
+      views: slackUnansweredViews,
       ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
       playbookFor,
       recipients: (playbook, audience) => peopleOf(playbook, audience, directory),
-      openIncidentRoot: async (channelId) => {
-        const open = await prisma.incident.findFirst({ where: { channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
-        return open ? { incidentId: open.id, rootKey: outboxKeys.root(open.id), alertChannelId: open.alertChannelId } : null;
-      },
     });
     if (reminded > 0) wake();
   }

@@ -109,6 +109,10 @@ export const en = {
   'preflight.hold.wrong_channel': (_: Empty) => 'it was addressed to another channel than the one approved.',
   'preflight.held': (p: { draftNumber: number; reason: string }) =>
     `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
+  'unanswered.reminder': (p: { who: string; count: number; channel: string; minutes: number; list: string }) =>
+    `:speech_balloon: ${p.who} ${p.count} negative message(s) in #${p.channel} have had no answer for over ${p.minutes} min:\n${p.list}`,
+  'outbox.write_refused': (p: { method: string; error: string }) =>
+    `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 
   // Timeline entries. {user} and friends arrive already formatted (a Slack mention or a display name).
   'timeline.detected': (_: Empty) => 'Negative sentiment detected in the channel',

@@ -104,6 +104,10 @@ export const es: Catalog = {
   'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',
   'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',
   'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
+  'unanswered.reminder': (p) =>
+    `:speech_balloon: ${p.who} ${p.count} mensaje(s) negativo(s) en #${p.channel} llevan más de ${p.minutes} min sin respuesta:\n${p.list}`,
+  'outbox.write_refused': (p) =>
+    `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 
   'timeline.detected': () => 'Se detectó un sentimiento negativo en el canal',
   'timeline.opened': (p) => `${p.drill ? 'Simulacro abierto' : 'Incidente abierto'} como ${p.severity.toUpperCase()}`,

@@ -6,6 +6,8 @@ import { checklistMessage, incidentRootMessage, threadEventMessage } from './blo
 import { mention } from './blocks/kit.js';
 import { drillReplyMessage, reminderMessage } from './blocks/reminders.js';
 
+export { slackUnansweredViews } from './blocks/unanswered.js';
+
 export const slackIncidentViews: IncidentViews = {
   rootMessage(view: IncidentView): SlackMessage {
     const { state } = view;

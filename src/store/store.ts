@@ -6,9 +6,24 @@ import { channelBucketsOn, scoredMessagesOn, watchedChannelsOn, workspacesOn } f
 import { pruneProcessedEvents, recordEventOnce, type Db } from './repositories/events.js';
 import { storedGaugesOn } from './repositories/gauges.js';
 import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from './repositories/leases.js';
-import { pruneOutbox } from './repositories/outbox.js';
+import {
+  appendTimeline,
+  insertIncident,
+  loadIncident,
+  loadTimeline,
+  nextIncidentNumber,
+  openAlertOn,
+  openIncidentOn,
+  recordAudit,
+  saveIncidentState,
+  setIncidentRootTs,
+  writeAudit,
+} from './repositories/incidents.js';
+import { enqueueSlackWrite, outboxHasKey, pruneOutbox } from './repositories/outbox.js';
+import { insertPostMortem, loadPostMortem } from './repositories/postmortems.js';
 import { quarantineOn } from './repositories/quarantine.js';
-import { pruneReminders } from './repositories/reminders.js';
+import { cancelReminders, pruneReminders, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
+import { markReminded, waitingMessages } from './repositories/unanswered.js';
 import type { DatabaseProvider } from './schema-files.js';
 
 function leasesOn(db: Db): Leases {
@@ -24,12 +39,24 @@ function leasesOn(db: Db): Leases {
   };
 }
 
+const clients = new WeakMap<Repositories, Db>();
+
+/**
+ * The Prisma client behind repositories from `repositoriesOn`. Transitional, for composition roots
+ * wiring a use case that does not speak the ports yet; nothing new should need it.
+ */
+export function dbOf(repositories: Repositories): Db {
+  const db = clients.get(repositories);
+  if (!db) throw new Error('These repositories are not bound to a Prisma client.');
+  return db;
+}
+
 /**
  * The repositories bound to `db` (the client, or one transaction's client). `provider` decides how
  * buckets are locked: pass the database's (a transaction's client does not say which it is).
  */
 export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): Repositories {
-  return {
+  const repositories: Repositories = {
     processedEvents: { recordOnce: (eventId, at) => recordEventOnce(db, eventId, at) },
     channels: watchedChannelsOn(db),
     buckets: channelBucketsOn(db, provider),
@@ -43,7 +70,32 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       pruneOutbox: (before) => pruneOutbox(db, before),
       pruneReminders: (before) => pruneReminders(db, before),
     },
+    incidents: {
+      load: (incidentId) => loadIncident(db, incidentId),
+      openOn: (workspaceId, channelId) => openIncidentOn(db, workspaceId, channelId),
+      openAlertOn: (channelId) => openAlertOn(db, channelId),
+      nextNumber: (workspaceId) => nextIncidentNumber(db, workspaceId),
+      insert: (record) => insertIncident(db, record),
+      save: (state, expectedVersion) => saveIncidentState(db, state, expectedVersion),
+      setRootTs: (incidentId, ts) => setIncidentRootTs(db, incidentId, ts),
+      appendTimeline: (events) => appendTimeline(db, events),
+      timeline: (incidentId) => loadTimeline(db, incidentId),
+    },
+    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key) },
+    audit: { record: (entry) => recordAudit(db, entry), write: (entry) => writeAudit(db, entry) },
+    reminders: {
+      schedule: (reminder) => scheduleReminder(db, reminder),
+      reschedule: (reminder) => rescheduleReminder(db, reminder),
+      cancel: (which) => cancelReminders(db, which),
+    },
+    postMortems: { load: (incidentId) => loadPostMortem(db, incidentId), insert: (postMortem) => insertPostMortem(db, postMortem) },
+    unanswered: {
+      waiting: (channelRef, before, limit) => waitingMessages(db, channelRef, before, limit),
+      markReminded: (messageIds, at) => markReminded(db, messageIds, at),
+    },
   };
+  clients.set(repositories, db);
+  return repositories;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
-import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
 

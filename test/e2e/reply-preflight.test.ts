@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
-import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { webClientFor } from '../support/fake-slack.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';

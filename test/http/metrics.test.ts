@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createMetrics, eventTypeLabel, metricsRoute, slackCallCountingFetch, storeMetricSources, timeSlackAcks } from '../../src/http/metrics.js';
 import { createHttpServer } from '../../src/http/server.js';
-import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';
 import { createStore } from '../../src/store/store.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';

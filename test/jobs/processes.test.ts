@@ -2,7 +2,8 @@
 // two PostgreSQL instances and a killed leader, SIGKILL while posting.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSlackWrite, OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
+import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { availableProviders } from '../support/databases.js';
 import { startAnswerLosingProxy } from '../support/answer-losing-proxy.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../support/fake-slack.js';

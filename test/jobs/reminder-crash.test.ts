@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
 import { createScheduler, scheduleJob } from '../../src/jobs/scheduler.js';
-import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { availableProviders } from '../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 

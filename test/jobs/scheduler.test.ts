@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import { cancelJob, createScheduler, nextOccurrence, scheduleJob, type ReminderFiring, type ReminderHandler } from '../../src/jobs/scheduler.js';
-import { enqueueSlackWrite } from '../../src/slack/outbox/index.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { availableProviders } from '../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 

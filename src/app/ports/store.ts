@@ -5,6 +5,12 @@ import type { Bookkeeping } from './bookkeeping.js';
 import type { ChannelBuckets, Quarantine, ScoredMessages, WatchedChannels, Workspaces } from './channels.js';
 import type { StoredGauges } from './gauges.js';
 import type { Leases } from './leases.js';
+import type { AuditLog } from './audit.js';
+import type { IncidentRepository } from './incidents.js';
+import type { OutboxWriter } from './outbox.js';
+import type { PostMortemRepository } from './postmortems.js';
+import type { Reminders } from './reminders.js';
+import type { UnansweredMessages } from './unanswered.js';
 
 /** Slack delivers an event at least once; its id is recorded once, by whichever delivery comes first. */
 export interface ProcessedEvents {
@@ -23,6 +29,12 @@ export interface Repositories {
   readonly leases: Leases;
   readonly gauges: StoredGauges;
   readonly bookkeeping: Bookkeeping;
+  readonly incidents: IncidentRepository;
+  readonly outbox: OutboxWriter;
+  readonly audit: AuditLog;
+  readonly reminders: Reminders;
+  readonly postMortems: PostMortemRepository;
+  readonly unanswered: UnansweredMessages;
 }
 
 export interface TransactionOptions {

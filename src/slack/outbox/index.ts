@@ -1,8 +1,5 @@
-export { enqueueSlackWrite, OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
-export type { SlackWrite } from './enqueue.js';
+export { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 export { classifySlackFailure, createOutboxWebClient } from './slack-errors.js';
 export type { SlackFailure } from './slack-errors.js';
 export { createOutboxWorker, startOutboxWorker } from './worker.js';
 export type { AfterSendHandler, OutboxFailure, OutboxFailureHandler, OutboxWorker, OutboxWorkerOptions, SendGuard, SentOutboxItem } from './worker.js';
-export { failedOutboxItems, outboxStats, retryFailedOutboxItem } from '../../store/repositories/outbox.js';
-export type { OutboxResult, OutboxStats } from '../../store/repositories/outbox.js';

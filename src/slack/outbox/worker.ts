@@ -3,6 +3,7 @@
 // the community: every chat.postMessage carries its key in message metadata, and an attempt whose
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
 import type { webApi } from '@slack/bolt';
+import type { OutboxFailure, SentOutboxItem } from '../../app/ports/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Metrics } from '../../http/metrics.js';
 import { isDeadLocalInstance, newInstanceId } from '../../jobs/instance-id.js';
@@ -27,29 +28,11 @@ import {
 import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 import { classifySlackFailure, type SlackFailure } from './slack-errors.js';
 
-export interface SentOutboxItem {
-  key: string;
-  method: string;
-  channelId: string | null;
-  incidentId: string | null;
-  /** The arguments as sent (thread_ts and ts resolved). */
-  args: Record<string, unknown>;
-  result: OutboxResult;
-  record: OutboxPayload['record'];
-}
+export type { OutboxFailure, SentOutboxItem };
 
 /** Runs in the transaction that marks the item sent: store the posted ts where the app needs it. */
 export type AfterSendHandler = (tx: Db, sent: SentOutboxItem) => Promise<void>;
 
-export interface OutboxFailure {
-  key: string;
-  method: string;
-  channelId: string | null;
-  incidentId: string | null;
-  /** Slack's error code (channel_not_found, not_in_channel …) or dependency_failed / dependency_missing. */
-  error: string;
-  record: OutboxPayload['record'];
-}
 
 /** Runs in the transaction that marks the item failed: e.g. enqueue a notice in the incident thread. */
 export type OutboxFailureHandler = (tx: Db, failure: OutboxFailure) => Promise<void>;

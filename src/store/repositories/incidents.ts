@@ -13,18 +13,11 @@ import type {
 } from '../../domain/incidents/types.js';
 import type { PreflightWarning } from '../../domain/incidents/preflight.js';
 import type { Locale } from '../../i18n/index.js';
+import type { AuditRecord, IncidentRecord, NewIncidentRecord } from '../../app/ports/index.js';
 import { FirebreakError } from '../../errors.js';
-import type { Db } from './events.js';
+import { isUniqueViolation, type Db } from './events.js';
 
-/** What the edge keeps beside the domain aggregate. */
-export interface IncidentRecord {
-  state: IncidentState;
-  version: number;
-  workspaceId: string;
-  title: string;
-  alertChannelId: string;
-  rootTs: string | null;
-}
+export type { IncidentRecord, NewIncidentRecord };
 
 const ms = (date: Date | null): number | null => (date ? date.getTime() : null);
 const date = (epoch: number | null): Date | null => (epoch === null ? null : new Date(epoch));
@@ -55,13 +48,18 @@ function incidentOf(row: {
   };
 }
 
+/**
+ * The incident and its children, read one query after another. Not `include`: Prisma sends an
+ * include's relation queries at once, and inside a transaction they all go to its one PostgreSQL
+ * connection, where pg queues them ("client.query() when the client is already executing a query").
+ */
 export async function loadIncident(db: Db, incidentId: string): Promise<IncidentRecord | null> {
-  const row = await db.incident.findUnique({
-    where: { id: incidentId },
-    include: { checklist: { orderBy: { position: 'asc' } }, drafts: { orderBy: { number: 'asc' } }, approvals: { orderBy: { at: 'asc' } } },
-  });
+  const row = await db.incident.findUnique({ where: { id: incidentId } });
   if (!row) return null;
-  const checklist: ChecklistItem[] = row.checklist.map((item) => ({
+  const checklistRows = await db.checklistItem.findMany({ where: { incidentId }, orderBy: { position: 'asc' } });
+  const draftRows = await db.replyDraft.findMany({ where: { incidentId }, orderBy: { number: 'asc' } });
+  const approvalRows = await db.approval.findMany({ where: { incidentId }, orderBy: { at: 'asc' } });
+  const checklist: ChecklistItem[] = checklistRows.map((item) => ({
     stepId: item.stepId,
     text: item.text,
     required: item.required,
@@ -74,7 +72,7 @@ export async function loadIncident(db: Db, incidentId: string): Promise<Incident
     skippedByUserId: item.skippedBy,
     skipReason: item.skipReason,
   }));
-  const drafts: ReplyDraft[] = row.drafts.map((draft) => ({
+  const drafts: ReplyDraft[] = draftRows.map((draft) => ({
     id: draft.id,
     number: draft.number,
     revision: draft.revision,
@@ -94,7 +92,7 @@ export async function loadIncident(db: Db, incidentId: string): Promise<Incident
     postedMessageTs: draft.postedTs,
     preflightWarnings: (draft.preflightWarnings as PreflightWarning[] | null) ?? [],
   }));
-  const approvals: Approval[] = row.approvals.map((approval) => ({
+  const approvals: Approval[] = approvalRows.map((approval) => ({
     draftId: approval.draftId,
     draftRevision: approval.revision,
     approverUserId: approval.approverUserId,
@@ -236,14 +234,24 @@ export async function writeAudit(db: Db, audit: AuditEntry): Promise<void> {
   });
 }
 
-export interface NewIncidentRecord {
-  state: IncidentState;
-  workspaceId: string;
-  title: string;
-  alertChannelId: string;
+/** A refusal or request refused before any use case ran (the listener guard, feedback). */
+export async function recordAudit(db: Db, entry: AuditRecord): Promise<void> {
+  await db.auditLog.create({
+    data: { at: new Date(entry.at), userId: entry.userId, action: entry.action, outcome: entry.outcome, incidentId: entry.incidentId, text: entry.text ?? null, data: entry.data as object },
+  });
 }
 
+/** Inserts a new incident. A FirebreakError `conflict` when a concurrent opening took its number. */
 export async function insertIncident(db: Db, record: NewIncidentRecord): Promise<void> {
+  try {
+    await createIncidentRows(db, record);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new FirebreakError('conflict', `Incident number ${record.state.incident.number} was taken meanwhile; retry with the next one.`, { cause: error });
+    throw error;
+  }
+}
+
+async function createIncidentRows(db: Db, record: NewIncidentRecord): Promise<void> {
   const { incident } = record.state;
   await db.incident.create({
     data: {
@@ -280,4 +288,23 @@ export async function saveIncidentState(db: Db, state: IncidentState, expectedVe
 export async function nextIncidentNumber(db: Db, workspaceId: string): Promise<number> {
   const last = await db.incident.findFirst({ where: { workspaceId }, orderBy: { number: 'desc' }, select: { number: true } });
   return (last?.number ?? 0) + 1;
+}
+
+/** The open (unresolved) incident on a channel, latest opened first. */
+export async function openIncidentOn(db: Db, workspaceId: string, channelId: string): Promise<string | null> {
+  const row = await db.incident.findFirst({
+    where: { workspaceId, channelId, status: { not: 'resolved' } },
+    orderBy: { openedAt: 'desc' },
+    select: { id: true },
+  });
+  return row?.id ?? null;
+}
+
+export async function setIncidentRootTs(db: Db, incidentId: string, ts: string): Promise<void> {
+  await db.incident.update({ where: { id: incidentId }, data: { rootTs: ts } });
+}
+
+export async function openAlertOn(db: Db, channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null> {
+  const open = await db.incident.findFirst({ where: { channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
+  return open ? { incidentId: open.id, alertChannelId: open.alertChannelId } : null;
 }

@@ -2,6 +2,8 @@
 // sent by a worker. Claims are conditional updates (compare-and-set on status and lease), so several
 // instances on one PostgreSQL database never send the same item twice at the same time.
 import { randomUUID } from 'node:crypto';
+import type { OutboxResult, SlackWrite } from '../../app/ports/index.js';
+import { FirebreakError } from '../../errors.js';
 import type { OutboxItem } from '../generated/sqlite/client.js';
 import type { Db } from './events.js';
 
@@ -20,14 +22,7 @@ export interface OutboxPayload {
   record?: { kind: string } & Record<string, unknown>;
 }
 
-/** Slack's answer, recorded before the item is marked sent. */
-export interface OutboxResult {
-  ok: true;
-  ts?: string;
-  channel?: string;
-  /** True when a message already carrying the key was found and adopted instead of posting again. */
-  adopted?: boolean;
-}
+export type { OutboxResult };
 
 export interface NewOutboxItem {
   key: string;
@@ -68,6 +63,46 @@ export async function insertOutboxItem(db: Db, item: NewOutboxItem): Promise<boo
     select: { id: true },
   });
   return row.id === id;
+}
+
+/**
+ * The one way a state change asks for a Slack write: inside the caller's transaction, so the change
+ * and its messages commit (or vanish) together. True when it was added, false when its key was already there.
+ */
+export async function enqueueSlackWrite(tx: Db, write: SlackWrite): Promise<boolean> {
+  if (!write.key || write.key.length > 300) throw new FirebreakError('input_invalid', `An outbox key must be 1 to 300 characters, got "${write.key}".`);
+  if (!/^[a-z]+\.[a-zA-Z.]+$/.test(write.method)) throw new FirebreakError('input_invalid', `"${write.method}" is not a Slack Web API method name.`);
+  if (write.method === 'chat.postMessage' && write.payload['metadata'] !== undefined) {
+    throw new FirebreakError('input_invalid', `Outbox item ${write.key}: chat.postMessage metadata is reserved for the outbox's idempotency key.`);
+  }
+  if (write.threadOf !== undefined && write.threadOf === write.key) throw new FirebreakError('input_invalid', `Outbox item ${write.key} cannot be its own thread.`);
+  if (write.messageOf !== undefined && write.messageOf === write.key) throw new FirebreakError('input_invalid', `Outbox item ${write.key} cannot act on itself.`);
+  let channel = write.channelId ?? (typeof write.payload['channel'] === 'string' ? write.payload['channel'] : undefined);
+  const parentKey = write.messageOf ?? write.threadOf;
+  if (channel === undefined && parentKey !== undefined) {
+    // Same lane as the message acted on, so two updates of one message keep their order.
+    channel = (await tx.outboxItem.findUnique({ where: { key: parentKey }, select: { channelId: true } }))?.channelId ?? undefined;
+  }
+  const payload: OutboxPayload = {
+    args: write.payload,
+    ...(write.threadOf !== undefined ? { threadOf: write.threadOf } : {}),
+    ...(write.messageOf !== undefined ? { messageOf: write.messageOf } : {}),
+    ...(write.record !== undefined ? { record: write.record } : {}),
+  };
+  return insertOutboxItem(tx, {
+    key: write.key,
+    method: write.method,
+    channelId: channel ?? null,
+    payload,
+    incidentId: write.incidentId ?? null,
+    after: write.after ?? null,
+    at: write.now ?? Date.now(),
+  });
+}
+
+/** Whether a write with this key was ever enqueued. */
+export async function outboxHasKey(db: Db, key: string): Promise<boolean> {
+  return (await db.outboxItem.findUnique({ where: { key }, select: { id: true } })) !== null;
 }
 
 /** How many unsent items each lane scan looks at; lanes further back wait for the next scan. */

@@ -40,6 +40,16 @@ export async function scheduleReminder(tx: Db, reminder: NewReminder): Promise<b
   return row.id === id;
 }
 
+/** Schedules a reminder in `tx`; a key that exists is replaced and pending again. */
+export async function rescheduleReminder(tx: Db, reminder: NewReminder): Promise<void> {
+  const data = { kind: reminder.kind, dueAt: new Date(reminder.dueAt), payload: (reminder.payload ?? {}) as object };
+  await tx.reminder.upsert({
+    where: { key: reminder.key },
+    create: { id: randomUUID(), key: reminder.key, ...data, incidentId: reminder.incidentId ?? null },
+    update: { ...data, status: 'pending', firedAt: null, attempts: 0 },
+  });
+}
+
 /** Cancels pending reminders by exact key, or every key starting with `prefix`. Returns how many. */
 export async function cancelReminders(tx: Db, which: string | { prefix: string }): Promise<number> {
   const key = typeof which === 'string' ? which : { startsWith: which.prefix };

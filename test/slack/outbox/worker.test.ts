@@ -8,14 +8,12 @@ import { createMetrics } from '../../../src/http/metrics.js';
 import {
   createOutboxWebClient,
   createOutboxWorker,
-  enqueueSlackWrite,
   OUTBOX_METADATA_EVENT_TYPE,
-  outboxStats,
   startOutboxWorker,
   type OutboxFailure,
   type SentOutboxItem,
 } from '../../../src/slack/outbox/index.js';
-import { claimOutboxItem, findSendable, renewOutboxClaim, type OutboxResult } from '../../../src/store/repositories/outbox.js';
+import { claimOutboxItem, enqueueSlackWrite, findSendable, outboxStats, renewOutboxClaim, type OutboxResult } from '../../../src/store/repositories/outbox.js';
 import { startAnswerLosingProxy } from '../../support/answer-losing-proxy.js';
 import { availableProviders } from '../../support/databases.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../../support/fake-slack.js';

@@ -1,0 +1,38 @@
+// Incidents as the use cases keep them: the domain aggregate (IncidentState) plus what the edge keeps
+// beside it, saved with an optimistic version so two staff clicking at once never overwrite each other.
+import type { IncidentState, TimelineEvent } from '../../domain/incidents/index.js';
+
+/** What the edge keeps beside the domain aggregate. */
+export interface IncidentRecord {
+  state: IncidentState;
+  version: number;
+  workspaceId: string;
+  title: string;
+  alertChannelId: string;
+  rootTs: string | null;
+}
+
+export interface NewIncidentRecord {
+  state: IncidentState;
+  workspaceId: string;
+  title: string;
+  alertChannelId: string;
+}
+
+export interface IncidentRepository {
+  load(incidentId: string): Promise<IncidentRecord | null>;
+  /** The open (unresolved) incident on a channel, latest opened first; null when there is none. */
+  openOn(workspaceId: string, channelId: string): Promise<string | null>;
+  /** The open incident on a channel in any workspace, with its alerts channel (for notices in its thread). */
+  openAlertOn(channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null>;
+  /** The next human-facing number in a workspace (the unique constraint settles races). */
+  nextNumber(workspaceId: string): Promise<number>;
+  /** Inserts a new incident; a FirebreakError `conflict` when its number was taken meanwhile. */
+  insert(record: NewIncidentRecord): Promise<void>;
+  /** Saves a decision's state; a FirebreakError `conflict` when someone saved after `expectedVersion`. */
+  save(state: IncidentState, expectedVersion: number): Promise<void>;
+  /** Remembers the ts of the incident's root message in the alerts channel. */
+  setRootTs(incidentId: string, ts: string): Promise<void>;
+  appendTimeline(events: readonly TimelineEvent[]): Promise<void>;
+  timeline(incidentId: string): Promise<TimelineEvent[]>;
+}

@@ -1,0 +1,69 @@
+// Slack writes as the use cases ask for them: inside the caller's transaction, so a state change and
+// the messages it causes commit (or vanish) together. store/ keeps them; the outbox worker sends them.
+
+export interface SlackWrite {
+  /**
+   * Idempotency key, unique across the outbox: one per intended effect (e.g. `incident:<id>:root`,
+   * `draft:<id>:r<revision>:public`). Enqueueing a key that exists changes nothing.
+   */
+  key: string;
+  /** Web API method: chat.postMessage, chat.update, chat.delete, reactions.add, views.publish … */
+  method: string;
+  /** Web API arguments (without token). For chat.postMessage the outbox adds `metadata` itself. */
+  payload: Record<string, unknown>;
+  /** The channel whose lane orders this write; defaults to `payload.channel`. */
+  channelId?: string;
+  incidentId?: string;
+  /**
+   * Not before this time (epoch ms or Date); due at once when absent. The channel's later items wait
+   * behind it (order is kept): for a message hours ahead, schedule a reminder that enqueues it.
+   */
+  after?: Date | number;
+  /** Key of an item whose posted ts becomes `thread_ts`: not sendable until that item is sent. */
+  threadOf?: string;
+  /** Key of an item whose posted ts (and channel) this call acts on (chat.update, chat.delete, reactions.add). */
+  messageOf?: string;
+  /** Run the afterSend handler registered for `record.kind` in the transaction that marks the item sent. */
+  record?: { kind: string } & Record<string, unknown>;
+  /** Enqueue time by the caller's clock (defaults to the wall clock); orders the channel's lane. */
+  now?: number;
+}
+
+export interface OutboxWriter {
+  /** Enqueues a Slack write. True when it was added, false when its key was already there. */
+  enqueue(write: SlackWrite): Promise<boolean>;
+  /** Whether a write with this key was ever enqueued (a message that may be edited in place). */
+  has(key: string): Promise<boolean>;
+}
+
+/** Slack's answer to a write, recorded before the item is marked sent. */
+export interface OutboxResult {
+  ok: true;
+  ts?: string;
+  channel?: string;
+  /** True when a message already carrying the key was found and adopted instead of posting again. */
+  adopted?: boolean;
+}
+
+/** A write Slack has answered, handed to the afterSend handler of its `record.kind`. */
+export interface SentOutboxItem {
+  key: string;
+  method: string;
+  channelId: string | null;
+  incidentId: string | null;
+  /** The arguments as sent (thread_ts and ts resolved). */
+  args: Record<string, unknown>;
+  result: OutboxResult;
+  record: SlackWrite['record'];
+}
+
+/** A write that failed for good (or was held), handed to the failure handler. */
+export interface OutboxFailure {
+  key: string;
+  method: string;
+  channelId: string | null;
+  incidentId: string | null;
+  /** Slack's error code (channel_not_found, not_in_channel …), held:<reason>, or dependency_failed / dependency_missing. */
+  error: string;
+  record: SlackWrite['record'];
+}
