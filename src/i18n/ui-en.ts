@@ -292,6 +292,11 @@ export const uiEn = {
   'ui.notice.playbook_edit_broken': (_: Empty) => 'A playbook edit has errors: the last good version keeps running.',
   'ui.notice.playbook_references_missing': (_: Empty) => 'Playbooks name channels or user groups this workspace does not have:',
 
+  // Axis titles of the incident chart (an image in the alert thread) and the mark at the spike.
+  'ui.chart.share': (_: Empty) => 'Negative share',
+  'ui.chart.volume': (_: Empty) => 'Negative messages',
+  'ui.chart.spike': (_: Empty) => 'Spike',
+
   // The weekly (or daily) digest. Shares and durations arrive formatted ("23.3 %", "12 min", "–").
   'ui.digest.title': (p: { days: number }) => `Digest of the last ${p.days} days`,
   'ui.digest.channel': (p: { channel: string; messages: number; share: string; usual: string }) =>

@@ -271,6 +271,10 @@ export const uiEs: UiCatalog = {
   'ui.notice.playbook_edit_broken': () => 'Playbook con errores: sigue activa la última versión válida.',
   'ui.notice.playbook_references_missing': () => 'Los playbooks nombran canales o grupos que no existen en este espacio de trabajo:',
 
+  'ui.chart.share': () => 'Proporción negativa',
+  'ui.chart.volume': () => 'Mensajes negativos',
+  'ui.chart.spike': () => 'Pico',
+
   'ui.digest.title': (p) => `Resumen de los últimos ${p.days} días`,
   'ui.digest.channel': (p) => `• *#${p.channel}*: ${p.messages} mensajes, ${p.share} negativos (habitual ${p.usual})`,
   'ui.digest.no_channels': () => 'No hay canales vigilados.',

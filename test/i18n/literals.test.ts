@@ -59,8 +59,9 @@ describe('user-visible texts', () => {
         const title = 'Digest';
         export const view = modal({ callbackId: 'digest_modal', title, close: 'Close', blocks: [header(fit(\`\${emoji} Weekly\`, 20)), section(\`:x: \${count > 1 ? 'many' : one}\`)] });
         await ack({ response_action: 'errors', errors: { [inputIds.summary]: 'Required.' } });
-        button('Edit', actionIds.edit, ref);`;
-      expect(check(source).map((finding) => finding.text)).toEqual(["'Digest'", "'Close'", '`${emoji} Weekly`', "'many'", "'Required.'", "'Edit'"]);
+        button('Edit', actionIds.edit, ref);
+        export const DEFAULT_LABELS = { share: 'Negative share', spike: 'Spike' };`;
+      expect(check(source).map((finding) => finding.text)).toEqual(["'Digest'", "'Close'", '`${emoji} Weekly`', "'many'", "'Required.'", "'Edit'", "'Negative share'", "'Spike'"]);
     });
 
     it('flags a translation written in place, and Spanish anywhere', () => {

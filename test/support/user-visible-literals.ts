@@ -2,22 +2,24 @@
  * Finds text written for people in Slack that bypasses the es/en catalog (src/i18n). It reads one file's
  * syntax (no type checking, so it is fast) and reports string and template literals that are:
  *
- * - `visible`: holding a word (two letters or more) where Slack shows it — the value of a `text`, `title`,
- *   `placeholder`, `hint`, `alt_text`, `submit`, `close`, `description`… property, a value of a
- *   view submission's `errors`, or an argument of a Block Kit constructor of src/slack/blocks/kit.ts
- *   (`plain`, `mrkdwn`, `header`, `section`, `context`, `button`, `option`, `input`, `textInput`,
- *   `message`) or of a reply (`say`, `respond`, `ack`, `ephemeral`). A `const` of the same file used in
- *   such a place counts as its value (`const title = 'Digest'; header(title)`).
+ * - `visible`: holding a word (two letters or more) where Slack shows it: the value of a `text`, `title`,
+ *   `placeholder`, `hint`, `alt_text`, `submit`, `close`, `description`… property; a value of a view
+ *   submission's `errors` or of a table of labels (`DEFAULT_LABELS = { share: '…' }`); an argument of a
+ *   Block Kit constructor of src/slack/blocks/kit.ts (`plain`, `mrkdwn`, `header`, `section`, `context`,
+ *   `button`, `option`, `input`, `textInput`, `message`) or of a reply (`say`, `respond`, `ack`,
+ *   `ephemeral`). The literals are followed through `?:`, `??`, `+`, `${…}`, the file's own `const`s
+ *   (`const title = 'Digest'; header(title)`) and calls that only shorten or escape (`fit`, `.slice()`).
  * - `inline-translation`: a conditional on a locale (`locale === 'es' ? … : …`, `es ? … : …`) choosing
  *   between literals with words: a translation written in place.
  * - `spanish`: any literal with a letter only Spanish uses here (á é í ó ú ñ ¿ ¡): Spanish text belongs to
  *   the catalog.
  *
- * What is not prose is taken out before looking for words: `${…}` placeholders, Slack entities
- * (`<@U1>`, `<#C1>`, `<!date^…|…>`, `<url|label>`), emoji codes (`:warning:`) and `{tokens}`.
- * Identifiers Slack never shows (`action_id`, `callback_id`, `block_id`, `type`, `value`, the `what` of a
- * limits check…) are not in any of those positions, so they need no allow-list; log lines and error
- * messages (English, for operators) are not either.
+ * Not words: `${…}` placeholders, Slack entities (`<@U1>`, `<#C1>`, `<!date^…|…>`, `<url|label>`), emoji
+ * codes (`:warning:`), `{tokens}` of Slack date formats, and the locale codes `'en'`/`'es'`.
+ * The allow-list is the positions themselves: log lines and error messages (English, for operators and
+ * the CLI), Slack API method names, `action_id`/`callback_id`/`block_id`/`value`/`private_metadata`, the
+ * `what` that names a message in a limits error, SQL — none of them is in a position above, so none is
+ * reported, and no file or literal needs an exemption.
  */
 import ts from 'typescript';
 
@@ -118,7 +120,10 @@ function visibleExpressions(sourceFile: ts.SourceFile): ts.Expression[] {
       const owner = node.parent.parent;
       // `errors: { [blockId]: '…' }` of a view submission: each value is shown under its input.
       const inErrors = ts.isPropertyAssignment(owner) && propertyName(owner) === 'errors';
-      if (inErrors || (name && VISIBLE_PROPERTIES.has(name))) found.push(node.initializer);
+      // A table of labels (`const DEFAULT_LABELS = { share: '…' }`, `labels: { … }`): each value is a caption.
+      const ownerName = ts.isPropertyAssignment(owner) ? propertyName(owner) : ts.isVariableDeclaration(owner) && ts.isIdentifier(owner.name) ? owner.name.text : undefined;
+      const inLabels = ownerName !== undefined && /labels$/i.test(ownerName);
+      if (inErrors || inLabels || (name && VISIBLE_PROPERTIES.has(name))) found.push(node.initializer);
     }
     if (ts.isShorthandPropertyAssignment(node) && VISIBLE_PROPERTIES.has(node.name.text)) found.push(node.name);
     if (ts.isCallExpression(node)) {

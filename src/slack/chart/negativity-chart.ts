@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { FirebreakError } from '../../errors.js';
+import { isLocale, t } from '../../i18n/index.js';
 import type { ChartLocale } from './locale.js';
 import { toWallClock } from './locale.js';
 
@@ -35,13 +36,18 @@ export interface NegativityChartOptions {
   timeZone?: string;
   /** Bucket length in ms; inferred from the series when it has two buckets or more. */
   bucketMs?: number;
-  /** Axis titles and texts; English by default. */
+  /** Axis titles and texts; by default the catalog's, in the locale's language (English if it has none). */
   labels?: Partial<ChartLabels>;
   /** Pixel density of the PNG. Default 2, crisp on high-density screens. */
   scale?: number;
 }
 
-export const DEFAULT_LABELS: ChartLabels = { share: 'Negative share', volume: 'Negative messages', spike: 'Spike' };
+/** The catalog's axis titles for a BCP 47 tag ("es-MX" → Spanish); English for a language it does not have. */
+export function defaultLabels(localeTag: string): ChartLabels {
+  const language = localeTag.split('-')[0]?.toLowerCase();
+  const locale = isLocale(language) ? language : 'en';
+  return { share: t(locale, 'ui.chart.share', {}), volume: t(locale, 'ui.chart.volume', {}), spike: t(locale, 'ui.chart.spike', {}) };
+}
 
 export const CHART_SIZE = { minWidth: 240, maxWidth: 2000, minHeight: 160, maxHeight: 1200 } as const;
 
@@ -88,7 +94,7 @@ export function validateChartInput(series: readonly ChartBucket[], options: Nega
 export function negativityChartSpec(series: readonly ChartBucket[], options: NegativityChartOptions, locale: ChartLocale): TopLevelSpec {
   const bucketMs = validateChartInput(series, options);
   const timeZone = options.timeZone ?? 'UTC';
-  const labels: ChartLabels = { ...DEFAULT_LABELS, ...options.labels };
+  const labels: ChartLabels = { ...defaultLabels(options.locale), ...options.labels };
   const spanMs = (series[series.length - 1]?.start ?? 0) + bucketMs - (series[0]?.start ?? 0);
   const gap = Math.min(bucketMs * 0.12, 60_000 * 5);
   const values = series.map((b) => ({

@@ -78,6 +78,14 @@ describe('renderNegativityChart', () => {
     expect(fr).not.toContain('2,500');
   });
 
+  it('takes its labels from the catalog in the locale\'s language, English when the catalog lacks it', async () => {
+    const spanish = await svgFor(sixHours(), options({ locale: 'es-ES' }));
+    expect(spanish).toContain('Proporción negativa');
+    expect(spanish).toContain('Mensajes negativos');
+    expect(spanish).toContain('Pico · 13:34');
+    expect(await svgFor(sixHours(), options({ locale: 'fr' }))).toContain('Negative share');
+  });
+
   it('uses translated labels when given', async () => {
     const svg = await svgFor(sixHours(), options({ locale: 'de', labels: { share: 'Negativer Anteil', volume: 'Negative Nachrichten', spike: 'Ausschlag', title: 'Stimmung in #community' } }));
     expect(svg).toContain('Negativer Anteil');
