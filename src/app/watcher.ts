@@ -41,8 +41,11 @@ export interface DetectionIncidents {
   escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }>;
 }
 
+/** The repositories the watcher reads and writes. */
+export type WatcherRepositories = Pick<Repositories, 'processedEvents' | 'channels' | 'buckets' | 'scoredMessages' | 'quarantine'>;
+
 export interface WatcherOptions {
-  store: Store;
+  store: Store<WatcherRepositories>;
   clock: Clock;
   logger: Logger;
   incidents: DetectionIncidents;
@@ -341,16 +344,16 @@ export class Watcher {
   }
 
   /** A bucket the detector has already closed keeps its counts: its verdict is history. */
-  private async updateBucket(tx: Repositories, channelRef: string, detectorState: DetectorState | null, start: number, change: (bucket: ChannelBucket) => ChannelBucket): Promise<void> {
+  private async updateBucket(tx: WatcherRepositories, channelRef: string, detectorState: DetectorState | null, start: number, change: (bucket: ChannelBucket) => ChannelBucket): Promise<void> {
     if (!bucketStillOpen(detectorState, start)) return;
     await tx.buckets.change(channelRef, start, change);
   }
 
-  private addContribution(tx: Repositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
+  private addContribution(tx: WatcherRepositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
     return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), (bucket) => addToBucket(bucket, contribution, settings));
   }
 
-  private removeContribution(tx: Repositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
+  private removeContribution(tx: WatcherRepositories, channelRef: string, detectorState: DetectorState | null, contribution: MessageContribution, settings: DetectorSettings) {
     return this.updateBucket(tx, channelRef, detectorState, bucketStartOf(contribution.at, settings.bucketMs), (bucket) => removeFromBucket(bucket, contribution));
   }
 

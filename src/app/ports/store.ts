@@ -42,9 +42,13 @@ export interface TransactionOptions {
   timeoutMs?: number;
 }
 
-export interface Store {
+/**
+ * `R` narrows the repositories to those a use case needs (`Store<Pick<Repositories, …>>`): any
+ * Store serves it, and a test's in-memory fake implements only those.
+ */
+export interface Store<R = Repositories> {
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
-  transaction<T>(work: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(work: (tx: R) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** The same repositories outside a transaction: each call commits on its own. */
-  readonly direct: Repositories;
+  readonly direct: R;
 }
