@@ -445,6 +445,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       clock,
       views: slackUnansweredViews,
+      locale,
       ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
       playbookFor,
       recipients: (playbook, audience) => peopleOf(playbook, audience, directory),

@@ -3,6 +3,7 @@
 // incident's thread when the channel has an open incident).
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbooks/index.js';
+import type { Locale } from '../i18n/index.js';
 import { outboxKeys } from './incidents.js';
 import type { Store, UnansweredViews } from './ports/index.js';
 
@@ -10,6 +11,8 @@ export interface UnansweredOptions {
   store: Store;
   clock: Clock;
   views: UnansweredViews;
+  /** The workspace's language (LOCALE): the reminder's, unless the playbook names its own. */
+  locale: Locale;
   alertsChannel?: string;
   /** The playbook that covers a channel (its `escalation.unansweredNegative` sets the window and who is told). */
   playbookFor(channelId: string, channelName: string | null): Playbook | undefined;
@@ -35,7 +38,7 @@ export async function remindUnanswered(options: UnansweredOptions): Promise<numb
     const target = incident?.alertChannelId ?? options.alertsChannel;
     if (!target) continue;
     const message = options.views.reminder({
-      locale: playbook.locale ?? 'en',
+      locale: playbook.locale ?? options.locale,
       recipientUserIds: await options.recipients(playbook, rule.remind),
       channelName: channel.name ?? channel.channelId,
       afterMinutes: rule.afterMinutes,
