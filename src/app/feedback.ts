@@ -19,28 +19,14 @@ import type { TimelineEvent } from '../domain/incidents/index.js';
 import { correctionModel, learnCorrections, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
-import type { PrismaDb } from '../store/database.js';
-import type { Db } from '../store/repositories/events.js';
-import {
-  activeAlertFacts,
-  activeMessageFeedback,
-  findFeedback,
-  insertFeedback,
-  lexiconsChangedSince,
-  loadCalibration,
-  loadLexicon,
-  markUndone,
-  saveCalibration,
-  saveLexicon,
-  setReason,
-  undoAllMessageFeedback,
-  type FeedbackRecord,
-} from '../store/repositories/feedback.js';
-import { appendTimeline } from '../store/repositories/incidents.js';
+import { outboxKeys } from './incidents.js';
+import type { FeedbackRecord, FeedbackViews, Repositories, Store } from './ports/index.js';
 
 export type FeedbackRefusal = 'not_staff' | 'not_found' | 'already_undone' | 'not_watched' | 'no_text';
 
 export type FeedbackOutcome = { ok: true; feedback: FeedbackRecord } | { ok: false; refusal: FeedbackRefusal };
+
+export type { FeedbackRecord };
 
 export interface GiveFeedback {
   workspaceId: string;
@@ -55,13 +41,15 @@ export interface GiveFeedback {
 }
 
 export interface FeedbackServiceOptions {
-  prisma: PrismaDb;
+  store: Store;
   clock: Clock;
   logger?: Logger;
   /** Only staff (people named in playbooks' roles) may give feedback. */
   isStaff(userId: string): Promise<boolean>;
-  /** Posts a timeline event in the incident's thread (inside the transaction, through the outbox). */
-  announce?(tx: Db, event: TimelineEvent, key: string): Promise<void>;
+  /** Feedback on an incident shows in its thread too, through the outbox like every other timeline line. */
+  views?: FeedbackViews;
+  /** Called after a transaction that wrote Slack writes (wakes the outbox worker). */
+  onCommitted?: () => void;
 }
 
 /** How often other instances' learning is picked up. */
@@ -78,7 +66,7 @@ export class FeedbackService {
   /** Loads every workspace's learnt lexicon (start-up) and then only what changed (periodically). */
   async refresh(): Promise<void> {
     const now = this.options.clock.now();
-    for (const stored of await lexiconsChangedSince(this.options.prisma, this.lastChange)) {
+    for (const stored of await this.direct.feedback.lexiconsChangedSince(this.lastChange)) {
       this.setModel(stored.workspaceId, stored.learnt);
       this.lastChange = Math.max(this.lastChange, stored.updatedAt);
     }
@@ -97,7 +85,7 @@ export class FeedbackService {
     const key = `${workspaceId}/${channelId}`;
     let calibration = this.calibrations.get(key);
     if (!calibration) {
-      calibration = (await loadCalibration(this.options.prisma, workspaceId, channelId)) ?? NO_CALIBRATION;
+      calibration = (await this.direct.feedback.loadCalibration(workspaceId, channelId)) ?? NO_CALIBRATION;
       this.calibrations.set(key, calibration);
     }
     const applied = calibration;
@@ -107,20 +95,19 @@ export class FeedbackService {
   /** Whether someone may give feedback at all (the shortcut asks before opening its modal); a refusal is audited. */
   async mayGiveFeedback(userId: string, context: Record<string, string>): Promise<boolean> {
     if (await this.options.isStaff(userId)) return true;
-    await this.audit(this.options.prisma, userId, 'feedback_given', 'refused', null, null, { refusal: 'not_staff', ...context });
+    await this.audit(this.direct, userId, 'feedback_given', 'refused', null, null, { refusal: 'not_staff', ...context });
     return false;
   }
 
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {
-    const { prisma, clock } = this.options;
-    const now = clock.now();
+    const now = this.options.clock.now();
     if (!(await this.options.isStaff(input.userId))) {
-      await this.audit(prisma, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, input.text ?? null, { refusal: 'not_staff', verdict: input.verdict.value, channelId: input.channelId });
+      await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, input.text ?? null, { refusal: 'not_staff', verdict: input.verdict.value, channelId: input.channelId });
       return { ok: false, refusal: 'not_staff' };
     }
     if (input.verdict.target === 'message' && !input.text?.trim()) return { ok: false, refusal: 'no_text' };
-    const feedback = await prisma.$transaction(async (tx) => {
-      const record = await insertFeedback(tx, {
+    const feedback = await this.options.store.transaction(async (tx) => {
+      const record = await tx.feedback.insert({
         workspaceId: input.workspaceId,
         target: input.verdict.target,
         verdict: input.verdict.value,
@@ -137,45 +124,51 @@ export class FeedbackService {
       await this.onTimeline(tx, record, 'feedback_given', input.userId, now);
       return record;
     });
+    if (feedback.incidentId) this.options.onCommitted?.();
     await this.relearn(feedback.target, feedback.workspaceId, feedback.channelId);
     return { ok: true, feedback };
   }
 
   /** Undoes feedback (anyone on staff may undo, as anyone may untick a step); what it taught is unlearnt. */
   async undo(feedbackId: string, userId: string): Promise<FeedbackOutcome> {
-    const { prisma, clock } = this.options;
-    const now = clock.now();
-    const existing = await findFeedback(prisma, feedbackId);
+    const now = this.options.clock.now();
+    const existing = await this.direct.feedback.find(feedbackId);
     if (!existing) return { ok: false, refusal: 'not_found' };
     if (!(await this.options.isStaff(userId))) {
-      await this.audit(prisma, userId, 'feedback_undone', 'refused', existing.incidentId, null, { refusal: 'not_staff', feedbackId });
+      await this.audit(this.direct, userId, 'feedback_undone', 'refused', existing.incidentId, null, { refusal: 'not_staff', feedbackId });
       return { ok: false, refusal: 'not_staff' };
     }
-    const undone = await prisma.$transaction(async (tx) => {
-      if (!(await markUndone(tx, feedbackId, userId, now))) return false;
+    const undone = await this.options.store.transaction(async (tx) => {
+      if (!(await tx.feedback.markUndone(feedbackId, userId, now))) return false;
       await this.audit(tx, userId, 'feedback_undone', 'accepted', existing.incidentId, existing.text, { feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId });
       await this.onTimeline(tx, existing, 'feedback_undone', userId, now);
       return true;
     });
     if (!undone) return { ok: false, refusal: 'already_undone' };
+    if (existing.incidentId) this.options.onCommitted?.();
     await this.relearn(existing.target, existing.workspaceId, existing.channelId);
     return { ok: true, feedback: { ...existing, undoneAt: now, undoneBy: userId } };
   }
 
   async addReason(feedbackId: string, userId: string, reason: string): Promise<FeedbackOutcome> {
-    const existing = await findFeedback(this.options.prisma, feedbackId);
+    const existing = await this.direct.feedback.find(feedbackId);
     if (!existing) return { ok: false, refusal: 'not_found' };
     if (!(await this.options.isStaff(userId))) return { ok: false, refusal: 'not_staff' };
-    await this.options.prisma.$transaction(async (tx) => {
-      await setReason(tx, feedbackId, reason.trim());
+    await this.options.store.transaction(async (tx) => {
+      await tx.feedback.setReason(feedbackId, reason.trim());
       await this.audit(tx, userId, 'feedback_reason', 'accepted', existing.incidentId, reason.trim(), { feedbackId });
     });
     return { ok: true, feedback: { ...existing, reason: reason.trim() } };
   }
 
+  /** Workspaces recorded so far, by Slack team id (`firebreak lexicon` picks one). */
+  workspaces(): Promise<{ id: string; teamId: string }[]> {
+    return this.direct.feedback.workspaces();
+  }
+
   /** What a workspace has learnt, with the evidence for each word (`firebreak lexicon show`). */
   async lexicon(workspaceId: string): Promise<{ learnt: LearntCorrections; frozen: string[] }> {
-    const stored = await loadLexicon(this.options.prisma, workspaceId);
+    const stored = await this.direct.feedback.loadLexicon(workspaceId);
     return stored ? { learnt: stored.learnt, frozen: stored.frozen } : { learnt: NO_CORRECTIONS, frozen: [] };
   }
 
@@ -184,20 +177,20 @@ export class FeedbackService {
    * word, every message correction of the workspace is undone (audited, not deleted) and learning starts over.
    */
   async resetLexicon(workspaceId: string, actor: string, term?: string): Promise<{ learnt: LearntCorrections; frozen: string[]; undone: number }> {
-    const { prisma, clock } = this.options;
+    const { store, clock } = this.options;
     let undone = 0;
     let frozen: string[];
     if (term === undefined) {
-      undone = await prisma.$transaction(async (tx) => {
-        const count = await undoAllMessageFeedback(tx, workspaceId, actor, clock.now());
+      undone = await store.transaction(async (tx) => {
+        const count = await tx.feedback.undoAllMessageFeedback(workspaceId, actor, clock.now());
         await this.audit(tx, actor, 'lexicon_reset', 'accepted', null, null, { workspaceId, undone: count });
         return count;
       });
       frozen = [];
     } else {
-      const current = await loadLexicon(prisma, workspaceId);
+      const current = await store.direct.feedback.loadLexicon(workspaceId);
       frozen = [...new Set([...(current?.frozen ?? []), term])].sort();
-      await this.audit(prisma, actor, 'lexicon_reset', 'accepted', null, term, { workspaceId, term });
+      await this.audit(store.direct, actor, 'lexicon_reset', 'accepted', null, term, { workspaceId, term });
     }
     const learnt = await this.learnLexicon(workspaceId, frozen);
     return { learnt, frozen, undone };
@@ -205,21 +198,21 @@ export class FeedbackService {
 
   private async relearn(target: FeedbackTarget, workspaceId: string, channelId: string): Promise<void> {
     if (target === 'message') {
-      const current = await loadLexicon(this.options.prisma, workspaceId);
+      const current = await this.direct.feedback.loadLexicon(workspaceId);
       await this.learnLexicon(workspaceId, current?.frozen ?? []);
     } else {
-      const calibration = channelCalibration(await activeAlertFacts(this.options.prisma, workspaceId, channelId));
-      await saveCalibration(this.options.prisma, workspaceId, channelId, calibration);
+      const calibration = channelCalibration(await this.direct.feedback.activeAlertFacts(workspaceId, channelId));
+      await this.direct.feedback.saveCalibration(workspaceId, channelId, calibration);
       this.calibrations.set(`${workspaceId}/${channelId}`, calibration);
     }
   }
 
   /** Learns again from all active corrections: undoing one is learning without it. */
   private async learnLexicon(workspaceId: string, frozen: readonly string[]): Promise<LearntCorrections> {
-    const feedback = await activeMessageFeedback(this.options.prisma, workspaceId);
+    const feedback = await this.direct.feedback.activeMessageFeedback(workspaceId);
     const corrections = feedback.filter((row) => row.text).map((row) => correctionOf(row.verdict as MessageVerdict, row.text as string));
     const learnt = learnCorrections(corrections, { frozen: new Set(frozen) });
-    await saveLexicon(this.options.prisma, workspaceId, learnt, frozen);
+    await this.direct.feedback.saveLexicon(workspaceId, learnt, frozen);
     this.setModel(workspaceId, learnt);
     return learnt;
   }
@@ -229,12 +222,9 @@ export class FeedbackService {
     else this.models.set(workspaceId, correctionModel(learnt));
   }
 
-  private async onTimeline(tx: Db, record: FeedbackRecord, kind: 'feedback_given' | 'feedback_undone', actor: string, at: number): Promise<void> {
+  private async onTimeline(tx: Repositories, record: FeedbackRecord, kind: 'feedback_given' | 'feedback_undone', actor: string, at: number): Promise<void> {
     if (!record.incidentId) return;
-    // Taking the incident's version first orders this with concurrent decisions and feedback on the
-    // same incident (a row lock on PostgreSQL; a concurrent decision sees the version move and retries),
-    // so timeline sequence numbers never collide.
-    await tx.incident.update({ where: { id: record.incidentId }, data: { version: { increment: 1 } } });
+    await tx.feedback.lockIncidentTimeline(record.incidentId);
     const event: TimelineEvent = {
       incidentId: record.incidentId,
       at,
@@ -243,11 +233,26 @@ export class FeedbackService {
       text: record.reason,
       data: { feedbackId: record.id, target: record.target, verdict: record.verdict, ...(record.messageTs ? { messageTs: record.messageTs } : {}), ...(record.text ? { excerpt: record.text.slice(0, 200) } : {}) },
     };
-    await appendTimeline(tx, [event]);
-    await this.options.announce?.(tx, event, `feedback:${record.id}:${kind}`);
+    await tx.incidents.appendTimeline([event]);
+    await this.announce(tx, event, `feedback:${record.id}:${kind}`);
   }
 
-  private async audit(db: Db, userId: string, action: string, outcome: 'accepted' | 'refused', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {
-    await db.auditLog.create({ data: { at: new Date(this.options.clock.now()), userId, action, outcome, incidentId, text, data: data as object } });
+  /** The timeline line in the incident's thread, in the incident's language. */
+  private async announce(tx: Repositories, event: TimelineEvent, key: string): Promise<void> {
+    const { views } = this.options;
+    if (!views) return;
+    const incident = await tx.incidents.load(event.incidentId);
+    if (!incident) return;
+    const { alertChannelId } = incident;
+    const message = views.threadEvent(event, incident.state.incident.locale === 'es' ? 'es' : 'en');
+    await tx.outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: alertChannelId, ...message }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: this.options.clock.now() });
+  }
+
+  private async audit(db: Repositories, userId: string, action: string, outcome: 'accepted' | 'refused', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {
+    await db.audit.record({ at: this.options.clock.now(), userId, action, outcome, incidentId, text, data });
+  }
+
+  private get direct(): Repositories {
+    return this.options.store.direct;
   }
 }

@@ -3,17 +3,18 @@
 // due-date and action-item reminders, and read models: reputation metrics from the timeline and the
 // channel's buckets, exports (Markdown, JSON), listings. Every change, its audit entry and the Slack
 // writes and reminders it causes commit in one transaction, like incident decisions.
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import type { Locale } from '../i18n/index.js';
 import {
   aggregateMetrics,
   computeIncidentMetrics,
+  isMessageInTimeline,
   quantile,
   type BaselineBand,
   type ChannelBucket,
   type IncidentMetrics,
   type MetricsAggregate,
+  type Severity,
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import {
@@ -35,24 +36,33 @@ import {
   type SavePostMortemCommand,
   type SetActionItemDoneCommand,
 } from '../domain/postmortems/index.js';
-import type { ChannelBucket as StoredBucket } from '../domain/detection/bucket.js';
-import type { DetectorState } from '../domain/detection/detector.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PrismaDb } from '../store/database.js';
-import type { Db } from '../store/repositories/events.js';
-import { loadIncident, loadTimeline, type IncidentRecord } from '../store/repositories/incidents.js';
-import { listPostMortems, loadPostMortem, savePostMortem as storePostMortem, type PostMortemListing } from '../store/repositories/postmortems.js';
-import { cancelReminders } from '../store/repositories/reminders.js';
-import { enqueueSlackWrite } from '../store/repositories/outbox.js';
 import { outboxKeys } from './incidents.js';
-import type { SlackMessage } from './ports/index.js';
+import type {
+  IncidentRecord,
+  OpenIncidentChoice,
+  PostMortemListing,
+  PostMortemReminderPayload,
+  PublishedPostMortem,
+  Repositories,
+  SlackMessage,
+  Store,
+} from './ports/index.js';
 
 export const POSTMORTEM_REMINDER_KIND = 'postmortem.reminder';
+
+/** Outbox keys of the post-mortem's thread messages (the review request is edited in place). */
+export const postMortemOutboxKeys = {
+  invite: (incidentId: string) => `postmortem:${incidentId}:invite`,
+  review: (incidentId: string, round: number) => `postmortem:${incidentId}:review:${round}`,
+};
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const MAX_ATTEMPTS = 5;
+/** The message shortcut offers at most this many open incidents. */
+const TIMELINE_TARGETS = 100;
 /** The channel's normal band comes from its buckets of the two days before the episode. */
 const BASELINE_HISTORY_MS = 2 * DAY;
 
@@ -72,13 +82,13 @@ export interface PostMortemViews {
   reviewClosed(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
   reminder(
     postMortem: PostMortem,
-    context: PostMortemMessageContext & { severity: IncidentRecord['state']['incident']['severity'] },
+    context: PostMortemMessageContext & { severity: Severity },
     reminder: { reason: 'postmortem_due' | 'action_item'; recipientUserIds: readonly string[]; subject: string; actionItemId: string | null; late: boolean },
   ): SlackMessage;
 }
 
 export interface PostMortemServiceOptions {
-  prisma: PrismaDb;
+  store: Store;
   clock: Clock;
   logger?: Logger;
   views?: PostMortemViews;
@@ -94,13 +104,10 @@ export type PostMortemOutcome =
   | { ok: true; postMortem: PostMortem }
   | { ok: false; refusal: { code: PostMortemRefusalCode; message: string }; fieldErrors: FieldErrors; locale: Locale };
 
-/** A post-mortem reminder's payload (Reminder.payload). */
-interface ReminderPayload {
-  incidentId: string;
-  reason: 'postmortem_due' | 'action_item';
-  recipientUserIds: string[];
-  subject: string;
-  actionItemId: string | null;
+/** The incident a post-mortem belongs to, as its entry points need it (null: it has none yet). */
+export interface PostMortemSubject {
+  incident: IncidentRecord;
+  postMortem: PostMortem | null;
 }
 
 /**
@@ -155,27 +162,26 @@ export class PostMortemService {
   private async decide(incidentId: string, decide: (postMortem: PostMortem, incident: IncidentRecord) => PostMortemDecision): Promise<PostMortemOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const outcome = await this.options.prisma.$transaction(async (tx) => {
-          const incident = await loadIncident(tx, incidentId);
+        const outcome = await this.options.store.transaction(async (tx) => {
+          const incident = await tx.incidents.load(incidentId);
           if (!incident) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
-          const record = await loadPostMortem(tx, incidentId);
+          const record = await tx.postMortems.load(incidentId);
           if (!record) throw new FirebreakError('not_found', `Incident #${incident.state.incident.number} has no post-mortem yet; one is created when the incident is resolved.`);
           const decision = decide(record.postMortem, incident);
-          await tx.auditLog.create({
-            data: {
-              at: new Date(decision.audit.at),
-              userId: decision.audit.actorUserId,
-              action: decision.audit.action,
-              outcome: decision.audit.outcome,
-              incidentId,
-              text: decision.audit.text,
-              data: { refusalCode: decision.audit.refusalCode, ...decision.audit.details },
-            },
+          const { audit } = decision;
+          await tx.audit.record({
+            at: audit.at,
+            userId: audit.actorUserId,
+            action: audit.action,
+            outcome: audit.outcome,
+            incidentId,
+            text: audit.text,
+            data: { refusalCode: audit.refusalCode, ...audit.details },
           });
           if (!decision.ok) {
             return { ok: false as const, refusal: decision.refusal, fieldErrors: decision.fieldErrors, locale: incident.state.incident.locale };
           }
-          await storePostMortem(tx, decision.postMortem, record.version);
+          await tx.postMortems.save(decision.postMortem, record.version);
           await this.applyEffects(tx, incident, decision.postMortem, decision.effects);
           return { ok: true as const, postMortem: decision.postMortem };
         });
@@ -193,13 +199,13 @@ export class PostMortemService {
    * the effects of createPostMortem (by the incident service, when the incident resolves) and of
    * every post-mortem decision.
    */
-  async applyEffects(tx: Db, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void> {
+  async applyEffects(tx: Repositories, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void> {
     const { views } = this.options;
     const incidentId = incident.state.incident.id;
     const context: PostMortemMessageContext = { incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale };
     const now = this.clock.now();
     const thread = (key: string, message: SlackMessage) =>
-      enqueueSlackWrite(tx, {
+      tx.outbox.enqueue({
         key,
         method: 'chat.postMessage',
         payload: { channel: incident.alertChannelId, ...message, unfurl_links: false },
@@ -207,26 +213,20 @@ export class PostMortemService {
         incidentId,
         now,
       });
-    // The round's review request is edited in place once the round is decided, if it was posted.
-    const closeReview = async () => {
-      const reviewKey = `postmortem:${incidentId}:review:${postMortem.round}`;
-      if (!views || !(await tx.outboxItem.findUnique({ where: { key: reviewKey }, select: { key: true } }))) return;
-      await enqueueSlackWrite(tx, {
-        key: `${reviewKey}:closed`,
-        method: 'chat.update',
-        payload: { channel: incident.alertChannelId, ...views.reviewClosed(postMortem, context) },
-        messageOf: reviewKey,
-        incidentId,
-        now,
-      });
+    // The round's review request is edited in place (progress, then its outcome), if it was posted.
+    const editReview = async (round: number, suffix: string, message: (views: PostMortemViews) => SlackMessage) => {
+      const reviewKey = postMortemOutboxKeys.review(incidentId, round);
+      if (!views || !(await tx.outbox.has(reviewKey))) return;
+      await tx.outbox.enqueue({ key: `${reviewKey}:${suffix}`, method: 'chat.update', payload: { channel: incident.alertChannelId, ...message(views) }, messageOf: reviewKey, incidentId, now });
     };
+    const closeReview = () => editReview(postMortem.round, 'closed', (v) => v.reviewClosed(postMortem, context));
     for (const effect of effects) {
       switch (effect.type) {
         case 'invite_postmortem_owner':
-          if (views) await thread(`postmortem:${incidentId}:invite`, views.invite(postMortem, context));
+          if (views) await thread(postMortemOutboxKeys.invite(incidentId), views.invite(postMortem, context));
           break;
         case 'request_postmortem_review':
-          if (views) await thread(`postmortem:${incidentId}:review:${effect.round}`, views.reviewRequest(postMortem, context));
+          if (views) await thread(postMortemOutboxKeys.review(incidentId, effect.round), views.reviewRequest(postMortem, context));
           break;
         case 'notify_postmortem_changes_requested':
           if (views) {
@@ -241,43 +241,37 @@ export class PostMortemService {
           if (views) await thread(`postmortem:${incidentId}:published`, views.published(postMortem, context));
           await closeReview();
           break;
-        case 'show_postmortem_review_progress': {
-          // The review request, edited in place: "1 of 3 approved" as each reviewer approves.
-          const reviewKey = `postmortem:${incidentId}:review:${effect.round}`;
-          if (!views || !(await tx.outboxItem.findUnique({ where: { key: reviewKey }, select: { key: true } }))) break;
-          await enqueueSlackWrite(tx, {
-            key: `${reviewKey}:approvals:${effect.approvals}`,
-            method: 'chat.update',
-            payload: { channel: incident.alertChannelId, ...views.reviewRequest(postMortem, context) },
-            messageOf: reviewKey,
-            incidentId,
-            now,
-          });
+        case 'show_postmortem_review_progress':
+          // "1 of 3 approved" as each reviewer approves.
+          await editReview(effect.round, `approvals:${effect.approvals}`, (v) => v.reviewRequest(postMortem, context));
           break;
-        }
         case 'schedule_reminder': {
-          const payload: ReminderPayload = {
+          const payload: PostMortemReminderPayload = {
             incidentId,
             reason: effect.reason,
             recipientUserIds: [...effect.recipientUserIds],
             subject: effect.subject,
             actionItemId: effect.reason === 'action_item' ? actionItemIdOf(effect.reminderKey) : null,
           };
-          await upsertReminder(tx, effect.reminderKey, effect.at, payload);
+          await tx.postMortems.scheduleReminder({ key: effect.reminderKey, kind: POSTMORTEM_REMINDER_KIND, at: effect.at, payload });
           break;
         }
         case 'cancel_reminder':
-          await cancelReminders(tx, effect.reminderKey);
+          await tx.reminders.cancel(effect.reminderKey);
           break;
       }
     }
   }
 
   /** Scheduler handler: the post-mortem is due, or an action item is still open. */
-  async fireReminder(tx: Db, firing: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
-    const payload = firing.payload as unknown as ReminderPayload;
-    const incident = await loadIncident(tx, payload.incidentId);
-    const record = await loadPostMortem(tx, payload.incidentId);
+  async fireReminder(tx: Repositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+    const payload = reminderPayloadOf(firing.payload);
+    if (!payload) {
+      this.options.logger?.warn({ key: firing.key }, 'post-mortem reminder without a readable payload: skipped');
+      return;
+    }
+    const incident = await tx.incidents.load(payload.incidentId);
+    const record = await tx.postMortems.load(payload.incidentId);
     if (!incident || !record) return;
     const { postMortem } = record;
     if (payload.reason === 'postmortem_due' && postMortem.status !== 'draft') return;
@@ -294,7 +288,7 @@ export class PostMortemService {
       { incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale, severity: incident.state.incident.severity },
       { reason: payload.reason, recipientUserIds: payload.recipientUserIds, subject: payload.subject, actionItemId: payload.actionItemId, late: firing.late },
     );
-    await enqueueSlackWrite(tx, {
+    await tx.outbox.enqueue({
       key: `reminder:${firing.key}:${this.clock.now()}`,
       method: 'chat.postMessage',
       payload: { channel: incident.alertChannelId, ...message },
@@ -306,33 +300,45 @@ export class PostMortemService {
 
   // ---------- Read models ----------
 
+  /** An incident and its post-mortem (null before the incident is resolved); null for an unknown incident. */
+  async subject(incidentId: string): Promise<PostMortemSubject | null> {
+    const { direct } = this.options.store;
+    const [incident, record] = await Promise.all([direct.incidents.load(incidentId), direct.postMortems.load(incidentId)]);
+    return incident ? { incident, postMortem: record?.postMortem ?? null } : null;
+  }
+
+  /** The language an incident speaks (its refusals too); null for an unknown incident. */
+  async localeOf(incidentId: string): Promise<Locale | null> {
+    return (await this.options.store.direct.incidents.load(incidentId))?.state.incident.locale ?? null;
+  }
+
   /** The incident an argument names: its id, or its number ("12" or "#12"). */
-  async findIncident(ref: string, db: Db = this.options.prisma): Promise<IncidentRecord> {
+  async findIncident(ref: string, db: Repositories = this.options.store.direct): Promise<IncidentRecord> {
     const trimmed = ref.trim();
     const number = /^#?(\d+)$/.exec(trimmed)?.[1];
-    const byId = await loadIncident(db, trimmed);
+    const byId = await db.incidents.load(trimmed);
     if (byId) return byId;
     if (number !== undefined) {
-      const rows = await db.incident.findMany({ where: { number: Number(number) }, select: { id: true }, take: 2 });
-      if (rows.length > 1) throw new FirebreakError('input_invalid', `Several workspaces have an incident #${number}; give the incident id instead.`);
-      const found = rows[0] ? await loadIncident(db, rows[0].id) : null;
+      const ids = await db.incidentHistory.incidentIdsNumbered(Number(number), 2);
+      if (ids.length > 1) throw new FirebreakError('input_invalid', `Several workspaces have an incident #${number}; give the incident id instead.`);
+      const found = ids[0] ? await db.incidents.load(ids[0]) : null;
       if (found) return found;
     }
     throw new FirebreakError('not_found', `There is no incident "${trimmed}" (give an incident number such as 12, or an incident id).`);
   }
 
   /** Reputation metrics of one incident, from its timeline and its channel's buckets. */
-  async metrics(incidentId: string, db: Db = this.options.prisma): Promise<IncidentMetrics> {
-    const record = await loadIncident(db, incidentId);
+  async metrics(incidentId: string, db: Repositories = this.options.store.direct): Promise<IncidentMetrics> {
+    const record = await db.incidents.load(incidentId);
     if (!record) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
-    const timeline = await loadTimeline(db, incidentId);
+    const timeline = await db.incidents.timeline(incidentId);
     return this.metricsOf(db, record, timeline);
   }
 
-  private async metricsOf(db: Db, record: IncidentRecord, timeline: readonly TimelineEvent[]): Promise<IncidentMetrics> {
+  private async metricsOf(db: Repositories, record: IncidentRecord, timeline: readonly TimelineEvent[]): Promise<IncidentMetrics> {
     const { incident } = record.state;
     const { bucketMs } = this.options;
-    const channel = await db.watchedChannel.findFirst({ where: { workspaceId: record.workspaceId, channelId: incident.channelId }, select: { id: true, detectorState: true } });
+    const channel = await db.incidentHistory.watchedChannel(record.workspaceId, incident.channelId);
     let buckets: ChannelBucket[] = [];
     let band: BaselineBand | null = null;
     if (channel) {
@@ -340,23 +346,15 @@ export class PostMortemService {
       const episodeStart = incident.firstAbnormalAt ?? incident.detectedAt - 60 * MINUTE;
       // The episode ends a day after the last resolution (or now): a new spike next week is another story.
       const lastEnd = Math.max(incident.resolvedAt ?? this.clock.now(), ...timeline.map((event) => event.at));
-      const history = await db.channelBucket.findMany({
-        where: { channelRef: channel.id, start: { gte: new Date(episodeStart - BASELINE_HISTORY_MS), lt: new Date(episodeStart) } },
-        select: { messages: true, negatives: true },
-      });
-      const rows = await db.channelBucket.findMany({
-        where: { channelRef: channel.id, start: { gte: new Date(episodeStart), lt: new Date(lastEnd + DAY) }, messages: { gt: 0 } },
-        orderBy: { start: 'asc' },
-        select: { start: true, messages: true, negatives: true, data: true },
-      });
-      const detector = channel.detectorState as unknown as DetectorState | null;
-      const learned = detector?.bucketsSeen ? detector.negativeShare : null;
+      const history = await db.incidentHistory.bucketCounts(channel.ref, { from: episodeStart - BASELINE_HISTORY_MS, to: episodeStart });
+      const rows = await db.incidentHistory.bucketsWithMessages(channel.ref, { from: episodeStart, to: lastEnd + DAY });
+      const learned = channel.detector?.bucketsSeen ? channel.detector.negativeShare : null;
       band = baselineBandOf(history, learned);
       buckets = rows.map((row) => ({
-        startAt: row.start.getTime(),
-        endAt: row.start.getTime() + bucketMs,
+        startAt: row.start,
+        endAt: row.start + bucketMs,
         negativeRatio: Math.min(1, row.negatives / row.messages),
-        negativeAuthorIds: Object.keys((row.data as unknown as StoredBucket | null)?.negativeAuthors ?? {}),
+        negativeAuthorIds: row.negativeAuthorIds,
       }));
     }
     return computeIncidentMetrics({ incident, timeline, buckets, band });
@@ -367,14 +365,9 @@ export class PostMortemService {
    * asked for (the digest and App Home). At most the latest `limit` incidents are measured.
    */
   async aggregate(period: { from: number; to: number; includeDrills?: boolean }, limit = 500): Promise<MetricsAggregate> {
-    const rows = await this.options.prisma.incident.findMany({
-      where: { detectedAt: { gte: new Date(period.from), lt: new Date(period.to) }, ...(period.includeDrills ? {} : { drill: false }) },
-      orderBy: { detectedAt: 'desc' },
-      take: limit,
-      select: { id: true },
-    });
+    const ids = await this.options.store.direct.incidentHistory.incidentIdsDetectedIn(period, limit);
     const metrics: IncidentMetrics[] = [];
-    for (const row of rows) metrics.push(await this.metrics(row.id));
+    for (const id of ids) metrics.push(await this.metrics(id));
     return aggregateMetrics(metrics, period);
   }
 
@@ -388,13 +381,13 @@ export class PostMortemService {
       userNames?: Record<string, string>;
       /** Display names for these user ids (Slack's users.info); staff only, members too when revealed. */
       lookupNames?: (userIds: string[]) => Promise<Record<string, string>>;
-      db?: Db;
+      db?: Repositories;
     } = {},
   ): Promise<PostMortemExportInput> {
-    const db = options.db ?? this.options.prisma;
+    const db = options.db ?? this.options.store.direct;
     const record = await this.findIncident(ref, db);
     const { incident } = record.state;
-    const postMortem = (await loadPostMortem(db, incident.id))?.postMortem ?? null;
+    const postMortem = (await db.postMortems.load(incident.id))?.postMortem ?? null;
     if (!postMortem) {
       throw new FirebreakError(
         'not_found',
@@ -403,8 +396,8 @@ export class PostMortemService {
           : `Incident #${incident.number} (${incident.id}) has no post-mortem yet; one is created when the incident is resolved (it is ${incident.status}).`,
       );
     }
-    const timeline = await loadTimeline(db, incident.id);
-    const channel = await db.watchedChannel.findFirst({ where: { workspaceId: record.workspaceId, channelId: incident.channelId }, select: { name: true } });
+    const timeline = await db.incidents.timeline(incident.id);
+    const channel = await db.incidentHistory.watchedChannel(record.workspaceId, incident.channelId);
     const reveal = options.includeMemberIdentities ?? false;
     const looked = options.lookupNames ? await options.lookupNames(peopleOf(incident.leadUserId, postMortem, timeline, reveal)) : {};
     const userNames = { ...looked, ...options.userNames };
@@ -430,24 +423,29 @@ export class PostMortemService {
   }
 
   list(filter: { status?: string; since?: number } = {}): Promise<PostMortemListing[]> {
-    return listPostMortems(this.options.prisma, filter);
+    return this.options.store.direct.postMortems.list(filter);
   }
 
   /** Recently published post-mortems, newest first (App Home). */
-  async recentPublished(limit = 5): Promise<{ incidentId: string; incidentNumber: number; channelId: string; publishedAt: number; summary: string }[]> {
-    const rows = await this.options.prisma.postMortem.findMany({
-      where: { status: 'published' },
-      orderBy: { publishedAt: 'desc' },
-      take: limit,
-      select: { incidentId: true, publishedAt: true, fields: true, incident: { select: { number: true, channelId: true } } },
-    });
-    return rows.map((row) => ({
-      incidentId: row.incidentId,
-      incidentNumber: row.incident.number,
-      channelId: row.incident.channelId,
-      publishedAt: row.publishedAt?.getTime() ?? 0,
-      summary: String((row.fields as Record<string, unknown> | null)?.['summary'] ?? ''),
-    }));
+  recentPublished(limit = 5): Promise<PublishedPostMortem[]> {
+    return this.options.store.direct.postMortems.recentPublished(limit);
+  }
+
+  // ---------- Timeline entries (the message shortcut and thread notes) ----------
+
+  /** Open incidents of a workspace a message may be added to, latest first. */
+  timelineTargets(workspaceId: string): Promise<OpenIncidentChoice[]> {
+    return this.options.store.direct.incidentHistory.openIncidentsOf(workspaceId, TIMELINE_TARGETS);
+  }
+
+  /** Whether this community message is already on the incident's timeline. */
+  async isOnTimeline(incidentId: string, channelId: string, messageTs: string): Promise<boolean> {
+    return isMessageInTimeline(await this.options.store.direct.incidents.timeline(incidentId), channelId, messageTs);
+  }
+
+  /** The incident whose alert thread a message was written in, if any. */
+  incidentOfThread(alertChannelId: string, threadTs: string): Promise<{ incidentId: string; locale: Locale } | null> {
+    return this.options.store.direct.incidentHistory.incidentOfThread(alertChannelId, threadTs);
   }
 }
 
@@ -477,12 +475,11 @@ function actionItemIdOf(reminderKey: string): string | null {
   return reminderKey.startsWith(prefix) ? reminderKey.slice(prefix.length) : null;
 }
 
-/** Scheduling a key again replaces the earlier reminder (a new due date, the next repeat). */
-async function upsertReminder(tx: Db, key: string, at: number, payload: ReminderPayload): Promise<void> {
-  const data = { kind: POSTMORTEM_REMINDER_KIND, dueAt: new Date(at), payload: payload as unknown as object, incidentId: payload.incidentId };
-  await tx.reminder.upsert({
-    where: { key },
-    create: { id: randomUUID(), key, ...data },
-    update: { ...data, status: 'pending', firedAt: null, attempts: 0, lockedUntil: null, lastError: null },
-  });
+/** A stored reminder payload, checked: written by applyEffects, but the row is data like any other. */
+function reminderPayloadOf(payload: Record<string, unknown>): PostMortemReminderPayload | null {
+  const { incidentId, reason, recipientUserIds, subject, actionItemId } = payload;
+  if (typeof incidentId !== 'string' || (reason !== 'postmortem_due' && reason !== 'action_item') || typeof subject !== 'string') return null;
+  if (!Array.isArray(recipientUserIds) || !recipientUserIds.every((id) => typeof id === 'string')) return null;
+  if (actionItemId !== null && typeof actionItemId !== 'string') return null;
+  return { incidentId, reason, recipientUserIds, subject, actionItemId };
 }

@@ -17,7 +17,7 @@ import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { createStore, dbOf, repositoriesOn } from '../store/store.js';
+import { createStore, repositoriesOn } from '../store/store.js';
 import { loadIncident } from '../store/repositories/incidents.js';
 import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
@@ -28,13 +28,16 @@ import type { SlackServices } from '../slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '../slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from '../slack/views.js';
 import { slackDirectory } from './directory.js';
-import { IncidentService, INCIDENT_REMINDER_KIND, outboxKeys, outboxRecords } from './incidents.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
 import { slackPostMortemViews } from '../slack/postmortem-views.js';
 import { Watcher } from './watcher.js';
 import { FeedbackService } from './feedback.js';
+import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from './digest.js';
+import { digestMessage } from '../slack/blocks/digest.js';
 import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
+import { slackFeedbackViews } from '../slack/feedback-views.js';
 import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 
 export interface RuntimeOptions {
@@ -171,7 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workers.scheduler?.wake();
   };
 
-  const postMortems = new PostMortemService({ prisma, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, onCommitted: wake });
+  const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, onCommitted: wake });
 
   const incidents = new IncidentService({
     store,
@@ -185,26 +188,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     locale,
     onCommitted: wake,
     channelName,
-    onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(dbOf(tx), incident, postMortem, effects),
+    onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
 
   const isStaff = async (userId: string) => (await staffUserIds('all')).includes(userId);
-  const feedback = new FeedbackService({
-    prisma,
-    clock,
-    logger,
-    isStaff,
-    // Feedback on an incident shows in its thread too, through the outbox like every other timeline line.
-    announce: async (tx, event, key) => {
-      const incident = await tx.incident.findUnique({ where: { id: event.incidentId }, select: { alertChannelId: true, locale: true } });
-      if (!incident) return;
-      const { threadEventMessage } = await import('../slack/blocks/incident.js');
-      const { mention } = await import('../slack/blocks/kit.js');
-      const locale = incident.locale === 'es' ? 'es' : 'en';
-      await repositoriesOn(tx, database.target.provider).outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: incident.alertChannelId, ...threadEventMessage(event, locale, { formatUser: mention }) }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: clock.now() });
-      wake();
-    },
-  });
+  const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
 
   const watcher = new Watcher({
@@ -421,19 +409,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const scheduler = createScheduler({ prisma, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
   workers.scheduler = scheduler;
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(repositoriesOn(tx, database.target.provider), firing));
-  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
+  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(repositoriesOn(tx, database.target.provider), firing));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => repositoriesOn(tx, database.target.provider) });
   // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
   const digestChannel = config.digestChannel ?? config.alertsChannel;
   if (digestChannel) {
-    const { digestInput, DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND } = await import('./digest.js');
-    const { digestMessage } = await import('../slack/blocks/digest.js');
-    const digestJob = (periodDays: number) => async (tx: Parameters<Parameters<Scheduler['register']>[1]>[0], firing: { key: string }) => {
-      const input = await digestInput(tx, { clock, locale, periodDays, aggregate: (period) => postMortems.aggregate(period) });
-      await repositoriesOn(tx, database.target.provider).outbox.enqueue({ key: `digest:${firing.key}`, method: 'chat.postMessage', payload: { channel: digestChannel, ...digestMessage(input) }, now: clock.now() });
-    };
-    scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: digestJob(7) });
-    if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: digestJob(1) });
+    const digest = new DigestService({ clock, locale, channelId: digestChannel, views: { digest: digestMessage }, aggregate: (period) => postMortems.aggregate(period) });
+    scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(repositoriesOn(tx, database.target.provider), firing, 7) });
+    if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(repositoriesOn(tx, database.target.provider), firing, 1) });
   }
 
   const { remindUnanswered } = await import('./unanswered.js');

@@ -20,7 +20,9 @@ import {
   writeAudit,
 } from './repositories/incidents.js';
 import { enqueueSlackWrite, outboxHasKey, pruneOutbox } from './repositories/outbox.js';
-import { insertPostMortem, loadPostMortem } from './repositories/postmortems.js';
+import { digestReadsOn } from './repositories/digest.js';
+import * as feedback from './repositories/feedback.js';
+import * as postMortems from './repositories/postmortems.js';
 import { quarantineOn } from './repositories/quarantine.js';
 import { cancelReminders, pruneReminders, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
@@ -88,7 +90,34 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       reschedule: (reminder) => rescheduleReminder(db, reminder),
       cancel: (which) => cancelReminders(db, which),
     },
-    postMortems: { load: (incidentId) => loadPostMortem(db, incidentId), insert: (postMortem) => insertPostMortem(db, postMortem) },
+    postMortems: {
+      load: (incidentId) => postMortems.loadPostMortem(db, incidentId),
+      insert: (postMortem) => postMortems.insertPostMortem(db, postMortem),
+      save: (postMortem, expectedVersion) => postMortems.savePostMortem(db, postMortem, expectedVersion),
+      list: (filter) => postMortems.listPostMortems(db, filter),
+      recentPublished: (limit) => postMortems.recentPublishedPostMortems(db, limit),
+      scheduleReminder: (reminder) => postMortems.upsertPostMortemReminder(db, reminder),
+    },
+    incidentHistory: postMortems.incidentHistoryOn(db),
+    feedback: {
+      insert: (record) => feedback.insertFeedback(db, record),
+      find: (id) => feedback.findFeedback(db, id),
+      markUndone: (id, userId, at) => feedback.markUndone(db, id, userId, at),
+      setReason: (id, reason) => feedback.setReason(db, id, reason),
+      activeMessageFeedback: (workspaceId) => feedback.activeMessageFeedback(db, workspaceId),
+      undoAllMessageFeedback: (workspaceId, userId, at) => feedback.undoAllMessageFeedback(db, workspaceId, userId, at),
+      activeAlertFacts: (workspaceId, channelId) => feedback.activeAlertFacts(db, workspaceId, channelId),
+      saveLexicon: (workspaceId, learnt, frozen) => feedback.saveLexicon(db, workspaceId, learnt, frozen),
+      loadLexicon: (workspaceId) => feedback.loadLexicon(db, workspaceId),
+      lexiconsChangedSince: (since) => feedback.lexiconsChangedSince(db, since),
+      saveCalibration: (workspaceId, channelId, calibration) => feedback.saveCalibration(db, workspaceId, channelId, calibration),
+      loadCalibration: (workspaceId, channelId) => feedback.loadCalibration(db, workspaceId, channelId),
+      isChannelWatched: (workspaceId, channelId) => feedback.isChannelWatched(db, workspaceId, channelId),
+      openIncidentOn: (workspaceId, channelId) => feedback.openIncidentOn(db, workspaceId, channelId),
+      lockIncidentTimeline: (incidentId) => feedback.lockIncidentTimeline(db, incidentId),
+      workspaces: () => feedback.workspaces(db),
+    },
+    digest: digestReadsOn(db),
     unanswered: {
       waiting: (channelRef, before, limit) => waitingMessages(db, channelRef, before, limit),
       markReminded: (messageIds, at) => markReminded(db, messageIds, at),

@@ -7,6 +7,7 @@ import { checkMessageLimits } from '../../src/slack/blocks/limits.js';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { applyPendingMigrations } from '../../src/store/migrate.js';
+import { repositoriesOn } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 describe('weekly digest', () => {
@@ -31,7 +32,7 @@ describe('weekly digest', () => {
     for (const [hoursAgo, messages, negatives] of [[30, 100, 10], [5, 50, 25], [24 * 9, 1000, 900]] as const) {
       await prisma.channelBucket.create({ data: { channelRef: channel.id, start: new Date(now - hoursAgo * 3_600_000), data: {}, messages, negatives } });
     }
-    const input = await digestInput(prisma, { clock: new ManualClock(now), locale: 'en', periodDays: 7, aggregate: async (period) => aggregateMetrics([], period) });
+    const input = await digestInput(repositoriesOn(prisma), { clock: new ManualClock(now), locale: 'en', periodDays: 7, aggregate: async (period) => aggregateMetrics([], period) });
     // The bucket nine days ago is outside the week.
     expect(input.channels).toEqual([{ name: 'support', messages: 150, negatives: 35, usualShare: 0.1 }]);
     const digest = digestMessage(input);

@@ -7,6 +7,7 @@ import { createPostMortem, renderPostMortemMarkdown } from '../../src/domain/pos
 import { FirebreakError } from '../../src/errors.js';
 import { appendTimeline, loadIncident } from '../../src/store/repositories/incidents.js';
 import { loadPostMortem } from '../../src/store/repositories/postmortems.js';
+import { createStore, repositoriesOn } from '../../src/store/store.js';
 import { SAMPLE_START, sampleExportInput } from '../fixtures/postmortems/sample-incident.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { availableProviders } from '../support/databases.js';
@@ -50,7 +51,7 @@ describe.each(availableProviders)('PostMortemService on %s', (provider) => {
   beforeEach(async () => {
     db = await openMigratedDatabase(provider);
     clock = new ManualClock(at(60 * 72));
-    service = new PostMortemService({ prisma: db.prisma, clock, views, bucketMs: TEN_MINUTES });
+    service = new PostMortemService({ store: createStore(db.prisma), clock, views, bucketMs: TEN_MINUTES });
   });
   afterEach(async () => {
     await db.dispose();
@@ -157,7 +158,7 @@ describe.each(availableProviders)('PostMortemService on %s', (provider) => {
     await db.prisma.$transaction(async (tx) => {
       const { insertPostMortem } = await import('../../src/store/repositories/postmortems.js');
       await insertPostMortem(tx, created.postMortem);
-      await service.applyEffects(tx, incident, created.postMortem, created.effects);
+      await service.applyEffects(repositoriesOn(tx), incident, created.postMortem, created.effects);
     });
     const outbox = await db.prisma.outboxItem.findMany();
     expect(outbox).toHaveLength(1);
@@ -168,13 +169,13 @@ describe.each(availableProviders)('PostMortemService on %s', (provider) => {
     expect(reminder.dueAt.getTime()).toBe(clock.now() + 2 * 86_400_000);
 
     // Due while still a draft: the owner is reminded in the thread; once submitted, not any more.
-    await db.prisma.$transaction((tx) => service.fireReminder(tx, { key: reminder.key, payload: reminder.payload as Record<string, unknown>, late: false }));
+    await db.prisma.$transaction((tx) => service.fireReminder(repositoriesOn(tx), { key: reminder.key, payload: reminder.payload as Record<string, unknown>, late: false }));
     expect((await db.prisma.outboxItem.findMany({ where: { key: { startsWith: 'reminder:' } } })).map((item) => (item.payload as { args: { text: string } }).args.text)).toEqual(['postmortem_due #42 post-mortem']);
     const saved = await service.save('inc-2026-0042', { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: { fields: { summary: 'Done.' }, answers: {}, actionItems: [] } });
     expect(saved.ok).toBe(true);
     expect((await loadPostMortem(db.prisma, 'inc-2026-0042'))!.postMortem.status).toBe('in_review');
     clock.advance(1000);
-    await db.prisma.$transaction((tx) => service.fireReminder(tx, { key: reminder.key, payload: reminder.payload as Record<string, unknown>, late: false }));
+    await db.prisma.$transaction((tx) => service.fireReminder(repositoriesOn(tx), { key: reminder.key, payload: reminder.payload as Record<string, unknown>, late: false }));
     expect(await db.prisma.outboxItem.count({ where: { key: { startsWith: 'reminder:' } } })).toBe(1);
   });
 

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackService } from '../../src/app/feedback.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { createStore } from '../../src/store/store.js';
 import { scoreMessage } from '../../src/domain/sentiment/score.js';
 import { correctionModel } from '../../src/domain/sentiment/corrections.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
@@ -15,7 +16,7 @@ const gaming = ['that boss fight was a kill fest', 'we are going to kill it toni
 beforeAll(async () => {
   db = await openMigratedDatabase('sqlite');
   workspaceId = (await db.prisma.workspace.create({ data: { teamId: 'T0GAMING' } })).id;
-  const service = new FeedbackService({ prisma: db.prisma, clock: new ManualClock(Date.UTC(2026, 11, 1)), isStaff: async () => true });
+  const service = new FeedbackService({ store: createStore(db.prisma), clock: new ManualClock(Date.UTC(2026, 11, 1)), isStaff: async () => true });
   for (const text of gaming) {
     const outcome = await service.give({ workspaceId, userId: 'UANN', channelId: 'C0GAME', text, via: 'shortcut', verdict: { target: 'message', value: 'not_negative' } });
     expect(outcome.ok).toBe(true);

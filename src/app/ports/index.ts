@@ -12,3 +12,5 @@ export type * from './channels.js';
 export type * from './leases.js';
 export type * from './gauges.js';
 export type * from './bookkeeping.js';
+export type * from './feedback.js';
+export type * from './digest.js';

@@ -1,12 +1,102 @@
-// What the incident use cases need of post-mortems: a resolved incident gets one, once.
+// What the post-mortem use cases keep and read: post-mortems with an optimistic version, their
+// reminders, and the history reputation metrics are computed from (which incidents a number or a
+// period names, the watched channel and its buckets around an episode).
+import type { DetectorState } from '../../domain/detection/detector.js';
 import type { PostMortem } from '../../domain/postmortems/index.js';
+import type { Locale } from '../../i18n/index.js';
+import type { Severity } from '../../domain/incidents/index.js';
 
 export interface PostMortemRecord {
   postMortem: PostMortem;
   version: number;
 }
 
+/** One line of `firebreak postmortem list`. */
+export interface PostMortemListing {
+  incidentId: string;
+  incidentNumber: number;
+  title: string;
+  status: string;
+  dueAt: number;
+  publishedAt: number | null;
+  createdAt: number;
+}
+
+/** A published post-mortem as App Home lists it. */
+export interface PublishedPostMortem {
+  incidentId: string;
+  incidentNumber: number;
+  channelId: string;
+  publishedAt: number;
+  summary: string;
+}
+
+/** What a post-mortem reminder carries until it fires. */
+export interface PostMortemReminderPayload {
+  incidentId: string;
+  reason: 'postmortem_due' | 'action_item';
+  recipientUserIds: string[];
+  subject: string;
+  actionItemId: string | null;
+}
+
 export interface PostMortemRepository {
   load(incidentId: string): Promise<PostMortemRecord | null>;
   insert(postMortem: PostMortem): Promise<void>;
+  /** Saves over `expectedVersion`; a FirebreakError `conflict` when someone saved meanwhile. */
+  save(postMortem: PostMortem, expectedVersion: number): Promise<void>;
+  /** Newest first. */
+  list(filter?: { status?: string; since?: number }): Promise<PostMortemListing[]>;
+  /** Published ones, most recently published first. */
+  recentPublished(limit: number): Promise<PublishedPostMortem[]>;
+  /** Schedules a reminder; scheduling a key again replaces the earlier one (a new due date, the next repeat). */
+  scheduleReminder(reminder: { key: string; kind: string; at: number; payload: PostMortemReminderPayload }): Promise<void>;
+}
+
+/** A community channel as metrics see it. */
+export interface WatchedChannelSummary {
+  /** The channel's row id: what its buckets hang from. */
+  ref: string;
+  name: string | null;
+  detector: DetectorState | null;
+}
+
+/** A closed bucket with messages in it, as stored. */
+export interface StoredBucketSummary {
+  start: number;
+  messages: number;
+  negatives: number;
+  negativeAuthorIds: string[];
+}
+
+export interface TimeRange {
+  /** Inclusive. */
+  from: number;
+  /** Exclusive. */
+  to: number;
+}
+
+/** Open incidents as a picker shows them. */
+export interface OpenIncidentChoice {
+  incidentId: string;
+  number: number;
+  severity: Severity;
+  channelId: string;
+  drill: boolean;
+}
+
+export interface IncidentHistory {
+  /** Ids of the incidents with this number (several workspaces may share one), at most `limit`. */
+  incidentIdsNumbered(number: number, limit: number): Promise<string[]>;
+  /** Ids of incidents detected in the range, latest first, drills left out unless asked for. */
+  incidentIdsDetectedIn(range: TimeRange & { includeDrills?: boolean }, limit: number): Promise<string[]>;
+  /** Open incidents of a workspace, latest opened first. */
+  openIncidentsOf(workspaceId: string, limit: number): Promise<OpenIncidentChoice[]>;
+  /** The incident whose alert thread this is, if any. */
+  incidentOfThread(alertChannelId: string, rootTs: string): Promise<{ incidentId: string; locale: Locale } | null>;
+  watchedChannel(workspaceId: string, channelId: string): Promise<WatchedChannelSummary | null>;
+  /** Messages and negatives of every bucket starting in the range (empty ones included). */
+  bucketCounts(channelRef: string, range: TimeRange): Promise<{ messages: number; negatives: number }[]>;
+  /** Buckets with messages starting in the range, oldest first. */
+  bucketsWithMessages(channelRef: string, range: TimeRange): Promise<StoredBucketSummary[]>;
 }

@@ -11,6 +11,9 @@ import type { OutboxWriter } from './outbox.js';
 import type { PostMortemRepository } from './postmortems.js';
 import type { Reminders } from './reminders.js';
 import type { UnansweredMessages } from './unanswered.js';
+import type { DigestReads } from './digest.js';
+import type { FeedbackRepository } from './feedback.js';
+import type { IncidentHistory } from './postmortems.js';
 
 /** Slack delivers an event at least once; its id is recorded once, by whichever delivery comes first. */
 export interface ProcessedEvents {
@@ -35,6 +38,9 @@ export interface Repositories {
   readonly reminders: Reminders;
   readonly postMortems: PostMortemRepository;
   readonly unanswered: UnansweredMessages;
+  readonly incidentHistory: IncidentHistory;
+  readonly feedback: FeedbackRepository;
+  readonly digest: DigestReads;
 }
 
 export interface TransactionOptions {

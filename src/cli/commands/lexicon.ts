@@ -2,12 +2,12 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { LearntCorrections } from '../../domain/sentiment/corrections.js';
-import type { PrismaDb } from '../../store/database.js';
+import type { FeedbackService } from '../../app/feedback.js';
 
 /** The workspace a command is about: `--team`, or the only one recorded. */
-async function workspaceOf(prisma: PrismaDb, team: string | undefined): Promise<{ id: string; teamId: string }> {
+async function workspaceOf(service: FeedbackService, team: string | undefined): Promise<{ id: string; teamId: string }> {
   const { FirebreakError } = await import('../../errors.js');
-  const all = await prisma.workspace.findMany({ select: { id: true, teamId: true }, orderBy: { teamId: 'asc' } });
+  const all = await service.workspaces();
   if (team !== undefined) {
     const found = all.find((workspace) => workspace.teamId === team);
     if (!found) throw new FirebreakError('not_found', `There is no workspace ${team}; known: ${all.map((workspace) => workspace.teamId).join(', ') || 'none'}.`);
@@ -42,9 +42,14 @@ export function registerLexiconCommand(program: Command): void {
   const lexicon = program.command('lexicon').description("Inspect or undo what staff corrections taught a workspace's sentiment scoring");
 
   const open = async () => {
-    const [{ openRecordedDatabase }, { FeedbackService }, { systemClock }] = await Promise.all([import('../database.js'), import('../../app/feedback.js'), import('../../domain/clock.js')]);
+    const [{ openRecordedDatabase }, { createStore }, { FeedbackService }, { systemClock }] = await Promise.all([
+      import('../database.js'),
+      import('../../store/store.js'),
+      import('../../app/feedback.js'),
+      import('../../domain/clock.js'),
+    ]);
     const { database } = await openRecordedDatabase();
-    return { database, service: new FeedbackService({ prisma: database.prisma, clock: systemClock, isStaff: async () => false }) };
+    return { database, service: new FeedbackService({ store: createStore(database.prisma), clock: systemClock, isStaff: async () => false }) };
   };
 
   lexicon
@@ -55,7 +60,7 @@ export function registerLexiconCommand(program: Command): void {
     .action(async (options: { team?: string; json?: boolean }) => {
       const { database, service } = await open();
       try {
-        const workspace = await workspaceOf(database.prisma, options.team);
+        const workspace = await workspaceOf(service, options.team);
         const { learnt, frozen } = await service.lexicon(workspace.id);
         process.stdout.write(options.json ? `${JSON.stringify({ team: workspace.teamId, ...learnt, frozen }, null, 2)}\n` : describe(workspace.teamId, learnt, frozen));
       } finally {
@@ -71,7 +76,7 @@ export function registerLexiconCommand(program: Command): void {
     .action(async (term: string | undefined, options: { team?: string }) => {
       const { database, service } = await open();
       try {
-        const workspace = await workspaceOf(database.prisma, options.team);
+        const workspace = await workspaceOf(service, options.team);
         const word = term?.trim().toLowerCase();
         const result = await service.resetLexicon(workspace.id, `cli:${userInfo().username}`, word || undefined);
         process.stdout.write(word ? `Reset “${word}”: it is no longer learnt in ${workspace.teamId}.\n` : `Reset ${workspace.teamId}: ${result.undone} correction(s) undone; nothing is learnt any more.\n`);

@@ -11,15 +11,16 @@ const DAY = 86_400_000;
  * database that was never migrated is said plainly, not created.
  */
 async function openService(): Promise<{ service: PostMortemService; database: Database; timeZone: string; slack: { botToken?: string; apiUrl?: string } }> {
-  const [{ openRecordedDatabase }, { resolveDetectorSettings }, { PostMortemService }, { systemClock }] = await Promise.all([
+  const [{ openRecordedDatabase }, { createStore }, { resolveDetectorSettings }, { PostMortemService }, { systemClock }] = await Promise.all([
     import('../database.js'),
+    import('../../store/store.js'),
     import('../../domain/detection/settings.js'),
     import('../../app/postmortems.js'),
     import('../../domain/clock.js'),
   ]);
   const { database, config } = await openRecordedDatabase();
   const bucketMs = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS').bucketMs;
-  return { service: new PostMortemService({ prisma: database.prisma, clock: systemClock, bucketMs }), database, timeZone: config.teamTimezone, slack: config.slack };
+  return { service: new PostMortemService({ store: createStore(database.prisma), clock: systemClock, bucketMs }), database, timeZone: config.teamTimezone, slack: config.slack };
 }
 
 /**

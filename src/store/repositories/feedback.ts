@@ -1,26 +1,8 @@
 // Staff feedback rows, each workspace's learnt lexicon and each channel's detection calibration (#16).
+import type { FeedbackRecord, NewFeedback, StoredLexicon } from '../../app/ports/index.js';
 import type { AlertFeedbackFact, AlertVerdict, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
 import type { LearntCorrections, LearntTerm } from '../../domain/sentiment/corrections.js';
 import type { Db } from './events.js';
-
-export interface FeedbackRecord {
-  id: string;
-  workspaceId: string;
-  target: FeedbackTarget;
-  verdict: string;
-  channelId: string;
-  incidentId: string | null;
-  messageTs: string | null;
-  text: string | null;
-  userId: string;
-  reason: string | null;
-  via: string;
-  at: number;
-  undoneAt: number | null;
-  undoneBy: string | null;
-}
-
-export type NewFeedback = Omit<FeedbackRecord, 'id' | 'undoneAt' | 'undoneBy'>;
 
 type Row = Awaited<ReturnType<Db['feedback']['findUniqueOrThrow']>>;
 
@@ -86,19 +68,6 @@ export async function activeAlertFacts(db: Db, workspaceId: string, channelId: s
     .map((row) => ({ incidentId: row.incidentId as string, verdict: row.verdict as AlertVerdict, lagMs: lag.get(row.incidentId as string) ?? null, at: row.at.getTime() }));
 }
 
-/** Feedback on one incident, newest first (undone ones included: the audit trail). */
-export async function feedbackOnIncident(db: Db, incidentId: string): Promise<FeedbackRecord[]> {
-  const rows = await db.feedback.findMany({ where: { incidentId }, orderBy: { at: 'desc' } });
-  return rows.map(recordOf);
-}
-
-export interface StoredLexicon {
-  workspaceId: string;
-  learnt: LearntCorrections;
-  frozen: string[];
-  updatedAt: number;
-}
-
 export async function saveLexicon(db: Db, workspaceId: string, learnt: LearntCorrections, frozen: readonly string[]): Promise<void> {
   const data = {
     corrections: learnt.corrections,
@@ -151,4 +120,22 @@ export async function saveCalibration(db: Db, workspaceId: string, channelId: st
 export async function loadCalibration(db: Db, workspaceId: string, channelId: string): Promise<ChannelCalibration | null> {
   const row = await db.channelCalibration.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
   return row ? { thresholdOffset: row.thresholdOffset, falseAlarms: row.falseAlarms, lateCrises: row.lateCrises } : null;
+}
+
+export async function isChannelWatched(db: Db, workspaceId: string, channelId: string): Promise<boolean> {
+  const row = await db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } }, select: { active: true } });
+  return row?.active ?? false;
+}
+
+export async function openIncidentOn(db: Db, workspaceId: string, channelId: string): Promise<string | null> {
+  const row = await db.incident.findFirst({ where: { workspaceId, channelId, status: { not: 'resolved' }, drill: false }, orderBy: { openedAt: 'desc' }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+export async function lockIncidentTimeline(db: Db, incidentId: string): Promise<void> {
+  await db.incident.update({ where: { id: incidentId }, data: { version: { increment: 1 } } });
+}
+
+export function workspaces(db: Db): Promise<{ id: string; teamId: string }[]> {
+  return db.workspace.findMany({ select: { id: true, teamId: true }, orderBy: { teamId: 'asc' } });
 }

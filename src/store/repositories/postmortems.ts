@@ -1,12 +1,23 @@
-// Post-mortems as the domain sees them, with an optimistic version like incidents.
+// Post-mortems as the domain sees them, with an optimistic version like incidents; their reminders;
+// and the history post-mortem metrics read (incidents by number or period, channel buckets).
+import { randomUUID } from 'node:crypto';
+import type {
+  IncidentHistory,
+  OpenIncidentChoice,
+  PostMortemListing,
+  PostMortemRecord,
+  PostMortemReminderPayload,
+  PublishedPostMortem,
+  StoredBucketSummary,
+  TimeRange,
+  WatchedChannelSummary,
+} from '../../app/ports/index.js';
+import type { ChannelBucket } from '../../domain/detection/bucket.js';
+import type { DetectorState } from '../../domain/detection/detector.js';
+import type { Locale } from '../../i18n/index.js';
 import type { PostMortem, PostMortemReview, StandardField } from '../../domain/postmortems/index.js';
 import { FirebreakError } from '../../errors.js';
 import type { Db } from './events.js';
-
-export interface PostMortemRecord {
-  postMortem: PostMortem;
-  version: number;
-}
 
 const ms = (value: Date | null): number | null => (value ? value.getTime() : null);
 const date = (value: number | null): Date | null => (value === null ? null : new Date(value));
@@ -89,16 +100,6 @@ export async function savePostMortem(db: Db, postMortem: PostMortem, expectedVer
   await writeActionItems(db, row.id, postMortem);
 }
 
-export interface PostMortemListing {
-  incidentId: string;
-  incidentNumber: number;
-  title: string;
-  status: string;
-  dueAt: number;
-  publishedAt: number | null;
-  createdAt: number;
-}
-
 export async function listPostMortems(db: Db, filter: { status?: string; since?: number } = {}): Promise<PostMortemListing[]> {
   const rows = await db.postMortem.findMany({
     where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.since !== undefined ? { createdAt: { gte: new Date(filter.since) } } : {}) },
@@ -114,4 +115,85 @@ export async function listPostMortems(db: Db, filter: { status?: string; since?:
     publishedAt: ms(row.publishedAt),
     createdAt: row.createdAt.getTime(),
   }));
+}
+
+export async function recentPublishedPostMortems(db: Db, limit: number): Promise<PublishedPostMortem[]> {
+  const rows = await db.postMortem.findMany({
+    where: { status: 'published' },
+    orderBy: { publishedAt: 'desc' },
+    take: limit,
+    select: { incidentId: true, publishedAt: true, fields: true, incident: { select: { number: true, channelId: true } } },
+  });
+  return rows.map((row) => ({
+    incidentId: row.incidentId,
+    incidentNumber: row.incident.number,
+    channelId: row.incident.channelId,
+    publishedAt: row.publishedAt?.getTime() ?? 0,
+    summary: String((row.fields as Record<string, unknown> | null)?.['summary'] ?? ''),
+  }));
+}
+
+/** Scheduling a key again replaces the earlier reminder (a new due date, the next repeat). */
+export async function upsertPostMortemReminder(db: Db, reminder: { key: string; kind: string; at: number; payload: PostMortemReminderPayload }): Promise<void> {
+  const { key, kind, at, payload } = reminder;
+  const data = { kind, dueAt: new Date(at), payload: { ...payload }, incidentId: payload.incidentId };
+  await db.reminder.upsert({
+    where: { key },
+    create: { id: randomUUID(), key, ...data },
+    update: { ...data, status: 'pending', firedAt: null, attempts: 0, lockedUntil: null, lastError: null },
+  });
+}
+
+const range = ({ from, to }: TimeRange) => ({ gte: new Date(from), lt: new Date(to) });
+
+/** The history post-mortem metrics, exports and timeline entries read, bound to `db`. */
+export function incidentHistoryOn(db: Db): IncidentHistory {
+  return {
+    async incidentIdsNumbered(number, limit) {
+      const rows = await db.incident.findMany({ where: { number }, select: { id: true }, take: limit });
+      return rows.map((row) => row.id);
+    },
+    async incidentIdsDetectedIn(period, limit) {
+      const rows = await db.incident.findMany({
+        where: { detectedAt: range(period), ...(period.includeDrills ? {} : { drill: false }) },
+        orderBy: { detectedAt: 'desc' },
+        take: limit,
+        select: { id: true },
+      });
+      return rows.map((row) => row.id);
+    },
+    async openIncidentsOf(workspaceId, limit) {
+      const rows = await db.incident.findMany({
+        where: { workspaceId, status: { not: 'resolved' } },
+        orderBy: { openedAt: 'desc' },
+        take: limit,
+        select: { id: true, number: true, severity: true, channelId: true, drill: true },
+      });
+      return rows.map((row) => ({ incidentId: row.id, number: row.number, severity: row.severity as OpenIncidentChoice['severity'], channelId: row.channelId, drill: row.drill }));
+    },
+    async incidentOfThread(alertChannelId, rootTs) {
+      const row = await db.incident.findFirst({ where: { alertChannelId, rootTs }, select: { id: true, locale: true } });
+      return row ? { incidentId: row.id, locale: row.locale as Locale } : null;
+    },
+    async watchedChannel(workspaceId, channelId): Promise<WatchedChannelSummary | null> {
+      const row = await db.watchedChannel.findFirst({ where: { workspaceId, channelId }, select: { id: true, name: true, detectorState: true } });
+      return row ? { ref: row.id, name: row.name, detector: row.detectorState as unknown as DetectorState | null } : null;
+    },
+    bucketCounts(channelRef, period) {
+      return db.channelBucket.findMany({ where: { channelRef, start: range(period) }, select: { messages: true, negatives: true } });
+    },
+    async bucketsWithMessages(channelRef, period): Promise<StoredBucketSummary[]> {
+      const rows = await db.channelBucket.findMany({
+        where: { channelRef, start: range(period), messages: { gt: 0 } },
+        orderBy: { start: 'asc' },
+        select: { start: true, messages: true, negatives: true, data: true },
+      });
+      return rows.map((row) => ({
+        start: row.start.getTime(),
+        messages: row.messages,
+        negatives: row.negatives,
+        negativeAuthorIds: Object.keys((row.data as unknown as ChannelBucket | null)?.negativeAuthors ?? {}),
+      }));
+    },
+  };
 }

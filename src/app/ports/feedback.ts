@@ -1,0 +1,70 @@
+// What the feedback use cases keep (#16): staff feedback rows, each workspace's learnt lexicon and
+// each channel's detection calibration.
+import type { AlertFeedbackFact, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
+import type { Locale } from '../../i18n/index.js';
+import type { TimelineEvent } from '../../domain/incidents/index.js';
+import type { LearntCorrections } from '../../domain/sentiment/corrections.js';
+import type { SlackMessage } from './views.js';
+
+export interface FeedbackRecord {
+  id: string;
+  workspaceId: string;
+  target: FeedbackTarget;
+  verdict: string;
+  channelId: string;
+  incidentId: string | null;
+  messageTs: string | null;
+  text: string | null;
+  userId: string;
+  reason: string | null;
+  via: string;
+  at: number;
+  undoneAt: number | null;
+  undoneBy: string | null;
+}
+
+export type NewFeedback = Omit<FeedbackRecord, 'id' | 'undoneAt' | 'undoneBy'>;
+
+export interface StoredLexicon {
+  workspaceId: string;
+  learnt: LearntCorrections;
+  frozen: string[];
+  updatedAt: number;
+}
+
+export interface FeedbackRepository {
+  insert(feedback: NewFeedback): Promise<FeedbackRecord>;
+  find(id: string): Promise<FeedbackRecord | null>;
+  /** Marks feedback undone; false when it already was (another click or instance got there first). */
+  markUndone(id: string, userId: string, at: number): Promise<boolean>;
+  setReason(id: string, reason: string): Promise<void>;
+  /** Active message feedback of a workspace, oldest first: what the sentiment learner learns from. */
+  activeMessageFeedback(workspaceId: string): Promise<FeedbackRecord[]>;
+  /** Undoes every active message feedback of a workspace (lexicon reset); returns how many. */
+  undoAllMessageFeedback(workspaceId: string, userId: string, at: number): Promise<number>;
+  /** Active alert feedback on a channel, with each incident's detection lag. */
+  activeAlertFacts(workspaceId: string, channelId: string): Promise<AlertFeedbackFact[]>;
+  saveLexicon(workspaceId: string, learnt: LearntCorrections, frozen: readonly string[]): Promise<void>;
+  loadLexicon(workspaceId: string): Promise<StoredLexicon | null>;
+  /** Lexicons changed since `since` (all when 0): other instances' learning reaches this one. */
+  lexiconsChangedSince(since: number): Promise<StoredLexicon[]>;
+  saveCalibration(workspaceId: string, channelId: string, calibration: ChannelCalibration): Promise<void>;
+  loadCalibration(workspaceId: string, channelId: string): Promise<ChannelCalibration | null>;
+  /** Whether Firebreak watches this channel (feedback on a message needs a watched channel). */
+  isChannelWatched(workspaceId: string, channelId: string): Promise<boolean>;
+  /** The latest open incident (drills left out) on a community channel, if any. */
+  openIncidentOn(workspaceId: string, channelId: string): Promise<string | null>;
+  /**
+   * Takes the incident's version before feedback appends to its timeline: this orders feedback with
+   * concurrent decisions on the same incident (a row lock on PostgreSQL; a concurrent decision sees
+   * the version move and retries), so timeline sequence numbers never collide.
+   */
+  lockIncidentTimeline(incidentId: string): Promise<void>;
+  /** Workspaces recorded so far, by Slack team id. */
+  workspaces(): Promise<{ id: string; teamId: string }[]>;
+}
+
+/** How feedback shows in Slack: a line in the incident's thread, like every other timeline event. */
+export interface FeedbackViews {
+  threadEvent(event: TimelineEvent, locale: Locale): SlackMessage;
+}
