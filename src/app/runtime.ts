@@ -31,13 +31,12 @@ import { slackDirectory } from './directory.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
-import { slackPostMortemViews } from '../slack/postmortem-views.js';
+import { slackFeedbackViews, slackPostMortemViews } from '../slack/postmortem-views.js';
 import { Watcher } from './watcher.js';
 import { FeedbackService } from './feedback.js';
 import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from './digest.js';
 import { digestMessage } from '../slack/blocks/digest.js';
 import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
-import { slackFeedbackViews } from '../slack/feedback-views.js';
 import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 
 export interface RuntimeOptions {

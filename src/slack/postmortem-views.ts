@@ -1,10 +1,13 @@
-// PostMortemViews over the Block Kit builders: what the post-mortem effects look like in Slack.
+// PostMortemViews and FeedbackViews over the Block Kit builders: what the post-mortem effects, and
+// feedback on an incident, look like in Slack.
 import type { KnownBlock } from '@slack/types';
 import type { PostMortemViews } from '../app/postmortems.js';
+import type { FeedbackViews } from '../app/ports/index.js';
 import { t } from '../i18n/index.js';
 import { actionIds, encodeRef } from './blocks/ids.js';
 import { actions, blockQuote, button, context as context_, mention, message, section, slackDate } from './blocks/kit.js';
 import { postMortemInviteMessage, postMortemReviewMessage, publishedPostMortemMessage } from './blocks/postmortem.js';
+import { threadEventMessage } from './blocks/incident.js';
 import { reminderMessage } from './blocks/reminders.js';
 import { escapeSlackText } from './text.js';
 
@@ -59,4 +62,8 @@ export const slackPostMortemViews: PostMortemViews = {
     }
     return { text: base.text, blocks };
   },
+};
+
+export const slackFeedbackViews: FeedbackViews = {
+  threadEvent: (event, locale) => threadEventMessage(event, locale, { formatUser: mention }),
 };
