@@ -20,7 +20,7 @@ import { correctionModel, learnCorrections, NO_CORRECTIONS, type LearntCorrectio
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
-import type { FeedbackRecord, FeedbackViews, Repositories, Store } from './ports/index.js';
+import type { FeedbackRecord, FeedbackViews, IncidentRecord, Repositories, Store } from './ports/index.js';
 
 export type FeedbackRefusal = 'not_staff' | 'not_found' | 'already_undone' | 'not_watched' | 'no_text';
 
@@ -97,6 +97,29 @@ export class FeedbackService {
     if (await this.options.isStaff(userId)) return true;
     await this.audit(this.direct, userId, 'feedback_given', 'refused', null, null, { refusal: 'not_staff', ...context });
     return false;
+  }
+
+  /** The incident an alert's feedback buttons are about (null when unknown). */
+  incident(incidentId: string): Promise<IncidentRecord | null> {
+    return this.direct.incidents.load(incidentId);
+  }
+
+  /**
+   * Whether someone may mark a message's sentiment (the shortcut asks before opening its modal): only on
+   * a watched channel, only staff (a refusal is audited), only a message with text.
+   */
+  async mayMarkMessage(mark: { workspaceId: string; channelId: string; userId: string; text: string }): Promise<FeedbackRefusal | null> {
+    if (!(await this.direct.feedback.isChannelWatched(mark.workspaceId, mark.channelId))) return 'not_watched';
+    if (!(await this.mayGiveFeedback(mark.userId, { channelId: mark.channelId, via: 'shortcut' }))) return 'not_staff';
+    if (mark.text.trim() === '') return 'no_text';
+    return null;
+  }
+
+  /** A message marked through the shortcut; on a channel with an open incident it shows on that incident's timeline. */
+  async markMessage(mark: { workspaceId: string; channelId: string; userId: string; messageTs: string; text: string; reason: string | null; verdict: MessageVerdict }): Promise<FeedbackOutcome> {
+    const incidentId = await this.direct.feedback.openIncidentOn(mark.workspaceId, mark.channelId);
+    const { verdict, ...rest } = mark;
+    return this.give({ ...rest, incidentId, via: 'shortcut', verdict: { target: 'message', value: verdict } });
   }
 
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {

@@ -3,7 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PostMortemViews } from '../app/postmortems.js';
 import type { FeedbackViews } from '../app/ports/index.js';
-import { t } from '../i18n/index.js';
+import { t, type Locale } from '../i18n/index.js';
 import { actionIds, encodeRef } from './blocks/ids.js';
 import { actions, blockQuote, button, context as context_, mention, message, section, slackDate } from './blocks/kit.js';
 import { postMortemInviteMessage, postMortemReviewMessage, publishedPostMortemMessage } from './blocks/postmortem.js';
@@ -67,3 +67,9 @@ export const slackPostMortemViews: PostMortemViews = {
 export const slackFeedbackViews: FeedbackViews = {
   threadEvent: (event, locale) => threadEventMessage(event, locale, { formatUser: mention }),
 };
+
+/** An action item's reminder once someone did it: its button gives way to who did it and when. */
+export function answeredActionItemReminder(reminder: { text: string; blocks: readonly unknown[] }, done: { userId: string; at: number; locale: Locale }): { text: string; blocks: KnownBlock[] } {
+  const shown = (reminder.blocks as KnownBlock[]).filter((block) => block.type !== 'actions');
+  return { text: reminder.text, blocks: [...shown, context_(`:white_check_mark: ${t(done.locale, 'ui.checklist.done_by', { user: mention(done.userId), at: slackDate(done.at) })}`)] };
+}

@@ -5,7 +5,6 @@ import type { App, BlockAction, ButtonAction, MessageShortcut, ViewSubmitAction 
 import type { WebClient } from '@slack/web-api';
 import type { FeedbackOutcome, FeedbackService } from '../../app/feedback.js';
 import { t, type Locale } from '../../i18n/index.js';
-import { loadIncident } from '../../store/repositories/incidents.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
@@ -41,7 +40,7 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
   const onAlertFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
     await ack();
     const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
-    const record = await loadIncident(services.prisma, ref.i);
+    const record = await feedback.incident(ref.i);
     if (!record) return;
     const { incident } = record.state;
     const outcome = await feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
@@ -53,7 +52,7 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
   const onSampleFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
     await ack();
     const ref = decodeRef(sampleFeedbackRef, buttonValue(body), 'sample feedback button');
-    const record = await loadIncident(services.prisma, ref.i);
+    const record = await feedback.incident(ref.i);
     if (!record) return;
     const { incident } = record.state;
     const sample = readDetection(incident.detection).samples.find((candidate) => candidate.id === ref.s);
@@ -103,18 +102,10 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
     await ack();
     const where: Where = { channel: shortcut.channel.id, user: shortcut.user.id };
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
-    const watched = await services.prisma.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId: shortcut.channel.id } } });
-    if (!watched?.active) {
-      await tell(client, where, t(services.locale, 'feedback.refused.not_watched', {}));
-      return;
-    }
-    if (!(await feedback.mayGiveFeedback(shortcut.user.id, { channelId: shortcut.channel.id, via: 'shortcut' }))) {
-      await tell(client, where, t(services.locale, 'feedback.refused.not_staff', {}));
-      return;
-    }
     const text = shortcut.message.text ?? '';
-    if (text.trim() === '') {
-      await tell(client, where, t(services.locale, 'feedback.refused.no_text', {}));
+    const refusal = await feedback.mayMarkMessage({ workspaceId, channelId: shortcut.channel.id, userId: shortcut.user.id, text });
+    if (refusal) {
+      await tell(client, where, t(services.locale, `feedback.refused.${refusal}`, {}));
       return;
     }
     await client.views.open({ trigger_id: shortcut.trigger_id, view: markSentimentModal({ c: shortcut.channel.id, ts: shortcut.message.ts, text: text.slice(0, 2500) }, services.locale) as never });
@@ -129,18 +120,14 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
     }
     await ack();
     const workspaceId = await services.workspaceId(body.team?.id ?? 'local');
-    // Feedback on a channel with an open incident shows on that incident's timeline.
-    const open = await services.prisma.incident.findFirst({ where: { workspaceId, channelId: marked.c, status: { not: 'resolved' }, drill: false }, orderBy: { openedAt: 'desc' }, select: { id: true } });
-    const outcome = await feedback.give({
+    const outcome = await feedback.markMessage({
       workspaceId,
       userId: body.user.id,
       channelId: marked.c,
-      incidentId: open?.id ?? null,
       messageTs: marked.ts,
       text: marked.text,
       reason: view.state.values[inputIds.reason]?.[inputIds.reason]?.value ?? null,
-      via: 'shortcut',
-      verdict: { target: 'message', value: verdict },
+      verdict,
     });
     await answer(client, { channel: marked.c, user: body.user.id }, outcome, services.locale);
   });

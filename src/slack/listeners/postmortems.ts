@@ -3,15 +3,12 @@
 // the "Add to incident timeline" message shortcut, and notes written in the incident thread
 // ("note: …"). Each handler acks, decodes its typed ref, runs one use case and answers refusals.
 import type { AckFn, App, BlockAction, ButtonAction, MessageShortcut, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { PostMortemOutcome, PostMortemService } from '../../app/postmortems.js';
+import type { PostMortemOutcome, PostMortemService, PostMortemSubject } from '../../app/postmortems.js';
 import { t, type Locale } from '../../i18n/index.js';
-import { addMessage, addNote, isMessageInTimeline, type Refusal } from '../../domain/incidents/index.js';
-import { type ActionItemInput, type PostMortem, type PostMortemSubmission, type SubmissionIntent } from '../../domain/postmortems/index.js';
+import { addMessage, addNote } from '../../domain/incidents/index.js';
+import type { ActionItemInput, PostMortem, PostMortemSubmission, SubmissionIntent } from '../../domain/postmortems/index.js';
 import { STANDARD_FIELDS } from '../../domain/postmortems/index.js';
-import { loadIncident, loadTimeline } from '../../store/repositories/incidents.js';
-import { loadPostMortem } from '../../store/repositories/postmortems.js';
 import { refusalMessage } from '../blocks/commands.js';
 import {
   actionIds,
@@ -26,9 +23,9 @@ import {
   postMortemRef,
   type MessageRef,
 } from '../blocks/ids.js';
-import { context, mention, slackDate } from '../blocks/kit.js';
 import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemModal } from '../blocks/postmortem.js';
+import { answeredActionItemReminder } from '../postmortem-views.js';
 import type { SlackServices } from './services.js';
 
 export interface PostMortemListenerOptions {
@@ -102,49 +99,81 @@ export function readPostMortemSubmission(values: ViewValues, postMortem: PostMor
   return { intent, submission: { fields, answers, actionItems } };
 }
 
+/** What every post-mortem listener works with. */
+interface Listening {
+  app: App;
+  services: SlackServices;
+  postMortems: PostMortemService;
+  timeZone: string;
+}
+
+/** The post-mortem modal, its review, action items from their reminder, and timeline entries. */
 export function registerPostMortemListeners(app: App, services: SlackServices, options: PostMortemListenerOptions): void {
-  const { postMortems, timeZone } = options;
-  const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
-  /** Refusals speak the incident's language, like everything else about it. */
-  const localeOf = async (incidentId: string): Promise<Locale> => (await loadIncident(services.prisma, incidentId))?.state.incident.locale ?? services.locale;
+  const listening: Listening = { app, services, ...options };
+  registerPostMortemModal(listening);
+  registerReview(listening);
+  registerActionItems(listening);
+  registerTimelineShortcut(listening);
+  registerThreadNotes(listening);
+}
 
-  /** A refusal goes only to the person who clicked, where they clicked. */
-  async function tell(client: WebClient, where: { channel?: string | undefined; user: string; threadTs?: string | undefined }, refusal: { message: string }, locale: Locale): Promise<void> {
-    const message = refusalMessage(refusal, locale);
-    if (!where.channel) {
-      const opened = await client.conversations.open({ users: where.user });
-      if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text });
-      return;
-    }
-    await client.chat.postEphemeral({
-      channel: where.channel,
-      user: where.user,
-      text: message.text,
-      ...(message.blocks ? { blocks: message.blocks as never } : {}),
-      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-    });
+const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+
+/** A refusal goes only to the person who clicked, where they clicked. */
+async function tell(client: WebClient, where: { channel?: string | undefined; user: string; threadTs?: string | undefined }, refusal: { message: string }, locale: Locale): Promise<void> {
+  const message = refusalMessage(refusal, locale);
+  if (!where.channel) {
+    const opened = await client.conversations.open({ users: where.user });
+    if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text });
+    return;
   }
+  await client.chat.postEphemeral({
+    channel: where.channel,
+    user: where.user,
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks as never } : {}),
+    ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+  });
+}
 
-  async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome): Promise<void> {
-    if (outcome.ok) return;
-    await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, outcome.refusal, outcome.locale);
+async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome): Promise<void> {
+  if (outcome.ok) return;
+  await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, outcome.refusal, outcome.locale);
+}
+
+/** Success closes the modal; field errors land under their inputs; any other refusal under `fallbackBlock`. */
+async function answerModal(ack: AckFn<ViewResponseAction>, outcome: PostMortemOutcome, fallbackBlock: string): Promise<void> {
+  if (outcome.ok) {
+    await ack();
+    return;
   }
+  const errors = Object.keys(outcome.fieldErrors).length > 0 ? modalFieldErrors(outcome.fieldErrors) : { [fallbackBlock]: outcome.refusal.message };
+  await ack({ response_action: 'errors', errors });
+}
 
-  // ---------- The post-mortem modal ----------
+/** Refusals speak the incident's language, like everything else about it. */
+async function localeOf(listening: Listening, incidentId: string): Promise<Locale> {
+  return (await listening.postMortems.localeOf(incidentId)) ?? listening.services.locale;
+}
 
+function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, intent?: SubmissionIntent) {
+  const { incident } = subject.incident.state;
+  return postMortemModal({ postMortem: subject.postMortem, incidentNumber: incident.number, locale: incident.locale, timeZone, ...(intent ? { intent } : {}) });
+}
+
+const hasPostMortem = (subject: PostMortemSubject | null): subject is PostMortemSubject & { postMortem: PostMortem } => subject?.postMortem != null;
+
+function registerPostMortemModal({ app, services, postMortems, timeZone }: Listening): void {
   app.action<BlockAction>(actionIds.openPostMortem, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'post-mortem button');
-    const [incident, record] = await Promise.all([loadIncident(services.prisma, i), loadPostMortem(services.prisma, i)]);
-    const locale = incident?.state.incident.locale ?? services.locale;
-    if (!incident || !record) {
+    const subject = await postMortems.subject(i);
+    if (!hasPostMortem(subject)) {
+      const locale = subject?.incident.state.incident.locale ?? services.locale;
       await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: t(locale, 'ui.pm.none_yet', {}) }, locale);
       return;
     }
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: postMortemModal({ postMortem: record.postMortem, incidentNumber: incident.state.incident.number, locale, timeZone }) as never,
-    });
+    await client.views.open({ trigger_id: body.trigger_id, view: modalOf(subject, timeZone) as never });
   });
 
   // Inside the modal: the intent decides which inputs are required, so the modal is rebuilt for it
@@ -154,102 +183,77 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
     const view = body.view;
     if (!view) return;
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
-    const [incident, record] = await Promise.all([loadIncident(services.prisma, ref.i), loadPostMortem(services.prisma, ref.i)]);
-    if (!incident || !record) return;
+    const subject = await postMortems.subject(ref.i);
+    if (!hasPostMortem(subject)) return;
     const chosen = (body.actions[0] as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
     const intent: SubmissionIntent = chosen === 'save' ? 'save' : 'submit';
-    const rebuilt = postMortemModal({ postMortem: record.postMortem, incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale, timeZone, intent });
-    await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, timeZone, intent) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view }) => {
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
-    const record = await loadPostMortem(services.prisma, ref.i);
-    const incident = await loadIncident(services.prisma, ref.i);
-    const locale = incident?.state.incident.locale ?? services.locale;
-    if (!record) {
+    const subject = await postMortems.subject(ref.i);
+    const locale = subject?.incident.state.incident.locale ?? services.locale;
+    if (!hasPostMortem(subject)) {
       await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.gone', {}) } });
       return;
     }
-    const { intent, submission } = readPostMortemSubmission(view.state.values as unknown as ViewValues, record.postMortem, ref.a, timeZone);
+    const { intent, submission } = readPostMortemSubmission(view.state.values as unknown as ViewValues, subject.postMortem, ref.a, timeZone);
     const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
     await answerModal(ack, outcome, postMortemInputIds.intent);
   });
+}
 
-  /** Success closes the modal; field errors land under their inputs; any other refusal under `fallbackBlock`. */
-  async function answerModal(ack: AckFn<ViewResponseAction>, outcome: PostMortemOutcome, fallbackBlock: string): Promise<void> {
-    if (outcome.ok) {
-      await ack();
-      return;
-    }
-    const errors = Object.keys(outcome.fieldErrors).length > 0 ? modalFieldErrors(outcome.fieldErrors) : { [fallbackBlock]: outcome.refusal.message };
-    await ack({ response_action: 'errors', errors });
-  }
-
-  // ---------- Review ----------
-
+function registerReview(listening: Listening): void {
+  const { app, postMortems } = listening;
   app.action<BlockAction>(actionIds.approvePostMortem, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'approve post-mortem button');
-    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(i), decision: 'approve' });
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'approve' });
     await tellFromButton(body, client, outcome);
   });
 
   app.action<BlockAction>(actionIds.requestPostMortemChanges, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'request post-mortem changes button');
-    const incident = await loadIncident(services.prisma, i);
-    if (!incident) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.state.incident.number, incident.state.incident.locale) as never });
+    const subject = await postMortems.subject(i);
+    if (!subject) return;
+    const { incident } = subject.incident.state;
+    await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.number, incident.locale) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'post-mortem changes modal');
     const comment = value(view.state.values as unknown as ViewValues, inputIds.comment)?.value ?? '';
-    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(i), decision: 'request_changes', comment });
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'request_changes', comment });
     await answerModal(ack, outcome, inputIds.comment);
   });
+}
 
-  // ---------- Action items ----------
-
+function registerActionItems(listening: Listening): void {
+  const { app, services, postMortems } = listening;
   app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client, respond }) => {
     await ack();
     const ref = decodeRef(actionItemRef, buttonValue(body), 'action item button');
-    const locale = await localeOf(ref.i);
+    const locale = await localeOf(listening, ref.i);
     const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale, actionItemId: ref.a, done: true });
     if (!outcome.ok) {
       await tellFromButton(body, client, outcome);
       return;
     }
     // The reminder is answered in place: its button gives way to who did it and when.
-    const shown = ((body.message?.['blocks'] ?? []) as KnownBlock[]).filter((block) => block.type !== 'actions');
-    await respond({
-      replace_original: true,
-      text: String(body.message?.['text'] ?? ''),
-      blocks: [...shown, context(`:white_check_mark: ${t(locale, 'ui.checklist.done_by', { user: mention(body.user.id), at: slackDate(services.clock.now()) })}`)],
-    });
+    const reminder = { text: String(body.message?.['text'] ?? ''), blocks: (body.message?.['blocks'] ?? []) as unknown[] };
+    await respond({ replace_original: true, ...answeredActionItemReminder(reminder, { userId: body.user.id, at: services.clock.now(), locale }) });
   });
+}
 
-  // ---------- Timeline: the message shortcut and notes from the thread ----------
-
+function registerTimelineShortcut({ app, services, postMortems }: Listening): void {
   app.shortcut<MessageShortcut>(callbackIds.addToTimelineShortcut, async ({ ack, shortcut, client }) => {
     await ack();
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
-    const rows = await services.prisma.incident.findMany({
-      where: { workspaceId, status: { not: 'resolved' } },
-      orderBy: { openedAt: 'desc' },
-      take: 100,
-      select: { id: true, number: true, severity: true, channelId: true, drill: true },
-    });
     const incidents = [];
-    for (const row of rows) {
-      incidents.push({
-        incidentId: row.id,
-        number: row.number,
-        severity: row.severity as never,
-        channelName: (await services.channelName(row.channelId)) ?? row.channelId,
-        drill: row.drill,
-      });
+    for (const choice of await postMortems.timelineTargets(workspaceId)) {
+      incidents.push({ incidentId: choice.incidentId, number: choice.number, severity: choice.severity, channelName: (await services.channelName(choice.channelId)) ?? choice.channelId, drill: choice.drill });
     }
     const message: MessageRef = {
       c: shortcut.channel.id,
@@ -263,41 +267,28 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
     const incidentId = value(view.state.values as unknown as ViewValues, inputIds.incident)?.selected_option?.value;
-    const incident = incidentId ? await loadIncident(services.prisma, incidentId) : null;
+    const incident = incidentId ? (await postMortems.subject(incidentId))?.incident : undefined;
     const locale = incident?.state.incident.locale ?? services.locale;
     if (!incident) {
       await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.choose_incident', {}) } });
       return;
     }
-    if (isMessageInTimeline(await loadTimeline(services.prisma, incident.state.incident.id), message.c, message.ts)) {
+    const { number } = incident.state.incident;
+    if (await postMortems.isOnTimeline(incident.state.incident.id, message.c, message.ts)) {
       await ack({
         response_action: 'errors',
-        errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.already_there', { number: incident.state.incident.number }) },
+        errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.already_there', { number }) },
       });
       return;
     }
     await ack();
-    // The modal's metadata keeps at most 2000 characters of the message: the timeline quotes it in
-    // full, as Slack has it now (a top-level message, else a thread reply); the metadata if unreadable.
-    const history = await client.conversations.history({ channel: message.c, latest: message.ts, inclusive: true, limit: 1 }).catch(() => undefined);
-    let found = history?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
-    if (found === undefined) {
-      const replies = await client.conversations.replies({ channel: message.c, ts: message.ts, limit: 1 }).catch(() => undefined);
-      found = replies?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
-    }
-    const text = found ?? message.text;
-    let authorName: string | null = null;
-    if (message.u) {
-      const user = await client.users.info({ user: message.u }).catch(() => undefined);
-      authorName = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
-    }
-    const permalink = (await client.chat.getPermalink({ channel: message.c, message_ts: message.ts }).catch(() => undefined))?.permalink ?? null;
+    const quoted = await readQuotedMessage(client, message);
     const outcome = await services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
       addMessage(
         state,
         {
           actorUserId: body.user.id,
-          message: { channelId: message.c, messageTs: message.ts, authorUserId: message.u ?? null, authorName, text, postedAt: Math.round(Number(message.ts) * 1000), permalink },
+          message: { channelId: message.c, messageTs: message.ts, authorUserId: message.u ?? null, ...quoted, postedAt: Math.round(Number(message.ts) * 1000) },
         },
         policy,
         clock,
@@ -305,18 +296,41 @@ export function registerPostMortemListeners(app: App, services: SlackServices, o
     );
     if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, locale);
   });
+}
 
+/**
+ * The message as Slack has it now (a top-level message, else a thread reply), its author's name and
+ * its permalink. The modal's metadata keeps at most 2000 characters of it: the timeline quotes it in
+ * full, and falls back to the metadata when Slack cannot be read.
+ */
+async function readQuotedMessage(client: WebClient, message: MessageRef): Promise<{ text: string; authorName: string | null; permalink: string | null }> {
+  const history = await client.conversations.history({ channel: message.c, latest: message.ts, inclusive: true, limit: 1 }).catch(() => undefined);
+  let found = history?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
+  if (found === undefined) {
+    const replies = await client.conversations.replies({ channel: message.c, ts: message.ts, limit: 1 }).catch(() => undefined);
+    found = replies?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
+  }
+  let authorName: string | null = null;
+  if (message.u) {
+    const user = await client.users.info({ user: message.u }).catch(() => undefined);
+    authorName = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
+  }
+  const permalink = (await client.chat.getPermalink({ channel: message.c, message_ts: message.ts }).catch(() => undefined))?.permalink ?? null;
+  return { text: found ?? message.text, authorName, permalink };
+}
+
+function registerThreadNotes({ app, services, postMortems }: Listening): void {
   app.event('message', async ({ event, body, client }) => {
     const message = event as unknown as { subtype?: string; channel: string; user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
     if ((message.subtype && message.subtype !== 'thread_broadcast') || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
     if (!THREAD_NOTE.test(message.text ?? '')) return;
-    const incident = await services.prisma.incident.findFirst({ where: { alertChannelId: message.channel, rootTs: message.thread_ts }, select: { id: true, locale: true } });
+    const incident = await postMortems.incidentOfThread(message.channel, message.thread_ts);
     if (!incident) return;
     const eventId = (body as { event_id?: string }).event_id;
     // Its own key: the community listener records the plain event id for the same delivery.
     if (eventId && !(await services.firstDelivery(`${eventId}:note`))) return;
     const text = (message.text ?? '').replace(THREAD_NOTE, '');
-    const outcome = await services.incidents.decide(incident.id, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock));
-    if (!outcome.ok) await tell(client, { channel: message.channel, user: message.user, threadTs: message.thread_ts }, outcome.refusal as Refusal, incident.locale as Locale);
+    const outcome = await services.incidents.decide(incident.incidentId, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock));
+    if (!outcome.ok) await tell(client, { channel: message.channel, user: message.user, threadTs: message.thread_ts }, outcome.refusal, incident.locale);
   });
 }
