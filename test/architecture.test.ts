@@ -29,10 +29,7 @@ const NOT_YET_MOVED = new Set<string>([
   'slack-never-reads-the-store: src/slack/outbox/worker.ts → src/http/metrics.ts',
   'slack-never-reads-the-store: src/slack/listeners/services.ts → src/store/database.ts',
   'slack-never-reads-the-store: src/slack/listeners/services.ts → src/http/metrics.ts',
-  'slack-never-reads-the-store: src/slack/listeners/postmortems.ts → src/store/repositories/postmortems.ts',
-  'slack-never-reads-the-store: src/slack/listeners/postmortems.ts → src/store/repositories/incidents.ts',
   'slack-never-reads-the-store: src/slack/listeners/interactions.ts → src/store/repositories/incidents.ts',
-  'slack-never-reads-the-store: src/slack/listeners/feedback.ts → src/store/repositories/incidents.ts',
   'slack-never-reads-the-store: src/slack/listeners/events.ts → src/http/metrics.ts',
   'slack-never-reads-the-store: src/slack/listeners/commands.ts → src/store/repositories/incidents.ts',
   'http-and-jobs-go-through-ports: src/jobs/scheduler.ts → src/store/repositories/reminders.ts',
@@ -61,17 +58,6 @@ const NOT_YET_MOVED = new Set<string>([
   'app-owns-its-ports: src/app/runtime.ts → src/jobs/instance-guard.ts',
   'app-owns-its-ports: src/app/runtime.ts → src/jobs/index.ts',
   'app-owns-its-ports: src/app/runtime.ts → src/http/metrics.ts',
-  'app-owns-its-ports: src/app/postmortems.ts → src/store/repositories/reminders.ts',
-  'app-owns-its-ports: src/app/postmortems.ts → src/store/repositories/postmortems.ts',
-  'app-owns-its-ports: src/app/postmortems.ts → src/store/repositories/incidents.ts',
-  'app-owns-its-ports: src/app/postmortems.ts → src/store/repositories/events.ts',
-  'app-owns-its-ports: src/app/postmortems.ts → src/store/database.ts',
-  'app-owns-its-ports: src/app/postmortems.ts → src/store/repositories/outbox.ts',
-  'app-owns-its-ports: src/app/feedback.ts → src/store/repositories/incidents.ts',
-  'app-owns-its-ports: src/app/feedback.ts → src/store/repositories/feedback.ts',
-  'app-owns-its-ports: src/app/feedback.ts → src/store/repositories/events.ts',
-  'app-owns-its-ports: src/app/feedback.ts → src/store/database.ts',
-  'app-owns-its-ports: src/app/digest.ts → src/store/repositories/events.ts',
 ]);
 
 describe('architecture boundaries', () => {
