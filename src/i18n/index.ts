@@ -4,6 +4,11 @@
  * else from src/), so domain/, app/ and slack/ all use the same `t()` and the same key space.
  * A message is a function of typed params, so a missing or misspelt param is a compile error, and
  * Spanish must cover every English key.
+ *
+ * Files: en.ts/es.ts hold the incident and post-mortem texts (refusals, timeline, exports, notices) and
+ * compose the others; ui-*.ts the Slack surfaces (buttons, modals, App Home, commands, digest, chart);
+ * feedback-*.ts staff feedback. test/i18n checks that both languages have the same keys and use the
+ * same params, and that src/slack, src/app and src/jobs write no user-visible literal outside here.
  */
 import { en, type Catalog } from './en.js';
 import { es } from './es.js';
