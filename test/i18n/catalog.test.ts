@@ -24,6 +24,8 @@ function declaredParams(): Map<string, Map<string, ts.TypeNode>> {
         const type = node.initializer.parameters[0]?.type;
         if (type && ts.isTypeLiteralNode(type)) {
           for (const member of type.members) if (ts.isPropertySignature(member) && member.type && ts.isIdentifier(member.name)) params.set(member.name.text, member.type);
+        } else if (type && !(ts.isTypeReferenceNode(type) && type.typeName.getText() === 'Empty')) {
+          throw new Error(`${node.name.text}: declare its params inline ({ name: type }) or as Empty, so this test can read them`);
         }
         declared.set(node.name.text, params);
       }

@@ -68,8 +68,9 @@ describe('user-visible texts', () => {
       const source = `
         const note = locale === 'es' ? 'Hecho' : 'Done';
         const flag = es ? \`\${n} mensajes\` : \`\${n} messages\`;
-        const names = { es: 'Español' };`;
-      expect(check(source).map((finding) => finding.rule)).toEqual(['inline-translation', 'inline-translation', 'spanish']);
+        const names = { es: 'Español' };
+        const done = { en: 'Done', es: 'Hecho' }[locale];`;
+      expect(check(source).map((finding) => finding.rule)).toEqual(['inline-translation', 'inline-translation', 'spanish', 'inline-translation']);
     });
 
     it('leaves alone what Slack users never read', () => {

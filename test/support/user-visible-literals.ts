@@ -10,7 +10,8 @@
  *   `ephemeral`). The literals are followed through `?:`, `??`, `+`, `${…}`, the file's own `const`s
  *   (`const title = 'Digest'; header(title)`) and calls that only shorten or escape (`fit`, `.slice()`).
  * - `inline-translation`: a conditional on a locale (`locale === 'es' ? … : …`, `es ? … : …`) choosing
- *   between literals with words: a translation written in place.
+ *   between literals with words, or an object with both an `en` and an `es` text (`{ en: 'Done', es:
+ *   'Hecho' }[locale]`): a translation written in place.
  * - `spanish`: any literal with a letter only Spanish uses here (á é í ó ú ñ ¿ ¡): Spanish text belongs to
  *   the catalog.
  *
@@ -181,6 +182,15 @@ export function findUserVisibleLiterals(file: string, source: string): LiteralFi
       if (branches.some((branch) => hasWords(branch) && !LOCALE_CODE.test(proseOf(branch)))) {
         report(node, 'inline-translation');
         for (const branch of branches) translations.add(branch);
+      }
+    }
+    // `{ en: 'Done', es: 'Hecho' }[locale]`: a translation table written in place.
+    if (ts.isObjectLiteralExpression(node)) {
+      const byLocale = node.properties.filter((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && ['en', 'es'].includes(propertyName(property) ?? ''));
+      const values = byLocale.flatMap((property) => literalsOf(property.initializer, constants));
+      if (byLocale.length === 2 && values.some(hasWords)) {
+        report(node, 'inline-translation');
+        for (const value of values) translations.add(value);
       }
     }
     if (isLiteral(node) && !translations.has(node) && SPANISH.test(proseOf(node))) report(node, 'spanish');
