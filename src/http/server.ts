@@ -22,8 +22,15 @@ function matches(route: Route, method: string, path: string): boolean {
   return route.path.endsWith('*') ? path.startsWith(route.path.slice(0, -1)) : route.path === path;
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Above the idle timeouts of the proxies and load
+ * balancers usually put in front (60 s), so the client side always closes first: a server closing at
+ * Node's default 5 s races a client reusing the socket at that moment, which then gets ECONNRESET.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createHttpServer(routes: Route[], logger: Logger): Server {
-  return createServer((request, response) => {
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1_000 }, (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const route = routes.find((candidate) => matches(candidate, request.method ?? 'GET', path));
     if (!route) {
@@ -39,4 +46,5 @@ export function createHttpServer(routes: Route[], logger: Logger): Server {
         else response.end();
       });
   });
+  return server;
 }

@@ -187,15 +187,22 @@ function retryOf(request: IncomingMessage): EventRetry {
   return { ...(Number.isInteger(num) ? { num } : {}), ...(typeof reason === 'string' ? { reason } : {}) };
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The body, or null when it is larger than Slack ever sends. The rest of a body too large is read and
+ * discarded rather than the socket destroyed: the sender gets its 413 instead of a connection reset.
+ */
+function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.once('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size)));
+    request.once('error', reject);
+  });
 }
 
 function answer(response: ServerResponse, status: number, body?: object): void {
