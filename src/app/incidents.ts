@@ -7,6 +7,7 @@ import { t, type Locale } from '../i18n/index.js';
 import {
   markReplyPosted,
   openIncident,
+  overviewOf,
   recordAlertPosted,
   recordReminderSent,
   recordDetectionEscalated,
@@ -85,7 +86,30 @@ export interface DeclareInput {
   drill?: boolean;
 }
 
-export type DecisionOutcome = { ok: true; incidentId: string } | { ok: false; refusal: Refusal };
+/** Where a refusal is told: the incident's alert thread, in the incident's language. */
+export interface RefusalPlace {
+  alertChannelId: string;
+  rootTs: string | null;
+  locale: Locale;
+}
+
+export type DecisionOutcome = { ok: true; incidentId: string } | { ok: false; refusal: Refusal; incident: RefusalPlace };
+
+/** One line of `/firebreak status` and `/firebreak list`: an incident with its checklist and review progress. */
+export interface IncidentOverview {
+  number: number;
+  severity: Severity;
+  status: IncidentState['incident']['status'];
+  channelId: string;
+  channelName: string;
+  leadUserId: string | null;
+  openedAt: number;
+  drill: boolean;
+  checklistDone: number;
+  checklistTotal: number;
+  overdueSteps: number;
+  draftsInReview: number;
+}
 
 const MAX_ATTEMPTS = 5;
 
@@ -114,6 +138,48 @@ export class IncidentService {
       };
     }
     return { playbook, policy: await incidentPolicyFor(playbook, this.options.directory) };
+  }
+
+  /** The incident, or null when there is none. */
+  find(incidentId: string): Promise<IncidentRecord | null> {
+    return this.options.store.direct.incidents.load(incidentId);
+  }
+
+  /** The incident a button or modal names; a FirebreakError `not_found` when it is gone. */
+  async get(incidentId: string): Promise<IncidentRecord> {
+    const record = await this.find(incidentId);
+    if (!record) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
+    return record;
+  }
+
+  /** A workspace's incident by its human-facing number (`/firebreak resolve 12 …`). */
+  idNumbered(workspaceId: string, number: number): Promise<string | null> {
+    return this.options.store.direct.incidents.idNumbered(workspaceId, number);
+  }
+
+  /** `/firebreak status` (open ones) and `/firebreak list` (the latest): each with its checklist and review progress. */
+  async overviews(workspaceId: string, onlyOpen: boolean): Promise<IncidentOverview[]> {
+    const records = await this.options.store.direct.incidents.list({ workspaceId, onlyOpen, limit: onlyOpen ? 45 : 20 });
+    const items: IncidentOverview[] = [];
+    for (const { state } of records) {
+      const { policy } = await this.policyFor(state.incident.playbookId);
+      const overview = overviewOf(state, policy, this.clock);
+      items.push({
+        number: state.incident.number,
+        severity: state.incident.severity,
+        status: state.incident.status,
+        channelId: state.incident.channelId,
+        channelName: (await this.options.channelName?.(state.incident.channelId)) ?? state.incident.channelId,
+        leadUserId: state.incident.leadUserId,
+        openedAt: state.incident.openedAt,
+        drill: state.incident.drill,
+        checklistDone: overview.checklistDone,
+        checklistTotal: overview.checklistTotal,
+        overdueSteps: overview.overdueSteps.length,
+        draftsInReview: overview.draftsInReview.length,
+      });
+    }
+    return items;
   }
 
   /** The open (unresolved) incident on a channel, if any: one crisis, one incident. */
@@ -277,7 +343,7 @@ export class IncidentService {
     context: EffectContext,
   ): Promise<DecisionOutcome> {
     await tx.audit.write(decision.audit);
-    if (!decision.ok) return { ok: false, refusal: decision.refusal };
+    if (!decision.ok) return { ok: false, refusal: decision.refusal, incident: { alertChannelId: record.alertChannelId, rootTs: record.rootTs, locale: record.state.incident.locale } };
     if (decision.audit.outcome === 'no_op') return { ok: true, incidentId: record.state.incident.id };
     await tx.incidents.save(decision.state, record.version);
     await tx.incidents.appendTimeline(decision.events);

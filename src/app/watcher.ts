@@ -138,6 +138,17 @@ export class Watcher {
     this.channelCache.clear();
   }
 
+  /** `/firebreak watch` and `unwatch`: the channel watched by command (created if new), or no longer watched. */
+  async setWatched(channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }): Promise<void> {
+    await this.options.store.direct.channels.setWatched(channel);
+    this.forgetChannels();
+  }
+
+  /** The id of a workspace's channel by its name (`support` for #support), watched now or before. */
+  async channelIdNamed(workspaceId: string, name: string): Promise<string | null> {
+    return (await this.options.store.direct.channels.findByName(workspaceId, name))?.channelId ?? null;
+  }
+
   /**
    * Scores a message and stores it with its bucket contribution. Messages arriving together are
    * written in one transaction (group commit): a burst costs one commit, not one per message.

@@ -8,7 +8,9 @@ import { storedGaugesOn } from './repositories/gauges.js';
 import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from './repositories/leases.js';
 import {
   appendTimeline,
+  incidentIdNumbered,
   insertIncident,
+  listIncidents,
   loadIncident,
   loadTimeline,
   nextIncidentNumber,
@@ -76,6 +78,8 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       load: (incidentId) => loadIncident(db, incidentId),
       openOn: (workspaceId, channelId) => openIncidentOn(db, workspaceId, channelId),
       openAlertOn: (channelId) => openAlertOn(db, channelId),
+      idNumbered: (workspaceId, number) => incidentIdNumbered(db, workspaceId, number),
+      list: (filter) => listIncidents(db, filter),
       nextNumber: (workspaceId) => nextIncidentNumber(db, workspaceId),
       insert: (record) => insertIncident(db, record),
       save: (state, expectedVersion) => saveIncidentState(db, state, expectedVersion),

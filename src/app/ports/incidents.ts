@@ -25,6 +25,13 @@ export interface IncidentRepository {
   openOn(workspaceId: string, channelId: string): Promise<string | null>;
   /** The open incident on a channel in any workspace, with its alerts channel (for notices in its thread). */
   openAlertOn(channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null>;
+  /** A workspace's incident by its human-facing number. */
+  idNumbered(workspaceId: string, number: number): Promise<string | null>;
+  /**
+   * A read model, not for transactions: incidents (of a workspace, or all), open ones only or not,
+   * latest opened first, at most `limit`, loaded together rather than one by one.
+   */
+  list(filter: { workspaceId?: string; onlyOpen: boolean; limit: number }): Promise<IncidentRecord[]>;
   /** The next human-facing number in a workspace (the unique constraint settles races). */
   nextNumber(workspaceId: string): Promise<number>;
   /** Inserts a new incident; a FirebreakError `conflict` when its number was taken meanwhile. */

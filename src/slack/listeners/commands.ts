@@ -2,9 +2,8 @@
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { t } from '../../i18n/index.js';
-import { overviewOf, resolve, SEVERITIES } from '../../domain/incidents/index.js';
-import { loadIncident } from '../../store/repositories/incidents.js';
-import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage, type IncidentListItem } from '../blocks/commands.js';
+import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
+import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import type { SlackServices } from './services.js';
@@ -23,8 +22,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
   /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
   async function resolveChannel(arg: ChannelArg, workspaceId: string, client: WebClient): Promise<{ id: string; name: string | null } | null> {
     if (arg.id !== null) return { id: arg.id, name: arg.name };
-    const watched = await services.prisma.watchedChannel.findFirst({ where: { workspaceId, name: arg.name }, select: { channelId: true } });
-    if (watched) return { id: watched.channelId, name: arg.name };
+    const watched = await services.watcher.channelIdNamed(workspaceId, arg.name);
+    if (watched) return { id: watched, name: arg.name };
     for await (const page of client.paginate('conversations.list', { types: 'public_channel,private_channel', exclude_archived: true, limit: 200 })) {
       const found = ((page as { channels?: { id?: string; name?: string }[] }).channels ?? []).find((channel) => channel.name === arg.name);
       if (found?.id) return { id: found.id, name: arg.name };
@@ -34,38 +33,6 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
 
   const unknownChannel = (name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
-  async function listIncidents(workspaceId: string, onlyOpen: boolean): Promise<IncidentListItem[]> {
-    const rows = await services.prisma.incident.findMany({
-      where: { workspaceId, ...(onlyOpen ? { status: { not: 'resolved' } } : {}) },
-      orderBy: { openedAt: 'desc' },
-      take: onlyOpen ? 45 : 20,
-      select: { id: true },
-    });
-    const items: IncidentListItem[] = [];
-    for (const row of rows) {
-      const record = await loadIncident(services.prisma, row.id);
-      if (!record) continue;
-      const { state } = record;
-      const { policy } = await services.incidents.policyFor(state.incident.playbookId);
-      const overview = overviewOf(state, policy, services.clock);
-      items.push({
-        number: state.incident.number,
-        severity: state.incident.severity,
-        status: state.incident.status,
-        channelId: state.incident.channelId,
-        channelName: (await services.channelName(state.incident.channelId)) ?? state.incident.channelId,
-        leadUserId: state.incident.leadUserId,
-        openedAt: state.incident.openedAt,
-        drill: state.incident.drill,
-        checklistDone: overview.checklistDone,
-        checklistTotal: overview.checklistTotal,
-        overdueSteps: overview.overdueSteps.length,
-        draftsInReview: overview.draftsInReview.length,
-      });
-    }
-    return items;
-  }
-
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
@@ -74,10 +41,10 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(ephemeral(helpMessage(locale, command.command)));
         return;
       case 'status':
-        await ack(ephemeral(incidentListMessage(await listIncidents(workspaceId, true), locale, services.clock.now())));
+        await ack(ephemeral(incidentListMessage(await services.incidents.overviews(workspaceId, true), locale, services.clock.now())));
         return;
       case 'list':
-        await ack(ephemeral(incidentListMessage(await listIncidents(workspaceId, false), locale, services.clock.now())));
+        await ack(ephemeral(incidentListMessage(await services.incidents.overviews(workspaceId, false), locale, services.clock.now())));
         return;
       case 'declare': {
         const args = parseDeclareArgs(rest);
@@ -100,7 +67,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(plain(t(locale, 'ui.declare.declaring', {})));
         const channelName = channel.name ?? (await services.channelName(channel.id));
         const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
-        const record = await loadIncident(services.prisma, incidentId);
+        const record = await services.incidents.find(incidentId);
         const number = record?.state.incident.number ?? '?';
         services.logger.info({ incidentId, opened, drill, user: command.user_id }, 'incident declared');
         await respond(
@@ -124,12 +91,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         const active = subcommand === 'watch';
-        await services.prisma.watchedChannel.upsert({
-          where: { workspaceId_channelId: { workspaceId, channelId: channel.id } },
-          create: { workspaceId, channelId: channel.id, name: channel.name, watchedBy: 'command', active },
-          update: { active, ...(channel.name ? { name: channel.name } : {}) },
-        });
-        services.watcher.forgetChannels();
+        await services.watcher.setWatched({ workspaceId, channelId: channel.id, name: channel.name, active });
         await ack(plain(t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` })));
         if (active && channel.id.startsWith('C')) {
           // Public channels can be joined by the bot itself; private ones need an invitation.
@@ -140,12 +102,12 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
       case 'resolve': {
         const number = Number((rest[0] ?? '').replace(/^#/, ''));
         const summary = rest.slice(1).join(' ').trim();
-        const row = Number.isInteger(number) ? await services.prisma.incident.findFirst({ where: { workspaceId, number }, select: { id: true } }) : null;
-        if (!row || !summary) {
+        const incidentId = Number.isInteger(number) ? await services.incidents.idNumbered(workspaceId, number) : null;
+        if (!incidentId || !summary) {
           await ack(plain(t(locale, 'ui.resolve.usage', { command: command.command })));
           return;
         }
-        const outcome = await services.incidents.decide(row.id, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));
+        const outcome = await services.incidents.decide(incidentId, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));
         await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, locale)));
         return;
       }

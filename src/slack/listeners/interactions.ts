@@ -26,8 +26,6 @@ import {
 } from '../../domain/incidents/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { renderTemplate, type Playbook } from '../../domain/playbooks/index.js';
-import { FirebreakError } from '../../errors.js';
-import { loadIncident } from '../../store/repositories/incidents.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { actionIds, callbackIds, decodeRef, draftRef, draftTextValue, incidentRef, inputIds, stepRef } from '../blocks/ids.js';
 import {
@@ -56,10 +54,8 @@ function valueOf(view: { state: ViewState }, blockId: string, actionId = blockId
   return entry?.value ?? entry?.selected_option?.value ?? undefined;
 }
 
-async function loadOrFail(services: SlackServices, incidentId: string) {
-  const record = await loadIncident(services.prisma, incidentId);
-  if (!record) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
-  return record;
+function loadOrFail(services: SlackServices, incidentId: string) {
+  return services.incidents.get(incidentId);
 }
 
 /** Values the reply templates can use; member-provided ones are escaped by renderTemplate. */
@@ -152,12 +148,11 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       await ack();
     }
     if (outcome.ok) return;
-    const record = await loadIncident(services.prisma, incidentId);
     await tellRefusal(
       client,
-      { channel: body.channel?.id ?? record?.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts },
+      { channel: body.channel?.id ?? outcome.incident.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts },
       outcome.refusal,
-      record?.state.incident.locale ?? services.locale,
+      outcome.incident.locale,
     );
   }
 
@@ -184,8 +179,8 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       return;
     }
     await ack();
-    const record = await loadIncident(services.prisma, incidentId);
-    await tellRefusal(client, { channel: record?.alertChannelId, user: body.user.id, threadTs: record?.rootTs ?? undefined }, outcome.refusal, record?.state.incident.locale ?? services.locale);
+    const place = outcome.incident;
+    await tellRefusal(client, { channel: place.alertChannelId, user: body.user.id, threadTs: place.rootTs ?? undefined }, outcome.refusal, place.locale);
   }
 
   const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;

@@ -59,6 +59,34 @@ export async function loadIncident(db: Db, incidentId: string): Promise<Incident
   const checklistRows = await db.checklistItem.findMany({ where: { incidentId }, orderBy: { position: 'asc' } });
   const draftRows = await db.replyDraft.findMany({ where: { incidentId }, orderBy: { number: 'asc' } });
   const approvalRows = await db.approval.findMany({ where: { incidentId }, orderBy: { at: 'asc' } });
+  return recordOf(row, checklistRows, draftRows, approvalRows);
+}
+
+type IncidentRow = NonNullable<Awaited<ReturnType<Db['incident']['findUnique']>>>;
+type ChecklistRow = Awaited<ReturnType<Db['checklistItem']['findMany']>>[number];
+type DraftRow = Awaited<ReturnType<Db['replyDraft']['findMany']>>[number];
+type ApprovalRow = Awaited<ReturnType<Db['approval']['findMany']>>[number];
+
+/**
+ * Incidents with their children in four queries whatever their number (a read model: App Home,
+ * `/firebreak status`), latest opened first. Outside a transaction only (see loadIncident).
+ */
+export async function listIncidents(db: Db, filter: { workspaceId?: string; onlyOpen: boolean; limit: number }): Promise<IncidentRecord[]> {
+  const rows = await db.incident.findMany({
+    where: { ...(filter.workspaceId !== undefined ? { workspaceId: filter.workspaceId } : {}), ...(filter.onlyOpen ? { status: { not: 'resolved' } } : {}) },
+    orderBy: { openedAt: 'desc' },
+    take: filter.limit,
+    include: { checklist: { orderBy: { position: 'asc' } }, drafts: { orderBy: { number: 'asc' } }, approvals: { orderBy: { at: 'asc' } } },
+  });
+  return rows.map((row) => recordOf(row, row.checklist, row.drafts, row.approvals));
+}
+
+/** The id of a workspace's incident by its human-facing number. */
+export async function incidentIdNumbered(db: Db, workspaceId: string, number: number): Promise<string | null> {
+  return (await db.incident.findFirst({ where: { workspaceId, number }, select: { id: true } }))?.id ?? null;
+}
+
+function recordOf(row: IncidentRow, checklistRows: readonly ChecklistRow[], draftRows: readonly DraftRow[], approvalRows: readonly ApprovalRow[]): IncidentRecord {
   const checklist: ChecklistItem[] = checklistRows.map((item) => ({
     stepId: item.stepId,
     text: item.text,
