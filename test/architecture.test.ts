@@ -27,7 +27,6 @@ const NOT_YET_MOVED = new Set<string>([
   'slack-never-reads-the-store: src/slack/outbox/worker.ts → src/store/database.ts',
   'slack-never-reads-the-store: src/slack/outbox/worker.ts → src/jobs/instance-id.ts',
   'slack-never-reads-the-store: src/slack/outbox/worker.ts → src/http/metrics.ts',
-  'slack-never-reads-the-store: src/slack/listeners/services.ts → src/store/database.ts',
   'slack-never-reads-the-store: src/slack/listeners/services.ts → src/http/metrics.ts',
   'slack-never-reads-the-store: src/slack/listeners/events.ts → src/http/metrics.ts',
   'http-and-jobs-go-through-ports: src/jobs/scheduler.ts → src/store/repositories/reminders.ts',

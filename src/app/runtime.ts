@@ -219,7 +219,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const workspaceIds = cached(clock, (teamId) => store.direct.workspaces.idForTeam(teamId));
 
   const services: SlackServices = {
-    prisma,
     clock,
     logger,
     locale,

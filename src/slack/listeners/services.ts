@@ -8,11 +8,9 @@ import type { Refusal } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../http/metrics.js';
-import type { PrismaDb } from '../../store/database.js';
 import { refusalMessage } from '../blocks/commands.js';
 
 export interface SlackServices {
-  prisma: PrismaDb;
   clock: Clock;
   logger: Logger;
   locale: Locale;
