@@ -9,7 +9,8 @@ import { languageHint } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
 import { learningStatus, type DetectorState } from '../domain/detection/detector.js';
-import { channelMatches, checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
+import { detectorSettingsUnder, playbooksNameChannel } from '../domain/playbooks/watching.js';
+import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
 import { approverUserIds } from '../domain/approvals/policy.js';
 import type { Metrics } from '../http/metrics.js';
 import { createScheduler, registerRetentionJob, type Scheduler } from '../jobs/index.js';
@@ -68,8 +69,6 @@ export interface Runtime {
 
 /** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
 const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
-/** A playbook's sensitivity scales the channel's alert threshold (digits of surprise). */
-const SENSITIVITY: Record<string, number> = { high: 0.6, medium: 0.8, low: 1 };
 const CACHE_MS = 60_000;
 const HOME_METRICS_DAYS = 30;
 
@@ -155,16 +154,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
-  function settingsFor(channelId: string, name: string | null): DetectorSettings {
-    const overrides = playbookFor(channelId, name)?.triggers.detection;
-    if (!overrides) return baseSettings;
-    return {
-      ...baseSettings,
-      ...(overrides.sensitivity ? { threshold: baseSettings.threshold * (SENSITIVITY[overrides.sensitivity] ?? 1) } : {}),
-      ...(overrides.minimumVolume !== undefined ? { minNegatives: overrides.minimumVolume } : {}),
-      ...(overrides.cooldownMinutes !== undefined ? { cooldownMs: overrides.cooldownMinutes * 60_000 } : {}),
-    };
-  }
+  const settingsFor = (channelId: string, name: string | null): DetectorSettings => detectorSettingsUnder(playbookFor(channelId, name), baseSettings);
 
   // Both exist only after the services that wake them: filled in below.
   const workers: { outbox?: OutboxWorker; scheduler?: Scheduler } = {};
@@ -202,8 +192,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     settingsFor,
     async describeChannel(_workspaceId, channelId) {
       const name = await channelName(channelId);
-      const named = playbooks.playbooks.some((playbook) => (playbook.triggers.channels ?? []).some((ref) => channelMatches(ref, { channelId, ...(name ? { channelName: name } : {}) })));
-      return { name, watchedBy: named ? 'playbook' : null };
+      return { name, watchedBy: playbooksNameChannel(playbooks.playbooks, { channelId, ...(name ? { channelName: name } : {}) }) ? 'playbook' : null };
     },
     isStaff,
     correctionsFor: (workspaceId) => feedback.correctionsFor(workspaceId),

@@ -1,0 +1,25 @@
+// What playbooks say about watching community channels: which channels they name (watched on first
+// sight), and how their detection overrides tune the detector for the channels they cover.
+import type { DetectorSettings } from '../detection/settings.js';
+import { channelMatches } from './ref-syntax.js';
+import type { Playbook } from './schema.js';
+
+/** A playbook's sensitivity scales the channel's alert threshold (digits of surprise). */
+const SENSITIVITY: Readonly<Record<string, number>> = { high: 0.6, medium: 0.8, low: 1 };
+
+/** Whether any playbook names the channel among its trigger channels. */
+export function playbooksNameChannel(playbooks: readonly Playbook[], channel: { channelId: string; channelName?: string }): boolean {
+  return playbooks.some((playbook) => (playbook.triggers.channels ?? []).some((ref) => channelMatches(ref, channel)));
+}
+
+/** The detector settings of a channel the playbook covers: `base` with the playbook's detection overrides. */
+export function detectorSettingsUnder(playbook: Playbook | undefined, base: DetectorSettings): DetectorSettings {
+  const overrides = playbook?.triggers.detection;
+  if (!overrides) return base;
+  return {
+    ...base,
+    ...(overrides.sensitivity ? { threshold: base.threshold * (SENSITIVITY[overrides.sensitivity] ?? 1) } : {}),
+    ...(overrides.minimumVolume !== undefined ? { minNegatives: overrides.minimumVolume } : {}),
+    ...(overrides.cooldownMinutes !== undefined ? { cooldownMs: overrides.cooldownMinutes * 60_000 } : {}),
+  };
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultDetectorSettings } from '../../../src/domain/detection/settings.js';
+import { loadPlaybooks, type Playbook } from '../../../src/domain/playbooks/index.js';
+import { detectorSettingsUnder, playbooksNameChannel } from '../../../src/domain/playbooks/watching.js';
+import { fixturesDir } from './helpers.js';
+
+let playbooks: Playbook[];
+beforeAll(async () => {
+  const loaded = await loadPlaybooks(join(fixturesDir, 'valid'));
+  expect(loaded.problems).toEqual([]);
+  playbooks = loaded.playbooks;
+});
+
+const byId = (id: string) => playbooks.find((playbook) => playbook.id === id) as Playbook;
+
+describe('what playbooks say about watching', () => {
+  it('a channel is named by a playbook by id, by name or by pattern; others are not', () => {
+    expect(playbooksNameChannel(playbooks, { channelId: 'C0STATUS01' })).toBe(true);
+    expect(playbooksNameChannel(playbooks, { channelId: 'C0ANY', channelName: 'help-billing' })).toBe(true);
+    expect(playbooksNameChannel(playbooks, { channelId: 'C0RANDOM', channelName: 'random' })).toBe(false);
+  });
+
+  it('a playbook’s detection overrides tune the threshold, volume and cooldown; without them the base settings stand', () => {
+    const base = defaultDetectorSettings;
+    expect(detectorSettingsUnder(byId('outage'), base)).toEqual({ ...base, threshold: base.threshold * 0.6, minNegatives: 5, cooldownMs: 30 * 60_000 });
+    expect(detectorSettingsUnder(byId('minimal'), base)).toBe(base);
+    expect(detectorSettingsUnder(undefined, base)).toBe(base);
+  });
+});
