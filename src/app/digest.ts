@@ -4,7 +4,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Locale } from '../i18n/index.js';
 import type { MetricsAggregate } from '../domain/incidents/index.js';
-import type { DigestChannelLine, DigestInput, DigestViews, Repositories } from './ports/index.js';
+import type { DigestChannelLine, DigestInput, DigestViews, DigestRepositories } from './ports/index.js';
 
 export type { DigestChannelLine, DigestInput };
 
@@ -21,7 +21,7 @@ export interface DigestOptions {
 }
 
 /** Reads the period's figures. */
-export async function digestInput(db: Repositories, options: DigestOptions & { periodDays: number }): Promise<DigestInput> {
+export async function digestInput(db: DigestRepositories, options: DigestOptions & { periodDays: number }): Promise<DigestInput> {
   const to = options.clock.now();
   const from = to - options.periodDays * DAY;
   const channels: DigestChannelLine[] = [];
@@ -44,7 +44,7 @@ export async function digestInput(db: Repositories, options: DigestOptions & { p
 export class DigestService {
   constructor(private readonly options: DigestOptions & { channelId: string; views: DigestViews }) {}
 
-  async post(tx: Repositories, firing: { key: string }, periodDays: number): Promise<void> {
+  async post(tx: DigestRepositories, firing: { key: string }, periodDays: number): Promise<void> {
     const { clock, channelId, views } = this.options;
     const input = await digestInput(tx, { ...this.options, periodDays });
     await tx.outbox.enqueue({ key: `digest:${firing.key}`, method: 'chat.postMessage', payload: { channel: channelId, ...views.digest(input) }, now: clock.now() });

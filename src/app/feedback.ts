@@ -20,7 +20,7 @@ import { correctionModel, learnCorrections, NO_CORRECTIONS, type LearntCorrectio
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
-import type { FeedbackRecord, FeedbackViews, IncidentRecord, Repositories, Store } from './ports/index.js';
+import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
 
 export type FeedbackRefusal = 'not_staff' | 'not_found' | 'already_undone' | 'not_watched' | 'no_text';
 
@@ -41,7 +41,7 @@ export interface GiveFeedback {
 }
 
 export interface FeedbackServiceOptions {
-  store: Store;
+  store: Store<FeedbackRepositories>;
   clock: Clock;
   logger?: Logger;
   /** Only staff (people named in playbooks' roles) may give feedback. */
@@ -245,7 +245,7 @@ export class FeedbackService {
     else this.models.set(workspaceId, correctionModel(learnt));
   }
 
-  private async onTimeline(tx: Repositories, record: FeedbackRecord, kind: 'feedback_given' | 'feedback_undone', actor: string, at: number): Promise<void> {
+  private async onTimeline(tx: FeedbackRepositories, record: FeedbackRecord, kind: 'feedback_given' | 'feedback_undone', actor: string, at: number): Promise<void> {
     if (!record.incidentId) return;
     await tx.feedback.lockIncidentTimeline(record.incidentId);
     const event: TimelineEvent = {
@@ -261,7 +261,7 @@ export class FeedbackService {
   }
 
   /** The timeline line in the incident's thread, in the incident's language. */
-  private async announce(tx: Repositories, event: TimelineEvent, key: string): Promise<void> {
+  private async announce(tx: FeedbackRepositories, event: TimelineEvent, key: string): Promise<void> {
     const { views } = this.options;
     if (!views) return;
     const incident = await tx.incidents.load(event.incidentId);
@@ -271,11 +271,11 @@ export class FeedbackService {
     await tx.outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: alertChannelId, ...message }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: this.options.clock.now() });
   }
 
-  private async audit(db: Repositories, userId: string, action: string, outcome: 'accepted' | 'refused', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {
+  private async audit(db: FeedbackRepositories, userId: string, action: string, outcome: 'accepted' | 'refused', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {
     await db.audit.record({ at: this.options.clock.now(), userId, action, outcome, incidentId, text, data });
   }
 
-  private get direct(): Repositories {
+  private get direct(): FeedbackRepositories {
     return this.options.store.direct;
   }
 }

@@ -44,8 +44,8 @@ import type {
   OpenIncidentChoice,
   PostMortemListing,
   PostMortemReminderPayload,
+  PostMortemRepositories,
   PublishedPostMortem,
-  Repositories,
   SlackMessage,
   Store,
 } from './ports/index.js';
@@ -88,7 +88,7 @@ export interface PostMortemViews {
 }
 
 export interface PostMortemServiceOptions {
-  store: Store;
+  store: Store<PostMortemRepositories>;
   clock: Clock;
   logger?: Logger;
   views?: PostMortemViews;
@@ -199,7 +199,7 @@ export class PostMortemService {
    * the effects of createPostMortem (by the incident service, when the incident resolves) and of
    * every post-mortem decision.
    */
-  async applyEffects(tx: Repositories, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void> {
+  async applyEffects(tx: PostMortemRepositories, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void> {
     const { views } = this.options;
     const incidentId = incident.state.incident.id;
     const context: PostMortemMessageContext = { incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale };
@@ -264,7 +264,7 @@ export class PostMortemService {
   }
 
   /** Scheduler handler: the post-mortem is due, or an action item is still open. */
-  async fireReminder(tx: Repositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+  async fireReminder(tx: PostMortemRepositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
     const payload = reminderPayloadOf(firing.payload);
     if (!payload) {
       this.options.logger?.warn({ key: firing.key }, 'post-mortem reminder without a readable payload: skipped');
@@ -313,7 +313,7 @@ export class PostMortemService {
   }
 
   /** The incident an argument names: its id, or its number ("12" or "#12"). */
-  async findIncident(ref: string, db: Repositories = this.options.store.direct): Promise<IncidentRecord> {
+  async findIncident(ref: string, db: PostMortemRepositories = this.options.store.direct): Promise<IncidentRecord> {
     const trimmed = ref.trim();
     const number = /^#?(\d+)$/.exec(trimmed)?.[1];
     const byId = await db.incidents.load(trimmed);
@@ -328,14 +328,14 @@ export class PostMortemService {
   }
 
   /** Reputation metrics of one incident, from its timeline and its channel's buckets. */
-  async metrics(incidentId: string, db: Repositories = this.options.store.direct): Promise<IncidentMetrics> {
+  async metrics(incidentId: string, db: PostMortemRepositories = this.options.store.direct): Promise<IncidentMetrics> {
     const record = await db.incidents.load(incidentId);
     if (!record) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
     const timeline = await db.incidents.timeline(incidentId);
     return this.metricsOf(db, record, timeline);
   }
 
-  private async metricsOf(db: Repositories, record: IncidentRecord, timeline: readonly TimelineEvent[]): Promise<IncidentMetrics> {
+  private async metricsOf(db: PostMortemRepositories, record: IncidentRecord, timeline: readonly TimelineEvent[]): Promise<IncidentMetrics> {
     const { incident } = record.state;
     const { bucketMs } = this.options;
     const channel = await db.incidentHistory.watchedChannel(record.workspaceId, incident.channelId);
@@ -381,7 +381,7 @@ export class PostMortemService {
       userNames?: Record<string, string>;
       /** Display names for these user ids (Slack's users.info); staff only, members too when revealed. */
       lookupNames?: (userIds: string[]) => Promise<Record<string, string>>;
-      db?: Repositories;
+      db?: PostMortemRepositories;
     } = {},
   ): Promise<PostMortemExportInput> {
     const db = options.db ?? this.options.store.direct;

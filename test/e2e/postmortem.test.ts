@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { messageEvent, messageShortcut } from '../../src/sandbox/slack-payloads.js';
 import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
+import { t } from '../../src/i18n/index.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
 import { loadTimeline } from '../../src/store/repositories/incidents.js';
 import { findButtons, playSpike, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
@@ -153,11 +154,12 @@ describe('post-mortem workflow through Slack', () => {
     expect(response.status).toBe(200);
     const errors = errorsOf(response.body);
     expect(errors['summary']).toMatch(/3001.*3000|3000.*3001/);
-    expect(errors['impact']).toBeTruthy();
-    expect(errors['whatHappened']).toBeTruthy();
-    expect(errors['question.lessons']).toBeTruthy();
-    expect(errors[postMortemInputIds.actionItem(0, 'owner')]).toBeTruthy();
-    expect(errors[postMortemInputIds.actionItem(0, 'dueAt')]).toBeTruthy();
+    const required = (label: string) => t('en', 'postmortem.error.required', { label });
+    expect(errors['impact']).toBe(required(t('en', 'postmortem.field.impact', {})));
+    expect(errors['whatHappened']).toBe(required(t('en', 'postmortem.field.whatHappened', {})));
+    expect(errors['question.lessons']).toBe(required('What did we learn?'));
+    expect(errors[postMortemInputIds.actionItem(0, 'owner')]).toBe(t('en', 'postmortem.error.action_owner_required', {}));
+    expect(errors[postMortemInputIds.actionItem(0, 'dueAt')]).toBe(t('en', 'postmortem.error.action_due_required', {}));
     // Still open, still a draft, and the refusal is audited with what was typed.
     expect(harness.openModal(ann)?.id).toBe(modal.id);
     expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status).toBe('draft');
@@ -193,7 +195,7 @@ describe('post-mortem workflow through Slack', () => {
     await harness.click(ben, harness.alerts, review.ts, actionIds.requestPostMortemChanges);
     await harness.waitFor('the changes modal', () => harness.openModal(ben));
     const empty = await harness.submit(ben, { [inputIds.comment]: { [inputIds.comment]: text('  ') } });
-    expect(errorsOf(empty.body)[inputIds.comment]).toBeTruthy();
+    expect(errorsOf(empty.body)[inputIds.comment]).toBe(t('en', 'postmortem.refusal.comment_required', {}));
     await harness.submit(ben, { [inputIds.comment]: { [inputIds.comment]: text('Say how many payments failed.') } });
     const changes = await harness.waitFor('the changes message', () => harness.thread().find((message) => message.text.includes('asked for changes')));
     expect(JSON.stringify(changes.blocks)).toContain('Say how many payments failed.');

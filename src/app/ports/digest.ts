@@ -3,6 +3,7 @@
 import type { DetectorState } from '../../domain/detection/detector.js';
 import type { Locale } from '../../i18n/index.js';
 import type { MetricsAggregate } from '../../domain/incidents/index.js';
+import type { OutboxWriter } from './outbox.js';
 import type { SlackMessage } from './views.js';
 
 export interface DigestChannel {
@@ -47,4 +48,10 @@ export interface DigestInput extends OpenWork {
 
 export interface DigestViews {
   digest(input: DigestInput): SlackMessage;
+}
+
+/** What the digest touches. */
+export interface DigestRepositories {
+  readonly digest: DigestReads;
+  readonly outbox: Pick<OutboxWriter, 'enqueue'>;
 }

@@ -4,6 +4,9 @@ import type { AlertFeedbackFact, ChannelCalibration, FeedbackTarget } from '../.
 import type { Locale } from '../../i18n/index.js';
 import type { TimelineEvent } from '../../domain/incidents/index.js';
 import type { LearntCorrections } from '../../domain/sentiment/corrections.js';
+import type { AuditLog } from './audit.js';
+import type { IncidentRepository } from './incidents.js';
+import type { OutboxWriter } from './outbox.js';
 import type { SlackMessage } from './views.js';
 
 export interface FeedbackRecord {
@@ -67,4 +70,12 @@ export interface FeedbackRepository {
 /** How feedback shows in Slack: a line in the incident's thread, like every other timeline event. */
 export interface FeedbackViews {
   threadEvent(event: TimelineEvent, locale: Locale): SlackMessage;
+}
+
+/** What the feedback use cases touch: any Store serves them, a test's fake implements only this. */
+export interface FeedbackRepositories {
+  readonly feedback: FeedbackRepository;
+  readonly incidents: Pick<IncidentRepository, 'load' | 'appendTimeline'>;
+  readonly outbox: Pick<OutboxWriter, 'enqueue'>;
+  readonly audit: Pick<AuditLog, 'record'>;
 }

@@ -5,6 +5,10 @@ import type { DetectorState } from '../../domain/detection/detector.js';
 import type { PostMortem } from '../../domain/postmortems/index.js';
 import type { Locale } from '../../i18n/index.js';
 import type { Severity } from '../../domain/incidents/index.js';
+import type { AuditLog } from './audit.js';
+import type { IncidentRepository } from './incidents.js';
+import type { OutboxWriter } from './outbox.js';
+import type { Reminders } from './reminders.js';
 
 export interface PostMortemRecord {
   postMortem: PostMortem;
@@ -99,4 +103,14 @@ export interface IncidentHistory {
   bucketCounts(channelRef: string, range: TimeRange): Promise<{ messages: number; negatives: number }[]>;
   /** Buckets with messages starting in the range, oldest first. */
   bucketsWithMessages(channelRef: string, range: TimeRange): Promise<StoredBucketSummary[]>;
+}
+
+/** What the post-mortem use cases touch: any Store serves them, a test's fake implements only this. */
+export interface PostMortemRepositories {
+  readonly incidents: Pick<IncidentRepository, 'load' | 'timeline'>;
+  readonly postMortems: PostMortemRepository;
+  readonly incidentHistory: IncidentHistory;
+  readonly outbox: OutboxWriter;
+  readonly audit: Pick<AuditLog, 'record'>;
+  readonly reminders: Pick<Reminders, 'cancel'>;
 }

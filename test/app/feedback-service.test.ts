@@ -1,0 +1,109 @@
+// FeedbackService's rules against in-memory ports (no database): only staff give feedback, undoing
+// unlearns it, and alert feedback moves a channel's threshold within its bounds.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FeedbackService } from '../../src/app/feedback.js';
+import type { IncidentRecord } from '../../src/app/ports/index.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { resolveDetectorSettings } from '../../src/domain/detection/settings.js';
+import { CALIBRATION } from '../../src/domain/feedback/index.js';
+import { buildSampleIncident } from '../fixtures/postmortems/sample-incident.js';
+import { memoryPostMortemStore, type MemoryPostMortemStore } from '../support/memory-postmortems.js';
+
+const STAFF = new Set(['UANA', 'ULUIS']);
+const NOW = Date.UTC(2026, 11, 1, 10);
+
+/** An open incident on #community, numbered `number`, detected `lagMinutes` after the first abnormal bucket. */
+function openIncident(id: string, number: number, lagMinutes = 5): IncidentRecord {
+  const { state } = buildSampleIncident('en');
+  const incident = { ...state.incident, id, number, status: 'open' as const, resolvedAt: null, firstAbnormalAt: NOW - lagMinutes * 60_000, detectedAt: NOW };
+  return { state: { ...state, incident }, version: 1, workspaceId: 'W1', title: '#community', alertChannelId: 'C0ALERTS', rootTs: '1.1' };
+}
+
+describe('FeedbackService (in-memory ports)', () => {
+  let store: MemoryPostMortemStore;
+  let clock: ManualClock;
+  let service: FeedbackService;
+  let commits: number;
+
+  beforeEach(() => {
+    store = memoryPostMortemStore();
+    clock = new ManualClock(NOW);
+    commits = 0;
+    service = new FeedbackService({
+      store,
+      clock,
+      isStaff: async (userId) => STAFF.has(userId),
+      views: { threadEvent: (event, locale) => ({ text: `${locale}: ${event.kind} by ${event.actorUserId}` }) },
+      onCommitted: () => commits++,
+    });
+    store.addIncident(openIncident('inc-1', 1));
+    store.watch({ workspaceId: 'W1', channelId: 'C0COMMUNITY', name: 'community' });
+  });
+
+  it('only staff give feedback: anyone else is refused, audited, and nothing is stored or learnt', async () => {
+    const outcome = await service.give({ workspaceId: 'W1', userId: 'UMEMBER1', channelId: 'C0COMMUNITY', incidentId: 'inc-1', via: 'alert_button', verdict: { target: 'alert', value: 'false_alarm' } });
+    expect(outcome).toEqual({ ok: false, refusal: 'not_staff' });
+    expect(store.feedback()).toEqual([]);
+    expect(store.audit()).toEqual([
+      { at: NOW, userId: 'UMEMBER1', action: 'feedback_given', outcome: 'refused', incidentId: 'inc-1', text: null, data: { refusal: 'not_staff', verdict: 'false_alarm', channelId: 'C0COMMUNITY' } },
+    ]);
+    expect(store.calibration('W1', 'C0COMMUNITY')).toBeUndefined();
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UMEMBER1', text: 'great' })).toBe('not_staff');
+  });
+
+  it('marking a message needs a watched channel and some text, and lands on the open incident of that channel', async () => {
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0ELSEWHERE', userId: 'UANA', text: 'fine' })).toBe('not_watched');
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UANA', text: '  ' })).toBe('no_text');
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UANA', text: 'kill it tonight' })).toBeNull();
+    const outcome = await service.markMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UANA', messageTs: '9.9', text: 'kill it tonight', reason: ' gaming ', verdict: 'not_negative' });
+    expect(outcome).toMatchObject({ ok: true, feedback: { incidentId: 'inc-1', via: 'shortcut', target: 'message', verdict: 'not_negative', reason: 'gaming' } });
+    expect(store.timeline('inc-1').map((event) => [event.kind, event.actorUserId, event.text, event.data['excerpt']])).toEqual([['feedback_given', 'UANA', 'gaming', 'kill it tonight']]);
+    expect(store.outbox()).toMatchObject([{ key: `feedback:${outcome.ok ? outcome.feedback.id : ''}:feedback_given`, threadOf: 'incident:inc-1:root', payload: { channel: 'C0ALERTS', text: 'en: feedback_given by UANA' } }]);
+    expect(commits).toBe(1);
+  });
+
+  it('undo: staff only, once; the timeline says so and what it taught is unlearnt', async () => {
+    const given = await service.give({ workspaceId: 'W1', userId: 'UANA', channelId: 'C0COMMUNITY', incidentId: 'inc-1', via: 'alert_button', verdict: { target: 'alert', value: 'false_alarm' } });
+    if (!given.ok) throw new Error('feedback refused');
+    expect(store.calibration('W1', 'C0COMMUNITY')).toEqual({ thresholdOffset: CALIBRATION.falseAlarmStep, falseAlarms: 1, lateCrises: 0 });
+
+    expect(await service.undo(given.feedback.id, 'UMEMBER1')).toEqual({ ok: false, refusal: 'not_staff' });
+    clock.advance(60_000);
+    const undone = await service.undo(given.feedback.id, 'ULUIS');
+    expect(undone).toMatchObject({ ok: true, feedback: { undoneAt: clock.now(), undoneBy: 'ULUIS' } });
+    expect(await service.undo(given.feedback.id, 'UANA')).toEqual({ ok: false, refusal: 'already_undone' });
+    expect(await service.undo('fb-unknown', 'UANA')).toEqual({ ok: false, refusal: 'not_found' });
+
+    expect(store.calibration('W1', 'C0COMMUNITY')).toEqual({ thresholdOffset: 0, falseAlarms: 0, lateCrises: 0 });
+    expect(store.timeline('inc-1').map((event) => [event.kind, event.actorUserId])).toEqual([
+      ['feedback_given', 'UANA'],
+      ['feedback_undone', 'ULUIS'],
+    ]);
+    expect(store.audit().map((entry) => [entry.userId, entry.action, entry.outcome])).toEqual([
+      ['UANA', 'feedback_given', 'accepted'],
+      ['UMEMBER1', 'feedback_undone', 'refused'],
+      ['ULUIS', 'feedback_undone', 'accepted'],
+    ]);
+  });
+
+  it('false alarms raise the threshold step by step up to its bound; late real crises lower it, bounded too', async () => {
+    const settings = resolveDetectorSettings();
+    for (let n = 1; n <= 6; n++) {
+      store.addIncident(openIncident(`inc-fa-${n}`, 10 + n));
+      await service.give({ workspaceId: 'W1', userId: 'UANA', channelId: 'C0COMMUNITY', incidentId: `inc-fa-${n}`, via: 'alert_button', verdict: { target: 'alert', value: 'false_alarm' } });
+      clock.advance(1000);
+    }
+    expect(store.calibration('W1', 'C0COMMUNITY')).toEqual({ thresholdOffset: CALIBRATION.maxRaise, falseAlarms: 6, lateCrises: 0 });
+    const raised = await service.calibrate('W1', 'C0COMMUNITY', settings);
+    expect(raised.settings.threshold).toBeCloseTo(settings.threshold * (1 + CALIBRATION.maxRaise), 9);
+
+    // The same incidents turn out to be real crises detected late: the latest verdict per incident counts.
+    for (let n = 1; n <= 6; n++) {
+      store.addIncident(openIncident(`inc-fa-${n}`, 10 + n, 30));
+      await service.give({ workspaceId: 'W1', userId: 'ULUIS', channelId: 'C0COMMUNITY', incidentId: `inc-fa-${n}`, via: 'alert_button', verdict: { target: 'alert', value: 'real_crisis' } });
+      clock.advance(1000);
+    }
+    expect(store.calibration('W1', 'C0COMMUNITY')).toEqual({ thresholdOffset: -CALIBRATION.maxLower, falseAlarms: 0, lateCrises: 6 });
+    expect((await service.calibrate('W1', 'C0COMMUNITY', settings)).settings.threshold).toBeCloseTo(settings.threshold * (1 - CALIBRATION.maxLower), 9);
+  });
+});
