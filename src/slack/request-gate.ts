@@ -56,8 +56,14 @@ type Verdict = { ok: true } | { ok: false; status: 200 | 400; kind: string; reas
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
-/** An id field: a string, or an object carrying one (user_change's `user`, channel_created's `channel`). */
-const idLike = (value: unknown) => value === undefined || typeof value === 'string' || (isObject(value) && optionalString(value['id']));
+/**
+ * Slack's ids and timestamps are printable ASCII. One with a control character or a lone surrogate
+ * names nothing, and PostgreSQL refuses a NUL byte in any query that would look it up.
+ */
+const SLACK_ID = /^[\x20-\x7e]*$/;
+const optionalId = (value: unknown) => value === undefined || (typeof value === 'string' && SLACK_ID.test(value));
+/** An id field: an id, or an object carrying one (user_change's `user`, channel_created's `channel`). */
+const idLike = (value: unknown) => optionalId(value) || (isObject(value) && optionalId(value['id']));
 
 const INTERACTION_TYPES = new Set(['block_actions', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'block_suggestion', 'interactive_message', 'dialog_submission', 'workflow_step_edit']);
 
@@ -67,21 +73,20 @@ export function eventEnvelopeProblem(body: Record<string, unknown>): string | nu
   if (body['type'] === 'url_verification') return typeof body['challenge'] === 'string' ? null : 'challenge is not a string';
   // Bolt treats any body with an `event` as an event, whatever its type says.
   if (body['type'] !== 'event_callback') return body['event'] === undefined ? null : `type "${body['type'].slice(0, 40)}" is not event_callback`;
-  if (typeof body['team_id'] !== 'string' || body['team_id'] === '') return 'team_id is not a string';
-  if (!optionalString(body['event_id']) || !optionalString(body['enterprise_id'] ?? undefined)) return 'event_id is not a string';
+  if (typeof body['team_id'] !== 'string' || body['team_id'] === '' || !optionalId(body['team_id'])) return 'team_id is not an id';
+  if (!optionalId(body['event_id']) || !optionalId(body['enterprise_id'] ?? undefined)) return 'event_id is not an id';
   if (body['authorizations'] !== undefined && !(Array.isArray(body['authorizations']) && body['authorizations'].every(isObject))) return 'authorizations is not a list';
   const event = body['event'];
   if (!isObject(event)) return 'event is not an object';
   if (typeof event['type'] !== 'string') return 'event.type is not a string';
-  for (const field of ['ts', 'thread_ts', 'event_ts', 'subtype', 'text', 'bot_id', 'tab', 'deleted_ts', 'channel_type']) {
-    if (!optionalString(event[field])) return `event.${field} is not a string`;
-  }
+  for (const field of ['subtype', 'text', 'bot_id', 'tab', 'channel_type']) if (!optionalString(event[field])) return `event.${field} is not a string`;
+  for (const field of ['ts', 'thread_ts', 'event_ts', 'deleted_ts']) if (!optionalId(event[field])) return `event.${field} is not a timestamp`;
   for (const field of ['channel', 'user', 'item_user']) if (!idLike(event[field])) return `event.${field} is not an id`;
   if (event['type'] === 'message' && typeof event['channel'] !== 'string') return 'event.channel is not a string';
   for (const field of ['message', 'previous_message', 'item']) if (event[field] !== undefined && !isObject(event[field])) return `event.${field} is not an object`;
   for (const nested of ['message', 'previous_message'] as const) {
     const inner = event[nested] as Record<string, unknown> | undefined;
-    if (inner && !['ts', 'thread_ts', 'text', 'user', 'bot_id', 'subtype'].every((field) => optionalString(inner[field]))) return `event.${nested} has a field of the wrong type`;
+    if (inner && !(['text', 'bot_id', 'subtype'].every((field) => optionalString(inner[field])) && ['ts', 'thread_ts', 'user'].every((field) => optionalId(inner[field])))) return `event.${nested} has a field of the wrong type`;
   }
   return null;
 }

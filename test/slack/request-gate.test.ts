@@ -17,6 +17,13 @@ describe('judgeSlackBody', () => {
     expect(judgeSlackBody('application/json', JSON.stringify(event), 'en')).toEqual({ ok: true });
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, channel: null } }), 'en')).toMatchObject({ ok: false, status: 200 });
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ts: 5 } }), 'en')).toMatchObject({ ok: false, status: 200 });
+    // Ids and timestamps Slack never sends (a NUL byte, a lone surrogate) are dropped before any listener looks them up.
+    for (const broken of [{ channel: 'C\u00001' }, { ts: '1.2\u0000' }, { thread_ts: '\ud8001.2' }, { user: { id: 'U\u0000' } }]) {
+      expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ...broken } }), 'en')).toMatchObject({ ok: false, status: 200 });
+    }
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event_id: 'Ev\u00001' }), 'en')).toMatchObject({ ok: false, status: 200, reason: 'event_id is not an id' });
+    // A timestamp that is not a number is still the watcher's to quarantine, with its reason.
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ts: 'abc' } }), 'en')).toEqual({ ok: true });
     expect(judgeSlackBody('application/json', JSON.stringify({ type: 'event_callback', team_id: 'T1' }), 'en')).toMatchObject({ ok: false, status: 200 });
     // Bolt would take it for an event whatever its type: it must pass the event checks or be dropped.
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, type: 'constructor' }), 'en')).toMatchObject({ ok: false, status: 200 });

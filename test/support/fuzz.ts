@@ -66,7 +66,9 @@ function errorLogs(logs: string): Record<string, number> {
     let key = line.slice(0, 120);
     try {
       const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-      key = `${entry.msg ?? ''}: ${entry.err?.message?.split('\n')[0]?.slice(0, 120) ?? ''}`;
+      // Prisma's messages start with a blank line and end with the database's words: all their lines, joined.
+      const said = entry.err?.message?.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+      key = `${entry.msg ?? ''}: ${said?.slice(0, 200) ?? ''}`;
     } catch {
       // Not JSON: counted by its start.
     }
