@@ -14,7 +14,6 @@ import {
   type ChannelBucket,
   type IncidentMetrics,
   type MetricsAggregate,
-  type Severity,
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import {
@@ -43,12 +42,16 @@ import type {
   IncidentRecord,
   OpenIncidentChoice,
   PostMortemListing,
+  PostMortemMessageContext,
   PostMortemReminderPayload,
   PostMortemRepositories,
+  PostMortemViews,
   PublishedPostMortem,
   SlackMessage,
   Store,
 } from './ports/index.js';
+
+export type { PostMortemMessageContext, PostMortemViews };
 
 export const POSTMORTEM_REMINDER_KIND = 'postmortem.reminder';
 
@@ -65,27 +68,6 @@ const MAX_ATTEMPTS = 5;
 const TIMELINE_TARGETS = 100;
 /** The channel's normal band comes from its buckets of the two days before the episode. */
 const BASELINE_HISTORY_MS = 2 * DAY;
-
-/** What a post-mortem message is about, beside the post-mortem itself. */
-export interface PostMortemMessageContext {
-  readonly incidentNumber: number;
-  readonly locale: Locale;
-}
-
-/** How post-mortem effects look in Slack (Block Kit builders behind it). */
-export interface PostMortemViews {
-  invite(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
-  reviewRequest(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
-  changesRequested(postMortem: PostMortem, context: PostMortemMessageContext, change: { reviewerUserId: string; comment: string }): SlackMessage;
-  published(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
-  /** The review request once its round is decided (published, or sent back): no buttons left to click. */
-  reviewClosed(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
-  reminder(
-    postMortem: PostMortem,
-    context: PostMortemMessageContext & { severity: Severity },
-    reminder: { reason: 'postmortem_due' | 'action_item'; recipientUserIds: readonly string[]; subject: string; actionItemId: string | null; late: boolean },
-  ): SlackMessage;
-}
 
 export interface PostMortemServiceOptions {
   store: Store<PostMortemRepositories>;

@@ -1,8 +1,7 @@
 // PostMortemViews and FeedbackViews over the Block Kit builders: what the post-mortem effects, and
 // feedback on an incident, look like in Slack.
 import type { KnownBlock } from '@slack/types';
-import type { PostMortemViews } from '../app/postmortems.js';
-import type { FeedbackViews } from '../app/ports/index.js';
+import type { FeedbackViews, PostMortemViews } from '../app/ports/index.js';
 import { t, type Locale } from '../i18n/index.js';
 import { actionIds, encodeRef } from './blocks/ids.js';
 import { actions, blockQuote, button, context as context_, mention, message, section, slackDate } from './blocks/kit.js';

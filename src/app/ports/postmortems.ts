@@ -8,6 +8,7 @@ import type { Severity } from '../../domain/incidents/index.js';
 import type { AuditLog } from './audit.js';
 import type { IncidentRepository } from './incidents.js';
 import type { OutboxWriter } from './outbox.js';
+import type { SlackMessage } from './views.js';
 import type { Reminders } from './reminders.js';
 
 export interface PostMortemRecord {
@@ -114,3 +115,25 @@ export interface PostMortemRepositories {
   readonly audit: Pick<AuditLog, 'record'>;
   readonly reminders: Pick<Reminders, 'cancel'>;
 }
+
+/** What a post-mortem message is about, beside the post-mortem itself. */
+export interface PostMortemMessageContext {
+  readonly incidentNumber: number;
+  readonly locale: Locale;
+}
+
+/** How post-mortem effects look in Slack (Block Kit builders behind it). */
+export interface PostMortemViews {
+  invite(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
+  reviewRequest(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
+  changesRequested(postMortem: PostMortem, context: PostMortemMessageContext, change: { reviewerUserId: string; comment: string }): SlackMessage;
+  published(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
+  /** The review request once its round is decided (published, or sent back): no buttons left to click. */
+  reviewClosed(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
+  reminder(
+    postMortem: PostMortem,
+    context: PostMortemMessageContext & { severity: Severity },
+    reminder: { reason: 'postmortem_due' | 'action_item'; recipientUserIds: readonly string[]; subject: string; actionItemId: string | null; late: boolean },
+  ): SlackMessage;
+}
+

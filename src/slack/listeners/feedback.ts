@@ -34,9 +34,16 @@ function whereClicked(body: BlockAction): Where {
   return { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
 }
 
-export function registerFeedbackListeners(app: App, services: SlackServices, feedback: FeedbackService): void {
-  const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
 
+/** The alert's and samples' buttons, Undo and Add a reason, and the "mark sentiment" shortcut. */
+export function registerFeedbackListeners(app: App, services: SlackServices, feedback: FeedbackService): void {
+  registerAlertAndSampleButtons(app, feedback);
+  registerUndoAndReason(app, services, feedback);
+  registerMarkSentiment(app, services, feedback);
+}
+
+function registerAlertAndSampleButtons(app: App, feedback: FeedbackService): void {
   const onAlertFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
     await ack();
     const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
@@ -70,7 +77,9 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
   };
   app.action<BlockAction>(actionIds.sampleNotNegative, onSampleFeedback);
   app.action<BlockAction>(actionIds.sampleNegative, onSampleFeedback);
+}
 
+function registerUndoAndReason(app: App, services: SlackServices, feedback: FeedbackService): void {
   app.action<BlockAction>(actionIds.undoFeedback, async ({ ack, body, client }) => {
     await ack();
     const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
@@ -97,7 +106,9 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
     if (outcome.ok) await ack();
     else await ack({ response_action: 'errors', errors: { [inputIds.reason]: t(services.locale, `feedback.refused.${outcome.refusal}`, {}) } });
   });
+}
 
+function registerMarkSentiment(app: App, services: SlackServices, feedback: FeedbackService): void {
   app.shortcut<MessageShortcut>(callbackIds.markSentimentShortcut, async ({ ack, shortcut, client }) => {
     await ack();
     const where: Where = { channel: shortcut.channel.id, user: shortcut.user.id };
