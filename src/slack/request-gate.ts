@@ -57,10 +57,11 @@ type Verdict = { ok: true } | { ok: false; status: 200 | 400; kind: string; reas
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
 /**
- * Slack's ids and timestamps are printable ASCII. One with a control character or a lone surrogate
- * names nothing, and PostgreSQL refuses a NUL byte in any query that would look it up.
+ * Slack's ids and timestamps are short printable ASCII. One with a control character or a lone
+ * surrogate names nothing (and PostgreSQL refuses a NUL byte in any query that would look it up); a
+ * longer one would only grow the caches keyed by ids (channel names, watched channels).
  */
-const SLACK_ID = /^[\x20-\x7e]*$/;
+const SLACK_ID = /^[\x20-\x7e]{0,255}$/;
 const optionalId = (value: unknown) => value === undefined || (typeof value === 'string' && SLACK_ID.test(value));
 /** An id field: an id, or an object carrying one (user_change's `user`, channel_created's `channel`). */
 const idLike = (value: unknown) => optionalId(value) || (isObject(value) && optionalId(value['id']));
@@ -97,9 +98,12 @@ export function interactionProblem(payload: Record<string, unknown>): string | n
   if (!INTERACTION_TYPES.has(payload['type'])) return `type "${payload['type'].slice(0, 40)}" is not an interaction Firebreak handles`;
   const user = payload['user'];
   if (!isObject(user) || typeof user['id'] !== 'string' || user['id'] === '') return 'user.id is missing';
+  if (!optionalId(user['id']) || !optionalId(user['team_id'] ?? undefined)) return 'user.id is not an id';
   for (const field of ['team', 'channel', 'message', 'container']) if (payload[field] !== undefined && payload[field] !== null && !isObject(payload[field])) return `${field} is not an object`;
   const team = payload['team'];
-  if (isObject(team) && !optionalString(team['id'] ?? undefined)) return 'team.id is not a string';
+  if (isObject(team) && !optionalId(team['id'] ?? undefined)) return 'team.id is not an id';
+  const channel = payload['channel'];
+  if (isObject(channel) && !optionalId(channel['id'] ?? undefined)) return 'channel.id is not an id';
   for (const field of ['trigger_id', 'response_url', 'callback_id', 'api_app_id']) if (!optionalString(payload[field])) return `${field} is not a string`;
   if (payload['type'] === 'block_actions') {
     const actions = payload['actions'];
@@ -128,6 +132,7 @@ export function interactionProblem(payload: Record<string, unknown>): string | n
 export function commandProblem(fields: Record<string, unknown>): string | null {
   for (const field of ['command', 'team_id', 'user_id', 'channel_id']) {
     if (typeof fields[field] !== 'string' || fields[field] === '') return `${field} is missing`;
+    if (!optionalId(fields[field])) return `${field} is not an id`;
   }
   // Slack always sends the text, empty when the person typed nothing after the command.
   if (fields['text'] === undefined) return 'text is missing';

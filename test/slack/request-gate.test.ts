@@ -22,6 +22,7 @@ describe('judgeSlackBody', () => {
       expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ...broken } }), 'en')).toMatchObject({ ok: false, status: 200 });
     }
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event_id: 'Ev\u00001' }), 'en')).toMatchObject({ ok: false, status: 200, reason: 'event_id is not an id' });
+    expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, channel: 'C'.repeat(300) } }), 'en')).toMatchObject({ ok: false, status: 200 });
     // A timestamp that is not a number is still the watcher's to quarantine, with its reason.
     expect(judgeSlackBody('application/json', JSON.stringify({ ...event, event: { ...event.event, ts: 'abc' } }), 'en')).toEqual({ ok: true });
     expect(judgeSlackBody('application/json', JSON.stringify({ type: 'event_callback', team_id: 'T1' }), 'en')).toMatchObject({ ok: false, status: 200 });
@@ -33,10 +34,12 @@ describe('judgeSlackBody', () => {
     expect(judgeSlackBody(form, payload(click), 'en')).toEqual({ ok: true });
     expect(judgeSlackBody(form, payload({ ...click, user: null }), 'en')).toMatchObject({ ok: false, status: 200 });
     expect(judgeSlackBody(form, payload({ ...click, actions: 'x' }), 'en')).toMatchObject({ ok: false, status: 200 });
+    expect(judgeSlackBody(form, payload({ ...click, channel: { id: 'C'.repeat(300_000) } }), 'en')).toMatchObject({ ok: false, status: 200, reason: 'channel.id is not an id' });
     expect(judgeSlackBody(form, payload({ type: 'view_submission', user }), 'en')).toMatchObject({ ok: false, status: 200, reason: 'view is missing' });
 
     const command = { command: '/firebreak', team_id: 'T1', user_id: 'U1', channel_id: 'C1', text: '' };
     expect(judgeSlackBody(form, new URLSearchParams(command).toString(), 'en')).toEqual({ ok: true });
+    expect(judgeSlackBody(form, new URLSearchParams({ ...command, channel_id: 'C'.repeat(300_000) }).toString(), 'en')).toMatchObject({ ok: false, status: 200, reason: 'channel_id is not an id' });
     const { text: _text, ...withoutText } = command;
     expect(judgeSlackBody(form, new URLSearchParams(withoutText).toString(), 'en')).toMatchObject({ ok: false, status: 200, body: { response_type: 'ephemeral' } });
     // The person who typed it is answered in the workspace's language.
