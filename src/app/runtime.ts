@@ -9,7 +9,7 @@ import { languageHint } from '../domain/language/detect.js';
 import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
 import { learningStatus, type DetectorState } from '../domain/detection/detector.js';
-import { detectorSettingsUnder, playbooksNameChannel } from '../domain/playbooks/watching.js';
+import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from '../domain/playbooks/watching.js';
 import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
 import { approverUserIds } from '../domain/approvals/policy.js';
 import type { Metrics } from '../http/metrics.js';
@@ -38,7 +38,6 @@ import { FeedbackService } from './feedback.js';
 import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from './digest.js';
 import { digestMessage } from '../slack/blocks/digest.js';
 import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
-import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -134,14 +133,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const staffUserIds = cached(clock, async () => {
     const ids = new Set<string>();
-    for (const playbook of playbooks.playbooks) {
-      const refs = [playbook.roles.lead, ...playbook.roles.approvers, ...Object.values(playbook.roles.extra ?? {}).flat()];
-      for (const ref of refs) {
-        const person = parsePersonRef(ref);
-        if (!person) continue;
-        if (person.kind === 'user') ids.add(person.id);
-        else (await directory.group(person).catch(() => null))?.memberUserIds.forEach((id) => ids.add(id));
-      }
+    for (const person of staffRefsOf(playbooks.playbooks)) {
+      if (person.kind === 'user') ids.add(person.id);
+      else (await directory.group(person).catch(() => null))?.memberUserIds.forEach((id) => ids.add(id));
     }
     return [...ids];
   });

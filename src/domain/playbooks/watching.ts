@@ -1,7 +1,8 @@
 // What playbooks say about watching community channels: which channels they name (watched on first
-// sight), and how their detection overrides tune the detector for the channels they cover.
+// sight), who is staff (their messages are answers, not community sentiment), and how their
+// detection overrides tune the detector for the channels they cover.
 import type { DetectorSettings } from '../detection/settings.js';
-import { channelMatches } from './ref-syntax.js';
+import { channelMatches, parsePersonRef, type PersonRef } from './ref-syntax.js';
 import type { Playbook } from './schema.js';
 
 /** A playbook's sensitivity scales the channel's alert threshold (digits of surprise). */
@@ -10,6 +11,18 @@ const SENSITIVITY: Readonly<Record<string, number>> = { high: 0.6, medium: 0.8, 
 /** Whether any playbook names the channel among its trigger channels. */
 export function playbooksNameChannel(playbooks: readonly Playbook[], channel: { channelId: string; channelName?: string }): boolean {
   return playbooks.some((playbook) => (playbook.triggers.channels ?? []).some((ref) => channelMatches(ref, channel)));
+}
+
+/** Everyone the playbooks give a role (lead, approvers, extra roles): people and groups, each once; role names are not people. */
+export function staffRefsOf(playbooks: readonly Playbook[]): PersonRef[] {
+  const refs = new Map<string, PersonRef>();
+  for (const playbook of playbooks) {
+    for (const value of [playbook.roles.lead, ...playbook.roles.approvers, ...Object.values(playbook.roles.extra ?? {}).flat()]) {
+      const person = parsePersonRef(value);
+      if (person) refs.set(person.kind === 'handle' ? `@${person.handle}` : person.id, person);
+    }
+  }
+  return [...refs.values()];
 }
 
 /** The detector settings of a channel the playbook covers: `base` with the playbook's detection overrides. */

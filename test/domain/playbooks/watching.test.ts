@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDetectorSettings } from '../../../src/domain/detection/settings.js';
 import { loadPlaybooks, type Playbook } from '../../../src/domain/playbooks/index.js';
-import { detectorSettingsUnder, playbooksNameChannel } from '../../../src/domain/playbooks/watching.js';
+import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from '../../../src/domain/playbooks/watching.js';
 import { fixturesDir } from './helpers.js';
 
 let playbooks: Playbook[];
@@ -19,6 +19,16 @@ describe('what playbooks say about watching', () => {
     expect(playbooksNameChannel(playbooks, { channelId: 'C0STATUS01' })).toBe(true);
     expect(playbooksNameChannel(playbooks, { channelId: 'C0ANY', channelName: 'help-billing' })).toBe(true);
     expect(playbooksNameChannel(playbooks, { channelId: 'C0RANDOM', channelName: 'random' })).toBe(false);
+  });
+
+  it('staff are the people and groups given a role, each once, whatever the role', () => {
+    const refs = staffRefsOf([byId('minimal'), byId('minimal')]);
+    expect(refs).toEqual([
+      { kind: 'user', id: 'U0LEAD0001' },
+      { kind: 'user', id: 'U0APPROVE1' },
+      { kind: 'user', id: 'U0APPROVE2' },
+      { kind: 'handle', handle: 'legal' },
+    ]);
   });
 
   it('a playbook’s detection overrides tune the threshold, volume and cooldown; without them the base settings stand', () => {
