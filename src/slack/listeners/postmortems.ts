@@ -198,7 +198,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZone }: Liste
       await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.gone', {}) } });
       return;
     }
-    const { intent, submission } = readPostMortemSubmission(view.state.values as unknown as ViewValues, subject.postMortem, ref.a, timeZone);
+    const { intent, submission } = readPostMortemSubmission(view.state.values, subject.postMortem, ref.a, timeZone);
     const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
     await answerModal(ack, outcome, postMortemInputIds.intent);
   });
@@ -224,7 +224,7 @@ function registerReview(listening: Listening): void {
 
   app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'post-mortem changes modal');
-    const comment = value(view.state.values as unknown as ViewValues, inputIds.comment)?.value ?? '';
+    const comment = value(view.state.values, inputIds.comment)?.value ?? '';
     const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'request_changes', comment });
     await answerModal(ack, outcome, inputIds.comment);
   });
@@ -266,7 +266,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
-    const incidentId = value(view.state.values as unknown as ViewValues, inputIds.incident)?.selected_option?.value;
+    const incidentId = value(view.state.values, inputIds.incident)?.selected_option?.value;
     const incident = incidentId ? (await postMortems.subject(incidentId))?.incident : undefined;
     const locale = incident?.state.incident.locale ?? services.locale;
     if (!incident) {
