@@ -33,7 +33,6 @@ const NOT_YET_MOVED = new Set<string>([
   'http-and-jobs-go-through-ports: src/jobs/scheduler.ts → src/store/repositories/events.ts',
   'http-and-jobs-go-through-ports: src/jobs/scheduler.ts → src/store/database.ts',
   'app-owns-its-ports: src/app/runtime.ts → src/store/store.ts',
-  'app-owns-its-ports: src/app/runtime.ts → src/store/repositories/incidents.ts',
   'app-owns-its-ports: src/app/runtime.ts → src/store/repositories/events.ts',
   'app-owns-its-ports: src/app/runtime.ts → src/store/database.ts',
   'app-owns-its-ports: src/app/runtime.ts → src/slack/views.ts',

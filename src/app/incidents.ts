@@ -113,6 +113,9 @@ export interface IncidentOverview {
 
 const MAX_ATTEMPTS = 5;
 
+/** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
+const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
+
 export class IncidentService {
   constructor(private readonly options: IncidentServiceOptions) {}
 
@@ -150,6 +153,21 @@ export class IncidentService {
     const record = await this.find(incidentId);
     if (!record) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
     return record;
+  }
+
+  /**
+   * The Slack team an incident belongs to, for the listener guard: null when it belongs to the
+   * installation itself (channels of other sources, events without a team), undefined when unknown.
+   */
+  async ownerTeamOf(incidentId: string): Promise<string | null | undefined> {
+    const teamId = await this.options.store.direct.incidents.teamOf(incidentId);
+    if (teamId === undefined) return undefined;
+    return INSTALLATION_TEAMS.has(teamId) ? null : teamId;
+  }
+
+  /** A request refused before any use case ran (another team's, a forged one): audited as storable text. */
+  async recordRefusedRequest(entry: { userId: string | null; action: string; reason: string; incidentId: string | null; teamId: string | null }): Promise<void> {
+    await this.options.store.direct.audit.record({ at: this.clock.now(), userId: entry.userId, action: entry.action, outcome: `refused:${entry.reason}`, incidentId: entry.incidentId, data: { teamId: entry.teamId } });
   }
 
   /** A workspace's incident by its human-facing number (`/firebreak resolve 12 …`). */

@@ -6,12 +6,9 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { t, type Locale } from '../i18n/index.js';
 import { languageHint } from '../domain/language/detect.js';
-import { quorumProgress } from '../domain/incidents/index.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
-import { learningStatus, type DetectorState } from '../domain/detection/detector.js';
 import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from '../domain/playbooks/watching.js';
 import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
-import { approverUserIds } from '../domain/approvals/policy.js';
 import type { Metrics } from '../http/metrics.js';
 import { createScheduler, registerRetentionJob, type Scheduler } from '../jobs/index.js';
 import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from '../jobs/leadership.js';
@@ -19,8 +16,7 @@ import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import { createStore, repositoriesOn } from '../store/store.js';
-import { loadIncident } from '../store/repositories/incidents.js';
-import { appHomeView, type HomeApproval, type HomeIncident } from '../slack/blocks/home.js';
+import { appHomeView } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
 import { installListenerGuard } from '../slack/listener-guard.js';
 import { registerEventListeners } from '../slack/listeners/events.js';
@@ -29,6 +25,7 @@ import type { SlackServices } from '../slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '../slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from '../slack/views.js';
 import { slackDirectory } from './directory.js';
+import { AppHome, HOME_METRICS_DAYS } from './home.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
 import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
@@ -66,10 +63,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
-const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
 const CACHE_MS = 60_000;
-const HOME_METRICS_DAYS = 30;
 
 /** A value cached for a minute, per key. */
 function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
@@ -229,67 +223,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // App Home shows the last 30 days' medians and p90s, measured at most once a minute.
   const homeMetrics = cached(clock, () => postMortems.aggregate({ from: clock.now() - HOME_METRICS_DAYS * 86_400_000, to: clock.now() + 1 }));
 
+  const home = new AppHome({
+    store,
+    clock,
+    locale,
+    policyFor: (playbookId) => incidents.policyFor(playbookId),
+    channelName,
+    settingsFor,
+    recentPostMortems: (limit) => postMortems.recentPublished(limit),
+    metrics: () => homeMetrics('home'),
+  });
+
   async function publishHome(webClient: WebClient, userId: string): Promise<void> {
-    const open = await prisma.incident.findMany({ where: { status: { not: 'resolved' } }, orderBy: { openedAt: 'desc' }, take: 30, select: { id: true } });
-    const openIncidents: HomeIncident[] = [];
-    const approvalsWaiting: HomeApproval[] = [];
-    for (const row of open) {
-      const record = await loadIncident(prisma, row.id);
-      if (!record) continue;
-      const { state } = record;
-      const name = (await channelName(state.incident.channelId)) ?? state.incident.channelId;
-      openIncidents.push({ incidentId: state.incident.id, number: state.incident.number, severity: state.incident.severity, status: state.incident.status, channelId: state.incident.channelId, channelName: name, leadUserId: state.incident.leadUserId, openedAt: state.incident.openedAt, drill: state.incident.drill });
-      const { policy } = await incidents.policyFor(state.incident.playbookId);
-      if (!approverUserIds(policy.approvals).includes(userId)) continue;
-      for (const draft of state.drafts.filter((candidate) => candidate.status === 'pending')) {
-        const decided = state.approvals.some((approval) => approval.draftId === draft.id && approval.draftRevision === draft.revision && approval.approverUserId === userId);
-        if (decided || draft.contributorUserIds.includes(userId)) continue;
-        const progress = quorumProgress(state, draft, policy.approvals);
-        approvalsWaiting.push({ incidentNumber: state.incident.number, channelId: state.incident.channelId, channelName: name, draftNumber: draft.number, revision: draft.revision, approvals: progress.approvedBy.length, required: progress.required });
-      }
-    }
-    const dayStart = clock.now() - (clock.now() % 86_400_000);
-    const channels = [];
-    for (const channel of await prisma.watchedChannel.findMany({ where: { active: true }, take: 20 })) {
-      const buckets = await prisma.channelBucket.findMany({ where: { channelRef: channel.id, start: { gte: new Date(dayStart) } }, select: { messages: true, negatives: true } });
-      const messages = buckets.reduce((sum, bucket) => sum + bucket.messages, 0);
-      const negatives = buckets.reduce((sum, bucket) => sum + bucket.negatives, 0);
-      const detector = channel.detectorState as DetectorState | null;
-      channels.push({
-        channelId: channel.channelId,
-        channelName: channel.name ?? channel.channelId,
-        messagesToday: messages,
-        negativeShareToday: messages ? negatives / messages : null,
-        usualNegativeShare: detector && detector.bucketsSeen > 0 ? detector.negativeShare : null,
-        learningUntil: learningStatus(detector, settingsFor(channel.channelId, channel.name), clock.now()).until,
-      });
-    }
-    const failed = await prisma.outboxItem.findMany({ where: { status: 'failed' }, orderBy: { createdAt: 'desc' }, take: 10 });
-    const view = appHomeView({
-      locale,
-      viewerUserId: userId,
-      now: clock.now(),
-      openIncidents,
-      approvalsWaiting,
-      channels,
-      metrics: { days: HOME_METRICS_DAYS, aggregate: await homeMetrics('home') },
-      recentPostMortems: await Promise.all(
-        (await postMortems.recentPublished(5)).map(async (published) => ({
-          incidentNumber: published.incidentNumber,
-          channelName: (await channelName(published.channelId)) ?? published.channelId,
-          publishedAt: published.publishedAt,
-          summary: published.summary,
-        })),
-      ),
-      deliveryProblems: [
-        ...failed.map((item) => ({ at: item.createdAt.getTime(), what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
-        ...(await prisma.quarantinedMessage.findMany({ orderBy: { at: 'desc' }, take: 10 })).map((item) => ({
-          at: item.at.getTime(),
-          what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }),
-          error: `${item.reason}: ${item.error}`,
-        })),
-      ].sort((a, b) => b.at - a.at),
-    });
+    const view = appHomeView(await home.modelFor(userId));
     await webClient.views.publish({ user_id: userId, view: view as never });
   }
 
@@ -313,17 +259,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const installed = await installedTeam().catch(() => undefined);
       return installed === undefined || installed === null ? false : installed === teamId;
     },
-    ownerTeamOf: async (incidentId) => {
-      const row = await prisma.incident.findUnique({ where: { id: incidentId }, select: { workspace: { select: { teamId: true } } } });
-      if (!row) return undefined;
-      // Channels of other sources (/ingest) and events without a team belong to the installation itself.
-      return INSTALLATION_TEAMS.has(row.workspace.teamId) ? null : row.workspace.teamId;
-    },
-    audit: async (entry) => {
-      await prisma.auditLog.create({
-        data: { at: new Date(clock.now()), userId: entry.userId, action: entry.action, outcome: `refused:${entry.reason}`, incidentId: entry.incidentId, data: { teamId: entry.teamId } },
-      });
-    },
+    ownerTeamOf: (incidentId) => incidents.ownerTeamOf(incidentId),
+    audit: (entry) => incidents.recordRefusedRequest(entry),
     onRefused: (kind, reason) => metrics?.requestsRefused.inc({ kind, reason }),
     onListenerFailed: () => metrics?.processErrors.inc({ kind: 'listener_failed' }),
   });
@@ -362,7 +299,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   /** The channel's negative share and volume over the last hours, spike marked, in the incident thread. */
   async function postChart(incidentId: string, channel: string, threadTs: string): Promise<void> {
     try {
-      const record = await loadIncident(prisma, incidentId);
+      const record = await incidents.find(incidentId);
       if (!record) return;
       const { incident } = record.state;
       const watched = await store.direct.channels.findByChannelId(incident.channelId);

@@ -9,6 +9,7 @@ import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from
 import {
   appendTimeline,
   incidentIdNumbered,
+  incidentTeam,
   insertIncident,
   listIncidents,
   loadIncident,
@@ -21,7 +22,7 @@ import {
   setIncidentRootTs,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, outboxHasKey, pruneOutbox } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, outboxHasKey, pruneOutbox } from './repositories/outbox.js';
 import { digestReadsOn } from './repositories/digest.js';
 import * as feedback from './repositories/feedback.js';
 import * as postMortems from './repositories/postmortems.js';
@@ -79,6 +80,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       openOn: (workspaceId, channelId) => openIncidentOn(db, workspaceId, channelId),
       openAlertOn: (channelId) => openAlertOn(db, channelId),
       idNumbered: (workspaceId, number) => incidentIdNumbered(db, workspaceId, number),
+      teamOf: (incidentId) => incidentTeam(db, incidentId),
       list: (filter) => listIncidents(db, filter),
       nextNumber: (workspaceId) => nextIncidentNumber(db, workspaceId),
       insert: (record) => insertIncident(db, record),
@@ -88,6 +90,10 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       timeline: (incidentId) => loadTimeline(db, incidentId),
     },
     outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key) },
+    failedWrites: {
+      recent: async (limit) =>
+        (await failedOutboxItems(db, { limit })).map((item) => ({ key: item.key, method: item.method, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
+    },
     audit: { record: (entry) => recordAudit(db, entry), write: (entry) => writeAudit(db, entry) },
     reminders: {
       schedule: (reminder) => scheduleReminder(db, reminder),

@@ -25,6 +25,8 @@ export interface IncidentRepository {
   openOn(workspaceId: string, channelId: string): Promise<string | null>;
   /** The open incident on a channel in any workspace, with its alerts channel (for notices in its thread). */
   openAlertOn(channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null>;
+  /** The Slack team of the incident's workspace; undefined when there is no such incident. */
+  teamOf(incidentId: string): Promise<string | undefined>;
   /** A workspace's incident by its human-facing number. */
   idNumbered(workspaceId: string, number: number): Promise<string | null>;
   /**

@@ -36,6 +36,20 @@ export interface OutboxWriter {
   has(key: string): Promise<boolean>;
 }
 
+/** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
+export interface FailedSlackWrites {
+  /** Newest first. */
+  recent(limit: number): Promise<FailedSlackWrite[]>;
+}
+
+export interface FailedSlackWrite {
+  key: string;
+  method: string;
+  incidentId: string | null;
+  createdAt: number;
+  lastError: string | null;
+}
+
 /** Slack's answer to a write, recorded before the item is marked sent. */
 export interface OutboxResult {
   ok: true;

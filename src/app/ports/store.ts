@@ -7,7 +7,7 @@ import type { StoredGauges } from './gauges.js';
 import type { Leases } from './leases.js';
 import type { AuditLog } from './audit.js';
 import type { IncidentRepository } from './incidents.js';
-import type { OutboxWriter } from './outbox.js';
+import type { FailedSlackWrites, OutboxWriter } from './outbox.js';
 import type { PostMortemRepository } from './postmortems.js';
 import type { Reminders } from './reminders.js';
 import type { UnansweredMessages } from './unanswered.js';
@@ -34,6 +34,7 @@ export interface Repositories {
   readonly bookkeeping: Bookkeeping;
   readonly incidents: IncidentRepository;
   readonly outbox: OutboxWriter;
+  readonly failedWrites: FailedSlackWrites;
   readonly audit: AuditLog;
   readonly reminders: Reminders;
   readonly postMortems: PostMortemRepository;

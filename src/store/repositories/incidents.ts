@@ -336,3 +336,8 @@ export async function openAlertOn(db: Db, channelId: string): Promise<{ incident
   const open = await db.incident.findFirst({ where: { channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
   return open ? { incidentId: open.id, alertChannelId: open.alertChannelId } : null;
 }
+
+export async function incidentTeam(db: Db, incidentId: string): Promise<string | undefined> {
+  const row = await db.incident.findUnique({ where: { id: incidentId }, select: { workspace: { select: { teamId: true } } } });
+  return row?.workspace.teamId;
+}

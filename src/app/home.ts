@@ -1,0 +1,152 @@
+// App Home as a read model: what needs the viewer now (open incidents, replies waiting for their
+// approval), how the watched channels feel today, recent post-mortems and delivery problems. Open
+// incidents are read together (one read-model query), not one by one.
+import type { Clock } from '../domain/clock.js';
+import type { DetectorSettings } from '../domain/detection/settings.js';
+import { learningStatus } from '../domain/detection/detector.js';
+import { approverUserIds } from '../domain/approvals/policy.js';
+import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAggregate, type Severity } from '../domain/incidents/index.js';
+import { t, type Locale } from '../i18n/index.js';
+import type { PublishedPostMortem, Store } from './ports/index.js';
+
+export interface HomeIncidentLine {
+  incidentId: string;
+  number: number;
+  severity: Severity;
+  status: IncidentState['incident']['status'];
+  channelId: string;
+  channelName: string;
+  leadUserId: string | null;
+  openedAt: number;
+  drill: boolean;
+}
+
+export interface HomeApprovalLine {
+  incidentNumber: number;
+  channelId: string;
+  channelName: string;
+  draftNumber: number;
+  revision: number;
+  approvals: number;
+  required: number;
+}
+
+export interface HomeChannelLine {
+  channelId: string;
+  channelName: string;
+  messagesToday: number;
+  negativeShareToday: number | null;
+  usualNegativeShare: number | null;
+  learningUntil: number | null;
+}
+
+/** Everything App Home shows one viewer (what the Block Kit view draws). */
+export interface HomeModel {
+  locale: Locale;
+  viewerUserId: string;
+  now: number;
+  openIncidents: HomeIncidentLine[];
+  approvalsWaiting: HomeApprovalLine[];
+  channels: HomeChannelLine[];
+  metrics: { days: number; aggregate: MetricsAggregate };
+  recentPostMortems: { incidentNumber: number; channelName: string; publishedAt: number; summary: string }[];
+  deliveryProblems: { at: number; what: string; error: string }[];
+}
+
+export interface AppHomeOptions {
+  store: Store;
+  clock: Clock;
+  locale: Locale;
+  policyFor(playbookId: string): Promise<{ policy: IncidentPolicy }>;
+  channelName(channelId: string): Promise<string | null>;
+  settingsFor(channelId: string, channelName: string | null): DetectorSettings;
+  recentPostMortems(limit: number): Promise<PublishedPostMortem[]>;
+  /** The reputation metrics over the last `HOME_METRICS_DAYS` days (cached by the caller). */
+  metrics(): Promise<MetricsAggregate>;
+}
+
+export const HOME_METRICS_DAYS = 30;
+const OPEN_INCIDENTS = 30;
+const CHANNELS = 20;
+const DELIVERY_PROBLEMS = 10;
+const DAY_MS = 86_400_000;
+
+export class AppHome {
+  constructor(private readonly options: AppHomeOptions) {}
+
+  async modelFor(viewerUserId: string): Promise<HomeModel> {
+    const { clock, locale } = this.options;
+    const { openIncidents, approvalsWaiting } = await this.incidentsFor(viewerUserId);
+    return {
+      locale,
+      viewerUserId,
+      now: clock.now(),
+      openIncidents,
+      approvalsWaiting,
+      channels: await this.channelsToday(),
+      metrics: { days: HOME_METRICS_DAYS, aggregate: await this.options.metrics() },
+      recentPostMortems: await Promise.all(
+        (await this.options.recentPostMortems(5)).map(async (published) => ({
+          incidentNumber: published.incidentNumber,
+          channelName: (await this.options.channelName(published.channelId)) ?? published.channelId,
+          publishedAt: published.publishedAt,
+          summary: published.summary,
+        })),
+      ),
+      deliveryProblems: await this.deliveryProblems(),
+    };
+  }
+
+  /** Open incidents, and the drafts among them the viewer may approve and has not decided on. */
+  private async incidentsFor(viewerUserId: string): Promise<{ openIncidents: HomeIncidentLine[]; approvalsWaiting: HomeApprovalLine[] }> {
+    const openIncidents: HomeIncidentLine[] = [];
+    const approvalsWaiting: HomeApprovalLine[] = [];
+    for (const { state } of await this.options.store.direct.incidents.list({ onlyOpen: true, limit: OPEN_INCIDENTS })) {
+      const { incident } = state;
+      const channelName = (await this.options.channelName(incident.channelId)) ?? incident.channelId;
+      openIncidents.push({ incidentId: incident.id, number: incident.number, severity: incident.severity, status: incident.status, channelId: incident.channelId, channelName, leadUserId: incident.leadUserId, openedAt: incident.openedAt, drill: incident.drill });
+      const { policy } = await this.options.policyFor(incident.playbookId);
+      if (!approverUserIds(policy.approvals).includes(viewerUserId)) continue;
+      for (const draft of state.drafts.filter((candidate) => candidate.status === 'pending')) {
+        const decided = state.approvals.some((approval) => approval.draftId === draft.id && approval.draftRevision === draft.revision && approval.approverUserId === viewerUserId);
+        if (decided || draft.contributorUserIds.includes(viewerUserId)) continue;
+        const progress = quorumProgress(state, draft, policy.approvals);
+        approvalsWaiting.push({ incidentNumber: incident.number, channelId: incident.channelId, channelName, draftNumber: draft.number, revision: draft.revision, approvals: progress.approvedBy.length, required: progress.required });
+      }
+    }
+    return { openIncidents, approvalsWaiting };
+  }
+
+  /** Each watched channel's messages and negative share since midnight (UTC), beside its usual share. */
+  private async channelsToday(): Promise<HomeChannelLine[]> {
+    const { store, clock } = this.options;
+    const dayStart = clock.now() - (clock.now() % DAY_MS);
+    const channels: HomeChannelLine[] = [];
+    for (const channel of await store.direct.channels.active(CHANNELS)) {
+      const buckets = await store.direct.buckets.countsSince(channel.ref, dayStart);
+      const messages = buckets.reduce((sum, bucket) => sum + bucket.messages, 0);
+      const negatives = buckets.reduce((sum, bucket) => sum + bucket.negatives, 0);
+      const detector = channel.detectorState;
+      channels.push({
+        channelId: channel.channelId,
+        channelName: channel.name ?? channel.channelId,
+        messagesToday: messages,
+        negativeShareToday: messages ? negatives / messages : null,
+        usualNegativeShare: detector && detector.bucketsSeen > 0 ? detector.negativeShare : null,
+        learningUntil: learningStatus(detector, this.options.settingsFor(channel.channelId, channel.name), clock.now()).until,
+      });
+    }
+    return channels;
+  }
+
+  /** Writes Slack refused for good and messages that could not be stored, newest first. */
+  private async deliveryProblems(): Promise<HomeModel['deliveryProblems']> {
+    const { store, locale } = this.options;
+    const failed = await store.direct.failedWrites.recent(DELIVERY_PROBLEMS);
+    const quarantined = await store.direct.quarantine.recent(DELIVERY_PROBLEMS);
+    return [
+      ...failed.map((item) => ({ at: item.createdAt, what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
+      ...quarantined.map((item) => ({ at: item.at, what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }), error: `${item.reason}: ${item.error}` })),
+    ].sort((a, b) => b.at - a.at);
+  }
+}
