@@ -8,7 +8,6 @@ import type { Logger } from './logger.js';
 import { openDatabase, prepareSqliteFile, type Database } from './store/database.js';
 import { parseDatabaseUrl } from './store/database-url.js';
 import { applyPendingMigrations } from './store/migrate.js';
-import { migrationsUpToDate } from './store/migration-status.js';
 import type { SlackApp } from './slack/app.js';
 import type { SlackRequestGate } from './slack/request-gate.js';
 import type { Runtime } from './app/runtime.js';
@@ -43,7 +42,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   const target = parseDatabaseUrl(config.databaseUrl);
   prepareSqliteFile(target);
   let database = await openDatabase(target);
-  if (config.migrateOnStart && !(await migrationsUpToDate(target, (sql) => database.prisma.$queryRawUnsafe(sql)))) {
+  if (config.migrateOnStart && !(await database.migrationsUpToDate())) {
     // The engine and the client must not hold the SQLite file at the same time.
     await database.close();
     const { applied } = await applyPendingMigrations(target);

@@ -5,11 +5,10 @@ import type { Config } from '../config.js';
 import type { Database } from '../store/database.js';
 
 export async function openRecordedDatabase(): Promise<{ database: Database; config: Config }> {
-  const [{ loadConfig }, { parseDatabaseUrl }, { openDatabase }, { migrationsUpToDate }, { FirebreakError }] = await Promise.all([
+  const [{ loadConfig }, { parseDatabaseUrl }, { openDatabase }, { FirebreakError }] = await Promise.all([
     import('../config.js'),
     import('../store/database-url.js'),
     import('../store/database.js'),
-    import('../store/migration-status.js'),
     import('../errors.js'),
   ]);
   const config = loadConfig();
@@ -18,7 +17,7 @@ export async function openRecordedDatabase(): Promise<{ database: Database; conf
     throw new FirebreakError('not_found', `There is no database at ${target.sqliteFile} (DATABASE_URL): Firebreak has not recorded anything there yet.`);
   }
   const database = await openDatabase(target);
-  if (!(await migrationsUpToDate(target, (sql) => database.prisma.$queryRawUnsafe(sql)))) {
+  if (!(await database.migrationsUpToDate())) {
     await database.close();
     throw new FirebreakError('migration_failed', 'The database (DATABASE_URL) is not up to date: run `firebreak migrate` first.');
   }

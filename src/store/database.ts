@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FirebreakError } from '../errors.js';
 import { redactDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { migrationsUpToDate } from './migration-status.js';
 import type { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
 
 /**
@@ -16,6 +17,8 @@ export interface Database {
   target: DatabaseTarget;
   /** Round-trip to the database; throws when it is unreachable. */
   ping(): Promise<number>;
+  /** Whether every migration this version ships is applied (one plain query, no schema engine). */
+  migrationsUpToDate(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await prisma.$queryRawUnsafe('SELECT 1');
       return performance.now() - started;
     },
+    migrationsUpToDate: () => migrationsUpToDate(target, (sql) => prisma.$queryRawUnsafe(sql)),
     close: () => prisma.$disconnect(),
   };
   try {
