@@ -23,7 +23,7 @@ export interface EventBacklog {
 }
 
 export function createEventBacklog(options: EventBacklogOptions): EventBacklog {
-  const perTurn = options.perTurn ?? 32;
+  const perTurn = options.perTurn ?? 8;
   const maxQueued = options.maxQueued ?? 2_000;
   const queue: Array<() => Promise<void>> = [];
   const running = new Set<Promise<void>>();
