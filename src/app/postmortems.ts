@@ -182,66 +182,49 @@ export class PostMortemService {
    * every post-mortem decision.
    */
   async applyEffects(tx: PostMortemRepositories, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void> {
+    const now = this.clock.now();
+    for (const effect of effects) {
+      if (effect.type === 'schedule_reminder') {
+        await tx.postMortems.scheduleReminder({ key: effect.reminderKey, kind: POSTMORTEM_REMINDER_KIND, at: effect.at, payload: reminderPayloadFor(incident.state.incident.id, effect) });
+      } else if (effect.type === 'cancel_reminder') {
+        await tx.reminders.cancel(effect.reminderKey);
+      } else {
+        await this.postInThread(tx, incident, postMortem, effect, now);
+      }
+    }
+  }
+
+  /** A thread message of the incident, or an edit of the round's review request (only once it was posted). */
+  private async postInThread(tx: PostMortemRepositories, incident: IncidentRecord, postMortem: PostMortem, effect: ThreadEffect, now: number): Promise<void> {
     const { views } = this.options;
+    if (!views) return;
     const incidentId = incident.state.incident.id;
     const context: PostMortemMessageContext = { incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale };
-    const now = this.clock.now();
     const thread = (key: string, message: SlackMessage) =>
-      tx.outbox.enqueue({
-        key,
-        method: 'chat.postMessage',
-        payload: { channel: incident.alertChannelId, ...message, unfurl_links: false },
-        threadOf: outboxKeys.root(incidentId),
-        incidentId,
-        now,
-      });
-    // The round's review request is edited in place (progress, then its outcome), if it was posted.
-    const editReview = async (round: number, suffix: string, message: (views: PostMortemViews) => SlackMessage) => {
+      tx.outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: incident.alertChannelId, ...message, unfurl_links: false }, threadOf: outboxKeys.root(incidentId), incidentId, now });
+    const editReview = async (round: number, suffix: string, message: SlackMessage) => {
       const reviewKey = postMortemOutboxKeys.review(incidentId, round);
-      if (!views || !(await tx.outbox.has(reviewKey))) return;
-      await tx.outbox.enqueue({ key: `${reviewKey}:${suffix}`, method: 'chat.update', payload: { channel: incident.alertChannelId, ...message(views) }, messageOf: reviewKey, incidentId, now });
+      if (!(await tx.outbox.has(reviewKey))) return;
+      await tx.outbox.enqueue({ key: `${reviewKey}:${suffix}`, method: 'chat.update', payload: { channel: incident.alertChannelId, ...message }, messageOf: reviewKey, incidentId, now });
     };
-    const closeReview = () => editReview(postMortem.round, 'closed', (v) => v.reviewClosed(postMortem, context));
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'invite_postmortem_owner':
-          if (views) await thread(postMortemOutboxKeys.invite(incidentId), views.invite(postMortem, context));
-          break;
-        case 'request_postmortem_review':
-          if (views) await thread(postMortemOutboxKeys.review(incidentId, effect.round), views.reviewRequest(postMortem, context));
-          break;
-        case 'notify_postmortem_changes_requested':
-          if (views) {
-            await thread(
-              `postmortem:${incidentId}:changes:${postMortem.round}:${effect.reviewerUserId}`,
-              views.changesRequested(postMortem, context, { reviewerUserId: effect.reviewerUserId, comment: effect.comment }),
-            );
-          }
-          await closeReview();
-          break;
-        case 'publish_postmortem':
-          if (views) await thread(`postmortem:${incidentId}:published`, views.published(postMortem, context));
-          await closeReview();
-          break;
-        case 'show_postmortem_review_progress':
-          // "1 of 3 approved" as each reviewer approves.
-          await editReview(effect.round, `approvals:${effect.approvals}`, (v) => v.reviewRequest(postMortem, context));
-          break;
-        case 'schedule_reminder': {
-          const payload: PostMortemReminderPayload = {
-            incidentId,
-            reason: effect.reason,
-            recipientUserIds: [...effect.recipientUserIds],
-            subject: effect.subject,
-            actionItemId: effect.reason === 'action_item' ? actionItemIdOf(effect.reminderKey) : null,
-          };
-          await tx.postMortems.scheduleReminder({ key: effect.reminderKey, kind: POSTMORTEM_REMINDER_KIND, at: effect.at, payload });
-          break;
-        }
-        case 'cancel_reminder':
-          await tx.reminders.cancel(effect.reminderKey);
-          break;
+    switch (effect.type) {
+      case 'invite_postmortem_owner':
+        await thread(postMortemOutboxKeys.invite(incidentId), views.invite(postMortem, context));
+        return;
+      case 'request_postmortem_review':
+        await thread(postMortemOutboxKeys.review(incidentId, effect.round), views.reviewRequest(postMortem, context));
+        return;
+      case 'notify_postmortem_changes_requested': {
+        const change = { reviewerUserId: effect.reviewerUserId, comment: effect.comment };
+        await thread(`postmortem:${incidentId}:changes:${postMortem.round}:${effect.reviewerUserId}`, views.changesRequested(postMortem, context, change));
+        return editReview(postMortem.round, 'closed', views.reviewClosed(postMortem, context));
       }
+      case 'publish_postmortem':
+        await thread(`postmortem:${incidentId}:published`, views.published(postMortem, context));
+        return editReview(postMortem.round, 'closed', views.reviewClosed(postMortem, context));
+      case 'show_postmortem_review_progress':
+        // "1 of 3 approved" as each reviewer approves.
+        return editReview(effect.round, `approvals:${effect.approvals}`, views.reviewRequest(postMortem, context));
     }
   }
 
@@ -455,6 +438,19 @@ function peopleOf(leadUserId: string | null, postMortem: PostMortem, timeline: r
 function actionItemIdOf(reminderKey: string): string | null {
   const prefix = postMortemReminderKeys.actionItem('');
   return reminderKey.startsWith(prefix) ? reminderKey.slice(prefix.length) : null;
+}
+
+/** The effects that show in the incident thread (every one but the reminders). */
+type ThreadEffect = Exclude<PostMortemEffect, { type: 'schedule_reminder' | 'cancel_reminder' }>;
+
+function reminderPayloadFor(incidentId: string, effect: Extract<PostMortemEffect, { type: 'schedule_reminder' }>): PostMortemReminderPayload {
+  return {
+    incidentId,
+    reason: effect.reason,
+    recipientUserIds: [...effect.recipientUserIds],
+    subject: effect.subject,
+    actionItemId: effect.reason === 'action_item' ? actionItemIdOf(effect.reminderKey) : null,
+  };
 }
 
 /** A stored reminder payload, checked: written by applyEffects, but the row is data like any other. */
