@@ -28,7 +28,20 @@ import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from './directory.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './policy.js';
-import type { IncidentRecord, IncidentRepository, IncidentView, IncidentViews, OutboxFailure, Repositories, SentOutboxItem, SlackWrite, Store } from './ports/index.js';
+import type {
+  AuditLog,
+  IncidentRecord,
+  IncidentRepository,
+  IncidentView,
+  IncidentViews,
+  OutboxFailure,
+  OutboxWriter,
+  PostMortemRepository,
+  Reminders,
+  SentOutboxItem,
+  SlackWrite,
+  Store,
+} from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
 
 export const INCIDENT_REMINDER_KIND = 'incident.reminder';
@@ -46,8 +59,17 @@ export const outboxKeys = {
  */
 export const INCIDENT_TRANSACTION_TIMEOUT_MS = 15_000;
 
-export interface IncidentServiceOptions {
-  store: Store;
+/** What the incident use cases touch: any Store serves them, a test's in-memory fake implements only this. */
+export interface IncidentRepositories {
+  readonly incidents: IncidentRepository;
+  readonly outbox: OutboxWriter;
+  readonly audit: AuditLog;
+  readonly reminders: Reminders;
+  readonly postMortems: Pick<PostMortemRepository, 'load' | 'insert'>;
+}
+
+export interface IncidentServiceOptions<R extends IncidentRepositories = IncidentRepositories> {
+  store: Store<R>;
   clock: Clock;
   logger: Logger;
   directory: Directory;
@@ -61,7 +83,7 @@ export interface IncidentServiceOptions {
   onCommitted?: () => void;
   channelName?(channelId: string): Promise<string | null>;
   /** Carries out a new post-mortem's own effects (invite the owner, schedule its due date) in `tx`. */
-  onPostMortemCreated?(tx: Repositories, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void>;
+  onPostMortemCreated?(tx: R, incident: IncidentRecord, postMortem: PostMortem, effects: readonly PostMortemEffect[]): Promise<void>;
 }
 
 export interface DetectionInput {
@@ -116,8 +138,8 @@ const MAX_ATTEMPTS = 5;
 /** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
 const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
 
-export class IncidentService {
-  constructor(private readonly options: IncidentServiceOptions) {}
+export class IncidentService<R extends IncidentRepositories = IncidentRepositories> {
+  constructor(private readonly options: IncidentServiceOptions<R>) {}
 
   private get clock(): Clock {
     return this.options.clock;
@@ -355,7 +377,7 @@ export class IncidentService {
 
   /** Writes an accepted decision (state, timeline, audit, effects) or audits a refusal. */
   private async commitDecision(
-    tx: Repositories,
+    tx: R,
     record: IncidentRecord,
     decision: Decision,
     context: EffectContext,
@@ -374,7 +396,7 @@ export class IncidentService {
    * Outbox afterSend for the alert: the root message is in Slack. Returns where it landed (the chart
    * goes into its thread after this commit).
    */
-  async onRootPosted(tx: Repositories, sent: SentOutboxItem): Promise<{ incidentId: string; channelId: string; ts: string }> {
+  async onRootPosted(tx: R, sent: SentOutboxItem): Promise<{ incidentId: string; channelId: string; ts: string }> {
     const incidentId = String(sent.record?.['incidentId']);
     const posted = { incidentId, channelId: String(sent.result.channel ?? sent.channelId), ts: String(sent.result.ts) };
     await this.recordRootPosted(tx, incidentId, posted.ts, posted.channelId);
@@ -382,7 +404,7 @@ export class IncidentService {
   }
 
   /** Outbox afterSend for a public reply: it is in Slack. */
-  async onReplyPosted(tx: Repositories, sent: SentOutboxItem): Promise<void> {
+  async onReplyPosted(tx: R, sent: SentOutboxItem): Promise<void> {
     const reply = replyRecordOf(sent.record);
     await this.recordReplyPosted(tx, reply.incidentId, reply.draftId, reply.revision, String(sent.result.ts));
   }
@@ -393,7 +415,7 @@ export class IncidentService {
   }
 
   /** Outbox failure handler: a write Slack refused for good, or a held reply, is said in the incident thread. */
-  async onWriteRefused(tx: Repositories, failure: OutboxFailure): Promise<void> {
+  async onWriteRefused(tx: R, failure: OutboxFailure): Promise<void> {
     if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
     if (await tellHeldReply(tx, failure, this.clock.now())) return;
     const record = await tx.incidents.load(failure.incidentId);
@@ -409,21 +431,21 @@ export class IncidentService {
   }
 
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
-  async recordRootPosted(tx: Repositories, incidentId: string, ts: string, channelId: string): Promise<void> {
+  async recordRootPosted(tx: R, incidentId: string, ts: string, channelId: string): Promise<void> {
     await tx.incidents.setRootTs(incidentId, ts);
     const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
     await this.commitDecision(tx, record, recordAlertPosted(record.state, { channelId, messageTs: ts }, this.clock), await this.policyFor(record.state.incident.playbookId));
   }
 
   /** Outbox handler: a public reply is in Slack. */
-  async recordReplyPosted(tx: Repositories, incidentId: string, draftId: string, revision: number, ts: string): Promise<void> {
+  async recordReplyPosted(tx: R, incidentId: string, draftId: string, revision: number, ts: string): Promise<void> {
     const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
     const context = await this.policyFor(record.state.incident.playbookId);
     await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock, context.policy), context);
   }
 
   /** Scheduler handler for incident reminders and escalations. */
-  async fireReminder(tx: Repositories, reminder: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+  async fireReminder(tx: R, reminder: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
     const payload = reminder.payload as { incidentId: string; reason: ReminderReason; recipientUserIds: string[]; subject: string };
     const record = await tx.incidents.load(payload.incidentId);
     if (!record || record.state.incident.status === 'resolved') return;
@@ -450,9 +472,9 @@ export class IncidentService {
   }
 
   /** Turns the domain's effects into outbox items and reminders, in the decision's transaction. */
-  private async applyEffects(tx: Repositories, record: IncidentRecord, effects: readonly Effect[], context: EffectContext, events: readonly TimelineEvent[] = []): Promise<void> {
+  private async applyEffects(tx: R, record: IncidentRecord, effects: readonly Effect[], context: EffectContext, events: readonly TimelineEvent[] = []): Promise<void> {
     const channelName = context.channelName ?? (await this.options.channelName?.(record.state.incident.channelId)) ?? null;
-    const run: EffectRun = { tx, record, context, view: { ...this.view(record, { ...context, channelName }), previousTexts: previousTextsOf(events) }, now: this.clock.now(), eventIndex: 0 };
+    const run: EffectRun<R> = { tx, record, context, view: { ...this.view(record, { ...context, channelName }), previousTexts: previousTextsOf(events) }, now: this.clock.now(), eventIndex: 0 };
     for (const effect of effects) {
       switch (effect.type) {
         case 'post_root_message':
@@ -484,12 +506,12 @@ export class IncidentService {
   }
 
   /** One write of this run into the alerts channel (or `channel`), tied to the incident. */
-  private enqueue(run: EffectRun, write: Omit<SlackWrite, 'incidentId' | 'now'>): Promise<boolean> {
+  private enqueue(run: EffectRun<R>, write: Omit<SlackWrite, 'incidentId' | 'now'>): Promise<boolean> {
     return run.tx.outbox.enqueue({ ...write, incidentId: run.record.state.incident.id, now: run.now });
   }
 
   /** The alert and its checklist, threaded under it. */
-  private async postRootMessage(run: EffectRun): Promise<void> {
+  private async postRootMessage(run: EffectRun<R>): Promise<void> {
     const { record, view } = run;
     const incidentId = record.state.incident.id;
     const rootKey = outboxKeys.root(incidentId);
@@ -499,7 +521,7 @@ export class IncidentService {
   }
 
   /** The alert and its checklist edited in place, one version per decision. */
-  private async updateRootMessage(run: EffectRun): Promise<void> {
+  private async updateRootMessage(run: EffectRun<R>): Promise<void> {
     const { record, view } = run;
     const incidentId = record.state.incident.id;
     const rootKey = outboxKeys.root(incidentId);
@@ -510,7 +532,7 @@ export class IncidentService {
   }
 
   /** A draft's card (a later revision edits it in place) or a timeline line, in the alert thread. */
-  private async postThreadMessage(run: EffectRun, message: ThreadMessage): Promise<void> {
+  private async postThreadMessage(run: EffectRun<R>, message: ThreadMessage): Promise<void> {
     const { record, view } = run;
     const incidentId = record.state.incident.id;
     const threadOf = outboxKeys.root(incidentId);
@@ -530,7 +552,7 @@ export class IncidentService {
     });
   }
 
-  private async updateDraftCard(run: EffectRun, draftId: string): Promise<void> {
+  private async updateDraftCard(run: EffectRun<R>, draftId: string): Promise<void> {
     const { record, view } = run;
     await this.enqueue(run, {
       key: `${outboxKeys.draftCard(draftId)}:v${record.version}`,
@@ -541,7 +563,7 @@ export class IncidentService {
   }
 
   /** The approved reply: to the community, or for a drill only into its own alert thread. */
-  private async postPublicReply(run: EffectRun, effect: Extract<Effect, { type: 'post_public_reply' }>): Promise<void> {
+  private async postPublicReply(run: EffectRun<R>, effect: Extract<Effect, { type: 'post_public_reply' }>): Promise<void> {
     const { record, view } = run;
     const incidentId = record.state.incident.id;
     const drill = effect.drill || record.state.incident.drill;
@@ -558,7 +580,7 @@ export class IncidentService {
   }
 
   /** Scheduling a key again replaces the earlier reminder (a step changed owner, a lead changed). */
-  private async scheduleReminder(run: EffectRun, effect: Extract<Effect, { type: 'schedule_reminder' }>): Promise<void> {
+  private async scheduleReminder(run: EffectRun<R>, effect: Extract<Effect, { type: 'schedule_reminder' }>): Promise<void> {
     const incidentId = run.record.state.incident.id;
     await run.tx.reminders.reschedule({
       key: effect.reminderKey,
@@ -570,7 +592,7 @@ export class IncidentService {
   }
 
   /** A resolved incident gets its post-mortem once, from its playbook's template. */
-  private async createPostMortem(run: EffectRun, ownerUserId: string | null): Promise<void> {
+  private async createPostMortem(run: EffectRun<R>, ownerUserId: string | null): Promise<void> {
     const { tx, record, context } = run;
     const incidentId = record.state.incident.id;
     if (await tx.postMortems.load(incidentId)) return;
@@ -589,8 +611,8 @@ interface EffectContext {
 }
 
 /** One decision's effects being carried out: its transaction, the incident as decided, and its view. */
-interface EffectRun {
-  tx: Repositories;
+interface EffectRun<R extends IncidentRepositories> {
+  tx: R;
   record: IncidentRecord;
   context: EffectContext;
   view: IncidentView;

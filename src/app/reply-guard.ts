@@ -42,7 +42,7 @@ export async function replyHoldReason(
 }
 
 /** A held reply is said in its incident thread; true when `failure` was one. */
-export async function tellHeldReply(tx: Repositories, failure: OutboxFailure, now: number): Promise<boolean> {
+export async function tellHeldReply(tx: Pick<Repositories, 'incidents' | 'outbox'>, failure: OutboxFailure, now: number): Promise<boolean> {
   if (!failure.error.startsWith(HOLD_PREFIX) || !failure.incidentId) return false;
   const record = await tx.incidents.load(failure.incidentId);
   if (!record) return true;
