@@ -8,6 +8,7 @@ import { ManualClock, systemClock } from '../src/domain/clock.js';
 import { createScheduler, scheduleJob } from '../src/jobs/scheduler.js';
 import { createOutboxWebClient, createOutboxWorker } from '../src/slack/outbox/index.js';
 import { enqueueSlackWrite } from '../src/store/repositories/outbox.js';
+import { createStore } from '../src/store/store.js';
 import { recordEventOnce } from '../src/store/repositories/events.js';
 import { availableProviders } from '../test/support/databases.js';
 import { startSeededFakeSlack } from '../test/support/fake-slack.js';
@@ -44,7 +45,7 @@ for (const provider of availableProviders) {
     const enqueueMs = performance.now() - started;
 
     const worker = createOutboxWorker({
-      prisma: database.prisma,
+      store: createStore(database.prisma),
       client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
       clock: systemClock,
       logger,

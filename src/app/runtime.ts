@@ -275,22 +275,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   if (!config.slack.botToken) throw new Error('startRuntime needs a bot token');
   const worker = createOutboxWorker({
-    prisma,
+    store,
     client: createOutboxWebClient({ token: config.slack.botToken, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }),
     clock,
     logger,
     ...(metrics ? { metrics } : {}),
     // A write Slack refuses for good (channel_not_found, not_in_channel…) is said in the incident thread.
     // A public reply's last gate: quorum on the exact text, preflight, drills kept in their thread.
-    guards: { [outboxRecords.replyPosted]: (db, item) => incidents.replyHoldReason(repositoriesOn(db, database.target.provider).incidents, item) },
-    onFailed: (tx, failure) => incidents.onWriteRefused(repositoriesOn(tx, database.target.provider), failure),
+    guards: { [outboxRecords.replyPosted]: (db, item) => incidents.replyHoldReason(db.incidents, item) },
+    onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
-        const posted = await incidents.onRootPosted(repositoriesOn(tx, database.target.provider), sent);
+        const posted = await incidents.onRootPosted(tx, sent);
         // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
         setImmediate(() => void postChart(posted.incidentId, posted.channelId, posted.ts));
       },
-      [outboxRecords.replyPosted]: (tx, sent) => incidents.onReplyPosted(repositoriesOn(tx, database.target.provider), sent),
+      [outboxRecords.replyPosted]: (tx, sent) => incidents.onReplyPosted(tx, sent),
     },
   });
   worker.start();

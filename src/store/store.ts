@@ -22,7 +22,7 @@ import {
   setIncidentRootTs,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, outboxHasKey, pruneOutbox } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, outboxHasKey, outboxQueueOn, pruneOutbox } from './repositories/outbox.js';
 import { digestReadsOn } from './repositories/digest.js';
 import * as feedback from './repositories/feedback.js';
 import * as postMortems from './repositories/postmortems.js';
@@ -90,6 +90,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       timeline: (incidentId) => loadTimeline(db, incidentId),
     },
     outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key) },
+    outboxQueue: outboxQueueOn(db),
     failedWrites: {
       recent: async (limit) =>
         (await failedOutboxItems(db, { limit })).map((item) => ({ key: item.key, method: item.method, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),

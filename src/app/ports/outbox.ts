@@ -81,3 +81,47 @@ export interface OutboxFailure {
   error: string;
   record: SlackWrite['record'];
 }
+
+/** A write in the outbox, as the worker that sends it sees it. */
+export interface QueuedSlackWrite {
+  id: string;
+  key: string;
+  method: string;
+  /** The lane: writes of one channel are sent strictly in order. */
+  channelId: string | null;
+  incidentId: string | null;
+  /** Web API arguments as enqueued (thread_ts and ts are resolved at send time). */
+  args: Record<string, unknown>;
+  threadOf?: string;
+  messageOf?: string;
+  record: SlackWrite['record'];
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** Slack's answer, once recorded: from then on the write is never sent again. */
+  result: OutboxResult | null;
+  lockedBy: string | null;
+  lockedUntil: number | null;
+  attempts: number;
+  /** An earlier attempt may have reached Slack: look for it before posting again. */
+  uncertain: boolean;
+  createdAt: number;
+}
+
+/** A lane's head the worker may claim, with the writes it depends on (threadOf / messageOf) by key. */
+export interface SendableSlackWrite {
+  item: QueuedSlackWrite;
+  parents: ReadonlyMap<string, QueuedSlackWrite>;
+}
+
+/** Claims are compare-and-set: several instances never send one write at the same time. */
+export interface OutboxQueue {
+  /** Each lane's oldest unsent write when it is due (or its claim expired, or its claimer is dead). */
+  sendable(now: number, isAbandoned: (lockedBy: string | null) => boolean): Promise<SendableSlackWrite[]>;
+  /** When the last chat.postMessage of each channel was answered, for pacing. */
+  lastPostTimes(channelIds: readonly string[], since: number): Promise<Map<string, number>>;
+  claim(item: QueuedSlackWrite, claim: { workerId: string; now: number; leaseMs: number }): Promise<QueuedSlackWrite | null>;
+  renewClaim(item: QueuedSlackWrite, until: number): Promise<boolean>;
+  recordResult(item: QueuedSlackWrite, result: OutboxResult): Promise<boolean>;
+  markSent(item: QueuedSlackWrite, now: number): Promise<boolean>;
+  release(item: QueuedSlackWrite, release: { retryAt: number; error: string; uncertain?: boolean }): Promise<boolean>;
+  markFailed(item: QueuedSlackWrite, error: string): Promise<boolean>;
+}

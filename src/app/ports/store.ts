@@ -7,7 +7,7 @@ import type { StoredGauges } from './gauges.js';
 import type { Leases } from './leases.js';
 import type { AuditLog } from './audit.js';
 import type { IncidentRepository } from './incidents.js';
-import type { FailedSlackWrites, OutboxWriter } from './outbox.js';
+import type { FailedSlackWrites, OutboxQueue, OutboxWriter } from './outbox.js';
 import type { PostMortemRepository } from './postmortems.js';
 import type { Reminders } from './reminders.js';
 import type { UnansweredMessages } from './unanswered.js';
@@ -35,6 +35,7 @@ export interface Repositories {
   readonly incidents: IncidentRepository;
   readonly outbox: OutboxWriter;
   readonly failedWrites: FailedSlackWrites;
+  readonly outboxQueue: OutboxQueue;
   readonly audit: AuditLog;
   readonly reminders: Reminders;
   readonly postMortems: PostMortemRepository;

@@ -3,48 +3,31 @@
 // the community: every chat.postMessage carries its key in message metadata, and an attempt whose
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
 import type { webApi } from '@slack/bolt';
-import type { OutboxFailure, SentOutboxItem } from '../../app/ports/index.js';
+import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Metrics } from '../../http/metrics.js';
 import { isDeadLocalInstance, newInstanceId } from '../../jobs/instance-id.js';
 import type { Logger } from '../../logger.js';
-import type { PrismaDb } from '../../store/database.js';
-import type { Db } from '../../store/repositories/events.js';
-import {
-  claimOutboxItem,
-  dependencyKeys,
-  findSendable,
-  lastPostTimes,
-  markOutboxFailed,
-  markOutboxSent,
-  outboxPayload,
-  recordOutboxResult,
-  releaseOutboxItem,
-  renewOutboxClaim,
-  type OutboxItem,
-  type OutboxPayload,
-  type OutboxResult,
-} from '../../store/repositories/outbox.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 import { classifySlackFailure, type SlackFailure } from './slack-errors.js';
 
 export type { OutboxFailure, SentOutboxItem };
 
 /** Runs in the transaction that marks the item sent: store the posted ts where the app needs it. */
-export type AfterSendHandler = (tx: Db, sent: SentOutboxItem) => Promise<void>;
+export type AfterSendHandler = (tx: Repositories, sent: SentOutboxItem) => Promise<void>;
 
 
 /** Runs in the transaction that marks the item failed: e.g. enqueue a notice in the incident thread. */
-export type OutboxFailureHandler = (tx: Db, failure: OutboxFailure) => Promise<void>;
+export type OutboxFailureHandler = (tx: Repositories, failure: OutboxFailure) => Promise<void>;
 
 /**
  * Runs right before an item of its `record.kind` is sent: a non-null answer holds the item for good
  * (failed as `held:<answer>`, never sent) and the failure handler is told.
  */
-export type SendGuard = (db: Db, item: { key: string; args: Record<string, unknown>; record: NonNullable<OutboxPayload['record']> }) => Promise<string | null>;
+export type SendGuard = (db: Repositories, item: { key: string; args: Record<string, unknown>; record: NonNullable<QueuedSlackWrite['record']> }) => Promise<string | null>;
 
 export interface OutboxWorkerOptions {
-  prisma: PrismaDb;
+  store: Store;
   /** A WebClient without retries of its own: see createOutboxWebClient. */
   client: webApi.WebClient;
   clock: Clock;
@@ -92,7 +75,8 @@ type SlackAnswer = webApi.WebAPICallResult & Record<string, unknown>;
 
 /** Creates the worker without starting its polling loop (tests drive it with runOnce). */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker & { start(): void } {
-  const { prisma, client, clock, logger, metrics } = options;
+  const { store, client, clock, logger, metrics } = options;
+  const queue = store.direct.outboxQueue;
   const workerId = options.workerId ?? newInstanceId();
   const pollMs = options.pollMs ?? 500;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -116,9 +100,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   async function runOnce(): Promise<number> {
     const now = clock.now();
     // A claim held by a process of this machine that is gone (SIGKILL, crash) is taken over at once.
-    const candidates = await findSendable(prisma, now, (lockedBy) => isDeadLocalInstance(lockedBy));
+    const candidates = await queue.sendable(now, (lockedBy) => isDeadLocalInstance(lockedBy));
     const postChannels = candidates.filter(({ item }) => item.method === 'chat.postMessage' && item.channelId).map(({ item }) => item.channelId!);
-    const lastPosts = await lastPostTimes(prisma, postChannels, now - postIntervalMs);
+    const lastPosts = await queue.lastPostTimes(postChannels, now - postIntervalMs);
     const ready = candidates.filter(({ item, parents }) => {
       const lastPost = item.method === 'chat.postMessage' && item.channelId ? lastPosts.get(item.channelId) : undefined;
       // A post answered in the future (the clock went back) does not hold the channel.
@@ -135,8 +119,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     return done;
   }
 
-  async function processCandidate(candidate: OutboxItem, parents: Map<string, OutboxItem>): Promise<boolean> {
-    const item = await claimOutboxItem(prisma, candidate, { workerId, now: clock.now(), leaseMs });
+  async function processCandidate(candidate: QueuedSlackWrite, parents: Parents): Promise<boolean> {
+    const item = await queue.claim(candidate, { workerId, now: clock.now(), leaseMs });
     if (!item) return false;
     try {
       await send(item, parents);
@@ -147,24 +131,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     return true;
   }
 
-  async function send(item: OutboxItem, parents: Map<string, OutboxItem>): Promise<void> {
-    const payload = outboxPayload(item);
-    if (item.result) return finalize(item, payload, payload.args, item.result as unknown as OutboxResult);
-    const resolved = resolveArguments(item, payload, parents);
-    if ('error' in resolved) return fail(item, payload, resolved.error);
+  async function send(item: QueuedSlackWrite, parents: Parents): Promise<void> {
+    if (item.result) return finalize(item, item.args, item.result);
+    const resolved = resolveArguments(item, parents);
+    if ('error' in resolved) return fail(item, resolved.error);
     const args = resolved.args;
     try {
       if (item.uncertain && item.method === 'chat.postMessage') {
         const found = await findPostedMessage(item, args);
         if (found) {
           log.info({ key: item.key, ts: found.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
-          return finalize(item, payload, args, { ok: true, ...found, adopted: true });
+          return finalize(item, args, { ok: true, ...found, adopted: true });
         }
       }
-      const guard = payload.record ? options.guards?.[payload.record.kind] : undefined;
-      const hold = guard && payload.record ? await guard(prisma, { key: item.key, args, record: payload.record }) : null;
-      if (hold) return fail(item, payload, `held:${hold}`);
-      if (!(await renewOutboxClaim(prisma, item, clock.now() + leaseMs))) {
+      const guard = item.record ? options.guards?.[item.record.kind] : undefined;
+      const hold = guard && item.record ? await guard(store.direct, { key: item.key, args, record: item.record }) : null;
+      if (hold) return fail(item, `held:${hold}`);
+      if (!(await queue.renewClaim(item, clock.now() + leaseMs))) {
         log.warn({ key: item.key }, 'lost the claim on an outbox item before sending it; another instance has it');
         return;
       }
@@ -172,23 +155,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       const message = answer['message'] as { ts?: string } | undefined;
       const ts = typeof answer['ts'] === 'string' ? answer['ts'] : message?.ts;
       const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
-      return finalize(item, payload, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) });
+      return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) });
     } catch (error) {
-      return handleFailure(item, payload, classifySlackFailure(error));
+      return handleFailure(item, classifySlackFailure(error));
     }
   }
 
   /** Fills in thread_ts / ts from the items this one depends on, and the metadata carrying its key. */
-  function resolveArguments(item: OutboxItem, payload: OutboxPayload, parents: Map<string, OutboxItem>): { args: Record<string, unknown> } | { error: string } {
-    const args: Record<string, unknown> = { ...payload.args };
+  function resolveArguments(item: QueuedSlackWrite, parents: Parents): { args: Record<string, unknown> } | { error: string } {
+    const args: Record<string, unknown> = { ...item.args };
     for (const [key, apply] of [
-      [payload.threadOf, (ts: string) => (args['thread_ts'] = ts)],
-      [payload.messageOf, (ts: string) => (args[item.method.startsWith('reactions.') ? 'timestamp' : 'ts'] = ts)],
+      [item.threadOf, (ts: string) => (args['thread_ts'] = ts)],
+      [item.messageOf, (ts: string) => (args[item.method.startsWith('reactions.') ? 'timestamp' : 'ts'] = ts)],
     ] as const) {
       if (key === undefined) continue;
       const parent = parents.get(key);
       if (!parent) return { error: 'dependency_missing' };
-      const result = parent.result as unknown as OutboxResult | null;
+      const result = parent.result;
       if (parent.status !== 'sent' || !result?.ts) return { error: 'dependency_failed' };
       apply(result.ts);
       if (args['channel'] === undefined && result.channel) args['channel'] = result.channel;
@@ -198,11 +181,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   }
 
   /** A message carrying this item's key, posted by an attempt whose answer never arrived. */
-  async function findPostedMessage(item: OutboxItem, args: Record<string, unknown>): Promise<{ ts: string; channel: string } | null> {
+  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>): Promise<{ ts: string; channel: string } | null> {
     const channel = args['channel'];
     if (typeof channel !== 'string') return null;
     const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
-    const oldest = ((Math.min(item.createdAt.getTime(), clock.now()) - LOOKUP_SLACK_MS) / 1000).toFixed(6);
+    const oldest = ((Math.min(item.createdAt, clock.now()) - LOOKUP_SLACK_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     for (let page = 0; page < REPLY_LOOKUP_PAGES; page += 1) {
       const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
@@ -216,23 +199,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     return null;
   }
 
-  async function finalize(item: OutboxItem, payload: OutboxPayload, args: Record<string, unknown>, result: OutboxResult): Promise<void> {
+  async function finalize(item: QueuedSlackWrite, args: Record<string, unknown>, result: OutboxResult): Promise<void> {
     // Slack's answer is durable before anything else: a crash from here on never sends the item again.
-    if (!item.result && !(await recordOutboxResult(prisma, item, result))) {
+    if (!item.result && !(await queue.recordResult(item, result))) {
       log.warn({ key: item.key }, 'lost the claim on an outbox item before recording its result');
       return;
     }
-    const sent: SentOutboxItem = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, args, result, record: payload.record };
+    const sent: SentOutboxItem = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, args, result, record: item.record };
     try {
-      await prisma.$transaction(
+      await store.transaction(
         async (tx) => {
-          if (!(await markOutboxSent(tx, item, clock.now()))) throw new LostClaimError();
-          if (!payload.record) return;
-          const handler = afterSend.get(payload.record.kind);
+          if (!(await tx.outboxQueue.markSent(item, clock.now()))) throw new LostClaimError();
+          if (!item.record) return;
+          const handler = afterSend.get(item.record.kind);
           if (handler) await handler(tx, sent);
-          else log.warn({ key: item.key, kind: payload.record.kind }, 'no afterSend handler registered for this record kind');
+          else log.warn({ key: item.key, kind: item.record.kind }, 'no afterSend handler registered for this record kind');
         },
-        { timeout: 15_000 },
+        { timeoutMs: 15_000 },
       );
       metrics?.outboxItems.inc({ method: item.method, outcome: result.adopted ? 'adopted' : 'sent' });
     } catch (error) {
@@ -241,33 +224,33 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
         return;
       }
       // The handler failed: Slack's answer is kept, so the retry only runs the handler again.
-      log.error({ err: error, key: item.key, kind: payload.record?.kind }, 'afterSend handler failed; it will be retried');
-      await releaseOutboxItem(prisma, item, { retryAt: clock.now() + backoffMs(item.attempts), error: `after_send: ${errorText(error)}` });
+      log.error({ err: error, key: item.key, kind: item.record?.kind }, 'afterSend handler failed; it will be retried');
+      await queue.release(item, { retryAt: clock.now() + backoffMs(item.attempts), error: `after_send: ${errorText(error)}` });
     }
   }
 
-  async function handleFailure(item: OutboxItem, payload: OutboxPayload, failure: SlackFailure): Promise<void> {
+  async function handleFailure(item: QueuedSlackWrite, failure: SlackFailure): Promise<void> {
     const now = clock.now();
-    if (failure.kind === 'permanent') return fail(item, payload, failure.error);
+    if (failure.kind === 'permanent') return fail(item, failure.error);
     const retryAt = failure.kind === 'rate_limited' ? now + failure.retryAfterMs : now + backoffMs(item.attempts);
     const uncertain = failure.kind === 'transient' && failure.ambiguous && item.method === 'chat.postMessage';
     log.warn({ key: item.key, method: item.method, error: failure.error, attempts: item.attempts, retryInMs: retryAt - now }, 'Slack write will be retried');
-    await releaseOutboxItem(prisma, item, { retryAt, error: failure.error, uncertain });
+    await queue.release(item, { retryAt, error: failure.error, uncertain });
   }
 
-  async function fail(item: OutboxItem, payload: OutboxPayload, error: string): Promise<void> {
-    const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: payload.record };
+  async function fail(item: QueuedSlackWrite, error: string): Promise<void> {
+    const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: item.record };
     log.warn({ key: item.key, method: item.method, error }, 'Slack write failed for good; it will not be retried');
     try {
-      await prisma.$transaction(async (tx) => {
-        if (!(await markOutboxFailed(tx, item, error))) throw new LostClaimError();
+      await store.transaction(async (tx) => {
+        if (!(await tx.outboxQueue.markFailed(item, error))) throw new LostClaimError();
         await options.onFailed?.(tx, failure);
       });
     } catch (failureError) {
       if (failureError instanceof LostClaimError) return;
       // The failure must still stop the retries, even when reporting it did not work.
       log.error({ err: failureError, key: item.key }, 'the outbox failure handler failed');
-      await markOutboxFailed(prisma, item, error);
+      await queue.markFailed(item, error);
     }
     metrics?.outboxItems.inc({ method: item.method, outcome: 'failed' });
   }
@@ -340,6 +323,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const worker = createOutboxWorker(options);
   worker.start();
   return worker;
+}
+
+type Parents = ReadonlyMap<string, QueuedSlackWrite>;
+
+/** Keys of the writes this one waits for (its thread's root, the message it edits). */
+function dependencyKeys(item: QueuedSlackWrite): string[] {
+  return [item.threadOf, item.messageOf].filter((key): key is string => typeof key === 'string');
 }
 
 function errorText(error: unknown): string {

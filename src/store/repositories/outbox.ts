@@ -2,7 +2,7 @@
 // sent by a worker. Claims are conditional updates (compare-and-set on status and lease), so several
 // instances on one PostgreSQL database never send the same item twice at the same time.
 import { randomUUID } from 'node:crypto';
-import type { OutboxResult, SlackWrite } from '../../app/ports/index.js';
+import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackWrite } from '../../app/ports/index.js';
 import { FirebreakError } from '../../errors.js';
 import type { OutboxItem } from '../generated/sqlite/client.js';
 import type { Db } from './events.js';
@@ -172,7 +172,7 @@ export async function lastPostTimes(db: Db, channelIds: string[], since: number)
  * Claims `item` for `workerId` until `now + leaseMs`, if it is still as it was read. Taking over an
  * item from a claimer that died or ran out of time marks it uncertain: that attempt may have reached Slack.
  */
-export async function claimOutboxItem(db: Db, item: OutboxItem, claim: { workerId: string; now: number; leaseMs: number }): Promise<OutboxItem | null> {
+export async function claimOutboxItem(db: Db, item: Pick<OutboxItem, 'id' | 'status' | 'lockedBy' | 'lockedUntil'>, claim: { workerId: string; now: number; leaseMs: number }): Promise<OutboxItem | null> {
   const now = new Date(claim.now);
   // An item in flight is taken over only from the exact claim that was read (expired, or its claimer dead).
   const where =
@@ -278,4 +278,46 @@ export async function pruneOutbox(db: Db, before: Date | number): Promise<number
     where: { OR: [{ status: 'sent', sentAt: { lt: cutoff } }, { status: 'failed', createdAt: { lt: cutoff } }] },
   });
   return count;
+}
+
+/** The row as the outbox worker sees it (the port's QueuedSlackWrite): times as epoch ms, JSON typed. */
+export function queuedWriteOf(row: OutboxItem): QueuedSlackWrite {
+  const payload = outboxPayload(row);
+  return {
+    id: row.id,
+    key: row.key,
+    method: row.method,
+    channelId: row.channelId,
+    incidentId: row.incidentId,
+    args: payload.args,
+    ...(payload.threadOf !== undefined ? { threadOf: payload.threadOf } : {}),
+    ...(payload.messageOf !== undefined ? { messageOf: payload.messageOf } : {}),
+    record: payload.record,
+    status: row.status as OutboxStatus,
+    result: (row.result ?? null) as OutboxResult | null,
+    lockedBy: row.lockedBy,
+    lockedUntil: row.lockedUntil ? row.lockedUntil.getTime() : null,
+    attempts: row.attempts,
+    uncertain: row.uncertain,
+    createdAt: row.createdAt.getTime(),
+  };
+}
+
+/** The outbox worker's port over the table. */
+export function outboxQueueOn(db: Db): OutboxQueue {
+  const claimed = (item: QueuedSlackWrite) => ({ id: item.id, lockedBy: item.lockedBy });
+  return {
+    sendable: async (now, isAbandoned) =>
+      (await findSendable(db, now, isAbandoned)).map(({ item, parents }) => ({ item: queuedWriteOf(item), parents: new Map([...parents].map(([key, parent]) => [key, queuedWriteOf(parent)])) })),
+    lastPostTimes: (channelIds, since) => lastPostTimes(db, [...channelIds], since),
+    claim: async (item, claim) => {
+      const row = await claimOutboxItem(db, { id: item.id, status: item.status, lockedBy: item.lockedBy, lockedUntil: item.lockedUntil === null ? null : new Date(item.lockedUntil) }, claim);
+      return row ? queuedWriteOf(row) : null;
+    },
+    renewClaim: (item, until) => renewOutboxClaim(db, claimed(item), until),
+    recordResult: (item, result) => recordOutboxResult(db, claimed(item), result),
+    markSent: (item, now) => markOutboxSent(db, claimed(item), now),
+    release: (item, release) => releaseOutboxItem(db, claimed(item), release),
+    markFailed: (item, error) => markOutboxFailed(db, claimed(item), error),
+  };
 }

@@ -14,6 +14,8 @@ import {
   type SentOutboxItem,
 } from '../../../src/slack/outbox/index.js';
 import { claimOutboxItem, enqueueSlackWrite, findSendable, outboxStats, renewOutboxClaim, type OutboxResult } from '../../../src/store/repositories/outbox.js';
+import type { Repositories } from '../../../src/app/ports/index.js';
+import { createStore } from '../../../src/store/store.js';
 import { startAnswerLosingProxy } from '../../support/answer-losing-proxy.js';
 import { availableProviders } from '../../support/databases.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../../support/fake-slack.js';
@@ -43,9 +45,14 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
   });
   afterEach(() => fake.close());
 
+  /** A marker row written in the handler's transaction; a second one for the same id fails like a duplicate insert. */
+  async function recordMarker(tx: Repositories, eventId: string): Promise<void> {
+    if (!(await tx.processedEvents.recordOnce(eventId, clock.now()))) throw new Error(`marker ${eventId} written twice`);
+  }
+
   function worker(options: { client?: ReturnType<typeof createOutboxWebClient>; random?: () => number } = {}) {
     return createOutboxWorker({
-      prisma: database.prisma,
+      store: createStore(database.prisma),
       client: options.client ?? createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
       clock,
       logger,
@@ -55,12 +62,12 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
         // The kind of handler the app registers: store the posted ts, here as a marker row in the same transaction.
         'test.posted': async (tx, item) => {
           sent.push(item);
-          await tx.processedEvent.create({ data: { eventId: `posted:${item.key}:${item.result.ts}`, receivedAt: new Date(clock.now()) } });
+          await recordMarker(tx, `posted:${item.key}:${item.result.ts}`);
         },
       },
       onFailed: async (tx, failure) => {
         failures.push(failure);
-        await tx.processedEvent.create({ data: { eventId: `failed:${failure.key}`, receivedAt: new Date(clock.now()) } });
+        await recordMarker(tx, `failed:${failure.key}`);
       },
     });
   }
@@ -307,7 +314,7 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     expect(await outboxStats(database.prisma, clock)).toEqual({ depth: 2, oldestPendingAgeSeconds: 15 });
     const metrics = createMetrics({ defaultMetrics: false });
     // One lane at a time, oldest first: the injected 500 hits "a".
-    const outbox = createOutboxWorker({ prisma: database.prisma, client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }), clock, logger, metrics, concurrency: 1 });
+    const outbox = createOutboxWorker({ store: createStore(database.prisma), client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }), clock, logger, metrics, concurrency: 1 });
     metrics.setSources({ outbox: () => outboxStats(database.prisma, clock) });
     await outbox.runOnce();
     const text = await metrics.render();
@@ -325,7 +332,7 @@ describe('outbox worker loop', () => {
     const fake = await startSeededFakeSlack();
     try {
       const worker = startOutboxWorker({
-        prisma: database.prisma,
+        store: createStore(database.prisma),
         client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
         clock: systemClock,
         logger,
@@ -369,7 +376,7 @@ describe.each(availableProviders)('two outbox workers on one %s database', (prov
     const other = await database.openAnother();
     const make = (prisma: typeof database.prisma, workerId: string) =>
       createOutboxWorker({
-        prisma,
+        store: createStore(prisma),
         client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
         clock: systemClock,
         logger,
