@@ -13,7 +13,8 @@ import type { SlackRequestGate } from './slack/request-gate.js';
 import type { Runtime } from './app/runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { createMetrics, metricsRoute, storeMetricSources, timeSlackAcks, type Metrics } from './http/metrics.js';
+import { metricsRoute, timeSlackAcks } from './http/metrics.js';
+import { createMetrics, storeMetricSources, type Metrics } from './metrics.js';
 import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 import { createStore } from './store/store.js';
 

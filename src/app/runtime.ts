@@ -9,7 +9,7 @@ import { languageHint } from '../domain/language/detect.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
 import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from '../domain/playbooks/watching.js';
 import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../metrics.js';
 import { createScheduler, registerRetentionJob, type Scheduler } from '../jobs/index.js';
 import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from '../jobs/leadership.js';
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';

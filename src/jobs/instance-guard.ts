@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Leases } from '../app/ports/index.js';
-import { newInstanceId, parseInstanceId, processAlive } from './instance-id.js';
+import { newInstanceId, parseInstanceId, processAlive } from '../instance-id.js';
 
 export const SQLITE_INSTANCE_LEASE = 'sqlite-instance';
 

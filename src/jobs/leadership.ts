@@ -4,7 +4,7 @@
 // few seconds takes over. On SQLite the single instance (see instance-guard.ts) is the leader.
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { newInstanceId } from './instance-id.js';
+import { newInstanceId } from '../instance-id.js';
 import type { SqliteInstanceGuard } from './instance-guard.js';
 
 export interface LeadershipStatus {

@@ -9,8 +9,10 @@ import { parse as parseQuery } from 'node:querystring';
 import { verifySlackRequest } from '@slack/bolt';
 import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
-import type { RouteHandler } from '../http/server.js';
 import { createEventBacklog, type EventBacklog } from './event-backlog.js';
+
+/** A Node HTTP handler: what the HTTP server mounts at /slack/*. */
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
 /** Slack allows this much clock difference either way. */
 export const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
@@ -47,7 +49,7 @@ export interface EventRetry {
 }
 
 export interface SlackRequestGate {
-  handle: RouteHandler;
+  handle: RequestHandler;
   /** Waits for the acknowledged events still queued or being processed (at shutdown); true when all finished. */
   drain(timeoutMs: number): Promise<boolean>;
 }
@@ -239,7 +241,7 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
     options.refused?.inc({ kind, reason: status === 200 ? 'malformed' : reason.replace(/[^a-z_]/g, '_').slice(0, 40) });
     answer(response, status, body);
   };
-  const handle: RouteHandler = async (request, response) => {
+  const handle: RequestHandler = async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!options.endpoints.includes(path)) {
       log.debug({ path }, 'no such Slack endpoint');

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDeadLocalInstance, processAlive } from '../../src/jobs/instance-id.js';
+import { isDeadLocalInstance, processAlive } from '../../src/instance-id.js';
 
 const children: ReturnType<typeof spawn>[] = [];
 afterEach(() => {

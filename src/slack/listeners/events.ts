@@ -1,7 +1,7 @@
 // Events API: community messages (new, edited, deleted) and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
-import { eventTypeLabel } from '../../http/metrics.js';
+import { eventTypeLabel } from '../../metrics.js';
 import type { SlackServices } from './services.js';
 
 interface MessageEventShape {

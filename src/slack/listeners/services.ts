@@ -7,7 +7,7 @@ import type { Locale } from '../../i18n/index.js';
 import type { Refusal } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import type { Logger } from '../../logger.js';
-import type { Metrics } from '../../http/metrics.js';
+import type { Metrics } from '../../metrics.js';
 import { refusalMessage } from '../blocks/commands.js';
 
 export interface SlackServices {

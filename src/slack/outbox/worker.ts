@@ -5,8 +5,8 @@
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
 import type { Clock } from '../../domain/clock.js';
-import type { Metrics } from '../../http/metrics.js';
-import { isDeadLocalInstance, newInstanceId } from '../../jobs/instance-id.js';
+import type { Metrics } from '../../metrics.js';
+import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
 import type { Logger } from '../../logger.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 import { classifySlackFailure, type SlackFailure } from './slack-errors.js';

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../../src/domain/clock.js';
-import { createMetrics } from '../../../src/http/metrics.js';
+import { createMetrics } from '../../../src/metrics.js';
 import {
   createOutboxWebClient,
   createOutboxWorker,
