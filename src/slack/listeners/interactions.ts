@@ -25,8 +25,9 @@ import {
   type Severity,
 } from '../../domain/incidents/index.js';
 import type { Clock } from '../../domain/clock.js';
-import { renderTemplate, type Playbook } from '../../domain/playbooks/index.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
+import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
 import { actionIds, callbackIds, decodeRef, draftRef, draftTextValue, incidentRef, inputIds, stepRef } from '../blocks/ids.js';
 import {
   draftReplyModal,
@@ -41,6 +42,7 @@ import {
   skipStepModal,
 } from '../blocks/modals.js';
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
+import type { DecisionOutcome } from '../../app/incidents.js';
 import { tellRefusal, type SlackServices } from './services.js';
 
 type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
@@ -58,31 +60,12 @@ function loadOrFail(services: SlackServices, incidentId: string) {
   return services.incidents.get(incidentId);
 }
 
-/** Values the reply templates can use; member-provided ones are escaped by renderTemplate. */
+/** The template values, with the channel's name and the answered member's name asked of Slack. */
 async function templateValues(services: SlackServices, client: WebClient, state: IncidentState, targetAuthor: string | null): Promise<Record<string, string>> {
-  const values: Record<string, string> = { ...services.templateDefaults };
-  values['incident_id'] = `#${state.incident.number}`;
-  values['severity'] = state.incident.severity.toUpperCase();
   const channelName = await services.channelName(state.incident.channelId);
-  values['channel'] = channelName ? `#${channelName}` : state.incident.channelId;
-  if (state.incident.leadUserId) values['lead'] = `<@${state.incident.leadUserId}>`;
-  if (targetAuthor) {
-    const user = await client.users.info({ user: targetAuthor }).catch(() => undefined);
-    const name = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name;
-    if (name) values['member'] = name;
-  }
-  return values;
-}
-
-/** Variables a reply needs but nothing provided show as [name], for staff to fill in before approval. */
-function renderOrRaw(template: string, values: Record<string, string>): string {
-  const withPlaceholders: Record<string, string> = { ...values };
-  for (const name of ['member', 'brand', 'support_contact', 'channel', 'lead']) withPlaceholders[name] ??= `[${name}]`;
-  try {
-    return renderTemplate(template, withPlaceholders);
-  } catch {
-    return template;
-  }
+  const user = targetAuthor ? await client.users.info({ user: targetAuthor }).catch(() => undefined) : undefined;
+  const memberName = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
+  return replyTemplateValues({ defaults: services.templateDefaults, state, channelName, memberName });
 }
 
 async function draftModalView(
@@ -132,18 +115,17 @@ function parseTarget(value: string | undefined, channelId: string): ReplyTarget 
   return { kind: 'channel', channelId };
 }
 
-export function registerInteractionListeners(app: App, services: SlackServices): void {
-  const { incidents } = services;
-
+/** Runs decisions for buttons and modals, and tells a refusal to the person who acted. */
+function decisionRunners(services: SlackServices) {
   /**
    * Runs a decision for a button and acknowledges the click once the decision is committed: Slack
    * never sends a click again, so an acknowledged approval must survive a crash right after the
    * acknowledgement. A refusal is shown only to the person who clicked.
    */
   async function decideFromButton(ack: () => Promise<void>, body: BlockAction, client: WebClient, incidentId: string, decide: Decide): Promise<void> {
-    let outcome: Awaited<ReturnType<typeof incidents.decide>>;
+    let outcome: DecisionOutcome;
     try {
-      outcome = await incidents.decide(incidentId, decide);
+      outcome = await services.incidents.decide(incidentId, decide);
     } finally {
       await ack();
     }
@@ -166,7 +148,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     /** Field errors of this modal's own for a refusal, before the generic field mapping. */
     modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
   ): Promise<void> {
-    const outcome = await incidents.decide(incidentId, decide);
+    const outcome = await services.incidents.decide(incidentId, decide);
     if (outcome.ok) {
       await ack();
       return;
@@ -183,8 +165,25 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     await tellRefusal(client, { channel: place.alertChannelId, user: body.user.id, threadTs: place.rootTs ?? undefined }, outcome.refusal, place.locale);
   }
 
-  const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+  return { decideFromButton, decideFromModal };
+}
 
+const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+
+/** Buttons of the incident workflow: each acknowledged only once its decision is committed. */
+export function registerInteractionListeners(app: App, services: SlackServices): void {
+  registerDecisionButtons(app, services);
+  registerModalOpeners(app, services);
+  registerDraftModalPickers(app, services);
+  registerDraftSubmissions(app, services);
+  registerDecisionModals(app, services);
+  registerResolveModal(app, services);
+  registerUnknownActions(app, services);
+}
+
+/** Acknowledge, reopen, approve a draft, tick a checklist step: one click, one decision. */
+function registerDecisionButtons(app: App, services: SlackServices): void {
+  const { decideFromButton } = decisionRunners(services);
   app.action<BlockAction>(actionIds.acknowledge, async ({ ack, body, client }) => {
     const { i } = decodeRef(incidentRef, buttonValue(body), 'acknowledge button');
     await decideFromButton(ack, body, client, i, (state, policy, clock) => acknowledge(state, { actorUserId: body.user.id }, policy, clock));
@@ -208,8 +207,10 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       (ref.done ? untickStep : tickStep)(state, { actorUserId: body.user.id, stepId: ref.s }, policy, clock),
     );
   });
+}
 
-  // Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once.
+/** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
+function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
     await ack();
     const ref = decodeRef(stepRef, buttonValue(body), 'skip button');
@@ -281,8 +282,10 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     const { state } = await loadOrFail(services, i);
     await client.views.open({ trigger_id: body.trigger_id, view: noteModal(i, state.incident.number, state.incident.locale) as never });
   });
+}
 
-  // Inside the draft modal: another template or language re-renders the prefilled text.
+/** Inside the draft modal: another template or language re-renders the prefilled text. */
+function registerDraftModalPickers(app: App, services: SlackServices): void {
   for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage]) {
     app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
       await ack();
@@ -298,7 +301,11 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });
   }
+}
 
+/** A new draft, or an edit of one: the preflight runs on what the staff wrote. */
+function registerDraftSubmissions(app: App, services: SlackServices): void {
+  const { decideFromModal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.draftReplyModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
     const state = view.state as unknown as ViewState;
@@ -334,7 +341,11 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextValue(state.values) ?? '', preflight }, policy, clock),
     );
   });
+}
 
+/** Modals that carry one decision: request changes, reject, severity, skip a step, a note. */
+function registerDecisionModals(app: App, services: SlackServices): void {
+  const { decideFromModal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.requestChangesModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(draftRef, view.private_metadata, 'request changes modal');
     const state = view.state as unknown as ViewState;
@@ -364,6 +375,24 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     );
   });
 
+  app.view<ViewSubmitAction>(callbackIds.skipStepModal, async ({ ack, body, view, client }) => {
+    const ref = decodeRef(stepRef, view.private_metadata, 'skip modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
+      skipStep(current, { actorUserId: body.user.id, stepId: ref.s, reason: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
+    );
+  });
+
+  app.view<ViewSubmitAction>(callbackIds.noteModal, async ({ ack, body, view, client }) => {
+    const { i } = decodeRef(incidentRef, view.private_metadata, 'note modal');
+    const state = view.state as unknown as ViewState;
+    await decideFromModal(ack, body, client, i, (current, policy, clock) => addNote(current, { actorUserId: body.user.id, text: valueOf({ state }, inputIds.note) ?? '' }, policy, clock));
+  });
+}
+
+/** Resolving: steps given a reason are skipped first, then the incident is resolved. */
+function registerResolveModal(app: App, services: SlackServices): void {
+  const { decideFromModal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.resolveModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'resolve modal');
     const state = view.state as unknown as ViewState;
@@ -376,7 +405,7 @@ export function registerInteractionListeners(app: App, services: SlackServices):
       for (const step of stillOpen) {
         const reason = valueOf({ state }, inputIds.skipReason(step.stepId))?.trim();
         if (!reason) continue;
-        const outcome = await incidents.decide(i, (current, policy, clock) => skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock));
+        const outcome = await services.incidents.decide(i, (current, policy, clock) => skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock));
         if (!outcome.ok && outcome.refusal.code !== 'step_already_done' && outcome.refusal.code !== 'step_already_skipped') {
           await ack({ response_action: 'errors', errors: { [inputIds.skipReason(step.stepId)]: outcome.refusal.message } });
           return;
@@ -393,22 +422,10 @@ export function registerInteractionListeners(app: App, services: SlackServices):
     };
     await decideFromModal(ack, body, client, i, (current, policy, clock) => resolve(current, { actorUserId: body.user.id, summary }, policy, clock), stepErrors);
   });
+}
 
-  app.view<ViewSubmitAction>(callbackIds.skipStepModal, async ({ ack, body, view, client }) => {
-    const ref = decodeRef(stepRef, view.private_metadata, 'skip modal');
-    const state = view.state as unknown as ViewState;
-    await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      skipStep(current, { actorUserId: body.user.id, stepId: ref.s, reason: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
-    );
-  });
-
-  app.view<ViewSubmitAction>(callbackIds.noteModal, async ({ ack, body, view, client }) => {
-    const { i } = decodeRef(incidentRef, view.private_metadata, 'note modal');
-    const state = view.state as unknown as ViewState;
-    await decideFromModal(ack, body, client, i, (current, policy, clock) => addNote(current, { actorUserId: body.user.id, text: valueOf({ state }, inputIds.note) ?? '' }, policy, clock));
-  });
-
-  // Anything else (an old message's button, a typo in a custom integration): logged and answered politely.
+/** Anything else (an old message's button, a typo in a custom integration): logged and answered politely. */
+function registerUnknownActions(app: App, services: SlackServices): void {
   const known = (Object.values(actionIds) as string[]).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   app.action(new RegExp(`^(?!(?:${known.join('|')})$)`), async ({ ack, action, body, client }) => {
     await ack();
