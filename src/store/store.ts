@@ -44,24 +44,12 @@ function leasesOn(db: Db): Leases {
   };
 }
 
-const clients = new WeakMap<Repositories, Db>();
-
-/**
- * The Prisma client behind repositories from `repositoriesOn`. Transitional, for composition roots
- * wiring a use case that does not speak the ports yet; nothing new should need it.
- */
-export function dbOf(repositories: Repositories): Db {
-  const db = clients.get(repositories);
-  if (!db) throw new Error('These repositories are not bound to a Prisma client.');
-  return db;
-}
-
 /**
  * The repositories bound to `db` (the client, or one transaction's client). `provider` decides how
  * buckets are locked: pass the database's (a transaction's client does not say which it is).
  */
 export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): Repositories {
-  const repositories: Repositories = {
+  return {
     processedEvents: { recordOnce: (eventId, at) => recordEventOnce(db, eventId, at) },
     channels: watchedChannelsOn(db),
     buckets: channelBucketsOn(db, provider),
@@ -134,8 +122,6 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       markReminded: (messageIds, at) => markReminded(db, messageIds, at),
     },
   };
-  clients.set(repositories, db);
-  return repositories;
 }
 
 /**
