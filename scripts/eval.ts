@@ -144,7 +144,7 @@ function learningCurve(): void {
  * is ordered, so ±1 step is a neighbour; the shipped defaults must be one of its points.
  */
 const GRID: GridAxis[] = [
-  { name: 'threshold', values: [8, 10, 12, 14, 16, 18, 20] },
+  { name: 'threshold', values: [8, 10, 12, 14, 16] },
   { name: 'maxDispersion', values: [0.05, 0.1, 0.2] },
   { name: 'noveltyFactor', values: [0.5, 0.6, 0.7, 0.8] },
 ];

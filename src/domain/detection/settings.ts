@@ -80,16 +80,14 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   recoveryThreshold: 1,
   recoveryMs: 30 * MINUTE,
   escalationFactor: 2,
-  // Hours, not days: a level that lags a quiet weekend by days reads the weekend as noise, which
-  // inflates the learnt dispersion to its ceiling and hides 3× incidents on busy channels.
-  baselineHalfLifeMs: 6 * HOUR,
+  baselineHalfLifeMs: 72 * HOUR,
   rhythmHalfLifeMs: 7 * 24 * HOUR,
   rhythm: 'daily',
   warmupBuckets: 288,
   minDispersion: 0.01,
   maxDispersion: 0.05,
   noveltyDays: 42,
-  noveltyFactor: 0.5,
+  noveltyFactor: 0.6,
   baselineClip: 3,
   rebaseAfterMs: 12 * HOUR,
   singleAuthorShare: 0.6,
