@@ -57,10 +57,10 @@ for (const provider of availableProviders) {
     const sendMs = performance.now() - started;
 
     const clock = new ManualClock(Date.now());
-    for (let index = 0; index < REMINDERS; index += 1) await scheduleJob(database.prisma, { key: `reminder-${index}`, kind: 'bench', dueAt: clock.now() });
-    const scheduler = createScheduler({ prisma: database.prisma, clock, logger, timeZone: 'UTC' });
+    for (let index = 0; index < REMINDERS; index += 1) await scheduleJob(createStore(database.prisma).direct, { key: `reminder-${index}`, kind: 'bench', dueAt: clock.now() });
+    const scheduler = createScheduler({ store: createStore(database.prisma), clock, logger, timeZone: 'UTC' });
     scheduler.register('bench', async (tx, firing) => {
-      await enqueueSlackWrite(tx, { key: `${firing.key}:message`, method: 'chat.postMessage', payload: { channel: channels[0], text: 'reminder' } });
+      await tx.outbox.enqueue({ key: `${firing.key}:message`, method: 'chat.postMessage', payload: { channel: channels[0], text: 'reminder' } });
     });
     started = performance.now();
     let fired = 0;

@@ -15,7 +15,7 @@ import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership
 import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { createStore, repositoriesOn } from '../store/store.js';
+import { createStore } from '../store/store.js';
 import { appHomeView } from '../slack/blocks/home.js';
 import { registerCommandListeners } from '../slack/listeners/commands.js';
 import { installListenerGuard } from '../slack/listener-guard.js';
@@ -324,17 +324,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
-  const scheduler = createScheduler({ prisma, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
+  const scheduler = createScheduler({ store, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
   workers.scheduler = scheduler;
-  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(repositoriesOn(tx, database.target.provider), firing));
-  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(repositoriesOn(tx, database.target.provider), firing));
-  registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => repositoriesOn(tx, database.target.provider) });
+  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
+  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
+  registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
   // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
   const digestChannel = config.digestChannel ?? config.alertsChannel;
   if (digestChannel) {
     const digest = new DigestService({ clock, locale, channelId: digestChannel, views: { digest: digestMessage }, aggregate: (period) => postMortems.aggregate(period) });
-    scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(repositoriesOn(tx, database.target.provider), firing, 7) });
-    if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(repositoriesOn(tx, database.target.provider), firing, 1) });
+    scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(tx, firing, 7) });
+    if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(tx, firing, 1) });
   }
 
   const { remindUnanswered } = await import('./unanswered.js');

@@ -8,18 +8,7 @@ import schedule from 'node-schedule';
 import type { Clock } from '../domain/clock.js';
 import type { JobMetrics } from './job-metrics.js';
 import type { Logger } from '../logger.js';
-import type { PrismaDb } from '../store/database.js';
-import type { Db } from '../store/repositories/events.js';
-import {
-  cancelReminders,
-  claimReminder,
-  pendingReminderWithPrefix,
-  pendingRemindersDueBy,
-  recordReminderFailure,
-  scheduleReminder,
-  type NewReminder,
-  type Reminder,
-} from '../store/repositories/reminders.js';
+import type { DueReminder, NewReminder, Repositories, Store } from '../app/ports/index.js';
 
 export interface ReminderFiring {
   key: string;
@@ -38,7 +27,7 @@ export interface ReminderFiring {
  * reminders) with `tx`. Throwing rolls everything back; the reminder is retried with backoff.
  * A recurring job may return the payload its next occurrence carries.
  */
-export type ReminderHandler = (tx: Db, firing: ReminderFiring) => Promise<void | { nextPayload?: Record<string, unknown> }>;
+export type ReminderHandler = (tx: Repositories, firing: ReminderFiring) => Promise<void | { nextPayload?: Record<string, unknown> }>;
 
 /** A wall-clock time in the team's time zone: every day, or on the given weekdays (0 = Sunday). */
 export interface Recurrence {
@@ -56,7 +45,7 @@ export interface RecurringJob {
 }
 
 export interface SchedulerOptions {
-  prisma: PrismaDb;
+  store: Store;
   clock: Clock;
   logger: Logger;
   metrics?: JobMetrics;
@@ -89,13 +78,13 @@ export interface Scheduler {
 }
 
 /** Schedules a reminder inside the caller's transaction; a key that exists is left as it is. */
-export function scheduleJob(tx: Db, reminder: NewReminder): Promise<boolean> {
-  return scheduleReminder(tx, reminder);
+export function scheduleJob(tx: Pick<Repositories, 'reminders'>, reminder: NewReminder): Promise<boolean> {
+  return tx.reminders.schedule(reminder);
 }
 
 /** Cancels a pending reminder by key, or all whose key starts with `{ prefix }`. */
-export function cancelJob(tx: Db, which: string | { prefix: string }): Promise<number> {
-  return cancelReminders(tx, which);
+export function cancelJob(tx: Pick<Repositories, 'reminders'>, which: string | { prefix: string }): Promise<number> {
+  return tx.reminders.cancel(which);
 }
 
 export const RECURRING_KEY_PREFIX = 'recurring:';
@@ -114,7 +103,8 @@ export function nextOccurrence(every: Recurrence, timeZone: string, after: numbe
 }
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
-  const { prisma, clock, metrics } = options;
+  const { store, clock, metrics } = options;
+  const reminderQueue = store.direct.reminderQueue;
   const log = options.logger.child({ component: 'scheduler' });
   const refreshMs = options.refreshMs ?? 5_000;
   const horizonMs = options.horizonMs ?? 120_000;
@@ -132,47 +122,47 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return `${RECURRING_KEY_PREFIX}${kind}:`;
   }
 
-  async function scheduleNextOccurrence(tx: Db, job: RecurringJob, after: number, payload: Record<string, unknown> | undefined): Promise<void> {
+  async function scheduleNextOccurrence(tx: Pick<Repositories, 'reminders'>, job: RecurringJob, after: number, payload: Record<string, unknown> | undefined): Promise<void> {
     const dueAt = nextOccurrence(job.every, options.timeZone, after);
-    await scheduleReminder(tx, { key: `${recurringPrefix(job.kind)}${dueAt.toISOString()}`, kind: job.kind, dueAt, payload: payload ?? job.payload ?? {} });
+    await tx.reminders.schedule({ key: `${recurringPrefix(job.kind)}${dueAt.toISOString()}`, kind: job.kind, dueAt: dueAt.getTime(), payload: payload ?? job.payload ?? {} });
   }
 
   async function ensureRecurring(): Promise<void> {
     for (const job of recurring.values()) {
-      if (await pendingReminderWithPrefix(prisma, recurringPrefix(job.kind))) continue;
+      if (await reminderQueue.hasPendingWithPrefix(recurringPrefix(job.kind))) continue;
       // Two instances racing compute the same next occurrence, hence the same key: one row.
-      await scheduleNextOccurrence(prisma, job, clock.now(), undefined);
+      await scheduleNextOccurrence(store.direct, job, clock.now(), undefined);
     }
   }
 
-  async function fire(reminder: Reminder): Promise<boolean> {
+  async function fire(reminder: DueReminder): Promise<boolean> {
     const handler = handlers.get(reminder.kind);
     if (!handler) return false;
     const now = clock.now();
     const firing: ReminderFiring = {
       key: reminder.key,
       kind: reminder.kind,
-      payload: (reminder.payload ?? {}) as Record<string, unknown>,
+      payload: reminder.payload,
       incidentId: reminder.incidentId,
-      dueAt: reminder.dueAt,
+      dueAt: new Date(reminder.dueAt),
       firedAt: new Date(now),
-      late: now - reminder.dueAt.getTime() > lateAfterMs,
+      late: now - reminder.dueAt > lateAfterMs,
     };
     const job = recurring.get(reminder.kind);
     try {
-      const fired = await prisma.$transaction(
+      const fired = await store.transaction(
         async (tx) => {
-          if (!(await claimReminder(tx, reminder, { now, late: firing.late }))) return false;
+          if (!(await tx.reminderQueue.claim(reminder, { now, late: firing.late }))) return false;
           const outcome = await handler(tx, firing);
           // The next occurrence after now, not after the missed one: a digest missed for three weeks is sent once.
-          if (job) await scheduleNextOccurrence(tx, job, Math.max(now, reminder.dueAt.getTime()), outcome?.nextPayload ?? firing.payload);
+          if (job) await scheduleNextOccurrence(tx, job, Math.max(now, reminder.dueAt), outcome?.nextPayload ?? firing.payload);
           return true;
         },
-        { timeout: 30_000 },
+        { timeoutMs: 30_000 },
       );
       if (!fired) return false;
       metrics?.remindersFired.inc({ kind: reminder.kind, late: String(firing.late) });
-      log.info({ key: reminder.key, kind: reminder.kind, late: firing.late, dueAt: reminder.dueAt.toISOString() }, firing.late ? 'reminder fired late' : 'reminder fired');
+      log.info({ key: reminder.key, kind: reminder.kind, late: firing.late, dueAt: new Date(reminder.dueAt).toISOString() }, firing.late ? 'reminder fired late' : 'reminder fired');
       options.onFired?.(firing);
       return true;
     } catch (error) {
@@ -180,8 +170,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const giveUp = attempts >= retry.maxAttempts;
       const retryAt = now + Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1));
       log.error({ err: error, key: reminder.key, kind: reminder.kind, attempts, giveUp }, giveUp ? 'reminder handler failed; giving up' : 'reminder handler failed; will retry');
-      await recordReminderFailure(prisma, reminder, { error: error instanceof Error ? error.message : String(error), retryAt, giveUp }).catch(() => undefined);
-      if (giveUp && job) await scheduleNextOccurrence(prisma, job, now, firing.payload).catch(() => undefined);
+      await reminderQueue.recordFailure(reminder, { error: error instanceof Error ? error.message : String(error), retryAt, giveUp }).catch(() => undefined);
+      if (giveUp && job) await scheduleNextOccurrence(store.direct, job, now, firing.payload).catch(() => undefined);
       return false;
     }
   }
@@ -195,7 +185,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function runDue(): Promise<number> {
     return enqueueFiring(async () => {
       let fired = 0;
-      const due = await pendingRemindersDueBy(prisma, clock.now(), clock.now(), [...handlers.keys()]);
+      const due = await reminderQueue.pendingDueBy(clock.now(), clock.now(), [...handlers.keys()]);
       for (const reminder of due) if (await fire(reminder)) fired += 1;
       return fired;
     });
@@ -206,10 +196,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await runDue();
     if (!running) return;
     const now = clock.now();
-    const upcoming = await pendingRemindersDueBy(prisma, now + horizonMs, now, [...handlers.keys()]);
+    const upcoming = await reminderQueue.pendingDueBy(now + horizonMs, now, [...handlers.keys()]);
     for (const reminder of upcoming) {
-      if (timers.has(reminder.id) || reminder.dueAt.getTime() <= now) continue;
-      const job = schedule.scheduleJob(reminder.dueAt, () => {
+      if (timers.has(reminder.id) || reminder.dueAt <= now) continue;
+      const job = schedule.scheduleJob(new Date(reminder.dueAt), () => {
         timers.delete(reminder.id);
         void enqueueFiring(() => fire(reminder)).catch((error: unknown) => log.error({ err: error }, 'reminder firing failed'));
       });
@@ -233,9 +223,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async start() {
       if (running) return;
       running = true;
-      const orphans = await prisma.reminder.groupBy({ by: ['kind'], where: { status: 'pending', kind: { notIn: [...handlers.keys()] } }, _count: { _all: true } });
-      if (orphans.length) {
-        const kinds = Object.fromEntries(orphans.map((row) => [row.kind, row._count._all]));
+      const kinds = await reminderQueue.pendingCountsExcept([...handlers.keys()]);
+      if (Object.keys(kinds).length) {
         log.warn({ kinds }, 'pending reminders of kinds this version has no handler for: they wait for one that does');
       }
       await ensureRecurring();

@@ -27,7 +27,7 @@ import { digestReadsOn } from './repositories/digest.js';
 import * as feedback from './repositories/feedback.js';
 import * as postMortems from './repositories/postmortems.js';
 import { quarantineOn } from './repositories/quarantine.js';
-import { cancelReminders, pruneReminders, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
+import { cancelReminders, pruneReminders, reminderQueueOn, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
 import type { DatabaseProvider } from './schema-files.js';
 
@@ -89,6 +89,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       reschedule: (reminder) => rescheduleReminder(db, reminder),
       cancel: (which) => cancelReminders(db, which),
     },
+    reminderQueue: reminderQueueOn(db),
     postMortems: {
       load: (incidentId) => postMortems.loadPostMortem(db, incidentId),
       insert: (postMortem) => postMortems.insertPostMortem(db, postMortem),

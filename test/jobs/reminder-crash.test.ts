@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
 import { createScheduler, scheduleJob } from '../../src/jobs/scheduler.js';
-import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
+import { createStore } from '../../src/store/store.js';
 import { availableProviders } from '../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
@@ -20,7 +20,7 @@ describe.each(availableProviders)('SIGKILL during a reminder (%s)', (provider) =
   afterAll(() => database.dispose());
 
   it('the killed firing leaves nothing behind, and the reminder fires once after the restart, late', async () => {
-    await scheduleJob(database.prisma, { key: 'incident:1:escalate:1', kind: 'escalation', dueAt: Date.now() - 120_000, payload: { level: 1 } });
+    await scheduleJob(createStore(database.prisma).direct, { key: 'incident:1:escalate:1', kind: 'escalation', dueAt: Date.now() - 120_000, payload: { level: 1 } });
     const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, database.url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     await new Promise<void>((resolve, reject) => {
@@ -37,12 +37,13 @@ describe.each(availableProviders)('SIGKILL during a reminder (%s)', (provider) =
 
     expect(await database.prisma.reminder.findUniqueOrThrow({ where: { key: 'incident:1:escalate:1' } })).toMatchObject({ status: 'pending', firedAt: null, lastError: null });
     expect(await database.prisma.outboxItem.count()).toBe(0);
+    expect(await database.prisma.processedEvent.count({ where: { eventId: 'written-inside-the-firing' } })).toBe(0);
 
     const fired: string[] = [];
-    const scheduler = createScheduler({ prisma: database.prisma, clock: systemClock, logger: pino({ level: 'silent' }), timeZone: 'UTC' });
+    const scheduler = createScheduler({ store: createStore(database.prisma), clock: systemClock, logger: pino({ level: 'silent' }), timeZone: 'UTC' });
     scheduler.register('escalation', async (tx, firing) => {
       fired.push(`${firing.key} late=${firing.late}`);
-      await enqueueSlackWrite(tx, { key: `${firing.key}:message`, method: 'chat.postMessage', payload: { channel: 'C0STAFF', text: 'Nobody acknowledged incident #1' } });
+      await tx.outbox.enqueue({ key: `${firing.key}:message`, method: 'chat.postMessage', payload: { channel: 'C0STAFF', text: 'Nobody acknowledged incident #1' } });
     });
     await scheduler.start();
     await scheduler.runDue();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { applyRetention, registerRetentionJob, RETENTION_JOB_KIND, type RetentionOutcome } from '../../src/jobs/retention.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
-import { createStore, repositoriesOn } from '../../src/store/store.js';
+import { createStore } from '../../src/store/store.js';
 import { availableProviders } from '../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
@@ -63,8 +63,8 @@ describe.each(availableProviders)('data retention on %s', (provider) => {
   it('runs daily in the team’s time zone through the scheduler, carrying where it stopped', async () => {
     const clock = new ManualClock(NOW);
     const outcomes: RetentionOutcome[] = [];
-    const scheduler = createScheduler({ prisma: database.prisma, clock, logger: pino({ level: 'silent' }), timeZone: 'Europe/Madrid' });
-    registerRetentionJob(scheduler, { retentionDays: 28, repositoriesIn: (tx) => repositoriesOn(tx, provider), onDone: (outcome) => outcomes.push(outcome) });
+    const scheduler = createScheduler({ store: createStore(database.prisma), clock, logger: pino({ level: 'silent' }), timeZone: 'Europe/Madrid' });
+    registerRetentionJob(scheduler, { retentionDays: 28, repositoriesIn: (tx) => tx, onDone: (outcome) => outcomes.push(outcome) });
     await scheduler.start();
     await scheduler.stop();
     const first = await database.prisma.reminder.findFirstOrThrow({ where: { kind: RETENTION_JOB_KIND, status: 'pending' } });

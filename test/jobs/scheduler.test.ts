@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import { cancelJob, createScheduler, nextOccurrence, scheduleJob, type ReminderFiring, type ReminderHandler } from '../../src/jobs/scheduler.js';
-import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
+import { createStore } from '../../src/store/store.js';
 import { availableProviders } from '../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
@@ -40,24 +40,24 @@ describe.each(availableProviders)('scheduler on %s', (provider) => {
   /** The kind of handler the app registers: its effects are outbox items, written in the firing's transaction. */
   const remindHandler: ReminderHandler = async (tx, firing) => {
     fired.push(firing);
-    await enqueueSlackWrite(tx, { key: `${firing.key}:message`, method: 'chat.postMessage', payload: { channel: 'C0STAFF', text: `Reminder ${firing.key}` }, now: firing.firedAt.getTime() });
+    await tx.outbox.enqueue({ key: `${firing.key}:message`, method: 'chat.postMessage', payload: { channel: 'C0STAFF', text: `Reminder ${firing.key}` }, now: firing.firedAt.getTime() });
   };
 
   function scheduler(options: { prisma?: MigratedDatabase['prisma']; handler?: ReminderHandler } = {}) {
-    const created = createScheduler({ prisma: options.prisma ?? database.prisma, clock, logger, timeZone: 'Europe/Madrid', retry: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 3 } });
+    const created = createScheduler({ store: createStore(options.prisma ?? database.prisma), clock, logger, timeZone: 'Europe/Madrid', retry: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 3 } });
     created.register('escalation', options.handler ?? remindHandler);
     return created;
   }
   const schedule = (key: string, dueAt: number, payload: Record<string, unknown> = {}) =>
-    database.prisma.$transaction((tx) => scheduleJob(tx, { key, kind: 'escalation', dueAt, payload, incidentId: 'inc-1' }));
+    createStore(database.prisma).transaction((tx) => scheduleJob(tx, { key, kind: 'escalation', dueAt, payload, incidentId: 'inc-1' }));
 
   it('schedules once per key; cancels by key or by prefix', async () => {
     expect(await schedule('incident:1:escalate:1', T0 + 5 * MINUTE)).toBe(true);
     expect(await schedule('incident:1:escalate:1', T0 + 50 * MINUTE)).toBe(false);
     await schedule('incident:1:escalate:2', T0 + 10 * MINUTE);
     await schedule('incident:2:escalate:1', T0 + 10 * MINUTE);
-    expect(await database.prisma.$transaction((tx) => cancelJob(tx, 'incident:2:escalate:1'))).toBe(1);
-    expect(await database.prisma.$transaction((tx) => cancelJob(tx, { prefix: 'incident:1:' }))).toBe(2);
+    expect(await createStore(database.prisma).transaction((tx) => cancelJob(tx, 'incident:2:escalate:1'))).toBe(1);
+    expect(await createStore(database.prisma).transaction((tx) => cancelJob(tx, { prefix: 'incident:1:' }))).toBe(2);
     clock.advance(60 * MINUTE);
     expect(await scheduler().runDue()).toBe(0);
     expect((await database.prisma.reminder.findMany()).map((row) => row.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
@@ -199,14 +199,14 @@ describe('scheduler timers (node-schedule)', () => {
     const firings: string[] = [];
     let resolveSecond: () => void = () => undefined;
     const second = new Promise<void>((resolve) => (resolveSecond = resolve));
-    const scheduler = createScheduler({ prisma: database.prisma, clock: systemClock, logger, timeZone: 'UTC', refreshMs: 60_000 });
+    const scheduler = createScheduler({ store: createStore(database.prisma), clock: systemClock, logger, timeZone: 'UTC', refreshMs: 60_000 });
     scheduler.register('ping', async (_tx, firing) => {
       firings.push(firing.key);
       if (firing.key === 'ping-2') resolveSecond();
     });
-    await scheduleJob(database.prisma, { key: 'ping-1', kind: 'ping', dueAt: Date.now() + 200 });
+    await scheduleJob(createStore(database.prisma).direct, { key: 'ping-1', kind: 'ping', dueAt: Date.now() + 200 });
     await scheduler.start();
-    await scheduleJob(database.prisma, { key: 'ping-2', kind: 'ping', dueAt: Date.now() + 300 });
+    await scheduleJob(createStore(database.prisma).direct, { key: 'ping-2', kind: 'ping', dueAt: Date.now() + 300 });
     scheduler.wake();
     await second;
     await scheduler.stop();

@@ -18,3 +18,28 @@ export interface Reminders {
   /** Cancels pending reminders by exact key, or every key starting with `prefix`. Returns how many. */
   cancel(which: string | { prefix: string }): Promise<number>;
 }
+
+/** A pending reminder as the scheduler fires it. */
+export interface DueReminder {
+  id: string;
+  key: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  incidentId: string | null;
+  dueAt: number;
+  attempts: number;
+}
+
+/** The scheduler's side: firing is a claim (pending → fired) in the transaction that runs the handler. */
+export interface ReminderQueue {
+  /** Pending reminders of these kinds due by `until`, not waiting out a failed attempt, soonest first. */
+  pendingDueBy(until: number, now: number, kinds: readonly string[]): Promise<DueReminder[]>;
+  /** Marks it fired if it is still pending and due by `now`: true for exactly one caller. */
+  claim(reminder: DueReminder, firing: { now: number; late: boolean }): Promise<boolean>;
+  /** After a failed handler: retry at `retryAt`, or give up as failed. */
+  recordFailure(reminder: DueReminder, failure: { error: string; retryAt: number; giveUp: boolean }): Promise<void>;
+  /** Whether a reminder whose key starts with `prefix` is pending (recurring schedules keep exactly one). */
+  hasPendingWithPrefix(prefix: string): Promise<boolean>;
+  /** Pending reminders of kinds other than these, counted by kind. */
+  pendingCountsExcept(kinds: readonly string[]): Promise<Record<string, number>>;
+}

@@ -9,7 +9,7 @@ import type { AuditLog } from './audit.js';
 import type { IncidentRepository } from './incidents.js';
 import type { FailedSlackWrites, OutboxQueue, OutboxWriter } from './outbox.js';
 import type { PostMortemRepository } from './postmortems.js';
-import type { Reminders } from './reminders.js';
+import type { ReminderQueue, Reminders } from './reminders.js';
 import type { UnansweredMessages } from './unanswered.js';
 import type { DigestReads } from './digest.js';
 import type { FeedbackRepository } from './feedback.js';
@@ -38,6 +38,7 @@ export interface Repositories {
   readonly outboxQueue: OutboxQueue;
   readonly audit: AuditLog;
   readonly reminders: Reminders;
+  readonly reminderQueue: ReminderQueue;
   readonly postMortems: PostMortemRepository;
   readonly unanswered: UnansweredMessages;
   readonly incidentHistory: IncidentHistory;

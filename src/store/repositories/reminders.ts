@@ -2,6 +2,7 @@
 // transaction that runs its handler, so it fires exactly once across restarts, clock jumps and
 // failover: whoever's update matched the pending row owns the firing; a rollback gives it back.
 import { randomUUID } from 'node:crypto';
+import type { DueReminder, ReminderQueue } from '../../app/ports/index.js';
 import type { Reminder } from '../generated/sqlite/client.js';
 import type { Db } from './events.js';
 
@@ -99,4 +100,22 @@ export function pendingReminderWithPrefix(db: Db, prefix: string): Promise<Remin
 export async function pruneReminders(db: Db, before: Date | number): Promise<number> {
   const { count } = await db.reminder.deleteMany({ where: { status: { in: ['fired', 'cancelled', 'failed'] }, createdAt: { lt: new Date(before) } } });
   return count;
+}
+
+function dueReminderOf(row: Reminder): DueReminder {
+  return { id: row.id, key: row.key, kind: row.kind, payload: (row.payload ?? {}) as Record<string, unknown>, incidentId: row.incidentId, dueAt: row.dueAt.getTime(), attempts: row.attempts };
+}
+
+/** The scheduler's port over the table. */
+export function reminderQueueOn(db: Db): ReminderQueue {
+  return {
+    pendingDueBy: async (until, now, kinds) => (await pendingRemindersDueBy(db, until, now, [...kinds])).map(dueReminderOf),
+    claim: (reminder, firing) => claimReminder(db, reminder, firing),
+    recordFailure: (reminder, failure) => recordReminderFailure(db, reminder, failure),
+    hasPendingWithPrefix: async (prefix) => (await pendingReminderWithPrefix(db, prefix)) !== null,
+    pendingCountsExcept: async (kinds) => {
+      const rows = await db.reminder.groupBy({ by: ['kind'], where: { status: 'pending', kind: { notIn: [...kinds] } }, _count: { _all: true } });
+      return Object.fromEntries(rows.map((row) => [row.kind, row._count._all]));
+    },
+  };
 }
