@@ -10,7 +10,7 @@ import { parseDatabaseUrl } from './store/database-url.js';
 import { applyPendingMigrations } from './store/migrate.js';
 import type { SlackApp } from './slack/app.js';
 import type { SlackRequestGate } from './slack/request-gate.js';
-import type { Runtime } from './app/runtime.js';
+import type { Runtime } from './runtime.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { metricsRoute, timeSlackAcks } from './http/metrics.js';
@@ -84,7 +84,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   }
   let runtime: Runtime | undefined;
   if (slack) {
-    const { startRuntime } = await import('./app/runtime.js');
+    const { startRuntime } = await import('./runtime.js');
     const playing = sandbox?.drills;
     runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics, ...(playing ? { isDrill: () => playing.inProgress() } : {}) });
   }

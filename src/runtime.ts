@@ -2,39 +2,39 @@
 // outbox worker, scheduler, leadership and detection ticks. main.ts calls it once Slack is configured.
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Config } from '../config.js';
-import type { Clock } from '../domain/clock.js';
-import { t, type Locale } from '../i18n/index.js';
-import { languageHint } from '../domain/language/detect.js';
-import { resolveDetectorSettings, type DetectorSettings } from '../domain/detection/settings.js';
-import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from '../domain/playbooks/watching.js';
-import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from '../domain/playbooks/index.js';
-import type { Metrics } from '../metrics.js';
-import { createScheduler, registerRetentionJob, type Scheduler } from '../jobs/index.js';
-import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from '../jobs/leadership.js';
-import { acquireSqliteInstanceGuard } from '../jobs/instance-guard.js';
-import type { Logger } from '../logger.js';
-import type { Database } from '../store/database.js';
-import { createStore } from '../store/store.js';
-import { appHomeView } from '../slack/blocks/home.js';
-import { registerCommandListeners } from '../slack/listeners/commands.js';
-import { installListenerGuard } from '../slack/listener-guard.js';
-import { registerEventListeners } from '../slack/listeners/events.js';
-import { registerInteractionListeners } from '../slack/listeners/interactions.js';
-import type { SlackServices } from '../slack/listeners/services.js';
-import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from '../slack/outbox/index.js';
-import { slackIncidentViews, slackUnansweredViews } from '../slack/views.js';
-import { slackDirectory } from './directory.js';
-import { AppHome, HOME_METRICS_DAYS } from './home.js';
-import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './incidents.js';
-import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './postmortems.js';
-import { registerPostMortemListeners } from '../slack/listeners/postmortems.js';
-import { slackFeedbackViews, slackPostMortemViews } from '../slack/postmortem-views.js';
-import { Watcher } from './watcher.js';
-import { FeedbackService } from './feedback.js';
-import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from './digest.js';
-import { digestMessage } from '../slack/blocks/digest.js';
-import { registerFeedbackListeners } from '../slack/listeners/feedback.js';
+import type { Config } from './config.js';
+import type { Clock } from './domain/clock.js';
+import { t, type Locale } from './i18n/index.js';
+import { languageHint } from './domain/language/detect.js';
+import { resolveDetectorSettings, type DetectorSettings } from './domain/detection/settings.js';
+import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from './domain/playbooks/watching.js';
+import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from './domain/playbooks/index.js';
+import type { Metrics } from './metrics.js';
+import { createScheduler, registerRetentionJob, type Scheduler } from './jobs/index.js';
+import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from './jobs/leadership.js';
+import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
+import type { Logger } from './logger.js';
+import type { Database } from './store/database.js';
+import { createStore } from './store/store.js';
+import { appHomeView } from './slack/blocks/home.js';
+import { registerCommandListeners } from './slack/listeners/commands.js';
+import { installListenerGuard } from './slack/listener-guard.js';
+import { registerEventListeners } from './slack/listeners/events.js';
+import { registerInteractionListeners } from './slack/listeners/interactions.js';
+import type { SlackServices } from './slack/listeners/services.js';
+import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
+import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
+import { slackDirectory } from './app/directory.js';
+import { AppHome, HOME_METRICS_DAYS } from './app/home.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './app/incidents.js';
+import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
+import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
+import { Watcher } from './app/watcher.js';
+import { FeedbackService } from './app/feedback.js';
+import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from './app/digest.js';
+import { digestMessage } from './slack/blocks/digest.js';
+import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -309,7 +309,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const from = spikeAt - 6 * 3_600_000;
       const series = await store.direct.buckets.countsSince(watched.ref, from);
       if (series.length < 2 || !series.some((bucket) => bucket.start <= spikeAt)) return;
-      const { renderNegativityChart } = await import('../slack/chart/index.js');
+      const { renderNegativityChart } = await import('./slack/chart/index.js');
       const png = await renderNegativityChart(series, {
         spikeAt: Math.max(series[0]!.start, Math.min(spikeAt, series.at(-1)!.start)),
         width: 640,
@@ -337,8 +337,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(tx, firing, 1) });
   }
 
-  const { remindUnanswered } = await import('./unanswered.js');
-  const { peopleOf } = await import('./policy.js');
+  const { remindUnanswered } = await import('./app/unanswered.js');
+  const { peopleOf } = await import('./app/policy.js');
   /** The leader's periodic work: close buckets and detect; remind unanswered negative messages. */
   async function leaderTick(): Promise<void> {
     await watcher.tick();
