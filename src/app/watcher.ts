@@ -375,44 +375,58 @@ export class Watcher {
     const channels = await store.direct.channels.active();
     let spikes = 0;
     for (const row of channels) {
-      const base = this.options.settingsFor(row.channelId, row.name);
-      const calibrated = await this.options.calibrate?.(row.workspaceId, row.channelId, base);
-      const settings = calibrated?.settings ?? base;
-      const detector = detectorStateOf(row.detectorState, settings);
-      const from = detector.lastBucketStart === null ? 0 : detector.lastBucketStart - settings.windowBuckets * settings.bucketMs;
-      const channel: ChannelWindow = {
-        id: row.channelId,
-        buckets: await store.direct.buckets.since(row.ref, from),
-        detector,
-        languageMix: row.languageMix ?? { ...emptyLanguageMix },
-      };
-      const decisions = advanceChannel(channel, now, settings);
-      await store.direct.channels.saveDetectorState(row.ref, channel.detector);
-      for (const decision of decisions) {
-        if (decision.type === 'recovered') continue;
-        const input = {
-          workspaceId: row.workspaceId,
-          channelId: row.channelId,
-          channelName: row.name,
-          detectedAt: now,
-          firstAbnormalAt: decision.explanation.window.start,
-          explanation: await this.withPermalinks(row.ref, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.surprise) ?? null)),
-          language: languageHint(channel.languageMix),
-          drill: this.options.isDrill?.(row.channelId) ?? false,
-        };
-        if (decision.type === 'escalated') {
-          // One alert per episode: a clearly worse window updates the open incident instead of opening another.
-          const { window, observed, baseline } = decision.explanation;
-          const { incidentId, opened } = await this.options.incidents.escalateFromDetection(input, { observed, expected: baseline, windowStart: window.start, windowEnd: window.end });
-          this.options.logger.info({ channel: row.channelId, incidentId, opened }, opened ? 'escalation opened an incident' : 'escalation recorded on the open incident');
-          continue;
-        }
-        spikes += 1;
-        this.options.onSpike?.(decision, row.channelId);
-        const { incidentId, opened } = await this.options.incidents.openFromDetection(input);
-        this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
+      try {
+        spikes += await this.tickChannel(row, now);
+      } catch (error) {
+        // One channel's failure (the incident could not be opened) neither stops the others nor loses
+        // its alert: its detector state was not saved, so the next tick decides the same again.
+        this.options.logger.error({ err: error, channel: row.channelId }, 'detection failed on a channel; retried next tick');
       }
     }
+    return spikes;
+  }
+
+  /** Detects on one channel; its detector state is saved only once every decision has been acted on. */
+  private async tickChannel(row: WatchedChannelRecord, now: number): Promise<number> {
+    const { store } = this.options;
+    let spikes = 0;
+    const base = this.options.settingsFor(row.channelId, row.name);
+    const calibrated = await this.options.calibrate?.(row.workspaceId, row.channelId, base);
+    const settings = calibrated?.settings ?? base;
+    const detector = detectorStateOf(row.detectorState, settings);
+    const from = detector.lastBucketStart === null ? 0 : detector.lastBucketStart - settings.windowBuckets * settings.bucketMs;
+    const channel: ChannelWindow = {
+      id: row.channelId,
+      buckets: await store.direct.buckets.since(row.ref, from),
+      detector,
+      languageMix: row.languageMix ?? { ...emptyLanguageMix },
+    };
+    const decisions = advanceChannel(channel, now, settings);
+    for (const decision of decisions) {
+      if (decision.type === 'recovered') continue;
+      const input = {
+        workspaceId: row.workspaceId,
+        channelId: row.channelId,
+        channelName: row.name,
+        detectedAt: now,
+        firstAbnormalAt: decision.explanation.window.start,
+        explanation: await this.withPermalinks(row.ref, row.channelId, withFeedbackNote(decision.explanation, calibrated?.note(decision.explanation.surprise) ?? null)),
+        language: languageHint(channel.languageMix),
+        drill: this.options.isDrill?.(row.channelId) ?? false,
+      };
+      if (decision.type === 'escalated') {
+        // One alert per episode: a clearly worse window updates the open incident instead of opening another.
+        const { window, observed, baseline } = decision.explanation;
+        const { incidentId, opened } = await this.options.incidents.escalateFromDetection(input, { observed, expected: baseline, windowStart: window.start, windowEnd: window.end });
+        this.options.logger.info({ channel: row.channelId, incidentId, opened }, opened ? 'escalation opened an incident' : 'escalation recorded on the open incident');
+        continue;
+      }
+      const { incidentId, opened } = await this.options.incidents.openFromDetection(input);
+      spikes += 1;
+      this.options.onSpike?.(decision, row.channelId);
+      this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
+    }
+    await store.direct.channels.saveDetectorState(row.ref, channel.detector);
     return spikes;
   }
 

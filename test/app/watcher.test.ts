@@ -127,4 +127,29 @@ describe('Watcher', () => {
     expect(await watcher.tick()).toBe(0);
     expect(opened).toHaveLength(1);
   });
+  it('keeps a spike whose incident could not be opened: the next tick opens it, and other channels are not held up', async () => {
+    let failures = 1;
+    const opened: string[] = [];
+    const { watcher, clock } = watcherFixture({
+      incidents: {
+        openFromDetection: async (input) => {
+          if (failures-- > 0) throw new Error('database unavailable');
+          opened.push(input.channelId);
+          return { incidentId: 'inc-1', opened: true };
+        },
+        escalateFromDetection: async () => ({ incidentId: 'inc-1', opened: false }),
+      },
+    });
+    const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
+    for (let m = 0; m < 10; m += 1) await watcher.ingest(message(`U${m}`, calm[m % calm.length]!, T0 + m * MINUTE + 5_000));
+    const angry = ['The app is broken again, this is terrible', 'Worst outage ever, I am furious', 'Payments failing, awful service', 'Horrible, broken login again'];
+    const burst = T0 + 10 * MINUTE;
+    for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, angry[i % angry.length]!, burst + i * 1_000));
+    clock.set(burst + MINUTE);
+    expect(await watcher.tick()).toBe(0);
+    expect(opened).toEqual([]);
+    expect(await watcher.tick()).toBe(1);
+    expect(opened).toEqual([SUPPORT]);
+    expect(await watcher.tick()).toBe(0);
+  });
 });
