@@ -8,7 +8,8 @@
  * Files: en.ts/es.ts hold the incident and post-mortem texts (refusals, timeline, exports, notices) and
  * compose the others; ui-*.ts the Slack surfaces (buttons, modals, App Home, commands, digest, chart);
  * feedback-*.ts staff feedback. test/i18n checks that both languages have the same keys and use the
- * same params, and that src/slack, src/app and src/jobs write no user-visible literal outside here.
+ * same params, and that src/slack, src/app, src/jobs and the composition roots write no user-visible
+ * literal outside here.
  */
 import { en, type Catalog } from './en.js';
 import { es } from './es.js';
