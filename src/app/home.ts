@@ -9,6 +9,7 @@ import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAg
 import { t, type Locale } from '../i18n/index.js';
 import type { PublishedPostMortem, Store } from './ports/index.js';
 
+/** An incident as App Home lists it (the slash commands' overview adds progress to it). */
 export interface HomeIncidentLine {
   incidentId: string;
   number: number;

@@ -27,6 +27,7 @@ import { createPostMortem, type PostMortem, type PostMortemEffect } from '../dom
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from './directory.js';
+import type { HomeIncidentLine } from './home.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './policy.js';
 import type {
   AuditLog,
@@ -118,15 +119,7 @@ export interface RefusalPlace {
 export type DecisionOutcome = { ok: true; incidentId: string } | { ok: false; refusal: Refusal; incident: RefusalPlace };
 
 /** One line of `/firebreak status` and `/firebreak list`: an incident with its checklist and review progress. */
-export interface IncidentOverview {
-  number: number;
-  severity: Severity;
-  status: IncidentState['incident']['status'];
-  channelId: string;
-  channelName: string;
-  leadUserId: string | null;
-  openedAt: number;
-  drill: boolean;
+export interface IncidentOverview extends Omit<HomeIncidentLine, 'incidentId'> {
   checklistDone: number;
   checklistTotal: number;
   overdueSteps: number;

@@ -8,25 +8,16 @@ import type { DetectorSettings } from '../domain/detection/settings.js';
 import { advanceChannel, bucketStillOpen, scoreInChannel, type ChannelScoreOptions, type ChannelWindow, type ChatMessage } from '../domain/detection/pipeline.js';
 import { emptyLanguageMix, languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import type { CorrectionModel, SentimentResult } from '../domain/sentiment/score.js';
-import { checkMessageInput, storableJson, storableText, type InputFix } from '../domain/ingest/message-input.js';
+import { checkMessageInput, storableJson, storableText, type CleanMessage, type InputFix } from '../domain/ingest/message-input.js';
 import type { Logger } from '../logger.js';
 import type { DetectionEscalated } from '../domain/incidents/index.js';
 import type { DetectionInput } from './incidents.js';
 import type { NewScoredMessage, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
 
-export interface CommunityMessage {
+/** A member's message as the watcher receives it: the message's own fields, and where it came from. */
+export interface CommunityMessage extends CleanMessage {
   workspaceId: string;
-  /** Slack channel ID, or `<source>:<channel>` for ingested sources. */
-  channelId: string;
-  userId: string;
-  /** Slack ts (`1700000000.000100`): the message's id and time. */
-  ts: string;
-  text: string;
-  threadTs?: string;
-  permalink?: string;
   source?: string;
-  /** Slack's event_id: recorded in the same commit as the message, so a retried delivery is a no-op. */
-  eventId?: string;
 }
 
 export interface ChannelInfo {

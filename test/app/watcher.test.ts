@@ -1,9 +1,21 @@
 // The Watcher's rules over in-memory ports: what is counted, what is refused or cleaned, what a
 // failing write costs its neighbours, and when detection opens an incident.
 import { describe, expect, it } from 'vitest';
+import type { Watcher } from '../../src/app/watcher.js';
 import { message, RANDOM, STAFF, SUPPORT, T0, tsOf, watcherFixture, WORKSPACE } from '../support/watcher-fixture.js';
 
 const MINUTE = 60_000;
+
+const ANGRY = ['The app is broken again, this is terrible', 'Worst outage ever, I am furious', 'Payments failing, awful service', 'Horrible, broken login again'];
+
+/** Ten calm minutes, then sixteen angry messages within a minute; resolves with the burst's start. */
+async function calmThenAngry(watcher: Watcher): Promise<number> {
+  const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
+  for (let m = 0; m < 10; m += 1) await watcher.ingest(message(`U${m}`, calm[m % calm.length]!, T0 + m * MINUTE + 5_000));
+  const burst = T0 + 10 * MINUTE;
+  for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, ANGRY[i % ANGRY.length]!, burst + i * 1_000));
+  return burst;
+}
 
 describe('Watcher', () => {
   it('scores a member message and counts it in its bucket; a channel a playbook names is watched on first sight', async () => {
@@ -112,17 +124,13 @@ describe('Watcher', () => {
 
   it('opens one incident for a spike: later ticks and more anger in the same episode open no other', async () => {
     const { watcher, clock, opened } = watcherFixture();
-    const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
-    for (let m = 0; m < 10; m += 1) await watcher.ingest(message(`U${m}`, calm[m % calm.length]!, T0 + m * MINUTE + 5_000));
-    const angry = ['The app is broken again, this is terrible', 'Worst outage ever, I am furious', 'Payments failing, awful service', 'Horrible, broken login again'];
-    const burst = T0 + 10 * MINUTE;
-    for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, angry[i % angry.length]!, burst + i * 1_000));
+    const burst = await calmThenAngry(watcher);
     clock.set(burst + MINUTE);
     expect(await watcher.tick()).toBe(1);
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ workspaceId: WORKSPACE, channelId: SUPPORT, channelName: 'support', detectedAt: burst + MINUTE, drill: false });
     expect(await watcher.tick()).toBe(0);
-    for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, angry[i % angry.length]!, burst + MINUTE + i * 1_000));
+    for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, ANGRY[i % ANGRY.length]!, burst + MINUTE + i * 1_000));
     clock.set(burst + 2 * MINUTE);
     expect(await watcher.tick()).toBe(0);
     expect(opened).toHaveLength(1);
@@ -140,11 +148,7 @@ describe('Watcher', () => {
         escalateFromDetection: async () => ({ incidentId: 'inc-1', opened: false }),
       },
     });
-    const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
-    for (let m = 0; m < 10; m += 1) await watcher.ingest(message(`U${m}`, calm[m % calm.length]!, T0 + m * MINUTE + 5_000));
-    const angry = ['The app is broken again, this is terrible', 'Worst outage ever, I am furious', 'Payments failing, awful service', 'Horrible, broken login again'];
-    const burst = T0 + 10 * MINUTE;
-    for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, angry[i % angry.length]!, burst + i * 1_000));
+    const burst = await calmThenAngry(watcher);
     clock.set(burst + MINUTE);
     expect(await watcher.tick()).toBe(0);
     expect(opened).toEqual([]);

@@ -5,6 +5,7 @@ import type { IncidentRepositories } from '../../src/app/incidents.js';
 import type { AuditRecord, IncidentRecord, NewReminder, PostMortemRecord, SlackWrite, Store } from '../../src/app/ports/index.js';
 import type { AuditEntry, TimelineEvent } from '../../src/domain/incidents/index.js';
 import { FirebreakError } from '../../src/errors.js';
+import { cancelPendingReminders } from './memory-reminders.js';
 
 export interface StoredReminder extends NewReminder {
   status: 'pending' | 'cancelled';
@@ -106,17 +107,7 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
       reschedule: async (reminder) => {
         state.reminders.set(reminder.key, { ...copy(reminder), status: 'pending' });
       },
-      cancel: async (which) => {
-        let count = 0;
-        for (const reminder of state.reminders.values()) {
-          const matches = typeof which === 'string' ? reminder.key === which : reminder.key.startsWith(which.prefix);
-          if (matches && reminder.status === 'pending') {
-            reminder.status = 'cancelled';
-            count += 1;
-          }
-        }
-        return count;
-      },
+      cancel: async (which) => cancelPendingReminders(state.reminders.values(), which),
     },
     postMortems: {
       load: async (incidentId) => {

@@ -21,6 +21,7 @@ import type { ChannelCalibration } from '../../src/domain/feedback/index.js';
 import type { TimelineEvent } from '../../src/domain/incidents/index.js';
 import type { PostMortem } from '../../src/domain/postmortems/index.js';
 import { FirebreakError } from '../../src/errors.js';
+import { cancelPendingReminders } from './memory-reminders.js';
 
 export type MemoryRepositories = PostMortemRepositories & FeedbackRepositories;
 
@@ -202,17 +203,7 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
       },
     },
     reminders: {
-      cancel: async (which) => {
-        let count = 0;
-        for (const reminder of state.reminders.values()) {
-          const matches = typeof which === 'string' ? reminder.key === which : reminder.key.startsWith(which.prefix);
-          if (matches && reminder.status === 'pending') {
-            reminder.status = 'cancelled';
-            count += 1;
-          }
-        }
-        return count;
-      },
+      cancel: async (which) => cancelPendingReminders(state.reminders.values(), which),
     },
     feedback: {
       insert: async (feedback) => {

@@ -26,12 +26,15 @@ export interface MessageInput {
 }
 
 export interface CleanMessage {
+  /** Slack channel ID, or `<source>:<channel>` for ingested sources. */
   channelId: string;
   userId: string;
+  /** Slack ts (`1700000000.000100`): the message's id and time. */
   ts: string;
   text: string;
   threadTs?: string;
   permalink?: string;
+  /** Slack's event_id: recorded in the same commit as the message, so a retried delivery is a no-op. */
   eventId?: string;
 }
 
