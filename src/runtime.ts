@@ -338,7 +338,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const { remindUnanswered } = await import('./app/unanswered.js');
-  const { peopleOf } = await import('./app/policy.js');
+  const { peopleOf } = await import('./app/playbook-policy.js');
   /** The leader's periodic work: close buckets and detect; remind unanswered negative messages. */
   async function leaderTick(): Promise<void> {
     await watcher.tick();

@@ -28,7 +28,7 @@ import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from './directory.js';
 import type { HomeIncidentLine } from './home.js';
-import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './policy.js';
+import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './playbook-policy.js';
 import type {
   AuditLog,
   IncidentRecord,

@@ -3,7 +3,8 @@
 import type { Leases, Repositories, Store } from '../app/ports/index.js';
 import type { PrismaDb } from './database.js';
 import { channelBucketsOn, scoredMessagesOn, watchedChannelsOn, workspacesOn } from './repositories/channels.js';
-import { pruneProcessedEvents, recordEventOnce, type Db } from './repositories/events.js';
+import type { Db } from './db.js';
+import { pruneProcessedEvents, recordEventOnce } from './repositories/events.js';
 import { storedGaugesOn } from './repositories/gauges.js';
 import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from './repositories/leases.js';
 import {

@@ -18,7 +18,7 @@ import type { ChannelLanguageMix } from '../../domain/language/detect.js';
 import type { SentimentLabel } from '../../domain/sentiment/types.js';
 import type { ScoredMessage, WatchedChannel } from '../generated/sqlite/client.js';
 import type { DatabaseProvider } from '../schema-files.js';
-import { isUniqueViolation, type Db } from './events.js';
+import { isUniqueViolation, type Db } from '../db.js';
 
 /** The stored detector state, when it is one the detector reads (version 1 is upgraded by the detector itself). */
 function detectorStateOf(value: unknown): DetectorState | null {

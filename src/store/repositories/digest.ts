@@ -1,7 +1,7 @@
 // The digest's figures: watched channels' volume over a period, and what is still open.
 import type { DigestReads } from '../../app/ports/index.js';
 import type { DetectorState } from '../../domain/detection/detector.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 export function digestReadsOn(db: Db): DigestReads {
   return {

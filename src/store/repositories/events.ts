@@ -1,15 +1,6 @@
 // Slack delivers an event at least once (retries after 3 s, several instances behind one URL): its id
 // is recorded once, by the primary key, and only the delivery that recorded it is processed.
-import type { Prisma } from '../generated/sqlite/client.js';
-
-/** A Prisma client or an interactive transaction's client: repositories work inside either. */
-export type Db = Prisma.TransactionClient;
-
-/** A unique constraint refused a write: another request or instance wrote the same row first. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'P2002' || /Unique constraint/i.test(String((error as Error)?.message ?? ''));
-}
+import type { Db } from '../db.js';
 
 /**
  * Records `eventId` as processed. True for exactly one caller per id, even when several instances

@@ -2,7 +2,7 @@
 import type { FeedbackRecord, NewFeedback, StoredLexicon } from '../../app/ports/index.js';
 import type { AlertFeedbackFact, AlertVerdict, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
 import type { LearntCorrections, LearntTerm } from '../../domain/sentiment/corrections.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 type Row = Awaited<ReturnType<Db['feedback']['findUniqueOrThrow']>>;
 

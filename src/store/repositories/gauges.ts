@@ -1,6 +1,6 @@
 // The stored state /metrics reports at scrape time.
 import type { StoredGauges } from '../../app/ports/gauges.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 import { outboxStats } from './outbox.js';
 
 export function storedGaugesOn(db: Db): StoredGauges {

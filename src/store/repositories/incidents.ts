@@ -15,7 +15,7 @@ import type { PreflightWarning } from '../../domain/incidents/preflight.js';
 import type { Locale } from '../../i18n/index.js';
 import type { AuditRecord, IncidentRecord, NewIncidentRecord } from '../../app/ports/index.js';
 import { FirebreakError } from '../../errors.js';
-import { isUniqueViolation, type Db } from './events.js';
+import { isUniqueViolation, type Db } from '../db.js';
 
 export type { IncidentRecord, NewIncidentRecord };
 

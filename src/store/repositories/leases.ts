@@ -1,6 +1,6 @@
 // Named leases: one holder at a time, until expiresAt. Every change is a compare-and-set.
 import type { Lease } from '../generated/sqlite/client.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 export type { Lease };
 

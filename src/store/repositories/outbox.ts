@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackWrite } from '../../app/ports/index.js';
 import { FirebreakError } from '../../errors.js';
 import type { OutboxItem } from '../generated/sqlite/client.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 export type { OutboxItem };
 

@@ -17,7 +17,7 @@ import type { DetectorState } from '../../domain/detection/detector.js';
 import type { Locale } from '../../i18n/index.js';
 import type { PostMortem, PostMortemReview, StandardField } from '../../domain/postmortems/index.js';
 import { FirebreakError } from '../../errors.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 const ms = (value: Date | null): number | null => (value ? value.getTime() : null);
 const date = (value: number | null): Date | null => (value === null ? null : new Date(value));

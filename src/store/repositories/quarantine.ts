@@ -1,6 +1,6 @@
 // Community messages that could not be stored, kept with what was received and why.
 import type { Quarantine } from '../../app/ports/channels.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 export function quarantineOn(db: Db): Quarantine {
   return {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DueReminder, ReminderQueue } from '../../app/ports/index.js';
 import type { Reminder } from '../generated/sqlite/client.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 export type { Reminder };
 

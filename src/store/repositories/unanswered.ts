@@ -1,6 +1,6 @@
 // Negative member messages nobody answered, for the unanswered-message reminder.
 import type { WaitingMessage } from '../../app/ports/index.js';
-import type { Db } from './events.js';
+import type { Db } from '../db.js';
 
 export function waitingMessages(db: Db, channelRef: string, before: number, limit: number): Promise<WaitingMessage[]> {
   return db.scoredMessage.findMany({
