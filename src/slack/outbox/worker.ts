@@ -33,7 +33,7 @@ export interface OutboxWorkerOptions {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
-  /** Handlers by `record.kind`. More can be added with registerAfterSend. */
+  /** Handlers by `record.kind`, run in the transaction that records Slack's answer. */
   afterSend?: Record<string, AfterSendHandler>;
   onFailed?: OutboxFailureHandler;
   /** Last checks by `record.kind` (e.g. a public reply's quorum and preflight). */
@@ -60,7 +60,6 @@ export interface OutboxWorker {
   runOnce(): Promise<number>;
   /** Looks for due items at once (call after committing a transaction that enqueued some). */
   wake(): void;
-  registerAfterSend(kind: string, handler: AfterSendHandler): void;
   /** Stops polling and waits for the sends in flight. */
   stop(): Promise<void>;
 }
@@ -301,9 +300,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     wake() {
       woken = true;
       wakeUp?.();
-    },
-    registerAfterSend(kind, handler) {
-      afterSend.set(kind, handler);
     },
     start() {
       if (running) return;
