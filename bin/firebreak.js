@@ -4,6 +4,12 @@
 // when dist/ is missing, or when a source file is newer than the build, so an edit is never
 // silently ignored by a stale build.
 import { readdirSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+// A one-shot command ends long before V8's optimising compile of Prisma's Wasm query engine pays off,
+// and Node waits for that background compile at exit (about a quarter of a second here): baseline
+// code only, except for the long-running server.
+if (process.argv[2] !== 'start') setFlagsFromString('--liftoff-only');
 
 const root = new URL('../', import.meta.url);
 
