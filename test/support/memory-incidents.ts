@@ -5,7 +5,7 @@ import type { IncidentRepositories } from '../../src/app/incidents.js';
 import type { AuditRecord, IncidentRecord, NewReminder, PostMortemRecord, SlackWrite, Store } from '../../src/app/ports/index.js';
 import type { AuditEntry, TimelineEvent } from '../../src/domain/incidents/index.js';
 import { FirebreakError } from '../../src/errors.js';
-import { cancelPendingReminders } from './memory-reminders.js';
+import { cancelPendingReminders, memoryOutbox } from './memory-shared.js';
 
 export interface StoredReminder extends NewReminder {
   status: 'pending' | 'cancelled';
@@ -82,14 +82,7 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
       },
       timeline: async (incidentId) => copy(state.timelines.get(incidentId) ?? []),
     },
-    outbox: {
-      enqueue: async (write) => {
-        if (state.outbox.some((item) => item.key === write.key)) return false;
-        state.outbox.push(copy(write));
-        return true;
-      },
-      has: async (key) => state.outbox.some((item) => item.key === key),
-    },
+    outbox: memoryOutbox(state.outbox),
     audit: {
       write: async (entry) => {
         state.audit.push(copy(entry));

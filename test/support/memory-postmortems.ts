@@ -21,7 +21,7 @@ import type { ChannelCalibration } from '../../src/domain/feedback/index.js';
 import type { TimelineEvent } from '../../src/domain/incidents/index.js';
 import type { PostMortem } from '../../src/domain/postmortems/index.js';
 import { FirebreakError } from '../../src/errors.js';
-import { cancelPendingReminders } from './memory-reminders.js';
+import { cancelPendingReminders, memoryOutbox } from './memory-shared.js';
 
 export type MemoryRepositories = PostMortemRepositories & FeedbackRepositories;
 
@@ -189,14 +189,7 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
       },
     },
     incidentHistory: incidentHistoryOf(current),
-    outbox: {
-      enqueue: async (write) => {
-        if (state.outbox.some((item) => item.key === write.key)) return false;
-        state.outbox.push(copy(write));
-        return true;
-      },
-      has: async (key) => state.outbox.some((item) => item.key === key),
-    },
+    outbox: memoryOutbox(state.outbox),
     audit: {
       record: async (entry) => {
         state.audit.push(copy(entry));

@@ -3,13 +3,13 @@ import { basename, join } from 'node:path';
 import { FirebreakError, isFirebreakError } from '../../errors.js';
 import { parseCountsCsv } from '../../domain/detection/counts-csv.js';
 import { CalibrationRecorder, type ChannelCalibration } from '../../domain/detection/calibration.js';
-import type { BucketReading, DetectorDecision } from '../../domain/detection/detector.js';
+import type { BucketReading } from '../../domain/detection/detector.js';
 import { parseJsonlMessage, parseSlackChannels, parseSlackExportDay } from '../../domain/detection/inputs.js';
 import { detectOnCounts, inferBucketMs } from '../../domain/detection/series.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../../domain/detection/settings.js';
 import { advanceChannel, observeMessage, watchChannel, type ChatMessage, type ChannelWindow } from '../../domain/detection/pipeline.js';
 import type { BacktestOptions } from './backtest.js';
-import { channelOfLine, runShards, shardCount, shardOf, type ShardMessage } from './backtest-shards.js';
+import { channelOfLine, runShards, shardCount, shardOf, type ShardMessage, type ShardReport } from './backtest-shards.js';
 
 interface Shard {
   index: number;
@@ -26,10 +26,7 @@ class ShardFailure extends Error {
   }
 }
 
-interface Alert {
-  channel: string;
-  decision: DetectorDecision;
-}
+type Alert = ShardReport['alerts'][number];
 
 /** Runs `firebreak backtest` once its options are parsed (see backtest.ts for what they mean). */
 export async function runBacktest(input: string | undefined, options: BacktestOptions): Promise<void> {
@@ -46,14 +43,8 @@ export async function runBacktest(input: string | undefined, options: BacktestOp
   }
 }
 
-interface Report {
-  alerts: Alert[];
-  calibration: ChannelCalibration[];
-  messages: number;
-  channels: number;
-  buckets: number;
-  skipped: number;
-  late: number;
+/** What a replay found (a shard's report, merged over shards) and the settings it ran with. */
+interface Report extends ShardReport {
   settings: DetectorSettings;
 }
 

@@ -51,9 +51,15 @@ interface ViewState {
   values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
 }
 
-function valueOf(view: { state: ViewState }, blockId: string, actionId = blockId): string | undefined {
-  const entry = view.state.values[blockId]?.[actionId];
+/** A submitted or live modal's input value: Bolt types `view.state` loosely, its shape is Slack's. */
+function valueOf(view: { state: unknown }, blockId: string, actionId = blockId): string | undefined {
+  const entry = (view.state as ViewState).values[blockId]?.[actionId];
   return entry?.value ?? entry?.selected_option?.value ?? undefined;
+}
+
+/** The draft text typed in a draft modal ('' when the field is empty). */
+function draftTextOf(view: { state: unknown }): string {
+  return draftTextValue((view.state as ViewState).values) ?? '';
 }
 
 function loadOrFail(services: SlackServices, incidentId: string) {
@@ -292,10 +298,9 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       const view = body.view;
       if (!view) return;
       const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
-      const state = view.state as unknown as ViewState;
-      const language = valueOf({ state }, inputIds.draftLanguage, actionIds.pickLanguage);
+      const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
       const rebuilt = await draftModalView(services, client, i, {
-        templateId: valueOf({ state }, inputIds.draftTemplate, actionIds.pickTemplate),
+        templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
@@ -308,10 +313,9 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
   const { decideFromModal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.draftReplyModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
-    const state = view.state as unknown as ViewState;
-    const language = valueOf({ state }, inputIds.draftLanguage, actionIds.pickLanguage);
+    const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
     const record = await loadOrFail(services, i);
-    const target = parseTarget(valueOf({ state }, inputIds.draftTarget), record.state.incident.channelId);
+    const target = parseTarget(valueOf(view, inputIds.draftTarget), record.state.incident.channelId);
     const preflight = await replyPreflightContext(services, record.state, target);
     const confirmed = (view.state.values[inputIds.draftLanguageConfirm]?.[inputIds.draftLanguageConfirm] as { selected_options?: unknown[] } | undefined)?.selected_options?.length;
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
@@ -319,9 +323,9 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
         current,
         {
           actorUserId: body.user.id,
-          text: draftTextValue(state.values) ?? '',
+          text: draftTextOf(view),
           language: isLocale(language) ? language : record.state.incident.locale,
-          templateId: valueOf({ state }, inputIds.draftTemplate, actionIds.pickTemplate) ?? null,
+          templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate) ?? null,
           target,
           preflight,
           languageConfirmed: Boolean(confirmed),
@@ -334,11 +338,10 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
 
   app.view<ViewSubmitAction>(callbackIds.editDraftModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(draftRef, view.private_metadata, 'edit modal');
-    const state = view.state as unknown as ViewState;
     const record = await loadOrFail(services, ref.i);
     const preflight = await replyPreflightContext(services, record.state, record.state.drafts.find((draft) => draft.id === ref.d)?.target ?? null);
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextValue(state.values) ?? '', preflight }, policy, clock),
+      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextOf(view), preflight }, policy, clock),
     );
   });
 }
@@ -348,45 +351,40 @@ function registerDecisionModals(app: App, services: SlackServices): void {
   const { decideFromModal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.requestChangesModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(draftRef, view.private_metadata, 'request changes modal');
-    const state = view.state as unknown as ViewState;
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      decideDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'request_changes', comment: valueOf({ state }, inputIds.comment) ?? '' }, policy, clock),
+      decideDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'request_changes', comment: valueOf(view, inputIds.comment) ?? '' }, policy, clock),
     );
   });
 
   app.view<ViewSubmitAction>(callbackIds.rejectDraftModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(draftRef, view.private_metadata, 'reject modal');
-    const state = view.state as unknown as ViewState;
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      decideDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'reject', comment: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
+      decideDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'reject', comment: valueOf(view, inputIds.reason) ?? '' }, policy, clock),
     );
   });
 
   app.view<ViewSubmitAction>(callbackIds.severityModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'severity modal');
-    const state = view.state as unknown as ViewState;
-    const severity = valueOf({ state }, inputIds.severity);
+    const severity = valueOf(view, inputIds.severity);
     if (!SEVERITIES.includes(severity as Severity)) {
       await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(services.locale, 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
       return;
     }
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
-      changeSeverity(current, { actorUserId: body.user.id, severity: severity as Severity, reason: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
+      changeSeverity(current, { actorUserId: body.user.id, severity: severity as Severity, reason: valueOf(view, inputIds.reason) ?? '' }, policy, clock),
     );
   });
 
   app.view<ViewSubmitAction>(callbackIds.skipStepModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(stepRef, view.private_metadata, 'skip modal');
-    const state = view.state as unknown as ViewState;
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      skipStep(current, { actorUserId: body.user.id, stepId: ref.s, reason: valueOf({ state }, inputIds.reason) ?? '' }, policy, clock),
+      skipStep(current, { actorUserId: body.user.id, stepId: ref.s, reason: valueOf(view, inputIds.reason) ?? '' }, policy, clock),
     );
   });
 
   app.view<ViewSubmitAction>(callbackIds.noteModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'note modal');
-    const state = view.state as unknown as ViewState;
-    await decideFromModal(ack, body, client, i, (current, policy, clock) => addNote(current, { actorUserId: body.user.id, text: valueOf({ state }, inputIds.note) ?? '' }, policy, clock));
+    await decideFromModal(ack, body, client, i, (current, policy, clock) => addNote(current, { actorUserId: body.user.id, text: valueOf(view, inputIds.note) ?? '' }, policy, clock));
   });
 }
 
@@ -395,15 +393,14 @@ function registerResolveModal(app: App, services: SlackServices): void {
   const { decideFromModal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.resolveModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'resolve modal');
-    const state = view.state as unknown as ViewState;
-    const summary = valueOf({ state }, inputIds.resolutionSummary) ?? '';
+    const summary = valueOf(view, inputIds.resolutionSummary) ?? '';
     const record = await loadOrFail(services, i);
     const locale = record.state.incident.locale;
     const stillOpen = record.state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     // Steps given a reason in the modal are skipped first; the summary is checked first so nothing is skipped for a resolve that cannot happen.
     if (summary.trim() !== '') {
       for (const step of stillOpen) {
-        const reason = valueOf({ state }, inputIds.skipReason(step.stepId))?.trim();
+        const reason = valueOf(view, inputIds.skipReason(step.stepId))?.trim();
         if (!reason) continue;
         const outcome = await services.incidents.decide(i, (current, policy, clock) => skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock));
         if (!outcome.ok && outcome.refusal.code !== 'step_already_done' && outcome.refusal.code !== 'step_already_skipped') {

@@ -1,0 +1,27 @@
+// Rules every in-memory store shares with the Prisma repositories: the outbox keeps one write per
+// idempotency key, and cancelling reminders by key or key prefix touches pending ones only.
+import type { OutboxWriter, SlackWrite } from '../../src/app/ports/index.js';
+
+/** An outbox over `writes`: a second write with the same key is refused, as the unique key does. */
+export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
+  return {
+    enqueue: async (write) => {
+      if (writes.some((item) => item.key === write.key)) return false;
+      writes.push(structuredClone(write));
+      return true;
+    },
+    has: async (key) => writes.some((item) => item.key === key),
+  };
+}
+
+export function cancelPendingReminders(reminders: Iterable<{ key: string; status: string }>, which: string | { prefix: string }): number {
+  let count = 0;
+  for (const reminder of reminders) {
+    const matches = typeof which === 'string' ? reminder.key === which : reminder.key.startsWith(which.prefix);
+    if (matches && reminder.status === 'pending') {
+      reminder.status = 'cancelled';
+      count += 1;
+    }
+  }
+  return count;
+}
