@@ -1,6 +1,7 @@
 // The house's layering (docs/architecture.md), checked by test/architecture.test.ts on every `npm test`:
 // domain at the centre, use cases (app/) around it owning their ports, adapters (store, slack, http,
-// jobs) at the edge, and composition roots (main.ts, runtime.ts, cli/, sandbox/) that may import anything.
+// jobs) at the edge, and composition roots (main.ts, runtime.ts and runtime/, cli/, sandbox/) that may
+// import anything.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -23,28 +24,28 @@ module.exports = {
       comment: 'Use cases reach the database, Slack and the scheduler only through the ports in app/ports/.',
       severity: 'error',
       from: { path: '^src/app/' },
-      to: { path: '^src/(store|slack|http|jobs|cli|sandbox)/|^src/(main|runtime)\\.ts$' },
+      to: { path: '^src/(store|slack|http|jobs|cli|sandbox|runtime)/|^src/(main|runtime)\\.ts$' },
     },
     {
       name: 'slack-never-reads-the-store',
       comment: 'Listeners and the outbox worker call use cases; they never query the database themselves.',
       severity: 'error',
       from: { path: '^src/slack/' },
-      to: { path: '^src/(store|http|jobs|cli|sandbox)/|^src/(main|runtime)\\.ts$' },
+      to: { path: '^src/(store|http|jobs|cli|sandbox|runtime)/|^src/(main|runtime)\\.ts$' },
     },
     {
       name: 'store-implements-app-ports',
       comment: 'The store knows the ports it implements and the domain types it maps, nothing above them.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(slack|http|jobs|cli|sandbox)/|^src/app/(?!ports/)|^src/(main|runtime)\\.ts$' },
+      to: { path: '^src/(slack|http|jobs|cli|sandbox|runtime)/|^src/app/(?!ports/)|^src/(main|runtime)\\.ts$' },
     },
     {
       name: 'http-and-jobs-go-through-ports',
       comment: 'The HTTP endpoints and the scheduler are adapters: they reach the database through ports.',
       severity: 'error',
       from: { path: '^src/(http|jobs)/' },
-      to: { path: '^src/(store|slack|cli|sandbox)/|^src/(main|runtime)\\.ts$' },
+      to: { path: '^src/(store|slack|cli|sandbox|runtime)/|^src/(main|runtime)\\.ts$' },
     },
     {
       name: 'prisma-only-in-the-store',

@@ -1,7 +1,7 @@
-// `npm run eval -- <data dir> [--lang auto|en|es] [--no-sentiment] [--no-grid] [--no-synthetic]`:
+// `npm run eval -- <data dir> [--lang auto|en|es] [--no-sentiment] [--no-grid] [--no-synthetic] [--choose-fitted-share] [--cv]`:
 // measures the detection engine. Sentiment: 3-class macro-F1 and negative-class F1 per set, and the
 // corrections learning curve (macro-F1 on val after 0/50/200/1,000 corrections drawn from train, seeded
-// draws). NAB realTweets: the shipped defaults per file, then the protocol that cannot overfit (a grid
+// draws; --cv prints the strengths the learner's cross-validation chose). NAB realTweets: the shipped defaults per file, then the protocol that cannot overfit (a grid
 // of settings, flat-optimum choice, leave-one-file-out: chosen on four files, scored on the fifth).
 // Synthetic: a seeded suite generated in code (false alarms on incident-free families, recall and delay
 // on injected incidents). Reads the data in place; writes nothing.
@@ -12,10 +12,10 @@ import { normalisedNabScore, probationRows, scoreNabFile, type NabFileScore, typ
 import { gridCandidates, leaveOneFileOut, neighbourhood, type GridAxis } from '../src/domain/detection/protocol.js';
 import { detectOnCounts, inferBucketMs, type CountPoint } from '../src/domain/detection/series.js';
 import { defaultDetectorSettings, resolveDetectorSettings, type DetectorSettingsOverrides } from '../src/domain/detection/settings.js';
-import { runSyntheticSuite } from '../src/domain/detection/synthetic.js';
-import { seededRandom } from '../src/domain/random.js';
+import { defaultSuiteOptions, incidentFreeFalseAlarms, oracleDigits, runSyntheticSuite } from '../src/domain/detection/synthetic.js';
+import { seededSample as sample } from '../src/domain/random.js';
 import { correctionModel, learnCorrections, type Correction } from '../src/domain/sentiment/corrections.js';
-import { scoreMessage, type CorrectionModel } from '../src/domain/sentiment/score.js';
+import { LABEL_THRESHOLDS, scoreMessage, type CorrectionModel } from '../src/domain/sentiment/score.js';
 import type { Language, SentimentLabel } from '../src/domain/sentiment/types.js';
 
 const args = process.argv.slice(2);
@@ -90,17 +90,64 @@ if (existsSync(sentimentDir) && !args.includes('--no-sentiment')) {
   }
 }
 
+if (sets.size > 0) thresholdsCrossValidated();
 if (sets.size > 0) learningCurve();
 
-function sample<T>(items: readonly T[], count: number, seed: number): T[] {
-  const copy = [...items];
-  const next = seededRandom(seed);
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+/**
+ * The shipped label thresholds against the ones 5-fold cross-validation on the train sets would choose
+ * (one pair for both languages, as shipped: chosen on four folds of each language's train set, scored on
+ * the fifth), side by side with val. Val chooses nothing.
+ */
+function thresholdsCrossValidated(): void {
+  const languages = (['en', 'es'] as const).filter((language) => sets.has(`${language}/train`) && sets.has(`${language}/val`));
+  if (languages.length === 0) return;
+  const folds = 5;
+  const scored = (name: string) => {
+    const set = sets.get(name) as { texts: string[]; gold: SentimentLabel[] };
+    return { scores: set.texts.map((text) => scoreMessage(text, { language: lang }).score), gold: set.gold };
+  };
+  const data = new Map(languages.flatMap((language) => [`${language}/train`, `${language}/val`].map((name) => [name, scored(name)] as const)));
+  const grid: [number, number][] = [];
+  for (let negative = -2; negative <= 0.001; negative += 0.25) for (let positive = 0.25; positive <= 3.001; positive += 0.25) grid.push([negative, positive]);
+  const f1 = (set: { scores: number[]; gold: SentimentLabel[] }, [negative, positive]: [number, number], keep: (i: number) => boolean): number => {
+    const gold: SentimentLabel[] = [];
+    const guessed: SentimentLabel[] = [];
+    set.scores.forEach((score, i) => {
+      if (!keep(i)) return;
+      gold.push(set.gold[i] as SentimentLabel);
+      guessed.push(score >= positive ? 'positive' : score <= negative ? 'negative' : 'neutral');
+    });
+    return f1Scores(gold, guessed).macro;
+  };
+  const choose = (keep: (i: number) => boolean): [number, number] => {
+    let best: { pair: [number, number]; value: number } = { pair: grid[0] as [number, number], value: -1 };
+    for (const pair of grid) {
+      const value = languages.reduce((sum, language) => sum + f1(data.get(`${language}/train`) as { scores: number[]; gold: SentimentLabel[] }, pair, keep), 0) / languages.length;
+      if (value > best.value + 1e-9) best = { pair, value };
+    }
+    return best.pair;
+  };
+  const shipped: [number, number] = [LABEL_THRESHOLDS.negative, LABEL_THRESHOLDS.positive];
+  const cv = new Map<string, { shipped: number[]; chosen: number[] }>(languages.map((language) => [language, { shipped: [], chosen: [] }]));
+  const chosenPerFold: string[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const pair = choose((i) => i % folds !== fold);
+    chosenPerFold.push(`${pair[0]}/${pair[1]}`);
+    for (const language of languages) {
+      const train = data.get(`${language}/train`) as { scores: number[]; gold: SentimentLabel[] };
+      cv.get(language)?.shipped.push(f1(train, shipped, (i) => i % folds === fold));
+      cv.get(language)?.chosen.push(f1(train, pair, (i) => i % folds === fold));
+    }
   }
-  return copy.slice(0, count);
+  const onAllTrain = choose(() => true);
+  console.log(`\nLabel thresholds (negative at ≤ a, positive at ≥ b): shipped ${shipped.join('/')}; chosen by ${folds}-fold CV on train per fold ${chosenPerFold.join(', ')}; on all of train ${onAllTrain.join('/')}`);
+  for (const language of languages) {
+    const row = cv.get(language) as { shipped: number[]; chosen: number[] };
+    const val = data.get(`${language}/val`) as { scores: number[]; gold: SentimentLabel[] };
+    console.log(`  ${language}: train-CV held-out folds shipped ${meanAndSpread(row.shipped)}, CV-chosen ${meanAndSpread(row.chosen)}   val shipped ${f1(val, shipped, () => true).toFixed(3)}, train-chosen ${f1(val, onAllTrain, () => true).toFixed(3)}`);
+  }
 }
+
 
 function macroF1With(set: { texts: string[]; gold: SentimentLabel[] }, model: CorrectionModel | undefined): number {
   return f1Scores(set.gold, set.texts.map((text) => scoreMessage(text, model ? { language: lang, corrections: model } : { language: lang }).label)).macro;
@@ -127,15 +174,21 @@ function learningCurve(): void {
     if (!train || targets.length === 0) continue;
     const pool = correctionsOf(train);
     const rows = new Map<string, string[]>(targets.map((name) => [name, []]));
+    const choices: string[] = [];
     for (const size of sizes) {
       const scores = new Map<string, number[]>(targets.map((name) => [name, []]));
+      const chosen: string[] = [];
       for (let draw = 0; draw < (size === 0 ? 1 : draws); draw++) {
-        const model = size === 0 ? undefined : correctionModel(learnCorrections(sample(pool, size, 1000 * size + draw), { scoring: { language: lang } }));
+        const learnt = size === 0 ? undefined : learnCorrections(sample(pool, size, 1000 * size + draw), { scoring: { language: lang } });
+        if (learnt) chosen.push(`${learnt.regularisation}/${learnt.classPrior}${learnt.crossValidation.length > 0 ? ` (CV ${learnt.crossValidation.map((row) => `${row.words}/${row.classes}:${row.f1.toFixed(3)}`).join(' ')})` : ''}`);
+        const model = learnt ? correctionModel(learnt) : undefined;
         for (const name of targets) scores.get(name)?.push(macroF1With(sets.get(name) as { texts: string[]; gold: SentimentLabel[] }, model));
       }
       for (const name of targets) rows.get(name)?.push(`${String(size).padStart(5)}: ${meanAndSpread(scores.get(name) as number[])}`);
+      if (size > 0) choices.push(`  n=${size}: ${chosen.join('; ')}`);
     }
     for (const [name, cells] of rows) console.log(`${name.padEnd(22)} ${cells.join('   ')}`);
+    if (args.includes('--cv')) console.log(`  ${language}: strengths chosen (words/classes), with each candidate's held-out macro-F1 on the corrections' own folds:\n${choices.join('\n')}`);
   }
 }
 
@@ -144,7 +197,7 @@ function learningCurve(): void {
  * is ordered, so ±1 step is a neighbour; the shipped defaults must be one of its points.
  */
 const GRID: GridAxis[] = [
-  { name: 'threshold', values: [8, 10, 12, 14, 16] },
+  { name: 'threshold', values: [8, 10, 12, 14, 16, 18, 20] },
   { name: 'maxDispersion', values: [0.05, 0.1, 0.2] },
   { name: 'noveltyFactor', values: [0.5, 0.6, 0.7, 0.8] },
 ];
@@ -212,6 +265,27 @@ if (existsSync(nabDir)) {
   }
 }
 
+/**
+ * The fitted-model test's share of the threshold is not a NAB choice (no dev file is regular enough for
+ * that test to judge it: their learnt dispersion never goes under the floor), so it is chosen by the
+ * false-alarm budget alone, on incident-free synthetic series of seeds other than the reported ones:
+ * the keenest share with no crisis false alarm on any family whose one-step-keener neighbour has none
+ * either. Recall plays no part in the choice.
+ */
+const FITTED_SHARES = [0.25, 0.375, 0.5, 0.625, 0.75];
+if (args.includes('--choose-fitted-share')) {
+  console.log('\nFitted-model test: crisis false alarms per series per 30 days on incident-free series of every family, seeds 3–4 (not the reported 1–2):');
+  const clean = FITTED_SHARES.map((share) => {
+    const rows = incidentFreeFalseAlarms(resolveDetectorSettings({ fittedThresholdShare: share }), { ...defaultSuiteOptions, firstSeed: 3 });
+    const worst = rows.reduce((max, row) => Math.max(max, row.perSeriesPer30Days), 0);
+    const noisy = rows.filter((row) => row.perSeriesPer30Days > 0).map((row) => `${row.family} at ${row.rate}: ${row.perSeriesPer30Days.toFixed(2)}`);
+    console.log(`  share ${share}: worst ${worst.toFixed(2)}${noisy.length ? ` (${noisy.join(', ')})` : ''}`);
+    return worst === 0;
+  });
+  const chosen = FITTED_SHARES.findIndex((_, i) => clean[i] && (i === 0 || clean[i - 1]));
+  console.log(`  chosen: ${chosen >= 0 ? FITTED_SHARES[chosen] : 'none'} (shipped ${defaultDetectorSettings.fittedThresholdShare})`);
+}
+
 if (!args.includes('--no-synthetic')) {
   const settings = resolveDetectorSettings();
   console.log('\nSynthetic suite (seeded, generated in code), shipped defaults');
@@ -227,4 +301,12 @@ if (!args.includes('--no-synthetic')) {
     const rows = suite.incidents.filter((row) => row.size === size);
     console.log(`  ${`${size}× usual`.padEnd(20)} ${rows.map((row) => `${row.rate}: ${(100 * row.recall).toFixed(0)}% (n=${row.injected}, delay ${row.medianDelay ?? '–'})`).join('  ')}`);
   }
+  console.log(`By family: recall / what an oracle knowing the true mean and dispersion reaches at ${oracleDigits(settings.bucketMs).toFixed(1)} digits (about one false alarm in 30 days), by negatives per bucket:`);
+  for (const size of [...new Set(suite.incidentsByFamily.map((row) => row.size))]) {
+    for (const family of [...new Set(suite.incidentsByFamily.map((row) => row.family))]) {
+      const rows = suite.incidentsByFamily.filter((row) => row.size === size && row.family === family);
+      console.log(`  ${`${size}× ${family}`.padEnd(20)} ${rows.map((row) => `${row.rate}: ${(100 * row.recall).toFixed(0)}% / ${(100 * row.oracleRecall).toFixed(0)}%`).join('  ')}`);
+    }
+  }
+  console.log(`Oracle, all families: ${suite.incidents.map((row) => `${row.size}× at ${row.rate}: ${(100 * row.oracleRecall).toFixed(0)}%`).join(', ')}`);
 }

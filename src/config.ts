@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives the typed Config.
 import { z } from 'zod';
+import { isTimeZone } from './domain/clock.js';
 import { FirebreakError } from './errors.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -56,6 +57,30 @@ const environmentSchema = z.object({
   SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xapp-'), {
     message: 'must be an app-level token starting with xapp-',
   }),
+  SLACK_CLIENT_ID: optionalText.refine((value) => value === undefined || /^\d+\.\d+$/.test(value), {
+    message: 'must be the app\'s Client ID from Basic Information (digits, a dot, digits)',
+  }),
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {
+    message: 'must be at least 32 characters (it signs the OAuth state)',
+  }),
+  SLACK_REDIRECT_URI: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+\/slack\/oauth_redirect$/.test(value), {
+    message: 'must be the public URL of /slack/oauth_redirect, e.g. https://firebreak.example.com/slack/oauth_redirect',
+  }),
+  OAUTH_STATE_TTL_SECONDS: integer(600, 1, 3600),
+  TOKEN_ENCRYPTION_KEYS: optionalText.transform((value, context) => {
+    if (value === undefined) return [];
+    const keys: Buffer[] = [];
+    for (const [index, part] of value.split(',').map((item) => item.trim()).entries()) {
+      const key = /^[0-9a-fA-F]{64}$/.test(part) ? Buffer.from(part, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(part) ? Buffer.from(part, 'base64') : undefined;
+      if (!key || key.length !== 32) {
+        context.addIssue({ code: 'custom', message: `key ${index + 1} must be 32 random bytes as base64 (44 characters) or hex (64), e.g. from \`openssl rand -base64 32\`` });
+        return z.NEVER;
+      }
+      keys.push(key);
+    }
+    return keys;
+  }),
   SLACK_API_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/.+\/$/.test(value), {
     message: 'must be an http(s) URL ending with / (e.g. https://slack.com/api/)',
   }),
@@ -67,6 +92,10 @@ const environmentSchema = z.object({
   LOCALE: z.enum(['en', 'es']).default('en'),
   INGEST_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters',
+  }),
+  /** OAuth installs: the installed workspace that owns /ingest sources (their incidents post with its token). */
+  INGEST_TEAM_ID: optionalText.refine((value) => value === undefined || /^T[A-Z0-9]{2,}$/.test(value), {
+    message: 'must be a Slack team ID such as T0123ABCD (the workspace that owns ingested sources)',
   }),
   TEAM_TIMEZONE: z
     .string()
@@ -113,14 +142,29 @@ export interface Config {
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
-    /** True when a bot token and a signing secret are both present. */
+    /**
+     * OAuth installs in several workspaces (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set, no
+     * SLACK_BOT_TOKEN): each workspace's token comes from its stored installation.
+     */
+    oauth?: {
+      clientId: string;
+      clientSecret: string;
+      stateSecret: string;
+      redirectUri?: string;
+      stateTtlMs: number;
+    };
+    /** True when a signing secret and a way to get tokens (a bot token, or OAuth) are both present. */
     configured: boolean;
   };
+  /** TOKEN_ENCRYPTION_KEYS, decoded (32 bytes each): the first seals stored bot tokens, all open them. */
+  tokenEncryptionKeys: Buffer[];
   alertsChannel?: string;
   playbooksDir: string;
   logLevel: LogLevel;
   locale: 'en' | 'es';
   ingestToken?: string;
+  /** OAuth installs: the Slack team whose workspace owns /ingest sources; unset, they belong to `ingest` ("Other sources"). */
+  ingestTeamId?: string;
   teamTimezone: string;
   messageRetentionDays: number;
   /** How often the leader runs the detector over closed buckets. */
@@ -154,9 +198,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   const env = parsed.data;
   const problems: string[] = [];
-  if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
+  const oauthMode = Boolean(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && !env.SLACK_BOT_TOKEN);
+  if (Boolean(env.SLACK_CLIENT_ID) !== Boolean(env.SLACK_CLIENT_SECRET)) {
+    problems.push('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET must be set together (both from the app\'s Basic Information page)');
+  }
+  if (oauthMode) {
+    if (!env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is required for OAuth installs (SLACK_CLIENT_ID is set)');
+    if (!env.SLACK_STATE_SECRET) problems.push('SLACK_STATE_SECRET is required for OAuth installs: at least 32 random characters, e.g. `openssl rand -hex 32`');
+    if (env.TOKEN_ENCRYPTION_KEYS.length === 0) problems.push('TOKEN_ENCRYPTION_KEYS is required for OAuth installs (bot tokens are stored encrypted): e.g. `openssl rand -base64 32`');
+  } else if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
     problems.push('SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together (or both left empty for the sandbox)');
   }
+  if (env.INGEST_TEAM_ID && !oauthMode) problems.push('INGEST_TEAM_ID is for OAuth installs only (with SLACK_BOT_TOKEN, ingested sources already post with that token): remove it');
+  if (env.INGEST_TEAM_ID && !env.INGEST_TOKEN) problems.push('INGEST_TEAM_ID needs INGEST_TOKEN (it names the workspace that owns /ingest sources)');
   if (problems.length) throw new FirebreakError('config_invalid', `Invalid configuration: ${problems.join('; ')}.`);
   return {
     port: env.PORT,
@@ -168,13 +222,26 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       signingSecret: env.SLACK_SIGNING_SECRET,
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL,
-      configured: Boolean(env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET),
+      ...(oauthMode
+        ? {
+            oauth: {
+              clientId: env.SLACK_CLIENT_ID!,
+              clientSecret: env.SLACK_CLIENT_SECRET!,
+              stateSecret: env.SLACK_STATE_SECRET!,
+              ...(env.SLACK_REDIRECT_URI ? { redirectUri: env.SLACK_REDIRECT_URI } : {}),
+              stateTtlMs: env.OAUTH_STATE_TTL_SECONDS * 1000,
+            },
+          }
+        : {}),
+      configured: Boolean(env.SLACK_SIGNING_SECRET && (env.SLACK_BOT_TOKEN || oauthMode)),
     },
+    tokenEncryptionKeys: env.TOKEN_ENCRYPTION_KEYS,
     alertsChannel: env.ALERTS_CHANNEL,
     playbooksDir: env.PLAYBOOKS_DIR,
     logLevel: env.LOG_LEVEL,
     locale: env.LOCALE,
     ingestToken: env.INGEST_TOKEN,
+    ...(env.INGEST_TEAM_ID ? { ingestTeamId: env.INGEST_TEAM_ID } : {}),
     teamTimezone: env.TEAM_TIMEZONE,
     messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
     detectionIntervalMs: env.DETECTION_INTERVAL_SECONDS * 1000,
@@ -188,13 +255,4 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     sandbox: { allowRemote: env.SANDBOX_ALLOW_REMOTE, socketMode: env.SANDBOX_SOCKET_MODE },
   };
-}
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
 }

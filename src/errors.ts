@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'conflict'
   | 'slack_api'
-  | 'slack_limits_exceeded';
+  | 'slack_limits_exceeded'
+  | 'token_key_missing'
+  | 'token_undecryptable';
 
 export class FirebreakError extends Error {
   readonly code: ErrorCode;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { healthRoute } from './http/health.js';
-import { createHttpServer, type Route } from './http/server.js';
+import { closeHttpServer, createHttpServer, type Route } from './http/server.js';
 import type { Logger } from './logger.js';
 import { openDatabase, prepareSqliteFile, type Database } from './store/database.js';
 import { parseDatabaseUrl } from './store/database-url.js';
@@ -17,6 +17,10 @@ import { metricsRoute, timeSlackAcks } from './http/metrics.js';
 import { createMetrics, storeMetricSources, type Metrics } from './metrics.js';
 import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 import { createStore } from './store/store.js';
+import { EventInbox } from './app/event-inbox.js';
+import { isDeadLocalInstance, newInstanceId } from './instance-id.js';
+import { tokenCipherFor } from './store/token-cipher.js';
+import type { InstallService } from './app/installs.js';
 
 export interface RunningFirebreak {
   url: string;
@@ -50,10 +54,13 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     database = await openDatabase(target);
   }
-  const store = createStore(database.prisma, target.provider);
+  const store = createStore(database.prisma, target.provider, tokenCipherFor(config.tokenEncryptionKeys));
   // SQLite is single-instance: refuse before anything starts when another Firebreak has the file.
   const instanceGuard = target.provider === 'sqlite' ? await acquireSqliteInstanceGuard({ leases: store.direct.leases, databaseFile: target.sqliteFile ?? target.url, logger }) : undefined;
   metrics.setSources(storeMetricSources(store.direct.gauges, clock));
+
+  // Slack events are kept here before they are acknowledged, and replayed after a crash.
+  const inbox = new EventInbox({ store, instanceId: newInstanceId(), logger, claimantAlive: (claimedBy) => !isDeadLocalInstance(claimedBy) });
 
   let slack: SlackApp | undefined;
   let sandbox: Sandbox | undefined;
@@ -66,11 +73,18 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     const port = await sandbox.listenEarly(config.host, config.port);
     config = sandboxConfig(config, sandbox, `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port);
   }
-  if (config.slack.configured && config.slack.botToken && config.slack.signingSecret) {
+  // OAuth installs in several workspaces: each team's token is stored (encrypted) when it installs.
+  let installs: InstallService | undefined;
+  if (config.slack.configured && config.slack.oauth) {
+    const { InstallService } = await import('./app/installs.js');
+    installs = new InstallService({ store, clock, logger });
+  }
+  if (config.slack.configured && (config.slack.botToken || installs) && config.slack.signingSecret) {
     // Loaded only when Slack is configured: Bolt is the heaviest import at start-up.
     const { createSlackApp } = await import('./slack/app.js');
     slack = createSlackApp({
-      botToken: config.slack.botToken,
+      ...(config.slack.botToken ? { botToken: config.slack.botToken } : {}),
+      ...(installs ? { installations: installs } : {}),
       signingSecret: config.slack.signingSecret,
       appToken: config.slack.appToken,
       apiUrl: config.slack.apiUrl,
@@ -78,6 +92,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       registry: metrics.registry,
       ...(options.slackRetryDelaysMs ? { retryDelaysMs: options.slackRetryDelaysMs } : {}),
       onUnacknowledged: (kind) => metrics.processErrors.inc({ kind }),
+      inbox,
     });
   } else {
     logger.warn('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): serving /healthz only');
@@ -86,7 +101,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   if (slack) {
     const { startRuntime } = await import('./runtime.js');
     const playing = sandbox?.drills;
-    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics, ...(playing ? { isDrill: () => playing.inProgress() } : {}) });
+    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics, ...(playing ? { isDrill: (channelId: string) => playing.inProgress(channelId) } : {}), ...(installs ? { installs } : {}) });
   }
 
   const routes: Route[] = [
@@ -107,21 +122,52 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off'),
       }),
       leadership: () => runtime?.leadership.status() ?? null,
+      alertsChannel: async () => (runtime ? runtime.alertsChannelHealth() : null),
     }),
     metricsRoute(metrics),
   ];
   if (runtime && config.ingestToken) {
     const { ingestRoute } = await import('./http/ingest.js');
     const watcher = runtime.watcher;
+    if (installs && config.ingestTeamId && !(await installs.isInstalled(config.ingestTeamId).catch(() => true))) {
+      logger.warn({ team: config.ingestTeamId }, 'INGEST_TEAM_ID names a workspace where Firebreak is not installed (yet): ingested messages are scored, their alerts fail as workspace_not_installed until it is');
+    }
     routes.push(
       ingestRoute({
         token: config.ingestToken,
-        workspaceId: () => store.direct.workspaces.ensureNamed('ingest', 'Other sources'),
+        // INGEST_TEAM_ID (OAuth installs): ingested sources are that workspace's, so their alerts post with its token.
+        workspaceId: () => (config.ingestTeamId ? store.direct.workspaces.idForTeam(config.ingestTeamId) : store.direct.workspaces.ensureNamed('ingest', 'Other sources')),
         ingest: (message) => watcher.ingest(message),
       }),
     );
   }
   if (sandbox) routes.push(...sandbox.routes);
+  if (installs && config.slack.oauth) {
+    const oauth = config.slack.oauth;
+    const [{ oauthInstallRoutes }, { manifestBotScopes }] = await Promise.all([import('./slack/oauth-install.js'), import('./slack/doctor.js')]);
+    const installer = installs;
+    const install = oauthInstallRoutes({
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      stateSecret: oauth.stateSecret,
+      stateTtlMs: oauth.stateTtlMs,
+      ...(oauth.redirectUri ? { redirectUri: oauth.redirectUri } : {}),
+      scopes: manifestBotScopes(),
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      states: installer.states,
+      installed: async (installation) => {
+        const outcome = await installer.installed(installation);
+        // A new (or reinstalled) workspace's playbook references are checked at once, not at the next start.
+        void runtime?.checkPlaybookReferences(installation.teamId).catch((error: unknown) => logger.warn({ err: error, team: installation.teamId }, 'could not check playbook references'));
+        return outcome;
+      },
+      refused: (reason, detail) => installer.refused(reason, detail),
+      clock,
+      logger,
+      locale: config.locale,
+    });
+    routes.push({ method: 'GET', path: '/slack/install', handler: install.install }, { method: 'GET', path: '/slack/oauth_redirect', handler: install.redirect });
+  }
   let gate: SlackRequestGate | undefined;
   if (slack?.requestListener && config.slack.signingSecret) {
     const listener = slack.requestListener;
@@ -133,7 +179,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       refused: metrics.requestsRefused,
       locale: config.locale,
       next: (request, response) => listener(request, response),
-      ...(slack.processEvent ? { processEvent: slack.processEvent } : {}),
+      processEvent: slack.processEvent,
+      inbox,
     });
     routes.push({ method: 'POST', path: '/slack/*', handler: timeSlackAcks(metrics, gate.handle) });
   }
@@ -147,6 +194,24 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   });
   // Slack is reached in the background: a Slack that does not answer is reported, never waited for.
   slack?.start();
+  // Events acknowledged before a crash (or whose processing failed) are processed now, then every 15 s.
+  let sweeping: Promise<unknown> = Promise.resolve();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  if (slack && runtime) {
+    const processEvent = slack.processEvent;
+    let running = false;
+    const sweep = () => {
+      if (running) return;
+      running = true;
+      sweeping = inbox
+        .sweep(processEvent)
+        .catch((error: unknown) => logger.error({ err: error }, 'could not replay the Slack events left in the inbox'))
+        .finally(() => (running = false));
+    };
+    sweep();
+    sweepTimer = setInterval(sweep, 15_000);
+    sweepTimer.unref();
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ url, database: target.provider, slack: slack?.mode ?? 'off' }, `Firebreak is listening on ${url}`);
@@ -167,15 +232,31 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     close: () =>
       (closing ??= (async () => {
         await sandbox?.close();
-        // Events already acknowledged to Slack are processed (and their messages stored) before the runtime stops.
+        clearInterval(sweepTimer);
+        inbox.stop();
+        // Events already acknowledged to Slack are processed (and their messages stored) before the runtime
+        // stops, for up to 10 s; any left unprocessed stay in the inbox for the next start.
+        const deadline = Date.now() + 10_000;
         if (gate && !(await gate.drain(10_000))) logger.warn('shutting down with acknowledged Slack events still being processed');
+        if (!(await settlesWithin(sweeping, deadline - Date.now()))) logger.warn('shutting down while replaying Slack events from the inbox; they stay there for the next start');
+        await inbox.flush();
         // Workers first: their Slack calls may go to this very server (the sandbox's Web API).
         await runtime?.close();
-        server.closeIdleConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closeHttpServer(server, 1_000);
         await slack?.stop();
         await instanceGuard?.release();
         await database.close();
       })()),
   };
+}
+
+/** Whether `work` settles within `ms` (it keeps running either way). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([work.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -113,7 +113,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       registers,
     }),
     messagesScored: new Counter({ name: 'firebreak_messages_scored_total', help: 'Community messages scored', labelNames: ['language', 'label'] as const, registers }),
-    alertsRaised: new Counter({ name: 'firebreak_alerts_raised_total', help: 'Detector alerts raised', labelNames: ['severity'] as const, registers }),
+    alertsRaised: new Counter({ name: 'firebreak_alerts_raised_total', help: 'Detector alerts raised, by the severity of their incident (sev1-sev4)', labelNames: ['severity'] as const, registers }),
     incidentsByStatus,
     outboxDepth,
     outboxOldestPendingAge,

@@ -1,14 +1,17 @@
 // Wires the application to Slack and the database: playbooks, incident service, watcher, listeners,
 // outbox worker, scheduler, leadership and detection ticks. main.ts calls it once Slack is configured.
+// Parts with a job of their own live beside it in src/runtime/: per-workspace context, alerts channels,
+// playbook notices, App Home publishing, digest schedules, the one-minute cache.
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
-import { t, type Locale } from './i18n/index.js';
+import type { Locale } from './i18n/index.js';
 import { languageHint } from './domain/language/detect.js';
 import { resolveDetectorSettings, type DetectorSettings } from './domain/detection/settings.js';
 import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from './domain/playbooks/watching.js';
-import { checkPlaybookReferences, formatProblem, PlaybookRegistry, type Playbook, type PlaybookProblem } from './domain/playbooks/index.js';
+import { PlaybookRegistry, type Playbook } from './domain/playbooks/index.js';
+import { CHANNEL_ID } from './domain/playbooks/ref-syntax.js';
 import type { Metrics } from './metrics.js';
 import { createScheduler, registerRetentionJob, type Scheduler } from './jobs/index.js';
 import { startPostgresLeadership, startSingleInstanceLeadership, type Leadership } from './jobs/leadership.js';
@@ -16,7 +19,6 @@ import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 import type { Logger } from './logger.js';
 import type { Database } from './store/database.js';
 import { createStore } from './store/store.js';
-import { appHomeView } from './slack/blocks/home.js';
 import { registerCommandListeners } from './slack/listeners/commands.js';
 import { installListenerGuard } from './slack/listener-guard.js';
 import { registerEventListeners } from './slack/listeners/events.js';
@@ -25,16 +27,26 @@ import type { SlackServices } from './slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
 import { slackDirectory } from './app/directory.js';
-import { AppHome, HOME_METRICS_DAYS } from './app/home.js';
+import type { AlertsChannelGuard } from './app/alerts-channel.js';
+import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
 import { FeedbackService } from './app/feedback.js';
-import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from './app/digest.js';
-import { digestMessage } from './slack/blocks/digest.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
+import type { InstallService } from './app/installs.js';
+import type { Directory } from './app/directory.js';
+import { registerInstallListeners } from './slack/listeners/installs.js';
+import { registerSettingsListeners } from './slack/listeners/settings.js';
+import { currentTeam, inTeam } from './slack/team-scope.js';
+import { alertsChannels } from './runtime/alerts-channels.js';
+import { appHomePublishing } from './runtime/app-home.js';
+import { cached } from './runtime/cached.js';
+import { registerDigests } from './runtime/digests.js';
+import { playbookNotices } from './runtime/playbook-notices.js';
+import { workspaceContext } from './runtime/workspaces.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -47,6 +59,11 @@ export interface RuntimeOptions {
   metrics?: Metrics;
   /** Spikes on this channel are drills (the sandbox while a scenario plays). */
   isDrill?(channelId: string): boolean;
+  /**
+   * OAuth installs in several workspaces: each team's token comes from here (`client` routes every call
+   * to the token of the team in scope), and app_uninstalled / tokens_revoked erase it.
+   */
+  installs?: InstallService;
 }
 
 export interface Runtime {
@@ -60,24 +77,19 @@ export interface Runtime {
   leadership: Leadership;
   /** The leader's periodic work, run now (the ticker runs it every DETECTION_INTERVAL_SECONDS). */
   tick(): Promise<void>;
+  /** OAuth installs: checks a (newly installed) workspace's playbook references with its token and tells its alerts channel. */
+  checkPlaybookReferences(teamId: string): Promise<void>;
+  /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
+  alertsChannelHealth(): Promise<AlertsChannelHealth>;
   close(): Promise<void>;
 }
 
-const CACHE_MS = 60_000;
-
-/** A value cached for a minute, per key. */
-function cached<T>(clock: Clock, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
-  const entries = new Map<string, { at: number; value: Promise<T> }>();
-  return (key) => {
-    const entry = entries.get(key);
-    if (entry && clock.now() - entry.at < CACHE_MS) return entry.value;
-    const value = load(key).catch((error: unknown) => {
-      entries.delete(key);
-      throw error;
-    });
-    entries.set(key, { at: clock.now(), value });
-    return value;
-  };
+export interface AlertsChannelHealth {
+  ok: boolean;
+  /** Alerts channels in use (ALERTS_CHANNEL, a workspace's, a playbook's) that are watched community channels. */
+  watchedChannels: string[];
+  /** Open incidents whose root is held (never posted) because their alerts channel is watched. */
+  heldIncidents: number;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -86,38 +98,41 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const store = createStore(prisma, database.target.provider);
   const client: WebClient = options.client ?? app.client;
   const locale: Locale = config.locale;
+  const { installs } = options;
+  // With OAuth installs every request runs in its team's scope (team-scope.ts), before any listener.
+  if (installs) app.use(async ({ context, next }) => inTeam(context.teamId, next));
+  const workspaces = workspaceContext({ store, clock, config, installs });
+  const { workspaceIds, settingsOfTeam, timeZoneOf, languageOfWorkspace, teamKey, inWorkspace, forEachWorkspace } = workspaces;
 
+  const directories = new Map<string, Directory>();
+  const directoryHere = () => {
+    const key = teamKey();
+    let found = directories.get(key);
+    if (!found) directories.set(key, (found = slackDirectory(client, clock)));
+    return found;
+  };
+  const directory: Directory = { group: (ref) => directoryHere().group(ref), channelExists: (ref) => directoryHere().channelExists(ref) };
+
+  /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
+  let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
+  const alertsCheckExists = new Promise<AlertsChannelGuard>((resolve) => (alertsCheckReady = resolve));
+  const notices = playbookNotices({ config, client, logger, installs, workspaces, directory, alertsGuard: alertsCheckExists });
   const playbooks = await PlaybookRegistry.open(config.playbooksDir, {
     onProblems: (problems) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
       // An edit that broke a playbook: the last good version keeps running, and the team is told.
-      void tellAlertsChannel(problems, t(locale, 'ui.notice.playbook_edit_broken', {}));
+      void notices.tellAlertsChannel(problems, 'ui.notice.playbook_edit_broken').catch((error: unknown) => logger.warn({ err: error }, 'could not tell about playbook problems'));
     },
   });
   playbooks.watch();
   for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
-  async function tellAlertsChannel(problems: readonly PlaybookProblem[], intro: string): Promise<void> {
-    if (!config.alertsChannel || problems.length === 0) return;
-    const lines = problems.slice(0, 15).map((problem) => `• \`${formatProblem(problem)}\``);
-    const more = problems.length > 15 ? `\n…+${problems.length - 15}` : '';
-    await client.chat
-      .postMessage({ channel: config.alertsChannel, text: `:warning: ${intro}\n${lines.join('\n')}${more}`.slice(0, 3900) })
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not tell the alerts channel about playbook problems'));
-  }
-
-  const directory = slackDirectory(client, clock);
-  // Channels and user groups a playbook names but the workspace lacks: reported, the others keep working.
-  void checkPlaybookReferences(playbooks.playbooks, {
-    channelExists: (ref) => directory.channelExists(ref),
-    userGroupExists: async (ref) => Boolean(await directory.group(ref.startsWith('S') ? { kind: 'group', id: ref } : { kind: 'handle', handle: ref })),
-  })
-    .then((problems) => {
-      for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, path: problem.path }, `playbook reference: ${problem.message}`);
-      return tellAlertsChannel(problems, t(locale, 'ui.notice.playbook_references_missing', {}));
-    })
-    .catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
+  // Checked at start-up for every installed workspace, and for a new one when it installs.
+  const checkReferences = (teamId?: string) => notices.checkReferences(playbooks.playbooks, teamId);
+  void forEachWorkspace((teamId) =>
+    checkReferences(teamId).catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not check playbook references')),
+  ).catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
   const baseSettings = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS');
   const channelName = cached(clock, async (channelId) => {
     if (channelId.includes(':')) return channelId.split(':').slice(1).join(':');
@@ -144,6 +159,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const settingsFor = (channelId: string, name: string | null): DetectorSettings => detectorSettingsUnder(playbookFor(channelId, name), baseSettings);
 
+  // The trust rule on alerts channels, asked wherever one is chosen and before each incident root is posted.
+  const alertsChannelsInUse = alertsChannels({ config, channels: store.direct.channels, playbooks: () => playbooks.playbooks, channelName, workspaces });
+  const alertsGuard = alertsChannelsInUse.guard;
+  alertsCheckReady(alertsGuard);
+  // Said loudly at start-up: incidents are never posted into a watched community channel.
+  void forEachWorkspace(async (teamId) => {
+    for (const channel of await alertsChannelsInUse.watchedOfTeam(teamId)) {
+      logger.error({ channel, team: teamId }, 'an alerts channel is a watched community channel: incident threads are never posted there; choose a staff-only channel (App Home, /firebreak alerts, ALERTS_CHANNEL or the playbook\'s alertsChannel)');
+    }
+  }).catch((error: unknown) => logger.warn({ err: error }, 'could not check the alerts channels'));
+
   // Both exist only after the services that wake them: filled in below.
   const workers: { outbox?: OutboxWorker; scheduler?: Scheduler } = {};
   const wake = () => {
@@ -151,7 +177,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workers.scheduler?.wake();
   };
 
-  const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, onCommitted: wake });
+  const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, timeZoneOf, onCommitted: wake });
 
   const incidents = new IncidentService({
     store,
@@ -162,15 +188,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     playbook: (id) => playbooks.get(id),
     selectPlaybook: (context) => playbooks.select(context),
     ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
+    workspaceSettings: (workspaceId) => store.direct.installations.settings(workspaceId),
+    alertsChannelRefusal: (channelId, workspaceId) => alertsGuard.refusal(channelId, workspaceId),
     locale,
     onCommitted: wake,
     channelName,
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
 
-  const isStaff = async (userId: string) => (await staffUserIds('all')).includes(userId);
+  const isStaff = async (userId: string) => (await staffUserIds(`all:${teamKey()}`)).includes(userId);
   const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
+  await feedback.recalibrate().catch((error: unknown) => logger.warn({ err: error }, 'could not derive channel calibrations again from their feedback'));
 
   const watcher = new Watcher({
     store,
@@ -185,20 +214,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     isStaff,
     correctionsFor: (workspaceId) => feedback.correctionsFor(workspaceId),
     calibrate: (workspaceId, channelId, settings) => feedback.calibrate(workspaceId, channelId, settings),
+    ...(inWorkspace ? { inWorkspace } : {}),
     permalinkOf: async (channelId, ts) => (channelId.includes(':') ? null : ((await client.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink ?? null)),
     onScored: (result) => metrics?.messagesScored.inc({ language: result.language, label: result.label }),
-    onSpike: (decision) => metrics?.alertsRaised.inc({ severity: decision.explanation.kind }),
+    // Labelled with the incident's severity (sev1–sev4; `unknown` if it could not be read): bounded.
+    onSpike: (_decision, _channelId, severity) => metrics?.alertsRaised.inc({ severity: severity ?? 'unknown' }),
     onQuarantined: (reason) => metrics?.messagesQuarantined.inc({ reason }),
     onNormalised: (fix) => metrics?.inputNormalised.inc({ reason: fix }),
     ...(options.isDrill ? { isDrill: options.isDrill } : {}),
   });
 
-  const workspaceIds = cached(clock, (teamId) => store.direct.workspaces.idForTeam(teamId));
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse });
 
   const services: SlackServices = {
     clock,
     logger,
     locale,
+    localeFor: async (teamId) => {
+      const team = installs ? (teamId ?? currentTeam()) : undefined;
+      return team ? languageOfWorkspace(await workspaceIds(team)) : locale;
+    },
     incidents,
     watcher,
     playbook: (id) => playbooks.get(id),
@@ -216,33 +251,42 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const channel = await store.direct.channels.findByChannelId(channelId);
       return channel?.languageMix ? languageHint(channel.languageMix) : undefined;
     },
-    publishHome: (webClient, userId) => publishHome(webClient, userId),
+    isAlertsChannel: async (teamId, channelId) => {
+      const settings = await settingsOfTeam(teamId);
+      const named = alertsChannelsInUse.named(settings.alertsChannel);
+      if (named.includes(channelId)) return true;
+      // A playbook may name its alerts channel by name (`alerts`, `#alerts`): Slack is asked only then.
+      const byName = named.filter((channel) => !CHANNEL_ID.test(channel)).map((channel) => channel.replace(/^#/, ''));
+      if (byName.length === 0) return false;
+      const name = await channelName(channelId).catch(() => null);
+      return name !== null && byName.includes(name);
+    },
+    async isStaffAlertsChannel(teamId, channelId) {
+      if (!(await services.isAlertsChannel?.(teamId, channelId))) return false;
+      return (await alertsGuard.refusal(channelId, (await settingsOfTeam(teamId)).workspaceId)) === null;
+    },
+    publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
+    async updateWorkspaceSettings(teamId, userId, change, webClient) {
+      const allowed = await appHome.mayChangeSettings(teamId, userId, webClient);
+      const refusal = allowed && change.alertsChannel ? await alertsGuard.refusal(change.alertsChannel, await workspaceIds(teamId)) : null;
+      const outcome = !allowed ? 'refused:not_admin' : refusal ? (`refused:${refusal}` as const) : 'accepted';
+      await store.direct.audit.record({ at: clock.now(), userId, action: 'workspace.settings', outcome, incidentId: null, data: { teamId, ...change } });
+      if (outcome === 'accepted') await store.direct.installations.updateSettings(teamId, change);
+      // A safe alerts channel now: incidents held in a watched one are raised there (after the answer).
+      if (outcome === 'accepted' && change.alertsChannel) {
+        void workspaceIds(teamId)
+          .then((workspaceId) => incidents.raiseHeldIncidents(workspaceId))
+          .catch((error: unknown) => logger.error({ err: error, team: teamId }, 'could not raise held incidents after the alerts channel changed'));
+      }
+      return outcome;
+    },
   };
-
-  // App Home shows the last 30 days' medians and p90s, measured at most once a minute.
-  const homeMetrics = cached(clock, () => postMortems.aggregate({ from: clock.now() - HOME_METRICS_DAYS * 86_400_000, to: clock.now() + 1 }));
-
-  const home = new AppHome({
-    store,
-    clock,
-    locale,
-    policyFor: (playbookId) => incidents.policyFor(playbookId),
-    channelName,
-    settingsFor,
-    recentPostMortems: (limit) => postMortems.recentPublished(limit),
-    metrics: () => homeMetrics('home'),
-  });
-
-  async function publishHome(webClient: WebClient, userId: string): Promise<void> {
-    const view = appHomeView(await home.modelFor(userId));
-    await webClient.views.publish({ user_id: userId, view: view as never });
-  }
 
   // Before any listener is registered: every one then runs behind the team check and the ack guard.
   // A token's team never changes: remembered once auth.test answers, asked again only after a failure.
   let installedTeamId: Promise<string | null> | undefined;
-  const installedTeam = () =>
+  const installedTeam = (): Promise<string | null> =>
     (installedTeamId ??= client.auth.test().then(
       (answer) => answer.team_id ?? null,
       (error: unknown) => {
@@ -250,12 +294,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         throw error;
       },
     ));
-  void installedTeam().catch(() => undefined);
+  if (!installs) void installedTeam().catch(() => undefined);
   installListenerGuard(app, {
     logger,
     locale,
+    localeFor: () => services.localeFor(),
     // Unknown only while Slack cannot be reached, when Bolt's own authorisation refuses requests anyway.
     isInstalled: async (teamId) => {
+      if (installs) return installs.isInstalled(teamId);
       const installed = await installedTeam().catch(() => undefined);
       return installed === undefined || installed === null ? false : installed === teamId;
     },
@@ -267,22 +313,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   registerEventListeners(app, services);
   registerInteractionListeners(app, services);
   registerCommandListeners(app, services);
-  registerPostMortemListeners(app, services, { postMortems, timeZone: config.teamTimezone });
+  registerPostMortemListeners(app, services, { postMortems, timeZoneOf });
   registerFeedbackListeners(app, services, feedback);
-  app.error(async (error) => {
-    logger.error({ err: error }, 'Slack listener failed');
-  });
+  if (installs) registerSettingsListeners(app, services);
+  if (installs) registerInstallListeners(app, { uninstalled: (teamId, reason) => installs.uninstalled(teamId, reason), logger });
 
-  if (!config.slack.botToken) throw new Error('startRuntime needs a bot token');
+  if (!config.slack.botToken && !installs) throw new Error('startRuntime needs a bot token or the OAuth installs');
   const worker = createOutboxWorker({
     store,
-    client: createOutboxWebClient({ token: config.slack.botToken, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }),
+    client: createOutboxWebClient({ ...(config.slack.botToken ? { token: config.slack.botToken } : {}), ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) }),
+    // OAuth installs: each item goes with its workspace's token, looked up when it is sent.
+    ...(installs ? { tokenFor: async (teamId: string | null) => (teamId ? installs.botToken(teamId) : null) } : {}),
     clock,
     logger,
     ...(metrics ? { metrics } : {}),
     // A write Slack refuses for good (channel_not_found, not_in_channel…) is said in the incident thread.
     // A public reply's last gate: quorum on the exact text, preflight, drills kept in their thread.
     guards: { [outboxRecords.replyPosted]: (db, item) => incidents.replyHoldReason(db.incidents, item) },
+    // Nothing internal goes to an alerts channel once that channel is a watched community channel.
+    writeGuard: (item) => incidents.writeHoldReason(item),
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
@@ -296,29 +345,39 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   worker.start();
   workers.outbox = worker;
 
+  // At start-up (ALERTS_CHANNEL or a playbook corrected): incidents held in a watched channel are raised
+  // in a safe one, each workspace with its own token. Idempotent: two instances raise each once.
+  // One workspace that fails (its row, the database for a moment) does not keep the others' held.
+  void forEachWorkspace(async (teamId) => {
+    try {
+      await incidents.raiseHeldIncidents(teamId ? await workspaceIds(teamId) : undefined);
+    } catch (error) {
+      logger.error({ err: error, team: teamId }, 'could not raise held incidents at start-up');
+    }
+  }).catch((error: unknown) => logger.error({ err: error }, 'could not raise held incidents at start-up'));
+
+  /** For /healthz: alerts channels in use that are watched community channels, and incidents held because of them. */
+  async function alertsChannelHealth(): Promise<AlertsChannelHealth> {
+    const watched = new Set<string>();
+    await forEachWorkspace(async (teamId) => {
+      for (const channel of await alertsChannelsInUse.watchedOfTeam(teamId)) watched.add(channel);
+    });
+    const heldIncidents = (await incidents.heldIncidents()).length;
+    return { ok: watched.size === 0 && heldIncidents === 0, watchedChannels: [...watched], heldIncidents };
+  }
+
   /** The channel's negative share and volume over the last hours, spike marked, in the incident thread. */
   async function postChart(incidentId: string, channel: string, threadTs: string): Promise<void> {
     try {
-      const record = await incidents.find(incidentId);
-      if (!record) return;
-      const { incident } = record.state;
-      const watched = await store.direct.channels.findByChannelId(incident.channelId);
-      if (!watched) return;
-      const settings = settingsFor(incident.channelId, watched.name);
-      const spikeAt = incident.firstAbnormalAt ?? incident.detectedAt;
-      const from = spikeAt - 6 * 3_600_000;
-      const series = await store.direct.buckets.countsSince(watched.ref, from);
-      if (series.length < 2 || !series.some((bucket) => bucket.start <= spikeAt)) return;
-      const { renderNegativityChart } = await import('./slack/chart/index.js');
-      const png = await renderNegativityChart(series, {
-        spikeAt: Math.max(series[0]!.start, Math.min(spikeAt, series.at(-1)!.start)),
-        width: 640,
-        height: 300,
-        locale: incident.locale,
-        timeZone: config.teamTimezone,
-        bucketMs: settings.bucketMs,
-      });
-      await client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, file: png, filename: `incident-${incident.number}-negativity.png`, title: `#${incident.number}` });
+      const chart = await incidentChart(
+        { store, find: (id) => incidents.find(id), settingsFor, timeZoneOf },
+        incidentId,
+      );
+      if (!chart) return;
+      // Loaded only when a chart is drawn: the renderer (Vega, resvg) is heavy at start-up.
+      const { postIncidentChart } = await import('./slack/chart/post-incident-chart.js');
+      const teamId = installs ? await incidents.ownerTeamOf(incidentId) : undefined;
+      await inTeam(teamId, () => postIncidentChart(client, chart, channel, threadTs));
     } catch (error) {
       logger.warn({ err: error, incidentId }, 'could not post the negativity chart');
     }
@@ -326,16 +385,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const scheduler = createScheduler({ store, clock, logger, ...(metrics ? { metrics } : {}), timeZone: config.teamTimezone, onFired: wake });
   workers.scheduler = scheduler;
-  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => incidents.fireReminder(tx, firing));
-  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => postMortems.fireReminder(tx, firing));
+  /** A reminder's handler runs for its incident's workspace (OAuth installs: that team's token). */
+  const forIncident = async <T>(incidentId: string | null, work: () => Promise<T>): Promise<T> => inTeam(installs && incidentId ? await incidents.ownerTeamOf(incidentId) : undefined, work);
+  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing)));
+  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
-  // Weekly digest (Monday 09:00 team time) and, when asked for, a daily one, to DIGEST_CHANNEL.
-  const digestChannel = config.digestChannel ?? config.alertsChannel;
-  if (digestChannel) {
-    const digest = new DigestService({ clock, locale, channelId: digestChannel, views: { digest: digestMessage }, aggregate: (period) => postMortems.aggregate(period) });
-    scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: { dayOfWeek: 1, hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(tx, firing, 7) });
-    if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: { hour: 9, minute: 0 }, handler: (tx, firing) => digest.post(tx, firing, 1) });
-  }
+  registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces });
 
   const { remindUnanswered } = await import('./app/unanswered.js');
   const { peopleOf } = await import('./app/playbook-policy.js');
@@ -346,8 +401,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       clock,
       views: slackUnansweredViews,
-      locale,
-      ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
+      languageOf: languageOfWorkspace,
+      ...(config.alertsChannel && !installs ? { alertsChannel: config.alertsChannel } : {}),
+      alertsChannelOf: async (workspaceId) => (await store.direct.installations.settings(workspaceId)).alertsChannel,
+      ...(inWorkspace ? { inWorkspace } : {}),
       playbookFor,
       recipients: (playbook, audience) => peopleOf(playbook, audience, directory),
     });
@@ -386,6 +443,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     scheduler,
     leadership,
     tick: leaderTick,
+    checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
+    alertsChannelHealth,
     async close() {
       await leadership.stop();
       await stopLeaderWork();

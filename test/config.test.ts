@@ -42,4 +42,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toThrow(/SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together/);
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 's' }).slack.configured).toBe(true);
   });
+
+  it('OAuth installs: client id and secret without a bot token, with a state secret and encryption keys', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const oauth = { SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: 'client-secret-value', SLACK_SIGNING_SECRET: 's', SLACK_STATE_SECRET: 'x'.repeat(32), TOKEN_ENCRYPTION_KEYS: `${key}, ${'ab'.repeat(32)}` };
+    const config = loadConfig(oauth);
+    expect(config.slack).toMatchObject({ configured: true, oauth: { clientId: '1234.5678', stateTtlMs: 600_000 } });
+    expect(config.tokenEncryptionKeys.map((k) => k.length)).toEqual([32, 32]);
+    // A bot token keeps the single-workspace mode exactly as before.
+    expect(loadConfig({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1-2-3' }).slack.oauth).toBeUndefined();
+    let message = '';
+    try {
+      loadConfig({ SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: 'client-secret-value', TOKEN_ENCRYPTION_KEYS: 'not-a-key', SLACK_STATE_SECRET: 'short' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/TOKEN_ENCRYPTION_KEYS key 1 must be 32 random bytes/);
+    expect(message).toMatch(/SLACK_STATE_SECRET must be at least 32 characters/);
+    expect(message).not.toContain('not-a-key');
+    expect(() => loadConfig({ ...oauth, TOKEN_ENCRYPTION_KEYS: '' })).toThrow(/TOKEN_ENCRYPTION_KEYS is required for OAuth installs/);
+    expect(() => loadConfig({ ...oauth, SLACK_SIGNING_SECRET: '' })).toThrow(/SLACK_SIGNING_SECRET is required for OAuth installs/);
+    expect(() => loadConfig({ SLACK_CLIENT_ID: '1234.5678' })).toThrow(/SLACK_CLIENT_ID and SLACK_CLIENT_SECRET must be set together/);
+  });
+
+  it('INGEST_TEAM_ID: an installed workspace owns /ingest sources, with OAuth installs and an ingest token only', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const oauth = { SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: 'client-secret-value', SLACK_SIGNING_SECRET: 's', SLACK_STATE_SECRET: 'x'.repeat(32), TOKEN_ENCRYPTION_KEYS: key, INGEST_TOKEN: 'ingest-token-0123456789' };
+    expect(loadConfig({ ...oauth, INGEST_TEAM_ID: 'T0AAAAAAA' }).ingestTeamId).toBe('T0AAAAAAA');
+    expect(loadConfig(oauth).ingestTeamId).toBeUndefined();
+    expect(() => loadConfig({ ...oauth, INGEST_TEAM_ID: 'acme' })).toThrow(/INGEST_TEAM_ID must be a Slack team ID such as T0123ABCD/);
+    expect(() => loadConfig({ ...oauth, INGEST_TEAM_ID: 'T0AAAAAAA', INGEST_TOKEN: '' })).toThrow(/INGEST_TEAM_ID needs INGEST_TOKEN/);
+    expect(() => loadConfig({ ...oauth, INGEST_TEAM_ID: 'T0AAAAAAA', SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toThrow(/INGEST_TEAM_ID is for OAuth installs only/);
+  });
 });

@@ -5,7 +5,8 @@ import type { Clock } from '../domain/clock.js';
 import {
   calibratedSettings,
   channelCalibration,
-  correctionOf,
+  detectorRaised,
+  storedCorrection,
   feedbackNote,
   NO_CALIBRATION,
   type AlertVerdict,
@@ -16,13 +17,13 @@ import {
 } from '../domain/feedback/index.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
 import type { TimelineEvent } from '../domain/incidents/index.js';
-import { correctionModel, learnCorrections, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
+import { correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
 import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
 
-export type FeedbackRefusal = 'not_staff' | 'not_found' | 'already_undone' | 'not_watched' | 'no_text';
+export type FeedbackRefusal = 'not_staff' | 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill';
 
 export type FeedbackOutcome = { ok: true; feedback: FeedbackRecord } | { ok: false; refusal: FeedbackRefusal };
 
@@ -63,11 +64,31 @@ export class FeedbackService {
 
   constructor(private readonly options: FeedbackServiceOptions) {}
 
+  /**
+   * Start-up: each stored calibration is derived again from the feedback as it counts today (verdicts
+   * on incidents declared by hand once moved thresholds; they no longer do). Idempotent; a change is logged.
+   */
+  async recalibrate(): Promise<number> {
+    let changed = 0;
+    for (const { workspaceId, channelId } of await this.direct.feedback.calibratedChannels()) {
+      const stored = await this.direct.feedback.loadCalibration(workspaceId, channelId);
+      const derived = channelCalibration(await this.direct.feedback.activeAlertFacts(workspaceId, channelId));
+      if (stored && stored.thresholdOffset === derived.thresholdOffset && stored.falseAlarms === derived.falseAlarms && stored.lateCrises === derived.lateCrises) continue;
+      await this.direct.feedback.saveCalibration(workspaceId, channelId, derived);
+      this.calibrations.set(`${workspaceId}/${channelId}`, derived);
+      this.options.logger?.info({ workspaceId, channelId, from: stored, to: derived }, 'channel calibration derived again from its feedback');
+      changed += 1;
+    }
+    return changed;
+  }
+
   /** Loads every workspace's learnt lexicon (start-up) and then only what changed (periodically). */
   async refresh(): Promise<void> {
     const now = this.options.clock.now();
     for (const stored of await this.direct.feedback.lexiconsChangedSince(this.lastChange)) {
-      this.setModel(stored.workspaceId, stored.learnt);
+      // Learnt by an older learner: learnt again (which stores it, so this happens once).
+      if (stored.outdated) await this.learnLexicon(stored.workspaceId, stored.frozen);
+      else this.setModel(stored.workspaceId, stored.learnt);
       this.lastChange = Math.max(this.lastChange, stored.updatedAt);
     }
     this.calibrations.clear();
@@ -125,10 +146,22 @@ export class FeedbackService {
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
     if (!(await this.options.isStaff(input.userId))) {
-      await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, input.text ?? null, { refusal: 'not_staff', verdict: input.verdict.value, channelId: input.channelId });
+      await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, null, { refusal: 'not_staff', verdict: input.verdict.value, channelId: input.channelId });
       return { ok: false, refusal: 'not_staff' };
     }
     if (input.verdict.target === 'message' && !input.text?.trim()) return { ok: false, refusal: 'no_text' };
+    // "Real crisis" / "False alarm" judge a detector's alert; an incident declared by hand had none (a
+    // stale or forged click on one must not move the channel's threshold).
+    // A drill's alert and samples are staged: nothing about them may teach detection or the lexicon
+    // (its alert shows no feedback buttons; this refuses a stale or forged click).
+    if (input.incidentId) {
+      const incident = await this.direct.incidents.load(input.incidentId);
+      const refusal = !incident ? null : incident.state.incident.drill ? 'drill' : input.verdict.target === 'alert' && !detectorRaised(incident.state.incident.detection) ? 'declared' : null;
+      if (refusal) {
+        await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId, null, { refusal, verdict: input.verdict.value, channelId: input.channelId });
+        return { ok: false, refusal };
+      }
+    }
     const feedback = await this.options.store.transaction(async (tx) => {
       const record = await tx.feedback.insert({
         workspaceId: input.workspaceId,
@@ -138,12 +171,13 @@ export class FeedbackService {
         incidentId: input.incidentId ?? null,
         messageTs: input.messageTs ?? null,
         text: input.text ?? null,
+        features: null,
         userId: input.userId,
         reason: input.reason?.trim() ? input.reason.trim() : null,
         via: input.via,
         at: now,
       });
-      await this.audit(tx, input.userId, 'feedback_given', 'accepted', record.incidentId, record.text, { feedbackId: record.id, target: record.target, verdict: record.verdict, channelId: record.channelId, via: record.via });
+      await this.audit(tx, input.userId, 'feedback_given', 'accepted', record.incidentId, null, { feedbackId: record.id, target: record.target, verdict: record.verdict, channelId: record.channelId, via: record.via });
       await this.onTimeline(tx, record, 'feedback_given', input.userId, now);
       return record;
     });
@@ -163,7 +197,7 @@ export class FeedbackService {
     }
     const undone = await this.options.store.transaction(async (tx) => {
       if (!(await tx.feedback.markUndone(feedbackId, userId, now))) return false;
-      await this.audit(tx, userId, 'feedback_undone', 'accepted', existing.incidentId, existing.text, { feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId });
+      await this.audit(tx, userId, 'feedback_undone', 'accepted', existing.incidentId, null, { feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId });
       await this.onTimeline(tx, existing, 'feedback_undone', userId, now);
       return true;
     });
@@ -230,15 +264,29 @@ export class FeedbackService {
     }
   }
 
-  /** Learns again from all active corrections: undoing one is learning without it. */
-  private async learnLexicon(workspaceId: string, frozen: readonly string[]): Promise<LearntCorrections> {
-    const feedback = await this.direct.feedback.activeMessageFeedback(workspaceId);
-    const corrections = feedback.filter((row) => row.text).map((row) => correctionOf(row.verdict as MessageVerdict, row.text as string));
-    const learnt = learnCorrections(corrections, { frozen: new Set(frozen) });
-    await this.direct.feedback.saveLexicon(workspaceId, learnt, frozen);
-    this.setModel(workspaceId, learnt);
-    return learnt;
+  /**
+   * Learns again from all active corrections: undoing one is learning without it. One workspace learns
+   * once at a time (each run reads the corrections as they are when it starts, so the last one wins
+   * with all of them).
+   */
+  private learnLexicon(workspaceId: string, frozen: readonly string[]): Promise<LearntCorrections> {
+    const previous = this.learning.get(workspaceId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(async () => {
+      const feedback = await this.direct.feedback.activeMessageFeedback(workspaceId);
+      const corrections = feedback.map(storedCorrection).filter((correction) => correction !== null);
+      const learnt = await inSlices(learningSteps(corrections, { frozen: new Set(frozen) }));
+      await this.direct.feedback.saveLexicon(workspaceId, learnt, frozen);
+      this.setModel(workspaceId, learnt);
+      return learnt;
+    });
+    this.learning.set(workspaceId, run);
+    void run.finally(() => {
+      if (this.learning.get(workspaceId) === run) this.learning.delete(workspaceId);
+    }).catch(() => undefined);
+    return run;
   }
+
+  private readonly learning = new Map<string, Promise<LearntCorrections>>();
 
   private setModel(workspaceId: string, learnt: LearntCorrections): void {
     if (learnt.corrections === 0) this.models.delete(workspaceId);
@@ -277,5 +325,19 @@ export class FeedbackService {
 
   private get direct(): FeedbackRepositories {
     return this.options.store.direct;
+  }
+}
+
+/** Learning from 1,000 corrections takes about a second: the event loop gets a turn every few ms. */
+const LEARNING_SLICE_MS = 8;
+
+async function inSlices<T>(steps: Generator<void, T>): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart < LEARNING_SLICE_MS) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
   }
 }

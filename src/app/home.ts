@@ -61,9 +61,9 @@ export interface AppHomeOptions {
   policyFor(playbookId: string): Promise<{ policy: IncidentPolicy }>;
   channelName(channelId: string): Promise<string | null>;
   settingsFor(channelId: string, channelName: string | null): DetectorSettings;
-  recentPostMortems(limit: number): Promise<PublishedPostMortem[]>;
-  /** The reputation metrics over the last `HOME_METRICS_DAYS` days (cached by the caller). */
-  metrics(): Promise<MetricsAggregate>;
+  recentPostMortems(limit: number, workspaceId?: string): Promise<PublishedPostMortem[]>;
+  /** The reputation metrics over the last `HOME_METRICS_DAYS` days (cached by the caller), of one workspace when given. */
+  metrics(workspaceId?: string): Promise<MetricsAggregate>;
 }
 
 export const HOME_METRICS_DAYS = 30;
@@ -75,34 +75,40 @@ const DAY_MS = 86_400_000;
 export class AppHome {
   constructor(private readonly options: AppHomeOptions) {}
 
-  async modelFor(viewerUserId: string): Promise<HomeModel> {
-    const { clock, locale } = this.options;
-    const { openIncidents, approvalsWaiting } = await this.incidentsFor(viewerUserId);
+  /**
+   * What `viewerUserId` sees. With `workspaceId` (OAuth installs: several workspaces share one
+   * Firebreak) only that workspace's incidents, channels, post-mortems, metrics and problems.
+   */
+  async modelFor(viewerUserId: string, workspaceId?: string, language?: Locale): Promise<HomeModel> {
+    const { clock } = this.options;
+    // The workspace's language (OAuth installs: its App Home choice), else LOCALE.
+    const locale = language ?? this.options.locale;
+    const { openIncidents, approvalsWaiting } = await this.incidentsFor(viewerUserId, workspaceId);
     return {
       locale,
       viewerUserId,
       now: clock.now(),
       openIncidents,
       approvalsWaiting,
-      channels: await this.channelsToday(),
-      metrics: { days: HOME_METRICS_DAYS, aggregate: await this.options.metrics() },
+      channels: await this.channelsToday(workspaceId),
+      metrics: { days: HOME_METRICS_DAYS, aggregate: await this.options.metrics(workspaceId) },
       recentPostMortems: await Promise.all(
-        (await this.options.recentPostMortems(5)).map(async (published) => ({
+        (await this.options.recentPostMortems(5, workspaceId)).map(async (published) => ({
           incidentNumber: published.incidentNumber,
           channelName: (await this.options.channelName(published.channelId)) ?? published.channelId,
           publishedAt: published.publishedAt,
           summary: published.summary,
         })),
       ),
-      deliveryProblems: await this.deliveryProblems(),
+      deliveryProblems: await this.deliveryProblems(workspaceId, locale),
     };
   }
 
   /** Open incidents, and the drafts among them the viewer may approve and has not decided on. */
-  private async incidentsFor(viewerUserId: string): Promise<{ openIncidents: HomeIncidentLine[]; approvalsWaiting: HomeApprovalLine[] }> {
+  private async incidentsFor(viewerUserId: string, workspaceId: string | undefined): Promise<{ openIncidents: HomeIncidentLine[]; approvalsWaiting: HomeApprovalLine[] }> {
     const openIncidents: HomeIncidentLine[] = [];
     const approvalsWaiting: HomeApprovalLine[] = [];
-    for (const { state } of await this.options.store.direct.incidents.list({ onlyOpen: true, limit: OPEN_INCIDENTS })) {
+    for (const { state } of await this.options.store.direct.incidents.list({ onlyOpen: true, limit: OPEN_INCIDENTS, ...(workspaceId ? { workspaceId } : {}) })) {
       const { incident } = state;
       const channelName = (await this.options.channelName(incident.channelId)) ?? incident.channelId;
       openIncidents.push({ incidentId: incident.id, number: incident.number, severity: incident.severity, status: incident.status, channelId: incident.channelId, channelName, leadUserId: incident.leadUserId, openedAt: incident.openedAt, drill: incident.drill });
@@ -119,11 +125,12 @@ export class AppHome {
   }
 
   /** Each watched channel's messages and negative share since midnight (UTC), beside its usual share. */
-  private async channelsToday(): Promise<HomeChannelLine[]> {
+  private async channelsToday(workspaceId: string | undefined): Promise<HomeChannelLine[]> {
     const { store, clock } = this.options;
     const dayStart = clock.now() - (clock.now() % DAY_MS);
     const channels: HomeChannelLine[] = [];
-    for (const channel of await store.direct.channels.active(CHANNELS)) {
+    const active = workspaceId ? (await store.direct.channels.active()).filter((channel) => channel.workspaceId === workspaceId).slice(0, CHANNELS) : await store.direct.channels.active(CHANNELS);
+    for (const channel of active) {
       const buckets = await store.direct.buckets.countsSince(channel.ref, dayStart);
       const messages = buckets.reduce((sum, bucket) => sum + bucket.messages, 0);
       const negatives = buckets.reduce((sum, bucket) => sum + bucket.negatives, 0);
@@ -141,10 +148,10 @@ export class AppHome {
   }
 
   /** Writes Slack refused for good and messages that could not be stored, newest first. */
-  private async deliveryProblems(): Promise<HomeModel['deliveryProblems']> {
-    const { store, locale } = this.options;
-    const failed = await store.direct.failedWrites.recent(DELIVERY_PROBLEMS);
-    const quarantined = await store.direct.quarantine.recent(DELIVERY_PROBLEMS);
+  private async deliveryProblems(workspaceId: string | undefined, locale: Locale): Promise<HomeModel['deliveryProblems']> {
+    const { store } = this.options;
+    const failed = await store.direct.failedWrites.recent(DELIVERY_PROBLEMS, workspaceId);
+    const quarantined = (await store.direct.quarantine.recent(workspaceId ? DELIVERY_PROBLEMS * 5 : DELIVERY_PROBLEMS)).filter((item) => !workspaceId || item.workspaceId === workspaceId).slice(0, DELIVERY_PROBLEMS);
     return [
       ...failed.map((item) => ({ at: item.createdAt, what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
       ...quarantined.map((item) => ({ at: item.at, what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }), error: `${item.reason}: ${item.error}` })),

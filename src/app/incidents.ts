@@ -3,11 +3,12 @@
 // reminders it causes commit in one transaction (the outbox sends them afterwards).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import { t, type Locale } from '../i18n/index.js';
+import { isLocale, t, type Locale } from '../i18n/index.js';
 import {
   markReplyPosted,
   openIncident,
   overviewOf,
+  raiseHeldAlert,
   recordAlertPosted,
   recordReminderSent,
   recordDetectionEscalated,
@@ -44,6 +45,15 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
+import type { AlertsChannelRefusal } from './alerts-channel.js';
+
+/** The outbox's answer for an incident root whose alerts channel is a watched community channel. */
+export const ROOT_HOLD_WATCHED = 'alerts_channel_watched';
+
+/** How the outbox records a write it held for that reason. */
+const ROOT_HELD_ERROR = `held:${ROOT_HOLD_WATCHED}`;
+/** Open incidents looked at for held roots: far more than are ever open at once. */
+const HELD_SCAN_LIMIT = 500;
 
 export const INCIDENT_REMINDER_KIND = 'incident.reminder';
 export const outboxRecords = { root: 'incident_root', replyPosted: 'reply_posted', draftCard: 'draft_card' } as const;
@@ -77,8 +87,12 @@ export interface IncidentServiceOptions<R extends IncidentRepositories = Inciden
   views: IncidentViews;
   playbook(id: string): Playbook | undefined;
   selectPlaybook(context: SelectionContext): Playbook;
-  /** ALERTS_CHANNEL: where incidents go unless their playbook names another channel. */
+  /** ALERTS_CHANNEL: where incidents go unless their playbook or their workspace names another channel. */
   alertsChannel?: string;
+  /** A workspace's own alerts channel and language (OAuth installs: chosen after install); null falls back. */
+  workspaceSettings?(workspaceId: string): Promise<{ alertsChannel: string | null; locale: string | null }>;
+  /** The trust rule on alerts channels (app/alerts-channel.ts): why a channel may not receive incident threads. */
+  alertsChannelRefusal?(channelId: string, workspaceId?: string): Promise<AlertsChannelRefusal | null>;
   locale: Locale;
   /** Called after a transaction that wrote Slack writes or reminders (wakes the workers). */
   onCommitted?: () => void;
@@ -221,9 +235,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   }
 
   /** A spike opens an incident unless one is already open on that channel. Returns its id. */
-  async openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean }> {
+  async openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }> {
     const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
-    if (existing) return { incidentId: existing, opened: false };
+    if (existing) return { incidentId: existing, opened: false, ...(await this.severityOf(existing)) };
     const explanation = input.explanation as { dominantTerms?: { term: string }[]; negativeShare?: number | null; observed?: number; distinctAuthors?: number | null; kind?: string };
     const playbook = this.options.selectPlaybook({
       channelId: input.channelId,
@@ -236,13 +250,21 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       negativeMessages: explanation.observed ?? 0,
       distinctAuthors: explanation.distinctAuthors ?? 0,
     });
-    return this.open({
+    const outcome = await this.open({
       ...input,
       playbook,
       severity,
       title: input.channelName ? `#${input.channelName}` : input.channelId,
       detection: { source: 'detector', ...input.explanation } as JsonValue,
     });
+    // Another tick may have opened one meanwhile: then its severity is the one that counts.
+    return outcome.opened ? { ...outcome, severity } : { ...outcome, ...(await this.severityOf(outcome.incidentId)) };
+  }
+
+  /** The incident's current severity (what a spike joining it is counted under in /metrics). */
+  private async severityOf(incidentId: string): Promise<{ severity?: Severity }> {
+    const severity = (await this.find(incidentId))?.state.incident.severity;
+    return severity ? { severity } : {};
   }
 
   /**
@@ -289,13 +311,11 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     detection: JsonValue;
   }): Promise<{ incidentId: string; opened: boolean }> {
     const { playbook } = input;
-    const locale = playbook.locale ?? this.options.locale;
+    const workspace = await this.options.workspaceSettings?.(input.workspaceId);
+    const locale = playbook.locale ?? (isLocale(workspace?.locale) ? workspace.locale : this.options.locale);
     const policy = await incidentPolicyFor(playbook, this.options.directory);
     const checklist = await checklistFor(playbook, locale, this.options.directory);
-    const alertChannelId = playbook.alertsChannel ?? this.options.alertsChannel;
-    if (!alertChannelId) {
-      throw new FirebreakError('config_invalid', `No alerts channel for playbook ${playbook.id}: set ALERTS_CHANNEL or the playbook's alertsChannel.`);
-    }
+    const alertChannelId = await this.alertsChannelFor(input.workspaceId, playbook, workspace?.alertsChannel ?? null);
     // Asked of Slack before the transaction: no network call holds a transaction open.
     const channelName = input.channelName ?? (await this.options.channelName?.(input.channelId)) ?? null;
     for (let attempt = 1; ; attempt += 1) {
@@ -337,6 +357,120 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         throw error;
       }
     }
+  }
+
+  /** Open incidents (of a workspace, or all) whose root the outbox holds: never posted, nobody can acknowledge them. */
+  async heldIncidents(workspaceId?: string): Promise<IncidentRecord[]> {
+    const open = await this.options.store.direct.incidents.list({ ...(workspaceId ? { workspaceId } : {}), onlyOpen: true, limit: HELD_SCAN_LIMIT });
+    const unposted = open.filter((record) => record.rootTs === null);
+    const held = new Set(await this.options.store.direct.outbox.failedWith(unposted.map((record) => outboxKeys.root(record.state.incident.id)), ROOT_HELD_ERROR));
+    return unposted.filter((record) => held.has(outboxKeys.root(record.state.incident.id)));
+  }
+
+  /**
+   * Raises each held incident (of a workspace, or all) in the first alerts channel that is safe now,
+   * once: called when a workspace's settings change and at start-up. Returns how many were raised.
+   */
+  async raiseHeldIncidents(workspaceId?: string): Promise<number> {
+    let raised = 0;
+    for (const held of await this.heldIncidents(workspaceId)) {
+      try {
+        if (await this.raiseHeld(held)) raised += 1;
+      } catch (error) {
+        this.options.logger.error({ err: error, incidentId: held.state.incident.id }, 'could not raise a held incident in a safe alerts channel; it is tried again at the next settings change or start');
+      }
+    }
+    return raised;
+  }
+
+  private async raiseHeld(held: IncidentRecord): Promise<boolean> {
+    const incidentId = held.state.incident.id;
+    const { playbook, policy } = await this.policyFor(held.state.incident.playbookId);
+    const workspace = await this.options.workspaceSettings?.(held.workspaceId);
+    // Asked before the transaction: no network call holds a transaction open.
+    const safeChannelId = playbook ? await this.safeAlertsChannel(held.workspaceId, playbook, workspace?.alertsChannel ?? null) : null;
+    if (!safeChannelId) return false;
+    const channelName = (await this.options.channelName?.(held.state.incident.channelId)) ?? null;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const raised = await this.options.store.transaction(async (tx) => {
+          const record = await tx.incidents.load(incidentId);
+          if (!record) return false;
+          const decision = raiseHeldAlert(record.state, { heldChannelId: record.alertChannelId, reason: ROOT_HOLD_WATCHED, rootHeld: record.rootTs === null, safeChannelId }, this.clock);
+          if (!decision.ok || decision.audit.outcome !== 'accepted') return false;
+          // The held root leaves the outbox so its key (which the thread's writes name) is enqueued
+          // again: only the one transaction that removes it raises the incident (retries, two instances).
+          if (!(await tx.outbox.forgetFailed(outboxKeys.root(incidentId), ROOT_HELD_ERROR))) return false;
+          await tx.outbox.forgetFailed(outboxKeys.checklist(incidentId));
+          await tx.incidents.setAlertChannel(incidentId, safeChannelId);
+          const outcome = await this.commitDecision(tx, { ...record, alertChannelId: safeChannelId }, decision, { playbook, policy, channelName });
+          return outcome.ok;
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
+        if (raised) {
+          this.options.onCommitted?.();
+          this.options.logger.warn({ incidentId, from: held.alertChannelId, to: safeChannelId }, 'a held incident was raised in a safe alerts channel');
+        }
+        return raised;
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The first of playbook → workspace → ALERTS_CHANNEL that is not a watched community channel; null when none. */
+  private async safeAlertsChannel(workspaceId: string, playbook: Playbook, workspaceChannel: string | null): Promise<string | null> {
+    const chosen = await this.alertsChannelFor(workspaceId, playbook, workspaceChannel).catch(() => null);
+    if (!chosen) return null;
+    return (await this.options.alertsChannelRefusal?.(chosen, workspaceId)) ? null : chosen;
+  }
+
+  /**
+   * Where the incident's thread goes: the playbook's alerts channel, else the workspace's, else
+   * ALERTS_CHANNEL — the first that is not a watched community channel. When every one named is
+   * watched, the first is kept: the incident is still recorded (App Home, /firebreak status) and the
+   * outbox holds its root (rootHoldReason), so nothing internal reaches the community.
+   */
+  private async alertsChannelFor(workspaceId: string, playbook: Playbook, workspaceChannel: string | null): Promise<string> {
+    const named = [...new Set([playbook.alertsChannel, workspaceChannel, this.options.alertsChannel].filter((channel): channel is string => Boolean(channel)))];
+    const first = named[0];
+    if (!first) throw new FirebreakError('config_invalid', `No alerts channel for playbook ${playbook.id}: set ALERTS_CHANNEL or the playbook's alertsChannel.`);
+    const check = this.options.alertsChannelRefusal;
+    if (!check) return first;
+    for (const channel of named) {
+      const refusal = await check(channel, workspaceId);
+      if (!refusal) return channel;
+      this.options.logger.error({ channel, playbook: playbook.id, workspaceId, refusal }, 'an alerts channel is a watched community channel: incident threads are never posted there; choose a staff-only alerts channel');
+    }
+    return first;
+  }
+
+  /**
+   * The outbox's last gate on internal writes (incident roots and threads, reminders, digests,
+   * unanswered-message notices): held while their channel is a watched community channel — also a
+   * channel that started being watched after it was chosen. A public reply (to the community by
+   * design) is left to replyHoldReason; a drill's reply, shown in the alert thread, is checked here.
+   */
+  async writeHoldReason(item: { incidentId: string | null; args: Record<string, unknown>; record: SlackWrite['record'] }): Promise<string | null> {
+    const check = this.options.alertsChannelRefusal;
+    const channel = item.args['channel'];
+    if (!check || typeof channel !== 'string') return null;
+    const publicReply = item.record?.kind === outboxRecords.replyPosted;
+    // Only a reply needs its incident loaded (is it a drill?); other writes need the workspace alone.
+    const record = publicReply && item.incidentId ? await this.options.store.direct.incidents.load(item.incidentId) : null;
+    if (publicReply && (!record?.state.incident.drill || record.alertChannelId !== channel)) return null;
+    const workspaceId = record?.workspaceId ?? (item.incidentId ? await this.workspaceOf(item.incidentId) : undefined);
+    return (await check(channel, workspaceId ?? undefined)) ? ROOT_HOLD_WATCHED : null;
+  }
+
+  /** An incident's workspace, remembered: it never changes. */
+  private readonly workspaces = new Map<string, string>();
+  private async workspaceOf(incidentId: string): Promise<string | null> {
+    const known = this.workspaces.get(incidentId);
+    if (known) return known;
+    const record = await this.options.store.direct.incidents.load(incidentId);
+    if (record) this.workspaces.set(incidentId, record.workspaceId);
+    return record?.workspaceId ?? null;
   }
 
   /**
@@ -409,6 +543,11 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 
   /** Outbox failure handler: a write Slack refused for good, or a held reply, is said in the incident thread. */
   async onWriteRefused(tx: R, failure: OutboxFailure): Promise<void> {
+    if (failure.error === ROOT_HELD_ERROR) {
+      // Its thread would be in that same channel: said in the log, App Home and `firebreak doctor` instead.
+      this.options.logger.error({ key: failure.key, incidentId: failure.incidentId, channel: failure.channelId }, 'not posted: the alerts channel is a watched community channel; choose a staff-only alerts channel');
+      return;
+    }
     if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
     if (await tellHeldReply(tx, failure, this.clock.now())) return;
     const record = await tx.incidents.load(failure.incidentId);

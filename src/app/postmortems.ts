@@ -18,6 +18,7 @@ import {
 } from '../domain/incidents/index.js';
 import {
   exportPostMortemJson,
+  membersDraftsMayName,
   nextActionItemReminder,
   postMortemReminderKeys,
   renderPostMortemMarkdown,
@@ -76,8 +77,11 @@ export interface PostMortemServiceOptions {
   views?: PostMortemViews;
   /** Detection's bucket size: a bucket covers [start, start + bucketMs). */
   bucketMs: number;
-  /** An open action item is reminded again this long after each reminder (default one day). */
-  actionItemRepeatMs?: number;
+  /**
+   * The time zone of a workspace's wall clock (workspace-time-zone.ts: its setting, else TEAM_TIMEZONE):
+   * when open action items are reminded again, and what exports show by default. UTC when not given.
+   */
+  timeZoneOf?(workspaceId: string): Promise<string>;
   /** Called after a transaction that wrote Slack writes or reminders (wakes the workers). */
   onCommitted?: () => void;
 }
@@ -121,6 +125,11 @@ export class PostMortemService {
 
   private get clock(): Clock {
     return this.options.clock;
+  }
+
+  /** The incident's workspace's time zone. */
+  private timeZoneOf(workspaceId: string): Promise<string> {
+    return this.options.timeZoneOf?.(workspaceId) ?? Promise.resolve('UTC');
   }
 
   // ---------- Use cases ----------
@@ -244,7 +253,7 @@ export class PostMortemService {
       const item = postMortem.actionItems.find((candidate) => candidate.id === payload.actionItemId);
       if (!item || item.doneAt !== null || postMortem.status !== 'published') return;
       // The next reminder is scheduled before this one is posted: both commit together.
-      const next = nextActionItemReminder(postMortem, item.id, this.clock, this.options.actionItemRepeatMs ?? DAY);
+      const next = nextActionItemReminder(postMortem, item.id, this.clock, await this.timeZoneOf(incident.workspaceId));
       if (next) await this.applyEffects(tx, incident, postMortem, [next]);
     }
     if (!this.options.views) return;
@@ -329,7 +338,7 @@ export class PostMortemService {
    * Median and p90 of every metric over incidents detected in [from, to), drills left out unless
    * asked for (the digest and App Home). At most the latest `limit` incidents are measured.
    */
-  async aggregate(period: { from: number; to: number; includeDrills?: boolean }, limit = 500): Promise<MetricsAggregate> {
+  async aggregate(period: { from: number; to: number; includeDrills?: boolean; workspaceId?: string }, limit = 500): Promise<MetricsAggregate> {
     const ids = await this.options.store.direct.incidentHistory.incidentIdsDetectedIn(period, limit);
     const metrics: IncidentMetrics[] = [];
     for (const id of ids) metrics.push(await this.metrics(id));
@@ -341,11 +350,17 @@ export class PostMortemService {
     ref: string,
     options: {
       locale?: Locale;
+      /** The zone times are shown in; by default the incident's workspace's (timeZoneOf). */
       timeZone?: string;
       includeMemberIdentities?: boolean;
       userNames?: Record<string, string>;
-      /** Display names for these user ids (Slack's users.info); staff only, members too when revealed. */
-      lookupNames?: (userIds: string[]) => Promise<Record<string, string>>;
+      /** Display names for these user ids of the incident's workspace (Slack's users.info); staff only, members too when revealed. */
+      lookupNames?: (userIds: string[], workspaceId: string) => Promise<Record<string, string>>;
+      /**
+       * Every name Slack knows these members of the incident's workspace by (real, display and user
+       * name): the members a reply template may have named in a draft (membersDraftsMayName).
+       */
+      lookupMemberNames?: (userIds: string[], workspaceId: string) => Promise<Record<string, string[]>>;
       db?: PostMortemRepositories;
     } = {},
   ): Promise<PostMortemExportInput> {
@@ -364,18 +379,22 @@ export class PostMortemService {
     const timeline = await db.incidents.timeline(incident.id);
     const channel = await db.incidentHistory.watchedChannel(record.workspaceId, incident.channelId);
     const reveal = options.includeMemberIdentities ?? false;
-    const looked = options.lookupNames ? await options.lookupNames(peopleOf(incident.leadUserId, postMortem, timeline, reveal)) : {};
+    const looked = options.lookupNames ? await options.lookupNames(peopleOf(incident.leadUserId, postMortem, timeline, reveal), record.workspaceId) : {};
     const userNames = { ...looked, ...options.userNames };
+    // Names are removed only when pseudonymising; revealing shows them anyway.
+    const named = reveal ? [] : membersDraftsMayName(incident, timeline);
+    const memberNames = options.lookupMemberNames && named.length > 0 ? await options.lookupMemberNames(named, record.workspaceId) : {};
     return {
       incident,
       postMortem,
       timeline,
       metrics: await this.metricsOf(db, record, timeline),
       locale: options.locale ?? incident.locale,
-      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      timeZone: options.timeZone ?? (await this.timeZoneOf(record.workspaceId)),
       ...(Object.keys(userNames).length > 0 ? { userNames } : {}),
       ...(channel?.name ? { channelNames: { [incident.channelId]: channel.name } } : {}),
       includeMemberIdentities: options.includeMemberIdentities ?? false,
+      ...(Object.keys(memberNames).length > 0 ? { memberNames } : {}),
     };
   }
 
@@ -387,13 +406,15 @@ export class PostMortemService {
     return exportPostMortemJson(await this.exportInput(ref, options));
   }
 
-  list(filter: { status?: string; since?: number } = {}): Promise<PostMortemListing[]> {
-    return this.options.store.direct.postMortems.list(filter);
+  /** Post-mortems, newest first, each with its workspace's time zone (the one its dates are read in). */
+  async list(filter: { status?: string; since?: number } = {}): Promise<(PostMortemListing & { timeZone: string })[]> {
+    const rows = await this.options.store.direct.postMortems.list(filter);
+    return Promise.all(rows.map(async (row) => ({ ...row, timeZone: await this.timeZoneOf(row.workspaceId) })));
   }
 
   /** Recently published post-mortems, newest first (App Home). */
-  recentPublished(limit = 5): Promise<PublishedPostMortem[]> {
-    return this.options.store.direct.postMortems.recentPublished(limit);
+  recentPublished(limit = 5, workspaceId?: string): Promise<PublishedPostMortem[]> {
+    return this.options.store.direct.postMortems.recentPublished(limit, workspaceId);
   }
 
   // ---------- Timeline entries (the message shortcut and thread notes) ----------

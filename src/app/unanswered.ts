@@ -11,9 +11,16 @@ export interface UnansweredOptions {
   store: Store;
   clock: Clock;
   views: UnansweredViews;
-  /** The workspace's language (LOCALE): the reminder's, unless the playbook names its own. */
-  locale: Locale;
+  /**
+   * The language of a workspace's messages to its staff (OAuth installs: its App Home choice, else
+   * LOCALE): the reminder's, unless the playbook names its own.
+   */
+  languageOf(workspaceId: string): Promise<Locale>;
   alertsChannel?: string;
+  /** A workspace's own alerts channel (chosen after an OAuth install), before ALERTS_CHANNEL. */
+  alertsChannelOf?(workspaceId: string): Promise<string | null>;
+  /** Runs one workspace's share (OAuth installs: with that workspace's Slack token). */
+  inWorkspace?<T>(workspaceId: string, work: () => Promise<T>): Promise<T>;
   /** The playbook that covers a channel (its `escalation.unansweredNegative` sets the window and who is told). */
   playbookFor(channelId: string, channelName: string | null): Playbook | undefined;
   /** The people an audience (role names, users, groups) stands for. */
@@ -29,33 +36,42 @@ export async function remindUnanswered(options: UnansweredOptions): Promise<numb
   const now = clock.now();
   let reminded = 0;
   for (const channel of await store.direct.channels.active()) {
-    const playbook = options.playbookFor(channel.channelId, channel.name);
-    const rule = playbook?.escalation.unansweredNegative;
-    if (!playbook || !rule) continue;
-    const waiting = await store.direct.unanswered.waiting(channel.ref, now - rule.afterMinutes * 60_000, MAX_WAITING);
-    if (waiting.length === 0) continue;
-    const incident = await store.direct.incidents.openAlertOn(channel.channelId);
-    const target = incident?.alertChannelId ?? options.alertsChannel;
-    if (!target) continue;
-    const message = options.views.reminder({
-      locale: playbook.locale ?? options.locale,
-      recipientUserIds: await options.recipients(playbook, rule.remind),
-      channelName: channel.name ?? channel.channelId,
-      afterMinutes: rule.afterMinutes,
-      messages: waiting.slice(0, MAX_LISTED),
-      total: waiting.length,
-    });
-    await store.transaction(async (tx) => {
-      await tx.unanswered.markReminded(waiting.map((waitingMessage) => waitingMessage.id), now);
-      await tx.outbox.enqueue({
-        key: `unanswered:${channel.ref}:${waiting[0]!.ts}:${now}`,
-        method: 'chat.postMessage',
-        payload: { channel: target, ...message },
-        ...(incident ? { threadOf: outboxKeys.root(incident.incidentId), incidentId: incident.incidentId } : {}),
-        now,
-      });
-    });
-    reminded += waiting.length;
+    const remind = () => remindChannel(options, channel, now);
+    reminded += options.inWorkspace ? await options.inWorkspace(channel.workspaceId, remind) : await remind();
   }
   return reminded;
+}
+
+/** One channel: its unanswered messages reminded once; returns how many. */
+async function remindChannel(options: UnansweredOptions, channel: Awaited<ReturnType<UnansweredOptions['store']['direct']['channels']['active']>>[number], now: number): Promise<number> {
+  const { store } = options;
+  const playbook = options.playbookFor(channel.channelId, channel.name);
+  const rule = playbook?.escalation.unansweredNegative;
+  if (!playbook || !rule) return 0;
+  const waiting = await store.direct.unanswered.waiting(channel.ref, now - rule.afterMinutes * 60_000, MAX_WAITING);
+  if (waiting.length === 0) return 0;
+  const incident = await store.direct.incidents.openAlertOn(channel.channelId);
+  const target = incident?.alertChannelId ?? (await options.alertsChannelOf?.(channel.workspaceId)) ?? options.alertsChannel;
+  if (!target) return 0;
+  const message = options.views.reminder({
+    // A playbook that names its language speaks it everywhere, as its incidents do (app/incidents.ts).
+    locale: playbook.locale ?? (await options.languageOf(channel.workspaceId)),
+    recipientUserIds: await options.recipients(playbook, rule.remind),
+    channelName: channel.name ?? channel.channelId,
+    afterMinutes: rule.afterMinutes,
+    messages: waiting.slice(0, MAX_LISTED),
+    total: waiting.length,
+  });
+  await store.transaction(async (tx) => {
+    await tx.unanswered.markReminded(waiting.map((waitingMessage) => waitingMessage.id), now);
+    await tx.outbox.enqueue({
+      key: `unanswered:${channel.ref}:${waiting[0]!.ts}:${now}`,
+      method: 'chat.postMessage',
+      payload: { channel: target, ...message },
+      ...(incident ? { threadOf: outboxKeys.root(incident.incidentId), incidentId: incident.incidentId } : {}),
+      workspaceId: channel.workspaceId,
+      now,
+    });
+  });
+  return waiting.length;
 }

@@ -10,7 +10,7 @@ import { emptyLanguageMix, languageHint, type ChannelLanguageMix } from '../doma
 import type { CorrectionModel, SentimentResult } from '../domain/sentiment/score.js';
 import { checkMessageInput, storableJson, storableText, type CleanMessage, type InputFix } from '../domain/ingest/message-input.js';
 import type { Logger } from '../logger.js';
-import type { DetectionEscalated } from '../domain/incidents/index.js';
+import type { DetectionEscalated, Severity } from '../domain/incidents/index.js';
 import type { DetectionInput } from './incidents.js';
 import type { NewScoredMessage, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
 
@@ -28,7 +28,8 @@ export interface ChannelInfo {
 
 /** What a detection does to incidents (the IncidentService). */
 export interface DetectionIncidents {
-  openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean }>;
+  /** `severity`: the incident's severity (the one it opened with, or the open one's the spike joined). */
+  openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }>;
   escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }>;
 }
 
@@ -48,6 +49,8 @@ export interface WatcherOptions {
   isStaff(userId: string): Promise<boolean>;
   /** Link to a message, for the alert's samples (chat.getPermalink). */
   permalinkOf?(channelId: string, ts: string): Promise<string | null>;
+  /** Runs one workspace's share of the leader's work (OAuth installs: with that workspace's Slack token). */
+  inWorkspace?<T>(workspaceId: string, work: () => Promise<T>): Promise<T>;
   /** The workspace's learnt sentiment corrections (#16): an in-memory lookup. */
   correctionsFor?(workspaceId: string): CorrectionModel | undefined;
   /** The channel's settings with staff feedback's calibration, and the alert's note about it (#16). */
@@ -55,7 +58,8 @@ export interface WatcherOptions {
   onScored?(result: SentimentResult): void;
   /** A spike on this channel belongs to a drill (the sandbox's scenarios): the incident is a drill. */
   isDrill?(channelId: string): boolean;
-  onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string): void;
+  /** A spike alerted; `severity` is its incident's (undefined when it could not be read). */
+  onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string, severity: Severity | undefined): void;
   /** A message was quarantined (reason from a fixed set), or changed on the way in. */
   onQuarantined?(reason: string): void;
   onNormalised?(fix: InputFix): void;
@@ -367,7 +371,7 @@ export class Watcher {
     let spikes = 0;
     for (const row of channels) {
       try {
-        spikes += await this.tickChannel(row, now);
+        spikes += this.options.inWorkspace ? await this.options.inWorkspace(row.workspaceId, () => this.tickChannel(row, now)) : await this.tickChannel(row, now);
       } catch (error) {
         // One channel's failure (the incident could not be opened) neither stops the others nor loses
         // its alert: its detector state was not saved, so the next tick decides the same again.
@@ -412,9 +416,9 @@ export class Watcher {
         this.options.logger.info({ channel: row.channelId, incidentId, opened }, opened ? 'escalation opened an incident' : 'escalation recorded on the open incident');
         continue;
       }
-      const { incidentId, opened } = await this.options.incidents.openFromDetection(input);
+      const { incidentId, opened, severity } = await this.options.incidents.openFromDetection(input);
       spikes += 1;
-      this.options.onSpike?.(decision, row.channelId);
+      this.options.onSpike?.(decision, row.channelId, severity);
       this.options.logger.info({ channel: row.channelId, incidentId, opened, kind: decision.explanation.kind }, opened ? 'spike opened an incident' : 'spike on a channel with an open incident');
     }
     await store.direct.channels.saveDetectorState(row.ref, channel.detector);

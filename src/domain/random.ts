@@ -11,3 +11,14 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `count` items drawn without replacement (a seeded Fisher–Yates shuffle): the same seed, the same draw. */
+export function seededSample<T>(items: readonly T[], count: number, seed: number): T[] {
+  const copy = [...items];
+  const next = seededRandom(seed);
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy.slice(0, count);
+}

@@ -5,12 +5,15 @@ export interface HealthSources {
   database(): Promise<{ ok: boolean; provider: string; latencyMs?: number; error?: string }>;
   slack(): { configured: boolean; mode: string; ok: boolean | null; state?: string; team?: string; error?: string };
   leadership?(): unknown;
+  /** Alerts channels that are watched community channels, and incidents held because of them. */
+  alertsChannel?(): Promise<{ ok: boolean; watchedChannels: string[]; heldIncidents: number } | null>;
 }
 
 /**
  * GET /healthz: 200 when the database answers, 503 otherwise; always says why in JSON. A Slack link
  * that is down makes the status `degraded` (with slack.error naming the cause) but not a 503: the
- * instance still serves, queues its Slack writes and reconnects by itself.
+ * instance still serves, queues its Slack writes and reconnects by itself. So does an alerts channel
+ * that is a watched community channel, or an incident held because of one (`alertsChannel` says which).
  */
 export function healthRoute(sources: HealthSources): Route {
   return {
@@ -19,8 +22,10 @@ export function healthRoute(sources: HealthSources): Route {
     handler: async (_request, response) => {
       const database = await sources.database();
       const slack = sources.slack();
-      const ok = database.ok && slack.ok !== false;
-      sendJson(response, database.ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, slack, leadership: sources.leadership?.() ?? null });
+      // Read only while the database answers; a failure to read it must not fail the health check.
+      const alertsChannel = database.ok ? await (sources.alertsChannel?.() ?? Promise.resolve(null)).catch(() => null) : null;
+      const ok = database.ok && slack.ok !== false && alertsChannel?.ok !== false;
+      sendJson(response, database.ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, slack, leadership: sources.leadership?.() ?? null, alertsChannel });
     },
   };
 }

@@ -48,3 +48,19 @@ export function createHttpServer(routes: Route[], logger: Logger): Server {
   });
   return server;
 }
+
+/**
+ * Stops taking connections and resolves once all are closed. Requests under way get `graceMs` to finish;
+ * after that every connection is cut, also one that never sent its headers (Node would otherwise wait
+ * for headersTimeout, over a minute, before it lets the process exit).
+ */
+export function closeHttpServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -119,6 +119,8 @@ export const en = {
   'timeline.opened': (p: { severity: string; drill: boolean }) =>
     `${p.drill ? 'Drill incident' : 'Incident'} opened as ${p.severity.toUpperCase()}`,
   'timeline.alert_posted': (_: Empty) => 'Alert posted to the alerts channel',
+  'timeline.alert_raised_again': (p: { heldChannel: string }) =>
+    `Raised here late: this incident was held because its alerts channel ${p.heldChannel} is a community channel Firebreak watches, so nothing of it was posted there`,
   'timeline.acknowledged': (p: { user: string }) => `${p.user} acknowledged the incident and took the lead`,
   'timeline.lead_changed': (p: { user: string; from: string }) => `${p.user} took over the lead from ${p.from}`,
   'timeline.severity_changed': (p: { user: string; from: string; to: string }) =>

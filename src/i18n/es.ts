@@ -112,6 +112,8 @@ export const es: Catalog = {
   'timeline.detected': () => 'Se detectó un sentimiento negativo en el canal',
   'timeline.opened': (p) => `${p.drill ? 'Simulacro abierto' : 'Incidente abierto'} como ${p.severity.toUpperCase()}`,
   'timeline.alert_posted': () => 'Alerta publicada en el canal de alertas',
+  'timeline.alert_raised_again': (p) =>
+    `Publicado aquí con retraso: este incidente quedó retenido porque su canal de alertas ${p.heldChannel} es un canal de la comunidad que Firebreak vigila, así que no se publicó nada allí`,
   'timeline.acknowledged': (p) => `${p.user} confirmó el incidente y asumió el liderazgo`,
   'timeline.lead_changed': (p) => `${p.user} tomó el relevo de ${p.from} al frente del incidente`,
   'timeline.severity_changed': (p) => `${p.user} cambió la gravedad de ${p.from.toUpperCase()} a ${p.to.toUpperCase()}`,

@@ -10,7 +10,6 @@ export const feedbackEn = {
   'feedback.button.undo': (_: Empty) => 'Undo',
   'feedback.button.add_reason': (_: Empty) => 'Add a reason',
   'feedback.alert_question': (_: Empty) => 'Was this alert right? Your answer tunes this channel’s detection.',
-  'feedback.sample_label': (p: { n: number; excerpt: string }) => `Sample ${p.n}: “${p.excerpt}”`,
   'feedback.verdict.real_crisis': (_: Empty) => 'real crisis',
   'feedback.verdict.false_alarm': (_: Empty) => 'false alarm',
   'feedback.verdict.negative': (_: Empty) => 'negative',
@@ -26,6 +25,10 @@ export const feedbackEn = {
   'feedback.refused.already_undone': (_: Empty) => 'That feedback was already undone.',
   'feedback.refused.not_watched': (_: Empty) => 'Firebreak does not watch this channel, so there is nothing to mark here.',
   'feedback.refused.no_text': (_: Empty) => 'This message has no text to learn from.',
+  'feedback.refused.declared': (_: Empty) =>
+    'This incident was declared by hand, not raised by detection: there is no alert to judge, so nothing was recorded and this channel’s threshold is unchanged.',
+  'feedback.refused.drill': (_: Empty) =>
+    'This incident is a drill: its alert and messages are staged, so they teach Firebreak nothing. Nothing was recorded.',
   'feedback.modal.title': (_: Empty) => 'Mark sentiment',
   'feedback.modal.submit': (_: Empty) => 'Save',
   'feedback.modal.cancel': (_: Empty) => 'Cancel',

@@ -9,7 +9,6 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.button.undo': () => 'Deshacer',
   'feedback.button.add_reason': () => 'Añadir motivo',
   'feedback.alert_question': () => '¿Acertó esta alerta? Tu respuesta ajusta la detección de este canal.',
-  'feedback.sample_label': (p) => `Ejemplo ${p.n}: «${p.excerpt}»`,
   'feedback.verdict.real_crisis': () => 'crisis real',
   'feedback.verdict.false_alarm': () => 'falsa alarma',
   'feedback.verdict.negative': () => 'negativo',
@@ -25,6 +24,10 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.refused.already_undone': () => 'Esa opinión ya estaba deshecha.',
   'feedback.refused.not_watched': () => 'Firebreak no vigila este canal: aquí no hay nada que marcar.',
   'feedback.refused.no_text': () => 'Este mensaje no tiene texto del que aprender.',
+  'feedback.refused.declared': () =>
+    'Este incidente se declaró a mano, no lo abrió la detección: no hay alerta que valorar, así que no se ha registrado nada y el umbral de este canal no cambia.',
+  'feedback.refused.drill': () =>
+    'Este incidente es un simulacro: su alerta y sus mensajes son de ensayo, así que no enseñan nada a Firebreak. No se ha registrado nada.',
   'feedback.modal.title': () => 'Marcar sentimiento',
   'feedback.modal.submit': () => 'Guardar',
   'feedback.modal.cancel': () => 'Cancelar',

@@ -122,6 +122,10 @@ export const uiEn = {
   'ui.modal.draft.target_channel': (p: { channel: string }) => `New message in #${p.channel}`,
   'ui.modal.draft.target_thread': (p: { author: string }) => `Reply in thread to ${p.author}`,
   'ui.modal.draft.a_member': (_: Empty) => 'a member',
+  'ui.modal.draft.kept_text': (p: { from: string; to: string }) =>
+    `You edited the text, so it was kept as you wrote it. It was prefilled for ${p.from}, but the reply now goes to ${p.to}: check whom it greets.`,
+  'ui.modal.draft.for_thread': (p: { author: string }) => `${p.author}’s message`,
+  'ui.modal.draft.for_channel': (p: { channel: string }) => `a new message in #${p.channel}`,
   'ui.modal.draft.review_note': (p: { channel: string }) => `Nothing is posted in ${p.channel} until the approvers agree.`,
   'ui.modal.edit.title': (p: { number: number }) => `Edit reply #${p.number}`,
   'ui.modal.edit.note': (p: { revision: number }) =>
@@ -166,10 +170,11 @@ export const uiEn = {
   'ui.pm.questions': (_: Empty) => 'Playbook questions',
   'ui.pm.action_items': (_: Empty) => 'Action items',
   'ui.pm.action_items_hint': (_: Empty) =>
-    'One item per row: what, who owns it and by when. Leave a row empty to skip it; clear a row to remove its item.',
+    'One item per row: what, who owns it and by when; an item needs all three. Leave a row empty to skip it; clear a row to remove its item.',
   'ui.pm.action_text': (p: { n: number }) => `Action ${p.n}: what`,
   'ui.pm.action_owner': (p: { n: number }) => `Action ${p.n}: owner`,
-  'ui.pm.action_due': (p: { n: number }) => `Action ${p.n}: due`,
+  'ui.pm.action_due': (p: { n: number }) => `Action ${p.n}: due date`,
+  'ui.pm.action_due_hint': (_: Empty) => 'Its owner is reminded at 17:00 on this day until it is done; an item is saved with its date. Leave the whole row empty to skip it.',
   'ui.pm.intent': (_: Empty) => 'When I save',
   'ui.pm.intent_submit': (_: Empty) => 'Send for review',
   'ui.pm.intent_submit_hint': (_: Empty) => 'Every required field must be filled.',
@@ -249,7 +254,7 @@ export const uiEn = {
   'ui.help.about.status': (_: Empty) => 'Open incidents with their lead, checklist and replies in review.',
   'ui.help.about.declare': (_: Empty) =>
     'Open an incident by hand for a channel (default SEV3). Add `drill` to practise without reaching the community.',
-  'ui.help.about.list': (_: Empty) => 'Every open incident, most severe first.',
+  'ui.help.about.list': (_: Empty) => 'The latest incidents, open and resolved, newest first.',
   'ui.help.about.watch': (_: Empty) => 'Start watching a channel’s sentiment (the bot joins it).',
   'ui.help.about.unwatch': (_: Empty) => 'Stop watching a channel.',
   'ui.help.about.resolve': (_: Empty) => 'Resolve an incident with a short summary.',
@@ -261,6 +266,9 @@ export const uiEn = {
 
   'ui.list.heading': (p: { count: number }) => `${plural(p.count, 'open incident', 'open incidents')}`,
   'ui.list.none': (_: Empty) => 'No open incidents.',
+  'ui.list.heading_recent': (p: { count: number; open: number }) => `${plural(p.count, 'latest incident', 'latest incidents')}, ${p.open} open`,
+  'ui.list.none_recent': (_: Empty) => 'No incidents yet.',
+  'ui.list.opened_ago': (p: { age: string }) => `opened ${p.age} ago`,
   'ui.list.in_review': (p: { count: number }) => `${plural(p.count, 'reply', 'replies')} in review`,
   'ui.list.status.open': (_: Empty) => 'waiting for a lead',
   'ui.list.status.acknowledged': (_: Empty) => 'acknowledged',
@@ -269,15 +277,18 @@ export const uiEn = {
   // Answers to /firebreak declare, watch, unwatch and resolve (ephemeral). {command} is the slash command as typed.
   'ui.declare.channel_missing': (_: Empty) => 'Name the channel as #channel.',
   'ui.declare.bad_severity': (p: { severities: string }) => `The severity must be one of ${p.severities}.`,
+  'ui.declare.alerts_channel': (p: { channel: string }) => `${p.channel} is where Firebreak posts incidents, a staff channel, not a community one: declare the incident on the channel it is about.`,
   'ui.declare.summary_missing': (_: Empty) => 'Add a short summary.',
   'ui.declare.declaring': (_: Empty) => 'Declaring the incident…',
   'ui.declare.declared': (p: { number: string; channel: string }) => `Incident #${p.number} declared on ${p.channel}.`,
   'ui.declare.already_open': (p: { number: string; channel: string }) => `Incident #${p.number} is already open on ${p.channel}: it continues there.`,
   'ui.watch.usage': (p: { command: string; subcommand: string }) => `Usage: ${p.command} ${p.subcommand} #channel`,
   'ui.watch.started': (p: { channel: string }) => `Watching ${p.channel} now.`,
+  'ui.watch.alerts_channel': (p: { channel: string }) => `${p.channel} is also where incidents are posted: watched, it is a community channel, so no incident is posted there any more; choose a channel only staff can read as the alerts channel.`,
   'ui.watch.stopped': (p: { channel: string }) => `No longer watching ${p.channel}.`,
   'ui.resolve.usage': (p: { command: string }) => `Usage: ${p.command} resolve &lt;incident number&gt; &lt;summary&gt;`,
   'ui.resolve.done': (p: { number: number }) => `Incident #${p.number} resolved.`,
+  'ui.resolve.unknown': (p: { number: number }) => `There is no incident #${p.number} in this workspace: \`status\` and \`list\` show the incidents and their numbers.`,
   // A command whose form Slack sent broken; {problem} is the technical detail, in English.
   'ui.command.unreadable': (p: { problem: string }) => `Firebreak could not read this command: ${p.problem}. Try again from Slack.`,
   // Interactions that no longer apply.
@@ -319,6 +330,30 @@ export const uiEn = {
   'ui.digest.open': (p: { incidents: number; drafts: number; overdueSteps: number; postMortems: number }) =>
     `*Still open:* ${p.incidents} open incidents, ${p.drafts} replies awaiting approval, ${p.overdueSteps} overdue steps, ${p.postMortems} post-mortems to write.`,
   'ui.digest.footer': (_: Empty) => 'Firebreak · automatic digest',
+  // The OAuth install pages (/slack/install, /slack/oauth_redirect): plain HTML, {brand} is Firebreak.
+  'ui.install.title': (_: Empty) => 'Add Firebreak to your Slack workspace',
+  'ui.install.intro': (_: Empty) => 'Firebreak watches the community channels you choose, alerts your team when sentiment turns, and posts only replies your approvers agreed on.',
+  'ui.install.button': (_: Empty) => 'Add to Slack',
+  'ui.install.expires': (p: { minutes: number }) => `This link works once, for ${p.minutes} minutes.`,
+  'ui.install.success_title': (_: Empty) => 'Firebreak is installed',
+  'ui.install.success': (p: { team: string; reinstalled: boolean }) =>
+    `${p.reinstalled ? 'Firebreak was reinstalled' : 'Firebreak is now installed'} in ${p.team}. In Slack, open Firebreak's App Home, then choose the alerts channel with /firebreak alerts #channel and invite the bot to the channels it should watch.`,
+  'ui.install.failure_title': (_: Empty) => 'Firebreak was not installed',
+  'ui.install.failure.denied': (_: Empty) => 'The install was cancelled on Slack’s page: nothing was installed. Start again from the install link when you are ready.',
+  'ui.install.failure.state': (_: Empty) => 'This install link was already used, has expired, or did not start in this browser. Start again from the install link.',
+  'ui.install.failure.exchange': (p: { error: string }) => `Slack did not confirm the install (${p.error}). Check SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and the redirect URL, then start again.`,
+  // /firebreak alerts #channel: the workspace's own alerts channel (OAuth installs share one Firebreak).
+  'ui.home.settings_heading': (_: Empty) => 'This workspace’s settings',
+  'ui.home.settings_defaults': (p: { alerts: string; locale: string; timeZone: string }) => `Unset, these follow the server’s: alerts ${p.alerts}, language ${p.locale}, time zone ${p.timeZone}.`,
+  'ui.home.settings_alerts_placeholder': (_: Empty) => 'Alerts channel',
+  'ui.home.settings_locale_placeholder': (_: Empty) => 'Language',
+  'ui.home.settings_tz_placeholder': (_: Empty) => 'Time zone',
+  'ui.home.settings_readonly': (_: Empty) => 'Only workspace admins and the person who installed Firebreak can change these.',
+  'ui.settings.refused': (_: Empty) => 'Only workspace admins and the person who installed Firebreak can change this workspace’s settings.',
+  'ui.alerts.usage': (p: { command: string }) => `Usage: ${p.command} alerts #channel (where this workspace's incidents are posted)`,
+  'ui.alerts.refused_watched': (p: { channel: string }) => `${p.channel} is a community channel Firebreak watches, so it cannot be the alerts channel: incident threads are internal; choose a channel only staff can read.`,
+  'ui.home.alerts_channel_watched': (p: { channel: string }) => `The alerts channel ${p.channel} is a community channel Firebreak watches, so no incident is posted there: choose a channel only staff can read (App Home settings, /firebreak alerts, ALERTS_CHANNEL or the playbook's alertsChannel).`,
+  'ui.alerts.set': (p: { channel: string }) => `Incidents of this workspace now go to ${p.channel}.`,
 };
 
 export type UiCatalog = typeof uiEn;

@@ -1,8 +1,11 @@
 // Data retention: community members' words are personal data. Raw message text older than
 // MESSAGE_RETENTION_DAYS is erased (and the sample quotes kept in detector buckets with it); scores,
 // labels and bucket counts stay, so baselines and metrics survive. What an incident or post-mortem
-// quotes is stored with the incident (detection samples, timeline), so it stays with it.
+// quotes is stored with the incident (detection samples, timeline), so it stays with it. Staff
+// feedback on a message keeps its text only as long: then only what the sentiment learner needs of it
+// (the lexicon's verdict and the lexicon words it scored), so what was learnt survives and undo still works.
 import type { Repositories } from '../app/ports/index.js';
+import { correctionFeatures } from '../domain/sentiment/corrections.js';
 import type { Recurrence, ReminderHandler, Scheduler } from './scheduler.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -16,6 +19,9 @@ export const RETENTION_JOB_KIND = 'retention.daily';
 export interface RetentionOutcome {
   messagesErased: number;
   bucketsScrubbed: number;
+  /** Feedback rows whose message text was erased (and feedback audit entries that quoted it). */
+  feedbackTextsErased: number;
+  feedbackAuditTextsErased: number;
   processedEventsPruned: number;
   outboxItemsPruned: number;
   remindersPruned: number;
@@ -32,15 +38,32 @@ export async function applyRetention(repositories: Repositories, options: { now:
   const cutoff = options.now - options.retentionDays * DAY_MS;
   const messagesErased = await scoredMessages.eraseTextsPostedBefore(cutoff, options.now);
   const bucketsScrubbed = await buckets.eraseSamples(cutoff, options.scrubbedSince !== undefined ? options.scrubbedSince - DAY_MS : undefined);
+  const feedbackTextsErased = await eraseFeedbackTexts(bookkeeping, cutoff);
+  const feedbackAuditTextsErased = await bookkeeping.eraseFeedbackAuditTexts(cutoff);
   const bookkeepingCutoff = options.now - Math.max(options.retentionDays, BOOKKEEPING_DAYS) * DAY_MS;
   return {
     messagesErased,
     bucketsScrubbed,
+    feedbackTextsErased,
+    feedbackAuditTextsErased,
     processedEventsPruned: await bookkeeping.pruneProcessedEvents(options.now - PROCESSED_EVENT_DAYS * DAY_MS),
     outboxItemsPruned: await bookkeeping.pruneOutbox(bookkeepingCutoff),
     remindersPruned: await bookkeeping.pruneReminders(bookkeepingCutoff),
     scrubbedThrough: cutoff,
   };
+}
+
+/** Feedback rows read per round: a backlog is worked through without holding it all in memory. */
+const FEEDBACK_BATCH = 200;
+
+async function eraseFeedbackTexts(bookkeeping: Repositories['bookkeeping'], cutoff: number): Promise<number> {
+  let erased = 0;
+  for (;;) {
+    const rows = await bookkeeping.feedbackTextsBefore(cutoff, FEEDBACK_BATCH);
+    for (const row of rows) await bookkeeping.eraseFeedbackText(row.id, row.target === 'message' ? correctionFeatures(row.text) : null);
+    erased += rows.length;
+    if (rows.length < FEEDBACK_BATCH) return erased;
+  }
 }
 
 /** Registers the daily retention run (03:30 in the team's time zone by default). */

@@ -20,6 +20,8 @@ export interface ReminderFiring {
   firedAt: Date;
   /** It fired more than `lateAfterMs` after its time (the app was down, or a failover happened). */
   late: boolean;
+  /** A scoped recurring job's scope (e.g. the Slack team whose digest this is). */
+  scope?: string;
 }
 
 /**
@@ -36,12 +38,24 @@ export interface Recurrence {
   minute: number;
 }
 
+/** One schedule of a scoped recurring job: its id and the time zone its wall-clock times are read in. */
+export interface RecurringScope {
+  id: string;
+  timeZone: string;
+}
+
 export interface RecurringJob {
   kind: string;
   every: Recurrence;
   handler: ReminderHandler;
   /** Payload of the first occurrence. */
   payload?: Record<string, unknown>;
+  /**
+   * One schedule per scope (each installed workspace, in its own time zone), keyed
+   * `recurring:<kind>@<scope>:<time>` so two scopes never share a firing. Read again at every refresh,
+   * so a scope added later gets its schedule; a firing whose scope is gone runs nothing and is not renewed.
+   */
+  scopes?: () => Promise<RecurringScope[]>;
 }
 
 export interface SchedulerOptions {
@@ -118,21 +132,45 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   // Firings run one after another: handlers are short transactions, and SQLite has one writer.
   let queue: Promise<unknown> = Promise.resolve();
 
-  function recurringPrefix(kind: string): string {
-    return `${RECURRING_KEY_PREFIX}${kind}:`;
+  function recurringPrefix(kind: string, scope?: RecurringScope): string {
+    return `${RECURRING_KEY_PREFIX}${kind}${scope ? `@${scope.id}` : ''}:`;
   }
 
-  async function scheduleNextOccurrence(tx: Pick<Repositories, 'reminders'>, job: RecurringJob, after: number, payload: Record<string, unknown> | undefined): Promise<void> {
-    const dueAt = nextOccurrence(job.every, options.timeZone, after);
-    await tx.reminders.schedule({ key: `${recurringPrefix(job.kind)}${dueAt.toISOString()}`, kind: job.kind, dueAt: dueAt.getTime(), payload: payload ?? job.payload ?? {} });
+  async function scheduleNextOccurrence(tx: Pick<Repositories, 'reminders'>, job: RecurringJob, after: number, payload: Record<string, unknown> | undefined, scope?: RecurringScope): Promise<void> {
+    const dueAt = nextOccurrence(job.every, scope?.timeZone ?? options.timeZone, after);
+    const carried = { ...(payload ?? job.payload ?? {}), ...(scope ? { scope: scope.id } : {}) };
+    await tx.reminders.schedule({ key: `${recurringPrefix(job.kind, scope)}${dueAt.toISOString()}`, kind: job.kind, dueAt: dueAt.getTime(), payload: carried });
   }
 
-  async function ensureRecurring(): Promise<void> {
+  async function ensureRecurring(which: 'all' | 'scoped' = 'all'): Promise<void> {
     for (const job of recurring.values()) {
-      if (await reminderQueue.hasPendingWithPrefix(recurringPrefix(job.kind))) continue;
+      if (job.scopes) {
+        for (const scope of await job.scopes()) {
+          const prefix = recurringPrefix(job.kind, scope);
+          const dueAt = await reminderQueue.pendingDueAtWithPrefix(prefix);
+          const now = clock.now();
+          if (dueAt !== null) {
+            // Overdue: it fires first, and renews itself in the scope's zone. Or already at the right time.
+            if (dueAt <= now || dueAt === nextOccurrence(job.every, scope.timeZone, now).getTime()) continue;
+            // The workspace chose another time zone: its schedule moves to it.
+            await store.direct.reminders.cancel({ prefix });
+          }
+          await scheduleNextOccurrence(store.direct, job, now, undefined, scope);
+        }
+        continue;
+      }
+      if (which === 'scoped' || (await reminderQueue.hasPendingWithPrefix(recurringPrefix(job.kind)))) continue;
       // Two instances racing compute the same next occurrence, hence the same key: one row.
       await scheduleNextOccurrence(store.direct, job, clock.now(), undefined);
     }
+  }
+
+  /** A scoped job's firing: its scope as it is now; null when the scope is gone (or the firing has none). */
+  async function scopeOf(job: RecurringJob | undefined, payload: Record<string, unknown>): Promise<RecurringScope | null | undefined> {
+    if (!job?.scopes) return undefined;
+    const id = payload['scope'];
+    if (typeof id !== 'string') return null;
+    return (await job.scopes()).find((scope) => scope.id === id) ?? null;
   }
 
   async function fire(reminder: DueReminder): Promise<boolean> {
@@ -149,13 +187,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       late: now - reminder.dueAt > lateAfterMs,
     };
     const job = recurring.get(reminder.kind);
+    let scope: RecurringScope | null | undefined;
     try {
+      scope = await scopeOf(job, reminder.payload);
+      if (scope) firing.scope = scope.id;
       const fired = await store.transaction(
         async (tx) => {
           if (!(await tx.reminderQueue.claim(reminder, { now, late: firing.late }))) return false;
+          // Its scope is gone (the workspace uninstalled): nothing is run and nothing renewed.
+          if (scope === null) return true;
           const outcome = await handler(tx, firing);
           // The next occurrence after now, not after the missed one: a digest missed for three weeks is sent once.
-          if (job) await scheduleNextOccurrence(tx, job, Math.max(now, reminder.dueAt), outcome?.nextPayload ?? firing.payload);
+          if (job) await scheduleNextOccurrence(tx, job, Math.max(now, reminder.dueAt), outcome?.nextPayload ?? firing.payload, scope);
           return true;
         },
         { timeoutMs: 30_000 },
@@ -171,7 +214,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const retryAt = now + Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1));
       log.error({ err: error, key: reminder.key, kind: reminder.kind, attempts, giveUp }, giveUp ? 'reminder handler failed; giving up' : 'reminder handler failed; will retry');
       await reminderQueue.recordFailure(reminder, { error: error instanceof Error ? error.message : String(error), retryAt, giveUp }).catch(() => undefined);
-      if (giveUp && job) await scheduleNextOccurrence(store.direct, job, now, firing.payload).catch(() => undefined);
+      if (giveUp && job && (!job.scopes || scope)) await scheduleNextOccurrence(store.direct, job, now, firing.payload, scope ?? undefined).catch(() => undefined);
       return false;
     }
   }
@@ -193,6 +236,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** Fires what is due (by the clock) and arms node-schedule timers for what is due soon. */
   async function refresh(): Promise<void> {
+    // Scopes come and go (installs): each gets its schedule within one refresh.
+    await ensureRecurring('scoped');
     await runDue();
     if (!running) return;
     const now = clock.now();

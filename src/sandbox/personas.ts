@@ -25,6 +25,9 @@ export interface SandboxChannel {
   alerts?: boolean;
 }
 
+/** The sandbox workspace's Slack team: what its incidents are recorded under. */
+export const SANDBOX_TEAM_ID = 'T0FIREBRK';
+
 export const PERSONAS: readonly Persona[] = [
   { id: 'U0MEMBANA1', handle: 'ana', realName: 'Ana García', kind: 'member', title: 'Community member' },
   { id: 'U0MEMBBEN1', handle: 'ben', realName: 'Ben Carter', kind: 'member', title: 'Community member' },

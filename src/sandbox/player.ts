@@ -52,10 +52,24 @@ interface RunningDrill {
   status: DrillStatus;
   timers: NodeJS.Timeout[];
   declared: boolean;
+  /** The community channels the scenario plays in (its messages, their threads, its declare steps). */
+  channels: ReadonlySet<string>;
 }
 
 const DRILL_AFTERGLOW_MS = 60 * 60_000;
 const channelIdByName = (name: string) => CHANNELS.find((channel) => channel.name === name)?.id ?? name;
+
+/** The channels a scenario's steps play in: a thread reply goes where its parent went. */
+function scenarioChannels(scenario: Scenario): Set<string> {
+  const channels = new Set<string>();
+  const channelOfStep = new Map<string, string>();
+  for (const step of scenario.steps) {
+    const channel = (step.kind === 'message' && step.thread ? channelOfStep.get(step.thread) : undefined) ?? channelIdByName(step.channel);
+    if (step.kind === 'message' && step.id) channelOfStep.set(step.id, channel);
+    channels.add(channel);
+  }
+  return channels;
+}
 
 export class DrillPlayer {
   readonly events = new EventEmitter<{ change: [] }>();
@@ -120,6 +134,7 @@ export class DrillPlayer {
       },
       timers: [],
       declared: false,
+      channels: scenarioChannels(scenario),
     };
     this.drills.set(id, drill);
     const postedTs = new Map<string, { channel: string; ts: string }>();
@@ -173,12 +188,15 @@ export class DrillPlayer {
   }
 
   /**
-   * True while a drill plays and for an hour after its last step: a spike it causes is detected a few
-   * ticks later and must still open a drill incident.
+   * True while a drill plays in `channelId` and for an hour after it started: a spike it causes is
+   * detected a few ticks later and must still open a drill incident. A spike on any other channel is
+   * the community's own, and opens a real incident.
    */
-  inProgress(): boolean {
+  inProgress(channelId: string): boolean {
     const now = this.options.clock.now();
-    return [...this.drills.values()].some(({ status }) => status.state === 'playing' || (status.state === 'played' && now - status.startedAt < DRILL_AFTERGLOW_MS));
+    return [...this.drills.values()].some(
+      ({ status, channels }) => channels.has(channelId) && (status.state === 'playing' || (status.state === 'played' && now - status.startedAt < DRILL_AFTERGLOW_MS)),
+    );
   }
 
   stopAll(): void {

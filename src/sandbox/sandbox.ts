@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { sendJson, type Route } from '../http/server.js';
 import type { Logger } from '../logger.js';
-import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, seedWorkspace, type Persona } from './personas.js';
+import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, SANDBOX_TEAM_ID, seedWorkspace, type Persona } from './personas.js';
 import { DrillPlayer } from './player.js';
 import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.js';
 import { sendToApp, type AppResponse } from './signing.js';
@@ -38,9 +38,19 @@ export const SANDBOX_DETECTOR_SETTINGS = {
   minNegatives: 3,
   minLift: 1.5,
   minShareLift: 0,
-  cooldownMs: 5 * 60_000,
+  // A drill played again in the same channel a few minutes later (its incident resolved) is a new
+  // episode: a minute of calm ends the previous one, and two minutes after it detection may alert again.
+  cooldownMs: 2 * 60_000,
+  recoveryMs: 60_000,
   rhythm: 'none',
   baselineHalfLifeMs: 5 * 60_000,
+  // A few buckets into its life the baseline averages plainly (each bucket weighs 1/(n+1)): with the
+  // shipped clip of 3 spreads, a drill's first bucket of complaints (two, too few to alert) taught it
+  // 1.5 negatives a bucket, and the rest of the wave no longer looked improbable. A tight clip keeps the
+  // baseline at the calm it learnt whatever the bucket grid does to the burst.
+  baselineClip: 0.25,
+  // Drills repeat the same kind of spike on purpose: an earlier drill's peaks must not raise the bar.
+  noveltyDays: 0,
 } as const;
 export const SANDBOX_DETECTION_INTERVAL_MS = 2_000;
 export const SANDBOX_TEMPLATE_DEFAULTS = { brand: 'Acme Cloud', support_contact: 'support@acme.example', status_page: 'https://status.acme.example' } as const;
@@ -126,7 +136,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // whatever host the page was opened from: the path is resolved against it.
   const permalink = ({ channel, ts, threadTs }: { channel: string; ts: string; threadTs: string | null }) =>
     `${origin ?? ''}${SANDBOX_PATH}?${new URLSearchParams({ channel, message: ts, ...(threadTs ? { thread: threadTs } : {}) }).toString()}`;
-  const workspace = createSlackWorkspace({ clock, botToken, botName: 'firebreak', team: { name: 'Firebreak Sandbox', domain: 'firebreak-sandbox' }, permalink });
+  const workspace = createSlackWorkspace({ clock, botToken, botName: 'firebreak', team: { id: SANDBOX_TEAM_ID, name: 'Firebreak Sandbox', domain: 'firebreak-sandbox' }, permalink });
   seedWorkspace(workspace);
   const api = createSlackApi(workspace, clock, { basePath: SANDBOX_API_PATH });
   const assets = await loadAssets();
@@ -382,6 +392,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     { method: 'GET', path: `${SANDBOX_PATH}/`, handler: guard((_request, response) => sendAsset(response, assets.html, 'text/html; charset=utf-8')) },
     { method: 'GET', path: `${SANDBOX_PATH}/sandbox.js`, handler: guard((_request, response) => sendAsset(response, assets.script, 'text/javascript; charset=utf-8')) },
     { method: 'GET', path: `${SANDBOX_PATH}/sandbox.css`, handler: guard((_request, response) => sendAsset(response, assets.style, 'text/css; charset=utf-8')) },
+    // The page declares an inline icon; a browser that asks for /favicon.ico anyway gets no content, not a 404.
+    { method: 'GET', path: '/favicon.ico', handler: guard((_request, response) => void response.writeHead(204, { 'cache-control': 'max-age=86400' }).end()) },
     {
       method: 'GET',
       path: `${SANDBOX_PATH}/state`,
@@ -476,12 +488,23 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
   ];
 
+  /** The early server's last requests, answered after the hand-over (at most 2 s, then cut). */
+  let earlyDrained: Promise<void> = Promise.resolve();
   async function handOver(): Promise<void> {
     const server = early;
     early = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // The port is free at once for Firebreak's server. A request in flight (the app's first calls run
+    // in the background) is still answered here, not cut: cutting it made every start log Bolt's "http
+    // request failed", and a caller reusing a cut keep-alive socket failed with "other side closed".
+    earlyDrained = new Promise<void>((resolve) => {
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
+      server.close(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+    });
+    server.closeIdleConnections();
   }
 
   await drills.open(options.scenariosDir);
@@ -501,6 +524,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     async listenEarly(host, port) {
       const apiRoutes = routes.filter((route) => route.path.startsWith(SANDBOX_API_PATH));
       early = createServer((request, response) => {
+        // No keep-alive: this server goes away at the hand-over, and a client (the app's WebClient and
+        // the process's other fetch calls share one pool) must not keep a socket to it.
+        response.setHeader('connection', 'close');
         const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
         const route = apiRoutes.find((candidate) => candidate.method === request.method && path.startsWith(SANDBOX_API_PATH));
         if (!route) {
@@ -539,6 +565,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     async close() {
       await handOver();
+      await earlyDrained;
       drills.stopAll();
       delivery?.stop();
       await socketMode?.close();

@@ -178,6 +178,8 @@ export interface BlockActionInput {
   selected_option?: { text: { type: 'plain_text'; text: string }; value: string };
   /** users_select */
   selected_user?: string;
+  /** channels_select */
+  selected_channel?: string;
   /** datepicker, YYYY-MM-DD */
   selected_date?: string;
   /** checkboxes */
@@ -206,6 +208,7 @@ function toAction(action: BlockActionInput, nowMs: number) {
     ...(action.value !== undefined ? { value: action.value } : {}),
     ...(action.selected_option ? { selected_option: action.selected_option } : {}),
     ...(action.selected_user !== undefined ? { selected_user: action.selected_user } : {}),
+    ...(action.selected_channel !== undefined ? { selected_channel: action.selected_channel } : {}),
     ...(action.selected_date !== undefined ? { selected_date: action.selected_date } : {}),
     ...(action.selected_options ? { selected_options: action.selected_options } : {}),
     action_ts: secondsTs(nowMs),

@@ -4,13 +4,16 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
-import { botTokenAuthorization } from './authorize.js';
+import { botTokenAuthorization, installationAuthorization, NotInstalledError, type InstalledTeams } from './authorize.js';
+import { TeamRoutedWebClient } from './team-scope.js';
 import { handleAppRateLimited, routeSocketNotices, type EventsRateLimited } from './app-rate-limited.js';
 import { boltLogger } from './bolt-logger.js';
 import { createSlackLink, type SlackLink } from './link.js';
 
 export interface SlackAppOptions {
-  botToken: string;
+  /** The single workspace's bot token; absent with OAuth installs, where `installations` gives each team's. */
+  botToken?: string;
+  installations?: InstalledTeams;
   signingSecret: string;
   appToken?: string;
   /** Web API base URL (tests and the sandbox point it at a loopback Slack). */
@@ -22,11 +25,23 @@ export interface SlackAppOptions {
   retryDelaysMs?: readonly number[];
   /** Counts what was answered without a listener's ack (a listener failed, or did not ack in time). */
   onUnacknowledged?(kind: 'listener_failed' | 'ack_timeout'): void;
+  /**
+   * Where Socket Mode events are kept before Bolt acknowledges them (HTTP events are kept by the
+   * request gate): acknowledged means stored.
+   */
+  inbox?: AcceptedEvents;
+}
+
+/** The event inbox as the Slack edge uses it (app/event-inbox.ts). */
+export interface AcceptedEvents {
+  accept(envelope: { text: string; eventId: string | null }, retry: { num?: number; reason?: string }): Promise<string>;
+  processed(id: string): void;
+  failed(id: string, error: unknown): Promise<void>;
 }
 
 export interface SlackApp {
   app: App;
-  /** Firebreak's own Web API client, with the bot token. */
+  /** Firebreak's own Web API client: the bot token, or with OAuth installs the token of the team in scope (team-scope.ts). */
   client: WebClient;
   mode: 'http' | 'socket';
   link: SlackLink;
@@ -36,8 +51,11 @@ export interface SlackApp {
   eventsRateLimited(): EventsRateLimited[];
   /** Handles /slack/events on Firebreak's HTTP server (HTTP mode only), behind the request gate. */
   requestListener?: HTTPReceiver['requestListener'];
-  /** Processes an event callback the request gate has verified and acknowledged (HTTP mode only). */
-  processEvent?(body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void>;
+  /**
+   * Processes an event callback already acknowledged (by the request gate, or kept in the inbox before a
+   * crash); rejects when a listener failed, so the inbox keeps the event for another attempt.
+   */
+  processEvent(body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void>;
   /** Starts the link in the background; returns at once. */
   start(): void;
   stop(): Promise<void>;
@@ -47,8 +65,45 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const retryConfig = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
   const clientOptions = { slackApiUrl: options.apiUrl, retryConfig };
-  const client = new WebClient(options.botToken, { ...clientOptions, logger });
-  const { authorize, identity } = botTokenAuthorization(client, options.botToken);
+  let client: WebClient;
+  let authorization: Pick<ReturnType<typeof botTokenAuthorization>, 'authorize'> & { identity?: ReturnType<typeof botTokenAuthorization>['identity'] };
+  if (options.botToken) {
+    client = new WebClient(options.botToken, { ...clientOptions, logger });
+    authorization = botTokenAuthorization(client, options.botToken);
+  } else if (options.installations) {
+    const installations = options.installations;
+    client = new TeamRoutedWebClient(async (teamId) => (await installations.installation(teamId))?.botToken ?? null, { ...clientOptions, logger });
+    authorization = { authorize: installationAuthorization(installations) };
+  } else {
+    throw new Error('createSlackApp needs a bot token or the OAuth installations');
+  }
+  const { authorize, identity } = authorization;
+  // Bolt settles processEvent even when a listener threw (its error handler has the error): the
+  // bodies processed through `processAcknowledged` are watched here, so their failure is known.
+  const watched = new WeakSet<object>();
+  const failures = new WeakMap<object, unknown>();
+  const onError = async ({ error, body }: { error: Error; body?: unknown }) => {
+    // OAuth installs: a workspace that has not installed Firebreak (or uninstalled it) is refused for
+    // good, not failed: its events are not kept for a retry.
+    if ((error as { original?: unknown }).original instanceof NotInstalledError) {
+      options.logger.warn({ team: (body as { team_id?: unknown; team?: { id?: unknown } } | undefined)?.team_id ?? (body as { team?: { id?: unknown } } | undefined)?.team?.id }, 'refused a request from a workspace Firebreak is not installed in');
+      return;
+    }
+    options.logger.error({ err: error }, 'Slack listener failed');
+    if (typeof body === 'object' && body !== null && watched.has(body)) failures.set(body, error);
+  };
+  const processAcknowledged = (dispatch: App['processEvent']) => async (body: Record<string, unknown>, retry: { num?: number; reason?: string }) => {
+    watched.add(body);
+    try {
+      await dispatch({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason });
+    } catch (error) {
+      failures.set(body, error);
+    }
+    if (failures.has(body)) {
+      options.onUnacknowledged?.('listener_failed');
+      throw failures.get(body);
+    }
+  };
   if (options.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: options.appToken,
@@ -57,11 +112,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       autoReconnectEnabled: false,
       installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 } } },
     });
-    const app = new App({ authorize, receiver, clientOptions, logger });
+    const app = new App({ authorize, receiver, clientOptions, logger, extendedErrorHandler: true });
+    app.error(onError);
+    // Bolt's own dispatch, before Socket Mode events are routed through the inbox.
+    const dispatch = app.processEvent.bind(app);
+    const processEvent = processAcknowledged(dispatch);
+    if (options.inbox) app.processEvent = keepingIn(options.inbox, dispatch, processEvent, options.logger);
     routeSocketNotices(receiver.client, app);
-    const link = createSlackLink({ mode: 'socket', identity, socket: receiver.client, logger: options.logger, ...linkOptions(options) });
+    const link = createSlackLink({ mode: 'socket', ...(identity ? { identity } : {}), socket: receiver.client, logger: options.logger, ...linkOptions(options) });
     const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
-    return { app, client, mode: 'socket', link, endpoints: [], eventsRateLimited, start: () => link.start(), stop: () => link.stop() };
+    return { app, client, mode: 'socket', link, endpoints: [], eventsRateLimited, processEvent, start: () => link.start(), stop: () => link.stop() };
   }
   const endpoints = ['/slack/events'];
   const receiver = new HTTPReceiver({
@@ -94,19 +154,39 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   // No conversation store: Firebreak keeps no per-conversation state in Bolt, and the default one
   // builds an Error (with its stack) for every message of a conversation it has not seen.
-  const app = new App({ authorize, receiver, clientOptions, logger, convoStore: false });
-  const link = createSlackLink({ mode: 'http', identity, logger: options.logger, ...linkOptions(options) });
+  const app = new App({ authorize, receiver, clientOptions, logger, convoStore: false, extendedErrorHandler: true });
+  app.error(onError);
+  const link = createSlackLink({ mode: 'http', ...(identity ? { identity } : {}), logger: options.logger, ...linkOptions(options) });
   const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
-  // The gate has answered Slack already: Bolt's ack is a no-op. A rejection is what the receiver's
-  // processEventErrorHandler would have counted (the app's error handler has logged the failure).
-  const processEvent = (body: Record<string, unknown>, retry: { num?: number; reason?: string }) =>
-    app.processEvent({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason }).catch((error: unknown) => {
-      options.onUnacknowledged?.('listener_failed');
-      throw error;
-    });
+  // The gate has answered Slack already: Bolt's ack is a no-op.
+  const processEvent = processAcknowledged(app.processEvent.bind(app));
   return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
 }
 
 function linkOptions(options: SlackAppOptions) {
   return { ...(options.registry ? { registry: options.registry } : {}), ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) };
+}
+
+/**
+ * Socket Mode: Bolt acknowledges an event as soon as it dispatches it, so each event callback is kept
+ * in the inbox first. One the database cannot take is not acknowledged: Slack sends it again.
+ */
+function keepingIn(inbox: AcceptedEvents, dispatch: App['processEvent'], processEvent: (body: Record<string, unknown>, retry: { num?: number; reason?: string }) => Promise<void>, logger: Logger): App['processEvent'] {
+  return async (event) => {
+    const body = event.body as Record<string, unknown>;
+    if (body['type'] !== 'event_callback') return dispatch(event);
+    const retry = { ...(event.retryNum !== undefined ? { num: event.retryNum } : {}), ...(event.retryReason !== undefined ? { reason: event.retryReason } : {}) };
+    let kept: string;
+    try {
+      kept = await inbox.accept({ text: JSON.stringify(body), eventId: typeof body['event_id'] === 'string' ? body['event_id'] : null }, retry);
+    } catch (error) {
+      logger.error({ err: error }, 'could not store a Slack event: not acknowledged, so Slack sends it again');
+      return;
+    }
+    await event.ack();
+    await processEvent(body, retry).then(
+      () => inbox.processed(kept),
+      (error: unknown) => inbox.failed(kept, error),
+    );
+  };
 }

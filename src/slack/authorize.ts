@@ -35,3 +35,27 @@ export function botTokenAuthorization(client: WebClient, botToken: string): BotT
     },
   };
 }
+
+/** The OAuth installs, as Bolt's authorize needs them (InstallService implements it). */
+export interface InstalledTeams {
+  installation(teamId: string): Promise<{ botToken: string; botUserId: string; botId: string; teamId: string; enterpriseId: string | null } | null>;
+}
+
+/** The request comes from a workspace without an install: a definite answer, not a failure to retry. */
+export class NotInstalledError extends Error {
+  override readonly name = 'NotInstalledError';
+}
+
+/**
+ * Bolt's `authorize` for OAuth installs: the token of the team the request comes from. A team that has
+ * not installed Firebreak (or uninstalled it) is refused before any listener runs; Bolt still lets
+ * app_uninstalled and tokens_revoked through, so they can be acted on.
+ */
+
+export function installationAuthorization(installations: InstalledTeams): Authorize<boolean> {
+  return async ({ teamId, enterpriseId, isEnterpriseInstall }) => {
+    const installation = teamId ? await installations.installation(teamId) : null;
+    if (!installation) throw new NotInstalledError(`Firebreak is not installed in workspace ${teamId ?? '(none)'}${enterpriseId ? ` of ${enterpriseId}` : ''}`);
+    return { botToken: installation.botToken, botUserId: installation.botUserId, botId: installation.botId, teamId: installation.teamId, ...(installation.enterpriseId ? { enterpriseId: installation.enterpriseId } : {}), isEnterpriseInstall };
+  };
+}

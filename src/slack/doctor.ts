@@ -17,6 +17,15 @@ export interface DoctorInput {
   requiredScopes: readonly string[];
   /** How long the Socket Mode check waits for `hello`. */
   socketTimeoutMs?: number;
+  /** OAuth installs: the workspace whose stored token this is (the lines name it and say to reinstall). */
+  workspace?: string;
+  /** Playbooks that name their own alerts channel (ID or name). */
+  playbookAlertsChannels?: { playbookId: string; channel: string }[];
+  /**
+   * Whether a channel is one Firebreak watches as a community channel (the domain's rule, given the
+   * database's watched rows and the playbooks): such a channel may never be an alerts channel.
+   */
+  isWatched?(channel: { id: string; name: string | null }): Promise<boolean>;
 }
 
 export interface DoctorReport {
@@ -41,11 +50,13 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   try {
     auth = await client.auth.test();
   } catch (error) {
-    problems.push(`SLACK_BOT_TOKEN: ${describeSlackFailure(error)}; copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (input.workspace) problems.push(`${input.workspace}: its stored bot token does not work (${code ?? describeSlackFailure(error)}); reinstall Firebreak there from /slack/install.`);
+    else problems.push(`SLACK_BOT_TOKEN: ${describeSlackFailure(error)}; copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
     if (input.appToken) await checkSocketMode(input, problems, fine);
     return { problems, fine };
   }
-  fine.push(`bot token works: ${auth.user ?? auth.user_id} in ${auth.team ?? auth.team_id}`);
+  fine.push(`${input.workspace ? `${input.workspace}: ` : ''}bot token works: ${auth.user ?? auth.user_id} in ${auth.team ?? auth.team_id}`);
 
   const granted = auth.response_metadata?.scopes;
   if (!granted) {
@@ -57,28 +68,52 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   }
 
   if (!input.alertsChannel) {
-    problems.push('ALERTS_CHANNEL is empty: set it to the ID (C…) of the channel where incident threads go, unless every playbook names its own.');
+    problems.push(
+      input.workspace
+        ? `${input.workspace}: no alerts channel; choose one in Firebreak's App Home (or /firebreak alerts #channel), unless every playbook names its own.`
+        : 'ALERTS_CHANNEL is empty: set it to the ID (C…) of the channel where incident threads go, unless every playbook names its own.',
+    );
   } else {
-    await checkChannel(client, input.alertsChannel, 'ALERTS_CHANNEL', problems, fine);
+    const what = input.workspace ? `${input.workspace}: alerts channel` : 'ALERTS_CHANNEL';
+    const name = await checkChannel(client, input.alertsChannel, what, problems, fine);
+    const fix = input.workspace ? 'choose a channel only staff can read in App Home (or /firebreak alerts #channel)' : 'set ALERTS_CHANNEL to a channel only staff can read';
+    await checkNotWatched(input, { id: input.alertsChannel, name }, what, fix, problems);
   }
-  for (const channel of input.watchedChannels) await checkChannel(client, channel.id, `watched channel${channel.name ? ` #${channel.name}` : ''}`, problems, fine);
+  for (const { playbookId, channel } of input.playbookAlertsChannels ?? []) {
+    const name = /^[CG][A-Z0-9]{2,}$/.test(channel) ? await channelName(client, channel) : channel.replace(/^#/, '');
+    await checkNotWatched(input, { id: channel, name }, `${input.workspace ? `${input.workspace}: ` : ''}playbook ${playbookId}: alertsChannel`, 'set the playbook\'s alertsChannel to a channel only staff can read, or remove it', problems);
+  }
+  for (const channel of input.watchedChannels) await checkChannel(client, channel.id, `${input.workspace ? `${input.workspace}: ` : ''}watched channel${channel.name ? ` #${channel.name}` : ''}`, problems, fine);
 
   if (input.appToken) await checkSocketMode(input, problems, fine);
   return { problems, fine };
 }
 
-async function checkChannel(client: WebClient, channelId: string, what: string, problems: string[], fine: string[]): Promise<void> {
+/** The trust rule: incident threads are internal, so an alerts channel the community reads is a problem. */
+async function checkNotWatched(input: DoctorInput, channel: { id: string; name: string | null }, what: string, fix: string, problems: string[]): Promise<void> {
+  if (!input.isWatched || !(await input.isWatched(channel))) return;
+  problems.push(`${what} (${channel.name ? `#${channel.name}` : channel.id}) is a community channel Firebreak watches: incident threads are internal and are not posted there; ${fix}.`);
+}
+
+async function channelName(client: WebClient, channelId: string): Promise<string | null> {
+  return (await client.conversations.info({ channel: channelId }).catch(() => undefined))?.channel?.name ?? null;
+}
+
+/** Checks a channel the bot must post in; returns its name when Slack told it. */
+async function checkChannel(client: WebClient, channelId: string, what: string, problems: string[], fine: string[]): Promise<string | null> {
   try {
     const answer = await client.conversations.info({ channel: channelId });
     const name = answer.channel?.name ? `#${answer.channel.name}` : channelId;
     if (answer.channel?.is_archived) problems.push(`${what} (${name}) is archived: unarchive it or choose another channel.`);
     else if (!answer.channel?.is_member) problems.push(`${what} (${name}): the bot is not a member; invite it there with /invite @Firebreak.`);
     else fine.push(`${what} (${name}) is reachable and the bot is in it`);
+    return answer.channel?.name ?? null;
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (code === 'channel_not_found') problems.push(`${what} (${channelId}): no such channel the bot can see (channel_not_found); use the channel ID (C…), and for a private channel invite the bot first.`);
     else if (code === 'missing_scope') problems.push(`${what} (${channelId}): the bot token cannot read channels (missing_scope); add channels:read and groups:read.`);
     else problems.push(`${what} (${channelId}): ${describeSlackFailure(error)}.`);
+    return null;
   }
 }
 

@@ -28,7 +28,8 @@ export interface SlackLinkStatus {
 
 export interface SlackLinkOptions {
   mode: 'http' | 'socket';
-  identity(): Promise<BotIdentity>;
+  /** The single bot token's identity (auth.test); absent with OAuth installs, where each team has its own token. */
+  identity?(): Promise<BotIdentity>;
   /** Socket Mode's client, created with autoReconnectEnabled: false (this link reconnects it). */
   socket?: SocketModeClient;
   logger: Logger;
@@ -109,8 +110,12 @@ export function createSlackLink(options: SlackLinkOptions): SlackLink {
     return describeSlackFailure(error);
   }
 
-  /** Resolves after `ms`, or at once when stopping. */
+  /** Resolves after `ms`, or at once when stopping (also when the stop came while a call was in flight). */
   function pause(ms: number): Promise<void> {
+    // stop() wakes up a pause that is running; one that starts after stop() (an auth.test that was in
+    // flight fails once the server is gone) must not start at all: its timer is unref'd, so nothing
+    // else would keep the process alive and stop() would never settle (Node exits with code 13).
+    if (stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       timer.unref();
@@ -124,9 +129,10 @@ export function createSlackLink(options: SlackLinkOptions): SlackLink {
   }
 
   async function checkToken(): Promise<void> {
+    if (!options.identity) return;
     for (let attempt = 0; !stopping; attempt += 1) {
       try {
-        const identity = await options.identity();
+        const identity = await options.identity!();
         current.teamId = identity.teamId;
         if (identity.team) current.team = identity.team;
         return;
@@ -196,11 +202,21 @@ export function createSlackLink(options: SlackLinkOptions): SlackLink {
     async stop() {
       stopping = true;
       wakeUp?.();
-      if (socket) {
-        const closed = socket.disconnect().catch(() => undefined);
-        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
-      }
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+      if (socket) await settledOrTimedOut(socket.disconnect().catch(() => undefined), STOP_TIMEOUT_MS);
+      await settledOrTimedOut(running, STOP_TIMEOUT_MS);
     },
   };
+}
+
+/**
+ * Waits for `work`, for at most `ms`. The timer keeps the process alive while stop() waits (an unref'd
+ * one would let Node end the event loop under an awaited stop()), and is cleared as soon as `work` settles.
+ */
+async function settledOrTimedOut(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

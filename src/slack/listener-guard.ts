@@ -20,6 +20,8 @@ export const ACK_DEADLINE_MS = 2_000;
 export interface ListenerGuardOptions {
   logger: Logger;
   locale: Locale;
+  /** The requesting workspace's language (its setting with OAuth installs); `locale` when absent. */
+  localeFor?(): Promise<Locale>;
   /** Whether Firebreak is installed in a team; undefined when it cannot tell yet (Slack unreachable). */
   isInstalled(teamId: string): Promise<boolean | undefined>;
   /** The team owning an incident: `null` for the installation's own sources, `undefined` when there is no such incident. */
@@ -139,6 +141,8 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
     }
   }
 
+  const localeHere = async (): Promise<Locale> => (options.localeFor ? options.localeFor().catch(() => options.locale) : options.locale);
+
   function guard(kind: Kind, listener: Listener): Listener {
     return async (args) => {
       let acked = false;
@@ -156,7 +160,7 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         options.onRefused?.(kind, refusal.reason);
         log.warn({ kind, action: person.action, team: refusal.teamId, reason: refusal.reason }, 'refused a Slack request for another team or without a user');
         const key = refusal.reason === 'no_user' ? 'ui.guard.no_user' : refusal.reason === 'malformed_reference' ? 'ui.guard.malformed' : 'ui.guard.other_team';
-        await explain(kind, args, ack, t(options.locale, key, {}));
+        await explain(kind, args, ack, t(await localeHere(), key, {}));
         if (refusal.reason !== 'malformed_reference') {
           await options
             .audit({
@@ -187,7 +191,10 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         if (slackRefusal) log.warn({ kind, action: who(args.body).action, error: (error as { data?: { error?: string } }).data?.error }, 'Slack refused a call a listener made');
         else if (expected) log.warn({ kind, action: who(args.body).action, error: error.message }, 'a Slack request could not be done');
         else log.error({ err: error, kind, action: who(args.body).action }, 'Slack listener failed');
-        if (!acked) await explain(kind, args, ack, expected ? t(options.locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : t(options.locale, 'ui.guard.failed', {})).catch(() => undefined);
+        if (!acked) {
+          const locale = await localeHere();
+          await explain(kind, args, ack, expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : t(locale, 'ui.guard.failed', {})).catch(() => undefined);
+        }
       } finally {
         clearTimeout(deadline);
       }

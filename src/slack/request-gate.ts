@@ -2,13 +2,15 @@
 // of bounded size, a valid signature made within five minutes either side of now (Bolt refuses only
 // stale ones), and an envelope Bolt can handle. A body that is not an object gets 400; an object of
 // the wrong shape is answered 200 and dropped, logged and counted (Slack would retry anything else).
-// An event callback that passes is acknowledged here at once and handed to Bolt through a backlog
-// (event-backlog.ts): its ack never waits for Bolt's dispatch or for the processing of other events.
+// An event callback that passes is kept in the inbox (acknowledged means stored), acknowledged, and
+// handed to Bolt through a backlog (event-backlog.ts): its ack never waits for Bolt's dispatch or for
+// the processing of other events.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verifySlackRequest } from '@slack/bolt';
 import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
+import type { AcceptedEvents } from './app.js';
 import { createEventBacklog, type EventBacklog } from './event-backlog.js';
 
 /** A Node HTTP handler: what the HTTP server mounts at /slack/*. */
@@ -38,6 +40,11 @@ export interface SlackRequestGateOptions {
    * to `next` like every other request.
    */
   processEvent?(body: Record<string, unknown>, retry: EventRetry): Promise<void>;
+  /**
+   * Where an event callback is kept before it is acknowledged (acknowledged means stored). When it
+   * cannot be kept the request is answered 503, and Slack sends the event again.
+   */
+  inbox?: AcceptedEvents;
   /** How the backlog of acknowledged events is run (tests make it small). */
   backlog?: { perTurn?: number; maxQueued?: number };
 }
@@ -280,7 +287,26 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
       const processEvent = options.processEvent;
       if (processEvent && isPlainEventCallback(envelope)) {
         const retry = retryOf(request);
-        await backlog.add(() => processEvent(envelope, retry));
+        const inbox = options.inbox;
+        let kept: string | undefined;
+        if (inbox) {
+          try {
+            kept = await inbox.accept({ text, eventId: typeof envelope['event_id'] === 'string' ? envelope['event_id'] : null }, retry);
+          } catch (error) {
+            log.error({ err: error }, 'could not store a Slack event before acknowledging it: answered 503, so Slack sends it again');
+            refuse(response, 503, 'event', 'store_unavailable');
+            return;
+          }
+        }
+        await backlog.add(async () => {
+          try {
+            await processEvent(envelope, retry);
+          } catch (error) {
+            if (kept) await inbox?.failed(kept, error);
+            throw error;
+          }
+          if (kept) inbox?.processed(kept);
+        });
         answer(response, 200);
         return;
       }

@@ -21,12 +21,16 @@ import {
   recordAudit,
   saveIncidentState,
   setIncidentRootTs,
+  setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, outboxHasKey, outboxQueueOn, pruneOutbox } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, stopTeamWrites } from './repositories/outbox.js';
+import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
+import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
 import * as feedback from './repositories/feedback.js';
 import * as postMortems from './repositories/postmortems.js';
+import { eventInboxOn } from './repositories/inbox.js';
 import { quarantineOn } from './repositories/quarantine.js';
 import { cancelReminders, pruneReminders, reminderQueueOn, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
@@ -49,13 +53,14 @@ function leasesOn(db: Db): Leases {
  * The repositories bound to `db` (the client, or one transaction's client). `provider` decides how
  * buckets are locked: pass the database's (a transaction's client does not say which it is).
  */
-export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): Repositories {
+export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', cipher?: TokenCipher): Repositories {
   return {
     processedEvents: { recordOnce: (eventId, at) => recordEventOnce(db, eventId, at) },
     channels: watchedChannelsOn(db),
     buckets: channelBucketsOn(db, provider),
     scoredMessages: scoredMessagesOn(db),
     quarantine: quarantineOn(db),
+    inbox: eventInboxOn(db),
     workspaces: workspacesOn(db),
     leases: leasesOn(db),
     gauges: storedGaugesOn(db),
@@ -63,6 +68,9 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       pruneProcessedEvents: (before) => pruneProcessedEvents(db, before),
       pruneOutbox: (before) => pruneOutbox(db, before),
       pruneReminders: (before) => pruneReminders(db, before),
+      feedbackTextsBefore: (before, limit) => feedback.feedbackTextsBefore(db, before, limit),
+      eraseFeedbackText: (id, features) => feedback.eraseFeedbackText(db, id, features),
+      eraseFeedbackAuditTexts: (before) => feedback.eraseFeedbackAuditTexts(db, before),
     },
     incidents: {
       load: (incidentId) => loadIncident(db, incidentId),
@@ -75,20 +83,25 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       insert: (record) => insertIncident(db, record),
       save: (state, expectedVersion) => saveIncidentState(db, state, expectedVersion),
       setRootTs: (incidentId, ts) => setIncidentRootTs(db, incidentId, ts),
+      setAlertChannel: (incidentId, channelId) => setIncidentAlertChannel(db, incidentId, channelId),
       appendTimeline: (events) => appendTimeline(db, events),
       timeline: (incidentId) => loadTimeline(db, incidentId),
     },
-    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key) },
+    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
+      failedWith: (keys, error) => outboxFailedWith(db, keys, error),
+      forgetFailed: (key, error) => forgetFailedOutboxItem(db, key, error),
+    },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {
-      recent: async (limit) =>
-        (await failedOutboxItems(db, { limit })).map((item) => ({ key: item.key, method: item.method, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
+      recent: async (limit, workspaceId) =>
+        (await failedOutboxItems(db, { limit, ...(workspaceId ? { teamId: (await db.workspace.findUnique({ where: { id: workspaceId }, select: { teamId: true } }))?.teamId ?? '' } : {}) })).map((item) => ({ key: item.key, method: item.method, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
     },
     audit: { record: (entry) => recordAudit(db, entry), write: (entry) => writeAudit(db, entry) },
     reminders: {
       schedule: (reminder) => scheduleReminder(db, reminder),
       reschedule: (reminder) => rescheduleReminder(db, reminder),
       cancel: (which) => cancelReminders(db, which),
+      stopTeam: (teamId, reason) => stopTeamReminders(db, teamId, reason),
     },
     reminderQueue: reminderQueueOn(db),
     postMortems: {
@@ -96,7 +109,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       insert: (postMortem) => postMortems.insertPostMortem(db, postMortem),
       save: (postMortem, expectedVersion) => postMortems.savePostMortem(db, postMortem, expectedVersion),
       list: (filter) => postMortems.listPostMortems(db, filter),
-      recentPublished: (limit) => postMortems.recentPublishedPostMortems(db, limit),
+      recentPublished: (limit, workspaceId) => postMortems.recentPublishedPostMortems(db, limit, workspaceId),
       scheduleReminder: (reminder) => postMortems.upsertPostMortemReminder(db, reminder),
     },
     incidentHistory: postMortems.incidentHistoryOn(db),
@@ -113,6 +126,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       lexiconsChangedSince: (since) => feedback.lexiconsChangedSince(db, since),
       saveCalibration: (workspaceId, channelId, calibration) => feedback.saveCalibration(db, workspaceId, channelId, calibration),
       loadCalibration: (workspaceId, channelId) => feedback.loadCalibration(db, workspaceId, channelId),
+      calibratedChannels: () => feedback.calibratedChannels(db),
       isChannelWatched: (workspaceId, channelId) => feedback.isChannelWatched(db, workspaceId, channelId),
       openIncidentOn: (workspaceId, channelId) => feedback.openIncidentOn(db, workspaceId, channelId),
       lockIncidentTimeline: (incidentId) => feedback.lockIncidentTimeline(db, incidentId),
@@ -123,6 +137,8 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite'): R
       waiting: (channelRef, before, limit) => waitingMessages(db, channelRef, before, limit),
       markReminded: (messageIds, at) => markReminded(db, messageIds, at),
     },
+    installations: installationsOn(db, cipher),
+    oauthStates: oauthStatesOn(db),
   };
 }
 
@@ -137,9 +153,10 @@ function providerOf(prisma: PrismaDb): DatabaseProvider {
   throw new Error(`createStore: cannot tell this Prisma client's provider (${String(active)}); pass it.`);
 }
 
-export function createStore(prisma: PrismaDb, provider: DatabaseProvider = providerOf(prisma)): Store {
+/** `cipher` seals and opens OAuth bot tokens (TOKEN_ENCRYPTION_KEYS); without it installations cannot be read. */
+export function createStore(prisma: PrismaDb, provider: DatabaseProvider = providerOf(prisma), cipher?: TokenCipher): Store {
   return {
-    transaction: (work, options) => prisma.$transaction((tx) => work(repositoriesOn(tx, provider)), options?.timeoutMs ? { timeout: options.timeoutMs } : undefined),
-    direct: repositoriesOn(prisma, provider),
+    transaction: (work, options) => prisma.$transaction((tx) => work(repositoriesOn(tx, provider, cipher)), options?.timeoutMs ? { timeout: options.timeoutMs } : undefined),
+    direct: repositoriesOn(prisma, provider, cipher),
   };
 }

@@ -51,6 +51,20 @@ describe('FeedbackService (in-memory ports)', () => {
     expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UMEMBER1', text: 'great' })).toBe('not_staff');
   });
 
+  it('a drill teaches nothing: verdicts on its alert or samples are refused, audited, and never stored', async () => {
+    const drill = openIncident('inc-drill', 2);
+    store.addIncident({ ...drill, state: { ...drill.state, incident: { ...drill.state.incident, drill: true } } });
+    const alert = await service.give({ workspaceId: 'W1', userId: 'UANA', channelId: 'C0COMMUNITY', incidentId: 'inc-drill', via: 'alert_button', verdict: { target: 'alert', value: 'false_alarm' } });
+    const sample = await service.give({ workspaceId: 'W1', userId: 'UANA', channelId: 'C0COMMUNITY', incidentId: 'inc-drill', via: 'sample_button', messageTs: '7.7', text: 'this is staged', verdict: { target: 'message', value: 'not_negative' } });
+    expect([alert, sample]).toEqual([{ ok: false, refusal: 'drill' }, { ok: false, refusal: 'drill' }]);
+    expect(store.feedback()).toEqual([]);
+    expect(store.calibration('W1', 'C0COMMUNITY')).toBeUndefined();
+    expect(store.audit().map((entry) => [entry.outcome, entry.incidentId, entry.data['refusal']])).toEqual([
+      ['refused', 'inc-drill', 'drill'],
+      ['refused', 'inc-drill', 'drill'],
+    ]);
+  });
+
   it('marking a message needs a watched channel and some text, and lands on the open incident of that channel', async () => {
     expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0ELSEWHERE', userId: 'UANA', text: 'fine' })).toBe('not_watched');
     expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UANA', text: '  ' })).toBe('no_text');
@@ -60,6 +74,14 @@ describe('FeedbackService (in-memory ports)', () => {
     expect(store.timeline('inc-1').map((event) => [event.kind, event.actorUserId, event.text, event.data['excerpt']])).toEqual([['feedback_given', 'UANA', 'gaming', 'kill it tonight']]);
     expect(store.outbox()).toMatchObject([{ key: `feedback:${outcome.ok ? outcome.feedback.id : ''}:feedback_given`, threadOf: 'incident:inc-1:root', payload: { channel: 'C0ALERTS', text: 'en: feedback_given by UANA' } }]);
     expect(commits).toBe(1);
+  });
+
+  it('marks given at the same moment are all learnt: the workspace learns once at a time, the last run with every mark', async () => {
+    const texts = ['kill it tonight', 'we will kill the boss', 'kill them all in the raid', 'time to kill some time'];
+    await Promise.all(texts.map((text, index) => service.markMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UANA', messageTs: `9.${index}`, text, reason: null, verdict: 'not_negative' })));
+    const { learnt } = await service.lexicon('W1');
+    expect(learnt.corrections).toBe(texts.length);
+    expect(learnt.terms.find((term) => term.term === 'kill')?.evidence.notNegative).toBe(texts.length);
   });
 
   it('undo: staff only, once; the timeline says so and what it taught is unlearnt', async () => {

@@ -121,7 +121,9 @@ describe('IncidentService (in-memory ports)', () => {
     const first = await service.openFromDetection(spike);
     const second = await service.openFromDetection({ ...spike, detectedAt: START + MINUTE });
     expect(first.opened).toBe(true);
-    expect(second).toEqual({ incidentId: first.incidentId, opened: false });
+    // Both carry the incident's severity (what /metrics counts the alert under).
+    expect(second).toEqual({ incidentId: first.incidentId, opened: false, severity: first.severity });
+    expect(first.severity).toMatch(/^sev[1-4]$/);
     expect(store.outbox().map((write) => write.key)).toEqual([outboxKeys.root(first.incidentId), outboxKeys.checklist(first.incidentId)]);
     expect(store.outbox()[0]).toMatchObject({ method: 'chat.postMessage', payload: { channel: ALERTS, text: 'root #1 open' }, record: { kind: outboxRecords.root, incidentId: first.incidentId } });
     expect(store.outbox()[1]).toMatchObject({ threadOf: outboxKeys.root(first.incidentId) });

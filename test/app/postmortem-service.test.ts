@@ -58,7 +58,8 @@ describe('PostMortemService (in-memory ports)', () => {
   beforeEach(() => {
     store = memoryPostMortemStore();
     clock = new ManualClock(at(95));
-    service = new PostMortemService({ store, clock, views, bucketMs: TEN_MINUTES });
+    // Workspace W1 (the sample incident's) keeps Mexico City's wall clock.
+    service = new PostMortemService({ store, clock, views, bucketMs: TEN_MINUTES, timeZoneOf: async (workspaceId) => (workspaceId === 'W1' ? 'America/Mexico_City' : 'UTC') });
   });
 
   it('on resolve, invites the owner in the incident thread and schedules the due-date reminder', async () => {
@@ -155,7 +156,7 @@ describe('PostMortemService (in-memory ports)', () => {
     expect(store.outbox()).toHaveLength(before);
   });
 
-  it('an open action item is reminded and the next reminder scheduled a day later; a done one is not', async () => {
+  it('an open action item is reminded and the next reminder scheduled at 17:00 the next day in its workspace’s zone; a done one is not', async () => {
     await resolveWithPostMortem([]);
     // No reviewers: submitting publishes at once.
     await service.save(INCIDENT, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission });
@@ -165,7 +166,9 @@ describe('PostMortemService (in-memory ports)', () => {
     clock.set(item.dueAt);
     await store.transaction((tx) => service.fireReminder(tx, firing));
     expect(texts().at(-1)).toBe(`action_item #42 ${item.text}`);
-    expect(store.reminder(key)).toMatchObject({ at: item.dueAt + DAY, status: 'pending' });
+    // Fired 2026-11-29 13:30 UTC; next: 2026-11-30 17:00 in Mexico City (UTC-6).
+    expect(item.dueAt).toBe(Date.UTC(2026, 10, 29, 13, 30));
+    expect(store.reminder(key)).toMatchObject({ at: Date.UTC(2026, 10, 30, 23), status: 'pending' });
 
     expect((await service.setActionItemDone(INCIDENT, { actorUserId: 'UOPS', locale: 'en', actionItemId: item.id, done: true })).ok).toBe(true);
     const before = store.outbox().length;

@@ -1,35 +1,35 @@
 // What the post-mortem modal sends, read back into the domain's submission: fields, typed answers,
 // action-item rows (existing ones keep their ids) and due days in the team's time zone.
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
+import { atLocalHour, ManualClock } from '../../src/domain/clock.js';
 import { createPostMortem, savePostMortem, validatePostMortemSubmission } from '../../src/domain/postmortems/index.js';
 import { postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { isoDay, postMortemModal } from '../../src/slack/blocks/postmortem.js';
-import { dayInZone, readPostMortemSubmission } from '../../src/slack/listeners/postmortems.js';
+import { readPostMortemSubmission } from '../../src/slack/listeners/postmortems.js';
 
 type ViewValues = Parameters<typeof readPostMortemSubmission>[0];
 
-describe('dayInZone', () => {
+describe('atLocalHour', () => {
   it('is the given hour of that calendar day in the zone, across daylight-saving changes', () => {
-    expect(new Date(dayInZone('2026-01-15', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-01-15T16:00:00.000Z');
-    expect(new Date(dayInZone('2026-07-15', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-07-15T15:00:00.000Z');
+    expect(new Date(atLocalHour('2026-01-15', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-01-15T16:00:00.000Z');
+    expect(new Date(atLocalHour('2026-07-15', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-07-15T15:00:00.000Z');
     // Spring forward (02:00 → 03:00) and fall back (03:00 → 02:00) days.
-    expect(new Date(dayInZone('2026-03-29', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-03-29T15:00:00.000Z');
-    expect(new Date(dayInZone('2026-10-25', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-10-25T16:00:00.000Z');
-    expect(new Date(dayInZone('2026-11-01', 17, 'America/New_York')!).toISOString()).toBe('2026-11-01T22:00:00.000Z');
-    expect(new Date(dayInZone('2026-11-21', 17, 'UTC')!).toISOString()).toBe('2026-11-21T17:00:00.000Z');
+    expect(new Date(atLocalHour('2026-03-29', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-03-29T15:00:00.000Z');
+    expect(new Date(atLocalHour('2026-10-25', 17, 'Europe/Madrid')!).toISOString()).toBe('2026-10-25T16:00:00.000Z');
+    expect(new Date(atLocalHour('2026-11-01', 17, 'America/New_York')!).toISOString()).toBe('2026-11-01T22:00:00.000Z');
+    expect(new Date(atLocalHour('2026-11-21', 17, 'UTC')!).toISOString()).toBe('2026-11-21T17:00:00.000Z');
   });
 
   it('round-trips with the date the modal shows', () => {
     for (const zone of ['UTC', 'Europe/Madrid', 'America/Mexico_City', 'Pacific/Auckland']) {
-      const due = dayInZone('2026-12-03', 17, zone)!;
+      const due = atLocalHour('2026-12-03', 17, zone)!;
       expect(isoDay(due, zone)).toBe('2026-12-03');
     }
   });
 
   it('is null for anything but a calendar day', () => {
-    expect(dayInZone('03/12/2026', 17, 'UTC')).toBeNull();
-    expect(dayInZone('', 17, 'UTC')).toBeNull();
+    expect(atLocalHour('03/12/2026', 17, 'UTC')).toBeNull();
+    expect(atLocalHour('', 17, 'UTC')).toBeNull();
   });
 });
 

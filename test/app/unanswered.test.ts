@@ -39,7 +39,10 @@ async function reminderLocale(playbookLocale: Locale | undefined, workspaceLocal
         return slackUnansweredViews.reminder(reminder);
       },
     },
-    locale: workspaceLocale,
+    languageOf: async (workspaceId) => {
+      expect(workspaceId).toBe('w1');
+      return workspaceLocale;
+    },
     alertsChannel: 'CALERTS',
     playbookFor: () => playbook,
     recipients: async () => ['ULEAD'],

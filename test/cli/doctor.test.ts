@@ -1,6 +1,6 @@
 // `firebreak doctor` against the loopback Slack: a good configuration passes; each misconfiguration
 // gets one clear line saying what to fix.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { manifestBotScopes } from '../../src/slack/doctor.js';
 import { openDatabase } from '../../src/store/database.js';
 import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { runCli, testEnvironment } from '../support/cli.js';
+import { TWO_APPROVER_PLAYBOOK } from '../e2e/harness.js';
 
 describe('firebreak doctor', () => {
   let fake: FakeSlack;
@@ -90,6 +91,36 @@ describe('firebreak doctor', () => {
     await database.prisma.watchedChannel.create({ data: { workspaceId: workspace.id, channelId: outside, name: 'community', watchedBy: 'command', active: true } });
     await database.close();
     expect(problems((await doctor({ DATABASE_URL: databaseUrl })).stdout)).toEqual(['✗ watched channel #community (#community): the bot is not a member; invite it there with /invite @Firebreak.']);
+  });
+
+  it('an alerts channel Firebreak watches as a community channel: one line saying what to fix', async () => {
+    const lobby = fake.workspace.addChannel({ name: 'lobby', members: [fake.workspace.bot.user_id] }).id;
+    // Watched because the database says so (/firebreak watch #lobby).
+    const watchedUrl = `file:${join(folder, 'watched.db')}`;
+    expect((await runCli(['migrate'], { env: testEnvironment({ DATABASE_URL: watchedUrl }) })).code).toBe(0);
+    const database = await openDatabase(parseDatabaseUrl(watchedUrl));
+    const workspace = await database.prisma.workspace.create({ data: { teamId: fake.workspace.team.id } });
+    await database.prisma.watchedChannel.create({ data: { workspaceId: workspace.id, channelId: lobby, name: 'lobby', watchedBy: 'command', active: true } });
+    await database.close();
+    const line = '✗ ALERTS_CHANNEL (#lobby) is a community channel Firebreak watches: incident threads are internal and are not posted there; set ALERTS_CHANNEL to a channel only staff can read.';
+    const fromDatabase = await doctor({ ALERTS_CHANNEL: lobby, DATABASE_URL: watchedUrl });
+    expect(problems(fromDatabase.stdout)).toEqual([line]);
+    expect(fromDatabase.code).toBe(1);
+    // Watched because a playbook names it (no database yet); that playbook's own alertsChannel too.
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-playbooks-'));
+    try {
+      writeFileSync(join(playbooks, 'lobby.yaml'), TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: [lobby]').replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: lobby\n'));
+      expect(problems((await doctor({ ALERTS_CHANNEL: lobby, PLAYBOOKS_DIR: playbooks })).stdout)).toEqual([
+        line,
+        "✗ playbook e2e-support: alertsChannel (#lobby) is a community channel Firebreak watches: incident threads are internal and are not posted there; set the playbook's alertsChannel to a channel only staff can read, or remove it.",
+      ]);
+      // The staff channel passes.
+      expect(problems((await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: watchedUrl })).stdout)).toEqual([
+        "✗ playbook e2e-support: alertsChannel (#lobby) is a community channel Firebreak watches: incident threads are internal and are not posted there; set the playbook's alertsChannel to a channel only staff can read, or remove it.",
+      ]);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
   });
 
   it('Socket Mode: a wrong app token, and Socket Mode turned off', async () => {

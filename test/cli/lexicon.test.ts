@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const learntModel = async () => {
   const row = await db.prisma.learntLexicon.findUniqueOrThrow({ where: { workspaceId } });
-  return correctionModel({ ...row, terms: row.terms as never });
+  return correctionModel({ classes: row.classes as never, terms: row.terms as never });
 };
 
 describe('firebreak lexicon', () => {
@@ -39,7 +39,7 @@ describe('firebreak lexicon', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('Workspace T0GAMING: learnt from 5 correction(s)');
-    expect(stdout).toMatch(/^kill\s+\+\d\.\d{3}\s+0\s+4\s+0\s+0$/m);
+    expect(stdout).toMatch(/^kill\s+\+\d\.\d{3}\s+[+-]?\d\.\d{3}\s+0\s+4\s+0\s+0$/m);
     const json = JSON.parse((await firebreak('lexicon', 'show', '--json')).stdout) as { team: string; corrections: number; terms: { term: string; evidence: { notNegative: number } }[] };
     expect(json).toMatchObject({ team: 'T0GAMING', corrections: 5 });
     expect(json.terms.find((term) => term.term === 'kill')?.evidence.notNegative).toBe(4);

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openIncident } from '../../src/domain/incidents/index.js';
+import { acknowledge, createDraft, decideDraft, defaultAuthorityPolicy, markReplyPosted, openIncident, resolve, type Decision, type IncidentPolicy, type IncidentState, type TimelineEvent } from '../../src/domain/incidents/index.js';
+import { createPostMortem } from '../../src/domain/postmortems/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { insertIncident } from '../../src/store/repositories/incidents.js';
+import { appendTimeline, insertIncident } from '../../src/store/repositories/incidents.js';
+import { insertPostMortem } from '../../src/store/repositories/postmortems.js';
 import { seedSampleIncident, TEN_MINUTES } from '../app/postmortem-seed.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { runCli, testEnvironment } from '../support/cli.js';
@@ -15,6 +17,8 @@ let db: MigratedDatabase;
 const scratch = mkdtempSync(join(tmpdir(), 'firebreak-cli-postmortem-'));
 const env = () => testEnvironment({ DATABASE_URL: db.url, TEAM_TIMEZONE: 'UTC', DETECTOR_SETTINGS: JSON.stringify({ bucketMs: TEN_MINUTES }) });
 const firebreak = (...args: string[]) => runCli(args, { env: env() });
+/** Without Slack credentials, staff of a workspace that is not the sandbox's stay user ids, and stderr says why. */
+const NO_TOKEN = 'Staff are shown by their Slack user ids: there is no Slack token for workspace T0SAMPLE (set SLACK_BOT_TOKEN as `firebreak start` has it to show names).\n';
 
 beforeAll(async () => {
   db = await openMigratedDatabase('sqlite');
@@ -69,7 +73,7 @@ describe('firebreak postmortem list', () => {
 describe('firebreak postmortem export', () => {
   it('prints the Markdown post-mortem by incident number, members pseudonymised', async () => {
     const { code, stdout, stderr } = await firebreak('postmortem', 'export', '42');
-    expect(stderr).toBe('');
+    expect(stderr).toBe(NO_TOKEN);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^# Post-mortem: incident #42\n/);
     expect(stdout).toContain('- **Channel:** #community');
@@ -87,12 +91,19 @@ describe('firebreak postmortem export', () => {
     const { code, stdout, stderr } = await firebreak('postmortem', 'export', 'inc-2026-0042', '--format', 'json', '--out', out);
     expect(code).toBe(0);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`Wrote ${out}\n`);
+    expect(stderr).toBe(`${NO_TOKEN}Wrote ${out}\n`);
     const json = JSON.parse(readFileSync(out, 'utf8')) as { format: string; pseudonymised: boolean; incident: { number: number }; metrics: { membersAffected: number } };
     expect(json).toMatchObject({ format: 'firebreak.postmortem/v1', pseudonymised: true, incident: { number: 42 }, metrics: { membersAffected: 10 } });
     expect(readFileSync(out, 'utf8')).not.toContain('dana.k');
     const revealed = await firebreak('postmortem', 'export', '#42', '--reveal-members');
     expect(revealed.stdout).toContain('dana.k');
+  });
+
+  it('without any Slack token names no one from the sandbox: a workspace that is not the sandbox’s keeps user ids', async () => {
+    const { code, stdout, stderr } = await firebreak('postmortem', 'export', '42');
+    expect(code).toBe(0);
+    expect(stderr).toBe(NO_TOKEN);
+    expect(stdout).toContain('- **Lead:** UANA');
   });
 
   it('names staff from Slack when a bot token is configured; members stay pseudonymised', async () => {
@@ -130,5 +141,92 @@ describe('firebreak postmortem export', () => {
     const { code, stderr } = await runCli(['postmortem', 'list'], { env: testEnvironment({ DATABASE_URL: `file:${missing}` }) });
     expect(code).toBe(1);
     expect(stderr).toBe(`firebreak: There is no database at ${missing} (DATABASE_URL): Firebreak has not recorded anything there yet.\n`);
+  });
+});
+
+describe('firebreak postmortem export: a member named by a reply template', () => {
+  // As the draft modal does it: the harassment playbook's thread template filled `{{member}}` with the
+  // display name of the member whose thread the reply answers (Farid reported the abuse); only the text
+  // and the target (that thread) are stored.
+  let answeredDb: MigratedDatabase;
+  const FARID_THREAD = '1764841000.000100';
+  const REPLY = 'Gracias por avisarnos, Farid. Ya estamos revisando el hilo.';
+  const exportWith = (extra: Record<string, string>, ...args: string[]) =>
+    runCli(['postmortem', 'export', '7', ...args], { env: { ...testEnvironment({ DATABASE_URL: answeredDb.url, TEAM_TIMEZONE: 'UTC' }), ...extra } });
+
+  beforeAll(async () => {
+    answeredDb = await openMigratedDatabase('sqlite');
+    const workspace = await answeredDb.prisma.workspace.create({ data: { teamId: 'T0ANSWER' }, select: { id: true } });
+    const policy: IncidentPolicy = {
+      approvals: { approverUserIds: ['ULUIS'], approverGroups: [], quorum: { kind: 'any' }, fourEyes: true },
+      authority: defaultAuthorityPolicy,
+      escalation: { unacknowledged: [] },
+    };
+    const clock = new ManualClock(Date.UTC(2026, 11, 4, 10, 0));
+    const samples = [
+      { id: '1764840900.000200', authorId: 'UTROLL', score: -0.95, text: 'nobody wants you here' },
+      { id: FARID_THREAD, authorId: 'UFARID', score: -0.7, text: 'Someone keeps insulting me in #general, please help' },
+    ];
+    const opened = openIncident(
+      { id: 'inc-2026-0007', number: 7, severity: 'sev2', playbookId: 'toxic-thread', playbookHash: 'sha256:1', channelId: 'C0GENERAL', detectedAt: clock.now(), firstAbnormalAt: null, detection: { samples }, drill: false, locale: 'es', checklist: [] },
+      policy.escalation,
+      clock,
+    );
+    let state: IncidentState = opened.state;
+    const timeline: TimelineEvent[] = [...opened.events];
+    const step = (minutes: number, act: (s: IncidentState) => Decision) => {
+      clock.advance(minutes * 60_000);
+      const decision = act(state);
+      if (!decision.ok) throw new Error(decision.refusal.message);
+      state = decision.state;
+      timeline.push(...decision.events);
+    };
+    const target = { kind: 'thread' as const, channelId: 'C0GENERAL', messageTs: FARID_THREAD };
+    step(1, (s) => acknowledge(s, { actorUserId: 'UANA' }, policy, clock));
+    step(2, (s) => createDraft(s, { actorUserId: 'UANA', text: REPLY, language: 'es', templateId: 'thanks-for-reporting', target }, policy, clock));
+    step(1, (s) => decideDraft(s, { actorUserId: 'ULUIS', draftId: 'inc-2026-0007/draft-1', revision: 1, decision: 'approve' }, policy, clock));
+    step(0.1, (s) => markReplyPosted(s, { draftId: 'inc-2026-0007/draft-1', revision: 1, messageTs: '1764841300.000500' }, clock));
+    step(30, (s) => resolve(s, { actorUserId: 'UANA', summary: 'Troll removed, Farid thanked.' }, policy, clock));
+    const { postMortem } = createPostMortem({ incidentId: state.incident.id, ownerUserId: 'UANA' }, { dueAfterMs: 86_400_000, reviewerUserIds: ['ULUIS'], requiredFields: [], questions: [] }, clock);
+    await insertIncident(answeredDb.prisma, { state, workspaceId: workspace.id, title: '#general', alertChannelId: 'C0ALERTS' });
+    await appendTimeline(answeredDb.prisma, timeline);
+    await insertPostMortem(answeredDb.prisma, postMortem);
+  }, 60_000);
+
+  afterAll(async () => {
+    await answeredDb?.dispose();
+  });
+
+  it('shows that member as a pseudonym in the draft, the posted reply and the summary, in Markdown and JSON', async () => {
+    const fake = await startFakeSlack();
+    try {
+      fake.workspace.addUser({ id: 'UANA', name: 'ana', real_name: 'Ana Ruiz' });
+      fake.workspace.addUser({ id: 'ULUIS', name: 'luis', real_name: 'Luis Ortega' });
+      fake.workspace.addUser({ id: 'UFARID', name: 'farid.h', real_name: 'Farid Haddad', display_name: 'Farid' });
+      fake.workspace.addUser({ id: 'UTROLL', name: 'troll99', real_name: 'Tom Roll' });
+      const slack = { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'cli-test-secret', SLACK_API_URL: fake.apiUrl };
+      const markdown = await exportWith(slack);
+      expect(markdown.stderr).toBe('');
+      expect(markdown.code).toBe(0);
+      expect(markdown.stdout).toContain('- **Líder:** Ana Ruiz');
+      expect(markdown.stdout).not.toMatch(/farid|haddad|UFARID/i);
+      // Once as the draft, once as the reply posted; the troll is never quoted, so Farid is the first member.
+      expect(markdown.stdout.split('  > Gracias por avisarnos, Miembro A. Ya estamos revisando el hilo.').length - 1).toBe(2);
+      expect(markdown.stdout).toContain('Troll removed, Miembro A thanked.');
+      const json = await exportWith(slack, '--format', 'json');
+      expect(json.code).toBe(0);
+      expect(json.stdout).not.toMatch(/farid|haddad|UFARID/i);
+      expect(json.stdout).toContain('Gracias por avisarnos, Miembro A.');
+      // Opted in, the name stays.
+      expect((await exportWith(slack, '--reveal-members')).stdout).toContain('Gracias por avisarnos, Farid.');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('says on stderr when no token lets it look the member up', async () => {
+    const { code, stderr } = await exportWith({});
+    expect(code).toBe(0);
+    expect(stderr).toContain('Members a drafted reply may name cannot be looked up, so a reply that names one keeps the name: there is no Slack token for workspace T0ANSWER');
   });
 });

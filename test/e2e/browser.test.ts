@@ -42,6 +42,10 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // A failed request (a 404 for an asset, say) shows as a console error on the page.
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+    });
   });
 
   afterAll(async () => {
@@ -150,6 +154,13 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await dialog.getByRole('button', { name: 'Send for approval' }).click();
     await expect.poll(() => dialog.locator('.field-error').first().textContent(), { timeout: 15_000 }).toMatch(/\[member\]/);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-7-placeholder-refused.png') });
+    // A pasted reply longer than Slack allows is kept whole (never cut mid-word) and refused in the modal.
+    const long = (spanish ? 'Gracias por la paciencia mientras revisamos el nuevo diseño del foro. ' : 'Thanks for your patience while we look at the new forum layout. ').repeat(80).slice(0, 4510);
+    await text.fill(long);
+    expect(await text.inputValue()).toHaveLength(4510);
+    await dialog.getByRole('button', { name: 'Send for approval' }).click();
+    await expect.poll(() => dialog.locator('.field-error').first().textContent(), { timeout: 15_000 }).toMatch(/4510[\s\S]*3000/);
+    expect(await text.inputValue()).toBe(long);
     const reply = spanish ? 'Hola a todos: estamos revisando el nuevo diseño del foro y os contamos aquí.' : 'Hi everyone: we are looking at the new forum layout and will update you here.';
     await text.fill(reply);
     await dialog.getByRole('button', { name: 'Send for approval' }).click();

@@ -92,6 +92,27 @@ describe.each(availableProviders)('SIGKILL during a crisis (%s)', (provider) => 
       110_000,
     );
 
+  crisis('killed with acknowledged messages still waiting to be processed: after the restart every one is stored, once', async (harness) => {
+    // Storing the first message of a channel waits for its name from Slack: held, so nothing is processed yet.
+    // Every call for a minute, not only the next: start-up's own look-ups (the alerts-channel check) may come first.
+    harness.fake.api.faults.delay('conversations.info', 90_000, { forMs: 60_000 });
+    const texts = ['The app is down again', 'I cannot log in, this is awful', 'Worst update ever', 'Nothing works since this morning'];
+    for (const [index, text] of texts.entries()) {
+      const acknowledged = await harness.post(harness.people.members[index % harness.people.members.length]!, text, { eventId: `Ev0KEPT${index}` });
+      expect(acknowledged.status).toBe(200);
+    }
+    await harness.kill();
+    expect(await harness.database.prisma.scoredMessage.count()).toBe(0);
+    expect(await harness.database.prisma.inboundEvent.count()).toBe(texts.length);
+
+    harness.fake.api.faults.clear();
+    await harness.start();
+    await harness.waitFor('every acknowledged message stored', async () => (await harness.database.prisma.scoredMessage.count()) === texts.length);
+    await harness.waitFor('the inbox emptied', async () => (await harness.database.prisma.inboundEvent.count()) === 0);
+    const stored = await harness.database.prisma.scoredMessage.findMany({ select: { text: true } });
+    expect(stored.map((message) => message.text).sort()).toEqual([...texts].sort());
+  });
+
   crisis('killed right after the second approval click is acknowledged: after the restart the draft is approved and the reply posted once', async (harness) => {
     const card = await declareAndDraft(harness, 'We know login is failing and we are on it.');
     await harness.click(harness.people.ann, harness.alerts, card, actionIds.approveDraft);

@@ -102,6 +102,54 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(incident).toMatchObject({ severity: 'sev3', drill: false });
   });
 
+  it('defect 6: an incident cannot be declared on the alerts channel, however it is named', async () => {
+    const before = await prisma().incident.count();
+    for (const typed of [`declare <#${harness.alerts}|alerts> sev2 test`, 'declare #alerts sev2 test', `declare <#${harness.alerts}> drill test`]) {
+      const answer = await harness.command(harness.people.sam, typed);
+      expect(answer.body).toContain('is where Firebreak posts incidents, a staff channel, not a community one');
+      expect(answer.body).not.toContain('Declaring the incident');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await prisma().incident.count()).toBe(before);
+    expect(await prisma().incident.count({ where: { channelId: harness.alerts } })).toBe(0);
+  });
+
+  it('defect 7: `list` shows the latest incidents and says how many are open; `status` shows only the open ones', async () => {
+    const drill = await prisma().incident.findFirstOrThrow({ where: { drill: true } });
+    // Its required step first (the drill's thread is the first alert's).
+    const checklist = await harness.waitFor('the checklist', () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep)));
+    await harness.click(harness.people.ann, harness.alerts, checklist.ts, actionIds.toggleStep);
+    await harness.waitFor('the step done', async () => (await prisma().checklistItem.findFirst({ where: { incidentId: drill.id, stepId: 'acknowledge' } }))?.doneAt ?? undefined);
+    const resolved = await harness.command(harness.people.ann, `resolve ${drill.number} Practice over`);
+    expect(resolved.body).toContain(`Incident #${drill.number} resolved`);
+    await harness.waitFor('the drill resolved', async () => (await prisma().incident.findUnique({ where: { id: drill.id } }))?.status === 'resolved');
+    const total = await prisma().incident.count();
+    const open = await prisma().incident.count({ where: { status: { not: 'resolved' } } });
+    expect(open).toBeLessThan(total);
+
+    const list = await harness.command(harness.people.ann, 'list');
+    expect(list.body).toContain(`${total} latest incidents, ${open} open`);
+    expect(list.body).not.toContain('open incidents');
+    expect(list.body).toContain(`Incident #${drill.number}`);
+    expect(list.body).toContain('· resolved');
+
+    const status = await harness.command(harness.people.ann, 'status');
+    expect(status.body).toContain(`${open} open incident`);
+    expect(status.body).not.toContain(`Incident #${drill.number}`);
+
+    const help = await harness.command(harness.people.ann, 'help');
+    expect(help.body).toContain('The latest incidents, open and resolved');
+  });
+
+  it('`resolve <number>` with no such incident says so, not the usage', async () => {
+    const answer = await harness.command(harness.people.ann, 'resolve 99 something');
+    expect(answer.body).toContain('There is no incident #99 in this workspace');
+    expect(answer.body).not.toContain('Usage:');
+    expect(await prisma().incident.count({ where: { status: 'resolved', resolutionSummary: 'something' } })).toBe(0);
+    // Typed wrong (no number, or no summary) is still answered with the usage.
+    expect((await harness.command(harness.people.ann, 'resolve abc something')).body).toContain('Usage:');
+  });
+
   it('defect 4: /firebreak help shows its usage lines as written, not as links', async () => {
     const help = await harness.command(harness.people.ann, 'help');
     expect(help.body).toContain('resolve &lt;incident number&gt; &lt;summary&gt;');

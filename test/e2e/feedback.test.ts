@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
+import { activeAlertFacts } from '../../src/store/repositories/feedback.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { messageBlockActions, messageShortcut } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
@@ -56,6 +57,12 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     expect(buttons.filter((button) => button.action_id === actionIds.realCrisis || button.action_id === actionIds.falseAlarm).map((button) => JSON.parse(button.value ?? '{}').v)).toEqual(['real_crisis', 'false_alarm']);
     expect(sampleButtons().length).toBeGreaterThanOrEqual(2);
     expect(sampleButtons().map((button) => JSON.parse(button.value ?? '{}').v)).toEqual(expect.arrayContaining(['not_negative', 'negative']));
+  });
+
+  it('/metrics counts the alert under its incident\'s severity, not the explanation\'s kind', async () => {
+    const { severity } = await prisma().incident.findFirstOrThrow({ select: { severity: true } });
+    const series = (await harness.app.metrics.render()).split('\n').filter((line) => line.startsWith('firebreak_alerts_raised_total{'));
+    expect(series).toEqual([`firebreak_alerts_raised_total{severity="${severity}"} 1`]);
   });
 
   it('a member or non-staff user cannot give feedback: refused privately, audited, nothing learnt', async () => {
@@ -145,6 +152,51 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     await harness.waitFor('the undo', async () => (await prisma().channelCalibration.findFirst())?.falseAlarms === 1);
     expect(await settings()).toBeCloseTo(6.5 * 1.15, 6);
     expect(await prisma().auditLog.count({ where: { action: 'feedback_undone', userId: harness.people.cleo } })).toBe(1);
+  });
+
+  it('defect 5: an incident declared by hand has no Real crisis / False alarm; a stale or forged click is refused and never tunes detection', async () => {
+    const general = harness.fake.workspace.addChannel({ name: 'general', members: [...harness.people.members, harness.people.ann, harness.people.ben, harness.fake.workspace.bot.user_id] }).id;
+    await harness.command(harness.people.ann, `declare <#${general}|general> sev2 Rumour about refunds`);
+    const declared = await harness.waitFor('the declared incident', () => prisma().incident.findFirst({ where: { channelId: general } }).then((row) => row ?? undefined));
+    const detectorRoot = harness.rootMessage()!;
+    const root = await harness.waitFor('its alert', () =>
+      harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.ts !== detectorRoot.ts && (!message.thread_ts || message.thread_ts === message.ts) && message.text.includes('declared by')),
+    );
+    const verdictButtons = findButtons(root.blocks ?? []).filter((button) => button.action_id === actionIds.realCrisis || button.action_id === actionIds.falseAlarm);
+    expect(verdictButtons).toEqual([]);
+    // The detector's alert still asks.
+    expect(findButtons(detectorRoot.blocks).some((button) => button.action_id === actionIds.falseAlarm)).toBe(true);
+
+    // A click carrying the declared incident (an old copy of its alert, or a forged payload) is refused.
+    await sendToApp(
+      url(),
+      SIGNING_SECRET,
+      'interaction',
+      messageBlockActions(harness.fake.workspace.appIdentity(), {
+        user: { id: harness.people.ben, name: harness.people.ben },
+        channel: { id: harness.alerts, name: 'alerts' },
+        message: root as never,
+        actions: [{ action_id: actionIds.falseAlarm, block_id: 'feedback.alert', value: encodeRef({ i: declared.id, v: 'false_alarm' }) }],
+        triggerId: harness.fake.workspace.issueTrigger(harness.people.ben),
+        responseUrl: harness.fake.issueResponseUrl(harness.people.ben, harness.alerts),
+        nowMs: Date.now(),
+      }),
+    );
+    await harness.waitFor('the refusal', () => harness.ephemeralTexts(harness.people.ben).some((text) => text.includes('declared by hand')));
+    expect(await prisma().feedback.count({ where: { incidentId: declared.id } })).toBe(0);
+    expect(await prisma().channelCalibration.count({ where: { channelId: general } })).toBe(0);
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_given', outcome: 'refused', incidentId: declared.id } })).toBe(1);
+
+    // A verdict stored on it before this fix stays stored, but no longer counts in the channel's calibration.
+    await prisma().feedback.create({ data: { workspaceId: declared.workspaceId, target: 'alert', verdict: 'false_alarm', channelId: general, incidentId: declared.id, userId: harness.people.ben, via: 'alert_button', at: new Date() } });
+    expect(await activeAlertFacts(prisma(), declared.workspaceId, general)).toEqual([]);
+    // The threshold such a row raised is derived again at start-up (startRuntime runs recalibrate); #support's stays.
+    await prisma().channelCalibration.create({ data: { workspaceId: declared.workspaceId, channelId: general, thresholdOffset: 0.15, falseAlarms: 1, lateCrises: 0 } });
+    const support = await prisma().channelCalibration.findFirstOrThrow({ where: { channelId: harness.support }, select: { thresholdOffset: true, falseAlarms: true, lateCrises: true } });
+    expect(await harness.app.runtime!.feedback.recalibrate()).toBe(1);
+    expect(await prisma().channelCalibration.findFirst({ where: { channelId: general }, select: { thresholdOffset: true, falseAlarms: true, lateCrises: true } })).toEqual({ thresholdOffset: 0, falseAlarms: 0, lateCrises: 0 });
+    expect((await harness.app.runtime!.feedback.calibrate(declared.workspaceId, general, { threshold: 6.5 } as never)).settings.threshold).toBe(6.5);
+    expect(await prisma().channelCalibration.findFirst({ where: { channelId: harness.support }, select: { thresholdOffset: true, falseAlarms: true, lateCrises: true } })).toEqual(support);
   });
 
   it('the "Firebreak: mark sentiment" shortcut works on a watched channel\'s message, for staff only', async () => {

@@ -1,12 +1,13 @@
 // End-to-end harness: the real Firebreak (config → store → Bolt app → HTTP server) in this process,
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
-import { seedE2eCommunity } from '../support/community.js';
+import { ANGRY_MESSAGES, seedE2eCommunity } from '../support/community.js';
 import { staffActions, type AlertsMessage, type AppTarget } from '../support/staff-actions.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
@@ -107,7 +108,15 @@ export type Transport = 'http' | 'socket';
 export const transports: Transport[] = ['http', 'socket'];
 
 export async function startHarness(
-  options: { provider?: 'sqlite' | 'postgres'; playbook?: string; env?: Record<string, string>; transport?: Transport; slackRetryDelaysMs?: number[] } = {},
+  options: {
+    provider?: 'sqlite' | 'postgres';
+    playbook?: string;
+    /** Extra variables; a function gets the seeded channels (e.g. to point ALERTS_CHANNEL at #support). */
+    env?: Record<string, string> | ((channels: { support: string; alerts: string }) => Record<string, string>);
+    transport?: Transport;
+    slackRetryDelaysMs?: number[];
+    clock?: Clock;
+  } = {},
 ): Promise<Harness> {
   const transport = options.transport ?? 'http';
   const fake = await startFakeSlack({ socketMode: transport === 'socket' });
@@ -136,9 +145,12 @@ export async function startHarness(
     SUPPORT_CONTACT: 'help@acme.test',
     LOG_LEVEL: 'silent',
     ...(fake.socketMode ? { SLACK_APP_TOKEN: fake.socketMode.appToken } : {}),
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env({ support, alerts }) : options.env),
   });
-  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }), options.slackRetryDelaysMs ? { slackRetryDelaysMs: options.slackRetryDelaysMs } : {});
+  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }), {
+    ...(options.slackRetryDelaysMs ? { slackRetryDelaysMs: options.slackRetryDelaysMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const identity = workspace.appIdentity();
   const socketMode = fake.socketMode;
   if (socketMode) await socketMode.waitForConnections(1, 20_000);
@@ -147,6 +159,7 @@ export async function startHarness(
   const staff = staffActions(fake, SIGNING_SECRET, alerts);
 
   const people: People = { members, sam, ann, ben, nina, cleo };
+  const postedTs = new Set<string>();
   const harness: Harness = {
     fake,
     app,
@@ -164,7 +177,13 @@ export async function startHarness(
     },
     async post(user, text, atMs, opts = {}) {
       // The member's message lands in Slack first (as in reality), then Slack tells Firebreak.
-      const ts = `${Math.floor(atMs / 1000)}.${String(atMs % 1000).padStart(3, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+      // Slack's ts is unique in a channel; a random suffix alone let two spikes' calm messages collide
+      // (1 in 1,000 per pair), and Firebreak rightly stored the second as a replay.
+      let suffix = Math.floor(Math.random() * 1000);
+      const second = `${Math.floor(atMs / 1000)}.${String(atMs % 1000).padStart(3, '0')}`;
+      while (postedTs.has(`${second}${String(suffix).padStart(3, '0')}`)) suffix = (suffix + 1) % 1000;
+      const ts = `${second}${String(suffix).padStart(3, '0')}`;
+      postedTs.add(ts);
       const response = await harness.event(messageEvent({ channel: support, user, text, ts }), opts);
       return { ts, response };
     },
@@ -225,16 +244,7 @@ export async function playSpike(harness: Harness, now = Date.now()): Promise<voi
     const user = harness.people.members[m % harness.people.members.length] as string;
     await harness.post(user, calm[m % calm.length] as string, now - m * minute + 5_000);
   }
-  const angry = [
-    'The app is broken again, this is terrible',
-    'Worst outage ever, I am furious and nobody answers',
-    'Payments failing, awful service, really angry',
-    'This is a disaster, I hate this update',
-    'Horrible, broken login again, so frustrating',
-    'Terrible support, still broken, unacceptable',
-    'I am angry, the app crashes all the time, awful',
-    'Useless, broken and slow, worst experience',
-  ];
+  const angry = ANGRY_MESSAGES;
   const spikeStart = now - 2 * minute + 5_000;
   for (let i = 0; i < 16; i += 1) {
     const user = harness.people.members[i % harness.people.members.length] as string;

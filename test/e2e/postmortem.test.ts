@@ -146,6 +146,11 @@ describe('post-mortem workflow through Slack', () => {
     await harness.click(ann, harness.alerts, invite.ts, actionIds.openPostMortem);
     const modal = await harness.waitFor('the post-mortem modal', () => harness.openModal(ann));
     expect(modal.callback_id).toBe(callbackIds.postMortemModal);
+    // Slack shows each action row's inputs as "(optional)" (a row may stay empty): the due date says it is
+    // needed for an action item, as the refusal below does.
+    const dueInput = (modal.blocks as { block_id?: string; optional?: boolean; hint?: { text: string } }[]).find((block) => block.block_id === postMortemInputIds.actionItem(0, 'dueAt'));
+    expect(dueInput).toMatchObject({ optional: true, hint: { text: t('en', 'ui.pm.action_due_hint', {}) } });
+    expect(dueInput?.hint?.text).toMatch(/an item is saved with its date/);
     const response = await harness.submit(ann, {
       summary: { summary: text('x'.repeat(3001)) },
       [postMortemInputIds.actionItem(0, 'text')]: { [postMortemInputIds.actionItem(0, 'text')]: text('Alert on card processor errors') },
@@ -235,6 +240,24 @@ describe('post-mortem workflow through Slack', () => {
     expect(JSON.stringify(home.blocks)).toMatch(/Time to acknowledge[^:]*: median \*/);
   });
 
+  it('once published, the "Write post-mortem" buttons left on the invitation and the alert say so at once and open no modal', async () => {
+    const { ann, sam } = harness.people;
+    const published = t('en', 'postmortem.refusal.published', {});
+    const invite = threadWith(actionIds.openPostMortem)[0]!;
+    const root = harness.rootMessage()!;
+    for (const [user, message] of [
+      [ann, invite],
+      [sam, root],
+    ] as const) {
+      const opened = harness.fake.api.calls('views.open').length;
+      expect((await harness.click(user, harness.alerts, message.ts, actionIds.openPostMortem)).status).toBe(200);
+      await harness.waitFor('the published refusal', () => harness.ephemeralTexts(user).find((entry) => entry.includes(published)));
+      expect(harness.fake.api.calls('views.open')).toHaveLength(opened);
+      expect(harness.openModal(user)).toBeUndefined();
+    }
+    expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status).toBe('published');
+  });
+
   it('an action item is reminded through the scheduler until its owner marks it done', async () => {
     const { sam } = harness.people;
     const [item] = await prisma().actionItem.findMany();
@@ -250,10 +273,12 @@ describe('post-mortem workflow through Slack', () => {
     const reminder = await harness.waitFor('the reminder', () => threadWith(actionIds.actionItemDone)[0]);
     expect(reminder.text).toContain(`<@${sam}>`);
     expect(reminder.text).toContain('Alert on card processor errors');
-    // The next one is already scheduled, a day later.
+    // The next one is already scheduled: 17:00 on TEAM_TIMEZONE's wall clock (UTC here), at least half a day later.
     const next = await prisma().reminder.findUniqueOrThrow({ where: { key } });
     expect(next.status).toBe('pending');
-    expect(next.dueAt.getTime()).toBeGreaterThan(Date.now() + DAY - 60_000);
+    expect(next.dueAt.toISOString()).toMatch(/T17:00:00\.000Z$/);
+    expect(next.dueAt.getTime()).toBeGreaterThan(Date.now() + DAY / 2 - 60_000);
+    expect(next.dueAt.getTime()).toBeLessThanOrEqual(Date.now() + DAY + DAY / 2);
 
     await harness.click(sam, harness.alerts, reminder.ts, actionIds.actionItemDone);
     await harness.waitFor('the item done', async () => (await prisma().actionItem.findFirst({ where: { doneAt: { not: null } } })) ?? undefined);

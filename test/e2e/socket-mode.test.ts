@@ -83,6 +83,26 @@ describe('Socket Mode connection', () => {
     expect(await harness.app.database.prisma.processedEvent.count({ where: { eventId: 'EvLOSTACK01' } })).toBe(1);
   });
 
+  it('an event the database cannot keep is not acknowledged: Slack delivers it again and it is stored once', async () => {
+    const prisma = harness.app.database.prisma;
+    const messages = await scored();
+    await prisma.$executeRawUnsafe('ALTER TABLE "InboundEvent" RENAME TO "InboundEventAway"');
+    const delivery = harness.post(harness.people.members[3]!, 'kept before its ack', Date.now(), { eventId: 'EvNOTKEPT01' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const first = socket.envelopes().filter((envelope) => envelope.type === 'events_api').at(-1);
+    expect(first?.ackedAt).toBeUndefined();
+    expect(await scored()).toBe(messages);
+
+    await prisma.$executeRawUnsafe('ALTER TABLE "InboundEventAway" RENAME TO "InboundEvent"');
+    const before = await connectionsSeen();
+    socket.drop();
+    await reconnected(before);
+    expect((await delivery).response.status).toBe(200);
+    await harness.waitFor('the redelivery stored', async () => (await scored()) === messages + 1);
+    await harness.waitFor('the inbox emptied', async () => (await prisma.inboundEvent.count()) === 0);
+    expect(await prisma.processedEvent.count({ where: { eventId: 'EvNOTKEPT01' } })).toBeLessThanOrEqual(1);
+  });
+
   it('a server down for 30 s: /healthz says so, events sent meanwhile arrive once after it is back', async () => {
     const before = await connectionsSeen();
     const messages = await scored();

@@ -1,14 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { t } from '../../src/i18n/index.js';
+import { messageBlockActions, viewBlockActions, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { readDetection } from '../../src/slack/blocks/detection-summary.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, playSpike, startHarness, transports, type Harness } from './harness.js';
+import { draftValues, findButtons, playSpike, startHarness, transports, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const runs = availableProviders.flatMap((provider) => transports.map((transport) => [provider, transport] as const));
+
+/** The e2e playbook with a second template that answers a member in their thread, by name. */
+const PLAYBOOK_WITH_THREAD_TEMPLATE = TWO_APPROVER_PLAYBOOK.replace(
+  '\nescalation:\n',
+  `
+  - id: thread-hello
+    target: thread
+    text:
+      es: Hola {{member}}, sentimos las molestias. Ya estamos en ello.
+      en: Hi {{member}}, sorry for the trouble. We are on it.
+    guidance: { es: Saluda a quien escribió., en: Greet the member who wrote. }
+escalation:
+`,
+);
 
 describe.each(runs)('incident workflow through Slack on %s over %s', (provider, transport) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ provider, transport });
+    harness = await startHarness({ provider, transport, playbook: PLAYBOOK_WITH_THREAD_TEMPLATE });
   });
   afterAll(async () => {
     await harness?.close();
@@ -37,6 +54,8 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(tops).toHaveLength(1);
   });
 
+  let staleRoot: { ts: string; blocks: unknown[]; text: string } | undefined;
+
   function draftCards() {
     return harness.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
   }
@@ -52,6 +71,106 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(response.status).toBe(200);
     const incident = await harness.waitFor('the lead', async () => (await harness.app.database.prisma.incident.findFirst({ where: { leadUserId: harness.people.ann } })) ?? undefined);
     expect(incident.status).toBe('acknowledged');
+  });
+
+  it('picking another member’s thread re-fills the greeting for that member, unless the drafter edited the text', async () => {
+    const { workspace } = harness.fake;
+    const { nina } = harness.people;
+    type Input = { type: string; block_id: string; element: { initial_value?: string; options?: { text: { text: string }; value: string }[] } };
+    const inputs = (view: ViewPayload) => (view.blocks as Input[]).filter((block) => block.type === 'input');
+    const textBox = (view: ViewPayload) => inputs(view).find((block) => block.block_id.startsWith(inputIds.draftText))!;
+    // What the text box shows, as Slack keeps it: a block_id kept keeps the typed text, a new one shows its initial_value.
+    let shown = { blockId: '', value: '' };
+    const look = (view: ViewPayload) => {
+      const box = textBox(view);
+      if (box.block_id !== shown.blockId) shown = { blockId: box.block_id, value: box.element.initial_value ?? '' };
+      return view;
+    };
+    const picked = { template: 'holding', target: 'channel' };
+    async function pick(actionId: string, value: string): Promise<ViewPayload> {
+      const view = harness.openModal(nina)!;
+      if (actionId === actionIds.pickTemplate) picked.template = value;
+      if (actionId === actionIds.pickTarget) picked.target = value;
+      const state = {
+        [inputIds.draftTemplate]: { [actionIds.pickTemplate]: { type: 'static_select', selected_option: { value: picked.template } } },
+        [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+        [inputIds.draftTarget]: { [actionIds.pickTarget]: { type: 'radio_buttons', selected_option: { value: picked.target } } },
+        [shown.blockId]: { [shown.blockId]: { type: 'plain_text_input', value: shown.value } },
+      };
+      const type = actionId === actionIds.pickTarget ? 'radio_buttons' : 'static_select';
+      const blockId = actionId === actionIds.pickTarget ? inputIds.draftTarget : inputIds.draftTemplate;
+      const response = await harness.deliver(
+        'interaction',
+        viewBlockActions(workspace.appIdentity(), {
+          user: { id: nina, name: 'nina' },
+          view,
+          actions: [{ action_id: actionId, block_id: blockId, type, selected_option: { text: { type: 'plain_text', text: value }, value } }],
+          triggerId: workspace.issueTrigger(nina),
+          nowMs: Date.now(),
+          state,
+        }),
+      );
+      expect(response.status).toBe(200);
+      return look(await harness.waitFor(`the modal re-rendered for ${value}`, () => (harness.openModal(nina)?.hash !== view.hash ? harness.openModal(nina) : undefined)));
+    }
+
+    await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
+    look(await harness.waitFor('the draft modal', () => harness.openModal(nina)));
+    // The answer-in-thread template, still posting in the channel: no member to greet yet.
+    let view = await pick(actionIds.pickTemplate, 'thread-hello');
+    expect(shown.value).toBe('Hi [member], sorry for the trouble. We are on it.');
+
+    // Each thread is labelled with its author's name.
+    const { samples } = readDetection((await harness.app.database.prisma.incident.findFirstOrThrow()).detection as never);
+    const threads = inputs(view)
+      .find((block) => block.block_id === inputIds.draftTarget)!
+      .element.options!.filter((option) => option.value.startsWith('thread:'))
+      .map((option) => {
+        const author = samples.find((sample) => sample.id === option.value.slice('thread:'.length))!.authorId!;
+        const user = workspace.getUser(author);
+        // The name the member shows in Slack: their display name first.
+        return { value: option.value, label: option.text.text, name: user.profile?.display_name || user.real_name || user.name };
+      });
+    expect(threads.length).toBeGreaterThanOrEqual(2);
+    for (const thread of threads) expect(thread.label).toBe(`Reply in thread to ${thread.name}`);
+    const first = threads[0]!;
+    const other = threads.find((thread) => thread.name !== first.name)!;
+    expect(other).toBeDefined();
+
+    view = await pick(actionIds.pickTarget, first.value);
+    expect(shown.value).toBe(`Hi ${first.name}, sorry for the trouble. We are on it.`);
+    // Another member's thread: the greeting follows (it said the first member's name before the fix).
+    view = await pick(actionIds.pickTarget, other.value);
+    expect(shown.value).toBe(`Hi ${other.name}, sorry for the trouble. We are on it.`);
+    expect(JSON.stringify(view.blocks)).not.toContain(':warning:');
+
+    // Text edited by hand is never overwritten; the modal says whom it was written for and where it goes now.
+    shown.value = `Hi ${other.name}, sorry! Your refund is on its way.`;
+    view = await pick(actionIds.pickTarget, first.value);
+    expect(shown.value).toBe(`Hi ${other.name}, sorry! Your refund is on its way.`);
+    const warning = JSON.stringify(view.blocks.filter((block) => (block as { type: string }).type === 'context'));
+    expect(warning).toContain(t('en', 'ui.modal.draft.kept_text', { from: t('en', 'ui.modal.draft.for_thread', { author: other.name }), to: t('en', 'ui.modal.draft.for_thread', { author: first.name }) }));
+    // Back to the thread it was written for: nothing to warn about.
+    view = await pick(actionIds.pickTarget, other.value);
+    expect(shown.value).toBe(`Hi ${other.name}, sorry! Your refund is on its way.`);
+    expect(JSON.stringify(view.blocks)).not.toContain(':warning:');
+    workspace.closeView(view.id);
+    expect(await harness.app.database.prisma.replyDraft.count()).toBe(0);
+  });
+
+  it('a slow Slack (users.info held for 10 s) does not keep the draft modal shut: it opens while its trigger is good, threads unnamed', async () => {
+    const { nina } = harness.people;
+    harness.fake.api.faults.delay('users.info', 10_000, { forMs: 4_000 });
+    try {
+      await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
+      // The loopback Slack refuses views.open with a trigger older than 3 s, as Slack does.
+      const view = await harness.waitFor('the draft modal', () => harness.openModal(nina));
+      const labels = JSON.stringify(view.blocks.filter((block) => (block as { block_id?: string }).block_id === inputIds.draftTarget));
+      expect(labels).toContain('Reply in thread to a member');
+      harness.fake.workspace.closeView(view.id);
+    } finally {
+      harness.fake.api.faults.clear();
+    }
   });
 
   it('staff draft a reply from the playbook template; the drafter cannot approve it (four-eyes), nor can a non-approver', async () => {
@@ -137,6 +256,8 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(step.stepId).toBe('acknowledge');
 
     const root = harness.rootMessage()!;
+    // A copy of the alert as it was while open: a stale client keeps showing these buttons.
+    staleRoot = structuredClone(root);
     await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.resolve);
     await harness.waitFor('the resolve modal', () => harness.openModal(harness.people.ann));
     const empty = await harness.submit(harness.people.ann, { [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: { type: 'plain_text_input', value: '' } } });
@@ -151,6 +272,39 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(timeline.map((event) => event.kind)).toEqual(
       expect.arrayContaining(['opened', 'alert_posted', 'acknowledged', 'draft_created', 'draft_edited', 'draft_approved', 'reply_posted', 'checklist_ticked', 'resolved']),
     );
+  });
+
+  it('a stale Draft reply, Resolve or Change severity button on the resolved incident answers at once and opens no modal', async () => {
+    const { workspace } = harness.fake;
+    const stale = staleRoot!;
+    for (const [user, actionId] of [
+      [harness.people.cleo, actionIds.draftReply],
+      [harness.people.ben, actionIds.resolve],
+      [harness.people.sam, actionIds.changeSeverity],
+    ] as const) {
+      const button = findButtons(stale.blocks).find((candidate) => candidate.action_id === actionId)!;
+      expect(button, actionId).toBeDefined();
+      const opened = harness.fake.api.calls('views.open').length;
+      const response = await harness.deliver(
+        'interaction',
+        messageBlockActions(workspace.appIdentity(), {
+          user: { id: user, name: user },
+          channel: { id: harness.alerts, name: 'alerts' },
+          message: stale,
+          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: harness.fake.issueResponseUrl(user, harness.alerts, { message_ts: stale.ts }),
+          nowMs: Date.now(),
+        }),
+      );
+      expect(response.status).toBe(200);
+      // The words a submission would have been refused with, to the person who clicked only.
+      const told = await harness.waitFor(`the refusal of ${actionId}`, () => harness.ephemeralTexts(user).find((text) => text.includes(t('en', 'refusal.incident_resolved', { number: 1 }))));
+      expect(told).toBeDefined();
+      expect(harness.fake.api.calls('views.open')).toHaveLength(opened);
+      expect(harness.openModal(user)).toBeUndefined();
+    }
+    expect((await harness.app.database.prisma.incident.findFirstOrThrow()).status).toBe('resolved');
   });
 
   it.runIf(transport === 'socket')('over Socket Mode, every envelope sent was acknowledged by its envelope_id, and nothing came over HTTP', async () => {

@@ -105,13 +105,21 @@ describe('the catalog', () => {
 
   it('translates rather than copies: no Spanish text equals its English one', () => {
     // Words Spanish-speaking teams use as they are.
-    const sameInBoth = ['timeline.firebreak', 'export.header.playbook', 'export.no'];
+    const sameInBoth = ['timeline.firebreak', 'export.header.playbook', 'export.no', 'ui.field.checklist'];
     const declared = declaredParams();
     const sameAsEnglish = Object.keys(en).filter((key) => {
       const sample = sampleParams(declared.get(key)!, 1);
       return messages(en)[key]!(sample) === messages(es)[key]!(sample) && !sameInBoth.includes(key);
     });
     expect(sameAsEnglish).toEqual([]);
+  });
+
+  it('names the checklist one way in Spanish: the alert\'s field, the checklist\'s heading and every other message', () => {
+    const field = t('es', 'ui.field.checklist', {});
+    expect(t('es', 'ui.checklist.heading', { number: 3 })).toBe(`${field} del incidente #3`);
+    const declared = declaredParams();
+    const spanish = Object.keys(es).map((key) => messages(es)[key]!(sampleParams(declared.get(key)!, 1)));
+    expect(spanish.filter((text) => /lista de pasos/i.test(text))).toEqual([]);
   });
 
   it('recognises supported locales only', () => {

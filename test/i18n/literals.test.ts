@@ -8,12 +8,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * Where text for people in Slack is written: the Slack adapter, the use cases, the jobs that post, and
- * the composition roots (src/runtime.ts tells the alerts channel about broken playbooks).
+ * the composition roots (src/runtime/playbook-notices.ts tells the alerts channel about broken playbooks).
  * Not here: src/cli (operators' English output, like logs), src/http (JSON answers for integrators and
  * probes), src/domain (its texts already go through t(); the rest is data: lexicons, schema docs),
  * src/sandbox (the synthetic community's own messages).
  */
-const SCANNED = ['src/slack', 'src/app', 'src/jobs', 'src/runtime.ts', 'src/main.ts'];
+const SCANNED = ['src/slack', 'src/app', 'src/jobs', 'src/runtime.ts', 'src/runtime', 'src/main.ts'];
 
 function sources(dir: string): string[] {
   if (!statSync(dir).isDirectory()) return [dir];

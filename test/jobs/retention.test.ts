@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeedbackService } from '../../src/app/feedback.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { learnCorrections } from '../../src/domain/sentiment/corrections.js';
 import { applyRetention, registerRetentionJob, RETENTION_JOB_KIND, type RetentionOutcome } from '../../src/jobs/retention.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
 import { createStore } from '../../src/store/store.js';
@@ -75,5 +77,52 @@ describe.each(availableProviders)('data retention on %s', (provider) => {
     const next = await database.prisma.reminder.findFirstOrThrow({ where: { kind: RETENTION_JOB_KIND, status: 'pending' } });
     expect(next.dueAt.toISOString()).toBe('2026-11-22T02:30:00.000Z');
     expect(next.payload).toEqual({ scrubbedThrough: first.dueAt.getTime() - 28 * DAY });
+  });
+});
+
+describe.each(availableProviders)('retention of staff feedback on %s', (provider) => {
+  let database: MigratedDatabase;
+  afterAll(() => database?.dispose());
+
+  it('erases the message text of old feedback, keeps what was learnt, and undo still unlearns exactly', async () => {
+    database = await openMigratedDatabase(provider);
+    const workspaceId = (await database.prisma.workspace.create({ data: { teamId: 'T0FEEDBK' } })).id;
+    const clock = new ManualClock(NOW - 40 * DAY);
+    const service = new FeedbackService({ store: createStore(database.prisma), clock, isStaff: async () => true });
+    const give = async (text: string, value: 'negative' | 'not_negative') => {
+      const outcome = await service.give({ workspaceId, userId: 'U0STAFF', channelId: 'C0GAME', text, via: 'shortcut', verdict: { target: 'message', value } });
+      if (!outcome.ok) throw new Error(outcome.refusal);
+      return outcome.feedback;
+    };
+    const old = ['that boss fight was a kill fest, alice', 'we are going to kill it tonight with bob', 'gonna kill the raid later'];
+    for (const text of old) await give(text, 'not_negative');
+    await give('the update is fine but nothing loads', 'negative');
+    clock.set(NOW - 2 * DAY);
+    const recent = await give('kill streak of twelve, what a match', 'not_negative');
+    // A feedback audit entry from before audits stopped quoting the message.
+    await database.prisma.auditLog.create({ data: { at: new Date(NOW - 40 * DAY), userId: 'U0STAFF', action: 'feedback_given', outcome: 'accepted', text: 'we are going to kill it tonight with bob' } });
+    const before = await service.lexicon(workspaceId);
+
+    const outcome = await applyRetention(createStore(database.prisma).direct, { now: NOW, retentionDays: 30 });
+    expect(outcome).toMatchObject({ feedbackTextsErased: 4, feedbackAuditTextsErased: 1 });
+    const rows = await database.prisma.feedback.findMany({ orderBy: { at: 'asc' } });
+    expect(rows.map((row) => row.text)).toEqual([null, null, null, null, recent.text]);
+    // Nothing of the community's words is kept but the lexicon's own words: no names, no topics.
+    const kept = JSON.stringify(rows.slice(0, 4).map((row) => row.features));
+    for (const word of ['alice', 'bob', 'boss', 'raid', 'tonight', 'update', 'loads']) expect(kept).not.toContain(word);
+    expect(rows.slice(0, 3).every((row) => (row.features as { terms: string[] }).terms.includes('kill'))).toBe(true);
+    expect(await database.prisma.auditLog.count({ where: { text: { not: null }, action: { in: ['feedback_given', 'feedback_undone'] } } })).toBe(0);
+    expect((await applyRetention(createStore(database.prisma).direct, { now: NOW, retentionDays: 30 })).feedbackTextsErased).toBe(0);
+
+    // What was learnt stays; undoing an erased one learns again from what was kept, exactly as from the texts.
+    expect(await service.lexicon(workspaceId)).toEqual(before);
+    await service.undo(rows[1]!.id, 'U0STAFF');
+    const without = learnCorrections([
+      { text: old[0]!, label: 'not-negative' },
+      { text: old[2]!, label: 'not-negative' },
+      { text: 'the update is fine but nothing loads', label: 'negative' },
+      { text: recent.text!, label: 'not-negative' },
+    ]);
+    expect((await service.lexicon(workspaceId)).learnt).toEqual(without);
   });
 });

@@ -48,6 +48,8 @@ describe.each([
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<title>Firebreak sandbox</title>');
     expect((await fetch(`${firebreak.url}/sandbox/sandbox.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    // No 404 (a console error) for the browser's icon: the page has an inline one, and /favicon.ico answers 204.
+    expect((await fetch(`${firebreak.url}/favicon.ico`)).status).toBe(204);
   });
 
   it('serves the Web API under /sandbox/api/ to the bot token it generated, as Slack answers', async () => {
@@ -124,8 +126,9 @@ describe.each([
     await postJson(`${firebreak.url}/sandbox/drills`, { source, speed: 4 });
     await expect.poll(async () => (await firebreak.database.prisma.incident.findFirst({ where: { title: 'Practice rumour' } }))?.drill, { timeout: 15_000 }).toBe(true);
     expect(await firebreak.database.prisma.incident.findFirstOrThrow({ where: { title: 'Practice rumour' } })).toMatchObject({ drill: true, severity: 'sev2' });
-    // And a spike detected while a drill plays opens a drill too.
-    expect(firebreak.sandbox?.drills.inProgress()).toBe(true);
+    // And a spike detected on its channel while a drill plays opens a drill too; not on other channels.
+    expect(firebreak.sandbox?.drills.inProgress('C0GENERAL1')).toBe(true);
+    expect(firebreak.sandbox?.drills.inProgress('C0HELPBIL1')).toBe(false);
   });
 
   it('refuses a loopback request under another host name (DNS rebinding)', async () => {

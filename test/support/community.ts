@@ -28,3 +28,15 @@ export function seedE2eCommunity(workspace: SlackWorkspace): E2eCommunity {
   workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });
   return { members, sam, ann, ben, nina, cleo, support, alerts };
 }
+
+/** What members write in a spike: eight angry messages, each clearly negative in English. */
+export const ANGRY_MESSAGES: readonly string[] = [
+  'The app is broken again, this is terrible',
+  'Worst outage ever, I am furious and nobody answers',
+  'Payments failing, awful service, really angry',
+  'This is a disaster, I hate this update',
+  'Horrible, broken login again, so frustrating',
+  'Terrible support, still broken, unacceptable',
+  'I am angry, the app crashes all the time, awful',
+  'Useless, broken and slow, worst experience',
+];

@@ -215,6 +215,7 @@ export function createMemoryChannelStore(): MemoryChannelStore {
       return state.workspaces.get(teamId) as string;
     },
     ensureNamed: (teamId) => workspaces.idForTeam(teamId),
+    teamOf: async (workspaceId) => [...state.workspaces].find(([, id]) => id === workspaceId)?.[0] ?? null,
   };
 
   const repositories: MemoryChannelRepositories = {

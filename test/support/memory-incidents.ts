@@ -68,6 +68,10 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
         if (taken) throw new FirebreakError('conflict', `Incident number ${record.state.incident.number} was taken meanwhile.`);
         state.incidents.set(record.state.incident.id, { ...copy(record), version: 0, rootTs: null });
       },
+      setAlertChannel: async (incidentId, alertChannelId) => {
+        const current = state.incidents.get(incidentId);
+        if (current) state.incidents.set(incidentId, { ...current, alertChannelId });
+      },
       save: async (incidentState, expectedVersion) => {
         const current = state.incidents.get(incidentState.incident.id);
         if (!current || current.version !== expectedVersion) throw new FirebreakError('conflict', `Incident ${incidentState.incident.id} changed while deciding.`);
@@ -101,6 +105,9 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
         state.reminders.set(reminder.key, { ...copy(reminder), status: 'pending' });
       },
       cancel: async (which) => cancelPendingReminders(state.reminders.values(), which),
+      stopTeam: async () => {
+        throw new Error('the in-memory incident store keeps no teams: uninstalls are tested against the database');
+      },
     },
     postMortems: {
       load: async (incidentId) => {

@@ -17,7 +17,7 @@ import type {
   Store,
   WatchedChannelSummary,
 } from '../../src/app/ports/index.js';
-import type { ChannelCalibration } from '../../src/domain/feedback/index.js';
+import { detectorRaised, type ChannelCalibration } from '../../src/domain/feedback/index.js';
 import type { TimelineEvent } from '../../src/domain/incidents/index.js';
 import type { PostMortem } from '../../src/domain/postmortems/index.js';
 import { FirebreakError } from '../../src/errors.js';
@@ -167,6 +167,7 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
             return {
               incidentId: postMortem.incidentId,
               incidentNumber: incident?.state.incident.number ?? 0,
+              workspaceId: incident?.workspaceId ?? '',
               title: incident?.title ?? '',
               status: postMortem.status,
               dueAt: postMortem.dueAt,
@@ -227,6 +228,7 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
       activeAlertFacts: async (workspaceId, channelId) =>
         state.feedback
           .filter((record) => record.workspaceId === workspaceId && record.channelId === channelId && record.target === 'alert' && record.undoneAt === null && record.incidentId !== null)
+          .filter((record) => detectorRaised(state.incidents.get(record.incidentId as string)?.state.incident.detection))
           .sort((a, b) => a.at - b.at)
           .map((record) => {
             const incident = state.incidents.get(record.incidentId as string)?.state.incident;
@@ -234,7 +236,7 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
             return { incidentId: record.incidentId as string, verdict: record.verdict as 'real_crisis' | 'false_alarm', lagMs, at: record.at };
           }),
       saveLexicon: async (workspaceId, learnt, frozen) => {
-        state.lexicons.set(workspaceId, { workspaceId, learnt: copy(learnt), frozen: [...frozen], updatedAt: state.nextId++ });
+        state.lexicons.set(workspaceId, { workspaceId, learnt: copy(learnt), frozen: [...frozen], updatedAt: state.nextId++, outdated: false });
       },
       loadLexicon: async (workspaceId) => copy(state.lexicons.get(workspaceId) ?? null),
       lexiconsChangedSince: async (since) => copy([...state.lexicons.values()].filter((lexicon) => lexicon.updatedAt > since)),
@@ -242,6 +244,8 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
         state.calibrations.set(channelKey(workspaceId, channelId), copy(calibration));
       },
       loadCalibration: async (workspaceId, channelId) => copy(state.calibrations.get(channelKey(workspaceId, channelId)) ?? null),
+      calibratedChannels: async () =>
+        [...state.calibrations.keys()].map((key) => ({ workspaceId: key.slice(0, key.indexOf('/')), channelId: key.slice(key.indexOf('/') + 1) })),
       isChannelWatched: async (workspaceId, channelId) => state.channels.get(channelKey(workspaceId, channelId))?.active ?? false,
       openIncidentOn: async (workspaceId, channelId) => {
         const open = [...state.incidents.values()]

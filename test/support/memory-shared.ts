@@ -11,6 +11,16 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
       return true;
     },
     has: async (key) => writes.some((item) => item.key === key),
+    // Unsent writes of the team leave the queue (the Prisma outbox fails them with the reason).
+    stopTeam: async (teamId) => {
+      const kept = writes.filter((item) => item.teamId !== teamId);
+      const stopped = writes.length - kept.length;
+      writes.splice(0, writes.length, ...kept);
+      return stopped;
+    },
+    // Nothing is ever sent from this outbox, so nothing failed: no held write to find or forget.
+    failedWith: async () => [],
+    forgetFailed: async () => false,
   };
 }
 

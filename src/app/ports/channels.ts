@@ -147,4 +147,6 @@ export interface Workspaces {
   idForTeam(teamId: string): Promise<string>;
   /** The same in one upsert, naming the workspace when it creates it (`ingest`: "Other sources"). */
   ensureNamed(teamId: string, name: string): Promise<string>;
+  /** The Slack team of a workspace row; null for an unknown row. */
+  teamOf(workspaceId: string): Promise<string | null>;
 }

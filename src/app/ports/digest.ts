@@ -23,12 +23,12 @@ export interface OpenWork {
 }
 
 export interface DigestReads {
-  /** Active watched channels, by name. */
-  activeChannels(): Promise<DigestChannel[]>;
+  /** Active watched channels, by name (of one workspace when `workspaceId` is given). */
+  activeChannels(workspaceId?: string): Promise<DigestChannel[]>;
   /** Messages and negatives of the channel's buckets starting in [from, to). */
   channelTotals(channelRef: string, from: number, to: number): Promise<{ messages: number; negatives: number }>;
-  /** Open incidents, drafts waiting for review, steps overdue at `now`, post-mortems not yet published. */
-  openWork(now: number): Promise<OpenWork>;
+  /** Open incidents, drafts waiting for review, steps overdue at `now`, post-mortems not yet published (of one workspace when given). */
+  openWork(now: number, workspaceId?: string): Promise<OpenWork>;
 }
 
 export interface DigestChannelLine {

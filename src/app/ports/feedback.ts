@@ -3,7 +3,7 @@
 import type { AlertFeedbackFact, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
 import type { Locale } from '../../i18n/index.js';
 import type { TimelineEvent } from '../../domain/incidents/index.js';
-import type { LearntCorrections } from '../../domain/sentiment/corrections.js';
+import type { CorrectionFeatures, LearntCorrections } from '../../domain/sentiment/corrections.js';
 import type { AuditLog } from './audit.js';
 import type { IncidentRepository } from './incidents.js';
 import type { OutboxWriter } from './outbox.js';
@@ -17,7 +17,10 @@ export interface FeedbackRecord {
   channelId: string;
   incidentId: string | null;
   messageTs: string | null;
+  /** Erased by retention after MESSAGE_RETENTION_DAYS. */
   text: string | null;
+  /** What the sentiment learner keeps of the text once it is erased (message feedback only). */
+  features: CorrectionFeatures | null;
   userId: string;
   reason: string | null;
   via: string;
@@ -33,6 +36,8 @@ export interface StoredLexicon {
   learnt: LearntCorrections;
   frozen: string[];
   updatedAt: number;
+  /** Stored by an older learner (no class boundaries): to be learnt again from the feedback. */
+  outdated: boolean;
 }
 
 export interface FeedbackRepository {
@@ -53,6 +58,8 @@ export interface FeedbackRepository {
   lexiconsChangedSince(since: number): Promise<StoredLexicon[]>;
   saveCalibration(workspaceId: string, channelId: string, calibration: ChannelCalibration): Promise<void>;
   loadCalibration(workspaceId: string, channelId: string): Promise<ChannelCalibration | null>;
+  /** Every channel with a stored calibration (re-derived from the feedback at start-up). */
+  calibratedChannels(): Promise<{ workspaceId: string; channelId: string }[]>;
   /** Whether Firebreak watches this channel (feedback on a message needs a watched channel). */
   isChannelWatched(workspaceId: string, channelId: string): Promise<boolean>;
   /** The latest open incident (drills left out) on a community channel, if any. */

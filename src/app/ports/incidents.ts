@@ -42,6 +42,8 @@ export interface IncidentRepository {
   save(state: IncidentState, expectedVersion: number): Promise<void>;
   /** Remembers the ts of the incident's root message in the alerts channel. */
   setRootTs(incidentId: string, ts: string): Promise<void>;
+  /** Moves the incident's thread to another alerts channel (a held root raised in a safe one). */
+  setAlertChannel(incidentId: string, alertChannelId: string): Promise<void>;
   appendTimeline(events: readonly TimelineEvent[]): Promise<void>;
   timeline(incidentId: string): Promise<TimelineEvent[]>;
 }

@@ -14,3 +14,5 @@ export type * from './gauges.js';
 export type * from './bookkeeping.js';
 export type * from './feedback.js';
 export type * from './digest.js';
+export type * from './installations.js';
+export type * from './inbox.js';

@@ -14,6 +14,9 @@ export interface SlackWrite {
   /** The channel whose lane orders this write; defaults to `payload.channel`. */
   channelId?: string;
   incidentId?: string;
+  /** The Slack team whose token sends it; else the team of `workspaceId`, else of the incident's workspace. */
+  teamId?: string;
+  workspaceId?: string;
   /**
    * Not before this time (epoch ms or Date); due at once when absent. The channel's later items wait
    * behind it (order is kept): for a message hours ahead, schedule a reminder that enqueues it.
@@ -34,12 +37,21 @@ export interface OutboxWriter {
   enqueue(write: SlackWrite): Promise<boolean>;
   /** Whether a write with this key was ever enqueued (a message that may be edited in place). */
   has(key: string): Promise<boolean>;
+  /** Fails every unsent write of a team with `reason` (the workspace was uninstalled). Returns how many. */
+  stopTeam(teamId: string, reason: string): Promise<number>;
+  /** The keys among `keys` whose write failed for good with exactly `error`. */
+  failedWith(keys: readonly string[], error: string): Promise<string[]>;
+  /**
+   * Removes a write that failed for good (with exactly `error` when given) so its key can be enqueued
+   * again; true only for the one caller that removed it.
+   */
+  forgetFailed(key: string, error?: string): Promise<boolean>;
 }
 
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {
-  /** Newest first. */
-  recent(limit: number): Promise<FailedSlackWrite[]>;
+  /** Newest first; only one workspace's when `workspaceId` is given. */
+  recent(limit: number, workspaceId?: string): Promise<FailedSlackWrite[]>;
 }
 
 export interface FailedSlackWrite {
@@ -90,6 +102,8 @@ export interface QueuedSlackWrite {
   /** The lane: writes of one channel are sent strictly in order. */
   channelId: string | null;
   incidentId: string | null;
+  /** The Slack team whose token sends it (null: the single bot token, or unknown). */
+  teamId: string | null;
   /** Web API arguments as enqueued (thread_ts and ts are resolved at send time). */
   args: Record<string, unknown>;
   threadOf?: string;

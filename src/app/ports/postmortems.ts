@@ -20,6 +20,8 @@ export interface PostMortemRecord {
 export interface PostMortemListing {
   incidentId: string;
   incidentNumber: number;
+  /** The incident's workspace (row id). */
+  workspaceId: string;
   title: string;
   status: string;
   dueAt: number;
@@ -53,7 +55,8 @@ export interface PostMortemRepository {
   /** Newest first. */
   list(filter?: { status?: string; since?: number }): Promise<PostMortemListing[]>;
   /** Published ones, most recently published first. */
-  recentPublished(limit: number): Promise<PublishedPostMortem[]>;
+  /** Newest first; only one workspace's when `workspaceId` is given. */
+  recentPublished(limit: number, workspaceId?: string): Promise<PublishedPostMortem[]>;
   /** Schedules a reminder; scheduling a key again replaces the earlier one (a new due date, the next repeat). */
   scheduleReminder(reminder: { key: string; kind: string; at: number; payload: PostMortemReminderPayload }): Promise<void>;
 }
@@ -94,7 +97,7 @@ export interface IncidentHistory {
   /** Ids of the incidents with this number (several workspaces may share one), at most `limit`. */
   incidentIdsNumbered(number: number, limit: number): Promise<string[]>;
   /** Ids of incidents detected in the range, latest first, drills left out unless asked for. */
-  incidentIdsDetectedIn(range: TimeRange & { includeDrills?: boolean }, limit: number): Promise<string[]>;
+  incidentIdsDetectedIn(range: TimeRange & { includeDrills?: boolean; workspaceId?: string }, limit: number): Promise<string[]>;
   /** Open incidents of a workspace, latest opened first. */
   openIncidentsOf(workspaceId: string, limit: number): Promise<OpenIncidentChoice[]>;
   /** The incident whose alert thread this is, if any. */

@@ -17,6 +17,8 @@ export interface Reminders {
   reschedule(reminder: NewReminder): Promise<void>;
   /** Cancels pending reminders by exact key, or every key starting with `prefix`. Returns how many. */
   cancel(which: string | { prefix: string }): Promise<number>;
+  /** Cancels the pending reminders of a team's incidents (the workspace was uninstalled). Returns how many. */
+  stopTeam(teamId: string, reason: string): Promise<number>;
 }
 
 /** A pending reminder as the scheduler fires it. */
@@ -40,6 +42,8 @@ export interface ReminderQueue {
   recordFailure(reminder: DueReminder, failure: { error: string; retryAt: number; giveUp: boolean }): Promise<void>;
   /** Whether a reminder whose key starts with `prefix` is pending (recurring schedules keep exactly one). */
   hasPendingWithPrefix(prefix: string): Promise<boolean>;
+  /** When the soonest pending reminder whose key starts with `prefix` is due; null when none is pending. */
+  pendingDueAtWithPrefix(prefix: string): Promise<number | null>;
   /** Pending reminders of kinds other than these, counted by kind. */
   pendingCountsExcept(kinds: readonly string[]): Promise<Record<string, number>>;
 }

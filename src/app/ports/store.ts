@@ -12,7 +12,9 @@ import type { PostMortemRepository } from './postmortems.js';
 import type { ReminderQueue, Reminders } from './reminders.js';
 import type { UnansweredMessages } from './unanswered.js';
 import type { DigestReads } from './digest.js';
+import type { Installations, OAuthStates } from './installations.js';
 import type { FeedbackRepository } from './feedback.js';
+import type { EventInboxRows } from './inbox.js';
 import type { IncidentHistory } from './postmortems.js';
 
 /** Slack delivers an event at least once; its id is recorded once, by whichever delivery comes first. */
@@ -28,6 +30,7 @@ export interface Repositories {
   readonly buckets: ChannelBuckets;
   readonly scoredMessages: ScoredMessages;
   readonly quarantine: Quarantine;
+  readonly inbox: EventInboxRows;
   readonly workspaces: Workspaces;
   readonly leases: Leases;
   readonly gauges: StoredGauges;
@@ -44,6 +47,8 @@ export interface Repositories {
   readonly incidentHistory: IncidentHistory;
   readonly feedback: FeedbackRepository;
   readonly digest: DigestReads;
+  readonly installations: Installations;
+  readonly oauthStates: OAuthStates;
 }
 
 export interface TransactionOptions {

@@ -331,7 +331,7 @@ function printReport(report: Report, options: BacktestOptions, elapsedMs: number
     }
     const who = e.distinctAuthors === null ? '' : e.kind === 'single_author' ? `, mostly one author (${e.topAuthorId}, ${Math.round((e.topAuthorShare ?? 0) * 100)}%): moderation case` : ` from ${e.distinctAuthors} authors`;
     const terms = e.dominantTerms.length ? `; terms: ${e.dominantTerms.map((t) => `${t.term} (${t.count})`).join(', ')}` : '';
-    lines.push(`${formatTime(decision.at)}  ${channel}  SPIKE ${e.kind}: ${e.observed} negatives in ${formatTime(e.window.start)}–${formatTime(e.window.end)} vs ${e.baseline} expected (×${e.ratio}, ${e.deviations} deviations, chance ${formatChance(e.tailProbability)} under the channel's model)${who}${terms}`);
+    lines.push(`${formatTime(decision.at)}  ${channel}  SPIKE ${e.kind}: ${e.observed} negatives in ${formatTime(e.window.start)}–${formatTime(e.window.end)} vs ${e.baseline} expected (×${e.ratio}, ${e.deviations} deviations, chance ${formatChance(e.tailProbability)} under the channel's ${e.test === 'fitted' ? 'own fitted ' : ''}model)${who}${terms}`);
     for (const sample of e.samples) lines.push(`    ${sample.authorId}: ${JSON.stringify(sample.text.length > 140 ? `${sample.text.slice(0, 137)}...` : sample.text)}`);
   }
   if (report.alerts.length === 0) lines.push('No alerts would have been raised.');

@@ -8,6 +8,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { registerPlaybooksCommand } from './playbooks.js';
 import { registerPostmortemCommand } from './postmortem.js';
 import { registerStartCommand } from './start.js';
+import { registerTokensCommand } from './tokens.js';
 
 /** Each subcommand lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerDrillCommand(program);
   registerLexiconCommand(program);
   registerDoctorCommand(program);
+  registerTokensCommand(program);
 }

@@ -1,7 +1,7 @@
 // `firebreak lexicon show|reset` (#16): inspect and undo per-workspace learnt sentiment corrections.
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { LearntCorrections } from '../../domain/sentiment/corrections.js';
+import type { ClassModel, ClassPart, LearntCorrections } from '../../domain/sentiment/corrections.js';
 import type { FeedbackService } from '../../app/feedback.js';
 
 /** The workspace a command is about: `--team`, or the only one recorded. */
@@ -18,19 +18,32 @@ async function workspaceOf(service: FeedbackService, team: string | undefined): 
   throw new FirebreakError('input_invalid', `Several workspaces are recorded; choose one with --team (${all.map((workspace) => workspace.teamId).join(', ')}).`);
 }
 
-function describe(teamId: string, learnt: LearntCorrections, frozen: readonly string[]): string {
-  const lines = [`Workspace ${teamId}: learnt from ${learnt.corrections} correction(s)${learnt.corrections > 0 && learnt.regularisation === null ? ' — cross-validation found no gain, so the shipped lexicon is kept' : ''}.`];
+/** Loaded only by the lexicon commands (the learner pulls in the scorer). */
+const shippedClasses = async (): Promise<ClassModel> => (await import('../../domain/sentiment/corrections.js')).SHIPPED_CLASSES;
+
+const signed = (value: number): string => (value > 0 ? '+' : '') + value.toFixed(3);
+
+function describe(teamId: string, learnt: LearntCorrections, frozen: readonly string[], shipped: ClassModel): string {
+  const lines = [`Workspace ${teamId}: learnt from ${learnt.corrections} correction(s).`];
   if (learnt.corrections > 0 && learnt.regularisation !== null) {
-    lines.push(`Scales: positive words ×${learnt.positiveScale}, negative words ×${learnt.negativeScale}; negative at ≤ ${learnt.negativeAt}, positive at ≥ ${learnt.positiveAt}.`);
+    const chosen = learnt.crossValidation.length > 0 ? 'chosen by cross-validation on the corrections' : 'defaults for few corrections';
+    lines.push(`Strengths (${chosen}): words ${learnt.regularisation}, class boundaries ${learnt.classPrior}.`);
+    if (learnt.crossValidation.length > 0) {
+      lines.push(`  held-out macro-F1 per candidate (words/boundaries): ${learnt.crossValidation.map((row) => `${row.words}/${row.classes} ${row.f1.toFixed(3)}`).join(', ')}`);
+    }
+    const moved = (['negative', 'neutral', 'positive'] as const).flatMap((label) =>
+      (Object.keys(shipped[label]) as (keyof ClassPart)[]).filter((key) => learnt.classes[label][key] !== shipped[label][key]).map((key) => `${label}.${key} ${shipped[label][key]} → ${learnt.classes[label][key]}`),
+    );
+    lines.push(moved.length === 0 ? 'Class boundaries: as shipped.' : `Class boundaries (each label's intercept and weights on the lexicon's verdict, shipped → learnt): ${moved.join('; ')}`);
   }
   if (learnt.terms.length === 0) lines.push('No learnt words.');
   else {
     const table = [
-      ['TERM', 'WEIGHT', 'NEGATIVE', 'NOT NEGATIVE', 'NEUTRAL', 'POSITIVE'],
-      ...learnt.terms.map((term) => [term.term, (term.weight > 0 ? '+' : '') + term.weight.toFixed(3), String(term.evidence.negative), String(term.evidence.notNegative), String(term.evidence.neutral), String(term.evidence.positive)]),
+      ['TERM', 'WEIGHT', 'NEUTRAL', 'NEGATIVE', 'NOT NEGATIVE', 'NEUTRAL', 'POSITIVE'],
+      ...learnt.terms.map((term) => [term.term, signed(term.weight), signed(term.neutral), String(term.evidence.negative), String(term.evidence.notNegative), String(term.evidence.neutral), String(term.evidence.positive)]),
     ];
     const widths = (table[0] as string[]).map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-    lines.push('Learnt words (weight added to the score per occurrence; evidence = corrections containing the word, by verdict):');
+    lines.push('Learnt words (WEIGHT: added to the score per occurrence, + towards positive, − towards negative; NEUTRAL: towards neutral; then the evidence = corrections containing the word, by verdict):');
     for (const row of table) lines.push(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
   }
   if (frozen.length > 0) lines.push(`Reset words (never learnt again until a full reset): ${frozen.join(', ')}`);
@@ -62,7 +75,7 @@ export function registerLexiconCommand(program: Command): void {
       try {
         const workspace = await workspaceOf(service, options.team);
         const { learnt, frozen } = await service.lexicon(workspace.id);
-        process.stdout.write(options.json ? `${JSON.stringify({ team: workspace.teamId, ...learnt, frozen }, null, 2)}\n` : describe(workspace.teamId, learnt, frozen));
+        process.stdout.write(options.json ? `${JSON.stringify({ team: workspace.teamId, ...learnt, frozen }, null, 2)}\n` : describe(workspace.teamId, learnt, frozen, await shippedClasses()));
       } finally {
         await database.close();
       }
@@ -80,7 +93,7 @@ export function registerLexiconCommand(program: Command): void {
         const word = term?.trim().toLowerCase();
         const result = await service.resetLexicon(workspace.id, `cli:${userInfo().username}`, word || undefined);
         process.stdout.write(word ? `Reset “${word}”: it is no longer learnt in ${workspace.teamId}.\n` : `Reset ${workspace.teamId}: ${result.undone} correction(s) undone; nothing is learnt any more.\n`);
-        process.stdout.write(describe(workspace.teamId, result.learnt, result.frozen));
+        process.stdout.write(describe(workspace.teamId, result.learnt, result.frozen, await shippedClasses()));
       } finally {
         await database.close();
       }

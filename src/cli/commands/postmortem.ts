@@ -1,56 +1,102 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { PostMortemService } from '../../app/postmortems.js';
+import type { Config } from '../../config.js';
+import type { Store } from '../../app/ports/index.js';
 import type { Database } from '../../store/database.js';
+import { localDay } from '../../domain/clock.js';
 
 const STATUSES = ['draft', 'in_review', 'published'] as const;
 const DAY = 86_400_000;
 
 /**
  * The post-mortem service over the DATABASE_URL database, read as it is: a missing SQLite file or a
- * database that was never migrated is said plainly, not created.
+ * database that was never migrated is said plainly, not created. The store opens stored bot tokens with
+ * TOKEN_ENCRYPTION_KEYS, as `firebreak start` does.
  */
-async function openService(): Promise<{ service: PostMortemService; database: Database; timeZone: string; slack: { botToken?: string; apiUrl?: string } }> {
-  const [{ openRecordedDatabase }, { createStore }, { resolveDetectorSettings }, { PostMortemService }, { systemClock }] = await Promise.all([
+async function openService(): Promise<{ service: PostMortemService; database: Database; store: Store; config: Config }> {
+  const [{ openRecordedDatabase }, { createStore }, { tokenCipherFor }, { resolveDetectorSettings }, { PostMortemService }, { systemClock }, { workspaceTimeZone }] = await Promise.all([
     import('../database.js'),
     import('../../store/store.js'),
+    import('../../store/token-cipher.js'),
     import('../../domain/detection/settings.js'),
     import('../../app/postmortems.js'),
     import('../../domain/clock.js'),
+    import('../../app/workspace-time-zone.js'),
   ]);
   const { database, config } = await openRecordedDatabase();
   const bucketMs = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS').bucketMs;
-  return { service: new PostMortemService({ store: createStore(database.prisma), clock: systemClock, bucketMs }), database, timeZone: config.teamTimezone, slack: config.slack };
+  const store = createStore(database.prisma, database.target.provider, tokenCipherFor(config.tokenEncryptionKeys));
+  // As the server does: with OAuth installs a workspace's own time zone, else TEAM_TIMEZONE.
+  const timeZoneOf = workspaceTimeZone({ installations: store.direct.installations, defaultTimeZone: config.teamTimezone, perWorkspaceSettings: Boolean(config.slack.oauth) });
+  return { service: new PostMortemService({ store, clock: systemClock, bucketMs, timeZoneOf }), database, store, config };
 }
 
 /**
- * Staff names from Slack (users.info) when a bot token is configured; anyone Slack does not answer
- * for within a few seconds stays a user id. Without Slack credentials Firebreak runs the sandbox, whose
- * people are its fixed personas: the names come from there.
+ * Every name Slack knows these people by (users.info with the token Firebreak uses for the incident's
+ * workspace: SLACK_BOT_TOKEN, else that workspace's stored OAuth token), real name first, then display
+ * name and user name. Anyone Slack does not answer for within a few seconds is left out. The sandbox's
+ * personas answer only for an incident of the sandbox workspace when Slack is not configured at all;
+ * otherwise, without a token, the reason no one can be looked up is returned instead.
  */
-function slackNameLookup(slack: { botToken?: string; apiUrl?: string }): (userIds: string[]) => Promise<Record<string, string>> {
-  const token = slack.botToken;
-  if (!token) {
-    return async (userIds) => {
-      const { personaById } = await import('../../sandbox/personas.js');
+function slackPeopleLookup(store: Store, config: Config): (userIds: string[], workspaceId: string) => Promise<Record<string, string[]> | { noNames: string }> {
+  return async (userIds, workspaceId) => {
+    const [{ staffNameSource }, { SANDBOX_TEAM_ID, personaById }] = await Promise.all([import('../../app/staff-names.js'), import('../../sandbox/personas.js')]);
+    const source = await staffNameSource(workspaceId, {
+      ...(config.slack.botToken ? { envBotToken: config.slack.botToken } : {}),
+      workspaces: store.direct.workspaces,
+      installations: store.direct.installations,
+      ...(config.slack.configured ? {} : { sandboxTeamId: SANDBOX_TEAM_ID }),
+    });
+    const distinct = (names: (string | undefined)[]) => [...new Set(names.map((name) => name?.trim() ?? '').filter((name) => name !== ''))];
+    if (source.kind === 'ids') return { noNames: source.reason };
+    if (source.kind === 'sandbox') {
+      // As the sandbox's users.info answers: real name, first name as display name, handle as user name.
       return Object.fromEntries(userIds.flatMap((id) => {
         const persona = personaById(id);
-        return persona ? [[id, persona.realName]] : [];
+        return persona ? [[id, distinct([persona.realName, persona.realName.split(' ')[0], persona.handle])]] : [];
       }));
-    };
-  }
-  return async (userIds) => {
+    }
     const { WebClient, LogLevel } = await import('@slack/web-api');
-    const client = new WebClient(token, { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 5_000, logLevel: LogLevel.ERROR });
-    const names: Record<string, string> = {};
+    const client = new WebClient(source.token, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 5_000, logLevel: LogLevel.ERROR });
+    const names: Record<string, string[]> = {};
     await Promise.all(
       userIds.map(async (id) => {
-        const answer = await client.users.info({ user: id }).catch(() => undefined);
-        const name = answer?.user?.real_name || answer?.user?.profile?.display_name || answer?.user?.name;
-        if (name) names[id] = name;
+        const user = (await client.users.info({ user: id }).catch(() => undefined))?.user;
+        const known = distinct([user?.real_name, user?.profile?.real_name, user?.profile?.display_name, user?.name]);
+        if (known.length > 0) names[id] = known;
       }),
     );
     return names;
+  };
+}
+
+/** Staff names (real name, else display name, else user name); without a token, ids stay ids and stderr says why. */
+function slackNameLookup(people: ReturnType<typeof slackPeopleLookup>): (userIds: string[], workspaceId: string) => Promise<Record<string, string>> {
+  return async (userIds, workspaceId) => {
+    const found = await people(userIds, workspaceId);
+    if ('noNames' in found) {
+      if (userIds.length > 0) process.stderr.write(`Staff are shown by their Slack user ids: ${String(found.noNames)}.\n`);
+      return {};
+    }
+    return Object.fromEntries(Object.entries(found).flatMap(([id, names]) => (names[0] ? [[id, names[0]]] : [])));
+  };
+}
+
+/**
+ * Every name of the members a reply template may have named in a draft (`{{member}}`), for the export
+ * to remove from texts. Without a token, or for anyone Slack does not answer for, stderr says so.
+ */
+function memberNameLookup(people: ReturnType<typeof slackPeopleLookup>): (userIds: string[], workspaceId: string) => Promise<Record<string, string[]>> {
+  return async (userIds, workspaceId) => {
+    const found = await people(userIds, workspaceId);
+    if ('noNames' in found) {
+      process.stderr.write(`Members a drafted reply may name cannot be looked up, so a reply that names one keeps the name: ${String(found.noNames)}.\n`);
+      return {};
+    }
+    const missing = userIds.filter((id) => !found[id]);
+    if (missing.length > 0) process.stderr.write(`Slack did not answer for ${missing.length} member(s) a drafted reply may name, so a reply that names one keeps the name.\n`);
+    return found;
   };
 }
 
@@ -63,7 +109,8 @@ export function parseSince(value: string, now: number): number | null {
   return Number.isFinite(at) ? at : null;
 }
 
-const day = (at: number | null) => (at === null ? '—' : new Date(at).toISOString().slice(0, 10));
+/** The calendar day of an instant on its workspace's wall clock. */
+const day = (at: number | null, timeZone: string) => (at === null ? '—' : localDay(at, timeZone));
 
 /** `firebreak postmortem list|export`: post-mortems from the database, as a table, Markdown or JSON. */
 export function registerPostmortemCommand(program: Command): void {
@@ -92,7 +139,7 @@ export function registerPostmortemCommand(program: Command): void {
           process.stdout.write('No post-mortems match.\n');
           return;
         }
-        const table = [['INCIDENT', 'STATUS', 'CREATED', 'DUE', 'PUBLISHED', 'TITLE'], ...rows.map((row) => [`#${row.incidentNumber}`, row.status, day(row.createdAt), day(row.dueAt), day(row.publishedAt), row.title])];
+        const table = [['INCIDENT', 'STATUS', 'CREATED', 'DUE', 'PUBLISHED', 'TITLE'], ...rows.map((row) => [`#${row.incidentNumber}`, row.status, day(row.createdAt, row.timeZone), day(row.dueAt, row.timeZone), day(row.publishedAt, row.timeZone), row.title])];
         const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length)));
         for (const line of table) process.stdout.write(`${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}\n`);
       } finally {
@@ -106,13 +153,18 @@ export function registerPostmortemCommand(program: Command): void {
     .argument('<incident>', 'incident number (12 or #12) or incident id')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
     .option('--out <file>', 'write to this file instead of standard output')
-    .option('--time-zone <zone>', 'IANA time zone for the times shown (default: TEAM_TIMEZONE)')
+    .option('--time-zone <zone>', "IANA time zone for the times shown (default: the incident's workspace's, else TEAM_TIMEZONE)")
     .option('--reveal-members', "show community members' names and ids (only when the team opted in)")
     .action(async (ref: string, options: { format: 'md' | 'json'; out?: string; timeZone?: string; revealMembers?: boolean }) => {
-      const { service, database, timeZone, slack } = await openService();
+      const { service, database, store, config } = await openService();
       try {
-        const lookupNames = slackNameLookup(slack);
-        const exportOptions = { timeZone: options.timeZone ?? timeZone, includeMemberIdentities: options.revealMembers ?? false, lookupNames };
+        const people = slackPeopleLookup(store, config);
+        const exportOptions = {
+          ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+          includeMemberIdentities: options.revealMembers ?? false,
+          lookupNames: slackNameLookup(people),
+          lookupMemberNames: memberNameLookup(people),
+        };
         const output = options.format === 'json' ? `${JSON.stringify(await service.exportJson(ref, exportOptions), null, 2)}\n` : await service.exportMarkdown(ref, exportOptions);
         if (options.out) {
           writeFileSync(options.out, output);

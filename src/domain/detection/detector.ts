@@ -21,8 +21,31 @@ export interface DetectorState {
   /** Multiplicative factor per hour of day (24) or of week (168); empty without rhythm. */
   rhythm: number[];
   /**
+   * Multiplicative factor per day of the week (7, Monday first; empty when off), applied on top of the
+   * hour-of-day rhythm, times `weekdayTrust`.
+   */
+  weekday: number[];
+  /** Per day of the week: how much one visit's ratio strays from the factor (moving mean square), and visits so far. */
+  weekdayNoise: number[];
+  weekdayVisits: number[];
+  /** Today's clipped negatives and what the level and hour-of-day rhythm expected of them. */
+  dayObserved: number;
+  dayExpected: number;
+  /**
+   * Share of the weekday effect to apply (0…1), an empirical-Bayes shrinkage: the spread of the factors
+   * against the noise of their estimates. A channel whose days differ by chance keeps near 0.
+   */
+  weekdayTrust: number;
+  /**
+   * The over-dispersion the model would have with the weekday factors (same form as
+   * `dispersionNumerator` / `dispersionDenominator`, which are without them): the factors are used only
+   * once they explain most of the channel's noise (`WEEKDAY_SELECT`).
+   */
+  weekdayDispersionNumerator: number;
+  weekdayDispersionDenominator: number;
+  /**
    * Over-dispersion of the window's count, learnt as a ratio of two moving means:
-   * E[(S − m)² − S] / E[m²] (0 for Poisson noise).
+   * E[(S − m)² − S] / E[m·M] (0 for Poisson noise; M the window at the plain level, see `advance`).
    */
   dispersionNumerator: number;
   dispersionDenominator: number;
@@ -63,11 +86,22 @@ export interface SpikeExplanation {
   ratio: number;
   /** How many standard deviations (of the over-dispersed model) above the baseline. */
   deviations: number;
-  /** Chance of at least `observed` negatives under the channel's model (10^−surprise). */
+  /** Chance of at least `observed` negatives under the model of the test that decided (`test`, `dispersion`). */
   tailProbability: number;
-  /** −log10 of `tailProbability`, the figure compared with the threshold. */
+  /**
+   * The figure compared with `threshold`: −log10 of `tailProbability` for the ratio test; for the
+   * fitted-model test, its digits over `fittedThresholdShare` (so one threshold serves both).
+   */
   surprise: number;
   threshold: number;
+  /**
+   * Which test decided: `ratio` (over-dispersion held within the configured bounds, so a noisy channel
+   * still alerts on a many-fold jump) or `fitted` (the channel's own learnt over-dispersion, trusted at
+   * a lower threshold where the model fits). Absent on explanations stored before it existed.
+   */
+  test?: 'ratio' | 'fitted';
+  /** Over-dispersion of the model behind `tailProbability` (variance = mean + dispersion × mean²). */
+  dispersion?: number;
   messages: number;
   /** Negative share of the window and the channel's usual share. */
   negativeShare: number | null;
@@ -96,7 +130,7 @@ export interface BucketReading {
   observed: number;
   expected: number;
   deviations: number;
-  /** −log10 P(window ≥ observed) under the channel's model. */
+  /** The figure compared with the threshold: the larger of the two tests' (`SpikeExplanation.surprise`). */
   surprise: number;
   /** Past the learning period. */
   learnt: boolean;
@@ -114,6 +148,14 @@ export function initialDetectorState(settings: DetectorSettings): DetectorState 
     level: 0,
     fastLevel: 0,
     rhythm: filled(rhythmSlots(settings), 1),
+    weekday: filled(weekdaySlots(settings), 1),
+    weekdayNoise: filled(weekdaySlots(settings), 0),
+    weekdayVisits: filled(weekdaySlots(settings), 0),
+    dayObserved: 0,
+    dayExpected: 0,
+    weekdayTrust: 0,
+    weekdayDispersionNumerator: 0,
+    weekdayDispersionDenominator: 0,
     dispersionNumerator: 0,
     dispersionDenominator: 0,
     negativeShare: 0,
@@ -258,7 +300,7 @@ export function stepDetector(
 }
 
 function pushWindow(view: WindowView, start: number, bucket: ChannelBucket | undefined, size: number, settings: DetectorSettings): void {
-  const slot = settings.rhythm === 'none' ? -1 : rhythmSlot(start, settings);
+  const slot = settings.rhythm === 'none' ? -1 : rhythmSlot(start);
   const negatives = bucket?.negatives ?? 0;
   const messages = bucket?.messages ?? 0;
   const { starts, slots } = view;
@@ -301,6 +343,18 @@ function upgradeState(state: DetectorState, settings: DetectorSettings): void {
   }
   const slots = rhythmSlots(settings);
   if (!Array.isArray(state.rhythm) || state.rhythm.length !== slots) state.rhythm = filled(slots, 1);
+  const days = weekdaySlots(settings);
+  if (!Array.isArray(state.weekday) || state.weekday.length !== days || !Array.isArray(state.weekdayNoise) || !Array.isArray(state.weekdayVisits)) {
+    state.weekday = filled(days, 1);
+    state.weekdayNoise = filled(days, 0);
+    state.weekdayVisits = filled(days, 0);
+    state.weekdayTrust = 0;
+  }
+  if (typeof state.dayObserved !== 'number') state.dayObserved = 0;
+  if (typeof state.dayExpected !== 'number') state.dayExpected = 0;
+  if (typeof state.weekdayTrust !== 'number') state.weekdayTrust = 0;
+  if (typeof state.weekdayDispersionNumerator !== 'number') state.weekdayDispersionNumerator = 0;
+  if (typeof state.weekdayDispersionDenominator !== 'number') state.weekdayDispersionDenominator = 0;
   if (!Array.isArray(state.dailyPeaks)) state.dailyPeaks = [];
   if (typeof state.level !== 'number' || !Number.isFinite(state.level)) state.level = 0;
   if (typeof state.fastLevel !== 'number') state.fastLevel = state.level;
@@ -315,12 +369,14 @@ function upgradeState(state: DetectorState, settings: DetectorSettings): void {
 }
 
 function cloneState(state: DetectorState): DetectorState {
-  return { ...state, rhythm: state.rhythm?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
+  return { ...state, rhythm: state.rhythm?.slice() ?? [], weekday: state.weekday?.slice() ?? [], weekdayNoise: state.weekdayNoise?.slice() ?? [], weekdayVisits: state.weekdayVisits?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
 }
 
 interface LearningRates {
   alpha: number;
   beta: number;
+  /** Rate of each weekday factor per visit (a half-life of `WEEKDAY_HALF_LIFE_WEEKS` visits). */
+  gamma: number;
   /** Rate of the fast level (a half-life of a quarter of `rebaseAfterMs`). */
   fast: number;
 }
@@ -339,6 +395,7 @@ function learningRates(settings: DetectorSettings, state: DetectorState): Learni
     alpha: decayRate(bucketMs, baselineHalfLifeMs),
     beta: 1 - Math.pow(2, -1 / slotUpdatesPerHalfLife),
     fast: rebaseAfterMs > 0 ? decayRate(bucketMs, rebaseAfterMs / 4) : 0,
+    gamma: 1 - Math.pow(2, -1 / WEEKDAY_HALF_LIFE_WEEKS),
     slots,
     bucketMs,
     baselineHalfLifeMs,
@@ -349,10 +406,43 @@ function learningRates(settings: DetectorSettings, state: DetectorState): Learni
   return rates;
 }
 
-/** The channel's learnt over-dispersion, within the configured bounds. */
-function dispersionOf(state: DetectorState, settings: DetectorSettings): number {
-  const learnt = state.dispersionDenominator > 0 ? state.dispersionNumerator / state.dispersionDenominator : 0;
+/** The channel's learnt over-dispersion (with or without the weekday factors), within the configured bounds. */
+function dispersionOf(state: DetectorState, settings: DetectorSettings, withWeekdays: boolean): number {
+  const learnt = withWeekdays ? ratioOf(state.weekdayDispersionNumerator, state.weekdayDispersionDenominator) : ratioOf(state.dispersionNumerator, state.dispersionDenominator);
   return Math.min(settings.maxDispersion, Math.max(settings.minDispersion, learnt));
+}
+
+/**
+ * The fitted-model test's over-dispersion: the learnt one, floored at `fittedMinDispersion`, and only
+ * where it is under `minDispersion` (null otherwise). A channel that regular is judged under its own
+ * model; a count model learnt from moments says nothing of the tails beyond, and real chat is
+ * heavier-tailed than a negative binomial (docs/detection.md: a fitted dispersion near 0.05 still
+ * sees 3× windows at 10⁻¹⁰ every week on the NAB files).
+ */
+function fittedDispersionOf(state: DetectorState, settings: DetectorSettings, withWeekdays: boolean): number | null {
+  const learnt = withWeekdays ? ratioOf(state.weekdayDispersionNumerator, state.weekdayDispersionDenominator) : ratioOf(state.dispersionNumerator, state.dispersionDenominator);
+  return learnt < settings.minDispersion ? Math.max(settings.fittedMinDispersion, learnt) : null;
+}
+
+function ratioOf(numerator: number, denominator: number): number {
+  return denominator > 0 ? numerator / denominator : 0;
+}
+
+/**
+ * The weekday factors are used once, learnt alongside, they leave under this share of the plain
+ * model's over-dispersion: a channel whose week explains its noise (quiet weekends) gains from them; on
+ * one whose days differ by news, they only move which bursts look large.
+ */
+const WEEKDAY_SELECT = 0.5;
+
+function weekdaysInUse(state: DetectorState): boolean {
+  if (state.weekday.length !== 7 || state.weekdayTrust <= 0) return false;
+  return ratioOf(state.weekdayDispersionNumerator, state.weekdayDispersionDenominator) < WEEKDAY_SELECT * ratioOf(state.dispersionNumerator, state.dispersionDenominator);
+}
+
+/** Bursts add talk: the over-dispersion grows as the expectation falls below the plain level (`dispersionLevelWeight`). */
+function burstScaleOf(plain: number, expected: number, settings: DetectorSettings): number {
+  return settings.dispersionLevelWeight > 0 && plain > 0 ? Math.pow(Math.min(4, Math.max(0.25, plain / expected)), settings.dispersionLevelWeight) : 1;
 }
 
 /** A window this improbably empty means the channel went silent (an outage, an archive), not calm: do not learn from it. */
@@ -373,24 +463,50 @@ function advance(
   const n = last + 1;
 
   // The window's expected count under the current model (a window can straddle two rhythm slots).
-  let expected = 0;
+  // Both with the weekday factors and without: the one in use is judged, both are taught.
+  let withoutWeekdays = 0;
+  let withWeekdays = 0;
   let observed = 0;
   let messages = 0;
+  const weekdayTrust = state.weekday.length === 7 ? state.weekdayTrust : 0;
   for (let i = 0; i <= last; i++) {
     observed += view.negatives[i] as number;
     messages += view.messages[i] as number;
-    expected += state.level * rhythmFactorAt(state, view.slots[i] as number);
+    const slot = view.slots[i] as number;
+    const hourly = state.level * hourFactorAt(state, slot);
+    withoutWeekdays += hourly;
+    withWeekdays += hourly * weekdayFactorAt(state, slot, weekdayTrust);
   }
   // A channel that has been silent still expects about one negative a day: silence is no proof that
   // a handful of complaints is a one-in-a-trillion event.
-  expected = Math.max(expected, (n * settings.bucketMs) / DAY_MS);
-  const dispersion = dispersionOf(state, settings);
+  const floor = (n * settings.bucketMs) / DAY_MS;
+  withoutWeekdays = Math.max(withoutWeekdays, floor);
+  withWeekdays = Math.max(withWeekdays, floor);
+  const useWeekdays = weekdaysInUse(state);
+  const expected = useWeekdays ? withWeekdays : withoutWeekdays;
+  const weekdayWeight = useWeekdays ? weekdayTrust : 0;
+  // Bursts of talk add to a channel's volume rather than multiply it: at a quiet hour or weekend the
+  // same burst is a larger share of the expectation, so the over-dispersion is scaled by how far the
+  // rhythm takes the expectation below (or above) the channel's plain level.
+  const plain = state.level * n;
+  const burstScale = burstScaleOf(plain, expected, settings);
+  const dispersion = dispersionOf(state, settings, useWeekdays) * burstScale;
   const spread = Math.sqrt(expected + dispersion * expected * expected);
   const warm = state.bucketsSeen >= n;
   const learnt = state.bucketsSeen >= settings.warmupBuckets;
-  const surprise = warm ? surpriseOf(observed, expected, dispersion) : 0;
+  const ratioSurprise = warm ? surpriseOf(observed, expected, dispersion) : 0;
   const deviations = warm ? (observed - expected) / Math.max(spread, 0.5) : 0;
-  const quiet = surprise < settings.recoveryThreshold;
+  // Episodes end on the ratio test alone: the learning and hysteresis stay what they were.
+  const quiet = ratioSurprise < settings.recoveryThreshold;
+  // The fitted-model test, for a channel more regular than the ratio test's floor, on the same
+  // scale: its digits over its share of the threshold. Its one more tail is worked out only for a
+  // window that could alert (volume and lift), so a quiet channel's every stray negative costs nothing.
+  const couldAlert = observed >= settings.minNegatives && observed >= settings.minLift * expected && observed > expected;
+  const fittedBase = warm && settings.fittedThresholdShare > 0 && couldAlert ? fittedDispersionOf(state, settings, useWeekdays) : null;
+  const fittedDispersion = fittedBase === null ? 0 : fittedBase * burstScale;
+  const fittedDigits = fittedBase === null ? 0 : surpriseOf(observed, expected, fittedDispersion);
+  const fitted = fittedBase !== null && fittedDigits / settings.fittedThresholdShare > ratioSurprise;
+  const surprise = fitted ? fittedDigits / settings.fittedThresholdShare : ratioSurprise;
 
   let recentPeak = 0;
   const peaks = state.dailyPeaks;
@@ -402,7 +518,9 @@ function advance(
     observed >= settings.minLift * expected &&
     surprise >= settings.noveltyFactor * recentPeak &&
     shareStandsOut(observed, messages, state.negativeShare, settings);
-  const figures = { expected, observed, messages, deviations, surprise };
+  const figures = fitted
+    ? { expected, observed, messages, surprise, deviations: (observed - expected) / Math.max(Math.sqrt(expected + fittedDispersion * expected * expected), 0.5), test: 'fitted' as const, dispersion: fittedDispersion, digits: fittedDigits }
+    : { expected, observed, messages, surprise, deviations, test: 'ratio' as const, dispersion, digits: ratioSurprise };
   let decision: DetectorDecision | null = null;
 
   if (state.alert) {
@@ -434,7 +552,13 @@ function advance(
 
   // Ordinary peaks only: an alert's own windows would make the next real incident look ordinary.
   if (!state.alert && settings.noveltyDays > 0 && learnt) recordPeak(state, bucketStart, surprise, settings);
-  learn(state, view, expected, observed, dispersion, quiet, settings, rates);
+  // The window teaches the over-dispersion (of both models when the weekday factors are on).
+  if (state.bucketsSeen >= n && !silentWindow(observed, expected, dispersion)) {
+    const alpha = Math.max(rates.alpha, 1 / (state.bucketsSeen + 1));
+    learnDispersion(state, false, withoutWeekdays, observed, plain, settings, alpha);
+    if (state.weekday.length === 7) learnDispersion(state, true, withWeekdays, observed, plain, settings, alpha);
+  }
+  learn(state, view, expected, observed, dispersion, quiet, settings, rates, weekdayWeight);
   if (onReading) {
     const score = decision?.type === 'spike' ? 1 : Math.min(0.49, Math.max(0, (0.5 * surprise) / settings.threshold));
     onReading({ bucketStart, negatives: bucketNegatives, observed, expected, deviations, surprise, learnt, eligible, score });
@@ -465,7 +589,7 @@ function shareStandsOut(observed: number, messages: number, usualShare: number, 
  * burst does not become the new normal), over-dispersion from the window; nothing from an
  * improbable silence; a lasting elevation becomes the new level. Mutates `state`.
  */
-function learn(state: DetectorState, view: WindowView, expected: number, observed: number, dispersion: number, quiet: boolean, settings: DetectorSettings, rates: LearningRates): void {
+function learn(state: DetectorState, view: WindowView, expected: number, observed: number, dispersion: number, quiet: boolean, settings: DetectorSettings, rates: LearningRates, weekdayWeight: number): void {
   const last = view.starts.length - 1;
   const start = view.starts[last] as number;
   const slot = view.slots[last] as number;
@@ -475,10 +599,12 @@ function learn(state: DetectorState, view: WindowView, expected: number, observe
   const windowSize = last + 1;
   state.bucketsSeen = n + 1;
   state.lastBucketStart = start;
-  const silent = observed === 0 && n >= windowSize && zeroProbability(expected, dispersion) < SILENT_PROBABILITY;
+  const silent = n >= windowSize && silentWindow(observed, expected, dispersion);
   if (silent) return;
 
-  const factor = rhythmFactorAt(state, slot);
+  const hourFactor = hourFactorAt(state, slot);
+  const dayFactor = weekdayFactorAt(state, slot, weekdayWeight);
+  const factor = hourFactor * dayFactor;
   const mean = state.level * factor;
   // The per-bucket spread of an over-dispersed count (the window's relative spread, per bucket).
   const bucketSpread = Math.sqrt(Math.max(mean, 0.25) + windowSize * dispersion * mean * mean); // never below a Poisson count's
@@ -489,21 +615,20 @@ function learn(state: DetectorState, view: WindowView, expected: number, observe
   state.level += alpha * (value / factor - state.level);
   state.fastLevel += Math.max(rates.fast, 1 / (n + 1)) * (negatives / factor - state.fastLevel);
 
-  if (n >= windowSize) {
-    const windowSpread = Math.sqrt(Math.max(expected, 0.25) + dispersion * expected * expected);
-    const clipped = Math.min(observed, expected + clip * windowSpread);
-    const error = clipped - expected;
-    state.dispersionNumerator += alpha * (error * error - clipped - state.dispersionNumerator);
-    state.dispersionDenominator += alpha * (expected * expected - state.dispersionDenominator);
-  }
 
   const rhythm = state.rhythm;
   if (rhythm.length > 0 && n > 0) {
     const beta = Math.max(rates.beta, rhythm.length / (rhythm.length + n));
-    const current = rhythm[slot] ?? 1;
-    rhythm[slot] = Math.max(0.05, current + beta * (Math.min(value / Math.max(state.level, 0.5), 10) - current));
+    const index = rhythm.length === 24 ? slot % 24 : slot;
+    const current = rhythm[index] ?? 1;
+    rhythm[index] = Math.max(0.05, current + beta * (Math.min(value / Math.max(state.level * dayFactor, 0.5), 10) - current));
     // Keep the factors averaging one; renormalising once per slot is enough.
-    if (rhythmSlot(start + settings.bucketMs, settings) !== slot) normaliseRhythm(rhythm);
+    if (rhythmSlot(start + settings.bucketMs) !== slot) normaliseRhythm(rhythm);
+  }
+  if (state.weekday.length === 7) {
+    state.dayObserved += value;
+    state.dayExpected += mean / dayFactor;
+    if (Math.floor(rhythmSlot(start + settings.bucketMs) / 24) !== Math.floor(slot / 24)) closeDay(state, Math.floor(slot / 24), rates);
   }
   if (messages > 0) {
     const share = negatives / messages;
@@ -529,6 +654,31 @@ function learn(state: DetectorState, view: WindowView, expected: number, observe
   }
 }
 
+function silentWindow(observed: number, expected: number, dispersion: number): boolean {
+  return observed === 0 && zeroProbability(expected, dispersion) < SILENT_PROBABILITY;
+}
+
+/**
+ * Teaches one model's over-dispersion from the window: E[(S − m)² − S] / E[m·M] (S clipped to the
+ * model's 3 standard deviations, so one burst does not make the channel look noisy).
+ */
+function learnDispersion(state: DetectorState, withWeekdays: boolean, expected: number, observed: number, plain: number, settings: DetectorSettings, alpha: number): void {
+  const burstScale = burstScaleOf(plain, expected, settings);
+  const dispersion = dispersionOf(state, settings, withWeekdays) * burstScale;
+  const windowSpread = Math.sqrt(Math.max(expected, 0.25) + dispersion * expected * expected);
+  const clipped = Math.min(observed, expected + settings.baselineClip * windowSpread);
+  const error = clipped - expected;
+  const excess = error * error - clipped;
+  const scale = expected * expected * burstScale;
+  if (withWeekdays) {
+    state.weekdayDispersionNumerator += alpha * (excess - state.weekdayDispersionNumerator);
+    state.weekdayDispersionDenominator += alpha * (scale - state.weekdayDispersionDenominator);
+  } else {
+    state.dispersionNumerator += alpha * (excess - state.dispersionNumerator);
+    state.dispersionDenominator += alpha * (scale - state.dispersionDenominator);
+  }
+}
+
 function normaliseRhythm(rhythm: number[]): void {
   let sum = 0;
   for (const f of rhythm) sum += f;
@@ -551,25 +701,83 @@ function rhythmSlots(settings: DetectorSettings): number {
   return settings.rhythm === 'daily' ? 24 : settings.rhythm === 'weekly' ? 168 : 0;
 }
 
-function rhythmSlot(epochMs: number, settings: DetectorSettings): number {
+function weekdaySlots(settings: DetectorSettings): number {
+  return settings.weekdayRhythm && settings.rhythm === 'daily' ? 7 : 0;
+}
+
+/** The hour of the week (0 = Monday 00:00 UTC … 167); its remainder by 24 is the hour of day. */
+function rhythmSlot(epochMs: number): number {
   // Hours since 1970 fit in 32 bits for any date a chat can carry; integer remainders are much
   // cheaper than floating-point ones, and this runs several times per closed bucket.
   const hour = Math.floor(epochMs / 3_600_000) | 0;
-  const slots = settings.rhythm === 'weekly' ? 168 : 24;
-  const slot = (settings.rhythm === 'weekly' ? hour + 72 : hour) % slots; // +72 h: weeks start Monday
-  return slot < 0 ? slot + slots : slot;
+  const slot = (hour + 72) % 168; // +72 h: 1970-01-01 was a Thursday, weeks start Monday
+  return slot < 0 ? slot + 168 : slot;
 }
 
-function rhythmFactorAt(state: DetectorState, slot: number): number {
-  if (state.rhythm.length === 0) return 1;
-  return state.rhythm[slot] ?? 1;
+/** Half-life of a weekday factor, in visits of that day: a few weeks, so one odd Monday does not define Mondays. */
+const WEEKDAY_HALF_LIFE_WEEKS = 3;
+/** Least noise assumed for one visit's ratio (a 7 % spread), so one week of visits is never taken as certain. */
+const WEEKDAY_MIN_NOISE = 0.005;
+
+/**
+ * At the end of a day: the day's ratio of negatives to what the level and hour-of-day rhythm expected
+ * teaches that weekday's factor (plainly averaged over the first visits, then forgetting over a few
+ * weeks) and its noise; then the trust in the weekday effect is worked out again.
+ */
+function closeDay(state: DetectorState, day: number, rates: LearningRates): void {
+  const { weekday, weekdayNoise, weekdayVisits } = state;
+  // A day mostly unseen (the channel's first, or a silent one) says little.
+  if (state.dayExpected > 0 && state.dayObserved >= 0) {
+    const ratio = Math.min(10, state.dayObserved / state.dayExpected);
+    const visits = (weekdayVisits[day] ?? 0) + 1;
+    weekdayVisits[day] = visits;
+    const rate = Math.max(rates.gamma, 1 / visits);
+    const current = weekday[day] ?? 1;
+    const miss = ratio - current;
+    if (visits > 1) weekdayNoise[day] = (weekdayNoise[day] ?? 0) + rate * (miss * miss - (weekdayNoise[day] ?? 0));
+    weekday[day] = Math.max(0.05, current + rate * miss);
+    normaliseRhythm(weekday);
+  }
+  state.dayObserved = 0;
+  state.dayExpected = 0;
+  // Empirical Bayes: between-day spread of the factors (less what estimation noise explains) against
+  // the noise left in each factor after its visits.
+  let spread = 0;
+  let noise = 0;
+  let visited = 0;
+  let visits = 0;
+  for (let d = 0; d < 7; d++) {
+    if ((weekdayVisits[d] ?? 0) === 0) continue;
+    visited++;
+    spread += ((weekday[d] as number) - 1) ** 2;
+    noise += Math.max(weekdayNoise[d] ?? 0, WEEKDAY_MIN_NOISE);
+    visits += weekdayVisits[d] as number;
+  }
+  if (visited < 2) {
+    state.weekdayTrust = 0;
+    return;
+  }
+  const perFactorNoise = noise / visited / Math.min(visits / visited, 1 / rates.gamma);
+  const effect = Math.max(0, spread / visited - perFactorNoise);
+  state.weekdayTrust = effect / (effect + perFactorNoise);
+}
+
+function hourFactorAt(state: DetectorState, slot: number): number {
+  const rhythm = state.rhythm;
+  if (rhythm.length === 0 || slot < 0) return 1;
+  return (rhythm.length === 24 ? rhythm[slot % 24] : rhythm[slot]) ?? 1;
+}
+
+function weekdayFactorAt(state: DetectorState, slot: number, weight: number): number {
+  if (state.weekday.length === 0 || slot < 0) return 1;
+  return 1 + weight * ((state.weekday[Math.floor(slot / 24)] ?? 1) - 1);
 }
 
 function explain(
   view: WindowView,
   state: DetectorState,
   settings: DetectorSettings,
-  figures: { expected: number; observed: number; messages: number; deviations: number; surprise: number },
+  figures: { expected: number; observed: number; messages: number; deviations: number; surprise: number; test: 'ratio' | 'fitted'; dispersion: number; digits: number },
 ): SpikeExplanation {
   const authors = new Map<string, number>();
   const terms = new Map<string, number>();
@@ -600,9 +808,11 @@ function explain(
     observed: figures.observed,
     ratio: round(figures.observed / Math.max(figures.expected, 1)),
     deviations: round(figures.deviations),
-    tailProbability: Math.pow(10, -figures.surprise),
+    tailProbability: Math.pow(10, -figures.digits),
     surprise: round(figures.surprise),
     threshold: settings.threshold,
+    test: figures.test,
+    dispersion: Math.round(figures.dispersion * 10_000) / 10_000,
     messages: figures.messages,
     negativeShare: figures.messages > 0 ? round(figures.observed / figures.messages) : null,
     usualNegativeShare: round(state.negativeShare),

@@ -43,10 +43,27 @@ export interface DetectorSettings {
   rhythmHalfLifeMs: number;
   /** Which rhythm the baseline learns: none, the hour of day, or the hour of the week. */
   rhythm: 'none' | 'daily' | 'weekly';
+  /**
+   * With the hour-of-day rhythm (`daily`), also learn how busy each day of the week is (quieter
+   * weekends); used only where it explains most of the channel's noise (docs/detection.md).
+   */
+  weekdayRhythm: boolean;
   /** Least over-dispersion assumed (variance = mean + dispersion × mean²): 0 is pure Poisson noise. */
   minDispersion: number;
   /** Most over-dispersion assumed: a very noisy channel still alerts on a many-fold jump. */
   maxDispersion: number;
+  /** How much the over-dispersion grows where the rhythm expects less than the plain level (0 none, 1 in proportion). */
+  dispersionLevelWeight: number;
+  /**
+   * The fitted-model test: a window also alerts when its surprise under the channel's learnt
+   * over-dispersion (not held to `minDispersion`…`maxDispersion`, at least `fittedMinDispersion`)
+   * reaches this share of `threshold`. Where the model fits (a regular channel) its tail is trusted at a
+   * lower threshold; where it does not (learnt dispersion far above the cap) the capped ratio test
+   * decides. 0 turns it off.
+   */
+  fittedThresholdShare: number;
+  /** Least over-dispersion the fitted-model test assumes (model error never vanishes). */
+  fittedMinDispersion: number;
   /** When > 0, an alert must also reach `noveltyFactor` × the highest surprise of the last this-many days. */
   noveltyDays: number;
   noveltyFactor: number;
@@ -72,7 +89,7 @@ const HOUR = 60 * MINUTE;
 export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze({
   bucketMs: 5 * MINUTE,
   windowBuckets: 3,
-  threshold: 14,
+  threshold: 16,
   minNegatives: 5,
   minLift: 2,
   minShareLift: 1.5,
@@ -83,9 +100,13 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   baselineHalfLifeMs: 72 * HOUR,
   rhythmHalfLifeMs: 7 * 24 * HOUR,
   rhythm: 'daily',
+  weekdayRhythm: true,
   warmupBuckets: 288,
   minDispersion: 0.01,
   maxDispersion: 0.05,
+  dispersionLevelWeight: 1,
+  fittedThresholdShare: 0.5,
+  fittedMinDispersion: 0.002,
   noveltyDays: 42,
   noveltyFactor: 0.6,
   baselineClip: 3,
@@ -114,9 +135,13 @@ export const detectorSettingsSchema = z
     baselineHalfLifeMs: positive,
     rhythmHalfLifeMs: positive,
     rhythm: z.enum(['none', 'daily', 'weekly']),
+    weekdayRhythm: z.boolean(),
     warmupBuckets: nonNegative.int(),
     minDispersion: nonNegative.max(10),
     maxDispersion: positive.max(10),
+    dispersionLevelWeight: nonNegative.max(2),
+    fittedThresholdShare: nonNegative.max(1),
+    fittedMinDispersion: nonNegative.max(10),
     noveltyDays: nonNegative.int().max(60),
     noveltyFactor: nonNegative,
     baselineClip: positive,

@@ -1,7 +1,7 @@
 // Staff feedback on alerts and messages (#16), in domain terms: what a verdict teaches the sentiment
 // learner, and how alert verdicts move a channel's detection threshold, within bounds.
 import type { DetectorSettings } from '../detection/settings.js';
-import type { Correction } from '../sentiment/corrections.js';
+import type { Correction, CorrectionFeatures, FeaturedCorrection } from '../sentiment/corrections.js';
 
 export type AlertVerdict = 'real_crisis' | 'false_alarm';
 export type MessageVerdict = 'negative' | 'not_negative';
@@ -12,6 +12,16 @@ export const MESSAGE_VERDICTS: readonly MessageVerdict[] = ['negative', 'not_neg
 /** The correction a message verdict teaches ("not negative" says nothing about positive vs neutral). */
 export function correctionOf(verdict: MessageVerdict, text: string): Correction {
   return { text, label: verdict === 'negative' ? 'negative' : 'not-negative' };
+}
+
+/**
+ * What a stored message verdict teaches: from its text while retention keeps it, then from the
+ * features kept in its place; null when neither is there.
+ */
+export function storedCorrection(row: { verdict: string; text: string | null; features: CorrectionFeatures | null }): Correction | FeaturedCorrection | null {
+  const label = row.verdict === 'negative' ? 'negative' : 'not-negative';
+  if (row.text) return { text: row.text, label };
+  return row.features ? { features: row.features, label } : null;
 }
 
 /**
@@ -28,6 +38,15 @@ export const CALIBRATION = Object.freeze({
   /** A real crisis is "late" when detection came this long after the first abnormal bucket. */
   lateAfterMs: 15 * 60_000,
 });
+
+/**
+ * Whether an incident's alert was raised by the detector, i.e. whether "Real crisis" / "False alarm"
+ * can judge it. An incident staff declared by hand (`/firebreak declare`) had no detector alert: a
+ * verdict on it would move the channel's threshold for nothing the detector did.
+ */
+export function detectorRaised(detection: unknown): boolean {
+  return !(typeof detection === 'object' && detection !== null && (detection as { source?: unknown }).source === 'declared');
+}
 
 export interface AlertFeedbackFact {
   incidentId: string;

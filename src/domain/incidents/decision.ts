@@ -89,6 +89,7 @@ export interface Refusal {
 export type IncidentAction =
   | 'open'
   | 'record_alert_posted'
+  | 'raise_held_alert'
   | 'acknowledge'
   | 'change_severity'
   | 'create_draft'

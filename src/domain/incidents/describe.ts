@@ -40,6 +40,10 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, 'timeline.opened', { severity: str(d, 'severity'), drill: d['drill'] === true });
     case 'alert_posted':
       return t(locale, 'timeline.alert_posted', {});
+    case 'alert_raised_again': {
+      const held = str(d, 'heldChannelId');
+      return t(locale, 'timeline.alert_raised_again', { heldChannel: /^[CGD][A-Z0-9]+$/.test(held) ? `<#${held}>` : `#${held.replace(/^#/, '')}` });
+    }
     case 'acknowledged':
       return t(locale, 'timeline.acknowledged', { user });
     case 'lead_changed': {

@@ -38,6 +38,7 @@ export {
   addMessage,
   isMessageInTimeline,
   recordAlertPosted,
+  raiseHeldAlert,
   recordReminderSent,
   recordDetectionEscalated,
   type DetectionEscalated,
@@ -45,6 +46,7 @@ export {
   type AddMessageCommand,
   type QuotedMessage,
   type AlertPosted,
+  type HeldAlert,
   type ReminderSent,
 } from './timeline-entries.js';
 export {

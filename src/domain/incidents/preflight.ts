@@ -17,7 +17,7 @@ export const REPLY_TEXT_MAX = PLAIN_TEXT_INPUT_MAX;
 export type PreflightRefusal =
   /** `[member]` (what the draft modal shows for a value nobody could fill) or a raw `{{…}}` tag. */
   | { readonly code: 'unfilled_variable'; readonly found: string }
-  /** `<!channel>`, `<!here>`, `<!everyone>`, `@here`… or a user-group mention `<!subteam^S…>`. */
+  /** `<!channel>`, `<!here>`, `<!everyone>`, `<!group>` (Slack's legacy alias of `<!channel>`), `@here`… or a user-group mention `<!subteam^S…>`. */
   | { readonly code: 'mass_mention'; readonly found: string }
   | { readonly code: 'empty' }
   | { readonly code: 'too_long'; readonly length: number; readonly max: number };
@@ -46,7 +46,7 @@ export interface PreflightResult {
 
 const VARIABLE_MARKER = new RegExp(`\\[(?:${TEMPLATE_VARIABLE_NAMES.join('|')})\\]`, 'i');
 const MUSTACHE_TAG = /\{\{[^{}]*\}\}/;
-const SPECIAL_MENTION = /<!(?:channel|here|everyone)(?:\|[^>]*)?>|<!subteam\^[^>]*>/i;
+const SPECIAL_MENTION = /<!(?:channel|here|everyone|group)(?:\|[^>]*)?>|<!subteam\^[^>]*>/i;
 /** Typed without brackets they still notify everyone in clients that link names. */
 const PLAIN_MASS_MENTION = /(?:^|[^\w@.])@(?:channel|here|everyone)\b/i;
 

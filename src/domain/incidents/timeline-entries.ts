@@ -4,7 +4,7 @@
  * completed while the post-mortem is written.
  */
 import type { Clock } from '../clock.js';
-import { accept, type CommandBase, type Decision, type ReminderReason } from './decision.js';
+import { accept, noOp, type CommandBase, type Decision, type ReminderReason } from './decision.js';
 import { announce, event, refuseBadText, type IncidentPolicy } from './context.js';
 import type { IncidentState, TimelineEvent } from './types.js';
 
@@ -80,6 +80,31 @@ export function recordAlertPosted(state: IncidentState, alert: AlertPosted, cloc
   const at = clock.now();
   const context = { state, action: 'record_alert_posted' as const, actorUserId: null, at, text: null, details: { ...alert } };
   return accept(context, state, [event(state, at, 'alert_posted', null, null, { ...alert })], []);
+}
+
+/** An open incident whose root was held in a watched community channel, and a safe alerts channel for it now. */
+export interface HeldAlert {
+  /** Where the root was held (the incident's stored alerts channel). */
+  readonly heldChannelId: string;
+  /** Why it was held (the outbox's hold reason, e.g. `alerts_channel_watched`). */
+  readonly reason: string;
+  /** True while the root was never posted and the outbox holds it. */
+  readonly rootHeld: boolean;
+  /** The first alerts channel that is not a watched community channel now; null when there is none. */
+  readonly safeChannelId: string | null;
+}
+
+/**
+ * Raises a held incident in a safe alerts channel: its root is posted there (the edge moves the
+ * thread) with a timeline line saying it was held and why. Nothing to do for a resolved incident, a
+ * root already posted, or while no safe channel exists.
+ */
+export function raiseHeldAlert(state: IncidentState, held: HeldAlert, clock: Clock): Decision {
+  const at = clock.now();
+  const context = { state, action: 'raise_held_alert' as const, actorUserId: null, at, text: null, details: { ...held } };
+  if (state.incident.status === 'resolved' || !held.rootHeld || !held.safeChannelId) return noOp(context);
+  const events = [event(state, at, 'alert_raised_again', null, null, { heldChannelId: held.heldChannelId, channelId: held.safeChannelId, reason: held.reason })];
+  return accept(context, state, events, [{ type: 'post_root_message', incidentId: state.incident.id }, ...announce(events, false)]);
 }
 
 /** The detector saw the open incident's channel clearly worsen: recorded on the incident, no new one opened. */

@@ -120,6 +120,7 @@ export type TimelineEventKind =
   | 'detected'
   | 'opened'
   | 'alert_posted'
+  | 'alert_raised_again'
   | 'acknowledged'
   | 'lead_changed'
   | 'severity_changed'

@@ -36,3 +36,32 @@ export function detectorSettingsUnder(playbook: Playbook | undefined, base: Dete
     ...(overrides.cooldownMinutes !== undefined ? { cooldownMs: overrides.cooldownMinutes * 60_000 } : {}),
   };
 }
+
+/**
+ * What is known of one channel's watching: its watched-channel row (null until Firebreak first
+ * meets the channel), its name when known (playbooks may name channels by name or pattern).
+ */
+export interface ChannelWatchFacts {
+  channelId: string;
+  channelName?: string | null;
+  row: { active: boolean } | null;
+}
+
+/**
+ * Whether Firebreak watches the channel as a community channel — the watcher's own rule: its row
+ * decides once there is one (/firebreak watch, unwatch, or a playbook's first sight); before that, a
+ * playbook naming it among its trigger channels (by ID, name or pattern) makes it watched.
+ */
+export function isWatchedCommunityChannel(playbooks: readonly Playbook[], facts: ChannelWatchFacts): boolean {
+  if (facts.row) return facts.row.active;
+  return playbooksNameChannel(playbooks, { channelId: facts.channelId, ...(facts.channelName ? { channelName: facts.channelName } : {}) });
+}
+
+/**
+ * The trust rule on the alerts channel: incident threads (drafts, approvers, quoted members,
+ * post-mortem talk) are internal, so a channel the community reads may never receive them. Returns
+ * why the channel may not be an alerts channel, or null when it may.
+ */
+export function alertsChannelRefusal(playbooks: readonly Playbook[], facts: ChannelWatchFacts): 'watched_community_channel' | null {
+  return isWatchedCommunityChannel(playbooks, facts) ? 'watched_community_channel' : null;
+}

@@ -24,6 +24,11 @@ export interface PostMortemExportInput {
   readonly channelNames?: Readonly<Record<string, string>>;
   /** The team opted in to show community members' names and ids. */
   readonly includeMemberIdentities?: boolean;
+  /**
+   * Every name the edge found for the members a draft may name (`membersDraftsMayName`): a reply
+   * template fills `{{member}}` with one of them, so they are removed from every text like quoted names.
+   */
+  readonly memberNames?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Timeline kinds whose text is worth quoting in full in an export. */
@@ -66,6 +71,63 @@ function staffOf(input: PostMortemExportInput, postMortem: PostMortem): Set<stri
     if (e.kind === 'lead_changed') add(e.data['fromUserId']);
   }
   return staff;
+}
+
+const stringField = (value: JsonValue | undefined, key: string): string | null => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const field = value[key];
+  return typeof field === 'string' && field ? field : null;
+};
+
+/** Detection's sample messages (the threads a draft may answer), by ts: who wrote each. */
+function sampleAuthors(incident: Incident): Map<string, string> {
+  const authors = new Map<string, string>();
+  const detection = incident.detection;
+  const samples = detection && typeof detection === 'object' && !Array.isArray(detection) ? detection['samples'] : undefined;
+  for (const sample of Array.isArray(samples) ? samples : []) {
+    const ts = stringField(sample, 'id');
+    const author = stringField(sample, 'authorId');
+    if (ts && author) authors.set(ts, author);
+  }
+  return authors;
+}
+
+/** Who wrote each community message the incident knows by ts: detection's samples and messages added to the timeline. */
+function messageAuthors(incident: Incident, timeline: readonly TimelineEvent[]): Map<string, string> {
+  const authors = sampleAuthors(incident);
+  for (const e of timeline) {
+    const ts = stringField(e.data, 'messageTs');
+    const author = stringField(e.data, 'authorUserId');
+    if (e.kind === 'message_added' && ts && author && e.data['channelId'] === incident.channelId) authors.set(ts, author);
+  }
+  return authors;
+}
+
+/** The member a draft (or its posted reply) answers in their thread, when the incident knows who wrote it. */
+function draftTargetMember(e: TimelineEvent, authors: ReadonlyMap<string, string>): string | null {
+  if (e.kind !== 'draft_created' && e.kind !== 'reply_posted') return null;
+  const target = e.data['target'];
+  if (stringField(target, 'kind') !== 'thread') return null;
+  const ts = stringField(target, 'messageTs');
+  return ts ? (authors.get(ts) ?? null) : null;
+}
+
+/**
+ * The members whose name Firebreak may have put into a draft, for the edge to look their names up
+ * (`memberNames`): a reply template fills `{{member}}` with the author of one of detection's sample
+ * messages (the threads the draft modal offers), normally the thread the draft answers. Every sample
+ * author counts once the incident has a draft, so a greeting that names another sample's author than
+ * the thread answered (or one an edit kept) is removed too.
+ */
+export function membersDraftsMayName(incident: Incident, timeline: readonly TimelineEvent[]): string[] {
+  if (!timeline.some((e) => e.kind === 'draft_created')) return [];
+  const authors = messageAuthors(incident, timeline);
+  const members = new Set<string>(sampleAuthors(incident).values());
+  for (const e of timeline) {
+    const member = draftTargetMember(e, authors);
+    if (member) members.add(member);
+  }
+  return [...members].sort();
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -125,14 +187,17 @@ function model(input: PostMortemExportInput): ExportModel {
   } catch {
     throw new FirebreakError('input_invalid', `"${timeZone}" is not a time zone; use an IANA name such as Europe/Madrid or UTC.`);
   }
+  const staff = staffOf(input, postMortem);
   const people = new MemberPseudonyms(
     input.locale,
-    staffOf(input, postMortem),
+    staff,
     input.userNames ?? {},
     input.includeMemberIdentities ?? false,
   );
   const timeline = [...input.timeline].sort((a, b) => a.at - b.at);
-  // Letters follow the order members first appear in the timeline.
+  for (const [userId, names] of Object.entries(input.memberNames ?? {})) people.knowNames(userId, names);
+  const authors = messageAuthors(input.incident, timeline);
+  // Letters follow the order members first appear in the timeline: quoted, or answered by a draft.
   for (const e of timeline) {
     if (e.kind === 'message_added') {
       people.observe(
@@ -141,7 +206,8 @@ function model(input: PostMortemExportInput): ExportModel {
         e.text,
       );
     } else {
-      people.observe(null, null, e.text);
+      const answered = draftTargetMember(e, authors);
+      people.observe(answered && !staff.has(answered) ? answered : null, null, e.text);
     }
   }
   return { input, postMortem, people, timeZone, timeline };

@@ -4,6 +4,7 @@ export * from './validation.js';
 export * from './postmortem.js';
 export {
   renderPostMortemMarkdown,
+  membersDraftsMayName,
   exportPostMortemJson,
   formatDateTime,
   formatDuration,

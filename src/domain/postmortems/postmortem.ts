@@ -2,7 +2,7 @@
  * The post-mortem's life: created from the playbook's template when the incident is resolved, filled
  * in by the lead, reviewed (draft → in_review → published), its action items chased until done.
  */
-import type { Clock } from '../clock.js';
+import { nextLocalHour, type Clock } from '../clock.js';
 import { t, type Locale, type MessageKey, type MessageParams } from '../../i18n/index.js';
 import type { JsonObject } from '../incidents/types.js';
 import { checkText } from '../incidents/limits.js';
@@ -299,18 +299,23 @@ export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMort
 }
 
 /**
- * After an action item's reminder fired: the next one, `repeatEveryMs` later, while the item is open
- * and the post-mortem published; null once it is done (so reminders stop by themselves).
+ * Action items are due at this hour of their due day on the wall clock of the incident's workspace
+ * (the end of the working day), and reminded at this hour each day after until done.
  */
-export function nextActionItemReminder(
-  postMortem: PostMortem,
-  actionItemId: string,
-  clock: Clock,
-  repeatEveryMs = 86_400_000,
-): PostMortemEffect | null {
+export const ACTION_ITEM_DUE_HOUR = 17;
+/** A reminder that fired late (Firebreak was down) is not followed by another within this time. */
+const MIN_ACTION_ITEM_REMINDER_GAP_MS = 12 * 3_600_000;
+
+/**
+ * After an action item's reminder fired: the next one, at ACTION_ITEM_DUE_HOUR on `timeZone`'s wall
+ * clock (the incident's workspace's zone) at least half a day later, so a late reminder is not
+ * followed by another an hour after, and a daylight-saving change does not move the hour. Only
+ * while the item is open and the post-mortem published; null once it is done (reminders stop by themselves).
+ */
+export function nextActionItemReminder(postMortem: PostMortem, actionItemId: string, clock: Clock, timeZone: string): PostMortemEffect | null {
   const item = postMortem.actionItems.find((a) => a.id === actionItemId);
   if (!item || item.doneAt !== null || postMortem.status !== 'published') return null;
-  return actionItemReminder(postMortem.incidentId, item, clock.now() + repeatEveryMs);
+  return actionItemReminder(postMortem.incidentId, item, nextLocalHour(clock.now() + MIN_ACTION_ITEM_REMINDER_GAP_MS, ACTION_ITEM_DUE_HOUR, timeZone));
 }
 
 export interface SetActionItemDoneCommand {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { englishAdditions, spanishAdditions, spanishTranslationFixes } from './lexicons/additions.js';
+import { englishAdditions, spanishAdditions, spanishNonVerbs, spanishTranslationFixes } from './lexicons/additions.js';
 import type { Language } from './types.js';
 
 /**
@@ -48,7 +48,7 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   contrasts: string[];
   /** Corrections to the base list: a new score, or `null` to drop the word. */
   fixes?: Record<string, number | null>;
-  inflect?: (word: string) => string[];
+  inflect?: (word: string, value: number) => string[];
 }): Lexicon {
   const labels: Record<string, number> = {};
   const phrases = new Map<string, string[][]>();
@@ -72,11 +72,11 @@ function build(language: Language, base: Record<string, number>, additions: Reco
     else add(entry, value, true);
   }
   if (extra.inflect) {
-    // Lexicons list one form; chat uses all of them. Add the regular gender/number forms of
-    // single words that are missing ("aburrido" → aburrida, aburridos, aburridas).
+    // Lexicons list one form; chat uses all of them. Add the regular forms of single words that
+    // are missing ("aburrido" → aburrida, aburridos, aburridas; "odiar" → odian).
     for (const [word, value] of Object.entries(labels)) {
       if (word.includes('-')) continue;
-      for (const form of extra.inflect(word)) if (!Object.hasOwn(labels, form) && !Object.hasOwn(extra.fixes ?? {}, form)) labels[form] = value;
+      for (const form of extra.inflect(word, value)) if (!Object.hasOwn(labels, form) && !Object.hasOwn(extra.fixes ?? {}, form)) labels[form] = value;
     }
   }
   return {
@@ -94,14 +94,31 @@ function build(language: Language, base: Record<string, number>, additions: Reco
  * adjective ending (a rule, not a word list). Gender is not swapped on other words: "cara" (face) is
  * not "caro" (expensive), nor "moda" (fashion) "modo" (way).
  */
-export function spanishForms(word: string): string[] {
+export function spanishForms(word: string, value = 0): string[] {
   if (word.length < 4) return [];
+  if (Math.abs(value) >= 2 && /^[a-zñ]{3,}[aei]r$/.test(word) && !spanishNonVerbs.has(word)) return spanishVerbForms(word);
   const adjective = ADJECTIVE_ENDING.test(word);
   if (/[^aeiou]o$/.test(word)) return adjective ? [`${word.slice(0, -1)}a`, `${word}s`, `${word.slice(0, -1)}as`] : [`${word}s`];
   if (/[^aeiou]a$/.test(word)) return adjective ? [`${word.slice(0, -1)}o`, `${word}s`, `${word.slice(0, -1)}os`] : [`${word}s`];
   if (/[^aeiou]e$/.test(word)) return [`${word}s`];
   if (/(?:al|il|or)$/.test(word)) return [`${word}es`];
   return [];
+}
+
+/**
+ * The regular present (yo, tú, él, nosotros, ellos), gerund and preterite (él, ellos; accents folded)
+ * of an infinitive: AFINN-es lists "odiar", chat writes "odian". Only for clearly scored verbs (|score|
+ * ≥ 2): a weakly scored infinitive is mostly a translation artefact whose forms are everyday words.
+ * Irregular stems get no forms; a made-up form is never written, so it costs nothing.
+ */
+function spanishVerbForms(infinitive: string): string[] {
+  const stem = infinitive.slice(0, -2);
+  const endings = infinitive.endsWith('ar')
+    ? ['o', 'as', 'a', 'amos', 'an', 'ando', 'aron']
+    : infinitive.endsWith('er')
+      ? ['o', 'es', 'e', 'emos', 'en', 'iendo', 'io', 'ieron']
+      : ['o', 'es', 'e', 'imos', 'en', 'iendo', 'io', 'ieron'];
+  return endings.map((ending) => stem + ending);
 }
 
 // Past participles and the common adjective suffixes (-oso, -ivo, -ado, -ido, -isimo, -ento, -ico…).

@@ -4,21 +4,22 @@ import { lexicons, type Lexicon } from './lexicon.js';
 import { DEFAULT_MAX_CHARS, EMOTICON_SCORES, normalizeText, tokenizeInto, type Tokens } from './normalize.js';
 import type { DetectedLanguage, Language, SentimentLabel } from './types.js';
 
+/** What a learnt word adds: to the score (and towards positive or negative), and towards neutral. */
+export interface LearntWeight {
+  readonly weight: number;
+  readonly neutral: number;
+}
+
 /**
- * A workspace's learnt corrections as scoring applies them (see `corrections.ts`): the lexicon score
- * with its positive and negative parts rescaled, plus a learnt weight for each lexicon word it
- * scored, labelled with the workspace's thresholds.
+ * A workspace's learnt corrections as scoring applies them (see `corrections.ts`): each label's
+ * logit is its class part (intercept, and weights on log(1 + the lexicon's positive part), log(1 + its
+ * negative part), the shipped verdict being positive, being negative) plus, per learnt word in the
+ * message, −weight/2 (negative), +neutral (neutral), +weight/2 (positive); the likeliest label wins.
  */
 export interface CorrectionModel {
-  readonly weights: ReadonlyMap<string, number>;
-  /** Multiplies what the lexicon's positive words contributed (1 = as shipped). */
-  readonly positiveScale: number;
-  /** Multiplies what the lexicon's negative words contributed (1 = as shipped). */
-  readonly negativeScale: number;
-  /** Score at or below which a message is negative (shipped: `LABEL_THRESHOLDS.negative`). */
-  readonly negativeAt: number;
-  /** Score at or above which a message is positive (shipped: `LABEL_THRESHOLDS.positive`). */
-  readonly positiveAt: number;
+  readonly weights: ReadonlyMap<string, LearntWeight>;
+  /** Negative, neutral, positive: [intercept, positive words, negative words, shipped positive, shipped negative]. */
+  readonly classes: readonly [readonly number[], readonly number[], readonly number[]];
 }
 
 export interface ScoreOptions {
@@ -424,19 +425,30 @@ export function scoreMessage(text: string, options: ScoreOptions = {}): Sentimen
     const terms = drivingTerms(analysis, label, score);
     return { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };
   }
-  // Learnt corrections: the lexicon's two parts rescaled, and one map lookup per word.
-  score += (corrections.positiveScale - 1) * analysis.positive + (corrections.negativeScale - 1) * (analysis.score - analysis.positive);
+  // Learnt corrections: three logits from the shipped verdict, and one map lookup per scored word.
+  score = Math.round(score * 1000) / 1000;
+  const positivePart = Math.log1p(analysis.positive);
+  const negativePart = Math.log1p(Math.max(0, analysis.positive - analysis.score));
+  const shippedPositive = score >= LABEL_THRESHOLDS.positive ? 1 : 0;
+  const shippedNegative = score <= LABEL_THRESHOLDS.negative ? 1 : 0;
+  const [n, u, p] = corrections.classes;
+  let negative = (n[0] as number) + (n[1] as number) * positivePart + (n[2] as number) * negativePart + (n[3] as number) * shippedPositive + (n[4] as number) * shippedNegative;
+  let neutral = (u[0] as number) + (u[1] as number) * positivePart + (u[2] as number) * negativePart + (u[3] as number) * shippedPositive + (u[4] as number) * shippedNegative;
+  let positive = (p[0] as number) + (p[1] as number) * positivePart + (p[2] as number) * negativePart + (p[3] as number) * shippedPositive + (p[4] as number) * shippedNegative;
   let learnt: string[] | undefined;
   const weights = corrections.weights;
   for (let i = 0; i < analysis.count; i++) {
     const term = analysis.terms[i] as string;
-    const weight = weights.get(term);
-    if (weight === undefined) continue;
-    score += weight;
+    const found = weights.get(term);
+    if (found === undefined) continue;
+    score += found.weight;
+    negative -= found.weight / 2;
+    positive += found.weight / 2;
+    neutral += found.neutral;
     (learnt ??= []).push(term);
   }
   score = Math.round(score * 1000) / 1000;
-  const label: SentimentLabel = score >= corrections.positiveAt ? 'positive' : score <= corrections.negativeAt ? 'negative' : 'neutral';
+  const label: SentimentLabel = negative > neutral && negative >= positive ? 'negative' : positive > neutral ? 'positive' : 'neutral';
   const terms = drivingTerms(analysis, label, score);
   const result: SentimentResult = { label, score, comparative: wordCount > 0 ? Math.round((score / wordCount) * 1000) / 1000 : 0, language, detectedLanguage: detected, terms };
   if (learnt) result.learnt = [...new Set(learnt)];

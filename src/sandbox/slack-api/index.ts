@@ -15,3 +15,5 @@ export { startEventDelivery } from './event-delivery.js';
 export type { DeliveryAttempt, EventDelivery, EventDeliveryOptions } from './event-delivery.js';
 export { createSocketModeServer } from './socket-mode.js';
 export type { DisconnectReason, EnvelopeRecord, SocketEnvelope, SocketModeServer, SocketModeServerOptions } from './socket-mode.js';
+export { startFakeSlackTeams } from './teams.js';
+export type { FakeSlackTeams, FakeSlackTeamsOptions, FakeTeam, FakeTeamOptions, OAuthExchange } from './teams.js';

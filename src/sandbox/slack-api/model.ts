@@ -208,5 +208,7 @@ export interface WorkspaceState {
     /** Last ts handed out, in epoch microseconds (fits a double until the year 2255). */
     last_ts_micros: number;
     next_id: number;
+    /** Goes into every id this workspace hands out, so several workspaces never share an id (default `0`). */
+    id_tag?: string;
   };
 }

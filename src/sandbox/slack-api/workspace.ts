@@ -45,6 +45,11 @@ export interface WorkspaceOptions {
   /** The bot's token; the Web API accepts it as a Bearer token. */
   botToken?: string;
   botName?: string;
+  /**
+   * Goes into every id the workspace hands out (users, channels, files, the bot): give each workspace of
+   * a multi-workspace test its own, as Slack's ids never repeat across workspaces. Default `0`.
+   */
+  idTag?: string;
   /** Restore a snapshot taken with `snapshot()` instead of starting empty. */
   state?: WorkspaceState;
   /**
@@ -130,8 +135,9 @@ export class SlackWorkspace {
       return;
     }
     const teamId = options.team?.id ?? 'T0FIREBRK';
-    const botUserId = 'U0FBBOT01';
-    const botId = 'B0FBBOT01';
+    const idTag = options.idTag ?? '0';
+    const botUserId = `U${idTag}FBBOT01`;
+    const botId = `B${idTag}FBBOT01`;
     const botToken = options.botToken ?? 'xoxb-firebreak-sandbox-token';
     this.state = {
       team: { id: teamId, name: options.team?.name ?? 'Firebreak Sandbox', domain: options.team?.domain ?? 'firebreak-sandbox' },
@@ -148,7 +154,7 @@ export class SlackWorkspace {
       files: {},
       triggers: {},
       response_urls: {},
-      counters: { last_ts_micros: 0, next_id: 1 },
+      counters: { last_ts_micros: 0, next_id: 1, id_tag: idTag },
     };
     this.addUser({ id: botUserId, name: options.botName ?? 'firebreak', real_name: 'Firebreak', is_bot: true });
   }
@@ -178,6 +184,30 @@ export class SlackWorkspace {
   grantFor(token: string): Actor | undefined {
     const grant = this.state.tokens[token];
     return grant ? { ...grant } : undefined;
+  }
+
+  /**
+   * An OAuth install (or reinstall) hands the app a new bot token; the earlier ones stop working, so a
+   * test sees at once whether the app still uses an old one.
+   */
+  issueBotToken(): string {
+    const token = `xoxb-${this.state.team.id}-${this.nextId('')}-${randomHex(12)}`;
+    this.revokeBotTokens();
+    this.state.bot.token = token;
+    this.state.tokens[token] = { user_id: this.state.bot.user_id, bot_id: this.state.bot.bot_id };
+    return token;
+  }
+
+  /** An org-wide (Enterprise Grid) install's bot token: a grant of its own; the workspace's tokens keep working. */
+  issueOrgBotToken(): string {
+    const token = `xoxb-org-${this.state.team.id}-${this.nextId('')}-${randomHex(12)}`;
+    this.state.tokens[token] = { user_id: this.state.bot.user_id, bot_id: this.state.bot.bot_id };
+    return token;
+  }
+
+  /** The app was uninstalled or its tokens revoked: every bot token of this workspace stops working. */
+  revokeBotTokens(): void {
+    for (const [token, grant] of Object.entries(this.state.tokens)) if (grant.bot_id) delete this.state.tokens[token];
   }
 
   /** Issue a user token (xoxp-…) for a member, for tests that act as a person through the Web API. */
@@ -822,7 +852,7 @@ export class SlackWorkspace {
 
   private nextId(prefix: string): string {
     const n = this.state.counters.next_id++;
-    return `${prefix}0${n.toString(36).toUpperCase().padStart(8, '0')}`;
+    return `${prefix}${this.state.counters.id_tag ?? '0'}${n.toString(36).toUpperCase().padStart(8, '0')}`;
   }
 
   private nextTs(): string {

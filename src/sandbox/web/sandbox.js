@@ -453,7 +453,8 @@ function renderInput(block, where) {
       if (element.multiline) control.rows = 6;
       control.value = element.initial_value ?? '';
       if (element.placeholder) control.placeholder = element.placeholder.text;
-      if (element.max_length) control.maxLength = element.max_length;
+      // No maxLength: it would cut a pasted text silently (mid-word), and the cut text would be submitted.
+      // Slack keeps what was typed and refuses an over-long value; here the app's own check answers.
       break;
     }
     case 'number_input': {

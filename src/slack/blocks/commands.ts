@@ -58,30 +58,38 @@ export interface IncidentListItem extends IncidentSummary {
   readonly draftsInReview: number;
 }
 
-/** `/firebreak status` and `/firebreak list`: one line per incident, most severe first. */
-export function incidentListMessage(items: readonly IncidentListItem[], locale: Locale, now: number): SlackMessage {
+/**
+ * `/firebreak status` (scope `open`: every open incident, most severe first) and `/firebreak list`
+ * (scope `recent`: the latest incidents, open and resolved, newest first).
+ */
+export function incidentListMessage(items: readonly IncidentListItem[], locale: Locale, now: number, scope: 'open' | 'recent' = 'open'): SlackMessage {
   if (items.length === 0) {
-    const none = t(locale, 'ui.list.none', {});
+    const none = t(locale, scope === 'open' ? 'ui.list.none' : 'ui.list.none_recent', {});
     return message(none, [section(`:white_check_mark: ${none}`)], 'incident list');
   }
-  const sorted = [...items].sort((a, b) => a.severity.localeCompare(b.severity) || a.openedAt - b.openedAt);
+  const sorted = [...items].sort(scope === 'open' ? (a, b) => a.severity.localeCompare(b.severity) || a.openedAt - b.openedAt : (a, b) => b.openedAt - a.openedAt || b.number - a.number);
   // One section per incident, within the 50 blocks of a message (heading and the "more" line included).
   const shown = sorted.slice(0, 45);
-  const blocks: KnownBlock[] = [section(`*${t(locale, 'ui.list.heading', { count: items.length })}*`)];
+  const heading =
+    scope === 'open'
+      ? t(locale, 'ui.list.heading', { count: items.length })
+      : t(locale, 'ui.list.heading_recent', { count: items.length, open: items.filter((item) => item.status !== 'resolved').length });
+  const blocks: KnownBlock[] = [section(`*${heading}*`)];
   for (const item of shown) {
     const label = t(locale, 'ui.home.incident_label', { number: item.number, severity: severityName(item.severity), drill: item.drill });
     const lead = item.leadUserId ? mention(item.leadUserId) : `*${t(locale, 'ui.root.no_lead', {})}*`;
+    const age = formatDuration(Math.max(0, now - item.openedAt));
     blocks.push(
       section(
         `${SEVERITY_EMOJI[item.severity]} *${link(item.permalink, label) || label}* · ${channelLink(item.channelId, item.channelName)} · ${t(locale, `ui.list.status.${item.status}`, {})}\n` +
-          `${t(locale, 'ui.home.lead', { lead })} · ${t(locale, 'ui.home.age', { age: formatDuration(Math.max(0, now - item.openedAt)) })} · ` +
+          `${t(locale, 'ui.home.lead', { lead })} · ${item.status === 'resolved' ? t(locale, 'ui.list.opened_ago', { age }) : t(locale, 'ui.home.age', { age })} · ` +
           `${t(locale, 'ui.checklist.progress', { done: item.checklistDone, total: item.checklistTotal, overdue: item.overdueSteps })} · ` +
           t(locale, 'ui.list.in_review', { count: item.draftsInReview }),
       ),
     );
   }
   if (sorted.length > shown.length) blocks.push(context(t(locale, 'ui.home.more', { count: sorted.length - shown.length })));
-  return message(t(locale, 'ui.list.heading', { count: items.length }), blocks, 'incident list');
+  return message(heading, blocks, 'incident list');
 }
 
 /** `/firebreak declare` typed wrong: what was wrong (already in the user's language) and the usage. */

@@ -1,13 +1,13 @@
 // Block Kit for staff feedback (#16): the alert's "Real crisis / False alarm" and per-sample
-// "Not negative / Negative" buttons, the confirmation with Undo, the shortcut's and the reason's modals.
+// "Not negative / Negative" buttons (under each quoted sample), the confirmation with Undo, the
+// shortcut's and the reason's modals.
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { t, type Locale } from '../../i18n/index.js';
-import { actions, button, context, decimal, fit, input, message, modal, option, quoteMember, section, textInput, type SlackMessage } from './kit.js';
+import { actions, button, context, decimal, input, message, modal, option, quoteMember, section, textInput, type SlackMessage } from './kit.js';
 import type { DetectionFeedback, DetectionSample } from './detection-summary.js';
 import { actionIds, callbackIds, encodeRef, inputIds } from './ids.js';
 import type { ModalView } from '@slack/types';
-import { escapeSlackText } from '../text.js';
 
 export const alertFeedbackRef = z.object({ i: z.string().min(1), v: z.enum(['real_crisis', 'false_alarm']) });
 export const sampleFeedbackRef = z.object({ i: z.string().min(1), s: z.string().min(1), v: z.enum(['negative', 'not_negative']) });
@@ -15,29 +15,23 @@ export const feedbackRef = z.object({ f: z.string().min(1) });
 /** The shortcut's modal remembers the message (text shortened to fit private_metadata). */
 export const markedMessageRef = z.object({ c: z.string().min(1), ts: z.string().min(1), text: z.string().max(2500) });
 
-const SAMPLE_EXCERPT = 60;
-const FEEDBACK_SAMPLES = 3;
-
-/** The feedback part of an alert: the verdict buttons, then each sample with its two buttons. */
-export function alertFeedbackBlocks(incidentId: string, samples: readonly DetectionSample[], locale: Locale): KnownBlock[] {
-  const blocks: KnownBlock[] = [
+/** The alert's verdict buttons: "Real crisis" / "False alarm". */
+export function alertFeedbackBlocks(incidentId: string, locale: Locale): KnownBlock[] {
+  return [
     context(t(locale, 'feedback.alert_question', {})),
     actions([
       button(t(locale, 'feedback.button.real_crisis', {}), actionIds.realCrisis, encodeRef({ i: incidentId, v: 'real_crisis' })),
       button(t(locale, 'feedback.button.false_alarm', {}), actionIds.falseAlarm, encodeRef({ i: incidentId, v: 'false_alarm' })),
     ], 'feedback.alert'),
   ];
-  samples.slice(0, FEEDBACK_SAMPLES).forEach((sample, index) => {
-    const excerpt = escapeSlackText(fit(sample.text.replace(/\s+/g, ' ').trim(), SAMPLE_EXCERPT));
-    blocks.push(
-      context(t(locale, 'feedback.sample_label', { n: index + 1, excerpt })),
-      actions([
-        button(t(locale, 'feedback.button.not_negative', {}), actionIds.sampleNotNegative, encodeRef({ i: incidentId, s: sample.id, v: 'not_negative' })),
-        button(t(locale, 'feedback.button.negative', {}), actionIds.sampleNegative, encodeRef({ i: incidentId, s: sample.id, v: 'negative' })),
-      ], `feedback.sample.${index + 1}`),
-    );
-  });
-  return blocks;
+}
+
+/** "Not negative" / "Negative" under one quoted sample (the alert quotes each sample once, with these). */
+export function sampleFeedbackActions(incidentId: string, sample: Pick<DetectionSample, 'id'>, index: number, locale: Locale): KnownBlock {
+  return actions([
+    button(t(locale, 'feedback.button.not_negative', {}), actionIds.sampleNotNegative, encodeRef({ i: incidentId, s: sample.id, v: 'not_negative' })),
+    button(t(locale, 'feedback.button.negative', {}), actionIds.sampleNegative, encodeRef({ i: incidentId, s: sample.id, v: 'negative' })),
+  ], `feedback.sample.${index + 1}`);
 }
 
 /** The ephemeral confirmation of a click: what was recorded, what it changes, Undo and Add a reason. */

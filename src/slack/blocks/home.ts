@@ -8,7 +8,9 @@ import type { MetricsAggregate } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import type { IncidentSummary } from './commands.js';
-import { SEVERITY_EMOJI, channelLink, context, divider, fit, header, homeView, link, mention, percent, section, severityName, slackDate } from './kit.js';
+import { SEVERITY_EMOJI, channelLink, context, divider, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
+import { actionIds } from './ids.js';
+import { LOCALES } from '../../i18n/index.js';
 
 export interface HomeIncident extends IncidentSummary {
   readonly incidentId: string;
@@ -68,6 +70,57 @@ export interface AppHomeInput {
   readonly deliveryProblems: readonly HomeDeliveryProblem[];
   /** Median and p90 of the reputation metrics over the last `days` days. */
   readonly metrics?: { readonly days: number; readonly aggregate: MetricsAggregate };
+  /** OAuth installs: the workspace's own settings, and whether the viewer may change them. */
+  readonly settings?: HomeSettings;
+  /** Alerts channels (IDs) that are watched community channels: incidents are not posted there. */
+  readonly watchedAlertsChannels?: readonly string[];
+}
+
+export interface HomeSettings {
+  readonly alertsChannel: string | null;
+  readonly locale: Locale | null;
+  readonly timeZone: string | null;
+  /** What applies when a setting is unset (ALERTS_CHANNEL, LOCALE, TEAM_TIMEZONE). */
+  readonly defaults: { readonly alertsChannel: string | null; readonly locale: Locale; readonly timeZone: string };
+  readonly editable: boolean;
+  /** A channel just picked as the alerts channel and refused: a watched community channel. */
+  readonly refusedAlertsChannel?: string;
+}
+
+/** Time zones offered in App Home (a static select holds at most 100): the current one is always added. */
+export const HOME_TIME_ZONES = [
+  'UTC', 'Europe/London', 'Europe/Lisbon', 'Europe/Madrid', 'Europe/Paris', 'Europe/Berlin', 'Europe/Rome', 'Europe/Amsterdam', 'Europe/Warsaw', 'Europe/Athens', 'Europe/Istanbul', 'Europe/Moscow',
+  'Africa/Lagos', 'Africa/Johannesburg', 'Africa/Cairo', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Shanghai', 'Asia/Tokyo', 'Australia/Sydney', 'Pacific/Auckland',
+  'America/Sao_Paulo', 'America/Argentina/Buenos_Aires', 'America/Santiago', 'America/Bogota', 'America/Lima', 'America/Mexico_City', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles',
+] as const;
+
+function settingsBlocks(settings: HomeSettings, locale: Locale): KnownBlock[] {
+  const blocks: KnownBlock[] = [section(`*${t(locale, 'ui.home.settings_heading', {})}*`)];
+  const defaults = t(locale, 'ui.home.settings_defaults', {
+    alerts: settings.defaults.alertsChannel ? `<#${settings.defaults.alertsChannel}>` : '—',
+    locale: t(settings.defaults.locale, 'ui.language.self', {}),
+    timeZone: settings.defaults.timeZone,
+  });
+  if (!settings.editable) {
+    const current = [settings.alertsChannel ? `<#${settings.alertsChannel}>` : '—', settings.locale ? t(settings.locale, 'ui.language.self', {}) : '—', settings.timeZone ?? '—'].join(' · ');
+    blocks.push(section(current), context(defaults, t(locale, 'ui.home.settings_readonly', {})));
+    return blocks;
+  }
+  const placeholder = (text: string) => ({ type: 'plain_text' as const, text });
+  const locales = LOCALES.map((code) => option(t(code, 'ui.language.self', {}), code));
+  const zones = [...new Set([...(settings.timeZone ? [settings.timeZone] : []), ...HOME_TIME_ZONES])].map((zone) => option(zone, zone));
+  blocks.push({
+    type: 'actions',
+    block_id: 'workspace_settings',
+    elements: [
+      { type: 'channels_select', action_id: actionIds.settingsAlertsChannel, placeholder: placeholder(t(locale, 'ui.home.settings_alerts_placeholder', {})), ...(settings.alertsChannel ? { initial_channel: settings.alertsChannel } : {}) },
+      { type: 'static_select', action_id: actionIds.settingsLocale, placeholder: placeholder(t(locale, 'ui.home.settings_locale_placeholder', {})), options: locales, ...(settings.locale ? { initial_option: locales.find((o) => o.value === settings.locale) } : {}) },
+      { type: 'static_select', action_id: actionIds.settingsTimeZone, placeholder: placeholder(t(locale, 'ui.home.settings_tz_placeholder', {})), options: zones, ...(settings.timeZone ? { initial_option: zones.find((o) => o.value === settings.timeZone) } : {}) },
+    ],
+  } as KnownBlock);
+  if (settings.refusedAlertsChannel) blocks.push(context(`:no_entry: ${t(locale, 'ui.alerts.refused_watched', { channel: `<#${settings.refusedAlertsChannel}>` })}`));
+  blocks.push(context(defaults));
+  return blocks;
 }
 
 /** Lines per list: each list is one section, so the view stays far from 100 blocks whatever the data. */
@@ -84,6 +137,9 @@ export function appHomeView(input: AppHomeInput): HomeView {
   const { locale, now } = input;
   const more = (n: number) => `_${t(locale, 'ui.home.more', { count: n })}_`;
   const blocks: KnownBlock[] = [header(t(locale, 'ui.home.title', {}))];
+  // Said first: until it is fixed no incident thread is posted anywhere staff would see it.
+  // A playbook may name its alerts channel by name rather than by ID.
+  for (const channel of input.watchedAlertsChannels ?? []) blocks.push(section(`:no_entry: ${t(locale, 'ui.home.alerts_channel_watched', { channel: /^[CG][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${escapeSlackText(channel.replace(/^#/, ''))}` })}`));
 
   if (input.deliveryProblems.length > 0) {
     const lines = input.deliveryProblems.map(
@@ -150,6 +206,7 @@ export function appHomeView(input: AppHomeInput): HomeView {
     });
     blocks.push(section(list(lines, more)));
   }
+  if (input.settings) blocks.push(divider(), ...settingsBlocks(input.settings, locale));
   blocks.push(context(t(locale, 'ui.home.viewer', { user: mention(input.viewerUserId) })));
   return homeView(blocks);
 }

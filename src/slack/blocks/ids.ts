@@ -27,6 +27,8 @@ export const actionIds = {
   /** Inside the draft modal: switching template or language re-renders the text. */
   pickTemplate: 'draft_modal.template',
   pickLanguage: 'draft_modal.language',
+  /** Inside the draft modal: "Where it goes" (also its input's block_id); a thread's author re-fills the greeting. */
+  pickTarget: 'draft_target',
   /** Staff feedback (#16): on the alert (value: alertFeedbackRef), on a sample (sampleFeedbackRef). */
   realCrisis: 'feedback.real_crisis',
   falseAlarm: 'feedback.false_alarm',
@@ -35,6 +37,10 @@ export const actionIds = {
   /** On the ephemeral confirmation (value: feedbackRef). */
   undoFeedback: 'feedback.undo',
   feedbackReason: 'feedback.reason',
+  /** App Home, OAuth installs: the workspace's own settings (value: the selected channel / option). */
+  settingsAlertsChannel: 'settings.alerts_channel',
+  settingsLocale: 'settings.locale',
+  settingsTimeZone: 'settings.time_zone',
 } as const;
 
 export const callbackIds = {
@@ -59,6 +65,11 @@ export const callbackIds = {
 
 /** A button or modal about an incident. */
 export const incidentRef = z.object({ i: z.string().min(1) });
+/**
+ * The draft modal: its incident, and which target ("channel" or "thread:<ts>", draftTargetValue) the
+ * text in its box was prefilled for, so a later change of target knows whom that text greets.
+ */
+export const draftModalRef = incidentRef.extend({ w: z.string().max(100).optional() });
 /** A button or modal about one revision of a draft: decisions are for the revision shown. */
 export const draftRef = z.object({ i: z.string().min(1), d: z.string().min(1), r: z.number().int().positive() });
 /** A checklist button: tick when `done` is false, untick when true. */
@@ -98,7 +109,7 @@ export function decodeRef<T>(schema: z.ZodType<T>, raw: string | undefined, wher
  */
 export const inputIds = {
   draftText: 'draft_text',
-  draftTarget: 'draft_target',
+  draftTarget: actionIds.pickTarget,
   draftTemplate: 'draft_template',
   draftLanguage: 'draft_language',
   draftLanguageConfirm: 'draft_language_confirm',
@@ -142,11 +153,13 @@ export type PostMortemRef = z.infer<typeof postMortemRef>;
 /**
  * block_id of the draft modal's text box. Slack keeps what an input holds across views.update as long
  * as its block_id and action_id stay the same, ignoring the new initial_value; so when staff switch
- * template or language, the re-rendered text only shows if the block_id changes with them. The first
- * template in the incident's language keeps the plain `inputIds.draftText`.
+ * template, language or the target the text was prefilled for (a thread reply greets its author), the
+ * re-rendered text only shows if the block_id changes with them; text staff edited by hand is kept by
+ * keeping the block_id. The first template in the incident's language, prefilled for its default
+ * target, keeps the plain `inputIds.draftText`.
  */
-export function draftTextBlockId(templateId: string | null, language: string, isDefault: boolean): string {
-  return isDefault ? inputIds.draftText : `${inputIds.draftText}.${templateId ?? 'none'}.${language}`;
+export function draftTextBlockId(templateId: string | null, language: string, isDefault: boolean, writtenFor?: string): string {
+  return isDefault ? inputIds.draftText : `${inputIds.draftText}.${templateId ?? 'none'}.${language}${writtenFor ? `.${writtenFor}` : ''}`;
 }
 
 export function isDraftTextBlockId(blockId: string): boolean {

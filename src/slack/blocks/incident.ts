@@ -18,11 +18,12 @@ import {
   type TimelineEvent,
   type TimelineEventKind,
 } from '../../domain/incidents/index.js';
+import { detectorRaised } from '../../domain/feedback/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { pickSamples, readDetection, type DetectionSummary } from './detection-summary.js';
-import { alertFeedbackBlocks, feedbackNoteText } from './feedback.js';
+import { alertFeedbackBlocks, feedbackNoteText, sampleFeedbackActions } from './feedback.js';
 import {
   SEVERITY_EMOJI,
   actions,
@@ -75,8 +76,8 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
   const blocks: KnownBlock[] = [header(`${incident.drill ? ':test_tube: ' : ''}${SEVERITY_EMOJI[incident.severity]} ${title}`)];
   if (incident.drill) blocks.push(section(t(locale, 'ui.root.drill_notice', {})));
   blocks.push(section(detectionText(detection, incident.channelId, channel, locale, input.memberNames ?? {})));
-  const samples = samplesText(detection, locale, input.samplePermalinks ?? {}, input.memberNames ?? {});
-  if (samples) blocks.push(section(samples));
+  // Feedback teaches detection and scoring: never from a drill's staged messages.
+  blocks.push(...sampleBlocks(detection, incident.drill ? null : incident.id, locale, input.samplePermalinks ?? {}, input.memberNames ?? {}));
   if (incident.status === 'resolved' && incident.resolutionSummary) {
     blocks.push(section(`*${t(locale, 'ui.root.resolution', {})}*\n${blockQuote(escapeSlackText(incident.resolutionSummary), 1500)}`));
   }
@@ -92,8 +93,8 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
     context(t(locale, 'ui.root.times', { detected: slackDate(incident.detectedAt), opened: slackDate(incident.openedAt) })),
     actions(rootButtons(state, locale)),
   );
-  // Feedback teaches detection and scoring: never from a drill's staged messages.
-  if (!incident.drill) blocks.push(...alertFeedbackBlocks(incident.id, pickSamples(detection.samples, SAMPLE_COUNT), locale));
+  // The verdict buttons judge the detector's alert: none on a drill, none on an incident declared by hand.
+  if (!incident.drill && detectorRaised(incident.detection)) blocks.push(...alertFeedbackBlocks(incident.id, locale));
 
   const text = detection.declaredBy
     ? t(locale, 'ui.root.notification_declared', { title: titleIn(channel), user: mention(detection.declaredBy) })
@@ -155,14 +156,19 @@ function detectionText(d: DetectionSummary, channelId: string, channelName: stri
   return lines.join('\n');
 }
 
-function samplesText(
+/**
+ * The samples, each quoted once: on an alert each in its own section with its "Not negative" /
+ * "Negative" buttons under it (`feedbackFor` is the incident); on a drill all in one section, no buttons.
+ */
+function sampleBlocks(
   d: DetectionSummary,
+  feedbackFor: string | null,
   locale: Locale,
   permalinks: Readonly<Record<string, string>>,
   names: Readonly<Record<string, string>>,
-): string | null {
+): KnownBlock[] {
   const samples = pickSamples(d.samples, SAMPLE_COUNT);
-  if (samples.length === 0) return null;
+  if (samples.length === 0) return [];
   const quoted = samples.map((sample) => {
     const name = sample.authorId ? names[sample.authorId] : undefined;
     const byline = [
@@ -171,7 +177,9 @@ function samplesText(
     ].filter(Boolean);
     return byline.length > 0 ? `${quoteMember(sample.text, SAMPLE_LENGTH)}\n${byline.join(' · ')}` : quoteMember(sample.text, SAMPLE_LENGTH);
   });
-  return `*${t(locale, 'ui.root.samples_heading', {})}*\n${quoted.join('\n')}`;
+  const heading = `*${t(locale, 'ui.root.samples_heading', {})}*`;
+  if (feedbackFor === null) return [section(`${heading}\n${quoted.join('\n')}`)];
+  return samples.flatMap((sample, index) => [section(index === 0 ? `${heading}\n${quoted[0]}` : (quoted[index] as string)), sampleFeedbackActions(feedbackFor, sample, index, locale)]);
 }
 
 function statusText(state: IncidentState, locale: Locale): string {

@@ -54,10 +54,27 @@ export interface DraftReplyModalInput {
   readonly askLanguageConfirmation?: boolean;
   /** The template answers a member's message but there is none (a declared incident): say so. */
   readonly noMemberMessage?: boolean;
+  /**
+   * The target `text` was prefilled for; default the chosen target. It differs only when staff edited
+   * the text by hand and then picked another target: their text is kept (same block_id) and a warning
+   * names whom it was written for and where it now goes.
+   */
+  readonly textTarget?: { readonly kind: 'channel' } | { readonly kind: 'thread'; readonly ts: string };
 }
 
 /** Radio buttons allow 10 options; one is "post in the channel". */
-const MAX_THREAD_TARGETS = 9;
+export const MAX_THREAD_TARGETS = 9;
+/** Room for a member's name in a target option (its text allows 75 characters with the label). */
+const MAX_AUTHOR_NAME = 40;
+
+type DraftTarget = NonNullable<DraftReplyModalInput['target']>;
+const targetValue = (target: DraftTarget) => (target.kind === 'thread' ? draftTargetValue.thread(target.ts) : draftTargetValue.channel);
+
+/** A member's display name as shown in the modal: one line, short, inert (it is theirs to choose). */
+function authorLabel(name: string | undefined, locale: Locale): string {
+  const flat = name?.replace(/\s+/g, ' ').trim();
+  return flat ? escapeSlackText(truncateSlackText(flat, MAX_AUTHOR_NAME)) : t(locale, 'ui.modal.draft.a_member', {});
+}
 
 export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const { locale } = input_;
@@ -96,31 +113,41 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   }
   if (input_.noMemberMessage) blocks.push(context(t(locale, 'ui.modal.draft.no_member_message', {})));
   if (template) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(template.guidance[locale])}`));
-  const isDefault = template === undefined || (template === input_.templates[0] && language === locale);
-  const textBlockId = draftTextBlockId(template?.id ?? null, language, isDefault);
+
+  const offered = input_.targets.slice(0, MAX_THREAD_TARGETS);
+  const defaultTarget: DraftTarget = template?.target === 'thread' && offered[0] ? { kind: 'thread', ts: offered[0].ts } : { kind: 'channel' };
+  const wanted = input_.target ?? defaultTarget;
+  const writtenFor = input_.textTarget ?? wanted;
+  // The text's block_id follows whom it was prefilled for: a new target re-fills it, an edited text keeps it.
+  const isDefault = template === undefined || (template === input_.templates[0] && language === locale && targetValue(writtenFor) === targetValue(defaultTarget));
+  const textBlockId = draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
   blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  if (targetValue(writtenFor) !== targetValue(wanted)) {
+    const describe = (target: DraftTarget) =>
+      target.kind === 'thread'
+        ? t(locale, 'ui.modal.draft.for_thread', { author: authorLabel(input_.targets.find((choice) => choice.ts === target.ts)?.authorName, locale) })
+        : t(locale, 'ui.modal.draft.for_channel', { channel: escapeSlackText(input_.channelName.replace(/^#/, '')) });
+    blocks.push(context(`:warning: ${t(locale, 'ui.modal.draft.kept_text', { from: describe(writtenFor), to: describe(wanted) })}`));
+  }
 
   const targetOptions: Option[] = [
     option(t(locale, 'ui.modal.draft.target_channel', { channel: input_.channelName.replace(/^#/, '') }), draftTargetValue.channel),
-    ...input_.targets.slice(0, MAX_THREAD_TARGETS).map((choice) =>
+    ...offered.map((choice) =>
       option(
-        t(locale, 'ui.modal.draft.target_thread', { author: choice.authorName ?? t(locale, 'ui.modal.draft.a_member', {}) }),
+        t(locale, 'ui.modal.draft.target_thread', { author: authorLabel(choice.authorName, locale) }),
         draftTargetValue.thread(choice.ts),
         truncateSlackText(choice.text.replace(/\s+/g, ' '), SLACK_LIMITS.option.description),
       ),
     ),
   ];
-  const wanted =
-    input_.target ??
-    (template?.target === 'thread' && input_.targets[0] ? { kind: 'thread' as const, ts: input_.targets[0].ts } : { kind: 'channel' as const });
-  const wantedValue = wanted.kind === 'thread' ? draftTargetValue.thread(wanted.ts) : draftTargetValue.channel;
   const radios: RadioButtons = {
     type: 'radio_buttons',
-    action_id: inputIds.draftTarget,
+    action_id: actionIds.pickTarget,
     options: targetOptions,
-    initial_option: targetOptions.find((o) => o.value === wantedValue) ?? targetOptions[0],
+    initial_option: targetOptions.find((o) => o.value === targetValue(wanted)) ?? targetOptions[0],
   };
-  blocks.push(input(inputIds.draftTarget, t(locale, 'ui.modal.draft.target', {}), radios));
+  // Picking another thread re-renders the modal, so the greeting follows the member answered.
+  blocks.push(input(inputIds.draftTarget, t(locale, 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
   blocks.push(context(t(locale, 'ui.modal.draft.review_note', { channel: channelLink(input_.channelId, input_.channelName) })));
 
   return modal({
@@ -128,7 +155,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     title: t(locale, 'ui.modal.draft.title', { number: input_.incidentNumber }),
     submit: t(locale, 'ui.modal.draft.submit', {}),
     close: t(locale, 'ui.modal.cancel', {}),
-    privateMetadata: encodeRef({ i: input_.incidentId }),
+    privateMetadata: encodeRef({ i: input_.incidentId, w: targetValue(writtenFor) }),
     blocks,
   });
 }

@@ -15,6 +15,7 @@ import {
   type StandardField,
   type SubmissionIntent,
 } from '../../domain/postmortems/index.js';
+import { localDay } from '../../domain/clock.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, callbackIds, encodeRef, inputIds, postMortemInputIds, type PostMortemRef } from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
@@ -43,11 +44,7 @@ const BLOCKS_PER_ACTION_ROW = 3;
 const LONG_FIELDS: ReadonlySet<StandardField> = new Set(['impact', 'whatHappened', 'whatWentWell', 'whatToImprove', 'summary']);
 
 /** YYYY-MM-DD of an instant in a time zone, as Slack's datepicker wants it. */
-export function isoDay(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(epochMs);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
+export const isoDay = localDay;
 
 /**
  * Slack marks required inputs itself; the domain's validation (keyed by these block_ids) still checks
@@ -104,7 +101,9 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
           action_id: postMortemInputIds.actionItem(index, 'dueAt'),
           ...(item ? { initial_date: isoDay(item.dueAt, input_.timeZone) } : {}),
         },
-        { optional: true },
+        // Optional for Slack because a whole row may stay empty (or be cleared to remove its item); the
+        // hint says what "(optional)" does not: an action item needs its due date (it is chased from that day).
+        { optional: true, hint: t(locale, 'ui.pm.action_due_hint', {}) },
       ),
     );
   }

@@ -1,7 +1,7 @@
 // `/firebreak help|status|declare|list|watch|unwatch|resolve`. Answers are ephemeral (in the ack).
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { t } from '../../i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
@@ -17,8 +17,6 @@ function plain(text: string): RespondArguments {
 }
 
 export function registerCommandListeners(app: App, services: SlackServices): void {
-  const { locale } = services;
-
   /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
   async function resolveChannel(arg: ChannelArg, workspaceId: string, client: WebClient): Promise<{ id: string; name: string | null } | null> {
     if (arg.id !== null) return { id: arg.id, name: arg.name };
@@ -31,11 +29,13 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     return null;
   }
 
-  const unknownChannel = (name: string) => t(locale, 'ui.declare.unknown_channel', { name });
+  const unknownChannel = (locale: Locale, name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
+    // Answers speak the workspace's language (its setting with OAuth installs, else LOCALE).
+    const locale = await services.localeFor(command.team_id);
     switch (subcommand.toLowerCase()) {
       case 'help':
         await ack(ephemeral(helpMessage(locale, command.command)));
@@ -44,21 +44,27 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(ephemeral(incidentListMessage(await services.incidents.overviews(workspaceId, true), locale, services.clock.now())));
         return;
       case 'list':
-        await ack(ephemeral(incidentListMessage(await services.incidents.overviews(workspaceId, false), locale, services.clock.now())));
+        // The latest incidents, resolved ones too (`status` shows every open one).
+        await ack(ephemeral(incidentListMessage(await services.incidents.overviews(workspaceId, false), locale, services.clock.now(), 'recent')));
         return;
       case 'declare': {
         const args = parseDeclareArgs(rest);
         const channel = args.channel ? await resolveChannel(args.channel, workspaceId, client) : null;
+        // Where incidents are posted is staff's channel, never a community one: no incident is declared on it.
+        // (An alerts channel that is watched by mistake is a community channel: declaring there is allowed.)
+        const onAlertsChannel = channel !== null && (await services.isStaffAlertsChannel?.(command.team_id, channel.id)) === true;
         const problem =
           args.channel?.id === null && !channel
-            ? unknownChannel(args.channel.name)
+            ? unknownChannel(locale, args.channel.name)
             : !channel
               ? t(locale, 'ui.declare.channel_missing', {})
-              : args.badSeverity
-                ? t(locale, 'ui.declare.bad_severity', { severities: SEVERITIES.join(', ') })
-                : !args.summary
-                  ? t(locale, 'ui.declare.summary_missing', {})
-                  : null;
+              : onAlertsChannel
+                ? t(locale, 'ui.declare.alerts_channel', { channel: `<#${channel.id}>` })
+                : args.badSeverity
+                  ? t(locale, 'ui.declare.bad_severity', { severities: SEVERITIES.join(', ') })
+                  : !args.summary
+                    ? t(locale, 'ui.declare.summary_missing', {})
+                    : null;
         if (problem || !channel) {
           await ack(ephemeral(declareUsageMessage(locale, problem ?? undefined, command.command)));
           return;
@@ -87,22 +93,52 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const channel = arg ? await resolveChannel(arg, workspaceId, client) : null;
         if (!channel) {
           const usage = t(locale, 'ui.watch.usage', { command: command.command, subcommand });
-          await ack(plain(arg?.id === null ? `${unknownChannel(arg.name)}\n${usage}` : usage));
+          await ack(plain(arg?.id === null ? `${unknownChannel(locale, arg.name)}\n${usage}` : usage));
           return;
         }
         const active = subcommand === 'watch';
         await services.watcher.setWatched({ workspaceId, channelId: channel.id, name: channel.name, active });
-        await ack(plain(t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` })));
+        // Watching the alerts channel makes it a community channel: nothing internal is posted there any more.
+        const alsoAlerts = active && (await services.isAlertsChannel?.(command.team_id, channel.id));
+        const answer = t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` });
+        await ack(plain(alsoAlerts ? `${answer}\n:no_entry: ${t(locale, 'ui.watch.alerts_channel', { channel: `<#${channel.id}>` })}` : answer));
         if (active && channel.id.startsWith('C')) {
           // Public channels can be joined by the bot itself; private ones need an invitation.
           await client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join channel'));
         }
+        // No longer watched, an alerts channel is safe again: incidents held there are raised now.
+        if (!active) {
+          await services.incidents
+            .raiseHeldIncidents(workspaceId)
+            .catch((error: unknown) => services.logger.error({ err: error, channel: channel.id }, 'could not raise held incidents after a channel was unwatched'));
+        }
+        return;
+      }
+      case 'alerts': {
+        const arg = parseChannelArg(rest[0]);
+        const channel = arg && services.updateWorkspaceSettings ? await resolveChannel(arg, workspaceId, client) : null;
+        if (!channel || !services.updateWorkspaceSettings) {
+          await ack(plain(t(locale, 'ui.alerts.usage', { command: command.command })));
+          return;
+        }
+        const outcome = await services.updateWorkspaceSettings(command.team_id, command.user_id, { alertsChannel: channel.id }, client);
+        if (outcome !== 'accepted') {
+          await ack(plain(outcome === 'refused:watched_community_channel' ? t(locale, 'ui.alerts.refused_watched', { channel: `<#${channel.id}>` }) : t(locale, 'ui.settings.refused', {})));
+          return;
+        }
+        await ack(plain(t(locale, 'ui.alerts.set', { channel: `<#${channel.id}>` })));
+        if (channel.id.startsWith('C')) await client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join the alerts channel'));
         return;
       }
       case 'resolve': {
         const number = Number((rest[0] ?? '').replace(/^#/, ''));
         const summary = rest.slice(1).join(' ').trim();
-        const incidentId = Number.isInteger(number) ? await services.incidents.idNumbered(workspaceId, number) : null;
+        const numbered = Number.isInteger(number) && number > 0 && number <= 2_147_483_647;
+        const incidentId = numbered ? await services.incidents.idNumbered(workspaceId, number) : null;
+        if (numbered && !incidentId) {
+          await ack(plain(t(locale, 'ui.resolve.unknown', { number })));
+          return;
+        }
         if (!incidentId || !summary) {
           await ack(plain(t(locale, 'ui.resolve.usage', { command: command.command })));
           return;

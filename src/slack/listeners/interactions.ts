@@ -28,8 +28,9 @@ import type { Clock } from '../../domain/clock.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
-import { actionIds, callbackIds, decodeRef, draftRef, draftTextValue, incidentRef, inputIds, stepRef } from '../blocks/ids.js';
+import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
 import {
+  MAX_THREAD_TARGETS,
   draftReplyModal,
   editDraftModal,
   noteModal,
@@ -66,19 +67,47 @@ function loadOrFail(services: SlackServices, incidentId: string) {
   return services.incidents.get(incidentId);
 }
 
-/** The template values, with the channel's name and the answered member's name asked of Slack. */
-async function templateValues(services: SlackServices, client: WebClient, state: IncidentState, targetAuthor: string | null): Promise<Record<string, string>> {
-  const channelName = await services.channelName(state.incident.channelId);
-  const user = targetAuthor ? await client.users.info({ user: targetAuthor }).catch(() => undefined) : undefined;
-  const memberName = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
-  return replyTemplateValues({ defaults: services.templateDefaults, state, channelName, memberName });
+/** How long the draft modal waits for members' names: its trigger_id is good for 3 s in all. */
+const MEMBER_NAMES_WAIT_MS = 1_200;
+
+/**
+ * The display names of members, asked of Slack (one lookup each, in parallel; unknown when Slack cannot
+ * say, or has not said within MEMBER_NAMES_WAIT_MS — a rate-limited Slack must not keep the modal shut).
+ */
+async function memberNames(client: WebClient, userIds: readonly (string | null)[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, MEMBER_NAMES_WAIT_MS);
+    timer.unref();
+  });
+  const lookups = Promise.all(
+    [...new Set(userIds.filter((id): id is string => id !== null))].map(async (userId) => {
+      const user = await client.users.info({ user: userId }).catch(() => undefined);
+      const name = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name;
+      if (name) names.set(userId, name);
+    }),
+  );
+  await Promise.race([lookups, waited]);
+  clearTimeout(timer);
+  return new Map(names);
+}
+
+type DraftTarget = { kind: 'channel' } | { kind: 'thread'; ts: string };
+
+/** "channel" / "thread:<ts>" (draftTargetValue) back to a target; undefined for anything else. */
+function draftTargetOf(value: string | undefined): DraftTarget | undefined {
+  if (value === draftTargetValue.channel) return { kind: 'channel' };
+  if (value?.startsWith('thread:') && value.length > 'thread:'.length) return { kind: 'thread', ts: value.slice('thread:'.length) };
+  return undefined;
 }
 
 async function draftModalView(
   services: SlackServices,
   client: WebClient,
   incidentId: string,
-  choice: { templateId?: string; language?: Locale; target?: { kind: 'channel' } | { kind: 'thread'; ts: string } } = {},
+  /** `textTarget`: keep the text box's text, prefilled for this target (staff edited it by hand). */
+  choice: { templateId?: string; language?: Locale; target?: DraftTarget; textTarget?: DraftTarget } = {},
 ) {
   const record = await loadOrFail(services, incidentId);
   const { state } = record;
@@ -88,10 +117,20 @@ async function draftModalView(
   // Replies speak the community's language (the channel's recent mix), not necessarily the staff's.
   const language = choice.language ?? (await services.communityLanguage?.(state.incident.channelId)) ?? state.incident.locale;
   const samples = readDetection(state.incident.detection).samples;
-  const target = choice.target ?? (template?.target === 'thread' && samples[0] ? { kind: 'thread' as const, ts: samples[0].id } : { kind: 'channel' as const });
-  const targetAuthor = target.kind === 'thread' ? (samples.find((sample) => sample.id === target.ts)?.authorId ?? null) : null;
-  const values = await templateValues(services, client, state, targetAuthor);
-  const channelName = (await services.channelName(state.incident.channelId)) ?? state.incident.channelId;
+  const offered = samples.slice(0, MAX_THREAD_TARGETS);
+  // A target no longer offered (another sample order) falls back to the template's default.
+  const chosen = choice.target?.kind === 'thread' && !offered.some((sample) => sample.id === (choice.target as { ts: string }).ts) ? undefined : choice.target;
+  const target = chosen ?? (template?.target === 'thread' && offered[0] ? { kind: 'thread' as const, ts: offered[0].id } : { kind: 'channel' as const });
+  const textTarget = choice.textTarget ?? target;
+  const names = await memberNames(client, offered.map((sample) => sample.authorId));
+  const knownChannelName = await services.channelName(state.incident.channelId);
+  const channelName = knownChannelName ?? state.incident.channelId;
+  // {{member}} is the author of the thread the text is for: picking another thread greets its author.
+  const valuesFor = (forTarget: DraftTarget) => {
+    const authorId = forTarget.kind === 'thread' ? (offered.find((sample) => sample.id === forTarget.ts)?.authorId ?? null) : null;
+    return replyTemplateValues({ defaults: services.templateDefaults, state, channelName: knownChannelName, memberName: (authorId && names.get(authorId)) || null });
+  };
+  const values = valuesFor(target);
   // Every language the reply could be read in (the channel's, each member message's): a mismatch asks for confirmation.
   const readerLanguages = await Promise.all(
     [{ kind: 'channel' as const, channelId: state.incident.channelId }, ...samples.map((sample) => ({ kind: 'thread' as const, channelId: state.incident.channelId, messageTs: sample.id }))].map(
@@ -107,10 +146,14 @@ async function draftModalView(
     templates,
     ...(template ? { templateId: template.id } : {}),
     language,
-    text: template ? renderOrRaw(template.text[language], values) : '',
+    text: template ? renderOrRaw(template.text[language], valuesFor(textTarget)) : '',
     templatePreviews: Object.fromEntries(templates.map((candidate) => [candidate.id, renderOrRaw(candidate.text[language], values)])),
-    targets: samples.map((sample) => ({ ts: sample.id, text: sample.text })),
+    targets: offered.map((sample) => {
+      const authorName = sample.authorId ? names.get(sample.authorId) : undefined;
+      return { ts: sample.id, text: sample.text, ...(authorName ? { authorName } : {}) };
+    }),
     target,
+    textTarget,
     askLanguageConfirmation: readerLanguages.some((reader) => reader !== undefined && reader !== language),
     noMemberMessage: template?.target === 'thread' && samples.length === 0,
   });
@@ -215,12 +258,27 @@ function registerDecisionButtons(app: App, services: SlackServices): void {
   });
 }
 
+/**
+ * A stale button (an older copy of the alert, a slow client) on a resolved incident: its modal could
+ * only be refused on submit, so the refusal the submission would get is told at once and no modal
+ * opens. Same words, same place as a refused click (decideFromButton). True when refused.
+ */
+async function refusedAsResolved(body: BlockAction, client: WebClient, record: { state: IncidentState; alertChannelId: string }): Promise<boolean> {
+  const { incident } = record.state;
+  if (incident.status !== 'resolved') return false;
+  const refusal: Refusal = { code: 'incident_resolved', message: t(incident.locale, 'refusal.incident_resolved', { number: incident.number }), params: { number: incident.number } };
+  await tellRefusal(client, { channel: body.channel?.id ?? record.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, refusal, incident.locale);
+  return true;
+}
+
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
 function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
     await ack();
     const ref = decodeRef(stepRef, buttonValue(body), 'skip button');
-    const { state } = await loadOrFail(services, ref.i);
+    const record = await loadOrFail(services, ref.i);
+    if (await refusedAsResolved(body, client, record)) return;
+    const { state } = record;
     const step = state.checklist.find((item) => item.stepId === ref.s);
     if (!step) return;
     await client.views.open({
@@ -232,6 +290,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
+    if (await refusedAsResolved(body, client, await loadOrFail(services, i))) return;
     await client.views.open({ trigger_id: body.trigger_id, view: (await draftModalView(services, client, i)) as never });
   });
 
@@ -242,7 +301,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
       await ack();
       const ref = decodeRef(draftRef, buttonValue(body), `${actionId} button`);
-      const { state } = await loadOrFail(services, ref.i);
+      const record = await loadOrFail(services, ref.i);
+      if (await refusedAsResolved(body, client, record)) return;
+      const { state } = record;
       const draft = state.drafts.find((candidate) => candidate.id === ref.d);
       if (!draft) return;
       await client.views.open({ trigger_id: body.trigger_id, view: build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: state.incident.locale }) as never });
@@ -252,7 +313,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.editDraft, async ({ ack, body, client }) => {
     await ack();
     const ref = decodeRef(draftRef, buttonValue(body), 'edit button');
-    const { state } = await loadOrFail(services, ref.i);
+    const record = await loadOrFail(services, ref.i);
+    if (await refusedAsResolved(body, client, record)) return;
+    const { state } = record;
     const draft = state.drafts.find((candidate) => candidate.id === ref.d);
     if (!draft) return;
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[state.incident.locale];
@@ -265,7 +328,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.changeSeverity, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'severity button');
-    const { state } = await loadOrFail(services, i);
+    const record = await loadOrFail(services, i);
+    if (await refusedAsResolved(body, client, record)) return;
+    const { state } = record;
     const playbook = services.playbook(state.incident.playbookId);
     if (!playbook) return;
     await client.views.open({
@@ -277,7 +342,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.resolve, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'resolve button');
-    const { state } = await loadOrFail(services, i);
+    const record = await loadOrFail(services, i);
+    if (await refusedAsResolved(body, client, record)) return;
+    const { state } = record;
     const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: state.incident.locale }) as never });
   });
@@ -290,18 +357,39 @@ function registerModalOpeners(app: App, services: SlackServices): void {
   });
 }
 
-/** Inside the draft modal: another template or language re-renders the prefilled text. */
+/**
+ * Whether staff changed the draft modal's text by hand: what the box holds now differs from what it
+ * was prefilled with (the shown view's initial_value). An emptied box has nothing to lose.
+ */
+function textEditedByHand(view: { state: unknown; blocks: unknown }): boolean {
+  const typed = draftTextValue((view.state as ViewState).values);
+  if (typed === undefined || typed === null || typed.trim() === '') return false;
+  const box = (view.blocks as { type?: string; block_id?: string; element?: { initial_value?: string } }[]).find((block) => block.type === 'input' && isDraftTextBlockId(block.block_id ?? ''));
+  const normal = (text: string) => text.replace(/\r\n?/g, '\n').trim();
+  return normal(typed) !== normal(box?.element?.initial_value ?? '');
+}
+
+/**
+ * Inside the draft modal: another template or language re-renders the prefilled text for the chosen
+ * target; another target re-fills it for that thread's author, unless staff edited the text by hand
+ * (then it is kept, and the modal says whom it was written for and where it now goes).
+ */
 function registerDraftModalPickers(app: App, services: SlackServices): void {
-  for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage]) {
+  for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage, actionIds.pickTarget]) {
     app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
       await ack();
       const view = body.view;
       if (!view) return;
-      const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
+      const { i, w } = decodeRef(draftModalRef, view.private_metadata, 'draft modal');
       const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
+      const target = draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget));
+      const writtenFor = draftTargetOf(w);
+      const keepText = actionId === actionIds.pickTarget && writtenFor !== undefined && textEditedByHand(view);
       const rebuilt = await draftModalView(services, client, i, {
         templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
+        ...(target ? { target } : {}),
+        ...(keepText && writtenFor ? { textTarget: writtenFor } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });
@@ -367,7 +455,7 @@ function registerDecisionModals(app: App, services: SlackServices): void {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'severity modal');
     const severity = valueOf(view, inputIds.severity);
     if (!SEVERITIES.includes(severity as Severity)) {
-      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(services.locale, 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(await services.localeFor(), 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
       return;
     }
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
@@ -431,7 +519,7 @@ function registerUnknownActions(app: App, services: SlackServices): void {
     services.onUnknownAction?.(actionId);
     const channel = (body as { channel?: { id?: string } }).channel?.id;
     if (channel) {
-      await client.chat.postEphemeral({ channel, user: body.user.id, text: t(services.locale, 'ui.button.stale', {}) });
+      await client.chat.postEphemeral({ channel, user: body.user.id, text: t(await services.localeFor(), 'ui.button.stale', {}) });
     }
   });
 }

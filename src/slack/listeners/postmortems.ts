@@ -8,7 +8,8 @@ import type { PostMortemOutcome, PostMortemService, PostMortemSubject } from '..
 import { t, type Locale } from '../../i18n/index.js';
 import { addMessage, addNote } from '../../domain/incidents/index.js';
 import type { ActionItemInput, PostMortem, PostMortemSubmission, SubmissionIntent } from '../../domain/postmortems/index.js';
-import { STANDARD_FIELDS } from '../../domain/postmortems/index.js';
+import { ACTION_ITEM_DUE_HOUR, STANDARD_FIELDS } from '../../domain/postmortems/index.js';
+import { atLocalHour } from '../../domain/clock.js';
 import { refusalMessage } from '../blocks/commands.js';
 import {
   actionIds,
@@ -30,8 +31,8 @@ import type { SlackServices } from './services.js';
 
 export interface PostMortemListenerOptions {
   postMortems: PostMortemService;
-  /** TEAM_TIMEZONE: the zone the modal's date pickers speak in. */
-  timeZone: string;
+  /** The zone the modal's date pickers speak in: the incident's workspace's (its setting, else TEAM_TIMEZONE). */
+  timeZoneOf(workspaceId: string): Promise<string>;
 }
 
 interface InputValue {
@@ -42,30 +43,12 @@ interface InputValue {
 }
 type ViewValues = Record<string, Record<string, InputValue>>;
 
-/** Local hour an action item is due on its day: reminders arrive at the end of the working day. */
-const DUE_HOUR = 17;
 /** Staff write "note: …" (or "nota: …") in the incident thread to add a note to the timeline. */
 const THREAD_NOTE = /^\s*(?:note|nota)\s*:\s*/i;
 
 function value(values: ViewValues, blockId: string): InputValue | undefined {
   const block = values[blockId];
   return block?.[blockId] ?? (block ? Object.values(block)[0] : undefined);
-}
-
-/** Epoch ms of `hour`:00 on the calendar day `day` (YYYY-MM-DD) in `timeZone`; null when not a date. */
-export function dayInZone(day: string, hour: number, timeZone: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match) return null;
-  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), hour);
-  const offsetAt = (instant: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(instant);
-    const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
-  };
-  // Twice, so a day where the offset changes still lands on the right hour.
-  let instant = wall - offsetAt(wall);
-  instant = wall - offsetAt(instant);
-  return instant;
 }
 
 /** What the post-mortem modal holds, in the domain's terms. */
@@ -91,7 +74,7 @@ export function readPostMortemSubmission(values: ViewValues, postMortem: PostMor
         id: rowItemIds[row] ?? null,
         text: text(postMortemInputIds.actionItem(row, 'text')),
         ownerUserId: value(values, postMortemInputIds.actionItem(row, 'owner'))?.selected_user ?? null,
-        dueAt: day ? dayInZone(day, DUE_HOUR, timeZone) : null,
+        dueAt: day ? atLocalHour(day, ACTION_ITEM_DUE_HOUR, timeZone) : null,
       };
     });
   const chosen = value(values, postMortemInputIds.intent)?.selected_option?.value;
@@ -104,7 +87,7 @@ interface Listening {
   app: App;
   services: SlackServices;
   postMortems: PostMortemService;
-  timeZone: string;
+  timeZoneOf(workspaceId: string): Promise<string>;
 }
 
 /** The post-mortem modal, its review, action items from their reminder, and timeline entries. */
@@ -153,7 +136,7 @@ async function answerModal(ack: AckFn<ViewResponseAction>, outcome: PostMortemOu
 
 /** Refusals speak the incident's language, like everything else about it. */
 async function localeOf(listening: Listening, incidentId: string): Promise<Locale> {
-  return (await listening.postMortems.localeOf(incidentId)) ?? listening.services.locale;
+  return (await listening.postMortems.localeOf(incidentId)) ?? (await listening.services.localeFor());
 }
 
 function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, intent?: SubmissionIntent) {
@@ -163,17 +146,25 @@ function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZo
 
 const hasPostMortem = (subject: PostMortemSubject | null): subject is PostMortemSubject & { postMortem: PostMortem } => subject?.postMortem != null;
 
-function registerPostMortemModal({ app, services, postMortems, timeZone }: Listening): void {
+function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Listening): void {
+  const zoneOf = (subject: PostMortemSubject) => timeZoneOf(subject.incident.workspaceId);
   app.action<BlockAction>(actionIds.openPostMortem, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'post-mortem button');
     const subject = await postMortems.subject(i);
     if (!hasPostMortem(subject)) {
-      const locale = subject?.incident.state.incident.locale ?? services.locale;
+      const locale = subject?.incident.state.incident.locale ?? (await services.localeFor());
       await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: t(locale, 'ui.pm.none_yet', {}) }, locale);
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: modalOf(subject, timeZone) as never });
+    // A published post-mortem can no longer change: say so now, as a submission would, instead of
+    // opening a form whose every save is refused (the button stays on older messages).
+    if (subject.postMortem.status === 'published') {
+      const { locale } = subject.incident.state.incident;
+      await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, { message: t(locale, 'postmortem.refusal.published', {}) }, locale);
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: modalOf(subject, await zoneOf(subject)) as never });
   });
 
   // Inside the modal: the intent decides which inputs are required, so the modal is rebuilt for it
@@ -187,18 +178,18 @@ function registerPostMortemModal({ app, services, postMortems, timeZone }: Liste
     if (!hasPostMortem(subject)) return;
     const chosen = (body.actions[0] as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
     const intent: SubmissionIntent = chosen === 'save' ? 'save' : 'submit';
-    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, timeZone, intent) as never });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), intent) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view }) => {
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
     const subject = await postMortems.subject(ref.i);
-    const locale = subject?.incident.state.incident.locale ?? services.locale;
+    const locale = subject?.incident.state.incident.locale ?? (await services.localeFor());
     if (!hasPostMortem(subject)) {
       await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.gone', {}) } });
       return;
     }
-    const { intent, submission } = readPostMortemSubmission(view.state.values, subject.postMortem, ref.a, timeZone);
+    const { intent, submission } = readPostMortemSubmission(view.state.values, subject.postMortem, ref.a, await zoneOf(subject));
     const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
     await answerModal(ack, outcome, postMortemInputIds.intent);
   });
@@ -261,14 +252,14 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       ...(shortcut.message.user ? { u: shortcut.message.user } : {}),
       text: shortcut.message.text ?? '',
     };
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: addToTimelineModal({ message, incidents, locale: services.locale }) as never });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: addToTimelineModal({ message, incidents, locale: await services.localeFor() }) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
     const incidentId = value(view.state.values, inputIds.incident)?.selected_option?.value;
     const incident = incidentId ? (await postMortems.subject(incidentId))?.incident : undefined;
-    const locale = incident?.state.incident.locale ?? services.locale;
+    const locale = incident?.state.incident.locale ?? (await services.localeFor());
     if (!incident) {
       await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.choose_incident', {}) } });
       return;

@@ -10,10 +10,19 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { refusalMessage } from '../blocks/commands.js';
 
+/** What became of a settings change: stored, or refused and why. */
+export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:watched_community_channel';
+
 export interface SlackServices {
   clock: Clock;
   logger: Logger;
+  /** LOCALE: the language of answers not about one incident, unless the workspace chose one (below). */
   locale: Locale;
+  /**
+   * The language of answers to a workspace's people (slash commands, ephemeral notices): its own
+   * setting with OAuth installs, else LOCALE. Without `teamId`, the team in scope (team-scope.ts).
+   */
+  localeFor(teamId?: string): Promise<Locale>;
   incidents: IncidentService;
   watcher: Watcher;
   playbook(id: string): Playbook | undefined;
@@ -27,9 +36,23 @@ export interface SlackServices {
   channelName(channelId: string): Promise<string | null>;
   /** The language a channel's members mostly write in, when it is clear. */
   communityLanguage?(channelId: string): Promise<Locale | undefined>;
-  /** Home tab for a user (App Home). */
-  publishHome?(client: WebClient, userId: string): Promise<void>;
+  /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */
+  publishHome?(client: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void>;
   onUnknownAction?(actionId: string): void;
+  /**
+   * `/firebreak alerts #channel` and App Home's settings: the workspace's alerts channel, language and
+   * time zone (stored on the workspace, audited). Refused when the user may not change them (only
+   * workspace admins and the installer may), and for an alerts channel the community reads (a
+   * watched channel: incident threads are internal).
+   */
+  updateWorkspaceSettings?(teamId: string, userId: string, change: { alertsChannel?: string; locale?: Locale; timeZone?: string }, client: WebClient): Promise<SettingsChangeOutcome>;
+  /** Whether a channel is where this workspace's incidents go (its alerts channel, ALERTS_CHANNEL, a playbook's). */
+  isAlertsChannel?(teamId: string, channelId: string): Promise<boolean>;
+  /**
+   * Whether a channel is a staff-only alerts channel in use: an alerts channel that is not also a watched
+   * community channel (one that is, by mistake, is still a community channel where incidents happen).
+   */
+  isStaffAlertsChannel?(teamId: string, channelId: string): Promise<boolean>;
   metrics?: Metrics;
 }
 

@@ -45,7 +45,7 @@ export function classifySlackFailure(error: unknown): SlackFailure {
  * owns every retry and its timing (the item is rescheduled durably instead of waiting in memory);
  * a bounded timeout so a hung request becomes an ambiguous attempt, not a stuck worker.
  */
-export function createOutboxWebClient(options: { token: string; apiUrl?: string; timeoutMs?: number }): webApi.WebClient {
+export function createOutboxWebClient(options: { token?: string; apiUrl?: string; timeoutMs?: number }): webApi.WebClient {
   return new webApi.WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     retryConfig: { retries: 0 },

@@ -10,6 +10,7 @@ import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
 import type { Logger } from '../../logger.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 import { classifySlackFailure, type SlackFailure } from './slack-errors.js';
+import { inTeam } from '../team-scope.js';
 
 export type { OutboxFailure, SentOutboxItem };
 
@@ -30,6 +31,11 @@ export interface OutboxWorkerOptions {
   store: Store;
   /** A WebClient without retries of its own: see createOutboxWebClient. */
   client: webApi.WebClient;
+  /**
+   * OAuth installs: the bot token of the team an item belongs to, looked up per item; null (uninstalled,
+   * or no team) fails the item for good. Without it the client's own token sends everything.
+   */
+  tokenFor?(teamId: string | null): Promise<string | null>;
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
@@ -38,6 +44,8 @@ export interface OutboxWorkerOptions {
   onFailed?: OutboxFailureHandler;
   /** Last checks by `record.kind` (e.g. a public reply's quorum and preflight). */
   guards?: Record<string, SendGuard>;
+  /** A last check on every write, whatever its kind (internal writes never into a watched community channel). */
+  writeGuard?(item: { key: string; incidentId: string | null; args: Record<string, unknown>; record: QueuedSlackWrite['record'] }): Promise<string | null>;
   /** Identifies this instance's claims. */
   workerId?: string;
   /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
@@ -86,10 +94,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   const afterSend = new Map(Object.entries(options.afterSend ?? {}));
   const log = logger.child({ component: 'outbox' });
 
-  async function slackCall(method: string, args: Record<string, unknown>): Promise<SlackAnswer> {
+  async function slackCall(method: string, args: Record<string, unknown>, token: string | undefined): Promise<SlackAnswer> {
     metrics?.slackApiCalls.inc({ method });
     try {
-      return (await client.apiCall(method, args)) as SlackAnswer;
+      // The token goes with the call only: never into the arguments stored or handed to handlers.
+      return (await client.apiCall(method, token ? { ...args, token } : args)) as SlackAnswer;
     } catch (error) {
       metrics?.slackApiErrors.inc({ method, error: classifySlackFailure(error).error });
       throw error;
@@ -122,7 +131,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     const item = await queue.claim(candidate, { workerId, now: clock.now(), leaseMs });
     if (!item) return false;
     try {
-      await send(item, parents);
+      // Handlers and guards below run for the item's workspace (its token for any Slack call they make).
+      await inTeam(item.teamId, () => send(item, parents));
     } catch (error) {
       // A database failure mid-way: the claim expires and the item is retried (as uncertain).
       log.error({ err: error, key: item.key }, 'outbox item could not be processed; it will be retried after its lease');
@@ -135,22 +145,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     const resolved = resolveArguments(item, parents);
     if ('error' in resolved) return fail(item, resolved.error);
     const args = resolved.args;
+    let token: string | undefined;
+    if (options.tokenFor) {
+      const found = await options.tokenFor(item.teamId);
+      if (!found) return fail(item, item.teamId ? 'workspace_not_installed' : 'workspace_unknown');
+      token = found;
+    }
     try {
       if (item.uncertain && item.method === 'chat.postMessage') {
-        const found = await findPostedMessage(item, args);
+        const found = await findPostedMessage(item, args, token);
         if (found) {
           log.info({ key: item.key, ts: found.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
           return finalize(item, args, { ok: true, ...found, adopted: true });
         }
       }
       const guard = item.record ? options.guards?.[item.record.kind] : undefined;
-      const hold = guard && item.record ? await guard(store.direct, { key: item.key, args, record: item.record }) : null;
+      const hold =
+        (options.writeGuard ? await options.writeGuard({ key: item.key, incidentId: item.incidentId, args, record: item.record }) : null) ??
+        (guard && item.record ? await guard(store.direct, { key: item.key, args, record: item.record }) : null);
       if (hold) return fail(item, `held:${hold}`);
       if (!(await queue.renewClaim(item, clock.now() + leaseMs))) {
         log.warn({ key: item.key }, 'lost the claim on an outbox item before sending it; another instance has it');
         return;
       }
-      const answer = await slackCall(item.method, args);
+      const answer = await slackCall(item.method, args, token);
       const message = answer['message'] as { ts?: string } | undefined;
       const ts = typeof answer['ts'] === 'string' ? answer['ts'] : message?.ts;
       const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
@@ -180,7 +198,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   }
 
   /** A message carrying this item's key, posted by an attempt whose answer never arrived. */
-  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>): Promise<{ ts: string; channel: string } | null> {
+  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>, token: string | undefined): Promise<{ ts: string; channel: string } | null> {
     const channel = args['channel'];
     if (typeof channel !== 'string') return null;
     const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
@@ -188,7 +206,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     let cursor: string | undefined;
     for (let page = 0; page < REPLY_LOOKUP_PAGES; page += 1) {
       const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }) : await slackCall('conversations.history', query);
+      const answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
       const messages = (answer['messages'] ?? []) as { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
       const match = messages.find((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
       if (match?.ts) return { ts: match.ts, channel };

@@ -195,5 +195,8 @@ export function workspacesOn(db: Db): Workspaces {
     async ensureNamed(teamId, name) {
       return (await db.workspace.upsert({ where: { teamId }, create: { teamId, name }, update: {}, select: { id: true } })).id;
     },
+    async teamOf(workspaceId) {
+      return (await db.workspace.findUnique({ where: { id: workspaceId }, select: { teamId: true } }))?.teamId ?? null;
+    },
   };
 }

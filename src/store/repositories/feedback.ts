@@ -1,7 +1,7 @@
 // Staff feedback rows, each workspace's learnt lexicon and each channel's detection calibration (#16).
 import type { FeedbackRecord, NewFeedback, StoredLexicon } from '../../app/ports/index.js';
-import type { AlertFeedbackFact, AlertVerdict, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
-import type { LearntCorrections, LearntTerm } from '../../domain/sentiment/corrections.js';
+import { detectorRaised, type AlertFeedbackFact, type AlertVerdict, type ChannelCalibration, type FeedbackTarget } from '../../domain/feedback/index.js';
+import { NO_CORRECTIONS, SHIPPED_CLASSES, type ClassModel, type CorrectionFeatures, type CrossValidationRow, type LearntCorrections, type LearntTerm } from '../../domain/sentiment/corrections.js';
 import type { Db } from '../db.js';
 
 type Row = Awaited<ReturnType<Db['feedback']['findUniqueOrThrow']>>;
@@ -16,6 +16,7 @@ function recordOf(row: Row): FeedbackRecord {
     incidentId: row.incidentId,
     messageTs: row.messageTs,
     text: row.text,
+    features: (row.features as unknown as CorrectionFeatures | null) ?? null,
     userId: row.userId,
     reason: row.reason,
     via: row.via,
@@ -26,8 +27,8 @@ function recordOf(row: Row): FeedbackRecord {
 }
 
 export async function insertFeedback(db: Db, feedback: NewFeedback): Promise<FeedbackRecord> {
-  const { at, ...rest } = feedback;
-  return recordOf(await db.feedback.create({ data: { ...rest, at: new Date(at) } }));
+  const { at, features, ...rest } = feedback;
+  return recordOf(await db.feedback.create({ data: { ...rest, ...(features ? { features: features as unknown as object } : {}), at: new Date(at) } }));
 }
 
 export async function findFeedback(db: Db, id: string): Promise<FeedbackRecord | null> {
@@ -39,6 +40,23 @@ export async function findFeedback(db: Db, id: string): Promise<FeedbackRecord |
 export async function markUndone(db: Db, id: string, userId: string, at: number): Promise<boolean> {
   const { count } = await db.feedback.updateMany({ where: { id, undoneAt: null }, data: { undoneAt: new Date(at), undoneBy: userId } });
   return count === 1;
+}
+
+export async function feedbackTextsBefore(db: Db, before: number, limit: number): Promise<{ id: string; target: string; text: string }[]> {
+  const rows = await db.feedback.findMany({ where: { at: { lt: new Date(before) }, text: { not: null } }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, target: true, text: true } });
+  return rows.map((row) => ({ id: row.id, target: row.target, text: row.text as string }));
+}
+
+export async function eraseFeedbackText(db: Db, id: string, features: CorrectionFeatures | null): Promise<void> {
+  await db.feedback.update({ where: { id }, data: { text: null, ...(features ? { features: features as unknown as object } : {}) } });
+}
+
+/** Audit actions whose text quoted the community message feedback was about. */
+const FEEDBACK_AUDIT_ACTIONS = ['feedback_given', 'feedback_undone'];
+
+export async function eraseFeedbackAuditTexts(db: Db, before: number): Promise<number> {
+  const { count } = await db.auditLog.updateMany({ where: { action: { in: FEEDBACK_AUDIT_ACTIONS }, at: { lt: new Date(before) }, text: { not: null } }, data: { text: null } });
+  return count;
 }
 
 export async function setReason(db: Db, id: string, reason: string): Promise<void> {
@@ -61,10 +79,14 @@ export async function undoAllMessageFeedback(db: Db, workspaceId: string, userId
 export async function activeAlertFacts(db: Db, workspaceId: string, channelId: string): Promise<AlertFeedbackFact[]> {
   const rows = await db.feedback.findMany({ where: { workspaceId, channelId, target: 'alert', undoneAt: null }, orderBy: { at: 'asc' } });
   const incidentIds = [...new Set(rows.map((row) => row.incidentId).filter((id): id is string => id !== null))];
-  const incidents = await db.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, detectedAt: true, firstAbnormalAt: true } });
+  const incidents = await db.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, detectedAt: true, firstAbnormalAt: true, detection: true, drill: true } });
   const lag = new Map(incidents.map((incident) => [incident.id, incident.firstAbnormalAt ? incident.detectedAt.getTime() - incident.firstAbnormalAt.getTime() : null]));
+  // Verdicts on incidents declared by hand judge no detector alert: rows given before the buttons were
+  // withdrawn from them (and refused since) stay stored and audited, but never move the threshold.
+  // Drills' alerts are staged: a verdict on one (only a forged click gives one) never counts either.
+  const declared = new Set(incidents.filter((incident) => incident.drill || !detectorRaised(incident.detection)).map((incident) => incident.id));
   return rows
-    .filter((row) => row.incidentId !== null)
+    .filter((row) => row.incidentId !== null && !declared.has(row.incidentId))
     .map((row) => ({ incidentId: row.incidentId as string, verdict: row.verdict as AlertVerdict, lagMs: lag.get(row.incidentId as string) ?? null, at: row.at.getTime() }));
 }
 
@@ -72,10 +94,9 @@ export async function saveLexicon(db: Db, workspaceId: string, learnt: LearntCor
   const data = {
     corrections: learnt.corrections,
     regularisation: learnt.regularisation,
-    positiveScale: learnt.positiveScale,
-    negativeScale: learnt.negativeScale,
-    negativeAt: learnt.negativeAt,
-    positiveAt: learnt.positiveAt,
+    classPrior: learnt.classPrior,
+    classes: learnt.classes as unknown as object,
+    crossValidation: learnt.crossValidation as unknown as object,
     terms: learnt.terms as unknown as object,
     frozen: [...frozen],
   };
@@ -85,19 +106,23 @@ export async function saveLexicon(db: Db, workspaceId: string, learnt: LearntCor
 type LexiconRow = Awaited<ReturnType<Db['learntLexicon']['findUniqueOrThrow']>>;
 
 function lexiconOf(row: LexiconRow): StoredLexicon {
+  // A lexicon stored before class boundaries were learnt has none: the shipped lexicon until it is learnt again.
+  const outdated = row.classes === null && row.corrections > 0;
   return {
     workspaceId: row.workspaceId,
-    learnt: {
-      corrections: row.corrections,
-      regularisation: row.regularisation,
-      positiveScale: row.positiveScale,
-      negativeScale: row.negativeScale,
-      negativeAt: row.negativeAt,
-      positiveAt: row.positiveAt,
-      terms: row.terms as unknown as LearntTerm[],
-    },
+    learnt: outdated
+      ? { ...NO_CORRECTIONS, corrections: row.corrections }
+      : {
+          corrections: row.corrections,
+          regularisation: row.regularisation,
+          classPrior: row.classPrior,
+          classes: (row.classes as unknown as ClassModel | null) ?? SHIPPED_CLASSES,
+          crossValidation: (row.crossValidation as unknown as CrossValidationRow[] | null) ?? [],
+          terms: row.terms as unknown as LearntTerm[],
+        },
     frozen: (row.frozen as unknown as string[] | null) ?? [],
     updatedAt: row.updatedAt.getTime(),
+    outdated,
   };
 }
 
@@ -120,6 +145,10 @@ export async function saveCalibration(db: Db, workspaceId: string, channelId: st
 export async function loadCalibration(db: Db, workspaceId: string, channelId: string): Promise<ChannelCalibration | null> {
   const row = await db.channelCalibration.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
   return row ? { thresholdOffset: row.thresholdOffset, falseAlarms: row.falseAlarms, lateCrises: row.lateCrises } : null;
+}
+
+export function calibratedChannels(db: Db): Promise<{ workspaceId: string; channelId: string }[]> {
+  return db.channelCalibration.findMany({ select: { workspaceId: true, channelId: true }, orderBy: [{ workspaceId: 'asc' }, { channelId: 'asc' }] });
 }
 
 export async function isChannelWatched(db: Db, workspaceId: string, channelId: string): Promise<boolean> {

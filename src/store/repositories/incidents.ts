@@ -332,6 +332,11 @@ export async function setIncidentRootTs(db: Db, incidentId: string, ts: string):
   await db.incident.update({ where: { id: incidentId }, data: { rootTs: ts } });
 }
 
+/** The incident's thread moves to another alerts channel (its root was held and is raised there). */
+export async function setIncidentAlertChannel(db: Db, incidentId: string, alertChannelId: string): Promise<void> {
+  await db.incident.update({ where: { id: incidentId }, data: { alertChannelId } });
+}
+
 export async function openAlertOn(db: Db, channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null> {
   const open = await db.incident.findFirst({ where: { channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
   return open ? { incidentId: open.id, alertChannelId: open.alertChannelId } : null;

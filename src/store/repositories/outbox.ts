@@ -30,6 +30,8 @@ export interface NewOutboxItem {
   channelId: string | null;
   payload: OutboxPayload;
   incidentId?: string | null;
+  /** The Slack team whose token sends it (OAuth installs). */
+  teamId?: string | null;
   /** Not before this time; due at once when absent. */
   after?: Date | number | null;
   /** Enqueue time (the caller's clock); the send order within a channel. */
@@ -57,6 +59,7 @@ export async function insertOutboxItem(db: Db, item: NewOutboxItem): Promise<boo
       channelId: item.channelId,
       payload: item.payload as object,
       incidentId: item.incidentId ?? null,
+      teamId: item.teamId ?? null,
       nextAttemptAt: item.after === undefined || item.after === null ? EPOCH : new Date(item.after),
       createdAt: new Date(lastEnqueueMs),
     },
@@ -89,12 +92,18 @@ export async function enqueueSlackWrite(tx: Db, write: SlackWrite): Promise<bool
     ...(write.messageOf !== undefined ? { messageOf: write.messageOf } : {}),
     ...(write.record !== undefined ? { record: write.record } : {}),
   };
+  // The team whose token sends it: the caller's, else the incident's workspace (same transaction).
+  const teamId =
+    write.teamId ??
+    (write.workspaceId ? ((await tx.workspace.findUnique({ where: { id: write.workspaceId }, select: { teamId: true } }))?.teamId ?? null) : null) ??
+    (write.incidentId ? ((await tx.incident.findUnique({ where: { id: write.incidentId }, select: { workspace: { select: { teamId: true } } } }))?.workspace.teamId ?? null) : null);
   return insertOutboxItem(tx, {
     key: write.key,
     method: write.method,
     channelId: channel ?? null,
     payload,
     incidentId: write.incidentId ?? null,
+    teamId,
     after: write.after ?? null,
     at: write.now ?? Date.now(),
   });
@@ -103,6 +112,22 @@ export async function enqueueSlackWrite(tx: Db, write: SlackWrite): Promise<bool
 /** Whether a write with this key was ever enqueued. */
 export async function outboxHasKey(db: Db, key: string): Promise<boolean> {
   return (await db.outboxItem.findUnique({ where: { key }, select: { id: true } })) !== null;
+}
+
+/** The keys among `keys` whose write failed for good with exactly `error`. */
+export async function outboxFailedWith(db: Db, keys: readonly string[], error: string): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.outboxItem.findMany({ where: { key: { in: [...keys] }, status: 'failed', lastError: error }, select: { key: true } });
+  return rows.map((row) => row.key);
+}
+
+/**
+ * Removes a write that failed for good with exactly `error`, so its key can be enqueued again; true
+ * only for the one caller that removed it (a retry or another instance finds nothing and gets false).
+ */
+export async function forgetFailedOutboxItem(db: Db, key: string, error?: string): Promise<boolean> {
+  const { count } = await db.outboxItem.deleteMany({ where: { key, status: 'failed', ...(error !== undefined ? { lastError: error } : {}) } });
+  return count > 0;
 }
 
 /** How many unsent items each lane scan looks at; lanes further back wait for the next scan. */
@@ -257,9 +282,9 @@ export async function outboxStats(db: Db, clock: { now(): number }): Promise<Out
 }
 
 /** Items that failed for good, newest first (for App Home and the incident thread). */
-export function failedOutboxItems(db: Db, filter: { incidentId?: string; limit?: number } = {}): Promise<OutboxItem[]> {
+export function failedOutboxItems(db: Db, filter: { incidentId?: string; teamId?: string; limit?: number } = {}): Promise<OutboxItem[]> {
   return db.outboxItem.findMany({
-    where: { status: 'failed', ...(filter.incidentId ? { incidentId: filter.incidentId } : {}) },
+    where: { status: 'failed', ...(filter.incidentId ? { incidentId: filter.incidentId } : {}), ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}) },
     orderBy: { createdAt: 'desc' },
     take: filter.limit ?? 50,
   });
@@ -289,6 +314,7 @@ export function queuedWriteOf(row: OutboxItem): QueuedSlackWrite {
     method: row.method,
     channelId: row.channelId,
     incidentId: row.incidentId,
+    teamId: row.teamId,
     args: payload.args,
     ...(payload.threadOf !== undefined ? { threadOf: payload.threadOf } : {}),
     ...(payload.messageOf !== undefined ? { messageOf: payload.messageOf } : {}),
@@ -320,4 +346,16 @@ export function outboxQueueOn(db: Db): OutboxQueue {
     release: (item, release) => releaseOutboxItem(db, claimed(item), release),
     markFailed: (item, error) => markOutboxFailed(db, claimed(item), error),
   };
+}
+
+/**
+ * A workspace was uninstalled (or its tokens revoked): its unsent writes can never be sent. They are
+ * failed with the reason, so App Home and the logs say why, and no other team's writes are touched.
+ */
+export async function stopTeamWrites(db: Db, teamId: string, reason: string): Promise<number> {
+  const { count } = await db.outboxItem.updateMany({
+    where: { teamId, status: { in: ['pending', 'sending'] } },
+    data: { status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null },
+  });
+  return count;
 }

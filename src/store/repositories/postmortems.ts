@@ -103,12 +103,13 @@ export async function savePostMortem(db: Db, postMortem: PostMortem, expectedVer
 export async function listPostMortems(db: Db, filter: { status?: string; since?: number } = {}): Promise<PostMortemListing[]> {
   const rows = await db.postMortem.findMany({
     where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.since !== undefined ? { createdAt: { gte: new Date(filter.since) } } : {}) },
-    include: { incident: { select: { number: true, title: true } } },
+    include: { incident: { select: { number: true, title: true, workspaceId: true } } },
     orderBy: { createdAt: 'desc' },
   });
   return rows.map((row) => ({
     incidentId: row.incidentId,
     incidentNumber: row.incident.number,
+    workspaceId: row.incident.workspaceId,
     title: row.incident.title,
     status: row.status,
     dueAt: row.dueAt.getTime(),
@@ -117,9 +118,9 @@ export async function listPostMortems(db: Db, filter: { status?: string; since?:
   }));
 }
 
-export async function recentPublishedPostMortems(db: Db, limit: number): Promise<PublishedPostMortem[]> {
+export async function recentPublishedPostMortems(db: Db, limit: number, workspaceId?: string): Promise<PublishedPostMortem[]> {
   const rows = await db.postMortem.findMany({
-    where: { status: 'published' },
+    where: { status: 'published', ...(workspaceId ? { incident: { workspaceId } } : {}) },
     orderBy: { publishedAt: 'desc' },
     take: limit,
     select: { incidentId: true, publishedAt: true, fields: true, incident: { select: { number: true, channelId: true } } },
@@ -155,7 +156,7 @@ export function incidentHistoryOn(db: Db): IncidentHistory {
     },
     async incidentIdsDetectedIn(period, limit) {
       const rows = await db.incident.findMany({
-        where: { detectedAt: range(period), ...(period.includeDrills ? {} : { drill: false }) },
+        where: { detectedAt: range(period), ...(period.includeDrills ? {} : { drill: false }), ...(period.workspaceId ? { workspaceId: period.workspaceId } : {}) },
         orderBy: { detectedAt: 'desc' },
         take: limit,
         select: { id: true },

@@ -113,6 +113,7 @@ export function reminderQueueOn(db: Db): ReminderQueue {
     claim: (reminder, firing) => claimReminder(db, reminder, firing),
     recordFailure: (reminder, failure) => recordReminderFailure(db, reminder, failure),
     hasPendingWithPrefix: async (prefix) => (await pendingReminderWithPrefix(db, prefix)) !== null,
+    pendingDueAtWithPrefix: async (prefix) => (await pendingReminderWithPrefix(db, prefix))?.dueAt.getTime() ?? null,
     pendingCountsExcept: async (kinds) => {
       const rows = await db.reminder.groupBy({ by: ['kind'], where: { status: 'pending', kind: { notIn: [...kinds] } }, _count: { _all: true } });
       return Object.fromEntries(rows.map((row) => [row.kind, row._count._all]));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
 import type { ChannelBucket } from '../../../src/domain/detection/bucket.js';
-import { evaluateChannel, initialDetectorState, learningStatus, type DetectorDecision, type DetectorState } from '../../../src/domain/detection/detector.js';
+import { evaluateChannel, initialDetectorState, learningStatus, type BucketReading, type DetectorDecision, type DetectorState } from '../../../src/domain/detection/detector.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../../../src/domain/detection/settings.js';
-import { poissonSample } from '../../../src/domain/detection/synthetic.js';
+import { negativeBinomialSample, poissonSample } from '../../../src/domain/detection/synthetic.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,6 +32,7 @@ interface Spec {
 function simulate(buckets: number, spec: (index: number, start: number) => Spec, settings: DetectorSettings = resolveDetectorSettings()) {
   let state = initialDetectorState(settings);
   const decisions: (DetectorDecision & { index: number })[] = [];
+  const readings: BucketReading[] = [];
   const window: ChannelBucket[] = [];
   const clock = new ManualClock(T0);
   for (let index = 0; index < buckets; index++) {
@@ -45,11 +46,11 @@ function simulate(buckets: number, spec: (index: number, start: number) => Spec,
     window.push({ start, messages, negatives, positives: 0, negativeAuthors, termCounts: negatives ? { broken: negatives } : {}, samples: [] });
     if (window.length > settings.windowBuckets) window.shift();
     clock.set(start + settings.bucketMs);
-    const result = evaluateChannel(window, state, settings, clock);
+    const result = evaluateChannel(window, state, settings, clock, (reading) => readings.push(reading));
     state = result.state;
     for (const decision of result.decisions) decisions.push({ ...decision, index });
   }
-  return { decisions, state };
+  return { decisions, state, readings };
 }
 
 const bucketsPerDay = DAY / (5 * MINUTE);
@@ -330,6 +331,129 @@ describe('episodes', () => {
     const { decisions, state } = simulate(12 * bucketsPerDay, (i) => ({ negatives: i >= at(3, 0) && i < at(8, 0) ? 0 : poisson(8, random), messages: 200 }));
     expect(decisions.filter((d) => d.type === 'spike')).toEqual([]);
     expect(state.level).toBeGreaterThan(4);
+  });
+
+  it('judges a burst by the talk it adds: the same jump is less surprising at a quiet hour than at a busy one', () => {
+    // Busy days, quiet nights, and news bursts that add talk whatever the hour (the over-dispersion).
+    const series = (i: number, start: number, random: () => number) => {
+      const hour = new Date(start).getUTCHours();
+      const mean = hour >= 9 && hour < 18 ? 40 : 10;
+      const burst = random() < 0.02 ? 60 : 0;
+      if (i === at(7, 14) || i === at(7, 3)) return { negatives: 3 * mean, messages: 2000 };
+      return { negatives: poisson(mean, random) + burst, messages: 2000 };
+    };
+    const surpriseOfJump = (dispersionLevelWeight: number, hour: number) => {
+      const random = prng(31);
+      const { readings } = simulate(8 * bucketsPerDay, (i, start) => series(i, start, random), resolveDetectorSettings({ dispersionLevelWeight }));
+      return readings[at(7, hour)]!.surprise;
+    };
+    const quietOverBusy = (weight: number) => surpriseOfJump(weight, 3) / surpriseOfJump(weight, 14);
+    expect(quietOverBusy(1)).toBeLessThan(0.8 * quietOverBusy(0));
+  });
+
+  it('learns quiet weekends when the week explains the noise: Saturday expects a weekend, not a weekday', () => {
+    const weekend = (start: number) => [0, 6].includes(new Date(start).getUTCDay());
+    const saturdayNoon = at(26, 12); // T0 is a Monday: day 26 is the fourth Saturday
+    const expectedOn = (weekdayRhythm: boolean) => {
+      const random = prng(32);
+      const { readings } = simulate(27 * bucketsPerDay, (_, start) => ({ negatives: poisson(weekend(start) ? 4 : 10, random), messages: 200 }), resolveDetectorSettings({ weekdayRhythm }));
+      return readings[saturdayNoon]!.expected;
+    };
+    // Three buckets at 4 a bucket: 12.
+    expect(expectedOn(true)).toBeGreaterThan(12 * 0.8);
+    expect(expectedOn(true)).toBeLessThan(12 * 1.25);
+    expect(expectedOn(false)).toBeGreaterThan(12 * 1.4);
+  });
+
+  it('resumes a channel that uses its weekday factors from stored state exactly, mid-week and mid-day', () => {
+    const random = prng(35);
+    const days = 17;
+    const values = Array.from({ length: days * bucketsPerDay }, (_, i) => {
+      const weekend = [0, 6].includes(new Date(T0 + i * 5 * MINUTE).getUTCDay());
+      return i >= at(16, 10) && i < at(16, 10) + 3 ? 60 : poisson(weekend ? 4 : 10, random);
+    });
+    const settings = resolveDetectorSettings();
+    const whole = simulate(days * bucketsPerDay, (i) => ({ negatives: values[i]!, messages: 200 }), settings);
+    const cut = at(15, 13);
+    const firstPart = simulate(cut, (i) => ({ negatives: values[i]!, messages: 200 }), settings);
+    let state = JSON.parse(JSON.stringify(firstPart.state)) as DetectorState;
+    expect(state.weekdayTrust).toBeGreaterThan(0.5);
+    const decisions: DetectorDecision[] = [...firstPart.decisions];
+    for (let i = cut; i < days * bucketsPerDay; i++) {
+      const window = [i - 2, i - 1, i].map((k) => ({ start: T0 + k * settings.bucketMs, messages: 200, negatives: values[k]!, positives: 0 }));
+      const result = evaluateChannel(window, state, settings, new ManualClock(T0 + (i + 1) * settings.bucketMs));
+      state = result.state;
+      decisions.push(...result.decisions);
+    }
+    expect(decisions.map(({ type, at }) => ({ type, at }))).toEqual(whole.decisions.map(({ type, at }) => ({ type, at })));
+    expect(whole.decisions.some((d) => d.type === 'spike')).toBe(true);
+    expect(state).toEqual(whole.state);
+  });
+
+  it('keeps the weekday factors out where days differ by news rather than by the week', () => {
+    // Every day its own volume (0.4× to 2.5×), unrelated to the day of the week.
+    const dayFactor = (() => {
+      const random = prng(33);
+      return Array.from({ length: 30 }, () => 0.4 + 2.1 * random());
+    })();
+    const expectations = (weekdayRhythm: boolean) => {
+      const random = prng(34);
+      return simulate(28 * bucketsPerDay, (i) => ({ negatives: poisson(10 * dayFactor[Math.floor(i / bucketsPerDay)]!, random), messages: 400 }), resolveDetectorSettings({ weekdayRhythm })).readings.map((r) => r.expected);
+    };
+    expect(expectations(true)).toEqual(expectations(false));
+  });
+
+  it('alerts on a sustained 3× rise over three buckets on a regular channel, judged under its own fitted model', () => {
+    // Ten negatives a bucket, Poisson: for four days, then a quarter hour at three times that from
+    // many people. Under the ratio test's dispersion floor the window is about 13 digits (under 16);
+    // the channel's own learnt model (far more regular than the floor) puts it near 17, over half the threshold.
+    const rise = at(4, 12);
+    const regular = (seed: number) => {
+      const random = prng(seed);
+      return (i: number) => ({ negatives: i >= rise && i < rise + 3 ? 30 : poisson(10, random), messages: 400 });
+    };
+    const { decisions, state } = simulate(rise + 6, regular(41));
+    const spikes = decisions.filter((d) => d.type === 'spike');
+    expect(spikes).toHaveLength(1);
+    const spike = spikes[0]!;
+    if (spike.type !== 'spike') throw new Error('expected a spike');
+    // Within two buckets of its start (the target's median delay).
+    expect(spike.index).toBeGreaterThanOrEqual(rise);
+    expect(spike.index).toBeLessThanOrEqual(rise + 2);
+    const e = spike.explanation;
+    expect(e).toMatchObject({ kind: 'crisis', test: 'fitted' });
+    expect(e.dispersion).toBeLessThan(resolveDetectorSettings().minDispersion);
+    expect(e.surprise).toBeGreaterThanOrEqual(e.threshold);
+    // The chance stated is the fitted model's; the surprise is its digits over the test's share of the threshold.
+    expect(-Math.log10(e.tailProbability)).toBeCloseTo(e.surprise * resolveDetectorSettings().fittedThresholdShare, 1);
+    expect(state.alert).not.toBeNull();
+
+    // Without the fitted-model test, the same channel and rise raise nothing.
+    expect(simulate(rise + 6, regular(41), resolveDetectorSettings({ fittedThresholdShare: 0 })).decisions).toEqual([]);
+  });
+
+  it('does not trust the fitted model of a noisy channel: the same 3× rise over its news bursts is not a crisis', () => {
+    // Twenty a bucket with news bursts (over-dispersion 0.09 a bucket, about 0.03 a window): a count
+    // model learnt from moments says nothing of such a channel's tails, so only the ratio test judges it,
+    // and a 3× quarter hour (about 11 digits under its own model) stays under the threshold.
+    const rise = at(4, 12);
+    const random = prng(42);
+    const { decisions, readings } = simulate(rise + 6, (i) => ({ negatives: i >= rise && i < rise + 3 ? 60 : negativeBinomialSample(20, 0.09, random), messages: 800 }));
+    expect(decisions.filter((d) => d.type === 'spike')).toEqual([]);
+    expect(readings[rise + 2]!.surprise).toBeGreaterThan(resolveDetectorSettings().fittedThresholdShare * resolveDetectorSettings().threshold);
+  });
+
+  it('still calls one member\'s sustained 3× outburst on a regular channel a moderation case, not a crisis', () => {
+    const rise = at(4, 12);
+    const random = prng(43);
+    const { decisions } = simulate(rise + 6, (i) =>
+      i >= rise && i < rise + 3 ? { negatives: 30, authors: ['U-loud', 'U-loud', 'U-loud', 'U-loud', 'U-loud', 'U-loud', 'U-loud', 'U-loud', 'U-other-1', 'U-other-2'] } : { negatives: poisson(10, random), messages: 400 },
+    );
+    const spikes = decisions.filter((d) => d.type === 'spike');
+    expect(spikes).toHaveLength(1);
+    const spike = spikes[0]!;
+    if (spike.type !== 'spike') throw new Error('expected a spike');
+    expect(spike.explanation).toMatchObject({ kind: 'single_author', topAuthorId: 'U-loud', test: 'fitted' });
   });
 
   it('says until when a new channel is still learning its baseline', () => {

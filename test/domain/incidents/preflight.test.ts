@@ -25,7 +25,7 @@ describe('reply preflight: refusals', () => {
   });
 
   it('refuses mass mentions in every form Slack notifies with', () => {
-    for (const mention of ['<!channel>', '<!here>', '<!everyone>', '<!here|here>', '<!subteam^S0123ABC>', '<!subteam^S0123ABC|@team>', '@channel', '@here', '@everyone']) {
+    for (const mention of ['<!channel>', '<!here>', '<!everyone>', '<!group>', '<!here|here>', '<!subteam^S0123ABC>', '<!subteam^S0123ABC|@team>', '@channel', '@here', '@everyone']) {
       expect(codes(`${mention} we are on it`), mention).toEqual(['mass_mention']);
     }
     // An address that happens to contain "here" is not a mention.

@@ -12,6 +12,7 @@ import {
   diffDraftText,
   isMessageInTimeline,
   openIncident,
+  raiseHeldAlert,
   recordAlertPosted,
   recordReminderSent,
   resolve,
@@ -21,6 +22,23 @@ import { accepted, incidentPolicy, openInput, refused, T0 } from './helpers.js';
 
 describe('timeline entries', () => {
   const policy = incidentPolicy();
+
+  it('raises a held incident in a safe channel once: root posted again, a line saying where it was held; never when resolved, posted, or no safe channel', () => {
+    const clock = new ManualClock(T0);
+    const { state } = openIncident(openInput(), policy.escalation, clock);
+    const held = { heldChannelId: 'CSUPPORT', reason: 'alerts_channel_watched', rootHeld: true, safeChannelId: 'CSTAFF' };
+    const raised = accepted(raiseHeldAlert(state, held, clock));
+    expect(raised.audit.outcome).toBe('accepted');
+    expect(raised.effects.map((effect) => effect.type)).toEqual(['post_root_message', 'post_thread_message']);
+    expect(raised.events[0]).toMatchObject({ kind: 'alert_raised_again', data: { heldChannelId: 'CSUPPORT', channelId: 'CSTAFF', reason: 'alerts_channel_watched' } });
+    expect(describeTimelineEvent(raised.events[0]!, 'en')).toContain('its alerts channel <#CSUPPORT> is a community channel Firebreak watches');
+    expect(describeTimelineEvent({ ...raised.events[0]!, data: { ...raised.events[0]!.data, heldChannelId: 'support' } }, 'es')).toContain('#support');
+    const resolved = accepted(resolve(state, { actorUserId: 'UAPPROVER1', summary: 'ok' }, policy, clock)).state;
+    for (const decision of [raiseHeldAlert(resolved, held, clock), raiseHeldAlert(state, { ...held, rootHeld: false }, clock), raiseHeldAlert(state, { ...held, safeChannelId: null }, clock)]) {
+      expect(accepted(decision).audit.outcome).toBe('no_op');
+      expect(accepted(decision).effects).toEqual([]);
+    }
+  });
 
   it('adds notes and quoted messages, also after resolution', () => {
     const clock = new ManualClock(T0);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDetectorSettings } from '../../../src/domain/detection/settings.js';
 import { loadPlaybooks, type Playbook } from '../../../src/domain/playbooks/index.js';
-import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from '../../../src/domain/playbooks/watching.js';
+import { alertsChannelRefusal, detectorSettingsUnder, isWatchedCommunityChannel, playbooksNameChannel, staffRefsOf } from '../../../src/domain/playbooks/watching.js';
 import { fixturesDir } from './helpers.js';
 
 let playbooks: Playbook[];
@@ -19,6 +19,17 @@ describe('what playbooks say about watching', () => {
     expect(playbooksNameChannel(playbooks, { channelId: 'C0STATUS01' })).toBe(true);
     expect(playbooksNameChannel(playbooks, { channelId: 'C0ANY', channelName: 'help-billing' })).toBe(true);
     expect(playbooksNameChannel(playbooks, { channelId: 'C0RANDOM', channelName: 'random' })).toBe(false);
+  });
+
+  it('a watched community channel: its row decides once there is one, a playbook naming it before that', () => {
+    // Named by a playbook (pattern), never met: watched; unwatched since (/firebreak unwatch): not.
+    expect(isWatchedCommunityChannel(playbooks, { channelId: 'C0ANY', channelName: 'help-billing', row: null })).toBe(true);
+    expect(isWatchedCommunityChannel(playbooks, { channelId: 'C0ANY', channelName: 'help-billing', row: { active: false } })).toBe(false);
+    // Named by no playbook: watched only by its row (/firebreak watch).
+    expect(isWatchedCommunityChannel(playbooks, { channelId: 'C0STAFF', channelName: 'staff-room', row: null })).toBe(false);
+    expect(isWatchedCommunityChannel(playbooks, { channelId: 'C0STAFF', channelName: 'staff-room', row: { active: true } })).toBe(true);
+    expect(alertsChannelRefusal(playbooks, { channelId: 'C0STATUS01', row: null })).toBe('watched_community_channel');
+    expect(alertsChannelRefusal(playbooks, { channelId: 'C0STAFF', channelName: 'staff-room', row: null })).toBeNull();
   });
 
   it('staff are the people and groups given a role, each once, whatever the role', () => {

@@ -6,9 +6,11 @@ import { FirebreakError } from '../../../src/errors.js';
 import {
   exportPostMortemJson,
   formatDateTime,
+  membersDraftsMayName,
   formatDuration,
   renderPostMortemMarkdown,
 } from '../../../src/domain/postmortems/index.js';
+import type { TimelineEvent } from '../../../src/domain/incidents/index.js';
 import { sampleExportInput } from '../../fixtures/postmortems/sample-incident.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/postmortems');
@@ -102,5 +104,64 @@ describe('formatting', () => {
     const at = Date.UTC(2026, 10, 21, 23, 30);
     expect(formatDateTime(at, 'UTC')).toBe('2026-11-21 23:30');
     expect(formatDateTime(at, 'Europe/Madrid')).toBe('2026-11-22 00:30');
+  });
+});
+
+describe('members answered by a drafted reply', () => {
+  // A reply template filled `{{member}}` with the name of the member whose thread it answers; only the
+  // text was stored. The edge looked their names up (memberNames); the export removes them everywhere.
+  const THREAD = '1763734200.000300';
+  function answered(member: string, names: readonly string[], text: string) {
+    const input = sampleExportInput('en');
+    const last = Math.max(...input.timeline.map((e) => e.at));
+    const target = { kind: 'thread', channelId: 'C0COMMUNITY', messageTs: THREAD };
+    const base = { incidentId: input.incident.id, actorUserId: 'UANA' };
+    const edited = text.replace('.', ', sorry.');
+    const drafted: TimelineEvent[] = [
+        { ...base, at: last + 1_000, kind: 'draft_created', text, data: { draftId: 'inc-2026-0042/draft-9', draftNumber: 9, revision: 1, templateId: 'thanks', language: 'en', target } },
+        { ...base, at: last + 2_000, kind: 'draft_edited', text: edited, data: { draftId: 'inc-2026-0042/draft-9', draftNumber: 9, fromRevision: 1, toRevision: 2, previousText: text, diff: [], voidedDecisionsBy: [] } },
+        { ...base, actorUserId: null, at: last + 3_000, kind: 'reply_posted', text: edited, data: { draftId: 'inc-2026-0042/draft-9', draftNumber: 9, revision: 2, messageTs: '1763734300.000100', target, authorUserId: 'UANA', approverUserIds: ['ULUIS'], drill: false } },
+    ];
+    return {
+      ...input,
+      incident: { ...input.incident, detection: { samples: [{ id: THREAD, authorId: member, score: -0.9, text: 'someone keeps insulting me' }] } },
+      timeline: [...input.timeline, ...drafted],
+      memberNames: { [member]: names },
+    };
+  }
+
+  it('removes their name from the draft, its edit and the posted reply, in both formats', () => {
+    const input = answered('UFARID', ['Farid Haddad', 'Farid', 'farid'], 'Thanks for telling us, Farid. Farid Haddad, we are on it.');
+    const markdown = renderPostMortemMarkdown(input);
+    const json = JSON.stringify(exportPostMortemJson(input));
+    for (const text of [markdown, json]) {
+      expect(text).not.toMatch(/farid|haddad|UFARID/i);
+      expect(text).toContain('Thanks for telling us, Member C. Member C, we are on it.');
+      expect(text).toContain('Thanks for telling us, Member C, sorry. Member C, we are on it.');
+    }
+    expect(markdown).toContain('  > Thanks for telling us, Member C, sorry. Member C, we are on it.');
+  });
+
+  it('gives a member quoted elsewhere in the export the same pseudonym', () => {
+    const markdown = renderPostMortemMarkdown(answered('UMEMBER1', ['Dana Kim', 'dana.k'], 'Hi Dana Kim. Thanks for your patience.'));
+    expect(markdown).not.toMatch(/Dana Kim|dana\.k/);
+    expect(markdown).toContain('> Hi Member A. Thanks for your patience.');
+    expect(markdown).toContain('a message by Member A to the timeline');
+  });
+
+  it('asks for the names of every member a template could have named, once there is a draft', () => {
+    const input = answered('UFARID', [], 'Hi Irene.');
+    const withSamples = { ...input.incident, detection: { samples: [{ id: '1763734000.000100', authorId: 'UIRENE' }, { id: THREAD, authorId: 'UFARID' }] } };
+    expect(membersDraftsMayName(withSamples, input.timeline)).toEqual(['UFARID', 'UIRENE']);
+    expect(membersDraftsMayName(withSamples, sampleExportInput('en').timeline.filter((e) => !e.kind.startsWith('draft')))).toEqual([]);
+    // A greeting that names another sample's author than the thread answered is removed too.
+    const markdown = renderPostMortemMarkdown({ ...input, incident: withSamples, memberNames: { UFARID: ['Farid'], UIRENE: ['Irene'] } });
+    expect(markdown).not.toContain('Irene');
+    expect(markdown).toMatch(/> Hi Member [A-Z]\./);
+  });
+
+  it('shows the name only when the team opted in', () => {
+    const input = { ...answered('UFARID', ['Farid'], 'Thanks for telling us, Farid.'), includeMemberIdentities: true };
+    expect(renderPostMortemMarkdown(input)).toContain('> Thanks for telling us, Farid.');
   });
 });

@@ -261,15 +261,24 @@ describe('post-mortems', () => {
       expect(no(setActionItemDone(pm, { actorUserId: 'UOPS', locale: 'en', actionItemId: 'nope', done: true }, clock)).refusal.code).toBe('action_item_not_found');
     });
 
-    it('are reminded again after each reminder until done, and never before publication', () => {
-      expect(nextActionItemReminder(draft, 'inc-1/action-1', clock)).toBeNull();
+    it('are reminded again at 17:00 on the workspace’s wall clock after each reminder until done, and never before publication', () => {
+      expect(nextActionItemReminder(draft, 'inc-1/action-1', clock, 'UTC')).toBeNull();
       const pm = published();
-      clock.advance(8 * DAY);
-      expect(nextActionItemReminder(pm, 'inc-1/action-1', clock)).toEqual(
-        expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'postmortem:action:inc-1/action-1', at: T0 + 9 * DAY, recipientUserIds: ['UOPS'] }),
+      clock.advance(8 * DAY); // 2026-11-29 16:00 UTC
+      const nextAt = (timeZone: string) => (nextActionItemReminder(pm, 'inc-1/action-1', clock, timeZone) as { at: number } | null)?.at;
+      expect(nextActionItemReminder(pm, 'inc-1/action-1', clock, 'UTC')).toEqual(
+        expect.objectContaining({ type: 'schedule_reminder', reminderKey: 'postmortem:action:inc-1/action-1', at: Date.UTC(2026, 10, 30, 17), recipientUserIds: ['UOPS'] }),
       );
+      expect(nextAt('Europe/Madrid')).toBe(Date.UTC(2026, 10, 30, 16));
+      expect(nextAt('America/Mexico_City')).toBe(Date.UTC(2026, 10, 30, 23));
+      // A reminder that fired late in the night is followed by the same day's 17:00, not one 24 h later.
+      const late = new ManualClock(Date.UTC(2026, 10, 30, 3));
+      expect((nextActionItemReminder(pm, 'inc-1/action-1', late, 'UTC') as { at: number }).at).toBe(Date.UTC(2026, 10, 30, 17));
+      // Across Madrid's fall-back night: still 17:00 local (16:00 UTC instead of 15:00).
+      const beforeFallBack = new ManualClock(Date.UTC(2026, 9, 24, 15));
+      expect((nextActionItemReminder(pm, 'inc-1/action-1', beforeFallBack, 'Europe/Madrid') as { at: number }).at).toBe(Date.UTC(2026, 9, 25, 16));
       const done = ok(setActionItemDone(pm, { actorUserId: 'UOPS', locale: 'en', actionItemId: 'inc-1/action-1', done: true }, clock)).postMortem;
-      expect(nextActionItemReminder(done, 'inc-1/action-1', clock)).toBeNull();
+      expect(nextActionItemReminder(done, 'inc-1/action-1', clock, 'UTC')).toBeNull();
     });
 
     it('keep their id and done state when the draft is edited, and new ones get fresh numbers', () => {

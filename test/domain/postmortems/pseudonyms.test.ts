@@ -31,3 +31,14 @@ describe('member pseudonyms', () => {
     expect(people.member(null, null)).toBe('an unknown member');
   });
 });
+
+describe('names learnt for members a reply was drafted to', () => {
+  it('removes every name, longest first, and never learns a staff member’s name', () => {
+    const people = new MemberPseudonyms('en', new Set(['UANA']), { UANA: 'Ana Ruiz' }, false);
+    people.knowNames('UFARID', ['Farid Haddad', 'Farid', 'farid.h']);
+    people.knowNames('UANA', ['Ana Ruiz', 'Ana']);
+    people.observe('UFARID', null, null);
+    expect(people.scrub('Thanks, Farid Haddad (@farid.h). FARID, Ana is on it.')).toBe('Thanks, Member A (Member A). Member A, Ana is on it.');
+    expect(people.user('UANA')).toBe('Ana Ruiz');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { correctionModel, learnCorrections, NO_CORRECTIONS, parseCorrections, type Correction } from '../../../src/domain/sentiment/corrections.js';
-import { LABEL_THRESHOLDS, scoreMessage } from '../../../src/domain/sentiment/score.js';
+import { correctionFeatures, correctionModel, learnCorrections, learningSteps, NO_CORRECTIONS, parseCorrections, type Correction } from '../../../src/domain/sentiment/corrections.js';
+import { scoreMessage } from '../../../src/domain/sentiment/score.js';
 
 // A gaming community where "kill" and "destroy" are how people praise a match.
 const gaming: Correction[] = [
@@ -36,6 +36,18 @@ describe('learning corrections', () => {
     expect(scoreMessage('the update is fine', { corrections: correctionModel(learnt) }).score).toBeLessThan(scoreMessage('the update is fine').score);
   });
 
+  it('can be learnt one optimiser step at a time (the live path pauses between steps), with the same result', () => {
+    const steps = learningSteps(gaming);
+    let paused = 0;
+    let step = steps.next();
+    while (!step.done) {
+      paused += 1;
+      step = steps.next();
+    }
+    expect(paused).toBeGreaterThanOrEqual(100);
+    expect(step.value).toEqual(learnCorrections(gaming));
+  });
+
   it('is reproducible: the same corrections give the same model; none gives the shipped scorer', () => {
     expect(learnCorrections(gaming)).toEqual(learnCorrections([...gaming]));
     expect(learnCorrections([])).toEqual(NO_CORRECTIONS);
@@ -43,13 +55,43 @@ describe('learning corrections', () => {
     for (const text of ['this update is terrible', 'thanks, this is awesome', 'the release is on tuesday']) {
       expect(scoreMessage(text, { corrections: shipped })).toMatchObject({ label: scoreMessage(text).label, score: scoreMessage(text).score });
     }
-    expect(shipped.negativeAt).toBe(LABEL_THRESHOLDS.negative);
   });
 
   it('never learns a frozen (reset) word', () => {
     const learnt = learnCorrections(gaming, { frozen: new Set(['kill']) });
     expect(learnt.terms.map((term) => term.term)).not.toContain('kill');
     expect(learnt.terms.map((term) => term.term)).toContain('destroy');
+  });
+});
+
+describe('class boundaries and cross-validation', () => {
+  // A support workspace where bug reports are plain reports: mildly negative words, labelled neutral.
+  const reports = ['sorry', 'bug', 'delay', 'stop', 'hard', 'cancel', 'block', 'problem', 'crash', 'error', 'fail', 'broken', 'stuck', 'weird', 'miss', 'no'];
+  const support: Correction[] = [
+    ...reports.flatMap((word) => ['login page', 'export dialog', 'mobile app'].map((place) => ({ text: `there is a ${word} in the ${place} since monday`, label: 'neutral' as const }))),
+    ...['this is terrible, i hate this app', 'worst support ever, disgusting', 'you are all useless liars', 'awful, absolutely awful service', 'i am furious, refund me now', 'what a horrible scam'].map((text) => ({ text, label: 'negative' as const })),
+    ...['thanks, this is awesome', 'love the new update', 'great job team, wonderful', 'brilliant fix, thank you'].map((text) => ({ text, label: 'positive' as const })),
+  ];
+
+  it('learns where the workspace draws the line, so words it never corrected move too', () => {
+    const learnt = learnCorrections(support);
+    // Enough corrections: the strengths were chosen on the corrections' own folds, every candidate listed.
+    expect(learnt.crossValidation).toHaveLength(6);
+    expect(learnt.crossValidation.some((row) => row.words === learnt.regularisation && row.classes === learnt.classPrior)).toBe(true);
+    expect(learnt.classes.neutral).not.toEqual(NO_CORRECTIONS.classes.neutral);
+    const model = correctionModel(learnt);
+    for (const text of ['there is a glitch in the billing page', 'there is a mistake in the billing page']) {
+      expect(scoreMessage(text).label).toBe('negative');
+      expect(scoreMessage(text, { corrections: model }).label).toBe('neutral');
+    }
+  });
+
+  it('learns the same from what retention keeps of a message as from its text', () => {
+    const fromText = learnCorrections(gaming);
+    const fromFeatures = learnCorrections(gaming.map(({ text, label }) => ({ features: correctionFeatures(text), label })));
+    expect(fromFeatures).toEqual(fromText);
+    // What is kept is the lexicon's verdict and its own words: nothing else of the message.
+    expect([...correctionFeatures('that boss fight was a kill fest').terms].sort()).toEqual(['fight', 'kill']);
   });
 });
 

@@ -94,6 +94,14 @@ describe('scoreMessage in Spanish', () => {
     expect(score('tiene la cara pintada').label).toBe('neutral'); // and "cara" (face) is not its feminine
   });
 
+  it('reads the conjugated forms of the verbs its Spanish list has as infinitives, and not everyday look-alikes', () => {
+    expect(score('todos odian la actualización').label).toBe('negative'); // "odiar"
+    expect(score('me roban el dinero cada mes').label).toBe('negative'); // "robar"
+    expect(score('adoran la nueva función').label).toBe('positive'); // "adorar"
+    expect(score('venga, vengo mañana a las diez').label).toBe('neutral'); // venir, not "vengar"
+    expect(score('abierto todos los días salvo el lunes').label).toBe('neutral'); // "salvo" is "except"
+  });
+
   it('understands laughter and slang', () => {
     expect(score('jajajaja genial').label).toBe('positive');
     expect(score('estoy harto, qué asco').label).toBe('negative');

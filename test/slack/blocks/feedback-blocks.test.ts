@@ -21,7 +21,25 @@ describe('feedback on the alert', () => {
     const samples = found.filter((b) => b.actionId === actionIds.sampleNotNegative || b.actionId === actionIds.sampleNegative).map((b) => decodeRef(sampleFeedbackRef, b.value, 'sample'));
     expect(samples).toHaveLength(6);
     expect(new Set(samples.map((s) => s.s)).size).toBe(3);
-    expect(visibleText(built.blocks)).toMatch(/Sample 1: “.+”/);
+  });
+
+  it('quotes each sample once, with its two buttons right under it', () => {
+    const built = root();
+    const text = visibleText(built.blocks);
+    const shown = ['> Still nothing from the team', '> Worst update ever, I want a refund', '> meh'];
+    for (const quote of shown) expect(text.split(quote).length - 1).toBe(1);
+    // Each sample's buttons follow the section that quotes it, and name that sample.
+    const samples = (spike as { samples: { id: string; text: string }[] }).samples;
+    built.blocks.forEach((block, i) => {
+      if (block.type !== 'actions' || !block.elements.some((element) => 'action_id' in element && element.action_id === actionIds.sampleNegative)) return;
+      const id = decodeRef(sampleFeedbackRef, (block.elements[0] as { value: string }).value, 'sample').s;
+      const quoted = built.blocks[i - 1] as { type: string; text?: { text: string } };
+      expect(quoted.type).toBe('section');
+      expect(quoted.text?.text).toContain(samples.find((sample) => sample.id === id)?.text.slice(0, 12));
+    });
+    // A drill quotes them the same way, in one section and without buttons.
+    const drill = visibleText(root(spike, { drill: true }).blocks);
+    for (const quote of shown) expect(drill.split(quote).length - 1).toBe(1);
   });
 
   it('speaks Spanish, and never asks for feedback on a drill', () => {

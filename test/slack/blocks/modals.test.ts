@@ -4,6 +4,7 @@ import {
   actionIds,
   callbackIds,
   decodeRef,
+  draftModalRef,
   draftRef,
   draftTargetValue,
   draftTextValue,
@@ -121,6 +122,36 @@ describe('draftReplyModal', () => {
     expect(draftTextValue({ [blockId]: { [blockId]: { value: 'Hola' } }, other: { other: { value: 'x' } } })).toBe('Hola');
     expect(draftTextValue({ [inputIds.draftText]: { [inputIds.draftText]: { value: 'Hi' } } })).toBe('Hi');
     expect(refusalFieldErrors(callbackIds.draftReplyModal, 'text', 'required', ['draft_template', blockId])).toEqual({ [blockId]: 'required' });
+  });
+
+  it('re-renders when staff pick another target, and names each thread by its author, inert and short', () => {
+    const view = draftModal({ targets: [...targets, { ts: '1700000000.000400', text: 'Hi', authorName: '<!channel> Eve &\n co' + 'e'.repeat(100) }] });
+    const target = inputsOf(view).get(inputIds.draftTarget)!;
+    expect(target['dispatch_action']).toBe(true);
+    expect(target['element'].action_id).toBe(actionIds.pickTarget);
+    const labels = target['element'].options.map((o: Json) => o.text.text as string);
+    expect(labels[2]).toBe('Reply in thread to a member');
+    expect(labels[3]).toMatch(/^Reply in thread to &lt;!channel&gt; Eve &amp; coe+…$/);
+    expect(labels[3].length).toBeLessThanOrEqual(75);
+    expectViewWithinLimits(view);
+  });
+
+  it('keeps text written for another target under its block_id, and warns whom it was written for', () => {
+    const textBlockOf = (view: ReturnType<typeof draftModal>) => [...inputsOf(view).keys()].find((id) => id.startsWith(inputIds.draftText));
+    const bob = { kind: 'thread' as const, ts: '1700000000.000200' };
+    const other = { kind: 'thread' as const, ts: '1700000000.000300' };
+    const refilled = draftModal({ target: other });
+    const kept = draftModal({ target: other, textTarget: bob });
+    // A new target re-fills the box (new block_id); text kept for the old one keeps the old block_id.
+    expect(textBlockOf(refilled)).not.toBe(textBlockOf(kept));
+    expect(textBlockOf(kept)).toBe(textBlockOf(draftModal({ target: bob })));
+    expect(decodeRef(draftModalRef, kept.private_metadata, 'metadata')).toEqual({ i: 'inc-1', w: 'thread:1700000000.000200' });
+    expect(decodeRef(draftModalRef, refilled.private_metadata, 'metadata').w).toBe('thread:1700000000.000300');
+    expect(visibleText(refilled.blocks)).not.toContain(':warning:');
+    expect(visibleText(kept.blocks)).toContain('It was prefilled for Bob’s message, but the reply now goes to a member’s message');
+    const toChannel = draftModal({ target: { kind: 'channel' }, textTarget: bob, locale: 'es' });
+    expect(visibleText(toChannel.blocks)).toContain('Se rellenó para el mensaje de Bob, pero la respuesta va ahora a un mensaje nuevo en #community');
+    expectViewWithinLimits(kept);
   });
 
   it('stays within limits with many long sample messages and a 3000-character text', () => {

@@ -73,6 +73,11 @@ describe('postMortemModal', () => {
     expect(inputs.get('actionItems.2.text')!['element'].type).toBe('plain_text_input');
     expect(inputs.get('actionItems.2.owner')!['element'].type).toBe('users_select');
     expect(inputs.get('actionItems.2.dueAt')!['element'].type).toBe('datepicker');
+    // Each row is optional as a whole, so Slack labels its inputs "(optional)": the due date's hint says an
+    // action item needs one (validation refuses an item without it).
+    for (const row of [0, 1, 2]) expect(inputs.get(`actionItems.${row}.dueAt`)!['hint']?.text).toBe('Its owner is reminded at 17:00 on this day until it is done; an item is saved with its date. Leave the whole row empty to skip it.');
+    const spanish = inputsOf(postMortemModal({ postMortem: postMortem(), incidentNumber: 7, locale: 'es', timeZone: 'Europe/Madrid' }));
+    expect(spanish.get('actionItems.0.dueAt')!['hint']?.text).toMatch(/^Se le recuerda a su responsable a las 17:00/);
     expect(inputs.has('actionItems.3.text')).toBe(false);
     expect(inputs.get(postMortemInputIds.intent)!['element'].initial_option.value).toBe('submit');
     // Keeping a draft: every input is optional, so a half-filled draft can be saved.

@@ -52,6 +52,23 @@ export const spanishAdditions: Record<string, number> = {
   disfrute: 2, roban: -3, furia: -3, ira: -3, quejarse: -2, penoso: -3, penosa: -3, nefasto: -3, nefasta: -3, deplorable: -3,
   absurdo: -2, absurda: -2, odia: -3, odian: -3, lloro: -2, llorando: -2, llorar: -2, preocupado: -2, preocupada: -2,
   apoyo: 2, esperanza: 2, ojala: 1, bendiciones: 2, saludos: 1, bienvenido: 2, bienvenida: 2, 'buenos dias': 1, 'buenas noches': 1,
+  // palabras frecuentes que AFINN-es no trae (conjugaciones, formas femeninas, coloquialismos, frases)
+  lamentablemente: -2, desgraciadamente: -2, 'por desgracia': -2, 'me duele': -2, agobiado: -2, agobiada: -2, depresion: -2,
+  soledad: -1, perdimos: -2, impotencia: -2, ridicula: -2, pendejo: -3, pendeja: -3, tonta: -2, payaso: -2, mediocre: -2,
+  hipocresia: -3, mienten: -3, miente: -3, asesinado: -3, asesinada: -3, herido: -2, heridos: -2, atentado: -3, preocupa: -2,
+  'me preocupa': -2, aburre: -2, fastidio: -2, 'que pena': -2, 'que lastima': -2, 'no puedo mas': -3, 'ya basta': -3, castigo: -2,
+  odiamos: -3, odias: -3, gusta: 2, agradecimiento: 2, fenomenal: 3, ilusionado: 2, ilusionada: 2, genio: 2, ganamos: 2, golazo: 3,
+  idolo: 2, guapa: 2, guapisima: 3, divino: 3, divina: 3, ideal: 2, recomendable: 2, 'de lujo': 3, felicito: 3, bravo: 3,
+  'buena suerte': 2, 'mucha suerte': 2, 'un abrazo': 2, wow: 2, riquisimo: 3, disfrutamos: 2, celebramos: 2, fiesta: 2,
+  'feliz cumpleaños': 3, logramos: 2, horror: -3,
+  // coloquial (España y América) y frases hechas cuyo sentido no es el de sus palabras
+  'por fin': 2, 'menos mal': 1, 'a tope': 2, mola: 2, 'mola mucho': 3, chulo: 2, chula: 2, flipante: 2, cutre: -2, 'que rollo': -2,
+  pesado: -1, pesada: -1, 'hasta las narices': -3, 'hasta los huevos': -3, 'me cago en': -3, chingon: 2, chingona: 2, chingada: -3,
+  'vale madre': -3, 'valen madre': -3, 'descanse en paz': -2, 'en paz descanse': -2, dep: -2, 'te echo de menos': -1,
+  'muerto de risa': 2, 'muerta de risa': 2, 'me muero de risa': 2, 'me muero de ganas': 2, 'mejor imposible': 3, 'lo maximo': 3,
+  'me cae bien': 2, 'ni de broma': -1, 'madre mia': -1, 'gracias a dios': 2,
+  buen: 2, gran: 1, gustan: 2, gustaba: 2, gustaria: 1, encantan: 3, encantaba: 3, encantaria: 2, amamos: 3, aman: 3,
+  enamorado: 3, enamorada: 3, injusta: -2, carisimo: -2, carisima: -2, uff: -1, puaj: -2, bah: -1, buu: -2, grr: -2,
   // frases neutras que de otro modo puntuarían
   'sin embargo': 0, 'de nada': 1, 'no pasa nada': 1, 'no hay problema': 2, 'no esta mal': 2, 'nada mal': 2, 'ni modo': -1,
 };
@@ -60,11 +77,25 @@ export const spanishAdditions: Record<string, number> = {
  * AFINN-es is a word-by-word machine translation of AFINN, so some entries carry the English word's
  * score onto a Spanish word that means something else or nothing at all ("yes" → "si", which is also
  * "if"; "alone" → "solo", which mostly means "only"; "late" is "beats"; a slur landed on "negro", the
- * colour). These fixes, from knowledge of Spanish, replace the score; `null` removes the word.
+ * colour; "avenge" → "venga", which is "come on"; "arreglado" is "fixed", "perdón" a plain "sorry"). These fixes, from knowledge of Spanish, replace the score; `null` removes the word.
  */
 export const spanishTranslationFixes: Record<string, number | null> = {
   si: null, solo: null, sola: null, solos: null, solas: null, tipo: null, tipa: null, modo: null, moda: null,
   tiempo: null, listo: null, lista: null, dios: null, sol: null, vivo: null, viva: null, cielo: null, fuego: null,
   pago: null, paga: null, cara: null, caro: -1, negro: null, negra: null, rosa: null, cierto: null, seguro: null,
-  favor: null, 'por favor': 0, 'a favor': 1, rapido: null, late: null, importante: 1, 'vale la pena': 1, 'por cierto': 0,
+  venga: null, arreglado: 1, perdon: 0, favor: null, 'por favor': 0, 'a favor': 1, rapido: null, late: null, importante: 1, 'vale la pena': 1, 'por cierto': 0,
 };
+
+/**
+ * Entries of AFINN-es that end like a Spanish infinitive but are not one, or whose regular forms are
+ * everyday words with another meaning, so their verb forms are not generated: English words and
+ * Spanish nouns or adjectives ("hater", "líder", "placer", "popular"); verbs whose forms mean something
+ * else ("venga" is venir's, "salvo" is "except", "me da la gana", "mora" a berry, "here" English) or
+ * whose score is a translation artefact ("jurar" is to swear an oath, "negocio" business, "realiza",
+ * "reduce", "demanda", "cubre", "vacila" are neutral in chat).
+ */
+export const spanishNonVerbs: ReadonlySet<string> = new Set([
+  'downer', 'kinder', 'hater', 'ranter', 'spammer', 'bankster', 'greenwasher', 'roflcopter', 'super', 'cancer', 'lider', 'placer',
+  'popular', 'impar', 'telar', 'presar', 'ganar', 'salvar', 'vengar', 'morir', 'herir', 'cubrir', 'jurar', 'negociar', 'realizar',
+  'reducir', 'demandar', 'vacilar',
+]);

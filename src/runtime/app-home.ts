@@ -1,0 +1,101 @@
+// App Home: its read model (app/home.ts) wired to the store and services, and publishing it to a
+// viewer. With OAuth installs a viewer sees their own workspace only, in its language, with its
+// settings, editable by its admins and owners and by whoever installed Firebreak there.
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { DetectorSettings } from '../domain/detection/settings.js';
+import { isLocale } from '../i18n/index.js';
+import { AppHome, HOME_METRICS_DAYS } from '../app/home.js';
+import type { IncidentService } from '../app/incidents.js';
+import type { InstallService } from '../app/installs.js';
+import type { Store } from '../app/ports/store.js';
+import type { PostMortemService } from '../app/postmortems.js';
+import { appHomeView } from '../slack/blocks/home.js';
+import { currentTeam } from '../slack/team-scope.js';
+import type { AlertsChannels } from './alerts-channels.js';
+import { cached } from './cached.js';
+import type { WorkspaceContext } from './workspaces.js';
+
+export interface AppHomePublishingOptions {
+  store: Store;
+  clock: Clock;
+  config: Pick<Config, 'alertsChannel' | 'locale' | 'teamTimezone'>;
+  installs?: InstallService | undefined;
+  incidents: Pick<IncidentService, 'policyFor'>;
+  postMortems: Pick<PostMortemService, 'aggregate' | 'recentPublished'>;
+  channelName(channelId: string): Promise<string | null>;
+  settingsFor(channelId: string, channelName: string | null): DetectorSettings;
+  workspaces: Pick<WorkspaceContext, 'workspaceIds'>;
+  alertsChannels: Pick<AlertsChannels, 'watched'>;
+}
+
+export interface AppHomePublishing {
+  /** Draws the viewer's App Home and publishes it; `refusedAlertsChannel` says why a choice was refused. */
+  publishHome(webClient: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void>;
+  /** A workspace's settings are changed by its admins and owners, and by whoever installed Firebreak there. */
+  mayChangeSettings(teamId: string, userId: string, webClient: WebClient): Promise<boolean>;
+}
+
+export function appHomePublishing(options: AppHomePublishingOptions): AppHomePublishing {
+  const { store, clock, config, installs, postMortems, workspaces, alertsChannels } = options;
+
+  // App Home shows the last 30 days' medians and p90s, measured at most once a minute.
+  const homeMetrics = cached(clock, (workspaceId) => postMortems.aggregate({ from: clock.now() - HOME_METRICS_DAYS * 86_400_000, to: clock.now() + 1, ...(workspaceId ? { workspaceId } : {}) }));
+
+  const home = new AppHome({
+    store,
+    clock,
+    locale: config.locale,
+    policyFor: (playbookId) => options.incidents.policyFor(playbookId),
+    channelName: options.channelName,
+    settingsFor: options.settingsFor,
+    recentPostMortems: (limit, workspaceId) => postMortems.recentPublished(limit, workspaceId),
+    metrics: (workspaceId) => homeMetrics(workspaceId ?? ''),
+  });
+
+  async function mayChangeSettings(teamId: string, userId: string, webClient: WebClient): Promise<boolean> {
+    if ((await installs?.installation(teamId))?.installerUserId === userId) return true;
+    const user = (await webClient.users.info({ user: userId }).catch(() => undefined))?.user;
+    return Boolean(user && user.team_id === teamId && (user.is_admin || user.is_owner || user.is_primary_owner));
+  }
+
+  // One person's App Home is drawn one publish at a time, each reading the settings when its turn comes:
+  // two settings changed at once (language, then time zone) end with a view showing both.
+  const drawing = new Map<string, Promise<void>>();
+  function publishHome(webClient: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void> {
+    const teamId = installs ? currentTeam() : undefined;
+    const key = `${teamId ?? ''}:${userId}`;
+    const next = (drawing.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => drawHome(webClient, userId, teamId, refusedAlertsChannel));
+    drawing.set(key, next);
+    void next.finally(() => drawing.get(key) === next && drawing.delete(key)).catch(() => undefined);
+    return next;
+  }
+
+  async function drawHome(webClient: WebClient, userId: string, teamId: string | undefined, refusedAlertsChannel?: string): Promise<void> {
+    const workspaceId = teamId ? await workspaces.workspaceIds(teamId) : undefined;
+    // One read of the settings: the language and the selects never come from two different moments.
+    const settings = workspaceId ? await store.direct.installations.settings(workspaceId) : undefined;
+    const chosenLocale = settings && isLocale(settings.locale) ? settings.locale : null;
+    const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined);
+    if (!teamId || !workspaceId || !settings) {
+      await webClient.views.publish({ user_id: userId, view: appHomeView({ ...model, watchedAlertsChannels: await alertsChannels.watched(undefined, undefined) }) as never });
+      return;
+    }
+    const view = appHomeView({
+      ...model,
+      watchedAlertsChannels: await alertsChannels.watched(workspaceId, settings.alertsChannel),
+      settings: {
+        alertsChannel: settings.alertsChannel,
+        locale: chosenLocale,
+        timeZone: settings.timeZone,
+        defaults: { alertsChannel: config.alertsChannel ?? null, locale: config.locale, timeZone: config.teamTimezone },
+        editable: await mayChangeSettings(teamId, userId, webClient),
+        ...(refusedAlertsChannel ? { refusedAlertsChannel } : {}),
+      },
+    });
+    await webClient.views.publish({ user_id: userId, view: view as never });
+  }
+
+  return { publishHome, mayChangeSettings };
+}

@@ -1,0 +1,64 @@
+// `firebreak doctor` with OAuth installs: every installed workspace is checked with its own stored
+// token and its own alerts channel, one line per problem naming the workspace and what to do.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlackTeams, type FakeSlackTeams } from '../../src/sandbox/slack-api/index.js';
+import { manifestBotScopes } from '../../src/slack/doctor.js';
+import { createStore } from '../../src/store/store.js';
+import { createTokenCipher } from '../../src/store/token-cipher.js';
+import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
+import { runCli, testEnvironment } from '../support/cli.js';
+import { TEAM_A as A, TEAM_B as B, TWO_TEAMS } from '../support/two-teams.js';
+
+
+describe('firebreak doctor with OAuth installs', () => {
+  let slack: FakeSlackTeams;
+  let db: MigratedDatabase;
+  const key = randomBytes(32);
+  let alertsA: string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlackTeams({
+      teams: TWO_TEAMS,
+      clientId: '1111.2222',
+      clientSecret: 'doctor-client-secret',
+      botScopes: manifestBotScopes(),
+    });
+    db = await openMigratedDatabase('sqlite');
+    const store = createStore(db.prisma, 'sqlite', createTokenCipher([key]));
+    for (const teamId of [A, B]) {
+      const workspace = slack.team(teamId).workspace;
+      await store.direct.installations.save({ teamId, teamName: workspace.team.name, enterpriseId: null, botToken: workspace.issueBotToken(), botUserId: workspace.bot.user_id, botId: workspace.bot.bot_id, scopes: manifestBotScopes(), appId: null, installerUserId: null, installedAt: Date.now() });
+    }
+    const a = slack.team(A).workspace;
+    alertsA = a.addChannel({ name: 'alerts', members: [a.bot.user_id] }).id;
+    await store.direct.installations.updateSettings(A, { alertsChannel: alertsA });
+    // Bravo revoked the app's token on Slack's side; Firebreak has not heard yet.
+    slack.team(B).workspace.revokeBotTokens();
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await db?.dispose();
+  });
+
+  it('checks each workspace with its own token and alerts channel, and names the one to reinstall', async () => {
+    const result = await runCli(['doctor'], {
+      env: testEnvironment({
+        DATABASE_URL: db.url,
+        SLACK_CLIENT_ID: slack.clientId,
+        SLACK_CLIENT_SECRET: slack.clientSecret,
+        SLACK_SIGNING_SECRET: 'doctor-signing-secret',
+        SLACK_STATE_SECRET: 's'.repeat(32),
+        TOKEN_ENCRYPTION_KEYS: key.toString('base64'),
+        SLACK_API_URL: slack.apiUrl,
+      }),
+    });
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`✓ Acme (${A}): bot token works: firebreak in Acme`);
+    expect(lines).toContain(`✓ all ${manifestBotScopes().length} scopes of manifest.json are granted`);
+    expect(lines).toContain(`✓ Acme (${A}): alerts channel (#alerts) is reachable and the bot is in it`);
+    expect(lines.filter((line) => line.startsWith('✗'))).toEqual([`✗ Bravo (${B}): its stored bot token does not work (invalid_auth); reinstall Firebreak there from /slack/install.`]);
+    expect(result.stdout).not.toContain('xoxb-');
+    expect(result.code).toBe(1);
+  }, 60_000);
+});
