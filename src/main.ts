@@ -187,10 +187,11 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
 
   const server = createHttpServer(routes, logger);
   sandbox?.serve(server);
-  await sandbox?.handOver();
+  const earlyServer = sandbox?.handOver();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    if (earlyServer) server.listen(earlyServer, () => resolve());
+    else server.listen(config.port, config.host, () => resolve());
   });
   // Slack is reached in the background: a Slack that does not answer is reported, never waited for.
   slack?.start();

@@ -380,7 +380,28 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         this.options.logger.error({ err: error, incidentId: held.state.incident.id }, 'could not raise a held incident in a safe alerts channel; it is tried again at the next settings change or start');
       }
     }
+    await this.releaseHeldWrites().catch((error: unknown) =>
+      this.options.logger.error({ err: error }, 'could not put back the writes held while an alerts channel was watched; tried again at the next settings change or start'),
+    );
     return raised;
+  }
+
+  /**
+   * Writes held while their alerts channel was watched (thread lines, edits of a root posted before)
+   * go back in their lanes once the channel is safe again: nothing staff did is lost. Held roots are
+   * left to raiseHeld, which says why they come late.
+   */
+  private async releaseHeldWrites(): Promise<void> {
+    const { outbox } = this.options.store.direct;
+    const safe: string[] = [];
+    for (const item of await outbox.heldWith(ROOT_HELD_ERROR, HELD_SCAN_LIMIT)) {
+      if (item.incidentId && item.key === outboxKeys.root(item.incidentId)) continue;
+      if (!(await this.writeHoldReason({ incidentId: item.incidentId, args: item.args, record: item.record }))) safe.push(item.key);
+    }
+    const released = await outbox.releaseHeld(safe, ROOT_HELD_ERROR, this.clock.now());
+    if (released.length === 0) return;
+    this.options.onCommitted?.();
+    this.options.logger.warn({ writes: released.length }, 'writes held while an alerts channel was watched are sent now that it is safe');
   }
 
   private async raiseHeld(held: IncidentRecord): Promise<boolean> {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { sendJson, type Route } from '../http/server.js';
@@ -82,8 +82,11 @@ export interface Sandbox {
    * (auth.test, playbook look-ups) are answered; port 0 picks a free port and holds it. Resolves the port.
    */
   listenEarly(host: string, port: number): Promise<number>;
-  /** Free the port for Firebreak's own server, which serves the sandbox from then on. */
-  handOver(): Promise<void>;
+  /**
+   * The early server, whose listening socket Firebreak's own server takes over (`server.listen(it)`) to
+   * serve the sandbox from then on; undefined when there was none.
+   */
+  handOver(): Server | undefined;
   /** Start delivering events and interactions to the app at `origin` (Firebreak's own URL). */
   attach(origin: string): void;
   drills: DrillPlayer;
@@ -490,21 +493,31 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   /** The early server's last requests, answered after the hand-over (at most 2 s, then cut). */
   let earlyDrained: Promise<void> = Promise.resolve();
-  async function handOver(): Promise<void> {
+  const earlyConnections = new Set<Socket>();
+  function handOver(): Server | undefined {
     const server = early;
     early = undefined;
-    if (!server) return;
-    // The port is free at once for Firebreak's server. A request in flight (the app's first calls run
-    // in the background) is still answered here, not cut: cutting it made every start log Bolt's "http
-    // request failed", and a caller reusing a cut keep-alive socket failed with "other side closed".
+    if (!server) return undefined;
+    // Firebreak's server takes over this listening socket (server.listen(handle)), so the port never
+    // refuses a connection in between: the app's first calls run in the background and failed in that
+    // instant (Bolt's "http request failed" on every start). It must not be closed: that would close the
+    // socket now shared. A request in flight is still answered here, then its connection ends.
+    server.closeIdleConnections();
     earlyDrained = new Promise<void>((resolve) => {
-      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
-      server.close(() => {
+      const cut = setTimeout(() => {
+        server.closeAllConnections();
+        resolve();
+      }, 2_000);
+      cut.unref();
+      const settle = () => {
+        if (earlyConnections.size > 0) return;
         clearTimeout(cut);
         resolve();
-      });
+      };
+      for (const socket of earlyConnections) socket.once('close', settle);
+      settle();
     });
-    server.closeIdleConnections();
+    return server;
   }
 
   await drills.open(options.scenariosDir);
@@ -538,6 +551,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
           if (!response.headersSent) response.writeHead(500).end();
         });
       });
+      early.on('connection', (socket: Socket) => {
+        earlyConnections.add(socket);
+        socket.once('close', () => earlyConnections.delete(socket));
+      });
       const server = early;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -564,7 +581,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       }
     },
     async close() {
-      await handOver();
+      // Never handed over (start-up failed before Firebreak listened): this server still owns its port.
+      const unused = early;
+      early = undefined;
+      if (unused) {
+        unused.closeAllConnections();
+        await new Promise<void>((resolve) => unused.close(() => resolve()));
+      }
       await earlyDrained;
       drills.stopAll();
       delivery?.stop();

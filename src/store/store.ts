@@ -24,7 +24,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, stopTeamWrites } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, stopTeamWrites } from './repositories/outbox.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
@@ -90,6 +90,8 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
       failedWith: (keys, error) => outboxFailedWith(db, keys, error),
       forgetFailed: (key, error) => forgetFailedOutboxItem(db, key, error),
+      heldWith: async (error, limit) => (await heldOutboxItems(db, error, limit)).map(queuedWriteOf),
+      releaseHeld: (keys, error, now) => releaseHeldOutboxItems(db, keys, error, now),
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {

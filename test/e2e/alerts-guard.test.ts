@@ -63,6 +63,8 @@ describe.each(availableProviders)('alerts channel never a watched community chan
 
   describe('a playbook names a watched channel as its alertsChannel, ALERTS_CHANNEL a staff one', () => {
     let harness: Harness;
+    /** Incident #1's root as it stood while its writes were held. */
+    let firstRootBlocks: string | undefined;
     beforeAll(async () => {
       harness = await startHarness({ provider, playbook: TWO_APPROVER_PLAYBOOK.replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: support\n') });
     }, 60_000);
@@ -120,6 +122,7 @@ describe.each(availableProviders)('alerts channel never a watched community chan
       expect((await prisma.incident.findUniqueOrThrow({ where: { id: incident.id } })).leadUserId).toBe(harness.people.ann);
       expect(botMessagesIn(harness, alerts)).toHaveLength(postedBefore);
       expect(harness.fake.workspace.findMessage(alerts, root.ts)?.text).toBe(root.text);
+      firstRootBlocks = JSON.stringify(harness.fake.workspace.findMessage(alerts, root.ts)?.blocks);
     }, 60_000);
 
     it('/firebreak unwatch #alerts makes it safe again: incident #2, held, is raised there once, saying why it was late', async () => {
@@ -135,6 +138,16 @@ describe.each(availableProviders)('alerts channel never a watched community chan
       await harness.waitFor('the held line in its thread', () =>
         harness.fake.workspace.messagesIn(alerts).find((message) => message.thread_ts === rootTs && message.ts !== rootTs && (message.text ?? '').includes('this incident was held because its alerts channel')),
       );
+      // Incident #1's writes held meanwhile go out now: Ann's acknowledgement reaches its thread and its root.
+      const first = await prisma.incident.findFirstOrThrow({ where: { number: 1 } });
+      const sent = await harness.waitFor('#1’s held writes sent', async () => {
+        const items = await prisma.outboxItem.findMany({ where: { incidentId: first.id }, orderBy: { createdAt: 'asc' } });
+        return items.some((item) => item.status === 'failed' || item.status === 'pending' || item.status === 'sending') ? undefined : items;
+      });
+      expect(sent.map((item) => item.lastError)).toEqual(sent.map(() => null));
+      const acknowledged = harness.fake.workspace.messagesIn(alerts).filter((message) => message.thread_ts === first.rootTs && message.ts !== first.rootTs);
+      expect(acknowledged.map((message) => message.text).join('\n')).toContain(`<@${harness.people.ann}>`);
+      expect(JSON.stringify(harness.fake.workspace.findMessage(alerts, first.rootTs!)?.blocks)).not.toBe(firstRootBlocks);
       // Once: another unwatch raises nothing more.
       const roots = botRootsIn(harness, alerts).length;
       await harness.command(harness.people.ann, `unwatch <#${alerts}|alerts>`);

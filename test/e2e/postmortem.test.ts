@@ -194,6 +194,16 @@ describe('post-mortem workflow through Slack', () => {
     expect(review.text).toContain(`<@${ben}>`);
     expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status).toBe('in_review');
 
+    // In review it cannot be edited, but "Write post-mortem" still opens it, to read: no save button.
+    await harness.click(ann, harness.alerts, threadWith(actionIds.openPostMortem)[0]!.ts, actionIds.openPostMortem);
+    const reading = await harness.waitFor('the post-mortem to read', () => harness.openModal(ann));
+    expect(reading).toMatchObject({ callback_id: callbackIds.postMortemInReview });
+    expect(reading).not.toHaveProperty('submit');
+    expect(JSON.stringify(reading.blocks)).toContain('Card payments failed because the processor was down.');
+    expect(JSON.stringify(reading.blocks)).toContain(t('en', 'postmortem.refusal.in_review', {}));
+    expect(JSON.stringify(reading.blocks)).not.toContain('"type":"input"');
+    harness.fake.workspace.closeView(reading.id);
+
     await harness.click(ann, harness.alerts, review.ts, actionIds.approvePostMortem);
     await harness.waitFor('own post-mortem refusal', () => harness.ephemeralTexts(ann).find((entry) => /someone else must review/.test(entry)));
 

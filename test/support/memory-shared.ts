@@ -21,6 +21,8 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
     // Nothing is ever sent from this outbox, so nothing failed: no held write to find or forget.
     failedWith: async () => [],
     forgetFailed: async () => false,
+    heldWith: async () => [],
+    releaseHeld: async () => [],
   };
 }
 

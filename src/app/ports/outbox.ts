@@ -46,7 +46,18 @@ export interface OutboxWriter {
    * again; true only for the one caller that removed it.
    */
   forgetFailed(key: string, error?: string): Promise<boolean>;
+  /** Writes held with exactly `error` (never sent), oldest first, at most `limit`. */
+  heldWith(error: string, limit: number): Promise<QueuedSlackWrite[]>;
+  /**
+   * Puts the writes among `keys` held with exactly `error` back in their lanes, all at once, so they
+   * are sent in their first order; an edit that a later write of the same message overtakes stays
+   * held (it would show an older state). Returns the keys put back.
+   */
+  releaseHeld(keys: readonly string[], error: string, now: number): Promise<string[]>;
 }
+
+/** How a write is failed when a message it threads under or edits was never posted. */
+export const DEPENDENCY_FAILED = 'dependency_failed';
 
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {

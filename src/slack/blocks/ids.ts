@@ -53,6 +53,8 @@ export const callbackIds = {
   noteModal: 'note_modal',
   skipStepModal: 'skip_step_modal',
   postMortemModal: 'postmortem_modal',
+  /** The same post-mortem while in review: read-only, never submitted. */
+  postMortemInReview: 'postmortem_in_review',
   postMortemChangesModal: 'postmortem_changes_modal',
   addToTimelineModal: 'add_to_timeline_modal',
   /** Message shortcut declared in manifest.json. */

@@ -25,6 +25,7 @@ export {
 export {
   postMortemModal,
   postMortemChangesModal,
+  postMortemInReviewModal,
   postMortemInviteMessage,
   postMortemReviewMessage,
   publishedPostMortemMessage,

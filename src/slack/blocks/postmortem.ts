@@ -173,6 +173,19 @@ export function modalFieldErrors(fieldErrors: FieldErrors): Record<string, strin
   return errors;
 }
 
+/**
+ * A post-mortem in review, opened from "Write post-mortem": to read, not to edit (no save button), with
+ * why it cannot be edited now. Someone may open it just to read what the reviewers see.
+ */
+export function postMortemInReviewModal(pm: PostMortem, incidentNumber: number, locale: Locale): ModalView {
+  return modal({
+    callbackId: callbackIds.postMortemInReview,
+    title: t(locale, 'ui.pm.title', { number: incidentNumber }),
+    close: t(locale, 'ui.modal.close', {}),
+    blocks: [context(t(locale, 'postmortem.refusal.in_review', {})), ...postMortemBody(pm, locale, 2800)],
+  });
+}
+
 export function postMortemChangesModal(incidentId: string, incidentNumber: number, locale: Locale): ModalView {
   return modal({
     callbackId: callbackIds.postMortemChangesModal,

@@ -25,7 +25,7 @@ import {
   type MessageRef,
 } from '../blocks/ids.js';
 import { addToTimelineModal } from '../blocks/modals.js';
-import { modalFieldErrors, postMortemChangesModal, postMortemModal } from '../blocks/postmortem.js';
+import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import type { SlackServices } from './services.js';
 
@@ -164,7 +164,10 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
       await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, { message: t(locale, 'postmortem.refusal.published', {}) }, locale);
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: modalOf(subject, await zoneOf(subject)) as never });
+    // In review it cannot be edited until a reviewer asks for changes, but it can still be read.
+    const { incident } = subject.incident.state;
+    const view = subject.postMortem.status === 'in_review' ? postMortemInReviewModal(subject.postMortem, incident.number, incident.locale) : modalOf(subject, await zoneOf(subject));
+    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
   });
 
   // Inside the modal: the intent decides which inputs are required, so the modal is rebuilt for it

@@ -4,6 +4,7 @@
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
+import { DEPENDENCY_FAILED } from '../../app/ports/outbox.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Metrics } from '../../metrics.js';
 import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
@@ -189,7 +190,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       const parent = parents.get(key);
       if (!parent) return { error: 'dependency_missing' };
       const result = parent.result;
-      if (parent.status !== 'sent' || !result?.ts) return { error: 'dependency_failed' };
+      if (parent.status !== 'sent' || !result?.ts) return { error: DEPENDENCY_FAILED };
       apply(result.ts);
       if (args['channel'] === undefined && result.channel) args['channel'] = result.channel;
     }

@@ -3,6 +3,7 @@
 // instances on one PostgreSQL database never send the same item twice at the same time.
 import { randomUUID } from 'node:crypto';
 import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackWrite } from '../../app/ports/index.js';
+import { DEPENDENCY_FAILED } from '../../app/ports/outbox.js';
 import { FirebreakError } from '../../errors.js';
 import type { OutboxItem } from '../generated/sqlite/client.js';
 import type { Db } from '../db.js';
@@ -128,6 +129,41 @@ export async function outboxFailedWith(db: Db, keys: readonly string[], error: s
 export async function forgetFailedOutboxItem(db: Db, key: string, error?: string): Promise<boolean> {
   const { count } = await db.outboxItem.deleteMany({ where: { key, status: 'failed', ...(error !== undefined ? { lastError: error } : {}) } });
   return count > 0;
+}
+
+export async function heldOutboxItems(db: Db, error: string, limit: number): Promise<OutboxItem[]> {
+  return db.outboxItem.findMany({ where: { status: 'failed', lastError: error }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+}
+
+/**
+ * Held writes back to pending in one statement (the worker then sends each lane in its first order).
+ * An edit stays held when a later write of the same message (its key extends the target's, as every
+ * edit's does) was sent, is on its way, or is put back here too.
+ */
+export async function releaseHeldOutboxItems(db: Db, keys: readonly string[], error: string, now: number): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const held = await db.outboxItem.findMany({ where: { key: { in: [...keys] }, status: 'failed', lastError: error } });
+  const releasing = new Set(held.map((item) => item.key));
+  const released: string[] = [];
+  for (const item of held) {
+    const target = outboxPayload(item).messageOf;
+    if (target !== undefined) {
+      const later = await db.outboxItem.findMany({ where: { key: { startsWith: `${target}:` }, createdAt: { gt: item.createdAt } }, select: { key: true, status: true } });
+      if (later.some((write) => write.status !== 'failed' || releasing.has(write.key))) continue;
+    }
+    released.push(item.key);
+  }
+  if (released.length === 0) return [];
+  // A message put back takes its newest edit along when that edit failed only because the message was held.
+  const edits: string[] = [];
+  for (const key of released) {
+    const [newest] = await db.outboxItem.findMany({ where: { key: { startsWith: `${key}:` } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1 });
+    if (newest?.status === 'failed' && newest.lastError === DEPENDENCY_FAILED) edits.push(newest.key);
+  }
+  const pending = { status: 'pending', lastError: null, attempts: 0, nextAttemptAt: new Date(now), lockedBy: null, lockedUntil: null };
+  await db.outboxItem.updateMany({ where: { key: { in: released }, status: 'failed', lastError: error }, data: pending });
+  if (edits.length > 0) await db.outboxItem.updateMany({ where: { key: { in: edits }, status: 'failed', lastError: DEPENDENCY_FAILED }, data: pending });
+  return [...released, ...edits];
 }
 
 /** How many unsent items each lane scan looks at; lanes further back wait for the next scan. */

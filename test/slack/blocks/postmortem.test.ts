@@ -12,6 +12,7 @@ import {
   modalFieldErrors,
   postMortemChangesModal,
   postMortemInviteMessage,
+  postMortemInReviewModal,
   postMortemModal,
   postMortemReviewMessage,
   publishedPostMortemMessage,
@@ -206,5 +207,18 @@ describe('post-mortem messages', () => {
     const pm = { ...base, fields: { summary: long, impact: long, whatHappened: long, whatWentWell: long, whatToImprove: long }, actionItems: items };
     expectMessageWithinLimits(publishedPostMortemMessage({ postMortem: pm, incidentNumber: 7, locale: 'es' }));
     expectMessageWithinLimits(postMortemReviewMessage(pm, 7, 'es'));
+    expectViewWithinLimits(postMortemInReviewModal({ ...pm, fields: { ...pm.fields, summary: '\n'.repeat(2999) + 'x' } }, 7, 'es'));
+  });
+
+  it('in review, the modal is to read: the answers, why it cannot be edited, no input and no save', () => {
+    const view = postMortemInReviewModal({ ...filled(), status: 'in_review' }, 7, 'es');
+    expect(view.callback_id).toBe(callbackIds.postMortemInReview);
+    expect(view).not.toHaveProperty('submit');
+    expect(inputsOf(view).size).toBe(0);
+    const shown = visibleText(view.blocks);
+    expect(shown).toContain('About 300 members could not pay');
+    expect(shown).toContain('para editarlo, un revisor debe pedir cambios');
+    // Member text stays inert, as everywhere staff read it.
+    expect(shown).not.toContain('<!channel>');
   });
 });
