@@ -35,26 +35,44 @@ export function handleAppRateLimited(app: App, logger: Logger, registry?: Regist
 /**
  * Socket Mode's client reads `payload.event.type` of every events_api envelope and throws on one
  * without an inner event (an unhandled rejection). Such envelopes are handed to the app here instead,
- * with an ack that answers on the socket; everything else goes to the client as before.
+ * with an ack that answers on the socket; everything else goes to the client as before. An envelope
+ * the client would throw on (no payload, a payload or inner event that is not an object, a message
+ * that is not an object at all) is acknowledged when it can be, so Slack does not send it again, and
+ * logged: nothing in it can be processed, and it must not become an unhandled rejection.
  */
-export function routeSocketNotices(client: SocketModeClient, app: App): void {
+export function routeSocketNotices(client: SocketModeClient, app: App, logger: Logger): void {
   const internal = client as unknown as { onWebSocketMessage(data: unknown, isBinary: boolean): Promise<void>; send(envelopeId: string, body: object): Promise<void> };
   const original = internal.onWebSocketMessage.bind(client);
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const ackOnSocket = (envelopeId: string) => internal.send(envelopeId, {}).catch(() => undefined);
   client.removeAllListeners('ws_message');
   client.on('ws_message', (data: unknown, isBinary: boolean) => {
     if (!isBinary) {
-      let message: { type?: string; envelope_id?: string; payload?: { event?: unknown } } | undefined;
+      let message: unknown;
       try {
-        message = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer)) as typeof message;
+        message = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
       } catch {
         message = undefined;
       }
-      if (message?.type === 'events_api' && message.payload && message.payload.event === undefined && message.envelope_id) {
-        const envelopeId = message.envelope_id;
-        void app.processEvent({ body: message.payload, ack: async () => void (await internal.send(envelopeId, {})) }).catch(() => undefined);
+      if (message !== undefined && !isObject(message)) {
+        logger.warn({ received: typeof message }, 'ignored a Socket Mode message that is not an envelope');
         return;
       }
+      const envelopeId = typeof message?.['envelope_id'] === 'string' ? message['envelope_id'] : undefined;
+      const type = message?.['type'];
+      const payload = message?.['payload'];
+      if (type === 'events_api' || type === 'slash_commands' || type === 'interactive') {
+        if (!isObject(payload) || (type === 'events_api' && payload['event'] !== undefined && !isObject(payload['event']))) {
+          logger.warn({ envelopeId, type }, 'acknowledged a malformed Socket Mode envelope without processing it (no payload, or no event in it)');
+          if (envelopeId) void ackOnSocket(envelopeId);
+          return;
+        }
+        if (type === 'events_api' && payload['event'] === undefined && envelopeId) {
+          void app.processEvent({ body: payload, ack: async () => void (await internal.send(envelopeId, {})) }).catch(() => undefined);
+          return;
+        }
+      }
     }
-    void original(data, isBinary);
+    original(data, isBinary).catch((error: unknown) => logger.error({ err: error }, 'a Socket Mode message could not be handled'));
   });
 }

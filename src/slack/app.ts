@@ -118,7 +118,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const dispatch = app.processEvent.bind(app);
     const processEvent = processAcknowledged(dispatch);
     if (options.inbox) app.processEvent = keepingIn(options.inbox, dispatch, processEvent, options.logger);
-    routeSocketNotices(receiver.client, app);
+    routeSocketNotices(receiver.client, app, options.logger);
     const link = createSlackLink({ mode: 'socket', ...(identity ? { identity } : {}), socket: receiver.client, logger: options.logger, ...linkOptions(options) });
     const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
     return { app, client, mode: 'socket', link, endpoints: [], eventsRateLimited, processEvent, start: () => link.start(), stop: () => link.stop() };

@@ -103,6 +103,35 @@ describe('Socket Mode connection', () => {
     expect(await prisma.processedEvent.count({ where: { eventId: 'EvNOTKEPT01' } })).toBeLessThanOrEqual(1);
   });
 
+  it('malformed envelopes (no payload, a payload or event that is not an object, not an object at all): acknowledged, never an unhandled rejection; events keep flowing', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const malformed: [string, object][] = [
+        ['E-NOPAYLOAD', { type: 'events_api' }],
+        ['E-NULLPAYLOAD', { type: 'events_api', payload: null }],
+        ['E-TEXTPAYLOAD', { type: 'events_api', payload: 'garbage' }],
+        ['E-NULLEVENT', { type: 'events_api', payload: { type: 'event_callback', team_id: 'T0LOOPBACK', event: null } }],
+        ['E-NOINTERACTION', { type: 'interactive' }],
+        ['E-TEXTCOMMAND', { type: 'slash_commands', payload: 'garbage' }],
+      ];
+      for (const [envelopeId, envelope] of malformed) {
+        const acks = await socket.sendRaw(JSON.stringify({ envelope_id: envelopeId, ...envelope }), envelopeId, 300);
+        expect(acks, envelopeId).toHaveLength(1);
+      }
+      // Not an envelope at all: nothing to acknowledge, nothing thrown.
+      for (const text of ['null', '[1,2]', '42']) expect(await socket.sendRaw(text, 'none', 200)).toEqual([]);
+      expect(rejections).toEqual([]);
+      const messages = await scored();
+      await harness.post(harness.people.members[4]!, 'still here after the malformed envelopes', Date.now());
+      await harness.waitFor('the message', async () => (await scored()) === messages + 1);
+      expect(socket.connections()).toBe(1);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
   it('a server down for 30 s: /healthz says so, events sent meanwhile arrive once after it is back', async () => {
     const before = await connectionsSeen();
     const messages = await scored();

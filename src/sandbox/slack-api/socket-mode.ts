@@ -60,6 +60,11 @@ export interface SocketModeServer {
   send(kind: SlackRequestKind, payload: object, options?: Pick<SendToAppOptions, 'retryNum' | 'retryReason' | 'timeoutMs'>): Promise<AppResponse>;
   /** Sends `{type: "disconnect", reason}` on every open connection (the app is expected to reconnect). */
   disconnect(reason: DisconnectReason): void;
+  /**
+   * Sends `text` as it is on every open connection (a malformed envelope); resolves with the payloads
+   * of the acknowledgements of `envelopeId` that arrive within `waitMs`.
+   */
+  sendRaw(text: string, envelopeId: string, waitMs?: number): Promise<unknown[]>;
   /** Destroys every open socket without a close frame (a dropped network). */
   drop(): void;
   /** While down, WebSocket connections are refused and open ones are dropped. */
@@ -256,6 +261,28 @@ export function createSocketModeServer(options: SocketModeServerOptions = {}): S
         // Events wait for a connection when there is none; they go out as soon as one says hello.
         if (socket) transmit(socket, item);
       });
+    },
+    sendRaw(text, envelopeId, waitMs = 1_000) {
+      const acks: unknown[] = [];
+      const listeners = [...open].map((socket) => {
+        const listener = (data: unknown) => {
+          try {
+            const message = JSON.parse(String(data)) as { envelope_id?: unknown; payload?: unknown };
+            if (message.envelope_id === envelopeId) acks.push(message.payload ?? {});
+          } catch {
+            // Not an acknowledgement.
+          }
+        };
+        socket.on('message', listener);
+        socket.send(text);
+        return () => socket.off('message', listener);
+      });
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          for (const off of listeners) off();
+          resolve(acks);
+        }, waitMs),
+      );
     },
     disconnect(reason) {
       for (const socket of open) socket.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'loopback' } }));
