@@ -82,8 +82,23 @@ function page(locale: Locale, title: string, body: string): string {
 <body><h1>${escape(title)}</h1>${body}</body></html>`;
 }
 
+/**
+ * Slack could not answer this time (rate limited, a 5xx, the network): nothing is wrong with the
+ * app's settings, and the same install goes through when tried again.
+ */
+function unavailable(error: unknown): string | null {
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (code === 'slack_webapi_rate_limited_error') return 'ratelimited';
+  if (code === 'slack_webapi_http_error') return typeof statusCode === 'number' ? `http_${statusCode}` : 'http_error';
+  if (code === 'slack_webapi_request_error') return 'unreachable';
+  return null;
+}
+
 export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRoutes {
   const { locale, logger } = options;
+  // A 429 is answered at once, not waited out: a person is waiting on the redirect page, and the
+  // state is already spent, so the install starts again from the link anyway.
+  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 } };
   const installer = new InstallProvider({
     clientId: options.clientId,
     clientSecret: options.clientSecret,
@@ -104,7 +119,7 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
         t(locale, 'ui.install.title', {}),
         `<p>${escape(t(locale, 'ui.install.intro', {}))}</p><p><a class="add" href="${escape(url)}">${escape(t(locale, 'ui.install.button', {}))}</a></p><p><small>${escape(t(locale, 'ui.install.expires', { minutes: Math.round(options.stateTtlMs / 60_000) }))}</small></p>`,
       ),
-    clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 } },
+    clientOptions,
     logger: quietLogger(logger),
   });
 
@@ -137,11 +152,19 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
           const code = error.code as ErrorCode;
           // An incomplete redirect (no code, no state) is a link to start again, like a bad state.
           const reason: InstallRefusal = code === ErrorCode.AuthorizationError ? 'denied' : [ErrorCode.InvalidStateError, ErrorCode.MissingStateError, ErrorCode.MissingCodeError].includes(code) ? 'state' : 'exchange';
-          const slackError = (error as { data?: { error?: string } }).data?.error ?? error.code;
+          const busy = reason === 'exchange' ? unavailable(error) : null;
+          const slackError = busy ?? (error as { data?: { error?: string } }).data?.error ?? error.code;
           logger.warn({ reason, code: error.code, slackError }, `OAuth install refused (${reason})`);
           await options.refused?.(reason, reason === 'exchange' ? slackError : error.code).catch(() => undefined);
-          const text = reason === 'denied' ? t(locale, 'ui.install.failure.denied', {}) : reason === 'state' ? t(locale, 'ui.install.failure.state', {}) : t(locale, 'ui.install.failure.exchange', { error: slackError });
-          answer(res, reason === 'exchange' ? 502 : 400, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(text)}</p>`));
+          const text =
+            reason === 'denied'
+              ? t(locale, 'ui.install.failure.denied', {})
+              : reason === 'state'
+                ? t(locale, 'ui.install.failure.state', {})
+                : busy
+                  ? t(locale, 'ui.install.failure.unavailable', { error: busy })
+                  : t(locale, 'ui.install.failure.exchange', { error: slackError });
+          answer(res, busy ? 503 : reason === 'exchange' ? 502 : 400, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(text)}</p>`));
         },
       }),
   };
