@@ -7,6 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, InstallProvider, InvalidStateError, type Installation, type InstallURLOptions, type StateStore } from '@slack/oauth';
+import { WebClient } from '@slack/web-api';
 import type { OAuthStates, WorkspaceInstallation } from '../app/ports/index.js';
 import type { Clock } from '../domain/clock.js';
 import { t, type Locale } from '../i18n/index.js';
@@ -141,6 +142,14 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
             const error = installation.bot?.token ? 'org_wide_install_not_supported' : 'no_bot_token';
             await options.refused?.('exchange', error === 'no_bot_token' ? 'no bot token in the answer' : 'an org-wide install names no workspace');
             answer(res, 502, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(t(locale, 'ui.install.failure.exchange', { error }))}</p>`));
+            return false;
+          }
+          // The token must be the named team's: stored under another team, it would answer for it.
+          const tokenTeam = (await new WebClient(installed.botToken, clientOptions).auth.test()).team_id;
+          if (tokenTeam !== installed.teamId) {
+            logger.warn({ team: installed.teamId, tokenTeam }, 'OAuth install refused: the answer names another team than its bot token');
+            await options.refused?.('exchange', 'team_mismatch');
+            answer(res, 502, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(t(locale, 'ui.install.failure.exchange', { error: 'team_mismatch' }))}</p>`));
             return false;
           }
           const { reinstalled } = await options.installed(installed);

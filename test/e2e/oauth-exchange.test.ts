@@ -1,4 +1,5 @@
-// The OAuth code exchange when Slack's answer is not the happy one: Slack busy (429) or failing (5xx). The real Firebreak behind the
+// The OAuth code exchange when Slack's answer is not the happy one: Slack busy (429) or failing (5xx),
+// and an answer whose team is not the team of the bot token it carries. The real Firebreak behind the
 // install pages, with oauth.v2.access answered by a scripted Slack in front of the loopback one.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
 import { availableProviders } from '../support/databases.js';
-import { followOAuthRedirect, installAsAPerson, openInstallPage, seedTeam, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { followOAuthRedirect, installAsAPerson, openInstallPage, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'oauth-exchange-signing-secret-0123456789';
@@ -41,7 +42,7 @@ describe.each(availableProviders)('OAuth code exchange, as Slack may answer it (
 
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.3333', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
-    for (const teamId of [A]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
     slack = await scriptedSlack(world.slack.origin);
     const config = loadConfig({ ...world.oauthEnv, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
@@ -83,5 +84,21 @@ describe.each(availableProviders)('OAuth code exchange, as Slack may answer it (
     expect(wrong.html).toContain('SLACK_CLIENT_SECRET');
     // Once Slack answers again, the install goes through.
     expect((await installAsAPerson(app.url, world.slack, A, teams[A]!.people.ann)).status).toBe(200);
+  }, 60_000);
+
+  it('an answer naming another team than its bot token’s is refused: the token is never stored under that team', async () => {
+    // Slack's answer says team B, but the token it carries is team A's (auth.test says so).
+    const tokenOfA = world.slack.team(A).workspace.issueBotToken();
+    const bravo = world.slack.team(B).workspace;
+    const mixed = await installWhileSlackAnswers((res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ ok: true, app_id: bravo.bot.app_id, authed_user: { id: teams[B]!.people.ann }, scope: 'chat:write', token_type: 'bot', access_token: tokenOfA, bot_user_id: bravo.bot.user_id, team: { id: B, name: 'Bravo' }, enterprise: null, is_enterprise_install: false }),
+      ),
+    );
+    expect(mixed.status).toBe(502);
+    expect(mixed.html).toContain('team_mismatch');
+    expect(await prisma().workspace.findUnique({ where: { teamId: B } })).toBeNull();
+    const refusals = await prisma().auditLog.findMany({ where: { action: 'workspace.install', outcome: 'refused:exchange' } });
+    expect(refusals.filter((entry) => (entry.data as { detail?: string }).detail === 'team_mismatch')).toHaveLength(1);
   }, 60_000);
 });
