@@ -3,7 +3,7 @@
 // tokens revoked — in one transaction with stopping that workspace's pending writes and reminders.
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
-import type { Installations, OAuthStates, Repositories, Store, WorkspaceInstallation, WorkspaceSettings } from './ports/index.js';
+import type { Installations, OAuthStates, RekeyOutcome, Repositories, Store, WorkspaceInstallation, WorkspaceSettings } from './ports/index.js';
 
 export type UninstallReason = 'app_uninstalled' | 'tokens_revoked';
 
@@ -117,7 +117,7 @@ export class InstallService {
     return this.direct.installations.updateSettings(teamId, settings);
   }
 
-  rekey(): Promise<{ resealed: number; current: number }> {
+  rekey(): Promise<RekeyOutcome> {
     return this.direct.installations.rekey();
   }
 }

@@ -34,8 +34,8 @@ export interface Installations {
   uninstalled(teamId: string): Promise<{ at: number; reason: string } | null>;
   /** Teams with a usable token, oldest install first. */
   installedTeams(): Promise<{ teamId: string; teamName: string | null; installedAt: number }[]>;
-  /** Re-seals every stored token with the first key. Returns how many were re-sealed (and how many were already current). */
-  rekey(): Promise<{ resealed: number; current: number }>;
+  /** Re-seals every stored token with the first key; a token no listed key opens is left as it is and named. */
+  rekey(): Promise<RekeyOutcome>;
   settings(workspaceId: string): Promise<WorkspaceSettings>;
   updateSettings(teamId: string, settings: Partial<WorkspaceSettings>): Promise<void>;
 }
@@ -47,4 +47,12 @@ export interface OAuthStates {
   consume(id: string, now: number): Promise<Record<string, unknown> | null>;
   /** Forgets states that expired before `before`. */
   prune(before: number): Promise<number>;
+}
+
+/** `firebreak tokens rekey`: tokens re-sealed with the first key, already under it, and those no listed key opens. */
+export interface RekeyOutcome {
+  resealed: number;
+  current: number;
+  /** Left as they are (the others are still re-sealed): each with why, naming its key id. */
+  unreadable: { teamId: string; reason: string }[];
 }

@@ -40,8 +40,13 @@ export function registerTokensCommand(program: Command): void {
     .action(async () => {
       const { database, installations } = await open();
       try {
-        const { resealed, current } = await installations.rekey();
-        process.stdout.write(`Re-encrypted ${resealed} token(s) with the first key; ${current} already used it. The other keys can now be removed from TOKEN_ENCRYPTION_KEYS.\n`);
+        const { resealed, current, unreadable } = await installations.rekey();
+        process.stdout.write(`Re-encrypted ${resealed} token(s) with the first key; ${current} already used it.${unreadable.length === 0 ? ' The other keys can now be removed from TOKEN_ENCRYPTION_KEYS.' : ''}\n`);
+        for (const { reason } of unreadable) process.stderr.write(`firebreak: ${reason}\n`);
+        if (unreadable.length > 0) {
+          process.stderr.write(`firebreak: ${unreadable.length} token(s) left as they were: add their key to TOKEN_ENCRYPTION_KEYS and run this again, or reinstall Firebreak in those workspaces from /slack/install.\n`);
+          process.exitCode = 1;
+        }
       } finally {
         await database.close();
       }

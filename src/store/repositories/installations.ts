@@ -72,15 +72,28 @@ export function installationsOn(db: Db, cipher: TokenCipher | undefined): Instal
       const keys = requireCipher(cipher);
       const rows = await db.workspace.findMany({ where: { botTokenSealed: { not: null } }, select: { id: true, teamId: true, botTokenSealed: true } });
       let resealed = 0;
+      let current = 0;
+      const unreadable: { teamId: string; reason: string }[] = [];
       for (const row of rows) {
         const sealed = row.botTokenSealed!;
-        if (keys.isCurrent(sealed)) continue;
-        const fresh = keys.seal(keys.open(sealed, row.teamId), row.teamId);
+        if (keys.isCurrent(sealed)) {
+          current += 1;
+          continue;
+        }
+        let token: string;
+        try {
+          token = keys.open(sealed, row.teamId);
+        } catch (error) {
+          // One workspace's unreadable token must not leave the others under a key about to be dropped.
+          unreadable.push({ teamId: row.teamId, reason: error instanceof Error ? error.message : String(error) });
+          continue;
+        }
+        const fresh = keys.seal(token, row.teamId);
         // Compare-and-set: a reinstall that wrote a new token meanwhile is not overwritten.
         const { count } = await db.workspace.updateMany({ where: { id: row.id, botTokenSealed: sealed }, data: { botTokenSealed: fresh } });
         resealed += count;
       }
-      return { resealed, current: rows.length - resealed };
+      return { resealed, current, unreadable };
     },
     async settings(workspaceId) {
       const row = await db.workspace.findUnique({ where: { id: workspaceId }, select: { alertsChannel: true, locale: true, timeZone: true } });

@@ -106,4 +106,22 @@ describe.each(availableProviders)('installations on %s', (provider) => {
     expect((await runCli(['tokens', 'rekey'], { env: env(keys(newKey)) })).stdout).toContain('Re-encrypted 0 token(s) with the first key; 1 already used it');
     expect((await runCli(['tokens', 'list'], { env: env(keys(newKey)) })).stdout).toMatch(/^T0AAA\tTeam T0AAA\tinstalled /m);
   }, 60_000);
+
+  it('firebreak tokens rekey with a token no listed key opens: the others are still re-sealed, and that workspace is named', async () => {
+    const keys = (...list: Buffer[]) => list.map((key) => key.toString('base64')).join(',');
+    const env = (tokenKeys: string) => testEnvironment({ DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEYS: tokenKeys });
+    // Bravo installed while Firebreak ran with a key since lost; Acme's token is under the old key.
+    const lostKey = randomBytes(32);
+    await createStore(database.prisma, provider, createTokenCipher([lostKey])).direct.installations.save(install('T0RKBRAVO', 'xoxb-bravo-token'));
+    await createStore(database.prisma, provider, createTokenCipher([oldKey])).direct.installations.save(install('T0RKACME', 'xoxb-acme-token'));
+    const rotated = await runCli(['tokens', 'rekey'], { env: env(keys(newKey, oldKey)) });
+    expect(rotated.stdout).toMatch(/Re-encrypted [1-9]\d* token\(s\) with the first key/);
+    expect(rotated.stderr).toContain('T0RKBRAVO');
+    expect(rotated.stderr).toMatch(/not in TOKEN_ENCRYPTION_KEYS/);
+    expect(rotated.stderr).not.toContain('T0RKACME');
+    expect(rotated.code).toBe(1);
+    // Acme's token now opens with the new key alone: dropping the old key loses nothing but Bravo's.
+    const onlyNew = createStore(database.prisma, provider, createTokenCipher([newKey])).direct.installations;
+    expect((await onlyNew.find('T0RKACME'))?.botToken).toBe('xoxb-acme-token');
+  }, 60_000);
 });
