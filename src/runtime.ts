@@ -9,7 +9,7 @@ import type { Clock } from './domain/clock.js';
 import type { Locale } from './i18n/index.js';
 import { languageHint } from './domain/language/detect.js';
 import { resolveDetectorSettings, type DetectorSettings } from './domain/detection/settings.js';
-import { detectorSettingsUnder, playbooksNameChannel, staffRefsOf } from './domain/playbooks/watching.js';
+import { detectorSettingsUnder, playbooksNameChannel, playbooksOfTeam, staffRefsOf } from './domain/playbooks/watching.js';
 import { PlaybookRegistry, type Playbook } from './domain/playbooks/index.js';
 import { CHANNEL_ID } from './domain/playbooks/ref-syntax.js';
 import type { Metrics } from './metrics.js';
@@ -102,7 +102,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // With OAuth installs every request runs in its team's scope (team-scope.ts), before any listener.
   if (installs) app.use(async ({ context, next }) => inTeam(context.teamId, next));
   const workspaces = workspaceContext({ store, clock, config, installs });
-  const { workspaceIds, settingsOfTeam, timeZoneOf, languageOfWorkspace, teamKey, inWorkspace, forEachWorkspace } = workspaces;
+  const { workspaceIds, teamOfWorkspace, settingsOfTeam, timeZoneOf, languageOfWorkspace, teamKey, inWorkspace, forEachWorkspace } = workspaces;
+  /** The bot token's own team (one bot token, no OAuth installs), once auth.test has answered. */
+  let tokenTeamId: string | undefined;
+  /**
+   * The Slack team a playbook look-up is for: the team in scope (OAuth installs), else the token's. A
+   * playbook limited to other workspaces is then never consulted (unknown team: unlimited ones only).
+   */
+  const teamHere = (): string | undefined => (installs ? currentTeam() : tokenTeamId);
 
   const directories = new Map<string, Directory>();
   const directoryHere = () => {
@@ -129,7 +136,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
   // Checked at start-up for every installed workspace, and for a new one when it installs.
-  const checkReferences = (teamId?: string) => notices.checkReferences(playbooks.playbooks, teamId);
+  const checkReferences = (teamId?: string) => notices.checkReferences(playbooksOfTeam(playbooks.playbooks, teamId ?? teamHere()), teamId);
   void forEachWorkspace((teamId) =>
     checkReferences(teamId).catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not check playbook references')),
   ).catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
@@ -140,9 +147,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return answer?.channel?.name ?? null;
   });
 
-  const staffUserIds = cached(clock, async () => {
+  // People a playbook names are staff only in the workspaces it serves.
+  const staffUserIds = cached(clock, async (teamId) => {
     const ids = new Set<string>();
-    for (const person of staffRefsOf(playbooks.playbooks)) {
+    for (const person of staffRefsOf(playbooksOfTeam(playbooks.playbooks, teamId || undefined))) {
       if (person.kind === 'user') ids.add(person.id);
       else (await directory.group(person).catch(() => null))?.memberUserIds.forEach((id) => ids.add(id));
     }
@@ -151,7 +159,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   function playbookFor(channelId: string, name: string | null): Playbook | undefined {
     try {
-      return playbooks.select({ channelId, ...(name ? { channelName: name } : {}) });
+      return playbooks.select({ channelId, ...(name ? { channelName: name } : {}), teamId: teamHere() });
     } catch {
       return undefined;
     }
@@ -160,7 +168,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settingsFor = (channelId: string, name: string | null): DetectorSettings => detectorSettingsUnder(playbookFor(channelId, name), baseSettings);
 
   // The trust rule on alerts channels, asked wherever one is chosen and before each incident root is posted.
-  const alertsChannelsInUse = alertsChannels({ config, channels: store.direct.channels, playbooks: () => playbooks.playbooks, channelName, workspaces });
+  const alertsChannelsInUse = alertsChannels({ config, channels: store.direct.channels, playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()), channelName, workspaces });
   const alertsGuard = alertsChannelsInUse.guard;
   alertsCheckReady(alertsGuard);
   // Said loudly at start-up: incidents are never posted into a watched community channel.
@@ -186,7 +194,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     directory,
     views: slackIncidentViews,
     playbook: (id) => playbooks.get(id),
-    selectPlaybook: (context) => playbooks.select(context),
+    selectPlaybook: async (context, workspaceId) => playbooks.select({ ...context, teamId: (await teamOfWorkspace(workspaceId)) ?? undefined }),
     ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
     workspaceSettings: (workspaceId) => store.direct.installations.settings(workspaceId),
     alertsChannelRefusal: (channelId, workspaceId) => alertsGuard.refusal(channelId, workspaceId),
@@ -196,7 +204,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
 
-  const isStaff = async (userId: string) => (await staffUserIds(`all:${teamKey()}`)).includes(userId);
+  const isStaff = async (userId: string) => (await staffUserIds(teamHere() ?? '')).includes(userId);
   const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
   await feedback.recalibrate().catch((error: unknown) => logger.warn({ err: error }, 'could not derive channel calibrations again from their feedback'));
@@ -207,9 +215,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     incidents,
     settingsFor,
-    async describeChannel(_workspaceId, channelId) {
+    async describeChannel(workspaceId, channelId) {
       const name = await channelName(channelId);
-      return { name, watchedBy: playbooksNameChannel(playbooks.playbooks, { channelId, ...(name ? { channelName: name } : {}) }) ? 'playbook' : null };
+      const serving = playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined);
+      return { name, watchedBy: playbooksNameChannel(serving, { channelId, ...(name ? { channelName: name } : {}) }) ? 'playbook' : null };
     },
     isStaff,
     correctionsFor: (workspaceId) => feedback.correctionsFor(workspaceId),
@@ -236,8 +245,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     incidents,
     watcher,
-    playbook: (id) => playbooks.get(id),
-    playbooks: () => playbooks.playbooks,
+    // An incident opened under a playbook before it was limited to other workspaces offers nothing from it.
+    playbook: (id) => playbooksOfTeam(playbooks.playbooks, teamHere()).find((playbook) => playbook.id === id),
+    playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()),
     workspaceId: workspaceIds,
     ...(metrics ? { metrics } : {}),
     firstDelivery: async (eventId) => {
@@ -288,7 +298,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let installedTeamId: Promise<string | null> | undefined;
   const installedTeam = (): Promise<string | null> =>
     (installedTeamId ??= client.auth.test().then(
-      (answer) => answer.team_id ?? null,
+      (answer) => (tokenTeamId = answer.team_id ?? undefined) ?? null,
       (error: unknown) => {
         installedTeamId = undefined;
         throw error;

@@ -86,7 +86,8 @@ export interface IncidentServiceOptions<R extends IncidentRepositories = Inciden
   directory: Directory;
   views: IncidentViews;
   playbook(id: string): Playbook | undefined;
-  selectPlaybook(context: SelectionContext): Playbook;
+  /** The playbook for a conversation in a workspace (the edge adds the workspace's Slack team to the context). */
+  selectPlaybook(context: SelectionContext, workspaceId: string): Playbook | Promise<Playbook>;
   /** ALERTS_CHANNEL: where incidents go unless their playbook or their workspace names another channel. */
   alertsChannel?: string;
   /** A workspace's own alerts channel and language (OAuth installs: chosen after install); null falls back. */
@@ -239,12 +240,15 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
     if (existing) return { incidentId: existing, opened: false, ...(await this.severityOf(existing)) };
     const explanation = input.explanation as { dominantTerms?: { term: string }[]; negativeShare?: number | null; observed?: number; distinctAuthors?: number | null; kind?: string };
-    const playbook = this.options.selectPlaybook({
-      channelId: input.channelId,
-      channelName: input.channelName ?? undefined,
-      language: input.language,
-      terms: (explanation.dominantTerms ?? []).map((term) => term.term),
-    });
+    const playbook = await this.options.selectPlaybook(
+      {
+        channelId: input.channelId,
+        channelName: input.channelName ?? undefined,
+        language: input.language,
+        terms: (explanation.dominantTerms ?? []).map((term) => term.term),
+      },
+      input.workspaceId,
+    );
     const severity = classifySeverity(playbook, {
       negativeRatio: explanation.negativeShare ?? 0,
       negativeMessages: explanation.observed ?? 0,
@@ -282,7 +286,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   async declare(input: DeclareInput): Promise<{ incidentId: string; opened: boolean }> {
     const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
     if (existing) return { incidentId: existing, opened: false };
-    const playbook = this.options.selectPlaybook({ channelId: input.channelId, channelName: input.channelName ?? undefined, text: input.summary });
+    const playbook = await this.options.selectPlaybook({ channelId: input.channelId, channelName: input.channelName ?? undefined, text: input.summary }, input.workspaceId);
     const now = this.clock.now();
     return this.open({
       workspaceId: input.workspaceId,

@@ -22,6 +22,8 @@ export interface WorkspaceContextOptions {
 export interface WorkspaceContext {
   /** A Slack team's workspace row (cached for a minute). */
   workspaceIds(teamId: string): Promise<string>;
+  /** The Slack team of a workspace row (cached for a minute); null for a row without one. */
+  teamOfWorkspace(workspaceId: string): Promise<string | null>;
   /** A workspace's settings (OAuth installs: alerts channel, language, time zone chosen in App Home). */
   settingsOfTeam(teamId: string): Promise<WorkspaceSettings & { workspaceId: string }>;
   /** The time zone of a workspace's wall clock: its setting (OAuth installs), else TEAM_TIMEZONE. */
@@ -47,6 +49,7 @@ export function workspaceContext({ store, clock, config, installs }: WorkspaceCo
   const languageOf = (chosen: string | null | undefined): Locale => (isLocale(chosen) ? chosen : locale);
   return {
     workspaceIds: cached(clock, (teamId) => store.direct.workspaces.idForTeam(teamId)),
+    teamOfWorkspace,
     settingsOfTeam: async (teamId) => {
       const workspaceId = await store.direct.workspaces.idForTeam(teamId);
       return { workspaceId, ...(await store.direct.installations.settings(workspaceId)) };

@@ -25,6 +25,7 @@ export { selectPlaybook, matchPlaybook, classifySeverity } from './select.js';
 export type { SelectionContext, DetectionMeasures } from './select.js';
 export { renderTemplate, escapeSlackText, analyzeTemplate, TEMPLATE_VARIABLES, TEMPLATE_VARIABLE_NAMES } from './templates.js';
 export type { TemplateVariable, TemplateValues } from './templates.js';
+export { servesTeam, playbooksOfTeam } from './watching.js';
 export { checkPlaybookReferences } from './reference-check.js';
 export type { SlackInventory } from './reference-check.js';
 export { parseChannelRef, parsePersonRef, channelMatches } from './ref-syntax.js';

@@ -4,6 +4,7 @@ import { STEP_TRIGGERS } from '../incidents/checklist.js';
 
 // Written out (not composed) so the JSON Schema carries them as plain `pattern`s editors understand.
 const PERSON_REF = /^(?:[UW][A-Z0-9]{6,}|S[A-Z0-9]{6,}|@[a-z0-9][a-z0-9._-]{0,79})$/;
+const TEAM_ID = /^T[A-Z0-9]{6,}$/;
 const AUDIENCE_ENTRY = /^(?:[a-z0-9][a-z0-9-]{0,62}|[UW][A-Z0-9]{6,}|S[A-Z0-9]{6,}|@[a-z0-9][a-z0-9._-]{0,79})$/;
 
 /**
@@ -174,6 +175,11 @@ export const playbookFileSchema = z
     description: text,
     ownerTeam: text.meta({ description: 'Team that owns and maintains this playbook.' }),
     default: z.boolean().default(false).meta({ description: 'Used when no other playbook matches. Exactly one playbook is the default.' }),
+    workspaces: z
+      .array(z.string().regex(TEAM_ID, 'must be a Slack workspace (team) ID such as T0123ABCD'))
+      .min(1, 'list at least one workspace, or leave `workspaces` out to serve every workspace')
+      .optional()
+      .meta({ description: 'Slack workspaces (team IDs, T…) this playbook serves; omit to serve every workspace Firebreak is installed in.' }),
     locale: z.enum(LANGUAGES).optional().meta({ description: 'Language of staff-facing messages for incidents under this playbook.' }),
     alertsChannel: channelRef.optional().meta({ description: 'Overrides the alerts channel for incidents under this playbook.' }),
     triggers: triggers.default({ priority: 0 }),

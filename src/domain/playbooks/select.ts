@@ -1,9 +1,12 @@
 import { FirebreakError } from '../../errors.js';
 import { channelMatches } from './ref-syntax.js';
 import { SEVERITY_LEVELS } from './schema.js';
+import { servesTeam } from './watching.js';
 import type { Playbook, SeverityLevel } from './schema.js';
 
 export interface SelectionContext {
+  /** The Slack workspace (team ID) of the conversation: playbooks limited to other workspaces never match. */
+  teamId?: string;
   channelId?: string;
   channelName?: string;
   /** Language of the conversation (es, en, …) when known. */
@@ -22,6 +25,7 @@ export interface PlaybookMatch {
 export function matchPlaybook(playbook: Playbook, context: SelectionContext): PlaybookMatch {
   const { channels, languages, keywords } = playbook.triggers;
   const none = { matches: false, keywordHits: 0 };
+  if (!servesTeam(playbook, context.teamId)) return none;
   if (channels && !channels.some((ref) => channelMatches(ref, context))) return none;
   if (languages && context.language !== undefined && !(languages as readonly string[]).includes(context.language)) return none;
   if (!keywords || keywords.length === 0) return { matches: true, keywordHits: 0 };
@@ -33,7 +37,7 @@ export function matchPlaybook(playbook: Playbook, context: SelectionContext): Pl
 /**
  * Chooses the playbook for a conversation: among those whose triggers match, the highest priority;
  * on a tie, the one with more keyword hits, then a specific one over the default, then by id.
- * Falls back to the default playbook.
+ * Falls back to the default playbook (which serves every workspace).
  */
 export function selectPlaybook(playbooks: readonly Playbook[], context: SelectionContext): Playbook {
   const ranked = playbooks
@@ -46,7 +50,7 @@ export function selectPlaybook(playbooks: readonly Playbook[], context: Selectio
         Number(a.playbook.default) - Number(b.playbook.default) ||
         (a.playbook.id < b.playbook.id ? -1 : a.playbook.id > b.playbook.id ? 1 : 0),
     );
-  const chosen = ranked[0]?.playbook ?? playbooks.find((playbook) => playbook.default);
+  const chosen = ranked[0]?.playbook ?? playbooks.find((playbook) => playbook.default && servesTeam(playbook, context.teamId));
   if (!chosen) throw new FirebreakError('not_found', 'no playbook matches and there is no default playbook (set `default: true` in one)');
   return chosen;
 }

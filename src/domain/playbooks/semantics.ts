@@ -38,6 +38,15 @@ export function checkPlaybookSemantics(playbook: PlaybookFile): SemanticIssue[] 
     });
   };
 
+  if (playbook.default && playbook.workspaces) {
+    // The default is the fallback of every workspace: limited, another workspace would have none.
+    issues.push({
+      path: ['workspaces'],
+      message: 'the default playbook serves every workspace and cannot be limited to some',
+      hint: 'remove `workspaces` here; to give a workspace its own fallback, leave `triggers` out of a playbook limited to it (it then covers every conversation there and wins over the default)',
+    });
+  }
+
   const { quorum, approvers } = playbook.roles;
   const onlyUsers = approvers.every((approver) => /^[UW]/.test(approver));
   if (typeof quorum === 'number' && onlyUsers && quorum > approvers.length) {

@@ -5,6 +5,20 @@ import type { DetectorSettings } from '../detection/settings.js';
 import { channelMatches, parsePersonRef, type PersonRef } from './ref-syntax.js';
 import type { Playbook } from './schema.js';
 
+/**
+ * Whether a playbook serves a Slack workspace: every workspace without `workspaces`, else only those it
+ * lists. A workspace not known (undefined) is served only by unlimited playbooks: another brand's
+ * playbook is never applied on a guess.
+ */
+export function servesTeam(playbook: Playbook, teamId: string | undefined): boolean {
+  return !playbook.workspaces || (teamId !== undefined && playbook.workspaces.includes(teamId));
+}
+
+/** The playbooks a workspace uses: those that serve it. */
+export function playbooksOfTeam(playbooks: readonly Playbook[], teamId: string | undefined): Playbook[] {
+  return playbooks.filter((playbook) => servesTeam(playbook, teamId));
+}
+
 /** A playbook's sensitivity scales the channel's alert threshold (digits of surprise). */
 const SENSITIVITY: Readonly<Record<string, number>> = { high: 0.6, medium: 0.8, low: 1 };
 

@@ -274,3 +274,42 @@ describe('hostile or odd input', () => {
     ]);
   });
 });
+
+describe('workspaces: the Slack workspaces a playbook serves', () => {
+  const limited = (list: string) => minimalWith('default: true\n', `workspaces: ${list}\n`);
+
+  it('accepts a list of team IDs; without it a playbook serves every workspace', () => {
+    const { playbook, problems } = parsePlaybookSource(limited('[T0AAAAAAA, T0BBBBBBB]'), 'playbooks/brand.yaml');
+    expect(problems).toEqual([]);
+    expect(playbook?.workspaces).toEqual(['T0AAAAAAA', 'T0BBBBBBB']);
+    expect(parsePlaybookSource(minimalSource, 'playbooks/minimal.yaml').playbook?.workspaces).toBeUndefined();
+  });
+
+  it('refuses an entry that is not a team ID, naming the file, the entry and its position', () => {
+    const source = limited('[T0AAAAAAA, acme]');
+    expect(problemsOf(source)).toEqual([
+      { file: 'playbooks/test.yaml', ...positionOf(source, 'acme]'), path: 'workspaces[1]', message: 'must be a Slack workspace (team) ID such as T0123ABCD' },
+    ]);
+  });
+
+  it('refuses an empty list and a single value', () => {
+    const empty = limited('[]');
+    expect(problemsOf(empty)).toEqual([
+      { file: 'playbooks/test.yaml', ...positionOf(empty, '[]'), path: 'workspaces', message: 'list at least one workspace, or leave `workspaces` out to serve every workspace' },
+    ]);
+    expect(problemsOf(limited('T0AAAAAAA'))).toMatchObject([{ file: 'playbooks/test.yaml', path: 'workspaces', message: 'must be a list, not the text "T0AAAAAAA"' }]);
+  });
+
+  it('refuses limiting the default playbook, which is every workspace’s fallback', () => {
+    const source = minimalWith('default: true\n', 'default: true\nworkspaces: [T0AAAAAAA]\n');
+    expect(problemsOf(source)).toEqual([
+      {
+        file: 'playbooks/test.yaml',
+        ...positionOf(source, '[T0AAAAAAA]'),
+        path: 'workspaces',
+        message: 'the default playbook serves every workspace and cannot be limited to some',
+        hint: expect.stringContaining('leave `triggers` out of a playbook limited to it'),
+      },
+    ]);
+  });
+});

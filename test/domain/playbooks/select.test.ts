@@ -74,3 +74,14 @@ describe('classifySeverity', () => {
     expect(classifySeverity(minimal, { negativeRatio: 0.6, negativeMessages: 40, distinctAuthors: 0 })).toBe('sev1');
   });
 });
+
+describe('selectPlaybook with workspaces', () => {
+  it('chooses a playbook limited to some workspaces only for them; the default serves the others', () => {
+    const brand = variant('brand', [['description: Smallest', 'workspaces: [T0AAAAAAA]\ntriggers:\n  priority: 10\ndescription: Smallest']]);
+    const fallback = playbooks.find((playbook) => playbook.default) as Playbook;
+    expect(selectPlaybook([brand, fallback], { teamId: 'T0AAAAAAA', text: 'hello' }).id).toBe('brand');
+    expect(selectPlaybook([brand, fallback], { teamId: 'T0BBBBBBB', text: 'hello' }).id).toBe(fallback.id);
+    // A workspace not known is never given another brand's playbook.
+    expect(selectPlaybook([brand, fallback], { text: 'hello' }).id).toBe(fallback.id);
+  });
+});
