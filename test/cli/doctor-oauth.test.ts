@@ -1,6 +1,9 @@
 // `firebreak doctor` with OAuth installs: every installed workspace is checked with its own stored
 // token and its own alerts channel, one line per problem naming the workspace and what to do.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlackTeams, type FakeSlackTeams } from '../../src/sandbox/slack-api/index.js';
 import { manifestBotScopes } from '../../src/slack/doctor.js';
@@ -9,6 +12,7 @@ import { createTokenCipher } from '../../src/store/token-cipher.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { runCli, testEnvironment } from '../support/cli.js';
 import { TEAM_A as A, TEAM_B as B, TWO_TEAMS } from '../support/two-teams.js';
+import { TWO_APPROVER_PLAYBOOK } from '../e2e/harness.js';
 
 
 describe('firebreak doctor with OAuth installs', () => {
@@ -41,9 +45,10 @@ describe('firebreak doctor with OAuth installs', () => {
     await db?.dispose();
   });
 
-  it('checks each workspace with its own token and alerts channel, and names the one to reinstall', async () => {
-    const result = await runCli(['doctor'], {
+  const doctor = (env: Record<string, string> = {}) =>
+    runCli(['doctor'], {
       env: testEnvironment({
+        ...env,
         DATABASE_URL: db.url,
         SLACK_CLIENT_ID: slack.clientId,
         SLACK_CLIENT_SECRET: slack.clientSecret,
@@ -53,6 +58,9 @@ describe('firebreak doctor with OAuth installs', () => {
         SLACK_API_URL: slack.apiUrl,
       }),
     });
+
+  it('checks each workspace with its own token and alerts channel, and names the one to reinstall', async () => {
+    const result = await doctor();
     const lines = result.stdout.split('\n');
     expect(lines).toContain(`✓ Acme (${A}): bot token works: firebreak in Acme`);
     expect(lines).toContain(`✓ all ${manifestBotScopes().length} scopes of manifest.json are granted`);
@@ -60,5 +68,22 @@ describe('firebreak doctor with OAuth installs', () => {
     expect(lines.filter((line) => line.startsWith('✗'))).toEqual([`✗ Bravo (${B}): its stored bot token does not work (invalid_auth); reinstall Firebreak there from /slack/install.`]);
     expect(result.stdout).not.toContain('xoxb-');
     expect(result.code).toBe(1);
+  }, 60_000);
+
+  it('warns, without failing, about a playbook limited to a workspace Firebreak is not installed in', async () => {
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-workspaces-'));
+    try {
+      writeFileSync(join(playbooks, 'shared.yaml'), TWO_APPROVER_PLAYBOOK);
+      writeFileSync(join(playbooks, 'brand.yaml'), TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: brand').replace('default: true\n', `workspaces: [${A}, T0NOTHERE]\n`));
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks });
+      const lines = result.stdout.split('\n');
+      expect(lines.filter((line) => line.startsWith('!'))).toEqual([
+        `! playbook brand (${join(playbooks, 'brand.yaml')}): workspaces: T0NOTHERE is not a workspace Firebreak is installed in; the playbook serves it once it installs.`,
+      ]);
+      // Only Bravo's revoked token is a problem, as before.
+      expect(lines.filter((line) => line.startsWith('✗'))).toHaveLength(1);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -123,6 +123,23 @@ describe('firebreak doctor', () => {
     }
   });
 
+  it('a playbook limited to another workspace than the bot token\'s: a warning, not a problem', async () => {
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-workspaces-'));
+    try {
+      writeFileSync(join(playbooks, 'shared.yaml'), TWO_APPROVER_PLAYBOOK);
+      const team = fake.workspace.team.id;
+      writeFileSync(join(playbooks, 'brand.yaml'), TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: brand').replace('default: true\n', `workspaces: [${team}, T0ELSEWHERE]\n`));
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks });
+      expect(result.stdout.split('\n').filter((line) => line.startsWith('!'))).toEqual([
+        `! playbook brand (${join(playbooks, 'brand.yaml')}): workspaces: T0ELSEWHERE is not the bot token's workspace (${team}); the playbook is not used there.`,
+      ]);
+      expect(problems(result.stdout)).toEqual([]);
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
   it('Socket Mode: a wrong app token, and Socket Mode turned off', async () => {
     expect(problems((await doctor({ SLACK_APP_TOKEN: 'xapp-1-wrong' })).stdout)).toEqual([
       '✗ SLACK_APP_TOKEN: Slack refused it (invalid_auth); create an app-level token with connections:write under Basic Information → App-Level Tokens.',

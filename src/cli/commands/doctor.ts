@@ -2,20 +2,43 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../../config.js';
 import type { WatchedChannels } from '../../app/ports/index.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
+
+async function loadedPlaybooks(config: Config): Promise<Playbook[]> {
+  const { loadPlaybooks } = await import('../../domain/playbooks/load.js');
+  return (await loadPlaybooks(config.playbooksDir).catch(() => ({ playbooks: [] }))).playbooks;
+}
 
 /**
  * The doctor's side of the alerts-channel trust rule: the app's own check (app/alerts-channel.ts) on
- * the database's watched rows (none without a database) and the playbooks of PLAYBOOKS_DIR.
+ * the database's watched rows (none without a database) and the playbooks of PLAYBOOKS_DIR that serve
+ * the workspace (all of them when its team is not known).
  */
-async function watchedCheck(config: Config, channels: Pick<WatchedChannels, 'find' | 'findByChannelId' | 'findByName'> | undefined, workspaceId?: string) {
-  const [{ alertsChannelGuard }, { loadPlaybooks }] = await Promise.all([import('../../app/alerts-channel.js'), import('../../domain/playbooks/load.js')]);
-  const { playbooks } = await loadPlaybooks(config.playbooksDir).catch(() => ({ playbooks: [] }));
+async function watchedCheck(all: readonly Playbook[], channels: Pick<WatchedChannels, 'find' | 'findByChannelId' | 'findByName'> | undefined, workspaceId?: string, teamId?: string) {
+  const [{ alertsChannelGuard }, { playbooksOfTeam }] = await Promise.all([import('../../app/alerts-channel.js'), import('../../domain/playbooks/watching.js')]);
+  const playbooks = teamId ? playbooksOfTeam(all, teamId) : all;
   const none = { find: async () => null, findByChannelId: async () => null, findByName: async () => null };
   return {
     playbookAlertsChannels: playbooks.flatMap((playbook) => (playbook.alertsChannel ? [{ playbookId: playbook.id, channel: playbook.alertsChannel }] : [])),
     isWatched: async (channel: { id: string; name: string | null }) =>
       Boolean(await alertsChannelGuard({ channels: channels ?? none, playbooks: () => playbooks, channelName: async () => channel.name }).refusal(channel.id, workspaceId)),
   };
+}
+
+/**
+ * Warnings, not problems: a playbook's `workspaces` entry naming a team Firebreak is not installed in
+ * (OAuth) or that is not the bot token's: the playbook is simply not used there (maybe not yet installed).
+ */
+function workspaceWarnings(playbooks: readonly Playbook[], teams: readonly string[], oauth: boolean): string[] {
+  return playbooks.flatMap((playbook) =>
+    (playbook.workspaces ?? [])
+      .filter((teamId) => !teams.includes(teamId))
+      .map((teamId) =>
+        oauth
+          ? `playbook ${playbook.id} (${playbook.source.file}): workspaces: ${teamId} is not a workspace Firebreak is installed in; the playbook serves it once it installs.`
+          : `playbook ${playbook.id} (${playbook.source.file}): workspaces: ${teamId} is not the bot token's workspace (${teams[0] ?? 'unknown'}); the playbook is not used there.`,
+      ),
+  );
 }
 
 export function registerDoctorCommand(program: Command): void {
@@ -46,6 +69,12 @@ export function registerDoctorCommand(program: Command): void {
       const target = parseDatabaseUrl(config.databaseUrl);
       const database = !target.sqliteFile || existsSync(target.sqliteFile) ? await openDatabase(target).catch(() => undefined) : undefined;
       const channels = database ? createStore(database.prisma, target.provider).direct.channels : undefined;
+      const playbooks = await loadedPlaybooks(config);
+      // The token's workspace: playbooks limited to others are not checked against it, only warned about.
+      const { WebClient } = await import('@slack/web-api');
+      const tokenTeam = await new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 } }).auth
+        .test()
+        .then((answer) => answer.team_id ?? undefined, () => undefined);
       const rows = channels ? await channels.active().catch(() => undefined) : undefined;
       watchedChannels = (rows ?? []).filter((row) => !row.channelId.includes(':')).map((row) => ({ id: row.channelId, name: row.name }));
       const report = await runDoctor({
@@ -55,9 +84,10 @@ export function registerDoctorCommand(program: Command): void {
         ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
         watchedChannels,
         requiredScopes: manifestBotScopes(),
-        ...(await watchedCheck(config, channels)),
+        ...(await watchedCheck(playbooks, channels, undefined, tokenTeam)),
       }).finally(() => database?.close());
       for (const line of report.fine) out(`✓ ${line}`);
+      if (tokenTeam) for (const line of workspaceWarnings(playbooks, [tokenTeam], false)) out(`! ${line}`);
       for (const line of report.problems) out(`✗ ${line}`);
       out(report.problems.length === 0 ? `No problems found (${config.slack.appToken ? 'Socket Mode' : 'HTTP'} mode).` : `${report.problems.length} problem(s) to fix.`);
       process.exitCode = report.problems.length === 0 ? 0 : 1;
@@ -75,11 +105,14 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
   const { database } = await openRecordedDatabase();
   const problems: string[] = [];
   const fine: string[] = [];
+  const warnings: string[] = [];
+  const playbooks = await loadedPlaybooks(config);
   try {
     const store = createStore(database.prisma, database.target.provider, createTokenCipher(config.tokenEncryptionKeys));
     const teams = await store.direct.installations.installedTeams();
     if (teams.length === 0) problems.push('no workspace has installed Firebreak yet: open /slack/install on this server in a browser and click Add to Slack.');
     const active = await store.direct.channels.active();
+    warnings.push(...workspaceWarnings(playbooks, teams.map((team) => team.teamId), true));
     for (const team of teams) {
       const label = `${team.teamName ?? team.teamId} (${team.teamId})`;
       const installation = await store.direct.installations.find(team.teamId).catch((error: unknown) => {
@@ -97,7 +130,7 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
         ...(alertsChannel ? { alertsChannel } : {}),
         watchedChannels: active.filter((row) => row.workspaceId === workspaceId && !row.channelId.includes(':')).map((row) => ({ id: row.channelId, name: row.name })),
         requiredScopes: manifestBotScopes(),
-        ...(await watchedCheck(config, store.direct.channels, workspaceId)),
+        ...(await watchedCheck(playbooks, store.direct.channels, workspaceId, team.teamId)),
       });
       problems.push(...report.problems);
       fine.push(...report.fine);
@@ -106,6 +139,7 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
     await database.close();
   }
   for (const line of fine) out(`✓ ${line}`);
+  for (const line of warnings) out(`! ${line}`);
   for (const line of problems) out(`✗ ${line}`);
   out(problems.length === 0 ? 'No problems found (OAuth installs).' : `${problems.length} problem(s) to fix.`);
   return problems.length === 0 ? 0 : 1;
