@@ -34,8 +34,8 @@ export interface PlaybookNotices {
   tellAlertsChannel(problems: readonly PlaybookProblem[], intro: PlaybookNoticeIntro, teamId?: string): Promise<void>;
   /**
    * Channels and user groups the playbooks name but the workspace in scope lacks: logged and told, the
-   * other references keep working. Playbooks are shared by every workspace, so with OAuth installs
-   * each is checked with its own token (a reference to another workspace's channel ID is missing there).
+   * other references keep working. The caller passes the playbooks that serve the workspace; with OAuth
+   * installs each is checked with its own token (a reference to another workspace's channel ID is missing there).
    */
   checkReferences(playbooks: readonly Playbook[], teamId?: string): Promise<void>;
 }
