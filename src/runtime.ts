@@ -105,6 +105,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { workspaceIds, teamOfWorkspace, settingsOfTeam, timeZoneOf, languageOfWorkspace, teamKey, inWorkspace, forEachWorkspace } = workspaces;
   /** The bot token's own team (one bot token, no OAuth installs), once auth.test has answered. */
   let tokenTeamId: string | undefined;
+  // A token's team never changes: remembered once auth.test answers, asked again only after a failure.
+  let installedTeamId: Promise<string | null> | undefined;
+  const installedTeam = (): Promise<string | null> =>
+    (installedTeamId ??= client.auth.test().then(
+      (answer) => (tokenTeamId = answer.team_id ?? undefined) ?? null,
+      (error: unknown) => {
+        installedTeamId = undefined;
+        throw error;
+      },
+    ));
+  if (!installs) void installedTeam().catch(() => undefined);
   /**
    * The Slack team a playbook look-up is for: the team in scope (OAuth installs), else the token's. A
    * playbook limited to other workspaces is then never consulted (unknown team: unlimited ones only).
@@ -136,7 +147,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
   // Checked at start-up for every installed workspace, and for a new one when it installs.
-  const checkReferences = (teamId?: string) => notices.checkReferences(playbooksOfTeam(playbooks.playbooks, teamId ?? teamHere()), teamId);
+  const checkReferences = async (teamId?: string) => {
+    const team = teamId ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+    await notices.checkReferences(playbooksOfTeam(playbooks.playbooks, team), teamId);
+  };
   void forEachWorkspace((teamId) =>
     checkReferences(teamId).catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not check playbook references')),
   ).catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
@@ -294,17 +308,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 
   // Before any listener is registered: every one then runs behind the team check and the ack guard.
-  // A token's team never changes: remembered once auth.test answers, asked again only after a failure.
-  let installedTeamId: Promise<string | null> | undefined;
-  const installedTeam = (): Promise<string | null> =>
-    (installedTeamId ??= client.auth.test().then(
-      (answer) => (tokenTeamId = answer.team_id ?? undefined) ?? null,
-      (error: unknown) => {
-        installedTeamId = undefined;
-        throw error;
-      },
-    ));
-  if (!installs) void installedTeam().catch(() => undefined);
   installListenerGuard(app, {
     logger,
     locale,

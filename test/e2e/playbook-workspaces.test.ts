@@ -14,6 +14,7 @@ import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js
 import { availableProviders } from '../support/databases.js';
 import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
+import { startHarness, type Harness } from './harness.js';
 
 const SIGNING_SECRET = 'playbook-workspaces-signing-secret-0123';
 
@@ -150,5 +151,25 @@ describe.each(availableProviders)('playbooks limited to some workspaces (%s)', (
     expect((await b.staff.command(events, b.people.ann, `alerts <#${b.news}|news>`)).body).toContain(`now go to <#${b.news}>`);
     expect((await prisma().workspace.findUniqueOrThrow({ where: { teamId: B } })).alertsChannel).toBe(b.news);
     expect(world.slack.refused()).toEqual([]);
+  });
+});
+
+describe('playbooks limited to some workspaces, with one bot token', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('uses a playbook limited to the token’s workspace, never one limited to another', async () => {
+    const team = h.fake.workspace.team.id;
+    writeFileSync(join(h.playbooksDir, 'elsewhere.yaml'), playbook({ id: 'elsewhere', head: 'workspaces: [T0ELSEWHERE]', channels: ['support'], priority: 90 }));
+    writeFileSync(join(h.playbooksDir, 'ours.yaml'), playbook({ id: 'ours', head: `workspaces: [${team}]`, channels: ['support'], priority: 50 }));
+    await h.waitFor('both playbooks loaded', () => h.app.runtime?.playbooks.get('elsewhere') && h.app.runtime.playbooks.get('ours'));
+    expect((await h.command(h.people.ann, `declare <#${h.support}|support> sev2 Login failing for many members`)).status).toBe(200);
+    const incident = await h.waitFor('incident declared', async () => (await h.app.database.prisma.incident.findFirst()) ?? undefined);
+    expect(incident.playbookId).toBe('ours');
   });
 });
