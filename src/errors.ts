@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'slack_api'
   | 'slack_limits_exceeded'
   | 'token_key_missing'
-  | 'token_undecryptable';
+  | 'token_undecryptable'
+  /** A request's workspace token cannot be had right now (unreadable, or Slack or the database not answering): not the request's fault. */
+  | 'workspace_unavailable';
 
 export class FirebreakError extends Error {
   readonly code: ErrorCode;

@@ -5,6 +5,7 @@
 // Slack's ids when processed, so an event finished just before a crash changes nothing the second time.
 import { randomUUID } from 'node:crypto';
 import { storableText } from '../domain/ingest/message-input.js';
+import { isFirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { InboundEventRecord } from './ports/inbox.js';
 import type { Repositories, Store } from './ports/store.js';
@@ -107,10 +108,15 @@ export class EventInbox {
     setTimeout(() => void this.forgetProcessed(), FORGET_EVERY_MS).unref();
   }
 
-  /** Processing failed: the claim is given up, with the reason, and the next sweep tries again. */
+  /**
+   * Processing failed: the claim is given up, with the reason, and the next sweep tries again. A
+   * failure that is not the event's (its workspace's token cannot be had right now) does not use up
+   * an attempt: the event waits for the operator's fix instead of going to the quarantine.
+   */
   async failed(id: string, error: unknown): Promise<void> {
     const reason = storableText(error instanceof Error ? error.message : String(error), 1_000);
-    await this.options.store.direct.inbox.release(id, this.options.instanceId, reason).catch((releaseError: unknown) => {
+    const counted = !(isFirebreakError(error) && error.code === 'workspace_unavailable');
+    await this.options.store.direct.inbox.release(id, this.options.instanceId, reason, { counted }).catch((releaseError: unknown) => {
       this.options.logger.warn({ err: releaseError, id }, 'could not release a Slack event after a failed attempt; it is retried once its claim expires');
     });
   }

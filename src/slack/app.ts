@@ -3,6 +3,7 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Registry } from 'prom-client';
+import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { botTokenAuthorization, installationAuthorization, NotInstalledError, type InstalledTeams } from './authorize.js';
 import { TeamRoutedWebClient } from './team-scope.js';
@@ -101,7 +102,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
     if (failures.has(body)) {
       options.onUnacknowledged?.('listener_failed');
-      throw failures.get(body);
+      const failure = failures.get(body);
+      // Bolt could not authorise it (the workspace's token unreadable, Slack or the database not
+      // answering): the event is fine and waits for that to be fixed, without using up its attempts.
+      if ((failure as { code?: unknown } | undefined)?.code === 'slack_bolt_authorization_error') {
+        const cause = (failure as { original?: unknown }).original ?? failure;
+        throw new FirebreakError('workspace_unavailable', cause instanceof Error ? cause.message : String(cause), { cause: failure });
+      }
+      throw failure;
     }
   };
   if (options.appToken) {

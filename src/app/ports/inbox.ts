@@ -29,6 +29,9 @@ export interface EventInboxRows {
    * instances trying at once. Counts the attempt.
    */
   takeOver(id: string, from: { claimedBy: string; claimedUntil: number }, to: { claimedBy: string; claimedUntil: number }): Promise<boolean>;
-  /** Gives up `claimedBy`'s claim after a failed attempt, with the reason: the next sweep tries again. */
-  release(id: string, claimedBy: string, lastError: string): Promise<void>;
+  /**
+   * Gives up `claimedBy`'s claim after a failed attempt, with the reason: the next sweep tries again.
+   * `counted: false` gives the attempt back (the failure was not the event's).
+   */
+  release(id: string, claimedBy: string, lastError: string, options?: { counted?: boolean }): Promise<void>;
 }

@@ -33,8 +33,9 @@ export function eventInboxOn(db: Db): EventInboxRows {
       });
       return count === 1;
     },
-    async release(id, claimedBy, lastError) {
-      await db.inboundEvent.updateMany({ where: { id, claimedBy }, data: { claimedUntil: new Date(0), lastError } });
+    async release(id, claimedBy, lastError, options) {
+      const attempts = options?.counted === false ? { attempts: { decrement: 1 } } : {};
+      await db.inboundEvent.updateMany({ where: { id, claimedBy }, data: { claimedUntil: new Date(0), lastError, ...attempts } });
     },
   };
 }

@@ -1,0 +1,74 @@
+// The token key as operators get it wrong: Firebreak restarted without the key a workspace's token was
+// sealed with. What that workspace sends meanwhile is acknowledged, so it must not be used up by
+// failed attempts: once the key is back, its events are processed.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
+import { availableProviders } from '../support/databases.js';
+import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { TWO_APPROVER_PLAYBOOK } from './harness.js';
+
+const SIGNING_SECRET = 'token-key-signing-secret-0123456789ab';
+
+describe.each(availableProviders)('a workspace whose stored token the key list cannot open (%s)', (provider) => {
+  let world: TwoTeamsWorld;
+  let app: RunningFirebreak | undefined;
+  const teams: Record<string, SeededTeam> = {};
+  const start = async (keys: string) => {
+    const config = loadConfig({ ...world.oauthEnv, TOKEN_ENCRYPTION_KEYS: keys, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    return app;
+  };
+  const stop = async () => {
+    await app?.close();
+    app = undefined;
+  };
+
+  beforeAll(async () => {
+    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.4444', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
+    for (const teamId of [A]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close(app);
+  });
+
+  it('its acknowledged events wait in the inbox, however many sweeps fail, and are processed once the key is back', async () => {
+    const rightKey = world.oauthEnv['TOKEN_ENCRYPTION_KEYS']!;
+    const running = await start(rightKey);
+    expect((await installAsAPerson(running.url, world.slack, A, teams[A]!.people.ann)).status).toBe(200);
+    await stop();
+
+    // Restarted with a new key only: the old one was dropped before `firebreak tokens rekey`.
+    const wrongKey = randomBytes(32).toString('base64');
+    const misconfigured = await start(wrongKey);
+    const people = teams[A]!.people;
+    const message = messageEvent({ channel: people.support, user: people.members[0]!, text: 'Is the login down for everyone?', ts: `${Math.floor(Date.now() / 1000)}.000200` });
+    const delivery = await sendToApp(`${misconfigured.url}/slack/events`, SIGNING_SECRET, 'event', eventCallback(teams[A]!.fake.workspace.appIdentity(), message, { nowMs: Date.now(), eventId: 'Ev0KEYLOST1' }));
+    expect(delivery.status).toBe(200);
+    await expect.poll(async () => (await misconfigured.database.prisma.inboundEvent.findFirst())?.lastError ?? '', { timeout: 10_000 }).toMatch(/not in TOKEN_ENCRYPTION_KEYS/);
+    let claimedBy = (await misconfigured.database.prisma.inboundEvent.findFirstOrThrow()).claimedBy;
+    await stop();
+    // Every start sweeps the inbox once: more sweeps than the attempts an event is given, each one
+    // seen through (the event taken over by the new instance and given up again, or gone).
+    for (let sweep = 0; sweep < 6; sweep += 1) {
+      const again = await start(wrongKey);
+      await expect
+        .poll(async () => {
+          const row = await again.database.prisma.inboundEvent.findFirst();
+          return !row || (row.claimedBy !== claimedBy && row.claimedUntil.getTime() === 0);
+        }, { timeout: 10_000 })
+        .toBe(true);
+      claimedBy = (await again.database.prisma.inboundEvent.findFirst())?.claimedBy ?? claimedBy;
+      await stop();
+    }
+    // The key is back: the event is processed, not lost in the quarantine.
+    const fixed = await start(`${wrongKey},${rightKey}`);
+    await expect.poll(() => fixed.database.prisma.scoredMessage.count({ where: { text: 'Is the login down for everyone?' } }), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => fixed.database.prisma.inboundEvent.count(), { timeout: 10_000 }).toBe(0);
+    expect(await fixed.database.prisma.quarantinedMessage.count()).toBe(0);
+  }, 120_000);
+});
