@@ -29,7 +29,7 @@ import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
 import { slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
-import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords } from './app/incidents.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
@@ -319,6 +319,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return installed === undefined || installed === null ? false : installed === teamId;
     },
     ownerTeamOf: (incidentId) => incidents.ownerTeamOf(incidentId),
+    ownerTeamOfFeedback: async (feedbackId) => {
+      const found = await store.direct.feedback.find(feedbackId);
+      const teamId = found ? await store.direct.workspaces.teamOf(found.workspaceId) : null;
+      return teamId ? owningTeam(teamId) : undefined;
+    },
     audit: (entry) => incidents.recordRefusedRequest(entry),
     onRefused: (kind, reason) => metrics?.requestsRefused.inc({ kind, reason }),
     onListenerFailed: () => metrics?.processErrors.inc({ kind: 'listener_failed' }),

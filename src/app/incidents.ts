@@ -146,6 +146,11 @@ const MAX_ATTEMPTS = 5;
 /** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
 const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
 
+/** A record's owning team for the listener guard: null for the installation's own workspaces (`ingest`, `local`). */
+export function owningTeam(teamId: string): string | null {
+  return INSTALLATION_TEAMS.has(teamId) ? null : teamId;
+}
+
 export class IncidentService<R extends IncidentRepositories = IncidentRepositories> {
   constructor(private readonly options: IncidentServiceOptions<R>) {}
 
@@ -192,7 +197,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   async ownerTeamOf(incidentId: string): Promise<string | null | undefined> {
     const teamId = await this.options.store.direct.incidents.teamOf(incidentId);
     if (teamId === undefined) return undefined;
-    return INSTALLATION_TEAMS.has(teamId) ? null : teamId;
+    return owningTeam(teamId);
   }
 
   /** A request refused before any use case ran (another team's, a forged one): audited as storable text. */

@@ -26,6 +26,8 @@ export interface ListenerGuardOptions {
   isInstalled(teamId: string): Promise<boolean | undefined>;
   /** The team owning an incident: `null` for the installation's own sources, `undefined` when there is no such incident. */
   ownerTeamOf(incidentId: string): Promise<string | null | undefined>;
+  /** The same for a feedback record (Undo, Add a reason name one by id). */
+  ownerTeamOfFeedback?(feedbackId: string): Promise<string | null | undefined>;
   /** Records a refusal (AuditLog). */
   audit(entry: { userId: string | null; action: string; reason: TeamRefusal; incidentId: string | null; teamId: string | null }): Promise<void>;
   onRefused?(kind: string, reason: string): void;
@@ -41,13 +43,13 @@ type Listener = (args: ListenerArgs) => Promise<void>;
 const record = (value: unknown): Body | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Body) : undefined);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The incident ids a payload names: button values, a modal's private_metadata, the incident picker. */
-export function namedIncidentIds(body: Body): string[] {
+/** The ids a payload's references name under `key` (`i` incidents, `f` feedback): button values and a modal's private_metadata. */
+function namedInRefs(body: Body, key: 'i' | 'f'): string[] {
   const ids: string[] = [];
   const fromJson = (raw: unknown) => {
     if (typeof raw !== 'string' || !raw.startsWith('{')) return;
     try {
-      const id = record(JSON.parse(raw))?.['i'];
+      const id = record(JSON.parse(raw))?.[key];
       if (id !== undefined) ids.push(typeof id === 'string' ? id : JSON.stringify(id));
     } catch {
       // Not a reference: the listener reports the malformed value.
@@ -55,8 +57,19 @@ export function namedIncidentIds(body: Body): string[] {
   };
   const actions = Array.isArray(body['actions']) ? body['actions'] : [];
   for (const action of actions) fromJson(record(action)?.['value']);
+  fromJson(record(body['view'])?.['private_metadata']);
+  return ids;
+}
+
+/** The feedback ids a payload names (Undo, Add a reason): records of one workspace, like incidents. */
+export function namedFeedbackIds(body: Body): string[] {
+  return namedInRefs(body, 'f');
+}
+
+/** The incident ids a payload names: button values, a modal's private_metadata, the incident picker. */
+export function namedIncidentIds(body: Body): string[] {
+  const ids = namedInRefs(body, 'i');
   const view = record(body['view']);
-  fromJson(view?.['private_metadata']);
   const picked = record(record(record(record(view?.['state'])?.['values'])?.[inputIds.incident])?.[inputIds.incident])?.['selected_option'];
   const pickedId = record(picked)?.['value'];
   if (pickedId !== undefined) ids.push(typeof pickedId === 'string' ? pickedId : JSON.stringify(pickedId));
@@ -97,9 +110,11 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
   async function refusalFor(body: Body): Promise<{ reason: TeamRefusal | 'malformed_reference'; incidentId: string | null; teamId: string | null } | null> {
     const person = who(body);
     const ids = namedIncidentIds(body);
-    const bad = ids.find((id) => !STORABLE_ID.test(id));
+    const feedbackIds = options.ownerTeamOfFeedback ? namedFeedbackIds(body) : [];
+    const bad = [...ids, ...feedbackIds].find((id) => !STORABLE_ID.test(id));
     if (bad !== undefined) return { reason: 'malformed_reference', incidentId: null, teamId: typeof person.teamId === 'string' ? person.teamId : null };
     const owners = await Promise.all(ids.map((id) => options.ownerTeamOf(id)));
+    const feedbackOwners = await Promise.all(feedbackIds.map((id) => options.ownerTeamOfFeedback!(id)));
     const teamId = typeof person.teamId === 'string' ? person.teamId : null;
     const installed = teamId ? await options.isInstalled(teamId) : false;
     const verdict = checkTeam({
@@ -108,7 +123,7 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       userTeamId: person.userTeamId,
       // Slack unreachable: the installation cannot be told, so only record ownership decides.
       installed: installed ?? true,
-      ownerTeamIds: owners.filter((owner): owner is string | null => owner !== undefined),
+      ownerTeamIds: [...owners, ...feedbackOwners].filter((owner): owner is string | null => owner !== undefined),
     });
     if (verdict.ok) return null;
     const foreignIndex = owners.findIndex((owner) => owner !== undefined && owner !== null && owner !== teamId);

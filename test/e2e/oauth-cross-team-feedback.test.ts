@@ -1,0 +1,99 @@
+// Two workspaces installed through OAuth: the feedback Undo button and the "Add a reason" modal name a
+// feedback record by its id, not an incident. Sent from workspace B with workspace A's id, they must
+// change nothing of A's (its feedback, its learnt lexicon, its audit), however the id got there.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { eventCallback, messageBlockActions, messageEvent, messageShortcut, viewSubmission } from '../../src/sandbox/slack-payloads.js';
+import { availableProviders } from '../support/databases.js';
+import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { waitFor } from '../support/wait-for.js';
+import { TWO_APPROVER_PLAYBOOK } from './harness.js';
+
+const SIGNING_SECRET = 'cross-team-feedback-secret-0123456789';
+
+describe.each(availableProviders)('feedback records of another workspace (%s)', (provider) => {
+  let world: TwoTeamsWorld;
+  let app: RunningFirebreak;
+  let events: string;
+  const teams: Record<string, SeededTeam> = {};
+  const prisma = () => app.database.prisma;
+
+  beforeAll(async () => {
+    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5555', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
+    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    events = `${app.url}/slack/events`;
+    for (const teamId of [A, B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close(app);
+  });
+
+  it('Undo and Add a reason from workspace B on workspace A’s feedback change nothing of A’s', async () => {
+    // A's approver marks a message in A's #support as not negative with the message shortcut.
+    const a = teams[A]!;
+    const identityA = a.fake.workspace.appIdentity();
+    const text = 'honestly the new lobby music is sick';
+    const ts = `${Math.floor(Date.now() / 1000)}.000300`;
+    await sendToApp(events, SIGNING_SECRET, 'event', eventCallback(identityA, messageEvent({ channel: a.people.support, user: a.people.members[3]!, text, ts }), { nowMs: Date.now() }));
+    await waitFor('A message scored', () => prisma().scoredMessage.findFirst({ where: { ts } }));
+    await sendToApp(
+      events,
+      SIGNING_SECRET,
+      'interaction',
+      messageShortcut(identityA, {
+        callbackId: callbackIds.markSentimentShortcut,
+        user: { id: a.people.ann, name: 'ann' },
+        channel: { id: a.people.support, name: 'support' },
+        message: { ts, text, user: a.people.members[3]! } as never,
+        triggerId: a.fake.workspace.issueTrigger(a.people.ann),
+        responseUrl: a.fake.issueResponseUrl(a.people.ann, a.people.support),
+        nowMs: Date.now(),
+      }),
+    );
+    await waitFor('A mark modal', () => a.staff.openModal(a.people.ann)?.callback_id === callbackIds.markSentimentModal);
+    await a.staff.submit(events, a.people.ann, { [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } } });
+    const feedbackA = await waitFor('A feedback', () => prisma().feedback.findFirst({ where: { via: 'shortcut' } }));
+    const auditsBefore = await prisma().auditLog.count({ where: { action: { startsWith: 'feedback' } } });
+
+    // B's approver (staff in B) sends Undo, then Add a reason, naming A's feedback.
+    const b = teams[B]!;
+    const identityB = b.fake.workspace.appIdentity();
+    const ref = encodeRef({ f: feedbackA.id });
+    const clickB = (actionId: string) =>
+      sendToApp(
+        events,
+        SIGNING_SECRET,
+        'interaction',
+        messageBlockActions(identityB, {
+          user: { id: b.people.ann, name: 'ann' },
+          channel: { id: b.people.alerts, name: 'alerts' },
+          message: { ts: '1700000000.000100', text: 'feedback recorded', blocks: [] } as never,
+          actions: [{ action_id: actionId, block_id: 'actions', value: ref }],
+          triggerId: b.fake.workspace.issueTrigger(b.people.ann),
+          responseUrl: b.fake.issueResponseUrl(b.people.ann, b.people.alerts),
+          nowMs: Date.now(),
+        }),
+      );
+    expect((await clickB(actionIds.undoFeedback)).status).toBe(200);
+    const reasonModal = { id: 'V0FOREIGN1', type: 'modal', callback_id: callbackIds.feedbackReasonModal, private_metadata: ref, blocks: [{ type: 'input', block_id: inputIds.reason, element: { type: 'plain_text_input', action_id: inputIds.reason }, label: { type: 'plain_text', text: 'Reason' } }] };
+    const submitted = await sendToApp(
+      events,
+      SIGNING_SECRET,
+      'interaction',
+      viewSubmission(identityB, { user: { id: b.people.ann, name: 'ann' }, view: reasonModal as never, values: { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'written from another workspace' } } }, triggerId: b.fake.workspace.issueTrigger(b.people.ann) }),
+    );
+    expect(submitted.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await prisma().feedback.findUniqueOrThrow({ where: { id: feedbackA.id } })).toMatchObject({ undoneAt: null, undoneBy: null, reason: null });
+    // Nothing of A's was accepted from B's approver; the refusals are audited as another team's.
+    expect(await prisma().auditLog.count({ where: { userId: b.people.ann, action: { startsWith: 'feedback' }, outcome: 'accepted' } })).toBe(0);
+    expect(await prisma().auditLog.count({ where: { userId: b.people.ann, outcome: 'refused:foreign_team' } })).toBe(2);
+    expect(await prisma().auditLog.count({ where: { action: { startsWith: 'feedback' } } })).toBe(auditsBefore);
+  }, 60_000);
+});
