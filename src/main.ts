@@ -123,6 +123,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       }),
       leadership: () => runtime?.leadership.status() ?? null,
       alertsChannel: async () => (runtime ? runtime.alertsChannelHealth() : null),
+      // A token that no listed key opens leaves its workspace unserved: said here, not only in the log.
+      ...(installs ? { workspaces: unreadableTokens(installs) } : {}),
     }),
     metricsRoute(metrics),
   ];
@@ -260,4 +262,16 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** /healthz with OAuth installs: the installed workspaces whose stored token cannot be opened, and why. */
+function unreadableTokens(installs: InstallService) {
+  return async () => {
+    const teams = await installs.installedTeams();
+    const unreadable: { teamId: string; error: string }[] = [];
+    for (const { teamId } of teams) {
+      await installs.installation(teamId).catch((error: unknown) => unreadable.push({ teamId, error: error instanceof Error ? error.message : String(error) }));
+    }
+    return { ok: unreadable.length === 0, installed: teams.length, unreadable };
+  };
 }

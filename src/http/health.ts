@@ -7,13 +7,16 @@ export interface HealthSources {
   leadership?(): unknown;
   /** Alerts channels that are watched community channels, and incidents held because of them. */
   alertsChannel?(): Promise<{ ok: boolean; watchedChannels: string[]; heldIncidents: number } | null>;
+  /** OAuth installs: workspaces whose stored token cannot be read (a key missing from TOKEN_ENCRYPTION_KEYS), with why. */
+  workspaces?(): Promise<{ ok: boolean; installed: number; unreadable: { teamId: string; error: string }[] } | null>;
 }
 
 /**
  * GET /healthz: 200 when the database answers, 503 otherwise; always says why in JSON. A Slack link
  * that is down makes the status `degraded` (with slack.error naming the cause) but not a 503: the
  * instance still serves, queues its Slack writes and reconnects by itself. So does an alerts channel
- * that is a watched community channel, or an incident held because of one (`alertsChannel` says which).
+ * that is a watched community channel, or an incident held because of one (`alertsChannel` says which),
+ * and an installed workspace whose stored token cannot be read (`workspaces.unreadable` says which and why).
  */
 export function healthRoute(sources: HealthSources): Route {
   return {
@@ -24,8 +27,9 @@ export function healthRoute(sources: HealthSources): Route {
       const slack = sources.slack();
       // Read only while the database answers; a failure to read it must not fail the health check.
       const alertsChannel = database.ok ? await (sources.alertsChannel?.() ?? Promise.resolve(null)).catch(() => null) : null;
-      const ok = database.ok && slack.ok !== false && alertsChannel?.ok !== false;
-      sendJson(response, database.ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, slack, leadership: sources.leadership?.() ?? null, alertsChannel });
+      const workspaces = database.ok ? await (sources.workspaces?.() ?? Promise.resolve(null)).catch(() => null) : null;
+      const ok = database.ok && slack.ok !== false && alertsChannel?.ok !== false && workspaces?.ok !== false;
+      sendJson(response, database.ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, slack, leadership: sources.leadership?.() ?? null, alertsChannel, ...(workspaces ? { workspaces } : {}) });
     },
   };
 }

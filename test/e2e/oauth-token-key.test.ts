@@ -1,6 +1,6 @@
 // The token key as operators get it wrong: Firebreak restarted without the key a workspace's token was
 // sealed with. What that workspace sends meanwhile is acknowledged, so it must not be used up by
-// failed attempts: once the key is back, its events are processed.
+// failed attempts: once the key is back, its events are processed. Meanwhile /healthz names it.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -50,6 +50,12 @@ describe.each(availableProviders)('a workspace whose stored token the key list c
     const delivery = await sendToApp(`${misconfigured.url}/slack/events`, SIGNING_SECRET, 'event', eventCallback(teams[A]!.fake.workspace.appIdentity(), message, { nowMs: Date.now(), eventId: 'Ev0KEYLOST1' }));
     expect(delivery.status).toBe(200);
     await expect.poll(async () => (await misconfigured.database.prisma.inboundEvent.findFirst())?.lastError ?? '', { timeout: 10_000 }).toMatch(/not in TOKEN_ENCRYPTION_KEYS/);
+    // /healthz says which workspace cannot be served and why (the key id to add back), not "ok".
+    const health = async (url: string) => (await (await fetch(`${url}/healthz`)).json()) as { status: string; workspaces?: { ok: boolean; installed: number; unreadable: { teamId: string; error: string }[] } };
+    const degraded = await health(misconfigured.url);
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.workspaces).toMatchObject({ ok: false, installed: 1, unreadable: [{ teamId: A }] });
+    expect(degraded.workspaces?.unreadable[0]?.error).toMatch(/sealed with key [0-9a-f]{8}, which is not in TOKEN_ENCRYPTION_KEYS/);
     let claimedBy = (await misconfigured.database.prisma.inboundEvent.findFirstOrThrow()).claimedBy;
     await stop();
     // Every start sweeps the inbox once: more sweeps than the attempts an event is given, each one
@@ -70,5 +76,6 @@ describe.each(availableProviders)('a workspace whose stored token the key list c
     await expect.poll(() => fixed.database.prisma.scoredMessage.count({ where: { text: 'Is the login down for everyone?' } }), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => fixed.database.prisma.inboundEvent.count(), { timeout: 10_000 }).toBe(0);
     expect(await fixed.database.prisma.quarantinedMessage.count()).toBe(0);
+    expect((await health(fixed.url)).workspaces).toEqual({ ok: true, installed: 1, unreadable: [] });
   }, 120_000);
 });
