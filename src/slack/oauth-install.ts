@@ -61,7 +61,11 @@ function databaseStateStore(options: OAuthInstallOptions): StateStore {
   return {
     async generateStateParam(installOptions) {
       const id = randomBytes(18).toString('base64url');
-      await options.states.issue(id, installOptions as unknown as Record<string, unknown>, options.clock.now() + options.stateTtlMs);
+      const now = options.clock.now();
+      // The install page is public and stores a state per opening: the expired ones go each time, so
+      // the table holds at most one TTL's worth of openings.
+      await options.states.prune(now);
+      await options.states.issue(id, installOptions as unknown as Record<string, unknown>, now + options.stateTtlMs);
       return signState(options.stateSecret, id);
     },
     async verifyStateParam(_now, state) {

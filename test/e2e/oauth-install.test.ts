@@ -142,6 +142,14 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     expect(await audits('workspace.reinstalled')).toBe(0);
   }, 20_000);
 
+  it('expired states are deleted when the install page is opened again: opening /slack/install cannot fill the database', async () => {
+    // Every opening of the public install page stores a state; the expired test above left its own behind.
+    expect(await prisma().oAuthState.count({ where: { expiresAt: { lt: new Date() } } })).toBeGreaterThan(0);
+    const opened = new Date();
+    await openInstallPage();
+    expect(await prisma().oAuthState.count({ where: { expiresAt: { lt: opened } } })).toBe(0);
+  });
+
   it('says plainly when the install was cancelled on Slack’s page', async () => {
     const page = await openInstallPage();
     const { status, html } = await redirect(`error=access_denied&state=${encodeURIComponent(page.state)}`, page.cookie);
