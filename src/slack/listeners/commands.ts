@@ -121,6 +121,16 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(plain(t(locale, 'ui.alerts.usage', { command: command.command })));
           return;
         }
+        // A channel the bot cannot see (a private one it was not invited to, another workspace's) would
+        // take every alert without a word: refused, saying what to do. Only Slack's definite answer refuses.
+        const visible = await client.conversations.info({ channel: channel.id }).then(
+          () => true,
+          (error: unknown) => (error as { data?: { error?: string } }).data?.error !== 'channel_not_found',
+        );
+        if (!visible) {
+          await ack(plain(t(locale, 'ui.alerts.not_visible', { channel: `<#${channel.id}>` })));
+          return;
+        }
         const outcome = await services.updateWorkspaceSettings(command.team_id, command.user_id, { alertsChannel: channel.id }, client);
         if (outcome !== 'accepted') {
           await ack(plain(outcome === 'refused:watched_community_channel' ? t(locale, 'ui.alerts.refused_watched', { channel: `<#${channel.id}>` }) : t(locale, 'ui.settings.refused', {})));

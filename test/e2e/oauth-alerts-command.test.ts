@@ -1,0 +1,52 @@
+// `/firebreak alerts #channel` with OAuth installs, as admins get it wrong: a private channel the bot
+// was not invited to, or a channel of another workspace. Firebreak must not answer "incidents now go
+// there" for a channel it cannot post in: every alert would then fail unseen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { availableProviders } from '../support/databases.js';
+import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { TWO_APPROVER_PLAYBOOK } from './harness.js';
+
+const SIGNING_SECRET = 'alerts-command-secret-0123456789abcd';
+
+describe.each(availableProviders)('/firebreak alerts names a channel the bot cannot post in (%s)', (provider) => {
+  let world: TwoTeamsWorld;
+  let app: RunningFirebreak;
+  let events: string;
+  const teams: Record<string, SeededTeam> = {};
+  const alertsChannelOf = async (teamId: string) => (await app.database.prisma.workspace.findUniqueOrThrow({ where: { teamId } })).alertsChannel;
+
+  beforeAll(async () => {
+    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.7777', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
+    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    events = `${app.url}/slack/events`;
+    for (const teamId of [A, B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close(app);
+  });
+
+  it('a private channel the bot is not in: refused, saying to invite the bot; once invited, accepted', async () => {
+    const { fake, people, staff } = teams[A]!;
+    const room = fake.workspace.addChannel({ name: 'staff-room', members: [people.ann, people.ben], is_private: true });
+    const refused = await staff.command(events, people.ann, `alerts <#${room.id}|staff-room>`);
+    expect(refused.body).toContain('invite');
+    expect(refused.body).not.toContain('now go to');
+    expect(await alertsChannelOf(A)).toBeNull();
+    fake.workspace.addMember(room.id, fake.workspace.bot.user_id);
+    expect((await staff.command(events, people.ann, `alerts <#${room.id}|staff-room>`)).body).toContain(`Incidents of this workspace now go to <#${room.id}>`);
+    expect(await alertsChannelOf(A)).toBe(room.id);
+  });
+
+  it('a channel of another workspace: refused, and this workspace’s alerts channel is unchanged', async () => {
+    const b = teams[B]!;
+    expect((await b.staff.command(events, b.people.ann, `alerts <#${b.people.alerts}|alerts>`)).body).toContain('now go to');
+    const refused = await b.staff.command(events, b.people.ann, `alerts <#${teams[A]!.people.alerts}|alerts>`);
+    expect(refused.body).not.toContain('now go to');
+    expect(await alertsChannelOf(B)).toBe(b.people.alerts);
+  });
+});
