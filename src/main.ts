@@ -92,6 +92,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       registry: metrics.registry,
       ...(options.slackRetryDelaysMs ? { retryDelaysMs: options.slackRetryDelaysMs } : {}),
       onUnacknowledged: (kind) => metrics.processErrors.inc({ kind }),
+      locale: config.locale,
       inbox,
     });
   } else {

@@ -4,6 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Registry } from 'prom-client';
 import { FirebreakError } from '../errors.js';
+import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { botTokenAuthorization, installationAuthorization, NotInstalledError, type InstalledTeams } from './authorize.js';
 import { TeamRoutedWebClient } from './team-scope.js';
@@ -26,6 +27,8 @@ export interface SlackAppOptions {
   retryDelaysMs?: readonly number[];
   /** Counts what was answered without a listener's ack (a listener failed, or did not ack in time). */
   onUnacknowledged?(kind: 'listener_failed' | 'ack_timeout'): void;
+  /** The language of what is said when no workspace language can be known (a request Bolt could not authorise). */
+  locale?: Locale;
   /**
    * Where Socket Mode events are kept before Bolt acknowledges them (HTTP events are kept by the
    * request gate): acknowledged means stored.
@@ -92,6 +95,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
     options.logger.error({ err: error }, 'Slack listener failed');
     if (typeof body === 'object' && body !== null && watched.has(body)) failures.set(body, error);
+    // Bolt acknowledges a command or click it could not authorise with an empty answer, which shows the
+    // person nothing: they are told through the request's response_url (no token needed) instead.
+    const responseUrl = (body as { response_url?: unknown } | undefined)?.response_url;
+    if (authorizationUnavailable(error) && typeof responseUrl === 'string' && /^https?:\/\//.test(responseUrl)) {
+      const text = t(options.locale ?? 'en', 'ui.workspace_unavailable', {});
+      void fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }), signal: AbortSignal.timeout(5_000) }).catch((postError: unknown) =>
+        options.logger.warn({ err: postError }, 'could not tell the person why Firebreak cannot act for their workspace'),
+      );
+    }
   };
   const processAcknowledged = (dispatch: App['processEvent']) => async (body: Record<string, unknown>, retry: { num?: number; reason?: string }) => {
     watched.add(body);
@@ -105,7 +117,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       const failure = failures.get(body);
       // Bolt could not authorise it (the workspace's token unreadable, Slack or the database not
       // answering): the event is fine and waits for that to be fixed, without using up its attempts.
-      if ((failure as { code?: unknown } | undefined)?.code === 'slack_bolt_authorization_error') {
+      if (authorizationUnavailable(failure)) {
         const cause = (failure as { original?: unknown }).original ?? failure;
         throw new FirebreakError('workspace_unavailable', cause instanceof Error ? cause.message : String(cause), { cause: failure });
       }
@@ -169,6 +181,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   // The gate has answered Slack already: Bolt's ack is a no-op.
   const processEvent = processAcknowledged(app.processEvent.bind(app));
   return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
+}
+
+/**
+ * Bolt could not authorise a request for a reason that is not "not installed here": the workspace's
+ * token cannot be read, or Slack or the database did not answer. Nothing is wrong with the request.
+ */
+function authorizationUnavailable(error: unknown): boolean {
+  const { code, original } = (error ?? {}) as { code?: unknown; original?: unknown };
+  return code === 'slack_bolt_authorization_error' && !(original instanceof NotInstalledError);
 }
 
 function linkOptions(options: SlackAppOptions) {

@@ -1,6 +1,7 @@
 // The token key as operators get it wrong: Firebreak restarted without the key a workspace's token was
 // sealed with. What that workspace sends meanwhile is acknowledged, so it must not be used up by
-// failed attempts: once the key is back, its events are processed. Meanwhile /healthz names it.
+// failed attempts: once the key is back, its events are processed. Meanwhile /healthz names it and
+// a slash command is told Firebreak cannot act there.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -56,6 +57,9 @@ describe.each(availableProviders)('a workspace whose stored token the key list c
     expect(degraded.status).toBe('degraded');
     expect(degraded.workspaces).toMatchObject({ ok: false, installed: 1, unreadable: [{ teamId: A }] });
     expect(degraded.workspaces?.unreadable[0]?.error).toMatch(/sealed with key [0-9a-f]{8}, which is not in TOKEN_ENCRYPTION_KEYS/);
+    // A member's slash command is answered, not met with silence: Firebreak cannot act here right now.
+    expect((await teams[A]!.staff.command(`${misconfigured.url}/slack/events`, people.ann, 'status')).status).toBe(200);
+    await expect.poll(() => teams[A]!.fake.workspace.ephemeralFor(people.ann).map((message) => message.text ?? '').join('\n'), { timeout: 5_000 }).toContain('Firebreak cannot act for this workspace right now');
     let claimedBy = (await misconfigured.database.prisma.inboundEvent.findFirstOrThrow()).claimedBy;
     await stop();
     // Every start sweeps the inbox once: more sweeps than the attempts an event is given, each one
