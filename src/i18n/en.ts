@@ -93,8 +93,11 @@ export const en = {
     ]
       .filter(Boolean)
       .join(' '),
-  'refusal.preflight_language': (p: { field: string; language: string; expected: string }) =>
-    `This reply is in ${languageName(p.language)}, but the people it answers write in ${languageName(p.expected)}. Tick “Post in this language anyway” to confirm, or pick ${languageName(p.expected)}.`,
+  // With the expected language already chosen the modal offers no "anyway" box: the text itself must change.
+  'refusal.preflight_language': (p: { field: string; language: string; expected: string; chosen: string }) =>
+    p.chosen === p.expected
+      ? `This reply is written in ${languageName(p.language)}, but the language chosen, and the one the people it answers write in, is ${languageName(p.expected)}. Write it in ${languageName(p.expected)}; to post it in ${languageName(p.language)}, pick ${languageName(p.language)} as the reply's language and tick “Post in this language anyway”.`
+      : `This reply is in ${languageName(p.language)}, but the people it answers write in ${languageName(p.expected)}. Tick “Post in this language anyway” to confirm, or pick ${languageName(p.expected)}.`,
   'preflight.passed': (_: Empty) => ':white_check_mark: Preflight: nothing to flag.',
   'preflight.refused': (_: Empty) => ':no_entry: Preflight refuses this text; it cannot be approved:',
   'preflight.warning.language': (p: { language: string; expected: string; confirmed: boolean }) =>
@@ -110,7 +113,7 @@ export const en = {
   'preflight.held': (p: { draftNumber: number; reason: string }) =>
     `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
   'unanswered.reminder': (p: { who: string; count: number; channel: string; minutes: number; list: string }) =>
-    `:speech_balloon: ${p.who} ${p.count} negative message(s) in #${p.channel} have had no answer for over ${p.minutes} min:\n${p.list}`,
+    `:speech_balloon: ${p.who} ${plural(p.count, 'negative message', 'negative messages')} in #${p.channel} ${p.count === 1 ? 'has' : 'have'} had no answer for over ${p.minutes} min:\n${p.list}`,
   'outbox.write_refused': (p: { method: string; error: string }) =>
     `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 
@@ -143,7 +146,9 @@ export const en = {
   'timeline.checklist_skipped': (p: { user: string; step: string }) => `${p.user} skipped “${p.step}”`,
   'timeline.reminder_sent': (p: { recipients: string; subject: string }) => `Reminder sent to ${p.recipients}: ${p.subject}`,
   'timeline.escalation_sent': (p: { recipients: string; subject: string }) => `Escalated to ${p.recipients}: ${p.subject}`,
-  'timeline.detection_escalated': (p: { observed: number; expected: number; minutes: number }) => `Getting worse: ${p.observed} negative messages in ${p.minutes} minutes where about ${p.expected} are usual`,
+  /** `window` is a formatted duration ("30 s", "2 min"), `expected` a number formatted for the locale. */
+  'timeline.detection_escalated': (p: { observed: number; expected: string; window: string }) =>
+    `Getting worse: ${plural(p.observed, 'negative message', 'negative messages')} in ${p.window} where about ${p.expected} are usual`,
   'timeline.note_added': (p: { user: string }) => `${p.user} added a note`,
   'timeline.message_added': (p: { user: string; author: string }) => `${p.user} added a message by ${p.author} to the timeline`,
   'timeline.feedback_given': (p: { user: string; verdict: string; excerpt: string }) =>

@@ -90,7 +90,9 @@ export const es: Catalog = {
       .filter(Boolean)
       .join(' '),
   'refusal.preflight_language': (p) =>
-    `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para confirmarlo, o elige ${languageName(p.expected)}.`,
+    p.chosen === p.expected
+      ? `Esta respuesta está escrita en ${languageName(p.language)}, pero el idioma elegido y el de quienes la recibirán es el ${languageName(p.expected)}. Escríbela en ${languageName(p.expected)}; para publicarla en ${languageName(p.language)}, elige ${languageName(p.language)} como idioma de la respuesta y marca «Publicar en este idioma igualmente».`
+      : `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para confirmarlo, o elige ${languageName(p.expected)}.`,
   'preflight.passed': () => ':white_check_mark: Comprobación previa: nada que señalar.',
   'preflight.refused': () => ':no_entry: La comprobación previa rechaza este texto; no se puede aprobar:',
   'preflight.warning.language': (p) =>
@@ -105,7 +107,7 @@ export const es: Catalog = {
   'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',
   'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
   'unanswered.reminder': (p) =>
-    `:speech_balloon: ${p.who} ${p.count} mensaje(s) negativo(s) en #${p.channel} llevan más de ${p.minutes} min sin respuesta:\n${p.list}`,
+    `:speech_balloon: ${p.who} ${plural(p.count, 'mensaje negativo', 'mensajes negativos')} en #${p.channel} ${p.count === 1 ? 'lleva' : 'llevan'} más de ${p.minutes} min sin respuesta:\n${p.list}`,
   'outbox.write_refused': (p) =>
     `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 
@@ -134,7 +136,8 @@ export const es: Catalog = {
   'timeline.checklist_skipped': (p) => `${p.user} omitió «${p.step}»`,
   'timeline.reminder_sent': (p) => `Recordatorio enviado a ${p.recipients}: ${p.subject}`,
   'timeline.escalation_sent': (p) => `Escalado a ${p.recipients}: ${p.subject}`,
-  'timeline.detection_escalated': (p) => `Empeora: ${p.observed} mensajes negativos en ${p.minutes} minutos donde lo habitual son unos ${p.expected}`,
+  'timeline.detection_escalated': (p) =>
+    `Empeora: ${plural(p.observed, 'mensaje negativo', 'mensajes negativos')} en ${p.window}, cuando lo habitual son unos ${p.expected}`,
   'timeline.note_added': (p) => `${p.user} añadió una nota`,
   'timeline.message_added': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}`,
   'timeline.feedback_given': (p) => `${p.user} opinó: ${feedbackVerdictsEs[p.verdict] ?? p.verdict}${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,

@@ -77,6 +77,9 @@ export const uiEn = {
   'ui.checklist.overdue': (_: Empty) => 'overdue',
   'ui.checklist.optional': (_: Empty) => '_(optional)_',
   'ui.checklist.no_owner': (_: Empty) => 'no owner',
+  // A step owned by a role nobody fills yet: the playbook's built-in roles (extra roles keep their id); English keeps the keys.
+  'ui.checklist.role.lead': (_: Empty) => 'lead',
+  'ui.checklist.role.approvers': (_: Empty) => 'approvers',
   'ui.checklist.empty': (_: Empty) => 'This playbook has no checklist.',
   'ui.checklist.closed': (_: Empty) => 'The incident is resolved; reopen it to change the checklist.',
 

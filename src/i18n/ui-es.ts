@@ -50,7 +50,11 @@ export const uiEs: UiCatalog = {
   'ui.root.resolution': () => 'Resolución',
   'ui.root.no_lead': () => 'nadie todavía',
   'ui.root.replies': (p) =>
-    [`${p.inReview} en revisión`, p.posting > 0 ? `${p.posting} aprobadas, publicándose` : '', `${p.posted} publicadas`]
+    [
+      `${p.inReview} en revisión`,
+      p.posting > 0 ? `${plural(p.posting, 'aprobada', 'aprobadas')}, publicándose` : '',
+      plural(p.posted, 'publicada', 'publicadas'),
+    ]
       .filter(Boolean)
       .join(' · '),
   'ui.root.times': (p) => `Detectado ${p.detected} · abierto ${p.opened}`,
@@ -67,6 +71,8 @@ export const uiEs: UiCatalog = {
   'ui.checklist.overdue': () => 'vencido',
   'ui.checklist.optional': () => '_(opcional)_',
   'ui.checklist.no_owner': () => 'sin responsable',
+  'ui.checklist.role.lead': () => 'quien lidera',
+  'ui.checklist.role.approvers': () => 'personas aprobadoras',
   'ui.checklist.empty': () => 'Este playbook no tiene checklist.',
   'ui.checklist.closed': () => 'El incidente está resuelto; reábrelo para cambiar el checklist.',
 

@@ -94,10 +94,11 @@ describe.each(availableProviders)('each workspace’s language and Slack token w
       return waitFor(`the reminder in ${teamId}`, () => fake.workspace.messagesIn(people.alerts).find((message) => message.text.includes(':speech_balloon:')));
     };
     const spanish = await reminderIn(A);
-    expect(spanish.text).toContain('llevan más de 30 min sin respuesta');
+    // One message: the sentence agrees with it (never "mensaje(s) negativo(s) … llevan").
+    expect(spanish.text).toContain(`1 mensaje negativo en #support lleva más de 30 min sin respuesta`);
     expect(spanish.text).toContain('My order never arrived');
     const english = await reminderIn(B);
-    expect(english.text).toContain('have had no answer for over 30 min');
+    expect(english.text).toContain('1 negative message in #support has had no answer for over 30 min');
     // Each reminder names its own workspace's leads (the playbook's @community-leads).
     expect(spanish.text).toContain(`<@${teams[A]!.people.ann}>`);
     expect(english.text).toContain(`<@${teams[B]!.people.ann}>`);

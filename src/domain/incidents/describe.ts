@@ -22,6 +22,18 @@ const strings = (data: JsonObject, key: string): string[] => {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 };
 
+/** A baseline's expected count as the alert shows it: under one, two significant digits (0,09), never "0". */
+function expectedCount(expected: number, locale: Locale): string {
+  const options = expected < 1 ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 1 };
+  return new Intl.NumberFormat(locale, options).format(expected);
+}
+
+/** A detection window as people say it: "30 s", "2 min" (windows shorter than a minute are common). */
+function windowLength(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
 export function describeTimelineEvent(event: TimelineEvent, locale: Locale, options: DescribeOptions = {}): string {
   const formatUser = options.formatUser ?? ((id: string) => `<@${id}>`);
   const formatMember =
@@ -88,7 +100,11 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
     case 'escalation_sent':
       return t(locale, 'timeline.escalation_sent', { recipients: list(strings(d, 'recipientUserIds')), subject: event.text ?? '' });
     case 'detection_escalated':
-      return t(locale, 'timeline.detection_escalated', { observed: Number(d['observed'] ?? 0), expected: Math.round(Number(d['expected'] ?? 0)), minutes: Math.round((Number(d['windowEnd'] ?? 0) - Number(d['windowStart'] ?? 0)) / 60_000) });
+      return t(locale, 'timeline.detection_escalated', {
+        observed: Number(d['observed'] ?? 0),
+        expected: expectedCount(Number(d['expected'] ?? 0), locale),
+        window: windowLength(Number(d['windowEnd'] ?? 0) - Number(d['windowStart'] ?? 0)),
+      });
     case 'note_added':
       return t(locale, 'timeline.note_added', { user });
     case 'message_added': {

@@ -85,7 +85,9 @@ function runPreflight(
   }
   const languageWarning = result.warnings.find((warning) => warning.code === 'language');
   if (languageCheck && !languageCheck.confirmed && languageWarning?.code === 'language') {
-    return refuse(context, 'refusal.preflight_language', { field: 'language', language: languageWarning.language, expected: languageWarning.expected });
+    // Already in the readers' language, the text is what is wrong: the error goes under it, not the language.
+    const field = language === languageWarning.expected ? 'text' : 'language';
+    return refuse(context, 'refusal.preflight_language', { field, language: languageWarning.language, expected: languageWarning.expected, chosen: language });
   }
   return { warnings: result.warnings };
 }

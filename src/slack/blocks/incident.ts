@@ -310,10 +310,17 @@ export function checklistMessage(state: IncidentState, locale: Locale, clock: Cl
   return message(`${t(locale, 'ui.checklist.heading', { number: incident.number })}: ${progress}`, blocks, `checklist of incident #${incident.number}`);
 }
 
+/** A step's owning role in the reader's words: "lead" is a playbook key, not something to show a Spanish team. */
+function roleName(role: string, locale: Locale): string {
+  if (role === 'lead') return t(locale, 'ui.checklist.role.lead', {});
+  if (role === 'approvers') return t(locale, 'ui.checklist.role.approvers', {});
+  return escapeSlackText(role);
+}
+
 /** A closed step is one line with Undo; an open one has Done and Skip… under it. */
 function stepBlocks(incidentId: string, item: ChecklistItem, locale: Locale, clock: Clock, editable: boolean): KnownBlock[] {
   const text = escapeSlackText(item.text);
-  const owner = item.ownerUserId ? mention(item.ownerUserId) : item.ownerRole ? escapeSlackText(item.ownerRole) : t(locale, 'ui.checklist.no_owner', {});
+  const owner = item.ownerUserId ? mention(item.ownerUserId) : item.ownerRole ? roleName(item.ownerRole, locale) : t(locale, 'ui.checklist.no_owner', {});
   const required = item.required ? '' : ` ${t(locale, 'ui.checklist.optional', {})}`;
   const ref = (done: boolean) => encodeRef({ i: incidentId, s: item.stepId, done });
   if (item.doneAt !== null || item.skippedAt !== null) {

@@ -1,0 +1,90 @@
+// A Spanish-speaking team (LOCALE=es) lives through a crisis in an English-speaking #support, end to
+// end: what Firebreak tells them must be Spanish that agrees with its numbers, name playbook roles in
+// words, and never ask them to tick a box the modal does not show.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { ANGRY_MESSAGES } from '../support/community.js';
+import { availableProviders } from '../support/databases.js';
+import { draftValues, findButtons, playSpike, startHarness, type Harness } from './harness.js';
+
+const SPANISH_REPLY = 'Hola a todos, sabemos que la aplicación no funciona y estamos trabajando para arreglarlo lo antes posible. Gracias por vuestra paciencia.';
+const ENGLISH_REPLY = 'We know the app is failing for many of you and we are working on a fix. We will update this channel within the hour.';
+
+/** Every text of a message, its blocks included. */
+const shown = (message: { text?: string; blocks?: unknown[] }) => `${message.text ?? ''} ${JSON.stringify(message.blocks ?? [])}`;
+
+describe.each(availableProviders)('a Spanish workspace through a whole incident (%s)', (provider) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ provider, env: { LOCALE: 'es' } });
+    await playSpike(harness);
+    await harness.waitFor('the alert', () => harness.rootMessage());
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const checklist = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep));
+  const draftCard = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
+
+  it('the checklist names the step’s owner role in Spanish, not the playbook key “lead”', async () => {
+    const message = await harness.waitFor('the checklist', () => checklist());
+    const blocks = JSON.stringify(message.blocks);
+    expect(blocks).toContain('Confirmar el incidente');
+    expect(blocks).toContain('quien lidera · vence');
+    expect(blocks).not.toMatch(/\\nlead · /);
+  });
+
+  it('a Spanish text with the readers’ language chosen is refused with advice the modal can follow', async () => {
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.sam, harness.alerts, root.ts, actionIds.draftReply);
+    const modal = await harness.waitFor('the draft modal', () => harness.openModal(harness.people.sam));
+    // #support writes in English, so English is chosen and no "post in this language anyway" box is shown…
+    expect(JSON.stringify(modal.blocks)).toContain('"value":"en"');
+    expect(modal.blocks.some((block) => (block as { block_id?: string }).block_id === inputIds.draftLanguageConfirm)).toBe(false);
+
+    // …so the refusal cannot ask to tick it as the way out: the text must change, and it says so under the text.
+    const refused = await harness.submit(harness.people.sam, draftValues(SPANISH_REPLY));
+    const errors = (JSON.parse(refused.body) as { response_action: string; errors: Record<string, string> }).errors;
+    // The text box's block id carries the template and language it was prefilled for.
+    const error = Object.entries(errors).find(([blockId]) => blockId.startsWith(inputIds.draftText))?.[1] ?? '';
+    expect(error).toContain('Esta respuesta está escrita en español');
+    expect(error).toContain('Escríbela en inglés');
+    expect(error).not.toContain('o elige inglés');
+    expect(errors[inputIds.draftLanguage]).toBeUndefined();
+    expect(await harness.app.database.prisma.replyDraft.count()).toBe(0);
+  });
+
+  it('once one reply is posted the alert says “1 publicada”, in agreement with the number', async () => {
+    await harness.submit(harness.people.sam, draftValues(ENGLISH_REPLY));
+    const card = await harness.waitFor('the draft card', () => draftCard());
+    await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('the reply in #support', () =>
+      harness.fake.workspace.messagesIn(harness.support).find((message) => message.user === harness.fake.workspace.bot.user_id && message.text.includes('working on a fix')),
+    );
+    const root = await harness.waitFor('the alert updated', () => {
+      const message = harness.rootMessage();
+      return message && shown(message).includes('0 en revisión') && !shown(message).includes('0 publicadas') ? message : undefined;
+    });
+    expect(shown(root)).toContain('0 en revisión · 1 publicada');
+    expect(shown(root)).not.toContain('1 publicadas');
+  });
+
+  it('a detected escalation says how many messages, in how long, and the usual count as the alert does', async () => {
+    // Twice the spike's peak in the bucket open now; once it closes, the leader's tick sees it.
+    const minute = 60_000;
+    const bucketStart = Math.floor(Date.now() / minute) * minute;
+    for (let i = 0; i < 40; i += 1) {
+      await harness.post(harness.people.members[i % harness.people.members.length]!, ANGRY_MESSAGES[i % ANGRY_MESSAGES.length]!, bucketStart + 500 + i * 10);
+    }
+    await harness.waitFor('all scored', async () => (await harness.app.database.prisma.scoredMessage.count()) >= 26 + 40);
+    await new Promise((resolve) => setTimeout(resolve, bucketStart + minute + 1_000 - Date.now()));
+    await harness.app.runtime?.tick();
+    const line = await harness.waitFor('the escalation in the thread', () => harness.thread().find((message) => message.text.startsWith('Empeora')));
+    // The window is the detector's (several buckets); the usual count is a fraction, shown as one.
+    expect(line.text).toMatch(/^Empeora: \d+ mensajes negativos en \d+ min, cuando lo habitual son unos \d+(,\d+)?$/);
+    expect(line.text).not.toContain('minutos');
+    expect(line.text).not.toMatch(/unos 0$/);
+  }, 120_000);
+});
