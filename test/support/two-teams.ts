@@ -54,11 +54,13 @@ export interface TwoTeamsWorldOptions {
   clientId: string;
   /** The playbooks folder's files: name → YAML. */
   playbooks: Record<string, string>;
+  /** Slack reaches Firebreak over Socket Mode (`oauthEnv` then carries SLACK_APP_TOKEN). */
+  socketMode?: boolean;
 }
 
 /** Starts the two workspaces' loopback Slack, a fresh database and a playbooks folder. */
 export async function startTwoTeamsWorld(options: TwoTeamsWorldOptions): Promise<TwoTeamsWorld> {
-  const slack = await startFakeSlackTeams({ teams: TWO_TEAMS, clientId: options.clientId, clientSecret: 'loopback-client-secret' });
+  const slack = await startFakeSlackTeams({ teams: TWO_TEAMS, clientId: options.clientId, clientSecret: 'loopback-client-secret', ...(options.socketMode ? { socketMode: true } : {}) });
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-two-teams-'));
   let database: TestDatabase;
   try {
@@ -82,6 +84,7 @@ export async function startTwoTeamsWorld(options: TwoTeamsWorldOptions): Promise
       TOKEN_ENCRYPTION_KEYS: randomBytes(32).toString('base64'),
       SLACK_API_URL: slack.apiUrl,
       PLAYBOOKS_DIR: playbooksDir,
+      ...(slack.socketMode ? { SLACK_APP_TOKEN: slack.socketMode.appToken } : {}),
     },
     async close(app) {
       await app?.close();

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { createSlackApi, type SlackApi } from './api.js';
 import { responseUrlPath } from './methods.js';
+import { createSocketModeServer, type SocketModeServer } from './socket-mode.js';
 import { SlackWorkspace } from './workspace.js';
 
 export interface FakeTeamOptions {
@@ -27,6 +28,8 @@ export interface FakeSlackTeamsOptions {
   codeTtlMs?: number;
   /** Scopes of the bot tokens, sent as Slack does in `x-oauth-scopes`. */
   botScopes?: readonly string[];
+  /** Serve Socket Mode too (apps.connections.open and the WebSocket): one app, every workspace's envelopes. */
+  socketMode?: boolean;
 }
 
 export interface FakeTeam {
@@ -55,6 +58,8 @@ export interface FakeSlackTeams {
   exchanges(): OAuthExchange[];
   /** Web API calls whose token no workspace knows (revoked, never issued), oldest first. */
   refused(): { method: string; at: number }[];
+  /** The Socket Mode server, when asked for with `socketMode`. */
+  socketMode?: SocketModeServer;
   close(): Promise<void>;
 }
 
@@ -135,7 +140,9 @@ export async function startFakeSlackTeams(options: FakeSlackTeamsOptions): Promi
     });
   }
 
+  const socketMode = options.socketMode ? createSocketModeServer() : undefined;
   const server = createServer((req, res) => {
+    if (socketMode?.handleOpen(req, res, '/api/')) return;
     const path = new URL(req.url ?? '/', 'http://loopback').pathname;
     if (path === '/api/oauth.v2.access') {
       exchange(req, res).catch(() => res.writeHead(500).end());
@@ -161,6 +168,7 @@ export async function startFakeSlackTeams(options: FakeSlackTeamsOptions): Promi
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  socketMode?.attach(server);
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   return {
@@ -183,10 +191,13 @@ export async function startFakeSlackTeams(options: FakeSlackTeamsOptions): Promi
     },
     exchanges: () => [...exchanges],
     refused: () => [...refused],
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    ...(socketMode ? { socketMode } : {}),
+    close: async () => {
+      await socketMode?.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }
