@@ -117,7 +117,15 @@ async function checkChannel(client: WebClient, channelId: string, what: string, 
   }
 }
 
-async function checkSocketMode(input: DoctorInput, problems: string[], fine: string[]): Promise<void> {
+/** The Socket Mode check alone: with OAuth installs it is run once, not per workspace (the app token is the app's). */
+export async function runSocketModeDoctor(input: Pick<DoctorInput, 'appToken' | 'apiUrl' | 'socketTimeoutMs'>): Promise<DoctorReport> {
+  const problems: string[] = [];
+  const fine: string[] = [];
+  if (input.appToken) await checkSocketMode(input, problems, fine);
+  return { problems, fine };
+}
+
+async function checkSocketMode(input: Pick<DoctorInput, 'appToken' | 'apiUrl' | 'socketTimeoutMs'>, problems: string[], fine: string[]): Promise<void> {
   const client = new WebClient(undefined, { ...(input.apiUrl ? { slackApiUrl: input.apiUrl } : {}), retryConfig: { retries: 0 }, headers: { Authorization: `Bearer ${input.appToken}` } });
   let url: string | undefined;
   try {

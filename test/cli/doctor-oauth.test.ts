@@ -27,6 +27,7 @@ describe('firebreak doctor with OAuth installs', () => {
       clientId: '1111.2222',
       clientSecret: 'doctor-client-secret',
       botScopes: manifestBotScopes(),
+      socketMode: true,
     });
     db = await openMigratedDatabase('sqlite');
     const store = createStore(db.prisma, 'sqlite', createTokenCipher([key]));
@@ -85,5 +86,24 @@ describe('firebreak doctor with OAuth installs', () => {
     } finally {
       rmSync(playbooks, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('with SLACK_APP_TOKEN, checks Socket Mode once for the app: a token Slack refuses is one line saying what to do', async () => {
+    const env = (appToken: string) =>
+      testEnvironment({
+        DATABASE_URL: db.url,
+        SLACK_CLIENT_ID: slack.clientId,
+        SLACK_CLIENT_SECRET: slack.clientSecret,
+        SLACK_SIGNING_SECRET: 'doctor-signing-secret',
+        SLACK_STATE_SECRET: 's'.repeat(32),
+        TOKEN_ENCRYPTION_KEYS: key.toString('base64'),
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_APP_TOKEN: appToken,
+      });
+    const wrong = (await runCli(['doctor'], { env: env('xapp-1-A0LOOPBACK-not-this-app') })).stdout.split('\n');
+    expect(wrong.filter((line) => line.startsWith('✗ SLACK_APP_TOKEN'))).toEqual(['✗ SLACK_APP_TOKEN: Slack refused it (invalid_auth); create an app-level token with connections:write under Basic Information → App-Level Tokens.']);
+    const right = (await runCli(['doctor'], { env: env(slack.socketMode!.appToken) })).stdout.split('\n');
+    expect(right.filter((line) => line === '✓ Socket Mode connects (hello received)')).toHaveLength(1);
+    expect(right.some((line) => line.startsWith('✗ SLACK_APP_TOKEN'))).toBe(false);
   }, 60_000);
 });

@@ -96,7 +96,7 @@ export function registerDoctorCommand(program: Command): void {
 
 /** OAuth installs: the same checks for every installed workspace, with its stored token and settings. */
 async function oauthDoctor(config: Config, out: (line: string) => void): Promise<number> {
-  const [{ runDoctor, manifestBotScopes }, { openRecordedDatabase }, { createStore }, { createTokenCipher }] = await Promise.all([
+  const [{ runDoctor, runSocketModeDoctor, manifestBotScopes }, { openRecordedDatabase }, { createStore }, { createTokenCipher }] = await Promise.all([
     import('../../slack/doctor.js'),
     import('../database.js'),
     import('../../store/store.js'),
@@ -138,9 +138,15 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
   } finally {
     await database.close();
   }
+  // Socket Mode: one app-level token for every workspace, so checked once.
+  if (config.slack.appToken) {
+    const socket = await runSocketModeDoctor({ appToken: config.slack.appToken, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}) });
+    problems.push(...socket.problems);
+    fine.push(...socket.fine);
+  }
   for (const line of fine) out(`✓ ${line}`);
   for (const line of warnings) out(`! ${line}`);
   for (const line of problems) out(`✗ ${line}`);
-  out(problems.length === 0 ? 'No problems found (OAuth installs).' : `${problems.length} problem(s) to fix.`);
+  out(problems.length === 0 ? `No problems found (OAuth installs, ${config.slack.appToken ? 'Socket Mode' : 'HTTP'}).` : `${problems.length} problem(s) to fix.`);
   return problems.length === 0 ? 0 : 1;
 }
