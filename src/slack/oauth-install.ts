@@ -143,8 +143,10 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
           const installed = toWorkspaceInstallation(installation, options.clock.now());
           if (!installed) {
             // Tokens, settings and incidents are kept per workspace: an org-wide (Enterprise Grid) install has none.
-            const error = installation.bot?.token ? 'org_wide_install_not_supported' : 'no_bot_token';
-            await options.refused?.('exchange', error === 'no_bot_token' ? 'no bot token in the answer' : 'an org-wide install names no workspace');
+            const orgWide = Boolean(installation.isEnterpriseInstall || installation.enterprise?.id);
+            const error = !installation.bot?.token ? 'no_bot_token' : orgWide ? 'org_wide_install_not_supported' : 'no_team';
+            const details = { no_bot_token: 'no bot token in the answer', org_wide_install_not_supported: 'an org-wide install names no workspace', no_team: 'the answer names no workspace' };
+            await options.refused?.('exchange', details[error]);
             answer(res, 502, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(t(locale, 'ui.install.failure.exchange', { error }))}</p>`));
             return false;
           }

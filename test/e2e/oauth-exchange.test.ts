@@ -101,4 +101,17 @@ describe.each(availableProviders)('OAuth code exchange, as Slack may answer it (
     const refusals = await prisma().auditLog.findMany({ where: { action: 'workspace.install', outcome: 'refused:exchange' } });
     expect(refusals.filter((entry) => (entry.data as { detail?: string }).detail === 'team_mismatch')).toHaveLength(1);
   }, 60_000);
+
+  it('an answer naming no workspace and no organisation is refused as such, not as an org-wide install', async () => {
+    const acme = world.slack.team(A).workspace;
+    const token = acme.issueBotToken();
+    const nameless = await installWhileSlackAnswers((res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ ok: true, app_id: acme.bot.app_id, authed_user: { id: teams[A]!.people.ann }, scope: 'chat:write', token_type: 'bot', access_token: token, bot_user_id: acme.bot.user_id, team: null, enterprise: null, is_enterprise_install: false }),
+      ),
+    );
+    expect(nameless.status).toBe(502);
+    expect(nameless.html).toContain('no_team');
+    expect(nameless.html).not.toContain('org_wide_install_not_supported');
+  }, 60_000);
 });
