@@ -334,7 +334,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   registerPostMortemListeners(app, services, { postMortems, timeZoneOf });
   registerFeedbackListeners(app, services, feedback);
   if (installs) registerSettingsListeners(app, services);
-  if (installs) registerInstallListeners(app, { uninstalled: (teamId, reason) => installs.uninstalled(teamId, reason), logger });
+  if (installs) registerInstallListeners(app, { uninstalled: (teamId, reason, happenedAt) => installs.uninstalled(teamId, reason, happenedAt), logger });
 
   if (!config.slack.botToken && !installs) throw new Error('startRuntime needs a bot token or the OAuth installs');
   const worker = createOutboxWorker({

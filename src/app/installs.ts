@@ -89,16 +89,23 @@ export class InstallService {
    * app_uninstalled / tokens_revoked: the token is erased, the workspace's unsent Slack writes are
    * failed and its reminders cancelled with the reason, all in one transaction; other teams are untouched.
    */
-  async uninstalled(teamId: string, reason: UninstallReason): Promise<UninstallOutcome> {
+  async uninstalled(teamId: string, reason: UninstallReason, happenedAt?: number): Promise<UninstallOutcome> {
     const why = `workspace_uninstalled:${reason}`;
-    const outcome = await this.options.store.transaction(async (tx) => {
+    const result = await this.options.store.transaction(async (tx) => {
       const now = this.options.clock.now();
-      const erased = await tx.installations.erase(teamId, reason, now);
-      const writesStopped = await tx.outbox.stopTeam(teamId, why);
-      const remindersStopped = await tx.reminders.stopTeam(teamId, why);
-      await tx.audit.record({ at: now, userId: null, action: `workspace.${reason}`, outcome: erased ? 'accepted' : 'no_op', incidentId: null, data: { teamId, writesStopped, remindersStopped } });
-      return { erased, writesStopped, remindersStopped };
+      // Slack's retries and the event inbox can deliver an uninstall after a reinstall: it is not acted on.
+      const erase = await tx.installations.erase(teamId, reason, now, happenedAt);
+      const stale = erase === 'kept';
+      const writesStopped = stale ? 0 : await tx.outbox.stopTeam(teamId, why);
+      const remindersStopped = stale ? 0 : await tx.reminders.stopTeam(teamId, why);
+      await tx.audit.record({ at: now, userId: null, action: `workspace.${reason}`, outcome: erase === 'erased' ? 'accepted' : stale ? 'stale' : 'no_op', incidentId: null, data: { teamId, writesStopped, remindersStopped, ...(happenedAt !== undefined ? { happenedAt } : {}) } });
+      return { stale, outcome: { erased: erase === 'erased', writesStopped, remindersStopped } };
     });
+    if (result.stale) {
+      this.options.logger.info({ team: teamId, reason, happenedAt }, `ignored ${reason}: it happened before the workspace's current install (a late delivery)`);
+      return result.outcome;
+    }
+    const { outcome } = result;
     this.tokens.delete(teamId);
     this.options.logger.warn({ team: teamId, reason, ...outcome }, `workspace ${reason === 'app_uninstalled' ? 'uninstalled Firebreak' : 'revoked Firebreak\'s tokens'}: its token is erased and its pending writes and reminders stopped`);
     return outcome;

@@ -28,8 +28,12 @@ export interface Installations {
   save(installation: WorkspaceInstallation): Promise<{ workspaceId: string; reinstalled: boolean }>;
   /** The installation of a team with a usable token; null when never installed, uninstalled or revoked. */
   find(teamId: string): Promise<WorkspaceInstallation | null>;
-  /** Erases the team's token (uninstalled / tokens revoked) and records why. False when there was none. */
-  erase(teamId: string, reason: string, at: number): Promise<boolean>;
+  /**
+   * Erases the team's token (uninstalled / tokens revoked) and records why: `erased`, `none` when there
+   * was none, `kept` when the install is newer than `happenedAt` (the uninstall Slack reports came
+   * before a reinstall, and reached Firebreak late).
+   */
+  erase(teamId: string, reason: string, at: number, happenedAt?: number): Promise<'erased' | 'kept' | 'none'>;
   /** When and why the team's token was erased (uninstalled / tokens revoked); null when it has one or never had. */
   uninstalled(teamId: string): Promise<{ at: number; reason: string } | null>;
   /** Teams with a usable token, oldest install first. */

@@ -55,9 +55,12 @@ export function installationsOn(db: Db, cipher: TokenCipher | undefined): Instal
         installedAt: row.installedAt?.getTime() ?? row.createdAt.getTime(),
       } satisfies WorkspaceInstallation;
     },
-    async erase(teamId, reason, at) {
-      const { count } = await db.workspace.updateMany({ where: { teamId, botTokenSealed: { not: null } }, data: { botTokenSealed: null, uninstalledAt: new Date(at), uninstallReason: reason } });
-      return count > 0;
+    async erase(teamId, reason, at, happenedAt) {
+      const olderInstall = happenedAt === undefined ? {} : { OR: [{ installedAt: null }, { installedAt: { lt: new Date(happenedAt) } }] };
+      const { count } = await db.workspace.updateMany({ where: { teamId, botTokenSealed: { not: null }, ...olderInstall }, data: { botTokenSealed: null, uninstalledAt: new Date(at), uninstallReason: reason } });
+      if (count > 0) return 'erased';
+      if (happenedAt === undefined) return 'none';
+      return (await db.workspace.count({ where: { teamId, botTokenSealed: { not: null } } })) > 0 ? 'kept' : 'none';
     },
     async uninstalled(teamId) {
       const row = await db.workspace.findUnique({ where: { teamId }, select: { botTokenSealed: true, uninstalledAt: true, uninstallReason: true } });
