@@ -99,8 +99,26 @@ function unavailable(error: unknown): string | null {
   return null;
 }
 
+/** Refused installs audited per minute: the redirect URL is public, so anyone can make refusals. */
+const AUDITED_REFUSALS_PER_MINUTE = 20;
+
 export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRoutes {
   const { locale, logger } = options;
+  // Past the cap, refusals are still answered and logged (counted once a minute), not audited.
+  const refusals = { minute: -1, audited: 0, unaudited: 0 };
+  const auditRefusal = async (reason: InstallRefusal, detail: string): Promise<void> => {
+    const minute = Math.floor(options.clock.now() / 60_000);
+    if (minute !== refusals.minute) {
+      if (refusals.unaudited > 0) logger.warn({ unaudited: refusals.unaudited }, `${refusals.unaudited} more refused install(s) in a minute were not audited (at most ${AUDITED_REFUSALS_PER_MINUTE} a minute are)`);
+      Object.assign(refusals, { minute, audited: 0, unaudited: 0 });
+    }
+    if (refusals.audited >= AUDITED_REFUSALS_PER_MINUTE) {
+      refusals.unaudited += 1;
+      return;
+    }
+    refusals.audited += 1;
+    await options.refused?.(reason, detail);
+  };
   // A 429 is answered at once, not waited out: a person is waiting on the redirect page, and the
   // state is already spent, so the install starts again from the link anyway.
   const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 } };
@@ -146,7 +164,7 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
             const orgWide = Boolean(installation.isEnterpriseInstall || installation.enterprise?.id);
             const error = !installation.bot?.token ? 'no_bot_token' : orgWide ? 'org_wide_install_not_supported' : 'no_team';
             const details = { no_bot_token: 'no bot token in the answer', org_wide_install_not_supported: 'an org-wide install names no workspace', no_team: 'the answer names no workspace' };
-            await options.refused?.('exchange', details[error]);
+            await auditRefusal('exchange', details[error]);
             answer(res, 502, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(t(locale, 'ui.install.failure.exchange', { error }))}</p>`));
             return false;
           }
@@ -154,7 +172,7 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
           const tokenTeam = (await new WebClient(installed.botToken, clientOptions).auth.test()).team_id;
           if (tokenTeam !== installed.teamId) {
             logger.warn({ team: installed.teamId, tokenTeam }, 'OAuth install refused: the answer names another team than its bot token');
-            await options.refused?.('exchange', 'team_mismatch');
+            await auditRefusal('exchange', 'team_mismatch');
             answer(res, 502, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(t(locale, 'ui.install.failure.exchange', { error: 'team_mismatch' }))}</p>`));
             return false;
           }
@@ -170,7 +188,7 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
           const busy = reason === 'exchange' ? unavailable(error) : null;
           const slackError = busy ?? (error as { data?: { error?: string } }).data?.error ?? error.code;
           logger.warn({ reason, code: error.code, slackError }, `OAuth install refused (${reason})`);
-          await options.refused?.(reason, reason === 'exchange' ? slackError : error.code).catch(() => undefined);
+          await auditRefusal(reason, reason === 'exchange' ? slackError : error.code).catch(() => undefined);
           const text =
             reason === 'denied'
               ? t(locale, 'ui.install.failure.denied', {})

@@ -114,4 +114,16 @@ describe.each(availableProviders)('OAuth code exchange, as Slack may answer it (
     expect(nameless.html).toContain('no_team');
     expect(nameless.html).not.toContain('org_wide_install_not_supported');
   }, 60_000);
+
+  it('a flood of forged redirects to the public /slack/oauth_redirect is refused every time, but cannot fill the audit log', async () => {
+    const before = await prisma().auditLog.count();
+    for (let index = 0; index < 80; index += 1) {
+      const forged = `forged-${index}.not-signed-here`;
+      expect((await followOAuthRedirect(app.url, `code=x&state=${forged}`, `slack-app-oauth-state=${forged}`)).status).toBe(400);
+    }
+    const audited = (await prisma().auditLog.count()) - before;
+    expect(audited).toBeGreaterThan(0);
+    // At most 20 a minute are audited (40 when the flood straddles a minute); all 80 were before.
+    expect(audited).toBeLessThanOrEqual(40);
+  }, 60_000);
 });
