@@ -34,7 +34,9 @@ export const feedbackEn = {
   'feedback.modal.cancel': (_: Empty) => 'Cancel',
   'feedback.modal.message': (p: { excerpt: string }) => `*Message*\n${p.excerpt}`,
   'feedback.modal.verdict': (_: Empty) => 'This message is',
-  'feedback.modal.reason': (_: Empty) => 'Why (optional)',
+  // The reason itself is needed once the modal is submitted: adding one is what is optional (close to skip).
+  'feedback.modal.reason': (_: Empty) => 'Why?',
+  'feedback.modal.reason_required': (_: Empty) => 'Write the reason, or close this window to leave the feedback without one.',
   'feedback.modal.reason_title': (_: Empty) => 'Reason',
   'feedback.alert_note.raised': (p: { falseAlarms: number; before: string; after: string }) =>
     `:bulb: Feedback: ${p.falseAlarms === 1 ? '1 false alarm' : `${p.falseAlarms} false alarms`} on this channel raised its alert threshold from ${p.before} to ${p.after}; this alert still passed it.`,

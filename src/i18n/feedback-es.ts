@@ -33,7 +33,8 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.modal.cancel': () => 'Cancelar',
   'feedback.modal.message': (p) => `*Mensaje*\n${p.excerpt}`,
   'feedback.modal.verdict': () => 'Este mensaje es',
-  'feedback.modal.reason': () => 'Por qué (opcional)',
+  'feedback.modal.reason': () => '¿Por qué?',
+  'feedback.modal.reason_required': () => 'Escribe el motivo, o cierra esta ventana para dejar la opinión sin motivo.',
   'feedback.modal.reason_title': () => 'Motivo',
   'feedback.alert_note.raised': (p) =>
     `:bulb: Opiniones: ${p.falseAlarms === 1 ? '1 falsa alarma' : `${p.falseAlarms} falsas alarmas`} en este canal subieron su umbral de alerta de ${p.before} a ${p.after}; esta alerta lo superó igualmente.`,

@@ -313,9 +313,9 @@ export const uiEn = {
   'ui.chart.spike': (_: Empty) => 'Spike',
 
   // The weekly (or daily) digest. Shares and durations arrive formatted ("23.3 %", "12 min", "–").
-  'ui.digest.title': (p: { days: number }) => `Digest of the last ${p.days} days`,
+  'ui.digest.title': (p: { days: number }) => (p.days === 1 ? 'Digest of the last day' : `Digest of the last ${p.days} days`),
   'ui.digest.channel': (p: { channel: string; messages: number; share: string; usual: string }) =>
-    `• *#${p.channel}*: ${p.messages} messages, ${p.share} negative (usual ${p.usual})`,
+    `• *#${p.channel}*: ${plural(p.messages, 'message', 'messages')}, ${p.share} negative (usual ${p.usual})`,
   'ui.digest.no_channels': (_: Empty) => 'No watched channels.',
   'ui.digest.metrics': (p: {
     incidents: number;
@@ -330,9 +330,9 @@ export const uiEn = {
     recovery: string;
     repliesPosted: number;
   }) =>
-    `*${p.incidents} incidents.* Median (p90): detect ${p.detect} (${p.detectP90}), acknowledge ${p.acknowledge} (${p.acknowledgeP90}), first approved reply ${p.firstReply} (${p.firstReplyP90}), resolve ${p.resolve} (${p.resolveP90}), recovery ${p.recovery}. Replies posted: ${p.repliesPosted}.`,
+    `*${plural(p.incidents, 'incident', 'incidents')}.* Median (p90): detect ${p.detect} (${p.detectP90}), acknowledge ${p.acknowledge} (${p.acknowledgeP90}), first approved reply ${p.firstReply} (${p.firstReplyP90}), resolve ${p.resolve} (${p.resolveP90}), recovery ${p.recovery}. Replies posted: ${p.repliesPosted}.`,
   'ui.digest.open': (p: { incidents: number; drafts: number; overdueSteps: number; postMortems: number }) =>
-    `*Still open:* ${p.incidents} open incidents, ${p.drafts} replies awaiting approval, ${p.overdueSteps} overdue steps, ${p.postMortems} post-mortems to write.`,
+    `*Still open:* ${plural(p.incidents, 'open incident', 'open incidents')}, ${plural(p.drafts, 'reply', 'replies')} awaiting approval, ${plural(p.overdueSteps, 'overdue step', 'overdue steps')}, ${plural(p.postMortems, 'post-mortem', 'post-mortems')} to write.`,
   'ui.digest.footer': (_: Empty) => 'Firebreak · automatic digest',
   // The OAuth install pages (/slack/install, /slack/oauth_redirect): plain HTML, {brand} is Firebreak.
   'ui.install.title': (_: Empty) => 'Add Firebreak to your Slack workspace',

@@ -293,13 +293,13 @@ export const uiEs: UiCatalog = {
   'ui.chart.volume': () => 'Mensajes negativos',
   'ui.chart.spike': () => 'Pico',
 
-  'ui.digest.title': (p) => `Resumen de los últimos ${p.days} días`,
-  'ui.digest.channel': (p) => `• *#${p.channel}*: ${p.messages} mensajes, ${p.share} negativos (habitual ${p.usual})`,
+  'ui.digest.title': (p) => (p.days === 1 ? 'Resumen del último día' : `Resumen de los últimos ${p.days} días`),
+  'ui.digest.channel': (p) => `• *#${p.channel}*: ${plural(p.messages, 'mensaje', 'mensajes')}, ${p.share} negativos (habitual ${p.usual})`,
   'ui.digest.no_channels': () => 'No hay canales vigilados.',
   'ui.digest.metrics': (p) =>
-    `*${p.incidents} incidentes.* Mediana (p90): detectar ${p.detect} (${p.detectP90}), confirmar ${p.acknowledge} (${p.acknowledgeP90}), primera respuesta aprobada ${p.firstReply} (${p.firstReplyP90}), resolver ${p.resolve} (${p.resolveP90}), recuperación ${p.recovery}. Respuestas publicadas: ${p.repliesPosted}.`,
+    `*${plural(p.incidents, 'incidente', 'incidentes')}.* Mediana (p90): detectar ${p.detect} (${p.detectP90}), confirmar ${p.acknowledge} (${p.acknowledgeP90}), primera respuesta aprobada ${p.firstReply} (${p.firstReplyP90}), resolver ${p.resolve} (${p.resolveP90}), recuperación ${p.recovery}. Respuestas publicadas: ${p.repliesPosted}.`,
   'ui.digest.open': (p) =>
-    `*Pendiente:* ${p.incidents} incidentes abiertos, ${p.drafts} respuestas por aprobar, ${p.overdueSteps} pasos vencidos, ${p.postMortems} post-mortems por escribir.`,
+    `*Pendiente:* ${plural(p.incidents, 'incidente abierto', 'incidentes abiertos')}, ${plural(p.drafts, 'respuesta', 'respuestas')} por aprobar, ${plural(p.overdueSteps, 'paso vencido', 'pasos vencidos')}, ${plural(p.postMortems, 'post-mortem', 'post-mortems')} por escribir.`,
   'ui.digest.footer': () => 'Firebreak · resumen automático',
   'ui.install.title': () => 'Añade Firebreak a tu espacio de trabajo de Slack',
   'ui.install.intro': () => 'Firebreak vigila los canales de la comunidad que elijas, avisa a tu equipo cuando el ánimo cambia y solo publica respuestas que tus aprobadores acordaron.',

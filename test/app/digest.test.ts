@@ -40,6 +40,6 @@ describe('weekly digest', () => {
     const text = JSON.stringify(digest.blocks);
     expect(text).toContain('#support*: 150 messages, 23.3 % negative (usual 10 %)');
     expect(text).toContain('0 open incidents');
-    expect(JSON.stringify(digestMessage({ ...input, locale: 'es' }).blocks)).toContain('150 mensajes, 23.3 % negativos (habitual 10 %)');
+    expect(JSON.stringify(digestMessage({ ...input, locale: 'es' }).blocks)).toContain('150 mensajes, 23,3 % negativos (habitual 10 %)');
   });
 });

@@ -448,8 +448,8 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     // Its own figures only: A has one open incident and a reply awaiting approval; B's incident is
     // resolved and its post-mortem still to write.
     const blocksOf = (call: { args: Record<string, unknown> }) => JSON.stringify(call.args['blocks']);
-    expect(blocksOf(digestA!)).toContain('1 open incidents, 1 replies awaiting approval, 0 overdue steps, 0 post-mortems to write');
-    expect(blocksOf(digestB!)).toContain('0 incidentes abiertos, 0 respuestas por aprobar, 0 pasos vencidos, 1 post-mortems por escribir');
+    expect(blocksOf(digestA!)).toContain('1 open incident, 1 reply awaiting approval, 0 overdue steps, 0 post-mortems to write');
+    expect(blocksOf(digestB!)).toContain('0 incidentes abiertos, 0 respuestas por aprobar, 0 pasos vencidos, 1 post-mortem por escribir');
     expect(await prisma().outboxItem.count({ where: { key: { startsWith: `digest:recurring:digest.weekly@${A}:` }, teamId: A } })).toBe(1);
     expect(await prisma().outboxItem.count({ where: { key: { startsWith: `digest:recurring:digest.weekly@${B}:` }, teamId: B } })).toBe(1);
     // Each renewed for the next Monday, still in its own zone.

@@ -2,7 +2,8 @@
 // end: what Firebreak tells them must be Spanish that agrees with its numbers, name playbook roles in
 // words, and never ask them to tick a box the modal does not show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
+import { messageBlockActions } from '../../src/sandbox/slack-payloads.js';
 import { ANGRY_MESSAGES } from '../support/community.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons, playSpike, startHarness, type Harness } from './harness.js';
@@ -16,7 +17,7 @@ const shown = (message: { text?: string; blocks?: unknown[] }) => `${message.tex
 describe.each(availableProviders)('a Spanish workspace through a whole incident (%s)', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ provider, env: { LOCALE: 'es' } });
+    harness = await startHarness({ provider, env: { LOCALE: 'es', DAILY_DIGEST: 'true' } });
     await playSpike(harness);
     await harness.waitFor('the alert', () => harness.rootMessage());
   }, 60_000);
@@ -33,6 +34,35 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     expect(blocks).toContain('Confirmar el incidente');
     expect(blocks).toContain('quien lidera · vence');
     expect(blocks).not.toMatch(/\\nlead · /);
+  });
+
+  it('the feedback reason modal says what is missing when sent blank, instead of repeating its label', async () => {
+    const root = harness.rootMessage()!;
+    await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.falseAlarm);
+    const feedback = await harness.waitFor('the feedback', async () => (await harness.app.database.prisma.feedback.findFirst({ where: { verdict: 'false_alarm' } })) ?? undefined);
+    // "Añadir motivo" on the confirmation only Ann (a lead) sees.
+    const identity = harness.fake.workspace.appIdentity();
+    await harness.deliver(
+      'interaction',
+      messageBlockActions(identity, {
+        user: { id: harness.people.ann, name: 'ann' },
+        channel: { id: harness.alerts, name: 'alerts' },
+        message: { ts: root.ts, text: 'feedback recorded', blocks: [] } as never,
+        actions: [{ action_id: actionIds.feedbackReason, block_id: 'actions', value: encodeRef({ f: feedback.id }) }],
+        triggerId: harness.fake.workspace.issueTrigger(harness.people.ann),
+        responseUrl: harness.fake.issueResponseUrl(harness.people.ann, harness.alerts),
+        nowMs: Date.now(),
+        isEphemeral: true,
+      }),
+    );
+    const modal = await harness.waitFor('the reason modal', () => harness.openModal(harness.people.ann));
+    // Sending it is what adds a reason, so the box itself is not "(opcional)".
+    expect(JSON.stringify(modal.blocks)).not.toContain('opcional');
+    const blank = await harness.submit(harness.people.ann, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: '   ' } } });
+    const error = (JSON.parse(blank.body) as { errors: Record<string, string> }).errors[inputIds.reason];
+    expect(error).toBe('Escribe el motivo, o cierra esta ventana para dejar la opinión sin motivo.');
+    await harness.submit(harness.people.ann, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'Quejas sueltas, no una crisis' } } });
+    await harness.waitFor('the reason saved', () => harness.app.database.prisma.feedback.findFirst({ where: { id: feedback.id, reason: 'Quejas sueltas, no una crisis' } }));
   });
 
   it('a Spanish text with the readers’ language chosen is refused with advice the modal can follow', async () => {
@@ -69,6 +99,26 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     });
     expect(shown(root)).toContain('0 en revisión · 1 publicada');
     expect(shown(root)).not.toContain('1 publicadas');
+  });
+
+  it('the daily digest is “del último día”, its counts agree with their nouns and its shares use a decimal comma', async () => {
+    const prisma = harness.app.database.prisma;
+    const scheduler = harness.app.runtime!.scheduler;
+    scheduler.wake();
+    const pending = await harness.waitFor('the daily digest scheduled', async () => (await prisma.reminder.findFirst({ where: { kind: 'digest.daily', status: 'pending' } })) ?? undefined);
+    // It comes due now (as if 09:00 had just passed); the key names its time.
+    const dueAt = new Date(Date.now() - 60_000);
+    await prisma.reminder.update({ where: { id: pending.id }, data: { dueAt, key: pending.key.replace(pending.dueAt.toISOString(), dueAt.toISOString()) } });
+    await scheduler.runDue();
+    const digest = await harness.waitFor('the digest posted', () =>
+      harness.fake.api.calls('chat.postMessage').find((call) => call.status === 200 && String(call.args['text'] ?? '').startsWith('Resumen')),
+    );
+    expect(String(digest.args['text'])).toMatch(/^Resumen del último día/);
+    const blocks = JSON.stringify(digest.args['blocks']);
+    // The incident is still open, no reply awaits approval.
+    expect(blocks).toContain('*Pendiente:* 1 incidente abierto, 0 respuestas por aprobar');
+    expect(blocks).toMatch(/#support\*: \d+ mensajes, \d+(,\d)? % negativos/);
+    expect(blocks).not.toMatch(/\d\.\d %/);
   });
 
   it('a detected escalation says how many messages, in how long, and the usual count as the alert does', async () => {

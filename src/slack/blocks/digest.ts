@@ -1,10 +1,12 @@
 // The digest as Slack shows it: pure, checked against Slack's limits like every message.
 import type { SlackMessage } from '../../app/ports/index.js';
 import type { DigestInput } from '../../app/digest.js';
-import { t } from '../../i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import { context, header, message, section } from './kit.js';
 
-const pct = (share: number | null) => (share === null ? '–' : `${Math.round(share * 1000) / 10} %`);
+/** One decimal, in the reader's notation ("23,3 %" in Spanish). */
+const pct = (share: number | null, locale: Locale) =>
+  share === null ? '–' : `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(Math.round(share * 1000) / 10)} %`;
 const minutes = (ms: number | null) => (ms === null ? '–' : `${Math.round(ms / 60_000)} min`);
 
 export function digestMessage(input: DigestInput): SlackMessage {
@@ -17,8 +19,8 @@ export function digestMessage(input: DigestInput): SlackMessage {
           t(locale, 'ui.digest.channel', {
             channel: channel.name,
             messages: channel.messages,
-            share: pct(channel.messages ? channel.negatives / channel.messages : null),
-            usual: pct(channel.usualShare),
+            share: pct(channel.messages ? channel.negatives / channel.messages : null, locale),
+            usual: pct(channel.usualShare, locale),
           }),
         )
         .join('\n')

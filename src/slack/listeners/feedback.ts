@@ -99,7 +99,7 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
     const { f } = decodeRef(feedbackRef, view.private_metadata, 'feedback reason modal');
     const reason = view.state.values[inputIds.reason]?.[inputIds.reason]?.value?.trim() ?? '';
     if (reason === '') {
-      await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeFor()), 'feedback.modal.reason', {}) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeFor()), 'feedback.modal.reason_required', {}) } });
       return;
     }
     const outcome = await feedback.addReason(f, body.user.id, reason);
