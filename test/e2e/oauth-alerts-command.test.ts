@@ -42,6 +42,22 @@ describe.each(availableProviders)('/firebreak alerts names a channel the bot can
     expect(await alertsChannelOf(A)).toBe(room.id);
   });
 
+  it('/firebreak watch on a private channel the bot is not in, or another workspace’s: refused, saying to invite the bot; unwatch always works', async () => {
+    const { fake, people, staff } = teams[A]!;
+    const room = fake.workspace.addChannel({ name: 'vip-members', members: [people.ann, people.ben], is_private: true });
+    const watchedRow = () => app.database.prisma.watchedChannel.findFirst({ where: { channelId: room.id, active: true } });
+    const refused = await staff.command(events, people.ann, `watch <#${room.id}|vip-members>`);
+    expect(refused.body).toContain('invite the bot first');
+    expect(refused.body).not.toContain('Watching');
+    expect(await watchedRow()).toBeNull();
+    const b = teams[B]!;
+    expect((await b.staff.command(events, b.people.ann, `watch <#${room.id}|vip-members>`)).body).toContain('invite the bot first');
+    fake.workspace.addMember(room.id, fake.workspace.bot.user_id);
+    expect((await staff.command(events, people.ann, `watch <#${room.id}|vip-members>`)).body).toContain(`Watching <#${room.id}> now.`);
+    expect(await watchedRow()).not.toBeNull();
+    expect((await b.staff.command(events, b.people.ann, `unwatch <#${room.id}|vip-members>`)).body).not.toContain('invite');
+  });
+
   it('a channel of another workspace: refused, and this workspace’s alerts channel is unchanged', async () => {
     const b = teams[B]!;
     expect((await b.staff.command(events, b.people.ann, `alerts <#${b.people.alerts}|alerts>`)).body).toContain('now go to');

@@ -29,6 +29,16 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     return null;
   }
 
+  /**
+   * Whether the bot can see a channel: not a private one it was not invited to, nor another
+   * workspace's. Only Slack's definite channel_not_found says no; a slow or failing Slack does not refuse.
+   */
+  const botCanSee = (client: WebClient, channelId: string): Promise<boolean> =>
+    client.conversations.info({ channel: channelId }).then(
+      () => true,
+      (error: unknown) => (error as { data?: { error?: string } }).data?.error !== 'channel_not_found',
+    );
+
   const unknownChannel = (locale: Locale, name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
@@ -97,6 +107,12 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         const active = subcommand === 'watch';
+        // Watched but unseen, a channel would never deliver a message: refused, saying what to do.
+        // Unwatching is always allowed (cleaning up after a channel the bot has left).
+        if (active && !(await botCanSee(client, channel.id))) {
+          await ack(plain(t(locale, 'ui.watch.not_visible', { channel: `<#${channel.id}>` })));
+          return;
+        }
         await services.watcher.setWatched({ workspaceId, channelId: channel.id, name: channel.name, active });
         // Watching the alerts channel makes it a community channel: nothing internal is posted there any more.
         const alsoAlerts = active && (await services.isAlertsChannel?.(command.team_id, channel.id));
@@ -121,13 +137,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(plain(t(locale, 'ui.alerts.usage', { command: command.command })));
           return;
         }
-        // A channel the bot cannot see (a private one it was not invited to, another workspace's) would
-        // take every alert without a word: refused, saying what to do. Only Slack's definite answer refuses.
-        const visible = await client.conversations.info({ channel: channel.id }).then(
-          () => true,
-          (error: unknown) => (error as { data?: { error?: string } }).data?.error !== 'channel_not_found',
-        );
-        if (!visible) {
+        // A channel the bot cannot see would take every alert without a word: refused, saying what to do.
+        if (!(await botCanSee(client, channel.id))) {
           await ack(plain(t(locale, 'ui.alerts.not_visible', { channel: `<#${channel.id}>` })));
           return;
         }
