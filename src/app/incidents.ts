@@ -244,12 +244,22 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   async openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }> {
     const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
     if (existing) return { incidentId: existing, opened: false, ...(await this.severityOf(existing)) };
-    const explanation = input.explanation as { dominantTerms?: { term: string }[]; negativeShare?: number | null; observed?: number; distinctAuthors?: number | null; kind?: string };
+    const explanation = input.explanation as {
+      dominantTerms?: { term: string }[];
+      samples?: { text?: unknown }[];
+      negativeShare?: number | null;
+      observed?: number;
+      distinctAuthors?: number | null;
+      kind?: string;
+    };
     const playbook = await this.options.selectPlaybook(
       {
         channelId: input.channelId,
         channelName: input.channelName ?? undefined,
         language: input.language,
+        // The sample messages too, as for a declared incident's summary: a keyword said once in the
+        // worst messages ("odio", "acoso") is rarely among the dominant terms.
+        text: (explanation.samples ?? []).map((sample) => (typeof sample.text === 'string' ? sample.text : '')).join('\n'),
         terms: (explanation.dominantTerms ?? []).map((term) => term.term),
       },
       input.workspaceId,
