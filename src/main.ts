@@ -1,6 +1,8 @@
 // Composition root: config → store → Slack app → HTTP server.
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FirebreakError } from './errors.js';
 import type { Config } from './config.js';
 import { healthRoute } from './http/health.js';
 import { closeHttpServer, createHttpServer, type Route } from './http/server.js';
@@ -41,8 +43,14 @@ export interface StartOptions {
   slackRetryDelaysMs?: readonly number[];
 }
 
+const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+
 export async function startFirebreak(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningFirebreak> {
   const clock = options.clock ?? systemClock;
+  // Checked before anything starts: without it there is nothing to watch, and the folder watch would fail later.
+  if (!isDirectory(config.playbooksDir)) {
+    throw new FirebreakError('config_invalid', `PLAYBOOKS_DIR ${config.playbooksDir} is not a folder (${resolve(config.playbooksDir)}): set PLAYBOOKS_DIR to the folder holding your playbooks, or start Firebreak from its project folder (it ships playbooks/).`);
+  }
   const metrics = createMetrics();
   const target = parseDatabaseUrl(config.databaseUrl);
   prepareSqliteFile(target);

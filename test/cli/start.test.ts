@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -124,6 +124,21 @@ describe('firebreak start refuses bad input with one clear sentence', () => {
     expect(result.stderr.trim()).toBe(
       'firebreak: Invalid configuration: DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL).',
     );
+  });
+
+  it('a playbooks folder that does not exist (started from another folder), before anything else starts', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'firebreak-no-playbooks-'));
+    try {
+      const result = await runCli(['start'], { cwd: folder, env: testEnvironment({ DATABASE_URL: `file:${join(folder, 'firebreak.db')}`, PORT: '0', HOST: '127.0.0.1' }) });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `firebreak: PLAYBOOKS_DIR ./playbooks is not a folder (${join(folder, 'playbooks')}): set PLAYBOOKS_DIR to the folder holding your playbooks, or start Firebreak from its project folder (it ships playbooks/).`,
+      );
+      // Refused before the database was touched.
+      expect(existsSync(join(folder, 'firebreak.db'))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('an unreachable PostgreSQL, naming host, port and variable', async () => {
