@@ -69,6 +69,15 @@ export const spanishAdditions: Record<string, number> = {
   'me cae bien': 2, 'ni de broma': -1, 'madre mia': -1, 'gracias a dios': 2,
   buen: 2, gran: 1, gustan: 2, gustaba: 2, gustaria: 1, encantan: 3, encantaba: 3, encantaria: 2, amamos: 3, aman: 3,
   enamorado: 3, enamorada: 3, injusta: -2, carisimo: -2, carisima: -2, uff: -1, puaj: -2, bah: -1, buu: -2, grr: -2,
+  // insultos, quejas y cariño de todos los días: formas (femenino, plural) y frases que AFINN-es no trae,
+  // con el valor de su forma base cuando AFINN-es la tiene
+  asquerosos: -3, patetica: -2, idiotas: -3, imbeciles: -2, estupida: -2, estupidos: -2, tonteria: -2, tonterias: -2,
+  capullo: -3, cabrones: -3, putos: -3, pinche: -2, culero: -3, sinverguenza: -3, sinverguenzas: -3, 'sin verguenza': -3,
+  'que triste': -2, tristes: -2, despidos: -2, despido: -2, 'me da asco': -3, 'da asco': -3, 'da pena': -2, 'da verguenza': -3,
+  'no hay derecho': -3, aburrida: -2, sufriendo: -2, desesperada: -3, estresada: -2, 'mal servicio': -3, 'pesimo servicio': -3,
+  'me gustan': 2, guapos: 3, 'que bien': 2, 'que bueno': 2, 'que lindo': 3, 'que bonito': 3, 'feliz navidad': 3, contenta: 3,
+  contentos: 3, emocionada: 3, divertida: 2, fantastica: 4, estupenda: 4, magnifica: 5, besos: 2, 'un beso': 2, guapisimo: 3,
+  recomiendo: 2, bonitos: 2, bonitas: 2, lindos: 2, lindas: 2, hermosos: 3, hermosas: 3, preciosos: 3, preciosas: 3, 'te amo': 3,
   // frases neutras que de otro modo puntuarían
   'sin embargo': 0, 'de nada': 1, 'no pasa nada': 1, 'no hay problema': 2, 'no esta mal': 2, 'nada mal': 2, 'ni modo': -1,
 };
