@@ -348,6 +348,7 @@ export const uiEn = {
   'ui.install.failure.exchange': (p: { error: string }) => `Slack did not confirm the install (${p.error}). Check SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and the redirect URL, then start again.`,
   'ui.install.failure.unavailable': (p: { error: string }) => `Slack did not answer the install this time (${p.error}): nothing was installed. Start again from the install link in a minute.`,
   // /firebreak alerts #channel: the workspace's own alerts channel (OAuth installs share one Firebreak).
+  'ui.install.busy': (_: Empty) => 'Too many installs have been started in the last few minutes, so this one cannot start now. Try again in a few minutes.',
   'ui.home.settings_heading': (_: Empty) => 'This workspace’s settings',
   'ui.home.settings_defaults': (p: { alerts: string; locale: string; timeZone: string }) => `Unset, these follow the server’s: alerts ${p.alerts}, language ${p.locale}, time zone ${p.timeZone}.`,
   'ui.home.settings_alerts_placeholder': (_: Empty) => 'Alerts channel',

@@ -313,6 +313,7 @@ export const uiEs: UiCatalog = {
   'ui.install.failure.state': () => 'Este enlace de instalación ya se usó, ha caducado o no se abrió en este navegador. Vuelve a empezar desde el enlace de instalación.',
   'ui.install.failure.exchange': (p) => `Slack no confirmó la instalación (${p.error}). Revisa SLACK_CLIENT_ID, SLACK_CLIENT_SECRET y la URL de redirección, y vuelve a empezar.`,
   'ui.install.failure.unavailable': (p) => `Slack no respondió a la instalación esta vez (${p.error}): no se ha instalado nada. Vuelve a empezar desde el enlace de instalación dentro de un minuto.`,
+  'ui.install.busy': () => 'Se han iniciado demasiadas instalaciones en los últimos minutos, así que esta no puede empezar ahora. Vuelve a intentarlo en unos minutos.',
   'ui.home.settings_heading': () => 'Ajustes de este espacio de trabajo',
   'ui.home.settings_defaults': (p) => `Sin elegir, siguen los del servidor: alertas ${p.alerts}, idioma ${p.locale}, zona horaria ${p.timeZone}.`,
   'ui.home.settings_alerts_placeholder': () => 'Canal de alertas',

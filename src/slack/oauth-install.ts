@@ -99,6 +99,9 @@ function unavailable(error: unknown): string | null {
   return null;
 }
 
+/** Install links usable at once: far more than a team starting installs in several workspaces needs. */
+const MAX_OPEN_STATES = 200;
+
 /** Refused installs audited per minute: the redirect URL is public, so anyone can make refusals. */
 const AUDITED_REFUSALS_PER_MINUTE = 20;
 
@@ -153,7 +156,18 @@ export function oauthInstallRoutes(options: OAuthInstallOptions): OAuthInstallRo
   }
 
   return {
-    install: (request, response) => installer.handleInstallPath(request, response),
+    install: (request, response) =>
+      installer.handleInstallPath(request, response, {
+        // The page is public and each opening stores a state that allows one code exchange: past a
+        // bound nobody's installs reach, openings wait for states to expire (the table and the
+        // exchanges an opener can cause stay bounded).
+        beforeRedirection: async (_request, res) => {
+          if ((await options.states.open(options.clock.now())) < MAX_OPEN_STATES) return true;
+          logger.warn({ open: MAX_OPEN_STATES }, 'an install page was opened while too many installs are in progress; answered 503');
+          answer(res, 503, page(locale, t(locale, 'ui.install.failure_title', {}), `<p>${escape(t(locale, 'ui.install.busy', {}))}</p>`));
+          return false;
+        },
+      }),
     redirect: (request, response) =>
       installer.handleCallback(request, response, {
         // Stored here, not in storeInstallation, to know whether it replaced an earlier install.

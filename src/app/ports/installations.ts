@@ -51,6 +51,8 @@ export interface OAuthStates {
   consume(id: string, now: number): Promise<Record<string, unknown> | null>;
   /** Forgets states that expired before `before`. */
   prune(before: number): Promise<number>;
+  /** States issued and still usable at `now` (unexpired, not consumed). */
+  open(now: number): Promise<number>;
 }
 
 /** `firebreak tokens rekey`: tokens re-sealed with the first key, already under it, and those no listed key opens. */

@@ -124,6 +124,7 @@ export function oauthStatesOn(db: Db): OAuthStates {
       const { count } = await db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(before) } } });
       return count;
     },
+    open: (now) => db.oAuthState.count({ where: { consumedAt: null, expiresAt: { gt: new Date(now) } } }),
   };
 }
 
