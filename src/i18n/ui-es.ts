@@ -160,7 +160,8 @@ export const uiEs: UiCatalog = {
   'ui.modal.timeline.none': () => 'No hay ningún incidente abierto al que añadir este mensaje.',
   'ui.modal.timeline.option': (p) => `Incidente #${p.number} · ${p.severity} · #${p.channel}${p.drill ? ' (simulacro)' : ''}`,
 
-  'ui.pm.title': (p) => `Post-mortem del #${p.number}`,
+  // Modal titles allow 24 characters: "del incidente #123" does not fit, and "del #1" lacks its noun.
+  'ui.pm.title': (p) => `Post-mortem #${p.number}`,
   'ui.pm.questions': () => 'Preguntas del playbook',
   'ui.pm.action_items': () => 'Acciones',
   'ui.pm.action_items_hint': () =>

@@ -137,4 +137,20 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     expect(line.text).not.toContain('minutos');
     expect(line.text).not.toMatch(/unos 0$/);
   }, 120_000);
+
+  it('the post-mortem modal is titled with the incident’s number in plain Spanish, not “Post-mortem del #1”', async () => {
+    // The required step is done (ticked by Ann, who leads), then the incident is resolved.
+    const list = await harness.waitFor('the checklist', () => checklist());
+    await harness.click(harness.people.ann, harness.alerts, list.ts, actionIds.toggleStep);
+    await harness.waitFor('the step ticked', () => harness.app.database.prisma.checklistItem.findFirst({ where: { doneAt: { not: null } } }));
+    expect((await harness.command(harness.people.ann, 'resolve 1 La app vuelve a funcionar')).status).toBe(200);
+    await harness.waitFor('the post-mortem', () => harness.app.database.prisma.postMortem.findFirst());
+    const root = await harness.waitFor('the write button', () => {
+      const message = harness.rootMessage();
+      return message && findButtons(message.blocks).some((button) => button.action_id === actionIds.openPostMortem) ? message : undefined;
+    });
+    await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.openPostMortem);
+    const modal = await harness.waitFor('the post-mortem modal', () => harness.openModal(harness.people.ann));
+    expect((modal as unknown as { title: { text: string } }).title.text).toBe('Post-mortem #1');
+  });
 });
