@@ -64,7 +64,7 @@ export const uiEs: UiCatalog = {
   'ui.status.resolved': (p) => `:checkered_flag: Resuelto${p.at ? ` ${p.at}` : ''}`,
 
   'ui.checklist.heading': (p) => `Checklist del incidente #${p.number}`,
-  'ui.checklist.progress': (p) => `${p.done}/${p.total} hechos${p.overdue > 0 ? ` · :warning: ${p.overdue} vencidos` : ''}`,
+  'ui.checklist.progress': (p) => `${p.done}/${p.total} hechos${p.overdue > 0 ? ` · :warning: ${plural(p.overdue, 'vencido', 'vencidos')}` : ''}`,
   'ui.checklist.done_by': (p) => `Hecho${p.user ? ` por ${p.user}` : ''} ${p.at}`,
   'ui.checklist.skipped_by': (p) => `Omitido${p.user ? ` por ${p.user}` : ''}${p.reason ? `: ${p.reason}` : ''}`,
   'ui.checklist.due': (p) => `vence ${p.at}`,

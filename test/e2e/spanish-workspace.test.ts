@@ -6,7 +6,8 @@ import { actionIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { messageBlockActions } from '../../src/sandbox/slack-payloads.js';
 import { ANGRY_MESSAGES } from '../support/community.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, playSpike, startHarness, type Harness } from './harness.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { draftValues, findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const SPANISH_REPLY = 'Hola a todos, sabemos que la aplicación no funciona y estamos trabajando para arreglarlo lo antes posible. Gracias por vuestra paciencia.';
 const ENGLISH_REPLY = 'We know the app is failing for many of you and we are working on a fix. We will update this channel within the hour.';
@@ -152,5 +153,50 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.openPostMortem);
     const modal = await harness.waitFor('the post-mortem modal', () => harness.openModal(harness.people.ann));
     expect((modal as unknown as { title: { text: string } }).title.text).toBe('Post-mortem #1');
+  });
+});
+
+/** The harness playbook with a second step, due like the first five minutes after the incident opens. */
+const TWO_STEP_PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace(
+  '    dueAfterMinutes: 5\n',
+  `    dueAfterMinutes: 5
+  - id: tell-members
+    title: { es: Avisar a los miembros, en: Tell the members }
+    owner: lead
+    dueAfterMinutes: 5
+`,
+);
+
+describe.each(availableProviders)('a Spanish checklist past its due times (%s)', (provider) => {
+  let harness: Harness;
+  const clock = new ManualClock(Date.now());
+  beforeAll(async () => {
+    harness = await startHarness({ provider, playbook: TWO_STEP_PLAYBOOK, env: { LOCALE: 'es' }, clock });
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  /** Waits while the clock runs (the outbox posts when its clock says so). */
+  const waitAsClockRuns = <T>(what: string, probe: () => T | undefined) =>
+    harness.waitFor(what, () => {
+      clock.advance(500);
+      return probe();
+    });
+
+  it('counts one overdue step as “1 vencido”', async () => {
+    expect((await harness.command(harness.people.ann, `declare ${harness.support} sev2 La app no carga`)).status).toBe(200);
+    const stepsMessage = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep));
+    const list = await waitAsClockRuns('the checklist', () => stepsMessage());
+    expect(list.text).toContain('0/2 hechos');
+    // Ten minutes on, both steps are late; Ann ticks one and the checklist is drawn again.
+    clock.advance(10 * 60_000);
+    await harness.click(harness.people.ann, harness.alerts, list.ts, actionIds.toggleStep);
+    const redrawn = await waitAsClockRuns('the checklist redrawn', () => {
+      const message = stepsMessage();
+      return message?.text.includes('1/2 hechos') ? message : undefined;
+    });
+    expect(redrawn.text).toContain('1/2 hechos · :warning: 1 vencido');
+    expect(redrawn.text).not.toContain('1 vencidos');
   });
 });
