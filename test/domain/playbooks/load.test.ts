@@ -84,5 +84,13 @@ describe('loadPlaybooks', () => {
     const { playbooks, problems } = await loadPlaybooks(dir);
     expect(problems).toEqual([]);
     expect(playbooks.filter((playbook) => playbook.default)).toHaveLength(1);
+    // A toxic thread's samples are the attackers' messages: its replies never answer one by name in
+    // their thread, nor name whoever reported (the Spanish trial's "Gracias por avisarnos, <attacker>").
+    const harassment = playbooks.find((playbook) => playbook.id === 'harassment');
+    expect(harassment?.replies.length).toBeGreaterThan(0);
+    for (const reply of harassment?.replies ?? []) {
+      expect(reply.target).toBe('channel');
+      expect(JSON.stringify(reply.text)).not.toContain('{{member}}');
+    }
   });
 });
