@@ -46,7 +46,7 @@ export const uiEn = {
     `${p.expected ? `, where about ${p.expected} were expected` : ''}${p.ratio ? ` (*${p.ratio}×* the baseline)` : ''}`,
   'ui.root.share': (p: { share: string; usual: string }) => `${p.share} of messages negative${p.usual ? ` (usually ${p.usual})` : ''}`,
   'ui.root.authors': (p: { count: number }) => plural(p.count, 'member', 'different members'),
-  'ui.root.crisis': (_: Empty) => ':busts_in_silhouette: Many members at once: treat it as a crisis.',
+  'ui.root.crisis': (_: Empty) => ':busts_in_silhouette: Spread across members, no single one dominating: treat it as a crisis.',
   'ui.root.single_author': (p: { share: string; author: string }) =>
     `:bust_in_silhouette: One member${p.author ? ` (${p.author})` : ''} wrote ${p.share || 'most'} of them: likely a moderation case rather than a crisis.`,
   'ui.root.terms': (p: { terms: string }) => `Dominant terms: ${p.terms}`,

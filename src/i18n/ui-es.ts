@@ -41,7 +41,7 @@ export const uiEs: UiCatalog = {
     `${p.expected ? `, cuando se esperaban unos ${p.expected}` : ''}${p.ratio ? ` (*${p.ratio}×* la referencia)` : ''}`,
   'ui.root.share': (p) => `${p.share} de mensajes negativos${p.usual ? ` (lo habitual: ${p.usual})` : ''}`,
   'ui.root.authors': (p) => plural(p.count, 'persona', 'personas distintas'),
-  'ui.root.crisis': () => ':busts_in_silhouette: Muchas personas a la vez: trátalo como una crisis.',
+  'ui.root.crisis': () => ':busts_in_silhouette: Repartido entre varias personas, sin que ninguna domine: trátalo como una crisis.',
   'ui.root.single_author': (p) =>
     `:bust_in_silhouette: Una sola persona${p.author ? ` (${p.author})` : ''} escribió ${p.share ? `el ${p.share}` : 'la mayoría'}: probablemente es un caso de moderación, no una crisis.`,
   'ui.root.terms': (p) => `Términos dominantes: ${p.terms}`,

@@ -32,7 +32,7 @@ describe('incidentRootMessage', () => {
     expect(text).toContain('14 negative messages in 30 min, where about 2.1 were expected (*6.7×* the baseline)');
     expect(text).toContain('35% of messages negative (usually 8%)');
     expect(text).toContain('9 different members');
-    expect(text).toContain('Many members at once');
+    expect(text).toContain('no single one dominating: treat it as a crisis');
     expect(text).toContain('`refund` · `scam`');
     expect(built.text).toContain('Incident #7');
     expect(built.text).toContain('6.7×');
@@ -78,7 +78,7 @@ describe('incidentRootMessage', () => {
     const detection = { ...(spike as object), kind: 'single_author', topAuthorShare: 0.82, topAuthorId: 'UMEMBER1' };
     const text = visibleText(root({ detection }).blocks);
     expect(text).toContain('One member (Ana) wrote 82% of them: likely a moderation case rather than a crisis.');
-    expect(text).not.toContain('Many members at once');
+    expect(text).not.toContain('no single one dominating: treat it as a crisis');
   });
 
   it('reads a missing or foreign detection defensively', () => {
