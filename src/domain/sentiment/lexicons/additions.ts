@@ -79,7 +79,7 @@ export const spanishAdditions: Record<string, number> = {
   contentos: 3, emocionada: 3, divertida: 2, fantastica: 4, estupenda: 4, magnifica: 5, besos: 2, 'un beso': 2, guapisimo: 3,
   recomiendo: 2, bonitos: 2, bonitas: 2, lindos: 2, lindas: 2, hermosos: 3, hermosas: 3, preciosos: 3, preciosas: 3, 'te amo': 3,
   // frases neutras que de otro modo puntuarían
-  'sin embargo': 0, 'de nada': 1, 'no pasa nada': 1, 'no hay problema': 2, 'no esta mal': 2, 'nada mal': 2, 'ni modo': -1,
+  'sin embargo': 0, 'por defecto': 0, 'de nada': 1, 'no pasa nada': 1, 'no hay problema': 2, 'no esta mal': 2, 'nada mal': 2, 'ni modo': -1,
 };
 
 /**
