@@ -10,7 +10,7 @@ import { actionIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, viewBlockActions } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
@@ -57,16 +57,8 @@ describe.each(availableProviders)('OAuth installs: a watched channel is never a 
     // The playbook watches #support (by name) in every workspace.
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    const config = loadConfig({
-      ...world.oauthEnv,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DETECTION_INTERVAL_SECONDS: '3600',
-      LOG_LEVEL: 'silent',
-    });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600' });
     events = `${app.url}/slack/events`;
-    for (const teamId of [A, B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   }, 120_000);
 
   afterAll(async () => {

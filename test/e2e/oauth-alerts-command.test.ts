@@ -2,11 +2,9 @@
 // was not invited to, or a channel of another workspace. Firebreak must not answer "incidents now go
 // there" for a channel it cannot post in: every alert would then fail unseen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'alerts-command-secret-0123456789abcd';
@@ -21,10 +19,8 @@ describe.each(availableProviders)('/firebreak alerts names a channel the bot can
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.7777', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startInstalledInBoth(world, teams);
     events = `${app.url}/slack/events`;
-    for (const teamId of [A, B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await world?.close(app);

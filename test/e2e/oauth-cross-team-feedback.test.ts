@@ -2,14 +2,12 @@
 // feedback record by its id, not an incident. Sent from workspace B with workspace A's id, they must
 // change nothing of A's (its feedback, its learnt lexicon, its audit), however the id got there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageBlockActions, messageEvent, messageShortcut, viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
@@ -25,10 +23,8 @@ describe.each(availableProviders)('feedback records of another workspace (%s)', 
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5555', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startInstalledInBoth(world, teams);
     events = `${app.url}/slack/events`;
-    for (const teamId of [A, B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await world?.close(app);
