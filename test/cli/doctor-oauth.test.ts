@@ -89,20 +89,9 @@ describe('firebreak doctor with OAuth installs', () => {
   }, 60_000);
 
   it('with SLACK_APP_TOKEN, checks Socket Mode once for the app: a token Slack refuses is one line saying what to do', async () => {
-    const env = (appToken: string) =>
-      testEnvironment({
-        DATABASE_URL: db.url,
-        SLACK_CLIENT_ID: slack.clientId,
-        SLACK_CLIENT_SECRET: slack.clientSecret,
-        SLACK_SIGNING_SECRET: 'doctor-signing-secret',
-        SLACK_STATE_SECRET: 's'.repeat(32),
-        TOKEN_ENCRYPTION_KEYS: key.toString('base64'),
-        SLACK_API_URL: slack.apiUrl,
-        SLACK_APP_TOKEN: appToken,
-      });
-    const wrong = (await runCli(['doctor'], { env: env('xapp-1-A0LOOPBACK-not-this-app') })).stdout.split('\n');
+    const wrong = (await doctor({ SLACK_APP_TOKEN: 'xapp-1-A0LOOPBACK-not-this-app' })).stdout.split('\n');
     expect(wrong.filter((line) => line.startsWith('✗ SLACK_APP_TOKEN'))).toEqual(['✗ SLACK_APP_TOKEN: Slack refused it (invalid_auth); create an app-level token with connections:write under Basic Information → App-Level Tokens.']);
-    const right = (await runCli(['doctor'], { env: env(slack.socketMode!.appToken) })).stdout.split('\n');
+    const right = (await doctor({ SLACK_APP_TOKEN: slack.socketMode!.appToken })).stdout.split('\n');
     expect(right.filter((line) => line === '✓ Socket Mode connects (hello received)')).toHaveLength(1);
     expect(right.some((line) => line.startsWith('✗ SLACK_APP_TOKEN'))).toBe(false);
   }, 60_000);
