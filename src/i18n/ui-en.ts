@@ -105,6 +105,7 @@ export const uiEn = {
   'ui.draft.status.changes_requested': (_: Empty) => ':leftwards_arrow_with_hook: Changes requested: edit it to continue',
   'ui.draft.status.approved': (_: Empty) => ':white_check_mark: Approved, being posted',
   'ui.draft.status.posted': (_: Empty) => ':speech_balloon: Approved and posted',
+  'ui.draft.status.posted_drill': (_: Empty) => ':test_tube: Approved; posted in this thread only (drill)',
   'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
 
   'ui.modal.cancel': (_: Empty) => 'Cancel',

@@ -97,6 +97,7 @@ export const uiEs: UiCatalog = {
   'ui.draft.status.changes_requested': () => ':leftwards_arrow_with_hook: Se pidieron cambios: edítala para seguir',
   'ui.draft.status.approved': () => ':white_check_mark: Aprobada, publicándose',
   'ui.draft.status.posted': () => ':speech_balloon: Aprobada y publicada',
+  'ui.draft.status.posted_drill': () => ':test_tube: Aprobada; publicada solo en este hilo (simulacro)',
   'ui.draft.status.rejected': () => ':no_entry_sign: Rechazada',
 
   'ui.modal.cancel': () => 'Cancelar',

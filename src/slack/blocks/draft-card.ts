@@ -55,7 +55,7 @@ export function draftCard(
   if (open && state.incident.status !== 'resolved') blocks.push(actions(draftButtons(state, draft, locale)));
   blocks.push(context(t(locale, 'ui.draft.author', { user: mention(draft.authorUserId) })));
 
-  const text = t(locale, 'ui.draft.notification', { number: draft.number, status: statusLabel(draft, locale) });
+  const text = t(locale, 'ui.draft.notification', { number: draft.number, status: statusLabel(draft, locale, state.incident.drill) });
   return message(text, blocks, `draft card ${draft.id} r${draft.revision}`);
 }
 
@@ -78,14 +78,16 @@ function preflightText(draft: ReplyDraft, locale: Locale): string {
   return fit(lines.join('\n'), 1900);
 }
 
-function statusLabel(draft: ReplyDraft, locale: Locale): string {
+/** A drill's reply is posted in the alert thread only: its card must not say it reached the community. */
+function statusLabel(draft: ReplyDraft, locale: Locale, drill: boolean): string {
+  if (drill && draft.status === 'posted') return t(locale, 'ui.draft.status.posted_drill', {});
   return t(locale, `ui.draft.status.${draft.status}`, {});
 }
 
 function decisionsText(state: IncidentState, draft: ReplyDraft, progress: DraftCardProgress, locale: Locale, options: DraftCardOptions): string {
   const approvers = progress.approvedBy.length > 0 ? progress.approvedBy.map(mention).join(', ') : t(locale, 'ui.draft.nobody_yet', {});
   const lines = [
-    `*${t(locale, 'ui.field.status', {})}:* ${statusLabel(draft, locale)}`,
+    `*${t(locale, 'ui.field.status', {})}:* ${statusLabel(draft, locale, state.incident.drill)}`,
     t(locale, 'ui.draft.approvals', { count: progress.approvedBy.length, required: progress.required, approvers }),
   ];
   // Objections on this revision, with what was said, so the drafter knows what to fix.

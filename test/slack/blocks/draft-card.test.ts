@@ -83,6 +83,20 @@ describe('draftCard', () => {
     expect(buttons(built.blocks)).toEqual([]);
   });
 
+  it('in a drill the posted reply says it went to this thread only, never that it reached the community', () => {
+    const { state: drafted, clock, policy } = incidentWithDraft();
+    const drill = { ...drafted, incident: { ...drafted.incident, drill: true } };
+    let state = accepted(decideDraft(drill, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock));
+    state = accepted(markReplyPosted(state, { draftId: 'inc-1/draft-1', revision: 1, messageTs: '9.9' }, clock));
+    const english = card(state, policy);
+    expect(visibleText(english.blocks)).toContain('posted in this thread only (drill)');
+    expect(visibleText(english.blocks)).not.toContain('Approved and posted');
+    expect(english.text).toContain('posted in this thread only (drill)');
+    const spanish = visibleText(card(state, policy, {}, 'es').blocks);
+    expect(spanish).toContain('publicada solo en este hilo (simulacro)');
+    expect(spanish).not.toContain('Aprobada y publicada');
+  });
+
   it('once rejected shows who rejected it and why, without buttons', () => {
     const { state: drafted, clock, policy } = incidentWithDraft();
     const state = accepted(
