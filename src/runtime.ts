@@ -9,7 +9,7 @@ import type { Clock } from './domain/clock.js';
 import type { Locale } from './i18n/index.js';
 import { languageHint } from './domain/language/detect.js';
 import { resolveDetectorSettings, type DetectorSettings } from './domain/detection/settings.js';
-import { detectorSettingsUnder, playbooksNameChannel, playbooksOfTeam, staffRefsOf } from './domain/playbooks/watching.js';
+import { detectorSettingsUnder, playbooksNameChannel, playbooksOfTeam, problemsByAudience, staffRefsOf } from './domain/playbooks/watching.js';
 import { PlaybookRegistry, type Playbook } from './domain/playbooks/index.js';
 import { CHANNEL_ID } from './domain/playbooks/ref-syntax.js';
 import type { Metrics } from './metrics.js';
@@ -136,10 +136,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const alertsCheckExists = new Promise<AlertsChannelGuard>((resolve) => (alertsCheckReady = resolve));
   const notices = playbookNotices({ config, client, logger, installs, workspaces, directory, alertsGuard: alertsCheckExists });
   const playbooks = await PlaybookRegistry.open(config.playbooksDir, {
-    onProblems: (problems) => {
+    onProblems: (problems, serving) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
-      // An edit that broke a playbook: the last good version keeps running, and the team is told.
-      void notices.tellAlertsChannel(problems, 'ui.notice.playbook_edit_broken').catch((error: unknown) => logger.warn({ err: error }, 'could not tell about playbook problems'));
+      // An edit that broke a playbook: the last good version keeps running, and the workspaces it serves are told.
+      for (const group of problemsByAudience(problems, serving)) {
+        void notices
+          .tellAlertsChannel(group.problems, 'ui.notice.playbook_edit_broken', group.workspaces)
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not tell about playbook problems'));
+      }
     },
   });
   playbooks.watch();

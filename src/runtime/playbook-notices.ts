@@ -28,10 +28,10 @@ export interface PlaybookNoticesOptions {
 export interface PlaybookNotices {
   /**
    * Tells the alerts channel about playbook problems. With OAuth installs: each installed workspace's
-   * own alerts channel (or only `teamId`'s), in its language, with its token; one without an alerts
-   * channel yet has only the log.
+   * own alerts channel (or only those of `teams`: one workspace, or those a limited playbook serves),
+   * in its language, with its token; one without an alerts channel yet has only the log.
    */
-  tellAlertsChannel(problems: readonly PlaybookProblem[], intro: PlaybookNoticeIntro, teamId?: string): Promise<void>;
+  tellAlertsChannel(problems: readonly PlaybookProblem[], intro: PlaybookNoticeIntro, teams?: string | readonly string[]): Promise<void>;
   /**
    * Channels and user groups the playbooks name but the workspace in scope lacks: logged and told, the
    * other references keep working. The caller passes the playbooks that serve the workspace; with OAuth
@@ -43,7 +43,7 @@ export interface PlaybookNotices {
 export function playbookNotices({ config, client, logger, installs, workspaces, directory, alertsGuard }: PlaybookNoticesOptions): PlaybookNotices {
   const { settingsOfTeam, languageOf } = workspaces;
 
-  async function tellAlertsChannel(problems: readonly PlaybookProblem[], intro: PlaybookNoticeIntro, teamId?: string): Promise<void> {
+  async function tellAlertsChannel(problems: readonly PlaybookProblem[], intro: PlaybookNoticeIntro, teams?: string | readonly string[]): Promise<void> {
     if (problems.length === 0) return;
     const guard = await alertsGuard;
     const lines = problems.slice(0, 15).map((problem) => `• \`${formatProblem(problem)}\``);
@@ -53,13 +53,15 @@ export function playbookNotices({ config, client, logger, installs, workspaces, 
       if (await guard.refusal(channel, workspaceId)) return;
       await client.chat
         .postMessage({ channel, text: `:warning: ${t(language, intro, {})}\n${lines.join('\n')}${more}`.slice(0, 3900) })
-        .catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not tell the alerts channel about playbook problems'));
+        .catch((error: unknown) => logger.warn({ err: error, team: workspaceId }, 'could not tell the alerts channel about playbook problems'));
     };
     if (!installs) {
       if (config.alertsChannel) await post(config.alertsChannel, config.locale);
       return;
     }
-    for (const team of teamId ? [teamId] : (await installs.installedTeams()).map((installed) => installed.teamId)) {
+    const installed = (await installs.installedTeams()).map((team) => team.teamId);
+    const audience = typeof teams === 'string' ? [teams] : teams ? installed.filter((team) => teams.includes(team)) : installed;
+    for (const team of audience) {
       const settings = await settingsOfTeam(team);
       if (!settings.alertsChannel) {
         logger.warn({ team }, 'playbook problems not posted in this workspace: it has no alerts channel yet');

@@ -2,7 +2,7 @@
 // through OAuth in two workspaces, brand A's playbook naming #support and #news, a shared default
 // naming #support. In B, A's playbook watches nothing, opens no incident, offers no reply template,
 // makes nobody staff and keeps no channel from being B's alerts channel; the shared one serves both.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -151,6 +151,27 @@ describe.each(availableProviders)('playbooks limited to some workspaces (%s)', (
     expect((await b.staff.command(events, b.people.ann, `alerts <#${b.news}|news>`)).body).toContain(`now go to <#${b.news}>`);
     expect((await prisma().workspace.findUniqueOrThrow({ where: { teamId: B } })).alertsChannel).toBe(b.news);
     expect(world.slack.refused()).toEqual([]);
+  });
+
+  it('a broken edit of brand A’s playbook is told in A’s alerts channel only; of the shared one, in both', async () => {
+    const alertsOf = async (teamId: string) => (await prisma().workspace.findUniqueOrThrow({ where: { teamId } })).alertsChannel!;
+    const told = async (teamId: string, file: string) =>
+      teams[teamId]!.fake.workspace.messagesIn(await alertsOf(teamId)).filter((message) => message.text?.includes('A playbook edit has errors') && message.text.includes(file));
+    const brandA = join(world.playbooksDir, 'brand-a.yaml');
+    const shared = join(world.playbooksDir, 'shared.yaml');
+    const good = { brandA: readFileSync(brandA, 'utf8'), shared: readFileSync(shared, 'utf8') };
+    try {
+      writeFileSync(brandA, good.brandA.replace('priority: 50', 'priority: [fifty'));
+      await waitFor('A told of brand-a.yaml', async () => (await told(A, 'brand-a.yaml')).length > 0);
+      // Then the shared playbook breaks: B is told of that, and by then would have been told of brand A's too.
+      writeFileSync(shared, good.shared.replace('priority: 10', 'priority: [ten'));
+      await waitFor('B told of shared.yaml', async () => (await told(B, 'shared.yaml')).length > 0);
+      await waitFor('A told of shared.yaml', async () => (await told(A, 'shared.yaml')).length > 0);
+      expect(await told(B, 'brand-a.yaml')).toEqual([]);
+    } finally {
+      writeFileSync(brandA, good.brandA);
+      writeFileSync(shared, good.shared);
+    }
   });
 });
 

@@ -25,7 +25,7 @@ export interface PlaybookRegistryOptions {
    * is not told the same thing on every save); the app logs them and posts them to the alerts channel.
    * `onReload` always carries the full current list, including when it becomes empty again.
    */
-  onProblems?: (problems: PlaybookProblem[]) => void;
+  onProblems?: (problems: PlaybookProblem[], serving: readonly Playbook[]) => void;
   /** Editors save in bursts (write, rename, chmod): wait this long for quiet before reloading. */
   debounceMs?: number;
 }
@@ -84,7 +84,7 @@ export class PlaybookRegistry {
     if (this.watcher) return this;
     this.watcher = watch(this.dir, { persistent: false }, () => this.scheduleReload());
     this.watcher.on('error', (error) => {
-      this.options.onProblems?.([{ file: this.dir, line: 0, column: 0, path: '', message: `stopped watching for changes: ${error.message}` }]);
+      this.options.onProblems?.([{ file: this.dir, line: 0, column: 0, path: '', message: `stopped watching for changes: ${error.message}` }], this.current);
     });
     return this;
   }
@@ -158,7 +158,7 @@ export class PlaybookRegistry {
     this.currentProblems = problems;
     this.options.onReload?.(reload);
     const fingerprint = JSON.stringify(problems);
-    if (problems.length > 0 && fingerprint !== this.lastReported) this.options.onProblems?.(problems);
+    if (problems.length > 0 && fingerprint !== this.lastReported) this.options.onProblems?.(problems, playbooks);
     this.lastReported = fingerprint;
     return reload;
   }

@@ -3,6 +3,7 @@
 // detection overrides tune the detector for the channels they cover.
 import type { DetectorSettings } from '../detection/settings.js';
 import { channelMatches, parsePersonRef, type PersonRef } from './ref-syntax.js';
+import type { PlaybookProblem } from './problems.js';
 import type { Playbook } from './schema.js';
 
 /**
@@ -17,6 +18,27 @@ export function servesTeam(playbook: Playbook, teamId: string | undefined): bool
 /** The playbooks a workspace uses: those that serve it. */
 export function playbooksOfTeam(playbooks: readonly Playbook[], teamId: string | undefined): Playbook[] {
   return playbooks.filter((playbook) => servesTeam(playbook, teamId));
+}
+
+/**
+ * Who may be told about playbook problems: a file whose version in service is limited to some
+ * workspaces concerns those only (another brand's playbook errors are not shown to this one);
+ * anything else (an unlimited playbook, a file never loaded, the directory) concerns every workspace
+ * (`workspaces` undefined). Problems with the same audience stay together, in their order.
+ */
+export function problemsByAudience(
+  problems: readonly PlaybookProblem[],
+  serving: readonly Playbook[],
+): { workspaces: readonly string[] | undefined; problems: PlaybookProblem[] }[] {
+  const groups = new Map<string, { workspaces: readonly string[] | undefined; problems: PlaybookProblem[] }>();
+  for (const problem of problems) {
+    const workspaces = serving.find((playbook) => playbook.source.file === problem.file)?.workspaces;
+    const key = workspaces ? [...workspaces].sort().join(',') : '*';
+    const group = groups.get(key) ?? { workspaces, problems: [] };
+    group.problems.push(problem);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** A playbook's sensitivity scales the channel's alert threshold (digits of surprise). */

@@ -65,10 +65,18 @@ function build(language: Language, base: Record<string, number>, additions: Reco
       phrases.set(words[0] as string, list);
     }
   };
+  const remove = (entry: string): void => {
+    const words = foldAccents(entry.toLowerCase().normalize('NFC')).replace(/['’]/g, "'").split(/\s+/).filter(Boolean);
+    const key = words.join('-');
+    delete labels[key];
+    const list = phrases.get(words[0] as string)?.filter((phrase) => phrase.join('-') !== key);
+    if (list && list.length > 0) phrases.set(words[0] as string, list);
+    else if (list) phrases.delete(words[0] as string);
+  };
   for (const [entry, value] of Object.entries(base)) add(entry, value, false);
   for (const [entry, value] of Object.entries(additions)) add(entry, value, true);
   for (const [entry, value] of Object.entries(extra.fixes ?? {})) {
-    if (value === null) delete labels[foldAccents(entry)];
+    if (value === null) remove(entry);
     else add(entry, value, true);
   }
   if (extra.inflect) {
@@ -124,6 +132,21 @@ function spanishVerbForms(infinitive: string): string[] {
 // Past participles and the common adjective suffixes (-oso, -ivo, -ado, -ido, -isimo, -ento, -ico…).
 const ADJECTIVE_ENDING = /(?:ad|id|os|iv|isim|ent|ic|ur|ari|ez|ot|ct|ast|erd|nd)[oa]$/;
 
+/**
+ * A hand review of a base list's entries (lexicons/README.md): each with its new score (`null` drops
+ * it), a category and the reason, so every correction can be read and argued with.
+ */
+interface ReviewedEntry {
+  score: number | null;
+  category: 'slip' | 'neutral' | 'sign' | 'magnitude';
+  reason: string;
+}
+
+function reviewedFixes(file: string): Record<string, number | null> {
+  const review = JSON.parse(readFileSync(new URL(`./lexicons/${file}`, import.meta.url), 'utf8')) as Record<string, ReviewedEntry>;
+  return Object.fromEntries(Object.entries(review).map(([word, entry]) => [word, entry.score]));
+}
+
 let cache: Record<Language, Lexicon> | undefined;
 
 /** Both lexicons, built once per process. */
@@ -140,6 +163,7 @@ export function lexicons(): Record<Language, Lexicon> {
         slightly: 0.5, somewhat: 0.6, 'a-bit': 0.6, 'a-little': 0.6, kinda: 0.6, 'kind-of': 0.6, 'sort-of': 0.6, barely: 0.4, almost: 0.7, pretty: 1.2, quite: 1.2, fairly: 0.8,
       },
       contrasts: ['but', 'however', 'although', 'though', 'yet', 'anyway'],
+      fixes: reviewedFixes('afinn-165-review.json'),
     }),
     es: build('es', afinnEs, spanishAdditions, {
       negators: ['no', 'nunca', 'jamas', 'ni', 'sin', 'tampoco', 'nada', 'nadie', 'ningun', 'ninguno', 'ninguna'],
@@ -149,7 +173,7 @@ export function lexicons(): Record<Language, Lexicon> {
         poco: 0.5, 'un-poco': 0.6, algo: 0.7, apenas: 0.4, medio: 0.7, casi: 0.7,
       },
       contrasts: ['pero', 'aunque', 'sino', 'sin-embargo', 'mientras'],
-      fixes: spanishTranslationFixes,
+      fixes: { ...reviewedFixes('afinn-es-review.json'), ...spanishTranslationFixes },
       inflect: spanishForms,
     }),
   };

@@ -107,4 +107,6 @@ export const spanishNonVerbs: ReadonlySet<string> = new Set([
   'downer', 'kinder', 'hater', 'ranter', 'spammer', 'bankster', 'greenwasher', 'roflcopter', 'super', 'cancer', 'lider', 'placer',
   'popular', 'impar', 'telar', 'presar', 'ganar', 'salvar', 'vengar', 'morir', 'herir', 'cubrir', 'jurar', 'negociar', 'realizar',
   'reducir', 'demandar', 'vacilar',
+  // "cumple" is a birthday, "dona" a doughnut (Mexico), "priva" drink or "I love it" (Spain).
+  'cumplir', 'donar', 'privar',
 ]);
