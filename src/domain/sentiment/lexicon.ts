@@ -82,9 +82,11 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   if (extra.inflect) {
     // Lexicons list one form; chat uses all of them. Add the regular forms of single words that
     // are missing ("aburrido" → aburrida, aburridos, aburridas; "odiar" → odian).
+    // A word a fix decided (scored or dropped) is never generated back from another entry.
+    const fixed = new Set(Object.keys(extra.fixes ?? {}).map((entry) => foldAccents(entry.toLowerCase().normalize('NFC'))));
     for (const [word, value] of Object.entries(labels)) {
       if (word.includes('-')) continue;
-      for (const form of extra.inflect(word, value)) if (!Object.hasOwn(labels, form) && !Object.hasOwn(extra.fixes ?? {}, form)) labels[form] = value;
+      for (const form of extra.inflect(word, value)) if (!Object.hasOwn(labels, form) && !fixed.has(form)) labels[form] = value;
     }
   }
   return {
