@@ -9,7 +9,7 @@ import type { Clock } from './domain/clock.js';
 import type { Locale } from './i18n/index.js';
 import { languageHint } from './domain/language/detect.js';
 import { resolveDetectorSettings, type DetectorSettings } from './domain/detection/settings.js';
-import { detectorSettingsUnder, playbooksNameChannel, playbooksOfTeam, problemsByAudience, staffRefsOf } from './domain/playbooks/watching.js';
+import { detectorSettingsUnder, playbooksInDoubt, playbooksNameChannel, playbooksOfTeam, problemsByAudience, staffRefsOf } from './domain/playbooks/watching.js';
 import { PlaybookRegistry, type Playbook } from './domain/playbooks/index.js';
 import { CHANNEL_ID } from './domain/playbooks/ref-syntax.js';
 import type { Metrics } from './metrics.js';
@@ -135,7 +135,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
   const alertsCheckExists = new Promise<AlertsChannelGuard>((resolve) => (alertsCheckReady = resolve));
   const notices = playbookNotices({ config, client, logger, installs, workspaces, directory, alertsGuard: alertsCheckExists });
+  /** Set once the watcher exists (below): channels a playbook put under watch follow each reload. */
+  let followPlaybooks: (() => void) | undefined;
   const playbooks = await PlaybookRegistry.open(config.playbooksDir, {
+    onReload: () => followPlaybooks?.(),
     onProblems: (problems, serving) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
       // An edit that broke a playbook: the last good version keeps running, and the workspaces it serves are told.
@@ -250,6 +253,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onNormalised: (fix) => metrics?.inputNormalised.inc({ reason: fix }),
     ...(options.isDrill ? { isDrill: options.isDrill } : {}),
   });
+
+  // A channel a playbook put under watch is watched while a playbook serving its workspace names it:
+  // after each reload (and now, at start-up) the others stop, and those named again resume. One run
+  // at a time; idempotent, so instances sharing a database may all run it.
+  let following = Promise.resolve();
+  followPlaybooks = () => {
+    following = following
+      .then(async () => {
+        const { stopped } = await watcher.followPlaybooks(
+          async (workspaceId) => playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined),
+          { mayStop: !playbooksInDoubt(playbooks.problems, playbooks.playbooks) },
+        );
+        // No longer watched, an alerts channel is safe again: incidents held there are raised now (as after /firebreak unwatch).
+        for (const workspaceId of new Set(stopped.map((channel) => channel.workspaceId))) {
+          await (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId));
+        }
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'could not make the channels playbooks watch follow the playbooks; tried again at the next playbook edit or start'));
+  };
+  followPlaybooks();
 
   const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse });
 
@@ -468,6 +491,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
     alertsChannelHealth,
     async close() {
+      followPlaybooks = undefined;
+      await following;
       await leadership.stop();
       await stopLeaderWork();
       await worker.stop();

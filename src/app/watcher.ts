@@ -12,7 +12,9 @@ import { checkMessageInput, storableJson, storableText, type CleanMessage, type 
 import type { Logger } from '../logger.js';
 import type { DetectionEscalated, Severity } from '../domain/incidents/index.js';
 import type { DetectionInput } from './incidents.js';
-import type { NewScoredMessage, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
+import { followPlaybooks } from '../domain/playbooks/watching.js';
+import type { Playbook } from '../domain/playbooks/schema.js';
+import type { NewScoredMessage, PlaybookWatchedChannel, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
 
 /** A member's message as the watcher receives it: the message's own fields, and where it came from. */
 export interface CommunityMessage extends CleanMessage {
@@ -20,9 +22,16 @@ export interface CommunityMessage extends CleanMessage {
   source?: string;
 }
 
+/** A channel whose watch followed a playbook edit. */
+export interface WatchChange {
+  workspaceId: string;
+  channelId: string;
+  name: string | null;
+}
+
 export interface ChannelInfo {
   name: string | null;
-  /** Watched because a playbook names it (or was watched with /firebreak watch). */
+  /** Watched because a playbook names it (then it follows the playbooks: followPlaybooks), or by /firebreak watch. */
   watchedBy: 'playbook' | 'command' | null;
 }
 
@@ -137,6 +146,36 @@ export class Watcher {
   async setWatched(channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }): Promise<void> {
     await this.options.store.direct.channels.setWatched(channel);
     this.forgetChannels();
+  }
+
+  /**
+   * After a playbook edit (and at start-up): each channel a playbook put under watch follows the playbooks
+   * serving its workspace (`servingOf`): no longer named by any, it stops being watched (its detector
+   * state and history kept); named again, it is watched again. Channels watched or unwatched by command
+   * are left be, and so are open incidents. Returns the workspaces where a channel stopped (their held
+   * incidents may be raised now). Idempotent: a second run, or another instance's, changes nothing.
+   */
+  async followPlaybooks(servingOf: (workspaceId: string) => Promise<readonly Playbook[]>, options: { mayStop: boolean }): Promise<{ stopped: WatchChange[]; resumed: WatchChange[] }> {
+    const { channels } = this.options.store.direct;
+    const byWorkspace = new Map<string, PlaybookWatchedChannel[]>();
+    for (const channel of await channels.watchedByPlaybooks()) byWorkspace.set(channel.workspaceId, [...(byWorkspace.get(channel.workspaceId) ?? []), channel]);
+    const stopped: WatchChange[] = [];
+    const resumed: WatchChange[] = [];
+    for (const [workspaceId, watched] of byWorkspace) {
+      const { stop, resume } = followPlaybooks(await servingOf(workspaceId), watched, options);
+      for (const [list, active, done] of [[stop, false, stopped], [resume, true, resumed]] as const) {
+        for (const channel of list) {
+          if (!(await channels.setPlaybookWatch(channel.ref, active))) continue;
+          done.push({ workspaceId, channelId: channel.channelId, name: channel.name });
+          this.options.logger.info(
+            { workspace: workspaceId, channel: channel.channelId, channelName: channel.name },
+            active ? 'a playbook names this channel again: watched again' : 'no playbook serving its workspace names this channel any more: no longer watched',
+          );
+        }
+      }
+    }
+    if (stopped.length + resumed.length > 0) this.forgetChannels();
+    return { stopped, resumed };
   }
 
   /** The id of a workspace's channel by its name (`support` for #support), watched now or before. */

@@ -1,7 +1,10 @@
 // The Watcher's rules over in-memory ports: what is counted, what is refused or cleaned, what a
 // failing write costs its neighbours, and when detection opens an incident.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Watcher } from '../../src/app/watcher.js';
+import { loadPlaybooks } from '../../src/domain/playbooks/index.js';
+import { fixturesDir } from '../domain/playbooks/helpers.js';
 import { message, RANDOM, STAFF, SUPPORT, T0, tsOf, watcherFixture, WORKSPACE } from '../support/watcher-fixture.js';
 
 const MINUTE = 60_000;
@@ -34,6 +37,26 @@ describe('Watcher', () => {
     store.watch({ workspaceId: WORKSPACE, channelId: 'C0OLD', active: false });
     expect(await watcher.ingest(message('U1', 'terrible', T0, { channelId: 'C0OLD' }))).toEqual({ status: 'not_watched' });
     expect(store.messages()).toEqual([]);
+  });
+
+  it('a channel a playbook put under watch follows the playbooks of its workspace; command-watched ones are left be', async () => {
+    const { watcher, store } = watcherFixture();
+    const { playbooks } = await loadPlaybooks(join(fixturesDir, 'valid'));
+    expect((await watcher.ingest(message('U1', 'Hello', T0 + 5_000))).status).toBe('scored');
+    await watcher.ingest(message('U1', 'Hello', T0 + 5_000, { workspaceId: 'ws-other' }));
+    store.watch({ workspaceId: WORKSPACE, channelId: 'C0TOWN', name: 'town' });
+    // #support is still named in ws-other only: stopped in WORKSPACE, at once (no cached row scores it).
+    const servingOf = async (workspaceId: string) => (workspaceId === WORKSPACE ? [] : playbooks);
+    expect(await watcher.followPlaybooks(servingOf, { mayStop: true })).toEqual({ stopped: [{ workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support' }], resumed: [] });
+    expect(await watcher.ingest(message('U2', 'terrible', T0 + 6_000))).toEqual({ status: 'not_watched' });
+    expect(await watcher.ingest(message('U2', 'terrible', T0 + 6_000, { channelId: 'C0TOWN' }))).toMatchObject({ status: 'scored' });
+    expect(store.channel('ws-other', SUPPORT)).toMatchObject({ active: true });
+    // Idempotent; nothing stopped while playbooks are in doubt; named again, resumed with its history.
+    expect(await watcher.followPlaybooks(servingOf, { mayStop: true })).toEqual({ stopped: [], resumed: [] });
+    expect(await watcher.followPlaybooks(async () => [], { mayStop: false })).toEqual({ stopped: [], resumed: [] });
+    expect((await watcher.followPlaybooks(async () => playbooks, { mayStop: true })).resumed).toEqual([{ workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support' }]);
+    expect(await watcher.ingest(message('U3', 'Hello again', T0 + 7_000))).toMatchObject({ status: 'scored' });
+    expect(store.messages(store.channel(WORKSPACE, SUPPORT)!.ref)).toHaveLength(2);
   });
 
   it('does not count a staff message; a staff reply in a member’s thread marks the member answered', async () => {

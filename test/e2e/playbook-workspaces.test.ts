@@ -2,6 +2,7 @@
 // through OAuth in two workspaces, brand A's playbook naming #support and #news, a shared default
 // naming #support. In B, A's playbook watches nothing, opens no incident, offers no reply template,
 // makes nobody staff and keeps no channel from being B's alerts channel; the shared one serves both.
+// Limited to A later, a playbook stops watching the channel it put under watch in B.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +173,31 @@ describe.each(availableProviders)('playbooks limited to some workspaces (%s)', (
       writeFileSync(brandA, good.brandA);
       writeFileSync(shared, good.shared);
     }
+  });
+
+  it('limited to A, a playbook stops watching the channel it put under watch in B; A’s stays watched', async () => {
+    const town: Record<string, string> = {};
+    for (const teamId of [A, B]) {
+      const { workspace } = teams[teamId]!.fake;
+      town[teamId] = workspace.addChannel({ name: 'town', members: [...teams[teamId]!.people.members, workspace.bot.user_id] }).id;
+    }
+    const file = join(world.playbooksDir, 'town.yaml');
+    const row = async (teamId: string) => (await prisma().watchedChannel.findFirst({ where: { workspace: { teamId }, channelId: town[teamId]! } })) ?? undefined;
+    const scoredIn = (teamId: string) => prisma().scoredMessage.count({ where: { channel: { workspace: { teamId }, channelId: town[teamId]! } } });
+    writeFileSync(file, playbook({ id: 'town', head: '', channels: ['town'], priority: 30 }));
+    await waitFor('town playbook loaded', () => app.runtime?.playbooks.get('town'));
+    for (const teamId of [A, B]) {
+      expect((await post(teamId, town[teamId]!, teams[teamId]!.people.members[3]!, 'Hello town')).status).toBe(200);
+      expect(await waitFor(`${teamId} watches #town`, () => row(teamId))).toMatchObject({ active: true, watchedBy: 'playbook' });
+    }
+    writeFileSync(file, playbook({ id: 'town', head: `workspaces: [${A}]`, channels: ['town'], priority: 30 }));
+    await waitFor('B no longer watches #town', async () => (await row(B))?.active === false);
+    expect(await row(A)).toMatchObject({ active: true, watchedBy: 'playbook' });
+    // A later message in B's #town is not scored; in A's it is.
+    for (const teamId of [A, B]) expect((await post(teamId, town[teamId]!, teams[teamId]!.people.members[4]!, 'This is terrible and broken')).status).toBe(200);
+    await waitFor('A’s #town scored again', async () => (await scoredIn(A)) === 2);
+    await scoredAfter(B, teams[B]!.people.members[5]!);
+    expect(await scoredIn(B)).toBe(1);
   });
 });
 

@@ -108,3 +108,47 @@ describe.each(availableProviders)('a failed migration on %s', (provider) => {
     expect(await tableExists(database.url, 'Later')).toBe(false);
   });
 });
+
+describe.each(availableProviders)('the unwatched_by_command migration on %s', (provider) => {
+  const MIGRATION = '20261205010000_unwatched_by_command';
+  let database: TestDatabase | undefined;
+  let folder: string | undefined;
+  afterEach(async () => {
+    await database?.drop();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    database = undefined;
+  });
+
+  it('makes a channel /firebreak unwatch stopped the command’s, so a playbook naming it never resumes it; watched ones stay the playbooks’', async () => {
+    database = await createTestDatabase(provider);
+    const target = parseDatabaseUrl(database.url);
+    // The database as the previous version left it: every migration before this one.
+    folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
+    cpSync(migrationsDir(provider), folder, { recursive: true });
+    rmSync(join(folder, MIGRATION), { recursive: true });
+    await applyPendingMigrations(target, { migrationsDir: folder });
+    const { openDatabase } = await import('../../src/store/database.js');
+    const before = await openDatabase(target);
+    try {
+      const workspace = await before.prisma.workspace.create({ data: { teamId: 'T0MIGRATE' } });
+      for (const [channelId, active, watchedBy] of [['C0UNWATCHED', false, 'playbook'], ['C0WATCHED', true, 'playbook'], ['C0COMMAND', true, 'command']] as const) {
+        await before.prisma.watchedChannel.create({ data: { workspaceId: workspace.id, channelId, active, watchedBy } });
+      }
+    } finally {
+      await before.close();
+    }
+    // SQLite runs one Firebreak at a time: the migration runs with the database closed, as at an upgrade.
+    expect((await applyPendingMigrations(target)).applied).toEqual([MIGRATION]);
+    const after = await openDatabase(target);
+    try {
+      const rows = await after.prisma.watchedChannel.findMany({ orderBy: { channelId: 'asc' }, select: { channelId: true, active: true, watchedBy: true } });
+      expect(rows).toEqual([
+        { channelId: 'C0COMMAND', active: true, watchedBy: 'command' },
+        { channelId: 'C0UNWATCHED', active: false, watchedBy: 'command' },
+        { channelId: 'C0WATCHED', active: true, watchedBy: 'playbook' },
+      ]);
+    } finally {
+      await after.close();
+    }
+  });
+});

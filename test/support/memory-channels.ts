@@ -93,8 +93,16 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     findByName: async (workspaceId, name) => copy([...state.channels.values()].find((channel) => channel.workspaceId === workspaceId && channel.name === name) ?? null),
     async setWatched({ workspaceId, channelId, name, active }) {
       const existing = [...state.channels.values()].find((channel) => channel.workspaceId === workspaceId && channel.channelId === channelId);
-      if (existing) Object.assign(existing, { active, ...(name ? { name } : {}) });
+      if (existing) Object.assign(existing, { active, watchedBy: 'command', ...(name ? { name } : {}) });
       else store.watch({ workspaceId, channelId, name, active });
+    },
+    watchedByPlaybooks: async () =>
+      [...state.channels.values()].filter((channel) => channel.watchedBy === 'playbook').map(({ ref, workspaceId, channelId, name, active }) => ({ ref, workspaceId, channelId, name, active })),
+    async setPlaybookWatch(ref, active) {
+      const channel = state.channels.get(ref);
+      if (!channel || channel.watchedBy !== 'playbook' || channel.active === active) return false;
+      channel.active = active;
+      return true;
     },
     async createOrFind(channel) {
       const existing = await channels.find(channel.workspaceId, channel.channelId);

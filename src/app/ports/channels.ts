@@ -27,6 +27,15 @@ export interface WatchedChannelRecord {
   languageMix: ChannelLanguageMix | null;
 }
 
+/** A channel a playbook put under watch, as following the playbooks needs it. */
+export interface PlaybookWatchedChannel {
+  ref: string;
+  workspaceId: string;
+  channelId: string;
+  name: string | null;
+  active: boolean;
+}
+
 export interface NewWatchedChannel {
   workspaceId: string;
   channelId: string;
@@ -42,8 +51,19 @@ export interface WatchedChannels {
   findByChannelId(channelId: string): Promise<WatchedChannelRecord | null>;
   /** A channel of the workspace by its name (`support` for #support), active or not. */
   findByName(workspaceId: string, name: string): Promise<WatchedChannelRecord | null>;
-  /** /firebreak watch and unwatch: the channel watched by command (created if new) or no longer watched. */
+  /**
+   * /firebreak watch and unwatch: the channel watched by command (created if new) or no longer watched.
+   * Either way the channel is the command's from then on (`watchedBy` `command`): playbook edits leave it be.
+   */
   setWatched(channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }): Promise<void>;
+  /** The channels a playbook put under watch (`watchedBy` `playbook`), active or stopped by a playbook edit. */
+  watchedByPlaybooks(): Promise<PlaybookWatchedChannel[]>;
+  /**
+   * Starts or stops watching a channel a playbook put under watch; its detector state and history are
+   * kept. Only while it is still the playbooks' and in the other state: true when this call changed it
+   * (two instances following the same edit change it once; a /firebreak watch or unwatch in between wins).
+   */
+  setPlaybookWatch(ref: string, active: boolean): Promise<boolean>;
   /** Creates the channel; when another instance (or request) created it first, returns that one. */
   createOrFind(channel: NewWatchedChannel): Promise<WatchedChannelRecord | null>;
   /** The active channels, in the database's order; at most `limit` when given. */

@@ -1,5 +1,5 @@
 // What playbooks say about watching community channels: which channels they name (watched on first
-// sight), who is staff (their messages are answers, not community sentiment), and how their
+// sight, and only while a playbook serving the workspace names them), who is staff (their messages are answers, not community sentiment), and how their
 // detection overrides tune the detector for the channels they cover.
 import type { DetectorSettings } from '../detection/settings.js';
 import { channelMatches, parsePersonRef, type PersonRef } from './ref-syntax.js';
@@ -47,6 +47,35 @@ const SENSITIVITY: Readonly<Record<string, number>> = { high: 0.6, medium: 0.8, 
 /** Whether any playbook names the channel among its trigger channels. */
 export function playbooksNameChannel(playbooks: readonly Playbook[], channel: { channelId: string; channelName?: string }): boolean {
   return playbooks.some((playbook) => (playbook.triggers.channels ?? []).some((ref) => channelMatches(ref, channel)));
+}
+
+/** A channel a playbook put under watch: its id, its stored name, and whether it is watched now. */
+export interface PlaybookWatch {
+  channelId: string;
+  name: string | null;
+  active: boolean;
+}
+
+/**
+ * A channel a playbook put under watch follows the playbooks serving its workspace: watched while one
+ * of them names it (by ID, name or pattern, with the name stored when it was last seen), stopped once
+ * none does, resumed when one names it again. `mayStop` false (a playbook file is out of service
+ * because of its errors and may name channels nobody can read now): nothing is stopped, only resumed.
+ */
+export function followPlaybooks<T extends PlaybookWatch>(serving: readonly Playbook[], channels: readonly T[], options: { mayStop: boolean }): { stop: T[]; resume: T[] } {
+  const named = (channel: T) => playbooksNameChannel(serving, { channelId: channel.channelId, ...(channel.name ? { channelName: channel.name } : {}) });
+  return {
+    stop: options.mayStop ? channels.filter((channel) => channel.active && !named(channel)) : [],
+    resume: channels.filter((channel) => !channel.active && named(channel)),
+  };
+}
+
+/**
+ * Whether a playbook file with problems has no version in service (it never loaded, or its id clashes):
+ * what it would name is unknown, so no channel is stopped for want of it.
+ */
+export function playbooksInDoubt(problems: readonly Pick<PlaybookProblem, 'file'>[], serving: readonly Playbook[]): boolean {
+  return problems.some((problem) => !serving.some((playbook) => playbook.source.file === problem.file));
 }
 
 /** Everyone the playbooks give a role (lead, approvers, extra roles): people and groups, each once; role names are not people. */

@@ -58,8 +58,19 @@ export function watchedChannelsOn(db: Db): WatchedChannels {
       await db.watchedChannel.upsert({
         where: { workspaceId_channelId: { workspaceId, channelId } },
         create: { workspaceId, channelId, name, watchedBy: 'command', active },
-        update: { active, ...(name ? { name } : {}) },
+        update: { active, watchedBy: 'command', ...(name ? { name } : {}) },
       });
+    },
+    async watchedByPlaybooks() {
+      return db.watchedChannel.findMany({
+        where: { watchedBy: 'playbook' },
+        select: { id: true, workspaceId: true, channelId: true, name: true, active: true },
+        orderBy: { createdAt: 'asc' },
+      }).then((rows) => rows.map(({ id, ...row }) => ({ ref: id, ...row })));
+    },
+    async setPlaybookWatch(ref, active) {
+      const { count } = await db.watchedChannel.updateMany({ where: { id: ref, watchedBy: 'playbook', active: !active }, data: { active } });
+      return count > 0;
     },
     async createOrFind(channel: NewWatchedChannel) {
       try {

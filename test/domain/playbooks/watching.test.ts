@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDetectorSettings } from '../../../src/domain/detection/settings.js';
 import { loadPlaybooks, type Playbook } from '../../../src/domain/playbooks/index.js';
-import { alertsChannelRefusal, detectorSettingsUnder, isWatchedCommunityChannel, playbooksNameChannel, staffRefsOf } from '../../../src/domain/playbooks/watching.js';
+import { alertsChannelRefusal, detectorSettingsUnder, followPlaybooks, isWatchedCommunityChannel, playbooksInDoubt, playbooksNameChannel, staffRefsOf } from '../../../src/domain/playbooks/watching.js';
 import { fixturesDir } from './helpers.js';
 
 let playbooks: Playbook[];
@@ -30,6 +30,30 @@ describe('what playbooks say about watching', () => {
     expect(isWatchedCommunityChannel(playbooks, { channelId: 'C0STAFF', channelName: 'staff-room', row: { active: true } })).toBe(true);
     expect(alertsChannelRefusal(playbooks, { channelId: 'C0STATUS01', row: null })).toBe('watched_community_channel');
     expect(alertsChannelRefusal(playbooks, { channelId: 'C0STAFF', channelName: 'staff-room', row: null })).toBeNull();
+  });
+
+  it('a channel a playbook put under watch follows them: stopped once none names it, resumed when one does again', () => {
+    const channels = [
+      { channelId: 'C0STATUS01', name: null, active: true },
+      { channelId: 'C0ANY', name: 'help-billing', active: false },
+      { channelId: 'C0RANDOM', name: 'random', active: true },
+      { channelId: 'C0OLD', name: 'old', active: false },
+    ];
+    const { stop, resume } = followPlaybooks(playbooks, channels, { mayStop: true });
+    expect(stop.map((channel) => channel.channelId)).toEqual(['C0RANDOM']);
+    expect(resume.map((channel) => channel.channelId)).toEqual(['C0ANY']);
+    // No playbook serves the workspace: every active one stops.
+    expect(followPlaybooks([], channels, { mayStop: true }).stop.map((channel) => channel.channelId)).toEqual(['C0STATUS01', 'C0RANDOM']);
+    // A file out of service because of its errors might name them: nothing stops, what is named resumes.
+    expect(followPlaybooks(playbooks, channels, { mayStop: false })).toEqual({ stop: [], resume: [channels[1]] });
+  });
+
+  it('playbooks are in doubt while a file with problems has no version in service', () => {
+    const file = playbooks[0]!.source.file;
+    expect(playbooksInDoubt([], playbooks)).toBe(false);
+    // A broken edit of a file in service keeps its last good version: what it names is known.
+    expect(playbooksInDoubt([{ file }], playbooks)).toBe(false);
+    expect(playbooksInDoubt([{ file: join(fixturesDir, 'valid', 'never-loaded.yaml') }], playbooks)).toBe(true);
   });
 
   it('staff are the people and groups given a role, each once, whatever the role', () => {

@@ -42,6 +42,24 @@ describe.each(availableProviders)('channel repositories on %s', (provider) => {
     expect((await store.direct.channels.find(workspaceId, 'C0JSON'))?.detectorState).toBeNull();
   });
 
+  it('a channel a playbook put under watch is stopped and resumed while it is the playbooks’; a command makes it its own', async () => {
+    const channel = (await store.direct.channels.createOrFind({ workspaceId, channelId: 'C0FOLLOW', name: 'follow', watchedBy: 'playbook', source: 'slack' }))!;
+    const state = { version: 2, lastBucketStart: T0, bucketsSeen: 3 };
+    await database.prisma.watchedChannel.update({ where: { id: channel.ref }, data: { detectorState: state } });
+    const listed = async () => (await store.direct.channels.watchedByPlaybooks()).find((row) => row.channelId === 'C0FOLLOW');
+    expect(await listed()).toEqual({ ref: channel.ref, workspaceId, channelId: 'C0FOLLOW', name: 'follow', active: true });
+    // Stopped once (a second instance following the same edit changes nothing), its detector state kept.
+    expect(await store.direct.channels.setPlaybookWatch(channel.ref, false)).toBe(true);
+    expect(await store.direct.channels.setPlaybookWatch(channel.ref, false)).toBe(false);
+    expect(await store.direct.channels.find(workspaceId, 'C0FOLLOW')).toMatchObject({ active: false, watchedBy: 'playbook', detectorState: state });
+    expect(await store.direct.channels.setPlaybookWatch(channel.ref, true)).toBe(true);
+    // /firebreak unwatch makes it the command's: the playbooks no longer list it nor resume it.
+    await store.direct.channels.setWatched({ workspaceId, channelId: 'C0FOLLOW', name: 'follow', active: false });
+    expect(await listed()).toBeUndefined();
+    expect(await store.direct.channels.setPlaybookWatch(channel.ref, true)).toBe(false);
+    expect(await store.direct.channels.find(workspaceId, 'C0FOLLOW')).toMatchObject({ active: false, watchedBy: 'command' });
+  });
+
   it('stores a message once: a second insert of the same ts, even in another transaction, changes nothing', async () => {
     const channel = (await store.direct.channels.createOrFind({ workspaceId, channelId: 'C0ONCE', name: null, watchedBy: 'command', source: 'slack' }))!;
     const message = { channelRef: channel.ref, ts: '1793610000.000100', userId: 'U1', text: 'broken', permalink: null, threadTs: null, sentiment, postedAt: T0 };
