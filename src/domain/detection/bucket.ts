@@ -164,7 +164,9 @@ function insertSample(samples: BucketSample[], message: MessageContribution, max
   if (at >= max) return;
   const sample: BucketSample = { id: message.id, authorId: message.authorId, score: message.score, text: message.text.length > SAMPLE_TEXT_LIMIT ? message.text.slice(0, SAMPLE_TEXT_LIMIT) : message.text };
   if (samples.length >= max) samples.pop();
-  samples.splice(at, 0, sample);
+  // Shifting by hand: `splice` allocates an array of removed elements on every call.
+  for (let i = samples.length; i > at; i--) samples[i] = samples[i - 1] as BucketSample;
+  samples[at] = sample;
 }
 
 // Key counts of the records the hot path grows, so a full record is not recounted for every new key.

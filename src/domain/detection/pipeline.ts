@@ -55,10 +55,9 @@ export interface ScoredChatMessage {
  * and updates the mix with what the message told. Mutates `channel.languageMix` (the caller owns it).
  */
 export function scoreInChannel(channel: { languageMix: ChannelLanguageMix }, message: ChatMessage, options: ChannelScoreOptions = {}): ScoredChatMessage {
-  const hint = languageHint(channel.languageMix);
-  const scoreOptions: ScoreOptions = { language: options.language ?? 'auto' };
-  if (hint) scoreOptions.channelLanguageHint = hint;
-  if (options.corrections) scoreOptions.corrections = options.corrections;
+  // Every field given at once (absent ones undefined, which scoring reads as absent): adding them one
+  // by one would grow the object on every message.
+  const scoreOptions: ScoreOptions = { language: options.language ?? 'auto', channelLanguageHint: languageHint(channel.languageMix), corrections: options.corrections };
   const sentiment = scoreMessage(message.text, scoreOptions);
   channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
   return { sentiment, contribution: contributionOf(message, sentiment) };
@@ -136,13 +135,13 @@ export function observeMessage(
   channel: ChannelWindow,
   message: ChatMessage,
   settings: DetectorSettings,
-  options: { language?: 'auto' | Language; onReading?: (reading: BucketReading) => void } = {},
+  options?: { language?: 'auto' | Language; onReading?: (reading: BucketReading) => void },
 ): ObserveResult {
   // Buckets only close when time crosses into a new one: most messages skip the detector entirely.
   const newest = channel.buckets.at(-1);
   const crossed = newest === undefined || bucketStartOf(message.at, settings.bucketMs) > newest.start;
-  const decisions = crossed ? advanceChannel(channel, message.at, settings, options.onReading) : [];
-  const result = countMessage(channel, message, settings, options.language ?? 'auto') as ObserveResult;
-  result.decisions = decisions;
-  return result;
+  const decisions = crossed ? advanceChannel(channel, message.at, settings, options?.onReading) : [];
+  const { sentiment, contribution, counted } = countMessage(channel, message, settings, options?.language ?? 'auto');
+  // One object with all four fields: adding `decisions` to the count's result would grow it on every message.
+  return { sentiment, contribution, counted, decisions };
 }

@@ -67,6 +67,15 @@ const analyzer = new Sentiment();
 interface Scorer {
   lexicon: Lexicon;
   scores: Map<string, number>;
+  /** `lexicon.phrases` with each expression's joined token and what the language knows of it, built once. */
+  phrases: Map<string, JoinedPhrase[]>;
+}
+
+/** A multi-word expression: its words, the token they are joined into, and that token's info. */
+interface JoinedPhrase {
+  words: readonly string[];
+  token: string;
+  info: WordInfo | undefined;
 }
 
 /** What scoring needs to know about a token in one language; undefined when the language has nothing on it. */
@@ -89,6 +98,8 @@ interface WordEntry {
 interface Prepared {
   scorers: Record<Language, Scorer>;
   entries: Map<string, WordEntry>;
+  /** 1 for each character code below U+0250 that starts some entry: other tokens ("|", numbers) need no lookup. */
+  firstCodes: Uint8Array;
   /** Words the squeezer may return ("goooood" → good): scored, negators and modifiers of both languages. */
   known: (word: string) => boolean;
 }
@@ -110,7 +121,7 @@ function prepare(): Prepared {
     // `sentiment` adds its emoji scores to the labels it is given: the map is built after that.
     analyzer.registerLanguage(sentimentCode(lexicon.language), { labels: lexicon.labels, scoringStrategy: scoringStrategy(lexicon.language) });
     const scores = new Map<string, number>(Object.entries(lexicon.labels));
-    scorers[lexicon.language] = { lexicon, scores };
+    scorers[lexicon.language] = { lexicon, scores, phrases: new Map() };
     for (const word of scores.keys()) known.add(word);
     for (const word of lexicon.negators) known.add(word);
     for (const word of lexicon.modifiers.keys()) known.add(word);
@@ -125,9 +136,19 @@ function prepare(): Prepared {
     for (const word of lexicon.phrases.keys()) keys.add(word);
   }
   for (const word of keys) entries.set(word, { kind: functionWordKind(word), en: wordInfo(word, scorers.en), es: wordInfo(word, scorers.es) });
-  prepared = { scorers, entries, known: (word) => known.has(word) };
+  for (const scorer of Object.values(scorers)) {
+    const language = scorer.lexicon.language;
+    for (const [first, list] of scorer.lexicon.phrases) {
+      scorer.phrases.set(first, list.map((words) => ({ words, token: words.join('-'), info: entries.get(words.join('-'))?.[language] })));
+    }
+  }
+  const firstCodes = new Uint8Array(FIRST_CODES);
+  for (const word of entries.keys()) if (word.charCodeAt(0) < FIRST_CODES) firstCodes[word.charCodeAt(0)] = 1;
+  prepared = { scorers, entries, firstCodes, known: (word) => known.has(word) };
   return prepared;
 }
+
+const FIRST_CODES = 0x250;
 
 function wordInfo(word: string, { lexicon, scores }: Scorer): WordInfo | undefined {
   const info: WordInfo = {
@@ -185,7 +206,7 @@ function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | unde
     if (previous === '|') break;
     const before = info[i];
     if (distance === 1) factor *= before?.modifier ?? 1;
-    if (before?.negator === true || previous.endsWith("n't")) {
+    if (before?.negator === true || endsWithNt(previous)) {
       factor *= NEGATION_FACTOR;
       break;
     }
@@ -204,6 +225,12 @@ function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | unde
     }
   }
   return tokenScore * factor;
+}
+
+/** `word.endsWith("n't")`, by character codes: checked for up to three words before each scored one. */
+function endsWithNt(word: string): boolean {
+  const length = word.length;
+  return length >= 3 && word.charCodeAt(length - 1) === 116 && word.charCodeAt(length - 2) === 39 && word.charCodeAt(length - 3) === 110;
 }
 
 /**
@@ -233,6 +260,40 @@ function joinPhrases(words: readonly string[], lexicon: Lexicon, first = words.f
       out.push(words.slice(i, i + matched).join('-'));
       i += matched - 1;
     } else if (out) {
+      out.push(word);
+    }
+  }
+  return out ?? words;
+}
+
+/**
+ * `joinPhrases` for the per-message loop, where `info[i]` is what the language knows of `words[i]`:
+ * only words marked as starting an expression are tried (Spanish starts some with "que", "de", "el"),
+ * joined tokens and their info come from the table built once, and `info` moves along with the tokens.
+ */
+function joinPhrasesWithInfo(words: readonly string[], info: (WordInfo | undefined)[], phrases: Map<string, JoinedPhrase[]>, first: number): readonly string[] {
+  let out: string[] | undefined;
+  for (let i = first; i < words.length; i++) {
+    const word = words[i] as string;
+    const known = info[i];
+    let matched: JoinedPhrase | undefined;
+    if (known !== undefined && known.phrase) {
+      const candidates = phrases.get(word) as JoinedPhrase[];
+      for (let c = 0; c < candidates.length && matched === undefined; c++) {
+        const phrase = (candidates[c] as JoinedPhrase).words;
+        let ok = i + phrase.length <= words.length;
+        for (let k = 1; ok && k < phrase.length; k++) ok = words[i + k] === phrase[k];
+        if (ok) matched = candidates[c];
+      }
+    }
+    // Tokens only move left (out.length <= i), so info[i] is always read before it is overwritten.
+    if (matched !== undefined && matched.words.length > 1) {
+      out ??= words.slice(0, i);
+      info[out.length] = matched.info;
+      out.push(matched.token);
+      i += matched.words.length - 1;
+    } else if (out) {
+      info[out.length] = known;
       out.push(word);
     }
   }
@@ -277,15 +338,10 @@ function analyse(words: readonly string[], found: readonly (WordEntry | undefine
   }
   let tokens = words;
   if (firstPhrase !== -1) {
-    tokens = joinPhrases(words, scorer.lexicon, firstPhrase);
+    tokens = joinPhrasesWithInfo(words, info, scorer.phrases, firstPhrase);
     if (tokens !== words) {
-      const entries = (prepared as Prepared).entries;
       contrasted = false;
-      for (let i = 0; i < tokens.length; i++) {
-        const known = entries.get(tokens[i] as string)?.[language];
-        info[i] = known;
-        if (known?.contrast === true) contrasted = true;
-      }
+      for (let i = 0; i < tokens.length; i++) if (info[i]?.contrast === true) contrasted = true;
     }
   }
   const out = scratch[language];
@@ -314,13 +370,14 @@ const scratchInfo: Record<Language, (WordInfo | undefined)[]> = { en: [], es: []
 const scratchFound: (WordEntry | undefined)[] = [];
 
 /** Looks every word up once: the entries, and the language evidence `detectLanguage` would count. */
-function lookUp(words: readonly string[], spanishMarks: number, entries: Map<string, WordEntry>): { detected: DetectedLanguage; wordCount: number } {
+function lookUp(words: readonly string[], spanishMarks: number, { entries, firstCodes }: Prepared): { detected: DetectedLanguage; wordCount: number } {
   let en = 0;
   let es = spanishMarkEvidence(spanishMarks);
   let wordCount = 0;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
-    const entry = entries.get(word);
+    const first = word.charCodeAt(0);
+    const entry = first < FIRST_CODES && firstCodes[first] === 0 ? undefined : entries.get(word);
     scratchFound[i] = entry;
     if (entry !== undefined) {
       if (entry.kind & 1) en += 1;
@@ -352,7 +409,7 @@ export function rawScore(text: string, language: Language): number {
   const { scorers, known } = prepare();
   const tokens = tokenizeInto(normalizeText(text), known, { words: [], exclamations: 0, spanishMarks: 0 });
   if (tokens.words.length === 0) return 0;
-  lookUp(tokens.words, tokens.spanishMarks, prepared!.entries);
+  lookUp(tokens.words, tokens.spanishMarks, prepared!);
   return analyse(tokens.words, scratchFound, scorers[language]).score;
 }
 
@@ -395,12 +452,13 @@ const NEUTRAL_EMPTY = (language: Language, detectedLanguage: DetectedLanguage): 
  * or whichever lexicon recognises more words), then `sentiment` with the language's lexicon and rules.
  */
 export function scoreMessage(text: string, options: ScoreOptions = {}): SentimentResult {
-  const { scorers, entries, known } = prepare();
+  const ready = prepare();
+  const { scorers, known } = ready;
   const normalised = normalizeText(text, options.maxChars ?? DEFAULT_MAX_CHARS);
   const tokens = tokenizeInto(normalised, known, scratchTokens);
   const words = tokens.words;
   const wanted = options.language ?? 'auto';
-  const { detected, wordCount } = lookUp(words, tokens.spanishMarks, entries);
+  const { detected, wordCount } = lookUp(words, tokens.spanishMarks, ready);
   if (words.length === 0) return NEUTRAL_EMPTY(wanted === 'auto' ? options.channelLanguageHint ?? 'en' : wanted, detected);
 
   let language: Language;

@@ -150,6 +150,9 @@ describe('the per-message scoring loop', () => {
       '😡😡 ok :( no :)', 'checkout is not working, what a joke', 'goooood', 'awful service, the worst, slightly annoying',
       'pésimo servicio, nadie responde', 'muchas gracias, me encanta', 'no es bueno', 'sin problemas', 'la app no funciona',
       'bien feo', 'la interfaz es bonita pero es un desastre', 'jajaja genial 😂', 'constructor toString __proto__ hasOwnProperty',
+      // Several expressions in one message, one right after another, and words that start one without completing it.
+      'no funciona nada, sin embargo me encanta de verdad', 'que asco no funciona que pena', "it doesn't work, kind of a waste of time but not bad",
+      'no no no funciona', 'de miedo, de lujo y por fin', "couldn't care less, can't stand it",
     ];
     for (const text of texts) {
       for (const language of ['en', 'es'] as const) expect(rawScore(text, language)).toBe(sentimentPackageScore(text, language));
