@@ -14,7 +14,7 @@ import type { DetectionEscalated, Severity } from '../domain/incidents/index.js'
 import type { DetectionInput } from './incidents.js';
 import { followPlaybooks } from '../domain/playbooks/watching.js';
 import type { Playbook } from '../domain/playbooks/schema.js';
-import type { NewScoredMessage, PlaybookWatchedChannel, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
+import type { AuditRecord, NewScoredMessage, PlaybookWatchedChannel, Repositories, ScoredMessageRecord, Store, WatchedChannelRecord } from './ports/index.js';
 
 /** A member's message as the watcher receives it: the message's own fields, and where it came from. */
 export interface CommunityMessage extends CleanMessage {
@@ -43,7 +43,7 @@ export interface DetectionIncidents {
 }
 
 /** The repositories the watcher reads and writes. */
-export type WatcherRepositories = Pick<Repositories, 'processedEvents' | 'channels' | 'buckets' | 'scoredMessages' | 'quarantine'>;
+export type WatcherRepositories = Pick<Repositories, 'processedEvents' | 'channels' | 'buckets' | 'scoredMessages' | 'quarantine' | 'audit'>;
 
 export interface WatcherOptions {
   store: Store<WatcherRepositories>;
@@ -142,9 +142,15 @@ export class Watcher {
     this.channelCache.clear();
   }
 
-  /** `/firebreak watch` and `unwatch`: the channel watched by command (created if new), or no longer watched. */
-  async setWatched(channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }): Promise<void> {
-    await this.options.store.direct.channels.setWatched(channel);
+  /**
+   * `/firebreak watch` and `unwatch`: the channel watched by command (created if new), or no longer
+   * watched; audited with who asked, in the same transaction.
+   */
+  async setWatched(channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }, userId: string): Promise<void> {
+    await this.options.store.transaction(async (tx) => {
+      await tx.channels.setWatched(channel);
+      await tx.audit.record(watchAudit(this.options.clock.now(), userId, channel, 'command'));
+    });
     this.forgetChannels();
   }
 
@@ -165,7 +171,12 @@ export class Watcher {
       const { stop, resume } = followPlaybooks(await servingOf(workspaceId), watched, options);
       for (const [list, active, done] of [[stop, false, stopped], [resume, true, resumed]] as const) {
         for (const channel of list) {
-          if (!(await channels.setPlaybookWatch(channel.ref, active))) continue;
+          const changed = await this.options.store.transaction(async (tx) => {
+            if (!(await tx.channels.setPlaybookWatch(channel.ref, active))) return false;
+            await tx.audit.record(watchAudit(this.options.clock.now(), null, { workspaceId, channelId: channel.channelId, name: channel.name, active }, 'playbooks'));
+            return true;
+          });
+          if (!changed) continue;
           done.push({ workspaceId, channelId: channel.channelId, name: channel.name });
           this.options.logger.info(
             { workspace: workspaceId, channel: channel.channelId, channelName: channel.name },
@@ -494,4 +505,9 @@ function contributionOfRow(row: ScoredMessageRecord): MessageContribution {
 /** The explanation as stored on the incident, with what staff feedback did to this channel's threshold. */
 function withFeedbackNote(explanation: object, note: unknown): Record<string, unknown> {
   return note ? { ...explanation, feedback: note } : { ...explanation };
+}
+
+/** A watch change as the audit log keeps it: who (null: the playbooks), which channel, and why. */
+function watchAudit(at: number, userId: string | null, channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }, by: 'command' | 'playbooks'): AuditRecord {
+  return { at, userId, action: channel.active ? 'channel.watch' : 'channel.unwatch', outcome: 'accepted', incidentId: null, data: { workspaceId: channel.workspaceId, channelId: channel.channelId, name: channel.name, by } };
 }

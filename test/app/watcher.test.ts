@@ -57,6 +57,22 @@ describe('Watcher', () => {
     expect((await watcher.followPlaybooks(async () => playbooks, { mayStop: true })).resumed).toEqual([{ workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support' }]);
     expect(await watcher.ingest(message('U3', 'Hello again', T0 + 7_000))).toMatchObject({ status: 'scored' });
     expect(store.messages(store.channel(WORKSPACE, SUPPORT)!.ref)).toHaveLength(2);
+    // Each change is audited once, by nobody (the playbooks), with the channel; the no-op runs add nothing.
+    expect(store.audited()).toEqual([
+      { at: expect.any(Number), userId: null, action: 'channel.unwatch', outcome: 'accepted', incidentId: null, data: { workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support', by: 'playbooks' } },
+      { at: expect.any(Number), userId: null, action: 'channel.watch', outcome: 'accepted', incidentId: null, data: { workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support', by: 'playbooks' } },
+    ]);
+  });
+
+  it('/firebreak watch and unwatch are audited with who asked, in the same transaction as the change', async () => {
+    const { watcher, store } = watcherFixture();
+    await watcher.setWatched({ workspaceId: WORKSPACE, channelId: 'C0TOWN', name: 'town', active: true }, 'UANN');
+    await watcher.setWatched({ workspaceId: WORKSPACE, channelId: 'C0TOWN', name: 'town', active: false }, 'UBOB');
+    expect(store.audited().map(({ userId, action, data }) => ({ userId, action, data }))).toEqual([
+      { userId: 'UANN', action: 'channel.watch', data: { workspaceId: WORKSPACE, channelId: 'C0TOWN', name: 'town', by: 'command' } },
+      { userId: 'UBOB', action: 'channel.unwatch', data: { workspaceId: WORKSPACE, channelId: 'C0TOWN', name: 'town', by: 'command' } },
+    ]);
+    expect(store.channel(WORKSPACE, 'C0TOWN')).toMatchObject({ active: false, watchedBy: 'command' });
   });
 
   it('does not count a staff message; a staff reply in a member’s thread marks the member answered', async () => {

@@ -105,5 +105,15 @@ describe.each(availableProviders)('a channel a playbook watches follows the play
     await settled();
     expect(await scoredIn(forum)).toBe(1);
     expect(readFileSync(file, 'utf8')).toBe(NAMING);
+
+    // Every watch change is in the audit log: the commands with who asked, the edits' by nobody.
+    const audited = await prisma().auditLog.findMany({ where: { action: { startsWith: 'channel.' } }, orderBy: { at: 'asc' } });
+    const changes = audited.map((entry) => ({ userId: entry.userId, action: entry.action, channel: (entry.data as { channelId?: string }).channelId, by: (entry.data as { by?: string }).by }));
+    expect(changes).toEqual([
+      { userId: h.people.ann, action: 'channel.unwatch', channel: forum, by: 'command' },
+      { userId: h.people.ann, action: 'channel.watch', channel: town, by: 'command' },
+      { userId: null, action: 'channel.unwatch', channel: news, by: 'playbooks' },
+      { userId: null, action: 'channel.watch', channel: news, by: 'playbooks' },
+    ]);
   }, 90_000);
 });

@@ -4,6 +4,8 @@
 // columns are. `failWhen` makes chosen writes fail, to exercise retries and the quarantine.
 import type { ChannelBucket } from '../../src/domain/detection/bucket.js';
 import type {
+  AuditLog,
+  AuditRecord,
   ChannelBuckets,
   NewScoredMessage,
   Quarantine,
@@ -17,7 +19,7 @@ import type {
   Workspaces,
 } from '../../src/app/ports/index.js';
 
-export type MemoryChannelRepositories = Pick<Repositories, 'processedEvents' | 'channels' | 'buckets' | 'scoredMessages' | 'quarantine' | 'workspaces'>;
+export type MemoryChannelRepositories = Pick<Repositories, 'processedEvents' | 'channels' | 'buckets' | 'scoredMessages' | 'quarantine' | 'workspaces' | 'audit'>;
 
 /** A stored message with the columns only the database shows (answers, edits, permalinks). */
 export interface MemoryScoredMessage extends ScoredMessageRecord {
@@ -36,6 +38,7 @@ interface State {
   buckets: Map<string, ChannelBucket & { channelRef: string }>;
   messages: Map<string, MemoryScoredMessage>;
   quarantine: QuarantinedMessage[];
+  audit: AuditRecord[];
   events: Set<string>;
   nextId: number;
 }
@@ -58,12 +61,14 @@ export interface MemoryChannelStore extends Store<MemoryChannelRepositories> {
   buckets(channelRef: string): ChannelBucket[];
   messages(channelRef?: string): MemoryScoredMessage[];
   quarantined(): QuarantinedMessage[];
+  /** What was audited (watch changes), oldest first. */
+  audited(): AuditRecord[];
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
 
 function emptyState(): State {
-  return { workspaces: new Map(), channels: new Map(), buckets: new Map(), messages: new Map(), quarantine: [], events: new Set(), nextId: 1 };
+  return { workspaces: new Map(), channels: new Map(), buckets: new Map(), messages: new Map(), quarantine: [], audit: [], events: new Set(), nextId: 1 };
 }
 
 function cloneState(state: State): State {
@@ -73,6 +78,7 @@ function cloneState(state: State): State {
     buckets: new Map([...state.buckets].map(([key, value]) => [key, copy(value)])),
     messages: new Map([...state.messages].map(([key, value]) => [key, copy(value)])),
     quarantine: state.quarantine.map(copy),
+    audit: state.audit.map(copy),
     events: new Set(state.events),
     nextId: state.nextId,
   };
@@ -226,6 +232,15 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     teamOf: async (workspaceId) => [...state.workspaces].find(([, id]) => id === workspaceId)?.[0] ?? null,
   };
 
+  const audit: AuditLog = {
+    async record(entry) {
+      state.audit.push(copy(entry));
+    },
+    async write() {
+      throw new Error('the watcher writes no incident decisions');
+    },
+  };
+
   const repositories: MemoryChannelRepositories = {
     processedEvents: {
       async recordOnce(eventId) {
@@ -239,6 +254,7 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     scoredMessages,
     quarantine,
     workspaces,
+    audit,
   };
 
   const store: MemoryChannelStore = {
@@ -272,6 +288,7 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     buckets: (channelRef) => bucketsOf(channelRef, -Infinity).map(withoutRef),
     messages: (channelRef) => copy([...state.messages.values()].filter((message) => channelRef === undefined || message.channelRef === channelRef)),
     quarantined: () => copy(state.quarantine),
+    audited: () => copy(state.audit),
   };
   return store;
 }

@@ -113,7 +113,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(plain(t(locale, 'ui.watch.not_visible', { channel: `<#${channel.id}>` })));
           return;
         }
-        await services.watcher.setWatched({ workspaceId, channelId: channel.id, name: channel.name, active });
+        await services.watcher.setWatched({ workspaceId, channelId: channel.id, name: channel.name, active }, command.user_id);
         // Watching the alerts channel makes it a community channel: nothing internal is posted there any more.
         const alsoAlerts = active && (await services.isAlertsChannel?.(command.team_id, channel.id));
         const answer = t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` });
