@@ -41,7 +41,7 @@ describe.each(availableProviders)('migrations on %s', (provider) => {
   });
 });
 
-describe.each(availableProviders)('a failed migration on %s', (provider) => {
+describe.each(availableProviders)('migrating a database in use on %s: a failed migration, and one that changes data', (provider) => {
   let database: TestDatabase | undefined;
   let folder: string | undefined;
   afterEach(async () => {
@@ -107,21 +107,11 @@ describe.each(availableProviders)('a failed migration on %s', (provider) => {
     await expect(applyPendingMigrations(target, { migrationsDir: pending })).rejects.toThrow(/half-applied/);
     expect(await tableExists(database.url, 'Later')).toBe(false);
   });
-});
-
-describe.each(availableProviders)('the unwatched_by_command migration on %s', (provider) => {
-  const MIGRATION = '20261205010000_unwatched_by_command';
-  let database: TestDatabase | undefined;
-  let folder: string | undefined;
-  afterEach(async () => {
-    await database?.drop();
-    if (folder) rmSync(folder, { recursive: true, force: true });
-    database = undefined;
-  });
 
   it('makes a channel /firebreak unwatch stopped the command’s, so a playbook naming it never resumes it; watched ones stay the playbooks’', async () => {
     database = await createTestDatabase(provider);
     const target = parseDatabaseUrl(database.url);
+    const MIGRATION = '20261205010000_unwatched_by_command';
     // The database as the previous version left it: every migration before this one.
     folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
     cpSync(migrationsDir(provider), folder, { recursive: true });
@@ -151,4 +141,5 @@ describe.each(availableProviders)('the unwatched_by_command migration on %s', (p
       await after.close();
     }
   });
+
 });
