@@ -23,11 +23,7 @@ export interface CommunityMessage extends CleanMessage {
 }
 
 /** A channel whose watch followed a playbook edit. */
-export interface WatchChange {
-  workspaceId: string;
-  channelId: string;
-  name: string | null;
-}
+export type WatchChange = Pick<PlaybookWatchedChannel, 'workspaceId' | 'channelId' | 'name'>;
 
 export interface ChannelInfo {
   name: string | null;
@@ -162,31 +158,39 @@ export class Watcher {
    * incidents may be raised now). Idempotent: a second run, or another instance's, changes nothing.
    */
   async followPlaybooks(servingOf: (workspaceId: string) => Promise<readonly Playbook[]>, options: { mayStop: boolean }): Promise<{ stopped: WatchChange[]; resumed: WatchChange[] }> {
-    const { channels } = this.options.store.direct;
     const byWorkspace = new Map<string, PlaybookWatchedChannel[]>();
-    for (const channel of await channels.watchedByPlaybooks()) byWorkspace.set(channel.workspaceId, [...(byWorkspace.get(channel.workspaceId) ?? []), channel]);
+    for (const channel of await this.options.store.direct.channels.watchedByPlaybooks()) {
+      const list = byWorkspace.get(channel.workspaceId) ?? [];
+      list.push(channel);
+      byWorkspace.set(channel.workspaceId, list);
+    }
     const stopped: WatchChange[] = [];
     const resumed: WatchChange[] = [];
     for (const [workspaceId, watched] of byWorkspace) {
       const { stop, resume } = followPlaybooks(await servingOf(workspaceId), watched, options);
-      for (const [list, active, done] of [[stop, false, stopped], [resume, true, resumed]] as const) {
-        for (const channel of list) {
-          const changed = await this.options.store.transaction(async (tx) => {
-            if (!(await tx.channels.setPlaybookWatch(channel.ref, active))) return false;
-            await tx.audit.record(watchAudit(this.options.clock.now(), null, { workspaceId, channelId: channel.channelId, name: channel.name, active }, 'playbooks'));
-            return true;
-          });
-          if (!changed) continue;
-          done.push({ workspaceId, channelId: channel.channelId, name: channel.name });
-          this.options.logger.info(
-            { workspace: workspaceId, channel: channel.channelId, channelName: channel.name },
-            active ? 'a playbook names this channel again: watched again' : 'no playbook serving its workspace names this channel any more: no longer watched',
-          );
-        }
-      }
+      for (const channel of stop) if (await this.setPlaybookWatch(channel, false)) stopped.push(channel);
+      for (const channel of resume) if (await this.setPlaybookWatch(channel, true)) resumed.push(channel);
     }
     if (stopped.length + resumed.length > 0) this.forgetChannels();
-    return { stopped, resumed };
+    const change = ({ workspaceId, channelId, name }: WatchChange): WatchChange => ({ workspaceId, channelId, name });
+    return { stopped: stopped.map(change), resumed: resumed.map(change) };
+  }
+
+  /** One playbook-made watch change, audited in its transaction and logged; false when it was already made. */
+  private async setPlaybookWatch(channel: PlaybookWatchedChannel, active: boolean): Promise<boolean> {
+    const { workspaceId, channelId, name } = channel;
+    const changed = await this.options.store.transaction(async (tx) => {
+      if (!(await tx.channels.setPlaybookWatch(channel.ref, active))) return false;
+      await tx.audit.record(watchAudit(this.options.clock.now(), null, { workspaceId, channelId, name, active }, 'playbooks'));
+      return true;
+    });
+    if (changed) {
+      this.options.logger.info(
+        { workspace: workspaceId, channel: channelId, channelName: name },
+        active ? 'a playbook names this channel again: watched again' : 'no playbook serving its workspace names this channel any more: no longer watched',
+      );
+    }
+    return changed;
   }
 
   /** The id of a workspace's channel by its name (`support` for #support), watched now or before. */

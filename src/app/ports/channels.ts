@@ -4,6 +4,7 @@
 import type { ChannelBucket } from '../../domain/detection/bucket.js';
 import type { DetectorState } from '../../domain/detection/detector.js';
 import type { ChannelLanguageMix } from '../../domain/language/detect.js';
+import type { PlaybookWatch } from '../../domain/playbooks/watching.js';
 import type { SentimentResult } from '../../domain/sentiment/score.js';
 import type { SentimentLabel } from '../../domain/sentiment/types.js';
 
@@ -28,12 +29,9 @@ export interface WatchedChannelRecord {
 }
 
 /** A channel a playbook put under watch, as following the playbooks needs it. */
-export interface PlaybookWatchedChannel {
+export interface PlaybookWatchedChannel extends PlaybookWatch {
   ref: string;
   workspaceId: string;
-  channelId: string;
-  name: string | null;
-  active: boolean;
 }
 
 export interface NewWatchedChannel {

@@ -42,6 +42,11 @@ export function foldAccents(word: string): string {
   return out === undefined ? word : out + word.slice(from);
 }
 
+/** A list entry as the words it is matched by: lower case, accents folded, one apostrophe. */
+function entryWords(entry: string): string[] {
+  return foldAccents(entry.toLowerCase().normalize('NFC')).replace(/['’]/g, "'").split(/\s+/).filter(Boolean);
+}
+
 function build(language: Language, base: Record<string, number>, additions: Record<string, number>, extra: {
   negators: string[];
   modifiers: Record<string, number>;
@@ -53,7 +58,7 @@ function build(language: Language, base: Record<string, number>, additions: Reco
   const labels: Record<string, number> = {};
   const phrases = new Map<string, string[][]>();
   const add = (entry: string, value: number, override: boolean): void => {
-    const words = foldAccents(entry.toLowerCase().normalize('NFC')).replace(/['’]/g, "'").split(/\s+/).filter(Boolean);
+    const words = entryWords(entry);
     if (words.length === 0) return;
     const key = words.join('-');
     if (!override && Object.hasOwn(labels, key)) return;
@@ -66,7 +71,7 @@ function build(language: Language, base: Record<string, number>, additions: Reco
     }
   };
   const remove = (entry: string): void => {
-    const words = foldAccents(entry.toLowerCase().normalize('NFC')).replace(/['’]/g, "'").split(/\s+/).filter(Boolean);
+    const words = entryWords(entry);
     const key = words.join('-');
     delete labels[key];
     const list = phrases.get(words[0] as string)?.filter((phrase) => phrase.join('-') !== key);
@@ -83,7 +88,7 @@ function build(language: Language, base: Record<string, number>, additions: Reco
     // Lexicons list one form; chat uses all of them. Add the regular forms of single words that
     // are missing ("aburrido" → aburrida, aburridos, aburridas; "odiar" → odian).
     // A word a fix decided (scored or dropped) is never generated back from another entry.
-    const fixed = new Set(Object.keys(extra.fixes ?? {}).map((entry) => foldAccents(entry.toLowerCase().normalize('NFC'))));
+    const fixed = new Set(Object.keys(extra.fixes ?? {}).map((entry) => entryWords(entry).join('-')));
     for (const [word, value] of Object.entries(labels)) {
       if (word.includes('-')) continue;
       for (const form of extra.inflect(word, value)) if (!Object.hasOwn(labels, form) && !fixed.has(form)) labels[form] = value;
