@@ -36,10 +36,12 @@ describe.each(availableProviders)('event inbox on %s', (provider) => {
     expect(await inboxOf('host:2:a').sweep(record)).toBe(0);
 
     const other = await database.openAnother();
-    const gone = () => false;
+    // Only the receiver is gone: each sweeper is alive to the other, so a claim one has just taken
+    // over holds against the other (declaring every claimant dead would let them steal from each other).
+    const aliveButReceiver = (claimedBy: string) => claimedBy !== 'host:1:dead';
     const [a, b] = await Promise.all([
-      inboxOf('host:2:a', { alive: gone }).sweep(record),
-      new EventInbox({ store: createStore(other.prisma, provider), instanceId: 'host:3:b', logger, claimantAlive: gone }).sweep(record),
+      inboxOf('host:2:a', { alive: aliveButReceiver }).sweep(record),
+      new EventInbox({ store: createStore(other.prisma, provider), instanceId: 'host:3:b', logger, claimantAlive: aliveButReceiver }).sweep(record),
     ]);
     expect(a + b).toBe(60);
     expect(seen).toHaveLength(60);
