@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import { isLocale, t, type Locale } from '../i18n/index.js';
 import {
   markReplyPosted,
+  markReplyNotPosted,
   openIncident,
   overviewOf,
   raiseHeldAlert,
@@ -589,6 +590,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       return;
     }
     if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
+    if (failure.record?.kind === outboxRecords.replyPosted) await this.recordReplyNotPosted(tx, failure);
     if (await tellHeldReply(tx, failure, this.clock.now())) return;
     const record = await tx.incidents.load(failure.incidentId);
     if (!record) return;
@@ -614,6 +616,16 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
     const context = await this.policyFor(record.state.incident.playbookId);
     await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock, context.policy), context);
+  }
+
+  /** Outbox failure handler: an approved reply will never be posted, so its card and the root stop saying "posting". */
+  private async recordReplyNotPosted(tx: R, failure: OutboxFailure): Promise<void> {
+    const reply = replyRecordOf(failure.record);
+    const record = await tx.incidents.load(reply.incidentId);
+    if (!record) return;
+    const context = await this.policyFor(record.state.incident.playbookId);
+    const decision = markReplyNotPosted(record.state, { draftId: reply.draftId, revision: reply.revision, reason: failure.error, uncertain: failure.uncertain === true }, this.clock);
+    await this.commitDecision(tx, record, decision, context);
   }
 
   /** Scheduler handler for incident reminders and escalations. */

@@ -59,6 +59,7 @@ export const en = {
   'refusal.draft_already_approved': (p: { draftNumber: number }) =>
     `Reply #${p.draftNumber} is already approved and goes out once; nothing more to decide.`,
   'refusal.draft_not_approved': (p: { draftNumber: number }) => `Reply #${p.draftNumber} has not been approved, so it cannot be posted.`,
+  'refusal.draft_not_posted': (p: { draftNumber: number }) => `Reply #${p.draftNumber} was approved but could not be posted; write a new draft instead.`,
   'refusal.stale_revision': (p: { draftNumber: number; seen: number; current: number }) =>
     `Reply #${p.draftNumber} has changed since you opened it (you saw revision ${p.seen}, it is now at revision ${p.current}). Review the new text.`,
   'refusal.already_decided': (p: { draftNumber: number; revision: number }) =>
@@ -141,6 +142,10 @@ export const en = {
     `Reply #${p.draftNumber} approved by ${p.approvers}; posting it once`,
   'timeline.reply_posted': (p: { draftNumber: number; drill: boolean }) =>
     p.drill ? `Reply #${p.draftNumber} posted (drill: only to the alert thread)` : `Reply #${p.draftNumber} posted to the community`,
+  'timeline.reply_not_posted': (p: { draftNumber: number; reason: string; uncertain: boolean }) =>
+    p.uncertain
+      ? `Reply #${p.draftNumber} was not confirmed as posted (Slack never answered an attempt, then answered \`${p.reason}\`)`
+      : `Reply #${p.draftNumber} was not posted (\`${p.reason}\`): nothing reached the community`,
   'timeline.checklist_ticked': (p: { user: string; step: string }) => `${p.user} completed “${p.step}”`,
   'timeline.checklist_unticked': (p: { user: string; step: string }) => `${p.user} reopened “${p.step}”`,
   'timeline.checklist_skipped': (p: { user: string; step: string }) => `${p.user} skipped “${p.step}”`,

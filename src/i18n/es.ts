@@ -57,6 +57,7 @@ export const es: Catalog = {
   'refusal.draft_already_approved': (p) =>
     `La respuesta #${p.draftNumber} ya está aprobada y se publica una sola vez; no queda nada por decidir.`,
   'refusal.draft_not_approved': (p) => `La respuesta #${p.draftNumber} no está aprobada, así que no puede publicarse.`,
+  'refusal.draft_not_posted': (p) => `La respuesta #${p.draftNumber} se aprobó pero no pudo publicarse; redacta un borrador nuevo.`,
   'refusal.stale_revision': (p) =>
     `La respuesta #${p.draftNumber} ha cambiado desde que la abriste (viste la revisión ${p.seen} y ahora va por la ${p.current}). Revisa el texto nuevo.`,
   'refusal.already_decided': (p) =>
@@ -131,6 +132,10 @@ export const es: Catalog = {
     p.drill
       ? `Respuesta #${p.draftNumber} publicada (simulacro: solo en el hilo de la alerta)`
       : `Respuesta #${p.draftNumber} publicada en la comunidad`,
+  'timeline.reply_not_posted': (p) =>
+    p.uncertain
+      ? `No se confirmó que la respuesta #${p.draftNumber} se publicara (Slack no contestó a un intento y luego respondió \`${p.reason}\`)`
+      : `La respuesta #${p.draftNumber} no se publicó (\`${p.reason}\`): nada llegó a la comunidad`,
   'timeline.checklist_ticked': (p) => `${p.user} completó «${p.step}»`,
   'timeline.checklist_unticked': (p) => `${p.user} volvió a abrir «${p.step}»`,
   'timeline.checklist_skipped': (p) => `${p.user} omitió «${p.step}»`,

@@ -54,11 +54,12 @@ export const uiEn = {
   'ui.root.open_message': (_: Empty) => 'open message',
   'ui.root.resolution': (_: Empty) => 'Resolution',
   'ui.root.no_lead': (_: Empty) => 'nobody yet',
-  'ui.root.replies': (p: { inReview: number; posting: number; posted: number }) =>
+  'ui.root.replies': (p: { inReview: number; posting: number; posted: number; notPosted: number }) =>
     [
       `${p.inReview} in review`,
       p.posting > 0 ? `${p.posting} approved, posting` : '',
       `${p.posted} posted`,
+      p.notPosted > 0 ? `${p.notPosted} approved but not posted` : '',
     ]
       .filter(Boolean)
       .join(' · '),
@@ -107,6 +108,9 @@ export const uiEn = {
   'ui.draft.status.posted': (_: Empty) => ':speech_balloon: Approved and posted',
   'ui.draft.status.posted_drill': (_: Empty) => ':test_tube: Approved; posted in this thread only (drill)',
   'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
+  'ui.draft.status.not_posted': (_: Empty) => ':x: Approved but not posted: nothing reached the community (why: in this thread). Draft a new reply to try again',
+  'ui.draft.status.unconfirmed': (_: Empty) =>
+    ':warning: Approved; Slack never confirmed the post and then refused it, so it may or may not be in the channel. Look there before drafting it again',
 
   'ui.modal.cancel': (_: Empty) => 'Cancel',
   'ui.modal.close': (_: Empty) => 'Close',

@@ -54,6 +54,7 @@ export const uiEs: UiCatalog = {
       `${p.inReview} en revisión`,
       p.posting > 0 ? `${plural(p.posting, 'aprobada', 'aprobadas')}, publicándose` : '',
       plural(p.posted, 'publicada', 'publicadas'),
+      p.notPosted > 0 ? `${plural(p.notPosted, 'aprobada', 'aprobadas')} sin publicar` : '',
     ]
       .filter(Boolean)
       .join(' · '),
@@ -99,6 +100,9 @@ export const uiEs: UiCatalog = {
   'ui.draft.status.posted': () => ':speech_balloon: Aprobada y publicada',
   'ui.draft.status.posted_drill': () => ':test_tube: Aprobada; publicada solo en este hilo (simulacro)',
   'ui.draft.status.rejected': () => ':no_entry_sign: Rechazada',
+  'ui.draft.status.not_posted': () => ':x: Aprobada pero no publicada: nada llegó a la comunidad (el motivo, en este hilo). Redacta una respuesta nueva para intentarlo otra vez',
+  'ui.draft.status.unconfirmed': () =>
+    ':warning: Aprobada; Slack no confirmó la publicación y luego la rechazó, así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
 
   'ui.modal.cancel': () => 'Cancelar',
   'ui.modal.close': () => 'Cerrar',

@@ -103,6 +103,8 @@ export interface OutboxFailure {
   /** Slack's error code (channel_not_found, not_in_channel …), held:<reason>, or dependency_failed / dependency_missing. */
   error: string;
   record: SlackWrite['record'];
+  /** An earlier attempt went unanswered (timeout, 5xx): it may have reached Slack after all. */
+  uncertain?: boolean;
 }
 
 /** A write in the outbox, as the worker that sends it sees it. */

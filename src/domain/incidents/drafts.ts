@@ -162,6 +162,7 @@ function findOpenDraft(context: RefusalContext, id: string, revision: number): R
     return refuse(context, 'refusal.draft_already_approved', { draftNumber: draft.number });
   }
   if (draft.status === 'rejected') return refuse(context, 'refusal.draft_closed', { draftNumber: draft.number });
+  if (draft.status === 'not_posted' || draft.status === 'unconfirmed') return refuse(context, 'refusal.draft_not_posted', { draftNumber: draft.number });
   if (draft.revision !== revision) {
     return refuse(context, 'refusal.stale_revision', { draftNumber: draft.number, seen: revision, current: draft.revision });
   }
@@ -413,4 +414,56 @@ export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCo
     ...(ticked?.effects ?? []),
   ];
   return accept(context, ticked?.state ?? replaceDraft(state, posted), [...events, ...(ticked?.events ?? [])], effects);
+}
+
+export interface MarkReplyNotPostedCommand {
+  readonly draftId: string;
+  readonly revision: number;
+  /** Slack's error code, or `held:<reason>` when the outbox's last gate held it. */
+  readonly reason: string;
+  /** An earlier attempt went unanswered: it may have reached Slack after all. */
+  readonly uncertain: boolean;
+}
+
+/**
+ * The outbox gave up on an approved reply for good: the card and the root stop saying it is being
+ * posted. Reporting it again changes nothing; a draft already posted is never marked otherwise.
+ */
+export function markReplyNotPosted(state: IncidentState, command: MarkReplyNotPostedCommand, clock: Clock): Decision {
+  const at = clock.now();
+  const draft = state.drafts.find((d) => d.id === command.draftId);
+  const context = {
+    state,
+    action: 'mark_reply_not_posted' as const,
+    actorUserId: null,
+    at,
+    text: draft?.text ?? null,
+    details: { draftId: command.draftId, revision: command.revision, reason: command.reason, uncertain: command.uncertain },
+    locale: undefined,
+  };
+  if (!draft) return refuse(context, 'refusal.draft_not_found', { draftId: command.draftId });
+  if (draft.revision !== command.revision) {
+    return refuse(context, 'refusal.stale_revision', { draftNumber: draft.number, seen: command.revision, current: draft.revision });
+  }
+  if (draft.status === 'not_posted' || draft.status === 'unconfirmed') return noOp(context);
+  if (draft.status !== 'approved') return refuse(context, 'refusal.draft_not_approved', { draftNumber: draft.number });
+
+  const failed: ReplyDraft = { ...draft, status: command.uncertain ? 'unconfirmed' : 'not_posted', updatedAt: at };
+  const events = [
+    event(state, at, 'reply_not_posted', null, draft.text, {
+      draftId: draft.id,
+      draftNumber: draft.number,
+      revision: draft.revision,
+      reason: command.reason,
+      uncertain: command.uncertain,
+      target: targetData(draft.target),
+      drill: state.incident.drill,
+    }),
+  ];
+  // The thread is told why by the outbox's failure notice; here the card and the root catch up.
+  const effects: Effect[] = [
+    { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
+    { type: 'update_root_message', incidentId: state.incident.id },
+  ];
+  return accept(context, replaceDraft(state, failed), events, effects);
 }

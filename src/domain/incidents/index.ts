@@ -11,6 +11,7 @@ export {
   editDraft,
   decideDraft,
   markReplyPosted,
+  markReplyNotPosted,
   quorumProgress,
   liveApprovals,
   replyIdempotencyKey,
@@ -19,6 +20,7 @@ export {
   type EditDraftCommand,
   type DecideDraftCommand,
   type MarkReplyPostedCommand,
+  type MarkReplyNotPostedCommand,
 } from './drafts.js';
 export {
   tickStep,

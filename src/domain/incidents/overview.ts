@@ -21,6 +21,8 @@ export interface IncidentOverview {
   /** Approved and queued: the outbox has not confirmed the post yet. */
   readonly draftsAwaitingPost: readonly ReplyDraft[];
   readonly repliesPosted: number;
+  /** Approved, but the outbox gave up on them (or cannot say whether an attempt landed). */
+  readonly repliesNotPosted: number;
 }
 
 export function overviewOf(state: IncidentState, policy: IncidentPolicy, clock: Clock): IncidentOverview {
@@ -36,5 +38,6 @@ export function overviewOf(state: IncidentState, policy: IncidentPolicy, clock: 
       }),
     draftsAwaitingPost: state.drafts.filter((d) => d.status === 'approved'),
     repliesPosted: state.drafts.filter((d) => d.status === 'posted').length,
+    repliesNotPosted: state.drafts.filter((d) => d.status === 'not_posted' || d.status === 'unconfirmed').length,
   };
 }

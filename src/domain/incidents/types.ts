@@ -68,7 +68,12 @@ export type ReplyTarget =
  * pending → approved (quorum met, post queued) → posted.
  * pending → changes_requested → (edit) → pending. pending|changes_requested → rejected (final).
  */
-export type DraftStatus = 'pending' | 'changes_requested' | 'rejected' | 'approved' | 'posted';
+/**
+ * `not_posted`: approved, but the outbox gave up for good (Slack refused it, or the last gate held it);
+ * nothing reached the community. `unconfirmed`: the same, after an attempt Slack never answered, so an
+ * earlier attempt may have landed. Both are final: a new draft is the way to try again.
+ */
+export type DraftStatus = 'pending' | 'changes_requested' | 'rejected' | 'approved' | 'posted' | 'not_posted' | 'unconfirmed';
 
 export interface ReplyDraft {
   /** `${incidentId}/draft-${number}`: deterministic so the domain needs no id generator. */
@@ -131,6 +136,7 @@ export type TimelineEventKind =
   | 'draft_rejected'
   | 'quorum_met'
   | 'reply_posted'
+  | 'reply_not_posted'
   | 'checklist_ticked'
   | 'checklist_unticked'
   | 'checklist_skipped'

@@ -203,6 +203,7 @@ function repliesProgress(overview: IncidentOverview, locale: Locale): string {
     inReview: overview.draftsInReview.length,
     posting: overview.draftsAwaitingPost.length,
     posted: overview.repliesPosted,
+    notPosted: overview.repliesNotPosted,
   });
 }
 
@@ -251,6 +252,7 @@ const EVENT_EMOJI: Partial<Record<TimelineEventKind, string>> = {
   draft_rejected: ':no_entry_sign:',
   quorum_met: ':white_check_mark:',
   reply_posted: ':speech_balloon:',
+  reply_not_posted: ':x:',
   reminder_sent: ':alarm_clock:',
   escalation_sent: ':rotating_light:',
   detection_escalated: ':chart_with_upwards_trend:',

@@ -257,7 +257,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   }
 
   async function fail(item: QueuedSlackWrite, error: string): Promise<void> {
-    const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: item.record };
+    const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: item.record, uncertain: item.uncertain };
     log.warn({ key: item.key, method: item.method, error }, 'Slack write failed for good; it will not be retried');
     try {
       await store.transaction(async (tx) => {

@@ -4,6 +4,7 @@ import {
   createDraft,
   decideDraft,
   editDraft,
+  markReplyNotPosted,
   markReplyPosted,
   resolve,
   type CreateDraftCommand,
@@ -362,6 +363,25 @@ describe('reply drafts', () => {
       const approved = accepted(decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).state;
       const resolved = accepted(resolve(approved, { actorUserId: 'UAPPROVER1', summary: 'Fixed.' }, policy, clock)).state;
       expect(accepted(markReplyPosted(resolved, { draftId: 'inc-1/draft-1', revision: 1, messageTs: '9.9' }, clock)).state.drafts[0]?.status).toBe('posted');
+    });
+
+    it('an approved reply the outbox gave up on is not posted, for good; unanswered attempts make it unconfirmed; a posted one stays posted', () => {
+      const s = withDraft();
+      const failure = { draftId: 'inc-1/draft-1', revision: 1, reason: 'is_archived', uncertain: false };
+      expect(refused(markReplyNotPosted(s, failure, clock)).refusal.code).toBe('draft_not_approved');
+      const approved = accepted(decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).state;
+      const failed = accepted(markReplyNotPosted(approved, failure, clock));
+      expect(failed.state.drafts[0]?.status).toBe('not_posted');
+      expect(failed.events).toEqual([expect.objectContaining({ kind: 'reply_not_posted', data: expect.objectContaining({ reason: 'is_archived', uncertain: false }) })]);
+      expect(failed.effects.map((e) => e.type)).toEqual(['update_draft_message', 'update_root_message']);
+      expect(accepted(markReplyNotPosted(failed.state, failure, clock)).audit.outcome).toBe('no_op');
+      // Closed: neither decided nor edited again, and never reported posted afterwards.
+      expect(refused(decideDraft(failed.state, { actorUserId: 'UAPPROVER2', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).refusal.code).toBe('draft_not_posted');
+      expect(refused(editDraft(failed.state, { actorUserId: 'UWRITER', draftId: 'inc-1/draft-1', revision: 1, text: `${TEXT} More soon.` }, policy, clock)).refusal.code).toBe('draft_not_posted');
+      expect(refused(markReplyPosted(failed.state, { draftId: 'inc-1/draft-1', revision: 1, messageTs: '1.2' }, clock)).refusal.code).toBe('draft_not_approved');
+      expect(accepted(markReplyNotPosted(approved, { ...failure, uncertain: true }, clock)).state.drafts[0]?.status).toBe('unconfirmed');
+      const posted = accepted(markReplyPosted(approved, { draftId: 'inc-1/draft-1', revision: 1, messageTs: '1.2' }, clock)).state;
+      expect(refused(markReplyNotPosted(posted, failure, clock)).refusal.code).toBe('draft_not_approved');
     });
   });
 
