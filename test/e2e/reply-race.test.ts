@@ -76,6 +76,21 @@ describe.each(availableProviders)('reply races and refusals through Slack on %s'
     }
   });
 
+  it('a reply as long as the draft box allows is shown whole on the card approvers approve from, its last words included', async () => {
+    const lines = Array.from({ length: 42 }, (_, index) => `Update ${String(index + 1).padStart(2, '0')}: login keeps failing for some of you; we are working on it.`);
+    const tail = 'Everyone affected gets a full refund of 500 dollars today.';
+    const text = `${lines.join('\n')}\n${tail}`.slice(0, 3000);
+    expect(text.length).toBeGreaterThan(2900);
+    expect(text.endsWith(tail)).toBe(true);
+    const { ts } = await draft(text);
+    const quoted = (cardOf(ts).blocks as { type: string; text?: { text: string } }[])
+      .filter((block) => block.type === 'section' && block.text?.text.startsWith('> '))
+      .map((block) => block.text!.text.split('\n').map((line) => line.replace(/^> /, '')).join('\n'))
+      .join('\n');
+    // Approvers approve what they read: every line of the text that will be posted, in order, nothing cut.
+    expect(quoted).toBe(text);
+  });
+
   it('Slack refuses an approved reply for good: the card and the root say it was not posted, and it cannot be decided again', async () => {
     const { number, ts } = await draft('Archived: we are on it and will update this channel.');
     await harness.click(harness.people.ann, harness.alerts, ts, actionIds.approveDraft);

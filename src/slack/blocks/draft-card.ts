@@ -8,7 +8,7 @@ import { isLocale, t, type Locale } from '../../i18n/index.js';
 import { diffDraftText, formatDraftDiff, liveApprovals, preflightReply, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
-import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, type SlackMessage } from './kit.js';
+import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, wholeQuoteSections, type SlackMessage } from './kit.js';
 
 /** How far the revision is: from `quorumProgress` or the overview's `DraftProgress`. */
 export interface DraftCardProgress {
@@ -43,7 +43,7 @@ export function draftCard(
       `*${t(locale, 'ui.draft.heading', { number: draft.number, revision: draft.revision })}*\n` +
         `${target} · ${t(locale, 'ui.draft.language', { language: isLocale(draft.language) ? t(locale, `ui.language.${draft.language}`, {}) : String(draft.language) })}`,
     ),
-    section(blockQuote(inertStaffText(draft.text), 2900)),
+    ...wholeQuoteSections(inertStaffText(draft.text)),
   ];
   if (options.previousText !== undefined && draft.revision > 1 && options.previousText !== draft.text) {
     const diff = inertStaffText(formatDraftDiff(diffDraftText(options.previousText, draft.text)));

@@ -241,6 +241,36 @@ export function blockQuote(safeText: string, maxLength: number): string {
 }
 
 /**
+ * Safe text quoted whole, over as many sections as it needs: what approvers read must be all of what
+ * is posted, so nothing is cut. Sections break between lines; a line longer than a section is split
+ * at a word (never inside an entity or escape) and goes on in the next one.
+ */
+export function wholeQuoteSections(safeText: string): SectionBlock[] {
+  const room = SLACK_LIMITS.section.text;
+  const quoted: string[] = [];
+  for (let line of safeText.split('\n')) {
+    while (`> ${line}`.length > room) {
+      const piece = truncateSlackText(line, room - 2, { ellipsis: '' });
+      quoted.push(`> ${piece}`);
+      line = line.slice(piece.length).trimStart();
+    }
+    quoted.push(`> ${line}`);
+  }
+  const sections: string[] = [];
+  let current = '';
+  for (const line of quoted) {
+    if (current !== '' && current.length + 1 + line.length > room) {
+      sections.push(current);
+      current = line;
+    } else {
+      current = current === '' ? line : `${current}\n${line}`;
+    }
+  }
+  sections.push(current);
+  return sections.map((text) => ({ type: 'section', text: mrkdwn(text) }));
+}
+
+/**
  * Staff-written text shown to staff as it will look when posted: formatting and links stay, but
  * mentions (`<!channel>`, `<@U…>`, `<#C…>`, `<!subteam^…>`) and bare `@here`-style words are made
  * inert, so reviewing a draft in the alerts channel never pings anyone.

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { t, type Locale } from '../../i18n/index.js';
 import type { ReplyTarget, Severity } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
-import { blockQuote, channelLink, context, fit, inertStaffText, mention, message, section, severityName, type SlackMessage } from './kit.js';
+import { channelLink, context, fit, inertStaffText, mention, message, section, severityName, wholeQuoteSections, type SlackMessage } from './kit.js';
 
 export interface ReminderInput {
   /** The domain's ReminderReason: acknowledge, checklist_step, postmortem_due, action_item. */
@@ -46,5 +46,5 @@ export function drillReplyMessage(reply: { readonly draftNumber: number; readonl
       ? t(locale, 'ui.drill.where_thread', { channel: channelLink(reply.target.channelId) })
       : t(locale, 'ui.drill.where_channel', { channel: channelLink(reply.target.channelId) });
   const intro = t(locale, 'ui.drill.reply', { number: reply.draftNumber, where });
-  return message(intro, [section(`:test_tube: ${intro}`), section(blockQuote(inertStaffText(reply.text), 2900))], 'drill reply');
+  return message(intro, [section(`:test_tube: ${intro}`), ...wholeQuoteSections(inertStaffText(reply.text))], 'drill reply');
 }

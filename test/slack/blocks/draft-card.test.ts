@@ -128,3 +128,22 @@ describe('draftCard', () => {
     expectMessageWithinLimits(card(state, policy, { previousText: long }));
   });
 });
+
+describe('the quoted draft on the card', () => {
+  it('is whole however long and however it breaks: every line, a single long line with links and mentions, within the section limit', () => {
+    const { state } = incidentWithDraft();
+    const longLine = `${'Please read <https://status.example.com|our status page> & tell <@U0VIP> '.repeat(60)}last words.`;
+    for (const text of [`${'A line of the reply.\n'.repeat(140)}Last line.`, longLine]) {
+      const draft = { ...state.drafts[0]!, text };
+      const built = draftCard({ ...state, drafts: [draft] }, draft, { approvedBy: [], required: 2 }, 'en');
+      expectMessageWithinLimits(built);
+      const quoted = (built.blocks as { type: string; text?: { text: string } }[]).filter((block) => block.type === 'section' && block.text?.text.startsWith('> '));
+      expect(quoted.length).toBeGreaterThan(1);
+      const shown = quoted.map((block) => block.text!.text).join('\n');
+      expect(shown.endsWith(text.slice(-10))).toBe(true);
+      expect(shown.split('&lt;@U0VIP&gt;').length).toBe(text.split('<@U0VIP>').length);
+      // Links are never cut in two between sections.
+      expect(shown.match(/<https:\/\/status\.example\.com\|our status page>/g)?.length ?? 0).toBe(text.split('<https://status.example.com|').length - 1);
+    }
+  });
+});
