@@ -34,6 +34,7 @@ import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.j
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
+import { ChannelLifecycle } from './app/channel-lifecycle.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -274,6 +275,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   followPlaybooks();
 
+  // Channels changing under Firebreak: renames carry the stored name along; a channel usable again gets its waiting writes.
+  const channelLifecycle = new ChannelLifecycle({
+    store,
+    watcher,
+    clock,
+    logger,
+    servingOf: async (workspaceId) => playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined),
+    mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
+    forgetChannelName: (channelId) => channelName.forget(channelId),
+    raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
+    onReleased: wake,
+  });
+
   const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse });
 
   const services: SlackServices = {
@@ -315,6 +329,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async isStaffAlertsChannel(teamId, channelId) {
       if (!(await services.isAlertsChannel?.(teamId, channelId))) return false;
       return (await alertsGuard.refusal(channelId, (await settingsOfTeam(teamId)).workspaceId)) === null;
+    },
+    channelLifecycle: {
+      renamed: async (teamId, event) => channelLifecycle.renamed(await workspaceIds(teamId), event),
+      // With OAuth installs only that team's writes; one bot token has one team.
+      usableAgain: (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined),
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
@@ -377,6 +396,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     guards: { [outboxRecords.replyPosted]: (db, item) => incidents.replyHoldReason(db.incidents, item) },
     // Nothing internal goes to an alerts channel once that channel is a watched community channel.
     writeGuard: (item) => incidents.writeHoldReason(item),
+    // Internal writes wait for a channel Slack will not take them in now; a public reply does not (it was approved for that moment: said in the thread instead).
+    waitsForChannel: (item) => item.record?.kind !== outboxRecords.replyPosted,
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
@@ -400,6 +421,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger.error({ err: error, team: teamId }, 'could not raise held incidents at start-up');
     }
   }).catch((error: unknown) => logger.error({ err: error }, 'could not raise held incidents at start-up'));
+
+  // At start-up: writes that waited for their channel are tried once more (an unarchive may have come while down).
+  void channelLifecycle.retryWaiting().catch((error: unknown) => logger.error({ err: error }, 'could not put back the writes waiting for their channel at start-up'));
 
   /** For /healthz: alerts channels in use that are watched community channels, and incidents held because of them. */
   async function alertsChannelHealth(): Promise<AlertsChannelHealth> {

@@ -8,6 +8,7 @@ import { approverUserIds } from '../domain/approvals/policy.js';
 import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAggregate, type Severity } from '../domain/incidents/index.js';
 import { t, type Locale } from '../i18n/index.js';
 import type { PublishedPostMortem, Store } from './ports/index.js';
+import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
 
 /** An incident as App Home lists it (the slash commands' overview adds progress to it). */
 export interface HomeIncidentLine {
@@ -153,7 +154,12 @@ export class AppHome {
     const failed = await store.direct.failedWrites.recent(DELIVERY_PROBLEMS, workspaceId);
     const quarantined = (await store.direct.quarantine.recent(workspaceId ? DELIVERY_PROBLEMS * 5 : DELIVERY_PROBLEMS)).filter((item) => !workspaceId || item.workspaceId === workspaceId).slice(0, DELIVERY_PROBLEMS);
     return [
-      ...failed.map((item) => ({ at: item.createdAt, what: `${item.method} (${item.key})`, error: item.lastError ?? 'failed' })),
+      ...failed.map((item) => {
+        const what = `${item.method} (${item.key})`;
+        // Not refused for good: it is posted once its channel can be used again (app/channel-lifecycle.ts).
+        const waiting = item.lastError?.startsWith(WAITING_FOR_CHANNEL) ? t(locale, 'ui.home.waiting_for_channel', { what, channel: item.channelId ?? '?' }) : null;
+        return { at: item.createdAt, what: waiting ?? what, error: item.lastError ?? 'failed' };
+      }),
       ...quarantined.map((item) => ({ at: item.at, what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }), error: `${item.reason}: ${item.error}` })),
     ].sort((a, b) => b.at - a.at);
   }

@@ -46,6 +46,7 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
+import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 
 /** The outbox's answer for an incident root whose alerts channel is a watched community channel. */
@@ -587,6 +588,11 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     if (failure.error === ROOT_HELD_ERROR) {
       // Its thread would be in that same channel: said in the log, App Home and `firebreak doctor` instead.
       this.options.logger.error({ key: failure.key, incidentId: failure.incidentId, channel: failure.channelId }, 'not posted: the alerts channel is a watched community channel; choose a staff-only alerts channel');
+      return;
+    }
+    if (failure.error.startsWith(WAITING_FOR_CHANNEL)) {
+      // A notice in its thread would wait in that same channel: said in the log and App Home; the write goes out once the channel can be used.
+      this.options.logger.error({ key: failure.key, incidentId: failure.incidentId, channel: failure.channelId, error: failure.error }, 'not posted yet: Slack will not take it in this channel (archived, gone, or the bot is not in it); it is posted once the channel is unarchived or the bot is invited');
       return;
     }
     if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;

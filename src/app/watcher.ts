@@ -176,6 +176,29 @@ export class Watcher {
     return { stopped: stopped.map(change), resumed: resumed.map(change) };
   }
 
+  /**
+   * Slack renamed a channel of the workspace: its stored name follows, and a channel a playbook put under
+   * watch then follows the playbooks serving the workspace (`serving`) under its new name, as after a
+   * playbook edit: no longer named, it stops; named again, it resumes. A channel watched or unwatched by
+   * command keeps its state (only its name changes). A channel the workspace has no row for: nothing is
+   * stored (its first message decides, by the name Slack gives then).
+   */
+  async channelRenamed(workspaceId: string, channelId: string, name: string, serving: readonly Playbook[], options: { mayStop: boolean }): Promise<{ renamed: boolean; stopped: WatchChange[]; resumed: WatchChange[] }> {
+    const row = await this.options.store.direct.channels.rename(workspaceId, channelId, name);
+    this.forgetChannels();
+    if (!row) return { renamed: false, stopped: [], resumed: [] };
+    const stopped: WatchChange[] = [];
+    const resumed: WatchChange[] = [];
+    if (row.watchedBy === 'playbook') {
+      const channel: PlaybookWatchedChannel = { ref: row.ref, workspaceId, channelId, name: row.name, active: row.active };
+      const { stop, resume } = followPlaybooks(serving, [channel], options);
+      for (const each of stop) if (await this.setPlaybookWatch(each, false)) stopped.push({ workspaceId, channelId, name: each.name });
+      for (const each of resume) if (await this.setPlaybookWatch(each, true)) resumed.push({ workspaceId, channelId, name: each.name });
+      if (stopped.length + resumed.length > 0) this.forgetChannels();
+    }
+    return { renamed: true, stopped, resumed };
+  }
+
   /** One playbook-made watch change, audited in its transaction and logged; false when it was already made. */
   private async setPlaybookWatch(channel: PlaybookWatchedChannel, active: boolean): Promise<boolean> {
     const { workspaceId, channelId, name } = channel;

@@ -202,6 +202,8 @@ export const uiEs: UiCatalog = {
     p.count === 1 ? 'No se pudo entregar 1 mensaje' : `No se pudieron entregar ${p.count} mensajes`,
   'ui.home.delivery_hint': () =>
     'Slack los rechazó definitivamente, así que Firebreak no los reintentará. Corrige la causa (a menudo el bot no está en el canal) y repite la acción.',
+  'ui.home.waiting_for_channel': (p) =>
+    `${p.what} espera al canal ${p.channel} (archivado, o el bot no está en él); se publica al desarchivarlo o invitar al bot`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',

@@ -6,10 +6,13 @@ const CACHE_MS = 60_000;
 /** Keys come from requests (channel and team ids): the cache must not grow with what arrives. */
 export const CACHE_MAX_ENTRIES = 5_000;
 
+/** A cached look-up; `forget` drops one key's answer (Slack said it changed: a channel renamed). */
+export type Cached<T> = ((key: string) => Promise<T>) & { forget(key: string): void };
+
 /** A value cached for a minute, per key; the oldest entry leaves first once the cache is full. */
-export function cached<T>(clock: Clock, load: (key: string) => Promise<T>, maxEntries = CACHE_MAX_ENTRIES): (key: string) => Promise<T> {
+export function cached<T>(clock: Clock, load: (key: string) => Promise<T>, maxEntries = CACHE_MAX_ENTRIES): Cached<T> {
   const entries = new Map<string, { at: number; value: Promise<T> }>();
-  return (key) => {
+  const lookUp = (key: string): Promise<T> => {
     const entry = entries.get(key);
     if (entry && clock.now() - entry.at < CACHE_MS) return entry.value;
     const value = load(key).catch((error: unknown) => {
@@ -22,4 +25,5 @@ export function cached<T>(clock: Clock, load: (key: string) => Promise<T>, maxEn
     entries.set(key, { at: clock.now(), value });
     return value;
   };
+  return Object.assign(lookUp, { forget: (key: string) => void entries.delete(key) });
 }

@@ -24,7 +24,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, stopTeamWrites } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites } from './repositories/outbox.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
@@ -92,11 +92,12 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       forgetFailed: (key, error) => forgetFailedOutboxItem(db, key, error),
       heldWith: async (error, limit) => (await heldOutboxItems(db, error, limit)).map(queuedWriteOf),
       releaseHeld: (keys, error, now) => releaseHeldOutboxItems(db, keys, error, now),
+      releaseWaitingForChannel: (filter, now) => releaseWaitingOutboxItems(db, filter, now),
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {
       recent: async (limit, workspaceId) =>
-        (await failedOutboxItems(db, { limit, ...(workspaceId ? { teamId: (await db.workspace.findUnique({ where: { id: workspaceId }, select: { teamId: true } }))?.teamId ?? '' } : {}) })).map((item) => ({ key: item.key, method: item.method, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
+        (await failedOutboxItems(db, { limit, ...(workspaceId ? { teamId: (await db.workspace.findUnique({ where: { id: workspaceId }, select: { teamId: true } }))?.teamId ?? '' } : {}) })).map((item) => ({ key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
     },
     audit: { record: (entry) => recordAudit(db, entry), write: (entry) => writeAudit(db, entry) },
     reminders: {

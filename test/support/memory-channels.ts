@@ -110,6 +110,12 @@ export function createMemoryChannelStore(): MemoryChannelStore {
       channel.active = active;
       return true;
     },
+    async rename(workspaceId, channelId, name) {
+      const channel = [...state.channels.values()].find((candidate) => candidate.workspaceId === workspaceId && candidate.channelId === channelId);
+      if (!channel) return null;
+      channel.name = name;
+      return channels.find(workspaceId, channelId);
+    },
     async createOrFind(channel) {
       const existing = await channels.find(channel.workspaceId, channel.channelId);
       if (existing) return existing;

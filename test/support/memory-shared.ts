@@ -23,6 +23,7 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
     forgetFailed: async () => false,
     heldWith: async () => [],
     releaseHeld: async () => [],
+    releaseWaitingForChannel: async () => [],
   };
 }
 

@@ -62,6 +62,11 @@ export interface WatchedChannels {
    * (two instances following the same edit change it once; a /firebreak watch or unwatch in between wins).
    */
   setPlaybookWatch(ref: string, active: boolean): Promise<boolean>;
+  /**
+   * Slack renamed a channel of the workspace: its row (if Firebreak has one) takes the new name. The row
+   * as it is now, or null when the workspace has no row for that channel (nothing changes then).
+   */
+  rename(workspaceId: string, channelId: string, name: string): Promise<WatchedChannelRecord | null>;
   /** Creates the channel; when another instance (or request) created it first, returns that one. */
   createOrFind(channel: NewWatchedChannel): Promise<WatchedChannelRecord | null>;
   /** The active channels, in the database's order; at most `limit` when given. */

@@ -54,10 +54,29 @@ export interface OutboxWriter {
    * held (it would show an older state). Returns the keys put back.
    */
   releaseHeld(keys: readonly string[], error: string, now: number): Promise<string[]>;
+  /**
+   * Puts back in their lanes the writes waiting for a channel Slack would not take them in (archived,
+   * gone, the bot not in it: `WAITING_FOR_CHANNEL`), of `channelId` (every channel when absent) and of
+   * `teamId` when given, with the writes in other lanes waiting on them. One conditional update: two
+   * callers put each back once. Returns the keys put back.
+   */
+  releaseWaitingForChannel(filter: { channelId?: string; teamId?: string }, now: number): Promise<string[]>;
 }
 
 /** How a write is failed when a message it threads under or edits was never posted. */
 export const DEPENDENCY_FAILED = 'dependency_failed';
+
+/**
+ * Slack's answers that say the channel cannot take a message now but may again: archived (until it is
+ * unarchived), not found (deleted, or private and the bot not in it), the bot not in it (until invited).
+ */
+export const CHANNEL_UNUSABLE_ERRORS: ReadonlySet<string> = new Set(['is_archived', 'channel_not_found', 'not_in_channel']);
+
+/**
+ * How a write Slack refused for one of those reasons is kept (`waiting_for_channel:is_archived`): not
+ * retried on a timer, listed in App Home, and put back once the channel can be used again.
+ */
+export const WAITING_FOR_CHANNEL = 'waiting_for_channel:';
 
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {
@@ -68,6 +87,7 @@ export interface FailedSlackWrites {
 export interface FailedSlackWrite {
   key: string;
   method: string;
+  channelId: string | null;
   incidentId: string | null;
   createdAt: number;
   lastError: string | null;
@@ -123,6 +143,8 @@ export interface QueuedSlackWrite {
   messageOf?: string;
   record: SlackWrite['record'];
   status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** Why its last attempt failed (Slack's error, held:<reason>, waiting_for_channel:<error> …). */
+  lastError: string | null;
   /** Slack's answer, once recorded: from then on the write is never sent again. */
   result: OutboxResult | null;
   lockedBy: string | null;

@@ -33,7 +33,7 @@ export type WorkspaceChange =
   | { type: 'home_published'; user: string; view: SlackView }
   | { type: 'file_uploaded'; file_id: string }
   | { type: 'member_joined_channel'; channel: string; user: string }
-  | { type: 'channel_created' | 'channel_archived' | 'im_opened'; channel: SlackChannel }
+  | { type: 'channel_created' | 'channel_archived' | 'channel_unarchived' | 'im_opened'; channel: SlackChannel }
   | { type: 'ephemeral_updated'; message: EphemeralMessage }
   | { type: 'ephemeral_deleted'; user: string; ts: string }
   | { type: 'user_added'; user: SlackUser }
@@ -283,6 +283,12 @@ export class SlackWorkspace {
     const channel = this.requireChannelExists(channelId);
     channel.is_archived = true;
     this.emit({ type: 'channel_archived', channel: structuredClone(channel) });
+  }
+
+  unarchiveChannel(channelId: string): void {
+    const channel = this.requireChannelExists(channelId);
+    channel.is_archived = false;
+    this.emit({ type: 'channel_unarchived', channel: structuredClone(channel) });
   }
 
   /** A member joins (or is added to) a channel, as if they had clicked Join. */

@@ -1,4 +1,4 @@
-// Events API: community messages (new, edited, deleted) and App Home. Bolt acks at once; the work
+// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again) and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
 import { eventTypeLabel } from '../../metrics.js';
@@ -51,6 +51,31 @@ export function registerEventListeners(app: App, services: SlackServices): void 
       threadTs: message.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined,
       ...(eventId ? { eventId } : {}),
     });
+  });
+
+  // Channels changing under Firebreak. Each handler takes the team from the envelope (the request gate
+  // has checked it is installed); the use case checks the event's fields and scopes rows to that team.
+  const teamOf = (body: unknown): string | undefined => {
+    const teamId = (body as { team_id?: unknown }).team_id;
+    return typeof teamId === 'string' ? teamId : undefined;
+  };
+  for (const type of ['channel_rename', 'group_rename']) {
+    app.event(type, async ({ event, body }) => {
+      const teamId = teamOf(body);
+      if (teamId) await services.channelLifecycle?.renamed(teamId, event);
+    });
+  }
+  // Usable again: unarchived, or the bot invited (back) into it, e.g. after it was made private.
+  for (const type of ['channel_unarchive', 'group_unarchive']) {
+    app.event(type, async ({ event, body }) => {
+      const teamId = teamOf(body);
+      if (teamId) await services.channelLifecycle?.usableAgain(teamId, event);
+    });
+  }
+  app.event('member_joined_channel', async ({ event, body, context }) => {
+    const teamId = teamOf(body);
+    if (!teamId || !context.botUserId || (event as { user?: unknown }).user !== context.botUserId) return;
+    await services.channelLifecycle?.usableAgain(teamId, event);
   });
 
   app.event('app_home_opened', async ({ event, client }) => {

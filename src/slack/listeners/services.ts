@@ -53,6 +53,11 @@ export interface SlackServices {
    * community channel (one that is, by mistake, is still a community channel where incidents happen).
    */
   isStaffAlertsChannel?(teamId: string, channelId: string): Promise<boolean>;
+  /** Slack channels changing under Firebreak (app/channel-lifecycle.ts), for a team's events. */
+  channelLifecycle?: {
+    renamed(teamId: string, event: unknown): Promise<unknown>;
+    usableAgain(teamId: string, event: unknown): Promise<unknown>;
+  };
   metrics?: Metrics;
 }
 

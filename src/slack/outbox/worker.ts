@@ -4,7 +4,7 @@
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
-import { DEPENDENCY_FAILED } from '../../app/ports/outbox.js';
+import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Metrics } from '../../metrics.js';
 import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
@@ -47,6 +47,12 @@ export interface OutboxWorkerOptions {
   guards?: Record<string, SendGuard>;
   /** A last check on every write, whatever its kind (internal writes never into a watched community channel). */
   writeGuard?(item: { key: string; incidentId: string | null; args: Record<string, unknown>; record: QueuedSlackWrite['record'] }): Promise<string | null>;
+  /**
+   * Whether a write Slack refused because its channel cannot be used now (archived, gone, the bot not
+   * in it: CHANNEL_UNUSABLE_ERRORS) waits for the channel (`waiting_for_channel:<error>`, put back by
+   * OutboxWriter.releaseWaitingForChannel) instead of failing for good. Default: none waits.
+   */
+  waitsForChannel?(item: { key: string; record: QueuedSlackWrite['record'] }): boolean;
   /** Identifies this instance's claims. */
   workerId?: string;
   /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
@@ -143,7 +149,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
 
   async function send(item: QueuedSlackWrite, parents: Parents): Promise<void> {
     if (item.result) return finalize(item, item.args, item.result);
-    const resolved = resolveArguments(item, parents);
+    const resolved = resolveArguments(item, parents, options.waitsForChannel?.(item) ?? false);
     if ('error' in resolved) return fail(item, resolved.error);
     const args = resolved.args;
     let token: string | undefined;
@@ -180,7 +186,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   }
 
   /** Fills in thread_ts / ts from the items this one depends on, and the metadata carrying its key. */
-  function resolveArguments(item: QueuedSlackWrite, parents: Parents): { args: Record<string, unknown> } | { error: string } {
+  function resolveArguments(item: QueuedSlackWrite, parents: Parents, mayWait: boolean): { args: Record<string, unknown> } | { error: string } {
     const args: Record<string, unknown> = { ...item.args };
     for (const [key, apply] of [
       [item.threadOf, (ts: string) => (args['thread_ts'] = ts)],
@@ -190,6 +196,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       const parent = parents.get(key);
       if (!parent) return { error: 'dependency_missing' };
       const result = parent.result;
+      // A thread line whose root waits for its channel waits with it, and goes out after it.
+      if (mayWait && parent.status === 'failed' && parent.lastError?.startsWith(WAITING_FOR_CHANNEL)) return { error: parent.lastError };
       if (parent.status !== 'sent' || !result?.ts) return { error: DEPENDENCY_FAILED };
       apply(result.ts);
       if (args['channel'] === undefined && result.channel) args['channel'] = result.channel;
@@ -249,7 +257,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
 
   async function handleFailure(item: QueuedSlackWrite, failure: SlackFailure): Promise<void> {
     const now = clock.now();
-    if (failure.kind === 'permanent') return fail(item, failure.error);
+    if (failure.kind === 'permanent') {
+      const waits = CHANNEL_UNUSABLE_ERRORS.has(failure.error) && (options.waitsForChannel?.(item) ?? false);
+      return fail(item, waits ? `${WAITING_FOR_CHANNEL}${failure.error}` : failure.error);
+    }
     const retryAt = failure.kind === 'rate_limited' ? now + failure.retryAfterMs : now + backoffMs(item.attempts);
     const uncertain = failure.kind === 'transient' && failure.ambiguous && item.method === 'chat.postMessage';
     log.warn({ key: item.key, method: item.method, error: failure.error, attempts: item.attempts, retryInMs: retryAt - now }, 'Slack write will be retried');
@@ -258,7 +269,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
 
   async function fail(item: QueuedSlackWrite, error: string): Promise<void> {
     const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: item.record, uncertain: item.uncertain };
-    log.warn({ key: item.key, method: item.method, error }, 'Slack write failed for good; it will not be retried');
+    if (error.startsWith(WAITING_FOR_CHANNEL)) log.warn({ key: item.key, method: item.method, channel: item.channelId, error }, 'Slack would not take this write in its channel now; it waits until the channel can be used again');
+    else log.warn({ key: item.key, method: item.method, error }, 'Slack write failed for good; it will not be retried');
     try {
       await store.transaction(async (tx) => {
         if (!(await tx.outboxQueue.markFailed(item, error))) throw new LostClaimError();

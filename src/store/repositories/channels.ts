@@ -72,6 +72,11 @@ export function watchedChannelsOn(db: Db): WatchedChannels {
       const { count } = await db.watchedChannel.updateMany({ where: { id: ref, watchedBy: 'playbook', active: !active }, data: { active } });
       return count > 0;
     },
+    async rename(workspaceId, channelId, name) {
+      // One conditional update, scoped to the workspace: another team's channel id matches no row.
+      await db.watchedChannel.updateMany({ where: { workspaceId, channelId, NOT: { name } }, data: { name } });
+      return find(workspaceId, channelId);
+    },
     async createOrFind(channel: NewWatchedChannel) {
       try {
         return watchedChannelOf(await db.watchedChannel.create({ data: channel }));

@@ -3,7 +3,7 @@
 // instances on one PostgreSQL database never send the same item twice at the same time.
 import { randomUUID } from 'node:crypto';
 import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackWrite } from '../../app/ports/index.js';
-import { DEPENDENCY_FAILED } from '../../app/ports/outbox.js';
+import { DEPENDENCY_FAILED, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
 import { FirebreakError } from '../../errors.js';
 import type { OutboxItem } from '../generated/sqlite/client.js';
 import type { Db } from '../db.js';
@@ -164,6 +164,39 @@ export async function releaseHeldOutboxItems(db: Db, keys: readonly string[], er
   await db.outboxItem.updateMany({ where: { key: { in: released }, status: 'failed', lastError: error }, data: pending });
   if (edits.length > 0) await db.outboxItem.updateMany({ where: { key: { in: edits }, status: 'failed', lastError: DEPENDENCY_FAILED }, data: pending });
   return [...released, ...edits];
+}
+
+/** Waiting writes looked at per release: far more than a channel ever gathers while it is unusable. */
+const WAITING_SCAN_LIMIT = 1_000;
+
+/**
+ * Writes waiting for a channel back to pending (see OutboxWriter.releaseWaitingForChannel): those of the
+ * channel, and those of other lanes that wait on one of them (a thread line whose root waits). Each lane
+ * is then sent in its first order.
+ */
+export async function releaseWaitingOutboxItems(db: Db, filter: { channelId?: string; teamId?: string }, now: number): Promise<string[]> {
+  const waiting = await db.outboxItem.findMany({
+    where: { status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL }, ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}) },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: WAITING_SCAN_LIMIT,
+  });
+  const releasing = new Set(waiting.filter((item) => filter.channelId === undefined || item.channelId === filter.channelId).map((item) => item.key));
+  for (let grew = releasing.size > 0; grew; ) {
+    grew = false;
+    for (const item of waiting) {
+      if (releasing.has(item.key) || !dependencyKeys(item).some((key) => releasing.has(key))) continue;
+      releasing.add(item.key);
+      grew = true;
+    }
+  }
+  if (releasing.size === 0) return [];
+  const keys = [...releasing];
+  const { count } = await db.outboxItem.updateMany({
+    where: { key: { in: keys }, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } },
+    data: { status: 'pending', lastError: null, attempts: 0, nextAttemptAt: new Date(now), lockedBy: null, lockedUntil: null },
+  });
+  // Another caller put them back first: this one put back nothing.
+  return count > 0 ? keys : [];
 }
 
 /** How many unsent items each lane scan looks at; lanes further back wait for the next scan. */
@@ -356,6 +389,7 @@ export function queuedWriteOf(row: OutboxItem): QueuedSlackWrite {
     ...(payload.messageOf !== undefined ? { messageOf: payload.messageOf } : {}),
     record: payload.record,
     status: row.status as OutboxStatus,
+    lastError: row.lastError,
     result: (row.result ?? null) as OutboxResult | null,
     lockedBy: row.lockedBy,
     lockedUntil: row.lockedUntil ? row.lockedUntil.getTime() : null,
