@@ -1,0 +1,66 @@
+// Channel events with OAuth installs in two workspaces: a rename or an unarchive sent by one workspace
+// naming the other's channel changes nothing there; the owning workspace's own events still work.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningFirebreak } from '../../src/main.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
+import { availableProviders } from '../support/databases.js';
+import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { waitFor } from '../support/wait-for.js';
+import { TWO_APPROVER_PLAYBOOK } from './harness.js';
+
+const SIGNING_SECRET = 'channel-lifecycle-signing-secret-0123456789';
+
+describe.each(availableProviders)('OAuth installs: channel events act only in their own workspace (%s)', (provider) => {
+  let world: TwoTeamsWorld;
+  let app: RunningFirebreak;
+  const teams: Record<string, SeededTeam> = {};
+  let events: string;
+  const prisma = () => app.database.prisma;
+  const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
+    sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
+
+  beforeAll(async () => {
+    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
+    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600' });
+    events = `${app.url}/slack/events`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await world?.close(app);
+  });
+
+  it('team B cannot rename team A’s channel nor release team A’s waiting alert; team A can', async () => {
+    const a = teams[A]!;
+    // A's #support is watched (the playbook names it), A's alerts go to A's #alerts.
+    expect((await event(A, messageEvent({ channel: a.people.support, user: a.people.members[0]!, text: 'Hello there', ts: `${Math.floor(Date.now() / 1000)}.000100` }))).status).toBe(200);
+    const supportRow = await waitFor('A #support watched', async () => (await prisma().watchedChannel.findFirst({ where: { channelId: a.people.support } })) ?? undefined);
+    expect((await a.staff.command(events, a.people.ann, `alerts <#${a.people.alerts}|alerts>`)).status).toBe(200);
+
+    // B names A's channel in a rename: A's row keeps its name and its watch.
+    expect((await event(B, { type: 'channel_rename', channel: { id: a.people.support, name: 'lounge', created: 1_360_782_804 } })).status).toBe(200);
+
+    // A's alerts channel archived: the alert waits.
+    a.fake.workspace.archiveChannel(a.people.alerts);
+    expect((await a.staff.command(events, a.people.ann, `declare <#${a.people.support}|support> sev2 Login failing`)).status).toBe(200);
+    const incident = await waitFor('incident in A', async () => (await prisma().incident.findFirst({ where: { channelId: a.people.support } })) ?? undefined);
+    const root = () => prisma().outboxItem.findUniqueOrThrow({ where: { key: `incident:${incident.id}:root` } });
+    await waitFor('root waiting', async () => ((await root()).lastError === 'waiting_for_channel:is_archived' ? true : undefined));
+
+    // Unarchived in Slack, but the event comes from B (or names A's channel as B's bot joining): nothing goes out.
+    a.fake.workspace.unarchiveChannel(a.people.alerts);
+    expect((await event(B, { type: 'channel_unarchive', channel: a.people.alerts, user: teams[B]!.people.ann })).status).toBe(200);
+    expect((await event(B, { type: 'member_joined_channel', user: teams[B]!.fake.workspace.bot.user_id, channel: a.people.alerts, channel_type: 'C', team: B })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await root()).toMatchObject({ status: 'failed', lastError: 'waiting_for_channel:is_archived' });
+    expect(await prisma().watchedChannel.findUniqueOrThrow({ where: { id: supportRow.id } })).toMatchObject({ name: 'support', active: true });
+
+    // A's own unarchive: posted, once.
+    expect((await event(A, { type: 'channel_unarchive', channel: a.people.alerts, user: a.people.ann })).status).toBe(200);
+    await waitFor('root posted', async () => ((await root()).status === 'sent' ? true : undefined));
+    const bot = a.fake.workspace.bot.user_id;
+    expect(a.fake.workspace.messagesIn(a.people.alerts).filter((message) => message.user === bot && message.ts === (message.thread_ts ?? message.ts) && message.metadata)).toHaveLength(1);
+    expect(world.slack.refused()).toEqual([]);
+  }, 90_000);
+});
