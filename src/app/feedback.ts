@@ -211,10 +211,15 @@ export class FeedbackService {
     const existing = await this.direct.feedback.find(feedbackId);
     if (!existing) return { ok: false, refusal: 'not_found' };
     if (!(await this.options.isStaff(userId))) return { ok: false, refusal: 'not_staff' };
-    await this.options.store.transaction(async (tx) => {
+    // A reason explains a verdict that counts: an undone one (the confirmation keeps its buttons) is refused.
+    const added = await this.options.store.transaction(async (tx) => {
+      const current = await tx.feedback.find(feedbackId);
+      if (current && current.undoneAt !== null) return false;
       await tx.feedback.setReason(feedbackId, reason.trim());
       await this.audit(tx, userId, 'feedback_reason', 'accepted', existing.incidentId, reason.trim(), { feedbackId });
+      return true;
     });
+    if (!added) return { ok: false, refusal: 'already_undone' };
     return { ok: true, feedback: { ...existing, reason: reason.trim() } };
   }
 

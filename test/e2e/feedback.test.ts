@@ -154,6 +154,19 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     expect(await prisma().auditLog.count({ where: { action: 'feedback_undone', userId: harness.people.cleo } })).toBe(1);
   });
 
+  it('"Add a reason" on a verdict already undone is refused in its modal, and no reason is stored on it', async () => {
+    // Cleo's confirmation still shows Add a reason after her Undo; she explains a verdict that no longer counts.
+    await clickEphemeral(harness.people.cleo, actionIds.feedbackReason);
+    await harness.waitFor('the reason modal', () => harness.openModal(harness.people.cleo)?.callback_id === callbackIds.feedbackReasonModal);
+    const response = await harness.submit(harness.people.cleo, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'the billing bug was real' } } });
+    const errors = (JSON.parse(response.body || '{}') as { errors?: Record<string, string> }).errors ?? {};
+    expect(errors[inputIds.reason]).toMatch(/already undone/);
+    const cleos = await prisma().feedback.findMany({ where: { userId: harness.people.cleo }, select: { reason: true, undoneAt: true } });
+    expect(cleos).toHaveLength(1);
+    expect(cleos[0]).toMatchObject({ reason: null, undoneAt: expect.any(Date) });
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_reason', outcome: 'accepted' } })).toBe(0);
+  });
+
   it('defect 5: an incident declared by hand has no Real crisis / False alarm; a stale or forged click is refused and never tunes detection', async () => {
     const general = harness.fake.workspace.addChannel({ name: 'general', members: [...harness.people.members, harness.people.ann, harness.people.ben, harness.fake.workspace.bot.user_id] }).id;
     await harness.command(harness.people.ann, `declare <#${general}|general> sev2 Rumour about refunds`);
