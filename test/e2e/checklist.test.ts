@@ -61,6 +61,22 @@ describe.each(availableProviders)('the checklist through Slack on %s', (provider
     await harness.waitFor('the checklist updated', () => JSON.stringify(checklistMessage()?.blocks ?? []).includes(`Done by <@${ann}>`));
   });
 
+  it('a resolve refused to someone the playbook does not let resolve skips none of the steps given a reason in its modal', async () => {
+    // Sam drafts replies but neither leads nor approves: canResolve is [lead, approvers].
+    const { sam } = harness.people;
+    await harness.click(sam, harness.alerts, harness.rootMessage()!.ts, actionIds.resolve);
+    await harness.waitFor('the resolve modal', () => harness.openModal(sam)?.callback_id === callbackIds.resolveModal);
+    await harness.submit(sam, {
+      [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: text('All fine now.') },
+      [inputIds.skipReason('confirm-scope')]: { [inputIds.skipReason('confirm-scope')]: text('Not needed') },
+    });
+    await harness.waitFor('the refusal', () => harness.ephemeralTexts(sam).some((line) => line.includes('can resolve the incident')));
+    expect(await step('confirm-scope')).toMatchObject({ skippedAt: null, skippedBy: null, skipReason: null });
+    expect((await prisma().incident.findFirstOrThrow()).status).toBe('acknowledged');
+    expect(await prisma().timelineEvent.count({ where: { kind: 'checklist_skipped' } })).toBe(0);
+    expect(await prisma().auditLog.count({ where: { action: 'resolve', outcome: 'refused', userId: sam } })).toBe(1);
+  });
+
   it('a resolve blocked by open required steps answers inside the modal and keeps the summary', async () => {
     const { ann } = harness.people;
     await harness.click(ann, harness.alerts, harness.rootMessage()!.ts, actionIds.resolve);

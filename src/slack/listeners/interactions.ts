@@ -202,6 +202,17 @@ function decisionRunners(services: SlackServices) {
       await ack();
       return;
     }
+    await answerModalRefusal(ack, body, client, outcome, modalErrors);
+  }
+
+  /** A refused modal decision: a refusal about a field becomes a field error, others are told. */
+  async function answerModalRefusal(
+    ack: AckFn<ViewResponseAction>,
+    body: ViewSubmitAction,
+    client: WebClient,
+    outcome: Extract<DecisionOutcome, { ok: false }>,
+    modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
+  ): Promise<void> {
     const blockIds = (body.view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? '');
     const errors =
       (await modalErrors?.(outcome.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(outcome.refusal), outcome.refusal.message, blockIds);
@@ -214,7 +225,7 @@ function decisionRunners(services: SlackServices) {
     await tellRefusal(client, { channel: place.alertChannelId, user: body.user.id, threadTs: place.rootTs ?? undefined }, outcome.refusal, place.locale);
   }
 
-  return { decideFromButton, decideFromModal };
+  return { decideFromButton, decideFromModal, answerModalRefusal };
 }
 
 const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
@@ -478,7 +489,7 @@ function registerDecisionModals(app: App, services: SlackServices): void {
 
 /** Resolving: steps given a reason are skipped first, then the incident is resolved. */
 function registerResolveModal(app: App, services: SlackServices): void {
-  const { decideFromModal } = decisionRunners(services);
+  const { decideFromModal, answerModalRefusal } = decisionRunners(services);
   app.view<ViewSubmitAction>(callbackIds.resolveModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'resolve modal');
     const summary = valueOf(view, inputIds.resolutionSummary) ?? '';
@@ -490,7 +501,17 @@ function registerResolveModal(app: App, services: SlackServices): void {
       for (const step of stillOpen) {
         const reason = valueOf(view, inputIds.skipReason(step.stepId))?.trim();
         if (!reason) continue;
-        const outcome = await services.incidents.decide(i, (current, policy, clock) => skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock));
+        // Nor for one refused for anything but the open steps (who may resolve, an incident resolved meanwhile, the summary).
+        let resolveRefused = false;
+        const outcome = await services.incidents.decide(i, (current, policy, clock) => {
+          const trial = resolve(current, { actorUserId: body.user.id, summary }, policy, clock);
+          resolveRefused = !trial.ok && trial.refusal.code !== 'required_steps_open';
+          return resolveRefused ? trial : skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock);
+        });
+        if (!outcome.ok && resolveRefused) {
+          await answerModalRefusal(ack, body, client, outcome);
+          return;
+        }
         if (!outcome.ok && outcome.refusal.code !== 'step_already_done' && outcome.refusal.code !== 'step_already_skipped') {
           await ack({ response_action: 'errors', errors: { [inputIds.skipReason(step.stepId)]: outcome.refusal.message } });
           return;
