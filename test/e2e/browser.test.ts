@@ -84,7 +84,8 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await text.fill(reply);
     await dialog.getByRole('radio', { name: /New message in #support/ }).check();
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-2-draft-modal.png') });
-    await dialog.getByRole('button', { name: 'Send for approval' }).click();
+    // An impatient double click sends the reply for approval once (no second draft, no error).
+    await dialog.getByRole('button', { name: 'Send for approval' }).dblclick();
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
 
     // Lucía (a community lead) finds the draft waiting for her in Firebreak's App Home…
@@ -101,6 +102,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     const thread = page.locator('#thread');
     const approve = thread.getByRole('button', { name: 'Approve', exact: true });
     await approve.waitFor({ timeout: 15_000 });
+    expect(await thread.locator('article').filter({ hasText: /Reply #2\b/ }).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-4-approval.png') });
     await approve.click();
 

@@ -949,6 +949,9 @@ function renderModal(state) {
   }
   dialog.addEventListener('submit', async (event) => {
     event.preventDefault();
+    // One submission at a time, as Slack's submit button does while the app answers: a double click
+    // would send the view again after the app closed it (an error) or while it is still open (twice).
+    if (dialog.dataset.submitting) return;
     const values = collectState();
     // Slack itself checks required inputs and lengths before the app hears of the submission.
     const missing = requiredErrors(modal, values);
@@ -957,7 +960,14 @@ function renderModal(state) {
       renderModal(ui.state);
       return;
     }
-    await act('do/submit', { view_id: modal.id, values });
+    dialog.dataset.submitting = 'true';
+    dialog.querySelector('button[type="submit"]')?.setAttribute('disabled', '');
+    try {
+      await act('do/submit', { view_id: modal.id, values });
+    } finally {
+      delete dialog.dataset.submitting;
+      dialog.querySelector('button[type="submit"]')?.removeAttribute('disabled');
+    }
   });
   dialog.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') void act('do/close', { view_id: modal.id });
