@@ -75,6 +75,18 @@ describe.each(availableProviders)('the checklist through Slack on %s', (provider
     expect((await prisma().incident.findFirstOrThrow()).status).toBe('acknowledged');
     expect(await prisma().timelineEvent.count({ where: { kind: 'checklist_skipped' } })).toBe(0);
     expect(await prisma().auditLog.count({ where: { action: 'resolve', outcome: 'refused', userId: sam } })).toBe(1);
+
+    // Nor does a summary longer than Slack allows: the error is under the summary, the step stays open.
+    const { ann } = harness.people;
+    await harness.click(ann, harness.alerts, harness.rootMessage()!.ts, actionIds.resolve);
+    await harness.waitFor('the resolve modal', () => harness.openModal(ann)?.callback_id === callbackIds.resolveModal);
+    const tooLong = await harness.submit(ann, {
+      [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: text('x'.repeat(3001)) },
+      [inputIds.skipReason('confirm-scope')]: { [inputIds.skipReason('confirm-scope')]: text('Not needed') },
+    });
+    expect(Object.keys(errorsOf(tooLong.body))).toEqual([inputIds.resolutionSummary]);
+    expect(await step('confirm-scope')).toMatchObject({ skippedAt: null });
+    harness.fake.workspace.closeView(harness.openModal(ann)!.id); // Ann cancels
   });
 
   it('a resolve blocked by open required steps answers inside the modal and keeps the summary', async () => {
