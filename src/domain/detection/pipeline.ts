@@ -55,12 +55,22 @@ export interface ScoredChatMessage {
  * and updates the mix with what the message told. Mutates `channel.languageMix` (the caller owns it).
  */
 export function scoreInChannel(channel: { languageMix: ChannelLanguageMix }, message: ChatMessage, options: ChannelScoreOptions = {}): ScoredChatMessage {
-  // Every field given at once (absent ones undefined, which scoring reads as absent): adding them one
-  // by one would grow the object on every message.
-  const scoreOptions: ScoreOptions = { language: options.language ?? 'auto', channelLanguageHint: languageHint(channel.languageMix), corrections: options.corrections };
-  const sentiment = scoreMessage(message.text, scoreOptions);
-  channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
+  const sentiment = scoreWithMix(channel, message.text, options.language ?? 'auto', options.corrections);
   return { sentiment, contribution: contributionOf(message, sentiment) };
+}
+
+// Scoring is synchronous and keeps nothing of its options: one object serves every message.
+const sharedScoreOptions: ScoreOptions = { language: 'auto', channelLanguageHint: undefined, corrections: undefined };
+
+function scoreWithMix(channel: { languageMix: ChannelLanguageMix }, text: string, language: 'auto' | Language, corrections: CorrectionModel | undefined): SentimentResult {
+  const options = sharedScoreOptions;
+  options.language = language;
+  options.channelLanguageHint = languageHint(channel.languageMix);
+  options.corrections = corrections;
+  const sentiment = scoreMessage(text, options);
+  options.corrections = undefined; // not kept alive by the shared object
+  channel.languageMix = updateLanguageMix(channel.languageMix, sentiment.detectedLanguage);
+  return sentiment;
 }
 
 /** Whether a message of the bucket starting at `start` still counts: the detector has not closed that bucket (its verdict is history). */
@@ -100,7 +110,7 @@ export interface CountResult {
 
 export interface ObserveResult extends CountResult {
   /** Decisions raised by buckets that closed before this message. */
-  decisions: DetectorDecision[];
+  decisions: readonly DetectorDecision[];
 }
 
 /**
@@ -108,23 +118,34 @@ export interface ObserveResult extends CountResult {
  * is `advanceChannel`'s job.
  */
 export function countMessage(channel: ChannelWindow, message: ChatMessage, settings: DetectorSettings, language: 'auto' | Language = 'auto'): CountResult {
-  const { sentiment, contribution } = scoreInChannel(channel, message, { language });
+  const { sentiment, contribution, counted } = scoreAndCount(channel, message, settings, language, NO_DECISIONS);
+  return { sentiment, contribution, counted };
+}
+
+/** Most messages close no bucket: they all share this one (frozen) empty list. */
+const NO_DECISIONS: readonly DetectorDecision[] = Object.freeze([]);
+
+/** Scores and counts one message, returning the observation with `decisions` (one object per message). */
+function scoreAndCount(channel: ChannelWindow, message: ChatMessage, settings: DetectorSettings, language: 'auto' | Language, decisions: readonly DetectorDecision[]): ObserveResult {
+  const sentiment = scoreWithMix(channel, message.text, language, undefined);
+  const contribution = contributionOf(message, sentiment);
   const start = bucketStartOf(message.at, settings.bucketMs);
-  if (!bucketStillOpen(channel.detector, start)) return { sentiment, contribution, counted: false };
+  if (!bucketStillOpen(channel.detector, start)) return { sentiment, contribution, counted: false, decisions };
+  const buckets = channel.buckets;
   let bucket: ChannelBucket | undefined;
-  for (let i = channel.buckets.length - 1; i >= 0; i--) {
-    if ((channel.buckets[i] as ChannelBucket).start === start) {
-      bucket = channel.buckets[i];
+  for (let i = buckets.length - 1; i >= 0; i--) {
+    if ((buckets[i] as ChannelBucket).start === start) {
+      bucket = buckets[i];
       break;
     }
   }
   if (!bucket) {
     bucket = emptyBucket(start);
-    channel.buckets.push(bucket);
-    if (channel.buckets.length > 1 && (channel.buckets[channel.buckets.length - 2] as ChannelBucket).start > start) channel.buckets.sort((a, b) => a.start - b.start);
+    buckets.push(bucket);
+    if (buckets.length > 1 && (buckets[buckets.length - 2] as ChannelBucket).start > start) buckets.sort((a, b) => a.start - b.start);
   }
   addToBucketInPlace(bucket, contribution, settings);
-  return { sentiment, contribution, counted: true };
+  return { sentiment, contribution, counted: true, decisions };
 }
 
 /**
@@ -138,10 +159,9 @@ export function observeMessage(
   options?: { language?: 'auto' | Language; onReading?: (reading: BucketReading) => void },
 ): ObserveResult {
   // Buckets only close when time crosses into a new one: most messages skip the detector entirely.
-  const newest = channel.buckets.at(-1);
+  const buckets = channel.buckets;
+  const newest = buckets.length === 0 ? undefined : (buckets[buckets.length - 1] as ChannelBucket);
   const crossed = newest === undefined || bucketStartOf(message.at, settings.bucketMs) > newest.start;
-  const decisions = crossed ? advanceChannel(channel, message.at, settings, options?.onReading) : [];
-  const { sentiment, contribution, counted } = countMessage(channel, message, settings, options?.language ?? 'auto');
-  // One object with all four fields: adding `decisions` to the count's result would grow it on every message.
-  return { sentiment, contribution, counted, decisions };
+  const decisions = crossed ? advanceChannel(channel, message.at, settings, options?.onReading) : NO_DECISIONS;
+  return scoreAndCount(channel, message, settings, options?.language ?? 'auto', decisions);
 }

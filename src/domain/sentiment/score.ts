@@ -80,6 +80,11 @@ interface JoinedPhrase {
 
 /** What scoring needs to know about a token in one language; undefined when the language has nothing on it. */
 interface WordInfo {
+  /**
+   * The token itself, as the table holds it: terms are reported with this one string rather than a
+   * fresh slice of each message, so buckets counting them by name look up a string V8 already knows.
+   */
+  word: string;
   score: number | undefined;
   modifier: number | undefined;
   negator: boolean;
@@ -152,6 +157,7 @@ const FIRST_CODES = 0x250;
 
 function wordInfo(word: string, { lexicon, scores }: Scorer): WordInfo | undefined {
   const info: WordInfo = {
+    word,
     score: scores.get(word),
     modifier: lexicon.modifiers.get(word),
     negator: lexicon.negators.has(word),
@@ -355,7 +361,7 @@ function analyse(words: readonly string[], found: readonly (WordEntry | undefine
     const value = applyRulesAt(tokens, info, length, i, known.score, contrasted);
     score += value;
     if (value > 0) positive += value;
-    out.terms[count] = tokens[i] as string;
+    out.terms[count] = known.word;
     out.values[count] = value;
     count++;
   }
