@@ -442,6 +442,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
           scenario = drills.scenarios().find((candidate) => candidate.id === body['scenario']);
           if (!scenario) throw requestError(404, 'scenario_not_found', `No scenario "${String(body['scenario'])}"; there are ${drills.scenarios().map((s) => s.id).join(', ') || 'none'}.`);
         }
+        // The same scenario twice at once posts every message twice (a double click on Play drill): refused.
+        const playing = drills.list().find((drill) => drill.scenarioId === scenario.id && drill.state === 'playing');
+        if (playing) {
+          throw requestError(409, 'drill_already_playing', `The drill "${playing.scenarioName}" is already playing (${playing.stepsPlayed}/${playing.stepsTotal} steps); play it again once it has finished.`);
+        }
         return { drill: drills.start(scenario, speed) };
       }),
     },

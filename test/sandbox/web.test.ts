@@ -121,6 +121,17 @@ describe.each([
     expect(texts).toEqual(['Welcome to #off-topic 👋', 'first', 'second']);
   });
 
+  it('a scenario still playing is not started a second time (a double click on Play drill)', async () => {
+    const source = 'formatVersion: 1\nid: slow\nname: Slow\nlanguage: en\nchannel: off-topic\nsteps:\n  - { at: 0s, from: grace, text: "once" }\n  - { at: 60s, from: jonas, text: "later" }\n';
+    const first = await postJson(`${firebreak.url}/sandbox/drills`, { source, speed: 1 });
+    expect(first.status).toBe(200);
+    const again = await postJson(`${firebreak.url}/sandbox/drills`, { source, speed: 1 });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: 'drill_already_playing', message: expect.stringMatching(/"Slow" is already playing/) });
+    await expect.poll(() => firebreak.sandbox?.workspace.messagesIn('C0OFFTOPI1').filter((message) => message.text === 'once').length, { timeout: 5000 }).toBe(1);
+    firebreak.sandbox?.drills.stopAll();
+  });
+
   it('a drill’s declared incident is a drill: flagged, and its replies stay in the alert thread', async () => {
     const source = 'formatVersion: 1\nid: declared\nname: Declared\nlanguage: en\nchannel: general\nsteps:\n  - { at: 0s, declare: { by: sam, severity: sev2, summary: "Practice rumour", unlessAlerted: false } }\n';
     await postJson(`${firebreak.url}/sandbox/drills`, { source, speed: 4 });

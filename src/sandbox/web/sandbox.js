@@ -1078,8 +1078,15 @@ function start() {
   send($('thread-composer'), $('thread-text'), true);
   $('drill-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const answer = await post('drills', { scenario: $('scenario').value, speed: Number($('speed').value) }).catch((error) => toast(error.message));
-    if (answer?.drill) toast(`Drill started: ${answer.drill.scenarioName}`);
+    const play = event.submitter ?? $('drill-form').querySelector('button');
+    if (play.disabled) return;
+    play.disabled = true;
+    try {
+      const answer = await post('drills', { scenario: $('scenario').value, speed: Number($('speed').value) }).catch((error) => toast(error.message));
+      if (answer?.drill) toast(`Drill started: ${answer.drill.scenarioName}`);
+    } finally {
+      play.disabled = false;
+    }
   });
   const stream = new EventSource('/sandbox/stream');
   stream.addEventListener('change', () => void refresh());
