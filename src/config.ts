@@ -104,6 +104,7 @@ const environmentSchema = z.object({
     .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Madrid' }),
   MESSAGE_RETENTION_DAYS: integer(30, 1, 3650),
   DETECTION_INTERVAL_SECONDS: integer(30, 1, 3600),
+  OUTBOX_UNANSWERED_WAIT_SECONDS: integer(60, 1, 3600),
   DETECTOR_SETTINGS: z
     .string()
     .trim()
@@ -169,6 +170,8 @@ export interface Config {
   messageRetentionDays: number;
   /** How often the leader runs the detector over closed buckets. */
   detectionIntervalMs: number;
+  /** How long after a post Slack never answered the outbox waits before looking for it and posting again. */
+  outboxUnansweredWaitMs: number;
   /** Overrides of the shipped detector settings (checked when the watcher starts). */
   detectorSettings: Record<string, unknown>;
   /** Where the weekly digest goes (ALERTS_CHANNEL when unset). */
@@ -245,6 +248,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     teamTimezone: env.TEAM_TIMEZONE,
     messageRetentionDays: env.MESSAGE_RETENTION_DAYS,
     detectionIntervalMs: env.DETECTION_INTERVAL_SECONDS * 1000,
+    outboxUnansweredWaitMs: env.OUTBOX_UNANSWERED_WAIT_SECONDS * 1000,
     detectorSettings: env.DETECTOR_SETTINGS,
     digestChannel: env.DIGEST_CHANNEL,
     dailyDigest: env.DAILY_DIGEST,

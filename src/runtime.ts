@@ -391,6 +391,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     clock,
     logger,
     ...(metrics ? { metrics } : {}),
+    unansweredWaitMs: config.outboxUnansweredWaitMs,
     // A write Slack refuses for good (channel_not_found, not_in_channel…) is said in the incident thread.
     // A public reply's last gate: quorum on the exact text, preflight, drills kept in their thread.
     guards: { [outboxRecords.replyPosted]: (db, item) => incidents.replyHoldReason(db.incidents, item) },

@@ -10,7 +10,8 @@ import { draftValues, findButtons, startHarness, type Harness } from './harness.
 describe.each(availableProviders)('reply races and refusals through Slack on %s', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ provider });
+    // A post Slack never answered is looked for 20 s after its attempt (60 s by default), to keep the test short.
+    harness = await startHarness({ provider, env: { OUTBOX_UNANSWERED_WAIT_SECONDS: '20' } });
     await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
     await harness.waitFor('the alert', () => harness.rootMessage());
   });
@@ -90,6 +91,23 @@ describe.each(availableProviders)('reply races and refusals through Slack on %s'
     // Approvers approve what they read: every line of the text that will be posted, in order, nothing cut.
     expect(quoted).toBe(text);
   });
+
+  it('Slack posts the reply but answers after the outbox gave up waiting: the retry finds it and the community sees it once', async () => {
+    const { number, ts } = await draft('Slow Slack: we are on it, updates here within the hour.');
+    // The reply's call is held 15 s, then done: longer than the outbox waits for an answer (10 s).
+    harness.fake.api.faults.delay('chat.postMessage', 15_000, { channel: harness.support, times: 1 });
+    const heldUntil = Date.now() + 16_000;
+    await harness.click(harness.people.ann, harness.alerts, ts, actionIds.approveDraft);
+    await harness.waitFor('the first approval', async () => (await prisma().approval.count({ where: { draftId: (await draftNumbered(number)).id } })) === 1);
+    await harness.click(harness.people.ben, harness.alerts, ts, actionIds.approveDraft);
+    await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 90_000);
+    // Past the moment the held call is done, whatever the outbox did meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, heldUntil - Date.now())));
+    await settle();
+    expect(publicReplies('Slow Slack')).toHaveLength(1);
+    const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+    expect(item).toMatchObject({ status: 'sent', uncertain: true, result: expect.objectContaining({ adopted: true, ts: publicReplies('Slow Slack')[0]!.ts }) });
+  }, 120_000);
 
   it('Slack refuses an approved reply for good: the card and the root say it was not posted, and it cannot be decided again', async () => {
     const { number, ts } = await draft('Archived: we are on it and will update this channel.');

@@ -106,7 +106,7 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
     try {
       const decoded = await decodeArgs(req, url, body);
       args = decoded.args;
-      const fault = faults.take(method);
+      const fault = faults.take(method, args);
       if (fault?.kind === 'rate_limited') {
         return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
       }

@@ -12,6 +12,8 @@ export type FaultKind =
 export interface FaultDuration {
   times?: number;
   forMs?: number;
+  /** Only calls naming this channel (e.g. the public reply, not the alert thread's lines). */
+  channel?: string;
 }
 
 interface FaultRule {
@@ -19,6 +21,7 @@ interface FaultRule {
   fault: FaultKind;
   remaining: number | null;
   until: number | null;
+  channel: string | null;
 }
 
 /**
@@ -65,10 +68,10 @@ export class FaultInjector {
   }
 
   /** The fault for this call, if any, consuming one use of it. */
-  take(method: string): FaultKind | undefined {
+  take(method: string, args: Record<string, unknown> = {}): FaultKind | undefined {
     const now = this.clock.now();
     this.rules = this.rules.filter((r) => (r.remaining === null || r.remaining > 0) && (r.until === null || now < r.until));
-    const rule = this.rules.find((r) => r.method === '*' || r.method === method);
+    const rule = this.rules.find((r) => (r.method === '*' || r.method === method) && (r.channel === null || r.channel === args['channel']));
     if (!rule) return undefined;
     if (rule.remaining !== null) rule.remaining -= 1;
     return rule.fault;
@@ -82,6 +85,6 @@ export class FaultInjector {
     const until = duration.forMs !== undefined ? this.clock.now() + duration.forMs : null;
     // With neither bound given the fault hits the next call only.
     const remaining = duration.times ?? (until === null ? 1 : null);
-    this.rules.push({ method, fault, remaining, until });
+    this.rules.push({ method, fault, remaining, until, channel: duration.channel ?? null });
   }
 }

@@ -8,7 +8,16 @@ export type SlackFailure =
    * Worth retrying with backoff. `ambiguous` when Slack may have done the call anyway (timeout,
    * connection lost, 5xx after the request was read): look before re-posting.
    */
-  | { kind: 'transient'; error: string; ambiguous: boolean }
+  | {
+      kind: 'transient';
+      error: string;
+      ambiguous: boolean;
+      /**
+       * No answer came at all (timeout, connection lost, a gateway's 502/504): Slack may still be
+       * doing the call, so a look-up right away can miss a post that lands a moment later.
+       */
+      unanswered: boolean;
+    }
   /** Retrying cannot help (channel_not_found, invalid_auth, msg_too_long …): stop and say so. */
   | { kind: 'permanent'; error: string };
 
@@ -22,21 +31,21 @@ export function classifySlackFailure(error: unknown): SlackFailure {
       return { kind: 'rate_limited', error: 'ratelimited', retryAfterMs: Math.max(1, coded.retryAfter ?? 1) * 1000 };
     case webApi.ErrorCode.PlatformError: {
       const slackError = coded.data?.error ?? 'unknown_error';
-      return TRANSIENT_PLATFORM_ERRORS.has(slackError) ? { kind: 'transient', error: slackError, ambiguous: true } : { kind: 'permanent', error: slackError };
+      return TRANSIENT_PLATFORM_ERRORS.has(slackError) ? { kind: 'transient', error: slackError, ambiguous: true, unanswered: false } : { kind: 'permanent', error: slackError };
     }
     case webApi.ErrorCode.HTTPError: {
       const status = coded.statusCode ?? 0;
-      if (status >= 500 || status === 408) return { kind: 'transient', error: `http_${status}`, ambiguous: true };
+      if (status >= 500 || status === 408) return { kind: 'transient', error: `http_${status}`, ambiguous: true, unanswered: status === 408 || status === 502 || status === 504 };
       return { kind: 'permanent', error: `http_${status}` };
     }
     case webApi.ErrorCode.RequestError: {
       const original = coded.original as (Error & { code?: string; cause?: { code?: string } }) | undefined;
       const reason = original?.name === 'TimeoutError' || original?.name === 'AbortError' ? 'timeout' : (original?.cause?.code ?? original?.code ?? 'network');
-      return { kind: 'transient', error: `network_${String(reason).toLowerCase()}`, ambiguous: true };
+      return { kind: 'transient', error: `network_${String(reason).toLowerCase()}`, ambiguous: true, unanswered: true };
     }
     default:
       // Not a Slack answer (a bug or an unexpected exception): the outcome is unknown, retry carefully.
-      return { kind: 'transient', error: error instanceof Error ? `unexpected: ${error.message}`.slice(0, 200) : 'unexpected', ambiguous: true };
+      return { kind: 'transient', error: error instanceof Error ? `unexpected: ${error.message}`.slice(0, 200) : 'unexpected', ambiguous: true, unanswered: true };
   }
 }
 

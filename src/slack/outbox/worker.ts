@@ -59,6 +59,12 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** How long a claim lasts; a claimer that died elsewhere is replaced after it (on this machine at once). Default 60 s. */
   leaseMs?: number;
+  /**
+   * After a chat.postMessage Slack never answered (timeout, connection lost), how long from that
+   * attempt before looking for the post and posting again: Slack may still be doing the call, and a
+   * look-up before it lands would post twice. Default 60 s.
+   */
+  unansweredWaitMs?: number;
   /** Exponential backoff for 5xx and network failures. Default 1 s doubling up to 5 min. */
   backoff?: { baseMs: number; maxMs: number };
   /** Least time between two chat.postMessage in one channel (Slack allows about one per second). */
@@ -97,6 +103,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
   const postIntervalMs = options.postIntervalMs ?? 1_000;
   const concurrency = options.concurrency ?? 4;
+  const unansweredWaitMs = options.unansweredWaitMs ?? 60_000;
   const random = options.random ?? Math.random;
   const afterSend = new Map(Object.entries(options.afterSend ?? {}));
   const log = logger.child({ component: 'outbox' });
@@ -153,6 +160,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     if ('error' in resolved) return fail(item, resolved.error);
     const args = resolved.args;
     let token: string | undefined;
+    /** When this attempt's call to Slack started (undefined while only looking things up). */
+    let attemptedAt: number | undefined;
     if (options.tokenFor) {
       const found = await options.tokenFor(item.teamId);
       if (!found) return fail(item, item.teamId ? 'workspace_not_installed' : 'workspace_unknown');
@@ -175,13 +184,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
         log.warn({ key: item.key }, 'lost the claim on an outbox item before sending it; another instance has it');
         return;
       }
+      attemptedAt = clock.now();
       const answer = await slackCall(item.method, args, token);
       const message = answer['message'] as { ts?: string } | undefined;
       const ts = typeof answer['ts'] === 'string' ? answer['ts'] : message?.ts;
       const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
       return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) });
     } catch (error) {
-      return handleFailure(item, classifySlackFailure(error));
+      return handleFailure(item, classifySlackFailure(error), attemptedAt);
     }
   }
 
@@ -255,14 +265,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     }
   }
 
-  async function handleFailure(item: QueuedSlackWrite, failure: SlackFailure): Promise<void> {
+  async function handleFailure(item: QueuedSlackWrite, failure: SlackFailure, attemptedAt?: number): Promise<void> {
     const now = clock.now();
     if (failure.kind === 'permanent') {
       const waits = CHANNEL_UNUSABLE_ERRORS.has(failure.error) && (options.waitsForChannel?.(item) ?? false);
       return fail(item, waits ? `${WAITING_FOR_CHANNEL}${failure.error}` : failure.error);
     }
-    const retryAt = failure.kind === 'rate_limited' ? now + failure.retryAfterMs : now + backoffMs(item.attempts);
+    let retryAt = failure.kind === 'rate_limited' ? now + failure.retryAfterMs : now + backoffMs(item.attempts);
     const uncertain = failure.kind === 'transient' && failure.ambiguous && item.method === 'chat.postMessage';
+    // A post still in flight at Slack lands late: look for it only once it has surely landed or died.
+    if (uncertain && failure.unanswered && attemptedAt !== undefined) retryAt = Math.max(retryAt, attemptedAt + unansweredWaitMs);
     log.warn({ key: item.key, method: item.method, error: failure.error, attempts: item.attempts, retryInMs: retryAt - now }, 'Slack write will be retried');
     await queue.release(item, { retryAt, error: failure.error, uncertain });
   }
