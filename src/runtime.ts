@@ -412,19 +412,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   worker.start();
   workers.outbox = worker;
 
-  // At start-up (ALERTS_CHANNEL or a playbook corrected): incidents held in a watched channel are raised
-  // in a safe one, each workspace with its own token. Idempotent: two instances raise each once.
-  // One workspace that fails (its row, the database for a moment) does not keep the others' held.
+  // At start-up (ALERTS_CHANNEL or a playbook corrected): incidents held in a watched channel, or waiting
+  // for one Slack would not take them in, are raised in the alerts channel chosen now, each workspace with
+  // its own token. Idempotent: two instances raise each once. One workspace that fails (its row, the
+  // database for a moment) does not keep the others' held. Then the writes still waiting for their
+  // channel are tried once more (an unarchive may have come while Firebreak was down).
   void forEachWorkspace(async (teamId) => {
     try {
       await incidents.raiseHeldIncidents(teamId ? await workspaceIds(teamId) : undefined);
     } catch (error) {
       logger.error({ err: error, team: teamId }, 'could not raise held incidents at start-up');
     }
-  }).catch((error: unknown) => logger.error({ err: error }, 'could not raise held incidents at start-up'));
-
-  // At start-up: writes that waited for their channel are tried once more (an unarchive may have come while down).
-  void channelLifecycle.retryWaiting().catch((error: unknown) => logger.error({ err: error }, 'could not put back the writes waiting for their channel at start-up'));
+  })
+    .catch((error: unknown) => logger.error({ err: error }, 'could not raise held incidents at start-up'))
+    .then(() => channelLifecycle.retryWaiting())
+    .catch((error: unknown) => logger.error({ err: error }, 'could not put back the writes waiting for their channel at start-up'));
 
   /** For /healthz: alerts channels in use that are watched community channels, and incidents held because of them. */
   async function alertsChannelHealth(): Promise<AlertsChannelHealth> {

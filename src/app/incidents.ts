@@ -54,6 +54,10 @@ export const ROOT_HOLD_WATCHED = 'alerts_channel_watched';
 
 /** How the outbox records a write it held for that reason. */
 const ROOT_HELD_ERROR = `held:${ROOT_HOLD_WATCHED}`;
+/** Why an incident's root is raised in another alerts channel after Slack would not take it in its own. */
+export const ROOT_WAIT_UNUSABLE = 'alerts_channel_unusable';
+/** How its writes left waiting in the old channel are closed: never posted there. */
+const MOVED_ELSEWHERE = 'moved_to_another_alerts_channel';
 /** Open incidents looked at for held roots: far more than are ever open at once. */
 const HELD_SCAN_LIMIT = 500;
 
@@ -404,7 +408,66 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     await this.releaseHeldWrites().catch((error: unknown) =>
       this.options.logger.error({ err: error }, 'could not put back the writes held while an alerts channel was watched; tried again at the next settings change or start'),
     );
+    return raised + (await this.raiseWaitingIncidents(workspaceId));
+  }
+
+  /**
+   * Incidents whose root waits for an alerts channel Slack will not take it in (archived, deleted, the
+   * bot not in it) are raised, once, in the alerts channel chosen now when that is another one (the
+   * workspace's alerts channel changed, or ALERTS_CHANNEL at a restart): a deleted channel never comes
+   * back. Their writes still waiting in the old channel are closed, so they never land there later.
+   */
+  private async raiseWaitingIncidents(workspaceId?: string): Promise<number> {
+    const open = await this.options.store.direct.incidents.list({ ...(workspaceId ? { workspaceId } : {}), onlyOpen: true, limit: HELD_SCAN_LIMIT });
+    const unposted = open.filter((record) => record.rootTs === null);
+    const waiting = await this.options.store.direct.outbox.waitingWith(unposted.map((record) => outboxKeys.root(record.state.incident.id)));
+    let raised = 0;
+    for (const record of unposted) {
+      const error = waiting.get(outboxKeys.root(record.state.incident.id));
+      if (!error) continue;
+      try {
+        if (await this.raiseWaiting(record, error)) raised += 1;
+      } catch (failure) {
+        this.options.logger.error({ err: failure, incidentId: record.state.incident.id }, 'could not raise an incident waiting for its alerts channel in another one; tried again at the next settings change or start');
+      }
+    }
     return raised;
+  }
+
+  private async raiseWaiting(waiting: IncidentRecord, error: string): Promise<boolean> {
+    const incidentId = waiting.state.incident.id;
+    const { playbook, policy } = await this.policyFor(waiting.state.incident.playbookId);
+    const workspace = await this.options.workspaceSettings?.(waiting.workspaceId);
+    // Asked before the transaction: no network call holds a transaction open.
+    const chosenId = playbook ? await this.safeAlertsChannel(waiting.workspaceId, playbook, workspace?.alertsChannel ?? null) : null;
+    // Still the same channel: it goes out there once Slack says the channel is usable again (ChannelLifecycle).
+    if (!chosenId || chosenId === waiting.alertChannelId) return false;
+    const channelName = (await this.options.channelName?.(waiting.state.incident.channelId)) ?? null;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const raised = await this.options.store.transaction(async (tx) => {
+          const record = await tx.incidents.load(incidentId);
+          if (!record || record.alertChannelId === chosenId) return false;
+          const decision = raiseHeldAlert(record.state, { heldChannelId: record.alertChannelId, reason: ROOT_WAIT_UNUSABLE, rootHeld: record.rootTs === null, safeChannelId: chosenId }, this.clock);
+          if (!decision.ok || decision.audit.outcome !== 'accepted') return false;
+          // Only the one transaction that removes the waiting root raises it (retries, two instances).
+          if (!(await tx.outbox.forgetFailed(outboxKeys.root(incidentId), error))) return false;
+          await tx.outbox.forgetFailed(outboxKeys.checklist(incidentId));
+          await tx.outbox.stopWaiting(incidentId, MOVED_ELSEWHERE);
+          await tx.incidents.setAlertChannel(incidentId, chosenId);
+          const outcome = await this.commitDecision(tx, { ...record, alertChannelId: chosenId }, decision, { playbook, policy, channelName });
+          return outcome.ok;
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
+        if (raised) {
+          this.options.onCommitted?.();
+          this.options.logger.warn({ incidentId, from: waiting.alertChannelId, to: chosenId, error }, 'an incident waiting for its alerts channel was raised in the alerts channel chosen now');
+        }
+        return raised;
+      } catch (failure) {
+        if (attempt < MAX_ATTEMPTS && failure instanceof FirebreakError && failure.code === 'conflict') continue;
+        throw failure;
+      }
+    }
   }
 
   /**

@@ -125,6 +125,8 @@ export const en = {
   'timeline.alert_posted': (_: Empty) => 'Alert posted to the alerts channel',
   'timeline.alert_raised_again': (p: { heldChannel: string }) =>
     `Raised here late: this incident was held because its alerts channel ${p.heldChannel} is a community channel Firebreak watches, so nothing of it was posted there`,
+  'timeline.alert_raised_elsewhere': (p: { heldChannel: string }) =>
+    `Raised here late: Slack would not take this incident in its alerts channel ${p.heldChannel} (archived, deleted, or the bot is not in it), so nothing of it was posted there`,
   'timeline.acknowledged': (p: { user: string }) => `${p.user} acknowledged the incident and took the lead`,
   'timeline.lead_changed': (p: { user: string; from: string }) => `${p.user} took over the lead from ${p.from}`,
   'timeline.severity_changed': (p: { user: string; from: string; to: string }) =>

@@ -117,6 +117,8 @@ export const es: Catalog = {
   'timeline.alert_posted': () => 'Alerta publicada en el canal de alertas',
   'timeline.alert_raised_again': (p) =>
     `Publicado aquí con retraso: este incidente quedó retenido porque su canal de alertas ${p.heldChannel} es un canal de la comunidad que Firebreak vigila, así que no se publicó nada allí`,
+  'timeline.alert_raised_elsewhere': (p) =>
+    `Publicado aquí con retraso: Slack no aceptó este incidente en su canal de alertas ${p.heldChannel} (archivado, borrado, o el bot no está en él), así que no se publicó nada allí`,
   'timeline.acknowledged': (p) => `${p.user} confirmó el incidente y asumió el liderazgo`,
   'timeline.lead_changed': (p) => `${p.user} tomó el relevo de ${p.from} al frente del incidente`,
   'timeline.severity_changed': (p) => `${p.user} cambió la gravedad de ${p.from.toUpperCase()} a ${p.to.toUpperCase()}`,

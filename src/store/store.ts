@@ -24,7 +24,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith } from './repositories/outbox.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
@@ -93,6 +93,8 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       heldWith: async (error, limit) => (await heldOutboxItems(db, error, limit)).map(queuedWriteOf),
       releaseHeld: (keys, error, now) => releaseHeldOutboxItems(db, keys, error, now),
       releaseWaitingForChannel: (filter, now) => releaseWaitingOutboxItems(db, filter, now),
+      waitingWith: (keys) => outboxWaitingWith(db, keys),
+      stopWaiting: (incidentId, error) => stopWaitingOutboxItems(db, incidentId, error),
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {

@@ -59,8 +59,38 @@ describe.each(availableProviders)('OAuth installs: channel events act only in th
     // A's own unarchive: posted, once.
     expect((await event(A, { type: 'channel_unarchive', channel: a.people.alerts, user: a.people.ann })).status).toBe(200);
     await waitFor('root posted', async () => ((await root()).status === 'sent' ? true : undefined));
+    await waitFor('its thread posted', async () => ((await prisma().outboxItem.count({ where: { incidentId: incident.id, status: { not: 'sent' } } })) === 0 ? true : undefined));
     const bot = a.fake.workspace.bot.user_id;
     expect(a.fake.workspace.messagesIn(a.people.alerts).filter((message) => message.user === bot && message.ts === (message.thread_ts ?? message.ts) && message.metadata)).toHaveLength(1);
+    expect(world.slack.refused()).toEqual([]);
+  }, 90_000);
+
+  it('an alert waiting for an alerts channel that does not come back is raised once in the one the workspace picks next, never later in the old one', async () => {
+    const a = teams[A]!;
+    const bot = a.fake.workspace.bot.user_id;
+    const staffRoom = a.fake.workspace.addChannel({ name: 'staff-room', members: [a.people.ann, a.people.ben, a.people.cleo, bot] }).id;
+    const lobby = a.fake.workspace.addChannel({ name: 'lobby', members: [...a.people.members, bot] }).id;
+    const botPostsIn = (channel: string) => a.fake.workspace.messagesIn(channel).filter((message) => message.user === bot);
+    a.fake.workspace.archiveChannel(a.people.alerts);
+    expect((await a.staff.command(events, a.people.ann, `declare <#${lobby}|lobby> sev2 Checkout broken`)).status).toBe(200);
+    const incident = await waitFor('incident on #lobby', async () => (await prisma().incident.findFirst({ where: { channelId: lobby } })) ?? undefined);
+    const root = () => prisma().outboxItem.findUniqueOrThrow({ where: { key: `incident:${incident.id}:root` } });
+    await waitFor('root waiting', async () => ((await root()).lastError === 'waiting_for_channel:is_archived' ? true : undefined));
+
+    // The workspace picks another alerts channel: the incident is raised there, saying why it is late.
+    expect((await a.staff.command(events, a.people.ann, `alerts <#${staffRoom}|staff-room>`)).body).toContain(`now go to <#${staffRoom}>`);
+    await waitFor('raised in #staff-room', async () => ((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).rootTs ? true : undefined));
+    expect(await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({ alertChannelId: staffRoom });
+    await waitFor('late line in the thread', () => botPostsIn(staffRoom).some((message) => message.text.includes(`Slack would not take this incident in its alerts channel <#${a.people.alerts}>`)));
+    expect(botPostsIn(staffRoom).filter((message) => message.ts === (message.thread_ts ?? message.ts) && message.metadata)).toHaveLength(1);
+    expect(await prisma().outboxItem.count({ where: { incidentId: incident.id, lastError: { startsWith: 'waiting_for_channel:' } } })).toBe(0);
+
+    // The old channel unarchived later: nothing of the incident lands there.
+    a.fake.workspace.unarchiveChannel(a.people.alerts);
+    expect((await event(A, { type: 'channel_unarchive', channel: a.people.alerts, user: a.people.ann })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const ofIncident = (message: { metadata?: unknown }) => JSON.stringify(message.metadata ?? {}).includes(incident.id);
+    expect(botPostsIn(a.people.alerts).filter(ofIncident)).toEqual([]);
     expect(world.slack.refused()).toEqual([]);
   }, 90_000);
 });

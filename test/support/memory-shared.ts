@@ -24,6 +24,8 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
     heldWith: async () => [],
     releaseHeld: async () => [],
     releaseWaitingForChannel: async () => [],
+    waitingWith: async () => new Map(),
+    stopWaiting: async () => 0,
   };
 }
 

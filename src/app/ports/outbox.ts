@@ -61,6 +61,13 @@ export interface OutboxWriter {
    * callers put each back once. Returns the keys put back.
    */
   releaseWaitingForChannel(filter: { channelId?: string; teamId?: string }, now: number): Promise<string[]>;
+  /** The keys among `keys` whose write waits for its channel, with the error it waits on. */
+  waitingWith(keys: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Fails for good, with `error`, an incident's writes still waiting for their channel (its thread moved
+   * to another alerts channel: they must never land in the old one). Returns how many.
+   */
+  stopWaiting(incidentId: string, error: string): Promise<number>;
 }
 
 /** How a write is failed when a message it threads under or edits was never posted. */

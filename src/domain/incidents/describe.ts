@@ -54,7 +54,9 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, 'timeline.alert_posted', {});
     case 'alert_raised_again': {
       const held = str(d, 'heldChannelId');
-      return t(locale, 'timeline.alert_raised_again', { heldChannel: /^[CGD][A-Z0-9]+$/.test(held) ? `<#${held}>` : `#${held.replace(/^#/, '')}` });
+      const heldChannel = /^[CGD][A-Z0-9]+$/.test(held) ? `<#${held}>` : `#${held.replace(/^#/, '')}`;
+      // Slack would not take it in its alerts channel (archived, deleted, the bot not in it), or that channel is a watched one.
+      return t(locale, d['reason'] === 'alerts_channel_unusable' ? 'timeline.alert_raised_elsewhere' : 'timeline.alert_raised_again', { heldChannel });
     }
     case 'acknowledged':
       return t(locale, 'timeline.acknowledged', { user });

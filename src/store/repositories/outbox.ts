@@ -175,13 +175,13 @@ const WAITING_SCAN_LIMIT = 1_000;
  * is then sent in its first order.
  */
 export async function releaseWaitingOutboxItems(db: Db, filter: { channelId?: string; teamId?: string }, now: number): Promise<string[]> {
-  const waiting = await db.outboxItem.findMany({
-    where: { status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL }, ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}) },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    take: WAITING_SCAN_LIMIT,
-  });
-  const releasing = new Set(waiting.filter((item) => filter.channelId === undefined || item.channelId === filter.channelId).map((item) => item.key));
-  for (let grew = releasing.size > 0; grew; ) {
+  const waitingWhere = { status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL }, ...(filter.teamId !== undefined ? { teamId: filter.teamId } : {}) };
+  const order = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+  // The channel's own, found by its lane; then, in other lanes, those waiting on one of them.
+  const own = await db.outboxItem.findMany({ where: { ...waitingWhere, ...(filter.channelId !== undefined ? { channelId: filter.channelId } : {}) }, orderBy: order, take: WAITING_SCAN_LIMIT, select: { key: true } });
+  const releasing = new Set(own.map((item) => item.key));
+  const waiting = releasing.size > 0 && filter.channelId !== undefined ? await db.outboxItem.findMany({ where: { ...waitingWhere, NOT: { channelId: filter.channelId } }, orderBy: order, take: WAITING_SCAN_LIMIT }) : [];
+  for (let grew = waiting.length > 0; grew; ) {
     grew = false;
     for (const item of waiting) {
       if (releasing.has(item.key) || !dependencyKeys(item).some((key) => releasing.has(key))) continue;
@@ -197,6 +197,19 @@ export async function releaseWaitingOutboxItems(db: Db, filter: { channelId?: st
   });
   // Another caller put them back first: this one put back nothing.
   return count > 0 ? keys : [];
+}
+
+/** The keys among `keys` whose write waits for its channel, with the error it waits on. */
+export async function outboxWaitingWith(db: Db, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.outboxItem.findMany({ where: { key: { in: [...keys] }, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, select: { key: true, lastError: true } });
+  return new Map(rows.map((row) => [row.key, row.lastError ?? WAITING_FOR_CHANNEL]));
+}
+
+/** An incident's writes still waiting for their channel, failed for good with `error`. */
+export async function stopWaitingOutboxItems(db: Db, incidentId: string, error: string): Promise<number> {
+  const { count } = await db.outboxItem.updateMany({ where: { incidentId, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });
+  return count;
 }
 
 /** How many unsent items each lane scan looks at; lanes further back wait for the next scan. */

@@ -2,7 +2,7 @@
 // their lanes when the channel can be used again: that channel's (and that team's) only, with the writes
 // waiting on them in other lanes, and once, however many callers put them back at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSlackWrite, releaseWaitingOutboxItems } from '../../../src/store/repositories/outbox.js';
+import { enqueueSlackWrite, outboxWaitingWith, releaseWaitingOutboxItems, stopWaitingOutboxItems } from '../../../src/store/repositories/outbox.js';
 import { availableProviders } from '../../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from './migrated-database.js';
 
@@ -46,5 +46,16 @@ describe.each(availableProviders)('writes waiting for their channel, put back on
     // Without a channel (start-up): every waiting write, never one that failed for good.
     expect((await releaseWaitingOutboxItems(database.prisma, {}, at)).sort()).toEqual(['x:root', 'y:root']);
     expect(await statusOf('z:root')).toBe('failed');
+  });
+
+  it('an incident raised in another alerts channel closes its writes still waiting in the old one, so no release posts them there', async () => {
+    await write('m:root', 'C0GONE001', 'T0AAA', ARCHIVED, {}, 10);
+    await write('m:reminder', 'C0GONE001', 'T0AAA', ARCHIVED, { threadOf: 'm:root' }, 11);
+    await write('n:root', 'C0GONE001', 'T0AAA', ARCHIVED, {}, 12);
+    await database.prisma.outboxItem.updateMany({ where: { key: { in: ['m:root', 'm:reminder'] } }, data: { incidentId: 'incident-m' } });
+    expect(await outboxWaitingWith(database.prisma, ['m:root', 'n:root', 'z:root', 'nope'])).toEqual(new Map([['m:root', ARCHIVED], ['n:root', ARCHIVED]]));
+    expect(await stopWaitingOutboxItems(database.prisma, 'incident-m', 'moved_to_another_alerts_channel')).toBe(2);
+    expect(await releaseWaitingOutboxItems(database.prisma, { channelId: 'C0GONE001' }, T0)).toEqual(['n:root']);
+    expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'm:reminder' } })).toMatchObject({ status: 'failed', lastError: 'moved_to_another_alerts_channel' });
   });
 });
