@@ -236,10 +236,12 @@ export class DrillPlayer {
           .sort((a, b) => msOf(a.ts) - msOf(b.ts))[0];
       const acknowledged = firstRecorded((key) => key.endsWith(':acknowledged'));
       if (acknowledged && metrics.timeToAcknowledgeMs === null) metrics.timeToAcknowledgeMs = msOf(acknowledged.ts) - alertAt;
-      const approved = firstRecorded((key) => key.endsWith(':draft_approved'));
-      if (approved && metrics.timeToFirstApprovalMs === null) metrics.timeToFirstApprovalMs = msOf(approved.ts) - alertAt;
       // A drill's reply goes to its alert thread, a real one to the community: either way its key starts with reply:.
       const reply = firstRecorded((key) => key.startsWith('reply:'));
+      // The approval's line in the thread can be posted after the reply it let through; a posted reply was
+      // approved by then, so the earlier of the two is when the approval happened at the latest.
+      const approved = [firstRecorded((key) => key.endsWith(':draft_approved')), reply].filter((message) => message !== undefined).map((message) => msOf(message.ts));
+      if (approved.length > 0 && metrics.timeToFirstApprovalMs === null) metrics.timeToFirstApprovalMs = Math.min(...approved) - alertAt;
       if (reply && metrics.timeToFirstReplyMs === null) metrics.timeToFirstReplyMs = msOf(reply.ts) - alertAt;
     }
     return JSON.stringify(metrics) !== before;

@@ -115,6 +115,10 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     expect(await page.locator('#messages article').filter({ hasText: reply }).count()).toBe(0);
     await expect.poll(() => page.locator('[data-metric="reply"] dd').textContent(), { timeout: 10_000 }).toMatch(/s$/);
     await expect.poll(() => page.locator('[data-metric="acknowledge"] dd').textContent(), { timeout: 15_000 }).toMatch(/s$/);
+    // The reply went out on that approval: the drill's figures never show the approval after it.
+    await expect.poll(() => page.locator('[data-metric="approval"] dd').textContent(), { timeout: 15_000 }).toMatch(/s$/);
+    const seconds = async (metric: string) => Number.parseFloat((await page.locator(`[data-metric="${metric}"] dd`).textContent()) ?? '');
+    expect(await seconds('approval')).toBeLessThanOrEqual(await seconds('reply'));
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-5-reply.png') });
     expect(pageErrors).toEqual([]);
   }, 150_000);
