@@ -7,7 +7,7 @@ import type { IncidentRepository, OutboxFailure, Repositories } from './ports/in
 
 export const HOLD_PREFIX = 'held:';
 
-export type HoldReason = 'unknown_draft' | 'not_approved' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
+export type HoldReason = 'unknown_draft' | 'not_approved' | 'quorum_lost' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
 
 export interface ReplyRecord {
   incidentId: string;
@@ -36,7 +36,9 @@ export async function replyHoldReason(
   if (typeof text !== 'string' || text !== draft.text) return 'text_not_approved';
   const { policy } = await policyFor(state.incident.playbookId);
   const approvedTexts = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.text);
-  if (!quorumProgress(state, draft, policy.approvals).met || approvedTexts.some((approved) => approved !== text)) return 'text_not_approved';
+  if (approvedTexts.some((approved) => approved !== text)) return 'text_not_approved';
+  // Approvers the playbook no longer lists (or groups they left) no longer count: said as such.
+  if (!quorumProgress(state, draft, policy.approvals).met) return 'quorum_lost';
   if (preflightReply(text, draft.language).refusals.length > 0) return 'preflight_refused';
   return null;
 }

@@ -108,6 +108,7 @@ export const en = {
   'preflight.hold.unknown_draft': (_: Empty) => 'its draft or revision no longer exists.',
   'preflight.hold.not_approved': (_: Empty) => 'no quorum approved it.',
   'preflight.hold.text_not_approved': (_: Empty) => 'its text is not the exact text a quorum approved.',
+  'preflight.hold.quorum_lost': (_: Empty) => 'some of its approvers are no longer approvers in the playbook, so the approvals left no longer make a quorum.',
   'preflight.hold.preflight_refused': (_: Empty) => 'the preflight refuses its text (an unfilled variable, a mass mention, or its length).',
   'preflight.hold.drill_outside_thread': (_: Empty) => 'this is a drill, and a drill never posts outside its alert thread.',
   'preflight.hold.wrong_channel': (_: Empty) => 'it was addressed to another channel than the one approved.',

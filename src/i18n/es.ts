@@ -103,6 +103,7 @@ export const es: Catalog = {
   'preflight.hold.unknown_draft': () => 'su borrador o su revisión ya no existen.',
   'preflight.hold.not_approved': () => 'ningún quórum la aprobó.',
   'preflight.hold.text_not_approved': () => 'su texto no es exactamente el que aprobó el quórum.',
+  'preflight.hold.quorum_lost': () => 'parte de quienes la aprobaron ya no son aprobadores en el playbook, así que las aprobaciones que quedan no forman quórum.',
   'preflight.hold.preflight_refused': () => 'la comprobación previa rechaza su texto (una variable sin rellenar, una mención masiva o su longitud).',
   'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',
   'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',

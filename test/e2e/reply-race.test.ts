@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 describe.each(availableProviders)('reply races and refusals through Slack on %s', (provider) => {
   let harness: Harness;
@@ -139,4 +141,37 @@ describe.each(availableProviders)('reply races and refusals through Slack on %s'
     await harness.waitFor('the refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => text.includes(`Reply #${number} was approved but could not be posted`)));
     expect(await draftNumbered(number)).toMatchObject({ revision: 1, status: 'not_posted' });
   });
+});
+
+describe.each(availableProviders)('an approver removed from the playbook while the reply waits to be posted, on %s', (provider) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ provider });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('the reply is held, and the thread says it lost its quorum (not that its text changed)', async () => {
+    const prisma = harness.app.database.prisma;
+    const { ann, ben, cleo } = harness.people;
+    await harness.command(ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
+    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    await harness.click(cleo, harness.alerts, root.ts, actionIds.draftReply);
+    await harness.waitFor('the draft modal', () => harness.openModal(cleo));
+    await harness.submit(cleo, draftValues('Quorum: we are on it, updates here within the hour.'));
+    const card = await harness.waitFor('the draft card', () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)));
+    await harness.click(ann, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('the first approval', async () => (await prisma.approval.count()) === 1);
+    // Slack makes the reply wait 10 s; meanwhile Ben stops being an approver (the playbook now names Ann and Cleo).
+    harness.fake.api.faults.rateLimit('chat.postMessage', 10, { channel: harness.support, times: 1 });
+    await harness.click(ben, harness.alerts, card.ts, actionIds.approveDraft);
+    await harness.waitFor('the reply waiting', async () => (await prisma.outboxItem.findFirst({ where: { key: { startsWith: 'reply:' }, lastError: 'ratelimited' } })) ?? undefined);
+    writeFileSync(join(harness.playbooksDir, 'e2e-support.yaml'), TWO_APPROVER_PLAYBOOK.replace('approvers: ["@community-leads"]', `approvers: ["${ann}", "${cleo}"]`));
+    const held = await harness.waitFor('the reply held', async () => (await prisma.outboxItem.findFirst({ where: { key: { startsWith: 'reply:' }, status: 'failed' } })) ?? undefined, 30_000);
+    expect(held.lastError).toBe('held:quorum_lost');
+    await harness.waitFor('the thread told why', () => harness.thread().find((message) => message.text.includes('no longer approvers in the playbook')));
+    expect(harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id)).toEqual([]);
+    expect((await prisma.replyDraft.findFirstOrThrow()).status).toBe('not_posted');
+  }, 60_000);
 });
