@@ -152,6 +152,25 @@ describe.each(availableProviders)('SIGKILL during a crisis (%s)', (provider) => 
     expect(await harness.database.prisma.outboxItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: 'sent', uncertain: true, result: { adopted: true } });
   });
 
+  crisis('killed while the public reply is in flight, and Slack lands it only after the restart: the new process waits for it, adopts it, never posts again', async (harness) => {
+    const card = await declareAndDraft(harness, 'Checkout is failing; we are on it.');
+    await harness.click(harness.people.ann, harness.alerts, card, actionIds.approveDraft);
+    await harness.waitFor('the first approval', async () => (await harness.database.prisma.approval.count()) === 1);
+    const inFlight = harness.gate.holdNext(harness.support);
+    await harness.click(harness.people.ben, harness.alerts, card, actionIds.approveDraft);
+    await inFlight;
+    await harness.kill();
+    // The new process is up (a restart under load takes a while: it waits 45 s from the dead call) and
+    // has had time to take the post over, while Slack is still doing the dead one's call.
+    await harness.start({ OUTBOX_UNANSWERED_WAIT_SECONDS: '45' });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await harness.gate.release();
+    const draft = await harness.waitFor('the draft marked posted', async () => (await harness.database.prisma.replyDraft.findFirst({ where: { status: 'posted' } })) ?? undefined, 75_000);
+    await settle();
+    expect(publicReplies(harness, 'Checkout is failing')).toHaveLength(1);
+    expect(draft.postedTs).toBe(publicReplies(harness, 'Checkout is failing')[0]?.ts);
+  });
+
   crisis('reminders due while the app was down fire once after the restart, marked late, even when killed again while posting one', async (harness) => {
     await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
     await harness.waitFor('the alert', () => harness.rootMessage());

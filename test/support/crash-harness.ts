@@ -109,6 +109,8 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
           DETECTION_INTERVAL_SECONDS: '3600',
           BRAND_NAME: 'Acme',
           SUPPORT_CONTACT: 'help@acme.test',
+          // A post in flight when its process died is looked for this long after its call (60 s by default).
+          OUTBOX_UNANSWERED_WAIT_SECONDS: '10',
           ...extra,
         }),
         { timeoutMs: 45_000 },

@@ -62,7 +62,8 @@ export interface OutboxWorkerOptions {
   /**
    * After a chat.postMessage Slack never answered (timeout, connection lost), how long from that
    * attempt before looking for the post and posting again: Slack may still be doing the call, and a
-   * look-up before it lands would post twice. Default 60 s.
+   * look-up before it lands would post twice. The same wait applies to a post whose claimer died
+   * mid-send (counted from when its call started). Default 60 s.
    */
   unansweredWaitMs?: number;
   /** Exponential backoff for 5xx and network failures. Default 1 s doubling up to 5 min. */
@@ -129,6 +130,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       const lastPost = item.method === 'chat.postMessage' && item.channelId ? lastPosts.get(item.channelId) : undefined;
       // A post answered in the future (the clock went back) does not hold the channel.
       if (lastPost !== undefined && lastPost <= now && now - lastPost < postIntervalMs) return false;
+      // A post whose claimer died may still be in flight at Slack (its claim was renewed as the call
+      // started): taken over once it has surely landed or died, so the look-up finds it.
+      if (item.status === 'sending' && item.method === 'chat.postMessage' && item.lockedUntil !== null && now < item.lockedUntil - leaseMs + unansweredWaitMs) return false;
       // Wait for the parents; a failed or missing parent fails the item once claimed.
       return dependencyKeys(item).every((key) => parents.get(key)?.status !== 'pending' && parents.get(key)?.status !== 'sending');
     });
