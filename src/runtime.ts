@@ -227,6 +227,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const isStaff = async (userId: string) => (await staffUserIds(teamHere() ?? '')).includes(userId);
+
+  /**
+   * Who operates Firebreak in a workspace (every command but help, and App Home): the people its
+   * playbooks name (isStaff), its Slack admins and owners, and whoever installed Firebreak there (OAuth).
+   * Admins and owners keep a workspace whose playbooks name nobody yet (the shipped default, a fresh
+   * install) from being locked out, with the users:read scope Firebreak already has; membership of the
+   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no.
+   */
+  async function mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean> {
+    const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+    if ((await staffUserIds(team ?? '')).includes(userId)) return true;
+    if (!team) return false;
+    if (installs && (await installs.installation(team))?.installerUserId === userId) return true;
+    const user = (await webClient.users.info({ user: userId }).catch(() => undefined))?.user;
+    return Boolean(user && user.team_id === team && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+  }
   const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
   await feedback.recalibrate().catch((error: unknown) => logger.warn({ err: error }, 'could not derive channel calibrations again from their feedback'));
@@ -288,7 +304,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onReleased: wake,
   });
 
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse });
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate });
 
   const services: SlackServices = {
     clock,
@@ -334,6 +350,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       renamed: async (teamId, event) => channelLifecycle.renamed(await workspaceIds(teamId), event),
       // With OAuth installs only that team's writes; one bot token has one team.
       usableAgain: (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined),
+    },
+    mayOperate,
+    async refuseNonOperator(teamId, userId, action, webClient) {
+      if (await mayOperate(teamId, userId, webClient)) return false;
+      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: 'refused:not_staff', incidentId: null, data: { teamId } });
+      metrics?.requestsRefused.inc({ kind: 'command', reason: 'not_staff' });
+      return true;
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),

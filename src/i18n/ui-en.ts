@@ -254,7 +254,11 @@ export const uiEn = {
 
   'ui.refusal.footer': (_: Empty) => 'Only you can see this.',
   'ui.help.heading': (_: Empty) => 'Firebreak commands',
-  'ui.help.footer': (_: Empty) => 'Buttons on each incident’s alert do the rest: lead, draft replies, checklist, resolve.',
+  'ui.help.footer': (_: Empty) => 'Buttons on each incident’s alert do the rest: lead, draft replies, checklist, resolve. Every command but help is for the community team: the people the playbooks name, workspace admins and owners, and whoever installed Firebreak.',
+  'ui.operator.refused': (_: Empty) =>
+    'Firebreak is run by this workspace’s community team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak), so this command is not available to you. Nothing was changed.',
+  'ui.home.not_operator': (_: Empty) =>
+    'Firebreak helps this workspace’s community team notice and answer crises. Its incidents and channel figures are shown only to that team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak).',
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,
   // What follows the subcommand word (help, status and list take nothing).
   'ui.help.args.declare': (_: Empty) => '#channel [sev1|sev2|sev3|sev4] [drill] [what is happening]',

@@ -1,6 +1,7 @@
 // App Home: its read model (app/home.ts) wired to the store and services, and publishing it to a
 // viewer. With OAuth installs a viewer sees their own workspace only, in its language, with its
-// settings, editable by its admins and owners and by whoever installed Firebreak there.
+// settings, editable by its admins and owners and by whoever installed Firebreak there. Someone who
+// does not operate Firebreak there (a community member) sees only a short notice.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
@@ -11,7 +12,7 @@ import type { IncidentService } from '../app/incidents.js';
 import type { InstallService } from '../app/installs.js';
 import type { Store } from '../app/ports/store.js';
 import type { PostMortemService } from '../app/postmortems.js';
-import { appHomeView } from '../slack/blocks/home.js';
+import { appHomeNoticeView, appHomeView } from '../slack/blocks/home.js';
 import { currentTeam } from '../slack/team-scope.js';
 import type { AlertsChannels } from './alerts-channels.js';
 import { cached } from './cached.js';
@@ -28,6 +29,8 @@ export interface AppHomePublishingOptions {
   settingsFor(channelId: string, channelName: string | null): DetectorSettings;
   workspaces: Pick<WorkspaceContext, 'workspaceIds'>;
   alertsChannels: Pick<AlertsChannels, 'watched'>;
+  /** Whether the viewer operates Firebreak in the workspace (else App Home says only what Firebreak is). */
+  mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean>;
 }
 
 export interface AppHomePublishing {
@@ -77,6 +80,11 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     // One read of the settings: the language and the selects never come from two different moments.
     const settings = workspaceId ? await store.direct.installations.settings(workspaceId) : undefined;
     const chosenLocale = settings && isLocale(settings.locale) ? settings.locale : null;
+    // Incidents, channel negativity and post-mortems are internal: a community member sees a notice instead.
+    if (!(await options.mayOperate(teamId, userId, webClient))) {
+      await webClient.views.publish({ user_id: userId, view: appHomeNoticeView(workspaceId ? (chosenLocale ?? config.locale) : config.locale) as never });
+      return;
+    }
     const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined);
     if (!teamId || !workspaceId || !settings) {
       await webClient.views.publish({ user_id: userId, view: appHomeView({ ...model, watchedAlertsChannels: await alertsChannels.watched(undefined, undefined) }) as never });

@@ -24,13 +24,13 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
   const keyOf = (message: { metadata?: unknown }) => String((message.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key ?? '');
 
   it('defect 9: `declare <channel> drill sev2 …` (any order) opens a drill; its alert says who declared it', async () => {
-    const answer = await harness.command(harness.people.sam, `declare <#${harness.support}|support> drill sev2 Rumour about refunds`);
+    const answer = await harness.command(harness.people.cleo, `declare <#${harness.support}|support> drill sev2 Rumour about refunds`);
     expect(answer.body).not.toMatch(/severity must be/);
     const incident = await harness.waitFor('the incident', async () => (await prisma().incident.findFirst()) ?? undefined);
     expect(incident).toMatchObject({ drill: true, severity: 'sev2', channelId: harness.support });
     const root = await harness.waitFor('the alert', () => harness.rootMessage());
     expect(root.text).toContain('DRILL');
-    expect(root.text).toContain(`declared by <@${harness.people.sam}>`);
+    expect(root.text).toContain(`declared by <@${harness.people.cleo}>`);
     const shown = root.text + JSON.stringify(root.blocks);
     expect(shown).not.toMatch(/usual level/);
     expect(shown).toMatch(/practice run/);
@@ -94,9 +94,9 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
   });
 
   it('defect 4 and 9: a plain #name is resolved, the severity defaults to SEV3, an unknown channel is named', async () => {
-    const unknown = await harness.command(harness.people.sam, 'declare #nowhere Rumour about prices');
+    const unknown = await harness.command(harness.people.cleo, 'declare #nowhere Rumour about prices');
     expect(unknown.body).toContain('no channel named #nowhere');
-    const answer = await harness.command(harness.people.sam, 'declare #general Rumour about prices');
+    const answer = await harness.command(harness.people.cleo, 'declare #general Rumour about prices');
     expect(answer.body).not.toMatch(/Name the channel|severity must be/);
     const incident = await harness.waitFor('the declared incident', async () => (await prisma().incident.findFirst({ where: { channelId: general } })) ?? undefined);
     expect(incident).toMatchObject({ severity: 'sev3', drill: false });
@@ -105,7 +105,7 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
   it('defect 6: an incident cannot be declared on the alerts channel, however it is named', async () => {
     const before = await prisma().incident.count();
     for (const typed of [`declare <#${harness.alerts}|alerts> sev2 test`, 'declare #alerts sev2 test', `declare <#${harness.alerts}> drill test`]) {
-      const answer = await harness.command(harness.people.sam, typed);
+      const answer = await harness.command(harness.people.cleo, typed);
       expect(answer.body).toContain('is where Firebreak posts incidents, a staff channel, not a community one');
       expect(answer.body).not.toContain('Declaring the incident');
     }

@@ -179,8 +179,9 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     expect((await prisma().workspace.findUniqueOrThrow({ where: { teamId: A } })).botTokenSealed).not.toBe(before);
     expect(await audits('workspace.reinstalled', 'accepted')).toBe(1);
     // Each workspace chooses its alerts channel; the answer and the bot's join use that team's new token.
-    // (Only workspace admins and the installer may: a member is refused.)
-    expect((await teams[B]!.staff.command(events, teams[B]!.people.sam, `alerts <#${teams[B]!.people.support}|support>`)).body).toContain('Only workspace admins and the person who installed Firebreak');
+    // (Only workspace admins and the installer may: staff the playbook names are refused, and a member is refused any command.)
+    expect((await teams[B]!.staff.command(events, teams[B]!.people.cleo, `alerts <#${teams[B]!.people.support}|support>`)).body).toContain('Only workspace admins and the person who installed Firebreak');
+    expect((await teams[B]!.staff.command(events, teams[B]!.people.sam, `alerts <#${teams[B]!.people.support}|support>`)).body).toContain('this command is not available to you');
     for (const [teamId, installer] of [[A, teams[A]!.people.ben], [B, teams[B]!.people.ann]] as const) {
       const { people, staff } = teams[teamId]!;
       const answer = await staff.command(events, installer, `alerts <#${people.alerts}|alerts>`);
@@ -268,16 +269,21 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     expect(world.slack.refused()).toEqual([]);
   }, 120_000);
 
-  it('App Home: the installer chooses the workspace’s language and time zone; a member sees them read-only', async () => {
+  it('App Home: the installer chooses the workspace’s language and time zone; other staff see them read-only, a member sees neither', async () => {
     const a = teams[A]!;
     const b = teams[B]!;
     const homeOf = async (user: string, after: number) => {
       await event(B, { type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
       return waitFor(`home of ${user}`, () => b.fake.api.calls('views.publish').slice(after).find((call) => call.args['user_id'] === user && call.status === 200));
     };
+    // Cleo is named by the playbook (an approver) but neither an admin nor the installer.
+    const staff = await homeOf(b.people.cleo, b.fake.api.calls('views.publish').length);
+    expect(JSON.stringify(staff.args['view'])).toContain('Only workspace admins and the person who installed Firebreak can change these.');
+    expect(JSON.stringify(staff.args['view'])).not.toContain(actionIds.settingsLocale);
+    // Sam is a community member: no incidents, no settings, only what Firebreak is.
     const member = await homeOf(b.people.sam, b.fake.api.calls('views.publish').length);
-    expect(JSON.stringify(member.args['view'])).toContain('Only workspace admins and the person who installed Firebreak can change these.');
-    expect(JSON.stringify(member.args['view'])).not.toContain(actionIds.settingsLocale);
+    expect(JSON.stringify(member.args['view'])).toContain('shown only to that team');
+    expect(JSON.stringify(member.args['view'])).not.toMatch(/Open incidents|workspace_settings/);
     const mine = await homeOf(b.people.ann, b.fake.api.calls('views.publish').length);
     const view = (mine.response as { view: { id: string; blocks: unknown[] } }).view;
     const pick = (user: string, action: Record<string, unknown>) =>
@@ -311,10 +317,12 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     const helpB = await b.staff.command(events, b.people.sam, 'help');
     expect(helpB.body).toContain('Comandos de Firebreak');
     expect((await a.staff.command(events, a.people.sam, 'help')).body).toContain('Firebreak commands');
-    expect((await b.staff.command(events, b.people.sam, 'status')).body).toContain('1 incidente abierto');
-    expect((await a.staff.command(events, a.people.sam, 'status')).body).not.toContain('incidente');
+    expect((await b.staff.command(events, b.people.ann, 'status')).body).toContain('1 incidente abierto');
+    expect((await a.staff.command(events, a.people.ann, 'status')).body).not.toContain('incidente');
     expect((await b.staff.command(events, b.people.sam, 'frobnicate')).body).toContain('«frobnicate» no es un comando de Firebreak.');
-    expect((await b.staff.command(events, b.people.sam, 'resolve')).body).toContain('Uso: /firebreak resolve');
+    expect((await b.staff.command(events, b.people.ann, 'resolve')).body).toContain('Uso: /firebreak resolve');
+    // A member's refusal is in the workspace's language too.
+    expect((await b.staff.command(events, b.people.sam, 'status')).body).toContain('este comando no está disponible para ti');
     // A refusal by the listener guard (B's member clicks A's incident) is in B's language too.
     const incidentA = await prisma().incident.findFirstOrThrow({ where: { workspace: { teamId: A } } });
     const rootA = a.staff.rootMessage()!;

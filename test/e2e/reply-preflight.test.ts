@@ -34,7 +34,7 @@ describe.each(availableProviders)('reply preflight through Slack on %s', (provid
   const draftCard = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
 
   it('defect 1: a declared incident’s holding reply prefilled with “[member]” cannot be sent for approval', async () => {
-    await harness.command(harness.people.sam, `declare ${harness.support} sev2 Rumour about a data leak`);
+    await harness.command(harness.people.cleo, `declare ${harness.support} sev2 Rumour about a data leak`);
     const root = await harness.waitFor('the alert', () => harness.rootMessage());
     await harness.click(harness.people.sam, harness.alerts, root.ts, actionIds.draftReply);
     const modal = await harness.waitFor('the draft modal', () => harness.openModal(harness.people.sam));

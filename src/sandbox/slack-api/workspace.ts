@@ -69,6 +69,8 @@ export interface NewUser {
   is_bot?: boolean;
   tz?: string;
   id?: string;
+  /** Another organisation's team: a Slack Connect user from outside this workspace (default: this team). */
+  team_id?: string;
 }
 
 export interface NewChannel {
@@ -226,7 +228,7 @@ export class SlackWorkspace {
     const realName = input.real_name ?? input.name;
     const user: SlackUser = {
       id,
-      team_id: this.state.team.id,
+      team_id: input.team_id ?? this.state.team.id,
       name: input.name,
       real_name: realName,
       deleted: false,

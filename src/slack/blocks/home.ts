@@ -243,3 +243,8 @@ function healthLine(c: HomeChannelHealth, locale: Locale): string {
     messages: c.messagesToday,
   })}`;
 }
+
+/** App Home for someone who does not operate Firebreak here: what it is, and nothing of its incidents or channels. */
+export function appHomeNoticeView(locale: Locale): HomeView {
+  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, 'ui.home.not_operator', {}))]);
+}

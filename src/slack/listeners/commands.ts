@@ -1,4 +1,5 @@
-// `/firebreak help|status|declare|list|watch|unwatch|resolve`. Answers are ephemeral (in the ack).
+// `/firebreak help|status|declare|list|watch|unwatch|alerts|resolve`. Answers are ephemeral (in the ack).
+// help is open to everyone; the rest only to the people who operate Firebreak here (runtime.ts mayOperate).
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { t, type Locale } from '../../i18n/index.js';
@@ -15,6 +16,9 @@ function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArgume
 function plain(text: string): RespondArguments {
   return { response_type: 'ephemeral', text };
 }
+
+/** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words). */
+const OPERATOR_ONLY: ReadonlySet<string> = new Set(['status', 'list', 'declare', 'watch', 'unwatch', 'alerts', 'resolve']);
 
 export function registerCommandListeners(app: App, services: SlackServices): void {
   /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
@@ -46,7 +50,13 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     const workspaceId = await services.workspaceId(command.team_id);
     // Answers speak the workspace's language (its setting with OAuth installs, else LOCALE).
     const locale = await services.localeFor(command.team_id);
-    switch (subcommand.toLowerCase()) {
+    const name = subcommand.toLowerCase();
+    // Only the community team operates Firebreak: a member is refused before anything is read or changed.
+    if (OPERATOR_ONLY.has(name) && (await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client))) {
+      await ack(plain(t(locale, 'ui.operator.refused', {})));
+      return;
+    }
+    switch (name) {
       case 'help':
         await ack(ephemeral(helpMessage(locale, command.command)));
         return;

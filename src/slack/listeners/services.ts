@@ -36,6 +36,13 @@ export interface SlackServices {
   channelName(channelId: string): Promise<string | null>;
   /** The language a channel's members mostly write in, when it is clear. */
   communityLanguage?(channelId: string): Promise<Locale | undefined>;
+  /**
+   * Whether a user operates Firebreak in a workspace (runtime.ts says who): every command but help,
+   * and App Home's incidents and channels, are theirs alone.
+   */
+  mayOperate(teamId: string | undefined, userId: string, client: WebClient): Promise<boolean>;
+  /** True (and the attempt audited as refused:not_staff) when the user may not operate Firebreak here. */
+  refuseNonOperator(teamId: string, userId: string, action: string, client: WebClient): Promise<boolean>;
   /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */
   publishHome?(client: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void>;
   onUnknownAction?(actionId: string): void;
