@@ -11,6 +11,8 @@ import { loadTimeline } from '../../src/store/repositories/incidents.js';
 import { findButtons, playSpike, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
 
 const DAY = 86_400_000;
+/** An answer as people type them: a line that looks like a heading, HTML, Markdown emphasis and a list. */
+const LESSONS = '# Tell members sooner\nWe said <b>nothing</b> for *40 minutes*; <script>alert(1)</script>\n- not a list';
 
 describe('post-mortem workflow through Slack', () => {
   let harness: Harness;
@@ -172,13 +174,13 @@ describe('post-mortem workflow through Slack', () => {
     expect(audit.userId).toBe(ann);
   });
 
-  const filled = (summary: string) => ({
+  const filled = (summary: string, lessons = 'Tell members sooner.') => ({
     summary: { summary: text(summary) },
     impact: { impact: text('Card payments failed for 40 minutes; 10 members complained.') },
     whatHappened: { whatHappened: text('The card processor went down; we answered within the hour.') },
     whatWentWell: { whatWentWell: text('Detection was quick.') },
     whatToImprove: { whatToImprove: text('Watch the processor status page.') },
-    'question.lessons': { 'question.lessons': text('Tell members sooner.') },
+    'question.lessons': { 'question.lessons': text(lessons) },
     [postMortemInputIds.actionItem(0, 'text')]: { [postMortemInputIds.actionItem(0, 'text')]: text('Alert on card processor errors') },
     [postMortemInputIds.actionItem(0, 'owner')]: { [postMortemInputIds.actionItem(0, 'owner')]: { type: 'users_select', selected_user: harness.people.sam } },
     [postMortemInputIds.actionItem(0, 'dueAt')]: { [postMortemInputIds.actionItem(0, 'dueAt')]: { type: 'datepicker', selected_date: isoDay(Date.now() + 7 * DAY, 'UTC') } },
@@ -228,7 +230,7 @@ describe('post-mortem workflow through Slack', () => {
     // The existing action item comes back in its row, with the reviewer's comment on top.
     expect(JSON.stringify(modal.blocks)).toContain('Say how many payments failed.');
     expect(JSON.stringify(modal.blocks)).toContain('Alert on card processor errors');
-    const response = await harness.submit(ann, filled('Card payments failed for 40 minutes (312 payments) because the processor was down.'));
+    const response = await harness.submit(ann, filled('Card payments failed for 40 minutes (312 payments) because the processor was down.', LESSONS));
     expect(response.body).not.toContain('errors');
     const review = await harness.waitFor('round 2', () => threadWith(actionIds.approvePostMortem).find((message) => message.text.includes('2')) ?? undefined);
     await harness.click(ben, harness.alerts, review.ts, actionIds.approvePostMortem);
@@ -326,5 +328,13 @@ describe('post-mortem workflow through Slack', () => {
     expect(markdown).not.toContain('Diego Member');
     expect(markdown).not.toContain(harness.people.members[1]!);
     expect(markdown).not.toContain(harness.people.members[3]!);
+
+    // An answer renders as the text typed: its “# ” is no heading, its tags no HTML, its lines kept.
+    const answer = markdown.slice(markdown.indexOf('### What did we learn?'));
+    expect(answer).not.toMatch(/^# Tell members sooner/m);
+    expect(answer).toContain('\\# Tell members sooner\\\n');
+    expect(answer).toContain('We said \\<b>nothing\\</b> for \\*40 minutes\\*; \\<script>alert(1)\\</script>\\\n');
+    expect(answer).toContain('\\- not a list');
+    expect(markdown).not.toMatch(/(^|[^\\])<\/?(b|script)>/m);
   });
 });

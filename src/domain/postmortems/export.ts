@@ -7,6 +7,7 @@ import { t, type Locale, type MessageKey } from '../../i18n/index.js';
 import { describeTimelineEvent } from '../incidents/describe.js';
 import type { IncidentMetrics } from '../incidents/metrics.js';
 import type { Incident, JsonObject, JsonValue, TimelineEvent } from '../incidents/types.js';
+import { markdownInline, markdownText } from './markdown-text.js';
 import { MemberPseudonyms } from './pseudonyms.js';
 import { STANDARD_FIELDS, type PostMortem } from './types.js';
 
@@ -245,7 +246,8 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
   const pm = m.postMortem;
   const l = (key: MessageKey) => t(locale, key, {} as never);
   const when = (at: number | null) => (at === null ? '—' : `${formatDateTime(at, m.timeZone)} (${m.timeZone})`);
-  const text = (value: string) => (value.trim() ? m.people.scrub(value) : `_${l('export.unanswered')}_`);
+  // What people typed is escaped, so it reads as typed: never a heading, a list or an HTML tag of the file's.
+  const text = (value: string) => (value.trim() ? markdownText(m.people.scrub(value)) : `_${l('export.unanswered')}_`);
   const out: string[] = [];
 
   out.push(`# ${t(locale, 'export.title', { number: incident.number })}`, '');
@@ -284,7 +286,7 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
     const [day = '', time = ''] = stamp.split(' ');
     out.push(`- **${day === lastDay ? time : stamp}** — ${describe(m, e)}`);
     lastDay = day;
-    if (e.text && QUOTED.has(e.kind)) out.push('', quote(m.people.scrub(e.text), '  '), '');
+    if (e.text?.trim() && QUOTED.has(e.kind)) out.push('', quote(markdownText(m.people.scrub(e.text)), '  '), '');
   }
   out.push('');
 
@@ -303,7 +305,7 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
     for (const item of pm.actionItems) {
       const state = item.doneAt === null ? l('export.action.open') : `${l('export.action.done')} ${formatDateTime(item.doneAt, m.timeZone)}`;
       out.push(
-        `| ${cell(m.people.scrub(item.text))} | ${cell(m.people.user(item.ownerUserId))} | ${formatDateTime(item.dueAt, m.timeZone).slice(0, 10)} | ${state} |`,
+        `| ${markdownInline(m.people.scrub(item.text))} | ${cell(m.people.user(item.ownerUserId))} | ${formatDateTime(item.dueAt, m.timeZone).slice(0, 10)} | ${state} |`,
       );
     }
     out.push('');
