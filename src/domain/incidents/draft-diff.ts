@@ -11,21 +11,25 @@ export function diffDraftText(before: string, after: string): TextChange[] {
 }
 
 /**
- * Slack mrkdwn rendering of a diff: deletions struck through, insertions in bold, long unchanged
- * stretches shortened so reviewers see the change, not the whole reply again.
+ * A diff for reviewers: long unchanged stretches shortened ("…") so they see the change, not the
+ * whole reply again, and at most `maxLength` characters in all (the rest cut, ending in "…"). The
+ * texts stay as written: how insertions and deletions are marked is the surface's business, and must
+ * not depend on characters the reply itself may contain.
  */
-export function formatDraftDiff(changes: readonly TextChange[], keepContext = 40): string {
-  return changes
-    .map((change) => {
-      const text = change.text;
-      if (change.op === 'equal') {
-        return text.length > keepContext * 2 ? `${text.slice(0, keepContext)}…${text.slice(-keepContext)}` : text;
-      }
-      // Markers must hug the words or Slack will not format them; keep the surrounding spaces outside.
-      const [, before = '', core = '', after = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(text) ?? [];
-      if (core === '') return change.op === 'insert' ? text : '';
-      const mark = change.op === 'insert' ? '*' : '~';
-      return `${before}${mark}${core}${mark}${after}`;
-    })
-    .join('');
+export function shortenDraftDiff(changes: readonly TextChange[], keepContext = 40, maxLength = Infinity): TextChange[] {
+  const shortened: TextChange[] = [];
+  let length = 0;
+  for (const change of changes) {
+    let text = change.text;
+    if (change.op === 'equal' && text.length > keepContext * 2) text = `${text.slice(0, keepContext)}…${text.slice(-keepContext)}`;
+    if (length + text.length > maxLength) {
+      const room = maxLength - length - 1;
+      if (room > 0) shortened.push({ op: change.op, text: text.slice(0, room) });
+      shortened.push({ op: 'equal', text: '…' });
+      return shortened;
+    }
+    length += text.length;
+    shortened.push({ op: change.op, text });
+  }
+  return shortened;
 }

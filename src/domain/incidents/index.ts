@@ -61,7 +61,7 @@ export {
   type PreflightRefusal,
   type PreflightWarning,
 } from './preflight.js';
-export { diffDraftText, formatDraftDiff, type TextChange } from './draft-diff.js';
+export { diffDraftText, shortenDraftDiff, type TextChange } from './draft-diff.js';
 export { describeTimelineEvent, type DescribeOptions } from './describe.js';
 export * from '../approvals/policy.js';
 export {

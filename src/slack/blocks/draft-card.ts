@@ -3,9 +3,9 @@
  * will go, who approved this revision against the quorum, what changed since the last revision, and
  * the decision buttons for this revision only. Once the draft is decided the buttons go.
  */
-import type { Button, KnownBlock } from '@slack/types';
+import type { Button, KnownBlock, RichTextBlock, RichTextText } from '@slack/types';
 import { isLocale, t, type Locale } from '../../i18n/index.js';
-import { diffDraftText, formatDraftDiff, liveApprovals, preflightReply, type IncidentState, type ReplyDraft } from '../../domain/incidents/index.js';
+import { diffDraftText, liveApprovals, preflightReply, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, wholeQuoteSections, type SlackMessage } from './kit.js';
@@ -46,8 +46,8 @@ export function draftCard(
     ...wholeQuoteSections(inertStaffText(draft.text)),
   ];
   if (options.previousText !== undefined && draft.revision > 1 && options.previousText !== draft.text) {
-    const diff = inertStaffText(formatDraftDiff(diffDraftText(options.previousText, draft.text)));
-    blocks.push(section(`*${t(locale, 'ui.draft.changes_heading', { from: draft.revision - 1 })}*\n${blockQuote(diff, 2500)}`));
+    blocks.push(section(`*${t(locale, 'ui.draft.changes_heading', { from: draft.revision - 1 })}*`));
+    blocks.push(diffBlock(shortenDraftDiff(diffDraftText(options.previousText, draft.text), 40, DIFF_MAX_LENGTH)));
   }
   blocks.push(section(decisionsText(state, draft, progress, locale, options)));
   if (open || draft.status === 'approved') blocks.push(context(preflightText(draft, locale)));
@@ -57,6 +57,26 @@ export function draftCard(
 
   const text = t(locale, 'ui.draft.notification', { number: draft.number, status: statusLabel(draft, locale, state.incident.drill) });
   return message(text, blocks, `draft card ${draft.id} r${draft.revision}`);
+}
+
+/** Characters of the "What changed" quote: as much as the mrkdwn quote it replaced showed. */
+const DIFF_MAX_LENGTH = 2500;
+
+/**
+ * The diff as rich text: insertions bold, deletions struck, each a styled element of plain text. The
+ * reply's own `*`, `_`, `~` or backticks stay characters (mrkdwn has no escape for them, so in a mrkdwn
+ * quote they opened and closed the diff's own emphasis), and a mention in it stays text.
+ */
+function diffBlock(changes: readonly TextChange[]): RichTextBlock {
+  const elements: RichTextText[] = [];
+  for (const change of changes) {
+    // A deleted space is not worth a mark; an inserted one is shown as the space it is.
+    if (change.text === '' || (change.op === 'delete' && change.text.trim() === '')) continue;
+    const style = change.op === 'insert' && change.text.trim() !== '' ? { bold: true } : change.op === 'delete' ? { strike: true } : undefined;
+    elements.push({ type: 'text', text: change.text, ...(style ? { style } : {}) });
+  }
+  if (elements.length === 0) elements.push({ type: 'text', text: '…' });
+  return { type: 'rich_text', elements: [{ type: 'rich_text_quote', elements }] };
 }
 
 /**

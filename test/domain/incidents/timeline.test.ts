@@ -8,7 +8,7 @@ import {
   decideDraft,
   describeTimelineEvent,
   editDraft,
-  formatDraftDiff,
+  shortenDraftDiff,
   diffDraftText,
   isMessageInTimeline,
   openIncident,
@@ -142,15 +142,22 @@ describe('describing timeline events', () => {
 });
 
 describe('draft diffs', () => {
-  it('marks deletions and insertions for Slack and keeps the spacing', () => {
+  it('says what was deleted and inserted, word by word, keeping the spacing', () => {
     const changes = diffDraftText('We will update you in 30 minutes.', 'We will update you here in 15 minutes.');
-    expect(formatDraftDiff(changes)).toBe('We will update you *here* in ~30~*15* minutes.');
+    expect(changes.map((change) => change.text).join('')).toBe('We will update you here in 3015 minutes.');
+    expect(changes.filter((change) => change.op !== 'equal')).toEqual([
+      { op: 'insert', text: 'here ' },
+      { op: 'delete', text: '30' },
+      { op: 'insert', text: '15' },
+    ]);
   });
 
-  it('shortens long unchanged stretches', () => {
+  it('shortens long unchanged stretches, and the whole to its maximum', () => {
     const long = 'a '.repeat(100);
-    const text = formatDraftDiff(diffDraftText(`${long}old`, `${long}new`), 10);
-    expect(text.length).toBeLessThan(40);
-    expect(text).toContain('~old~*new*');
+    const shortened = shortenDraftDiff(diffDraftText(`${long}old`, `${long}new`), 10);
+    expect(shortened.map((change) => change.text).join('').length).toBeLessThan(40);
+    expect(shortened.slice(-2)).toEqual([{ op: 'delete', text: 'old' }, { op: 'insert', text: 'new' }]);
+    const cut = shortenDraftDiff([{ op: 'insert', text: 'x'.repeat(50) }], 10, 20);
+    expect(cut).toEqual([{ op: 'insert', text: 'x'.repeat(19) }, { op: 'equal', text: '…' }]);
   });
 });

@@ -49,8 +49,13 @@ describe('draftCard', () => {
     const text = visibleText(built.blocks);
     expect(text).toContain('*Reply #1 · revision 2*');
     expect(text).toContain('What changed since revision 1');
-    expect(text).toContain('~soon~');
-    expect(text).toContain('*by 18:30*');
+    // Deleted words struck, inserted ones bold, as rich text elements (the reply's own markup stays text).
+    const diff = built.blocks.find((block) => block.type === 'rich_text') as { elements: { elements: { text: string; style?: object }[] }[] } | undefined;
+    const styled = diff!.elements[0]!.elements.filter((element) => element.style);
+    expect(styled).toEqual([
+      { type: 'text', text: 'soon', style: { strike: true } },
+      { type: 'text', text: 'by 18:30', style: { bold: true } },
+    ]);
     for (const b of buttons(built.blocks)) expect(decodeRef(draftRef, b.value, 'button').r).toBe(2);
   });
 
