@@ -48,6 +48,7 @@ import type {
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
 import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
+import type { ProcessedEvents } from './ports/store.js';
 
 /** The outbox's answer for an incident root whose alerts channel is a watched community channel. */
 export const ROOT_HOLD_WATCHED = 'alerts_channel_watched';
@@ -83,6 +84,8 @@ export interface IncidentRepositories {
   readonly audit: AuditLog;
   readonly reminders: Reminders;
   readonly postMortems: Pick<PostMortemRepository, 'load' | 'insert'>;
+  /** Needed only by decisions taken `once` per submission (`decide`'s `once`). */
+  readonly processedEvents?: ProcessedEvents;
 }
 
 export interface IncidentServiceOptions<R extends IncidentRepositories = IncidentRepositories> {
@@ -585,6 +588,11 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   async decide(
     incidentId: string,
     decide: (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision,
+    /**
+     * `once`: a key naming the submission (a modal's view id): an accepted decision is committed for
+     * the first delivery of it only; a repeat (a double click, a resent request) changes nothing.
+     */
+    options: { once?: string } = {},
   ): Promise<DecisionOutcome> {
     const { store } = this.options;
     const first = await store.direct.incidents.load(incidentId);
@@ -596,7 +604,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       try {
         const outcome = await store.transaction(async (tx) => {
           const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
-          return this.commitDecision(tx, record, decide(record.state, policy, this.clock), { playbook, policy, channelName });
+          return this.commitDecision(tx, record, decide(record.state, policy, this.clock), { playbook, policy, channelName }, options.once);
         }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
         if (outcome.ok) this.options.onCommitted?.();
         return outcome;
@@ -613,7 +621,13 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     record: IncidentRecord,
     decision: Decision,
     context: EffectContext,
+    once?: string,
   ): Promise<DecisionOutcome> {
+    if (once !== undefined && decision.ok && decision.audit.outcome !== 'no_op') {
+      if (!tx.processedEvents) throw new Error('a decision taken once needs the processedEvents repository');
+      // Recorded in the decision's own transaction: the first delivery commits both, a repeat neither.
+      if (!(await tx.processedEvents.recordOnce(once, this.clock.now()))) return { ok: true, incidentId: record.state.incident.id };
+    }
     await tx.audit.write(decision.audit);
     if (!decision.ok) return { ok: false, refusal: decision.refusal, incident: { alertChannelId: record.alertChannelId, rootTs: record.rootTs, locale: record.state.incident.locale } };
     if (decision.audit.outcome === 'no_op') return { ok: true, incidentId: record.state.incident.id };

@@ -93,7 +93,7 @@ export const es: Catalog = {
   'refusal.preflight_language': (p) =>
     p.chosen === p.expected
       ? `Esta respuesta está escrita en ${languageName(p.language)}, pero el idioma elegido y el de quienes la recibirán es el ${languageName(p.expected)}. Escríbela en ${languageName(p.expected)}; para publicarla en ${languageName(p.language)}, elige ${languageName(p.language)} como idioma de la respuesta y marca «Publicar en este idioma igualmente».`
-      : `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para confirmarlo, o elige ${languageName(p.expected)}.`,
+      : `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para publicarla en ${languageName(p.language)}, o reescríbela en ${languageName(p.expected)} y elige ${languageName(p.expected)} como idioma de la respuesta.`,
   'preflight.passed': () => ':white_check_mark: Comprobación previa: nada que señalar.',
   'preflight.refused': () => ':no_entry: La comprobación previa rechaza este texto; no se puede aprobar:',
   'preflight.warning.language': (p) =>

@@ -135,6 +135,11 @@ export const uiEn = {
   'ui.modal.draft.for_thread': (p: { author: string }) => `${p.author}’s message`,
   'ui.modal.draft.for_channel': (p: { channel: string }) => `a new message in #${p.channel}`,
   'ui.modal.draft.review_note': (p: { channel: string }) => `Nothing is posted in ${p.channel} until the approvers agree.`,
+  'ui.modal.draft.review_note_drill': (p: { channel: string }) =>
+    `:test_tube: Drill: nothing is posted in ${p.channel}, even once approved. After the approvers agree, the reply is posted only in this incident’s alert thread.`,
+  'ui.modal.draft.target_drill': (_: Empty) => 'Where it would go in a real incident',
+  'ui.modal.draft.kept_language': (p: { language: string }) =>
+    `You edited the text, so it was kept as you wrote it instead of the template in ${p.language}: check it is written in ${p.language}.`,
   'ui.modal.edit.title': (p: { number: number }) => `Edit reply #${p.number}`,
   'ui.modal.edit.note': (p: { revision: number }) =>
     `You are editing revision ${p.revision}. Saving creates a new revision; approvals given so far stop counting.`,

@@ -127,6 +127,11 @@ export const uiEs: UiCatalog = {
   'ui.modal.draft.for_thread': (p) => `el mensaje de ${p.author}`,
   'ui.modal.draft.for_channel': (p) => `un mensaje nuevo en #${p.channel}`,
   'ui.modal.draft.review_note': (p) => `No se publica nada en ${p.channel} hasta que lo aprueben.`,
+  'ui.modal.draft.review_note_drill': (p) =>
+    `:test_tube: Simulacro: no se publica nada en ${p.channel}, ni siquiera una vez aprobada. Cuando la aprueben, la respuesta se publica solo en el hilo de la alerta de este incidente.`,
+  'ui.modal.draft.target_drill': () => 'Dónde iría en un incidente real',
+  'ui.modal.draft.kept_language': (p) =>
+    `Editaste el texto, así que se mantiene tal como lo escribiste en lugar de la plantilla en ${p.language}: comprueba que está escrito en ${p.language}.`,
   'ui.modal.edit.title': (p) => `Editar respuesta #${p.number}`,
   'ui.modal.edit.note': (p) =>
     `Estás editando la revisión ${p.revision}. Al guardar se crea una revisión nueva y las aprobaciones anteriores dejan de contar.`,

@@ -39,7 +39,13 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
   it('defect 2 and 5: a drill’s approved reply is posted only in its alert thread, labelled once; a refused click is no approval', async () => {
     const root = harness.rootMessage()!;
     await harness.click(harness.people.sam, harness.alerts, root.ts, actionIds.draftReply);
-    await harness.waitFor('the draft modal', () => harness.openModal(harness.people.sam));
+    const modal = await harness.waitFor('the draft modal', () => harness.openModal(harness.people.sam));
+    // The modal says what will really happen: the reply stays in the alert thread, never in the channel.
+    const said = JSON.stringify(modal.blocks);
+    expect(said).toContain(`Drill: nothing is posted in <#${harness.support}`);
+    expect(said).toContain('the reply is posted only in this incident’s alert thread');
+    expect(said).not.toContain('until the approvers agree');
+    expect(said).toContain('Where it would go in a real incident');
     await harness.submit(harness.people.sam, draftValues(REPLY));
     const card = await harness.waitFor('the draft card', () => draftCard());
 

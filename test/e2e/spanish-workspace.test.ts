@@ -3,7 +3,7 @@
 // words, and never ask them to tick a box the modal does not show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
-import { messageBlockActions } from '../../src/sandbox/slack-payloads.js';
+import { messageBlockActions, viewBlockActions, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { ANGRY_MESSAGES } from '../support/community.js';
 import { availableProviders } from '../support/databases.js';
 import { ManualClock } from '../../src/domain/clock.js';
@@ -83,6 +83,55 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     expect(error).toContain('Escríbela en inglés');
     expect(error).not.toContain('o elige inglés');
     expect(errors[inputIds.draftLanguage]).toBeUndefined();
+    expect(await harness.app.database.prisma.replyDraft.count()).toBe(0);
+  });
+
+  it('following the refusal’s advice keeps the text typed: another language never swaps it for the template', async () => {
+    const { sam } = harness.people;
+    type Block = { type: string; block_id?: string; element?: { initial_value?: string } };
+    const textBlockId = (view: ViewPayload) => (view.blocks as Block[]).find((block) => block.type === 'input' && block.block_id?.startsWith(inputIds.draftText))!.block_id!;
+    /** Picks a language in Sam's open modal with his Spanish text in the box, as Slack sends it. */
+    async function pickLanguage(language: string): Promise<ViewPayload> {
+      const view = harness.openModal(sam)!;
+      const box = textBlockId(view);
+      const response = await harness.deliver(
+        'interaction',
+        viewBlockActions(harness.fake.workspace.appIdentity(), {
+          user: { id: sam, name: 'sam' },
+          view,
+          actions: [{ action_id: actionIds.pickLanguage, block_id: inputIds.draftLanguage, type: 'static_select', selected_option: { text: { type: 'plain_text', text: language }, value: language } }],
+          triggerId: harness.fake.workspace.issueTrigger(sam),
+          nowMs: Date.now(),
+          state: {
+            [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: language } } },
+            [inputIds.draftTarget]: { [actionIds.pickTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+            [box]: { [box]: { type: 'plain_text_input', value: SPANISH_REPLY } },
+          },
+        }),
+      );
+      expect(response.status).toBe(200);
+      return harness.waitFor(`the modal in ${language}`, () => (harness.openModal(sam)?.hash !== view.hash ? harness.openModal(sam) : undefined));
+    }
+
+    // The advice was “to post it in Spanish, pick Spanish”: doing so keeps the text box (Slack keeps what it holds).
+    const before = textBlockId(harness.openModal(sam)!);
+    let view = await pickLanguage('es');
+    expect(textBlockId(view)).toBe(before);
+    const shownNow = JSON.stringify(view.blocks);
+    expect(shownNow).toContain('Editaste el texto, así que se mantiene tal como lo escribiste en lugar de la plantilla en español');
+    expect(view.blocks.some((block) => (block as { block_id?: string }).block_id === inputIds.draftLanguageConfirm)).toBe(true);
+
+    // In Spanish, not confirmed: the advice is to confirm, or to rewrite it in English — not to pick English.
+    const values = { ...draftValues(SPANISH_REPLY), [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'es' } } } };
+    const refused = await harness.submit(sam, values);
+    const error = (JSON.parse(refused.body) as { errors: Record<string, string> }).errors[inputIds.draftLanguage] ?? '';
+    expect(error).toContain('Marca «Publicar en este idioma igualmente» para publicarla en español, o reescríbela en inglés');
+    expect(error).not.toContain('o elige inglés');
+
+    // Back to English: the Spanish text is still there, with the note to check its language.
+    view = await pickLanguage('en');
+    expect(textBlockId(view)).toBe(before);
+    expect(JSON.stringify(view.blocks)).toContain('comprueba que está escrito en inglés');
     expect(await harness.app.database.prisma.replyDraft.count()).toBe(0);
   });
 

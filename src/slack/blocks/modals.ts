@@ -60,6 +60,13 @@ export interface DraftReplyModalInput {
    * names whom it was written for and where it now goes.
    */
   readonly textTarget?: { readonly kind: 'channel' } | { readonly kind: 'thread'; readonly ts: string };
+  /**
+   * Staff edited the text by hand: the box keeps this block_id (so Slack keeps what they typed, and
+   * `text` stays its first prefill); `languageChanged` says the language was switched under it.
+   */
+  readonly keptText?: { readonly blockId: string; readonly languageChanged: boolean };
+  /** A drill: its reply is only ever posted in the alert thread, and the modal says so. */
+  readonly drill?: boolean;
 }
 
 /** Radio buttons allow 10 options; one is "post in the channel". */
@@ -120,8 +127,11 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const writtenFor = input_.textTarget ?? wanted;
   // The text's block_id follows whom it was prefilled for: a new target re-fills it, an edited text keeps it.
   const isDefault = template === undefined || (template === input_.templates[0] && language === locale && targetValue(writtenFor) === targetValue(defaultTarget));
-  const textBlockId = draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
+  const textBlockId = input_.keptText?.blockId ?? draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
   blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  if (input_.keptText?.languageChanged) {
+    blocks.push(context(`:warning: ${t(locale, 'ui.modal.draft.kept_language', { language: t(locale, `ui.language.${language}`, {}) })}`));
+  }
   if (targetValue(writtenFor) !== targetValue(wanted)) {
     const describe = (target: DraftTarget) =>
       target.kind === 'thread'
@@ -147,8 +157,10 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     initial_option: targetOptions.find((o) => o.value === targetValue(wanted)) ?? targetOptions[0],
   };
   // Picking another thread re-renders the modal, so the greeting follows the member answered.
-  blocks.push(input(inputIds.draftTarget, t(locale, 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
-  blocks.push(context(t(locale, 'ui.modal.draft.review_note', { channel: channelLink(input_.channelId, input_.channelName) })));
+  // A drill's reply never leaves its alert thread: the target only says where it would go for real.
+  blocks.push(input(inputIds.draftTarget, t(locale, input_.drill ? 'ui.modal.draft.target_drill' : 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
+  const channel = channelLink(input_.channelId, input_.channelName);
+  blocks.push(context(t(locale, input_.drill ? 'ui.modal.draft.review_note_drill' : 'ui.modal.draft.review_note', { channel })));
 
   return modal({
     callbackId: callbackIds.draftReplyModal,

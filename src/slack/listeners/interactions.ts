@@ -106,8 +106,17 @@ async function draftModalView(
   services: SlackServices,
   client: WebClient,
   incidentId: string,
-  /** `textTarget`: keep the text box's text, prefilled for this target (staff edited it by hand). */
-  choice: { templateId?: string; language?: Locale; target?: DraftTarget; textTarget?: DraftTarget } = {},
+  /**
+   * `textTarget`: the target the text box's text was prefilled for. `keptText`: staff edited it by
+   * hand, so the box keeps its block_id (Slack keeps what they typed) and its first prefill.
+   */
+  choice: {
+    templateId?: string;
+    language?: Locale;
+    target?: DraftTarget;
+    textTarget?: DraftTarget;
+    keptText?: { blockId: string; initialValue: string; languageChanged: boolean };
+  } = {},
 ) {
   const record = await loadOrFail(services, incidentId);
   const { state } = record;
@@ -146,7 +155,9 @@ async function draftModalView(
     templates,
     ...(template ? { templateId: template.id } : {}),
     language,
-    text: template ? renderOrRaw(template.text[language], valuesFor(textTarget)) : '',
+    text: choice.keptText ? choice.keptText.initialValue : template ? renderOrRaw(template.text[language], valuesFor(textTarget)) : '',
+    ...(choice.keptText ? { keptText: { blockId: choice.keptText.blockId, languageChanged: choice.keptText.languageChanged } } : {}),
+    drill: state.incident.drill,
     templatePreviews: Object.fromEntries(templates.map((candidate) => [candidate.id, renderOrRaw(candidate.text[language], values)])),
     targets: offered.map((sample) => {
       const authorName = sample.authorId ? names.get(sample.authorId) : undefined;
@@ -196,8 +207,10 @@ function decisionRunners(services: SlackServices) {
     decide: Decide,
     /** Field errors of this modal's own for a refusal, before the generic field mapping. */
     modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
+    /** Commit an accepted decision for the first delivery of this submission only (see submissionKey). */
+    options: { once?: string } = {},
   ): Promise<void> {
-    const outcome = await services.incidents.decide(incidentId, decide);
+    const outcome = await services.incidents.decide(incidentId, decide, options);
     if (outcome.ok) {
       await ack();
       return;
@@ -229,6 +242,15 @@ function decisionRunners(services: SlackServices) {
 }
 
 const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
+
+/**
+ * One submission of one modal: Slack's view id (the same for every delivery of that modal, whatever
+ * its private_metadata says) in its team. A draft modal sent twice (a double click, a resent request)
+ * creates one draft.
+ */
+function submissionKey(body: ViewSubmitAction): string {
+  return `view_submission:${body.team?.id ?? body.view.team_id}:${body.view.id}`;
+}
 
 /** Buttons of the incident workflow: each acknowledged only once its decision is committed. */
 export function registerInteractionListeners(app: App, services: SlackServices): void {
@@ -372,18 +394,20 @@ function registerModalOpeners(app: App, services: SlackServices): void {
  * Whether staff changed the draft modal's text by hand: what the box holds now differs from what it
  * was prefilled with (the shown view's initial_value). An emptied box has nothing to lose.
  */
-function textEditedByHand(view: { state: unknown; blocks: unknown }): boolean {
+function textEditedByHand(view: { state: unknown; blocks: unknown }): { blockId: string; initialValue: string } | null {
   const typed = draftTextValue((view.state as ViewState).values);
-  if (typed === undefined || typed === null || typed.trim() === '') return false;
+  if (typed === undefined || typed === null || typed.trim() === '') return null;
   const box = (view.blocks as { type?: string; block_id?: string; element?: { initial_value?: string } }[]).find((block) => block.type === 'input' && isDraftTextBlockId(block.block_id ?? ''));
   const normal = (text: string) => text.replace(/\r\n?/g, '\n').trim();
-  return normal(typed) !== normal(box?.element?.initial_value ?? '');
+  const initialValue = box?.element?.initial_value ?? '';
+  return box?.block_id && normal(typed) !== normal(initialValue) ? { blockId: box.block_id, initialValue } : null;
 }
 
 /**
- * Inside the draft modal: another template or language re-renders the prefilled text for the chosen
- * target; another target re-fills it for that thread's author, unless staff edited the text by hand
- * (then it is kept, and the modal says whom it was written for and where it now goes).
+ * Inside the draft modal: another template re-renders the prefilled text for the chosen target;
+ * another language or target re-fills it (the template in that language, the thread's author), unless
+ * staff edited the text by hand: then it is kept, never silently replaced, and the modal says whom it
+ * was written for and where it now goes, or asks to check its language.
  */
 function registerDraftModalPickers(app: App, services: SlackServices): void {
   for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage, actionIds.pickTarget]) {
@@ -395,12 +419,13 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
       const target = draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget));
       const writtenFor = draftTargetOf(w);
-      const keepText = actionId === actionIds.pickTarget && writtenFor !== undefined && textEditedByHand(view);
+      const edited = actionId !== actionIds.pickTemplate ? textEditedByHand(view) : null;
       const rebuilt = await draftModalView(services, client, i, {
         templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
         ...(target ? { target } : {}),
-        ...(keepText && writtenFor ? { textTarget: writtenFor } : {}),
+        ...(edited && writtenFor ? { textTarget: writtenFor } : {}),
+        ...(edited ? { keptText: { ...edited, languageChanged: actionId === actionIds.pickLanguage } } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });
@@ -432,6 +457,8 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
         policy,
         clock,
       ),
+      undefined,
+      { once: submissionKey(body) },
     );
   });
 
