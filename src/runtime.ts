@@ -355,7 +355,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async refuseNonOperator(teamId, userId, action, webClient) {
       if (await mayOperate(teamId, userId, webClient)) return false;
       await store.direct.audit.record({ at: clock.now(), userId, action, outcome: 'refused:not_staff', incidentId: null, data: { teamId } });
-      metrics?.requestsRefused.inc({ kind: 'command', reason: 'not_staff' });
+      metrics?.requestsRefused.inc({ kind: action.startsWith('shortcut:') ? 'shortcut' : action.startsWith('view:') ? 'view' : 'command', reason: 'not_staff' });
       return true;
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),

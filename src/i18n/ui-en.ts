@@ -261,7 +261,8 @@ export const uiEn = {
   'ui.help.heading': (_: Empty) => 'Firebreak commands',
   'ui.help.footer': (_: Empty) => 'Buttons on each incident’s alert do the rest: lead, draft replies, checklist, resolve. Every command but help is for the community team: the people the playbooks name, workspace admins and owners, and whoever installed Firebreak.',
   'ui.operator.refused': (_: Empty) =>
-    'Firebreak is run by this workspace’s community team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak), so this command is not available to you. Nothing was changed.',
+    'Firebreak is run by this workspace’s community team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak), so this is not available to you. Nothing was changed.',
+  'ui.operator.refused_short': (_: Empty) => 'Only this workspace’s community team can do this. Nothing was changed.',
   'ui.home.not_operator': (_: Empty) =>
     'Firebreak helps this workspace’s community team notice and answer crises. Its incidents and channel figures are shown only to that team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak).',
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,

@@ -250,7 +250,8 @@ export const uiEs: UiCatalog = {
   'ui.help.footer': () =>
     'Los botones de la alerta de cada incidente hacen el resto: liderar, redactar respuestas, checklist, resolver. Todos los comandos salvo help son para el equipo de comunidad: las personas que nombran los playbooks, los administradores y propietarios del espacio de trabajo y quien instaló Firebreak.',
   'ui.operator.refused': () =>
-    'Firebreak lo maneja el equipo de comunidad de este espacio de trabajo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak), así que este comando no está disponible para ti. No se ha cambiado nada.',
+    'Firebreak lo maneja el equipo de comunidad de este espacio de trabajo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak), así que esto no está disponible para ti. No se ha cambiado nada.',
+  'ui.operator.refused_short': () => 'Solo el equipo de comunidad de este espacio de trabajo puede hacer esto. No se ha cambiado nada.',
   'ui.home.not_operator': () =>
     'Firebreak ayuda al equipo de comunidad de este espacio de trabajo a detectar y responder crisis. Sus incidentes y las cifras de los canales solo los ve ese equipo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak).',
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,

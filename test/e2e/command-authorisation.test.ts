@@ -1,10 +1,13 @@
 // Who may operate Firebreak: community members share the workspace with the community team, and must
 // not change what Firebreak watches, open incidents, change settings or read incidents (commands, App Home).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { messageShortcut, viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
-const REFUSED = 'this command is not available to you';
+const REFUSED = 'this is not available to you. Nothing was changed.';
 const HOME_NOTICE = 'shown only to that team';
 
 /** Every subcommand that changes state or shows incidents, as a member might type it. */
@@ -92,6 +95,30 @@ describe.each(availableProviders)('who may run /firebreak and see App Home, on %
     expect(staffHome).toContain('Watched channels today');
   });
 
+  it('the add-to-timeline shortcut (its modal lists open incidents) is refused to a member, and so is a forged submission', async () => {
+    const { ts } = await h.post(h.people.members[2]!, 'My order vanished', Date.now());
+    const send = (kind: 'interaction', payload: object) => sendToApp(`${h.app.url}/slack/events`, SIGNING_SECRET, kind, payload);
+    const identity = h.fake.workspace.appIdentity();
+    const shortcut = (user: string) =>
+      send('interaction', messageShortcut(identity, { callbackId: callbackIds.addToTimelineShortcut, user: { id: user, name: user }, channel: { id: h.support, name: 'support' }, message: { ts, text: 'My order vanished', user: h.people.members[2]! } as never, triggerId: h.fake.workspace.issueTrigger(user), responseUrl: h.fake.issueResponseUrl(user, h.support), nowMs: Date.now() }));
+    expect((await shortcut(member)).status).toBe(200);
+    await h.waitFor('the refusal', () => h.ephemeralTexts(member).some((line) => line.includes(REFUSED)));
+    expect(h.openModal(member)).toBeUndefined();
+
+    const incident = await prisma().incident.findFirstOrThrow();
+    const values = { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incident.id } } } };
+    const view = { id: 'V0FORGED', type: 'modal', callback_id: callbackIds.addToTimelineModal, private_metadata: encodeRef({ c: h.support, ts, text: 'My order vanished' }), hash: '1.abc', blocks: [{ type: 'input', block_id: inputIds.incident }] };
+    const forged = await send('interaction', viewSubmission(identity, { user: { id: member, name: 'alma' }, view: view as never, values, triggerId: '1.2.3' }));
+    expect(forged.body).toContain('community team');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await prisma().timelineEvent.count({ where: { incidentId: incident.id, kind: 'message_added' } })).toBe(0);
+    expect(await prisma().auditLog.count({ where: { userId: member, outcome: 'refused:not_staff', action: { in: [`shortcut:${callbackIds.addToTimelineShortcut}`, `view:${callbackIds.addToTimelineModal}`] } } })).toBe(2);
+
+    // Staff still get the modal.
+    await shortcut(h.people.ann);
+    await h.waitFor('the modal', () => h.openModal(h.people.ann)?.callback_id === callbackIds.addToTimelineModal);
+  });
+
   it('a user of another organisation (an admin there) is refused, even in a shared channel', async () => {
     for (const text of ['status', `declare <#${general}|general> sev1 From outside`, `unwatch <#${h.support}|support>`]) {
       expect((await h.command(outsider, text)).body).toContain(REFUSED);
@@ -141,7 +168,7 @@ describe.each(availableProviders)('the refusal in a Spanish workspace, on %s', (
   it('a member is told in Spanish, and App Home says so in Spanish', async () => {
     const member = h.people.members[0]!;
     const answer = await h.command(member, `unwatch <#${h.support}|support>`);
-    expect(answer.body).toContain('este comando no está disponible para ti. No se ha cambiado nada.');
+    expect(answer.body).toContain('esto no está disponible para ti. No se ha cambiado nada.');
     expect(await homeText(h, member)).toContain('solo los ve ese equipo');
   });
 });

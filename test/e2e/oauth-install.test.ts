@@ -181,7 +181,7 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     // Each workspace chooses its alerts channel; the answer and the bot's join use that team's new token.
     // (Only workspace admins and the installer may: staff the playbook names are refused, and a member is refused any command.)
     expect((await teams[B]!.staff.command(events, teams[B]!.people.cleo, `alerts <#${teams[B]!.people.support}|support>`)).body).toContain('Only workspace admins and the person who installed Firebreak');
-    expect((await teams[B]!.staff.command(events, teams[B]!.people.sam, `alerts <#${teams[B]!.people.support}|support>`)).body).toContain('this command is not available to you');
+    expect((await teams[B]!.staff.command(events, teams[B]!.people.sam, `alerts <#${teams[B]!.people.support}|support>`)).body).toContain('this is not available to you');
     for (const [teamId, installer] of [[A, teams[A]!.people.ben], [B, teams[B]!.people.ann]] as const) {
       const { people, staff } = teams[teamId]!;
       const answer = await staff.command(events, installer, `alerts <#${people.alerts}|alerts>`);
@@ -322,7 +322,7 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     expect((await b.staff.command(events, b.people.sam, 'frobnicate')).body).toContain('«frobnicate» no es un comando de Firebreak.');
     expect((await b.staff.command(events, b.people.ann, 'resolve')).body).toContain('Uso: /firebreak resolve');
     // A member's refusal is in the workspace's language too.
-    expect((await b.staff.command(events, b.people.sam, 'status')).body).toContain('este comando no está disponible para ti');
+    expect((await b.staff.command(events, b.people.sam, 'status')).body).toContain('esto no está disponible para ti');
     // A refusal by the listener guard (B's member clicks A's incident) is in B's language too.
     const incidentA = await prisma().incident.findFirstOrThrow({ where: { workspace: { teamId: A } } });
     const rootA = a.staff.rootMessage()!;

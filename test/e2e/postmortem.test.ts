@@ -66,25 +66,25 @@ describe('post-mortem workflow through Slack', () => {
     const memberText = `My order vanished and nobody answers, <@${people.members[1]}> saw it too`;
     const { ts: memberTs } = workspace.postMessage(workspace.grantFor(workspace.issueUserToken(member))!, harness.support, { text: memberText });
     await harness.event(messageEvent({ channel: harness.support, user: member, text: memberText, ts: memberTs }));
-    await shortcut(people.nina, harness.support, memberTs);
-    await harness.waitFor('the shortcut modal', () => harness.openModal(people.nina));
-    const modal = harness.openModal(people.nina)!;
+    await shortcut(people.cleo, harness.support, memberTs);
+    await harness.waitFor('the shortcut modal', () => harness.openModal(people.cleo));
+    const modal = harness.openModal(people.cleo)!;
     expect(modal.callback_id).toBe(callbackIds.addToTimelineModal);
     const choose = { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incidentId } } } };
-    expect((await harness.submit(people.nina, choose)).status).toBe(200);
+    expect((await harness.submit(people.cleo, choose)).status).toBe(200);
     await harness.waitFor('the message on the timeline', async () => (await loadTimeline(prisma(), incidentId)).some((event) => event.kind === 'message_added'));
     // The same message twice: the modal says so instead of adding it again.
-    await shortcut(people.sam, harness.support, memberTs);
-    await harness.waitFor('the second shortcut modal', () => harness.openModal(people.sam));
-    const again = await harness.submit(people.sam, choose);
+    await shortcut(people.ben, harness.support, memberTs);
+    await harness.waitFor('the second shortcut modal', () => harness.openModal(people.ben));
+    const again = await harness.submit(people.ben, choose);
     expect(errorsOf(again.body)[inputIds.incident]).toMatch(/already on the timeline of incident #1/);
-    workspace.closeView(harness.openModal(people.sam)!.id);
+    workspace.closeView(harness.openModal(people.ben)!.id);
     // A message longer than a modal can carry is still quoted in full.
     const long = `${'The checkout keeps failing and support never answers. '.repeat(50)}End.`;
     const { ts: longTs } = workspace.postMessage(workspace.grantFor(workspace.issueUserToken(people.members[5]!))!, harness.support, { text: long });
-    await shortcut(people.nina, harness.support, longTs);
-    await harness.waitFor('the shortcut modal for the long message', () => harness.openModal(people.nina));
-    await harness.submit(people.nina, choose);
+    await shortcut(people.cleo, harness.support, longTs);
+    await harness.waitFor('the shortcut modal for the long message', () => harness.openModal(people.cleo));
+    await harness.submit(people.cleo, choose);
     const longEntry = await harness.waitFor('the long message on the timeline', async () => (await loadTimeline(prisma(), incidentId)).find((event) => event.data['messageTs'] === longTs));
     expect(long.length).toBeGreaterThan(2000);
     expect(longEntry.text?.length).toBe(long.length);
@@ -125,7 +125,7 @@ describe('post-mortem workflow through Slack', () => {
     }
     const quoted = timeline.find((event) => event.kind === 'message_added')!;
     expect(quoted.text).toBe(memberText);
-    expect(quoted.actorUserId).toBe(people.nina);
+    expect(quoted.actorUserId).toBe(people.cleo);
     expect(quoted.data).toMatchObject({ channelId: harness.support, messageTs: memberTs, authorUserId: people.members[3] });
     expect(timeline.find((event) => event.kind === 'note_added')).toMatchObject({ actorUserId: people.sam, text: 'Payments team confirms the card processor is down' });
     expect(timeline.find((event) => event.kind === 'reply_posted')?.text).toBe('Payments are failing; we are on it with our card processor.');

@@ -244,6 +244,13 @@ function registerActionItems(listening: Listening): void {
 function registerTimelineShortcut({ app, services, postMortems }: Listening): void {
   app.shortcut<MessageShortcut>(callbackIds.addToTimelineShortcut, async ({ ack, shortcut, client }) => {
     await ack();
+    // Its modal lists the open incidents: for the people who operate Firebreak here only (runtime.ts mayOperate).
+    if (await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client)) {
+      await client.chat
+        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: t(await services.localeFor(), 'ui.operator.refused', {}) })
+        .catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
+      return;
+    }
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
     const incidents = [];
     for (const choice of await postMortems.timelineTargets(workspaceId)) {
@@ -259,6 +266,11 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
   });
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
+    // A stale modal or a forged submission from someone who may not operate Firebreak changes nothing.
+    if (await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.addToTimelineModal}`, client)) {
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(await services.localeFor(), 'ui.operator.refused_short', {}) } });
+      return;
+    }
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
     const incidentId = value(view.state.values, inputIds.incident)?.selected_option?.value;
     const incident = incidentId ? (await postMortems.subject(incidentId))?.incident : undefined;

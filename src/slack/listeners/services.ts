@@ -42,7 +42,7 @@ export interface SlackServices {
    */
   mayOperate(teamId: string | undefined, userId: string, client: WebClient): Promise<boolean>;
   /** True (and the attempt audited as refused:not_staff) when the user may not operate Firebreak here. */
-  refuseNonOperator(teamId: string, userId: string, action: string, client: WebClient): Promise<boolean>;
+  refuseNonOperator(teamId: string | undefined, userId: string, action: string, client: WebClient): Promise<boolean>;
   /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */
   publishHome?(client: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void>;
   onUnknownAction?(actionId: string): void;
