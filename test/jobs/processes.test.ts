@@ -110,8 +110,9 @@ describe.each(availableProviders)('SIGKILL while posting (%s)', (provider) => {
       await first.stop('SIGKILL');
       expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'draft:1:r1:public' } })).toMatchObject({ status: 'sending', result: null });
 
-      await start(instanceEnvironment(database, fake));
-      // The killed instance ran on this machine: its claim is taken over at once, without waiting out the lease.
+      // The killed instance ran on this machine: its claim is taken over without waiting out the lease,
+      // once Slack has had OUTBOX_UNANSWERED_WAIT_SECONDS to finish the post it was doing (2 s here).
+      await start(instanceEnvironment(database, fake, { OUTBOX_UNANSWERED_WAIT_SECONDS: '2' }));
       await waitFor(() => database.prisma.outboxItem.count({ where: { status: 'sent' } }), (sent) => sent === 2, 20_000);
       const posted = fake.workspace.messagesIn(fake.ids.community).filter((message) => (message.metadata as { event_type?: string } | undefined)?.event_type === OUTBOX_METADATA_EVENT_TYPE);
       expect(posted.map((message) => message.text)).toEqual(['We are looking into it.', 'Fixed, thank you for your patience.']);
