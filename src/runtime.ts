@@ -44,6 +44,7 @@ import { registerSettingsListeners } from './slack/listeners/settings.js';
 import { currentTeam, inTeam } from './slack/team-scope.js';
 import { alertsChannels } from './runtime/alerts-channels.js';
 import { appHomePublishing } from './runtime/app-home.js';
+import { administersWorkspace } from './runtime/workspace-admins.js';
 import { cached } from './runtime/cached.js';
 import { registerDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
@@ -238,10 +239,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   async function mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean> {
     const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
     if ((await staffUserIds(team ?? '')).includes(userId)) return true;
-    if (!team) return false;
-    if (installs && (await installs.installation(team))?.installerUserId === userId) return true;
-    const user = (await webClient.users.info({ user: userId }).catch(() => undefined))?.user;
-    return Boolean(user && user.team_id === team && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+    return team !== undefined && administersWorkspace(installs, team, userId, webClient);
   }
   const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();

@@ -437,38 +437,58 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return raised;
   }
 
-  private async raiseWaiting(waiting: IncidentRecord, error: string): Promise<boolean> {
-    const incidentId = waiting.state.incident.id;
-    const { playbook, policy } = await this.policyFor(waiting.state.incident.playbookId);
-    const workspace = await this.options.workspaceSettings?.(waiting.workspaceId);
+  /** Raised elsewhere, once the alerts channel it waits for (archived, deleted, the bot removed) is replaced. */
+  private raiseWaiting(waiting: IncidentRecord, error: string): Promise<boolean> {
+    return this.raiseInSafeChannel(waiting, {
+      reason: ROOT_WAIT_UNUSABLE,
+      rootError: error,
+      // Still the same channel: it goes out there once Slack says the channel is usable again (ChannelLifecycle).
+      movesAway: true,
+      log: 'an incident waiting for its alerts channel was raised in the alerts channel chosen now',
+    });
+  }
+
+  /** Raised once its alerts channel is no longer a watched community channel. */
+  private raiseHeld(held: IncidentRecord): Promise<boolean> {
+    return this.raiseInSafeChannel(held, { reason: ROOT_HOLD_WATCHED, rootError: ROOT_HELD_ERROR, movesAway: false, log: 'a held incident was raised in a safe alerts channel' });
+  }
+
+  /**
+   * Posts an incident whose root never went out in the alerts channel that is safe now, saying why it
+   * is late. `movesAway`: only into another channel, and its writes still waiting in the old one stop.
+   */
+  private async raiseInSafeChannel(found: IncidentRecord, how: { reason: string; rootError: string; movesAway: boolean; log: string }): Promise<boolean> {
+    const incidentId = found.state.incident.id;
+    const { playbook, policy } = await this.policyFor(found.state.incident.playbookId);
+    const workspace = await this.options.workspaceSettings?.(found.workspaceId);
     // Asked before the transaction: no network call holds a transaction open.
-    const chosenId = playbook ? await this.safeAlertsChannel(waiting.workspaceId, playbook, workspace?.alertsChannel ?? null) : null;
-    // Still the same channel: it goes out there once Slack says the channel is usable again (ChannelLifecycle).
-    if (!chosenId || chosenId === waiting.alertChannelId) return false;
-    const channelName = (await this.options.channelName?.(waiting.state.incident.channelId)) ?? null;
+    const safeChannelId = playbook ? await this.safeAlertsChannel(found.workspaceId, playbook, workspace?.alertsChannel ?? null) : null;
+    if (!safeChannelId || (how.movesAway && safeChannelId === found.alertChannelId)) return false;
+    const channelName = (await this.options.channelName?.(found.state.incident.channelId)) ?? null;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const raised = await this.options.store.transaction(async (tx) => {
           const record = await tx.incidents.load(incidentId);
-          if (!record || record.alertChannelId === chosenId) return false;
-          const decision = raiseHeldAlert(record.state, { heldChannelId: record.alertChannelId, reason: ROOT_WAIT_UNUSABLE, rootHeld: record.rootTs === null, safeChannelId: chosenId }, this.clock);
+          if (!record || (how.movesAway && record.alertChannelId === safeChannelId)) return false;
+          const decision = raiseHeldAlert(record.state, { heldChannelId: record.alertChannelId, reason: how.reason, rootHeld: record.rootTs === null, safeChannelId }, this.clock);
           if (!decision.ok || decision.audit.outcome !== 'accepted') return false;
-          // Only the one transaction that removes the waiting root raises it (retries, two instances).
-          if (!(await tx.outbox.forgetFailed(outboxKeys.root(incidentId), error))) return false;
+          // The root leaves the outbox so its key (which the thread's writes name) is enqueued again:
+          // only the one transaction that removes it raises the incident (retries, two instances).
+          if (!(await tx.outbox.forgetFailed(outboxKeys.root(incidentId), how.rootError))) return false;
           await tx.outbox.forgetFailed(outboxKeys.checklist(incidentId));
-          await tx.outbox.stopWaiting(incidentId, MOVED_ELSEWHERE);
-          await tx.incidents.setAlertChannel(incidentId, chosenId);
-          const outcome = await this.commitDecision(tx, { ...record, alertChannelId: chosenId }, decision, { playbook, policy, channelName });
+          if (how.movesAway) await tx.outbox.stopWaiting(incidentId, MOVED_ELSEWHERE);
+          await tx.incidents.setAlertChannel(incidentId, safeChannelId);
+          const outcome = await this.commitDecision(tx, { ...record, alertChannelId: safeChannelId }, decision, { playbook, policy, channelName });
           return outcome.ok;
         }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
         if (raised) {
           this.options.onCommitted?.();
-          this.options.logger.warn({ incidentId, from: waiting.alertChannelId, to: chosenId, error }, 'an incident waiting for its alerts channel was raised in the alerts channel chosen now');
+          this.options.logger.warn({ incidentId, from: found.alertChannelId, to: safeChannelId, ...(how.movesAway ? { error: how.rootError } : {}) }, how.log);
         }
         return raised;
-      } catch (failure) {
-        if (attempt < MAX_ATTEMPTS && failure instanceof FirebreakError && failure.code === 'conflict') continue;
-        throw failure;
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
+        throw error;
       }
     }
   }
@@ -489,41 +509,6 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     if (released.length === 0) return;
     this.options.onCommitted?.();
     this.options.logger.warn({ writes: released.length }, 'writes held while an alerts channel was watched are sent now that it is safe');
-  }
-
-  private async raiseHeld(held: IncidentRecord): Promise<boolean> {
-    const incidentId = held.state.incident.id;
-    const { playbook, policy } = await this.policyFor(held.state.incident.playbookId);
-    const workspace = await this.options.workspaceSettings?.(held.workspaceId);
-    // Asked before the transaction: no network call holds a transaction open.
-    const safeChannelId = playbook ? await this.safeAlertsChannel(held.workspaceId, playbook, workspace?.alertsChannel ?? null) : null;
-    if (!safeChannelId) return false;
-    const channelName = (await this.options.channelName?.(held.state.incident.channelId)) ?? null;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const raised = await this.options.store.transaction(async (tx) => {
-          const record = await tx.incidents.load(incidentId);
-          if (!record) return false;
-          const decision = raiseHeldAlert(record.state, { heldChannelId: record.alertChannelId, reason: ROOT_HOLD_WATCHED, rootHeld: record.rootTs === null, safeChannelId }, this.clock);
-          if (!decision.ok || decision.audit.outcome !== 'accepted') return false;
-          // The held root leaves the outbox so its key (which the thread's writes name) is enqueued
-          // again: only the one transaction that removes it raises the incident (retries, two instances).
-          if (!(await tx.outbox.forgetFailed(outboxKeys.root(incidentId), ROOT_HELD_ERROR))) return false;
-          await tx.outbox.forgetFailed(outboxKeys.checklist(incidentId));
-          await tx.incidents.setAlertChannel(incidentId, safeChannelId);
-          const outcome = await this.commitDecision(tx, { ...record, alertChannelId: safeChannelId }, decision, { playbook, policy, channelName });
-          return outcome.ok;
-        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
-        if (raised) {
-          this.options.onCommitted?.();
-          this.options.logger.warn({ incidentId, from: held.alertChannelId, to: safeChannelId }, 'a held incident was raised in a safe alerts channel');
-        }
-        return raised;
-      } catch (error) {
-        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
-        throw error;
-      }
-    }
   }
 
   /** The first of playbook → workspace → ALERTS_CHANNEL that is not a watched community channel; null when none. */

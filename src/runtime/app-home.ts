@@ -16,6 +16,7 @@ import { appHomeNoticeView, appHomeView } from '../slack/blocks/home.js';
 import { currentTeam } from '../slack/team-scope.js';
 import type { AlertsChannels } from './alerts-channels.js';
 import { cached } from './cached.js';
+import { administersWorkspace } from './workspace-admins.js';
 import type { WorkspaceContext } from './workspaces.js';
 
 export interface AppHomePublishingOptions {
@@ -57,11 +58,7 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     metrics: (workspaceId) => homeMetrics(workspaceId ?? ''),
   });
 
-  async function mayChangeSettings(teamId: string, userId: string, webClient: WebClient): Promise<boolean> {
-    if ((await installs?.installation(teamId))?.installerUserId === userId) return true;
-    const user = (await webClient.users.info({ user: userId }).catch(() => undefined))?.user;
-    return Boolean(user && user.team_id === teamId && (user.is_admin || user.is_owner || user.is_primary_owner));
-  }
+  const mayChangeSettings = (teamId: string, userId: string, webClient: WebClient) => administersWorkspace(installs, teamId, userId, webClient);
 
   // One person's App Home is drawn one publish at a time, each reading the settings when its turn comes:
   // two settings changed at once (language, then time zone) end with a view showing both.
