@@ -35,6 +35,8 @@ import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
 import { ChannelLifecycle } from './app/channel-lifecycle.js';
+import { NamedChannelsService } from './app/named-channels.js';
+import { channelNamed } from './slack/channel-lookup.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -208,6 +210,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workers.scheduler?.wake();
   };
 
+  // A playbook's alertsChannel given by name is resolved once to its ID (asked with the workspace's token).
+  const namedChannels = new NamedChannelsService({
+    store,
+    logger,
+    lookup: (workspaceId, name) => (inWorkspace ? inWorkspace(workspaceId, () => channelNamed(client, name)) : channelNamed(client, name)),
+  });
+  const resolveNamedChannels = () =>
+    forEachWorkspace(async (teamId) => {
+      const team = teamId ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+      if (team) await namedChannels.resolveAll(await workspaceIds(team), playbooksOfTeam(playbooks.playbooks, team));
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not resolve the alerts channels playbooks give by name; tried again at the next incident'));
+
   const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, timeZoneOf, onCommitted: wake });
 
   const incidents = new IncidentService({
@@ -221,6 +235,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
     workspaceSettings: (workspaceId) => store.direct.installations.settings(workspaceId),
     alertsChannelRefusal: (channelId, workspaceId) => alertsGuard.refusal(channelId, workspaceId),
+    resolveChannel: (workspaceId, ref) => namedChannels.resolve(workspaceId, ref),
     locale,
     onCommitted: wake,
     channelName,
@@ -274,6 +289,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // at a time; idempotent, so instances sharing a database may all run it.
   let following = Promise.resolve();
   followPlaybooks = () => {
+    // A name a playbook (now) gives its alerts channel is resolved while Slack still knows it.
+    void resolveNamedChannels();
     following = following
       .then(async () => {
         const { stopped } = await watcher.followPlaybooks(
@@ -298,11 +315,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     servingOf: async (workspaceId) => playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined),
     mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
     forgetChannelName: (channelId) => channelName.forget(channelId),
+    namedChannelRenamed: (workspaceId, channelId, name) => namedChannels.renamed(workspaceId, channelId, name),
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
 
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate });
+  /** Playbooks (serving the workspace) that give their alerts channel by a name Slack renamed. */
+  async function renamedAlertsChannels(workspaceId: string | undefined) {
+    const team = installs ? (workspaceId ? await teamOfWorkspace(workspaceId) : null) : await installedTeam().catch(() => null);
+    if (!team) return [];
+    return namedChannels.outdated(workspaceId ?? (await workspaceIds(team)), playbooksOfTeam(playbooks.playbooks, team));
+  }
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, renamedAlertsChannels });
 
   const services: SlackServices = {
     clock,
@@ -337,6 +361,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // A playbook may name its alerts channel by name (`alerts`, `#alerts`): Slack is asked only then.
       const byName = named.filter((channel) => !CHANNEL_ID.test(channel)).map((channel) => channel.replace(/^#/, ''));
       if (byName.length === 0) return false;
+      // The channel a name meant when resolved, though Slack has renamed it since.
+      for (const name of byName) if ((await store.direct.namedChannels.find(settings.workspaceId, name))?.channelId === channelId) return true;
       const name = await channelName(channelId).catch(() => null);
       return name !== null && byName.includes(name);
     },

@@ -25,6 +25,7 @@ import {
   writeAudit,
 } from './repositories/incidents.js';
 import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith } from './repositories/outbox.js';
+import { namedChannelsOn } from './repositories/named-channels.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
@@ -57,6 +58,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
   return {
     processedEvents: { recordOnce: (eventId, at) => recordEventOnce(db, eventId, at) },
     channels: watchedChannelsOn(db),
+    namedChannels: namedChannelsOn(db),
     buckets: channelBucketsOn(db, provider),
     scoredMessages: scoredMessagesOn(db),
     quarantine: quarantineOn(db),
