@@ -85,6 +85,8 @@ export interface Runtime {
   checkPlaybookReferences(teamId: string): Promise<void>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
+  /** For /healthz: writes waiting for a channel Slack will not take them in, by reason, with the oldest's creation. */
+  waitingWrites(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
   close(): Promise<void>;
 }
 
@@ -564,6 +566,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
     alertsChannelHealth,
+    waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {
       followPlaybooks = undefined;
       await following;

@@ -24,7 +24,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -100,6 +100,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {
+      waitingByReason: () => outboxWaitingByReason(db),
       recent: async (limit, workspaceId) =>
         (await failedOutboxItems(db, { limit, ...(workspaceId ? { teamId: (await db.workspace.findUnique({ where: { id: workspaceId }, select: { teamId: true } }))?.teamId ?? '' } : {}) })).map((item) => ({ key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
     },

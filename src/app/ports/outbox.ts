@@ -89,6 +89,8 @@ export const WAITING_FOR_CHANNEL = 'waiting_for_channel:';
 export interface FailedSlackWrites {
   /** Newest first; only one workspace's when `workspaceId` is given. */
   recent(limit: number, workspaceId?: string): Promise<FailedSlackWrite[]>;
+  /** Writes waiting for their channel (`WAITING_FOR_CHANNEL`), counted by Slack's reason, with the oldest one's creation. */
+  waitingByReason(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
 }
 
 export interface FailedSlackWrite {

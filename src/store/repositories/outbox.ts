@@ -206,6 +206,14 @@ export async function outboxWaitingWith(db: Db, keys: readonly string[]): Promis
   return new Map(rows.map((row) => [row.key, row.lastError ?? WAITING_FOR_CHANNEL]));
 }
 
+/** Writes waiting for their channel, by reason (`is_archived`, …), with the oldest one's creation time. */
+export async function outboxWaitingByReason(db: Db): Promise<{ reason: string; count: number; oldestAt: number }[]> {
+  const groups = await db.outboxItem.groupBy({ by: ['lastError'], where: { status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, _count: { _all: true }, _min: { createdAt: true } });
+  return groups
+    .map((group) => ({ reason: (group.lastError ?? WAITING_FOR_CHANNEL).slice(WAITING_FOR_CHANNEL.length), count: group._count._all, oldestAt: group._min.createdAt?.getTime() ?? 0 }))
+    .sort((a, b) => a.reason.localeCompare(b.reason));
+}
+
 /** An incident's writes still waiting for their channel, failed for good with `error`. */
 export async function stopWaitingOutboxItems(db: Db, incidentId: string, error: string): Promise<number> {
   const { count } = await db.outboxItem.updateMany({ where: { incidentId, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });
