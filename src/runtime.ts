@@ -48,7 +48,7 @@ import { alertsChannels } from './runtime/alerts-channels.js';
 import { appHomePublishing } from './runtime/app-home.js';
 import { administersWorkspace } from './runtime/workspace-admins.js';
 import { cached } from './runtime/cached.js';
-import { registerDigests } from './runtime/digests.js';
+import { registerDigests, type StrandedDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
 import { workspaceContext } from './runtime/workspaces.js';
 
@@ -205,6 +205,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }).catch((error: unknown) => logger.warn({ err: error }, 'could not check the alerts channels'));
 
+  /** Set once the digest schedules exist (below): digests left waiting where digests no longer go are dropped. */
+  const digests: { stranded?: StrandedDigests } = {};
+  const dropStrandedDigests = (teamId?: string) =>
+    (digests.stranded?.drop(teamId) ?? Promise.resolve(0)).catch((error: unknown) => {
+      logger.error({ err: error, team: teamId }, 'could not drop the digests waiting for a channel digests no longer go to; tried again at the next alerts channel change or start');
+      return 0;
+    });
   // Both exist only after the services that wake them: filled in below.
   const workers: { outbox?: OutboxWorker; scheduler?: Scheduler } = {};
   const wake = () => {
@@ -396,6 +403,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (outcome === 'accepted' && change.alertsChannel) {
         void workspaceIds(teamId)
           .then((workspaceId) => incidents.raiseHeldIncidents(workspaceId))
+          // Digests stranded in the old channel: dropped, with a note in the new one (a summary, not an alert).
+          .then(() => dropStrandedDigests(teamId))
           .catch((error: unknown) => logger.error({ err: error, team: teamId }, 'could not raise held incidents after the alerts channel changed'));
       }
       return outcome;
@@ -469,6 +478,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   void forEachWorkspace(async (teamId) => {
     try {
       await incidents.raiseHeldIncidents(teamId ? await workspaceIds(teamId) : undefined);
+      await dropStrandedDigests(teamId);
     } catch (error) {
       logger.error({ err: error, team: teamId }, 'could not raise held incidents at start-up');
     }
@@ -511,7 +521,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing)));
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
-  registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces });
+  digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });
 
   const { remindUnanswered } = await import('./app/unanswered.js');
   const { peopleOf } = await import('./app/playbook-policy.js');

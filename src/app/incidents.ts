@@ -47,7 +47,7 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
-import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 import type { ProcessedEvents } from './ports/store.js';
 
@@ -59,7 +59,7 @@ const ROOT_HELD_ERROR = `held:${ROOT_HOLD_WATCHED}`;
 /** Why an incident's root is raised in another alerts channel after Slack would not take it in its own. */
 export const ROOT_WAIT_UNUSABLE = 'alerts_channel_unusable';
 /** How its writes left waiting in the old channel are closed: never posted there. */
-const MOVED_ELSEWHERE = 'moved_to_another_alerts_channel';
+const MOVED_ELSEWHERE = MOVED_TO_ANOTHER_ALERTS_CHANNEL;
 /** Open incidents looked at for held roots: far more than are ever open at once. */
 const HELD_SCAN_LIMIT = 500;
 

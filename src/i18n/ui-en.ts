@@ -217,6 +217,8 @@ export const uiEn = {
     'Slack refused these for good, so Firebreak will not retry them. Fix the cause (often the bot is not in the channel) and repeat the action.',
   'ui.home.waiting_for_channel': (p: { what: string; channel: string }) =>
     `${p.what} waits for channel ${p.channel} (archived, or the bot is not in it); posted once it is unarchived or the bot invited`,
+  'ui.home.waiting_for_missing_channel': (p: { what: string; channel: string }) =>
+    `${p.what} waits for channel ${p.channel}, which Slack cannot find: posted once the bot is invited if it is private; if it was deleted, choose another alerts channel (incidents are raised there, waiting digests dropped with a note)`,
   'ui.home.quarantined': (p: { channel: string }) => `Incoming message from ${p.channel} kept in quarantine (not stored)`,
   'ui.home.approvals_heading': (p: { count: number }) => `Waiting for your approval (${p.count})`,
   'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',

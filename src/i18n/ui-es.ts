@@ -209,6 +209,8 @@ export const uiEs: UiCatalog = {
     'Slack los rechazó definitivamente, así que Firebreak no los reintentará. Corrige la causa (a menudo el bot no está en el canal) y repite la acción.',
   'ui.home.waiting_for_channel': (p) =>
     `${p.what} espera al canal ${p.channel} (archivado, o el bot no está en él); se publica al desarchivarlo o invitar al bot`,
+  'ui.home.waiting_for_missing_channel': (p) =>
+    `${p.what} espera al canal ${p.channel}, que Slack no encuentra: se publica al invitar al bot si es privado; si se borró, elige otro canal de alertas (los incidentes se publican allí y los resúmenes pendientes se descartan con un aviso)`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',

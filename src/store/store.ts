@@ -24,7 +24,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -97,6 +97,8 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       releaseWaitingForChannel: (filter, now) => releaseWaitingOutboxItems(db, filter, now),
       waitingWith: (keys) => outboxWaitingWith(db, keys),
       stopWaiting: (incidentId, error) => stopWaitingOutboxItems(db, incidentId, error),
+      waitingByKey: (keyPrefix, teamId) => outboxWaitingByKey(db, keyPrefix, teamId),
+      closeWaiting: (key, error) => closeWaitingOutboxItem(db, key, error),
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {

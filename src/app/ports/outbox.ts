@@ -68,6 +68,10 @@ export interface OutboxWriter {
    * to another alerts channel: they must never land in the old one). Returns how many.
    */
   stopWaiting(incidentId: string, error: string): Promise<number>;
+  /** Writes waiting for their channel whose key starts with `keyPrefix` (of `teamId` when given), oldest first. */
+  waitingByKey(keyPrefix: string, teamId?: string): Promise<{ key: string; channelId: string | null; createdAt: number }[]>;
+  /** Closes one waiting write for good with `error`: true for the one caller that closed it. */
+  closeWaiting(key: string, error: string): Promise<boolean>;
 }
 
 /** How a write is failed when a message it threads under or edits was never posted. */
@@ -84,6 +88,14 @@ export const CHANNEL_UNUSABLE_ERRORS: ReadonlySet<string> = new Set(['is_archive
  * retried on a timer, listed in App Home, and put back once the channel can be used again.
  */
 export const WAITING_FOR_CHANNEL = 'waiting_for_channel:';
+
+/**
+ * Writes closed on purpose, not refused by Slack: an incident's writes left in the alerts channel it was
+ * raised away from, and a digest dropped because digests now go to another channel (a note said so
+ * there). Neither is a delivery problem staff could fix: App Home does not list them.
+ */
+export const MOVED_TO_ANOTHER_ALERTS_CHANNEL = 'moved_to_another_alerts_channel';
+export const DIGEST_DROPPED = 'dropped:digest_channel_changed';
 
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {

@@ -214,6 +214,23 @@ export async function outboxWaitingByReason(db: Db): Promise<{ reason: string; c
     .sort((a, b) => a.reason.localeCompare(b.reason));
 }
 
+/** Waiting writes whose key starts with `keyPrefix` (of one team when given), oldest first. */
+export async function outboxWaitingByKey(db: Db, keyPrefix: string, teamId?: string): Promise<{ key: string; channelId: string | null; createdAt: number }[]> {
+  const rows = await db.outboxItem.findMany({
+    where: { key: { startsWith: keyPrefix }, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL }, ...(teamId !== undefined ? { teamId } : {}) },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: WAITING_SCAN_LIMIT,
+    select: { key: true, channelId: true, createdAt: true },
+  });
+  return rows.map((row) => ({ key: row.key, channelId: row.channelId, createdAt: row.createdAt.getTime() }));
+}
+
+/** One waiting write closed for good with `error`, by one conditional update. */
+export async function closeWaitingOutboxItem(db: Db, key: string, error: string): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({ where: { key, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });
+  return count > 0;
+}
+
 /** An incident's writes still waiting for their channel, failed for good with `error`. */
 export async function stopWaitingOutboxItems(db: Db, incidentId: string, error: string): Promise<number> {
   const { count } = await db.outboxItem.updateMany({ where: { incidentId, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });
