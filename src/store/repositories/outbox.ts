@@ -403,11 +403,14 @@ export async function retryFailedOutboxItem(db: Db, key: string, now: number): P
   return count === 1;
 }
 
-/** Deletes sent and failed items finished before `before`. */
+/**
+ * Deletes sent and failed items finished before `before`. A write waiting for its channel is not
+ * finished (an alert not yet delivered, raised elsewhere once another alerts channel is chosen): kept.
+ */
 export async function pruneOutbox(db: Db, before: Date | number): Promise<number> {
   const cutoff = new Date(before);
   const { count } = await db.outboxItem.deleteMany({
-    where: { OR: [{ status: 'sent', sentAt: { lt: cutoff } }, { status: 'failed', createdAt: { lt: cutoff } }] },
+    where: { OR: [{ status: 'sent', sentAt: { lt: cutoff } }, { status: 'failed', createdAt: { lt: cutoff }, OR: [{ lastError: null }, { NOT: { lastError: { startsWith: WAITING_FOR_CHANNEL } } }] }] },
   });
   return count;
 }
