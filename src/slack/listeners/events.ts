@@ -1,4 +1,5 @@
-// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again) and App Home. Bolt acks at once; the work
+// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again), people's
+// roles changing, and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
 import { eventTypeLabel } from '../../metrics.js';
@@ -76,6 +77,14 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     const teamId = teamOf(body);
     if (!teamId || !context.botUserId || (event as { user?: unknown }).user !== context.botUserId) return;
     await services.channelLifecycle?.usableAgain(teamId, event);
+  });
+
+  // Who may operate Firebreak changes with a person's role: asked again at once.
+  app.event('user_change', async ({ event, body }) => {
+    const teamId = teamOf(body);
+    const userId = (event as { user?: unknown }).user;
+    const id = typeof userId === 'string' ? userId : (userId as { id?: unknown } | undefined)?.id;
+    if (teamId && typeof id === 'string') services.userChanged?.(teamId, id);
   });
 
   app.event('app_home_opened', async ({ event, client }) => {
