@@ -131,7 +131,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!found) directories.set(key, (found = slackDirectory(client, clock)));
     return found;
   };
-  const directory: Directory = { group: (ref) => directoryHere().group(ref), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -363,8 +363,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       metrics?.requestsRefused.inc({ kind: action.slice(0, Math.max(0, action.indexOf(':'))) || 'command', reason: refusal });
       return refusal;
     },
-    // Slack says a member's role changed (user_change). Other instances keep their answer until it expires.
+    // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
+    // keep their answers until these expire, which is why both stay short and an approval asks again.
     userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    userGroupChanged: (teamId) => {
+      directories.get(installs ? teamId : '')?.forget?.();
+      staffUserIds.forget(teamId);
+      staffUserIds.forget('');
+    },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
     async updateWorkspaceSettings(teamId, userId, change, webClient) {
