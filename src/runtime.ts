@@ -23,7 +23,7 @@ import { registerCommandListeners } from './slack/listeners/commands.js';
 import { installListenerGuard } from './slack/listener-guard.js';
 import { registerEventListeners } from './slack/listeners/events.js';
 import { registerInteractionListeners } from './slack/listeners/interactions.js';
-import type { SlackServices } from './slack/listeners/services.js';
+import type { OperatorRefusal, SlackServices } from './slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
 import { slackDirectory } from './app/directory.js';
@@ -44,7 +44,7 @@ import { registerSettingsListeners } from './slack/listeners/settings.js';
 import { currentTeam, inTeam } from './slack/team-scope.js';
 import { alertsChannels } from './runtime/alerts-channels.js';
 import { appHomePublishing } from './runtime/app-home.js';
-import { administersWorkspace } from './runtime/workspace-admins.js';
+import { workspaceAdmins } from './runtime/workspace-admins.js';
 import { cached } from './runtime/cached.js';
 import { registerDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
@@ -131,7 +131,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!found) directories.set(key, (found = slackDirectory(client, clock)));
     return found;
   };
-  const directory: Directory = { group: (ref) => directoryHere().group(ref), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -228,20 +228,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const isStaff = async (userId: string) => (await staffUserIds(teamHere() ?? '')).includes(userId);
+  const admins = workspaceAdmins({ clock, installs });
 
   /**
    * Who operates Firebreak in a workspace (every command but help, and App Home): the people its
    * playbooks name (isStaff), its Slack admins and owners, and whoever installed Firebreak there (OAuth).
    * Admins and owners keep a workspace whose playbooks name nobody yet (the shipped default, a fresh
    * install) from being locked out, with the users:read scope Firebreak already has; membership of the
-   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no.
+   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no
+   * (`slack_unavailable`, said as such and never cached); users.info answers are kept briefly per
+   * (team, user) and forgotten on user_change.
    */
-  async function mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean> {
+  async function operatorRefusal(teamId: string | undefined, userId: string, webClient: WebClient): Promise<OperatorRefusal | null> {
     const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
-    if ((await staffUserIds(team ?? '')).includes(userId)) return true;
-    return team !== undefined && administersWorkspace(installs, team, userId, webClient);
+    if ((await staffUserIds(team ?? '')).includes(userId)) return null;
+    if (team === undefined) return 'not_staff';
+    const answer = await admins.check(team, userId, webClient);
+    return answer === 'admin' ? null : answer === 'unconfirmed' ? 'slack_unavailable' : 'not_staff';
   }
-  const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
+  const mayOperate = async (teamId: string | undefined, userId: string, webClient: WebClient) => (await operatorRefusal(teamId, userId, webClient)) === null;
+  const feedback = new FeedbackService({ store, clock, logger, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
   await feedback.recalibrate().catch((error: unknown) => logger.warn({ err: error }, 'could not derive channel calibrations again from their feedback'));
 
@@ -302,7 +308,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onReleased: wake,
   });
 
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate });
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, admins });
 
   const services: SlackServices = {
     clock,
@@ -351,10 +357,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     mayOperate,
     async refuseNonOperator(teamId, userId, action, webClient) {
-      if (await mayOperate(teamId, userId, webClient)) return false;
-      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: 'refused:not_staff', incidentId: null, data: { teamId } });
-      metrics?.requestsRefused.inc({ kind: action.startsWith('shortcut:') ? 'shortcut' : action.startsWith('view:') ? 'view' : 'command', reason: 'not_staff' });
-      return true;
+      const refusal = await operatorRefusal(teamId, userId, webClient);
+      if (refusal === null) return null;
+      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: `refused:${refusal}`, incidentId: null, data: { teamId } });
+      metrics?.requestsRefused.inc({ kind: action.slice(0, Math.max(0, action.indexOf(':'))) || 'command', reason: refusal });
+      return refusal;
+    },
+    // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
+    // keep their answers until these expire, which is why both stay short and an approval asks again.
+    userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    userGroupChanged: (teamId) => {
+      directories.get(installs ? teamId : '')?.forget?.();
+      staffUserIds.forget(teamId);
+      staffUserIds.forget('');
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),

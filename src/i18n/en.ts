@@ -46,6 +46,8 @@ export const en = {
     `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.`,
   'refusal.not_an_approver': (p: { draftNumber: number }) =>
     `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.`,
+  'refusal.approvers_unconfirmed': (_: Empty) =>
+    'Slack did not say who is in this playbook’s approver groups just now, so your approval was not recorded. Try again in a moment.',
   'refusal.four_eyes': (p: { draftNumber: number }) =>
     `You wrote or edited reply #${p.draftNumber}; under the four-eyes rule someone else must approve it.`,
   'refusal.no_approvers': (_: Empty) =>

@@ -44,6 +44,8 @@ export const es: Catalog = {
   'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.`,
   'refusal.not_an_approver': (p) =>
     `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,
+  'refusal.approvers_unconfirmed': () =>
+    'Slack no ha podido decir ahora quién está en los grupos de aprobación de este playbook, así que tu aprobación no se ha registrado. Vuelve a intentarlo en un momento.',
   'refusal.four_eyes': (p) =>
     `Escribiste o editaste la respuesta #${p.draftNumber}; por la regla de los cuatro ojos, debe aprobarla otra persona.`,
   'refusal.no_approvers': () =>

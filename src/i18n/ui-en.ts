@@ -263,6 +263,9 @@ export const uiEn = {
   'ui.operator.refused': (_: Empty) =>
     'Firebreak is run by this workspace’s community team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak), so this is not available to you. Nothing was changed.',
   'ui.operator.refused_short': (_: Empty) => 'Only this workspace’s community team can do this. Nothing was changed.',
+  'ui.operator.unconfirmed': (_: Empty) =>
+    'Slack did not confirm just now that you are on this workspace’s community team, so nothing was done. Try again in a moment.',
+  'ui.operator.unconfirmed_short': (_: Empty) => 'Slack did not confirm who you are just now. Nothing was changed; try again in a moment.',
   'ui.home.not_operator': (_: Empty) =>
     'Firebreak helps this workspace’s community team notice and answer crises. Its incidents and channel figures are shown only to that team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak).',
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,

@@ -252,6 +252,9 @@ export const uiEs: UiCatalog = {
   'ui.operator.refused': () =>
     'Firebreak lo maneja el equipo de comunidad de este espacio de trabajo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak), así que esto no está disponible para ti. No se ha cambiado nada.',
   'ui.operator.refused_short': () => 'Solo el equipo de comunidad de este espacio de trabajo puede hacer esto. No se ha cambiado nada.',
+  'ui.operator.unconfirmed': () =>
+    'Slack no ha confirmado ahora que formes parte del equipo de comunidad de este espacio de trabajo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
+  'ui.operator.unconfirmed_short': () => 'Slack no ha confirmado ahora quién eres. No se ha cambiado nada; vuelve a intentarlo en un momento.',
   'ui.home.not_operator': () =>
     'Firebreak ayuda al equipo de comunidad de este espacio de trabajo a detectar y responder crisis. Sus incidentes y las cifras de los canales solo los ve ese equipo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak).',
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,

@@ -36,7 +36,7 @@ export type WorkspaceChange =
   | { type: 'channel_created' | 'channel_archived' | 'channel_unarchived' | 'im_opened'; channel: SlackChannel }
   | { type: 'ephemeral_updated'; message: EphemeralMessage }
   | { type: 'ephemeral_deleted'; user: string; ts: string }
-  | { type: 'user_added'; user: SlackUser }
+  | { type: 'user_added' | 'user_changed'; user: SlackUser }
   | { type: 'usergroup_changed'; usergroup: SlackUserGroup };
 
 export interface WorkspaceOptions {
@@ -246,6 +246,14 @@ export class SlackWorkspace {
     };
     this.state.users[id] = user;
     this.emit({ type: 'user_added', user: structuredClone(user) });
+    return structuredClone(user);
+  }
+
+  /** An admin makes someone admin or owner, or not any more, or deactivates them (Slack's user_change). */
+  updateUser(userId: string, change: Partial<Pick<SlackUser, 'is_admin' | 'is_owner' | 'deleted'>>): SlackUser {
+    const user = this.requireUser(userId);
+    Object.assign(user, change);
+    this.emit({ type: 'user_changed', user: structuredClone(user) });
     return structuredClone(user);
   }
 

@@ -182,10 +182,10 @@ function decisionRunners(services: SlackServices) {
    * never sends a click again, so an acknowledged approval must survive a crash right after the
    * acknowledgement. A refusal is shown only to the person who clicked.
    */
-  async function decideFromButton(ack: () => Promise<void>, body: BlockAction, client: WebClient, incidentId: string, decide: Decide): Promise<void> {
+  async function decideFromButton(ack: () => Promise<void>, body: BlockAction, client: WebClient, incidentId: string, decide: Decide, options: { approvalBy?: string } = {}): Promise<void> {
     let outcome: DecisionOutcome;
     try {
-      outcome = await services.incidents.decide(incidentId, decide);
+      outcome = await services.incidents.decide(incidentId, decide, options);
     } finally {
       await ack();
     }
@@ -280,6 +280,8 @@ function registerDecisionButtons(app: App, services: SlackServices): void {
     const ref = decodeRef(draftRef, buttonValue(body), 'approve button');
     await decideFromButton(ack, body, client, ref.i, (state, policy, clock) =>
       decideDraft(state, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'approve' }, policy, clock),
+      // Who is in the approver groups is asked of Slack again unless the answer is a few seconds old.
+      { approvalBy: body.user.id },
     );
   });
 

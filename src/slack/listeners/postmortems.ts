@@ -27,7 +27,7 @@ import {
 import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
-import type { SlackServices } from './services.js';
+import { operatorRefusalText, type SlackServices } from './services.js';
 
 export interface PostMortemListenerOptions {
   postMortems: PostMortemService;
@@ -245,9 +245,10 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
   app.shortcut<MessageShortcut>(callbackIds.addToTimelineShortcut, async ({ ack, shortcut, client }) => {
     await ack();
     // Its modal lists the open incidents: for the people who operate Firebreak here only (runtime.ts mayOperate).
-    if (await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client)) {
+    const refused = await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client);
+    if (refused) {
       await client.chat
-        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: t(await services.localeFor(), 'ui.operator.refused', {}) })
+        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: operatorRefusalText(await services.localeFor(), refused) })
         .catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
       return;
     }
@@ -267,8 +268,9 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
     // A stale modal or a forged submission from someone who may not operate Firebreak changes nothing.
-    if (await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.addToTimelineModal}`, client)) {
-      await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(await services.localeFor(), 'ui.operator.refused_short', {}) } });
+    const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.addToTimelineModal}`, client);
+    if (refused) {
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
       return;
     }
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
