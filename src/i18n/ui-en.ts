@@ -110,7 +110,7 @@ export const uiEn = {
   'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
   'ui.draft.status.not_posted': (_: Empty) => ':x: Approved but not posted: nothing reached the community (why: in this thread). Draft a new reply to try again',
   'ui.draft.status.unconfirmed': (_: Empty) =>
-    ':warning: Approved; Slack never confirmed the post and then refused it, so it may or may not be in the channel. Look there before drafting it again',
+    ':warning: Approved; Slack never confirmed the post and it was not tried again (why: in this thread), so it may or may not be in the channel. Look there before drafting it again',
 
   'ui.modal.cancel': (_: Empty) => 'Cancel',
   'ui.modal.close': (_: Empty) => 'Close',

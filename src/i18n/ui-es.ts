@@ -102,7 +102,7 @@ export const uiEs: UiCatalog = {
   'ui.draft.status.rejected': () => ':no_entry_sign: Rechazada',
   'ui.draft.status.not_posted': () => ':x: Aprobada pero no publicada: nada llegó a la comunidad (el motivo, en este hilo). Redacta una respuesta nueva para intentarlo otra vez',
   'ui.draft.status.unconfirmed': () =>
-    ':warning: Aprobada; Slack no confirmó la publicación y luego la rechazó, así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
+    ':warning: Aprobada; Slack no confirmó la publicación y no se volvió a intentar (el porqué, en este hilo), así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
 
   'ui.modal.cancel': () => 'Cancelar',
   'ui.modal.close': () => 'Cerrar',
