@@ -65,6 +65,11 @@ export interface DraftReplyModalInput {
    * `text` stays its first prefill); `languageChanged` says the language was switched under it.
    */
   readonly keptText?: { readonly blockId: string; readonly languageChanged: boolean };
+  /**
+   * With `keptText`: the chosen template as it would be prefilled (language, target), shown under the
+   * box to copy from, since staff's own text stays in the box whatever template they pick.
+   */
+  readonly templateText?: string;
   /** A drill: its reply is only ever posted in the alert thread, and the modal says so. */
   readonly drill?: boolean;
 }
@@ -129,6 +134,11 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const isDefault = template === undefined || (template === input_.templates[0] && language === locale && targetValue(writtenFor) === targetValue(defaultTarget));
   const textBlockId = input_.keptText?.blockId ?? draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
   blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  if (input_.keptText && template && input_.templateText !== undefined) {
+    // Plain text, so what they copy is the template's characters, not its rendering.
+    blocks.push(context(`:clipboard: ${t(locale, 'ui.modal.draft.kept_typed_text', { template: escapeSlackText(template.id) })}`));
+    blocks.push({ type: 'section', text: { type: 'plain_text', text: truncateSlackText(input_.templateText, SLACK_LIMITS.section.text), emoji: false } });
+  }
   if (input_.keptText?.languageChanged) {
     blocks.push(context(`:warning: ${t(locale, 'ui.modal.draft.kept_language', { language: t(locale, `ui.language.${language}`, {}) })}`));
   }

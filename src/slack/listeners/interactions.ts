@@ -157,6 +157,7 @@ async function draftModalView(
     language,
     text: choice.keptText ? choice.keptText.initialValue : template ? renderOrRaw(template.text[language], valuesFor(textTarget)) : '',
     ...(choice.keptText ? { keptText: { blockId: choice.keptText.blockId, languageChanged: choice.keptText.languageChanged } } : {}),
+    ...(choice.keptText && template ? { templateText: renderOrRaw(template.text[language], values) } : {}),
     drill: state.incident.drill,
     templatePreviews: Object.fromEntries(templates.map((candidate) => [candidate.id, renderOrRaw(candidate.text[language], values)])),
     targets: offered.map((sample) => {
@@ -404,10 +405,10 @@ function textEditedByHand(view: { state: unknown; blocks: unknown }): { blockId:
 }
 
 /**
- * Inside the draft modal: another template re-renders the prefilled text for the chosen target;
- * another language or target re-fills it (the template in that language, the thread's author), unless
- * staff edited the text by hand: then it is kept, never silently replaced, and the modal says whom it
- * was written for and where it now goes, or asks to check its language.
+ * Inside the draft modal: another template, language or target re-fills the text (the template in
+ * that language, the thread's author), unless staff edited the text by hand: then it is kept, never
+ * silently replaced, the chosen template is shown under it to copy from, and the modal says whom it was
+ * written for and where it now goes, or asks to check its language.
  */
 function registerDraftModalPickers(app: App, services: SlackServices): void {
   for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage, actionIds.pickTarget]) {
@@ -419,7 +420,8 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
       const target = draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget));
       const writtenFor = draftTargetOf(w);
-      const edited = actionId !== actionIds.pickTemplate ? textEditedByHand(view) : null;
+      // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
+      const edited = textEditedByHand(view);
       const rebuilt = await draftModalView(services, client, i, {
         templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
