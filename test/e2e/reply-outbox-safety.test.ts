@@ -95,6 +95,36 @@ describe.each(availableProviders)('public replies the outbox is unsure about, th
     }
   }, 120_000);
 
+  it('the look-up after a lost answer is rate limited: it waits out Retry-After and still finds the post; when Slack refuses the look-up, the reply is held', async () => {
+    const limited = 'Rate limited look-up: we are on it';
+    harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
+    harness.fake.api.faults.rateLimit('conversations.history', 1, { times: 2 });
+    try {
+      const number = await draftAndApprove(`${limited}, updates here within the hour.`);
+      await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(publicReplies(limited)).toHaveLength(1);
+      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+      expect(item).toMatchObject({ status: 'sent', uncertain: true, result: expect.objectContaining({ adopted: true }) });
+    } finally {
+      harness.fake.api.faults.clear();
+    }
+
+    const refused = 'Refused look-up: we are on it';
+    harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
+    harness.fake.api.faults.failWith('conversations.history', 'missing_scope', { forMs: 20_000 });
+    try {
+      const number = await draftAndApprove(`${refused}, updates here within the hour.`);
+      await harness.waitFor('the reply held', async () => (await draftNumbered(number)).status === 'unconfirmed', 30_000);
+      const told = t('en', 'preflight.held', { draftNumber: number, reason: t('en', 'preflight.hold.lookup_failed', { channel: `<#${harness.support}>` }) });
+      // Before: said as "Slack refused a write (chat.postMessage): missing_scope", which Slack had not.
+      await harness.waitFor('the thread told', () => harness.thread().find((message) => message.text === told));
+      expect(publicReplies(refused)).toHaveLength(1);
+    } finally {
+      harness.fake.api.faults.clear();
+    }
+  }, 90_000);
+
   it('the member’s message a reply answers is deleted before it is posted: held with the reason, nothing posted in its thread', async () => {
     const { workspace } = harness.fake;
     const member = harness.people.members[0]!;
