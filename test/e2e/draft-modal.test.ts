@@ -110,6 +110,12 @@ describe.each(availableProviders)('the draft modal and card through Slack on %s'
     expect(shown.value).toBe(typed);
     expect(copyBlock(view)).toContain(t('en', 'ui.modal.draft.kept_typed_text', { template: 'apology' }));
     expect(copyBlock(view)).toContain('Sorry for the trouble with Acme.');
+    // Emptied to start again from the template picked (the one the box was first filled with): the box shows it.
+    shown.value = '';
+    view = await pickTemplate('apology');
+    expect(shown.value).toBe('Sorry for the trouble with Acme.');
+    expect(copyBlock(view)).not.toContain(':clipboard:');
+    shown.value = typed;
     const submitted = await harness.submit(nina, { ...draftValues(typed), [shown.blockId]: { [shown.blockId]: { type: 'plain_text_input', value: shown.value } } });
     expect(submitted.body).not.toContain('errors');
     await harness.waitFor('the draft with the typed text', async () => (await prisma().replyDraft.findFirst({ where: { text: typed } })) ?? undefined);

@@ -70,6 +70,8 @@ export interface DraftReplyModalInput {
    * box to copy from, since staff's own text stays in the box whatever template they pick.
    */
   readonly templateText?: string;
+  /** The text box's block_id before this re-render, when its text is re-filled: never reused, so Slack shows the new text. */
+  readonly replacedBlockId?: string;
   /** A drill: its reply is only ever posted in the alert thread, and the modal says so. */
   readonly drill?: boolean;
 }
@@ -132,7 +134,9 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const writtenFor = input_.textTarget ?? wanted;
   // The text's block_id follows whom it was prefilled for: a new target re-fills it, an edited text keeps it.
   const isDefault = template === undefined || (template === input_.templates[0] && language === locale && targetValue(writtenFor) === targetValue(defaultTarget));
-  const textBlockId = input_.keptText?.blockId ?? draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
+  const prefilledId = draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
+  // Slack keeps what a box holds while its block_id stays: a box emptied to start again from a template gets a new one.
+  const textBlockId = input_.keptText?.blockId ?? (prefilledId === input_.replacedBlockId ? `${prefilledId}.again` : prefilledId);
   blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
   if (input_.keptText && template && input_.templateText !== undefined) {
     // Plain text, so what they copy is the template's characters, not its rendering.

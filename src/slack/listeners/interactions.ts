@@ -116,6 +116,8 @@ async function draftModalView(
     target?: DraftTarget;
     textTarget?: DraftTarget;
     keptText?: { blockId: string; initialValue: string; languageChanged: boolean };
+    /** The box's block_id now, when its text is not kept: the re-filled box never reuses it (Slack would keep an emptied box empty). */
+    replacedBlockId?: string;
   } = {},
 ) {
   const record = await loadOrFail(services, incidentId);
@@ -158,6 +160,7 @@ async function draftModalView(
     text: choice.keptText ? choice.keptText.initialValue : template ? renderOrRaw(template.text[language], valuesFor(textTarget)) : '',
     ...(choice.keptText ? { keptText: { blockId: choice.keptText.blockId, languageChanged: choice.keptText.languageChanged } } : {}),
     ...(choice.keptText && template ? { templateText: renderOrRaw(template.text[language], values) } : {}),
+    ...(!choice.keptText && choice.replacedBlockId ? { replacedBlockId: choice.replacedBlockId } : {}),
     drill: state.incident.drill,
     templatePreviews: Object.fromEntries(templates.map((candidate) => [candidate.id, renderOrRaw(candidate.text[language], values)])),
     targets: offered.map((sample) => {
@@ -395,6 +398,11 @@ function registerModalOpeners(app: App, services: SlackServices): void {
  * Whether staff changed the draft modal's text by hand: what the box holds now differs from what it
  * was prefilled with (the shown view's initial_value). An emptied box has nothing to lose.
  */
+/** The block_id of the draft modal's text box as shown. */
+function draftTextBlockIdOf(view: { blocks: unknown }): string | undefined {
+  return (view.blocks as { type?: string; block_id?: string }[]).find((block) => block.type === 'input' && isDraftTextBlockId(block.block_id ?? ''))?.block_id;
+}
+
 function textEditedByHand(view: { state: unknown; blocks: unknown }): { blockId: string; initialValue: string } | null {
   const typed = draftTextValue((view.state as ViewState).values);
   if (typed === undefined || typed === null || typed.trim() === '') return null;
@@ -428,6 +436,7 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
         ...(target ? { target } : {}),
         ...(edited && writtenFor ? { textTarget: writtenFor } : {}),
         ...(edited ? { keptText: { ...edited, languageChanged: actionId === actionIds.pickLanguage } } : {}),
+        ...(!edited ? { replacedBlockId: draftTextBlockIdOf(view) } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });
