@@ -435,6 +435,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     writeGuard: (item) => incidents.writeHoldReason(item),
     // Internal writes wait for a channel Slack will not take them in now; a public reply does not (it was approved for that moment: said in the thread instead).
     waitsForChannel: (item) => item.record?.kind !== outboxRecords.replyPosted,
+    // A public reply is never posted twice nor under a deleted member message: held for staff when unsure.
+    postsWithCare: (item) => item.record?.kind === outboxRecords.replyPosted,
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {

@@ -114,6 +114,12 @@ export const en = {
   'preflight.hold.preflight_refused': (_: Empty) => 'the preflight refuses its text (an unfilled variable, a mass mention, or its length).',
   'preflight.hold.drill_outside_thread': (_: Empty) => 'this is a drill, and a drill never posts outside its alert thread.',
   'preflight.hold.wrong_channel': (_: Empty) => 'it was addressed to another channel than the one approved.',
+  'preflight.hold.parent_deleted': (p: { channel: string }) =>
+    `the member's message it answers in ${p.channel} was deleted (or Firebreak can no longer see it), so a reply in its thread would be invisible or out of place. Nothing was posted. To tell the community anyway, draft it again as a new message in the channel.`,
+  'preflight.hold.lookup_failed': (p: { channel: string }) =>
+    `Slack never answered an earlier attempt to post it, and Firebreak could not check whether that attempt landed (reading ${p.channel} failed). Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
+  'preflight.hold.lookup_incomplete': (p: { channel: string }) =>
+    `Slack never answered an earlier attempt to post it, and so many messages were posted in ${p.channel} since then that Firebreak could not read them all to check whether that attempt landed. Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
   'preflight.held': (p: { draftNumber: number; reason: string }) =>
     `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
   'unanswered.reminder': (p: { who: string; count: number; channel: string; minutes: number; list: string }) =>

@@ -109,6 +109,12 @@ export const es: Catalog = {
   'preflight.hold.preflight_refused': () => 'la comprobación previa rechaza su texto (una variable sin rellenar, una mención masiva o su longitud).',
   'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',
   'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',
+  'preflight.hold.parent_deleted': (p) =>
+    `el mensaje del miembro al que responde en ${p.channel} se borró (o Firebreak ya no puede verlo), así que una respuesta en su hilo quedaría invisible o fuera de lugar. No se publicó nada. Para decírselo igualmente a la comunidad, vuelve a redactarla como mensaje nuevo en el canal.`,
+  'preflight.hold.lookup_failed': (p) =>
+    `Slack nunca respondió a un intento anterior de publicarla, y Firebreak no pudo comprobar si ese intento llegó (falló la lectura de ${p.channel}). No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
+  'preflight.hold.lookup_incomplete': (p) =>
+    `Slack nunca respondió a un intento anterior de publicarla, y desde entonces se publicaron tantos mensajes en ${p.channel} que Firebreak no pudo leerlos todos para comprobar si ese intento llegó. No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
   'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
   'unanswered.reminder': (p) =>
     `:speech_balloon: ${p.who} ${plural(p.count, 'mensaje negativo', 'mensajes negativos')} en #${p.channel} ${p.count === 1 ? 'lleva' : 'llevan'} más de ${p.minutes} min sin respuesta:\n${p.list}`,

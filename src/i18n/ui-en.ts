@@ -110,7 +110,7 @@ export const uiEn = {
   'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
   'ui.draft.status.not_posted': (_: Empty) => ':x: Approved but not posted: nothing reached the community (why: in this thread). Draft a new reply to try again',
   'ui.draft.status.unconfirmed': (_: Empty) =>
-    ':warning: Approved; Slack never confirmed the post and then refused it, so it may or may not be in the channel. Look there before drafting it again',
+    ':warning: Approved; Slack never confirmed the post and it was not tried again (why: in this thread), so it may or may not be in the channel. Look there before drafting it again',
 
   'ui.modal.cancel': (_: Empty) => 'Cancel',
   'ui.modal.close': (_: Empty) => 'Close',
@@ -138,6 +138,8 @@ export const uiEn = {
   'ui.modal.draft.review_note_drill': (p: { channel: string }) =>
     `:test_tube: Drill: nothing is posted in ${p.channel}, even once approved. After the approvers agree, the reply is posted only in this incident’s alert thread.`,
   'ui.modal.draft.target_drill': (_: Empty) => 'Where it would go in a real incident',
+  'ui.modal.draft.kept_typed_text': (p: { template: string }) =>
+    `Your edited text stays in the box. The template “${p.template}” reads as below: copy what you need from it, or empty the box and pick the template again to start from it.`,
   'ui.modal.draft.kept_language': (p: { language: string }) =>
     `You edited the text, so it was kept as you wrote it instead of the template in ${p.language}: check it is written in ${p.language}.`,
   'ui.modal.edit.title': (p: { number: number }) => `Edit reply #${p.number}`,

@@ -102,7 +102,7 @@ export const uiEs: UiCatalog = {
   'ui.draft.status.rejected': () => ':no_entry_sign: Rechazada',
   'ui.draft.status.not_posted': () => ':x: Aprobada pero no publicada: nada llegó a la comunidad (el motivo, en este hilo). Redacta una respuesta nueva para intentarlo otra vez',
   'ui.draft.status.unconfirmed': () =>
-    ':warning: Aprobada; Slack no confirmó la publicación y luego la rechazó, así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
+    ':warning: Aprobada; Slack no confirmó la publicación y no se volvió a intentar (el porqué, en este hilo), así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
 
   'ui.modal.cancel': () => 'Cancelar',
   'ui.modal.close': () => 'Cerrar',
@@ -130,6 +130,8 @@ export const uiEs: UiCatalog = {
   'ui.modal.draft.review_note_drill': (p) =>
     `:test_tube: Simulacro: no se publica nada en ${p.channel}, ni siquiera una vez aprobada. Cuando la aprueben, la respuesta se publica solo en el hilo de la alerta de este incidente.`,
   'ui.modal.draft.target_drill': () => 'Dónde iría en un incidente real',
+  'ui.modal.draft.kept_typed_text': (p) =>
+    `Tu texto editado se queda en el cuadro. La plantilla «${p.template}» dice lo de abajo: copia lo que necesites, o vacía el cuadro y vuelve a elegir la plantilla para empezar desde ella.`,
   'ui.modal.draft.kept_language': (p) =>
     `Editaste el texto, así que se mantiene tal como lo escribiste en lugar de la plantilla en ${p.language}: comprueba que está escrito en ${p.language}.`,
   'ui.modal.edit.title': (p) => `Editar respuesta #${p.number}`,

@@ -484,6 +484,10 @@ export class SlackWorkspace {
       const target = this.channelMessages(channelId).find((m) => m.ts === content.thread_ts);
       // Slack files a reply to a reply under the thread's root; a reply to nothing is refused here
       // (stricter than Slack, which leaves it invisible) so that bugs show up in tests.
+      if (!target && this.state.deleted_ts?.[channelId]?.includes(content.thread_ts)) {
+        // As Slack does: a reply to a message deleted meanwhile is taken (ok, with a ts) and shown nowhere.
+        return { type: 'message', ts: this.nextTs(), team: this.state.team.id, text: checkContent(content), user: actor.user_id, thread_ts: content.thread_ts, ...(actor.bot_id ? { bot_id: actor.bot_id, app_id: this.state.app_id } : {}) };
+      }
       if (!target) throw new SlackApiError('thread_not_found', [`no message with ts ${content.thread_ts} in ${channelId}`]);
       rootTs = target.thread_ts ?? target.ts;
       parent = this.channelMessages(channelId).find((m) => m.ts === rootTs);
@@ -546,6 +550,7 @@ export class SlackWorkspace {
       messages[index] = tombstone;
     } else {
       messages.splice(index, 1);
+      (this.state.deleted_ts ??= {})[channelId] = [...(this.state.deleted_ts[channelId] ?? []), ts];
       const rootTs = message.thread_ts;
       const parent = rootTs && rootTs !== message.ts ? messages.find((m) => m.ts === rootTs) : undefined;
       if (parent) {
