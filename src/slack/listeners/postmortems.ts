@@ -184,7 +184,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), intent) as never });
   });
 
-  app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
     const subject = await postMortems.subject(ref.i);
     const locale = subject?.incident.state.incident.locale ?? (await services.localeFor());
@@ -194,6 +194,14 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     }
     const { intent, submission } = readPostMortemSubmission(view.state.values, subject.postMortem, ref.a, await zoneOf(subject));
     const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
+    if (!outcome.ok && outcome.refusal.code === 'no_eligible_reviewer') {
+      // A modal's error is plain text (no mentions): it says the gist and keeps what was typed; the
+      // whole refusal, naming the people concerned, goes to the submitter in the incident thread.
+      await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.no_eligible_reviewer', {}) } });
+      const { alertChannelId, rootTs } = subject.incident;
+      await tell(client, { channel: alertChannelId, user: body.user.id, threadTs: rootTs ?? undefined }, outcome.refusal, outcome.locale);
+      return;
+    }
     await answerModal(ack, outcome, postMortemInputIds.intent);
   });
 }
