@@ -89,6 +89,17 @@ describe.each(availableProviders)('post-mortem four-eyes through Slack on %s', (
       expect(after.reviews).toEqual([]);
       expect(after.version).toBe(before.version);
 
+      // Nor can he send it back: told at once, no modal opened, audited.
+      const opened = harness.fake.api.calls('views.open').length;
+      const told = harness.ephemeralTexts(ben).length;
+      await harness.click(ben, harness.alerts, review.ts, actionIds.requestPostMortemChanges);
+      await harness.waitFor('the second refusal to ben', () => harness.ephemeralTexts(ben).slice(told).find((entry) => entry.includes(refusal)));
+      expect(harness.fake.api.calls('views.open')).toHaveLength(opened);
+      expect(harness.openModal(ben)).toBeUndefined();
+      const sendBack = await prisma().auditLog.findFirstOrThrow({ where: { action: 'review_postmortem', outcome: 'refused', userId: ben, NOT: { id: audit.id } } });
+      expect(sendBack.data).toMatchObject({ refusalCode: 'own_postmortem', decision: 'request_changes' });
+      expect((await stored()).version).toBe(before.version);
+
       // The owner is told the same way.
       await harness.click(ann, harness.alerts, review.ts, actionIds.approvePostMortem);
       await harness.waitFor('the refusal to ann', () =>

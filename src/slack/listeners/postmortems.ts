@@ -8,7 +8,7 @@ import type { PostMortemOutcome, PostMortemService, PostMortemSubject } from '..
 import { t, type Locale } from '../../i18n/index.js';
 import { addMessage, addNote } from '../../domain/incidents/index.js';
 import type { ActionItemInput, PostMortem, PostMortemSubmission, SubmissionIntent } from '../../domain/postmortems/index.js';
-import { ACTION_ITEM_DUE_HOUR, STANDARD_FIELDS } from '../../domain/postmortems/index.js';
+import { ACTION_ITEM_DUE_HOUR, STANDARD_FIELDS, authorsOf } from '../../domain/postmortems/index.js';
 import { atLocalHour } from '../../domain/clock.js';
 import { refusalMessage } from '../blocks/commands.js';
 import {
@@ -220,6 +220,12 @@ function registerReview(listening: Listening): void {
     const { i } = decodeRef(incidentRef, buttonValue(body), 'request post-mortem changes button');
     const subject = await postMortems.subject(i);
     if (!subject) return;
+    // An author is refused at once, where mentions of who can review show (a modal's error is plain text).
+    if (subject.postMortem && authorsOf(subject.postMortem).includes(body.user.id)) {
+      const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'request_changes' });
+      await tellFromButton(body, client, outcome);
+      return;
+    }
     const { incident } = subject.incident.state;
     await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.number, incident.locale) as never });
   });
