@@ -2,12 +2,14 @@
 // who edited it) cannot approve it, is told who can, and the refusal is audited; a post-mortem every
 // reviewer wrote is not sent for review into a dead end: the modal says so, keeps what was typed, and the
 // thread says who can fix it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, playSpike, startHarness, type Harness } from './harness.js';
+import { findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const DAY = 86_400_000;
 const text = (value: string) => ({ type: 'plain_text_input', value });
@@ -143,6 +145,18 @@ describe.each(availableProviders)('post-mortem four-eyes through Slack on %s', (
       // "Keep as draft" from the same modal saves what she typed.
       expect(errorsOf((await harness.submit(ann, { ...complete('Ann: both of the above.'), ...intent('save') })).body)).toEqual({});
       expect(await stored()).toMatchObject({ status: 'draft', answers: { lessons: 'Ann: both of the above.' } });
+
+      // What the refusal advises: an admin adds a reviewer who did not write it to the playbook, and
+      // the same post-mortem, sent again, goes to her alone; her approval publishes it.
+      const { nina } = harness.people;
+      writeFileSync(join(harness.playbooksDir, 'e2e-support.yaml'), TWO_APPROVER_PLAYBOOK.replace('reviewers: [approvers]', `reviewers: [approvers, ${nina}]`));
+      await harness.waitFor('the edited playbook', () => harness.app.runtime?.playbooks.get('e2e-support')?.postMortem.reviewers.includes(nina));
+      expect(errorsOf((await write(ann, { ...complete('Ann: both of the above.'), ...intent('submit') })).body)).toEqual({});
+      const review = await harness.waitFor('the review request', () => threadWith(actionIds.approvePostMortem)[0]);
+      expect(review.text).toContain(`<@${nina}>`);
+      for (const author of [ann, ben, cleo]) expect(review.text).not.toContain(`<@${author}>`);
+      await harness.click(nina, harness.alerts, review.ts, actionIds.approvePostMortem);
+      await harness.waitFor('published', async () => (await stored()).status === 'published');
     });
   });
 });
