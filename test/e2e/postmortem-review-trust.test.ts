@@ -72,6 +72,9 @@ describe.each(availableProviders)('post-mortem four-eyes through Slack on %s', (
       const { ann, ben, cleo } = harness.people;
       // Ben, one of the reviewers, writes the lessons; ann, the owner, completes it and sends it for review.
       expect(errorsOf((await write(ben, { ...complete('Ben: tell members sooner.'), ...intent('save') })).body)).toEqual({});
+      // Cleo opens it and saves it unchanged: reading is not writing, she may still review it.
+      expect(errorsOf((await write(cleo, { ...complete('Ben: tell members sooner.'), ...intent('save') })).body)).toEqual({});
+      expect((await stored()).contributorUserIds).toEqual([ben]);
       expect(errorsOf((await write(ann, { ...complete('Tell members sooner.'), ...intent('submit') })).body)).toEqual({});
       const review = await harness.waitFor('the review request', () => threadWith(actionIds.approvePostMortem)[0]);
       // Only the reviewer who wrote none of it is asked.

@@ -189,8 +189,9 @@ export interface SavePostMortemCommand {
 }
 
 /**
- * The modal was submitted. 'save' keeps a draft; 'submit' also sends it to the reviewers, or publishes
- * it straight away when the template names none. The owner and the reviewers may write.
+ * The modal was submitted. 'save' keeps a draft; 'submit' also sends it to the reviewers who did not
+ * write it, and is refused when there are none (never published unreviewed). The owner and the
+ * reviewers may write.
  */
 export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCommand, clock: Clock): PostMortemDecision {
   const at = clock.now();
