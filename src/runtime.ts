@@ -31,6 +31,7 @@ import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
@@ -208,7 +209,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workers.scheduler?.wake();
   };
 
-  const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, timeZoneOf, onCommitted: wake });
+  const postMortems = new PostMortemService({
+    store,
+    clock,
+    logger,
+    views: slackPostMortemViews,
+    bucketMs: baseSettings.bucketMs,
+    timeZoneOf,
+    onCommitted: wake,
+    reviewersOf: async (incident) => {
+      const playbook = playbooks.get(incident.state.incident.playbookId);
+      return playbook ? postMortemReviewersOf(playbook, directory) : null;
+    },
+  });
 
   const incidents = new IncidentService({
     store,

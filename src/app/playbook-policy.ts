@@ -106,6 +106,11 @@ export async function checklistFor(playbook: Playbook, locale: Locale, directory
   return steps;
 }
 
+/** Who reviews a post-mortem under this playbook, groups resolved now. */
+export async function postMortemReviewersOf(playbook: Playbook, directory: Directory): Promise<string[]> {
+  return flattenPeople(await resolvePeople(playbook.postMortem.reviewers, playbook, directory));
+}
+
 export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, directory: Directory): Promise<PostMortemTemplate> {
   return {
     questions: playbook.postMortem.questions.map((question) => ({
@@ -115,7 +120,7 @@ export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, 
       answer: question.answer.replace('-', '_') as PostMortemTemplate['questions'][number]['answer'],
     })),
     dueAfterMs: playbook.postMortem.dueWithinDays * 24 * 60 * MINUTE,
-    reviewerUserIds: flattenPeople(await resolvePeople(playbook.postMortem.reviewers, playbook, directory)),
+    reviewerUserIds: await postMortemReviewersOf(playbook, directory),
     requiredFields: ['summary', 'impact', 'whatHappened'],
   };
 }

@@ -204,7 +204,16 @@ export const en = {
     'This post-mortem is in review; a reviewer must request changes before it can be edited.',
   'postmortem.refusal.not_in_review': (_: Empty) => 'This post-mortem is not waiting for review.',
   'postmortem.refusal.not_a_reviewer': (_: Empty) => 'You are not one of the reviewers of this post-mortem.',
-  'postmortem.refusal.own_postmortem': (_: Empty) => 'You wrote this post-mortem, so someone else must review it.',
+  'postmortem.refusal.own_postmortem': (p: { owner: boolean; reviewers: string[] }) =>
+    `${p.owner ? 'You own this post-mortem' : 'You wrote part of this post-mortem'}, so someone else must review it: nobody approves what they wrote (four-eyes, as for replies). ` +
+    (p.reviewers.length > 0
+      ? `${p.reviewers.map((id) => `<@${id}>`).join(', ')} can review it.`
+      : 'No reviewer who did not write it is left; ask an admin to add one to the playbook\'s post-mortem reviewers.'),
+  'postmortem.refusal.no_eligible_reviewer': (p: { reviewers: string[]; authors: string[] }) =>
+    (p.reviewers.length > 0
+      ? `Nobody can review this post-mortem: its reviewers (${p.reviewers.map((id) => `<@${id}>`).join(', ')}) each own it or wrote part of it (${p.authors.map((id) => `<@${id}>`).join(', ')}), and nobody approves what they wrote.`
+      : `Nobody can review this post-mortem: its playbook's post-mortem reviewers are nobody in this workspace (an empty group?), and its authors (${p.authors.map((id) => `<@${id}>`).join(', ')}) cannot approve it themselves.`) +
+    ' Ask an admin to add someone who did not write it to the playbook\'s postMortem.reviewers (or to its group), then send it again. Nothing was sent; choose "Keep as draft" to save what you wrote.',
   'postmortem.refusal.already_reviewed': (_: Empty) => 'You have already reviewed this version of the post-mortem.',
   'postmortem.refusal.comment_required': (_: Empty) => 'Say what should change: a comment is required.',
   'postmortem.refusal.comment_too_long': (p: { length: number; max: number }) =>

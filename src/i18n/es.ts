@@ -187,7 +187,16 @@ export const es: Catalog = {
   'postmortem.refusal.in_review': () => 'Este post-mortem está en revisión; para editarlo, un revisor debe pedir cambios.',
   'postmortem.refusal.not_in_review': () => 'Este post-mortem no está pendiente de revisión.',
   'postmortem.refusal.not_a_reviewer': () => 'No figuras entre los revisores de este post-mortem.',
-  'postmortem.refusal.own_postmortem': () => 'Escribiste este post-mortem, así que debe revisarlo otra persona.',
+  'postmortem.refusal.own_postmortem': (p) =>
+    `${p.owner ? 'Eres responsable de este post-mortem' : 'Escribiste parte de este post-mortem'}, así que debe revisarlo otra persona: nadie aprueba lo que escribió (cuatro ojos, como en las respuestas). ` +
+    (p.reviewers.length > 0
+      ? `${p.reviewers.map((id) => `<@${id}>`).join(', ')} ${p.reviewers.length === 1 ? 'puede' : 'pueden'} revisarlo.`
+      : 'No queda ningún revisor que no lo haya escrito; pide a un administrador que añada uno a los revisores de post-mortem del playbook.'),
+  'postmortem.refusal.no_eligible_reviewer': (p) =>
+    (p.reviewers.length > 0
+      ? `Nadie puede revisar este post-mortem: sus revisores (${p.reviewers.map((id) => `<@${id}>`).join(', ')}) son responsables de él o escribieron parte (${p.authors.map((id) => `<@${id}>`).join(', ')}), y nadie aprueba lo que escribió.`
+      : `Nadie puede revisar este post-mortem: los revisores de post-mortem de su playbook no son nadie en este espacio de trabajo (¿un grupo vacío?), y sus autores (${p.authors.map((id) => `<@${id}>`).join(', ')}) no pueden aprobarlo.`) +
+    ' Pide a un administrador que añada a alguien que no lo haya escrito a postMortem.reviewers del playbook (o a su grupo) y vuelve a enviarlo. No se envió nada; elige «Guardar como borrador» para guardar lo que escribiste.',
   'postmortem.refusal.already_reviewed': () => 'Ya revisaste esta versión del post-mortem.',
   'postmortem.refusal.comment_required': () => 'Explica qué debe cambiar: el comentario es obligatorio.',
   'postmortem.refusal.comment_too_long': (p) => `El comentario tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,

@@ -193,6 +193,8 @@ export const uiEn = {
   'ui.pm.intent': (_: Empty) => 'When I save',
   'ui.pm.intent_submit': (_: Empty) => 'Send for review',
   'ui.pm.intent_submit_hint': (_: Empty) => 'Every required field must be filled.',
+  'ui.pm.no_eligible_reviewer': (_: Empty) =>
+    'Not sent: nobody can review this post-mortem (each of its reviewers owns it or wrote part of it, and nobody approves what they wrote). Choose "Keep as draft" to save it; the message in the incident thread says who can fix this.',
   'ui.pm.intent_save': (_: Empty) => 'Keep as draft',
   'ui.pm.intent_save_hint': (_: Empty) => 'Save what is there and finish later.',
   'ui.pm.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,

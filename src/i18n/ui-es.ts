@@ -185,6 +185,8 @@ export const uiEs: UiCatalog = {
   'ui.pm.intent': () => 'Al guardar',
   'ui.pm.intent_submit': () => 'Enviar a revisión',
   'ui.pm.intent_submit_hint': () => 'Todos los campos obligatorios deben estar rellenos.',
+  'ui.pm.no_eligible_reviewer': () =>
+    'No se envió: nadie puede revisar este post-mortem (cada revisor es responsable de él o escribió parte, y nadie aprueba lo que escribió). Elige «Guardar como borrador» para guardarlo; el mensaje en el hilo del incidente dice quién puede arreglarlo.',
   'ui.pm.intent_save': () => 'Guardar como borrador',
   'ui.pm.intent_save_hint': () => 'Guarda lo que hay y termínalo después.',
   'ui.pm.changes_by': (p) => `:leftwards_arrow_with_hook: ${p.user} pidió cambios:`,
