@@ -23,7 +23,7 @@ import { registerCommandListeners } from './slack/listeners/commands.js';
 import { installListenerGuard } from './slack/listener-guard.js';
 import { registerEventListeners } from './slack/listeners/events.js';
 import { registerInteractionListeners } from './slack/listeners/interactions.js';
-import type { SlackServices } from './slack/listeners/services.js';
+import type { OperatorRefusal, SlackServices } from './slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
 import { slackDirectory } from './app/directory.js';
@@ -31,6 +31,7 @@ import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
@@ -46,7 +47,7 @@ import { registerSettingsListeners } from './slack/listeners/settings.js';
 import { currentTeam, inTeam } from './slack/team-scope.js';
 import { alertsChannels } from './runtime/alerts-channels.js';
 import { appHomePublishing } from './runtime/app-home.js';
-import { administersWorkspace } from './runtime/workspace-admins.js';
+import { workspaceAdmins } from './runtime/workspace-admins.js';
 import { cached } from './runtime/cached.js';
 import { registerDigests, type StrandedDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
@@ -135,7 +136,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!found) directories.set(key, (found = slackDirectory(client, clock)));
     return found;
   };
-  const directory: Directory = { group: (ref) => directoryHere().group(ref), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -231,7 +232,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (team) await namedChannels.resolveAll(await workspaceIds(team), playbooksOfTeam(playbooks.playbooks, team));
     }).catch((error: unknown) => logger.warn({ err: error }, 'could not resolve the alerts channels playbooks give by name; tried again at the next incident'));
 
-  const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, timeZoneOf, onCommitted: wake });
+  const postMortems = new PostMortemService({
+    store,
+    clock,
+    logger,
+    views: slackPostMortemViews,
+    bucketMs: baseSettings.bucketMs,
+    timeZoneOf,
+    onCommitted: wake,
+    reviewersOf: async (incident) => {
+      const playbook = playbooks.get(incident.state.incident.playbookId);
+      return playbook ? postMortemReviewersOf(playbook, directory) : null;
+    },
+  });
 
   const incidents = new IncidentService({
     store,
@@ -252,20 +265,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const isStaff = async (userId: string) => (await staffUserIds(teamHere() ?? '')).includes(userId);
+  const admins = workspaceAdmins({ clock, installs });
 
   /**
    * Who operates Firebreak in a workspace (every command but help, and App Home): the people its
    * playbooks name (isStaff), its Slack admins and owners, and whoever installed Firebreak there (OAuth).
    * Admins and owners keep a workspace whose playbooks name nobody yet (the shipped default, a fresh
    * install) from being locked out, with the users:read scope Firebreak already has; membership of the
-   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no.
+   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no
+   * (`slack_unavailable`, said as such and never cached); users.info answers are kept briefly per
+   * (team, user) and forgotten on user_change.
    */
-  async function mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean> {
+  async function operatorRefusal(teamId: string | undefined, userId: string, webClient: WebClient): Promise<OperatorRefusal | null> {
     const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
-    if ((await staffUserIds(team ?? '')).includes(userId)) return true;
-    return team !== undefined && administersWorkspace(installs, team, userId, webClient);
+    if ((await staffUserIds(team ?? '')).includes(userId)) return null;
+    if (team === undefined) return 'not_staff';
+    const answer = await admins.check(team, userId, webClient);
+    return answer === 'admin' ? null : answer === 'unconfirmed' ? 'slack_unavailable' : 'not_staff';
   }
-  const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
+  const mayOperate = async (teamId: string | undefined, userId: string, webClient: WebClient) => (await operatorRefusal(teamId, userId, webClient)) === null;
+  const feedback = new FeedbackService({ store, clock, logger, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
   await feedback.recalibrate().catch((error: unknown) => logger.warn({ err: error }, 'could not derive channel calibrations again from their feedback'));
 
@@ -335,7 +354,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!team) return [];
     return namedChannels.outdated(workspaceId ?? (await workspaceIds(team)), playbooksOfTeam(playbooks.playbooks, team));
   }
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, renamedAlertsChannels });
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, admins, renamedAlertsChannels });
 
   const services: SlackServices = {
     clock,
@@ -386,10 +405,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     mayOperate,
     async refuseNonOperator(teamId, userId, action, webClient) {
-      if (await mayOperate(teamId, userId, webClient)) return false;
-      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: 'refused:not_staff', incidentId: null, data: { teamId } });
-      metrics?.requestsRefused.inc({ kind: action.startsWith('shortcut:') ? 'shortcut' : action.startsWith('view:') ? 'view' : 'command', reason: 'not_staff' });
-      return true;
+      const refusal = await operatorRefusal(teamId, userId, webClient);
+      if (refusal === null) return null;
+      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: `refused:${refusal}`, incidentId: null, data: { teamId } });
+      metrics?.requestsRefused.inc({ kind: action.slice(0, Math.max(0, action.indexOf(':'))) || 'command', reason: refusal });
+      return refusal;
+    },
+    // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
+    // keep their answers until these expire, which is why both stay short and an approval asks again.
+    userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    userGroupChanged: (teamId) => {
+      directories.get(installs ? teamId : '')?.forget?.();
+      staffUserIds.forget(teamId);
+      staffUserIds.forget('');
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
@@ -457,6 +485,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     writeGuard: (item) => incidents.writeHoldReason(item),
     // Internal writes wait for a channel Slack will not take them in now; a public reply does not (it was approved for that moment: said in the thread instead).
     waitsForChannel: (item) => item.record?.kind !== outboxRecords.replyPosted,
+    // A public reply is never posted twice nor under a deleted member message: held for staff when unsure.
+    postsWithCare: (item) => item.record?.kind === outboxRecords.replyPosted,
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {

@@ -29,7 +29,7 @@ import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
 import { createPostMortem, type PostMortem, type PostMortemEffect } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Directory } from './directory.js';
+import type { Directory, GroupLookUp } from './directory.js';
 import type { HomeIncidentLine } from './home.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './playbook-policy.js';
 import type {
@@ -157,6 +157,12 @@ export interface IncidentOverview extends Omit<HomeIncidentLine, 'incidentId'> {
 }
 
 const MAX_ATTEMPTS = 5;
+/**
+ * An approval asks Slack who is in the approver groups when the answer at hand is older than this: a
+ * person taken out of the group cannot approve on a minute-old list (other instances miss this one's
+ * subteam events), while approvers clicking together, or a double click, share one call.
+ */
+export const APPROVER_GROUPS_RECHECK_MS = 5_000;
 
 /** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
 const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
@@ -173,7 +179,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return this.options.clock;
   }
 
-  async policyFor(playbookId: string): Promise<{ playbook: Playbook | undefined; policy: IncidentPolicy }> {
+  async policyFor(playbookId: string, lookUp: GroupLookUp = {}): Promise<{ playbook: Playbook | undefined; policy: IncidentPolicy }> {
     const playbook = this.options.playbook(playbookId);
     if (!playbook) {
       // The playbook file was removed: nobody is an approver, so nothing can be published by mistake.
@@ -190,7 +196,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         },
       };
     }
-    return { playbook, policy: await incidentPolicyFor(playbook, this.options.directory) };
+    return { playbook, policy: await incidentPolicyFor(playbook, this.options.directory, lookUp) };
   }
 
   /** The incident, or null when there is none. */
@@ -585,12 +591,19 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
      * `once`: a key naming the submission (a modal's view id): an accepted decision is committed for
      * the first delivery of it only; a repeat (a double click, a resent request) changes nothing.
      */
-    options: { once?: string } = {},
+    options: { once?: string; approvalBy?: string } = {},
   ): Promise<DecisionOutcome> {
     const { store } = this.options;
     const first = await store.direct.incidents.load(incidentId);
     if (!first) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
-    const { playbook, policy } = await this.policyFor(first.state.incident.playbookId);
+    let context: { playbook: Playbook | undefined; policy: IncidentPolicy };
+    try {
+      context = await this.policyFor(first.state.incident.playbookId, options.approvalBy === undefined ? {} : { maxAgeMs: APPROVER_GROUPS_RECHECK_MS });
+    } catch (error) {
+      if (options.approvalBy === undefined) throw error;
+      return this.refuseUnconfirmedApprovers(first, options.approvalBy, error);
+    }
+    const { playbook, policy } = context;
     // Asked of Slack before the transaction: no network call holds a transaction open.
     const channelName = (await this.options.channelName?.(first.state.incident.channelId)) ?? null;
     for (let attempt = 1; ; attempt += 1) {
@@ -606,6 +619,30 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         throw error;
       }
     }
+  }
+
+  /**
+   * Slack could not say who is in the approver groups now: the approval is not recorded (a membership
+   * Slack cannot confirm is never taken from an older answer), audited, and said as such.
+   */
+  private async refuseUnconfirmedApprovers(record: IncidentRecord, actorUserId: string, error: unknown): Promise<DecisionOutcome> {
+    const { locale } = record.state.incident;
+    this.options.logger?.warn({ err: error, incidentId: record.state.incident.id }, 'could not ask Slack who is in the approver groups; the approval was refused');
+    await this.options.store.direct.audit.write({
+      at: this.clock.now(),
+      incidentId: record.state.incident.id,
+      actorUserId,
+      action: 'decide_draft',
+      outcome: 'refused',
+      refusalCode: 'approvers_unconfirmed',
+      text: null,
+      details: {},
+    });
+    return {
+      ok: false,
+      refusal: { code: 'approvers_unconfirmed', message: t(locale, 'refusal.approvers_unconfirmed', {}), params: {} },
+      incident: { alertChannelId: record.alertChannelId, rootTs: record.rootTs, locale },
+    };
   }
 
   /** Writes an accepted decision (state, timeline, audit, effects) or audits a refusal. */

@@ -17,7 +17,7 @@ import { appHomeNoticeView, appHomeView } from '../slack/blocks/home.js';
 import { currentTeam } from '../slack/team-scope.js';
 import type { AlertsChannels } from './alerts-channels.js';
 import { cached } from './cached.js';
-import { administersWorkspace } from './workspace-admins.js';
+import type { WorkspaceAdmins } from './workspace-admins.js';
 import type { WorkspaceContext } from './workspaces.js';
 
 export interface AppHomePublishingOptions {
@@ -35,6 +35,7 @@ export interface AppHomePublishingOptions {
   renamedAlertsChannels(workspaceId: string | undefined): Promise<OutdatedChannelName[]>;
   /** Whether the viewer operates Firebreak in the workspace (else App Home says only what Firebreak is). */
   mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean>;
+  admins: Pick<WorkspaceAdmins, 'check'>;
 }
 
 export interface AppHomePublishing {
@@ -61,7 +62,7 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     metrics: (workspaceId) => homeMetrics(workspaceId ?? ''),
   });
 
-  const mayChangeSettings = (teamId: string, userId: string, webClient: WebClient) => administersWorkspace(installs, teamId, userId, webClient);
+  const mayChangeSettings = async (teamId: string, userId: string, webClient: WebClient) => (await options.admins.check(teamId, userId, webClient)) === 'admin';
 
   // One person's App Home is drawn one publish at a time, each reading the settings when its turn comes:
   // two settings changed at once (language, then time zone) end with a view showing both.

@@ -97,6 +97,13 @@ export const WAITING_FOR_CHANNEL = 'waiting_for_channel:';
 export const MOVED_TO_ANOTHER_ALERTS_CHANNEL = 'moved_to_another_alerts_channel';
 export const DIGEST_DROPPED = 'dropped:digest_channel_changed';
 
+/**
+ * Why the outbox itself held a post (failed as `held:<reason>`, never sent). `parent_deleted`: the
+ * message it answers in thread is gone. `lookup_failed` / `lookup_incomplete`: an earlier attempt may
+ * have landed and the look-up for it failed, or could not read every message since that attempt.
+ */
+export const OUTBOX_HOLD = { parentDeleted: 'parent_deleted', lookupFailed: 'lookup_failed', lookupIncomplete: 'lookup_incomplete' } as const;
+
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {
   /** Newest first; only one workspace's when `workspaceId` is given. */

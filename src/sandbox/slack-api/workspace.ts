@@ -37,7 +37,7 @@ export type WorkspaceChange =
   | { type: 'channel_deleted'; channel: string }
   | { type: 'ephemeral_updated'; message: EphemeralMessage }
   | { type: 'ephemeral_deleted'; user: string; ts: string }
-  | { type: 'user_added'; user: SlackUser }
+  | { type: 'user_added' | 'user_changed'; user: SlackUser }
   | { type: 'usergroup_changed'; usergroup: SlackUserGroup };
 
 export interface WorkspaceOptions {
@@ -247,6 +247,14 @@ export class SlackWorkspace {
     };
     this.state.users[id] = user;
     this.emit({ type: 'user_added', user: structuredClone(user) });
+    return structuredClone(user);
+  }
+
+  /** An admin makes someone admin or owner, or not any more, or deactivates them (Slack's user_change). */
+  updateUser(userId: string, change: Partial<Pick<SlackUser, 'is_admin' | 'is_owner' | 'deleted'>>): SlackUser {
+    const user = this.requireUser(userId);
+    Object.assign(user, change);
+    this.emit({ type: 'user_changed', user: structuredClone(user) });
     return structuredClone(user);
   }
 
@@ -492,6 +500,10 @@ export class SlackWorkspace {
       const target = this.channelMessages(channelId).find((m) => m.ts === content.thread_ts);
       // Slack files a reply to a reply under the thread's root; a reply to nothing is refused here
       // (stricter than Slack, which leaves it invisible) so that bugs show up in tests.
+      if (!target && this.state.deleted_ts?.[channelId]?.includes(content.thread_ts)) {
+        // As Slack does: a reply to a message deleted meanwhile is taken (ok, with a ts) and shown nowhere.
+        return { type: 'message', ts: this.nextTs(), team: this.state.team.id, text: checkContent(content), user: actor.user_id, thread_ts: content.thread_ts, ...(actor.bot_id ? { bot_id: actor.bot_id, app_id: this.state.app_id } : {}) };
+      }
       if (!target) throw new SlackApiError('thread_not_found', [`no message with ts ${content.thread_ts} in ${channelId}`]);
       rootTs = target.thread_ts ?? target.ts;
       parent = this.channelMessages(channelId).find((m) => m.ts === rootTs);
@@ -554,6 +566,7 @@ export class SlackWorkspace {
       messages[index] = tombstone;
     } else {
       messages.splice(index, 1);
+      (this.state.deleted_ts ??= {})[channelId] = [...(this.state.deleted_ts[channelId] ?? []), ts];
       const rootTs = message.thread_ts;
       const parent = rootTs && rootTs !== message.ts ? messages.find((m) => m.ts === rootTs) : undefined;
       if (parent) {

@@ -7,7 +7,7 @@ import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
-import type { SlackServices } from './services.js';
+import { operatorRefusalText, type SlackServices } from './services.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -52,8 +52,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     const locale = await services.localeFor(command.team_id);
     const name = subcommand.toLowerCase();
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
-    if (OPERATOR_ONLY.has(name) && (await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client))) {
-      await ack(plain(t(locale, 'ui.operator.refused', {})));
+    const refused = OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
+    if (refused) {
+      await ack(plain(operatorRefusalText(locale, refused)));
       return;
     }
     switch (name) {

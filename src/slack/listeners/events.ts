@@ -1,4 +1,5 @@
-// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again) and App Home. Bolt acks at once; the work
+// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again), people's
+// roles and user groups changing, and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
 import { eventTypeLabel } from '../../metrics.js';
@@ -77,6 +78,20 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     if (!teamId || !context.botUserId || (event as { user?: unknown }).user !== context.botUserId) return;
     await services.channelLifecycle?.usableAgain(teamId, event);
   });
+
+  // Who may operate Firebreak changes with a person's role and with a group's members: asked again at once.
+  app.event('user_change', async ({ event, body }) => {
+    const teamId = teamOf(body);
+    const userId = (event as { user?: unknown }).user;
+    const id = typeof userId === 'string' ? userId : (userId as { id?: unknown } | undefined)?.id;
+    if (teamId && typeof id === 'string') services.userChanged?.(teamId, id);
+  });
+  for (const type of ['subteam_updated', 'subteam_members_changed', 'subteam_created']) {
+    app.event(type, async ({ body }) => {
+      const teamId = teamOf(body);
+      if (teamId) services.userGroupChanged?.(teamId);
+    });
+  }
 
   app.event('app_home_opened', async ({ event, client }) => {
     if ((event as { tab?: string }).tab && (event as { tab?: string }).tab !== 'home') return;
