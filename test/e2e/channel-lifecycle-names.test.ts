@@ -80,6 +80,11 @@ describe.each(availableProviders)('a playbook alerts channel given by name, rena
     expect(rootsIn(crisis)).toHaveLength(2);
     expect(await prisma().outboxItem.findMany({ where: { status: 'failed' }, select: { key: true, lastError: true } })).toEqual([]);
 
+    // Still known as the alerts channel: declaring an incident on it is refused, as before the rename.
+    const refused = await h.command(h.people.ann, `declare <#${crisis}> sev2 Wrong channel`);
+    expect(refused.body).toContain(`<#${crisis}> is where Firebreak posts incidents`);
+    expect(await prisma().incident.count({ where: { channelId: crisis } })).toBe(0);
+
     // Staff are told the playbook gives the old name, in the workspace's language.
     const home = await homeOf(h.people.ann);
     expect(home).toContain(`Playbook e2e-support names its alerts channel #crisis-alerts, which was renamed in Slack to <#${crisis}>. Its incidents still go there; change its alertsChannel to crisis-room`);
