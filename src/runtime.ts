@@ -224,6 +224,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const namedChannels = new NamedChannelsService({
     store,
     logger,
+    clock,
     lookup: (workspaceId, name) => (inWorkspace ? inWorkspace(workspaceId, () => channelNamed(client, name)) : channelNamed(client, name)),
   });
   const resolveNamedChannels = () =>
@@ -347,6 +348,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
+
+  /** A name an incident's root was posted to means the channel Slack posted it in: remembered for the workspace. */
+  async function learnChannelName(incidentId: string, name: string, channelId: string): Promise<void> {
+    try {
+      const found = await incidents.find(incidentId);
+      if (found) await namedChannels.learn(found.workspaceId, name, channelId);
+    } catch (error) {
+      logger.warn({ err: error, incidentId, channelName: name }, 'could not remember which channel a name given as alerts channel means; asked of Slack at the next incident');
+    }
+  }
 
   /** Playbooks (serving the workspace) that give their alerts channel by a name Slack renamed. */
   async function renamedAlertsChannels(workspaceId: string | undefined) {
@@ -491,6 +502,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
         const posted = await incidents.onRootPosted(tx, sent);
+        // Posted to a channel given by name: Slack's answer says which channel the name means (kept after this commit).
+        const given = sent.args['channel'];
+        if (typeof given === 'string' && !CHANNEL_ID.test(given)) setImmediate(() => void learnChannelName(posted.incidentId, given, posted.channelId));
         // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
         setImmediate(() => void postChart(posted.incidentId, posted.channelId, posted.ts));
       },

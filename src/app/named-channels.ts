@@ -3,6 +3,7 @@
 // ID from then on: a rename never leaves alerts waiting. Staff are told when a playbook still gives the
 // old name (App Home), and a playbook edited to another name is resolved afresh (a binding is per name).
 import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
+import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbooks/schema.js';
 import type { Logger } from '../logger.js';
 import type { Repositories, Store } from './ports/index.js';
@@ -10,6 +11,7 @@ import type { Repositories, Store } from './ports/index.js';
 export interface NamedChannelsOptions {
   store: Store<Pick<Repositories, 'namedChannels'>>;
   logger: Logger;
+  clock: Clock;
   /** The workspace's channel of that name in Slack now (archived ones too), or null when it has none. */
   lookup(workspaceId: string, name: string): Promise<{ id: string; name: string } | null>;
 }
@@ -24,7 +26,15 @@ export interface OutdatedChannelName {
   currentName: string;
 }
 
+/**
+ * A name Slack did not know (or a look-up that failed) is asked again only after this long: the look-up
+ * pages through every channel (conversations.list, rate-limited), and a typo must not do it per incident.
+ */
+export const NAME_MISS_TTL_MS = 60_000;
+
 export class NamedChannelsService {
+  private readonly misses = new Map<string, number>();
+
   constructor(private readonly options: NamedChannelsOptions) {}
 
   /**
@@ -37,12 +47,30 @@ export class NamedChannelsService {
     const { namedChannels } = this.options.store.direct;
     const bound = await namedChannels.find(workspaceId, name);
     if (bound) return bound.channelId;
+    const key = `${workspaceId}:${name}`;
+    const now = this.options.clock.now();
+    if ((this.misses.get(key) ?? 0) > now) return null;
     const found = await this.options.lookup(workspaceId, name).catch((error: unknown) => {
-      this.options.logger.warn({ err: error, workspace: workspaceId, channelName: name }, 'could not ask Slack which channel a playbook names; asked again next time');
+      this.options.logger.warn({ err: error, workspace: workspaceId, channelName: name }, 'could not ask Slack which channel a playbook names; asked again in a minute');
       return null;
     });
-    if (!found) return null;
+    if (!found) {
+      this.misses.set(key, now + NAME_MISS_TTL_MS);
+      return null;
+    }
+    this.misses.delete(key);
     return (await namedChannels.bind({ workspaceId, name, channelId: found.id, currentName: found.name })).channelId;
+  }
+
+  /**
+   * Slack took a post addressed to `ref` (a name) and answered with the channel's ID: that is what the
+   * name means, kept as if resolved (a look-up that missed or failed no longer matters).
+   */
+  async learn(workspaceId: string, ref: string, channelId: string): Promise<void> {
+    if (CHANNEL_ID.test(ref) || !CHANNEL_ID.test(channelId)) return;
+    const name = ref.replace(/^#/, '');
+    this.misses.delete(`${workspaceId}:${name}`);
+    await this.options.store.direct.namedChannels.bind({ workspaceId, name, channelId, currentName: name });
   }
 
   /** Resolves now every alerts channel the playbooks give by name, so a rename later is followed. */

@@ -2,8 +2,9 @@
 // on; the App Home notice lists only playbooks that still give a name Slack renamed.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { NamedChannelsService } from '../../src/app/named-channels.js';
+import { NAME_MISS_TTL_MS, NamedChannelsService } from '../../src/app/named-channels.js';
 import type { NamedChannelRecord, NamedChannels } from '../../src/app/ports/index.js';
+import { ManualClock } from '../../src/domain/clock.js';
 import type { Playbook } from '../../src/domain/playbooks/schema.js';
 
 function memoryNamedChannels(): NamedChannels {
@@ -25,12 +26,13 @@ function memoryNamedChannels(): NamedChannels {
   };
 }
 
-function service(slack: Map<string, string>) {
+function service(slack: Map<string, string>, clock = new ManualClock(Date.UTC(2026, 11, 6))) {
   const asked: string[] = [];
   const namedChannels = memoryNamedChannels();
   const named = new NamedChannelsService({
     store: { direct: { namedChannels }, transaction: (work) => work({ namedChannels }) },
     logger: pino({ level: 'silent' }),
+    clock,
     lookup: async (_workspaceId, name) => {
       asked.push(name);
       if (name === 'broken') throw new Error('ratelimited');
@@ -58,12 +60,20 @@ describe('alerts channels given by name', () => {
     expect(await named.resolve('W2', 'crisis-alerts')).toBeNull();
   });
 
-  it('a name Slack does not know, or a failed look-up, binds nothing and is asked again next time', async () => {
-    const { named, asked } = service(new Map());
-    expect(await named.resolve('W1', 'broken')).toBeNull();
+  it('a name Slack does not know, or a failed look-up, binds nothing and is asked again a minute later, not per incident', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 6));
+    const slack = new Map<string, string>();
+    const { named, asked } = service(slack, clock);
     expect(await named.resolve('W1', 'broken')).toBeNull();
     expect(await named.resolve('W1', 'nowhere')).toBeNull();
-    expect(asked).toEqual(['broken', 'broken', 'nowhere']);
+    slack.set('nowhere', 'C0CREATED1');
+    expect(await named.resolve('W1', 'broken')).toBeNull();
+    expect(await named.resolve('W1', 'nowhere')).toBeNull();
+    expect(asked).toEqual(['broken', 'nowhere']);
+    clock.advance(NAME_MISS_TTL_MS);
+    expect(await named.resolve('W1', 'nowhere')).toBe('C0CREATED1');
+    expect(await named.resolve('W1', 'broken')).toBeNull();
+    expect(asked).toEqual(['broken', 'nowhere', 'nowhere', 'broken']);
   });
 
   it('lists the playbooks still giving the old name, until edited to the new name or another channel', async () => {
