@@ -132,9 +132,11 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       }),
       leadership: () => runtime?.leadership.status() ?? null,
       alertsChannel: async () => (runtime ? runtime.alertsChannelHealth() : null),
+      // Alerts that cannot reach staff until a channel is fixed: counted for operators (App Home lists each).
+      waitingWrites: async () => (runtime ? runtime.waitingWrites() : null),
       // A token that no listed key opens leaves its workspace unserved: said here, not only in the log.
       ...(installs ? { workspaces: unreadableTokens(installs) } : {}),
-    }),
+    }, clock),
     metricsRoute(metrics),
   ];
   if (runtime && config.ingestToken) {

@@ -36,6 +36,8 @@ import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
 import { ChannelLifecycle } from './app/channel-lifecycle.js';
+import { NamedChannelsService } from './app/named-channels.js';
+import { channelNamed } from './slack/channel-lookup.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -47,7 +49,7 @@ import { alertsChannels } from './runtime/alerts-channels.js';
 import { appHomePublishing } from './runtime/app-home.js';
 import { workspaceAdmins } from './runtime/workspace-admins.js';
 import { cached } from './runtime/cached.js';
-import { registerDigests } from './runtime/digests.js';
+import { registerDigests, type StrandedDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
 import { workspaceContext } from './runtime/workspaces.js';
 
@@ -84,6 +86,8 @@ export interface Runtime {
   checkPlaybookReferences(teamId: string): Promise<void>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
+  /** For /healthz: writes waiting for a channel Slack will not take them in, by reason, with the oldest's creation. */
+  waitingWrites(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
   close(): Promise<void>;
 }
 
@@ -202,12 +206,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }).catch((error: unknown) => logger.warn({ err: error }, 'could not check the alerts channels'));
 
+  /** Set once the digest schedules exist (below): digests left waiting where digests no longer go are dropped. */
+  const digests: { stranded?: StrandedDigests } = {};
+  const dropStrandedDigests = (teamId?: string) =>
+    (digests.stranded?.drop(teamId) ?? Promise.resolve(0)).catch((error: unknown) => {
+      logger.error({ err: error, team: teamId }, 'could not drop the digests waiting for a channel digests no longer go to; tried again at the next alerts channel change or start');
+      return 0;
+    });
   // Both exist only after the services that wake them: filled in below.
   const workers: { outbox?: OutboxWorker; scheduler?: Scheduler } = {};
   const wake = () => {
     workers.outbox?.wake();
     workers.scheduler?.wake();
   };
+
+  // A playbook's alertsChannel given by name is resolved once to its ID (asked with the workspace's token).
+  const namedChannels = new NamedChannelsService({
+    store,
+    logger,
+    clock,
+    lookup: (workspaceId, name) => (inWorkspace ? inWorkspace(workspaceId, () => channelNamed(client, name)) : channelNamed(client, name)),
+  });
+  const resolveNamedChannels = () =>
+    forEachWorkspace(async (teamId) => {
+      const team = teamId ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+      if (team) await namedChannels.resolveAll(await workspaceIds(team), playbooksOfTeam(playbooks.playbooks, team));
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not resolve the alerts channels playbooks give by name; tried again at the next incident'));
 
   const postMortems = new PostMortemService({
     store,
@@ -234,6 +258,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
     workspaceSettings: (workspaceId) => store.direct.installations.settings(workspaceId),
     alertsChannelRefusal: (channelId, workspaceId) => alertsGuard.refusal(channelId, workspaceId),
+    resolveChannel: (workspaceId, ref) => namedChannels.resolve(workspaceId, ref),
     locale,
     onCommitted: wake,
     channelName,
@@ -293,6 +318,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // at a time; idempotent, so instances sharing a database may all run it.
   let following = Promise.resolve();
   followPlaybooks = () => {
+    // A name a playbook (now) gives its alerts channel is resolved while Slack still knows it.
+    void resolveNamedChannels();
     following = following
       .then(async () => {
         const { stopped } = await watcher.followPlaybooks(
@@ -317,11 +344,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     servingOf: async (workspaceId) => playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined),
     mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
     forgetChannelName: (channelId) => channelName.forget(channelId),
+    namedChannelRenamed: (workspaceId, channelId, name) => namedChannels.renamed(workspaceId, channelId, name),
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
 
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, admins });
+  /** A name an incident's root was posted to means the channel Slack posted it in: remembered for the workspace. */
+  async function learnChannelName(incidentId: string, name: string, channelId: string): Promise<void> {
+    try {
+      const found = await incidents.find(incidentId);
+      if (found) await namedChannels.learn(found.workspaceId, name, channelId);
+    } catch (error) {
+      logger.warn({ err: error, incidentId, channelName: name }, 'could not remember which channel a name given as alerts channel means; asked of Slack at the next incident');
+    }
+  }
+
+  /** Playbooks (serving the workspace) that give their alerts channel by a name Slack renamed. */
+  async function renamedAlertsChannels(workspaceId: string | undefined) {
+    const team = installs ? (workspaceId ? await teamOfWorkspace(workspaceId) : null) : await installedTeam().catch(() => null);
+    if (!team) return [];
+    return namedChannels.outdated(workspaceId ?? (await workspaceIds(team)), playbooksOfTeam(playbooks.playbooks, team));
+  }
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, admins, renamedAlertsChannels });
 
   const services: SlackServices = {
     clock,
@@ -356,6 +400,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // A playbook may name its alerts channel by name (`alerts`, `#alerts`): Slack is asked only then.
       const byName = named.filter((channel) => !CHANNEL_ID.test(channel)).map((channel) => channel.replace(/^#/, ''));
       if (byName.length === 0) return false;
+      // The channel a name meant when resolved, though Slack has renamed it since.
+      for (const name of byName) if ((await store.direct.namedChannels.find(settings.workspaceId, name))?.channelId === channelId) return true;
       const name = await channelName(channelId).catch(() => null);
       return name !== null && byName.includes(name);
     },
@@ -396,6 +442,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (outcome === 'accepted' && change.alertsChannel) {
         void workspaceIds(teamId)
           .then((workspaceId) => incidents.raiseHeldIncidents(workspaceId))
+          // Digests stranded in the old channel: dropped, with a note in the new one (a summary, not an alert).
+          .then(() => dropStrandedDigests(teamId))
           .catch((error: unknown) => logger.error({ err: error, team: teamId }, 'could not raise held incidents after the alerts channel changed'));
       }
       return outcome;
@@ -454,6 +502,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
         const posted = await incidents.onRootPosted(tx, sent);
+        // Posted to a channel given by name: Slack's answer says which channel the name means (kept after this commit).
+        const given = sent.args['channel'];
+        if (typeof given === 'string' && !CHANNEL_ID.test(given)) setImmediate(() => void learnChannelName(posted.incidentId, given, posted.channelId));
         // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
         setImmediate(() => void postChart(posted.incidentId, posted.channelId, posted.ts));
       },
@@ -471,6 +522,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   void forEachWorkspace(async (teamId) => {
     try {
       await incidents.raiseHeldIncidents(teamId ? await workspaceIds(teamId) : undefined);
+      await dropStrandedDigests(teamId);
     } catch (error) {
       logger.error({ err: error, team: teamId }, 'could not raise held incidents at start-up');
     }
@@ -513,7 +565,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing)));
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
-  registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces });
+  digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });
 
   const { remindUnanswered } = await import('./app/unanswered.js');
   const { peopleOf } = await import('./app/playbook-policy.js');
@@ -568,6 +620,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
     alertsChannelHealth,
+    waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {
       followPlaybooks = undefined;
       await following;

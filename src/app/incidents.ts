@@ -25,6 +25,7 @@ import {
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import { classifySeverity, type Playbook, type SelectionContext } from '../domain/playbooks/index.js';
+import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
 import { createPostMortem, type PostMortem, type PostMortemEffect } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -46,7 +47,7 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
-import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 import type { ProcessedEvents } from './ports/store.js';
 
@@ -58,7 +59,7 @@ const ROOT_HELD_ERROR = `held:${ROOT_HOLD_WATCHED}`;
 /** Why an incident's root is raised in another alerts channel after Slack would not take it in its own. */
 export const ROOT_WAIT_UNUSABLE = 'alerts_channel_unusable';
 /** How its writes left waiting in the old channel are closed: never posted there. */
-const MOVED_ELSEWHERE = 'moved_to_another_alerts_channel';
+const MOVED_ELSEWHERE = MOVED_TO_ANOTHER_ALERTS_CHANNEL;
 /** Open incidents looked at for held roots: far more than are ever open at once. */
 const HELD_SCAN_LIMIT = 500;
 
@@ -101,6 +102,11 @@ export interface IncidentServiceOptions<R extends IncidentRepositories = Inciden
   alertsChannel?: string;
   /** A workspace's own alerts channel and language (OAuth installs: chosen after install); null falls back. */
   workspaceSettings?(workspaceId: string): Promise<{ alertsChannel: string | null; locale: string | null }>;
+  /**
+   * The Slack ID a playbook's alerts channel given by name means in the workspace (app/named-channels.ts):
+   * resolved once, so a rename in Slack does not strand incidents; null when unknown (the name is used).
+   */
+  resolveChannel?(workspaceId: string, ref: string): Promise<string | null>;
   /** The trust rule on alerts channels (app/alerts-channel.ts): why a channel may not receive incident threads. */
   alertsChannelRefusal?(channelId: string, workspaceId?: string): Promise<AlertsChannelRefusal | null>;
   locale: Locale;
@@ -531,7 +537,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
    * outbox holds its root (rootHoldReason), so nothing internal reaches the community.
    */
   private async alertsChannelFor(workspaceId: string, playbook: Playbook, workspaceChannel: string | null): Promise<string> {
-    const named = [...new Set([playbook.alertsChannel, workspaceChannel, this.options.alertsChannel].filter((channel): channel is string => Boolean(channel)))];
+    // A name is followed by the ID it meant: the channel renamed in Slack still gets its incidents.
+    const playbookChannel = playbook.alertsChannel ? ((await this.options.resolveChannel?.(workspaceId, playbook.alertsChannel).catch(() => null)) ?? playbook.alertsChannel) : undefined;
+    const named = [...new Set([playbookChannel, workspaceChannel, this.options.alertsChannel].filter((channel): channel is string => Boolean(channel)))];
     const first = named[0];
     if (!first) throw new FirebreakError('config_invalid', `No alerts channel for playbook ${playbook.id}: set ALERTS_CHANNEL or the playbook's alertsChannel.`);
     const check = this.options.alertsChannelRefusal;
@@ -712,7 +720,12 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
   async recordRootPosted(tx: R, incidentId: string, ts: string, channelId: string): Promise<void> {
     await tx.incidents.setRootTs(incidentId, ts);
-    const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
+    let record = (await tx.incidents.load(incidentId)) as IncidentRecord;
+    // Posted to a channel given by name: its thread follows Slack's ID for it from now on (a rename keeps it).
+    if (record.alertChannelId !== channelId && !CHANNEL_ID.test(record.alertChannelId) && CHANNEL_ID.test(channelId)) {
+      await tx.incidents.setAlertChannel(incidentId, channelId);
+      record = { ...record, alertChannelId: channelId };
+    }
     await this.commitDecision(tx, record, recordAlertPosted(record.state, { channelId, messageTs: ts }, this.clock), await this.policyFor(record.state.incident.playbookId));
   }
 

@@ -124,6 +124,8 @@ export const en = {
     `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
   'unanswered.reminder': (p: { who: string; count: number; channel: string; minutes: number; list: string }) =>
     `:speech_balloon: ${p.who} ${plural(p.count, 'negative message', 'negative messages')} in #${p.channel} ${p.count === 1 ? 'has' : 'have'} had no answer for over ${p.minutes} min:\n${p.list}`,
+  'digest.dropped': (p: { channel: string; date: string }) =>
+    `The digest of ${p.date} was not posted: Slack would not take it in ${p.channel} (deleted, archived, or the bot is not in it). Digests come here now; the next one is on schedule.`,
   'outbox.write_refused': (p: { method: string; error: string }) =>
     `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 

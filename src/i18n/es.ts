@@ -118,6 +118,8 @@ export const es: Catalog = {
   'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
   'unanswered.reminder': (p) =>
     `:speech_balloon: ${p.who} ${plural(p.count, 'mensaje negativo', 'mensajes negativos')} en #${p.channel} ${p.count === 1 ? 'lleva' : 'llevan'} más de ${p.minutes} min sin respuesta:\n${p.list}`,
+  'digest.dropped': (p) =>
+    `El resumen del ${p.date} no se publicó: Slack no lo aceptó en ${p.channel} (borrado, archivado, o el bot no está en él). Los resúmenes llegan ahora aquí; el próximo, a su hora.`,
   'outbox.write_refused': (p) =>
     `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 

@@ -221,6 +221,8 @@ export const uiEn = {
     'Slack refused these for good, so Firebreak will not retry them. Fix the cause (often the bot is not in the channel) and repeat the action.',
   'ui.home.waiting_for_channel': (p: { what: string; channel: string }) =>
     `${p.what} waits for channel ${p.channel} (archived, or the bot is not in it); posted once it is unarchived or the bot invited`,
+  'ui.home.waiting_for_missing_channel': (p: { what: string; channel: string }) =>
+    `${p.what} waits for channel ${p.channel}, which Slack cannot find: posted once the bot is invited if it is private; if it was deleted, choose another alerts channel (incidents are raised there, waiting digests dropped with a note)`,
   'ui.home.quarantined': (p: { channel: string }) => `Incoming message from ${p.channel} kept in quarantine (not stored)`,
   'ui.home.approvals_heading': (p: { count: number }) => `Waiting for your approval (${p.count})`,
   'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',
@@ -382,6 +384,8 @@ export const uiEn = {
   'ui.settings.refused': (_: Empty) => 'Only workspace admins and the person who installed Firebreak can change this workspace’s settings.',
   'ui.alerts.usage': (p: { command: string }) => `Usage: ${p.command} alerts #channel (where this workspace's incidents are posted)`,
   'ui.alerts.refused_watched': (p: { channel: string }) => `${p.channel} is a community channel Firebreak watches, so it cannot be the alerts channel: incident threads are internal; choose a channel only staff can read.`,
+  'ui.home.alerts_channel_renamed': (p: { playbook: string; name: string; channel: string; currentName: string }) =>
+    `Playbook ${p.playbook} names its alerts channel #${p.name}, which was renamed in Slack to ${p.channel}. Its incidents still go there; change its alertsChannel to ${p.currentName} so the playbook says where they go.`,
   'ui.home.alerts_channel_watched': (p: { channel: string }) => `The alerts channel ${p.channel} is a community channel Firebreak watches, so no incident is posted there: choose a channel only staff can read (App Home settings, /firebreak alerts, ALERTS_CHANNEL or the playbook's alertsChannel).`,
   'ui.alerts.set': (p: { channel: string }) => `Incidents of this workspace now go to ${p.channel}.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,

@@ -213,6 +213,8 @@ export const uiEs: UiCatalog = {
     'Slack los rechazó definitivamente, así que Firebreak no los reintentará. Corrige la causa (a menudo el bot no está en el canal) y repite la acción.',
   'ui.home.waiting_for_channel': (p) =>
     `${p.what} espera al canal ${p.channel} (archivado, o el bot no está en él); se publica al desarchivarlo o invitar al bot`,
+  'ui.home.waiting_for_missing_channel': (p) =>
+    `${p.what} espera al canal ${p.channel}, que Slack no encuentra: se publica al invitar al bot si es privado; si se borró, elige otro canal de alertas (los incidentes se publican allí y los resúmenes pendientes se descartan con un aviso)`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
@@ -349,6 +351,8 @@ export const uiEs: UiCatalog = {
   'ui.settings.refused': () => 'Solo los administradores del espacio de trabajo y quien instaló Firebreak pueden cambiar sus ajustes.',
   'ui.alerts.usage': (p) => `Uso: ${p.command} alerts #canal (donde se publican los incidentes de este espacio de trabajo)`,
   'ui.alerts.refused_watched': (p) => `${p.channel} es un canal de la comunidad que Firebreak vigila, así que no puede ser el canal de alertas: los hilos de incidentes son internos; elige un canal que solo lea el equipo.`,
+  'ui.home.alerts_channel_renamed': (p) =>
+    `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que en Slack se renombró a ${p.channel}. Sus incidentes siguen llegando ahí; cambia su alertsChannel a ${p.currentName} para que el playbook diga adónde van.`,
   'ui.home.alerts_channel_watched': (p) => `El canal de alertas ${p.channel} es un canal de la comunidad que Firebreak vigila, así que no se publica ahí ningún incidente: elige un canal que solo lea el equipo (ajustes de App Home, /firebreak alerts, ALERTS_CHANNEL o el alertsChannel del playbook).`,
   'ui.alerts.set': (p) => `Los incidentes de este espacio de trabajo van ahora a ${p.channel}.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,

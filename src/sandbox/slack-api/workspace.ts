@@ -33,7 +33,8 @@ export type WorkspaceChange =
   | { type: 'home_published'; user: string; view: SlackView }
   | { type: 'file_uploaded'; file_id: string }
   | { type: 'member_joined_channel'; channel: string; user: string }
-  | { type: 'channel_created' | 'channel_archived' | 'channel_unarchived' | 'im_opened'; channel: SlackChannel }
+  | { type: 'channel_created' | 'channel_archived' | 'channel_unarchived' | 'channel_renamed' | 'im_opened'; channel: SlackChannel }
+  | { type: 'channel_deleted'; channel: string }
   | { type: 'ephemeral_updated'; message: EphemeralMessage }
   | { type: 'ephemeral_deleted'; user: string; ts: string }
   | { type: 'user_added' | 'user_changed'; user: SlackUser }
@@ -299,6 +300,21 @@ export class SlackWorkspace {
     const channel = this.requireChannelExists(channelId);
     channel.is_archived = false;
     this.emit({ type: 'channel_unarchived', channel: structuredClone(channel) });
+  }
+
+  /** Renamed, as from the channel's settings: Slack then knows it (and posts to it) only by its new name. */
+  renameChannel(channelId: string, name: string): void {
+    const channel = this.requireChannelExists(channelId);
+    channel.name = name;
+    this.emit({ type: 'channel_renamed', channel: structuredClone(channel) });
+  }
+
+  /** Deleted for good: its messages go with it, and Slack answers channel_not_found from then on. */
+  deleteChannel(channelId: string): void {
+    this.requireChannelExists(channelId);
+    delete this.state.channels[channelId];
+    delete this.state.messages[channelId];
+    this.emit({ type: 'channel_deleted', channel: channelId });
   }
 
   /** A member joins (or is added to) a channel, as if they had clicked Join. */

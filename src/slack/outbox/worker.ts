@@ -6,6 +6,7 @@ import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
 import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, OUTBOX_HOLD, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
 import type { Clock } from '../../domain/clock.js';
+import { CHANNEL_ID } from '../../domain/playbooks/ref-syntax.js';
 import type { Metrics } from '../../metrics.js';
 import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
 import type { Logger } from '../../logger.js';
@@ -232,7 +233,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       if (mayWait && parent.status === 'failed' && parent.lastError?.startsWith(WAITING_FOR_CHANNEL)) return { error: parent.lastError };
       if (parent.status !== 'sent' || !result?.ts) return { error: DEPENDENCY_FAILED };
       apply(result.ts);
-      if (args['channel'] === undefined && result.channel) args['channel'] = result.channel;
+      // A write in a message's thread (or editing it) goes to that message's channel by Slack's ID: a
+      // channel given by name may have been renamed since (and chat.update takes IDs only).
+      if (result.channel && (args['channel'] === undefined || (typeof args['channel'] === 'string' && !CHANNEL_ID.test(args['channel'])))) args['channel'] = result.channel;
     }
     if (item.method === 'chat.postMessage') args['metadata'] = { event_type: OUTBOX_METADATA_EVENT_TYPE, event_payload: { key: item.key } };
     return { args };
