@@ -401,16 +401,19 @@ export class Watcher {
     const settings = this.options.settingsFor(message.channelId, channel.name);
     // Scored as a new message would be, with the stored mix as the hint; an edit does not move the mix.
     const { sentiment } = scoreInChannel({ languageMix: channel.languageMix ?? { ...emptyLanguageMix } }, chatMessageOf(message), this.scoreOptions(message.workspaceId));
-    await this.options.store.transaction(async (tx) => {
+    const done = await this.options.store.transaction(async (tx) => {
+      // Recorded with the edit itself: a delivery whose edit failed is applied when replayed, a repeat is not.
+      if (message.eventId && !(await tx.processedEvents.recordOnce(message.eventId, this.options.clock.now()))) return false;
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
       await tx.scoredMessages.rescore(previous.id, message.text, sentiment, this.options.clock.now());
       await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+      return true;
     });
-    return { status: 'scored', sentiment, staff: false };
+    return done ? { status: 'scored', sentiment, staff: false } : { status: 'duplicate' };
   }
 
-  /** A deleted message leaves its bucket and its text is erased. */
-  async remove(workspaceId: string, channelId: string, ts: string): Promise<boolean> {
+  /** A deleted message leaves its bucket and its text is erased (`eventId`: its delivery, recorded in the same commit). */
+  async remove(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean> {
     const { store } = this.options;
     // A deletion names a message by its ids: anything else cannot name a stored message.
     if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return false;
@@ -419,11 +422,12 @@ export class Watcher {
     const previous = await store.direct.scoredMessages.find(channel.ref, ts);
     if (!previous || previous.deletedAt !== null) return false;
     const settings = this.options.settingsFor(channelId, channel.name);
-    await store.transaction(async (tx) => {
+    return store.transaction(async (tx) => {
+      if (eventId && !(await tx.processedEvents.recordOnce(eventId, this.options.clock.now()))) return false;
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
       await tx.scoredMessages.markDeleted(previous.id, this.options.clock.now());
+      return true;
     });
-    return true;
   }
 
   /** A bucket the detector has already closed keeps its counts: its verdict is history. */
