@@ -18,7 +18,13 @@ const ingestItem = z.strictObject({
   text: z.string().max(40_000),
   /** ISO 8601, epoch seconds or milliseconds, or a Slack ts. */
   ts: z.union([z.string().trim().min(1), z.number().finite().positive()]),
-  url: z.string().url().max(2000).optional(),
+  /** A web page only: the alerts and reminders link it for staff to open. */
+  url: z
+    .string()
+    .max(2000)
+    .url()
+    .refine((url) => /^https?:\/\//i.test(url), 'must be an http or https link')
+    .optional(),
 });
 
 export type IngestItem = z.infer<typeof ingestItem>;

@@ -204,4 +204,18 @@ describe('POST /ingest', () => {
     expect(stored.map((message) => message.label)).toEqual(['negative', 'positive']);
     expect(stored[0]?.permalink).toBe('https://forum.example/t/1');
   });
+
+  it('a source’s link is never more than a link: it cannot ping the alerts channel from a reminder, and only web links are taken', async () => {
+    const fortyMinutesAgo = Math.floor((Date.now() - 40 * 60_000) / 1000);
+    const refused = await ingest({ source: 'forum', channel: 'support', user: 'u9', text: 'Awful', ts: fortyMinutesAgo, url: 'javascript:alert(1)' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ problems: [{ index: 0, field: 'url' }] });
+
+    // A link a forum member shaped: its ">" would end Slack's link and start a mass mention.
+    const response = await ingest({ source: 'forum', channel: 'support', user: 'u9', text: 'The forum login is broken and nobody answers, terrible', ts: fortyMinutesAgo, url: 'https://forum.example/t/9><!channel> urgent|read me' });
+    expect(await response.json()).toMatchObject({ scored: 1 });
+    await harness.app.runtime!.tick();
+    const reminder = await harness.waitFor('the reminder', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.text.includes('The forum login is broken')));
+    expect(reminder.text).not.toMatch(/<!channel>|\|read me/);
+  });
 });
