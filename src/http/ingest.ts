@@ -9,6 +9,14 @@ import { sendJson } from './server.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ITEMS = 1000;
+/**
+ * How far ahead of this machine's clock a source's time may be (its clock a little fast). Further is a
+ * mistake (a local time sent without its zone, milliseconds as seconds): such a message would sit in a
+ * bucket detection has not reached and outlive MESSAGE_RETENTION_DAYS, so it is refused.
+ */
+const MAX_FUTURE_MS = 60 * 60_000;
+/** Slack's ts: up to 11 digits of seconds (what the pipeline accepts as a message id). */
+const SLACK_TS_RANGE = /^\d{1,11}\.\d{6}$/;
 
 const name = z.string().trim().min(1).max(200).regex(/^[^:\s]+$/, 'must not contain ":" or spaces');
 const ingestItem = z.strictObject({
@@ -40,7 +48,8 @@ export function toSlackTs(value: string | number): string | null {
   } else ms = Date.parse(value);
   if (!Number.isFinite(ms) || ms <= 0) return null;
   const micros = Math.round(ms * 1000);
-  return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  const ts = `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  return SLACK_TS_RANGE.test(ts) ? ts : null;
 }
 
 async function readBody(request: IncomingMessage): Promise<string | { tooLarge: true }> {
@@ -64,6 +73,8 @@ export interface IngestRouteOptions {
   token: string;
   workspaceId(): Promise<string>;
   ingest(message: CommunityMessage): Promise<IngestOutcome>;
+  /** Epoch ms now (the domain clock); Date.now by default. */
+  now?(): number;
 }
 
 export function ingestRoute(options: IngestRouteOptions): Route {
@@ -93,6 +104,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
         return;
       }
       const problems: { index: number; field: string; message: string }[] = [];
+      const now = options.now?.() ?? Date.now();
       const messages: { item: IngestItem; ts: string }[] = [];
       items.forEach((raw, index) => {
         const result = ingestItem.safeParse(raw);
@@ -101,7 +113,9 @@ export function ingestRoute(options: IngestRouteOptions): Route {
           return;
         }
         const ts = toSlackTs(result.data.ts);
-        if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601, epoch seconds or milliseconds)' });
+        const ahead = ts ? Number(ts) * 1000 - now : 0;
+        if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' });
+        else if (ahead > MAX_FUTURE_MS) problems.push({ index, field: 'ts', message: `is ${Math.round(ahead / 60_000)} minutes in the future: send when the message was posted, with its time zone` });
         else messages.push({ item: result.data, ts });
       });
       // All or nothing: a batch with a bad item is refused whole, so a retry never duplicates the good ones.
