@@ -1,6 +1,6 @@
 // POST /ingest: messages from other sources (a forum, a social-listening tool) into the same pipeline
 // as Slack messages. Bearer-token authenticated; every bad item is reported by index and field.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { CommunityMessage, IngestOutcome } from '../app/watcher.js';
@@ -50,6 +50,18 @@ export function toSlackTs(value: string | number): string | null {
   const micros = Math.round(ms * 1000);
   const ts = `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   return SLACK_TS_RANGE.test(ts) ? ts : null;
+}
+
+/**
+ * The pipeline keys a message by its channel and ts. Forums and social tools give times to the second,
+ * so two members posting in one second had one key and the second was counted a duplicate. A time with
+ * no fraction takes one derived from its author: stable, so the same message sent again is still a
+ * duplicate, and distinct for two authors (a member does not post twice in a second).
+ */
+export function messageTs(ts: string, source: string, user: string): string {
+  if (!ts.endsWith('.000000')) return ts;
+  const micros = createHash('sha256').update(`${source}:${user}`).digest().readUInt32BE(0) % 1_000_000;
+  return `${ts.slice(0, -'000000'.length)}${String(micros).padStart(6, '0')}`;
 }
 
 async function readBody(request: IncomingMessage): Promise<string | { tooLarge: true }> {
@@ -116,7 +128,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
         const ahead = ts ? Number(ts) * 1000 - now : 0;
         if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' });
         else if (ahead > MAX_FUTURE_MS) problems.push({ index, field: 'ts', message: `is ${Math.round(ahead / 60_000)} minutes in the future: send when the message was posted, with its time zone` });
-        else messages.push({ item: result.data, ts });
+        else messages.push({ item: result.data, ts: messageTs(ts, result.data.source, result.data.user) });
       });
       // All or nothing: a batch with a bad item is refused whole, so a retry never duplicates the good ones.
       if (problems.length) {

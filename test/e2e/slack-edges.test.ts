@@ -205,6 +205,17 @@ describe('POST /ingest', () => {
     expect(stored[0]?.permalink).toBe('https://forum.example/t/1');
   });
 
+  it('two members posting in the same second are two messages; each sent again is a duplicate', async () => {
+    const second = new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const burst = [
+      { source: 'forum', channel: 'support', user: 'ana', text: 'The forum checkout is broken, terrible', ts: second },
+      { source: 'forum', channel: 'support', user: 'bo', text: 'Same here, awful, it fails every time', ts: second },
+    ];
+    expect(await (await ingest(burst)).json()).toMatchObject({ accepted: 2, scored: 2, duplicates: 0 });
+    expect(await (await ingest(burst)).json()).toMatchObject({ accepted: 2, scored: 0, duplicates: 2 });
+    expect(await harness.app.database.prisma.scoredMessage.count({ where: { userId: { in: ['forum:ana', 'forum:bo'] } } })).toBe(2);
+  });
+
   it('a time no message can have (past Slack’s range, or from the future) is refused naming the message and the field, not quarantined', async () => {
     const future = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const response = await ingest([
