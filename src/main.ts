@@ -151,6 +151,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         // INGEST_TEAM_ID (OAuth installs): ingested sources are that workspace's, so their alerts post with its token.
         workspaceId: () => (config.ingestTeamId ? store.direct.workspaces.idForTeam(config.ingestTeamId) : store.direct.workspaces.ensureNamed('ingest', 'Other sources')),
         ingest: (message) => watcher.ingest(message),
+        now: () => clock.now(),
       }),
     );
   }

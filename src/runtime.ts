@@ -382,11 +382,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()),
     workspaceId: workspaceIds,
     ...(metrics ? { metrics } : {}),
-    firstDelivery: async (eventId) => {
-      const first = await store.direct.processedEvents.recordOnce(eventId, clock.now());
-      if (!first) metrics?.eventsDeduplicated.inc({ type: 'event' });
-      return first;
-    },
     templateDefaults: config.templateDefaults,
     channelName,
     communityLanguage: async (channelId) => {

@@ -163,7 +163,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         return;
       }
       case 'resolve': {
-        const number = Number((rest[0] ?? '').replace(/^#/, ''));
+        // Digits only ("3" or "#3"): Number() also reads "0x3", "3e0" and "3.0", which name no incident as written.
+        const written = /^#?(\d{1,10})$/.exec(rest[0] ?? '')?.[1];
+        const number = written === undefined ? Number.NaN : Number(written);
         const summary = rest.slice(1).join(' ').trim();
         const numbered = Number.isInteger(number) && number > 0 && number <= 2_147_483_647;
         const incidentId = numbered ? await services.incidents.idNumbered(workspaceId, number) : null;

@@ -27,19 +27,19 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     const eventId = (body as { event_id?: string }).event_id;
     const message = event as unknown as MessageEventShape;
     services.metrics?.eventsReceived.inc({ type: eventTypeLabel('message', message.subtype) });
-    const isNewMessage = MEMBER_SUBTYPES.has(message.subtype);
-    // New messages record their event id in the watcher's own commit (one write per burst, not per event).
-    if (!isNewMessage && eventId && !(await services.firstDelivery(eventId))) return;
+    // Every message event records its id in the commit of its own work (a new message's in one write
+    // per burst): a replay of one whose work failed (the inbox's sweep) does the work, a repeat nothing.
     const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
     if (message.subtype === 'message_changed' && message.message) {
       const edited = message.message;
       if (edited.bot_id || !edited.user || edited.subtype === 'bot_message') return;
-      await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts });
+      const outcome = await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts, ...(eventId ? { eventId } : {}) });
+      if (outcome.status === 'duplicate') services.metrics?.eventsDeduplicated.inc({ type: 'event' });
       return;
     }
     if (message.subtype === 'message_deleted') {
       const ts = message.deleted_ts ?? message.previous_message?.ts;
-      if (ts) await services.watcher.remove(workspaceId, message.channel, ts);
+      if (ts) await services.watcher.remove(workspaceId, message.channel, ts, eventId);
       return;
     }
     if (!MEMBER_SUBTYPES.has(message.subtype) || message.bot_id || !message.user) return;

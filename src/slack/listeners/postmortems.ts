@@ -349,10 +349,10 @@ function registerThreadNotes({ app, services, postMortems }: Listening): void {
     const incident = await postMortems.incidentOfThread(message.channel, message.thread_ts);
     if (!incident) return;
     const eventId = (body as { event_id?: string }).event_id;
-    // Its own key: the community listener records the plain event id for the same delivery.
-    if (eventId && !(await services.firstDelivery(`${eventId}:note`))) return;
     const text = (message.text ?? '').replace(THREAD_NOTE, '');
-    const outcome = await services.incidents.decide(incident.incidentId, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock));
+    // Recorded with the note (its own key: the community listener records the plain event id): a
+    // delivery whose note failed is added when the inbox replays it, a repeat adds nothing.
+    const outcome = await services.incidents.decide(incident.incidentId, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock), eventId ? { once: `${eventId}:note` } : {});
     if (!outcome.ok) await tell(client, { channel: message.channel, user: message.user, threadTs: message.thread_ts }, outcome.refusal, incident.locale);
   });
 }

@@ -38,8 +38,6 @@ export interface SlackServices {
   playbooks(): readonly Playbook[];
   /** The workspace row for a Slack team (created on first sight). */
   workspaceId(teamId: string): Promise<string>;
-  /** True exactly once per Slack event id, whatever the retries and instances. */
-  firstDelivery(eventId: string): Promise<boolean>;
   /** Values for reply templates that come from configuration (brand, support contact, status page). */
   templateDefaults: Record<string, string>;
   channelName(channelId: string): Promise<string | null>;
