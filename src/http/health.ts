@@ -2,7 +2,8 @@ import type { Route } from './server.js';
 import { sendJson } from './server.js';
 
 export interface HealthSources {
-  database(): Promise<{ ok: boolean; provider: string; latencyMs?: number; error?: string }>;
+  /** The database's round trip in ms; rejects when it does not answer. */
+  database: { provider: string; ping(): Promise<number>; onFailure?(error: unknown): void };
   slack(): { configured: boolean; mode: string; ok: boolean | null; state?: string; team?: string; error?: string };
   leadership?(): unknown;
   /** Alerts channels that are watched community channels, and incidents held because of them. */
@@ -28,7 +29,7 @@ export function healthRoute(sources: HealthSources, clock: { now(): number } = D
     method: 'GET',
     path: '/healthz',
     handler: async (_request, response) => {
-      const database = await sources.database();
+      const database = await databaseHealth(sources.database);
       const slack = sources.slack();
       // Read only while the database answers; a failure to read it must not fail the health check.
       const alertsChannel = database.ok ? await (sources.alertsChannel?.() ?? Promise.resolve(null)).catch(() => null) : null;
@@ -46,4 +47,20 @@ function waitingWritesOf(waiting: readonly { reason: string; count: number; olde
   const byReason = Object.fromEntries(waiting.map((group) => [group.reason, { count: group.count, oldestAgeSeconds: Math.max(0, Math.round((now - group.oldestAt) / 1000)) }]));
   const total = waiting.reduce((sum, group) => sum + group.count, 0);
   return { ok: total === 0, total, byReason };
+}
+
+/**
+ * /healthz answers anyone who can reach the port, so a failing database is named by its error code
+ * only (P2010, ECONNREFUSED…): a driver's message can carry the host, port, user or database name.
+ * The whole error goes to the operator's log.
+ */
+async function databaseHealth(database: HealthSources['database']): Promise<{ ok: boolean; provider: string; latencyMs?: number; error?: string }> {
+  try {
+    return { ok: true, provider: database.provider, latencyMs: Math.round((await database.ping()) * 100) / 100 };
+  } catch (error) {
+    database.onFailure?.(error);
+    const code = (error as { code?: unknown } | null)?.code;
+    const named = typeof code === 'string' && /^[A-Za-z0-9_]{1,32}$/.test(code) ? ` (${code})` : '';
+    return { ok: false, provider: database.provider, error: `the database does not answer${named}; Firebreak's log has the whole error` };
+  }
 }
