@@ -174,6 +174,13 @@ describe.each(availableProviders)('the refusal in a Spanish workspace, on %s', (
     const answer = await h.command(member, `unwatch <#${h.support}|support>`);
     expect(answer.body).toContain('esto no está disponible para ti. No se ha cambiado nada.');
     expect(await homeText(h, member)).toContain('solo los ve ese equipo');
+
+    // An owner Slack did not confirm is told, in Spanish, to reopen the tab.
+    const owner = h.fake.workspace.addUser({ name: 'olivia', real_name: 'Olivia Owner', is_owner: true }).id;
+    h.fake.api.faults.serverError('users.info', { times: 3 });
+    const home = await openHome(h, owner);
+    expect(home).toContain('Vuelve a abrir la pestaña Inicio en un momento.');
+    expect(home).not.toContain('solo los ve ese equipo');
   });
 });
 
