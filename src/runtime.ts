@@ -365,7 +365,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!team) return [];
     return namedChannels.outdated(workspaceId ?? (await workspaceIds(team)), playbooksOfTeam(playbooks.playbooks, team));
   }
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, admins, renamedAlertsChannels });
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, operatorRefusal, admins, renamedAlertsChannels });
 
   const services: SlackServices = {
     clock,

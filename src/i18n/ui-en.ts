@@ -272,6 +272,7 @@ export const uiEn = {
   'ui.operator.unconfirmed': (_: Empty) =>
     'Slack did not confirm just now that you are on this workspace’s community team, so nothing was done. Try again in a moment.',
   'ui.operator.unconfirmed_short': (_: Empty) => 'Slack did not confirm who you are just now. Nothing was changed; try again in a moment.',
+  'ui.home.unconfirmed': (_: Empty) => 'Slack did not confirm who you are just now, so Firebreak shows nothing yet. Reopen the Home tab in a moment.',
   'ui.home.not_operator': (_: Empty) =>
     'Firebreak helps this workspace’s community team notice and answer crises. Its incidents and channel figures are shown only to that team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak).',
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,

@@ -261,6 +261,7 @@ export const uiEs: UiCatalog = {
   'ui.operator.unconfirmed': () =>
     'Slack no ha confirmado ahora que formes parte del equipo de comunidad de este espacio de trabajo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
   'ui.operator.unconfirmed_short': () => 'Slack no ha confirmado ahora quién eres. No se ha cambiado nada; vuelve a intentarlo en un momento.',
+  'ui.home.unconfirmed': () => 'Slack no ha confirmado ahora quién eres, así que Firebreak aún no muestra nada. Vuelve a abrir la pestaña Inicio en un momento.',
   'ui.home.not_operator': () =>
     'Firebreak ayuda al equipo de comunidad de este espacio de trabajo a detectar y responder crisis. Sus incidentes y las cifras de los canales solo los ve ese equipo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak).',
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,

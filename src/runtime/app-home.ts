@@ -13,6 +13,7 @@ import type { InstallService } from '../app/installs.js';
 import type { OutdatedChannelName } from '../app/named-channels.js';
 import type { Store } from '../app/ports/store.js';
 import type { PostMortemService } from '../app/postmortems.js';
+import type { OperatorRefusal } from '../slack/listeners/services.js';
 import { appHomeNoticeView, appHomeView } from '../slack/blocks/home.js';
 import { currentTeam } from '../slack/team-scope.js';
 import type { AlertsChannels } from './alerts-channels.js';
@@ -33,8 +34,11 @@ export interface AppHomePublishingOptions {
   alertsChannels: Pick<AlertsChannels, 'watched'>;
   /** Playbooks giving their alerts channel by a name Slack renamed (a workspace's, or the bot token's one). */
   renamedAlertsChannels(workspaceId: string | undefined): Promise<OutdatedChannelName[]>;
-  /** Whether the viewer operates Firebreak in the workspace (else App Home says only what Firebreak is). */
-  mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean>;
+  /**
+   * Null when the viewer operates Firebreak in the workspace; else why not (App Home then says only what
+   * Firebreak is, or that Slack did not confirm who they are: never kept, the next opening asks again).
+   */
+  operatorRefusal(teamId: string | undefined, userId: string, webClient: WebClient): Promise<OperatorRefusal | null>;
   admins: Pick<WorkspaceAdmins, 'check'>;
 }
 
@@ -82,8 +86,9 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     const settings = workspaceId ? await store.direct.installations.settings(workspaceId) : undefined;
     const chosenLocale = settings && isLocale(settings.locale) ? settings.locale : null;
     // Incidents, channel negativity and post-mortems are internal: a community member sees a notice instead.
-    if (!(await options.mayOperate(teamId, userId, webClient))) {
-      await webClient.views.publish({ user_id: userId, view: appHomeNoticeView(workspaceId ? (chosenLocale ?? config.locale) : config.locale) as never });
+    const refusal = await options.operatorRefusal(teamId, userId, webClient);
+    if (refusal) {
+      await webClient.views.publish({ user_id: userId, view: appHomeNoticeView(workspaceId ? (chosenLocale ?? config.locale) : config.locale, refusal) as never });
       return;
     }
     const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import WebSocket from 'ws';
+import { channelNamed } from './channel-lookup.js';
 import { describeSlackFailure } from './link.js';
 
 export interface DoctorInput {
@@ -26,6 +27,8 @@ export interface DoctorInput {
    * database's watched rows and the playbooks): such a channel may never be an alerts channel.
    */
   isWatched?(channel: { id: string; name: string | null }): Promise<boolean>;
+  /** The channel a name given as alertsChannel was bound to when Firebreak first resolved it (the database's NamedChannel row). */
+  namedChannel?(name: string): Promise<{ channelId: string; currentName: string } | null>;
 }
 
 export interface DoctorReport {
@@ -80,8 +83,9 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     await checkNotWatched(input, { id: input.alertsChannel, name }, what, fix, problems);
   }
   for (const { playbookId, channel } of input.playbookAlertsChannels ?? []) {
-    const name = /^[CG][A-Z0-9]{2,}$/.test(channel) ? await channelName(client, channel) : channel.replace(/^#/, '');
-    await checkNotWatched(input, { id: channel, name }, `${input.workspace ? `${input.workspace}: ` : ''}playbook ${playbookId}: alertsChannel`, 'set the playbook\'s alertsChannel to a channel only staff can read, or remove it', problems);
+    const byId = /^[CG][A-Z0-9]{2,}$/.test(channel);
+    const meant = byId ? { id: channel, name: await channelName(client, channel) } : await checkChannelName(client, input, playbookId, channel.replace(/^#/, ''), problems);
+    await checkNotWatched(input, meant, `${input.workspace ? `${input.workspace}: ` : ''}playbook ${playbookId}: alertsChannel`, 'set the playbook\'s alertsChannel to a channel only staff can read, or remove it', problems);
   }
   for (const channel of input.watchedChannels) await checkChannel(client, channel.id, `${input.workspace ? `${input.workspace}: ` : ''}watched channel${channel.name ? ` #${channel.name}` : ''}`, problems, fine);
 
@@ -93,6 +97,32 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
 async function checkNotWatched(input: DoctorInput, channel: { id: string; name: string | null }, what: string, fix: string, problems: string[]): Promise<void> {
   if (!input.isWatched || !(await input.isWatched(channel))) return;
   problems.push(`${what} (${channel.name ? `#${channel.name}` : channel.id}) is a community channel Firebreak watches: incident threads are internal and are not posted there; ${fix}.`);
+}
+
+/**
+ * A playbook's alertsChannel given by name (app/named-channels.ts): a name Firebreak bound to a channel
+ * Slack has renamed since (incidents still go there, but the playbook says another name), and a name
+ * Slack knows no channel by (its incidents wait for a channel). Returns the channel meant, as far as known.
+ */
+async function checkChannelName(client: WebClient, input: DoctorInput, playbookId: string, name: string, problems: string[]): Promise<{ id: string; name: string | null }> {
+  const what = `${input.workspace ? `${input.workspace}: ` : ''}playbook ${playbookId}`;
+  const bound = await input.namedChannel?.(name).catch(() => null);
+  if (bound) {
+    // Slack's name now, in case the rename happened while Firebreak was not running; else the one recorded.
+    const currentName = (await channelName(client, bound.channelId)) ?? bound.currentName;
+    if (currentName !== name)
+      problems.push(`${what} names its alerts channel #${name}, which was renamed in Slack to #${currentName}: its incidents still go there; change its alertsChannel to ${currentName} (or the channel ID ${bound.channelId}).`);
+    return { id: bound.channelId, name: currentName };
+  }
+  try {
+    const found = await channelNamed(client, name);
+    if (found) return { id: found.id, name };
+    problems.push(`${what}: alertsChannel #${name}: Slack knows no channel of that name the bot can see, so its incidents wait for one; set alertsChannel to the channel's current name or its ID (C…), and for a private channel invite the bot first.`);
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    problems.push(`${what}: alertsChannel #${name}: could not ask Slack which channel has that name (${code ?? describeSlackFailure(error)})${code === 'missing_scope' ? '; add channels:read and groups:read' : ''}.`);
+  }
+  return { id: name, name };
 }
 
 async function channelName(client: WebClient, channelId: string): Promise<string | null> {

@@ -123,6 +123,36 @@ describe('firebreak doctor', () => {
     }
   });
 
+  it('a playbook naming its alerts channel by a name Slack has since given another channel name, or by a name Slack does not know: one line each, saying what to change', async () => {
+    const bot = fake.workspace.bot.user_id;
+    const crisis = fake.workspace.addChannel({ name: 'crisis-alerts', members: [bot] }).id;
+    // Firebreak resolved the name once, to the channel's ID (app/named-channels.ts); then Slack renamed it.
+    const namesUrl = `file:${join(folder, 'names.db')}`;
+    expect((await runCli(['migrate'], { env: testEnvironment({ DATABASE_URL: namesUrl }) })).code).toBe(0);
+    const database = await openDatabase(parseDatabaseUrl(namesUrl));
+    const workspace = await database.prisma.workspace.create({ data: { teamId: fake.workspace.team.id } });
+    await database.prisma.namedChannel.create({ data: { workspaceId: workspace.id, name: 'crisis-alerts', channelId: crisis, currentName: 'crisis-alerts' } });
+    await database.close();
+    fake.workspace.renameChannel(crisis, 'crisis-room');
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-names-'));
+    try {
+      writeFileSync(join(playbooks, 'support.yaml'), TWO_APPROVER_PLAYBOOK.replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: crisis-alerts\n'));
+      writeFileSync(join(playbooks, 'typo.yaml'), TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: typo').replace('default: true\n', '').replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: "#crisis-alerst"\n'));
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: namesUrl });
+      expect(problems(result.stdout)).toEqual([
+        `✗ playbook e2e-support names its alerts channel #crisis-alerts, which was renamed in Slack to #crisis-room: its incidents still go there; change its alertsChannel to crisis-room (or the channel ID ${crisis}).`,
+        "✗ playbook typo: alertsChannel #crisis-alerst: Slack knows no channel of that name the bot can see, so its incidents wait for one; set alertsChannel to the channel's current name or its ID (C…), and for a private channel invite the bot first.",
+      ]);
+      expect(result.code).toBe(1);
+      // The playbook edited to the channel's new name: nothing left to fix.
+      writeFileSync(join(playbooks, 'support.yaml'), TWO_APPROVER_PLAYBOOK.replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: crisis-room\n'));
+      writeFileSync(join(playbooks, 'typo.yaml'), TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: typo').replace('default: true\n', '').replace('ownerTeam: Community\n', `ownerTeam: Community\nalertsChannel: ${crisis}\n`));
+      expect(problems((await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: namesUrl })).stdout)).toEqual([]);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
   it('a playbook limited to another workspace than the bot token\'s: a warning, not a problem', async () => {
     const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-workspaces-'));
     try {

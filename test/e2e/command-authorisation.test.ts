@@ -12,6 +12,7 @@ const UNCONFIRMED = 'Slack did not confirm just now that you are on this workspa
 /** The shipped default in a fresh workspace: its playbooks name groups that do not exist there. */
 const NOBODY_YET = TWO_APPROVER_PLAYBOOK.replaceAll('@community-leads', '@nobody-yet');
 const HOME_NOTICE = 'shown only to that team';
+const HOME_UNCONFIRMED = 'Slack did not confirm who you are just now, so Firebreak shows nothing yet. Reopen the Home tab in a moment.';
 
 /** Every subcommand that changes state or shows incidents, as a member might type it. */
 const guarded = (h: Harness, general: string) => [
@@ -173,6 +174,13 @@ describe.each(availableProviders)('the refusal in a Spanish workspace, on %s', (
     const answer = await h.command(member, `unwatch <#${h.support}|support>`);
     expect(answer.body).toContain('esto no está disponible para ti. No se ha cambiado nada.');
     expect(await homeText(h, member)).toContain('solo los ve ese equipo');
+
+    // An owner Slack did not confirm is told, in Spanish, to reopen the tab.
+    const owner = h.fake.workspace.addUser({ name: 'olivia', real_name: 'Olivia Owner', is_owner: true }).id;
+    h.fake.api.faults.serverError('users.info', { times: 3 });
+    const home = await openHome(h, owner);
+    expect(home).toContain('Vuelve a abrir la pestaña Inicio en un momento.');
+    expect(home).not.toContain('solo los ve ese equipo');
   });
 });
 
@@ -284,4 +292,34 @@ describe.each(availableProviders)('what Slack says of admins and owners, on %s',
     await h.waitFor('Slack’s answer', async () => !(await h.command(other, 'status')).body.includes(UNCONFIRMED), 15_000);
     expect((await h.command(other, 'status')).body).not.toContain(REFUSED);
   });
+
+  it('App Home, when Slack fails (500, 429) to say who an owner is: reopen in a moment, not "only for the team"; the next opening shows her everything', async () => {
+    const owner = h.fake.workspace.addUser({ name: 'oona', real_name: 'Oona Owner', is_owner: true }).id;
+    h.fake.api.faults.serverError('users.info', { times: 3 });
+    const failed = await openHome(h, owner);
+    expect(failed).toContain(HOME_UNCONFIRMED);
+    expect(failed).not.toContain(HOME_NOTICE);
+    expect(failed).not.toContain('Open incidents');
+    // Nothing was kept of the failure.
+    await h.waitFor('her App Home', async () => (await openHome(h, owner)).includes('Open incidents'), 15_000);
+
+    const other = h.fake.workspace.addUser({ name: 'odile', real_name: 'Odile Owner', is_owner: true }).id;
+    // Rate limited for longer than App Home waits: she is told to reopen, and Slack's late answer lets her in.
+    h.fake.api.faults.rateLimit('users.info', 4, { times: 1 });
+    const limited = await openHome(h, other);
+    expect(limited).toContain(HOME_UNCONFIRMED);
+    expect(limited).not.toContain(HOME_NOTICE);
+    await h.waitFor('her App Home', async () => (await openHome(h, other)).includes('Open incidents'), 15_000);
+    // A member whose users.info Slack answers still gets the general notice.
+    expect(await openHome(h, h.people.members[0]!)).toContain(HOME_NOTICE);
+  });
 });
+
+/** Opens `user`'s Home tab and returns the blocks App Home publishes for it (the same view again counts). */
+async function openHome(h: Harness, user: string): Promise<string> {
+  const published = () => h.fake.api.calls('views.publish').filter((call) => call.args['user_id'] === user).length;
+  const before = published();
+  await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
+  await h.waitFor('App Home', () => published() > before);
+  return JSON.stringify(h.fake.workspace.homeView(user)?.blocks);
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../../config.js';
-import type { WatchedChannels } from '../../app/ports/index.js';
+import type { NamedChannels, WatchedChannels } from '../../app/ports/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 
 async function loadedPlaybooks(config: Config): Promise<Playbook[]> {
@@ -14,11 +14,19 @@ async function loadedPlaybooks(config: Config): Promise<Playbook[]> {
  * the database's watched rows (none without a database) and the playbooks of PLAYBOOKS_DIR that serve
  * the workspace (all of them when its team is not known).
  */
-async function watchedCheck(all: readonly Playbook[], channels: Pick<WatchedChannels, 'find' | 'findByChannelId' | 'findByName'> | undefined, workspaceId?: string, teamId?: string) {
+async function watchedCheck(
+  all: readonly Playbook[],
+  channels: Pick<WatchedChannels, 'find' | 'findByChannelId' | 'findByName'> | undefined,
+  workspaceId?: string,
+  teamId?: string,
+  named?: { workspaceId: string; channels: Pick<NamedChannels, 'find'> },
+) {
   const [{ alertsChannelGuard }, { playbooksOfTeam }] = await Promise.all([import('../../app/alerts-channel.js'), import('../../domain/playbooks/watching.js')]);
   const playbooks = teamId ? playbooksOfTeam(all, teamId) : all;
   const none = { find: async () => null, findByChannelId: async () => null, findByName: async () => null };
   return {
+    // The names Firebreak has bound in this workspace: a rename since is then reported (none without a database).
+    ...(named ? { namedChannel: (name: string) => named.channels.find(named.workspaceId, name) } : {}),
     playbookAlertsChannels: playbooks.flatMap((playbook) => (playbook.alertsChannel ? [{ playbookId: playbook.id, channel: playbook.alertsChannel }] : [])),
     isWatched: async (channel: { id: string; name: string | null }) =>
       Boolean(await alertsChannelGuard({ channels: channels ?? none, playbooks: () => playbooks, channelName: async () => channel.name }).refusal(channel.id, workspaceId)),
@@ -68,7 +76,8 @@ export function registerDoctorCommand(program: Command): void {
       let watchedChannels: { id: string; name: string | null }[] = [];
       const target = parseDatabaseUrl(config.databaseUrl);
       const database = !target.sqliteFile || existsSync(target.sqliteFile) ? await openDatabase(target).catch(() => undefined) : undefined;
-      const channels = database ? createStore(database.prisma, target.provider).direct.channels : undefined;
+      const direct = database ? createStore(database.prisma, target.provider).direct : undefined;
+      const channels = direct?.channels;
       const playbooks = await loadedPlaybooks(config);
       // The token's workspace: playbooks limited to others are not checked against it, only warned about.
       const { WebClient } = await import('@slack/web-api');
@@ -76,6 +85,10 @@ export function registerDoctorCommand(program: Command): void {
         .test()
         .then((answer) => answer.team_id ?? undefined, () => undefined);
       const rows = channels ? await channels.active().catch(() => undefined) : undefined;
+      const tokenBindings = async () => {
+        const row = database && direct && tokenTeam ? await database.prisma.workspace.findUnique({ where: { teamId: tokenTeam }, select: { id: true } }).catch(() => null) : null;
+        return row && direct ? { workspaceId: row.id, channels: direct.namedChannels } : undefined;
+      };
       watchedChannels = (rows ?? []).filter((row) => !row.channelId.includes(':')).map((row) => ({ id: row.channelId, name: row.name }));
       const report = await runDoctor({
         botToken: config.slack.botToken,
@@ -84,7 +97,8 @@ export function registerDoctorCommand(program: Command): void {
         ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
         watchedChannels,
         requiredScopes: manifestBotScopes(),
-        ...(await watchedCheck(playbooks, channels, undefined, tokenTeam)),
+        // The token's workspace row, read only (doctor creates none): where its name bindings are kept.
+        ...(await watchedCheck(playbooks, channels, undefined, tokenTeam, await tokenBindings())),
       }).finally(() => database?.close());
       for (const line of report.fine) out(`✓ ${line}`);
       if (tokenTeam) for (const line of workspaceWarnings(playbooks, [tokenTeam], false)) out(`! ${line}`);
@@ -130,7 +144,7 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
         ...(alertsChannel ? { alertsChannel } : {}),
         watchedChannels: active.filter((row) => row.workspaceId === workspaceId && !row.channelId.includes(':')).map((row) => ({ id: row.channelId, name: row.name })),
         requiredScopes: manifestBotScopes(),
-        ...(await watchedCheck(playbooks, store.direct.channels, workspaceId, team.teamId)),
+        ...(await watchedCheck(playbooks, store.direct.channels, workspaceId, team.teamId, { workspaceId, channels: store.direct.namedChannels })),
       });
       problems.push(...report.problems);
       fine.push(...report.fine);

@@ -252,6 +252,10 @@ function healthLine(c: HomeChannelHealth, locale: Locale): string {
 }
 
 /** App Home for someone who does not operate Firebreak here: what it is, and nothing of its incidents or channels. */
-export function appHomeNoticeView(locale: Locale): HomeView {
-  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, 'ui.home.not_operator', {}))]);
+/**
+ * What App Home shows someone it shows nothing internal to: what Firebreak is (not of the community team),
+ * or, when Slack did not confirm who they are, to reopen it in a moment (an admin is not told they may not).
+ */
+export function appHomeNoticeView(locale: Locale, reason: 'not_staff' | 'slack_unavailable' = 'not_staff'): HomeView {
+  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, reason === 'slack_unavailable' ? 'ui.home.unconfirmed' : 'ui.home.not_operator', {}))]);
 }
