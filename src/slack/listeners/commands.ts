@@ -48,8 +48,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
-    // Answers speak the workspace's language (its setting with OAuth installs, else LOCALE).
-    const locale = await services.localeFor(command.team_id);
+    // Only this person reads the answer: the workspace's chosen language, else their Slack language, else LOCALE.
+    const locale = await services.localeOfPerson(command.team_id, command.user_id, client);
     const name = subcommand.toLowerCase();
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
     if (OPERATOR_ONLY.has(name) && (await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client))) {
