@@ -119,7 +119,7 @@ describe('post-mortems', () => {
 
     it('checks yes/no and number answers, accepting a decimal comma', () => {
       const bad = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'ok', template: 'maybe', members: 'twelve' } }), 'submit', 'en', clock);
-      expect(bad).toEqual({ ok: false, errors: { 'question.template': 'Answer yes or no.', 'question.members': '“twelve” is not a number.' } });
+      expect(bad).toEqual({ ok: false, errors: { 'question.template': 'Answer yes or no.', 'question.members': '“twelve” in “How many members wrote to support?” is not a number. Write digits, with a decimal point or comma if needed (for example 1.5).' } });
       const good = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'ok', template: 'yes', members: '12,5' } }), 'submit', 'es', clock);
       expect(good.ok && good.value.answers).toEqual({ 'status-page': 'ok', template: 'yes', members: '12.5' });
     });
