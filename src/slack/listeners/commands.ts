@@ -175,7 +175,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         const outcome = await services.incidents.decide(incidentId, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));
-        await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, locale)));
+        // A refusal is worded in the incident's language (as in its thread and audit): its footer too.
+        await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, outcome.incident?.locale ?? locale)));
         return;
       }
       default:
