@@ -1,5 +1,6 @@
 /** English texts. The shape of this object is the catalog every other language must match. */
 import { feedbackEn } from './feedback-en.js';
+import { sandboxEn } from './sandbox-en.js';
 import { uiEn } from './ui-en.js';
 
 type Empty = Record<string, never>;
@@ -263,6 +264,7 @@ export const en = {
   // Slack surfaces: buttons, headings, modals, App Home, commands (ui-en.ts).
   ...uiEn,
   ...feedbackEn,
+  ...sandboxEn,
 };
 
 export type Catalog = typeof en;

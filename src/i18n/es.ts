@@ -1,6 +1,7 @@
 /** Spanish texts. Typed against the English catalog, so no key or param can be missing. */
 import type { Catalog } from './en.js';
 import { feedbackEs } from './feedback-es.js';
+import { sandboxEs } from './sandbox-es.js';
 import { uiEs } from './ui-es.js';
 
 const fields: Record<string, string> = {
@@ -240,4 +241,5 @@ export const es: Catalog = {
 
   ...uiEs,
   ...feedbackEs,
+  ...sandboxEs,
 };
