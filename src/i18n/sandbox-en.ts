@@ -37,6 +37,15 @@ export const sandboxEn = {
   'sandbox.persona.members': (_: Empty) => 'Members',
   'sandbox.persona.staff': (_: Empty) => 'Staff on call',
   'sandbox.persona.approvers': (_: Empty) => 'Approvers',
+  // What each persona does (personas.ts), shown next to the persona switcher.
+  'sandbox.persona.title.member': (_: Empty) => 'Community member',
+  'sandbox.persona.title.sam': (_: Empty) => 'On call: support, community, moderation',
+  'sandbox.persona.title.noa': (_: Empty) => 'On call: comms, trust & safety, engineering',
+  'sandbox.persona.title.lucia': (_: Empty) => 'Community lead (approver)',
+  'sandbox.persona.title.priya': (_: Empty) => 'Community lead, trust & safety (approver)',
+  'sandbox.persona.title.quinn': (_: Empty) => 'Product quality (approver)',
+  'sandbox.persona.title.leo': (_: Empty) => 'Legal (approver)',
+  'sandbox.persona.title.carmen': (_: Empty) => 'Communications (approver)',
 
   'sandbox.message.app': (_: Empty) => 'APP',
   'sandbox.message.edited': (_: Empty) => '(edited)',

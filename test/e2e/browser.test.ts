@@ -261,6 +261,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(await page.locator('html').getAttribute('lang')).toBe('es');
     expect(await page.getByRole('button', { name: 'Iniciar simulacro' }).count()).toBe(1);
     expect(await page.getByRole('heading', { name: 'Canales' }).count()).toBe(1);
+    await expect.poll(() => page.locator('#persona-title').textContent()).toBe('De guardia: soporte, comunidad, moderación');
     expect(await page.locator('#persona optgroup').evaluateAll((groups) => groups.map((group) => (group as unknown as { label: string }).label))).toEqual(['Miembros', 'Personal de guardia', 'Aprobadores']);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-es-1-page.png') });
 

@@ -711,7 +711,9 @@ function renderPersonas(state) {
     }
   }
   select.value = state.me.id;
-  $('persona-title').textContent = state.me.title;
+  // The persona's role in the page's language (the catalog has one per staff persona, one for members).
+  const titleKey = state.me.kind === 'member' ? 'sandbox.persona.title.member' : `sandbox.persona.title.${state.me.handle}`;
+  $('persona-title').textContent = ui.texts[titleKey] ? tr(titleKey) : state.me.title;
 }
 
 function renderScenarios(state) {
