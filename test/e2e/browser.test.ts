@@ -304,6 +304,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     await dialog.getByRole('button', { name: es('ui.modal.resolve.submit', {}) }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
 
+    // Slack dates in Firebreak's messages are shown in the page's language, as Slack shows them to a reader.
+    const month = new Intl.DateTimeFormat('es', { month: 'short' }).format(new Date());
+    await expect.poll(() => alert.locator('.blocks time').first().textContent(), { timeout: 10_000 }).toContain(month);
     // The post-mortem's "how many minutes" question is a number field.
     await alert.getByRole('button', { name: /^\d+ respuestas?$/ }).click();
     const write = page.locator('#thread').getByRole('button', { name: es('ui.button.postmortem', {}) });

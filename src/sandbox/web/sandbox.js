@@ -132,8 +132,9 @@ function channelName(id) {
 
 function formatDate(seconds, format) {
   const date = new Date(Number(seconds) * 1000);
-  const day = date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  // As Slack shows dates: in the reader's language (the page's).
+  const day = date.toLocaleDateString(ui.lang ?? undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  const time = date.toLocaleTimeString(ui.lang ?? undefined, { hour: '2-digit', minute: '2-digit' });
   return format.replace(/\{date_short_pretty\}|\{date_short\}|\{date_long\}|\{date_long_pretty\}|\{date\}|\{date_pretty\}/g, day).replace(/\{time_secs\}|\{time\}/g, time).replace(/\{ago\}/g, time);
 }
 
