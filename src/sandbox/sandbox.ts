@@ -667,6 +667,8 @@ function checkNumberInputs(view: SlackView, values: Record<string, Record<string
     if (block.type !== 'input' || !block.block_id || element?.['type'] !== 'number_input' || typeof element['action_id'] !== 'string') continue;
     const value = values[block.block_id]?.[element['action_id']];
     if (!isObject(value) || typeof value['value'] !== 'string' || value['value'].trim() === '') continue;
+    // The app's own initial value, left as it was (1.234 stays 1.234: it is no typed thousands).
+    if (typeof element['initial_value'] === 'string' && value['value'] === element['initial_value']) continue;
     const bound = (name: string) => (element[name] === undefined || element[name] === null || !Number.isFinite(Number(element[name])) ? {} : { [name === 'min_value' ? 'min' : 'max']: Number(element[name]) });
     const rules = { decimal: element['is_decimal_allowed'] === true, ...bound('min_value'), ...bound('max_value') };
     const parsed = parseNumber(value['value'], rules);

@@ -73,7 +73,9 @@ export function validatePostMortemSubmission(
     const key = questionKey(question.id);
     const answer = checkField(key, question.label, submission.answers[question.id], question.required).trim();
     // Read the same in either language (1,5 and 1.5); what could be thousands or decimals is refused.
-    const number = answer !== '' && question.answer === 'number' ? parseNumber(answer, { decimal: true }) : undefined;
+    // The stored answer sent back unchanged (Slack's initial value, 1.234) is kept, not read again as typed.
+    const unchanged = answer === postMortem.answers[question.id];
+    const number = answer !== '' && question.answer === 'number' && !unchanged ? parseNumber(answer, { decimal: true }) : undefined;
     if (number && !number.ok) errors[key] = numberProblemText(locale, number.problem, question.label, answer, { decimal: true });
     if (answer !== '' && question.answer === 'yes_no' && answer !== 'yes' && answer !== 'no') {
       errors[key] = t(locale, 'postmortem.error.not_yes_no', {});

@@ -500,7 +500,8 @@ function renderInput(block, where) {
       control.type = 'text';
       control.inputMode = element.is_decimal_allowed ? 'decimal' : 'numeric';
       control.autocomplete = 'off';
-      control.value = element.initial_value ? String(element.initial_value).replace('.', formatNumber(1.5).includes(',') ? ',' : '.') : '';
+      // As Slack gives it (1.5): read back unchanged, it is the app's own number.
+      control.value = element.initial_value ?? '';
       break;
     }
     case 'static_select': {
