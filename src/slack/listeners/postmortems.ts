@@ -247,7 +247,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
     // Its modal lists the open incidents: for the people who operate Firebreak here only (runtime.ts mayOperate).
     if (await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client)) {
       await client.chat
-        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: t(await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client), 'ui.operator.refused', {}) })
+        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: t(await services.localeFor(), 'ui.operator.refused', {}) })
         .catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
       return;
     }
