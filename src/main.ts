@@ -132,9 +132,11 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       }),
       leadership: () => runtime?.leadership.status() ?? null,
       alertsChannel: async () => (runtime ? runtime.alertsChannelHealth() : null),
+      // Alerts that cannot reach staff until a channel is fixed: counted for operators (App Home lists each).
+      waitingWrites: async () => (runtime ? runtime.waitingWrites() : null),
       // A token that no listed key opens leaves its workspace unserved: said here, not only in the log.
       ...(installs ? { workspaces: unreadableTokens(installs) } : {}),
-    }),
+    }, clock),
     metricsRoute(metrics),
   ];
   if (runtime && config.ingestToken) {
@@ -149,6 +151,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         // INGEST_TEAM_ID (OAuth installs): ingested sources are that workspace's, so their alerts post with its token.
         workspaceId: () => (config.ingestTeamId ? store.direct.workspaces.idForTeam(config.ingestTeamId) : store.direct.workspaces.ensureNamed('ingest', 'Other sources')),
         ingest: (message) => watcher.ingest(message),
+        now: () => clock.now(),
       }),
     );
   }

@@ -23,7 +23,7 @@ import { registerCommandListeners } from './slack/listeners/commands.js';
 import { installListenerGuard } from './slack/listener-guard.js';
 import { registerEventListeners } from './slack/listeners/events.js';
 import { registerInteractionListeners } from './slack/listeners/interactions.js';
-import type { SlackServices } from './slack/listeners/services.js';
+import type { OperatorRefusal, SlackServices } from './slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
 import { slackDirectory } from './app/directory.js';
@@ -31,10 +31,13 @@ import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
 import { ChannelLifecycle } from './app/channel-lifecycle.js';
+import { NamedChannelsService } from './app/named-channels.js';
+import { channelNamed } from './slack/channel-lookup.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -44,9 +47,9 @@ import { registerSettingsListeners } from './slack/listeners/settings.js';
 import { currentTeam, inTeam } from './slack/team-scope.js';
 import { alertsChannels } from './runtime/alerts-channels.js';
 import { appHomePublishing } from './runtime/app-home.js';
-import { administersWorkspace } from './runtime/workspace-admins.js';
+import { workspaceAdmins } from './runtime/workspace-admins.js';
 import { cached } from './runtime/cached.js';
-import { registerDigests } from './runtime/digests.js';
+import { registerDigests, type StrandedDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
 import { workspaceContext } from './runtime/workspaces.js';
 import { personLanguage } from './runtime/person-language.js';
@@ -84,6 +87,8 @@ export interface Runtime {
   checkPlaybookReferences(teamId: string): Promise<void>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
+  /** For /healthz: writes waiting for a channel Slack will not take them in, by reason, with the oldest's creation. */
+  waitingWrites(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
   close(): Promise<void>;
 }
 
@@ -132,7 +137,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!found) directories.set(key, (found = slackDirectory(client, clock)));
     return found;
   };
-  const directory: Directory = { group: (ref) => directoryHere().group(ref), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -202,6 +207,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }).catch((error: unknown) => logger.warn({ err: error }, 'could not check the alerts channels'));
 
+  /** Set once the digest schedules exist (below): digests left waiting where digests no longer go are dropped. */
+  const digests: { stranded?: StrandedDigests } = {};
+  const dropStrandedDigests = (teamId?: string) =>
+    (digests.stranded?.drop(teamId) ?? Promise.resolve(0)).catch((error: unknown) => {
+      logger.error({ err: error, team: teamId }, 'could not drop the digests waiting for a channel digests no longer go to; tried again at the next alerts channel change or start');
+      return 0;
+    });
   // Both exist only after the services that wake them: filled in below.
   const workers: { outbox?: OutboxWorker; scheduler?: Scheduler } = {};
   const wake = () => {
@@ -209,7 +221,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     workers.scheduler?.wake();
   };
 
-  const postMortems = new PostMortemService({ store, clock, logger, views: slackPostMortemViews, bucketMs: baseSettings.bucketMs, timeZoneOf, onCommitted: wake });
+  // A playbook's alertsChannel given by name is resolved once to its ID (asked with the workspace's token).
+  const namedChannels = new NamedChannelsService({
+    store,
+    logger,
+    clock,
+    lookup: (workspaceId, name) => (inWorkspace ? inWorkspace(workspaceId, () => channelNamed(client, name)) : channelNamed(client, name)),
+  });
+  const resolveNamedChannels = () =>
+    forEachWorkspace(async (teamId) => {
+      const team = teamId ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+      if (team) await namedChannels.resolveAll(await workspaceIds(team), playbooksOfTeam(playbooks.playbooks, team));
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not resolve the alerts channels playbooks give by name; tried again at the next incident'));
+
+  const postMortems = new PostMortemService({
+    store,
+    clock,
+    logger,
+    views: slackPostMortemViews,
+    bucketMs: baseSettings.bucketMs,
+    timeZoneOf,
+    onCommitted: wake,
+    reviewersOf: async (incident) => {
+      const playbook = playbooks.get(incident.state.incident.playbookId);
+      return playbook ? postMortemReviewersOf(playbook, directory) : null;
+    },
+  });
 
   const incidents = new IncidentService({
     store,
@@ -222,6 +259,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(config.alertsChannel ? { alertsChannel: config.alertsChannel } : {}),
     workspaceSettings: (workspaceId) => store.direct.installations.settings(workspaceId),
     alertsChannelRefusal: (channelId, workspaceId) => alertsGuard.refusal(channelId, workspaceId),
+    resolveChannel: (workspaceId, ref) => namedChannels.resolve(workspaceId, ref),
     locale,
     onCommitted: wake,
     channelName,
@@ -229,20 +267,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   const isStaff = async (userId: string) => (await staffUserIds(teamHere() ?? '')).includes(userId);
+  const admins = workspaceAdmins({ clock, installs });
 
   /**
    * Who operates Firebreak in a workspace (every command but help, and App Home): the people its
    * playbooks name (isStaff), its Slack admins and owners, and whoever installed Firebreak there (OAuth).
    * Admins and owners keep a workspace whose playbooks name nobody yet (the shipped default, a fresh
    * install) from being locked out, with the users:read scope Firebreak already has; membership of the
-   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no.
+   * alerts channel is not used (anyone may join a public one). Anything Slack cannot confirm says no
+   * (`slack_unavailable`, said as such and never cached); users.info answers are kept briefly per
+   * (team, user) and forgotten on user_change.
    */
-  async function mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean> {
+  async function operatorRefusal(teamId: string | undefined, userId: string, webClient: WebClient): Promise<OperatorRefusal | null> {
     const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
-    if ((await staffUserIds(team ?? '')).includes(userId)) return true;
-    return team !== undefined && administersWorkspace(installs, team, userId, webClient);
+    if ((await staffUserIds(team ?? '')).includes(userId)) return null;
+    if (team === undefined) return 'not_staff';
+    const answer = await admins.check(team, userId, webClient);
+    return answer === 'admin' ? null : answer === 'unconfirmed' ? 'slack_unavailable' : 'not_staff';
   }
-  const feedback = new FeedbackService({ store, clock, logger, isStaff, views: slackFeedbackViews, onCommitted: wake });
+  const mayOperate = async (teamId: string | undefined, userId: string, webClient: WebClient) => (await operatorRefusal(teamId, userId, webClient)) === null;
+  const feedback = new FeedbackService({ store, clock, logger, views: slackFeedbackViews, onCommitted: wake });
   await feedback.refresh();
   await feedback.recalibrate().catch((error: unknown) => logger.warn({ err: error }, 'could not derive channel calibrations again from their feedback'));
 
@@ -275,6 +319,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // at a time; idempotent, so instances sharing a database may all run it.
   let following = Promise.resolve();
   followPlaybooks = () => {
+    // A name a playbook (now) gives its alerts channel is resolved while Slack still knows it.
+    void resolveNamedChannels();
     following = following
       .then(async () => {
         const { stopped } = await watcher.followPlaybooks(
@@ -299,11 +345,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     servingOf: async (workspaceId) => playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined),
     mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
     forgetChannelName: (channelId) => channelName.forget(channelId),
+    namedChannelRenamed: (workspaceId, channelId, name) => namedChannels.renamed(workspaceId, channelId, name),
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
 
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate });
+  /** A name an incident's root was posted to means the channel Slack posted it in: remembered for the workspace. */
+  async function learnChannelName(incidentId: string, name: string, channelId: string): Promise<void> {
+    try {
+      const found = await incidents.find(incidentId);
+      if (found) await namedChannels.learn(found.workspaceId, name, channelId);
+    } catch (error) {
+      logger.warn({ err: error, incidentId, channelName: name }, 'could not remember which channel a name given as alerts channel means; asked of Slack at the next incident');
+    }
+  }
+
+  /** Playbooks (serving the workspace) that give their alerts channel by a name Slack renamed. */
+  async function renamedAlertsChannels(workspaceId: string | undefined) {
+    const team = installs ? (workspaceId ? await teamOfWorkspace(workspaceId) : null) : await installedTeam().catch(() => null);
+    if (!team) return [];
+    return namedChannels.outdated(workspaceId ?? (await workspaceIds(team)), playbooksOfTeam(playbooks.playbooks, team));
+  }
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, mayOperate, admins, renamedAlertsChannels });
 
   const services: SlackServices = {
     clock,
@@ -329,11 +392,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()),
     workspaceId: workspaceIds,
     ...(metrics ? { metrics } : {}),
-    firstDelivery: async (eventId) => {
-      const first = await store.direct.processedEvents.recordOnce(eventId, clock.now());
-      if (!first) metrics?.eventsDeduplicated.inc({ type: 'event' });
-      return first;
-    },
     templateDefaults: config.templateDefaults,
     channelName,
     communityLanguage: async (channelId) => {
@@ -347,6 +405,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // A playbook may name its alerts channel by name (`alerts`, `#alerts`): Slack is asked only then.
       const byName = named.filter((channel) => !CHANNEL_ID.test(channel)).map((channel) => channel.replace(/^#/, ''));
       if (byName.length === 0) return false;
+      // The channel a name meant when resolved, though Slack has renamed it since.
+      for (const name of byName) if ((await store.direct.namedChannels.find(settings.workspaceId, name))?.channelId === channelId) return true;
       const name = await channelName(channelId).catch(() => null);
       return name !== null && byName.includes(name);
     },
@@ -361,10 +421,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     mayOperate,
     async refuseNonOperator(teamId, userId, action, webClient) {
-      if (await mayOperate(teamId, userId, webClient)) return false;
-      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: 'refused:not_staff', incidentId: null, data: { teamId } });
-      metrics?.requestsRefused.inc({ kind: action.startsWith('shortcut:') ? 'shortcut' : action.startsWith('view:') ? 'view' : 'command', reason: 'not_staff' });
-      return true;
+      const refusal = await operatorRefusal(teamId, userId, webClient);
+      if (refusal === null) return null;
+      await store.direct.audit.record({ at: clock.now(), userId, action, outcome: `refused:${refusal}`, incidentId: null, data: { teamId } });
+      metrics?.requestsRefused.inc({ kind: action.slice(0, Math.max(0, action.indexOf(':'))) || 'command', reason: refusal });
+      return refusal;
+    },
+    // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
+    // keep their answers until these expire, which is why both stay short and an approval asks again.
+    userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    userGroupChanged: (teamId) => {
+      directories.get(installs ? teamId : '')?.forget?.();
+      staffUserIds.forget(teamId);
+      staffUserIds.forget('');
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
@@ -378,6 +447,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (outcome === 'accepted' && change.alertsChannel) {
         void workspaceIds(teamId)
           .then((workspaceId) => incidents.raiseHeldIncidents(workspaceId))
+          // Digests stranded in the old channel: dropped, with a note in the new one (a summary, not an alert).
+          .then(() => dropStrandedDigests(teamId))
           .catch((error: unknown) => logger.error({ err: error, team: teamId }, 'could not raise held incidents after the alerts channel changed'));
       }
       return outcome;
@@ -430,10 +501,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     writeGuard: (item) => incidents.writeHoldReason(item),
     // Internal writes wait for a channel Slack will not take them in now; a public reply does not (it was approved for that moment: said in the thread instead).
     waitsForChannel: (item) => item.record?.kind !== outboxRecords.replyPosted,
+    // A public reply is never posted twice nor under a deleted member message: held for staff when unsure.
+    postsWithCare: (item) => item.record?.kind === outboxRecords.replyPosted,
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
         const posted = await incidents.onRootPosted(tx, sent);
+        // Posted to a channel given by name: Slack's answer says which channel the name means (kept after this commit).
+        const given = sent.args['channel'];
+        if (typeof given === 'string' && !CHANNEL_ID.test(given)) setImmediate(() => void learnChannelName(posted.incidentId, given, posted.channelId));
         // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
         setImmediate(() => void postChart(posted.incidentId, posted.channelId, posted.ts));
       },
@@ -451,6 +527,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   void forEachWorkspace(async (teamId) => {
     try {
       await incidents.raiseHeldIncidents(teamId ? await workspaceIds(teamId) : undefined);
+      await dropStrandedDigests(teamId);
     } catch (error) {
       logger.error({ err: error, team: teamId }, 'could not raise held incidents at start-up');
     }
@@ -493,7 +570,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing)));
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
-  registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces });
+  digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });
 
   const { remindUnanswered } = await import('./app/unanswered.js');
   const { peopleOf } = await import('./app/playbook-policy.js');
@@ -548,6 +625,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
     alertsChannelHealth,
+    waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {
       followPlaybooks = undefined;
       await following;

@@ -20,6 +20,8 @@ export interface ChannelLifecycleOptions {
   forgetChannelName(channelId: string): void;
   /** A channel stopped being watched: incidents held because their alerts channel was watched may go out now. */
   raiseHeldIncidents(workspaceId: string): Promise<unknown>;
+  /** A channel a playbook names by name was renamed: the binding learns its new name (app/named-channels.ts). */
+  namedChannelRenamed?(workspaceId: string, channelId: string, name: string): Promise<number>;
   /** Writes were put back in the outbox (wakes the worker). */
   onReleased(): void;
 }
@@ -43,8 +45,11 @@ export class ChannelLifecycle {
     const { channelId, name } = checked;
     // Dropped whatever the row says: the next look-up asks Slack, never trusts the event for another workspace's channel.
     this.options.forgetChannelName(channelId);
+    // Incidents follow the ID a playbook's name meant; the binding only learns the name, for App Home's notice.
+    const bound = (await this.options.namedChannelRenamed?.(workspaceId, channelId, name)) ?? 0;
+    if (bound > 0) this.options.logger.warn({ workspace: workspaceId, channel: channelId, channelName: name }, 'a channel a playbook names by name was renamed in Slack: incidents still go there; the playbook should give its new name');
     const { renamed, stopped, resumed } = await this.options.watcher.channelRenamed(workspaceId, channelId, name, await this.options.servingOf(workspaceId), { mayStop: this.options.mayStop() });
-    if (!renamed) return 'unchanged';
+    if (!renamed) return bound > 0 ? 'applied' : 'unchanged';
     this.options.logger.info({ workspace: workspaceId, channel: channelId, channelName: name, stopped: stopped.length > 0, resumed: resumed.length > 0 }, 'a channel was renamed in Slack: its stored name follows');
     // No longer watched, an alerts channel is safe again (as after a playbook edit).
     if (stopped.length > 0) await this.options.raiseHeldIncidents(workspaceId);

@@ -4,7 +4,9 @@
 import type { Clock } from '../domain/clock.js';
 import type { Locale } from '../i18n/index.js';
 import type { MetricsAggregate } from '../domain/incidents/index.js';
-import type { DigestChannelLine, DigestInput, DigestViews, DigestRepositories } from './ports/index.js';
+import { t } from '../i18n/index.js';
+import type { DigestChannelLine, DigestInput, DigestViews, DigestRepositories, OutboxWriter, Store } from './ports/index.js';
+import { DIGEST_DROPPED } from './ports/outbox.js';
 
 export type { DigestChannelLine, DigestInput };
 
@@ -12,6 +14,8 @@ export const DIGEST_WEEKLY_KIND = 'digest.weekly';
 export const DIGEST_DAILY_KIND = 'digest.daily';
 
 const DAY = 86_400_000;
+/** Every digest's outbox key starts so (then the firing's key, which names its workspace). */
+const DIGEST_KEY = 'digest:';
 
 export interface DigestOptions {
   clock: Clock;
@@ -62,6 +66,30 @@ export class DigestService {
     if (!channelId) return;
     const input = await digestInput(tx, { ...this.options, ...(target ? { locale: target.locale } : {}), periodDays, ...(target?.workspaceId ? { workspaceId: target.workspaceId } : {}) });
     // The firing's key names its workspace (a scoped schedule), so two workspaces never share an item.
-    await tx.outbox.enqueue({ key: `digest:${firing.key}`, method: 'chat.postMessage', payload: { channel: channelId, ...views.digest(input) }, ...(target?.teamId ? { teamId: target.teamId } : {}), now: clock.now() });
+    await tx.outbox.enqueue({ key: `${DIGEST_KEY}${firing.key}`, method: 'chat.postMessage', payload: { channel: channelId, ...views.digest(input) }, ...(target?.teamId ? { teamId: target.teamId } : {}), now: clock.now() });
+  }
+
+  /**
+   * Digests waiting for a channel Slack would not take them in (deleted, archived, the bot removed)
+   * while digests now go to another channel (the alerts channel was changed): each is dropped — a digest
+   * is a summary and the next one comes on schedule; incidents are raised in the new channel on their
+   * own — with one line in the new channel saying which digest was not posted and why. Only the caller
+   * that closes a digest writes its line (two instances, a repeated change). How many were dropped.
+   */
+  async dropStranded(store: Store<{ outbox: Pick<OutboxWriter, 'enqueue' | 'waitingByKey' | 'closeWaiting'> }>, target: Pick<DigestTarget, 'channelId' | 'locale' | 'teamId'>): Promise<number> {
+    let dropped = 0;
+    for (const waiting of await store.direct.outbox.waitingByKey(DIGEST_KEY, target.teamId)) {
+      // Still the channel digests go to: it goes out once Slack takes it there again (unarchived, the bot invited).
+      if (waiting.channelId === target.channelId) continue;
+      const closed = await store.transaction(async (tx) => {
+        if (!(await tx.outbox.closeWaiting(waiting.key, DIGEST_DROPPED))) return false;
+        const channel = waiting.channelId && /^[CG][A-Z0-9]+$/.test(waiting.channelId) ? `<#${waiting.channelId}>` : `#${waiting.channelId ?? '?'}`;
+        const text = t(target.locale, 'digest.dropped', { channel, date: new Date(waiting.createdAt).toISOString().slice(0, 10) });
+        await tx.outbox.enqueue({ key: `digest-dropped:${waiting.key}`, method: 'chat.postMessage', payload: { channel: target.channelId, text }, ...(target.teamId ? { teamId: target.teamId } : {}), now: this.options.clock.now() });
+        return true;
+      });
+      if (closed) dropped += 1;
+    }
+    return dropped;
   }
 }

@@ -10,18 +10,28 @@ export interface ResolvedGroup {
   memberUserIds: string[];
 }
 
+export interface GroupLookUp {
+  /**
+   * An answer older than this is asked of Slack again (an approval checks who is in its groups now);
+   * a Slack that cannot answer then is an error, never the older answer.
+   */
+  maxAgeMs?: number;
+}
+
 export interface Directory {
   /** A user group by ID (S…) or handle (@team); null when the workspace has no such group. */
-  group(ref: PersonRef): Promise<ResolvedGroup | null>;
+  group(ref: PersonRef, options?: GroupLookUp): Promise<ResolvedGroup | null>;
   channelExists(idOrName: string): Promise<boolean>;
+  /** Slack said a group changed (subteam_updated, subteam_members_changed): the next look-up asks again. */
+  forget?(): void;
 }
 
 const CACHE_MS = 60_000;
 
 export function slackDirectory(client: WebClient, clock: Clock): Directory {
   let groups: { at: number; list: Promise<ResolvedGroup[]> } | undefined;
-  const loadGroups = (): Promise<ResolvedGroup[]> => {
-    if (!groups || clock.now() - groups.at > CACHE_MS) {
+  const loadGroups = (maxAgeMs = CACHE_MS): Promise<ResolvedGroup[]> => {
+    if (!groups || clock.now() - groups.at > Math.min(maxAgeMs, CACHE_MS)) {
       const list = client.usergroups
         .list({ include_users: true })
         .then((answer) =>
@@ -32,7 +42,7 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
           })),
         )
         .catch((error: unknown) => {
-          groups = undefined;
+          if (groups?.list === list) groups = undefined;
           throw error;
         });
       groups = { at: clock.now(), list };
@@ -40,9 +50,12 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     return groups.list;
   };
   return {
-    async group(ref) {
+    forget() {
+      groups = undefined;
+    },
+    async group(ref, options = {}) {
       if (ref.kind === 'user') return null;
-      const list = await loadGroups();
+      const list = await loadGroups(options.maxAgeMs);
       return list.find((group) => (ref.kind === 'group' ? group.groupId === ref.id : group.handle === ref.handle.replace(/^@/, ''))) ?? null;
     },
     async channelExists(idOrName) {

@@ -23,7 +23,7 @@ import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
 import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
 
-export type FeedbackRefusal = 'not_staff' | 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill';
+export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill';
 
 export type FeedbackOutcome = { ok: true; feedback: FeedbackRecord } | { ok: false; refusal: FeedbackRefusal };
 
@@ -45,8 +45,6 @@ export interface FeedbackServiceOptions {
   store: Store<FeedbackRepositories>;
   clock: Clock;
   logger?: Logger;
-  /** Only staff (people named in playbooks' roles) may give feedback. */
-  isStaff(userId: string): Promise<boolean>;
   /** Feedback on an incident shows in its thread too, through the outbox like every other timeline line. */
   views?: FeedbackViews;
   /** Called after a transaction that wrote Slack writes (wakes the outbox worker). */
@@ -113,25 +111,18 @@ export class FeedbackService {
     return { settings: calibratedSettings(settings, applied), note: (surprise) => feedbackNote(settings, applied, surprise) };
   }
 
-  /** Whether someone may give feedback at all (the shortcut asks before opening its modal); a refusal is audited. */
-  async mayGiveFeedback(userId: string, context: Record<string, string>): Promise<boolean> {
-    if (await this.options.isStaff(userId)) return true;
-    await this.audit(this.direct, userId, 'feedback_given', 'refused', null, null, { refusal: 'not_staff', ...context });
-    return false;
-  }
-
   /** The incident an alert's feedback buttons are about (null when unknown). */
   incident(incidentId: string): Promise<IncidentRecord | null> {
     return this.direct.incidents.load(incidentId);
   }
 
   /**
-   * Whether someone may mark a message's sentiment (the shortcut asks before opening its modal): only on
-   * a watched channel, only staff (a refusal is audited), only a message with text.
+   * Whether a message's sentiment may be marked (the shortcut asks before opening its modal): only on a
+   * watched channel, only a message with text. Who may give feedback at all is the adapter's check
+   * (the people who operate Firebreak in the workspace, the same rule as every command).
    */
-  async mayMarkMessage(mark: { workspaceId: string; channelId: string; userId: string; text: string }): Promise<FeedbackRefusal | null> {
+  async mayMarkMessage(mark: { workspaceId: string; channelId: string; text: string }): Promise<FeedbackRefusal | null> {
     if (!(await this.direct.feedback.isChannelWatched(mark.workspaceId, mark.channelId))) return 'not_watched';
-    if (!(await this.mayGiveFeedback(mark.userId, { channelId: mark.channelId, via: 'shortcut' }))) return 'not_staff';
     if (mark.text.trim() === '') return 'no_text';
     return null;
   }
@@ -145,10 +136,6 @@ export class FeedbackService {
 
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
-    if (!(await this.options.isStaff(input.userId))) {
-      await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, null, { refusal: 'not_staff', verdict: input.verdict.value, channelId: input.channelId });
-      return { ok: false, refusal: 'not_staff' };
-    }
     if (input.verdict.target === 'message' && !input.text?.trim()) return { ok: false, refusal: 'no_text' };
     // "Real crisis" / "False alarm" judge a detector's alert; an incident declared by hand had none (a
     // stale or forged click on one must not move the channel's threshold).
@@ -186,15 +173,11 @@ export class FeedbackService {
     return { ok: true, feedback };
   }
 
-  /** Undoes feedback (anyone on staff may undo, as anyone may untick a step); what it taught is unlearnt. */
+  /** Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is unlearnt. */
   async undo(feedbackId: string, userId: string): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
     const existing = await this.direct.feedback.find(feedbackId);
     if (!existing) return { ok: false, refusal: 'not_found' };
-    if (!(await this.options.isStaff(userId))) {
-      await this.audit(this.direct, userId, 'feedback_undone', 'refused', existing.incidentId, null, { refusal: 'not_staff', feedbackId });
-      return { ok: false, refusal: 'not_staff' };
-    }
     const undone = await this.options.store.transaction(async (tx) => {
       if (!(await tx.feedback.markUndone(feedbackId, userId, now))) return false;
       await this.audit(tx, userId, 'feedback_undone', 'accepted', existing.incidentId, null, { feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId });
@@ -210,7 +193,6 @@ export class FeedbackService {
   async addReason(feedbackId: string, userId: string, reason: string): Promise<FeedbackOutcome> {
     const existing = await this.direct.feedback.find(feedbackId);
     if (!existing) return { ok: false, refusal: 'not_found' };
-    if (!(await this.options.isStaff(userId))) return { ok: false, refusal: 'not_staff' };
     // A reason explains a verdict that counts: an undone one (the confirmation keeps its buttons) is refused.
     const added = await this.options.store.transaction(async (tx) => {
       const current = await tx.feedback.find(feedbackId);

@@ -8,7 +8,10 @@ import { approverUserIds } from '../domain/approvals/policy.js';
 import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAggregate, type Severity } from '../domain/incidents/index.js';
 import { t, type Locale } from '../i18n/index.js';
 import type { PublishedPostMortem, Store } from './ports/index.js';
-import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { DIGEST_DROPPED, MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
+
+/** Closed on purpose, not refused: said where it happened (a late line, a dropped-digest note), nothing to fix. */
+const CLOSED_ON_PURPOSE: ReadonlySet<string> = new Set([MOVED_TO_ANOTHER_ALERTS_CHANNEL, DIGEST_DROPPED]);
 
 /** An incident as App Home lists it (the slash commands' overview adds progress to it). */
 export interface HomeIncidentLine {
@@ -151,13 +154,15 @@ export class AppHome {
   /** Writes Slack refused for good and messages that could not be stored, newest first. */
   private async deliveryProblems(workspaceId: string | undefined, locale: Locale): Promise<HomeModel['deliveryProblems']> {
     const { store } = this.options;
-    const failed = await store.direct.failedWrites.recent(DELIVERY_PROBLEMS, workspaceId);
+    const failed = (await store.direct.failedWrites.recent(DELIVERY_PROBLEMS * 5, workspaceId)).filter((item) => !CLOSED_ON_PURPOSE.has(item.lastError ?? '')).slice(0, DELIVERY_PROBLEMS);
     const quarantined = (await store.direct.quarantine.recent(workspaceId ? DELIVERY_PROBLEMS * 5 : DELIVERY_PROBLEMS)).filter((item) => !workspaceId || item.workspaceId === workspaceId).slice(0, DELIVERY_PROBLEMS);
     return [
       ...failed.map((item) => {
         const what = `${item.method} (${item.key})`;
         // Not refused for good: it is posted once its channel can be used again (app/channel-lifecycle.ts).
-        const waiting = item.lastError?.startsWith(WAITING_FOR_CHANNEL) ? t(locale, 'ui.home.waiting_for_channel', { what, channel: item.channelId ?? '?' }) : null;
+        // Not found: deleted (it never comes back: another alerts channel is the fix) or private without the bot.
+        const key = item.lastError === `${WAITING_FOR_CHANNEL}channel_not_found` ? 'ui.home.waiting_for_missing_channel' : 'ui.home.waiting_for_channel';
+        const waiting = item.lastError?.startsWith(WAITING_FOR_CHANNEL) ? t(locale, key, { what, channel: item.channelId ?? '?' }) : null;
         return { at: item.createdAt, what: waiting ?? what, error: item.lastError ?? 'failed' };
       }),
       ...quarantined.map((item) => ({ at: item.at, what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }), error: `${item.reason}: ${item.error}` })),

@@ -25,10 +25,11 @@ import {
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import { classifySeverity, type Playbook, type SelectionContext } from '../domain/playbooks/index.js';
+import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
 import { createPostMortem, type PostMortem, type PostMortemEffect } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Directory } from './directory.js';
+import type { Directory, GroupLookUp } from './directory.js';
 import type { HomeIncidentLine } from './home.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './playbook-policy.js';
 import type {
@@ -46,7 +47,7 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
-import { WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 import type { ProcessedEvents } from './ports/store.js';
 
@@ -58,7 +59,7 @@ const ROOT_HELD_ERROR = `held:${ROOT_HOLD_WATCHED}`;
 /** Why an incident's root is raised in another alerts channel after Slack would not take it in its own. */
 export const ROOT_WAIT_UNUSABLE = 'alerts_channel_unusable';
 /** How its writes left waiting in the old channel are closed: never posted there. */
-const MOVED_ELSEWHERE = 'moved_to_another_alerts_channel';
+const MOVED_ELSEWHERE = MOVED_TO_ANOTHER_ALERTS_CHANNEL;
 /** Open incidents looked at for held roots: far more than are ever open at once. */
 const HELD_SCAN_LIMIT = 500;
 
@@ -101,6 +102,11 @@ export interface IncidentServiceOptions<R extends IncidentRepositories = Inciden
   alertsChannel?: string;
   /** A workspace's own alerts channel and language (OAuth installs: chosen after install); null falls back. */
   workspaceSettings?(workspaceId: string): Promise<{ alertsChannel: string | null; locale: string | null }>;
+  /**
+   * The Slack ID a playbook's alerts channel given by name means in the workspace (app/named-channels.ts):
+   * resolved once, so a rename in Slack does not strand incidents; null when unknown (the name is used).
+   */
+  resolveChannel?(workspaceId: string, ref: string): Promise<string | null>;
   /** The trust rule on alerts channels (app/alerts-channel.ts): why a channel may not receive incident threads. */
   alertsChannelRefusal?(channelId: string, workspaceId?: string): Promise<AlertsChannelRefusal | null>;
   locale: Locale;
@@ -151,6 +157,12 @@ export interface IncidentOverview extends Omit<HomeIncidentLine, 'incidentId'> {
 }
 
 const MAX_ATTEMPTS = 5;
+/**
+ * An approval asks Slack who is in the approver groups when the answer at hand is older than this: a
+ * person taken out of the group cannot approve on a minute-old list (other instances miss this one's
+ * subteam events), while approvers clicking together, or a double click, share one call.
+ */
+export const APPROVER_GROUPS_RECHECK_MS = 5_000;
 
 /** Workspace rows of the installation's own sources: /ingest, and events that named no team. */
 const INSTALLATION_TEAMS = new Set(['ingest', 'local']);
@@ -167,7 +179,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return this.options.clock;
   }
 
-  async policyFor(playbookId: string): Promise<{ playbook: Playbook | undefined; policy: IncidentPolicy }> {
+  async policyFor(playbookId: string, lookUp: GroupLookUp = {}): Promise<{ playbook: Playbook | undefined; policy: IncidentPolicy }> {
     const playbook = this.options.playbook(playbookId);
     if (!playbook) {
       // The playbook file was removed: nobody is an approver, so nothing can be published by mistake.
@@ -184,7 +196,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         },
       };
     }
-    return { playbook, policy: await incidentPolicyFor(playbook, this.options.directory) };
+    return { playbook, policy: await incidentPolicyFor(playbook, this.options.directory, lookUp) };
   }
 
   /** The incident, or null when there is none. */
@@ -525,7 +537,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
    * outbox holds its root (rootHoldReason), so nothing internal reaches the community.
    */
   private async alertsChannelFor(workspaceId: string, playbook: Playbook, workspaceChannel: string | null): Promise<string> {
-    const named = [...new Set([playbook.alertsChannel, workspaceChannel, this.options.alertsChannel].filter((channel): channel is string => Boolean(channel)))];
+    // A name is followed by the ID it meant: the channel renamed in Slack still gets its incidents.
+    const playbookChannel = playbook.alertsChannel ? ((await this.options.resolveChannel?.(workspaceId, playbook.alertsChannel).catch(() => null)) ?? playbook.alertsChannel) : undefined;
+    const named = [...new Set([playbookChannel, workspaceChannel, this.options.alertsChannel].filter((channel): channel is string => Boolean(channel)))];
     const first = named[0];
     if (!first) throw new FirebreakError('config_invalid', `No alerts channel for playbook ${playbook.id}: set ALERTS_CHANNEL or the playbook's alertsChannel.`);
     const check = this.options.alertsChannelRefusal;
@@ -577,12 +591,19 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
      * `once`: a key naming the submission (a modal's view id): an accepted decision is committed for
      * the first delivery of it only; a repeat (a double click, a resent request) changes nothing.
      */
-    options: { once?: string } = {},
+    options: { once?: string; approvalBy?: string } = {},
   ): Promise<DecisionOutcome> {
     const { store } = this.options;
     const first = await store.direct.incidents.load(incidentId);
     if (!first) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
-    const { playbook, policy } = await this.policyFor(first.state.incident.playbookId);
+    let context: { playbook: Playbook | undefined; policy: IncidentPolicy };
+    try {
+      context = await this.policyFor(first.state.incident.playbookId, options.approvalBy === undefined ? {} : { maxAgeMs: APPROVER_GROUPS_RECHECK_MS });
+    } catch (error) {
+      if (options.approvalBy === undefined) throw error;
+      return this.refuseUnconfirmedApprovers(first, options.approvalBy, error);
+    }
+    const { playbook, policy } = context;
     // Asked of Slack before the transaction: no network call holds a transaction open.
     const channelName = (await this.options.channelName?.(first.state.incident.channelId)) ?? null;
     for (let attempt = 1; ; attempt += 1) {
@@ -598,6 +619,30 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         throw error;
       }
     }
+  }
+
+  /**
+   * Slack could not say who is in the approver groups now: the approval is not recorded (a membership
+   * Slack cannot confirm is never taken from an older answer), audited, and said as such.
+   */
+  private async refuseUnconfirmedApprovers(record: IncidentRecord, actorUserId: string, error: unknown): Promise<DecisionOutcome> {
+    const { locale } = record.state.incident;
+    this.options.logger?.warn({ err: error, incidentId: record.state.incident.id }, 'could not ask Slack who is in the approver groups; the approval was refused');
+    await this.options.store.direct.audit.write({
+      at: this.clock.now(),
+      incidentId: record.state.incident.id,
+      actorUserId,
+      action: 'decide_draft',
+      outcome: 'refused',
+      refusalCode: 'approvers_unconfirmed',
+      text: null,
+      details: {},
+    });
+    return {
+      ok: false,
+      refusal: { code: 'approvers_unconfirmed', message: t(locale, 'refusal.approvers_unconfirmed', {}), params: {} },
+      incident: { alertChannelId: record.alertChannelId, rootTs: record.rootTs, locale },
+    };
   }
 
   /** Writes an accepted decision (state, timeline, audit, effects) or audits a refusal. */
@@ -675,7 +720,12 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
   async recordRootPosted(tx: R, incidentId: string, ts: string, channelId: string): Promise<void> {
     await tx.incidents.setRootTs(incidentId, ts);
-    const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
+    let record = (await tx.incidents.load(incidentId)) as IncidentRecord;
+    // Posted to a channel given by name: its thread follows Slack's ID for it from now on (a rename keeps it).
+    if (record.alertChannelId !== channelId && !CHANNEL_ID.test(record.alertChannelId) && CHANNEL_ID.test(channelId)) {
+      await tx.incidents.setAlertChannel(incidentId, channelId);
+      record = { ...record, alertChannelId: channelId };
+    }
     await this.commitDecision(tx, record, recordAlertPosted(record.state, { channelId, messageTs: ts }, this.clock), await this.policyFor(record.state.incident.playbookId));
   }
 

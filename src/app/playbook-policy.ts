@@ -7,7 +7,7 @@ import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/ind
 import type { Playbook } from '../domain/playbooks/index.js';
 import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 import type { PostMortemTemplate } from '../domain/postmortems/index.js';
-import type { Directory } from './directory.js';
+import type { Directory, GroupLookUp } from './directory.js';
 
 const MINUTE = 60_000;
 
@@ -16,14 +16,14 @@ interface People {
   groups: ApproverGroup[];
 }
 
-async function resolvePeople(refs: readonly string[], playbook: Playbook, directory: Directory, seenRoles = new Set<string>()): Promise<People> {
+async function resolvePeople(refs: readonly string[], playbook: Playbook, directory: Directory, seenRoles = new Set<string>(), lookUp: GroupLookUp = {}): Promise<People> {
   const people: People = { userIds: [], groups: [] };
   for (const ref of refs) {
     const role = roleMembers(playbook, ref);
     if (role) {
       if (seenRoles.has(ref)) continue;
       seenRoles.add(ref);
-      const nested = await resolvePeople(role, playbook, directory, seenRoles);
+      const nested = await resolvePeople(role, playbook, directory, seenRoles, lookUp);
       people.userIds.push(...nested.userIds);
       people.groups.push(...nested.groups);
       continue;
@@ -32,7 +32,7 @@ async function resolvePeople(refs: readonly string[], playbook: Playbook, direct
     if (!person) continue;
     if (person.kind === 'user') people.userIds.push(person.id);
     else {
-      const group = await directory.group(person);
+      const group = await directory.group(person, lookUp);
       if (group) people.groups.push({ groupId: group.groupId, memberUserIds: group.memberUserIds });
     }
   }
@@ -61,8 +61,9 @@ export function flattenPeople(people: People): string[] {
   return [...new Set([...people.userIds, ...people.groups.flatMap((group) => group.memberUserIds)])];
 }
 
-export async function incidentPolicyFor(playbook: Playbook, directory: Directory): Promise<IncidentPolicy> {
-  const approvers = await resolvePeople(playbook.roles.approvers, playbook, directory);
+/** `lookUp.maxAgeMs`: approver groups as Slack says now (an approval), not as cached a minute ago. */
+export async function incidentPolicyFor(playbook: Playbook, directory: Directory, lookUp: GroupLookUp = {}): Promise<IncidentPolicy> {
+  const approvers = await resolvePeople(playbook.roles.approvers, playbook, directory, new Set(), lookUp);
   const approvals: ApprovalPolicy = {
     approverUserIds: approvers.userIds,
     approverGroups: approvers.groups,
@@ -105,6 +106,11 @@ export async function checklistFor(playbook: Playbook, locale: Locale, directory
   return steps;
 }
 
+/** Who reviews a post-mortem under this playbook, groups resolved now. */
+export async function postMortemReviewersOf(playbook: Playbook, directory: Directory): Promise<string[]> {
+  return flattenPeople(await resolvePeople(playbook.postMortem.reviewers, playbook, directory));
+}
+
 export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, directory: Directory): Promise<PostMortemTemplate> {
   return {
     questions: playbook.postMortem.questions.map((question) => ({
@@ -114,7 +120,7 @@ export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, 
       answer: question.answer.replace('-', '_') as PostMortemTemplate['questions'][number]['answer'],
     })),
     dueAfterMs: playbook.postMortem.dueWithinDays * 24 * 60 * MINUTE,
-    reviewerUserIds: flattenPeople(await resolvePeople(playbook.postMortem.reviewers, playbook, directory)),
+    reviewerUserIds: await postMortemReviewersOf(playbook, directory),
     requiredFields: ['summary', 'impact', 'whatHappened'],
   };
 }

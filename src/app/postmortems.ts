@@ -84,6 +84,11 @@ export interface PostMortemServiceOptions {
   timeZoneOf?(workspaceId: string): Promise<string>;
   /** Called after a transaction that wrote Slack writes or reminders (wakes the workers). */
   onCommitted?: () => void;
+  /**
+   * The post-mortem reviewers the incident's playbook names now (groups resolved); null when its
+   * playbook is gone. A submission goes to them, so a reviewer added after the incident resolved counts.
+   */
+  reviewersOf?(incident: IncidentRecord): Promise<string[] | null>;
 }
 
 export type PostMortemOutcome =
@@ -135,8 +140,11 @@ export class PostMortemService {
   // ---------- Use cases ----------
 
   /** The post-mortem modal was submitted (save a draft, or submit it for review). */
-  save(incidentId: string, command: SavePostMortemCommand): Promise<PostMortemOutcome> {
-    return this.decide(incidentId, (postMortem) => savePostMortem(postMortem, command, this.clock));
+  async save(incidentId: string, command: SavePostMortemCommand): Promise<PostMortemOutcome> {
+    const incident = command.intent === 'submit' && this.options.reviewersOf ? await this.options.store.direct.incidents.load(incidentId) : null;
+    const current = incident ? await this.options.reviewersOf?.(incident) : null;
+    const decided: SavePostMortemCommand = current ? { ...command, currentReviewerUserIds: current } : command;
+    return this.decide(incidentId, (postMortem) => savePostMortem(postMortem, decided, this.clock));
   }
 
   /** A reviewer approved or asked for changes. */

@@ -4,10 +4,15 @@
 import { t } from '../i18n/index.js';
 import { liveApprovals, preflightReply, quorumProgress, type IncidentPolicy } from '../domain/incidents/index.js';
 import type { IncidentRepository, OutboxFailure, Repositories } from './ports/index.js';
+import { OUTBOX_HOLD } from './ports/outbox.js';
 
 export const HOLD_PREFIX = 'held:';
 
 export type HoldReason = 'unknown_draft' | 'not_approved' | 'quorum_lost' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
+
+/** Holds the outbox itself decides (OUTBOX_HOLD): their text names the channel the reply was for. */
+type OutboxHoldReason = (typeof OUTBOX_HOLD)[keyof typeof OUTBOX_HOLD];
+const OUTBOX_HOLDS: ReadonlySet<string> = new Set(Object.values(OUTBOX_HOLD));
 
 export interface ReplyRecord {
   incidentId: string;
@@ -48,10 +53,12 @@ export async function tellHeldReply(tx: Pick<Repositories, 'incidents' | 'outbox
   if (!failure.error.startsWith(HOLD_PREFIX) || !failure.incidentId) return false;
   const record = await tx.incidents.load(failure.incidentId);
   if (!record) return true;
-  const reason = failure.error.slice(HOLD_PREFIX.length) as HoldReason;
+  const held = failure.error.slice(HOLD_PREFIX.length);
   const draft = record.state.drafts.find((candidate) => candidate.id === failure.record?.['draftId']);
   const locale = record.state.incident.locale;
-  const text = t(locale, 'preflight.held', { draftNumber: draft?.number ?? 0, reason: t(locale, `preflight.hold.${reason}`, {}) });
+  const channel = `<#${draft?.target.channelId ?? failure.channelId ?? record.state.incident.channelId}>`;
+  const reason = OUTBOX_HOLDS.has(held) ? t(locale, `preflight.hold.${held as OutboxHoldReason}`, { channel }) : t(locale, `preflight.hold.${held as HoldReason}`, {});
+  const text = t(locale, 'preflight.held', { draftNumber: draft?.number ?? 0, reason });
   await tx.outbox.enqueue({
     key: `delivery-failed:${failure.key}`,
     method: 'chat.postMessage',

@@ -398,32 +398,51 @@ export class Watcher {
     if (!channel) return { status: 'not_watched' };
     const previous = await this.options.store.direct.scoredMessages.find(channel.ref, message.ts);
     if (!previous) return this.ingest(message);
+    // Slack may deliver an edit after the deletion: a message its author deleted stays deleted.
+    if (previous.deletedAt !== null) return { status: 'duplicate' };
     const settings = this.options.settingsFor(message.channelId, channel.name);
     // Scored as a new message would be, with the stored mix as the hint; an edit does not move the mix.
     const { sentiment } = scoreInChannel({ languageMix: channel.languageMix ?? { ...emptyLanguageMix } }, chatMessageOf(message), this.scoreOptions(message.workspaceId));
-    await this.options.store.transaction(async (tx) => {
+    const done = await this.options.store.transaction(async (tx) => {
+      // Recorded with the edit itself: a delivery whose edit failed is applied when replayed, a repeat is not.
+      if (message.eventId && !(await tx.processedEvents.recordOnce(message.eventId, this.options.clock.now()))) return false;
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
       await tx.scoredMessages.rescore(previous.id, message.text, sentiment, this.options.clock.now());
       await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+      return true;
     });
-    return { status: 'scored', sentiment, staff: false };
+    return done ? { status: 'scored', sentiment, staff: false } : { status: 'duplicate' };
   }
 
-  /** A deleted message leaves its bucket and its text is erased. */
-  async remove(workspaceId: string, channelId: string, ts: string): Promise<boolean> {
+  /** A deleted message leaves its bucket and its text is erased (`eventId`: its delivery, recorded in the same commit). */
+  async remove(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean> {
     const { store } = this.options;
     // A deletion names a message by its ids: anything else cannot name a stored message.
     if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return false;
-    const channel = await store.direct.channels.find(workspaceId, channelId);
+    // A channel no longer watched still has its stored messages erased; one not seen yet may be watched.
+    const channel = (await store.direct.channels.find(workspaceId, channelId)) ?? (await this.watchedChannel(workspaceId, channelId));
     if (!channel) return false;
     const previous = await store.direct.scoredMessages.find(channel.ref, ts);
-    if (!previous || previous.deletedAt !== null) return false;
+    if (previous?.deletedAt) return false;
+    const now = this.options.clock.now();
+    if (!previous) {
+      // The deletion came first (Slack retries a message it could not deliver, later): a tombstone in
+      // the message's place makes its late delivery a duplicate, so its text is never stored or quoted.
+      return store.transaction(async (tx) => {
+        if (eventId && !(await tx.processedEvents.recordOnce(eventId, now))) return false;
+        if (!(await tx.scoredMessages.insertIfNew({ channelRef: channel.ref, ts, userId: DELETED_AUTHOR, text: '', permalink: null, threadTs: null, sentiment: TOMBSTONE_SENTIMENT, postedAt: tsToMs(ts) }, now))) return false;
+        const tombstone = await tx.scoredMessages.find(channel.ref, ts);
+        if (tombstone) await tx.scoredMessages.markDeleted(tombstone.id, now);
+        return true;
+      });
+    }
     const settings = this.options.settingsFor(channelId, channel.name);
-    await store.transaction(async (tx) => {
+    return store.transaction(async (tx) => {
+      if (eventId && !(await tx.processedEvents.recordOnce(eventId, now))) return false;
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
       await tx.scoredMessages.markDeleted(previous.id, this.options.clock.now());
+      return true;
     });
-    return true;
   }
 
   /** A bucket the detector has already closed keeps its counts: its verdict is history. */
@@ -520,6 +539,10 @@ export class Watcher {
 function chatMessageOf(message: CommunityMessage): ChatMessage {
   return { id: message.ts, channel: message.channelId, authorId: message.userId, at: tsToMs(message.ts), text: message.text };
 }
+
+/** A message deleted before it arrived: no author known, no words, no score. */
+const DELETED_AUTHOR = 'deleted';
+const TOMBSTONE_SENTIMENT: NewScoredMessage['sentiment'] = { language: 'en', label: 'neutral', score: 0, comparative: 0, terms: [] };
 
 function scoredMessageOf(channelRef: string, message: CommunityMessage, sentiment: SentimentResult): NewScoredMessage {
   return { channelRef, ts: message.ts, userId: message.userId, text: message.text, permalink: message.permalink ?? null, threadTs: message.threadTs ?? null, sentiment, postedAt: tsToMs(message.ts) };

@@ -1,6 +1,6 @@
 // POST /ingest: messages from other sources (a forum, a social-listening tool) into the same pipeline
 // as Slack messages. Bearer-token authenticated; every bad item is reported by index and field.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { CommunityMessage, IngestOutcome } from '../app/watcher.js';
@@ -9,6 +9,14 @@ import { sendJson } from './server.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ITEMS = 1000;
+/**
+ * How far ahead of this machine's clock a source's time may be (its clock a little fast). Further is a
+ * mistake (a local time sent without its zone, milliseconds as seconds): such a message would sit in a
+ * bucket detection has not reached and outlive MESSAGE_RETENTION_DAYS, so it is refused.
+ */
+const MAX_FUTURE_MS = 60 * 60_000;
+/** Slack's ts: up to 11 digits of seconds (what the pipeline accepts as a message id). */
+const SLACK_TS_RANGE = /^\d{1,11}\.\d{6}$/;
 
 const name = z.string().trim().min(1).max(200).regex(/^[^:\s]+$/, 'must not contain ":" or spaces');
 const ingestItem = z.strictObject({
@@ -18,7 +26,13 @@ const ingestItem = z.strictObject({
   text: z.string().max(40_000),
   /** ISO 8601, epoch seconds or milliseconds, or a Slack ts. */
   ts: z.union([z.string().trim().min(1), z.number().finite().positive()]),
-  url: z.string().url().max(2000).optional(),
+  /** A web page only: the alerts and reminders link it for staff to open. */
+  url: z
+    .string()
+    .max(2000)
+    .url()
+    .refine((url) => /^https?:\/\//i.test(url), 'must be an http or https link')
+    .optional(),
 });
 
 export type IngestItem = z.infer<typeof ingestItem>;
@@ -34,7 +48,20 @@ export function toSlackTs(value: string | number): string | null {
   } else ms = Date.parse(value);
   if (!Number.isFinite(ms) || ms <= 0) return null;
   const micros = Math.round(ms * 1000);
-  return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  const ts = `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  return SLACK_TS_RANGE.test(ts) ? ts : null;
+}
+
+/**
+ * The pipeline keys a message by its channel and ts. Forums and social tools give times to the second,
+ * so two members posting in one second had one key and the second was counted a duplicate. A time with
+ * no fraction takes one derived from its author: stable, so the same message sent again is still a
+ * duplicate, and distinct for two authors (a member does not post twice in a second).
+ */
+export function messageTs(ts: string, source: string, user: string): string {
+  if (!ts.endsWith('.000000')) return ts;
+  const micros = createHash('sha256').update(`${source}:${user}`).digest().readUInt32BE(0) % 1_000_000;
+  return `${ts.slice(0, -'000000'.length)}${String(micros).padStart(6, '0')}`;
 }
 
 async function readBody(request: IncomingMessage): Promise<string | { tooLarge: true }> {
@@ -58,6 +85,8 @@ export interface IngestRouteOptions {
   token: string;
   workspaceId(): Promise<string>;
   ingest(message: CommunityMessage): Promise<IngestOutcome>;
+  /** Epoch ms now (the domain clock); Date.now by default. */
+  now?(): number;
 }
 
 export function ingestRoute(options: IngestRouteOptions): Route {
@@ -87,6 +116,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
         return;
       }
       const problems: { index: number; field: string; message: string }[] = [];
+      const now = options.now?.() ?? Date.now();
       const messages: { item: IngestItem; ts: string }[] = [];
       items.forEach((raw, index) => {
         const result = ingestItem.safeParse(raw);
@@ -95,8 +125,10 @@ export function ingestRoute(options: IngestRouteOptions): Route {
           return;
         }
         const ts = toSlackTs(result.data.ts);
-        if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601, epoch seconds or milliseconds)' });
-        else messages.push({ item: result.data, ts });
+        const ahead = ts ? Number(ts) * 1000 - now : 0;
+        if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' });
+        else if (ahead > MAX_FUTURE_MS) problems.push({ index, field: 'ts', message: `is ${Math.round(ahead / 60_000)} minutes in the future: send when the message was posted, with its time zone` });
+        else messages.push({ item: result.data, ts: messageTs(ts, result.data.source, result.data.user) });
       });
       // All or nothing: a batch with a bad item is refused whole, so a retry never duplicates the good ones.
       if (problems.length) {

@@ -47,6 +47,8 @@ export const en = {
     `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.`,
   'refusal.not_an_approver': (p: { draftNumber: number }) =>
     `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.`,
+  'refusal.approvers_unconfirmed': (_: Empty) =>
+    'Slack did not say who is in this playbook’s approver groups just now, so your approval was not recorded. Try again in a moment.',
   'refusal.four_eyes': (p: { draftNumber: number }) =>
     `You wrote or edited reply #${p.draftNumber}; under the four-eyes rule someone else must approve it.`,
   'refusal.no_approvers': (_: Empty) =>
@@ -113,10 +115,18 @@ export const en = {
   'preflight.hold.preflight_refused': (_: Empty) => 'the preflight refuses its text (an unfilled variable, a mass mention, or its length).',
   'preflight.hold.drill_outside_thread': (_: Empty) => 'this is a drill, and a drill never posts outside its alert thread.',
   'preflight.hold.wrong_channel': (_: Empty) => 'it was addressed to another channel than the one approved.',
+  'preflight.hold.parent_deleted': (p: { channel: string }) =>
+    `the member's message it answers in ${p.channel} was deleted (or Firebreak can no longer see it), so a reply in its thread would be invisible or out of place. Nothing was posted. To tell the community anyway, draft it again as a new message in the channel.`,
+  'preflight.hold.lookup_failed': (p: { channel: string }) =>
+    `Slack never answered an earlier attempt to post it, and Firebreak could not check whether that attempt landed (reading ${p.channel} failed). Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
+  'preflight.hold.lookup_incomplete': (p: { channel: string }) =>
+    `Slack never answered an earlier attempt to post it, and so many messages were posted in ${p.channel} since then that Firebreak could not read them all to check whether that attempt landed. Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
   'preflight.held': (p: { draftNumber: number; reason: string }) =>
     `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
   'unanswered.reminder': (p: { who: string; count: number; channel: string; minutes: number; list: string }) =>
     `:speech_balloon: ${p.who} ${plural(p.count, 'negative message', 'negative messages')} in #${p.channel} ${p.count === 1 ? 'has' : 'have'} had no answer for over ${p.minutes} min:\n${p.list}`,
+  'digest.dropped': (p: { channel: string; date: string }) =>
+    `The digest of ${p.date} was not posted: Slack would not take it in ${p.channel} (deleted, archived, or the bot is not in it). Digests come here now; the next one is on schedule.`,
   'outbox.write_refused': (p: { method: string; error: string }) =>
     `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 
@@ -206,7 +216,16 @@ export const en = {
     'This post-mortem is in review; a reviewer must request changes before it can be edited.',
   'postmortem.refusal.not_in_review': (_: Empty) => 'This post-mortem is not waiting for review.',
   'postmortem.refusal.not_a_reviewer': (_: Empty) => 'You are not one of the reviewers of this post-mortem.',
-  'postmortem.refusal.own_postmortem': (_: Empty) => 'You wrote this post-mortem, so someone else must review it.',
+  'postmortem.refusal.own_postmortem': (p: { owner: boolean; reviewers: string[] }) =>
+    `${p.owner ? 'You own this post-mortem' : 'You wrote part of this post-mortem'}, so someone else must review it: nobody approves what they wrote (four-eyes, as for replies). ` +
+    (p.reviewers.length > 0
+      ? `${p.reviewers.map((id) => `<@${id}>`).join(', ')} can review it.`
+      : 'No reviewer who did not write it is left; ask an admin to add one to the playbook\'s post-mortem reviewers.'),
+  'postmortem.refusal.no_eligible_reviewer': (p: { reviewers: string[]; authors: string[] }) =>
+    (p.reviewers.length > 0
+      ? `Nobody can review this post-mortem: its reviewers (${p.reviewers.map((id) => `<@${id}>`).join(', ')}) each own it or wrote part of it (${p.authors.map((id) => `<@${id}>`).join(', ')}), and nobody approves what they wrote.`
+      : `Nobody can review this post-mortem: its playbook's post-mortem reviewers are nobody in this workspace (an empty group?), and its authors (${p.authors.map((id) => `<@${id}>`).join(', ')}) cannot approve it themselves.`) +
+    ' Ask an admin to add someone who did not write it to the playbook\'s postMortem.reviewers (or to its group), then send it again. Nothing was sent; choose "Keep as draft" to save what you wrote.',
   'postmortem.refusal.already_reviewed': (_: Empty) => 'You have already reviewed this version of the post-mortem.',
   'postmortem.refusal.comment_required': (_: Empty) => 'Say what should change: a comment is required.',
   'postmortem.refusal.comment_too_long': (p: { length: number; max: number }) =>

@@ -45,6 +45,8 @@ export const es: Catalog = {
   'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.`,
   'refusal.not_an_approver': (p) =>
     `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,
+  'refusal.approvers_unconfirmed': () =>
+    'Slack no ha podido decir ahora quién está en los grupos de aprobación de este playbook, así que tu aprobación no se ha registrado. Vuelve a intentarlo en un momento.',
   'refusal.four_eyes': (p) =>
     `Escribiste o editaste la respuesta #${p.draftNumber}; por la regla de los cuatro ojos, debe aprobarla otra persona.`,
   'refusal.no_approvers': () =>
@@ -108,9 +110,17 @@ export const es: Catalog = {
   'preflight.hold.preflight_refused': () => 'la comprobación previa rechaza su texto (una variable sin rellenar, una mención masiva o su longitud).',
   'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',
   'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',
+  'preflight.hold.parent_deleted': (p) =>
+    `el mensaje del miembro al que responde en ${p.channel} se borró (o Firebreak ya no puede verlo), así que una respuesta en su hilo quedaría invisible o fuera de lugar. No se publicó nada. Para decírselo igualmente a la comunidad, vuelve a redactarla como mensaje nuevo en el canal.`,
+  'preflight.hold.lookup_failed': (p) =>
+    `Slack nunca respondió a un intento anterior de publicarla, y Firebreak no pudo comprobar si ese intento llegó (falló la lectura de ${p.channel}). No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
+  'preflight.hold.lookup_incomplete': (p) =>
+    `Slack nunca respondió a un intento anterior de publicarla, y desde entonces se publicaron tantos mensajes en ${p.channel} que Firebreak no pudo leerlos todos para comprobar si ese intento llegó. No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
   'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
   'unanswered.reminder': (p) =>
     `:speech_balloon: ${p.who} ${plural(p.count, 'mensaje negativo', 'mensajes negativos')} en #${p.channel} ${p.count === 1 ? 'lleva' : 'llevan'} más de ${p.minutes} min sin respuesta:\n${p.list}`,
+  'digest.dropped': (p) =>
+    `El resumen del ${p.date} no se publicó: Slack no lo aceptó en ${p.channel} (borrado, archivado, o el bot no está en él). Los resúmenes llegan ahora aquí; el próximo, a su hora.`,
   'outbox.write_refused': (p) =>
     `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 
@@ -186,7 +196,16 @@ export const es: Catalog = {
   'postmortem.refusal.in_review': () => 'Este post-mortem está en revisión; para editarlo, un revisor debe pedir cambios.',
   'postmortem.refusal.not_in_review': () => 'Este post-mortem no está pendiente de revisión.',
   'postmortem.refusal.not_a_reviewer': () => 'No figuras entre los revisores de este post-mortem.',
-  'postmortem.refusal.own_postmortem': () => 'Escribiste este post-mortem, así que debe revisarlo otra persona.',
+  'postmortem.refusal.own_postmortem': (p) =>
+    `${p.owner ? 'Eres responsable de este post-mortem' : 'Escribiste parte de este post-mortem'}, así que debe revisarlo otra persona: nadie aprueba lo que escribió (cuatro ojos, como en las respuestas). ` +
+    (p.reviewers.length > 0
+      ? `${p.reviewers.map((id) => `<@${id}>`).join(', ')} ${p.reviewers.length === 1 ? 'puede' : 'pueden'} revisarlo.`
+      : 'No queda ningún revisor que no lo haya escrito; pide a un administrador que añada uno a los revisores de post-mortem del playbook.'),
+  'postmortem.refusal.no_eligible_reviewer': (p) =>
+    (p.reviewers.length > 0
+      ? `Nadie puede revisar este post-mortem: sus revisores (${p.reviewers.map((id) => `<@${id}>`).join(', ')}) son responsables de él o escribieron parte (${p.authors.map((id) => `<@${id}>`).join(', ')}), y nadie aprueba lo que escribió.`
+      : `Nadie puede revisar este post-mortem: los revisores de post-mortem de su playbook no son nadie en este espacio de trabajo (¿un grupo vacío?), y sus autores (${p.authors.map((id) => `<@${id}>`).join(', ')}) no pueden aprobarlo.`) +
+    ' Pide a un administrador que añada a alguien que no lo haya escrito a postMortem.reviewers del playbook (o a su grupo) y vuelve a enviarlo. No se envió nada; elige «Guardar como borrador» para guardar lo que escribiste.',
   'postmortem.refusal.already_reviewed': () => 'Ya revisaste esta versión del post-mortem.',
   'postmortem.refusal.comment_required': () => 'Explica qué debe cambiar: el comentario es obligatorio.',
   'postmortem.refusal.comment_too_long': (p) => `El comentario tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,

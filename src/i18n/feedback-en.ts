@@ -19,8 +19,6 @@ export const feedbackEn = {
   'feedback.effect.message': (_: Empty) => 'Firebreak will score similar messages in this workspace accordingly.',
   'feedback.undone': (p: { verdict: string }) => `Undone: the feedback “${p.verdict}” no longer counts.`,
   'feedback.reason_saved': (_: Empty) => 'Reason saved.',
-  'feedback.refused.not_staff': (_: Empty) =>
-    'Only staff (the people the playbooks name as leads, approvers or other roles) can give feedback on alerts and messages.',
   'feedback.refused.not_found': (_: Empty) => 'That feedback no longer exists.',
   'feedback.refused.already_undone': (_: Empty) => 'That feedback was already undone.',
   'feedback.refused.not_watched': (_: Empty) => 'Firebreak does not watch this channel, so there is nothing to mark here.',

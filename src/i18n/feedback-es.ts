@@ -18,8 +18,6 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.effect.message': () => 'Firebreak puntuará así los mensajes parecidos de este espacio de trabajo.',
   'feedback.undone': (p) => `Deshecho: la opinión «${p.verdict}» ya no cuenta.`,
   'feedback.reason_saved': () => 'Motivo guardado.',
-  'feedback.refused.not_staff': () =>
-    'Solo el equipo (las personas que los playbooks nombran como responsables, aprobadoras u otros roles) puede opinar sobre alertas y mensajes.',
   'feedback.refused.not_found': () => 'Esa opinión ya no existe.',
   'feedback.refused.already_undone': () => 'Esa opinión ya estaba deshecha.',
   'feedback.refused.not_watched': () => 'Firebreak no vigila este canal: aquí no hay nada que marcar.',

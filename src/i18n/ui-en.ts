@@ -110,7 +110,7 @@ export const uiEn = {
   'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
   'ui.draft.status.not_posted': (_: Empty) => ':x: Approved but not posted: nothing reached the community (why: in this thread). Draft a new reply to try again',
   'ui.draft.status.unconfirmed': (_: Empty) =>
-    ':warning: Approved; Slack never confirmed the post and then refused it, so it may or may not be in the channel. Look there before drafting it again',
+    ':warning: Approved; Slack never confirmed the post and it was not tried again (why: in this thread), so it may or may not be in the channel. Look there before drafting it again',
 
   'ui.modal.cancel': (_: Empty) => 'Cancel',
   'ui.modal.close': (_: Empty) => 'Close',
@@ -138,6 +138,8 @@ export const uiEn = {
   'ui.modal.draft.review_note_drill': (p: { channel: string }) =>
     `:test_tube: Drill: nothing is posted in ${p.channel}, even once approved. After the approvers agree, the reply is posted only in this incident’s alert thread.`,
   'ui.modal.draft.target_drill': (_: Empty) => 'Where it would go in a real incident',
+  'ui.modal.draft.kept_typed_text': (p: { template: string }) =>
+    `Your edited text stays in the box. The template “${p.template}” reads as below: copy what you need from it, or empty the box and pick the template again to start from it.`,
   'ui.modal.draft.kept_language': (p: { language: string }) =>
     `You edited the text, so it was kept as you wrote it instead of the template in ${p.language}: check it is written in ${p.language}.`,
   'ui.modal.edit.title': (p: { number: number }) => `Edit reply #${p.number}`,
@@ -191,6 +193,8 @@ export const uiEn = {
   'ui.pm.intent': (_: Empty) => 'When I save',
   'ui.pm.intent_submit': (_: Empty) => 'Send for review',
   'ui.pm.intent_submit_hint': (_: Empty) => 'Every required field must be filled.',
+  'ui.pm.no_eligible_reviewer': (_: Empty) =>
+    'Not sent: nobody can review this post-mortem (each of its reviewers owns it or wrote part of it, and nobody approves what they wrote). Choose "Keep as draft" to save it; the message in the incident thread says who can fix this.',
   'ui.pm.intent_save': (_: Empty) => 'Keep as draft',
   'ui.pm.intent_save_hint': (_: Empty) => 'Save what is there and finish later.',
   'ui.pm.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,
@@ -217,6 +221,8 @@ export const uiEn = {
     'Slack refused these for good, so Firebreak will not retry them. Fix the cause (often the bot is not in the channel) and repeat the action.',
   'ui.home.waiting_for_channel': (p: { what: string; channel: string }) =>
     `${p.what} waits for channel ${p.channel} (archived, or the bot is not in it); posted once it is unarchived or the bot invited`,
+  'ui.home.waiting_for_missing_channel': (p: { what: string; channel: string }) =>
+    `${p.what} waits for channel ${p.channel}, which Slack cannot find: posted once the bot is invited if it is private; if it was deleted, choose another alerts channel (incidents are raised there, waiting digests dropped with a note)`,
   'ui.home.quarantined': (p: { channel: string }) => `Incoming message from ${p.channel} kept in quarantine (not stored)`,
   'ui.home.approvals_heading': (p: { count: number }) => `Waiting for your approval (${p.count})`,
   'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',
@@ -263,6 +269,9 @@ export const uiEn = {
   'ui.operator.refused': (_: Empty) =>
     'Firebreak is run by this workspace’s community team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak), so this is not available to you. Nothing was changed.',
   'ui.operator.refused_short': (_: Empty) => 'Only this workspace’s community team can do this. Nothing was changed.',
+  'ui.operator.unconfirmed': (_: Empty) =>
+    'Slack did not confirm just now that you are on this workspace’s community team, so nothing was done. Try again in a moment.',
+  'ui.operator.unconfirmed_short': (_: Empty) => 'Slack did not confirm who you are just now. Nothing was changed; try again in a moment.',
   'ui.home.not_operator': (_: Empty) =>
     'Firebreak helps this workspace’s community team notice and answer crises. Its incidents and channel figures are shown only to that team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak).',
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,
@@ -375,6 +384,8 @@ export const uiEn = {
   'ui.settings.refused': (_: Empty) => 'Only workspace admins and the person who installed Firebreak can change this workspace’s settings.',
   'ui.alerts.usage': (p: { command: string }) => `Usage: ${p.command} alerts #channel (where this workspace's incidents are posted)`,
   'ui.alerts.refused_watched': (p: { channel: string }) => `${p.channel} is a community channel Firebreak watches, so it cannot be the alerts channel: incident threads are internal; choose a channel only staff can read.`,
+  'ui.home.alerts_channel_renamed': (p: { playbook: string; name: string; channel: string; currentName: string }) =>
+    `Playbook ${p.playbook} names its alerts channel #${p.name}, which was renamed in Slack to ${p.channel}. Its incidents still go there; change its alertsChannel to ${p.currentName} so the playbook says where they go.`,
   'ui.home.alerts_channel_watched': (p: { channel: string }) => `The alerts channel ${p.channel} is a community channel Firebreak watches, so no incident is posted there: choose a channel only staff can read (App Home settings, /firebreak alerts, ALERTS_CHANNEL or the playbook's alertsChannel).`,
   'ui.alerts.set': (p: { channel: string }) => `Incidents of this workspace now go to ${p.channel}.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,

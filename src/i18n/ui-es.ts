@@ -102,7 +102,7 @@ export const uiEs: UiCatalog = {
   'ui.draft.status.rejected': () => ':no_entry_sign: Rechazada',
   'ui.draft.status.not_posted': () => ':x: Aprobada pero no publicada: nada llegó a la comunidad (el motivo, en este hilo). Redacta una respuesta nueva para intentarlo otra vez',
   'ui.draft.status.unconfirmed': () =>
-    ':warning: Aprobada; Slack no confirmó la publicación y luego la rechazó, así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
+    ':warning: Aprobada; Slack no confirmó la publicación y no se volvió a intentar (el porqué, en este hilo), así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
 
   'ui.modal.cancel': () => 'Cancelar',
   'ui.modal.close': () => 'Cerrar',
@@ -130,6 +130,8 @@ export const uiEs: UiCatalog = {
   'ui.modal.draft.review_note_drill': (p) =>
     `:test_tube: Simulacro: no se publica nada en ${p.channel}, ni siquiera una vez aprobada. Cuando la aprueben, la respuesta se publica solo en el hilo de la alerta de este incidente.`,
   'ui.modal.draft.target_drill': () => 'Dónde iría en un incidente real',
+  'ui.modal.draft.kept_typed_text': (p) =>
+    `Tu texto editado se queda en el cuadro. La plantilla «${p.template}» dice lo de abajo: copia lo que necesites, o vacía el cuadro y vuelve a elegir la plantilla para empezar desde ella.`,
   'ui.modal.draft.kept_language': (p) =>
     `Editaste el texto, así que se mantiene tal como lo escribiste en lugar de la plantilla en ${p.language}: comprueba que está escrito en ${p.language}.`,
   'ui.modal.edit.title': (p) => `Editar respuesta #${p.number}`,
@@ -183,6 +185,8 @@ export const uiEs: UiCatalog = {
   'ui.pm.intent': () => 'Al guardar',
   'ui.pm.intent_submit': () => 'Enviar a revisión',
   'ui.pm.intent_submit_hint': () => 'Todos los campos obligatorios deben estar rellenos.',
+  'ui.pm.no_eligible_reviewer': () =>
+    'No se envió: nadie puede revisar este post-mortem (cada revisor es responsable de él o escribió parte, y nadie aprueba lo que escribió). Elige «Guardar como borrador» para guardarlo; el mensaje en el hilo del incidente dice quién puede arreglarlo.',
   'ui.pm.intent_save': () => 'Guardar como borrador',
   'ui.pm.intent_save_hint': () => 'Guarda lo que hay y termínalo después.',
   'ui.pm.changes_by': (p) => `:leftwards_arrow_with_hook: ${p.user} pidió cambios:`,
@@ -209,6 +213,8 @@ export const uiEs: UiCatalog = {
     'Slack los rechazó definitivamente, así que Firebreak no los reintentará. Corrige la causa (a menudo el bot no está en el canal) y repite la acción.',
   'ui.home.waiting_for_channel': (p) =>
     `${p.what} espera al canal ${p.channel} (archivado, o el bot no está en él); se publica al desarchivarlo o invitar al bot`,
+  'ui.home.waiting_for_missing_channel': (p) =>
+    `${p.what} espera al canal ${p.channel}, que Slack no encuentra: se publica al invitar al bot si es privado; si se borró, elige otro canal de alertas (los incidentes se publican allí y los resúmenes pendientes se descartan con un aviso)`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
@@ -252,6 +258,9 @@ export const uiEs: UiCatalog = {
   'ui.operator.refused': () =>
     'Firebreak lo maneja el equipo de comunidad de este espacio de trabajo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak), así que esto no está disponible para ti. No se ha cambiado nada.',
   'ui.operator.refused_short': () => 'Solo el equipo de comunidad de este espacio de trabajo puede hacer esto. No se ha cambiado nada.',
+  'ui.operator.unconfirmed': () =>
+    'Slack no ha confirmado ahora que formes parte del equipo de comunidad de este espacio de trabajo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
+  'ui.operator.unconfirmed_short': () => 'Slack no ha confirmado ahora quién eres. No se ha cambiado nada; vuelve a intentarlo en un momento.',
   'ui.home.not_operator': () =>
     'Firebreak ayuda al equipo de comunidad de este espacio de trabajo a detectar y responder crisis. Sus incidentes y las cifras de los canales solo los ve ese equipo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak).',
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,
@@ -342,6 +351,8 @@ export const uiEs: UiCatalog = {
   'ui.settings.refused': () => 'Solo los administradores del espacio de trabajo y quien instaló Firebreak pueden cambiar sus ajustes.',
   'ui.alerts.usage': (p) => `Uso: ${p.command} alerts #canal (donde se publican los incidentes de este espacio de trabajo)`,
   'ui.alerts.refused_watched': (p) => `${p.channel} es un canal de la comunidad que Firebreak vigila, así que no puede ser el canal de alertas: los hilos de incidentes son internos; elige un canal que solo lea el equipo.`,
+  'ui.home.alerts_channel_renamed': (p) =>
+    `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que en Slack se renombró a ${p.channel}. Sus incidentes siguen llegando ahí; cambia su alertsChannel a ${p.currentName} para que el playbook diga adónde van.`,
   'ui.home.alerts_channel_watched': (p) => `El canal de alertas ${p.channel} es un canal de la comunidad que Firebreak vigila, así que no se publica ahí ningún incidente: elige un canal que solo lea el equipo (ajustes de App Home, /firebreak alerts, ALERTS_CHANNEL o el alertsChannel del playbook).`,
   'ui.alerts.set': (p) => `Los incidentes de este espacio de trabajo van ahora a ${p.channel}.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,

@@ -10,13 +10,14 @@ import { isLocale } from '../i18n/index.js';
 import { AppHome, HOME_METRICS_DAYS } from '../app/home.js';
 import type { IncidentService } from '../app/incidents.js';
 import type { InstallService } from '../app/installs.js';
+import type { OutdatedChannelName } from '../app/named-channels.js';
 import type { Store } from '../app/ports/store.js';
 import type { PostMortemService } from '../app/postmortems.js';
 import { appHomeNoticeView, appHomeView } from '../slack/blocks/home.js';
 import { currentTeam } from '../slack/team-scope.js';
 import type { AlertsChannels } from './alerts-channels.js';
 import { cached } from './cached.js';
-import { administersWorkspace } from './workspace-admins.js';
+import type { WorkspaceAdmins } from './workspace-admins.js';
 import type { WorkspaceContext } from './workspaces.js';
 
 export interface AppHomePublishingOptions {
@@ -30,8 +31,11 @@ export interface AppHomePublishingOptions {
   settingsFor(channelId: string, channelName: string | null): DetectorSettings;
   workspaces: Pick<WorkspaceContext, 'workspaceIds'>;
   alertsChannels: Pick<AlertsChannels, 'watched'>;
+  /** Playbooks giving their alerts channel by a name Slack renamed (a workspace's, or the bot token's one). */
+  renamedAlertsChannels(workspaceId: string | undefined): Promise<OutdatedChannelName[]>;
   /** Whether the viewer operates Firebreak in the workspace (else App Home says only what Firebreak is). */
   mayOperate(teamId: string | undefined, userId: string, webClient: WebClient): Promise<boolean>;
+  admins: Pick<WorkspaceAdmins, 'check'>;
 }
 
 export interface AppHomePublishing {
@@ -58,7 +62,7 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     metrics: (workspaceId) => homeMetrics(workspaceId ?? ''),
   });
 
-  const mayChangeSettings = (teamId: string, userId: string, webClient: WebClient) => administersWorkspace(installs, teamId, userId, webClient);
+  const mayChangeSettings = async (teamId: string, userId: string, webClient: WebClient) => (await options.admins.check(teamId, userId, webClient)) === 'admin';
 
   // One person's App Home is drawn one publish at a time, each reading the settings when its turn comes:
   // two settings changed at once (language, then time zone) end with a view showing both.
@@ -84,12 +88,14 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     }
     const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined);
     if (!teamId || !workspaceId || !settings) {
-      await webClient.views.publish({ user_id: userId, view: appHomeView({ ...model, watchedAlertsChannels: await alertsChannels.watched(undefined, undefined) }) as never });
+      const renamedAlertsChannels = await options.renamedAlertsChannels(undefined).catch(() => []);
+      await webClient.views.publish({ user_id: userId, view: appHomeView({ ...model, watchedAlertsChannels: await alertsChannels.watched(undefined, undefined), renamedAlertsChannels }) as never });
       return;
     }
     const view = appHomeView({
       ...model,
       watchedAlertsChannels: await alertsChannels.watched(workspaceId, settings.alertsChannel),
+      renamedAlertsChannels: await options.renamedAlertsChannels(workspaceId).catch(() => []),
       settings: {
         alertsChannel: settings.alertsChannel,
         locale: chosenLocale,

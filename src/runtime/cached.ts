@@ -6,16 +6,26 @@ const CACHE_MS = 60_000;
 /** Keys come from requests (channel and team ids): the cache must not grow with what arrives. */
 export const CACHE_MAX_ENTRIES = 5_000;
 
-/** A cached look-up; `forget` drops one key's answer (Slack said it changed: a channel renamed). */
-export type Cached<T> = ((key: string) => Promise<T>) & { forget(key: string): void };
+/**
+ * A cached look-up; `forget` drops one key's answer (Slack said it changed: a channel renamed). Extra
+ * arguments reach the load on a miss only (the Slack client of the request) and are not part of the key.
+ */
+export type Cached<T, A extends unknown[] = []> = ((key: string, ...args: A) => Promise<T>) & { forget(key: string): void };
 
-/** A value cached for a minute, per key; the oldest entry leaves first once the cache is full. */
-export function cached<T>(clock: Clock, load: (key: string) => Promise<T>, maxEntries = CACHE_MAX_ENTRIES): Cached<T> {
+export interface CacheOptions {
+  /** How long an answer is kept (a minute by default). */
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+/** A value cached for a minute (or `ttlMs`), per key; the oldest entry leaves first once the cache is full. */
+export function cached<T, A extends unknown[] = []>(clock: Clock, load: (key: string, ...args: A) => Promise<T>, options: CacheOptions | number = {}): Cached<T, A> {
+  const { ttlMs = CACHE_MS, maxEntries = CACHE_MAX_ENTRIES } = typeof options === 'number' ? { maxEntries: options } : options;
   const entries = new Map<string, { at: number; value: Promise<T> }>();
-  const lookUp = (key: string): Promise<T> => {
+  const lookUp = (key: string, ...args: A): Promise<T> => {
     const entry = entries.get(key);
-    if (entry && clock.now() - entry.at < CACHE_MS) return entry.value;
-    const value = load(key).catch((error: unknown) => {
+    if (entry && clock.now() - entry.at < ttlMs) return entry.value;
+    const value = load(key, ...args).catch((error: unknown) => {
       if (entries.get(key)?.value === value) entries.delete(key);
       throw error;
     });

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import { DIGEST_DAILY_KIND, DIGEST_WEEKLY_KIND, DigestService } from '../app/digest.js';
 import type { InstallService } from '../app/installs.js';
+import type { OutboxWriter, Store } from '../app/ports/index.js';
 import type { PostMortemService } from '../app/postmortems.js';
 import type { ReminderFiring, Scheduler } from '../jobs/index.js';
 import { digestMessage } from '../slack/blocks/digest.js';
@@ -18,12 +19,18 @@ export interface DigestScheduleOptions {
   installs?: InstallService | undefined;
   postMortems: Pick<PostMortemService, 'aggregate'>;
   workspaces: Pick<WorkspaceContext, 'workspaceIds' | 'settingsOfTeam' | 'timeZoneOf' | 'languageOf'>;
+  store: Store<{ outbox: Pick<OutboxWriter, 'enqueue' | 'waitingByKey' | 'closeWaiting'> }>;
 }
 
 const weekly = { dayOfWeek: 1, hour: 9, minute: 0 };
 const daily = { hour: 9, minute: 0 };
 
-export function registerDigests(scheduler: Scheduler, { config, clock, logger, installs, postMortems, workspaces }: DigestScheduleOptions): void {
+/** Digests left waiting in a channel digests no longer go to are dropped, with a note where they go now. */
+export interface StrandedDigests {
+  drop(teamId?: string): Promise<number>;
+}
+
+export function registerDigests(scheduler: Scheduler, { config, clock, logger, installs, postMortems, workspaces, store }: DigestScheduleOptions): StrandedDigests {
   const locale = config.locale;
   const digest = new DigestService({ clock, locale, views: { digest: digestMessage }, aggregate: (period) => postMortems.aggregate(period) });
   if (installs) {
@@ -42,6 +49,13 @@ export function registerDigests(scheduler: Scheduler, { config, clock, logger, i
     };
     scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: weekly, scopes, handler: (tx, firing) => postFor(tx, firing, 7) });
     if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: daily, scopes, handler: (tx, firing) => postFor(tx, firing, 1) });
+    return {
+      async drop(teamId) {
+        if (!teamId) return 0;
+        const settings = await workspaces.settingsOfTeam(teamId);
+        return settings.alertsChannel ? digest.dropStranded(store, { channelId: settings.alertsChannel, locale: workspaces.languageOf(settings.locale), teamId }) : 0;
+      },
+    };
   } else {
     const digestChannel = config.digestChannel ?? config.alertsChannel;
     if (digestChannel) {
@@ -49,5 +63,6 @@ export function registerDigests(scheduler: Scheduler, { config, clock, logger, i
       scheduler.registerRecurring({ kind: DIGEST_WEEKLY_KIND, every: weekly, handler: (tx, firing) => digest.post(tx, firing, 7, target) });
       if (config.dailyDigest) scheduler.registerRecurring({ kind: DIGEST_DAILY_KIND, every: daily, handler: (tx, firing) => digest.post(tx, firing, 1, target) });
     }
+    return { drop: async () => (digestChannel ? digest.dropStranded(store, { channelId: digestChannel, locale }) : 0) };
   }
 }

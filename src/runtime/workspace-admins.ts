@@ -3,9 +3,64 @@
 // its settings, and operate it even before any playbook names them (a fresh install is never locked out).
 import type { WebClient } from '@slack/web-api';
 import type { InstallService } from '../app/installs.js';
+import type { Clock } from '../domain/clock.js';
+import { cached } from './cached.js';
 
-export async function administersWorkspace(installs: Pick<InstallService, 'installation'> | undefined, teamId: string, userId: string, webClient: WebClient): Promise<boolean> {
-  if ((await installs?.installation(teamId))?.installerUserId === userId) return true;
-  const user = (await webClient.users.info({ user: userId }).catch(() => undefined))?.user;
-  return Boolean(user && user.team_id === teamId && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+/** `unconfirmed`: Slack did not answer (429, 5xx, no answer in time); never taken as a yes. */
+export type AdminAnswer = 'admin' | 'not_admin' | 'unconfirmed';
+
+/**
+ * users.info answers are kept this long per (team, user): every click by someone no playbook names asks
+ * otherwise. Short, because other instances do not see this one's user_change events.
+ */
+export const ADMIN_CACHE_MS = 30_000;
+/**
+ * A command is answered in its acknowledgement, which the listener guard sends by itself after
+ * ACK_DEADLINE_MS (2 s): a Slack that has not answered sooner is a refusal, said as such in time.
+ */
+export const ADMIN_ANSWER_TIMEOUT_MS = 1_500;
+/** Slack's own "no such person here": a definite no, kept like any answer. Every other error is unconfirmed. */
+const DEFINITE_NO = new Set(['user_not_found', 'user_not_visible', 'users_not_found']);
+
+export interface WorkspaceAdmins {
+  check(teamId: string, userId: string, webClient: WebClient): Promise<AdminAnswer>;
+  /** user_change: a promotion, demotion or deactivation counts from the next click. */
+  forget(teamId: string, userId: string): void;
+}
+
+export function workspaceAdmins(options: { clock: Clock; installs: Pick<InstallService, 'installation'> | undefined; ttlMs?: number; timeoutMs?: number }): WorkspaceAdmins {
+  const { clock, installs } = options;
+  const timeoutMs = options.timeoutMs ?? ADMIN_ANSWER_TIMEOUT_MS;
+  const key = (teamId: string, userId: string) => `${teamId}/${userId}`;
+  // A failed call is not kept (cached drops it): the next click asks Slack again.
+  const slackSays = cached(
+    clock,
+    async (_key: string, teamId: string, userId: string, webClient: WebClient): Promise<boolean> => {
+      try {
+        const user = (await webClient.users.info({ user: userId })).user;
+        return Boolean(user && user.team_id === teamId && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+      } catch (error) {
+        if (DEFINITE_NO.has(String((error as { data?: { error?: unknown } }).data?.error))) return false;
+        throw error;
+      }
+    },
+    { ttlMs: options.ttlMs ?? ADMIN_CACHE_MS },
+  );
+
+  async function check(teamId: string, userId: string, webClient: WebClient): Promise<AdminAnswer> {
+    try {
+      if ((await installs?.installation(teamId))?.installerUserId === userId) return 'admin';
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('users.info did not answer in time')), timeoutMs)));
+      try {
+        return (await Promise.race([slackSays(key(teamId, userId), teamId, userId, webClient), late])) ? 'admin' : 'not_admin';
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch {
+      return 'unconfirmed';
+    }
+  }
+
+  return { check, forget: (teamId, userId) => slackSays.forget(key(teamId, userId)) };
 }

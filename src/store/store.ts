@@ -24,7 +24,8 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
+import { namedChannelsOn } from './repositories/named-channels.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
@@ -57,6 +58,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
   return {
     processedEvents: { recordOnce: (eventId, at) => recordEventOnce(db, eventId, at) },
     channels: watchedChannelsOn(db),
+    namedChannels: namedChannelsOn(db),
     buckets: channelBucketsOn(db, provider),
     scoredMessages: scoredMessagesOn(db),
     quarantine: quarantineOn(db),
@@ -95,9 +97,12 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       releaseWaitingForChannel: (filter, now) => releaseWaitingOutboxItems(db, filter, now),
       waitingWith: (keys) => outboxWaitingWith(db, keys),
       stopWaiting: (incidentId, error) => stopWaitingOutboxItems(db, incidentId, error),
+      waitingByKey: (keyPrefix, teamId) => outboxWaitingByKey(db, keyPrefix, teamId),
+      closeWaiting: (key, error) => closeWaitingOutboxItem(db, key, error),
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {
+      waitingByReason: () => outboxWaitingByReason(db),
       recent: async (limit, workspaceId) =>
         (await failedOutboxItems(db, { limit, ...(workspaceId ? { teamId: (await db.workspace.findUnique({ where: { id: workspaceId }, select: { teamId: true } }))?.teamId ?? '' } : {}) })).map((item) => ({ key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, createdAt: item.createdAt.getTime(), lastError: item.lastError })),
     },

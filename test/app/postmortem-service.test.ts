@@ -157,9 +157,9 @@ describe('PostMortemService (in-memory ports)', () => {
   });
 
   it('an open action item is reminded and the next reminder scheduled at 17:00 the next day in its workspace’s zone; a done one is not', async () => {
-    await resolveWithPostMortem([]);
-    // No reviewers: submitting publishes at once.
+    await resolveWithPostMortem(['ULUIS']);
     await service.save(INCIDENT, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission });
+    expect((await service.review(INCIDENT, { actorUserId: 'ULUIS', locale: 'en', decision: 'approve' })).ok).toBe(true);
     const item = store.postMortem(INCIDENT)!.postMortem.actionItems[0]!;
     const key = postMortemReminderKeys.actionItem(item.id);
     const firing = { key, payload: { ...store.reminder(key)!.payload }, late: false };

@@ -16,7 +16,7 @@ const gaming = ['that boss fight was a kill fest', 'we are going to kill it toni
 beforeAll(async () => {
   db = await openMigratedDatabase('sqlite');
   workspaceId = (await db.prisma.workspace.create({ data: { teamId: 'T0GAMING' } })).id;
-  const service = new FeedbackService({ store: createStore(db.prisma), clock: new ManualClock(Date.UTC(2026, 11, 1)), isStaff: async () => true });
+  const service = new FeedbackService({ store: createStore(db.prisma), clock: new ManualClock(Date.UTC(2026, 11, 1)) });
   for (const text of gaming) {
     const outcome = await service.give({ workspaceId, userId: 'UANN', channelId: 'C0GAME', text, via: 'shortcut', verdict: { target: 'message', value: 'not_negative' } });
     expect(outcome.ok).toBe(true);

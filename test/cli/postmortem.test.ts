@@ -11,6 +11,7 @@ import { insertPostMortem } from '../../src/store/repositories/postmortems.js';
 import { seedSampleIncident, TEN_MINUTES } from '../app/postmortem-seed.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { runCli, testEnvironment } from '../support/cli.js';
+import { availableProviders } from '../support/databases.js';
 import { startFakeSlack } from '../../src/sandbox/slack-api/index.js';
 
 let db: MigratedDatabase;
@@ -228,5 +229,38 @@ describe('firebreak postmortem export: a member named by a reply template', () =
     const { code, stderr } = await exportWith({});
     expect(code).toBe(0);
     expect(stderr).toContain('Members a drafted reply may name cannot be looked up, so a reply that names one keeps the name: there is no Slack token for workspace T0ANSWER');
+  });
+});
+
+describe.each(availableProviders)('firebreak postmortem list of a hostile title on %s', (provider) => {
+  let hostile: MigratedDatabase;
+  beforeAll(async () => {
+    hostile = await openMigratedDatabase(provider);
+    const clock = new ManualClock(Date.UTC(2026, 10, 25, 9, 0));
+    const opened = openIncident(
+      { id: 'inc-2026-0044', number: 44, severity: 'sev3', playbookId: 'login-outage', playbookHash: 'sha256:1', channelId: 'C0COMMUNITY', detectedAt: clock.now(), firstAbnormalAt: null, detection: {}, drill: false, locale: 'en', checklist: [] },
+      { unacknowledged: [] },
+      clock,
+    );
+    // A declared incident's title is what staff typed: here a forged second row and a clear-screen escape.
+    const title = 'Checkout down\n#99  published  2026-11-01  2026-11-02  2026-11-03  Forged\u001b[2J\u001b[H';
+    const workspace = await hostile.prisma.workspace.create({ data: { teamId: 'T0SAMPLE' }, select: { id: true } });
+    await insertIncident(hostile.prisma, { state: opened.state, workspaceId: workspace.id, title, alertChannelId: 'C0ALERTS' });
+    const created = createPostMortem({ incidentId: 'inc-2026-0044', ownerUserId: 'U0LEAD' }, { questions: [], dueAfterMs: 86_400_000, reviewerUserIds: ['U0REVIEW'], requiredFields: [] }, clock);
+    await insertPostMortem(hostile.prisma, created.postMortem);
+  }, 60_000);
+  afterAll(async () => {
+    await hostile?.dispose();
+  });
+
+  it('shows it on its own row, without its line breaks or terminal escapes; --json keeps it as typed', async () => {
+    const list = await runCli(['postmortem', 'list'], { env: testEnvironment({ DATABASE_URL: hostile.url, TEAM_TIMEZONE: 'UTC' }) });
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^#44 +draft +2026-11-25 +2026-11-26 +— *Checkout down #99 +published .* Forged \[2J \[H$/);
+    expect(list.stdout).not.toContain('\u001b');
+    const json = await runCli(['postmortem', 'list', '--json'], { env: testEnvironment({ DATABASE_URL: hostile.url, TEAM_TIMEZONE: 'UTC' }) });
+    expect((JSON.parse(json.stdout) as { title: string }[])[0]?.title).toContain('\n#99');
   });
 });

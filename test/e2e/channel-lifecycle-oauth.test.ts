@@ -20,6 +20,15 @@ describe.each(availableProviders)('OAuth installs: channel events act only in th
   const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
     sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
 
+  /** What App Home shows `user` of team A now. */
+  async function homeOf(user: string): Promise<string> {
+    const a = teams[A]!;
+    const before = a.fake.api.calls('views.publish').length;
+    await event(A, { type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
+    const call = await waitFor(`home of ${user}`, () => a.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
+    return JSON.stringify(call.args['view']);
+  }
+
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
@@ -91,6 +100,50 @@ describe.each(availableProviders)('OAuth installs: channel events act only in th
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const ofIncident = (message: { metadata?: unknown }) => JSON.stringify(message.metadata ?? {}).includes(incident.id);
     expect(botPostsIn(a.people.alerts).filter(ofIncident)).toEqual([]);
+    expect(world.slack.refused()).toEqual([]);
+  }, 90_000);
+
+  it('a digest waiting for a deleted alerts channel is dropped with a note in the one picked next; App Home then lists only what can still go out', async () => {
+    const a = teams[A]!;
+    const bot = a.fake.workspace.bot.user_id;
+    const staff = [a.people.ann, a.people.ben, a.people.cleo, bot];
+    const doomed = a.fake.workspace.addChannel({ name: 'ops-alerts', members: staff }).id;
+    const next = a.fake.workspace.addChannel({ name: 'ops-room', members: staff }).id;
+    const market = a.fake.workspace.addChannel({ name: 'market', members: [...a.people.members, bot] }).id;
+    expect((await a.staff.command(events, a.people.ann, `alerts <#${doomed}|ops-alerts>`)).body).toContain(`now go to <#${doomed}>`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    a.fake.workspace.deleteChannel(doomed);
+
+    // An incident and the weekly digest both wait for the deleted channel.
+    expect((await a.staff.command(events, a.people.ann, `declare <#${market}|market> sev2 Orders lost`)).status).toBe(200);
+    const incident = await waitFor('incident on #market', async () => (await prisma().incident.findFirst({ where: { channelId: market } })) ?? undefined);
+    const root = () => prisma().outboxItem.findUniqueOrThrow({ where: { key: `incident:${incident.id}:root` } });
+    await waitFor('root waiting', async () => ((await root()).lastError === 'waiting_for_channel:channel_not_found' ? true : undefined));
+    const scheduled = await waitFor('A digest scheduled', async () => (await prisma().reminder.findFirst({ where: { kind: 'digest.weekly', status: 'pending', key: { startsWith: `recurring:digest.weekly@${A}:` } } })) ?? undefined);
+    await prisma().reminder.update({ where: { id: scheduled.id }, data: { dueAt: new Date(Date.now() - 60_000) } });
+    await app.runtime!.scheduler.runDue();
+    const digestKey = `digest:${scheduled.key}`;
+    const digest = () => prisma().outboxItem.findUniqueOrThrow({ where: { key: digestKey } });
+    await waitFor('digest waiting', async () => ((await prisma().outboxItem.findUnique({ where: { key: digestKey } }))?.lastError === 'waiting_for_channel:channel_not_found' ? true : undefined));
+    const before = await homeOf(a.people.ann);
+    expect(before).toContain(`chat.postMessage (${digestKey}) waits for channel ${doomed}, which Slack cannot find`);
+
+    // Another alerts channel: the incident is raised there; the digest is dropped, said there once.
+    expect((await a.staff.command(events, a.people.ann, `alerts <#${next}|ops-room>`)).body).toContain(`now go to <#${next}>`);
+    await waitFor('raised in #ops-room', async () => ((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).rootTs ? true : undefined));
+    await waitFor('dropped-digest note in #ops-room', () => a.fake.workspace.messagesIn(next).some((message) => message.user === bot && message.text.includes(`was not posted: Slack would not take it in <#${doomed}>`)));
+    expect(await digest()).toMatchObject({ status: 'failed', lastError: 'dropped:digest_channel_changed' });
+    // Changing the channel again (or a second instance) drops nothing twice.
+    expect((await a.staff.command(events, a.people.ann, `alerts <#${next}|ops-room>`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(a.fake.workspace.messagesIn(next).filter((message) => message.text.includes('was not posted'))).toHaveLength(1);
+
+    // App Home lists nothing of it any more: nothing waits for the deleted channel, nothing was refused by Slack.
+    const after = await homeOf(a.people.ann);
+    expect(after).not.toContain(doomed);
+    expect(after).not.toContain(digestKey);
+    expect(after).not.toContain(incident.id);
+    expect(await prisma().outboxItem.count({ where: { lastError: { startsWith: 'waiting_for_channel:' }, teamId: A } })).toBe(0);
     expect(world.slack.refused()).toEqual([]);
   }, 90_000);
 });

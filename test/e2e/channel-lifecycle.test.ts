@@ -145,6 +145,11 @@ describe.each(availableProviders)('an alerts channel Slack will not take message
     return JSON.stringify(call.args['view']);
   }
 
+  async function health(): Promise<{ status: number; body: { status: string; waitingWrites: { ok: boolean; total: number; byReason: Record<string, { count: number; oldestAgeSeconds: number }> } } }> {
+    const response = await fetch(`${h.app.url}/healthz`);
+    return { status: response.status, body: (await response.json()) as never };
+  }
+
   async function declared(number: number, channel: string, summary: string) {
     expect((await h.command(h.people.ann, `declare <#${channel}> sev2 ${summary}`)).status).toBe(200);
     const incident = await h.waitFor(`incident #${number}`, async () => (await prisma().incident.findFirst({ where: { number } })) ?? undefined);
@@ -180,6 +185,12 @@ describe.each(availableProviders)('an alerts channel Slack will not take message
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await root()).status).toBe('failed');
 
+    // An operator sees it in /healthz: how many writes wait, why, and since when; degraded, still 200.
+    const waiting = await health();
+    expect(waiting.status).toBe(200);
+    expect(waiting.body).toMatchObject({ status: 'degraded', waitingWrites: { ok: false, total: 2, byReason: { is_archived: { count: 2 } } } });
+    expect(waiting.body.waitingWrites.byReason["is_archived"]?.oldestAgeSeconds).toBeGreaterThanOrEqual(1);
+
     h.fake.workspace.unarchiveChannel(h.alerts);
     expect((await h.event({ type: 'channel_unarchive', channel: h.alerts, user: h.people.ann })).status).toBe(200);
     await h.waitFor('root posted', async () => ((await root()).status === 'sent' ? true : undefined));
@@ -189,6 +200,7 @@ describe.each(availableProviders)('an alerts channel Slack will not take message
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const rootTs = (await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).rootTs;
     expect(botRootsIn(h, h.alerts).map((message) => message.ts)).toEqual([rootTs]);
+    expect((await health()).body.waitingWrites).toEqual({ ok: true, total: 0, byReason: {} });
   }, 90_000);
 
   it('the bot not in it: the alert waits, and is posted once the bot is invited (member_joined_channel), not when someone else joins', async () => {

@@ -1,13 +1,16 @@
 // Who may operate Firebreak: community members share the workspace with the community team, and must
 // not change what Firebreak watches, open incidents, change settings or read incidents (commands, App Home).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { messageShortcut, viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { findButtons, playSpike, SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const REFUSED = 'this is not available to you. Nothing was changed.';
+const UNCONFIRMED = 'Slack did not confirm just now that you are on this workspace’s community team';
+/** The shipped default in a fresh workspace: its playbooks name groups that do not exist there. */
+const NOBODY_YET = TWO_APPROVER_PLAYBOOK.replaceAll('@community-leads', '@nobody-yet');
 const HOME_NOTICE = 'shown only to that team';
 
 /** Every subcommand that changes state or shows incidents, as a member might type it. */
@@ -135,7 +138,7 @@ describe.each(availableProviders)('a workspace whose playbooks name nobody yet, 
   let member: string;
   beforeAll(async () => {
     // As a fresh install with the shipped default: its groups do not exist in this workspace.
-    h = await startHarness({ provider, playbook: TWO_APPROVER_PLAYBOOK.replaceAll('@community-leads', '@nobody-yet') });
+    h = await startHarness({ provider, playbook: NOBODY_YET });
     admin = h.fake.workspace.addUser({ name: 'wanda', real_name: 'Wanda Admin', is_admin: true }).id;
     h.fake.workspace.addMember(h.alerts, admin);
     member = h.people.members[0]!;
@@ -170,5 +173,115 @@ describe.each(availableProviders)('the refusal in a Spanish workspace, on %s', (
     const answer = await h.command(member, `unwatch <#${h.support}|support>`);
     expect(answer.body).toContain('esto no está disponible para ti. No se ha cambiado nada.');
     expect(await homeText(h, member)).toContain('solo los ve ese equipo');
+  });
+});
+
+/** A message shortcut as Slack sends it, for `user` on a message in #support. */
+function markSentiment(h: Harness, user: string, message: { ts: string; text: string; user: string }) {
+  return sendToApp(
+    `${h.app.url}/slack/events`,
+    SIGNING_SECRET,
+    'interaction',
+    messageShortcut(h.fake.workspace.appIdentity(), { callbackId: callbackIds.markSentimentShortcut, user: { id: user, name: user }, channel: { id: h.support, name: 'support' }, message: message as never, triggerId: h.fake.workspace.issueTrigger(user), responseUrl: h.fake.issueResponseUrl(user, h.support), nowMs: Date.now() }),
+  );
+}
+
+describe.each(availableProviders)('feedback on detection in a workspace whose playbooks name nobody yet, on %s', (provider) => {
+  let h: Harness;
+  let admin: string;
+  beforeAll(async () => {
+    h = await startHarness({ provider, playbook: NOBODY_YET });
+    admin = h.fake.workspace.addUser({ name: 'wanda', real_name: 'Wanda Admin', is_admin: true }).id;
+    h.fake.workspace.addMember(h.alerts, admin);
+    await playSpike(h);
+    // Its alerts channel also has the notice that the playbook's groups do not exist here.
+    await h.waitFor('the alert', () => alertRoot());
+  }, 120_000);
+  const alertRoot = () => h.fake.workspace.messagesIn(h.alerts).find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.falseAlarm));
+  afterAll(async () => {
+    await h?.close();
+  });
+  const prisma = () => h.app.database.prisma;
+
+  it('its admins give feedback (alert, samples, mark sentiment) like every other operator; anyone else is refused each way, audited, and nothing is recorded', async () => {
+    const root = alertRoot()!;
+    const { nina } = h.people;
+    const member = h.people.members[4]!;
+    await h.click(nina, h.alerts, root.ts, actionIds.falseAlarm);
+    await h.click(nina, h.alerts, root.ts, actionIds.sampleNegative);
+    await h.waitFor('the refusals', () => h.ephemeralTexts(nina).filter((text) => text.includes(REFUSED)).length >= 2);
+    const { ts } = await h.post(member, 'the new lobby music is sick', Date.now());
+    await h.waitFor('the scored message', () => prisma().scoredMessage.findFirst({ where: { ts } }).then((row) => row ?? undefined));
+    await markSentiment(h, member, { ts, text: 'the new lobby music is sick', user: member });
+    await h.waitFor('the shortcut refusal', () => h.ephemeralTexts(member).some((text) => text.includes(REFUSED)));
+    expect(h.openModal(member)).toBeUndefined();
+    // A stale or forged submission of the modal records nothing either.
+    const values = { [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } } };
+    const view = { id: 'V0FORGEDMARK', type: 'modal', callback_id: callbackIds.markSentimentModal, private_metadata: encodeRef({ c: h.support, ts, text: 'the new lobby music is sick' }), hash: '1.abc', blocks: [{ type: 'input', block_id: inputIds.sentimentVerdict }] };
+    const forged = await sendToApp(`${h.app.url}/slack/events`, SIGNING_SECRET, 'interaction', viewSubmission(h.fake.workspace.appIdentity(), { user: { id: member, name: 'alma' }, view: view as never, values, triggerId: '1.2.3' }));
+    expect(forged.body).toContain('community team');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await prisma().feedback.count()).toBe(0);
+    const refused = await prisma().auditLog.findMany({ where: { outcome: 'refused:not_staff' }, select: { userId: true, action: true } });
+    expect(refused.map((entry) => `${entry.userId === nina ? 'nina' : 'member'} ${entry.action}`).sort()).toEqual(
+      [`member shortcut:${callbackIds.markSentimentShortcut}`, `member view:${callbackIds.markSentimentModal}`, `nina action:${actionIds.falseAlarm}`, `nina action:${actionIds.sampleNegative}`].sort(),
+    );
+    expect(await h.app.metrics.render()).toContain('firebreak_slack_requests_refused_total{kind="action",reason="not_staff"} 2');
+
+    // The workspace admin is not named by any playbook, and teaches Firebreak all the same.
+    await h.click(admin, h.alerts, root.ts, actionIds.realCrisis);
+    await h.click(admin, h.alerts, root.ts, actionIds.sampleNotNegative);
+    await h.waitFor('the admin’s verdicts', async () => (await prisma().feedback.count({ where: { userId: admin } })) === 2);
+    await markSentiment(h, admin, { ts, text: 'the new lobby music is sick', user: member });
+    await h.waitFor('the mark modal', () => h.openModal(admin)?.callback_id === callbackIds.markSentimentModal);
+    await h.submit(admin, values);
+    await h.waitFor('the mark', () => prisma().feedback.findFirst({ where: { userId: admin, via: 'shortcut' } }).then((row) => row ?? undefined));
+    expect(h.ephemeralTexts(admin).some((text) => text.includes(REFUSED))).toBe(false);
+  });
+});
+
+describe.each(availableProviders)('what Slack says of admins and owners, on %s', (provider) => {
+  let h: Harness;
+  const prisma = () => h.app.database.prisma;
+  const askedAbout = (user: string) => h.fake.api.calls('users.info').filter((call) => call.args['user'] === user).length;
+  beforeAll(async () => {
+    h = await startHarness({ provider, playbook: NOBODY_YET });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('an admin’s clicks ask Slack once, and a demotion (user_change) counts from the next click', async () => {
+    const admin = h.fake.workspace.addUser({ name: 'wanda', real_name: 'Wanda Admin', is_admin: true }).id;
+    for (let i = 0; i < 3; i++) expect((await h.command(admin, 'status')).body).not.toContain(REFUSED);
+    expect(askedAbout(admin)).toBe(1);
+
+    const demoted = h.fake.workspace.updateUser(admin, { is_admin: false });
+    await h.event({ type: 'user_change', user: demoted });
+    // Far sooner than the answer would expire by itself.
+    await h.waitFor('the demotion', async () => (await h.command(admin, 'status')).body.includes(REFUSED), 5_000);
+    expect(askedAbout(admin)).toBe(2);
+    expect(await prisma().auditLog.count({ where: { userId: admin, outcome: 'refused:not_staff' } })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when Slack fails (500, 429) an owner is refused saying Slack did not confirm, never let in, and the next click asks again', async () => {
+    const owner = h.fake.workspace.addUser({ name: 'owen', real_name: 'Owen Owner', is_owner: true }).id;
+    // Every attempt of the client (it retries twice) answered 500.
+    h.fake.api.faults.serverError('users.info', { times: 3 });
+    const failed = await h.command(owner, `unwatch <#${h.support}|support>`);
+    expect(failed.body).toContain(UNCONFIRMED);
+    expect(failed.body).not.toContain('Stopped');
+    expect(await prisma().auditLog.count({ where: { userId: owner, outcome: 'refused:slack_unavailable', action: 'command:/firebreak unwatch' } })).toBe(1);
+    expect(await h.app.metrics.render()).toContain('firebreak_slack_requests_refused_total{kind="command",reason="slack_unavailable"} 1');
+    // Nothing was kept of the failure.
+    expect((await h.command(owner, 'status')).body).not.toMatch(/Slack did not confirm|not available to you/);
+
+    const other = h.fake.workspace.addUser({ name: 'olga', real_name: 'Olga Owner', is_owner: true }).id;
+    // Rate limited for longer than a command may wait: refused in time, saying why.
+    h.fake.api.faults.rateLimit('users.info', 4, { times: 1 });
+    expect((await h.command(other, 'status')).body).toContain(UNCONFIRMED);
+    // Slack's late answer is a real one: once it came, she operates Firebreak.
+    await h.waitFor('Slack’s answer', async () => !(await h.command(other, 'status')).body.includes(UNCONFIRMED), 15_000);
+    expect((await h.command(other, 'status')).body).not.toContain(REFUSED);
   });
 });

@@ -3,16 +3,22 @@
 // diff's emphasis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
-import { viewSubmission } from '../../src/sandbox/slack-payloads.js';
+import { viewBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 type RichText = { type: 'rich_text'; elements: { type: string; elements: { type: string; text: string; style?: { bold?: boolean; strike?: boolean } }[] }[] };
 
 describe.each(availableProviders)('the draft modal and card through Slack on %s', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ provider });
+    // A second template, to pick another one in the modal.
+    const playbook = TWO_APPROVER_PLAYBOOK.replace(
+      'replies:\n',
+      'replies:\n  - id: apology\n    target: channel\n    text:\n      es: Perdón por las molestias con {{brand}}.\n      en: Sorry for the trouble with {{brand}}.\n    guidance: { es: Breve., en: Short. }\n',
+    );
+    harness = await startHarness({ provider, playbook });
     await harness.command(harness.people.cleo, `declare ${harness.support} sev2 Payments failing`);
     await harness.waitFor('the alert', () => harness.rootMessage());
   });
@@ -48,6 +54,71 @@ describe.each(availableProviders)('the draft modal and card through Slack on %s'
     await harness.waitFor('the draft modal', () => harness.openModal(sam));
     expect((await harness.submit(sam, draftValues('A second reply: payments are back for most of you.'))).status).toBe(200);
     await harness.waitFor('the second draft', async () => (await prisma().replyDraft.count()) === 2);
+  });
+
+  it('picking another template keeps the text typed by hand in the box, and shows the template under it to copy', async () => {
+    const { workspace } = harness.fake;
+    const { nina } = harness.people;
+    type Input = { type: string; block_id: string; element: { initial_value?: string } };
+    // What the text box shows, as Slack keeps it: a block_id kept keeps the typed text, a new one shows its initial_value.
+    let shown = { blockId: '', value: '' };
+    const look = (view: ViewPayload) => {
+      const box = (view.blocks as Input[]).find((block) => block.type === 'input' && block.block_id.startsWith(inputIds.draftText))!;
+      if (box.block_id !== shown.blockId) shown = { blockId: box.block_id, value: box.element.initial_value ?? '' };
+      return view;
+    };
+    async function pickTemplate(value: string): Promise<ViewPayload> {
+      const view = harness.openModal(nina)!;
+      const state = {
+        [inputIds.draftTemplate]: { [actionIds.pickTemplate]: { type: 'static_select', selected_option: { value } } },
+        [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+        [inputIds.draftTarget]: { [actionIds.pickTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+        [shown.blockId]: { [shown.blockId]: { type: 'plain_text_input', value: shown.value } },
+      };
+      const response = await harness.deliver(
+        'interaction',
+        viewBlockActions(workspace.appIdentity(), {
+          user: { id: nina, name: 'nina' },
+          view,
+          actions: [{ action_id: actionIds.pickTemplate, block_id: inputIds.draftTemplate, type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } }],
+          triggerId: workspace.issueTrigger(nina),
+          nowMs: Date.now(),
+          state,
+        }),
+      );
+      expect(response.status).toBe(200);
+      return look(await harness.waitFor(`the modal re-rendered for ${value}`, () => (harness.openModal(nina)?.hash !== view.hash ? harness.openModal(nina) : undefined)));
+    }
+    const copyBlock = (view: ViewPayload) => JSON.stringify(view.blocks.filter((block) => ['context', 'section'].includes((block as { type: string }).type)));
+
+    await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
+    look(await harness.waitFor('the draft modal', () => harness.openModal(nina)));
+    // Untouched text follows the template picked.
+    let view = await pickTemplate('apology');
+    expect(shown.value).toBe('Sorry for the trouble with Acme.');
+    expect(copyBlock(view)).not.toContain(':clipboard:');
+
+    // Typed by hand, then another template: the typed text stays, the template is shown to copy from.
+    const typed = 'Sorry! Card payments fail for some of you; refunds go out today.';
+    shown.value = typed;
+    view = await pickTemplate('holding');
+    expect(shown.value).toBe(typed);
+    expect(copyBlock(view)).toContain(t('en', 'ui.modal.draft.kept_typed_text', { template: 'holding' }));
+    expect(copyBlock(view)).toContain('We know something is wrong with Acme and we are on it. Reach us at help@acme.test if it affects you.');
+    // And again: nothing typed is lost however often the template changes.
+    view = await pickTemplate('apology');
+    expect(shown.value).toBe(typed);
+    expect(copyBlock(view)).toContain(t('en', 'ui.modal.draft.kept_typed_text', { template: 'apology' }));
+    expect(copyBlock(view)).toContain('Sorry for the trouble with Acme.');
+    // Emptied to start again from the template picked (the one the box was first filled with): the box shows it.
+    shown.value = '';
+    view = await pickTemplate('apology');
+    expect(shown.value).toBe('Sorry for the trouble with Acme.');
+    expect(copyBlock(view)).not.toContain(':clipboard:');
+    shown.value = typed;
+    const submitted = await harness.submit(nina, { ...draftValues(typed), [shown.blockId]: { [shown.blockId]: { type: 'plain_text_input', value: shown.value } } });
+    expect(submitted.body).not.toContain('errors');
+    await harness.waitFor('the draft with the typed text', async () => (await prisma().replyDraft.findFirst({ where: { text: typed } })) ?? undefined);
   });
 
   it('“What changed” on an edited card marks only the changed words, whatever markup the reply holds', async () => {

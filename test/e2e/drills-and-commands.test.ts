@@ -156,6 +156,16 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect((await harness.command(harness.people.ann, 'resolve abc something')).body).toContain('Usage:');
   });
 
+  it('`resolve` takes an incident number as staff write it, never another notation of some other number', async () => {
+    const open = await prisma().incident.findFirstOrThrow({ where: { status: { not: 'resolved' } }, orderBy: { number: 'asc' } });
+    // "0x1", "1e0", "1.0" are not how anyone writes incident #1: answered with the usage, nothing resolved.
+    for (const written of [`0x${open.number.toString(16)}`, `${open.number}e0`, `${open.number}.0`, `0b${open.number.toString(2)}`]) {
+      const answer = await harness.command(harness.people.ann, `resolve ${written} Wrong incident`);
+      expect({ written, usage: answer.body.includes('Usage:') }).toEqual({ written, usage: true });
+    }
+    expect(await prisma().auditLog.count({ where: { action: 'resolve', incidentId: open.id } })).toBe(0);
+  });
+
   it('defect 4: /firebreak help shows its usage lines as written, not as links', async () => {
     const help = await harness.command(harness.people.ann, 'help');
     expect(help.body).toContain('resolve &lt;incident number&gt; &lt;summary&gt;');

@@ -204,4 +204,45 @@ describe('POST /ingest', () => {
     expect(stored.map((message) => message.label)).toEqual(['negative', 'positive']);
     expect(stored[0]?.permalink).toBe('https://forum.example/t/1');
   });
+
+  it('two members posting in the same second are two messages; each sent again is a duplicate', async () => {
+    const second = new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const burst = [
+      { source: 'forum', channel: 'support', user: 'ana', text: 'The forum checkout is broken, terrible', ts: second },
+      { source: 'forum', channel: 'support', user: 'bo', text: 'Same here, awful, it fails every time', ts: second },
+    ];
+    expect(await (await ingest(burst)).json()).toMatchObject({ accepted: 2, scored: 2, duplicates: 0 });
+    expect(await (await ingest(burst)).json()).toMatchObject({ accepted: 2, scored: 0, duplicates: 2 });
+    expect(await harness.app.database.prisma.scoredMessage.count({ where: { userId: { in: ['forum:ana', 'forum:bo'] } } })).toBe(2);
+  });
+
+  it('a time no message can have (past Slack’s range, or from the future) is refused naming the message and the field, not quarantined', async () => {
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const response = await ingest([
+      { source: 'forum', channel: 'support', user: 'u7', text: 'Awful', ts: 1e300 },
+      { source: 'forum', channel: 'support', user: 'u7', text: 'Awful', ts: '99999999999999999' },
+      { source: 'forum', channel: 'support', user: 'u7', text: 'Awful', ts: '3000-01-01T00:00:00Z' },
+      { source: 'forum', channel: 'support', user: 'u7', text: 'Awful', ts: future },
+    ]);
+    expect(response.status).toBe(400);
+    const { problems } = (await response.json()) as { problems: { index: number; field: string; message: string }[] };
+    expect(problems.map((problem) => [problem.index, problem.field])).toEqual([[0, 'ts'], [1, 'ts'], [2, 'ts'], [3, 'ts']]);
+    expect(problems[3]?.message).toMatch(/future/);
+    expect(await harness.app.database.prisma.scoredMessage.count({ where: { userId: 'forum:u7' } })).toBe(0);
+    expect(await harness.app.database.prisma.quarantinedMessage.count()).toBe(0);
+  });
+
+  it('a source’s link is never more than a link: it cannot ping the alerts channel from a reminder, and only web links are taken', async () => {
+    const fortyMinutesAgo = Math.floor((Date.now() - 40 * 60_000) / 1000);
+    const refused = await ingest({ source: 'forum', channel: 'support', user: 'u9', text: 'Awful', ts: fortyMinutesAgo, url: 'javascript:alert(1)' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ problems: [{ index: 0, field: 'url' }] });
+
+    // A link a forum member shaped: its ">" would end Slack's link and start a mass mention.
+    const response = await ingest({ source: 'forum', channel: 'support', user: 'u9', text: 'The forum login is broken and nobody answers, terrible', ts: fortyMinutesAgo, url: 'https://forum.example/t/9><!channel> urgent|read me' });
+    expect(await response.json()).toMatchObject({ scored: 1 });
+    await harness.app.runtime!.tick();
+    const reminder = await harness.waitFor('the reminder', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.text.includes('The forum login is broken')));
+    expect(reminder.text).not.toMatch(/<!channel>|\|read me/);
+  });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ingestRoute, toSlackTs } from '../../src/http/ingest.js';
+import { ingestRoute, messageTs, toSlackTs } from '../../src/http/ingest.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { watcherFixture, type WatcherFixture } from '../support/watcher-fixture.js';
 
@@ -49,7 +49,9 @@ describe('POST /ingest', () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 2, scored: 1, duplicates: 0, notWatched: 1, quarantined: 0 });
     const [stored] = fixture.store.messages();
-    expect(stored).toMatchObject({ userId: 'forum:ana', ts: '1793610005.000000', permalink: 'https://forum.example/t/1', label: 'negative' });
+    // Given to the second: the fraction comes from the author, so two authors in one second are two messages.
+    expect(stored).toMatchObject({ userId: 'forum:ana', ts: messageTs('1793610005.000000', 'forum', 'ana'), permalink: 'https://forum.example/t/1', label: 'negative' });
+    expect(stored?.ts).toMatch(/^1793610005\.\d{6}$/);
     expect(fixture.store.channel(ingestWorkspace, 'forum:general')).toBeDefined();
   });
 
@@ -86,5 +88,8 @@ describe('POST /ingest', () => {
     expect(toSlackTs(1_793_610_005_250)).toBe('1793610005.250000');
     expect(toSlackTs('1793610005.0001')).toBe('1793610005.000100');
     expect(toSlackTs('next tuesday')).toBeNull();
+    expect(messageTs('1793610005.000000', 'forum', 'ana')).toBe(messageTs('1793610005.000000', 'forum', 'ana'));
+    expect(messageTs('1793610005.000000', 'forum', 'ana')).not.toBe(messageTs('1793610005.000000', 'forum', 'bo'));
+    expect(messageTs('1793610005.250000', 'forum', 'ana')).toBe('1793610005.250000');
   });
 });

@@ -88,7 +88,7 @@ describe.each(availableProviders)('retention of staff feedback on %s', (provider
     database = await openMigratedDatabase(provider);
     const workspaceId = (await database.prisma.workspace.create({ data: { teamId: 'T0FEEDBK' } })).id;
     const clock = new ManualClock(NOW - 40 * DAY);
-    const service = new FeedbackService({ store: createStore(database.prisma), clock, isStaff: async () => true });
+    const service = new FeedbackService({ store: createStore(database.prisma), clock });
     const give = async (text: string, value: 'negative' | 'not_negative') => {
       const outcome = await service.give({ workspaceId, userId: 'U0STAFF', channelId: 'C0GAME', text, via: 'shortcut', verdict: { target: 'message', value } });
       if (!outcome.ok) throw new Error(outcome.refusal);

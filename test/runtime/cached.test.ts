@@ -37,4 +37,15 @@ describe('cached', () => {
     await expect(flaky('C1')).rejects.toThrow('Slack is down');
     expect(await flaky('C1')).toBe('ok');
   });
+
+  it('keeps an answer for its own time when given one, and passes the request\'s arguments to the load only', async () => {
+    const clock = new ManualClock(0);
+    const asked: string[] = [];
+    const role = cached(clock, async (key: string, client: string) => (asked.push(`${key} via ${client}`), 'admin'), { ttlMs: 30_000 });
+    await role('T1/U1', 'client-a');
+    await role('T1/U1', 'client-b');
+    clock.advance(30_000);
+    await role('T1/U1', 'client-c');
+    expect(asked).toEqual(['T1/U1 via client-a', 'T1/U1 via client-c']);
+  });
 });

@@ -26,6 +26,8 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
     releaseWaitingForChannel: async () => [],
     waitingWith: async () => new Map(),
     stopWaiting: async () => 0,
+    waitingByKey: async () => [],
+    closeWaiting: async () => false,
   };
 }
 

@@ -173,3 +173,27 @@ export interface Workspaces {
   /** The Slack team of a workspace row; null for an unknown row. */
   teamOf(workspaceId: string): Promise<string | null>;
 }
+
+/** A channel a playbook names by name, and the Slack ID that name meant when it was first resolved. */
+export interface NamedChannelRecord {
+  workspaceId: string;
+  /** The name as the playbook gives it, without `#`. */
+  name: string;
+  channelId: string;
+  /** Slack's name for the channel now: another than `name` once it was renamed in Slack. */
+  currentName: string;
+}
+
+/**
+ * Names resolved once to their channel (a playbook's `alertsChannel: crisis-alerts`): incidents follow
+ * the ID, so renaming the channel in Slack does not strand them.
+ */
+export interface NamedChannels {
+  find(workspaceId: string, name: string): Promise<NamedChannelRecord | null>;
+  /** Remembers what `name` means; when another caller remembered it first, returns theirs. */
+  bind(record: NamedChannelRecord): Promise<NamedChannelRecord>;
+  /** Slack renamed the channel: its bindings take the new current name. How many changed. */
+  renamed(workspaceId: string, channelId: string, currentName: string): Promise<number>;
+  /** The workspace's bindings (a handful: one per name-given alerts channel). */
+  ofWorkspace(workspaceId: string): Promise<NamedChannelRecord[]>;
+}

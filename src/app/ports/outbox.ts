@@ -68,6 +68,10 @@ export interface OutboxWriter {
    * to another alerts channel: they must never land in the old one). Returns how many.
    */
   stopWaiting(incidentId: string, error: string): Promise<number>;
+  /** Writes waiting for their channel whose key starts with `keyPrefix` (of `teamId` when given), oldest first. */
+  waitingByKey(keyPrefix: string, teamId?: string): Promise<{ key: string; channelId: string | null; createdAt: number }[]>;
+  /** Closes one waiting write for good with `error`: true for the one caller that closed it. */
+  closeWaiting(key: string, error: string): Promise<boolean>;
 }
 
 /** How a write is failed when a message it threads under or edits was never posted. */
@@ -85,10 +89,27 @@ export const CHANNEL_UNUSABLE_ERRORS: ReadonlySet<string> = new Set(['is_archive
  */
 export const WAITING_FOR_CHANNEL = 'waiting_for_channel:';
 
+/**
+ * Writes closed on purpose, not refused by Slack: an incident's writes left in the alerts channel it was
+ * raised away from, and a digest dropped because digests now go to another channel (a note said so
+ * there). Neither is a delivery problem staff could fix: App Home does not list them.
+ */
+export const MOVED_TO_ANOTHER_ALERTS_CHANNEL = 'moved_to_another_alerts_channel';
+export const DIGEST_DROPPED = 'dropped:digest_channel_changed';
+
+/**
+ * Why the outbox itself held a post (failed as `held:<reason>`, never sent). `parent_deleted`: the
+ * message it answers in thread is gone. `lookup_failed` / `lookup_incomplete`: an earlier attempt may
+ * have landed and the look-up for it failed, or could not read every message since that attempt.
+ */
+export const OUTBOX_HOLD = { parentDeleted: 'parent_deleted', lookupFailed: 'lookup_failed', lookupIncomplete: 'lookup_incomplete' } as const;
+
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {
   /** Newest first; only one workspace's when `workspaceId` is given. */
   recent(limit: number, workspaceId?: string): Promise<FailedSlackWrite[]>;
+  /** Writes waiting for their channel (`WAITING_FOR_CHANNEL`), counted by Slack's reason, with the oldest one's creation. */
+  waitingByReason(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
 }
 
 export interface FailedSlackWrite {

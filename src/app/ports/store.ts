@@ -2,7 +2,7 @@
 // store/ (Prisma, JSON mapping and typing live there). A use case that must change several things
 // at once asks for one transaction and gets the same repositories bound to it.
 import type { Bookkeeping } from './bookkeeping.js';
-import type { ChannelBuckets, Quarantine, ScoredMessages, WatchedChannels, Workspaces } from './channels.js';
+import type { ChannelBuckets, NamedChannels, Quarantine, ScoredMessages, WatchedChannels, Workspaces } from './channels.js';
 import type { StoredGauges } from './gauges.js';
 import type { Leases } from './leases.js';
 import type { AuditLog } from './audit.js';
@@ -27,6 +27,7 @@ export interface ProcessedEvents {
 export interface Repositories {
   readonly processedEvents: ProcessedEvents;
   readonly channels: WatchedChannels;
+  readonly namedChannels: NamedChannels;
   readonly buckets: ChannelBuckets;
   readonly scoredMessages: ScoredMessages;
   readonly quarantine: Quarantine;

@@ -62,7 +62,7 @@ export function registerLexiconCommand(program: Command): void {
       import('../../domain/clock.js'),
     ]);
     const { database } = await openRecordedDatabase();
-    return { database, service: new FeedbackService({ store: createStore(database.prisma), clock: systemClock, isStaff: async () => false }) };
+    return { database, service: new FeedbackService({ store: createStore(database.prisma), clock: systemClock }) };
   };
 
   lexicon

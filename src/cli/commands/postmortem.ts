@@ -7,6 +7,13 @@ import type { Database } from '../../store/database.js';
 import { localDay } from '../../domain/clock.js';
 
 const STATUSES = ['draft', 'in_review', 'published'] as const;
+
+/**
+ * A title staff typed, as one line of the terminal table: line breaks and other control characters
+ * (an escape sequence could rewrite the terminal) become spaces. --json keeps it as typed.
+ */
+// eslint-disable-next-line no-control-regex
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 const DAY = 86_400_000;
 
 /**
@@ -139,7 +146,7 @@ export function registerPostmortemCommand(program: Command): void {
           process.stdout.write('No post-mortems match.\n');
           return;
         }
-        const table = [['INCIDENT', 'STATUS', 'CREATED', 'DUE', 'PUBLISHED', 'TITLE'], ...rows.map((row) => [`#${row.incidentNumber}`, row.status, day(row.createdAt, row.timeZone), day(row.dueAt, row.timeZone), day(row.publishedAt, row.timeZone), row.title])];
+        const table = [['INCIDENT', 'STATUS', 'CREATED', 'DUE', 'PUBLISHED', 'TITLE'], ...rows.map((row) => [`#${row.incidentNumber}`, row.status, day(row.createdAt, row.timeZone), day(row.dueAt, row.timeZone), day(row.publishedAt, row.timeZone), oneLine(row.title)])];
         const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length)));
         for (const line of table) process.stdout.write(`${line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}\n`);
       } finally {

@@ -55,6 +55,8 @@ export type RefusalCode =
   | 'already_lead'
   | 'not_authorised'
   | 'not_an_approver'
+  /** Slack could not say who is in the approver groups now (an approval is refused, not guessed). */
+  | 'approvers_unconfirmed'
   | 'four_eyes'
   | 'no_approvers'
   | 'invalid_quorum'

@@ -34,6 +34,14 @@ function windowLength(ms: number): string {
   return seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
+/**
+ * A member's words quoted inside one of our lines: one line, without direction controls, so they
+ * cannot add lines that read as Firebreak's own or turn the rest of the line around.
+ */
+function inlineQuote(text: string): string {
+  return text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+}
+
 export function describeTimelineEvent(event: TimelineEvent, locale: Locale, options: DescribeOptions = {}): string {
   const formatUser = options.formatUser ?? ((id: string) => `<@${id}>`);
   const formatMember =
@@ -118,7 +126,7 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
     }
     case 'feedback_given':
     case 'feedback_undone':
-      return t(locale, event.kind === 'feedback_given' ? 'timeline.feedback_given' : 'timeline.feedback_undone', { user, verdict: str(d, 'verdict'), excerpt: str(d, 'excerpt') });
+      return t(locale, event.kind === 'feedback_given' ? 'timeline.feedback_given' : 'timeline.feedback_undone', { user, verdict: str(d, 'verdict'), excerpt: inlineQuote(str(d, 'excerpt')) });
     case 'resolved':
       return t(locale, 'timeline.resolved', { user });
     case 'reopened':

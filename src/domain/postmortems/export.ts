@@ -7,7 +7,7 @@ import { t, type Locale, type MessageKey } from '../../i18n/index.js';
 import { describeTimelineEvent } from '../incidents/describe.js';
 import type { IncidentMetrics } from '../incidents/metrics.js';
 import type { Incident, JsonObject, JsonValue, TimelineEvent } from '../incidents/types.js';
-import { markdownInline, markdownText } from './markdown-text.js';
+import { markdownCode, markdownInline, markdownText } from './markdown-text.js';
 import { MemberPseudonyms } from './pseudonyms.js';
 import { STANDARD_FIELDS, type PostMortem } from './types.js';
 
@@ -248,6 +248,9 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
   const when = (at: number | null) => (at === null ? '—' : `${formatDateTime(at, m.timeZone)} (${m.timeZone})`);
   // What people typed is escaped, so it reads as typed: never a heading, a list or an HTML tag of the file's.
   const text = (value: string) => (value.trim() ? markdownText(m.people.scrub(value)) : `_${l('export.unanswered')}_`);
+  // So is every other text that is not Firebreak's own: names from Slack, channel names, playbook texts,
+  // and timeline descriptions that carry them (a skipped step, a reminder's action item, a feedback excerpt).
+  const inline = (value: string) => markdownInline(value);
   const out: string[] = [];
 
   out.push(`# ${t(locale, 'export.title', { number: incident.number })}`, '');
@@ -255,17 +258,17 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
   const reviewers = pm.reviewerUserIds.map((id) => {
     const review = [...pm.reviews].reverse().find((r) => r.reviewerUserId === id && r.round === pm.round);
     const state = review ? t(locale, `export.review.${review.decision}`, {}) : l('export.review.pending');
-    return `${m.people.user(id)} (${state})`;
+    return `${inline(m.people.user(id))} (${inline(state)})`;
   });
   const channel = input.channelNames?.[incident.channelId] ?? incident.channelId;
   const header: [MessageKey, string][] = [
-    ['export.header.status', `${t(locale, `export.status.${pm.status}`, {})}${pm.publishedAt ? ` — ${when(pm.publishedAt)}` : ''}`],
-    ['export.header.severity', incident.severity.toUpperCase()],
-    ['export.header.playbook', `${incident.playbookId} (\`${incident.playbookHash}\`)`],
-    ['export.header.channel', `#${channel}`],
-    ['export.header.lead', incident.leadUserId ? m.people.user(incident.leadUserId) : '—'],
-    ['export.header.detected', when(incident.detectedAt)],
-    ['export.header.resolved', when(incident.resolvedAt)],
+    ['export.header.status', inline(`${t(locale, `export.status.${pm.status}`, {})}${pm.publishedAt ? ` — ${when(pm.publishedAt)}` : ''}`)],
+    ['export.header.severity', inline(incident.severity.toUpperCase())],
+    ['export.header.playbook', `${inline(incident.playbookId)} (${markdownCode(incident.playbookHash)})`],
+    ['export.header.channel', `#${inline(channel)}`],
+    ['export.header.lead', incident.leadUserId ? inline(m.people.user(incident.leadUserId)) : '—'],
+    ['export.header.detected', inline(when(incident.detectedAt))],
+    ['export.header.resolved', inline(when(incident.resolvedAt))],
     ['export.header.reviewers', reviewers.length > 0 ? reviewers.join(', ') : '—'],
   ];
   for (const [label, value] of header) out.push(`- **${l(label)}:** ${value}`);
@@ -279,12 +282,12 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
   for (const row of METRIC_ROWS) out.push(`| ${cell(l(row.label))} | ${cell(metricValue(m, row))} |`);
   out.push('');
 
-  out.push(`## ${l('export.section.timeline')}`, '', `_${t(locale, 'export.times_in', { timeZone: m.timeZone })}_`, '');
+  out.push(`## ${l('export.section.timeline')}`, '', `_${inline(t(locale, 'export.times_in', { timeZone: m.timeZone }))}_`, '');
   let lastDay = '';
   for (const e of m.timeline) {
     const stamp = formatDateTime(e.at, m.timeZone);
     const [day = '', time = ''] = stamp.split(' ');
-    out.push(`- **${day === lastDay ? time : stamp}** — ${describe(m, e)}`);
+    out.push(`- **${day === lastDay ? time : stamp}** — ${inline(describe(m, e))}`);
     lastDay = day;
     if (e.text?.trim() && QUOTED.has(e.kind)) out.push('', quote(markdownText(m.people.scrub(e.text)), '  '), '');
   }
@@ -305,7 +308,7 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
     for (const item of pm.actionItems) {
       const state = item.doneAt === null ? l('export.action.open') : `${l('export.action.done')} ${formatDateTime(item.doneAt, m.timeZone)}`;
       out.push(
-        `| ${markdownInline(m.people.scrub(item.text))} | ${cell(m.people.user(item.ownerUserId))} | ${formatDateTime(item.dueAt, m.timeZone).slice(0, 10)} | ${state} |`,
+        `| ${markdownInline(m.people.scrub(item.text))} | ${inline(m.people.user(item.ownerUserId))} | ${formatDateTime(item.dueAt, m.timeZone).slice(0, 10)} | ${state} |`,
       );
     }
     out.push('');
@@ -316,7 +319,7 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
     for (const q of pm.questions) {
       const answer = pm.answers[q.id] ?? '';
       const shown = q.answer === 'yes_no' && (answer === 'yes' || answer === 'no') ? l(`export.${answer}`) : text(answer);
-      out.push(`### ${q.label}`, '', shown, '');
+      out.push(`### ${inline(q.label)}`, '', shown, '');
     }
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

@@ -36,3 +36,9 @@ export function markdownText(text: string): string {
 export function markdownInline(text: string): string {
   return markdownText(text.replace(/\s*\r?\n\s*/g, ' '));
 }
+
+/** `text` as inline code: a fence longer than any run of backticks inside it, line breaks as spaces. */
+export function markdownCode(text: string): string {
+  const root: Root = { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'inlineCode', value: text.replace(/\s*\r?\n\s*/g, ' ') }] }] };
+  return toMarkdown(root).trimEnd();
+}

@@ -11,6 +11,7 @@ import {
   type FieldErrors,
   type PostMortemSubmission,
   type SubmissionIntent,
+  type ValidSubmission,
 } from './validation.js';
 import { STANDARD_FIELDS, type ActionItem, type PostMortem, type PostMortemTemplate, type StandardField } from './types.js';
 
@@ -48,6 +49,7 @@ export type PostMortemRefusalCode =
   | 'not_in_review'
   | 'not_a_reviewer'
   | 'own_postmortem'
+  | 'no_eligible_reviewer'
   | 'already_reviewed'
   | 'comment_required'
   | 'comment_too_long'
@@ -149,6 +151,7 @@ export function createPostMortem(
     answers: Object.fromEntries(template.questions.map((q) => [q.id, ''])),
     actionItems: [],
     reviews: [],
+    contributorUserIds: [],
     round: 0,
     createdAt: at,
     updatedAt: at,
@@ -178,11 +181,17 @@ export interface SavePostMortemCommand {
   readonly locale: Locale;
   readonly intent: SubmissionIntent;
   readonly submission: PostMortemSubmission;
+  /**
+   * The playbook's reviewers as they are now (groups resolved by the edge): a submission is reviewed
+   * by them, so a reviewer added since the incident resolved can review it. Absent: the stored ones.
+   */
+  readonly currentReviewerUserIds?: readonly string[] | null;
 }
 
 /**
- * The modal was submitted. 'save' keeps a draft; 'submit' also sends it to the reviewers, or publishes
- * it straight away when the template names none. The owner and the reviewers may write.
+ * The modal was submitted. 'save' keeps a draft; 'submit' also sends it to the reviewers who did not
+ * write it, and is refused when there are none (never published unreviewed). The owner and the
+ * reviewers may write.
  */
 export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCommand, clock: Clock): PostMortemDecision {
   const at = clock.now();
@@ -206,21 +215,49 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     return refuse(c, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
   }
 
-  const saved: PostMortem = { ...postMortem, ...validation.value, updatedAt: at };
+  // Whoever changed its text is one of its authors from now on; opening and saving unchanged is not writing.
+  const wrote = changesText(postMortem, validation.value) && !postMortem.contributorUserIds.includes(command.actorUserId);
+  const saved: PostMortem = {
+    ...postMortem,
+    ...validation.value,
+    contributorUserIds: wrote ? [...postMortem.contributorUserIds, command.actorUserId] : postMortem.contributorUserIds,
+    updatedAt: at,
+  };
   if (command.intent === 'save') return accept(c, saved, []);
 
   const round = postMortem.round + 1;
-  const submitted: PostMortem = { ...saved, status: 'in_review', round, submittedAt: at };
-  if (reviewersFor(submitted).length === 0) return accept(c, ...publish(submitted, at));
+  const reviewerUserIds = command.currentReviewerUserIds ? [...new Set(command.currentReviewerUserIds)] : saved.reviewerUserIds;
+  const submitted: PostMortem = { ...saved, reviewerUserIds, status: 'in_review', round, submittedAt: at };
+  // Nobody left to review it: refused before it is locked in review, so it stays an editable draft
+  // (the modal keeps what was typed) instead of waiting for an approval nobody may give.
+  if (reviewersFor(submitted).length === 0) {
+    return refuse(c, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...reviewerUserIds], authors: authorsOf(submitted) });
+  }
   return accept(c, submitted, [
     { type: 'request_postmortem_review', incidentId: postMortem.incidentId, reviewerUserIds: reviewersFor(submitted), round },
   ]);
 }
 
-/** The owner never reviews their own post-mortem. */
-/** Who must approve a round: the reviewers, except the owner (nobody reviews their own post-mortem). */
+/** Its authors: the owner (invited to write it, accountable for it) and everyone whose save changed its text. */
+export function authorsOf(postMortem: PostMortem): string[] {
+  return [...new Set([...(postMortem.ownerUserId ? [postMortem.ownerUserId] : []), ...postMortem.contributorUserIds])];
+}
+
+/** Who must approve a round: the reviewers who are not among its authors (nobody reviews what they wrote). */
 export function reviewersFor(postMortem: PostMortem): string[] {
-  return postMortem.reviewerUserIds.filter((id) => id !== postMortem.ownerUserId);
+  const authors = authorsOf(postMortem);
+  return postMortem.reviewerUserIds.filter((id) => !authors.includes(id));
+}
+
+function changesText(before: PostMortem, after: ValidSubmission): boolean {
+  const differs = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) =>
+    [...new Set([...Object.keys(a), ...Object.keys(b)])].some((key) => (a[key] ?? '') !== (b[key] ?? ''));
+  const item = (a: ActionItem) => JSON.stringify([a.id, a.text, a.ownerUserId, a.dueAt]);
+  return (
+    differs(before.fields, after.fields) ||
+    differs(before.answers, after.answers) ||
+    before.actionItems.map(item).join('\n') !== after.actionItems.map(item).join('\n')
+  );
 }
 
 function publish(postMortem: PostMortem, at: number): [PostMortem, PostMortemEffect[]] {
@@ -268,7 +305,9 @@ export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMort
     locale: command.locale,
   };
   if (postMortem.status !== 'in_review') return refuse(c, 'postmortem.refusal.not_in_review', {});
-  if (command.actorUserId === postMortem.ownerUserId) return refuse(c, 'postmortem.refusal.own_postmortem', {});
+  if (authorsOf(postMortem).includes(command.actorUserId)) {
+    return refuse(c, 'postmortem.refusal.own_postmortem', { owner: command.actorUserId === postMortem.ownerUserId, reviewers: waitingFor(postMortem) });
+  }
   if (!postMortem.reviewerUserIds.includes(command.actorUserId)) return refuse(c, 'postmortem.refusal.not_a_reviewer', {});
   if (postMortem.reviews.some((r) => r.round === postMortem.round && r.reviewerUserId === command.actorUserId)) {
     return refuse(c, 'postmortem.refusal.already_reviewed', {});
@@ -296,6 +335,12 @@ export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMort
   const approvedBy = new Set(reviewed.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId));
   if (reviewersFor(reviewed).every((id) => approvedBy.has(id))) return accept(c, ...publish(reviewed, at));
   return accept(c, reviewed, [{ type: 'show_postmortem_review_progress', incidentId: postMortem.incidentId, round: postMortem.round, approvals: approvedBy.size }]);
+}
+
+/** The reviewers who may still approve this round: not its authors, not yet approved. */
+function waitingFor(postMortem: PostMortem): string[] {
+  const approved = postMortem.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId);
+  return reviewersFor(postMortem).filter((id) => !approved.includes(id));
 }
 
 /**

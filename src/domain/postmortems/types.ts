@@ -61,6 +61,11 @@ export interface PostMortem {
   readonly answers: Readonly<Record<string, string>>;
   readonly actionItems: readonly ActionItem[];
   readonly reviews: readonly PostMortemReview[];
+  /**
+   * Everyone whose save changed its text (fields, answers, action items), in any round. With the
+   * owner they are its authors, and none of them may approve it (four-eyes, as for replies).
+   */
+  readonly contributorUserIds: readonly string[];
   /** 0 until first submitted for review. */
   readonly round: number;
   readonly createdAt: number;

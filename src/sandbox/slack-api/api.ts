@@ -123,6 +123,7 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
       const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
       if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
       const result = handler({ workspace, args: decodeJsonArgs(args), actor, origin, basePath });
+      if (fault?.kind === 'answer_lost') return answer(fault.status, `upstream failure (injected ${fault.status} after the call took effect)`);
       const scopes = options.botScopes && actor.bot_id === workspace.bot.bot_id ? { 'x-oauth-scopes': options.botScopes.join(',') } : undefined;
       return answer(200, { ok: true, ...result }, scopes);
     } catch (error) {

@@ -6,7 +6,9 @@ export type FaultKind =
   | { kind: 'http_error'; status: number }
   | { kind: 'api_error'; error: string }
   /** Answer normally, but only after `ms`: a slow Slack, for client timeouts. The call still takes effect. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Do the call, then answer an HTTP error (a gateway's 502) as if Slack's answer was lost on the way back. */
+  | { kind: 'answer_lost'; status: number };
 
 /** How long a fault lasts: the next `times` matching calls, or every matching call for `forMs`. */
 export interface FaultDuration {
@@ -61,6 +63,15 @@ export class FaultInjector {
   delay(method: string, ms: number, duration: FaultDuration = {}): void {
     if (!Number.isInteger(ms) || ms < 1 || ms > 120_000) throw new RangeError(`ms must be a whole number from 1 to 120000, got ${ms}`);
     this.add(method, { kind: 'delay', ms }, duration);
+  }
+
+  /**
+   * Do the call (the message is posted) but answer `status` (502 by default) instead of Slack's answer:
+   * a gateway that lost the answer, so the client cannot tell whether the call took effect.
+   */
+  loseAnswer(method: string, duration: FaultDuration = {}, status = 502): void {
+    if (!Number.isInteger(status) || status < 500 || status > 599) throw new RangeError(`status must be 5xx, got ${status}`);
+    this.add(method, { kind: 'answer_lost', status }, duration);
   }
 
   clear(): void {

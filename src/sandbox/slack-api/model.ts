@@ -198,6 +198,8 @@ export interface WorkspaceState {
   channels: Record<string, SlackChannel>;
   /** Per channel, every message (top level and replies), in ts order. */
   messages: Record<string, SlackMessage[]>;
+  /** Per channel, the ts of messages deleted without a tombstone: Slack still takes a reply to one, shown nowhere. */
+  deleted_ts?: Record<string, string[]>;
   ephemeral: EphemeralMessage[];
   usergroups: Record<string, SlackUserGroup>;
   views: Record<string, SlackView>;

@@ -33,10 +33,11 @@ export type WorkspaceChange =
   | { type: 'home_published'; user: string; view: SlackView }
   | { type: 'file_uploaded'; file_id: string }
   | { type: 'member_joined_channel'; channel: string; user: string }
-  | { type: 'channel_created' | 'channel_archived' | 'channel_unarchived' | 'im_opened'; channel: SlackChannel }
+  | { type: 'channel_created' | 'channel_archived' | 'channel_unarchived' | 'channel_renamed' | 'im_opened'; channel: SlackChannel }
+  | { type: 'channel_deleted'; channel: string }
   | { type: 'ephemeral_updated'; message: EphemeralMessage }
   | { type: 'ephemeral_deleted'; user: string; ts: string }
-  | { type: 'user_added'; user: SlackUser }
+  | { type: 'user_added' | 'user_changed'; user: SlackUser }
   | { type: 'usergroup_changed'; usergroup: SlackUserGroup };
 
 export interface WorkspaceOptions {
@@ -252,6 +253,14 @@ export class SlackWorkspace {
     return structuredClone(user);
   }
 
+  /** An admin makes someone admin or owner, or not any more, or deactivates them (Slack's user_change). */
+  updateUser(userId: string, change: Partial<Pick<SlackUser, 'is_admin' | 'is_owner' | 'deleted'>>): SlackUser {
+    const user = this.requireUser(userId);
+    Object.assign(user, change);
+    this.emit({ type: 'user_changed', user: structuredClone(user) });
+    return structuredClone(user);
+  }
+
   addChannel(input: NewChannel): SlackChannel {
     if (!CHANNEL_NAME.test(input.name)) {
       throw new SlackApiError('invalid_name_specials', [`channel name "${input.name}" must be lowercase letters, digits, - and _ (max 80)`]);
@@ -294,6 +303,21 @@ export class SlackWorkspace {
     const channel = this.requireChannelExists(channelId);
     channel.is_archived = false;
     this.emit({ type: 'channel_unarchived', channel: structuredClone(channel) });
+  }
+
+  /** Renamed, as from the channel's settings: Slack then knows it (and posts to it) only by its new name. */
+  renameChannel(channelId: string, name: string): void {
+    const channel = this.requireChannelExists(channelId);
+    channel.name = name;
+    this.emit({ type: 'channel_renamed', channel: structuredClone(channel) });
+  }
+
+  /** Deleted for good: its messages go with it, and Slack answers channel_not_found from then on. */
+  deleteChannel(channelId: string): void {
+    this.requireChannelExists(channelId);
+    delete this.state.channels[channelId];
+    delete this.state.messages[channelId];
+    this.emit({ type: 'channel_deleted', channel: channelId });
   }
 
   /** A member joins (or is added to) a channel, as if they had clicked Join. */
@@ -479,6 +503,10 @@ export class SlackWorkspace {
       const target = this.channelMessages(channelId).find((m) => m.ts === content.thread_ts);
       // Slack files a reply to a reply under the thread's root; a reply to nothing is refused here
       // (stricter than Slack, which leaves it invisible) so that bugs show up in tests.
+      if (!target && this.state.deleted_ts?.[channelId]?.includes(content.thread_ts)) {
+        // As Slack does: a reply to a message deleted meanwhile is taken (ok, with a ts) and shown nowhere.
+        return { type: 'message', ts: this.nextTs(), team: this.state.team.id, text: checkContent(content), user: actor.user_id, thread_ts: content.thread_ts, ...(actor.bot_id ? { bot_id: actor.bot_id, app_id: this.state.app_id } : {}) };
+      }
       if (!target) throw new SlackApiError('thread_not_found', [`no message with ts ${content.thread_ts} in ${channelId}`]);
       rootTs = target.thread_ts ?? target.ts;
       parent = this.channelMessages(channelId).find((m) => m.ts === rootTs);
@@ -541,6 +569,7 @@ export class SlackWorkspace {
       messages[index] = tombstone;
     } else {
       messages.splice(index, 1);
+      (this.state.deleted_ts ??= {})[channelId] = [...(this.state.deleted_ts[channelId] ?? []), ts];
       const rootTs = message.thread_ts;
       const parent = rootTs && rootTs !== message.ts ? messages.find((m) => m.ts === rootTs) : undefined;
       if (parent) {

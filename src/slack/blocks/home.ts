@@ -74,6 +74,8 @@ export interface AppHomeInput {
   readonly settings?: HomeSettings;
   /** Alerts channels (IDs) that are watched community channels: incidents are not posted there. */
   readonly watchedAlertsChannels?: readonly string[];
+  /** Playbooks giving their alerts channel by a name Slack renamed: incidents still go there (followed by ID). */
+  readonly renamedAlertsChannels?: readonly { readonly playbookId: string; readonly name: string; readonly channelId: string; readonly currentName: string }[];
 }
 
 export interface HomeSettings {
@@ -140,6 +142,11 @@ export function appHomeView(input: AppHomeInput): HomeView {
   // Said first: until it is fixed no incident thread is posted anywhere staff would see it.
   // A playbook may name its alerts channel by name rather than by ID.
   for (const channel of input.watchedAlertsChannels ?? []) blocks.push(section(`:no_entry: ${t(locale, 'ui.home.alerts_channel_watched', { channel: /^[CG][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${escapeSlackText(channel.replace(/^#/, ''))}` })}`));
+
+  for (const renamed of input.renamedAlertsChannels ?? []) {
+    const text = t(locale, 'ui.home.alerts_channel_renamed', { playbook: escapeSlackText(renamed.playbookId), name: escapeSlackText(renamed.name), channel: `<#${renamed.channelId}>`, currentName: escapeSlackText(renamed.currentName) });
+    blocks.push(section(`:warning: ${fit(text, 2900)}`));
+  }
 
   if (input.deliveryProblems.length > 0) {
     const lines = input.deliveryProblems.map(

@@ -65,6 +65,13 @@ export interface DraftReplyModalInput {
    * `text` stays its first prefill); `languageChanged` says the language was switched under it.
    */
   readonly keptText?: { readonly blockId: string; readonly languageChanged: boolean };
+  /**
+   * With `keptText`: the chosen template as it would be prefilled (language, target), shown under the
+   * box to copy from, since staff's own text stays in the box whatever template they pick.
+   */
+  readonly templateText?: string;
+  /** The text box's block_id before this re-render, when its text is re-filled: never reused, so Slack shows the new text. */
+  readonly replacedBlockId?: string;
   /** A drill: its reply is only ever posted in the alert thread, and the modal says so. */
   readonly drill?: boolean;
 }
@@ -127,8 +134,15 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const writtenFor = input_.textTarget ?? wanted;
   // The text's block_id follows whom it was prefilled for: a new target re-fills it, an edited text keeps it.
   const isDefault = template === undefined || (template === input_.templates[0] && language === locale && targetValue(writtenFor) === targetValue(defaultTarget));
-  const textBlockId = input_.keptText?.blockId ?? draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
+  const prefilledId = draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
+  // Slack keeps what a box holds while its block_id stays: a box emptied to start again from a template gets a new one.
+  const textBlockId = input_.keptText?.blockId ?? (prefilledId === input_.replacedBlockId ? `${prefilledId}.again` : prefilledId);
   blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  if (input_.keptText && template && input_.templateText !== undefined) {
+    // Plain text, so what they copy is the template's characters, not its rendering.
+    blocks.push(context(`:clipboard: ${t(locale, 'ui.modal.draft.kept_typed_text', { template: escapeSlackText(template.id) })}`));
+    blocks.push({ type: 'section', text: { type: 'plain_text', text: truncateSlackText(input_.templateText, SLACK_LIMITS.section.text), emoji: false } });
+  }
   if (input_.keptText?.languageChanged) {
     blocks.push(context(`:warning: ${t(locale, 'ui.modal.draft.kept_language', { language: t(locale, `ui.language.${language}`, {}) })}`));
   }

@@ -209,7 +209,8 @@ export function postMortemInviteMessage(incidentId: string, incidentNumber: numb
 /** To the reviewers (thread or DM): the submitted post-mortem and Approve / Request changes. */
 export function postMortemReviewMessage(postMortem: PostMortem, incidentNumber: number, locale: Locale): SlackMessage {
   const ref = encodeRef({ i: postMortem.incidentId });
-  const reviewers = postMortem.reviewerUserIds.map(mention).join(', ');
+  // Those who may approve it: the reviewers who did not write it.
+  const reviewers = reviewersFor(postMortem).map(mention).join(', ');
   const intro = t(locale, 'ui.pm.review_request', { reviewers, number: incidentNumber, round: postMortem.round });
   const blocks: KnownBlock[] = [section(intro), ...postMortemBody(postMortem, locale, 1400)];
   // Each approval is acknowledged here, in place, before the last one publishes.

@@ -7,7 +7,7 @@ import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
-import type { SlackServices } from './services.js';
+import { operatorRefusalText, type SlackServices } from './services.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -52,8 +52,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     const locale = await services.localeOfPerson(command.team_id, command.user_id, client);
     const name = subcommand.toLowerCase();
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
-    if (OPERATOR_ONLY.has(name) && (await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client))) {
-      await ack(plain(t(locale, 'ui.operator.refused', {})));
+    const refused = OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
+    if (refused) {
+      await ack(plain(operatorRefusalText(locale, refused)));
       return;
     }
     switch (name) {
@@ -162,7 +163,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         return;
       }
       case 'resolve': {
-        const number = Number((rest[0] ?? '').replace(/^#/, ''));
+        // Digits only ("3" or "#3"): Number() also reads "0x3", "3e0" and "3.0", which name no incident as written.
+        const written = /^#?(\d{1,10})$/.exec(rest[0] ?? '')?.[1];
+        const number = written === undefined ? Number.NaN : Number(written);
         const summary = rest.slice(1).join(' ').trim();
         const numbered = Number.isInteger(number) && number > 0 && number <= 2_147_483_647;
         const incidentId = numbered ? await services.incidents.idNumbered(workspaceId, number) : null;

@@ -1,4 +1,5 @@
-// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again) and App Home. Bolt acks at once; the work
+// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again), people's
+// roles and user groups changing, and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
 import { eventTypeLabel } from '../../metrics.js';
@@ -26,19 +27,19 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     const eventId = (body as { event_id?: string }).event_id;
     const message = event as unknown as MessageEventShape;
     services.metrics?.eventsReceived.inc({ type: eventTypeLabel('message', message.subtype) });
-    const isNewMessage = MEMBER_SUBTYPES.has(message.subtype);
-    // New messages record their event id in the watcher's own commit (one write per burst, not per event).
-    if (!isNewMessage && eventId && !(await services.firstDelivery(eventId))) return;
+    // Every message event records its id in the commit of its own work (a new message's in one write
+    // per burst): a replay of one whose work failed (the inbox's sweep) does the work, a repeat nothing.
     const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
     if (message.subtype === 'message_changed' && message.message) {
       const edited = message.message;
       if (edited.bot_id || !edited.user || edited.subtype === 'bot_message') return;
-      await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts });
+      const outcome = await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts, ...(eventId ? { eventId } : {}) });
+      if (outcome.status === 'duplicate') services.metrics?.eventsDeduplicated.inc({ type: 'event' });
       return;
     }
     if (message.subtype === 'message_deleted') {
       const ts = message.deleted_ts ?? message.previous_message?.ts;
-      if (ts) await services.watcher.remove(workspaceId, message.channel, ts);
+      if (ts) await services.watcher.remove(workspaceId, message.channel, ts, eventId);
       return;
     }
     if (!MEMBER_SUBTYPES.has(message.subtype) || message.bot_id || !message.user) return;
@@ -77,6 +78,20 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     if (!teamId || !context.botUserId || (event as { user?: unknown }).user !== context.botUserId) return;
     await services.channelLifecycle?.usableAgain(teamId, event);
   });
+
+  // Who may operate Firebreak changes with a person's role and with a group's members: asked again at once.
+  app.event('user_change', async ({ event, body }) => {
+    const teamId = teamOf(body);
+    const userId = (event as { user?: unknown }).user;
+    const id = typeof userId === 'string' ? userId : (userId as { id?: unknown } | undefined)?.id;
+    if (teamId && typeof id === 'string') services.userChanged?.(teamId, id);
+  });
+  for (const type of ['subteam_updated', 'subteam_members_changed', 'subteam_created']) {
+    app.event(type, async ({ body }) => {
+      const teamId = teamOf(body);
+      if (teamId) services.userGroupChanged?.(teamId);
+    });
+  }
 
   app.event('app_home_opened', async ({ event, client }) => {
     if ((event as { tab?: string }).tab && (event as { tab?: string }).tab !== 'home') return;

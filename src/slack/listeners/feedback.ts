@@ -8,7 +8,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
-import type { SlackServices } from './services.js';
+import { operatorRefusalText, type SlackServices } from './services.js';
 
 interface Where {
   channel: string | undefined;
@@ -36,16 +36,29 @@ function whereClicked(body: BlockAction): Where {
 
 const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
 
+/**
+ * Feedback tunes detection for the whole workspace: it is for the people who operate Firebreak there
+ * (runtime.ts mayOperate, as every command). Anyone else is told so where they clicked, audited, and
+ * nothing is recorded. True when refused.
+ */
+async function refusedClick(services: SlackServices, body: BlockAction, client: WebClient): Promise<boolean> {
+  const actionId = (body.actions[0] as ButtonAction | undefined)?.action_id ?? 'feedback';
+  const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `action:${actionId}`, client);
+  if (refused) await tell(client, whereClicked(body), operatorRefusalText(await services.localeFor(), refused));
+  return refused !== null;
+}
+
 /** The alert's and samples' buttons, Undo and Add a reason, and the "mark sentiment" shortcut. */
 export function registerFeedbackListeners(app: App, services: SlackServices, feedback: FeedbackService): void {
-  registerAlertAndSampleButtons(app, feedback);
+  registerAlertAndSampleButtons(app, services, feedback);
   registerUndoAndReason(app, services, feedback);
   registerMarkSentiment(app, services, feedback);
 }
 
-function registerAlertAndSampleButtons(app: App, feedback: FeedbackService): void {
+function registerAlertAndSampleButtons(app: App, services: SlackServices, feedback: FeedbackService): void {
   const onAlertFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
     await ack();
+    if (await refusedClick(services, body, client)) return;
     const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
     const record = await feedback.incident(ref.i);
     if (!record) return;
@@ -58,6 +71,7 @@ function registerAlertAndSampleButtons(app: App, feedback: FeedbackService): voi
 
   const onSampleFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
     await ack();
+    if (await refusedClick(services, body, client)) return;
     const ref = decodeRef(sampleFeedbackRef, buttonValue(body), 'sample feedback button');
     const record = await feedback.incident(ref.i);
     if (!record) return;
@@ -82,6 +96,7 @@ function registerAlertAndSampleButtons(app: App, feedback: FeedbackService): voi
 function registerUndoAndReason(app: App, services: SlackServices, feedback: FeedbackService): void {
   app.action<BlockAction>(actionIds.undoFeedback, async ({ ack, body, client }) => {
     await ack();
+    if (await refusedClick(services, body, client)) return;
     const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
     const outcome = await feedback.undo(f, body.user.id);
     const where = whereClicked(body);
@@ -92,6 +107,7 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
 
   app.action<BlockAction>(actionIds.feedbackReason, async ({ ack, body, client }) => {
     await ack();
+    if (await refusedClick(services, body, client)) return;
     const { f } = decodeRef(feedbackRef, buttonValue(body), 'feedback reason button');
     await client.views.open({ trigger_id: body.trigger_id, view: feedbackReasonModal(f, (await services.localeOfPerson(body.team?.id, body.user.id, client))) as never });
   });
@@ -101,6 +117,11 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
     const reason = view.state.values[inputIds.reason]?.[inputIds.reason]?.value?.trim() ?? '';
     if (reason === '') {
       await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeOfPerson(body.team?.id, body.user.id, client)), 'feedback.modal.reason_required', {}) } });
+      return;
+    }
+    const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.feedbackReasonModal}`, client);
+    if (refused) {
+      await ack({ response_action: 'errors', errors: { [inputIds.reason]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
       return;
     }
     const outcome = await feedback.addReason(f, body.user.id, reason);
@@ -113,9 +134,14 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
   app.shortcut<MessageShortcut>(callbackIds.markSentimentShortcut, async ({ ack, shortcut, client }) => {
     await ack();
     const where: Where = { channel: shortcut.channel.id, user: shortcut.user.id };
+    const refused = await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.markSentimentShortcut}`, client);
+    if (refused) {
+      await tell(client, where, operatorRefusalText(await services.localeFor(), refused));
+      return;
+    }
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
     const text = shortcut.message.text ?? '';
-    const refusal = await feedback.mayMarkMessage({ workspaceId, channelId: shortcut.channel.id, userId: shortcut.user.id, text });
+    const refusal = await feedback.mayMarkMessage({ workspaceId, channelId: shortcut.channel.id, text });
     if (refusal) {
       await tell(client, where, t((await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client)), `feedback.refused.${refusal}`, {}));
       return;
@@ -128,6 +154,12 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
     const verdict = view.state.values[inputIds.sentimentVerdict]?.[inputIds.sentimentVerdict]?.selected_option?.value;
     if (verdict !== 'negative' && verdict !== 'not_negative') {
       await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: t((await services.localeOfPerson(body.team?.id, body.user.id, client)), 'feedback.modal.verdict', {}) } });
+      return;
+    }
+    // A stale modal, or a forged submission, from someone who may not operate Firebreak records nothing.
+    const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.markSentimentModal}`, client);
+    if (refused) {
+      await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
       return;
     }
     await ack();

@@ -116,6 +116,8 @@ async function draftModalView(
     target?: DraftTarget;
     textTarget?: DraftTarget;
     keptText?: { blockId: string; initialValue: string; languageChanged: boolean };
+    /** The box's block_id now, when its text is not kept: the re-filled box never reuses it (Slack would keep an emptied box empty). */
+    replacedBlockId?: string;
   } = {},
 ) {
   const record = await loadOrFail(services, incidentId);
@@ -157,6 +159,8 @@ async function draftModalView(
     language,
     text: choice.keptText ? choice.keptText.initialValue : template ? renderOrRaw(template.text[language], valuesFor(textTarget)) : '',
     ...(choice.keptText ? { keptText: { blockId: choice.keptText.blockId, languageChanged: choice.keptText.languageChanged } } : {}),
+    ...(choice.keptText && template ? { templateText: renderOrRaw(template.text[language], values) } : {}),
+    ...(!choice.keptText && choice.replacedBlockId ? { replacedBlockId: choice.replacedBlockId } : {}),
     drill: state.incident.drill,
     templatePreviews: Object.fromEntries(templates.map((candidate) => [candidate.id, renderOrRaw(candidate.text[language], values)])),
     targets: offered.map((sample) => {
@@ -182,10 +186,10 @@ function decisionRunners(services: SlackServices) {
    * never sends a click again, so an acknowledged approval must survive a crash right after the
    * acknowledgement. A refusal is shown only to the person who clicked.
    */
-  async function decideFromButton(ack: () => Promise<void>, body: BlockAction, client: WebClient, incidentId: string, decide: Decide): Promise<void> {
+  async function decideFromButton(ack: () => Promise<void>, body: BlockAction, client: WebClient, incidentId: string, decide: Decide, options: { approvalBy?: string } = {}): Promise<void> {
     let outcome: DecisionOutcome;
     try {
-      outcome = await services.incidents.decide(incidentId, decide);
+      outcome = await services.incidents.decide(incidentId, decide, options);
     } finally {
       await ack();
     }
@@ -280,6 +284,8 @@ function registerDecisionButtons(app: App, services: SlackServices): void {
     const ref = decodeRef(draftRef, buttonValue(body), 'approve button');
     await decideFromButton(ack, body, client, ref.i, (state, policy, clock) =>
       decideDraft(state, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, decision: 'approve' }, policy, clock),
+      // Who is in the approver groups is asked of Slack again unless the answer is a few seconds old.
+      { approvalBy: body.user.id },
     );
   });
 
@@ -394,6 +400,11 @@ function registerModalOpeners(app: App, services: SlackServices): void {
  * Whether staff changed the draft modal's text by hand: what the box holds now differs from what it
  * was prefilled with (the shown view's initial_value). An emptied box has nothing to lose.
  */
+/** The block_id of the draft modal's text box as shown. */
+function draftTextBlockIdOf(view: { blocks: unknown }): string | undefined {
+  return (view.blocks as { type?: string; block_id?: string }[]).find((block) => block.type === 'input' && isDraftTextBlockId(block.block_id ?? ''))?.block_id;
+}
+
 function textEditedByHand(view: { state: unknown; blocks: unknown }): { blockId: string; initialValue: string } | null {
   const typed = draftTextValue((view.state as ViewState).values);
   if (typed === undefined || typed === null || typed.trim() === '') return null;
@@ -404,10 +415,10 @@ function textEditedByHand(view: { state: unknown; blocks: unknown }): { blockId:
 }
 
 /**
- * Inside the draft modal: another template re-renders the prefilled text for the chosen target;
- * another language or target re-fills it (the template in that language, the thread's author), unless
- * staff edited the text by hand: then it is kept, never silently replaced, and the modal says whom it
- * was written for and where it now goes, or asks to check its language.
+ * Inside the draft modal: another template, language or target re-fills the text (the template in
+ * that language, the thread's author), unless staff edited the text by hand: then it is kept, never
+ * silently replaced, the chosen template is shown under it to copy from, and the modal says whom it was
+ * written for and where it now goes, or asks to check its language.
  */
 function registerDraftModalPickers(app: App, services: SlackServices): void {
   for (const actionId of [actionIds.pickTemplate, actionIds.pickLanguage, actionIds.pickTarget]) {
@@ -419,13 +430,15 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
       const target = draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget));
       const writtenFor = draftTargetOf(w);
-      const edited = actionId !== actionIds.pickTemplate ? textEditedByHand(view) : null;
+      // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
+      const edited = textEditedByHand(view);
       const rebuilt = await draftModalView(services, client, i, {
         templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
         ...(target ? { target } : {}),
         ...(edited && writtenFor ? { textTarget: writtenFor } : {}),
         ...(edited ? { keptText: { ...edited, languageChanged: actionId === actionIds.pickLanguage } } : {}),
+        ...(!edited ? { replacedBlockId: draftTextBlockIdOf(view) } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });

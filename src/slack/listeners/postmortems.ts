@@ -8,7 +8,7 @@ import type { PostMortemOutcome, PostMortemService, PostMortemSubject } from '..
 import { t, type Locale } from '../../i18n/index.js';
 import { addMessage, addNote } from '../../domain/incidents/index.js';
 import type { ActionItemInput, PostMortem, PostMortemSubmission, SubmissionIntent } from '../../domain/postmortems/index.js';
-import { ACTION_ITEM_DUE_HOUR, STANDARD_FIELDS } from '../../domain/postmortems/index.js';
+import { ACTION_ITEM_DUE_HOUR, STANDARD_FIELDS, authorsOf } from '../../domain/postmortems/index.js';
 import { atLocalHour } from '../../domain/clock.js';
 import { refusalMessage } from '../blocks/commands.js';
 import {
@@ -27,7 +27,7 @@ import {
 import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
-import type { SlackServices } from './services.js';
+import { operatorRefusalText, type SlackServices } from './services.js';
 
 export interface PostMortemListenerOptions {
   postMortems: PostMortemService;
@@ -184,7 +184,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), intent) as never });
   });
 
-  app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
     const subject = await postMortems.subject(ref.i);
     const locale = subject?.incident.state.incident.locale ?? (await services.localeFor());
@@ -194,6 +194,14 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     }
     const { intent, submission } = readPostMortemSubmission(view.state.values, subject.postMortem, ref.a, await zoneOf(subject));
     const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
+    if (!outcome.ok && outcome.refusal.code === 'no_eligible_reviewer') {
+      // A modal's error is plain text (no mentions): it says the gist and keeps what was typed; the
+      // whole refusal, naming the people concerned, goes to the submitter in the incident thread.
+      await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.no_eligible_reviewer', {}) } });
+      const { alertChannelId, rootTs } = subject.incident;
+      await tell(client, { channel: alertChannelId, user: body.user.id, threadTs: rootTs ?? undefined }, outcome.refusal, outcome.locale);
+      return;
+    }
     await answerModal(ack, outcome, postMortemInputIds.intent);
   });
 }
@@ -212,6 +220,12 @@ function registerReview(listening: Listening): void {
     const { i } = decodeRef(incidentRef, buttonValue(body), 'request post-mortem changes button');
     const subject = await postMortems.subject(i);
     if (!subject) return;
+    // An author is refused at once, where mentions of who can review show (a modal's error is plain text).
+    if (subject.postMortem && authorsOf(subject.postMortem).includes(body.user.id)) {
+      const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'request_changes' });
+      await tellFromButton(body, client, outcome);
+      return;
+    }
     const { incident } = subject.incident.state;
     await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.number, incident.locale) as never });
   });
@@ -245,9 +259,10 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
   app.shortcut<MessageShortcut>(callbackIds.addToTimelineShortcut, async ({ ack, shortcut, client }) => {
     await ack();
     // Its modal lists the open incidents: for the people who operate Firebreak here only (runtime.ts mayOperate).
-    if (await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client)) {
+    const refused = await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client);
+    if (refused) {
       await client.chat
-        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: t(await services.localeFor(), 'ui.operator.refused', {}) })
+        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: operatorRefusalText(await services.localeFor(), refused) })
         .catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
       return;
     }
@@ -267,8 +282,9 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
     // A stale modal or a forged submission from someone who may not operate Firebreak changes nothing.
-    if (await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.addToTimelineModal}`, client)) {
-      await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(await services.localeFor(), 'ui.operator.refused_short', {}) } });
+    const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.addToTimelineModal}`, client);
+    if (refused) {
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
       return;
     }
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
@@ -333,10 +349,10 @@ function registerThreadNotes({ app, services, postMortems }: Listening): void {
     const incident = await postMortems.incidentOfThread(message.channel, message.thread_ts);
     if (!incident) return;
     const eventId = (body as { event_id?: string }).event_id;
-    // Its own key: the community listener records the plain event id for the same delivery.
-    if (eventId && !(await services.firstDelivery(`${eventId}:note`))) return;
     const text = (message.text ?? '').replace(THREAD_NOTE, '');
-    const outcome = await services.incidents.decide(incident.incidentId, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock));
+    // Recorded with the note (its own key: the community listener records the plain event id): a
+    // delivery whose note failed is added when the inbox replays it, a repeat adds nothing.
+    const outcome = await services.incidents.decide(incident.incidentId, (state, policy, clock) => addNote(state, { actorUserId: message.user as string, text }, policy, clock), eventId ? { once: `${eventId}:note` } : {});
     if (!outcome.ok) await tell(client, { channel: message.channel, user: message.user, threadTs: message.thread_ts }, outcome.refusal, incident.locale);
   });
 }

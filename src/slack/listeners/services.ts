@@ -3,12 +3,21 @@ import type { WebClient } from '@slack/web-api';
 import type { IncidentService } from '../../app/incidents.js';
 import type { Watcher } from '../../app/watcher.js';
 import type { Clock } from '../../domain/clock.js';
-import type { Locale } from '../../i18n/index.js';
+import { t, type Locale } from '../../i18n/index.js';
 import type { Refusal } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { refusalMessage } from '../blocks/commands.js';
+
+/** Why someone may not operate Firebreak: not of its community team, or Slack could not confirm that they are. */
+export type OperatorRefusal = 'not_staff' | 'slack_unavailable';
+
+/** The one-line answer to a refused operator, in full (an ephemeral message) or short (a modal field error). */
+export function operatorRefusalText(locale: Locale, refusal: OperatorRefusal, form: 'full' | 'short' = 'full'): string {
+  if (refusal === 'slack_unavailable') return t(locale, form === 'full' ? 'ui.operator.unconfirmed' : 'ui.operator.unconfirmed_short', {});
+  return t(locale, form === 'full' ? 'ui.operator.refused' : 'ui.operator.refused_short', {});
+}
 
 /** What became of a settings change: stored, or refused and why. */
 export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:watched_community_channel';
@@ -35,8 +44,6 @@ export interface SlackServices {
   playbooks(): readonly Playbook[];
   /** The workspace row for a Slack team (created on first sight). */
   workspaceId(teamId: string): Promise<string>;
-  /** True exactly once per Slack event id, whatever the retries and instances. */
-  firstDelivery(eventId: string): Promise<boolean>;
   /** Values for reply templates that come from configuration (brand, support contact, status page). */
   templateDefaults: Record<string, string>;
   channelName(channelId: string): Promise<string | null>;
@@ -47,8 +54,15 @@ export interface SlackServices {
    * and App Home's incidents and channels, are theirs alone.
    */
   mayOperate(teamId: string | undefined, userId: string, client: WebClient): Promise<boolean>;
-  /** True (and the attempt audited as refused:not_staff) when the user may not operate Firebreak here. */
-  refuseNonOperator(teamId: string | undefined, userId: string, action: string, client: WebClient): Promise<boolean>;
+  /**
+   * Why the user may not operate Firebreak here (the attempt audited as `refused:<reason>` and counted),
+   * or null when they may. `action` is `<kind>:<name>` (`command:/firebreak status`, `action:false_alarm`).
+   */
+  refuseNonOperator(teamId: string | undefined, userId: string, action: string, client: WebClient): Promise<OperatorRefusal | null>;
+  /** user_change: what Slack said of this person's role is asked again. */
+  userChanged?(teamId: string, userId: string): void;
+  /** subteam_updated, subteam_members_changed: who is in the team's user groups is asked again. */
+  userGroupChanged?(teamId: string): void;
   /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */
   publishHome?(client: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void>;
   onUnknownAction?(actionId: string): void;

@@ -4,8 +4,9 @@
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
-import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
+import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, OUTBOX_HOLD, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
 import type { Clock } from '../../domain/clock.js';
+import { CHANNEL_ID } from '../../domain/playbooks/ref-syntax.js';
 import type { Metrics } from '../../metrics.js';
 import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
 import type { Logger } from '../../logger.js';
@@ -53,6 +54,16 @@ export interface OutboxWorkerOptions {
    * OutboxWriter.releaseWaitingForChannel) instead of failing for good. Default: none waits.
    */
   waitsForChannel?(item: { key: string; record: QueuedSlackWrite['record'] }): boolean;
+  /**
+   * Posts that must never go out twice nor out of place (public replies): one whose earlier attempt may
+   * have landed is held (`held:lookup_failed` / `held:lookup_incomplete`) when the look-up for it cannot
+   * decide, instead of being posted; one in a thread is held (`held:parent_deleted`) when the message it
+   * answers is gone. Other posts are posted when the look-up cannot decide (a duplicate line in an alert
+   * thread beats a missing one). Default: none.
+   */
+  postsWithCare?(item: { key: string; record: QueuedSlackWrite['record'] }): boolean;
+  /** Most pages (200 messages each) read looking for an earlier attempt's post. Default 50. */
+  lookupMaxPages?: number;
   /** Identifies this instance's claims. */
   workerId?: string;
   /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
@@ -86,7 +97,9 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-const REPLY_LOOKUP_PAGES = 5;
+/** A look-up failing this often in a row (5xx, network; not 429) stops retrying and holds the post. */
+const LOOKUP_MAX_ATTEMPTS = 8;
+const LOOKUP_PAGE_SIZE = 200;
 /** Slack's ts and our clocks may disagree a little; the look-up starts this much before the item. */
 const LOOKUP_SLACK_MS = 5 * 60_000;
 
@@ -106,6 +119,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   const concurrency = options.concurrency ?? 4;
   const unansweredWaitMs = options.unansweredWaitMs ?? 60_000;
   const random = options.random ?? Math.random;
+  const lookupMaxPages = options.lookupMaxPages ?? 50;
   const afterSend = new Map(Object.entries(options.afterSend ?? {}));
   const log = logger.child({ component: 'outbox' });
 
@@ -172,12 +186,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       token = found;
     }
     try {
+      const careful = item.method === 'chat.postMessage' && (options.postsWithCare?.(item) ?? false);
       if (item.uncertain && item.method === 'chat.postMessage') {
-        const found = await findPostedMessage(item, args, token);
-        if (found) {
-          log.info({ key: item.key, ts: found.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
-          return finalize(item, args, { ok: true, ...found, adopted: true });
+        const lookup = await lookUpEarlierPost(item, args, token, careful);
+        if ('ts' in lookup) {
+          log.info({ key: item.key, ts: lookup.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
+          return finalize(item, args, { ok: true, ...lookup, adopted: true });
         }
+        if ('hold' in lookup) return fail(item, `held:${lookup.hold}`);
+      }
+      if (careful && typeof args['thread_ts'] === 'string' && typeof args['channel'] === 'string' && !(await threadParentExists(args['channel'], args['thread_ts'], token))) {
+        return fail(item, `held:${OUTBOX_HOLD.parentDeleted}`);
       }
       const guard = item.record ? options.guards?.[item.record.kind] : undefined;
       const hold =
@@ -214,21 +233,48 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       if (mayWait && parent.status === 'failed' && parent.lastError?.startsWith(WAITING_FOR_CHANNEL)) return { error: parent.lastError };
       if (parent.status !== 'sent' || !result?.ts) return { error: DEPENDENCY_FAILED };
       apply(result.ts);
-      if (args['channel'] === undefined && result.channel) args['channel'] = result.channel;
+      // A write in a message's thread (or editing it) goes to that message's channel by Slack's ID: a
+      // channel given by name may have been renamed since (and chat.update takes IDs only).
+      if (result.channel && (args['channel'] === undefined || (typeof args['channel'] === 'string' && !CHANNEL_ID.test(args['channel'])))) args['channel'] = result.channel;
     }
     if (item.method === 'chat.postMessage') args['metadata'] = { event_type: OUTBOX_METADATA_EVENT_TYPE, event_payload: { key: item.key } };
     return { args };
   }
 
-  /** A message carrying this item's key, posted by an attempt whose answer never arrived. */
-  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>, token: string | undefined): Promise<{ ts: string; channel: string } | null> {
+  /**
+   * Looks for a message carrying this item's key (an attempt whose answer never arrived may have
+   * posted it), reading every message since the item was created. `absent` only when all were read; a
+   * careful post whose look-up cannot decide (failed, or more pages than lookupMaxPages) is held. A 429
+   * is thrown to be retried after Retry-After like any call.
+   */
+  async function lookUpEarlierPost(
+    item: QueuedSlackWrite,
+    args: Record<string, unknown>,
+    token: string | undefined,
+    careful: boolean,
+  ): Promise<{ ts: string; channel: string } | { absent: true } | { hold: string }> {
+    try {
+      const found = await findPostedMessage(item, args, token);
+      if (found !== 'too_many') return found ?? { absent: true };
+      log.error({ key: item.key, pages: lookupMaxPages }, careful ? 'could not read every message since an unanswered post to look for it; held instead of risking a second post' : 'could not read every message since an unanswered post to look for it; posting again');
+      return careful ? { hold: OUTBOX_HOLD.lookupIncomplete } : { absent: true };
+    } catch (error) {
+      const failure = classifySlackFailure(error);
+      if (!careful || failure.kind === 'rate_limited' || (failure.kind === 'transient' && item.attempts < LOOKUP_MAX_ATTEMPTS)) throw error;
+      log.error({ key: item.key, error: failure.error, attempts: item.attempts }, 'the look-up for an unanswered post failed; held instead of risking a second post');
+      return { hold: OUTBOX_HOLD.lookupFailed };
+    }
+  }
+
+  /** Every message since the item was created (less a margin for clock skew), page by page. */
+  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>, token: string | undefined): Promise<{ ts: string; channel: string } | null | 'too_many'> {
     const channel = args['channel'];
     if (typeof channel !== 'string') return null;
     const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
     const oldest = ((Math.min(item.createdAt, clock.now()) - LOOKUP_SLACK_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
-    for (let page = 0; page < REPLY_LOOKUP_PAGES; page += 1) {
-      const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+    for (let page = 0; page < lookupMaxPages; page += 1) {
+      const query = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor ? { cursor } : {}) };
       const answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
       const messages = (answer['messages'] ?? []) as { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
       const match = messages.find((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
@@ -236,7 +282,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       cursor = (answer.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
       if (!cursor) return null;
     }
-    return null;
+    return 'too_many';
+  }
+
+  /**
+   * Whether the message a thread reply answers is still there: Slack answers thread_not_found for a
+   * deleted message, and keeps a deleted parent that has replies as a `tombstone`. A reply's ts returns
+   * that reply alone; the range asks for it in either case.
+   */
+  async function threadParentExists(channel: string, ts: string, token: string | undefined): Promise<boolean> {
+    try {
+      const answer = await slackCall('conversations.replies', { channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 2 }, token);
+      const messages = (answer['messages'] ?? []) as { ts?: string; subtype?: string }[];
+      const parent = messages.find((message) => message.ts === ts);
+      return parent !== undefined && parent.subtype !== 'tombstone';
+    } catch (error) {
+      const failure = classifySlackFailure(error);
+      if (failure.kind === 'permanent' && (failure.error === 'thread_not_found' || failure.error === 'message_not_found')) return false;
+      throw error;
+    }
   }
 
   async function finalize(item: QueuedSlackWrite, args: Record<string, unknown>, result: OutboxResult): Promise<void> {
@@ -276,7 +340,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       return fail(item, waits ? `${WAITING_FOR_CHANNEL}${failure.error}` : failure.error);
     }
     let retryAt = failure.kind === 'rate_limited' ? now + failure.retryAfterMs : now + backoffMs(item.attempts);
-    const uncertain = failure.kind === 'transient' && failure.ambiguous && item.method === 'chat.postMessage';
+    // Only a call that started can have landed (a failed look-up or parent check posted nothing).
+    const uncertain = failure.kind === 'transient' && failure.ambiguous && item.method === 'chat.postMessage' && (attemptedAt !== undefined || item.uncertain);
     // A post still in flight at Slack lands late: look for it only once it has surely landed or died.
     if (uncertain && failure.unanswered && attemptedAt !== undefined) retryAt = Math.max(retryAt, attemptedAt + unansweredWaitMs);
     log.warn({ key: item.key, method: item.method, error: failure.error, attempts: item.attempts, retryInMs: retryAt - now }, 'Slack write will be retried');

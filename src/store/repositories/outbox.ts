@@ -206,6 +206,31 @@ export async function outboxWaitingWith(db: Db, keys: readonly string[]): Promis
   return new Map(rows.map((row) => [row.key, row.lastError ?? WAITING_FOR_CHANNEL]));
 }
 
+/** Writes waiting for their channel, by reason (`is_archived`, …), with the oldest one's creation time. */
+export async function outboxWaitingByReason(db: Db): Promise<{ reason: string; count: number; oldestAt: number }[]> {
+  const groups = await db.outboxItem.groupBy({ by: ['lastError'], where: { status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, _count: { _all: true }, _min: { createdAt: true } });
+  return groups
+    .map((group) => ({ reason: (group.lastError ?? WAITING_FOR_CHANNEL).slice(WAITING_FOR_CHANNEL.length), count: group._count._all, oldestAt: group._min.createdAt?.getTime() ?? 0 }))
+    .sort((a, b) => a.reason.localeCompare(b.reason));
+}
+
+/** Waiting writes whose key starts with `keyPrefix` (of one team when given), oldest first. */
+export async function outboxWaitingByKey(db: Db, keyPrefix: string, teamId?: string): Promise<{ key: string; channelId: string | null; createdAt: number }[]> {
+  const rows = await db.outboxItem.findMany({
+    where: { key: { startsWith: keyPrefix }, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL }, ...(teamId !== undefined ? { teamId } : {}) },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: WAITING_SCAN_LIMIT,
+    select: { key: true, channelId: true, createdAt: true },
+  });
+  return rows.map((row) => ({ key: row.key, channelId: row.channelId, createdAt: row.createdAt.getTime() }));
+}
+
+/** One waiting write closed for good with `error`, by one conditional update. */
+export async function closeWaitingOutboxItem(db: Db, key: string, error: string): Promise<boolean> {
+  const { count } = await db.outboxItem.updateMany({ where: { key, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });
+  return count > 0;
+}
+
 /** An incident's writes still waiting for their channel, failed for good with `error`. */
 export async function stopWaitingOutboxItems(db: Db, incidentId: string, error: string): Promise<number> {
   const { count } = await db.outboxItem.updateMany({ where: { incidentId, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });
@@ -378,11 +403,14 @@ export async function retryFailedOutboxItem(db: Db, key: string, now: number): P
   return count === 1;
 }
 
-/** Deletes sent and failed items finished before `before`. */
+/**
+ * Deletes sent and failed items finished before `before`. A write waiting for its channel is not
+ * finished (an alert not yet delivered, raised elsewhere once another alerts channel is chosen): kept.
+ */
 export async function pruneOutbox(db: Db, before: Date | number): Promise<number> {
   const cutoff = new Date(before);
   const { count } = await db.outboxItem.deleteMany({
-    where: { OR: [{ status: 'sent', sentAt: { lt: cutoff } }, { status: 'failed', createdAt: { lt: cutoff } }] },
+    where: { OR: [{ status: 'sent', sentAt: { lt: cutoff } }, { status: 'failed', createdAt: { lt: cutoff }, OR: [{ lastError: null }, { NOT: { lastError: { startsWith: WAITING_FOR_CHANNEL } } }] }] },
   });
   return count;
 }

@@ -242,11 +242,13 @@ describe('post-mortems', () => {
       expect(ok(reviewPostMortem(submitted.postMortem, { actorUserId: 'UMARTA', locale: 'en', decision: 'approve' }, clock)).postMortem.status).toBe('published');
     });
 
-    it('publishes straight away when the template names no reviewers', () => {
-      const solo = createPostMortem({ incidentId: 'inc-1', ownerUserId: 'UANA' }, { ...template, reviewerUserIds: [] }, clock).postMortem;
-      const result = ok(savePostMortem(solo, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: complete() }, clock));
-      expect(result.postMortem.status).toBe('published');
-      expect(result.effects[0]).toEqual({ type: 'publish_postmortem', incidentId: 'inc-1' });
+    it('is not published unreviewed when nobody but its authors could review it: refused, still a draft', () => {
+      for (const reviewerUserIds of [[], ['UANA']]) {
+        const solo = createPostMortem({ incidentId: 'inc-1', ownerUserId: 'UANA' }, { ...template, reviewerUserIds }, clock).postMortem;
+        const result = no(savePostMortem(solo, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: complete() }, clock));
+        expect(result.refusal.code).toBe('no_eligible_reviewer');
+        expect(result.audit).toMatchObject({ outcome: 'refused', refusalCode: 'no_eligible_reviewer' });
+      }
     });
   });
 

@@ -2,7 +2,7 @@
 // their lanes when the channel can be used again: that channel's (and that team's) only, with the writes
 // waiting on them in other lanes, and once, however many callers put them back at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSlackWrite, outboxWaitingWith, releaseWaitingOutboxItems, stopWaitingOutboxItems } from '../../../src/store/repositories/outbox.js';
+import { enqueueSlackWrite, outboxWaitingWith, pruneOutbox, releaseWaitingOutboxItems, stopWaitingOutboxItems } from '../../../src/store/repositories/outbox.js';
 import { availableProviders } from '../../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from './migrated-database.js';
 
@@ -57,5 +57,14 @@ describe.each(availableProviders)('writes waiting for their channel, put back on
     expect(await stopWaitingOutboxItems(database.prisma, 'incident-m', 'moved_to_another_alerts_channel')).toBe(2);
     expect(await releaseWaitingOutboxItems(database.prisma, { channelId: 'C0GONE001' }, T0)).toEqual(['n:root']);
     expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'm:reminder' } })).toMatchObject({ status: 'failed', lastError: 'moved_to_another_alerts_channel' });
+  });
+
+  it('retention keeps writes still waiting for their channel (an alert not yet delivered); finished ones go', async () => {
+    const day = 86_400_000;
+    await write('p:waiting', 'C0GONE001', 'T0AAA', 'waiting_for_channel:channel_not_found');
+    await write('p:failed', 'C0GONE001', 'T0AAA', 'msg_too_long');
+    await database.prisma.outboxItem.updateMany({ where: { key: { startsWith: 'p:' } }, data: { createdAt: new Date(T0 - 40 * day) } });
+    expect(await pruneOutbox(database.prisma, T0 - 30 * day)).toBe(1);
+    expect(await database.prisma.outboxItem.findMany({ where: { key: { startsWith: 'p:' } }, select: { key: true } })).toEqual([{ key: 'p:waiting' }]);
   });
 });

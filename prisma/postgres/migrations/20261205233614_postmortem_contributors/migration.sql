@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PostMortem" ADD COLUMN     "contributorUserIds" JSONB NOT NULL DEFAULT '[]';

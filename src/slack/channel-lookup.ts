@@ -1,0 +1,11 @@
+// Which channel of the workspace (of the token in scope) has a name now: Slack's conversations.list,
+// archived channels included (an archived alerts channel is still the one meant; its writes wait).
+import type { WebClient } from '@slack/web-api';
+
+export async function channelNamed(client: WebClient, name: string): Promise<{ id: string; name: string } | null> {
+  for await (const page of client.paginate('conversations.list', { types: 'public_channel,private_channel', limit: 200 })) {
+    const found = ((page as { channels?: { id?: string; name?: string }[] }).channels ?? []).find((channel) => channel.name === name && typeof channel.id === 'string');
+    if (found) return { id: found.id!, name };
+  }
+  return null;
+}

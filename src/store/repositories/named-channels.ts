@@ -1,0 +1,38 @@
+// Channel names a playbook gives, bound once to the Slack ID they meant (app/ports/channels.ts NamedChannels).
+import type { NamedChannelRecord, NamedChannels } from '../../app/ports/index.js';
+import { isUniqueViolation, type Db } from '../db.js';
+
+const recordOf = (row: { workspaceId: string; name: string; channelId: string; currentName: string }): NamedChannelRecord => ({
+  workspaceId: row.workspaceId,
+  name: row.name,
+  channelId: row.channelId,
+  currentName: row.currentName,
+});
+
+export function namedChannelsOn(db: Db): NamedChannels {
+  const find = async (workspaceId: string, name: string) => {
+    const row = await db.namedChannel.findUnique({ where: { workspaceId_name: { workspaceId, name } } });
+    return row ? recordOf(row) : null;
+  };
+  return {
+    find,
+    async bind(record) {
+      try {
+        return recordOf(await db.namedChannel.create({ data: record }));
+      } catch (error) {
+        // Two instances resolved the same name at once: the first binding stands.
+        if (!isUniqueViolation(error)) throw error;
+        const first = await find(record.workspaceId, record.name);
+        if (!first) throw error;
+        return first;
+      }
+    },
+    async renamed(workspaceId, channelId, currentName) {
+      const { count } = await db.namedChannel.updateMany({ where: { workspaceId, channelId, NOT: { currentName } }, data: { currentName } });
+      return count;
+    },
+    async ofWorkspace(workspaceId) {
+      return (await db.namedChannel.findMany({ where: { workspaceId }, orderBy: { name: 'asc' } })).map(recordOf);
+    },
+  };
+}
