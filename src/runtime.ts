@@ -377,12 +377,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return team ? languageOfWorkspace(await workspaceIds(team)) : locale;
     },
     localeOfPerson: personLanguage({
-      clock,
       fallback: locale,
       chosenByWorkspace: async (teamId) => {
         const team = installs ? (teamId ?? currentTeam()) : undefined;
         const chosen = team ? (await settingsOfTeam(team)).locale : null;
         return isLocale(chosen) ? chosen : undefined;
+      },
+      slackLocale: async (teamId, userId, webClient) => {
+        const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+        return team === undefined ? undefined : admins.slackLocale(team, userId, webClient);
       },
     }),
     incidents,
