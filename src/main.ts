@@ -77,7 +77,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     // everything below runs exactly as it does against slack.com.
     logger.info('Slack is not configured (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are empty): starting the local sandbox');
     const { createSandbox, sandboxConfig } = await import('./sandbox/sandbox.js');
-    sandbox = await createSandbox({ clock, logger, scenariosDir: join(config.playbooksDir, 'scenarios'), allowRemote: config.sandbox?.allowRemote ?? false, socketMode: config.sandbox?.socketMode ?? false });
+    sandbox = await createSandbox({ clock, logger, scenariosDir: join(config.playbooksDir, 'scenarios'), allowRemote: config.sandbox?.allowRemote ?? false, socketMode: config.sandbox?.socketMode ?? false, locale: config.locale });
     const port = await sandbox.listenEarly(config.host, config.port);
     config = sandboxConfig(config, sandbox, `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port);
   }

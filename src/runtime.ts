@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
-import type { Locale } from './i18n/index.js';
+import { isLocale, type Locale } from './i18n/index.js';
 import { languageHint } from './domain/language/detect.js';
 import { resolveDetectorSettings, type DetectorSettings } from './domain/detection/settings.js';
 import { detectorSettingsUnder, playbooksInDoubt, playbooksNameChannel, playbooksOfTeam, problemsByAudience, staffRefsOf } from './domain/playbooks/watching.js';
@@ -52,6 +52,7 @@ import { cached } from './runtime/cached.js';
 import { registerDigests, type StrandedDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
 import { workspaceContext } from './runtime/workspaces.js';
+import { personLanguage } from './runtime/person-language.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -375,6 +376,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const team = installs ? (teamId ?? currentTeam()) : undefined;
       return team ? languageOfWorkspace(await workspaceIds(team)) : locale;
     },
+    localeOfPerson: personLanguage({
+      fallback: locale,
+      chosenByWorkspace: async (teamId) => {
+        const team = installs ? (teamId ?? currentTeam()) : undefined;
+        const chosen = team ? (await settingsOfTeam(team)).locale : null;
+        return isLocale(chosen) ? chosen : undefined;
+      },
+      slackLocale: async (teamId, userId, webClient) => {
+        const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
+        return team === undefined ? undefined : admins.slackLocale(team, userId, webClient);
+      },
+    }),
     incidents,
     watcher,
     // An incident opened under a playbook before it was limited to other workspaces offers nothing from it.

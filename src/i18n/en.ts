@@ -1,5 +1,6 @@
 /** English texts. The shape of this object is the catalog every other language must match. */
 import { feedbackEn } from './feedback-en.js';
+import { sandboxEn } from './sandbox-en.js';
 import { uiEn } from './ui-en.js';
 
 type Empty = Record<string, never>;
@@ -188,7 +189,16 @@ export const en = {
   'postmortem.error.required': (p: { label: string }) => `“${p.label}” is required before the post-mortem can go to review.`,
   'postmortem.error.too_long': (p: { length: number; max: number }) =>
     `This is ${p.length} characters long; Slack allows at most ${p.max}.`,
-  'postmortem.error.not_a_number': (p: { value: string }) => `“${p.value}” is not a number.`,
+  // Numbers typed in a field (domain/numbers): which field, what was typed, what to write instead.
+  'number.invalid': (p: { field: string; value: string; example: string }) =>
+    `“${p.value}” in “${p.field}” is not a number. Write digits, with a decimal point or comma if needed (for example ${p.example}).`,
+  'number.invalid_whole': (p: { field: string; value: string; example: string }) =>
+    `“${p.value}” in “${p.field}” is not a whole number. Write digits only (for example ${p.example}).`,
+  'number.ambiguous': (p: { field: string; value: string; thousands: string; decimals: string }) =>
+    `“${p.value}” in “${p.field}” could be read two ways, as thousands or as decimals. Write thousands without a separator (${p.thousands}), or decimals with a fourth digit (${p.decimals}).`,
+  'number.not_whole': (p: { field: string; value: string }) => `“${p.value}” in “${p.field}” has decimals; write a whole number.`,
+  'number.below_min': (p: { field: string; value: string; min: string }) => `${p.value} in “${p.field}” is too small; the least it takes is ${p.min}.`,
+  'number.above_max': (p: { field: string; value: string; max: string }) => `${p.value} in “${p.field}” is too large; the most it takes is ${p.max}.`,
   'postmortem.error.not_yes_no': (_: Empty) => 'Answer yes or no.',
   'postmortem.error.unknown_question': (p: { id: string }) => `This playbook has no question "${p.id}".`,
   'postmortem.error.too_many_actions': (p: { max: number; count: number }) =>
@@ -273,6 +283,7 @@ export const en = {
   // Slack surfaces: buttons, headings, modals, App Home, commands (ui-en.ts).
   ...uiEn,
   ...feedbackEn,
+  ...sandboxEn,
 };
 
 export type Catalog = typeof en;

@@ -1,6 +1,7 @@
 /** Spanish texts. Typed against the English catalog, so no key or param can be missing. */
 import type { Catalog } from './en.js';
 import { feedbackEs } from './feedback-es.js';
+import { sandboxEs } from './sandbox-es.js';
 import { uiEs } from './ui-es.js';
 
 const fields: Record<string, string> = {
@@ -172,7 +173,13 @@ export const es: Catalog = {
   'postmortem.field.whatToImprove': () => 'Qué mejorar',
   'postmortem.error.required': (p) => `Rellena «${p.label}» antes de enviar el post-mortem a revisión.`,
   'postmortem.error.too_long': (p) => `Tiene ${p.length} caracteres; Slack admite como máximo ${p.max}.`,
-  'postmortem.error.not_a_number': (p) => `«${p.value}» no es un número.`,
+  'number.invalid': (p) => `«${p.value}» en «${p.field}» no es un número. Escribe cifras, con coma o punto decimal si hace falta (por ejemplo ${p.example}).`,
+  'number.invalid_whole': (p) => `«${p.value}» en «${p.field}» no es un número entero. Escribe solo cifras (por ejemplo ${p.example}).`,
+  'number.ambiguous': (p) =>
+    `«${p.value}» en «${p.field}» se puede leer de dos maneras, como miles o como decimales. Escribe los miles sin separador (${p.thousands}) o los decimales con una cuarta cifra (${p.decimals}).`,
+  'number.not_whole': (p) => `«${p.value}» en «${p.field}» tiene decimales; escribe un número entero.`,
+  'number.below_min': (p) => `${p.value} en «${p.field}» es demasiado pequeño; el mínimo es ${p.min}.`,
+  'number.above_max': (p) => `${p.value} en «${p.field}» es demasiado grande; el máximo es ${p.max}.`,
   'postmortem.error.not_yes_no': () => 'Responde sí o no.',
   'postmortem.error.unknown_question': (p) => `Este playbook no tiene la pregunta «${p.id}».`,
   'postmortem.error.too_many_actions': (p) =>
@@ -253,4 +260,5 @@ export const es: Catalog = {
 
   ...uiEs,
   ...feedbackEs,
+  ...sandboxEs,
 };

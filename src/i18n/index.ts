@@ -34,3 +34,10 @@ export function t<K extends MessageKey>(locale: Locale, key: K, params: MessageP
   if (typeof message !== 'function') throw new RangeError(`no message "${String(key)}" in the ${locale} catalog`);
   return message(params);
 }
+
+/** The catalog language for an IETF tag as Slack and browsers give it (es-ES, es-419, en-GB, "es,en;q=0.8"); undefined when we do not ship it. */
+export function localeFromTag(tag: unknown): Locale | undefined {
+  if (typeof tag !== 'string') return undefined;
+  const language = tag.trim().toLowerCase().split(/[-_,;]/)[0];
+  return isLocale(language) ? language : undefined;
+}

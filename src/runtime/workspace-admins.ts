@@ -24,6 +24,8 @@ const DEFINITE_NO = new Set(['user_not_found', 'user_not_visible', 'users_not_fo
 
 export interface WorkspaceAdmins {
   check(teamId: string, userId: string, webClient: WebClient): Promise<AdminAnswer>;
+  /** The language the person uses Slack in (es-ES…), from the same answer; undefined when Slack did not say in time. */
+  slackLocale(teamId: string, userId: string, webClient: WebClient): Promise<string | undefined>;
   /** user_change: a promotion, demotion or deactivation counts from the next click. */
   forget(teamId: string, userId: string): void;
 }
@@ -33,34 +35,46 @@ export function workspaceAdmins(options: { clock: Clock; installs: Pick<InstallS
   const timeoutMs = options.timeoutMs ?? ADMIN_ANSWER_TIMEOUT_MS;
   const key = (teamId: string, userId: string) => `${teamId}/${userId}`;
   // A failed call is not kept (cached drops it): the next click asks Slack again.
+  // One users.info per (team, user) serves both questions: is this person an admin, and which language
+  // do they use Slack in (include_locale). A failed call is not kept (cached drops it): the next click asks again.
   const slackSays = cached(
     clock,
-    async (_key: string, teamId: string, userId: string, webClient: WebClient): Promise<boolean> => {
+    async (_key: string, teamId: string, userId: string, webClient: WebClient): Promise<{ admin: boolean; locale?: string }> => {
       try {
-        const user = (await webClient.users.info({ user: userId })).user;
-        return Boolean(user && user.team_id === teamId && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+        const user = (await webClient.users.info({ user: userId, include_locale: true })).user as (NonNullable<Awaited<ReturnType<WebClient['users']['info']>>['user']> & { locale?: string }) | undefined;
+        const admin = Boolean(user && user.team_id === teamId && !user.deleted && (user.is_admin || user.is_owner || user.is_primary_owner));
+        return { admin, ...(typeof user?.locale === 'string' ? { locale: user.locale } : {}) };
       } catch (error) {
-        if (DEFINITE_NO.has(String((error as { data?: { error?: unknown } }).data?.error))) return false;
+        if (DEFINITE_NO.has(String((error as { data?: { error?: unknown } }).data?.error))) return { admin: false };
         throw error;
       }
     },
     { ttlMs: options.ttlMs ?? ADMIN_CACHE_MS },
   );
 
+  /** Slack's answer within timeoutMs, or a rejection. */
+  async function answer(teamId: string, userId: string, webClient: WebClient): Promise<{ admin: boolean; locale?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('users.info did not answer in time')), timeoutMs)));
+    try {
+      return await Promise.race([slackSays(key(teamId, userId), teamId, userId, webClient), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function check(teamId: string, userId: string, webClient: WebClient): Promise<AdminAnswer> {
     try {
       if ((await installs?.installation(teamId))?.installerUserId === userId) return 'admin';
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('users.info did not answer in time')), timeoutMs)));
-      try {
-        return (await Promise.race([slackSays(key(teamId, userId), teamId, userId, webClient), late])) ? 'admin' : 'not_admin';
-      } finally {
-        clearTimeout(timer);
-      }
+      return (await answer(teamId, userId, webClient)).admin ? 'admin' : 'not_admin';
     } catch {
       return 'unconfirmed';
     }
   }
 
-  return { check, forget: (teamId, userId) => slackSays.forget(key(teamId, userId)) };
+  async function slackLocale(teamId: string, userId: string, webClient: WebClient): Promise<string | undefined> {
+    return (await answer(teamId, userId, webClient).catch(() => undefined))?.locale;
+  }
+
+  return { check, slackLocale, forget: (teamId, userId) => slackSays.forget(key(teamId, userId)) };
 }

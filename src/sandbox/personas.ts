@@ -15,6 +15,8 @@ export interface Persona {
   kind: PersonaKind;
   /** What they do, shown on the persona switcher. */
   title: string;
+  /** The language they use Slack in (users.info's locale): answers only they read follow it. */
+  locale?: string;
 }
 
 export interface SandboxChannel {
@@ -29,23 +31,23 @@ export interface SandboxChannel {
 export const SANDBOX_TEAM_ID = 'T0FIREBRK';
 
 export const PERSONAS: readonly Persona[] = [
-  { id: 'U0MEMBANA1', handle: 'ana', realName: 'Ana García', kind: 'member', title: 'Community member' },
+  { id: 'U0MEMBANA1', handle: 'ana', realName: 'Ana García', kind: 'member', title: 'Community member', locale: 'es-ES' },
   { id: 'U0MEMBBEN1', handle: 'ben', realName: 'Ben Carter', kind: 'member', title: 'Community member' },
   { id: 'U0MEMBCHL1', handle: 'chloe', realName: 'Chloé Martin', kind: 'member', title: 'Community member' },
-  { id: 'U0MEMBDIE1', handle: 'diego', realName: 'Diego Ruiz', kind: 'member', title: 'Community member' },
+  { id: 'U0MEMBDIE1', handle: 'diego', realName: 'Diego Ruiz', kind: 'member', title: 'Community member', locale: 'es-ES' },
   { id: 'U0MEMBEMM1', handle: 'emma', realName: 'Emma Wilson', kind: 'member', title: 'Community member' },
   { id: 'U0MEMBFAR1', handle: 'farid', realName: 'Farid Haddad', kind: 'member', title: 'Community member' },
   { id: 'U0MEMBGRA1', handle: 'grace', realName: 'Grace Lee', kind: 'member', title: 'Community member' },
-  { id: 'U0MEMBHUG1', handle: 'hugo', realName: 'Hugo Sanz', kind: 'member', title: 'Community member' },
-  { id: 'U0MEMBIRE1', handle: 'irene', realName: 'Irene Vidal', kind: 'member', title: 'Community member' },
+  { id: 'U0MEMBHUG1', handle: 'hugo', realName: 'Hugo Sanz', kind: 'member', title: 'Community member', locale: 'es-ES' },
+  { id: 'U0MEMBIRE1', handle: 'irene', realName: 'Irene Vidal', kind: 'member', title: 'Community member', locale: 'es-ES' },
   { id: 'U0MEMBJON1', handle: 'jonas', realName: 'Jonas Berg', kind: 'member', title: 'Community member' },
   { id: 'U0STAFFSAM', handle: 'sam', realName: 'Sam Ortega', kind: 'staff', title: 'On call: support, community, moderation' },
   { id: 'U0STAFFNOA', handle: 'noa', realName: 'Noa Klein', kind: 'staff', title: 'On call: comms, trust & safety, engineering' },
-  { id: 'U0COMMLEAD1', handle: 'lucia', realName: 'Lucía Romero', kind: 'approver', title: 'Community lead (approver)' },
+  { id: 'U0COMMLEAD1', handle: 'lucia', realName: 'Lucía Romero', kind: 'approver', title: 'Community lead (approver)', locale: 'es-ES' },
   { id: 'U0STAFFPRI', handle: 'priya', realName: 'Priya Nair', kind: 'approver', title: 'Community lead, trust & safety (approver)' },
   { id: 'U0QUALITY01', handle: 'quinn', realName: 'Quinn Duarte', kind: 'approver', title: 'Product quality (approver)' },
-  { id: 'U0LEGAL0001', handle: 'leo', realName: 'Leo Marín', kind: 'approver', title: 'Legal (approver)' },
-  { id: 'U0COMMS0001', handle: 'carmen', realName: 'Carmen Ibáñez', kind: 'approver', title: 'Communications (approver)' },
+  { id: 'U0LEGAL0001', handle: 'leo', realName: 'Leo Marín', kind: 'approver', title: 'Legal (approver)', locale: 'es-ES' },
+  { id: 'U0COMMS0001', handle: 'carmen', realName: 'Carmen Ibáñez', kind: 'approver', title: 'Communications (approver)', locale: 'es-ES' },
 ];
 
 /** User groups named by the shipped playbooks, with who is in each. */
@@ -88,7 +90,7 @@ export function personaById(id: string): Persona | undefined {
 /** Fill an empty workspace with the personas, groups and channels above; the bot is in every channel. */
 export function seedWorkspace(workspace: SlackWorkspace): void {
   for (const persona of PERSONAS) {
-    workspace.addUser({ id: persona.id, name: persona.handle, real_name: persona.realName, display_name: persona.realName.split(' ')[0], ...(persona.kind !== 'member' ? { is_admin: true } : {}) });
+    workspace.addUser({ id: persona.id, name: persona.handle, real_name: persona.realName, display_name: persona.realName.split(' ')[0], ...(persona.locale ? { locale: persona.locale } : {}), ...(persona.kind !== 'member' ? { is_admin: true } : {}) });
   }
   const idOf = (handle: string) => personaByHandle(handle)?.id ?? handle;
   let groupNumber = 1;

@@ -14,6 +14,9 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { sendJson, type Route } from '../http/server.js';
 import type { Logger } from '../logger.js';
+import { localeFromTag, t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
+import { numberProblemText, parseNumber } from '../domain/numbers/parse-number.js';
+import { sandboxTexts } from './texts.js';
 import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, SANDBOX_TEAM_ID, seedWorkspace, type Persona } from './personas.js';
 import { DrillPlayer } from './player.js';
 import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.js';
@@ -64,6 +67,8 @@ export interface SandboxOptions {
   allowRemote?: boolean;
   /** Reach the app over Socket Mode (SANDBOX_SOCKET_MODE): the same drills then exercise it. */
   socketMode?: boolean;
+  /** The team's language (LOCALE): the page's own texts and errors unless the page asks for another. */
+  locale?: Locale;
 }
 
 export interface Sandbox {
@@ -97,6 +102,8 @@ export interface SandboxRequestError {
   status: number;
   error: string;
   message: string;
+  /** The message in the language the request asked for (x-sandbox-language), else the team's. */
+  text?: (locale: Locale) => string;
   problems?: ScenarioProblem[];
 }
 
@@ -187,17 +194,17 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   function persona(userId: unknown): Persona {
     const found = typeof userId === 'string' ? personaById(userId) : undefined;
-    if (!found) throw requestError(400, 'unknown_persona', `No persona ${String(userId)}; the sandbox has ${PERSONAS.map((p) => `${p.handle} (${p.id})`).join(', ')}.`);
+    if (!found) throw requestError(400, 'unknown_persona', 'sandbox.error.unknown_persona', { persona: String(userId), personas: PERSONAS.map((p) => `${p.handle} (${p.id})`).join(', ') });
     return found;
   }
 
   function channelRef(channelId: unknown, userId: string): { id: string; name: string } {
-    if (typeof channelId !== 'string') throw requestError(400, 'unknown_channel', 'Name a channel id.');
+    if (typeof channelId !== 'string') throw requestError(400, 'unknown_channel', 'sandbox.error.channel_missing', {});
     try {
       const channel = workspace.getChannel({ user_id: userId }, channelId);
       return { id: channel.id, name: channel.is_im ? 'directmessage' : channel.name };
     } catch {
-      throw requestError(400, 'unknown_channel', `No channel ${channelId} that this persona can see.`);
+      throw requestError(400, 'unknown_channel', 'sandbox.error.unknown_channel', { channel: channelId });
     }
   }
 
@@ -216,7 +223,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       responseUrl: url,
     });
     const answer = await toApp('command', payload);
-    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the command with HTTP ${answer.status}.`);
+    if (answer.status !== 200) throw appFailed('command', answer.status);
     const body = parseJsonObject(answer.body);
     // The acknowledgement may carry the answer, as Slack shows it: ephemeral unless in_channel.
     if (body && (typeof body['text'] === 'string' || Array.isArray(body['blocks']))) {
@@ -239,7 +246,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       const ts = typeof input['message_ts'] === 'string' ? input['message_ts'] : '';
       const ephemeral = input['ephemeral'] === true;
       const message = ephemeral ? workspace.ephemeralFor(who.id).find((m) => m.ts === ts && m.channel === channel.id) : workspace.findMessage(channel.id, ts);
-      if (!message) throw requestError(404, 'message_not_found', `No message ${ts} in ${channel.id}.`);
+      if (!message) throw requestError(404, 'message_not_found', 'sandbox.error.message_not_found', { ts, channel: channel.id });
       payload = messageBlockActions(workspace.appIdentity(), {
         user,
         channel,
@@ -253,7 +260,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     }
     const answer = await toApp('interaction', payload);
-    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the click with HTTP ${answer.status}.`);
+    if (answer.status !== 200) throw appFailed('click', answer.status);
   }
 
   /** A message shortcut from the message's menu (the app's manifest declares `add_to_timeline`). */
@@ -262,9 +269,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     const channel = channelRef(input['channel'], who.id);
     const ts = typeof input['message_ts'] === 'string' ? input['message_ts'] : '';
     const message = workspace.findMessage(channel.id, ts);
-    if (!message) throw requestError(404, 'message_not_found', `No message ${ts} in ${channel.id}.`);
+    if (!message) throw requestError(404, 'message_not_found', 'sandbox.error.message_not_found', { ts, channel: channel.id });
     const callbackId = typeof input['callback_id'] === 'string' ? input['callback_id'] : '';
-    if (!MESSAGE_SHORTCUTS.some((known) => known.callbackId === callbackId)) throw requestError(400, 'unknown_shortcut', `No message shortcut "${callbackId}".`);
+    if (!MESSAGE_SHORTCUTS.some((known) => known.callbackId === callbackId)) throw requestError(400, 'unknown_shortcut', 'sandbox.error.unknown_shortcut', { shortcut: callbackId });
     const payload = messageShortcut(workspace.appIdentity(), {
       callbackId,
       user: { id: who.id, name: who.handle },
@@ -275,16 +282,24 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       nowMs: clock.now(),
     });
     const answer = await toApp('interaction', payload);
-    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the shortcut with HTTP ${answer.status}.`);
+    if (answer.status !== 200) throw appFailed('shortcut', answer.status);
   }
 
-  async function submit(input: Record<string, unknown>): Promise<{ errors?: Record<string, string> }> {
+  async function submit(input: Record<string, unknown>, locale: Locale): Promise<{ errors?: Record<string, string> }> {
     const who = persona(input['as']);
     const view = ownView(input['view_id'], who.id);
     const values = isObject(input['values']) ? (input['values'] as Record<string, Record<string, unknown>>) : {};
+    // Slack checks number inputs before the app hears of the submission, and sends the number as
+    // programs write it: the page sends what was typed, read here the same in Spanish and English.
+    const numberErrors = checkNumberInputs(view, values, locale);
+    if (numberErrors) {
+      viewErrors.set(view.id, numberErrors);
+      broadcast();
+      return { errors: numberErrors };
+    }
     const payload = viewSubmission(workspace.appIdentity(), { user: { id: who.id, name: who.handle }, view: viewPayload(view), values, triggerId: workspace.issueTrigger(who.id) });
     const answer = await toApp('interaction', payload);
-    if (answer.status !== 200) throw requestError(502, 'app_failed', `Firebreak answered the submission with HTTP ${answer.status}.`);
+    if (answer.status !== 200) throw appFailed('submission', answer.status);
     const body = parseJsonObject(answer.body) ?? {};
     const bot = { user_id: workspace.bot.user_id, bot_id: workspace.bot.bot_id };
     switch (body['response_action']) {
@@ -308,7 +323,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   function ownView(viewId: unknown, userId: string): SlackView {
     const view = typeof viewId === 'string' ? workspace.getView(viewId) : undefined;
-    if (!view || view.user_id !== userId || (view.type === 'modal' && !view.is_open)) throw requestError(404, 'view_not_found', `No open view ${String(viewId)} for this persona.`);
+    if (!view || view.user_id !== userId || (view.type === 'modal' && !view.is_open)) throw requestError(404, 'view_not_found', 'sandbox.error.view_not_found', { view: String(viewId) });
     return view;
   }
 
@@ -348,29 +363,39 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       scenarioProblems: drills.problems(),
       drills: drills.list(),
       shortcuts: MESSAGE_SHORTCUTS,
+      /** The team's language (LOCALE): the page's until the person picks another. */
+      locale: teamLocale,
     };
   }
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────────────────
+  /**
+   * The language a request asks for: the page sends the one its person picked (x-sandbox-language; not
+   * the browser's Accept-Language, since the page follows the team's language until someone switches).
+   */
+  const teamLocale: Locale = options.locale ?? 'en';
+  const localeOf = (request: IncomingMessage): Locale => localeFromTag(request.headers['x-sandbox-language']) ?? teamLocale;
+
   const guard =
-    (handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> | void) =>
+    (handler: (request: IncomingMessage, response: ServerResponse, locale: Locale) => Promise<void> | void) =>
     async (request: IncomingMessage, response: ServerResponse) => {
+      const locale = localeOf(request);
       if (!options.allowRemote && !isLoopback(request.socket.remoteAddress)) {
-        sendJson(response, 403, { error: 'forbidden', message: 'The sandbox answers this machine only (set SANDBOX_ALLOW_REMOTE=true to share it).' });
+        sendJson(response, 403, { error: 'forbidden', message: t(locale, 'sandbox.error.remote', {}) });
         return;
       }
       // A page on another site could reach loopback through a DNS name it controls (DNS rebinding):
       // the Host it sends then is not a loopback name.
       if (!options.allowRemote && !isLoopbackHost(request.headers.host)) {
-        sendJson(response, 403, { error: 'forbidden', message: 'Open the sandbox as localhost or 127.0.0.1.' });
+        sendJson(response, 403, { error: 'forbidden', message: t(locale, 'sandbox.error.host', {}) });
         return;
       }
       try {
-        await handler(request, response);
+        await handler(request, response, locale);
       } catch (error) {
         const known = error as Partial<SandboxRequestError>;
         if (typeof known.status === 'number' && typeof known.error === 'string') {
-          sendJson(response, known.status, { error: known.error, message: known.message, ...(known.problems ? { problems: known.problems } : {}) });
+          sendJson(response, known.status, { error: known.error, message: known.text ? known.text(locale) : known.message, ...(known.problems ? { problems: known.problems } : {}) });
           return;
         }
         const slackError = (error as { error?: unknown }).error;
@@ -382,12 +407,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       }
     };
 
-  const post = (handler: (body: Record<string, unknown>) => Promise<unknown>) =>
-    guard(async (request, response) => {
+  const post = (handler: (body: Record<string, unknown>, locale: Locale) => Promise<unknown>) =>
+    guard(async (request, response, locale) => {
       // JSON only: a cross-site form cannot send it without the browser asking first.
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) throw requestError(415, 'json_only', 'Send JSON (content-type: application/json).');
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) throw requestError(415, 'json_only', 'sandbox.error.json_only', {});
       const body = await readJson(request);
-      sendJson(response, 200, { ok: true, ...((await handler(body)) ?? {}) });
+      sendJson(response, 200, { ok: true, ...((await handler(body, locale)) ?? {}) });
     });
 
   const routes: Route[] = [
@@ -415,6 +440,15 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         request.on('close', () => listeners.delete(response));
       }),
     },
+    {
+      method: 'GET',
+      path: `${SANDBOX_PATH}/texts`,
+      // The page's own texts: in the language it asks for (?lang=), else the team's.
+      handler: guard((request, response, locale) => {
+        const asked = localeFromTag(new URL(request.url ?? '/', 'http://sandbox').searchParams.get('lang')) ?? locale;
+        sendJson(response, 200, { locale: asked, teamLocale, texts: sandboxTexts(asked) });
+      }),
+    },
     { method: 'GET', path: `${SANDBOX_PATH}/drills`, handler: guard((_request, response) => sendJson(response, 200, { drills: drills.list(), scenarios: drills.scenarios().map(({ id, name }) => ({ id, name })) })) },
     {
       method: 'GET',
@@ -422,7 +456,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       handler: guard((request, response) => {
         const id = decodeURIComponent(new URL(request.url ?? '/', 'http://sandbox').pathname.slice(`${SANDBOX_PATH}/drills/`.length));
         const drill = drills.get(id);
-        if (!drill) throw requestError(404, 'drill_not_found', `No drill ${id}.`);
+        if (!drill) throw requestError(404, 'drill_not_found', 'sandbox.error.drill_not_found', { drill: id });
         sendJson(response, 200, drill);
       }),
     },
@@ -430,22 +464,30 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       method: 'POST',
       path: `${SANDBOX_PATH}/drills`,
       handler: post(async (body) => {
-        const speed = body['speed'] === undefined ? 1 : Number(body['speed']);
-        if (!Number.isFinite(speed) || speed < 0.1 || speed > 100) throw requestError(400, 'invalid_speed', 'speed must be a number from 0.1 to 100.');
+        // A number, or text as typed (1,5 and 1.5 alike); what could be read two ways is refused.
+        const typed = body['speed'] === undefined ? '1' : typeof body['speed'] === 'number' ? String(body['speed']) : typeof body['speed'] === 'string' ? body['speed'] : '';
+        const speedRules = { decimal: true, min: 0.1, max: 100 };
+        const parsed = parseNumber(typed, speedRules);
+        if (!parsed.ok) {
+          throw textError(400, 'invalid_speed', (locale) => numberProblemText(locale, parsed.problem, t(locale, 'sandbox.drill.speed', {}), typed, speedRules));
+        }
+        const speed = parsed.value;
         let scenario: Scenario | undefined;
         if (typeof body['source'] === 'string') {
           const parsed = parseScenario(body['source'], typeof body['file'] === 'string' ? body['file'] : 'scenario.yaml');
-          if (!parsed.ok) throw Object.assign(requestError(400, 'invalid_scenario', 'The scenario has problems.'), { problems: parsed.problems });
+          if (!parsed.ok) throw Object.assign(requestError(400, 'invalid_scenario', 'sandbox.error.invalid_scenario', {}), { problems: parsed.problems });
           scenario = parsed.scenario;
         } else {
           await drills.reload();
           scenario = drills.scenarios().find((candidate) => candidate.id === body['scenario']);
-          if (!scenario) throw requestError(404, 'scenario_not_found', `No scenario "${String(body['scenario'])}"; there are ${drills.scenarios().map((s) => s.id).join(', ') || 'none'}.`);
+          if (!scenario) throw textError(404, 'scenario_not_found', (locale) =>
+              t(locale, 'sandbox.error.scenario_not_found', { scenario: String(body['scenario']), scenarios: drills.scenarios().map((s) => s.id).join(', ') || t(locale, 'sandbox.error.none', {}) }),
+            );
         }
         // The same scenario twice at once posts every message twice (a double click on Play drill): refused.
         const playing = drills.list().find((drill) => drill.scenarioId === scenario.id && drill.state === 'playing');
         if (playing) {
-          throw requestError(409, 'drill_already_playing', `The drill "${playing.scenarioName}" is already playing (${playing.stepsPlayed}/${playing.stepsTotal} steps); play it again once it has finished.`);
+          throw requestError(409, 'drill_already_playing', 'sandbox.error.drill_already_playing', { name: playing.scenarioName, played: String(playing.stepsPlayed), total: String(playing.stepsTotal) });
         }
         return { drill: drills.start(scenario, speed) };
       }),
@@ -468,7 +510,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     { method: 'POST', path: `${SANDBOX_PATH}/do/click`, handler: post(async (body) => void (await click(body))) },
     { method: 'POST', path: `${SANDBOX_PATH}/do/shortcut`, handler: post(async (body) => void (await shortcut(body))) },
-    { method: 'POST', path: `${SANDBOX_PATH}/do/submit`, handler: post((body) => submit(body)) },
+    { method: 'POST', path: `${SANDBOX_PATH}/do/submit`, handler: post((body, locale) => submit(body, locale)) },
     {
       method: 'POST',
       path: `${SANDBOX_PATH}/do/close`,
@@ -604,8 +646,36 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 }
 
-function requestError(status: number, error: string, message: string): SandboxRequestError & Error {
-  return Object.assign(new Error(message), { status, error, message });
+/** A refusal the page shows, in the language the request asks for; `message` (English) for logs and old clients. */
+function textError(status: number, error: string, text: (locale: Locale) => string): SandboxRequestError & Error {
+  return Object.assign(new Error(text('en')), { status, error, message: text('en'), text });
+}
+
+function requestError<K extends MessageKey>(status: number, error: string, key: K, params: MessageParams<K>): SandboxRequestError & Error {
+  return textError(status, error, (locale) => t(locale, key, params));
+}
+
+function appFailed(what: 'command' | 'click' | 'shortcut' | 'submission', status: number): SandboxRequestError & Error {
+  return textError(502, 'app_failed', (locale) => t(locale, 'sandbox.error.app_failed', { what: t(locale, `sandbox.error.what.${what}`, {}), status: String(status) }));
+}
+
+/** Number inputs' values made Slack's (1,5 → "1.5"), or each refused one's error under its input. */
+function checkNumberInputs(view: SlackView, values: Record<string, Record<string, unknown>>, locale: Locale): Record<string, string> | undefined {
+  const errors: Record<string, string> = {};
+  for (const block of (view.blocks ?? []) as { type?: string; block_id?: string; label?: { text?: string }; element?: Record<string, unknown> }[]) {
+    const element = block.element;
+    if (block.type !== 'input' || !block.block_id || element?.['type'] !== 'number_input' || typeof element['action_id'] !== 'string') continue;
+    const value = values[block.block_id]?.[element['action_id']];
+    if (!isObject(value) || typeof value['value'] !== 'string' || value['value'].trim() === '') continue;
+    // The app's own initial value, left as it was (1.234 stays 1.234: it is no typed thousands).
+    if (typeof element['initial_value'] === 'string' && value['value'] === element['initial_value']) continue;
+    const bound = (name: string) => (element[name] === undefined || element[name] === null || !Number.isFinite(Number(element[name])) ? {} : { [name === 'min_value' ? 'min' : 'max']: Number(element[name]) });
+    const rules = { decimal: element['is_decimal_allowed'] === true, ...bound('min_value'), ...bound('max_value') };
+    const parsed = parseNumber(value['value'], rules);
+    if (parsed.ok) value['value'] = parsed.normalised;
+    else errors[block.block_id] = numberProblemText(locale, parsed.problem, block.label?.text ?? block.block_id, value['value'], rules);
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -623,7 +693,7 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 }
 
 function parseAction(raw: unknown): BlockActionInput {
-  if (!isObject(raw) || typeof raw['action_id'] !== 'string' || typeof raw['block_id'] !== 'string') throw requestError(400, 'invalid_action', 'action needs action_id and block_id.');
+  if (!isObject(raw) || typeof raw['action_id'] !== 'string' || typeof raw['block_id'] !== 'string') throw requestError(400, 'invalid_action', 'sandbox.error.invalid_action', {});
   const action: BlockActionInput = { action_id: raw['action_id'], block_id: raw['block_id'], type: typeof raw['type'] === 'string' ? raw['type'] : 'button' };
   if (typeof raw['value'] === 'string') action.value = raw['value'];
   if (typeof raw['text'] === 'string') action.text = raw['text'];
@@ -644,11 +714,11 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > 512 * 1024) throw requestError(413, 'too_large', 'The request body is over 512 KB.');
+    if (size > 512 * 1024) throw requestError(413, 'too_large', 'sandbox.error.too_large', {});
     chunks.push(chunk as Buffer);
   }
   const parsed = parseJsonObject(Buffer.concat(chunks).toString('utf8'));
-  if (!parsed) throw requestError(400, 'invalid_json', 'The body must be a JSON object.');
+  if (!parsed) throw requestError(400, 'invalid_json', 'sandbox.error.invalid_json', {});
   return parsed;
 }
 

@@ -6,7 +6,7 @@
  * refused, a step skipped with a reason, and a resolve that answers inside its modal. Screenshots go to
  * test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { t, type MessageKey, type MessageParams } from '../../src/i18n/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -215,4 +216,121 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-10-resolved.png') });
     expect(pageErrors).toEqual([]);
   }, 180_000);
+});
+
+/**
+ * A Spanish team's sandbox (LOCALE=es): the page's own labels, refusals and drill controls are in
+ * Spanish and switch to English and back; a post-mortem's number field reads a decimal comma (1,5 is
+ * one and a half, not 15 as Chromium's number input made it) and refuses 1,234 naming the field.
+ */
+const MINUTES_ES = '¿Cuántos minutos tardamos en la primera respuesta pública?';
+
+describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () => {
+  let directory: string;
+  let firebreak: RunningFirebreak;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const es = <K extends MessageKey>(key: K, params: MessageParams<K>) => t('es', key, params);
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'firebreak-browser-es-'));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // The shipped playbooks, the default one asking its post-mortem a number question too.
+    const playbooks = join(directory, 'playbooks');
+    cpSync('./playbooks', playbooks, { recursive: true });
+    const defaultPlaybook = join(playbooks, 'default.yaml');
+    writeFileSync(defaultPlaybook, readFileSync(defaultPlaybook, 'utf8').replace('  questions:\n', `  questions:\n    - id: first-reply-minutes\n      prompt: { es: ${MINUTES_ES}, en: How many minutes until the first public reply? }\n      answer: number\n`));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${join(directory, 'firebreak.db')}`, LOG_LEVEL: 'silent', PLAYBOOKS_DIR: playbooks, LOCALE: 'es' });
+    firebreak = await startFirebreak(config, createLogger('silent'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=en-US'] });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await firebreak?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('speaks Spanish on its own, switches to English and back, and refuses in the language shown', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${SAM}`);
+    // The browser is English; the team's language wins until someone picks another.
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+    expect(await page.getByRole('button', { name: 'Iniciar simulacro' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Canales' }).count()).toBe(1);
+    await expect.poll(() => page.locator('#persona-title').textContent()).toBe('De guardia: soporte, comunidad, moderación');
+    expect(await page.locator('#persona optgroup').evaluateAll((groups) => groups.map((group) => (group as unknown as { label: string }).label))).toEqual(['Miembros', 'Personal de guardia', 'Aprobadores']);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-es-1-page.png') });
+
+    await page.getByLabel('Idioma').selectOption('en');
+    await expect.poll(() => page.getByLabel('You are').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByRole('button', { name: 'Play drill' }).count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+    await page.getByLabel('Language').selectOption('es');
+    await expect.poll(() => page.getByLabel('Eres').count(), { timeout: 10_000 }).toBe(1);
+
+    // A drill started twice: the refusal is in Spanish.
+    await page.getByLabel('Escenario').selectOption('outage-escalates');
+    await page.getByRole('button', { name: 'Iniciar simulacro' }).click();
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 10_000 }).toMatch(/^Simulacro iniciado: /);
+    await expect.poll(() => page.locator('#drill-status').textContent(), { timeout: 10_000 }).toMatch(/Simulacro: .*en curso.*pasos, 5×/);
+    await page.getByRole('button', { name: 'Iniciar simulacro' }).click();
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 10_000 }).toMatch(/ya está en curso/);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('reads 1,5 in a post-mortem number field as one and a half, and refuses 1,234 under the field', async () => {
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #general sev3 drill Quejas por el nuevo foro');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#general/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: es('ui.button.acknowledge', {}) }).click();
+    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/Sam/);
+
+    // Resolved, with a reason for every step left open.
+    await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.getByLabel(es('ui.modal.resolve.summary', {})).fill('Simulacro terminado.');
+    await dialog.getByRole('button', { name: es('ui.modal.resolve.submit', {}) }).click();
+    await expect.poll(() => dialog.locator('.field-error').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const reasons = dialog.getByRole('textbox', { name: /^Omitir «/ });
+    for (let index = 0; index < (await reasons.count()); index += 1) await reasons.nth(index).fill('Cubierto en el simulacro');
+    await dialog.getByRole('button', { name: es('ui.modal.resolve.submit', {}) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+
+    // Slack dates in Firebreak's messages are shown in the page's language, as Slack shows them to a reader.
+    const month = new Intl.DateTimeFormat('es', { month: 'short' }).format(new Date());
+    await expect.poll(() => alert.locator('.blocks time').first().textContent(), { timeout: 10_000 }).toContain(month);
+    // The post-mortem's "how many minutes" question is a number field.
+    await alert.getByRole('button', { name: /^\d+ respuestas?$/ }).click();
+    const write = page.locator('#thread').getByRole('button', { name: es('ui.button.postmortem', {}) });
+    await write.first().waitFor({ timeout: 20_000 });
+    await write.first().click();
+    await dialog.waitFor({ timeout: 10_000 });
+    const label = MINUTES_ES;
+    const minutes = dialog.getByLabel(label);
+    await minutes.fill('1,234');
+    // Saving a draft makes every field optional: Firebreak redraws the modal before it is sent.
+    const optionalBefore = await dialog.locator('.optional').count();
+    await dialog.getByRole('radio', { name: new RegExp(es('ui.pm.intent_save', {})) }).check();
+    await expect.poll(() => dialog.locator('.optional').count(), { timeout: 10_000 }).toBeGreaterThan(optionalBefore);
+    expect(await minutes.inputValue()).toBe('1,234');
+    await dialog.getByRole('button', { name: es('ui.modal.save', {}) }).click();
+    await expect.poll(() => dialog.locator('.has-error .field-error').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringContaining(`«1,234» en «${label}» se puede leer de dos maneras`));
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-es-2-number-refused.png') });
+
+    await minutes.fill('1,5');
+    await dialog.getByRole('button', { name: es('ui.modal.save', {}) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    const saved = await firebreak.database.prisma.postMortem.findFirstOrThrow();
+    const answers = (typeof saved.answers === 'string' ? JSON.parse(saved.answers) : saved.answers) as Record<string, string>;
+    expect(answers['first-reply-minutes']).toBe('1.5');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

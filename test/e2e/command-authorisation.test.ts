@@ -163,7 +163,7 @@ describe.each(availableProviders)('a workspace whose playbooks name nobody yet, 
 describe.each(availableProviders)('the refusal in a Spanish workspace, on %s', (provider) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ provider, env: { LOCALE: 'es' } });
+    h = await startHarness({ provider, env: { LOCALE: 'es' }, slackLocale: 'es-ES' });
   });
   afterAll(async () => {
     await h?.close();

@@ -116,13 +116,15 @@ export async function startHarness(
     transport?: Transport;
     slackRetryDelaysMs?: number[];
     clock?: Clock;
+    /** The language everyone uses Slack in (users.info's locale); Slack's default, en-US, when not given. */
+    slackLocale?: string;
   } = {},
 ): Promise<Harness> {
   const transport = options.transport ?? 'http';
   const fake = await startFakeSlack({ socketMode: transport === 'socket' });
   const workspace = fake.workspace;
   const recorder = recordBotPosts(workspace);
-  const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);
+  const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace, options.slackLocale);
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-playbooks-'));
   writeFileSync(join(playbooksDir, 'e2e-support.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);

@@ -18,7 +18,7 @@ const shown = (message: { text?: string; blocks?: unknown[] }) => `${message.tex
 describe.each(availableProviders)('a Spanish workspace through a whole incident (%s)', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ provider, env: { LOCALE: 'es', DAILY_DIGEST: 'true' } });
+    harness = await startHarness({ provider, env: { LOCALE: 'es', DAILY_DIGEST: 'true' }, slackLocale: 'es-ES' });
     await playSpike(harness);
     await harness.waitFor('the alert', () => harness.rootMessage());
   }, 60_000);
@@ -220,7 +220,7 @@ describe.each(availableProviders)('a Spanish checklist past its due times (%s)',
   let harness: Harness;
   const clock = new ManualClock(Date.now());
   beforeAll(async () => {
-    harness = await startHarness({ provider, playbook: TWO_STEP_PLAYBOOK, env: { LOCALE: 'es' }, clock });
+    harness = await startHarness({ provider, playbook: TWO_STEP_PLAYBOOK, env: { LOCALE: 'es' }, clock, slackLocale: 'es-ES' });
   }, 60_000);
   afterAll(async () => {
     await harness?.close();

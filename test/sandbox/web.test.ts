@@ -106,6 +106,16 @@ describe.each([
   it('drills: an unknown scenario, a bad speed and an invalid scenario file are refused with file and line', async () => {
     expect((await postJson(`${firebreak.url}/sandbox/drills`, { scenario: 'no-such-drill' })).status).toBe(404);
     expect((await postJson(`${firebreak.url}/sandbox/drills`, { scenario: 'outage-escalates', speed: 1000 })).status).toBe(400);
+    // A speed typed with a decimal comma is the same speed; one that could be thousands is refused, naming
+    // the field, in the language the page asks for.
+    const typed = (speed: string) =>
+      fetch(`${firebreak.url}/sandbox/drills`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-language': 'es' }, body: JSON.stringify({ file: 'mine.yaml', source: 'formatVersion: 1\nid: x\nname: X\nlanguage: es\nchannel: support\nsteps:\n  - { at: 0s, from: mallory, text: hola }\n', speed }) });
+    // 1,5 passes the speed check (the scenario is what is refused then).
+    expect(await (await typed('1,5')).json()).toMatchObject({ error: 'invalid_scenario', message: 'El escenario tiene problemas.' });
+    expect(await (await typed('1,000')).json()).toEqual({
+      error: 'invalid_speed',
+      message: '«1,000» en «Velocidad» se puede leer de dos maneras, como miles o como decimales. Escribe los miles sin separador (1000) o los decimales con una cuarta cifra (1,0000).',
+    });
     const invalid = await postJson(`${firebreak.url}/sandbox/drills`, { file: 'mine.yaml', source: 'formatVersion: 1\nid: x\nname: X\nlanguage: en\nchannel: support\nsteps:\n  - { at: 0s, from: mallory, text: hi }\n' });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: 'invalid_scenario', problems: [{ file: 'mine.yaml', line: 7, path: 'steps[0].from', message: 'unknown persona "mallory"' }] });

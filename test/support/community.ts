@@ -13,16 +13,18 @@ export interface E2eCommunity {
   alerts: string;
 }
 
-export function seedE2eCommunity(workspace: SlackWorkspace): E2eCommunity {
+/** `locale`: the language everyone uses Slack in (Slack's default, en-US, when not given). */
+export function seedE2eCommunity(workspace: SlackWorkspace, locale?: string): E2eCommunity {
+  const speaks = locale ? { locale } : {};
   const bot = workspace.bot.user_id;
   const members = ['alma', 'bruno', 'carla', 'diego', 'elena', 'fabio', 'gina', 'hugo', 'ines', 'jon'].map(
-    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member` }).id,
+    (name) => workspace.addUser({ name, real_name: `${name[0]?.toUpperCase()}${name.slice(1)} Member`, ...speaks }).id,
   );
-  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter' }).id;
-  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver' }).id;
-  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver' }).id;
-  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff' }).id;
-  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver' }).id;
+  const sam = workspace.addUser({ name: 'sam', real_name: 'Sam Drafter', ...speaks }).id;
+  const ann = workspace.addUser({ name: 'ann', real_name: 'Ann Approver', ...speaks }).id;
+  const ben = workspace.addUser({ name: 'ben', real_name: 'Ben Approver', ...speaks }).id;
+  const nina = workspace.addUser({ name: 'nina', real_name: 'Nina Staff', ...speaks }).id;
+  const cleo = workspace.addUser({ name: 'cleo', real_name: 'Cleo Approver', ...speaks }).id;
   const support = workspace.addChannel({ name: 'support', members: [...members, sam, ann, ben, nina, cleo, bot] }).id;
   const alerts = workspace.addChannel({ name: 'alerts', members: [sam, ann, ben, nina, cleo, bot] }).id;
   workspace.addUserGroup({ handle: 'community-leads', name: 'Community leads', users: [ann, ben, cleo] });

@@ -47,9 +47,13 @@ export function registerDrillCommand(program: Command): void {
         import('node:fs'),
         import('node:path'),
       ]);
+      const { numberProblemText, parseNumber } = await import('../../domain/numbers/parse-number.js');
       const config = loadConfig();
-      const speed = Number(options.speed);
-      if (!Number.isFinite(speed) || speed < 0.1 || speed > 100) throw new FirebreakError('input_invalid', '--speed must be a number from 0.1 to 100.');
+      // 1,5 and 1.5 alike; what could be read two ways (1,000) is refused, never taken as another speed.
+      const speedRules = { decimal: true, min: 0.1, max: 100 };
+      const parsedSpeed = parseNumber(String(options.speed), speedRules);
+      if (!parsedSpeed.ok) throw new FirebreakError('input_invalid', numberProblemText(config.locale, parsedSpeed.problem, '--speed', String(options.speed), speedRules));
+      const speed = parsedSpeed.value;
       const waitMs = Number(options.wait) * 1000;
       if (!Number.isFinite(waitMs) || waitMs < 0) throw new FirebreakError('input_invalid', '--wait must be a number of seconds.');
 

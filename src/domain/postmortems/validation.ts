@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import { t, type Locale } from '../../i18n/index.js';
 import { checkText } from '../incidents/limits.js';
+import { numberProblemText, parseNumber } from '../numbers/parse-number.js';
 import { STANDARD_FIELDS, type ActionItem, type PostMortem, type StandardField } from './types.js';
 
 /** Each action item takes three inputs; 20 keeps the modal well inside Slack's 100 blocks. */
@@ -71,13 +72,15 @@ export function validatePostMortemSubmission(
   for (const question of postMortem.questions) {
     const key = questionKey(question.id);
     const answer = checkField(key, question.label, submission.answers[question.id], question.required).trim();
-    if (answer !== '' && question.answer === 'number' && !Number.isFinite(Number(answer.replace(',', '.')))) {
-      errors[key] = t(locale, 'postmortem.error.not_a_number', { value: answer });
-    }
+    // Read the same in either language (1,5 and 1.5); what could be thousands or decimals is refused.
+    // The stored answer sent back unchanged (Slack's initial value, 1.234) is kept, not read again as typed.
+    const unchanged = answer === postMortem.answers[question.id];
+    const number = answer !== '' && question.answer === 'number' && !unchanged ? parseNumber(answer, { decimal: true }) : undefined;
+    if (number && !number.ok) errors[key] = numberProblemText(locale, number.problem, question.label, answer, { decimal: true });
     if (answer !== '' && question.answer === 'yes_no' && answer !== 'yes' && answer !== 'no') {
       errors[key] = t(locale, 'postmortem.error.not_yes_no', {});
     }
-    answers[question.id] = question.answer === 'number' ? answer.replace(',', '.') : answer;
+    answers[question.id] = number?.ok ? number.normalised : answer;
   }
   for (const id of Object.keys(submission.answers)) {
     if (!postMortem.questions.some((q) => q.id === id)) errors[questionKey(id)] = t(locale, 'postmortem.error.unknown_question', { id });

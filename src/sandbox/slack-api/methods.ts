@@ -221,10 +221,15 @@ export function createMethods(validateBlocks?: BlocksValidator): Record<string, 
       return { members: page, response_metadata: { next_cursor: nextCursor } };
     },
 
-    'users.info': ({ workspace, args }) => ({ user: workspace.getUser(requiredString(args, 'user', 'user_not_found')) }),
+    'users.info': ({ workspace, args }) => {
+      // As Slack: the locale only for an app that asks for it (include_locale=true).
+      const { locale, ...user } = workspace.getUser(requiredString(args, 'user', 'user_not_found'));
+      return { user: optionalBoolean(args, 'include_locale') ? { ...user, locale } : user };
+    },
 
     'users.list': ({ workspace, args }) => {
-      const { page, nextCursor } = paginate(workspace.listUsers(), args, 200, 1000);
+      const withLocale = optionalBoolean(args, 'include_locale') ?? false;
+      const { page, nextCursor } = paginate(workspace.listUsers().map(({ locale, ...user }) => (withLocale ? { ...user, locale } : user)), args, 200, 1000);
       return { members: page, cache_ts: Math.floor(workspace.now() / 1000), response_metadata: { next_cursor: nextCursor } };
     },
 

@@ -29,6 +29,8 @@ export interface SlackUser {
   is_admin: boolean;
   is_owner: boolean;
   tz: string;
+  /** The language the person uses Slack in (IETF tag: es-ES, en-US); users.info shows it with include_locale. */
+  locale: string;
   profile: SlackUserProfile;
 }
 

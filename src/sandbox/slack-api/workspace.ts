@@ -69,6 +69,8 @@ export interface NewUser {
   is_owner?: boolean;
   is_bot?: boolean;
   tz?: string;
+  /** Slack's language for the person (default en-US). */
+  locale?: string;
   id?: string;
   /** Another organisation's team: a Slack Connect user from outside this workspace (default: this team). */
   team_id?: string;
@@ -238,6 +240,7 @@ export class SlackWorkspace {
       is_admin: input.is_admin ?? false,
       is_owner: input.is_owner ?? false,
       tz: input.tz ?? 'Etc/UTC',
+      locale: input.locale ?? 'en-US',
       profile: {
         real_name: realName,
         display_name: input.display_name ?? input.name,

@@ -16,16 +16,47 @@ const ui = {
   seen: new Map(),
   /** A message a link asked to show: { channel, ts, thread }, scrolled to and highlighted once rendered. */
   focus: null,
+  /** The page's language (the team's until the person picks another) and its texts, from /sandbox/texts. */
+  lang: null,
+  texts: {},
 };
+
+// ── Language ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A text of the page in its language: the catalog's template with {name} filled in. */
+function tr(key, params = {}) {
+  const template = ui.texts[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
+}
+
+/** A number as the page's language writes it (1,5 in Spanish). */
+const formatNumber = (value, digits = 1) => new Intl.NumberFormat(ui.lang ?? undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+
+/** Loads the texts of `lang` (null: the team's language) and puts them on the page's fixed parts. */
+async function loadTexts(lang) {
+  const response = await fetch(`/sandbox/texts${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const answer = await response.json();
+  ui.lang = answer.locale;
+  ui.texts = answer.texts;
+  document.documentElement.lang = ui.lang;
+  document.title = tr('sandbox.page.title');
+  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = tr(element.dataset.i18n);
+  for (const element of document.querySelectorAll('[data-i18n-placeholder]')) element.placeholder = tr(element.dataset.i18nPlaceholder);
+  for (const element of document.querySelectorAll('[data-i18n-aria-label]')) element.setAttribute('aria-label', tr(element.dataset.i18nAriaLabel));
+  $('language').value = ui.lang;
+}
 
 // ── Requests ─────────────────────────────────────────────────────────────────────────────────────
 
 async function post(path, body) {
-  const response = await fetch(`/sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // The sandbox answers in the language picked here (its errors), not the browser's.
+  const headers = { 'content-type': 'application/json', ...(ui.lang ? { 'x-sandbox-language': ui.lang } : {}) };
+  const response = await fetch(`/sandbox/${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
     const problems = (answer.problems ?? []).map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n');
-    throw new Error([answer.message ?? `HTTP ${response.status}`, problems].filter(Boolean).join('\n'));
+    throw new Error([answer.message ?? tr('sandbox.page.http_error', { status: response.status }), problems].filter(Boolean).join('\n'));
   }
   return answer;
 }
@@ -45,7 +76,10 @@ function toast(text) {
 
 let refreshing = false;
 let again = false;
+/** Resolved once the page's texts are in: nothing is drawn before (it would show catalog keys). */
+let textsLoaded = Promise.resolve();
 async function refresh() {
+  await textsLoaded;
   if (refreshing) {
     again = true;
     return;
@@ -55,7 +89,7 @@ async function refresh() {
     do {
       again = false;
       const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`);
-      if (!response.ok) throw new Error(`state: HTTP ${response.status}`);
+      if (!response.ok) throw new Error(tr('sandbox.page.http_error', { status: response.status }));
       ui.state = await response.json();
       render();
       announcing = true;
@@ -98,8 +132,9 @@ function channelName(id) {
 
 function formatDate(seconds, format) {
   const date = new Date(Number(seconds) * 1000);
-  const day = date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  // As Slack shows dates: in the reader's language (the page's).
+  const day = date.toLocaleDateString(ui.lang ?? undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  const time = date.toLocaleTimeString(ui.lang ?? undefined, { hour: '2-digit', minute: '2-digit' });
   return format.replace(/\{date_short_pretty\}|\{date_short\}|\{date_long\}|\{date_long_pretty\}|\{date\}|\{date_pretty\}/g, day).replace(/\{time_secs\}|\{time\}/g, time).replace(/\{ago\}/g, time);
 }
 
@@ -330,7 +365,7 @@ function renderBlock(block, where) {
     default: {
       const unknown = document.createElement('div');
       unknown.className = 'block-unknown';
-      unknown.textContent = `[${block.type} block: not shown in the sandbox]`;
+      unknown.textContent = tr('sandbox.blocks.not_shown', { type: block.type });
       return unknown;
     }
   }
@@ -387,8 +422,8 @@ function renderElement(element, block, where) {
       const label = document.createElement('label');
       label.className = 'sk-select';
       const select = document.createElement('select');
-      select.setAttribute('aria-label', element.placeholder?.text ?? (element.type === 'overflow' ? 'More actions' : 'Choose'));
-      const placeholder = new Option(element.type === 'overflow' ? '⋯' : element.placeholder?.text ?? 'Choose…', '');
+      select.setAttribute('aria-label', element.placeholder?.text ?? (element.type === 'overflow' ? tr('sandbox.blocks.more_actions') : tr('sandbox.blocks.choose')));
+      const placeholder = new Option(element.type === 'overflow' ? '⋯' : element.placeholder?.text ?? tr('sandbox.blocks.choose'), '');
       select.append(placeholder);
       for (const option of allOptions(element)) select.append(new Option(option.text.text, option.value, false, element.initial_option?.value === option.value));
       select.addEventListener('change', () => {
@@ -423,7 +458,7 @@ function renderElement(element, block, where) {
 
 function usersSelect(element) {
   const select = document.createElement('select');
-  select.append(new Option(element.placeholder?.text ?? 'Choose someone…', ''));
+  select.append(new Option(element.placeholder?.text ?? tr('sandbox.blocks.choose_someone'), ''));
   for (const [id, user] of Object.entries(ui.state.users)) {
     if (!user.isBot) select.append(new Option(user.realName, id, false, element.initial_user === id));
   }
@@ -442,7 +477,7 @@ function renderInput(block, where) {
   label.id = `${id}-label`;
   if (label.tagName === 'LABEL') label.htmlFor = id;
   label.append(textElement(block.label));
-  if (block.optional) label.append(Object.assign(document.createElement('span'), { className: 'optional', textContent: ' (optional)' }));
+  if (block.optional) label.append(Object.assign(document.createElement('span'), { className: 'optional', textContent: ` ${tr('sandbox.blocks.optional')}` }));
   wrapper.append(label);
 
   let control;
@@ -458,17 +493,20 @@ function renderInput(block, where) {
       break;
     }
     case 'number_input': {
+      // Text, not type=number: a browser's number input reads "1,5" by its own locale (15 in English
+      // Chromium, the comma dropped as a thousands separator). What was typed goes as typed; the sandbox
+      // reads it as Slack does, the same in Spanish and English, and refuses what could be read two ways.
       control = document.createElement('input');
-      control.type = 'number';
-      control.step = element.is_decimal_allowed ? 'any' : '1';
-      if (element.min_value !== undefined) control.min = element.min_value;
-      if (element.max_value !== undefined) control.max = element.max_value;
+      control.type = 'text';
+      control.inputMode = element.is_decimal_allowed ? 'decimal' : 'numeric';
+      control.autocomplete = 'off';
+      // As Slack gives it (1.5): read back unchanged, it is the app's own number.
       control.value = element.initial_value ?? '';
       break;
     }
     case 'static_select': {
       control = document.createElement('select');
-      control.append(new Option(element.placeholder?.text ?? 'Choose…', ''));
+      control.append(new Option(element.placeholder?.text ?? tr('sandbox.blocks.choose'), ''));
       for (const option of allOptions(element)) control.append(new Option(option.text.text, option.value, false, element.initial_option?.value === option.value));
       break;
     }
@@ -502,7 +540,7 @@ function renderInput(block, where) {
       break;
     }
     default:
-      control = Object.assign(document.createElement('span'), { className: 'block-unknown', textContent: `[${element.type} input]` });
+      control = Object.assign(document.createElement('span'), { className: 'block-unknown', textContent: tr('sandbox.blocks.not_shown', { type: element.type }) });
   }
   control.id = id;
   mark(control);
@@ -589,7 +627,7 @@ function collectState() {
 
 // ── Page ─────────────────────────────────────────────────────────────────────────────────────────
 
-const KIND_LABEL = { member: 'Members', staff: 'Staff on call', approver: 'Approvers' };
+const KIND_LABEL = { member: 'sandbox.persona.members', staff: 'sandbox.persona.staff', approver: 'sandbox.persona.approvers' };
 
 function render() {
   const state = ui.state;
@@ -669,13 +707,15 @@ function renderPersonas(state) {
   if (!select.options.length) {
     for (const kind of ['member', 'staff', 'approver']) {
       const group = document.createElement('optgroup');
-      group.label = KIND_LABEL[kind];
+      group.label = tr(KIND_LABEL[kind]);
       for (const persona of state.personas.filter((p) => p.kind === kind)) group.append(new Option(persona.realName, persona.id));
       select.append(group);
     }
   }
   select.value = state.me.id;
-  $('persona-title').textContent = state.me.title;
+  // The persona's role in the page's language (the catalog has one per staff persona, one for members).
+  const titleKey = state.me.kind === 'member' ? 'sandbox.persona.title.member' : `sandbox.persona.title.${state.me.handle}`;
+  $('persona-title').textContent = ui.texts[titleKey] ? tr(titleKey) : state.me.title;
 }
 
 function renderScenarios(state) {
@@ -683,11 +723,11 @@ function renderScenarios(state) {
   const key = state.scenarios.map((s) => s.id).join(',');
   if (select.dataset.key === key) return;
   select.dataset.key = key;
-  select.replaceChildren(...state.scenarios.map((scenario) => new Option(`${scenario.name} (${scenario.language})`, scenario.id)));
+  select.replaceChildren(...state.scenarios.map((scenario) => new Option(tr('sandbox.drill.scenario_option', { name: scenario.name, language: scenario.language }), scenario.id)));
   $('play-drill').disabled = state.scenarios.length === 0;
 }
 
-const seconds = (ms) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms) => (ms === null || ms === undefined ? '—' : tr('sandbox.drill.seconds', { seconds: formatNumber(ms / 1000) }));
 
 function renderDrills(state) {
   const status = $('drill-status');
@@ -706,14 +746,14 @@ function renderDrills(state) {
   summary.className = `drill-summary drill-${drill.state}`;
   summary.dataset.drill = drill.id;
   const title = document.createElement('strong');
-  title.textContent = `Drill: ${drill.scenarioName} — ${drill.state} (${drill.stepsPlayed}/${drill.stepsTotal} steps, ${drill.speed}×)`;
+  title.textContent = tr('sandbox.drill.summary', { name: drill.scenarioName, state: tr(`sandbox.drill.state.${drill.state}`), played: drill.stepsPlayed, total: drill.stepsTotal, speed: formatNumber(drill.speed, 0) });
   const metrics = document.createElement('dl');
   metrics.className = 'metrics';
   for (const [label, value, name] of [
-    ['Alert', seconds(m.timeToAlertMs) + (m.openedBy ? ` (${m.openedBy})` : ''), 'alert'],
-    ['Acknowledged', seconds(m.timeToAcknowledgeMs), 'acknowledge'],
-    ['First approval', seconds(m.timeToFirstApprovalMs), 'approval'],
-    ['First reply posted', seconds(m.timeToFirstReplyMs), 'reply'],
+    [tr('sandbox.drill.metric.alert'), seconds(m.timeToAlertMs) + (m.openedBy ? ` (${tr(`sandbox.drill.opened.${m.openedBy}`)})` : ''), 'alert'],
+    [tr('sandbox.drill.metric.acknowledge'), seconds(m.timeToAcknowledgeMs), 'acknowledge'],
+    [tr('sandbox.drill.metric.approval'), seconds(m.timeToFirstApprovalMs), 'approval'],
+    [tr('sandbox.drill.metric.reply'), seconds(m.timeToFirstReplyMs), 'reply'],
   ]) {
     const wrap = document.createElement('div');
     wrap.dataset.metric = name;
@@ -738,7 +778,7 @@ function renderNav(state) {
       button.classList.add('unread');
       button.dataset.unread = String(unread);
       button.append(Object.assign(document.createElement('span'), { className: 'unread-count', textContent: String(unread) }));
-      button.setAttribute('aria-label', `${button.firstChild.textContent}, ${unread} unread`);
+      button.setAttribute('aria-label', tr('sandbox.message.unread', { name: button.firstChild.textContent, count: unread }));
     }
     button.addEventListener('click', () => {
       ui.view = channel.id;
@@ -767,14 +807,14 @@ function messageElement(message, channel, options = {}) {
   author.className = 'author';
   author.textContent = message.bot_id ? 'Firebreak' : user.realName;
   head.append(author);
-  if (message.bot_id) head.append(Object.assign(document.createElement('span'), { className: 'app-badge', textContent: 'APP' }));
+  if (message.bot_id) head.append(Object.assign(document.createElement('span'), { className: 'app-badge', textContent: tr('sandbox.message.app') }));
   const time = document.createElement('time');
   const date = new Date(Number(message.ts) * 1000);
   time.dateTime = date.toISOString();
-  time.textContent = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  time.textContent = date.toLocaleTimeString(ui.lang ?? undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   head.append(time);
-  if (message.edited) head.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }));
-  if (options.ephemeral) head.append(Object.assign(document.createElement('span'), { className: 'ephemeral-note', textContent: 'Only visible to you' }));
+  if (message.edited) head.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: tr('sandbox.message.edited') }));
+  if (options.ephemeral) head.append(Object.assign(document.createElement('span'), { className: 'ephemeral-note', textContent: tr('sandbox.message.only_you') }));
   article.append(head);
   const where = { channel: channel.id, ts: message.ts, ephemeral: Boolean(options.ephemeral) };
   if (message.blocks?.length) article.append(renderBlocks(message.blocks, where));
@@ -801,8 +841,8 @@ function messageElement(message, channel, options = {}) {
   if (!options.ephemeral && !message.bot_id && message.subtype !== 'tombstone' && ui.state.shortcuts?.length) {
     const menu = document.createElement('select');
     menu.className = 'message-menu';
-    menu.setAttribute('aria-label', `More actions on the message from ${author.textContent}`);
-    menu.append(new Option('⋮ More actions', ''), ...ui.state.shortcuts.map((shortcut) => new Option(shortcut.name, shortcut.callbackId)));
+    menu.setAttribute('aria-label', tr('sandbox.message.more_actions_on', { author: author.textContent }));
+    menu.append(new Option(tr('sandbox.message.more_actions'), ''), ...ui.state.shortcuts.map((shortcut) => new Option(shortcut.name, shortcut.callbackId)));
     menu.addEventListener('change', () => {
       const callbackId = menu.value;
       menu.value = '';
@@ -814,14 +854,14 @@ function messageElement(message, channel, options = {}) {
     const open = document.createElement('button');
     open.type = 'button';
     open.className = 'thread-link';
-    open.textContent = `${message.reply_count} ${message.reply_count === 1 ? 'reply' : 'replies'}`;
+    open.textContent = message.reply_count === 1 ? tr('sandbox.message.reply_one') : tr('sandbox.message.replies', { count: message.reply_count });
     open.addEventListener('click', () => openThread(channel.id, message.ts));
     article.append(open);
   } else if (!options.inThread && !options.ephemeral && message.subtype !== 'tombstone') {
     const reply = document.createElement('button');
     reply.type = 'button';
     reply.className = 'thread-link subtle';
-    reply.textContent = 'Reply in thread';
+    reply.textContent = tr('sandbox.message.reply_in_thread');
     reply.addEventListener('click', () => openThread(channel.id, message.ts));
     article.append(reply);
   }
@@ -852,16 +892,16 @@ function announceNew(channel, messages) {
   announced.add(channel.id);
   if (!announcing || firstVisit || !fresh.length) return;
   const last = fresh[fresh.length - 1];
-  const author = last.bot_id ? 'Firebreak' : (ui.state.users[last.user]?.realName ?? 'someone');
-  $('announcer').textContent = `${fresh.length > 1 ? `${fresh.length} new messages. ` : ''}${author}: ${last.text}`.slice(0, 300);
+  const author = last.bot_id ? 'Firebreak' : (ui.state.users[last.user]?.realName ?? tr('sandbox.message.someone'));
+  $('announcer').textContent = `${fresh.length > 1 ? `${tr('sandbox.message.new_messages', { count: fresh.length })} ` : ''}${author}: ${last.text}`.slice(0, 300);
 }
 
 function renderChannel(state) {
   const channel = state.channels.find((c) => c.id === ui.view);
-  $('conversation-title').textContent = channel.isIm ? `Firebreak (direct message)` : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`;
+  $('conversation-title').textContent = channel.isIm ? tr('sandbox.page.dm_title') : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`;
   $('conversation-purpose').textContent = channel.purpose;
   $('composer').hidden = false;
-  $('composer-text').placeholder = `Message ${channel.isIm ? 'Firebreak' : `#${channel.name}`} — or /firebreak help`;
+  $('composer-text').placeholder = tr('sandbox.page.message_in', { where: channel.isIm ? 'Firebreak' : `#${channel.name}` });
   const container = $('messages');
   keepScroll(container, () => {
     const topLevel = channel.messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast');
@@ -869,7 +909,7 @@ function renderChannel(state) {
     const items = [...topLevel.map((m) => ({ m, ephemeral: false })), ...ephemeral.map((m) => ({ m: { ...m, user: state.bot.userId }, ephemeral: true }))].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
     container.replaceChildren(...items.map(({ m, ephemeral: only }) => messageElement(m, channel, { ephemeral: only })));
     announceNew(channel, items.map(({ m }) => m));
-    if (!items.length) container.append(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'No messages yet.' }));
+    if (!items.length) container.append(Object.assign(document.createElement('p'), { className: 'empty', textContent: tr('sandbox.page.no_messages') }));
   });
 }
 
@@ -881,7 +921,7 @@ function renderThread(state) {
     return;
   }
   aside.hidden = false;
-  $('thread-title').textContent = `Thread in ${channel.isIm ? 'Firebreak' : `#${channel.name}`}`;
+  $('thread-title').textContent = tr('sandbox.page.thread_in', { where: channel.isIm ? 'Firebreak' : `#${channel.name}` });
   const messages = channel.messages.filter((m) => m.ts === ui.thread.ts || m.thread_ts === ui.thread.ts);
   const ephemeral = state.ephemeral.filter((m) => m.channel === channel.id && m.thread_ts === ui.thread.ts).map((m) => ({ m: { ...m, user: state.bot.userId }, ephemeral: true }));
   const items = [...messages.map((m) => ({ m, ephemeral: false })), ...ephemeral].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
@@ -891,12 +931,12 @@ function renderThread(state) {
 }
 
 function renderHome(state) {
-  $('conversation-title').textContent = 'Firebreak — Home';
-  $('conversation-purpose').textContent = 'What Firebreak shows you in its App Home tab';
+  $('conversation-title').textContent = tr('sandbox.page.home_title');
+  $('conversation-purpose').textContent = tr('sandbox.page.home_purpose');
   $('composer').hidden = true;
   const container = $('messages');
   if (!state.home) {
-    container.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Firebreak has not published a Home view for you yet…' }));
+    container.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: tr('sandbox.page.home_waiting') }));
     return;
   }
   const key = `${state.home.id}:${state.home.hash}`;
@@ -937,7 +977,7 @@ function renderModal(state) {
   footer.className = 'modal-footer';
   const close = document.createElement('button');
   close.type = 'button';
-  close.textContent = modal.close?.text ?? 'Cancel';
+  close.textContent = modal.close?.text ?? tr('sandbox.modal.cancel');
   close.addEventListener('click', () => act('do/close', { view_id: modal.id }));
   footer.append(close);
   if (modal.submit) {
@@ -999,8 +1039,8 @@ function requiredErrors(modal, values) {
     const value = values[block.block_id]?.[block.element.action_id];
     const text = value?.value ?? '';
     const empty = !value || (value.value === null) || value.selected_option === null || value.selected_user === null || value.selected_date === null || (Array.isArray(value.selected_options) && value.selected_options.length === 0);
-    if (!block.optional && empty) errors[block.block_id] = 'Please complete this required field.';
-    else if (block.element.min_length && text && text.length < block.element.min_length) errors[block.block_id] = `Please enter at least ${block.element.min_length} characters.`;
+    if (!block.optional && empty) errors[block.block_id] = tr('sandbox.modal.required');
+    else if (block.element.min_length && text && text.length < block.element.min_length) errors[block.block_id] = tr('sandbox.modal.min_length', { min: block.element.min_length });
   }
   return errors;
 }
@@ -1018,6 +1058,22 @@ function restoreState(values) {
 }
 
 // ── Wiring ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Switches the page's own texts (Firebreak's messages stay in the language Firebreak wrote them in). */
+async function chooseLanguage(lang) {
+  localStorage.setItem('firebreak-sandbox-language', lang);
+  const url = new URL(location.href);
+  url.searchParams.set('lang', lang);
+  history.replaceState(null, '', url);
+  textsLoaded = loadTexts(lang).catch((error) => toast(error.message));
+  await textsLoaded;
+  // Parts drawn once are drawn again in the new language.
+  $('persona').replaceChildren();
+  $('scenario').dataset.key = '';
+  $('messages').dataset.home = '';
+  ui.modalKey = '';
+  if (ui.state) render();
+}
 
 function choosePersona(id) {
   ui.persona = id;
@@ -1083,14 +1139,18 @@ function start() {
     play.disabled = true;
     try {
       const answer = await post('drills', { scenario: $('scenario').value, speed: Number($('speed').value) }).catch((error) => toast(error.message));
-      if (answer?.drill) toast(`Drill started: ${answer.drill.scenarioName}`);
+      if (answer?.drill) toast(tr('sandbox.drill.started', { name: answer.drill.scenarioName }));
     } finally {
       play.disabled = false;
     }
   });
   const stream = new EventSource('/sandbox/stream');
   stream.addEventListener('change', () => void refresh());
-  stream.addEventListener('error', () => toast('Lost the connection to Firebreak; retrying…'));
+  stream.addEventListener('error', () => toast(tr('sandbox.page.connection_lost')));
+  $('language').addEventListener('change', (event) => void chooseLanguage(event.target.value));
+  // The team's language unless this person picked one (?lang= in the address, or earlier on this browser).
+  const pickedLanguage = new URL(location.href).searchParams.get('lang') ?? localStorage.getItem('firebreak-sandbox-language');
+  textsLoaded = loadTexts(pickedLanguage).catch((error) => toast(error.message));
   void refresh();
 }
 

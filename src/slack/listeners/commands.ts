@@ -48,11 +48,12 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
-    // Answers speak the workspace's language (its setting with OAuth installs, else LOCALE).
-    const locale = await services.localeFor(command.team_id);
     const name = subcommand.toLowerCase();
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
     const refused = OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
+    // Only this person reads the answer: the workspace's chosen language, else their Slack language (the
+    // admin check's users.info answer, asked once), else LOCALE. Slack just failed to answer: not asked again.
+    const locale = refused === 'slack_unavailable' ? await services.localeFor(command.team_id) : await services.localeOfPerson(command.team_id, command.user_id, client);
     if (refused) {
       await ack(plain(operatorRefusalText(locale, refused)));
       return;
@@ -178,7 +179,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         const outcome = await services.incidents.decide(incidentId, (state, policy, clock) => resolve(state, { actorUserId: command.user_id, summary }, policy, clock));
-        await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, locale)));
+        // A refusal is worded in the incident's language (as in its thread and audit): its footer too.
+        await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, outcome.incident?.locale ?? locale)));
         return;
       }
       default:

@@ -100,22 +100,23 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
     const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
     const outcome = await feedback.undo(f, body.user.id);
     const where = whereClicked(body);
-    if (!outcome.ok) await tell(client, where, t((await services.localeFor()), `feedback.refused.${outcome.refusal}`, {}));
-    else await tell(client, where, t((await services.localeFor()), 'feedback.undone', { verdict: t((await services.localeFor()), `feedback.verdict.${outcome.feedback.verdict as 'negative'}`, {}) }));
+    const locale = await services.localeOfPerson(body.team?.id, body.user.id, client);
+    if (!outcome.ok) await tell(client, where, t(locale, `feedback.refused.${outcome.refusal}`, {}));
+    else await tell(client, where, t(locale, 'feedback.undone', { verdict: t(locale, `feedback.verdict.${outcome.feedback.verdict as 'negative'}`, {}) }));
   });
 
   app.action<BlockAction>(actionIds.feedbackReason, async ({ ack, body, client }) => {
     await ack();
     if (await refusedClick(services, body, client)) return;
     const { f } = decodeRef(feedbackRef, buttonValue(body), 'feedback reason button');
-    await client.views.open({ trigger_id: body.trigger_id, view: feedbackReasonModal(f, (await services.localeFor())) as never });
+    await client.views.open({ trigger_id: body.trigger_id, view: feedbackReasonModal(f, (await services.localeOfPerson(body.team?.id, body.user.id, client))) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.feedbackReasonModal, async ({ ack, body, view, client }) => {
     const { f } = decodeRef(feedbackRef, view.private_metadata, 'feedback reason modal');
     const reason = view.state.values[inputIds.reason]?.[inputIds.reason]?.value?.trim() ?? '';
     if (reason === '') {
-      await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeFor()), 'feedback.modal.reason_required', {}) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeOfPerson(body.team?.id, body.user.id, client)), 'feedback.modal.reason_required', {}) } });
       return;
     }
     const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.feedbackReasonModal}`, client);
@@ -125,7 +126,7 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
     }
     const outcome = await feedback.addReason(f, body.user.id, reason);
     if (outcome.ok) await ack();
-    else await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeFor()), `feedback.refused.${outcome.refusal}`, {}) } });
+    else await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeOfPerson(body.team?.id, body.user.id, client)), `feedback.refused.${outcome.refusal}`, {}) } });
   });
 }
 
@@ -142,17 +143,17 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
     const text = shortcut.message.text ?? '';
     const refusal = await feedback.mayMarkMessage({ workspaceId, channelId: shortcut.channel.id, text });
     if (refusal) {
-      await tell(client, where, t((await services.localeFor()), `feedback.refused.${refusal}`, {}));
+      await tell(client, where, t((await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client)), `feedback.refused.${refusal}`, {}));
       return;
     }
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: markSentimentModal({ c: shortcut.channel.id, ts: shortcut.message.ts, text: text.slice(0, 2500) }, (await services.localeFor())) as never });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: markSentimentModal({ c: shortcut.channel.id, ts: shortcut.message.ts, text: text.slice(0, 2500) }, (await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client))) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.markSentimentModal, async ({ ack, body, view, client }) => {
     const marked = decodeRef(markedMessageRef, view.private_metadata, 'mark sentiment modal');
     const verdict = view.state.values[inputIds.sentimentVerdict]?.[inputIds.sentimentVerdict]?.selected_option?.value;
     if (verdict !== 'negative' && verdict !== 'not_negative') {
-      await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: t((await services.localeFor()), 'feedback.modal.verdict', {}) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: t((await services.localeOfPerson(body.team?.id, body.user.id, client)), 'feedback.modal.verdict', {}) } });
       return;
     }
     // A stale modal, or a forged submission, from someone who may not operate Firebreak records nothing.
@@ -172,6 +173,6 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
       reason: view.state.values[inputIds.reason]?.[inputIds.reason]?.value ?? null,
       verdict,
     });
-    await answer(client, { channel: marked.c, user: body.user.id }, outcome, (await services.localeFor()));
+    await answer(client, { channel: marked.c, user: body.user.id }, outcome, (await services.localeOfPerson(body.team?.id, body.user.id, client)));
   });
 }

@@ -580,7 +580,7 @@ function registerUnknownActions(app: App, services: SlackServices): void {
     services.onUnknownAction?.(actionId);
     const channel = (body as { channel?: { id?: string } }).channel?.id;
     if (channel) {
-      await client.chat.postEphemeral({ channel, user: body.user.id, text: t(await services.localeFor(), 'ui.button.stale', {}) });
+      await client.chat.postEphemeral({ channel, user: body.user.id, text: t(await services.localeOfPerson(body.team?.id, body.user.id, client), 'ui.button.stale', {}) });
     }
   });
 }

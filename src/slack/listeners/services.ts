@@ -32,6 +32,12 @@ export interface SlackServices {
    * setting with OAuth installs, else LOCALE. Without `teamId`, the team in scope (team-scope.ts).
    */
   localeFor(teamId?: string): Promise<Locale>;
+  /**
+   * The language of an answer only this person reads (slash command replies, ephemeral answers): the
+   * workspace's own choice (OAuth installs), else the language they use Slack in when Firebreak speaks
+   * it, else LOCALE.
+   */
+  localeOfPerson(teamId: string | undefined, userId: string, client: WebClient): Promise<Locale>;
   incidents: IncidentService;
   watcher: Watcher;
   playbook(id: string): Playbook | undefined;

@@ -119,9 +119,19 @@ describe('post-mortems', () => {
 
     it('checks yes/no and number answers, accepting a decimal comma', () => {
       const bad = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'ok', template: 'maybe', members: 'twelve' } }), 'submit', 'en', clock);
-      expect(bad).toEqual({ ok: false, errors: { 'question.template': 'Answer yes or no.', 'question.members': '“twelve” is not a number.' } });
+      expect(bad).toEqual({ ok: false, errors: { 'question.template': 'Answer yes or no.', 'question.members': '“twelve” in “How many members wrote to support?” is not a number. Write digits, with a decimal point or comma if needed (for example 1.5).' } });
       const good = validatePostMortemSubmission(draft, complete({ answers: { 'status-page': 'ok', template: 'yes', members: '12,5' } }), 'submit', 'es', clock);
       expect(good.ok && good.value.answers).toEqual({ 'status-page': 'ok', template: 'yes', members: '12.5' });
+    });
+
+    it('refuses a number that could be thousands or decimals, but keeps a stored one sent back unchanged', () => {
+      const answers = (members: string) => complete({ answers: { 'status-page': 'ok', template: 'yes', members } });
+      const typed = validatePostMortemSubmission(draft, answers('1.234'), 'submit', 'es', clock);
+      expect(typed.ok ? typed.value.answers : typed.errors['question.members']).toMatch(/^«1\.234» en «How many members wrote to support\?» se puede leer de dos maneras/);
+      // 1,2340 was typed once and stored as 1.234: Slack shows it back as 1.234, and saving again keeps it.
+      const stored = { ...draft, answers: { ...draft.answers, members: '1.234' } };
+      const again = validatePostMortemSubmission(stored, answers('1.234'), 'submit', 'es', clock);
+      expect(again.ok && again.value.answers['members']).toBe('1.234');
     });
 
     it('refuses answers to questions the playbook does not ask, and too many action items', () => {

@@ -1,0 +1,47 @@
+// Answers only one person reads (slash command replies, in the acknowledgement and later through the
+// response_url; ephemeral notices) speak that person's Slack language (users.info with include_locale),
+// not the server's LOCALE; a language Firebreak does not speak falls back to the workspace's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/index.js';
+import { startHarness, type Harness } from './harness.js';
+
+describe('the language of an answer to one person', () => {
+  let harness: Harness;
+  let marta: string;
+  let pierre: string;
+  let lola: string;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { LOCALE: 'en' } });
+    const { workspace } = harness.fake;
+    // Marta uses Slack in Spanish and administers the workspace (so she operates Firebreak); Pierre uses it in French.
+    marta = workspace.addUser({ name: 'marta', real_name: 'Marta Gil', locale: 'es-ES', is_admin: true }).id;
+    pierre = workspace.addUser({ name: 'pierre', real_name: 'Pierre Roy', locale: 'fr-FR' }).id;
+    // Lola, a community member, uses Slack in Latin American Spanish.
+    lola = workspace.addUser({ name: 'lola', real_name: 'Lola Paz', locale: 'es-419' }).id;
+    for (const user of [marta, pierre, lola]) workspace.addMember(harness.support, user);
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const ackText = (body: string) => (JSON.parse(body) as { text: string }).text;
+
+  it('answers /firebreak help in Spanish to a Spanish speaker on an English server, in English to the others', async () => {
+    expect(ackText((await harness.command(marta, 'help')).body)).toBe(t('es', 'ui.help.heading', {}));
+    expect(ackText((await harness.command(harness.people.sam, 'help')).body)).toBe(t('en', 'ui.help.heading', {}));
+    // French is not in the catalog: the workspace's language (LOCALE here).
+    expect(ackText((await harness.command(pierre, 'help')).body)).toBe(t('en', 'ui.help.heading', {}));
+  });
+
+  it('sends the later answer through the response_url in the same language', async () => {
+    const answer = await harness.command(marta, `declare <#${harness.support}|support> sev3 La app no carga`);
+    expect(ackText(answer.body)).toBe(t('es', 'ui.declare.declaring', {}));
+    const later = await harness.waitFor('the declare answer', () => harness.ephemeralTexts(marta).find((text) => text.startsWith('Incidente #')));
+    expect(later).toMatch(/^Incidente #\d+ declarado en <#/);
+  });
+
+  it('refuses a command that is not theirs in their own language', async () => {
+    expect(ackText((await harness.command(lola, 'status')).body)).toBe(t('es', 'ui.operator.refused', {}));
+    expect(ackText((await harness.command(pierre, 'status')).body)).toBe(t('en', 'ui.operator.refused', {}));
+  });
+});
