@@ -3,7 +3,10 @@
 // not the server's LOCALE; a language Firebreak does not speak falls back to the workspace's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
-import { startHarness, type Harness } from './harness.js';
+import { callbackIds } from '../../src/slack/blocks/ids.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { messageShortcut } from '../../src/sandbox/slack-payloads.js';
+import { SIGNING_SECRET, startHarness, type Harness } from './harness.js';
 
 describe('the language of an answer to one person', () => {
   let harness: Harness;
@@ -43,5 +46,24 @@ describe('the language of an answer to one person', () => {
   it('refuses a command that is not theirs in their own language', async () => {
     expect(ackText((await harness.command(lola, 'status')).body)).toBe(t('es', 'ui.operator.refused', {}));
     expect(ackText((await harness.command(pierre, 'status')).body)).toBe(t('en', 'ui.operator.refused', {}));
+  });
+
+  it('refuses the message shortcuts in the refused person’s own language too', async () => {
+    const { ts } = await harness.post(lola, 'Mi pedido desapareció', Date.now());
+    for (const callbackId of [callbackIds.addToTimelineShortcut, callbackIds.markSentimentShortcut]) {
+      const before = harness.ephemeralTexts(lola).length;
+      const shortcut = messageShortcut(harness.fake.workspace.appIdentity(), {
+        callbackId,
+        user: { id: lola, name: 'lola' },
+        channel: { id: harness.support, name: 'support' },
+        message: { ts, text: 'Mi pedido desapareció', user: lola } as never,
+        triggerId: harness.fake.workspace.issueTrigger(lola),
+        responseUrl: harness.fake.issueResponseUrl(lola, harness.support),
+        nowMs: Date.now(),
+      });
+      expect((await sendToApp(`${harness.app.url}/slack/events`, SIGNING_SECRET, 'interaction', shortcut)).status).toBe(200);
+      const refusal = await harness.waitFor(`the ${callbackId} refusal`, () => harness.ephemeralTexts(lola).slice(before)[0]);
+      expect(refusal).toContain(t('es', 'ui.operator.refused', {}));
+    }
   });
 });

@@ -8,7 +8,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
-import { operatorRefusalText, type SlackServices } from './services.js';
+import { operatorRefusalFor, type SlackServices } from './services.js';
 
 interface Where {
   channel: string | undefined;
@@ -44,7 +44,7 @@ const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | un
 async function refusedClick(services: SlackServices, body: BlockAction, client: WebClient): Promise<boolean> {
   const actionId = (body.actions[0] as ButtonAction | undefined)?.action_id ?? 'feedback';
   const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `action:${actionId}`, client);
-  if (refused) await tell(client, whereClicked(body), operatorRefusalText(await services.localeFor(), refused));
+  if (refused) await tell(client, whereClicked(body), await operatorRefusalFor(services, { teamId: body.team?.id ?? undefined, userId: body.user.id, client }, refused));
   return refused !== null;
 }
 
@@ -121,7 +121,7 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
     }
     const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.feedbackReasonModal}`, client);
     if (refused) {
-      await ack({ response_action: 'errors', errors: { [inputIds.reason]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
+      await ack({ response_action: 'errors', errors: { [inputIds.reason]: await operatorRefusalFor(services, { teamId: body.team?.id ?? undefined, userId: body.user.id, client }, refused, 'short') } });
       return;
     }
     const outcome = await feedback.addReason(f, body.user.id, reason);
@@ -136,7 +136,7 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
     const where: Where = { channel: shortcut.channel.id, user: shortcut.user.id };
     const refused = await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.markSentimentShortcut}`, client);
     if (refused) {
-      await tell(client, where, operatorRefusalText(await services.localeFor(), refused));
+      await tell(client, where, await operatorRefusalFor(services, { teamId: shortcut.team?.id ?? undefined, userId: shortcut.user.id, client }, refused));
       return;
     }
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
@@ -159,7 +159,7 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
     // A stale modal, or a forged submission, from someone who may not operate Firebreak records nothing.
     const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.markSentimentModal}`, client);
     if (refused) {
-      await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
+      await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: await operatorRefusalFor(services, { teamId: body.team?.id ?? undefined, userId: body.user.id, client }, refused, 'short') } });
       return;
     }
     await ack();

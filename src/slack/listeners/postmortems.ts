@@ -27,7 +27,7 @@ import {
 import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
-import { operatorRefusalText, type SlackServices } from './services.js';
+import { operatorRefusalFor, type SlackServices } from './services.js';
 
 export interface PostMortemListenerOptions {
   postMortems: PostMortemService;
@@ -262,7 +262,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
     const refused = await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client);
     if (refused) {
       await client.chat
-        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: operatorRefusalText(await services.localeFor(), refused) })
+        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: await operatorRefusalFor(services, { teamId: shortcut.team?.id ?? undefined, userId: shortcut.user.id, client }, refused) })
         .catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
       return;
     }
@@ -277,14 +277,14 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       ...(shortcut.message.user ? { u: shortcut.message.user } : {}),
       text: shortcut.message.text ?? '',
     };
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: addToTimelineModal({ message, incidents, locale: await services.localeFor() }) as never });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: addToTimelineModal({ message, incidents, locale: await services.localeOfPerson(shortcut.team?.id ?? undefined, shortcut.user.id, client) }) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {
     // A stale modal or a forged submission from someone who may not operate Firebreak changes nothing.
     const refused = await services.refuseNonOperator(body.team?.id ?? undefined, body.user.id, `view:${callbackIds.addToTimelineModal}`, client);
     if (refused) {
-      await ack({ response_action: 'errors', errors: { [inputIds.incident]: operatorRefusalText(await services.localeFor(), refused, 'short') } });
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: await operatorRefusalFor(services, { teamId: body.team?.id ?? undefined, userId: body.user.id, client }, refused, 'short') } });
       return;
     }
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');

@@ -19,6 +19,20 @@ export function operatorRefusalText(locale: Locale, refusal: OperatorRefusal, fo
   return t(locale, form === 'full' ? 'ui.operator.refused' : 'ui.operator.refused_short', {});
 }
 
+/**
+ * The refusal as the refused person reads it: in their Slack language (commands.ts does the same), or the
+ * workspace's when Slack just failed to say who they are.
+ */
+export async function operatorRefusalFor(
+  services: Pick<SlackServices, 'localeFor' | 'localeOfPerson'>,
+  person: { teamId: string | undefined; userId: string; client: WebClient },
+  refusal: OperatorRefusal,
+  form: 'full' | 'short' = 'full',
+): Promise<string> {
+  const locale = refusal === 'slack_unavailable' ? await services.localeFor(person.teamId) : await services.localeOfPerson(person.teamId, person.userId, person.client);
+  return operatorRefusalText(locale, refusal, form);
+}
+
 /** What became of a settings change: stored, or refused and why. */
 export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:watched_community_channel';
 
