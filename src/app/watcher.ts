@@ -422,25 +422,26 @@ export class Watcher {
     // A channel no longer watched still has its stored messages erased; one not seen yet may be watched.
     const channel = (await store.direct.channels.find(workspaceId, channelId)) ?? (await this.watchedChannel(workspaceId, channelId));
     if (!channel) return false;
-    const previous = await store.direct.scoredMessages.find(channel.ref, ts);
-    if (previous?.deletedAt) return false;
     const now = this.options.clock.now();
-    if (!previous) {
-      // The deletion came first (Slack retries a message it could not deliver, later): a tombstone in
-      // the message's place makes its late delivery a duplicate, so its text is never stored or quoted.
-      return store.transaction(async (tx) => {
-        if (eventId && !(await tx.processedEvents.recordOnce(eventId, now))) return false;
-        if (!(await tx.scoredMessages.insertIfNew({ channelRef: channel.ref, ts, userId: DELETED_AUTHOR, text: '', permalink: null, threadTs: null, sentiment: TOMBSTONE_SENTIMENT, postedAt: tsToMs(ts) }, now))) return false;
-        const tombstone = await tx.scoredMessages.find(channel.ref, ts);
-        if (tombstone) await tx.scoredMessages.markDeleted(tombstone.id, now);
-        return true;
-      });
-    }
     const settings = this.options.settingsFor(channelId, channel.name);
     return store.transaction(async (tx) => {
       if (eventId && !(await tx.processedEvents.recordOnce(eventId, now))) return false;
-      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
-      await tx.scoredMessages.markDeleted(previous.id, this.options.clock.now());
+      // Read in the transaction: the message's own delivery may have been committed a moment ago.
+      let stored = await tx.scoredMessages.find(channel.ref, ts);
+      if (!stored) {
+        // The deletion came first (Slack retries a message it could not deliver, later): a tombstone in
+        // the message's place makes its late delivery a duplicate, so its text is never stored or quoted.
+        if (await tx.scoredMessages.insertIfNew({ channelRef: channel.ref, ts, userId: DELETED_AUTHOR, text: '', permalink: null, threadTs: null, sentiment: TOMBSTONE_SENTIMENT, postedAt: tsToMs(ts) }, now)) {
+          const tombstone = await tx.scoredMessages.find(channel.ref, ts);
+          if (tombstone) await tx.scoredMessages.markDeleted(tombstone.id, now);
+          return true;
+        }
+        // Its delivery and the deletion crossed: the message is stored now, and is deleted like any other.
+        stored = await tx.scoredMessages.find(channel.ref, ts);
+      }
+      if (!stored || stored.deletedAt !== null) return false;
+      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(stored), settings);
+      await tx.scoredMessages.markDeleted(stored.id, now);
       return true;
     });
   }

@@ -321,9 +321,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
     const validLost = [...acknowledgedValid].filter((ts) => !stored.has(ts)).length;
     // Each stored message counts once in its bucket: a retry or a second instance never counts it twice.
-    const rows = channel ? await prisma.scoredMessage.count({ where: { channelRef: channel.id, deletedAt: null } }) : 0;
-    const bucketTotal = channel ? (await prisma.channelBucket.findMany({ where: { channelRef: channel.id } })).reduce((sum, bucket) => sum + bucket.messages, 0) : 0;
-    const duplicates = Math.max(0, bucketTotal - rows);
+    // Rows and buckets are two reads: a fuzzed message still being committed between them (the wait above
+    // covers only the tracked valid ones) looks like a duplicate for a moment. A real one stays.
+    const countedTwice = async () => {
+      if (!channel) return 0;
+      const rows = await prisma.scoredMessage.count({ where: { channelRef: channel.id, deletedAt: null } });
+      const bucketTotal = (await prisma.channelBucket.findMany({ where: { channelRef: channel.id } })).reduce((sum, bucket) => sum + bucket.messages, 0);
+      return Math.max(0, bucketTotal - rows);
+    };
+    let duplicates = await countedTwice();
+    for (let waited = 0; waited < 10_000 && duplicates > 0; waited += 500) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      duplicates = await countedTwice();
+    }
 
     const quantile = (values: number[], q: number) => {
       const ordered = [...values].sort((a, b) => a - b);
