@@ -19,8 +19,7 @@ export interface CacheOptions {
 }
 
 /** A value cached for a minute (or `ttlMs`), per key; the oldest entry leaves first once the cache is full. */
-export function cached<T, A extends unknown[] = []>(clock: Clock, load: (key: string, ...args: A) => Promise<T>, options: CacheOptions | number = {}): Cached<T, A> {
-  const { ttlMs = CACHE_MS, maxEntries = CACHE_MAX_ENTRIES } = typeof options === 'number' ? { maxEntries: options } : options;
+export function cached<T, A extends unknown[] = []>(clock: Clock, load: (key: string, ...args: A) => Promise<T>, { ttlMs = CACHE_MS, maxEntries = CACHE_MAX_ENTRIES }: CacheOptions = {}): Cached<T, A> {
   const entries = new Map<string, { at: number; value: Promise<T> }>();
   const lookUp = (key: string, ...args: A): Promise<T> => {
     const entry = entries.get(key);

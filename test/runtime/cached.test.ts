@@ -19,7 +19,7 @@ describe('cached', () => {
   it('keeps at most its limit of keys, dropping the oldest first, however many distinct keys arrive', async () => {
     const clock = new ManualClock(0);
     const asked: string[] = [];
-    const name = cached(clock, async (key) => (asked.push(key), key), 3);
+    const name = cached(clock, async (key) => (asked.push(key), key), { maxEntries: 3 });
     for (const key of ['C1', 'C2', 'C3', 'C4']) await name(key);
     // C1 left when C4 came; C2..C4 are still answered from memory.
     for (const key of ['C2', 'C3', 'C4', 'C1']) await name(key);

@@ -7,7 +7,7 @@ import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
-import { operatorRefusalText, type SlackServices } from './services.js';
+import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -51,9 +51,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     const name = subcommand.toLowerCase();
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
     const refused = OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
-    // Only this person reads the answer: the workspace's chosen language, else their Slack language (the
-    // admin check's users.info answer, asked once), else LOCALE. Slack just failed to answer: not asked again.
-    const locale = refused === 'slack_unavailable' ? await services.localeFor(command.team_id) : await services.localeOfPerson(command.team_id, command.user_id, client);
+    // Only this person reads the answer (the admin check's users.info answer gives their language).
+    const locale = await answerLocale(services, { teamId: command.team_id, userId: command.user_id, client }, refused);
     if (refused) {
       await ack(plain(operatorRefusalText(locale, refused)));
       return;

@@ -20,17 +20,25 @@ export function operatorRefusalText(locale: Locale, refusal: OperatorRefusal, fo
 }
 
 /**
- * The refusal as the refused person reads it: in their Slack language (commands.ts does the same), or the
- * workspace's when Slack just failed to say who they are.
+ * The language of an answer one person reads: theirs (runtime/person-language.ts), or the workspace's
+ * when Slack just failed to say who they are (it is not asked again).
  */
+export function answerLocale(
+  services: Pick<SlackServices, 'localeFor' | 'localeOfPerson'>,
+  person: { teamId: string | undefined; userId: string; client: WebClient },
+  refusal: OperatorRefusal | null,
+): Promise<Locale> {
+  return refusal === 'slack_unavailable' ? services.localeFor(person.teamId) : services.localeOfPerson(person.teamId, person.userId, person.client);
+}
+
+/** The refusal as the refused person reads it, in `answerLocale`. */
 export async function operatorRefusalFor(
   services: Pick<SlackServices, 'localeFor' | 'localeOfPerson'>,
   person: { teamId: string | undefined; userId: string; client: WebClient },
   refusal: OperatorRefusal,
   form: 'full' | 'short' = 'full',
 ): Promise<string> {
-  const locale = refusal === 'slack_unavailable' ? await services.localeFor(person.teamId) : await services.localeOfPerson(person.teamId, person.userId, person.client);
-  return operatorRefusalText(locale, refusal, form);
+  return operatorRefusalText(await answerLocale(services, person, refusal), refusal, form);
 }
 
 /** What became of a settings change: stored, or refused and why. */
