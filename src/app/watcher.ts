@@ -390,6 +390,13 @@ export class Watcher {
     });
   }
 
+  /** What a watched channel holds under `ts` (author, text, deleted): how /ingest tells a resend from another message. */
+  async storedMessage(workspaceId: string, channelId: string, ts: string): Promise<{ userId: string; text: string | null; deleted: boolean } | null> {
+    const channel = await this.options.store.direct.channels.find(workspaceId, channelId);
+    const stored = channel ? await this.options.store.direct.scoredMessages.find(channel.ref, ts) : null;
+    return stored ? { userId: stored.userId, text: stored.text, deleted: stored.deletedAt !== null } : null;
+  }
+
   /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
   async edit(received: CommunityMessage): Promise<IngestOutcome> {
     const message = await this.checked(received);
