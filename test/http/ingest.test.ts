@@ -93,6 +93,8 @@ describe('POST /ingest', () => {
     expect(key('1793610005.000000', 'ana')).toEqual(key('1793610005.000000', 'ana'));
     expect(key('1793610005.000000', 'ana')[0]).not.toBe(key('1793610005.000000', 'bo')[0]);
     expect(key('1793610005.250000', 'ana')[0]).toBe('1793610005.250000');
+    // The first key of an item without id is the one its author alone gave before texts counted: a resend of an item stored then stays a duplicate.
+    expect(key('1793610005.000000', 'ana', 'any text')[0]).toBe('1793610005.560777');
     // With an id the key is the id's, whatever fraction the time carries.
     expect(key('1793610005.250000', 'ana', 'x', 'p1')).toEqual(key('1793610005.000000', 'ana', 'y', 'p1'));
     expect(new Set([...key('1793610005.000000', 'ana', 'x'), ...key('1793610005.000000', 'ana', 'y')]).size).toBeGreaterThan(8);
