@@ -5,6 +5,7 @@
 // channel is where that playbook's incidents go.
 import type { Clock } from '../domain/clock.js';
 import { checkChannelId, checkChannelRename } from '../domain/ingest/channel-events.js';
+import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
 import type { Playbook } from '../domain/playbooks/schema.js';
 import type { Logger } from '../logger.js';
 import type { Repositories, Store } from './ports/index.js';
@@ -108,9 +109,12 @@ export class ChannelLifecycle {
    */
   private async tookName(workspaceId: string, channelId: string): Promise<boolean> {
     if (!this.options.channelNow || !this.options.channelTookName) return false;
+    // Slack is asked only when some playbook serving the workspace gives its alerts channel by name.
+    const serving = await this.options.servingOf(workspaceId);
+    if (!serving.some((playbook) => playbook.alertsChannel && !CHANNEL_ID.test(playbook.alertsChannel))) return false;
     const now = await this.options.channelNow(workspaceId, channelId);
     if (!now || now.archived) return false;
-    if (!(await this.options.channelTookName(workspaceId, channelId, now.name, await this.options.servingOf(workspaceId)))) return false;
+    if (!(await this.options.channelTookName(workspaceId, channelId, now.name, serving))) return false;
     this.options.logger.warn({ workspace: workspaceId, channel: channelId, channelName: now.name }, 'a channel took the name a playbook gives its alerts channel: its incidents go there now');
     await this.options.raiseHeldIncidents(workspaceId);
     return true;
