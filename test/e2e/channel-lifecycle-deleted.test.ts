@@ -62,7 +62,7 @@ describe.each(availableProviders)('channels deleted or re-created in Slack (%s)'
     const { workspace } = h.fake;
     helpDesk = workspace.addChannel({ name: 'help-desk', members: [...h.people.members, ...staff()] }).id;
     crisis = workspace.addChannel({ name: 'crisis-alerts', members: staff() }).id;
-    for (const name of ['town', 'plaza', 'market', 'harbour']) community.push(workspace.addChannel({ name, members: [...h.people.members, workspace.bot.user_id] }).id);
+    for (const name of ['town', 'plaza', 'market', 'harbour', 'square']) community.push(workspace.addChannel({ name, members: [...h.people.members, workspace.bot.user_id] }).id);
   }, 120_000);
 
   afterAll(async () => {
@@ -157,5 +157,24 @@ describe.each(availableProviders)('channels deleted or re-created in Slack (%s)'
     await settled();
     expect(rootsIn(current)).toHaveLength(rootsBefore);
     expect((await prisma().namedChannel.findFirstOrThrow({ where: { name: 'crisis-alerts' } })).channelId).toBe(replacement);
+  }, 120_000);
+
+  it('deleted again, its name given to an existing channel by a rename: the waiting incident goes there', async () => {
+    const replacement = (await prisma().namedChannel.findFirstOrThrow({ where: { name: 'crisis-alerts' } })).channelId;
+    const warRoom = h.fake.workspace.addChannel({ name: 'war-room', members: staff() }).id;
+    h.fake.workspace.deleteChannel(replacement);
+    expect((await h.event({ type: 'channel_deleted', channel: replacement })).status).toBe(200);
+    await settled();
+    const fifth = await declare(5, 'Notifications arrive twice');
+    await h.waitFor('incident #5 root waiting', async () => ((await rootOf(fifth.id)).lastError?.startsWith('waiting_for_channel:') ? true : undefined));
+
+    h.fake.workspace.renameChannel(warRoom, 'crisis-alerts');
+    const renamed = { type: 'channel_rename', channel: { id: warRoom, name: 'crisis-alerts', created: 1_360_782_950 } };
+    expect((await h.event(renamed)).status).toBe(200);
+    expect((await h.event(renamed)).status).toBe(200);
+    const raised = await h.waitFor('incident #5 posted in the renamed channel', () => posted(fifth.id));
+    expect(raised.alertChannelId).toBe(warRoom);
+    await settled();
+    expect(rootsIn(warRoom)).toHaveLength(1);
   }, 120_000);
 });
