@@ -37,7 +37,7 @@ import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-vie
 import { Watcher } from './app/watcher.js';
 import { ChannelLifecycle } from './app/channel-lifecycle.js';
 import { NamedChannelsService } from './app/named-channels.js';
-import { channelNamed } from './slack/channel-lookup.js';
+import { channelNamed, channelNow } from './slack/channel-lookup.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -346,6 +346,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
     forgetChannelName: (channelId) => channelName.forget(channelId),
     namedChannelRenamed: (workspaceId, channelId, name) => namedChannels.renamed(workspaceId, channelId, name),
+    namedChannelDeleted: (workspaceId, channelId) => namedChannels.channelDeleted(workspaceId, channelId),
+    channelNow: (workspaceId, channelId) => (inWorkspace ? inWorkspace(workspaceId, () => channelNow(client, channelId)) : channelNow(client, channelId)),
+    channelTookName: (workspaceId, channelId, name, serving) => namedChannels.channelTookName(workspaceId, channelId, name, serving),
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
@@ -420,7 +423,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     channelLifecycle: {
       renamed: async (teamId, event) => channelLifecycle.renamed(await workspaceIds(teamId), event),
       // With OAuth installs only that team's writes; one bot token has one team.
-      usableAgain: (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined),
+      usableAgain: async (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined, await workspaceIds(teamId)),
+      created: async (teamId, event) => channelLifecycle.created(await workspaceIds(teamId), event),
+      deleted: async (teamId, event) => channelLifecycle.deleted(await workspaceIds(teamId), event),
     },
     mayOperate,
     async refuseNonOperator(teamId, userId, action, webClient) {

@@ -153,6 +153,32 @@ describe('firebreak doctor', () => {
     }
   });
 
+  it('a playbook naming its alerts channel by a name whose channel Slack deleted: one line saying so, until a channel takes the name', async () => {
+    const bot = fake.workspace.bot.user_id;
+    const gone = fake.workspace.addChannel({ name: 'incident-desk', members: [bot] }).id;
+    const deletedUrl = `file:${join(folder, 'deleted.db')}`;
+    expect((await runCli(['migrate'], { env: testEnvironment({ DATABASE_URL: deletedUrl }) })).code).toBe(0);
+    const database = await openDatabase(parseDatabaseUrl(deletedUrl));
+    const workspace = await database.prisma.workspace.create({ data: { teamId: fake.workspace.team.id } });
+    // Firebreak resolved the name, then Slack deleted the channel (channel_deleted marked the binding).
+    await database.prisma.namedChannel.create({ data: { workspaceId: workspace.id, name: 'incident-desk', channelId: gone, currentName: 'incident-desk', deletedAt: new Date() } });
+    await database.close();
+    fake.workspace.deleteChannel(gone);
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-deleted-'));
+    try {
+      writeFileSync(join(playbooks, 'support.yaml'), TWO_APPROVER_PLAYBOOK.replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: incident-desk\n'));
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: deletedUrl });
+      expect(problems(result.stdout)).toEqual([
+        '✗ playbook e2e-support names its alerts channel #incident-desk, which was deleted in Slack: its incidents wait; create a channel named #incident-desk (they are posted there) or set alertsChannel to another channel.',
+      ]);
+      // A new channel takes the name: nothing left to fix.
+      fake.workspace.addChannel({ name: 'incident-desk', members: [bot] });
+      expect(problems((await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: deletedUrl })).stdout)).toEqual([]);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
   it('a playbook limited to another workspace than the bot token\'s: a warning, not a problem', async () => {
     const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-workspaces-'));
     try {
