@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isFirebreakError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
+import { loadEnvFile } from './env-file.js';
 
 /** Runs the `firebreak` command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -10,6 +11,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerCommands(program);
   try {
+    loadEnvFile();
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

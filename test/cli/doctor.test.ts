@@ -1,6 +1,6 @@
 // `firebreak doctor` against the loopback Slack: a good configuration passes; each misconfiguration
 // gets one clear line saying what to fix.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,32 @@ describe('firebreak doctor', () => {
       expect(line).toMatch(/^✗ Socket Mode: the WebSocket did not connect \(.+\); check that outbound WebSocket \(wss:\/\/\) traffic to Slack is allowed\.$/);
     } finally {
       fake.socketMode!.up();
+    }
+  });
+
+  it('reads the `.env` of the folder it runs in, as .env.example says; a variable set in the environment wins', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'firebreak-dotenv-'));
+    try {
+      // A team's .env: .env.example copied and filled in, every other line left as shipped.
+      const example = readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8');
+      const filled = example
+        .replace(/^SLACK_BOT_TOKEN=$/m, `SLACK_BOT_TOKEN=${fake.botToken}`)
+        .replace(/^SLACK_SIGNING_SECRET=$/m, 'SLACK_SIGNING_SECRET=doctor-signing-secret')
+        .replace(/^SLACK_API_URL=$/m, `SLACK_API_URL=${fake.apiUrl}`)
+        .replace(/^ALERTS_CHANNEL=$/m, 'ALERTS_CHANNEL=C0NOTINDOTENV')
+        .replace(/^DATABASE_URL=.*$/m, `DATABASE_URL=file:${join(folder, 'none.db')}`);
+      writeFileSync(join(project, '.env'), filled);
+      const fromFile = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined }) });
+      expect(problems(fromFile.stdout)).toEqual([expect.stringMatching(/^✗ ALERTS_CHANNEL \(C0NOTINDOTENV\): no such channel/)]);
+      const overridden = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined, ALERTS_CHANNEL: alerts }) });
+      expect(problems(overridden.stdout)).toEqual([]);
+      expect(overridden.code).toBe(0);
+      // A file named on purpose that is not there is an error, not a silent sandbox.
+      const missing = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: 'production.env' }) });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/cannot read the environment file production\.env \(ENOENT\): create it, or unset FIREBREAK_ENV_FILE/);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   });
 
