@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isFirebreakError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
-import { loadEnvFile } from './env-file.js';
+import { loadEnvFile } from '../config.js';
 
 /** Runs the `firebreak` command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
