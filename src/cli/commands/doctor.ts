@@ -10,6 +10,34 @@ async function loadedPlaybooks(config: Config): Promise<Playbook[]> {
 }
 
 /**
+ * What a team meets first with its own playbooks: files Firebreak would not load (each at its
+ * file:line:column), and channels, users and user groups they name that the workspace does not have
+ * (an approver who does not exist never approves), asked of Slack with the bot token.
+ */
+async function playbookProblems(config: Config, botToken: string, teamId: string | undefined): Promise<{ problems: string[]; warnings: string[] }> {
+  const [{ loadPlaybooks }, { checkPlaybookReferences, formatProblem }, { playbooksOfTeam }, { slackDirectory }, { systemClock }, { WebClient }] = await Promise.all([
+    import('../../domain/playbooks/load.js'),
+    import('../../domain/playbooks/index.js'),
+    import('../../domain/playbooks/watching.js'),
+    import('../../app/directory.js'),
+    import('../../domain/clock.js'),
+    import('@slack/web-api'),
+  ]);
+  const loaded = await loadPlaybooks(config.playbooksDir);
+  const lines = loaded.problems.map((problem) => `PLAYBOOKS_DIR: ${formatProblem(problem)}`);
+  if (teamId === undefined) return { problems: lines, warnings: [] }; // the token did not work: said above, nothing to look up with
+  const client = new WebClient(botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 } });
+  const directory = slackDirectory(client, systemClock);
+  const missing = await checkPlaybookReferences(playbooksOfTeam(loaded.playbooks, teamId), {
+    channelExists: (ref) => directory.channelExists(ref),
+    userGroupExists: async (ref) => Boolean(await directory.group(ref.startsWith('S') ? { kind: 'group', id: ref } : { kind: 'handle', handle: ref }).catch(() => true)),
+    userExists: (userId) => directory.userExists(userId),
+  });
+  // Warnings, as at start-up: the playbook still runs, but whatever names the missing one goes nowhere.
+  return { problems: lines, warnings: missing.map((problem) => `PLAYBOOKS_DIR: ${formatProblem(problem)}: fix the playbook, or create it in Slack`) };
+}
+
+/**
  * The doctor's side of the alerts-channel trust rule: the app's own check (app/alerts-channel.ts) on
  * the database's watched rows (none without a database) and the playbooks of PLAYBOOKS_DIR that serve
  * the workspace (all of them when its team is not known).
@@ -102,9 +130,12 @@ export function registerDoctorCommand(program: Command): void {
       }).finally(() => database?.close());
       for (const line of report.fine) out(`✓ ${line}`);
       if (tokenTeam) for (const line of workspaceWarnings(playbooks, [tokenTeam], false)) out(`! ${line}`);
-      for (const line of report.problems) out(`✗ ${line}`);
-      out(report.problems.length === 0 ? `No problems found (${config.slack.appToken ? 'Socket Mode' : 'HTTP'} mode).` : `${report.problems.length} problem(s) to fix.`);
-      process.exitCode = report.problems.length === 0 ? 0 : 1;
+      const playbookCheck = await playbookProblems(config, config.slack.botToken, tokenTeam);
+      for (const line of playbookCheck.warnings) out(`! ${line}`);
+      const problems = [...report.problems, ...playbookCheck.problems];
+      for (const line of problems) out(`✗ ${line}`);
+      out(problems.length === 0 ? `No problems found (${config.slack.appToken ? 'Socket Mode' : 'HTTP'} mode).` : `${problems.length} problem(s) to fix.`);
+      process.exitCode = problems.length === 0 ? 0 : 1;
     });
 }
 
