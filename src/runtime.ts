@@ -162,7 +162,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   playbooks.watch();
-  for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
   // Checked at start-up for every installed workspace, and for a new one when it installs.

@@ -100,7 +100,7 @@ describe('a sandbox start', () => {
     }
   }, 60_000);
 
-  it('a playbook naming an approver the workspace does not have: the start-up check says which, at its line', async () => {
+  it('a playbook naming an approver the workspace does not have: the start-up check says which, at its line; a broken file is logged once, with its column', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'firebreak-sandbox-approver-'));
     const playbooks = join(folder, 'playbooks');
     cpSync(join(import.meta.dirname, '..', '..', 'playbooks'), playbooks, { recursive: true });
@@ -109,11 +109,16 @@ describe('a sandbox start', () => {
     expect(approvers).not.toBeNull();
     writeFileSync(join(playbooks, 'service-outage.yaml'), outage.replace(approvers![0], `  approvers: [${approvers![1]}, U0NOBODY01]`));
     const line = outage.split('\n').findIndex((text) => text === approvers![0]) + 1;
+    // And a broken copy: its problem is logged once, with its column and key path.
+    writeFileSync(join(playbooks, 'broken.yaml'), outage.replace('id: service-outage', 'id: broken').replace(/dueAfterMinutes: \d+/, 'dueAfterMinutes: 1h30'));
     const running = await startFirebreakProcess(testEnvironment({ DATABASE_URL: `file:${join(folder, 'firebreak.db')}`, PORT: '0', HOST: '127.0.0.1', PLAYBOOKS_DIR: playbooks }));
     try {
       await expect.poll(() => running.logs(), { timeout: 20_000 }).toMatch(/user `U0NOBODY01` does not exist in the workspace or is deactivated/);
       const warning = running.logs().split('\n').find((text) => text.includes('U0NOBODY01'));
       expect(JSON.parse(warning!)).toMatchObject({ file: join(playbooks, 'service-outage.yaml'), line, path: expect.stringMatching(/^roles\.approvers\[\d+\]$/) });
+      const broken = running.logs().split('\n').filter((text) => text.includes('1h30'));
+      expect(broken).toHaveLength(1);
+      expect(JSON.parse(broken[0]!)).toMatchObject({ file: join(playbooks, 'broken.yaml'), column: expect.any(Number), path: expect.stringMatching(/dueAfterMinutes$/), msg: expect.stringContaining('(write 90)') });
     } finally {
       await running.stop('SIGKILL');
       rmSync(folder, { recursive: true, force: true });
