@@ -238,6 +238,11 @@ describe('firebreak doctor', () => {
       const overridden = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined, ALERTS_CHANNEL: alerts }) });
       expect(problems(overridden.stdout)).toEqual([]);
       expect(overridden.code).toBe(0);
+      // A bad value in the file is named, and so is the file it may come from.
+      writeFileSync(join(project, '.env'), filled.replace(/^PORT=.*$/m, 'PORT=tres mil'));
+      const bad = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined }) });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^firebreak: Invalid configuration: PORT must be .* \(read from the environment and \.env; the environment wins\)\n$/);
       // A file named on purpose that is not there is an error, not a silent sandbox.
       const missing = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: 'production.env' }) });
       expect(missing.code).toBe(1);
