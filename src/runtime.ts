@@ -137,7 +137,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!found) directories.set(key, (found = slackDirectory(client, clock)));
     return found;
   };
-  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = {
+    group: (ref, lookUp) => directoryHere().group(ref, lookUp),
+    channelExists: (ref) => directoryHere().channelExists(ref),
+    userExists: (userId) => directoryHere().userExists(userId),
+  };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -158,7 +162,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   playbooks.watch();
-  for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
   // Checked at start-up for every installed workspace, and for a new one when it installs.

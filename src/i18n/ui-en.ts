@@ -312,6 +312,8 @@ export const uiEn = {
   'ui.declare.summary_missing': (_: Empty) => 'Add a short summary.',
   'ui.declare.declaring': (_: Empty) => 'Declaring the incident…',
   'ui.declare.declared': (p: { number: string; channel: string }) => `Incident #${p.number} declared on ${p.channel}.`,
+  'ui.declare.declared_real_not_drill': (p: { number: string; channel: string; command: string }) =>
+    `Incident #${p.number} declared on ${p.channel}. It is a *real* incident, not a drill: its approved replies reach ${p.channel}. A drill needs \`drill\` before the summary; after it, the word is part of the summary. To practise instead, resolve #${p.number} and declare again: \`${p.command} declare ${p.channel} drill …\``,
   'ui.declare.already_open': (p: { number: string; channel: string }) => `Incident #${p.number} is already open on ${p.channel}: it continues there.`,
   'ui.watch.usage': (p: { command: string; subcommand: string }) => `Usage: ${p.command} ${p.subcommand} #channel`,
   'ui.watch.started': (p: { channel: string }) => `Watching ${p.channel} now.`,

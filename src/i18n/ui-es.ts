@@ -299,6 +299,8 @@ export const uiEs: UiCatalog = {
   'ui.declare.summary_missing': () => 'Añade un resumen breve.',
   'ui.declare.declaring': () => 'Declarando el incidente…',
   'ui.declare.declared': (p) => `Incidente #${p.number} declarado en ${p.channel}.`,
+  'ui.declare.declared_real_not_drill': (p) =>
+    `Incidente #${p.number} declarado en ${p.channel}. Es un incidente *real*, no un simulacro: sus respuestas aprobadas llegan a ${p.channel}. Para un simulacro, \`simulacro\` (o \`drill\`) va antes del resumen; después, la palabra es parte del resumen. Para practicar, resuelve el #${p.number} y decláralo de nuevo: \`${p.command} declare ${p.channel} simulacro …\``,
   'ui.declare.already_open': (p) => `El incidente #${p.number} ya está abierto en ${p.channel}: seguimos en él.`,
   'ui.watch.usage': (p) => `Uso: ${p.command} ${p.subcommand} #canal`,
   'ui.watch.started': (p) => `Vigilando ${p.channel} desde ahora.`,

@@ -180,6 +180,8 @@ async function backtestMessages(
   const skip = (error: unknown): void => {
     if (!options.skipBad || !isFirebreakError(error)) throw error;
     skipped++;
+    // Say what was left out and where (the first few: a broken export can have thousands), so it can be fixed.
+    if (skipped <= SKIPS_SHOWN) process.stderr.write(`firebreak: skipped ${error.message}\n`);
   };
 
   if (statSync(input).isDirectory()) {
@@ -239,6 +241,7 @@ async function backtestMessages(
   }
   await flush();
   progress.done();
+  if (skipped > SKIPS_SHOWN) process.stderr.write(`firebreak: skipped ${skipped - SKIPS_SHOWN} more${shard ? ' in this part' : ''}\n`);
   if (messages === 0 && skipped === 0 && !shard) throw new FirebreakError('input_invalid', `${input}: no messages found`);
   alerts.sort((a, b) => a.decision.at - b.decision.at || a.channel.localeCompare(b.channel));
   const calibration = [...recorders].map(([channel, recorder]) => recorder.report(channel, settings));
@@ -272,6 +275,9 @@ async function* lineBatches(file: string): AsyncGenerator<string[]> {
   }
   if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
 }
+
+/** Skipped lines or files named on standard error, per process; the summary counts them all. */
+const SKIPS_SHOWN = 10;
 
 class Progress {
   private last = Date.now();

@@ -48,12 +48,24 @@ export function checkPlaybookSemantics(playbook: PlaybookFile): SemanticIssue[] 
   }
 
   const { quorum, approvers } = playbook.roles;
+  // One person or group listed twice approves once: a quorum counted on the list would never be reached.
+  approvers.forEach((approver, index) => {
+    const first = approvers.indexOf(approver);
+    if (first < index) {
+      issues.push({
+        path: ['roles', 'approvers', index],
+        message: `\`${approver}\` is listed twice (also item ${first + 1}); each approver counts once towards the quorum`,
+        hint: 'remove the repeat, or write the approver you meant',
+      });
+    }
+  });
+  const distinctApprovers = new Set(approvers).size;
   const onlyUsers = approvers.every((approver) => /^[UW]/.test(approver));
-  if (typeof quorum === 'number' && onlyUsers && quorum > approvers.length) {
+  if (typeof quorum === 'number' && onlyUsers && quorum > distinctApprovers) {
     // With user groups among the approvers the real head-count is only known in the workspace.
     issues.push({
       path: ['roles', 'quorum'],
-      message: `quorum ${quorum} is larger than the ${approvers.length} approver(s) listed, so no reply could ever be approved`,
+      message: `quorum ${quorum} is larger than the ${distinctApprovers} approver(s) listed, so no reply could ever be approved`,
       hint: 'lower the quorum, add approvers, or use `all`',
     });
   }
