@@ -368,7 +368,7 @@ function calibrationLines(calibration: readonly ChannelCalibration[], settings: 
   const sorted = [...calibration].sort((a, b) => b.alertsPer30Days - a.alertsPer30Days || a.channel.localeCompare(b.channel));
   const lines = [`Calibration (threshold ${settings.threshold}; alerts per 30 days after the learning days, and the threshold that would give 1 per 30 days):`];
   for (const row of sorted.slice(0, CALIBRATION_LINES)) {
-    lines.push(`  ${row.channel}: ${row.alertsPer30Days} per 30 days (${row.alerts} in ${row.days} days); for 1 per 30 days: threshold ${row.thresholdFor1Per30Days}`);
+    lines.push(`  ${row.channel}: ${row.alertsPer30Days} per 30 days (${row.alerts} in ${row.days} days); for 1 per 30 days: threshold ${row.thresholdFor1Per30Days}${row.days < 30 ? ' (under 30 days of history: the lowest that raises none)' : ''}`);
   }
   if (sorted.length > CALIBRATION_LINES) lines.push(`  … and ${sorted.length - CALIBRATION_LINES} more channel(s) (--json lists all)`);
   return lines;
