@@ -48,10 +48,14 @@ export function checkPlaybookSemantics(playbook: PlaybookFile): SemanticIssue[] 
   }
 
   const { quorum, approvers } = playbook.roles;
-  // One person or group listed twice approves once: a quorum counted on the list would never be reached.
+  const distinctApprovers = new Set(approvers).size;
+  const onlyUsers = approvers.every((approver) => /^[UW]/.test(approver));
+  // One person or group listed twice approves once. The repeat is named where it makes the quorum
+  // unreachable; elsewhere it is harmless, and refusing it would drop a playbook that ran before.
+  const repeatBreaksQuorum = typeof quorum === 'number' && onlyUsers && quorum > distinctApprovers && quorum <= approvers.length;
   approvers.forEach((approver, index) => {
     const first = approvers.indexOf(approver);
-    if (first < index) {
+    if (repeatBreaksQuorum && first < index) {
       issues.push({
         path: ['roles', 'approvers', index],
         message: `\`${approver}\` is listed twice (also item ${first + 1}); each approver counts once towards the quorum`,
@@ -59,8 +63,6 @@ export function checkPlaybookSemantics(playbook: PlaybookFile): SemanticIssue[] 
       });
     }
   });
-  const distinctApprovers = new Set(approvers).size;
-  const onlyUsers = approvers.every((approver) => /^[UW]/.test(approver));
   if (typeof quorum === 'number' && onlyUsers && quorum > distinctApprovers) {
     // With user groups among the approvers the real head-count is only known in the workspace.
     issues.push({
