@@ -135,7 +135,10 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
       const since = harness.fake.api.calls().length;
       const number = await draftAndApprove(`${marker}, updates here within the hour.`);
       // Before: every retry started again from page 1, read one page, was limited, and never got further.
-      await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 60_000);
+      await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 120_000).catch(async (error: unknown) => {
+        const { status, lastError, readProgress, nextAttemptAt } = await replyItem(number);
+        throw new Error(`${String(error)}; the reply is ${JSON.stringify({ status, lastError, readProgress, dueInMs: nextAttemptAt.getTime() - clock.now() })}`);
+      });
       expect(publicReplies(marker)).toHaveLength(1);
       expect(await replyItem(number)).toMatchObject({ status: 'sent', uncertain: true, result: expect.objectContaining({ adopted: true }) });
       const pages = harness.fake.api
@@ -149,7 +152,7 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
       stop();
       stopSkipping();
     }
-  }, 90_000);
+  }, 180_000);
 
   it('a member’s message Firebreak saw deleted holds the reply to it without asking Slack', async () => {
     const member = harness.people.members[0]!;

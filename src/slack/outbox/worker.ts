@@ -313,7 +313,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     for (;;) {
       if (progress.messagesRead >= lookupMaxMessages || clock.now() - progress.startedAt > readMaxMs) return 'undecided';
       const query = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(progress.cursor ? { cursor: progress.cursor } : {}) };
-      const answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
+      let answer: SlackAnswer;
+      try {
+        answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
+      } catch (error) {
+        // A stored cursor Slack no longer takes (it expired while Firebreak was down): read again from the newest page.
+        if (!progress.cursor || classifySlackFailure(error).error !== 'invalid_cursor') throw error;
+        log.warn({ key: item.key }, 'Slack no longer takes the look-up cursor; reading again from the newest message');
+        progress = { ...progress, cursor: null, messagesRead: 0 };
+        reading.progress = progress;
+        continue;
+      }
       const messages = (answer['messages'] ?? []) as { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
       const match = messages.find((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
       if (match?.ts) return { ts: match.ts, channel };
