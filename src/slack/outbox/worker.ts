@@ -412,16 +412,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   async function waitForRead(item: QueuedSlackWrite, retryAt: number, reading: ReadProgress): Promise<void> {
     const careful = item.method === 'chat.postMessage' && (options.postsWithCare?.(item) ?? false);
     log.warn({ key: item.key, read: reading.read, retryInMs: retryAt - clock.now() }, 'Slack rate-limited a read this post needs first; it waits, rescheduled, and lets its channel\'s other writes go');
-    const release = { retryAt, error: `${WAITING_FOR_READ}${reading.read}`, readProgress: reading };
-    if (!careful || !options.onReadWait) {
-      await queue.release(item, release);
-      return;
-    }
+    // The wait first, on its own: it must hold even when telling staff fails (a slow database, a lost transaction).
+    if (!(await queue.release(item, { retryAt, error: `${WAITING_FOR_READ}${reading.read}`, readProgress: reading }))) return;
+    if (!careful || !options.onReadWait) return;
     const onReadWait = options.onReadWait;
-    await store.transaction(async (tx) => {
-      if (!(await tx.outboxQueue.release(item, release))) return;
-      await onReadWait(tx, { key: item.key, incidentId: item.incidentId, channelId: item.channelId, record: item.record, read: reading.read, decidedWithinMs: Math.max(0, reading.startedAt + readMaxMs - clock.now()) });
-    });
+    try {
+      await store.transaction(
+        (tx) => onReadWait(tx, { key: item.key, incidentId: item.incidentId, channelId: item.channelId, record: item.record, read: reading.read, decidedWithinMs: Math.max(0, reading.startedAt + readMaxMs - clock.now()) }),
+        { timeoutMs: 15_000 },
+      );
+    } catch (error) {
+      // Told at its next wait instead (the notice's key makes it once).
+      log.error({ err: error, key: item.key }, 'could not tell staff why a reply waits; tried again at its next wait');
+    }
   }
 
   async function fail(item: QueuedSlackWrite, error: string): Promise<void> {
