@@ -31,6 +31,7 @@ import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
 import { postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
@@ -514,6 +515,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     waitsForChannel: (item) => item.record?.kind !== outboxRecords.replyPosted,
     // A public reply is never posted twice nor under a deleted member message: held for staff when unsure.
     postsWithCare: (item) => item.record?.kind === outboxRecords.replyPosted,
+    // A member's message the watcher saw deleted holds its reply without a read Slack may rate-limit.
+    parentKnownDeleted: (parent) => replyParentKnownDeleted(store.direct, parent),
+    // A reply waiting out Slack's limit on reads before posting is said in its incident thread (once per read).
+    onReadWait: (tx, wait) => (wait.record?.kind === outboxRecords.replyPosted ? tellWaitingReply(tx, wait, clock.now()) : Promise.resolve()),
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
