@@ -110,7 +110,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   if (slack) {
     const { startRuntime } = await import('./runtime.js');
     const playing = sandbox?.drills;
-    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics, ...(playing ? { isDrill: (channelId: string) => playing.inProgress(channelId) } : {}), ...(installs ? { installs } : {}) });
+    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, promptClient: slack.promptClient, logger, clock, metrics, ...(playing ? { isDrill: (channelId: string) => playing.inProgress(channelId) } : {}), ...(installs ? { installs } : {}) });
   }
 
   const routes: Route[] = [

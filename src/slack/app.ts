@@ -47,6 +47,11 @@ export interface SlackApp {
   app: App;
   /** Firebreak's own Web API client: the bot token, or with OAuth installs the token of the team in scope (team-scope.ts). */
   client: WebClient;
+  /**
+   * The same tokens, for an answer a person waits on (who is in a user group): a 429 rejects at once with
+   * its Retry-After (WebAPIRateLimitedError) instead of pausing every call of `client` until it passes.
+   */
+  promptClient: WebClient;
   mode: 'http' | 'socket';
   link: SlackLink;
   /** The paths the HTTP receiver answers (POST). */
@@ -69,14 +74,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const retryConfig = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
   const clientOptions = { slackApiUrl: options.apiUrl, retryConfig };
+  // Rate limits are the caller's to wait out: a click is answered at once rather than after Retry-After.
+  const promptOptions = { ...clientOptions, rejectRateLimitedCalls: true };
   let client: WebClient;
+  let promptClient: WebClient;
   let authorization: Pick<ReturnType<typeof botTokenAuthorization>, 'authorize'> & { identity?: ReturnType<typeof botTokenAuthorization>['identity'] };
   if (options.botToken) {
     client = new WebClient(options.botToken, { ...clientOptions, logger });
+    promptClient = new WebClient(options.botToken, { ...promptOptions, logger });
     authorization = botTokenAuthorization(client, options.botToken);
   } else if (options.installations) {
     const installations = options.installations;
-    client = new TeamRoutedWebClient(async (teamId) => (await installations.installation(teamId))?.botToken ?? null, { ...clientOptions, logger });
+    const tokenOf = async (teamId: string) => (await installations.installation(teamId))?.botToken ?? null;
+    client = new TeamRoutedWebClient(tokenOf, { ...clientOptions, logger });
+    promptClient = new TeamRoutedWebClient(tokenOf, { ...promptOptions, logger });
     authorization = { authorize: installationAuthorization(installations) };
   } else {
     throw new Error('createSlackApp needs a bot token or the OAuth installations');
@@ -141,7 +152,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     routeSocketNotices(receiver.client, app, options.logger);
     const link = createSlackLink({ mode: 'socket', ...(identity ? { identity } : {}), socket: receiver.client, logger: options.logger, ...linkOptions(options) });
     const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
-    return { app, client, mode: 'socket', link, endpoints: [], eventsRateLimited, processEvent, start: () => link.start(), stop: () => link.stop() };
+    return { app, client, promptClient, mode: 'socket', link, endpoints: [], eventsRateLimited, processEvent, start: () => link.start(), stop: () => link.stop() };
   }
   const endpoints = ['/slack/events'];
   const receiver = new HTTPReceiver({
@@ -180,7 +191,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
   // The gate has answered Slack already: Bolt's ack is a no-op.
   const processEvent = processAcknowledged(app.processEvent.bind(app));
-  return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
+  return { app, client, promptClient, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
 }
 
 /**
