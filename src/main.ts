@@ -101,6 +101,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       ...(options.slackRetryDelaysMs ? { retryDelaysMs: options.slackRetryDelaysMs } : {}),
       onUnacknowledged: (kind) => metrics.processErrors.inc({ kind }),
       locale: config.locale,
+      // The runtime starts after the app: until then (and without it) LOCALE.
+      answerLocale: (teamId, userId) => runtime?.answerLocale(teamId, userId) ?? Promise.resolve(config.locale),
       inbox,
     });
   } else {
@@ -190,6 +192,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       logger,
       refused: metrics.requestsRefused,
       locale: config.locale,
+      ...(runtime ? { answerLocale: runtime.answerLocale } : {}),
       next: (request, response) => listener(request, response),
       processEvent: slack.processEvent,
       inbox,

@@ -26,6 +26,7 @@ import { registerInteractionListeners } from './slack/listeners/interactions.js'
 import type { OperatorRefusal, SlackServices } from './slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
+import { isFirebreakError } from './errors.js';
 import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
@@ -89,6 +90,12 @@ export interface Runtime {
   checkPlaybookReferences(teamId: string): Promise<void>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
+  /**
+   * The language of what one person is told before any listener runs (a command Slack sent broken, a
+   * workspace Firebreak cannot act for now): as every answer to one person (the workspace's App Home
+   * choice, their Slack locale, LOCALE) for a workspace Firebreak serves; LOCALE for any other.
+   */
+  answerLocale(teamId: string | undefined, userId: string | undefined): Promise<Locale>;
   /** For /healthz: writes waiting for a channel Slack will not take them in, by reason, with the oldest's creation. */
   waitingWrites(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
   close(): Promise<void>;
@@ -490,6 +497,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     locale,
     localeFor: () => services.localeFor(),
+    localeOfPerson: (teamId, userId, webClient) => services.localeOfPerson(teamId, userId, webClient),
     // Unknown only while Slack cannot be reached, when Bolt's own authorisation refuses requests anyway.
     isInstalled: async (teamId) => {
       if (installs) return installs.isInstalled(teamId);
@@ -654,6 +662,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     leadership,
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
+    async answerLocale(teamId, userId) {
+      if (!teamId) return locale;
+      // A stored token no key opens is still an installation: its App Home choice is in the database.
+      const unreadable = (error: unknown) => isFirebreakError(error) && (error.code === 'token_undecryptable' || error.code === 'token_key_missing');
+      const served = installs ? await installs.isInstalled(teamId).catch(unreadable) : (await installedTeam().catch(() => null)) === teamId;
+      if (!served) return locale;
+      return inTeam(teamId, () => (userId ? services.localeOfPerson(teamId, userId, client) : services.localeFor(teamId))).catch(() => locale);
+    },
     alertsChannelHealth,
     waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {

@@ -30,6 +30,11 @@ export interface SlackAppOptions {
   /** The language of what is said when no workspace language can be known (a request Bolt could not authorise). */
   locale?: Locale;
   /**
+   * The language of that answer for the person and workspace the request names, when it can be known
+   * (runtime.ts answerLocale: set once the runtime exists); `locale` otherwise.
+   */
+  answerLocale?(teamId: string | undefined, userId: string | undefined): Promise<Locale>;
+  /**
    * Where Socket Mode events are kept before Bolt acknowledges them (HTTP events are kept by the
    * request gate): acknowledged means stored.
    */
@@ -110,10 +115,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // person nothing: they are told through the request's response_url (no token needed) instead.
     const responseUrl = (body as { response_url?: unknown } | undefined)?.response_url;
     if (authorizationUnavailable(error) && typeof responseUrl === 'string' && /^https?:\/\//.test(responseUrl)) {
-      const text = t(options.locale ?? 'en', 'ui.workspace_unavailable', {});
-      void fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }), signal: AbortSignal.timeout(5_000) }).catch((postError: unknown) =>
-        options.logger.warn({ err: postError }, 'could not tell the person why Firebreak cannot act for their workspace'),
-      );
+      const requested = body as { team_id?: unknown; team?: { id?: unknown }; user_id?: unknown; user?: { id?: unknown } } | undefined;
+      const teamId = requested?.team_id ?? requested?.team?.id;
+      const userId = requested?.user_id ?? requested?.user?.id;
+      const fallback = options.locale ?? 'en';
+      void (options.answerLocale?.(typeof teamId === 'string' ? teamId : undefined, typeof userId === 'string' ? userId : undefined).catch(() => fallback) ?? Promise.resolve(fallback))
+        .then((locale) => t(locale, 'ui.workspace_unavailable', {}))
+        .then((text) => fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }), signal: AbortSignal.timeout(5_000) }))
+        .catch((postError: unknown) => options.logger.warn({ err: postError }, 'could not tell the person why Firebreak cannot act for their workspace'));
     }
   };
   const processAcknowledged = (dispatch: App['processEvent']) => async (body: Record<string, unknown>, retry: { num?: number; reason?: string }) => {
