@@ -88,7 +88,8 @@ async function refresh() {
   try {
     do {
       again = false;
-      const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`);
+      // Scenario problems and drill failures come in the language picked here, like the page's own texts.
+      const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`, { headers: ui.lang ? { 'x-sandbox-language': ui.lang } : {} });
       if (!response.ok) throw new Error(tr('sandbox.page.http_error', { status: response.status }));
       ui.state = await response.json();
       render();
@@ -1073,6 +1074,8 @@ async function chooseLanguage(lang) {
   $('messages').dataset.home = '';
   ui.modalKey = '';
   if (ui.state) render();
+  // Scenario problems and drill failures are said by the server: asked again in the new language.
+  await refresh();
 }
 
 function choosePersona(id) {
