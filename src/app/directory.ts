@@ -44,7 +44,7 @@ export class GroupsUnavailableError extends FirebreakError {
     readonly reason: 'rate_limited' | 'slack_error' | 'timeout',
     cause?: unknown,
   ) {
-    super('slack_api', `Slack did not list the workspace's user groups (${reason})`, { cause });
+    super('slack_unavailable', `Slack did not list the workspace's user groups (${reason})`, { cause });
     this.name = 'GroupsUnavailableError';
   }
 }

@@ -219,12 +219,17 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         const expected = isFirebreakError(error) && (error.code === 'input_invalid' || error.code === 'not_found' || error.code === 'forbidden');
         // Slack refusing a call (an expired trigger_id, a channel the person is not in) is Slack's answer, not a fault here.
         const slackRefusal = (error as { code?: unknown }).code === 'slack_webapi_platform_error';
-        if (slackRefusal) log.warn({ kind, action: who(args.body).action, error: (error as { data?: { error?: string } }).data?.error }, 'Slack refused a call a listener made');
+        if (isFirebreakError(error) && error.code === 'slack_unavailable') log.warn({ kind, action: who(args.body).action, error: error.message }, 'Slack did not answer a question a request needed: nothing was done');
+        else if (slackRefusal) log.warn({ kind, action: who(args.body).action, error: (error as { data?: { error?: string } }).data?.error }, 'Slack refused a call a listener made');
         else if (expected) log.warn({ kind, action: who(args.body).action, error: error.message }, 'a Slack request could not be done');
         else log.error({ err: error, kind, action: who(args.body).action }, 'Slack listener failed');
-        if (!acked) {
+        // Slack not answering a question the request needs (who is in a user group) is not a fault here
+        // either; it is said even after a decision button's ack, which comes whatever the decision did.
+        const slackSilent = isFirebreakError(error) && error.code === 'slack_unavailable';
+        if (!acked || slackSilent) {
           const locale = await localeOfSender(args);
-          await explain(kind, args, ack, expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : t(locale, 'ui.guard.failed', {})).catch(() => undefined);
+          const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
+          await explain(kind, args, ack, text).catch(() => undefined);
         }
       } finally {
         clearTimeout(deadline);

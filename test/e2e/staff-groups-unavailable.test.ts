@@ -4,6 +4,7 @@
 // out without asking Slack meanwhile.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
+import { actionIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -76,6 +77,23 @@ describe.each(availableProviders)('staff user groups Slack cannot list, on %s', 
     await sleep(2_100);
     expect(await status()).not.toBe(groupsUnconfirmed);
     expect(listCalls()).toBe(afterLimit + 1);
+  });
+
+  it('a click on an incident while Slack cannot list the approver groups: told Slack did not answer, nothing changes, the next click is done', async () => {
+    expect((await h.command(h.people.cleo, `declare <#${h.support}|support> sev2 Refunds are slow`)).status).toBe(200);
+    const root = await h.waitFor('the alert', () => h.rootMessage());
+    const incident = () => h.app.database.prisma.incident.findFirstOrThrow();
+    await h.waitFor('the incident settled', async () => (await incident()).rootTs !== null);
+    await forgetGroups();
+    // Every call for 4 s: the incident's own background work asks for the groups too.
+    h.fake.api.faults.serverError('usergroups.list', { forMs: 4_000 });
+    const told = h.ephemeralTexts(lucia).length;
+    await h.click(lucia, h.alerts, root.ts, actionIds.acknowledge);
+    expect(await h.waitFor('the explanation', () => h.ephemeralTexts(lucia).slice(told)[0])).toContain(t('es', 'ui.guard.slack_unavailable', {}));
+    expect((await incident()).acknowledgedAt).toBeNull();
+    await sleep(4_100);
+    await h.click(lucia, h.alerts, root.ts, actionIds.acknowledge);
+    await h.waitFor('the acknowledgement', async () => (await incident()).acknowledgedAt !== null);
   });
 
   it('someone no playbook names is not refused on a list Slack could not give: told Slack did not answer, refused once it does', async () => {
