@@ -60,13 +60,23 @@ export function slackDirectory(client: WebClient, clock: Clock, groupsClient: We
   const askSlack = async (): Promise<ResolvedGroup[]> => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new GroupsUnavailableError('timeout')), GROUPS_ANSWER_TIMEOUT_MS)));
-    try {
-      const answer = await Promise.race([groupsClient.usergroups.list({ include_users: true }), late]);
-      return (answer.usergroups ?? []).map((group) => ({
+    const call = groupsClient.usergroups.list({ include_users: true }).then((answer) =>
+      (answer.usergroups ?? []).map((group) => ({
         groupId: group.id ?? '',
         handle: group.handle ?? null,
         memberUserIds: group.users ?? [],
-      }));
+      })),
+    );
+    // An answer that comes after the person was told Slack did not answer still serves the next look-up
+    // (unless another is under way): a workspace whose list is always slow is not asked in vain forever.
+    call.then(
+      (list) => {
+        if (!groups) groups = { at: clock.now(), list: Promise.resolve(list) };
+      },
+      () => undefined,
+    );
+    try {
+      return await Promise.race([call, late]);
     } catch (error) {
       if (error instanceof GroupsUnavailableError) throw error;
       const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
