@@ -151,6 +151,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         // INGEST_TEAM_ID (OAuth installs): ingested sources are that workspace's, so their alerts post with its token.
         workspaceId: () => (config.ingestTeamId ? store.direct.workspaces.idForTeam(config.ingestTeamId) : store.direct.workspaces.ensureNamed('ingest', 'Other sources')),
         ingest: (message) => watcher.ingest(message),
+        edit: (message) => watcher.edit(message),
+        storedAt: (workspaceId, channelId, ts) => watcher.storedMessage(workspaceId, channelId, ts),
         now: () => clock.now(),
       }),
     );

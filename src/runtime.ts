@@ -38,7 +38,7 @@ import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-vie
 import { Watcher } from './app/watcher.js';
 import { ChannelLifecycle } from './app/channel-lifecycle.js';
 import { NamedChannelsService } from './app/named-channels.js';
-import { channelNamed } from './slack/channel-lookup.js';
+import { channelNamed, channelNow } from './slack/channel-lookup.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -146,7 +146,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!found) directories.set(key, (found = slackDirectory(client, clock, options.promptClient)));
     return found;
   };
-  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = {
+    group: (ref, lookUp) => directoryHere().group(ref, lookUp),
+    channelExists: (ref) => directoryHere().channelExists(ref),
+    userExists: (userId) => directoryHere().userExists(userId),
+  };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -167,7 +171,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   playbooks.watch();
-  for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
   // Checked at start-up for every installed workspace, and for a new one when it installs.
@@ -380,6 +383,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
     forgetChannelName: (channelId) => channelName.forget(channelId),
     namedChannelRenamed: (workspaceId, channelId, name) => namedChannels.renamed(workspaceId, channelId, name),
+    namedChannelDeleted: (workspaceId, channelId) => namedChannels.channelDeleted(workspaceId, channelId),
+    channelNow: (workspaceId, channelId) => (inWorkspace ? inWorkspace(workspaceId, () => channelNow(client, channelId)) : channelNow(client, channelId)),
+    channelTookName: (workspaceId, channelId, name, serving) => namedChannels.channelTookName(workspaceId, channelId, name, serving),
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
@@ -454,7 +460,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     channelLifecycle: {
       renamed: async (teamId, event) => channelLifecycle.renamed(await workspaceIds(teamId), event),
       // With OAuth installs only that team's writes; one bot token has one team.
-      usableAgain: (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined),
+      usableAgain: async (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined, await workspaceIds(teamId)),
+      created: async (teamId, event) => channelLifecycle.created(await workspaceIds(teamId), event),
+      deleted: async (teamId, event) => channelLifecycle.deleted(await workspaceIds(teamId), event),
     },
     mayOperate,
     async refuseNonOperator(teamId, userId, action, webClient) {

@@ -25,6 +25,8 @@ export interface Directory {
   /** A user group by ID (S…) or handle (@team); null when the workspace has no such group. */
   group(ref: PersonRef, options?: GroupLookUp): Promise<ResolvedGroup | null>;
   channelExists(idOrName: string): Promise<boolean>;
+  /** Whether the workspace has this user, not deactivated; a Slack that cannot answer says nothing against it (true). */
+  userExists(userId: string): Promise<boolean>;
   /** Slack said a group changed (subteam_updated, subteam_members_changed): the next look-up asks again. */
   forget?(): void;
 }
@@ -108,6 +110,12 @@ export function slackDirectory(client: WebClient, clock: Clock, groupsClient: We
       if (ref.kind === 'user') return null;
       const list = await loadGroups(options.maxAgeMs);
       return list.find((group) => (ref.kind === 'group' ? group.groupId === ref.id : group.handle === ref.handle.replace(/^@/, ''))) ?? null;
+    },
+    async userExists(userId) {
+      return client.users.info({ user: userId }).then(
+        (answer) => answer.user?.deleted !== true,
+        (error: unknown) => (error as { data?: { error?: string } }).data?.error !== 'user_not_found',
+      );
     },
     async channelExists(idOrName) {
       const name = idOrName.replace(/^#/, '');

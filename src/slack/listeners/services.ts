@@ -111,6 +111,8 @@ export interface SlackServices {
   channelLifecycle?: {
     renamed(teamId: string, event: unknown): Promise<unknown>;
     usableAgain(teamId: string, event: unknown): Promise<unknown>;
+    created(teamId: string, event: unknown): Promise<unknown>;
+    deleted(teamId: string, event: unknown): Promise<unknown>;
   };
   metrics?: Metrics;
 }
