@@ -214,6 +214,7 @@ export const uiEn = {
   'ui.guard.malformed': (_: Empty) => 'Firebreak did not do this: the button or form it came from is damaged. Use the incident message instead.',
   'ui.guard.invalid': (p: { detail: string }) => `Firebreak could not do this: ${p.detail}`,
   'ui.workspace_unavailable': (_: Empty) => 'Firebreak cannot act for this workspace right now: its access to Slack here could not be read or checked. Whoever runs Firebreak can see why on its /healthz page and in its log.',
+  'ui.guard.slack_unavailable': (_: Empty) => 'Slack did not answer Firebreak just now, so nothing was done. Try again in a moment.',
   'ui.guard.failed': (_: Empty) => 'Firebreak could not do this because of an error on its side; it has been logged. Please try again.',
   'ui.home.title': (_: Empty) => 'Firebreak overview',
   'ui.home.delivery_heading': (p: { count: number }) => `${plural(p.count, 'message', 'messages')} could not be delivered`,

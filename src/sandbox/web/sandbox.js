@@ -90,6 +90,7 @@ async function refresh() {
   try {
     do {
       again = false;
+      // Scenario problems and drill failures come in the language picked here, like the page's own texts.
       const headers = ui.lang ? { 'x-sandbox-language': ui.lang } : {};
       const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`, { headers });
       if (!response.ok) {
@@ -1086,6 +1087,8 @@ async function chooseLanguage(lang) {
   $('messages').dataset.home = '';
   ui.modalKey = '';
   if (ui.state) render();
+  // Scenario problems and drill failures are said by the server: asked again in the new language.
+  await refresh();
 }
 
 function choosePersona(id) {

@@ -258,6 +258,6 @@ function healthLine(c: HomeChannelHealth, locale: Locale): string {
  * What App Home shows someone it shows nothing internal to: what Firebreak is (not of the community team),
  * or, when Slack did not confirm who they are, to reopen it in a moment (an admin is not told they may not).
  */
-export function appHomeNoticeView(locale: Locale, reason: 'not_staff' | 'slack_unavailable' = 'not_staff'): HomeView {
-  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, reason === 'slack_unavailable' ? 'ui.home.unconfirmed' : 'ui.home.not_operator', {}))]);
+export function appHomeNoticeView(locale: Locale, reason: 'not_staff' | 'slack_unavailable' | 'groups_unavailable' = 'not_staff'): HomeView {
+  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, reason === 'not_staff' ? 'ui.home.not_operator' : 'ui.home.unconfirmed', {}))]);
 }
