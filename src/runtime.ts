@@ -197,7 +197,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let unavailable: GroupsUnavailableError | undefined;
     for (const person of staffRefsOf(playbooksOfTeam(playbooks.playbooks, teamId || undefined))) {
       if (person.kind === 'user') ids.add(person.id);
-      else {
+      // Every group comes from one list: once Slack did not give it, asking again for the next is in vain.
+      else if (!unavailable) {
         try {
           (await directory.group(person))?.memberUserIds.forEach((id) => ids.add(id));
         } catch (error) {
@@ -300,7 +301,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 
   // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
-  const isStaff = async (userId: string) => (await staffOf(teamHere() ?? '')).userIds.includes(userId);
+  // Every message asks, so what Slack last said, complete or not, is kept a few seconds: while Slack
+  // cannot list the groups, each message would otherwise wait on it (up to 1.5 s) and ask it once more.
+  const staffForScoring = cached(clock, async (teamId) => (await staffOf(teamId)).userIds, { ttlMs: 5_000 });
+  const isStaff = async (userId: string) => (await staffForScoring(teamHere() ?? '')).includes(userId);
   const admins = workspaceAdmins({ clock, installs });
 
   /**

@@ -99,6 +99,21 @@ describe.each(availableProviders)('staff user groups Slack cannot list, on %s', 
     await h.waitFor('the acknowledgement', async () => (await incident()).acknowledgedAt !== null);
   });
 
+  it('member messages while Slack cannot list the groups are scored without asking Slack again for each', async () => {
+    h.fake.api.faults.serverError('usergroups.list', { forMs: 3_000 });
+    const before = listCalls();
+    const stored = await h.app.database.prisma.scoredMessage.count();
+    for (let i = 0; i < 8; i++) {
+      await h.post(h.people.members[i % h.people.members.length]!, `The app crashed again (${i})`, Date.now());
+      await sleep(250);
+    }
+    await h.waitFor('the messages scored', async () => (await h.app.database.prisma.scoredMessage.count()) >= stored + 8);
+    // What Slack last said serves the next seconds of messages: one ask, which the client tries three
+    // times on a 5xx (before, each message asked once more: 9 calls here).
+    expect(listCalls() - before).toBeLessThanOrEqual(3);
+    await sleep(3_100);
+  });
+
   it('someone no playbook names is not refused on a list Slack could not give: told Slack did not answer, refused once it does', async () => {
     const pablo = h.fake.workspace.addUser({ name: 'pablo', real_name: 'Pablo Ruiz', locale: 'es-ES' }).id;
     h.fake.api.faults.serverError('usergroups.list', { times: 3 });
