@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'conflict'
   | 'slack_api'
+  /** Slack did not answer a question a person's request needs (429, 5xx, ok:false, no answer in time): nothing was done, and the next request asks again. */
+  | 'slack_unavailable'
   | 'slack_limits_exceeded'
   | 'token_key_missing'
   | 'token_undecryptable'

@@ -101,6 +101,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       ...(options.slackRetryDelaysMs ? { retryDelaysMs: options.slackRetryDelaysMs } : {}),
       onUnacknowledged: (kind) => metrics.processErrors.inc({ kind }),
       locale: config.locale,
+      // The runtime starts after the app: until then (and without it) LOCALE.
+      answerLocale: (teamId, userId) => runtime?.answerLocale(teamId, userId) ?? Promise.resolve(config.locale),
       inbox,
     });
   } else {
@@ -110,7 +112,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   if (slack) {
     const { startRuntime } = await import('./runtime.js');
     const playing = sandbox?.drills;
-    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, logger, clock, metrics, ...(playing ? { isDrill: (channelId: string) => playing.inProgress(channelId) } : {}), ...(installs ? { installs } : {}) });
+    runtime = await startRuntime({ config, database, app: slack.app, client: slack.client, promptClient: slack.promptClient, logger, clock, metrics, ...(playing ? { isDrill: (channelId: string) => playing.inProgress(channelId) } : {}), ...(installs ? { installs } : {}) });
   }
 
   const routes: Route[] = [
@@ -149,6 +151,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         // INGEST_TEAM_ID (OAuth installs): ingested sources are that workspace's, so their alerts post with its token.
         workspaceId: () => (config.ingestTeamId ? store.direct.workspaces.idForTeam(config.ingestTeamId) : store.direct.workspaces.ensureNamed('ingest', 'Other sources')),
         ingest: (message) => watcher.ingest(message),
+        edit: (message) => watcher.edit(message),
+        storedAt: (workspaceId, channelId, ts) => watcher.storedMessage(workspaceId, channelId, ts),
         now: () => clock.now(),
       }),
     );
@@ -190,6 +194,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
       logger,
       refused: metrics.requestsRefused,
       locale: config.locale,
+      ...(runtime ? { answerLocale: runtime.answerLocale } : {}),
       next: (request, response) => listener(request, response),
       processEvent: slack.processEvent,
       inbox,

@@ -26,18 +26,20 @@ import { registerInteractionListeners } from './slack/listeners/interactions.js'
 import type { OperatorRefusal, SlackServices } from './slack/listeners/services.js';
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
-import { slackDirectory } from './app/directory.js';
+import { isFirebreakError } from './errors.js';
+import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
 import { postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
 import { ChannelLifecycle } from './app/channel-lifecycle.js';
 import { NamedChannelsService } from './app/named-channels.js';
-import { channelNamed } from './slack/channel-lookup.js';
+import { channelNamed, channelNow } from './slack/channel-lookup.js';
 import { FeedbackService } from './app/feedback.js';
 import { registerFeedbackListeners } from './slack/listeners/feedback.js';
 import type { InstallService } from './app/installs.js';
@@ -60,6 +62,8 @@ export interface RuntimeOptions {
   app: App;
   /** Firebreak's own Web API client (the bot token); Bolt's app.client carries no token. */
   client?: WebClient;
+  /** The same tokens for answers a person waits on: a 429 rejects at once (app.ts); `client` when absent. */
+  promptClient?: WebClient;
   logger: Logger;
   clock: Clock;
   metrics?: Metrics;
@@ -87,6 +91,12 @@ export interface Runtime {
   checkPlaybookReferences(teamId: string): Promise<void>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
+  /**
+   * The language of what one person is told before any listener runs (a command Slack sent broken, a
+   * workspace Firebreak cannot act for now): as every answer to one person (the workspace's App Home
+   * choice, their Slack locale, LOCALE) for a workspace Firebreak serves; LOCALE for any other.
+   */
+  answerLocale(teamId: string | undefined, userId: string | undefined): Promise<Locale>;
   /** For /healthz: writes waiting for a channel Slack will not take them in, by reason, with the oldest's creation. */
   waitingWrites(): Promise<{ reason: string; count: number; oldestAt: number }[]>;
   close(): Promise<void>;
@@ -134,10 +144,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const directoryHere = () => {
     const key = teamKey();
     let found = directories.get(key);
-    if (!found) directories.set(key, (found = slackDirectory(client, clock)));
+    if (!found) directories.set(key, (found = slackDirectory(client, clock, options.promptClient)));
     return found;
   };
-  const directory: Directory = { group: (ref, lookUp) => directoryHere().group(ref, lookUp), channelExists: (ref) => directoryHere().channelExists(ref) };
+  const directory: Directory = {
+    group: (ref, lookUp) => directoryHere().group(ref, lookUp),
+    channelExists: (ref) => directoryHere().channelExists(ref),
+    userExists: (userId) => directoryHere().userExists(userId),
+  };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
   let alertsCheckReady!: (guard: AlertsChannelGuard) => void;
@@ -158,7 +172,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   });
   playbooks.watch();
-  for (const problem of playbooks.problems) logger.warn({ file: problem.file, line: problem.line }, `playbook problem: ${problem.message}`);
   logger.info({ playbooks: playbooks.playbooks.map((playbook) => playbook.id) }, `loaded ${playbooks.playbooks.length} playbook(s)`);
 
   // Checked at start-up for every installed workspace, and for a new one when it installs.
@@ -184,15 +197,35 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   /** The name when Slack gives it, null otherwise: for what can go on without it (a title, a notice). */
   const channelName = Object.assign((channelId: string) => answeredChannelName(channelId).catch(() => null), { forget: (channelId: string) => answeredChannelName.forget(channelId) });
 
-  // People a playbook names are staff only in the workspaces it serves.
+  // People a playbook names are staff only in the workspaces it serves. Only a complete answer is kept:
+  // when Slack did not list a group, the load fails with the people it could name (StaffIncomplete) and
+  // the next look-up asks again, so nobody is refused for a minute on a list missing a group.
   const staffUserIds = cached(clock, async (teamId) => {
     const ids = new Set<string>();
+    let unavailable: GroupsUnavailableError | undefined;
     for (const person of staffRefsOf(playbooksOfTeam(playbooks.playbooks, teamId || undefined))) {
       if (person.kind === 'user') ids.add(person.id);
-      else (await directory.group(person).catch(() => null))?.memberUserIds.forEach((id) => ids.add(id));
+      else {
+        try {
+          (await directory.group(person))?.memberUserIds.forEach((id) => ids.add(id));
+        } catch (error) {
+          if (!(error instanceof GroupsUnavailableError)) throw error;
+          unavailable = error;
+        }
+      }
     }
+    if (unavailable) throw new StaffIncomplete([...ids], unavailable);
     return [...ids];
   });
+  /** Who the playbooks name in a team; `complete` is false when Slack did not say who is in a group just now. */
+  const staffOf = (teamId: string): Promise<{ userIds: string[]; complete: boolean }> =>
+    staffUserIds(teamId).then(
+      (userIds) => ({ userIds, complete: true }),
+      (error: unknown) => {
+        if (error instanceof StaffIncomplete) return { userIds: error.known, complete: false };
+        throw error;
+      },
+    );
 
   function playbookFor(channelId: string, name: string | null): Playbook | undefined {
     try {
@@ -274,7 +307,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
 
-  const isStaff = async (userId: string) => (await staffUserIds(teamHere() ?? '')).includes(userId);
+  // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
+  const isStaff = async (userId: string) => (await staffOf(teamHere() ?? '')).userIds.includes(userId);
   const admins = workspaceAdmins({ clock, installs });
 
   /**
@@ -288,10 +322,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
    */
   async function operatorRefusal(teamId: string | undefined, userId: string, webClient: WebClient): Promise<OperatorRefusal | null> {
     const team = teamId ?? teamHere() ?? (installs ? undefined : ((await installedTeam().catch(() => null)) ?? undefined));
-    if ((await staffUserIds(team ?? '')).includes(userId)) return null;
-    if (team === undefined) return 'not_staff';
+    const staff = await staffOf(team ?? '');
+    if (staff.userIds.includes(userId)) return null;
+    if (team === undefined) return staff.complete ? 'not_staff' : 'groups_unavailable';
     const answer = await admins.check(team, userId, webClient);
-    return answer === 'admin' ? null : answer === 'unconfirmed' ? 'slack_unavailable' : 'not_staff';
+    if (answer === 'admin') return null;
+    if (answer === 'unconfirmed') return 'slack_unavailable';
+    // Not an admin, and maybe in a group Slack did not list: not refused on that list, told Slack did not answer.
+    return staff.complete ? 'not_staff' : 'groups_unavailable';
   }
   const mayOperate = async (teamId: string | undefined, userId: string, webClient: WebClient) => (await operatorRefusal(teamId, userId, webClient)) === null;
   const feedback = new FeedbackService({ store, clock, logger, views: slackFeedbackViews, onCommitted: wake });
@@ -356,6 +394,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     mayStop: () => !playbooksInDoubt(playbooks.problems, playbooks.playbooks),
     forgetChannelName: (channelId) => channelName.forget(channelId),
     namedChannelRenamed: (workspaceId, channelId, name) => namedChannels.renamed(workspaceId, channelId, name),
+    namedChannelDeleted: (workspaceId, channelId) => namedChannels.channelDeleted(workspaceId, channelId),
+    channelNow: (workspaceId, channelId) => (inWorkspace ? inWorkspace(workspaceId, () => channelNow(client, channelId)) : channelNow(client, channelId)),
+    channelTookName: (workspaceId, channelId, name, serving) => namedChannels.channelTookName(workspaceId, channelId, name, serving),
     raiseHeldIncidents: (workspaceId) => (inWorkspace ? inWorkspace(workspaceId, () => incidents.raiseHeldIncidents(workspaceId)) : incidents.raiseHeldIncidents(workspaceId)),
     onReleased: wake,
   });
@@ -430,7 +471,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     channelLifecycle: {
       renamed: async (teamId, event) => channelLifecycle.renamed(await workspaceIds(teamId), event),
       // With OAuth installs only that team's writes; one bot token has one team.
-      usableAgain: (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined),
+      usableAgain: async (teamId, event) => channelLifecycle.usableAgain(event, installs ? teamId : undefined, await workspaceIds(teamId)),
+      created: async (teamId, event) => channelLifecycle.created(await workspaceIds(teamId), event),
+      deleted: async (teamId, event) => channelLifecycle.deleted(await workspaceIds(teamId), event),
     },
     mayOperate,
     async refuseNonOperator(teamId, userId, action, webClient) {
@@ -473,6 +516,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     locale,
     localeFor: () => services.localeFor(),
+    localeOfPerson: (teamId, userId, webClient) => services.localeOfPerson(teamId, userId, webClient),
     // Unknown only while Slack cannot be reached, when Bolt's own authorisation refuses requests anyway.
     isInstalled: async (teamId) => {
       if (installs) return installs.isInstalled(teamId);
@@ -516,6 +560,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     waitsForChannel: (item) => item.record?.kind !== outboxRecords.replyPosted,
     // A public reply is never posted twice nor under a deleted member message: held for staff when unsure.
     postsWithCare: (item) => item.record?.kind === outboxRecords.replyPosted,
+    // A member's message the watcher saw deleted holds its reply without a read Slack may rate-limit.
+    parentKnownDeleted: (parent) => replyParentKnownDeleted(store.direct, parent),
+    // A reply waiting out Slack's limit on reads before posting is said in its incident thread (once per read).
+    onReadWait: (tx, wait) => (wait.record?.kind === outboxRecords.replyPosted ? tellWaitingReply(tx, wait, clock.now()) : Promise.resolve()),
     onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
     afterSend: {
       [outboxRecords.root]: async (tx, sent) => {
@@ -637,6 +685,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     leadership,
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
+    async answerLocale(teamId, userId) {
+      if (!teamId) return locale;
+      // A stored token no key opens is still an installation: its App Home choice is in the database.
+      const unreadable = (error: unknown) => isFirebreakError(error) && (error.code === 'token_undecryptable' || error.code === 'token_key_missing');
+      const served = installs ? await installs.isInstalled(teamId).catch(unreadable) : (await installedTeam().catch(() => null)) === teamId;
+      if (!served) return locale;
+      return inTeam(teamId, () => (userId ? services.localeOfPerson(teamId, userId, client) : services.localeFor(teamId))).catch(() => locale);
+    },
     alertsChannelHealth,
     waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {
@@ -648,4 +704,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       playbooks.close();
     },
   };
+}
+
+/** The staff of a team as far as Slack said: `known` are certain, others may be in a group Slack did not list. */
+class StaffIncomplete extends Error {
+  constructor(
+    readonly known: string[],
+    cause: GroupsUnavailableError,
+  ) {
+    super('the staff list is incomplete: Slack did not list the user groups', { cause });
+    this.name = 'StaffIncomplete';
+  }
 }

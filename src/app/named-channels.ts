@@ -2,6 +2,8 @@
 // when the channel is renamed, so the name is resolved once to the channel's ID and incidents follow the
 // ID from then on: a rename never leaves alerts waiting. Staff are told when a playbook still gives the
 // old name (App Home), and a playbook edited to another name is resolved afresh (a binding is per name).
+// A channel Slack deleted leaves its name meaning nothing (App Home says so; incidents wait), until a
+// channel takes the name (created, renamed or unarchived with it): the name then means that channel.
 import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
 import type { Clock } from '../domain/clock.js';
 import type { Playbook } from '../domain/playbooks/schema.js';
@@ -24,6 +26,8 @@ export interface OutdatedChannelName {
   channelId: string;
   /** Slack's name for the channel now. */
   currentName: string;
+  /** Slack deleted the channel: no channel has the name for Firebreak until one takes it. */
+  deleted: boolean;
 }
 
 /**
@@ -46,7 +50,7 @@ export class NamedChannelsService {
     const name = ref.replace(/^#/, '');
     const { namedChannels } = this.options.store.direct;
     const bound = await namedChannels.find(workspaceId, name);
-    if (bound) return bound.channelId;
+    if (bound && !bound.deletedAt) return bound.channelId;
     const key = `${workspaceId}:${name}`;
     const now = this.options.clock.now();
     if ((this.misses.get(key) ?? 0) > now) return null;
@@ -59,6 +63,11 @@ export class NamedChannelsService {
       return null;
     }
     this.misses.delete(key);
+    // A deleted channel's name that Slack gives another channel now: the name means that one.
+    if (bound) {
+      await namedChannels.rebind({ workspaceId, name, channelId: found.id, currentName: found.name });
+      return found.id;
+    }
     return (await namedChannels.bind({ workspaceId, name, channelId: found.id, currentName: found.name })).channelId;
   }
 
@@ -70,7 +79,25 @@ export class NamedChannelsService {
     if (CHANNEL_ID.test(ref) || !CHANNEL_ID.test(channelId)) return;
     const name = ref.replace(/^#/, '');
     this.misses.delete(`${workspaceId}:${name}`);
-    await this.options.store.direct.namedChannels.bind({ workspaceId, name, channelId, currentName: name });
+    const { namedChannels } = this.options.store.direct;
+    if ((await namedChannels.find(workspaceId, name))?.deletedAt) await namedChannels.rebind({ workspaceId, name, channelId, currentName: name });
+    else await namedChannels.bind({ workspaceId, name, channelId, currentName: name });
+  }
+
+  /**
+   * Slack says the channel is now called `name` (created, renamed, unarchived), and a playbook serving the
+   * workspace gives that name as its alerts channel: the name now means this channel, whatever it meant
+   * before (a channel deleted, or renamed away and archived). True when that changed what the name means.
+   */
+  async channelTookName(workspaceId: string, channelId: string, name: string, playbooks: readonly Playbook[]): Promise<boolean> {
+    if (!CHANNEL_ID.test(channelId) || !playbooks.some((playbook) => playbook.alertsChannel && playbook.alertsChannel.replace(/^#/, '') === name)) return false;
+    this.misses.delete(`${workspaceId}:${name}`);
+    return this.options.store.direct.namedChannels.rebind({ workspaceId, name, channelId, currentName: name });
+  }
+
+  /** Slack deleted a channel: the names bound to it mean no channel until one takes them. How many. */
+  channelDeleted(workspaceId: string, channelId: string): Promise<number> {
+    return this.options.store.direct.namedChannels.channelDeleted(workspaceId, channelId, this.options.clock.now());
   }
 
   /** Resolves now every alerts channel the playbooks give by name, so a rename later is followed. */
@@ -83,14 +110,15 @@ export class NamedChannelsService {
     return this.options.store.direct.namedChannels.renamed(workspaceId, channelId, name);
   }
 
-  /** The playbooks (serving the workspace) whose alerts channel is given by a name the channel no longer has. */
+  /** The playbooks (serving the workspace) whose alerts channel is given by a name the channel no longer has, or whose channel Slack deleted. */
   async outdated(workspaceId: string, playbooks: readonly Playbook[]): Promise<OutdatedChannelName[]> {
     const named = playbooks.filter((playbook) => playbook.alertsChannel && !CHANNEL_ID.test(playbook.alertsChannel));
     if (named.length === 0) return [];
     const bindings = new Map((await this.options.store.direct.namedChannels.ofWorkspace(workspaceId)).map((binding) => [binding.name, binding]));
     return named.flatMap((playbook) => {
       const binding = bindings.get(playbook.alertsChannel!.replace(/^#/, ''));
-      return binding && binding.currentName !== binding.name ? [{ playbookId: playbook.id, name: binding.name, channelId: binding.channelId, currentName: binding.currentName }] : [];
+      if (!binding || (binding.currentName === binding.name && !binding.deletedAt)) return [];
+      return [{ playbookId: playbook.id, name: binding.name, channelId: binding.channelId, currentName: binding.currentName, deleted: Boolean(binding.deletedAt) }];
     });
   }
 }

@@ -3,8 +3,8 @@
 // thread. A reply that fails is held (never posted) and the incident thread is told why.
 import { t } from '../i18n/index.js';
 import { liveApprovals, preflightReply, quorumProgress, type IncidentPolicy } from '../domain/incidents/index.js';
-import type { IncidentRepository, OutboxFailure, Repositories } from './ports/index.js';
-import { OUTBOX_HOLD } from './ports/outbox.js';
+import type { IncidentRepository, OutboxFailure, Repositories, SlackWrite } from './ports/index.js';
+import { OUTBOX_HOLD, type ReadBeforePost } from './ports/outbox.js';
 
 export const HOLD_PREFIX = 'held:';
 
@@ -68,4 +68,43 @@ export async function tellHeldReply(tx: Pick<Repositories, 'incidents' | 'outbox
     now,
   });
   return true;
+}
+
+/**
+ * Whether the member's message a reply answers in thread is known deleted here: the watcher stored its
+ * deletion (message_deleted) in the incident's workspace. Decides without asking Slack, whose reads may
+ * be rate-limited; a message not known deleted is still checked with Slack.
+ */
+export async function replyParentKnownDeleted(db: Pick<Repositories, 'incidents' | 'channels' | 'scoredMessages'>, parent: { incidentId: string | null; channel: string; ts: string }): Promise<boolean> {
+  if (!parent.incidentId) return false;
+  const record = await db.incidents.load(parent.incidentId);
+  const channel = record ? await db.channels.find(record.workspaceId, parent.channel) : null;
+  const stored = channel ? await db.scoredMessages.find(channel.ref, parent.ts) : null;
+  return stored !== null && stored.deletedAt !== null;
+}
+
+/**
+ * A public reply waits for a read Slack rate-limited (the look-up for an earlier attempt, or its thread
+ * parent's check): said once per read in its incident thread, with the time by which it is decided.
+ */
+export async function tellWaitingReply(
+  tx: Pick<Repositories, 'incidents' | 'outbox'>,
+  wait: { key: string; incidentId: string | null; channelId: string | null; record: SlackWrite['record']; read: ReadBeforePost; decidedWithinMs: number },
+  now: number,
+): Promise<void> {
+  if (!wait.incidentId) return;
+  const record = await tx.incidents.load(wait.incidentId);
+  if (!record) return;
+  const draft = record.state.drafts.find((candidate) => candidate.id === wait.record?.['draftId']);
+  const locale = record.state.incident.locale;
+  const channel = `<#${draft?.target.channelId ?? wait.channelId ?? record.state.incident.channelId}>`;
+  const minutes = Math.max(1, Math.ceil(wait.decidedWithinMs / 60_000));
+  await tx.outbox.enqueue({
+    key: `read-wait:${wait.read}:${wait.key}`,
+    method: 'chat.postMessage',
+    payload: { channel: record.alertChannelId, text: t(locale, `preflight.waiting.${wait.read}`, { draftNumber: draft?.number ?? 0, channel, minutes }) },
+    threadOf: `incident:${wait.incidentId}:root`,
+    incidentId: wait.incidentId,
+    now,
+  });
 }

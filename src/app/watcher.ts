@@ -199,6 +199,24 @@ export class Watcher {
     return { renamed: true, stopped, resumed };
   }
 
+  /**
+   * Slack deleted a channel of the workspace: it is no longer watched, as after /firebreak unwatch (so no
+   * playbook edit watches it again); its stored messages and buckets stay, erased by retention like any.
+   * False when the workspace had no active row for it (another team's id, a repeat, a channel never watched).
+   */
+  async channelDeleted(workspaceId: string, channelId: string): Promise<boolean> {
+    const changed = await this.options.store.transaction(async (tx) => {
+      // Conditional: two deliveries (or instances) at once stop it, and audit it, once.
+      if (!(await tx.channels.stopDeleted(workspaceId, channelId))) return false;
+      const row = await tx.channels.find(workspaceId, channelId);
+      await tx.audit.record(watchAudit(this.options.clock.now(), null, { workspaceId, channelId, name: row?.name ?? null, active: false }, 'slack_deleted'));
+      return true;
+    });
+    this.forgetChannels();
+    if (changed) this.options.logger.info({ workspace: workspaceId, channel: channelId }, 'a watched channel was deleted in Slack: no longer watched');
+    return changed;
+  }
+
   /** One playbook-made watch change, audited in its transaction and logged; false when it was already made. */
   private async setPlaybookWatch(channel: PlaybookWatchedChannel, active: boolean): Promise<boolean> {
     const { workspaceId, channelId, name } = channel;
@@ -390,6 +408,13 @@ export class Watcher {
     });
   }
 
+  /** What a watched channel holds under `ts` (author, text, deleted): how /ingest tells a resend from another message. */
+  async storedMessage(workspaceId: string, channelId: string, ts: string): Promise<{ userId: string; text: string | null; deleted: boolean } | null> {
+    const channel = await this.options.store.direct.channels.find(workspaceId, channelId);
+    const stored = channel ? await this.options.store.direct.scoredMessages.find(channel.ref, ts) : null;
+    return stored ? { userId: stored.userId, text: stored.text, deleted: stored.deletedAt !== null } : null;
+  }
+
   /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
   async edit(received: CommunityMessage): Promise<IngestOutcome> {
     const message = await this.checked(received);
@@ -559,6 +584,6 @@ function withFeedbackNote(explanation: object, note: unknown): Record<string, un
 }
 
 /** A watch change as the audit log keeps it: who (null: the playbooks), which channel, and why. */
-function watchAudit(at: number, userId: string | null, channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }, by: 'command' | 'playbooks'): AuditRecord {
+function watchAudit(at: number, userId: string | null, channel: { workspaceId: string; channelId: string; name: string | null; active: boolean }, by: 'command' | 'playbooks' | 'slack_deleted'): AuditRecord {
   return { at, userId, action: channel.active ? 'channel.watch' : 'channel.unwatch', outcome: 'accepted', incidentId: null, data: { workspaceId: channel.workspaceId, channelId: channel.channelId, name: channel.name, by } };
 }

@@ -1,9 +1,10 @@
 // POST /ingest: messages from other sources (a forum, a social-listening tool) into the same pipeline
 // as Slack messages. Bearer-token authenticated; every bad item is reported by index and field.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { CommunityMessage, IngestOutcome } from '../app/watcher.js';
+import { ingestKeyCandidates, matchAtKey, type StoredAtKey } from '../domain/ingest/ingest-key.js';
 import type { Route } from './server.js';
 import { sendJson } from './server.js';
 
@@ -24,6 +25,17 @@ const ingestItem = z.strictObject({
   channel: name,
   user: z.string().trim().min(1).max(200),
   text: z.string().max(40_000),
+  /**
+   * The source's own id of the message (a post id): the key it is stored under, so sending it again is a
+   * duplicate and sending it with another text is an edit. Without it, author and text tell messages apart.
+   */
+  id: z
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what an id must not hold
+    .union([z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)], {
+      error: 'must be the source’s message id: text of 1 to 200 printable characters, or a whole number',
+    })
+    .transform(String)
+    .optional(),
   /** ISO 8601, epoch seconds or milliseconds, or a Slack ts. */
   ts: z.union([z.string().trim().min(1), z.number().finite().positive()]),
   /** A web page only: the alerts and reminders link it for staff to open. */
@@ -52,18 +64,6 @@ export function toSlackTs(value: string | number): string | null {
   return SLACK_TS_RANGE.test(ts) ? ts : null;
 }
 
-/**
- * The pipeline keys a message by its channel and ts. Forums and social tools give times to the second,
- * so two members posting in one second had one key and the second was counted a duplicate. A time with
- * no fraction takes one derived from its author: stable, so the same message sent again is still a
- * duplicate, and distinct for two authors (a member does not post twice in a second).
- */
-export function messageTs(ts: string, source: string, user: string): string {
-  if (!ts.endsWith('.000000')) return ts;
-  const micros = createHash('sha256').update(`${source}:${user}`).digest().readUInt32BE(0) % 1_000_000;
-  return `${ts.slice(0, -'000000'.length)}${String(micros).padStart(6, '0')}`;
-}
-
 async function readBody(request: IncomingMessage): Promise<string | { tooLarge: true }> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -85,6 +85,10 @@ export interface IngestRouteOptions {
   token: string;
   workspaceId(): Promise<string>;
   ingest(message: CommunityMessage): Promise<IngestOutcome>;
+  /** A message the source sent again, by its id, with another text: scored again in place. */
+  edit(message: CommunityMessage): Promise<IngestOutcome>;
+  /** What the channel holds under `ts`: a message another item took, or this one sent before. */
+  storedAt(workspaceId: string, channelId: string, ts: string): Promise<StoredAtKey | null>;
   /** Epoch ms now (the domain clock); Date.now by default. */
   now?(): number;
 }
@@ -121,14 +125,20 @@ export function ingestRoute(options: IngestRouteOptions): Route {
       items.forEach((raw, index) => {
         const result = ingestItem.safeParse(raw);
         if (!result.success) {
-          for (const issue of result.error.issues) problems.push({ index, field: issue.path.join('.') || '(message)', message: issue.message });
+          // One problem per field: the first rule it breaks says what is wrong.
+          const fields = new Set<string>();
+          for (const issue of result.error.issues) {
+            const field = issue.path.join('.') || '(message)';
+            if (!fields.has(field)) problems.push({ index, field, message: issue.message });
+            fields.add(field);
+          }
           return;
         }
         const ts = toSlackTs(result.data.ts);
         const ahead = ts ? Number(ts) * 1000 - now : 0;
         if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' });
         else if (ahead > MAX_FUTURE_MS) problems.push({ index, field: 'ts', message: `is ${Math.round(ahead / 60_000)} minutes in the future: send when the message was posted, with its time zone` });
-        else messages.push({ item: result.data, ts: messageTs(ts, result.data.source, result.data.user) });
+        else messages.push({ item: result.data, ts });
       });
       // All or nothing: a batch with a bad item is refused whole, so a retry never duplicates the good ones.
       if (problems.length) {
@@ -137,20 +147,35 @@ export function ingestRoute(options: IngestRouteOptions): Route {
       }
       const workspaceId = await options.workspaceId();
       const outcomes: string[] = [];
-      for (const { item, ts } of messages) {
-        const outcome = await options.ingest({
-          workspaceId,
-          channelId: `${item.source}:${item.channel}`,
-          userId: `${item.source}:${item.user}`,
-          ts,
-          text: item.text,
-          ...(item.url ? { permalink: item.url } : {}),
-          source: item.source,
-        });
-        outcomes.push(outcome.status);
-      }
+      for (const { item, ts } of messages) outcomes.push(await ingestOne(options, workspaceId, item, ts));
       const count = (status: string) => outcomes.filter((outcome) => outcome === status).length;
-      sendJson(response, 202, { accepted: messages.length, scored: count('scored'), duplicates: count('duplicate'), notWatched: count('not_watched'), quarantined: count('quarantined') });
+      sendJson(response, 202, { accepted: messages.length, scored: count('scored'), edited: count('edited'), duplicates: count('duplicate'), notWatched: count('not_watched'), quarantined: count('quarantined') });
     },
   };
+}
+
+/**
+ * One item under the first of its keys that is free or holds this very message: a key another message
+ * holds (same second, another author or text, or another id) is skipped, so nothing is merged.
+ */
+async function ingestOne(options: IngestRouteOptions, workspaceId: string, item: IngestItem, ts: string): Promise<string> {
+  const channelId = `${item.source}:${item.channel}`;
+  const userId = `${item.source}:${item.user}`;
+  const message = (key: string): CommunityMessage => ({ workspaceId, channelId, userId, ts: key, text: item.text, ...(item.url ? { permalink: item.url } : {}), source: item.source });
+  for (const key of ingestKeyCandidates(ts, { source: item.source, user: item.user, text: item.text, ...(item.id !== undefined ? { id: item.id } : {}) })) {
+    const outcome = await options.ingest(message(key));
+    if (outcome.status !== 'duplicate') return outcome.status;
+    const stored = await options.storedAt(workspaceId, channelId, key);
+    // Gone between the two reads (cannot be for ingested channels, which nothing deletes): a duplicate.
+    if (!stored) return 'duplicate';
+    const match = matchAtKey(stored, { userId, text: item.text, hasId: item.id !== undefined });
+    if (match === 'same_message') return 'duplicate';
+    if (match === 'edited') {
+      const edited = await options.edit(message(key));
+      return edited.status === 'scored' ? 'edited' : edited.status;
+    }
+  }
+  // Every key taken by other messages (odds far below a hardware fault): refused with a 500, never merged;
+  // the source sends the batch again, and what was stored of it is a duplicate then.
+  throw new Error(`no free key for an ingested message of ${channelId} at ${ts}`);
 }

@@ -120,7 +120,13 @@ export const en = {
   'preflight.hold.lookup_failed': (p: { channel: string }) =>
     `Slack never answered an earlier attempt to post it, and Firebreak could not check whether that attempt landed (reading ${p.channel} failed). Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
   'preflight.hold.lookup_incomplete': (p: { channel: string }) =>
-    `Slack never answered an earlier attempt to post it, and so many messages were posted in ${p.channel} since then that Firebreak could not read them all to check whether that attempt landed. Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
+    `Slack never answered an earlier attempt to post it, and Firebreak could not read every message posted in ${p.channel} since then, in time, to check whether that attempt landed (too many messages, or Slack limits how often Firebreak may read the channel). Nothing more was posted, so it is never posted twice. Look in ${p.channel}: if the reply is not there, draft it again; if it is, there is nothing to do.`,
+  'preflight.hold.parent_unchecked': (p: { channel: string }) =>
+    `Firebreak could not check that the member's message it answers in ${p.channel} is still there: Slack kept refusing to let it read the thread (its rate limit). A reply is never posted unchecked, so nothing was posted. Look in ${p.channel}: if the member's message is still there, draft the reply again.`,
+  'preflight.waiting.lookup': (p: { draftNumber: number; channel: string; minutes: number }) =>
+    `:hourglass_flowing_sand: Reply #${p.draftNumber} is waiting: Slack never answered an earlier attempt to post it, and Slack limits how often Firebreak may read ${p.channel} to check whether that attempt landed (apps not approved for the Slack Marketplace may read a channel once a minute, 15 messages at a time). It is posted once the check finds it missing, never twice; if the check is not done within ${p.minutes} minutes it is held and said here.`,
+  'preflight.waiting.parent': (p: { draftNumber: number; channel: string; minutes: number }) =>
+    `:hourglass_flowing_sand: Reply #${p.draftNumber} is waiting: before posting it Firebreak checks that the member's message it answers in ${p.channel} is still there, and Slack limits how often Firebreak may read it (apps not approved for the Slack Marketplace may read threads once a minute). It is posted once the check passes; if the check is not done within ${p.minutes} minutes it is held and said here.`,
   'preflight.held': (p: { draftNumber: number; reason: string }) =>
     `:octagonal_sign: Reply #${p.draftNumber} was held and not posted: ${p.reason}`,
   'unanswered.reminder': (p: { who: string; count: number; channel: string; minutes: number; list: string }) =>

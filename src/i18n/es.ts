@@ -115,7 +115,13 @@ export const es: Catalog = {
   'preflight.hold.lookup_failed': (p) =>
     `Slack nunca respondió a un intento anterior de publicarla, y Firebreak no pudo comprobar si ese intento llegó (falló la lectura de ${p.channel}). No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
   'preflight.hold.lookup_incomplete': (p) =>
-    `Slack nunca respondió a un intento anterior de publicarla, y desde entonces se publicaron tantos mensajes en ${p.channel} que Firebreak no pudo leerlos todos para comprobar si ese intento llegó. No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
+    `Slack nunca respondió a un intento anterior de publicarla, y Firebreak no pudo leer a tiempo todos los mensajes publicados en ${p.channel} desde entonces para comprobar si ese intento llegó (demasiados mensajes, o Slack limita cuántas veces puede Firebreak leer el canal). No se publicó nada más, para que nunca salga dos veces. Mira en ${p.channel}: si la respuesta no está, vuelve a redactarla; si está, no hay nada que hacer.`,
+  'preflight.hold.parent_unchecked': (p) =>
+    `Firebreak no pudo comprobar que el mensaje del miembro al que responde en ${p.channel} sigue ahí: Slack no le dejó leer el hilo (su límite de frecuencia). Una respuesta nunca se publica sin esa comprobación, así que no se publicó nada. Mira en ${p.channel}: si el mensaje del miembro sigue ahí, vuelve a redactar la respuesta.`,
+  'preflight.waiting.lookup': (p) =>
+    `:hourglass_flowing_sand: La respuesta #${p.draftNumber} está esperando: Slack nunca respondió a un intento anterior de publicarla, y Slack limita cuántas veces puede Firebreak leer ${p.channel} para comprobar si ese intento llegó (las apps no aprobadas para el Slack Marketplace pueden leer un canal una vez por minuto, 15 mensajes cada vez). Se publica cuando la comprobación no la encuentra, nunca dos veces; si la comprobación no termina en ${p.minutes} minutos, se retiene y se dice aquí.`,
+  'preflight.waiting.parent': (p) =>
+    `:hourglass_flowing_sand: La respuesta #${p.draftNumber} está esperando: antes de publicarla Firebreak comprueba que el mensaje del miembro al que responde en ${p.channel} sigue ahí, y Slack limita cuántas veces puede leerlo (las apps no aprobadas para el Slack Marketplace pueden leer hilos una vez por minuto). Se publica cuando la comprobación pasa; si no termina en ${p.minutes} minutos, se retiene y se dice aquí.`,
   'preflight.held': (p) => `:octagonal_sign: La respuesta #${p.draftNumber} se retuvo y no se publicó: ${p.reason}`,
   'unanswered.reminder': (p) =>
     `:speech_balloon: ${p.who} ${plural(p.count, 'mensaje negativo', 'mensajes negativos')} en #${p.channel} ${p.count === 1 ? 'lleva' : 'llevan'} más de ${p.minutes} min sin respuesta:\n${p.list}`,

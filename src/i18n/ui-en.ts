@@ -214,6 +214,7 @@ export const uiEn = {
   'ui.guard.malformed': (_: Empty) => 'Firebreak did not do this: the button or form it came from is damaged. Use the incident message instead.',
   'ui.guard.invalid': (p: { detail: string }) => `Firebreak could not do this: ${p.detail}`,
   'ui.workspace_unavailable': (_: Empty) => 'Firebreak cannot act for this workspace right now: its access to Slack here could not be read or checked. Whoever runs Firebreak can see why on its /healthz page and in its log.',
+  'ui.guard.slack_unavailable': (_: Empty) => 'Slack did not answer Firebreak just now, so nothing was done. Try again in a moment.',
   'ui.guard.failed': (_: Empty) => 'Firebreak could not do this because of an error on its side; it has been logged. Please try again.',
   'ui.home.title': (_: Empty) => 'Firebreak overview',
   'ui.home.delivery_heading': (p: { count: number }) => `${plural(p.count, 'message', 'messages')} could not be delivered`,
@@ -312,6 +313,8 @@ export const uiEn = {
   'ui.declare.summary_missing': (_: Empty) => 'Add a short summary.',
   'ui.declare.declaring': (_: Empty) => 'Declaring the incident…',
   'ui.declare.declared': (p: { number: string; channel: string }) => `Incident #${p.number} declared on ${p.channel}.`,
+  'ui.declare.declared_real_not_drill': (p: { number: string; channel: string; command: string }) =>
+    `Incident #${p.number} declared on ${p.channel}. It is a *real* incident, not a drill: its approved replies reach ${p.channel}. A drill needs \`drill\` before the summary; after it, the word is part of the summary. To practise instead, resolve #${p.number} and declare again: \`${p.command} declare ${p.channel} drill …\``,
   'ui.declare.already_open': (p: { number: string; channel: string }) => `Incident #${p.number} is already open on ${p.channel}: it continues there.`,
   'ui.watch.usage': (p: { command: string; subcommand: string }) => `Usage: ${p.command} ${p.subcommand} #channel`,
   'ui.watch.started': (p: { channel: string }) => `Watching ${p.channel} now.`,
@@ -387,6 +390,8 @@ export const uiEn = {
   'ui.alerts.refused_watched': (p: { channel: string }) => `${p.channel} is a community channel Firebreak watches, so it cannot be the alerts channel: incident threads are internal; choose a channel only staff can read.`,
   'ui.home.alerts_channel_renamed': (p: { playbook: string; name: string; channel: string; currentName: string }) =>
     `Playbook ${p.playbook} names its alerts channel #${p.name}, which was renamed in Slack to ${p.channel}. Its incidents still go there; change its alertsChannel to ${p.currentName} so the playbook says where they go.`,
+  'ui.home.alerts_channel_deleted': (p: { playbook: string; name: string }) =>
+    `Playbook ${p.playbook} names its alerts channel #${p.name}, which was deleted in Slack. Its incidents wait: they are posted in the first channel that takes the name #${p.name} (created, renamed or unarchived), or change its alertsChannel to another channel.`,
   'ui.home.alerts_channel_watched': (p: { channel: string }) => `The alerts channel ${p.channel} is a community channel Firebreak watches, so no incident is posted there: choose a channel only staff can read (App Home settings, /firebreak alerts, ALERTS_CHANNEL or the playbook's alertsChannel).`,
   'ui.alerts.set': (p: { channel: string }) => `Incidents of this workspace now go to ${p.channel}.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,

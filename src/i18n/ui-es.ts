@@ -205,6 +205,7 @@ export const uiEs: UiCatalog = {
   'ui.guard.malformed': () => 'Firebreak no lo hizo: el botón o el formulario de origen está dañado. Usa el mensaje del incidente.',
   'ui.guard.invalid': (p) => `Firebreak no pudo hacerlo: ${p.detail}`,
   'ui.workspace_unavailable': () => 'Firebreak no puede actuar en este espacio de trabajo ahora mismo: no pudo leer ni comprobar su acceso a Slack aquí. Quien administra Firebreak puede ver el motivo en su página /healthz y en su registro.',
+  'ui.guard.slack_unavailable': () => 'Slack no ha respondido a Firebreak ahora mismo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
   'ui.guard.failed': () => 'Firebreak no pudo hacerlo por un error propio; quedó registrado. Vuelve a intentarlo.',
   'ui.home.title': () => 'Resumen de Firebreak',
   'ui.home.delivery_heading': (p) =>
@@ -299,6 +300,8 @@ export const uiEs: UiCatalog = {
   'ui.declare.summary_missing': () => 'Añade un resumen breve.',
   'ui.declare.declaring': () => 'Declarando el incidente…',
   'ui.declare.declared': (p) => `Incidente #${p.number} declarado en ${p.channel}.`,
+  'ui.declare.declared_real_not_drill': (p) =>
+    `Incidente #${p.number} declarado en ${p.channel}. Es un incidente *real*, no un simulacro: sus respuestas aprobadas llegan a ${p.channel}. Para un simulacro, \`simulacro\` (o \`drill\`) va antes del resumen; después, la palabra es parte del resumen. Para practicar, resuelve el #${p.number} y decláralo de nuevo: \`${p.command} declare ${p.channel} simulacro …\``,
   'ui.declare.already_open': (p) => `El incidente #${p.number} ya está abierto en ${p.channel}: seguimos en él.`,
   'ui.watch.usage': (p) => `Uso: ${p.command} ${p.subcommand} #canal`,
   'ui.watch.started': (p) => `Vigilando ${p.channel} desde ahora.`,
@@ -354,6 +357,8 @@ export const uiEs: UiCatalog = {
   'ui.alerts.refused_watched': (p) => `${p.channel} es un canal de la comunidad que Firebreak vigila, así que no puede ser el canal de alertas: los hilos de incidentes son internos; elige un canal que solo lea el equipo.`,
   'ui.home.alerts_channel_renamed': (p) =>
     `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que en Slack se renombró a ${p.channel}. Sus incidentes siguen llegando ahí; cambia su alertsChannel a ${p.currentName} para que el playbook diga adónde van.`,
+  'ui.home.alerts_channel_deleted': (p) =>
+    `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que se eliminó en Slack. Sus incidentes esperan: se publican en el primer canal que tome el nombre #${p.name} (creado, renombrado o desarchivado), o cambia su alertsChannel a otro canal.`,
   'ui.home.alerts_channel_watched': (p) => `El canal de alertas ${p.channel} es un canal de la comunidad que Firebreak vigila, así que no se publica ahí ningún incidente: elige un canal que solo lea el equipo (ajustes de App Home, /firebreak alerts, ALERTS_CHANNEL o el alertsChannel del playbook).`,
   'ui.alerts.set': (p) => `Los incidentes de este espacio de trabajo van ahora a ${p.channel}.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,

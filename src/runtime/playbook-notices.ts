@@ -74,6 +74,7 @@ export function playbookNotices({ config, client, logger, installs, workspaces, 
   async function checkReferences(playbooks: readonly Playbook[], teamId?: string): Promise<void> {
     const problems = await checkPlaybookReferences(playbooks, {
       channelExists: (ref) => directory.channelExists(ref),
+      userExists: (userId) => directory.userExists(userId),
       userGroupExists: async (ref) => Boolean(await directory.group(ref.startsWith('S') ? { kind: 'group', id: ref } : { kind: 'handle', handle: ref })),
     });
     for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, path: problem.path, team: teamId }, `playbook reference: ${problem.message}`);

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../domain/clock.js';
+import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { CHANNELS, personaByHandle } from './personas.js';
 import { loadScenarios, type Scenario, type ScenarioProblem } from './scenarios.js';
@@ -33,6 +34,7 @@ export interface DrillStatus {
   startedAt: number;
   stepsPlayed: number;
   stepsTotal: number;
+  /** Why it failed, in the language it was asked in (list, get). */
   error?: string;
   metrics: DrillMetrics;
 }
@@ -52,6 +54,8 @@ interface RunningDrill {
   status: DrillStatus;
   timers: NodeJS.Timeout[];
   declared: boolean;
+  /** Why it failed, in any language (a step's error from the sandbox says itself; anything else is quoted). */
+  failure?: (locale: Locale) => string;
   /** The community channels the scenario plays in (its messages, their threads, its declare steps). */
   channels: ReadonlySet<string>;
 }
@@ -69,6 +73,18 @@ function scenarioChannels(scenario: Scenario): Set<string> {
     channels.add(channel);
   }
   return channels;
+}
+
+/** An error that says itself in any language (the sandbox's request errors have `text`). */
+type Saying = Error & { text: (locale: Locale) => string };
+const saying = (text: (locale: Locale) => string): Saying => Object.assign(new Error(text('en')), { text });
+
+/** A failed step in the reader's words: its own when it has them, else quoted after a line of ours. */
+function failureText(error: unknown): (locale: Locale) => string {
+  const text = (error as Partial<Saying> | null)?.text;
+  if (typeof text === 'function') return (locale) => t(locale, 'sandbox.drill.failed_step', { detail: text(locale) });
+  const detail = error instanceof Error ? error.message : String(error);
+  return (locale) => t(locale, 'sandbox.drill.failed_step', { detail });
 }
 
 export class DrillPlayer {
@@ -108,13 +124,20 @@ export class DrillPlayer {
     return this.loadProblems;
   }
 
-  list(): DrillStatus[] {
-    return [...this.drills.values()].map((drill) => structuredClone(drill.status)).reverse();
+  /** Every drill, newest first; a failure said in `locale` (English by default). */
+  list(locale: Locale = 'en'): DrillStatus[] {
+    return [...this.drills.values()].map((drill) => this.statusIn(drill, locale)).reverse();
   }
 
-  get(id: string): DrillStatus | undefined {
+  get(id: string, locale: Locale = 'en'): DrillStatus | undefined {
     const drill = this.drills.get(id);
-    return drill ? structuredClone(drill.status) : undefined;
+    return drill ? this.statusIn(drill, locale) : undefined;
+  }
+
+  private statusIn(drill: RunningDrill, locale: Locale): DrillStatus {
+    const status = structuredClone(drill.status);
+    if (drill.failure) status.error = drill.failure(locale);
+    return status;
   }
 
   start(scenario: Scenario, speed: number): DrillStatus {
@@ -147,7 +170,8 @@ export class DrillPlayer {
     };
     const fail = (error: unknown) => {
       drill.status.state = 'failed';
-      drill.status.error = error instanceof Error ? error.message : String(error);
+      drill.failure = failureText(error);
+      drill.status.error = drill.failure('en');
       this.options.logger.error({ err: error, drill: id }, 'drill step failed');
       this.cancel(drill);
       this.events.emit('change');
@@ -158,7 +182,7 @@ export class DrillPlayer {
         try {
           if (step.kind === 'message') {
             const persona = personaByHandle(step.from);
-            if (!persona) throw new Error(`unknown persona ${step.from}`);
+            if (!persona) throw saying((locale) => t(locale, 'sandbox.scenario.unknown_persona', { persona: step.from }));
             const parent = step.thread ? postedTs.get(step.thread) : undefined;
             const channel = parent?.channel ?? channelIdByName(step.channel);
             const ts = this.options.post(persona.id, channel, step.text, parent?.ts);
@@ -168,7 +192,7 @@ export class DrillPlayer {
             return;
           }
           const persona = personaByHandle(step.by);
-          if (!persona) throw new Error(`unknown persona ${step.by}`);
+          if (!persona) throw saying((locale) => t(locale, 'sandbox.scenario.unknown_persona', { persona: step.by }));
           if (step.unlessAlerted && drill.status.metrics.timeToAlertMs !== null) {
             done();
             return;

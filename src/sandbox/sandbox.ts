@@ -19,7 +19,7 @@ import { numberProblemText, parseNumber } from '../domain/numbers/parse-number.j
 import { sandboxTexts } from './texts.js';
 import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, SANDBOX_TEAM_ID, seedWorkspace, type Persona } from './personas.js';
 import { DrillPlayer } from './player.js';
-import { parseScenario, type Scenario, type ScenarioProblem } from './scenarios.js';
+import { parseScenario, scenarioProblemIn, type Scenario, type ScenarioProblem } from './scenarios.js';
 import { sendToApp, type AppResponse } from './signing.js';
 import { escapeCommandText } from './slack-api/command-escape.js';
 import { createSlackApi, createSlackWorkspace, createSocketModeServer, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
@@ -327,7 +327,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     return view;
   }
 
-  function state(userId: string) {
+  function state(userId: string, locale: Locale) {
     const who = persona(userId);
     const actor = { user_id: who.id };
     const channels = workspace
@@ -360,8 +360,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       modal: modal ? { ...modal, errors: viewErrors.get(modal.id) ?? {}, stackDepth: modals.length } : null,
       home: workspace.homeView(who.id) ?? null,
       scenarios: drills.scenarios().map(({ id, name, description, language, steps }) => ({ id, name, description, language, steps: steps.length })),
-      scenarioProblems: drills.problems(),
-      drills: drills.list(),
+      scenarioProblems: drills.problems().map((problem) => scenarioProblemIn(locale, problem)),
+      drills: drills.list(locale),
       shortcuts: MESSAGE_SHORTCUTS,
       /** The team's language (LOCALE): the page's until the person picks another. */
       locale: teamLocale,
@@ -395,7 +395,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       } catch (error) {
         const known = error as Partial<SandboxRequestError>;
         if (typeof known.status === 'number' && typeof known.error === 'string') {
-          sendJson(response, known.status, { error: known.error, message: known.text ? known.text(locale) : known.message, ...(known.problems ? { problems: known.problems } : {}) });
+          sendJson(response, known.status, { error: known.error, message: known.text ? known.text(locale) : known.message, ...(known.problems ? { problems: known.problems.map((problem) => scenarioProblemIn(locale, problem)) } : {}) });
           return;
         }
         const slackError = (error as { error?: unknown }).error;
@@ -425,9 +425,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     {
       method: 'GET',
       path: `${SANDBOX_PATH}/state`,
-      handler: guard((request, response) => {
+      handler: guard((request, response, locale) => {
         const url = new URL(request.url ?? '/', 'http://sandbox');
-        sendJson(response, 200, state(url.searchParams.get('as') ?? ''));
+        sendJson(response, 200, state(url.searchParams.get('as') ?? '', locale));
       }),
     },
     {
@@ -449,13 +449,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         sendJson(response, 200, { locale: asked, teamLocale, texts: sandboxTexts(asked) });
       }),
     },
-    { method: 'GET', path: `${SANDBOX_PATH}/drills`, handler: guard((_request, response) => sendJson(response, 200, { drills: drills.list(), scenarios: drills.scenarios().map(({ id, name }) => ({ id, name })) })) },
+    { method: 'GET', path: `${SANDBOX_PATH}/drills`, handler: guard((_request, response, locale) => sendJson(response, 200, { drills: drills.list(locale), scenarios: drills.scenarios().map(({ id, name }) => ({ id, name })) })) },
     {
       method: 'GET',
       path: `${SANDBOX_PATH}/drills/*`,
-      handler: guard((request, response) => {
+      handler: guard((request, response, locale) => {
         const id = decodeURIComponent(new URL(request.url ?? '/', 'http://sandbox').pathname.slice(`${SANDBOX_PATH}/drills/`.length));
-        const drill = drills.get(id);
+        const drill = drills.get(id, locale);
         if (!drill) throw requestError(404, 'drill_not_found', 'sandbox.error.drill_not_found', { drill: id });
         sendJson(response, 200, drill);
       }),

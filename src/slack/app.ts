@@ -30,6 +30,11 @@ export interface SlackAppOptions {
   /** The language of what is said when no workspace language can be known (a request Bolt could not authorise). */
   locale?: Locale;
   /**
+   * The language of that answer for the person and workspace the request names, when it can be known
+   * (runtime.ts answerLocale: set once the runtime exists); `locale` otherwise.
+   */
+  answerLocale?(teamId: string | undefined, userId: string | undefined): Promise<Locale>;
+  /**
    * Where Socket Mode events are kept before Bolt acknowledges them (HTTP events are kept by the
    * request gate): acknowledged means stored.
    */
@@ -47,6 +52,11 @@ export interface SlackApp {
   app: App;
   /** Firebreak's own Web API client: the bot token, or with OAuth installs the token of the team in scope (team-scope.ts). */
   client: WebClient;
+  /**
+   * The same tokens, for an answer a person waits on (who is in a user group): a 429 rejects at once with
+   * its Retry-After (WebAPIRateLimitedError) instead of pausing every call of `client` until it passes.
+   */
+  promptClient: WebClient;
   mode: 'http' | 'socket';
   link: SlackLink;
   /** The paths the HTTP receiver answers (POST). */
@@ -69,14 +79,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const retryConfig = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
   const clientOptions = { slackApiUrl: options.apiUrl, retryConfig };
+  // Rate limits are the caller's to wait out: a click is answered at once rather than after Retry-After.
+  const promptOptions = { ...clientOptions, rejectRateLimitedCalls: true };
   let client: WebClient;
+  let promptClient: WebClient;
   let authorization: Pick<ReturnType<typeof botTokenAuthorization>, 'authorize'> & { identity?: ReturnType<typeof botTokenAuthorization>['identity'] };
   if (options.botToken) {
     client = new WebClient(options.botToken, { ...clientOptions, logger });
+    promptClient = new WebClient(options.botToken, { ...promptOptions, logger });
     authorization = botTokenAuthorization(client, options.botToken);
   } else if (options.installations) {
     const installations = options.installations;
-    client = new TeamRoutedWebClient(async (teamId) => (await installations.installation(teamId))?.botToken ?? null, { ...clientOptions, logger });
+    const tokenOf = async (teamId: string) => (await installations.installation(teamId))?.botToken ?? null;
+    client = new TeamRoutedWebClient(tokenOf, { ...clientOptions, logger });
+    promptClient = new TeamRoutedWebClient(tokenOf, { ...promptOptions, logger });
     authorization = { authorize: installationAuthorization(installations) };
   } else {
     throw new Error('createSlackApp needs a bot token or the OAuth installations');
@@ -99,10 +115,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // person nothing: they are told through the request's response_url (no token needed) instead.
     const responseUrl = (body as { response_url?: unknown } | undefined)?.response_url;
     if (authorizationUnavailable(error) && typeof responseUrl === 'string' && /^https?:\/\//.test(responseUrl)) {
-      const text = t(options.locale ?? 'en', 'ui.workspace_unavailable', {});
-      void fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }), signal: AbortSignal.timeout(5_000) }).catch((postError: unknown) =>
-        options.logger.warn({ err: postError }, 'could not tell the person why Firebreak cannot act for their workspace'),
-      );
+      const requested = body as { team_id?: unknown; team?: { id?: unknown }; user_id?: unknown; user?: { id?: unknown } } | undefined;
+      const teamId = requested?.team_id ?? requested?.team?.id;
+      const userId = requested?.user_id ?? requested?.user?.id;
+      const fallback = options.locale ?? 'en';
+      void (options.answerLocale?.(typeof teamId === 'string' ? teamId : undefined, typeof userId === 'string' ? userId : undefined).catch(() => fallback) ?? Promise.resolve(fallback))
+        .then((locale) => t(locale, 'ui.workspace_unavailable', {}))
+        .then((text) => fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }), signal: AbortSignal.timeout(5_000) }))
+        .catch((postError: unknown) => options.logger.warn({ err: postError }, 'could not tell the person why Firebreak cannot act for their workspace'));
     }
   };
   const processAcknowledged = (dispatch: App['processEvent']) => async (body: Record<string, unknown>, retry: { num?: number; reason?: string }) => {
@@ -141,7 +161,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     routeSocketNotices(receiver.client, app, options.logger);
     const link = createSlackLink({ mode: 'socket', ...(identity ? { identity } : {}), socket: receiver.client, logger: options.logger, ...linkOptions(options) });
     const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
-    return { app, client, mode: 'socket', link, endpoints: [], eventsRateLimited, processEvent, start: () => link.start(), stop: () => link.stop() };
+    return { app, client, promptClient, mode: 'socket', link, endpoints: [], eventsRateLimited, processEvent, start: () => link.start(), stop: () => link.stop() };
   }
   const endpoints = ['/slack/events'];
   const receiver = new HTTPReceiver({
@@ -180,7 +200,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const eventsRateLimited = handleAppRateLimited(app, options.logger, options.registry);
   // The gate has answered Slack already: Bolt's ack is a no-op.
   const processEvent = processAcknowledged(app.processEvent.bind(app));
-  return { app, client, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
+  return { app, client, promptClient, mode: 'http', link, endpoints, eventsRateLimited, requestListener: receiver.requestListener, processEvent, start: () => link.start(), stop: () => link.stop() };
 }
 
 /**

@@ -9,3 +9,18 @@ export async function channelNamed(client: WebClient, name: string): Promise<{ i
   }
   return null;
 }
+
+/**
+ * Slack's channel now (conversations.info): its name and whether it is archived; null when Slack does not
+ * know it (deleted, another workspace's, private without the bot). Other failures throw.
+ */
+export async function channelNow(client: WebClient, channelId: string): Promise<{ name: string; archived: boolean } | null> {
+  try {
+    const answer = await client.conversations.info({ channel: channelId });
+    const name = answer.channel?.name;
+    return typeof name === 'string' ? { name, archived: answer.channel?.is_archived === true } : null;
+  } catch (error) {
+    if ((error as { data?: { error?: string } }).data?.error === 'channel_not_found') return null;
+    throw error;
+  }
+}

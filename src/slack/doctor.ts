@@ -28,7 +28,7 @@ export interface DoctorInput {
    */
   isWatched?(channel: { id: string; name: string | null }): Promise<boolean>;
   /** The channel a name given as alertsChannel was bound to when Firebreak first resolved it (the database's NamedChannel row). */
-  namedChannel?(name: string): Promise<{ channelId: string; currentName: string } | null>;
+  namedChannel?(name: string): Promise<{ channelId: string; currentName: string; deletedAt?: number | null } | null>;
 }
 
 export interface DoctorReport {
@@ -107,6 +107,13 @@ async function checkNotWatched(input: DoctorInput, channel: { id: string; name: 
 async function checkChannelName(client: WebClient, input: DoctorInput, playbookId: string, name: string, problems: string[]): Promise<{ id: string; name: string | null }> {
   const what = `${input.workspace ? `${input.workspace}: ` : ''}playbook ${playbookId}`;
   const bound = await input.namedChannel?.(name).catch(() => null);
+  if (bound?.deletedAt) {
+    // Slack deleted the channel the name meant: fine again once a channel has the name (asked below).
+    const taken = await channelNamed(client, name).catch(() => null);
+    if (taken) return { id: taken.id, name };
+    problems.push(`${what} names its alerts channel #${name}, which was deleted in Slack: its incidents wait; create a channel named #${name} (they are posted there) or set alertsChannel to another channel.`);
+    return { id: name, name };
+  }
   if (bound) {
     // Slack's name now, in case the rename happened while Firebreak was not running; else the one recorded.
     const currentName = (await channelName(client, bound.channelId)) ?? bound.currentName;

@@ -7,6 +7,7 @@
 //   explanation (never a 3 s wait then an error page), and one still working after ACK_DEADLINE_MS is
 //   acknowledged for it. Events from a team Firebreak is not installed in are dropped and counted.
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { t, type Locale } from '../i18n/index.js';
 import { isFirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,11 @@ export interface ListenerGuardOptions {
   locale: Locale;
   /** The requesting workspace's language (its setting with OAuth installs); `locale` when absent. */
   localeFor?(): Promise<Locale>;
+  /**
+   * The language of an answer only this person reads (runtime/person-language.ts: the workspace's App
+   * Home choice, else their Slack locale, else LOCALE); `localeFor` when absent or failing.
+   */
+  localeOfPerson?(teamId: string, userId: string, client: WebClient): Promise<Locale>;
   /** Whether Firebreak is installed in a team; undefined when it cannot tell yet (Slack unreachable). */
   isInstalled(teamId: string): Promise<boolean | undefined>;
   /** The team owning an incident: `null` for the installation's own sources, `undefined` when there is no such incident. */
@@ -157,6 +163,16 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
   }
 
   const localeHere = async (): Promise<Locale> => (options.localeFor ? options.localeFor().catch(() => options.locale) : options.locale);
+  /**
+   * The language of what the guard tells the acting person: theirs where they are known and of a team
+   * Firebreak serves (a team it is not installed in has no token to ask Slack with), else the workspace's.
+   */
+  const localeOfSender = async (args: ListenerArgs, refusal?: TeamRefusal | 'malformed_reference'): Promise<Locale> => {
+    const { teamId, userId } = who(args.body);
+    if (!options.localeOfPerson || refusal === 'no_user' || refusal === 'not_installed' || typeof teamId !== 'string' || typeof userId !== 'string') return localeHere();
+    // Bolt hands every listener the request's WebClient.
+    return options.localeOfPerson(teamId, userId, args.client as unknown as WebClient).catch(() => localeHere());
+  };
 
   function guard(kind: Kind, listener: Listener): Listener {
     return async (args) => {
@@ -175,7 +191,7 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         options.onRefused?.(kind, refusal.reason);
         log.warn({ kind, action: person.action, team: refusal.teamId, reason: refusal.reason }, 'refused a Slack request for another team or without a user');
         const key = refusal.reason === 'no_user' ? 'ui.guard.no_user' : refusal.reason === 'malformed_reference' ? 'ui.guard.malformed' : 'ui.guard.other_team';
-        await explain(kind, args, ack, t(await localeHere(), key, {}));
+        await explain(kind, args, ack, t(await localeOfSender(args, refusal.reason), key, {}));
         if (refusal.reason !== 'malformed_reference') {
           await options
             .audit({
@@ -203,12 +219,17 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         const expected = isFirebreakError(error) && (error.code === 'input_invalid' || error.code === 'not_found' || error.code === 'forbidden');
         // Slack refusing a call (an expired trigger_id, a channel the person is not in) is Slack's answer, not a fault here.
         const slackRefusal = (error as { code?: unknown }).code === 'slack_webapi_platform_error';
-        if (slackRefusal) log.warn({ kind, action: who(args.body).action, error: (error as { data?: { error?: string } }).data?.error }, 'Slack refused a call a listener made');
+        if (isFirebreakError(error) && error.code === 'slack_unavailable') log.warn({ kind, action: who(args.body).action, error: error.message }, 'Slack did not answer a question a request needed: nothing was done');
+        else if (slackRefusal) log.warn({ kind, action: who(args.body).action, error: (error as { data?: { error?: string } }).data?.error }, 'Slack refused a call a listener made');
         else if (expected) log.warn({ kind, action: who(args.body).action, error: error.message }, 'a Slack request could not be done');
         else log.error({ err: error, kind, action: who(args.body).action }, 'Slack listener failed');
-        if (!acked) {
-          const locale = await localeHere();
-          await explain(kind, args, ack, expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : t(locale, 'ui.guard.failed', {})).catch(() => undefined);
+        // Slack not answering a question the request needs (who is in a user group) is not a fault here
+        // either; it is said even after a decision button's ack, which comes whatever the decision did.
+        const slackSilent = isFirebreakError(error) && error.code === 'slack_unavailable';
+        if (!acked || slackSilent) {
+          const locale = await localeOfSender(args);
+          const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
+          await explain(kind, args, ack, text).catch(() => undefined);
         }
       } finally {
         clearTimeout(deadline);

@@ -30,8 +30,10 @@ export interface SlackRequestGateOptions {
   endpoints: readonly string[];
   logger: Logger;
   refused?: RefusalCounter;
-  /** The language of the one answer a person can see: a slash command Slack sent broken. */
+  /** The language of the one answer a person can see, a slash command Slack sent broken, when `answerLocale` cannot say. */
   locale: Locale;
+  /** That answer's language for the team and person the command names (runtime.ts answerLocale). */
+  answerLocale?(teamId: string | undefined, userId: string | undefined): Promise<Locale>;
   nowMs?: () => number;
   /** Bolt's request listener, given the request with its body already read (`rawBody`). */
   next(request: IncomingMessage, response: ServerResponse): void;
@@ -278,7 +280,16 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
         refuse(response, 401, 'http', skew < -MAX_REQUEST_SKEW_SECONDS ? 'future_timestamp' : skew > MAX_REQUEST_SKEW_SECONDS ? 'stale_timestamp' : 'bad_signature');
         return;
       }
-      const { verdict, envelope } = judgeAndParse(contentType, text, options.locale);
+      const judged = judgeAndParse(contentType, text, options.locale);
+      const { envelope } = judged;
+      let { verdict } = judged;
+      if (!verdict.ok && verdict.body && verdict.kind === 'command' && options.answerLocale) {
+        // Answered to the person who typed it, in their language (when the ids it names are ids).
+        const form = parseQuery(text);
+        const id = (field: string) => (typeof form[field] === 'string' && form[field] !== '' && optionalId(form[field]) ? (form[field] as string) : undefined);
+        const locale = await options.answerLocale(id('team_id'), id('user_id')).catch(() => options.locale);
+        if (locale !== options.locale) verdict = judgeAndParse(contentType, text, locale).verdict;
+      }
       if (!verdict.ok) {
         log.warn({ kind: verdict.kind, reason: verdict.reason, status: verdict.status }, verdict.status === 200 ? 'dropped a malformed Slack request' : 'refused a Slack request body');
         refuse(response, verdict.status, verdict.kind, verdict.reason, verdict.body ?? (verdict.status === 400 ? { error: 'invalid_body', message: verdict.reason } : undefined));

@@ -21,6 +21,15 @@ export function escapeSlackText(text: string): string {
     .replace(/(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}_])/gu, `$1@${WORD_JOINER}`);
 }
 
+/**
+ * Text escaped for mrkdwn (a rendered reply template) as a `plain_text` object shows it: Slack shows
+ * plain_text literally, so `&amp;`, `&lt;`, `&gt;` would read as written. plain_text never pings or
+ * links, so the characters are safe there as typed.
+ */
+export function plainFromMrkdwnText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 export interface TruncateOptions {
   /** Appended when the text was cut; counted within maxLength. Default "…". */
   ellipsis?: string;

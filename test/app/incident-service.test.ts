@@ -102,7 +102,7 @@ describe('IncidentService (in-memory ports)', () => {
       store,
       clock,
       logger: pino({ level: 'silent' }),
-      directory: { group: async () => null, channelExists: async () => true },
+      directory: { group: async () => null, channelExists: async () => true, userExists: async () => true },
       views,
       playbook: (id) => (id === support.id ? support : undefined),
       selectPlaybook: () => support,

@@ -22,6 +22,21 @@ function memoryNamedChannels(): NamedChannels {
       for (const row of changed) row.currentName = currentName;
       return changed.length;
     },
+    rebind: async (record) => {
+      const row = rows.find((candidate) => candidate.workspaceId === record.workspaceId && candidate.name === record.name);
+      if (!row) {
+        rows.push({ ...record, deletedAt: null });
+        return true;
+      }
+      if (row.channelId === record.channelId && row.currentName === record.currentName && !row.deletedAt) return false;
+      Object.assign(row, record, { deletedAt: null });
+      return true;
+    },
+    channelDeleted: async (workspaceId, channelId, at) => {
+      const changed = rows.filter((row) => row.workspaceId === workspaceId && row.channelId === channelId && !row.deletedAt);
+      for (const row of changed) row.deletedAt = at;
+      return changed.length;
+    },
     ofWorkspace: async (workspaceId) => rows.filter((row) => row.workspaceId === workspaceId),
   };
 }
@@ -82,8 +97,27 @@ describe('alerts channels given by name', () => {
     await named.resolveAll('W1', serving);
     expect(await named.outdated('W1', serving)).toEqual([]);
     await named.renamed('W1', 'C0CRISIS01', 'crisis-room');
-    expect(await named.outdated('W1', serving)).toEqual([{ playbookId: 'outage', name: 'crisis-alerts', channelId: 'C0CRISIS01', currentName: 'crisis-room' }]);
+    expect(await named.outdated('W1', serving)).toEqual([{ playbookId: 'outage', name: 'crisis-alerts', channelId: 'C0CRISIS01', currentName: 'crisis-room', deleted: false }]);
     expect(await named.outdated('W2', serving)).toEqual([]);
     expect(await named.outdated('W1', [playbook('outage', 'war-room')])).toEqual([]);
+  });
+
+  it('a deleted channel leaves its name meaning nothing until a channel takes it; only names a playbook gives are taken', async () => {
+    const slack = new Map([['crisis-alerts', 'C0CRISIS01']]);
+    const { named } = service(slack);
+    const serving = [playbook('outage', 'crisis-alerts')];
+    expect(await named.resolve('W1', 'crisis-alerts')).toBe('C0CRISIS01');
+    slack.delete('crisis-alerts');
+    expect(await named.channelDeleted('W1', 'C0CRISIS01')).toBe(1);
+    expect(await named.channelDeleted('W1', 'C0CRISIS01')).toBe(0);
+    expect(await named.channelDeleted('W2', 'C0CRISIS01')).toBe(0);
+    expect(await named.resolve('W1', 'crisis-alerts')).toBeNull();
+    expect(await named.outdated('W1', serving)).toEqual([{ playbookId: 'outage', name: 'crisis-alerts', channelId: 'C0CRISIS01', currentName: 'crisis-alerts', deleted: true }]);
+    // A name no playbook gives is not bound; the playbook's name is, at once (the minute's miss forgotten).
+    expect(await named.channelTookName('W1', 'C0LOUNGE01', 'lounge', serving)).toBe(false);
+    expect(await named.channelTookName('W1', 'C0CRISIS02', 'crisis-alerts', serving)).toBe(true);
+    expect(await named.channelTookName('W1', 'C0CRISIS02', 'crisis-alerts', serving)).toBe(false);
+    expect(await named.resolve('W1', 'crisis-alerts')).toBe('C0CRISIS02');
+    expect(await named.outdated('W1', serving)).toEqual([]);
   });
 });

@@ -86,6 +86,11 @@ describe('firebreak backtest <messages.jsonl>', () => {
     const skipped = backtest(bad, '--quiet', '--skip-bad');
     expect(skipped.status).toBe(0);
     expect(skipped.stdout).toMatch(/; 2 skipped/);
+    // Each skipped line is named, so it can be fixed rather than silently left out.
+    expect(skipped.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(new RegExp(`^firebreak: skipped ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: not valid JSON`)),
+      expect.stringMatching(new RegExp(`^firebreak: skipped ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:11: `)),
+    ]);
   });
 
   it('splits a replay across processes by channel with --workers: the same alerts, summary and first bad line', () => {

@@ -78,11 +78,29 @@ describe('firebreak doctor with OAuth installs', () => {
       writeFileSync(join(playbooks, 'brand.yaml'), TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: brand').replace('default: true\n', `workspaces: [${A}, T0NOTHERE]\n`));
       const result = await doctor({ PLAYBOOKS_DIR: playbooks });
       const lines = result.stdout.split('\n');
-      expect(lines.filter((line) => line.startsWith('!'))).toEqual([
+      expect(lines.filter((line) => line.startsWith('! playbook '))).toEqual([
         `! playbook brand (${join(playbooks, 'brand.yaml')}): workspaces: T0NOTHERE is not a workspace Firebreak is installed in; the playbook serves it once it installs.`,
       ]);
       // Only Bravo's revoked token is a problem, as before.
       expect(lines.filter((line) => line.startsWith('✗'))).toHaveLength(1);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a playbook naming an approver a workspace does not have: a warning naming the workspace, the file and the line; a broken file is a problem', async () => {
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-own-'));
+    try {
+      const mine = TWO_APPROVER_PLAYBOOK.replace('approvers: ["@community-leads"]', 'approvers: ["@community-leads", U0NOBODY01]');
+      writeFileSync(join(playbooks, 'mine.yaml'), mine);
+      writeFileSync(join(playbooks, 'broken.yaml'), mine.replace('id: e2e-support', 'id: broken').replace('default: true\n', '').replace('quorum: 2', 'quorum: dos'));
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks });
+      const lines = result.stdout.split('\n');
+      const line = mine.split('\n').findIndex((text) => text.includes('U0NOBODY01')) + 1;
+      // Acme's token answers; Bravo's is revoked, so nothing is looked up there.
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^! Acme \\(${A}\\): PLAYBOOKS_DIR: ${join(playbooks, 'mine.yaml')}:${line}:\\d+: roles\\.approvers\\[1\\]: playbook \`e2e-support\`: user \`U0NOBODY01\` does not exist in the workspace or is deactivated`)));
+      expect(lines.filter((text) => text.includes('U0NOBODY01') && text.includes(B))).toEqual([]);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^✗ PLAYBOOKS_DIR: ${join(playbooks, 'broken.yaml')}:\\d+:\\d+: roles\\.quorum: `)));
     } finally {
       rmSync(playbooks, { recursive: true, force: true });
     }

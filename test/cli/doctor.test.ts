@@ -1,6 +1,6 @@
 // `firebreak doctor` against the loopback Slack: a good configuration passes; each misconfiguration
 // gets one clear line saying what to fix.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,32 @@ describe('firebreak doctor', () => {
     }
   });
 
+  it('a playbook naming its alerts channel by a name whose channel Slack deleted: one line saying so, until a channel takes the name', async () => {
+    const bot = fake.workspace.bot.user_id;
+    const gone = fake.workspace.addChannel({ name: 'incident-desk', members: [bot] }).id;
+    const deletedUrl = `file:${join(folder, 'deleted.db')}`;
+    expect((await runCli(['migrate'], { env: testEnvironment({ DATABASE_URL: deletedUrl }) })).code).toBe(0);
+    const database = await openDatabase(parseDatabaseUrl(deletedUrl));
+    const workspace = await database.prisma.workspace.create({ data: { teamId: fake.workspace.team.id } });
+    // Firebreak resolved the name, then Slack deleted the channel (channel_deleted marked the binding).
+    await database.prisma.namedChannel.create({ data: { workspaceId: workspace.id, name: 'incident-desk', channelId: gone, currentName: 'incident-desk', deletedAt: new Date() } });
+    await database.close();
+    fake.workspace.deleteChannel(gone);
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-deleted-'));
+    try {
+      writeFileSync(join(playbooks, 'support.yaml'), TWO_APPROVER_PLAYBOOK.replace('ownerTeam: Community\n', 'ownerTeam: Community\nalertsChannel: incident-desk\n'));
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: deletedUrl });
+      expect(problems(result.stdout)).toEqual([
+        '✗ playbook e2e-support names its alerts channel #incident-desk, which was deleted in Slack: its incidents wait; create a channel named #incident-desk (they are posted there) or set alertsChannel to another channel.',
+      ]);
+      // A new channel takes the name: nothing left to fix.
+      fake.workspace.addChannel({ name: 'incident-desk', members: [bot] });
+      expect(problems((await doctor({ PLAYBOOKS_DIR: playbooks, DATABASE_URL: deletedUrl })).stdout)).toEqual([]);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
   it('a playbook limited to another workspace than the bot token\'s: a warning, not a problem', async () => {
     const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-workspaces-'));
     try {
@@ -160,7 +186,7 @@ describe('firebreak doctor', () => {
       const team = fake.workspace.team.id;
       writeFileSync(join(playbooks, 'brand.yaml'), TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: brand').replace('default: true\n', `workspaces: [${team}, T0ELSEWHERE]\n`));
       const result = await doctor({ PLAYBOOKS_DIR: playbooks });
-      expect(result.stdout.split('\n').filter((line) => line.startsWith('!'))).toEqual([
+      expect(result.stdout.split('\n').filter((line) => line.startsWith('! playbook '))).toEqual([
         `! playbook brand (${join(playbooks, 'brand.yaml')}): workspaces: T0ELSEWHERE is not the bot token's workspace (${team}); the playbook is not used there.`,
       ]);
       expect(problems(result.stdout)).toEqual([]);
@@ -189,6 +215,66 @@ describe('firebreak doctor', () => {
       expect(line).toMatch(/^✗ Socket Mode: the WebSocket did not connect \(.+\); check that outbound WebSocket \(wss:\/\/\) traffic to Slack is allowed\.$/);
     } finally {
       fake.socketMode!.up();
+    }
+  });
+
+  it('a team\'s own playbooks: a file Firebreak would not load is a problem at its line; a lead, approver or channel the workspace does not have is a warning at its line', async () => {
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-own-'));
+    try {
+      const lead = fake.workspace.addUser({ name: 'marta' }).id;
+      fake.workspace.addChannel({ name: 'soporte', members: [fake.workspace.bot.user_id] });
+      const leads = fake.workspace.addUserGroup({ handle: 'community-leads', users: [lead] }).id;
+      const mine = TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: ["#soporte"]')
+        .replace('lead: "@community-leads"', `lead: ${lead}`)
+        .replace('approvers: ["@community-leads"]', `approvers: [${leads}, U0NOBODY01]`);
+      writeFileSync(join(playbooks, 'soporte.yaml'), mine);
+      const broken = mine.replace('id: e2e-support', 'id: broken').replace('default: true\n', '').replace('dueAfterMinutes: 5', 'dueAfterMinutes: 1h30');
+      writeFileSync(join(playbooks, 'broken.yaml'), broken);
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks });
+      const lines = mine.split('\n');
+      const approversLine = lines.findIndex((line) => line.includes('approvers: [S')) + 1;
+      expect(result.stdout.split('\n').filter((line) => line.startsWith('!'))).toEqual([
+        `! PLAYBOOKS_DIR: ${join(playbooks, 'soporte.yaml')}:${approversLine}:${lines[approversLine - 1]!.indexOf('U0NOBODY01') + 1}: roles.approvers[1]: playbook \`e2e-support\`: user \`U0NOBODY01\` does not exist in the workspace or is deactivated: fix the playbook, or create it in Slack`,
+      ]);
+      const dueLine = broken.split('\n').findIndex((line) => line.includes('dueAfterMinutes')) + 1;
+      expect(problems(result.stdout)).toEqual([
+        `✗ PLAYBOOKS_DIR: ${join(playbooks, 'broken.yaml')}:${dueLine}:22: checklist[0].dueAfterMinutes: must be a whole number of minutes, not the text "1h30" (write 90)`,
+      ]);
+      expect(result.code).toBe(1);
+    } finally {
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the `.env` of the folder it runs in, as .env.example says; a variable set in the environment wins', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'firebreak-dotenv-'));
+    try {
+      // A team's .env: .env.example copied and filled in, every other line left as shipped.
+      const example = readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8');
+      const filled = example
+        .replace(/^SLACK_BOT_TOKEN=$/m, `SLACK_BOT_TOKEN=${fake.botToken}`)
+        .replace(/^SLACK_SIGNING_SECRET=$/m, 'SLACK_SIGNING_SECRET=doctor-signing-secret')
+        .replace(/^SLACK_API_URL=$/m, `SLACK_API_URL=${fake.apiUrl}`)
+        .replace(/^ALERTS_CHANNEL=$/m, 'ALERTS_CHANNEL=C0NOTINDOTENV')
+        .replace(/^DATABASE_URL=.*$/m, `DATABASE_URL=file:${join(folder, 'none.db')}`)
+        .replace(/^PLAYBOOKS_DIR=.*$/m, `PLAYBOOKS_DIR=${join(import.meta.dirname, '..', '..', 'playbooks')}`);
+      writeFileSync(join(project, '.env'), filled);
+      const fromFile = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined }) });
+      expect(problems(fromFile.stdout)).toEqual([expect.stringMatching(/^✗ ALERTS_CHANNEL \(C0NOTINDOTENV\): no such channel/)]);
+      const overridden = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined, ALERTS_CHANNEL: alerts }) });
+      expect(problems(overridden.stdout)).toEqual([]);
+      expect(overridden.code).toBe(0);
+      // A bad value in the file is named, and so is the file it may come from.
+      writeFileSync(join(project, '.env'), filled.replace(/^PORT=.*$/m, 'PORT=tres mil'));
+      const bad = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: undefined }) });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^firebreak: Invalid configuration: PORT must be .* \(read from the environment and \.env; the environment wins\)\n$/);
+      // A file named on purpose that is not there is an error, not a silent sandbox.
+      const missing = await runCli(['doctor'], { cwd: project, env: testEnvironment({ FIREBREAK_ENV_FILE: 'production.env' }) });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/cannot read the environment file production\.env \(ENOENT\): create it, or unset FIREBREAK_ENV_FILE/);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,33 @@ describe('firebreak playbooks validate', () => {
     const missing = firebreak('playbooks', 'validate', join(scratch, 'missing'));
     expect(missing.status).toBe(1);
     expect(missing.stdout).toContain(`${join(scratch, 'missing')}: playbook directory does not exist`);
+  });
+
+  it('a team\'s first playbook: a timer written "1h30" or "15min" says the number to write, and an approver listed twice is named, with the quorum it makes unreachable', () => {
+    const good = readFileSync(join(root, fixtures, 'invalid', 'good.yaml'), 'utf8');
+    const mine = good
+      .replace('approvers: [U0APPROVE1, U0APPROVE2]', 'approvers: [U0APPROVE1, U0APPROVE1]')
+      .replace('dueAfterMinutes: 5', 'dueAfterMinutes: 15min')
+      .replace('dueAfterMinutes: 60', 'dueAfterMinutes: 1h30')
+      .replace('afterMinutes: 30', 'afterMinutes: 2 horas');
+    const folder = join(scratch, 'first-playbook');
+    mkdirSync(folder);
+    const file = join(folder, 'comunidad.yaml');
+    writeFileSync(file, mine);
+    const lines = mine.split('\n');
+    const lineOf = (text: string) => lines.findIndex((line) => line.includes(text)) + 1;
+    const { status, stdout } = firebreak('playbooks', 'validate', folder);
+    expect(status).toBe(1);
+    expect(stdout).toContain(`${file}:${lineOf('15min')}:22: checklist[0].dueAfterMinutes: must be a whole number of minutes, not the text "15min" (write 15)\n`);
+    expect(stdout).toContain(`${file}:${lineOf('1h30')}:22: checklist[1].dueAfterMinutes: must be a whole number of minutes, not the text "1h30" (write 90)\n`);
+    expect(stdout).toContain(`${file}:${lineOf('2 horas')}:19: escalation.unansweredNegative.afterMinutes: must be a whole number of minutes, not the text "2 horas" (write 120)\n`);
+    writeFileSync(file, good.replace('approvers: [U0APPROVE1, U0APPROVE2]', 'approvers: [U0APPROVE1, U0APPROVE1]'));
+    const twice = firebreak('playbooks', 'validate', folder);
+    expect(twice.status).toBe(1);
+    expect(twice.stdout).toContain(
+      `${file}:${lineOf('approvers: [')}:27: roles.approvers[1]: \`U0APPROVE1\` is listed twice (also item 1); each approver counts once towards the quorum (remove the repeat, or write the approver you meant)\n`,
+    );
+    expect(twice.stdout).toContain(`${file}:${lineOf('quorum: 2')}:11: roles.quorum: quorum 2 is larger than the 1 approver(s) listed, so no reply could ever be approved`);
   });
 
   it('prints JSON for tools', () => {

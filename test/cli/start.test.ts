@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,31 @@ describe('a sandbox start', () => {
       const warnings = running.logs().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
       expect(warnings).toEqual([]);
       expect(await running.stop('SIGTERM')).toBe(0);
+    } finally {
+      await running.stop('SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a playbook naming an approver the workspace does not have: the start-up check says which, at its line; a broken file is logged once, with its column', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'firebreak-sandbox-approver-'));
+    const playbooks = join(folder, 'playbooks');
+    cpSync(join(import.meta.dirname, '..', '..', 'playbooks'), playbooks, { recursive: true });
+    const outage = readFileSync(join(playbooks, 'service-outage.yaml'), 'utf8');
+    const approvers = /^ {2}approvers: \[(.*)\]$/m.exec(outage);
+    expect(approvers).not.toBeNull();
+    writeFileSync(join(playbooks, 'service-outage.yaml'), outage.replace(approvers![0], `  approvers: [${approvers![1]}, U0NOBODY01]`));
+    const line = outage.split('\n').findIndex((text) => text === approvers![0]) + 1;
+    // And a broken copy: its problem is logged once, with its column and key path.
+    writeFileSync(join(playbooks, 'broken.yaml'), outage.replace('id: service-outage', 'id: broken').replace(/dueAfterMinutes: \d+/, 'dueAfterMinutes: 1h30'));
+    const running = await startFirebreakProcess(testEnvironment({ DATABASE_URL: `file:${join(folder, 'firebreak.db')}`, PORT: '0', HOST: '127.0.0.1', PLAYBOOKS_DIR: playbooks }));
+    try {
+      await expect.poll(() => running.logs(), { timeout: 20_000 }).toMatch(/user `U0NOBODY01` does not exist in the workspace or is deactivated/);
+      const warning = running.logs().split('\n').find((text) => text.includes('U0NOBODY01'));
+      expect(JSON.parse(warning!)).toMatchObject({ file: join(playbooks, 'service-outage.yaml'), line, path: expect.stringMatching(/^roles\.approvers\[\d+\]$/) });
+      const broken = running.logs().split('\n').filter((text) => text.includes('1h30'));
+      expect(broken).toHaveLength(1);
+      expect(JSON.parse(broken[0]!)).toMatchObject({ file: join(playbooks, 'broken.yaml'), column: expect.any(Number), path: expect.stringMatching(/dueAfterMinutes$/), msg: expect.stringContaining('(write 90)') });
     } finally {
       await running.stop('SIGKILL');
       rmSync(folder, { recursive: true, force: true });

@@ -333,4 +333,15 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(answers['first-reply-minutes']).toBe('1.5');
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/^No hay ninguna persona U0MEMBANA; .*ana \(U0MEMBANA1\)/);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+    expect(new URL(page.url()).searchParams.get('as')).toBe(SAM);
+    expect(await page.getByRole('navigation').getByRole('button', { name: /firebreak-alerts/ }).count()).toBe(1);
+    // Remembered for the next visit: the page no longer comes back empty.
+    await page.goto(`${firebreak.url}/sandbox`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+  }, 60_000);
 });

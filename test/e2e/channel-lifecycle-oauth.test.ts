@@ -146,4 +146,24 @@ describe.each(availableProviders)('OAuth installs: channel events act only in th
     expect(await prisma().outboxItem.count({ where: { lastError: { startsWith: 'waiting_for_channel:' }, teamId: A } })).toBe(0);
     expect(world.slack.refused()).toEqual([]);
   }, 90_000);
+
+  it('team B cannot delete team A’s watched channel; A’s own deletion stops watching it', async () => {
+    const a = teams[A]!;
+    const bot = a.fake.workspace.bot.user_id;
+    const lounge = a.fake.workspace.addChannel({ name: 'lounge-a', members: [...a.people.members, bot] }).id;
+    expect((await a.staff.command(events, a.people.ann, `watch <#${lounge}|lounge-a>`)).status).toBe(200);
+    const row = await waitFor('A #lounge-a watched', async () => (await prisma().watchedChannel.findFirst({ where: { channelId: lounge, active: true } })) ?? undefined);
+
+    // B names A's channel in a deletion (and in a creation): A's row keeps its watch.
+    expect((await event(B, { type: 'channel_deleted', channel: lounge })).status).toBe(200);
+    expect((await event(B, { type: 'channel_created', channel: { id: lounge, name: 'lounge-a', created: 1_360_782_804, creator: teams[B]!.people.ann } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await prisma().watchedChannel.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ active: true });
+
+    // A's own deletion: no longer watched.
+    a.fake.workspace.deleteChannel(lounge);
+    expect((await event(A, { type: 'channel_deleted', channel: lounge })).status).toBe(200);
+    await waitFor('A #lounge-a no longer watched', async () => ((await prisma().watchedChannel.findUniqueOrThrow({ where: { id: row.id } })).active ? undefined : true));
+    expect(world.slack.refused()).toEqual([]);
+  }, 90_000);
 });

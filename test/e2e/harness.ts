@@ -116,12 +116,14 @@ export async function startHarness(
     transport?: Transport;
     slackRetryDelaysMs?: number[];
     clock?: Clock;
+    /** The loopback Slack's clock (its message ts, its rate-limit windows); the wall clock when not given. */
+    slackClock?: Clock;
     /** The language everyone uses Slack in (users.info's locale); Slack's default, en-US, when not given. */
     slackLocale?: string;
   } = {},
 ): Promise<Harness> {
   const transport = options.transport ?? 'http';
-  const fake = await startFakeSlack({ socketMode: transport === 'socket' });
+  const fake = await startFakeSlack({ socketMode: transport === 'socket', ...(options.slackClock ? { clock: options.slackClock } : {}) });
   const workspace = fake.workspace;
   const recorder = recordBotPosts(workspace);
   const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace, options.slackLocale);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { t } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
@@ -60,6 +61,10 @@ describe.each(availableProviders)('a workspace whose stored token the key list c
     // A member's slash command is answered, not met with silence: Firebreak cannot act here right now.
     expect((await teams[A]!.staff.command(`${misconfigured.url}/slack/events`, people.ann, 'status')).status).toBe(200);
     await expect.poll(() => teams[A]!.fake.workspace.ephemeralFor(people.ann).map((message) => message.text ?? '').join('\n'), { timeout: 5_000 }).toContain('Firebreak cannot act for this workspace right now');
+    // A workspace that chose Spanish in App Home is told in Spanish (not in LOCALE), though Slack cannot be asked.
+    await misconfigured.database.prisma.workspace.update({ where: { teamId: A }, data: { locale: 'es' } });
+    expect((await teams[A]!.staff.command(`${misconfigured.url}/slack/events`, people.ann, 'status')).status).toBe(200);
+    await expect.poll(() => teams[A]!.fake.workspace.ephemeralFor(people.ann).map((message) => message.text ?? '').join('\n'), { timeout: 5_000 }).toContain(t('es', 'ui.workspace_unavailable', {}));
     let claimedBy = (await misconfigured.database.prisma.inboundEvent.findFirstOrThrow()).claimedBy;
     await stop();
     // Every start sweeps the inbox once: more sweeps than the attempts an event is given, each one

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ingestRoute, messageTs, toSlackTs } from '../../src/http/ingest.js';
+import { ingestRoute, toSlackTs } from '../../src/http/ingest.js';
+import { ingestKeyCandidates } from '../../src/domain/ingest/ingest-key.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { watcherFixture, type WatcherFixture } from '../support/watcher-fixture.js';
 
@@ -17,7 +18,7 @@ describe('POST /ingest', () => {
   let url: string;
   beforeAll(async () => {
     server = createHttpServer(
-      [ingestRoute({ token: TOKEN, workspaceId: () => fixture.store.direct.workspaces.ensureNamed('ingest', 'Other sources'), ingest: (message) => fixture.watcher.ingest(message) })],
+      [ingestRoute({ token: TOKEN, workspaceId: () => fixture.store.direct.workspaces.ensureNamed('ingest', 'Other sources'), ingest: (message) => fixture.watcher.ingest(message), edit: (message) => fixture.watcher.edit(message), storedAt: (workspaceId, channelId, ts) => fixture.watcher.storedMessage(workspaceId, channelId, ts) })],
       pino({ level: 'silent' }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,10 +48,10 @@ describe('POST /ingest', () => {
       { source: 'forum', channel: 'elsewhere', user: 'bo', text: 'hello', ts: 1_793_610_000 },
     ]);
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ accepted: 2, scored: 1, duplicates: 0, notWatched: 1, quarantined: 0 });
+    expect(await response.json()).toEqual({ accepted: 2, scored: 1, edited: 0, duplicates: 0, notWatched: 1, quarantined: 0 });
     const [stored] = fixture.store.messages();
     // Given to the second: the fraction comes from the author, so two authors in one second are two messages.
-    expect(stored).toMatchObject({ userId: 'forum:ana', ts: messageTs('1793610005.000000', 'forum', 'ana'), permalink: 'https://forum.example/t/1', label: 'negative' });
+    expect(stored).toMatchObject({ userId: 'forum:ana', ts: ingestKeyCandidates('1793610005.000000', { source: 'forum', user: 'ana', text: 'The checkout is broken, terrible' })[0], permalink: 'https://forum.example/t/1', label: 'negative' });
     expect(stored?.ts).toMatch(/^1793610005\.\d{6}$/);
     expect(fixture.store.channel(ingestWorkspace, 'forum:general')).toBeDefined();
   });
@@ -88,8 +89,14 @@ describe('POST /ingest', () => {
     expect(toSlackTs(1_793_610_005_250)).toBe('1793610005.250000');
     expect(toSlackTs('1793610005.0001')).toBe('1793610005.000100');
     expect(toSlackTs('next tuesday')).toBeNull();
-    expect(messageTs('1793610005.000000', 'forum', 'ana')).toBe(messageTs('1793610005.000000', 'forum', 'ana'));
-    expect(messageTs('1793610005.000000', 'forum', 'ana')).not.toBe(messageTs('1793610005.000000', 'forum', 'bo'));
-    expect(messageTs('1793610005.250000', 'forum', 'ana')).toBe('1793610005.250000');
+    const key = (ts: string, user: string, text = 'x', id?: string) => ingestKeyCandidates(ts, { source: 'forum', user, text, ...(id ? { id } : {}) });
+    expect(key('1793610005.000000', 'ana')).toEqual(key('1793610005.000000', 'ana'));
+    expect(key('1793610005.000000', 'ana')[0]).not.toBe(key('1793610005.000000', 'bo')[0]);
+    expect(key('1793610005.250000', 'ana')[0]).toBe('1793610005.250000');
+    // The first key of an item without id is the one its author alone gave before texts counted: a resend of an item stored then stays a duplicate.
+    expect(key('1793610005.000000', 'ana', 'any text')[0]).toBe('1793610005.560777');
+    // With an id the key is the id's, whatever fraction the time carries.
+    expect(key('1793610005.250000', 'ana', 'x', 'p1')).toEqual(key('1793610005.000000', 'ana', 'y', 'p1'));
+    expect(new Set([...key('1793610005.000000', 'ana', 'x'), ...key('1793610005.000000', 'ana', 'y')]).size).toBeGreaterThan(8);
   });
 });

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 
 export const FIREBREAK_BIN = join(import.meta.dirname, '..', '..', 'bin', 'firebreak.js');
 
-/** A clean environment: nothing from the developer's shell leaks into a test. */
+/** A clean environment: nothing from the developer's shell (or a `.env` in the checkout) leaks into a test. */
 export function testEnvironment(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const { PATH, HOME, TMPDIR } = process.env;
-  return { PATH, HOME, TMPDIR, LOG_LEVEL: 'info', ...extra };
+  return { PATH, HOME, TMPDIR, LOG_LEVEL: 'info', FIREBREAK_ENV_FILE: '', ...extra };
 }
 
 export interface CliResult {

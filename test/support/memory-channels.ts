@@ -110,6 +110,12 @@ export function createMemoryChannelStore(): MemoryChannelStore {
       channel.active = active;
       return true;
     },
+    async stopDeleted(workspaceId, channelId) {
+      const channel = [...state.channels.values()].find((candidate) => candidate.workspaceId === workspaceId && candidate.channelId === channelId);
+      if (!channel?.active) return false;
+      Object.assign(channel, { active: false, watchedBy: 'command' });
+      return true;
+    },
     async rename(workspaceId, channelId, name) {
       const channel = [...state.channels.values()].find((candidate) => candidate.workspaceId === workspaceId && candidate.channelId === channelId);
       if (!channel) return null;

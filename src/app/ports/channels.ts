@@ -63,6 +63,11 @@ export interface WatchedChannels {
    */
   setPlaybookWatch(ref: string, active: boolean): Promise<boolean>;
   /**
+   * Slack deleted the channel: no longer watched, and the command's from then on (playbook edits leave it
+   * stopped), as after /firebreak unwatch. One conditional update: true for the one call that stopped it.
+   */
+  stopDeleted(workspaceId: string, channelId: string): Promise<boolean>;
+  /**
    * Slack renamed a channel of the workspace: its row (if Firebreak has one) takes the new name. The row
    * as it is now, or null when the workspace has no row for that channel (nothing changes then).
    */
@@ -182,6 +187,8 @@ export interface NamedChannelRecord {
   channelId: string;
   /** Slack's name for the channel now: another than `name` once it was renamed in Slack. */
   currentName: string;
+  /** When Slack deleted the channel: the name then means no channel until one takes it. */
+  deletedAt?: number | null;
 }
 
 /**
@@ -194,6 +201,13 @@ export interface NamedChannels {
   bind(record: NamedChannelRecord): Promise<NamedChannelRecord>;
   /** Slack renamed the channel: its bindings take the new current name. How many changed. */
   renamed(workspaceId: string, channelId: string, currentName: string): Promise<number>;
+  /**
+   * The name now means `channelId` (Slack deleted the channel it meant, or another channel took the
+   * name): the binding is moved, its deletion forgotten. True when it changed.
+   */
+  rebind(record: Omit<NamedChannelRecord, 'deletedAt'>): Promise<boolean>;
+  /** Slack deleted the channel: its bindings are marked deleted at `at`. How many changed. */
+  channelDeleted(workspaceId: string, channelId: string, at: number): Promise<number>;
   /** The workspace's bindings (a handful: one per name-given alerts channel). */
   ofWorkspace(workspaceId: string): Promise<NamedChannelRecord[]>;
 }

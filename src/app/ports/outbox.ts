@@ -102,7 +102,23 @@ export const DIGEST_DROPPED = 'dropped:digest_channel_changed';
  * message it answers in thread is gone. `lookup_failed` / `lookup_incomplete`: an earlier attempt may
  * have landed and the look-up for it failed, or could not read every message since that attempt.
  */
-export const OUTBOX_HOLD = { parentDeleted: 'parent_deleted', lookupFailed: 'lookup_failed', lookupIncomplete: 'lookup_incomplete' } as const;
+export const OUTBOX_HOLD = { parentDeleted: 'parent_deleted', parentUnchecked: 'parent_unchecked', lookupFailed: 'lookup_failed', lookupIncomplete: 'lookup_incomplete' } as const;
+
+/**
+ * How a post waits for a read Slack rate-limited before it (`waiting_for_read:lookup`, the look-up for an
+ * earlier attempt; `waiting_for_read:parent`, the check that the message it answers is still there).
+ * Rescheduled in the database, so a restart keeps the wait; it does not hold its lane meanwhile.
+ */
+export const WAITING_FOR_READ = 'waiting_for_read:';
+
+/** Which read a post waits for (see WAITING_FOR_READ). */
+export type ReadBeforePost = 'lookup' | 'parent';
+
+/**
+ * A read before posting that Slack rate-limited, kept with the write so it resumes instead of starting
+ * again: the look-up's cursor and how many messages it read, and when the read began (its time bound).
+ */
+export type ReadProgress = { read: 'lookup'; startedAt: number; cursor: string | null; messagesRead: number } | { read: 'parent'; startedAt: number };
 
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {
@@ -180,6 +196,8 @@ export interface QueuedSlackWrite {
   attempts: number;
   /** An earlier attempt may have reached Slack: look for it before posting again. */
   uncertain: boolean;
+  /** A rate-limited read before posting, resumed where it stopped; cleared when a post attempt starts. */
+  readProgress: ReadProgress | null;
   createdAt: number;
 }
 
@@ -196,9 +214,11 @@ export interface OutboxQueue {
   /** When the last chat.postMessage of each channel was answered, for pacing. */
   lastPostTimes(channelIds: readonly string[], since: number): Promise<Map<string, number>>;
   claim(item: QueuedSlackWrite, claim: { workerId: string; now: number; leaseMs: number }): Promise<QueuedSlackWrite | null>;
+  /** Right before the call to Slack: the claim extended, and any earlier read's progress void (a new attempt may land). */
   renewClaim(item: QueuedSlackWrite, until: number): Promise<boolean>;
   recordResult(item: QueuedSlackWrite, result: OutboxResult): Promise<boolean>;
   markSent(item: QueuedSlackWrite, now: number): Promise<boolean>;
-  release(item: QueuedSlackWrite, release: { retryAt: number; error: string; uncertain?: boolean }): Promise<boolean>;
+  /** Back to pending at `retryAt`; `readProgress` replaces the stored one when given. */
+  release(item: QueuedSlackWrite, release: { retryAt: number; error: string; uncertain?: boolean; readProgress?: ReadProgress | null }): Promise<boolean>;
   markFailed(item: QueuedSlackWrite, error: string): Promise<boolean>;
 }

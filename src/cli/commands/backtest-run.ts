@@ -180,6 +180,8 @@ async function backtestMessages(
   const skip = (error: unknown): void => {
     if (!options.skipBad || !isFirebreakError(error)) throw error;
     skipped++;
+    // Say what was left out and where (the first few: a broken export can have thousands), so it can be fixed.
+    if (skipped <= SKIPS_SHOWN) process.stderr.write(`firebreak: skipped ${error.message}\n`);
   };
 
   if (statSync(input).isDirectory()) {
@@ -239,6 +241,7 @@ async function backtestMessages(
   }
   await flush();
   progress.done();
+  if (skipped > SKIPS_SHOWN) process.stderr.write(`firebreak: skipped ${skipped - SKIPS_SHOWN} more${shard ? ' in this part' : ''}\n`);
   if (messages === 0 && skipped === 0 && !shard) throw new FirebreakError('input_invalid', `${input}: no messages found`);
   alerts.sort((a, b) => a.decision.at - b.decision.at || a.channel.localeCompare(b.channel));
   const calibration = [...recorders].map(([channel, recorder]) => recorder.report(channel, settings));
@@ -272,6 +275,9 @@ async function* lineBatches(file: string): AsyncGenerator<string[]> {
   }
   if (rest !== '') yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
 }
+
+/** Skipped lines or files named on standard error, per process; the summary counts them all. */
+const SKIPS_SHOWN = 10;
 
 class Progress {
   private last = Date.now();
@@ -362,7 +368,7 @@ function calibrationLines(calibration: readonly ChannelCalibration[], settings: 
   const sorted = [...calibration].sort((a, b) => b.alertsPer30Days - a.alertsPer30Days || a.channel.localeCompare(b.channel));
   const lines = [`Calibration (threshold ${settings.threshold}; alerts per 30 days after the learning days, and the threshold that would give 1 per 30 days):`];
   for (const row of sorted.slice(0, CALIBRATION_LINES)) {
-    lines.push(`  ${row.channel}: ${row.alertsPer30Days} per 30 days (${row.alerts} in ${row.days} days); for 1 per 30 days: threshold ${row.thresholdFor1Per30Days}`);
+    lines.push(`  ${row.channel}: ${row.alertsPer30Days} per 30 days (${row.alerts} in ${row.days} days); for 1 per 30 days: threshold ${row.thresholdFor1Per30Days}${row.days < 30 ? ' (under 30 days of history: the lowest that raises none)' : ''}`);
   }
   if (sorted.length > CALIBRATION_LINES) lines.push(`  … and ${sorted.length - CALIBRATION_LINES} more channel(s) (--json lists all)`);
   return lines;

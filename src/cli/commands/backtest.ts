@@ -33,7 +33,7 @@ export function registerBacktestCommand(program: Command): void {
     .option('--counts <file>', 'CSV of timestamp,value (negative messages per bucket) instead of messages')
     .option('--out <file>', 'write timestamp,value,score per bucket (score ≥ 0.5: an alert fired)')
     .addOption(new Option('--lang <language>', 'language of the messages, or detect per message').choices(['auto', 'en', 'es']).default('auto'))
-    .option('--skip-bad', 'skip malformed lines or files (and say how many) instead of stopping at the first')
+    .option('--skip-bad', 'skip malformed lines or files instead of stopping at the first (naming the first 10 on standard error; the summary counts all)')
     .option('--json', 'print alerts and summary as JSON lines')
     .option('--quiet', 'no progress on standard error')
     .option('--threshold <digits>', 'alert threshold: digits of surprise (5 = a 1-in-100,000 window under the channel\'s model)')

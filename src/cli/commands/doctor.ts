@@ -4,9 +4,37 @@ import type { Config } from '../../config.js';
 import type { NamedChannels, WatchedChannels } from '../../app/ports/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 
-async function loadedPlaybooks(config: Config): Promise<Playbook[]> {
-  const { loadPlaybooks } = await import('../../domain/playbooks/load.js');
-  return (await loadPlaybooks(config.playbooksDir).catch(() => ({ playbooks: [] }))).playbooks;
+/**
+ * What a team meets first with its own playbooks: files Firebreak would not load, each at its
+ * file:line:column as `firebreak playbooks validate` says it (problems).
+ */
+async function playbookFileProblems(config: Config): Promise<{ playbooks: Playbook[]; problems: string[] }> {
+  const [{ loadPlaybooks }, { formatProblem }] = await Promise.all([import('../../domain/playbooks/load.js'), import('../../domain/playbooks/index.js')]);
+  const loaded = await loadPlaybooks(config.playbooksDir);
+  return { playbooks: loaded.playbooks, problems: loaded.problems.map((problem) => `PLAYBOOKS_DIR: ${formatProblem(problem)}`) };
+}
+
+/**
+ * Channels, users and user groups the playbooks serving a workspace name that it does not have,
+ * asked of Slack with its bot token (warnings, as at start-up: the playbook runs, but an approver who
+ * does not exist never approves).
+ */
+async function playbookReferenceWarnings(config: Config, playbooks: readonly Playbook[], botToken: string, teamId: string, workspace?: string): Promise<string[]> {
+  const [{ checkPlaybookReferences, formatProblem }, { playbooksOfTeam }, { slackDirectory }, { systemClock }, { WebClient }] = await Promise.all([
+    import('../../domain/playbooks/index.js'),
+    import('../../domain/playbooks/watching.js'),
+    import('../../app/directory.js'),
+    import('../../domain/clock.js'),
+    import('@slack/web-api'),
+  ]);
+  const client = new WebClient(botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 } });
+  const directory = slackDirectory(client, systemClock);
+  const missing = await checkPlaybookReferences(playbooksOfTeam(playbooks, teamId), {
+    channelExists: (ref) => directory.channelExists(ref).catch(() => true),
+    userGroupExists: async (ref) => Boolean(await directory.group(ref.startsWith('S') ? { kind: 'group', id: ref } : { kind: 'handle', handle: ref }).catch(() => true)),
+    userExists: (userId) => directory.userExists(userId),
+  });
+  return missing.map((problem) => `${workspace ? `${workspace}: ` : ''}PLAYBOOKS_DIR: ${formatProblem(problem)}: fix the playbook, or create it in Slack`);
 }
 
 /**
@@ -78,7 +106,8 @@ export function registerDoctorCommand(program: Command): void {
       const database = !target.sqliteFile || existsSync(target.sqliteFile) ? await openDatabase(target).catch(() => undefined) : undefined;
       const direct = database ? createStore(database.prisma, target.provider).direct : undefined;
       const channels = direct?.channels;
-      const playbooks = await loadedPlaybooks(config);
+      const files = await playbookFileProblems(config);
+      const playbooks = files.playbooks;
       // The token's workspace: playbooks limited to others are not checked against it, only warned about.
       const { WebClient } = await import('@slack/web-api');
       const tokenTeam = await new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 } }).auth
@@ -102,9 +131,12 @@ export function registerDoctorCommand(program: Command): void {
       }).finally(() => database?.close());
       for (const line of report.fine) out(`✓ ${line}`);
       if (tokenTeam) for (const line of workspaceWarnings(playbooks, [tokenTeam], false)) out(`! ${line}`);
-      for (const line of report.problems) out(`✗ ${line}`);
-      out(report.problems.length === 0 ? `No problems found (${config.slack.appToken ? 'Socket Mode' : 'HTTP'} mode).` : `${report.problems.length} problem(s) to fix.`);
-      process.exitCode = report.problems.length === 0 ? 0 : 1;
+      // The token did not work: said above, and nothing to look references up with.
+      for (const line of tokenTeam ? await playbookReferenceWarnings(config, files.playbooks, config.slack.botToken, tokenTeam) : []) out(`! ${line}`);
+      const problems = [...report.problems, ...files.problems];
+      for (const line of problems) out(`✗ ${line}`);
+      out(problems.length === 0 ? `No problems found (${config.slack.appToken ? 'Socket Mode' : 'HTTP'} mode).` : `${problems.length} problem(s) to fix.`);
+      process.exitCode = problems.length === 0 ? 0 : 1;
     });
 }
 
@@ -120,7 +152,9 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
   const problems: string[] = [];
   const fine: string[] = [];
   const warnings: string[] = [];
-  const playbooks = await loadedPlaybooks(config);
+  const files = await playbookFileProblems(config);
+  const playbooks = files.playbooks;
+  problems.push(...files.problems);
   try {
     const store = createStore(database.prisma, database.target.provider, createTokenCipher(config.tokenEncryptionKeys));
     const teams = await store.direct.installations.installedTeams();
@@ -148,6 +182,8 @@ async function oauthDoctor(config: Config, out: (line: string) => void): Promise
       });
       problems.push(...report.problems);
       fine.push(...report.fine);
+      // A token Slack refuses answers no look-up: nothing is reported missing then (each look-up says yes).
+      warnings.push(...(await playbookReferenceWarnings(config, playbooks, installation.botToken, team.teamId, label)));
     }
   } finally {
     await database.close();

@@ -9,7 +9,10 @@ export interface ChannelCalibration {
   days: number;
   alerts: number;
   alertsPer30Days: number;
-  /** Lowest threshold (digits of surprise) that keeps this history to at most one alert per 30 days. */
+  /**
+   * Lowest threshold (digits of surprise) that keeps this history to at most one alert per 30 days; for a
+   * history under 30 days, the lowest that raises none.
+   */
   thresholdFor1Per30Days: number;
 }
 
@@ -67,7 +70,9 @@ export class CalibrationRecorder {
   report(channel: string, settings: DetectorSettings): ChannelCalibration {
     const days = (this.judged * settings.bucketMs) / 86_400_000;
     const alerts = this.alertsAt(settings.threshold, settings);
-    const allowed = Math.max(1, Math.floor(days / 30));
+    // One alert per 30 days of history: a history of a few days may hold none (one alert in 2 days is
+    // 15 per 30 days, so a threshold that still raises it is not the answer).
+    const allowed = Math.floor(days / 30);
     // Alerts fall as the threshold rises: bisect on digits of surprise, to 0.1.
     let low = settings.recoveryThreshold;
     let high = 300;

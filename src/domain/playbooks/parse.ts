@@ -120,7 +120,9 @@ function issueToProblems(issue: $ZodIssue, file: string, locator: Locator, data:
         return [{ ...problem(path, `missing required key \`${String(key)}\``), ...locator.atKey(path.slice(0, -1)) }];
       }
       const custom = issue.message.startsWith('Invalid input') ? undefined : issue.message;
-      return [problem(path, `${custom ?? `must be ${article(issue.expected)}`}, not ${describe(valueAt(data, path))}`)];
+      const value = valueAt(data, path);
+      const asMinutes = custom?.includes('minutes') && typeof value === 'string' ? minutesWritten(value) : undefined;
+      return [problem(path, `${custom ?? `must be ${article(issue.expected)}`}, not ${describe(value)}`, asMinutes === undefined ? undefined : `write ${asMinutes}`)];
     }
     case 'invalid_value': {
       const input = valueAt(data, path);
@@ -334,4 +336,15 @@ class Locator {
     const { line, col } = this.lineCounter.linePos(range[0]);
     return { line, column: col };
   }
+}
+
+/**
+ * The minutes a duration written as text means (`"15min"`, `"1h30"`, `"2 horas"`, `"45"`), so the
+ * error can say which number to write instead; undefined when it is not a duration.
+ */
+export function minutesWritten(text: string): number | undefined {
+  const match = /^\s*(?:(\d+)\s*(?:h|hr|hrs|hours?|horas?)\s*)?(?:(\d+)\s*(?:m|min|mins|minutes?|minutos?)?\s*)?$/iu.exec(text);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+  // "1h30": the number after hours is minutes; "30" alone is minutes too.
+  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
 }

@@ -34,10 +34,15 @@ export function formatProblem(problem: PlaybookProblem): string {
 
 /** "did you mean `approvers`?" when a candidate is close enough to be a plausible typo. */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  const best = plausibleTypoOf(input, candidates);
+  return best === undefined ? undefined : `did you mean \`${best}\`?`;
+}
+
+/** The candidate `input` is a plausible typo of, if any (for a "did you mean" said in another language). */
+export function plausibleTypoOf(input: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const best = closest(input, [...candidates]);
   // Short words are all "close" to each other; only a one-letter slip is a plausible typo there.
   const limit = best.length <= 3 ? 1 : Math.max(2, Math.floor(best.length / 3));
-  if (distance(input.toLowerCase(), best.toLowerCase()) > limit) return undefined;
-  return `did you mean \`${best}\`?`;
+  return distance(input.toLowerCase(), best.toLowerCase()) > limit ? undefined : best;
 }

@@ -54,7 +54,7 @@ export async function checkPlaybookReferences(playbooks: readonly Playbook[], in
         if (!person) continue; // a role name, checked when the file was validated
         if (person.kind === 'user') {
           const userExists = inventory.userExists?.bind(inventory);
-          if (userExists && !(await lookup(`user:${person.id}`, () => userExists(person.id)))) missing = `user \`${ref.value}\` does not exist in the workspace`;
+          if (userExists && !(await lookup(`user:${person.id}`, () => userExists(person.id)))) missing = `user \`${ref.value}\` does not exist in the workspace or is deactivated`;
         } else {
           const key = person.kind === 'group' ? person.id : person.handle;
           if (!(await lookup(`group:${key}`, () => inventory.userGroupExists(key)))) missing = `user group \`${ref.value}\` does not exist in the workspace`;

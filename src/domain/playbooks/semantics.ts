@@ -48,12 +48,26 @@ export function checkPlaybookSemantics(playbook: PlaybookFile): SemanticIssue[] 
   }
 
   const { quorum, approvers } = playbook.roles;
+  const distinctApprovers = new Set(approvers).size;
   const onlyUsers = approvers.every((approver) => /^[UW]/.test(approver));
-  if (typeof quorum === 'number' && onlyUsers && quorum > approvers.length) {
+  // One person or group listed twice approves once. The repeat is named where it makes the quorum
+  // unreachable; elsewhere it is harmless, and refusing it would drop a playbook that ran before.
+  const repeatBreaksQuorum = typeof quorum === 'number' && onlyUsers && quorum > distinctApprovers && quorum <= approvers.length;
+  approvers.forEach((approver, index) => {
+    const first = approvers.indexOf(approver);
+    if (repeatBreaksQuorum && first < index) {
+      issues.push({
+        path: ['roles', 'approvers', index],
+        message: `\`${approver}\` is listed twice (also item ${first + 1}); each approver counts once towards the quorum`,
+        hint: 'remove the repeat, or write the approver you meant',
+      });
+    }
+  });
+  if (typeof quorum === 'number' && onlyUsers && quorum > distinctApprovers) {
     // With user groups among the approvers the real head-count is only known in the workspace.
     issues.push({
       path: ['roles', 'quorum'],
-      message: `quorum ${quorum} is larger than the ${approvers.length} approver(s) listed, so no reply could ever be approved`,
+      message: `quorum ${quorum} is larger than the ${distinctApprovers} approver(s) listed, so no reply could ever be approved`,
       hint: 'lower the quorum, add approvers, or use `all`',
     });
   }

@@ -106,6 +106,11 @@ export function createSlackApi(workspace: SlackWorkspace, clock: Clock, options:
     try {
       const decoded = await decodeArgs(req, url, body);
       args = decoded.args;
+      const readLimit = faults.takeReadLimit(method);
+      if (readLimit && 'retryAfterSeconds' in readLimit) {
+        return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(readLimit.retryAfterSeconds) });
+      }
+      if (readLimit) args = { ...args, limit: String(Math.min(Number(args['limit'] ?? readLimit.pageSize) || readLimit.pageSize, readLimit.pageSize)) };
       const fault = faults.take(method, args);
       if (fault?.kind === 'rate_limited') {
         return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });

@@ -32,6 +32,7 @@ interface FaultRule {
  */
 export class FaultInjector {
   private rules: FaultRule[] = [];
+  private readLimits: { methods: Set<string>; windowMs: number; pageSize: number; lastAllowed: Map<string, number> } | null = null;
 
   constructor(private readonly clock: Clock) {}
 
@@ -74,8 +75,33 @@ export class FaultInjector {
     this.add(method, { kind: 'answer_lost', status }, duration);
   }
 
+  /**
+   * Slack's limits for apps not approved for its Marketplace (commercially distributed, since 2025) on
+   * conversations.history and conversations.replies: one call a minute per method (a second one within
+   * the minute answers 429 with Retry-After 60) and at most 15 messages a page. Until clear().
+   */
+  limitReadsLikeUnlistedApp(options: { methods?: readonly string[]; windowSeconds?: number; pageSize?: number } = {}): void {
+    const windowSeconds = options.windowSeconds ?? 60;
+    const pageSize = options.pageSize ?? 15;
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new RangeError(`windowSeconds must be a whole number ≥ 1, got ${windowSeconds}`);
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a whole number ≥ 1, got ${pageSize}`);
+    this.readLimits = { methods: new Set(options.methods ?? ['conversations.history', 'conversations.replies']), windowMs: windowSeconds * 1000, pageSize, lastAllowed: new Map() };
+  }
+
+  /** For a limited read: the 429 to answer, or the largest page to return (the call counts as the minute's one). */
+  takeReadLimit(method: string): { retryAfterSeconds: number } | { pageSize: number } | undefined {
+    const limits = this.readLimits;
+    if (!limits?.methods.has(method)) return undefined;
+    const now = this.clock.now();
+    const last = limits.lastAllowed.get(method);
+    if (last !== undefined && now - last < limits.windowMs) return { retryAfterSeconds: limits.windowMs / 1000 };
+    limits.lastAllowed.set(method, now);
+    return { pageSize: limits.pageSize };
+  }
+
   clear(): void {
     this.rules = [];
+    this.readLimits = null;
   }
 
   /** The fault for this call, if any, consuming one use of it. */

@@ -74,6 +74,8 @@ function toast(text) {
   toastTimer = setTimeout(() => (element.hidden = true), 6000);
 }
 
+/** Staff on call: who the page shows when it has no (valid) persona to show. */
+const DEFAULT_PERSONA = 'U0STAFFSAM';
 let refreshing = false;
 let again = false;
 /** Resolved once the page's texts are in: nothing is drawn before (it would show catalog keys). */
@@ -88,8 +90,20 @@ async function refresh() {
   try {
     do {
       again = false;
-      const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`);
-      if (!response.ok) throw new Error(tr('sandbox.page.http_error', { status: response.status }));
+      // Scenario problems and drill failures come in the language picked here, like the page's own texts.
+      const headers = ui.lang ? { 'x-sandbox-language': ui.lang } : {};
+      const response = await fetch(`/sandbox/state?as=${encodeURIComponent(ui.persona ?? '')}`, { headers });
+      if (!response.ok) {
+        const answer = await response.json().catch(() => ({}));
+        // A persona the sandbox does not have (a mistyped ?as=, one remembered from another sandbox) would
+        // leave the page empty, with no one to pick: say which exist and show the default one.
+        if (answer.error === 'unknown_persona' && ui.persona !== DEFAULT_PERSONA) {
+          toast(answer.message);
+          choosePersona(DEFAULT_PERSONA);
+          continue;
+        }
+        throw new Error(answer.message ?? tr('sandbox.page.http_error', { status: response.status }));
+      }
       ui.state = await response.json();
       render();
       announcing = true;
@@ -1073,6 +1087,8 @@ async function chooseLanguage(lang) {
   $('messages').dataset.home = '';
   ui.modalKey = '';
   if (ui.state) render();
+  // Scenario problems and drill failures are said by the server: asked again in the new language.
+  await refresh();
 }
 
 function choosePersona(id) {
@@ -1102,7 +1118,7 @@ function start() {
     ui.focus = opened;
   }
   const fromUrl = new URL(location.href).searchParams.get('as');
-  ui.persona = fromUrl ?? localStorage.getItem('firebreak-sandbox-persona') ?? 'U0STAFFSAM';
+  ui.persona = fromUrl ?? localStorage.getItem('firebreak-sandbox-persona') ?? DEFAULT_PERSONA;
   $('persona').addEventListener('change', (event) => choosePersona(event.target.value));
   $('nav-home').addEventListener('click', () => {
     ui.view = 'home';

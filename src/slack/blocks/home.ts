@@ -75,7 +75,7 @@ export interface AppHomeInput {
   /** Alerts channels (IDs) that are watched community channels: incidents are not posted there. */
   readonly watchedAlertsChannels?: readonly string[];
   /** Playbooks giving their alerts channel by a name Slack renamed: incidents still go there (followed by ID). */
-  readonly renamedAlertsChannels?: readonly { readonly playbookId: string; readonly name: string; readonly channelId: string; readonly currentName: string }[];
+  readonly renamedAlertsChannels?: readonly { readonly playbookId: string; readonly name: string; readonly channelId: string; readonly currentName: string; readonly deleted?: boolean }[];
 }
 
 export interface HomeSettings {
@@ -144,7 +144,9 @@ export function appHomeView(input: AppHomeInput): HomeView {
   for (const channel of input.watchedAlertsChannels ?? []) blocks.push(section(`:no_entry: ${t(locale, 'ui.home.alerts_channel_watched', { channel: /^[CG][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${escapeSlackText(channel.replace(/^#/, ''))}` })}`));
 
   for (const renamed of input.renamedAlertsChannels ?? []) {
-    const text = t(locale, 'ui.home.alerts_channel_renamed', { playbook: escapeSlackText(renamed.playbookId), name: escapeSlackText(renamed.name), channel: `<#${renamed.channelId}>`, currentName: escapeSlackText(renamed.currentName) });
+    const text = renamed.deleted
+      ? t(locale, 'ui.home.alerts_channel_deleted', { playbook: escapeSlackText(renamed.playbookId), name: escapeSlackText(renamed.name) })
+      : t(locale, 'ui.home.alerts_channel_renamed', { playbook: escapeSlackText(renamed.playbookId), name: escapeSlackText(renamed.name), channel: `<#${renamed.channelId}>`, currentName: escapeSlackText(renamed.currentName) });
     blocks.push(section(`:warning: ${fit(text, 2900)}`));
   }
 
@@ -256,6 +258,6 @@ function healthLine(c: HomeChannelHealth, locale: Locale): string {
  * What App Home shows someone it shows nothing internal to: what Firebreak is (not of the community team),
  * or, when Slack did not confirm who they are, to reopen it in a moment (an admin is not told they may not).
  */
-export function appHomeNoticeView(locale: Locale, reason: 'not_staff' | 'slack_unavailable' = 'not_staff'): HomeView {
-  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, reason === 'slack_unavailable' ? 'ui.home.unconfirmed' : 'ui.home.not_operator', {}))]);
+export function appHomeNoticeView(locale: Locale, reason: 'not_staff' | 'slack_unavailable' | 'groups_unavailable' = 'not_staff'): HomeView {
+  return homeView([header(t(locale, 'ui.home.title', {})), section(t(locale, reason === 'not_staff' ? 'ui.home.not_operator' : 'ui.home.unconfirmed', {}))]);
 }

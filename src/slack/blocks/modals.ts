@@ -6,7 +6,7 @@ import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '
 import { LOCALES, t, type Locale } from '../../i18n/index.js';
 import { SEVERITIES, type Refusal, type RefusalCode, type Severity } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
-import { escapeSlackText, truncateSlackText } from '../text.js';
+import { escapeSlackText, plainFromMrkdwnText, truncateSlackText } from '../text.js';
 import {
   actionIds,
   callbackIds,
@@ -84,10 +84,15 @@ const MAX_AUTHOR_NAME = 40;
 type DraftTarget = NonNullable<DraftReplyModalInput['target']>;
 const targetValue = (target: DraftTarget) => (target.kind === 'thread' ? draftTargetValue.thread(target.ts) : draftTargetValue.channel);
 
-/** A member's display name as shown in the modal: one line, short, inert (it is theirs to choose). */
-function authorLabel(name: string | undefined, locale: Locale): string {
+/**
+ * A member's display name as shown in the modal: one line, short; inert in mrkdwn (it is theirs to
+ * choose), as typed in a plain_text option (which Slack shows literally).
+ */
+function authorLabel(name: string | undefined, locale: Locale, format: 'mrkdwn' | 'plain_text'): string {
   const flat = name?.replace(/\s+/g, ' ').trim();
-  return flat ? escapeSlackText(truncateSlackText(flat, MAX_AUTHOR_NAME)) : t(locale, 'ui.modal.draft.a_member', {});
+  if (!flat) return t(locale, 'ui.modal.draft.a_member', {});
+  const short = truncateSlackText(flat, MAX_AUTHOR_NAME);
+  return format === 'mrkdwn' ? escapeSlackText(short) : short;
 }
 
 export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
@@ -97,7 +102,9 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const blocks: KnownBlock[] = [];
 
   if (input_.templates.length > 0) {
-    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(tpl.id, tpl.id, input_.templatePreviews?.[tpl.id] ?? tpl.text[language]));
+    // Rendered for a message (values escaped), shown in a plain_text description.
+    const previewOf = (id: string) => (input_.templatePreviews?.[id] === undefined ? undefined : plainFromMrkdwnText(input_.templatePreviews[id]));
+    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(tpl.id, tpl.id, previewOf(tpl.id) ?? tpl.text[language]));
     const select: StaticSelect = {
       type: 'static_select',
       action_id: actionIds.pickTemplate,
@@ -141,7 +148,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   if (input_.keptText && template && input_.templateText !== undefined) {
     // Plain text, so what they copy is the template's characters, not its rendering.
     blocks.push(context(`:clipboard: ${t(locale, 'ui.modal.draft.kept_typed_text', { template: escapeSlackText(template.id) })}`));
-    blocks.push({ type: 'section', text: { type: 'plain_text', text: truncateSlackText(input_.templateText, SLACK_LIMITS.section.text), emoji: false } });
+    blocks.push({ type: 'section', text: { type: 'plain_text', text: truncateSlackText(plainFromMrkdwnText(input_.templateText), SLACK_LIMITS.section.text), emoji: false } });
   }
   if (input_.keptText?.languageChanged) {
     blocks.push(context(`:warning: ${t(locale, 'ui.modal.draft.kept_language', { language: t(locale, `ui.language.${language}`, {}) })}`));
@@ -149,7 +156,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   if (targetValue(writtenFor) !== targetValue(wanted)) {
     const describe = (target: DraftTarget) =>
       target.kind === 'thread'
-        ? t(locale, 'ui.modal.draft.for_thread', { author: authorLabel(input_.targets.find((choice) => choice.ts === target.ts)?.authorName, locale) })
+        ? t(locale, 'ui.modal.draft.for_thread', { author: authorLabel(input_.targets.find((choice) => choice.ts === target.ts)?.authorName, locale, 'mrkdwn') })
         : t(locale, 'ui.modal.draft.for_channel', { channel: escapeSlackText(input_.channelName.replace(/^#/, '')) });
     blocks.push(context(`:warning: ${t(locale, 'ui.modal.draft.kept_text', { from: describe(writtenFor), to: describe(wanted) })}`));
   }
@@ -158,7 +165,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     option(t(locale, 'ui.modal.draft.target_channel', { channel: input_.channelName.replace(/^#/, '') }), draftTargetValue.channel),
     ...offered.map((choice) =>
       option(
-        t(locale, 'ui.modal.draft.target_thread', { author: authorLabel(choice.authorName, locale) }),
+        t(locale, 'ui.modal.draft.target_thread', { author: authorLabel(choice.authorName, locale, 'plain_text') }),
         draftTargetValue.thread(choice.ts),
         truncateSlackText(choice.text.replace(/\s+/g, ' '), SLACK_LIMITS.option.description),
       ),

@@ -34,6 +34,8 @@ export interface DeclareArgs {
   readonly badSeverity: string | null;
   readonly drill: boolean;
   readonly summary: string;
+  /** `drill`/`simulacro` written inside the summary of a real incident ("… no van, simulacro"): it counts only before it. */
+  readonly drillWordInSummary: boolean;
 }
 
 /**
@@ -62,5 +64,7 @@ export function parseDeclareArgs(tokens: readonly string[]): DeclareArgs {
       break;
     }
   }
-  return { channel, channelToken, severity: severity ?? DEFAULT_DECLARED_SEVERITY, badSeverity, drill, summary: tokens.slice(index).join(' ').trim() };
+  const summaryWords = tokens.slice(index).map((token) => token.toLowerCase().replace(/^\p{P}+|\p{P}+$/gu, ''));
+  const drillWordInSummary = !drill && summaryWords.some((word) => DRILL_WORDS.has(word));
+  return { channel, channelToken, severity: severity ?? DEFAULT_DECLARED_SEVERITY, badSeverity, drill, summary: tokens.slice(index).join(' ').trim(), drillWordInSummary };
 }

@@ -124,7 +124,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           opened
             ? drill
               ? t(locale, 'ui.declare.drill_declared', { number: String(number), channel: `<#${channel.id}>` })
-              : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
+              : args.drillWordInSummary
+                ? t(locale, 'ui.declare.declared_real_not_drill', { number: String(number), channel: `<#${channel.id}>`, command: command.command })
+                : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
             : t(locale, 'ui.declare.already_open', { number: String(number), channel: `<#${channel.id}>` }),
         );
         if (answeredEarly) await respond(answer);

@@ -1,4 +1,5 @@
-// Events API: community messages (new, edited, deleted), channels changing (renamed, usable again), people's
+// Events API: community messages (new, edited, deleted), channels changing (created, renamed, usable again,
+// deleted), people's
 // roles and user groups changing, and App Home. Bolt acks at once; the work
 // runs after, and a retried event (same event_id) is processed only once.
 import type { App } from '@slack/bolt';
@@ -73,6 +74,18 @@ export function registerEventListeners(app: App, services: SlackServices): void 
       if (teamId) await services.channelLifecycle?.usableAgain(teamId, event);
     });
   }
+  // Deleted for good: no longer watched; an alerts channel's name waits for a channel taking it.
+  for (const type of ['channel_deleted', 'group_deleted']) {
+    app.event(type, async ({ event, body }) => {
+      const teamId = teamOf(body);
+      if (teamId) await services.channelLifecycle?.deleted(teamId, event);
+    });
+  }
+  // A new channel may take the name a playbook gives its alerts channel.
+  app.event('channel_created', async ({ event, body }) => {
+    const teamId = teamOf(body);
+    if (teamId) await services.channelLifecycle?.created(teamId, event);
+  });
   app.event('member_joined_channel', async ({ event, body, context }) => {
     const teamId = teamOf(body);
     if (!teamId || !context.botUserId || (event as { user?: unknown }).user !== context.botUserId) return;

@@ -10,18 +10,23 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { refusalMessage } from '../blocks/commands.js';
 
-/** Why someone may not operate Firebreak: not of its community team, or Slack could not confirm that they are. */
-export type OperatorRefusal = 'not_staff' | 'slack_unavailable';
+/**
+ * Why someone may not operate Firebreak: not of its community team, or Slack could not confirm that they
+ * are (`slack_unavailable`: users.info did not answer; `groups_unavailable`: it did, but the user groups
+ * the playbooks name were not listed).
+ */
+export type OperatorRefusal = 'not_staff' | 'slack_unavailable' | 'groups_unavailable';
 
 /** The one-line answer to a refused operator, in full (an ephemeral message) or short (a modal field error). */
 export function operatorRefusalText(locale: Locale, refusal: OperatorRefusal, form: 'full' | 'short' = 'full'): string {
-  if (refusal === 'slack_unavailable') return t(locale, form === 'full' ? 'ui.operator.unconfirmed' : 'ui.operator.unconfirmed_short', {});
+  if (refusal !== 'not_staff') return t(locale, form === 'full' ? 'ui.operator.unconfirmed' : 'ui.operator.unconfirmed_short', {});
   return t(locale, form === 'full' ? 'ui.operator.refused' : 'ui.operator.refused_short', {});
 }
 
 /**
  * The language of an answer one person reads: theirs (runtime/person-language.ts), or the workspace's
- * when Slack just failed to say who they are (it is not asked again).
+ * when Slack just failed to say who they are (it is not asked again). With `groups_unavailable` Slack
+ * did say who they are (that answer is kept briefly), so their language is at hand.
  */
 export function answerLocale(
   services: Pick<SlackServices, 'localeFor' | 'localeOfPerson'>,
@@ -106,6 +111,8 @@ export interface SlackServices {
   channelLifecycle?: {
     renamed(teamId: string, event: unknown): Promise<unknown>;
     usableAgain(teamId: string, event: unknown): Promise<unknown>;
+    created(teamId: string, event: unknown): Promise<unknown>;
+    deleted(teamId: string, event: unknown): Promise<unknown>;
   };
   metrics?: Metrics;
 }

@@ -4,7 +4,7 @@
 // outcome is unknown is followed by a look-up for that key before anything is posted again.
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
-import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, OUTBOX_HOLD, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
+import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, OUTBOX_HOLD, WAITING_FOR_CHANNEL, WAITING_FOR_READ, type ReadBeforePost, type ReadProgress } from '../../app/ports/outbox.js';
 import type { Clock } from '../../domain/clock.js';
 import { CHANNEL_ID } from '../../domain/playbooks/ref-syntax.js';
 import type { Metrics } from '../../metrics.js';
@@ -22,6 +22,12 @@ export type AfterSendHandler = (tx: Repositories, sent: SentOutboxItem) => Promi
 
 /** Runs in the transaction that marks the item failed: e.g. enqueue a notice in the incident thread. */
 export type OutboxFailureHandler = (tx: Repositories, failure: OutboxFailure) => Promise<void>;
+
+/**
+ * Runs in the transaction that reschedules a careful post whose read before posting Slack rate-limited
+ * (each time: make it idempotent), so staff learn why it is not out yet and by when it is decided.
+ */
+export type ReadWaitHandler = (tx: Repositories, wait: { key: string; incidentId: string | null; channelId: string | null; record: QueuedSlackWrite['record']; read: ReadBeforePost; decidedWithinMs: number }) => Promise<void>;
 
 /**
  * Runs right before an item of its `record.kind` is sent: a non-null answer holds the item for good
@@ -62,8 +68,22 @@ export interface OutboxWorkerOptions {
    * thread beats a missing one). Default: none.
    */
   postsWithCare?(item: { key: string; record: QueuedSlackWrite['record'] }): boolean;
-  /** Most pages (200 messages each) read looking for an earlier attempt's post. Default 50. */
-  lookupMaxPages?: number;
+  /**
+   * A careful post in a thread whose parent message is known deleted here (the watcher stored its
+   * deletion): held without asking Slack. Default: nothing is known, Slack is asked.
+   */
+  parentKnownDeleted?(item: { incidentId: string | null; channel: string; ts: string }): Promise<boolean>;
+  onReadWait?: ReadWaitHandler;
+  /**
+   * Most messages read looking for an earlier attempt's post (Slack's page size varies: 200, or 15 for
+   * apps not approved for the Slack Marketplace). Default 10,000.
+   */
+  lookupMaxMessages?: number;
+  /**
+   * Longest a read before posting (the look-up, a thread parent's check) may take, rate-limit waits
+   * included, before the post is decided without it: a careful post is held, another posted. Default 15 min.
+   */
+  readMaxMs?: number;
   /** Identifies this instance's claims. */
   workerId?: string;
   /** How often to look for due items when idle (wake() looks at once). Default 500 ms. */
@@ -99,6 +119,7 @@ export interface OutboxWorker {
 
 /** A look-up failing this often in a row (5xx, network; not 429) stops retrying and holds the post. */
 const LOOKUP_MAX_ATTEMPTS = 8;
+/** Asked per page; Slack answers at most 15 to apps not approved for its Marketplace, the loop reads on. */
 const LOOKUP_PAGE_SIZE = 200;
 /** Slack's ts and our clocks may disagree a little; the look-up starts this much before the item. */
 const LOOKUP_SLACK_MS = 5 * 60_000;
@@ -119,7 +140,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   const concurrency = options.concurrency ?? 4;
   const unansweredWaitMs = options.unansweredWaitMs ?? 60_000;
   const random = options.random ?? Math.random;
-  const lookupMaxPages = options.lookupMaxPages ?? 50;
+  const lookupMaxMessages = options.lookupMaxMessages ?? 10_000;
+  const readMaxMs = options.readMaxMs ?? 15 * 60_000;
   const afterSend = new Map(Object.entries(options.afterSend ?? {}));
   const log = logger.child({ component: 'outbox' });
 
@@ -180,6 +202,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     let token: string | undefined;
     /** When this attempt's call to Slack started (undefined while only looking things up). */
     let attemptedAt: number | undefined;
+    /** The read before posting under way, kept with the item when Slack interrupts it. */
+    const reading: { progress?: ReadProgress } = {};
     if (options.tokenFor) {
       const found = await options.tokenFor(item.teamId);
       if (!found) return fail(item, item.teamId ? 'workspace_not_installed' : 'workspace_unknown');
@@ -188,15 +212,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     try {
       const careful = item.method === 'chat.postMessage' && (options.postsWithCare?.(item) ?? false);
       if (item.uncertain && item.method === 'chat.postMessage') {
-        const lookup = await lookUpEarlierPost(item, args, token, careful);
+        const lookup = await lookUpEarlierPost(item, args, token, careful, reading);
         if ('ts' in lookup) {
           log.info({ key: item.key, ts: lookup.ts }, 'adopted a message posted by an earlier attempt instead of posting again');
           return finalize(item, args, { ok: true, ...lookup, adopted: true });
         }
         if ('hold' in lookup) return fail(item, `held:${lookup.hold}`);
       }
-      if (careful && typeof args['thread_ts'] === 'string' && typeof args['channel'] === 'string' && !(await threadParentExists(args['channel'], args['thread_ts'], token))) {
-        return fail(item, `held:${OUTBOX_HOLD.parentDeleted}`);
+      if (careful && typeof args['thread_ts'] === 'string' && typeof args['channel'] === 'string') {
+        const parent = await checkThreadParent(item, args['channel'], args['thread_ts'], token, reading);
+        if (parent !== 'present') return fail(item, `held:${parent === 'deleted' ? OUTBOX_HOLD.parentDeleted : OUTBOX_HOLD.parentUnchecked}`);
       }
       const guard = item.record ? options.guards?.[item.record.kind] : undefined;
       const hold =
@@ -214,7 +239,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
       const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
       return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) });
     } catch (error) {
-      return handleFailure(item, classifySlackFailure(error), attemptedAt);
+      return handleFailure(item, classifySlackFailure(error), attemptedAt, reading.progress);
     }
   }
 
@@ -244,19 +269,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
   /**
    * Looks for a message carrying this item's key (an attempt whose answer never arrived may have
    * posted it), reading every message since the item was created. `absent` only when all were read; a
-   * careful post whose look-up cannot decide (failed, or more pages than lookupMaxPages) is held. A 429
-   * is thrown to be retried after Retry-After like any call.
+   * careful post whose look-up cannot decide (failed, more than lookupMaxMessages, or longer than
+   * readMaxMs) is held. A 429 is thrown: the item is rescheduled after Retry-After and the look-up
+   * resumes from its cursor (`reading`, stored with the item).
    */
   async function lookUpEarlierPost(
     item: QueuedSlackWrite,
     args: Record<string, unknown>,
     token: string | undefined,
     careful: boolean,
+    reading: { progress?: ReadProgress },
   ): Promise<{ ts: string; channel: string } | { absent: true } | { hold: string }> {
     try {
-      const found = await findPostedMessage(item, args, token);
-      if (found !== 'too_many') return found ?? { absent: true };
-      log.error({ key: item.key, pages: lookupMaxPages }, careful ? 'could not read every message since an unanswered post to look for it; held instead of risking a second post' : 'could not read every message since an unanswered post to look for it; posting again');
+      const found = await findPostedMessage(item, args, token, reading);
+      if (found !== 'undecided') return found ?? { absent: true };
+      const progress = reading.progress?.read === 'lookup' ? reading.progress : undefined;
+      log.error(
+        { key: item.key, messagesRead: progress?.messagesRead, elapsedMs: progress ? clock.now() - progress.startedAt : undefined },
+        careful ? 'could not read every message since an unanswered post in time to look for it; held instead of risking a second post' : 'could not read every message since an unanswered post in time to look for it; posting again',
+      );
       return careful ? { hold: OUTBOX_HOLD.lookupIncomplete } : { absent: true };
     } catch (error) {
       const failure = classifySlackFailure(error);
@@ -266,39 +297,65 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     }
   }
 
-  /** Every message since the item was created (less a margin for clock skew), page by page. */
-  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>, token: string | undefined): Promise<{ ts: string; channel: string } | null | 'too_many'> {
+  /**
+   * Every message since the item was created (less a margin for clock skew), page by page from where an
+   * interrupted look-up stopped. `undecided` past lookupMaxMessages or readMaxMs.
+   */
+  async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>, token: string | undefined, reading: { progress?: ReadProgress }): Promise<{ ts: string; channel: string } | null | 'undecided'> {
     const channel = args['channel'];
     if (typeof channel !== 'string') return null;
     const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
     const oldest = ((Math.min(item.createdAt, clock.now()) - LOOKUP_SLACK_MS) / 1000).toFixed(6);
-    let cursor: string | undefined;
-    for (let page = 0; page < lookupMaxPages; page += 1) {
-      const query = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor ? { cursor } : {}) };
-      const answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
+    const resumed = item.readProgress?.read === 'lookup' ? item.readProgress : undefined;
+    let progress: Extract<ReadProgress, { read: 'lookup' }> = resumed ?? { read: 'lookup', startedAt: clock.now(), cursor: null, messagesRead: 0 };
+    reading.progress = progress;
+    if (resumed) log.info({ key: item.key, messagesRead: resumed.messagesRead }, 'resuming the look-up for an unanswered post where Slack interrupted it');
+    for (;;) {
+      if (progress.messagesRead >= lookupMaxMessages || clock.now() - progress.startedAt > readMaxMs) return 'undecided';
+      const query = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(progress.cursor ? { cursor: progress.cursor } : {}) };
+      let answer: SlackAnswer;
+      try {
+        answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
+      } catch (error) {
+        // A stored cursor Slack no longer takes (it expired while Firebreak was down): read again from the newest page.
+        if (!progress.cursor || classifySlackFailure(error).error !== 'invalid_cursor') throw error;
+        log.warn({ key: item.key }, 'Slack no longer takes the look-up cursor; reading again from the newest message');
+        progress = { ...progress, cursor: null, messagesRead: 0 };
+        reading.progress = progress;
+        continue;
+      }
       const messages = (answer['messages'] ?? []) as { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
       const match = messages.find((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
       if (match?.ts) return { ts: match.ts, channel };
-      cursor = (answer.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+      const cursor = (answer.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || null;
       if (!cursor) return null;
+      progress = { ...progress, cursor, messagesRead: progress.messagesRead + messages.length };
+      reading.progress = progress;
     }
-    return 'too_many';
   }
 
   /**
-   * Whether the message a thread reply answers is still there: Slack answers thread_not_found for a
-   * deleted message, and keeps a deleted parent that has replies as a `tombstone`. A reply's ts returns
-   * that reply alone; the range asks for it in either case.
+   * Whether the message a thread reply answers is still there. A deletion the watcher recorded decides
+   * at once; else Slack is asked: it answers thread_not_found for a deleted message, and keeps a deleted
+   * parent that has replies as a `tombstone` (a reply's ts returns that reply alone; the range asks for
+   * it in either case). A 429 is thrown (rescheduled); past readMaxMs of such waits, `unchecked`.
    */
-  async function threadParentExists(channel: string, ts: string, token: string | undefined): Promise<boolean> {
+  async function checkThreadParent(item: QueuedSlackWrite, channel: string, ts: string, token: string | undefined, reading: { progress?: ReadProgress }): Promise<'present' | 'deleted' | 'unchecked'> {
+    if (await options.parentKnownDeleted?.({ incidentId: item.incidentId, channel, ts })) return 'deleted';
+    const progress: ReadProgress = item.readProgress?.read === 'parent' ? item.readProgress : { read: 'parent', startedAt: clock.now() };
+    if (clock.now() - progress.startedAt > readMaxMs) {
+      log.error({ key: item.key, channel, ts }, 'Slack would not let the thread parent of a reply be checked in time; held, never posted unchecked');
+      return 'unchecked';
+    }
+    reading.progress = progress;
     try {
       const answer = await slackCall('conversations.replies', { channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 2 }, token);
       const messages = (answer['messages'] ?? []) as { ts?: string; subtype?: string }[];
       const parent = messages.find((message) => message.ts === ts);
-      return parent !== undefined && parent.subtype !== 'tombstone';
+      return parent !== undefined && parent.subtype !== 'tombstone' ? 'present' : 'deleted';
     } catch (error) {
       const failure = classifySlackFailure(error);
-      if (failure.kind === 'permanent' && (failure.error === 'thread_not_found' || failure.error === 'message_not_found')) return false;
+      if (failure.kind === 'permanent' && (failure.error === 'thread_not_found' || failure.error === 'message_not_found')) return 'deleted';
       throw error;
     }
   }
@@ -333,8 +390,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     }
   }
 
-  async function handleFailure(item: QueuedSlackWrite, failure: SlackFailure, attemptedAt?: number): Promise<void> {
+  async function handleFailure(item: QueuedSlackWrite, failure: SlackFailure, attemptedAt?: number, reading?: ReadProgress): Promise<void> {
     const now = clock.now();
+    // A read before posting that Slack rate-limited: rescheduled where it stopped, its lane free meanwhile.
+    if (failure.kind === 'rate_limited' && reading && attemptedAt === undefined) return waitForRead(item, now + failure.retryAfterMs, reading);
     if (failure.kind === 'permanent') {
       const waits = CHANNEL_UNUSABLE_ERRORS.has(failure.error) && (options.waitsForChannel?.(item) ?? false);
       return fail(item, waits ? `${WAITING_FOR_CHANNEL}${failure.error}` : failure.error);
@@ -345,7 +404,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     // A post still in flight at Slack lands late: look for it only once it has surely landed or died.
     if (uncertain && failure.unanswered && attemptedAt !== undefined) retryAt = Math.max(retryAt, attemptedAt + unansweredWaitMs);
     log.warn({ key: item.key, method: item.method, error: failure.error, attempts: item.attempts, retryInMs: retryAt - now }, 'Slack write will be retried');
-    await queue.release(item, { retryAt, error: failure.error, uncertain });
+    // A look-up interrupted by a 5xx resumes from its cursor too; a failed post attempt starts afresh.
+    await queue.release(item, { retryAt, error: failure.error, uncertain, ...(reading && attemptedAt === undefined ? { readProgress: reading } : {}) });
+  }
+
+  /** Reschedules the item after Slack's Retry-After with its read's progress; staff of a careful post are told why it waits. */
+  async function waitForRead(item: QueuedSlackWrite, retryAt: number, reading: ReadProgress): Promise<void> {
+    const careful = item.method === 'chat.postMessage' && (options.postsWithCare?.(item) ?? false);
+    log.warn({ key: item.key, read: reading.read, retryInMs: retryAt - clock.now() }, 'Slack rate-limited a read this post needs first; it waits, rescheduled, and lets its channel\'s other writes go');
+    // The wait first, on its own: it must hold even when telling staff fails (a slow database, a lost transaction).
+    if (!(await queue.release(item, { retryAt, error: `${WAITING_FOR_READ}${reading.read}`, readProgress: reading }))) return;
+    if (!careful || !options.onReadWait) return;
+    const onReadWait = options.onReadWait;
+    try {
+      await store.transaction(
+        (tx) => onReadWait(tx, { key: item.key, incidentId: item.incidentId, channelId: item.channelId, record: item.record, read: reading.read, decidedWithinMs: Math.max(0, reading.startedAt + readMaxMs - clock.now()) }),
+        { timeoutMs: 15_000 },
+      );
+    } catch (error) {
+      // Told at its next wait instead (the notice's key makes it once).
+      log.error({ err: error, key: item.key }, 'could not tell staff why a reply waits; tried again at its next wait');
+    }
   }
 
   async function fail(item: QueuedSlackWrite, error: string): Promise<void> {

@@ -72,6 +72,10 @@ export function watchedChannelsOn(db: Db): WatchedChannels {
       const { count } = await db.watchedChannel.updateMany({ where: { id: ref, watchedBy: 'playbook', active: !active }, data: { active } });
       return count > 0;
     },
+    async stopDeleted(workspaceId, channelId) {
+      const { count } = await db.watchedChannel.updateMany({ where: { workspaceId, channelId, active: true }, data: { active: false, watchedBy: 'command' } });
+      return count > 0;
+    },
     async rename(workspaceId, channelId, name) {
       // One conditional update, scoped to the workspace: another team's channel id matches no row.
       await db.watchedChannel.updateMany({ where: { workspaceId, channelId, NOT: { name } }, data: { name } });

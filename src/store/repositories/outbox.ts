@@ -3,9 +3,9 @@
 // instances on one PostgreSQL database never send the same item twice at the same time.
 import { randomUUID } from 'node:crypto';
 import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackWrite } from '../../app/ports/index.js';
-import { DEPENDENCY_FAILED, WAITING_FOR_CHANNEL } from '../../app/ports/outbox.js';
+import { DEPENDENCY_FAILED, WAITING_FOR_CHANNEL, WAITING_FOR_READ, type ReadProgress } from '../../app/ports/outbox.js';
 import { FirebreakError } from '../../errors.js';
-import type { OutboxItem } from '../generated/sqlite/client.js';
+import { Prisma, type OutboxItem } from '../generated/sqlite/client.js';
 import type { Db } from '../db.js';
 
 export type { OutboxItem };
@@ -262,6 +262,9 @@ export async function findSendable(db: Db, now: number, isAbandoned: (lockedBy: 
   const seenLanes = new Set<string>();
   const heads: OutboxItem[] = [];
   for (const item of unsent) {
+    // A post waiting out Slack's rate limit on a read (its look-up, its parent check) lets its lane's
+    // later writes go meanwhile: a minute or more of waiting must not stall other replies in that channel.
+    if (item.status === 'pending' && item.nextAttemptAt.getTime() > now && item.lastError?.startsWith(WAITING_FOR_READ)) continue;
     if (item.channelId !== null) {
       if (seenLanes.has(item.channelId)) continue;
       seenLanes.add(item.channelId);
@@ -326,9 +329,12 @@ export async function claimOutboxItem(db: Db, item: Pick<OutboxItem, 'id' | 'sta
 
 type Claimed = Pick<OutboxItem, 'id' | 'lockedBy'>;
 
-/** Extends the claim if it is still ours: checked right before the call to Slack, so a slow look-up never overlaps another claimer's send. */
+/**
+ * Extends the claim if it is still ours: checked right before the call to Slack, so a slow look-up never
+ * overlaps another claimer's send. A read's progress is void from here: this attempt may land after it.
+ */
 export async function renewOutboxClaim(db: Db, item: Claimed, until: number): Promise<boolean> {
-  const { count } = await db.outboxItem.updateMany({ where: { id: item.id, status: 'sending', lockedBy: item.lockedBy }, data: { lockedUntil: new Date(until) } });
+  const { count } = await db.outboxItem.updateMany({ where: { id: item.id, status: 'sending', lockedBy: item.lockedBy }, data: { lockedUntil: new Date(until), readProgress: Prisma.DbNull } });
   return count === 1;
 }
 
@@ -347,7 +353,7 @@ export async function markOutboxSent(db: Db, item: Claimed, now: number): Promis
 }
 
 /** Gives the item back for another attempt at `retryAt`. */
-export async function releaseOutboxItem(db: Db, item: Claimed, release: { retryAt: number; error: string; uncertain?: boolean; refundAttempt?: boolean }): Promise<boolean> {
+export async function releaseOutboxItem(db: Db, item: Claimed, release: { retryAt: number; error: string; uncertain?: boolean; refundAttempt?: boolean; readProgress?: ReadProgress | null }): Promise<boolean> {
   const { count } = await db.outboxItem.updateMany({
     where: { id: item.id, status: 'sending', lockedBy: item.lockedBy },
     data: {
@@ -358,6 +364,7 @@ export async function releaseOutboxItem(db: Db, item: Claimed, release: { retryA
       lockedUntil: null,
       ...(release.uncertain ? { uncertain: true } : {}),
       ...(release.refundAttempt ? { attempts: { decrement: 1 } } : {}),
+      ...(release.readProgress !== undefined ? { readProgress: release.readProgress === null ? Prisma.DbNull : (release.readProgress as object) } : {}),
     },
   });
   return count === 1;
@@ -436,6 +443,7 @@ export function queuedWriteOf(row: OutboxItem): QueuedSlackWrite {
     lockedUntil: row.lockedUntil ? row.lockedUntil.getTime() : null,
     attempts: row.attempts,
     uncertain: row.uncertain,
+    readProgress: (row.readProgress ?? null) as ReadProgress | null,
     createdAt: row.createdAt.getTime(),
   };
 }

@@ -73,4 +73,17 @@ describe('per-channel calibration', () => {
     expect(recorder.alertsAt(report.thresholdFor1Per30Days, settings)).toBeLessThanOrEqual(1);
     if (report.alerts > 1) expect(report.thresholdFor1Per30Days).toBeGreaterThan(settings.threshold);
   });
+
+  it('asks a history shorter than 30 days for no alert, not one (one in 2 days is 15 per 30 days)', () => {
+    const settings = resolveDetectorSettings({});
+    const { buckets } = syntheticSeries({ family: 'poisson', rate: 20, seed: 1, days: 5, bucketMs: settings.bucketMs, incidents: { size: 20, buckets: 3, everyDays: 5, firstDay: 3 } });
+    const { readings } = detectOnCounts(buckets.map((bucket) => ({ timestamp: bucket.start, value: bucket.negatives })), settings);
+    const recorder = new CalibrationRecorder();
+    for (const reading of readings) recorder.record(reading);
+    const report = recorder.report('C1', settings);
+    expect(report.alerts).toBe(1);
+    expect(report.days).toBeLessThan(30);
+    expect(report.thresholdFor1Per30Days).toBeGreaterThan(settings.threshold);
+    expect(recorder.alertsAt(report.thresholdFor1Per30Days, settings)).toBe(0);
+  });
 });

@@ -126,6 +126,13 @@ describe('invalid playbooks are refused with file, line, column, key path and hi
     ]);
   });
 
+  it('accepts an approver listed twice when the quorum is still reachable (a playbook that ran before keeps running)', () => {
+    const source = minimalWith('  approvers: [U0APPROVE1, U0APPROVE2]\n  quorum: 2', '  approvers: [U0APPROVE1, U0APPROVE2, U0APPROVE1]\n  quorum: 2');
+    const { playbook, problems } = parsePlaybookSource(source, 'playbooks/test.yaml');
+    expect(problems).toEqual([]);
+    expect(playbook?.roles.quorum).toBe(2);
+  });
+
   it('accepts a quorum above the number of entries when a user group is among the approvers', () => {
     const source = minimalWith('  approvers: [U0APPROVE1, U0APPROVE2]\n  quorum: 2', '  approvers: ["@legal"]\n  quorum: 2');
     expect(parsePlaybookSource(source, 'x.yaml').problems).toEqual([]);

@@ -24,7 +24,7 @@ describe('checkPlaybookReferences', () => {
     const minimalText = readFileSync(minimalFile, 'utf8');
     const outageText = readFileSync(outageFile, 'utf8');
     expect(problems).toEqual([
-      { file: minimalFile, ...positionOf(minimalText, 'U0APPROVE2'), path: 'roles.approvers[1]', message: 'playbook `minimal`: user `U0APPROVE2` does not exist in the workspace' },
+      { file: minimalFile, ...positionOf(minimalText, 'U0APPROVE2'), path: 'roles.approvers[1]', message: 'playbook `minimal`: user `U0APPROVE2` does not exist in the workspace or is deactivated' },
       { file: minimalFile, ...positionOf(minimalText, '"@legal"'), path: 'roles.extra.legal[0]', message: 'playbook `minimal`: user group `@legal` does not exist in the workspace' },
       { file: outageFile, ...positionOf(outageText, 'C0STATUS01'), path: 'triggers.channels[2]', message: 'playbook `outage`: channel `C0STATUS01` does not exist in the workspace (or the bot cannot see it)' },
     ]);

@@ -124,14 +124,15 @@ describe('draftReplyModal', () => {
     expect(refusalFieldErrors(callbackIds.draftReplyModal, 'text', 'required', ['draft_template', blockId])).toEqual({ [blockId]: 'required' });
   });
 
-  it('re-renders when staff pick another target, and names each thread by its author, inert and short', () => {
+  it('re-renders when staff pick another target, and names each thread by its author, as typed and short', () => {
     const view = draftModal({ targets: [...targets, { ts: '1700000000.000400', text: 'Hi', authorName: '<!channel> Eve &\n co' + 'e'.repeat(100) }] });
     const target = inputsOf(view).get(inputIds.draftTarget)!;
     expect(target['dispatch_action']).toBe(true);
     expect(target['element'].action_id).toBe(actionIds.pickTarget);
     const labels = target['element'].options.map((o: Json) => o.text.text as string);
     expect(labels[2]).toBe('Reply in thread to a member');
-    expect(labels[3]).toMatch(/^Reply in thread to &lt;!channel&gt; Eve &amp; coe+…$/);
+    // plain_text: shown as typed (Slack parses no mention or link there), not as `&lt;!channel&gt;`.
+    expect(labels[3]).toMatch(/^Reply in thread to <!channel> Eve & coe+…$/);
     expect(labels[3].length).toBeLessThanOrEqual(75);
     expectViewWithinLimits(view);
   });

@@ -242,6 +242,40 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     }
   });
 
+  it('a look-up Slack rate-limits (one read a minute, 15 a page) survives a restart: a new worker resumes from the stored cursor, reads each page once, and adopts the post', async () => {
+    const proxy = await startAnswerLosingProxy(fake.origin, 'drop');
+    try {
+      await enqueue({ key: 'reply', method: 'chat.postMessage', payload: { channel: fake.ids.community, text: 'We are on it' }, record: { kind: 'test.posted' } });
+      const first = worker({ client: createOutboxWebClient({ token: fake.botToken, apiUrl: `${proxy.origin}/api/` }) });
+      await first.runOnce();
+      // 50 member messages land after the post whose answer was lost.
+      for (let index = 0; index < 50; index += 1) fake.workspace.postMessage({ user_id: fake.ids.alice }, fake.ids.community, { text: `chatter ${index}` });
+    } finally {
+      await proxy.close();
+    }
+    fake.api.faults.limitReadsLikeUnlistedApp();
+    clock.advance(60_000);
+    await worker().runOnce();
+    const waiting = await item('reply');
+    expect(waiting).toMatchObject({ status: 'pending', lastError: 'waiting_for_read:lookup', readProgress: { read: 'lookup', messagesRead: 15, cursor: expect.any(String) } });
+    expect(waiting.nextAttemptAt.getTime()).toBe(clock.now() + 60_000);
+    // The process is gone; the wait is in the row. Another worker takes it up when it is due, and not before.
+    const second = worker();
+    clock.advance(59_999);
+    expect(await second.runOnce()).toBe(0);
+    for (let minute = 0; minute < 6 && (await item('reply')).status !== 'sent'; minute += 1) {
+      clock.advance(60_000);
+      await second.runOnce();
+    }
+    expect(await item('reply')).toMatchObject({ status: 'sent', result: { adopted: true } });
+    const pages = fake.api.calls('conversations.history').filter((call) => call.status === 200);
+    // 51 messages at 15 a page: 4 reads, each page once (before: page 1 again after every 429, never done).
+    expect(pages).toHaveLength(4);
+    expect(new Set(pages.map((call) => call.args['cursor'] ?? 'first')).size).toBe(4);
+    expect(messagesWithKey(fake.ids.community, 'reply')).toHaveLength(1);
+    expect(fake.api.calls('chat.postMessage')).toHaveLength(1);
+  });
+
   it('a claimer that died mid-send: after its lease the item is reclaimed, found in the thread, and not posted again', async () => {
     await database.prisma.$transaction(async (tx) => {
       await enqueueSlackWrite(tx, { key: 'root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'root' }, now: clock.now() });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "NamedChannel" ADD COLUMN "deletedAt" DATETIME;
