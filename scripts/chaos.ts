@@ -9,6 +9,14 @@
 // during the run. People act like Slack users: a click or submission nobody acknowledged is repeated on
 // a live instance; an acknowledged one is never sent again.
 //
+// Slack has its bad day underneath: 429s, 500s and answers slower than Slack's own 3 s on
+// chat.postMessage, chat.update, views.open, views.update, users.info and conversations.info. Members keep
+// writing in the watched channel; each message event is delivered as Slack does, retried
+// (X-Slack-Retry-Num, X-Slack-Retry-Reason: http_timeout) while the first delivery is still being
+// processed, again after it, and until an instance acknowledges it. Some clicks and submissions arrive
+// twice (a double click, a duplicated request). After the checklist tick the crisis is resolved and its
+// post-mortem submitted for review and approved by the two reviewers.
+//
 // At the end (bounded: the run, then at most 2 minutes to finish and drain) it reports
 //   lost approvals            acknowledged approval clicks that are not in the database
 //   duplicate public replies  community-channel messages from the bot with the same outbox key or text
@@ -17,10 +25,15 @@
 //   crises stuck              a crisis that could not be played through (a step never took effect)
 //   unapproved public posts   community-channel posts whose exact text no quorum approved, or the preflight refuses
 //   drill posts outside thread drill replies posted anywhere but their alert thread
+//   lost member messages      acknowledged message events not stored, or counted twice in their bucket
+//   effects not exactly once  per crisis: incidents, acknowledgements, drafts, ticks, resolutions, post-mortem
+//                             approvals that are not there exactly once although their request was acknowledged
 //   failover times            PostgreSQL with two instances: leader killed → another reports leader in /healthz
 // and exits 1 if any count is not 0, a failover took 30 s or more, or no crisis was played through.
-import { actionIds, inputIds } from '../src/slack/blocks/ids.js';
-import type { AppResponse } from '../src/sandbox/signing.js';
+import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../src/slack/blocks/ids.js';
+import { sendToApp, type AppResponse } from '../src/sandbox/signing.js';
+import { eventCallback, messageEvent } from '../src/sandbox/slack-payloads.js';
+import { SIGNING_SECRET } from '../test/e2e/harness.js';
 import type { RunningProcess } from '../test/support/cli.js';
 import { startCrashHarness, type CrashHarness } from '../test/support/crash-harness.js';
 import { availableProviders } from '../test/support/databases.js';
@@ -77,6 +90,7 @@ checklist:
     title: { es: Avisar a soporte, en: Tell the support team }
     owner: lead
     dueAfterMinutes: 10
+    required: false
 replies:
   - id: holding
     target: channel
@@ -116,10 +130,12 @@ const say = (line: string) => console.log(`${stamp()}  ${line}`);
 
 // ── Instances ─────────────────────────────────────────────────────────────────────────────────────────
 let starting = 0;
+/** Every instance started, killed ones too: their logs explain a loss. */
+const everyInstance: RunningProcess[] = [];
 async function launch(): Promise<void> {
   starting += 1;
   try {
-    await harness.start();
+    everyInstance.push(await harness.start());
   } catch (error) {
     say(`an instance failed to start: ${(error as Error).message.split('\n')[0]}`);
   } finally {
@@ -128,14 +144,26 @@ async function launch(): Promise<void> {
 }
 const liveInstance = (): RunningProcess | undefined => harness.live[Math.floor(random() * harness.live.length)];
 
-/** Sends like Slack until an instance acknowledges it (200); an unacknowledged request is repeated. */
-async function deliver(what: string, send: (instance: RunningProcess) => Promise<AppResponse>, timeoutMs = 60_000): Promise<AppResponse> {
+let duplicatesSent = 0;
+/**
+ * Sends like Slack until an instance acknowledges it (200); an unacknowledged request is repeated.
+ * With `twice`, an acknowledged one sometimes arrives a second time, at once or a little later, on any
+ * instance (a double click, a duplicated request): its effect must still be there once.
+ */
+async function deliver(what: string, send: (instance: RunningProcess) => Promise<AppResponse>, options: { timeoutMs?: number; twice?: boolean } = {}): Promise<AppResponse> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const instance = liveInstance();
     if (instance) {
       try {
+        const duplicate = options.twice && random() < 0.25 ? pause(between(0, 1_500)).then(() => liveInstance()) : undefined;
         const response = await send(instance);
+        const again = await duplicate;
+        if (again) {
+          duplicatesSent += 1;
+          await send(again).catch(() => undefined);
+        }
         if (response.status === 200) return response;
       } catch {
         // The instance died under the request: nobody acknowledged it.
@@ -155,6 +183,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
     await pause(150);
   }
 }
+
+/** The Web API methods the crisis flow calls, each given 429s, 500s and slow answers. */
+const SLACK_METHODS = ['chat.postMessage', 'chat.postMessage', 'chat.update', 'views.open', 'views.update', 'users.info', 'conversations.info'];
 
 // ── The chaos monkey ──────────────────────────────────────────────────────────────────────────────────
 let kills = 0;
@@ -196,14 +227,21 @@ async function monkey(deadline: number): Promise<void> {
       await pause(between(200, 2_500));
       void launch();
       await measuring;
-    } else if (roll < 0.85) {
-      harness.fake.api.faults.rateLimit('chat.postMessage', between(1, 3), { forMs: between(1_000, 4_000) });
-      slackTrouble += 1;
-      say('Slack: 429s on chat.postMessage');
     } else {
-      harness.fake.api.faults.serverError('chat.postMessage', { times: between(1, 4) });
+      const method = SLACK_METHODS[Math.floor(random() * SLACK_METHODS.length)]!;
+      const kind = random();
       slackTrouble += 1;
-      say('Slack: 500s on chat.postMessage');
+      if (kind < 0.35) {
+        harness.fake.api.faults.rateLimit(method, between(1, 3), { forMs: between(1_000, 4_000) });
+        say(`Slack: 429s on ${method}`);
+      } else if (kind < 0.7) {
+        harness.fake.api.faults.serverError(method, { times: between(1, 4) });
+        say(`Slack: 500s on ${method}`);
+      } else {
+        // Slower than the 3 s Slack gives an app: the call still takes effect when it answers.
+        harness.fake.api.faults.delay(method, between(3_100, 6_000), { times: between(1, 3) });
+        say(`Slack: answers after more than 3 s on ${method}`);
+      }
     }
   }
 }
@@ -211,6 +249,7 @@ async function monkey(deadline: number): Promise<void> {
 // ── Crises ────────────────────────────────────────────────────────────────────────────────────────────
 const acknowledgedApprovals: { user: string; draftId: string; revision: number }[] = [];
 const communityChannels: string[] = [];
+const resolvedCrises: { incidentId: string; postMortem: boolean }[] = [];
 let crisesStarted = 0;
 let crisesCompleted = 0;
 const crisisFailures: string[] = [];
@@ -221,29 +260,33 @@ async function playCrisis(index: number): Promise<void> {
   communityChannels.push(channel);
 
   // Every third crisis is a drill: its reply must stay in its alert thread, whatever fails underneath.
-  const drill = index % 3 === 2 ? ' drill' : '';
-  await deliver(`declare #${name}${drill}`, (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2${drill} Crisis ${index}: login failing`, instance));
+  const drill = index % 3 === 2;
+  await deliver(`declare #${name}${drill ? ' drill' : ''}`, (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2${drill ? ' drill' : ''} Crisis ${index}: login failing`, instance), {
+    twice: true,
+  });
   const incident = await until(`incident for #${name}`, () => prisma.incident.findFirst({ where: { channelId: channel } }));
   // Time passes faster for reminders: the incident's reminders come due within seconds.
   const pending = await prisma.reminder.findMany({ where: { incidentId: incident.id, status: 'pending' } });
-  for (const reminder of pending) await prisma.reminder.update({ where: { id: reminder.id }, data: { dueAt: new Date(Date.now() + between(0, 8_000)) } });
+  // On SQLite this second connection's write fails at once (P1008) while an instance writes: tried again.
+  for (const reminder of pending) await until('reminders brought forward', () => prisma.reminder.update({ where: { id: reminder.id }, data: { dueAt: new Date(Date.now() + between(0, 8_000)) } }).catch(() => undefined));
   const rootTs = await until(`alert for #${name}`, async () => {
     const row = await prisma.incident.findUnique({ where: { id: incident.id } });
     return row?.rootTs && workspace.findMessage(harness.alerts, row.rootTs) ? row.rootTs : undefined;
   });
 
-  await deliver('acknowledge', (instance) => harness.click(ann, harness.alerts, rootTs, actionIds.acknowledge, { instance }));
+  await deliver('acknowledge', (instance) => harness.click(ann, harness.alerts, rootTs, actionIds.acknowledge, { instance }), { twice: true });
 
   // The draft: open the modal (again if it never opened), then submit it until acknowledged.
   const text = `Crisis ${index}: we know login is failing and we are on it.`;
-  const draftId = await until(
+  const draftId = await oneModalAtATime(cleo, () => until(
     'the draft',
     async () => {
       const existing = await prisma.replyDraft.findFirst({ where: { incidentId: incident.id } });
       if (existing) return existing.id;
       for (const view of workspace.openModals(cleo)) workspace.closeView((view as { id: string }).id);
       await deliver('open the draft modal', (instance) => harness.click(cleo, harness.alerts, rootTs, actionIds.draftReply, { instance }));
-      const opened = await until('the draft modal', async () => harness.openModal(cleo), 8_000).catch(() => undefined);
+      // A modal opened late for another crisis (views.open answered after 3 s) is not this one's.
+      const opened = await until('the draft modal', async () => harness.openModal(cleo)?.private_metadata?.includes(incident.id), 8_000).catch(() => undefined);
       if (!opened) return undefined;
       await deliver('submit the draft', (instance) =>
         harness.submit(
@@ -259,12 +302,13 @@ async function playCrisis(index: number): Promise<void> {
       return undefined;
     },
     90_000,
-  );
+  ));
   const cardTs = await until('the draft card', async () => harness.outboxMessages(harness.alerts).find((message) => message.key === `draft:${draftId}:card`)?.ts);
 
   for (const approver of [ann, ben]) {
     await deliver(`approval by ${approver}`, (instance) =>
       harness.click(approver, harness.alerts, cardTs, actionIds.approveDraft, { instance, match: (value) => (JSON.parse(value) as { d?: string }).d === draftId }),
+      { twice: true },
     );
     acknowledgedApprovals.push({ user: approver, draftId, revision: 1 });
   }
@@ -275,8 +319,81 @@ async function playCrisis(index: number): Promise<void> {
       .messagesIn(harness.alerts)
       .find((message) => message.thread_ts === rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep))?.ts,
   );
-  await deliver('tick a step', (instance) => harness.click(ann, harness.alerts, checklistTs, actionIds.toggleStep, { instance, match: (value) => value.includes('status-page') }));
+  await deliver('tick a step', (instance) => harness.click(ann, harness.alerts, checklistTs, actionIds.toggleStep, { instance, match: (value) => value.includes('status-page') }), {
+    twice: true,
+  });
+
+  // Resolved, then its post-mortem written by Ann and approved by the two other reviewers.
+  await deliver('resolve', (instance) => harness.command(ann, `resolve ${incident.number} Crisis ${index} is over`, instance), { twice: true });
+  await until('the resolution', async () => (await prisma.incident.findFirst({ where: { id: incident.id, status: 'resolved' } })) ?? undefined);
+  const resolved = { incidentId: incident.id, postMortem: false };
+  resolvedCrises.push(resolved);
+  if (!drill) {
+    // The invitation in the thread, or the resolved alert's own button.
+    const inviteTs = await until(
+      'the post-mortem invitation',
+      async () =>
+        workspace
+          .messagesIn(harness.alerts)
+          .find((message) => (message.ts === rootTs || message.thread_ts === rootTs) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.openPostMortem))?.ts,
+      90_000,
+    );
+    const written = (field: string, value: string) => ({ [field]: { [field]: { type: 'plain_text_input', value } } });
+    await oneModalAtATime(ann, async () => {
+      await openModal('the post-mortem modal', ann, callbackIds.postMortemModal, incident.id, (instance) => harness.click(ann, harness.alerts, inviteTs, actionIds.openPostMortem, { instance }));
+      await deliver('submit the post-mortem', (instance) =>
+        harness.submit(
+          ann,
+          {
+            ...written('summary', `Crisis ${index}: login failed.`),
+            ...written('impact', 'Members could not log in for a while.'),
+            ...written('whatHappened', 'The login service went down.'),
+            ...written('whatWentWell', 'Detection was quick.'),
+            ...written('whatToImprove', 'Watch the login service.'),
+            ...written('question.lessons', 'Tell members sooner.'),
+            [postMortemInputIds.intent]: { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: 'submit' } } },
+          },
+          instance,
+        ),
+      );
+    });
+    const reviewTs = await until('the review request', async () =>
+      workspace
+        .messagesIn(harness.alerts)
+        .find((message) => message.thread_ts === rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approvePostMortem))?.ts,
+    );
+    for (const reviewer of [ben, cleo]) {
+      await deliver(`post-mortem approval by ${reviewer}`, (instance) => harness.click(reviewer, harness.alerts, reviewTs, actionIds.approvePostMortem, { instance }), { twice: true });
+    }
+    resolved.postMortem = true;
+  }
   crisesCompleted += 1;
+}
+
+/** One crisis at a time opens and submits a modal as `user`: Slack shows a person one modal stack. */
+const modalTurns = new Map<string, Promise<unknown>>();
+function oneModalAtATime<T>(user: string, work: () => Promise<T>): Promise<T> {
+  const turn = (modalTurns.get(user) ?? Promise.resolve()).catch(() => undefined).then(work);
+  modalTurns.set(user, turn);
+  return turn;
+}
+
+/** Clicks until `user` has a modal of `callbackId` open (views.open may fail or answer late). */
+async function openModal(what: string, user: string, callbackId: string, incidentId: string, click: (instance: RunningProcess) => Promise<AppResponse>): Promise<void> {
+  const isOpen = () => {
+    const view = harness.openModal(user);
+    return (view?.callback_id === callbackId && view.private_metadata?.includes(incidentId)) || undefined;
+  };
+  await until(
+    what,
+    async () => {
+      if (isOpen()) return true;
+      for (const view of workspace.openModals(user)) workspace.closeView((view as { id: string }).id);
+      await deliver(`open ${what}`, click);
+      return until(what, async () => isOpen(), 8_000).catch(() => undefined);
+    },
+    90_000,
+  );
 }
 
 async function actor(deadline: number): Promise<void> {
@@ -292,11 +409,73 @@ async function actor(deadline: number): Promise<void> {
   }
 }
 
+// ── Members ───────────────────────────────────────────────────────────────────────────────────────────
+const acknowledgedMessages: string[] = [];
+let eventDeliveries = 0;
+let eventRetries = 0;
+let eventsNeverAcknowledged = 0;
+const MEMBER_TEXTS = ['Login is broken again, this is awful', 'Anyone else unable to log in?', 'Thanks for the quick answer', 'Worst update ever, nothing works', 'Is the app down?'];
+
+/**
+ * A member writes in the watched channel; Slack delivers the event and retries it, as it does, with
+ * X-Slack-Retry-Num and http_timeout: sometimes while the first delivery is still being processed, sometimes
+ * a while later (across a kill), and always until an instance acknowledges it (here beyond Slack's three
+ * retries, so every message ends acknowledged and checkable).
+ */
+async function memberWrites(serial: number): Promise<void> {
+  const user = harness.people.members[serial % harness.people.members.length]!;
+  const now = Date.now();
+  const ts = `${Math.floor(now / 1000)}.${String(serial).padStart(6, '0')}`;
+  const payload = eventCallback(workspace.appIdentity(), messageEvent({ channel: harness.support, user, text: MEMBER_TEXTS[serial % MEMBER_TEXTS.length]!, ts }), {
+    nowMs: now,
+    eventId: `Ev0CHAOS${String(serial).padStart(6, '0')}`,
+  });
+  let retryNum = 0;
+  const send = async (instance: RunningProcess | undefined, retry: number): Promise<boolean> => {
+    if (!instance) return false;
+    eventDeliveries += 1;
+    if (retry > 0) eventRetries += 1;
+    const options = retry > 0 ? { retryNum: retry, retryReason: 'http_timeout' } : {};
+    return sendToApp(`${instance.url}/slack/events`, SIGNING_SECRET, 'event', payload, options).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+  };
+  const concurrent = random() < 0.3 ? pause(between(0, 400)).then(() => send(liveInstance(), ++retryNum)) : undefined;
+  let acknowledged = await send(liveInstance(), 0);
+  acknowledged = (await concurrent) || acknowledged;
+  const giveUpAt = Date.now() + 60_000;
+  while (!acknowledged && Date.now() < giveUpAt) {
+    await pause(between(300, 1_500));
+    acknowledged = await send(liveInstance(), ++retryNum);
+  }
+  if (!acknowledged) {
+    eventsNeverAcknowledged += 1;
+    return;
+  }
+  acknowledgedMessages.push(ts);
+  // A late retry of an acknowledged event (Slack timed out waiting while it was being processed).
+  if (random() < 0.2) {
+    await pause(between(1_000, 8_000));
+    await send(liveInstance(), ++retryNum);
+  }
+}
+
+async function members(deadline: number): Promise<void> {
+  let serial = 0;
+  const writing: Promise<void>[] = [];
+  while (Date.now() < deadline) {
+    writing.push(memberWrites(serial++));
+    await pause(between(200, 1_200));
+  }
+  await Promise.all(writing);
+}
+
 // ── The run ───────────────────────────────────────────────────────────────────────────────────────────
 await Promise.all(Array.from({ length: instanceCount }, () => launch()));
 const deadline = Date.now() + seconds * 1000;
 const monkeyDone = monkey(deadline);
-await Promise.all([...Array.from({ length: parallel }, () => actor(deadline)), monkeyDone]);
+await Promise.all([...Array.from({ length: parallel }, () => actor(deadline)), monkeyDone, members(deadline)]);
 monkeyRunning = false;
 
 // Recovery: every instance back, Slack healthy, then let the survivors drain.
@@ -306,7 +485,9 @@ while (harness.live.length + starting < instanceCount) await launch();
 const drainDeadline = Date.now() + 120_000;
 const endedAt = Date.now();
 const unfinished = async () =>
-  (await prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) + (await prisma.reminder.count({ where: { status: 'pending', dueAt: { lte: new Date(endedAt) } } }));
+  (await prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) +
+  (await prisma.reminder.count({ where: { status: 'pending', dueAt: { lte: new Date(endedAt) } } })) +
+  (await prisma.inboundEvent.count());
 while ((await unfinished()) > 0 && Date.now() < drainDeadline) await pause(250);
 await pause(2_000);
 
@@ -342,6 +523,49 @@ const stuckOutbox = await prisma.outboxItem.findMany({ where: { status: { not: '
 const slowFailovers = failovers.filter((ms) => ms >= 30_000);
 const sortedFailovers = [...failovers].sort((a, b) => a - b);
 
+// Every acknowledged member message stored, once, and counted once in its bucket.
+const supportRows = await prisma.watchedChannel.findMany({ where: { channelId: harness.support } });
+if (supportRows.length !== 1) console.log(`the watched channel has ${supportRows.length} rows: ${JSON.stringify(supportRows.map((row) => ({ id: row.id, workspaceId: row.workspaceId })))}`);
+const supportRef = supportRows[0]?.id;
+const storedTs = new Set((await prisma.scoredMessage.findMany({ where: { channelRef: supportRef ?? '' }, select: { ts: true } })).map((row) => row.ts));
+const lostMessages = acknowledgedMessages.filter((ts) => !storedTs.has(ts));
+const bucketTotal = (await prisma.channelBucket.findMany({ where: { channelRef: supportRef ?? '' } })).reduce((sum, bucket) => sum + bucket.messages, 0);
+const countedTwice = Math.max(0, bucketTotal - storedTs.size);
+const quarantined = await prisma.quarantinedMessage.count();
+const inboxLeft = await prisma.inboundEvent.findMany({ select: { eventId: true, attempts: true, lastError: true } });
+
+// Each acknowledged request's effect, exactly once: per crisis one incident, one acknowledgement, one
+// draft, one tick of the status-page step, one resolution; per post-mortem one approval from each reviewer.
+const notExactlyOnce: string[] = [];
+const incidents = await prisma.incident.findMany({ where: { channelId: { in: communityChannels } } });
+for (const channel of communityChannels) {
+  const count = incidents.filter((row) => row.channelId === channel).length;
+  if (count > 1) notExactlyOnce.push(`${count} incidents in ${channel}`);
+}
+for (const incident of incidents) {
+  const events = await prisma.timelineEvent.findMany({ where: { incidentId: incident.id } });
+  const times = (kind: string, match: (data: unknown) => boolean = () => true) => events.filter((event) => event.kind === kind && match(event.data)).length;
+  const atMostOnce: [string, number][] = [
+    ['acknowledged', times('acknowledged')],
+    ['drafts', await prisma.replyDraft.count({ where: { incidentId: incident.id } })],
+    ['status-page ticks', times('checklist_ticked', (data) => (data as { stepId?: string } | null)?.stepId === 'status-page')],
+    ['resolutions', times('resolved')],
+  ];
+  for (const [what, count] of atMostOnce) if (count > 1) notExactlyOnce.push(`#${incident.number}: ${what} ×${count}`);
+}
+for (const crisis of resolvedCrises) {
+  const incident = incidents.find((row) => row.id === crisis.incidentId);
+  if (!incident || incident.status !== 'resolved') notExactlyOnce.push(`${crisis.incidentId}: acknowledged resolution not stored`);
+  if (!crisis.postMortem) continue;
+  const postMortem = await prisma.postMortem.findUnique({ where: { incidentId: crisis.incidentId } });
+  const reviews = (postMortem?.reviews ?? []) as { reviewerUserId?: string; decision?: string }[];
+  for (const reviewer of [ben, cleo]) {
+    const count = reviews.filter((review) => review.reviewerUserId === reviewer && review.decision === 'approve').length;
+    if (count !== 1) notExactlyOnce.push(`#${incident?.number}: post-mortem approval by ${reviewer} ×${count}`);
+  }
+  if (postMortem?.status !== 'published') notExactlyOnce.push(`#${incident?.number}: post-mortem ${postMortem?.status ?? 'missing'} after both approvals`);
+}
+
 // The trust rules, over every message the bot posted during the run (test/support/public-post-invariant.ts).
 const trust = await harness.invariant();
 const list = (items: string[]) => (items.length ? ` — ${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''}` : '');
@@ -349,6 +573,10 @@ console.log('');
 console.log(`crises started / played through: ${crisesStarted} / ${crisesCompleted}${list(crisisFailures)}`);
 console.log(`instances killed (SIGKILL):      ${kills}; Slack fault bursts: ${slackTrouble}; answers lost after posting: ${lostAnswers}`);
 console.log(`approval clicks acknowledged:    ${acknowledgedApprovals.length}; reminders due: ${reminderRows.length} (fired ${firedCount}, late ${firedLate})`);
+console.log(`requests delivered twice:        ${duplicatesSent}; post-mortems approved: ${resolvedCrises.filter((crisis) => crisis.postMortem).length}`);
+console.log(
+  `member messages acknowledged:    ${acknowledgedMessages.length} of ${acknowledgedMessages.length + eventsNeverAcknowledged} (${eventDeliveries} deliveries, ${eventRetries} with X-Slack-Retry-Num); quarantined: ${quarantined}; left in the inbox: ${inboxLeft.length}${list(inboxLeft.map((row) => `${row.eventId} (${row.attempts}: ${row.lastError ?? ''})`))}`,
+);
 console.log(`outbox items not sent:           ${stuckOutbox.length}${list(stuckOutbox.map((item) => `${item.key} (${item.status}${item.lastError ? `: ${item.lastError}` : ''})`))}`);
 console.log(
   `failover times (ms):             ${provider === 'sqlite' ? 'n/a (SQLite runs one instance)' : sortedFailovers.length ? `${sortedFailovers.join(', ')} — max ${sortedFailovers.at(-1)}` : 'the leader was never killed'}`,
@@ -359,6 +587,14 @@ console.log(`DUPLICATE PUBLIC REPLIES: ${duplicateReplies.length}${list(duplicat
 console.log(`MISSED REMINDERS:         ${missedReminders.length}${list(missedReminders)}`);
 console.log(`UNPOSTED REPLIES:         ${unposted.length}${list(unposted)}`);
 console.log(`CRISES STUCK:             ${crisisFailures.length}${crisesCompleted === 0 ? ' (and none played through)' : ''}`);
+console.log(`LOST MEMBER MESSAGES:     ${lostMessages.length}${list(lostMessages)}; counted twice: ${countedTwice}`);
+for (const ts of lostMessages.slice(0, 3)) {
+  const elsewhere = await prisma.scoredMessage.findMany({ where: { ts }, select: { channelRef: true } });
+  console.log(`  ${ts}: stored under ${JSON.stringify(elsewhere)}`);
+  const lines = everyInstance.flatMap((instance, index) => instance.logs().split('\n').filter((line) => line.includes(ts)).map((line) => `  instance ${index}: ${line.slice(0, 400)}`));
+  console.log(lines.length ? lines.join('\n') : `  no instance logged ${ts}`);
+}
+console.log(`NOT EXACTLY ONCE:         ${notExactlyOnce.length}${list(notExactlyOnce)}`);
 console.log(`UNAPPROVED PUBLIC POSTS:  ${trust.unapprovedPublicPosts.length}${list(trust.unapprovedPublicPosts.map((v) => `${v.channel}: ${v.why}`))}`);
 console.log(`DRILL POSTS OUTSIDE THREAD: ${trust.drillPostsOutsideThread.length}${list(trust.drillPostsOutsideThread.map((v) => `${v.channel}: ${v.why}`))}`);
 if (provider === 'postgres') console.log(`FAILOVERS ≥ 30 s:         ${slowFailovers.length}`);
@@ -366,6 +602,18 @@ if (provider === 'postgres') console.log(`FAILOVERS ≥ 30 s:         ${slowFail
 // close() checks the trust rules again and throws on a violation: already counted above.
 await harness.close().catch((error: unknown) => console.error(error instanceof Error ? error.message : String(error)));
 const trustViolations = trust.unapprovedPublicPosts.length + trust.drillPostsOutsideThread.length;
-const failed = lostApprovals.length + duplicateReplies.length + missedReminders.length + unposted.length + slowFailovers.length + crisisFailures.length + trustViolations > 0 || crisesCompleted === 0;
+const failed =
+  lostApprovals.length +
+    duplicateReplies.length +
+    missedReminders.length +
+    unposted.length +
+    slowFailovers.length +
+    crisisFailures.length +
+    trustViolations +
+    lostMessages.length +
+    countedTwice +
+    inboxLeft.length +
+    notExactlyOnce.length >
+    0 || crisesCompleted === 0;
 console.log(failed ? '\nchaos: FAILED' : '\nchaos: all counts 0');
 process.exit(failed ? 1 : 0);

@@ -183,11 +183,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     checkReferences(teamId).catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not check playbook references')),
   ).catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
   const baseSettings = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS');
-  const channelName = cached(clock, async (channelId) => {
+  // Slack's answer about a channel's name: null when Slack answered without one (channel_not_found, no
+  // access); a Slack that did not answer (500s, 429s past the client's retries, a lost connection) throws,
+  // and is asked again next time instead of remembered.
+  const answeredChannelName = cached(clock, async (channelId) => {
     if (channelId.includes(':')) return channelId.split(':').slice(1).join(':');
-    const answer = await client.conversations.info({ channel: channelId }).catch(() => undefined);
+    const answer = await client.conversations.info({ channel: channelId }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === 'slack_webapi_platform_error') return undefined;
+      throw error;
+    });
     return answer?.channel?.name ?? null;
   });
+  /** The name when Slack gives it, null otherwise: for what can go on without it (a title, a notice). */
+  const channelName = Object.assign((channelId: string) => answeredChannelName(channelId).catch(() => null), { forget: (channelId: string) => answeredChannelName.forget(channelId) });
 
   // People a playbook names are staff only in the workspaces it serves. Only a complete answer is kept:
   // when Slack did not list a group, the load fails with the people it could name (StaffIncomplete) and
@@ -339,7 +347,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     incidents,
     settingsFor,
     async describeChannel(workspaceId, channelId) {
-      const name = await channelName(channelId);
+      // Whether a playbook names it needs its name: without Slack's answer the message waits in the inbox
+      // and is tried again, rather than being dropped as not watched.
+      const name = await answeredChannelName(channelId);
       const serving = playbooksOfTeam(playbooks.playbooks, (await teamOfWorkspace(workspaceId)) ?? undefined);
       return { name, watchedBy: playbooksNameChannel(serving, { channelId, ...(name ? { channelName: name } : {}) }) ? 'playbook' : null };
     },

@@ -111,10 +111,12 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
   it('`drill` written after the summary: the incident is real (as typed), and the answer says so and how to declare a drill', async () => {
     const { members, cleo } = harness.people;
     const forum = harness.fake.workspace.addChannel({ name: 'forum', members: [...members, cleo, bot()] }).id;
-    await harness.command(cleo, 'declare #forum sev2 Members angry about the new prices, drill');
+    const declared = await harness.command(cleo, 'declare #forum sev2 Members angry about the new prices, drill');
     const incident = await harness.waitFor('the declared incident', async () => (await prisma().incident.findFirst({ where: { channelId: forum } })) ?? undefined);
     expect(incident).toMatchObject({ drill: false, severity: 'sev2' });
-    const answer = await harness.waitFor('the answer', () => harness.ephemeralTexts(cleo).find((text) => text.includes(`Incident #${incident.number} declared on`)));
+    // Answered once the incident is committed, in the acknowledgement.
+    const answer = (JSON.parse(declared.body) as { text: string }).text;
+    expect(answer).toContain(`Incident #${incident.number} declared on`);
     expect(answer).toContain('It is a *real* incident, not a drill: its approved replies reach');
     expect(answer).toContain(`To practise instead, resolve #${incident.number} and declare again: \`/firebreak declare <#${forum}> drill …\``);
   });

@@ -5,7 +5,9 @@
 // lands while one is on the wire; released later, the held post still reaches Slack (the client gave up).
 import { seedE2eCommunity } from './community.js';
 import { staffActions, type AlertsMessage } from './staff-actions.js';
+import Sqlite from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +45,13 @@ export interface CrashHarness {
   live: RunningProcess[];
   gate: PostGate;
   start(extra?: Record<string, string>): Promise<RunningProcess>;
+  /**
+   * Holds the database's write lock (as a busy database or another instance's long transaction would):
+   * reads go on, every write waits until the returned function releases it. A slow commit on
+   * PostgreSQL; on SQLite only a write outside a transaction waits (busy_timeout), one inside a
+   * transaction fails at once.
+   */
+  holdWrites(): Promise<() => Promise<void>>;
   kill(instance?: RunningProcess): Promise<void>;
   health(instance: RunningProcess): Promise<Health | null>;
   command(user: string, text: string, instance?: RunningProcess): Promise<AppResponse>;
@@ -119,6 +128,26 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
       if (/loaded 0 playbook/.test(instance.logs())) throw new Error(`the playbook did not load:\n${instance.logs()}`);
       return instance;
     },
+    async holdWrites() {
+      if (options.provider === 'postgres') {
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        await client.query('BEGIN');
+        // EXCLUSIVE lets plain reads through and makes every write (and SELECT … FOR UPDATE) wait.
+        await client.query(`LOCK TABLE ${HELD_TABLES.map((table) => `"${table}"`).join(', ')} IN EXCLUSIVE MODE`);
+        return async () => {
+          await client.query('ROLLBACK');
+          await client.end();
+        };
+      }
+      const file = database.url.replace(/^file:/, '');
+      const connection = new Sqlite(file);
+      connection.exec('BEGIN IMMEDIATE');
+      return async () => {
+        connection.exec('ROLLBACK');
+        connection.close();
+      };
+    },
     async kill(instance = live.at(-1)) {
       if (!instance) return;
       const index = live.indexOf(instance);
@@ -182,6 +211,9 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
   };
   return harness;
 }
+
+/** The tables a decision writes: incidents, their drafts, checklist, reminders, outbox, post-mortems, audit. */
+const HELD_TABLES = ['Incident', 'TimelineEvent', 'ReplyDraft', 'Approval', 'ChecklistItem', 'Reminder', 'OutboxItem', 'PostMortem', 'ActionItem', 'AuditLog'];
 
 /** A pass-through proxy to the loopback Slack whose gate can hold a chat.postMessage call. */
 export async function startSlackProxy(target: string, loseAnswer: (method: string) => boolean = () => false): Promise<{ origin: string; gate: PostGate; close(): Promise<void> }> {

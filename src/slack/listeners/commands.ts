@@ -8,6 +8,7 @@ import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMe
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
+import { ACK_DEADLINE_MS } from '../listener-guard.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -16,6 +17,12 @@ function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArgume
 function plain(text: string): RespondArguments {
   return { response_type: 'ephemeral', text };
 }
+
+/**
+ * How long a declare may take before "Declaring…" is answered and the result sent later: under the
+ * listener guard's 2 s (ACK_DEADLINE_MS), counted from when the command reached the listener.
+ */
+const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
 
 /** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words). */
 const OPERATOR_ONLY: ReadonlySet<string> = new Set(['status', 'list', 'declare', 'watch', 'unwatch', 'alerts', 'resolve']);
@@ -46,6 +53,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
   const unknownChannel = (locale: Locale, name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
+    const receivedAt = performance.now();
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
     const name = subcommand.toLowerCase();
@@ -91,23 +99,38 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         const { severity, summary, drill } = args;
-        await ack(plain(t(locale, 'ui.declare.declaring', {})));
-        const channelName = channel.name ?? (await services.channelName(channel.id));
-        const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
+        // Acknowledged means declared: Slack never sends an acknowledged command again, so the answer
+        // waits for the commit. Only when that takes longer than Slack waits does "Declaring…" go first.
+        let answeredEarly = false;
+        const early = setTimeout(
+          () => {
+            answeredEarly = true;
+            void ack(plain(t(locale, 'ui.declare.declaring', {}))).catch(() => undefined);
+          },
+          Math.max(0, DECLARING_AFTER_MS - (performance.now() - receivedAt)),
+        );
+        let declared: { incidentId: string; opened: boolean };
+        try {
+          const channelName = channel.name ?? (await services.channelName(channel.id));
+          declared = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
+        } finally {
+          clearTimeout(early);
+        }
+        const { incidentId, opened } = declared;
         const record = await services.incidents.find(incidentId);
         const number = record?.state.incident.number ?? '?';
         services.logger.info({ incidentId, opened, drill, user: command.user_id }, 'incident declared');
-        await respond(
-          plain(
-            opened
-              ? drill
-                ? t(locale, 'ui.declare.drill_declared', { number: String(number), channel: `<#${channel.id}>` })
-                : args.drillWordInSummary
-                  ? t(locale, 'ui.declare.declared_real_not_drill', { number: String(number), channel: `<#${channel.id}>`, command: command.command })
-                  : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
-              : t(locale, 'ui.declare.already_open', { number: String(number), channel: `<#${channel.id}>` }),
-          ),
+        const answer = plain(
+          opened
+            ? drill
+              ? t(locale, 'ui.declare.drill_declared', { number: String(number), channel: `<#${channel.id}>` })
+              : args.drillWordInSummary
+                ? t(locale, 'ui.declare.declared_real_not_drill', { number: String(number), channel: `<#${channel.id}>`, command: command.command })
+                : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
+            : t(locale, 'ui.declare.already_open', { number: String(number), channel: `<#${channel.id}>` }),
         );
+        if (answeredEarly) await respond(answer);
+        else await ack(answer);
         return;
       }
       case 'watch':

@@ -119,6 +119,17 @@ async function tell(client: WebClient, where: { channel?: string | undefined; us
   });
 }
 
+/**
+ * A click is acknowledged once its decision is committed: Slack never sends a click again, so one
+ * acknowledged and then lost to a crash before its commit would be lost for good. One that fails is
+ * acknowledged by the listener guard with an explanation, as is one still working after 2 s.
+ */
+async function committedThenAcknowledged<T>(ack: () => Promise<void>, decide: () => Promise<T>): Promise<T> {
+  const outcome = await decide();
+  await ack();
+  return outcome;
+}
+
 async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome): Promise<void> {
   if (outcome.ok) return;
   await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, outcome.refusal, outcome.locale);
@@ -209,9 +220,8 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
 function registerReview(listening: Listening): void {
   const { app, postMortems } = listening;
   app.action<BlockAction>(actionIds.approvePostMortem, async ({ ack, body, client }) => {
-    await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'approve post-mortem button');
-    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'approve' });
+    const outcome = await committedThenAcknowledged(ack, async () => postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'approve' }));
     await tellFromButton(body, client, outcome);
   });
 
@@ -241,10 +251,9 @@ function registerReview(listening: Listening): void {
 function registerActionItems(listening: Listening): void {
   const { app, services, postMortems } = listening;
   app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client, respond }) => {
-    await ack();
     const ref = decodeRef(actionItemRef, buttonValue(body), 'action item button');
     const locale = await localeOf(listening, ref.i);
-    const outcome = await postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale, actionItemId: ref.a, done: true });
+    const outcome = await committedThenAcknowledged(ack, () => postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale, actionItemId: ref.a, done: true }));
     if (!outcome.ok) {
       await tellFromButton(body, client, outcome);
       return;

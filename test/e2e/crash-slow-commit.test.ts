@@ -1,0 +1,110 @@
+// Acknowledged means stored, even when the database is slow to commit: `firebreak start` as a child
+// process, a click or command acknowledged while its write waits for the database (a busy PostgreSQL,
+// another instance's long transaction, SQLite's writer lock), and the process SIGKILLed as soon as the
+// acknowledgement arrives. Slack never sends an acknowledged request again, so its effect must already
+// be in the database.
+import { describe, expect, it } from 'vitest';
+import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
+import { isoDay } from '../../src/slack/blocks/postmortem.js';
+import type { AppResponse } from '../../src/sandbox/signing.js';
+import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import { availableProviders } from '../support/databases.js';
+import { findButtons } from './harness.js';
+
+const DAY = 86_400_000;
+/** How long the test holds the database's writes: well under the 2 s after which a listener is acknowledged for it. */
+const SLOW_COMMIT_MS = 900;
+
+/** Sends a request while writes are held; releases them after SLOW_COMMIT_MS; kills the instance the moment the answer arrives. */
+async function acknowledgedThenKilled(harness: CrashHarness, send: () => Promise<AppResponse>): Promise<AppResponse> {
+  const release = await harness.holdWrites();
+  const released = new Promise<void>((resolve) => setTimeout(() => void release().then(resolve), SLOW_COMMIT_MS));
+  const answer = await send();
+  await harness.kill();
+  await released;
+  return answer;
+}
+
+const text = (value: string) => ({ type: 'plain_text_input', value });
+
+// PostgreSQL only: there a held lock is a slow commit. On SQLite a write inside a transaction that meets
+// another connection's write lock fails at once (P1008) instead of waiting, so it cannot stand for one
+// (and a single SQLite instance has no other writer but a CLI command).
+describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after an acknowledgement, the commit slow (postgres)', () => {
+  const provider = 'postgres';
+  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>) =>
+    it.concurrent(
+      name,
+      async () => {
+        const harness = await startCrashHarness({ provider });
+        try {
+          await harness.start();
+          await body(harness);
+        } finally {
+          await harness.close();
+        }
+      },
+      110_000,
+    );
+
+  crisis('a /firebreak declare that was acknowledged has opened its incident', async (harness) => {
+    const answer = await acknowledgedThenKilled(harness, () => harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`));
+    expect(answer.status).toBe(200);
+    expect(await harness.database.prisma.incident.count({ where: { channelId: harness.support } })).toBe(1);
+
+    // After the restart its alert is posted, once.
+    await harness.start();
+    await harness.waitFor('the alert', () => harness.rootMessage());
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(harness.outboxMessages(harness.alerts).filter((message) => message.key.endsWith(':root'))).toHaveLength(1);
+  });
+
+  crisis('a post-mortem approval that was acknowledged is in the post-mortem', async (harness) => {
+    const { ann, ben, sam } = harness.people;
+    const prisma = harness.database.prisma;
+    const threadWith = (actionId: string) => harness.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId));
+    await harness.command(ann, `declare <#${harness.support}|support> sev2 Payments failing`);
+    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    // Its one checklist step is required before it can be resolved.
+    const checklist = await harness.waitFor('the checklist', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.thread_ts === root.ts && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep)) ?? harness.fake.workspace.messagesIn(harness.alerts).find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep)));
+    await harness.click(ann, harness.alerts, checklist.ts, actionIds.toggleStep);
+    await harness.waitFor('the step ticked', async () => (await prisma.checklistItem.count({ where: { doneAt: { not: null } } })) === 1);
+    const resolved = await harness.command(ann, 'resolve 1 The card processor is back');
+    expect(resolved.body).not.toMatch(/cannot|can't|refus/i);
+    const invite = await harness.waitFor('the post-mortem invitation', () => threadWith(actionIds.openPostMortem)[0]);
+    await harness.click(ann, harness.alerts, invite.ts, actionIds.openPostMortem);
+    await harness.waitFor('the post-mortem modal', () => harness.openModal(ann));
+    const submitted = await harness.submit(ann, {
+      summary: { summary: text('Card payments failed because the processor was down.') },
+      impact: { impact: text('Card payments failed for 40 minutes.') },
+      whatHappened: { whatHappened: text('The card processor went down.') },
+      whatWentWell: { whatWentWell: text('Detection was quick.') },
+      whatToImprove: { whatToImprove: text('Watch the processor status page.') },
+      'question.lessons': { 'question.lessons': text('Tell members sooner.') },
+      [postMortemInputIds.actionItem(0, 'text')]: { [postMortemInputIds.actionItem(0, 'text')]: text('Alert on card processor errors') },
+      [postMortemInputIds.actionItem(0, 'owner')]: { [postMortemInputIds.actionItem(0, 'owner')]: { type: 'users_select', selected_user: sam } },
+      [postMortemInputIds.actionItem(0, 'dueAt')]: { [postMortemInputIds.actionItem(0, 'dueAt')]: { type: 'datepicker', selected_date: isoDay(Date.now() + 7 * DAY, 'UTC') } },
+      [postMortemInputIds.intent]: { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: 'submit' } } },
+    });
+    expect(submitted.body).not.toContain('errors');
+    const review = await harness.waitFor('the review request', () => threadWith(actionIds.approvePostMortem)[0]);
+    const reviewsBefore = ((await prisma.postMortem.findFirstOrThrow()).reviews as unknown[]).length;
+
+    const answer = await acknowledgedThenKilled(harness, () => harness.click(ben, harness.alerts, review.ts, actionIds.approvePostMortem));
+    expect(answer.status).toBe(200);
+    const reviews = (await prisma.postMortem.findFirstOrThrow()).reviews as { reviewerUserId?: string; decision?: string }[];
+    expect(reviews).toHaveLength(reviewsBefore + 1);
+    expect(JSON.stringify(reviews.at(-1))).toContain(ben);
+
+    // Cleo approves too: published, its action item is reminded; it comes due; its owner marks it done.
+    await harness.start();
+    await harness.click(harness.people.cleo, harness.alerts, review.ts, actionIds.approvePostMortem);
+    await harness.waitFor('published', async () => (await prisma.postMortem.findFirstOrThrow()).status === 'published');
+    const item = await prisma.actionItem.findFirstOrThrow();
+    await prisma.reminder.update({ where: { key: `postmortem:action:${item.id}` }, data: { dueAt: new Date(Date.now() - 1_000) } });
+    const reminder = await harness.waitFor('the action item reminder', () => threadWith(actionIds.actionItemDone)[0], 45_000);
+    const done = await acknowledgedThenKilled(harness, () => harness.click(sam, harness.alerts, reminder.ts, actionIds.actionItemDone));
+    expect(done.status).toBe(200);
+    expect((await prisma.actionItem.findFirstOrThrow()).doneAt).not.toBeNull();
+  });
+});
