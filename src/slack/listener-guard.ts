@@ -18,6 +18,18 @@ import { inputIds } from './blocks/ids.js';
 /** Slack waits 3 s; what is not acknowledged by then is acknowledged here, well before. */
 export const ACK_DEADLINE_MS = 2_000;
 
+/**
+ * Runs a click's or a submission's decision and acknowledges it once the decision is committed: Slack
+ * never sends an acknowledged click or submission again, so one lost to a crash between its
+ * acknowledgement and its commit would be lost for good. One that fails, or still works after
+ * ACK_DEADLINE_MS, is acknowledged by the listener guard.
+ */
+export async function committedThenAcknowledged<T>(ack: () => Promise<void>, decide: () => Promise<T>): Promise<T> {
+  const outcome = await decide();
+  await ack();
+  return outcome;
+}
+
 export interface ListenerGuardOptions {
   logger: Logger;
   locale: Locale;

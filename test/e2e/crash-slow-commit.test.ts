@@ -4,12 +4,13 @@
 // acknowledgement arrives. Slack never sends an acknowledged request again, so its effect must already
 // be in the database.
 import { describe, expect, it } from 'vitest';
-import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
-import type { AppResponse } from '../../src/sandbox/signing.js';
+import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
+import { messageShortcut } from '../../src/sandbox/slack-payloads.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons } from './harness.js';
+import { findButtons, SIGNING_SECRET } from './harness.js';
 
 const DAY = 86_400_000;
 /** How long the test holds the database's writes: well under the 2 s after which a listener is acknowledged for it. */
@@ -57,6 +58,35 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
     await harness.waitFor('the alert', () => harness.rootMessage());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(harness.outboxMessages(harness.alerts).filter((message) => message.key.endsWith(':root'))).toHaveLength(1);
+  });
+
+  crisis('a sentiment mark that was acknowledged is stored', async (harness) => {
+    const { ann } = harness.people;
+    const member = harness.people.members[0] as string;
+    const text = 'honestly the new lobby music is sick';
+    const ts = `${Math.floor(Date.now() / 1000)}.000100`;
+    expect((await harness.post(member, text, { ts })).status).toBe(200);
+    await harness.waitFor('the message stored', async () => (await harness.database.prisma.scoredMessage.count()) === 1 || undefined);
+    await sendToApp(
+      `${harness.live.at(-1)!.url}/slack/events`,
+      SIGNING_SECRET,
+      'interaction',
+      messageShortcut(harness.fake.workspace.appIdentity(), {
+        callbackId: callbackIds.markSentimentShortcut,
+        user: { id: ann, name: ann },
+        channel: { id: harness.support, name: 'support' },
+        message: { ts, text, user: member } as never,
+        triggerId: harness.fake.workspace.issueTrigger(ann),
+        responseUrl: harness.fake.issueResponseUrl(ann, harness.support),
+        nowMs: Date.now(),
+      }),
+    );
+    await harness.waitFor('the modal', () => harness.openModal(ann)?.callback_id === callbackIds.markSentimentModal || undefined);
+    const answer = await acknowledgedThenKilled(harness, () =>
+      harness.submit(ann, { [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } } }),
+    );
+    expect(answer.status).toBe(200);
+    expect(await harness.database.prisma.feedback.count({ where: { via: 'shortcut', messageTs: ts } })).toBe(1);
   });
 
   crisis('a post-mortem approval that was acknowledged is in the post-mortem', async (harness) => {

@@ -9,6 +9,7 @@ import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
 import { operatorRefusalFor, type SlackServices } from './services.js';
+import { committedThenAcknowledged } from '../listener-guard.js';
 
 interface Where {
   channel: string | undefined;
@@ -57,37 +58,41 @@ export function registerFeedbackListeners(app: App, services: SlackServices, fee
 
 function registerAlertAndSampleButtons(app: App, services: SlackServices, feedback: FeedbackService): void {
   const onAlertFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
-    await ack();
-    if (await refusedClick(services, body, client)) return;
-    const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
-    const record = await feedback.incident(ref.i);
-    if (!record) return;
-    const { incident } = record.state;
-    const outcome = await feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
-    await answer(client, whereClicked(body), outcome, incident.locale);
+    const decided = await committedThenAcknowledged(ack, async () => {
+      if (await refusedClick(services, body, client)) return null;
+      const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
+      const record = await feedback.incident(ref.i);
+      if (!record) return null;
+      const { incident } = record.state;
+      const outcome = await feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
+      return { outcome, locale: incident.locale };
+    });
+    if (decided) await answer(client, whereClicked(body), decided.outcome, decided.locale);
   };
   app.action<BlockAction>(actionIds.realCrisis, onAlertFeedback);
   app.action<BlockAction>(actionIds.falseAlarm, onAlertFeedback);
 
   const onSampleFeedback = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: WebClient }) => {
-    await ack();
-    if (await refusedClick(services, body, client)) return;
-    const ref = decodeRef(sampleFeedbackRef, buttonValue(body), 'sample feedback button');
-    const record = await feedback.incident(ref.i);
-    if (!record) return;
-    const { incident } = record.state;
-    const sample = readDetection(incident.detection).samples.find((candidate) => candidate.id === ref.s);
-    const outcome = await feedback.give({
-      workspaceId: record.workspaceId,
-      userId: body.user.id,
-      channelId: incident.channelId,
-      incidentId: incident.id,
-      messageTs: ref.s,
-      text: sample?.text ?? null,
-      via: 'sample_button',
-      verdict: { target: 'message', value: ref.v },
+    const decided = await committedThenAcknowledged(ack, async () => {
+      if (await refusedClick(services, body, client)) return null;
+      const ref = decodeRef(sampleFeedbackRef, buttonValue(body), 'sample feedback button');
+      const record = await feedback.incident(ref.i);
+      if (!record) return null;
+      const { incident } = record.state;
+      const sample = readDetection(incident.detection).samples.find((candidate) => candidate.id === ref.s);
+      const outcome = await feedback.give({
+        workspaceId: record.workspaceId,
+        userId: body.user.id,
+        channelId: incident.channelId,
+        incidentId: incident.id,
+        messageTs: ref.s,
+        text: sample?.text ?? null,
+        via: 'sample_button',
+        verdict: { target: 'message', value: ref.v },
+      });
+      return { outcome, locale: incident.locale };
     });
-    await answer(client, whereClicked(body), outcome, incident.locale);
+    if (decided) await answer(client, whereClicked(body), decided.outcome, decided.locale);
   };
   app.action<BlockAction>(actionIds.sampleNotNegative, onSampleFeedback);
   app.action<BlockAction>(actionIds.sampleNegative, onSampleFeedback);
@@ -95,10 +100,12 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
 
 function registerUndoAndReason(app: App, services: SlackServices, feedback: FeedbackService): void {
   app.action<BlockAction>(actionIds.undoFeedback, async ({ ack, body, client }) => {
-    await ack();
-    if (await refusedClick(services, body, client)) return;
-    const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
-    const outcome = await feedback.undo(f, body.user.id);
+    const outcome = await committedThenAcknowledged(ack, async () => {
+      if (await refusedClick(services, body, client)) return null;
+      const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
+      return feedback.undo(f, body.user.id);
+    });
+    if (!outcome) return;
     const where = whereClicked(body);
     const locale = await services.localeOfPerson(body.team?.id, body.user.id, client);
     if (!outcome.ok) await tell(client, where, t(locale, `feedback.refused.${outcome.refusal}`, {}));
@@ -162,9 +169,8 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
       await ack({ response_action: 'errors', errors: { [inputIds.sentimentVerdict]: await operatorRefusalFor(services, { teamId: body.team?.id ?? undefined, userId: body.user.id, client }, refused, 'short') } });
       return;
     }
-    await ack();
     const workspaceId = await services.workspaceId(body.team?.id ?? 'local');
-    const outcome = await feedback.markMessage({
+    const outcome = await committedThenAcknowledged(ack, () => feedback.markMessage({
       workspaceId,
       userId: body.user.id,
       channelId: marked.c,
@@ -172,7 +178,7 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
       text: marked.text,
       reason: view.state.values[inputIds.reason]?.[inputIds.reason]?.value ?? null,
       verdict,
-    });
+    }));
     await answer(client, { channel: marked.c, user: body.user.id }, outcome, (await services.localeOfPerson(body.team?.id, body.user.id, client)));
   });
 }

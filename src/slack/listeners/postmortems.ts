@@ -28,6 +28,7 @@ import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { operatorRefusalFor, type SlackServices } from './services.js';
+import { committedThenAcknowledged } from '../listener-guard.js';
 
 export interface PostMortemListenerOptions {
   postMortems: PostMortemService;
@@ -117,17 +118,6 @@ async function tell(client: WebClient, where: { channel?: string | undefined; us
     ...(message.blocks ? { blocks: message.blocks as never } : {}),
     ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
   });
-}
-
-/**
- * A click is acknowledged once its decision is committed: Slack never sends a click again, so one
- * acknowledged and then lost to a crash before its commit would be lost for good. One that fails is
- * acknowledged by the listener guard with an explanation, as is one still working after 2 s.
- */
-async function committedThenAcknowledged<T>(ack: () => Promise<void>, decide: () => Promise<T>): Promise<T> {
-  const outcome = await decide();
-  await ack();
-  return outcome;
 }
 
 async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome): Promise<void> {
