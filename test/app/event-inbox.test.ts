@@ -50,6 +50,29 @@ describe.each(availableProviders)('event inbox on %s', (provider) => {
     await expect.poll(() => database.prisma.inboundEvent.count()).toBe(0);
   });
 
+  it('an accepted event is committed on its own: a transaction of other work open meanwhile, and rolled back, does not take it along', async () => {
+    await database.prisma.inboundEvent.deleteMany();
+    const store = createStore(database.prisma, provider);
+    // Other work of the process (a click, a group commit) holds a transaction open while the event arrives.
+    let fail!: () => void;
+    const otherWork = store
+      .transaction(async (tx) => {
+        await tx.quarantine.add({ at: Date.now(), source: 'slack', workspaceId: 'T1', channelId: 'C1', eventId: null, reason: 'invalid_body', error: 'other work', payload: '{}' });
+        await new Promise<void>((resolve) => (fail = resolve));
+        throw new Error('the other work fails');
+      })
+      .catch(() => 'rolled back');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const accepted = inboxOf('host:5:self').accept(envelope('Ev-beside-a-transaction'), {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    fail();
+    expect(await otherWork).toBe('rolled back');
+    // Accepted means acknowledged to Slack, which never sends it again: it must be stored, whatever the other work did.
+    await accepted;
+    expect(await database.prisma.inboundEvent.count({ where: { eventId: 'Ev-beside-a-transaction' } })).toBe(1);
+    expect(await database.prisma.quarantinedMessage.count({ where: { error: 'other work' } })).toBe(0);
+  });
+
   it('an event whose processing keeps failing is retried, then quarantined with the last error and removed', async () => {
     await database.prisma.inboundEvent.deleteMany();
     let now = Date.UTC(2026, 11, 3, 12);
