@@ -501,8 +501,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const allowed = await appHome.mayChangeSettings(teamId, userId, webClient);
       const refusal = allowed && change.alertsChannel ? await alertsGuard.refusal(change.alertsChannel, await workspaceIds(teamId)) : null;
       const outcome = !allowed ? 'refused:not_admin' : refusal ? (`refused:${refusal}` as const) : 'accepted';
-      await store.direct.audit.record({ at: clock.now(), userId, action: 'workspace.settings', outcome, incidentId: null, data: { teamId, ...change } });
-      if (outcome === 'accepted') await store.direct.installations.updateSettings(teamId, change);
+      // One commit of its own: the change and its audit together (on SQLite a write outside a
+      // transaction would join, and could be rolled back with, whichever one is open).
+      await store.transaction(async (tx) => {
+        await tx.audit.record({ at: clock.now(), userId, action: 'workspace.settings', outcome, incidentId: null, data: { teamId, ...change } });
+        if (outcome === 'accepted') await tx.installations.updateSettings(teamId, change);
+      });
       // A safe alerts channel now: incidents held in a watched one are raised there (after the answer).
       if (outcome === 'accepted' && change.alertsChannel) {
         void workspaceIds(teamId)

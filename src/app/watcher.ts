@@ -294,7 +294,8 @@ export class Watcher {
   /** Keeps a message that cannot be stored, with what was received and why; counted in /metrics. */
   private async quarantine(message: CommunityMessage, reason: string, error: string): Promise<void> {
     const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
-    await this.options.store.direct.quarantine.add({
+    // Its own transaction: on SQLite a write outside one joins whichever is open, and its rollback.
+    await this.options.store.transaction((tx) => tx.quarantine.add({
       at: this.options.clock.now(),
       source: text(message.source) ?? 'slack',
       workspaceId: text(message.workspaceId),
@@ -303,7 +304,7 @@ export class Watcher {
       reason,
       error: storableText(error),
       payload: storableJson(message),
-    });
+    }));
     this.options.onQuarantined?.(reason);
     this.options.logger.warn({ reason, channel: text(message.channelId), eventId: text(message.eventId), error: storableText(error, 300) }, 'incoming message quarantined');
   }
