@@ -56,7 +56,7 @@ describe('firebreak backtest <messages.jsonl>', () => {
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^Summary: 2 alert\(s\) \(1 crisis, 1 single-author\), \d+ escalation\(s\), \d+ recovery\(ies\); \d+ messages in 2 channel\(s\), \d+ buckets of 5 min; 0 skipped/);
     // How noisy each channel would be before going live: alerts per 30 days and the threshold for one.
     expect(stdout).toMatch(/\nCalibration \(threshold [\d.]+;/);
-    for (const channel of ['support', 'random']) expect(stdout).toMatch(new RegExp(`\\n  ${channel}: [\\d.]+ per 30 days \\(1 in [\\d.]+ days\\); for 1 per 30 days: threshold [\\d.]+\\n`));
+    for (const channel of ['support', 'random']) expect(stdout).toMatch(new RegExp(`\\n  ${channel}: [\\d.]+ per 30 days \\(1 in [\\d.]+ days\\); for 1 per 30 days: threshold [\\d.]+ \\(under 30 days of history: the lowest that raises none\\)\\n`));
   });
 
   it('writes timestamp,value,score per bucket with --out, and the alerts as JSON with --json', () => {
