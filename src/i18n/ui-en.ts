@@ -276,6 +276,9 @@ export const uiEn = {
   'ui.home.unconfirmed': (_: Empty) => 'Slack did not confirm who you are just now, so Firebreak shows nothing yet. Reopen the Home tab in a moment.',
   'ui.home.not_operator': (_: Empty) =>
     'Firebreak helps this workspace’s community team notice and answer crises. Its incidents and channel figures are shown only to that team (the people its playbooks name, workspace admins and owners, and whoever installed Firebreak).',
+  'ui.help.also': (p: { word: string }) => `also \`${p.word}\``,
+  'ui.help.did_you_mean': (p: { command: string }) => `Did you mean \`${p.command}\`?`,
+  'ui.help.see_all': (p: { command: string }) => `\`${p.command}\` lists every command.`,
   'ui.help.unknown': (p: { typed: string }) => `“${p.typed}” is not a Firebreak command.`,
   // What follows the subcommand word (help, status and list take nothing).
   'ui.help.args.declare': (_: Empty) => '#channel [sev1|sev2|sev3|sev4] [drill] [what is happening]',

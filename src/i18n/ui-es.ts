@@ -255,7 +255,7 @@ export const uiEs: UiCatalog = {
   'ui.refusal.footer': () => 'Solo tú puedes ver esto.',
   'ui.help.heading': () => 'Comandos de Firebreak',
   'ui.help.footer': () =>
-    'Los botones de la alerta de cada incidente hacen el resto: liderar, redactar respuestas, checklist, resolver. Todos los comandos salvo help son para el equipo de comunidad: las personas que nombran los playbooks, los administradores y propietarios del espacio de trabajo y quien instaló Firebreak.',
+    'Los botones de la alerta de cada incidente hacen el resto: liderar, redactar respuestas, checklist, resolver. Todos los comandos salvo ayuda son para el equipo de comunidad: las personas que nombran los playbooks, los administradores y propietarios del espacio de trabajo y quien instaló Firebreak.',
   'ui.operator.refused': () =>
     'Firebreak lo maneja el equipo de comunidad de este espacio de trabajo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak), así que esto no está disponible para ti. No se ha cambiado nada.',
   'ui.operator.refused_short': () => 'Solo el equipo de comunidad de este espacio de trabajo puede hacer esto. No se ha cambiado nada.',
@@ -265,6 +265,9 @@ export const uiEs: UiCatalog = {
   'ui.home.unconfirmed': () => 'Slack no ha confirmado ahora quién eres, así que Firebreak aún no muestra nada. Vuelve a abrir la pestaña Inicio en un momento.',
   'ui.home.not_operator': () =>
     'Firebreak ayuda al equipo de comunidad de este espacio de trabajo a detectar y responder crisis. Sus incidentes y las cifras de los canales solo los ve ese equipo (las personas que nombran sus playbooks, sus administradores y propietarios y quien instaló Firebreak).',
+  'ui.help.also': (p) => `también \`${p.word}\``,
+  'ui.help.did_you_mean': (p) => `¿Querías decir \`${p.command}\`?`,
+  'ui.help.see_all': (p) => `\`${p.command}\` muestra todos los comandos.`,
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,
   'ui.help.args.declare': () => '#canal [sev1|sev2|sev3|sev4] [drill] [qué está pasando]',
   'ui.help.args.watch': () => '#canal',
@@ -282,7 +285,7 @@ export const uiEs: UiCatalog = {
     `No hay ningún canal llamado #${p.name} que Firebreak pueda ver. Elígelo de la lista de Slack al escribir #, o invita antes al bot si es privado.`,
   'ui.declare.drill_declared': (p) => `Simulacro #${p.number} declarado en ${p.channel}: sus respuestas se quedan en el hilo de la alerta.`,
   'ui.declare.usage': () => 'Uso:',
-  'ui.declare.example': (p) => `Ejemplo: \`${p.command} declare #comunidad sev2 Quejas de reembolsos tras el cambio de precio\``,
+  'ui.declare.example': (p) => `Ejemplo: \`${p.command} declarar #comunidad sev2 Quejas de reembolsos tras el cambio de precio\``,
 
   'ui.list.heading': (p) => (p.count === 1 ? '1 incidente abierto' : `${p.count} incidentes abiertos`),
   'ui.list.none': () => 'No hay incidentes abiertos.',
@@ -301,15 +304,15 @@ export const uiEs: UiCatalog = {
   'ui.declare.declaring': () => 'Declarando el incidente…',
   'ui.declare.declared': (p) => `Incidente #${p.number} declarado en ${p.channel}.`,
   'ui.declare.declared_real_not_drill': (p) =>
-    `Incidente #${p.number} declarado en ${p.channel}. Es un incidente *real*, no un simulacro: sus respuestas aprobadas llegan a ${p.channel}. Para un simulacro, \`simulacro\` (o \`drill\`) va antes del resumen; después, la palabra es parte del resumen. Para practicar, resuelve el #${p.number} y decláralo de nuevo: \`${p.command} declare ${p.channel} simulacro …\``,
+    `Incidente #${p.number} declarado en ${p.channel}. Es un incidente *real*, no un simulacro: sus respuestas aprobadas llegan a ${p.channel}. Para un simulacro, \`simulacro\` (o \`drill\`) va antes del resumen; después, la palabra es parte del resumen. Para practicar, resuelve el #${p.number} y decláralo de nuevo: \`${p.command} declarar ${p.channel} simulacro …\``,
   'ui.declare.already_open': (p) => `El incidente #${p.number} ya está abierto en ${p.channel}: seguimos en él.`,
   'ui.watch.usage': (p) => `Uso: ${p.command} ${p.subcommand} #canal`,
   'ui.watch.started': (p) => `Vigilando ${p.channel} desde ahora.`,
   'ui.watch.alerts_channel': (p) => `${p.channel} es también donde se publican los incidentes: vigilado, es un canal de la comunidad, así que ya no se publica ahí ningún incidente; elige como canal de alertas un canal que solo lea el equipo.`,
   'ui.watch.stopped': (p) => `Ya no vigilo ${p.channel}.`,
-  'ui.resolve.usage': (p) => `Uso: ${p.command} resolve &lt;número de incidente&gt; &lt;resumen&gt;`,
+  'ui.resolve.usage': (p) => `Uso: ${p.command} resolver &lt;número de incidente&gt; &lt;resumen&gt;`,
   'ui.resolve.done': (p) => `Incidente #${p.number} resuelto.`,
-  'ui.resolve.unknown': (p) => `No hay ningún incidente #${p.number} en este espacio de trabajo: \`status\` y \`list\` muestran los incidentes y sus números.`,
+  'ui.resolve.unknown': (p) => `No hay ningún incidente #${p.number} en este espacio de trabajo: \`estado\` y \`lista\` muestran los incidentes y sus números.`,
   'ui.command.unreadable': (p) => `Firebreak no pudo leer este comando: ${p.problem}. Vuelve a intentarlo desde Slack.`,
   'ui.button.stale': () => 'Este botón ya no hace nada. Usa los botones del mensaje del incidente.',
   'ui.modal.severity.invalid': (p) => `Elige una de ${p.severities}.`,
@@ -353,7 +356,7 @@ export const uiEs: UiCatalog = {
   'ui.home.settings_tz_placeholder': () => 'Zona horaria',
   'ui.home.settings_readonly': () => 'Solo los administradores del espacio de trabajo y quien instaló Firebreak pueden cambiarlos.',
   'ui.settings.refused': () => 'Solo los administradores del espacio de trabajo y quien instaló Firebreak pueden cambiar sus ajustes.',
-  'ui.alerts.usage': (p) => `Uso: ${p.command} alerts #canal (donde se publican los incidentes de este espacio de trabajo)`,
+  'ui.alerts.usage': (p) => `Uso: ${p.command} alertas #canal (donde se publican los incidentes de este espacio de trabajo)`,
   'ui.alerts.refused_watched': (p) => `${p.channel} es un canal de la comunidad que Firebreak vigila, así que no puede ser el canal de alertas: los hilos de incidentes son internos; elige un canal que solo lea el equipo.`,
   'ui.home.alerts_channel_renamed': (p) =>
     `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que en Slack se renombró a ${p.channel}. Sus incidentes siguen llegando ahí; cambia su alertsChannel a ${p.currentName} para que el playbook diga adónde van.`,

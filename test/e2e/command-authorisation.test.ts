@@ -90,6 +90,29 @@ describe.each(availableProviders)('who may run /firebreak and see App Home, on %
     );
   });
 
+  it('a Spanish word is refused to a member exactly like its English word, audited under it, and nothing changes', async () => {
+    const english = guarded(h, general);
+    const spanish = ['estado', 'lista', 'declarar', 'vigilar', 'dejar-de-vigilar', 'alertas', 'resolver'];
+    const refusals = async () => (await prisma().auditLog.findMany({ where: { userId: member, outcome: 'refused:not_staff' } })).map((entry) => entry.action).sort();
+    const auditedBefore = await refusals();
+    const incidentsBefore = await prisma().incident.count();
+    for (const [index, text] of english.entries()) {
+      const alias = [spanish[index], ...text.split(' ').slice(1)].join(' ');
+      const asEnglish = await h.command(member, text);
+      const asSpanish = await h.command(member, alias);
+      expect({ alias, body: asSpanish.body }).toEqual({ alias, body: asEnglish.body });
+      expect(asSpanish.body).toContain(REFUSED);
+    }
+    // Each refusal is audited under the English word, once for it and once for its alias.
+    const englishWords = english.map((text) => `command:/firebreak ${text.split(' ')[0]}`);
+    expect(await refusals()).toEqual([...auditedBefore, ...englishWords, ...englishWords].sort());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await prisma().incident.count()).toBe(incidentsBefore);
+    expect((await prisma().incident.findFirstOrThrow()).status).not.toBe('resolved');
+    expect(await watched(h.support)).toBe(true);
+    expect(await watched(general)).toBe(false);
+  });
+
   it('App Home shows a member a notice, never incidents or channel negativity; staff see them', async () => {
     const memberHome = await homeText(h, member);
     expect(memberHome).toContain(HOME_NOTICE);

@@ -184,4 +184,36 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(help.body).toContain('resolve &lt;incident number&gt; &lt;summary&gt;');
     expect(help.body).not.toContain('<incident number>');
   });
+  it('the Spanish words are the same commands in an English workspace; a mistyped word gets “Did you mean …?”', async () => {
+    const { ann, members } = harness.people;
+    const textOf = async (typed: string) => (JSON.parse((await harness.command(ann, typed)).body) as { text: string }).text;
+    expect(await textOf('ESTADO')).toBe(await textOf('status'));
+    expect(await textOf('lista')).toBe(await textOf('list'));
+    expect(await textOf('ayuda')).toBe('Firebreak commands');
+    expect(await textOf('resolver 99 algo')).toContain('There is no incident #99 in this workspace');
+
+    const foro = harness.fake.workspace.addChannel({ name: 'foro', members: [...members, ann, bot()] }).id;
+    const watchedForo = async () => (await prisma().watchedChannel.findFirst({ where: { channelId: foro } }))?.active ?? false;
+    expect(await textOf(`vigilar <#${foro}|foro>`)).toContain('Watching');
+    expect(await watchedForo()).toBe(true);
+    // Upper case is the same word: VIGILAR and WATCH watch, never unwatch.
+    for (const word of ['VIGILAR', 'WATCH']) {
+      expect({ word, answer: await textOf(`${word} <#${foro}|foro>`) }).toEqual({ word, answer: expect.stringContaining('Watching') });
+      expect(await watchedForo()).toBe(true);
+    }
+    expect(await textOf(`dejar-de-vigilar <#${foro}|foro>`)).toContain('No longer watching');
+    expect(await watchedForo()).toBe(false);
+
+    const declared = await textOf(`declarar <#${foro}|foro> simulacro sev2 Rumor sobre reembolsos`);
+    const incident = await harness.waitFor('the declared drill', async () => (await prisma().incident.findFirst({ where: { channelId: foro } })) ?? undefined);
+    expect(incident).toMatchObject({ drill: true, severity: 'sev2' });
+    expect(declared).toContain(`Drill incident #${incident.number} declared`);
+
+    expect(await textOf('stauts')).toBe('“stauts” is not a Firebreak command. Did you mean `/firebreak status`?');
+    expect(await textOf('lsit')).toContain('Did you mean `/firebreak list`?');
+    expect(await textOf('estdo')).toContain('Did you mean `/firebreak estado`?');
+    const unknown = await harness.command(ann, 'launch');
+    expect(unknown.body).not.toContain('Did you mean');
+    expect(unknown.body).toContain('`/firebreak declare #channel');
+  });
 });

@@ -203,6 +203,31 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     const modal = await harness.waitFor('the post-mortem modal', () => harness.openModal(harness.people.ann));
     expect((modal as unknown as { title: { text: string } }).title.text).toBe('Post-mortem #1');
   });
+
+  it('staff type the Spanish words, the help shows them, and a mistyped word is answered “¿Querías decir…?”', async () => {
+    const { ann } = harness.people;
+    const help = (JSON.parse((await harness.command(ann, 'ayuda')).body) as { blocks: unknown[] }).blocks;
+    const shownHelp = JSON.stringify(help);
+    expect(shownHelp).toContain('`/firebreak estado` · también `status`');
+    expect(shownHelp).toContain('`/firebreak vigilar #canal` · también `watch`');
+    expect(shownHelp).toContain('`/firebreak dejar-de-vigilar #canal` · también `unwatch`');
+    expect(shownHelp).toContain('`/firebreak resolver &lt;número de incidente&gt; &lt;resumen&gt;` · también `resolve`');
+    const listed = (await harness.command(ann, 'lista')).body;
+    expect(listed).toContain('Último incidente');
+    expect(listed).toBe((await harness.command(ann, 'list')).body);
+    expect((await harness.command(ann, 'estado')).body).toBe((await harness.command(ann, 'status')).body);
+    expect((await harness.command(ann, 'resolver')).body).toContain('Uso: /firebreak resolver &lt;número de incidente&gt;');
+
+    const mistyped = JSON.parse((await harness.command(ann, 'estdo')).body) as { text: string; blocks: unknown[] };
+    expect(mistyped.text).toBe('«estdo» no es un comando de Firebreak. ¿Querías decir `/firebreak estado`?');
+    expect(JSON.stringify(mistyped.blocks)).toContain('`/firebreak ayuda` muestra todos los comandos.');
+    expect((await harness.command(ann, 'statsu')).body).toContain('¿Querías decir `/firebreak status`?');
+    // Nothing close: every command is listed instead.
+    const unknown = await harness.command(ann, 'abracadabra');
+    expect(unknown.body).toContain('«abracadabra» no es un comando de Firebreak.');
+    expect(unknown.body).not.toContain('Querías decir');
+    expect(unknown.body).toContain('`/firebreak declarar #canal');
+  });
 });
 
 /** The harness playbook with a second step, due like the first five minutes after the incident opens. */

@@ -4,6 +4,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
+import { commandWord, type CommandName } from '../command-words.js';
 import { SEVERITY_EMOJI, channelLink, context, fit, link, mention, message, section, severityName, type SlackMessage } from './kit.js';
 
 /** The domain's refusal (already in the actor's language), as an ephemeral reply. */
@@ -11,24 +12,26 @@ export function refusalMessage(refusal: { readonly message: string }, locale: Lo
   return message(refusal.message, [section(`:no_entry: ${refusal.message}`), context(t(locale, 'ui.refusal.footer', {}))], 'refusal');
 }
 
-export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve'] as const;
+export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve'] as const satisfies readonly CommandName[];
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /**
- * "/firebreak declare #channel […]": the subcommand word is never translated, its arguments are.
+ * "/firebreak declare #channel […]" ("/firebreak declarar #canal […]" in Spanish): the subcommand word
+ * is the person's language's (both are accepted), its arguments are translated.
  * Escaped for mrkdwn, so `<incident number>` shows as typed instead of becoming a link.
  */
 export function usageOf(sub: Subcommand, locale: Locale, command = '/firebreak'): string {
   const args =
     sub === 'declare' || sub === 'watch' || sub === 'unwatch' || sub === 'resolve' ? ` ${t(locale, `ui.help.args.${sub}`, {})}` : '';
-  return escapeSlackText(`${command} ${sub}${args}`);
+  return escapeSlackText(`${command} ${commandWord(sub, locale)}${args}`);
 }
 
-/** `/firebreak help`: every subcommand with its usage and what it does. */
+/** `/firebreak help`: every subcommand with its usage and what it does (in Spanish, also its English word). */
 export function helpMessage(locale: Locale, command = '/firebreak'): SlackMessage {
-  const lines = SUBCOMMANDS.map(
-    (sub) => `\`${usageOf(sub, locale, command)}\`\n${t(locale, `ui.help.about.${sub}`, {})}`,
-  );
+  const lines = SUBCOMMANDS.map((sub) => {
+    const also = commandWord(sub, locale) === sub ? '' : ` · ${t(locale, 'ui.help.also', { word: sub })}`;
+    return `\`${usageOf(sub, locale, command)}\`${also}\n${t(locale, `ui.help.about.${sub}`, {})}`;
+  });
   const blocks: KnownBlock[] = [
     section(`*${t(locale, 'ui.help.heading', {})}*`),
     section(lines.join('\n\n')),
@@ -99,9 +102,16 @@ export function declareUsageMessage(locale: Locale, problem?: string, command = 
   return message(lines.join('\n'), [section(lines.join('\n'))], 'declare usage');
 }
 
-/** An unknown subcommand: say so and show help. */
-export function unknownCommandMessage(locale: Locale, typed: string, command = '/firebreak'): SlackMessage {
-  const help = helpMessage(locale, command);
+/**
+ * An unknown subcommand: say so, then "did you mean `…`?" when a known word is close (`suggestion`,
+ * from closestCommandWord), otherwise the help with every subcommand.
+ */
+export function unknownCommandMessage(locale: Locale, typed: string, command = '/firebreak', suggestion: string | null = null): SlackMessage {
   const intro = t(locale, 'ui.help.unknown', { typed: fit(typed.replace(/[`<>&]/g, ''), 60) });
+  if (suggestion) {
+    const question = `${intro} ${t(locale, 'ui.help.did_you_mean', { command: `${command} ${suggestion}` })}`;
+    return message(question, [section(`:grey_question: ${question}`), context(t(locale, 'ui.help.see_all', { command: `${command} ${commandWord('help', locale)}` }))], 'unknown command');
+  }
+  const help = helpMessage(locale, command);
   return message(intro, [section(`:grey_question: ${intro}`), ...help.blocks], 'unknown command');
 }

@@ -1,4 +1,5 @@
-// `/firebreak help|status|declare|list|watch|unwatch|alerts|resolve`. Answers are ephemeral (in the ack).
+// `/firebreak help|status|declare|list|watch|unwatch|alerts|resolve`, or their Spanish words (command-words.ts)
+// in any language. Answers are ephemeral (in the ack).
 // help is open to everyone; the rest only to the people who operate Firebreak here (runtime.ts mayOperate).
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -9,6 +10,7 @@ import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
 import { ACK_DEADLINE_MS } from '../listener-guard.js';
+import { closestCommandWord, commandNamed, type CommandName } from '../command-words.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -24,8 +26,8 @@ function plain(text: string): RespondArguments {
  */
 const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
 
-/** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words). */
-const OPERATOR_ONLY: ReadonlySet<string> = new Set(['status', 'list', 'declare', 'watch', 'unwatch', 'alerts', 'resolve']);
+/** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words), by its English name: an alias is refused the same. */
+const OPERATOR_ONLY: ReadonlySet<CommandName> = new Set(['status', 'list', 'declare', 'watch', 'unwatch', 'alerts', 'resolve']);
 
 export function registerCommandListeners(app: App, services: SlackServices): void {
   /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
@@ -56,9 +58,10 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     const receivedAt = performance.now();
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const workspaceId = await services.workspaceId(command.team_id);
-    const name = subcommand.toLowerCase();
+    // `estado` is `status`: the Spanish word is checked, refused and audited as the English one.
+    const name = commandNamed(subcommand);
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
-    const refused = OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
+    const refused = name !== null && OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
     // Only this person reads the answer (the admin check's users.info answer gives their language).
     const locale = await answerLocale(services, { teamId: command.team_id, userId: command.user_id, client }, refused);
     if (refused) {
@@ -142,7 +145,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(plain(arg?.id === null ? `${unknownChannel(locale, arg.name)}\n${usage}` : usage));
           return;
         }
-        const active = subcommand === 'watch';
+        const active = name === 'watch';
         // Watched but unseen, a channel would never deliver a message: refused, saying what to do.
         // Unwatching is always allowed (cleaning up after a channel the bot has left).
         if (active && !(await botCanSee(client, channel.id))) {
@@ -208,7 +211,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         return;
       }
       default:
-        await ack(ephemeral(unknownCommandMessage(locale, subcommand, command.command)));
+        await ack(ephemeral(unknownCommandMessage(locale, subcommand, command.command, closestCommandWord(subcommand, locale))));
     }
   });
 }

@@ -164,7 +164,7 @@ describe('command replies', () => {
     expect(text).toContain('`/firebreak declare #channel [sev1|sev2|sev3|sev4] [drill] [what is happening]`');
     // Escaped, so Slack shows the placeholders instead of turning them into links (defect 4).
     expect(text).toContain('`/firebreak resolve &lt;incident number&gt; &lt;summary&gt;`');
-    expect(visibleText(helpMessage('es').blocks)).toContain('`/firebreak watch #canal`');
+    expect(visibleText(helpMessage('es').blocks)).toContain('`/firebreak vigilar #canal` · también `watch`');
     expectMessageWithinLimits(built);
   });
 
