@@ -26,7 +26,7 @@ import {
 } from '../domain/incidents/index.js';
 import { classifySeverity, type Playbook, type SelectionContext } from '../domain/playbooks/index.js';
 import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
-import { createPostMortem, type PostMortem, type PostMortemEffect } from '../domain/postmortems/index.js';
+import { createPostMortem, type PostMortem, type PostMortemEffect, type PostMortemTemplate } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Directory, GroupLookUp } from './directory.js';
@@ -606,19 +606,31 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const { playbook, policy } = context;
     // Asked of Slack before the transaction: no network call holds a transaction open.
     const channelName = (await this.options.channelName?.(first.state.incident.channelId)) ?? null;
+    // A resolve creates the post-mortem, whose template names its reviewers (user groups): asked now too.
+    let postMortemTemplate = createsPostMortem(decide(first.state, policy, this.clock)) ? await this.postMortemTemplateOf(playbook, first.state.incident.locale) : undefined;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await store.transaction(async (tx) => {
           const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
-          return this.commitDecision(tx, record, decide(record.state, policy, this.clock), { playbook, policy, channelName }, options.once);
+          return this.commitDecision(tx, record, decide(record.state, policy, this.clock), { playbook, policy, channelName, postMortemTemplate }, options.once);
         }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
         if (outcome.ok) this.options.onCommitted?.();
         return outcome;
       } catch (error) {
+        if (error instanceof PostMortemTemplateNeeded && postMortemTemplate === undefined) {
+          // The incident changed meanwhile and now resolves: the transaction was rolled back; ask, then decide again.
+          postMortemTemplate = await this.postMortemTemplateOf(playbook, first.state.incident.locale);
+          continue;
+        }
         if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
         throw error;
       }
     }
+  }
+
+  /** The post-mortem template of the playbook, its reviewer groups asked of Slack; null when the playbook is gone. */
+  private async postMortemTemplateOf(playbook: Playbook | undefined, locale: Locale): Promise<PostMortemTemplate | null> {
+    return playbook ? postMortemTemplateFor(playbook, locale, this.options.directory) : null;
   }
 
   /**
@@ -899,7 +911,10 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const incidentId = record.state.incident.id;
     if (await tx.postMortems.load(incidentId)) return;
     if (!context.playbook) return;
-    const template = await postMortemTemplateFor(context.playbook, record.state.incident.locale, this.options.directory);
+    // Never asked of Slack here: a slow Slack would hold the transaction (SQLite's one writer) open.
+    const template = context.postMortemTemplate;
+    if (template === undefined) throw new PostMortemTemplateNeeded(incidentId);
+    if (template === null) return;
     const created = createPostMortem({ incidentId, ownerUserId, resolutionSummary: record.state.incident.resolutionSummary }, template, this.clock);
     await tx.postMortems.insert(created.postMortem);
     await this.options.onPostMortemCreated?.(tx, record, created.postMortem, created.effects);
@@ -910,6 +925,20 @@ interface EffectContext {
   playbook: Playbook | undefined;
   policy: IncidentPolicy;
   channelName?: string | null;
+  /** The post-mortem template, resolved before the transaction; only a decision that resolves needs it (null: no playbook). */
+  postMortemTemplate?: PostMortemTemplate | null | undefined;
+}
+
+/** A decision resolves the incident but its post-mortem template was not asked of Slack before the transaction. */
+class PostMortemTemplateNeeded extends Error {
+  constructor(incidentId: string) {
+    super(`incident ${incidentId} resolves, but its post-mortem template was not resolved before the transaction`);
+  }
+}
+
+/** Whether an accepted decision creates the incident's post-mortem (a resolve). */
+function createsPostMortem(decision: Decision): boolean {
+  return decision.ok && decision.effects.some((effect) => effect.type === 'create_postmortem');
 }
 
 /** One decision's effects being carried out: its transaction, the incident as decided, and its view. */

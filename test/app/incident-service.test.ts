@@ -221,6 +221,52 @@ describe('IncidentService (in-memory ports)', () => {
     expect(await service.openIncidentOn('W1', SUPPORT)).toBeNull();
   });
 
+  it('a resolve asks Slack for its post-mortem reviewers before the transaction, also when the incident changed meanwhile', async () => {
+    const incidentId = await openIncident();
+    const support = parsePlaybookSource(PLAYBOOK.replace('reviewers: [approvers]', 'reviewers: ["@leads"]'), 'unit-support.yaml').playbook!;
+    let open = 0;
+    const asked: { inTransaction: boolean }[] = [];
+    // Another instance ticks the required step between this resolve's first look (refused) and its transaction.
+    let race: (() => Promise<unknown>) | null = () => service.decide(incidentId, (state, policy, now) => tickStep(state, { actorUserId: ANN, stepId: 'acknowledge' }, policy, now));
+    const watched: typeof store = Object.assign(Object.create(store) as typeof store, {
+      async transaction(work: Parameters<typeof store.transaction>[0], options?: Parameters<typeof store.transaction>[1]) {
+        const racing = race;
+        race = null;
+        if (racing) await racing();
+        open += 1;
+        try {
+          return await store.transaction(work, options);
+        } finally {
+          open -= 1;
+        }
+      },
+    });
+    const resolving = new IncidentService({
+      store: watched,
+      clock,
+      logger: pino({ level: 'silent' }),
+      directory: {
+        group: async () => {
+          asked.push({ inTransaction: open > 0 });
+          return { groupId: 'SLEADS001', handle: 'leads', memberUserIds: [CLEO] };
+        },
+        channelExists: async () => true,
+        userExists: async () => true,
+      },
+      views,
+      playbook: (id) => (id === support.id ? support : undefined),
+      selectPlaybook: () => support,
+      alertsChannel: ALERTS,
+      locale: 'en',
+      channelName: async () => 'support',
+    });
+    const resolved = await resolving.decide(incidentId, (state, policy, now) => resolve(state, { actorUserId: CLEO, summary: 'Rolled back.' }, policy, now));
+    expect(resolved.ok).toBe(true);
+    expect(store.postMortem(incidentId)?.postMortem.reviewerUserIds).toEqual([CLEO]);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((call) => call.inTransaction)).toEqual([]);
+  });
+
   it('a write Slack refused for good is said once in the incident thread', async () => {
     const incidentId = await openIncident();
     const failure = { key: outboxKeys.checklist(incidentId), method: 'chat.postMessage', channelId: ALERTS, incidentId, error: 'not_in_channel', record: undefined };

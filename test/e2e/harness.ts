@@ -110,7 +110,8 @@ export const transports: Transport[] = ['http', 'socket'];
 export async function startHarness(
   options: {
     provider?: 'sqlite' | 'postgres';
-    playbook?: string;
+    /** The playbook's YAML; a function gets the seeded people (to name them by their Slack IDs). */
+    playbook?: string | ((people: People) => string);
     /** Extra variables; a function gets the seeded channels (e.g. to point ALERTS_CHANNEL at #support). */
     env?: Record<string, string> | ((channels: { support: string; alerts: string }) => Record<string, string>);
     transport?: Transport;
@@ -129,7 +130,8 @@ export async function startHarness(
   const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace, options.slackLocale);
 
   const playbooksDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-playbooks-'));
-  writeFileSync(join(playbooksDir, 'e2e-support.yaml'), options.playbook ?? TWO_APPROVER_PLAYBOOK);
+  const playbook = typeof options.playbook === 'function' ? options.playbook({ members, sam, ann, ben, nina, cleo }) : options.playbook;
+  writeFileSync(join(playbooksDir, 'e2e-support.yaml'), playbook ?? TWO_APPROVER_PLAYBOOK);
   const database = await createTestDatabase(options.provider ?? 'sqlite');
   const config = loadConfig({
     DATABASE_URL: database.url,
