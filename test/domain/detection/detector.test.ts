@@ -462,10 +462,10 @@ describe('episodes', () => {
     // hour at 2.75 times that from many people: 11–13 digits under the ratio test, short of 16.
     const rise = at(16, 12);
     const selfTail = resolveDetectorSettings({ fittedTailDays: 14 });
-    const channel = (seed: number, newsEveryDays = 0) => {
+    const channel = (seed: number, newsEveryDays = 0, rises = [rise]) => {
       const random = prng(seed);
-      const values = Array.from({ length: rise + 6 }, (_, i) => {
-        if (i >= rise && i < rise + 3) return 55;
+      const values = Array.from({ length: Math.max(...rises) + 6 }, (_, i) => {
+        if (rises.some((r) => i >= r && i < r + 3)) return 55;
         // Ordinary news bursts (2.5× for a quarter hour, mid-afternoon): under the ratio test's 16 digits, far
         // over what the channel's fitted model allows.
         const day = Math.floor(i / bucketsPerDay);
@@ -504,11 +504,22 @@ describe('episodes', () => {
       expect(readings.slice(rise, rise + 3).map((r) => r.surprise)).toEqual(off.slice(rise, rise + 3).map((r) => r.surprise));
     });
 
+    it('does not count an alerted incident\'s ramp as ordinary: a second rise four days later is judged under the fitted model too', () => {
+      // The first rise's second window reaches about 7 digits under the fitted model (over the bound of 6)
+      // before its third alerts; were it kept, the record would shut the test for two weeks.
+      const second = at(20, 12);
+      const { decisions } = simulate(second + 6, channel(51, 0, [rise, second]), selfTail);
+      const spikes = decisions.filter((d) => d.type === 'spike');
+      expect(spikes.map((d) => Math.floor(d.index / bucketsPerDay))).toEqual([16, 20]);
+      expect(spikes.map((d) => d.type === 'spike' && d.explanation.test)).toEqual(['fitted', 'fitted']);
+    });
+
     it('resumes from stored state exactly, and an evaluation leaves the state it was given untouched', () => {
       const whole = simulate(rise + 6, channel(52), selfTail);
       expect(whole.decisions.filter((d) => d.type === 'spike').map((d) => d.type === 'spike' && d.explanation.test)).toEqual(['fitted']);
-      // Stop an hour before the rise, store the state as JSON, and resume as another instance would.
-      const cut = rise - 12;
+      // Stop the evening before the rise, store the state as JSON, and resume as another instance would
+      // (across midnight, where the day's record enters the ring).
+      const cut = at(15, 23);
       const first = simulate(cut, channel(52), selfTail);
       const values = channel(52);
       let state = JSON.parse(JSON.stringify(first.state)) as DetectorState;
