@@ -296,6 +296,9 @@ describe('detector settings', () => {
     expect(() => resolveDetectorSettings({ threshold: -1 })).toThrow(/threshold/);
     expect(() => resolveDetectorSettings({ bucketMinutes: 5 })).toThrow(/bucketMinutes|Unrecognized/);
     expect(() => resolveDetectorSettings({ threshold: 2, recoveryThreshold: 3 })).toThrow(/recoveryThreshold/);
+    expect(resolveDetectorSettings({ fittedTailDays: 14, fittedTailShare: 0.5 })).toMatchObject({ fittedTailDays: 14, fittedTailShare: 0.5 });
+    expect(() => resolveDetectorSettings({ fittedTailShare: 0 })).toThrow(/fittedTailShare: /);
+    expect(() => resolveDetectorSettings({ fittedTailDays: 1.5 })).toThrow(/fittedTailDays: /);
   });
 });
 
