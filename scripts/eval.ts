@@ -24,7 +24,7 @@ const detectorIndex = args.indexOf('--detector');
 /** Settings measured instead of the shipped defaults (checked like a playbook's), under every grid point. */
 const detectorOverrides = (detectorIndex >= 0 ? JSON.parse(args[detectorIndex + 1] ?? '{}') : {}) as DetectorSettingsOverrides;
 resolveDetectorSettings(detectorOverrides, '--detector');
-const dataDir = args.find((arg, i) => !arg.startsWith('--') && i !== detectorIndex + 1);
+const dataDir = args.find((arg, i) => !arg.startsWith('--') && (detectorIndex < 0 || i !== detectorIndex + 1));
 const langIndex = args.indexOf('--lang');
 const lang = (langIndex >= 0 ? args[langIndex + 1] : 'auto') as 'auto' | Language;
 if (!dataDir || !existsSync(dataDir)) {
