@@ -1,10 +1,11 @@
-// `npm run eval -- <data dir> [--lang auto|en|es] [--no-sentiment] [--no-grid] [--no-synthetic] [--choose-fitted-share] [--cv]`:
+// `npm run eval -- <data dir> [--lang auto|en|es] [--no-sentiment] [--no-grid] [--no-synthetic] [--choose-fitted-share] [--cv] [--detector JSON]`:
 // measures the detection engine. Sentiment: 3-class macro-F1 and negative-class F1 per set, and the
 // corrections learning curve (macro-F1 on val after 0/50/200/1,000 corrections drawn from train, seeded
 // draws; --cv prints the strengths the learner's cross-validation chose). NAB realTweets: the shipped defaults per file, then the protocol that cannot overfit (a grid
 // of settings, flat-optimum choice, leave-one-file-out: chosen on four files, scored on the fifth).
 // Synthetic: a seeded suite generated in code (false alarms on incident-free families, recall and delay
-// on injected incidents). Reads the data in place; writes nothing.
+// on injected incidents). `--detector '{"fittedTailDays":14}'` measures every part with those settings
+// over the shipped defaults (an option before it ships). Reads the data in place; writes nothing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCountsCsv, parseTimestamp } from '../src/domain/detection/counts-csv.js';
@@ -19,7 +20,11 @@ import { LABEL_THRESHOLDS, scoreMessage, type CorrectionModel } from '../src/dom
 import type { Language, SentimentLabel } from '../src/domain/sentiment/types.js';
 
 const args = process.argv.slice(2);
-const dataDir = args.find((arg) => !arg.startsWith('--'));
+const detectorIndex = args.indexOf('--detector');
+/** Settings measured instead of the shipped defaults (checked like a playbook's), under every grid point. */
+const detectorOverrides = (detectorIndex >= 0 ? JSON.parse(args[detectorIndex + 1] ?? '{}') : {}) as DetectorSettingsOverrides;
+resolveDetectorSettings(detectorOverrides, '--detector');
+const dataDir = args.find((arg, i) => !arg.startsWith('--') && (detectorIndex < 0 || i !== detectorIndex + 1));
 const langIndex = args.indexOf('--lang');
 const lang = (langIndex >= 0 ? args[langIndex + 1] : 'auto') as 'auto' | Language;
 if (!dataDir || !existsSync(dataDir)) {
@@ -209,7 +214,7 @@ interface NabFile {
 }
 
 function scoreOn(file: NabFile, overrides: DetectorSettingsOverrides): NabFileScore {
-  const settings = resolveDetectorSettings({ bucketMs: inferBucketMs(file.points), ...overrides });
+  const settings = resolveDetectorSettings({ bucketMs: inferBucketMs(file.points), ...detectorOverrides, ...overrides });
   const { readings } = detectOnCounts(file.points, settings);
   return scoreNabFile(
     file.points.map((point) => point.timestamp),
@@ -241,7 +246,7 @@ if (existsSync(nabDir)) {
       points: parseCountsCsv(readFileSync(join(nabDir, name), 'utf8'), name),
       windows: (windows[`realTweets/${name}`] ?? []).map(([start, end]) => ({ start: parseTimestamp(start) as number, end: parseTimestamp(end) as number })),
     }));
-  console.log('\nNAB realTweets, standard profile, shipped detector defaults (in-sample: the defaults were chosen on these files)');
+  console.log(`\nNAB realTweets, standard profile, shipped detector defaults${detectorIndex >= 0 ? ` with ${JSON.stringify(detectorOverrides)}` : ''} (in-sample: the defaults were chosen on these files)`);
   const shipped = files.map((file) => scoreOn(file, {}));
   files.forEach((file, i) => console.log(`${file.name.padEnd(28)} ${describe(shipped[i] as NabFileScore, file)}`));
   console.log(`NAB standard score (all files, in-sample): ${normalisedNabScore(shipped).toFixed(1)}`);
@@ -287,8 +292,8 @@ if (args.includes('--choose-fitted-share')) {
 }
 
 if (!args.includes('--no-synthetic')) {
-  const settings = resolveDetectorSettings();
-  console.log('\nSynthetic suite (seeded, generated in code), shipped defaults');
+  const settings = resolveDetectorSettings(detectorOverrides);
+  console.log(`\nSynthetic suite (seeded, generated in code), shipped defaults${detectorIndex >= 0 ? ` with ${JSON.stringify(detectorOverrides)}` : ''}`);
   const suite = runSyntheticSuite(settings);
   const rates = [...new Set(suite.falseAlarms.map((row) => row.rate))];
   console.log(`False alarms per series per 30 days on incident-free series, by negatives per bucket (${rates.join(' / ')}); one-author alerts (moderation cases) in brackets:`);
