@@ -4,7 +4,7 @@
 // draws; --cv prints the strengths the learner's cross-validation chose). NAB realTweets: the shipped defaults per file, then the protocol that cannot overfit (a grid
 // of settings, flat-optimum choice, leave-one-file-out: chosen on four files, scored on the fifth).
 // Synthetic: a seeded suite generated in code (false alarms on incident-free families, recall and delay
-// on injected incidents). `--detector '{"fittedTailDays":14}'` measures every part with those settings
+// on injected incidents). `--detector '{"fittedThresholdShare":0.4}'` measures every part with those settings
 // over the shipped defaults (an option before it ships). Reads the data in place; writes nothing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

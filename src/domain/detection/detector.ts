@@ -55,20 +55,6 @@ export interface DetectorState {
   dailyPeaks: number[];
   /** Day number (epoch days) of the newest entry of `dailyPeaks`. */
   peakDay: number;
-  /**
-   * The self-validated tail (`fittedTailDays` > 0): the highest digits of ordinary windows under the
-   * fitted model on each of the last `fittedTailDays` whole days before today (ring by day number; −1 for
-   * a day not seen past the learning day). Absent from states stored before it existed (upgraded to all unseen).
-   */
-  fittedPeaks: number[];
-  /** Today (epoch days), and the highest ordinary digits today so far (−1 none yet): it enters the ring when the day ends. */
-  fittedPeakDay: number;
-  fittedToday: number;
-  /**
-   * The highest digits of the current run of windows above normal: ordinary once the run ends quiet
-   * without an alert; an incident's ramp (the run alerted) is dropped.
-   */
-  fittedPending: number;
   alert: ActiveAlert | null;
   /** When the window first went quiet during the current alert or elevation. */
   quietSince: number | null;
@@ -175,10 +161,6 @@ export function initialDetectorState(settings: DetectorSettings): DetectorState 
     negativeShare: 0,
     dailyPeaks: filled(settings.noveltyDays, 0),
     peakDay: 0,
-    fittedPeaks: filled(settings.fittedTailDays, -1),
-    fittedPeakDay: 0,
-    fittedToday: -1,
-    fittedPending: 0,
     alert: null,
     quietSince: null,
     elevatedSince: null,
@@ -374,11 +356,6 @@ function upgradeState(state: DetectorState, settings: DetectorSettings): void {
   if (typeof state.weekdayDispersionNumerator !== 'number') state.weekdayDispersionNumerator = 0;
   if (typeof state.weekdayDispersionDenominator !== 'number') state.weekdayDispersionDenominator = 0;
   if (!Array.isArray(state.dailyPeaks)) state.dailyPeaks = [];
-  // The fitted-tail record: a state without one (or kept for another number of days) has shown nothing yet.
-  if (!Array.isArray(state.fittedPeaks) || state.fittedPeaks.length !== settings.fittedTailDays) state.fittedPeaks = filled(settings.fittedTailDays, -1);
-  if (typeof state.fittedPeakDay !== 'number') state.fittedPeakDay = 0;
-  if (typeof state.fittedToday !== 'number') state.fittedToday = -1;
-  if (typeof state.fittedPending !== 'number') state.fittedPending = 0;
   if (typeof state.level !== 'number' || !Number.isFinite(state.level)) state.level = 0;
   if (typeof state.fastLevel !== 'number') state.fastLevel = state.level;
   if (typeof state.dispersionNumerator !== 'number') state.dispersionNumerator = 0;
@@ -392,7 +369,7 @@ function upgradeState(state: DetectorState, settings: DetectorSettings): void {
 }
 
 function cloneState(state: DetectorState): DetectorState {
-  return { ...state, rhythm: state.rhythm?.slice() ?? [], weekday: state.weekday?.slice() ?? [], weekdayNoise: state.weekdayNoise?.slice() ?? [], weekdayVisits: state.weekdayVisits?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], fittedPeaks: state.fittedPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
+  return { ...state, rhythm: state.rhythm?.slice() ?? [], weekday: state.weekday?.slice() ?? [], weekdayNoise: state.weekdayNoise?.slice() ?? [], weekdayVisits: state.weekdayVisits?.slice() ?? [], dailyPeaks: state.dailyPeaks?.slice() ?? [], alert: state.alert ? { ...state.alert } : null };
 }
 
 interface LearningRates {
@@ -442,52 +419,9 @@ function dispersionOf(state: DetectorState, settings: DetectorSettings, withWeek
  * heavier-tailed than a negative binomial (docs/detection.md: a fitted dispersion near 0.05 still
  * sees 3× windows at 10⁻¹⁰ every week on the NAB files).
  */
-function fittedDispersionOf(state: DetectorState, settings: DetectorSettings, withWeekdays: boolean, tailHeld: boolean): number | null {
+function fittedDispersionOf(state: DetectorState, settings: DetectorSettings, withWeekdays: boolean): number | null {
   const learnt = withWeekdays ? ratioOf(state.weekdayDispersionNumerator, state.weekdayDispersionDenominator) : ratioOf(state.dispersionNumerator, state.dispersionDenominator);
-  return learnt < settings.minDispersion || tailHeld ? Math.max(settings.fittedMinDispersion, learnt) : null;
-}
-
-/** Digits under the fitted model that an ordinary window must stay below for the tail to count as holding. */
-function fittedTailBound(settings: DetectorSettings): number {
-  return settings.fittedTailShare * settings.fittedThresholdShare * settings.threshold;
-}
-
-/**
- * Whether the channel's own ordinary windows have shown its fitted model's tail holds: on each of the
- * last `fittedTailDays` whole days (all seen past the learning day) they stayed under the bound. Today
- * does not count, so an incident's first windows cannot shut the test that is judging it.
- */
-function fittedTailHeld(state: DetectorState, settings: DetectorSettings): boolean {
-  const peaks = state.fittedPeaks;
-  if (peaks.length === 0) return false;
-  const bound = fittedTailBound(settings);
-  for (let i = 0; i < peaks.length; i++) {
-    const peak = peaks[i] as number;
-    if (peak < 0 || peak >= bound) return false;
-  }
-  return true;
-}
-
-/** Moves the fitted-tail record to the day of `epochMs`: the day that ended enters the ring, skipped days are unseen. */
-function rollFittedPeaks(state: DetectorState, epochMs: number): void {
-  const peaks = state.fittedPeaks;
-  const day = Math.floor(epochMs / 86_400_000) | 0;
-  if (day === state.fittedPeakDay || peaks.length === 0) return;
-  const ended = state.fittedPeakDay;
-  peaks[ended % peaks.length] = state.fittedToday;
-  for (let d = ended + 1; d < day && d - ended <= peaks.length; d++) peaks[d % peaks.length] = -1;
-  state.fittedPeakDay = day;
-  state.fittedToday = -1;
-}
-
-/** An ordinary window's fitted digits: straight into today's record when quiet, held with its run otherwise. */
-function recordFittedPeak(state: DetectorState, digits: number, quiet: boolean): void {
-  if (quiet) {
-    state.fittedToday = Math.max(state.fittedToday, digits, state.fittedPending);
-    state.fittedPending = 0;
-  } else {
-    state.fittedPending = Math.max(state.fittedPending, digits);
-  }
+  return learnt < settings.minDispersion ? Math.max(settings.fittedMinDispersion, learnt) : null;
 }
 
 function ratioOf(numerator: number, denominator: number): number {
@@ -568,12 +502,7 @@ function advance(
   // scale: its digits over its share of the threshold. Its one more tail is worked out only for a
   // window that could alert (volume and lift), so a quiet channel's every stray negative costs nothing.
   const couldAlert = observed >= settings.minNegatives && observed >= settings.minLift * expected && observed > expected;
-  // The self-validated tail: above the floor, the fitted test opens only once the channel's own
-  // ordinary windows have shown that its tail holds (`fittedTailDays`).
-  const tailChecked = settings.fittedTailDays > 0 && settings.fittedThresholdShare > 0;
-  if (tailChecked) rollFittedPeaks(state, bucketStart);
-  const tailHeld = tailChecked && fittedTailHeld(state, settings);
-  const fittedBase = warm && settings.fittedThresholdShare > 0 && couldAlert ? fittedDispersionOf(state, settings, useWeekdays, tailHeld) : null;
+  const fittedBase = warm && settings.fittedThresholdShare > 0 && couldAlert ? fittedDispersionOf(state, settings, useWeekdays) : null;
   const fittedDispersion = fittedBase === null ? 0 : fittedBase * burstScale;
   const fittedDigits = fittedBase === null ? 0 : surpriseOf(observed, expected, fittedDispersion);
   const fitted = fittedBase !== null && fittedDigits / settings.fittedThresholdShare > ratioSurprise;
@@ -619,12 +548,10 @@ function advance(
     state.quietSince = null;
     state.cooldownUntil = end + settings.cooldownMs;
     state.lastAlertAt = end;
-    state.fittedPending = 0; // the run that led here was this incident's ramp, not ordinary
   }
 
   // Ordinary peaks only: an alert's own windows would make the next real incident look ordinary.
   if (!state.alert && settings.noveltyDays > 0 && learnt) recordPeak(state, bucketStart, surprise, settings);
-  if (tailChecked && !state.alert && learnt && warm) recordFittedPeak(state, ordinaryFittedDigits(state, settings, useWeekdays, observed, expected, burstScale, ratioSurprise, fittedBase === null ? null : fittedDigits), quiet);
   // The window teaches the over-dispersion (of both models when the weekday factors are on).
   if (state.bucketsSeen >= n && !silentWindow(observed, expected, dispersion)) {
     const alpha = Math.max(rates.alpha, 1 / (state.bucketsSeen + 1));
@@ -637,19 +564,6 @@ function advance(
     onReading({ bucketStart, negatives: bucketNegatives, observed, expected, deviations, surprise, learnt, eligible, score });
   }
   return decision;
-}
-
-/**
- * An ordinary window's digits under the fitted model, for the self-validated tail. Above the floor the
- * fitted dispersion is at least the ratio test's, so its digits are at most the ratio test's: they are
- * worked out only when the ratio test's reach the bound (rarely), else the ratio digits stand in as an
- * upper bound that decides the same. Under the floor, the fitted digits where they were worked out.
- */
-function ordinaryFittedDigits(state: DetectorState, settings: DetectorSettings, withWeekdays: boolean, observed: number, expected: number, burstScale: number, ratioDigits: number, fittedDigits: number | null): number {
-  if (fittedDigits !== null) return fittedDigits;
-  if (ratioDigits < fittedTailBound(settings) || observed <= expected) return ratioDigits;
-  const base = fittedDispersionOf(state, settings, withWeekdays, true) as number;
-  return surpriseOf(observed, expected, base * burstScale);
 }
 
 function recordPeak(state: DetectorState, epochMs: number, surprise: number, settings: DetectorSettings): void {

@@ -64,15 +64,6 @@ export interface DetectorSettings {
   fittedThresholdShare: number;
   /** Least over-dispersion the fitted-model test assumes (model error never vanishes). */
   fittedMinDispersion: number;
-  /**
-   * The self-validated tail: above `minDispersion`, the fitted-model test is trusted only on a channel
-   * whose ordinary windows (outside alerts) of each of the last this-many days (today included) stayed
-   * under `fittedTailShare` of the fitted test's threshold. The channel's own evidence that its model's
-   * tail holds, instead of a global floor. 0 turns it off (the test then opens only under the floor).
-   */
-  fittedTailDays: number;
-  /** How far under the fitted test's threshold the ordinary windows must have stayed (a share of it). */
-  fittedTailShare: number;
   /** When > 0, an alert must also reach `noveltyFactor` × the highest surprise of the last this-many days. */
   noveltyDays: number;
   noveltyFactor: number;
@@ -116,8 +107,6 @@ export const defaultDetectorSettings: Readonly<DetectorSettings> = Object.freeze
   dispersionLevelWeight: 1,
   fittedThresholdShare: 0.5,
   fittedMinDispersion: 0.002,
-  fittedTailDays: 0,
-  fittedTailShare: 0.75,
   noveltyDays: 42,
   noveltyFactor: 0.6,
   baselineClip: 3,
@@ -153,8 +142,6 @@ export const detectorSettingsSchema = z
     dispersionLevelWeight: nonNegative.max(2),
     fittedThresholdShare: nonNegative.max(1),
     fittedMinDispersion: nonNegative.max(10),
-    fittedTailDays: nonNegative.int().max(60),
-    fittedTailShare: z.number().gt(0).max(1),
     noveltyDays: nonNegative.int().max(60),
     noveltyFactor: nonNegative,
     baselineClip: positive,

@@ -296,9 +296,6 @@ describe('detector settings', () => {
     expect(() => resolveDetectorSettings({ threshold: -1 })).toThrow(/threshold/);
     expect(() => resolveDetectorSettings({ bucketMinutes: 5 })).toThrow(/bucketMinutes|Unrecognized/);
     expect(() => resolveDetectorSettings({ threshold: 2, recoveryThreshold: 3 })).toThrow(/recoveryThreshold/);
-    expect(resolveDetectorSettings({ fittedTailDays: 14, fittedTailShare: 0.5 })).toMatchObject({ fittedTailDays: 14, fittedTailShare: 0.5 });
-    expect(() => resolveDetectorSettings({ fittedTailShare: 0 })).toThrow(/fittedTailShare: /);
-    expect(() => resolveDetectorSettings({ fittedTailDays: 1.5 })).toThrow(/fittedTailDays: /);
   });
 });
 
@@ -457,124 +454,6 @@ describe('episodes', () => {
     const spike = spikes[0]!;
     if (spike.type !== 'spike') throw new Error('expected a spike');
     expect(spike.explanation).toMatchObject({ kind: 'single_author', topAuthorId: 'U-loud', test: 'fitted' });
-  });
-
-  describe('the self-validated tail (fittedTailDays)', () => {
-    // Twenty negatives a bucket with some over-dispersion (0.05 a bucket, about 0.016 a window: above
-    // the ratio test's floor, so the fitted-model test stays shut by default). After 16 days, a quarter
-    // hour at 2.75 times that from many people: 11–13 digits under the ratio test, short of 16.
-    const rise = at(16, 12);
-    const selfTail = resolveDetectorSettings({ fittedTailDays: 14 });
-    const channel = (seed: number, newsEveryDays = 0, rises = [rise]) => {
-      const random = prng(seed);
-      const values = Array.from({ length: Math.max(...rises) + 6 }, (_, i) => {
-        if (rises.some((r) => i >= r && i < r + 3)) return 55;
-        // Ordinary news bursts (2.5× for a quarter hour, mid-afternoon): under the ratio test's 16 digits, far
-        // over what the channel's fitted model allows.
-        const day = Math.floor(i / bucketsPerDay);
-        const minute = i - day * bucketsPerDay;
-        if (newsEveryDays > 0 && day > 1 && day % newsEveryDays === 0 && minute >= at(0, 15) && minute < at(0, 15) + 3) return 50;
-        return negativeBinomialSample(20, 0.05, random);
-      });
-      return (i: number) => ({ negatives: values[i] as number, messages: 400 });
-    };
-
-    it('trusts the fitted model above the floor once the channel\'s own ordinary windows have shown its tail holds', () => {
-      const { decisions, state } = simulate(rise + 6, channel(51), selfTail);
-      const spikes = decisions.filter((d) => d.type === 'spike');
-      expect(spikes).toHaveLength(1);
-      const spike = spikes[0]!;
-      if (spike.type !== 'spike') throw new Error('expected a spike');
-      expect(spike.index).toBeGreaterThanOrEqual(rise);
-      expect(spike.index).toBeLessThanOrEqual(rise + 2);
-      expect(spike.explanation).toMatchObject({ kind: 'crisis', test: 'fitted' });
-      expect(spike.explanation.dispersion).toBeGreaterThanOrEqual(selfTail.minDispersion);
-      // The fourteen days before it were seen, each under the bound (0.75 × 8 digits).
-      expect(state.fittedPeaks).toHaveLength(14);
-      for (const peak of state.fittedPeaks) expect(peak).toBeGreaterThanOrEqual(0);
-      for (const peak of state.fittedPeaks) expect(peak).toBeLessThan(0.75 * 0.5 * selfTail.threshold);
-      // Off (the shipped default), the same channel and rise raise nothing.
-      expect(simulate(rise + 6, channel(51)).decisions).toEqual([]);
-    });
-
-    it('keeps the fitted model shut on a channel whose ordinary news bursts went past its tail in the last two weeks', () => {
-      const { decisions, readings, state } = simulate(rise + 6, channel(51, 5), selfTail);
-      expect(decisions.filter((d) => d.type === 'spike')).toEqual([]);
-      // The bursts (days 5, 10, 15) were ordinary windows far past the bound: the tail has not held.
-      expect(Math.max(...state.fittedPeaks)).toBeGreaterThanOrEqual(0.75 * 0.5 * selfTail.threshold);
-      // So the rise was judged by the ratio test alone, exactly as with the option off.
-      const off = simulate(rise + 6, channel(51, 5)).readings;
-      expect(readings.slice(rise, rise + 3).map((r) => r.surprise)).toEqual(off.slice(rise, rise + 3).map((r) => r.surprise));
-    });
-
-    it('does not count an alerted incident\'s ramp as ordinary: a second rise four days later is judged under the fitted model too', () => {
-      // The first rise's second window reaches about 7 digits under the fitted model (over the bound of 6)
-      // before its third alerts; were it kept, the record would shut the test for two weeks.
-      const second = at(20, 12);
-      const { decisions } = simulate(second + 6, channel(51, 0, [rise, second]), selfTail);
-      const spikes = decisions.filter((d) => d.type === 'spike');
-      expect(spikes.map((d) => Math.floor(d.index / bucketsPerDay))).toEqual([16, 20]);
-      expect(spikes.map((d) => d.type === 'spike' && d.explanation.test)).toEqual(['fitted', 'fitted']);
-    });
-
-    it('resumes from stored state exactly, and an evaluation leaves the state it was given untouched', () => {
-      const whole = simulate(rise + 6, channel(52), selfTail);
-      expect(whole.decisions.filter((d) => d.type === 'spike').map((d) => d.type === 'spike' && d.explanation.test)).toEqual(['fitted']);
-      // Stop the evening before the rise, store the state as JSON, and resume as another instance would
-      // (across midnight, where the day's record enters the ring).
-      const cut = at(15, 23);
-      const first = simulate(cut, channel(52), selfTail);
-      const values = channel(52);
-      let state = JSON.parse(JSON.stringify(first.state)) as DetectorState;
-      const decisions: DetectorDecision[] = [...first.decisions];
-      const window: ChannelBucket[] = [];
-      for (let i = cut - selfTail.windowBuckets + 1; i < rise + 6; i++) {
-        const start = T0 + i * selfTail.bucketMs;
-        const { negatives, messages } = values(i);
-        const negativeAuthors: Record<string, number> = {};
-        for (let n = 0; n < negatives; n++) negativeAuthors[`U${i}-${n}`] = 1;
-        window.push({ start, messages, negatives, positives: 0, negativeAuthors, termCounts: negatives ? { broken: negatives } : {}, samples: [] });
-        if (window.length > selfTail.windowBuckets) window.shift();
-        if (i < cut) continue;
-        const given = JSON.stringify(state);
-        const result = evaluateChannel(window, state, selfTail, new ManualClock(start + selfTail.bucketMs));
-        expect(JSON.stringify(state)).toBe(given);
-        state = result.state;
-        decisions.push(...result.decisions);
-      }
-      expect(decisions.map(({ type, at }) => ({ type, at }))).toEqual(whole.decisions.map(({ type, at }) => ({ type, at })));
-      expect(state).toEqual(whole.state);
-    });
-
-    it('upgrades a state stored before the record existed: it resumes, and must show its tail again before the fitted model is trusted', () => {
-      const cut = rise - 12;
-      const before = simulate(cut, channel(51), selfTail);
-      const { fittedPeaks: _peaks, fittedPeakDay: _day, ...older } = JSON.parse(JSON.stringify(before.state)) as DetectorState;
-      const values = channel(51);
-      const run = (from: DetectorState) => {
-        let state = from;
-        const decisions: DetectorDecision[] = [];
-        const window: ChannelBucket[] = [];
-        for (let i = cut - selfTail.windowBuckets + 1; i < rise + 6; i++) {
-          const start = T0 + i * selfTail.bucketMs;
-          window.push({ start, ...values(i), positives: 0 });
-          if (window.length > selfTail.windowBuckets) window.shift();
-          if (i < cut) continue;
-          const result = evaluateChannel(window, state, selfTail, new ManualClock(start + selfTail.bucketMs));
-          state = result.state;
-          decisions.push(...result.decisions);
-        }
-        return { state, decisions };
-      };
-      const upgraded = run(older as unknown as DetectorState);
-      expect(upgraded.state.version).toBe(2);
-      expect(upgraded.state.fittedPeaks).toHaveLength(14);
-      // Only part of today has been seen since: no whole day is known, so the rise is not trusted to the fitted model.
-      expect(upgraded.state.fittedPeaks.every((peak) => peak < 0)).toBe(true);
-      expect(upgraded.decisions.filter((d) => d.type === 'spike')).toEqual([]);
-      // The same state with its record alerts on the rise.
-      expect(run(before.state).decisions.filter((d) => d.type === 'spike')).toHaveLength(1);
-    });
   });
 
   it('says until when a new channel is still learning its baseline', () => {
