@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
-import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { messageShortcut } from '../../src/sandbox/slack-payloads.js';
+import type { AppResponse } from '../../src/sandbox/signing.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, SIGNING_SECRET } from './harness.js';
+import { findButtons } from './harness.js';
 
 const DAY = 86_400_000;
 /** How long the test holds the database's writes: well under the 2 s after which a listener is acknowledged for it. */
@@ -67,20 +66,7 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
     const ts = `${Math.floor(Date.now() / 1000)}.000100`;
     expect((await harness.post(member, text, { ts })).status).toBe(200);
     await harness.waitFor('the message stored', async () => (await harness.database.prisma.scoredMessage.count()) === 1 || undefined);
-    await sendToApp(
-      `${harness.live.at(-1)!.url}/slack/events`,
-      SIGNING_SECRET,
-      'interaction',
-      messageShortcut(harness.fake.workspace.appIdentity(), {
-        callbackId: callbackIds.markSentimentShortcut,
-        user: { id: ann, name: ann },
-        channel: { id: harness.support, name: 'support' },
-        message: { ts, text, user: member } as never,
-        triggerId: harness.fake.workspace.issueTrigger(ann),
-        responseUrl: harness.fake.issueResponseUrl(ann, harness.support),
-        nowMs: Date.now(),
-      }),
-    );
+    await harness.shortcut(ann, callbackIds.markSentimentShortcut, { ts, text, user: member });
     await harness.waitFor('the modal', () => harness.openModal(ann)?.callback_id === callbackIds.markSentimentModal || undefined);
     const answer = await acknowledgedThenKilled(harness, () =>
       harness.submit(ann, { [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } } }),
