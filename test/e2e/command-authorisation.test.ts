@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
-import { messageShortcut, viewSubmission } from '../../src/sandbox/slack-payloads.js';
+import { viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
@@ -126,8 +126,7 @@ describe.each(availableProviders)('who may run /firebreak and see App Home, on %
     const { ts } = await h.post(h.people.members[2]!, 'My order vanished', Date.now());
     const send = (kind: 'interaction', payload: object) => sendToApp(`${h.app.url}/slack/events`, SIGNING_SECRET, kind, payload);
     const identity = h.fake.workspace.appIdentity();
-    const shortcut = (user: string) =>
-      send('interaction', messageShortcut(identity, { callbackId: callbackIds.addToTimelineShortcut, user: { id: user, name: user }, channel: { id: h.support, name: 'support' }, message: { ts, text: 'My order vanished', user: h.people.members[2]! } as never, triggerId: h.fake.workspace.issueTrigger(user), responseUrl: h.fake.issueResponseUrl(user, h.support), nowMs: Date.now() }));
+    const shortcut = (user: string) => h.shortcut(user, callbackIds.addToTimelineShortcut, { ts, text: 'My order vanished', user: h.people.members[2]! });
     expect((await shortcut(member)).status).toBe(200);
     await h.waitFor('the refusal', () => h.ephemeralTexts(member).some((line) => line.includes(REFUSED)));
     expect(h.openModal(member)).toBeUndefined();
@@ -209,12 +208,7 @@ describe.each(availableProviders)('the refusal in a Spanish workspace, on %s', (
 
 /** A message shortcut as Slack sends it, for `user` on a message in #support. */
 function markSentiment(h: Harness, user: string, message: { ts: string; text: string; user: string }) {
-  return sendToApp(
-    `${h.app.url}/slack/events`,
-    SIGNING_SECRET,
-    'interaction',
-    messageShortcut(h.fake.workspace.appIdentity(), { callbackId: callbackIds.markSentimentShortcut, user: { id: user, name: user }, channel: { id: h.support, name: 'support' }, message: message as never, triggerId: h.fake.workspace.issueTrigger(user), responseUrl: h.fake.issueResponseUrl(user, h.support), nowMs: Date.now() }),
-  );
+  return h.shortcut(user, callbackIds.markSentimentShortcut, message);
 }
 
 describe.each(availableProviders)('feedback on detection in a workspace whose playbooks name nobody yet, on %s', (provider) => {

@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
-import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { messageShortcut } from '../../src/sandbox/slack-payloads.js';
+import type { AppResponse } from '../../src/sandbox/signing.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, SIGNING_SECRET } from './harness.js';
+import { findButtons, spikeMessages } from './harness.js';
 
 const DAY = 86_400_000;
 /** How long the test holds the database's writes: well under the 2 s after which a listener is acknowledged for it. */
@@ -33,7 +32,7 @@ const text = (value: string) => ({ type: 'plain_text_input', value });
 // (and a single SQLite instance has no other writer but a CLI command).
 describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after an acknowledgement, the commit slow (postgres)', () => {
   const provider = 'postgres';
-  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>) =>
+  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>, timeoutMs = 110_000) =>
     it.concurrent(
       name,
       async () => {
@@ -45,7 +44,7 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
           await harness.close();
         }
       },
-      110_000,
+      timeoutMs,
     );
 
   crisis('a /firebreak declare that was acknowledged has opened its incident', async (harness) => {
@@ -67,20 +66,7 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
     const ts = `${Math.floor(Date.now() / 1000)}.000100`;
     expect((await harness.post(member, text, { ts })).status).toBe(200);
     await harness.waitFor('the message stored', async () => (await harness.database.prisma.scoredMessage.count()) === 1 || undefined);
-    await sendToApp(
-      `${harness.live.at(-1)!.url}/slack/events`,
-      SIGNING_SECRET,
-      'interaction',
-      messageShortcut(harness.fake.workspace.appIdentity(), {
-        callbackId: callbackIds.markSentimentShortcut,
-        user: { id: ann, name: ann },
-        channel: { id: harness.support, name: 'support' },
-        message: { ts, text, user: member } as never,
-        triggerId: harness.fake.workspace.issueTrigger(ann),
-        responseUrl: harness.fake.issueResponseUrl(ann, harness.support),
-        nowMs: Date.now(),
-      }),
-    );
+    await harness.shortcut(ann, callbackIds.markSentimentShortcut, { ts, text, user: member });
     await harness.waitFor('the modal', () => harness.openModal(ann)?.callback_id === callbackIds.markSentimentModal || undefined);
     const answer = await acknowledgedThenKilled(harness, () =>
       harness.submit(ann, { [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } } }),
@@ -137,4 +123,44 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
     expect(done.status).toBe(200);
     expect((await prisma.actionItem.findFirstOrThrow()).doneAt).not.toBeNull();
   });
+
+  crisis('staff feedback on a detected alert that was acknowledged is stored: Real crisis, False alarm, a sample’s verdict, Undo', async (harness) => {
+    const { ann, ben, cleo } = harness.people;
+    const prisma = harness.database.prisma;
+    // The detector raises the alert on the leader's tick: the spike goes in first (a live tick would close
+    // its minutes before their messages arrive), then an instance that ticks every second raises it.
+    const spike = spikeMessages(harness.people.members);
+    for (const { user, text, atMs } of spike) expect((await harness.post(user, text, { atMs })).status).toBe(200);
+    await harness.waitFor('the spike scored', async () => (await prisma.scoredMessage.count()) === spike.length || undefined);
+    await harness.kill();
+    await harness.start({ DETECTION_INTERVAL_SECONDS: '1' });
+    const alertWithFeedback = () => {
+      const alert = harness.rootMessage();
+      const shown = findButtons(alert?.blocks ?? []).map((button) => button.action_id);
+      return shown.includes(actionIds.realCrisis) && shown.includes(actionIds.sampleNotNegative) ? alert : undefined;
+    };
+    const root = await harness.waitFor('the detected alert with its feedback buttons', alertWithFeedback, 45_000);
+    // The clicks go to instances that do not tick, so only the click writes while writes are held.
+    await harness.kill();
+    await harness.start();
+
+    for (const [user, actionId, verdict] of [[ann, actionIds.realCrisis, 'real_crisis'], [ben, actionIds.falseAlarm, 'false_alarm']] as const) {
+      const answer = await acknowledgedThenKilled(harness, () => harness.click(user, harness.alerts, root.ts, actionId));
+      expect(answer.status).toBe(200);
+      expect(await prisma.feedback.count({ where: { userId: user, target: 'alert', verdict } }), `${verdict} stored`).toBe(1);
+      await harness.start();
+    }
+
+    const sample = await acknowledgedThenKilled(harness, () => harness.click(cleo, harness.alerts, root.ts, actionIds.sampleNotNegative));
+    expect(sample.status).toBe(200);
+    expect(await prisma.feedback.count({ where: { userId: cleo, via: 'sample_button', verdict: 'not_negative' } }), 'the sample verdict stored').toBe(1);
+
+    // Undo is on the confirmation of a click that was answered in full.
+    await harness.start();
+    await harness.click(cleo, harness.alerts, root.ts, actionIds.sampleNegative);
+    const given = await harness.waitFor('the negative verdict', async () => (await prisma.feedback.findFirst({ where: { userId: cleo, verdict: 'negative' } })) ?? undefined);
+    const undo = await acknowledgedThenKilled(harness, () => harness.clickEphemeral(cleo, actionIds.undoFeedback, { match: (value) => value.includes(given.id) }));
+    expect(undo.status).toBe(200);
+    expect((await prisma.feedback.findUniqueOrThrow({ where: { id: given.id } })).undoneAt, 'the undo stored').not.toBeNull();
+  }, 150_000);
 });

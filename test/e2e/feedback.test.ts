@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { activeAlertFacts } from '../../src/store/repositories/feedback.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
-import { messageBlockActions, messageShortcut } from '../../src/sandbox/slack-payloads.js';
+import { messageBlockActions } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
 
@@ -31,28 +31,6 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     posted += 1;
     const { ts } = await harness.post(harness.people.members[posted % 10] as string, text, Date.now() + posted);
     return harness.waitFor('the scored message', () => prisma().scoredMessage.findFirst({ where: { ts }, select: { label: true, score: true } }).then((row) => row ?? undefined));
-  }
-
-  /** Clicks a button on the user's latest ephemeral message (the feedback confirmation). */
-  async function clickEphemeral(user: string, actionId: string) {
-    const ephemeral = await harness.waitFor(`an ephemeral message with ${actionId} for ${user}`, () =>
-      harness.fake.workspace.ephemeralFor(user).filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId)).at(-1),
-    );
-    const button = findButtons(ephemeral.blocks ?? []).find((candidate) => candidate.action_id === actionId)!;
-    return sendToApp(
-      url(),
-      SIGNING_SECRET,
-      'interaction',
-      messageBlockActions(harness.fake.workspace.appIdentity(), {
-        user: { id: user, name: user },
-        channel: { id: harness.alerts, name: 'alerts' },
-        message: { ...ephemeral, ts: ephemeral.ts ?? `${Date.now() / 1000}` } as never,
-        actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
-        triggerId: harness.fake.workspace.issueTrigger(user),
-        responseUrl: harness.fake.issueResponseUrl(user, harness.alerts),
-        nowMs: Date.now(),
-      }),
-    );
   }
 
   it('the alert carries Real crisis / False alarm and, per sample, Not negative / Negative', async () => {
@@ -115,7 +93,7 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
 
     // Undo every click (from the confirmation's Undo button): scoring is back to the shipped lexicon.
     for (let i = 0; i < rows.length; i++) {
-      await clickEphemeral(harness.people.ann, actionIds.undoFeedback);
+      await harness.clickEphemeral(harness.people.ann, actionIds.undoFeedback);
       await harness.waitFor('the undo', async () => (await prisma().feedback.count({ where: { target: 'message', undoneAt: { not: null } } })) >= i + 1);
       // The latest confirmation is used once; drop its button from the next search.
       harness.fake.workspace.ephemeralFor(harness.people.ann);
@@ -152,7 +130,7 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     expect(audited.filter((entry) => (entry.data as { target?: string }).target === 'alert').map((entry) => entry.userId)).toEqual([harness.people.ben, harness.people.ben, harness.people.ben, harness.people.cleo]);
 
     // Cleo undoes her verdict: Ben's false alarm counts again.
-    await clickEphemeral(harness.people.cleo, actionIds.undoFeedback);
+    await harness.clickEphemeral(harness.people.cleo, actionIds.undoFeedback);
     await harness.waitFor('the undo', async () => (await prisma().channelCalibration.findFirst())?.falseAlarms === 1);
     expect(await settings()).toBeCloseTo(6.5 * 1.15, 6);
     expect(await prisma().auditLog.count({ where: { action: 'feedback_undone', userId: harness.people.cleo } })).toBe(1);
@@ -160,7 +138,7 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
 
   it('"Add a reason" on a verdict already undone is refused in its modal, and no reason is stored on it', async () => {
     // Cleo's confirmation still shows Add a reason after her Undo; she explains a verdict that no longer counts.
-    await clickEphemeral(harness.people.cleo, actionIds.feedbackReason);
+    await harness.clickEphemeral(harness.people.cleo, actionIds.feedbackReason);
     await harness.waitFor('the reason modal', () => harness.openModal(harness.people.cleo)?.callback_id === callbackIds.feedbackReasonModal);
     const response = await harness.submit(harness.people.cleo, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'the billing bug was real' } } });
     const errors = (JSON.parse(response.body || '{}') as { errors?: Record<string, string> }).errors ?? {};
@@ -219,21 +197,7 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
   it('the "Firebreak: mark sentiment" shortcut works on a watched channel\'s message, for staff only', async () => {
     const text = 'honestly the new lobby music is sick';
     const { ts } = await harness.post(harness.people.members[3] as string, text, Date.now());
-    const shortcut = (user: string) =>
-      sendToApp(
-        url(),
-        SIGNING_SECRET,
-        'interaction',
-        messageShortcut(harness.fake.workspace.appIdentity(), {
-          callbackId: callbackIds.markSentimentShortcut,
-          user: { id: user, name: user },
-          channel: { id: harness.support, name: 'support' },
-          message: { ts, text, user: harness.people.members[3] as string } as never,
-          triggerId: harness.fake.workspace.issueTrigger(user),
-          responseUrl: harness.fake.issueResponseUrl(user, harness.support),
-          nowMs: Date.now(),
-        }),
-      );
+    const shortcut = (user: string) => harness.shortcut(user, callbackIds.markSentimentShortcut, { ts, text, user: harness.people.members[3] as string });
     // A community member (in #support, where the shortcut runs) is refused, like any non-staff user.
     const member = harness.people.members[5] as string;
     await shortcut(member);

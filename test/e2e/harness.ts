@@ -2,7 +2,8 @@
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { ANGRY_MESSAGES, seedE2eCommunity } from '../support/community.js';
-import { staffActions, type AlertsMessage, type AppTarget } from '../support/staff-actions.js';
+import { findButtons, staffActions, type AlertsMessage, type AppTarget } from '../support/staff-actions.js';
+import { expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +11,9 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
+import { startFakeSlack, type FakeSlack, type WorkspaceChange } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { eventCallback, messageEvent, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, messageEvent, type MessageLike, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from '../support/public-post-invariant.js';
 
@@ -44,6 +45,10 @@ export interface Harness {
   command(user: string, text: string): Promise<AppResponse>;
   /** Clicks the button with `actionId` on a message (as `user`). */
   click(user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Clicks `actionId` on the latest ephemeral message `user` sees with that button (a confirmation's Undo), once there is one. */
+  clickEphemeral(user: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Runs the message shortcut `callbackId` on `message` in #support (or `options.channel`). */
+  shortcut(user: string, callbackId: string, message: MessageLike, options?: { channel?: string; responseUrlOnMessage?: boolean }): Promise<AppResponse>;
   /** Submits the modal open on `user`'s screen, with input values by block id. */
   submit(user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
   openModal(user: string): ViewPayload | undefined;
@@ -195,6 +200,12 @@ export async function startHarness(
     },
     command: (user, text) => staff.command(eventsUrl, user, text),
     click: (user, channel, messageTs, actionId, match) => staff.click(eventsUrl, user, channel, messageTs, actionId, match),
+    async clickEphemeral(user, actionId, match = () => true) {
+      const shown = () => workspace.ephemeralFor(user).some((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId && match(button.value ?? '')));
+      await harness.waitFor(`an ephemeral message with ${actionId} for ${user}`, shown);
+      return staff.clickEphemeral(eventsUrl, user, actionId, match);
+    },
+    shortcut: (user, callbackId, message, opts = {}) => staff.shortcut(eventsUrl, user, callbackId, opts.channel ?? support, message, opts),
     submit: (user, values) => staff.submit(eventsUrl, user, values),
     openModal: (user) => staff.openModal(user),
     rootMessage: () => staff.rootMessage(),
@@ -239,25 +250,64 @@ export const draftValues = (text: string) => ({
 
 export { findButtons } from '../support/staff-actions.js';
 
-/** Calm history then a burst of angry messages from many members, in the last closed minute. */
-export async function playSpike(harness: Harness, now = Date.now()): Promise<void> {
-  harness.spikesPlayed += 1;
+/** The reply draft numbered `number` in the incident (its id ends in /draft-N). */
+export const draftNumbered = (harness: Harness, number: number) => harness.app.database.prisma.replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
+
+/**
+ * Cleo drafts `text` (into #support, or in the thread of `threadTs`); Ann and Ben approve it, `beforeQuorum`
+ * running between their approvals. Returns the draft's number.
+ */
+export async function draftAndApprove(harness: Harness, text: string, threadTs?: string, beforeQuorum?: () => unknown): Promise<number> {
+  const prisma = harness.app.database.prisma;
+  const number = (await prisma.replyDraft.count()) + 1;
+  await harness.click(harness.people.cleo, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
+  await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
+  const values = draftValues(text);
+  if (threadTs) values[inputIds.draftTarget] = { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: `thread:${threadTs}` } } };
+  expect((await harness.submit(harness.people.cleo, values)).body).not.toContain('errors');
+  const card = await harness.waitFor('the draft card', () =>
+    harness.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)),
+  );
+  await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);
+  await harness.waitFor('the first approval', async () => (await prisma.approval.count({ where: { draftId: (await draftNumbered(harness, number)).id } })) === 1);
+  await beforeQuorum?.();
+  await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft);
+  return number;
+}
+
+/** Members post `count` messages in #support the moment a message with `marker` lands there (before Slack answers its poster). Returns how to stop waiting. */
+export function busyChannelAfter(harness: Harness, marker: string, count: number): () => void {
+  const { workspace } = harness.fake;
+  const members = harness.people.members;
+  const listener = (change: WorkspaceChange) => {
+    if (change.type !== 'message_posted' || change.channel !== harness.support || !change.message.text.includes(marker)) return;
+    workspace.events.off('change', listener);
+    for (let index = 0; index < count; index += 1) workspace.postMessage({ user_id: members[index % members.length]! }, harness.support, { text: `chatter ${index}` });
+  };
+  workspace.events.on('change', listener);
+  return () => workspace.events.off('change', listener);
+}
+
+/** Calm history then a burst of angry messages from many members, in the last closed minute: who posts what, when. */
+export function spikeMessages(members: string[], now = Date.now()): { user: string; text: string; atMs: number }[] {
   const minute = 60_000;
   // Whole minutes, so the burst falls in one closed bucket.
   now = Math.floor(now / minute) * minute;
+  const messages: { user: string; text: string; atMs: number }[] = [];
   const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
-  for (let m = 12; m >= 3; m -= 1) {
-    const user = harness.people.members[m % harness.people.members.length] as string;
-    await harness.post(user, calm[m % calm.length] as string, now - m * minute + 5_000);
-  }
+  for (let m = 12; m >= 3; m -= 1) messages.push({ user: members[m % members.length] as string, text: calm[m % calm.length] as string, atMs: now - m * minute + 5_000 });
   const angry = ANGRY_MESSAGES;
   const spikeStart = now - 2 * minute + 5_000;
-  for (let i = 0; i < 16; i += 1) {
-    const user = harness.people.members[i % harness.people.members.length] as string;
-    await harness.post(user, angry[i % angry.length] as string, spikeStart + i * 1_000);
-  }
+  for (let i = 0; i < 16; i += 1) messages.push({ user: members[i % members.length] as string, text: angry[i % angry.length] as string, atMs: spikeStart + i * 1_000 });
+  return messages;
+}
+
+/** Plays spikeMessages into #support and runs the leader's detection tick. */
+export async function playSpike(harness: Harness, now = Date.now()): Promise<void> {
+  harness.spikesPlayed += 1;
+  const messages = spikeMessages(harness.people.members, now);
+  for (const { user, text, atMs } of messages) await harness.post(user, text, atMs);
   // Message events are acked before they are processed: wait until all are counted, then tick.
-  const expected = 10 + 16;
-  await harness.waitFor('messages scored', async () => (await harness.app.database.prisma.scoredMessage.count()) >= expected * harness.spikesPlayed);
+  await harness.waitFor('messages scored', async () => (await harness.app.database.prisma.scoredMessage.count()) >= messages.length * harness.spikesPlayed);
   await harness.app.runtime?.tick();
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFirebreak } from '../../src/main.js';
 import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
-import { eventCallback, messageBlockActions, messageEvent, messageShortcut, viewSubmission } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, messageBlockActions, messageEvent, viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
 import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
@@ -38,20 +38,7 @@ describe.each(availableProviders)('feedback records of another workspace (%s)', 
     const ts = `${Math.floor(Date.now() / 1000)}.000300`;
     await sendToApp(events, SIGNING_SECRET, 'event', eventCallback(identityA, messageEvent({ channel: a.people.support, user: a.people.members[3]!, text, ts }), { nowMs: Date.now() }));
     await waitFor('A message scored', () => prisma().scoredMessage.findFirst({ where: { ts } }));
-    await sendToApp(
-      events,
-      SIGNING_SECRET,
-      'interaction',
-      messageShortcut(identityA, {
-        callbackId: callbackIds.markSentimentShortcut,
-        user: { id: a.people.ann, name: 'ann' },
-        channel: { id: a.people.support, name: 'support' },
-        message: { ts, text, user: a.people.members[3]! } as never,
-        triggerId: a.fake.workspace.issueTrigger(a.people.ann),
-        responseUrl: a.fake.issueResponseUrl(a.people.ann, a.people.support),
-        nowMs: Date.now(),
-      }),
-    );
+    await a.staff.shortcut(events, a.people.ann, callbackIds.markSentimentShortcut, a.people.support, { ts, text, user: a.people.members[3]! });
     await waitFor('A mark modal', () => a.staff.openModal(a.people.ann)?.callback_id === callbackIds.markSentimentModal);
     await a.staff.submit(events, a.people.ann, { [inputIds.sentimentVerdict]: { [inputIds.sentimentVerdict]: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } } });
     const feedbackA = await waitFor('A feedback', () => prisma().feedback.findFirst({ where: { via: 'shortcut' } }));

@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { callbackIds } from '../../src/slack/blocks/ids.js';
-import { sendToApp } from '../../src/sandbox/signing.js';
-import { messageShortcut } from '../../src/sandbox/slack-payloads.js';
-import { SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from './harness.js';
 
 describe('the language of an answer to one person', () => {
   let harness: Harness;
@@ -50,16 +48,7 @@ describe('the language of an answer to one person', () => {
     const { ts } = await harness.post(lola, 'Mi pedido desapareció', Date.now());
     for (const callbackId of [callbackIds.addToTimelineShortcut, callbackIds.markSentimentShortcut]) {
       const before = harness.ephemeralTexts(lola).length;
-      const shortcut = messageShortcut(harness.fake.workspace.appIdentity(), {
-        callbackId,
-        user: { id: lola, name: 'lola' },
-        channel: { id: harness.support, name: 'support' },
-        message: { ts, text: 'Mi pedido desapareció', user: lola } as never,
-        triggerId: harness.fake.workspace.issueTrigger(lola),
-        responseUrl: harness.fake.issueResponseUrl(lola, harness.support),
-        nowMs: Date.now(),
-      });
-      expect((await sendToApp(`${harness.app.url}/slack/events`, SIGNING_SECRET, 'interaction', shortcut)).status).toBe(200);
+      expect((await harness.shortcut(lola, callbackId, { ts, text: 'Mi pedido desapareció', user: lola })).status).toBe(200);
       const refusal = await harness.waitFor(`the ${callbackId} refusal`, () => harness.ephemeralTexts(lola).slice(before)[0]);
       expect(refusal).toContain(t('es', 'ui.operator.refused', {}));
     }

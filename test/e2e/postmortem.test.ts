@@ -2,13 +2,12 @@
 // shortcut, a note in the thread), the post-mortem invited, filled in a modal with field errors,
 // reviewed from Slack, published in the thread and App Home, its action items reminded until done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendToApp } from '../../src/sandbox/signing.js';
-import { messageEvent, messageShortcut } from '../../src/sandbox/slack-payloads.js';
+import { messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
 import { loadTimeline } from '../../src/store/repositories/incidents.js';
-import { findButtons, playSpike, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+import { findButtons, playSpike, startHarness, type Harness } from './harness.js';
 
 const DAY = 86_400_000;
 /** An answer as people type them: a line that looks like a heading, HTML, Markdown emphasis and a list. */
@@ -34,20 +33,7 @@ describe('post-mortem workflow through Slack', () => {
     const { workspace } = harness.fake;
     const message = workspace.findMessage(channel, messageTs);
     if (!message) throw new Error(`no message ${messageTs}`);
-    return sendToApp(
-      `${harness.app.url}/slack/events`,
-      SIGNING_SECRET,
-      'interaction',
-      messageShortcut(workspace.appIdentity(), {
-        callbackId: callbackIds.addToTimelineShortcut,
-        user: { id: user, name: user },
-        channel: { id: channel, name: 'support' },
-        message,
-        triggerId: workspace.issueTrigger(user),
-        responseUrl: harness.fake.issueResponseUrl(user, channel, { message_ts: messageTs }),
-        nowMs: Date.now(),
-      }),
-    );
+    return harness.shortcut(user, callbackIds.addToTimelineShortcut, message, { channel, responseUrlOnMessage: true });
   }
 
   it('captures the incident on its timeline from the Slack entry points staff use', async () => {

@@ -2,11 +2,9 @@
 // the look-up for an earlier attempt reads every message since it (a busy channel included) and holds
 // the reply when it cannot read them all; a reply to a member's message deleted meanwhile is held.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
-import type { WorkspaceChange } from '../../src/sandbox/slack-api/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+import { busyChannelAfter, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
 
 describe.each(availableProviders)('public replies the outbox is unsure about, through Slack on %s', (provider) => {
   let harness: Harness;
@@ -22,50 +20,18 @@ describe.each(availableProviders)('public replies the outbox is unsure about, th
 
   const prisma = () => harness.app.database.prisma;
   const publicReplies = (text: string) => harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id && message.text.includes(text));
-  const draftNumbered = (number: number) => prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
-
-  /** Cleo drafts `text` (into the channel, or in the thread of `threadTs`); Ann and Ben approve it (`beforeQuorum` runs between). */
-  async function draftAndApprove(text: string, threadTs?: string, beforeQuorum?: () => void): Promise<number> {
-    const number = (await prisma().replyDraft.count()) + 1;
-    await harness.click(harness.people.cleo, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
-    await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
-    const values = draftValues(text);
-    if (threadTs) values[inputIds.draftTarget] = { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: `thread:${threadTs}` } } };
-    expect((await harness.submit(harness.people.cleo, values)).body).not.toContain('errors');
-    const card = await harness.waitFor('the draft card', () =>
-      harness.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)),
-    );
-    await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);
-    await harness.waitFor('the first approval', async () => (await prisma().approval.count({ where: { draftId: (await draftNumbered(number)).id } })) === 1);
-    beforeQuorum?.();
-    await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft);
-    return number;
-  }
-
-  /** Members post `count` messages in #support the moment the reply lands there (before Slack answers). */
-  function busyChannelAfter(marker: string, count: number): () => void {
-    const { workspace } = harness.fake;
-    const members = harness.people.members;
-    const listener = (change: WorkspaceChange) => {
-      if (change.type !== 'message_posted' || change.channel !== harness.support || !change.message.text.includes(marker)) return;
-      workspace.events.off('change', listener);
-      for (let index = 0; index < count; index += 1) workspace.postMessage({ user_id: members[index % members.length]! }, harness.support, { text: `chatter ${index}` });
-    };
-    workspace.events.on('change', listener);
-    return () => workspace.events.off('change', listener);
-  }
 
   it('Slack posts the reply but its answer is lost, and 1,200 messages follow it: the look-up reads them all and the community sees it once', async () => {
     const marker = 'Busy channel: we are on it';
-    const stop = busyChannelAfter(marker, 1_200);
+    const stop = busyChannelAfter(harness, marker, 1_200);
     harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
     try {
-      const number = await draftAndApprove(`${marker}, updates here within the hour.`);
-      await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 30_000);
+      const number = await draftAndApprove(harness, `${marker}, updates here within the hour.`);
+      await harness.waitFor('the draft posted', async () => (await draftNumbered(harness, number)).status === 'posted', 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       // Before: the look-up read the 1,000 newest messages only, missed it, and posted it again.
       expect(publicReplies(marker)).toHaveLength(1);
-      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(harness, number)).id}:r1` } });
       expect(item).toMatchObject({ status: 'sent', uncertain: true, result: expect.objectContaining({ adopted: true, ts: publicReplies(marker)[0]!.ts }) });
     } finally {
       stop();
@@ -75,17 +41,17 @@ describe.each(availableProviders)('public replies the outbox is unsure about, th
 
   it('more messages since the lost answer than the look-up reads (over 10,000): the reply is held, not posted again, and the thread says what to do', async () => {
     const marker = 'Flooded channel: we are on it';
-    const stop = busyChannelAfter(marker, 10_050);
+    const stop = busyChannelAfter(harness, marker, 10_050);
     harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
     try {
-      const number = await draftAndApprove(`${marker}, updates here within the hour.`);
-      await harness.waitFor('the reply held', async () => (await draftNumbered(number)).status === 'unconfirmed', 60_000);
+      const number = await draftAndApprove(harness, `${marker}, updates here within the hour.`);
+      await harness.waitFor('the reply held', async () => (await draftNumbered(harness, number)).status === 'unconfirmed', 60_000);
       const told = t('en', 'preflight.held', { draftNumber: number, reason: t('en', 'preflight.hold.lookup_incomplete', { channel: `<#${harness.support}>` }) });
       await harness.waitFor('the thread told', () => harness.thread().find((message) => message.text === told));
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       // Only the first attempt's post, which Slack did make: before, the look-up gave up and posted again.
       expect(publicReplies(marker)).toHaveLength(1);
-      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(harness, number)).id}:r1` } });
       expect(item).toMatchObject({ status: 'failed', lastError: 'held:lookup_incomplete', uncertain: true });
       const card = harness.thread().find((message) => message.text.startsWith(`Reply #${number}:`))!;
       expect(card.text).toContain(t('en', 'ui.draft.status.unconfirmed', {}));
@@ -100,11 +66,11 @@ describe.each(availableProviders)('public replies the outbox is unsure about, th
     harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
     harness.fake.api.faults.rateLimit('conversations.history', 1, { times: 2 });
     try {
-      const number = await draftAndApprove(`${limited}, updates here within the hour.`);
-      await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 30_000);
+      const number = await draftAndApprove(harness, `${limited}, updates here within the hour.`);
+      await harness.waitFor('the draft posted', async () => (await draftNumbered(harness, number)).status === 'posted', 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(publicReplies(limited)).toHaveLength(1);
-      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(harness, number)).id}:r1` } });
       expect(item).toMatchObject({ status: 'sent', uncertain: true, result: expect.objectContaining({ adopted: true }) });
     } finally {
       harness.fake.api.faults.clear();
@@ -114,8 +80,8 @@ describe.each(availableProviders)('public replies the outbox is unsure about, th
     harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
     harness.fake.api.faults.failWith('conversations.history', 'missing_scope', { forMs: 20_000 });
     try {
-      const number = await draftAndApprove(`${refused}, updates here within the hour.`);
-      await harness.waitFor('the reply held', async () => (await draftNumbered(number)).status === 'unconfirmed', 30_000);
+      const number = await draftAndApprove(harness, `${refused}, updates here within the hour.`);
+      await harness.waitFor('the reply held', async () => (await draftNumbered(harness, number)).status === 'unconfirmed', 30_000);
       const told = t('en', 'preflight.held', { draftNumber: number, reason: t('en', 'preflight.hold.lookup_failed', { channel: `<#${harness.support}>` }) });
       // Before: said as "Slack refused a write (chat.postMessage): missing_scope", which Slack had not.
       await harness.waitFor('the thread told', () => harness.thread().find((message) => message.text === told));
@@ -134,13 +100,13 @@ describe.each(availableProviders)('public replies the outbox is unsure about, th
       if (withReplies) workspace.postMessage({ user_id: harness.people.members[1]! }, harness.support, { text: 'Same question here', thread_ts: question.ts });
       const marker = `Deleted parent ${withReplies ? 'with replies' : 'alone'}: your account is safe`;
       // Deleted after the first approval, before the quorum sends it.
-      const number = await draftAndApprove(`${marker}, we are on it.`, question.ts, () => workspace.deleteMessage({ user_id: member }, harness.support, question.ts));
-      await harness.waitFor('the reply not posted', async () => (await draftNumbered(number)).status === 'not_posted', 30_000);
+      const number = await draftAndApprove(harness, `${marker}, we are on it.`, question.ts, () => workspace.deleteMessage({ user_id: member }, harness.support, question.ts));
+      await harness.waitFor('the reply not posted', async () => (await draftNumbered(harness, number)).status === 'not_posted', 30_000);
       const told = t('en', 'preflight.held', { draftNumber: number, reason: t('en', 'preflight.hold.parent_deleted', { channel: `<#${harness.support}>` }) });
       await harness.waitFor('the thread told', () => harness.thread().find((message) => message.text === told));
       // Before: Slack took the reply (invisible, or under "This message was deleted.") and the card said posted.
       expect(harness.fake.api.calls('chat.postMessage').filter((call) => String(call.args['text']).includes(marker))).toEqual([]);
-      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+      const item = await prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(harness, number)).id}:r1` } });
       expect(item).toMatchObject({ status: 'failed', lastError: 'held:parent_deleted' });
     }
   }, 90_000);

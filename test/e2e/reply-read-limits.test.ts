@@ -3,12 +3,10 @@
 // Retry-After 60 otherwise). A reply is never posted twice, never without its thread parent's check, never
 // lost; its waits are rescheduled in the database and stall nothing else; staff see why it waits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import type { Clock } from '../../src/domain/clock.js';
-import type { WorkspaceChange } from '../../src/sandbox/slack-api/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+import { busyChannelAfter, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
 
 /** The wall clock, moved ahead on demand: minutes of Retry-After pass in a moment, for Firebreak and Slack alike. */
 class JumpingClock implements Clock {
@@ -39,8 +37,7 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
 
   const prisma = () => harness.app.database.prisma;
   const publicReplies = (text: string) => harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id && message.text.includes(text));
-  const draftNumbered = (number: number) => prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
-  const replyItem = async (number: number) => prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(number)).id}:r1` } });
+  const replyItem = async (number: number) => prisma().outboxItem.findFirstOrThrow({ where: { key: `reply:${(await draftNumbered(harness, number)).id}:r1` } });
 
   /** Whenever a write waits out a rate-limited read, the clock jumps to its retry: the wait passes at once. */
   function skipReadWaits(): void {
@@ -59,42 +56,12 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
     skipping = undefined;
   }
 
-  async function draftAndApprove(text: string, threadTs?: string, beforeQuorum?: () => Promise<void>): Promise<number> {
-    const number = (await prisma().replyDraft.count()) + 1;
-    await harness.click(harness.people.cleo, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
-    await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
-    const values = draftValues(text);
-    if (threadTs) values[inputIds.draftTarget] = { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: `thread:${threadTs}` } } };
-    expect((await harness.submit(harness.people.cleo, values)).body).not.toContain('errors');
-    const card = await harness.waitFor('the draft card', () =>
-      harness.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)),
-    );
-    await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);
-    await harness.waitFor('the first approval', async () => (await prisma().approval.count({ where: { draftId: (await draftNumbered(number)).id } })) === 1);
-    await beforeQuorum?.();
-    await harness.click(harness.people.ben, harness.alerts, card.ts, actionIds.approveDraft);
-    return number;
-  }
-
-  /** Members post `count` messages in #support the moment the reply lands there (before Slack answers). */
-  function busyChannelAfter(marker: string, count: number): () => void {
-    const { workspace } = harness.fake;
-    const members = harness.people.members;
-    const listener = (change: WorkspaceChange) => {
-      if (change.type !== 'message_posted' || change.channel !== harness.support || !change.message.text.includes(marker)) return;
-      workspace.events.off('change', listener);
-      for (let index = 0; index < count; index += 1) workspace.postMessage({ user_id: members[index % members.length]! }, harness.support, { text: `chatter ${index}` });
-    };
-    workspace.events.on('change', listener);
-    return () => workspace.events.off('change', listener);
-  }
-
   it('a look-up Slack rate-limits waits in the database, lets the channel’s other replies and the alert thread go, and is said in the thread', async () => {
     const waiting = 'Waiting look-up: we are on it';
-    const stop = busyChannelAfter(waiting, 40);
+    const stop = busyChannelAfter(harness, waiting, 40);
     harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
     try {
-      const number = await draftAndApprove(`${waiting}, updates here within the hour.`);
+      const number = await draftAndApprove(harness, `${waiting}, updates here within the hour.`);
       // The look-up read one page of 15, then Slack said wait a minute: the wait is a row, not a sleep.
       const parked = await harness.waitFor('the look-up rescheduled', async () => {
         const item = await replyItem(number);
@@ -107,8 +74,8 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
 
       // Another reply to the same channel goes out meanwhile (before: it queued behind the waiting one).
       const other = 'Meanwhile: the login page is back for most of you';
-      const otherNumber = await draftAndApprove(`${other}.`);
-      await harness.waitFor('the other reply posted', async () => (await draftNumbered(otherNumber)).status === 'posted', 20_000);
+      const otherNumber = await draftAndApprove(harness, `${other}.`);
+      await harness.waitFor('the other reply posted', async () => (await draftNumbered(harness, otherNumber)).status === 'posted', 20_000);
       expect(publicReplies(other)).toHaveLength(1);
       expect((await replyItem(number)).status).toBe('pending');
     } finally {
@@ -118,7 +85,7 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
     skipReadWaits();
     try {
       const number = (await prisma().replyDraft.count()) - 1;
-      await harness.waitFor('the waiting reply adopted', async () => (await draftNumbered(number)).status === 'posted', 30_000);
+      await harness.waitFor('the waiting reply adopted', async () => (await draftNumbered(harness, number)).status === 'posted', 30_000);
       expect(publicReplies(waiting)).toHaveLength(1);
       expect(await replyItem(number)).toMatchObject({ status: 'sent', uncertain: true, result: expect.objectContaining({ adopted: true, ts: publicReplies(waiting)[0]!.ts }) });
     } finally {
@@ -128,14 +95,14 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
 
   it('after each 429 the look-up resumes from its cursor, reading each page once, and still finds the post among 100 messages', async () => {
     const marker = 'Resumed look-up: we are on it';
-    const stop = busyChannelAfter(marker, 100);
+    const stop = busyChannelAfter(harness, marker, 100);
     harness.fake.api.faults.loseAnswer('chat.postMessage', { channel: harness.support, times: 1 });
     skipReadWaits();
     try {
       const since = harness.fake.api.calls().length;
-      const number = await draftAndApprove(`${marker}, updates here within the hour.`);
+      const number = await draftAndApprove(harness, `${marker}, updates here within the hour.`);
       // Before: every retry started again from page 1, read one page, was limited, and never got further.
-      await harness.waitFor('the draft posted', async () => (await draftNumbered(number)).status === 'posted', 120_000).catch(async (error: unknown) => {
+      await harness.waitFor('the draft posted', async () => (await draftNumbered(harness, number)).status === 'posted', 120_000).catch(async (error: unknown) => {
         const { status, lastError, readProgress, nextAttemptAt } = await replyItem(number);
         throw new Error(`${String(error)}; the reply is ${JSON.stringify({ status, lastError, readProgress, dueInMs: nextAttemptAt.getTime() - clock.now() })}`);
       });
@@ -158,7 +125,7 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
     const member = harness.people.members[0]!;
     const question = harness.fake.workspace.postMessage({ user_id: member }, harness.support, { text: 'Can I get a refund for the downtime?' });
     const marker = 'Known deleted parent: refunds are coming';
-    const number = await draftAndApprove(`${marker}, we will write to you.`, question.ts, async () => {
+    const number = await draftAndApprove(harness, `${marker}, we will write to you.`, question.ts, async () => {
       // Slack told Firebreak of the deletion (the message is still in this loopback Slack, as if its read lagged).
       const deletion = { type: 'message', subtype: 'message_deleted', channel: harness.support, ts: `${Math.floor(Date.now() / 1000)}.999000`, deleted_ts: question.ts, hidden: true };
       expect((await harness.event(deletion)).status).toBe(200);
@@ -179,8 +146,8 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
     harness.fake.api.faults.rateLimit('conversations.replies', 60, { times: 1 });
     skipReadWaits();
     try {
-      const number = await draftAndApprove(`${marker}, we are on it.`, question.ts);
-      await harness.waitFor('the reply posted', async () => (await draftNumbered(number)).status === 'posted', 30_000);
+      const number = await draftAndApprove(harness, `${marker}, we are on it.`, question.ts);
+      await harness.waitFor('the reply posted', async () => (await draftNumbered(harness, number)).status === 'posted', 30_000);
       const told = t('en', 'preflight.waiting.parent', { draftNumber: number, channel: `<#${harness.support}>`, minutes: 15 });
       await harness.waitFor('the thread told why it waited', () => harness.thread().find((message) => message.text === told));
       const checks = harness.fake.api.calls('conversations.replies').filter((call) => call.args['ts'] === question.ts);
@@ -200,13 +167,13 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
     harness.fake.api.faults.rateLimit('conversations.replies', 60, { forMs: 24 * 3_600_000 });
     skipReadWaits();
     try {
-      const number = await draftAndApprove(`${refused}, just in case.`, another.ts);
+      const number = await draftAndApprove(harness, `${refused}, just in case.`, another.ts);
       await harness.waitFor('the reply held', async () => (await replyItem(number)).status === 'failed', 60_000);
       expect(await replyItem(number)).toMatchObject({ lastError: 'held:parent_unchecked' });
       const told = t('en', 'preflight.held', { draftNumber: number, reason: t('en', 'preflight.hold.parent_unchecked', { channel: `<#${harness.support}>` }) });
       await harness.waitFor('the thread told', () => harness.thread().find((message) => message.text === told));
       expect(publicReplies(refused)).toEqual([]);
-      expect((await draftNumbered(number)).status).toBe('not_posted');
+      expect((await draftNumbered(harness, number)).status).toBe('not_posted');
     } finally {
       stopSkipping();
       harness.fake.api.faults.clear();

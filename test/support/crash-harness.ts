@@ -4,7 +4,7 @@
 // proxy in front of the loopback Slack that can hold the community channel's posts in flight, so a kill
 // lands while one is on the wire; released later, the held post still reaches Slack (the client gave up).
 import { seedE2eCommunity } from './community.js';
-import { staffActions, type AlertsMessage } from './staff-actions.js';
+import { findButtons, staffActions, type AlertsMessage } from './staff-actions.js';
 import Sqlite from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { eventCallback, messageEvent, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, messageEvent, type MessageLike, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
@@ -57,6 +57,10 @@ export interface CrashHarness {
   command(user: string, text: string, instance?: RunningProcess): Promise<AppResponse>;
   post(user: string, text: string, options?: { atMs?: number; ts?: string; eventId?: string; instance?: RunningProcess }): Promise<AppResponse>;
   click(user: string, channel: string, messageTs: string, actionId: string, options?: { match?: (value: string) => boolean; instance?: RunningProcess }): Promise<AppResponse>;
+  /** Clicks `actionId` on the latest ephemeral message `user` sees with that button (a confirmation's Undo), once there is one. */
+  clickEphemeral(user: string, actionId: string, options?: { match?: (value: string) => boolean; instance?: RunningProcess }): Promise<AppResponse>;
+  /** Runs the message shortcut `callbackId` on `message` in #support. */
+  shortcut(user: string, callbackId: string, message: MessageLike, instance?: RunningProcess): Promise<AppResponse>;
   submit(user: string, values: Record<string, Record<string, unknown>>, instance?: RunningProcess): Promise<AppResponse>;
   openModal(user: string): ViewPayload | undefined;
   rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
@@ -170,6 +174,13 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
       return sendToApp(pick(opts.instance), SIGNING_SECRET, 'event', event);
     },
     click: (user, channel, messageTs, actionId, opts = {}) => staff.click(pick(opts.instance), user, channel, messageTs, actionId, opts.match),
+    async clickEphemeral(user, actionId, opts = {}) {
+      const match = opts.match ?? (() => true);
+      const shown = () => workspace.ephemeralFor(user).some((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId && match(button.value ?? '')));
+      await harness.waitFor(`an ephemeral message with ${actionId} for ${user}`, shown);
+      return staff.clickEphemeral(pick(opts.instance), user, actionId, match);
+    },
+    shortcut: (user, callbackId, message, instance) => staff.shortcut(pick(instance), user, callbackId, support, message),
     submit: (user, values, instance) => staff.submit(pick(instance), user, values),
     openModal: (user) => staff.openModal(user),
     rootMessage: () => staff.rootMessage(),

@@ -3,7 +3,7 @@
 // which URL a request goes to.
 import type { FakeSlack } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse, type SendToAppOptions } from '../../src/sandbox/signing.js';
-import { messageBlockActions, slashCommand, viewSubmission, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { messageBlockActions, messageShortcut, slashCommand, viewSubmission, type MessageLike, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 
 /** Delivers a payload to the app some other way than a signed POST (Socket Mode). */
 export type Deliver = (kind: SlackRequestKind, payload: object, options?: SendToAppOptions) => Promise<AppResponse>;
@@ -36,6 +36,13 @@ export interface AlertsMessage {
 export interface StaffActions {
   command(url: AppTarget, user: string, text: string): Promise<AppResponse>;
   click(url: AppTarget, user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Clicks the button with `actionId` (and a value `match` accepts) on the latest ephemeral message `user` sees with one (a confirmation's Undo). */
+  clickEphemeral(url: AppTarget, user: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /**
+   * Runs the message shortcut `callbackId` from the ⋮ menu of `message` in `channel`; `responseUrlOnMessage`
+   * issues its response_url on that message (one a response may replace).
+   */
+  shortcut(url: AppTarget, user: string, callbackId: string, channel: string, message: MessageLike, options?: { responseUrlOnMessage?: boolean }): Promise<AppResponse>;
   /** Submits the user's open modal; as Slack does, an empty acknowledgement closes it and `response_action: errors` keeps it open. */
   submit(url: AppTarget, user: string, values: Record<string, Record<string, unknown>>): Promise<AppResponse>;
   openModal(user: string): ViewPayload | undefined;
@@ -47,6 +54,7 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
   const workspace = fake.workspace;
   const identity = workspace.appIdentity();
   const sendTo = (target: AppTarget, kind: SlackRequestKind, payload: object) => (typeof target === 'string' ? sendToApp(target, signingSecret, kind, payload) : target(kind, payload));
+  const channelRef = (channel: string) => ({ id: channel, name: channel === alerts ? 'alerts' : 'support' });
   const actions: StaffActions = {
     command: (url, user, text) =>
       sendTo(
@@ -71,7 +79,7 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
         'interaction',
         messageBlockActions(identity, {
           user: { id: user, name: user },
-          channel: { id: channel, name: channel === alerts ? 'alerts' : 'support' },
+          channel: channelRef(channel),
           message,
           actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
           triggerId: workspace.issueTrigger(user),
@@ -80,6 +88,39 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
         }),
       );
     },
+    clickEphemeral(url, user, actionId, match = () => true) {
+      const buttonOf = (message: { blocks?: unknown[] }) => findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && match(candidate.value ?? ''));
+      const ephemeral = workspace.ephemeralFor(user).filter((message) => buttonOf(message)).at(-1);
+      if (!ephemeral) throw new Error(`no ephemeral message with ${actionId} for ${user}`);
+      const button = buttonOf(ephemeral)!;
+      return sendTo(
+        url,
+        'interaction',
+        messageBlockActions(identity, {
+          user: { id: user, name: user },
+          channel: channelRef(ephemeral.channel),
+          message: { ...ephemeral } as never,
+          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, ephemeral.channel),
+          nowMs: Date.now(),
+        }),
+      );
+    },
+    shortcut: (url, user, callbackId, channel, message, options = {}) =>
+      sendTo(
+        url,
+        'interaction',
+        messageShortcut(identity, {
+          callbackId,
+          user: { id: user, name: user },
+          channel: channelRef(channel),
+          message,
+          triggerId: workspace.issueTrigger(user),
+          responseUrl: fake.issueResponseUrl(user, channel, options.responseUrlOnMessage ? { message_ts: message.ts } : undefined),
+          nowMs: Date.now(),
+        }),
+      ),
     async submit(url, user, values) {
       const view = actions.openModal(user);
       if (!view) throw new Error(`${user} has no modal open`);
