@@ -47,17 +47,37 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
       timeoutMs,
     );
 
-  crisis('a /firebreak declare that was acknowledged has opened its incident', async (harness) => {
-    const answer = await acknowledgedThenKilled(harness, () => harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`));
-    expect(answer.status).toBe(200);
-    expect(await harness.database.prisma.incident.count({ where: { channelId: harness.support } })).toBe(1);
+  // A declare slower than 1.5 s (a loaded machine) answers "Declaring…" before its commit, by design (the
+  // result follows through its response_url): that answer does not say it is stored, so the attempt is
+  // run again on a fresh instance, and only an answer that says the incident is declared is judged.
+  it.concurrent(
+    'a /firebreak declare that was acknowledged has opened its incident',
+    async () => {
+      for (let attempt = 1; ; attempt++) {
+        const harness = await startCrashHarness({ provider });
+        try {
+          await harness.start();
+          const answer = await acknowledgedThenKilled(harness, () => harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`));
+          expect(answer.status).toBe(200);
+          if (answer.body.includes('Declaring the incident')) {
+            if (attempt < 3) continue;
+            throw new Error('every attempt answered "Declaring…" (the commit took over 1.5 s): too slow a machine to judge this case');
+          }
+          expect(await harness.database.prisma.incident.count({ where: { channelId: harness.support } })).toBe(1);
 
-    // After the restart its alert is posted, once.
-    await harness.start();
-    await harness.waitFor('the alert', () => harness.rootMessage());
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(harness.outboxMessages(harness.alerts).filter((message) => message.key.endsWith(':root'))).toHaveLength(1);
-  });
+          // After the restart its alert is posted, once.
+          await harness.start();
+          await harness.waitFor('the alert', () => harness.rootMessage());
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          expect(harness.outboxMessages(harness.alerts).filter((message) => message.key.endsWith(':root'))).toHaveLength(1);
+          return;
+        } finally {
+          await harness.close();
+        }
+      }
+    },
+    150_000,
+  );
 
   crisis('a sentiment mark that was acknowledged is stored', async (harness) => {
     const { ann } = harness.people;
