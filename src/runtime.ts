@@ -30,7 +30,7 @@ import { isFirebreakError } from './errors.js';
 import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
-import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam } from './app/incidents.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type IncidentContext } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
 import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
 import { postMortemReviewersOf } from './app/playbook-policy.js';
@@ -572,17 +572,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     parentKnownDeleted: (parent) => replyParentKnownDeleted(store.direct, parent),
     // A reply waiting out Slack's limit on reads before posting is said in its incident thread (once per read).
     onReadWait: (tx, wait) => (wait.record?.kind === outboxRecords.replyPosted ? tellWaitingReply(tx, wait, clock.now()) : Promise.resolve()),
-    onFailed: (tx, failure) => incidents.onWriteRefused(tx, failure),
+    // What recording an alert root or a public reply needs from Slack (user groups, a channel name): asked before its transaction.
+    prepare: (item) => incidents.contextForWrite(item),
+    onFailed: (tx, failure, context) => incidents.onWriteRefused(tx, failure, context),
     afterSend: {
-      [outboxRecords.root]: async (tx, sent) => {
-        const posted = await incidents.onRootPosted(tx, sent);
+      [outboxRecords.root]: async (tx, sent, context) => {
+        const posted = await incidents.onRootPosted(tx, sent, context);
         // Posted to a channel given by name: Slack's answer says which channel the name means (kept after this commit).
         const given = sent.args['channel'];
         if (typeof given === 'string' && !CHANNEL_ID.test(given)) setImmediate(() => void learnChannelName(posted.incidentId, given, posted.channelId));
         // The chart is an illustration, not a state change: drawn and uploaded after this commit, best effort.
         setImmediate(() => void postChart(posted.incidentId, posted.channelId, posted.ts));
       },
-      [outboxRecords.replyPosted]: (tx, sent) => incidents.onReplyPosted(tx, sent),
+      [outboxRecords.replyPosted]: (tx, sent, context) => incidents.onReplyPosted(tx, sent, context),
     },
   });
   worker.start();
@@ -636,7 +638,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   workers.scheduler = scheduler;
   /** A reminder's handler runs for its incident's workspace (OAuth installs: that team's token). */
   const forIncident = async <T>(incidentId: string | null, work: () => Promise<T>): Promise<T> => inTeam(installs && incidentId ? await incidents.ownerTeamOf(incidentId) : undefined, work);
-  scheduler.register(INCIDENT_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing)));
+  scheduler.register<IncidentContext | null>(
+    INCIDENT_REMINDER_KIND,
+    (tx, firing, context) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing, context)),
+    // Its incident's user groups and channel name are asked of Slack (with that workspace's token) before the transaction.
+    (firing) => forIncident(firing.incidentId, () => incidents.contextForReminder(firing)),
+  );
   scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
   digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });

@@ -681,20 +681,50 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   }
 
   /**
+   * What recording Slack's answer to `item` needs from Slack, asked before its transaction (outbox
+   * afterSend of an alert root or a public reply; onFailed of a public reply); undefined when nothing is.
+   */
+  async contextForWrite(item: { incidentId: string | null; record: SlackWrite['record']; outcome: 'sent' | 'failed' }): Promise<IncidentContext | null | undefined> {
+    const kind = item.record?.kind;
+    const needed = kind === outboxRecords.replyPosted || (kind === outboxRecords.root && item.outcome === 'sent');
+    if (!needed) return undefined;
+    const incidentId = kind === outboxRecords.replyPosted ? replyRecordOf(item.record).incidentId : String(item.record?.['incidentId'] ?? item.incidentId);
+    return this.contextOf(incidentId);
+  }
+
+  /** What firing an incident reminder needs from Slack, asked before the scheduler's transaction. */
+  contextForReminder(reminder: { payload: Record<string, unknown> }): Promise<IncidentContext | null> {
+    return this.contextOf(String(reminder.payload['incidentId']));
+  }
+
+  /**
+   * The incident's playbook, policy (its user groups asked of Slack when the answer at hand has expired)
+   * and channel name, asked before a transaction that records something about it; null when there is no
+   * such incident. Its playbook never changes, so the answer holds for the incident read in the transaction.
+   */
+  async contextOf(incidentId: string): Promise<IncidentContext | null> {
+    const record = await this.options.store.direct.incidents.load(incidentId);
+    if (!record) return null;
+    const { playbook, policy } = await this.policyFor(record.state.incident.playbookId);
+    const channelName = (await this.options.channelName?.(record.state.incident.channelId)) ?? null;
+    return { incidentId, playbook, policy, channelName };
+  }
+
+  /**
    * Outbox afterSend for the alert: the root message is in Slack. Returns where it landed (the chart
    * goes into its thread after this commit).
    */
-  async onRootPosted(tx: R, sent: SentOutboxItem): Promise<{ incidentId: string; channelId: string; ts: string }> {
+  async onRootPosted(tx: R, sent: SentOutboxItem, context: IncidentContext | null | undefined): Promise<{ incidentId: string; channelId: string; ts: string }> {
     const incidentId = String(sent.record?.['incidentId']);
     const posted = { incidentId, channelId: String(sent.result.channel ?? sent.channelId), ts: String(sent.result.ts) };
-    await this.recordRootPosted(tx, incidentId, posted.ts, posted.channelId);
+    await this.recordRootPosted(tx, incidentId, posted.ts, posted.channelId, context);
     return posted;
   }
 
   /** Outbox afterSend for a public reply: it is in Slack. */
-  async onReplyPosted(tx: R, sent: SentOutboxItem): Promise<void> {
+  async onReplyPosted(tx: R, sent: SentOutboxItem, context: IncidentContext | null | undefined): Promise<void> {
     const reply = replyRecordOf(sent.record);
-    await this.recordReplyPosted(tx, reply.incidentId, reply.draftId, reply.revision, String(sent.result.ts));
+    await this.recordReplyPosted(tx, reply.incidentId, reply.draftId, reply.revision, String(sent.result.ts), context);
   }
 
   /** Outbox guard: why a public reply about to be sent must be held (never posted), or null when it may go. */
@@ -702,8 +732,11 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return replyHoldReason(incidents, replyRecordOf(item.record), item.args, (playbookId) => this.policyFor(playbookId));
   }
 
-  /** Outbox failure handler: a write Slack refused for good, or a held reply, is said in the incident thread. */
-  async onWriteRefused(tx: R, failure: OutboxFailure): Promise<void> {
+  /**
+   * Outbox failure handler: a write Slack refused for good, or a held reply, is said in the incident thread.
+   * `context`: contextForWrite's answer for it, asked before the transaction.
+   */
+  async onWriteRefused(tx: R, failure: OutboxFailure, context?: IncidentContext | null): Promise<void> {
     if (failure.error === ROOT_HELD_ERROR) {
       // Its thread would be in that same channel: said in the log, App Home and `firebreak doctor` instead.
       this.options.logger.error({ key: failure.key, incidentId: failure.incidentId, channel: failure.channelId }, 'not posted: the alerts channel is a watched community channel; choose a staff-only alerts channel');
@@ -715,7 +748,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       return;
     }
     if (!failure.incidentId || failure.key.startsWith('delivery-failed:')) return;
-    if (failure.record?.kind === outboxRecords.replyPosted) await this.recordReplyNotPosted(tx, failure);
+    if (failure.record?.kind === outboxRecords.replyPosted) await this.recordReplyNotPosted(tx, failure, context);
     if (await tellHeldReply(tx, failure, this.clock.now())) return;
     const record = await tx.incidents.load(failure.incidentId);
     if (!record) return;
@@ -730,7 +763,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   }
 
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
-  async recordRootPosted(tx: R, incidentId: string, ts: string, channelId: string): Promise<void> {
+  async recordRootPosted(tx: R, incidentId: string, ts: string, channelId: string, context: IncidentContext | null | undefined): Promise<void> {
     await tx.incidents.setRootTs(incidentId, ts);
     let record = (await tx.incidents.load(incidentId)) as IncidentRecord;
     // Posted to a channel given by name: its thread follows Slack's ID for it from now on (a rename keeps it).
@@ -738,39 +771,38 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       await tx.incidents.setAlertChannel(incidentId, channelId);
       record = { ...record, alertChannelId: channelId };
     }
-    await this.commitDecision(tx, record, recordAlertPosted(record.state, { channelId, messageTs: ts }, this.clock), await this.policyFor(record.state.incident.playbookId));
+    await this.commitDecision(tx, record, recordAlertPosted(record.state, { channelId, messageTs: ts }, this.clock), contextFor(record, context));
   }
 
   /** Outbox handler: a public reply is in Slack. */
-  async recordReplyPosted(tx: R, incidentId: string, draftId: string, revision: number, ts: string): Promise<void> {
+  async recordReplyPosted(tx: R, incidentId: string, draftId: string, revision: number, ts: string, context: IncidentContext | null | undefined): Promise<void> {
     const record = (await tx.incidents.load(incidentId)) as IncidentRecord;
-    const context = await this.policyFor(record.state.incident.playbookId);
-    await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock, context.policy), context);
+    const known = contextFor(record, context);
+    await this.commitDecision(tx, record, markReplyPosted(record.state, { draftId, revision, messageTs: ts }, this.clock, known.policy), known);
   }
 
   /** Outbox failure handler: an approved reply will never be posted, so its card and the root stop saying "posting". */
-  private async recordReplyNotPosted(tx: R, failure: OutboxFailure): Promise<void> {
+  private async recordReplyNotPosted(tx: R, failure: OutboxFailure, context: IncidentContext | null | undefined): Promise<void> {
     const reply = replyRecordOf(failure.record);
     const record = await tx.incidents.load(reply.incidentId);
     if (!record) return;
-    const context = await this.policyFor(record.state.incident.playbookId);
     const decision = markReplyNotPosted(record.state, { draftId: reply.draftId, revision: reply.revision, reason: failure.error, uncertain: failure.uncertain === true }, this.clock);
-    await this.commitDecision(tx, record, decision, context);
+    await this.commitDecision(tx, record, decision, contextFor(record, context));
   }
 
-  /** Scheduler handler for incident reminders and escalations. */
-  async fireReminder(tx: R, reminder: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+  /** Scheduler handler for incident reminders and escalations; `context` is contextForReminder's answer, asked before the transaction. */
+  async fireReminder(tx: R, reminder: { key: string; payload: Record<string, unknown>; late: boolean }, context: IncidentContext | null | undefined): Promise<void> {
     const payload = reminder.payload as { incidentId: string; reason: ReminderReason; recipientUserIds: string[]; subject: string };
     const record = await tx.incidents.load(payload.incidentId);
     if (!record || record.state.incident.status === 'resolved') return;
-    const context = await this.policyFor(record.state.incident.playbookId);
+    const known = contextFor(record, context);
     const decision = recordReminderSent(
       record.state,
       { reminderKey: reminder.key, reason: payload.reason, recipientUserIds: payload.recipientUserIds, escalation: isEscalation(payload.reason, reminder.key), subject: payload.subject },
       this.clock,
     );
-    await this.commitDecision(tx, record, decision, context);
-    const view = this.view(record, context);
+    await this.commitDecision(tx, record, decision, known);
+    const view = this.view(record, known);
     await tx.outbox.enqueue({
       key: `reminder:${reminder.key}:${this.clock.now()}`,
       method: 'chat.postMessage',
@@ -787,8 +819,8 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 
   /** Turns the domain's effects into outbox items and reminders, in the decision's transaction. */
   private async applyEffects(tx: R, record: IncidentRecord, effects: readonly Effect[], context: EffectContext, events: readonly TimelineEvent[] = []): Promise<void> {
-    const channelName = context.channelName ?? (await this.options.channelName?.(record.state.incident.channelId)) ?? null;
-    const run: EffectRun<R> = { tx, record, context, view: { ...this.view(record, { ...context, channelName }), previousTexts: previousTextsOf(events) }, now: this.clock.now(), eventIndex: 0 };
+    // The channel name comes with the context, asked before the transaction (never asked of Slack in it).
+    const run: EffectRun<R> = { tx, record, context, view: { ...this.view(record, context), previousTexts: previousTextsOf(events) }, now: this.clock.now(), eventIndex: 0 };
     for (const effect of effects) {
       switch (effect.type) {
         case 'post_root_message':
@@ -924,7 +956,8 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 interface EffectContext {
   playbook: Playbook | undefined;
   policy: IncidentPolicy;
-  channelName?: string | null;
+  /** The watched channel's name, asked of Slack before the transaction; null when Slack did not give it. */
+  channelName: string | null;
   /** The post-mortem template, resolved before the transaction; only a decision that resolves needs it (null: no playbook). */
   postMortemTemplate?: PostMortemTemplate | null | undefined;
 }
@@ -934,6 +967,32 @@ class PostMortemTemplateNeeded extends Error {
   constructor(incidentId: string) {
     super(`incident ${incidentId} resolves, but its post-mortem template was not resolved before the transaction`);
   }
+}
+
+/** An incident's playbook, policy and channel name, asked of Slack before a transaction that records something about it. */
+export interface IncidentContext {
+  incidentId: string;
+  playbook: Playbook | undefined;
+  policy: IncidentPolicy;
+  channelName: string | null;
+}
+
+/**
+ * Inside a transaction a handler records something about an incident whose context was not asked of
+ * Slack before it (it was not found then): rolled back, and retried after asking (the outbox's and the
+ * scheduler's retry ask again first). Never asked here: a slow Slack would hold the transaction open.
+ */
+export class IncidentContextNeeded extends Error {
+  constructor(incidentId: string) {
+    super(`incident ${incidentId}: its playbook's user groups and channel name were not asked of Slack before the transaction; retried after asking`);
+    this.name = 'IncidentContextNeeded';
+  }
+}
+
+/** The context asked before the transaction for this incident; IncidentContextNeeded when there is none. */
+function contextFor(record: IncidentRecord, context: IncidentContext | null | undefined): IncidentContext {
+  if (context?.incidentId !== record.state.incident.id) throw new IncidentContextNeeded(record.state.incident.id);
+  return context;
 }
 
 /** Whether an accepted decision creates the incident's post-mortem (a resolve). */

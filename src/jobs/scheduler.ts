@@ -27,9 +27,20 @@ export interface ReminderFiring {
 /**
  * Runs in the transaction that marks the reminder fired: write its effects (outbox items, new
  * reminders) with `tx`. Throwing rolls everything back; the reminder is retried with backoff.
- * A recurring job may return the payload its next occurrence carries.
+ * A recurring job may return the payload its next occurrence carries. `prepared`: what the kind's
+ * ReminderPreparation answered, before the transaction.
  */
-export type ReminderHandler = (tx: Repositories, firing: ReminderFiring) => Promise<void | { nextPayload?: Record<string, unknown> }>;
+export type ReminderHandler<P = undefined> = (tx: Repositories, firing: ReminderFiring, prepared?: P) => Promise<void | { nextPayload?: Record<string, unknown> }>;
+
+/**
+ * Runs right before a firing's transaction, never in it: what its handler needs from Slack (user
+ * groups, a channel name), since an open transaction holds SQLite's one writer and PostgreSQL's row
+ * locks. A rejection counts as the handler's (the reminder is retried with backoff).
+ */
+export type ReminderPreparation<P> = (firing: ReminderFiring) => Promise<P>;
+
+/** A registered kind: its preparation (outside the transaction), then its handler's work in `tx`. */
+type FiringSteps = (firing: ReminderFiring) => Promise<(tx: Repositories) => ReturnType<ReminderHandler>>;
 
 /** A wall-clock time in the team's time zone: every day, or on the given weekdays (0 = Sunday). */
 export interface Recurrence {
@@ -79,6 +90,7 @@ export interface SchedulerOptions {
 
 export interface Scheduler {
   register(kind: string, handler: ReminderHandler): void;
+  register<P>(kind: string, handler: ReminderHandler<P>, prepare: ReminderPreparation<P>): void;
   registerRecurring(job: RecurringJob): void;
   /** Rehydrates: ensures each recurring job has its next occurrence, fires what is overdue, arms timers. */
   start(): Promise<void>;
@@ -124,7 +136,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const horizonMs = options.horizonMs ?? 120_000;
   const lateAfterMs = options.lateAfterMs ?? 60_000;
   const retry = options.retry ?? { baseMs: 5_000, maxMs: 600_000, maxAttempts: 10 };
-  const handlers = new Map<string, ReminderHandler>();
+  const handlers = new Map<string, FiringSteps>();
   const recurring = new Map<string, RecurringJob>();
   const timers = new Map<string, schedule.Job>();
   let running = false;
@@ -174,8 +186,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function fire(reminder: DueReminder): Promise<boolean> {
-    const handler = handlers.get(reminder.kind);
-    if (!handler) return false;
+    const steps = handlers.get(reminder.kind);
+    if (!steps) return false;
     const now = clock.now();
     const firing: ReminderFiring = {
       key: reminder.key,
@@ -191,12 +203,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       scope = await scopeOf(job, reminder.payload);
       if (scope) firing.scope = scope.id;
+      const handler = await steps(firing);
       const fired = await store.transaction(
         async (tx) => {
           if (!(await tx.reminderQueue.claim(reminder, { now, late: firing.late }))) return false;
           // Its scope is gone (the workspace uninstalled): nothing is run and nothing renewed.
           if (scope === null) return true;
-          const outcome = await handler(tx, firing);
+          const outcome = await handler(tx);
           // The next occurrence after now, not after the missed one: a digest missed for three weeks is sent once.
           if (job) await scheduleNextOccurrence(tx, job, Math.max(now, reminder.dueAt), outcome?.nextPayload ?? firing.payload, scope);
           return true;
@@ -258,12 +271,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   return {
-    register(kind, handler) {
-      handlers.set(kind, handler);
+    register<P>(kind: string, handler: ReminderHandler<P>, prepare?: ReminderPreparation<P>) {
+      handlers.set(kind, async (firing) => {
+        const prepared = prepare ? await prepare(firing) : undefined;
+        return (tx) => handler(tx, firing, prepared);
+      });
     },
     registerRecurring(job) {
       recurring.set(job.kind, job);
-      handlers.set(job.kind, job.handler);
+      handlers.set(job.kind, async (firing) => (tx) => job.handler(tx, firing));
     },
     async start() {
       if (running) return;

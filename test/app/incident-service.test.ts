@@ -3,7 +3,7 @@
 // exactly once, reminders fire into the alert thread, and resolving creates the post-mortem.
 import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IncidentService, outboxKeys, outboxRecords, type DetectionInput } from '../../src/app/incidents.js';
+import { IncidentContextNeeded, IncidentService, outboxKeys, outboxRecords, type DetectionInput } from '../../src/app/incidents.js';
 import type { IncidentViews, SentOutboxItem } from '../../src/app/ports/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { acknowledge, createDraft, decideDraft, resolve, tickStep } from '../../src/domain/incidents/index.js';
@@ -133,10 +133,24 @@ describe('IncidentService (in-memory ports)', () => {
 
   it('the root message posted: its ts is kept and the alert is on the timeline', async () => {
     const incidentId = await openIncident();
-    const posted = await service.onRootPosted(store.direct, sent(outboxKeys.root(incidentId), { ok: true, ts: '1763632800.000100', channel: ALERTS }));
+    const root = sent(outboxKeys.root(incidentId), { ok: true, ts: '1763632800.000100', channel: ALERTS });
+    const posted = await service.onRootPosted(store.direct, root, await service.contextForWrite({ ...root, outcome: 'sent' }));
     expect(posted).toEqual({ incidentId, channelId: ALERTS, ts: '1763632800.000100' });
     expect(store.incident(incidentId)?.rootTs).toBe('1763632800.000100');
     expect(store.timeline(incidentId).map((event) => event.kind)).toContain('alert_posted');
+  });
+
+  it('recording Slack’s answer or a reminder without its incident’s context (asked before the transaction) records nothing: retried after asking', async () => {
+    const incidentId = await openIncident();
+    const other = (await service.openFromDetection({ ...spike, channelId: 'COTHER001', channelName: 'other' })).incidentId;
+    const root = sent(outboxKeys.root(incidentId), { ok: true, ts: '1763632800.000100', channel: ALERTS });
+    await expect(store.transaction((tx) => service.onRootPosted(tx, root, null))).rejects.toBeInstanceOf(IncidentContextNeeded);
+    await expect(store.transaction(async (tx) => service.onRootPosted(tx, root, await service.contextOf(other)))).rejects.toBeInstanceOf(IncidentContextNeeded);
+    const firing = { key: `incident:${incidentId}:acknowledge:0`, payload: { incidentId, reason: 'acknowledge', recipientUserIds: [ANN], subject: '' }, late: false };
+    const before = store.outbox().length;
+    await expect(store.transaction((tx) => service.fireReminder(tx, firing, undefined))).rejects.toBeInstanceOf(IncidentContextNeeded);
+    expect(store.outbox()).toHaveLength(before);
+    expect(store.timeline(incidentId).map((event) => event.kind)).not.toContain('alert_posted');
   });
 
   it('acknowledging takes the lead, edits the alert in place and cancels the acknowledgement reminders', async () => {
@@ -176,7 +190,8 @@ describe('IncidentService (in-memory ports)', () => {
     expect(replies[0]).toMatchObject({ method: 'chat.postMessage', payload: { channel: SUPPORT, text: 'We know the app is failing and we are on it.' } });
     // The outbox's last gate agrees, and once Slack has it the draft is posted.
     expect(await service.replyHoldReason(store.direct.incidents, { args: replies[0]!.payload, record: replies[0]!.record })).toBeNull();
-    await service.onReplyPosted(store.direct, sent(replies[0]!.key, { ok: true, ts: '1763632900.000200' }));
+    const reply = sent(replies[0]!.key, { ok: true, ts: '1763632900.000200' });
+    await service.onReplyPosted(store.direct, reply, await service.contextForWrite({ ...reply, outcome: 'sent' }));
     expect(store.incident(incidentId)?.state.drafts[0]).toMatchObject({ status: 'posted', postedMessageTs: '1763632900.000200' });
   });
 
@@ -195,7 +210,9 @@ describe('IncidentService (in-memory ports)', () => {
     const incidentId = await openIncident();
     const reminder = store.reminders().find((candidate) => candidate.key.endsWith(':acknowledge:0'))!;
     clock.advance(15 * MINUTE);
-    await store.transaction((tx) => service.fireReminder(tx, { key: reminder.key, payload: reminder.payload ?? {}, late: true }));
+    const firing = { key: reminder.key, payload: reminder.payload ?? {}, late: true };
+    const context = await service.contextForReminder(firing);
+    await store.transaction((tx) => service.fireReminder(tx, firing, context));
     const write = store.outbox().at(-1)!;
     expect(write).toMatchObject({ key: `reminder:${reminder.key}:${START + 15 * MINUTE}`, threadOf: outboxKeys.root(incidentId), payload: { channel: ALERTS, text: 'reminder acknowledge late' } });
     expect(store.timeline(incidentId).map((event) => event.kind)).toContain('reminder_sent');
@@ -206,7 +223,9 @@ describe('IncidentService (in-memory ports)', () => {
     await service.decide(incidentId, (state, policy, now) => tickStep(state, { actorUserId: ANN, stepId: 'acknowledge' }, policy, now));
     await service.decide(incidentId, (state, policy, now) => resolve(state, { actorUserId: ANN, summary: 'Fixed.' }, policy, now));
     const before = store.outbox().length;
-    await store.transaction((tx) => service.fireReminder(tx, { key: `incident:${incidentId}:acknowledge:0`, payload: { incidentId, reason: 'acknowledge', recipientUserIds: [ANN], subject: '' }, late: false }));
+    const firing = { key: `incident:${incidentId}:acknowledge:0`, payload: { incidentId, reason: 'acknowledge', recipientUserIds: [ANN], subject: '' }, late: false };
+    const context = await service.contextForReminder(firing);
+    await store.transaction((tx) => service.fireReminder(tx, firing, context));
     expect(store.outbox()).toHaveLength(before);
   });
 

@@ -118,6 +118,45 @@ describe.each(availableProviders)('scheduler on %s', (provider) => {
     expect(fired.map((firing) => firing.key)).toEqual(['soon', 'later']);
   });
 
+  it('a kind’s preparation runs before its transaction, never in it, and hands its answer to the handler; a failed one is retried', async () => {
+    await schedule('prepared', T0);
+    const store = createStore(database.prisma);
+    let open = 0;
+    const counted: typeof store = Object.assign(Object.create(store) as typeof store, {
+      async transaction(work: Parameters<typeof store.transaction>[0], options?: Parameters<typeof store.transaction>[1]) {
+        open += 1;
+        try {
+          return await store.transaction(work, options);
+        } finally {
+          open -= 1;
+        }
+      },
+    });
+    const running = createScheduler({ store: counted, clock, logger, timeZone: 'Europe/Madrid', retry: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 3 } });
+    const openWhilePreparing: number[] = [];
+    const handed: (string | undefined)[] = [];
+    running.register<string>(
+      'escalation',
+      async (tx, firing, prepared) => {
+        handed.push(prepared);
+        await remindHandler(tx, firing);
+      },
+      // Stands for a look-up in Slack (user groups): it fails once, as a Slack that did not answer.
+      async (firing) => {
+        openWhilePreparing.push(open);
+        if (openWhilePreparing.length === 1) throw new Error('Slack did not list the user groups');
+        return `asked for ${firing.key}`;
+      },
+    );
+    expect(await running.runDue()).toBe(0);
+    expect(await database.prisma.reminder.findUniqueOrThrow({ where: { key: 'prepared' } })).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Slack did not list the user groups' });
+    clock.advance(1_000);
+    expect(await running.runDue()).toBe(1);
+    expect(openWhilePreparing).toEqual([0, 0]);
+    expect(handed).toEqual(['asked for prepared']);
+    expect(await database.prisma.outboxItem.count({ where: { key: 'prepared:message' } })).toBe(1);
+  });
+
   it('a failing handler rolls back its writes and is retried with backoff, then gives up', async () => {
     await schedule('flaky', T0);
     let calls = 0;

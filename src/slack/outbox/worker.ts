@@ -16,12 +16,14 @@ import { inTeam } from '../team-scope.js';
 
 export type { OutboxFailure, SentOutboxItem };
 
-/** Runs in the transaction that marks the item sent: store the posted ts where the app needs it. */
-export type AfterSendHandler = (tx: Repositories, sent: SentOutboxItem) => Promise<void>;
-
+/**
+ * Runs in the transaction that marks the item sent: store the posted ts where the app needs it.
+ * `prepared`: what `prepare` answered for the item, before the transaction.
+ */
+export type AfterSendHandler<P = undefined> = (tx: Repositories, sent: SentOutboxItem, prepared: P | undefined) => Promise<void>;
 
 /** Runs in the transaction that marks the item failed: e.g. enqueue a notice in the incident thread. */
-export type OutboxFailureHandler = (tx: Repositories, failure: OutboxFailure) => Promise<void>;
+export type OutboxFailureHandler<P = undefined> = (tx: Repositories, failure: OutboxFailure, prepared: P | undefined) => Promise<void>;
 
 /**
  * Runs in the transaction that reschedules a careful post whose read before posting Slack rate-limited
@@ -35,7 +37,7 @@ export type ReadWaitHandler = (tx: Repositories, wait: { key: string; incidentId
  */
 export type SendGuard = (db: Repositories, item: { key: string; args: Record<string, unknown>; record: NonNullable<QueuedSlackWrite['record']> }) => Promise<string | null>;
 
-export interface OutboxWorkerOptions {
+export interface OutboxWorkerOptions<P = undefined> {
   store: Store;
   /** A WebClient without retries of its own: see createOutboxWebClient. */
   client: webApi.WebClient;
@@ -48,8 +50,15 @@ export interface OutboxWorkerOptions {
   logger: Logger;
   metrics?: Metrics;
   /** Handlers by `record.kind`, run in the transaction that records Slack's answer. */
-  afterSend?: Record<string, AfterSendHandler>;
-  onFailed?: OutboxFailureHandler;
+  afterSend?: Record<string, AfterSendHandler<P>>;
+  onFailed?: OutboxFailureHandler<P>;
+  /**
+   * What afterSend (`outcome` sent) and onFailed (failed) need from Slack (user groups, a channel name),
+   * asked right before their transaction, never in it: an open transaction holds SQLite's one writer and
+   * PostgreSQL's row locks. A rejection before afterSend counts as its failure (retried); before onFailed,
+   * onFailed gets nothing (the failure is recorded all the same).
+   */
+  prepare?(item: { key: string; incidentId: string | null; record: QueuedSlackWrite['record']; outcome: 'sent' | 'failed' }): Promise<P>;
   /** Last checks by `record.kind` (e.g. a public reply's quorum and preflight). */
   guards?: Record<string, SendGuard>;
   /** A last check on every write, whatever its kind (internal writes never into a watched community channel). */
@@ -129,7 +138,7 @@ class LostClaimError extends Error {}
 type SlackAnswer = webApi.WebAPICallResult & Record<string, unknown>;
 
 /** Creates the worker without starting its polling loop (tests drive it with runOnce). */
-export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker & { start(): void } {
+export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P>): OutboxWorker & { start(): void } {
   const { store, client, clock, logger, metrics } = options;
   const queue = store.direct.outboxQueue;
   const workerId = options.workerId ?? newInstanceId();
@@ -368,12 +377,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     }
     const sent: SentOutboxItem = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, args, result, record: item.record };
     try {
+      const handler = item.record ? afterSend.get(item.record.kind) : undefined;
+      const prepared = handler ? await options.prepare?.({ ...item, outcome: 'sent' }) : undefined;
       await store.transaction(
         async (tx) => {
           if (!(await tx.outboxQueue.markSent(item, clock.now()))) throw new LostClaimError();
           if (!item.record) return;
-          const handler = afterSend.get(item.record.kind);
-          if (handler) await handler(tx, sent);
+          if (handler) await handler(tx, sent, prepared);
           else log.warn({ key: item.key, kind: item.record.kind }, 'no afterSend handler registered for this record kind');
         },
         { timeoutMs: 15_000 },
@@ -431,10 +441,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
     const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error, record: item.record, uncertain: item.uncertain };
     if (error.startsWith(WAITING_FOR_CHANNEL)) log.warn({ key: item.key, method: item.method, channel: item.channelId, error }, 'Slack would not take this write in its channel now; it waits until the channel can be used again');
     else log.warn({ key: item.key, method: item.method, error }, 'Slack write failed for good; it will not be retried');
+    let prepared: P | undefined;
+    try {
+      prepared = options.onFailed ? await options.prepare?.({ ...item, outcome: 'failed' }) : undefined;
+    } catch (prepareError) {
+      log.warn({ err: prepareError, key: item.key }, 'could not ask what the failure handler needs; it runs without it');
+    }
     try {
       await store.transaction(async (tx) => {
         if (!(await tx.outboxQueue.markFailed(item, error))) throw new LostClaimError();
-        await options.onFailed?.(tx, failure);
+        await options.onFailed?.(tx, failure, prepared);
       });
     } catch (failureError) {
       if (failureError instanceof LostClaimError) return;
@@ -506,7 +522,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker &
 }
 
 /** Creates the worker and starts polling. */
-export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+export function startOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P>): OutboxWorker {
   const worker = createOutboxWorker(options);
   worker.start();
   return worker;

@@ -124,6 +124,59 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
     expect(await worker().runOnce()).toBe(0);
   });
 
+  it('prepare asks what the handlers need before their transaction, never in it, and hands it to afterSend and onFailed; a failed one is retried', async () => {
+    const store = createStore(database.prisma);
+    let open = 0;
+    const counted: typeof store = Object.assign(Object.create(store) as typeof store, {
+      async transaction(work: Parameters<typeof store.transaction>[0], options?: Parameters<typeof store.transaction>[1]) {
+        open += 1;
+        try {
+          return await store.transaction(work, options);
+        } finally {
+          open -= 1;
+        }
+      },
+    });
+    const preparedWith: { key: string; open: number }[] = [];
+    const handed: (string | undefined)[] = [];
+    let slackSlow = true;
+    const outbox = createOutboxWorker({
+      store: counted,
+      client: createOutboxWebClient({ token: fake.botToken, apiUrl: fake.apiUrl }),
+      clock,
+      logger,
+      random: () => 0.5,
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
+      // Stands for a look-up in Slack (user groups): once it fails, as a Slack that did not answer.
+      prepare: async (item) => {
+        preparedWith.push({ key: item.key, open });
+        if (slackSlow) {
+          slackSlow = false;
+          throw new Error('Slack did not list the user groups');
+        }
+        return `asked for ${item.key}`;
+      },
+      afterSend: { 'test.posted': async (_tx, _item, prepared) => void handed.push(prepared) },
+      onFailed: async (_tx, _failure, prepared) => void handed.push(prepared),
+    });
+    await enqueue({ key: 'root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'Incident #1' }, record: { kind: 'test.posted', incidentId: 'i1' } });
+    await outbox.runOnce();
+    // Slack's answer is kept; recording it waits for the look-up.
+    expect(await item('root')).toMatchObject({ status: 'pending', lastError: 'after_send: Slack did not list the user groups' });
+    clock.advance(1_000);
+    expect(await outbox.runOnce()).toBe(1);
+    expect((await item('root')).status).toBe('sent');
+    fake.api.faults.failWith('chat.postMessage', 'channel_not_found', { times: 1 });
+    await enqueue({ key: 'gone', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'Nowhere' } });
+    clock.advance(1_000);
+    await outbox.runOnce();
+    expect((await item('gone')).status).toBe('failed');
+    expect(handed).toEqual(['asked for root', 'asked for gone']);
+    expect(preparedWith).toEqual([{ key: 'root', open: 0 }, { key: 'root', open: 0 }, { key: 'gone', open: 0 }]);
+    // The retry only recorded Slack's answer: posted once.
+    expect(messagesWithKey(fake.ids.staffRoom, 'root')).toHaveLength(1);
+  });
+
   it('a thread reply waits for its root and is sent with the root’s ts; an update acts on the posted message', async () => {
     await database.prisma.$transaction(async (tx) => {
       await enqueueSlackWrite(tx, { key: 'root', method: 'chat.postMessage', payload: { channel: fake.ids.staffRoom, text: 'root' }, now: clock.now() });
