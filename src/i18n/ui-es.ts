@@ -272,6 +272,7 @@ export const uiEs: UiCatalog = {
   'ui.help.args.declare': () => '#canal [sev1|sev2|sev3|sev4] [drill] [qué está pasando]',
   'ui.help.args.watch': () => '#canal',
   'ui.help.args.unwatch': () => '#canal',
+  'ui.help.args.alerts': () => '#canal',
   'ui.help.args.resolve': () => '<número de incidente> <resumen>',
   'ui.help.about.help': () => 'Muestra esta ayuda.',
   'ui.help.about.status': () => 'Incidentes abiertos con su responsable, checklist y respuestas en revisión.',
@@ -280,6 +281,7 @@ export const uiEs: UiCatalog = {
   'ui.help.about.list': () => 'Los últimos incidentes, abiertos y resueltos, del más reciente al más antiguo.',
   'ui.help.about.watch': () => 'Empieza a vigilar el sentimiento de un canal (el bot se une a él).',
   'ui.help.about.unwatch': () => 'Deja de vigilar un canal.',
+  'ui.help.about.alerts': () => 'Publica los incidentes de este espacio de trabajo en un canal que solo lea el equipo (el bot se une a él).',
   'ui.help.about.resolve': () => 'Resuelve un incidente con un breve resumen.',
   'ui.declare.unknown_channel': (p) =>
     `No hay ningún canal llamado #${p.name} que Firebreak pueda ver. Elígelo de la lista de Slack al escribir #, o invita antes al bot si es privado.`,

@@ -159,7 +159,7 @@ describe('command replies', () => {
   it('help lists every subcommand with its usage', () => {
     const built = helpMessage('en');
     const text = visibleText(built.blocks);
-    expect(SUBCOMMANDS).toEqual(['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve']);
+    expect(SUBCOMMANDS).toEqual(['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'alerts', 'resolve']);
     for (const sub of SUBCOMMANDS) expect(text).toContain(`\`/firebreak ${sub}`);
     expect(text).toContain('`/firebreak declare #channel [sev1|sev2|sev3|sev4] [drill] [what is happening]`');
     // Escaped, so Slack shows the placeholders instead of turning them into links (defect 4).
