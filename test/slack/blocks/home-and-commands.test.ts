@@ -123,7 +123,7 @@ describe('appHomeView', () => {
     );
     expect(text).toContain('No hay incidentes abiertos.');
     expect(text).toContain('No tienes nada pendiente.');
-    expect(text).toContain('/firebreak watch #canal');
+    expect(text).toContain('/firebreak vigilar #canal');
   });
 
   it('stays within 100 blocks and section limits with hundreds of long entries', () => {
