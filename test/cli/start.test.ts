@@ -29,6 +29,15 @@ describe.each(availableProviders)('firebreak start on %s', (provider) => {
     expect(await running.stop('SIGTERM')).toBe(0);
   }, 60_000);
 
+  it('HOST=0.0.0.0: the start-up line names the address it is bound to, every interface, not 127.0.0.1', async () => {
+    database = await createTestDatabase(provider);
+    running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '0.0.0.0', DATABASE_URL: database.url }));
+    const port = new URL(running.url).port;
+    expect(running.logs()).toContain(`Firebreak is listening on http://0.0.0.0:${port} (every interface; http://127.0.0.1:${port} from this machine)`);
+    expect(running.logs()).not.toContain(`listening on http://127.0.0.1`);
+    expect(await running.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
   it('a connection that never sends a request does not hold up SIGTERM (Node would wait over a minute for its headers)', async () => {
     database = await createTestDatabase(provider);
     running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }));
