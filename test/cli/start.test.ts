@@ -160,6 +160,12 @@ describe('firebreak start refuses bad input with one clear sentence', () => {
     );
   });
 
+  it('a LOCALE Firebreak does not speak: named, with the values it accepts', async () => {
+    const result = await runCli(['start'], { env: testEnvironment({ LOCALE: 'fr' }) });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim()).toBe('firebreak: Invalid configuration: LOCALE must be en (English) or es (Spanish).');
+  });
+
   it('a playbooks folder that does not exist (started from another folder), before anything else starts', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'firebreak-no-playbooks-'));
     try {
