@@ -89,7 +89,7 @@ const environmentSchema = z.object({
   }),
   PLAYBOOKS_DIR: z.string().trim().default('./playbooks'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  LOCALE: z.enum(['en', 'es']).default('en'),
+  LOCALE: z.enum(['en', 'es'], { error: 'must be en (English) or es (Spanish)' }).default('en'),
   INGEST_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters',
   }),

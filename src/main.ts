@@ -230,9 +230,16 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     sweepTimer = setInterval(sweep, 15_000);
     sweepTimer.unref();
   }
-  const { port } = server.address() as AddressInfo;
+  const bound = server.address() as AddressInfo;
+  const { port } = bound;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url, database: target.provider, slack: slack?.mode ?? 'off' }, `Firebreak is listening on ${url}`);
+  // What the socket is bound to, not the URL this process reaches itself at: HOST=0.0.0.0 listens on every interface.
+  const address = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${port}`;
+  const everyInterface = bound.address === '0.0.0.0' || bound.address === '::';
+  logger.info(
+    { address, url, database: target.provider, slack: slack?.mode ?? 'off' },
+    everyInterface ? `Firebreak is listening on ${address} (every interface; ${url} from this machine)` : `Firebreak is listening on ${address}`,
+  );
   if (sandbox) {
     sandbox.attach(url);
     logger.info({ sandbox: `${url}/sandbox` }, `Sandbox: open http://localhost:${port}/sandbox to try Firebreak without Slack`);

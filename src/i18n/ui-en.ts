@@ -284,6 +284,7 @@ export const uiEn = {
   'ui.help.args.declare': (_: Empty) => '#channel [sev1|sev2|sev3|sev4] [drill] [what is happening]',
   'ui.help.args.watch': (_: Empty) => '#channel',
   'ui.help.args.unwatch': (_: Empty) => '#channel',
+  'ui.help.args.alerts': (_: Empty) => '#channel',
   'ui.help.args.resolve': (_: Empty) => '<incident number> <summary>',
   'ui.help.about.help': (_: Empty) => 'Show this help.',
   'ui.help.about.status': (_: Empty) => 'Open incidents with their lead, checklist and replies in review.',
@@ -292,6 +293,7 @@ export const uiEn = {
   'ui.help.about.list': (_: Empty) => 'The latest incidents, open and resolved, newest first.',
   'ui.help.about.watch': (_: Empty) => 'Start watching a channel’s sentiment (the bot joins it).',
   'ui.help.about.unwatch': (_: Empty) => 'Stop watching a channel.',
+  'ui.help.about.alerts': (_: Empty) => 'Post this workspace’s incidents in a channel only staff can read (the bot joins it).',
   'ui.help.about.resolve': (_: Empty) => 'Resolve an incident with a short summary.',
   'ui.declare.unknown_channel': (p: { name: string }) =>
     `There is no channel named #${p.name} that Firebreak can see. Pick it from Slack's list as you type #, or invite the bot to a private channel first.`,

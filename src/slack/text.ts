@@ -30,6 +30,38 @@ export function plainFromMrkdwnText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/** Slack's markup as staff type it: a mention (`<@U…>`, `<!here>`, `<#C…>`) or a link (`<https://…|label>`). */
+const SLACK_MARKUP = /<(?:[!@#]|(?:https?|mailto|tel):)[^<>\n]*>/g;
+
+/**
+ * A reply's message text (mrkdwn) as its plain_text_input shows it: `&amp;`, `&lt;`, `&gt;` as the
+ * characters they stand for. An escaped `&lt;@U…&gt;` or link (a member's name rendered into a
+ * template) stays escaped, so submitting the box never turns it into a live mention or link.
+ */
+export function inputTextFromMrkdwn(text: string): string {
+  return text.replace(/&lt;(?:(?!&gt;)[^<>\n])*&gt;|&(?:amp|lt|gt);/g, (escape) => {
+    if (escape.length <= 5) return plainFromMrkdwnText(escape);
+    const unescaped = `<${plainFromMrkdwnText(escape.slice(4, -4))}>`;
+    return new RegExp(`^${SLACK_MARKUP.source}$`).test(unescaped) ? escape : unescaped;
+  });
+}
+
+/**
+ * What staff typed in a reply's plain_text_input, as message text (mrkdwn): `&`, `<`, `>` escaped
+ * exactly once (an escape already there is kept), Slack markup staff wrote (`<https://…|label>`,
+ * `<!channel>`, which the preflight refuses) kept as markup. The inverse of inputTextFromMrkdwn.
+ */
+export function mrkdwnFromInputText(typed: string): string {
+  const escapeOnce = (text: string) => text.replace(/&(?!(?:amp|lt|gt);)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  let mrkdwn = '';
+  let from = 0;
+  for (const markup of typed.matchAll(SLACK_MARKUP)) {
+    mrkdwn += escapeOnce(typed.slice(from, markup.index)) + markup[0];
+    from = markup.index + markup[0].length;
+  }
+  return mrkdwn + escapeOnce(typed.slice(from));
+}
+
 export interface TruncateOptions {
   /** Appended when the text was cut; counted within maxLength. Default "…". */
   ellipsis?: string;

@@ -246,6 +246,26 @@ describe('firebreak doctor', () => {
     }
   });
 
+  it('user groups Slack does not list in time: a warning naming each unchecked group and why, not a silent pass', async () => {
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-groups-'));
+    fake.workspace.addChannel({ name: 'ayuda', members: [fake.workspace.bot.user_id] });
+    // Neither group exists: had Slack answered, each would be reported missing.
+    const mine = TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: ["#ayuda"]').replace('approvers: ["@community-leads"]', 'approvers: ["@community-leads", "@moderators"]');
+    writeFileSync(join(playbooks, 'ayuda.yaml'), mine);
+    // Longer than the directory waits for the group list (GROUPS_ANSWER_TIMEOUT_MS).
+    fake.api.faults.delay('usergroups.list', 3_000, { times: 10 });
+    try {
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks });
+      expect(result.stdout.split('\n').filter((line) => line.startsWith('!'))).toEqual([
+        "! PLAYBOOKS_DIR: user group `@community-leads`: could not check that it exists: Slack did not list the workspace's user groups (timeout); run firebreak doctor again",
+        "! PLAYBOOKS_DIR: user group `@moderators`: could not check that it exists: Slack did not list the workspace's user groups (timeout); run firebreak doctor again",
+      ]);
+    } finally {
+      fake.api.faults.clear();
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
   it('reads the `.env` of the folder it runs in, as .env.example says; a variable set in the environment wins', async () => {
     const project = mkdtempSync(join(tmpdir(), 'firebreak-dotenv-'));
     try {

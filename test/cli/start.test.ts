@@ -29,6 +29,15 @@ describe.each(availableProviders)('firebreak start on %s', (provider) => {
     expect(await running.stop('SIGTERM')).toBe(0);
   }, 60_000);
 
+  it('HOST=0.0.0.0: the start-up line names the address it is bound to, every interface, not 127.0.0.1', async () => {
+    database = await createTestDatabase(provider);
+    running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '0.0.0.0', DATABASE_URL: database.url }));
+    const port = new URL(running.url).port;
+    expect(running.logs()).toContain(`Firebreak is listening on http://0.0.0.0:${port} (every interface; http://127.0.0.1:${port} from this machine)`);
+    expect(running.logs()).not.toContain(`listening on http://127.0.0.1`);
+    expect(await running.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
   it('a connection that never sends a request does not hold up SIGTERM (Node would wait over a minute for its headers)', async () => {
     database = await createTestDatabase(provider);
     running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }));
@@ -149,6 +158,12 @@ describe('firebreak start refuses bad input with one clear sentence', () => {
     expect(result.stderr.trim()).toBe(
       'firebreak: Invalid configuration: DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL).',
     );
+  });
+
+  it('a LOCALE Firebreak does not speak: named, with the values it accepts', async () => {
+    const result = await runCli(['start'], { env: testEnvironment({ LOCALE: 'fr' }) });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim()).toBe('firebreak: Invalid configuration: LOCALE must be en (English) or es (Spanish).');
   });
 
   it('a playbooks folder that does not exist (started from another folder), before anything else starts', async () => {

@@ -5,6 +5,7 @@ import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blo
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
+import { COMMAND_NAMES } from '../../src/slack/command-words.js';
 import { findButtons, playSpike, SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const REFUSED = 'this is not available to you. Nothing was changed.';
@@ -76,6 +77,9 @@ describe.each(availableProviders)('who may run /firebreak and see App Home, on %
     const help = await h.command(member, 'help');
     expect(help.body).toContain('Firebreak commands');
     expect(help.body).toContain('for the community team');
+    // Every word /firebreak understands is in its help.
+    for (const name of COMMAND_NAMES) expect(help.body).toContain(`\`/firebreak ${name}`);
+    expect(help.body).toContain('`/firebreak alerts #channel`');
 
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await prisma().incident.count()).toBe(1);

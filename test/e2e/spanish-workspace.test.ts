@@ -7,6 +7,7 @@ import { messageBlockActions, viewBlockActions, type ViewPayload } from '../../s
 import { ANGRY_MESSAGES } from '../support/community.js';
 import { availableProviders } from '../support/databases.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { COMMAND_NAMES, SPANISH_WORDS } from '../../src/slack/command-words.js';
 import { draftValues, findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const SPANISH_REPLY = 'Hola a todos, sabemos que la aplicación no funciona y estamos trabajando para arreglarlo lo antes posible. Gracias por vuestra paciencia.';
@@ -212,6 +213,9 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     expect(shownHelp).toContain('`/firebreak vigilar #canal` · también `watch`');
     expect(shownHelp).toContain('`/firebreak dejar-de-vigilar #canal` · también `unwatch`');
     expect(shownHelp).toContain('`/firebreak resolver &lt;número de incidente&gt; &lt;resumen&gt;` · también `resolve`');
+    expect(shownHelp).toContain('`/firebreak alertas #canal` · también `alerts`');
+    // Every word /firebreak understands is in its help.
+    for (const name of COMMAND_NAMES) expect(shownHelp).toContain(`\`/firebreak ${SPANISH_WORDS[name]}`);
     const listed = (await harness.command(ann, 'lista')).body;
     expect(listed).toContain('Último incidente');
     expect(listed).toBe((await harness.command(ann, 'list')).body);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockquoteMemberText, escapeSlackText, quoteMemberText, truncateSlackText } from '../../src/slack/text.js';
+import { blockquoteMemberText, escapeSlackText, inputTextFromMrkdwn, mrkdwnFromInputText, quoteMemberText, truncateSlackText } from '../../src/slack/text.js';
 
 const WJ = '\u2060';
 
@@ -109,5 +109,23 @@ describe('blockquoteMemberText', () => {
   it('cannot be broken out of: a member\'s ">" never starts a line of its own', () => {
     const quoted = blockquoteMemberText('fine\n> fake quote\n>>> everything after', 200);
     expect(quoted.split('\n').every((line) => line.startsWith('> ') && !line.slice(2).startsWith('>'))).toBe(true);
+  });
+});
+
+describe('a reply between its message text and its text box', () => {
+  it('shows escapes as characters and escapes them back exactly once, keeping the markup staff typed', () => {
+    const mrkdwn = 'Fish &amp; Chips &lt;Co&gt; 2 &gt; 1, see <https://status.acme.test|status> or ask <@U0LEAD>';
+    const shown = inputTextFromMrkdwn(mrkdwn);
+    expect(shown).toBe('Fish & Chips <Co> 2 > 1, see <https://status.acme.test|status> or ask <@U0LEAD>');
+    expect(mrkdwnFromInputText(shown)).toBe(mrkdwn);
+    // Typed by hand: `&` once, an escape already there left alone.
+    expect(mrkdwnFromInputText('Tea & <scones> &amp; jam')).toBe('Tea &amp; &lt;scones&gt; &amp; jam');
+  });
+
+  it('never turns an escaped mention or link (a member named "<@U0ADMIN>") into a live one', () => {
+    const mrkdwn = 'Hi &lt;@U0ADMIN&gt; and &lt;!channel&gt;, see &lt;https://evil.example|here&gt;';
+    const shown = inputTextFromMrkdwn(mrkdwn);
+    expect(shown).toBe(mrkdwn);
+    expect(mrkdwnFromInputText(shown)).toBe(mrkdwn);
   });
 });

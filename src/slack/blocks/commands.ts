@@ -12,7 +12,7 @@ export function refusalMessage(refusal: { readonly message: string }, locale: Lo
   return message(refusal.message, [section(`:no_entry: ${refusal.message}`), context(t(locale, 'ui.refusal.footer', {}))], 'refusal');
 }
 
-export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve'] as const satisfies readonly CommandName[];
+export const SUBCOMMANDS = ['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'alerts', 'resolve'] as const satisfies readonly CommandName[];
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /**
@@ -22,7 +22,7 @@ export type Subcommand = (typeof SUBCOMMANDS)[number];
  */
 export function usageOf(sub: Subcommand, locale: Locale, command = '/firebreak'): string {
   const args =
-    sub === 'declare' || sub === 'watch' || sub === 'unwatch' || sub === 'resolve' ? ` ${t(locale, `ui.help.args.${sub}`, {})}` : '';
+    sub === 'declare' || sub === 'watch' || sub === 'unwatch' || sub === 'alerts' || sub === 'resolve' ? ` ${t(locale, `ui.help.args.${sub}`, {})}` : '';
   return escapeSlackText(`${command} ${commandWord(sub, locale)}${args}`);
 }
 

@@ -6,7 +6,7 @@ import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '
 import { LOCALES, t, type Locale } from '../../i18n/index.js';
 import { SEVERITIES, type Refusal, type RefusalCode, type Severity } from '../../domain/incidents/index.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
-import { escapeSlackText, plainFromMrkdwnText, truncateSlackText } from '../text.js';
+import { escapeSlackText, inputTextFromMrkdwn, plainFromMrkdwnText, truncateSlackText } from '../text.js';
 import {
   actionIds,
   callbackIds,
@@ -144,7 +144,9 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const prefilledId = draftTextBlockId(template?.id ?? null, language, isDefault, targetValue(writtenFor));
   // Slack keeps what a box holds while its block_id stays: a box emptied to start again from a template gets a new one.
   const textBlockId = input_.keptText?.blockId ?? (prefilledId === input_.replacedBlockId ? `${prefilledId}.again` : prefilledId);
-  blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  // A rendered template is message text; text kept from the box is already as the box shows it.
+  const initial = input_.keptText ? input_.text : inputTextFromMrkdwn(input_.text);
+  blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial }));
   if (input_.keptText && template && input_.templateText !== undefined) {
     // Plain text, so what they copy is the template's characters, not its rendering.
     blocks.push(context(`:clipboard: ${t(locale, 'ui.modal.draft.kept_typed_text', { template: escapeSlackText(template.id) })}`));
@@ -196,6 +198,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
 export interface EditDraftModalInput {
   readonly draft: DraftRef;
   readonly draftNumber: number;
+  /** The draft's message text (mrkdwn), as it will be posted. */
   readonly text: string;
   readonly locale: Locale;
   /** The template's guidance, when the draft came from one. */
@@ -206,7 +209,7 @@ export function editDraftModal(input_: EditDraftModalInput): ModalView {
   const { locale } = input_;
   const blocks: KnownBlock[] = [];
   if (input_.guidance) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(input_.guidance)}`));
-  blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: input_.text }));
+  blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: inputTextFromMrkdwn(input_.text) }));
   blocks.push(context(t(locale, 'ui.modal.edit.note', { revision: input_.draft.r })));
   return modal({
     callbackId: callbackIds.editDraftModal,

@@ -43,6 +43,7 @@ import {
   skipStepModal,
 } from '../blocks/modals.js';
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
+import { mrkdwnFromInputText } from '../text.js';
 import type { DecisionOutcome } from '../../app/incidents.js';
 import { tellRefusal, type SlackServices } from './services.js';
 
@@ -58,9 +59,9 @@ function valueOf(view: { state: unknown }, blockId: string, actionId = blockId):
   return entry?.value ?? entry?.selected_option?.value ?? undefined;
 }
 
-/** The draft text typed in a draft modal ('' when the field is empty). */
+/** The draft text typed in a draft modal, as the message text it will be posted as ('' when the field is empty). */
 function draftTextOf(view: { state: unknown }): string {
-  return draftTextValue((view.state as ViewState).values) ?? '';
+  return mrkdwnFromInputText(draftTextValue((view.state as ViewState).values) ?? '');
 }
 
 function loadOrFail(services: SlackServices, incidentId: string) {

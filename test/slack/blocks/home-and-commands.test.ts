@@ -123,7 +123,7 @@ describe('appHomeView', () => {
     );
     expect(text).toContain('No hay incidentes abiertos.');
     expect(text).toContain('No tienes nada pendiente.');
-    expect(text).toContain('/firebreak watch #canal');
+    expect(text).toContain('/firebreak vigilar #canal');
   });
 
   it('stays within 100 blocks and section limits with hundreds of long entries', () => {
@@ -159,7 +159,7 @@ describe('command replies', () => {
   it('help lists every subcommand with its usage', () => {
     const built = helpMessage('en');
     const text = visibleText(built.blocks);
-    expect(SUBCOMMANDS).toEqual(['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'resolve']);
+    expect(SUBCOMMANDS).toEqual(['help', 'status', 'declare', 'list', 'watch', 'unwatch', 'alerts', 'resolve']);
     for (const sub of SUBCOMMANDS) expect(text).toContain(`\`/firebreak ${sub}`);
     expect(text).toContain('`/firebreak declare #channel [sev1|sev2|sev3|sev4] [drill] [what is happening]`');
     // Escaped, so Slack shows the placeholders instead of turning them into links (defect 4).
