@@ -344,7 +344,7 @@ export const uiEs: UiCatalog = {
   'ui.install.expires': (p) => `Este enlace sirve una vez, durante ${p.minutes} minutos.`,
   'ui.install.success_title': () => 'Firebreak está instalado',
   'ui.install.success': (p) =>
-    `${p.reinstalled ? 'Firebreak se ha reinstalado' : 'Firebreak ya está instalado'} en ${p.team}. En Slack, abre la App Home de Firebreak, elige el canal de alertas con /firebreak alerts #canal e invita al bot a los canales que debe vigilar.`,
+    `${p.reinstalled ? 'Firebreak se ha reinstalado' : 'Firebreak ya está instalado'} en ${p.team}. En Slack, abre la App Home de Firebreak, elige el canal de alertas con /firebreak alertas #canal e invita al bot a los canales que debe vigilar.`,
   'ui.install.failure_title': () => 'Firebreak no se ha instalado',
   'ui.install.failure.denied': () => 'La instalación se canceló en la página de Slack: no se ha instalado nada. Vuelve a empezar desde el enlace de instalación cuando quieras.',
   'ui.install.failure.state': () => 'Este enlace de instalación ya se usó, ha caducado o no se abrió en este navegador. Vuelve a empezar desde el enlace de instalación.',
@@ -364,7 +364,7 @@ export const uiEs: UiCatalog = {
     `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que en Slack se renombró a ${p.channel}. Sus incidentes siguen llegando ahí; cambia su alertsChannel a ${p.currentName} para que el playbook diga adónde van.`,
   'ui.home.alerts_channel_deleted': (p) =>
     `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que se eliminó en Slack. Sus incidentes esperan: se publican en el primer canal que tome el nombre #${p.name} (creado, renombrado o desarchivado), o cambia su alertsChannel a otro canal.`,
-  'ui.home.alerts_channel_watched': (p) => `El canal de alertas ${p.channel} es un canal de la comunidad que Firebreak vigila, así que no se publica ahí ningún incidente: elige un canal que solo lea el equipo (ajustes de App Home, /firebreak alerts, ALERTS_CHANNEL o el alertsChannel del playbook).`,
+  'ui.home.alerts_channel_watched': (p) => `El canal de alertas ${p.channel} es un canal de la comunidad que Firebreak vigila, así que no se publica ahí ningún incidente: elige un canal que solo lea el equipo (ajustes de App Home, /firebreak alertas, ALERTS_CHANNEL o el alertsChannel del playbook).`,
   'ui.alerts.set': (p) => `Los incidentes de este espacio de trabajo van ahora a ${p.channel}.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
   'ui.alerts.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que no podría publicar incidentes ahí. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
