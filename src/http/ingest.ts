@@ -1,5 +1,6 @@
 // POST /ingest: messages from other sources (a forum, a social-listening tool) into the same pipeline
 // as Slack messages. Bearer-token authenticated; every bad item is reported by index and field.
+import { isUtf8 } from 'node:buffer';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
@@ -19,11 +20,15 @@ const MAX_FUTURE_MS = 60 * 60_000;
 /** Slack's ts: up to 11 digits of seconds (what the pipeline accepts as a message id). */
 const SLACK_TS_RANGE = /^\d{1,11}\.\d{6}$/;
 
-const name = z.string().trim().min(1).max(200).regex(/^[^:\s]+$/, 'must not contain ":" or spaces');
+/** No control characters (NUL, escape…) and no lone surrogates (a JSON `\ud800`): the database or Slack would refuse or garble it. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+const PRINTABLE = /^(?:[^\u0000-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const NOT_PRINTABLE = 'must be printable text: no control characters (NUL, escape…) or lone surrogates';
+const name = z.string().trim().min(1).max(200).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').regex(PRINTABLE, NOT_PRINTABLE);
 const ingestItem = z.strictObject({
   source: name,
   channel: name,
-  user: z.string().trim().min(1).max(200),
+  user: z.string().trim().min(1).max(200).regex(PRINTABLE, NOT_PRINTABLE),
   text: z.string().max(40_000),
   /**
    * The source's own id of the message (a post id): the key it is stored under, so sending it again is a
@@ -64,7 +69,7 @@ export function toSlackTs(value: string | number): string | null {
   return SLACK_TS_RANGE.test(ts) ? ts : null;
 }
 
-async function readBody(request: IncomingMessage): Promise<string | { tooLarge: true }> {
+async function readBody(request: IncomingMessage): Promise<Buffer | { tooLarge: true }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -72,7 +77,28 @@ async function readBody(request: IncomingMessage): Promise<string | { tooLarge: 
     if (size > MAX_BODY_BYTES) return { tooLarge: true };
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The body as text, or why it cannot be read as JSON's UTF-8. Decoding anything else as UTF-8 would
+ * replace every accented letter with U+FFFD and store the garbled text (answered 202, lost for good).
+ */
+function bodyText(request: IncomingMessage, body: Buffer): { text: string } | { status: 400 | 415; error: string; message: string } {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return { status: 415, error: 'unsupported_encoding', message: `Content-Encoding "${encoding.slice(0, 40)}" is not supported: send the JSON uncompressed.` };
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return { status: 415, error: 'unsupported_charset', message: `The body is declared as charset "${charset.slice(0, 40)}": send it as UTF-8 (and say charset=utf-8 or nothing).` };
+  if (!isUtf8(body)) {
+    // The first byte where decoding and encoding again differ is where the bytes stop being UTF-8.
+    const decoded = Buffer.from(body.toString('utf8'), 'utf8');
+    let offset = 0;
+    while (offset < body.length && body[offset] === decoded[offset]) offset += 1;
+    return { status: 400, error: 'invalid_encoding', message: `The body is not UTF-8 at byte ${offset}: send the JSON as UTF-8.` };
+  }
+  // A byte order mark some tools write first is not part of the JSON.
+  const text = body.toString('utf8');
+  return { text: text.startsWith('\ufeff') ? text.slice(1) : text };
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -102,14 +128,19 @@ export function ingestRoute(options: IngestRouteOptions): Route {
         sendJson(response, 401, { error: 'unauthorized', message: 'Send the INGEST_TOKEN as "Authorization: Bearer <token>".' });
         return;
       }
-      const body = await readBody(request);
-      if (typeof body !== 'string') {
+      const raw = await readBody(request);
+      if (!Buffer.isBuffer(raw)) {
         sendJson(response, 413, { error: 'too_large', message: `The body is larger than ${MAX_BODY_BYTES} bytes; send fewer messages per request.` });
+        return;
+      }
+      const body = bodyText(request, raw);
+      if (!('text' in body)) {
+        sendJson(response, body.status, { error: body.error, message: body.message });
         return;
       }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(body);
+        parsed = JSON.parse(body.text);
       } catch (error) {
         sendJson(response, 400, { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
         return;

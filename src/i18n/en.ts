@@ -7,6 +7,7 @@ type Empty = Record<string, never>;
 
 const fields: Record<string, string> = {
   text: 'reply text',
+  note: 'note',
   comment: 'comment',
   reason: 'reason',
   summary: 'resolution summary',

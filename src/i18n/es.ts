@@ -6,6 +6,7 @@ import { uiEs } from './ui-es.js';
 
 const fields: Record<string, string> = {
   text: 'el texto de la respuesta',
+  note: 'la nota',
   comment: 'el comentario',
   reason: 'el motivo',
   summary: 'el resumen de la resolución',

@@ -43,6 +43,9 @@ export function closestCommandWord(typed: string, locale: Locale): string | null
   const candidates = COMMAND_NAMES.flatMap((name) => (locale === 'es' ? [SPANISH_WORDS[name], name] : [name, SPANISH_WORDS[name]]));
   let best: { word: string; edits: number } | null = null;
   for (const candidate of candidates) {
+    // Each edit changes the length by one at most: a word much longer or shorter is never close, and
+    // skipping it keeps a 4,000-letter word from costing seconds (editDistance is quadratic).
+    if (Math.abs(word.length - candidate.length) > allowed) continue;
     const edits = editDistance(word, candidate);
     if (edits <= allowed && (best === null || edits < best.edits)) best = { word: candidate, edits };
   }

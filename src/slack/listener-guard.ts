@@ -119,6 +119,32 @@ function cleanStrings(value: unknown, depth = 0): void {
   }
 }
 
+const SCALAR_FIELDS = ['value', 'selected_date', 'selected_time', 'selected_user', 'selected_channel', 'selected_conversation'];
+const LIST_FIELDS = ['selected_users', 'selected_channels', 'selected_conversations'];
+const isOption = (value: unknown) => typeof record(value)?.['value'] === 'string';
+
+/**
+ * A modal's submitted values in shapes Slack never sends (a number or list for a text, a string for an
+ * option) are taken as empty, in place: the listener then asks for that field under its input instead
+ * of failing on it with "an error on its side".
+ */
+function emptyMistypedValues(body: Body): void {
+  const values = record(record(record(body['view'])?.['state'])?.['values']);
+  for (const block of Object.values(values ?? {})) {
+    for (const [actionId, raw] of Object.entries(record(block) ?? {})) {
+      const element = record(raw);
+      if (!element) {
+        delete (block as Body)[actionId];
+        continue;
+      }
+      for (const field of SCALAR_FIELDS) if (element[field] !== undefined && element[field] !== null && typeof element[field] !== 'string') delete element[field];
+      if (element['selected_option'] !== undefined && element['selected_option'] !== null && !isOption(element['selected_option'])) delete element['selected_option'];
+      if (element['selected_options'] !== undefined && !(Array.isArray(element['selected_options']) && element['selected_options'].every(isOption))) delete element['selected_options'];
+      for (const field of LIST_FIELDS) if (element[field] !== undefined && !(Array.isArray(element[field]) && element[field].every((item) => typeof item === 'string'))) delete element[field];
+    }
+  }
+}
+
 /** A stored id is printable text of reasonable length: anything else names no record. */
 const STORABLE_ID = /^[\x21-\x7e]{1,200}$/;
 
@@ -219,6 +245,7 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       }
       // Text Slack never sends (NUL bytes, lone surrogates) is cleaned before a listener stores or echoes it.
       cleanStrings(args.body);
+      emptyMistypedValues(args.body);
       const deadline = setTimeout(() => {
         if (acked) return;
         log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);

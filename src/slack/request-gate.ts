@@ -95,7 +95,8 @@ export function eventEnvelopeProblem(body: Record<string, unknown>): string | nu
   for (const field of ['ts', 'thread_ts', 'event_ts', 'deleted_ts']) if (!optionalId(event[field])) return `event.${field} is not a timestamp`;
   for (const field of ['channel', 'user', 'item_user']) if (!idLike(event[field])) return `event.${field} is not an id`;
   if (event['type'] === 'message' && typeof event['channel'] !== 'string') return 'event.channel is not a string';
-  for (const field of ['message', 'previous_message', 'item']) if (event[field] !== undefined && !isObject(event[field])) return `event.${field} is not an object`;
+  // null is taken as absent: a deletion naming its message by deleted_ts needs no previous_message.
+  for (const field of ['message', 'previous_message', 'item']) if (event[field] !== undefined && event[field] !== null && !isObject(event[field])) return `event.${field} is not an object`;
   for (const nested of ['message', 'previous_message'] as const) {
     const inner = event[nested] as Record<string, unknown> | undefined;
     if (inner && !(['text', 'bot_id', 'subtype'].every((field) => optionalString(inner[field])) && ['ts', 'thread_ts', 'user'].every((field) => optionalId(inner[field])))) return `event.${nested} has a field of the wrong type`;
@@ -264,7 +265,13 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
       return;
     }
     const text = raw.toString('utf8');
-    const contentType = request.headers['content-type'];
+    // A proxy may add a charset (or change the case): the media type decides, as a form is what Slack sent.
+    let contentType = request.headers['content-type'];
+    if (contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded') {
+      contentType = 'application/x-www-form-urlencoded';
+      // Bolt reads the header too, and only knows the bare media type.
+      request.headers['content-type'] = contentType;
+    }
     const sslCheck = contentType === 'application/x-www-form-urlencoded' && parseQuery(text)['ssl_check'] === '1';
     if (!sslCheck) {
       const signature = request.headers['x-slack-signature'];

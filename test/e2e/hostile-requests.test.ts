@@ -3,8 +3,9 @@
 // serving, and /metrics stays bounded whatever event subtypes arrive.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds } from '../../src/slack/blocks/ids.js';
-import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
+import { t } from '../../src/i18n/index.js';
+import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { eventCallback, messageEvent, viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import type { RunningProcess } from '../support/cli.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
 import { SIGNING_SECRET } from './harness.js';
@@ -70,6 +71,19 @@ describe('poison requests against a running firebreak start', () => {
         expected: 200,
       },
       { name: 'slash command without user', contentType: 'application/x-www-form-urlencoded', body: form({ command: '/firebreak', team_id: identity.teamId, channel_id: harness.alerts, text: 'list' }), expected: 200 },
+      // "Did you mean" compared every letter swap of the word with each command word: seconds of a blocked process.
+      {
+        name: 'slash command whose unknown word has 6,000 letters',
+        contentType: 'application/x-www-form-urlencoded',
+        body: form({ command: '/firebreak', text: 'ab'.repeat(3_000), team_id: identity.teamId, user_id: harness.people.ann, channel_id: harness.alerts, trigger_id: '1.2.3', response_url: harness.fake.issueResponseUrl(harness.people.ann, harness.alerts) }),
+        expected: 200,
+      },
+      {
+        name: 'slash command whose form says its charset',
+        contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
+        body: form({ command: '/firebreak', text: 'help', team_id: identity.teamId, user_id: harness.people.ann, channel_id: harness.alerts, trigger_id: '1.2.3', response_url: harness.fake.issueResponseUrl(harness.people.ann, harness.alerts) }),
+        expected: 200,
+      },
     ];
     for (const poison of cases) {
       const answer = await signed(instance.url, poison.contentType, poison.body);
@@ -86,6 +100,34 @@ describe('poison requests against a running firebreak start', () => {
     const stored = await harness.post(harness.people.members[1]!, 'still here', { ts: `${Math.floor(Date.now() / 1000)}.000777` });
     expect(stored.status).toBe(200);
     await harness.waitFor('the message after the poison', async () => (await harness.database.prisma.scoredMessage.count({ where: { ts: { endsWith: '.000777' } } })) === 1);
+  });
+
+  it('a modal submitted with values of a type Slack never sends asks for the field, instead of failing on its side', async () => {
+    expect((await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Checkout failing`)).status).toBe(200);
+    const root = await harness.waitFor('the incident message', () => harness.rootMessage());
+    const submitted = async (actionId: string, values: Record<string, Record<string, unknown>>) => {
+      await harness.click(harness.people.ann, harness.alerts, root.ts, actionId);
+      const view = await harness.waitFor(`the modal of ${actionId}`, () => harness.openModal(harness.people.ann));
+      const payload = viewSubmission(harness.fake.workspace.appIdentity(), { user: { id: harness.people.ann, name: 'ann' }, view, values: {}, triggerId: harness.fake.workspace.issueTrigger(harness.people.ann) });
+      (payload.view as { state: unknown }).state = { values };
+      const answer = await signed(instance.url, 'application/x-www-form-urlencoded', form({ payload: JSON.stringify(payload) }));
+      harness.fake.workspace.closeView(view.id);
+      return JSON.parse(answer.text) as { errors?: Record<string, string> };
+    };
+    const note = await submitted(actionIds.addNote, { [inputIds.note]: { [inputIds.note]: { type: 'plain_text_input', value: ['Vendor'] } } });
+    expect(note.errors).toEqual({ [inputIds.note]: t('en', 'refusal.text_required', { field: 'note' }) });
+    const resolve = await submitted(actionIds.resolve, { [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: { type: 'plain_text_input', value: { text: 'Fixed' } } } });
+    expect(resolve.errors).toEqual({ [inputIds.resolutionSummary]: t('en', 'refusal.text_required', { field: 'summary' }) });
+    expect(instance.logs()).not.toMatch(/TypeError|listener failed/i);
+  });
+
+  it('a deletion whose previous_message is null still erases the message', async () => {
+    const ts = `${Math.floor(Date.now() / 1000) - 5}.000888`;
+    expect((await harness.post(harness.people.members[2]!, 'my card number is 4242', { ts })).status).toBe(200);
+    await harness.waitFor('the message', async () => (await harness.database.prisma.scoredMessage.count({ where: { ts } })) === 1);
+    const deletion = { type: 'message', subtype: 'message_deleted', hidden: true, channel: harness.support, ts: `${Math.floor(Date.now() / 1000)}.000889`, deleted_ts: ts, previous_message: null };
+    expect((await signed(instance.url, 'application/json', JSON.stringify(eventCallback(harness.fake.workspace.appIdentity(), deletion as never, { nowMs: Date.now() })))).status).toBe(200);
+    await harness.waitFor('the message erased', async () => (await harness.database.prisma.scoredMessage.findFirst({ where: { ts } }))?.deletedAt ?? undefined);
   });
 
   it('refuses requests signed more than 5 minutes in the future, like stale ones', async () => {

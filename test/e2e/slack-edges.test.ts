@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
@@ -203,6 +204,28 @@ describe('POST /ingest', () => {
     const stored = await harness.app.database.prisma.scoredMessage.findMany({ orderBy: { postedAt: 'asc' } });
     expect(stored.map((message) => message.label)).toEqual(['negative', 'positive']);
     expect(stored[0]?.permalink).toBe('https://forum.example/t/1');
+  });
+
+  it('a body that is not UTF-8 JSON is refused saying why, never stored garbled; a byte order mark is taken', async () => {
+    const item = (text: string, extra: Record<string, unknown> = {}) => JSON.stringify({ source: 'forum', channel: 'support', user: 'lu', text, ts: new Date(Date.now() - 60_000).toISOString(), ...extra });
+    const send = async (body: Buffer | string, headers: Record<string, string>) => {
+      const response = await fetch(`${harness.app.url}/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
+      return { status: response.status, body: (await response.json()) as { error?: string; message?: string; problems?: { index: number; field: string; message: string }[] } };
+    };
+    // Latin-1 declared, or sent without saying so: "é" was stored as U+FFFD and answered 202.
+    const latin1 = Buffer.from(item('Qué pésimo servicio'), 'latin1');
+    expect(await send(latin1, { 'content-type': 'application/json; charset=ISO-8859-1' })).toEqual({ status: 415, body: expect.objectContaining({ error: 'unsupported_charset', message: expect.stringContaining('"iso-8859-1"') }) });
+    const undeclared = await send(latin1, { 'content-type': 'application/json' });
+    expect(undeclared).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_encoding', message: expect.stringContaining(`byte ${latin1.indexOf(0xe9)}`) }) });
+    expect(await send(gzipSync(item('compressed')), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).toEqual({ status: 415, body: expect.objectContaining({ error: 'unsupported_encoding' }) });
+    // A NUL byte or a lone surrogate in a name is named by item and field (it was answered 202 and quarantined).
+    const names = await send(`[${item('nul', { user: 'l\u0000u' })},${item('surrogate', { channel: 'sup\ud800' })}]`, { 'content-type': 'application/json' });
+    expect(names.status).toBe(400);
+    expect(names.body.problems?.map((problem) => [problem.index, problem.field])).toEqual([[0, 'user'], [1, 'channel']]);
+    expect(await harness.app.database.prisma.scoredMessage.count({ where: { userId: { startsWith: 'forum:l' } } })).toBe(0);
+
+    expect(await send(`\ufeff${item('Qué pésimo servicio')}`, { 'content-type': 'application/json; charset=utf-8' })).toMatchObject({ status: 202, body: { accepted: 1 } });
+    expect((await harness.app.database.prisma.scoredMessage.findFirstOrThrow({ where: { userId: 'forum:lu' } })).text).toBe('Qué pésimo servicio');
   });
 
   it('two members posting in the same second are two messages; each sent again is a duplicate', async () => {

@@ -15,7 +15,7 @@ export interface AddNoteCommand extends CommandBase {
 export function addNote(state: IncidentState, command: AddNoteCommand, _policy: IncidentPolicy, clock: Clock): Decision {
   const at = clock.now();
   const context = { state, action: 'add_note' as const, actorUserId: command.actorUserId, at, text: command.text ?? null, locale: command.locale };
-  const bad = refuseBadText(context, 'text', command.text);
+  const bad = refuseBadText(context, 'note', command.text);
   if (bad) return bad;
   const events = [event(state, at, 'note_added', command.actorUserId, command.text)];
   return accept(context, state, events, announce(events, false));

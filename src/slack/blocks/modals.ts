@@ -438,7 +438,7 @@ const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, stri
   [callbackIds.rejectDraftModal]: { comment: inputIds.reason, reason: inputIds.reason },
   [callbackIds.severityModal]: { reason: inputIds.reason, severity: inputIds.severity },
   [callbackIds.resolveModal]: { summary: inputIds.resolutionSummary },
-  [callbackIds.noteModal]: { text: inputIds.note },
+  [callbackIds.noteModal]: { note: inputIds.note },
   [callbackIds.skipStepModal]: { reason: inputIds.reason },
 };
 

@@ -271,7 +271,7 @@ describe('incident modals', () => {
 
 describe('refusalFieldErrors', () => {
   it('puts a text refusal under the input of the modal it came from', () => {
-    expect(refusalFieldErrors(callbackIds.noteModal, 'text', 'The note is required.')).toEqual({ [inputIds.note]: 'The note is required.' });
+    expect(refusalFieldErrors(callbackIds.noteModal, 'note', 'The note is required.')).toEqual({ [inputIds.note]: 'The note is required.' });
     expect(refusalFieldErrors(callbackIds.draftReplyModal, 'text', 'too long')).toEqual({ [inputIds.draftText]: 'too long' });
     expect(refusalFieldErrors(callbackIds.rejectDraftModal, 'comment', 'required')).toEqual({ [inputIds.reason]: 'required' });
     expect(refusalFieldErrors(callbackIds.resolveModal, 'summary', 'required')).toEqual({ [inputIds.resolutionSummary]: 'required' });
