@@ -78,6 +78,30 @@ export class EventInbox {
   }
 
   /**
+   * A signed event callback of a shape Slack never sends (a field of the wrong type): it is not processed,
+   * but it is kept in the quarantine with the reason before Slack is told it arrived, so an acknowledged
+   * event is never lost without a trace (App Home's delivery problems and `firebreak doctor` show it).
+   * Its own transaction: a write outside one would land in whichever transaction is open (SQLite).
+   */
+  async quarantineMalformed(envelope: { text: string; eventId: string | null; body: Record<string, unknown> }, problem: string): Promise<void> {
+    const inner = typeof envelope.body['event'] === 'object' && envelope.body['event'] !== null ? (envelope.body['event'] as Record<string, unknown>) : {};
+    const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
+    await this.options.store.transaction(async (tx) => {
+      await tx.quarantine.add({
+        at: this.now(),
+        source: 'slack',
+        workspaceId: text(envelope.body['team_id']),
+        channelId: text(inner['channel']),
+        eventId: envelope.eventId,
+        reason: 'malformed_event',
+        error: storableText(problem),
+        payload: storableText(envelope.text, 100_000),
+      });
+    });
+    this.options.logger.warn({ eventId: envelope.eventId, problem }, 'a Slack event of a shape Slack never sends went to the quarantine');
+  }
+
+  /**
    * After the poll phase (the requests of a burst that arrived together share one commit), and never
    * while an insert is in flight: under load, each insert takes everything that arrived during the last.
    */

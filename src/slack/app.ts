@@ -46,6 +46,8 @@ export interface AcceptedEvents {
   accept(envelope: { text: string; eventId: string | null }, retry: { num?: number; reason?: string }): Promise<string>;
   processed(id: string): void;
   failed(id: string, error: unknown): Promise<void>;
+  /** Keeps a signed event callback of a wrong shape, with the reason, instead of processing it. */
+  quarantineMalformed(envelope: { text: string; eventId: string | null; body: Record<string, unknown> }, problem: string): Promise<void>;
 }
 
 export interface SlackApp {

@@ -1,7 +1,8 @@
 // What a request to /slack/* must pass before Bolt sees it: a known path (else a quiet 404), a body
 // of bounded size, a valid signature made within five minutes either side of now (Bolt refuses only
 // stale ones), and an envelope Bolt can handle. A body that is not an object gets 400; an object of
-// the wrong shape is answered 200 and dropped, logged and counted (Slack would retry anything else).
+// the wrong shape is answered 200 and not processed, logged and counted (Slack would retry anything else);
+// an event callback of the wrong shape is kept in the quarantine with the reason before that 200.
 // An event callback that passes is kept in the inbox (acknowledged means stored), acknowledged, and
 // handed to Bolt through a backlog (event-backlog.ts): its ack never waits for Bolt's dispatch or for
 // the processing of other events.
@@ -161,7 +162,7 @@ export function judgeSlackBody(contentType: string | undefined, rawBody: string,
   return judgeAndParse(contentType, rawBody, locale).verdict;
 }
 
-/** The verdict, and the Events API envelope it was read from when the body is JSON. */
+/** The verdict, and the Events API envelope it was read from when the body is a JSON object (judged ok or not). */
 function judgeAndParse(contentType: string | undefined, rawBody: string, locale: Locale): { verdict: Verdict; envelope?: Record<string, unknown> } {
   const refuse = (kind: string, reason: string): { verdict: Verdict } => ({ verdict: { ok: false, status: 400, kind, reason } });
   if (contentType === 'application/x-www-form-urlencoded') {
@@ -195,7 +196,7 @@ function judgeAndParse(contentType: string | undefined, rawBody: string, locale:
   }
   if (!isObject(body)) return refuse('event', 'body_not_object');
   const problem = eventEnvelopeProblem(body);
-  return problem ? { verdict: { ok: false, status: 200, kind: 'event', reason: problem } } : { verdict: { ok: true }, envelope: body };
+  return problem ? { verdict: { ok: false, status: 200, kind: 'event', reason: problem }, envelope: body } : { verdict: { ok: true }, envelope: body };
 }
 
 /** An event Bolt acknowledges on arrival with an empty 200, so the gate may: not a function_executed (its listener acks). */
@@ -297,8 +298,20 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
         const locale = await options.answerLocale(id('team_id'), id('user_id')).catch(() => options.locale);
         if (locale !== options.locale) verdict = judgeAndParse(contentType, text, locale).verdict;
       }
+      if (!verdict.ok && verdict.status === 200 && envelope?.['type'] === 'event_callback' && options.inbox) {
+        // Acknowledged means stored or quarantined: a member's message with one field of a wrong type is
+        // kept, with the reason, where staff see it, never dropped without a trace.
+        const eventId = typeof envelope['event_id'] === 'string' ? envelope['event_id'] : null;
+        try {
+          await options.inbox.quarantineMalformed({ text, eventId, body: envelope }, verdict.reason);
+        } catch (error) {
+          log.error({ err: error }, 'could not quarantine a malformed Slack event before acknowledging it: answered 503, so Slack sends it again');
+          refuse(response, 503, 'event', 'store_unavailable');
+          return;
+        }
+      }
       if (!verdict.ok) {
-        log.warn({ kind: verdict.kind, reason: verdict.reason, status: verdict.status }, verdict.status === 200 ? 'dropped a malformed Slack request' : 'refused a Slack request body');
+        log.warn({ kind: verdict.kind, reason: verdict.reason, status: verdict.status }, verdict.status === 200 ? 'did not process a malformed Slack request' : 'refused a Slack request body');
         refuse(response, verdict.status, verdict.kind, verdict.reason, verdict.body ?? (verdict.status === 400 ? { error: 'invalid_body', message: verdict.reason } : undefined));
         return;
       }

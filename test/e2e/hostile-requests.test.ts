@@ -130,6 +130,24 @@ describe('poison requests against a running firebreak start', () => {
     await harness.waitFor('the message erased', async () => (await harness.database.prisma.scoredMessage.findFirst({ where: { ts } }))?.deletedAt ?? undefined);
   });
 
+  it('a member message with a field of a type Slack never sends is quarantined with the reason, not dropped', async () => {
+    const identity = harness.fake.workspace.appIdentity();
+    const base = messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'the app ate my order again', ts: `${Math.floor(Date.now() / 1000)}.000901` });
+    const shapes = [
+      { ...base, thread_ts: 1700000000.0001 },
+      { ...base, ts: `${Math.floor(Date.now() / 1000)}.000902`, text: null },
+      { ...base, ts: `${Math.floor(Date.now() / 1000)}.000903`, channel_type: 7 },
+    ];
+    for (const event of shapes) expect((await signed(instance.url, 'application/json', JSON.stringify(eventCallback(identity, event as never, { nowMs: Date.now() })))).status).toBe(200);
+    const kept = await harness.waitFor('the three quarantined', async () => {
+      const rows = await harness.database.prisma.quarantinedMessage.findMany({ where: { reason: 'malformed_event', payload: { contains: '.00090' } }, orderBy: { at: 'asc' } });
+      return rows.length === 3 ? rows : undefined;
+    });
+    expect(kept.map((row) => row.error)).toEqual(['event.thread_ts is not a timestamp', 'event.text is not a string', 'event.channel_type is not a string']);
+    expect(kept.every((row) => row.channelId === harness.support && row.workspaceId === identity.teamId)).toBe(true);
+    expect(kept[0]?.payload).toContain('the app ate my order again');
+  });
+
   it('refuses requests signed more than 5 minutes in the future, like stale ones', async () => {
     const body = JSON.stringify(eventCallback(harness.fake.workspace.appIdentity(), messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'from the future', ts: '1700000000.000200' }), { nowMs: Date.now() }));
     for (const skewSeconds of [600, 365 * 86_400, -600]) expect((await signed(instance.url, 'application/json', body, { skewSeconds })).status).toBe(401);
