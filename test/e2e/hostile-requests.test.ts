@@ -130,6 +130,27 @@ describe('poison requests against a running firebreak start', () => {
     await harness.waitFor('the message erased', async () => (await harness.database.prisma.scoredMessage.findFirst({ where: { ts } }))?.deletedAt ?? undefined);
   });
 
+  it('a message that had replies, deleted, arrives as a tombstone edit and is erased like a deletion', async () => {
+    const ts = `${Math.floor(Date.now() / 1000) - 5}.000890`;
+    expect((await harness.post(harness.people.members[2]!, 'call me on 555 0100, the app is useless', { ts })).status).toBe(200);
+    await harness.waitFor('the message', async () => (await harness.database.prisma.scoredMessage.count({ where: { ts } })) === 1);
+    const tombstone = {
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: harness.support,
+      ts: `${Math.floor(Date.now() / 1000)}.000891`,
+      message: { type: 'message', subtype: 'tombstone', user: 'USLACKBOT', text: 'This message was deleted.', ts, thread_ts: ts, reply_count: 2, hidden: true },
+      previous_message: { type: 'message', user: harness.people.members[2]!, text: 'call me on 555 0100, the app is useless', ts, thread_ts: ts },
+    };
+    expect((await signed(instance.url, 'application/json', JSON.stringify(eventCallback(harness.fake.workspace.appIdentity(), tombstone as never, { nowMs: Date.now() })))).status).toBe(200);
+    const erased = await harness.waitFor('the message erased', async () => {
+      const row = await harness.database.prisma.scoredMessage.findFirst({ where: { ts } });
+      return row?.deletedAt ? row : undefined;
+    });
+    expect(erased.text ?? '').not.toContain('555 0100');
+  });
+
   it('a member message with a field of a type Slack never sends is quarantined with the reason, not dropped', async () => {
     const identity = harness.fake.workspace.appIdentity();
     const base = messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'the app ate my order again', ts: `${Math.floor(Date.now() / 1000)}.000901` });

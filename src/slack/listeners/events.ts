@@ -33,6 +33,11 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
     if (message.subtype === 'message_changed' && message.message) {
       const edited = message.message;
+      // A deleted message that had replies stays as a tombstone ("This message was deleted."): a deletion.
+      if (edited.subtype === 'tombstone') {
+        await services.watcher.remove(workspaceId, message.channel, edited.ts, eventId);
+        return;
+      }
       if (edited.bot_id || !edited.user || edited.subtype === 'bot_message') return;
       const outcome = await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts, ...(eventId ? { eventId } : {}) });
       if (outcome.status === 'duplicate') services.metrics?.eventsDeduplicated.inc({ type: 'event' });
