@@ -6,7 +6,7 @@
 import type { Button, KnownBlock, RichTextBlock, RichTextText } from '@slack/types';
 import { isLocale, t, type Locale } from '../../i18n/index.js';
 import { diffDraftText, liveApprovals, preflightReply, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
-import { escapeSlackText } from '../text.js';
+import { escapeSlackText, plainFromMrkdwnText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, wholeQuoteSections, type SlackMessage } from './kit.js';
 
@@ -47,7 +47,8 @@ export function draftCard(
   ];
   if (options.previousText !== undefined && draft.revision > 1 && options.previousText !== draft.text) {
     blocks.push(section(`*${t(locale, 'ui.draft.changes_heading', { from: draft.revision - 1 })}*`));
-    blocks.push(diffBlock(shortenDraftDiff(diffDraftText(options.previousText, draft.text), 40, DIFF_MAX_LENGTH)));
+    // rich_text shows its text literally: the diff is of the texts as read (`&amp;` as `&`), not as escaped.
+    blocks.push(diffBlock(shortenDraftDiff(diffDraftText(plainFromMrkdwnText(options.previousText), plainFromMrkdwnText(draft.text)), 40, DIFF_MAX_LENGTH)));
   }
   blocks.push(section(decisionsText(state, draft, progress, locale, options)));
   if (open || draft.status === 'approved') blocks.push(context(preflightText(draft, locale)));

@@ -59,6 +59,18 @@ describe('draftCard', () => {
     for (const b of buttons(built.blocks)) expect(decodeRef(draftRef, b.value, 'button').r).toBe(2);
   });
 
+  it("shows what changed as staff read it: the reply's escapes (&amp; &lt; &gt;) as the characters they stand for", () => {
+    const { state: drafted, clock, policy } = incidentWithDraft('Fish &amp; Chips: back soon.');
+    clock.advance(MINUTE);
+    const state = accepted(editDraft(drafted, { actorUserId: 'ULEAD', draftId: 'inc-1/draft-1', revision: 1, text: 'Fish &amp; Chips: back in &lt;1 hour.' }, policy, clock));
+    const built = card(state, policy, { previousText: 'Fish &amp; Chips: back soon.' });
+    const diff = built.blocks.find((block) => block.type === 'rich_text') as { elements: { elements: { text: string; style?: object }[] }[] };
+    const shown = diff.elements[0]!.elements.map((element) => element.text).join('');
+    expect(shown).toContain('Fish & Chips: back');
+    expect(shown).toContain('<1 hour');
+    expect(shown).not.toMatch(/&amp;|&lt;/);
+  });
+
   it('shows who approved so far against the quorum, and who asked for changes with the comment', () => {
     const { state: drafted, clock } = incidentWithDraft();
     const policy = incidentPolicy({ quorum: { kind: 'count', n: 2 }, approverUserIds: ['UAPPROVER1', 'UAPPROVER2', 'UAPPROVER3'] });
