@@ -88,8 +88,9 @@ const environmentSchema = z.object({
     message: 'must be a Slack channel ID such as C0123ABCD',
   }),
   PLAYBOOKS_DIR: z.string().trim().default('./playbooks'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  LOCALE: z.enum(['en', 'es'], { error: 'must be en (English) or es (Spanish)' }).default('en'),
+  LOG_LEVEL: z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value), z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  // `ES` or ` es ` from a hand-written .env reads as meant; an empty `LOCALE=` is the default.
+  LOCALE: z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value), z.enum(['en', 'es'], { error: 'must be en (English) or es (Spanish)' }).default('en')),
   INGEST_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters',
   }),

@@ -79,7 +79,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
     const { createSandbox, sandboxConfig } = await import('./sandbox/sandbox.js');
     sandbox = await createSandbox({ clock, logger, scenariosDir: join(config.playbooksDir, 'scenarios'), allowRemote: config.sandbox?.allowRemote ?? false, socketMode: config.sandbox?.socketMode ?? false, locale: config.locale });
     const port = await sandbox.listenEarly(config.host, config.port);
-    config = sandboxConfig(config, sandbox, `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port);
+    config = sandboxConfig(config, sandbox, selfUrl(config.host, port), port);
   }
   // OAuth installs in several workspaces: each team's token is stored (encrypted) when it installs.
   let installs: InstallService | undefined;
@@ -232,7 +232,7 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
   }
   const bound = server.address() as AddressInfo;
   const { port } = bound;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const url = selfUrl(config.host, port);
   // What the socket is bound to, not the URL this process reaches itself at: HOST=0.0.0.0 listens on every interface.
   const address = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${port}`;
   const everyInterface = bound.address === '0.0.0.0' || bound.address === '::';
@@ -296,4 +296,10 @@ function unreadableTokens(installs: InstallService) {
     }
     return { ok: unreadable.length === 0, installed: teams.length, unreadable };
   };
+}
+
+/** How this process (its sandbox, tests) reaches itself: loopback when bound to every interface; an IPv6 host in brackets. */
+function selfUrl(host: string, port: number): string {
+  const self = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${self.includes(':') ? `[${self}]` : self}:${port}`;
 }

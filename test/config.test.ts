@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     for (const name of ['DATABASE_URL', 'LOCALE', 'LOG_LEVEL', 'ALERTS_CHANNEL', 'TEAM_TIMEZONE']) expect(attempt).toThrow(new RegExp(name));
   });
 
+  it('reads LOCALE and LOG_LEVEL as a person writes them, and says which values are accepted', () => {
+    expect(loadConfig({ LOCALE: ' ES ', LOG_LEVEL: 'Debug' })).toMatchObject({ locale: 'es', logLevel: 'debug' });
+    expect(loadConfig({ LOCALE: '', LOG_LEVEL: '' })).toMatchObject({ locale: 'en', logLevel: 'info' });
+    const attempt = () => loadConfig({ LOCALE: 'fr', LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(/LOCALE must be en \(English\) or es \(Spanish\)/);
+    expect(attempt).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
+  });
+
   it('never prints a secret value, even when it is invalid', () => {
     const secret = 'not-a-token-but-very-secret-1234';
     let message = '';

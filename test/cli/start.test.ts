@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,15 @@ describe.each(availableProviders)('firebreak start on %s', (provider) => {
     expect(await running.stop('SIGTERM')).toBe(0);
   }, 60_000);
 
+  it.skipIf(!ipv6Loopback)('HOST=:: (IPv6, every interface): the line names [::] and the URL this machine reaches it at works', async () => {
+    database = await createTestDatabase(provider);
+    running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '::', DATABASE_URL: database.url }));
+    const port = new URL(running.url).port;
+    expect(running.logs()).toContain(`Firebreak is listening on http://[::]:${port} (every interface; http://[::1]:${port} from this machine)`);
+    expect((await fetch(`http://[::1]:${port}/healthz`)).status).toBe(200);
+    expect(await running.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
   it('a connection that never sends a request does not hold up SIGTERM (Node would wait over a minute for its headers)', async () => {
     database = await createTestDatabase(provider);
     running = await startFirebreakProcess(testEnvironment({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url }));
@@ -59,6 +68,13 @@ describe.each(availableProviders)('firebreak start on %s', (provider) => {
       silent.destroy();
     }
   }, 60_000);
+});
+
+/** Whether this machine has an IPv6 loopback (a container may not). */
+const ipv6Loopback = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(0, '::1', () => probe.close(() => resolve(true)));
 });
 
 describe('a stop asked for while the sandbox starts', () => {

@@ -50,7 +50,7 @@ export function startFirebreakProcess(env: NodeJS.ProcessEnv, options: { timeout
     }, options.timeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Firebreak is listening on (http:\/\/[\d.:]+)/.exec(output);
+      const match = /Firebreak is listening on (http:\/\/[\d.:[\]]+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve({
