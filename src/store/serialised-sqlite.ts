@@ -4,15 +4,26 @@
 // transaction, in the same queue the transactions take.
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 
-/** One holder at a time, in arrival order; `take` resolves with the function that hands the turn on. */
-function turnQueue(): () => Promise<() => void> {
-  let last: Promise<void> = Promise.resolve();
-  return async () => {
-    const previous = last;
-    let release!: () => void;
-    last = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    return release;
+/**
+ * One holder at a time, in arrival order. `take` returns nothing when the turn is free (the common case:
+ * no extra promise per write) and a promise otherwise; `release` hands the turn to the next in line.
+ */
+function turnQueue(): { take(): Promise<void> | undefined; release(): void } {
+  let busy = false;
+  const waiting: Array<() => void> = [];
+  return {
+    take() {
+      if (!busy) {
+        busy = true;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else busy = false;
+    },
   };
 }
 
@@ -22,6 +33,16 @@ function turnQueue(): () => Promise<() => void> {
  */
 function onlyReads(query: SqlQuery): boolean {
   return /^\s*select\b/i.test(query.sql);
+}
+
+/** Hands the turn on once, whichever of commit and rollback ends the transaction (or both do). */
+function once(release: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    release();
+  };
 }
 
 /** The transaction, handing the turn on once it commits or rolls back. */
@@ -45,13 +66,13 @@ function holdingTurn(transaction: Transaction, release: () => void): Transaction
 }
 
 function serialised(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  const take = turnQueue();
+  const turns = turnQueue();
   const inTurn = async <T>(run: () => Promise<T>): Promise<T> => {
-    const release = await take();
+    await turns.take();
     try {
       return await run();
     } finally {
-      release();
+      turns.release();
     }
   };
   return {
@@ -61,11 +82,11 @@ function serialised(adapter: SqlDriverAdapter): SqlDriverAdapter {
     executeRaw: (query) => inTurn(() => adapter.executeRaw(query)),
     executeScript: (script) => inTurn(() => adapter.executeScript(script)),
     startTransaction: async (isolationLevel?: IsolationLevel) => {
-      const release = await take();
+      await turns.take();
       try {
-        return holdingTurn(await adapter.startTransaction(isolationLevel), release);
+        return holdingTurn(await adapter.startTransaction(isolationLevel), once(turns.release));
       } catch (error) {
-        release();
+        turns.release();
         throw error;
       }
     },
