@@ -195,9 +195,8 @@ export class EventInbox {
     const batch = this.keeping.splice(0, MAX_WRITE);
     if (batch.length === 0) return;
     try {
-      // Its own transaction: on SQLite every query shares one connection, and a write outside a
-      // transaction lands in whichever one is open (a click's, a group commit's), so it would be rolled
-      // back with it, or lost to a crash before it commits, after Slack had its acknowledgement.
+      // One transaction for the batch: the events of a burst commit together, and on their own (never
+      // inside another's open transaction: see store/serialised-sqlite.ts), before Slack is answered.
       await this.options.store.transaction((tx) => tx.inbox.keep(batch.map((pending) => pending.record)));
       for (const pending of batch) pending.resolve();
     } catch (error) {

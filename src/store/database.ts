@@ -5,6 +5,7 @@ import { FirebreakError } from '../errors.js';
 import { redactDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { migrationsUpToDate } from './migration-status.js';
 import type { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
+import { serialisedWrites } from './serialised-sqlite.js';
 
 /**
  * Both generated clients expose the same models (their schemas come from one file); the SQLite
@@ -76,7 +77,8 @@ async function createPrismaClient(target: DatabaseTarget): Promise<PrismaDb> {
     return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaDb;
   }
   const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import('./generated/sqlite/client.js'), import('@prisma/adapter-better-sqlite3')]);
-  return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.url }) });
+  // One connection: writes outside a transaction wait for the open one instead of joining it.
+  return new PrismaClient({ adapter: serialisedWrites(new PrismaBetterSqlite3({ url: target.url })) });
 }
 
 export function describeConnectionError(target: DatabaseTarget, error: unknown): FirebreakError {

@@ -1,5 +1,6 @@
 // The app's Store port over Prisma: each repository is a thin binding of store/repositories functions
-// to either the client or one interactive transaction.
+// to either the client or one interactive transaction. Inside a transaction's callback, the direct
+// repositories and another transaction are refused (transaction-scope.ts).
 import type { Leases, Repositories, Store } from '../app/ports/index.js';
 import type { PrismaDb } from './database.js';
 import { channelBucketsOn, scoredMessagesOn, watchedChannelsOn, workspacesOn } from './repositories/channels.js';
@@ -36,6 +37,7 @@ import { quarantineOn } from './repositories/quarantine.js';
 import { cancelReminders, pruneReminders, reminderQueueOn, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
 import type { DatabaseProvider } from './schema-files.js';
+import { insideTransactionOf, refusedInsideTransactions, runAsTransactionCallback, TransactionMisuseError } from './transaction-scope.js';
 
 function leasesOn(db: Db): Leases {
   return {
@@ -166,7 +168,14 @@ function providerOf(prisma: PrismaDb): DatabaseProvider {
 /** `cipher` seals and opens OAuth bot tokens (TOKEN_ENCRYPTION_KEYS); without it installations cannot be read. */
 export function createStore(prisma: PrismaDb, provider: DatabaseProvider = providerOf(prisma), cipher?: TokenCipher): Store {
   return {
-    transaction: (work, options) => prisma.$transaction((tx) => work(repositoriesOn(tx, provider, cipher)), options?.timeoutMs ? { timeout: options.timeoutMs } : undefined),
-    direct: repositoriesOn(prisma, provider, cipher),
+    transaction: (work, options) => {
+      // Another transaction from inside one: SQLite's would wait for the open one; PostgreSQL's would commit apart from it.
+      if (insideTransactionOf(prisma)) throw new TransactionMisuseError('store.transaction');
+      return prisma.$transaction(
+        (tx) => runAsTransactionCallback(prisma, () => work(repositoriesOn(tx, provider, cipher))),
+        options?.timeoutMs ? { timeout: options.timeoutMs } : undefined,
+      );
+    },
+    direct: refusedInsideTransactions(repositoriesOn(prisma, provider, cipher), prisma),
   };
 }
