@@ -4,6 +4,7 @@ import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import { cancelJob, createScheduler, nextOccurrence, scheduleJob, type ReminderFiring, type ReminderHandler } from '../../src/jobs/scheduler.js';
 import { createStore } from '../../src/store/store.js';
 import { availableProviders } from '../support/databases.js';
+import { countingOpenTransactions } from '../support/open-transactions.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
 const logger = pino({ level: 'silent' });
@@ -121,17 +122,7 @@ describe.each(availableProviders)('scheduler on %s', (provider) => {
   it('a kind’s preparation runs before its transaction, never in it, and hands its answer to the handler; a failed one is retried', async () => {
     await schedule('prepared', T0);
     const store = createStore(database.prisma);
-    let open = 0;
-    const counted: typeof store = Object.assign(Object.create(store) as typeof store, {
-      async transaction(work: Parameters<typeof store.transaction>[0], options?: Parameters<typeof store.transaction>[1]) {
-        open += 1;
-        try {
-          return await store.transaction(work, options);
-        } finally {
-          open -= 1;
-        }
-      },
-    });
+    const { store: counted, open: openNow } = countingOpenTransactions(store);
     const running = createScheduler({ store: counted, clock, logger, timeZone: 'Europe/Madrid', retry: { baseMs: 1_000, maxMs: 60_000, maxAttempts: 3 } });
     const openWhilePreparing: number[] = [];
     const handed: (string | undefined)[] = [];
@@ -143,7 +134,7 @@ describe.each(availableProviders)('scheduler on %s', (provider) => {
       },
       // Stands for a look-up in Slack (user groups): it fails once, as a Slack that did not answer.
       async (firing) => {
-        openWhilePreparing.push(open);
+        openWhilePreparing.push(openNow());
         if (openWhilePreparing.length === 1) throw new Error('Slack did not list the user groups');
         return `asked for ${firing.key}`;
       },

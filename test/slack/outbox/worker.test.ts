@@ -18,6 +18,7 @@ import type { Repositories } from '../../../src/app/ports/index.js';
 import { createStore } from '../../../src/store/store.js';
 import { startAnswerLosingProxy } from '../../support/answer-losing-proxy.js';
 import { availableProviders } from '../../support/databases.js';
+import { countingOpenTransactions } from '../../support/open-transactions.js';
 import { startSeededFakeSlack, type SeededFakeSlack } from '../../support/fake-slack.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../../store/repositories/migrated-database.js';
 
@@ -126,17 +127,7 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
 
   it('prepare asks what the handlers need before their transaction, never in it, and hands it to afterSend and onFailed; a failed one is retried', async () => {
     const store = createStore(database.prisma);
-    let open = 0;
-    const counted: typeof store = Object.assign(Object.create(store) as typeof store, {
-      async transaction(work: Parameters<typeof store.transaction>[0], options?: Parameters<typeof store.transaction>[1]) {
-        open += 1;
-        try {
-          return await store.transaction(work, options);
-        } finally {
-          open -= 1;
-        }
-      },
-    });
+    const { store: counted, open: openNow } = countingOpenTransactions(store);
     const preparedWith: { key: string; open: number }[] = [];
     const handed: (string | undefined)[] = [];
     let slackSlow = true;
@@ -149,7 +140,7 @@ describe.each(availableProviders)('outbox worker on %s', (provider) => {
       backoff: { baseMs: 1_000, maxMs: 60_000 },
       // Stands for a look-up in Slack (user groups): once it fails, as a Slack that did not answer.
       prepare: async (item) => {
-        preparedWith.push({ key: item.key, open });
+        preparedWith.push({ key: item.key, open: openNow() });
         if (slackSlow) {
           slackSlow = false;
           throw new Error('Slack did not list the user groups');
