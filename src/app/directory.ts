@@ -24,6 +24,7 @@ export interface GroupLookUp {
 export interface Directory {
   /** A user group by ID (S…) or handle (@team); null when the workspace has no such group. */
   group(ref: PersonRef, options?: GroupLookUp): Promise<ResolvedGroup | null>;
+  /** Whether the workspace has this channel (an ID, or a name the bot can list); rejects when Slack gave no answer (5xx, 429). */
   channelExists(idOrName: string): Promise<boolean>;
   /** Whether the workspace has this user, not deactivated; a Slack that cannot answer says nothing against it (true). */
   userExists(userId: string): Promise<boolean>;
@@ -120,9 +121,13 @@ export function slackDirectory(client: WebClient, clock: Clock, groupsClient: We
     async channelExists(idOrName) {
       const name = idOrName.replace(/^#/, '');
       if (/^[CG][A-Z0-9]+$/.test(name)) {
+        // Only Slack saying so makes it missing: a 500 or a 429 is no answer (rejects, so a caller says "unchecked").
         return client.conversations.info({ channel: name }).then(
           () => true,
-          () => false,
+          (error: unknown) => {
+            if ((error as { data?: { error?: string } }).data?.error === 'channel_not_found') return false;
+            throw error;
+          },
         );
       }
       for await (const page of client.paginate('conversations.list', { types: 'public_channel,private_channel', limit: 200 })) {

@@ -266,6 +266,25 @@ describe('firebreak doctor', () => {
     }
   });
 
+  it('channels Slack does not answer about (500): a warning naming each unchecked channel, never "does not exist"', async () => {
+    const playbooks = mkdtempSync(join(tmpdir(), 'firebreak-doctor-channels-'));
+    // Neither channel exists: had Slack answered, each would be reported missing.
+    writeFileSync(join(playbooks, 'gone.yaml'), TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: [C0GONE0001, "#gone"]'));
+    fake.api.faults.serverError('conversations.info', { times: 50 });
+    fake.api.faults.serverError('conversations.list', { times: 50 });
+    try {
+      const result = await doctor({ PLAYBOOKS_DIR: playbooks });
+      const aboutPlaybooks = result.stdout.split('\n').filter((line) => line.includes('PLAYBOOKS_DIR') && /C0GONE0001|#gone/.test(line));
+      expect(aboutPlaybooks).toHaveLength(2);
+      expect(aboutPlaybooks[0]).toMatch(/^! PLAYBOOKS_DIR: channel `C0GONE0001`: could not check that it exists: .*500.*; run firebreak doctor again$/);
+      expect(aboutPlaybooks[1]).toMatch(/^! PLAYBOOKS_DIR: channel `#gone`: could not check that it exists: .*500.*; run firebreak doctor again$/);
+      expect(result.stdout).not.toContain('does not exist in the workspace (or the bot cannot see it)');
+    } finally {
+      fake.api.faults.clear();
+      rmSync(playbooks, { recursive: true, force: true });
+    }
+  });
+
   it('reads the `.env` of the folder it runs in, as .env.example says; a variable set in the environment wins', async () => {
     const project = mkdtempSync(join(tmpdir(), 'firebreak-dotenv-'));
     try {

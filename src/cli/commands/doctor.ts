@@ -30,14 +30,19 @@ async function playbookReferenceWarnings(config: Config, playbooks: readonly Pla
   const client = new WebClient(botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}), retryConfig: { retries: 0 } });
   const directory = slackDirectory(client, systemClock);
   const prefix = `${workspace ? `${workspace}: ` : ''}PLAYBOOKS_DIR: `;
-  // A group Slack did not answer about is not reported missing, but said to be unchecked, with why.
+  // A channel or group Slack did not answer about is not reported missing, but said to be unchecked, with why.
   const unchecked: string[] = [];
+  const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
   const missing = await checkPlaybookReferences(playbooksOfTeam(playbooks, teamId), {
-    channelExists: (ref) => directory.channelExists(ref).catch(() => true),
+    channelExists: (ref) =>
+      directory.channelExists(ref).catch((error: unknown) => {
+        unchecked.push(`${prefix}channel \`${/^[CG][A-Z0-9]+$/.test(ref) ? ref : `#${ref}`}\`: could not check that it exists: ${reason(error)}; run firebreak doctor again`);
+        return true;
+      }),
     userGroupExists: async (ref) =>
       Boolean(
         await directory.group(ref.startsWith('S') ? { kind: 'group', id: ref } : { kind: 'handle', handle: ref }).catch((error: unknown) => {
-          unchecked.push(`${prefix}user group \`${ref.startsWith('S') ? ref : `@${ref}`}\`: could not check that it exists: ${error instanceof Error ? error.message : String(error)}; run firebreak doctor again`);
+          unchecked.push(`${prefix}user group \`${ref.startsWith('S') ? ref : `@${ref}`}\`: could not check that it exists: ${reason(error)}; run firebreak doctor again`);
           return true;
         }),
       ),
