@@ -2,6 +2,7 @@
 // transactions: a write made outside a transaction while one is open runs inside it, and is rolled back
 // (or lost to a crash) with it. This wraps the adapter so such a write waits its turn behind the open
 // transaction, in the same queue the transactions take.
+import { insideAnyTransaction } from './transaction-scope.js';
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 
 /**
@@ -68,6 +69,10 @@ function holdingTurn(transaction: Transaction, release: () => void): Transaction
 function serialised(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const turns = turnQueue();
   const inTurn = async <T>(run: () => Promise<T>): Promise<T> => {
+    // Made from inside a transaction's callback (a service reading or writing through store.direct): the
+    // turn is that transaction's, so waiting would be a deadlock. It runs at once, on the shared
+    // connection inside that transaction, as it always did.
+    if (insideAnyTransaction()) return run();
     await turns.take();
     try {
       return await run();

@@ -1,6 +1,6 @@
 // The app's Store port over Prisma: each repository is a thin binding of store/repositories functions
-// to either the client or one interactive transaction. Inside a transaction's callback, the direct
-// repositories and another transaction are refused (transaction-scope.ts).
+// to either the client or one interactive transaction. Another transaction opened inside a
+// transaction's callback is refused (transaction-scope.ts).
 import type { Leases, Repositories, Store } from '../app/ports/index.js';
 import type { PrismaDb } from './database.js';
 import { channelBucketsOn, scoredMessagesOn, watchedChannelsOn, workspacesOn } from './repositories/channels.js';
@@ -37,7 +37,7 @@ import { quarantineOn } from './repositories/quarantine.js';
 import { cancelReminders, pruneReminders, reminderQueueOn, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
 import type { DatabaseProvider } from './schema-files.js';
-import { insideTransactionOf, refusedInsideTransactions, runAsTransactionCallback, TransactionMisuseError } from './transaction-scope.js';
+import { insideTransactionOf, runAsTransactionCallback, TransactionMisuseError } from './transaction-scope.js';
 
 function leasesOn(db: Db): Leases {
   return {
@@ -176,6 +176,6 @@ export function createStore(prisma: PrismaDb, provider: DatabaseProvider = provi
         options?.timeoutMs ? { timeout: options.timeoutMs } : undefined,
       );
     },
-    direct: refusedInsideTransactions(repositoriesOn(prisma, provider, cipher), prisma),
+    direct: repositoriesOn(prisma, provider, cipher),
   };
 }

@@ -1,7 +1,8 @@
-// Knows whether the running code is inside a store.transaction callback (per Prisma client), so the
-// store refuses a call that would escape that transaction instead of letting it hang or half-commit:
-// on SQLite (one connection, writes serialised with transactions) the callback would wait for its own
-// transaction until that timed out; on PostgreSQL the call would commit outside it, whatever it did.
+// Knows whether the running code is inside a store.transaction callback, so that the store refuses
+// another transaction opened from inside one (on SQLite it would wait for its own transaction: a
+// deadlock; on PostgreSQL it would commit apart), and the SQLite adapter lets a write made from inside a
+// callback through the store's direct repositories run at once instead of waiting for that callback's
+// own transaction (serialised-sqlite.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface OpenCallback {
@@ -16,13 +17,13 @@ const currentCallback = new AsyncLocalStorage<OpenCallback>();
 
 /** A programming error: code inside a transaction callback used the store outside that transaction. */
 export class TransactionMisuseError extends Error {
-  /** The call that was refused, as written in the code (`store.direct.inbox.release`, `store.transaction`). */
+  /** The call that was refused, as written in the code (`store.transaction`). */
   readonly call: string;
   constructor(call: string) {
     super(
       `${call} was called inside a store.transaction callback on the same database. On SQLite it would wait for ` +
-        `that transaction to end (which waits for it: a deadlock); on PostgreSQL it would commit outside the ` +
-        `transaction. Use the callback's own repositories (tx.…), or make the call before or after the transaction.`,
+        `that transaction to end (which waits for it: a deadlock); on PostgreSQL it would commit apart from the ` +
+        `transaction. Use the callback's own repositories (tx.…), or open it before or after the transaction.`,
     );
     this.name = 'TransactionMisuseError';
     this.call = call;
@@ -37,6 +38,12 @@ export function insideTransactionOf(client: object): boolean {
   return false;
 }
 
+/** Whether any transaction callback is running in this async context (the SQLite adapter knows no client). */
+export function insideAnyTransaction(): boolean {
+  for (let callback = currentCallback.getStore(); callback; callback = callback.outer) if (callback.open) return true;
+  return false;
+}
+
 /** Runs a transaction's callback, marked as such for everything it calls (awaited or not). */
 export async function runAsTransactionCallback<T>(client: object, work: () => Promise<T>): Promise<T> {
   const callback: OpenCallback = { client, open: true, outer: currentCallback.getStore() };
@@ -45,22 +52,4 @@ export async function runAsTransactionCallback<T>(client: object, work: () => Pr
   } finally {
     callback.open = false;
   }
-}
-
-/** `repositories` whose every method throws TransactionMisuseError when called inside a transaction callback on `client`. */
-export function refusedInsideTransactions<R extends object>(repositories: R, client: object): R {
-  const guarded: Record<string, unknown> = {};
-  for (const [name, repository] of Object.entries(repositories)) {
-    guarded[name] = new Proxy(repository as object, {
-      get(target, method, receiver) {
-        const value: unknown = Reflect.get(target, method, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (insideTransactionOf(client)) throw new TransactionMisuseError(`store.direct.${name}.${String(method)}`);
-          return (value as (...args: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  }
-  return guarded as R;
 }
