@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { storableText } from '../domain/ingest/message-input.js';
 import { isFirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { QuarantineEntry } from './ports/channels.js';
 import type { InboundEventRecord } from './ports/inbox.js';
 import type { Repositories, Store } from './ports/store.js';
 
@@ -80,24 +81,11 @@ export class EventInbox {
   /**
    * A signed event callback of a shape Slack never sends (a field of the wrong type): it is not processed,
    * but it is kept in the quarantine with the reason before Slack is told it arrived, so an acknowledged
-   * event is never lost without a trace (App Home's delivery problems and `firebreak doctor` show it).
-   * Its own transaction: a write outside one would land in whichever transaction is open (SQLite).
+   * event is never lost without a trace (App Home's delivery problems show it).
    */
   async quarantineMalformed(envelope: { text: string; eventId: string | null; body: Record<string, unknown> }, problem: string): Promise<void> {
-    const inner = typeof envelope.body['event'] === 'object' && envelope.body['event'] !== null ? (envelope.body['event'] as Record<string, unknown>) : {};
-    const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
-    await this.options.store.transaction(async (tx) => {
-      await tx.quarantine.add({
-        at: this.now(),
-        source: 'slack',
-        workspaceId: text(envelope.body['team_id']),
-        channelId: text(inner['channel']),
-        eventId: envelope.eventId,
-        reason: 'malformed_event',
-        error: storableText(problem),
-        payload: storableText(envelope.text, 100_000),
-      });
-    });
+    const entry = slackQuarantineEntry(envelope.body, { at: this.now(), eventId: envelope.eventId, reason: 'malformed_event', error: problem, payload: envelope.text });
+    await this.options.store.transaction((tx) => tx.quarantine.add(entry));
     this.options.logger.warn({ eventId: envelope.eventId, problem }, 'a Slack event of a shape Slack never sends went to the quarantine');
   }
 
@@ -217,19 +205,9 @@ export class EventInbox {
   /** An event tried too often (or whose body is not an envelope) goes to the quarantine, with the reason. */
   private async quarantine(event: InboundEventRecord, body: Record<string, unknown> | null): Promise<void> {
     const reason = body ? 'processing_failed' : 'invalid_body';
-    const inner = body && typeof body['event'] === 'object' && body['event'] !== null ? (body['event'] as Record<string, unknown>) : {};
-    const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
+    const entry = slackQuarantineEntry(body, { at: this.now(), eventId: event.eventId, reason, error: event.lastError ?? `not processed after ${event.attempts} attempts`, payload: event.body });
     await this.options.store.transaction(async (tx) => {
-      await tx.quarantine.add({
-        at: this.now(),
-        source: 'slack',
-        workspaceId: text(body?.['team_id']),
-        channelId: text(inner['channel']),
-        eventId: event.eventId,
-        reason,
-        error: storableText(event.lastError ?? `not processed after ${event.attempts} attempts`),
-        payload: storableText(event.body, 100_000),
-      });
+      await tx.quarantine.add(entry);
       await tx.inbox.forget([event.id]);
     });
     this.options.logger.warn({ eventId: event.eventId, attempts: event.attempts, reason }, 'a Slack event that could not be processed went to the quarantine');
@@ -243,4 +221,23 @@ function parseEnvelope(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** A Slack event's quarantine row: its team and channel when the envelope names them, the raw payload. */
+function slackQuarantineEntry(
+  body: Record<string, unknown> | null,
+  found: { at: number; eventId: string | null; reason: string; error: string; payload: string },
+): QuarantineEntry {
+  const inner = body && typeof body['event'] === 'object' && body['event'] !== null ? (body['event'] as Record<string, unknown>) : {};
+  const text = (value: unknown) => (typeof value === 'string' ? storableText(value, 255) : null);
+  return {
+    at: found.at,
+    source: 'slack',
+    workspaceId: text(body?.['team_id']),
+    channelId: text(inner['channel']),
+    eventId: found.eventId,
+    reason: found.reason,
+    error: storableText(found.error),
+    payload: storableText(found.payload, 100_000),
+  };
 }
