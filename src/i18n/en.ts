@@ -103,6 +103,8 @@ export const en = {
     p.chosen === p.expected
       ? `This reply is written in ${languageName(p.language)}, but the language chosen, and the one the people it answers write in, is ${languageName(p.expected)}. Write it in ${languageName(p.expected)}; to post it in ${languageName(p.language)}, pick ${languageName(p.language)} as the reply's language and tick “Post in this language anyway”.`
       : `This reply is in ${languageName(p.language)}, but the people it answers write in ${languageName(p.expected)}. Tick “Post in this language anyway” to post it in ${languageName(p.language)}, or rewrite it in ${languageName(p.expected)} and pick ${languageName(p.expected)} as the reply's language.`,
+  'refusal.unknown_target': (_: { field: string }) =>
+    'This reply would answer a message this incident does not quote. Pick where it goes again: the channel, or one of the member messages listed.',
   'preflight.passed': (_: Empty) => ':white_check_mark: Preflight: nothing to flag.',
   'preflight.refused': (_: Empty) => ':no_entry: Preflight refuses this text; it cannot be approved:',
   'preflight.warning.language': (p: { language: string; expected: string; confirmed: boolean }) =>

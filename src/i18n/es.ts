@@ -98,6 +98,8 @@ export const es: Catalog = {
     p.chosen === p.expected
       ? `Esta respuesta está escrita en ${languageName(p.language)}, pero el idioma elegido y el de quienes la recibirán es el ${languageName(p.expected)}. Escríbela en ${languageName(p.expected)}; para publicarla en ${languageName(p.language)}, elige ${languageName(p.language)} como idioma de la respuesta y marca «Publicar en este idioma igualmente».`
       : `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para publicarla en ${languageName(p.language)}, o reescríbela en ${languageName(p.expected)} y elige ${languageName(p.expected)} como idioma de la respuesta.`,
+  'refusal.unknown_target': () =>
+    'Esta respuesta contestaría a un mensaje que este incidente no cita. Vuelve a elegir dónde va: el canal o uno de los mensajes de miembros de la lista.',
   'preflight.passed': () => ':white_check_mark: Comprobación previa: nada que señalar.',
   'preflight.refused': () => ':no_entry: La comprobación previa rechaza este texto; no se puede aprobar:',
   'preflight.warning.language': (p) =>

@@ -149,4 +149,20 @@ describe.each(availableProviders)('the draft modal and card through Slack on %s'
     const sections = JSON.stringify((updated.blocks as { type: string }[]).filter((block) => block.type === 'section'));
     expect(sections).not.toContain('~15');
   });
+  it('a submission naming a thread the incident does not quote (a forged or garbled value) makes no draft and asks where the reply goes', async () => {
+    const { nina } = harness.people;
+    const before = await prisma().replyDraft.count();
+    for (const value of ['thread:1700000000.000100', 'thread:']) {
+      await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
+      await harness.waitFor('the draft modal', () => harness.openModal(nina));
+      const values = draftValues('We are looking into the payment failures right now.');
+      values[inputIds.draftTarget] = { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value } } };
+      const response = await harness.submit(nina, values);
+      expect(JSON.parse(response.body)).toEqual({ response_action: 'errors', errors: { [inputIds.draftTarget]: t('en', 'refusal.unknown_target', { field: 'target' }) } });
+      harness.fake.workspace.closeView(harness.openModal(nina)!.id);
+    }
+    expect(await prisma().replyDraft.count()).toBe(before);
+    const refusals = await prisma().auditLog.findMany({ where: { action: 'create_draft', outcome: 'refused', userId: nina } });
+    expect(refusals.map((entry) => (entry.data as { refusalCode?: string }).refusalCode)).toEqual(['unknown_target', 'unknown_target']);
+  });
 });

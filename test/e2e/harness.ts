@@ -254,6 +254,18 @@ export { findButtons } from '../support/staff-actions.js';
 export const draftNumbered = (harness: Harness, number: number) => harness.app.database.prisma.replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
 
 /**
+ * Makes the suite's incident quote the member message `ts`, as the detector quotes the messages of a
+ * spike: a reply may answer only a message its incident quotes, and a declared incident quotes none.
+ */
+export async function quoteInIncident(harness: Harness, ts: string): Promise<void> {
+  const prisma = harness.app.database.prisma;
+  const incident = await prisma.incident.findFirstOrThrow({ orderBy: { number: 'desc' } });
+  const detection = (incident.detection ?? {}) as { samples?: unknown[] };
+  const samples = [...(detection.samples ?? []), { id: ts, authorId: null, score: -3, text: 'A member message the incident quotes' }];
+  await prisma.incident.update({ where: { id: incident.id }, data: { detection: { ...detection, samples } as never } });
+}
+
+/**
  * Cleo drafts `text` (into #support, or in the thread of `threadTs`); Ann and Ben approve it, `beforeQuorum`
  * running between their approvals. Returns the draft's number.
  */
@@ -263,7 +275,10 @@ export async function draftAndApprove(harness: Harness, text: string, threadTs?:
   await harness.click(harness.people.cleo, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
   await harness.waitFor('the draft modal', () => harness.openModal(harness.people.cleo));
   const values = draftValues(text);
-  if (threadTs) values[inputIds.draftTarget] = { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: `thread:${threadTs}` } } };
+  if (threadTs) {
+    await quoteInIncident(harness, threadTs);
+    values[inputIds.draftTarget] = { [inputIds.draftTarget]: { type: 'radio_buttons', selected_option: { value: `thread:${threadTs}` } } };
+  }
   expect((await harness.submit(harness.people.cleo, values)).body).not.toContain('errors');
   const card = await harness.waitFor('the draft card', () =>
     harness.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)),

@@ -80,7 +80,9 @@ export type RefusalCode =
   | 'text_too_long'
   | 'invalid_input'
   | 'preflight'
-  | 'preflight_language';
+  | 'preflight_language'
+  /** A reply aimed at a thread that is not one of the incident's member messages. */
+  | 'unknown_target';
 
 export interface Refusal {
   readonly code: RefusalCode;

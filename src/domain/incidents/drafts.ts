@@ -51,6 +51,30 @@ function targetData(target: ReplyTarget): JsonObject {
     : { kind: 'channel', channelId: target.channelId };
 }
 
+/** The member messages an incident quotes (its detection's samples): the only threads a reply may answer. */
+function memberMessageTss(state: IncidentState): Set<string> {
+  const detection = state.incident.detection;
+  const samples = typeof detection === 'object' && detection !== null && !Array.isArray(detection) ? detection['samples'] : undefined;
+  const tss = new Set<string>();
+  if (!Array.isArray(samples)) return tss;
+  for (const sample of samples) {
+    const id = typeof sample === 'object' && sample !== null && !Array.isArray(sample) ? sample['id'] : undefined;
+    if (typeof id === 'string' && id !== '') tss.add(id);
+  }
+  return tss;
+}
+
+/**
+ * A refusal when the reply would go somewhere staff were not offered: another channel, or a thread
+ * other than one of the incident's member messages (a forged or stale modal value). Approvers see
+ * the target, but the post must not depend on them noticing a wrong one.
+ */
+function refuseUnknownTarget(context: RefusalContext, target: ReplyTarget): Decision | null {
+  const { incident } = context.state;
+  if (target.channelId === incident.channelId && (target.kind === 'channel' || memberMessageTss(context.state).has(target.messageTs))) return null;
+  return refuse(context, 'refusal.unknown_target', { field: 'target' });
+}
+
 /** A refusal when this policy can never approve a draft by these contributors, else null. */
 function refuseUnreachableQuorum(context: RefusalContext, policy: ApprovalPolicy, contributors: readonly string[]): Decision | null {
   if (approverUserIds(policy).length === 0) return refuse(context, 'refusal.no_approvers', {});
@@ -113,6 +137,7 @@ export function createDraft(state: IncidentState, command: CreateDraftCommand, p
   const refusal =
     refuseIfResolved(context) ??
     refuseBadText(context, 'text', command.text) ??
+    refuseUnknownTarget(context, command.target) ??
     refuseUnreachableQuorum(context, policy.approvals, [command.actorUserId]);
   if (refusal) return refusal;
   const checked = runPreflight(context, command.text, command.language, command.preflight, { confirmed: command.languageConfirmed === true });

@@ -432,7 +432,7 @@ export function addToTimelineModal(input_: AddToTimelineModalInput): ModalView {
 
 /** Which input a domain refusal about a text field belongs to, per modal. */
 const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  [callbackIds.draftReplyModal]: { text: inputIds.draftText, language: inputIds.draftLanguage },
+  [callbackIds.draftReplyModal]: { text: inputIds.draftText, language: inputIds.draftLanguage, target: inputIds.draftTarget },
   [callbackIds.editDraftModal]: { text: inputIds.draftText },
   [callbackIds.requestChangesModal]: { comment: inputIds.comment },
   [callbackIds.rejectDraftModal]: { comment: inputIds.reason, reason: inputIds.reason },

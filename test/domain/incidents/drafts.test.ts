@@ -78,6 +78,22 @@ describe('reply drafts', () => {
     expect(accepted(createDraft(state, draftCommand({ text: 'x'.repeat(3000) }), policy, clock)).state.drafts).toHaveLength(1);
   });
 
+  it('answers only where staff were offered: the channel or a member message the incident quotes', () => {
+    for (const target of [
+      { kind: 'thread', channelId: 'CCOMMUNITY', messageTs: '1763733999.000900' },
+      // An empty ts would post in the channel while the card said "in the thread".
+      { kind: 'thread', channelId: 'CCOMMUNITY', messageTs: '' },
+      { kind: 'thread', channelId: 'COTHER', messageTs: '1763733600.000100' },
+      { kind: 'channel', channelId: 'COTHER' },
+    ] as const) {
+      const refusal = refused(createDraft(state, draftCommand({ target }), policy, clock)).refusal;
+      expect(refusal).toMatchObject({ code: 'unknown_target', params: { field: 'target' } });
+    }
+    expect(refused(createDraft(state, draftCommand({ target: { kind: 'channel', channelId: 'COTHER' }, locale: 'es' }), policy, clock)).refusal.message).toContain('no cita');
+    expect(accepted(createDraft(state, draftCommand({ target: { kind: 'channel', channelId: 'CCOMMUNITY' } }), policy, clock)).state.drafts).toHaveLength(1);
+    expect(accepted(createDraft(state, draftCommand(), policy, clock)).state.drafts[0]!.target).toMatchObject({ kind: 'thread', messageTs: '1763733600.000100' });
+  });
+
   it('refuses a draft that no quorum could ever approve', () => {
     const p = incidentPolicy({ quorum: { kind: 'count', n: 3 } });
     const refusal = refused(createDraft(state, draftCommand(), p, clock)).refusal;

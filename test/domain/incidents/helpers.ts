@@ -41,7 +41,8 @@ export function openInput(overrides: Partial<OpenIncidentInput> = {}): OpenIncid
     channelId: 'CCOMMUNITY',
     detectedAt: T0 - 5 * MINUTE,
     firstAbnormalAt: T0 - 15 * MINUTE,
-    detection: { negativeRatio: 0.62, baseline: 0.12 },
+    // The member message replies may answer in a thread (drafts refuse any other thread).
+    detection: { negativeRatio: 0.62, baseline: 0.12, samples: [{ id: '1763733600.000100', authorId: 'UMEMBER', score: -3, text: 'Down again, nothing loads' }] },
     drill: false,
     locale: 'en',
     checklist: [

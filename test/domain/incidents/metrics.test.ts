@@ -61,7 +61,7 @@ class Story {
 
 const ack = (s: IncidentState, story: Story) => acknowledge(s, { actorUserId: 'ULEAD' }, story.policy, story.clock);
 const draft = (s: IncidentState, story: Story) =>
-  createDraft(s, { actorUserId: 'ULEAD', text: 'We are on it.', language: 'en', templateId: null, target: { kind: 'channel', channelId: 'C' } }, story.policy, story.clock);
+  createDraft(s, { actorUserId: 'ULEAD', text: 'We are on it.', language: 'en', templateId: null, target: { kind: 'channel', channelId: 'CCOMMUNITY' } }, story.policy, story.clock);
 const approve = (n: number) => (s: IncidentState, story: Story) =>
   decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: `inc-1/draft-${n}`, revision: 1, decision: 'approve' }, story.policy, story.clock);
 const posted = (n: number) => (s: IncidentState, story: Story) =>

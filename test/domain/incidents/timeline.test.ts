@@ -106,7 +106,7 @@ describe('describing timeline events', () => {
     for (const step of [
       (s: typeof state) => acknowledge(s, { actorUserId: 'ULEAD' }, policy, clock),
       (s: typeof state) =>
-        createDraft(s, { actorUserId: 'ULEAD', text: 'Hello all', language: 'en', templateId: null, target: { kind: 'channel', channelId: 'C' } }, policy, clock),
+        createDraft(s, { actorUserId: 'ULEAD', text: 'Hello all', language: 'en', templateId: null, target: { kind: 'channel', channelId: 'CCOMMUNITY' } }, policy, clock),
       (s: typeof state) => editDraft(s, { actorUserId: 'ULEAD', draftId: 'inc-1/draft-1', revision: 1, text: 'Hello everyone' }, policy, clock),
       (s: typeof state) => decideDraft(s, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 2, decision: 'approve' }, policy, clock),
     ]) {
