@@ -260,6 +260,17 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
       refuse(response, 404, 'http', 'unknown_path', { error: 'not_found', path });
       return;
     }
+    // Slack signs and sends bodies uncompressed: a compressed one (a proxy's doing) would only fail the signature check.
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      log.warn({ path, encoding: encoding.slice(0, 40) }, 'refused a compressed Slack request: something between Slack and Firebreak compresses request bodies');
+      request.resume();
+      refuse(response, 415, 'http', 'unsupported_encoding', {
+        error: 'unsupported_encoding',
+        message: `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: Slack sends request bodies uncompressed, so a proxy in between compressed this one. Turn request compression off there.`,
+      });
+      return;
+    }
     const raw = await readBody(request);
     if (!raw) {
       refuse(response, 413, 'http', 'too_large');

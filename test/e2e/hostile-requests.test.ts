@@ -2,6 +2,7 @@
 // process: it answers each at once with a 4xx or a 200 drop, never a 5xx or a 3 s wait, keeps
 // serving, and /metrics stays bounded whatever event subtypes arrive.
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
@@ -173,6 +174,19 @@ describe('poison requests against a running firebreak start', () => {
     const body = JSON.stringify(eventCallback(harness.fake.workspace.appIdentity(), messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'from the future', ts: '1700000000.000200' }), { nowMs: Date.now() }));
     for (const skewSeconds of [600, 365 * 86_400, -600]) expect((await signed(instance.url, 'application/json', body, { skewSeconds })).status).toBe(401);
     expect((await signed(instance.url, 'application/json', body, { skewSeconds: 120 })).status).toBe(200);
+  });
+
+  it('a compressed body (a proxy compressing requests) is refused with 415 saying so, not as a bad signature', async () => {
+    const body = JSON.stringify(eventCallback(harness.fake.workspace.appIdentity(), messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'zipped on the way', ts: `${Math.floor(Date.now() / 1000)}.000951` }), { nowMs: Date.now() }));
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const response = await fetch(`${instance.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) },
+      body: gzipSync(body),
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { message: string }).message).toMatch(/Content-Encoding "gzip" is not accepted.*proxy/);
   });
 
   it('answers an unknown /slack/ path with a quiet 404', async () => {
