@@ -605,11 +605,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   worker.start();
   workers.outbox = worker;
-  // Requests a crashed instance acknowledged and never finished: each person told once (the outbox sends it).
-  void unfinished
-    .tellLeftBehind()
-    .then((told) => told > 0 && wake())
-    .catch((error: unknown) => logger.error({ err: error }, 'could not tell people about requests left unfinished by a crash; tried again at the next start'));
+  // Requests a crashed instance acknowledged and never finished: each person told once (the outbox sends
+  // it), at start-up and then every minute (another machine's instance is only known gone once its rows are old).
+  const tellUnfinished = () =>
+    void unfinished
+      .tellLeftBehind()
+      .then((told) => told > 0 && wake())
+      .catch((error: unknown) => logger.error({ err: error }, 'could not tell people about requests left unfinished by a crash; tried again in a minute'));
+  tellUnfinished();
+  const unfinishedTimer = setInterval(tellUnfinished, 60_000);
+  unfinishedTimer.unref();
 
   // At start-up (ALERTS_CHANNEL or a playbook corrected): incidents held in a watched channel, or waiting
   // for one Slack would not take them in, are raised in the alerts channel chosen now, each workspace with
@@ -734,6 +739,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     alertsChannelHealth,
     waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {
+      clearInterval(unfinishedTimer);
       followPlaybooks = undefined;
       await following;
       await leadership.stop();

@@ -57,7 +57,7 @@ export class UnfinishedRequestService {
    */
   async tellLeftBehind(limit = 200): Promise<number> {
     const { store, clock, logger } = this.options;
-    const staleAfterMs = this.options.staleAfterMs ?? 10 * 60_000;
+    const staleAfterMs = this.options.staleAfterMs ?? 5 * 60_000;
     const now = clock.now();
     const left = (await store.direct.unfinished.untold(limit)).filter(
       (request) => request.instanceId !== this.options.instanceId && (!this.options.claimantAlive(request.instanceId) || now - request.at >= staleAfterMs),
@@ -85,7 +85,7 @@ export class UnfinishedRequestService {
         });
         if (marked) told += 1;
       } catch (error) {
-        logger.warn({ err: error, id: request.id }, 'could not tell a person about their unfinished request; tried again at the next start');
+        logger.warn({ err: error, id: request.id }, 'could not tell a person about their unfinished request; tried again later');
       }
     }
     if (told > 0) logger.warn({ requests: told }, 'told people about requests acknowledged but not finished before a crash');
