@@ -532,6 +532,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     languageOf: (teamId, userId) => answerLocale(teamId ?? undefined, userId),
     workspaceIdOf: workspaceIds,
     views: slackUnfinishedViews,
+    onEnqueued: () => wake(),
   });
 
   // Before any listener is registered: every one then runs behind the team check and the ack guard.
@@ -555,7 +556,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     audit: (entry) => incidents.recordRefusedRequest(entry),
     onRefused: (kind, reason) => metrics?.requestsRefused.inc({ kind, reason }),
     onListenerFailed: () => metrics?.processErrors.inc({ kind: 'listener_failed' }),
-    unfinished: { keep: (request) => unfinished.keep(request), finished: (id) => unfinished.finished(id) },
+    unfinished: { keep: (request) => unfinished.keep(request), finished: (id) => unfinished.finished(id), failed: (id, person, text) => unfinished.failed(id, person, text) },
   });
   registerEventListeners(app, services);
   registerInteractionListeners(app, services);

@@ -29,6 +29,8 @@ export interface UnfinishedRequestsOptions {
   views: UnfinishedNoticeViews;
   /** A row of an instance not known to be gone (another machine's) is told once this old. */
   staleAfterMs?: number;
+  /** A notice was enqueued: the outbox may send it now. */
+  onEnqueued?(): void;
 }
 
 export type UnfinishedRequestInput = Omit<UnfinishedRequest, 'instanceId' | 'workspaceId' | 'at'>;
@@ -48,6 +50,19 @@ export class UnfinishedRequestService {
   /** Its listener finished (done, refused, or failed and said so): nothing is left to tell. */
   async finished(id: string): Promise<void> {
     await this.options.store.transaction((tx) => tx.unfinished.finished(id));
+  }
+
+  /**
+   * Its listener failed after the guard's ack, and nothing else can reach the person now (a command's or
+   * a modal's answer went with the ack): `text` goes to them by direct message, once, and the row stays
+   * listed as told.
+   */
+  async failed(id: string, person: { teamId: string | null; userId: string | null }, text: string): Promise<void> {
+    await this.options.store.transaction(async (tx) => {
+      if (!(await tx.unfinished.markTold(id)) || !person.userId) return;
+      await tx.outbox.enqueue({ key: unfinishedNoticeKey(id), method: 'chat.postMessage', payload: { channel: person.userId, text }, ...(person.teamId ? { teamId: person.teamId } : {}), now: this.options.clock.now() });
+    });
+    this.options.onEnqueued?.();
   }
 
   /**

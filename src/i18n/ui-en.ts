@@ -234,7 +234,7 @@ export const uiEn = {
     `${p.what} waits for channel ${p.channel}, which Slack cannot find: posted once the bot is invited if it is private; if it was deleted, choose another alerts channel (incidents are raised there, waiting digests dropped with a note)`,
   'ui.home.quarantined': (p: { channel: string }) => `Incoming message from ${p.channel} kept in quarantine (not stored)`,
   'ui.home.unfinished': (p: { user: string; action: string; told: boolean }) =>
-    `A request by ${p.user} (${p.action}) was acknowledged but not finished: Firebreak stopped before saving it, so nothing was done${p.told ? ' (they were told to do it again)' : ''}`,
+    `A request by ${p.user} (${p.action}) was acknowledged but not finished, so nothing was done${p.told ? ' (they were told to do it again)' : ''}`,
   'ui.home.approvals_heading': (p: { count: number }) => `Waiting for your approval (${p.count})`,
   'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',
   'ui.home.approval_line': (p: { draftNumber: number; revision: number; incidentNumber: number; approvals: number; required: number }) =>

@@ -226,7 +226,7 @@ export const uiEs: UiCatalog = {
     `${p.what} espera al canal ${p.channel}, que Slack no encuentra: se publica al invitar al bot si es privado; si se borró, elige otro canal de alertas (los incidentes se publican allí y los resúmenes pendientes se descartan con un aviso)`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.unfinished': (p) =>
-    `Una petición de ${p.user} (${p.action}) se confirmó pero no se terminó: Firebreak se detuvo antes de guardarla, así que no se hizo nada${p.told ? ' (se le pidió que la repita)' : ''}`,
+    `Una petición de ${p.user} (${p.action}) se confirmó pero no se terminó, así que no se hizo nada${p.told ? ' (se le pidió que la repita)' : ''}`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
   'ui.home.approval_line': (p) =>

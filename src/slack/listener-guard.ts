@@ -57,11 +57,13 @@ export interface ListenerGuardOptions {
   onListenerFailed?(kind: string): void;
   /**
    * Keeps a request acknowledged at the deadline before its listener finished (resolving with its id once
-   * committed), and drops it once the listener has finished: done, refused, or failed.
+   * committed), and drops it once the listener has finished: done, refused, or failed and explained.
    */
   unfinished?: {
     keep(request: UnfinishedRequestInput): Promise<string>;
     finished(id: string): Promise<void>;
+    /** Failed after the deadline's ack, unexplained: `text` (the guard's explanation) goes to the person instead. */
+    failed(id: string, person: { teamId: string | null; userId: string | null }, text: string): Promise<void>;
   };
 }
 
@@ -261,6 +263,7 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       emptyMistypedValues(args.body);
       // Only when the deadline passes: the fast path writes nothing.
       let kept: Promise<string | null> | undefined;
+      let failedAfterDeadline: string | undefined;
       const deadline = setTimeout(() => {
         if (acked) return;
         log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);
@@ -287,14 +290,17 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         // Slack not answering a question the request needs (who is in a user group) is not a fault here
         // either; it is said even after a decision button's ack, which comes whatever the decision did.
         const slackSilent = isFirebreakError(error) && error.code === 'slack_unavailable';
-        if (!acked || slackSilent) {
+        // Acknowledged at the deadline, then failed: no answer reaches the person any more (a command's or a
+        // modal's went with the ack), so the kept request tells them, by direct message.
+        if (!acked || slackSilent || kept) {
           const locale = await localeOfSender(args);
           const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
-          await explain(kind, args, ack, text).catch(() => undefined);
+          if (!acked || slackSilent) await explain(kind, args, ack, text).catch(() => undefined);
+          else failedAfterDeadline = text;
         }
       } finally {
         clearTimeout(deadline);
-        if (kept) await forgetUnfinished(kept);
+        if (kept) await settleUnfinished(kept, args.body, failedAfterDeadline);
       }
     };
   }
@@ -319,9 +325,17 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
     }
   }
 
-  async function forgetUnfinished(kept: Promise<string | null>): Promise<void> {
+  /** The listener finished: its kept request goes, or, when it failed unexplained, tells its person why. */
+  async function settleUnfinished(kept: Promise<string | null>, body: Body, failure: string | undefined): Promise<void> {
     const id = await kept;
     if (id === null || !options.unfinished) return;
+    if (failure !== undefined) {
+      const { teamId, userId } = who(body);
+      await options.unfinished
+        .failed(id, { teamId: typeof teamId === 'string' ? teamId : null, userId: typeof userId === 'string' ? userId : null }, failure)
+        .catch((error: unknown) => log.warn({ err: error, id }, 'could not tell a person their request failed after it was acknowledged: told at the next start'));
+      return;
+    }
     await options.unfinished.finished(id).catch((error: unknown) => log.warn({ err: error, id }, 'could not drop a finished request from the unfinished ones: its person may be told it was not done'));
   }
 

@@ -81,4 +81,18 @@ describe.each(availableProviders)('unfinished requests on %s', (provider) => {
     expect((await rows()).map((row) => row.reason)).toEqual(['interaction_unfinished_told']);
     expect((await rows())[0]!.payload).toBe(JSON.stringify({ kind: 'action', action: 'incident.acknowledge', teamId: 'T1', userId: 'U1', incidentIds: ['no-such-incident'], instanceId: 'host:7:gone' }));
   });
+
+  it('one that failed after its ack tells its person why, once, and stays listed', async () => {
+    await database.prisma.quarantinedMessage.deleteMany();
+    await database.prisma.outboxItem.deleteMany();
+    const service = serviceOf('host:8:me');
+    const id = await service.keep(click('U1'));
+    await service.failed(id, { teamId: 'T1', userId: 'U1' }, 'it failed');
+    await service.failed(id, { teamId: 'T1', userId: 'U1' }, 'it failed again');
+    const sent = await notices();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.payload).toMatchObject({ args: { channel: 'U1', text: 'it failed' } });
+    expect((await rows()).map((row) => row.reason)).toEqual(['interaction_unfinished_told']);
+    expect(await serviceOf('host:9:next', ['host:8:me']).tellLeftBehind()).toBe(0);
+  });
 });

@@ -117,3 +117,33 @@ describe.each(availableProviders)('a click acknowledged at the deadline before i
     }
   }, 150_000);
 });
+
+// PostgreSQL only: there a held lock keeps the decision's transaction waiting until it gives up (15 s);
+// on SQLite a write inside a transaction that meets another connection's lock fails at once instead.
+describe.skipIf(!availableProviders.includes('postgres'))('a click acknowledged at the deadline whose decision then fails (postgres)', () => {
+  it('its person is told it was not done, by direct message, and App Home lists it', async () => {
+    const harness = await startCrashHarness({ provider: 'postgres' });
+    try {
+      const { ann, ben } = harness.people;
+      const root = await declaredOnFreshInstance(harness);
+      const release = await harness.holdWrites();
+      try {
+        const started = Date.now();
+        const answer = await harness.click(ben, harness.alerts, root.ts, actionIds.acknowledge);
+        expect(answer.status).toBe(200);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+        // The decision's transaction gives up waiting for the lock after 15 s (INCIDENT_TRANSACTION_TIMEOUT_MS).
+        await sleep(16_500 - (Date.now() - started));
+      } finally {
+        await release();
+      }
+      const notice = await harness.waitFor('the notice to Ben', () => directMessages(harness, ben)[0]);
+      expect(notice).toContain('error on its side');
+      expect((await harness.database.prisma.incident.findFirstOrThrow()).leadUserId).not.toBe(ben);
+      expect((await unfinishedRows(harness)).map((row) => row.reason)).toEqual(['interaction_unfinished_told']);
+      expect(await openHome(harness, ann)).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but not finished`);
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
+});
