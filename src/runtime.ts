@@ -55,6 +55,9 @@ import { registerDigests, type StrandedDigests } from './runtime/digests.js';
 import { playbookNotices } from './runtime/playbook-notices.js';
 import { workspaceContext } from './runtime/workspaces.js';
 import { personLanguage } from './runtime/person-language.js';
+import { UnfinishedRequestService } from './app/unfinished-requests.js';
+import { slackUnfinishedViews } from './slack/blocks/unfinished.js';
+import { isDeadLocalInstance, newInstanceId } from './instance-id.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -519,6 +522,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   };
 
+  // Requests the guard acknowledged before their listener finished: told to their person after a crash.
+  const unfinished = new UnfinishedRequestService({
+    store,
+    clock,
+    logger,
+    instanceId: newInstanceId(),
+    claimantAlive: (instanceId) => !isDeadLocalInstance(instanceId),
+    languageOf: (teamId, userId) => answerLocale(teamId ?? undefined, userId),
+    workspaceIdOf: workspaceIds,
+    views: slackUnfinishedViews,
+    onEnqueued: () => wake(),
+  });
+
   // Before any listener is registered: every one then runs behind the team check and the ack guard.
   installListenerGuard(app, {
     logger,
@@ -540,6 +556,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     audit: (entry) => incidents.recordRefusedRequest(entry),
     onRefused: (kind, reason) => metrics?.requestsRefused.inc({ kind, reason }),
     onListenerFailed: () => metrics?.processErrors.inc({ kind: 'listener_failed' }),
+    unfinished: { keep: (request) => unfinished.keep(request), finished: (id) => unfinished.finished(id), failed: (id, person, text) => unfinished.failed(id, person, text) },
   });
   registerEventListeners(app, services);
   registerInteractionListeners(app, services);
@@ -589,6 +606,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   worker.start();
   workers.outbox = worker;
+  // Requests a crashed instance acknowledged and never finished: each person told once (the outbox sends
+  // it), at start-up and then every minute (another machine's instance is only known gone once its rows are old).
+  const tellUnfinished = () =>
+    void unfinished
+      .tellLeftBehind()
+      .then((told) => told > 0 && wake())
+      .catch((error: unknown) => logger.error({ err: error }, 'could not tell people about requests left unfinished by a crash; tried again in a minute'));
+  tellUnfinished();
+  const unfinishedTimer = setInterval(tellUnfinished, 60_000);
+  unfinishedTimer.unref();
 
   // At start-up (ALERTS_CHANNEL or a playbook corrected): incidents held in a watched channel, or waiting
   // for one Slack would not take them in, are raised in the alerts channel chosen now, each workspace with
@@ -689,6 +716,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   metrics?.setSources({ isLeader: () => leadership.isLeader });
 
+  async function answerLocale(teamId: string | undefined, userId: string | undefined): Promise<Locale> {
+    if (!teamId) return locale;
+    // A stored token no key opens is still an installation: its App Home choice is in the database.
+    const unreadable = (error: unknown) => isFirebreakError(error) && (error.code === 'token_undecryptable' || error.code === 'token_key_missing');
+    const served = installs ? await installs.isInstalled(teamId).catch(unreadable) : (await installedTeam().catch(() => null)) === teamId;
+    if (!served) return locale;
+    return inTeam(teamId, () => (userId ? services.localeOfPerson(teamId, userId, client) : services.localeFor(teamId))).catch(() => locale);
+  }
+
   return {
     incidents,
     feedback,
@@ -700,17 +736,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     leadership,
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
-    async answerLocale(teamId, userId) {
-      if (!teamId) return locale;
-      // A stored token no key opens is still an installation: its App Home choice is in the database.
-      const unreadable = (error: unknown) => isFirebreakError(error) && (error.code === 'token_undecryptable' || error.code === 'token_key_missing');
-      const served = installs ? await installs.isInstalled(teamId).catch(unreadable) : (await installedTeam().catch(() => null)) === teamId;
-      if (!served) return locale;
-      return inTeam(teamId, () => (userId ? services.localeOfPerson(teamId, userId, client) : services.localeFor(teamId))).catch(() => locale);
-    },
+    answerLocale,
     alertsChannelHealth,
     waitingWrites: () => store.direct.failedWrites.waitingByReason(),
     async close() {
+      clearInterval(unfinishedTimer);
       followPlaybooks = undefined;
       await following;
       await leadership.stop();

@@ -7,7 +7,8 @@ import { learningStatus } from '../domain/detection/detector.js';
 import { approverUserIds } from '../domain/approvals/policy.js';
 import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAggregate, type Severity } from '../domain/incidents/index.js';
 import { t, type Locale } from '../i18n/index.js';
-import type { PublishedPostMortem, Store } from './ports/index.js';
+import type { PublishedPostMortem, QuarantinedMessage, Store } from './ports/index.js';
+import { UNFINISHED_REASON, UNFINISHED_TOLD_REASON } from './ports/unfinished.js';
 import { DIGEST_DROPPED, MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
 
 /** Closed on purpose, not refused: said where it happened (a late line, a dropped-digest note), nothing to fix. */
@@ -165,7 +166,22 @@ export class AppHome {
         const waiting = item.lastError?.startsWith(WAITING_FOR_CHANNEL) ? t(locale, key, { what, channel: item.channelId ?? '?' }) : null;
         return { at: item.createdAt, what: waiting ?? what, error: item.lastError ?? 'failed' };
       }),
-      ...quarantined.map((item) => ({ at: item.at, what: t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' }), error: `${item.reason}: ${item.error}` })),
+      ...quarantined.map((item) => ({ at: item.at, what: quarantinedWhat(item, locale), error: `${item.reason}: ${item.error}` })),
     ].sort((a, b) => b.at - a.at);
   }
+}
+
+/** A quarantined message, or a request acknowledged but never finished (app/unfinished-requests.ts): who did what. */
+function quarantinedWhat(item: QuarantinedMessage, locale: Locale): string {
+  if (item.reason !== UNFINISHED_REASON && item.reason !== UNFINISHED_TOLD_REASON) return t(locale, 'ui.home.quarantined', { channel: item.channelId ?? '?' });
+  let kept: { userId?: unknown; kind?: unknown; action?: unknown } = {};
+  try {
+    kept = JSON.parse(item.payload) as typeof kept;
+  } catch {
+    // Told with what the columns say.
+  }
+  // Its line is escaped (no mention): the Slack user id, as the error column names ids.
+  const user = typeof kept.userId === 'string' ? kept.userId : '?';
+  const action = `${typeof kept.kind === 'string' ? kept.kind : '?'} ${typeof kept.action === 'string' ? kept.action : '?'}`;
+  return t(locale, 'ui.home.unfinished', { user, action, told: item.reason === UNFINISHED_TOLD_REASON });
 }

@@ -207,6 +207,14 @@ export const uiEs: UiCatalog = {
   'ui.workspace_unavailable': () => 'Firebreak no puede actuar en este espacio de trabajo ahora mismo: no pudo leer ni comprobar su acceso a Slack aquí. Quien administra Firebreak puede ver el motivo en su página /healthz y en su registro.',
   'ui.guard.slack_unavailable': () => 'Slack no ha respondido a Firebreak ahora mismo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
   'ui.guard.failed': () => 'Firebreak no pudo hacerlo por un error propio; quedó registrado. Vuelve a intentarlo.',
+  'ui.unfinished.notice': (p) =>
+    `${p.what} (${p.at}) no se completó: Firebreak se detuvo antes de guardarlo, así que no se hizo nada. Vuelve a hacerlo, por favor.`,
+  'ui.unfinished.click': (p) => `Tu clic en «${p.label}»`,
+  'ui.unfinished.click_on_incident': (p) => `Tu clic en «${p.label}» del incidente #${p.number}`,
+  'ui.unfinished.form': (p) => `El formulario «${p.label}» que enviaste`,
+  'ui.unfinished.form_on_incident': (p) => `El formulario «${p.label}» que enviaste para el incidente #${p.number}`,
+  'ui.unfinished.command': (p) => `Tu comando ${p.command}`,
+  'ui.unfinished.shortcut': (p) => `Tu atajo «${p.label}»`,
   'ui.home.title': () => 'Resumen de Firebreak',
   'ui.home.delivery_heading': (p) =>
     p.count === 1 ? 'No se pudo entregar 1 mensaje' : `No se pudieron entregar ${p.count} mensajes`,
@@ -217,6 +225,8 @@ export const uiEs: UiCatalog = {
   'ui.home.waiting_for_missing_channel': (p) =>
     `${p.what} espera al canal ${p.channel}, que Slack no encuentra: se publica al invitar al bot si es privado; si se borró, elige otro canal de alertas (los incidentes se publican allí y los resúmenes pendientes se descartan con un aviso)`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
+  'ui.home.unfinished': (p) =>
+    `Una petición de ${p.user} (${p.action}) se confirmó pero no se terminó, así que no se hizo nada${p.told ? ' (se le pidió que la repita)' : ''}`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
   'ui.home.approval_line': (p) =>

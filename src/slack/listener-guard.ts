@@ -5,7 +5,9 @@
 //   acknowledged, refused with an ephemeral explanation, audited and counted, and never reaches the listener;
 // - ack first: a listener that throws before acknowledging is acknowledged at once with an ephemeral
 //   explanation (never a 3 s wait then an error page), and one still working after ACK_DEADLINE_MS is
-//   acknowledged for it. Events from a team Firebreak is not installed in are dropped and counted.
+//   acknowledged for it, once what the person did is kept (`unfinished`): should the process die before
+//   the listener finishes, that request is told to its person at the next start, never silently lost.
+//   Events from a team Firebreak is not installed in are dropped and counted.
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { t, type Locale } from '../i18n/index.js';
@@ -14,9 +16,12 @@ import type { Logger } from '../logger.js';
 import { checkTeam, type TeamRefusal } from './team-authorisation.js';
 import { storableText } from '../domain/ingest/message-input.js';
 import { inputIds } from './blocks/ids.js';
+import type { UnfinishedRequestInput } from '../app/unfinished-requests.js';
 
 /** Slack waits 3 s; what is not acknowledged by then is acknowledged here, well before. */
 export const ACK_DEADLINE_MS = 2_000;
+/** How long the deadline's ack waits for the unfinished request's row: Slack gives up at 3 s. */
+export const KEEP_WAIT_MS = 600;
 
 /**
  * Runs a click's or a submission's decision and acknowledges it once the decision is committed: Slack
@@ -50,6 +55,16 @@ export interface ListenerGuardOptions {
   audit(entry: { userId: string | null; action: string; reason: TeamRefusal; incidentId: string | null; teamId: string | null }): Promise<void>;
   onRefused?(kind: string, reason: string): void;
   onListenerFailed?(kind: string): void;
+  /**
+   * Keeps a request acknowledged at the deadline before its listener finished (resolving with its id once
+   * committed), and drops it once the listener has finished: done, refused, or failed and explained.
+   */
+  unfinished?: {
+    keep(request: UnfinishedRequestInput): Promise<string>;
+    finished(id: string): Promise<void>;
+    /** Failed after the deadline's ack, unexplained: `text` (the guard's explanation) goes to the person instead. */
+    failed(id: string, person: { teamId: string | null; userId: string | null }, text: string): Promise<void>;
+  };
 }
 
 type Kind = 'action' | 'view' | 'command' | 'shortcut';
@@ -246,10 +261,20 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       // Text Slack never sends (NUL bytes, lone surrogates) is cleaned before a listener stores or echoes it.
       cleanStrings(args.body);
       emptyMistypedValues(args.body);
+      // Only when the deadline passes: the fast path writes nothing.
+      let kept: Promise<string | null> | undefined;
+      let failedAfterDeadline: string | undefined;
       const deadline = setTimeout(() => {
         if (acked) return;
         log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);
-        void ack().catch(() => undefined);
+        kept = keepUnfinished(kind, args.body);
+        // The ack waits for the row a moment at most: a slow database must not cost Slack's 3 s.
+        let waited: NodeJS.Timeout | undefined;
+        const wait = new Promise<void>((resolve) => (waited = setTimeout(resolve, KEEP_WAIT_MS)));
+        void Promise.race([kept, wait])
+          .finally(() => clearTimeout(waited))
+          .then(() => ack())
+          .catch(() => undefined);
       }, ACK_DEADLINE_MS);
       try {
         await listener({ ...args, ack });
@@ -265,15 +290,53 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         // Slack not answering a question the request needs (who is in a user group) is not a fault here
         // either; it is said even after a decision button's ack, which comes whatever the decision did.
         const slackSilent = isFirebreakError(error) && error.code === 'slack_unavailable';
-        if (!acked || slackSilent) {
+        // Acknowledged at the deadline, then failed: no answer reaches the person any more (a command's or a
+        // modal's went with the ack), so the kept request tells them, by direct message.
+        if (!acked || slackSilent || kept) {
           const locale = await localeOfSender(args);
           const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
-          await explain(kind, args, ack, text).catch(() => undefined);
+          if (!acked || slackSilent) await explain(kind, args, ack, text).catch(() => undefined);
+          else failedAfterDeadline = text;
         }
       } finally {
         clearTimeout(deadline);
+        if (kept) await settleUnfinished(kept, args.body, failedAfterDeadline);
       }
     };
+  }
+
+  /** Keeps what the person did (never the payload) before the deadline's ack; null when it could not be kept. */
+  async function keepUnfinished(kind: Kind, body: Body): Promise<string | null> {
+    if (!options.unfinished) return null;
+    const person = who(body);
+    const stored = (value: unknown) => (typeof value === 'string' ? storableText(value, 200) : null);
+    try {
+      return await options.unfinished.keep({
+        kind,
+        action: storableText(person.action, 100),
+        teamId: stored(person.teamId),
+        userId: stored(person.userId),
+        channelId: stored(record(body['channel'])?.['id'] ?? body['channel_id']),
+        incidentIds: namedIncidentIds(body).filter((id) => STORABLE_ID.test(id)),
+      });
+    } catch (error) {
+      log.error({ err: error, kind, action: person.action }, 'could not keep a request acknowledged before its listener finished: acknowledged anyway (Slack gives up at 3 s)');
+      return null;
+    }
+  }
+
+  /** The listener finished: its kept request goes, or, when it failed unexplained, tells its person why. */
+  async function settleUnfinished(kept: Promise<string | null>, body: Body, failure: string | undefined): Promise<void> {
+    const id = await kept;
+    if (id === null || !options.unfinished) return;
+    if (failure !== undefined) {
+      const { teamId, userId } = who(body);
+      await options.unfinished
+        .failed(id, { teamId: typeof teamId === 'string' ? teamId : null, userId: typeof userId === 'string' ? userId : null }, failure)
+        .catch((error: unknown) => log.warn({ err: error, id }, 'could not tell a person their request failed after it was acknowledged: told at the next start'));
+      return;
+    }
+    await options.unfinished.finished(id).catch((error: unknown) => log.warn({ err: error, id }, 'could not drop a finished request from the unfinished ones: its person may be told it was not done'));
   }
 
   // Registration methods wrap the listener (the last function); middleware before it runs unguarded.

@@ -27,6 +27,7 @@ import {
 } from './repositories/incidents.js';
 import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
+import { unfinishedRequestsOn } from './repositories/unfinished.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
 import type { TokenCipher } from './token-cipher.js';
 import { digestReadsOn } from './repositories/digest.js';
@@ -65,6 +66,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     scoredMessages: scoredMessagesOn(db),
     quarantine: quarantineOn(db),
     inbox: eventInboxOn(db),
+    unfinished: unfinishedRequestsOn(db),
     workspaces: workspacesOn(db),
     leases: leasesOn(db),
     gauges: storedGaugesOn(db),

@@ -16,3 +16,4 @@ export type * from './feedback.js';
 export type * from './digest.js';
 export type * from './installations.js';
 export type * from './inbox.js';
+export type * from './unfinished.js';

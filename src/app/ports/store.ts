@@ -15,6 +15,7 @@ import type { DigestReads } from './digest.js';
 import type { Installations, OAuthStates } from './installations.js';
 import type { FeedbackRepository } from './feedback.js';
 import type { EventInboxRows } from './inbox.js';
+import type { UnfinishedRequests } from './unfinished.js';
 import type { IncidentHistory } from './postmortems.js';
 
 /** Slack delivers an event at least once; its id is recorded once, by whichever delivery comes first. */
@@ -32,6 +33,7 @@ export interface Repositories {
   readonly scoredMessages: ScoredMessages;
   readonly quarantine: Quarantine;
   readonly inbox: EventInboxRows;
+  readonly unfinished: UnfinishedRequests;
   readonly workspaces: Workspaces;
   readonly leases: Leases;
   readonly gauges: StoredGauges;

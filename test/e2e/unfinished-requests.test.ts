@@ -1,0 +1,149 @@
+// Acknowledged means stored, or told: a click the listener guard acknowledges at its 2 s deadline,
+// while its decision still waits (here on Slack, slow to name the incident's channel), is kept until
+// its listener finishes. The process SIGKILLed in between: Slack never sends that click again, so at
+// the next start its person is told, once, in a direct message, and App Home lists it. A slow click
+// that does finish leaves nothing behind. `firebreak start` as a child process, on both databases.
+import { describe, expect, it } from 'vitest';
+import { actionIds } from '../../src/slack/blocks/ids.js';
+import { eventCallback } from '../../src/sandbox/slack-payloads.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import { availableProviders } from '../support/databases.js';
+import { SIGNING_SECRET } from './harness.js';
+import { findButtons } from '../support/staff-actions.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An incident declared by Ann, its alert posted with its buttons, on a fresh instance (no channel name known yet). */
+async function declaredOnFreshInstance(harness: CrashHarness): Promise<{ ts: string }> {
+  await harness.start();
+  await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
+  const root = await harness.waitFor('the alert with its Acknowledge button', () => {
+    const alert = harness.rootMessage();
+    return alert && findButtons(alert.blocks).some((button) => button.action_id === actionIds.acknowledge) ? alert : undefined;
+  });
+  await harness.kill();
+  await harness.start();
+  return root;
+}
+
+/** Ben clicks Acknowledge while Slack takes `slowMs` to name the incident's channel (asked before the decision's commit). */
+async function slowAcknowledge(harness: CrashHarness, root: { ts: string }, slowMs: number): Promise<number> {
+  harness.fake.api.faults.delay('conversations.info', slowMs, { channel: harness.support, forMs: slowMs + 5_000 });
+  const started = Date.now();
+  const answer = await harness.click(harness.people.ben, harness.alerts, root.ts, actionIds.acknowledge);
+  expect(answer.status).toBe(200);
+  return Date.now() - started;
+}
+
+const unfinishedRows = (harness: CrashHarness) => harness.database.prisma.quarantinedMessage.findMany({ where: { reason: { startsWith: 'interaction_unfinished' } } });
+
+/** The bot's direct messages to `user`. */
+function directMessages(harness: CrashHarness, user: string): string[] {
+  const workspace = harness.fake.workspace;
+  const bot = workspace.grantFor(harness.fake.botToken)!;
+  const im = workspace.listChannels(bot, { types: ['im'] }).find((channel) => channel.members.includes(user));
+  return im ? workspace.messagesIn(im.id).map((message) => message.text) : [];
+}
+
+async function openHome(harness: CrashHarness, user: string): Promise<string> {
+  const before = JSON.stringify(harness.fake.workspace.homeView(user) ?? null);
+  const event = eventCallback(harness.fake.workspace.appIdentity(), { type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' }, { nowMs: Date.now() });
+  const url = `${harness.live.at(-1)!.url}/slack/events`;
+  expect((await sendToApp(url, SIGNING_SECRET, 'event', event)).status).toBe(200);
+  return harness.waitFor('App Home published', () => {
+    const home = JSON.stringify(harness.fake.workspace.homeView(user) ?? null);
+    return home !== before && home !== 'null' ? home : undefined;
+  });
+}
+
+describe.each(availableProviders)('a click acknowledged at the deadline before its decision committed (%s)', (provider) => {
+  it('killed before the commit: at the next start the person is told once, and App Home lists it', async () => {
+    const harness = await startCrashHarness({ provider });
+    try {
+      const { ann, ben } = harness.people;
+      const root = await declaredOnFreshInstance(harness);
+      const waited = await slowAcknowledge(harness, root, 8_000);
+      // Acknowledged by the guard's deadline, the decision still waiting on Slack.
+      expect(waited).toBeGreaterThanOrEqual(1_900);
+      await harness.kill();
+      const incident = await harness.database.prisma.incident.findFirstOrThrow();
+      expect(incident.leadUserId, 'the click was not committed').not.toBe(ben);
+      const left = await unfinishedRows(harness);
+      expect(left).toHaveLength(1);
+      expect(left[0]!.payload).not.toContain('"actions"');
+
+      await harness.start();
+      const notice = await harness.waitFor('the notice to Ben', () => directMessages(harness, ben)[0]);
+      expect(notice).toContain('“Acknowledge & lead” click on incident #1');
+      expect(notice).toContain('nothing was done');
+      expect(notice).toContain('do it again');
+      expect((await harness.database.prisma.incident.findFirstOrThrow()).leadUserId).not.toBe(ben);
+
+      const home = await openHome(harness, ann);
+      expect(home).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but not finished`);
+
+      // Started twice more: told once.
+      await harness.kill();
+      await harness.start();
+      await harness.kill();
+      await harness.start();
+      await sleep(3_000);
+      expect(directMessages(harness, ben)).toHaveLength(1);
+      expect(await unfinishedRows(harness)).toHaveLength(1);
+    } finally {
+      await harness.close();
+    }
+  }, 150_000);
+
+  it('a slow click that finishes is kept while it waits, then leaves nothing behind', async () => {
+    const harness = await startCrashHarness({ provider });
+    try {
+      const { ben } = harness.people;
+      const root = await declaredOnFreshInstance(harness);
+      const waited = await slowAcknowledge(harness, root, 4_000);
+      expect(waited).toBeGreaterThanOrEqual(1_900);
+      // Acknowledged before its decision committed: kept meanwhile.
+      expect(await unfinishedRows(harness)).toHaveLength(1);
+      await harness.waitFor('the acknowledgement committed', async () => (await harness.database.prisma.incident.findFirstOrThrow()).leadUserId === ben || undefined);
+      await harness.waitFor('nothing left unfinished', async () => (await unfinishedRows(harness)).length === 0 || undefined);
+      // A restart tells no one anything.
+      await harness.kill();
+      await harness.start();
+      await sleep(2_000);
+      expect(directMessages(harness, ben)).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
+  }, 150_000);
+});
+
+// PostgreSQL only: there a held lock keeps the decision's transaction waiting until it gives up (15 s);
+// on SQLite a write inside a transaction that meets another connection's lock fails at once instead.
+describe.skipIf(!availableProviders.includes('postgres'))('a click acknowledged at the deadline whose decision then fails (postgres)', () => {
+  it('its person is told it was not done, by direct message, and App Home lists it', async () => {
+    const harness = await startCrashHarness({ provider: 'postgres' });
+    try {
+      const { ann, ben } = harness.people;
+      const root = await declaredOnFreshInstance(harness);
+      const release = await harness.holdWrites();
+      try {
+        const started = Date.now();
+        const answer = await harness.click(ben, harness.alerts, root.ts, actionIds.acknowledge);
+        expect(answer.status).toBe(200);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+        // The decision's transaction gives up waiting for the lock after 15 s (INCIDENT_TRANSACTION_TIMEOUT_MS).
+        await sleep(16_500 - (Date.now() - started));
+      } finally {
+        await release();
+      }
+      const notice = await harness.waitFor('the notice to Ben', () => directMessages(harness, ben)[0]);
+      expect(notice).toContain('error on its side');
+      expect((await harness.database.prisma.incident.findFirstOrThrow()).leadUserId).not.toBe(ben);
+      expect((await unfinishedRows(harness)).map((row) => row.reason)).toEqual(['interaction_unfinished_told']);
+      expect(await openHome(harness, ann)).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but not finished`);
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
+});
