@@ -217,7 +217,7 @@ export const uiEn = {
   'ui.guard.slack_unavailable': (_: Empty) => 'Slack did not answer Firebreak just now, so nothing was done. Try again in a moment.',
   'ui.guard.failed': (_: Empty) => 'Firebreak could not do this because of an error on its side; it has been logged. Please try again.',
   'ui.unfinished.notice': (p: { what: string; at: string }) =>
-    `${p.what} (${p.at}) was not completed: Firebreak stopped before saving it, so nothing was done. Please do it again.`,
+    `${p.what} (${p.at}) was most likely not done: Firebreak stopped while doing it, before it could confirm it was saved. Check whether it shows; if not, please do it again.`,
   'ui.unfinished.click': (p: { label: string }) => `Your “${p.label}” click`,
   'ui.unfinished.click_on_incident': (p: { label: string; number: number }) => `Your “${p.label}” click on incident #${p.number}`,
   'ui.unfinished.form': (p: { label: string }) => `The “${p.label}” form you sent`,
@@ -234,7 +234,7 @@ export const uiEn = {
     `${p.what} waits for channel ${p.channel}, which Slack cannot find: posted once the bot is invited if it is private; if it was deleted, choose another alerts channel (incidents are raised there, waiting digests dropped with a note)`,
   'ui.home.quarantined': (p: { channel: string }) => `Incoming message from ${p.channel} kept in quarantine (not stored)`,
   'ui.home.unfinished': (p: { user: string; action: string; told: boolean }) =>
-    `A request by ${p.user} (${p.action}) was acknowledged but not finished, so nothing was done${p.told ? ' (they were told to do it again)' : ''}`,
+    `A request by ${p.user} (${p.action}) was acknowledged but Firebreak stopped before confirming it was done${p.told ? ' (they were asked to check and do it again)' : ''}`,
   'ui.home.approvals_heading': (p: { count: number }) => `Waiting for your approval (${p.count})`,
   'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',
   'ui.home.approval_line': (p: { draftNumber: number; revision: number; incidentNumber: number; approvals: number; required: number }) =>

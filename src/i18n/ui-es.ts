@@ -208,7 +208,7 @@ export const uiEs: UiCatalog = {
   'ui.guard.slack_unavailable': () => 'Slack no ha respondido a Firebreak ahora mismo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
   'ui.guard.failed': () => 'Firebreak no pudo hacerlo por un error propio; quedó registrado. Vuelve a intentarlo.',
   'ui.unfinished.notice': (p) =>
-    `${p.what} (${p.at}) no se completó: Firebreak se detuvo antes de guardarlo, así que no se hizo nada. Vuelve a hacerlo, por favor.`,
+    `${p.what} (${p.at}) lo más probable es que no se hiciera: Firebreak se detuvo mientras lo hacía, antes de poder confirmar que quedó guardado. Comprueba si aparece; si no, vuelve a hacerlo, por favor.`,
   'ui.unfinished.click': (p) => `Tu clic en «${p.label}»`,
   'ui.unfinished.click_on_incident': (p) => `Tu clic en «${p.label}» del incidente #${p.number}`,
   'ui.unfinished.form': (p) => `El formulario «${p.label}» que enviaste`,
@@ -226,7 +226,7 @@ export const uiEs: UiCatalog = {
     `${p.what} espera al canal ${p.channel}, que Slack no encuentra: se publica al invitar al bot si es privado; si se borró, elige otro canal de alertas (los incidentes se publican allí y los resúmenes pendientes se descartan con un aviso)`,
   'ui.home.quarantined': (p) => `Mensaje entrante de ${p.channel} en cuarentena (no guardado)`,
   'ui.home.unfinished': (p) =>
-    `Una petición de ${p.user} (${p.action}) se confirmó pero no se terminó, así que no se hizo nada${p.told ? ' (se le pidió que la repita)' : ''}`,
+    `Una petición de ${p.user} (${p.action}) se recibió, pero Firebreak se detuvo antes de confirmar que se hizo${p.told ? ' (se le pidió que lo compruebe y la repita)' : ''}`,
   'ui.home.approvals_heading': (p) => `Pendientes de tu aprobación (${p.count})`,
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
   'ui.home.approval_line': (p) =>

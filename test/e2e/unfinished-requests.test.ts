@@ -76,12 +76,12 @@ describe.each(availableProviders)('a click acknowledged at the deadline before i
       await harness.start();
       const notice = await harness.waitFor('the notice to Ben', () => directMessages(harness, ben)[0]);
       expect(notice).toContain('“Acknowledge & lead” click on incident #1');
-      expect(notice).toContain('nothing was done');
+      expect(notice).toContain('was most likely not done');
       expect(notice).toContain('do it again');
       expect((await harness.database.prisma.incident.findFirstOrThrow()).leadUserId).not.toBe(ben);
 
       const home = await openHome(harness, ann);
-      expect(home).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but not finished`);
+      expect(home).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but Firebreak stopped before confirming it was done`);
 
       // Started twice more: told once.
       await harness.kill();
@@ -141,7 +141,7 @@ describe.skipIf(!availableProviders.includes('postgres'))('a click acknowledged 
       expect(notice).toContain('error on its side');
       expect((await harness.database.prisma.incident.findFirstOrThrow()).leadUserId).not.toBe(ben);
       expect((await unfinishedRows(harness)).map((row) => row.reason)).toEqual(['interaction_unfinished_told']);
-      expect(await openHome(harness, ann)).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but not finished`);
+      expect(await openHome(harness, ann)).toContain(`A request by ${ben} (action incident.acknowledge) was acknowledged but Firebreak stopped before confirming it was done`);
     } finally {
       await harness.close();
     }

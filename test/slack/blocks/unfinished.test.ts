@@ -24,11 +24,11 @@ describe('the unfinished request notice', () => {
   it('names the click, its incident and its time, in English and Spanish', () => {
     const en = slackUnfinishedViews.notice('en', request(), 12);
     expect(en).toContain('Your “Approve” click on incident #12 (<!date^');
-    expect(en).toContain('|2026-12-06 14:03 UTC>) was not completed');
-    expect(en).toContain('nothing was done. Please do it again.');
+    expect(en).toContain('|2026-12-06 14:03 UTC>) was most likely not done');
+    expect(en).toContain('if not, please do it again.');
     const es = slackUnfinishedViews.notice('es', request(), 12);
     expect(es).toContain('Tu clic en «Aprobar» del incidente #12');
-    expect(es).toContain('no se hizo nada. Vuelve a hacerlo');
+    expect(es).toContain('si no, vuelve a hacerlo');
   });
 
   it('names a form, a command and an unknown action by what it can', () => {
