@@ -4,6 +4,7 @@
 // quotes is stored with the incident (detection samples, timeline), so it stays with it. Staff
 // feedback on a message keeps its text only as long: then only what the sentiment learner needs of it
 // (the lexicon's verdict and the lexicon words it scored), so what was learnt survives and undo still works.
+// Quarantined messages (raw payloads, members' words included) go at the same age.
 import type { Repositories } from '../app/ports/index.js';
 import { correctionFeatures } from '../domain/sentiment/corrections.js';
 import type { Recurrence, ReminderHandler, Scheduler } from './scheduler.js';
@@ -47,6 +48,7 @@ export async function applyRetention(repositories: Repositories, options: { now:
     feedbackTextsErased,
     feedbackAuditTextsErased,
     processedEventsPruned: await bookkeeping.pruneProcessedEvents(options.now - PROCESSED_EVENT_DAYS * DAY_MS),
+    quarantinePruned: await bookkeeping.pruneQuarantine(cutoff),
     outboxItemsPruned: await bookkeeping.pruneOutbox(bookkeepingCutoff),
     remindersPruned: await bookkeeping.pruneReminders(bookkeepingCutoff),
     scrubbedThrough: cutoff,

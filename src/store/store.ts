@@ -34,7 +34,7 @@ import { digestReadsOn } from './repositories/digest.js';
 import * as feedback from './repositories/feedback.js';
 import * as postMortems from './repositories/postmortems.js';
 import { eventInboxOn } from './repositories/inbox.js';
-import { quarantineOn } from './repositories/quarantine.js';
+import { pruneQuarantine, quarantineOn } from './repositories/quarantine.js';
 import { cancelReminders, pruneReminders, reminderQueueOn, rescheduleReminder, scheduleReminder } from './repositories/reminders.js';
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
 import type { DatabaseProvider } from './schema-files.js';
@@ -74,6 +74,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       pruneProcessedEvents: (before) => pruneProcessedEvents(db, before),
       pruneOutbox: (before) => pruneOutbox(db, before),
       pruneReminders: (before) => pruneReminders(db, before),
+      pruneQuarantine: (before) => pruneQuarantine(db, before),
       feedbackTextsBefore: (before, limit) => feedback.feedbackTextsBefore(db, before, limit),
       eraseFeedbackText: (id, features) => feedback.eraseFeedbackText(db, id, features),
       eraseFeedbackAuditTexts: (before) => feedback.eraseFeedbackAuditTexts(db, before),

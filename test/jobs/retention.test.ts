@@ -62,6 +62,21 @@ describe.each(availableProviders)('data retention on %s', (provider) => {
     expect((await applyRetention(createStore(database.prisma).direct, { now: NOW, retentionDays: 30 })).messagesErased).toBe(0);
   });
 
+  it('deletes quarantined messages older than the retention period: their raw payloads quote members', async () => {
+    const kept = (daysAgo: number, text: string) => ({
+      at: new Date(NOW - daysAgo * DAY),
+      source: 'slack',
+      channelId: 'C0COMMUNITY',
+      reason: 'malformed_event',
+      error: 'event.text is not a string',
+      payload: JSON.stringify({ event: { text, user: 'U0ALICE' } }),
+    });
+    await database.prisma.quarantinedMessage.createMany({ data: [kept(31, 'my card number is 4111'), kept(29, 'call me on 555 0100')] });
+    const outcome = await applyRetention(createStore(database.prisma).direct, { now: NOW, retentionDays: 30 });
+    expect(outcome.quarantinePruned).toBe(1);
+    expect((await database.prisma.quarantinedMessage.findMany()).map((row) => row.payload)).toEqual([expect.stringContaining('555 0100')]);
+  });
+
   it('runs daily in the team’s time zone through the scheduler, carrying where it stopped', async () => {
     const clock = new ManualClock(NOW);
     const outcomes: RetentionOutcome[] = [];

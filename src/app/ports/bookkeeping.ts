@@ -8,6 +8,8 @@ export interface Bookkeeping {
   pruneProcessedEvents(before: number): Promise<number>;
   /** Deletes outbox items finished before `before`; returns how many. */
   pruneOutbox(before: number): Promise<number>;
+  /** Deletes quarantined messages kept before `before` (their payloads quote members); returns how many. */
+  pruneQuarantine(before: number): Promise<number>;
   /** Deletes reminders finished before `before`; returns how many. */
   pruneReminders(before: number): Promise<number>;
   /** Feedback given before `before` that still holds message text, oldest first, at most `limit`. */

@@ -13,3 +13,9 @@ export function quarantineOn(db: Db): Quarantine {
     },
   };
 }
+
+/** Deletes quarantined messages kept before `before`: their raw payloads quote community members. */
+export async function pruneQuarantine(db: Db, before: Date | number): Promise<number> {
+  const { count } = await db.quarantinedMessage.deleteMany({ where: { at: { lt: new Date(before) } } });
+  return count;
+}
