@@ -235,7 +235,8 @@ function slackQuarantineEntry(
     source: 'slack',
     workspaceId: text(body?.['team_id']),
     channelId: text(inner['channel']),
-    eventId: found.eventId,
+    // An id Slack never sends (a NUL byte: PostgreSQL refuses the whole row) is kept cleaned.
+    eventId: found.eventId === null ? null : storableText(found.eventId, 255),
     reason: found.reason,
     error: storableText(found.error),
     payload: storableText(found.payload, 100_000),

@@ -24,6 +24,8 @@ export interface RetentionOutcome {
   feedbackTextsErased: number;
   feedbackAuditTextsErased: number;
   processedEventsPruned: number;
+  /** Quarantined messages (raw payloads quoting members) older than the retention period. */
+  quarantinePruned: number;
   outboxItemsPruned: number;
   remindersPruned: number;
   /** Buckets before this start have been scrubbed: the next run starts here. */

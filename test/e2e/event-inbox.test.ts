@@ -27,6 +27,17 @@ describe.each(availableProviders)('event inbox (%s)', (provider) => {
     await expect.poll(() => prisma.inboundEvent.count(), { timeout: 10_000 }).toBe(0);
     expect((await prisma.scoredMessage.findFirstOrThrow()).text).toBe('The checkout page is broken again');
   });
+
+  it('a malformed event whose ids carry a NUL byte is kept in the quarantine, not answered 503 for Slack to resend for ever', async () => {
+    harness = await startHarness({ provider });
+    const prisma = harness.app.database.prisma;
+    const event = messageEvent({ channel: harness.support, user: harness.people.members[0]!, text: 'Nobody answers \u0000 support', ts: `${Math.floor(Date.now() / 1000)}.000200` });
+    // PostgreSQL refuses a NUL byte in any text: the row must be written without it.
+    expect((await harness.event(event, { eventId: 'Ev0\u0000NUL' })).status).toBe(200);
+    const kept = await prisma.quarantinedMessage.findFirstOrThrow({ where: { reason: 'malformed_event' } });
+    expect(kept).toMatchObject({ eventId: 'Ev0NUL', error: 'event_id is not an id', channelId: harness.support });
+    expect(kept.payload).toContain('Nobody answers');
+  });
 });
 
 // An event whose processing failed is replayed by the inbox's sweep; the replay must still do its

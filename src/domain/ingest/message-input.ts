@@ -118,5 +118,6 @@ export function storableJson(value: unknown, maxChars = 100_000): string {
 
 /** Any text made storable: NUL bytes removed, lone surrogates replaced, capped. */
 export function storableText(value: string, maxChars = 2_000): string {
-  return wellFormed(value.replaceAll('\u0000', '')).slice(0, maxChars);
+  // Cut first: a cut between a surrogate pair's halves leaves a lone one, which wellFormed replaces.
+  return wellFormed(value.replaceAll('\u0000', '').slice(0, maxChars));
 }
