@@ -344,4 +344,21 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     await page.goto(`${firebreak.url}/sandbox`);
     await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
   }, 60_000);
+
+  it('a phone-wide window: the conversation and its composer get the width, not a few letters beside the sidebar', async () => {
+    await page.setViewportSize({ width: 375, height: 780 });
+    try {
+      await page.goto(`${firebreak.url}/sandbox?as=${SAM}`);
+      await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+      await page.getByRole('navigation').getByRole('button', { name: /firebreak-alerts/ }).click();
+      await page.screenshot({ path: join(ARTIFACTS, 'sandbox-es-3-narrow.png') });
+      const width = async (selector: string) => (await page.locator(selector).boundingBox())?.width ?? 0;
+      expect(await page.locator('html').evaluate((html) => (html as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await width('.conversation')).toBeGreaterThanOrEqual(360);
+      expect(await width('#composer-text')).toBeGreaterThanOrEqual(200);
+      expect(await page.locator('#composer-text').isVisible()).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  }, 60_000);
 });

@@ -121,6 +121,37 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(answer).toContain(`To practise instead, resolve #${incident.number} and declare again: \`/firebreak declare <#${forum}> drill …\``);
   });
 
+  it('a declaration of the other kind never folds into the open incident: a real crisis is not handled as a drill, nor a drill as a real one', async () => {
+    const { members, cleo } = harness.people;
+    const open = (channelId: string) => prisma().incident.findMany({ where: { channelId, status: { not: 'resolved' } } });
+    const textOfAnswer = (response: { body: string }) => (JSON.parse(response.body) as { text: string }).text;
+
+    // A drill is open on #outage; the app really goes down and staff declare a real incident there.
+    const outage = harness.fake.workspace.addChannel({ name: 'outage', members: [...members, cleo, bot()] }).id;
+    await harness.command(cleo, 'declare #outage drill sev3 Practice run');
+    const drill = await harness.waitFor('the drill', async () => (await open(outage))[0]);
+    expect(drill.drill).toBe(true);
+    const real = textOfAnswer(await harness.command(cleo, 'declare #outage sev1 The app is down for everyone'));
+    expect(real).not.toContain('continues there');
+    expect(real).toContain(`Nothing declared: drill incident #${drill.number} is open on <#${outage}>, and a drill’s replies never reach <#${outage}>`);
+    expect(real).toContain(`\`/firebreak resolve ${drill.number} …\``);
+
+    // A real incident is open on #lounge; someone wants to practise there.
+    const lounge = harness.fake.workspace.addChannel({ name: 'lounge', members: [...members, cleo, bot()] }).id;
+    await harness.command(cleo, 'declare #lounge sev2 Members angry about moderation');
+    const incident = await harness.waitFor('the real incident', async () => (await open(lounge))[0]);
+    expect(incident.drill).toBe(false);
+    const practice = textOfAnswer(await harness.command(cleo, 'declare #lounge drill Practice run'));
+    expect(practice).not.toContain('continues there');
+    expect(practice).toContain(`No drill declared: incident #${incident.number} on <#${lounge}> is *real*, and its approved replies reach <#${lounge}>`);
+
+    // Nothing changed: one incident each, of the kind it was.
+    expect((await open(outage)).map((row) => row.drill)).toEqual([true]);
+    expect((await open(lounge)).map((row) => row.drill)).toEqual([false]);
+    // The same kind still continues in the open incident, as before.
+    expect(textOfAnswer(await harness.command(cleo, 'declare #lounge sev2 More complaints'))).toContain(`Incident #${incident.number} is already open on <#${lounge}>: it continues there.`);
+  });
+
   it('defect 6: an incident cannot be declared on the alerts channel, however it is named', async () => {
     const before = await prisma().incident.count();
     for (const typed of [`declare <#${harness.alerts}|alerts> sev2 test`, 'declare #alerts sev2 test', `declare <#${harness.alerts}> drill test`]) {
