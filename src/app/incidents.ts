@@ -261,9 +261,17 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return this.options.store.direct.incidents.openOn(workspaceId, channelId);
   }
 
+  /**
+   * The open incident a new one of this kind would continue. A real crisis never continues in a drill
+   * (a drill's replies never reach the community): it opens beside it. A drill continues in whatever is open.
+   */
+  private openToContinue(db: Pick<IncidentRepositories, 'incidents'>, workspaceId: string, channelId: string, drill: boolean): Promise<string | null> {
+    return db.incidents.openOn(workspaceId, channelId, { realOnly: !drill });
+  }
+
   /** A spike opens an incident unless one is already open on that channel. Returns its id. */
   async openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }> {
-    const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
+    const existing = await this.openToContinue(this.options.store.direct, input.workspaceId, input.channelId, input.drill ?? false);
     if (existing) return { incidentId: existing, opened: false, ...(await this.severityOf(existing)) };
     const explanation = input.explanation as {
       dominantTerms?: { term: string }[];
@@ -312,7 +320,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
    * (no second incident); with none open (staff resolved it meanwhile), a new one is opened.
    */
   async escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }> {
-    const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
+    const existing = await this.openToContinue(this.options.store.direct, input.workspaceId, input.channelId, input.drill ?? false);
     if (!existing) return this.openFromDetection(input);
     await this.decide(existing, (state, _policy, clock) => recordDetectionEscalated(state, escalation, clock));
     return { incidentId: existing, opened: false };
@@ -320,7 +328,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 
   /** `/firebreak declare`: staff open an incident by hand. */
   async declare(input: DeclareInput): Promise<{ incidentId: string; opened: boolean }> {
-    const existing = await this.openIncidentOn(input.workspaceId, input.channelId);
+    const existing = await this.openToContinue(this.options.store.direct, input.workspaceId, input.channelId, input.drill ?? false);
     if (existing) return { incidentId: existing, opened: false };
     const playbook = await this.options.selectPlaybook({ channelId: input.channelId, channelName: input.channelName ?? undefined, text: input.summary }, input.workspaceId);
     const now = this.clock.now();
@@ -362,7 +370,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       try {
         const outcome = await this.options.store.transaction(async (tx) => {
           // Re-checked inside the transaction: two detection ticks must not open two incidents.
-          const already = await tx.incidents.openOn(input.workspaceId, input.channelId);
+          const already = await this.openToContinue(tx, input.workspaceId, input.channelId, input.drill ?? false);
           if (already) return { incidentId: already, opened: false };
           const number = await tx.incidents.nextNumber(input.workspaceId);
           const opened = openIncident(

@@ -331,9 +331,7 @@ export const uiEn = {
   'ui.declare.declared_real_not_drill': (p: { number: string; channel: string; command: string }) =>
     `Incident #${p.number} declared on ${p.channel}. It is a *real* incident, not a drill: its approved replies reach ${p.channel}. A drill needs \`drill\` before the summary; after it, the word is part of the summary. To practise instead, resolve #${p.number} and declare again: \`${p.command} declare ${p.channel} drill …\``,
   'ui.declare.already_open': (p: { number: string; channel: string }) => `Incident #${p.number} is already open on ${p.channel}: it continues there.`,
-  // A declaration of the other kind never folds into the open incident: a real crisis in a drill would never be answered in public, and a practice reply in a real incident would be.
-  'ui.declare.open_is_drill': (p: { number: string; channel: string; command: string }) =>
-    `Nothing declared: drill incident #${p.number} is open on ${p.channel}, and a drill’s replies never reach ${p.channel}. For a real incident, resolve the drill first (\`${p.command} resolve ${p.number} …\`), then declare again.`,
+  // A drill declared over a real incident would put practice replies where approved replies reach the community.
   'ui.declare.open_is_real': (p: { number: string; channel: string }) =>
     `No drill declared: incident #${p.number} on ${p.channel} is *real*, and its approved replies reach ${p.channel}. Practise on another channel, or once #${p.number} is resolved.`,
   'ui.watch.usage': (p: { command: string; subcommand: string }) => `Usage: ${p.command} ${p.subcommand} #channel`,

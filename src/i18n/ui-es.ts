@@ -318,8 +318,6 @@ export const uiEs: UiCatalog = {
   'ui.declare.declared_real_not_drill': (p) =>
     `Incidente #${p.number} declarado en ${p.channel}. Es un incidente *real*, no un simulacro: sus respuestas aprobadas llegan a ${p.channel}. Para un simulacro, \`simulacro\` (o \`drill\`) va antes del resumen; después, la palabra es parte del resumen. Para practicar, resuelve el #${p.number} y decláralo de nuevo: \`${p.command} declarar ${p.channel} simulacro …\``,
   'ui.declare.already_open': (p) => `El incidente #${p.number} ya está abierto en ${p.channel}: seguimos en él.`,
-  'ui.declare.open_is_drill': (p) =>
-    `No se ha declarado nada: el simulacro #${p.number} está abierto en ${p.channel}, y las respuestas de un simulacro nunca llegan a ${p.channel}. Para un incidente real, resuelve antes el simulacro (\`${p.command} resolver ${p.number} …\`) y decláralo de nuevo.`,
   'ui.declare.open_is_real': (p) =>
     `No se ha declarado el simulacro: el incidente #${p.number} de ${p.channel} es *real* y sus respuestas aprobadas llegan a ${p.channel}. Practica en otro canal, o cuando el #${p.number} esté resuelto.`,
   'ui.watch.usage': (p) => `Uso: ${p.command} ${p.subcommand} #canal`,

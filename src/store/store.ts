@@ -81,7 +81,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     },
     incidents: {
       load: (incidentId) => loadIncident(db, incidentId),
-      openOn: (workspaceId, channelId) => openIncidentOn(db, workspaceId, channelId),
+      openOn: (workspaceId, channelId, only) => openIncidentOn(db, workspaceId, channelId, only),
       openAlertOn: (channelId) => openAlertOn(db, channelId),
       idNumbered: (workspaceId, number) => incidentIdNumbered(db, workspaceId, number),
       teamOf: (incidentId) => incidentTeam(db, incidentId),

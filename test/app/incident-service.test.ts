@@ -117,6 +117,18 @@ describe('IncidentService (in-memory ports)', () => {
     return incidentId;
   }
 
+  it('a real spike on a channel with an open drill opens a real incident beside it (a drill’s replies never reach the community); a drill spike continues in what is open', async () => {
+    const drill = await service.declare({ workspaceId: 'W1', channelId: SUPPORT, channelName: 'support', severity: 'sev3', summary: 'Practice run', actorUserId: 'ULEAD', drill: true });
+    clock.set(START + MINUTE);
+    const real = await service.openFromDetection(spike);
+    expect(real.opened).toBe(true);
+    expect(real.incidentId).not.toBe(drill.incidentId);
+    expect((await service.find(real.incidentId))?.state.incident.drill).toBe(false);
+    // Later spikes continue in the real incident, never in the drill.
+    expect((await service.openFromDetection({ ...spike, detectedAt: START + MINUTE })).incidentId).toBe(real.incidentId);
+    expect((await service.openFromDetection({ ...spike, drill: true, detectedAt: START + 2 * MINUTE })).incidentId).toBe(real.incidentId);
+  });
+
   it('a spike opens one incident: its alert and checklist are enqueued and the acknowledgement ladder scheduled; a second spike changes nothing', async () => {
     const first = await service.openFromDetection(spike);
     const second = await service.openFromDetection({ ...spike, detectedAt: START + MINUTE });

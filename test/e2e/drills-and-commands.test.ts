@@ -121,7 +121,7 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(answer).toContain(`To practise instead, resolve #${incident.number} and declare again: \`/firebreak declare <#${forum}> drill …\``);
   });
 
-  it('a declaration of the other kind never folds into the open incident: a real crisis is not handled as a drill, nor a drill as a real one', async () => {
+  it('a declaration of the other kind never folds into the open incident: a real crisis opens beside a drill, a drill is not declared over a real one', async () => {
     const { members, cleo } = harness.people;
     const open = (channelId: string) => prisma().incident.findMany({ where: { channelId, status: { not: 'resolved' } } });
     const textOfAnswer = (response: { body: string }) => (JSON.parse(response.body) as { text: string }).text;
@@ -133,8 +133,9 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(drill.drill).toBe(true);
     const real = textOfAnswer(await harness.command(cleo, 'declare #outage sev1 The app is down for everyone'));
     expect(real).not.toContain('continues there');
-    expect(real).toContain(`Nothing declared: drill incident #${drill.number} is open on <#${outage}>, and a drill’s replies never reach <#${outage}>`);
-    expect(real).toContain(`\`/firebreak resolve ${drill.number} …\``);
+    const opened = await harness.waitFor('the real incident beside the drill', async () => (await open(outage)).find((row) => !row.drill));
+    expect(real).toBe(`Incident #${opened.number} declared on <#${outage}>.`);
+    expect(opened.title).toBe('The app is down for everyone');
 
     // A real incident is open on #lounge; someone wants to practise there.
     const lounge = harness.fake.workspace.addChannel({ name: 'lounge', members: [...members, cleo, bot()] }).id;
@@ -145,10 +146,11 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(practice).not.toContain('continues there');
     expect(practice).toContain(`No drill declared: incident #${incident.number} on <#${lounge}> is *real*, and its approved replies reach <#${lounge}>`);
 
-    // Nothing changed: one incident each, of the kind it was.
-    expect((await open(outage)).map((row) => row.drill)).toEqual([true]);
+    // One real incident beside the drill on #outage; on #lounge, only the real one.
+    expect((await open(outage)).map((row) => row.drill).sort()).toEqual([false, true]);
     expect((await open(lounge)).map((row) => row.drill)).toEqual([false]);
-    // The same kind still continues in the open incident, as before.
+    // The same kind still continues in the open incident, as before: the real one beside the drill too.
+    expect(textOfAnswer(await harness.command(cleo, 'declare #outage sev1 Still down'))).toContain(`Incident #${opened.number} is already open on <#${outage}>: it continues there.`);
     expect(textOfAnswer(await harness.command(cleo, 'declare #lounge sev2 More complaints'))).toContain(`Incident #${incident.number} is already open on <#${lounge}>: it continues there.`);
   });
 

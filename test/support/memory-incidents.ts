@@ -48,7 +48,8 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
         const record = state.incidents.get(incidentId);
         return record ? copy(record) : null;
       },
-      openOn: async (workspaceId, channelId) => openOn((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId)?.state.incident.id ?? null,
+      openOn: async (workspaceId, channelId, only) =>
+        openOn((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId && !(only?.realOnly && record.state.incident.drill))?.state.incident.id ?? null,
       openAlertOn: async (channelId) => {
         const open = openOn((record) => record.state.incident.channelId === channelId);
         return open ? { incidentId: open.state.incident.id, alertChannelId: open.alertChannelId } : null;

@@ -130,10 +130,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
               : args.drillWordInSummary
                 ? t(locale, 'ui.declare.declared_real_not_drill', { number: String(number), channel: `<#${channel.id}>`, command: command.command })
                 : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
-            : record && record.state.incident.drill !== drill
-              ? record.state.incident.drill
-                ? t(locale, 'ui.declare.open_is_drill', { number: String(number), channel: `<#${channel.id}>`, command: command.command })
-                : t(locale, 'ui.declare.open_is_real', { number: String(number), channel: `<#${channel.id}>` })
+            : // A real declaration opens beside an open drill; a drill is never declared over a real incident.
+              record && !record.state.incident.drill && drill
+              ? t(locale, 'ui.declare.open_is_real', { number: String(number), channel: `<#${channel.id}>` })
               : t(locale, 'ui.declare.already_open', { number: String(number), channel: `<#${channel.id}>` }),
         );
         if (answeredEarly) await respond(answer);

@@ -319,9 +319,9 @@ export async function nextIncidentNumber(db: Db, workspaceId: string): Promise<n
 }
 
 /** The open (unresolved) incident on a channel, latest opened first. */
-export async function openIncidentOn(db: Db, workspaceId: string, channelId: string): Promise<string | null> {
+export async function openIncidentOn(db: Db, workspaceId: string, channelId: string, only: { realOnly: boolean } = { realOnly: false }): Promise<string | null> {
   const row = await db.incident.findFirst({
-    where: { workspaceId, channelId, status: { not: 'resolved' } },
+    where: { workspaceId, channelId, status: { not: 'resolved' }, ...(only.realOnly ? { drill: false } : {}) },
     orderBy: { openedAt: 'desc' },
     select: { id: true },
   });
