@@ -3,8 +3,8 @@
 // not the server's LOCALE; a language Firebreak does not speak falls back to the workspace's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
-import { callbackIds } from '../../src/slack/blocks/ids.js';
-import { startHarness, type Harness } from './harness.js';
+import { actionIds, callbackIds } from '../../src/slack/blocks/ids.js';
+import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
 
 describe('the language of an answer to one person', () => {
   let harness: Harness;
@@ -20,6 +20,7 @@ describe('the language of an answer to one person', () => {
     // Lola, a community member, uses Slack in Latin American Spanish.
     lola = workspace.addUser({ name: 'lola', real_name: 'Lola Paz', locale: 'es-419' }).id;
     for (const user of [marta, pierre, lola]) workspace.addMember(harness.support, user);
+    workspace.addMember(harness.alerts, marta);
   }, 60_000);
   afterAll(async () => {
     await harness?.close();
@@ -52,5 +53,18 @@ describe('the language of an answer to one person', () => {
       const refusal = await harness.waitFor(`the ${callbackId} refusal`, () => harness.ephemeralTexts(lola).slice(before)[0]);
       expect(refusal).toContain(t('es', 'ui.operator.refused', {}));
     }
+  });
+  it('refuses a button in the clicker’s language, not the incident’s: only they read it', async () => {
+    // The incident Marta declared is English (LOCALE); Cleo drafts a reply and Marta, no approver, clicks Approve.
+    const { cleo } = harness.people;
+    await harness.click(cleo, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
+    await harness.waitFor('the draft modal', () => harness.openModal(cleo));
+    expect((await harness.submit(cleo, draftValues('We are looking into it and will update here.'))).body).not.toContain('errors');
+    const card = await harness.waitFor('the draft card', () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft)));
+    const before = harness.ephemeralTexts(marta).length;
+    await harness.click(marta, harness.alerts, card.ts, actionIds.approveDraft);
+    const refusal = await harness.waitFor('the refusal', () => harness.ephemeralTexts(marta).slice(before)[0]);
+    expect(refusal).toContain(t('es', 'refusal.not_an_approver', { draftNumber: 1 }));
+    expect(refusal).toContain(t('es', 'ui.refusal.footer', {}));
   });
 });

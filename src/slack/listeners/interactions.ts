@@ -2,7 +2,7 @@
 // refusal goes back to the person who clicked (ephemeral) or into the modal (response_action: errors).
 import type { AckFn, App, BlockAction, ButtonAction, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Locale } from '../../i18n/index.js';
+import type { Locale, MessageKey, MessageParams } from '../../i18n/index.js';
 import { isLocale, t } from '../../i18n/index.js';
 import {
   acknowledge,
@@ -180,6 +180,16 @@ function parseTarget(value: string | undefined, channelId: string): ReplyTarget 
   return { kind: 'channel', channelId };
 }
 
+/**
+ * A refusal as the person who acted reads it: only they see it, so in their language (localeOfPerson),
+ * not the incident's. The domain wrote it in the incident's; its code and params say it again.
+ */
+async function refusalForPerson(services: SlackServices, refusal: Refusal, person: { teamId: string | undefined; userId: string; client: WebClient }): Promise<{ refusal: Refusal; locale: Locale }> {
+  const locale = await services.localeOfPerson(person.teamId, person.userId, person.client);
+  const key = `refusal.${refusal.code}` as MessageKey;
+  return { refusal: { ...refusal, message: t(locale, key, refusal.params as MessageParams<typeof key>) }, locale };
+}
+
 /** Runs decisions for buttons and modals, and tells a refusal to the person who acted. */
 function decisionRunners(services: SlackServices) {
   /**
@@ -195,11 +205,12 @@ function decisionRunners(services: SlackServices) {
       await ack();
     }
     if (outcome.ok) return;
+    const told = await refusalForPerson(services, outcome.refusal, { teamId: body.team?.id, userId: body.user.id, client });
     await tellRefusal(
       client,
       { channel: body.channel?.id ?? outcome.incident.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts },
-      outcome.refusal,
-      outcome.incident.locale,
+      told.refusal,
+      told.locale,
     );
   }
 
@@ -232,15 +243,16 @@ function decisionRunners(services: SlackServices) {
     modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
   ): Promise<void> {
     const blockIds = (body.view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? '');
+    const told = await refusalForPerson(services, outcome.refusal, { teamId: body.team?.id ?? body.view.team_id, userId: body.user.id, client });
     const errors =
-      (await modalErrors?.(outcome.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(outcome.refusal), outcome.refusal.message, blockIds);
+      (await modalErrors?.(told.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(told.refusal), told.refusal.message, blockIds);
     if (errors) {
       await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();
     const place = outcome.incident;
-    await tellRefusal(client, { channel: place.alertChannelId, user: body.user.id, threadTs: place.rootTs ?? undefined }, outcome.refusal, place.locale);
+    await tellRefusal(client, { channel: place.alertChannelId, user: body.user.id, threadTs: place.rootTs ?? undefined }, told.refusal, told.locale);
   }
 
   return { decideFromButton, decideFromModal, answerModalRefusal };
@@ -303,11 +315,12 @@ function registerDecisionButtons(app: App, services: SlackServices): void {
  * only be refused on submit, so the refusal the submission would get is told at once and no modal
  * opens. Same words, same place as a refused click (decideFromButton). True when refused.
  */
-async function refusedAsResolved(body: BlockAction, client: WebClient, record: { state: IncidentState; alertChannelId: string }): Promise<boolean> {
+async function refusedAsResolved(services: SlackServices, body: BlockAction, client: WebClient, record: { state: IncidentState; alertChannelId: string }): Promise<boolean> {
   const { incident } = record.state;
   if (incident.status !== 'resolved') return false;
   const refusal: Refusal = { code: 'incident_resolved', message: t(incident.locale, 'refusal.incident_resolved', { number: incident.number }), params: { number: incident.number } };
-  await tellRefusal(client, { channel: body.channel?.id ?? record.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, refusal, incident.locale);
+  const told = await refusalForPerson(services, refusal, { teamId: body.team?.id, userId: body.user.id, client });
+  await tellRefusal(client, { channel: body.channel?.id ?? record.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, told.refusal, told.locale);
   return true;
 }
 
@@ -317,7 +330,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     await ack();
     const ref = decodeRef(stepRef, buttonValue(body), 'skip button');
     const record = await loadOrFail(services, ref.i);
-    if (await refusedAsResolved(body, client, record)) return;
+    if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const step = state.checklist.find((item) => item.stepId === ref.s);
     if (!step) return;
@@ -330,7 +343,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
-    if (await refusedAsResolved(body, client, await loadOrFail(services, i))) return;
+    if (await refusedAsResolved(services, body, client, await loadOrFail(services, i))) return;
     await client.views.open({ trigger_id: body.trigger_id, view: (await draftModalView(services, client, i)) as never });
   });
 
@@ -342,7 +355,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       await ack();
       const ref = decodeRef(draftRef, buttonValue(body), `${actionId} button`);
       const record = await loadOrFail(services, ref.i);
-      if (await refusedAsResolved(body, client, record)) return;
+      if (await refusedAsResolved(services, body, client, record)) return;
       const { state } = record;
       const draft = state.drafts.find((candidate) => candidate.id === ref.d);
       if (!draft) return;
@@ -354,7 +367,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     await ack();
     const ref = decodeRef(draftRef, buttonValue(body), 'edit button');
     const record = await loadOrFail(services, ref.i);
-    if (await refusedAsResolved(body, client, record)) return;
+    if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const draft = state.drafts.find((candidate) => candidate.id === ref.d);
     if (!draft) return;
@@ -369,7 +382,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'severity button');
     const record = await loadOrFail(services, i);
-    if (await refusedAsResolved(body, client, record)) return;
+    if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const playbook = services.playbook(state.incident.playbookId);
     if (!playbook) return;
@@ -383,7 +396,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'resolve button');
     const record = await loadOrFail(services, i);
-    if (await refusedAsResolved(body, client, record)) return;
+    if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: state.incident.locale }) as never });
