@@ -256,7 +256,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return items;
   }
 
-  /** The open (unresolved) incident on a channel, if any: one crisis, one incident. */
+  /** The latest open (unresolved) incident on a channel, drill or real; null when there is none. */
   openIncidentOn(workspaceId: string, channelId: string): Promise<string | null> {
     return this.options.store.direct.incidents.openOn(workspaceId, channelId);
   }

@@ -29,6 +29,20 @@ const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
 /** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words), by its English name: an alias is refused the same. */
 const OPERATOR_ONLY: ReadonlySet<CommandName> = new Set(['status', 'list', 'declare', 'watch', 'unwatch', 'alerts', 'resolve']);
 
+/** What `/firebreak declare` answers: declared (a drill, a real one, one whose "drill" came too late), or continued. */
+function declareAnswer(
+  locale: Locale,
+  p: { opened: boolean; drill: boolean; drillWordInSummary: boolean; openIsReal: boolean; number: string; channel: string; command: string },
+): string {
+  const { number, channel } = p;
+  if (p.opened && p.drill) return t(locale, 'ui.declare.drill_declared', { number, channel });
+  if (p.opened && p.drillWordInSummary) return t(locale, 'ui.declare.declared_real_not_drill', { number, channel, command: p.command });
+  if (p.opened) return t(locale, 'ui.declare.declared', { number, channel });
+  // A real declaration opens beside an open drill; a drill is never declared over a real incident.
+  if (p.drill && p.openIsReal) return t(locale, 'ui.declare.open_is_real', { number, channel });
+  return t(locale, 'ui.declare.already_open', { number, channel });
+}
+
 export function registerCommandListeners(app: App, services: SlackServices): void {
   /** A channel typed as `#name` is looked up among the watched channels, then in Slack's list. */
   async function resolveChannel(arg: ChannelArg, workspaceId: string, client: WebClient): Promise<{ id: string; name: string | null } | null> {
@@ -124,16 +138,15 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const number = record?.state.incident.number ?? '?';
         services.logger.info({ incidentId, opened, drill, user: command.user_id }, 'incident declared');
         const answer = plain(
-          opened
-            ? drill
-              ? t(locale, 'ui.declare.drill_declared', { number: String(number), channel: `<#${channel.id}>` })
-              : args.drillWordInSummary
-                ? t(locale, 'ui.declare.declared_real_not_drill', { number: String(number), channel: `<#${channel.id}>`, command: command.command })
-                : t(locale, 'ui.declare.declared', { number: String(number), channel: `<#${channel.id}>` })
-            : // A real declaration opens beside an open drill; a drill is never declared over a real incident.
-              record && !record.state.incident.drill && drill
-              ? t(locale, 'ui.declare.open_is_real', { number: String(number), channel: `<#${channel.id}>` })
-              : t(locale, 'ui.declare.already_open', { number: String(number), channel: `<#${channel.id}>` }),
+          declareAnswer(locale, {
+            opened,
+            drill,
+            drillWordInSummary: args.drillWordInSummary,
+            openIsReal: record ? !record.state.incident.drill : false,
+            number: String(number),
+            channel: `<#${channel.id}>`,
+            command: command.command,
+          }),
         );
         if (answeredEarly) await respond(answer);
         else await ack(answer);
