@@ -44,6 +44,10 @@ export const en = {
     `Incident #${p.number} is resolved, so this can no longer be done. Reopen it first if the response must go on.`,
   'refusal.incident_not_resolved': (p: { number: number }) => `Incident #${p.number} is not resolved, so there is nothing to reopen.`,
   'refusal.already_lead': (p: { number: number }) => `You are already leading incident #${p.number}.`,
+  'refusal.lead_changed': (p: { number: number; leadUserId: string | null }) =>
+    p.leadUserId
+      ? `<@${p.leadUserId}> took the lead of incident #${p.number} just before you pressed. Press *Take over the lead* on the alert if you mean to take it from them.`
+      : `Nobody leads incident #${p.number} any more: press the alert's first button if you mean to lead it.`,
   'refusal.not_authorised': (p: { action: string; lead: boolean; approvers: boolean; named: boolean }) =>
     `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.`,
   'refusal.not_an_approver': (p: { draftNumber: number }) =>

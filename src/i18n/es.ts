@@ -43,6 +43,10 @@ export const es: Catalog = {
     `El incidente #${p.number} está resuelto y ya no admite esta acción. Si la respuesta debe continuar, reábrelo primero.`,
   'refusal.incident_not_resolved': (p) => `El incidente #${p.number} no está resuelto; no hay nada que reabrir.`,
   'refusal.already_lead': (p) => `Ya lideras el incidente #${p.number}.`,
+  'refusal.lead_changed': (p) =>
+    p.leadUserId
+      ? `<@${p.leadUserId}> tomó el liderazgo del incidente #${p.number} justo antes de que pulsaras. Pulsa *Tomar el liderazgo* en la alerta si quieres quitárselo.`
+      : `Ya nadie lidera el incidente #${p.number}: pulsa el primer botón de la alerta si quieres liderarlo.`,
   'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.`,
   'refusal.not_an_approver': (p) =>
     `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,

@@ -65,12 +65,43 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
   }
 
 
-  it('an approver takes the lead from the alert', async () => {
+  it('an approver takes the lead from the alert; a second Acknowledge pressed at the same time does not take it from her', async () => {
+    const { workspace } = harness.fake;
     const root = harness.rootMessage()!;
+    const seenByBen = structuredClone(root);
     const response = await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.acknowledge);
     expect(response.status).toBe(200);
     const incident = await harness.waitFor('the lead', async () => (await harness.app.database.prisma.incident.findFirst({ where: { leadUserId: harness.people.ann } })) ?? undefined);
     expect(incident.status).toBe('acknowledged');
+
+    // Ben pressed Acknowledge on the alert as it was before Ann's press reached it.
+    const button = findButtons(seenByBen.blocks).find((candidate) => candidate.action_id === actionIds.acknowledge)!;
+    const late = await harness.deliver(
+      'interaction',
+      messageBlockActions(workspace.appIdentity(), {
+        user: { id: harness.people.ben, name: 'ben' },
+        channel: { id: harness.alerts, name: 'alerts' },
+        message: seenByBen,
+        actions: [{ action_id: actionIds.acknowledge, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
+        triggerId: workspace.issueTrigger(harness.people.ben),
+        responseUrl: harness.fake.issueResponseUrl(harness.people.ben, harness.alerts, { message_ts: seenByBen.ts }),
+        nowMs: Date.now(),
+      }),
+    );
+    expect(late.status).toBe(200);
+    const told = await harness.waitFor('Ben told who leads', () => harness.ephemeralTexts(harness.people.ben).find((text) => text.includes('took the lead of incident #1 just before you pressed')));
+    expect(told).toContain(`<@${harness.people.ann}>`);
+    const after = await harness.app.database.prisma.incident.findUniqueOrThrow({ where: { id: incident.id } });
+    expect(after.leadUserId).toBe(harness.people.ann);
+    const kinds = (await harness.app.database.prisma.timelineEvent.findMany({ where: { incidentId: incident.id } })).map((event) => event.kind);
+    expect(kinds).not.toContain('lead_changed');
+    const refusal = await harness.app.database.prisma.auditLog.findFirstOrThrow({ where: { outcome: 'refused', action: 'acknowledge' } });
+    expect(refusal).toMatchObject({ userId: harness.people.ben, data: expect.objectContaining({ refusalCode: 'lead_changed' }) });
+    // The alert as it is now offers Ben the take-over, naming Ann as the lead he would take it from.
+    const takeOver = () => findButtons(harness.rootMessage()!.blocks).find((candidate) => candidate.action_id === actionIds.acknowledge);
+    const updated = await harness.waitFor('the alert updated', () => (JSON.parse(takeOver()?.value ?? '{}').l === harness.people.ann ? takeOver() : undefined));
+    expect(JSON.stringify(harness.rootMessage()!.blocks)).toContain(t('en', 'ui.button.take_over', {}));
+    expect(updated).toBeDefined();
   });
 
   it('picking another member’s thread re-fills the greeting for that member, unless the drafter edited the text', async () => {
@@ -191,7 +222,7 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     await harness.waitFor('non-approver refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => /approver/i.test(text)));
     const approvals = await harness.app.database.prisma.approval.findMany();
     expect(approvals).toHaveLength(0);
-    const audit = await harness.app.database.prisma.auditLog.findMany({ where: { outcome: 'refused' } });
+    const audit = await harness.app.database.prisma.auditLog.findMany({ where: { outcome: 'refused', action: { not: 'acknowledge' } } });
     expect(audit.map((entry) => entry.userId).sort()).toEqual([harness.people.cleo, harness.people.nina].sort());
     expect(audit.map((entry) => (entry.data as { refusalCode?: string }).refusalCode).sort()).toEqual(['four_eyes', 'not_an_approver']);
     expect(audit.every((entry) => entry.text?.includes('We know the app is failing'))).toBe(true);

@@ -53,6 +53,8 @@ export type RefusalCode =
   | 'incident_resolved'
   | 'incident_not_resolved'
   | 'already_lead'
+  /** The lead changed between showing the button and pressing it. */
+  | 'lead_changed'
   | 'not_authorised'
   | 'not_an_approver'
   /** Slack could not say who is in the approver groups now (an approval is refused, not guessed). */

@@ -6,11 +6,16 @@ import { announce, authorityParams, cancelAcknowledgeReminders, event, refuseBad
 import { autoTickSteps, reassignLeadSteps } from './checklist.js';
 import { SEVERITIES, type IncidentState, type Severity } from './types.js';
 
-export type AcknowledgeCommand = CommandBase;
+export interface AcknowledgeCommand extends CommandBase {
+  /** Who led when the button was shown (null: nobody); undefined when the button did not say. */
+  readonly seenLeadUserId?: string | null;
+}
 
 /**
  * The first press acknowledges the incident and makes the presser lead; a later press by someone else
  * hands the lead over to them. Anyone on the alert channel may take the lead: the point is that someone does.
+ * A press made while seeing another lead than the current one is refused: two people pressing
+ * Acknowledge at once would otherwise see the second silently take the lead from the first.
  */
 export function acknowledge(state: IncidentState, command: AcknowledgeCommand, policy: IncidentPolicy, clock: Clock): Decision {
   const at = clock.now();
@@ -19,6 +24,9 @@ export function acknowledge(state: IncidentState, command: AcknowledgeCommand, p
   const resolved = refuseIfResolved(context);
   if (resolved) return resolved;
   if (incident.leadUserId === command.actorUserId) return refuse(context, 'refusal.already_lead', { number: incident.number });
+  if (command.seenLeadUserId !== undefined && command.seenLeadUserId !== incident.leadUserId) {
+    return refuse(context, 'refusal.lead_changed', { number: incident.number, leadUserId: incident.leadUserId });
+  }
 
   if (incident.status === 'open') {
     // Steps the playbook marks `doneWhen: acknowledged` are done by the person who acknowledged;

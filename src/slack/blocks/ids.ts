@@ -68,6 +68,11 @@ export const callbackIds = {
 /** A button or modal about an incident. */
 export const incidentRef = z.object({ i: z.string().min(1) });
 /**
+ * The root's Acknowledge / Take over the lead button: also who led when it was shown (null: nobody), so
+ * two people pressing at once do not take the lead from each other unawares. Absent on older messages.
+ */
+export const leadRef = incidentRef.extend({ l: z.string().min(1).nullable().optional() });
+/**
  * The draft modal: its incident, and which target ("channel" or "thread:<ts>", draftTargetValue) the
  * text in its box was prefilled for, so a later change of target knows whom that text greets.
  */
@@ -83,12 +88,13 @@ export const messageRef = z.object({ c: z.string().min(1), ts: z.string().min(1)
 export const actionItemRef = z.object({ i: z.string().min(1), a: z.string().min(1) });
 
 export type IncidentRef = z.infer<typeof incidentRef>;
+export type LeadRef = z.infer<typeof leadRef>;
 export type DraftRef = z.infer<typeof draftRef>;
 export type StepRef = z.infer<typeof stepRef>;
 export type MessageRef = z.infer<typeof messageRef>;
 
 /** Button values and private_metadata are compact JSON. */
-export function encodeRef(value: IncidentRef | DraftRef | StepRef | MessageRef | Record<string, unknown>): string {
+export function encodeRef(value: IncidentRef | LeadRef | DraftRef | StepRef | MessageRef | Record<string, unknown>): string {
   return JSON.stringify(value);
 }
 

@@ -216,10 +216,11 @@ function rootButtons(state: IncidentState, locale: Locale): Button[] {
       button(t(locale, 'ui.button.reopen', {}), actionIds.reopen, ref),
     ];
   }
+  const seenLead = encodeRef({ i: incident.id, l: incident.leadUserId });
   const acknowledge =
     incident.status === 'open'
-      ? button(t(locale, 'ui.button.acknowledge', {}), actionIds.acknowledge, ref, 'primary')
-      : button(t(locale, 'ui.button.take_over', {}), actionIds.acknowledge, ref);
+      ? button(t(locale, 'ui.button.acknowledge', {}), actionIds.acknowledge, seenLead, 'primary')
+      : button(t(locale, 'ui.button.take_over', {}), actionIds.acknowledge, seenLead);
   return [
     acknowledge,
     button(t(locale, 'ui.button.draft_reply', {}), actionIds.draftReply, ref, incident.status === 'open' ? undefined : 'primary'),

@@ -28,7 +28,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
-import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
+import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
 import {
   MAX_THREAD_TARGETS,
   draftReplyModal,
@@ -284,8 +284,10 @@ export function registerInteractionListeners(app: App, services: SlackServices):
 function registerDecisionButtons(app: App, services: SlackServices): void {
   const { decideFromButton } = decisionRunners(services);
   app.action<BlockAction>(actionIds.acknowledge, async ({ ack, body, client }) => {
-    const { i } = decodeRef(incidentRef, buttonValue(body), 'acknowledge button');
-    await decideFromButton(ack, body, client, i, (state, policy, clock) => acknowledge(state, { actorUserId: body.user.id }, policy, clock));
+    const { i, l } = decodeRef(leadRef, buttonValue(body), 'acknowledge button');
+    await decideFromButton(ack, body, client, i, (state, policy, clock) =>
+      acknowledge(state, { actorUserId: body.user.id, ...(l !== undefined ? { seenLeadUserId: l } : {}) }, policy, clock),
+    );
   });
 
   app.action<BlockAction>(actionIds.reopen, async ({ ack, body, client }) => {

@@ -90,6 +90,17 @@ describe('incident actions', () => {
       expect(second.events[0]).toMatchObject({ kind: 'lead_changed', data: { fromUserId: 'ULEAD', toUserId: 'UOTHER' } });
       expect(refused(acknowledge(second.state, { actorUserId: 'UOTHER' }, policy, clock)).refusal.code).toBe('already_lead');
     });
+
+    it('refuses a press made while seeing another lead: two people pressing at once do not take the lead from each other', () => {
+      const first = accepted(acknowledge(state, { actorUserId: 'ULEAD', seenLeadUserId: null }, policy, clock)).state;
+      const late = refused(acknowledge(first, { actorUserId: 'UOTHER', seenLeadUserId: null }, policy, clock));
+      expect(late.refusal).toMatchObject({ code: 'lead_changed', message: '<@ULEAD> took the lead of incident #7 just before you pressed. Press *Take over the lead* on the alert if you mean to take it from them.' });
+      expect(late.audit).toMatchObject({ actorUserId: 'UOTHER', refusalCode: 'lead_changed' });
+      // Pressed while seeing who leads now, it is a take-over.
+      const taken = accepted(acknowledge(first, { actorUserId: 'UOTHER', seenLeadUserId: 'ULEAD' }, policy, clock));
+      expect(taken.state.incident.leadUserId).toBe('UOTHER');
+      expect(refused(acknowledge(taken.state, { actorUserId: 'UTHIRD', seenLeadUserId: 'ULEAD' }, policy, clock)).refusal.code).toBe('lead_changed');
+    });
   });
 
   describe('change severity', () => {
