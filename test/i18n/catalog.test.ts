@@ -38,7 +38,8 @@ function declaredParams(): Map<string, Map<string, ts.TypeNode>> {
 
 /**
  * Params for one render: strings are sentinels that show up in the text wherever they are used; numbers
- * and booleans take two values over the variants so both sides of a plural or a flag are rendered.
+ * and booleans take two values over the variants so both sides of a plural or a flag are rendered (a
+ * nullable string is a sentinel, then null).
  */
 function sampleParams(params: Map<string, ts.TypeNode>, variant: 0 | 1): Record<string, unknown> {
   const sample: Record<string, unknown> = {};
@@ -47,6 +48,7 @@ function sampleParams(params: Map<string, ts.TypeNode>, variant: 0 | 1): Record<
     else if (type.kind === ts.SyntaxKind.NumberKeyword) sample[name] = variant === 0 ? 1 : 3;
     else if (type.kind === ts.SyntaxKind.BooleanKeyword) sample[name] = variant === 1;
     else if (ts.isArrayTypeNode(type) && type.elementType.kind === ts.SyntaxKind.StringKeyword) sample[name] = [`⟦${name}⟧`];
+    else if (type.getText() === 'string | null') sample[name] = variant === 0 ? `⟦${name}⟧` : null;
     else throw new Error(`param ${name}: no sample value for the type ${type.getText()}; add one to this test`);
   }
   return sample;
