@@ -2,6 +2,8 @@
 // co-author) both open the modal; Ann saves a new summary; Sam, whose form still shows the old one,
 // saves a new impact. Nothing Ann wrote is lost, and when both changed the same field the later save is
 // refused under that field, keeping what was typed, instead of silently replacing the other's text.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { viewBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
@@ -10,6 +12,8 @@ import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
+/** A reviewer who uses Slack in Spanish. */
+const LUCIA = 'U0LUCIAES';
 const errorsOf = (body: string): Record<string, string> => (JSON.parse(body || '{}') as { errors?: Record<string, string> }).errors ?? {};
 
 type Element = { type: string; action_id: string; initial_value?: string; initial_user?: string; initial_date?: string; initial_option?: { value: string } };
@@ -39,14 +43,18 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
   /** The stored fields and when it last changed. */
   const stored = async () => {
     const row = await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } });
-    const fields = row.fields as { summary: string; impact: string; whatWentWell: string };
-    return { summary: fields.summary, impact: fields.impact, whatWentWell: fields.whatWentWell, updatedAt: row.updatedAt };
+    const fields = row.fields as { summary: string; impact: string; whatWentWell: string; whatToImprove: string };
+    return { summary: fields.summary, impact: fields.impact, whatWentWell: fields.whatWentWell, whatToImprove: fields.whatToImprove, updatedAt: row.updatedAt };
   };
   const threadWith = (actionId: string) => harness.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId));
 
   beforeAll(async () => {
-    // Sam reviews post-mortems too, so he may write this one.
-    harness = await startHarness({ provider, playbook: (people) => TWO_APPROVER_PLAYBOOK.replace('reviewers: [approvers]', `reviewers: [approvers, ${people.sam}]`) });
+    // Sam and Lucía (who joins, then is added to the playbook) review post-mortems too, so they may write this one.
+    const playbook = (extra: string) => TWO_APPROVER_PLAYBOOK.replace('reviewers: [approvers]', `reviewers: [approvers, ${extra}]`);
+    harness = await startHarness({ provider, playbook: (people) => playbook(people.sam) });
+    harness.fake.workspace.addUser({ id: LUCIA, name: 'lucia', real_name: 'Lucía Revisora', locale: 'es-ES' });
+    writeFileSync(join(harness.playbooksDir, 'e2e-support.yaml'), playbook(`${harness.people.sam}, ${LUCIA}`));
+    await harness.waitFor('the playbook naming Lucía', () => harness.app.runtime?.playbooks.get('e2e-support')?.postMortem.reviewers.includes(LUCIA));
     const { ann } = harness.people;
     await playSpike(harness);
     const root = await harness.waitFor('the alert', () => harness.rootMessage());
@@ -184,5 +192,16 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
     expect(errorsOf(saved.body)).toEqual({});
     harness.fake.workspace.closeView(samForm.id);
     expect((await stored()).summary).toBe('Sam: from an old form.');
+  });
+
+  it('the refusal speaks the language the refused person uses Slack in (Spanish), only to them', async () => {
+    const { ann } = harness.people;
+    const annForm = await open(ann);
+    const luciaForm = await open(LUCIA);
+    expect(errorsOf((await harness.submit(ann, formValues(annForm, { whatToImprove: 'Ann: page payments sooner.' }))).body)).toEqual({});
+    const refused = await harness.submit(LUCIA, formValues(luciaForm, { whatToImprove: 'Lucía: avisar antes a los miembros.' }));
+    expect(errorsOf(refused.body)).toEqual({ whatToImprove: t('es', 'postmortem.error.edited_since_opened', {}) });
+    harness.fake.workspace.closeView(luciaForm.id);
+    expect((await stored()).whatToImprove).toBe('Ann: page payments sooner.');
   });
 });

@@ -205,6 +205,13 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
       await tell(client, { channel: alertChannelId, user: body.user.id, threadTs: rootTs ?? undefined }, outcome.refusal, outcome.locale);
       return;
     }
+    if (!outcome.ok && outcome.refusal.code === 'edited_since_opened') {
+      // Only the submitter reads it, so in their language (like other refusals of forms), said again from its code.
+      const theirs = await services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
+      const message = t(theirs, 'postmortem.error.edited_since_opened', {});
+      await ack({ response_action: 'errors', errors: modalFieldErrors(Object.fromEntries(Object.keys(outcome.fieldErrors).map((key) => [key, message]))) });
+      return;
+    }
     await answerModal(ack, outcome, postMortemInputIds.intent);
   });
 }
