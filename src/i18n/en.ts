@@ -221,6 +221,10 @@ export const en = {
   'postmortem.error.action_owner_required': (_: Empty) => 'Choose who owns this action item.',
   'postmortem.error.action_due_required': (_: Empty) => 'Pick a due date.',
   'postmortem.error.action_due_past': (_: Empty) => 'The due date is in the past.',
+  'postmortem.error.edited_since_opened': (_: Empty) =>
+    'Someone else saved a change to this field after you opened this form. Copy your text, close the form and open it again to see their version, then add yours.',
+  'postmortem.refusal.edited_since_opened': (p: { count: number }) =>
+    `The post-mortem was not saved: someone else changed ${p.count === 1 ? 'a field you changed too' : `${p.count} fields you changed too`} after you opened this form.`,
   'postmortem.refusal.invalid_submission': (p: { count: number }) =>
     `The post-mortem was not saved: ${plural(p.count, 'field needs', 'fields need')} attention.`,
   'postmortem.refusal.not_authorised': (_: Empty) => 'Only the post-mortem owner and its reviewers can edit it.',

@@ -202,6 +202,10 @@ export const es: Catalog = {
   'postmortem.error.action_owner_required': () => 'Elige quién se encarga de esta acción.',
   'postmortem.error.action_due_required': () => 'Elige una fecha límite.',
   'postmortem.error.action_due_past': () => 'La fecha límite ya ha pasado.',
+  'postmortem.error.edited_since_opened': () =>
+    'Otra persona guardó un cambio en este campo después de que abrieras este formulario. Copia tu texto, cierra el formulario y vuelve a abrirlo para ver su versión; después añade la tuya.',
+  'postmortem.refusal.edited_since_opened': (p) =>
+    `No se guardó el post-mortem: otra persona cambió ${p.count === 1 ? 'un campo que tú también cambiaste' : `${p.count} campos que tú también cambiaste`} después de que abrieras este formulario.`,
   'postmortem.refusal.invalid_submission': (p) =>
     `No se guardó el post-mortem: ${p.count === 1 ? 'hay 1 campo que revisar' : `hay ${p.count} campos que revisar`}.`,
   'postmortem.refusal.not_authorised': () => 'Solo quien es responsable del post-mortem y sus revisores pueden editarlo.',

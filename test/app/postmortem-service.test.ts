@@ -4,9 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PostMortemService, type PostMortemViews } from '../../src/app/postmortems.js';
 import type { IncidentRecord } from '../../src/app/ports/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createPostMortem, postMortemReminderKeys, renderPostMortemMarkdown, type PostMortemSubmission } from '../../src/domain/postmortems/index.js';
+import type { Store } from '../../src/app/ports/index.js';
+import { createPostMortem, postMortemReminderKeys, renderPostMortemMarkdown, shownPostMortem, type PostMortemSubmission } from '../../src/domain/postmortems/index.js';
 import { SAMPLE_START, buildSampleIncident, sampleBuckets, sampleExportInput } from '../fixtures/postmortems/sample-incident.js';
-import { memoryPostMortemStore, type MemoryPostMortemStore } from '../support/memory-postmortems.js';
+import { memoryPostMortemStore, type MemoryPostMortemStore, type MemoryRepositories } from '../support/memory-postmortems.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -141,6 +142,27 @@ describe('PostMortemService (in-memory ports)', () => {
     expect(refusals).toBe(-1);
     // The rolled-back attempt left no audit entry behind: one decision, one entry.
     expect(store.audit()).toHaveLength(1);
+  });
+
+  it('what the form showed is merged inside the transaction: a save that raced another is decided again on the fresh post-mortem', async () => {
+    await resolveWithPostMortem();
+    const opened = store.postMortem(INCIDENT)!;
+    const sent: PostMortemSubmission = { fields: { ...opened.postMortem.fields }, answers: { ...opened.postMortem.answers }, actionItems: [] };
+    const shown = shownPostMortem(opened.postMortem);
+    expect((await service.save(INCIDENT, { actorUserId: 'UANA', locale: 'en', intent: 'save', submission: { ...sent, fields: { ...sent.fields, summary: 'Ana: logins failed.' } }, shown })).ok).toBe(true);
+    // Luis's first attempt reads the post-mortem as it was before Ana's save committed (they raced):
+    // its version check fails, and the retry must merge again, on Ana's summary.
+    let staleReads = 1;
+    const racing: Store<MemoryRepositories> = {
+      direct: store.direct,
+      transaction: (work, options) =>
+        store.transaction((tx) => work({ ...tx, postMortems: { ...tx.postMortems, load: async (id) => (staleReads-- > 0 ? structuredClone(opened) : tx.postMortems.load(id)) } }), options),
+    };
+    const luis = new PostMortemService({ store: racing, clock, views, bucketMs: TEN_MINUTES });
+    const outcome = await luis.save(INCIDENT, { actorUserId: 'ULUIS', locale: 'en', intent: 'save', submission: { ...sent, fields: { ...sent.fields, summary: 'Luis: a certificate expired.' } }, shown });
+    expect(staleReads).toBe(-1);
+    expect(outcome).toMatchObject({ ok: false, refusal: { code: 'edited_since_opened' }, fieldErrors: { summary: expect.any(String) } });
+    expect(store.postMortem(INCIDENT)!.postMortem.fields.summary).toBe('Ana: logins failed.');
   });
 
   it('the due-date reminder fires while the post-mortem is a draft, and not once it is submitted', async () => {

@@ -2,6 +2,7 @@
 export * from './types.js';
 export * from './validation.js';
 export * from './postmortem.js';
+export * from './merge.js';
 export {
   renderPostMortemMarkdown,
   membersDraftsMayName,

@@ -13,6 +13,7 @@ import {
   type SubmissionIntent,
   type ValidSubmission,
 } from './validation.js';
+import { mergeSubmission, type ShownPostMortem } from './merge.js';
 import { STANDARD_FIELDS, type ActionItem, type PostMortem, type PostMortemTemplate, type StandardField } from './types.js';
 
 export type PostMortemEffect =
@@ -43,6 +44,7 @@ export type PostMortemEffect =
 
 export type PostMortemRefusalCode =
   | 'invalid_submission'
+  | 'edited_since_opened'
   | 'not_authorised'
   | 'published'
   | 'in_review'
@@ -79,7 +81,7 @@ export type PostMortemDecision =
   | {
       readonly ok: false;
       readonly refusal: { readonly code: PostMortemRefusalCode; readonly message: string };
-      /** Per-field errors for the modal; empty unless the code is invalid_submission. */
+      /** Per-field errors for the modal; empty unless the code is invalid_submission or edited_since_opened. */
       readonly fieldErrors: FieldErrors;
       readonly audit: PostMortemAuditEntry;
     };
@@ -186,6 +188,12 @@ export interface SavePostMortemCommand {
    * by them, so a reviewer added since the incident resolved can review it. Absent: the stored ones.
    */
   readonly currentReviewerUserIds?: readonly string[] | null;
+  /**
+   * What the form showed when it was opened (merge.ts): inputs sent as shown keep the stored value,
+   * an input someone else changed since is refused if the sender changed it too. Absent (a form
+   * opened before forms remembered it): the submission is taken as sent.
+   */
+  readonly shown?: ShownPostMortem | null;
 }
 
 /**
@@ -210,9 +218,21 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
   if (command.actorUserId !== postMortem.ownerUserId && !postMortem.reviewerUserIds.includes(command.actorUserId)) {
     return refuse(c, 'postmortem.refusal.not_authorised', {});
   }
-  const validation = validatePostMortemSubmission(postMortem, command.submission, command.intent, command.locale, clock);
+  let { submission } = command;
+  if (command.shown) {
+    const merged = mergeSubmission(postMortem, submission, command.shown);
+    if (!merged.ok) {
+      const message = t(command.locale, 'postmortem.error.edited_since_opened', {});
+      const errors = Object.fromEntries(merged.conflicts.map((key) => [key, message]));
+      return refuse({ ...c, details: { ...c.details, conflicts: [...merged.conflicts] } }, 'postmortem.refusal.edited_since_opened', { count: merged.conflicts.length }, errors);
+    }
+    submission = merged.submission;
+  }
+  // Audited with the summary it keeps (a merge may keep the stored one, not the one sent).
+  const c2: Context = submission === command.submission ? c : { ...c, text: submission.fields.summary ?? null };
+  const validation = validatePostMortemSubmission(postMortem, submission, command.intent, command.locale, clock);
   if (!validation.ok) {
-    return refuse(c, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
+    return refuse(c2, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
   }
 
   // Whoever changed its text is one of its authors from now on; opening and saving unchanged is not writing.
@@ -223,7 +243,7 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     contributorUserIds: wrote ? [...postMortem.contributorUserIds, command.actorUserId] : postMortem.contributorUserIds,
     updatedAt: at,
   };
-  if (command.intent === 'save') return accept(c, saved, []);
+  if (command.intent === 'save') return accept(c2, saved, []);
 
   const round = postMortem.round + 1;
   const reviewerUserIds = command.currentReviewerUserIds ? [...new Set(command.currentReviewerUserIds)] : saved.reviewerUserIds;
@@ -231,9 +251,9 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
   // Nobody left to review it: refused before it is locked in review, so it stays an editable draft
   // (the modal keeps what was typed) instead of waiting for an approval nobody may give.
   if (reviewersFor(submitted).length === 0) {
-    return refuse(c, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...reviewerUserIds], authors: authorsOf(submitted) });
+    return refuse(c2, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...reviewerUserIds], authors: authorsOf(submitted) });
   }
-  return accept(c, submitted, [
+  return accept(c2, submitted, [
     { type: 'request_postmortem_review', incidentId: postMortem.incidentId, reviewerUserIds: reviewersFor(submitted), round },
   ]);
 }

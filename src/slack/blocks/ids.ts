@@ -154,8 +154,17 @@ export const postMortemInputIds = {
 /** Values of the post-mortem intent radio buttons (SubmissionIntent). */
 export const postMortemIntents = ['submit', 'save'] as const;
 
-/** The post-mortem modal remembers its incident and which existing action item each row edits (by row). */
-export const postMortemRef = z.object({ i: z.string().min(1), a: z.array(z.string()) });
+/**
+ * The post-mortem modal remembers its incident, which existing action item each row edits (by row),
+ * and what it showed (`s`, fingerprints: f standard fields and q answers by name, x one per row of
+ * `a`), so a save merges with what others saved since (domain/postmortems/merge.ts). Modals opened
+ * before it was remembered have no `s`.
+ */
+export const postMortemRef = z.object({
+  i: z.string().min(1),
+  a: z.array(z.string()),
+  s: z.object({ f: z.record(z.string(), z.string()), q: z.record(z.string(), z.string()).optional(), x: z.array(z.string()) }).optional(),
+});
 export type PostMortemRef = z.infer<typeof postMortemRef>;
 
 /**

@@ -24,6 +24,8 @@ export {
 } from './modals.js';
 export {
   postMortemModal,
+  postMortemModalRef,
+  shownOfRef,
   postMortemChangesModal,
   postMortemInReviewModal,
   postMortemInviteMessage,

@@ -9,9 +9,12 @@ import {
   MAX_ACTION_ITEMS,
   STANDARD_FIELDS,
   reviewersFor,
+  shownPostMortem,
+  type ActionItem,
   type FieldErrors,
   type PostMortem,
   type PostMortemQuestion,
+  type ShownPostMortem,
   type StandardField,
   type SubmissionIntent,
 } from '../../domain/postmortems/index.js';
@@ -35,6 +38,11 @@ export interface PostMortemModalInput {
    * intent re-renders the modal (dispatch), so no input is ever both "(optional)" and needed.
    */
   readonly intent?: SubmissionIntent;
+  /**
+   * The metadata of the modal this one replaces (the intent switch): Slack keeps what its inputs hold,
+   * so the rebuilt modal keeps the same rows and still says what was shown when it was first opened.
+   */
+  readonly rebuilding?: PostMortemRef;
 }
 
 /** Blocks that are not fields, questions or action rows: intent, reviews note, headings. */
@@ -75,15 +83,16 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
   if (pm.questions.length > 0) blocks.push(header(t(locale, 'ui.pm.questions', {})));
   for (const question of pm.questions) blocks.push(questionInput(question, pm.answers[question.id] ?? '', optionalNow(question.required), locale));
 
-  // Rows: every existing item, then blank ones, as far as the limits allow.
+  // Rows: every existing item (when rebuilt, the items its rows held), then blank ones, as far as the limits allow.
+  const rowItems: readonly (ActionItem | undefined)[] = input_.rebuilding ? input_.rebuilding.a.map((id) => pm.actionItems.find((item) => item.id === id)) : pm.actionItems;
   const used = blocks.length + FIXED_BLOCKS;
   const roomRows = Math.floor((SLACK_LIMITS.view.blocks - used) / BLOCKS_PER_ACTION_ROW);
-  const wantedRows = pm.actionItems.length + (input_.blankActionRows ?? 3);
+  const wantedRows = rowItems.length + (input_.blankActionRows ?? 3);
   const rows = Math.max(0, Math.min(wantedRows, MAX_ACTION_ITEMS, roomRows));
   blocks.push(header(t(locale, 'ui.pm.action_items', {})));
   blocks.push(context(t(locale, 'ui.pm.action_items_hint', {})));
   for (let index = 0; index < rows; index += 1) {
-    const item = pm.actionItems[index];
+    const item = rowItems[index];
     const n = index + 1;
     blocks.push(
       textInput(postMortemInputIds.actionItem(index, 'text'), t(locale, 'ui.pm.action_text', { n }), { initial: item?.text ?? '', optional: true }),
@@ -122,7 +131,8 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
     ),
   );
 
-  const ref: PostMortemRef = { i: pm.incidentId, a: pm.actionItems.slice(0, rows).map((item) => item.id) };
+  const shownItems = pm.actionItems.slice(0, rows);
+  const ref = input_.rebuilding ?? postMortemModalRef(pm.incidentId, shownPostMortem(pm, shownItems), shownItems.map((item) => item.id));
   return modal({
     callbackId: callbackIds.postMortemModal,
     title: t(locale, 'ui.pm.title', { number: input_.incidentNumber }),
@@ -131,6 +141,33 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
     privateMetadata: encodeRef(ref),
     blocks,
   });
+}
+
+/**
+ * The modal's metadata: its incident, its rows' items and what it shows. Within Slack's 3,000
+ * characters: without the answers' fingerprints if need be (those answers are then taken as sent),
+ * else without any (the whole form is taken as sent, as before forms remembered what they showed).
+ */
+export function postMortemModalRef(incidentId: string, shown: ShownPostMortem, rowItemIds: readonly string[]): PostMortemRef {
+  const bare: PostMortemRef = { i: incidentId, a: [...rowItemIds] };
+  const f = { ...shown.fields } as Record<string, string>;
+  const x = rowItemIds.map((id) => shown.actionItems[id] ?? '');
+  const fits = (ref: PostMortemRef) => encodeRef(ref).length <= SLACK_LIMITS.view.privateMetadata;
+  const full: PostMortemRef = { ...bare, s: { f, q: { ...shown.answers }, x } };
+  if (fits(full)) return full;
+  const withoutAnswers: PostMortemRef = { ...bare, s: { f, x } };
+  return fits(withoutAnswers) ? withoutAnswers : bare;
+}
+
+/** What a modal's metadata says it showed, for the domain's merge; null for a modal from before. */
+export function shownOfRef(ref: PostMortemRef): ShownPostMortem | null {
+  if (!ref.s) return null;
+  const { f, q, x } = ref.s;
+  return {
+    fields: f,
+    answers: q ?? {},
+    actionItems: Object.fromEntries(ref.a.flatMap((id, row) => (x[row] ? [[id, x[row]]] : []))),
+  };
 }
 
 function questionInput(question: PostMortemQuestion, answer: string, optional: boolean, locale: Locale): KnownBlock {

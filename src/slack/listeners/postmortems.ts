@@ -23,9 +23,10 @@ import {
   postMortemIntents,
   postMortemRef,
   type MessageRef,
+  type PostMortemRef,
 } from '../blocks/ids.js';
 import { addToTimelineModal } from '../blocks/modals.js';
-import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal } from '../blocks/postmortem.js';
+import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { operatorRefusalFor, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
@@ -140,9 +141,9 @@ async function localeOf(listening: Listening, incidentId: string): Promise<Local
   return (await listening.postMortems.localeOf(incidentId)) ?? (await listening.services.localeFor());
 }
 
-function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, intent?: SubmissionIntent) {
+function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, intent?: SubmissionIntent, rebuilding?: PostMortemRef) {
   const { incident } = subject.incident.state;
-  return postMortemModal({ postMortem: subject.postMortem, incidentNumber: incident.number, locale: incident.locale, timeZone, ...(intent ? { intent } : {}) });
+  return postMortemModal({ postMortem: subject.postMortem, incidentNumber: incident.number, locale: incident.locale, timeZone, ...(intent ? { intent } : {}), ...(rebuilding ? { rebuilding } : {}) });
 }
 
 const hasPostMortem = (subject: PostMortemSubject | null): subject is PostMortemSubject & { postMortem: PostMortem } => subject?.postMortem != null;
@@ -182,7 +183,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     if (!hasPostMortem(subject)) return;
     const chosen = (body.actions[0] as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
     const intent: SubmissionIntent = chosen === 'save' ? 'save' : 'submit';
-    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), intent) as never });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), intent, ref) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view, client }) => {
@@ -194,13 +195,21 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
       return;
     }
     const { intent, submission } = readPostMortemSubmission(view.state.values, subject.postMortem, ref.a, await zoneOf(subject));
-    const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission });
+    // What the form showed goes with it: the service merges it with what others saved since, in its transaction.
+    const outcome = await postMortems.save(ref.i, { actorUserId: body.user.id, locale, intent, submission, shown: shownOfRef(ref) });
     if (!outcome.ok && outcome.refusal.code === 'no_eligible_reviewer') {
       // A modal's error is plain text (no mentions): it says the gist and keeps what was typed; the
       // whole refusal, naming the people concerned, goes to the submitter in the incident thread.
       await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.no_eligible_reviewer', {}) } });
       const { alertChannelId, rootTs } = subject.incident;
       await tell(client, { channel: alertChannelId, user: body.user.id, threadTs: rootTs ?? undefined }, outcome.refusal, outcome.locale);
+      return;
+    }
+    if (!outcome.ok && outcome.refusal.code === 'edited_since_opened') {
+      // Only the submitter reads it, so in their language (like other refusals of forms), said again from its code.
+      const theirs = await services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
+      const message = t(theirs, 'postmortem.error.edited_since_opened', {});
+      await ack({ response_action: 'errors', errors: modalFieldErrors(Object.fromEntries(Object.keys(outcome.fieldErrors).map((key) => [key, message]))) });
       return;
     }
     await answerModal(ack, outcome, postMortemInputIds.intent);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
 import {
   createPostMortem,
+  fingerprint,
+  shownPostMortem,
   validatePostMortemSubmission,
   type PostMortem,
   type PostMortemTemplate,
@@ -14,7 +16,9 @@ import {
   postMortemInviteMessage,
   postMortemInReviewModal,
   postMortemModal,
+  postMortemModalRef,
   postMortemReviewMessage,
+  shownOfRef,
   publishedPostMortemMessage,
 } from '../../../src/slack/blocks/index.js';
 import { T0, buttons, expectMessageWithinLimits, expectViewWithinLimits, inputsOf, visibleText } from './fixtures.js';
@@ -86,7 +90,7 @@ describe('postMortemModal', () => {
     for (const block of draft.values()) expect(block['optional']).toBe(block['block_id'] !== postMortemInputIds.intent);
     expect(draft.get(postMortemInputIds.intent)!['element'].initial_option.value).toBe('save');
     expect([...draft.keys()]).toEqual([...inputs.keys()]);
-    expect(decodeRef(postMortemRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1', a: [] });
+    expect(decodeRef(postMortemRef, view.private_metadata, 'metadata')).toMatchObject({ i: 'inc-1', a: [] });
     expectViewWithinLimits(view);
   });
 
@@ -101,7 +105,46 @@ describe('postMortemModal', () => {
     expect(inputs.get('actionItems.0.dueAt')!['element'].initial_date).toBe(isoDay(T0 + 3 * DAY, 'America/Los_Angeles'));
     expect(inputs.has('actionItems.2.text')).toBe(true);
     expect(inputs.has('actionItems.3.text')).toBe(false);
-    expect(decodeRef(postMortemRef, view.private_metadata, 'metadata')).toEqual({ i: 'inc-1', a: ['inc-1/action-1', 'inc-1/action-3'] });
+    expect(decodeRef(postMortemRef, view.private_metadata, 'metadata')).toMatchObject({ i: 'inc-1', a: ['inc-1/action-1', 'inc-1/action-3'] });
+  });
+
+  it('remembers what it showed (fingerprints of fields, answers and its rows’ items), and keeps it when rebuilt', () => {
+    const pm = filled();
+    const view = postMortemModal({ postMortem: pm, incidentNumber: 7, locale: 'en', timeZone: 'UTC' });
+    const ref = decodeRef(postMortemRef, view.private_metadata, 'metadata');
+    expect(shownOfRef(ref)).toEqual(shownPostMortem(pm));
+    expect(ref.s?.f['summary']).toBe(fingerprint('Payments failed for 40 minutes <!channel>'));
+
+    // Rebuilt (intent switch) after someone changed the summary, removed item 1 and added item 4: same
+    // metadata, same rows (Slack keeps what they hold), the new item is not slipped into a row.
+    const changed: PostMortem = {
+      ...pm,
+      fields: { ...pm.fields, summary: 'Newer summary' },
+      actionItems: [pm.actionItems[1]!, { id: 'inc-1/action-4', text: 'Newer item', ownerUserId: 'UOPS', dueAt: T0 + DAY, doneAt: null, doneByUserId: null }],
+    };
+    const rebuilt = postMortemModal({ postMortem: changed, incidentNumber: 7, locale: 'en', timeZone: 'UTC', intent: 'save', rebuilding: ref });
+    expect(rebuilt.private_metadata).toBe(view.private_metadata);
+    const inputs = inputsOf(rebuilt);
+    expect([...inputs.keys()]).toEqual([...inputsOf(view).keys()]);
+    expect(inputs.get('actionItems.1.text')!['element'].initial_value).toBe('Template for payments');
+    expect(JSON.stringify(rebuilt.blocks)).not.toContain('Newer item');
+  });
+
+  it('a modal from before (no fingerprints) is read as taken as sent', () => {
+    expect(shownOfRef({ i: 'inc-1', a: ['inc-1/action-1'] })).toBeNull();
+  });
+
+  it('metadata stays within 3,000 characters with 20 items and many questions, dropping answers’ fingerprints first', () => {
+    const incidentId = 'c'.repeat(30);
+    const questions = Array.from({ length: 40 }, (_, i) => ({ id: `question-with-a-long-identifier-${i}`, label: `Q${i}`, required: false, answer: 'short_text' as const }));
+    const actionItems = Array.from({ length: 20 }, (_, i) => ({ id: `${incidentId}/action-${i + 1}`, text: `Item ${i}`, ownerUserId: 'UOPS', dueAt: T0 + DAY, doneAt: null, doneByUserId: null }));
+    const pm = postMortem({ incidentId, questions, answers: Object.fromEntries(questions.map((q) => [q.id, 'x'])), actionItems });
+    const ref = postMortemModalRef(incidentId, shownPostMortem(pm), actionItems.map((item) => item.id));
+    expect(JSON.stringify(ref).length).toBeLessThanOrEqual(3000);
+    expect(ref.s?.q).toBeUndefined();
+    expect(ref.s?.x).toHaveLength(20);
+    const few = postMortemModalRef(incidentId, shownPostMortem({ ...pm, questions: questions.slice(0, 3) }), actionItems.map((item) => item.id));
+    expect(Object.keys(few.s?.q ?? {})).toHaveLength(3);
   });
 
   it('shows the reviewers’ requested changes of this round at the top', () => {

@@ -1,0 +1,207 @@
+// Two people editing one post-mortem at once, through Slack: Ann (its owner) and Sam (a reviewer, so a
+// co-author) both open the modal; Ann saves a new summary; Sam, whose form still shows the old one,
+// saves a new impact. Nothing Ann wrote is lost, and when both changed the same field the later save is
+// refused under that field, keeping what was typed, instead of silently replacing the other's text.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { viewBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
+import { t } from '../../src/i18n/index.js';
+import { availableProviders } from '../support/databases.js';
+import { findButtons, playSpike, SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+
+/** A reviewer who uses Slack in Spanish. */
+const LUCIA = 'U0LUCIAES';
+const errorsOf = (body: string): Record<string, string> => (JSON.parse(body || '{}') as { errors?: Record<string, string> }).errors ?? {};
+
+type Element = { type: string; action_id: string; initial_value?: string; initial_user?: string; initial_date?: string; initial_option?: { value: string } };
+type InputBlock = { type: string; block_id: string; element: Element };
+
+/** What `view` submits when nobody touches it (its initial values), with `typed` changed: { block_id: text }. */
+function formValues(view: ViewPayload, typed: Record<string, string> = {}): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const block of (view.blocks as InputBlock[]).filter((candidate) => candidate.type === 'input')) {
+    const { element } = block;
+    let state: Record<string, unknown>;
+    if (element.type === 'plain_text_input') state = { type: element.type, value: typed[block.block_id] ?? element.initial_value ?? null };
+    else if (element.type === 'users_select') state = { type: element.type, selected_user: element.initial_user ?? null };
+    else if (element.type === 'datepicker') state = { type: element.type, selected_date: element.initial_date ?? null };
+    else if (element.type === 'radio_buttons') state = { type: element.type, selected_option: element.initial_option ?? null };
+    else state = { type: element.type, value: element.initial_value ?? null };
+    values[block.block_id] = { [element.action_id]: state };
+  }
+  values[postMortemInputIds.intent] = { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: 'save' } } };
+  return values;
+}
+
+describe.each(availableProviders)('post-mortem edited by two people at once, through Slack, on %s', (provider) => {
+  let harness: Harness;
+  let incidentId: string;
+  const prisma = () => harness.app.database.prisma;
+  /** The stored fields and when it last changed. */
+  const stored = async () => {
+    const row = await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } });
+    const fields = row.fields as { summary: string; impact: string; whatWentWell: string; whatToImprove: string };
+    return { summary: fields.summary, impact: fields.impact, whatWentWell: fields.whatWentWell, whatToImprove: fields.whatToImprove, updatedAt: row.updatedAt };
+  };
+  const threadWith = (actionId: string) => harness.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId));
+
+  beforeAll(async () => {
+    // Sam and Lucía (who joins, then is added to the playbook) review post-mortems too, so they may write this one.
+    const playbook = (extra: string) => TWO_APPROVER_PLAYBOOK.replace('reviewers: [approvers]', `reviewers: [approvers, ${extra}]`);
+    harness = await startHarness({ provider, playbook: (people) => playbook(people.sam) });
+    harness.fake.workspace.addUser({ id: LUCIA, name: 'lucia', real_name: 'Lucía Revisora', locale: 'es-ES' });
+    writeFileSync(join(harness.playbooksDir, 'e2e-support.yaml'), playbook(`${harness.people.sam}, ${LUCIA}`));
+    await harness.waitFor('the playbook naming Lucía', () => harness.app.runtime?.playbooks.get('e2e-support')?.postMortem.reviewers.includes(LUCIA));
+    const { ann } = harness.people;
+    await playSpike(harness);
+    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    await harness.waitFor('the root ts recorded', async () => (await prisma().incident.findFirst({ where: { rootTs: { not: null } } })) ?? undefined);
+    await harness.click(ann, harness.alerts, root.ts, actionIds.acknowledge);
+    await harness.waitFor('the lead', async () => (await prisma().incident.findFirst({ where: { leadUserId: ann } })) ?? undefined);
+    const checklist = await harness.waitFor('the checklist', () => threadWith(actionIds.toggleStep)[0]);
+    await harness.click(ann, harness.alerts, checklist.ts, actionIds.toggleStep);
+    await harness.waitFor('the step ticked', async () => (await prisma().checklistItem.count({ where: { doneAt: { not: null } } })) === 1);
+    await harness.command(ann, 'resolve 1 Card processor restored');
+    const incident = await harness.waitFor('resolution', async () => (await prisma().incident.findFirst({ where: { status: 'resolved' } })) ?? undefined);
+    incidentId = incident.id;
+    await harness.waitFor('the post-mortem', async () => (await prisma().postMortem.findUnique({ where: { incidentId } })) ?? undefined);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  /** `user` clicks "Write post-mortem" in the thread; their modal as Slack shows it. */
+  async function open(user: string): Promise<ViewPayload> {
+    const invite = await harness.waitFor('the invitation', () => threadWith(actionIds.openPostMortem)[0]);
+    const before = harness.openModal(user)?.id;
+    await harness.click(user, harness.alerts, invite.ts, actionIds.openPostMortem);
+    return harness.waitFor(`the post-mortem modal for ${user}`, () => {
+      const view = harness.openModal(user);
+      return view && view.id !== before ? view : undefined;
+    });
+  }
+
+  it('Ann saves a new summary, then Sam (form opened before) a new impact: both survive', async () => {
+    const { ann, sam } = harness.people;
+    const annForm = await open(ann);
+    const samForm = await open(sam);
+    expect(errorsOf((await harness.submit(ann, formValues(annForm, { summary: 'Ann: the card processor was down for 40 minutes.' }))).body)).toEqual({});
+    expect((await stored()).summary).toBe('Ann: the card processor was down for 40 minutes.');
+
+    const samSaved = await harness.submit(sam, formValues(samForm, { impact: 'Sam: every card payment failed.' }));
+    expect(errorsOf(samSaved.body)).toEqual({});
+    const after = await stored();
+    expect(after.summary).toBe('Ann: the card processor was down for 40 minutes.');
+    expect(after.impact).toBe('Sam: every card payment failed.');
+  });
+
+  it('a form rebuilt by the intent switch after Ann saved still keeps her text', async () => {
+    const { ann, sam } = harness.people;
+    const samForm = await open(sam);
+    const annForm = await open(ann);
+    expect(errorsOf((await harness.submit(ann, formValues(annForm, { summary: 'Ann again: the processor failed over too late.' }))).body)).toEqual({});
+    // Sam picks "Keep as draft": the modal is rebuilt in place, Slack keeps what his inputs hold (the old summary).
+    const switched = await sendToApp(
+      `${harness.app.url}/slack/events`,
+      SIGNING_SECRET,
+      'interaction',
+      viewBlockActions(harness.fake.workspace.appIdentity(), {
+        user: { id: sam, name: 'sam' },
+        view: samForm,
+        state: { [postMortemInputIds.intent]: { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: 'save' } } } },
+        actions: [{ action_id: actionIds.postMortemIntent, block_id: postMortemInputIds.intent, type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Keep as draft' }, value: 'save' } }],
+        triggerId: harness.fake.workspace.issueTrigger(sam),
+        nowMs: Date.now(),
+      }),
+    );
+    expect(switched.status).toBe(200);
+    await harness.waitFor('the modal rebuilt', () => harness.openModal(sam)?.hash !== samForm.hash);
+    const samSaved = await harness.submit(sam, formValues(samForm, { whatWentWell: 'Sam: staff answered within minutes.' }));
+    expect(errorsOf(samSaved.body)).toEqual({});
+    const after = await stored();
+    expect(after.summary).toBe('Ann again: the processor failed over too late.');
+    expect(after.whatWentWell).toBe('Sam: staff answered within minutes.');
+  });
+
+  it('an action item Ann added while Sam’s form was open survives his save', async () => {
+    const { ann, sam } = harness.people;
+    const annForm = await open(ann);
+    const samForm = await open(sam);
+    const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const values = formValues(annForm, { [postMortemInputIds.actionItem(0, 'text')]: 'Ann: alert on card processor errors' });
+    values[postMortemInputIds.actionItem(0, 'owner')] = { [postMortemInputIds.actionItem(0, 'owner')]: { type: 'users_select', selected_user: ann } };
+    values[postMortemInputIds.actionItem(0, 'dueAt')] = { [postMortemInputIds.actionItem(0, 'dueAt')]: { type: 'datepicker', selected_date: due } };
+    expect(errorsOf((await harness.submit(ann, values)).body)).toEqual({});
+    // Sam's form has only empty rows (it was opened before Ann's item existed).
+    expect(errorsOf((await harness.submit(sam, formValues(samForm, { whatToImprove: 'Sam: tell members sooner.' }))).body)).toEqual({});
+    const items = await prisma().actionItem.findMany({ where: { postMortem: { incidentId } } });
+    expect(items.map((item) => item.text)).toEqual(['Ann: alert on card processor errors']);
+  });
+
+  it('both changed the summary: the later save is refused under the summary and changes nothing', async () => {
+    const { ann, sam } = harness.people;
+    const annForm = await open(ann);
+    const samForm = await open(sam);
+    expect(errorsOf((await harness.submit(ann, formValues(annForm, { summary: 'Ann: payments failed at the card processor.' }))).body)).toEqual({});
+    const before = await stored();
+    const auditBefore = await prisma().auditLog.count();
+
+    const refused = await harness.submit(sam, formValues(samForm, { summary: 'Sam: checkout was down.', impact: 'Sam: 2,000 failed orders.' }));
+    const errors = errorsOf(refused.body);
+    expect(Object.keys(errors)).toEqual(['summary']);
+    expect(errors['summary']).toBe(t('en', 'postmortem.error.edited_since_opened', {}));
+    // His form stays open with what he typed; nothing he sent was stored, Ann's summary stands.
+    expect(harness.openModal(sam)?.id).toBe(samForm.id);
+    const after = await stored();
+    expect(after.summary).toBe('Ann: payments failed at the card processor.');
+    expect(after.impact).toBe(before.impact);
+    expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
+    // The refusal is audited, as every refused save is.
+    expect(await prisma().auditLog.count()).toBe(auditBefore + 1);
+  });
+
+  it('two saves of the same field sent at the same moment: one is kept, the other refused under the field', async () => {
+    const { ann, sam } = harness.people;
+    const annForm = await open(ann);
+    const samForm = await open(sam);
+    const [annSaved, samSaved] = await Promise.all([
+      harness.submit(ann, formValues(annForm, { whatHappened: 'Ann: the processor rejected every card.' })),
+      harness.submit(sam, formValues(samForm, { whatHappened: 'Sam: a certificate expired at the processor.' })),
+    ]);
+    const refused = [annSaved, samSaved].map((response) => errorsOf(response.body)).filter((errors) => Object.keys(errors).length > 0);
+    expect(refused).toEqual([{ whatHappened: t('en', 'postmortem.error.edited_since_opened', {}) }]);
+    const row = await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } });
+    const kept = Object.keys(errorsOf(annSaved.body)).length === 0 ? 'Ann: the processor rejected every card.' : 'Sam: a certificate expired at the processor.';
+    expect((row.fields as { whatHappened: string }).whatHappened).toBe(kept);
+  });
+
+  it('a form opened before forms remembered what they showed still saves, taken as sent', async () => {
+    const { sam } = harness.people;
+    const samForm = await open(sam);
+    const { i, a } = JSON.parse(samForm.private_metadata ?? '{}') as { i: string; a: string[] };
+    const legacy = { ...samForm, private_metadata: JSON.stringify({ i, a }) };
+    const saved = await sendToApp(
+      `${harness.app.url}/slack/events`,
+      SIGNING_SECRET,
+      'interaction',
+      viewSubmission(harness.fake.workspace.appIdentity(), { user: { id: sam, name: 'sam' }, view: legacy, values: formValues(samForm, { summary: 'Sam: from an old form.' }), triggerId: harness.fake.workspace.issueTrigger(sam) }),
+    );
+    expect(errorsOf(saved.body)).toEqual({});
+    harness.fake.workspace.closeView(samForm.id);
+    expect((await stored()).summary).toBe('Sam: from an old form.');
+  });
+
+  it('the refusal speaks the language the refused person uses Slack in (Spanish), only to them', async () => {
+    const { ann } = harness.people;
+    const annForm = await open(ann);
+    const luciaForm = await open(LUCIA);
+    expect(errorsOf((await harness.submit(ann, formValues(annForm, { whatToImprove: 'Ann: page payments sooner.' }))).body)).toEqual({});
+    const refused = await harness.submit(LUCIA, formValues(luciaForm, { whatToImprove: 'Lucía: avisar antes a los miembros.' }));
+    expect(errorsOf(refused.body)).toEqual({ whatToImprove: t('es', 'postmortem.error.edited_since_opened', {}) });
+    harness.fake.workspace.closeView(luciaForm.id);
+    expect((await stored()).whatToImprove).toBe('Ann: page payments sooner.');
+  });
+});
