@@ -76,6 +76,8 @@ export const en = {
     `Changes were requested on reply #${p.draftNumber}${p.requestedBy ? ` by <@${p.requestedBy}>` : ''}; it must be edited before it can be approved.`,
   'refusal.no_change': (p: { draftNumber: number }) => `The text is the same as the current revision of reply #${p.draftNumber}.`,
   'refusal.same_severity': (p: { severity: string }) => `The incident is already ${p.severity.toUpperCase()}.`,
+  'refusal.severity_changed': (p: { number: number; seen: string; current: string }) =>
+    `Someone changed incident #${p.number} to ${p.current.toUpperCase()} while this form was open (it showed ${p.seen.toUpperCase()}). Close it and press Change severity again to decide from there.`,
   'refusal.step_not_found': (p: { stepId: string }) => `This incident's checklist has no step "${p.stepId}".`,
   'refusal.step_already_done': (p: { step: string; doneByUserId: string }) =>
     `"${p.step}" is already done${p.doneByUserId ? ` (by <@${p.doneByUserId}>)` : ''}.`,

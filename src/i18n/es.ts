@@ -74,6 +74,8 @@ export const es: Catalog = {
     `${p.requestedBy ? `<@${p.requestedBy}> pidió` : 'Se pidieron'} cambios en la respuesta #${p.draftNumber}; hay que editarla antes de aprobarla.`,
   'refusal.no_change': (p) => `El texto es igual a la revisión actual de la respuesta #${p.draftNumber}.`,
   'refusal.same_severity': (p) => `El incidente ya es ${p.severity.toUpperCase()}.`,
+  'refusal.severity_changed': (p) =>
+    `Otra persona cambió el incidente #${p.number} a ${p.current.toUpperCase()} mientras este formulario estaba abierto (mostraba ${p.seen.toUpperCase()}). Ciérralo y pulsa Cambiar gravedad otra vez para decidir desde ahí.`,
   'refusal.step_not_found': (p) => `La lista de comprobación de este incidente no tiene el paso «${p.stepId}».`,
   'refusal.step_already_done': (p) => `«${p.step}» ya está hecho${p.doneByUserId ? ` (por <@${p.doneByUserId}>)` : ''}.`,
   'refusal.step_not_done': (p) => `«${p.step}» no está hecho; no hay nada que deshacer.`,

@@ -104,6 +104,32 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(updated).toBeDefined();
   });
 
+  it('a severity change made while another person’s form was open is not overruled unseen', async () => {
+    const { ann, ben } = harness.people;
+    const severityOf = async () => (await harness.app.database.prisma.incident.findFirstOrThrow()).severity;
+    const before = await severityOf();
+    const choose = (severity: string, reason: string) => ({
+      [inputIds.severity]: { [inputIds.severity]: { type: 'static_select', selected_option: { value: severity } } },
+      [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: reason } },
+    });
+    for (const user of [ann, ben]) {
+      await harness.click(user, harness.alerts, harness.rootMessage()!.ts, actionIds.changeSeverity);
+      await harness.waitFor('the severity form', () => harness.openModal(user));
+    }
+    // Ann escalates; Ben, whose form still shows the old severity, lowers it a moment later.
+    expect((await harness.submit(ann, choose('sev1', 'The press picked it up'))).status).toBe(200);
+    expect(await severityOf()).toBe('sev1');
+    const late = await harness.submit(ben, choose('sev3', 'Calmer now'));
+    expect(late.status).toBe(200);
+    expect(late.body).toContain('response_action');
+    expect(late.body).toContain(`changed incident #1 to SEV1 while this form was open (it showed ${before.toUpperCase()})`);
+    expect(await severityOf()).toBe('sev1');
+    const refusal = await harness.app.database.prisma.auditLog.findFirstOrThrow({ where: { outcome: 'refused', action: 'change_severity' } });
+    expect(refusal).toMatchObject({ userId: ben, text: 'Calmer now', data: expect.objectContaining({ refusalCode: 'severity_changed' }) });
+    // Ben closes his form, as the error asks.
+    harness.fake.workspace.closeView(harness.openModal(ben)!.id);
+  });
+
   it('picking another member’s thread re-fills the greeting for that member, unless the drafter edited the text', async () => {
     const { workspace } = harness.fake;
     const { nina } = harness.people;
@@ -222,7 +248,8 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     await harness.waitFor('non-approver refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => /approver/i.test(text)));
     const approvals = await harness.app.database.prisma.approval.findMany();
     expect(approvals).toHaveLength(0);
-    const audit = await harness.app.database.prisma.auditLog.findMany({ where: { outcome: 'refused', action: { not: 'acknowledge' } } });
+    // (The lead and severity races above are refused on purpose.)
+    const audit = await harness.app.database.prisma.auditLog.findMany({ where: { outcome: 'refused', action: { notIn: ['acknowledge', 'change_severity'] } } });
     expect(audit.map((entry) => entry.userId).sort()).toEqual([harness.people.cleo, harness.people.nina].sort());
     expect(audit.map((entry) => (entry.data as { refusalCode?: string }).refusalCode).sort()).toEqual(['four_eyes', 'not_an_approver']);
     expect(audit.every((entry) => entry.text?.includes('We know the app is failing'))).toBe(true);

@@ -73,6 +73,8 @@ export type RefusalCode =
   | 'changes_requested_pending'
   | 'no_change'
   | 'same_severity'
+  /** The severity changed between showing the form and submitting it. */
+  | 'severity_changed'
   | 'step_not_found'
   | 'step_already_done'
   | 'step_not_done'

@@ -62,6 +62,8 @@ export function acknowledge(state: IncidentState, command: AcknowledgeCommand, p
 export interface ChangeSeverityCommand extends CommandBase {
   readonly severity: Severity;
   readonly reason: string;
+  /** The severity the form showed; undefined when it did not say. */
+  readonly seenSeverity?: Severity;
 }
 
 export function changeSeverity(
@@ -90,6 +92,10 @@ export function changeSeverity(
     return refuse(context, 'refusal.invalid_input', { field: 'severity', value: String(command.severity), expected: SEVERITIES.join(', ') });
   }
   if (command.severity === incident.severity) return refuse(context, 'refusal.same_severity', { severity: command.severity });
+  // Changed by someone else while this form was open (an escalation, say): not overruled unseen.
+  if (command.seenSeverity !== undefined && command.seenSeverity !== incident.severity) {
+    return refuse(context, 'refusal.severity_changed', { number: incident.number, seen: command.seenSeverity, current: incident.severity });
+  }
   const badReason = refuseBadText(context, 'reason', command.reason);
   if (badReason) return badReason;
 

@@ -2,6 +2,7 @@
 // and the typed values buttons and modals carry (checked when they come back from Slack).
 import { z } from 'zod';
 import { FirebreakError } from '../../errors.js';
+import { SEVERITIES, type Severity } from '../../domain/incidents/types.js';
 
 export const actionIds = {
   acknowledge: 'incident.acknowledge',
@@ -87,6 +88,8 @@ export const messageRef = z.object({ c: z.string().min(1), ts: z.string().min(1)
 /** An action item of an incident's post-mortem. */
 export const actionItemRef = z.object({ i: z.string().min(1), a: z.string().min(1) });
 
+/** The change-severity modal: also the severity it showed, so a change made meanwhile is not overruled unseen. */
+export const severityModalRef = incidentRef.extend({ v: z.custom<Severity>((value) => SEVERITIES.includes(value as Severity), 'not a severity').optional() });
 export type IncidentRef = z.infer<typeof incidentRef>;
 export type LeadRef = z.infer<typeof leadRef>;
 export type DraftRef = z.infer<typeof draftRef>;

@@ -280,7 +280,7 @@ export function severityModal(input_: SeverityModalInput): ModalView {
     title: t(locale, 'ui.modal.severity.title', {}),
     submit: t(locale, 'ui.modal.severity.submit', {}),
     close: t(locale, 'ui.modal.cancel', {}),
-    privateMetadata: encodeRef({ i: input_.incidentId }),
+    privateMetadata: encodeRef({ i: input_.incidentId, v: input_.current }),
     blocks: [
       section(t(locale, 'ui.modal.severity.current', { number: input_.incidentNumber, severity: severityName(input_.current) })),
       section(meanings),
@@ -446,6 +446,8 @@ const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, stri
 const REFUSAL_CODE_FIELDS: Readonly<Partial<Record<RefusalCode, string>>> = {
   // Resolving with required steps open: the summary stays typed, the steps are ticked elsewhere.
   required_steps_open: 'summary',
+  // Someone changed the severity while the form was open: said under the choice, the reason stays typed.
+  severity_changed: 'severity',
 };
 
 /** The field a refusal is about: its `field` parameter, or the field its code points at. */

@@ -28,7 +28,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
-import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
+import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
 import {
   MAX_THREAD_TARGETS,
   draftReplyModal,
@@ -519,14 +519,14 @@ function registerDecisionModals(app: App, services: SlackServices): void {
   });
 
   app.view<ViewSubmitAction>(callbackIds.severityModal, async ({ ack, body, view, client }) => {
-    const { i } = decodeRef(incidentRef, view.private_metadata, 'severity modal');
+    const { i, v } = decodeRef(severityModalRef, view.private_metadata, 'severity modal');
     const severity = valueOf(view, inputIds.severity);
     if (!SEVERITIES.includes(severity as Severity)) {
       await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(await services.localeFor(), 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
       return;
     }
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
-      changeSeverity(current, { actorUserId: body.user.id, severity: severity as Severity, reason: valueOf(view, inputIds.reason) ?? '' }, policy, clock),
+      changeSeverity(current, { actorUserId: body.user.id, severity: severity as Severity, reason: valueOf(view, inputIds.reason) ?? '', ...(v ? { seenSeverity: v } : {}) }, policy, clock),
     );
   });
 

@@ -119,6 +119,15 @@ describe('incident actions', () => {
       expect(accepted(changeSeverity(led, { actorUserId: 'UAPPROVER2', severity: 'sev1', reason: 'x' }, policy, clock)).state.incident.severity).toBe('sev1');
     });
 
+    it('refuses a change made on a form that showed another severity than the current one', () => {
+      const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
+      const escalated = accepted(changeSeverity(led, { actorUserId: 'ULEAD', severity: 'sev1', reason: 'Press', seenSeverity: 'sev2' }, policy, clock)).state;
+      const late = refused(changeSeverity(escalated, { actorUserId: 'UAPPROVER2', severity: 'sev3', reason: 'calmer', seenSeverity: 'sev2' }, policy, clock));
+      expect(late.refusal).toMatchObject({ code: 'severity_changed', params: { seen: 'sev2', current: 'sev1' } });
+      expect(escalated.incident.severity).toBe('sev1');
+      expect(accepted(changeSeverity(escalated, { actorUserId: 'UAPPROVER2', severity: 'sev3', reason: 'calmer', seenSeverity: 'sev1' }, policy, clock)).state.incident.severity).toBe('sev3');
+    });
+
     it('follows the playbook when it lets anyone change severity', () => {
       const open = incidentPolicy({}, { authority: { ...defaultAuthorityPolicy, changeSeverity: authority({ anyone: true }) } });
       expect(accepted(changeSeverity(state, { actorUserId: 'URANDOM', severity: 'sev3', reason: 'calmer' }, open, clock)).state.incident.severity).toBe('sev3');
