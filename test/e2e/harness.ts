@@ -45,6 +45,8 @@ export interface Harness {
   command(user: string, text: string): Promise<AppResponse>;
   /** Clicks the button with `actionId` on a message (as `user`). */
   click(user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Clicks `actionId` on `message` as `user` saw it (a copy kept from earlier: a stale client). */
+  clickSeen(user: string, channel: string, message: AlertsMessage, actionId: string): Promise<AppResponse>;
   /** Clicks `actionId` on the latest ephemeral message `user` sees with that button (a confirmation's Undo), once there is one. */
   clickEphemeral(user: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
   /** Runs the message shortcut `callbackId` on `message` in #support (or `options.channel`). */
@@ -200,6 +202,7 @@ export async function startHarness(
     },
     command: (user, text) => staff.command(eventsUrl, user, text),
     click: (user, channel, messageTs, actionId, match) => staff.click(eventsUrl, user, channel, messageTs, actionId, match),
+    clickSeen: (user, channel, message, actionId) => staff.clickSeen(eventsUrl, user, channel, message, actionId),
     async clickEphemeral(user, actionId, match = () => true) {
       const shown = () => workspace.ephemeralFor(user).some((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId && match(button.value ?? '')));
       await harness.waitFor(`an ephemeral message with ${actionId} for ${user}`, shown);

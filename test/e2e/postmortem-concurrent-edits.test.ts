@@ -5,12 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendToApp } from '../../src/sandbox/signing.js';
 import { viewBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, playSpike, SIGNING_SECRET, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 /** A reviewer who uses Slack in Spanish. */
 const LUCIA = 'U0LUCIAES';
@@ -104,9 +103,7 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
     const annForm = await open(ann);
     expect(errorsOf((await harness.submit(ann, formValues(annForm, { summary: 'Ann again: the processor failed over too late.' }))).body)).toEqual({});
     // Sam picks "Keep as draft": the modal is rebuilt in place, Slack keeps what his inputs hold (the old summary).
-    const switched = await sendToApp(
-      `${harness.app.url}/slack/events`,
-      SIGNING_SECRET,
+    const switched = await harness.deliver(
       'interaction',
       viewBlockActions(harness.fake.workspace.appIdentity(), {
         user: { id: sam, name: 'sam' },
@@ -183,9 +180,7 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
     const samForm = await open(sam);
     const { i, a } = JSON.parse(samForm.private_metadata ?? '{}') as { i: string; a: string[] };
     const legacy = { ...samForm, private_metadata: JSON.stringify({ i, a }) };
-    const saved = await sendToApp(
-      `${harness.app.url}/slack/events`,
-      SIGNING_SECRET,
+    const saved = await harness.deliver(
       'interaction',
       viewSubmission(harness.fake.workspace.appIdentity(), { user: { id: sam, name: 'sam' }, view: legacy, values: formValues(samForm, { summary: 'Sam: from an old form.' }), triggerId: harness.fake.workspace.issueTrigger(sam) }),
     );

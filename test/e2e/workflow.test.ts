@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
-import { messageBlockActions, viewBlockActions, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { viewBlockActions, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { readDetection } from '../../src/slack/blocks/detection-summary.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons, playSpike, startHarness, transports, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
@@ -66,7 +66,6 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
 
 
   it('an approver takes the lead from the alert; a second Acknowledge pressed at the same time does not take it from her', async () => {
-    const { workspace } = harness.fake;
     const root = harness.rootMessage()!;
     const seenByBen = structuredClone(root);
     const response = await harness.click(harness.people.ann, harness.alerts, root.ts, actionIds.acknowledge);
@@ -75,19 +74,7 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(incident.status).toBe('acknowledged');
 
     // Ben pressed Acknowledge on the alert as it was before Ann's press reached it.
-    const button = findButtons(seenByBen.blocks).find((candidate) => candidate.action_id === actionIds.acknowledge)!;
-    const late = await harness.deliver(
-      'interaction',
-      messageBlockActions(workspace.appIdentity(), {
-        user: { id: harness.people.ben, name: 'ben' },
-        channel: { id: harness.alerts, name: 'alerts' },
-        message: seenByBen,
-        actions: [{ action_id: actionIds.acknowledge, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
-        triggerId: workspace.issueTrigger(harness.people.ben),
-        responseUrl: harness.fake.issueResponseUrl(harness.people.ben, harness.alerts, { message_ts: seenByBen.ts }),
-        nowMs: Date.now(),
-      }),
-    );
+    const late = await harness.clickSeen(harness.people.ben, harness.alerts, seenByBen, actionIds.acknowledge);
     expect(late.status).toBe(200);
     const told = await harness.waitFor('Ben told who leads', () => harness.ephemeralTexts(harness.people.ben).find((text) => text.includes('took the lead of incident #1 just before you pressed')));
     expect(told).toContain(`<@${harness.people.ann}>`);
@@ -333,7 +320,6 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
   });
 
   it('a stale Draft reply, Resolve or Change severity button on the resolved incident answers at once and opens no modal', async () => {
-    const { workspace } = harness.fake;
     const stale = staleRoot!;
     for (const [user, actionId] of [
       [harness.people.cleo, actionIds.draftReply],
@@ -343,18 +329,7 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
       const button = findButtons(stale.blocks).find((candidate) => candidate.action_id === actionId)!;
       expect(button, actionId).toBeDefined();
       const opened = harness.fake.api.calls('views.open').length;
-      const response = await harness.deliver(
-        'interaction',
-        messageBlockActions(workspace.appIdentity(), {
-          user: { id: user, name: user },
-          channel: { id: harness.alerts, name: 'alerts' },
-          message: stale,
-          actions: [{ action_id: actionId, block_id: button.block_id ?? 'actions', value: button.value ?? '' }],
-          triggerId: workspace.issueTrigger(user),
-          responseUrl: harness.fake.issueResponseUrl(user, harness.alerts, { message_ts: stale.ts }),
-          nowMs: Date.now(),
-        }),
-      );
+      const response = await harness.clickSeen(user, harness.alerts, stale, actionId);
       expect(response.status).toBe(200);
       // The words a submission would have been refused with, to the person who clicked only.
       const told = await harness.waitFor(`the refusal of ${actionId}`, () => harness.ephemeralTexts(user).find((text) => text.includes(t('en', 'refusal.incident_resolved', { number: 1 }))));

@@ -36,6 +36,8 @@ export interface AlertsMessage {
 export interface StaffActions {
   command(url: AppTarget, user: string, text: string): Promise<AppResponse>;
   click(url: AppTarget, user: string, channel: string, messageTs: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
+  /** Clicks `actionId` on `message` as `user` saw it, which may be older than the message as it is now (a stale client). */
+  clickSeen(url: AppTarget, user: string, channel: string, message: AlertsMessage, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
   /** Clicks the button with `actionId` (and a value `match` accepts) on the latest ephemeral message `user` sees with one (a confirmation's Undo). */
   clickEphemeral(url: AppTarget, user: string, actionId: string, match?: (value: string) => boolean): Promise<AppResponse>;
   /**
@@ -69,9 +71,13 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
           responseUrl: fake.issueResponseUrl(user, alerts),
         }),
       ),
-    async click(url, user, channel, messageTs, actionId, match = () => true) {
+    async click(url, user, channel, messageTs, actionId, match) {
       const message = workspace.findMessage(channel, messageTs);
       if (!message) throw new Error(`no message ${messageTs} in ${channel}`);
+      return actions.clickSeen(url, user, channel, message, actionId, match);
+    },
+    clickSeen(url, user, channel, message, actionId, match = () => true) {
+      const messageTs = message.ts;
       const button = findButtons(message.blocks ?? []).find((candidate) => candidate.action_id === actionId && match(candidate.value ?? ''));
       if (!button) throw new Error(`no button ${actionId} on message ${messageTs}: ${JSON.stringify(findButtons(message.blocks ?? []).map((b) => b.action_id))}`);
       return sendTo(

@@ -92,7 +92,7 @@ export function mergeSubmission(stored: PostMortem, submission: PostMortemSubmis
     if (nowPrint !== shownPrint && nowPrint !== sentPrint) conflicts.push(actionItemKey(index, 'text'));
     return row;
   });
-  const inRows = new Set([...Object.keys(shown.actionItems), ...submission.actionItems.map((row) => row.id ?? '')]);
+  const inRows = new Set([...Object.keys(shown.actionItems), ...submission.actionItems.flatMap((row) => (row.id ? [row.id] : []))]);
   for (const item of stored.actionItems) if (!inRows.has(item.id)) actionItems.push(asRow(item));
 
   if (conflicts.length > 0) return { ok: false, conflicts };

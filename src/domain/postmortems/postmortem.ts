@@ -229,10 +229,10 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     submission = merged.submission;
   }
   // Audited with the summary it keeps (a merge may keep the stored one, not the one sent).
-  const c2: Context = submission === command.submission ? c : { ...c, text: submission.fields.summary ?? null };
+  const audited: Context = { ...c, text: submission.fields.summary ?? null };
   const validation = validatePostMortemSubmission(postMortem, submission, command.intent, command.locale, clock);
   if (!validation.ok) {
-    return refuse(c2, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
+    return refuse(audited, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
   }
 
   // Whoever changed its text is one of its authors from now on; opening and saving unchanged is not writing.
@@ -243,7 +243,7 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     contributorUserIds: wrote ? [...postMortem.contributorUserIds, command.actorUserId] : postMortem.contributorUserIds,
     updatedAt: at,
   };
-  if (command.intent === 'save') return accept(c2, saved, []);
+  if (command.intent === 'save') return accept(audited, saved, []);
 
   const round = postMortem.round + 1;
   const reviewerUserIds = command.currentReviewerUserIds ? [...new Set(command.currentReviewerUserIds)] : saved.reviewerUserIds;
@@ -251,9 +251,9 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
   // Nobody left to review it: refused before it is locked in review, so it stays an editable draft
   // (the modal keeps what was typed) instead of waiting for an approval nobody may give.
   if (reviewersFor(submitted).length === 0) {
-    return refuse(c2, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...reviewerUserIds], authors: authorsOf(submitted) });
+    return refuse(audited, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...reviewerUserIds], authors: authorsOf(submitted) });
   }
-  return accept(c2, submitted, [
+  return accept(audited, submitted, [
     { type: 'request_postmortem_review', incidentId: postMortem.incidentId, reviewerUserIds: reviewersFor(submitted), round },
   ]);
 }
