@@ -16,6 +16,8 @@ export const uiEn = {
   'ui.button.resolve': (_: Empty) => 'Resolve',
   'ui.button.reopen': (_: Empty) => 'Reopen',
   'ui.button.postmortem': (_: Empty) => 'Write post-mortem',
+  // On the resolved alert, which is not redrawn when the post-mortem moves on: true in every status.
+  'ui.button.postmortem_open': (_: Empty) => 'Open post-mortem',
   'ui.button.approve': (_: Empty) => 'Approve',
   'ui.button.request_changes': (_: Empty) => 'Request changes',
   'ui.button.reject': (_: Empty) => 'Reject',

@@ -12,6 +12,7 @@ export const uiEs: UiCatalog = {
   'ui.button.resolve': () => 'Resolver',
   'ui.button.reopen': () => 'Reabrir',
   'ui.button.postmortem': () => 'Escribir post-mortem',
+  'ui.button.postmortem_open': () => 'Abrir post-mortem',
   'ui.button.approve': () => 'Aprobar',
   'ui.button.request_changes': () => 'Pedir cambios',
   'ui.button.reject': () => 'Rechazar',

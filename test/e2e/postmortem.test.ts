@@ -238,20 +238,26 @@ describe('post-mortem workflow through Slack', () => {
     expect(JSON.stringify(home.blocks)).toMatch(/Time to acknowledge[^:]*: median \*/);
   });
 
-  it('once published, the "Write post-mortem" buttons left on the invitation and the alert say so at once and open no modal', async () => {
+  it('once published, the post-mortem buttons left on the invitation and the alert open it to read, saying it can no longer change', async () => {
     const { ann, sam } = harness.people;
-    const published = t('en', 'postmortem.refusal.published', {});
     const invite = threadWith(actionIds.openPostMortem)[0]!;
     const root = harness.rootMessage()!;
+    // The alert is not redrawn when the post-mortem moves on, so its button says what is true in every status.
+    const rootButton = findButtons(root.blocks ?? []).find((candidate) => candidate.action_id === actionIds.openPostMortem);
+    expect(rootButton?.text?.text).toBe(t('en', 'ui.button.postmortem_open', {}));
     for (const [user, message] of [
       [ann, invite],
       [sam, root],
     ] as const) {
-      const opened = harness.fake.api.calls('views.open').length;
       expect((await harness.click(user, harness.alerts, message.ts, actionIds.openPostMortem)).status).toBe(200);
-      await harness.waitFor('the published refusal', () => harness.ephemeralTexts(user).find((entry) => entry.includes(published)));
-      expect(harness.fake.api.calls('views.open')).toHaveLength(opened);
-      expect(harness.openModal(user)).toBeUndefined();
+      const reading = await harness.waitFor('the published post-mortem to read', () => harness.openModal(user));
+      expect(reading).toMatchObject({ callback_id: callbackIds.postMortemPublished });
+      expect(reading).not.toHaveProperty('submit');
+      const shown = JSON.stringify(reading.blocks);
+      expect(shown).toContain('312 payments');
+      expect(shown).toContain(t('en', 'postmortem.refusal.published', {}));
+      expect(shown).not.toContain('"type":"input"');
+      harness.fake.workspace.closeView(reading.id);
     }
     expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status).toBe('published');
   });

@@ -15,6 +15,7 @@ export interface ButtonLike {
   block_id?: string;
   value?: string;
   type?: string;
+  text?: { type?: string; text?: string };
 }
 
 export function findButtons(blocks: unknown[]): ButtonLike[] {

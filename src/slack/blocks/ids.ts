@@ -56,6 +56,7 @@ export const callbackIds = {
   postMortemModal: 'postmortem_modal',
   /** The same post-mortem while in review: read-only, never submitted. */
   postMortemInReview: 'postmortem_in_review',
+  postMortemPublished: 'postmortem_published',
   postMortemChangesModal: 'postmortem_changes_modal',
   addToTimelineModal: 'add_to_timeline_modal',
   /** Message shortcut declared in manifest.json. */

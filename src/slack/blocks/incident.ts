@@ -212,7 +212,7 @@ function rootButtons(state: IncidentState, locale: Locale): Button[] {
   const ref = encodeRef({ i: incident.id });
   if (incident.status === 'resolved') {
     return [
-      button(t(locale, 'ui.button.postmortem', {}), actionIds.openPostMortem, ref, 'primary'),
+      button(t(locale, 'ui.button.postmortem_open', {}), actionIds.openPostMortem, ref, 'primary'),
       button(t(locale, 'ui.button.reopen', {}), actionIds.reopen, ref),
     ];
   }

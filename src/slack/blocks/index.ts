@@ -28,6 +28,7 @@ export {
   shownOfRef,
   postMortemChangesModal,
   postMortemInReviewModal,
+  postMortemPublishedModal,
   postMortemInviteMessage,
   postMortemReviewMessage,
   publishedPostMortemMessage,

@@ -223,6 +223,20 @@ export function postMortemInReviewModal(pm: PostMortem, incidentNumber: number, 
   });
 }
 
+/**
+ * A published post-mortem, opened from a "Write post-mortem" or "Open post-mortem" button left on the
+ * alert or in its thread: to read, with when it was published and that it can no longer change.
+ */
+export function postMortemPublishedModal(pm: PostMortem, incidentNumber: number, locale: Locale): ModalView {
+  const published = pm.publishedAt !== null ? `:white_check_mark: ${t(locale, 'ui.pm.published_at', { at: slackDate(pm.publishedAt) })} · ` : '';
+  return modal({
+    callbackId: callbackIds.postMortemPublished,
+    title: t(locale, 'ui.pm.title', { number: incidentNumber }),
+    close: t(locale, 'ui.modal.close', {}),
+    blocks: [context(`${published}${t(locale, 'postmortem.refusal.published', {})}`), ...postMortemBody(pm, locale, 2800)],
+  });
+}
+
 export function postMortemChangesModal(incidentId: string, incidentNumber: number, locale: Locale): ModalView {
   return modal({
     callbackId: callbackIds.postMortemChangesModal,

@@ -26,7 +26,7 @@ import {
   type PostMortemRef,
 } from '../blocks/ids.js';
 import { addToTimelineModal } from '../blocks/modals.js';
-import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, shownOfRef } from '../blocks/postmortem.js';
+import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { operatorRefusalFor, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
@@ -159,16 +159,16 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
       await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: t(locale, 'ui.pm.none_yet', {}) }, locale);
       return;
     }
-    // A published post-mortem can no longer change: say so now, as a submission would, instead of
-    // opening a form whose every save is refused (the button stays on older messages).
-    if (subject.postMortem.status === 'published') {
-      const { locale } = subject.incident.state.incident;
-      await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, { message: t(locale, 'postmortem.refusal.published', {}) }, locale);
-      return;
-    }
-    // In review it cannot be edited until a reviewer asks for changes, but it can still be read.
+    // In review it cannot be edited until a reviewer asks for changes, and once published never again,
+    // but it can still be read: the buttons stay on the alert and on older thread messages.
     const { incident } = subject.incident.state;
-    const view = subject.postMortem.status === 'in_review' ? postMortemInReviewModal(subject.postMortem, incident.number, incident.locale) : modalOf(subject, await zoneOf(subject));
+    const { postMortem } = subject;
+    const view =
+      postMortem.status === 'published'
+        ? postMortemPublishedModal(postMortem, incident.number, incident.locale)
+        : postMortem.status === 'in_review'
+          ? postMortemInReviewModal(postMortem, incident.number, incident.locale)
+          : modalOf(subject, await zoneOf(subject));
     await client.views.open({ trigger_id: body.trigger_id, view: view as never });
   });
 

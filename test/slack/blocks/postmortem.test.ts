@@ -15,6 +15,7 @@ import {
   postMortemChangesModal,
   postMortemInviteMessage,
   postMortemInReviewModal,
+  postMortemPublishedModal,
   postMortemModal,
   postMortemModalRef,
   postMortemReviewMessage,
@@ -251,6 +252,7 @@ describe('post-mortem messages', () => {
     expectMessageWithinLimits(publishedPostMortemMessage({ postMortem: pm, incidentNumber: 7, locale: 'es' }));
     expectMessageWithinLimits(postMortemReviewMessage(pm, 7, 'es'));
     expectViewWithinLimits(postMortemInReviewModal({ ...pm, fields: { ...pm.fields, summary: '\n'.repeat(2999) + 'x' } }, 7, 'es'));
+    expectViewWithinLimits(postMortemPublishedModal({ ...pm, status: 'published', publishedAt: Date.UTC(2026, 11, 6) }, 7, 'es'));
   });
 
   it('in review, the modal is to read: the answers, why it cannot be edited, no input and no save', () => {
@@ -262,6 +264,18 @@ describe('post-mortem messages', () => {
     expect(shown).toContain('About 300 members could not pay');
     expect(shown).toContain('para editarlo, un revisor debe pedir cambios');
     // Member text stays inert, as everywhere staff read it.
+    expect(shown).not.toContain('<!channel>');
+  });
+
+  it('published, the modal is to read: when it was published, that it can no longer change, no input and no save', () => {
+    const view = postMortemPublishedModal({ ...filled(), status: 'published', publishedAt: Date.UTC(2026, 11, 6, 9) }, 7, 'es');
+    expect(view.callback_id).toBe(callbackIds.postMortemPublished);
+    expect(view).not.toHaveProperty('submit');
+    expect(inputsOf(view).size).toBe(0);
+    const shown = visibleText(view.blocks);
+    expect(shown).toContain('About 300 members could not pay');
+    expect(shown).toContain('Publicado <!date^' + Date.UTC(2026, 11, 6, 9) / 1000);
+    expect(shown).toContain('ya no puede cambiar');
     expect(shown).not.toContain('<!channel>');
   });
 });
