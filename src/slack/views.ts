@@ -1,6 +1,7 @@
 // IncidentViews over the Block Kit builders: what the application's effects look like in Slack.
 import type { IncidentView, IncidentViews, SlackMessage } from '../app/ports/index.js';
 import { overviewOf, quorumProgress } from '../domain/incidents/index.js';
+import { playbookName } from '../domain/playbooks/index.js';
 import { draftCard } from './blocks/draft-card.js';
 import { checklistMessage, incidentRootMessage, threadEventMessage } from './blocks/incident.js';
 import { mention } from './blocks/kit.js';
@@ -14,7 +15,7 @@ export const slackIncidentViews: IncidentViews = {
     return incidentRootMessage({
       state,
       overview: overviewOf(state, view.policy, view.clock),
-      playbookName: view.playbook?.name ?? state.incident.playbookId,
+      playbookName: view.playbook ? playbookName(view.playbook, state.incident.locale) : state.incident.playbookId,
       channelName: view.channelName ?? state.incident.channelId,
       locale: state.incident.locale,
       samplePermalinks: samplePermalinks(state.incident.detection),

@@ -11,7 +11,7 @@ import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js'
 
 /** The harness playbook, specific (not the default), for threads where members ask for moderation. */
 const MODERATION_PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace('id: e2e-support', 'id: e2e-moderation')
-  .replace('name: Support channel crisis', 'name: Moderation needed')
+  .replace('name: { es: Crisis en el canal de soporte, en: Support channel crisis }', 'name: Moderation needed')
   .replace('default: true\n', '')
   .replace('  channels: [support]\n  priority: 10', '  channels: [support]\n  keywords: [moderation]\n  priority: 90');
 

@@ -68,7 +68,7 @@ export interface Harness {
 /** A playbook needing two distinct approvers from @community-leads, four-eyes on. */
 export const TWO_APPROVER_PLAYBOOK = `formatVersion: 1
 id: e2e-support
-name: Support channel crisis
+name: { es: Crisis en el canal de soporte, en: Support channel crisis }
 description: Members of the support channel are upset.
 ownerTeam: Community
 default: true

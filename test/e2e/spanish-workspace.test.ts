@@ -30,6 +30,12 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
   const checklist = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep));
   const draftCard = () => harness.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
 
+  it('the alert names the playbook in Spanish when the playbook gives its name in both languages', async () => {
+    const root = harness.rootMessage()!;
+    expect(shown(root)).toContain('Crisis en el canal de soporte');
+    expect(shown(root)).not.toContain('Support channel crisis');
+  });
+
   it('the checklist names the step’s owner role in Spanish, not the playbook key “lead”', async () => {
     const message = await harness.waitFor('the checklist', () => checklist());
     const blocks = JSON.stringify(message.blocks);

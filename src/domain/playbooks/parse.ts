@@ -137,6 +137,12 @@ function issueToProblems(issue: $ZodIssue, file: string, locator: Locator, data:
     }
     case 'invalid_union': {
       const input = valueAt(data, path);
+      // When exactly one option is of the value's own kind (the mapping form of `name: { es, en }`),
+      // what is wrong inside it is the useful message: "missing required key `en`", not "must be a text".
+      const ofItsKind = issue.errors.filter((inner) => inner.length > 0 && !inner.some((error) => error.code === 'invalid_type' && error.path.length === 0));
+      if (ofItsKind.length === 1) {
+        return (ofItsKind[0] ?? []).flatMap((inner) => issueToProblems({ ...inner, path: [...issue.path, ...inner.path] } as $ZodIssue, file, locator, data));
+      }
       const options = issue.errors.flat().flatMap((inner) => (inner.code === 'invalid_value' ? inner.values.map(String) : []));
       return [problem(path, `${issue.message}, not ${describe(input)}`, typeof input === 'string' ? didYouMean(input, options) : undefined)];
     }

@@ -171,7 +171,9 @@ export const playbookFileSchema = z
   .strictObject({
     formatVersion: z.literal(1, 'this Firebreak reads format version 1').default(1).meta({ description: 'Version of the playbook format.' }),
     id: identifier.meta({ description: 'Stable identifier, unique across all playbooks.' }),
-    name: text,
+    name: z
+      .union([text, localizedText], { error: 'must be a text, or the same text in Spanish (es) and English (en)' })
+      .meta({ description: 'Shown on alerts: one text for every language, or the same text in Spanish (es) and English (en).' }),
     description: text,
     ownerTeam: text.meta({ description: 'Team that owns and maintains this playbook.' }),
     default: z.boolean().default(false).meta({ description: 'Used when no other playbook matches. Exactly one playbook is the default.' }),
@@ -216,4 +218,9 @@ export interface Playbook extends PlaybookFile {
   contentHash: string;
   /** Where it came from; `locations` maps key paths (`roles.approvers[1]`) to their position, for messages. */
   source: { file: string; locations: Record<string, SourcePosition> };
+}
+
+/** The playbook's name in `language`: a single `name` serves every language. */
+export function playbookName(playbook: Pick<PlaybookFile, 'name'>, language: Language): string {
+  return typeof playbook.name === 'string' ? playbook.name : playbook.name[language];
 }

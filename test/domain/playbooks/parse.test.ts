@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePlaybookSource } from '../../../src/domain/playbooks/index.js';
+import { parsePlaybookSource, playbookName } from '../../../src/domain/playbooks/index.js';
 import type { PlaybookProblem } from '../../../src/domain/playbooks/index.js';
 import { minimalSource, minimalWith, positionAfter, positionOf, shippedPlaybooksDir } from './helpers.js';
 
@@ -191,6 +191,19 @@ describe('invalid playbooks are refused with file, line, column, key path and hi
     ]);
     const noSpanish = minimalWith('title: { es: Revisión legal, en: Legal review }', 'title: { en: Legal review }');
     expect(problemsOf(noSpanish)).toEqual([expect.objectContaining({ path: 'checklist[1].title.es', message: 'missing required key `es`' })]);
+  });
+
+  it('takes the name as one text for every language, or in Spanish and English', () => {
+    const one = parsePlaybookSource(minimalSource, 'playbooks/test.yaml').playbook!;
+    expect([playbookName(one, 'es'), playbookName(one, 'en')]).toEqual([one.name, one.name]);
+    const both = parsePlaybookSource(minimalWith('name: Minimal playbook\n', 'name: { es: Caída del servicio, en: Service outage }\n'), 'playbooks/test.yaml').playbook!;
+    expect([playbookName(both, 'es'), playbookName(both, 'en')]).toEqual(['Caída del servicio', 'Service outage']);
+    // A mapping form is checked as one: what is missing inside it, not "must be a text".
+    const source = minimalWith('name: Minimal playbook\n', 'name: { es: Caída del servicio }\n');
+    expect(problemsOf(source)).toEqual([expect.objectContaining({ path: 'name.en', message: 'missing required key `en`' })]);
+    expect(problemsOf(minimalWith('name: Minimal playbook\n', 'name: 5\n'))).toEqual([
+      expect.objectContaining({ path: 'name', message: 'must be a text, or the same text in Spanish (es) and English (en), not number 5' }),
+    ]);
   });
 
   it('explains the comma slip in a one-line mapping', () => {
