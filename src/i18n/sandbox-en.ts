@@ -67,6 +67,7 @@ export const sandboxEn = {
   'sandbox.modal.cancel': (_: Empty) => 'Cancel',
   'sandbox.modal.required': (_: Empty) => 'Please complete this required field.',
   'sandbox.modal.min_length': (p: { min: string }) => `Please enter at least ${p.min} characters.`,
+  'sandbox.modal.max_length': (p: { length: string; max: string }) => `This is ${p.length} characters long; please enter at most ${p.max}.`,
 
   'sandbox.drill.form': (_: Empty) => 'Drills',
   'sandbox.drill.scenario': (_: Empty) => 'Scenario',

@@ -61,6 +61,7 @@ export const sandboxEs: { [K in keyof typeof sandboxEn]: (typeof sandboxEn)[K] }
   'sandbox.modal.cancel': () => 'Cancelar',
   'sandbox.modal.required': () => 'Completa este campo obligatorio.',
   'sandbox.modal.min_length': (p) => `Escribe al menos ${p.min} caracteres.`,
+  'sandbox.modal.max_length': (p) => `Tiene ${p.length} caracteres; escribe como máximo ${p.max}.`,
 
   'sandbox.drill.form': () => 'Simulacros',
   'sandbox.drill.scenario': () => 'Escenario',

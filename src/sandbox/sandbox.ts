@@ -6,6 +6,7 @@
  * its production code path: the sandbox only plays Slack's part.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
@@ -27,8 +28,16 @@ import type { SlackView } from './slack-api/model.js';
 import { messageBlockActions, messageShortcut, slashCommand, viewBlockActions, viewSubmission, type BlockActionInput, type SlackRequestKind, type ViewPayload } from './slack-payloads.js';
 
 export const SANDBOX_PATH = '/sandbox';
-/** Message shortcuts Firebreak's manifest declares, shown in each message's menu on the page. */
-export const MESSAGE_SHORTCUTS = [{ callbackId: 'add_to_timeline', name: 'Add to incident timeline' }] as const;
+/**
+ * Message shortcuts Firebreak's manifest declares, shown in each message's menu on the page. Read from
+ * manifest.json itself: a list kept here by hand had lost "Firebreak: mark sentiment".
+ */
+export const MESSAGE_SHORTCUTS: readonly { readonly callbackId: string; readonly name: string }[] = manifestMessageShortcuts();
+
+function manifestMessageShortcuts(path = new URL('../../manifest.json', import.meta.url)): { callbackId: string; name: string }[] {
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { features?: { shortcuts?: { type?: string; callback_id?: string; name?: string }[] } };
+  return (manifest.features?.shortcuts ?? []).flatMap((shortcut) => (shortcut.type === 'message' && shortcut.callback_id && shortcut.name ? [{ callbackId: shortcut.callback_id, name: shortcut.name }] : []));
+}
 export const SANDBOX_API_PATH = '/sandbox/api/';
 
 /** Detection tuned so a drill opens an incident within a minute instead of after a day of warm-up. */
@@ -289,13 +298,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     const who = persona(input['as']);
     const view = ownView(input['view_id'], who.id);
     const values = isObject(input['values']) ? (input['values'] as Record<string, Record<string, unknown>>) : {};
-    // Slack checks number inputs before the app hears of the submission, and sends the number as
-    // programs write it: the page sends what was typed, read here the same in Spanish and English.
-    const numberErrors = checkNumberInputs(view, values, locale);
-    if (numberErrors) {
-      viewErrors.set(view.id, numberErrors);
+    // Slack checks number inputs and text lengths before the app hears of the submission, and sends the
+    // number as programs write it: the page sends what was typed, read here the same in Spanish and English.
+    const inputErrors = checkNumberInputs(view, values, locale) ?? checkTextLengths(view, values, locale);
+    if (inputErrors) {
+      viewErrors.set(view.id, inputErrors);
       broadcast();
-      return { errors: numberErrors };
+      return { errors: inputErrors };
     }
     const payload = viewSubmission(workspace.appIdentity(), { user: { id: who.id, name: who.handle }, view: viewPayload(view), values, triggerId: workspace.issueTrigger(who.id) });
     const answer = await toApp('interaction', payload);
@@ -674,6 +683,24 @@ function checkNumberInputs(view: SlackView, values: Record<string, Record<string
     const parsed = parseNumber(value['value'], rules);
     if (parsed.ok) value['value'] = parsed.normalised;
     else errors[block.block_id] = numberProblemText(locale, parsed.problem, block.label?.text ?? block.block_id, value['value'], rules);
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+/**
+ * Slack's client refuses a text longer than its input's max_length: the app never hears of it, and may
+ * rely on that (a feedback reason is capped at 500 that way only). The page keeps what was typed.
+ */
+function checkTextLengths(view: SlackView, values: Record<string, Record<string, unknown>>, locale: Locale): Record<string, string> | undefined {
+  const errors: Record<string, string> = {};
+  for (const block of (view.blocks ?? []) as { type?: string; block_id?: string; element?: Record<string, unknown> }[]) {
+    const element = block.element;
+    if (block.type !== 'input' || !block.block_id || element?.['type'] !== 'plain_text_input' || typeof element['action_id'] !== 'string') continue;
+    const max = element['max_length'];
+    const value = values[block.block_id]?.[element['action_id']];
+    if (typeof max !== 'number' || !isObject(value) || typeof value['value'] !== 'string') continue;
+    // Counted as the app counts (String#length), so both sides agree on where the limit falls.
+    if (value['value'].length > max) errors[block.block_id] = t(locale, 'sandbox.modal.max_length', { length: String(value['value'].length), max: String(max) });
   }
   return Object.keys(errors).length > 0 ? errors : undefined;
 }

@@ -108,6 +108,20 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(incident).toMatchObject({ severity: 'sev3', drill: false });
   });
 
+  it('the alert of a declared incident quotes what its declarer said is happening, inert (no ping)', async () => {
+    const { members, cleo } = harness.people;
+    const shop = harness.fake.workspace.addChannel({ name: 'shop', members: [...members, cleo, bot()] }).id;
+    // As Slack sends it with should_escape: typed `<!channel>` arrives escaped, a typed @here as <!here>.
+    await harness.command(cleo, `declare <#${shop}|shop> sev2 Refund complaints after the price change &lt;!channel&gt; <!here> *now*`);
+    const root = await harness.waitFor('its alert', async () => {
+      const rootTs = (await prisma().incident.findFirst({ where: { channelId: shop } }))?.rootTs;
+      return rootTs ? harness.fake.workspace.findMessage(harness.alerts, rootTs) : undefined;
+    });
+    const blocks = JSON.stringify(root.blocks);
+    expect(blocks).toContain('> Refund complaints after the price change &lt;!channel&gt; &lt;!here&gt; *now*');
+    expect(blocks).not.toMatch(/<!(here|channel)/);
+  });
+
   it('`drill` written after the summary: the incident is real (as typed), and the answer says so and how to declare a drill', async () => {
     const { members, cleo } = harness.people;
     const forum = harness.fake.workspace.addChannel({ name: 'forum', members: [...members, cleo, bot()] }).id;

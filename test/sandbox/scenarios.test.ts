@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadPlaybooks } from '../../src/domain/playbooks/load.js';
 import { formatProblem } from '../../src/domain/playbooks/problems.js';
+import { selectPlaybook } from '../../src/domain/playbooks/select.js';
+import { CHANNELS } from '../../src/sandbox/personas.js';
 import { loadScenarios, parseScenario } from '../../src/sandbox/scenarios.js';
 
 const valid = `formatVersion: 1
@@ -36,6 +39,24 @@ describe('drill scenarios', () => {
     expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['outage-escalates', 'privacy-rumour', 'toxic-thread']);
     expect(new Set(scenarios.map((scenario) => scenario.language))).toEqual(new Set(['en', 'es']));
     for (const scenario of scenarios) expect(scenario.steps.some((step) => step.kind === 'declare')).toBe(true);
+  });
+
+  it('each shipped scenario rehearses its own playbook, whichever of its messages the alert quotes', async () => {
+    // The alert's samples choose the playbook (a keyword said once there counts): with every message
+    // of the scenario in view, none may pull it to another one. "I hate this" in the privacy rumour
+    // made it a harassment incident, with the wrong checklist, templates and approvers.
+    const rehearses: Record<string, string> = { 'outage-escalates': 'service-outage', 'privacy-rumour': 'privacy-rumour', 'toxic-thread': 'harassment' };
+    const { scenarios } = await loadScenarios('playbooks/scenarios');
+    const { playbooks } = await loadPlaybooks('playbooks');
+    const chosen = Object.fromEntries(
+      scenarios.map((scenario) => {
+        const channelName = scenario.channel;
+        const text = scenario.steps.flatMap((step) => (step.kind === 'message' && step.channel === channelName ? [step.text] : [])).join('\n');
+        const channelId = CHANNELS.find((channel) => channel.name === channelName)?.id;
+        return [scenario.id, selectPlaybook(playbooks, { channelId, channelName, language: scenario.language, text }).id];
+      }),
+    );
+    expect(chosen).toEqual(rehearses);
   });
 
   it('reads steps with times in milliseconds, threads by id and a declare fallback', () => {

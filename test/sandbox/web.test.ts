@@ -91,6 +91,38 @@ describe.each([
     expect(unknown.status).toBe(400);
   });
 
+  it('offers every message shortcut of the manifest; a reason longer than its input allows is refused under it, as Slack refuses it, and nothing is recorded', async () => {
+    type State = { shortcuts: { callbackId: string }[]; modal: { id: string; callback_id: string; errors: Record<string, string> } | null };
+    const state = async () => (await (await fetch(`${firebreak.url}/sandbox/state?as=U0STAFFSAM`)).json()) as State;
+    await expect.poll(async () => (await (await fetch(`${firebreak.url}/healthz`)).json()) as unknown, { timeout: 15_000 }).toMatchObject({ slack: { state: 'connected' } });
+    expect((await state()).shortcuts.map((shortcut) => shortcut.callbackId)).toEqual(['add_to_timeline', 'mark_sentiment']);
+
+    const posted = (await (await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0MEMBBEN1', channel: 'C0GENERAL1', text: 'this new layout is sick' })).json()) as { ts: string };
+    expect((await postJson(`${firebreak.url}/sandbox/do/shortcut`, { as: 'U0STAFFSAM', channel: 'C0GENERAL1', message_ts: posted.ts, callback_id: 'mark_sentiment' })).status).toBe(200);
+    await expect.poll(async () => (await state()).modal?.callback_id, { timeout: 15_000 }).toBe('mark_sentiment_modal');
+    const viewId = (await state()).modal?.id;
+    const submit = (reason: string) =>
+      postJson(`${firebreak.url}/sandbox/do/submit`, {
+        as: 'U0STAFFSAM',
+        view_id: viewId,
+        values: {
+          sentiment_verdict: { sentiment_verdict: { type: 'radio_buttons', selected_option: { value: 'not_negative' } } },
+          reason: { reason: { type: 'plain_text_input', value: reason } },
+        },
+      });
+
+    // The modal caps the reason at 500 characters: Slack's client refuses 501 before the app hears of it.
+    const refused = (await (await submit('x'.repeat(501))).json()) as { errors?: Record<string, string> };
+    expect(refused.errors).toEqual({ reason: 'This is 501 characters long; please enter at most 500.' });
+    expect((await state()).modal).toMatchObject({ id: viewId, errors: { reason: expect.stringContaining('500') } });
+    expect(await firebreak.database.prisma.feedback.count()).toBe(0);
+
+    await submit('x'.repeat(500));
+    // Closed (the add-to-timeline modal the test above opened is back on top).
+    await expect.poll(async () => (await state()).modal?.callback_id, { timeout: 15_000 }).not.toBe('mark_sentiment_modal');
+    await expect.poll(() => firebreak.database.prisma.feedback.findMany({ select: { reason: true } }), { timeout: 15_000 }).toEqual([{ reason: 'x'.repeat(500) }]);
+  });
+
   it('refuses unknown personas and channels, channels the persona cannot see, and bodies that are not JSON', async () => {
     const unknownPersona = await postJson(`${firebreak.url}/sandbox/do/post`, { as: 'U0NOBODY', channel: 'C0SUPPORT1', text: 'hi' });
     expect(unknownPersona.status).toBe(400);

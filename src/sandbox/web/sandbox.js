@@ -503,7 +503,7 @@ function renderInput(block, where) {
       control.value = element.initial_value ?? '';
       if (element.placeholder) control.placeholder = element.placeholder.text;
       // No maxLength: it would cut a pasted text silently (mid-word), and the cut text would be submitted.
-      // Slack keeps what was typed and refuses an over-long value; here the app's own check answers.
+      // Slack keeps what was typed and refuses an over-long value: the sandbox does on submission (sandbox.ts).
       break;
     }
     case 'number_input': {

@@ -31,6 +31,8 @@ export interface DetectionSummary {
   readonly samples: readonly DetectionSample[];
   /** Who declared the incident by hand (`/firebreak declare`); null when detection opened it. */
   readonly declaredBy: string | null;
+  /** What they said is happening (the command's text after the channel, as Slack sent it); null when none. */
+  readonly declaredSummary: string | null;
   /** Staff feedback moved the channel's threshold (#16). */
   readonly feedback: DetectionFeedback | null;
 }
@@ -76,6 +78,7 @@ export function readDetection(detection: JsonValue): DetectionSummary {
       .filter((s) => s.text.trim() !== '')
       .sort((a, b) => (a.score ?? 0) - (b.score ?? 0)),
     declaredBy: d['source'] === 'declared' ? str(d['declaredBy']) : null,
+    declaredSummary: d['source'] === 'declared' && typeof d['summary'] === 'string' && d['summary'].trim() !== '' ? d['summary'] : null,
     feedback: readFeedback(d['feedback']),
   };
 }

@@ -35,6 +35,7 @@ import {
   fields,
   fit,
   header,
+  inertStaffText,
   link,
   mention,
   message,
@@ -62,6 +63,8 @@ export interface IncidentRootInput {
 /** How many sample messages the alert quotes, and how much of each. */
 const SAMPLE_COUNT = 3;
 const SAMPLE_LENGTH = 600;
+/** How much of a declared incident's summary the alert quotes (a section holds 3,000 characters). */
+const DECLARED_SUMMARY_LENGTH = 1500;
 
 export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
   const { state, overview, locale } = input;
@@ -123,6 +126,9 @@ function detectionText(d: DetectionSummary, channelId: string, channelName: stri
         ? t(locale, 'ui.root.declared', { user: mention(d.declaredBy), channel: channelLink(channelId, channelName) })
         : t(locale, 'ui.root.no_detection', { channel: channelLink(channelId, channelName) }),
     );
+    // What the person who declared it said is happening: the only account staff get of a crisis no
+    // detector saw. Slack sent it escaped (should_escape); mentions made inert so a re-render never pings.
+    if (d.declaredBy && d.declaredSummary) lines.push(blockQuote(inertStaffText(d.declaredSummary), DECLARED_SUMMARY_LENGTH));
     return lines.join('\n');
   }
   if (d.observed !== null) {
