@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySeverity, loadPlaybooks, parsePlaybookSource, selectPlaybook } from '../../../src/domain/playbooks/index.js';
 import type { Playbook } from '../../../src/domain/playbooks/index.js';
-import { fixturesDir, minimalWith } from './helpers.js';
+import { fixturesDir, minimalWith, shippedPlaybooksDir } from './helpers.js';
 
 let playbooks: Playbook[];
 beforeAll(async () => {
@@ -83,5 +83,30 @@ describe('selectPlaybook with workspaces', () => {
     expect(selectPlaybook([brand, fallback], { teamId: 'T0BBBBBBB', text: 'hello' }).id).toBe(fallback.id);
     // A workspace not known is never given another brand's playbook.
     expect(selectPlaybook([brand, fallback], { text: 'hello' }).id).toBe(fallback.id);
+  });
+});
+
+describe('selectPlaybook over the shipped playbooks', () => {
+  let shipped: Playbook[];
+  beforeAll(async () => {
+    const loaded = await loadPlaybooks(shippedPlaybooksDir);
+    expect(loaded.problems).toEqual([]);
+    shipped = loaded.playbooks;
+  });
+  const chosen = (channelName: string, language: string, ...messages: string[]) => selectPlaybook(shipped, { channelName, language, text: messages.join('\n') }).id;
+
+  it('an angry customer saying "I hate this" or asking for a refund does not make a spike harassment or a recall', () => {
+    expect(chosen('general', 'en', 'The new logo is garbage', 'Worst redesign ever', 'I hate this.')).toBe('default');
+    expect(chosen('general', 'es', 'El nuevo diseño es un desastre', 'Odio este logo, qué feo')).toBe('default');
+    expect(chosen('community-fans', 'en', 'Leaked passwords? They sold my data', 'I hate this.')).toBe('privacy-rumour');
+    // The declare command's own example in its help.
+    expect(chosen('support', 'en', 'Refund complaints after the price change')).toBe('price-change-backlash');
+    expect(chosen('support', 'es', 'Quiero la devolución, la subida de precio es un abuso')).toBe('price-change-backlash');
+  });
+
+  it('members attacking members, and a defective product, still choose their playbooks', () => {
+    expect(chosen('general', 'es', 'Esto es acoso. Me están insultando y nadie hace nada', 'Acoso y amenazas, inaceptable')).toBe('harassment');
+    expect(chosen('general', 'en', 'Stop the hate speech in this channel', 'These are threats, moderators!')).toBe('harassment');
+    expect(chosen('support', 'en', 'My charger is overheating and the case burned', 'Is there a recall?')).toBe('product-recall');
   });
 });
