@@ -23,7 +23,11 @@ import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
 import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
 
-export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill';
+export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill' | 'reason_too_long';
+
+/** As the modals' inputs allow: a forged submission cannot store more. */
+export const FEEDBACK_REASON_MAX_LENGTH = 500;
+const reasonTooLong = (reason: string | null | undefined) => (reason?.trim().length ?? 0) > FEEDBACK_REASON_MAX_LENGTH;
 
 export type FeedbackOutcome = { ok: true; feedback: FeedbackRecord } | { ok: false; refusal: FeedbackRefusal };
 
@@ -137,6 +141,7 @@ export class FeedbackService {
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
     if (input.verdict.target === 'message' && !input.text?.trim()) return { ok: false, refusal: 'no_text' };
+    if (reasonTooLong(input.reason)) return { ok: false, refusal: 'reason_too_long' };
     // "Real crisis" / "False alarm" judge a detector's alert; an incident declared by hand had none (a
     // stale or forged click on one must not move the channel's threshold).
     // A drill's alert and samples are staged: nothing about them may teach detection or the lexicon
@@ -193,6 +198,7 @@ export class FeedbackService {
   async addReason(feedbackId: string, userId: string, reason: string): Promise<FeedbackOutcome> {
     const existing = await this.direct.feedback.find(feedbackId);
     if (!existing) return { ok: false, refusal: 'not_found' };
+    if (reasonTooLong(reason)) return { ok: false, refusal: 'reason_too_long' };
     // A reason explains a verdict that counts: an undone one (the confirmation keeps its buttons) is refused.
     const added = await this.options.store.transaction(async (tx) => {
       const current = await tx.feedback.find(feedbackId);

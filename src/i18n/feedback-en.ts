@@ -20,6 +20,7 @@ export const feedbackEn = {
   'feedback.undone': (p: { verdict: string }) => `Undone: the feedback “${p.verdict}” no longer counts.`,
   'feedback.reason_saved': (_: Empty) => 'Reason saved.',
   'feedback.refused.not_found': (_: Empty) => 'That feedback no longer exists.',
+  'feedback.refused.reason_too_long': (_: Empty) => 'A reason can be at most 500 characters long: shorten it. Nothing was recorded.',
   'feedback.refused.already_undone': (_: Empty) => 'That feedback was already undone.',
   'feedback.refused.not_watched': (_: Empty) => 'Firebreak does not watch this channel, so there is nothing to mark here.',
   'feedback.refused.no_text': (_: Empty) => 'This message has no text to learn from.',

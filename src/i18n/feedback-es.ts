@@ -19,6 +19,7 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.undone': (p) => `Deshecho: la opinión «${p.verdict}» ya no cuenta.`,
   'feedback.reason_saved': () => 'Motivo guardado.',
   'feedback.refused.not_found': () => 'Esa opinión ya no existe.',
+  'feedback.refused.reason_too_long': () => 'Un motivo puede tener como máximo 500 caracteres: acórtalo. No se ha registrado nada.',
   'feedback.refused.already_undone': () => 'Esa opinión ya estaba deshecha.',
   'feedback.refused.not_watched': () => 'Firebreak no vigila este canal: aquí no hay nada que marcar.',
   'feedback.refused.no_text': () => 'Este mensaje no tiene texto del que aprender.',

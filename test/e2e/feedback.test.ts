@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
+import { t } from '../../src/i18n/index.js';
 import { activeAlertFacts } from '../../src/store/repositories/feedback.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { messageBlockActions } from '../../src/sandbox/slack-payloads.js';
@@ -215,5 +216,34 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     expect(row).toMatchObject({ verdict: 'not_negative', text, reason: 'gamer slang: sick = great', userId: harness.people.ann, messageTs: ts });
     // Learnt right after the click is stored: the lexicon now counts this correction.
     await harness.waitFor('the lexicon', async () => ((await prisma().learntLexicon.findFirst())?.corrections ?? 0) >= 1);
+  });
+
+  it('a reason says it is saved in its modal; a forged one longer than the modal allows is refused under its box, nothing stored', async () => {
+    const { ben } = harness.people;
+    const bens = () => prisma().feedback.findMany({ where: { userId: ben, undoneAt: null }, select: { reason: true } });
+    await harness.clickEphemeral(ben, actionIds.feedbackReason);
+    await harness.waitFor('the reason modal', () => harness.openModal(ben)?.callback_id === callbackIds.feedbackReasonModal);
+    // Slack's client stops at the input's 500 characters; a forged submission does not.
+    const forged = await harness.submit(ben, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'x'.repeat(4_079) } } });
+    expect((JSON.parse(forged.body) as { errors: Record<string, string> }).errors[inputIds.reason]).toBe(t('en', 'feedback.refused.reason_too_long', {}));
+    expect((await bens()).every((row) => row.reason === null)).toBe(true);
+
+    const saved = JSON.parse((await harness.submit(ben, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'Known <billing> bug, not a crisis' } } })).body) as {
+      response_action: string;
+      view: { callback_id: string; blocks: unknown[]; submit?: unknown };
+    };
+    expect(saved).toMatchObject({ response_action: 'update', view: { callback_id: callbackIds.feedbackReasonSaved } });
+    expect(saved.view.submit).toBeUndefined();
+    expect(JSON.stringify(saved.view.blocks)).toContain(t('en', 'feedback.reason_saved', {}));
+    expect(JSON.stringify(saved.view.blocks)).toContain('Known &lt;billing&gt; bug');
+    expect((await bens()).map((row) => row.reason).filter((reason) => reason !== null)).toEqual(['Known <billing> bug, not a crisis']);
+  });
+
+  it('answers a verdict in the clicker’s Slack language, not the incident’s: only they read it', async () => {
+    const marta = harness.fake.workspace.addUser({ name: 'marta', real_name: 'Marta Gil', locale: 'es-ES', is_admin: true }).id;
+    harness.fake.workspace.addMember(harness.alerts, marta);
+    await harness.click(marta, harness.alerts, harness.rootMessage()!.ts, actionIds.realCrisis);
+    const answer = await harness.waitFor('the confirmation', () => harness.ephemeralTexts(marta)[0]);
+    expect(answer).toContain(t('es', 'feedback.recorded', { verdict: t('es', 'feedback.verdict.real_crisis', {}), effect: t('es', 'feedback.effect.alert', {}) }));
   });
 });

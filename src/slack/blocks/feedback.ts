@@ -70,6 +70,16 @@ export function feedbackReasonModal(feedbackId: string, locale: Locale): ModalVi
   });
 }
 
+/** What the reason modal turns into once the reason is stored: it says so, quoting it, and only closes. */
+export function feedbackReasonSavedModal(reason: string, locale: Locale): ModalView {
+  return modal({
+    callbackId: callbackIds.feedbackReasonSaved,
+    title: t(locale, 'feedback.modal.reason_title', {}),
+    close: t(locale, 'ui.modal.close', {}),
+    blocks: [section(`:white_check_mark: ${t(locale, 'feedback.reason_saved', {})}\n${quoteMember(reason, 600)}`)],
+  });
+}
+
 /** The alert's line about feedback: which way it moved the threshold, and whether it decided this alert. */
 export function feedbackNoteText(note: DetectionFeedback | null, locale: Locale): string | null {
   if (!note || note.thresholdAfter === note.thresholdBefore) return null;

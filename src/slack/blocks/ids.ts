@@ -57,6 +57,7 @@ export const callbackIds = {
   /** The same post-mortem while in review: read-only, never submitted. */
   postMortemInReview: 'postmortem_in_review',
   postMortemPublished: 'postmortem_published',
+  feedbackReasonSaved: 'feedback_reason_saved',
   postMortemChangesModal: 'postmortem_changes_modal',
   addToTimelineModal: 'add_to_timeline_modal',
   /** Message shortcut declared in manifest.json. */

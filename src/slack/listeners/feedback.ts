@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { FeedbackOutcome, FeedbackService } from '../../app/feedback.js';
 import { t, type Locale } from '../../i18n/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
-import { alertFeedbackRef, feedbackReasonModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
+import { alertFeedbackRef, feedbackReasonModal, feedbackReasonSavedModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
 import { operatorRefusalFor, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
@@ -64,10 +64,9 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
       const record = await feedback.incident(ref.i);
       if (!record) return null;
       const { incident } = record.state;
-      const outcome = await feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
-      return { outcome, locale: incident.locale };
+      return feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
     });
-    if (decided) await answer(client, whereClicked(body), decided.outcome, decided.locale);
+    if (decided) await answer(client, whereClicked(body), decided, await services.localeOfPerson(body.team?.id, body.user.id, client));
   };
   app.action<BlockAction>(actionIds.realCrisis, onAlertFeedback);
   app.action<BlockAction>(actionIds.falseAlarm, onAlertFeedback);
@@ -80,7 +79,7 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
       if (!record) return null;
       const { incident } = record.state;
       const sample = readDetection(incident.detection).samples.find((candidate) => candidate.id === ref.s);
-      const outcome = await feedback.give({
+      return feedback.give({
         workspaceId: record.workspaceId,
         userId: body.user.id,
         channelId: incident.channelId,
@@ -90,9 +89,9 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
         via: 'sample_button',
         verdict: { target: 'message', value: ref.v },
       });
-      return { outcome, locale: incident.locale };
     });
-    if (decided) await answer(client, whereClicked(body), decided.outcome, decided.locale);
+    // Only the clicker reads the answer: in their language, as Undo and the reason modal answer them.
+    if (decided) await answer(client, whereClicked(body), decided, await services.localeOfPerson(body.team?.id, body.user.id, client));
   };
   app.action<BlockAction>(actionIds.sampleNotNegative, onSampleFeedback);
   app.action<BlockAction>(actionIds.sampleNegative, onSampleFeedback);
@@ -132,8 +131,10 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
       return;
     }
     const outcome = await feedback.addReason(f, body.user.id, reason);
-    if (outcome.ok) await ack();
-    else await ack({ response_action: 'errors', errors: { [inputIds.reason]: t((await services.localeOfPerson(body.team?.id, body.user.id, client)), `feedback.refused.${outcome.refusal}`, {}) } });
+    const locale = await services.localeOfPerson(body.team?.id, body.user.id, client);
+    // The modal itself says it is saved: a reason is given after the confirmation, with nowhere else to answer.
+    if (outcome.ok) await ack({ response_action: 'update', view: feedbackReasonSavedModal(reason, locale) as never });
+    else await ack({ response_action: 'errors', errors: { [inputIds.reason]: t(locale, `feedback.refused.${outcome.refusal}`, {}) } });
   });
 }
 
