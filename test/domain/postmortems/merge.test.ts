@@ -2,6 +2,7 @@
 // what both changed is refused under its input, never silently replaced.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
+import { t } from '../../../src/i18n/index.js';
 import {
   createPostMortem,
   fingerprint,
@@ -117,6 +118,24 @@ describe('merging a save with what others saved since the form was opened', () =
     const sent = asShown(opened);
     expect(mergeSubmission(now, sent, shownPostMortem(opened))).toMatchObject({ ok: true, emptied: ['impact'], submission: { fields: { impact: '' } } });
     expect(mergeSubmission(now, sent, shownPostMortem(opened), new Set(['impact']))).toMatchObject({ ok: true, emptied: [], submission: { fields: { impact: opened.fields.impact } } });
+  });
+
+  it('a required field emptied meanwhile: the refusal says so and who (or someone); told, the same form sent again keeps the text', () => {
+    const clock = new ManualClock(T0 + DAY);
+    const now: PostMortem = { ...opened, fields: { ...opened.fields, summary: '' } };
+    const command = { actorUserId: 'UANN', locale: 'en' as const, intent: 'submit' as const, submission: asShown(opened), shown: shownPostMortem(opened) };
+    const unknown = savePostMortem(now, command, clock);
+    expect(unknown).toMatchObject({ ok: false, fieldErrors: { summary: t('en', 'postmortem.error.emptied_since_opened', { who: null }) }, emptiedBy: { summary: null } });
+    expect(unknown.audit.details).toMatchObject({ emptied: ['summary'] });
+    const bySam = savePostMortem(now, { ...command, recentSaves: [{ actorUserId: 'USAM', accepted: true, changed: ['summary'] }] }, clock);
+    expect(bySam).toMatchObject({ ok: false, emptiedBy: { summary: 'USAM' } });
+    // Her refusal is the latest save: sent again, her text is kept (and it goes to review).
+    const told = [{ actorUserId: 'UANN', accepted: false, emptied: ['summary'] }, { actorUserId: 'USAM', accepted: true, changed: ['summary'] }];
+    const again = savePostMortem(now, { ...command, locale: 'es', recentSaves: told }, clock);
+    expect(again.ok && again.postMortem.fields.summary).toBe('Processor down.');
+    expect(again.audit.details).toMatchObject({ changed: ['summary'] });
+    // Someone saved since she was told: she is told again rather than overruling it unseen.
+    expect(savePostMortem(now, { ...command, recentSaves: [{ actorUserId: 'USAM', accepted: true, changed: ['impact'] }, ...told] }, clock).ok).toBe(false);
   });
 
   it('due dates fingerprinted as the days shown: a change of zone leaves an untouched item untouched', () => {
