@@ -229,12 +229,13 @@ describe.each(availableProviders)('each workspace’s wall clock with OAuth inst
     const desk = desks[B]!;
     const prisma = app.database.prisma;
     const { ann, sam, support, alerts } = desk.people;
-    const withButton = (actionId: string) => desk.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId)).at(-1);
     expect((await desk.command(ann, `declare <#${support}|support> sev3 Search is slow`)).status).toBe(200);
     const incident = await waitAsClockRuns(clock, 'the incident', () => prisma.incident.findFirst({ where: { workspace: { teamId: B }, status: { not: 'resolved' }, rootTs: { not: null } } }));
+    // This incident's thread (desk.thread() is the workspace's first incident's).
+    const withButton = (actionId: string) =>
+      fakes[B]!.workspace.messagesIn(alerts).find((message) => message.thread_ts === incident.rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionId));
     await desk.click(ann, alerts, incident.rootTs!, actionIds.acknowledge);
     await waitAsClockRuns(clock, 'the lead', () => prisma.incident.findFirst({ where: { id: incident.id, leadUserId: ann } }));
-    // The latest checklist in the alerts channel: this incident's.
     const checklist = await waitAsClockRuns(clock, 'the checklist', () => withButton(actionIds.toggleStep));
     await desk.click(ann, alerts, checklist.ts, actionIds.toggleStep);
     await waitAsClockRuns(clock, 'the step ticked', () => prisma.checklistItem.findFirst({ where: { incidentId: incident.id, doneAt: { not: null } } }));
