@@ -32,6 +32,7 @@ import {
   type PostMortemExportInput,
   type PostMortemJson,
   type PostMortemRefusalCode,
+  type PostMortemSaveRecord,
   type ReviewPostMortemCommand,
   type SavePostMortemCommand,
   type SetActionItemDoneCommand,
@@ -65,6 +66,8 @@ export const postMortemOutboxKeys = {
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const MAX_ATTEMPTS = 5;
+/** How far back a save looks for who emptied a field (older saves: "someone"). */
+const RECENT_SAVES = 50;
 /** The message shortcut offers at most this many open incidents. */
 const TIMELINE_TARGETS = 100;
 /** The channel's normal band comes from its buckets of the two days before the episode. */
@@ -93,7 +96,15 @@ export interface PostMortemServiceOptions {
 
 export type PostMortemOutcome =
   | { ok: true; postMortem: PostMortem }
-  | { ok: false; refusal: { code: PostMortemRefusalCode; message: string }; fieldErrors: FieldErrors; locale: Locale };
+  | {
+      ok: false;
+      refusal: { code: PostMortemRefusalCode; message: string };
+      fieldErrors: FieldErrors;
+      /** The incident's language (what the thread speaks); the refusal itself speaks the command's. */
+      locale: Locale;
+      /** Required inputs someone else emptied while the form was open: key → who (null: unknown). */
+      emptiedBy?: Readonly<Record<string, string | null>>;
+    };
 
 /** The incident a post-mortem belongs to, as its entry points need it (null: it has none yet). */
 export interface PostMortemSubject {
@@ -144,7 +155,8 @@ export class PostMortemService {
     const incident = command.intent === 'submit' && this.options.reviewersOf ? await this.options.store.direct.incidents.load(incidentId) : null;
     const current = incident ? await this.options.reviewersOf?.(incident) : null;
     const decided: SavePostMortemCommand = current ? { ...command, currentReviewerUserIds: current } : command;
-    return this.decide(incidentId, (postMortem) => savePostMortem(postMortem, decided, this.clock));
+    // Its latest saves, read in the same transaction: who emptied a field, whether the sender was told.
+    return this.decide(incidentId, (postMortem, _incident, recentSaves) => savePostMortem(postMortem, { ...decided, recentSaves }, this.clock), { recentSaves: true });
   }
 
   /** A reviewer approved or asked for changes. */
@@ -158,7 +170,11 @@ export class PostMortemService {
   }
 
   /** Runs one decision on the fresh post-mortem; a concurrent change makes it start again. */
-  private async decide(incidentId: string, decide: (postMortem: PostMortem, incident: IncidentRecord) => PostMortemDecision): Promise<PostMortemOutcome> {
+  private async decide(
+    incidentId: string,
+    decide: (postMortem: PostMortem, incident: IncidentRecord, recentSaves: readonly PostMortemSaveRecord[]) => PostMortemDecision,
+    options: { recentSaves?: boolean } = {},
+  ): Promise<PostMortemOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await this.options.store.transaction(async (tx) => {
@@ -166,7 +182,8 @@ export class PostMortemService {
           if (!incident) throw new FirebreakError('not_found', `There is no incident ${incidentId}.`);
           const record = await tx.postMortems.load(incidentId);
           if (!record) throw new FirebreakError('not_found', `Incident #${incident.state.incident.number} has no post-mortem yet; one is created when the incident is resolved.`);
-          const decision = decide(record.postMortem, incident);
+          const recentSaves = options.recentSaves ? await tx.postMortems.recentSaves(incidentId, RECENT_SAVES) : [];
+          const decision = decide(record.postMortem, incident, recentSaves);
           const { audit } = decision;
           await tx.audit.record({
             at: audit.at,
@@ -178,7 +195,7 @@ export class PostMortemService {
             data: { refusalCode: audit.refusalCode, ...audit.details },
           });
           if (!decision.ok) {
-            return { ok: false as const, refusal: decision.refusal, fieldErrors: decision.fieldErrors, locale: incident.state.incident.locale };
+            return { ok: false as const, refusal: decision.refusal, fieldErrors: decision.fieldErrors, locale: incident.state.incident.locale, ...(decision.emptiedBy ? { emptiedBy: decision.emptiedBy } : {}) };
           }
           await tx.postMortems.save(decision.postMortem, record.version);
           await this.applyEffects(tx, incident, decision.postMortem, decision.effects);

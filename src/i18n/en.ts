@@ -225,6 +225,8 @@ export const en = {
   'postmortem.error.action_due_past': (_: Empty) => 'The due date is in the past.',
   'postmortem.error.edited_since_opened': (_: Empty) =>
     'Someone else saved a change to this field after you opened this form. Copy your text, close the form and open it again to see their version, then add yours.',
+  'postmortem.error.emptied_since_opened': (p: { who: string | null }) =>
+    `${p.who ?? 'Someone else'} emptied this field after you opened this form. Send again to keep the text shown here.`,
   'postmortem.refusal.edited_since_opened': (p: { count: number }) =>
     `The post-mortem was not saved: someone else changed ${p.count === 1 ? 'a field you changed too' : `${p.count} fields you changed too`} after you opened this form.`,
   'postmortem.refusal.invalid_submission': (p: { count: number }) =>

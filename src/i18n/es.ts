@@ -206,6 +206,8 @@ export const es: Catalog = {
   'postmortem.error.action_due_past': () => 'La fecha límite ya ha pasado.',
   'postmortem.error.edited_since_opened': () =>
     'Otra persona guardó un cambio en este campo después de que abrieras este formulario. Copia tu texto, cierra el formulario y vuelve a abrirlo para ver su versión; después añade la tuya.',
+  'postmortem.error.emptied_since_opened': (p) =>
+    `${p.who ?? 'Otra persona'} vació este campo después de que abrieras este formulario. Vuelve a enviarlo para conservar el texto que ves aquí.`,
   'postmortem.refusal.edited_since_opened': (p) =>
     `No se guardó el post-mortem: otra persona cambió ${p.count === 1 ? 'un campo que tú también cambiaste' : `${p.count} campos que tú también cambiaste`} después de que abrieras este formulario.`,
   'postmortem.refusal.invalid_submission': (p) =>

@@ -125,6 +125,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       save: (postMortem, expectedVersion) => postMortems.savePostMortem(db, postMortem, expectedVersion),
       list: (filter) => postMortems.listPostMortems(db, filter),
       recentPublished: (limit, workspaceId) => postMortems.recentPublishedPostMortems(db, limit, workspaceId),
+      recentSaves: (incidentId, limit) => postMortems.recentPostMortemSaves(db, incidentId, limit),
       scheduleReminder: (reminder) => postMortems.upsertPostMortemReminder(db, reminder),
     },
     incidentHistory: postMortems.incidentHistoryOn(db),

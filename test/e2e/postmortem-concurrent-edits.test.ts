@@ -11,6 +11,8 @@ import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
+const required = (locale: 'en' | 'es', field: 'summary' | 'impact' | 'whatHappened') => t(locale, 'postmortem.error.required', { label: t(locale, `postmortem.field.${field}`, {}) });
+
 /** A reviewer who uses Slack in Spanish. */
 const LUCIA = 'U0LUCIAES';
 const errorsOf = (body: string): Record<string, string> => (JSON.parse(body || '{}') as { errors?: Record<string, string> }).errors ?? {};
@@ -19,7 +21,7 @@ type Element = { type: string; action_id: string; initial_value?: string; initia
 type InputBlock = { type: string; block_id: string; element: Element };
 
 /** What `view` submits when nobody touches it (its initial values), with `typed` changed: { block_id: text }. */
-function formValues(view: ViewPayload, typed: Record<string, string> = {}): Record<string, Record<string, unknown>> {
+function formValues(view: ViewPayload, typed: Record<string, string> = {}, intent: 'save' | 'submit' = 'save'): Record<string, Record<string, unknown>> {
   const values: Record<string, Record<string, unknown>> = {};
   for (const block of (view.blocks as InputBlock[]).filter((candidate) => candidate.type === 'input')) {
     const { element } = block;
@@ -31,7 +33,7 @@ function formValues(view: ViewPayload, typed: Record<string, string> = {}): Reco
     else state = { type: element.type, value: element.initial_value ?? null };
     values[block.block_id] = { [element.action_id]: state };
   }
-  values[postMortemInputIds.intent] = { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: 'save' } } };
+  values[postMortemInputIds.intent] = { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: intent } } };
   return values;
 }
 
@@ -52,6 +54,7 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
     const playbook = (extra: string) => TWO_APPROVER_PLAYBOOK.replace('reviewers: [approvers]', `reviewers: [approvers, ${extra}]`);
     harness = await startHarness({ provider, playbook: (people) => playbook(people.sam) });
     harness.fake.workspace.addUser({ id: LUCIA, name: 'lucia', real_name: 'Lucía Revisora', locale: 'es-ES' });
+    harness.fake.workspace.addMember(harness.alerts, LUCIA);
     writeFileSync(join(harness.playbooksDir, 'e2e-support.yaml'), playbook(`${harness.people.sam}, ${LUCIA}`));
     await harness.waitFor('the playbook naming Lucía', () => harness.app.runtime?.playbooks.get('e2e-support')?.postMortem.reviewers.includes(LUCIA));
     const { ann } = harness.people;
@@ -198,5 +201,45 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
     expect(errorsOf(refused.body)).toEqual({ whatToImprove: t('es', 'postmortem.error.edited_since_opened', {}) });
     harness.fake.workspace.closeView(luciaForm.id);
     expect((await stored()).whatToImprove).toBe('Ann: page payments sooner.');
+  });
+  it('field errors of a refused save speak the submitter’s language (Spanish), not the incident’s (English)', async () => {
+    const luciaForm = await open(LUCIA);
+    // She sends it for review with the summary emptied: "required", in Spanish, under the summary.
+    const refused = await harness.submit(LUCIA, formValues(luciaForm, { summary: '' }, 'submit'));
+    expect(errorsOf(refused.body)['summary']).toBe(required('es', 'summary'));
+    for (const message of Object.values(errorsOf(refused.body))) expect(message).not.toMatch(/required/);
+    // She keeps a draft instead (now one of its authors).
+    expect(errorsOf((await harness.submit(LUCIA, formValues(luciaForm, { whatToImprove: 'Lucía: avisar antes a los miembros.' }))).body)).toEqual({});
+  });
+
+  it('a required field Sam emptied while Ann’s form was open: her submission says so, naming him; sending again keeps her text', async () => {
+    const { ann, sam } = harness.people;
+    // Every required field filled, so only what Sam does can stop Ann's submission. (Slack names him as he shows there.)
+    const filled = { summary: 'Ann: card payments failed for 40 minutes.', impact: 'Ann: 2,000 failed orders.', whatHappened: 'Ann: a certificate expired.', 'question.lessons': 'Ann: watch certificates.' };
+    expect(errorsOf((await harness.submit(ann, formValues(await open(ann), filled))).body)).toEqual({});
+    const annForm = await open(ann);
+    const samForm = await open(sam);
+    expect(errorsOf((await harness.submit(sam, formValues(samForm, { impact: '' }))).body)).toEqual({});
+    expect((await stored()).impact).toBe('');
+
+    const refused = await harness.submit(ann, formValues(annForm, {}, 'submit'));
+    expect(errorsOf(refused.body)).toEqual({ impact: t('en', 'postmortem.error.emptied_since_opened', { who: 'sam' }) });
+    expect(harness.openModal(ann)?.id).toBe(annForm.id);
+    expect((await stored()).impact).toBe('');
+    // Told, she sends the same form again: the text it shows is kept, and it goes to review.
+    expect(errorsOf((await harness.submit(ann, formValues(annForm, {}, 'submit'))).body)).toEqual({});
+    expect((await stored()).impact).toBe('Ann: 2,000 failed orders.');
+    expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status).toBe('in_review');
+  });
+
+  it('a refusal of a review button speaks the clicker’s language (Spanish), only to them', async () => {
+    // Lucía wrote part of it, so she may not approve it: told in Spanish, as an ephemeral message.
+    const review = await harness.waitFor('the review request', () => threadWith(actionIds.approvePostMortem).at(-1));
+    const before = harness.ephemeralTexts(LUCIA).length;
+    await harness.click(LUCIA, harness.alerts, review.ts, actionIds.approvePostMortem);
+    const refusal = await harness.waitFor('the refusal', () => harness.ephemeralTexts(LUCIA).slice(before)[0]);
+    expect(refusal).toContain(t('es', 'ui.refusal.footer', {}));
+    expect(refusal).not.toContain(t('en', 'ui.refusal.footer', {}));
+    expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).reviews).toEqual([]);
   });
 });

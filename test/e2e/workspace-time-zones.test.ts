@@ -8,7 +8,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
-import { eventCallback, viewBlockActions, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { eventCallback, viewBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
+import { actionItemFingerprint } from '../../src/domain/postmortems/index.js';
 import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { runCli, testEnvironment } from '../support/cli.js';
 import type { E2eCommunity } from '../support/community.js';
@@ -45,6 +46,22 @@ interface Desk {
 const waitAsClockRuns = <T>(clock: ManualClock, what: string, probe: Probe<T>): Promise<T> => waitFor(what, probe, { betweenPolls: () => clock.advance(1_000) });
 
 const text = (value: string) => ({ type: 'plain_text_input', value });
+
+type InputBlock = { type: string; block_id: string; element: { type: string; action_id: string; initial_value?: string; initial_user?: string; initial_date?: string; initial_option?: { value: string } } };
+/** What `view` submits when nobody touches it (its initial values), with `typed` texts changed, kept as a draft. */
+function formValues(view: ViewPayload, typed: Record<string, string> = {}): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const { block_id: blockId, element } of (view.blocks as InputBlock[]).filter((block) => block.type === 'input')) {
+    const state =
+      element.type === 'users_select' ? { selected_user: element.initial_user ?? null }
+      : element.type === 'datepicker' ? { selected_date: element.initial_date ?? null }
+      : element.type === 'radio_buttons' ? { selected_option: element.initial_option ?? null }
+      : { value: typed[blockId] ?? element.initial_value ?? null };
+    values[blockId] = { [element.action_id]: { type: element.type, ...state } };
+  }
+  values[postMortemInputIds.intent] = { [postMortemInputIds.intent]: { type: 'radio_buttons', selected_option: { value: 'save' } } };
+  return values;
+}
 
 /**
  * Declares an incident in #support, leads it, ticks its step, resolves it, writes the post-mortem with
@@ -103,6 +120,10 @@ describe.each(availableProviders)('each workspace’s wall clock with OAuth inst
   let cliEnv: NodeJS.ProcessEnv;
   const desks: Record<string, Desk> = {};
   const published: Record<string, { incidentId: string; reminderKey: string }> = {};
+  let events: string;
+  const fakes: Record<string, ReturnType<typeof seedTeam>['fake']> = {};
+  /** Ann picks her workspace's time zone in App Home. */
+  const chooseZone: Record<string, (zone: string) => Promise<void>> = {};
   /** The zone each workspace chooses in App Home. */
   const ZONES: Record<string, string> = { [A]: 'America/Mexico_City', [B]: 'Europe/Madrid' };
 
@@ -112,10 +133,11 @@ describe.each(availableProviders)('each workspace’s wall clock with OAuth inst
     cliEnv = testEnvironment(env);
     const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', DETECTION_INTERVAL_SECONDS: '3600', BRAND_NAME: 'Acme', SUPPORT_CONTACT: 'help@acme.test' });
     app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }), { clock });
-    const events = `${app.url}/slack/events`;
+    events = `${app.url}/slack/events`;
 
     for (const teamId of [A, B]) {
       const { fake, people, staff } = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+      fakes[teamId] = fake;
       desks[teamId] = {
         people,
         command: (user, line) => staff.command(events, user, line),
@@ -129,24 +151,27 @@ describe.each(availableProviders)('each workspace’s wall clock with OAuth inst
       expect((await installAsAPerson(app.url, world.slack, teamId, people.ann)).status).toBe(200);
       expect((await desks[teamId].command(people.ann, `alerts <#${people.alerts}|alerts>`)).body).toContain(`<#${people.alerts}>`);
       // …and chooses its time zone in App Home.
-      const eventToApp = (body: { type: string } & Record<string, unknown>) => sendToApp(events, SIGNING_SECRET, 'event', eventCallback(fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
-      await eventToApp({ type: 'app_home_opened', user: people.ann, channel: 'D0HOME', tab: 'home' });
-      const home = await waitAsClockRuns(clock, 'App Home', () => fake.api.calls('views.publish').find((call) => call.args['user_id'] === people.ann && call.status === 200));
-      const view = (home.response as { view: { id: string; blocks: unknown[] } }).view;
-      const zone = ZONES[teamId]!;
-      await sendToApp(
-        events,
-        SIGNING_SECRET,
-        'interaction',
-        viewBlockActions(fake.workspace.appIdentity(), {
-          user: { id: people.ann, name: 'ann' },
-          view: { id: view.id, type: 'home', blocks: view.blocks } as never,
-          actions: [{ block_id: 'workspace_settings', action_id: actionIds.settingsTimeZone, type: 'static_select', selected_option: { text: { type: 'plain_text', text: zone }, value: zone } } as never],
-          triggerId: fake.workspace.issueTrigger(people.ann),
-          nowMs: Date.now(),
-        }),
-      );
-      await waitAsClockRuns(clock, `${teamId} time zone saved`, async () => (await app.database.prisma.workspace.findUniqueOrThrow({ where: { teamId } })).timeZone === zone);
+      chooseZone[teamId] = async (zone: string) => {
+        const eventToApp = (body: { type: string } & Record<string, unknown>) => sendToApp(events, SIGNING_SECRET, 'event', eventCallback(fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
+        const published = fake.api.calls('views.publish').length;
+        await eventToApp({ type: 'app_home_opened', user: people.ann, channel: 'D0HOME', tab: 'home' });
+        const home = await waitAsClockRuns(clock, 'App Home', () => fake.api.calls('views.publish').slice(published).find((call) => call.args['user_id'] === people.ann && call.status === 200));
+        const view = (home.response as { view: { id: string; blocks: unknown[] } }).view;
+        await sendToApp(
+          events,
+          SIGNING_SECRET,
+          'interaction',
+          viewBlockActions(fake.workspace.appIdentity(), {
+            user: { id: people.ann, name: 'ann' },
+            view: { id: view.id, type: 'home', blocks: view.blocks } as never,
+            actions: [{ block_id: 'workspace_settings', action_id: actionIds.settingsTimeZone, type: 'static_select', selected_option: { text: { type: 'plain_text', text: zone }, value: zone } } as never],
+            triggerId: fake.workspace.issueTrigger(people.ann),
+            nowMs: Date.now(),
+          }),
+        );
+        await waitAsClockRuns(clock, `${teamId} time zone saved`, async () => (await app.database.prisma.workspace.findUniqueOrThrow({ where: { teamId } })).timeZone === zone);
+      };
+      await chooseZone[teamId](ZONES[teamId]!);
     }
   }, 120_000);
 
@@ -200,6 +225,66 @@ describe.each(availableProviders)('each workspace’s wall clock with OAuth inst
     expect(lines.filter((line) => /^#1 +published +2026-12-06 +2026-12-11 +2026-12-06 /.test(line))).toHaveLength(1);
     expect(lines.filter((line) => /^#1 +published +2026-12-07 +2026-12-12 +2026-12-07 /.test(line))).toHaveLength(1);
   }, 60_000);
+  it('a change of the workspace’s zone while the post-mortem form is open does not make its untouched action items edited', async () => {
+    const desk = desks[B]!;
+    const prisma = app.database.prisma;
+    const { ann, sam, support, alerts } = desk.people;
+    expect((await desk.command(ann, `declare <#${support}|support> sev3 Search is slow`)).status).toBe(200);
+    const incident = await waitAsClockRuns(clock, 'the incident', () => prisma.incident.findFirst({ where: { workspace: { teamId: B }, status: { not: 'resolved' }, rootTs: { not: null } } }));
+    // This incident's thread (desk.thread() is the workspace's first incident's).
+    const withButton = (actionId: string) =>
+      fakes[B]!.workspace.messagesIn(alerts).find((message) => message.thread_ts === incident.rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionId));
+    await desk.click(ann, alerts, incident.rootTs!, actionIds.acknowledge);
+    await waitAsClockRuns(clock, 'the lead', () => prisma.incident.findFirst({ where: { id: incident.id, leadUserId: ann } }));
+    const checklist = await waitAsClockRuns(clock, 'the checklist', () => withButton(actionIds.toggleStep));
+    await desk.click(ann, alerts, checklist.ts, actionIds.toggleStep);
+    await waitAsClockRuns(clock, 'the step ticked', () => prisma.checklistItem.findFirst({ where: { incidentId: incident.id, doneAt: { not: null } } }));
+    expect((await desk.command(ann, `resolve ${incident.number} Search is fast again`)).status).toBe(200);
+    await waitAsClockRuns(clock, 'the post-mortem', () => prisma.postMortem.findUnique({ where: { incidentId: incident.id } }));
+    const open = async () => {
+      const before = desk.openModal(ann)?.id;
+      const invite = await waitAsClockRuns(clock, 'the invitation', () => withButton(actionIds.openPostMortem));
+      await desk.click(ann, alerts, invite.ts, actionIds.openPostMortem);
+      return waitAsClockRuns(clock, 'the modal', () => {
+        const view = desk.openModal(ann);
+        return view && view.id !== before ? view : undefined;
+      });
+    };
+    const item = (part: 'text' | 'owner' | 'dueAt') => postMortemInputIds.actionItem(0, part);
+    const first = formValues(await open(), { summary: 'Search timed out.' });
+    first[item('text')] = { [item('text')]: text('Load-test search monthly') };
+    first[item('owner')] = { [item('owner')]: { type: 'users_select', selected_user: sam } };
+    first[item('dueAt')] = { [item('dueAt')]: { type: 'datepicker', selected_date: '2026-12-20' } };
+    expect((await desk.submit(ann, first)).body).not.toContain('errors');
+    const dueAt = async () => (await prisma.actionItem.findFirstOrThrow({ where: { postMortem: { incidentId: incident.id } } })).dueAt.toISOString();
+    // 17:00 on 20 December in Madrid.
+    expect(await dueAt()).toBe('2026-12-20T16:00:00.000Z');
+
+    // Ann's form shows the 20th; meanwhile the workspace moves to Tokyo's wall clock. Her save, the item untouched, leaves it as it is.
+    const form = await open();
+    await chooseZone[B]!('Asia/Tokyo');
+    expect((await desk.submit(ann, formValues(form, { whatWentWell: 'Alerts fired at once.' }))).body).not.toContain('errors');
+    expect(await dueAt()).toBe('2026-12-20T16:00:00.000Z');
+
+    // A form opened before forms remembered days (its items' fingerprints are instants) still saves.
+    await chooseZone[B]!(ZONES[B]!);
+    const older = await open();
+    const ref = JSON.parse(older.private_metadata ?? '{}') as { i: string; a: string[]; s: { f: Record<string, string>; q?: Record<string, string>; x: string[]; z?: string } };
+    const stored = await prisma.actionItem.findFirstOrThrow({ where: { postMortem: { incidentId: incident.id } } });
+    const legacy = { i: ref.i, a: ref.a, s: { f: ref.s.f, ...(ref.s.q ? { q: ref.s.q } : {}), x: [actionItemFingerprint({ text: stored.text, ownerUserId: stored.ownerUserId, dueAt: stored.dueAt.getTime() })] } };
+    const { workspace } = fakes[B]!;
+    const sent = await sendToApp(
+      events,
+      SIGNING_SECRET,
+      'interaction',
+      viewSubmission(workspace.appIdentity(), { user: { id: ann, name: 'ann' }, view: { ...older, private_metadata: JSON.stringify(legacy) }, values: formValues(older, { whatToImprove: 'Cache search results.' }), triggerId: workspace.issueTrigger(ann) }),
+    );
+    expect(sent.body).not.toContain('errors');
+    workspace.closeView(older.id);
+    const saved = await prisma.postMortem.findUniqueOrThrow({ where: { incidentId: incident.id } });
+    expect((saved.fields as { whatToImprove: string }).whatToImprove).toBe('Cache search results.');
+    expect(await dueAt()).toBe('2026-12-20T16:00:00.000Z');
+  }, 120_000);
 });
 
 describe.each(availableProviders)('a single-token install keeps TEAM_TIMEZONE (%s)', (provider) => {

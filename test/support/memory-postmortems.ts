@@ -185,6 +185,17 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
             const incident = state.incidents.get(postMortem.incidentId)?.state.incident;
             return { incidentId: postMortem.incidentId, incidentNumber: incident?.number ?? 0, channelId: incident?.channelId ?? '', publishedAt: postMortem.publishedAt ?? 0, summary: postMortem.fields.summary ?? '' };
           }),
+      recentSaves: async (incidentId, limit) =>
+        state.audit
+          .filter((entry) => entry.incidentId === incidentId && (entry.action === 'save_postmortem' || entry.action === 'submit_postmortem'))
+          .reverse()
+          .slice(0, limit)
+          .map((entry) => ({
+            actorUserId: entry.userId,
+            accepted: entry.outcome === 'accepted',
+            ...(Array.isArray(entry.data['changed']) ? { changed: entry.data['changed'] as string[] } : {}),
+            ...(Array.isArray(entry.data['emptied']) ? { emptied: entry.data['emptied'] as string[] } : {}),
+          })),
       scheduleReminder: async (reminder) => {
         state.reminders.set(reminder.key, { ...copy(reminder), status: 'pending' });
       },

@@ -2,7 +2,7 @@
 // reminders, and the history reputation metrics are computed from (which incidents a number or a
 // period names, the watched channel and its buckets around an episode).
 import type { DetectorState } from '../../domain/detection/detector.js';
-import type { PostMortem } from '../../domain/postmortems/index.js';
+import type { PostMortem, PostMortemSaveRecord } from '../../domain/postmortems/index.js';
 import type { Locale } from '../../i18n/index.js';
 import type { Severity } from '../../domain/incidents/index.js';
 import type { AuditLog } from './audit.js';
@@ -57,6 +57,8 @@ export interface PostMortemRepository {
   /** Published ones, most recently published first. */
   /** Newest first; only one workspace's when `workspaceId` is given. */
   recentPublished(limit: number, workspaceId?: string): Promise<PublishedPostMortem[]>;
+  /** Its latest saves and submissions (accepted or refused) as audited, newest first, at most `limit`. */
+  recentSaves(incidentId: string, limit: number): Promise<PostMortemSaveRecord[]>;
   /** Schedules a reminder; scheduling a key again replaces the earlier one (a new due date, the next repeat). */
   scheduleReminder(reminder: { key: string; kind: string; at: number; payload: PostMortemReminderPayload }): Promise<void>;
 }

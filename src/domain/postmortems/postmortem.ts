@@ -7,6 +7,7 @@ import { t, type Locale, type MessageKey, type MessageParams } from '../../i18n/
 import type { JsonObject } from '../incidents/types.js';
 import { checkText } from '../incidents/limits.js';
 import {
+  questionKey,
   validatePostMortemSubmission,
   type FieldErrors,
   type PostMortemSubmission,
@@ -83,6 +84,11 @@ export type PostMortemDecision =
       readonly refusal: { readonly code: PostMortemRefusalCode; readonly message: string };
       /** Per-field errors for the modal; empty unless the code is invalid_submission or edited_since_opened. */
       readonly fieldErrors: FieldErrors;
+      /**
+       * Required inputs refused because someone else emptied them while the form was open: key → who
+       * (null: unknown). Their field errors say so without a name; the edge, which knows names, may name them.
+       */
+      readonly emptiedBy?: Readonly<Record<string, string | null>>;
       readonly audit: PostMortemAuditEntry;
     };
 
@@ -194,6 +200,47 @@ export interface SavePostMortemCommand {
    * opened before forms remembered it): the submission is taken as sent.
    */
   readonly shown?: ShownPostMortem | null;
+  /**
+   * This post-mortem's latest saves as audited, newest first: who emptied a field (a refusal names
+   * them), and whether the sender was just told a field was emptied (sending it again then keeps it).
+   */
+  readonly recentSaves?: readonly PostMortemSaveRecord[];
+}
+
+/** One audited save or submission of a post-mortem (details written by savePostMortem). */
+export interface PostMortemSaveRecord {
+  readonly actorUserId: string | null;
+  readonly accepted: boolean;
+  /** Accepted: the keys (field names, question.<id>) whose text it changed; absent in older entries (unknown). */
+  readonly changed?: readonly string[];
+  /** Refused: the keys it told the sender someone else had emptied. */
+  readonly emptied?: readonly string[];
+}
+
+/** Who last changed `key` by an accepted save (the one who emptied it); null when the record does not say. */
+function lastChangedBy(recentSaves: readonly PostMortemSaveRecord[], key: string): string | null {
+  for (const save of recentSaves) {
+    if (!save.accepted) continue;
+    if (save.changed === undefined) return null;
+    if (save.changed.includes(key)) return save.actorUserId;
+  }
+  return null;
+}
+
+/** The keys the sender was told, by their latest refused save with nothing accepted since, someone had emptied. */
+function toldEmptied(recentSaves: readonly PostMortemSaveRecord[], actorUserId: string): Set<string> {
+  for (const save of recentSaves) {
+    if (save.accepted) return new Set();
+    if (save.actorUserId === actorUserId) return new Set(save.emptied ?? []);
+  }
+  return new Set();
+}
+
+/** The texts (keys as validation's) a save changes. */
+function changedKeys(before: PostMortem, after: ValidSubmission): string[] {
+  const fields = STANDARD_FIELDS.filter((name) => before.fields[name] !== after.fields[name]);
+  const answers = before.questions.filter((q) => (before.answers[q.id] ?? '') !== (after.answers[q.id] ?? '')).map((q) => questionKey(q.id));
+  return [...fields, ...answers];
 }
 
 /**
@@ -219,20 +266,29 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     return refuse(c, 'postmortem.refusal.not_authorised', {});
   }
   let { submission } = command;
+  let emptied: readonly string[] = [];
+  const recentSaves = command.recentSaves ?? [];
   if (command.shown) {
-    const merged = mergeSubmission(postMortem, submission, command.shown);
+    const merged = mergeSubmission(postMortem, submission, command.shown, toldEmptied(recentSaves, command.actorUserId));
     if (!merged.ok) {
       const message = t(command.locale, 'postmortem.error.edited_since_opened', {});
       const errors = Object.fromEntries(merged.conflicts.map((key) => [key, message]));
       return refuse({ ...c, details: { ...c.details, conflicts: [...merged.conflicts] } }, 'postmortem.refusal.edited_since_opened', { count: merged.conflicts.length }, errors);
     }
     submission = merged.submission;
+    emptied = merged.emptied;
   }
   // Audited with the summary it keeps (a merge may keep the stored one, not the one sent).
   const audited: Context = { ...c, text: submission.fields.summary ?? null };
   const validation = validatePostMortemSubmission(postMortem, submission, command.intent, command.locale, clock);
   if (!validation.ok) {
-    return refuse(audited, 'postmortem.refusal.invalid_submission', { count: Object.keys(validation.errors).length }, validation.errors);
+    // "Required" under a box that still shows the text would puzzle: say someone emptied it meanwhile
+    // (audited, so that sending it again keeps it: toldEmptied).
+    const told = emptied.filter((key) => key in validation.errors);
+    const errors = { ...validation.errors };
+    for (const key of told) errors[key] = t(command.locale, 'postmortem.error.emptied_since_opened', { who: null });
+    const refused = refuse(told.length > 0 ? { ...audited, details: { ...audited.details, emptied: told } } : audited, 'postmortem.refusal.invalid_submission', { count: Object.keys(errors).length }, errors);
+    return told.length > 0 && !refused.ok ? { ...refused, emptiedBy: Object.fromEntries(told.map((key) => [key, lastChangedBy(recentSaves, key)])) } : refused;
   }
 
   // Whoever changed its text is one of its authors from now on; opening and saving unchanged is not writing.
@@ -243,7 +299,9 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     contributorUserIds: wrote ? [...postMortem.contributorUserIds, command.actorUserId] : postMortem.contributorUserIds,
     updatedAt: at,
   };
-  if (command.intent === 'save') return accept(audited, saved, []);
+  // Which texts it changed, so a later refusal can say who emptied one (lastChangedBy).
+  const accepted: Context = { ...audited, details: { ...audited.details, changed: changedKeys(postMortem, validation.value) } };
+  if (command.intent === 'save') return accept(accepted, saved, []);
 
   const round = postMortem.round + 1;
   const reviewerUserIds = command.currentReviewerUserIds ? [...new Set(command.currentReviewerUserIds)] : saved.reviewerUserIds;
@@ -253,7 +311,7 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
   if (reviewersFor(submitted).length === 0) {
     return refuse(audited, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...reviewerUserIds], authors: authorsOf(submitted) });
   }
-  return accept(audited, submitted, [
+  return accept(accepted, submitted, [
     { type: 'request_postmortem_review', incidentId: postMortem.incidentId, reviewerUserIds: reviewersFor(submitted), round },
   ]);
 }

@@ -18,6 +18,8 @@ export interface ActionItemInput {
   readonly ownerUserId: string | null;
   /** The edge converts the date picker's day to epoch ms in the team's time zone. */
   readonly dueAt: number | null;
+  /** The day as picked (YYYY-MM-DD): what the form showed, for merge.ts's fingerprints. */
+  readonly dueDay?: string | null;
 }
 
 export interface PostMortemSubmission {

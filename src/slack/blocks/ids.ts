@@ -162,13 +162,14 @@ export const postMortemIntents = ['submit', 'save'] as const;
 /**
  * The post-mortem modal remembers its incident, which existing action item each row edits (by row),
  * and what it showed (`s`, fingerprints: f standard fields and q answers by name, x one per row of
- * `a`), so a save merges with what others saved since (domain/postmortems/merge.ts). Modals opened
- * before it was remembered have no `s`.
+ * `a`; z the zone its due dates were shown in, x then holding the days shown), so a save merges with
+ * what others saved since (domain/postmortems/merge.ts). Modals opened before it was remembered have
+ * no `s`; those opened before z existed fingerprint due dates as instants.
  */
 export const postMortemRef = z.object({
   i: z.string().min(1),
   a: z.array(z.string()),
-  s: z.object({ f: z.record(z.string(), z.string()), q: z.record(z.string(), z.string()).optional(), x: z.array(z.string()) }).optional(),
+  s: z.object({ f: z.record(z.string(), z.string()), q: z.record(z.string(), z.string()).optional(), x: z.array(z.string()), z: z.string().optional() }).optional(),
 });
 export type PostMortemRef = z.infer<typeof postMortemRef>;
 

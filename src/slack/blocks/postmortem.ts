@@ -18,7 +18,7 @@ import {
   type StandardField,
   type SubmissionIntent,
 } from '../../domain/postmortems/index.js';
-import { localDay } from '../../domain/clock.js';
+import { isTimeZone, localDay } from '../../domain/clock.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, callbackIds, encodeRef, inputIds, postMortemInputIds, type PostMortemRef } from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
@@ -132,7 +132,8 @@ export function postMortemModal(input_: PostMortemModalInput): ModalView {
   );
 
   const shownItems = pm.actionItems.slice(0, rows);
-  const ref = input_.rebuilding ?? postMortemModalRef(pm.incidentId, shownPostMortem(pm, shownItems), shownItems.map((item) => item.id));
+  // Due dates are remembered as the days the pickers show in this zone (robust to a change of zone meanwhile).
+  const ref = input_.rebuilding ?? postMortemModalRef(pm.incidentId, shownPostMortem(pm, shownItems, input_.timeZone), shownItems.map((item) => item.id));
   return modal({
     callbackId: callbackIds.postMortemModal,
     title: t(locale, 'ui.pm.title', { number: input_.incidentNumber }),
@@ -153,20 +154,23 @@ export function postMortemModalRef(incidentId: string, shown: ShownPostMortem, r
   const f = { ...shown.fields } as Record<string, string>;
   const x = rowItemIds.map((id) => shown.actionItems[id] ?? '');
   const fits = (ref: PostMortemRef) => encodeRef(ref).length <= SLACK_LIMITS.view.privateMetadata;
-  const full: PostMortemRef = { ...bare, s: { f, q: { ...shown.answers }, x } };
+  const z = shown.dueDayZone === undefined ? {} : { z: shown.dueDayZone };
+  const full: PostMortemRef = { ...bare, s: { f, q: { ...shown.answers }, x, ...z } };
   if (fits(full)) return full;
-  const withoutAnswers: PostMortemRef = { ...bare, s: { f, x } };
+  const withoutAnswers: PostMortemRef = { ...bare, s: { f, x, ...z } };
   return fits(withoutAnswers) ? withoutAnswers : bare;
 }
 
 /** What a modal's metadata says it showed, for the domain's merge; null for a modal from before. */
 export function shownOfRef(ref: PostMortemRef): ShownPostMortem | null {
   if (!ref.s) return null;
-  const { f, q, x } = ref.s;
+  const { f, q, x, z } = ref.s;
   return {
     fields: f,
     answers: q ?? {},
     actionItems: Object.fromEntries(ref.a.flatMap((id, row) => (x[row] ? [[id, x[row]]] : []))),
+    // Without z (a form from before), its items' fingerprints hold due instants.
+    ...(z && isTimeZone(z) ? { dueDayZone: z } : {}),
   };
 }
 

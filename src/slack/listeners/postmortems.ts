@@ -77,6 +77,7 @@ export function readPostMortemSubmission(values: ViewValues, postMortem: PostMor
         text: text(postMortemInputIds.actionItem(row, 'text')),
         ownerUserId: value(values, postMortemInputIds.actionItem(row, 'owner'))?.selected_user ?? null,
         dueAt: day ? atLocalHour(day, ACTION_ITEM_DUE_HOUR, timeZone) : null,
+        dueDay: day,
       };
     });
   const chosen = value(values, postMortemInputIds.intent)?.selected_option?.value;
@@ -121,9 +122,10 @@ async function tell(client: WebClient, where: { channel?: string | undefined; us
   });
 }
 
-async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome): Promise<void> {
+/** `locale`: the clicker's, the language the refusal was decided in (only they read it). */
+async function tellFromButton(body: BlockAction, client: WebClient, outcome: PostMortemOutcome, locale: Locale): Promise<void> {
   if (outcome.ok) return;
-  await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, outcome.refusal, outcome.locale);
+  await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, outcome.refusal, locale);
 }
 
 /** Success closes the modal; field errors land under their inputs; any other refusal under `fallbackBlock`. */
@@ -136,9 +138,33 @@ async function answerModal(ack: AckFn<ViewResponseAction>, outcome: PostMortemOu
   await ack({ response_action: 'errors', errors });
 }
 
-/** Refusals speak the incident's language, like everything else about it. */
+/** What everyone in the thread reads speaks the incident's language, like everything else about it. */
 async function localeOf(listening: Listening, incidentId: string): Promise<Locale> {
   return (await listening.postMortems.localeOf(incidentId)) ?? (await listening.services.localeFor());
+}
+
+/**
+ * Refusals and field errors only the person who acted reads speak their language (localeOfPerson),
+ * like the other refusals of buttons and forms: the use case is asked in it.
+ */
+function personLocale(services: SlackServices, body: { team?: { id?: string } | null; user: { id: string } }, client: WebClient): Promise<Locale> {
+  return services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
+}
+
+/** A person's name as a modal's plain-text error can show it (no mentions there); null when Slack does not say. */
+async function nameOf(client: WebClient, userId: string): Promise<string | null> {
+  const user = await client.users.info({ user: userId }).catch(() => undefined);
+  return user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
+}
+
+/** Field errors, those about inputs someone else emptied naming who did when Slack says who they are. */
+async function fieldErrorsNaming(client: WebClient, outcome: Extract<PostMortemOutcome, { ok: false }>, locale: Locale): Promise<Record<string, string>> {
+  const errors = { ...outcome.fieldErrors };
+  for (const [key, userId] of Object.entries(outcome.emptiedBy ?? {})) {
+    const who = userId ? await nameOf(client, userId) : null;
+    if (who) errors[key] = t(locale, 'postmortem.error.emptied_since_opened', { who });
+  }
+  return modalFieldErrors(errors);
 }
 
 function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, intent?: SubmissionIntent, rebuilding?: PostMortemRef) {
@@ -155,7 +181,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     const { i } = decodeRef(incidentRef, buttonValue(body), 'post-mortem button');
     const subject = await postMortems.subject(i);
     if (!hasPostMortem(subject)) {
-      const locale = subject?.incident.state.incident.locale ?? (await services.localeFor());
+      const locale = await personLocale(services, body, client);
       await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: t(locale, 'ui.pm.none_yet', {}) }, locale);
       return;
     }
@@ -189,7 +215,8 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(postMortemRef, view.private_metadata, 'post-mortem modal');
     const subject = await postMortems.subject(ref.i);
-    const locale = subject?.incident.state.incident.locale ?? (await services.localeFor());
+    // Only the submitter reads what this answers (field errors, refusals): in their language.
+    const locale = await personLocale(services, body, client);
     if (!hasPostMortem(subject)) {
       await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.gone', {}) } });
       return;
@@ -202,14 +229,11 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
       // whole refusal, naming the people concerned, goes to the submitter in the incident thread.
       await ack({ response_action: 'errors', errors: { [postMortemInputIds.intent]: t(locale, 'ui.pm.no_eligible_reviewer', {}) } });
       const { alertChannelId, rootTs } = subject.incident;
-      await tell(client, { channel: alertChannelId, user: body.user.id, threadTs: rootTs ?? undefined }, outcome.refusal, outcome.locale);
+      await tell(client, { channel: alertChannelId, user: body.user.id, threadTs: rootTs ?? undefined }, outcome.refusal, locale);
       return;
     }
-    if (!outcome.ok && outcome.refusal.code === 'edited_since_opened') {
-      // Only the submitter reads it, so in their language (like other refusals of forms), said again from its code.
-      const theirs = await services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
-      const message = t(theirs, 'postmortem.error.edited_since_opened', {});
-      await ack({ response_action: 'errors', errors: modalFieldErrors(Object.fromEntries(Object.keys(outcome.fieldErrors).map((key) => [key, message]))) });
+    if (!outcome.ok && outcome.emptiedBy) {
+      await ack({ response_action: 'errors', errors: await fieldErrorsNaming(client, outcome, locale) });
       return;
     }
     await answerModal(ack, outcome, postMortemInputIds.intent);
@@ -217,11 +241,12 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
 }
 
 function registerReview(listening: Listening): void {
-  const { app, postMortems } = listening;
+  const { app, services, postMortems } = listening;
   app.action<BlockAction>(actionIds.approvePostMortem, async ({ ack, body, client }) => {
     const { i } = decodeRef(incidentRef, buttonValue(body), 'approve post-mortem button');
-    const outcome = await committedThenAcknowledged(ack, async () => postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'approve' }));
-    await tellFromButton(body, client, outcome);
+    const locale = await personLocale(services, body, client);
+    const outcome = await committedThenAcknowledged(ack, async () => postMortems.review(i, { actorUserId: body.user.id, locale, decision: 'approve' }));
+    await tellFromButton(body, client, outcome, locale);
   });
 
   app.action<BlockAction>(actionIds.requestPostMortemChanges, async ({ ack, body, client }) => {
@@ -231,18 +256,19 @@ function registerReview(listening: Listening): void {
     if (!subject) return;
     // An author is refused at once, where mentions of who can review show (a modal's error is plain text).
     if (subject.postMortem && authorsOf(subject.postMortem).includes(body.user.id)) {
-      const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'request_changes' });
-      await tellFromButton(body, client, outcome);
+      const locale = await personLocale(services, body, client);
+      const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale, decision: 'request_changes' });
+      await tellFromButton(body, client, outcome, locale);
       return;
     }
     const { incident } = subject.incident.state;
     await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.number, incident.locale) as never });
   });
 
-  app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view, client }) => {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'post-mortem changes modal');
     const comment = value(view.state.values, inputIds.comment)?.value ?? '';
-    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await localeOf(listening, i), decision: 'request_changes', comment });
+    const outcome = await postMortems.review(i, { actorUserId: body.user.id, locale: await personLocale(services, body, client), decision: 'request_changes', comment });
     await answerModal(ack, outcome, inputIds.comment);
   });
 }
@@ -251,12 +277,14 @@ function registerActionItems(listening: Listening): void {
   const { app, services, postMortems } = listening;
   app.action<BlockAction>(actionIds.actionItemDone, async ({ ack, body, client, respond }) => {
     const ref = decodeRef(actionItemRef, buttonValue(body), 'action item button');
-    const locale = await localeOf(listening, ref.i);
-    const outcome = await committedThenAcknowledged(ack, () => postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale, actionItemId: ref.a, done: true }));
+    const theirs = await personLocale(services, body, client);
+    const outcome = await committedThenAcknowledged(ack, () => postMortems.setActionItemDone(ref.i, { actorUserId: body.user.id, locale: theirs, actionItemId: ref.a, done: true }));
     if (!outcome.ok) {
-      await tellFromButton(body, client, outcome);
+      await tellFromButton(body, client, outcome, theirs);
       return;
     }
+    // The reminder, answered in place, is read by the whole thread: the incident's language.
+    const locale = await localeOf(listening, ref.i);
     // The reminder is answered in place: its button gives way to who did it and when.
     const reminder = { text: String(body.message?.['text'] ?? ''), blocks: (body.message?.['blocks'] ?? []) as unknown[] };
     await respond({ replace_original: true, ...answeredActionItemReminder(reminder, { userId: body.user.id, at: services.clock.now(), locale }) });
@@ -298,16 +326,17 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
     const message = decodeRef(messageRef, view.private_metadata, 'add to timeline modal');
     const incidentId = value(view.state.values, inputIds.incident)?.selected_option?.value;
     const incident = incidentId ? (await postMortems.subject(incidentId))?.incident : undefined;
-    const locale = incident?.state.incident.locale ?? (await services.localeFor());
+    // The modal speaks its user's language (it was opened in it): so do its errors.
+    const theirs = await personLocale(services, body, client);
     if (!incident) {
-      await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.choose_incident', {}) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(theirs, 'ui.timeline_add.choose_incident', {}) } });
       return;
     }
-    const { number } = incident.state.incident;
+    const { number, locale } = incident.state.incident;
     if (await postMortems.isOnTimeline(incident.state.incident.id, message.c, message.ts)) {
       await ack({
         response_action: 'errors',
-        errors: { [inputIds.incident]: t(locale, 'ui.timeline_add.already_there', { number }) },
+        errors: { [inputIds.incident]: t(theirs, 'ui.timeline_add.already_there', { number }) },
       });
       return;
     }

@@ -15,12 +15,29 @@ import type {
 import type { ChannelBucket } from '../../domain/detection/bucket.js';
 import type { DetectorState } from '../../domain/detection/detector.js';
 import type { Locale } from '../../i18n/index.js';
-import type { PostMortem, PostMortemReview, StandardField } from '../../domain/postmortems/index.js';
+import type { PostMortem, PostMortemReview, PostMortemSaveRecord, StandardField } from '../../domain/postmortems/index.js';
 import { FirebreakError } from '../../errors.js';
 import type { Db } from '../db.js';
 
 const ms = (value: Date | null): number | null => (value ? value.getTime() : null);
 const date = (value: number | null): Date | null => (value === null ? null : new Date(value));
+
+/** Its latest saves and submissions as the audit log has them, newest first (details written by savePostMortem). */
+export async function recentPostMortemSaves(db: Db, incidentId: string, limit: number): Promise<PostMortemSaveRecord[]> {
+  const rows = await db.auditLog.findMany({
+    where: { incidentId, action: { in: ['save_postmortem', 'submit_postmortem'] } },
+    orderBy: [{ at: 'desc' }, { id: 'desc' }],
+    take: limit,
+    select: { userId: true, outcome: true, data: true },
+  });
+  const keys = (value: unknown): string[] | undefined => (Array.isArray(value) && value.every((key) => typeof key === 'string') ? value : undefined);
+  return rows.map((row) => {
+    const data = (row.data ?? {}) as Record<string, unknown>;
+    const changed = keys(data['changed']);
+    const emptied = keys(data['emptied']);
+    return { actorUserId: row.userId, accepted: row.outcome === 'accepted', ...(changed ? { changed } : {}), ...(emptied ? { emptied } : {}) };
+  });
+}
 
 export async function loadPostMortem(db: Db, incidentId: string): Promise<PostMortemRecord | null> {
   const row = await db.postMortem.findUnique({ where: { incidentId }, include: { actionItems: { orderBy: { position: 'asc' } } } });

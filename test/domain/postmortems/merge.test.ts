@@ -2,6 +2,7 @@
 // what both changed is refused under its input, never silently replaced.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
+import { t } from '../../../src/i18n/index.js';
 import {
   createPostMortem,
   fingerprint,
@@ -84,6 +85,7 @@ describe('merging a save with what others saved since the form was opened', () =
     const merged = mergeSubmission(now, { ...sent, actionItems: [sent.actionItems[0]!, sent.actionItems[1]!, mine] }, shownPostMortem(opened));
     expect(merged).toEqual({
       ok: true,
+      emptied: [],
       submission: expect.objectContaining({
         // Row 0: Ann's edit. Row 1: Ann removed it, Sam left it: stays removed. Row 2: Sam's new item. Then Ann's new one.
         actionItems: [row(now.actionItems[0]!), emptyRow, mine, row(added)],
@@ -95,7 +97,7 @@ describe('merging a save with what others saved since the form was opened', () =
     const sent = asShown(opened);
     const edited = { ...sent.actionItems[0]!, text: 'Sam: alert sooner' };
     const merged = mergeSubmission(opened, { ...sent, actionItems: [edited, { ...emptyRow }] }, shownPostMortem(opened));
-    expect(merged).toEqual({ ok: true, submission: expect.objectContaining({ actionItems: [edited, emptyRow] }) });
+    expect(merged).toEqual({ ok: true, emptied: [], submission: expect.objectContaining({ actionItems: [edited, emptyRow] }) });
   });
 
   it('action items: an item both changed, or one the other removed and the sender edited, is a conflict under its row', () => {
@@ -109,6 +111,43 @@ describe('merging a save with what others saved since the form was opened', () =
     expect(merged).toEqual({ ok: false, conflicts: ['actionItems.0.text', 'actionItems.1.text'] });
     // Both removing the same item agrees.
     expect(mergeSubmission(now, { ...sent, actionItems: [sent.actionItems[0]!, { ...emptyRow, id: 'inc-1/action-2' }] }, shownPostMortem(opened)).ok).toBe(true);
+  });
+
+  it('a text someone else emptied stays empty and is named; told, the sender’s text is taken', () => {
+    const now: PostMortem = { ...opened, fields: { ...opened.fields, impact: '' } };
+    const sent = asShown(opened);
+    expect(mergeSubmission(now, sent, shownPostMortem(opened))).toMatchObject({ ok: true, emptied: ['impact'], submission: { fields: { impact: '' } } });
+    expect(mergeSubmission(now, sent, shownPostMortem(opened), new Set(['impact']))).toMatchObject({ ok: true, emptied: [], submission: { fields: { impact: opened.fields.impact } } });
+  });
+
+  it('a required field emptied meanwhile: the refusal says so and who (or someone); told, the same form sent again keeps the text', () => {
+    const clock = new ManualClock(T0 + DAY);
+    const now: PostMortem = { ...opened, fields: { ...opened.fields, summary: '' } };
+    const command = { actorUserId: 'UANN', locale: 'en' as const, intent: 'submit' as const, submission: asShown(opened), shown: shownPostMortem(opened) };
+    const unknown = savePostMortem(now, command, clock);
+    expect(unknown).toMatchObject({ ok: false, fieldErrors: { summary: t('en', 'postmortem.error.emptied_since_opened', { who: null }) }, emptiedBy: { summary: null } });
+    expect(unknown.audit.details).toMatchObject({ emptied: ['summary'] });
+    const bySam = savePostMortem(now, { ...command, recentSaves: [{ actorUserId: 'USAM', accepted: true, changed: ['summary'] }] }, clock);
+    expect(bySam).toMatchObject({ ok: false, emptiedBy: { summary: 'USAM' } });
+    // Her refusal is the latest save: sent again, her text is kept (and it goes to review).
+    const told = [{ actorUserId: 'UANN', accepted: false, emptied: ['summary'] }, { actorUserId: 'USAM', accepted: true, changed: ['summary'] }];
+    const again = savePostMortem(now, { ...command, locale: 'es', recentSaves: told }, clock);
+    expect(again.ok && again.postMortem.fields.summary).toBe('Processor down.');
+    expect(again.audit.details).toMatchObject({ changed: ['summary'] });
+    // Someone saved since she was told: she is told again rather than overruling it unseen.
+    expect(savePostMortem(now, { ...command, recentSaves: [{ actorUserId: 'USAM', accepted: true, changed: ['impact'] }, ...told] }, clock).ok).toBe(false);
+  });
+
+  it('due dates fingerprinted as the days shown: a change of zone leaves an untouched item untouched', () => {
+    const shown = shownPostMortem(opened, opened.actionItems, 'Europe/Madrid');
+    const sent = asShown(opened);
+    // The same day picked, read in another zone now (another instant), is still the item as shown.
+    const days = sent.actionItems.map((row) => (row.dueAt === null ? row : { ...row, dueAt: row.dueAt + 9 * 3_600_000, dueDay: new Date(row.dueAt).toISOString().slice(0, 10) }));
+    const merged = mergeSubmission(opened, { ...sent, actionItems: days }, shown);
+    expect(merged.ok && merged.submission.actionItems.filter((row) => row.id).map((row) => row.dueAt)).toEqual(opened.actionItems.map((item) => item.dueAt));
+    // Without the zone (a form from before), the other instant is an edit.
+    const before = mergeSubmission(opened, { ...sent, actionItems: days }, shownPostMortem(opened));
+    expect(before.ok && before.submission.actionItems.filter((row) => row.id).map((row) => row.dueAt)).not.toEqual(opened.actionItems.map((item) => item.dueAt));
   });
 
   it('inputs the form did not fingerprint are taken as sent', () => {

@@ -113,7 +113,7 @@ describe('postMortemModal', () => {
     const pm = filled();
     const view = postMortemModal({ postMortem: pm, incidentNumber: 7, locale: 'en', timeZone: 'UTC' });
     const ref = decodeRef(postMortemRef, view.private_metadata, 'metadata');
-    expect(shownOfRef(ref)).toEqual(shownPostMortem(pm));
+    expect(shownOfRef(ref)).toEqual(shownPostMortem(pm, pm.actionItems, 'UTC'));
     expect(ref.s?.f['summary']).toBe(fingerprint('Payments failed for 40 minutes <!channel>'));
 
     // Rebuilt (intent switch) after someone changed the summary, removed item 1 and added item 4: same
@@ -140,7 +140,7 @@ describe('postMortemModal', () => {
     const questions = Array.from({ length: 40 }, (_, i) => ({ id: `question-with-a-long-identifier-${i}`, label: `Q${i}`, required: false, answer: 'short_text' as const }));
     const actionItems = Array.from({ length: 20 }, (_, i) => ({ id: `${incidentId}/action-${i + 1}`, text: `Item ${i}`, ownerUserId: 'UOPS', dueAt: T0 + DAY, doneAt: null, doneByUserId: null }));
     const pm = postMortem({ incidentId, questions, answers: Object.fromEntries(questions.map((q) => [q.id, 'x'])), actionItems });
-    const ref = postMortemModalRef(incidentId, shownPostMortem(pm), actionItems.map((item) => item.id));
+    const ref = postMortemModalRef(incidentId, shownPostMortem(pm, pm.actionItems, 'Europe/Madrid'), actionItems.map((item) => item.id));
     expect(JSON.stringify(ref).length).toBeLessThanOrEqual(3000);
     expect(ref.s?.q).toBeUndefined();
     expect(ref.s?.x).toHaveLength(20);
