@@ -69,8 +69,8 @@ describe('readPostMortemSubmission', () => {
     expect(submission.fields).toMatchObject({ summary: 'Checkout failed.', impact: null, whatHappened: null });
     expect(submission.answers).toEqual({ status_page: 'no', tickets: '42', lessons: null });
     expect(submission.actionItems).toEqual([
-      { id: null, text: 'Page on processor errors', ownerUserId: 'UOPS', dueAt: Date.UTC(2026, 10, 28, 16) },
-      { id: null, text: null, ownerUserId: null, dueAt: null },
+      { id: null, text: 'Page on processor errors', ownerUserId: 'UOPS', dueAt: Date.UTC(2026, 10, 28, 16), dueDay: '2026-11-28' },
+      { id: null, text: null, ownerUserId: null, dueAt: null, dueDay: null },
     ]);
     // What the domain makes of it: one new action item, the blank row ignored.
     const valid = validatePostMortemSubmission(postMortem, submission, 'save', 'en', clock);
@@ -100,6 +100,6 @@ describe('readPostMortemSubmission', () => {
     };
     const { intent, submission } = readPostMortemSubmission(values as unknown as ViewValues, saved.postMortem, ref.a, 'Europe/Madrid');
     expect(intent).toBe('submit');
-    expect(submission.actionItems[0]).toEqual({ id: 'inc-1/action-1', text: 'Page on processor errors within 5 minutes', ownerUserId: 'UOPS', dueAt: saved.postMortem.actionItems[0]!.dueAt });
+    expect(submission.actionItems[0]).toEqual({ id: 'inc-1/action-1', text: 'Page on processor errors within 5 minutes', ownerUserId: 'UOPS', dueAt: saved.postMortem.actionItems[0]!.dueAt, dueDay: '2026-11-28' });
   });
 });
