@@ -411,6 +411,8 @@ async function actor(deadline: number): Promise<void> {
 
 // ── Members ───────────────────────────────────────────────────────────────────────────────────────────
 const acknowledgedMessages: string[] = [];
+/** Each message's event id, by its ts: what the logs of a lost one are searched for. */
+const eventIdOf = new Map<string, string>();
 let eventDeliveries = 0;
 let eventRetries = 0;
 let eventsNeverAcknowledged = 0;
@@ -426,10 +428,9 @@ async function memberWrites(serial: number): Promise<void> {
   const user = harness.people.members[serial % harness.people.members.length]!;
   const now = Date.now();
   const ts = `${Math.floor(now / 1000)}.${String(serial).padStart(6, '0')}`;
-  const payload = eventCallback(workspace.appIdentity(), messageEvent({ channel: harness.support, user, text: MEMBER_TEXTS[serial % MEMBER_TEXTS.length]!, ts }), {
-    nowMs: now,
-    eventId: `Ev0CHAOS${String(serial).padStart(6, '0')}`,
-  });
+  const eventId = `Ev0CHAOS${String(serial).padStart(6, '0')}`;
+  eventIdOf.set(ts, eventId);
+  const payload = eventCallback(workspace.appIdentity(), messageEvent({ channel: harness.support, user, text: MEMBER_TEXTS[serial % MEMBER_TEXTS.length]!, ts }), { nowMs: now, eventId });
   let retryNum = 0;
   const send = async (instance: RunningProcess | undefined, retry: number): Promise<boolean> => {
     if (!instance) return false;
@@ -591,7 +592,9 @@ console.log(`LOST MEMBER MESSAGES:     ${lostMessages.length}${list(lostMessages
 for (const ts of lostMessages.slice(0, 3)) {
   const elsewhere = await prisma.scoredMessage.findMany({ where: { ts }, select: { channelRef: true } });
   console.log(`  ${ts}: stored under ${JSON.stringify(elsewhere)}`);
-  const lines = everyInstance.flatMap((instance, index) => instance.logs().split('\n').filter((line) => line.includes(ts)).map((line) => `  instance ${index}: ${line.slice(0, 400)}`));
+  // The app logs a message's event id (in its warnings), never its ts: both are looked for.
+  const eventId = eventIdOf.get(ts) ?? ts;
+  const lines = everyInstance.flatMap((instance, index) => instance.logs().split('\n').filter((line) => line.includes(ts) || line.includes(eventId)).map((line) => `  instance ${index}: ${line.slice(0, 400)}`));
   console.log(lines.length ? lines.join('\n') : `  no instance logged ${ts}`);
 }
 console.log(`NOT EXACTLY ONCE:         ${notExactlyOnce.length}${list(notExactlyOnce)}`);
