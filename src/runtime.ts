@@ -19,6 +19,7 @@ import { acquireSqliteInstanceGuard } from './jobs/instance-guard.js';
 import type { Logger } from './logger.js';
 import type { Database } from './store/database.js';
 import { createStore } from './store/store.js';
+import { classifySlackFailure } from './slack/outbox/slack-errors.js';
 import { registerCommandListeners } from './slack/listeners/commands.js';
 import { installListenerGuard } from './slack/listener-guard.js';
 import { registerEventListeners } from './slack/listeners/events.js';
@@ -187,12 +188,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   ).catch((error: unknown) => logger.warn({ err: error }, 'could not check playbook references'));
   const baseSettings = resolveDetectorSettings(config.detectorSettings, 'DETECTOR_SETTINGS');
   // Slack's answer about a channel's name: null when Slack answered without one (channel_not_found, no
-  // access); a Slack that did not answer (500s, 429s past the client's retries, a lost connection) throws,
-  // and is asked again next time instead of remembered.
+  // access); a Slack that did not answer (500s, 429s past the client's retries, a lost connection) or
+  // answered a passing `ok: false` (internal_error, fatal_error…) throws, and is asked again next time
+  // instead of remembered: a new channel's first messages then wait in the inbox, never dropped as not watched.
   const answeredChannelName = cached(clock, async (channelId) => {
     if (channelId.includes(':')) return channelId.split(':').slice(1).join(':');
     const answer = await client.conversations.info({ channel: channelId }).catch((error: unknown) => {
-      if ((error as { code?: unknown }).code === 'slack_webapi_platform_error') return undefined;
+      if ((error as { code?: unknown }).code === 'slack_webapi_platform_error' && classifySlackFailure(error).kind === 'permanent') return undefined;
       throw error;
     });
     return answer?.channel?.name ?? null;

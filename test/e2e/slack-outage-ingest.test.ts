@@ -35,4 +35,21 @@ describe.each(availableProviders)('Slack failing the channel look-up (%s)', (pro
     },
     110_000,
   );
+
+  // Slack's `ok: false` answers that describe a passing condition (internal_error, fatal_error…) are not
+  // "this channel has no name": remembering them as such dropped the first messages as not watched.
+  it(
+    'Slack answering internal_error: acknowledged messages of a watched channel are stored once Slack answers again',
+    async () => {
+      harness = await startCrashHarness({ provider });
+      await harness.start();
+      harness.fake.api.faults.failWith('conversations.info', 'internal_error', { forMs: 6_000 });
+      const text = 'Checkout is broken again, this is awful';
+      expect((await harness.post(harness.people.members[0]!, text, { eventId: 'Ev0INTERNAL0' })).status).toBe(200);
+      await harness.waitFor('the acknowledged message stored', async () => (await harness!.database.prisma.scoredMessage.count()) === 1, 60_000);
+      await harness.waitFor('the inbox emptied', async () => (await harness!.database.prisma.inboundEvent.count()) === 0, 30_000);
+      expect(await harness.database.prisma.quarantinedMessage.count()).toBe(0);
+    },
+    110_000,
+  );
 });
