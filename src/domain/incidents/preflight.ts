@@ -109,6 +109,18 @@ interface Contact {
   host?: string;
 }
 
+/**
+ * The host a browser opens, as the URL standard parses it: in `https://status.example.com:443@evil.test/`
+ * what precedes the `@` is a user name and password, and the host is evil.test. Undefined when unparsable.
+ */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function contactsIn(text: string): Contact[] {
   const contacts: Contact[] = [];
   let rest = text;
@@ -125,7 +137,7 @@ function contactsIn(text: string): Contact[] {
       continue;
     }
     const withScheme = /^www\./i.test(raw) ? `https://${raw}` : raw;
-    const host = /^[a-z]+:\/\/([^/:?#]+)/i.exec(withScheme)?.[1]?.toLowerCase();
+    const host = hostOf(withScheme);
     contacts.push({ kind: 'url', found: raw, key: withScheme.toLowerCase().replace(/^https?:\/\//, '').replace(/\/$/, ''), ...(host ? { host } : {}) });
   }
   for (const match of rest.matchAll(EMAIL)) {

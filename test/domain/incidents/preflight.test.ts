@@ -65,6 +65,14 @@ describe('reply preflight: warnings', () => {
     ]);
   });
 
+  it('reads a link’s host as a browser does: a user name before the `@` does not make it an allowed domain', () => {
+    const allowed = { allowedLinkDomains: ['acme.test'] };
+    expect(preflightReply('See <https://status.acme.test:443@evil.example/x|status.acme.test>.', 'en', allowed).warnings).toEqual([
+      { code: 'unknown_contact', kind: 'url', found: 'https://status.acme.test:443@evil.example/x' },
+    ]);
+    expect(preflightReply('See <https://evil.example@status.acme.test/x|status>.', 'en', allowed).warnings).toEqual([]);
+  });
+
   it('accepts contacts the templates or configured values contain, in any case or spacing', () => {
     const known = { knownTexts: ['Reach us at Help@Acme.test or +34 600 123 456', 'https://status.acme.test'] };
     expect(preflightReply('Mail help@acme.test, call +34600123456, see https://status.acme.test.', 'en', known).warnings).toEqual([]);
