@@ -1,7 +1,8 @@
 // The outbox worker: claims due Slack writes, sends them, records Slack's answer, then marks them sent
 // and runs their afterSend handler in one transaction. At-least-once sending made exactly-once for
 // the community: every chat.postMessage carries its key in message metadata, and an attempt whose
-// outcome is unknown is followed by a look-up for that key before anything is posted again.
+// outcome is unknown is followed by a look-up for that key, on a message this bot posted, before
+// anything is posted again.
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
 import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, OUTBOX_HOLD, WAITING_FOR_CHANNEL, WAITING_FOR_READ, type ReadBeforePost, type ReadProgress } from '../../app/ports/outbox.js';
