@@ -1,6 +1,7 @@
 // A link whose text names an allowed domain but whose host is another: `https://status.acme.test:443@evil.example/`
 // opens evil.example (what precedes the `@` is a user name and password). Approvers read the link's
-// label on the card; the preflight's warning under it is their one sign of where it really goes.
+// label on the card; the preflight's warning under it is their one sign of where it really goes. The same
+// for a mailto link whose address is another domain's, with the allowed domain after its `?`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
@@ -36,5 +37,10 @@ describe.each(availableProviders)('a link disguised as an allowed domain (%s)', 
     expect(shown).toContain(JSON.stringify(t('en', 'preflight.warning.contact', { kind: 'url', found: disguised })).slice(1, -1));
     const genuine = await draftCardFor('Refunds are open: <https://status.acme.test/refund|status.acme.test>', 2);
     expect(genuine).toContain(JSON.stringify(t('en', 'preflight.passed', {})).slice(1, -1));
+  });
+
+  it('a mailto link labelled with an allowed address but writing elsewhere is flagged on the card', async () => {
+    const shown = await draftCardFor('Send us your order number: <mailto:refunds@evil.example?subject=@acme.test|help@acme.test>', 3);
+    expect(shown).toContain(JSON.stringify(t('en', 'preflight.warning.contact', { kind: 'email', found: 'refunds@evil.example' })).slice(1, -1));
   });
 });

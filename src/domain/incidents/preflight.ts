@@ -121,6 +121,15 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/** Percent-escapes read as the characters they stand for; the text as written when they are malformed. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function contactsIn(text: string): Contact[] {
   const contacts: Contact[] = [];
   let rest = text;
@@ -128,8 +137,11 @@ function contactsIn(text: string): Contact[] {
     const raw = (match[1] ?? match[0]).replace(/[.,;:!?)\]]+$/, '');
     rest = rest.replace(match[0], ' ');
     if (/^mailto:/i.test(raw)) {
-      const address = raw.slice('mailto:'.length).toLowerCase();
-      contacts.push({ kind: 'email', found: address, key: address });
+      // Every address in it counts (`mailto:a@x,b@y?cc=c@z` writes to three), and only addresses: a domain
+      // after `?` names no recipient (`mailto:me@elsewhere?subject=@example.com` writes to elsewhere).
+      const written = raw.slice('mailto:'.length);
+      const addresses = decoded(written).match(EMAIL) ?? [written];
+      for (const address of addresses) contacts.push({ kind: 'email', found: address.toLowerCase(), key: address.toLowerCase() });
       continue;
     }
     if (/^tel:/i.test(raw)) {

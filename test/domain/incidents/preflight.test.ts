@@ -73,6 +73,15 @@ describe('reply preflight: warnings', () => {
     expect(preflightReply('See <https://evil.example@status.acme.test/x|status>.', 'en', allowed).warnings).toEqual([]);
   });
 
+  it('checks every address a mailto link writes to, and only addresses', () => {
+    const allowed = { allowedLinkDomains: ['acme.test'] };
+    const flagged = (text: string) => preflightReply(text, 'en', allowed).warnings.map((warning) => (warning.code === 'unknown_contact' ? warning.found : warning.code));
+    expect(flagged('Write to <mailto:evil@evil.example?subject=@acme.test|help@acme.test>.')).toEqual(['evil@evil.example']);
+    expect(flagged('Write to <mailto:evil@evil.example,help@acme.test|help@acme.test>.')).toEqual(['evil@evil.example']);
+    expect(flagged('Write to <mailto:help@acme.test?cc=evil%40evil.example|help@acme.test>.')).toEqual(['evil@evil.example']);
+    expect(flagged('Write to <mailto:help@acme.test?subject=Refund|help@acme.test>.')).toEqual([]);
+  });
+
   it('accepts contacts the templates or configured values contain, in any case or spacing', () => {
     const known = { knownTexts: ['Reach us at Help@Acme.test or +34 600 123 456', 'https://status.acme.test'] };
     expect(preflightReply('Mail help@acme.test, call +34600123456, see https://status.acme.test.', 'en', known).warnings).toEqual([]);
