@@ -80,7 +80,9 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 function namedInRefs(body: Body, key: 'i' | 'f'): string[] {
   const ids: string[] = [];
   const fromJson = (raw: unknown) => {
-    if (typeof raw !== 'string' || !raw.startsWith('{')) return;
+    // Read exactly as the listeners' decodeRef reads it (JSON.parse, whitespace before the `{` allowed):
+    // a reference skipped here would still be acted on, unchecked.
+    if (typeof raw !== 'string') return;
     try {
       const id = record(JSON.parse(raw))?.[key];
       if (id !== undefined) ids.push(typeof id === 'string' ? id : JSON.stringify(id));

@@ -109,6 +109,27 @@ interface Contact {
   host?: string;
 }
 
+/**
+ * The host a browser opens, as the URL standard parses it: in `https://status.example.com:443@evil.test/`
+ * what precedes the `@` is a user name and password, and the host is evil.test. Undefined when unparsable.
+ */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Percent-escapes read as the characters they stand for; the text as written when they are malformed. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function contactsIn(text: string): Contact[] {
   const contacts: Contact[] = [];
   let rest = text;
@@ -116,8 +137,11 @@ function contactsIn(text: string): Contact[] {
     const raw = (match[1] ?? match[0]).replace(/[.,;:!?)\]]+$/, '');
     rest = rest.replace(match[0], ' ');
     if (/^mailto:/i.test(raw)) {
-      const address = raw.slice('mailto:'.length).toLowerCase();
-      contacts.push({ kind: 'email', found: address, key: address });
+      // Every address in it counts (`mailto:a@x,b@y?cc=c@z` writes to three), and only addresses: a domain
+      // after `?` names no recipient (`mailto:me@elsewhere?subject=@example.com` writes to elsewhere).
+      const written = raw.slice('mailto:'.length);
+      const addresses = decoded(written).match(EMAIL) ?? [written];
+      for (const address of addresses) contacts.push({ kind: 'email', found: address.toLowerCase(), key: address.toLowerCase() });
       continue;
     }
     if (/^tel:/i.test(raw)) {
@@ -125,7 +149,7 @@ function contactsIn(text: string): Contact[] {
       continue;
     }
     const withScheme = /^www\./i.test(raw) ? `https://${raw}` : raw;
-    const host = /^[a-z]+:\/\/([^/:?#]+)/i.exec(withScheme)?.[1]?.toLowerCase();
+    const host = hostOf(withScheme);
     contacts.push({ kind: 'url', found: raw, key: withScheme.toLowerCase().replace(/^https?:\/\//, '').replace(/\/$/, ''), ...(host ? { host } : {}) });
   }
   for (const match of rest.matchAll(EMAIL)) {

@@ -1,7 +1,8 @@
 // The outbox worker: claims due Slack writes, sends them, records Slack's answer, then marks them sent
 // and runs their afterSend handler in one transaction. At-least-once sending made exactly-once for
 // the community: every chat.postMessage carries its key in message metadata, and an attempt whose
-// outcome is unknown is followed by a look-up for that key before anything is posted again.
+// outcome is unknown is followed by a look-up for that key, on a message this bot posted, before
+// anything is posted again.
 import type { webApi } from '@slack/bolt';
 import type { OutboxFailure, OutboxResult, QueuedSlackWrite, Repositories, SentOutboxItem, Store } from '../../app/ports/index.js';
 import { CHANNEL_UNUSABLE_ERRORS, DEPENDENCY_FAILED, OUTBOX_HOLD, WAITING_FOR_CHANNEL, WAITING_FOR_READ, type ReadBeforePost, type ReadProgress } from '../../app/ports/outbox.js';
@@ -306,6 +307,23 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
     }
   }
 
+  /** Who a token posts as (auth.test), asked once per token and only when a look-up finds a message carrying a key. */
+  const identities = new Map<string, Promise<{ botId: string | null; userId: string | null }>>();
+  function postingIdentity(token: string | undefined): Promise<{ botId: string | null; userId: string | null }> {
+    const cacheKey = token ?? '';
+    let identity = identities.get(cacheKey);
+    if (!identity) {
+      identity = slackCall('auth.test', {}, token).then((answer) => ({
+        botId: typeof answer['bot_id'] === 'string' && answer['bot_id'] !== '' ? answer['bot_id'] : null,
+        userId: typeof answer['user_id'] === 'string' && answer['user_id'] !== '' ? answer['user_id'] : null,
+      }));
+      // A failed ask is asked again next time (the look-up's failure handling decides meanwhile).
+      identity.catch(() => identities.delete(cacheKey));
+      identities.set(cacheKey, identity);
+    }
+    return identity;
+  }
+
   /**
    * Every message since the item was created (less a margin for clock skew), page by page from where an
    * interrupted look-up stopped. `undecided` past lookupMaxMessages or readMaxMs.
@@ -333,8 +351,11 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
         reading.progress = progress;
         continue;
       }
-      const messages = (answer['messages'] ?? []) as { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
-      const match = messages.find((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
+      const messages = (answer['messages'] ?? []) as { ts?: string; user?: string; bot_id?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[];
+      const carriesKey = messages.filter((message) => message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && message.metadata.event_payload?.key === item.key);
+      // The key is predictable and any app can post metadata: only a message of this bot's is the earlier attempt.
+      const self = carriesKey.length > 0 ? await postingIdentity(token) : null;
+      const match = carriesKey.find((message) => message.bot_id !== undefined && (self?.botId ? message.bot_id === self.botId : message.user === self?.userId));
       if (match?.ts) return { ts: match.ts, channel };
       const cursor = (answer.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || null;
       if (!cursor) return null;

@@ -65,6 +65,23 @@ describe('reply preflight: warnings', () => {
     ]);
   });
 
+  it('reads a link’s host as a browser does: a user name before the `@` does not make it an allowed domain', () => {
+    const allowed = { allowedLinkDomains: ['acme.test'] };
+    expect(preflightReply('See <https://status.acme.test:443@evil.example/x|status.acme.test>.', 'en', allowed).warnings).toEqual([
+      { code: 'unknown_contact', kind: 'url', found: 'https://status.acme.test:443@evil.example/x' },
+    ]);
+    expect(preflightReply('See <https://evil.example@status.acme.test/x|status>.', 'en', allowed).warnings).toEqual([]);
+  });
+
+  it('checks every address a mailto link writes to, and only addresses', () => {
+    const allowed = { allowedLinkDomains: ['acme.test'] };
+    const flagged = (text: string) => preflightReply(text, 'en', allowed).warnings.map((warning) => (warning.code === 'unknown_contact' ? warning.found : warning.code));
+    expect(flagged('Write to <mailto:evil@evil.example?subject=@acme.test|help@acme.test>.')).toEqual(['evil@evil.example']);
+    expect(flagged('Write to <mailto:evil@evil.example,help@acme.test|help@acme.test>.')).toEqual(['evil@evil.example']);
+    expect(flagged('Write to <mailto:help@acme.test?cc=evil%40evil.example|help@acme.test>.')).toEqual(['evil@evil.example']);
+    expect(flagged('Write to <mailto:help@acme.test?subject=Refund|help@acme.test>.')).toEqual([]);
+  });
+
   it('accepts contacts the templates or configured values contain, in any case or spacing', () => {
     const known = { knownTexts: ['Reach us at Help@Acme.test or +34 600 123 456', 'https://status.acme.test'] };
     expect(preflightReply('Mail help@acme.test, call +34600123456, see https://status.acme.test.', 'en', known).warnings).toEqual([]);
