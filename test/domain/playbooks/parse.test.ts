@@ -40,6 +40,8 @@ describe('valid playbooks', () => {
       // Every public reply points people to a private channel for personal details.
       expect(reply.text.es).toContain('{{support_contact}}');
       expect(reply.text.en).toContain('{{support_contact}}');
+      // Internal bookkeeping stays internal: "(#7)" means nothing to members and tells them how many crises came before.
+      expect(`${reply.text.es} ${reply.text.en}`).not.toMatch(/\{\{\s*(incident_id|severity|lead)\s*\}\}/);
     }
   });
 });
