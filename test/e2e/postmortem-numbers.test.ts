@@ -7,7 +7,7 @@ import { findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from '
 
 const PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace(
   '    - id: lessons\n',
-  '    - id: affected\n      prompt: { es: ¿Cuántos miles de clientes se vieron afectados?, en: How many thousand customers were affected? }\n      answer: number\n    - id: lessons\n',
+  '    - id: affected\n      prompt: { es: ¿Cuántos miles de clientes se vieron afectados?, en: How many thousand customers were affected? }\n      answer: number\n      min: 0\n    - id: lessons\n',
 );
 const QUESTION = postMortemInputIds.question('affected');
 
@@ -43,6 +43,14 @@ describe('a post-mortem number answer', () => {
     const postMortem = await harness.app.database.prisma.postMortem.findFirstOrThrow();
     return (JSON.parse(typeof postMortem.answers === 'string' ? postMortem.answers : JSON.stringify(postMortem.answers)) as Record<string, string>)['affected'];
   };
+
+  it('refuses a count below the playbook\'s min under the input, and asks Slack\'s client to hold it too', async () => {
+    const shown = JSON.stringify(harness.openModal(harness.people.ann)!.blocks);
+    expect(shown).toContain('"min_value":"0"');
+    const answer = await save('-3');
+    expect(errors(answer.body)[QUESTION]).toBe('-3 en «¿Cuántos miles de clientes se vieron afectados?» es demasiado pequeño; el mínimo es 0.');
+    expect(await stored()).toBeFalsy();
+  });
 
   it('refuses 1,234 (a thousand and more, or one and a bit?) under the input, naming the question', async () => {
     const answer = await save('1,234');

@@ -159,6 +159,8 @@ const postMortemQuestion = z.strictObject({
   prompt: localizedText,
   answer: z.enum(['short-text', 'long-text', 'number', 'yes-no']).default('long-text'),
   required: z.boolean().default(true),
+  min: z.number().optional().meta({ description: 'With answer: number, the smallest answer accepted (0 for a count or a duration).' }),
+  max: z.number().optional().meta({ description: 'With answer: number, the largest answer accepted.' }),
 });
 
 const postMortem = z.strictObject({

@@ -81,6 +81,15 @@ export function checkPlaybookSemantics(playbook: PlaybookFile): SemanticIssue[] 
   checkUniqueIds(issues, 'checklist', playbook.checklist);
   checkUniqueIds(issues, 'replies', playbook.replies);
   checkUniqueIds(issues, ['postMortem', 'questions'], playbook.postMortem.questions);
+  playbook.postMortem.questions.forEach((question, index) => {
+    const path = ['postMortem', 'questions', index];
+    for (const bound of ['min', 'max'] as const) {
+      if (question[bound] !== undefined && question.answer !== 'number') issues.push({ path: [...path, bound], message: `\`${bound}\` only applies to \`answer: number\``, hint: `remove it, or set answer: number` });
+    }
+    if (question.min !== undefined && question.max !== undefined && question.min > question.max) {
+      issues.push({ path: [...path, 'max'], message: `must be at least \`min\` (${question.min}), not ${question.max}` });
+    }
+  });
 
   for (const level of SEVERITY_LEVELS) {
     const when = playbook.severities[level].when;

@@ -14,6 +14,9 @@ export interface PostMortemQuestion {
   readonly required: boolean;
   /** number answers are stored as typed ("12", "3.5"); yes_no answers as "yes" or "no". */
   readonly answer: AnswerKind;
+  /** Bounds of a number answer, when the playbook sets them (a count is never negative). */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 /** What the playbook says a post-mortem needs; the playbook layer maps its YAML onto this. */

@@ -77,8 +77,9 @@ export function validatePostMortemSubmission(
     // Read the same in either language (1,5 and 1.5); what could be thousands or decimals is refused.
     // The stored answer sent back unchanged (Slack's initial value, 1.234) is kept, not read again as typed.
     const unchanged = answer === postMortem.answers[question.id];
-    const number = answer !== '' && question.answer === 'number' && !unchanged ? parseNumber(answer, { decimal: true }) : undefined;
-    if (number && !number.ok) errors[key] = numberProblemText(locale, number.problem, question.label, answer, { decimal: true });
+    const rules = { decimal: true, ...(question.min !== undefined ? { min: question.min } : {}), ...(question.max !== undefined ? { max: question.max } : {}) };
+    const number = answer !== '' && question.answer === 'number' && !unchanged ? parseNumber(answer, rules) : undefined;
+    if (number && !number.ok) errors[key] = numberProblemText(locale, number.problem, question.label, answer, rules);
     if (answer !== '' && question.answer === 'yes_no' && answer !== 'yes' && answer !== 'no') {
       errors[key] = t(locale, 'postmortem.error.not_yes_no', {});
     }

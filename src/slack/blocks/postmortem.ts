@@ -187,14 +187,22 @@ function questionInput(question: PostMortemQuestion, answer: string, optional: b
         { optional },
       );
     }
-    case 'number':
+    case 'number': {
+      // Slack refuses a non-numeric initial value; validation stores numbers with a dot.
+      const initial = answer.trim() !== '' && Number.isFinite(Number(answer)) ? Number(answer) : null;
+      // Slack's client enforces the playbook's bounds too, unless the stored answer is outside them (Slack
+      // would refuse the whole view): validation still says so on save.
+      const bounds =
+        initial === null || ((question.min === undefined || initial >= question.min) && (question.max === undefined || initial <= question.max))
+          ? { ...(question.min !== undefined ? { min_value: String(question.min) } : {}), ...(question.max !== undefined ? { max_value: String(question.max) } : {}) }
+          : {};
       return input(
         blockId,
         question.label,
-        // Slack refuses a non-numeric initial value; validation stores numbers with a dot.
-        { type: 'number_input', action_id: blockId, is_decimal_allowed: true, ...(answer.trim() !== '' && Number.isFinite(Number(answer)) ? { initial_value: answer } : {}) },
+        { type: 'number_input', action_id: blockId, is_decimal_allowed: true, ...(initial !== null ? { initial_value: answer } : {}), ...bounds },
         { optional },
       );
+    }
     case 'short_text':
     case 'long_text':
       return textInput(blockId, question.label, { multiline: question.answer === 'long_text', initial: answer, optional });

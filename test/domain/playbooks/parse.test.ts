@@ -208,6 +208,16 @@ describe('invalid playbooks are refused with file, line, column, key path and hi
     ]);
   });
 
+  it('bounds a number question with min and max, and refuses them on other answers or crossed', () => {
+    const question = (extra: string) => minimalWith('      prompt: { es: ¿Qué pasó?, en: What happened? }\n', `      prompt: { es: ¿Qué pasó?, en: What happened? }\n${extra}`);
+    const { playbook } = parsePlaybookSource(question('      answer: number\n      min: 0\n      max: 1000\n'), 'playbooks/test.yaml');
+    expect(playbook?.postMortem.questions[0]).toMatchObject({ answer: 'number', min: 0, max: 1000 });
+    expect(problemsOf(question('      min: 0\n'))).toEqual([expect.objectContaining({ path: 'postMortem.questions[0].min', message: '`min` only applies to `answer: number`' })]);
+    expect(problemsOf(question('      answer: number\n      min: 10\n      max: 1\n'))).toEqual([
+      expect.objectContaining({ path: 'postMortem.questions[0].max', message: 'must be at least `min` (10), not 1' }),
+    ]);
+  });
+
   it('explains the comma slip in a one-line mapping', () => {
     const source = minimalWith('title: { es: Revisión legal, en: Legal review }', 'title: { es: Revisión legal, contratos, en: Legal review }');
     expect(problemsOf(source)).toEqual([
