@@ -10,6 +10,8 @@ import { t, type Locale } from '../i18n/index.js';
 import type { PublishedPostMortem, QuarantinedMessage, Store } from './ports/index.js';
 import { UNFINISHED_REASON, UNFINISHED_TOLD_REASON } from './ports/unfinished.js';
 import { DIGEST_DROPPED, MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { outboxKeys } from './incidents.js';
+import { postMortemOutboxKeys } from './postmortems.js';
 
 /** Closed on purpose, not refused: said where it happened (a late line, a dropped-digest note), nothing to fix. */
 const CLOSED_ON_PURPOSE: ReadonlySet<string> = new Set([MOVED_TO_ANOTHER_ALERTS_CHANNEL, DIGEST_DROPPED]);
@@ -25,6 +27,8 @@ export interface HomeIncidentLine {
   leadUserId: string | null;
   openedAt: number;
   drill: boolean;
+  /** Link to its alert, when Slack gave one. */
+  permalink?: string;
 }
 
 export interface HomeApprovalLine {
@@ -35,6 +39,8 @@ export interface HomeApprovalLine {
   revision: number;
   approvals: number;
   required: number;
+  /** Link to the draft's card in the incident thread, when Slack gave one. */
+  permalink?: string;
 }
 
 export interface HomeChannelLine {
@@ -55,7 +61,7 @@ export interface HomeModel {
   approvalsWaiting: HomeApprovalLine[];
   channels: HomeChannelLine[];
   metrics: { days: number; aggregate: MetricsAggregate };
-  recentPostMortems: { incidentNumber: number; channelName: string; publishedAt: number; summary: string }[];
+  recentPostMortems: { incidentNumber: number; channelName: string; publishedAt: number; summary: string; permalink?: string }[];
   deliveryProblems: { at: number; what: string; error: string }[];
 }
 
@@ -71,6 +77,9 @@ export interface AppHomeOptions {
   metrics(workspaceId?: string): Promise<MetricsAggregate>;
 }
 
+/** A link to a posted message, asked of the viewer's workspace (chat.getPermalink); null when Slack gave none. */
+export type PermalinkOf = (channelId: string, ts: string) => Promise<string | null>;
+
 export const HOME_METRICS_DAYS = 30;
 const OPEN_INCIDENTS = 30;
 const CHANNELS = 20;
@@ -84,11 +93,12 @@ export class AppHome {
    * What `viewerUserId` sees. With `workspaceId` (OAuth installs: several workspaces share one
    * Firebreak) only that workspace's incidents, channels, post-mortems, metrics and problems.
    */
-  async modelFor(viewerUserId: string, workspaceId?: string, language?: Locale): Promise<HomeModel> {
+  async modelFor(viewerUserId: string, workspaceId?: string, language?: Locale, permalinkOf?: PermalinkOf): Promise<HomeModel> {
     const { clock } = this.options;
     // The workspace's language (OAuth installs: its App Home choice), else LOCALE.
     const locale = language ?? this.options.locale;
-    const { openIncidents, approvalsWaiting } = await this.incidentsFor(viewerUserId, workspaceId);
+    const linkTo = linker(permalinkOf);
+    const { openIncidents, approvalsWaiting } = await this.incidentsFor(viewerUserId, workspaceId, linkTo);
     return {
       locale,
       viewerUserId,
@@ -97,33 +107,62 @@ export class AppHome {
       approvalsWaiting,
       channels: await this.channelsToday(workspaceId),
       metrics: { days: HOME_METRICS_DAYS, aggregate: await this.options.metrics(workspaceId) },
-      recentPostMortems: await Promise.all(
-        (await this.options.recentPostMortems(5, workspaceId)).map(async (published) => ({
-          incidentNumber: published.incidentNumber,
-          channelName: (await this.options.channelName(published.channelId)) ?? published.channelId,
-          publishedAt: published.publishedAt,
-          summary: published.summary,
-        })),
-      ),
+      recentPostMortems: await this.recentPostMortems(workspaceId, linkTo),
       deliveryProblems: await this.deliveryProblems(workspaceId, locale),
     };
   }
 
+  private async recentPostMortems(workspaceId: string | undefined, linkTo: LinkTo): Promise<HomeModel['recentPostMortems']> {
+    const recent = await this.options.recentPostMortems(5, workspaceId);
+    const posted = await this.options.store.direct.outbox.postedMessages(recent.map((published) => postMortemOutboxKeys.published(published.incidentId)));
+    return Promise.all(
+      recent.map(async (published) => ({
+        incidentNumber: published.incidentNumber,
+        channelName: (await this.options.channelName(published.channelId)) ?? published.channelId,
+        publishedAt: published.publishedAt,
+        summary: published.summary,
+        ...(await linkTo(posted.get(postMortemOutboxKeys.published(published.incidentId)))),
+      })),
+    );
+  }
+
   /** Open incidents, and the drafts among them the viewer may approve and has not decided on. */
-  private async incidentsFor(viewerUserId: string, workspaceId: string | undefined): Promise<{ openIncidents: HomeIncidentLine[]; approvalsWaiting: HomeApprovalLine[] }> {
+  private async incidentsFor(viewerUserId: string, workspaceId: string | undefined, linkTo: LinkTo): Promise<{ openIncidents: HomeIncidentLine[]; approvalsWaiting: HomeApprovalLine[] }> {
     const openIncidents: HomeIncidentLine[] = [];
     const approvalsWaiting: HomeApprovalLine[] = [];
-    for (const { state } of await this.options.store.direct.incidents.list({ onlyOpen: true, limit: OPEN_INCIDENTS, ...(workspaceId ? { workspaceId } : {}) })) {
+    const records = await this.options.store.direct.incidents.list({ onlyOpen: true, limit: OPEN_INCIDENTS, ...(workspaceId ? { workspaceId } : {}) });
+    const cards = await this.options.store.direct.outbox.postedMessages(records.flatMap(({ state }) => state.drafts.filter((draft) => draft.status === 'pending').map((draft) => outboxKeys.draftCard(draft.id))));
+    for (const { state, alertChannelId, rootTs } of records) {
       const { incident } = state;
       const channelName = (await this.options.channelName(incident.channelId)) ?? incident.channelId;
-      openIncidents.push({ incidentId: incident.id, number: incident.number, severity: incident.severity, status: incident.status, channelId: incident.channelId, channelName, leadUserId: incident.leadUserId, openedAt: incident.openedAt, drill: incident.drill });
+      openIncidents.push({
+        incidentId: incident.id,
+        number: incident.number,
+        severity: incident.severity,
+        status: incident.status,
+        channelId: incident.channelId,
+        channelName,
+        leadUserId: incident.leadUserId,
+        openedAt: incident.openedAt,
+        drill: incident.drill,
+        ...(await linkTo(rootTs ? { channel: alertChannelId, ts: rootTs } : null)),
+      });
       const { policy } = await this.options.policyFor(incident.playbookId);
       if (!approverUserIds(policy.approvals).includes(viewerUserId)) continue;
       for (const draft of state.drafts.filter((candidate) => candidate.status === 'pending')) {
         const decided = state.approvals.some((approval) => approval.draftId === draft.id && approval.draftRevision === draft.revision && approval.approverUserId === viewerUserId);
         if (decided || draft.contributorUserIds.includes(viewerUserId)) continue;
         const progress = quorumProgress(state, draft, policy.approvals);
-        approvalsWaiting.push({ incidentNumber: incident.number, channelId: incident.channelId, channelName, draftNumber: draft.number, revision: draft.revision, approvals: progress.approvedBy.length, required: progress.required });
+        approvalsWaiting.push({
+          incidentNumber: incident.number,
+          channelId: incident.channelId,
+          channelName,
+          draftNumber: draft.number,
+          revision: draft.revision,
+          approvals: progress.approvedBy.length,
+          required: progress.required,
+          ...(await linkTo(cards.get(outboxKeys.draftCard(draft.id)))),
+        });
       }
     }
     return { openIncidents, approvalsWaiting };
@@ -169,6 +208,21 @@ export class AppHome {
       ...quarantined.map((item) => ({ at: item.at, what: quarantinedWhat(item, locale), error: `${item.reason}: ${item.error}` })),
     ].sort((a, b) => b.at - a.at);
   }
+}
+
+type LinkTo = (message: { channel: string; ts: string } | null | undefined) => Promise<{ permalink?: string }>;
+
+/**
+ * Links to what a line names (the alert, the draft's card, the published post-mortem), so the viewer
+ * goes there in one click. A link Slack does not give (message gone, Slack unavailable) leaves the
+ * line as plain text: App Home is still drawn.
+ */
+function linker(permalinkOf: PermalinkOf | undefined): LinkTo {
+  return async (message) => {
+    if (!message || !permalinkOf) return {};
+    const permalink = await permalinkOf(message.channel, message.ts).catch(() => null);
+    return permalink ? { permalink } : {};
+  };
 }
 
 /** A quarantined message, or a request acknowledged but never finished (app/unfinished-requests.ts): who did what. */

@@ -61,6 +61,7 @@ export const POSTMORTEM_REMINDER_KIND = 'postmortem.reminder';
 export const postMortemOutboxKeys = {
   invite: (incidentId: string) => `postmortem:${incidentId}:invite`,
   review: (incidentId: string, round: number) => `postmortem:${incidentId}:review:${round}`,
+  published: (incidentId: string) => `postmortem:${incidentId}:published`,
 };
 
 const MINUTE = 60_000;
@@ -254,7 +255,7 @@ export class PostMortemService {
         return editReview(postMortem.round, 'closed', views.reviewClosed(postMortem, context));
       }
       case 'publish_postmortem':
-        await thread(`postmortem:${incidentId}:published`, views.published(postMortem, context));
+        await thread(postMortemOutboxKeys.published(incidentId), views.published(postMortem, context));
         return editReview(postMortem.round, 'closed', views.reviewClosed(postMortem, context));
       case 'show_postmortem_review_progress':
         // "1 of 3 approved" as each reviewer approves.

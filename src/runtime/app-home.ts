@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
 import { isLocale } from '../i18n/index.js';
-import { AppHome, HOME_METRICS_DAYS } from '../app/home.js';
+import { AppHome, HOME_METRICS_DAYS, type PermalinkOf } from '../app/home.js';
 import type { IncidentService } from '../app/incidents.js';
 import type { InstallService } from '../app/installs.js';
 import type { OutdatedChannelName } from '../app/named-channels.js';
@@ -20,6 +20,9 @@ import type { AlertsChannels } from './alerts-channels.js';
 import { cached } from './cached.js';
 import type { WorkspaceAdmins } from './workspace-admins.js';
 import type { WorkspaceContext } from './workspaces.js';
+
+/** Permalinks remembered across App Home draws. */
+const PERMALINKS_KEPT = 2_000;
 
 export interface AppHomePublishingOptions {
   store: Store;
@@ -68,6 +71,21 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
 
   const mayChangeSettings = async (teamId: string, userId: string, webClient: WebClient) => (await options.admins.check(teamId, userId, webClient)) === 'admin';
 
+  // A message's permalink never changes: asked of Slack once, remembered (bounded; the oldest forgotten first).
+  const permalinks = new Map<string, string>();
+  const permalinkIn =
+    (webClient: WebClient, teamId: string | undefined): PermalinkOf =>
+    async (channelId, ts) => {
+      const key = `${teamId ?? ''}:${channelId}:${ts}`;
+      const known = permalinks.get(key);
+      if (known) return known;
+      const permalink = (await webClient.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink ?? null;
+      if (!permalink) return null;
+      if (permalinks.size >= PERMALINKS_KEPT) permalinks.delete(permalinks.keys().next().value as string);
+      permalinks.set(key, permalink);
+      return permalink;
+    };
+
   // One person's App Home is drawn one publish at a time, each reading the settings when its turn comes:
   // two settings changed at once (language, then time zone) end with a view showing both.
   const drawing = new Map<string, Promise<void>>();
@@ -91,7 +109,7 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
       await webClient.views.publish({ user_id: userId, view: appHomeNoticeView(workspaceId ? (chosenLocale ?? config.locale) : config.locale, refusal) as never });
       return;
     }
-    const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined);
+    const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined, permalinkIn(webClient, teamId));
     if (!teamId || !workspaceId || !settings) {
       const renamedAlertsChannels = await options.renamedAlertsChannels(undefined).catch(() => []);
       await webClient.views.publish({ user_id: userId, view: appHomeView({ ...model, watchedAlertsChannels: await alertsChannels.watched(undefined, undefined), renamedAlertsChannels }) as never });

@@ -25,7 +25,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
 import { unfinishedRequestsOn } from './repositories/unfinished.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
@@ -96,6 +96,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     },
     outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
       failedWith: (keys, error) => outboxFailedWith(db, keys, error),
+      postedMessages: (keys) => outboxPostedMessages(db, keys),
       forgetFailed: (key, error) => forgetFailedOutboxItem(db, key, error),
       heldWith: async (error, limit) => (await heldOutboxItems(db, error, limit)).map(queuedWriteOf),
       releaseHeld: (keys, error, now) => releaseHeldOutboxItems(db, keys, error, now),

@@ -233,6 +233,8 @@ describe('post-mortem workflow through Slack', () => {
     await harness.event({ type: 'app_home_opened', user: ann, channel: 'D0HOME', tab: 'home' });
     const home = await harness.waitFor('App Home', () => harness.fake.workspace.homeView(ann));
     expect(JSON.stringify(home.blocks)).toContain('312 payments');
+    // Its line links to the published post-mortem in the incident thread.
+    expect(JSON.stringify(home.blocks)).toContain(`/archives/${harness.alerts}/p${published.ts.replace('.', '')}?thread_ts=`);
     // The last 30 days' medians and p90s, this incident included.
     expect(JSON.stringify(home.blocks)).toMatch(/Response, last 30 days \(1 incident, drills left out\)/);
     expect(JSON.stringify(home.blocks)).toMatch(/Time to acknowledge[^:]*: median \*/);

@@ -242,6 +242,19 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
     expect(audit.every((entry) => entry.text?.includes('We know the app is failing'))).toBe(true);
   });
 
+  it('App Home takes an approver to the draft waiting for them and to the alert in one click', async () => {
+    const { ben } = harness.people;
+    const card = draftCards()[0]!;
+    const root = harness.rootMessage()!;
+    await harness.event({ type: 'app_home_opened', user: ben, channel: 'D0HOME', tab: 'home' });
+    const home = JSON.stringify((await harness.waitFor('App Home', () => harness.fake.workspace.homeView(ben))).blocks);
+    expect(home).toContain('Waiting for your approval (1)');
+    // Slack's own links: the card in the alert's thread, and the alert.
+    const link = (ts: string) => `/archives/${harness.alerts}/p${ts.replace('.', '')}`;
+    expect(home).toContain(`${link(card.ts)}?thread_ts=${root.ts}&cid=${harness.alerts}|`);
+    expect(home).toContain(`${link(root.ts)}|`);
+  });
+
   it('one approval is not enough when the playbook asks for two; an edit voids it', async () => {
     const card = draftCards()[0]!;
     await harness.click(harness.people.ann, harness.alerts, card.ts, actionIds.approveDraft);

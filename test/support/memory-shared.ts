@@ -20,6 +20,7 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
     },
     // Nothing is ever sent from this outbox, so nothing failed: no held write to find or forget.
     failedWith: async () => [],
+    postedMessages: async () => new Map(),
     forgetFailed: async () => false,
     heldWith: async () => [],
     releaseHeld: async () => [],

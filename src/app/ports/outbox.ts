@@ -37,6 +37,8 @@ export interface OutboxWriter {
   enqueue(write: SlackWrite): Promise<boolean>;
   /** Whether a write with this key was ever enqueued (a message that may be edited in place). */
   has(key: string): Promise<boolean>;
+  /** Where the messages these keys posted are (Slack's answer), for those already posted. */
+  postedMessages(keys: readonly string[]): Promise<Map<string, { channel: string; ts: string }>>;
   /** Fails every unsent write of a team with `reason` (the workspace was uninstalled). Returns how many. */
   stopTeam(teamId: string, reason: string): Promise<number>;
   /** The keys among `keys` whose write failed for good with exactly `error`. */

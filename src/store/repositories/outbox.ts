@@ -122,6 +122,19 @@ export async function outboxFailedWith(db: Db, keys: readonly string[], error: s
   return rows.map((row) => row.key);
 }
 
+/** Where the messages these keys posted are: Slack's recorded answer (ts and channel), for posts already sent. */
+export async function outboxPostedMessages(db: Db, keys: readonly string[]): Promise<Map<string, { channel: string; ts: string }>> {
+  const posted = new Map<string, { channel: string; ts: string }>();
+  if (keys.length === 0) return posted;
+  const rows = await db.outboxItem.findMany({ where: { key: { in: [...keys] }, status: 'sent', method: 'chat.postMessage' }, select: { key: true, result: true, channelId: true } });
+  for (const row of rows) {
+    const result = (row.result ?? {}) as { ts?: unknown; channel?: unknown };
+    const channel = typeof result.channel === 'string' ? result.channel : row.channelId;
+    if (typeof result.ts === 'string' && channel) posted.set(row.key, { channel, ts: result.ts });
+  }
+  return posted;
+}
+
 /**
  * Removes a write that failed for good with exactly `error`, so its key can be enqueued again; true
  * only for the one caller that removed it (a retry or another instance finds nothing and gets false).
