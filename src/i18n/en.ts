@@ -50,8 +50,9 @@ export const en = {
       : `Nobody leads incident #${p.number} any more: press the alert's first button if you mean to lead it.`,
   'refusal.not_authorised': (p: { action: string; lead: boolean; approvers: boolean; named: boolean }) =>
     `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.`,
-  'refusal.not_an_approver': (p: { draftNumber: number }) =>
-    `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.`,
+  'refusal.not_an_approver': (p: { draftNumber: number; approvers: string[]; more: number }) =>
+    `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.` +
+    (p.approvers.length > 0 ? ` Ask one of them: ${p.approvers.map((id) => `<@${id}>`).join(', ')}${p.more > 0 ? ` (and ${p.more} more)` : ''}.` : ''),
   'refusal.approvers_unconfirmed': (_: Empty) =>
     'Slack did not say who is in this playbook’s approver groups just now, so your approval was not recorded. Try again in a moment.',
   'refusal.four_eyes': (p: { draftNumber: number }) =>

@@ -49,7 +49,8 @@ export const es: Catalog = {
       : `Ya nadie lidera el incidente #${p.number}: pulsa el primer botón de la alerta si quieres liderarlo.`,
   'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.`,
   'refusal.not_an_approver': (p) =>
-    `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.`,
+    `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.` +
+    (p.approvers.length > 0 ? ` Pídeselo a una de ellas: ${p.approvers.map((id) => `<@${id}>`).join(', ')}${p.more > 0 ? ` (y ${p.more} más)` : ''}.` : ''),
   'refusal.approvers_unconfirmed': () =>
     'Slack no ha podido decir ahora quién está en los grupos de aprobación de este playbook, así que tu aprobación no se ha registrado. Vuelve a intentarlo en un momento.',
   'refusal.four_eyes': (p) =>

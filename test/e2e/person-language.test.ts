@@ -64,7 +64,8 @@ describe('the language of an answer to one person', () => {
     const before = harness.ephemeralTexts(marta).length;
     await harness.click(marta, harness.alerts, card.ts, actionIds.approveDraft);
     const refusal = await harness.waitFor('the refusal', () => harness.ephemeralTexts(marta).slice(before)[0]);
-    expect(refusal).toContain(t('es', 'refusal.not_an_approver', { draftNumber: 1 }));
+    // And whom to ask instead: the playbook's approvers, by name.
+    expect(refusal).toContain(t('es', 'refusal.not_an_approver', { draftNumber: 1, approvers: [harness.people.ann, harness.people.ben, cleo], more: 0 }));
     expect(refusal).toContain(t('es', 'ui.refusal.footer', {}));
   });
 });

@@ -20,6 +20,9 @@ import { diffDraftText } from './draft-diff.js';
 import { preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
 import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget } from './types.js';
 
+/** How many approvers a refusal names (a group can hold hundreds). */
+const APPROVERS_NAMED = 6;
+
 export function draftId(incidentId: string, number: number): string {
   return `${incidentId}/draft-${number}`;
 }
@@ -296,7 +299,9 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
   const approvals = policy.approvals;
 
   if (!isApprover(approvals, command.actorUserId)) {
-    return refuse(context, 'refusal.not_an_approver', { draftNumber: draft.number });
+    // Whom to ask instead: the approvers by name (the first few; groups as their members now).
+    const approvers = approverUserIds(approvals);
+    return refuse(context, 'refusal.not_an_approver', { draftNumber: draft.number, approvers: approvers.slice(0, APPROVERS_NAMED), more: Math.max(0, approvers.length - APPROVERS_NAMED) });
   }
   if (approvals.fourEyes && draft.contributorUserIds.includes(command.actorUserId)) {
     return refuse(context, 'refusal.four_eyes', { draftNumber: draft.number });

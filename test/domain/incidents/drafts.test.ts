@@ -163,7 +163,7 @@ describe('reply drafts', () => {
       const s = withDraft();
       const result = refused(decideDraft(s, { actorUserId: 'URANDOM', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock));
       expect(result.refusal.code).toBe('not_an_approver');
-      expect(result.refusal.message).toBe("You are not one of this playbook's approvers, so you cannot decide on reply #1.");
+      expect(result.refusal.message).toBe("You are not one of this playbook's approvers, so you cannot decide on reply #1. Ask one of them: <@UAPPROVER1>, <@UAPPROVER2>.");
       expect(result.audit).toEqual({
         at: T0,
         incidentId: 'inc-1',
@@ -419,7 +419,7 @@ describe('reply drafts', () => {
       decideDraft(s, { actorUserId: 'URANDOM', locale: 'es', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock),
     );
     expect(result.refusal.message).toBe(
-      'No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #1.',
+      'No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #1. Pídeselo a una de ellas: <@UAPPROVER1>, <@UAPPROVER2>.',
     );
   });
 });
