@@ -71,6 +71,10 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     expect(error).toBe('Escribe el motivo, o cierra esta ventana para dejar la opinión sin motivo.');
     await harness.submit(harness.people.ann, { [inputIds.reason]: { [inputIds.reason]: { type: 'plain_text_input', value: 'Quejas sueltas, no una crisis' } } });
     await harness.waitFor('the reason saved', () => harness.app.database.prisma.feedback.findFirst({ where: { id: feedback.id, reason: 'Quejas sueltas, no una crisis' } }));
+    // The modal now says it is saved, in Spanish; Ann closes it.
+    const saved = harness.openModal(harness.people.ann)!;
+    expect(JSON.stringify(saved.blocks)).toContain('Motivo guardado.');
+    harness.fake.workspace.closeView(saved.id);
   });
 
   it('a Spanish text with the readers’ language chosen is refused with advice the modal can follow', async () => {

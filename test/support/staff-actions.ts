@@ -132,7 +132,18 @@ export function staffActions(fake: FakeSlack, signingSecret: string, alerts: str
       const view = actions.openModal(user);
       if (!view) throw new Error(`${user} has no modal open`);
       const response = await sendTo(url, 'interaction', viewSubmission(identity, { user: { id: user, name: user }, view, values, triggerId: workspace.issueTrigger(user) }));
-      if (response.status === 200 && !response.body.includes('response_action')) workspace.closeView(view.id);
+      // As Slack applies the acknowledgement: none closes the modal, `update` replaces it, `clear` closes them all, `errors` keeps it.
+      let answer: { response_action?: unknown; view?: unknown } = {};
+      try {
+        answer = response.body ? (JSON.parse(response.body) as typeof answer) : {};
+      } catch {
+        // Not JSON: Slack treats it as no response_action.
+      }
+      if (response.status === 200) {
+        if (answer.response_action === 'update') workspace.updateView({ user_id: workspace.bot.user_id, bot_id: workspace.bot.bot_id }, { view_id: view.id }, answer.view as Record<string, unknown>);
+        else if (answer.response_action === 'clear') for (const open of workspace.openModals(user)) workspace.closeView(open.id);
+        else if (answer.response_action === undefined) workspace.closeView(view.id);
+      }
       return response;
     },
     openModal(user) {
