@@ -175,4 +175,23 @@ describe.each(availableProviders)('a /firebreak declare answered "Declaring…" 
       await harness.close();
     }
   }, 120_000);
+
+  it('that then commits leaves nothing behind: a restart tells no one anything', async () => {
+    const harness = await startCrashHarness({ provider });
+    try {
+      const { ann } = harness.people;
+      await harness.start();
+      harness.fake.api.faults.delay('conversations.info', 3_000, { channel: harness.support, forMs: 8_000 });
+      const answer = await harness.command(ann, `declare <#${harness.support}> sev2 Login failing for many members`);
+      expect(answer.body).toContain('Declaring the incident');
+      await harness.waitFor('the incident', async () => (await harness.database.prisma.incident.count()) === 1 || undefined);
+      await harness.waitFor('nothing left unfinished', async () => (await unfinishedRows(harness)).length === 0 || undefined);
+      await harness.kill();
+      await harness.start();
+      await sleep(2_000);
+      expect(directMessages(harness, ann)).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
 });
