@@ -7,7 +7,11 @@
 // (every third crisis is a drill, whose reply goes to its alert thread),
 // a checklist tick — with the incident's reminders brought forward in the database so they come due
 // during the run. People act like Slack users: a click or submission nobody acknowledged is repeated on
-// a live instance; an acknowledged one is never sent again.
+// a live instance; an acknowledged one is never sent again, unless Firebreak tells its person by direct
+// message that it was most likely not done (an interim "Declaring…" or a deadline ack, then a SIGKILL
+// before the commit): then they do it again. A step whose post is still queued in the outbox is waited
+// for past its nominal wait (every incident's posts share the alerts channel's lane, paced and stalled
+// by each kill); one still queued when waits end (the run plus 1 minute) is judged after the drain.
 //
 // Slack has its bad day underneath: 429s, 500s and answers slower than Slack's own 3 s on
 // chat.postMessage, chat.update, views.open, views.update, users.info and conversations.info. Members keep
@@ -17,12 +21,15 @@
 // twice (a double click, a duplicated request). After the checklist tick the crisis is resolved and its
 // post-mortem submitted for review and approved by the two reviewers.
 //
-// At the end (bounded: the run, then at most 2 minutes to finish and drain) it reports
+// At the end (bounded: the run, 1 more minute for crises waiting on queued posts, then at most 2 minutes
+// to drain; CHAOS_LOG_DIR keeps every instance's log there) it reports
 //   lost approvals            acknowledged approval clicks that are not in the database
 //   duplicate public replies  community-channel messages from the bot with the same outbox key or text
 //   missed reminders          reminders due before the end that did not fire, or fired without exactly one message
 //   unposted replies          drafts with their approvals that never reached the channel
-//   crises stuck              a crisis that could not be played through (a step never took effect)
+//   crises stuck              a crisis that could not be played through: a step never took effect, its
+//                             request acknowledged with no "not done" notice, or its posts failed, never
+//                             enqueued, or still not sent after the drain (slow but sent is listed, not counted)
 //   unapproved public posts   community-channel posts whose exact text no quorum approved, or the preflight refuses
 //   drill posts outside thread drill replies posted anywhere but their alert thread
 //   lost member messages      acknowledged message events not stored, or counted twice in their bucket
@@ -135,7 +142,9 @@ const everyInstance: RunningProcess[] = [];
 async function launch(): Promise<void> {
   starting += 1;
   try {
+    const t0 = Date.now();
     everyInstance.push(await harness.start());
+    say(`instance up after ${Date.now() - t0} ms`);
   } catch (error) {
     say(`an instance failed to start: ${(error as Error).message.split('\n')[0]}`);
   } finally {
@@ -180,6 +189,69 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
     const value = await probe();
     if (value !== undefined && value !== null && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await pause(150);
+  }
+}
+
+/** When a crisis stops waiting for a post still queued in the outbox: the end of the run's drain. */
+let waitsEndAt = Number.POSITIVE_INFINITY;
+/** A crisis stopped at waitsEndAt with its step's post still queued: judged after the drain, not at once. */
+class StillQueued extends Error {}
+let delayedSteps = 0;
+
+/**
+ * Waits for what the outbox posts (an alert, a card, a thread line, the public reply). Every incident's
+ * posts share one lane, the alerts channel: in order, one a second, a post whose answer was lost waiting
+ * before its look-up, the lane stalled while no instance is up (SQLite: every kill). Under a dozen kills a
+ * post a minute or two late is the outbox doing its job, not a lost step: past `timeoutMs` the wait goes
+ * on while its incident still has posts queued (to the end of the drain). Stuck at once when nothing of
+ * the incident is queued any more (failed, or never enqueued) and the step is still not there.
+ */
+async function untilPosted<T>(what: string, incidentId: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  try {
+    return await until(what, probe, timeoutMs);
+  } catch (error) {
+    for (;;) {
+      const queued = await prisma.outboxItem.count({ where: { incidentId, status: { in: ['pending', 'sending'] } } });
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false) {
+        delayedSteps += 1;
+        return value;
+      }
+      if (queued === 0) throw new Error(`${(error as Error).message} (nothing of its incident left queued in the outbox)`);
+      if (Date.now() > waitsEndAt) throw new StillQueued(`${what}: its incident's posts still queued at the end`);
+      await pause(250);
+    }
+  }
+}
+
+/** Direct messages telling `user` a request was acknowledged but most likely not done (listener-guard.ts). */
+function notDoneNotices(user: string): number {
+  const im = workspace.listChannels(workspace.grantFor(harness.fake.botToken)!, { types: ['im'] }).find((channel) => channel.members.includes(user));
+  return im ? workspace.messagesIn(im.id).filter((message) => /most likely not done|error on its side/.test(message.text)).length : 0;
+}
+let redoneAfterNotice = 0;
+
+/**
+ * A command whose effect is awaited. An answer that does not say it is done ("Declaring…", or the
+ * guard's ack at its deadline) stores nothing yet; should its process die before the commit, the person
+ * is told at the next start that it was most likely not done, and does it again, as a person would.
+ * Never sent again without that notice: an acknowledged request whose effect never shows is stuck.
+ */
+async function commandUntil<T>(what: string, user: string, send: (instance: RunningProcess) => Promise<AppResponse>, effect: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  let told = notDoneNotices(user);
+  await deliver(what, send, { twice: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await effect();
+    if (value !== undefined && value !== null && value !== false) return value;
+    const now = notDoneNotices(user);
+    if (now > told) {
+      told = now;
+      redoneAfterNotice += 1;
+      say(`${what}: told it was not done; done again`);
+      await deliver(what, send, { twice: true });
+    } else if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} to take effect (acknowledged, no notice that it was not done)`);
     await pause(150);
   }
 }
@@ -252,24 +324,33 @@ const communityChannels: string[] = [];
 const resolvedCrises: { incidentId: string; postMortem: boolean }[] = [];
 let crisesStarted = 0;
 let crisesCompleted = 0;
+const cutShort: { index: number; why: string }[] = [];
 const crisisFailures: string[] = [];
+/** What each crisis reached: a stuck one's rows are printed at the end. */
+const crisisState = new Map<number, { channel: string; incidentId?: string; draftId?: string; stuckAt?: number; steps: string[] }>();
+const mark = (index: number, step: string) => crisisState.get(index)?.steps.push(`${stamp()} ${step}`);
 
 async function playCrisis(index: number): Promise<void> {
   const name = `community-${index}`;
   const channel = workspace.addChannel({ name, members: [...harness.people.members, ann, ben, cleo, workspace.bot.user_id] }).id;
   communityChannels.push(channel);
+  crisisState.set(index, { channel, steps: [] });
 
   // Every third crisis is a drill: its reply must stay in its alert thread, whatever fails underneath.
   const drill = index % 3 === 2;
-  await deliver(`declare #${name}${drill ? ' drill' : ''}`, (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2${drill ? ' drill' : ''} Crisis ${index}: login failing`, instance), {
-    twice: true,
-  });
-  const incident = await until(`incident for #${name}`, () => prisma.incident.findFirst({ where: { channelId: channel } }));
+  const incident = await commandUntil(
+    `declare #${name}${drill ? ' drill' : ''}`,
+    ann,
+    (instance) => harness.command(ann, `declare <#${channel}|${name}> sev2${drill ? ' drill' : ''} Crisis ${index}: login failing`, instance),
+    () => prisma.incident.findFirst({ where: { channelId: channel } }),
+  );
+  crisisState.get(index)!.incidentId = incident.id;
+  mark(index, 'incident row');
   // Time passes faster for reminders: the incident's reminders come due within seconds.
   const pending = await prisma.reminder.findMany({ where: { incidentId: incident.id, status: 'pending' } });
   // On SQLite this second connection's write fails at once (P1008) while an instance writes: tried again.
   for (const reminder of pending) await until('reminders brought forward', () => prisma.reminder.update({ where: { id: reminder.id }, data: { dueAt: new Date(Date.now() + between(0, 8_000)) } }).catch(() => undefined));
-  const rootTs = await until(`alert for #${name}`, async () => {
+  const rootTs = await untilPosted(`alert for #${name}`, incident.id, async () => {
     const row = await prisma.incident.findUnique({ where: { id: incident.id } });
     return row?.rootTs && workspace.findMessage(harness.alerts, row.rootTs) ? row.rootTs : undefined;
   });
@@ -303,7 +384,9 @@ async function playCrisis(index: number): Promise<void> {
     },
     90_000,
   ));
-  const cardTs = await until('the draft card', async () => harness.outboxMessages(harness.alerts).find((message) => message.key === `draft:${draftId}:card`)?.ts);
+  crisisState.get(index)!.draftId = draftId;
+  mark(index, 'draft row');
+  const cardTs = await untilPosted('the draft card', incident.id, async () => harness.outboxMessages(harness.alerts).find((message) => message.key === `draft:${draftId}:card`)?.ts);
 
   for (const approver of [ann, ben]) {
     await deliver(`approval by ${approver}`, (instance) =>
@@ -312,9 +395,9 @@ async function playCrisis(index: number): Promise<void> {
     );
     acknowledgedApprovals.push({ user: approver, draftId, revision: 1 });
   }
-  await until('the public reply', async () => (await prisma.replyDraft.findFirst({ where: { id: draftId, status: 'posted' } })) ?? undefined, 90_000);
+  await untilPosted('the public reply', incident.id, async () => (await prisma.replyDraft.findFirst({ where: { id: draftId, status: 'posted' } })) ?? undefined, 90_000);
 
-  const checklistTs = await until('the checklist', async () =>
+  const checklistTs = await untilPosted('the checklist', incident.id, async () =>
     workspace
       .messagesIn(harness.alerts)
       .find((message) => message.thread_ts === rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.toggleStep))?.ts,
@@ -324,14 +407,19 @@ async function playCrisis(index: number): Promise<void> {
   });
 
   // Resolved, then its post-mortem written by Ann and approved by the two other reviewers.
-  await deliver('resolve', (instance) => harness.command(ann, `resolve ${incident.number} Crisis ${index} is over`, instance), { twice: true });
-  await until('the resolution', async () => (await prisma.incident.findFirst({ where: { id: incident.id, status: 'resolved' } })) ?? undefined);
+  await commandUntil(
+    'resolve',
+    ann,
+    (instance) => harness.command(ann, `resolve ${incident.number} Crisis ${index} is over`, instance),
+    async () => (await prisma.incident.findFirst({ where: { id: incident.id, status: 'resolved' } })) ?? undefined,
+  );
   const resolved = { incidentId: incident.id, postMortem: false };
   resolvedCrises.push(resolved);
   if (!drill) {
     // The invitation in the thread, or the resolved alert's own button.
-    const inviteTs = await until(
+    const inviteTs = await untilPosted(
       'the post-mortem invitation',
+      incident.id,
       async () =>
         workspace
           .messagesIn(harness.alerts)
@@ -357,7 +445,7 @@ async function playCrisis(index: number): Promise<void> {
         ),
       );
     });
-    const reviewTs = await until('the review request', async () =>
+    const reviewTs = await untilPosted('the review request', incident.id, async () =>
       workspace
         .messagesIn(harness.alerts)
         .find((message) => message.thread_ts === rootTs && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approvePostMortem))?.ts,
@@ -403,7 +491,14 @@ async function actor(deadline: number): Promise<void> {
       await playCrisis(index);
       say(`crisis ${index} played through`);
     } catch (error) {
+      if (error instanceof StillQueued) {
+        // Judged after the drain: stuck only if its posts are still not all sent then.
+        cutShort.push({ index, why: error.message });
+        say(`crisis ${index} cut short by the end of the run: ${error.message}`);
+        continue;
+      }
       crisisFailures.push(`crisis ${index}: ${(error as Error).message}`);
+      crisisState.get(index)!.stuckAt = Date.now();
       say(`crisis ${index} stuck: ${(error as Error).message}`);
     }
   }
@@ -475,6 +570,7 @@ async function members(deadline: number): Promise<void> {
 // ── The run ───────────────────────────────────────────────────────────────────────────────────────────
 await Promise.all(Array.from({ length: instanceCount }, () => launch()));
 const deadline = Date.now() + seconds * 1000;
+waitsEndAt = deadline + 60_000;
 const monkeyDone = monkey(deadline);
 await Promise.all([...Array.from({ length: parallel }, () => actor(deadline)), monkeyDone, members(deadline)]);
 monkeyRunning = false;
@@ -493,6 +589,18 @@ while ((await unfinished()) > 0 && Date.now() < drainDeadline) await pause(250);
 await pause(2_000);
 
 // ── The reckoning ─────────────────────────────────────────────────────────────────────────────────────
+// A crisis cut short with its posts queued is stuck only if the drain did not send them all.
+let cutShortSent = 0;
+for (const { index, why } of cutShort) {
+  const state = crisisState.get(index)!;
+  const unsent = state.incidentId ? await prisma.outboxItem.count({ where: { incidentId: state.incidentId, status: { not: 'sent' } } }) : 1;
+  if (unsent === 0) {
+    cutShortSent += 1;
+    continue;
+  }
+  crisisFailures.push(`crisis ${index}: ${why}, ${unsent} not sent after the drain`);
+  state.stuckAt = Date.now();
+}
 const approvals = await prisma.approval.findMany({ where: { voidedAt: null, decision: 'approve' } });
 const lostApprovals = acknowledgedApprovals.filter((click) => !approvals.some((row) => row.approverUserId === click.user && row.draftId === click.draftId && row.revision === click.revision));
 
@@ -576,6 +684,9 @@ console.log(`instances killed (SIGKILL):      ${kills}; Slack fault bursts: ${sl
 console.log(`approval clicks acknowledged:    ${acknowledgedApprovals.length}; reminders due: ${reminderRows.length} (fired ${firedCount}, late ${firedLate})`);
 console.log(`requests delivered twice:        ${duplicatesSent}; post-mortems approved: ${resolvedCrises.filter((crisis) => crisis.postMortem).length}`);
 console.log(
+  `slow, not stuck:                 ${delayedSteps} step(s) whose post came after its nominal wait, still queued meanwhile; ${cutShortSent} crisis(es) cut short by the run's end whose posts were all sent in the drain; ${redoneAfterNotice} command(s) done again after a "not done" notice`,
+);
+console.log(
   `member messages acknowledged:    ${acknowledgedMessages.length} of ${acknowledgedMessages.length + eventsNeverAcknowledged} (${eventDeliveries} deliveries, ${eventRetries} with X-Slack-Retry-Num); quarantined: ${quarantined}; left in the inbox: ${inboxLeft.length}${list(inboxLeft.map((row) => `${row.eventId} (${row.attempts}: ${row.lastError ?? ''})`))}`,
 );
 console.log(`outbox items not sent:           ${stuckOutbox.length}${list(stuckOutbox.map((item) => `${item.key} (${item.status}${item.lastError ? `: ${item.lastError}` : ''})`))}`);
@@ -601,6 +712,27 @@ console.log(`NOT EXACTLY ONCE:         ${notExactlyOnce.length}${list(notExactly
 console.log(`UNAPPROVED PUBLIC POSTS:  ${trust.unapprovedPublicPosts.length}${list(trust.unapprovedPublicPosts.map((v) => `${v.channel}: ${v.why}`))}`);
 console.log(`DRILL POSTS OUTSIDE THREAD: ${trust.drillPostsOutsideThread.length}${list(trust.drillPostsOutsideThread.map((v) => `${v.channel}: ${v.why}`))}`);
 if (provider === 'postgres') console.log(`FAILOVERS ≥ 30 s:         ${slowFailovers.length}`);
+
+// A stuck crisis's rows (its incident, drafts, outbox items; times from the run's start) and what the instances logged of them.
+for (const [index, state] of crisisState) {
+  if (state.stuckAt === undefined) continue;
+  console.log(`\n=== crisis ${index} stuck at ${((state.stuckAt - started) / 1000).toFixed(1)} s; steps: ${state.steps.join(' | ')}`);
+  const incident = await prisma.incident.findFirst({ where: { channelId: state.channel } });
+  console.log(`incident: ${JSON.stringify(incident && { id: incident.id, number: incident.number, status: incident.status, createdAt: ((incident.createdAt.getTime() - started) / 1000).toFixed(1), rootTs: incident.rootTs })}`);
+  if (!incident) continue;
+  const drafts = await prisma.replyDraft.findMany({ where: { incidentId: incident.id } });
+  console.log(`drafts: ${JSON.stringify(drafts.map((d) => ({ id: d.id, status: d.status, createdAt: ((d.createdAt.getTime() - started) / 1000).toFixed(1) })))}`);
+  const items = await prisma.outboxItem.findMany({ where: { incidentId: incident.id }, orderBy: { createdAt: 'asc' } });
+  for (const item of items) console.log(`  outbox ${item.key} ${item.status} attempts=${item.attempts} created=${((item.createdAt.getTime() - started) / 1000).toFixed(1)} sent=${item.sentAt ? ((item.sentAt.getTime() - started) / 1000).toFixed(1) : '-'} uncertain=${item.uncertain} lastError=${item.lastError ?? ''}`);
+  const ids = [incident.id, ...drafts.map((d) => d.id)];
+  const lines = everyInstance.flatMap((instance, n) => instance.logs().split('\n').filter((line) => ids.some((id) => line.includes(id))).map((line) => `  i${n}: ${line.slice(0, 330)}`));
+  console.log(lines.slice(-20).join('\n'));
+}
+if (process.env['CHAOS_LOG_DIR']) {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(process.env['CHAOS_LOG_DIR'], { recursive: true });
+  everyInstance.forEach((instance, n) => writeFileSync(`${process.env['CHAOS_LOG_DIR']}/instance-${n}.log`, instance.logs()));
+}
 
 // close() checks the trust rules again and throws on a violation: already counted above.
 await harness.close().catch((error: unknown) => console.error(error instanceof Error ? error.message : String(error)));

@@ -23,6 +23,17 @@ export const ACK_DEADLINE_MS = 2_000;
 /** How long the deadline's ack waits for the unfinished request's row: Slack gives up at 3 s. */
 export const KEEP_WAIT_MS = 600;
 
+const interimAnswers = new WeakSet<object>();
+/**
+ * Marks a listener's answer as interim ("Declaring…", the result to follow through response_url): the
+ * guard keeps the request as unfinished before sending it, as it does for its own deadline's ack.
+ */
+export function interimAnswer<T extends object>(response: T): T {
+  interimAnswers.add(response);
+  return response;
+}
+const isInterimAnswer = (response: unknown): boolean => typeof response === 'object' && response !== null && interimAnswers.has(response);
+
 /**
  * Runs a click's or a submission's decision and acknowledges it once the decision is committed: Slack
  * never sends an acknowledged click or submission again, so one lost to a crash between its
@@ -232,9 +243,17 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
   function guard(kind: Kind, listener: Listener): Listener {
     return async (args) => {
       let acked = false;
+      // Only when the deadline passes, or an interim answer goes first: the fast path writes nothing.
+      let kept: Promise<string | null> | undefined;
       const ack: AckFn = async (response) => {
         if (acked) return;
         acked = true;
+        // An interim answer ("Declaring…") says nothing is stored yet: kept first, as at the deadline, so a
+        // death before the commit is told at the next start instead of leaving the person waiting for good.
+        if (isInterimAnswer(response) && kept === undefined) {
+          kept = keepUnfinished(kind, args.body);
+          await keptOrWaited(kept);
+        }
         await args.ack(response);
       };
       const refusal = await refusalFor(args.body).catch((error: unknown) => {
@@ -263,18 +282,12 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       // Text Slack never sends (NUL bytes, lone surrogates) is cleaned before a listener stores or echoes it.
       cleanStrings(args.body);
       emptyMistypedValues(args.body);
-      // Only when the deadline passes: the fast path writes nothing.
-      let kept: Promise<string | null> | undefined;
       let failedAfterDeadline: string | undefined;
       const deadline = setTimeout(() => {
         if (acked) return;
         log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);
         kept = keepUnfinished(kind, args.body);
-        // The ack waits for the row a moment at most: a slow database must not cost Slack's 3 s.
-        let waited: NodeJS.Timeout | undefined;
-        const wait = new Promise<void>((resolve) => (waited = setTimeout(resolve, KEEP_WAIT_MS)));
-        void Promise.race([kept, wait])
-          .finally(() => clearTimeout(waited))
+        void keptOrWaited(kept)
           .then(() => ack())
           .catch(() => undefined);
       }, ACK_DEADLINE_MS);
@@ -305,6 +318,13 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         if (kept) await settleUnfinished(kept, args.body, failedAfterDeadline);
       }
     };
+  }
+
+  /** The ack waits for the kept row a moment at most: a slow database must not cost Slack's 3 s. */
+  async function keptOrWaited(kept: Promise<string | null>): Promise<void> {
+    let waited: NodeJS.Timeout | undefined;
+    const wait = new Promise<void>((resolve) => (waited = setTimeout(resolve, KEEP_WAIT_MS)));
+    await Promise.race([kept, wait]).finally(() => clearTimeout(waited));
   }
 
   /** Keeps what the person did (never the payload) before the deadline's ack; null when it could not be kept. */

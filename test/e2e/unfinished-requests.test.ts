@@ -147,3 +147,51 @@ describe.skipIf(!availableProviders.includes('postgres'))('a click acknowledged 
     }
   }, 120_000);
 });
+
+// A declare slower than 1.5 s answers "Declaring…" before its commit (the result follows through its
+// response_url). That answer stores nothing: the request is kept first, so a death before the commit is
+// told at the next start rather than leaving the person with "Declaring…" for good.
+describe.each(availableProviders)('a /firebreak declare answered "Declaring…" before its commit (%s)', (provider) => {
+  it('killed before the commit: at the next start its person is told it was most likely not done', async () => {
+    const harness = await startCrashHarness({ provider });
+    try {
+      const { ann } = harness.people;
+      await harness.start();
+      // Typed without its name: the declare asks Slack for it before its commit, and Slack is slow.
+      harness.fake.api.faults.delay('conversations.info', 8_000, { channel: harness.support, forMs: 13_000 });
+      const answer = await harness.command(ann, `declare <#${harness.support}> sev2 Login failing for many members`);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain('Declaring the incident');
+      await harness.kill();
+      expect(await harness.database.prisma.incident.count(), 'the declare was not committed').toBe(0);
+      expect(await unfinishedRows(harness)).toHaveLength(1);
+
+      await harness.start();
+      const notice = await harness.waitFor('the notice to Ann', () => directMessages(harness, ann)[0]);
+      expect(notice).toContain('Your /firebreak command');
+      expect(notice).toContain('was most likely not done');
+      expect(notice).toContain('do it again');
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
+
+  it('that then commits leaves nothing behind: a restart tells no one anything', async () => {
+    const harness = await startCrashHarness({ provider });
+    try {
+      const { ann } = harness.people;
+      await harness.start();
+      harness.fake.api.faults.delay('conversations.info', 3_000, { channel: harness.support, forMs: 8_000 });
+      const answer = await harness.command(ann, `declare <#${harness.support}> sev2 Login failing for many members`);
+      expect(answer.body).toContain('Declaring the incident');
+      await harness.waitFor('the incident', async () => (await harness.database.prisma.incident.count()) === 1 || undefined);
+      await harness.waitFor('nothing left unfinished', async () => (await unfinishedRows(harness)).length === 0 || undefined);
+      await harness.kill();
+      await harness.start();
+      await sleep(2_000);
+      expect(directMessages(harness, ann)).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
+});

@@ -9,7 +9,7 @@ import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMe
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
-import { ACK_DEADLINE_MS } from '../listener-guard.js';
+import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
 import { closestCommandWord, commandNamed, type CommandName } from '../command-words.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
@@ -122,7 +122,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const early = setTimeout(
           () => {
             answeredEarly = true;
-            void ack(plain(t(locale, 'ui.declare.declaring', {}))).catch(() => undefined);
+            // Interim: the guard keeps the request first, so a death before the commit is told, never silent.
+            void ack(interimAnswer(plain(t(locale, 'ui.declare.declaring', {})))).catch(() => undefined);
           },
           Math.max(0, DECLARING_AFTER_MS - (performance.now() - receivedAt)),
         );
