@@ -1,6 +1,7 @@
 // Buttons and modals of the incident workflow. Each handler acks first, then runs one use case; a
 // refusal goes back to the person who clicked (ephemeral) or into the modal (response_action: errors).
 import type { AckFn, App, BlockAction, ButtonAction, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import { displayNameOf } from '../display-name.js';
 import type { WebClient } from '@slack/web-api';
 import type { Locale, MessageKey, MessageParams } from '../../i18n/index.js';
 import { isLocale, t } from '../../i18n/index.js';
@@ -84,8 +85,7 @@ async function memberNames(client: WebClient, userIds: readonly (string | null)[
   });
   const lookups = Promise.all(
     [...new Set(userIds.filter((id): id is string => id !== null))].map(async (userId) => {
-      const user = await client.users.info({ user: userId }).catch(() => undefined);
-      const name = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name;
+      const name = await displayNameOf(client, userId);
       if (name) names.set(userId, name);
     }),
   );

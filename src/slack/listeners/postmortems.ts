@@ -28,6 +28,7 @@ import {
 import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
+import { displayNameOf } from '../display-name.js';
 import { operatorRefusalFor, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
@@ -151,17 +152,12 @@ function personLocale(services: SlackServices, body: { team?: { id?: string } | 
   return services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
 }
 
-/** A person's name as a modal's plain-text error can show it (no mentions there); null when Slack does not say. */
-async function nameOf(client: WebClient, userId: string): Promise<string | null> {
-  const user = await client.users.info({ user: userId }).catch(() => undefined);
-  return user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
-}
-
 /** Field errors, those about inputs someone else emptied naming who did when Slack says who they are. */
 async function fieldErrorsNaming(client: WebClient, outcome: Extract<PostMortemOutcome, { ok: false }>, locale: Locale): Promise<Record<string, string>> {
   const errors = { ...outcome.fieldErrors };
   for (const [key, userId] of Object.entries(outcome.emptiedBy ?? {})) {
-    const who = userId ? await nameOf(client, userId) : null;
+    // A modal's error is plain text: a name, not a mention.
+    const who = userId ? await displayNameOf(client, userId) : null;
     if (who) errors[key] = t(locale, 'postmortem.error.emptied_since_opened', { who });
   }
   return modalFieldErrors(errors);
@@ -369,11 +365,7 @@ async function readQuotedMessage(client: WebClient, message: MessageRef): Promis
     const replies = await client.conversations.replies({ channel: message.c, ts: message.ts, limit: 1 }).catch(() => undefined);
     found = replies?.messages?.find((candidate) => candidate.ts === message.ts)?.text;
   }
-  let authorName: string | null = null;
-  if (message.u) {
-    const user = await client.users.info({ user: message.u }).catch(() => undefined);
-    authorName = user?.user?.profile?.display_name || user?.user?.real_name || user?.user?.name || null;
-  }
+  const authorName = message.u ? await displayNameOf(client, message.u) : null;
   const permalink = (await client.chat.getPermalink({ channel: message.c, message_ts: message.ts }).catch(() => undefined))?.permalink ?? null;
   return { text: found ?? message.text, authorName, permalink };
 }
