@@ -257,10 +257,10 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
       const message = answer['message'] as { ts?: string } | undefined;
       const ts = typeof answer['ts'] === 'string' ? answer['ts'] : message?.ts;
       const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
-      // A new post's ts is Slack's time between our call and its answer: a sample of Slack's clock (kept with the result).
-      const sample = item.method === 'chat.postMessage' && ts ? { answeredAt } : {};
-      if (item.method === 'chat.postMessage' && ts) slackClockWatch.observe({ ts, calledAt: attemptedAt, answeredAt });
-      return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}), ...sample });
+      // A new post's ts is Slack's time between our call and its answer: a sample of Slack's clock, kept with the result.
+      const newPost = item.method === 'chat.postMessage' && ts !== undefined;
+      if (newPost) slackClockWatch.observe({ ts, calledAt: attemptedAt, answeredAt });
+      return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}), ...(newPost ? { answeredAt } : {}) });
     } catch (error) {
       return handleFailure(item, classifySlackFailure(error), attemptedAt, reading.progress);
     }
@@ -291,10 +291,10 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
 
   /**
    * Looks for a message carrying this item's key (an attempt whose answer never arrived may have
-   * posted it), reading every message since the item was created. `absent` only when all were read; a
-   * careful post whose look-up cannot decide (failed, more than lookupMaxMessages, or longer than
-   * readMaxMs) is held. A 429 is thrown: the item is rescheduled after Retry-After and the look-up
-   * resumes from its cursor (`reading`, stored with the item).
+   * posted it), reading every message since the item was created (in Slack's time: see lookupOldest).
+   * `absent` only when all were read; a careful post whose look-up cannot decide (failed, more than
+   * lookupMaxMessages, or longer than readMaxMs) is held. A 429 is thrown: the item is rescheduled after
+   * Retry-After and the look-up resumes from its cursor (`reading`, stored with the item).
    */
   async function lookUpEarlierPost(
     item: QueuedSlackWrite,
@@ -382,11 +382,12 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
    * Where a look-up starts, as a Slack ts: the item's creation moved into Slack's time by the lowest
    * offset recent answers allow, less LOOKUP_SLACK_MS. Our clock and Slack's may disagree by any
    * amount, and message ts are Slack's: a host 10 minutes ahead used to start the look-up after the
-   * earlier attempt's post, miss it, and post again. Null when no post was answered in the hour before
-   * (a fresh install, a quiet hour, a clock that jumped): nothing measures Slack's clock, so the look-up
-   * reads back without a bound. It reads newest first, so a landed attempt is found in its first
-   * pages; one that never landed is ruled out only after reading the channel, and past
-   * lookupMaxMessages or readMaxMs a public reply is held for staff: never a guess that may post twice.
+   * earlier attempt's post, miss it, and post again. Null when no post was answered since an hour
+   * before the item (a fresh install, a quiet hour, a clock jumped ahead by more): nothing measures
+   * Slack's clock, so the look-up reads back without a bound. It reads newest first, so a landed
+   * attempt is found in its first pages; one that never landed is ruled out only after reading the
+   * channel, and past lookupMaxMessages or readMaxMs a public reply is held for staff: never a guess
+   * that may post twice.
    */
   async function lookupOldest(item: QueuedSlackWrite): Promise<string | null> {
     const createdAt = Math.min(item.createdAt, clock.now());
