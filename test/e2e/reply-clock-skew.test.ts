@@ -50,4 +50,10 @@ describe.each(availableProviders)('a reply whose answer is lost while Slack’s 
       harness.fake.api.faults.clear();
     }
   }, 60_000);
+
+  it('/healthz says how far Slack’s clock is from this host’s, as the posts Slack answered measured it', async () => {
+    const health = (await (await fetch(`${harness.app.url}/healthz`)).json()) as { slack: { clockOffsetMs?: number } };
+    expect(health.slack.clockOffsetMs).toBeGreaterThan(-SLACK_BEHIND_MS - 5_000);
+    expect(health.slack.clockOffsetMs).toBeLessThan(-SLACK_BEHIND_MS + 5_000);
+  });
 });

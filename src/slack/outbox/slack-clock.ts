@@ -35,16 +35,24 @@ export function offsetLowerBound(samples: readonly SlackTimeSample[]): number | 
   return lowest;
 }
 
-/** Watches posts' answers and warns once per process when this host's clock is surely more than a minute off Slack's. */
-export function createSlackClockWatch(logger: Logger): { observe(sample: SlackTimeSample): void } {
+/**
+ * Watches posts' answers: says the latest measure of the offset (for /healthz) and warns once per
+ * process when this host's clock is surely more than a minute off Slack's.
+ */
+export function createSlackClockWatch(logger: Logger): { observe(sample: SlackTimeSample): void; offsetMs(): number | null } {
   let warned = false;
+  let latest: number | null = null;
   return {
+    offsetMs: () => latest,
     observe(sample) {
-      if (warned || sample.calledAt === undefined) return;
+      if (sample.calledAt === undefined) return;
       const slackMs = slackTsMs(sample.ts);
       if (!Number.isFinite(slackMs)) return;
       const low = slackMs - sample.answeredAt;
       const high = slackMs - sample.calledAt;
+      // The middle of the interval: off by at most half the call's round trip.
+      latest = Math.round((low + high) / 2);
+      if (warned) return;
       // Warned only when the whole interval is past the threshold: a slow answer alone never warns.
       const offsetMs = low > OFFSET_WARNING_MS ? low : high < -OFFSET_WARNING_MS ? high : null;
       if (offsetMs === null) return;

@@ -126,6 +126,8 @@ export interface OutboxWorker {
   wake(): void;
   /** Stops polling and waits for the sends in flight. */
   stop(): Promise<void>;
+  /** Slack's clock minus this host's (ms), from the last post Slack answered here; null before the first. */
+  slackClockOffsetMs(): number | null;
 }
 
 /** A look-up failing this often in a row (5xx, network; not 429) stops retrying and holds the post. */
@@ -560,6 +562,7 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
   return {
     workerId,
     runOnce,
+    slackClockOffsetMs: () => slackClockWatch.offsetMs(),
     wake() {
       woken = true;
       wakeUp?.();
