@@ -127,6 +127,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         ok: null,
         ...slack?.link.status(),
         ...(slack?.eventsRateLimited().length ? { eventsRateLimited: slack.eventsRateLimited() } : {}),
+        // Slack's clock against this host's, once a post measured it (absent from the JSON before).
+        clockOffsetMs: runtime?.outbox.slackClockOffsetMs() ?? undefined,
         configured: Boolean(slack) && !sandbox,
         mode: sandbox ? 'sandbox' : (slack?.mode ?? 'off'),
       }),

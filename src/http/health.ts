@@ -4,7 +4,8 @@ import { sendJson } from './server.js';
 export interface HealthSources {
   /** The database's round trip in ms; rejects when it does not answer. */
   database: { provider: string; ping(): Promise<number>; onFailure?(error: unknown): void };
-  slack(): { configured: boolean; mode: string; ok: boolean | null; state?: string; team?: string; error?: string };
+  /** `clockOffsetMs`: Slack's clock minus this host's, as the last post Slack answered measured it (the outbox warns past a minute). */
+  slack(): { configured: boolean; mode: string; ok: boolean | null; state?: string; team?: string; error?: string; clockOffsetMs?: number };
   leadership?(): unknown;
   /** Alerts channels that are watched community channels, and incidents held because of them. */
   alertsChannel?(): Promise<{ ok: boolean; watchedChannels: string[]; heldIncidents: number } | null>;

@@ -17,6 +17,7 @@ import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent, type MessageLike, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
 import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from './public-post-invariant.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
@@ -78,10 +79,12 @@ export interface CrashHarnessOptions {
   playbook?: string;
   /** Slack does the call but its answer never comes back (the connection drops): decided per call. */
   loseAnswer?: (method: string) => boolean;
+  /** The loopback Slack's clock (its message ts); the wall clock, which the instances read, when not given. */
+  slackClock?: Clock;
 }
 
 export async function startCrashHarness(options: CrashHarnessOptions = {}): Promise<CrashHarness> {
-  const fake = await startFakeSlack();
+  const fake = await startFakeSlack(options.slackClock ? { clock: options.slackClock } : {});
   const workspace = fake.workspace;
   const recorder = recordBotPosts(workspace);
   const { members, sam, ann, ben, nina, cleo, support, alerts } = seedE2eCommunity(workspace);

@@ -120,7 +120,10 @@ export type ReadBeforePost = 'lookup' | 'parent';
  * A read before posting that Slack rate-limited, kept with the write so it resumes instead of starting
  * again: the look-up's cursor and how many messages it read, and when the read began (its time bound).
  */
-export type ReadProgress = { read: 'lookup'; startedAt: number; cursor: string | null; messagesRead: number } | { read: 'parent'; startedAt: number };
+export type ReadProgress =
+  // `oldest`: the look-up's lower bound in Slack's time, kept so a resumed read asks what its cursor was for (null: none).
+  | { read: 'lookup'; startedAt: number; cursor: string | null; messagesRead: number; oldest?: string | null }
+  | { read: 'parent'; startedAt: number };
 
 /** Writes Slack refused for good (App Home lists them: staff must act, Firebreak will not retry). */
 export interface FailedSlackWrites {
@@ -146,6 +149,11 @@ export interface OutboxResult {
   channel?: string;
   /** True when a message already carrying the key was found and adopted instead of posting again. */
   adopted?: boolean;
+  /**
+   * When Slack's answer arrived, by the clock of the instance that got it (epoch ms): with `ts`, a
+   * sample of Slack's clock against ours (absent on adopted results and on rows from before it was kept).
+   */
+  answeredAt?: number;
 }
 
 /** A write Slack has answered, handed to the afterSend handler of its `record.kind`. */
@@ -213,6 +221,12 @@ export interface SendableSlackWrite {
 export interface OutboxQueue {
   /** Each lane's oldest unsent write when it is due (or its claim expired, or its claimer is dead). */
   sendable(now: number, isAbandoned: (lockedBy: string | null) => boolean): Promise<SendableSlackWrite[]>;
+  /**
+   * Posts Slack answered (chat.postMessage, not adopted) marked sent at or after `since`, newest first,
+   * at most `limit`: Slack's ts with when the answer arrived (the sent time on rows that did not keep it).
+   * Samples of Slack's clock that outlive a restart and come from every instance.
+   */
+  postAnswers(since: number, limit: number): Promise<{ ts: string; answeredAt: number }[]>;
   /** When the last chat.postMessage of each channel was answered, for pacing. */
   lastPostTimes(channelIds: readonly string[], since: number): Promise<Map<string, number>>;
   claim(item: QueuedSlackWrite, claim: { workerId: string; now: number; leaseMs: number }): Promise<QueuedSlackWrite | null>;

@@ -13,6 +13,7 @@ import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
 import type { Logger } from '../../logger.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 import { classifySlackFailure, type SlackFailure } from './slack-errors.js';
+import { createSlackClockWatch, offsetLowerBound } from './slack-clock.js';
 import { inTeam } from '../team-scope.js';
 
 export type { OutboxFailure, SentOutboxItem };
@@ -125,14 +126,23 @@ export interface OutboxWorker {
   wake(): void;
   /** Stops polling and waits for the sends in flight. */
   stop(): Promise<void>;
+  /** Slack's clock minus this host's (ms), from the last post Slack answered here; null before the first. */
+  slackClockOffsetMs(): number | null;
 }
 
 /** A look-up failing this often in a row (5xx, network; not 429) stops retrying and holds the post. */
 const LOOKUP_MAX_ATTEMPTS = 8;
 /** Asked per page; Slack answers at most 15 to apps not approved for its Marketplace, the loop reads on. */
 const LOOKUP_PAGE_SIZE = 200;
-/** Slack's ts and our clocks may disagree a little; the look-up starts this much before the item. */
+/**
+ * The look-up starts this much before the item's creation placed in Slack's time: a clock that moved
+ * since the offset was measured, and ts and clocks of different resolution.
+ */
 const LOOKUP_SLACK_MS = 5 * 60_000;
+/** Posts answered this long before the item (by this host's clock) measure Slack's clock for its look-up. */
+const OFFSET_SAMPLE_WINDOW_MS = 60 * 60_000;
+/** At most this many of them (the newest). */
+const OFFSET_SAMPLE_LIMIT = 50;
 
 class LostClaimError extends Error {}
 
@@ -154,6 +164,7 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
   const readMaxMs = options.readMaxMs ?? 15 * 60_000;
   const afterSend = new Map(Object.entries(options.afterSend ?? {}));
   const log = logger.child({ component: 'outbox' });
+  const slackClockWatch = createSlackClockWatch(log);
 
   async function slackCall(method: string, args: Record<string, unknown>, token: string | undefined): Promise<SlackAnswer> {
     metrics?.slackApiCalls.inc({ method });
@@ -244,10 +255,14 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
       }
       attemptedAt = clock.now();
       const answer = await slackCall(item.method, args, token);
+      const answeredAt = clock.now();
       const message = answer['message'] as { ts?: string } | undefined;
       const ts = typeof answer['ts'] === 'string' ? answer['ts'] : message?.ts;
       const channel = typeof answer['channel'] === 'string' ? answer['channel'] : typeof args['channel'] === 'string' ? args['channel'] : undefined;
-      return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) });
+      // A new post's ts is Slack's time between our call and its answer: a sample of Slack's clock, kept with the result.
+      const newPost = item.method === 'chat.postMessage' && ts !== undefined;
+      if (newPost) slackClockWatch.observe({ ts, calledAt: attemptedAt, answeredAt });
+      return finalize(item, args, { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}), ...(newPost ? { answeredAt } : {}) });
     } catch (error) {
       return handleFailure(item, classifySlackFailure(error), attemptedAt, reading.progress);
     }
@@ -278,10 +293,10 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
 
   /**
    * Looks for a message carrying this item's key (an attempt whose answer never arrived may have
-   * posted it), reading every message since the item was created. `absent` only when all were read; a
-   * careful post whose look-up cannot decide (failed, more than lookupMaxMessages, or longer than
-   * readMaxMs) is held. A 429 is thrown: the item is rescheduled after Retry-After and the look-up
-   * resumes from its cursor (`reading`, stored with the item).
+   * posted it), reading every message since the item was created (in Slack's time: see lookupOldest).
+   * `absent` only when all were read; a careful post whose look-up cannot decide (failed, more than
+   * lookupMaxMessages, or longer than readMaxMs) is held. A 429 is thrown: the item is rescheduled after
+   * Retry-After and the look-up resumes from its cursor (`reading`, stored with the item).
    */
   async function lookUpEarlierPost(
     item: QueuedSlackWrite,
@@ -325,21 +340,22 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
   }
 
   /**
-   * Every message since the item was created (less a margin for clock skew), page by page from where an
-   * interrupted look-up stopped. `undecided` past lookupMaxMessages or readMaxMs.
+   * Every message since the item was created, by Slack's clock (see lookupOldest), page by page from
+   * where an interrupted look-up stopped. `undecided` past lookupMaxMessages or readMaxMs.
    */
   async function findPostedMessage(item: QueuedSlackWrite, args: Record<string, unknown>, token: string | undefined, reading: { progress?: ReadProgress }): Promise<{ ts: string; channel: string } | null | 'undecided'> {
     const channel = args['channel'];
     if (typeof channel !== 'string') return null;
     const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
-    const oldest = ((Math.min(item.createdAt, clock.now()) - LOOKUP_SLACK_MS) / 1000).toFixed(6);
     const resumed = item.readProgress?.read === 'lookup' ? item.readProgress : undefined;
-    let progress: Extract<ReadProgress, { read: 'lookup' }> = resumed ?? { read: 'lookup', startedAt: clock.now(), cursor: null, messagesRead: 0 };
+    // A resumed read keeps the bound its cursor was given (new samples since would change the query).
+    const oldest = resumed?.oldest !== undefined ? resumed.oldest : await lookupOldest(item);
+    let progress: Extract<ReadProgress, { read: 'lookup' }> = resumed ?? { read: 'lookup', startedAt: clock.now(), cursor: null, messagesRead: 0, oldest };
     reading.progress = progress;
     if (resumed) log.info({ key: item.key, messagesRead: resumed.messagesRead }, 'resuming the look-up for an unanswered post where Slack interrupted it');
     for (;;) {
       if (progress.messagesRead >= lookupMaxMessages || clock.now() - progress.startedAt > readMaxMs) return 'undecided';
-      const query = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(progress.cursor ? { cursor: progress.cursor } : {}) };
+      const query = { channel, ...(oldest !== null ? { oldest } : {}), include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(progress.cursor ? { cursor: progress.cursor } : {}) };
       let answer: SlackAnswer;
       try {
         answer = threadTs ? await slackCall('conversations.replies', { ...query, ts: threadTs }, token) : await slackCall('conversations.history', query, token);
@@ -362,6 +378,27 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
       progress = { ...progress, cursor, messagesRead: progress.messagesRead + messages.length };
       reading.progress = progress;
     }
+  }
+
+  /**
+   * Where a look-up starts, as a Slack ts: the item's creation moved into Slack's time by the lowest
+   * offset recent answers allow, less LOOKUP_SLACK_MS. Our clock and Slack's may disagree by any
+   * amount, and message ts are Slack's: a host 10 minutes ahead used to start the look-up after the
+   * earlier attempt's post, miss it, and post again. Null when no post was answered since an hour
+   * before the item (a fresh install, a quiet hour, a clock jumped ahead by more): nothing measures
+   * Slack's clock, so the look-up reads back without a bound. It reads newest first, so a landed
+   * attempt is found in its first pages; one that never landed is ruled out only after reading the
+   * channel, and past lookupMaxMessages or readMaxMs a public reply is held for staff: never a guess
+   * that may post twice.
+   */
+  async function lookupOldest(item: QueuedSlackWrite): Promise<string | null> {
+    const createdAt = Math.min(item.createdAt, clock.now());
+    const offsetMs = offsetLowerBound(await queue.postAnswers(createdAt - OFFSET_SAMPLE_WINDOW_MS, OFFSET_SAMPLE_LIMIT));
+    if (offsetMs === null) {
+      log.info({ key: item.key }, 'no recent post measures Slack\'s clock; the look-up for an unanswered post reads back without a time bound');
+      return null;
+    }
+    return (Math.max(0, createdAt + offsetMs - LOOKUP_SLACK_MS) / 1000).toFixed(6);
   }
 
   /**
@@ -525,6 +562,7 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
   return {
     workerId,
     runOnce,
+    slackClockOffsetMs: () => slackClockWatch.offsetMs(),
     wake() {
       woken = true;
       wakeUp?.();

@@ -316,6 +316,22 @@ export async function lastPostTimes(db: Db, channelIds: string[], since: number)
   return new Map(rows.flatMap((row) => (row.channelId && row._max.sentAt ? [[row.channelId, row._max.sentAt.getTime()] as const] : [])));
 }
 
+/** Slack's ts of recent posts with when their answer arrived (OutboxQueue.postAnswers). */
+export async function postAnswers(db: Db, since: number, limit: number): Promise<{ ts: string; answeredAt: number }[]> {
+  const rows = await db.outboxItem.findMany({
+    where: { method: 'chat.postMessage', status: 'sent', sentAt: { gte: new Date(since) } },
+    orderBy: { sentAt: 'desc' },
+    take: limit,
+    select: { result: true, sentAt: true },
+  });
+  return rows.flatMap((row) => {
+    const result = row.result as Partial<OutboxResult> | null;
+    // An adopted post's ts is its earlier attempt's, older than this answer: no sample of the clock.
+    if (!result?.ts || result.adopted || !row.sentAt) return [];
+    return [{ ts: result.ts, answeredAt: typeof result.answeredAt === 'number' ? result.answeredAt : row.sentAt.getTime() }];
+  });
+}
+
 /**
  * Claims `item` for `workerId` until `now + leaseMs`, if it is still as it was read. Taking over an
  * item from a claimer that died or ran out of time marks it uncertain: that attempt may have reached Slack.
@@ -467,6 +483,7 @@ export function outboxQueueOn(db: Db): OutboxQueue {
   return {
     sendable: async (now, isAbandoned) =>
       (await findSendable(db, now, isAbandoned)).map(({ item, parents }) => ({ item: queuedWriteOf(item), parents: new Map([...parents].map(([key, parent]) => [key, queuedWriteOf(parent)])) })),
+    postAnswers: (since, limit) => postAnswers(db, since, limit),
     lastPostTimes: (channelIds, since) => lastPostTimes(db, [...channelIds], since),
     claim: async (item, claim) => {
       const row = await claimOutboxItem(db, { id: item.id, status: item.status, lockedBy: item.lockedBy, lockedUntil: item.lockedUntil === null ? null : new Date(item.lockedUntil) }, claim);
