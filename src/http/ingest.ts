@@ -61,7 +61,13 @@ export function toSlackTs(value: string | number): string | null {
   else if (/^\d+(\.\d+)?$/.test(value)) {
     const numeric = Number(value);
     ms = numeric > 1e12 ? numeric : numeric * 1000;
-    if (value.includes('.') && numeric < 1e12) return value.padEnd(value.indexOf('.') + 7, '0').slice(0, value.indexOf('.') + 7);
+    if (value.includes('.') && numeric < 1e12) {
+      // Kept to the microsecond as written, but as Slack writes it: no leading zeros (`0001700000000.5`
+      // would be another key for the same post), within Slack's range (else it was quarantined, not refused).
+      const [seconds = '', fraction = ''] = value.split('.');
+      const ts = `${seconds.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(6, '0').slice(0, 6)}`;
+      return numeric > 0 && SLACK_TS_RANGE.test(ts) ? ts : null;
+    }
   } else ms = Date.parse(value);
   if (!Number.isFinite(ms) || ms <= 0) return null;
   const micros = Math.round(ms * 1000);
