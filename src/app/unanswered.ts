@@ -29,6 +29,12 @@ export interface UnansweredOptions {
 
 const MAX_LISTED = 10;
 const MAX_WAITING = 50;
+/**
+ * How long past its window a message is still brought up. Older ones are history Firebreak first saw
+ * late (a member editing a message from before the channel was watched, a source sending its past
+ * posts to /ingest): nobody could have answered them in time, and each would ping the leads.
+ */
+export const UNANSWERED_LOOKBACK_MS = 24 * 3_600_000;
 
 /** Finds negative messages past their window, reminds once per channel per run, marks them reminded. */
 export async function remindUnanswered(options: UnansweredOptions): Promise<number> {
@@ -48,7 +54,8 @@ async function remindChannel(options: UnansweredOptions, channel: Awaited<Return
   const playbook = options.playbookFor(channel.channelId, channel.name);
   const rule = playbook?.escalation.unansweredNegative;
   if (!playbook || !rule) return 0;
-  const waiting = await store.direct.unanswered.waiting(channel.ref, now - rule.afterMinutes * 60_000, MAX_WAITING);
+  const windowEnd = now - rule.afterMinutes * 60_000;
+  const waiting = await store.direct.unanswered.waiting(channel.ref, { from: windowEnd - UNANSWERED_LOOKBACK_MS, before: windowEnd }, MAX_WAITING);
   if (waiting.length === 0) return 0;
   const incident = await store.direct.incidents.openAlertOn(channel.channelId);
   const target = incident?.alertChannelId ?? (await options.alertsChannelOf?.(channel.workspaceId)) ?? options.alertsChannel;

@@ -20,10 +20,15 @@ const MAX_FUTURE_MS = 60 * 60_000;
 /** Slack's ts: up to 11 digits of seconds (what the pipeline accepts as a message id). */
 const SLACK_TS_RANGE = /^\d{1,11}\.\d{6}$/;
 
-/** No control characters (NUL, escape…) and no lone surrogates (a JSON `\ud800`): the database or Slack would refuse or garble it. */
+/**
+ * No control characters (NUL, escape, C1…), no lone surrogates (a JSON `\ud800`): the database or Slack
+ * would refuse or garble it. No direction overrides or isolates and no line or paragraph separators:
+ * a name is shown inside Firebreak's own lines (the alert's title, the reminders, the digest), where
+ * U+202E would turn the rest of the line around and U+2028 would break it.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
-const PRINTABLE = /^(?:[^\u0000-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
-const NOT_PRINTABLE = 'must be printable text: no control characters (NUL, escape…) or lone surrogates';
+const PRINTABLE = /^(?:[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const NOT_PRINTABLE = 'must be printable text: no control characters (NUL, escape…), direction controls, line separators or lone surrogates';
 const name = z.string().trim().min(1).max(200).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').regex(PRINTABLE, NOT_PRINTABLE);
 const ingestItem = z.strictObject({
   source: name,
@@ -61,7 +66,13 @@ export function toSlackTs(value: string | number): string | null {
   else if (/^\d+(\.\d+)?$/.test(value)) {
     const numeric = Number(value);
     ms = numeric > 1e12 ? numeric : numeric * 1000;
-    if (value.includes('.') && numeric < 1e12) return value.padEnd(value.indexOf('.') + 7, '0').slice(0, value.indexOf('.') + 7);
+    if (value.includes('.') && numeric < 1e12) {
+      // Kept to the microsecond as written, but as Slack writes it: no leading zeros (`0001700000000.5`
+      // would be another key for the same post), within Slack's range (else it was quarantined, not refused).
+      const [seconds = '', fraction = ''] = value.split('.');
+      const ts = `${seconds.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(6, '0').slice(0, 6)}`;
+      return numeric > 0 && SLACK_TS_RANGE.test(ts) ? ts : null;
+    }
   } else ms = Date.parse(value);
   if (!Number.isFinite(ms) || ms <= 0) return null;
   const micros = Math.round(ms * 1000);

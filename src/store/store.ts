@@ -151,7 +151,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     },
     digest: digestReadsOn(db),
     unanswered: {
-      waiting: (channelRef, before, limit) => waitingMessages(db, channelRef, before, limit),
+      waiting: (channelRef, posted, limit) => waitingMessages(db, channelRef, posted, limit),
       markReminded: (messageIds, at) => markReminded(db, messageIds, at),
     },
     installations: installationsOn(db, cipher),

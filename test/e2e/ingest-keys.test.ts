@@ -41,6 +41,17 @@ describe.each(availableProviders)('POST /ingest keys (%s)', (provider) => {
     expect(new Set(stored.map((message) => message.ts.split('.')[0])).size).toBe(1);
   });
 
+  it('a time in seconds written with leading zeros is the same time: stored once, never quarantined', async () => {
+    const seconds = Math.floor((Date.now() - 7 * 60_000) / 1000);
+    const item = (ts: string) => ({ source: 'forum', channel: 'support', user: 'zed', text: 'Billing double-charged me, terrible', ts });
+    expect((await ingest(item(`${seconds}.25`))).body).toMatchObject({ scored: 1 });
+    // Some exporters pad epoch seconds to a fixed width: it was quarantined (answered 202), the post lost.
+    expect((await ingest(item(`000000${seconds}.25`))).body).toMatchObject({ scored: 0, duplicates: 1, quarantined: 0 });
+    expect((await ingest(item(`0${seconds}.250`))).body).toMatchObject({ scored: 0, duplicates: 1, quarantined: 0 });
+    expect((await messagesOf('zed')).map((message) => message.ts.split('.')[0])).toEqual([String(seconds)]);
+    expect(await h.app.database.prisma.quarantinedMessage.count()).toBe(0);
+  });
+
   it('with the source’s id: same-second posts are kept apart, a resend is a duplicate and a new text edits the message in place', async () => {
     const second = aSecond(9);
     const posts = [

@@ -11,8 +11,8 @@ export interface WaitingMessage {
 }
 
 export interface UnansweredMessages {
-  /** Negative top-level member messages posted before `before`, unanswered, not deleted, not yet reminded; oldest first. */
-  waiting(channelRef: string, before: number, limit: number): Promise<WaitingMessage[]>;
+  /** Negative top-level member messages posted from `posted.from` to before `posted.before`, unanswered, not deleted, not yet reminded; oldest first. */
+  waiting(channelRef: string, posted: { from: number; before: number }, limit: number): Promise<WaitingMessage[]>;
   markReminded(messageIds: readonly string[], at: number): Promise<void>;
 }
 

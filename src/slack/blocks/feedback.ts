@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { t, type Locale } from '../../i18n/index.js';
 import { actions, button, context, decimal, input, message, modal, option, quoteMember, section, textInput, type SlackMessage } from './kit.js';
 import type { DetectionFeedback, DetectionSample } from './detection-summary.js';
-import { actionIds, callbackIds, encodeRef, inputIds } from './ids.js';
+import { actionIds, callbackIds, encodeRef, encodeRefWithText, inputIds } from './ids.js';
 import type { ModalView } from '@slack/types';
 
 export const alertFeedbackRef = z.object({ i: z.string().min(1), v: z.enum(['real_crisis', 'false_alarm']) });
@@ -50,7 +50,7 @@ export function markSentimentModal(marked: z.infer<typeof markedMessageRef>, loc
     title: t(locale, 'feedback.modal.title', {}),
     submit: t(locale, 'feedback.modal.submit', {}),
     close: t(locale, 'feedback.modal.cancel', {}),
-    privateMetadata: encodeRef({ ...marked, text: marked.text.slice(0, 2500) }),
+    privateMetadata: encodeRefWithText({ ...marked, text: marked.text.slice(0, 2500) }, { ellipsis: '' }),
     blocks: [
       section(t(locale, 'feedback.modal.message', { excerpt: quoteMember(marked.text, 1500) })),
       input(inputIds.sentimentVerdict, t(locale, 'feedback.modal.verdict', {}), { type: 'radio_buttons', action_id: inputIds.sentimentVerdict, options }),

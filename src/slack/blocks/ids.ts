@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { FirebreakError } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../domain/incidents/types.js';
+import { truncateSlackText } from '../text.js';
+import { SLACK_LIMITS } from './limits.js';
 
 export const actionIds = {
   acknowledge: 'incident.acknowledge',
@@ -101,6 +103,24 @@ export type MessageRef = z.infer<typeof messageRef>;
 /** Button values and private_metadata are compact JSON. */
 export function encodeRef(value: IncidentRef | LeadRef | DraftRef | StepRef | MessageRef | Record<string, unknown>): string {
   return JSON.stringify(value);
+}
+
+/**
+ * A modal's ref that carries a member's message text, the text shortened until the JSON fits
+ * private_metadata: JSON writes a quote, a backslash or a line break in two characters (a control
+ * character in six), so a pasted log of 2,000 characters can take twice that, and Slack refuses the modal.
+ */
+export function encodeRefWithText<T extends { readonly text: string }>(value: T, options: { ellipsis?: string } = {}): string {
+  const ellipsis = options.ellipsis ?? '…';
+  let text = value.text;
+  for (;;) {
+    const encoded = encodeRef({ ...value, text });
+    const over = encoded.length - SLACK_LIMITS.view.privateMetadata;
+    // Each character cut takes at least one off the JSON: cutting the overflow is nearly always enough.
+    const shorter = over > 0 ? truncateSlackText(text, Math.max(text.length - over, ellipsis.length), { ellipsis, wholeWords: false }) : text;
+    if (shorter === text) return encoded;
+    text = shorter;
+  }
 }
 
 export function decodeRef<T>(schema: z.ZodType<T>, raw: string | undefined, where: string): T {

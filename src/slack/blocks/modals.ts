@@ -13,6 +13,7 @@ import {
   draftTargetValue,
   draftTextBlockId,
   encodeRef,
+  encodeRefWithText,
   inputIds,
   isDraftTextBlockId,
   type DraftRef,
@@ -394,7 +395,7 @@ export function addToTimelineModal(input_: AddToTimelineModalInput): ModalView {
       callbackId: callbackIds.addToTimelineModal,
       title: t(locale, 'ui.modal.timeline.title', {}),
       close: t(locale, 'ui.modal.close', {}),
-      privateMetadata: encodeRef(ref),
+      privateMetadata: encodeRefWithText(ref),
       blocks,
     });
   }
@@ -425,7 +426,7 @@ export function addToTimelineModal(input_: AddToTimelineModalInput): ModalView {
     title: t(locale, 'ui.modal.timeline.title', {}),
     submit: t(locale, 'ui.modal.timeline.submit', {}),
     close: t(locale, 'ui.modal.cancel', {}),
-    privateMetadata: encodeRef(ref),
+    privateMetadata: encodeRefWithText(ref),
     blocks,
   });
 }

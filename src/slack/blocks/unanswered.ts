@@ -12,7 +12,8 @@ export function unansweredReminderMessage(reminder: UnansweredReminder): { text:
     return `• ${link(message.permalink ?? undefined, quote || '…') || quote}`;
   });
   const more = reminder.total > reminder.messages.length ? `\n…+${reminder.total - reminder.messages.length}` : '';
-  const text = t(reminder.locale, 'unanswered.reminder', { who, count: reminder.total, channel: reminder.channelName, minutes: reminder.afterMinutes, list: `${listed.join('\n')}${more}` });
+  // An /ingest source's channel name is the source's text, not bound by Slack's name rules: shown inert.
+  const text = t(reminder.locale, 'unanswered.reminder', { who, count: reminder.total, channel: escapeSlackText(reminder.channelName.replace(/^#/, '')), minutes: reminder.afterMinutes, list: `${listed.join('\n')}${more}` });
   return { text: truncateSlackText(text, 3000) };
 }
 

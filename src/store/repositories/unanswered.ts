@@ -2,9 +2,9 @@
 import type { WaitingMessage } from '../../app/ports/index.js';
 import type { Db } from '../db.js';
 
-export function waitingMessages(db: Db, channelRef: string, before: number, limit: number): Promise<WaitingMessage[]> {
+export function waitingMessages(db: Db, channelRef: string, posted: { from: number; before: number }, limit: number): Promise<WaitingMessage[]> {
   return db.scoredMessage.findMany({
-    where: { channelRef, label: 'negative', answeredAt: null, remindedAt: null, deletedAt: null, threadTs: null, postedAt: { lt: new Date(before) } },
+    where: { channelRef, label: 'negative', answeredAt: null, remindedAt: null, deletedAt: null, threadTs: null, postedAt: { gte: new Date(posted.from), lt: new Date(posted.before) } },
     orderBy: { postedAt: 'asc' },
     take: limit,
     select: { id: true, ts: true, text: true, permalink: true },
