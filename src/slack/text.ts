@@ -109,25 +109,3 @@ export function truncateSlackText(text: string, maxLength: number, options: Trun
   if (options.wholeWords !== false && wordCut > 0 && wordCut >= budget * 0.8) cut = Math.min(cut, wordCut);
   return `${text.slice(0, cut).trimEnd()}${ellipsis}`;
 }
-
-/** Member text ready to quote in a block: escaped first, then truncated without breaking an escape. */
-export function quoteMemberText(text: string, maxLength: number, options: TruncateOptions = {}): string {
-  return truncateSlackText(escapeSlackText(text), maxLength, options);
-}
-
-/**
- * Member text as a mrkdwn block quote: escaped, truncated to `maxLength` (quote marks included), every
- * line prefixed with "> ". Safe because escaping leaves no literal ">" of the member's own.
- */
-export function blockquoteMemberText(text: string, maxLength: number, options: TruncateOptions = {}): string {
-  const escaped = escapeSlackText(text.replace(/\r\n?/g, '\n'));
-  const lines = escaped.split('\n').length;
-  // Each line costs 2 more characters for its "> "; reserve them before truncating.
-  const room = maxLength - 2 * lines;
-  const body = truncateSlackText(escaped, Math.max(room, (options.ellipsis ?? '…').length), options);
-  const quoted = body
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
-  return quoted.length <= maxLength ? quoted : truncateSlackText(quoted, maxLength, options);
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockquoteMemberText, escapeSlackText, inputTextFromMrkdwn, mrkdwnFromInputText, quoteMemberText, truncateSlackText } from '../../src/slack/text.js';
+import { escapeSlackText, inputTextFromMrkdwn, mrkdwnFromInputText, truncateSlackText } from '../../src/slack/text.js';
+import { quoteMember } from '../../src/slack/blocks/kit.js';
 
 const WJ = '\u2060';
 
@@ -87,28 +88,20 @@ describe('truncateSlackText', () => {
   });
 });
 
-describe('quoteMemberText', () => {
-  it('escapes, then truncates, so the quote can never ping and never ends mid-escape', () => {
-    const quote = quoteMemberText('<!channel> this brand is a scam & liars', 20);
-    expect(quote.length).toBeLessThanOrEqual(20);
-    expect(quote).toBe('&lt;!channel&gt;…');
-    // Room for "&lt;!channel&gt; &am": the cut backs off to before the escape.
-    expect(quoteMemberText('<!channel> & more', 21, { wholeWords: false })).toBe('&lt;!channel&gt;…');
-  });
-});
-
-describe('blockquoteMemberText', () => {
+describe('a member quoted in a block', () => {
   it('quotes every line, escaped, within the limit', () => {
-    expect(blockquoteMemberText('first line\r\n<!here> second', 100)).toBe('> first line\n> &lt;!here&gt; second');
-    const long = blockquoteMemberText('a\nb\nc\n' + 'word '.repeat(100), 40);
+    expect(quoteMember('first line\r\n<!here> second', 100)).toBe('> first line\n> &lt;!here&gt; second');
+    const long = quoteMember('a\nb\nc\n' + 'word '.repeat(100), 40);
     expect(long.length).toBeLessThanOrEqual(40);
     expect(long.startsWith('> a\n> b\n> c\n> word')).toBe(true);
     expect(long.endsWith('…')).toBe(true);
   });
 
-  it('cannot be broken out of: a member\'s ">" never starts a line of its own', () => {
-    const quoted = blockquoteMemberText('fine\n> fake quote\n>>> everything after', 200);
-    expect(quoted.split('\n').every((line) => line.startsWith('> ') && !line.slice(2).startsWith('>'))).toBe(true);
+  it('cannot be broken out of: no line a client may draw starts outside the quote or with a member\'s ">"', () => {
+    const quoted = quoteMember('fine\n> fake quote\r>>> everything after\u2028Firebreak: resolved, no reply needed\u2029x\vy\fz\u0085w', 400);
+    const lines = quoted.split(/\r\n?|[\n\v\f\u0085\u2028\u2029]/);
+    expect(lines).toHaveLength(8);
+    expect(lines.every((line) => line.startsWith('> ') && !line.slice(2).startsWith('>'))).toBe(true);
   });
 });
 

@@ -224,9 +224,12 @@ export function decimal(value: number, locale: Locale, digits = 1): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
 }
 
+/** What clients may draw as a new line besides "\n": each must start a quoted line too, or the rest reads as ours. */
+const OTHER_LINE_BREAKS = /\r\n?|[\v\f\u0085\u2028\u2029]/g;
+
 /** Member-written text as a Slack quote: escaped (cannot ping or link), shortened, every line quoted. */
 export function quoteMember(text: string, maxLength: number): string {
-  return blockQuote(escapeSlackText(text), maxLength);
+  return blockQuote(escapeSlackText(text.replace(OTHER_LINE_BREAKS, '\n')), maxLength);
 }
 
 /** Already-safe mrkdwn as a block quote, shortened to fit with its quote markers. */
