@@ -71,6 +71,8 @@ export interface WatcherOptions {
 }
 
 const CHANNEL_CACHE_MS = 5_000;
+/** Keys come from what arrives (an /ingest source may name any channel): the cache must not grow with it. */
+export const CHANNEL_CACHE_MAX_ENTRIES = 10_000;
 /**
  * Messages per group commit: enough to absorb a burst in one commit, few enough that one batch
  * (synchronous SQLite work) never holds the event loop long enough to delay Slack's acks.
@@ -129,6 +131,9 @@ export class Watcher {
       this.channelCache.delete(key);
       throw error;
     });
+    // Re-inserted so the Map stays oldest-first; when full, the oldest entry leaves.
+    this.channelCache.delete(key);
+    if (this.channelCache.size >= CHANNEL_CACHE_MAX_ENTRIES) this.channelCache.delete(this.channelCache.keys().next().value as string);
     this.channelCache.set(key, { at: this.options.clock.now(), row });
     return row;
   }

@@ -2,7 +2,7 @@
 // failing write costs its neighbours, and when detection opens an incident.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Watcher } from '../../src/app/watcher.js';
+import { CHANNEL_CACHE_MAX_ENTRIES, type Watcher } from '../../src/app/watcher.js';
 import { loadPlaybooks } from '../../src/domain/playbooks/index.js';
 import { fixturesDir } from '../domain/playbooks/helpers.js';
 import { message, RANDOM, STAFF, SUPPORT, T0, tsOf, watcherFixture, WORKSPACE } from '../support/watcher-fixture.js';
@@ -62,6 +62,23 @@ describe('Watcher', () => {
       { at: expect.any(Number), userId: null, action: 'channel.unwatch', outcome: 'accepted', incidentId: null, data: { workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support', by: 'playbooks' } },
       { at: expect.any(Number), userId: null, action: 'channel.watch', outcome: 'accepted', incidentId: null, data: { workspaceId: WORKSPACE, channelId: SUPPORT, name: 'support', by: 'playbooks' } },
     ]);
+  });
+
+  it('remembers a bounded number of channels: a source naming endless channels cannot grow memory, the oldest is asked again', async () => {
+    const asked: string[] = [];
+    const { watcher } = watcherFixture({
+      describeChannel: async (_workspaceId, channelId) => {
+        asked.push(channelId);
+        return { name: null, watchedBy: null };
+      },
+    });
+    for (let i = 0; i <= CHANNEL_CACHE_MAX_ENTRIES; i += 1) await watcher.ingest(message('U1', 'hello', T0 + 1_000, { channelId: `forum:thread-${i}` }));
+    expect(asked).toHaveLength(CHANNEL_CACHE_MAX_ENTRIES + 1);
+    // Within the cache's time, the newest is still remembered and the first was let go.
+    await watcher.ingest(message('U1', 'hello', T0 + 1_000, { channelId: `forum:thread-${CHANNEL_CACHE_MAX_ENTRIES}` }));
+    expect(asked).toHaveLength(CHANNEL_CACHE_MAX_ENTRIES + 1);
+    await watcher.ingest(message('U1', 'hello', T0 + 1_000, { channelId: 'forum:thread-0' }));
+    expect(asked).toHaveLength(CHANNEL_CACHE_MAX_ENTRIES + 2);
   });
 
   it('/firebreak watch and unwatch are audited with who asked, in the same transaction as the change', async () => {
