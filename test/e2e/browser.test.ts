@@ -334,6 +334,26 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it('the reply-template choice names each template in the reader’s language, as the playbook names it, not by its id', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${LUCIA}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(LUCIA);
+    await page.getByRole('navigation').getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #support sev2 drill La app no carga');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#support/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: es('ui.button.draft_reply', {}) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor({ timeout: 10_000 });
+    const choice = dialog.getByLabel(new RegExp(`^${es('ui.modal.draft.template', {})}`));
+    // The service-outage playbook's templates, holding-reply and channel-update, by their Spanish names.
+    expect(await choice.locator('option').allTextContents()).toEqual([expect.any(String), 'Primera respuesta: ya estamos en ello', 'Novedad en el canal']);
+    expect(await choice.locator('option:checked').textContent()).toBe('Primera respuesta: ya estamos en ello');
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-es-3-template-names.png') });
+    await dialog.getByRole('button', { name: es('ui.modal.cancel', {}) }).click();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);
     await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/^No hay ninguna persona U0MEMBANA; .*ana \(U0MEMBANA1\)/);
