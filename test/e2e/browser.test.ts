@@ -283,6 +283,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
   }, 60_000);
 
   it('reads 1,5 in a post-mortem number field as one and a half, and refuses 1,234 under the field', async () => {
+    // Lucía reads Slack in Spanish: the forms she opens are Spanish (Sam's would be English, his language).
+    await page.goto(`${firebreak.url}/sandbox?as=${LUCIA}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(LUCIA);
     const nav = page.getByRole('navigation');
     await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
     await page.locator('#composer-text').fill('/firebreak declare #general sev3 drill Quejas por el nuevo foro');
@@ -290,7 +293,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#general/ }) });
     await alert.waitFor({ timeout: 30_000 });
     await alert.getByRole('button', { name: es('ui.button.acknowledge', {}) }).click();
-    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/Sam/);
+    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/Lucía/);
 
     // Resolved, with a reason for every step left open.
     await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
