@@ -93,8 +93,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await page.getByLabel('You are').selectOption(LUCIA);
     await expect.poll(() => page.locator('#persona-title').textContent(), { timeout: 15_000 }).toMatch(/Community lead/);
     await page.getByRole('button', { name: /App Home/ }).click();
-    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Waiting for your approval \(1\)/);
-    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Open incidents \(1\)/);
+    // She reads Slack in Spanish: her App Home is hers alone, so it speaks Spanish (the page around it stays English).
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('es', 'ui.home.approvals_heading', { count: 1 }));
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('es', 'ui.home.incidents_heading', { count: 1 }));
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-3-home.png') });
 
     // …and approves it on the draft card in the incident's thread.

@@ -83,4 +83,12 @@ describe('the language of an answer to one person', () => {
     await harness.click(cleo, harness.alerts, rootTs, actionIds.resolve);
     await harness.waitFor('Cleo’s resolve modal', () => (harness.openModal(cleo)?.title as { text?: string } | undefined)?.text === t('en', 'ui.modal.resolve.title', { number: 1 }) || undefined);
   });
+  it('draws each person’s App Home in their language: it is theirs alone', async () => {
+    const homeOf = async (user: string) => {
+      await harness.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
+      return JSON.stringify((await harness.waitFor(`${user}’s App Home`, () => harness.fake.workspace.homeView(user))).blocks);
+    };
+    expect(await homeOf(marta)).toContain(t('es', 'ui.home.title', {}));
+    expect(await homeOf(harness.people.ann)).toContain(t('en', 'ui.home.title', {}));
+  });
 });
