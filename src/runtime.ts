@@ -426,7 +426,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!team) return [];
     return namedChannels.outdated(workspaceId ?? (await workspaceIds(team)), playbooksOfTeam(playbooks.playbooks, team));
   }
-  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, operatorRefusal, admins, renamedAlertsChannels });
+  const appHome = appHomePublishing({ store, clock, config, installs, incidents, postMortems, channelName, settingsFor, workspaces, alertsChannels: alertsChannelsInUse, operatorRefusal, admins, renamedAlertsChannels,
+    // Read at each draw, once the services below exist.
+    localeOfPerson: (teamId, userId, webClient) => services.localeOfPerson(teamId, userId, webClient),
+  });
 
   const services: SlackServices = {
     clock,

@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
-import { isLocale } from '../i18n/index.js';
+import { isLocale, type Locale } from '../i18n/index.js';
 import { AppHome, HOME_METRICS_DAYS, type PermalinkOf } from '../app/home.js';
 import type { IncidentService } from '../app/incidents.js';
 import type { InstallService } from '../app/installs.js';
@@ -43,6 +43,8 @@ export interface AppHomePublishingOptions {
    */
   operatorRefusal(teamId: string | undefined, userId: string, webClient: WebClient): Promise<OperatorRefusal | null>;
   admins: Pick<WorkspaceAdmins, 'check'>;
+  /** The viewer's language (localeOfPerson): the workspace's choice, else their Slack language, else LOCALE. */
+  localeOfPerson(teamId: string | undefined, userId: string, webClient: WebClient): Promise<Locale>;
 }
 
 export interface AppHomePublishing {
@@ -105,11 +107,15 @@ export function appHomePublishing(options: AppHomePublishingOptions): AppHomePub
     const chosenLocale = settings && isLocale(settings.locale) ? settings.locale : null;
     // Incidents, channel negativity and post-mortems are internal: a community member sees a notice instead.
     const refusal = await options.operatorRefusal(teamId, userId, webClient);
+    // Each person's App Home is theirs alone: in their language, as other answers only one person reads
+    // (read from the admin check's users.info answer; when Slack gave none, the workspace's language).
+    const viewerLocale =
+      refusal === 'slack_unavailable' ? (chosenLocale ?? config.locale) : await options.localeOfPerson(teamId, userId, webClient).catch(() => chosenLocale ?? config.locale);
     if (refusal) {
-      await webClient.views.publish({ user_id: userId, view: appHomeNoticeView(workspaceId ? (chosenLocale ?? config.locale) : config.locale, refusal) as never });
+      await webClient.views.publish({ user_id: userId, view: appHomeNoticeView(viewerLocale, refusal) as never });
       return;
     }
-    const model = await home.modelFor(userId, workspaceId, workspaceId ? (chosenLocale ?? config.locale) : undefined, permalinkIn(webClient, teamId));
+    const model = await home.modelFor(userId, workspaceId, viewerLocale, permalinkIn(webClient, teamId));
     if (!teamId || !workspaceId || !settings) {
       const renamedAlertsChannels = await options.renamedAlertsChannels(undefined).catch(() => []);
       await webClient.views.publish({ user_id: userId, view: appHomeView({ ...model, watchedAlertsChannels: await alertsChannels.watched(undefined, undefined), renamedAlertsChannels }) as never });

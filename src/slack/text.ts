@@ -30,6 +30,27 @@ export function plainFromMrkdwnText(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/**
+ * A slash command's text as the person typed it. The manifest's `should_escape: true` makes Slack
+ * send `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` and what was typed as `@lucia`, `#general`,
+ * `@community-leads`, `@here` or a link as `<@U…|lucia>`, `<#C…|general>`,
+ * `<!subteam^S…|@community-leads>`, `<!here>`, `<https://…>`: each goes back to its typed form, so
+ * a summary is stored as a modal would store it (plain text, escaped only where it is rendered).
+ */
+export function typedFromCommandText(text: string): string {
+  // Only Slack's own markup has literal brackets here: what the person typed arrived escaped.
+  const typed = text.replace(/<([^<>]*)>/g, (_markup, inner: string) => {
+    const bar = inner.indexOf('|');
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const label = bar === -1 ? null : inner.slice(bar + 1);
+    if (target.startsWith('@') || target.startsWith('#')) return label ? `${target[0]}${label}` : target;
+    if (/^!(?:here|channel|everyone)$/.test(target)) return `@${target.slice(1)}`;
+    // A user group keeps its `@handle` label; a link its label, or the address itself.
+    return label ?? target.replace(/^!/, '');
+  });
+  return plainFromMrkdwnText(typed);
+}
+
 /** Slack's markup as staff type it: a mention (`<@U…>`, `<!here>`, `<#C…>`) or a link (`<https://…|label>`). */
 const SLACK_MARKUP = /<(?:[!@#]|(?:https?|mailto|tel):)[^<>\n]*>/g;
 

@@ -93,8 +93,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser', () => {
     await page.getByLabel('You are').selectOption(LUCIA);
     await expect.poll(() => page.locator('#persona-title').textContent(), { timeout: 15_000 }).toMatch(/Community lead/);
     await page.getByRole('button', { name: /App Home/ }).click();
-    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Waiting for your approval \(1\)/);
-    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toMatch(/Open incidents \(1\)/);
+    // She reads Slack in Spanish: her App Home is hers alone, so it speaks Spanish (the page around it stays English).
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('es', 'ui.home.approvals_heading', { count: 1 }));
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('es', 'ui.home.incidents_heading', { count: 1 }));
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-3-home.png') });
 
     // …and approves it on the draft card in the incident's thread.
@@ -283,6 +284,9 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
   }, 60_000);
 
   it('reads 1,5 in a post-mortem number field as one and a half, and refuses 1,234 under the field', async () => {
+    // Lucía reads Slack in Spanish: the forms she opens are Spanish (Sam's would be English, his language).
+    await page.goto(`${firebreak.url}/sandbox?as=${LUCIA}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(LUCIA);
     const nav = page.getByRole('navigation');
     await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
     await page.locator('#composer-text').fill('/firebreak declare #general sev3 drill Quejas por el nuevo foro');
@@ -290,7 +294,7 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#general/ }) });
     await alert.waitFor({ timeout: 30_000 });
     await alert.getByRole('button', { name: es('ui.button.acknowledge', {}) }).click();
-    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/Sam/);
+    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/Lucía/);
 
     // Resolved, with a reason for every step left open.
     await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
@@ -333,6 +337,26 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(answers['first-reply-minutes']).toBe('1.5');
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('the reply-template choice names each template in the reader’s language, as the playbook names it, not by its id', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${LUCIA}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(LUCIA);
+    await page.getByRole('navigation').getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #support sev2 drill La app no carga');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#support/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: es('ui.button.draft_reply', {}) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor({ timeout: 10_000 });
+    const choice = dialog.getByLabel(new RegExp(`^${es('ui.modal.draft.template', {})}`));
+    // The service-outage playbook's templates, holding-reply and channel-update, by their Spanish names.
+    expect(await choice.locator('option').allTextContents()).toEqual([expect.any(String), 'Primera respuesta: ya estamos en ello', 'Novedad en el canal']);
+    expect(await choice.locator('option:checked').textContent()).toBe('Primera respuesta: ya estamos en ello');
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-es-3-template-names.png') });
+    await dialog.getByRole('button', { name: es('ui.modal.cancel', {}) }).click();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 
   it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);

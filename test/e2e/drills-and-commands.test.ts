@@ -118,7 +118,8 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
       return rootTs ? harness.fake.workspace.findMessage(harness.alerts, rootTs) : undefined;
     });
     const blocks = JSON.stringify(root.blocks);
-    expect(blocks).toContain('> Refund complaints after the price change &lt;!channel&gt; &lt;!here&gt; *now*');
+    // Stored as typed (`<!channel>`, `@here`), escaped once for the alert.
+    expect(blocks).toContain('> Refund complaints after the price change &lt;!channel&gt; @\u2060here *now*');
     expect(blocks).not.toMatch(/<!(here|channel)/);
   });
 

@@ -68,4 +68,27 @@ describe('the language of an answer to one person', () => {
     expect(refusal).toContain(t('es', 'refusal.not_an_approver', { draftNumber: 1, approvers: [harness.people.ann, harness.people.ben, cleo], more: 0 }));
     expect(refusal).toContain(t('es', 'ui.refusal.footer', {}));
   });
+  it('opens a form in the language of the person it is for, so its labels and its errors agree', async () => {
+    // The incident is English (LOCALE); Marta reads Slack in Spanish, Cleo in English.
+    const { cleo } = harness.people;
+    const rootTs = harness.rootMessage()!.ts;
+    await harness.click(marta, harness.alerts, rootTs, actionIds.draftReply);
+    const modal = await harness.waitFor('Marta’s draft modal', () => harness.openModal(marta));
+    expect(modal.title).toMatchObject({ text: t('es', 'ui.modal.draft.title', { number: 1 }) });
+    expect(modal.submit).toMatchObject({ text: t('es', 'ui.modal.draft.submit', {}) });
+    const refused = await harness.submit(marta, draftValues('Hi [member], we are on it.'));
+    expect(refused.body).toContain('Esta respuesta no puede llegar a la comunidad');
+    await harness.click(marta, harness.alerts, rootTs, actionIds.resolve);
+    await harness.waitFor('Marta’s resolve modal', () => (harness.openModal(marta)?.title as { text?: string } | undefined)?.text === t('es', 'ui.modal.resolve.title', { number: 1 }) || undefined);
+    await harness.click(cleo, harness.alerts, rootTs, actionIds.resolve);
+    await harness.waitFor('Cleo’s resolve modal', () => (harness.openModal(cleo)?.title as { text?: string } | undefined)?.text === t('en', 'ui.modal.resolve.title', { number: 1 }) || undefined);
+  });
+  it('draws each person’s App Home in their language: it is theirs alone', async () => {
+    const homeOf = async (user: string) => {
+      await harness.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
+      return JSON.stringify((await harness.waitFor(`${user}’s App Home`, () => harness.fake.workspace.homeView(user))).blocks);
+    };
+    expect(await homeOf(marta)).toContain(t('es', 'ui.home.title', {}));
+    expect(await homeOf(harness.people.ann)).toContain(t('en', 'ui.home.title', {}));
+  });
 });

@@ -142,4 +142,39 @@ describe.each(availableProviders)('migrating a database in use on %s: a failed m
     }
   });
 
+  it('decodes the Slack escapes a declared incident was stored with, as typed; a detected one and a typed entity stay', async () => {
+    database = await createTestDatabase(provider);
+    const target = parseDatabaseUrl(database.url);
+    const MIGRATION = '20261206220000_declared_summary_as_typed';
+    folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
+    cpSync(migrationsDir(provider), folder, { recursive: true });
+    rmSync(join(folder, MIGRATION), { recursive: true });
+    await applyPendingMigrations(target, { migrationsDir: folder });
+    const { openDatabase } = await import('../../src/store/database.js');
+    const before = await openDatabase(target);
+    // As /firebreak declare stored `Checkout <500> & "&lt;" on #support` before: Slack-escaped.
+    const escaped = 'Checkout &lt;500&gt; &amp; "&amp;lt;" on <#C0SUPPORT|support>';
+    try {
+      const workspace = await before.prisma.workspace.create({ data: { teamId: 'T0MIGRATE' } });
+      const incident = (id: string, number: number, title: string, detection: object) => ({
+        id, workspaceId: workspace.id, number, channelId: 'C0SUPPORT', status: 'open', severity: 'sev2', playbookId: 'p', playbookHash: 'h', title, locale: 'en', alertChannelId: 'C0ALERTS', detection, openedAt: new Date(), detectedAt: new Date(),
+      });
+      await before.prisma.incident.create({ data: incident('declared', 1, escaped, { source: 'declared', declaredBy: 'U0ANN', summary: escaped }) });
+      await before.prisma.incident.create({ data: incident('detected', 2, '#support', { source: 'detector', samples: [{ text: 'a &amp; b' }] }) });
+    } finally {
+      await before.close();
+    }
+    expect((await applyPendingMigrations(target)).applied).toEqual([MIGRATION]);
+    const after = await openDatabase(target);
+    try {
+      const rows = await after.prisma.incident.findMany({ orderBy: { number: 'asc' }, select: { title: true, detection: true } });
+      const typed = 'Checkout <500> & "&lt;" on <#C0SUPPORT|support>';
+      expect(rows).toEqual([
+        { title: typed, detection: { source: 'declared', declaredBy: 'U0ANN', summary: typed } },
+        { title: '#support', detection: { source: 'detector', samples: [{ text: 'a &amp; b' }] } },
+      ]);
+    } finally {
+      await after.close();
+    }
+  });
 });

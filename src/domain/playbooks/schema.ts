@@ -130,6 +130,9 @@ const checklistStep = z.strictObject({
 
 const replyTemplate = z.strictObject({
   id: identifier,
+  name: localizedText
+    .optional()
+    .meta({ description: 'What staff see in the template choice, per language (e.g. { es: Primera respuesta, en: First reply }); the id when absent.' }),
   target: z.enum(['thread', 'channel']).meta({ description: 'thread: reply to the member’s message; channel: post in the channel.' }),
   text: localizedText.meta({ description: 'The reply, per language. Variables: {{member}}, {{channel}}, {{eta}}, … ({{#eta}}…{{/eta}} only when known).' }),
   guidance: localizedText.meta({ description: 'Advice for staff, shown beside the draft.' }),
@@ -225,4 +228,9 @@ export interface Playbook extends PlaybookFile {
 /** The playbook's name in `language`: a single `name` serves every language. */
 export function playbookName(playbook: Pick<PlaybookFile, 'name'>, language: Language): string {
   return typeof playbook.name === 'string' ? playbook.name : playbook.name[language];
+}
+
+/** A reply template as staff pick it, in `language`: its name, or its id when the playbook gives none. */
+export function replyTemplateName(template: Pick<PlaybookFile['replies'][number], 'id' | 'name'>, language: Language): string {
+  return template.name?.[language] ?? template.id;
 }

@@ -8,6 +8,7 @@ import { describeTimelineEvent } from '../incidents/describe.js';
 import type { IncidentMetrics } from '../incidents/metrics.js';
 import type { Incident, JsonObject, JsonValue, TimelineEvent } from '../incidents/types.js';
 import { markdownCode, markdownInline, markdownText } from './markdown-text.js';
+import { reviewersFor } from './postmortem.js';
 import { MemberPseudonyms } from './pseudonyms.js';
 import { STANDARD_FIELDS, type PostMortem } from './types.js';
 
@@ -255,7 +256,8 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
 
   out.push(`# ${t(locale, 'export.title', { number: incident.number })}`, '');
   if (incident.drill) out.push(`> ${l('export.drill')}`, '');
-  const reviewers = pm.reviewerUserIds.map((id) => {
+  // Its reviewers as Slack asks them: nobody reviews what they wrote, so its authors are not listed as unreviewed.
+  const reviewers = reviewersFor(pm).map((id) => {
     const review = [...pm.reviews].reverse().find((r) => r.reviewerUserId === id && r.round === pm.round);
     const state = review ? t(locale, `export.review.${review.decision}`, {}) : l('export.review.pending');
     return `${inline(m.people.user(id))} (${inline(state)})`;

@@ -35,7 +35,6 @@ import {
   fields,
   fit,
   header,
-  inertStaffText,
   link,
   mention,
   message,
@@ -127,8 +126,8 @@ function detectionText(d: DetectionSummary, channelId: string, channelName: stri
         : t(locale, 'ui.root.no_detection', { channel: channelLink(channelId, channelName) }),
     );
     // What the person who declared it said is happening: the only account staff get of a crisis no
-    // detector saw. Slack sent it escaped (should_escape); mentions made inert so a re-render never pings.
-    if (d.declaredBy && d.declaredSummary) lines.push(blockQuote(inertStaffText(d.declaredSummary), DECLARED_SUMMARY_LENGTH));
+    // detector saw. Stored as typed: escaped here, so it reads as typed and never pings.
+    if (d.declaredBy && d.declaredSummary) lines.push(blockQuote(escapeSlackText(d.declaredSummary), DECLARED_SUMMARY_LENGTH));
     return lines.join('\n');
   }
   if (d.observed !== null) {

@@ -5,7 +5,7 @@
 import type { KnownBlock, ModalView, Option, RadioButtons, StaticSelect } from '@slack/types';
 import { LOCALES, t, type Locale } from '../../i18n/index.js';
 import { SEVERITIES, type Refusal, type RefusalCode, type Severity } from '../../domain/incidents/index.js';
-import type { Playbook } from '../../domain/playbooks/index.js';
+import { replyTemplateName, type Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText, inputTextFromMrkdwn, plainFromMrkdwnText, truncateSlackText } from '../text.js';
 import {
   actionIds,
@@ -105,7 +105,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   if (input_.templates.length > 0) {
     // Rendered for a message (values escaped), shown in a plain_text description.
     const previewOf = (id: string) => (input_.templatePreviews?.[id] === undefined ? undefined : plainFromMrkdwnText(input_.templatePreviews[id]));
-    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(tpl.id, tpl.id, previewOf(tpl.id) ?? tpl.text[language]));
+    const templateOptions = input_.templates.slice(0, SLACK_LIMITS.select.options).map((tpl) => option(replyTemplateName(tpl, locale), tpl.id, previewOf(tpl.id) ?? tpl.text[language]));
     const select: StaticSelect = {
       type: 'static_select',
       action_id: actionIds.pickTemplate,
@@ -150,7 +150,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   blocks.push(textInput(textBlockId, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial }));
   if (input_.keptText && template && input_.templateText !== undefined) {
     // Plain text, so what they copy is the template's characters, not its rendering.
-    blocks.push(context(`:clipboard: ${t(locale, 'ui.modal.draft.kept_typed_text', { template: escapeSlackText(template.id) })}`));
+    blocks.push(context(`:clipboard: ${t(locale, 'ui.modal.draft.kept_typed_text', { template: escapeSlackText(replyTemplateName(template, locale)) })}`));
     blocks.push({ type: 'section', text: { type: 'plain_text', text: truncateSlackText(plainFromMrkdwnText(input_.templateText), SLACK_LIMITS.section.text), emoji: false } });
   }
   if (input_.keptText?.languageChanged) {

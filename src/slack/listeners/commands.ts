@@ -11,6 +11,7 @@ import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-ar
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
 import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
 import { closestCommandWord, commandNamed, type CommandName } from '../command-words.js';
+import { typedFromCommandText } from '../text.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -115,7 +116,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(ephemeral(declareUsageMessage(locale, problem ?? undefined, command.command)));
           return;
         }
-        const { severity, summary, drill } = args;
+        const { severity, drill } = args;
+        // Stored as typed (as the resolve modal stores its summary): escaped only where it is rendered.
+        const summary = typedFromCommandText(args.summary);
         // Acknowledged means declared: Slack never sends an acknowledged command again, so the answer
         // waits for the commit. Only when that takes longer than Slack waits does "Declaring…" go first.
         let answeredEarly = false;
@@ -211,7 +214,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         // Digits only ("3" or "#3"): Number() also reads "0x3", "3e0" and "3.0", which name no incident as written.
         const written = /^#?(\d{1,10})$/.exec(rest[0] ?? '')?.[1];
         const number = written === undefined ? Number.NaN : Number(written);
-        const summary = rest.slice(1).join(' ').trim();
+        const summary = typedFromCommandText(rest.slice(1).join(' ')).trim();
         const numbered = Number.isInteger(number) && number > 0 && number <= 2_147_483_647;
         const incidentId = numbered ? await services.incidents.idNumbered(workspaceId, number) : null;
         if (numbered && !incidentId) {

@@ -107,6 +107,8 @@ async function draftModalView(
   services: SlackServices,
   client: WebClient,
   incidentId: string,
+  /** The language of the person it opens for (localeOfPerson): a modal is read by them alone. */
+  reader: Locale,
   /**
    * `textTarget`: the target the text box's text was prefilled for. `keptText`: staff edited it by
    * hand, so the box keeps its block_id (Slack keeps what they typed) and its first prefill.
@@ -154,7 +156,7 @@ async function draftModalView(
     incidentNumber: state.incident.number,
     channelId: state.incident.channelId,
     channelName,
-    locale: state.incident.locale,
+    locale: reader,
     templates,
     ...(template ? { templateId: template.id } : {}),
     language,
@@ -188,6 +190,14 @@ async function refusalForPerson(services: SlackServices, refusal: Refusal, perso
   const locale = await services.localeOfPerson(person.teamId, person.userId, person.client);
   const key = `refusal.${refusal.code}` as MessageKey;
   return { refusal: { ...refusal, message: t(locale, key, refusal.params as MessageParams<typeof key>) }, locale };
+}
+
+/**
+ * The language of a modal: only the person who opened it reads it, so theirs (localeOfPerson), the same
+ * as the field errors and refusals it may show; not the incident's, which would mix two in one form.
+ */
+function readerOf(services: SlackServices, body: { team?: { id?: string } | null; user: { id: string } }, client: WebClient): Promise<Locale> {
+  return services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
 }
 
 /** Runs decisions for buttons and modals, and tells a refusal to the person who acted. */
@@ -338,7 +348,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (!step) return;
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: state.incident.locale }) as never,
+      view: skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await readerOf(services, body, client) }) as never,
     });
   });
 
@@ -346,7 +356,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
     if (await refusedAsResolved(services, body, client, await loadOrFail(services, i))) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: (await draftModalView(services, client, i)) as never });
+    await client.views.open({ trigger_id: body.trigger_id, view: (await draftModalView(services, client, i, await readerOf(services, body, client))) as never });
   });
 
   for (const [actionId, build] of [
@@ -361,7 +371,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       const { state } = record;
       const draft = state.drafts.find((candidate) => candidate.id === ref.d);
       if (!draft) return;
-      await client.views.open({ trigger_id: body.trigger_id, view: build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: state.incident.locale }) as never });
+      await client.views.open({ trigger_id: body.trigger_id, view: build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: await readerOf(services, body, client) }) as never });
     });
   }
 
@@ -373,10 +383,11 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { state } = record;
     const draft = state.drafts.find((candidate) => candidate.id === ref.d);
     if (!draft) return;
-    const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[state.incident.locale];
+    const reader = await readerOf(services, body, client);
+    const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: state.incident.locale, ...(guidance ? { guidance } : {}) }) as never,
+      view: editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, ...(guidance ? { guidance } : {}) }) as never,
     });
   });
 
@@ -390,7 +401,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (!playbook) return;
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: state.incident.locale }) as never,
+      view: severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await readerOf(services, body, client) }) as never,
     });
   });
 
@@ -401,14 +412,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
-    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: state.incident.locale }) as never });
+    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await readerOf(services, body, client) }) as never });
   });
 
   app.action<BlockAction>(actionIds.addNote, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'note button');
     const { state } = await loadOrFail(services, i);
-    await client.views.open({ trigger_id: body.trigger_id, view: noteModal(i, state.incident.number, state.incident.locale) as never });
+    await client.views.open({ trigger_id: body.trigger_id, view: noteModal(i, state.incident.number, await readerOf(services, body, client)) as never });
   });
 }
 
@@ -448,7 +459,7 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       const writtenFor = draftTargetOf(w);
       // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
       const edited = textEditedByHand(view);
-      const rebuilt = await draftModalView(services, client, i, {
+      const rebuilt = await draftModalView(services, client, i, await readerOf(services, body, client), {
         templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
         ...(target ? { target } : {}),
@@ -522,7 +533,7 @@ function registerDecisionModals(app: App, services: SlackServices): void {
     const { i, v } = decodeRef(severityModalRef, view.private_metadata, 'severity modal');
     const severity = valueOf(view, inputIds.severity);
     if (!SEVERITIES.includes(severity as Severity)) {
-      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(await services.localeFor(), 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(await readerOf(services, body, client), 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
       return;
     }
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
@@ -550,7 +561,8 @@ function registerResolveModal(app: App, services: SlackServices): void {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'resolve modal');
     const summary = valueOf(view, inputIds.resolutionSummary) ?? '';
     const record = await loadOrFail(services, i);
-    const locale = record.state.incident.locale;
+    // The modal's own errors speak its language: the reader's.
+    const locale = await readerOf(services, body, client);
     const stillOpen = record.state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     // Steps given a reason in the modal are skipped first; the summary is checked first so nothing is skipped for a resolve that cannot happen.
     if (summary.trim() !== '') {
@@ -569,7 +581,7 @@ function registerResolveModal(app: App, services: SlackServices): void {
           return;
         }
         if (!outcome.ok && outcome.refusal.code !== 'step_already_done' && outcome.refusal.code !== 'step_already_skipped') {
-          await ack({ response_action: 'errors', errors: { [inputIds.skipReason(step.stepId)]: outcome.refusal.message } });
+          await ack({ response_action: 'errors', errors: { [inputIds.skipReason(step.stepId)]: (await refusalForPerson(services, outcome.refusal, { teamId: body.team?.id, userId: body.user.id, client })).refusal.message } });
           return;
         }
       }
