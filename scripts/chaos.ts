@@ -48,6 +48,7 @@ import { startCrashHarness, type CrashHarness } from '../test/support/crash-harn
 import { availableProviders } from '../test/support/databases.js';
 import { findButtons } from '../test/e2e/harness.js';
 import { t, type MessageKey } from '../src/i18n/index.js';
+import { UNFINISHED_REASON, UNFINISHED_TOLD_REASON } from '../src/app/ports/unfinished.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -717,7 +718,9 @@ const storedTs = new Set((await prisma.scoredMessage.findMany({ where: { channel
 const lostMessages = acknowledgedMessages.filter((ts) => !storedTs.has(ts));
 const bucketTotal = (await prisma.channelBucket.findMany({ where: { channelRef: supportRef ?? '' } })).reduce((sum, bucket) => sum + bucket.messages, 0);
 const countedTwice = Math.max(0, bucketTotal - storedTs.size);
-const quarantined = await prisma.quarantinedMessage.count();
+// Requests left unfinished share the quarantine's table (app/ports/unfinished.ts): not member messages.
+const quarantined = await prisma.quarantinedMessage.count({ where: { reason: { notIn: [UNFINISHED_REASON, UNFINISHED_TOLD_REASON] } } });
+const unfinishedRequests = await prisma.quarantinedMessage.count({ where: { reason: { in: [UNFINISHED_REASON, UNFINISHED_TOLD_REASON] } } });
 const inboxLeft = await prisma.inboundEvent.findMany({ select: { eventId: true, attempts: true, lastError: true } });
 
 // Each acknowledged request's effect, exactly once: per crisis one incident, one acknowledgement, one
@@ -761,7 +764,7 @@ console.log(`instances killed (SIGKILL):      ${kills}; Slack fault bursts: ${sl
 console.log(`approval clicks acknowledged:    ${acknowledgedApprovals.length}; reminders due: ${reminderRows.length} (fired ${firedCount}, late ${firedLate})`);
 console.log(`requests delivered twice:        ${duplicatesSent}; post-mortems approved: ${resolvedCrises.filter((crisis) => crisis.postMortem).length}`);
 console.log(
-  `slow, not stuck:                 ${delayedSteps} step(s) whose post came after its nominal wait, still queued meanwhile; ${cutShortSent} crisis(es) cut short by the run's end whose posts were all sent in the drain; ${redoneAfterNotice} command(s), click(s) or form(s) done again after a "not done" notice`,
+  `slow, not stuck:                 ${delayedSteps} step(s) whose post came after its nominal wait, still queued meanwhile; ${cutShortSent} crisis(es) cut short by the run's end whose posts were all sent in the drain; ${unfinishedRequests} request(s) acknowledged at the guard's deadline and left unfinished by a kill, ${redoneAfterNotice} command(s), click(s) or form(s) done again after a "not done" notice`,
 );
 console.log(
   `member messages acknowledged:    ${acknowledgedMessages.length} of ${acknowledgedMessages.length + eventsNeverAcknowledged} (${eventDeliveries} deliveries, ${eventRetries} with X-Slack-Retry-Num); quarantined: ${quarantined}; left in the inbox: ${inboxLeft.length}${list(inboxLeft.map((row) => `${row.eventId} (${row.attempts}: ${row.lastError ?? ''})`))}`,
