@@ -50,9 +50,10 @@ export interface CrashHarness {
    * Holds the database's write lock (as a busy database or another instance's long transaction would):
    * reads go on, every write waits until the returned function releases it. A slow commit on
    * PostgreSQL; on SQLite only a write outside a transaction waits (busy_timeout), one inside a
-   * transaction fails at once.
+   * transaction fails at once. With `unfinishedToo` (PostgreSQL), the table where the listener guard
+   * keeps a request acknowledged at its deadline is held as well, as a database slow for every write is.
    */
-  holdWrites(): Promise<() => Promise<void>>;
+  holdWrites(options?: { unfinishedToo?: boolean }): Promise<() => Promise<void>>;
   kill(instance?: RunningProcess): Promise<void>;
   health(instance: RunningProcess): Promise<Health | null>;
   command(user: string, text: string, instance?: RunningProcess): Promise<AppResponse>;
@@ -135,13 +136,14 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
       if (/loaded 0 playbook/.test(instance.logs())) throw new Error(`the playbook did not load:\n${instance.logs()}`);
       return instance;
     },
-    async holdWrites() {
+    async holdWrites(holdOptions = {}) {
       if (options.provider === 'postgres') {
         const client = new pg.Client({ connectionString: database.url });
         await client.connect();
         await client.query('BEGIN');
         // EXCLUSIVE lets plain reads through and makes every write (and SELECT … FOR UPDATE) wait.
-        await client.query(`LOCK TABLE ${HELD_TABLES.map((table) => `"${table}"`).join(', ')} IN EXCLUSIVE MODE`);
+        const tables = holdOptions.unfinishedToo ? [...HELD_TABLES, UNFINISHED_TABLE] : HELD_TABLES;
+        await client.query(`LOCK TABLE ${tables.map((table) => `"${table}"`).join(', ')} IN EXCLUSIVE MODE`);
         return async () => {
           await client.query('ROLLBACK');
           await client.end();
@@ -228,6 +230,8 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
 
 /** The tables a decision writes: incidents, their drafts, checklist, reminders, outbox, post-mortems, audit. */
 const HELD_TABLES = ['Incident', 'TimelineEvent', 'ReplyDraft', 'Approval', 'ChecklistItem', 'Reminder', 'OutboxItem', 'PostMortem', 'ActionItem', 'AuditLog'];
+/** Where requests acknowledged at the guard's deadline are kept (they share the quarantine's table). */
+const UNFINISHED_TABLE = 'QuarantinedMessage';
 
 /** A pass-through proxy to the loopback Slack whose gate can hold a chat.postMessage call. */
 export async function startSlackProxy(target: string, loseAnswer: (method: string) => boolean = () => false): Promise<{ origin: string; gate: PostGate; close(): Promise<void> }> {
