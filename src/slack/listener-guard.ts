@@ -7,6 +7,7 @@
 //   explanation (never a 3 s wait then an error page), and one still working after ACK_DEADLINE_MS is
 //   acknowledged for it, once what the person did is kept (`unfinished`): should the process die before
 //   the listener finishes, that request is told to its person at the next start, never silently lost.
+//   One that can be neither done nor kept in time is left unacknowledged: Slack tells its person.
 //   Events from a team Firebreak is not installed in are dropped and counted.
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -247,13 +248,14 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       let kept: Promise<string | null> | undefined;
       const ack: AckFn = async (response) => {
         if (acked) return;
-        acked = true;
         // An interim answer ("Declaring…") says nothing is stored yet: kept first, as at the deadline, so a
         // death before the commit is told at the next start instead of leaving the person waiting for good.
-        if (isInterimAnswer(response) && kept === undefined) {
-          kept = keepUnfinished(kind, args.body);
-          await keptOrWaited(kept);
+        // Not kept in time: no answer (see the deadline below).
+        if (isInterimAnswer(response)) {
+          kept ??= keepUnfinished(kind, args.body);
+          if (!(await keptOrWaited(kept)) || acked) return;
         }
+        acked = true;
         await args.ack(response);
       };
       const refusal = await refusalFor(args.body).catch((error: unknown) => {
@@ -286,9 +288,15 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       const deadline = setTimeout(() => {
         if (acked) return;
         log.warn({ kind, action: who(args.body).action }, `a listener had not acknowledged after ${ACK_DEADLINE_MS} ms: acknowledged for it`);
-        kept = keepUnfinished(kind, args.body);
+        kept ??= keepUnfinished(kind, args.body);
         void keptOrWaited(kept)
-          .then(() => ack())
+          .then((keptInTime) => {
+            if (keptInTime) return ack();
+            // Neither done nor kept (the database stalls): an acknowledgement now would say it was taken,
+            // and a death before the commit would lose it untold. Unanswered, Slack tells the person it did
+            // not go through (a form stays open with its text), so they can try again.
+            log.error({ kind, action: who(args.body).action }, 'a request was neither done nor kept in time: left unacknowledged, so Slack tells its person it did not go through');
+          })
           .catch(() => undefined);
       }, ACK_DEADLINE_MS);
       try {
@@ -320,11 +328,15 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
     };
   }
 
-  /** The ack waits for the kept row a moment at most: a slow database must not cost Slack's 3 s. */
-  async function keptOrWaited(kept: Promise<string | null>): Promise<void> {
+  /**
+   * Whether the kept row landed within KEEP_WAIT_MS (a slow database must not cost Slack's 3 s); true when
+   * nothing keeps requests.
+   */
+  async function keptOrWaited(kept: Promise<string | null>): Promise<boolean> {
+    if (!options.unfinished) return true;
     let waited: NodeJS.Timeout | undefined;
-    const wait = new Promise<void>((resolve) => (waited = setTimeout(resolve, KEEP_WAIT_MS)));
-    await Promise.race([kept, wait]).finally(() => clearTimeout(waited));
+    const wait = new Promise<false>((resolve) => (waited = setTimeout(() => resolve(false), KEEP_WAIT_MS)));
+    return Promise.race([kept.then((id) => id !== null), wait]).finally(() => clearTimeout(waited));
   }
 
   /** Keeps what the person did (never the payload) before the deadline's ack; null when it could not be kept. */

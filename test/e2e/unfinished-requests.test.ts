@@ -148,6 +148,37 @@ describe.skipIf(!availableProviders.includes('postgres'))('a click acknowledged 
   }, 120_000);
 });
 
+// PostgreSQL only, as above. Slack gives up on an answer after 3 s and then shows the person the click
+// did not go through; an acknowledgement says it was taken. When even the row that keeps the click (told
+// at the next start) cannot be written, the click must not be acknowledged.
+describe.skipIf(!availableProviders.includes('postgres'))('a click whose decision and keeping both wait on the database (postgres)', () => {
+  it('is not acknowledged, so Slack tells its person it did not go through; killed meanwhile, nothing was claimed', async () => {
+    const harness = await startCrashHarness({ provider: 'postgres' });
+    try {
+      const { ben } = harness.people;
+      const root = await declaredOnFreshInstance(harness);
+      const release = await harness.holdWrites({ unfinishedToo: true });
+      try {
+        const started = Date.now();
+        const answered = harness.click(ben, harness.alerts, root.ts, actionIds.acknowledge).then(
+          (answer) => ({ status: answer.status, afterMs: Date.now() - started }),
+          () => null,
+        );
+        // (Bolt's receiver answers a bare 200 once 3 s have passed, when Slack has given up.)
+        const withinSlacksWait = await Promise.race([answered, sleep(2_950).then(() => 'no answer' as const)]);
+        expect(withinSlacksWait, 'no acknowledgement within the 3 s Slack waits').toBe('no answer');
+        await harness.kill();
+      } finally {
+        await release();
+      }
+      expect((await harness.database.prisma.incident.findFirstOrThrow()).leadUserId).not.toBe(ben);
+      expect(await unfinishedRows(harness)).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
+  }, 120_000);
+});
+
 // A declare slower than 1.5 s answers "Declaring…" before its commit (the result follows through its
 // response_url). That answer stores nothing: the request is kept first, so a death before the commit is
 // told at the next start rather than leaving the person with "Declaring…" for good.
