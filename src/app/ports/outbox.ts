@@ -76,6 +76,12 @@ export interface OutboxWriter {
   closeWaiting(key: string, error: string): Promise<boolean>;
 }
 
+/**
+ * How a team's unsent writes are failed when it uninstalls Firebreak or revokes its token
+ * (`workspace_uninstalled:app_uninstalled`): never sent, since no token can send them.
+ */
+export const WORKSPACE_UNINSTALLED = 'workspace_uninstalled:';
+
 /** How a write is failed when a message it threads under or edits was never posted. */
 export const DEPENDENCY_FAILED = 'dependency_failed';
 
