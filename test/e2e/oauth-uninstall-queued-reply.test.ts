@@ -83,4 +83,35 @@ describe.each(availableProviders)('a reply queued when the app is uninstalled (%
     await expect.poll(() => publicPosts('Back: we are on it').length, { timeout: 15_000 }).toBe(1);
     expect(publicPosts('Queued: we are on it')).toEqual([]);
   }, 90_000);
+
+  it('a reply already on its way to Slack when the uninstall comes is said as maybe posted, never as "nothing reached the community"', async () => {
+    const { people, staff, fake } = team;
+    const prisma = app.database.prisma;
+    const root = staff.rootMessage()!;
+    await staff.click(events, people.cleo, people.alerts, root.ts, actionIds.draftReply);
+    await expect.poll(() => staff.openModal(people.cleo), { timeout: 10_000 }).toBeDefined();
+    await staff.submit(events, people.cleo, draftValues('In flight: we are on it, more soon.'));
+    const isCard = (message: { text: string; blocks?: unknown }) => (message.text + JSON.stringify(message.blocks ?? [])).includes('In flight: we are on it');
+    await expect.poll(() => staff.thread().find(isCard), { timeout: 10_000 }).toBeDefined();
+    const cardTs = staff.thread().find(isCard)!.ts;
+    const draft = await prisma.replyDraft.findFirstOrThrow({ where: { text: { contains: 'In flight' } } });
+
+    // Slack is slow to answer the public reply; the uninstall arrives while the call is under way, and the post lands.
+    fake.api.faults.delay('chat.postMessage', 4_000, { channel: people.support });
+    await staff.click(events, people.ann, people.alerts, cardTs, actionIds.approveDraft);
+    await staff.click(events, people.ben, people.alerts, cardTs, actionIds.approveDraft);
+    await expect.poll(async () => (await prisma.outboxItem.findFirst({ where: { key: { contains: draft.id } , status: 'sending' } }))?.status, { timeout: 15_000 }).toBe('sending');
+    await sendToApp(events, SIGNING_SECRET, 'event', eventCallback(fake.workspace.appIdentity(), { type: 'app_uninstalled' }, { nowMs: Date.now(), eventId: 'Ev0UNINSTF' }));
+    await expect.poll(async () => (await prisma.workspace.findUniqueOrThrow({ where: { teamId: A } })).botTokenSealed, { timeout: 10_000 }).toBeNull();
+    await expect.poll(() => fake.workspace.messagesIn(people.support).filter((message) => message.text.includes('In flight: we are on it')).length, { timeout: 10_000 }).toBe(1);
+    fake.workspace.revokeBotTokens();
+    fake.api.faults.clear();
+
+    expect((await installAsAPerson(app.url, world.slack, A, people.ann)).status).toBe(200);
+    const number = draft.number;
+    const maybe = t('en', 'outbox.reply_stopped_by_uninstall', { draftNumber: number, uncertain: true });
+    await expect.poll(() => staff.thread().find((message) => message.text === maybe), { timeout: 15_000 }).toBeDefined();
+    expect(staff.thread().find((message) => message.text === t('en', 'outbox.reply_stopped_by_uninstall', { draftNumber: number, uncertain: false }))).toBeUndefined();
+    expect(await prisma.replyDraft.findUniqueOrThrow({ where: { id: draft.id } })).toMatchObject({ status: 'unconfirmed' });
+  }, 90_000);
 });
