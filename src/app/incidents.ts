@@ -782,8 +782,8 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const outbox = this.options.store.direct.outbox;
     const stopped: QueuedSlackWrite[] = [];
     for (const reason of ['app_uninstalled', 'tokens_revoked'] as const) {
-      const held = await outbox.heldWith(`${WORKSPACE_UNINSTALLED}${reason}`, STOPPED_REPLIES_LIMIT);
-      stopped.push(...held.filter((item) => item.teamId === teamId && item.record?.kind === outboxRecords.replyPosted && item.incidentId !== null));
+      const held = await outbox.heldWith(`${WORKSPACE_UNINSTALLED}${reason}`, STOPPED_REPLIES_LIMIT, teamId);
+      stopped.push(...held.filter((item) => item.record?.kind === outboxRecords.replyPosted && item.incidentId !== null));
     }
     let reported = 0;
     for (const item of stopped) {

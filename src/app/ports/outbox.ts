@@ -48,8 +48,8 @@ export interface OutboxWriter {
    * again; true only for the one caller that removed it.
    */
   forgetFailed(key: string, error?: string): Promise<boolean>;
-  /** Writes held with exactly `error` (never sent), oldest first, at most `limit`. */
-  heldWith(error: string, limit: number): Promise<QueuedSlackWrite[]>;
+  /** Writes held with exactly `error` (never sent), of `teamId` when given, oldest first, at most `limit`. */
+  heldWith(error: string, limit: number, teamId?: string): Promise<QueuedSlackWrite[]>;
   /**
    * Puts the writes among `keys` held with exactly `error` back in their lanes, all at once, so they
    * are sent in their first order; an edit that a later write of the same message overtakes stays

@@ -144,8 +144,8 @@ export async function forgetFailedOutboxItem(db: Db, key: string, error?: string
   return count > 0;
 }
 
-export async function heldOutboxItems(db: Db, error: string, limit: number): Promise<OutboxItem[]> {
-  return db.outboxItem.findMany({ where: { status: 'failed', lastError: error }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+export async function heldOutboxItems(db: Db, error: string, limit: number, teamId?: string): Promise<OutboxItem[]> {
+  return db.outboxItem.findMany({ where: { status: 'failed', lastError: error, ...(teamId !== undefined ? { teamId } : {}) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
 }
 
 /**
