@@ -177,6 +177,8 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         const outcome = await installer.installed(installation);
         // A new (or reinstalled) workspace's playbook references are checked at once, not at the next start.
         void runtime?.checkPlaybookReferences(installation.teamId).catch((error: unknown) => logger.warn({ err: error, team: installation.teamId }, 'could not check playbook references'));
+        // Approved replies its uninstall stopped are said in their threads now that there is a token again.
+        void runtime?.reportRepliesStoppedByUninstall(installation.teamId).catch((error: unknown) => logger.warn({ err: error, team: installation.teamId }, 'could not report the replies an uninstall stopped'));
         return outcome;
       },
       refused: (reason, detail) => installer.refused(reason, detail),

@@ -93,6 +93,11 @@ export interface Runtime {
   tick(): Promise<void>;
   /** OAuth installs: checks a (newly installed) workspace's playbook references with its token and tells its alerts channel. */
   checkPlaybookReferences(teamId: string): Promise<void>;
+  /**
+   * OAuth installs, after a reinstall (and at start-up): approved replies the uninstall stopped are marked
+   * not posted and their incident threads told, with the workspace's new token.
+   */
+  reportRepliesStoppedByUninstall(teamId: string): Promise<number>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
   /**
@@ -312,6 +317,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     channelName,
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
+  // A reinstall reports the replies its uninstall stopped; a process gone before it did is caught up here.
+  if (installs) {
+    void forEachWorkspace(async (teamId) => {
+      if (teamId) await incidents.reportRepliesStoppedByUninstall(teamId);
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not report the replies an uninstall stopped'));
+  }
 
   // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
   // Every message asks, so what Slack last said, complete or not, is kept a few seconds: while Slack
@@ -741,6 +752,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     leadership,
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
+    reportRepliesStoppedByUninstall: (teamId) => inTeam(teamId, () => incidents.reportRepliesStoppedByUninstall(teamId)),
     answerLocale,
     alertsChannelHealth,
     waitingWrites: () => store.direct.failedWrites.waitingByReason(),

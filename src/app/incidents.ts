@@ -40,6 +40,7 @@ import type {
   IncidentViews,
   OutboxFailure,
   OutboxWriter,
+  QueuedSlackWrite,
   PostMortemRepository,
   Reminders,
   SentOutboxItem,
@@ -47,7 +48,7 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
-import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL, WORKSPACE_UNINSTALLED } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 import type { ProcessedEvents } from './ports/store.js';
 
@@ -770,6 +771,47 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     });
   }
 
+  /**
+   * After a reinstall: approved replies of `teamId` whose post the uninstall stopped (failed as
+   * WORKSPACE_UNINSTALLED, never sent) are marked not posted, so their card and the root stop saying
+   * "posting", and the incident thread is told why in plain words. The uninstall itself cannot: it
+   * has no token to ask Slack the incident's user groups nor to post. Run again, it changes nothing.
+   * Returns how many replies it reported.
+   */
+  async reportRepliesStoppedByUninstall(teamId: string): Promise<number> {
+    const outbox = this.options.store.direct.outbox;
+    const stopped: QueuedSlackWrite[] = [];
+    for (const reason of ['app_uninstalled', 'tokens_revoked'] as const) {
+      const held = await outbox.heldWith(`${WORKSPACE_UNINSTALLED}${reason}`, STOPPED_REPLIES_LIMIT, teamId);
+      stopped.push(...held.filter((item) => item.record?.kind === outboxRecords.replyPosted && item.incidentId !== null));
+    }
+    let reported = 0;
+    for (const item of stopped) {
+      const reply = replyRecordOf(item.record);
+      const record = await this.options.store.direct.incidents.load(reply.incidentId);
+      const draft = record?.state.drafts.find((candidate) => candidate.id === reply.draftId);
+      if (!record || draft?.status !== 'approved' || draft.revision !== reply.revision) continue;
+      const context = await this.contextOf(reply.incidentId);
+      await this.options.store.transaction(async (tx) => {
+        const failure: OutboxFailure = { key: item.key, method: item.method, channelId: item.channelId, incidentId: item.incidentId, error: item.lastError ?? WORKSPACE_UNINSTALLED, record: item.record, uncertain: item.uncertain };
+        await this.recordReplyNotPosted(tx, failure, context);
+        const current = await tx.incidents.load(reply.incidentId);
+        if (!current) return;
+        await tx.outbox.enqueue({
+          key: `delivery-failed:${item.key}`,
+          method: 'chat.postMessage',
+          payload: { channel: current.alertChannelId, text: t(current.state.incident.locale, 'outbox.reply_stopped_by_uninstall', { draftNumber: draft.number, uncertain: item.uncertain }) },
+          threadOf: outboxKeys.root(reply.incidentId),
+          incidentId: reply.incidentId,
+          now: this.clock.now(),
+        });
+      });
+      reported += 1;
+    }
+    if (reported > 0) this.options.onCommitted?.();
+    return reported;
+  }
+
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
   async recordRootPosted(tx: R, incidentId: string, ts: string, channelId: string, context: IncidentContext | null | undefined): Promise<void> {
     await tx.incidents.setRootTs(incidentId, ts);
@@ -990,6 +1032,9 @@ export interface IncidentContext {
  * Slack before it (it was not found then): rolled back, and retried after asking (the outbox's and the
  * scheduler's retry ask again first). Never asked here: a slow Slack would hold the transaction open.
  */
+/** At most this many stopped writes are looked at per reason after a reinstall (oldest first). */
+const STOPPED_REPLIES_LIMIT = 500;
+
 export class IncidentContextNeeded extends Error {
   constructor(incidentId: string) {
     super(`incident ${incidentId}: its playbook's user groups and channel name were not asked of Slack before the transaction; retried after asking`);

@@ -3,6 +3,7 @@
 // tokens revoked — in one transaction with stopping that workspace's pending writes and reminders.
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
+import { WORKSPACE_UNINSTALLED } from './ports/outbox.js';
 import type { Installations, OAuthStates, RekeyOutcome, Repositories, Store, WorkspaceInstallation, WorkspaceSettings } from './ports/index.js';
 
 export type UninstallReason = 'app_uninstalled' | 'tokens_revoked';
@@ -90,7 +91,7 @@ export class InstallService {
    * failed and its reminders cancelled with the reason, all in one transaction; other teams are untouched.
    */
   async uninstalled(teamId: string, reason: UninstallReason, happenedAt?: number): Promise<UninstallOutcome> {
-    const why = `workspace_uninstalled:${reason}`;
+    const why = `${WORKSPACE_UNINSTALLED}${reason}`;
     const result = await this.options.store.transaction(async (tx) => {
       const now = this.options.clock.now();
       // Slack's retries and the event inbox can deliver an uninstall after a reinstall: it is not acted on.

@@ -143,6 +143,8 @@ export const en = {
     `:speech_balloon: ${p.who} ${plural(p.count, 'negative message', 'negative messages')} in #${p.channel} ${p.count === 1 ? 'has' : 'have'} had no answer for over ${p.minutes} min:\n${p.list}`,
   'digest.dropped': (p: { channel: string; date: string }) =>
     `The digest of ${p.date} was not posted: Slack would not take it in ${p.channel} (deleted, archived, or the bot is not in it). Digests come here now; the next one is on schedule.`,
+  'outbox.reply_stopped_by_uninstall': (p: { draftNumber: number; uncertain: boolean }) =>
+    `:warning: Reply #${p.draftNumber} was approved but Firebreak was uninstalled from this workspace (or its access revoked) before posting it, so it was never posted${p.uncertain ? ' (an earlier attempt went unanswered: check the channel before posting again)' : ': nothing reached the community'}. Firebreak is back now; if the reply is still needed, draft it again.`,
   'outbox.write_refused': (p: { method: string; error: string }) =>
     `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 

@@ -137,6 +137,8 @@ export const es: Catalog = {
     `:speech_balloon: ${p.who} ${plural(p.count, 'mensaje negativo', 'mensajes negativos')} en #${p.channel} ${p.count === 1 ? 'lleva' : 'llevan'} más de ${p.minutes} min sin respuesta:\n${p.list}`,
   'digest.dropped': (p) =>
     `El resumen del ${p.date} no se publicó: Slack no lo aceptó en ${p.channel} (borrado, archivado, o el bot no está en él). Los resúmenes llegan ahora aquí; el próximo, a su hora.`,
+  'outbox.reply_stopped_by_uninstall': (p) =>
+    `:warning: La respuesta #${p.draftNumber} estaba aprobada, pero Firebreak se desinstaló de este espacio de trabajo (o se revocó su acceso) antes de publicarla, así que nunca se publicó${p.uncertain ? ' (un intento anterior quedó sin respuesta: revisa el canal antes de publicarla otra vez)' : ': nada llegó a la comunidad'}. Firebreak ya está de vuelta; si la respuesta sigue haciendo falta, vuelve a redactarla.`,
   'outbox.write_refused': (p) =>
     `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 

@@ -216,6 +216,7 @@ export const uiEn = {
   'ui.guard.malformed': (_: Empty) => 'Firebreak did not do this: the button or form it came from is damaged. Use the incident message instead.',
   'ui.guard.invalid': (p: { detail: string }) => `Firebreak could not do this: ${p.detail}`,
   'ui.workspace_unavailable': (_: Empty) => 'Firebreak cannot act for this workspace right now: its access to Slack here could not be read or checked. Whoever runs Firebreak can see why on its /healthz page and in its log.',
+  'ui.modal.not_opened': (_: Empty) => 'Slack did not open the form just now, so nothing was done. Click the button again in a moment.',
   'ui.guard.slack_unavailable': (_: Empty) => 'Slack did not answer Firebreak just now, so nothing was done. Try again in a moment.',
   'ui.guard.failed': (_: Empty) => 'Firebreak could not do this because of an error on its side; it has been logged. Please try again.',
   'ui.unfinished.notice': (p: { what: string; at: string }) =>

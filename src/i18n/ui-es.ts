@@ -206,6 +206,7 @@ export const uiEs: UiCatalog = {
   'ui.guard.malformed': () => 'Firebreak no lo hizo: el botón o el formulario de origen está dañado. Usa el mensaje del incidente.',
   'ui.guard.invalid': (p) => `Firebreak no pudo hacerlo: ${p.detail}`,
   'ui.workspace_unavailable': () => 'Firebreak no puede actuar en este espacio de trabajo ahora mismo: no pudo leer ni comprobar su acceso a Slack aquí. Quien administra Firebreak puede ver el motivo en su página /healthz y en su registro.',
+  'ui.modal.not_opened': () => 'Slack no abrió el formulario ahora mismo, así que no se hizo nada. Vuelve a pulsar el botón en un momento.',
   'ui.guard.slack_unavailable': () => 'Slack no ha respondido a Firebreak ahora mismo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
   'ui.guard.failed': () => 'Firebreak no pudo hacerlo por un error propio; quedó registrado. Vuelve a intentarlo.',
   'ui.unfinished.notice': (p) =>

@@ -48,8 +48,8 @@ export interface OutboxWriter {
    * again; true only for the one caller that removed it.
    */
   forgetFailed(key: string, error?: string): Promise<boolean>;
-  /** Writes held with exactly `error` (never sent), oldest first, at most `limit`. */
-  heldWith(error: string, limit: number): Promise<QueuedSlackWrite[]>;
+  /** Writes held with exactly `error` (never sent), of `teamId` when given, oldest first, at most `limit`. */
+  heldWith(error: string, limit: number, teamId?: string): Promise<QueuedSlackWrite[]>;
   /**
    * Puts the writes among `keys` held with exactly `error` back in their lanes, all at once, so they
    * are sent in their first order; an edit that a later write of the same message overtakes stays
@@ -75,6 +75,12 @@ export interface OutboxWriter {
   /** Closes one waiting write for good with `error`: true for the one caller that closed it. */
   closeWaiting(key: string, error: string): Promise<boolean>;
 }
+
+/**
+ * How a team's unsent writes are failed when it uninstalls Firebreak or revokes its token
+ * (`workspace_uninstalled:app_uninstalled`): never sent, since no token can send them.
+ */
+export const WORKSPACE_UNINSTALLED = 'workspace_uninstalled:';
 
 /** How a write is failed when a message it threads under or edits was never posted. */
 export const DEPENDENCY_FAILED = 'dependency_failed';

@@ -336,6 +336,32 @@ async function refusedAsResolved(services: SlackServices, body: BlockAction, cli
   return true;
 }
 
+/**
+ * Opens a button's modal. The click was acknowledged first (views.open must come within 3 s of it), so
+ * a form Slack would not open (a 500, a 429, an expired trigger, internal_error) is said to the person
+ * who clicked, in their language: they would otherwise see nothing happen. Rethrown, to be logged.
+ */
+async function openModal(services: SlackServices, body: BlockAction, client: WebClient, view: unknown): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
+  } catch (error) {
+    const locale = await readerOf(services, body, client).catch(() => services.locale);
+    const text = t(locale, 'ui.modal.not_opened', {});
+    const channel = body.channel?.id;
+    const threadTs = body.message?.thread_ts ?? body.message?.ts;
+    try {
+      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+      else {
+        const opened = await client.conversations.open({ users: body.user.id });
+        if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text });
+      }
+    } catch (tellError) {
+      services.logger.warn({ err: tellError }, 'could not tell the person that Slack did not open their form');
+    }
+    throw error;
+  }
+}
+
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
 function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
@@ -346,17 +372,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { state } = record;
     const step = state.checklist.find((item) => item.stepId === ref.s);
     if (!step) return;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await readerOf(services, body, client) }) as never,
-    });
+    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await readerOf(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
     if (await refusedAsResolved(services, body, client, await loadOrFail(services, i))) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: (await draftModalView(services, client, i, await readerOf(services, body, client))) as never });
+    await openModal(services, body, client, (await draftModalView(services, client, i, await readerOf(services, body, client))));
   });
 
   for (const [actionId, build] of [
@@ -371,7 +394,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       const { state } = record;
       const draft = state.drafts.find((candidate) => candidate.id === ref.d);
       if (!draft) return;
-      await client.views.open({ trigger_id: body.trigger_id, view: build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: await readerOf(services, body, client) }) as never });
+      await openModal(services, body, client, build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: await readerOf(services, body, client) }));
     });
   }
 
@@ -385,10 +408,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (!draft) return;
     const reader = await readerOf(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, ...(guidance ? { guidance } : {}) }) as never,
-    });
+    await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, ...(guidance ? { guidance } : {}) }));
   });
 
   app.action<BlockAction>(actionIds.changeSeverity, async ({ ack, body, client }) => {
@@ -399,10 +419,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { state } = record;
     const playbook = services.playbook(state.incident.playbookId);
     if (!playbook) return;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await readerOf(services, body, client) }) as never,
-    });
+    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await readerOf(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.resolve, async ({ ack, body, client }) => {
@@ -412,14 +429,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
-    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await readerOf(services, body, client) }) as never });
+    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await readerOf(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.addNote, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'note button');
     const { state } = await loadOrFail(services, i);
-    await client.views.open({ trigger_id: body.trigger_id, view: noteModal(i, state.incident.number, await readerOf(services, body, client)) as never });
+    await openModal(services, body, client, noteModal(i, state.incident.number, await readerOf(services, body, client)));
   });
 }
 

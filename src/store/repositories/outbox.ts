@@ -144,8 +144,8 @@ export async function forgetFailedOutboxItem(db: Db, key: string, error?: string
   return count > 0;
 }
 
-export async function heldOutboxItems(db: Db, error: string, limit: number): Promise<OutboxItem[]> {
-  return db.outboxItem.findMany({ where: { status: 'failed', lastError: error }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+export async function heldOutboxItems(db: Db, error: string, limit: number, teamId?: string): Promise<OutboxItem[]> {
+  return db.outboxItem.findMany({ where: { status: 'failed', lastError: error, ...(teamId !== undefined ? { teamId } : {}) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
 }
 
 /**
@@ -502,9 +502,10 @@ export function outboxQueueOn(db: Db): OutboxQueue {
  * failed with the reason, so App Home and the logs say why, and no other team's writes are touched.
  */
 export async function stopTeamWrites(db: Db, teamId: string, reason: string): Promise<number> {
-  const { count } = await db.outboxItem.updateMany({
-    where: { teamId, status: { in: ['pending', 'sending'] } },
-    data: { status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null },
-  });
-  return count;
+  const stopped = { status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null };
+  // A write being sent may land all the same (its answer then finds the claim gone): it stays uncertain,
+  // so a reply is never reported as "nothing reached the community" when it may have.
+  const inFlight = await db.outboxItem.updateMany({ where: { teamId, status: 'sending' }, data: { ...stopped, uncertain: true } });
+  const queued = await db.outboxItem.updateMany({ where: { teamId, status: 'pending' }, data: stopped });
+  return inFlight.count + queued.count;
 }
