@@ -764,7 +764,8 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     await tx.outbox.enqueue({
       key: `delivery-failed:${failure.key}`,
       method: 'chat.postMessage',
-      payload: { channel: record.alertChannelId, text: t(record.state.incident.locale, 'outbox.write_refused', { method: failure.method, error: failure.error }) },
+      // A card or alert deleted in Slack is not a matter of the channel or the bot's access.
+      payload: { channel: record.alertChannelId, text: t(record.state.incident.locale, failure.method === 'chat.update' && failure.error === 'message_not_found' ? 'outbox.message_deleted' : 'outbox.write_refused', { method: failure.method, error: failure.error }) },
       threadOf: outboxKeys.root(failure.incidentId),
       incidentId: failure.incidentId,
       now: this.clock.now(),

@@ -145,6 +145,8 @@ export const en = {
     `The digest of ${p.date} was not posted: Slack would not take it in ${p.channel} (deleted, archived, or the bot is not in it). Digests come here now; the next one is on schedule.`,
   'outbox.reply_stopped_by_uninstall': (p: { draftNumber: number; uncertain: boolean }) =>
     `:warning: Reply #${p.draftNumber} was approved but Firebreak was uninstalled from this workspace (or its access revoked) before posting it, so it was never posted${p.uncertain ? ' (an earlier attempt went unanswered: check the channel before posting again)' : ': nothing reached the community'}. Firebreak is back now; if the reply is still needed, draft it again.`,
+  'outbox.message_deleted': (p: { method: string; error: string }) =>
+    `:warning: A message Firebreak keeps up to date was deleted in Slack, so it no longer shows the latest state (${p.method}: \`${p.error}\`). \`/firebreak status\` shows where every open incident stands.`,
   'outbox.write_refused': (p: { method: string; error: string }) =>
     `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 

@@ -139,6 +139,8 @@ export const es: Catalog = {
     `El resumen del ${p.date} no se publicó: Slack no lo aceptó en ${p.channel} (borrado, archivado, o el bot no está en él). Los resúmenes llegan ahora aquí; el próximo, a su hora.`,
   'outbox.reply_stopped_by_uninstall': (p) =>
     `:warning: La respuesta #${p.draftNumber} estaba aprobada, pero Firebreak se desinstaló de este espacio de trabajo (o se revocó su acceso) antes de publicarla, así que nunca se publicó${p.uncertain ? ' (un intento anterior quedó sin respuesta: revisa el canal antes de publicarla otra vez)' : ': nada llegó a la comunidad'}. Firebreak ya está de vuelta; si la respuesta sigue haciendo falta, vuelve a redactarla.`,
+  'outbox.message_deleted': (p) =>
+    `:warning: Un mensaje que Firebreak mantiene al día se borró en Slack, así que ya no muestra el estado actual (${p.method}: \`${p.error}\`). \`/firebreak estado\` muestra cómo está cada incidente abierto.`,
   'outbox.write_refused': (p) =>
     `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 

@@ -306,4 +306,13 @@ describe('IncidentService (in-memory ports)', () => {
     expect(texts().filter((text) => text.includes('not_in_channel'))).toHaveLength(1);
     expect(store.outbox().at(-1)).toMatchObject({ key: `delivery-failed:${failure.key}`, threadOf: outboxKeys.root(incidentId) });
   });
+
+  it('a card deleted in Slack is said as deleted, not as a matter of the channel or the bot\'s access', async () => {
+    const incidentId = await openIncident();
+    const failure = { key: outboxKeys.checklist(incidentId), method: 'chat.update', channelId: ALERTS, incidentId, error: 'message_not_found', record: undefined };
+    await store.transaction((tx) => service.onWriteRefused(tx, failure));
+    const notice = texts().find((text) => text.includes('message_not_found'));
+    expect(notice).toContain('was deleted in Slack');
+    expect(notice).not.toContain("bot's access");
+  });
 });
