@@ -50,6 +50,17 @@ describe.each(availableProviders)('migrating a database in use on %s: a failed m
     database = undefined;
   });
 
+  /** A fresh database as the previous version left it: every migration before `migration` applied. */
+  async function databaseBefore(migration: string): Promise<ReturnType<typeof parseDatabaseUrl>> {
+    database = await createTestDatabase(provider);
+    const target = parseDatabaseUrl(database.url);
+    folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
+    cpSync(migrationsDir(provider), folder, { recursive: true });
+    rmSync(join(folder, migration), { recursive: true });
+    await applyPendingMigrations(target, { migrationsDir: folder });
+    return target;
+  }
+
   function migrationsWith(extra: Record<string, string>): string {
     folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
     cpSync(migrationsDir(provider), folder, { recursive: true });
@@ -109,14 +120,8 @@ describe.each(availableProviders)('migrating a database in use on %s: a failed m
   });
 
   it('makes a channel /firebreak unwatch stopped the command’s, so a playbook naming it never resumes it; watched ones stay the playbooks’', async () => {
-    database = await createTestDatabase(provider);
-    const target = parseDatabaseUrl(database.url);
     const MIGRATION = '20261205010000_unwatched_by_command';
-    // The database as the previous version left it: every migration before this one.
-    folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
-    cpSync(migrationsDir(provider), folder, { recursive: true });
-    rmSync(join(folder, MIGRATION), { recursive: true });
-    await applyPendingMigrations(target, { migrationsDir: folder });
+    const target = await databaseBefore(MIGRATION);
     const { openDatabase } = await import('../../src/store/database.js');
     const before = await openDatabase(target);
     try {
@@ -143,13 +148,8 @@ describe.each(availableProviders)('migrating a database in use on %s: a failed m
   });
 
   it('decodes the Slack escapes a declared incident was stored with, as typed; a detected one and a typed entity stay', async () => {
-    database = await createTestDatabase(provider);
-    const target = parseDatabaseUrl(database.url);
     const MIGRATION = '20261206220000_declared_summary_as_typed';
-    folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
-    cpSync(migrationsDir(provider), folder, { recursive: true });
-    rmSync(join(folder, MIGRATION), { recursive: true });
-    await applyPendingMigrations(target, { migrationsDir: folder });
+    const target = await databaseBefore(MIGRATION);
     const { openDatabase } = await import('../../src/store/database.js');
     const before = await openDatabase(target);
     // As /firebreak declare stored `Checkout <500> & "&lt;" on #support` before: Slack-escaped.
