@@ -1028,14 +1028,14 @@ export interface IncidentContext {
   channelName: string | null;
 }
 
+/** At most this many stopped writes are looked at per reason after a reinstall (oldest first). */
+const STOPPED_REPLIES_LIMIT = 500;
+
 /**
  * Inside a transaction a handler records something about an incident whose context was not asked of
  * Slack before it (it was not found then): rolled back, and retried after asking (the outbox's and the
  * scheduler's retry ask again first). Never asked here: a slow Slack would hold the transaction open.
  */
-/** At most this many stopped writes are looked at per reason after a reinstall (oldest first). */
-const STOPPED_REPLIES_LIMIT = 500;
-
 export class IncidentContextNeeded extends Error {
   constructor(incidentId: string) {
     super(`incident ${incidentId}: its playbook's user groups and channel name were not asked of Slack before the transaction; retried after asking`);

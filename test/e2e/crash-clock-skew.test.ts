@@ -3,34 +3,18 @@
 // answers from before the crash in the database it measures the offset from them; with none (the very
 // first post of an install) it reads back without a time bound. Before: the look-up started at the
 // post's creation by the host's clock less 5 minutes, after the post's ts, and posted it a second time.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Clock } from '../../src/domain/clock.js';
 import { actionIds } from '../../src/slack/blocks/ids.js';
-import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import { crisisTest, settle } from '../support/crisis-test.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons } from './harness.js';
 
 const SLACK_BEHIND_MS = 10 * 60_000;
 const slackClock: Clock = { now: () => Date.now() - SLACK_BEHIND_MS };
 
-/** Waits a little longer than the outbox needs to retry, so a double post would have shown. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
-
 describe.each(availableProviders)('killed mid-post while Slack’s clock runs 10 minutes behind (%s)', (provider) => {
-  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>) =>
-    it.concurrent(
-      name,
-      async () => {
-        const harness = await startCrashHarness({ provider, slackClock });
-        try {
-          await harness.start();
-          await body(harness);
-        } finally {
-          await harness.close();
-        }
-      },
-      110_000,
-    );
+  const crisis = crisisTest({ provider, slackClock });
 
   crisis('the public reply is in flight: the restarted process finds it by the offset earlier answers measured, and the community sees it once', async (harness) => {
     const declared = await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);

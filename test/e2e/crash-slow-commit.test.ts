@@ -8,6 +8,7 @@ import { actionIds, callbackIds, inputIds, postMortemInputIds } from '../../src/
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
 import type { AppResponse } from '../../src/sandbox/signing.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import { crisisTest } from '../support/crisis-test.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, spikeMessages } from './harness.js';
 
@@ -32,20 +33,7 @@ const text = (value: string) => ({ type: 'plain_text_input', value });
 // (and a single SQLite instance has no other writer but a CLI command).
 describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after an acknowledgement, the commit slow (postgres)', () => {
   const provider = 'postgres';
-  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>, timeoutMs = 110_000) =>
-    it.concurrent(
-      name,
-      async () => {
-        const harness = await startCrashHarness({ provider });
-        try {
-          await harness.start();
-          await body(harness);
-        } finally {
-          await harness.close();
-        }
-      },
-      timeoutMs,
-    );
+  const crisis = crisisTest({ provider });
 
   // A declare slower than 1.5 s (a loaded machine) answers "Declaring…" before its commit, by design (the
   // result follows through its response_url): that answer does not say it is stored, so the attempt is
@@ -182,5 +170,5 @@ describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after a
     const undo = await acknowledgedThenKilled(harness, () => harness.clickEphemeral(cleo, actionIds.undoFeedback, { match: (value) => value.includes(given.id) }));
     expect(undo.status).toBe(200);
     expect((await prisma.feedback.findUniqueOrThrow({ where: { id: given.id } })).undoneAt, 'the undo stored').not.toBeNull();
-  }, 150_000);
+  }, { timeoutMs: 150_000 });
 });

@@ -1,9 +1,10 @@
 // The whole product under crashes: `firebreak start` as a child process, killed with SIGKILL at the
 // worst moments of a crisis and started again, against a loopback Slack in this process. People act
 // through signed requests, as Slack sends them; what counts is what reaches Slack and the database.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
-import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
+import type { CrashHarness } from '../support/crash-harness.js';
+import { crisisTest, settle } from '../support/crisis-test.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons } from './harness.js';
 
@@ -69,28 +70,12 @@ function publicReplies(harness: CrashHarness, text: string) {
   return harness.fake.workspace.messagesIn(harness.support).filter((message) => message.bot_id && message.text.includes(text));
 }
 
-/** Waits a little longer than the outbox needs to retry, so a double post would have shown. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
-
 const outboxIdle = (harness: CrashHarness) => harness.waitFor('the outbox idle', async () => (await harness.database.prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
 
 // Each test runs its own loopback Slack, database and child processes, so the tests of a provider run
 // side by side; the Slack fault test does not depend on the database and runs on SQLite only.
 describe.each(availableProviders)('SIGKILL during a crisis (%s)', (provider) => {
-  const crisis = (name: string, body: (harness: CrashHarness) => Promise<void>, options: { sqliteOnly?: boolean } = {}) =>
-    (options.sqliteOnly && provider !== 'sqlite' ? it.skip : it.concurrent)(
-      name,
-      async () => {
-        const harness = await startCrashHarness({ provider, playbook: REMINDING_PLAYBOOK });
-        try {
-          await harness.start();
-          await body(harness);
-        } finally {
-          await harness.close();
-        }
-      },
-      110_000,
-    );
+  const crisis = crisisTest({ provider, playbook: REMINDING_PLAYBOOK });
 
   crisis('killed with acknowledged messages still waiting to be processed: after the restart every one is stored, once', async (harness) => {
     // Storing the first message of a channel waits for its name from Slack: held, so nothing is processed yet.
@@ -234,5 +219,5 @@ describe.each(availableProviders)('SIGKILL during a crisis (%s)', (provider) => 
       expect(new Set(keys).size).toBe(keys.length);
     }
     expect(await harness.database.prisma.outboxItem.count({ where: { status: { not: 'sent' } } })).toBe(0);
-  }, { sqliteOnly: true });
+  }, { skip: provider !== 'sqlite' });
 });

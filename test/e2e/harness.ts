@@ -260,6 +260,18 @@ export const draftNumbered = (harness: Harness, number: number) => harness.app.d
  * Makes the suite's incident quote the member message `ts`, as the detector quotes the messages of a
  * spike: a reply may answer only a message its incident quotes, and a declared incident quotes none.
  */
+/** Runs the daily digest now, as if 09:00 had just passed, through the scheduler that posts it. */
+export async function runDigestNow(harness: Harness): Promise<void> {
+  const prisma = harness.app.database.prisma;
+  const scheduler = harness.app.runtime!.scheduler;
+  scheduler.wake();
+  const pending = await harness.waitFor('the daily digest scheduled', async () => (await prisma.reminder.findFirst({ where: { kind: 'digest.daily', status: 'pending' } })) ?? undefined);
+  // It comes due now; the key names its time.
+  const dueAt = new Date(Date.now() - 60_000);
+  await prisma.reminder.update({ where: { id: pending.id }, data: { dueAt, key: pending.key.replace(pending.dueAt.toISOString(), dueAt.toISOString()) } });
+  await scheduler.runDue();
+}
+
 export async function quoteInIncident(harness: Harness, ts: string): Promise<void> {
   const prisma = harness.app.database.prisma;
   const incident = await prisma.incident.findFirstOrThrow({ orderBy: { number: 'desc' } });

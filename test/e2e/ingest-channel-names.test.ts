@@ -4,7 +4,7 @@
 // and a name that would turn or break Firebreak's line around it is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { runDigestNow, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const TOKEN = 'ingest-token-0123456789abcdef';
 const HOSTILE_CHANNEL = 'help-<!channel><!subteam^S0LEADS>';
@@ -52,14 +52,7 @@ describe.each(availableProviders)('a source channel whose name is Slack markup (
   });
 
   it('the digest lists the channel without pinging anyone', async () => {
-    const prisma = harness.app.database.prisma;
-    const scheduler = harness.app.runtime!.scheduler;
-    scheduler.wake();
-    const pending = await harness.waitFor('the daily digest scheduled', async () => (await prisma.reminder.findFirst({ where: { kind: 'digest.daily', status: 'pending' } })) ?? undefined);
-    // It comes due now (as if 09:00 had just passed); the key names its time.
-    const dueAt = new Date(Date.now() - 60_000);
-    await prisma.reminder.update({ where: { id: pending.id }, data: { dueAt, key: pending.key.replace(pending.dueAt.toISOString(), dueAt.toISOString()) } });
-    await scheduler.runDue();
+    await runDigestNow(harness);
     const digest = await harness.waitFor('the digest posted', () => harness.fake.workspace.messagesIn(harness.alerts).find((message) => message.text.startsWith('Digest')));
     const blocks = JSON.stringify(digest.blocks);
     expect(`${digest.text} ${blocks}`).not.toMatch(LIVE_MARKUP);

@@ -8,7 +8,7 @@ import { ANGRY_MESSAGES } from '../support/community.js';
 import { availableProviders } from '../support/databases.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { COMMAND_NAMES, SPANISH_WORDS } from '../../src/slack/command-words.js';
-import { draftValues, findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { draftValues, findButtons, type Harness, playSpike, runDigestNow, startHarness, TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SPANISH_REPLY = 'Hola a todos, sabemos que la aplicación no funciona y estamos trabajando para arreglarlo lo antes posible. Gracias por vuestra paciencia.';
 const ENGLISH_REPLY = 'We know the app is failing for many of you and we are working on a fix. We will update this channel within the hour.';
@@ -163,14 +163,7 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
   });
 
   it('the daily digest is “del último día”, its counts agree with their nouns and its shares use a decimal comma', async () => {
-    const prisma = harness.app.database.prisma;
-    const scheduler = harness.app.runtime!.scheduler;
-    scheduler.wake();
-    const pending = await harness.waitFor('the daily digest scheduled', async () => (await prisma.reminder.findFirst({ where: { kind: 'digest.daily', status: 'pending' } })) ?? undefined);
-    // It comes due now (as if 09:00 had just passed); the key names its time.
-    const dueAt = new Date(Date.now() - 60_000);
-    await prisma.reminder.update({ where: { id: pending.id }, data: { dueAt, key: pending.key.replace(pending.dueAt.toISOString(), dueAt.toISOString()) } });
-    await scheduler.runDue();
+    await runDigestNow(harness);
     const digest = await harness.waitFor('the digest posted', () =>
       harness.fake.api.calls('chat.postMessage').find((call) => call.status === 200 && String(call.args['text'] ?? '').startsWith('Resumen')),
     );

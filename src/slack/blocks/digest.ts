@@ -2,8 +2,7 @@
 import type { SlackMessage } from '../../app/ports/index.js';
 import type { DigestInput } from '../../app/digest.js';
 import { t, type Locale } from '../../i18n/index.js';
-import { escapeSlackText } from '../text.js';
-import { context, header, message, section } from './kit.js';
+import { channelNameText, context, header, message, section } from './kit.js';
 
 /** One decimal, in the reader's notation ("23,3 %" in Spanish). */
 const pct = (share: number | null, locale: Locale) =>
@@ -18,8 +17,7 @@ export function digestMessage(input: DigestInput): SlackMessage {
         .slice(0, 30)
         .map((channel) =>
           t(locale, 'ui.digest.channel', {
-            // An /ingest source's channel name is the source's text, not bound by Slack's name rules: shown inert.
-            channel: escapeSlackText(channel.name.replace(/^#/, '')),
+            channel: channelNameText(channel.name),
             messages: channel.messages,
             share: pct(channel.messages ? channel.negatives / channel.messages : null, locale),
             usual: pct(channel.usualShare, locale),

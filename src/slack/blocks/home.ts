@@ -8,7 +8,7 @@ import type { MetricsAggregate } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import type { IncidentSummary } from './commands.js';
-import { SEVERITY_EMOJI, channelLink, context, divider, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
+import { SEVERITY_EMOJI, channelLink, channelNameText, context, divider, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
 import { actionIds } from './ids.js';
 import { LOCALES } from '../../i18n/index.js';
 
@@ -141,7 +141,7 @@ export function appHomeView(input: AppHomeInput): HomeView {
   const blocks: KnownBlock[] = [header(t(locale, 'ui.home.title', {}))];
   // Said first: until it is fixed no incident thread is posted anywhere staff would see it.
   // A playbook may name its alerts channel by name rather than by ID.
-  for (const channel of input.watchedAlertsChannels ?? []) blocks.push(section(`:no_entry: ${t(locale, 'ui.home.alerts_channel_watched', { channel: /^[CG][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${escapeSlackText(channel.replace(/^#/, ''))}` })}`));
+  for (const channel of input.watchedAlertsChannels ?? []) blocks.push(section(`:no_entry: ${t(locale, 'ui.home.alerts_channel_watched', { channel: /^[CG][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${channelNameText(channel)}` })}`));
 
   for (const renamed of input.renamedAlertsChannels ?? []) {
     const text = renamed.deleted

@@ -183,6 +183,11 @@ export function mention(userId: string): string {
   return SLACK_USER_ID.test(userId) ? `<@${userId}>` : escapeSlackText(userId);
 }
 
+/** A channel's name where the text writes its "#" itself: inert (an /ingest source's name follows no Slack rule). */
+export function channelNameText(name: string): string {
+  return escapeSlackText(name.replace(/^#/, ''));
+}
+
 export function channelLink(channelId: string, fallbackName?: string): string {
   if (SLACK_CHANNEL_ID.test(channelId)) return `<#${channelId}>`;
   return `#${escapeSlackText(fallbackName ?? channelId)}`;

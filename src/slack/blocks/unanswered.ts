@@ -2,7 +2,7 @@
 import type { UnansweredReminder, UnansweredViews } from '../../app/ports/index.js';
 import { t } from '../../i18n/index.js';
 import { escapeSlackText, truncateSlackText } from '../text.js';
-import { link } from './kit.js';
+import { channelNameText, link } from './kit.js';
 
 export function unansweredReminderMessage(reminder: UnansweredReminder): { text: string } {
   const who = reminder.recipientUserIds.map((id) => `<@${id}>`).join(' ');
@@ -12,8 +12,7 @@ export function unansweredReminderMessage(reminder: UnansweredReminder): { text:
     return `• ${link(message.permalink ?? undefined, quote || '…') || quote}`;
   });
   const more = reminder.total > reminder.messages.length ? `\n…+${reminder.total - reminder.messages.length}` : '';
-  // An /ingest source's channel name is the source's text, not bound by Slack's name rules: shown inert.
-  const text = t(reminder.locale, 'unanswered.reminder', { who, count: reminder.total, channel: escapeSlackText(reminder.channelName.replace(/^#/, '')), minutes: reminder.afterMinutes, list: `${listed.join('\n')}${more}` });
+  const text = t(reminder.locale, 'unanswered.reminder', { who, count: reminder.total, channel: channelNameText(reminder.channelName), minutes: reminder.afterMinutes, list: `${listed.join('\n')}${more}` });
   return { text: truncateSlackText(text, 3000) };
 }
 

@@ -1,8 +1,8 @@
 // Buttons and modals of the incident workflow. Each handler acks first, then runs one use case; a
 // refusal goes back to the person who clicked (ephemeral) or into the modal (response_action: errors).
 import type { AckFn, App, BlockAction, ButtonAction, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
-import { displayNameOf } from '../display-name.js';
 import type { WebClient } from '@slack/web-api';
+import { displayNameOf } from '../display-name.js';
 import type { Locale, MessageKey, MessageParams } from '../../i18n/index.js';
 import { isLocale, t } from '../../i18n/index.js';
 import {
@@ -46,7 +46,7 @@ import {
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
 import { mrkdwnFromInputText } from '../text.js';
 import type { DecisionOutcome } from '../../app/incidents.js';
-import { tellRefusal, type SlackServices } from './services.js';
+import { personLocale, tellPerson, tellRefusal, type SlackServices } from './services.js';
 
 type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
 
@@ -190,14 +190,6 @@ async function refusalForPerson(services: SlackServices, refusal: Refusal, perso
   const locale = await services.localeOfPerson(person.teamId, person.userId, person.client);
   const key = `refusal.${refusal.code}` as MessageKey;
   return { refusal: { ...refusal, message: t(locale, key, refusal.params as MessageParams<typeof key>) }, locale };
-}
-
-/**
- * The language of a modal: only the person who opened it reads it, so theirs (localeOfPerson), the same
- * as the field errors and refusals it may show; not the incident's, which would mix two in one form.
- */
-function readerOf(services: SlackServices, body: { team?: { id?: string } | null; user: { id: string } }, client: WebClient): Promise<Locale> {
-  return services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
 }
 
 /** Runs decisions for buttons and modals, and tells a refusal to the person who acted. */
@@ -345,16 +337,10 @@ async function openModal(services: SlackServices, body: BlockAction, client: Web
   try {
     await client.views.open({ trigger_id: body.trigger_id, view: view as never });
   } catch (error) {
-    const locale = await readerOf(services, body, client).catch(() => services.locale);
-    const text = t(locale, 'ui.modal.not_opened', {});
-    const channel = body.channel?.id;
+    const locale = await personLocale(services, body, client).catch(() => services.locale);
     const threadTs = body.message?.thread_ts ?? body.message?.ts;
     try {
-      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-      else {
-        const opened = await client.conversations.open({ users: body.user.id });
-        if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text });
-      }
+      await tellPerson(client, { ...(body.channel?.id ? { channel: body.channel.id } : {}), user: body.user.id, ...(threadTs ? { threadTs } : {}) }, { text: t(locale, 'ui.modal.not_opened', {}) });
     } catch (tellError) {
       services.logger.warn({ err: tellError }, 'could not tell the person that Slack did not open their form');
     }
@@ -372,14 +358,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { state } = record;
     const step = state.checklist.find((item) => item.stepId === ref.s);
     if (!step) return;
-    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await readerOf(services, body, client) }));
+    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await personLocale(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'draft reply button');
     if (await refusedAsResolved(services, body, client, await loadOrFail(services, i))) return;
-    await openModal(services, body, client, (await draftModalView(services, client, i, await readerOf(services, body, client))));
+    await openModal(services, body, client, await draftModalView(services, client, i, await personLocale(services, body, client)));
   });
 
   for (const [actionId, build] of [
@@ -394,7 +380,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       const { state } = record;
       const draft = state.drafts.find((candidate) => candidate.id === ref.d);
       if (!draft) return;
-      await openModal(services, body, client, build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: await readerOf(services, body, client) }));
+      await openModal(services, body, client, build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: await personLocale(services, body, client) }));
     });
   }
 
@@ -406,7 +392,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { state } = record;
     const draft = state.drafts.find((candidate) => candidate.id === ref.d);
     if (!draft) return;
-    const reader = await readerOf(services, body, client);
+    const reader = await personLocale(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
     await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, ...(guidance ? { guidance } : {}) }));
   });
@@ -419,7 +405,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { state } = record;
     const playbook = services.playbook(state.incident.playbookId);
     if (!playbook) return;
-    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await readerOf(services, body, client) }));
+    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await personLocale(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.resolve, async ({ ack, body, client }) => {
@@ -429,14 +415,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
-    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await readerOf(services, body, client) }));
+    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await personLocale(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.addNote, async ({ ack, body, client }) => {
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'note button');
     const { state } = await loadOrFail(services, i);
-    await openModal(services, body, client, noteModal(i, state.incident.number, await readerOf(services, body, client)));
+    await openModal(services, body, client, noteModal(i, state.incident.number, await personLocale(services, body, client)));
   });
 }
 
@@ -476,7 +462,7 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       const writtenFor = draftTargetOf(w);
       // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
       const edited = textEditedByHand(view);
-      const rebuilt = await draftModalView(services, client, i, await readerOf(services, body, client), {
+      const rebuilt = await draftModalView(services, client, i, await personLocale(services, body, client), {
         templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate),
         ...(isLocale(language) ? { language } : {}),
         ...(target ? { target } : {}),
@@ -550,7 +536,7 @@ function registerDecisionModals(app: App, services: SlackServices): void {
     const { i, v } = decodeRef(severityModalRef, view.private_metadata, 'severity modal');
     const severity = valueOf(view, inputIds.severity);
     if (!SEVERITIES.includes(severity as Severity)) {
-      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(await readerOf(services, body, client), 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
+      await ack({ response_action: 'errors', errors: { [inputIds.severity]: t(await personLocale(services, body, client), 'ui.modal.severity.invalid', { severities: SEVERITIES.join(', ') }) } });
       return;
     }
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
@@ -579,7 +565,7 @@ function registerResolveModal(app: App, services: SlackServices): void {
     const summary = valueOf(view, inputIds.resolutionSummary) ?? '';
     const record = await loadOrFail(services, i);
     // The modal's own errors speak its language: the reader's.
-    const locale = await readerOf(services, body, client);
+    const locale = await personLocale(services, body, client);
     const stillOpen = record.state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     // Steps given a reason in the modal are skipped first; the summary is checked first so nothing is skipped for a resolve that cannot happen.
     if (summary.trim() !== '') {

@@ -29,7 +29,7 @@ import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { displayNameOf } from '../display-name.js';
-import { operatorRefusalFor, type SlackServices } from './services.js';
+import { operatorRefusalFor, personLocale, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
 export interface PostMortemListenerOptions {
@@ -142,14 +142,6 @@ async function answerModal(ack: AckFn<ViewResponseAction>, outcome: PostMortemOu
 /** What everyone in the thread reads speaks the incident's language, like everything else about it. */
 async function localeOf(listening: Listening, incidentId: string): Promise<Locale> {
   return (await listening.postMortems.localeOf(incidentId)) ?? (await listening.services.localeFor());
-}
-
-/**
- * Refusals and field errors only the person who acted reads speak their language (localeOfPerson),
- * like the other refusals of buttons and forms: the use case is asked in it.
- */
-function personLocale(services: SlackServices, body: { team?: { id?: string } | null; user: { id: string } }, client: WebClient): Promise<Locale> {
-  return services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
 }
 
 /** Field errors, those about inputs someone else emptied naming who did when Slack says who they are. */

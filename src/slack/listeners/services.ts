@@ -36,6 +36,14 @@ export function answerLocale(
   return refusal === 'slack_unavailable' ? services.localeFor(person.teamId) : services.localeOfPerson(person.teamId, person.userId, person.client);
 }
 
+/**
+ * The language of what only the person who acted reads (a modal they opened, its field errors, a
+ * refusal): theirs (localeOfPerson), not the incident's, which would mix two languages in one answer.
+ */
+export function personLocale(services: Pick<SlackServices, 'localeOfPerson'>, body: { team?: { id?: string } | null; user: { id: string } }, client: WebClient): Promise<Locale> {
+  return services.localeOfPerson(body.team?.id ?? undefined, body.user.id, client);
+}
+
 /** The refusal as the refused person reads it, in `answerLocale`. */
 export async function operatorRefusalFor(
   services: Pick<SlackServices, 'localeFor' | 'localeOfPerson'>,
@@ -124,7 +132,11 @@ export async function tellRefusal(
   refusal: Refusal,
   locale: Locale,
 ): Promise<void> {
-  const message = refusalMessage(refusal, locale);
+  await tellPerson(client, where, refusalMessage(refusal, locale));
+}
+
+/** A message only the person who clicked sees: ephemeral where they clicked, else a direct message. */
+export async function tellPerson(client: WebClient, where: { channel?: string; user: string; threadTs?: string }, message: { text: string; blocks?: unknown[] }): Promise<void> {
   if (where.channel) {
     await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}), ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
   } else {
