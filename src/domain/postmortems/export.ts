@@ -132,6 +132,9 @@ export function membersDraftsMayName(incident: Incident, timeline: readonly Time
   return [...members].sort();
 }
 
+/** A playbook version as people can compare it, git-style: the hash's first 12 hex digits are enough. */
+export const playbookVersion = (hash: string) => (/^[0-9a-f]{64}$/.test(hash) ? `sha256:${hash.slice(0, 12)}` : hash);
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "2026-11-21 14:05" in the given time zone, the same in every locale (ISO order reads everywhere). */
@@ -266,7 +269,7 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
   const header: [MessageKey, string][] = [
     ['export.header.status', inline(`${t(locale, `export.status.${pm.status}`, {})}${pm.publishedAt ? ` — ${when(pm.publishedAt)}` : ''}`)],
     ['export.header.severity', inline(incident.severity.toUpperCase())],
-    ['export.header.playbook', `${inline(incident.playbookId)} (${markdownCode(incident.playbookHash)})`],
+    ['export.header.playbook', `${inline(incident.playbookId)} (${markdownCode(playbookVersion(incident.playbookHash))})`],
     ['export.header.channel', `#${inline(channel)}`],
     ['export.header.lead', incident.leadUserId ? inline(m.people.user(incident.leadUserId)) : '—'],
     ['export.header.detected', inline(when(incident.detectedAt))],
