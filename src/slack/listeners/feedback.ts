@@ -8,7 +8,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackReasonSavedModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
-import { operatorRefusalFor, type SlackServices } from './services.js';
+import { operatorRefusalFor, tellPerson, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
 interface Where {
@@ -19,7 +19,7 @@ interface Where {
 
 async function tell(client: WebClient, where: Where, text: string, blocks?: unknown[]): Promise<void> {
   if (!where.channel) return;
-  await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, ...(blocks ? { blocks: blocks as never } : {}), ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+  await tellPerson(client, where, { text, ...(blocks ? { blocks } : {}) });
 }
 
 async function answer(client: WebClient, where: Where, outcome: FeedbackOutcome, locale: Locale): Promise<void> {

@@ -46,7 +46,7 @@ import {
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
 import { mrkdwnFromInputText } from '../text.js';
 import type { DecisionOutcome } from '../../app/incidents.js';
-import { personLocale, tellPerson, tellRefusal, type SlackServices } from './services.js';
+import { openModal, personLocale, tellPerson, tellRefusal, type SlackServices } from './services.js';
 
 type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
 
@@ -328,26 +328,6 @@ async function refusedAsResolved(services: SlackServices, body: BlockAction, cli
   return true;
 }
 
-/**
- * Opens a button's modal. The click was acknowledged first (views.open must come within 3 s of it), so
- * a form Slack would not open (a 500, a 429, an expired trigger, internal_error) is said to the person
- * who clicked, in their language: they would otherwise see nothing happen. Rethrown, to be logged.
- */
-async function openModal(services: SlackServices, body: BlockAction, client: WebClient, view: unknown): Promise<void> {
-  try {
-    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
-  } catch (error) {
-    const locale = await personLocale(services, body, client).catch(() => services.locale);
-    const threadTs = body.message?.thread_ts ?? body.message?.ts;
-    try {
-      await tellPerson(client, { ...(body.channel?.id ? { channel: body.channel.id } : {}), user: body.user.id, ...(threadTs ? { threadTs } : {}) }, { text: t(locale, 'ui.modal.not_opened', {}) });
-    } catch (tellError) {
-      services.logger.warn({ err: tellError }, 'could not tell the person that Slack did not open their form');
-    }
-    throw error;
-  }
-}
-
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
 function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
@@ -611,7 +591,7 @@ function registerUnknownActions(app: App, services: SlackServices): void {
     services.onUnknownAction?.(actionId);
     const channel = (body as { channel?: { id?: string } }).channel?.id;
     if (channel) {
-      await client.chat.postEphemeral({ channel, user: body.user.id, text: t(await services.localeOfPerson(body.team?.id, body.user.id, client), 'ui.button.stale', {}) });
+      await tellPerson(client, { channel, user: body.user.id }, { text: t(await services.localeOfPerson(body.team?.id, body.user.id, client), 'ui.button.stale', {}) });
     }
   });
 }

@@ -29,7 +29,7 @@ import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { displayNameOf } from '../display-name.js';
-import { operatorRefusalFor, personLocale, type SlackServices } from './services.js';
+import { openModal, operatorRefusalFor, personLocale, tellPerson, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
 export interface PostMortemListenerOptions {
@@ -108,19 +108,7 @@ const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | un
 
 /** A refusal goes only to the person who clicked, where they clicked. */
 async function tell(client: WebClient, where: { channel?: string | undefined; user: string; threadTs?: string | undefined }, refusal: { message: string }, locale: Locale): Promise<void> {
-  const message = refusalMessage(refusal, locale);
-  if (!where.channel) {
-    const opened = await client.conversations.open({ users: where.user });
-    if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text });
-    return;
-  }
-  await client.chat.postEphemeral({
-    channel: where.channel,
-    user: where.user,
-    text: message.text,
-    ...(message.blocks ? { blocks: message.blocks as never } : {}),
-    ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-  });
+  await tellPerson(client, where, refusalMessage(refusal, locale));
 }
 
 /** `locale`: the clicker's, the language the refusal was decided in (only they read it). */
@@ -155,9 +143,10 @@ async function fieldErrorsNaming(client: WebClient, outcome: Extract<PostMortemO
   return modalFieldErrors(errors);
 }
 
-function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, intent?: SubmissionIntent, rebuilding?: PostMortemRef) {
+/** `locale`: the reader's, as every form is (the playbook's questions and what was written stay as they are). */
+function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, locale: Locale, intent?: SubmissionIntent, rebuilding?: PostMortemRef) {
   const { incident } = subject.incident.state;
-  return postMortemModal({ postMortem: subject.postMortem, incidentNumber: incident.number, locale: incident.locale, timeZone, ...(intent ? { intent } : {}), ...(rebuilding ? { rebuilding } : {}) });
+  return postMortemModal({ postMortem: subject.postMortem, incidentNumber: incident.number, locale, timeZone, ...(intent ? { intent } : {}), ...(rebuilding ? { rebuilding } : {}) });
 }
 
 const hasPostMortem = (subject: PostMortemSubject | null): subject is PostMortemSubject & { postMortem: PostMortem } => subject?.postMortem != null;
@@ -168,8 +157,8 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     await ack();
     const { i } = decodeRef(incidentRef, buttonValue(body), 'post-mortem button');
     const subject = await postMortems.subject(i);
+    const locale = await personLocale(services, body, client);
     if (!hasPostMortem(subject)) {
-      const locale = await personLocale(services, body, client);
       await tell(client, { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts }, { message: t(locale, 'ui.pm.none_yet', {}) }, locale);
       return;
     }
@@ -179,11 +168,11 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     const { postMortem } = subject;
     const view =
       postMortem.status === 'published'
-        ? postMortemPublishedModal(postMortem, incident.number, incident.locale)
+        ? postMortemPublishedModal(postMortem, incident.number, locale)
         : postMortem.status === 'in_review'
-          ? postMortemInReviewModal(postMortem, incident.number, incident.locale)
-          : modalOf(subject, await zoneOf(subject));
-    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
+          ? postMortemInReviewModal(postMortem, incident.number, locale)
+          : modalOf(subject, await zoneOf(subject), locale);
+    await openModal(services, body, client, view);
   });
 
   // Inside the modal: the intent decides which inputs are required, so the modal is rebuilt for it
@@ -197,7 +186,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     if (!hasPostMortem(subject)) return;
     const chosen = (body.actions[0] as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
     const intent: SubmissionIntent = chosen === 'save' ? 'save' : 'submit';
-    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), intent, ref) as never });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), await personLocale(services, body, client), intent, ref) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view, client }) => {
@@ -250,7 +239,7 @@ function registerReview(listening: Listening): void {
       return;
     }
     const { incident } = subject.incident.state;
-    await client.views.open({ trigger_id: body.trigger_id, view: postMortemChangesModal(i, incident.number, incident.locale) as never });
+    await openModal(services, body, client, postMortemChangesModal(i, incident.number, await personLocale(services, body, client)));
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemChangesModal, async ({ ack, body, view, client }) => {
@@ -285,9 +274,8 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
     // Its modal lists the open incidents: for the people who operate Firebreak here only (runtime.ts mayOperate).
     const refused = await services.refuseNonOperator(shortcut.team?.id ?? undefined, shortcut.user.id, `shortcut:${callbackIds.addToTimelineShortcut}`, client);
     if (refused) {
-      await client.chat
-        .postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: await operatorRefusalFor(services, { teamId: shortcut.team?.id ?? undefined, userId: shortcut.user.id, client }, refused) })
-        .catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
+      const text = await operatorRefusalFor(services, { teamId: shortcut.team?.id ?? undefined, userId: shortcut.user.id, client }, refused);
+      await tellPerson(client, { channel: shortcut.channel.id, user: shortcut.user.id }, { text }).catch((error: unknown) => services.logger.warn({ err: error, channel: shortcut.channel.id }, 'could not tell a user the timeline shortcut is not theirs'));
       return;
     }
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
@@ -301,7 +289,9 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       ...(shortcut.message.user ? { u: shortcut.message.user } : {}),
       text: shortcut.message.text ?? '',
     };
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: addToTimelineModal({ message, incidents, locale: await services.localeOfPerson(shortcut.team?.id ?? undefined, shortcut.user.id, client) }) as never });
+    const locale = await services.localeOfPerson(shortcut.team?.id ?? undefined, shortcut.user.id, client);
+    // Told where the shortcut was used, not in the member's thread it points at.
+    await openModal(services, { trigger_id: shortcut.trigger_id, team: shortcut.team, user: shortcut.user, channel: shortcut.channel }, client, addToTimelineModal({ message, incidents, locale }));
   });
 
   app.view<ViewSubmitAction>(callbackIds.addToTimelineModal, async ({ ack, body, view, client }) => {

@@ -135,12 +135,52 @@ export async function tellRefusal(
   await tellPerson(client, where, refusalMessage(refusal, locale));
 }
 
-/** A message only the person who clicked sees: ephemeral where they clicked, else a direct message. */
-export async function tellPerson(client: WebClient, where: { channel?: string; user: string; threadTs?: string }, message: { text: string; blocks?: unknown[] }): Promise<void> {
-  if (where.channel) {
-    await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}), ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
-  } else {
-    const opened = await client.conversations.open({ users: where.user });
-    if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text });
+/**
+ * Opens the form a click or a shortcut asked for. The click was acknowledged first (views.open must come
+ * within 3 s of it), so a form Slack would not open (a 500, a 429, an expired trigger, internal_error) is
+ * said to the person who clicked, in their language: they would otherwise see nothing happen. Rethrown,
+ * to be logged.
+ */
+export async function openModal(
+  services: Pick<SlackServices, 'localeOfPerson' | 'locale' | 'logger'>,
+  body: { trigger_id: string; team?: { id?: string } | null; user: { id: string }; channel?: { id?: string } | null; message?: { ts?: string; thread_ts?: string } | null },
+  client: WebClient,
+  view: unknown,
+): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
+  } catch (error) {
+    const locale = await personLocale(services, body, client).catch(() => services.locale);
+    const threadTs = body.message?.thread_ts ?? body.message?.ts;
+    try {
+      await tellPerson(client, { ...(body.channel?.id ? { channel: body.channel.id } : {}), user: body.user.id, ...(threadTs ? { threadTs } : {}) }, { text: t(locale, 'ui.modal.not_opened', {}) });
+    } catch (tellError) {
+      services.logger.warn({ err: tellError }, 'could not tell the person that Slack did not open their form');
+    }
+    throw error;
   }
+}
+
+/**
+ * Slack's answers to an ephemeral message the person cannot be shown there: someone may click in a public
+ * channel they have not joined (Slack shows ephemerals to members only), or the channel went meanwhile.
+ */
+const NOT_SHOWN_THERE: ReadonlySet<string> = new Set(['user_not_in_channel', 'channel_not_found', 'is_archived', 'not_in_channel']);
+
+/**
+ * A message only the person who clicked sees: ephemeral where they clicked, else (no channel, or one
+ * Slack will not show it in) a direct message, so nobody is left seeing nothing happen.
+ */
+export async function tellPerson(client: WebClient, where: { channel?: string | undefined; user: string; threadTs?: string | undefined }, message: { text: string; blocks?: unknown[] }): Promise<void> {
+  const blocks = message.blocks ? { blocks: message.blocks as never } : {};
+  if (where.channel) {
+    try {
+      await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: message.text, ...blocks, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+      return;
+    } catch (error) {
+      if (!NOT_SHOWN_THERE.has(String((error as { data?: { error?: unknown } }).data?.error))) throw error;
+    }
+  }
+  const opened = await client.conversations.open({ users: where.user });
+  if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text: message.text, ...blocks });
 }
