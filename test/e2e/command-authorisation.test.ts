@@ -66,6 +66,8 @@ describe.each(availableProviders)('who may run /firebreak and see App Home, on %
     expect((await h.command(h.people.ann, 'status')).body).toContain('Incident #1');
     expect((await h.command(h.people.ann, 'list')).body).toContain('Incident #1');
 
+    // The declare's thread (checklist, cards) all sent first: on a loaded machine it may still be going out.
+    await h.waitFor('the declare’s messages sent', async () => (await prisma().outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
     const threadBefore = h.thread().length;
     for (const text of guarded(h, general)) {
       const answer = await h.command(member, text);
