@@ -228,11 +228,12 @@ export interface OutboxQueue {
   /** Each lane's oldest unsent write when it is due (or its claim expired, or its claimer is dead). */
   sendable(now: number, isAbandoned: (lockedBy: string | null) => boolean): Promise<SendableSlackWrite[]>;
   /**
-   * Posts Slack answered (chat.postMessage, not adopted) marked sent at or after `since`, newest first,
-   * at most `limit`: Slack's ts with when the answer arrived (the sent time on rows that did not keep it).
-   * Samples of Slack's clock that outlive a restart and come from every instance.
+   * Posts Slack answered (chat.postMessage, not adopted) marked sent at or after `since` (and at or
+   * before `until` when given), newest first, at most `limit`: Slack's ts with when the answer arrived
+   * (the sent time on rows that did not keep it). Samples of Slack's clock that outlive a restart and
+   * come from every instance.
    */
-  postAnswers(since: number, limit: number): Promise<{ ts: string; answeredAt: number }[]>;
+  postAnswers(since: number, limit: number, until?: number): Promise<{ ts: string; answeredAt: number }[]>;
   /** When the last chat.postMessage of each channel was answered, for pacing. */
   lastPostTimes(channelIds: readonly string[], since: number): Promise<Map<string, number>>;
   claim(item: QueuedSlackWrite, claim: { workerId: string; now: number; leaseMs: number }): Promise<QueuedSlackWrite | null>;

@@ -36,6 +36,21 @@ export function offsetLowerBound(samples: readonly SlackTimeSample[]): number | 
 }
 
 /**
+ * The Slack ts (as epoch ms) of the latest post whose answer arrived by `at` (this host's clock): it
+ * landed before `at` in Slack's time too, whatever the offset is now, as long as our clock did not go
+ * back in between (one that jumped ahead keeps the order). Null when there is none.
+ */
+export function latestTsAnsweredBy(samples: readonly SlackTimeSample[], at: number): number | null {
+  let latest: number | null = null;
+  for (const sample of samples) {
+    const ts = slackTsMs(sample.ts);
+    if (sample.answeredAt > at || !Number.isFinite(ts)) continue;
+    if (latest === null || ts > latest) latest = ts;
+  }
+  return latest;
+}
+
+/**
  * Watches posts' answers: says the latest measure of the offset (for /healthz) and warns once per
  * process when this host's clock is surely more than a minute off Slack's.
  */

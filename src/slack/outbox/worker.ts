@@ -13,7 +13,7 @@ import { isDeadLocalInstance, newInstanceId } from '../../instance-id.js';
 import type { Logger } from '../../logger.js';
 import { OUTBOX_METADATA_EVENT_TYPE } from './enqueue.js';
 import { classifySlackFailure, type SlackFailure } from './slack-errors.js';
-import { createSlackClockWatch, offsetLowerBound } from './slack-clock.js';
+import { createSlackClockWatch, latestTsAnsweredBy, offsetLowerBound } from './slack-clock.js';
 import { inTeam } from '../team-scope.js';
 
 export type { OutboxFailure, SentOutboxItem };
@@ -384,7 +384,10 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
    * Where a look-up starts, as a Slack ts: the item's creation moved into Slack's time by the lowest
    * offset recent answers allow, less LOOKUP_SLACK_MS. Our clock and Slack's may disagree by any
    * amount, and message ts are Slack's: a host 10 minutes ahead used to start the look-up after the
-   * earlier attempt's post, miss it, and post again. Null when no post was answered since an hour
+   * earlier attempt's post, miss it, and post again. No later, either, than the ts of the latest post
+   * answered before the item was created (by our clock): our clock may have jumped ahead since the
+   * offset was measured (a VM resumed, an NTP step) and the offset be stale by the jump, but that post
+   * landed before the item existed, in Slack's time too. Null when no post was answered since an hour
    * before the item (a fresh install, a quiet hour, a clock jumped ahead by more): nothing measures
    * Slack's clock, so the look-up reads back without a bound. It reads newest first, so a landed
    * attempt is found in its first pages; one that never landed is ruled out only after reading the
@@ -393,12 +396,17 @@ export function createOutboxWorker<P = undefined>(options: OutboxWorkerOptions<P
    */
   async function lookupOldest(item: QueuedSlackWrite): Promise<string | null> {
     const createdAt = Math.min(item.createdAt, clock.now());
-    const offsetMs = offsetLowerBound(await queue.postAnswers(createdAt - OFFSET_SAMPLE_WINDOW_MS, OFFSET_SAMPLE_LIMIT));
+    const since = createdAt - OFFSET_SAMPLE_WINDOW_MS;
+    // The newest answers, and the newest up to the item's creation (the newest may all be later).
+    const [recent, before] = await Promise.all([queue.postAnswers(since, OFFSET_SAMPLE_LIMIT), queue.postAnswers(since, OFFSET_SAMPLE_LIMIT, createdAt)]);
+    const offsetMs = offsetLowerBound([...recent, ...before]);
     if (offsetMs === null) {
       log.info({ key: item.key }, 'no recent post measures Slack\'s clock; the look-up for an unanswered post reads back without a time bound');
       return null;
     }
-    return (Math.max(0, createdAt + offsetMs - LOOKUP_SLACK_MS) / 1000).toFixed(6);
+    const fromOffset = createdAt + offsetMs - LOOKUP_SLACK_MS;
+    const landedBefore = latestTsAnsweredBy(before, createdAt);
+    return (Math.max(0, landedBefore === null ? fromOffset : Math.min(fromOffset, landedBefore)) / 1000).toFixed(6);
   }
 
   /**

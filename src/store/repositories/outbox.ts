@@ -317,9 +317,9 @@ export async function lastPostTimes(db: Db, channelIds: string[], since: number)
 }
 
 /** Slack's ts of recent posts with when their answer arrived (OutboxQueue.postAnswers). */
-export async function postAnswers(db: Db, since: number, limit: number): Promise<{ ts: string; answeredAt: number }[]> {
+export async function postAnswers(db: Db, since: number, limit: number, until?: number): Promise<{ ts: string; answeredAt: number }[]> {
   const rows = await db.outboxItem.findMany({
-    where: { method: 'chat.postMessage', status: 'sent', sentAt: { gte: new Date(since) } },
+    where: { method: 'chat.postMessage', status: 'sent', sentAt: { gte: new Date(since), ...(until !== undefined ? { lte: new Date(until) } : {}) } },
     orderBy: { sentAt: 'desc' },
     take: limit,
     select: { result: true, sentAt: true },
@@ -483,7 +483,7 @@ export function outboxQueueOn(db: Db): OutboxQueue {
   return {
     sendable: async (now, isAbandoned) =>
       (await findSendable(db, now, isAbandoned)).map(({ item, parents }) => ({ item: queuedWriteOf(item), parents: new Map([...parents].map(([key, parent]) => [key, queuedWriteOf(parent)])) })),
-    postAnswers: (since, limit) => postAnswers(db, since, limit),
+    postAnswers: (since, limit, until) => postAnswers(db, since, limit, until),
     lastPostTimes: (channelIds, since) => lastPostTimes(db, [...channelIds], since),
     claim: async (item, claim) => {
       const row = await claimOutboxItem(db, { id: item.id, status: item.status, lockedBy: item.lockedBy, lockedUntil: item.lockedUntil === null ? null : new Date(item.lockedUntil) }, claim);
