@@ -177,8 +177,14 @@ export async function startFirebreak(config: Config, logger: Logger, options: St
         const outcome = await installer.installed(installation);
         // A new (or reinstalled) workspace's playbook references are checked at once, not at the next start.
         void runtime?.checkPlaybookReferences(installation.teamId).catch((error: unknown) => logger.warn({ err: error, team: installation.teamId }, 'could not check playbook references'));
-        // Approved replies its uninstall stopped are said in their threads now that there is a token again.
-        void runtime?.reportRepliesStoppedByUninstall(installation.teamId).catch((error: unknown) => logger.warn({ err: error, team: installation.teamId }, 'could not report the replies an uninstall stopped'));
+        // Approved replies its uninstall stopped are said in their threads now that there is a token again,
+        // then the alerts and cards whose edits it stopped are redrawn (after: the report changes some of them).
+        const teamId = installation.teamId;
+        void runtime
+          ?.reportRepliesStoppedByUninstall(teamId)
+          .catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not report the replies an uninstall stopped'))
+          .then(() => runtime?.redrawWritesStoppedByUninstall(teamId))
+          .catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not redraw the incidents an uninstall left stale'));
         return outcome;
       },
       refused: (reason, detail) => installer.refused(reason, detail),

@@ -98,6 +98,11 @@ export interface Runtime {
    * not posted and their incident threads told, with the workspace's new token.
    */
   reportRepliesStoppedByUninstall(teamId: string): Promise<number>;
+  /**
+   * OAuth installs, after a reinstall (and at start-up): the alerts and cards whose edits the uninstall
+   * stopped are redrawn from the stored state, and the thread lines it stopped listed in one note.
+   */
+  redrawWritesStoppedByUninstall(teamId: string): Promise<number>;
   /** Whether an alerts channel in use is a watched community channel, and how many incidents are held. */
   alertsChannelHealth(): Promise<AlertsChannelHealth>;
   /**
@@ -317,11 +322,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     channelName,
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
-  // A reinstall reports the replies its uninstall stopped; a process gone before it did is caught up here.
+  // A reinstall reports the replies its uninstall stopped and redraws the alerts and cards whose edits it
+  // stopped; a process gone before it did is caught up here.
   if (installs) {
     void forEachWorkspace(async (teamId) => {
-      if (teamId) await incidents.reportRepliesStoppedByUninstall(teamId);
-    }).catch((error: unknown) => logger.warn({ err: error }, 'could not report the replies an uninstall stopped'));
+      if (!teamId) return;
+      await incidents.reportRepliesStoppedByUninstall(teamId).catch((error: unknown) => logger.warn({ err: error, team: teamId }, 'could not report the replies an uninstall stopped'));
+      await incidents.redrawWritesStoppedByUninstall(teamId);
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not redraw the incidents an uninstall left stale'));
   }
 
   // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
@@ -753,6 +761,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tick: leaderTick,
     checkPlaybookReferences: (teamId) => inTeam(teamId, () => checkReferences(teamId)),
     reportRepliesStoppedByUninstall: (teamId) => inTeam(teamId, () => incidents.reportRepliesStoppedByUninstall(teamId)),
+    redrawWritesStoppedByUninstall: (teamId) => inTeam(teamId, () => incidents.redrawWritesStoppedByUninstall(teamId)),
     answerLocale,
     alertsChannelHealth,
     waitingWrites: () => store.direct.failedWrites.waitingByReason(),

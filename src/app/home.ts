@@ -9,12 +9,12 @@ import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAg
 import { t, type Locale } from '../i18n/index.js';
 import type { PublishedPostMortem, QuarantinedMessage, Store } from './ports/index.js';
 import { UNFINISHED_REASON, UNFINISHED_TOLD_REASON } from './ports/unfinished.js';
-import { DIGEST_DROPPED, MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
+import { DIGEST_DROPPED, MOVED_TO_ANOTHER_ALERTS_CHANNEL, REDRAWN_AFTER_REINSTALL, WAITING_FOR_CHANNEL } from './ports/outbox.js';
 import { outboxKeys } from './incidents.js';
 import { postMortemOutboxKeys } from './postmortems.js';
 
 /** Closed on purpose, not refused: said where it happened (a late line, a dropped-digest note), nothing to fix. */
-const CLOSED_ON_PURPOSE: ReadonlySet<string> = new Set([MOVED_TO_ANOTHER_ALERTS_CHANNEL, DIGEST_DROPPED]);
+const CLOSED_ON_PURPOSE: ReadonlySet<string> = new Set([MOVED_TO_ANOTHER_ALERTS_CHANNEL, DIGEST_DROPPED, REDRAWN_AFTER_REINSTALL]);
 
 /** An incident as App Home lists it (the slash commands' overview adds progress to it). */
 export interface HomeIncidentLine {

@@ -48,7 +48,7 @@ import type {
   Store,
 } from './ports/index.js';
 import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
-import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, WAITING_FOR_CHANNEL, WORKSPACE_UNINSTALLED } from './ports/outbox.js';
+import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, REDRAWN_AFTER_REINSTALL, WAITING_FOR_CHANNEL, WORKSPACE_UNINSTALLED } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 import type { ProcessedEvents } from './ports/store.js';
 
@@ -782,7 +782,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   async reportRepliesStoppedByUninstall(teamId: string): Promise<number> {
     const outbox = this.options.store.direct.outbox;
     const stopped: QueuedSlackWrite[] = [];
-    for (const reason of ['app_uninstalled', 'tokens_revoked'] as const) {
+    for (const reason of UNINSTALL_REASONS) {
       const held = await outbox.heldWith(`${WORKSPACE_UNINSTALLED}${reason}`, STOPPED_REPLIES_LIMIT, teamId);
       stopped.push(...held.filter((item) => item.record?.kind === outboxRecords.replyPosted && item.incidentId !== null));
     }
@@ -811,6 +811,86 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     }
     if (reported > 0) this.options.onCommitted?.();
     return reported;
+  }
+
+  /**
+   * After a reinstall (and at start-up): incidents of `teamId` whose alert, checklist or draft-card writes
+   * the uninstall stopped get them redrawn from the stored state, by the effects a decision uses (one
+   * edit per message, the stored state as it is now); a post of one of them that never went out goes
+   * back in its lane first. Stopped timeline lines are not sent late one by one (out of order, pinging
+   * again): one note in the thread lists them. Public replies are left to reportRepliesStoppedByUninstall.
+   * The stopped writes are taken in the redraw's transaction, so two instances or a restart redraw once.
+   * Returns how many incidents it redrew.
+   */
+  async redrawWritesStoppedByUninstall(teamId: string): Promise<number> {
+    const byIncident = new Map<string, QueuedSlackWrite[]>();
+    for (const reason of UNINSTALL_REASONS) {
+      for (const item of await this.options.store.direct.outbox.heldWith(`${WORKSPACE_UNINSTALLED}${reason}`, STOPPED_REPLIES_LIMIT, teamId)) {
+        if (item.incidentId === null || stoppedWriteKind(item, item.incidentId) === null) continue;
+        byIncident.set(item.incidentId, [...(byIncident.get(item.incidentId) ?? []), item]);
+      }
+    }
+    let redrawn = 0;
+    for (const [incidentId, stopped] of byIncident) {
+      try {
+        if (await this.redrawStopped(incidentId, stopped.sort((a, b) => a.createdAt - b.createdAt))) redrawn += 1;
+      } catch (error) {
+        this.options.logger.error({ err: error, incidentId }, 'could not redraw an incident whose Slack writes an uninstall stopped; tried again at the next reinstall or start');
+      }
+    }
+    if (redrawn > 0) this.options.onCommitted?.();
+    return redrawn;
+  }
+
+  private async redrawStopped(incidentId: string, stopped: readonly QueuedSlackWrite[]): Promise<boolean> {
+    const context = await this.contextOf(incidentId);
+    if (!context) return false;
+    const kinds = stopped.map((item) => ({ item, kind: stoppedWriteKind(item, incidentId) }));
+    const resend = kinds.filter(({ kind }) => kind === 'post').map(({ item }) => item.key);
+    const lines = kinds.filter(({ kind }) => kind === 'line').map(({ item }) => (typeof item.args['text'] === 'string' ? item.args['text'] : item.key));
+    const cardDrafts = new Set(stopped.flatMap((item) => draftOfCard(item.messageOf ?? item.key) ?? []));
+    const errors = [...new Set(stopped.map((item) => item.lastError ?? WORKSPACE_UNINSTALLED))];
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const done = await this.options.store.transaction(async (tx) => {
+          const record = await tx.incidents.load(incidentId);
+          if (!record) return false;
+          const now = this.clock.now();
+          // Taken once: another instance (or a run before a restart) that took them redrew already.
+          if ((await tx.outbox.takeFailed(stopped.map((item) => item.key), errors, { resend, closedAs: REDRAWN_AFTER_REINSTALL, now })) === 0) return false;
+          // Saved as it is: a decision committed meanwhile makes this conflict (redrawn from its state
+          // instead), and the redraw's edits get a version, hence keys, of their own.
+          await tx.incidents.save(record.state, record.version);
+          const next: IncidentRecord = { ...record, version: record.version + 1 };
+          const rootKey = outboxKeys.root(incidentId);
+          const cards = record.state.drafts.filter((draft) => cardDrafts.has(draft.id)).map((draft) => draft.id);
+          const posted = await tx.outbox.postedMessages([rootKey, ...cards.map((draftId) => outboxKeys.draftCard(draftId))]);
+          const shown = (key: string) => posted.has(key) || resend.includes(key);
+          const effects: Effect[] = [
+            ...(shown(rootKey) ? [{ type: 'update_root_message', incidentId } as const] : []),
+            ...cards.filter((draftId) => shown(outboxKeys.draftCard(draftId))).map((draftId) => ({ type: 'update_draft_message', incidentId, draftId }) as const),
+          ];
+          await this.applyEffects(tx, next, effects, context);
+          if (lines.length > 0) {
+            await tx.outbox.enqueue({
+              key: `incident:${incidentId}:v${next.version}:stopped-lines`,
+              method: 'chat.postMessage',
+              payload: { channel: next.alertChannelId, text: t(next.state.incident.locale, 'outbox.thread_lines_stopped_by_uninstall', { lines: lines.slice(0, STOPPED_LINES_SHOWN), more: Math.max(0, lines.length - STOPPED_LINES_SHOWN) }) },
+              threadOf: rootKey,
+              incidentId,
+              now,
+            });
+          }
+          await tx.audit.record({ at: now, userId: null, action: 'redraw_after_reinstall', outcome: 'accepted', incidentId, data: { resent: resend.length, redrawn: effects.length, lines: lines.length } });
+          return true;
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
+        if (done) this.options.logger.warn({ incidentId, writes: stopped.length }, 'the alert and cards of an incident whose Slack writes an uninstall stopped were redrawn after the reinstall');
+        return done;
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
+        throw error;
+      }
+    }
   }
 
   /** Outbox handler: the root message is in Slack; remember its ts and put it on the timeline. */
@@ -1030,6 +1110,29 @@ export interface IncidentContext {
 
 /** At most this many stopped writes are looked at per reason after a reinstall (oldest first). */
 const STOPPED_REPLIES_LIMIT = 500;
+/** Why an uninstall stopped writes (InstallService's UninstallReason). */
+const UNINSTALL_REASONS = ['app_uninstalled', 'tokens_revoked'] as const;
+/** Stopped thread lines quoted in the note after a reinstall; the rest are counted. */
+const STOPPED_LINES_SHOWN = 20;
+
+/**
+ * What a write an uninstall stopped is to the redraw after the reinstall: the post of the alert, its
+ * checklist or a draft card (sent again), an edit of one of them (replaced by one redraw), a line in the
+ * alert's thread (listed in one note), or null (left as it is: public replies, anything else).
+ */
+function stoppedWriteKind(item: QueuedSlackWrite, incidentId: string): 'post' | 'edit' | 'line' | null {
+  if (item.record?.kind === outboxRecords.replyPosted) return null;
+  const drawn = (key: string) => key === outboxKeys.root(incidentId) || key === outboxKeys.checklist(incidentId) || draftOfCard(key) !== null;
+  if (item.method === 'chat.postMessage' && drawn(item.key)) return 'post';
+  if (item.method === 'chat.update' && item.messageOf !== undefined && drawn(item.messageOf)) return 'edit';
+  if (item.method === 'chat.postMessage' && item.threadOf === outboxKeys.root(incidentId)) return 'line';
+  return null;
+}
+
+/** The draft whose card `key` posts (`draft:<id>:card`), or null. */
+function draftOfCard(key: string): string | null {
+  return /^draft:([^:]+):card$/.exec(key)?.[1] ?? null;
+}
 
 /**
  * Inside a transaction a handler records something about an incident whose context was not asked of

@@ -147,6 +147,8 @@ export const en = {
     `:warning: Reply #${p.draftNumber} was approved but Firebreak was uninstalled from this workspace (or its access revoked) before posting it, so it was never posted${p.uncertain ? ' (an earlier attempt went unanswered: check the channel before posting again)' : ': nothing reached the community'}. Firebreak is back now; if the reply is still needed, draft it again.`,
   'outbox.message_deleted': (p: { method: string; error: string }) =>
     `:warning: A message Firebreak keeps up to date was deleted in Slack, so it no longer shows the latest state (${p.method}: \`${p.error}\`). \`/firebreak status\` shows where every open incident stands.`,
+  'outbox.thread_lines_stopped_by_uninstall': (p: { lines: string[]; more: number }) =>
+    `:information_source: While Firebreak was uninstalled from this workspace (or its access revoked), ${plural(p.lines.length + p.more, 'update was', 'updates were')} not posted in this thread; the alert and the cards above now show where things stand. What happened meanwhile:\n${p.lines.map((line) => `• ${line}`).join('\n')}${p.more > 0 ? `\n…and ${p.more} more (the incident's timeline has them all).` : ''}`,
   'outbox.write_refused': (p: { method: string; error: string }) =>
     `:warning: Slack refused a write (${p.method}): \`${p.error}\`. Firebreak will not retry it; check the channel and the bot's access.`,
 

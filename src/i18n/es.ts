@@ -141,6 +141,8 @@ export const es: Catalog = {
     `:warning: La respuesta #${p.draftNumber} estaba aprobada, pero Firebreak se desinstaló de este espacio de trabajo (o se revocó su acceso) antes de publicarla, así que nunca se publicó${p.uncertain ? ' (un intento anterior quedó sin respuesta: revisa el canal antes de publicarla otra vez)' : ': nada llegó a la comunidad'}. Firebreak ya está de vuelta; si la respuesta sigue haciendo falta, vuelve a redactarla.`,
   'outbox.message_deleted': (p) =>
     `:warning: Un mensaje que Firebreak mantiene al día se borró en Slack, así que ya no muestra el estado actual (${p.method}: \`${p.error}\`). \`/firebreak estado\` muestra cómo está cada incidente abierto.`,
+  'outbox.thread_lines_stopped_by_uninstall': (p) =>
+    `:information_source: Mientras Firebreak estuvo desinstalado de este espacio de trabajo (o sin acceso), ${plural(p.lines.length + p.more, 'actualización no se publicó', 'actualizaciones no se publicaron')} en este hilo; la alerta y las tarjetas de arriba ya muestran cómo están las cosas. Lo que pasó entretanto:\n${p.lines.map((line) => `• ${line}`).join('\n')}${p.more > 0 ? `\n…y ${p.more} más (están todas en la cronología del incidente).` : ''}`,
   'outbox.write_refused': (p) =>
     `:warning: Slack rechazó un envío (${p.method}): \`${p.error}\`. Firebreak no lo reintentará; revisa el canal y los permisos del bot.`,
 

@@ -25,7 +25,7 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, takeFailedOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
 import { unfinishedRequestsOn } from './repositories/unfinished.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
@@ -105,6 +105,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       stopWaiting: (incidentId, error) => stopWaitingOutboxItems(db, incidentId, error),
       waitingByKey: (keyPrefix, teamId) => outboxWaitingByKey(db, keyPrefix, teamId),
       closeWaiting: (key, error) => closeWaitingOutboxItem(db, key, error),
+      takeFailed: (keys, errors, take) => takeFailedOutboxItems(db, keys, errors, take),
     },
     outboxQueue: outboxQueueOn(db),
     failedWrites: {

@@ -381,6 +381,8 @@ describe.each(availableProviders)('OAuth install in several workspaces (%s)', (p
     expect((await install(B, b.people.ben)).status).toBe(200);
     expect(await audits('workspace.reinstalled', 'accepted')).toBe(2);
     expect((await b.staff.command(events, b.people.ann, 'status')).status).toBe(200);
+    // The reinstall redraws B's alert, whose acknowledgement the uninstall stopped: sent before the tokens go.
+    await waitFor('B redrawn and sent', async () => (await audits('redraw_after_reinstall', 'accepted')) === 1 && (await prisma().outboxItem.count({ where: { teamId: B, status: { in: ['pending', 'sending'] } } })) === 0);
     b.fake.workspace.revokeBotTokens();
     await event(B, { type: 'tokens_revoked', tokens: { oauth: [], bot: [b.fake.workspace.bot.user_id] } });
     await waitFor('B revoked', async () => (await prisma().workspace.findUniqueOrThrow({ where: { teamId: B } })).uninstallReason === 'tokens_revoked');

@@ -29,6 +29,7 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
     stopWaiting: async () => 0,
     waitingByKey: async () => [],
     closeWaiting: async () => false,
+    takeFailed: async () => 0,
   };
 }
 

@@ -74,6 +74,12 @@ export interface OutboxWriter {
   waitingByKey(keyPrefix: string, teamId?: string): Promise<{ key: string; channelId: string | null; createdAt: number }[]>;
   /** Closes one waiting write for good with `error`: true for the one caller that closed it. */
   closeWaiting(key: string, error: string): Promise<boolean>;
+  /**
+   * Takes the writes among `keys` failed with one of `errors`, by conditional updates (of two callers,
+   * one takes them): those among `resend` go back in their lanes (keeping `uncertain`), the others are
+   * closed as `closedAs`. Returns how many it took.
+   */
+  takeFailed(keys: readonly string[], errors: readonly string[], take: { resend: readonly string[]; closedAs: string; now: number }): Promise<number>;
 }
 
 /**
@@ -104,6 +110,11 @@ export const WAITING_FOR_CHANNEL = 'waiting_for_channel:';
  */
 export const MOVED_TO_ANOTHER_ALERTS_CHANNEL = 'moved_to_another_alerts_channel';
 export const DIGEST_DROPPED = 'dropped:digest_channel_changed';
+/**
+ * Edits and thread lines an uninstall stopped, closed once the reinstall redrew the alert and cards from
+ * the stored state and listed the lines in the thread: nothing left for staff to fix.
+ */
+export const REDRAWN_AFTER_REINSTALL = 'redrawn_after_reinstall';
 
 /**
  * Why the outbox itself held a post (failed as `held:<reason>`, never sent). `parent_deleted`: the

@@ -244,6 +244,20 @@ export async function closeWaitingOutboxItem(db: Db, key: string, error: string)
   return count > 0;
 }
 
+/** See OutboxWriter.takeFailed: each update is conditional on the write still failed with one of `errors`. */
+export async function takeFailedOutboxItems(db: Db, keys: readonly string[], errors: readonly string[], take: { resend: readonly string[]; closedAs: string; now: number }): Promise<number> {
+  const resend = new Set(take.resend);
+  const closing = keys.filter((key) => !resend.has(key));
+  const reopening = keys.filter((key) => resend.has(key));
+  const failed = { status: 'failed', lastError: { in: [...errors] } };
+  const closed = closing.length > 0 ? (await db.outboxItem.updateMany({ where: { key: { in: closing }, ...failed }, data: { lastError: take.closedAs } })).count : 0;
+  const reopened =
+    reopening.length > 0
+      ? (await db.outboxItem.updateMany({ where: { key: { in: reopening }, ...failed }, data: { status: 'pending', lastError: null, attempts: 0, nextAttemptAt: new Date(take.now), lockedBy: null, lockedUntil: null } })).count
+      : 0;
+  return closed + reopened;
+}
+
 /** An incident's writes still waiting for their channel, failed for good with `error`. */
 export async function stopWaitingOutboxItems(db: Db, incidentId: string, error: string): Promise<number> {
   const { count } = await db.outboxItem.updateMany({ where: { incidentId, status: 'failed', lastError: { startsWith: WAITING_FOR_CHANNEL } }, data: { lastError: error } });

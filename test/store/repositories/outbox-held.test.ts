@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSlackWrite, heldOutboxItems, releaseHeldOutboxItems } from '../../../src/store/repositories/outbox.js';
+import { enqueueSlackWrite, heldOutboxItems, releaseHeldOutboxItems, takeFailedOutboxItems } from '../../../src/store/repositories/outbox.js';
 import { availableProviders } from '../../support/databases.js';
 import { openMigratedDatabase, type MigratedDatabase } from './migrated-database.js';
 
@@ -53,5 +53,23 @@ describe.each(availableProviders)('writes held while an alerts channel was watch
     await write('d:checklist:v3', 3, { status: 'failed', lastError: 'dependency_failed' }, { messageOf: 'd:checklist' });
     expect((await releaseHeldOutboxItems(database.prisma, ['d:checklist'], HELD, T0)).sort()).toEqual(['d:checklist', 'd:checklist:v3']);
     expect(await statusOf('d:checklist:v2')).toBe('failed');
+  });
+
+  it('writes an uninstall stopped are taken once by two callers at the same time: the post goes back (still uncertain), the edits are closed', async () => {
+    const STOPPED = 'workspace_uninstalled:app_uninstalled';
+    await write('e:root', 0, { status: 'sent' });
+    await write('e:card', 1, { status: 'failed', lastError: STOPPED }, { threadOf: 'e:root' });
+    await database.prisma.outboxItem.update({ where: { key: 'e:card' }, data: { uncertain: true } });
+    await write('e:root:v2', 2, { status: 'failed', lastError: STOPPED }, { messageOf: 'e:root' });
+    await write('e:line', 3, { status: 'failed', lastError: STOPPED }, { threadOf: 'e:root' });
+    await write('e:other', 4, { status: 'failed', lastError: 'channel_not_found' }, { threadOf: 'e:root' });
+    const keys = ['e:card', 'e:root:v2', 'e:line', 'e:other'];
+    const take = () => database.prisma.$transaction((tx) => takeFailedOutboxItems(tx as never, keys, [STOPPED], { resend: ['e:card'], closedAs: 'redrawn_after_reinstall', now: T0 + 60_000 }));
+    const taken = await Promise.all([take(), take()]);
+    expect(taken.sort()).toEqual([0, 3]);
+    expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'e:card' } })).toMatchObject({ status: 'pending', lastError: null, uncertain: true, attempts: 0 });
+    for (const key of ['e:root:v2', 'e:line']) expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key } })).toMatchObject({ status: 'failed', lastError: 'redrawn_after_reinstall' });
+    expect(await database.prisma.outboxItem.findUniqueOrThrow({ where: { key: 'e:other' } })).toMatchObject({ status: 'failed', lastError: 'channel_not_found' });
+    expect(await take()).toBe(0);
   });
 });
