@@ -191,6 +191,22 @@ describe('Watcher', () => {
     expect(await watcher.tick()).toBe(0);
     expect(opened).toHaveLength(1);
   });
+  it('a spike explains itself with its dominant terms as members wrote them: apostrophes, expressions and negations kept, case and elongation not', async () => {
+    const { watcher, clock, opened } = watcherFixture();
+    const calm = ['Hi all, how do I change my avatar?', 'Thanks for the help yesterday', 'Is the new version out?', 'Good morning everyone'];
+    for (let m = 0; m < 10; m += 1) await watcher.ingest(message(`U${m}`, calm[m % calm.length]!, T0 + m * MINUTE + 5_000));
+    const burst = T0 + 10 * MINUTE;
+    const angry = ['I can’t stand this, TERRIBLE app, not happy', 'TERRIBLE again, can’t stand it :(', 'Terrrrible update, I can’t stand it, not good :(', 'Not happy, terrible, not good, can’t stand it :('];
+    for (let i = 0; i < 16; i += 1) await watcher.ingest(message(`U${i % 10}`, angry[i % angry.length]!, burst + i * 1_000));
+    clock.set(burst + MINUTE);
+    expect(await watcher.tick()).toBe(1);
+    const terms = (opened[0]!.explanation as { dominantTerms: { term: string; key: string }[] }).dominantTerms;
+    // Not the keys scoring counts ("can't-stand", "not-good", "emo-sad"), nor "TERRIBLE" or "terrrrible";
+    // and "happy", negated in every message that counted it, is said with its "not".
+    expect(terms.map(({ term }) => term).sort()).toEqual([':(', 'can’t stand', 'not good', 'not happy', 'terrible']);
+    expect(terms.find(({ term }) => term === 'can’t stand')?.key).toBe("can't-stand");
+  });
+
   it('keeps a spike whose incident could not be opened: the next tick opens it, and other channels are not held up', async () => {
     let failures = 1;
     const opened: string[] = [];

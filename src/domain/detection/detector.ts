@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { bucketStartOf, type BucketSample, type ChannelBucket } from './bucket.js';
 import type { DetectorSettings } from './settings.js';
 import { surpriseOf, zeroProbability } from './surprise.js';
+import { surfaceForms } from '../sentiment/surface.js';
 
 /**
  * The spike detector's memory for one channel: its learnt count model (level, daily or weekly
@@ -112,8 +113,18 @@ export interface SpikeExplanation {
   topAuthorShare: number | null;
   topAuthorId: string | null;
   kind: SpikeKind;
-  dominantTerms: { term: string; count: number }[];
+  dominantTerms: DominantTerm[];
   samples: BucketSample[];
+}
+
+/** A term that drove many of the window's negative messages. */
+export interface DominantTerm {
+  /** As members wrote it (most often, among the window's samples); the key when none has it. */
+  term: string;
+  /** The lexicon's key scoring counted: lower case, accents folded, expressions joined with "-". */
+  key: string;
+  /** Negative messages of the window it drove. */
+  count: number;
 }
 
 export type DetectorDecision =
@@ -820,12 +831,20 @@ function explain(
     topAuthorShare: topAuthorShare === null ? null : round(topAuthorShare),
     topAuthorId,
     kind,
-    dominantTerms: [...terms]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, 5)
-      .map(([term, count]) => ({ term, count })),
+    dominantTerms: dominantTerms(terms, samples),
     samples: samples.sort((a, b) => a.score - b.score).slice(0, settings.maxSamplesPerBucket),
   };
+}
+
+/**
+ * The window's most counted terms, each as members wrote it in the window's samples ("pésimo", not
+ * the lexicon's "pesimo"; `key` keeps the latter), the key itself when no sample has it. Worked out
+ * here, once per alert, so the per-message path keeps counting bare keys.
+ */
+function dominantTerms(terms: ReadonlyMap<string, number>, samples: readonly BucketSample[]): DominantTerm[] {
+  const top = [...terms].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+  const written = surfaceForms(top.map(([key]) => key), samples.map((sample) => sample.text));
+  return top.map(([key, count]) => ({ term: written.get(key) ?? key, key, count }));
 }
 
 function round(value: number): number {

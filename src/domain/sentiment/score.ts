@@ -155,6 +155,11 @@ function prepare(): Prepared {
 
 const FIRST_CODES = 0x250;
 
+/** Whether the squeezer may return `word` (a scored word, negator or modifier of either language). */
+export function isKnownWord(word: string): boolean {
+  return prepare().known(word);
+}
+
 function wordInfo(word: string, { lexicon, scores }: Scorer): WordInfo | undefined {
   const info: WordInfo = {
     word,

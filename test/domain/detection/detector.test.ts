@@ -75,7 +75,7 @@ describe('spike detector on constructed series', () => {
     expect(e.deviations).toBeGreaterThanOrEqual(4);
     expect(e.distinctAuthors).toBeGreaterThanOrEqual(30);
     expect(e.window.end - e.window.start).toBe(15 * MINUTE);
-    expect(e.dominantTerms[0]).toEqual({ term: 'broken', count: e.observed });
+    expect(e.dominantTerms[0]).toEqual({ term: 'broken', key: 'broken', count: e.observed });
   });
 
   it('stays quiet while negatives drift slowly upwards', () => {
