@@ -142,4 +142,12 @@ export const sandboxEn = {
   'sandbox.scenario.did_you_mean': (p: { suggestion: string }) => `did you mean \`${p.suggestion}\`?`,
   'sandbox.scenario.personas': (p: { personas: string }) => `the sandbox has ${p.personas}`,
   'sandbox.drill.failed_step': (p: { detail: string }) => `A step could not be played: ${p.detail}`,
+  // The sandbox community's own channels, as its admins would have described them in the team's language.
+  'sandbox.channel.general': (_: Empty) => 'Everything about the product',
+  'sandbox.channel.support': (_: Empty) => 'Ask for help; staff answer here',
+  'sandbox.channel.help-billing': (_: Empty) => 'Invoices, plans and payments',
+  'sandbox.channel.community-es': (_: Empty) => 'The community in Spanish',
+  'sandbox.channel.off-topic': (_: Empty) => 'Anything else',
+  'sandbox.channel.firebreak-alerts': (_: Empty) => 'Incidents Firebreak opens (staff only)',
+  'sandbox.channel.welcome': (p: { channel: string }) => `Welcome to #${p.channel} 👋`,
 };

@@ -134,4 +134,11 @@ export const sandboxEs: { [K in keyof typeof sandboxEn]: (typeof sandboxEn)[K] }
   'sandbox.scenario.did_you_mean': (p) => `¿quisiste decir \`${p.suggestion}\`?`,
   'sandbox.scenario.personas': (p) => `el sandbox tiene ${p.personas}`,
   'sandbox.drill.failed_step': (p) => `No se pudo reproducir un paso: ${p.detail}`,
+  'sandbox.channel.general': () => 'Todo sobre el producto',
+  'sandbox.channel.support': () => 'Pide ayuda; el equipo responde aquí',
+  'sandbox.channel.help-billing': () => 'Facturas, planes y pagos',
+  'sandbox.channel.community-es': () => 'La comunidad en español',
+  'sandbox.channel.off-topic': () => 'De todo lo demás',
+  'sandbox.channel.firebreak-alerts': () => 'Incidentes que abre Firebreak (solo el equipo)',
+  'sandbox.channel.welcome': (p) => `¡Hola a todos! Bienvenidos a #${p.channel} 👋`,
 };

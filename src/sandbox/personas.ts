@@ -3,6 +3,7 @@
  * the shipped playbooks name (@support-oncall, @community-leads, U0COMMLEAD1…), and the channels those
  * playbooks watch plus the alerts channel. Fixed ids, so scenarios and tests can name them.
  */
+import { t, type Locale } from '../i18n/index.js';
 import type { SlackWorkspace } from './slack-api/index.js';
 
 export type PersonaKind = 'member' | 'staff' | 'approver';
@@ -21,8 +22,9 @@ export interface Persona {
 
 export interface SandboxChannel {
   id: string;
-  name: string;
-  purpose: string;
+  name: 'general' | 'support' | 'help-billing' | 'community-es' | 'off-topic' | 'firebreak-alerts';
+  /** Its members write in this language whatever the team's (community-es). */
+  language?: Locale;
   /** The alerts channel is for staff; community channels are for everyone. */
   alerts?: boolean;
 }
@@ -71,13 +73,19 @@ export const USER_GROUPS: Readonly<Record<string, readonly string[]>> = {
 export const ALERTS_CHANNEL_ID = 'C0ALERTS01';
 
 export const CHANNELS: readonly SandboxChannel[] = [
-  { id: 'C0GENERAL1', name: 'general', purpose: 'Everything about the product' },
-  { id: 'C0SUPPORT1', name: 'support', purpose: 'Ask for help; staff answer here' },
-  { id: 'C0HELPBIL1', name: 'help-billing', purpose: 'Invoices, plans and payments' },
-  { id: 'C0COMMES01', name: 'community-es', purpose: 'La comunidad en español' },
-  { id: 'C0OFFTOPI1', name: 'off-topic', purpose: 'Anything else' },
-  { id: ALERTS_CHANNEL_ID, name: 'firebreak-alerts', purpose: 'Incidents Firebreak opens (staff only)', alerts: true },
+  { id: 'C0GENERAL1', name: 'general' },
+  { id: 'C0SUPPORT1', name: 'support' },
+  { id: 'C0HELPBIL1', name: 'help-billing' },
+  { id: 'C0COMMES01', name: 'community-es', language: 'es' },
+  { id: 'C0OFFTOPI1', name: 'off-topic' },
+  { id: ALERTS_CHANNEL_ID, name: 'firebreak-alerts', alerts: true },
 ];
+
+/** A channel's purpose, as its admins wrote it: in the channel's own language, else the team's. */
+export const channelPurpose = (channel: SandboxChannel, teamLocale: Locale) => t(channel.language ?? teamLocale, `sandbox.channel.${channel.name}`, {});
+
+/** The first calm message its host posts in a community channel, in the channel's language or the team's. */
+export const channelWelcome = (channel: SandboxChannel, teamLocale: Locale) => t(channel.language ?? teamLocale, 'sandbox.channel.welcome', { channel: channel.name });
 
 export function personaByHandle(handle: string): Persona | undefined {
   return PERSONAS.find((persona) => persona.handle === handle);
@@ -87,8 +95,11 @@ export function personaById(id: string): Persona | undefined {
   return PERSONAS.find((persona) => persona.id === id);
 }
 
-/** Fill an empty workspace with the personas, groups and channels above; the bot is in every channel. */
-export function seedWorkspace(workspace: SlackWorkspace): void {
+/**
+ * Fill an empty workspace with the personas, groups and channels above; the bot is in every channel.
+ * `teamLocale`: the language the channels' purposes are written in.
+ */
+export function seedWorkspace(workspace: SlackWorkspace, teamLocale: Locale = 'en'): void {
   for (const persona of PERSONAS) {
     workspace.addUser({ id: persona.id, name: persona.handle, real_name: persona.realName, display_name: persona.realName.split(' ')[0], ...(persona.locale ? { locale: persona.locale } : {}), ...(persona.kind !== 'member' ? { is_admin: true } : {}) });
   }
@@ -104,7 +115,7 @@ export function seedWorkspace(workspace: SlackWorkspace): void {
     workspace.addChannel({
       id: channel.id,
       name: channel.name,
-      purpose: channel.purpose,
+      purpose: channelPurpose(channel, teamLocale),
       is_general: channel.name === 'general',
       // The alerts channel is private to staff, as a team would set it up.
       ...(channel.alerts ? { is_private: true, members: [...staff, bot] } : { members: [...everyone, bot] }),

@@ -18,7 +18,7 @@ import type { Logger } from '../logger.js';
 import { localeFromTag, t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
 import { numberProblemText, parseNumber } from '../domain/numbers/parse-number.js';
 import { sandboxTexts } from './texts.js';
-import { ALERTS_CHANNEL_ID, CHANNELS, PERSONAS, personaById, SANDBOX_TEAM_ID, seedWorkspace, type Persona } from './personas.js';
+import { ALERTS_CHANNEL_ID, CHANNELS, channelWelcome, PERSONAS, personaById, SANDBOX_TEAM_ID, seedWorkspace, type Persona } from './personas.js';
 import { DrillPlayer } from './player.js';
 import { parseScenario, scenarioProblemIn, type Scenario, type ScenarioProblem } from './scenarios.js';
 import { sendToApp, type AppResponse } from './signing.js';
@@ -156,7 +156,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const permalink = ({ channel, ts, threadTs }: { channel: string; ts: string; threadTs: string | null }) =>
     `${origin ?? ''}${SANDBOX_PATH}?${new URLSearchParams({ channel, message: ts, ...(threadTs ? { thread: threadTs } : {}) }).toString()}`;
   const workspace = createSlackWorkspace({ clock, botToken, botName: 'firebreak', team: { id: SANDBOX_TEAM_ID, name: 'Firebreak Sandbox', domain: 'firebreak-sandbox' }, permalink });
-  seedWorkspace(workspace);
+  seedWorkspace(workspace, options.locale ?? 'en');
   const api = createSlackApi(workspace, clock, { basePath: SANDBOX_API_PATH });
   const assets = await loadAssets();
 
@@ -632,8 +632,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       // A first calm message in each community channel: Firebreak starts watching it now, so the
       // detector has finished its short warm-up on a calm baseline by the time a drill plays.
       for (const channel of CHANNELS.filter((candidate) => !candidate.alerts)) {
-        const host = PERSONAS.find((persona) => persona.handle === (channel.name === 'community-es' ? 'ana' : 'ben'));
-        if (host) workspace.postMessage({ user_id: host.id }, channel.id, { text: channel.name === 'community-es' ? '¡Hola a todos! Bienvenidos al canal 👋' : `Welcome to #${channel.name} 👋` });
+        const host = PERSONAS.find((persona) => persona.handle === (channel.language === 'es' ? 'ana' : 'ben'));
+        if (host) workspace.postMessage({ user_id: host.id }, channel.id, { text: channelWelcome(channel, teamLocale) });
       }
     },
     async close() {

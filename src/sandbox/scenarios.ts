@@ -156,7 +156,7 @@ export function parseScenario(source: string, file: string): ScenarioResult {
   if (!top.success) {
     return { ok: false, problems: top.error.issues.map((issue) => at(issue.path as (string | number)[], issueMessage(issue), unknownKeyHint(issue, ['formatVersion', 'id', 'name', 'description', 'language', 'channel', 'steps']))) };
   }
-  const channelNames = CHANNELS.filter((channel) => !channel.alerts).map((channel) => channel.name);
+  const channelNames: string[] = CHANNELS.filter((channel) => !channel.alerts).map((channel) => channel.name);
   const handles = PERSONAS.map((persona) => persona.handle);
   const staffHandles = PERSONAS.filter((persona) => persona.kind !== 'member').map((persona) => persona.handle);
   const checkChannel = (name: string, path: (string | number)[]) => {
