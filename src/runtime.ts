@@ -31,7 +31,7 @@ import { isFirebreakError } from './errors.js';
 import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
-import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type IncidentContext } from './app/incidents.js';
+import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type ReminderContext } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
 import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
 import { postMortemReviewersOf } from './app/playbook-policy.js';
@@ -517,6 +517,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
     // keep their answers until these expire, which is why both stay short and an approval asks again.
     userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    async userDeactivated(teamId, userId) {
+      // With OAuth installs only that team's incidents; one bot token has one team.
+      const workspaceId = installs ? await workspaceIds(teamId) : undefined;
+      await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personDeactivated(userId, workspaceId)) : incidents.personDeactivated(userId, workspaceId));
+    },
     userGroupChanged: (teamId) => {
       directories.get(installs ? teamId : '')?.forget?.();
       staffUserIds.forget(teamId);
@@ -689,7 +694,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   workers.scheduler = scheduler;
   /** A reminder's handler runs for its incident's workspace (OAuth installs: that team's token). */
   const forIncident = async <T>(incidentId: string | null, work: () => Promise<T>): Promise<T> => inTeam(installs && incidentId ? await incidents.ownerTeamOf(incidentId) : undefined, work);
-  scheduler.register<IncidentContext | null>(
+  scheduler.register<ReminderContext | null>(
     INCIDENT_REMINDER_KIND,
     (tx, firing, context) => forIncident(firing.incidentId, () => incidents.fireReminder(tx, firing, context)),
     // Its incident's user groups and channel name are asked of Slack (with that workspace's token) before the transaction.

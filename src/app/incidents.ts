@@ -9,6 +9,8 @@ import {
   markReplyNotPosted,
   openIncident,
   overviewOf,
+  personDeactivated,
+  takeOverUserIds,
   raiseHeldAlert,
   recordAlertPosted,
   recordReminderSent,
@@ -47,7 +49,7 @@ import type {
   SlackWrite,
   Store,
 } from './ports/index.js';
-import { replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
+import { HOLD_PREFIX, replyHoldReason, tellHeldReply, type HoldReason, type ReplyRecord } from './reply-guard.js';
 import { MOVED_TO_ANOTHER_ALERTS_CHANNEL, REDRAWN_AFTER_REINSTALL, WAITING_FOR_CHANNEL, WORKSPACE_UNINSTALLED } from './ports/outbox.js';
 import type { AlertsChannelRefusal } from './alerts-channel.js';
 import type { ProcessedEvents } from './ports/store.js';
@@ -701,9 +703,38 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return this.contextOf(incidentId);
   }
 
-  /** What firing an incident reminder needs from Slack, asked before the scheduler's transaction. */
-  contextForReminder(reminder: { payload: Record<string, unknown> }): Promise<IncidentContext | null> {
-    return this.contextOf(String(reminder.payload['incidentId']));
+  /**
+   * What firing an incident reminder needs from Slack, asked before the scheduler's transaction: also
+   * which of its recipients Slack says are deactivated (users.info), so a reminder never goes only to
+   * accounts nobody reads, whether or not this instance saw the user_change event.
+   */
+  async contextForReminder(reminder: { payload: Record<string, unknown> }): Promise<ReminderContext | null> {
+    const context = await this.contextOf(String(reminder.payload['incidentId']));
+    if (!context) return null;
+    const recipients = (reminder.payload['recipientUserIds'] as string[] | undefined) ?? [];
+    return { ...context, deactivatedRecipients: await this.deactivatedAmong(recipients) };
+  }
+
+  /**
+   * Slack deactivated someone (user_change with deleted): in every open incident (of `workspaceId`, or
+   * all), an approval they gave to a reply not posted yet stops counting, and an incident they led asks
+   * its approvers to take the lead. Returns how many incidents changed.
+   */
+  async personDeactivated(userId: string, workspaceId?: string): Promise<number> {
+    const open = await this.options.store.direct.incidents.list({ ...(workspaceId ? { workspaceId } : {}), onlyOpen: true, limit: HELD_SCAN_LIMIT });
+    let changed = 0;
+    for (const { state } of open) {
+      const approved = state.approvals.some((approval) => approval.approverUserId === userId && approval.voidedAt === null);
+      if (state.incident.leadUserId !== userId && !approved) continue;
+      try {
+        const outcome = await this.decide(state.incident.id, (current, policy, clock) => personDeactivated(current, { userId }, policy, clock));
+        if (outcome.ok) changed += 1;
+      } catch (error) {
+        // The others still change; this one's reminders and its outbox's last gate still ask Slack.
+        this.options.logger.error({ err: error, incidentId: state.incident.id }, 'could not record that Slack deactivated someone in this incident');
+      }
+    }
+    return changed;
   }
 
   /**
@@ -738,7 +769,14 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 
   /** Outbox guard: why a public reply about to be sent must be held (never posted), or null when it may go. */
   replyHoldReason(incidents: Pick<IncidentRepository, 'load'>, item: { args: Record<string, unknown>; record: SlackWrite['record'] }): Promise<HoldReason | null> {
-    return replyHoldReason(incidents, replyRecordOf(item.record), item.args, (playbookId) => this.policyFor(playbookId));
+    return replyHoldReason(incidents, replyRecordOf(item.record), item.args, (playbookId) => this.policyFor(playbookId), (userIds) => this.deactivatedAmong(userIds));
+  }
+
+  /** Which of these people Slack says are deactivated (users.info); one Slack cannot answer about is not. */
+  private async deactivatedAmong(userIds: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(userIds)];
+    const exists = await Promise.all(unique.map((userId) => this.options.directory.userExists(userId)));
+    return unique.filter((_, index) => !exists[index]);
   }
 
   /**
@@ -922,11 +960,12 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   }
 
   /** Scheduler handler for incident reminders and escalations; `context` is contextForReminder's answer, asked before the transaction. */
-  async fireReminder(tx: R, reminder: { key: string; payload: Record<string, unknown>; late: boolean }, context: IncidentContext | null | undefined): Promise<void> {
-    const payload = reminder.payload as { incidentId: string; reason: ReminderReason; recipientUserIds: string[]; subject: string };
-    const record = await tx.incidents.load(payload.incidentId);
+  async fireReminder(tx: R, reminder: { key: string; payload: Record<string, unknown>; late: boolean }, context: ReminderContext | null | undefined): Promise<void> {
+    const scheduled = reminder.payload as { incidentId: string; reason: ReminderReason; recipientUserIds: string[]; subject: string };
+    const record = await tx.incidents.load(scheduled.incidentId);
     if (!record || record.state.incident.status === 'resolved') return;
     const known = contextFor(record, context);
+    const payload = { ...scheduled, ...this.recipientsHere(record, scheduled.recipientUserIds, context?.deactivatedRecipients ?? [], known.policy) };
     const decision = recordReminderSent(
       record.state,
       { reminderKey: reminder.key, reason: payload.reason, recipientUserIds: payload.recipientUserIds, escalation: isEscalation(payload.reason, reminder.key), subject: payload.subject },
@@ -942,6 +981,22 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       incidentId: record.state.incident.id,
       now: this.clock.now(),
     });
+  }
+
+  /**
+   * Whom a reminder reaches: its recipients Slack has not deactivated; when it named only deactivated
+   * accounts, the approvers (someone who can act) instead, told why. `deactivated` names those left out.
+   */
+  private recipientsHere(record: IncidentRecord, recipientUserIds: readonly string[], deactivated: readonly string[], policy: IncidentPolicy): { recipientUserIds: string[]; deactivatedUserIds?: string[]; leadGone?: boolean } {
+    const gone = recipientUserIds.filter((userId) => deactivated.includes(userId));
+    if (gone.length === 0) return { recipientUserIds: [...recipientUserIds] };
+    const left = recipientUserIds.filter((userId) => !deactivated.includes(userId));
+    const { leadUserId } = record.state.incident;
+    return {
+      recipientUserIds: left.length > 0 ? left : takeOverUserIds(policy, deactivated),
+      deactivatedUserIds: gone,
+      leadGone: leadUserId === null || gone.includes(leadUserId),
+    };
   }
 
   private view(record: IncidentRecord, context: { playbook: Playbook | undefined; policy: IncidentPolicy; channelName?: string | null }): IncidentView {
@@ -1045,6 +1100,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const incidentId = record.state.incident.id;
     const drill = effect.drill || record.state.incident.drill;
     const target = effect.target;
+    // Approved again after a deactivated approver's approval stopped counting: the post the last gate
+    // held then (never sent) leaves the outbox, so this approval's post is queued under the same key.
+    await run.tx.outbox.forgetFailed(effect.idempotencyKey, `${HOLD_PREFIX}not_approved`);
     await this.enqueue(run, {
       key: effect.idempotencyKey,
       method: 'chat.postMessage',
@@ -1106,6 +1164,11 @@ export interface IncidentContext {
   playbook: Playbook | undefined;
   policy: IncidentPolicy;
   channelName: string | null;
+}
+
+/** A reminder's context: also which of its recipients Slack says are deactivated. */
+export interface ReminderContext extends IncidentContext {
+  deactivatedRecipients?: readonly string[];
 }
 
 /** At most this many stopped writes are looked at per reason after a reinstall (oldest first). */

@@ -8,7 +8,7 @@ import { OUTBOX_HOLD, type ReadBeforePost } from './ports/outbox.js';
 
 export const HOLD_PREFIX = 'held:';
 
-export type HoldReason = 'unknown_draft' | 'not_approved' | 'quorum_lost' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
+export type HoldReason = 'unknown_draft' | 'not_approved' | 'quorum_lost' | 'approver_deactivated' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
 
 /** Holds the outbox itself decides (OUTBOX_HOLD): their text names the channel the reply was for. */
 type OutboxHoldReason = (typeof OUTBOX_HOLD)[keyof typeof OUTBOX_HOLD];
@@ -20,12 +20,16 @@ export interface ReplyRecord {
   revision: number;
 }
 
-/** Why this reply must not be posted, or null when it may go. `args` are the chat.postMessage arguments as sent. */
+/**
+ * Why this reply must not be posted, or null when it may go. `args` are the chat.postMessage arguments as sent.
+ * `deactivatedAmong`: which of these people Slack says are deactivated (asked last, of the approvers counted).
+ */
 export async function replyHoldReason(
   incidents: Pick<IncidentRepository, 'load'>,
   record: ReplyRecord,
   args: Record<string, unknown>,
   policyFor: (playbookId: string) => Promise<{ policy: IncidentPolicy }>,
+  deactivatedAmong: (userIds: readonly string[]) => Promise<string[]> = async () => [],
 ): Promise<HoldReason | null> {
   const loaded = await incidents.load(record.incidentId);
   const draft = loaded?.state.drafts.find((candidate) => candidate.id === record.draftId);
@@ -43,8 +47,12 @@ export async function replyHoldReason(
   const approvedTexts = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.text);
   if (approvedTexts.some((approved) => approved !== text)) return 'text_not_approved';
   // Approvers the playbook no longer lists (or groups they left) no longer count: said as such.
-  if (!quorumProgress(state, draft, policy.approvals).met) return 'quorum_lost';
+  const progress = quorumProgress(state, draft, policy.approvals);
+  if (!progress.met) return 'quorum_lost';
   if (preflightReply(text, draft.language).refusals.length > 0) return 'preflight_refused';
+  // An approver deactivated since, whose user_change this instance never saw: without them, no quorum.
+  const gone = await deactivatedAmong(progress.approvedBy);
+  if (gone.length > 0 && progress.approvedBy.length - gone.length < progress.required) return 'approver_deactivated';
   return null;
 }
 

@@ -122,6 +122,7 @@ export const en = {
   'preflight.hold.not_approved': (_: Empty) => 'no quorum approved it.',
   'preflight.hold.text_not_approved': (_: Empty) => 'its text is not the exact text a quorum approved.',
   'preflight.hold.quorum_lost': (_: Empty) => 'some of its approvers are no longer approvers in the playbook, so the approvals left no longer make a quorum.',
+  'preflight.hold.approver_deactivated': (_: Empty) => 'the Slack account of an approver it counted on was deactivated, so the approvals left no longer make a quorum; draft it again to have it approved.',
   'preflight.hold.preflight_refused': (_: Empty) => 'the preflight refuses its text (an unfilled variable, a mass mention, or its length).',
   'preflight.hold.drill_outside_thread': (_: Empty) => 'this is a drill, and a drill never posts outside its alert thread.',
   'preflight.hold.wrong_channel': (_: Empty) => 'it was addressed to another channel than the one approved.',
@@ -163,6 +164,8 @@ export const en = {
     `Raised here late: Slack would not take this incident in its alerts channel ${p.heldChannel} (archived, deleted, or the bot is not in it), so nothing of it was posted there`,
   'timeline.acknowledged': (p: { user: string }) => `${p.user} acknowledged the incident and took the lead`,
   'timeline.lead_changed': (p: { user: string; from: string }) => `${p.user} took over the lead from ${p.from}`,
+  'timeline.lead_deactivated': (p: { user: string; ask: string }) =>
+    `${p.user}'s Slack account was deactivated, so this incident has no lead now: ${p.ask}, one of you please take the lead (“Acknowledge & lead” on the alert)`,
   'timeline.severity_changed': (p: { user: string; from: string; to: string }) =>
     `${p.user} changed the severity from ${p.from.toUpperCase()} to ${p.to.toUpperCase()}`,
   'timeline.draft_created': (p: { user: string; draftNumber: number }) => `${p.user} drafted reply #${p.draftNumber}`,
@@ -176,6 +179,8 @@ export const en = {
     `${p.user} rejected reply #${p.draftNumber}: ${p.comment}`,
   'timeline.quorum_met': (p: { draftNumber: number; approvers: string }) =>
     `Reply #${p.draftNumber} approved by ${p.approvers}; posting it once`,
+  'timeline.approval_voided': (p: { user: string; draftNumber: number; backToPending: boolean }) =>
+    `${p.user}'s approval of reply #${p.draftNumber} no longer counts: their Slack account was deactivated${p.backToPending ? '. The reply is not posted and waits for approval again' : ''}`,
   'timeline.reply_posted': (p: { draftNumber: number; drill: boolean }) =>
     p.drill ? `Reply #${p.draftNumber} posted (drill: only to the alert thread)` : `Reply #${p.draftNumber} posted to the community`,
   'timeline.reply_not_posted': (p: { draftNumber: number; reason: string; uncertain: boolean }) =>

@@ -117,6 +117,7 @@ export const es: Catalog = {
   'preflight.hold.not_approved': () => 'ningún quórum la aprobó.',
   'preflight.hold.text_not_approved': () => 'su texto no es exactamente el que aprobó el quórum.',
   'preflight.hold.quorum_lost': () => 'parte de quienes la aprobaron ya no son aprobadores en el playbook, así que las aprobaciones que quedan no forman quórum.',
+  'preflight.hold.approver_deactivated': () => 'se ha desactivado la cuenta de Slack de alguien cuya aprobación contaba, así que las aprobaciones que quedan no forman quórum; redáctala de nuevo para que se apruebe.',
   'preflight.hold.preflight_refused': () => 'la comprobación previa rechaza su texto (una variable sin rellenar, una mención masiva o su longitud).',
   'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',
   'preflight.hold.wrong_channel': () => 'iba dirigida a otro canal que el aprobado.',
@@ -155,6 +156,8 @@ export const es: Catalog = {
     `Publicado aquí con retraso: Slack no aceptó este incidente en su canal de alertas ${p.heldChannel} (archivado, borrado, o el bot no está en él), así que no se publicó nada allí`,
   'timeline.acknowledged': (p) => `${p.user} confirmó el incidente y asumió el liderazgo`,
   'timeline.lead_changed': (p) => `${p.user} tomó el relevo de ${p.from} al frente del incidente`,
+  'timeline.lead_deactivated': (p) =>
+    `La cuenta de Slack de ${p.user} se ha desactivado, así que el incidente se ha quedado sin responsable: ${p.ask}, que alguien de vosotros tome el relevo («Asumir y liderar» en la alerta)`,
   'timeline.severity_changed': (p) => `${p.user} cambió la gravedad de ${p.from.toUpperCase()} a ${p.to.toUpperCase()}`,
   'timeline.draft_created': (p) => `${p.user} redactó la respuesta #${p.draftNumber}`,
   'timeline.draft_edited': (p) =>
@@ -164,6 +167,8 @@ export const es: Catalog = {
   'timeline.draft_changes_requested': (p) => `${p.user} pidió cambios en la respuesta #${p.draftNumber}: ${p.comment}`,
   'timeline.draft_rejected': (p) => `${p.user} rechazó la respuesta #${p.draftNumber}: ${p.comment}`,
   'timeline.quorum_met': (p) => `Respuesta #${p.draftNumber} aprobada por ${p.approvers}; se publica una sola vez`,
+  'timeline.approval_voided': (p) =>
+    `La aprobación de ${p.user} a la respuesta #${p.draftNumber} ya no cuenta: su cuenta de Slack se ha desactivado${p.backToPending ? '. La respuesta no se publica y vuelve a esperar aprobación' : ''}`,
   'timeline.reply_posted': (p) =>
     p.drill
       ? `Respuesta #${p.draftNumber} publicada (simulacro: solo en el hilo de la alerta)`

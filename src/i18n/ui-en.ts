@@ -97,6 +97,7 @@ export const uiEn = {
   'ui.language.self': (_: Empty) => 'English',
   'ui.draft.changes_heading': (p: { from: number }) => `What changed since revision ${p.from}`,
   'ui.draft.approvals': (p: { count: number; required: number; approvers: string }) => `Approvals: ${p.count} of ${p.required} (${p.approvers})`,
+  'ui.draft.approvals_voided': (p: { users: string }) => `:no_entry: No longer counts: the approval of ${p.users}, whose Slack account was deactivated.`,
   'ui.draft.nobody_yet': (_: Empty) => 'none yet',
   'ui.draft.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,
   'ui.draft.rejected_by': (p: { user: string }) => `:no_entry_sign: ${p.user} rejected it:`,
@@ -272,6 +273,8 @@ export const uiEn = {
     `${p.who} the action item “${p.subject}” from incident #${p.number} is due.`,
   'ui.reminder.other': (p: { who: string; number: number; subject: string }) => `${p.who} reminder for incident #${p.number}: ${p.subject}`,
   'ui.reminder.late': (_: Empty) => 'Sent late: Firebreak was not running at the scheduled time.',
+  'ui.reminder.deactivated': (p: { users: string; lead: boolean }) =>
+    `${p.users}'s Slack account was deactivated, so this reminder is yours now${p.lead ? ': one of you please take the lead (“Acknowledge & lead” on the alert)' : '.'}`,
   'ui.drill.reply': (p: { number: number; where: string }) =>
     `DRILL: reply #${p.number} is approved. In a real incident it would now be posted ${p.where}:`,
   'ui.drill.where_thread': (p: { channel: string }) => `as a thread reply in ${p.channel}`,

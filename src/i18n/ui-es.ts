@@ -88,6 +88,7 @@ export const uiEs: UiCatalog = {
   'ui.language.self': () => 'Español',
   'ui.draft.changes_heading': (p) => `Qué cambió desde la revisión ${p.from}`,
   'ui.draft.approvals': (p) => `Aprobaciones: ${p.count} de ${p.required} (${p.approvers})`,
+  'ui.draft.approvals_voided': (p) => `:no_entry: Ya no cuenta la aprobación de ${p.users}: su cuenta de Slack se ha desactivado.`,
   'ui.draft.nobody_yet': () => 'ninguna todavía',
   'ui.draft.changes_by': (p) => `:leftwards_arrow_with_hook: ${p.user} pidió cambios:`,
   'ui.draft.rejected_by': (p) => `:no_entry_sign: ${p.user} la rechazó:`,
@@ -260,6 +261,8 @@ export const uiEs: UiCatalog = {
   'ui.reminder.action_item': (p) => `${p.who} la acción «${p.subject}» del incidente #${p.number} vence ahora.`,
   'ui.reminder.other': (p) => `${p.who} recordatorio del incidente #${p.number}: ${p.subject}`,
   'ui.reminder.late': () => 'Enviado con retraso: Firebreak no estaba en marcha a la hora prevista.',
+  'ui.reminder.deactivated': (p) =>
+    `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros${p.lead ? ': que alguien tome el relevo al frente del incidente («Asumir y liderar» en la alerta)' : '.'}`,
   'ui.drill.reply': (p) => `SIMULACRO: la respuesta #${p.number} está aprobada. En un incidente real ahora se publicaría ${p.where}:`,
   'ui.drill.where_thread': (p) => `como respuesta en un hilo de ${p.channel}`,
   'ui.drill.where_channel': (p) => `en ${p.channel}`,

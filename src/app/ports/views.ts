@@ -26,7 +26,8 @@ export interface IncidentViews {
   threadEvent(event: TimelineEvent, view: IncidentView): SlackMessage;
   draftCard(view: IncidentView, draftId: string): SlackMessage;
   checklist(view: IncidentView): SlackMessage;
-  reminder(view: IncidentView, reminder: { reason: string; recipientUserIds: readonly string[]; subject: string; late: boolean }): SlackMessage;
+  /** `deactivatedUserIds`: the accounts it was for that Slack deactivated (it goes to `recipientUserIds` instead); `leadGone`: the lead's among them. */
+  reminder(view: IncidentView, reminder: { reason: string; recipientUserIds: readonly string[]; subject: string; late: boolean; deactivatedUserIds?: readonly string[]; leadGone?: boolean }): SlackMessage;
   /** A drill's approved reply, shown in the alert thread instead of reaching the community. */
   drillReply(view: IncidentView, reply: { draftId: string; text: string; target: ReplyTarget }): SlackMessage;
 }

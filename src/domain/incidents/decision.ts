@@ -113,6 +113,7 @@ export type IncidentAction =
   | 'add_message'
   | 'record_reminder_sent'
   | 'record_detection_escalated'
+  | 'person_deactivated'
   | 'resolve'
   | 'reopen';
 

@@ -72,6 +72,8 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       const from = str(d, 'fromUserId');
       return t(locale, 'timeline.lead_changed', { user, from: from ? formatUser(from) : t(locale, 'timeline.nobody', {}) });
     }
+    case 'lead_deactivated':
+      return t(locale, 'timeline.lead_deactivated', { user: formatUser(str(d, 'userId')), ask: list(strings(d, 'askUserIds')) });
     case 'severity_changed':
       return t(locale, 'timeline.severity_changed', { user, from: str(d, 'from'), to: str(d, 'to') });
     case 'draft_created':
@@ -95,6 +97,8 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, 'timeline.draft_changes_requested', { user, draftNumber, comment });
     case 'draft_rejected':
       return t(locale, 'timeline.draft_rejected', { user, draftNumber, comment });
+    case 'approval_voided':
+      return t(locale, 'timeline.approval_voided', { user: formatUser(str(d, 'userId')), draftNumber, backToPending: d['backToPending'] === true });
     case 'quorum_met':
       return t(locale, 'timeline.quorum_met', { draftNumber, approvers: list(strings(d, 'approverUserIds')) });
     case 'reply_posted':

@@ -37,6 +37,19 @@ export function liveApprovals(state: IncidentState, draft: ReplyDraft): Approval
   return state.approvals.filter((a) => a.draftId === draft.id && a.draftRevision === draft.revision && a.voidedAt === null);
 }
 
+/**
+ * Whether an approval of the draft's current revision was voided: only a deactivation does that (an
+ * edit voids the approvals of the revision it replaces).
+ */
+export function hasVoidedApproval(state: IncidentState, draft: ReplyDraft): boolean {
+  return voidedApprovals(state, draft).length > 0;
+}
+
+/** The approvals of the draft's current revision that stopped counting (their approver was deactivated). */
+export function voidedApprovals(state: IncidentState, draft: ReplyDraft): Approval[] {
+  return state.approvals.filter((a) => a.draftId === draft.id && a.draftRevision === draft.revision && a.voidedAt !== null && a.decision === 'approve');
+}
+
 /** How far a draft is from posting: who approved, how many are needed, who may still approve. */
 export function quorumProgress(state: IncidentState, draft: ReplyDraft, policy: ApprovalPolicy) {
   const eligible = eligibleApprovers(policy, draft.contributorUserIds);
@@ -418,7 +431,8 @@ export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCo
     return refuse(context, 'refusal.stale_revision', { draftNumber: draft.number, seen: command.revision, current: draft.revision });
   }
   if (draft.status === 'posted') return noOp(context);
-  if (draft.status !== 'approved') return refuse(context, 'refusal.draft_not_approved', { draftNumber: draft.number });
+  // Sent back to waiting by an approver's deactivation after the outbox's last gate had let it go: Slack has it.
+  if (draft.status !== 'approved' && !(draft.status === 'pending' && hasVoidedApproval(state, draft))) return refuse(context, 'refusal.draft_not_approved', { draftNumber: draft.number });
 
   const posted: ReplyDraft = { ...draft, status: 'posted', postedAt: at, postedMessageTs: command.messageTs };
   const approvers = liveApprovals(state, draft)

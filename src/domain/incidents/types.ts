@@ -128,6 +128,8 @@ export type TimelineEventKind =
   | 'alert_raised_again'
   | 'acknowledged'
   | 'lead_changed'
+  /** Slack deactivated the lead's account: the incident has no lead until someone takes it. */
+  | 'lead_deactivated'
   | 'severity_changed'
   | 'draft_created'
   | 'draft_edited'
@@ -135,6 +137,8 @@ export type TimelineEventKind =
   | 'draft_changes_requested'
   | 'draft_rejected'
   | 'quorum_met'
+  /** An approval stopped counting (its approver's Slack account was deactivated). */
+  | 'approval_voided'
   | 'reply_posted'
   | 'reply_not_posted'
   | 'checklist_ticked'

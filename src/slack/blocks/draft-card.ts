@@ -5,7 +5,7 @@
  */
 import type { Button, KnownBlock, RichTextBlock, RichTextText } from '@slack/types';
 import { isLocale, t, type Locale } from '../../i18n/index.js';
-import { diffDraftText, liveApprovals, preflightReply, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
+import { diffDraftText, liveApprovals, preflightReply, voidedApprovals, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
 import { escapeSlackText, plainFromMrkdwnText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, wholeQuoteSections, type SlackMessage } from './kit.js';
@@ -111,6 +111,9 @@ function decisionsText(state: IncidentState, draft: ReplyDraft, progress: DraftC
     `*${t(locale, 'ui.field.status', {})}:* ${statusLabel(draft, locale, state.incident.drill)}`,
     t(locale, 'ui.draft.approvals', { count: progress.approvedBy.length, required: progress.required, approvers }),
   ];
+  // Approvals that stopped counting because Slack deactivated their approver.
+  const voided = voidedApprovals(state, draft);
+  if (voided.length > 0) lines.push(t(locale, 'ui.draft.approvals_voided', { users: [...new Set(voided.map((a) => a.approverUserId))].map(mention).join(', ') }));
   // Objections on this revision, with what was said, so the drafter knows what to fix.
   for (const decision of liveApprovals(state, draft)) {
     if (decision.decision === 'approve') continue;

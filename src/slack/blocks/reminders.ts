@@ -15,6 +15,10 @@ export interface ReminderInput {
   readonly late: boolean;
   readonly incidentNumber: number;
   readonly severity: Severity;
+  /** The accounts it was for that Slack deactivated: said first, so whoever it reaches instead knows why. */
+  readonly deactivatedUserIds?: readonly string[];
+  /** The lead's account is among them (or the incident has no lead): asks someone to take the lead. */
+  readonly leadGone?: boolean;
 }
 
 export function reminderMessage(reminder: ReminderInput, locale: Locale): SlackMessage {
@@ -31,7 +35,9 @@ export function reminderMessage(reminder: ReminderInput, locale: Locale): SlackM
           : reminder.reason === 'action_item'
             ? `:alarm_clock: ${t(locale, 'ui.reminder.action_item', params)}`
             : `:alarm_clock: ${t(locale, 'ui.reminder.other', params)}`;
+  const gone = reminder.deactivatedUserIds ?? [];
   const blocks: KnownBlock[] = [section(line)];
+  if (gone.length > 0) blocks.push(section(`:bust_in_silhouette: ${t(locale, 'ui.reminder.deactivated', { users: gone.map(mention).join(', '), lead: reminder.leadGone === true })}`));
   if (reminder.late) blocks.push(context(t(locale, 'ui.reminder.late', {})));
   return message(line, blocks, `reminder (${reminder.reason})`);
 }

@@ -102,7 +102,9 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     const teamId = teamOf(body);
     const userId = (event as { user?: unknown }).user;
     const id = typeof userId === 'string' ? userId : (userId as { id?: unknown } | undefined)?.id;
-    if (teamId && typeof id === 'string') services.userChanged?.(teamId, id);
+    if (!teamId || typeof id !== 'string') return;
+    services.userChanged?.(teamId, id);
+    if ((userId as { deleted?: unknown } | undefined)?.deleted === true) await services.userDeactivated?.(teamId, id);
   });
   for (const type of ['subteam_updated', 'subteam_members_changed', 'subteam_created']) {
     app.event(type, async ({ body }) => {

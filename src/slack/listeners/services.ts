@@ -96,6 +96,8 @@ export interface SlackServices {
   refuseNonOperator(teamId: string | undefined, userId: string, action: string, client: WebClient): Promise<OperatorRefusal | null>;
   /** user_change: what Slack said of this person's role is asked again. */
   userChanged?(teamId: string, userId: string): void;
+  /** user_change with `deleted`: their approvals of unposted replies stop counting, incidents they led ask for a new lead. */
+  userDeactivated?(teamId: string, userId: string): Promise<void>;
   /** subteam_updated, subteam_members_changed: who is in the team's user groups is asked again. */
   userGroupChanged?(teamId: string): void;
   /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */
