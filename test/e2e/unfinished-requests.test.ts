@@ -22,6 +22,9 @@ async function declaredOnFreshInstance(harness: CrashHarness): Promise<{ ts: str
     const alert = harness.rootMessage();
     return alert && findButtons(alert.blocks).some((button) => button.action_id === actionIds.acknowledge) ? alert : undefined;
   });
+  // Everything the declare queued sent first: left to the next process (a loaded machine), sending it
+  // could ask Slack the channel's name before the test makes Slack slow to answer.
+  await harness.waitFor('the declare’s writes sent', async () => (await harness.database.prisma.outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0 || undefined);
   await harness.kill();
   await harness.start();
   return root;
