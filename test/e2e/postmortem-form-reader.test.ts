@@ -4,16 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { directMessagesTo } from '../support/staff-actions.js';
 import { findButtons, startHarness, type Harness } from './harness.js';
 
 const LUCIA = 'U0STAFFLUCIA';
 
-/** The bot's direct messages to `user`. */
-function directMessages(harness: Harness, user: string): string[] {
-  const workspace = harness.fake.workspace;
-  const im = workspace.listChannels(workspace.grantFor(harness.fake.botToken)!, { types: ['im'] }).find((channel) => channel.members.includes(user));
-  return im ? workspace.messagesIn(im.id).map((message) => message.text) : [];
-}
+const directMessages = (harness: Harness, user: string) => directMessagesTo(harness.fake, user);
 
 describe('the post-mortem form of an English incident, opened by a Spanish-speaking lead', () => {
   let harness: Harness;

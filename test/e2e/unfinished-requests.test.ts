@@ -10,7 +10,7 @@ import { sendToApp } from '../../src/sandbox/signing.js';
 import { startCrashHarness, type CrashHarness } from '../support/crash-harness.js';
 import { availableProviders } from '../support/databases.js';
 import { SIGNING_SECRET } from './harness.js';
-import { findButtons } from '../support/staff-actions.js';
+import { directMessagesTo, findButtons } from '../support/staff-actions.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,13 +41,7 @@ async function slowAcknowledge(harness: CrashHarness, root: { ts: string }, slow
 
 const unfinishedRows = (harness: CrashHarness) => harness.database.prisma.quarantinedMessage.findMany({ where: { reason: { startsWith: 'interaction_unfinished' } } });
 
-/** The bot's direct messages to `user`. */
-function directMessages(harness: CrashHarness, user: string): string[] {
-  const workspace = harness.fake.workspace;
-  const bot = workspace.grantFor(harness.fake.botToken)!;
-  const im = workspace.listChannels(bot, { types: ['im'] }).find((channel) => channel.members.includes(user));
-  return im ? workspace.messagesIn(im.id).map((message) => message.text) : [];
-}
+const directMessages = (harness: CrashHarness, user: string) => directMessagesTo(harness.fake, user);
 
 async function openHome(harness: CrashHarness, user: string): Promise<string> {
   const before = JSON.stringify(harness.fake.workspace.homeView(user) ?? null);

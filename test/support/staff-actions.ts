@@ -27,6 +27,12 @@ export function findButtons(blocks: unknown[]): ButtonLike[] {
   return found;
 }
 
+/** The texts of the bot's direct messages to `user`, oldest first. */
+export function directMessagesTo(fake: FakeSlack, user: string): string[] {
+  const im = fake.workspace.listChannels(fake.workspace.grantFor(fake.botToken)!, { types: ['im'] }).find((channel) => channel.members.includes(user));
+  return im ? fake.workspace.messagesIn(im.id).map((message) => message.text) : [];
+}
+
 export interface AlertsMessage {
   ts: string;
   text: string;
