@@ -87,9 +87,14 @@ describe.each(availableProviders)('alert and cards whose edits an uninstall stop
     const isNote = (message: { text: string }) => message.text.startsWith(':information_source: While Firebreak was uninstalled');
     await expect.poll(() => staff.thread().find(isNote), { timeout: 10_000 }).toBeDefined();
     const note = staff.thread().find(isNote)!;
-    const acknowledgedLine = (await prisma().outboxItem.findFirstOrThrow({ where: { key: { endsWith: ':event:1:acknowledged' } } })).payload as { args: { text: string } };
-    expect(note.text).toContain(`• ${acknowledgedLine.args.text}`);
-    expect(staff.thread().filter((message) => message.text === acknowledgedLine.args.text)).toEqual([]);
+    // Which lines the uninstall caught depends on how far the lane had got (the acknowledgement's line may
+    // have gone out before the first held edit): each caught one is listed, and none is sent on its own.
+    const stoppedLines = stopped.filter((item) => item.method === 'chat.postMessage' && /:event:\d+:/.test(item.key)).map((item) => (item.payload as { args: { text: string } }).args.text);
+    expect(stoppedLines.length).toBeGreaterThan(0);
+    for (const line of stoppedLines) {
+      expect(note.text).toContain(`• ${line}`);
+      expect(staff.thread().filter((message) => message.text === line)).toEqual([]);
+    }
     // Closed as redrawn (App Home does not list them as delivery problems), none left stopped.
     expect(await prisma().outboxItem.count({ where: { lastError: 'workspace_uninstalled:app_uninstalled' } })).toBe(0);
     expect(await prisma().outboxItem.count({ where: { lastError: REDRAWN_AFTER_REINSTALL } })).toBeGreaterThanOrEqual(3);
