@@ -38,14 +38,9 @@ export function liveApprovals(state: IncidentState, draft: ReplyDraft): Approval
 }
 
 /**
- * Whether an approval of the draft's current revision was voided: only a deactivation does that (an
- * edit voids the approvals of the revision it replaces).
+ * The approvals of the draft's current revision that stopped counting: only a deactivation voids those
+ * (an edit voids the approvals of the revision it replaces).
  */
-export function hasVoidedApproval(state: IncidentState, draft: ReplyDraft): boolean {
-  return voidedApprovals(state, draft).length > 0;
-}
-
-/** The approvals of the draft's current revision that stopped counting (their approver was deactivated). */
 export function voidedApprovals(state: IncidentState, draft: ReplyDraft): Approval[] {
   return state.approvals.filter((a) => a.draftId === draft.id && a.draftRevision === draft.revision && a.voidedAt !== null && a.decision === 'approve');
 }
@@ -432,7 +427,7 @@ export function markReplyPosted(state: IncidentState, command: MarkReplyPostedCo
   }
   if (draft.status === 'posted') return noOp(context);
   // Sent back to waiting by an approver's deactivation after the outbox's last gate had let it go: Slack has it.
-  if (draft.status !== 'approved' && !(draft.status === 'pending' && hasVoidedApproval(state, draft))) return refuse(context, 'refusal.draft_not_approved', { draftNumber: draft.number });
+  if (draft.status !== 'approved' && !(draft.status === 'pending' && voidedApprovals(state, draft).length > 0)) return refuse(context, 'refusal.draft_not_approved', { draftNumber: draft.number });
 
   const posted: ReplyDraft = { ...draft, status: 'posted', postedAt: at, postedMessageTs: command.messageTs };
   const approvers = liveApprovals(state, draft)

@@ -52,6 +52,8 @@ export interface SentimentResult {
 export const LABEL_THRESHOLDS = Object.freeze({ positive: 2, negative: -0.5 });
 /** A negated word keeps this (sign-flipped) share of its score: "not good" is bad, "not bad" is only fair. */
 const NEGATION_FACTOR = -0.6;
+/** How many words back, within the clause, a negator reaches. */
+export const NEGATION_REACH = 3;
 /** Sentiment before "but"/"pero" counts less, after it more. */
 const BEFORE_CONTRAST = 0.5;
 const AFTER_CONTRAST = 1.5;
@@ -212,7 +214,7 @@ function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | unde
   const token = tokens[cursor] as string;
   // Emoji and emoticons say how the writer feels; words before them do not negate that.
   const pictorial = token.charCodeAt(0) > 0x2000 || token.startsWith('emo-');
-  for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= 3; i--, distance++) {
+  for (let i = cursor - 1, distance = 1; !pictorial && i >= 0 && distance <= NEGATION_REACH; i--, distance++) {
     const previous = tokens[i] as string;
     if (previous === '|') break;
     const before = info[i];
@@ -239,7 +241,7 @@ function applyRulesAt(tokens: readonly string[], info: readonly (WordInfo | unde
 }
 
 /** `word.endsWith("n't")`, by character codes: checked for up to three words before each scored one. */
-function endsWithNt(word: string): boolean {
+export function endsWithNt(word: string): boolean {
   const length = word.length;
   return length >= 3 && word.charCodeAt(length - 1) === 116 && word.charCodeAt(length - 2) === 39 && word.charCodeAt(length - 3) === 110;
 }

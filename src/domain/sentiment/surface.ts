@@ -4,7 +4,7 @@
 // words from a few kept messages (an alert's samples) when an explanation is built, never per message.
 import { foldAccents, lexicons } from './lexicon.js';
 import { normalizeText, tokenizeInto, type Tokens } from './normalize.js';
-import { isKnownWord } from './score.js';
+import { endsWithNt, isKnownWord, NEGATION_REACH } from './score.js';
 
 // A run of letters, marks, digits, apostrophes and hyphens: what the tokenizer keeps as one word.
 const SURFACE_WORD = /[\p{L}\p{M}\p{N}'’‘´-]+/gu;
@@ -12,8 +12,6 @@ const CHUNK = /\S+/g;
 const EDGES = /^['’‘´-]+|['’‘´-]+$/g;
 // Clause punctuation between two words ends a clause for scoring: no expression or negation spans it.
 const CLAUSE_MARK = /[.!?;,…¿¡()[\]{}"“”«»]/;
-/** How far back a negator reaches, as in scoring. */
-const NEGATION_REACH = 3;
 
 /** One word of a message: the token scoring makes of it and how it reads, lower-cased. */
 interface Word {
@@ -27,7 +25,7 @@ let negators: ReadonlySet<string> | undefined;
 
 function isNegator(token: string): boolean {
   negators ??= new Set(Object.values(lexicons()).flatMap((lexicon) => [...lexicon.negators]));
-  return negators.has(token) || token.endsWith("n't");
+  return negators.has(token) || endsWithNt(token);
 }
 
 function scoresPositive(key: string): boolean {
