@@ -314,11 +314,13 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         // either; it is said even after a decision button's ack, which comes whatever the decision did.
         const slackSilent = isFirebreakError(error) && error.code === 'slack_unavailable';
         // Acknowledged at the deadline, then failed: no answer reaches the person any more (a command's or a
-        // modal's went with the ack), so the kept request tells them, by direct message.
-        if (!acked || slackSilent || kept) {
+        // modal's went with the ack), so the kept request tells them, by direct message. A button's ack says
+        // nothing (a decision button acknowledges whatever its decision did), so its failure is told after it.
+        const bareButtonAck = kind === 'action' && !kept;
+        if (!acked || slackSilent || kept || bareButtonAck) {
           const locale = await localeOfSender(args);
           const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
-          if (!acked || slackSilent) await explain(kind, args, ack, text).catch(() => undefined);
+          if (!acked || slackSilent || bareButtonAck) await explain(kind, args, ack, text).catch(() => undefined);
           else failedAfterDeadline = text;
         }
       } finally {
