@@ -165,6 +165,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     group: (ref, lookUp) => directoryHere().group(ref, lookUp),
     channelExists: (ref) => directoryHere().channelExists(ref),
     userExists: (userId) => directoryHere().userExists(userId),
+    deactivatedUsers: (userIds, lookUp) => directoryHere().deactivatedUsers?.(userIds, lookUp) ?? Promise.resolve([]),
   };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
@@ -516,11 +517,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
     // keep their answers until these expire, which is why both stay short and an approval asks again.
-    userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    userChanged: (teamId, userId) => {
+      admins.forget(teamId, userId);
+      directories.get(installs ? teamId : '')?.forgetUser?.(userId);
+    },
     async userDeactivated(teamId, userId) {
       // With OAuth installs only that team's incidents; one bot token has one team.
       const workspaceId = installs ? await workspaceIds(teamId) : undefined;
       await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personDeactivated(userId, workspaceId)) : incidents.personDeactivated(userId, workspaceId));
+    },
+    async userActive(teamId, userId) {
+      const workspaceId = installs ? await workspaceIds(teamId) : undefined;
+      await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personReactivated(userId, workspaceId)) : incidents.personReactivated(userId, workspaceId));
     },
     userGroupChanged: (teamId) => {
       directories.get(installs ? teamId : '')?.forget?.();

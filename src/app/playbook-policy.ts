@@ -64,8 +64,11 @@ export function flattenPeople(people: People): string[] {
 /** `lookUp.maxAgeMs`: approver groups as Slack says now (an approval), not as cached a minute ago. */
 export async function incidentPolicyFor(playbook: Playbook, directory: Directory, lookUp: GroupLookUp = {}): Promise<IncidentPolicy> {
   const approvers = await resolvePeople(playbook.roles.approvers, playbook, directory, new Set(), lookUp);
+  // Slack drops deactivated accounts from user groups; approvers named by user id are dropped here alike.
+  const deactivated = (await directory.deactivatedUsers?.(approvers.userIds, lookUp)) ?? [];
   const approvals: ApprovalPolicy = {
-    approverUserIds: approvers.userIds,
+    approverUserIds: approvers.userIds.filter((userId) => !deactivated.includes(userId)),
+    ...(deactivated.length > 0 ? { deactivatedUserIds: deactivated } : {}),
     approverGroups: approvers.groups,
     quorum: quorumOf(playbook.roles.quorum),
     fourEyes: playbook.roles.fourEyes,
