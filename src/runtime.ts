@@ -32,9 +32,9 @@ import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type ReminderContext } from './app/incidents.js';
-import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { PostMortemService, POSTMORTEM_REMINDER_KIND, type PostMortemReminderContext } from './app/postmortems.js';
 import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
-import { postMortemReviewersOf } from './app/playbook-policy.js';
+import { approversNow, postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
@@ -303,6 +303,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     reviewersOf: async (incident) => {
       const playbook = playbooks.get(incident.state.incident.playbookId);
       return playbook ? postMortemReviewersOf(playbook, directory) : null;
+    },
+    deactivatedAmong: async (userIds) => {
+      const unique = [...new Set(userIds)];
+      const exists = await Promise.all(unique.map((userId) => directory.userExists(userId)));
+      return unique.filter((_, index) => !exists[index]);
+    },
+    approversOf: async (incident) => {
+      const playbook = playbooks.get(incident.state.incident.playbookId);
+      return playbook ? approversNow(playbook, directory) : [];
     },
   });
 
@@ -708,7 +717,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Its incident's user groups and channel name are asked of Slack (with that workspace's token) before the transaction.
     (firing) => forIncident(firing.incidentId, () => incidents.contextForReminder(firing)),
   );
-  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
+  scheduler.register<PostMortemReminderContext | null>(
+    POSTMORTEM_REMINDER_KIND,
+    (tx, firing, context) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing, context)),
+    // Whether its recipients still have Slack accounts is asked (with that workspace's token) before the transaction.
+    (firing) => forIncident(firing.incidentId, () => postMortems.contextForReminder(firing)),
+  );
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
   digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });
 

@@ -1,7 +1,7 @@
 // A playbook, in the incident core's own terms: who approves and how many, who may resolve, whom to
 // chase, the checklist and the post-mortem template. Groups are resolved through the directory.
 import type { ApprovalPolicy, ApproverGroup, Authority, Quorum } from '../domain/approvals/policy.js';
-import { authority } from '../domain/approvals/policy.js';
+import { approverUserIds, authority } from '../domain/approvals/policy.js';
 import type { Locale } from '../i18n/index.js';
 import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/index.js';
 import type { Playbook } from '../domain/playbooks/index.js';
@@ -107,6 +107,11 @@ export async function checklistFor(playbook: Playbook, locale: Locale, directory
     });
   }
   return steps;
+}
+
+/** Who may approve replies under this playbook now: groups resolved, accounts Slack deactivated left out. */
+export async function approversNow(playbook: Playbook, directory: Directory): Promise<string[]> {
+  return approverUserIds((await incidentPolicyFor(playbook, directory)).approvals);
 }
 
 /** Who reviews a post-mortem under this playbook, groups resolved now. */

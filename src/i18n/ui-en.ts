@@ -280,6 +280,10 @@ export const uiEn = {
   'ui.reminder.late': (_: Empty) => 'Sent late: Firebreak was not running at the scheduled time.',
   'ui.reminder.deactivated': (p: { users: string; lead: boolean }) =>
     `${p.users}'s Slack account was deactivated, so this reminder is yours now${p.lead ? ': one of you please take the lead (“Acknowledge & lead” on the alert)' : '.'}`,
+  'ui.reminder.deactivated_postmortem_due': (p: { users: string }) =>
+    `${p.users}'s Slack account was deactivated, so this reminder is yours now: one of you please take over the post-mortem (“Write post-mortem” below).`,
+  'ui.reminder.deactivated_action_item': (p: { users: string }) =>
+    `${p.users}'s Slack account was deactivated, so this reminder is yours now: one of you please see this action item through, or mark it done if it is.`,
   'ui.drill.reply': (p: { number: number; where: string }) =>
     `DRILL: reply #${p.number} is approved. In a real incident it would now be posted ${p.where}:`,
   'ui.drill.where_thread': (p: { channel: string }) => `as a thread reply in ${p.channel}`,

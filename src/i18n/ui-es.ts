@@ -268,6 +268,10 @@ export const uiEs: UiCatalog = {
   'ui.reminder.late': () => 'Enviado con retraso: Firebreak no estaba en marcha a la hora prevista.',
   'ui.reminder.deactivated': (p) =>
     `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros${p.lead ? ': que alguien tome el relevo al frente del incidente («Asumir y liderar» en la alerta)' : '.'}`,
+  'ui.reminder.deactivated_postmortem_due': (p) =>
+    `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros: que alguien se haga cargo del post-mortem («Escribir post-mortem» abajo).`,
+  'ui.reminder.deactivated_action_item': (p) =>
+    `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros: que alguien se haga cargo de esta acción, o la marque como hecha si ya lo está.`,
   'ui.drill.reply': (p) => `SIMULACRO: la respuesta #${p.number} está aprobada. En un incidente real ahora se publicaría ${p.where}:`,
   'ui.drill.where_thread': (p) => `como respuesta en un hilo de ${p.channel}`,
   'ui.drill.where_channel': (p) => `en ${p.channel}`,
