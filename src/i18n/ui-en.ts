@@ -101,7 +101,7 @@ export const uiEn = {
   'ui.draft.approvers_deactivated': (p: { users: string; more: number }) =>
     `:bust_in_silhouette: No longer an approver: ${p.users}${p.more > 0 ? ` and ${p.more} more` : ''}, whose Slack account is deactivated; not counted in the quorum.`,
   'ui.draft.quorum_unreachable': (p: { required: number; eligible: number }) =>
-    `:warning: This reply cannot be approved as things stand: it needs ${p.required} approvals and only ${p.eligible} ${p.eligible === 1 ? 'person can' : 'people can'} give them (whoever wrote or edited it cannot). Edit the playbook's approvers; \`firebreak doctor\` lists deactivated accounts at their playbook line.`,
+    `:warning: This reply cannot be approved as things stand: it needs ${p.required} ${p.required === 1 ? 'approval' : 'approvals'} and only ${p.eligible} ${p.eligible === 1 ? 'person can' : 'people can'} give them (whoever wrote or edited it cannot). Edit the playbook's approvers; \`firebreak doctor\` lists deactivated accounts at their playbook line.`,
   'ui.draft.approve_again': (_: Empty) => ':point_right: Everyone who can still approve has approved: one of you, press Approve again to post it.',
   'ui.draft.nobody_yet': (_: Empty) => 'none yet',
   'ui.draft.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,

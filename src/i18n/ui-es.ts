@@ -92,7 +92,7 @@ export const uiEs: UiCatalog = {
   'ui.draft.approvers_deactivated': (p) =>
     `:bust_in_silhouette: Ya no es aprobador: ${p.users}${p.more > 0 ? ` y ${p.more} más` : ''}, cuya cuenta de Slack está desactivada; no cuenta para el quórum.`,
   'ui.draft.quorum_unreachable': (p) =>
-    `:warning: Esta respuesta no se puede aprobar tal como están las cosas: necesita ${p.required} aprobaciones y solo ${p.eligible === 1 ? 'una persona puede darlas' : `${p.eligible} personas pueden darlas`} (quien la redactó o editó no puede). Editad los aprobadores del playbook; \`firebreak doctor\` señala las cuentas desactivadas en su línea del playbook.`,
+    `:warning: Esta respuesta no se puede aprobar tal como están las cosas: necesita ${p.required} ${p.required === 1 ? 'aprobación' : 'aprobaciones'} y solo ${p.eligible === 1 ? 'una persona puede darlas' : `${p.eligible} personas pueden darlas`} (quien la redactó o editó no puede). Editad los aprobadores del playbook; \`firebreak doctor\` señala las cuentas desactivadas en su línea del playbook.`,
   'ui.draft.approve_again': () => ':point_right: Todos los que aún pueden aprobar ya la aprobaron: que uno de vosotros pulse Aprobar otra vez para publicarla.',
   'ui.draft.nobody_yet': () => 'ninguna todavía',
   'ui.draft.changes_by': (p) => `:leftwards_arrow_with_hook: ${p.user} pidió cambios:`,

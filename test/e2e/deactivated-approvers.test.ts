@@ -64,7 +64,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
           text.includes('Reply #2 now has the approval of everyone who can still approve: one of you, press Approve again to post it.'),
       ),
     );
-    await h.waitFor('card #1 says nobody can approve it', () => cardText(first.ts).includes('This reply cannot be approved as things stand: it needs 1 approvals and only 0 people can give them'));
+    await h.waitFor('card #1 says nobody can approve it', () => cardText(first.ts).includes('This reply cannot be approved as things stand: it needs 1 approval and only 0 people can give them'));
     expect(cardText(first.ts)).toContain(`No longer an approver: <@${sam}>, whose Slack account is deactivated; not counted in the quorum.`);
     await h.waitFor('card #2 asks for a confirmation', () => cardText(second.ts).includes('Approvals: 2 of 2') && cardText(second.ts).includes('Everyone who can still approve has approved: one of you, press Approve again to post it.'));
     // The bar is not lowered silently: nothing went out on the deactivation alone.
