@@ -32,9 +32,9 @@ import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type ReminderContext } from './app/incidents.js';
-import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { PostMortemService, POSTMORTEM_REMINDER_KIND, type PostMortemReminderContext } from './app/postmortems.js';
 import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
-import { postMortemReviewersOf } from './app/playbook-policy.js';
+import { approversNow, postMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
@@ -165,6 +165,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     group: (ref, lookUp) => directoryHere().group(ref, lookUp),
     channelExists: (ref) => directoryHere().channelExists(ref),
     userExists: (userId) => directoryHere().userExists(userId),
+    deactivatedUsers: (userIds, lookUp) => directoryHere().deactivatedUsers?.(userIds, lookUp) ?? Promise.resolve([]),
   };
 
   /** Resolved with the alerts-channel guard once it exists (below): notices wait for it (they go to alerts channels). */
@@ -302,6 +303,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     reviewersOf: async (incident) => {
       const playbook = playbooks.get(incident.state.incident.playbookId);
       return playbook ? postMortemReviewersOf(playbook, directory) : null;
+    },
+    deactivatedAmong: async (userIds) => {
+      const unique = [...new Set(userIds)];
+      const exists = await Promise.all(unique.map((userId) => directory.userExists(userId)));
+      return unique.filter((_, index) => !exists[index]);
+    },
+    approversOf: async (incident) => {
+      const playbook = playbooks.get(incident.state.incident.playbookId);
+      return playbook ? approversNow(playbook, directory) : [];
     },
   });
 
@@ -516,11 +526,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     // Slack says who changed: a member's role (user_change), a group's members (subteam_*). Other instances
     // keep their answers until these expire, which is why both stay short and an approval asks again.
-    userChanged: (teamId, userId) => admins.forget(teamId, userId),
+    userChanged: (teamId, userId) => {
+      admins.forget(teamId, userId);
+      directories.get(installs ? teamId : '')?.forgetUser?.(userId);
+    },
     async userDeactivated(teamId, userId) {
       // With OAuth installs only that team's incidents; one bot token has one team.
       const workspaceId = installs ? await workspaceIds(teamId) : undefined;
       await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personDeactivated(userId, workspaceId)) : incidents.personDeactivated(userId, workspaceId));
+    },
+    async userActive(teamId, userId) {
+      const workspaceId = installs ? await workspaceIds(teamId) : undefined;
+      await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personReactivated(userId, workspaceId)) : incidents.personReactivated(userId, workspaceId));
     },
     userGroupChanged: (teamId) => {
       directories.get(installs ? teamId : '')?.forget?.();
@@ -700,7 +717,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Its incident's user groups and channel name are asked of Slack (with that workspace's token) before the transaction.
     (firing) => forIncident(firing.incidentId, () => incidents.contextForReminder(firing)),
   );
-  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
+  scheduler.register<PostMortemReminderContext | null>(
+    POSTMORTEM_REMINDER_KIND,
+    (tx, firing, context) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing, context)),
+    // Whether its recipients still have Slack accounts is asked (with that workspace's token) before the transaction.
+    (firing) => forIncident(firing.incidentId, () => postMortems.contextForReminder(firing)),
+  );
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
   digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });
 

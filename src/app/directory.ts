@@ -28,8 +28,16 @@ export interface Directory {
   channelExists(idOrName: string): Promise<boolean>;
   /** Whether the workspace has this user, not deactivated; a Slack that cannot answer says nothing against it (true). */
   userExists(userId: string): Promise<boolean>;
+  /**
+   * Which of these people Slack says are deactivated (users.info), each answer kept briefly like the
+   * groups'. A Slack that cannot answer in time says nothing new: the last answer stands, else active
+   * (so an approver is never dropped from a quorum on a guess).
+   */
+  deactivatedUsers?(userIds: readonly string[], options?: GroupLookUp): Promise<string[]>;
   /** Slack said a group changed (subteam_updated, subteam_members_changed): the next look-up asks again. */
   forget?(): void;
+  /** Slack said this person changed (user_change, deactivated or back): the next look-up asks again. */
+  forgetUser?(userId: string): void;
 }
 
 const CACHE_MS = 60_000;
@@ -103,9 +111,41 @@ export function slackDirectory(client: WebClient, clock: Clock, groupsClient: We
     }
     return groups.list;
   };
+  /** Per person: whether Slack said the account is deactivated, and when it said so. */
+  const accounts = new Map<string, { at: number; deactivated: boolean }>();
+  const askDeactivated = async (userId: string): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), GROUPS_ANSWER_TIMEOUT_MS)));
+    const call = groupsClient.users.info({ user: userId }).then(
+      (answer) => answer.user?.deleted === true,
+      () => undefined,
+    );
+    try {
+      const deactivated = await Promise.race([call, late]);
+      if (deactivated === undefined) return accounts.get(userId)?.deactivated ?? false;
+      accounts.set(userId, { at: clock.now(), deactivated });
+      return deactivated;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     forget() {
       groups = undefined;
+    },
+    forgetUser(userId) {
+      accounts.delete(userId);
+    },
+    async deactivatedUsers(userIds, options = {}) {
+      const maxAgeMs = Math.min(options.maxAgeMs ?? CACHE_MS, CACHE_MS);
+      const unique = [...new Set(userIds)];
+      const answers = await Promise.all(
+        unique.map((userId) => {
+          const known = accounts.get(userId);
+          return known && clock.now() - known.at <= maxAgeMs ? known.deactivated : askDeactivated(userId);
+        }),
+      );
+      return unique.filter((_, index) => answers[index]);
     },
     async group(ref, options = {}) {
       if (ref.kind === 'user') return null;

@@ -10,6 +10,7 @@ import {
   openIncident,
   overviewOf,
   personDeactivated,
+  personReactivated,
   takeOverUserIds,
   raiseHeldAlert,
   recordAlertPosted,
@@ -725,7 +726,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     let changed = 0;
     for (const { state } of open) {
       const approved = state.approvals.some((approval) => approval.approverUserId === userId && approval.voidedAt === null);
-      if (state.incident.leadUserId !== userId && !approved) continue;
+      // Drafts waiting for approval: the playbook may name them as an approver (decided with its policy).
+      const waiting = state.drafts.some((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
+      if (state.incident.leadUserId !== userId && !approved && !waiting) continue;
       try {
         const outcome = await this.decide(state.incident.id, (current, policy, clock) => personDeactivated(current, { userId }, policy, clock));
         if (outcome.ok) changed += 1;
@@ -765,6 +768,30 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   async onReplyPosted(tx: R, sent: SentOutboxItem, context: IncidentContext | null | undefined): Promise<void> {
     const reply = replyRecordOf(sent.record);
     await this.recordReplyPosted(tx, reply.incidentId, reply.draftId, reply.revision, String(sent.result.ts), context);
+  }
+
+  /**
+   * Slack says someone's account is active (user_change without deleted): in each open incident whose
+   * thread was told they were deactivated (and not since that they are back), they count as an approver
+   * again, said on the cards and in the thread. Returns how many incidents changed.
+   */
+  async personReactivated(userId: string, workspaceId?: string): Promise<number> {
+    const open = await this.options.store.direct.incidents.list({ ...(workspaceId ? { workspaceId } : {}), onlyOpen: true, limit: HELD_SCAN_LIMIT });
+    let changed = 0;
+    for (const { state } of open) {
+      if (!state.drafts.some((draft) => draft.status === 'pending' || draft.status === 'changes_requested')) continue;
+      const told = (await this.options.store.direct.incidents.timeline(state.incident.id)).filter(
+        (event) => (event.kind === 'approver_deactivated' || event.kind === 'approver_reactivated') && event.data['userId'] === userId,
+      );
+      if (told.at(-1)?.kind !== 'approver_deactivated') continue;
+      try {
+        const outcome = await this.decide(state.incident.id, (current, policy, clock) => personReactivated(current, { userId }, policy, clock));
+        if (outcome.ok) changed += 1;
+      } catch (error) {
+        this.options.logger.error({ err: error, incidentId: state.incident.id }, 'could not record that Slack re-activated someone in this incident');
+      }
+    }
+    return changed;
   }
 
   /** Outbox guard: why a public reply about to be sent must be held (never posted), or null when it may go. */

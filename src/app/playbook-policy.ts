@@ -1,7 +1,7 @@
 // A playbook, in the incident core's own terms: who approves and how many, who may resolve, whom to
 // chase, the checklist and the post-mortem template. Groups are resolved through the directory.
 import type { ApprovalPolicy, ApproverGroup, Authority, Quorum } from '../domain/approvals/policy.js';
-import { authority } from '../domain/approvals/policy.js';
+import { approverUserIds, authority } from '../domain/approvals/policy.js';
 import type { Locale } from '../i18n/index.js';
 import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/index.js';
 import type { Playbook } from '../domain/playbooks/index.js';
@@ -64,8 +64,11 @@ export function flattenPeople(people: People): string[] {
 /** `lookUp.maxAgeMs`: approver groups as Slack says now (an approval), not as cached a minute ago. */
 export async function incidentPolicyFor(playbook: Playbook, directory: Directory, lookUp: GroupLookUp = {}): Promise<IncidentPolicy> {
   const approvers = await resolvePeople(playbook.roles.approvers, playbook, directory, new Set(), lookUp);
+  // Slack drops deactivated accounts from user groups; approvers named by user id are dropped here alike.
+  const deactivated = (await directory.deactivatedUsers?.(approvers.userIds, lookUp)) ?? [];
   const approvals: ApprovalPolicy = {
-    approverUserIds: approvers.userIds,
+    approverUserIds: approvers.userIds.filter((userId) => !deactivated.includes(userId)),
+    ...(deactivated.length > 0 ? { deactivatedUserIds: deactivated } : {}),
     approverGroups: approvers.groups,
     quorum: quorumOf(playbook.roles.quorum),
     fourEyes: playbook.roles.fourEyes,
@@ -104,6 +107,11 @@ export async function checklistFor(playbook: Playbook, locale: Locale, directory
     });
   }
   return steps;
+}
+
+/** Who may approve replies under this playbook now: groups resolved, accounts Slack deactivated left out. */
+export async function approversNow(playbook: Playbook, directory: Directory): Promise<string[]> {
+  return approverUserIds((await incidentPolicyFor(playbook, directory)).approvals);
 }
 
 /** Who reviews a post-mortem under this playbook, groups resolved now. */

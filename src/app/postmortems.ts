@@ -93,7 +93,21 @@ export interface PostMortemServiceOptions {
    * playbook is gone. A submission goes to them, so a reviewer added after the incident resolved counts.
    */
   reviewersOf?(incident: IncidentRecord): Promise<string[] | null>;
+  /** Which of these people Slack says are deactivated (users.info); one Slack cannot answer about is not. */
+  deactivatedAmong?(userIds: readonly string[]): Promise<string[]>;
+  /** The approvers the incident's playbook names now, accounts Slack deactivated left out (groups resolved). */
+  approversOf?(incident: IncidentRecord): Promise<string[]>;
 }
+
+/** A post-mortem reminder's recipients Slack deactivated, and whom it reaches instead; asked before the transaction. */
+export interface PostMortemReminderContext {
+  deactivatedUserIds: string[];
+  /** The incident's lead when still here, else the playbook's approvers (the first few). */
+  insteadUserIds: string[];
+}
+
+/** How many approvers a reminder meant for someone deactivated names instead (as incident reminders). */
+const INSTEAD_NAMED = 6;
 
 export type PostMortemOutcome =
   | { ok: true; postMortem: PostMortem }
@@ -263,8 +277,28 @@ export class PostMortemService {
     }
   }
 
-  /** Scheduler handler: the post-mortem is due, or an action item is still open. */
-  async fireReminder(tx: PostMortemRepositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+  /**
+   * What firing a post-mortem reminder needs from Slack, asked before the scheduler's transaction: which
+   * of its recipients Slack deactivated and, if any, who takes it instead. The incident is resolved, so
+   * its lead is whoever led it: asked about too, and passed over for the approvers when deactivated.
+   */
+  async contextForReminder(firing: { payload: Record<string, unknown> }): Promise<PostMortemReminderContext | null> {
+    const payload = reminderPayloadOf(firing.payload);
+    const { deactivatedAmong } = this.options;
+    if (!payload || !deactivatedAmong) return null;
+    const gone = await deactivatedAmong(payload.recipientUserIds);
+    if (gone.length === 0) return null;
+    const incident = await this.options.store.direct.incidents.load(payload.incidentId);
+    if (!incident) return null;
+    const lead = incident.state.incident.leadUserId;
+    const leadHere = lead !== null && !gone.includes(lead) && (await deactivatedAmong([lead])).length === 0;
+    const passedOver = lead === null ? gone : [...gone, lead];
+    const approvers = leadHere ? [] : ((await this.options.approversOf?.(incident)) ?? []).filter((userId) => !passedOver.includes(userId));
+    return { deactivatedUserIds: gone, insteadUserIds: leadHere ? [lead] : approvers.slice(0, INSTEAD_NAMED) };
+  }
+
+  /** Scheduler handler: the post-mortem is due, or an action item is still open. `context`: contextForReminder's answer. */
+  async fireReminder(tx: PostMortemRepositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }, context?: PostMortemReminderContext | null): Promise<void> {
     const payload = reminderPayloadOf(firing.payload);
     if (!payload) {
       this.options.logger?.warn({ key: firing.key }, 'post-mortem reminder without a readable payload: skipped');
@@ -286,7 +320,7 @@ export class PostMortemService {
     const message = this.options.views.reminder(
       postMortem,
       { incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale, severity: incident.state.incident.severity },
-      { reason: payload.reason, recipientUserIds: payload.recipientUserIds, subject: payload.subject, actionItemId: payload.actionItemId, late: firing.late },
+      { reason: payload.reason, subject: payload.subject, actionItemId: payload.actionItemId, late: firing.late, ...recipientsHere(payload.recipientUserIds, context) },
     );
     await tx.outbox.enqueue({
       key: `reminder:${firing.key}:${this.clock.now()}`,
@@ -507,4 +541,16 @@ function reminderPayloadOf(payload: Record<string, unknown>): PostMortemReminder
   if (!Array.isArray(recipientUserIds) || !recipientUserIds.every((id) => typeof id === 'string')) return null;
   if (actionItemId !== null && typeof actionItemId !== 'string') return null;
   return { incidentId, reason, recipientUserIds, subject, actionItemId };
+}
+
+/**
+ * Whom a post-mortem reminder reaches: its recipients Slack has not deactivated; when it named only
+ * deactivated accounts, the lead or approvers `context` found instead, told why.
+ */
+function recipientsHere(recipientUserIds: readonly string[], context: PostMortemReminderContext | null | undefined): { recipientUserIds: string[]; deactivatedUserIds?: string[] } {
+  const deactivated = context?.deactivatedUserIds ?? [];
+  const gone = recipientUserIds.filter((userId) => deactivated.includes(userId));
+  if (gone.length === 0) return { recipientUserIds: [...recipientUserIds] };
+  const left = recipientUserIds.filter((userId) => !deactivated.includes(userId));
+  return { recipientUserIds: left.length > 0 ? left : [...(context?.insteadUserIds ?? [])], deactivatedUserIds: gone };
 }

@@ -181,6 +181,13 @@ export const en = {
     `Reply #${p.draftNumber} approved by ${p.approvers}; posting it once`,
   'timeline.approval_voided': (p: { user: string; draftNumber: number; backToPending: boolean }) =>
     `${p.user}'s approval of reply #${p.draftNumber} no longer counts: their Slack account was deactivated${p.backToPending ? '. The reply is not posted and waits for approval again' : ''}`,
+  'timeline.approver_deactivated': (p: { user: string; drafts: string; unreachable: string; approvedByAll: string }) =>
+    `${p.user}'s Slack account was deactivated, so they are no longer an approver: replies waiting for approval (${p.drafts}) no longer count on them.` +
+    (p.unreachable ? ` Reply ${p.unreachable} can no longer get the approvals its playbook asks for: edit the playbook's approvers (\`firebreak doctor\` lists deactivated accounts at their playbook line).` : '') +
+    (p.approvedByAll ? ` Reply ${p.approvedByAll} now has the approval of everyone who can still approve: one of you, press Approve again to post it.` : ''),
+  'timeline.approver_reactivated': (p: { user: string; drafts: string; unreachable: string; approvedByAll: string }) =>
+    `${p.user}'s Slack account is active again, so they count as an approver again for the replies waiting for approval (${p.drafts}).` +
+    (p.unreachable ? ` Reply ${p.unreachable} still cannot get the approvals its playbook asks for: edit the playbook's approvers.` : ''),
   'timeline.reply_posted': (p: { draftNumber: number; drill: boolean }) =>
     p.drill ? `Reply #${p.draftNumber} posted (drill: only to the alert thread)` : `Reply #${p.draftNumber} posted to the community`,
   'timeline.reply_not_posted': (p: { draftNumber: number; reason: string; uncertain: boolean }) =>

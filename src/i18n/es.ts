@@ -169,6 +169,13 @@ export const es: Catalog = {
   'timeline.quorum_met': (p) => `Respuesta #${p.draftNumber} aprobada por ${p.approvers}; se publica una sola vez`,
   'timeline.approval_voided': (p) =>
     `La aprobación de ${p.user} a la respuesta #${p.draftNumber} ya no cuenta: su cuenta de Slack se ha desactivado${p.backToPending ? '. La respuesta no se publica y vuelve a esperar aprobación' : ''}`,
+  'timeline.approver_deactivated': (p) =>
+    `La cuenta de Slack de ${p.user} se ha desactivado, así que ya no es aprobador: las respuestas que esperan aprobación (${p.drafts}) ya no cuentan con su aprobación.` +
+    (p.unreachable ? ` La respuesta ${p.unreachable} ya no puede reunir las aprobaciones que pide su playbook: editad los aprobadores del playbook (\`firebreak doctor\` señala las cuentas desactivadas en su línea del playbook).` : '') +
+    (p.approvedByAll ? ` La respuesta ${p.approvedByAll} ya tiene la aprobación de todos los que aún pueden aprobar: que uno de vosotros pulse Aprobar otra vez para publicarla.` : ''),
+  'timeline.approver_reactivated': (p) =>
+    `La cuenta de Slack de ${p.user} vuelve a estar activa, así que vuelve a contar como aprobador para las respuestas que esperan aprobación (${p.drafts}).` +
+    (p.unreachable ? ` La respuesta ${p.unreachable} sigue sin poder reunir las aprobaciones que pide su playbook: editad los aprobadores del playbook.` : ''),
   'timeline.reply_posted': (p) =>
     p.drill
       ? `Respuesta #${p.draftNumber} publicada (simulacro: solo en el hilo de la alerta)`

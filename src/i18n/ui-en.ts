@@ -98,6 +98,11 @@ export const uiEn = {
   'ui.draft.changes_heading': (p: { from: number }) => `What changed since revision ${p.from}`,
   'ui.draft.approvals': (p: { count: number; required: number; approvers: string }) => `Approvals: ${p.count} of ${p.required} (${p.approvers})`,
   'ui.draft.approvals_voided': (p: { users: string }) => `:no_entry: No longer counts: the approval of ${p.users}, whose Slack account was deactivated.`,
+  'ui.draft.approvers_deactivated': (p: { users: string; more: number }) =>
+    `:bust_in_silhouette: No longer an approver: ${p.users}${p.more > 0 ? ` and ${p.more} more` : ''}, whose Slack account is deactivated; not counted in the quorum.`,
+  'ui.draft.quorum_unreachable': (p: { required: number; eligible: number }) =>
+    `:warning: This reply cannot be approved as things stand: it needs ${p.required} ${p.required === 1 ? 'approval' : 'approvals'} and only ${p.eligible} ${p.eligible === 1 ? 'person can' : 'people can'} give them (whoever wrote or edited it cannot). Edit the playbook's approvers; \`firebreak doctor\` lists deactivated accounts at their playbook line.`,
+  'ui.draft.approve_again': (_: Empty) => ':point_right: Everyone who can still approve has approved: one of you, press Approve again to post it.',
   'ui.draft.nobody_yet': (_: Empty) => 'none yet',
   'ui.draft.changes_by': (p: { user: string }) => `:leftwards_arrow_with_hook: ${p.user} asked for changes:`,
   'ui.draft.rejected_by': (p: { user: string }) => `:no_entry_sign: ${p.user} rejected it:`,
@@ -275,6 +280,10 @@ export const uiEn = {
   'ui.reminder.late': (_: Empty) => 'Sent late: Firebreak was not running at the scheduled time.',
   'ui.reminder.deactivated': (p: { users: string; lead: boolean }) =>
     `${p.users}'s Slack account was deactivated, so this reminder is yours now${p.lead ? ': one of you please take the lead (“Acknowledge & lead” on the alert)' : '.'}`,
+  'ui.reminder.deactivated_postmortem_due': (p: { users: string }) =>
+    `${p.users}'s Slack account was deactivated, so this reminder is yours now: one of you please take over the post-mortem (“Write post-mortem” below).`,
+  'ui.reminder.deactivated_action_item': (p: { users: string }) =>
+    `${p.users}'s Slack account was deactivated, so this reminder is yours now: one of you please see this action item through, or mark it done if it is.`,
   'ui.drill.reply': (p: { number: number; where: string }) =>
     `DRILL: reply #${p.number} is approved. In a real incident it would now be posted ${p.where}:`,
   'ui.drill.where_thread': (p: { channel: string }) => `as a thread reply in ${p.channel}`,

@@ -89,6 +89,11 @@ export const uiEs: UiCatalog = {
   'ui.draft.changes_heading': (p) => `Qué cambió desde la revisión ${p.from}`,
   'ui.draft.approvals': (p) => `Aprobaciones: ${p.count} de ${p.required} (${p.approvers})`,
   'ui.draft.approvals_voided': (p) => `:no_entry: Ya no cuenta la aprobación de ${p.users}: su cuenta de Slack se ha desactivado.`,
+  'ui.draft.approvers_deactivated': (p) =>
+    `:bust_in_silhouette: Ya no es aprobador: ${p.users}${p.more > 0 ? ` y ${p.more} más` : ''}, cuya cuenta de Slack está desactivada; no cuenta para el quórum.`,
+  'ui.draft.quorum_unreachable': (p) =>
+    `:warning: Esta respuesta no se puede aprobar tal como están las cosas: necesita ${p.required} ${p.required === 1 ? 'aprobación' : 'aprobaciones'} y solo ${p.eligible === 1 ? 'una persona puede darlas' : `${p.eligible} personas pueden darlas`} (quien la redactó o editó no puede). Editad los aprobadores del playbook; \`firebreak doctor\` señala las cuentas desactivadas en su línea del playbook.`,
+  'ui.draft.approve_again': () => ':point_right: Todos los que aún pueden aprobar ya la aprobaron: que uno de vosotros pulse Aprobar otra vez para publicarla.',
   'ui.draft.nobody_yet': () => 'ninguna todavía',
   'ui.draft.changes_by': (p) => `:leftwards_arrow_with_hook: ${p.user} pidió cambios:`,
   'ui.draft.rejected_by': (p) => `:no_entry_sign: ${p.user} la rechazó:`,
@@ -263,6 +268,10 @@ export const uiEs: UiCatalog = {
   'ui.reminder.late': () => 'Enviado con retraso: Firebreak no estaba en marcha a la hora prevista.',
   'ui.reminder.deactivated': (p) =>
     `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros${p.lead ? ': que alguien tome el relevo al frente del incidente («Asumir y liderar» en la alerta)' : '.'}`,
+  'ui.reminder.deactivated_postmortem_due': (p) =>
+    `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros: que alguien se haga cargo del post-mortem («Escribir post-mortem» abajo).`,
+  'ui.reminder.deactivated_action_item': (p) =>
+    `La cuenta de Slack de ${p.users} se ha desactivado, así que este recordatorio es para vosotros: que alguien se haga cargo de esta acción, o la marque como hecha si ya lo está.`,
   'ui.drill.reply': (p) => `SIMULACRO: la respuesta #${p.number} está aprobada. En un incidente real ahora se publicaría ${p.where}:`,
   'ui.drill.where_thread': (p) => `como respuesta en un hilo de ${p.channel}`,
   'ui.drill.where_channel': (p) => `en ${p.channel}`,

@@ -30,7 +30,8 @@ export const slackIncidentViews: IncidentViews = {
     if (!draft) return { text: draftId };
     const progress = quorumProgress(state, draft, view.policy.approvals);
     const previousText = view.previousTexts?.[draftId];
-    return draftCard(state, draft, { approvedBy: progress.approvedBy, required: progress.required }, state.incident.locale, previousText ? { previousText } : {});
+    const deactivatedApprovers = view.policy.approvals.deactivatedUserIds ?? [];
+    return draftCard(state, draft, { approvedBy: progress.approvedBy, required: progress.required, eligibleCount: progress.eligible.length, deactivatedApprovers }, state.incident.locale, previousText ? { previousText } : {});
   },
   checklist(view) {
     return checklistMessage(view.state, view.state.incident.locale, view.clock);

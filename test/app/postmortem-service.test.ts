@@ -198,6 +198,38 @@ describe('PostMortemService (in-memory ports)', () => {
     expect(store.outbox()).toHaveLength(before);
   });
 
+  it('an action item’s reminder for an owner Slack deactivated goes to the lead, or to the approvers when the lead is deactivated too, saying whose account it was', async () => {
+    const shown: { recipientUserIds: readonly string[]; deactivatedUserIds?: readonly string[] }[] = [];
+    let deactivated = ['UOPS'];
+    service = new PostMortemService({
+      store,
+      clock,
+      bucketMs: TEN_MINUTES,
+      views: { ...views, reminder: (_pm, _c, r) => (shown.push(r), { text: r.recipientUserIds.join(' ') }) },
+      deactivatedAmong: async (userIds) => userIds.filter((userId) => deactivated.includes(userId)),
+      approversOf: async () => ['ULUIS', 'UMARTA', 'UANA'],
+    });
+    await resolveWithPostMortem(['ULUIS']);
+    await service.save(INCIDENT, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission });
+    expect((await service.review(INCIDENT, { actorUserId: 'ULUIS', locale: 'en', decision: 'approve' })).ok).toBe(true);
+    const item = store.postMortem(INCIDENT)!.postMortem.actionItems[0]!;
+    const key = postMortemReminderKeys.actionItem(item.id);
+    const lead = sampleRecord().state.incident.leadUserId!;
+    expect(lead).toBeTruthy();
+    const fire = async () => {
+      const firing = { key, payload: { ...store.reminder(key)!.payload }, late: false };
+      const context = await service.contextForReminder(firing);
+      await store.transaction((tx) => service.fireReminder(tx, firing, context));
+    };
+    await fire();
+    expect(shown.at(-1)).toMatchObject({ recipientUserIds: [lead], deactivatedUserIds: ['UOPS'] });
+    // The lead's account deactivated too: the approvers still here.
+    deactivated = ['UOPS', lead];
+    clock.advance(DAY);
+    await fire();
+    expect(shown.at(-1)).toMatchObject({ recipientUserIds: ['ULUIS', 'UMARTA', 'UANA'].filter((userId) => userId !== lead), deactivatedUserIds: ['UOPS'] });
+  });
+
   it('a reminder whose payload cannot be read is skipped, not thrown', async () => {
     await resolveWithPostMortem();
     await store.transaction((tx) => service.fireReminder(tx, { key: 'k', payload: { incidentId: INCIDENT, reason: 'someday' }, late: false }));

@@ -138,7 +138,8 @@ export interface PostMortemViews {
   reminder(
     postMortem: PostMortem,
     context: PostMortemMessageContext & { severity: Severity },
-    reminder: { reason: 'postmortem_due' | 'action_item'; recipientUserIds: readonly string[]; subject: string; actionItemId: string | null; late: boolean },
+    /** `deactivatedUserIds`: the accounts it was for that Slack deactivated (it goes to `recipientUserIds` instead). */
+    reminder: { reason: 'postmortem_due' | 'action_item'; recipientUserIds: readonly string[]; subject: string; actionItemId: string | null; late: boolean; deactivatedUserIds?: readonly string[] },
   ): SlackMessage;
 }
 

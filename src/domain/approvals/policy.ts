@@ -16,7 +16,13 @@ export interface ApproverGroup {
 }
 
 export interface ApprovalPolicy {
+  /** Approvers named by user id whose accounts Slack has not deactivated (the edge leaves those out). */
   readonly approverUserIds: readonly string[];
+  /**
+   * Approvers the playbook names by user id whose Slack accounts are deactivated: no longer eligible,
+   * as Slack drops them from user groups; kept only to say why they no longer count.
+   */
+  readonly deactivatedUserIds?: readonly string[];
   readonly approverGroups: readonly ApproverGroup[];
   readonly quorum: Quorum;
   /** When true, nobody who wrote or edited a revision may approve it. */

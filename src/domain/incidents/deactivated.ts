@@ -50,10 +50,52 @@ export function personDeactivated(state: IncidentState, command: { readonly user
     events.push(event(state, at, 'approval_voided', null, draft.text, { draftId: draft.id, draftNumber: draft.number, revision: draft.revision, userId, reason: 'deactivated', backToPending }));
     effects.push({ type: 'update_draft_message', incidentId: incident.id, draftId: draft.id });
   }
+  // A named approver (the edge found the account deactivated): the open drafts' cards say they no longer
+  // count, and the thread says which replies that leaves unreachable or approved by everyone still here.
+  if (policy.approvals.deactivatedUserIds?.includes(userId)) {
+    const shown = openDrafts(next);
+    if (shown.length > 0) {
+      events.push(event(state, at, 'approver_deactivated', null, null, { userId, ...quorumsNow(next, shown, policy) }));
+      for (const draft of shown) if (!effects.some((effect) => effect.type === 'update_draft_message' && effect.draftId === draft.id)) effects.push({ type: 'update_draft_message', incidentId: incident.id, draftId: draft.id });
+    }
+  }
   if (incident.leadUserId === userId) {
     next = { ...next, incident: { ...next.incident, leadUserId: null } };
     events.push(event(state, at, 'lead_deactivated', null, null, { userId, askUserIds: takeOverUserIds(policy, [userId]) }));
   }
   if (events.length === 0) return noOp(context);
   return accept(context, next, events, [...effects, ...announce(events)]);
+}
+
+/** Drafts still waiting for decisions: their cards show who may approve. */
+function openDrafts(state: IncidentState): ReplyDraft[] {
+  return state.drafts.filter((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
+}
+
+/** Which open drafts no quorum can approve now, and which everyone who still may approve has approved. */
+function quorumsNow(state: IncidentState, drafts: readonly ReplyDraft[], policy: IncidentPolicy) {
+  const unreachable: number[] = [];
+  const approvedByAll: number[] = [];
+  for (const draft of drafts) {
+    const progress = quorumProgress(state, draft, policy.approvals);
+    if (!progress.reachable) unreachable.push(draft.number);
+    else if (progress.met && draft.status === 'pending') approvedByAll.push(draft.number);
+  }
+  return { draftNumbers: drafts.map((draft) => draft.number), unreachable, approvedByAll };
+}
+
+/**
+ * Slack re-activated someone the incident had been told was deactivated (an `approver_deactivated` on
+ * its timeline, hence `known`): if the playbook names them as an approver they count again, which the
+ * open drafts' cards and the thread say (a quorum of `all` needs them again).
+ */
+export function personReactivated(state: IncidentState, command: { readonly userId: string }, policy: IncidentPolicy, clock: Clock): Decision {
+  const at = clock.now();
+  const { userId } = command;
+  const context = { state, action: 'person_reactivated' as const, actorUserId: null, at, text: null, details: { userId }, locale: undefined };
+  const shown = openDrafts(state);
+  if (state.incident.status === 'resolved' || shown.length === 0 || !policy.approvals.approverUserIds.includes(userId)) return noOp(context);
+  const events = [event(state, at, 'approver_reactivated', null, null, { userId, ...quorumsNow(state, shown, policy) })];
+  const effects: Effect[] = shown.map((draft) => ({ type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id }));
+  return accept(context, state, events, [...effects, ...announce(events, false)]);
 }

@@ -114,6 +114,7 @@ export type IncidentAction =
   | 'record_reminder_sent'
   | 'record_detection_escalated'
   | 'person_deactivated'
+  | 'person_reactivated'
   | 'resolve'
   | 'reopen';
 

@@ -99,6 +99,12 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, 'timeline.draft_rejected', { user, draftNumber, comment });
     case 'approval_voided':
       return t(locale, 'timeline.approval_voided', { user: formatUser(str(d, 'userId')), draftNumber, backToPending: d['backToPending'] === true });
+    case 'approver_deactivated':
+    case 'approver_reactivated': {
+      const replies = (key: string) => (Array.isArray(d[key]) ? (d[key] as unknown[]) : []).map((n) => `#${String(n)}`).join(', ');
+      const key = event.kind === 'approver_deactivated' ? 'timeline.approver_deactivated' : 'timeline.approver_reactivated';
+      return t(locale, key, { user: formatUser(str(d, 'userId')), drafts: replies('draftNumbers'), unreachable: replies('unreachable'), approvedByAll: replies('approvedByAll') });
+    }
     case 'quorum_met':
       return t(locale, 'timeline.quorum_met', { draftNumber, approvers: list(strings(d, 'approverUserIds')) });
     case 'reply_posted':

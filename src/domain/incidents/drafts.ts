@@ -18,7 +18,7 @@ import { announce, event, refuseBadText, refuseIfResolved, type IncidentPolicy, 
 import { autoTickSteps } from './checklist.js';
 import { diffDraftText } from './draft-diff.js';
 import { preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
-import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget } from './types.js';
+import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget, TimelineEvent } from './types.js';
 
 /** How many approvers a refusal names (a group can hold hundreds). */
 const APPROVERS_NAMED = 6;
@@ -53,7 +53,8 @@ export function quorumProgress(state: IncidentState, draft: ReplyDraft, policy: 
     .map((a) => a.approverUserId);
   const distinct = [...new Set(approvedBy)];
   const required = approvalsRequired(policy, eligible.length);
-  return { approvedBy: distinct, required, eligible, met: distinct.length >= required };
+  // Fewer people may approve than the quorum needs (deactivated accounts, four-eyes): only an edit of the playbook helps.
+  return { approvedBy: distinct, required, eligible, met: distinct.length >= required, reachable: eligible.length >= required };
 }
 
 function targetData(target: ReplyTarget): JsonObject {
@@ -315,6 +316,13 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
     return refuse(context, 'refusal.four_eyes', { draftNumber: draft.number });
   }
   if (liveApprovals(state, draft).some((a) => a.approverUserId === command.actorUserId)) {
+    // Their approval already counts, and the quorum shrank under it (an approver's account was
+    // deactivated): pressing Approve again is the human decision that posts it, never the deactivation.
+    const confirms = command.decision === 'approve' && draft.status === 'pending' && quorumProgress(state, draft, approvals).approvedBy.includes(command.actorUserId);
+    if (confirms && quorumProgress(state, draft, approvals).met) {
+      const checked = runPreflight(context, draft.text, draft.language, undefined, null);
+      return 'ok' in checked ? checked : quorumMet(state, draft, approvals, context, []);
+    }
     return refuse(context, 'refusal.already_decided', { draftNumber: draft.number, revision: draft.revision });
   }
   // A comment is required to request changes or reject, and must fit Slack's input either way.
@@ -368,8 +376,15 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
     return accept(context, withApproval, [approvedEvent], [draftCard, ...announce([approvedEvent], false)]);
   }
 
+  return quorumMet(withApproval, draft, approvals, context, [approvedEvent]);
+}
+
+/** The quorum is met: the draft is approved and its public post queued, exactly once. */
+function quorumMet(state: IncidentState, draft: ReplyDraft, approvals: ApprovalPolicy, context: RefusalContext & { details: JsonObject; text: string | null }, approvedEvents: TimelineEvent[]): Decision {
+  const { at } = context;
+  const progress = quorumProgress(state, draft, approvals);
   const approved: ReplyDraft = { ...draft, status: 'approved', updatedAt: at };
-  const quorumEvent = event(state, at, 'quorum_met', null, draft.text, {
+  const quorumEvent = event(context.state, at, 'quorum_met', null, draft.text, {
     draftId: draft.id,
     draftNumber: draft.number,
     revision: draft.revision,
@@ -387,13 +402,13 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
       language: draft.language,
       drill: state.incident.drill,
     },
-    draftCard,
-    ...announce([approvedEvent, quorumEvent]),
+    { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
+    ...announce([...approvedEvents, quorumEvent]),
   ];
   return accept(
     { ...context, details: { ...context.details, quorumMet: true } },
-    replaceDraft(withApproval, approved),
-    [approvedEvent, quorumEvent],
+    replaceDraft(state, approved),
+    [...approvedEvents, quorumEvent],
     effects,
   );
 }

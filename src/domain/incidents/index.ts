@@ -5,7 +5,7 @@ export { type IncidentPolicy, type EscalationPolicy, type EscalationStep, remind
 export { PLAIN_TEXT_INPUT_MAX, checkText, type TextProblem } from './limits.js';
 export { openIncident, resolve, reopen, type OpenIncidentInput, type OpenedIncident, type ChecklistStepInput } from './lifecycle.js';
 export type { ResolveCommand, ReopenCommand } from './lifecycle.js';
-export { personDeactivated, takeOverUserIds, TAKE_OVER_NAMED } from './deactivated.js';
+export { personDeactivated, personReactivated, takeOverUserIds, TAKE_OVER_NAMED } from './deactivated.js';
 export { acknowledge, changeSeverity, type AcknowledgeCommand, type ChangeSeverityCommand } from './lead.js';
 export {
   createDraft,

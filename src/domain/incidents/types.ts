@@ -139,6 +139,10 @@ export type TimelineEventKind =
   | 'quorum_met'
   /** An approval stopped counting (its approver's Slack account was deactivated). */
   | 'approval_voided'
+  /** A playbook's approver named by user id: Slack deactivated the account, so they no longer count. */
+  | 'approver_deactivated'
+  /** That approver's account is active again: they count again. */
+  | 'approver_reactivated'
   | 'reply_posted'
   | 'reply_not_posted'
   | 'checklist_ticked'

@@ -14,7 +14,14 @@ import { actions, blockQuote, button, channelLink, context, fit, inertStaffText,
 export interface DraftCardProgress {
   readonly approvedBy: readonly string[];
   readonly required: number;
+  /** How many may approve this revision now; fewer than `required` means no quorum can be met. */
+  readonly eligibleCount?: number;
+  /** Approvers the playbook names whose Slack accounts are deactivated: said, as they no longer count. */
+  readonly deactivatedApprovers?: readonly string[];
 }
+
+/** How many deactivated approvers the card names (the playbook's check lists them all). */
+const DEACTIVATED_NAMED = 6;
 
 export interface DraftCardOptions {
   /** The text of the revision before this one, to show what changed. */
@@ -114,6 +121,15 @@ function decisionsText(state: IncidentState, draft: ReplyDraft, progress: DraftC
   // Approvals that stopped counting because Slack deactivated their approver.
   const voided = voidedApprovals(state, draft);
   if (voided.length > 0) lines.push(t(locale, 'ui.draft.approvals_voided', { users: [...new Set(voided.map((a) => a.approverUserId))].map(mention).join(', ') }));
+  const open = draft.status === 'pending' || draft.status === 'changes_requested';
+  const gone = progress.deactivatedApprovers ?? [];
+  if (open && gone.length > 0) lines.push(t(locale, 'ui.draft.approvers_deactivated', { users: gone.slice(0, DEACTIVATED_NAMED).map(mention).join(', '), more: Math.max(0, gone.length - DEACTIVATED_NAMED) }));
+  // Never silently stuck: a quorum nobody can meet says so and what to do; one met since says who posts it.
+  if (open && progress.eligibleCount !== undefined && progress.eligibleCount < progress.required) {
+    lines.push(t(locale, 'ui.draft.quorum_unreachable', { required: progress.required, eligible: progress.eligibleCount }));
+  } else if (draft.status === 'pending' && progress.approvedBy.length >= progress.required) {
+    lines.push(t(locale, 'ui.draft.approve_again', {}));
+  }
   // Objections on this revision, with what was said, so the drafter knows what to fix.
   for (const decision of liveApprovals(state, draft)) {
     if (decision.decision === 'approve') continue;

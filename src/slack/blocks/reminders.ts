@@ -19,6 +19,8 @@ export interface ReminderInput {
   readonly deactivatedUserIds?: readonly string[];
   /** The lead's account is among them (or the incident has no lead): asks someone to take the lead. */
   readonly leadGone?: boolean;
+  /** A post-mortem's reminder: whoever it reaches instead is asked to take over that work. */
+  readonly takeOver?: 'postmortem_due' | 'action_item';
 }
 
 export function reminderMessage(reminder: ReminderInput, locale: Locale): SlackMessage {
@@ -37,7 +39,11 @@ export function reminderMessage(reminder: ReminderInput, locale: Locale): SlackM
             : `:alarm_clock: ${t(locale, 'ui.reminder.other', params)}`;
   const gone = reminder.deactivatedUserIds ?? [];
   const blocks: KnownBlock[] = [section(line)];
-  if (gone.length > 0) blocks.push(section(`:bust_in_silhouette: ${t(locale, 'ui.reminder.deactivated', { users: gone.map(mention).join(', '), lead: reminder.leadGone === true })}`));
+  if (gone.length > 0) {
+    const users = gone.map(mention).join(', ');
+    const said = reminder.takeOver ? t(locale, `ui.reminder.deactivated_${reminder.takeOver}`, { users }) : t(locale, 'ui.reminder.deactivated', { users, lead: reminder.leadGone === true });
+    blocks.push(section(`:bust_in_silhouette: ${said}`));
+  }
   if (reminder.late) blocks.push(context(t(locale, 'ui.reminder.late', {})));
   return message(line, blocks, `reminder (${reminder.reason})`);
 }

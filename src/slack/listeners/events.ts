@@ -105,6 +105,7 @@ export function registerEventListeners(app: App, services: SlackServices): void 
     if (!teamId || typeof id !== 'string') return;
     services.userChanged?.(teamId, id);
     if ((userId as { deleted?: unknown } | undefined)?.deleted === true) await services.userDeactivated?.(teamId, id);
+    else if (typeof userId === 'object') await services.userActive?.(teamId, id);
   });
   for (const type of ['subteam_updated', 'subteam_members_changed', 'subteam_created']) {
     app.event(type, async ({ body }) => {

@@ -98,6 +98,8 @@ export interface SlackServices {
   userChanged?(teamId: string, userId: string): void;
   /** user_change with `deleted`: their approvals of unposted replies stop counting, incidents they led ask for a new lead. */
   userDeactivated?(teamId: string, userId: string): Promise<void>;
+  /** user_change without `deleted`: someone incidents were told was deactivated counts as an approver again. */
+  userActive?(teamId: string, userId: string): Promise<void>;
   /** subteam_updated, subteam_members_changed: who is in the team's user groups is asked again. */
   userGroupChanged?(teamId: string): void;
   /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */

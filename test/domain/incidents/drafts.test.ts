@@ -6,6 +6,8 @@ import {
   editDraft,
   markReplyNotPosted,
   markReplyPosted,
+  personDeactivated,
+  personReactivated,
   resolve,
   type CreateDraftCommand,
   type Effect,
@@ -421,5 +423,46 @@ describe('reply drafts', () => {
     expect(result.refusal.message).toBe(
       'No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #1. Pídeselo a una de ellas: <@UAPPROVER1>, <@UAPPROVER2>.',
     );
+  });
+});
+
+describe('approvers named by user id whose Slack accounts are deactivated (the edge leaves them out)', () => {
+  let clock: ManualClock;
+  let state: IncidentState;
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    state = accepted(createDraft(openState(clock), draftCommand(), incidentPolicy({ approverUserIds: ['UANN', 'UBEN', 'USAM'], quorum: { kind: 'count', n: 3 } }), clock)).state;
+  });
+  const decide = (s: IncidentState, actorUserId: string, policy: IncidentPolicy) =>
+    decideDraft(s, { actorUserId, draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock);
+
+  it('count: n above the approvers still here is never met, and the thread says it cannot be and what to do', () => {
+    const without = incidentPolicy({ approverUserIds: ['UANN', 'UBEN'], deactivatedUserIds: ['USAM'], quorum: { kind: 'count', n: 3 } });
+    const told = accepted(personDeactivated(state, { userId: 'USAM' }, without, clock));
+    expect(told.events.map((e) => [e.kind, e.data])).toEqual([['approver_deactivated', { userId: 'USAM', draftNumbers: [1], unreachable: [1], approvedByAll: [] }]]);
+    expect(told.effects).toContainEqual({ type: 'update_draft_message', incidentId: 'inc-1', draftId: 'inc-1/draft-1' });
+    let next = accepted(decide(told.state, 'UANN', without)).state;
+    next = accepted(decide(next, 'UBEN', without)).state;
+    // The bar is not lowered: two of three is not a quorum, and nobody else may approve.
+    expect(next.drafts[0]!.status).toBe('pending');
+    expect(refused(decide(next, 'USAM', without)).refusal.code).toBe('not_an_approver');
+  });
+
+  it('all: everyone still here having approved, the quorum is met only when one of them presses Approve again', () => {
+    const all = incidentPolicy({ approverUserIds: ['UANN', 'UBEN', 'USAM'], quorum: { kind: 'all' } });
+    let next = accepted(decide(state, 'UANN', all)).state;
+    next = accepted(decide(next, 'UBEN', all)).state;
+    const without = incidentPolicy({ approverUserIds: ['UANN', 'UBEN'], deactivatedUserIds: ['USAM'], quorum: { kind: 'all' } });
+    const told = accepted(personDeactivated(next, { userId: 'USAM' }, without, clock));
+    expect(told.events[0]!.data).toMatchObject({ unreachable: [], approvedByAll: [1] });
+    expect(posts(told.effects)).toEqual([]);
+    expect(told.state.drafts[0]!.status).toBe('pending');
+    const again = accepted(decide(told.state, 'UANN', without));
+    expect(posts(again.effects)).toHaveLength(1);
+    expect(again.state.drafts[0]!.status).toBe('approved');
+    expect(again.state.approvals).toHaveLength(2);
+    // Re-activated: counted again, so pressing Approve again no longer posts anything.
+    expect(refused(decide(told.state, 'UANN', all)).refusal.code).toBe('already_decided');
+    expect(accepted(personReactivated(told.state, { userId: 'USAM' }, all, clock)).events.map((e) => e.kind)).toEqual(['approver_reactivated']);
   });
 });

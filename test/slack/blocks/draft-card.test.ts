@@ -137,6 +137,21 @@ describe('draftCard', () => {
     expect(text).toContain('*see*');
   });
 
+  it('names deactivated approvers (the first six), says when no quorum can be met, in English and Spanish, within the limits', () => {
+    const { state } = incidentWithDraft();
+    const draft = state.drafts[0]!;
+    const gone = Array.from({ length: 40 }, (_, index) => `UGONE${String(index).padStart(4, '0')}`);
+    const progress = { approvedBy: [], required: 3, eligibleCount: 1, deactivatedApprovers: gone };
+    const english = draftCard(state, draft, progress, 'en');
+    const text = visibleText(english.blocks);
+    expect(text).toContain('No longer an approver: <@UGONE0000>, <@UGONE0001>, <@UGONE0002>, <@UGONE0003>, <@UGONE0004>, <@UGONE0005> and 34 more, whose Slack account is deactivated');
+    expect(text).toContain('This reply cannot be approved as things stand: it needs 3 approvals and only 1 person can give them');
+    expectMessageWithinLimits(english);
+    const spanish = draftCard(state, draft, progress, 'es');
+    expect(visibleText(spanish.blocks)).toContain('Esta respuesta no se puede aprobar tal como están las cosas: necesita 3 aprobaciones y solo una persona puede darlas');
+    expectMessageWithinLimits(spanish);
+  });
+
   it('keeps a 3000-character draft with a long diff within the limits', () => {
     const long = 'palabra '.repeat(375).trim();
     const { state: drafted, clock, policy } = incidentWithDraft(long);

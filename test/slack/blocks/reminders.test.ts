@@ -16,6 +16,15 @@ describe('reminderMessage', () => {
     expect(reminderMessage({ ...base, reason: 'action_item', recipientUserIds: [] }, 'en').text).toContain('Incident team, the action item');
   });
 
+  it('a post-mortem reminder rerouted from a deactivated account says whose, and asks to take the work over, in both languages', () => {
+    const due = reminderMessage({ ...base, reason: 'postmortem_due', recipientUserIds: ['ULEAD'], deactivatedUserIds: ['UGONE'], takeOver: 'postmortem_due' }, 'en');
+    expect(visibleText(due.blocks)).toContain("<@UGONE>'s Slack account was deactivated, so this reminder is yours now: one of you please take over the post-mortem");
+    expectMessageWithinLimits(due);
+    const item = reminderMessage({ ...base, reason: 'action_item', recipientUserIds: ['ULEAD'], deactivatedUserIds: ['UGONE'], takeOver: 'action_item' }, 'es');
+    expect(visibleText(item.blocks)).toContain('La cuenta de Slack de <@UGONE> se ha desactivado, así que este recordatorio es para vosotros: que alguien se haga cargo de esta acción');
+    expectMessageWithinLimits(item);
+  });
+
   it('says when it was sent late, and keeps the subject inert and short', () => {
     const built = reminderMessage({ ...base, reason: 'checklist_step', late: true, subject: `<!channel> ${'x'.repeat(5000)}` }, 'en');
     const text = visibleText(built.blocks);
