@@ -23,6 +23,7 @@ import {
   postMortemReminderKeys,
   renderPostMortemMarkdown,
   reviewPostMortem,
+  reviewerDeactivated,
   savePostMortem,
   setActionItemDone,
   type FieldErrors,
@@ -165,6 +166,29 @@ export class PostMortemService {
     return this.decide(incidentId, (postMortem) => reviewPostMortem(postMortem, command, this.clock));
   }
 
+  /**
+   * Slack deactivated someone: post-mortems in review (of `workspaceId`, or all) stop waiting for their
+   * approval. Returns how many changed.
+   */
+  async personDeactivated(userId: string, workspaceId?: string): Promise<number> {
+    const inReview = await this.options.store.direct.postMortems.list({ status: 'in_review' });
+    let changed = 0;
+    for (const listing of inReview) {
+      if (workspaceId && listing.workspaceId !== workspaceId) continue;
+      const record = await this.options.store.direct.postMortems.load(listing.incidentId);
+      if (!record?.postMortem.reviewerUserIds.includes(userId)) continue;
+      const locale = (await this.localeOf(listing.incidentId)) ?? 'en';
+      try {
+        const outcome = await this.decide(listing.incidentId, (postMortem) => reviewerDeactivated(postMortem, { userId, locale }, this.clock));
+        if (outcome.ok) changed += 1;
+      } catch (error) {
+        // The others still change.
+        this.options.logger?.error({ err: error, incidentId: listing.incidentId }, 'could not record that Slack deactivated a reviewer of this post-mortem');
+      }
+    }
+    return changed;
+  }
+
   /** Someone ticked (or unticked) an action item. */
   setActionItemDone(incidentId: string, command: SetActionItemDoneCommand): Promise<PostMortemOutcome> {
     return this.decide(incidentId, (postMortem) => setActionItemDone(postMortem, command, this.clock));
@@ -257,6 +281,11 @@ export class PostMortemService {
       case 'publish_postmortem':
         await thread(postMortemOutboxKeys.published(incidentId), views.published(postMortem, context));
         return editReview(postMortem.round, 'closed', views.reviewClosed(postMortem, context));
+      case 'notify_postmortem_reviewer_deactivated':
+        await thread(`postmortem:${incidentId}:deactivated:${effect.round}:${effect.userId}`, views.reviewerDeactivated(postMortem, context, { userId: effect.userId, published: effect.published }));
+        // Published: its own effects close the request; otherwise it now names only who is left.
+        if (!effect.published) await editReview(effect.round, `deactivated:${effect.userId}`, views.reviewRequest(postMortem, context));
+        return;
       case 'show_postmortem_review_progress':
         // "1 of 3 approved" as each reviewer approves.
         return editReview(effect.round, `approvals:${effect.approvals}`, views.reviewRequest(postMortem, context));
