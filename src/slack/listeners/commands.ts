@@ -10,7 +10,7 @@ import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
 import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
-import { closestCommandWord, commandNamed, type CommandName } from '../command-words.js';
+import { closestCommandWord, commandAtStart, type CommandName } from '../command-words.js';
 import { typedFromCommandText } from '../text.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
@@ -71,10 +71,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
 
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const receivedAt = performance.now();
-    const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
-    const workspaceId = await services.workspaceId(command.team_id);
     // `estado` is `status`: the Spanish word is checked, refused and audited as the English one.
-    const name = commandNamed(subcommand);
+    const { word: subcommand, name, rest } = commandAtStart(command.text.trim().split(/\s+/).filter(Boolean));
+    const workspaceId = await services.workspaceId(command.team_id);
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
     const refused = name !== null && OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
     // Only this person reads the answer (the admin check's users.info answer gives their language).
