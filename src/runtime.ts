@@ -32,7 +32,7 @@ import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type ReminderContext } from './app/incidents.js';
-import { PostMortemService, POSTMORTEM_REMINDER_KIND } from './app/postmortems.js';
+import { PostMortemService, POSTMORTEM_REMINDER_KIND, type PostMortemReminderContext } from './app/postmortems.js';
 import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
 import { activePostMortemReviewersOf } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
@@ -303,6 +303,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const playbook = playbooks.get(incident.state.incident.playbookId);
       return playbook ? activePostMortemReviewersOf(playbook, directory) : null;
     },
+    userExists: (userId) => directory.userExists(userId),
   });
 
   const incidents = new IncidentService({
@@ -705,7 +706,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Its incident's user groups and channel name are asked of Slack (with that workspace's token) before the transaction.
     (firing) => forIncident(firing.incidentId, () => incidents.contextForReminder(firing)),
   );
-  scheduler.register(POSTMORTEM_REMINDER_KIND, (tx, firing) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing)));
+  scheduler.register<PostMortemReminderContext | null>(
+    POSTMORTEM_REMINDER_KIND,
+    (tx, firing, context) => forIncident(firing.incidentId, () => postMortems.fireReminder(tx, firing, context)),
+    // Whether its people's Slack accounts were deactivated is asked (with that workspace's token) before the transaction.
+    (firing) => forIncident(firing.incidentId, () => postMortems.contextForReminder(firing)),
+  );
   registerRetentionJob(scheduler, { retentionDays: config.messageRetentionDays, repositoriesIn: (tx) => tx });
   digests.stranded = registerDigests(scheduler, { config, clock, logger, installs, postMortems, workspaces, store });
 

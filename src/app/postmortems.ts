@@ -23,6 +23,7 @@ import {
   postMortemReminderKeys,
   renderPostMortemMarkdown,
   reviewPostMortem,
+  reminderRecipients,
   reviewerDeactivated,
   savePostMortem,
   setActionItemDone,
@@ -94,6 +95,14 @@ export interface PostMortemServiceOptions {
    * playbook is gone. A submission goes to them, so a reviewer added after the incident resolved counts.
    */
   reviewersOf?(incident: IncidentRecord): Promise<string[] | null>;
+  /** Whether Slack still has this account (false: deactivated or gone); reminders ask it of the people they may reach. */
+  userExists?(userId: string): Promise<boolean>;
+}
+
+/** What firing a post-mortem reminder needs from Slack, asked before the scheduler's transaction. */
+export interface PostMortemReminderContext {
+  /** Among the people it may reach (its recipients, the owner, the reviewers), those Slack deactivated. */
+  readonly deactivatedUserIds: readonly string[];
 }
 
 export type PostMortemOutcome =
@@ -292,8 +301,24 @@ export class PostMortemService {
     }
   }
 
-  /** Scheduler handler: the post-mortem is due, or an action item is still open. */
-  async fireReminder(tx: PostMortemRepositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }): Promise<void> {
+  /**
+   * Asked before a reminder's transaction: which of the people it may reach Slack deactivated, so it
+   * never goes only to accounts nobody reads (an action item's owner gone keeps being reminded daily).
+   */
+  async contextForReminder(firing: { payload: Record<string, unknown> }): Promise<PostMortemReminderContext | null> {
+    const payload = reminderPayloadOf(firing.payload);
+    const userExists = this.options.userExists;
+    if (!payload || !userExists) return null;
+    const record = await this.options.store.direct.postMortems.load(payload.incidentId);
+    if (!record) return null;
+    const { postMortem } = record;
+    const people = [...new Set([...payload.recipientUserIds, ...(postMortem.ownerUserId ? [postMortem.ownerUserId] : []), ...postMortem.reviewerUserIds])];
+    const exists = await Promise.all(people.map((userId) => userExists(userId)));
+    return { deactivatedUserIds: people.filter((_, index) => !exists[index]) };
+  }
+
+  /** Scheduler handler: the post-mortem is due, or an action item is still open. `context`: contextForReminder's answer. */
+  async fireReminder(tx: PostMortemRepositories, firing: { key: string; payload: Record<string, unknown>; late: boolean }, context?: PostMortemReminderContext | null): Promise<void> {
     const payload = reminderPayloadOf(firing.payload);
     if (!payload) {
       this.options.logger?.warn({ key: firing.key }, 'post-mortem reminder without a readable payload: skipped');
@@ -315,7 +340,7 @@ export class PostMortemService {
     const message = this.options.views.reminder(
       postMortem,
       { incidentNumber: incident.state.incident.number, locale: incident.state.incident.locale, severity: incident.state.incident.severity },
-      { reason: payload.reason, recipientUserIds: payload.recipientUserIds, subject: payload.subject, actionItemId: payload.actionItemId, late: firing.late },
+      { reason: payload.reason, subject: payload.subject, actionItemId: payload.actionItemId, late: firing.late, ...reminderRecipients(postMortem, payload.recipientUserIds, context?.deactivatedUserIds ?? []) },
     );
     await tx.outbox.enqueue({
       key: `reminder:${firing.key}:${this.clock.now()}`,

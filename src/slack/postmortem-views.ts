@@ -54,7 +54,15 @@ export const slackPostMortemViews: PostMortemViews = {
   reminder(postMortem, context, reminder) {
     const { locale } = context;
     const base = reminderMessage(
-      { reason: reminder.reason, recipientUserIds: reminder.recipientUserIds, subject: reminder.subject, late: reminder.late, incidentNumber: context.incidentNumber, severity: context.severity },
+      {
+        reason: reminder.reason,
+        recipientUserIds: reminder.recipientUserIds,
+        subject: reminder.subject,
+        late: reminder.late,
+        incidentNumber: context.incidentNumber,
+        severity: context.severity,
+        ...(reminder.deactivatedUserIds ? { deactivatedUserIds: reminder.deactivatedUserIds } : {}),
+      },
       locale,
     );
     const blocks = [...((base.blocks ?? []) as KnownBlock[])];

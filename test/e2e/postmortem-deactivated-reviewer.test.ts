@@ -89,4 +89,21 @@ describe.each(availableProviders)('a post-mortem reviewer Slack deactivated (%s)
     await h.click(ann, h.alerts, review.ts, actionIds.approvePostMortem);
     await h.waitFor('published', async () => (await prisma().postMortem.findFirst({ where: { incidentId, status: 'published' } })) ?? undefined);
   });
+
+  it('an action item’s reminder for an owner Slack deactivated goes to the post-mortem’s reviewers still here, saying why', async () => {
+    const { nina, ann } = h.people;
+    // Nina owns the action items; Slack deactivates her and this instance never hears of it.
+    h.fake.workspace.updateUser(nina, { deleted: true });
+    const pending = await prisma().reminder.findMany({ where: { key: { startsWith: 'postmortem:action:' }, status: 'pending' } });
+    const first = await prisma().incident.findFirstOrThrow({ where: { number: 1 } });
+    const reminder = pending.find((row) => (row.payload as { incidentId?: string }).incidentId === first.id)!;
+    expect(reminder).toBeDefined();
+    await prisma().reminder.update({ where: { id: reminder.id }, data: { dueAt: new Date(Date.now() - 60_000) } });
+    await h.app.runtime!.scheduler.runDue();
+    const inThread = () => h.fake.workspace.messagesIn(h.alerts).filter((message) => message.thread_ts === first.rootTs && message.ts !== first.rootTs);
+    const sent = await h.waitFor('the reminder', () => inThread().find((message) => message.text.includes('Alert on processor errors')));
+    expect(sent.text).toContain(`<@${ann}>`);
+    expect(sent.text).not.toContain(`<@${nina}>`);
+    expect(JSON.stringify(sent.blocks)).toContain(`<@${nina}>'s Slack account was deactivated, so this reminder is yours now`);
+  });
 });

@@ -140,7 +140,15 @@ export interface PostMortemViews {
   reminder(
     postMortem: PostMortem,
     context: PostMortemMessageContext & { severity: Severity },
-    reminder: { reason: 'postmortem_due' | 'action_item'; recipientUserIds: readonly string[]; subject: string; actionItemId: string | null; late: boolean },
+    reminder: {
+      reason: 'postmortem_due' | 'action_item';
+      recipientUserIds: readonly string[];
+      subject: string;
+      actionItemId: string | null;
+      late: boolean;
+      /** The accounts it was for that Slack deactivated (it reaches others instead). */
+      deactivatedUserIds?: readonly string[];
+    },
   ): SlackMessage;
 }
 

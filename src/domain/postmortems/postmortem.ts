@@ -440,6 +440,22 @@ export function reviewerDeactivated(postMortem: PostMortem, command: { readonly 
   return accept(c, rest, [notice(false)]);
 }
 
+/** How many people a reminder reaches instead of accounts Slack deactivated. */
+const STAND_INS_NAMED = 6;
+
+/**
+ * Whom a post-mortem reminder reaches: its recipients Slack has not deactivated; when it named only
+ * deactivated accounts, the post-mortem's owner and reviewers still here (the first few) instead, with
+ * those left out named so the message can say why.
+ */
+export function reminderRecipients(postMortem: PostMortem, recipientUserIds: readonly string[], deactivatedUserIds: readonly string[]): { recipientUserIds: string[]; deactivatedUserIds: string[] } {
+  const gone = recipientUserIds.filter((userId) => deactivatedUserIds.includes(userId));
+  const left = recipientUserIds.filter((userId) => !deactivatedUserIds.includes(userId));
+  if (gone.length === 0 || left.length > 0) return { recipientUserIds: left, deactivatedUserIds: gone };
+  const standIns = [...new Set([...(postMortem.ownerUserId ? [postMortem.ownerUserId] : []), ...postMortem.reviewerUserIds])].filter((userId) => !deactivatedUserIds.includes(userId));
+  return { recipientUserIds: standIns.slice(0, STAND_INS_NAMED), deactivatedUserIds: gone };
+}
+
 /** The reviewers who may still approve this round: not its authors, not yet approved. */
 function waitingFor(postMortem: PostMortem): string[] {
   const approved = postMortem.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId);

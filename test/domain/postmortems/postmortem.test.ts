@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/domain/clock.js';
 import {
   createPostMortem,
   nextActionItemReminder,
+  reminderRecipients,
   reviewPostMortem,
   reviewerDeactivated,
   savePostMortem,
@@ -199,6 +200,14 @@ describe('post-mortems', () => {
       // Someone who already approved, or a draft, is no matter.
       expect(no(reviewerDeactivated(luis.postMortem, { userId: 'ULUIS', locale: 'en' }, clock)).refusal.code).toBe('not_a_reviewer');
       expect(no(reviewerDeactivated(draft, { userId: 'ULUIS', locale: 'en' }, clock)).refusal.code).toBe('not_in_review');
+    });
+
+    it('a reminder for accounts Slack deactivated only reaches the owner and reviewers still here instead, naming who is gone', () => {
+      expect(reminderRecipients(draft, ['UOPS'], [])).toEqual({ recipientUserIds: ['UOPS'], deactivatedUserIds: [] });
+      expect(reminderRecipients(draft, ['UOPS'], ['UOPS'])).toEqual({ recipientUserIds: ['UANA', 'ULUIS', 'UMARTA'], deactivatedUserIds: ['UOPS'] });
+      expect(reminderRecipients(draft, ['UOPS'], ['UOPS', 'UANA', 'ULUIS'])).toEqual({ recipientUserIds: ['UMARTA'], deactivatedUserIds: ['UOPS'] });
+      // Someone still here among its recipients: only they are reminded.
+      expect(reminderRecipients(draft, ['UOPS', 'UANA'], ['UOPS'])).toEqual({ recipientUserIds: ['UANA'], deactivatedUserIds: ['UOPS'] });
     });
 
     it('goes draft → in review → published once every reviewer approved the same round', () => {
