@@ -8,6 +8,7 @@ import type { Locale } from '../i18n/index.js';
 import {
   aggregateMetrics,
   computeIncidentMetrics,
+  incidentNumberWritten,
   isMessageInTimeline,
   quantile,
   type BaselineBand,
@@ -369,11 +370,12 @@ export class PostMortemService {
   /** The incident an argument names: its id, or its number ("12" or "#12"). */
   async findIncident(ref: string, db: PostMortemRepositories = this.options.store.direct): Promise<IncidentRecord> {
     const trimmed = ref.trim();
-    const number = /^#?(\d+)$/.exec(trimmed)?.[1];
+    // A number past the database's integers names no incident (asked, the database would refuse the query).
+    const number = incidentNumberWritten(trimmed);
     const byId = await db.incidents.load(trimmed);
     if (byId) return byId;
-    if (number !== undefined) {
-      const ids = await db.incidentHistory.incidentIdsNumbered(Number(number), 2);
+    if (number !== null) {
+      const ids = await db.incidentHistory.incidentIdsNumbered(number, 2);
       if (ids.length > 1) throw new FirebreakError('input_invalid', `Several workspaces have an incident #${number}; give the incident id instead.`);
       const found = ids[0] ? await db.incidents.load(ids[0]) : null;
       if (found) return found;

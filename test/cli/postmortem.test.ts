@@ -129,6 +129,12 @@ describe('firebreak postmortem export', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toBe('firebreak: There is no incident "999" (give an incident number such as 12, or an incident id).\n');
+    // A number no incident can have (past the database's integers) is no incident either, not a database error.
+    for (const huge of ['99999999999999999999', '#2147483648']) {
+      const past = await firebreak('postmortem', 'export', huge);
+      expect(past.code).toBe(1);
+      expect(past.stderr).toBe(`firebreak: There is no incident "${huge}" (give an incident number such as 12, or an incident id).\n`);
+    }
     const open = await firebreak('postmortem', 'export', '43');
     expect(open.code).toBe(1);
     expect(open.stderr).toBe('firebreak: Incident #43 (inc-2026-0043) has no post-mortem yet; one is created when the incident is resolved (it is open).\n');

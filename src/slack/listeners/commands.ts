@@ -4,7 +4,7 @@
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { t, type Locale } from '../../i18n/index.js';
-import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
+import { incidentNumberWritten, resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
@@ -211,16 +211,14 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
       }
       case 'resolve': {
         // Digits only ("3" or "#3"): Number() also reads "0x3", "3e0" and "3.0", which name no incident as written.
-        const written = /^#?(\d{1,10})$/.exec(rest[0] ?? '')?.[1];
-        const number = written === undefined ? Number.NaN : Number(written);
+        const number = incidentNumberWritten(rest[0] ?? '');
         const summary = typedFromCommandText(rest.slice(1).join(' ')).trim();
-        const numbered = Number.isInteger(number) && number > 0 && number <= 2_147_483_647;
-        const incidentId = numbered ? await services.incidents.idNumbered(workspaceId, number) : null;
-        if (numbered && !incidentId) {
+        const incidentId = number !== null ? await services.incidents.idNumbered(workspaceId, number) : null;
+        if (number !== null && !incidentId) {
           await ack(plain(t(locale, 'ui.resolve.unknown', { number })));
           return;
         }
-        if (!incidentId || !summary) {
+        if (number === null || !incidentId || !summary) {
           await ack(plain(t(locale, 'ui.resolve.usage', { command: command.command })));
           return;
         }
