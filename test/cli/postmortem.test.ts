@@ -57,6 +57,10 @@ describe('firebreak postmortem list', () => {
     expect(drafts.stdout).toBe('No post-mortems match.\n');
     expect((await firebreak('postmortem', 'list', '--since', '2026-11-01')).stdout).toContain('#42');
     expect((await firebreak('postmortem', 'list', '--since', '2026-12-01')).stdout).toBe('No post-mortems match.\n');
+    // More days than a date can go back: since before anything was written, not a database error.
+    const forever = await firebreak('postmortem', 'list', '--since', '99999999999d');
+    expect(forever.stderr).toBe('');
+    expect(forever.stdout).toContain('#42');
     const json = JSON.parse((await firebreak('postmortem', 'list', '--json', '--since', '2026-11-21T00:00:00Z')).stdout) as { incident: number; status: string }[];
     expect(json).toEqual([expect.objectContaining({ incident: 42, status: 'published', incidentId: 'inc-2026-0042' })]);
   });
