@@ -18,6 +18,7 @@ import {
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import {
+  awaitsReviewFrom,
   exportPostMortemJson,
   membersDraftsMayName,
   nextActionItemReminder,
@@ -186,7 +187,8 @@ export class PostMortemService {
     for (const listing of inReview) {
       if (workspaceId && listing.workspaceId !== workspaceId) continue;
       const record = await this.options.store.direct.postMortems.load(listing.incidentId);
-      if (!record?.postMortem.reviewerUserIds.includes(userId)) continue;
+      // Only a round still waiting for them changes (an approval they gave stays given).
+      if (!record || !awaitsReviewFrom(record.postMortem, userId)) continue;
       const locale = (await this.localeOf(listing.incidentId)) ?? 'en';
       try {
         const outcome = await this.decide(listing.incidentId, (postMortem) => reviewerDeactivated(postMortem, { userId, locale }, this.clock));

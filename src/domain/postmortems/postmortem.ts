@@ -427,7 +427,7 @@ export function reviewerDeactivated(postMortem: PostMortem, command: { readonly 
   const { userId } = command;
   const c: Context = { postMortem, actorUserId: userId, action: 'reviewer_deactivated', at, text: null, details: { userId, round: postMortem.round }, locale: command.locale };
   if (postMortem.status !== 'in_review') return refuse(c, 'postmortem.refusal.not_in_review', {});
-  if (!waitingFor(postMortem).includes(userId)) return refuse(c, 'postmortem.refusal.not_a_reviewer', {});
+  if (!awaitsReviewFrom(postMortem, userId)) return refuse(c, 'postmortem.refusal.not_a_reviewer', {});
   const rest: PostMortem = { ...postMortem, reviewerUserIds: postMortem.reviewerUserIds.filter((id) => id !== userId), updatedAt: at };
   if (reviewersFor(rest).length === 0) return refuse(c, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...postMortem.reviewerUserIds], authors: authorsOf(postMortem) });
   const notice = (published: boolean): PostMortemEffect => ({ type: 'notify_postmortem_reviewer_deactivated', incidentId: postMortem.incidentId, userId, round: postMortem.round, published });
@@ -454,6 +454,11 @@ export function reminderRecipients(postMortem: PostMortem, recipientUserIds: rea
   if (gone.length === 0 || left.length > 0) return { recipientUserIds: left, deactivatedUserIds: gone };
   const standIns = [...new Set([...(postMortem.ownerUserId ? [postMortem.ownerUserId] : []), ...postMortem.reviewerUserIds])].filter((userId) => !deactivatedUserIds.includes(userId));
   return { recipientUserIds: standIns.slice(0, STAND_INS_NAMED), deactivatedUserIds: gone };
+}
+
+/** Whether a round in review still waits for `userId`'s approval. */
+export function awaitsReviewFrom(postMortem: PostMortem, userId: string): boolean {
+  return postMortem.status === 'in_review' && waitingFor(postMortem).includes(userId);
 }
 
 /** The reviewers who may still approve this round: not its authors, not yet approved. */
