@@ -34,7 +34,7 @@ import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type ReminderContext } from './app/incidents.js';
 import { PostMortemService, POSTMORTEM_REMINDER_KIND, type PostMortemReminderContext } from './app/postmortems.js';
 import { replyParentKnownDeleted, tellWaitingReply } from './app/reply-guard.js';
-import { approversNow, postMortemReviewersOf } from './app/playbook-policy.js';
+import { activePostMortemReviewersOf, approversNow } from './app/playbook-policy.js';
 import { registerPostMortemListeners } from './slack/listeners/postmortems.js';
 import { slackFeedbackViews, slackPostMortemViews } from './slack/postmortem-views.js';
 import { Watcher } from './app/watcher.js';
@@ -302,7 +302,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onCommitted: wake,
     reviewersOf: async (incident) => {
       const playbook = playbooks.get(incident.state.incident.playbookId);
-      return playbook ? postMortemReviewersOf(playbook, directory) : null;
+      return playbook ? activePostMortemReviewersOf(playbook, directory) : null;
     },
     deactivatedAmong: async (userIds) => {
       const unique = [...new Set(userIds)];
@@ -533,7 +533,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async userDeactivated(teamId, userId) {
       // With OAuth installs only that team's incidents; one bot token has one team.
       const workspaceId = installs ? await workspaceIds(teamId) : undefined;
-      await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personDeactivated(userId, workspaceId)) : incidents.personDeactivated(userId, workspaceId));
+      // Open incidents stop counting on them; post-mortems in review stop waiting for them.
+      const work = async () => {
+        await incidents.personDeactivated(userId, workspaceId);
+        await postMortems.personDeactivated(userId, workspaceId);
+      };
+      await (inWorkspace && workspaceId ? inWorkspace(workspaceId, work) : work());
     },
     async userActive(teamId, userId) {
       const workspaceId = installs ? await workspaceIds(teamId) : undefined;

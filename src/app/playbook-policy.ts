@@ -119,6 +119,16 @@ export async function postMortemReviewersOf(playbook: Playbook, directory: Direc
   return flattenPeople(await resolvePeople(playbook.postMortem.reviewers, playbook, directory));
 }
 
+/**
+ * The reviewers a post-mortem sent for review now waits for: those Slack deactivated left out, as
+ * they could never approve it (one Slack cannot answer about is kept).
+ */
+export async function activePostMortemReviewersOf(playbook: Playbook, directory: Directory): Promise<string[]> {
+  const reviewers = await postMortemReviewersOf(playbook, directory);
+  const active = await Promise.all(reviewers.map((userId) => directory.userExists(userId)));
+  return reviewers.filter((_, index) => active[index]);
+}
+
 export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, directory: Directory): Promise<PostMortemTemplate> {
   return {
     questions: playbook.postMortem.questions.map((question) => ({

@@ -8,6 +8,7 @@ import type { Locale } from '../i18n/index.js';
 import {
   aggregateMetrics,
   computeIncidentMetrics,
+  incidentNumberWritten,
   isMessageInTimeline,
   quantile,
   type BaselineBand,
@@ -17,12 +18,14 @@ import {
   type TimelineEvent,
 } from '../domain/incidents/index.js';
 import {
+  awaitsReviewFrom,
   exportPostMortemJson,
   membersDraftsMayName,
   nextActionItemReminder,
   postMortemReminderKeys,
   renderPostMortemMarkdown,
   reviewPostMortem,
+  reviewerDeactivated,
   savePostMortem,
   setActionItemDone,
   type FieldErrors,
@@ -179,6 +182,30 @@ export class PostMortemService {
     return this.decide(incidentId, (postMortem) => reviewPostMortem(postMortem, command, this.clock));
   }
 
+  /**
+   * Slack deactivated someone: post-mortems in review (of `workspaceId`, or all) stop waiting for their
+   * approval. Returns how many changed.
+   */
+  async personDeactivated(userId: string, workspaceId?: string): Promise<number> {
+    const inReview = await this.options.store.direct.postMortems.list({ status: 'in_review' });
+    let changed = 0;
+    for (const listing of inReview) {
+      if (workspaceId && listing.workspaceId !== workspaceId) continue;
+      const record = await this.options.store.direct.postMortems.load(listing.incidentId);
+      // Only a round still waiting for them changes (an approval they gave stays given).
+      if (!record || !awaitsReviewFrom(record.postMortem, userId)) continue;
+      const locale = (await this.localeOf(listing.incidentId)) ?? 'en';
+      try {
+        const outcome = await this.decide(listing.incidentId, (postMortem) => reviewerDeactivated(postMortem, { userId, locale }, this.clock));
+        if (outcome.ok) changed += 1;
+      } catch (error) {
+        // The others still change.
+        this.options.logger?.error({ err: error, incidentId: listing.incidentId }, 'could not record that Slack deactivated a reviewer of this post-mortem');
+      }
+    }
+    return changed;
+  }
+
   /** Someone ticked (or unticked) an action item. */
   setActionItemDone(incidentId: string, command: SetActionItemDoneCommand): Promise<PostMortemOutcome> {
     return this.decide(incidentId, (postMortem) => setActionItemDone(postMortem, command, this.clock));
@@ -271,6 +298,11 @@ export class PostMortemService {
       case 'publish_postmortem':
         await thread(postMortemOutboxKeys.published(incidentId), views.published(postMortem, context));
         return editReview(postMortem.round, 'closed', views.reviewClosed(postMortem, context));
+      case 'notify_postmortem_reviewer_deactivated':
+        await thread(`postmortem:${incidentId}:deactivated:${effect.round}:${effect.userId}`, views.reviewerDeactivated(postMortem, context, { userId: effect.userId, published: effect.published }));
+        // Published: its own effects close the request; otherwise it now names only who is left.
+        if (!effect.published) await editReview(effect.round, `deactivated:${effect.userId}`, views.reviewRequest(postMortem, context));
+        return;
       case 'show_postmortem_review_progress':
         // "1 of 3 approved" as each reviewer approves.
         return editReview(effect.round, `approvals:${effect.approvals}`, views.reviewRequest(postMortem, context));
@@ -349,11 +381,12 @@ export class PostMortemService {
   /** The incident an argument names: its id, or its number ("12" or "#12"). */
   async findIncident(ref: string, db: PostMortemRepositories = this.options.store.direct): Promise<IncidentRecord> {
     const trimmed = ref.trim();
-    const number = /^#?(\d+)$/.exec(trimmed)?.[1];
+    // A number past the database's integers names no incident (asked, the database would refuse the query).
+    const number = incidentNumberWritten(trimmed);
     const byId = await db.incidents.load(trimmed);
     if (byId) return byId;
-    if (number !== undefined) {
-      const ids = await db.incidentHistory.incidentIdsNumbered(Number(number), 2);
+    if (number !== null) {
+      const ids = await db.incidentHistory.incidentIdsNumbered(number, 2);
       if (ids.length > 1) throw new FirebreakError('input_invalid', `Several workspaces have an incident #${number}; give the incident id instead.`);
       const found = ids[0] ? await db.incidents.load(ids[0]) : null;
       if (found) return found;

@@ -215,6 +215,8 @@ export const uiEn = {
   'ui.pm.published_at': (p: { at: string }) => `Published ${p.at}`,
   'ui.pm.approved_by': (p: { users: string }) => `approved by ${p.users}`,
   'ui.pm.review_progress': (p: { approved: number; total: number; users: string }) => `:white_check_mark: ${p.approved} of ${p.total} approved: ${p.users}`,
+  'ui.pm.reviewer_deactivated': (p: { user: string; number: number; published: boolean }) =>
+    `:bust_in_silhouette: ${p.user}'s Slack account was deactivated, so the post-mortem of incident #${p.number} no longer waits for their review${p.published ? ': everyone else had approved it, so it is published.' : '.'}`,
   'ui.pm.full_export': (_: Empty) => 'full post-mortem',
 
   'ui.guard.other_team': (_: Empty) => 'Firebreak did not do this: it belongs to another Slack workspace than the one you are in.',

@@ -205,6 +205,8 @@ export const uiEs: UiCatalog = {
   'ui.pm.published_at': (p) => `Publicado ${p.at}`,
   'ui.pm.approved_by': (p) => `aprobado por ${p.users}`,
   'ui.pm.review_progress': (p) => `:white_check_mark: ${p.approved} de ${p.total} aprobaciones: ${p.users}`,
+  'ui.pm.reviewer_deactivated': (p) =>
+    `:bust_in_silhouette: La cuenta de Slack de ${p.user} fue desactivada, así que el post-mortem del incidente #${p.number} ya no espera su revisión${p.published ? ': los demás ya lo habían aprobado, así que queda publicado.' : '.'}`,
   'ui.pm.full_export': () => 'post-mortem completo',
 
   'ui.guard.other_team': () => 'Firebreak no lo hizo: pertenece a otro espacio de trabajo de Slack distinto del tuyo.',

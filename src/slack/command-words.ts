@@ -27,6 +27,21 @@ export function commandNamed(word: string): CommandName | null {
   return BY_WORD.get(word.toLowerCase()) ?? null;
 }
 
+/**
+ * The subcommand `words` start with, the word as the help writes it, and the words after it. A
+ * Spanish word of several is also taken spaced, as people say it ("dejar de vigilar", any case).
+ */
+export function commandAtStart(words: readonly string[]): { word: string; name: CommandName | null; rest: string[] } {
+  for (const name of COMMAND_NAMES) {
+    const parts = SPANISH_WORDS[name].split('-');
+    if (parts.length > 1 && words.length >= parts.length && words.slice(0, parts.length).join('-').toLowerCase() === SPANISH_WORDS[name]) {
+      return { word: SPANISH_WORDS[name], name, rest: words.slice(parts.length) };
+    }
+  }
+  const [word = 'help', ...rest] = words;
+  return { word, name: commandNamed(word), rest };
+}
+
 /** The word the help and usage lines show in this language. */
 export function commandWord(name: CommandName, locale: Locale): string {
   return locale === 'es' ? SPANISH_WORDS[name] : name;

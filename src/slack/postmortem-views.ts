@@ -44,6 +44,10 @@ export const slackPostMortemViews: PostMortemViews = {
     if (outcome) blocks.push(context_(outcome));
     return { text: request.text, blocks };
   },
+  reviewerDeactivated(_postMortem, context, change) {
+    const text = t(context.locale, 'ui.pm.reviewer_deactivated', { user: mention(change.userId), number: context.incidentNumber, published: change.published });
+    return message(text, [section(text)], 'post-mortem reviewer deactivated');
+  },
   published(postMortem, context) {
     return publishedPostMortemMessage({ postMortem, incidentNumber: context.incidentNumber, locale: context.locale });
   },

@@ -20,6 +20,7 @@ const views: PostMortemViews = {
   reviewRequest: (pm, c) => ({ text: `review #${c.incidentNumber} round ${pm.round}: ${pm.reviews.filter((r) => r.round === pm.round).length} approved` }),
   changesRequested: (_pm, c, change) => ({ text: `changes #${c.incidentNumber} by ${change.reviewerUserId}: ${change.comment}` }),
   published: (_pm, c) => ({ text: `published #${c.incidentNumber}` }),
+  reviewerDeactivated: (_pm, c, change) => ({ text: `reviewer ${change.userId} deactivated #${c.incidentNumber}` }),
   reviewClosed: (pm, c) => ({ text: `review #${c.incidentNumber} round ${pm.round} closed` }),
   reminder: (_pm, c, r) => ({ text: `${r.reason} #${c.incidentNumber} ${r.subject}${r.late ? ' (late)' : ''}` }),
 };

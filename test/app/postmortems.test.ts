@@ -21,6 +21,7 @@ const views: PostMortemViews = {
   reviewRequest: (pm, c) => ({ text: `review #${c.incidentNumber} round ${pm.round}` }),
   changesRequested: (_pm, c, change) => ({ text: `changes #${c.incidentNumber} by ${change.reviewerUserId}` }),
   published: (_pm, c) => ({ text: `published #${c.incidentNumber}` }),
+  reviewerDeactivated: (_pm, c, change) => ({ text: `reviewer ${change.userId} deactivated #${c.incidentNumber}` }),
   reviewClosed: (pm, c) => ({ text: `review #${c.incidentNumber} round ${pm.round} closed` }),
   reminder: (_pm, c, r) => ({ text: `${r.reason} #${c.incidentNumber} ${r.subject}` }),
 };

@@ -237,6 +237,23 @@ describe.each(availableProviders)('a Spanish workspace through a whole incident 
     expect(unknown.body).not.toContain('Querías decir');
     expect(unknown.body).toContain('`/firebreak declarar #canal');
   });
+
+  it('“dejar de vigilar”, spaced as people say it, is dejar-de-vigilar (any case)', async () => {
+    const { ann, members } = harness.people;
+    const prisma = harness.app.database.prisma;
+    const general = harness.fake.workspace.addChannel({ name: 'general', members: [...members, ann, harness.fake.workspace.bot.user_id] }).id;
+    const watched = async () => (await prisma.watchedChannel.findFirst({ where: { channelId: general } }))?.active;
+    await harness.command(ann, `vigilar <#${general}|general>`);
+    await harness.waitFor('#general watched', async () => (await watched()) === true);
+    const answer = await harness.command(ann, `Dejar de VIGILAR <#${general}|general>`);
+    expect(answer.body).not.toContain('no es un comando');
+    expect(answer.body).toContain(`Ya no vigilo <#${general}>`);
+    expect(await watched()).toBe(false);
+    // Missing its channel, the usage line names the word as the help writes it.
+    expect((await harness.command(ann, 'dejar de vigilar')).body).toContain('Uso: /firebreak dejar-de-vigilar #canal');
+    // "dejar" alone is still no command.
+    expect((await harness.command(ann, 'dejar')).body).toContain('«dejar» no es un comando de Firebreak.');
+  });
 });
 
 /** The harness playbook with a second step, due like the first five minutes after the incident opens. */

@@ -133,6 +133,8 @@ export interface PostMortemViews {
   reviewRequest(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
   changesRequested(postMortem: PostMortem, context: PostMortemMessageContext, change: { reviewerUserId: string; comment: string }): SlackMessage;
   published(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
+  /** A reviewer Slack deactivated is no longer waited for (`published`: that published it). */
+  reviewerDeactivated(postMortem: PostMortem, context: PostMortemMessageContext, change: { userId: string; published: boolean }): SlackMessage;
   /** The review request once its round is decided (published, or sent back): no buttons left to click. */
   reviewClosed(postMortem: PostMortem, context: PostMortemMessageContext): SlackMessage;
   reminder(

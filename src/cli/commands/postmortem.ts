@@ -110,7 +110,8 @@ function memberNameLookup(people: ReturnType<typeof slackPeopleLookup>): (userId
 /** "2026-11-01", "2026-11-01T10:00:00Z" or "30d" (that many days ago). */
 export function parseSince(value: string, now: number): number | null {
   const days = /^(\d+)d$/.exec(value.trim())?.[1];
-  if (days !== undefined) return now - Number(days) * DAY;
+  // More days than a date can go back (99999999999d) is since before anything was written.
+  if (days !== undefined) return Math.max(0, now - Number(days) * DAY);
   if (!/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return null;
   const at = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T00:00:00Z` : value.trim());
   return Number.isFinite(at) ? at : null;

@@ -2,7 +2,7 @@
 export * from './types.js';
 export * from './decision.js';
 export { type IncidentPolicy, type EscalationPolicy, type EscalationStep, reminderKeys } from './context.js';
-export { PLAIN_TEXT_INPUT_MAX, checkText, type TextProblem } from './limits.js';
+export { INCIDENT_NUMBER_MAX, PLAIN_TEXT_INPUT_MAX, checkText, incidentNumberWritten, type TextProblem } from './limits.js';
 export { openIncident, resolve, reopen, type OpenIncidentInput, type OpenedIncident, type ChecklistStepInput } from './lifecycle.js';
 export type { ResolveCommand, ReopenCommand } from './lifecycle.js';
 export { personDeactivated, personReactivated, takeOverUserIds, TAKE_OVER_NAMED } from './deactivated.js';

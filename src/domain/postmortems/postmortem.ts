@@ -32,6 +32,8 @@ export type PostMortemEffect =
   | { readonly type: 'publish_postmortem'; readonly incidentId: string }
   /** A reviewer approved and others still have to: the review request shows who approved so far, in place. */
   | { readonly type: 'show_postmortem_review_progress'; readonly incidentId: string; readonly round: number; readonly approvals: number }
+  /** A reviewer Slack deactivated is no longer waited for: said in the incident thread (and the review request redrawn without them). */
+  | { readonly type: 'notify_postmortem_reviewer_deactivated'; readonly incidentId: string; readonly userId: string; readonly round: number; readonly published: boolean }
   | {
       readonly type: 'schedule_reminder';
       readonly reminderKey: string;
@@ -59,7 +61,7 @@ export type PostMortemRefusalCode =
   | 'action_item_not_found'
   | 'action_item_unchanged';
 
-export type PostMortemAction = 'save_postmortem' | 'submit_postmortem' | 'review_postmortem' | 'set_action_item_done';
+export type PostMortemAction = 'save_postmortem' | 'submit_postmortem' | 'review_postmortem' | 'set_action_item_done' | 'reviewer_deactivated';
 
 export interface PostMortemAuditEntry {
   readonly at: number;
@@ -413,6 +415,34 @@ export function reviewPostMortem(postMortem: PostMortem, command: ReviewPostMort
   const approvedBy = new Set(reviewed.reviews.filter((r) => r.round === postMortem.round && r.decision === 'approve').map((r) => r.reviewerUserId));
   if (reviewersFor(reviewed).every((id) => approvedBy.has(id))) return accept(c, ...publish(reviewed, at));
   return accept(c, reviewed, [{ type: 'show_postmortem_review_progress', incidentId: postMortem.incidentId, round: postMortem.round, approvals: approvedBy.size }]);
+}
+
+/**
+ * Slack deactivated `userId`: an account nobody can use never approves, so a round in review stops
+ * waiting for them (they leave its reviewers). Published when everyone left has approved; with
+ * nobody left to review it, nothing changes (someone must be named in the playbook's reviewers).
+ */
+export function reviewerDeactivated(postMortem: PostMortem, command: { readonly userId: string; readonly locale: Locale }, clock: Clock): PostMortemDecision {
+  const at = clock.now();
+  const { userId } = command;
+  const c: Context = { postMortem, actorUserId: userId, action: 'reviewer_deactivated', at, text: null, details: { userId, round: postMortem.round }, locale: command.locale };
+  if (postMortem.status !== 'in_review') return refuse(c, 'postmortem.refusal.not_in_review', {});
+  if (!awaitsReviewFrom(postMortem, userId)) return refuse(c, 'postmortem.refusal.not_a_reviewer', {});
+  const rest: PostMortem = { ...postMortem, reviewerUserIds: postMortem.reviewerUserIds.filter((id) => id !== userId), updatedAt: at };
+  if (reviewersFor(rest).length === 0) return refuse(c, 'postmortem.refusal.no_eligible_reviewer', { reviewers: [...postMortem.reviewerUserIds], authors: authorsOf(postMortem) });
+  const notice = (published: boolean): PostMortemEffect => ({ type: 'notify_postmortem_reviewer_deactivated', incidentId: postMortem.incidentId, userId, round: postMortem.round, published });
+  const approvedBy = new Set(rest.reviews.filter((r) => r.round === rest.round && r.decision === 'approve').map((r) => r.reviewerUserId));
+  if (reviewersFor(rest).every((id) => approvedBy.has(id))) {
+    const [published, effects] = publish(rest, at);
+    return accept(c, published, [notice(true), ...effects]);
+  }
+  // The notice also redraws the review request without them.
+  return accept(c, rest, [notice(false)]);
+}
+
+/** Whether a round in review still waits for `userId`'s approval. */
+export function awaitsReviewFrom(postMortem: PostMortem, userId: string): boolean {
+  return postMortem.status === 'in_review' && waitingFor(postMortem).includes(userId);
 }
 
 /** The reviewers who may still approve this round: not its authors, not yet approved. */

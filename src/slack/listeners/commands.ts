@@ -4,13 +4,13 @@
 import type { App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { t, type Locale } from '../../i18n/index.js';
-import { resolve, SEVERITIES } from '../../domain/incidents/index.js';
+import { incidentNumberWritten, resolve, SEVERITIES } from '../../domain/incidents/index.js';
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
 import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
-import { closestCommandWord, commandNamed, type CommandName } from '../command-words.js';
+import { closestCommandWord, commandAtStart, type CommandName } from '../command-words.js';
 import { typedFromCommandText } from '../text.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
@@ -71,10 +71,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
 
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
     const receivedAt = performance.now();
-    const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
-    const workspaceId = await services.workspaceId(command.team_id);
     // `estado` is `status`: the Spanish word is checked, refused and audited as the English one.
-    const name = commandNamed(subcommand);
+    const { word: subcommand, name, rest } = commandAtStart(command.text.trim().split(/\s+/).filter(Boolean));
+    const workspaceId = await services.workspaceId(command.team_id);
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
     const refused = name !== null && OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
     // Only this person reads the answer (the admin check's users.info answer gives their language).
@@ -212,16 +211,14 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
       }
       case 'resolve': {
         // Digits only ("3" or "#3"): Number() also reads "0x3", "3e0" and "3.0", which name no incident as written.
-        const written = /^#?(\d{1,10})$/.exec(rest[0] ?? '')?.[1];
-        const number = written === undefined ? Number.NaN : Number(written);
+        const number = incidentNumberWritten(rest[0] ?? '');
         const summary = typedFromCommandText(rest.slice(1).join(' ')).trim();
-        const numbered = Number.isInteger(number) && number > 0 && number <= 2_147_483_647;
-        const incidentId = numbered ? await services.incidents.idNumbered(workspaceId, number) : null;
-        if (numbered && !incidentId) {
+        const incidentId = number !== null ? await services.incidents.idNumbered(workspaceId, number) : null;
+        if (number !== null && !incidentId) {
           await ack(plain(t(locale, 'ui.resolve.unknown', { number })));
           return;
         }
-        if (!incidentId || !summary) {
+        if (number === null || !incidentId || !summary) {
           await ack(plain(t(locale, 'ui.resolve.usage', { command: command.command })));
           return;
         }

@@ -4,6 +4,7 @@ import {
   createPostMortem,
   nextActionItemReminder,
   reviewPostMortem,
+  reviewerDeactivated,
   savePostMortem,
   setActionItemDone,
   validatePostMortemSubmission,
@@ -180,6 +181,24 @@ describe('post-mortems', () => {
       const result = no(savePostMortem(draft, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: complete({ fields: { summary: 'x' } }) }, clock));
       expect(result.refusal).toEqual({ code: 'invalid_submission', message: 'The post-mortem was not saved: 2 fields need attention.' });
       expect(Object.keys(result.fieldErrors)).toEqual(['impact', 'whatHappened']);
+    });
+
+    it('a reviewer Slack deactivated is no longer waited for: published when the others approved, never with nobody left to review', () => {
+      const submitted = ok(savePostMortem(draft, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: complete() }, clock));
+      // Nobody approved yet: Marta alone is waited for now, the request redrawn.
+      const waiting = ok(reviewerDeactivated(submitted.postMortem, { userId: 'ULUIS', locale: 'en' }, clock));
+      expect(waiting.postMortem).toMatchObject({ status: 'in_review', reviewerUserIds: ['UMARTA'] });
+      expect(waiting.effects).toEqual([{ type: 'notify_postmortem_reviewer_deactivated', incidentId: 'inc-1', userId: 'ULUIS', round: 1, published: false }]);
+      // Marta gone too: nobody could review it, so it is neither changed nor published.
+      expect(no(reviewerDeactivated(waiting.postMortem, { userId: 'UMARTA', locale: 'en' }, clock)).refusal.code).toBe('no_eligible_reviewer');
+      // Luis approved, Marta is deactivated: published.
+      const luis = ok(reviewPostMortem(submitted.postMortem, { actorUserId: 'ULUIS', locale: 'en', decision: 'approve' }, clock));
+      const published = ok(reviewerDeactivated(luis.postMortem, { userId: 'UMARTA', locale: 'en' }, clock));
+      expect(published.postMortem.status).toBe('published');
+      expect(published.effects[0]).toEqual({ type: 'notify_postmortem_reviewer_deactivated', incidentId: 'inc-1', userId: 'UMARTA', round: 1, published: true });
+      // Someone who already approved, or a draft, is no matter.
+      expect(no(reviewerDeactivated(luis.postMortem, { userId: 'ULUIS', locale: 'en' }, clock)).refusal.code).toBe('not_a_reviewer');
+      expect(no(reviewerDeactivated(draft, { userId: 'ULUIS', locale: 'en' }, clock)).refusal.code).toBe('not_in_review');
     });
 
     it('goes draft → in review → published once every reviewer approved the same round', () => {
