@@ -20,7 +20,7 @@ import {
 } from '../../domain/incidents/index.js';
 import { detectorRaised } from '../../domain/feedback/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
-import { escapeSlackText } from '../text.js';
+import { escapeSlackText, truncateSlackText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { pickSamples, readDetection, type DetectionSummary } from './detection-summary.js';
 import { alertFeedbackBlocks, feedbackNoteText, sampleFeedbackActions } from './feedback.js';
@@ -153,7 +153,8 @@ function detectionText(d: DetectionSummary, channelId: string, channelName: stri
   }
   const terms = d.dominantTerms
     .slice(0, 6)
-    .map((term) => `\`${escapeSlackText(term.replace(/`/g, '').slice(0, 40))}\``)
+    // Cut whole characters only: half an emoji is not text Slack can show.
+    .map((term) => `\`${escapeSlackText(truncateSlackText(term.replace(/`/g, ''), 40, { wholeWords: false }))}\``)
     .filter((term) => term !== '``');
   if (terms.length > 0) lines.push(t(locale, 'ui.root.terms', { terms: terms.join(' · ') }));
   const note = feedbackNoteText(d.feedback, locale);

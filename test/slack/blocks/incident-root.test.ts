@@ -159,6 +159,18 @@ describe('incidentRootMessage', () => {
     expect(buttons(built.blocks).map((b) => b.text)).toContain('Redactar respuesta');
   });
 
+  it('shortens a long term without splitting a character: an emoji or an accented letter stays whole', () => {
+    const emoji = `${'a'.repeat(39)}😡😡`;
+    const accented = `${'b'.repeat(39)}e\u0301e\u0301`;
+    const built = root({ detection: { ...(spike as object), dominantTerms: [{ term: emoji, count: 3 }, { term: accented, count: 2 }] } });
+    const text = visibleText(built.blocks);
+    // No half of a surrogate pair left alone.
+    expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(text).toContain(`\`${'a'.repeat(39)}…\``);
+    expect(text).toContain(`\`${'b'.repeat(39)}…\``);
+    expectMessageWithinLimits(built);
+  });
+
   it('stays within Slack limits with huge inputs (long names, many long samples and terms)', () => {
     const long = 'x'.repeat(5000);
     const detection = {
