@@ -338,7 +338,7 @@ function stepBlocks(incidentId: string, item: ChecklistItem, locale: Locale, clo
         ? `:white_check_mark: ~${text}~\n${t(locale, 'ui.checklist.done_by', { user: item.doneByUserId ? mention(item.doneByUserId) : '', at: slackDate(item.doneAt) })}`
         : `:fast_forward: ~${text}~\n${t(locale, 'ui.checklist.skipped_by', {
             user: item.skippedByUserId ? mention(item.skippedByUserId) : '',
-            reason: escapeSlackText(item.skipReason ?? '').slice(0, 500),
+            reason: truncateSlackText(escapeSlackText(item.skipReason ?? ''), 500, { wholeWords: false }),
           })}`;
     return [section(line, editable ? { accessory: button(t(locale, 'ui.button.undo', {}), actionIds.toggleStep, ref(true)) } : {})];
   }

@@ -90,6 +90,17 @@ describe('checklistMessage', () => {
     expect(decodeRef(stepRef, found[1]?.value, 'button')).toEqual({ i: state.incident.id, s: 'pin', done: true });
   });
 
+  it('shortens a long skip reason without cutting an escape or a character in half', () => {
+    const { state: opened, policy, clock } = incidentWith();
+    let state = accepted(acknowledge(opened, { actorUserId: 'ULEAD' }, policy, clock));
+    // Escaped, each & takes five characters: a cut at 500 would fall inside one.
+    state = accepted(skipStep(state, { actorUserId: 'ULEAD', stepId: 'pin', reason: `${'a'.repeat(497)}&&😡` }, policy, clock));
+    const text = visibleText(checklistMessage(state, 'en', clock).blocks);
+    const reason = text.slice(text.indexOf('Skipped by <@ULEAD>: ') + 'Skipped by <@ULEAD>: '.length).split('\n')[0]!;
+    expect(reason.length).toBeLessThanOrEqual(500);
+    expect(reason).toMatch(/^a{497}…$/);
+  });
+
   it('has no buttons once the incident is resolved', () => {
     const { state: opened, policy, clock } = incidentWith();
     const state = accepted(resolve(accepted(acknowledge(opened, { actorUserId: 'ULEAD' }, policy, clock)), { actorUserId: 'ULEAD', summary: 'ok' }, policy, clock));
