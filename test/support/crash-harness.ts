@@ -138,16 +138,27 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
     },
     async holdWrites(holdOptions = {}) {
       if (options.provider === 'postgres') {
-        const client = new pg.Client({ connectionString: database.url });
-        await client.connect();
-        await client.query('BEGIN');
-        // EXCLUSIVE lets plain reads through and makes every write (and SELECT … FOR UPDATE) wait.
         const tables = holdOptions.unfinishedToo ? [...HELD_TABLES, UNFINISHED_TABLE] : HELD_TABLES;
-        await client.query(`LOCK TABLE ${tables.map((table) => `"${table}"`).join(', ')} IN EXCLUSIVE MODE`);
-        return async () => {
-          await client.query('ROLLBACK');
-          await client.end();
-        };
+        for (let attempt = 1; ; attempt++) {
+          const client = new pg.Client({ connectionString: database.url });
+          // The test's database is dropped at the end, terminating a connection still held.
+          client.on('error', () => undefined);
+          await client.connect();
+          try {
+            await client.query('BEGIN');
+            // EXCLUSIVE lets plain reads through and makes every write (and SELECT … FOR UPDATE) wait.
+            await client.query(`LOCK TABLE ${tables.map((table) => `"${table}"`).join(', ')} IN EXCLUSIVE MODE`);
+            return async () => {
+              await client.query('ROLLBACK');
+              await client.end();
+            };
+          } catch (error) {
+            await client.end().catch(() => undefined);
+            // The tables are locked one by one: an instance's transaction holding a later one while it waits
+            // for an earlier one is a deadlock, which PostgreSQL breaks by failing this side. Lock them again.
+            if ((error as { code?: unknown }).code !== '40P01' || attempt >= 5) throw error;
+          }
+        }
       }
       const file = database.url.replace(/^file:/, '');
       const connection = new Sqlite(file);
