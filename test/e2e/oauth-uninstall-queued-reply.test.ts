@@ -101,6 +101,8 @@ describe.each(availableProviders)('a reply queued when the app is uninstalled (%
     await staff.click(events, people.ann, people.alerts, cardTs, actionIds.approveDraft);
     await staff.click(events, people.ben, people.alerts, cardTs, actionIds.approveDraft);
     await expect.poll(async () => (await prisma.outboxItem.findFirst({ where: { key: { contains: draft.id } , status: 'sending' } }))?.status, { timeout: 15_000 }).toBe('sending');
+    // The post has reached Slack (the outbox's last checks come between 'sending' and the call).
+    await expect.poll(() => fake.api.faults.waiting('chat.postMessage'), { timeout: 15_000 }).toBe(0);
     await sendToApp(events, SIGNING_SECRET, 'event', eventCallback(fake.workspace.appIdentity(), { type: 'app_uninstalled' }, { nowMs: Date.now(), eventId: 'Ev0UNINSTF' }));
     await expect.poll(async () => (await prisma.workspace.findUniqueOrThrow({ where: { teamId: A } })).botTokenSealed, { timeout: 10_000 }).toBeNull();
     await expect.poll(() => fake.workspace.messagesIn(people.support).filter((message) => message.text.includes('In flight: we are on it')).length, { timeout: 10_000 }).toBe(1);

@@ -104,6 +104,12 @@ export class FaultInjector {
     this.readLimits = null;
   }
 
+  /** How many calls to `method` faults still wait for: 0 once counted faults were all met (a delayed call has reached Slack). */
+  waiting(method: string): number {
+    const now = this.clock.now();
+    return this.rules.filter((r) => r.method === method && r.remaining !== null && r.remaining > 0 && (r.until === null || now < r.until)).reduce((sum, r) => sum + (r.remaining ?? 0), 0);
+  }
+
   /** The fault for this call, if any, consuming one use of it. */
   take(method: string, args: Record<string, unknown> = {}): FaultKind | undefined {
     const now = this.clock.now();
