@@ -28,7 +28,7 @@ import type { OperatorRefusal, SlackServices } from './slack/listeners/services.
 import { createOutboxWebClient, createOutboxWorker, type OutboxWorker } from './slack/outbox/index.js';
 import { slackIncidentViews, slackUnansweredViews } from './slack/views.js';
 import { isFirebreakError } from './errors.js';
-import { GroupsUnavailableError, slackDirectory } from './app/directory.js';
+import { deactivatedAmong, GroupsUnavailableError, slackDirectory } from './app/directory.js';
 import type { AlertsChannelGuard } from './app/alerts-channel.js';
 import { incidentChart } from './app/incident-chart.js';
 import { IncidentService, INCIDENT_REMINDER_KIND, outboxRecords, owningTeam, type ReminderContext } from './app/incidents.js';
@@ -304,11 +304,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const playbook = playbooks.get(incident.state.incident.playbookId);
       return playbook ? activePostMortemReviewersOf(playbook, directory) : null;
     },
-    deactivatedAmong: async (userIds) => {
-      const unique = [...new Set(userIds)];
-      const exists = await Promise.all(unique.map((userId) => directory.userExists(userId)));
-      return unique.filter((_, index) => !exists[index]);
-    },
+    deactivatedAmong: (userIds) => deactivatedAmong(directory, userIds),
     approversOf: async (incident) => {
       const playbook = playbooks.get(incident.state.incident.playbookId);
       return playbook ? approversNow(playbook, directory) : [];

@@ -40,6 +40,13 @@ export interface Directory {
   forgetUser?(userId: string): void;
 }
 
+/** Which of these people Slack says are deactivated or gone (`userExists` false); one Slack cannot answer about is not. */
+export async function deactivatedAmong(directory: Pick<Directory, 'userExists'>, userIds: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(userIds)];
+  const exists = await Promise.all(unique.map((userId) => directory.userExists(userId)));
+  return unique.filter((_, index) => !exists[index]);
+}
+
 const CACHE_MS = 60_000;
 /**
  * A person waits on the answer (a command is answered in its acknowledgement, ACK_DEADLINE_MS = 2 s):

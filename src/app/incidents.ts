@@ -32,7 +32,7 @@ import { CHANNEL_ID } from '../domain/playbooks/ref-syntax.js';
 import { createPostMortem, type PostMortem, type PostMortemEffect, type PostMortemTemplate } from '../domain/postmortems/index.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Directory, GroupLookUp } from './directory.js';
+import { deactivatedAmong, type Directory, type GroupLookUp } from './directory.js';
 import type { HomeIncidentLine } from './home.js';
 import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './playbook-policy.js';
 import type {
@@ -800,10 +800,8 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
   }
 
   /** Which of these people Slack says are deactivated (users.info); one Slack cannot answer about is not. */
-  private async deactivatedAmong(userIds: readonly string[]): Promise<string[]> {
-    const unique = [...new Set(userIds)];
-    const exists = await Promise.all(unique.map((userId) => this.options.directory.userExists(userId)));
-    return unique.filter((_, index) => !exists[index]);
+  private deactivatedAmong(userIds: readonly string[]): Promise<string[]> {
+    return deactivatedAmong(this.options.directory, userIds);
   }
 
   /**

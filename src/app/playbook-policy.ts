@@ -7,7 +7,7 @@ import type { ChecklistStepInput, IncidentPolicy } from '../domain/incidents/ind
 import type { Playbook } from '../domain/playbooks/index.js';
 import { parsePersonRef } from '../domain/playbooks/ref-syntax.js';
 import type { PostMortemTemplate } from '../domain/postmortems/index.js';
-import type { Directory, GroupLookUp } from './directory.js';
+import { deactivatedAmong, type Directory, type GroupLookUp } from './directory.js';
 
 const MINUTE = 60_000;
 
@@ -125,8 +125,8 @@ export async function postMortemReviewersOf(playbook: Playbook, directory: Direc
  */
 export async function activePostMortemReviewersOf(playbook: Playbook, directory: Directory): Promise<string[]> {
   const reviewers = await postMortemReviewersOf(playbook, directory);
-  const active = await Promise.all(reviewers.map((userId) => directory.userExists(userId)));
-  return reviewers.filter((_, index) => active[index]);
+  const gone = await deactivatedAmong(directory, reviewers);
+  return reviewers.filter((userId) => !gone.includes(userId));
 }
 
 export async function postMortemTemplateFor(playbook: Playbook, locale: Locale, directory: Directory): Promise<PostMortemTemplate> {
