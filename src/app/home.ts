@@ -29,6 +29,8 @@ export interface HomeIncidentLine {
   drill: boolean;
   /** Link to its alert, when Slack gave one. */
   permalink?: string;
+  /** Numbers of its replies waiting for approval that fewer people may approve than the quorum needs. */
+  unapprovableDrafts?: number[];
 }
 
 export interface HomeApprovalLine {
@@ -39,6 +41,8 @@ export interface HomeApprovalLine {
   revision: number;
   approvals: number;
   required: number;
+  /** False when fewer people may approve it than the quorum needs (said on the line). */
+  reachable: boolean;
   /** Link to the draft's card in the incident thread, when Slack gave one. */
   permalink?: string;
 }
@@ -135,6 +139,11 @@ export class AppHome {
     for (const { state, alertChannelId, rootTs } of records) {
       const { incident } = state;
       const channelName = (await this.options.channelName(incident.channelId)) ?? incident.channelId;
+      const { policy } = await this.options.policyFor(incident.playbookId);
+      // Asked with the approvers as Slack says now (deactivated accounts left out), as the cards are drawn.
+      const unapprovableDrafts = state.drafts
+        .filter((draft) => (draft.status === 'pending' || draft.status === 'changes_requested') && !quorumProgress(state, draft, policy.approvals).reachable)
+        .map((draft) => draft.number);
       openIncidents.push({
         incidentId: incident.id,
         number: incident.number,
@@ -145,9 +154,9 @@ export class AppHome {
         leadUserId: incident.leadUserId,
         openedAt: incident.openedAt,
         drill: incident.drill,
+        ...(unapprovableDrafts.length > 0 ? { unapprovableDrafts } : {}),
         ...(await linkTo(rootTs ? { channel: alertChannelId, ts: rootTs } : null)),
       });
-      const { policy } = await this.options.policyFor(incident.playbookId);
       if (!approverUserIds(policy.approvals).includes(viewerUserId)) continue;
       for (const draft of state.drafts.filter((candidate) => candidate.status === 'pending')) {
         const decided = state.approvals.some((approval) => approval.draftId === draft.id && approval.draftRevision === draft.revision && approval.approverUserId === viewerUserId);
@@ -161,6 +170,7 @@ export class AppHome {
           revision: draft.revision,
           approvals: progress.approvedBy.length,
           required: progress.required,
+          reachable: progress.reachable,
           ...(await linkTo(cards.get(outboxKeys.draftCard(draft.id)))),
         });
       }

@@ -796,7 +796,12 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 
   /** Outbox guard: why a public reply about to be sent must be held (never posted), or null when it may go. */
   replyHoldReason(incidents: Pick<IncidentRepository, 'load'>, item: { args: Record<string, unknown>; record: SlackWrite['record'] }): Promise<HoldReason | null> {
-    return replyHoldReason(incidents, replyRecordOf(item.record), item.args, (playbookId) => this.policyFor(playbookId), (userIds) => this.deactivatedAmong(userIds));
+    return replyHoldReason(incidents, replyRecordOf(item.record), item.args, (playbookId) => this.policyFor(playbookId), (userIds) => this.deactivatedAmong(userIds), (userIds) => this.stillDeactivated(userIds));
+  }
+
+  /** Which of these people Slack says are deactivated now (users.info, not a kept answer); one Slack cannot answer about keeps its last answer. */
+  private async stillDeactivated(userIds: readonly string[]): Promise<string[]> {
+    return (await this.options.directory.deactivatedUsers?.(userIds, { maxAgeMs: 0 })) ?? [...userIds];
   }
 
   /** Which of these people Slack says are deactivated (users.info); one Slack cannot answer about is not. */

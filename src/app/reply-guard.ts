@@ -8,7 +8,7 @@ import { OUTBOX_HOLD, type ReadBeforePost } from './ports/outbox.js';
 
 export const HOLD_PREFIX = 'held:';
 
-export type HoldReason = 'unknown_draft' | 'not_approved' | 'quorum_lost' | 'approver_deactivated' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
+export type HoldReason = 'unknown_draft' | 'not_approved' | 'quorum_lost' | 'quorum_grew' | 'approver_deactivated' | 'text_not_approved' | 'preflight_refused' | 'drill_outside_thread' | 'wrong_channel';
 
 /** Holds the outbox itself decides (OUTBOX_HOLD): their text names the channel the reply was for. */
 type OutboxHoldReason = (typeof OUTBOX_HOLD)[keyof typeof OUTBOX_HOLD];
@@ -23,6 +23,8 @@ export interface ReplyRecord {
 /**
  * Why this reply must not be posted, or null when it may go. `args` are the chat.postMessage arguments as sent.
  * `deactivatedAmong`: which of these people Slack says are deactivated (asked last, of the approvers counted).
+ * `stillDeactivated`: which of these people Slack says are still deactivated now (asked of the named approvers
+ * the policy leaves out as deactivated; a Slack that cannot answer leaves its last answer standing).
  */
 export async function replyHoldReason(
   incidents: Pick<IncidentRepository, 'load'>,
@@ -30,6 +32,7 @@ export async function replyHoldReason(
   args: Record<string, unknown>,
   policyFor: (playbookId: string) => Promise<{ policy: IncidentPolicy }>,
   deactivatedAmong: (userIds: readonly string[]) => Promise<string[]> = async () => [],
+  stillDeactivated: (userIds: readonly string[]) => Promise<string[]> = async (userIds) => [...userIds],
 ): Promise<HoldReason | null> {
   const loaded = await incidents.load(record.incidentId);
   const draft = loaded?.state.drafts.find((candidate) => candidate.id === record.draftId);
@@ -46,9 +49,19 @@ export async function replyHoldReason(
   const { policy } = await policyFor(state.incident.playbookId);
   const approvedTexts = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.text);
   if (approvedTexts.some((approved) => approved !== text)) return 'text_not_approved';
-  // Approvers the playbook no longer lists (or groups they left) no longer count: said as such.
-  const progress = quorumProgress(state, draft, policy.approvals);
-  if (!progress.met) return 'quorum_lost';
+  // A named approver left out as deactivated whom Slack says is active again (a user_change this instance
+  // never saw, or an answer it still keeps): they may approve again, and a quorum of `all` needs them.
+  const left = policy.approvals.deactivatedUserIds ?? [];
+  const still = left.length > 0 ? await stillDeactivated(left) : [];
+  const back = left.filter((userId) => !still.includes(userId));
+  const approvers = back.length > 0 ? { ...policy.approvals, approverUserIds: [...policy.approvals.approverUserIds, ...back], deactivatedUserIds: still } : policy.approvals;
+  const progress = quorumProgress(state, draft, approvers);
+  if (!progress.met) {
+    // Approvers the playbook no longer lists (or groups they left) no longer count: said as such. Else
+    // more people may approve it than approved it (someone re-activated or added), and the quorum needs them.
+    const approvedBy = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.approverUserId);
+    return approvedBy.some((userId) => !progress.eligible.includes(userId)) ? 'quorum_lost' : 'quorum_grew';
+  }
   if (preflightReply(text, draft.language).refusals.length > 0) return 'preflight_refused';
   // An approver deactivated since, whose user_change this instance never saw: without them, no quorum.
   const gone = await deactivatedAmong(progress.approvedBy);

@@ -122,6 +122,8 @@ export const en = {
   'preflight.hold.not_approved': (_: Empty) => 'no quorum approved it.',
   'preflight.hold.text_not_approved': (_: Empty) => 'its text is not the exact text a quorum approved.',
   'preflight.hold.quorum_lost': (_: Empty) => 'some of its approvers are no longer approvers in the playbook, so the approvals left no longer make a quorum.',
+  'preflight.hold.quorum_grew': (_: Empty) =>
+    'more people may approve it now than when it was approved (an approver whose Slack account is active again, or approvers added to the playbook or its group), and its quorum needs their approval too; draft it again to have it approved.',
   'preflight.hold.approver_deactivated': (_: Empty) => 'the Slack account of an approver it counted on was deactivated, so the approvals left no longer make a quorum; draft it again to have it approved.',
   'preflight.hold.preflight_refused': (_: Empty) => 'the preflight refuses its text (an unfilled variable, a mass mention, or its length).',
   'preflight.hold.drill_outside_thread': (_: Empty) => 'this is a drill, and a drill never posts outside its alert thread.',

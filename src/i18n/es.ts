@@ -117,6 +117,8 @@ export const es: Catalog = {
   'preflight.hold.not_approved': () => 'ningún quórum la aprobó.',
   'preflight.hold.text_not_approved': () => 'su texto no es exactamente el que aprobó el quórum.',
   'preflight.hold.quorum_lost': () => 'parte de quienes la aprobaron ya no son aprobadores en el playbook, así que las aprobaciones que quedan no forman quórum.',
+  'preflight.hold.quorum_grew': () =>
+    'ahora pueden aprobarla más personas que cuando se aprobó (alguien cuya cuenta de Slack vuelve a estar activa, o aprobadores añadidos al playbook o a su grupo), y su quórum necesita también su aprobación; redáctala de nuevo para que se apruebe.',
   'preflight.hold.approver_deactivated': () => 'se ha desactivado la cuenta de Slack de alguien cuya aprobación contaba, así que las aprobaciones que quedan no forman quórum; redáctala de nuevo para que se apruebe.',
   'preflight.hold.preflight_refused': () => 'la comprobación previa rechaza su texto (una variable sin rellenar, una mención masiva o su longitud).',
   'preflight.hold.drill_outside_thread': () => 'es un simulacro, y un simulacro nunca publica fuera de su hilo de alerta.',

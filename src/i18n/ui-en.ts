@@ -65,6 +65,8 @@ export const uiEn = {
     ]
       .filter(Boolean)
       .join(' · '),
+  'ui.root.quorum_unreachable': (p: { drafts: string; count: number }) =>
+    `:warning: ${p.count === 1 ? `Reply ${p.drafts} cannot be approved` : `Replies ${p.drafts} cannot be approved`} as things stand: fewer people may approve than the playbook's quorum needs (deactivated Slack accounts, four-eyes). Edit the playbook's approvers; \`firebreak doctor\` lists deactivated accounts at their playbook line.`,
   'ui.root.times': (p: { detected: string; opened: string }) => `Detected ${p.detected} · opened ${p.opened}`,
 
   'ui.status.open': (_: Empty) => ':rotating_light: Open, waiting for a lead',
@@ -250,11 +252,14 @@ export const uiEn = {
   'ui.home.approvals_none': (_: Empty) => 'Nothing waits for you.',
   'ui.home.approval_line': (p: { draftNumber: number; revision: number; incidentNumber: number; approvals: number; required: number }) =>
     `Reply #${p.draftNumber} (rev. ${p.revision}) of incident #${p.incidentNumber}: ${p.approvals} of ${p.required} approvals`,
+  'ui.home.approval_unreachable': (_: Empty) => ':warning: cannot be approved as things stand: edit the playbook\'s approvers',
   'ui.home.incidents_heading': (p: { count: number }) => `Open incidents (${p.count})`,
   'ui.home.incidents_none': (_: Empty) => 'No open incidents.',
   'ui.home.incident_label': (p: { number: number; severity: string; drill: boolean }) =>
     `${p.drill ? 'DRILL ' : ''}Incident #${p.number} · ${p.severity}`,
   'ui.home.lead': (p: { lead: string }) => `lead: ${p.lead}`,
+  'ui.home.unapprovable': (p: { drafts: string; count: number }) =>
+    `:warning: ${p.count === 1 ? `reply ${p.drafts} cannot be approved` : `replies ${p.drafts} cannot be approved`}: edit the playbook's approvers`,
   'ui.home.age': (p: { age: string }) => `open for ${p.age}`,
   'ui.home.more': (p: { count: number }) => `…and ${p.count} more`,
   'ui.home.health_heading': (_: Empty) => 'Watched channels today',

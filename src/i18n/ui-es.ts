@@ -50,6 +50,8 @@ export const uiEs: UiCatalog = {
   'ui.root.open_message': () => 'ver mensaje',
   'ui.root.resolution': () => 'Resolución',
   'ui.root.no_lead': () => 'nadie todavía',
+  'ui.root.quorum_unreachable': (p) =>
+    `:warning: ${p.count === 1 ? `La respuesta ${p.drafts} no se puede aprobar` : `Las respuestas ${p.drafts} no se pueden aprobar`} tal como están las cosas: pueden aprobar menos personas de las que pide el quórum del playbook (cuentas de Slack desactivadas, cuatro ojos). Editad los aprobadores del playbook; \`firebreak doctor\` señala las cuentas desactivadas en su línea del playbook.`,
   'ui.root.replies': (p) =>
     [
       `${p.inReview} en revisión`,
@@ -241,10 +243,13 @@ export const uiEs: UiCatalog = {
   'ui.home.approvals_none': () => 'No tienes nada pendiente.',
   'ui.home.approval_line': (p) =>
     `Respuesta #${p.draftNumber} (rev. ${p.revision}) del incidente #${p.incidentNumber}: ${p.approvals} de ${p.required} aprobaciones`,
+  'ui.home.approval_unreachable': () => ':warning: no se puede aprobar tal como están las cosas: editad los aprobadores del playbook',
   'ui.home.incidents_heading': (p) => `Incidentes abiertos (${p.count})`,
   'ui.home.incidents_none': () => 'No hay incidentes abiertos.',
   'ui.home.incident_label': (p) => `${p.drill ? 'SIMULACRO ' : ''}Incidente #${p.number} · ${p.severity}`,
   'ui.home.lead': (p) => `responsable: ${p.lead}`,
+  'ui.home.unapprovable': (p) =>
+    `:warning: ${p.count === 1 ? `la respuesta ${p.drafts} no se puede aprobar` : `las respuestas ${p.drafts} no se pueden aprobar`}: editad los aprobadores del playbook`,
   'ui.home.age': (p) => `abierto hace ${p.age}`,
   'ui.home.more': (p) => `…y ${p.count} más`,
   'ui.home.health_heading': () => 'Canales vigilados hoy',

@@ -2,6 +2,7 @@
 // (as Slack drops deactivated accounts from user groups): a quorum of `all` counts only who is still
 // here, a quorum nobody can meet says so and what to do, and a re-activated account counts again.
 // Nothing is posted without someone pressing Approve, and the outbox's last gate agrees with the card.
+// A reply nobody can approve is also said where staff look first: on the alert and in App Home.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
@@ -29,6 +30,14 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
   const cardText = (ts: string) => JSON.stringify(h.fake.workspace.findMessage(h.alerts, ts)?.blocks ?? []);
   const botPostsIn = (channel: string) => h.fake.workspace.messagesIn(channel).filter((message) => message.user === h.fake.workspace.bot.user_id);
   const cardOf = (number: number) => h.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
+  const rootText = () => JSON.stringify(h.rootMessage()?.blocks ?? []);
+  /** Opens App Home as `user` and returns the view Firebreak published, as text. */
+  const homeOf = async (user: string) => {
+    const before = h.fake.api.calls('views.publish').length;
+    await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
+    const call = await h.waitFor(`App Home of ${user}`, () => h.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
+    return JSON.stringify(call.args['view']);
+  };
   const draft = (number: number) => prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
   const draftBy = async (userId: string, text: string, number: number) => {
     await h.click(userId, h.alerts, h.rootMessage()!.ts, actionIds.draftReply);
@@ -66,6 +75,10 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     );
     await h.waitFor('card #1 says nobody can approve it', () => cardText(first.ts).includes('This reply cannot be approved as things stand: it needs 1 approval and only 0 people can give them'));
     expect(cardText(first.ts)).toContain(`No longer an approver: <@${sam}>, whose Slack account is deactivated; not counted in the quorum.`);
+    // The alert and App Home say it too, where staff look before opening the thread.
+    await h.waitFor('the alert says reply #1 cannot be approved', () => rootText().includes("Reply #1 cannot be approved as things stand: fewer people may approve than the playbook's quorum needs"));
+    expect(rootText()).not.toContain('#2 cannot');
+    expect(await homeOf(ben)).toContain("reply #1 cannot be approved: edit the playbook's approvers");
     await h.waitFor('card #2 asks for a confirmation', () => cardText(second.ts).includes('Approvals: 2 of 2') && cardText(second.ts).includes('Everyone who can still approve has approved: one of you, press Approve again to post it.'));
     // The bar is not lowered silently: nothing went out on the deactivation alone.
     expect(botPostsIn(h.support)).toEqual([]);
@@ -86,6 +99,11 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
       threadText().some((text) => text.includes(`<@${sam}>'s Slack account is active again, so they count as an approver again for the replies waiting for approval (#1).`)),
     );
     await h.waitFor('card #1 approvable again', () => cardText(first.ts).includes('Approvals: 0 of 1') && !cardText(first.ts).includes('cannot be approved'));
+    // The alert and App Home no longer say it (the alert is edited on the user_change alone).
+    await h.waitFor('the alert no longer says it', () => !rootText().includes('cannot be approved'));
+    const home = await homeOf(sam);
+    expect(home).not.toContain('cannot be approved');
+    expect(home).toContain('Reply #1 (rev. 2) of incident #1: 0 of 1 approvals');
     expect(cardText(first.ts)).not.toContain('No longer an approver');
     // Another profile change says nothing more.
     await h.event({ type: 'user_change', user: h.fake.workspace.getUser(sam) });

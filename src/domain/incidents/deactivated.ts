@@ -97,5 +97,6 @@ export function personReactivated(state: IncidentState, command: { readonly user
   if (state.incident.status === 'resolved' || shown.length === 0 || !policy.approvals.approverUserIds.includes(userId)) return noOp(context);
   const events = [event(state, at, 'approver_reactivated', null, null, { userId, ...quorumsNow(state, shown, policy) })];
   const effects: Effect[] = shown.map((draft) => ({ type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id }));
-  return accept(context, state, events, [...effects, ...announce(events, false)]);
+  // The alert too: it says which replies nobody could approve, which may no longer hold.
+  return accept(context, state, events, [...effects, ...announce(events)]);
 }

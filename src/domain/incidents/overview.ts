@@ -9,6 +9,10 @@ export interface DraftProgress {
   readonly draft: ReplyDraft;
   readonly approvedBy: readonly string[];
   readonly required: number;
+  /** How many may approve this revision now (four-eyes and deactivated accounts left out). */
+  readonly eligible: number;
+  /** False when fewer may approve than the quorum needs: only an edit of the playbook's approvers helps. */
+  readonly reachable: boolean;
 }
 
 export interface IncidentOverview {
@@ -34,7 +38,7 @@ export function overviewOf(state: IncidentState, policy: IncidentPolicy, clock: 
       .filter((d) => d.status === 'pending' || d.status === 'changes_requested')
       .map((draft) => {
         const progress = quorumProgress(state, draft, policy.approvals);
-        return { draft, approvedBy: progress.approvedBy, required: progress.required };
+        return { draft, approvedBy: progress.approvedBy, required: progress.required, eligible: progress.eligible.length, reachable: progress.reachable };
       }),
     draftsAwaitingPost: state.drafts.filter((d) => d.status === 'approved'),
     repliesPosted: state.drafts.filter((d) => d.status === 'posted').length,

@@ -8,12 +8,14 @@ import type { MetricsAggregate } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import type { IncidentSummary } from './commands.js';
-import { SEVERITY_EMOJI, channelLink, channelNameText, context, divider, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
+import { SEVERITY_EMOJI, channelLink, channelNameText, context, divider, draftNumbers, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
 import { actionIds } from './ids.js';
 import { LOCALES } from '../../i18n/index.js';
 
 export interface HomeIncident extends IncidentSummary {
   readonly incidentId: string;
+  /** Its replies waiting for approval that fewer people may approve than the quorum needs (deactivated approvers). */
+  readonly unapprovableDrafts?: readonly number[];
 }
 
 export interface HomeApproval {
@@ -24,6 +26,8 @@ export interface HomeApproval {
   readonly revision: number;
   readonly approvals: number;
   readonly required: number;
+  /** False when fewer people may approve it than the quorum needs. */
+  readonly reachable?: boolean;
   /** Permalink of the draft card. */
   readonly permalink?: string;
 }
@@ -170,7 +174,8 @@ export function appHomeView(input: AppHomeInput): HomeView {
         approvals: a.approvals,
         required: a.required,
       });
-      return `• ${link(a.permalink, label) || label} · ${channelLink(a.channelId, a.channelName)}`;
+      const stuck = a.reachable === false ? ` · ${t(locale, 'ui.home.approval_unreachable', {})}` : '';
+      return `• ${link(a.permalink, label) || label} · ${channelLink(a.channelId, a.channelName)}${stuck}`;
     });
     blocks.push(section(list(lines, more)));
   }
@@ -187,7 +192,7 @@ export function appHomeView(input: AppHomeInput): HomeView {
         locale,
         'ui.home.lead',
         { lead },
-      )} · ${t(locale, 'ui.home.age', { age: formatDuration(Math.max(0, now - incident.openedAt)) })}`;
+      )} · ${t(locale, 'ui.home.age', { age: formatDuration(Math.max(0, now - incident.openedAt)) })}${unapprovableText(incident.unapprovableDrafts ?? [], locale)}`;
     });
     blocks.push(section(list(lines, more)));
   }
@@ -218,6 +223,12 @@ export function appHomeView(input: AppHomeInput): HomeView {
   if (input.settings) blocks.push(divider(), ...settingsBlocks(input.settings, locale));
   blocks.push(context(t(locale, 'ui.home.viewer', { user: mention(input.viewerUserId) })));
   return homeView(blocks);
+}
+
+/** A reply of the incident nobody can approve now: said on its line, since its thread is not where staff look first. */
+function unapprovableText(drafts: readonly number[], locale: Locale): string {
+  if (drafts.length === 0) return '';
+  return `\n   ${t(locale, 'ui.home.unapprovable', { drafts: draftNumbers(drafts.map((number) => `#${number}`), 5), count: drafts.length })}`;
 }
 
 const AGGREGATE_ROWS = [

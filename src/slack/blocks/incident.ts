@@ -32,6 +32,7 @@ import {
   channelLink,
   context,
   decimal,
+  draftNumbers,
   fields,
   fit,
   header,
@@ -83,6 +84,9 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
   if (incident.status === 'resolved' && incident.resolutionSummary) {
     blocks.push(section(`*${t(locale, 'ui.root.resolution', {})}*\n${blockQuote(escapeSlackText(incident.resolutionSummary), 1500)}`));
   }
+  // Said where staff look first: a reply nobody can approve would otherwise wait in its thread forever.
+  const unapprovable = incident.status === 'resolved' ? [] : overview.draftsInReview.filter((progress) => !progress.reachable).map((progress) => `#${progress.draft.number}`);
+  if (unapprovable.length > 0) blocks.push(section(fit(t(locale, 'ui.root.quorum_unreachable', { drafts: draftNumbers(unapprovable), count: unapprovable.length }), 3000)));
   blocks.push(
     fields([
       [t(locale, 'ui.field.channel', {}), channelLink(incident.channelId, input.channelName)],

@@ -43,6 +43,11 @@ export function fit(text: string, limit: number): string {
   return truncateSlackText(text, limit);
 }
 
+/** Draft numbers named in one line ("#1, #2"): the first few, so the advice after them is never cut. */
+export function draftNumbers(numbers: readonly string[], shown = 10): string {
+  return numbers.length > shown ? `${numbers.slice(0, shown).join(', ')}, …` : numbers.join(', ');
+}
+
 export function header(text: string): HeaderBlock {
   return { type: 'header', text: plain(text, SLACK_LIMITS.header.text) };
 }

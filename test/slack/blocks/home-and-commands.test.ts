@@ -72,6 +72,28 @@ describe('appHomeView', () => {
     expect(visibleText(appHomeView(home({ approvalsWaiting: [] })).blocks)).toContain('Nothing waits for you.');
   });
 
+  it('says on an open incident and on an approval line that a reply cannot be approved as things stand, in English and Spanish', () => {
+    const unapprovable = home({
+      openIncidents: [{ ...home().openIncidents[0]!, unapprovableDrafts: [2, 3] }],
+      approvalsWaiting: [{ ...home().approvalsWaiting[0]!, reachable: false }],
+    });
+    const text = visibleText(appHomeView(unapprovable).blocks);
+    expect(text).toContain("Incident #8 · SEV3 · <#CHELP> · lead: <@ULEAD> · open for 3 h 00 min\n   :warning: replies #2, #3 cannot be approved: edit the playbook's approvers");
+    expect(text).toContain("1 of 2 approvals> · <#CCOMMUNITY> · :warning: cannot be approved as things stand: edit the playbook's approvers");
+    expectViewWithinLimits(appHomeView(unapprovable));
+    const es = visibleText(appHomeView({ ...unapprovable, locale: 'es' }).blocks);
+    expect(es).toContain(':warning: las respuestas #2, #3 no se pueden aprobar: editad los aprobadores del playbook');
+    expect(es).toContain(':warning: no se puede aprobar tal como están las cosas');
+    expect(visibleText(appHomeView(home()).blocks)).not.toContain('cannot be approved');
+  });
+
+  it('stays within Slack limits with many open incidents each naming many replies nobody can approve', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...home().openIncidents[0]!, incidentId: `inc-${i}`, number: i, channelName: 'x'.repeat(80), unapprovableDrafts: Array.from({ length: 50 }, (_, d) => d + 1) }));
+    const view = appHomeView(home({ openIncidents: many }));
+    expect(visibleText(view.blocks)).toContain('replies #1, #2, #3, #4, #5, … cannot be approved');
+    expectViewWithinLimits(view);
+  });
+
   it('shows each watched channel today against its baseline, flagged by how far above it is', () => {
     const text = visibleText(appHomeView(home()).blocks);
     expect(text).toContain(':red_circle: <#CCOMMUNITY> · 24% negative (usually 8%) · 412 messages');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledge, overviewOf, resolve, tickStep } from '../../../src/domain/incidents/index.js';
 import { actionIds, decodeRef, incidentRef } from '../../../src/slack/blocks/ids.js';
 import { incidentRootMessage } from '../../../src/slack/blocks/index.js';
-import { MINUTE, accepted, buttons, expectMessageWithinLimits, incidentWith, spike, visibleText } from './fixtures.js';
+import { MINUTE, accepted, buttons, expectMessageWithinLimits, incidentPolicy, incidentWith, incidentWithDraft, spike, visibleText } from './fixtures.js';
 
 const permalinks = {
   '1700000000.000200': 'https://acme.slack.com/archives/CCOMMUNITY/p1700000000000200',
@@ -180,5 +180,29 @@ describe('incidentRootMessage', () => {
     };
     const built = root({ detection }, { playbookName: long, channelName: long, memberNames: { U1: long } });
     expectMessageWithinLimits(built);
+  });
+
+  describe('a reply nobody can approve as things stand', () => {
+    /** The incident with one pending draft, its overview under `quorum` (four-eyes: the drafter cannot approve). */
+    const withQuorum = (n: number, locale: 'en' | 'es' = 'en', resolved = false) => {
+      const { clock, state: drafted } = incidentWithDraft();
+      const policy = incidentPolicy({ quorum: { kind: 'count', n } });
+      const state = resolved ? accepted(resolve(drafted, { actorUserId: 'ULEAD', summary: 'Fixed.' }, policy, clock)) : drafted;
+      return incidentRootMessage({ state, overview: overviewOf(state, policy, clock), playbookName: 'P', channelName: 'community', locale });
+    };
+
+    it('is said on the alert with what to do, in English and Spanish, within Slack limits', () => {
+      const built = withQuorum(3);
+      expect(visibleText(built.blocks)).toContain(
+        ":warning: Reply #1 cannot be approved as things stand: fewer people may approve than the playbook's quorum needs (deactivated Slack accounts, four-eyes). Edit the playbook's approvers; `firebreak doctor` lists deactivated accounts at their playbook line.",
+      );
+      expectMessageWithinLimits(built);
+      expect(visibleText(withQuorum(3, 'es').blocks)).toContain(':warning: La respuesta #1 no se puede aprobar tal como están las cosas');
+    });
+
+    it('is not said while enough people may approve, nor once the incident is resolved', () => {
+      expect(visibleText(withQuorum(2).blocks)).not.toContain('cannot be approved');
+      expect(visibleText(withQuorum(3, 'en', true).blocks)).not.toContain('cannot be approved');
+    });
   });
 });
