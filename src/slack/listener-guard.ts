@@ -35,6 +35,17 @@ export function interimAnswer<T extends object>(response: T): T {
 }
 const isInterimAnswer = (response: unknown): boolean => typeof response === 'object' && response !== null && interimAnswers.has(response);
 
+const toldFailures = new WeakSet<object>();
+/**
+ * Marks a failure its listener has already told the person about (a form Slack would not open): rethrown
+ * to be logged, it gets no second, contradictory explanation from the guard.
+ */
+export function toldToPerson<T>(error: T): T {
+  if (typeof error === 'object' && error !== null) toldFailures.add(error);
+  return error;
+}
+const wasToldToPerson = (error: unknown): boolean => typeof error === 'object' && error !== null && toldFailures.has(error);
+
 /**
  * Runs a click's or a submission's decision and acknowledges it once the decision is committed: Slack
  * never sends an acknowledged click or submission again, so one lost to a crash between its
@@ -82,7 +93,12 @@ export interface ListenerGuardOptions {
 type Kind = 'action' | 'view' | 'command' | 'shortcut';
 type Body = Record<string, unknown>;
 type AckFn = (response?: unknown) => Promise<void>;
-type ListenerArgs = { body: Body; ack: AckFn; client: { chat: { postEphemeral(args: object): Promise<unknown> } }; respond?: (message: object) => Promise<unknown> };
+type ListenerArgs = {
+  body: Body;
+  ack: AckFn;
+  client: { chat: { postEphemeral(args: object): Promise<unknown>; postMessage(args: object): Promise<unknown> }; conversations: { open(args: object): Promise<{ channel?: { id?: string } }> } };
+  respond?: (message: object) => Promise<unknown>;
+};
 type Listener = (args: ListenerArgs) => Promise<void>;
 
 const record = (value: unknown): Body | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Body) : undefined);
@@ -224,6 +240,12 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
     try {
       if (args.respond && text(body['response_url'])) await args.respond({ response_type: 'ephemeral', replace_original: false, text: message });
       else if (userId && channel) await args.client.chat.postEphemeral({ channel, user: userId, text: message });
+      else if (userId && kind === 'shortcut') {
+        // A global shortcut comes from no channel and, unless its modal asks for one, with no response_url:
+        // a direct message is the only place its person reads.
+        const opened = await args.client.conversations.open({ users: userId });
+        if (opened.channel?.id) await args.client.chat.postMessage({ channel: opened.channel.id, text: message });
+      }
     } catch (error) {
       log.warn({ err: error }, 'could not tell the person why their request was not done');
     }
@@ -314,13 +336,16 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         // either; it is said even after a decision button's ack, which comes whatever the decision did.
         const slackSilent = isFirebreakError(error) && error.code === 'slack_unavailable';
         // Acknowledged at the deadline, then failed: no answer reaches the person any more (a command's or a
-        // modal's went with the ack), so the kept request tells them, by direct message. A button's ack says
-        // nothing (a decision button acknowledges whatever its decision did), so its failure is told after it.
-        const bareButtonAck = kind === 'action' && !kept;
-        if (!acked || slackSilent || kept || bareButtonAck) {
+        // modal's went with the ack), so the kept request tells them, by direct message. A button's or a
+        // shortcut's ack says nothing (a decision button acknowledges whatever its decision did, a shortcut
+        // is acknowledged before its work), so its failure is told after it.
+        const bareAck = (kind === 'action' || kind === 'shortcut') && !kept;
+        if (wasToldToPerson(error)) {
+          if (!acked) await ack().catch(() => undefined);
+        } else if (!acked || slackSilent || kept || bareAck) {
           const locale = await localeOfSender(args);
           const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
-          if (!acked || slackSilent || bareButtonAck) await explain(kind, args, ack, text).catch(() => undefined);
+          if (!acked || slackSilent || bareAck) await explain(kind, args, ack, text).catch(() => undefined);
           else failedAfterDeadline = text;
         }
       } finally {

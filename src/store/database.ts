@@ -70,15 +70,23 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return database;
 }
 
+/**
+ * Prisma's errors say only what the database answered: without `minimal` (Prisma's default outside
+ * NODE_ENV=production) each carries a multi-line "Invalid `prisma.x()` invocation" report with a code
+ * frame, split across the server's JSON logs and printed whole by the CLI, and every query captures a
+ * stack for it. The stack is the error's own either way.
+ */
+const ERROR_FORMAT = 'minimal';
+
 /** Loads only the configured provider's client and driver: a SQLite install never loads pg, and back. */
 async function createPrismaClient(target: DatabaseTarget): Promise<PrismaDb> {
   if (target.provider === 'postgres') {
     const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import('./generated/postgres/client.js'), import('@prisma/adapter-pg')]);
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaDb;
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }), errorFormat: ERROR_FORMAT }) as unknown as PrismaDb;
   }
   const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import('./generated/sqlite/client.js'), import('@prisma/adapter-better-sqlite3')]);
   // One connection: writes outside a transaction wait for the open one instead of joining it.
-  return new PrismaClient({ adapter: serialisedWrites(new PrismaBetterSqlite3({ url: target.url })) });
+  return new PrismaClient({ adapter: serialisedWrites(new PrismaBetterSqlite3({ url: target.url })), errorFormat: ERROR_FORMAT });
 }
 
 export function describeConnectionError(target: DatabaseTarget, error: unknown): FirebreakError {
@@ -104,5 +112,6 @@ function connectionErrorDetail(error: unknown): string {
     current = candidate.cause;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').find((line) => line.trim())?.trim() ?? 'unknown error';
+  // Prisma heads its message with "Invalid `prisma.$queryRawUnsafe()` invocation:", which says nothing.
+  return message.split('\n').find((line) => line.trim() && !/^\s*Invalid `.*` invocation/.test(line))?.trim() ?? 'unknown error';
 }

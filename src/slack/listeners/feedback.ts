@@ -8,7 +8,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackReasonSavedModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
-import { operatorRefusalFor, tellPerson, type SlackServices } from './services.js';
+import { openModal, operatorRefusalFor, tellPerson, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
 interface Where {
@@ -154,7 +154,9 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
       await tell(client, where, t((await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client)), `feedback.refused.${refusal}`, {}));
       return;
     }
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: markSentimentModal({ c: shortcut.channel.id, ts: shortcut.message.ts, text: text.slice(0, 2500) }, (await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client))) as never });
+    // A form Slack will not open (a 500, an expired trigger) is said to the person, as a button's is.
+    const locale = await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client);
+    await openModal(services, { trigger_id: shortcut.trigger_id, team: shortcut.team, user: shortcut.user, channel: shortcut.channel }, client, markSentimentModal({ c: shortcut.channel.id, ts: shortcut.message.ts, text: text.slice(0, 2500) }, locale));
   });
 
   app.view<ViewSubmitAction>(callbackIds.markSentimentModal, async ({ ack, body, view, client }) => {

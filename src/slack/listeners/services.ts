@@ -9,6 +9,7 @@ import type { Playbook } from '../../domain/playbooks/index.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { refusalMessage } from '../blocks/commands.js';
+import { toldToPerson } from '../listener-guard.js';
 
 /**
  * Why someone may not operate Firebreak: not of its community team, or Slack could not confirm that they
@@ -160,8 +161,10 @@ export async function openModal(
       await tellPerson(client, { ...(body.channel?.id ? { channel: body.channel.id } : {}), user: body.user.id, ...(threadTs ? { threadTs } : {}) }, { text: t(locale, 'ui.modal.not_opened', {}) });
     } catch (tellError) {
       services.logger.warn({ err: tellError }, 'could not tell the person that Slack did not open their form');
+      throw error;
     }
-    throw error;
+    // Told: the listener guard adds no second explanation.
+    throw toldToPerson(error);
   }
 }
 
