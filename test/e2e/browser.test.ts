@@ -358,6 +358,49 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('what a persona typed in an open modal survives a reload, a switch to another persona and back, and a switch of language', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${LUCIA}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(LUCIA);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #help-billing sev3 drill Cobros duplicados');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#help-billing/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor({ timeout: 10_000 });
+    const summary = () => dialog.getByLabel(es('ui.modal.resolve.summary', {}));
+    const typed = 'Cobros duplicados devueltos; la pasarela ya está arreglada. ¡Gracias! 🙏';
+    await summary().fill(typed);
+
+    // Slack keeps a modal's inputs until it closes; the sandbox keeps the modal open across these, so its text too.
+    await page.reload();
+    await dialog.waitFor({ timeout: 15_000 });
+    expect(await summary().inputValue()).toBe(typed);
+    await page.getByLabel('Eres').selectOption('U0STAFFPRI');
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.getByLabel('Eres').selectOption(LUCIA);
+    await dialog.waitFor({ timeout: 15_000 });
+    expect(await summary().inputValue()).toBe(typed);
+    await page.getByLabel('Idioma').selectOption('en');
+    await expect.poll(() => page.getByLabel('You are').count(), { timeout: 10_000 }).toBe(1);
+    expect(await summary().inputValue()).toBe(typed);
+    await page.getByLabel('Language').selectOption('es');
+    await expect.poll(() => page.getByLabel('Eres').count(), { timeout: 10_000 }).toBe(1);
+
+    // Cancelled, the modal is gone with its text: opened again, it starts empty.
+    await dialog.getByRole('button', { name: es('ui.modal.cancel', {}) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
+    await dialog.waitFor({ timeout: 10_000 });
+    expect(await summary().inputValue()).toBe('');
+    await dialog.getByRole('button', { name: es('ui.modal.cancel', {}) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);
     await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/^No hay ninguna persona U0MEMBANA; .*ana \(U0MEMBANA1\)/);
