@@ -401,6 +401,26 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(pageErrors).toEqual([]);
   }, 90_000);
 
+  it('a message too long for Slack is refused and stays in the composer, to be shortened, instead of vanishing', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=U0MEMBDIE1`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe('U0MEMBDIE1');
+    await page.getByRole('navigation').getByRole('button', { name: /# off-topic/ }).click();
+    const composer = page.locator('#composer-text');
+    const long = 'Esto es demasiado largo para Slack, ¿verdad? '.repeat(900);
+    expect(long.length).toBeGreaterThan(40_000);
+    await composer.fill(long);
+    await composer.press('Enter');
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/40000/);
+    expect(await composer.inputValue()).toBe(long);
+    expect(await page.locator('#messages article').filter({ hasText: 'demasiado largo para Slack' }).count()).toBe(0);
+    // Shortened, it is posted and the composer empties.
+    await composer.fill('Esto ya cabe.');
+    await composer.press('Enter');
+    await page.locator('#messages article').filter({ hasText: 'Esto ya cabe.' }).waitFor({ timeout: 15_000 });
+    expect(await composer.inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);
     await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/^No hay ninguna persona U0MEMBANA; .*ana \(U0MEMBANA1\)/);

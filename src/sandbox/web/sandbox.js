@@ -1208,7 +1208,9 @@ function start() {
       const text = textarea.value;
       if (!text.trim()) return;
       textarea.value = '';
-      await act('do/post', { channel: thread ? ui.thread.channel : ui.view, text, ...(thread ? { thread_ts: ui.thread.ts } : {}) });
+      const sent = await act('do/post', { channel: thread ? ui.thread.channel : ui.view, text, ...(thread ? { thread_ts: ui.thread.ts } : {}) });
+      // Refused (too long for Slack, say): the text comes back to be fixed, as Slack keeps a message it did not send.
+      if (!sent && textarea.value === '') textarea.value = text;
     });
     textarea.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
