@@ -421,6 +421,39 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('a reload keeps the persona where they were: the same channel, with the thread they had open', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${SAM}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #off-topic sev4 drill Prueba de recarga');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#off-topic/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: /^\d+ respuestas?$/ }).click();
+    const checklist = page.locator('#thread article').filter({ hasText: /#off-topic|Checklist/ });
+    await checklist.first().waitFor({ timeout: 15_000 });
+    const threadBefore = await page.locator('#thread-messages article').first().getAttribute('data-ts');
+
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+    await expect.poll(() => page.locator('#conversation-title').textContent(), { timeout: 15_000 }).toContain('firebreak-alerts');
+    await expect.poll(() => page.locator('#thread').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.locator('#thread-messages article').first().getAttribute('data-ts')).toBe(threadBefore);
+    // Closed, the thread stays closed after the next reload.
+    await page.locator('#thread-close').click();
+    await page.reload();
+    await expect.poll(() => page.locator('#conversation-title').textContent(), { timeout: 15_000 }).toContain('firebreak-alerts');
+    expect(await page.locator('#thread').isVisible()).toBe(false);
+    // App Home too: reopened after the reload, Firebreak publishes it again (Sam reads Slack in English).
+    await page.getByRole('button', { name: /Firebreak \(Inicio/ }).click();
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('en', 'ui.home.title', {}));
+    await page.reload();
+    await expect.poll(() => page.locator('#conversation-title').textContent(), { timeout: 15_000 }).toBe('Firebreak: Inicio');
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('en', 'ui.home.title', {}));
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);
     await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/^No hay ninguna persona U0MEMBANA; .*ana \(U0MEMBANA1\)/);

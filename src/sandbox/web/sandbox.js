@@ -662,6 +662,22 @@ function render() {
   renderThread(state);
   renderModal(state);
   showFocus();
+  rememberPlace();
+}
+
+/**
+ * Where the persona is (?channel=, and ?thread= for an open thread) goes in the address, so that a
+ * reload opens the same conversation, as Slack does, instead of #general. A message link's ?message= has
+ * then been shown: it goes.
+ */
+function rememberPlace() {
+  const url = new URL(location.href);
+  url.searchParams.set('channel', ui.view);
+  url.searchParams.delete('message');
+  const thread = ui.thread && ui.view !== 'home' && !$('thread').hidden ? ui.thread.ts : null;
+  if (thread) url.searchParams.set('thread', thread);
+  else url.searchParams.delete('thread');
+  if (url.href !== location.href) history.replaceState(null, '', url);
 }
 
 // ── Unread marks and message links ───────────────────────────────────────────────────────────────
@@ -1187,9 +1203,19 @@ function start() {
     ui.view = opened.channel;
     ui.thread = opened.thread ? { channel: opened.channel, ts: opened.thread } : null;
     ui.focus = opened;
+  } else {
+    // The place a reload left (rememberPlace): a channel this persona cannot see falls back to #general.
+    const place = new URL(location.href).searchParams;
+    const channel = place.get('channel');
+    if (channel) {
+      ui.view = channel;
+      ui.thread = channel !== 'home' && place.get('thread') ? { channel, ts: place.get('thread') } : null;
+    }
   }
   const fromUrl = new URL(location.href).searchParams.get('as');
   ui.persona = fromUrl ?? localStorage.getItem('firebreak-sandbox-persona') ?? DEFAULT_PERSONA;
+  // Back in App Home after a reload: opening it is what tells the app to publish it, as a click does.
+  if (ui.view === 'home') void act('do/home', {});
   $('persona').addEventListener('change', (event) => choosePersona(event.target.value));
   $('nav-home').addEventListener('click', () => {
     ui.view = 'home';
