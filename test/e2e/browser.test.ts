@@ -358,6 +358,102 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('what a persona typed in an open modal survives a reload, a switch to another persona and back, and a switch of language', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${LUCIA}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(LUCIA);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #help-billing sev3 drill Cobros duplicados');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#help-billing/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor({ timeout: 10_000 });
+    const summary = () => dialog.getByLabel(es('ui.modal.resolve.summary', {}));
+    const typed = 'Cobros duplicados devueltos; la pasarela ya está arreglada. ¡Gracias! 🙏';
+    await summary().fill(typed);
+
+    // Slack keeps a modal's inputs until it closes; the sandbox keeps the modal open across these, so its text too.
+    await page.reload();
+    await dialog.waitFor({ timeout: 15_000 });
+    expect(await summary().inputValue()).toBe(typed);
+    await page.getByLabel('Eres').selectOption('U0STAFFPRI');
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.getByLabel('Eres').selectOption(LUCIA);
+    await dialog.waitFor({ timeout: 15_000 });
+    expect(await summary().inputValue()).toBe(typed);
+    await page.getByLabel('Idioma').selectOption('en');
+    await expect.poll(() => page.getByLabel('You are').count(), { timeout: 10_000 }).toBe(1);
+    expect(await summary().inputValue()).toBe(typed);
+    await page.getByLabel('Language').selectOption('es');
+    await expect.poll(() => page.getByLabel('Eres').count(), { timeout: 10_000 }).toBe(1);
+
+    // Cancelled, the modal is gone with its text: opened again, it starts empty.
+    await dialog.getByRole('button', { name: es('ui.modal.cancel', {}) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await alert.getByRole('button', { name: es('ui.button.resolve', {}) }).click();
+    await dialog.waitFor({ timeout: 10_000 });
+    expect(await summary().inputValue()).toBe('');
+    await dialog.getByRole('button', { name: es('ui.modal.cancel', {}) }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('a message too long for Slack is refused and stays in the composer, to be shortened, instead of vanishing', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=U0MEMBDIE1`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe('U0MEMBDIE1');
+    await page.getByRole('navigation').getByRole('button', { name: /# off-topic/ }).click();
+    const composer = page.locator('#composer-text');
+    const long = 'Esto es demasiado largo para Slack, ¿verdad? '.repeat(900);
+    expect(long.length).toBeGreaterThan(40_000);
+    await composer.fill(long);
+    await composer.press('Enter');
+    await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/40000/);
+    expect(await composer.inputValue()).toBe(long);
+    expect(await page.locator('#messages article').filter({ hasText: 'demasiado largo para Slack' }).count()).toBe(0);
+    // Shortened, it is posted and the composer empties.
+    await composer.fill('Esto ya cabe.');
+    await composer.press('Enter');
+    await page.locator('#messages article').filter({ hasText: 'Esto ya cabe.' }).waitFor({ timeout: 15_000 });
+    expect(await composer.inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('a reload keeps the persona where they were: the same channel, with the thread they had open', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=${SAM}`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: /firebreak-alerts/ }).click();
+    await page.locator('#composer-text').fill('/firebreak declare #off-topic sev4 drill Prueba de recarga');
+    await page.locator('#composer-text').press('Enter');
+    const alert = page.locator('#messages article').filter({ has: page.locator('.block-header', { hasText: /#off-topic/ }) });
+    await alert.waitFor({ timeout: 30_000 });
+    await alert.getByRole('button', { name: /^\d+ respuestas?$/ }).click();
+    const checklist = page.locator('#thread article').filter({ hasText: /#off-topic|Checklist/ });
+    await checklist.first().waitFor({ timeout: 15_000 });
+    const threadBefore = await page.locator('#thread-messages article').first().getAttribute('data-ts');
+
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
+    await expect.poll(() => page.locator('#conversation-title').textContent(), { timeout: 15_000 }).toContain('firebreak-alerts');
+    await expect.poll(() => page.locator('#thread').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.locator('#thread-messages article').first().getAttribute('data-ts')).toBe(threadBefore);
+    // Closed, the thread stays closed after the next reload.
+    await page.locator('#thread-close').click();
+    await page.reload();
+    await expect.poll(() => page.locator('#conversation-title').textContent(), { timeout: 15_000 }).toContain('firebreak-alerts');
+    expect(await page.locator('#thread').isVisible()).toBe(false);
+    // App Home too: reopened after the reload, Firebreak publishes it again (Sam reads Slack in English).
+    await page.getByRole('button', { name: /Firebreak \(Inicio/ }).click();
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('en', 'ui.home.title', {}));
+    await page.reload();
+    await expect.poll(() => page.locator('#conversation-title').textContent(), { timeout: 15_000 }).toBe('Firebreak: Inicio');
+    await expect.poll(() => page.locator('#messages').textContent(), { timeout: 15_000 }).toContain(t('en', 'ui.home.title', {}));
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('a persona the sandbox does not have (?as= mistyped): says which exist, in Spanish, and shows the on-call one instead of an empty page', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=U0MEMBANA`);
     await expect.poll(() => page.locator('#toast').textContent(), { timeout: 15_000 }).toMatch(/^No hay ninguna persona U0MEMBANA; .*ana \(U0MEMBANA1\)/);

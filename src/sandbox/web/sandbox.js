@@ -1,7 +1,7 @@
 // The sandbox page: renders the loopback workspace (channels, threads, Block Kit, modals, App Home)
 // for one persona at a time and turns clicks into the requests Slack would send. No framework: the
 // state comes from /sandbox/state, and /sandbox/stream says when to fetch it again.
-/* global document, window, fetch, setTimeout, clearTimeout, location, history, localStorage, EventSource, Option, Element */
+/* global document, window, fetch, setTimeout, clearTimeout, location, history, localStorage, sessionStorage, EventSource, Option, Element */
 
 const $ = (id) => document.getElementById(id);
 
@@ -662,6 +662,22 @@ function render() {
   renderThread(state);
   renderModal(state);
   showFocus();
+  rememberPlace();
+}
+
+/**
+ * Where the persona is (?channel=, and ?thread= for an open thread) goes in the address, so that a
+ * reload opens the same conversation, as Slack does, instead of #general. A message link's ?message= has
+ * then been shown: it goes.
+ */
+function rememberPlace() {
+  const url = new URL(location.href);
+  url.searchParams.set('channel', ui.view);
+  url.searchParams.delete('message');
+  const thread = ui.thread && ui.view !== 'home' && !$('thread').hidden ? ui.thread.ts : null;
+  if (thread) url.searchParams.set('thread', thread);
+  else url.searchParams.delete('thread');
+  if (url.href !== location.href) history.replaceState(null, '', url);
 }
 
 // ── Unread marks and message links ───────────────────────────────────────────────────────────────
@@ -962,7 +978,10 @@ function renderHome(state) {
 function renderModal(state) {
   const root = $('modal-root');
   const modal = state.modal;
+  // Whose modal this is: the persona the state was fetched for.
+  const owner = state.me.id;
   if (!modal) {
+    forgetTyped(owner, null);
     if (!root.hidden) {
       root.hidden = true;
       root.replaceChildren();
@@ -970,12 +989,15 @@ function renderModal(state) {
     }
     return;
   }
+  forgetTyped(owner, modal.id);
   const key = `${modal.id}:${modal.hash}:${JSON.stringify(modal.errors)}`;
   if (ui.modalKey === key) return;
   // Same view (new errors, or views.update): keep what the persona typed, as Slack does for every
-  // input whose block_id and action_id stay the same.
+  // input whose block_id and action_id stay the same. Drawn afresh (a reload, a switch of persona or
+  // language while it stays open): what was typed in it before.
   const sameView = ui.modalKey.startsWith(`${modal.id}:`);
-  const typed = sameView ? collectState() : null;
+  const kept = sameView ? null : keptTyped(owner, modal.id);
+  const typed = sameView ? collectState() : (kept?.values ?? null);
   ui.modalKey = key;
   const dialog = document.createElement('form');
   dialog.className = 'modal';
@@ -1038,10 +1060,13 @@ function renderModal(state) {
       first.focus();
     }
   });
+  // Kept as it is typed, so that drawing this view afresh gives it back.
+  for (const kind of ['input', 'change']) dialog.addEventListener(kind, () => keepTyped(owner, modal.id, modal.hash));
   dialog.append(title, body, footer);
   root.replaceChildren(dialog);
   root.hidden = false;
-  if (typed) restoreState(typed);
+  // Exactly as left (a cleared field stays empty) when the view has not changed since; else as above.
+  if (typed) restoreState(typed, { exact: kept?.hash === modal.hash });
   const invalid = dialog.querySelector('[aria-invalid="true"]');
   (invalid ?? dialog.querySelector('textarea, input, select, button')).focus();
 }
@@ -1059,16 +1084,78 @@ function requiredErrors(modal, values) {
   return errors;
 }
 
-function restoreState(values) {
+/**
+ * What each persona typed in its open modal, by view id, for this tab (sessionStorage: a reload keeps
+ * it). Slack keeps a modal's inputs until it closes; the sandbox keeps the modal open across a reload
+ * or a switch of persona or language, so its inputs too. Forgotten once the modal closes.
+ */
+const TYPED_STORAGE = 'firebreak-sandbox-typed';
+
+function typedStore() {
+  try {
+    const store = JSON.parse(sessionStorage.getItem(TYPED_STORAGE) ?? '{}');
+    return store && typeof store === 'object' ? store : {};
+  } catch {
+    return {};
+  }
+}
+
+function saveTypedStore(store) {
+  try {
+    sessionStorage.setItem(TYPED_STORAGE, JSON.stringify(store));
+  } catch {
+    // Storage full or refused: the text is then kept only while the modal stays drawn.
+  }
+}
+
+function keepTyped(persona, viewId, hash) {
+  const store = typedStore();
+  store[`${persona}:${viewId}`] = { hash, values: collectState() };
+  saveTypedStore(store);
+}
+
+function keptTyped(persona, viewId) {
+  const kept = typedStore()[`${persona}:${viewId}`];
+  return kept && typeof kept === 'object' && kept.values && typeof kept.values === 'object' ? kept : null;
+}
+
+/** Forgets what `persona` typed in modals other than `openViewId` (closed since). */
+function forgetTyped(persona, openViewId) {
+  const store = typedStore();
+  const prefix = `${persona}:`;
+  const stale = Object.keys(store).filter((key) => key.startsWith(prefix) && key !== `${prefix}${openViewId}`);
+  if (stale.length === 0) return;
+  for (const key of stale) delete store[key];
+  saveTypedStore(store);
+}
+
+/**
+ * Puts typed values back into the modal's controls. `exact`: also empties a field the persona cleared
+ * and unticks what they unticked; otherwise only what holds a value is put back.
+ */
+function restoreState(values, { exact = false } = {}) {
   for (const control of document.querySelectorAll('#modal-root [data-block]')) {
     const value = values[control.dataset.block]?.[control.dataset.action];
     if (!value) continue;
+    if (exact) {
+      restoreExactly(control, value);
+      continue;
+    }
     if ('value' in value && value.value !== null && (control.tagName === 'INPUT' || control.tagName === 'TEXTAREA')) control.value = value.value;
     else if (value.selected_option && control.tagName === 'SELECT') control.value = value.selected_option.value;
     else if (value.selected_option) for (const input of control.querySelectorAll('input')) input.checked = input.value === value.selected_option.value;
     else if (value.selected_user) control.value = value.selected_user;
     else if (value.selected_date) control.value = value.selected_date;
   }
+}
+
+function restoreExactly(control, value) {
+  if ('value' in value && (control.tagName === 'INPUT' || control.tagName === 'TEXTAREA')) control.value = value.value ?? '';
+  else if ('selected_option' in value && control.tagName === 'SELECT') control.value = value.selected_option?.value ?? '';
+  else if ('selected_option' in value) for (const input of control.querySelectorAll('input')) input.checked = input.value === value.selected_option?.value;
+  else if ('selected_options' in value) for (const input of control.querySelectorAll('input')) input.checked = (value.selected_options ?? []).some((option) => option.value === input.value);
+  else if ('selected_user' in value) control.value = value.selected_user ?? '';
+  else if ('selected_date' in value) control.value = value.selected_date ?? '';
 }
 
 // ── Wiring ───────────────────────────────────────────────────────────────────────────────────────
@@ -1116,9 +1203,19 @@ function start() {
     ui.view = opened.channel;
     ui.thread = opened.thread ? { channel: opened.channel, ts: opened.thread } : null;
     ui.focus = opened;
+  } else {
+    // The place a reload left (rememberPlace): a channel this persona cannot see falls back to #general.
+    const place = new URL(location.href).searchParams;
+    const channel = place.get('channel');
+    if (channel) {
+      ui.view = channel;
+      ui.thread = channel !== 'home' && place.get('thread') ? { channel, ts: place.get('thread') } : null;
+    }
   }
   const fromUrl = new URL(location.href).searchParams.get('as');
   ui.persona = fromUrl ?? localStorage.getItem('firebreak-sandbox-persona') ?? DEFAULT_PERSONA;
+  // Back in App Home after a reload: opening it is what tells the app to publish it, as a click does.
+  if (ui.view === 'home') void act('do/home', {});
   $('persona').addEventListener('change', (event) => choosePersona(event.target.value));
   $('nav-home').addEventListener('click', () => {
     ui.view = 'home';
@@ -1137,7 +1234,9 @@ function start() {
       const text = textarea.value;
       if (!text.trim()) return;
       textarea.value = '';
-      await act('do/post', { channel: thread ? ui.thread.channel : ui.view, text, ...(thread ? { thread_ts: ui.thread.ts } : {}) });
+      const sent = await act('do/post', { channel: thread ? ui.thread.channel : ui.view, text, ...(thread ? { thread_ts: ui.thread.ts } : {}) });
+      // Refused (too long for Slack, say): the text comes back to be fixed, as Slack keeps a message it did not send.
+      if (!sent && textarea.value === '') textarea.value = text;
     });
     textarea.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
