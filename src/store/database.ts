@@ -6,6 +6,7 @@ import { redactDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { migrationsUpToDate } from './migration-status.js';
 import type { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.js';
 import { serialisedWrites } from './serialised-sqlite.js';
+import { SQLITE_BLOCKING_WAIT_MS } from './sqlite-lock-wait.js';
 
 /**
  * Both generated clients expose the same models (their schemas come from one file); the SQLite
@@ -57,9 +58,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   try {
     await database.ping();
     if (target.provider === 'sqlite') {
-      // WAL lets readers run beside the writer; busy_timeout rides out short write contention.
+      // WAL lets readers run beside the writer. Another process's write lock is waited for by the
+      // adapter, asynchronously (sqlite-lock-wait.ts), not by a long busy_timeout.
       await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-      await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
       // In WAL mode NORMAL survives a process crash (the OS keeps the log); only a power cut can lose the last commits.
       await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     }
@@ -85,8 +86,12 @@ async function createPrismaClient(target: DatabaseTarget): Promise<PrismaDb> {
     return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }), errorFormat: ERROR_FORMAT }) as unknown as PrismaDb;
   }
   const [{ PrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([import('./generated/sqlite/client.js'), import('@prisma/adapter-better-sqlite3')]);
-  // One connection: writes outside a transaction wait for the open one instead of joining it.
-  return new PrismaClient({ adapter: serialisedWrites(new PrismaBetterSqlite3({ url: target.url })), errorFormat: ERROR_FORMAT });
+  // One connection: writes outside a transaction wait for the open one instead of joining it. SQLite's
+  // own busy wait (better-sqlite3's `timeout`, 5 s by default) blocks the event loop: kept to a few ms.
+  return new PrismaClient({
+    adapter: serialisedWrites(new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BLOCKING_WAIT_MS }), { database: target.sqliteFile ?? target.url }),
+    errorFormat: ERROR_FORMAT,
+  });
 }
 
 export function describeConnectionError(target: DatabaseTarget, error: unknown): FirebreakError {

@@ -39,6 +39,10 @@ import { cancelReminders, pruneReminders, reminderQueueOn, rescheduleReminder, s
 import { markReminded, waitingMessages } from './repositories/unanswered.js';
 import type { DatabaseProvider } from './schema-files.js';
 import { insideTransactionOf, runAsTransactionCallback, TransactionMisuseError } from './transaction-scope.js';
+import { SQLITE_LOCK_PATIENCE_MS } from './sqlite-lock-wait.js';
+
+/** Beyond the lock's patience, so the start's own DatabaseLockedError is what the caller gets. */
+const SQLITE_START_MAX_WAIT_MS = SQLITE_LOCK_PATIENCE_MS + 1_000;
 
 function leasesOn(db: Db): Leases {
   return {
@@ -177,10 +181,12 @@ export function createStore(prisma: PrismaDb, provider: DatabaseProvider = provi
     transaction: (work, options) => {
       // Another transaction from inside one: SQLite's would wait for the open one; PostgreSQL's would commit apart from it.
       if (insideTransactionOf(prisma)) throw new TransactionMisuseError('store.transaction');
-      return prisma.$transaction(
-        (tx) => runAsTransactionCallback(prisma, () => work(repositoriesOn(tx, provider, cipher))),
-        options?.timeoutMs ? { timeout: options.timeoutMs } : undefined,
-      );
+      return prisma.$transaction((tx) => runAsTransactionCallback(prisma, () => work(repositoriesOn(tx, provider, cipher))), {
+        ...(options?.timeoutMs ? { timeout: options.timeoutMs } : {}),
+        // SQLite: the start waits up to SQLITE_LOCK_PATIENCE_MS for another process's lock and then says
+        // so (DatabaseLockedError); Prisma's own limit (2 s by default) would cut it short as P2028.
+        ...(provider === 'sqlite' ? { maxWait: SQLITE_START_MAX_WAIT_MS } : {}),
+      });
     },
     direct: repositoriesOn(prisma, provider, cipher),
   };
