@@ -93,6 +93,8 @@ export interface ListenerGuardOptions {
 type Kind = 'action' | 'view' | 'command' | 'shortcut';
 type Body = Record<string, unknown>;
 type AckFn = (response?: unknown) => Promise<void>;
+/** An acknowledgement that says whether its answer reached Slack (false once acknowledged, or answered for). */
+type AnswerFn = (response?: unknown) => Promise<boolean>;
 type ListenerArgs = {
   body: Body;
   ack: AckFn;
@@ -220,29 +222,25 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
   }
 
   /** Acknowledges with an explanation only the acting person sees, wherever the kind of request allows it. */
-  async function explain(kind: Kind, args: ListenerArgs, ack: AckFn, message: string): Promise<void> {
+  async function explain(kind: Kind, args: ListenerArgs, answer: AnswerFn, message: string): Promise<void> {
     const { body } = args;
-    if (kind === 'command') {
-      await ack({ response_type: 'ephemeral', text: message });
-      return;
-    }
+    // An answer in the ack goes only while Slack still waits for it; otherwise by message below.
+    const answered = (response: unknown) => answer(response).catch(() => false);
+    if (kind === 'command' && (await answered({ response_type: 'ephemeral', text: message }))) return;
     if (kind === 'view' && body['type'] === 'view_submission') {
       const blocks = record(body['view'])?.['blocks'];
       const input = Array.isArray(blocks) ? blocks.map(record).find((block) => block?.['type'] === 'input' && typeof block['block_id'] === 'string') : undefined;
-      if (input) {
-        await ack({ response_action: 'errors', errors: { [input['block_id'] as string]: message.slice(0, 150) } });
-        return;
-      }
+      if (input && (await answered({ response_action: 'errors', errors: { [input['block_id'] as string]: message.slice(0, 150) } }))) return;
     }
-    await ack();
+    await answered(undefined);
     const userId = text(record(body['user'])?.['id']);
     const channel = text(record(body['channel'])?.['id']);
     try {
       if (args.respond && text(body['response_url'])) await args.respond({ response_type: 'ephemeral', replace_original: false, text: message });
       else if (userId && channel) await args.client.chat.postEphemeral({ channel, user: userId, text: message });
-      else if (userId && kind === 'shortcut') {
-        // A global shortcut comes from no channel and, unless its modal asks for one, with no response_url:
-        // a direct message is the only place its person reads.
+      else if (userId && (kind === 'shortcut' || kind === 'view')) {
+        // A global shortcut, or a form answered too late to show its error, has no channel and usually no
+        // response_url: a direct message is the only place its person reads.
         const opened = await args.client.conversations.open({ users: userId });
         if (opened.channel?.id) await args.client.chat.postMessage({ channel: opened.channel.id, text: message });
       }
@@ -268,17 +266,30 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
       let acked = false;
       // Only when the deadline passes, or an interim answer goes first: the fast path writes nothing.
       let kept: Promise<string | null> | undefined;
-      const ack: AckFn = async (response) => {
-        if (acked) return;
+      /** Acknowledges once; true when this call's answer reached Slack. */
+      const answer: AnswerFn = async (response) => {
+        if (acked) return false;
         // An interim answer ("Declaring…") says nothing is stored yet: kept first, as at the deadline, so a
         // death before the commit is told at the next start instead of leaving the person waiting for good.
         // Not kept in time: no answer (see the deadline below).
         if (isInterimAnswer(response)) {
           kept ??= keepUnfinished(kind, args.body);
-          if (!(await keptOrWaited(kept)) || acked) return;
+          if (!(await keptOrWaited(kept)) || acked) return false;
         }
         acked = true;
-        await args.ack(response);
+        try {
+          await args.ack(response);
+          return true;
+        } catch (error) {
+          // Past 3 s the receiver has answered Slack for us (an empty 200): an ack then has nothing left to
+          // say, and must not turn the listener's own outcome (done, or its real error) into this one.
+          if ((error as { code?: unknown }).code !== 'ERR_HTTP_HEADERS_SENT') throw error;
+          log.debug({ kind, action: who(args.body).action }, 'acknowledged after Slack was answered for it');
+          return false;
+        }
+      };
+      const ack: AckFn = async (response) => {
+        await answer(response);
       };
       const refusal = await refusalFor(args.body).catch((error: unknown) => {
         log.warn({ err: error }, 'could not check the team of a Slack request');
@@ -289,7 +300,7 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         options.onRefused?.(kind, refusal.reason);
         log.warn({ kind, action: person.action, team: refusal.teamId, reason: refusal.reason }, 'refused a Slack request for another team or without a user');
         const key = refusal.reason === 'no_user' ? 'ui.guard.no_user' : refusal.reason === 'malformed_reference' ? 'ui.guard.malformed' : 'ui.guard.other_team';
-        await explain(kind, args, ack, t(await localeOfSender(args, refusal.reason), key, {}));
+        await explain(kind, args, answer, t(await localeOfSender(args, refusal.reason), key, {}));
         if (refusal.reason !== 'malformed_reference') {
           await options
             .audit({
@@ -345,12 +356,14 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         } else if (!acked || slackSilent || kept || bareAck) {
           const locale = await localeOfSender(args);
           const text = expected ? t(locale, 'ui.guard.invalid', { detail: (error as Error).message.slice(0, 200) }) : slackSilent ? t(locale, 'ui.guard.slack_unavailable', {}) : t(locale, 'ui.guard.failed', {});
-          if (!acked || slackSilent || bareAck) await explain(kind, args, ack, text).catch(() => undefined);
+          if (!acked || slackSilent || bareAck) await explain(kind, args, answer, text).catch(() => undefined);
           else failedAfterDeadline = text;
         }
       } finally {
         clearTimeout(deadline);
-        if (kept) await settleUnfinished(kept, args.body, failedAfterDeadline);
+        // A request that could not be kept (the database stalled) is not told at the next start: told now.
+        if (kept && failedAfterDeadline !== undefined && (await kept) === null) await explain(kind, args, answer, failedAfterDeadline).catch(() => undefined);
+        else if (kept) await settleUnfinished(kept, args.body, failedAfterDeadline);
       }
     };
   }

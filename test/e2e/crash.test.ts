@@ -129,14 +129,14 @@ describe.each(availableProviders)('SIGKILL during a crisis (%s)', (provider) => 
     expect(draft.postedTs).toBe(publicReplies(harness, 'login is failing')[0]?.ts);
   });
 
-  // SQLite refuses a transaction's write at once while another process holds the database's write lock
-  // (a `firebreak` command, a backup): the click's decision fails before its deadline.
+  // Another process holds SQLite's write lock (a `firebreak` command, a backup) for longer than the store
+  // waits for it (about 5 s): the click's decision fails after Slack was answered, and is still told.
   crisis(
     'a click whose decision fails is told to its person, never acknowledged in silence, and the click again works',
     async (harness) => {
       const { ben } = harness.people;
       const card = await declareAndDraft(harness, 'We know login is failing and we are on it.');
-      // Nothing else writing meanwhile: a plain write waits out SQLite's busy timeout, and stalls the process while it does.
+      // Nothing else writing meanwhile: the outbox's writes would wait for the lock too.
       await outboxIdle(harness);
       const release = await harness.holdWrites();
       try {
