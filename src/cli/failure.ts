@@ -3,6 +3,7 @@
 // never Prisma's multi-line report or a stack, which LOG_LEVEL=debug (or trace) adds for whoever digs in.
 import { inspect } from 'node:util';
 import { parseDatabaseUrl } from '../store/database-url.js';
+import { DatabaseLockedError } from '../store/sqlite-lock-wait.js';
 
 const PRISMA_ERRORS = new Set(['PrismaClientKnownRequestError', 'PrismaClientUnknownRequestError', 'PrismaClientInitializationError', 'PrismaClientRustPanicError', 'PrismaClientValidationError']);
 
@@ -57,7 +58,10 @@ export function describeUnexpectedFailure(error: unknown, context: FailureContex
   const who = context.command ? `firebreak ${context.command}` : 'firebreak';
   const hint = context.debug ? '' : ' (LOG_LEVEL=debug shows the details)';
   let line: string;
-  if (isPrismaError(error)) {
+  if (error instanceof DatabaseLockedError) {
+    // Its message names the file, how long it waited and that nothing was written.
+    line = `${who} failed: ${oneLine(error.message)}`;
+  } else if (isPrismaError(error)) {
     const code = typeof error.code === 'string' && error.code !== '' ? ` [Prisma ${error.code}]` : '';
     const words = databaseWords(error);
     line = `${who} failed: ${describeDatabase(context.databaseUrl)} answered with an error: ${oneLine(error.message) || error.name}${words ? ` (${words})` : ''}${code}${hint}`;
