@@ -26,7 +26,6 @@ describe.each(availableProviders)('approver groups as Slack says now, on %s', (p
   const prisma = () => h.app.database.prisma;
   const draftCard = () => h.thread().find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
   const approve = (user: string) => h.click(user, h.alerts, draftCard()!.ts, actionIds.approveDraft);
-  const botPostsIn = (channel: string) => h.fake.workspace.messagesIn(channel).filter((message) => message.user === h.fake.workspace.bot.user_id);
 
   it('subteam_members_changed: someone taken out of the approver group neither operates Firebreak nor approves, at once', async () => {
     const { ann, ben, cleo, sam } = h.people;
@@ -60,7 +59,7 @@ describe.each(availableProviders)('approver groups as Slack says now, on %s', (p
     await approve(cleo);
     await h.waitFor('the refusal', () => h.ephemeralTexts(cleo).some((text) => text.includes(NOT_APPROVER)));
     expect(await prisma().approval.count()).toBe(1);
-    expect(botPostsIn(h.support)).toEqual([]);
+    expect(h.botPostsIn(h.support)).toEqual([]);
 
     // Back in the group, but Slack fails when asked (every attempt of the client): refused, said, audited.
     h.fake.workspace.setUserGroupMembers(group, [ann, cleo]);
@@ -74,7 +73,7 @@ describe.each(availableProviders)('approver groups as Slack says now, on %s', (p
 
     // Slack answers again: her approval counts, the quorum is met and the reply goes out once.
     await approve(cleo);
-    await h.waitFor('the public reply', () => botPostsIn(h.support).find((message) => message.text === REPLY), 20_000);
+    await h.waitFor('the public reply', () => h.botPostsIn(h.support).find((message) => message.text === REPLY), 20_000);
     expect(await prisma().approval.count()).toBe(2);
   });
 });

@@ -28,8 +28,6 @@ describe.each(availableProviders)('deactivated Slack accounts, on %s', (provider
 
   const prisma = () => h.app.database.prisma;
   const deactivate = (userId: string) => h.fake.workspace.updateUser(userId, { deleted: true });
-  const threadText = () => h.thread().map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
-  const botPostsIn = (channel: string) => h.fake.workspace.messagesIn(channel).filter((message) => message.user === h.fake.workspace.bot.user_id);
   /** Fires the incident reminder of checklist step `stepId` now, through the scheduler. */
   const fireStepReminder = async (stepId: string) => {
     const reminder = await prisma().reminder.findFirstOrThrow({ where: { key: { endsWith: `:step:${stepId}` }, status: 'pending' } });
@@ -57,7 +55,7 @@ describe.each(availableProviders)('deactivated Slack accounts, on %s', (provider
 
     // Slack's user_change: the incident has no lead any more, and its thread asks the approvers now.
     await h.event({ type: 'user_change', user: h.fake.workspace.getUser(nina) });
-    await h.waitFor('the call for a new lead', () => threadText().some((text) => text.includes(`<@${nina}>'s Slack account was deactivated, so this incident has no lead now: <@${ann}>, <@${ben}>, <@${sam}>, <@${cleo}>, one of you please take the lead`)));
+    await h.waitFor('the call for a new lead', () => h.threadTexts().some((text) => text.includes(`<@${nina}>'s Slack account was deactivated, so this incident has no lead now: <@${ann}>, <@${ben}>, <@${sam}>, <@${cleo}>, one of you please take the lead`)));
     expect((await prisma().incident.findFirstOrThrow()).leadUserId).toBeNull();
     expect(await prisma().timelineEvent.count({ where: { kind: 'lead_deactivated' } })).toBe(1);
     // A second delivery of the same news changes nothing.
@@ -94,16 +92,16 @@ describe.each(availableProviders)('deactivated Slack accounts, on %s', (provider
     await h.event({ type: 'user_change', user: deactivate(ann) });
     await h.waitFor('the reply waits for approval again', async () => (await prisma().replyDraft.findFirstOrThrow()).status === 'pending');
     await h.waitFor('the card says why', () => JSON.stringify(h.thread().find((message) => message.ts === card.ts)?.blocks ?? []).includes(`No longer counts: the approval of <@${ann}>, whose Slack account was deactivated`));
-    await h.waitFor('the thread says why', () => threadText().some((text) => text.includes(`<@${ann}>'s approval of reply #1 no longer counts: their Slack account was deactivated. The reply is not posted and waits for approval again`)));
+    await h.waitFor('the thread says why', () => h.threadTexts().some((text) => text.includes(`<@${ann}>'s approval of reply #1 no longer counts: their Slack account was deactivated. The reply is not posted and waits for approval again`)));
     // The outbox's last gate holds the post Ann's approval had queued.
     await h.waitFor('the queued post held', async () => (await prisma().outboxItem.findFirst({ where: { key: { startsWith: 'reply:' }, lastError: 'held:not_approved' } })) ?? undefined, 30_000);
-    expect(botPostsIn(h.support)).toEqual([]);
+    expect(h.botPostsIn(h.support)).toEqual([]);
     expect(await prisma().timelineEvent.count({ where: { kind: 'approval_voided' } })).toBe(1);
 
     // Sam approves: two approvers still here, posted once.
     await h.click(sam, h.alerts, card.ts, actionIds.approveDraft);
-    await h.waitFor('the public reply', () => botPostsIn(h.support).find((message) => message.text === REPLY), 20_000);
-    expect(botPostsIn(h.support)).toHaveLength(1);
+    await h.waitFor('the public reply', () => h.botPostsIn(h.support).find((message) => message.text === REPLY), 20_000);
+    expect(h.botPostsIn(h.support)).toHaveLength(1);
     await h.waitFor('the reply recorded posted', async () => (await prisma().replyDraft.findFirstOrThrow()).status === 'posted');
   });
 
@@ -125,7 +123,7 @@ describe.each(availableProviders)('deactivated Slack accounts, on %s', (provider
     // Slack deactivates Sam; the user_change never reaches this instance.
     deactivate(sam);
     await h.waitFor('the reply held', async () => (await prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: '/draft-2' } } })).status === 'not_posted');
-    await h.waitFor('the thread says why', () => threadText().some((text) => text.includes('Reply #2 was held and not posted: the Slack account of an approver it counted on was deactivated')));
-    expect(botPostsIn(h.support).filter((message) => message.text === second)).toEqual([]);
+    await h.waitFor('the thread says why', () => h.threadTexts().some((text) => text.includes('Reply #2 was held and not posted: the Slack account of an approver it counted on was deactivated')));
+    expect(h.botPostsIn(h.support).filter((message) => message.text === second)).toEqual([]);
   });
 });

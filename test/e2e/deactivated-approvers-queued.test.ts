@@ -26,9 +26,7 @@ describe.each(availableProviders)('an approver re-activated while an approved re
   });
 
   const prisma = () => h.app.database.prisma;
-  const threadText = () => h.thread().map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
   const cardText = (ts: string) => JSON.stringify(h.fake.workspace.findMessage(h.alerts, ts)?.blocks ?? []);
-  const botPostsIn = (channel: string) => h.fake.workspace.messagesIn(channel).filter((message) => message.user === h.fake.workspace.bot.user_id);
   const attempts = () => h.fake.api.calls('chat.postMessage').filter((call) => call.args['channel'] === h.support).length;
   const draft = (number: number) => prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
   /** Whether the outbox posted reply #number or held it (not_posted), once it has done either. */
@@ -66,10 +64,10 @@ describe.each(availableProviders)('an approver re-activated while an approved re
     // Slack re-activates Sam before the post goes out: `all` means Ann, Ben and Sam again.
     await h.event({ type: 'user_change', user: h.fake.workspace.updateUser(sam, { deleted: false }) });
     expect(await outcomeOf(1)).toBe('not_posted');
-    await h.waitFor('the thread says why', () => threadText().some((text) => text.includes(`Reply #1 ${HELD_BECAUSE}`)));
+    await h.waitFor('the thread says why', () => h.threadTexts().some((text) => text.includes(`Reply #1 ${HELD_BECAUSE}`)));
     await h.waitFor('the card says it was not posted', () => cardText(card.ts).includes('Approved but not posted'));
     await h.waitFor('the alert counts it', () => JSON.stringify(h.rootMessage()?.blocks ?? []).includes('1 approved but not posted'));
-    expect(botPostsIn(h.support)).toEqual([]);
+    expect(h.botPostsIn(h.support)).toEqual([]);
   });
 
   it('never told (another instance got the event): the outbox’s last gate asks Slack about the approvers it left out, and holds the post', async () => {
@@ -80,8 +78,8 @@ describe.each(availableProviders)('an approver re-activated while an approved re
     // Re-activated in Slack; no user_change reaches this instance, whose last answer says deactivated.
     h.fake.workspace.updateUser(sam, { deleted: false });
     expect(await outcomeOf(2)).toBe('not_posted');
-    await h.waitFor('the thread says why', () => threadText().some((text) => text.includes(`Reply #2 ${HELD_BECAUSE}`)));
-    expect(botPostsIn(h.support)).toEqual([]);
+    await h.waitFor('the thread says why', () => h.threadTexts().some((text) => text.includes(`Reply #2 ${HELD_BECAUSE}`)));
+    expect(h.botPostsIn(h.support)).toEqual([]);
     expect(await prisma().timelineEvent.count({ where: { kind: 'reply_posted' } })).toBe(0);
   });
 });

@@ -26,9 +26,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
   });
 
   const prisma = () => h.app.database.prisma;
-  const threadText = () => h.thread().map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
   const cardText = (ts: string) => JSON.stringify(h.fake.workspace.findMessage(h.alerts, ts)?.blocks ?? []);
-  const botPostsIn = (channel: string) => h.fake.workspace.messagesIn(channel).filter((message) => message.user === h.fake.workspace.bot.user_id);
   const cardOf = (number: number) => h.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
   const rootText = () => JSON.stringify(h.rootMessage()?.blocks ?? []);
   /** Opens App Home as `user` and returns the view Firebreak published, as text. */
@@ -66,7 +64,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     // Slack deactivates Sam.
     await h.event({ type: 'user_change', user: h.fake.workspace.updateUser(sam, { deleted: true }) });
     await h.waitFor('the thread says what it means', () =>
-      threadText().some(
+      h.threadTexts().some(
         (text) =>
           text.includes(`<@${sam}>'s Slack account was deactivated, so they are no longer an approver: replies waiting for approval (#1, #2) no longer count on them.`) &&
           text.includes("Reply #1 can no longer get the approvals its playbook asks for: edit the playbook's approvers (`firebreak doctor` lists deactivated accounts at their playbook line).") &&
@@ -81,13 +79,13 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     expect(await homeOf(ben)).toContain("reply #1 cannot be approved: edit the playbook's approvers");
     await h.waitFor('card #2 asks for a confirmation', () => cardText(second.ts).includes('Approvals: 2 of 2') && cardText(second.ts).includes('Everyone who can still approve has approved: one of you, press Approve again to post it.'));
     // The bar is not lowered silently: nothing went out on the deactivation alone.
-    expect(botPostsIn(h.support)).toEqual([]);
+    expect(h.botPostsIn(h.support)).toEqual([]);
     expect((await draft(2)).status).toBe('pending');
 
     // Ann presses Approve again: posted once, and the outbox's last gate agrees with the card.
     await h.click(ann, h.alerts, second.ts, actionIds.approveDraft);
     await h.waitFor('reply #2 posted', async () => (await draft(2)).status === 'posted', 20_000);
-    expect(botPostsIn(h.support).map((message) => message.text)).toEqual([SECOND]);
+    expect(h.botPostsIn(h.support).map((message) => message.text)).toEqual([SECOND]);
     expect((await draft(1)).status).toBe('pending');
   });
 
@@ -96,7 +94,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     const first = cardOf(1)!;
     await h.event({ type: 'user_change', user: h.fake.workspace.updateUser(sam, { deleted: false }) });
     await h.waitFor('the thread says they are back', () =>
-      threadText().some((text) => text.includes(`<@${sam}>'s Slack account is active again, so they count as an approver again for the replies waiting for approval (#1).`)),
+      h.threadTexts().some((text) => text.includes(`<@${sam}>'s Slack account is active again, so they count as an approver again for the replies waiting for approval (#1).`)),
     );
     await h.waitFor('card #1 approvable again', () => cardText(first.ts).includes('Approvals: 0 of 1') && !cardText(first.ts).includes('cannot be approved'));
     // The alert and App Home no longer say it (the alert is edited on the user_change alone).
@@ -109,7 +107,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     await h.event({ type: 'user_change', user: h.fake.workspace.getUser(sam) });
     await h.click(sam, h.alerts, first.ts, actionIds.approveDraft);
     await h.waitFor('reply #1 posted', async () => (await draft(1)).status === 'posted', 20_000);
-    expect(botPostsIn(h.support).map((message) => message.text)).toEqual([SECOND, FIRST_EDITED]);
+    expect(h.botPostsIn(h.support).map((message) => message.text)).toEqual([SECOND, FIRST_EDITED]);
     expect(await prisma().timelineEvent.count({ where: { kind: 'approver_reactivated' } })).toBe(1);
     expect(await prisma().timelineEvent.count({ where: { kind: 'approver_deactivated' } })).toBe(1);
   });

@@ -56,6 +56,10 @@ export interface Harness {
   openModal(user: string): ViewPayload | undefined;
   rootMessage(): { ts: string; blocks: unknown[]; text: string } | undefined;
   thread(): AlertsMessage[];
+  /** Each thread message's text with its blocks, for matching what a person reads anywhere in it. */
+  threadTexts(): string[];
+  /** What the bot posted in `channel`. */
+  botPostsIn(channel: string): Array<{ ts: string; text: string; user?: string; blocks?: unknown[] }>;
   ephemeralTexts(user: string): string[];
   waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   /** The trust rules on every bot post so far (close() fails the suite when either count is not 0). */
@@ -213,6 +217,8 @@ export async function startHarness(
     openModal: (user) => staff.openModal(user),
     rootMessage: () => staff.rootMessage(),
     thread: () => staff.thread(),
+    threadTexts: () => staff.thread().map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`),
+    botPostsIn: (channel) => workspace.messagesIn(channel).filter((message) => message.user === workspace.bot.user_id),
     ephemeralTexts(user) {
       return workspace.ephemeralFor(user).map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
     },

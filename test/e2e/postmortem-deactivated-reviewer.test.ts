@@ -26,7 +26,6 @@ describe.each(availableProviders)('a post-mortem reviewer Slack deactivated (%s)
 
   const prisma = () => h.app.database.prisma;
   const threadWith = (actionId: string) => h.thread().filter((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionId));
-  const threadText = () => h.thread().map((message) => `${message.text} ${JSON.stringify(message.blocks ?? [])}`);
   const complete = () => ({
     summary: { summary: text('Refunds were slow because the payment processor was down.') },
     impact: { impact: text('Refunds waited for two hours.') },
@@ -71,7 +70,7 @@ describe.each(availableProviders)('a post-mortem reviewer Slack deactivated (%s)
 
     await h.event({ type: 'user_change', user: h.fake.workspace.updateUser(cleo, { deleted: true }) });
     await h.waitFor('published', async () => (await prisma().postMortem.findFirst({ where: { incidentId, status: 'published' } })) ?? undefined);
-    await h.waitFor('the thread says why', () => threadText().some((line) => line.includes(`<@${cleo}>'s Slack account was deactivated, so the post-mortem of incident #1 no longer waits for their review`)));
+    await h.waitFor('the thread says why', () => h.threadTexts().some((line) => line.includes(`<@${cleo}>'s Slack account was deactivated, so the post-mortem of incident #1 no longer waits for their review`)));
   });
 
   it('a post-mortem sent for review after a reviewer was deactivated (no user_change seen) does not wait for them', async () => {
