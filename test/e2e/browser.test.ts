@@ -421,6 +421,34 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('an Enter that confirms an input method’s word (Japanese, Chinese) does not send the half-typed message', async () => {
+    await page.goto(`${firebreak.url}/sandbox?as=U0MEMBDIE1`);
+    await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe('U0MEMBDIE1');
+    await page.getByRole('navigation').getByRole('button', { name: /# off-topic/ }).click();
+    const composer = page.locator('#composer-text');
+    await composer.fill('');
+    await composer.focus();
+    // As an IME does: the word is composed in the textarea, and the Enter that picks its characters reaches
+    // the page as a keydown marked isComposing (the IME itself consumes the key), then the word is committed.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Input.imeSetComposition', { text: 'にほんご', selectionStart: 4, selectionEnd: 4 });
+    const enter = (init: { isComposing?: boolean; keyCode?: number }) =>
+      composer.evaluate((element, flags) => void element.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...flags })), init);
+    await enter({ isComposing: true, keyCode: 229 });
+    await cdp.send('Input.insertText', { text: '日本語' });
+    // Safari marks the Enter that ends a composition with keyCode 229 only, after compositionend.
+    await enter({ keyCode: 229 });
+    await page.waitForTimeout(500);
+    expect(await composer.inputValue()).toBe('日本語');
+    expect(await page.locator('#messages article').filter({ hasText: '日本語' }).count()).toBe(0);
+    // The next Enter, with nothing being composed, sends it.
+    await composer.press('Enter');
+    await page.locator('#messages article').filter({ hasText: '日本語' }).waitFor({ timeout: 15_000 });
+    expect(await composer.inputValue()).toBe('');
+    await cdp.detach();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('a reload keeps the persona where they were: the same channel, with the thread they had open', async () => {
     await page.goto(`${firebreak.url}/sandbox?as=${SAM}`);
     await expect.poll(() => page.getByLabel('Eres').inputValue(), { timeout: 15_000 }).toBe(SAM);
