@@ -433,7 +433,10 @@ describe.skipIf(!haveChromium)('sandbox in the browser, for a Spanish team', () 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Input.imeSetComposition', { text: 'にほんご', selectionStart: 4, selectionEnd: 4 });
     const enter = (init: { isComposing?: boolean; keyCode?: number }) =>
-      composer.evaluate((element, flags) => void element.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...flags })), init);
+      composer.evaluate((element, flags) => {
+        const { KeyboardEvent } = globalThis as unknown as { KeyboardEvent: new (type: string, init: object) => unknown };
+        (element as unknown as { dispatchEvent(event: unknown): boolean }).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...flags }));
+      }, init);
     await enter({ isComposing: true, keyCode: 229 });
     await cdp.send('Input.insertText', { text: '日本語' });
     // Safari marks the Enter that ends a composition with keyCode 229 only, after compositionend.
