@@ -1,4 +1,5 @@
 /** English texts. The shape of this object is the catalog every other language must match. */
+import { drillCliEn } from './drill-cli-en.js';
 import { feedbackEn } from './feedback-en.js';
 import { sandboxEn } from './sandbox-en.js';
 import { uiEn } from './ui-en.js';
@@ -326,6 +327,7 @@ export const en = {
   ...uiEn,
   ...feedbackEn,
   ...sandboxEn,
+  ...drillCliEn,
 };
 
 export type Catalog = typeof en;

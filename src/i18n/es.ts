@@ -1,5 +1,6 @@
 /** Spanish texts. Typed against the English catalog, so no key or param can be missing. */
 import type { Catalog } from './en.js';
+import { drillCliEs } from './drill-cli-es.js';
 import { feedbackEs } from './feedback-es.js';
 import { sandboxEs } from './sandbox-es.js';
 import { uiEs } from './ui-es.js';
@@ -303,4 +304,5 @@ export const es: Catalog = {
   ...uiEs,
   ...feedbackEs,
   ...sandboxEs,
+  ...drillCliEs,
 };

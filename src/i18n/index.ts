@@ -7,9 +7,9 @@
  *
  * Files: en.ts/es.ts hold the incident and post-mortem texts (refusals, timeline, exports, notices) and
  * compose the others; ui-*.ts the Slack surfaces (buttons, modals, App Home, commands, digest, chart);
- * feedback-*.ts staff feedback. test/i18n checks that both languages have the same keys and use the
- * same params, and that src/slack, src/app, src/jobs and the composition roots write no user-visible
- * literal outside here.
+ * feedback-*.ts staff feedback; sandbox-*.ts the sandbox page; drill-cli-*.ts `firebreak drill`.
+ * test/i18n checks that both languages have the same keys and use the same params, and that src/slack,
+ * src/app, src/jobs and the composition roots write no user-visible literal outside here.
  */
 import { en, type Catalog } from './en.js';
 import { es } from './es.js';

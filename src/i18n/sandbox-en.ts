@@ -112,6 +112,15 @@ export const sandboxEn = {
   'sandbox.error.none': (_: Empty) => 'none',
   'sandbox.error.drill_already_playing': (p: { name: string; played: string; total: string }) =>
     `The drill "${p.name}" is already playing (${p.played}/${p.total} steps); play it again once it has finished.`,
+  // Slack's refusal of what a persona did on the page; its code stays as Slack says it.
+  'sandbox.slack.refused': (p: { code: string; reason: string }) => `Slack refused it (${p.code}): ${p.reason}`,
+  'sandbox.slack.refused_code': (p: { code: string }) => `Slack refused it (${p.code}).`,
+  'sandbox.slack.msg_too_long': (p: { length: string; limit: string }) => `the message is ${p.length} characters long; Slack takes at most ${p.limit}. Shorten it and send it again.`,
+  'sandbox.slack.no_text': (_: Empty) => 'the message is empty.',
+  'sandbox.slack.not_in_channel': (_: Empty) => 'this persona is not a member of the channel.',
+  'sandbox.slack.is_archived': (_: Empty) => 'the channel is archived.',
+  'sandbox.slack.channel_not_found': (_: Empty) => 'this persona cannot see that channel.',
+  'sandbox.slack.thread_not_found': (_: Empty) => 'the thread’s first message is gone.',
   // Drill scenarios' problems (playbooks/scenarios/*.yaml, or a scenario pasted in the page) and a drill that failed.
   // The YAML library's own words, in English already.
   'sandbox.scenario.yaml': (p: { detail: string }) => p.detail,

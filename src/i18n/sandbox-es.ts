@@ -106,6 +106,14 @@ export const sandboxEs: { [K in keyof typeof sandboxEn]: (typeof sandboxEn)[K] }
   'sandbox.error.drill_already_playing': (p) =>
     `El simulacro «${p.name}» ya está en curso (${p.played}/${p.total} pasos); vuelve a iniciarlo cuando termine.`,
   // Problemas de los escenarios de simulacro y un simulacro que falló.
+  'sandbox.slack.refused': (p) => `Slack lo rechazó (${p.code}): ${p.reason}`,
+  'sandbox.slack.refused_code': (p) => `Slack lo rechazó (${p.code}).`,
+  'sandbox.slack.msg_too_long': (p) => `el mensaje tiene ${p.length} caracteres; Slack admite como máximo ${p.limit}. Acórtalo y vuelve a enviarlo.`,
+  'sandbox.slack.no_text': () => 'el mensaje está vacío.',
+  'sandbox.slack.not_in_channel': () => 'esta persona no es miembro del canal.',
+  'sandbox.slack.is_archived': () => 'el canal está archivado.',
+  'sandbox.slack.channel_not_found': () => 'esta persona no puede ver ese canal.',
+  'sandbox.slack.thread_not_found': () => 'el primer mensaje del hilo ya no existe.',
   'sandbox.scenario.yaml': (p) => `YAML no válido: ${p.detail}`,
   'sandbox.scenario.unknown_key': (p) => `clave desconocida ${p.key}`,
   'sandbox.scenario.unknown_keys': (p) => `claves desconocidas ${p.keys}`,

@@ -21,6 +21,7 @@ import { sandboxTexts } from './texts.js';
 import { ALERTS_CHANNEL_ID, CHANNELS, channelWelcome, PERSONAS, personaById, SANDBOX_TEAM_ID, seedWorkspace, type Persona } from './personas.js';
 import { DrillPlayer } from './player.js';
 import { parseScenario, scenarioProblemIn, type Scenario, type ScenarioProblem } from './scenarios.js';
+import { isSlackRefusal, slackRefusalText } from './slack-refusals.js';
 import { sendToApp, type AppResponse } from './signing.js';
 import { escapeCommandText } from './slack-api/command-escape.js';
 import { createSlackApi, createSlackWorkspace, createSocketModeServer, responseUrlPath, startEventDelivery, type EventDelivery, type SlackApi, type SlackWorkspace } from './slack-api/index.js';
@@ -407,9 +408,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
           sendJson(response, known.status, { error: known.error, message: known.text ? known.text(locale) : known.message, ...(known.problems ? { problems: known.problems.map((problem) => scenarioProblemIn(locale, problem)) } : {}) });
           return;
         }
-        const slackError = (error as { error?: unknown }).error;
-        if (typeof slackError === 'string') {
-          sendJson(response, 400, { error: slackError, message: (error as Error).message });
+        // Slack refused what the persona did (a message over 40,000 characters): said in the page's language, with Slack's code.
+        if (isSlackRefusal(error)) {
+          sendJson(response, 400, { error: error.error, message: slackRefusalText(locale, error), detail: (error as unknown as Error).message });
           return;
         }
         throw error;

@@ -50,12 +50,12 @@ export function commandWord(name: CommandName, locale: Locale): string {
 /**
  * The known word an unknown one was most likely meant as ("estdo" → estado, "lsit" → list), or null
  * when none is close: at most one edit for words of up to four letters, two for longer ones. On a tie
- * the person's language wins.
+ * the person's language wins. Only the commands in `among` are suggested (those the person may run).
  */
-export function closestCommandWord(typed: string, locale: Locale): string | null {
+export function closestCommandWord(typed: string, locale: Locale, among: readonly CommandName[] = COMMAND_NAMES): string | null {
   const word = typed.toLowerCase();
   const allowed = word.length <= 4 ? 1 : 2;
-  const candidates = COMMAND_NAMES.flatMap((name) => (locale === 'es' ? [SPANISH_WORDS[name], name] : [name, SPANISH_WORDS[name]]));
+  const candidates = among.flatMap((name) => (locale === 'es' ? [SPANISH_WORDS[name], name] : [name, SPANISH_WORDS[name]]));
   let best: { word: string; edits: number } | null = null;
   for (const candidate of candidates) {
     // Each edit changes the length by one at most: a word much longer or shorter is never close, and

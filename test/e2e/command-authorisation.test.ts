@@ -119,6 +119,24 @@ describe.each(availableProviders)('who may run /firebreak and see App Home, on %
     expect(await watched(general)).toBe(false);
   });
 
+  it('a mistyped word: a member is pointed only at a command they may run, never at one they would be refused; staff at theirs', async () => {
+    const textOf = async (user: string, typed: string) => (JSON.parse((await h.command(user, typed)).body) as { text: string }).text;
+    const refusalsBefore = await prisma().auditLog.count({ where: { userId: member } });
+    for (const typed of ['estdo', 'stauts', 'lsit', 'delcare']) {
+      const answer = await h.command(member, typed);
+      expect(answer.body).not.toContain('Did you mean');
+      expect(answer.body).toContain(`“${typed}” is not a Firebreak command.`);
+      // The list of commands instead, which says who each is for.
+      expect(answer.body).toContain('for the community team');
+    }
+    expect(await textOf(member, 'hlep')).toBe('“hlep” is not a Firebreak command. Did you mean `/firebreak help`?');
+    expect(await textOf(member, 'ayda')).toBe('“ayda” is not a Firebreak command. Did you mean `/firebreak ayuda`?');
+    // Asking who may operate is no attempt to operate: nothing is audited.
+    expect(await prisma().auditLog.count({ where: { userId: member } })).toBe(refusalsBefore);
+    expect(await textOf(h.people.ann, 'estdo')).toContain('Did you mean `/firebreak estado`?');
+    expect(await textOf(h.people.ann, 'stauts')).toContain('Did you mean `/firebreak status`?');
+  });
+
   it('App Home shows a member a notice, never incidents or channel negativity; staff see them', async () => {
     const memberHome = await homeText(h, member);
     expect(memberHome).toContain(HOME_NOTICE);

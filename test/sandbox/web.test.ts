@@ -135,6 +135,23 @@ describe.each([
     expect(form.status).toBe(415);
   });
 
+  it('a message Slack refuses (over 40,000 characters) is refused in the page’s language, with Slack’s code', async () => {
+    const post = (text: string, language?: string) =>
+      fetch(`${firebreak.url}/sandbox/do/post`, { method: 'POST', headers: { 'content-type': 'application/json', ...(language ? { 'x-sandbox-language': language } : {}) }, body: JSON.stringify({ as: 'U0MEMBANA1', channel: 'C0SUPPORT1', text }) });
+    const spanish = await post('x'.repeat(45_000), 'es');
+    expect(spanish.status).toBe(400);
+    expect(await spanish.json()).toMatchObject({
+      error: 'msg_too_long',
+      message: 'Slack lo rechazó (msg_too_long): el mensaje tiene 45000 caracteres; Slack admite como máximo 40000. Acórtalo y vuelve a enviarlo.',
+    });
+    // The team's language (LOCALE, English here) when the page asks for none.
+    expect(await (await post('x'.repeat(45_000))).json()).toMatchObject({
+      error: 'msg_too_long',
+      message: 'Slack refused it (msg_too_long): the message is 45000 characters long; Slack takes at most 40000. Shorten it and send it again.',
+    });
+    expect(await (await post('   ', 'es')).json()).toMatchObject({ error: 'no_text', message: 'Slack lo rechazó (no_text): el mensaje está vacío.' });
+  });
+
   it('drills: an unknown scenario, a bad speed and an invalid scenario file are refused with file and line', async () => {
     expect((await postJson(`${firebreak.url}/sandbox/drills`, { scenario: 'no-such-drill' })).status).toBe(404);
     expect((await postJson(`${firebreak.url}/sandbox/drills`, { scenario: 'outage-escalates', speed: 1000 })).status).toBe(400);

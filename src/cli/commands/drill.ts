@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Locale, MessageKey, MessageParams } from '../../i18n/index.js';
 
 interface DrillOptions {
   speed: string;
@@ -25,7 +26,19 @@ interface DrillStatus {
   };
 }
 
-const seconds = (ms: number | null) => (ms === null ? 'not yet' : `${(ms / 1000).toFixed(1)} s`);
+/** What `firebreak drill` prints, in the team's language (LOCALE) like the sandbox page: the team runs its drills itself. */
+async function drillTexts(locale: Locale) {
+  const { t } = await import('../../i18n/index.js');
+  const decimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false });
+  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: false });
+  return {
+    t: <K extends MessageKey>(key: K, params: MessageParams<K>) => t(locale, key, params),
+    seconds: (ms: number | null) => (ms === null ? t(locale, 'cli.drill.not_yet', {}) : t(locale, 'sandbox.drill.seconds', { seconds: decimal.format(ms / 1000) })),
+    number: (value: number) => number.format(value),
+    openedBy: (how: string | null) => (how === 'declare' ? t(locale, 'cli.drill.opened.declare', {}) : t(locale, 'cli.drill.opened.detection', {})),
+    state: (state: DrillStatus['state']) => t(locale, `sandbox.drill.state.${state}`, {}),
+  };
+}
 
 /** `firebreak drill <scenario>`: play a drill scenario into the running sandbox and report the team's times. */
 export function registerDrillCommand(program: Command): void {
@@ -39,7 +52,7 @@ export function registerDrillCommand(program: Command): void {
     .option('--check', 'only validate the scenario')
     .option('--json', 'print the final status as JSON')
     .action(async (given: string, options: DrillOptions) => {
-      const [{ loadConfig }, { loadScenarioFile, loadScenarios }, { formatProblem }, { FirebreakError }, { existsSync }, { join }] = await Promise.all([
+      const [{ loadConfig }, { loadScenarioFile, loadScenarios, scenarioProblemIn }, { formatProblem }, { FirebreakError }, { existsSync }, { join }] = await Promise.all([
         import('../../config.js'),
         import('../../sandbox/scenarios.js'),
         import('../../domain/playbooks/problems.js'),
@@ -49,13 +62,15 @@ export function registerDrillCommand(program: Command): void {
       ]);
       const { numberProblemText, parseNumber } = await import('../../domain/numbers/parse-number.js');
       const config = loadConfig();
+      const say = await drillTexts(config.locale);
+      const { t } = say;
       // 1,5 and 1.5 alike; what could be read two ways (1,000) is refused, never taken as another speed.
       const speedRules = { decimal: true, min: 0.1, max: 100 };
       const parsedSpeed = parseNumber(String(options.speed), speedRules);
       if (!parsedSpeed.ok) throw new FirebreakError('input_invalid', numberProblemText(config.locale, parsedSpeed.problem, '--speed', String(options.speed), speedRules));
       const speed = parsedSpeed.value;
       const waitMs = Number(options.wait) * 1000;
-      if (!Number.isFinite(waitMs) || waitMs < 0) throw new FirebreakError('input_invalid', '--wait must be a number of seconds.');
+      if (!Number.isFinite(waitMs) || waitMs < 0) throw new FirebreakError('input_invalid', t('cli.drill.wait_invalid', { value: String(options.wait) }));
 
       // The scenario is checked here first, so problems point at the author's file and line.
       const directory = join(config.playbooksDir, 'scenarios');
@@ -66,18 +81,19 @@ export function registerDrillCommand(program: Command): void {
         const { scenarios, problems } = await loadScenarios(directory);
         const found = scenarios.find((scenario) => scenario.id === given);
         if (!found) {
-          for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
-          throw new FirebreakError('not_found', `No scenario "${given}" in ${directory}; there are ${scenarios.map((scenario) => scenario.id).join(', ') || 'none'}.`);
+          for (const problem of problems) process.stderr.write(`${formatProblem(scenarioProblemIn(config.locale, problem))}\n`);
+          const known = scenarios.map((scenario) => scenario.id).join(', ') || t('cli.drill.none', {});
+          throw new FirebreakError('not_found', t('cli.drill.scenario_not_found', { scenario: given, directory, scenarios: known }));
         }
         file = found.file;
       }
       const result = await loadScenarioFile(file);
       if (!result.ok) {
-        for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-        throw new FirebreakError('input_invalid', `${result.problems.length} problem(s) in ${file}.`);
+        for (const problem of result.problems) process.stderr.write(`${formatProblem(scenarioProblemIn(config.locale, problem))}\n`);
+        throw new FirebreakError('input_invalid', t('cli.drill.problems', { count: result.problems.length, file }));
       }
       if (options.check) {
-        process.stdout.write(`ok  ${result.scenario.id}  ${file} (${result.scenario.steps.length} steps)\n`);
+        process.stdout.write(`${t('cli.drill.checked', { id: result.scenario.id, file, steps: result.scenario.steps.length })}\n`);
         return;
       }
 
@@ -85,9 +101,10 @@ export function registerDrillCommand(program: Command): void {
       const base = (options.url ?? `http://127.0.0.1:${config.port}`).replace(/\/$/, '');
       const request = async (path: string, init?: RequestInit) => {
         try {
-          return await fetch(`${base}${path}`, init);
+          // The sandbox's own refusals (a drill already playing, a failed step) come back in this language too.
+          return await fetch(`${base}${path}`, { ...init, headers: { ...init?.headers, 'x-sandbox-language': config.locale } });
         } catch {
-          throw new FirebreakError('not_found', `No Firebreak answers at ${base}. Start it without Slack credentials (npm start) to get the sandbox, or pass --url.`);
+          throw new FirebreakError('not_found', t('cli.drill.unreachable', { url: base }));
         }
       };
       const started = await request('/sandbox/drills', {
@@ -96,33 +113,33 @@ export function registerDrillCommand(program: Command): void {
         body: JSON.stringify({ source: await readFile(file, 'utf8'), file, speed }),
       });
       if (started.status === 404) {
-        throw new FirebreakError('conflict', `Firebreak at ${base} runs with Slack credentials, not the sandbox: drills into a real Slack workspace are not supported yet.`);
+        throw new FirebreakError('conflict', t('cli.drill.not_sandbox', { url: base }));
       }
       const answer = (await started.json()) as { drill?: DrillStatus; message?: string };
-      if (!started.ok || !answer.drill) throw new FirebreakError('input_invalid', answer.message ?? `The sandbox refused the drill (HTTP ${started.status}).`);
-      process.stdout.write(`Drill ${answer.drill.id}: ${answer.drill.scenarioName} at ${speed}× — watch it at ${base}/sandbox\n`);
+      if (!started.ok || !answer.drill) throw new FirebreakError('input_invalid', answer.message ?? t('cli.drill.refused', { status: String(started.status) }));
+      process.stdout.write(`${t('cli.drill.started', { id: answer.drill.id, name: answer.drill.scenarioName, speed: say.number(speed), url: `${base}/sandbox` })}\n`);
 
       let status = answer.drill;
       let playedAt: number | undefined;
       const said = new Set<string>();
-      const say = (key: string, line: string) => {
+      const sayOnce = (key: string, line: string) => {
         if (said.has(key)) return;
         said.add(key);
-        process.stdout.write(`${line}\n`);
+        process.stdout.write(`  ${line}\n`);
       };
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         const response = await request(`/sandbox/drills/${encodeURIComponent(status.id)}`);
-        if (!response.ok) throw new FirebreakError('not_found', `The sandbox lost drill ${status.id} (HTTP ${response.status}); was Firebreak restarted?`);
+        if (!response.ok) throw new FirebreakError('not_found', t('cli.drill.lost', { id: status.id, status: String(response.status) }));
         status = (await response.json()) as DrillStatus;
         const m = status.metrics;
-        if (m.timeToAlertMs !== null) say('alert', `  alert after ${seconds(m.timeToAlertMs)} (${m.openedBy ?? 'detection'})`);
-        if (m.timeToAcknowledgeMs !== null) say('ack', `  acknowledged ${seconds(m.timeToAcknowledgeMs)} after the alert`);
-        if (m.timeToFirstApprovalMs !== null) say('approval', `  first approval ${seconds(m.timeToFirstApprovalMs)} after the alert`);
-        if (m.timeToFirstReplyMs !== null) say('reply', `  first approved reply posted ${seconds(m.timeToFirstReplyMs)} after the alert`);
+        if (m.timeToAlertMs !== null) sayOnce('alert', t('cli.drill.progress.alert', { time: say.seconds(m.timeToAlertMs), openedBy: say.openedBy(m.openedBy) }));
+        if (m.timeToAcknowledgeMs !== null) sayOnce('ack', t('cli.drill.progress.acknowledged', { time: say.seconds(m.timeToAcknowledgeMs) }));
+        if (m.timeToFirstApprovalMs !== null) sayOnce('approval', t('cli.drill.progress.approval', { time: say.seconds(m.timeToFirstApprovalMs) }));
+        if (m.timeToFirstReplyMs !== null) sayOnce('reply', t('cli.drill.progress.reply', { time: say.seconds(m.timeToFirstReplyMs) }));
         if (status.state === 'failed' || status.state === 'stopped') break;
         if (status.state === 'played') {
-          say('played', `  all ${status.stepsTotal} steps played; waiting for the team's reply (up to ${options.wait} s)`);
+          sayOnce('played', t('cli.drill.progress.played', { total: status.stepsTotal, wait: say.number(waitMs / 1000) }));
           playedAt ??= Date.now();
           if (m.timeToFirstReplyMs !== null || Date.now() - playedAt >= waitMs) break;
         }
@@ -131,18 +148,19 @@ export function registerDrillCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       } else {
         const m = status.metrics;
+        const rows: [string, string][] = [
+          [t('cli.drill.metric.messages', {}), String(m.messagesPlayed)],
+          [t('cli.drill.metric.alert', {}), `${say.seconds(m.timeToAlertMs)}${m.openedBy ? ` (${say.openedBy(m.openedBy)})` : ''}`],
+          [t('cli.drill.metric.acknowledge', {}), say.seconds(m.timeToAcknowledgeMs)],
+          [t('cli.drill.metric.approval', {}), say.seconds(m.timeToFirstApprovalMs)],
+          [t('cli.drill.metric.reply', {}), say.seconds(m.timeToFirstReplyMs)],
+        ];
+        // The figures in one column, however long the labels are in this language.
+        const width = Math.max(...rows.map(([label]) => label.length)) + 2;
         process.stdout.write(
-          [
-            `Drill ${status.id} ${status.state}: ${status.scenarioName}`,
-            `  messages played         ${m.messagesPlayed}`,
-            `  time to alert           ${seconds(m.timeToAlertMs)}${m.openedBy ? ` (${m.openedBy})` : ''}`,
-            `  time to acknowledge     ${seconds(m.timeToAcknowledgeMs)}`,
-            `  time to first approval  ${seconds(m.timeToFirstApprovalMs)}`,
-            `  time to first reply     ${seconds(m.timeToFirstReplyMs)}`,
-            '',
-          ].join('\n'),
+          [t('cli.drill.summary', { id: status.id, state: say.state(status.state), name: status.scenarioName }), ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`), ''].join('\n'),
         );
       }
-      if (status.state === 'failed') throw new FirebreakError('conflict', `The drill failed: ${status.error ?? 'unknown error'}`);
+      if (status.state === 'failed') throw new FirebreakError('conflict', t('cli.drill.failed', { error: status.error ?? t('cli.drill.unknown_error', {}) }));
     });
 }

@@ -28,6 +28,16 @@ function isNegator(token: string): boolean {
   return negators.has(token) || endsWithNt(token);
 }
 
+/**
+ * Whether a counted key is worth showing a reader as one of an alert's terms. A negator on its own
+ * ("no", "not") stays a scored word (AFINN gives "no" −1, and dropping it cost es/train .015, see
+ * docs/detection.md) and is counted like any other, but as a term it says nothing about what the crisis
+ * is; what it negates shows in the expressions it starts ("no funciona") and in "no me gusta".
+ */
+export function isShownTerm(key: string): boolean {
+  return !isNegator(key);
+}
+
 function scoresPositive(key: string): boolean {
   return Object.values(lexicons()).some((lexicon) => Object.hasOwn(lexicon.labels, key) && (lexicon.labels[key] as number) > 0);
 }

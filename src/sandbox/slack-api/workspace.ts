@@ -1044,7 +1044,7 @@ function checkContent(content: MessageContent): string {
   const hasBlocks = Array.isArray(content.blocks) && content.blocks.length > 0;
   const hasAttachments = Array.isArray(content.attachments) && content.attachments.length > 0;
   if (text.trim() === '' && !hasBlocks && !hasAttachments) throw new SlackApiError('no_text', ['give text, blocks or attachments']);
-  if (text.length > MAX_MESSAGE_TEXT) throw new SlackApiError('msg_too_long', [`text is ${text.length} characters; the limit is ${MAX_MESSAGE_TEXT}`]);
+  if (text.length > MAX_MESSAGE_TEXT) throw new SlackApiError('msg_too_long', [`text is ${text.length} characters; the limit is ${MAX_MESSAGE_TEXT}`], { length: String(text.length), limit: String(MAX_MESSAGE_TEXT) });
   return text;
 }
 

@@ -1239,6 +1239,9 @@ function start() {
       if (!sent && textarea.value === '') textarea.value = text;
     });
     textarea.addEventListener('keydown', (event) => {
+      // An Enter that confirms an input method's composition (Chinese, Japanese…) is not a send; Safari
+      // flags that keydown with keyCode 229 only.
+      if (event.isComposing || event.keyCode === 229) return;
       if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
         form.requestSubmit();

@@ -10,7 +10,7 @@ import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
 import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
 import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
-import { closestCommandWord, commandAtStart, type CommandName } from '../command-words.js';
+import { closestCommandWord, commandAtStart, COMMAND_NAMES, type CommandName } from '../command-words.js';
 import { typedFromCommandText } from '../text.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
@@ -227,8 +227,11 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(outcome.ok ? plain(t(locale, 'ui.resolve.done', { number })) : ephemeral(refusalMessage(outcome.refusal, outcome.incident?.locale ?? locale)));
         return;
       }
-      default:
-        await ack(ephemeral(unknownCommandMessage(locale, subcommand, command.command, closestCommandWord(subcommand, locale))));
+      default: {
+        // Only a command this person may run is suggested: a member is never pointed at one they would be refused.
+        const runnable = (await services.mayOperate(command.team_id, command.user_id, client)) ? COMMAND_NAMES : COMMAND_NAMES.filter((candidate) => !OPERATOR_ONLY.has(candidate));
+        await ack(ephemeral(unknownCommandMessage(locale, subcommand, command.command, closestCommandWord(subcommand, locale, runnable))));
+      }
     }
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
-import type { ChannelBucket } from '../../../src/domain/detection/bucket.js';
+import type { BucketSample, ChannelBucket } from '../../../src/domain/detection/bucket.js';
 import { evaluateChannel, initialDetectorState, learningStatus, type BucketReading, type DetectorDecision, type DetectorState } from '../../../src/domain/detection/detector.js';
 import { resolveDetectorSettings, type DetectorSettings } from '../../../src/domain/detection/settings.js';
 import { negativeBinomialSample, poissonSample } from '../../../src/domain/detection/synthetic.js';
@@ -26,6 +26,9 @@ interface Spec {
   messages?: number;
   /** Authors of the negatives; by default each negative has its own author. */
   authors?: string[];
+  /** The terms counted and the messages kept; by default every negative says "broken", none kept. */
+  termCounts?: Record<string, number>;
+  samples?: BucketSample[];
 }
 
 /** Runs the detector the way the watcher does: one evaluation as each bucket closes. */
@@ -37,13 +40,13 @@ function simulate(buckets: number, spec: (index: number, start: number) => Spec,
   const clock = new ManualClock(T0);
   for (let index = 0; index < buckets; index++) {
     const start = T0 + index * settings.bucketMs;
-    const { negatives, messages = Math.max(negatives * 5, 20), authors } = spec(index, start);
+    const { negatives, messages = Math.max(negatives * 5, 20), authors, termCounts, samples = [] } = spec(index, start);
     const negativeAuthors: Record<string, number> = {};
     for (let n = 0; n < negatives; n++) {
       const author = authors?.[n % authors.length] ?? `U${index}-${n}`;
       negativeAuthors[author] = (negativeAuthors[author] ?? 0) + 1;
     }
-    window.push({ start, messages, negatives, positives: 0, negativeAuthors, termCounts: negatives ? { broken: negatives } : {}, samples: [] });
+    window.push({ start, messages, negatives, positives: 0, negativeAuthors, termCounts: termCounts ?? (negatives ? { broken: negatives } : {}), samples });
     if (window.length > settings.windowBuckets) window.shift();
     clock.set(start + settings.bucketMs);
     const result = evaluateChannel(window, state, settings, clock, (reading) => readings.push(reading));
@@ -76,6 +79,31 @@ describe('spike detector on constructed series', () => {
     expect(e.distinctAuthors).toBeGreaterThanOrEqual(30);
     expect(e.window.end - e.window.start).toBe(15 * MINUTE);
     expect(e.dominantTerms[0]).toEqual({ term: 'broken', key: 'broken', count: e.observed });
+  });
+
+  it('shows what the crisis is about: never a bare "no" or "not" (scored, but saying nothing), and one spelling of a word written with and without its accent', () => {
+    const random = prng(1);
+    const spikeAt = at(3, 14);
+    const sample = (id: string, text: string): BucketSample => ({ id, authorId: `U-${id}`, score: -3, text });
+    const { decisions } = simulate(4 * bucketsPerDay, (i) =>
+      i >= spikeAt && i < spikeAt + 4
+        ? {
+            negatives: 30,
+            // As the scorer counts them: "no" drove most negative messages, the accent folded away in the keys.
+            termCounts: { no: 30, not: 12, caida: 20, caido: 14, 'no-funciona': 9, horrible: 6, harto: 4 },
+            samples: [sample(`${i}a`, 'No, no carga: ¿está caída?'), sample(`${i}b`, 'La caida otra vez, no funciona. Horrible.'), sample(`${i}c`, 'Sigue caído, la caída de siempre. Estoy harto.')],
+          }
+        : { negatives: poisson(2, random) },
+    );
+    const spike = decisions.find((d) => d.type === 'spike');
+    if (spike?.type !== 'spike') throw new Error('no spike');
+    expect(spike.explanation.dominantTerms.map(({ term, key }) => ({ term, key }))).toEqual([
+      { term: 'caída', key: 'caida' },
+      { term: 'caído', key: 'caido' },
+      { term: 'no funciona', key: 'no-funciona' },
+      { term: 'horrible', key: 'horrible' },
+      { term: 'harto', key: 'harto' },
+    ]);
   });
 
   it('stays quiet while negatives drift slowly upwards', () => {

@@ -1,0 +1,31 @@
+/** Spanish texts of `firebreak drill`; same keys and params as drill-cli-en.ts. */
+import type { drillCliEn } from './drill-cli-en.js';
+
+export const drillCliEs: { [K in keyof typeof drillCliEn]: (typeof drillCliEn)[K] } = {
+  'cli.drill.wait_invalid': (p) => `--wait debe ser un número de segundos, no «${p.value}».`,
+  'cli.drill.scenario_not_found': (p) => `No hay ningún escenario «${p.scenario}» en ${p.directory}; hay: ${p.scenarios}.`,
+  'cli.drill.none': () => 'ninguno',
+  'cli.drill.problems': (p) => `${p.count} ${p.count === 1 ? 'problema' : 'problemas'} en ${p.file}.`,
+  'cli.drill.checked': (p) => `ok  ${p.id}  ${p.file} (${p.steps} ${p.steps === 1 ? 'paso' : 'pasos'})`,
+  'cli.drill.unreachable': (p) => `Ningún Firebreak responde en ${p.url}. Arráncalo sin credenciales de Slack (npm start) para tener el sandbox, o indica otra dirección con --url.`,
+  'cli.drill.not_sandbox': (p) => `El Firebreak de ${p.url} funciona con credenciales de Slack, no es el sandbox: aún no se pueden hacer simulacros en un espacio de trabajo real de Slack.`,
+  'cli.drill.refused': (p) => `El sandbox rechazó el simulacro (HTTP ${p.status}).`,
+  'cli.drill.started': (p) => `Simulacro ${p.id}: ${p.name} a ${p.speed}× — síguelo en ${p.url}`,
+  'cli.drill.lost': (p) => `El sandbox ya no conoce el simulacro ${p.id} (HTTP ${p.status}); ¿se reinició Firebreak?`,
+  'cli.drill.progress.alert': (p) => `alerta a los ${p.time} (${p.openedBy})`,
+  'cli.drill.progress.acknowledged': (p) => `confirmado ${p.time} después de la alerta`,
+  'cli.drill.progress.approval': (p) => `primera aprobación ${p.time} después de la alerta`,
+  'cli.drill.progress.reply': (p) => `primera respuesta aprobada publicada ${p.time} después de la alerta`,
+  'cli.drill.progress.played': (p) => `los ${p.total} pasos reproducidos; esperando la respuesta del equipo (hasta ${p.wait} s)`,
+  'cli.drill.opened.detection': () => 'detección',
+  'cli.drill.opened.declare': () => 'declarado',
+  'cli.drill.summary': (p) => `Simulacro ${p.id} ${p.state}: ${p.name}`,
+  'cli.drill.metric.messages': () => 'mensajes reproducidos',
+  'cli.drill.metric.alert': () => 'tiempo hasta la alerta',
+  'cli.drill.metric.acknowledge': () => 'tiempo hasta la confirmación',
+  'cli.drill.metric.approval': () => 'tiempo hasta la primera aprobación',
+  'cli.drill.metric.reply': () => 'tiempo hasta la primera respuesta',
+  'cli.drill.not_yet': () => 'todavía no',
+  'cli.drill.failed': (p) => `El simulacro falló: ${p.error}`,
+  'cli.drill.unknown_error': () => 'error desconocido',
+};
