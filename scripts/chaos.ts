@@ -11,7 +11,9 @@
 // Firebreak tells its person by direct message that it was most likely not done (an interim "Declaring…"
 // or a deadline ack, then a SIGKILL before the commit): then they do it again, as that message asks
 // (a form: opened again and sent). On PostgreSQL the database is sometimes slow to commit (the flow's
-// tables held 4–7 s, an instance killed meanwhile), which makes such acks. A step whose post is still
+// tables held 4–7 s, an instance killed meanwhile), which makes such acks; not on SQLite, where a write
+// gives up on another process's lock after about 5 s (DatabaseLockedError), so a hold fails requests
+// instead of slowing them (test/e2e/crash.test.ts covers that). A step whose post is still
 // queued in the outbox is waited for past its nominal wait (every incident's posts share the alerts
 // channel's lane, paced and stalled by each kill); one still queued when waits end (the run plus 1 minute) is judged after the drain.
 //
@@ -394,7 +396,7 @@ async function playCrisis(index: number): Promise<void> {
   mark(index, 'incident row');
   // Time passes faster for reminders: the incident's reminders come due within seconds.
   const pending = await prisma.reminder.findMany({ where: { incidentId: incident.id, status: 'pending' } });
-  // On SQLite this second connection's write fails at once (P1008) while an instance writes: tried again.
+  // On SQLite this second connection's write waits for an instance's (up to about 5 s, then DatabaseLockedError): tried again if it gives up.
   for (const reminder of pending) await until('reminders brought forward', () => prisma.reminder.update({ where: { id: reminder.id }, data: { dueAt: new Date(Date.now() + between(0, 8_000)) } }).catch(() => undefined));
   const rootTs = await untilPosted(`alert for #${name}`, incident.id, async () => {
     const row = await prisma.incident.findUnique({ where: { id: incident.id } });

@@ -35,3 +35,19 @@ export class FirebreakError extends Error {
 export function isFirebreakError(error: unknown): error is FirebreakError {
   return error instanceof FirebreakError;
 }
+
+/**
+ * Whether `error` is, or was caused by, the store's DatabaseLockedError (src/store/sqlite-lock-wait.ts):
+ * SQLite stayed locked by another process (a `firebreak` command, a backup) for as long as the store
+ * waits (about 5 s), and nothing was written. Nothing is wrong with what was being written: it can be
+ * tried again as it is. Recognised by its name, since the layers above the store do not import it, also
+ * inside Bolt's wrappers (`original`, or every one of `originals` when several listeners failed) and causes.
+ */
+export function isDatabaseLocked(error: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return false;
+  seen.add(error);
+  const candidate = error as { name?: unknown; original?: unknown; originals?: unknown; cause?: unknown };
+  if (candidate.name === 'DatabaseLockedError') return true;
+  if (Array.isArray(candidate.originals) && candidate.originals.length > 0) return candidate.originals.every((original) => isDatabaseLocked(original, new Set(seen)));
+  return isDatabaseLocked(candidate.original, seen) || isDatabaseLocked(candidate.cause, seen);
+}

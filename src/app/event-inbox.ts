@@ -5,7 +5,7 @@
 // Slack's ids when processed, so an event finished just before a crash changes nothing the second time.
 import { randomUUID } from 'node:crypto';
 import { storableText } from '../domain/ingest/message-input.js';
-import { isFirebreakError } from '../errors.js';
+import { isDatabaseLocked, isFirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { QuarantineEntry } from './ports/channels.js';
 import type { InboundEventRecord } from './ports/inbox.js';
@@ -36,6 +36,8 @@ export type ProcessInboundEvent = (body: Record<string, unknown>, retry: Deliver
 
 const MAX_WRITE = 500;
 const FORGET_EVERY_MS = 200;
+/** Between tries of a release the database's lock kept out (each try itself waits ~5 s for the lock). */
+const RELEASE_AGAIN_AFTER_MS = 500;
 
 export class EventInbox {
   private readonly now: () => number;
@@ -122,15 +124,30 @@ export class EventInbox {
 
   /**
    * Processing failed: the claim is given up, with the reason, and the next sweep tries again. A
-   * failure that is not the event's (its workspace's token cannot be had right now) does not use up
-   * an attempt: the event waits for the operator's fix instead of going to the quarantine.
+   * failure that is not the event's does not use up an attempt: its workspace's token cannot be had
+   * right now (the event waits for the operator's fix instead of going to the quarantine), or another
+   * process kept the database locked for longer than the store waits (a backup, a `firebreak` command:
+   * the event is tried again once it lets go, however long it holds on).
    */
   async failed(id: string, error: unknown): Promise<void> {
     const reason = storableText(error instanceof Error ? error.message : String(error), 1_000);
-    const counted = !(isFirebreakError(error) && error.code === 'workspace_unavailable');
-    await this.options.store.direct.inbox.release(id, this.options.instanceId, reason, { counted }).catch((releaseError: unknown) => {
-      this.options.logger.warn({ err: releaseError, id }, 'could not release a Slack event after a failed attempt; it is retried once its claim expires');
-    });
+    const counted = !((isFirebreakError(error) && error.code === 'workspace_unavailable') || isDatabaseLocked(error));
+    // The lock that failed the event may outlast the release's own wait: released once it goes (each try
+    // waits ~5 s without blocking), else the event would sit out its claim and use up an attempt after all.
+    const until = this.now() + this.claimMs;
+    for (;;) {
+      try {
+        await this.options.store.direct.inbox.release(id, this.options.instanceId, reason, { counted });
+        return;
+      } catch (releaseError) {
+        if (isDatabaseLocked(releaseError) && !this.stopped && this.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, RELEASE_AGAIN_AFTER_MS));
+          continue;
+        }
+        this.options.logger.warn({ err: releaseError, id }, 'could not release a Slack event after a failed attempt; it is retried once its claim expires');
+        return;
+      }
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { advanceChannel, bucketStillOpen, scoreInChannel, type ChannelScoreOptio
 import { emptyLanguageMix, languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import type { CorrectionModel, SentimentResult } from '../domain/sentiment/score.js';
 import { checkMessageInput, storableJson, storableText, type CleanMessage, type InputFix } from '../domain/ingest/message-input.js';
+import { isDatabaseLocked } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DetectionEscalated, Severity } from '../domain/incidents/index.js';
 import type { DetectionInput } from './incidents.js';
@@ -329,6 +330,13 @@ export class Watcher {
         batch.forEach((pending, index) => pending.resolve(stored[index] ? 'stored' : 'duplicate'));
         continue;
       } catch (error) {
+        // Another process kept the database locked for as long as the store waits: every message of the
+        // batch would meet the same lock, alone or in the quarantine, and none is at fault. Their callers
+        // are told at once (Slack's inbox tries the events again, an /ingest sender is answered 503).
+        if (isDatabaseLocked(error)) {
+          for (const pending of batch) pending.reject(error);
+          continue;
+        }
         if (batch.length === 1) {
           await this.settleAlone(batch[0] as PendingMessage, error);
           continue;
@@ -341,7 +349,8 @@ export class Watcher {
           const [stored] = await this.writeWithRetries([pending]);
           pending.resolve(stored ? 'stored' : 'duplicate');
         } catch (error) {
-          await this.settleAlone(pending, error);
+          if (isDatabaseLocked(error)) pending.reject(error);
+          else await this.settleAlone(pending, error);
         }
       }
     }
@@ -358,13 +367,16 @@ export class Watcher {
     }
   }
 
-  /** Another instance may write the same message or bucket at the same moment: tried again on fresh rows. */
+  /**
+   * Another instance may write the same message or bucket at the same moment: tried again on fresh rows.
+   * A database locked by another process is not: the store has already waited for it (about 5 s).
+   */
   private async writeWithRetries(batch: PendingMessage[]): Promise<boolean[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.writeBatch(batch);
       } catch (error) {
-        if (attempt >= 3) throw error;
+        if (attempt >= 3 || isDatabaseLocked(error)) throw error;
       }
     }
   }

@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { CommunityMessage, IngestOutcome } from '../app/watcher.js';
+import { isDatabaseLocked } from '../errors.js';
 import { ingestKeyCandidates, matchAtKey, type StoredAtKey } from '../domain/ingest/ingest-key.js';
 import type { Route } from './server.js';
 import { sendJson } from './server.js';
@@ -17,6 +18,11 @@ const MAX_ITEMS = 1000;
  * bucket detection has not reached and outlive MESSAGE_RETENTION_DAYS, so it is refused.
  */
 const MAX_FUTURE_MS = 60 * 60_000;
+/**
+ * When a sender should try again after the database stayed locked by another process (503). The lock has
+ * already lasted the store's ~5 s wait (a backup, a long command): a little longer lets it finish.
+ */
+export const LOCKED_RETRY_AFTER_SECONDS = 10;
 /** Slack's ts: up to 11 digits of seconds (what the pipeline accepts as a message id). */
 const SLACK_TS_RANGE = /^\d{1,11}\.\d{6}$/;
 
@@ -187,9 +193,26 @@ export function ingestRoute(options: IngestRouteOptions): Route {
         sendJson(response, 400, { error: 'invalid_messages', problems });
         return;
       }
-      const workspaceId = await options.workspaceId();
       const outcomes: string[] = [];
-      for (const { item, ts } of messages) outcomes.push(await ingestOne(options, workspaceId, item, ts));
+      try {
+        const workspaceId = await options.workspaceId();
+        for (const { item, ts } of messages) outcomes.push(await ingestOne(options, workspaceId, item, ts));
+      } catch (error) {
+        if (!isDatabaseLocked(error)) throw error;
+        // Another process held the database for as long as the store waits (a backup, a `firebreak`
+        // command): nothing is wrong with the batch. Answered now rather than after more waits, with when
+        // to send it again; what of it was stored before is a duplicate then, never counted twice.
+        sendJson(
+          response,
+          503,
+          {
+            error: 'database_locked',
+            message: `Another process kept Firebreak's database locked; ${outcomes.length} of ${messages.length} messages were stored. Send the whole batch again in ${LOCKED_RETRY_AFTER_SECONDS} seconds: those already stored count as duplicates.`,
+          },
+          { 'retry-after': String(LOCKED_RETRY_AFTER_SECONDS) },
+        );
+        return;
+      }
       const count = (status: string) => outcomes.filter((outcome) => outcome === status).length;
       sendJson(response, 202, { accepted: messages.length, scored: count('scored'), edited: count('edited'), duplicates: count('duplicate'), notWatched: count('not_watched'), quarantined: count('quarantined') });
     },

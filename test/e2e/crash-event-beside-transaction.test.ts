@@ -46,7 +46,7 @@ describe.each(availableProviders)('SIGKILL right after a member message is ackno
           if (method === 'usergroups.list') listing = true;
           return pickFault(method, args);
         };
-        // On SQLite this connection's write fails at once (P1008) while the instance writes: tried again.
+        // On SQLite this connection's write waits for the instance's (up to about 5 s, then DatabaseLockedError): tried again if it gives up.
         await harness.waitFor('the reminders due', () => prisma.reminder.updateMany({ where: { incidentId: incident.id, status: 'pending' }, data: { dueAt: new Date(Date.now() - 1_000) } }).then(() => true, () => undefined));
         await harness.waitFor('Slack asked for the groups', () => listing || undefined, 20_000);
 

@@ -28,9 +28,10 @@ async function acknowledgedThenKilled(harness: CrashHarness, send: () => Promise
 
 const text = (value: string) => ({ type: 'plain_text_input', value });
 
-// PostgreSQL only: there a held lock is a slow commit. On SQLite a write inside a transaction that meets
-// another connection's write lock fails at once (P1008) instead of waiting, so it cannot stand for one
-// (and a single SQLite instance has no other writer but a CLI command).
+// PostgreSQL only: there a held lock is a slow commit, with no limit but the transaction's own timeout.
+// SQLite (a single instance: the only other writers are a CLI command, a backup, another program) waits
+// for another process's lock too, without blocking, but gives up after about 5 s (DatabaseLockedError):
+// test/e2e/crash.test.ts covers a click whose decision fails that way.
 describe.skipIf(!availableProviders.includes('postgres'))('SIGKILL right after an acknowledgement, the commit slow (postgres)', () => {
   const provider = 'postgres';
   const crisis = crisisTest({ provider });

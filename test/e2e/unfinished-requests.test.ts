@@ -115,8 +115,9 @@ describe.each(availableProviders)('a click acknowledged at the deadline before i
   }, 150_000);
 });
 
-// PostgreSQL only: there a held lock keeps the decision's transaction waiting until it gives up (15 s);
-// on SQLite a write inside a transaction that meets another connection's lock fails at once instead.
+// PostgreSQL only: there a held lock keeps the decision's transaction waiting until it gives up (15 s),
+// which this test's timing is built on; on SQLite the transaction's start waits for another process's
+// lock about 5 s and then fails with DatabaseLockedError (test/e2e/crash.test.ts covers that click).
 describe.skipIf(!availableProviders.includes('postgres'))('a click acknowledged at the deadline whose decision then fails (postgres)', () => {
   it('its person is told it was not done, by direct message, and App Home lists it', async () => {
     const harness = await startCrashHarness({ provider: 'postgres' });

@@ -11,6 +11,8 @@ const TOKEN = 'ingest-token-0123456789abcdef';
 const HOLD_MS = 2_500;
 /** Far below the hold (SQLite's own wait froze the process for all of it), with room for a loaded machine. */
 const MAX_STALL_MS = 1_000;
+/** Longer than three group commits' waits (5 s each): before, the quarantine write that followed got through. */
+const LONG_HOLD_MS = 17_000;
 
 describe('Firebreak on SQLite locked by another process', () => {
   let h: Harness;
@@ -63,4 +65,80 @@ describe('Firebreak on SQLite locked by another process', () => {
     });
     expect(await h.app.database.prisma.quarantinedMessage.count()).toBe(0);
   }, 60_000);
+
+  // The store has waited its ~5 s once: /ingest answers then, 503 with Retry-After (the sender sends the
+  // batch again), instead of 500 after about 20 s (three group commits, then the quarantine, each waiting).
+  it('an /ingest the lock outlasts is answered 503 with Retry-After right after the store’s wait, nothing stored; sent again, it is stored once', async () => {
+    const file = h.app.database.target.sqliteFile!;
+    const text = 'Refunds take weeks, this is a scam';
+    const send = () =>
+      fetch(`${h.app.url}/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ source: 'forum', channel: 'support', user: 'eva', id: 'post-77', text, ts: new Date(Date.now() - 60_000).toISOString() }),
+      });
+    const holder = await holdWriteLock(file, 12_000);
+    try {
+      const response = await send();
+      const answeredAfter = performance.now() - holder.lockedAt;
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await response.json()).toMatchObject({ error: 'database_locked' });
+      // After the store's one wait (5 s), well before the lock goes.
+      expect(answeredAfter).toBeGreaterThan(4_500);
+      expect(answeredAfter).toBeLessThan(9_000);
+      expect(await h.app.database.prisma.scoredMessage.count({ where: { text } })).toBe(0);
+      expect(await h.app.database.prisma.quarantinedMessage.count()).toBe(0);
+    } finally {
+      await holder.released.catch(() => holder.kill());
+    }
+    const again = await send();
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ accepted: 1, scored: 1 });
+    expect(await h.app.database.prisma.scoredMessage.count({ where: { text } })).toBe(1);
+    expect(await h.app.database.prisma.quarantinedMessage.count()).toBe(0);
+  }, 60_000);
+
+  // A member's message acknowledged (kept in the inbox) just before another process takes the lock for
+  // longer than the store waits: its processing fails, which is not the message's fault. It uses up none
+  // of the inbox's 5 attempts, is never put in the quarantine (three group commits and a quarantine write,
+  // each waiting, had it quarantined once the lock went), and is stored by the inbox's next sweep.
+  it('a member message whose processing a long lock fails uses up no attempt, is not quarantined, and is stored once the lock goes', async () => {
+    const file = h.app.database.target.sqliteFile!;
+    const prisma = h.app.database.prisma;
+    const { workspace, api } = h.fake;
+    const text = 'Still no answer from support, unacceptable';
+    // Slack says the staff group changed, so the next message asks Slack who is staff (a few seconds on,
+    // past the look-up's short cache), and Slack is slow to answer: the lock is taken meanwhile, after the
+    // message is kept and before it is written.
+    const group = workspace.listUserGroups().find((candidate) => candidate.handle === 'community-leads')!.id;
+    const now = Math.floor(Date.now() / 1000);
+    const changed = { type: 'subteam_members_changed', subteam_id: group, team_id: workspace.appIdentity().teamId, date_previous_update: now - 60, date_update: now, added_users: [], added_users_count: '0' };
+    expect((await h.event(changed)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    api.faults.delay('usergroups.list', 2_500, { forMs: 5_000 });
+    let askedAt: number | undefined;
+    const pickFault = api.faults.take.bind(api.faults);
+    api.faults.take = (method, args) => {
+      if (method === 'usergroups.list') askedAt ??= performance.now();
+      return pickFault(method, args);
+    };
+    const { response } = await h.post(h.people.members[1]!, text, Date.now() - 20_000, { eventId: 'Ev0LOCKED1' });
+    expect(response.status).toBe(200);
+    await h.waitFor('Slack asked who is staff', () => askedAt !== undefined || undefined, 10_000);
+    const holder = await holdWriteLock(file, LONG_HOLD_MS);
+    try {
+      // Taken before the message's write: Firebreak waits at most 1.5 s for the groups.
+      expect(holder.lockedAt - askedAt!).toBeLessThan(1_500);
+      const failed = await h.waitFor('the event released with the reason', async () => (await prisma.inboundEvent.findFirst({ where: { eventId: 'Ev0LOCKED1', lastError: { not: null } } })) ?? undefined, LONG_HOLD_MS + 15_000);
+      expect(failed.lastError).toContain('is locked by another process');
+      // Accepted as attempt 1; the failed attempt is given back.
+      expect(failed.attempts).toBe(0);
+    } finally {
+      await holder.released.catch(() => holder.kill());
+    }
+    await h.waitFor('the message stored by the next sweep', async () => (await prisma.scoredMessage.count({ where: { text } })) === 1 || undefined, 40_000);
+    await h.waitFor('the inbox emptied', async () => (await prisma.inboundEvent.count()) === 0 || undefined, 10_000);
+    expect(await prisma.quarantinedMessage.count()).toBe(0);
+  }, 120_000);
 });

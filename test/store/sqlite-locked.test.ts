@@ -3,7 +3,13 @@
 // would freeze Slack acks and /healthz), writes once the lock goes, and after about 5 s gives up with a
 // DatabaseLockedError naming the file, having written nothing. A transaction takes the lock when it
 // starts, so another process's commit cannot make it fail after it has read.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { createStore } from '../../src/store/store.js';
 import { DatabaseLockedError } from '../../src/store/sqlite-lock-wait.js';
 import { openMigratedDatabase, type MigratedDatabase } from './repositories/migrated-database.js';
@@ -87,4 +93,55 @@ describe('SQLite locked by another process', () => {
     expect(await audited('snapshot.mine')).toBe(1);
     expect(await audited('snapshot.other')).toBe(1);
   }, 20_000);
+
+  // A database file not in WAL mode yet (made by an older version, restored from a backup that was not):
+  // switching it to WAL at start-up needs the file to itself, so it meets another process's lock too.
+  describe('opening a file not in WAL mode yet', () => {
+    let folder: string;
+    let path: string;
+    beforeAll(() => {
+      folder = mkdtempSync(join(tmpdir(), 'firebreak-rollback-journal-'));
+    });
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+    const rollbackJournalFile = (name: string) => {
+      path = join(folder, name);
+      const file = new Sqlite(path);
+      file.exec('CREATE TABLE earlier (id INTEGER PRIMARY KEY)');
+      expect(file.pragma('journal_mode', { simple: true })).toBe('delete');
+      file.close();
+      return path;
+    };
+
+    it('waits for another process holding its write lock, with the event loop free, and is in WAL mode once open', async () => {
+      const file = rollbackJournalFile('waits.db');
+      const holder = await holdWriteLock(file, 1_500);
+      const stalls = eventLoopStalls();
+      const opened = await openDatabase(parseDatabaseUrl(`file:${file}`));
+      try {
+        const openedAfter = performance.now() - holder.lockedAt;
+        await holder.released;
+        expect(stalls.stop()).toBeLessThan(MAX_STALL_MS);
+        expect(openedAfter).toBeGreaterThan(1_300);
+        expect(await opened.prisma.$queryRawUnsafe('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      } finally {
+        await opened.close();
+      }
+    }, 20_000);
+
+    it('a lock held longer than the patience: refused after about 5 s, saying the file is locked by another process', async () => {
+      const file = rollbackJournalFile('refused.db');
+      const holder = await holdWriteLock(file, 8_000);
+      const started = performance.now();
+      const failure = await openDatabase(parseDatabaseUrl(`file:${file}`)).then(
+        (opened) => opened.close().then(() => null),
+        (error: unknown) => error,
+      );
+      const after = performance.now() - started;
+      await holder.released;
+      expect(failure).toMatchObject({ code: 'database_unreachable' });
+      expect((failure as Error).message).toContain(`The SQLite database ${file} (DATABASE_URL) cannot be opened: The SQLite database ${file} is locked by another process`);
+      expect(after).toBeGreaterThan(4_500);
+      expect(after).toBeLessThan(7_000);
+    }, 20_000);
+  });
 });

@@ -49,8 +49,9 @@ export interface CrashHarness {
   /**
    * Holds the database's write lock (as a busy database or another instance's long transaction would):
    * reads go on, every write waits until the returned function releases it. A slow commit on
-   * PostgreSQL; on SQLite only a write outside a transaction waits (busy_timeout), one inside a
-   * transaction fails at once. With `unfinishedToo` (PostgreSQL), the table where the listener guard
+   * PostgreSQL. On SQLite every write, in a transaction or not, waits for it without blocking the
+   * process (src/store/sqlite-lock-wait.ts) and, held longer than about 5 s, fails with a
+   * DatabaseLockedError, nothing written. With `unfinishedToo` (PostgreSQL), the table where the listener guard
    * keeps a request acknowledged at its deadline is held as well, as a database slow for every write is.
    */
   holdWrites(options?: { unfinishedToo?: boolean }): Promise<() => Promise<void>>;
