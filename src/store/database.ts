@@ -95,7 +95,8 @@ async function createPrismaClient(target: DatabaseTarget): Promise<PrismaDb> {
 }
 
 export function describeConnectionError(target: DatabaseTarget, error: unknown): FirebreakError {
-  const detail = connectionErrorDetail(error);
+  // Every message below ends with its own full stop.
+  const detail = connectionErrorDetail(error).replace(/\.+$/, '');
   if (target.provider === 'postgres') {
     const url = new URL(target.url);
     return new FirebreakError(
