@@ -6,6 +6,7 @@
 // reminder and schedule the one after when it fires.
 import schedule from 'node-schedule';
 import type { Clock } from '../domain/clock.js';
+import { isDatabaseLocked } from '../errors.js';
 import type { JobMetrics } from './job-metrics.js';
 import type { Logger } from '../logger.js';
 import type { DueReminder, NewReminder, Repositories, Store } from '../app/ports/index.js';
@@ -222,6 +223,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       options.onFired?.(firing);
       return true;
     } catch (error) {
+      if (isDatabaseLocked(error)) {
+        // Another process held the database past the store's wait: nothing was written and the reminder is
+        // not at fault, so it stays due, uncounted, and fires at the next look.
+        log.warn({ key: reminder.key, kind: reminder.kind }, 'reminder not fired: the database is locked by another process; it stays due');
+        return false;
+      }
       const attempts = reminder.attempts + 1;
       const giveUp = attempts >= retry.maxAttempts;
       const retryAt = now + Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1));

@@ -4,6 +4,7 @@ import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import { cancelJob, createScheduler, nextOccurrence, scheduleJob, type ReminderFiring, type ReminderHandler } from '../../src/jobs/scheduler.js';
 import { createStore } from '../../src/store/store.js';
 import { availableProviders } from '../support/databases.js';
+import { holdWriteLock } from '../store/sqlite-lock-holder.js';
 import { countingOpenTransactions } from '../support/open-transactions.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 
@@ -178,6 +179,22 @@ describe.each(availableProviders)('scheduler on %s', (provider) => {
     }
     expect(await database.prisma.reminder.findUniqueOrThrow({ where: { key: 'broken' } })).toMatchObject({ status: 'failed', attempts: 3 });
   });
+
+  it.skipIf(provider !== 'sqlite')(
+    'a reminder that meets another process holding the database stays due, its attempts uncounted, and fires once the lock goes',
+    async () => {
+      await schedule('locked', T0);
+      // Held past the store's 5 s wait, and released before the failure could be recorded: only the rule counts.
+      const holder = await holdWriteLock(database.url.replace(/^file:/, ''), 6_000);
+      const running = scheduler();
+      expect(await running.runDue()).toBe(0);
+      await holder.released;
+      expect(await database.prisma.reminder.findUniqueOrThrow({ where: { key: 'locked' } })).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
+      expect(await running.runDue()).toBe(1);
+      expect(fired.map((firing) => firing.key)).toEqual(['locked']);
+    },
+    30_000,
+  );
 
   it('two schedulers firing at once: each reminder fires exactly once', async () => {
     for (let index = 0; index < 20; index += 1) await schedule(`race-${index}`, T0 + index * 1_000);
