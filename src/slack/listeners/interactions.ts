@@ -46,7 +46,7 @@ import {
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
 import { mrkdwnFromInputText } from '../text.js';
 import type { DecisionOutcome } from '../../app/incidents.js';
-import { openModal, personLocale, tellPerson, tellRefusal, type SlackServices } from './services.js';
+import { openModal, personLocale, submissionKey, tellPerson, tellRefusal, type SlackServices } from './services.js';
 
 type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
 
@@ -225,10 +225,11 @@ function decisionRunners(services: SlackServices) {
     decide: Decide,
     /** Field errors of this modal's own for a refusal, before the generic field mapping. */
     modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
-    /** Commit an accepted decision for the first delivery of this submission only (see submissionKey). */
+    /** Commit an accepted decision for the first delivery of this submission only (submissionKey by default). */
     options: { once?: string } = {},
   ): Promise<void> {
-    const outcome = await services.incidents.decide(incidentId, decide, options);
+    // Every modal's decision is taken once per submission: Slack may deliver one submission twice.
+    const outcome = await services.incidents.decide(incidentId, decide, { once: options.once ?? submissionKey(body) });
     if (outcome.ok) {
       await ack();
       return;
@@ -261,15 +262,6 @@ function decisionRunners(services: SlackServices) {
 }
 
 const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
-
-/**
- * One submission of one modal: Slack's view id (the same for every delivery of that modal, whatever
- * its private_metadata says) in its team. A draft modal sent twice (a double click, a resent request)
- * creates one draft.
- */
-function submissionKey(body: ViewSubmitAction): string {
-  return `view_submission:${body.team?.id ?? body.view.team_id}:${body.view.id}`;
-}
 
 /** Buttons of the incident workflow: each acknowledged only once its decision is committed. */
 export function registerInteractionListeners(app: App, services: SlackServices): void {
