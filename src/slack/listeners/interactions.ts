@@ -387,7 +387,11 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const record = await loadOrFail(services, i);
     if (await refusedAsResolved(services, body, client, record)) return;
     // Someone the playbook does not let resolve is told now, naming who may, before writing a summary for nothing.
-    const refused = await services.incidents.refusalBeforeForm(i, (state, policy, clock) => resolveAuthorityRefusal(state, { actorUserId: body.user.id }, policy, clock));
+    // Slack failing to list the playbook's groups does not keep the form shut: the submission checks again.
+    const refused = await services.incidents.refusalBeforeForm(i, (state, policy, clock) => resolveAuthorityRefusal(state, { actorUserId: body.user.id }, policy, clock)).catch((error: unknown) => {
+      services.logger.warn({ err: error, incidentId: i }, 'could not check who may resolve before opening the resolve form; opening it');
+      return null;
+    });
     if (refused) {
       const told = await refusalForPerson(services, refused.refusal, { teamId: body.team?.id, userId: body.user.id, client });
       await tellRefusal(client, { channel: body.channel?.id ?? record.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, told.refusal, told.locale);
