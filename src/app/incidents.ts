@@ -640,6 +640,20 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     }
   }
 
+  /**
+   * The refusal a decision would meet now, without taking it: asked before a form opens, so nobody
+   * fills in a form whose submission could only be refused. A refusal is audited as a decision's;
+   * null (nothing written) when the check passes.
+   */
+  async refusalBeforeForm(incidentId: string, check: (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision | null): Promise<Extract<DecisionOutcome, { ok: false }> | null> {
+    const record = await this.get(incidentId);
+    const { policy } = await this.policyFor(record.state.incident.playbookId);
+    const decision = check(record.state, policy, this.clock);
+    if (!decision || decision.ok) return null;
+    await this.options.store.direct.audit.write(decision.audit);
+    return { ok: false, refusal: decision.refusal, incident: { alertChannelId: record.alertChannelId, rootTs: record.rootTs, locale: record.state.incident.locale } };
+  }
+
   /** The post-mortem template of the playbook, its reviewer groups asked of Slack; null when the playbook is gone. */
   private async postMortemTemplateOf(playbook: Playbook | undefined, locale: Locale): Promise<PostMortemTemplate | null> {
     return playbook ? postMortemTemplateFor(playbook, locale, this.options.directory) : null;

@@ -36,6 +36,9 @@ const whoMay = (p: { lead: boolean; approvers: boolean; named: boolean }) => {
   );
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? 'nobody');
 };
+/** " Ask one of them: <@U1>, <@U2> (and 3 more)." — whom a refused person can turn to; '' when nobody. */
+const askOneOf = (people: readonly string[], more: number) =>
+  people.length > 0 ? ` Ask one of them: ${people.map((id) => `<@${id}>`).join(', ')}${more > 0 ? ` (and ${more} more)` : ''}.` : '';
 const languageName = (code: string) => (code === 'es' ? 'Spanish' : code === 'en' ? 'English' : code);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -49,11 +52,10 @@ export const en = {
     p.leadUserId
       ? `<@${p.leadUserId}> took the lead of incident #${p.number} just before you pressed. Press *Take over the lead* on the alert if you mean to take it from them.`
       : `Nobody leads incident #${p.number} any more: press the alert's first button if you mean to lead it.`,
-  'refusal.not_authorised': (p: { action: string; lead: boolean; approvers: boolean; named: boolean }) =>
-    `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.`,
+  'refusal.not_authorised': (p: { action: string; lead: boolean; approvers: boolean; named: boolean; people?: string[]; more?: number }) =>
+    `Only ${whoMay(p)} can ${actions[p.action] ?? p.action} under this playbook.` + askOneOf(p.people ?? [], p.more ?? 0),
   'refusal.not_an_approver': (p: { draftNumber: number; approvers: string[]; more: number }) =>
-    `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.` +
-    (p.approvers.length > 0 ? ` Ask one of them: ${p.approvers.map((id) => `<@${id}>`).join(', ')}${p.more > 0 ? ` (and ${p.more} more)` : ''}.` : ''),
+    `You are not one of this playbook's approvers, so you cannot decide on reply #${p.draftNumber}.` + askOneOf(p.approvers, p.more),
   'refusal.approvers_unconfirmed': (_: Empty) =>
     'Slack did not say who is in this playbook’s approver groups just now, so your approval was not recorded. Try again in a moment.',
   'refusal.four_eyes': (p: { draftNumber: number }) =>

@@ -37,6 +37,9 @@ const whoMay = (p: { lead: boolean; approvers: boolean; named: boolean }) => {
   );
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} o ${parts.at(-1)}` : (parts[0] ?? 'nadie');
 };
+/** « Pídeselo a una de ellas: <@U1>, <@U2> (y 3 más).» — a quién puede acudir quien fue rechazado; '' si a nadie. */
+const askOneOf = (people: readonly string[], more: number) =>
+  people.length > 0 ? ` Pídeselo a una de ellas: ${people.map((id) => `<@${id}>`).join(', ')}${more > 0 ? ` (y ${more} más)` : ''}.` : '';
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const es: Catalog = {
@@ -48,10 +51,9 @@ export const es: Catalog = {
     p.leadUserId
       ? `<@${p.leadUserId}> tomó el liderazgo del incidente #${p.number} justo antes de que pulsaras. Pulsa *Tomar el liderazgo* en la alerta si quieres quitárselo.`
       : `Ya nadie lidera el incidente #${p.number}: pulsa el primer botón de la alerta si quieres liderarlo.`,
-  'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.`,
+  'refusal.not_authorised': (p) => `Según este playbook, solo ${whoMay(p)} puede ${actions[p.action] ?? p.action}.` + askOneOf(p.people ?? [], p.more ?? 0),
   'refusal.not_an_approver': (p) =>
-    `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.` +
-    (p.approvers.length > 0 ? ` Pídeselo a una de ellas: ${p.approvers.map((id) => `<@${id}>`).join(', ')}${p.more > 0 ? ` (y ${p.more} más)` : ''}.` : ''),
+    `No figuras entre las personas aprobadoras de este playbook, así que no puedes decidir sobre la respuesta #${p.draftNumber}.` + askOneOf(p.approvers, p.more),
   'refusal.approvers_unconfirmed': () =>
     'Slack no ha podido decir ahora quién está en los grupos de aprobación de este playbook, así que tu aprobación no se ha registrado. Vuelve a intentarlo en un momento.',
   'refusal.four_eyes': (p) =>

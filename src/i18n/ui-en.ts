@@ -434,6 +434,10 @@ export const uiEn = {
     `Playbook ${p.playbook} names its alerts channel #${p.name}, which was deleted in Slack. Its incidents wait: they are posted in the first channel that takes the name #${p.name} (created, renamed or unarchived), or change its alertsChannel to another channel.`,
   'ui.home.alerts_channel_watched': (p: { channel: string }) => `The alerts channel ${p.channel} is a community channel Firebreak watches, so no incident is posted there: choose a channel only staff can read (App Home settings, /firebreak alerts, ALERTS_CHANNEL or the playbook's alertsChannel).`,
   'ui.alerts.set': (p: { channel: string }) => `Incidents of this workspace now go to ${p.channel}.`,
+  'ui.declare.not_visible': (p: { channel: string }) =>
+    `Firebreak cannot see ${p.channel} in this workspace, so it could not post replies there and nothing was declared. For a private channel, invite the bot first (/invite @Firebreak in that channel), then declare again; check the channel if you typed its id.`,
+  'ui.declare.visibility_unchecked': (p: { channel: string }) =>
+    `Slack did not answer when Firebreak checked that it can post in ${p.channel}. If it is a private channel, invite the bot (/invite @Firebreak in that channel) so replies can be posted there.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,
   'ui.alerts.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it could not post incidents there. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,
 };

@@ -399,6 +399,10 @@ export const uiEs: UiCatalog = {
     `El playbook ${p.playbook} nombra su canal de alertas #${p.name}, que se eliminó en Slack. Sus incidentes esperan: se publican en el primer canal que tome el nombre #${p.name} (creado, renombrado o desarchivado), o cambia su alertsChannel a otro canal.`,
   'ui.home.alerts_channel_watched': (p) => `El canal de alertas ${p.channel} es un canal de la comunidad que Firebreak vigila, así que no se publica ahí ningún incidente: elige un canal que solo lea el equipo (ajustes de App Home, /firebreak alertas, ALERTS_CHANNEL o el alertsChannel del playbook).`,
   'ui.alerts.set': (p) => `Los incidentes de este espacio de trabajo van ahora a ${p.channel}.`,
+  'ui.declare.not_visible': (p) =>
+    `Firebreak no ve ${p.channel} en este espacio de trabajo, así que no podría publicar respuestas ahí y no se ha declarado nada. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a declarar; si escribiste su id, revísalo.`,
+  'ui.declare.visibility_unchecked': (p) =>
+    `Slack no respondió cuando Firebreak comprobó que puede publicar en ${p.channel}. Si es un canal privado, invita al bot (/invite @Firebreak en ese canal) para que las respuestas puedan publicarse ahí.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
   'ui.alerts.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que no podría publicar incidentes ahí. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
 };

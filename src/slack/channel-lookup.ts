@@ -24,3 +24,26 @@ export async function channelNow(client: WebClient, channelId: string): Promise<
     throw error;
   }
 }
+
+/**
+ * Whether the bot can see a channel (conversations.info): `not_visible` only on Slack's definite
+ * channel_not_found (a private channel it was not invited to, another workspace's, a mistyped id);
+ * `unanswered` when Slack failed or did not answer within `waitMs`, which must never refuse.
+ */
+export async function channelVisibleToBot(client: WebClient, channelId: string, waitMs?: number): Promise<'visible' | 'not_visible' | 'unanswered'> {
+  const asked = channelNow(client, channelId).then(
+    (channel) => (channel ? ('visible' as const) : ('not_visible' as const)),
+    () => 'unanswered' as const,
+  );
+  if (waitMs === undefined) return asked;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'unanswered'>((resolve) => {
+    timer = setTimeout(() => resolve('unanswered'), waitMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([asked, waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

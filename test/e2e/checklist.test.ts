@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { loadTimeline } from '../../src/store/repositories/incidents.js';
+import { resolveModal } from '../../src/slack/blocks/modals.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
@@ -62,19 +63,27 @@ describe.each(availableProviders)('the checklist through Slack on %s', (provider
   });
 
   it('a resolve refused to someone the playbook does not let resolve skips none of the steps given a reason in its modal', async () => {
-    // Sam drafts replies but neither leads nor approves: canResolve is [lead, approvers].
+    // Sam drafts replies but neither leads nor approves: canResolve is [lead, approvers]. Refused at
+    // the click (resolve-authority.test.ts), he could only submit a modal opened before a change of rule:
+    // Slack delivers its submission as it would one he opened.
     const { sam } = harness.people;
     await harness.click(sam, harness.alerts, harness.rootMessage()!.ts, actionIds.resolve);
-    await harness.waitFor('the resolve modal', () => harness.openModal(sam)?.callback_id === callbackIds.resolveModal);
-    await harness.submit(sam, {
+    await harness.waitFor('the refusal at the click', () => harness.ephemeralTexts(sam).some((line) => line.includes('can resolve the incident')));
+    expect(harness.openModal(sam)).toBeUndefined();
+    const incidentId = (await prisma().incident.findFirstOrThrow()).id;
+    const { workspace } = harness.fake;
+    const form = resolveModal({ incidentId, incidentNumber: 1, openRequiredSteps: [{ stepId: 'confirm-scope', text: 'Confirm the scope with engineering' }], locale: 'en' });
+    workspace.openView({ user_id: workspace.bot.user_id, bot_id: workspace.bot.bot_id }, workspace.issueTrigger(sam), form as unknown as Record<string, unknown>);
+    const refused = await harness.submit(sam, {
       [inputIds.resolutionSummary]: { [inputIds.resolutionSummary]: text('All fine now.') },
       [inputIds.skipReason('confirm-scope')]: { [inputIds.skipReason('confirm-scope')]: text('Not needed') },
     });
-    await harness.waitFor('the refusal', () => harness.ephemeralTexts(sam).some((line) => line.includes('can resolve the incident')));
+    expect(errorsOf(refused.body)[inputIds.resolutionSummary]).toContain('can resolve the incident');
+    harness.fake.workspace.closeView(harness.openModal(sam)!.id);
     expect(await step('confirm-scope')).toMatchObject({ skippedAt: null, skippedBy: null, skipReason: null });
     expect((await prisma().incident.findFirstOrThrow()).status).toBe('acknowledged');
     expect(await prisma().timelineEvent.count({ where: { kind: 'checklist_skipped' } })).toBe(0);
-    expect(await prisma().auditLog.count({ where: { action: 'resolve', outcome: 'refused', userId: sam } })).toBe(1);
+    expect(await prisma().auditLog.count({ where: { action: 'resolve', outcome: 'refused', userId: sam } })).toBe(2);
 
     // Nor does a summary longer than Slack allows: the error is under the summary, the step stays open.
     const { ann } = harness.people;

@@ -78,8 +78,15 @@ describe('the language of an answer to one person', () => {
     expect(modal.submit).toMatchObject({ text: t('es', 'ui.modal.draft.submit', {}) });
     const refused = await harness.submit(marta, draftValues('Hi [member], we are on it.'));
     expect(refused.body).toContain('Esta respuesta no puede llegar a la comunidad');
+    harness.fake.workspace.closeView(modal.id);
+    await harness.click(marta, harness.alerts, rootTs, actionIds.addNote);
+    await harness.waitFor('Marta’s note modal', () => (harness.openModal(marta)?.title as { text?: string } | undefined)?.text === t('es', 'ui.modal.note.title', { number: 1 }) || undefined);
+    harness.fake.workspace.closeView(harness.openModal(marta)!.id);
+    // Resolving is not hers under this playbook (lead, approvers): refused at the click, in her language.
+    const before = harness.ephemeralTexts(marta).length;
     await harness.click(marta, harness.alerts, rootTs, actionIds.resolve);
-    await harness.waitFor('Marta’s resolve modal', () => (harness.openModal(marta)?.title as { text?: string } | undefined)?.text === t('es', 'ui.modal.resolve.title', { number: 1 }) || undefined);
+    await harness.waitFor('Marta’s refusal to resolve', () => harness.ephemeralTexts(marta).slice(before).find((line) => line.includes('Según este playbook, solo')));
+    expect(harness.openModal(marta)).toBeUndefined();
     await harness.click(cleo, harness.alerts, rootTs, actionIds.resolve);
     await harness.waitFor('Cleo’s resolve modal', () => (harness.openModal(cleo)?.title as { text?: string } | undefined)?.text === t('en', 'ui.modal.resolve.title', { number: 1 }) || undefined);
   });

@@ -1,6 +1,6 @@
 /** Small helpers the use cases share: building timeline events, checking texts, reminder keys. */
 import type { Locale } from '../../i18n/index.js';
-import type { ApprovalPolicy, Authority, AuthorityPolicy } from '../approvals/policy.js';
+import { approverUserIds, type ApprovalPolicy, type Authority, type AuthorityPolicy } from '../approvals/policy.js';
 import { refuse, type AuditContext, type Decision, type Effect } from './decision.js';
 import { checkText } from './limits.js';
 import type { StepTrigger } from './checklist.js';
@@ -72,13 +72,30 @@ export function refuseIfResolved(context: RefusalContext): Decision | null {
   return incident.status === 'resolved' ? refuse(context, 'refusal.incident_resolved', { number: incident.number }) : null;
 }
 
-/** Who could have done it, as plain params for the refusal message and the audit log. */
-export function authorityParams(action: 'resolve' | 'reopen' | 'change_severity', who: Authority, leadUserId: string | null) {
+/** How many of the people who could have done it a refusal names (the rest are counted). */
+export const PEOPLE_NAMED = 6;
+
+/**
+ * Who could have done it, as plain params for the refusal message and the audit log: the kinds of
+ * people, and the people themselves now (groups as their members, the first PEOPLE_NAMED), so the
+ * refused person knows whom to ask, as an approval refusal names the approvers.
+ */
+export function authorityParams(action: 'resolve' | 'reopen' | 'change_severity', who: Authority, leadUserId: string | null, approvals: ApprovalPolicy) {
+  const lead = who.lead && leadUserId !== null;
+  const approvers = who.approvers || (who.lead && leadUserId === null);
+  const people = new Set<string>();
+  if (lead && leadUserId !== null) people.add(leadUserId);
+  if (approvers) for (const userId of approverUserIds(approvals)) people.add(userId);
+  for (const userId of who.userIds) people.add(userId);
+  for (const group of who.groups) for (const userId of group.memberUserIds) people.add(userId);
+  const everyone = [...people];
   return {
     action,
-    lead: who.lead && leadUserId !== null,
-    approvers: who.approvers || (who.lead && leadUserId === null),
+    lead,
+    approvers,
     named: who.userIds.length > 0 || who.groups.length > 0,
+    people: everyone.slice(0, PEOPLE_NAMED),
+    more: Math.max(0, everyone.length - PEOPLE_NAMED),
   };
 }
 

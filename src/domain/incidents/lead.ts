@@ -86,7 +86,7 @@ export function changeSeverity(
   const resolved = refuseIfResolved(context);
   if (resolved) return resolved;
   if (!hasAuthority(policy.authority.changeSeverity, command.actorUserId, incident.leadUserId, policy.approvals)) {
-    return refuse(context, 'refusal.not_authorised', authorityParams('change_severity', policy.authority.changeSeverity, incident.leadUserId));
+    return refuse(context, 'refusal.not_authorised', authorityParams('change_severity', policy.authority.changeSeverity, incident.leadUserId, policy.approvals));
   }
   if (!SEVERITIES.includes(command.severity)) {
     return refuse(context, 'refusal.invalid_input', { field: 'severity', value: String(command.severity), expected: SEVERITIES.join(', ') });

@@ -145,14 +145,27 @@ export interface ResolveCommand extends CommandBase {
   readonly summary: string;
 }
 
+/**
+ * The refusal a resolve by this person would get for who they are (the incident resolved, or they
+ * may not resolve under the playbook), or null. Asked when the resolve form is opened, so nobody
+ * writes a summary for a resolve that cannot be theirs.
+ */
+export function resolveAuthorityRefusal(state: IncidentState, command: CommandBase & { readonly summary?: string }, policy: IncidentPolicy, clock: Clock): Decision | null {
+  const { incident } = state;
+  const context = { state, action: 'resolve' as const, actorUserId: command.actorUserId, at: clock.now(), text: command.summary ?? null, locale: command.locale };
+  if (incident.status === 'resolved') return refuse(context, 'refusal.incident_resolved', { number: incident.number });
+  if (!hasAuthority(policy.authority.resolve, command.actorUserId, incident.leadUserId, policy.approvals)) {
+    return refuse(context, 'refusal.not_authorised', authorityParams('resolve', policy.authority.resolve, incident.leadUserId, policy.approvals));
+  }
+  return null;
+}
+
 export function resolve(state: IncidentState, command: ResolveCommand, policy: IncidentPolicy, clock: Clock): Decision {
   const at = clock.now();
   const { incident } = state;
   const context = { state, action: 'resolve' as const, actorUserId: command.actorUserId, at, text: command.summary ?? null, locale: command.locale };
-  if (incident.status === 'resolved') return refuse(context, 'refusal.incident_resolved', { number: incident.number });
-  if (!hasAuthority(policy.authority.resolve, command.actorUserId, incident.leadUserId, policy.approvals)) {
-    return refuse(context, 'refusal.not_authorised', authorityParams('resolve', policy.authority.resolve, incident.leadUserId));
-  }
+  const unauthorised = resolveAuthorityRefusal(state, command, policy, clock);
+  if (unauthorised) return unauthorised;
   const bad = refuseBadText(context, 'summary', command.summary);
   if (bad) return bad;
   const blocking = openRequiredSteps(state);
@@ -189,7 +202,7 @@ export function reopen(state: IncidentState, command: ReopenCommand, policy: Inc
   const context = { state, action: 'reopen' as const, actorUserId: command.actorUserId, at, text: reason, locale: command.locale };
   if (incident.status !== 'resolved') return refuse(context, 'refusal.incident_not_resolved', { number: incident.number });
   if (!hasAuthority(policy.authority.reopen, command.actorUserId, incident.leadUserId, policy.approvals)) {
-    return refuse(context, 'refusal.not_authorised', authorityParams('reopen', policy.authority.reopen, incident.leadUserId));
+    return refuse(context, 'refusal.not_authorised', authorityParams('reopen', policy.authority.reopen, incident.leadUserId, policy.approvals));
   }
   if (reason !== null) {
     const bad = refuseBadText(context, 'reason', reason);

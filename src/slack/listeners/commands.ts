@@ -12,6 +12,7 @@ import { answerLocale, operatorRefusalText, type SlackServices } from './service
 import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
 import { closestCommandWord, commandAtStart, COMMAND_NAMES, type CommandName } from '../command-words.js';
 import { typedFromCommandText } from '../text.js';
+import { channelVisibleToBot } from '../channel-lookup.js';
 
 function ephemeral(message: { text: string; blocks?: unknown[] }): RespondArguments {
   return { response_type: 'ephemeral', text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) };
@@ -26,6 +27,9 @@ function plain(text: string): RespondArguments {
  * listener guard's 2 s (ACK_DEADLINE_MS), counted from when the command reached the listener.
  */
 const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
+
+/** How long declare waits for Slack to say whether the bot can see the channel: the rest of the 3 s is the declaring's. */
+const VISIBILITY_WAIT_MS = 800;
 
 /** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words), by its English name: an alias is refused the same. */
 const OPERATOR_ONLY: ReadonlySet<CommandName> = new Set(['status', 'list', 'declare', 'watch', 'unwatch', 'alerts', 'resolve']);
@@ -57,15 +61,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     return null;
   }
 
-  /**
-   * Whether the bot can see a channel: not a private one it was not invited to, nor another
-   * workspace's. Only Slack's definite channel_not_found says no; a slow or failing Slack does not refuse.
-   */
-  const botCanSee = (client: WebClient, channelId: string): Promise<boolean> =>
-    client.conversations.info({ channel: channelId }).then(
-      () => true,
-      (error: unknown) => (error as { data?: { error?: string } }).data?.error !== 'channel_not_found',
-    );
+  /** Whether the bot can see a channel; a slow or failing Slack does not refuse (channelVisibleToBot). */
+  const botCanSee = async (client: WebClient, channelId: string): Promise<boolean> => (await channelVisibleToBot(client, channelId)) !== 'not_visible';
 
   const unknownChannel = (locale: Locale, name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
@@ -115,6 +112,14 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(ephemeral(declareUsageMessage(locale, problem ?? undefined, command.command)));
           return;
         }
+        // A channel the bot cannot see would take no reply: refused now, as `watch` refuses it, not when
+        // the first reply fails. A Slack that does not answer never stops a team declaring a crisis.
+        const visibility = await channelVisibleToBot(client, channel.id, VISIBILITY_WAIT_MS);
+        if (visibility === 'not_visible') {
+          await ack(plain(t(locale, 'ui.declare.not_visible', { channel: `<#${channel.id}>` })));
+          return;
+        }
+        if (visibility === 'unanswered') services.logger.warn({ channel: channel.id }, 'Slack did not say whether the bot can see the declared channel; declaring anyway');
         const { severity, drill } = args;
         // Stored as typed (as the resolve modal stores its summary): escaped only where it is rendered.
         const summary = typedFromCommandText(args.summary);
@@ -140,8 +145,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const record = await services.incidents.find(incidentId);
         const number = record?.state.incident.number ?? '?';
         services.logger.info({ incidentId, opened, drill, user: command.user_id }, 'incident declared');
-        const answer = plain(
-          declareAnswer(locale, {
+        const declaredText = declareAnswer(locale, {
             opened,
             drill,
             drillWordInSummary: args.drillWordInSummary,
@@ -149,8 +153,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
             number: String(number),
             channel: `<#${channel.id}>`,
             command: command.command,
-          }),
-        );
+          });
+        const answer = plain(visibility === 'unanswered' ? `${declaredText}\n:warning: ${t(locale, 'ui.declare.visibility_unchecked', { channel: `<#${channel.id}>` })}` : declaredText);
         if (answeredEarly) await respond(answer);
         else await ack(answer);
         return;

@@ -14,6 +14,7 @@ import {
   editDraft,
   reopen,
   resolve,
+  resolveAuthorityRefusal,
   SEVERITIES,
   skipStep,
   tickStep,
@@ -46,7 +47,7 @@ import {
 import { replyPreflightContext, targetLanguageOf } from './reply-preflight.js';
 import { mrkdwnFromInputText } from '../text.js';
 import type { DecisionOutcome } from '../../app/incidents.js';
-import { openModal, personLocale, tellPerson, tellRefusal, type SlackServices } from './services.js';
+import { openModal, personLocale, submissionKey, tellPerson, tellRefusal, type SlackServices } from './services.js';
 
 type Decide = (state: IncidentState, policy: IncidentPolicy, clock: Clock) => Decision;
 
@@ -225,10 +226,11 @@ function decisionRunners(services: SlackServices) {
     decide: Decide,
     /** Field errors of this modal's own for a refusal, before the generic field mapping. */
     modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
-    /** Commit an accepted decision for the first delivery of this submission only (see submissionKey). */
+    /** Commit an accepted decision for the first delivery of this submission only (submissionKey by default). */
     options: { once?: string } = {},
   ): Promise<void> {
-    const outcome = await services.incidents.decide(incidentId, decide, options);
+    // Every modal's decision is taken once per submission: Slack may deliver one submission twice.
+    const outcome = await services.incidents.decide(incidentId, decide, { once: options.once ?? submissionKey(body) });
     if (outcome.ok) {
       await ack();
       return;
@@ -261,15 +263,6 @@ function decisionRunners(services: SlackServices) {
 }
 
 const buttonValue = (body: BlockAction) => (body.actions[0] as ButtonAction | undefined)?.value;
-
-/**
- * One submission of one modal: Slack's view id (the same for every delivery of that modal, whatever
- * its private_metadata says) in its team. A draft modal sent twice (a double click, a resent request)
- * creates one draft.
- */
-function submissionKey(body: ViewSubmitAction): string {
-  return `view_submission:${body.team?.id ?? body.view.team_id}:${body.view.id}`;
-}
 
 /** Buttons of the incident workflow: each acknowledged only once its decision is committed. */
 export function registerInteractionListeners(app: App, services: SlackServices): void {
@@ -393,6 +386,17 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const { i } = decodeRef(incidentRef, buttonValue(body), 'resolve button');
     const record = await loadOrFail(services, i);
     if (await refusedAsResolved(services, body, client, record)) return;
+    // Someone the playbook does not let resolve is told now, naming who may, before writing a summary for nothing.
+    // Slack failing to list the playbook's groups does not keep the form shut: the submission checks again.
+    const refused = await services.incidents.refusalBeforeForm(i, (state, policy, clock) => resolveAuthorityRefusal(state, { actorUserId: body.user.id }, policy, clock)).catch((error: unknown) => {
+      services.logger.warn({ err: error, incidentId: i }, 'could not check who may resolve before opening the resolve form; opening it');
+      return null;
+    });
+    if (refused) {
+      const told = await refusalForPerson(services, refused.refusal, { teamId: body.team?.id, userId: body.user.id, client });
+      await tellRefusal(client, { channel: body.channel?.id ?? record.alertChannelId, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, told.refusal, told.locale);
+      return;
+    }
     const { state } = record;
     const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await personLocale(services, body, client) }));
@@ -537,6 +541,13 @@ function registerDecisionModals(app: App, services: SlackServices): void {
   });
 }
 
+/** A message's mentions as names (`<@U1>` → `@Ann`): a modal's error is plain text, where a mention shows as its code. */
+async function plainMentions(client: WebClient, text: string): Promise<string> {
+  const ids = [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((match) => match[1] as string))];
+  const names = new Map(await Promise.all(ids.map(async (id) => [id, (await displayNameOf(client, id)) ?? id] as const)));
+  return text.replace(/<@([UW][A-Z0-9]+)>/g, (_, id: string) => `@${names.get(id) ?? id}`);
+}
+
 /** Resolving: steps given a reason are skipped first, then the incident is resolved. */
 function registerResolveModal(app: App, services: SlackServices): void {
   const { decideFromModal, answerModalRefusal } = decisionRunners(services);
@@ -547,6 +558,9 @@ function registerResolveModal(app: App, services: SlackServices): void {
     // The modal's own errors speak its language: the reader's.
     const locale = await personLocale(services, body, client);
     const stillOpen = record.state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
+    // Who may resolve changed since the modal opened (the playbook, the lead): said under the summary, which stays typed.
+    const authorityErrors = async (refusal: Refusal): Promise<Record<string, string> | null> =>
+      refusal.code === 'not_authorised' ? { [inputIds.resolutionSummary]: await plainMentions(client, refusal.message) } : null;
     // Steps given a reason in the modal are skipped first; the summary is checked first so nothing is skipped for a resolve that cannot happen.
     if (summary.trim() !== '') {
       for (const step of stillOpen) {
@@ -560,7 +574,7 @@ function registerResolveModal(app: App, services: SlackServices): void {
           return resolveRefused ? trial : skipStep(current, { actorUserId: body.user.id, stepId: step.stepId, reason }, policy, clock);
         });
         if (!outcome.ok && resolveRefused) {
-          await answerModalRefusal(ack, body, client, outcome);
+          await answerModalRefusal(ack, body, client, outcome, authorityErrors);
           return;
         }
         if (!outcome.ok && outcome.refusal.code !== 'step_already_done' && outcome.refusal.code !== 'step_already_skipped') {
@@ -571,7 +585,7 @@ function registerResolveModal(app: App, services: SlackServices): void {
     }
     // Still blocked: each open step's reason box says so; the modal stays open with what was typed.
     const stepErrors = async (refusal: Refusal): Promise<Record<string, string> | null> => {
-      if (refusal.code !== 'required_steps_open') return null;
+      if (refusal.code !== 'required_steps_open') return authorityErrors(refusal);
       const shown = new Set((view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? ''));
       const open = (await loadOrFail(services, i)).state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
       if (!open.every((step) => shown.has(inputIds.skipReason(step.stepId)))) return null;

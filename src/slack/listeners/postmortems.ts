@@ -29,7 +29,7 @@ import { addToTimelineModal } from '../blocks/modals.js';
 import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { displayNameOf } from '../display-name.js';
-import { openModal, operatorRefusalFor, personLocale, tellPerson, type SlackServices } from './services.js';
+import { openModal, operatorRefusalFor, personLocale, submissionKey, tellPerson, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
 export interface PostMortemListenerOptions {
@@ -330,6 +330,8 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
         policy,
         clock,
       ),
+      // Two deliveries of one submission at once both pass isOnTimeline: the second adds nothing.
+      { once: submissionKey(body) },
     );
     if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, locale);
   });

@@ -130,6 +130,15 @@ export interface SlackServices {
   metrics?: Metrics;
 }
 
+/**
+ * One submission of one modal: Slack's view id (the same for every delivery of that modal, whatever
+ * its private_metadata says) in its team. A modal sent twice (a double click, a resent request)
+ * creates one draft, adds one note, one timeline entry.
+ */
+export function submissionKey(body: { team?: { id?: string } | null; view: { id: string; team_id: string } }): string {
+  return `view_submission:${body.team?.id ?? body.view.team_id}:${body.view.id}`;
+}
+
 /** A refusal goes only to the person who clicked, as an ephemeral message where they clicked. */
 export async function tellRefusal(
   client: WebClient,

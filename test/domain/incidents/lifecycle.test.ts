@@ -114,7 +114,7 @@ describe('incident actions', () => {
     it('refuses anyone but the lead or an approver, saying who may', () => {
       const led = accepted(acknowledge(state, { actorUserId: 'ULEAD' }, policy, clock)).state;
       const result = refused(changeSeverity(led, { actorUserId: 'URANDOM', severity: 'sev1', reason: 'x' }, policy, clock));
-      expect(result.refusal.message).toBe('Only the incident lead or an approver can change the severity under this playbook.');
+      expect(result.refusal.message).toBe('Only the incident lead or an approver can change the severity under this playbook. Ask one of them: <@ULEAD>, <@UAPPROVER1>, <@UAPPROVER2>.');
       expect(result.audit).toMatchObject({ actorUserId: 'URANDOM', refusalCode: 'not_authorised', text: 'x', details: { from: 'sev2', to: 'sev1' } });
       expect(accepted(changeSeverity(led, { actorUserId: 'UAPPROVER2', severity: 'sev1', reason: 'x' }, policy, clock)).state.incident.severity).toBe('sev1');
     });
@@ -140,8 +140,8 @@ describe('incident actions', () => {
       const refusal = refused(resolve(led, { actorUserId: 'UAPPROVER1', summary: 'done' }, leadOnly, clock)).refusal;
       expect(refusal).toMatchObject({
         code: 'not_authorised',
-        message: 'Only the incident lead can resolve the incident under this playbook.',
-        params: { action: 'resolve', lead: true, approvers: false, named: false },
+        message: 'Only the incident lead can resolve the incident under this playbook. Ask one of them: <@ULEAD>.',
+        params: { action: 'resolve', lead: true, approvers: false, named: false, people: ['ULEAD'], more: 0 },
       });
       expect(accepted(resolve(led, { actorUserId: 'ULEAD', summary: 'done' }, leadOnly, clock)).state.incident.status).toBe('resolved');
     });
@@ -154,7 +154,7 @@ describe('incident actions', () => {
       expect(accepted(changeSeverity(led, { actorUserId: 'ULEGAL', severity: 'sev1', reason: 'legal risk' }, named, clock)).state.incident.severity).toBe('sev1');
       expect(accepted(changeSeverity(led, { actorUserId: 'UPR', severity: 'sev3', reason: 'calmer' }, named, clock)).state.incident.severity).toBe('sev3');
       const refusal = refused(changeSeverity(led, { actorUserId: 'UAPPROVER1', locale: 'es', severity: 'sev1', reason: 'x' }, named, clock)).refusal;
-      expect(refusal.message).toBe('Según este playbook, solo quien lidera el incidente o alguien que el playbook nombra puede cambiar la gravedad.');
+      expect(refusal.message).toBe('Según este playbook, solo quien lidera el incidente o alguien que el playbook nombra puede cambiar la gravedad. Pídeselo a una de ellas: <@ULEAD>, <@ULEGAL>, <@UPR>.');
     });
 
     it('refuses no reason, the same severity, and an unknown severity', () => {
