@@ -71,6 +71,7 @@ export const en = {
   'refusal.draft_already_approved': (p: { draftNumber: number }) =>
     `Reply #${p.draftNumber} is already approved and goes out once; nothing more to decide.`,
   'refusal.draft_not_approved': (p: { draftNumber: number }) => `Reply #${p.draftNumber} has not been approved, so it cannot be posted.`,
+  'refusal.draft_closed_unsent': (p: { draftNumber: number }) => `Reply #${p.draftNumber} was not sent: the incident was resolved while it waited for approval; write a new draft instead.`,
   'refusal.draft_not_posted': (p: { draftNumber: number }) => `Reply #${p.draftNumber} was approved but could not be posted; write a new draft instead.`,
   'refusal.stale_revision': (p: { draftNumber: number; seen: number; current: number }) =>
     `Reply #${p.draftNumber} has changed since you opened it (you saw revision ${p.seen}, it is now at revision ${p.current}). Review the new text.`,
@@ -109,8 +110,10 @@ export const en = {
       .filter(Boolean)
       .join(' '),
   // With the expected language already chosen the modal offers no "anyway" box: the text itself must change.
-  'refusal.preflight_language': (p: { field: string; language: string; expected: string; chosen: string }) =>
-    p.chosen === p.expected
+  'refusal.preflight_language': (p: { field: string; language: string; expected: string; chosen: string; edit: boolean }) =>
+    p.edit
+      ? `This reply is now in ${languageName(p.language)}, but the people it answers write in ${languageName(p.expected)}. Tick “Post in this language anyway” to post it in ${languageName(p.language)}, or rewrite it in ${languageName(p.expected)}.`
+      : p.chosen === p.expected
       ? `This reply is written in ${languageName(p.language)}, but the language chosen, and the one the people it answers write in, is ${languageName(p.expected)}. Write it in ${languageName(p.expected)}; to post it in ${languageName(p.language)}, pick ${languageName(p.language)} as the reply's language and tick “Post in this language anyway”.`
       : `This reply is in ${languageName(p.language)}, but the people it answers write in ${languageName(p.expected)}. Tick “Post in this language anyway” to post it in ${languageName(p.language)}, or rewrite it in ${languageName(p.expected)} and pick ${languageName(p.expected)} as the reply's language.`,
   'refusal.unknown_target': (_: { field: string }) =>
@@ -195,6 +198,8 @@ export const en = {
     (p.unreachable ? ` Reply ${p.unreachable} still cannot get the approvals its playbook asks for: edit the playbook's approvers.` : ''),
   'timeline.reply_posted': (p: { draftNumber: number; drill: boolean }) =>
     p.drill ? `Reply #${p.draftNumber} posted (drill: only to the alert thread)` : `Reply #${p.draftNumber} posted to the community`,
+  'timeline.draft_closed_unsent': (p: { draftNumber: number }) =>
+    `Reply #${p.draftNumber} was not sent: it was still waiting for approval when the incident was resolved`,
   'timeline.reply_not_posted': (p: { draftNumber: number; reason: string; uncertain: boolean }) =>
     p.uncertain
       ? `Reply #${p.draftNumber} was not confirmed as posted (Slack never answered an attempt, then answered \`${p.reason}\`)`

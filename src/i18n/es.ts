@@ -69,6 +69,7 @@ export const es: Catalog = {
   'refusal.draft_already_approved': (p) =>
     `La respuesta #${p.draftNumber} ya está aprobada y se publica una sola vez; no queda nada por decidir.`,
   'refusal.draft_not_approved': (p) => `La respuesta #${p.draftNumber} no está aprobada, así que no puede publicarse.`,
+  'refusal.draft_closed_unsent': (p) => `La respuesta #${p.draftNumber} no se envió: el incidente se resolvió mientras esperaba aprobación; redacta un borrador nuevo.`,
   'refusal.draft_not_posted': (p) => `La respuesta #${p.draftNumber} se aprobó pero no pudo publicarse; redacta un borrador nuevo.`,
   'refusal.stale_revision': (p) =>
     `La respuesta #${p.draftNumber} ha cambiado desde que la abriste (viste la revisión ${p.seen} y ahora va por la ${p.current}). Revisa el texto nuevo.`,
@@ -105,7 +106,9 @@ export const es: Catalog = {
       .filter(Boolean)
       .join(' '),
   'refusal.preflight_language': (p) =>
-    p.chosen === p.expected
+    p.edit
+      ? `Esta respuesta está ahora en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para publicarla en ${languageName(p.language)}, o reescríbela en ${languageName(p.expected)}.`
+      : p.chosen === p.expected
       ? `Esta respuesta está escrita en ${languageName(p.language)}, pero el idioma elegido y el de quienes la recibirán es el ${languageName(p.expected)}. Escríbela en ${languageName(p.expected)}; para publicarla en ${languageName(p.language)}, elige ${languageName(p.language)} como idioma de la respuesta y marca «Publicar en este idioma igualmente».`
       : `Esta respuesta está en ${languageName(p.language)}, pero quienes la recibirán escriben en ${languageName(p.expected)}. Marca «Publicar en este idioma igualmente» para publicarla en ${languageName(p.language)}, o reescríbela en ${languageName(p.expected)} y elige ${languageName(p.expected)} como idioma de la respuesta.`,
   'refusal.unknown_target': () =>
@@ -185,6 +188,8 @@ export const es: Catalog = {
     p.drill
       ? `Respuesta #${p.draftNumber} publicada (simulacro: solo en el hilo de la alerta)`
       : `Respuesta #${p.draftNumber} publicada en la comunidad`,
+  'timeline.draft_closed_unsent': (p) =>
+    `La respuesta #${p.draftNumber} no se envió: aún esperaba aprobación cuando se resolvió el incidente`,
   'timeline.reply_not_posted': (p) =>
     p.uncertain
       ? `No se confirmó que la respuesta #${p.draftNumber} se publicara (Slack no contestó a un intento y luego respondió \`${p.reason}\`)`

@@ -119,6 +119,8 @@ export const uiEn = {
   'ui.draft.status.posted_drill': (_: Empty) => ':test_tube: Approved; posted in this thread only (drill)',
   'ui.draft.status.rejected': (_: Empty) => ':no_entry_sign: Rejected',
   'ui.draft.status.not_posted': (_: Empty) => ':x: Approved but not posted: nothing reached the community (why: in this thread). Draft a new reply to try again',
+  'ui.draft.status.closed_unsent': (_: Empty) =>
+    ':lock: Not sent: the incident was resolved while this reply waited for approval. Nothing reached the community; reopen the incident and draft a new reply to send one',
   'ui.draft.status.unconfirmed': (_: Empty) =>
     ':warning: Approved; Slack never confirmed the post and it was not tried again (why: in this thread), so it may or may not be in the channel. Look there before drafting it again',
 

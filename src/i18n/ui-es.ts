@@ -110,6 +110,8 @@ export const uiEs: UiCatalog = {
   'ui.draft.status.posted_drill': () => ':test_tube: Aprobada; publicada solo en este hilo (simulacro)',
   'ui.draft.status.rejected': () => ':no_entry_sign: Rechazada',
   'ui.draft.status.not_posted': () => ':x: Aprobada pero no publicada: nada llegó a la comunidad (el motivo, en este hilo). Redacta una respuesta nueva para intentarlo otra vez',
+  'ui.draft.status.closed_unsent': () =>
+    ':lock: No enviada: el incidente se resolvió mientras esta respuesta esperaba aprobación. Nada llegó a la comunidad; reabre el incidente y redacta una respuesta nueva para enviar una',
   'ui.draft.status.unconfirmed': () =>
     ':warning: Aprobada; Slack no confirmó la publicación y no se volvió a intentar (el porqué, en este hilo), así que puede estar o no en el canal. Míralo antes de redactarla otra vez',
 

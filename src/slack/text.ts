@@ -5,6 +5,8 @@
  * Lengths are UTF-16 code units (String.length), the same measure as src/slack/blocks/limits.ts.
  */
 
+import { headCut } from '../domain/text/cut.js';
+
 const WORD_JOINER = '\u2060';
 
 /**
@@ -115,18 +117,6 @@ export function truncateSlackText(text: string, maxLength: number, options: Trun
     forbidden.push([match.index, match.index + match[0].length]);
   }
   const insideSpan = (position: number) => forbidden.some(([start, end]) => position > start && position < end);
-
-  // Segment a little past the budget: enough for the grapheme that straddles it.
-  const segmenter = new Intl.Segmenter(options.locale ?? 'en', { granularity: 'grapheme' });
-  let cut = 0;
-  let wordCut = 0;
-  for (const { index, segment } of segmenter.segment(text.slice(0, budget + 64))) {
-    if (index > budget) break;
-    if (/^\s+$/u.test(segment) && !insideSpan(index)) wordCut = index;
-    const end = index + segment.length;
-    if (end <= budget && !insideSpan(end)) cut = end;
-  }
-  // Prefer ending on a whole word when that loses little (at most a fifth of the room).
-  if (options.wholeWords !== false && wordCut > 0 && wordCut >= budget * 0.8) cut = Math.min(cut, wordCut);
+  const cut = headCut(text, budget, { allowed: (position) => !insideSpan(position), ...(options.locale ? { locale: options.locale } : {}), ...(options.wholeWords === false ? { wholeWords: false } : {}) });
   return `${text.slice(0, cut).trimEnd()}${ellipsis}`;
 }

@@ -72,6 +72,13 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(harness.thread().filter((message) => keyOf(message).endsWith(':draft_approved'))).toHaveLength(2);
     expect(Number(approvals[0]!.ts)).toBeGreaterThan(Number(afterRefusal));
     expect(await prisma().approval.count({ where: { approverUserId: harness.people.nina } })).toBe(0);
+    // The thread reads in the order it happened: the second approval and "posting it once", then the reply.
+    await harness.waitFor('the quorum line', () => harness.thread().find((message) => keyOf(message).endsWith(':quorum_met')));
+    const thread = harness.thread();
+    const reply = thread.findIndex((message) => keyOf(message).startsWith('reply:'));
+    const quorum = thread.findIndex((message) => keyOf(message).endsWith(':quorum_met'));
+    expect(quorum).toBeGreaterThan(thread.findLastIndex((message) => keyOf(message).endsWith(':draft_approved')));
+    expect(reply).toBeGreaterThan(quorum);
   });
 
   it('the outbox holds any write of a drill reply addressed outside its alert thread', async () => {

@@ -68,6 +68,7 @@ export type RefusalCode =
   | 'draft_already_approved'
   | 'draft_not_approved'
   | 'draft_not_posted'
+  | 'draft_closed_unsent'
   | 'stale_revision'
   | 'already_decided'
   | 'changes_requested_pending'

@@ -111,6 +111,8 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, 'timeline.reply_posted', { draftNumber, drill: d['drill'] === true });
     case 'reply_not_posted':
       return t(locale, 'timeline.reply_not_posted', { draftNumber, reason: str(d, 'reason'), uncertain: d['uncertain'] === true });
+    case 'draft_closed_unsent':
+      return t(locale, 'timeline.draft_closed_unsent', { draftNumber });
     case 'checklist_ticked':
       return t(locale, 'timeline.checklist_ticked', { user, step: str(d, 'step') || str(d, 'stepId') });
     case 'checklist_unticked':

@@ -17,7 +17,7 @@ import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } fr
 import { announce, event, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
 import { autoTickSteps } from './checklist.js';
 import { diffDraftText } from './draft-diff.js';
-import { preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
+import { languageOfText, preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
 import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget, TimelineEvent } from './types.js';
 
 /** How many approvers a refusal names (a group can hold hundreds). */
@@ -107,7 +107,8 @@ function runPreflight(
   text: string,
   language: Locale,
   preflight: PreflightContext | undefined,
-  languageCheck: { confirmed: boolean } | null,
+  /** Null: no confirmation asked (an approval re-checks refusals only). `edit`: the edit modal, which has no language picker. */
+  languageCheck: { confirmed: boolean; edit?: boolean } | null,
 ): Decision | { warnings: readonly PreflightWarning[] } {
   const result = preflightReply(text, language, preflight);
   if (result.refusals.length > 0) {
@@ -123,9 +124,18 @@ function runPreflight(
   if (languageCheck && !languageCheck.confirmed && languageWarning?.code === 'language') {
     // Already in the readers' language, the text is what is wrong: the error goes under it, not the language.
     const field = language === languageWarning.expected ? 'text' : 'language';
-    return refuse(context, 'refusal.preflight_language', { field, language: languageWarning.language, expected: languageWarning.expected, chosen: language });
+    return refuse(context, 'refusal.preflight_language', { field, language: languageWarning.language, expected: languageWarning.expected, chosen: language, edit: languageCheck.edit === true });
   }
-  return { warnings: result.warnings };
+  // Past the check, a language warning left was confirmed by whoever wrote this revision: the card says so.
+  return { warnings: languageCheck ? result.warnings.map((warning) => (warning.code === 'language' ? { ...warning, confirmed: true } : warning)) : result.warnings };
+}
+
+/**
+ * Whether the drafter confirmed a language warning. Records from before `confirmed` was kept: creation
+ * always asked (revision 1), an edit never did.
+ */
+export function languageConfirmed(warning: Extract<PreflightWarning, { code: 'language' }>, draft: Pick<ReplyDraft, 'revision'>): boolean {
+  return warning.confirmed ?? draft.revision === 1;
 }
 
 function replaceDraft(state: IncidentState, draft: ReplyDraft): IncidentState {
@@ -200,6 +210,7 @@ function findOpenDraft(context: RefusalContext, id: string, revision: number): R
   }
   if (draft.status === 'rejected') return refuse(context, 'refusal.draft_closed', { draftNumber: draft.number });
   if (draft.status === 'not_posted' || draft.status === 'unconfirmed') return refuse(context, 'refusal.draft_not_posted', { draftNumber: draft.number });
+  if (draft.status === 'closed_unsent') return refuse(context, 'refusal.draft_closed_unsent', { draftNumber: draft.number });
   if (draft.revision !== revision) {
     return refuse(context, 'refusal.stale_revision', { draftNumber: draft.number, seen: revision, current: draft.revision });
   }
@@ -212,6 +223,8 @@ export interface EditDraftCommand extends CommandBase {
   readonly revision: number;
   readonly text: string;
   readonly preflight?: PreflightContext;
+  /** The editor confirmed posting in a language other than the readers'. */
+  readonly languageConfirmed?: boolean;
 }
 
 /** A new revision: earlier approvals stop counting, and the thread shows what changed. */
@@ -237,8 +250,12 @@ export function editDraft(state: IncidentState, command: EditDraftCommand, polic
     : [...draft.contributorUserIds, command.actorUserId];
   const unreachable = refuseUnreachableQuorum(context, policy.approvals, contributors);
   if (unreachable) return unreachable;
-  // The language was confirmed (or matched) when the draft was written; an edit keeps it.
-  const checked = runPreflight(context, command.text, draft.language, command.preflight, null);
+  // The reply is in the language its new text is written in (the label approvers read says so); a text
+  // too short or mixed to tell keeps the draft's. A language the readers do not write in is confirmed as
+  // on creation, unless this revision's author already confirmed that same language.
+  const language = languageOfText(command.text) ?? draft.language;
+  const confirmedBefore = draft.preflightWarnings.some((warning) => warning.code === 'language' && warning.language === language && languageConfirmed(warning, draft));
+  const checked = runPreflight(context, command.text, language, command.preflight, { confirmed: command.languageConfirmed === true || confirmedBefore, edit: true });
   if ('ok' in checked) return checked;
 
   const voided = state.approvals.filter((a) => a.draftId === draft.id && a.voidedAt === null);
@@ -246,6 +263,7 @@ export function editDraft(state: IncidentState, command: EditDraftCommand, polic
     ...draft,
     revision: draft.revision + 1,
     text: command.text,
+    language,
     contributorUserIds: contributors,
     status: 'pending',
     updatedAt: at,
@@ -262,6 +280,7 @@ export function editDraft(state: IncidentState, command: EditDraftCommand, polic
       fromRevision: draft.revision,
       toRevision: edited.revision,
       previousText: draft.text,
+      ...(language !== draft.language ? { fromLanguage: draft.language, language } : {}),
       diff: diffDraftText(draft.text, command.text),
       voidedDecisionsBy: voided.map((a) => a.approverUserId),
     }),
@@ -390,7 +409,10 @@ function quorumMet(state: IncidentState, draft: ReplyDraft, approvals: ApprovalP
     revision: draft.revision,
     approverUserIds: progress.approvedBy,
   });
+  // The thread says who approved before the reply itself appears (a drill posts it in that thread).
   const effects: Effect[] = [
+    { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
+    ...announce([...approvedEvents, quorumEvent]),
     {
       type: 'post_public_reply',
       incidentId: state.incident.id,
@@ -402,8 +424,6 @@ function quorumMet(state: IncidentState, draft: ReplyDraft, approvals: ApprovalP
       language: draft.language,
       drill: state.incident.drill,
     },
-    { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
-    ...announce([...approvedEvents, quorumEvent]),
   ];
   return accept(
     { ...context, details: { ...context.details, quorumMet: true } },

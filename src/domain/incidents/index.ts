@@ -15,6 +15,7 @@ export {
   markReplyNotPosted,
   quorumProgress,
   liveApprovals,
+  languageConfirmed,
   voidedApprovals,
   replyIdempotencyKey,
   draftId,

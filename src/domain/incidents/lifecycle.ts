@@ -173,12 +173,25 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
     return refuse(context, 'refusal.required_steps_open', { steps: blocking.map((item) => item.text) });
   }
 
+  // Replies still waiting for approval are closed unsent: nobody can approve them any more, and the
+  // alert, App Home and their cards must not say they wait. One already approved is being posted: it stays.
+  const waiting = state.drafts.filter((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
+  const closed = new Map(waiting.map((draft) => [draft.id, { ...draft, status: 'closed_unsent' as const, updatedAt: at }]));
   const next: IncidentState = {
     ...state,
     incident: { ...incident, status: 'resolved', resolvedAt: at, resolutionSummary: command.summary },
+    drafts: state.drafts.map((draft) => closed.get(draft.id) ?? draft),
   };
-  const events = [event(state, at, 'resolved', command.actorUserId, command.summary)];
-  const effects: Effect[] = [...announce(events)];
+  const events = [
+    event(state, at, 'resolved', command.actorUserId, command.summary),
+    ...waiting.map((draft) =>
+      event(state, at, 'draft_closed_unsent', null, draft.text, { draftId: draft.id, draftNumber: draft.number, revision: draft.revision, reason: 'incident_resolved' }),
+    ),
+  ];
+  const effects: Effect[] = [
+    ...waiting.map((draft): Effect => ({ type: 'update_draft_message', incidentId: incident.id, draftId: draft.id })),
+    ...announce(events),
+  ];
   if (incident.status === 'open') effects.push(...cancelAcknowledgeReminders(incident.id, policy.escalation));
   for (const item of state.checklist) {
     if (!isClosed(item) && item.dueAt !== null) {

@@ -25,8 +25,11 @@ export type PreflightRefusal =
 export type ContactKind = 'email' | 'phone' | 'url';
 
 export type PreflightWarning =
-  /** The reply's language differs from the target message's or channel's. */
-  | { readonly code: 'language'; readonly language: Locale; readonly expected: Locale }
+  /**
+   * The reply's language differs from the target message's or channel's. `confirmed`: the person who
+   * wrote this revision said to post it in this language anyway (absent on records older than the field).
+   */
+  | { readonly code: 'language'; readonly language: Locale; readonly expected: Locale; readonly confirmed?: boolean }
   /** An e-mail address, phone number or link that neither the templates nor the playbook contain. */
   | { readonly code: 'unknown_contact'; readonly kind: ContactKind; readonly found: string };
 

@@ -73,7 +73,11 @@ export type ReplyTarget =
  * nothing reached the community. `unconfirmed`: the same, after an attempt Slack never answered, so an
  * earlier attempt may have landed. Both are final: a new draft is the way to try again.
  */
-export type DraftStatus = 'pending' | 'changes_requested' | 'rejected' | 'approved' | 'posted' | 'not_posted' | 'unconfirmed';
+/**
+ * `closed_unsent`: still waiting for approval when the incident was resolved; never posted, and final
+ * (a reopened incident drafts anew).
+ */
+export type DraftStatus = 'pending' | 'changes_requested' | 'rejected' | 'approved' | 'posted' | 'not_posted' | 'unconfirmed' | 'closed_unsent';
 
 export interface ReplyDraft {
   /** `${incidentId}/draft-${number}`: deterministic so the domain needs no id generator. */
@@ -145,6 +149,8 @@ export type TimelineEventKind =
   | 'approver_reactivated'
   | 'reply_posted'
   | 'reply_not_posted'
+  /** A reply still waiting for approval was closed unsent (the incident was resolved). */
+  | 'draft_closed_unsent'
   | 'checklist_ticked'
   | 'checklist_unticked'
   | 'checklist_skipped'

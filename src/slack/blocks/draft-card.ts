@@ -5,7 +5,7 @@
  */
 import type { Button, KnownBlock, RichTextBlock, RichTextText } from '@slack/types';
 import { isLocale, t, type Locale } from '../../i18n/index.js';
-import { diffDraftText, liveApprovals, preflightReply, voidedApprovals, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
+import { diffDraftText, languageConfirmed, liveApprovals, preflightReply, voidedApprovals, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
 import { escapeSlackText, plainFromMrkdwnText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, wholeQuoteSections, type SlackMessage } from './kit.js';
@@ -59,7 +59,7 @@ export function draftCard(
   }
   blocks.push(section(decisionsText(state, draft, progress, locale, options)));
   if (open || draft.status === 'approved') blocks.push(context(preflightText(draft, locale)));
-  if (state.incident.drill && draft.status !== 'rejected') blocks.push(context(t(locale, 'ui.draft.drill', {})));
+  if (state.incident.drill && draft.status !== 'rejected' && draft.status !== 'closed_unsent') blocks.push(context(t(locale, 'ui.draft.drill', {})));
   if (open && state.incident.status !== 'resolved') blocks.push(actions(draftButtons(state, draft, locale)));
   blocks.push(context(t(locale, 'ui.draft.author', { user: mention(draft.authorUserId) })));
 
@@ -100,7 +100,7 @@ function preflightText(draft: ReplyDraft, locale: Locale): string {
   if (draft.preflightWarnings.length === 0) return t(locale, 'preflight.passed', {});
   const lines = draft.preflightWarnings.map((warning) =>
     warning.code === 'language'
-      ? t(locale, 'preflight.warning.language', { language: warning.language, expected: warning.expected, confirmed: true })
+      ? t(locale, 'preflight.warning.language', { language: warning.language, expected: warning.expected, confirmed: languageConfirmed(warning, draft) })
       : t(locale, 'preflight.warning.contact', { kind: warning.kind, found: inertStaffText(warning.found) }),
   );
   return fit(lines.join('\n'), 1900);

@@ -264,6 +264,7 @@ const EVENT_EMOJI: Partial<Record<TimelineEventKind, string>> = {
   quorum_met: ':white_check_mark:',
   reply_posted: ':speech_balloon:',
   reply_not_posted: ':x:',
+  draft_closed_unsent: ':lock:',
   reminder_sent: ':alarm_clock:',
   escalation_sent: ':rotating_light:',
   detection_escalated: ':chart_with_upwards_trend:',

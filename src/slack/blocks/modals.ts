@@ -96,6 +96,12 @@ function authorLabel(name: string | undefined, locale: Locale, format: 'mrkdwn' 
   return format === 'mrkdwn' ? escapeSlackText(short) : short;
 }
 
+/** The "post in this language anyway" box of the draft and edit modals. */
+function languageConfirmInput(locale: Locale): KnownBlock {
+  const confirm = option(t(locale, 'ui.modal.draft.language_confirm', {}), 'confirmed');
+  return input(inputIds.draftLanguageConfirm, t(locale, 'ui.modal.draft.language_confirm_label', {}), { type: 'checkboxes', action_id: inputIds.draftLanguageConfirm, options: [confirm] }, { optional: true });
+}
+
 export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   const { locale } = input_;
   const template = input_.templates.find((tpl) => tpl.id === input_.templateId) ?? input_.templates[0];
@@ -129,10 +135,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
       { dispatchAction: true },
     ),
   );
-  if (input_.askLanguageConfirmation) {
-    const confirm = option(t(locale, 'ui.modal.draft.language_confirm', {}), 'confirmed');
-    blocks.push(input(inputIds.draftLanguageConfirm, t(locale, 'ui.modal.draft.language_confirm_label', {}), { type: 'checkboxes', action_id: inputIds.draftLanguageConfirm, options: [confirm] }, { optional: true }));
-  }
+  if (input_.askLanguageConfirmation) blocks.push(languageConfirmInput(locale));
   if (input_.noMemberMessage) blocks.push(context(t(locale, 'ui.modal.draft.no_member_message', {})));
   if (template) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(template.guidance[locale])}`));
 
@@ -204,6 +207,8 @@ export interface EditDraftModalInput {
   readonly locale: Locale;
   /** The template's guidance, when the draft came from one. */
   readonly guidance?: string;
+  /** The readers' language is known, so an edit into another asks for the "post in this language anyway" box. */
+  readonly askLanguageConfirmation?: boolean;
 }
 
 export function editDraftModal(input_: EditDraftModalInput): ModalView {
@@ -211,6 +216,8 @@ export function editDraftModal(input_: EditDraftModalInput): ModalView {
   const blocks: KnownBlock[] = [];
   if (input_.guidance) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(input_.guidance)}`));
   blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: inputTextFromMrkdwn(input_.text) }));
+  // As on creation: a reply rewritten in a language its readers do not write in is posted only once confirmed.
+  if (input_.askLanguageConfirmation) blocks.push(languageConfirmInput(locale));
   blocks.push(context(t(locale, 'ui.modal.edit.note', { revision: input_.draft.r })));
   return modal({
     callbackId: callbackIds.editDraftModal,
@@ -434,7 +441,8 @@ export function addToTimelineModal(input_: AddToTimelineModalInput): ModalView {
 /** Which input a domain refusal about a text field belongs to, per modal. */
 const REFUSAL_FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   [callbackIds.draftReplyModal]: { text: inputIds.draftText, language: inputIds.draftLanguage, target: inputIds.draftTarget },
-  [callbackIds.editDraftModal]: { text: inputIds.draftText },
+  // The edit modal has no language picker: a language refusal goes under its "anyway" box.
+  [callbackIds.editDraftModal]: { text: inputIds.draftText, language: inputIds.draftLanguageConfirm },
   [callbackIds.requestChangesModal]: { comment: inputIds.comment },
   [callbackIds.rejectDraftModal]: { comment: inputIds.reason, reason: inputIds.reason },
   [callbackIds.severityModal]: { reason: inputIds.reason, severity: inputIds.severity },

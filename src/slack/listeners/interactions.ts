@@ -367,7 +367,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (!draft) return;
     const reader = await personLocale(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
-    await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, ...(guidance ? { guidance } : {}) }));
+    // Known readers' language: an edit into another one is confirmed as on creation.
+    const askLanguageConfirmation = (await targetLanguageOf(services, state, draft.target)) !== undefined;
+    await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, askLanguageConfirmation, ...(guidance ? { guidance } : {}) }));
   });
 
   app.action<BlockAction>(actionIds.changeSeverity, async ({ ack, body, client }) => {
@@ -459,6 +461,12 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
   }
 }
 
+/** Whether the draft or edit modal's "post in this language anyway" box was ticked. */
+function languageConfirmedIn(view: { state: unknown }): boolean {
+  const box = (view.state as ViewState).values[inputIds.draftLanguageConfirm]?.[inputIds.draftLanguageConfirm] as { selected_options?: unknown[] } | undefined;
+  return (box?.selected_options?.length ?? 0) > 0;
+}
+
 /** A new draft, or an edit of one: the preflight runs on what the staff wrote. */
 function registerDraftSubmissions(app: App, services: SlackServices): void {
   const { decideFromModal } = decisionRunners(services);
@@ -468,7 +476,6 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
     const record = await loadOrFail(services, i);
     const target = parseTarget(valueOf(view, inputIds.draftTarget), record.state.incident.channelId);
     const preflight = await replyPreflightContext(services, record.state, target);
-    const confirmed = (view.state.values[inputIds.draftLanguageConfirm]?.[inputIds.draftLanguageConfirm] as { selected_options?: unknown[] } | undefined)?.selected_options?.length;
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
       createDraft(
         current,
@@ -479,7 +486,7 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
           templateId: valueOf(view, inputIds.draftTemplate, actionIds.pickTemplate) ?? null,
           target,
           preflight,
-          languageConfirmed: Boolean(confirmed),
+          languageConfirmed: languageConfirmedIn(view),
         },
         policy,
         clock,
@@ -493,8 +500,9 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
     const ref = decodeRef(draftRef, view.private_metadata, 'edit modal');
     const record = await loadOrFail(services, ref.i);
     const preflight = await replyPreflightContext(services, record.state, record.state.drafts.find((draft) => draft.id === ref.d)?.target ?? null);
+    const languageConfirmed = languageConfirmedIn(view);
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
-      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextOf(view), preflight }, policy, clock),
+      editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextOf(view), preflight, languageConfirmed }, policy, clock),
     );
   });
 }

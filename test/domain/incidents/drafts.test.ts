@@ -9,6 +9,7 @@ import {
   personDeactivated,
   personReactivated,
   resolve,
+  reopen,
   type CreateDraftCommand,
   type Effect,
   type IncidentPolicy,
@@ -464,5 +465,72 @@ describe('approvers named by user id whose Slack accounts are deactivated (the e
     // Re-activated: counted again, so pressing Approve again no longer posts anything.
     expect(refused(decide(told.state, 'UANN', all)).refusal.code).toBe('already_decided');
     expect(accepted(personReactivated(told.state, { userId: 'USAM' }, all, clock)).events.map((e) => e.kind)).toEqual(['approver_reactivated']);
+  });
+});
+
+describe('an edit into another language, and a resolve with replies still waiting', () => {
+  const SPANISH = 'Hola a todos, sabemos que la aplicación no funciona y estamos trabajando para arreglarlo lo antes posible. Gracias por vuestra paciencia.';
+  const ENGLISH = 'We know the app is failing for many of you and we are working on a fix. We will update this channel within the hour.';
+  const readersInEnglish = { targetLanguage: 'en' as const };
+  let clock: ManualClock;
+  let policy: IncidentPolicy;
+  let drafted: IncidentState;
+
+  beforeEach(() => {
+    clock = new ManualClock(T0);
+    policy = incidentPolicy();
+    const command = { ...draftCommand({ text: ENGLISH }), preflight: readersInEnglish };
+    drafted = accepted(createDraft(openState(clock), command, policy, clock)).state;
+  });
+
+  const edit = (state: IncidentState, text: string, languageConfirmed?: boolean, revision = 1) =>
+    editDraft(state, { actorUserId: 'UEDITOR', draftId: 'inc-1/draft-1', revision, text, preflight: readersInEnglish, ...(languageConfirmed === undefined ? {} : { languageConfirmed }) }, policy, clock);
+
+  it('asks the editor to confirm a language the readers do not write in, as creation does', () => {
+    const refusal = refused(edit(drafted, SPANISH)).refusal;
+    expect(refusal).toMatchObject({ code: 'preflight_language', params: { field: 'language', language: 'es', expected: 'en', edit: true } });
+    expect(refusal.message).toContain('Tick “Post in this language anyway”');
+  });
+
+  it('once confirmed, the draft is in the language its text is written in, and the warning says it was confirmed', () => {
+    const draft = accepted(edit(drafted, SPANISH, true)).state.drafts[0]!;
+    expect(draft.language).toBe('es');
+    expect(draft.preflightWarnings).toEqual([{ code: 'language', language: 'es', expected: 'en', confirmed: true }]);
+  });
+
+  it('a further edit in the language already confirmed is not asked again; back in the readers’ language, no warning', () => {
+    const inSpanish = accepted(edit(drafted, SPANISH, true)).state;
+    const again = accepted(edit(inSpanish, `${SPANISH} Os avisamos aquí.`, undefined, 2)).state.drafts[0]!;
+    expect(again.preflightWarnings).toEqual([{ code: 'language', language: 'es', expected: 'en', confirmed: true }]);
+    const back = accepted(edit(accepted(edit(drafted, SPANISH, true)).state, ENGLISH, undefined, 2)).state.drafts[0]!;
+    expect(back.language).toBe('en');
+    expect(back.preflightWarnings).toEqual([]);
+  });
+
+  it('resolving closes the replies still waiting for approval, redraws their cards and says so in the timeline', () => {
+    clock.advance(MINUTE);
+    const result = accepted(resolve(drafted, { actorUserId: 'UAPPROVER1', summary: 'Fixed.' }, policy, clock));
+    expect(result.state.drafts[0]).toMatchObject({ status: 'closed_unsent', updatedAt: T0 + MINUTE });
+    expect(result.events.map((event) => event.kind)).toEqual(['resolved', 'draft_closed_unsent']);
+    expect(result.events[1]).toMatchObject({ at: T0 + MINUTE, data: { draftId: 'inc-1/draft-1', draftNumber: 1, reason: 'incident_resolved' } });
+    expect(result.effects).toContainEqual({ type: 'update_draft_message', incidentId: 'inc-1', draftId: 'inc-1/draft-1' });
+    // Nothing is posted, and a stale click after a reopen is told why.
+    expect(posts(result.effects)).toEqual([]);
+    const reopened = accepted(reopen(result.state, { actorUserId: 'UAPPROVER1' }, policy, clock)).state;
+    expect(refused(decideDraft(reopened, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).refusal.code).toBe('draft_closed_unsent');
+  });
+
+  it('a reply already approved when the incident is resolved is still being posted: it is left as it is', () => {
+    const approved = accepted(decideDraft(drafted, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock)).state;
+    const result = accepted(resolve(approved, { actorUserId: 'UAPPROVER1', summary: 'Fixed.' }, policy, clock));
+    expect(result.state.drafts[0]?.status).toBe('approved');
+    expect(result.events.map((event) => event.kind)).toEqual(['resolved']);
+  });
+
+  it('the thread says who approved before the approved reply is posted (a drill posts it in that thread)', () => {
+    const result = accepted(decideDraft(drafted, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock));
+    const types = result.effects.map((effect) => (effect.type === 'post_thread_message' && effect.message.kind === 'event' ? effect.message.event.kind : effect.type));
+    expect(types.indexOf('post_public_reply')).toBeGreaterThan(types.indexOf('quorum_met'));
+    expect(types.indexOf('quorum_met')).toBeGreaterThan(types.indexOf('draft_approved'));
   });
 });

@@ -114,7 +114,7 @@ describe('reply preflight at the domain gates', () => {
     const { refusal } = refused(createDraft(openState(clock), spanish, incidentPolicy(), clock));
     expect(refusal).toMatchObject({ code: 'preflight_language', params: { field: 'language', language: 'es', expected: 'en' } });
     const draft = accepted(createDraft(openState(clock), { ...spanish, languageConfirmed: true }, incidentPolicy(), clock)).state.drafts[0]!;
-    expect(draft.preflightWarnings).toEqual([{ code: 'language', language: 'es', expected: 'en' }]);
+    expect(draft.preflightWarnings).toEqual([{ code: 'language', language: 'es', expected: 'en', confirmed: true }]);
   });
 
   it('refuses an edit that adds a mass mention, and an approval of a text the preflight refuses', () => {

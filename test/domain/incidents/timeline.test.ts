@@ -161,3 +161,22 @@ describe('draft diffs', () => {
     expect(cut).toEqual([{ op: 'insert', text: 'x'.repeat(19) }, { op: 'equal', text: '…' }]);
   });
 });
+
+describe('shortening a diff never splits a character', () => {
+  const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const long = 'gracias por vuestra paciencia, '.repeat(6);
+
+  it('cuts an unchanged stretch between whole characters and words, at both ends', () => {
+    const before = `Hola. ${'a'.repeat(33)}🙏 ${long}y ${'b'.repeat(37)}👍🏽 fin`;
+    const after = before.replace('fin', 'final');
+    const shortened = shortenDraftDiff(diffDraftText(before, after));
+    for (const change of shortened) expect(change.text).not.toMatch(loneSurrogate);
+    // The praying hands would straddle the 40th unit: left out whole; the skin tone stays with its hand.
+    expect(shortened[0]?.text).toMatch(/^Hola\. a{33}…b+👍🏽 $/);
+  });
+
+  it('cuts the whole at its maximum between characters', () => {
+    const cut = shortenDraftDiff([{ op: 'insert', text: `${'x'.repeat(18)}🙏🙏 more` }], 10, 20);
+    expect(cut).toEqual([{ op: 'insert', text: `${'x'.repeat(18)}` }, { op: 'equal', text: '…' }]);
+  });
+});
