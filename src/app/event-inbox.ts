@@ -213,9 +213,20 @@ export class EventInbox {
     this.scheduled.forget = false;
     while (this.forgetting.length > 0) {
       const ids = this.forgetting.splice(0, MAX_WRITE);
-      await this.options.store.direct.inbox.forget(ids).catch((error: unknown) => {
+      try {
+        await this.options.store.direct.inbox.forget(ids);
+      } catch (error) {
+        if (isDatabaseLocked(error) && !this.stopped) {
+          // Another process holds the database: deleted once it lets go, not replayed after their claims.
+          this.forgetting.unshift(...ids);
+          if (!this.scheduled.forget) {
+            this.scheduled.forget = true;
+            setTimeout(() => void this.forgetProcessed(), RELEASE_AGAIN_AFTER_MS).unref();
+          }
+          return;
+        }
         this.options.logger.warn({ err: error, events: ids.length }, 'could not delete processed Slack events from the inbox; they will be replayed and deduplicated');
-      });
+      }
     }
   }
 
