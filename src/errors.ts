@@ -37,17 +37,38 @@ export function isFirebreakError(error: unknown): error is FirebreakError {
 }
 
 /**
- * Whether `error` is, or was caused by, the store's DatabaseLockedError (src/store/sqlite-lock-wait.ts):
- * SQLite stayed locked by another process (a `firebreak` command, a backup) for as long as the store
- * waits (about 5 s), and nothing was written. Nothing is wrong with what was being written: it can be
- * tried again as it is. Recognised by its name, since the layers above the store do not import it, also
- * inside Bolt's wrappers (`original`, or every one of `originals` when several listeners failed) and causes.
+ * The database stayed locked by another process for longer than Firebreak waits: nothing was written.
+ * Raised by the store (src/store/sqlite-lock-wait.ts); it lives here so every layer can recognise it.
+ * It carries no `code` on purpose: Prisma turns an error with one into a PrismaClientKnownRequestError,
+ * while this one reaches the caller as it is (`instanceof DatabaseLockedError`).
+ */
+export class DatabaseLockedError extends Error {
+  /** The SQLite file (or URL) that was locked. */
+  readonly database: string;
+  /** How long this write waited for the lock before giving up. */
+  readonly waitedMs: number;
+  constructor(database: string, waitedMs: number, options?: { cause?: unknown }) {
+    super(
+      `The SQLite database ${database} is locked by another process (a firebreak command, a backup, another program) ` +
+        `and stayed locked for ${Math.round(waitedMs)} ms: nothing was written. Let that process finish; the write can be tried again.`,
+      options,
+    );
+    this.name = 'DatabaseLockedError';
+    this.database = database;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/**
+ * Whether `error` is, or was caused by, a DatabaseLockedError: nothing is wrong with what was being
+ * written, and it can be tried again as it is. Looked for inside Bolt's wrappers too (`original`, or every
+ * one of `originals` when several listeners failed) and causes.
  */
 export function isDatabaseLocked(error: unknown, seen = new Set<unknown>()): boolean {
   if (typeof error !== 'object' || error === null || seen.has(error)) return false;
   seen.add(error);
-  const candidate = error as { name?: unknown; original?: unknown; originals?: unknown; cause?: unknown };
-  if (candidate.name === 'DatabaseLockedError') return true;
+  if (error instanceof DatabaseLockedError) return true;
+  const candidate = error as { original?: unknown; originals?: unknown; cause?: unknown };
   if (Array.isArray(candidate.originals) && candidate.originals.length > 0) return candidate.originals.every((original) => isDatabaseLocked(original, new Set(seen)));
   return isDatabaseLocked(candidate.original, seen) || isDatabaseLocked(candidate.cause, seen);
 }

@@ -3,7 +3,7 @@
 // never Prisma's multi-line report or a stack, which LOG_LEVEL=debug (or trace) adds for whoever digs in.
 import { inspect } from 'node:util';
 import { parseDatabaseUrl } from '../store/database-url.js';
-import { DatabaseLockedError } from '../store/sqlite-lock-wait.js';
+import { DatabaseLockedError } from '../errors.js';
 
 const PRISMA_ERRORS = new Set(['PrismaClientKnownRequestError', 'PrismaClientUnknownRequestError', 'PrismaClientInitializationError', 'PrismaClientRustPanicError', 'PrismaClientValidationError']);
 

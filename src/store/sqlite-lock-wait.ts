@@ -5,6 +5,8 @@
 // statement (or the transaction's start) is tried again after a growing pause, up to the same patience
 // as before, then refused with a DatabaseLockedError.
 
+import { DatabaseLockedError } from '../errors.js';
+
 /** What SQLite itself may block the event loop for, per attempt (better-sqlite3's `timeout`). */
 export const SQLITE_BLOCKING_WAIT_MS = 5;
 
@@ -15,27 +17,6 @@ export const SQLITE_LOCK_PATIENCE_MS = 5_000;
 const FIRST_PAUSE_MS = 2;
 const LONGEST_PAUSE_MS = 100;
 
-/**
- * The database stayed locked by another process for longer than Firebreak waits: nothing was written.
- * It carries no `code` on purpose: Prisma turns an error with one into a PrismaClientKnownRequestError,
- * while this one reaches the caller as it is (`instanceof DatabaseLockedError`).
- */
-export class DatabaseLockedError extends Error {
-  /** The SQLite file (or URL) that was locked. */
-  readonly database: string;
-  /** How long this write waited for the lock before giving up. */
-  readonly waitedMs: number;
-  constructor(database: string, waitedMs: number, options?: { cause?: unknown }) {
-    super(
-      `The SQLite database ${database} is locked by another process (a firebreak command, a backup, another program) ` +
-        `and stayed locked for ${Math.round(waitedMs)} ms: nothing was written. Let that process finish; the write can be tried again.`,
-      options,
-    );
-    this.name = 'DatabaseLockedError';
-    this.database = database;
-    this.waitedMs = waitedMs;
-  }
-}
 
 /**
  * SQLITE_BUSY and its extended codes, as @prisma/adapter-better-sqlite3 raises them: a DriverAdapterError

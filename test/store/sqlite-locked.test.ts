@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { createStore } from '../../src/store/store.js';
-import { DatabaseLockedError } from '../../src/store/sqlite-lock-wait.js';
+import { DatabaseLockedError } from '../../src/errors.js';
 import { openMigratedDatabase, type MigratedDatabase } from './repositories/migrated-database.js';
 import { eventLoopStalls, holdWriteLock } from './sqlite-lock-holder.js';
 
