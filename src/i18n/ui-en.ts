@@ -438,6 +438,8 @@ export const uiEn = {
   'ui.alerts.set': (p: { channel: string }) => `Incidents of this workspace now go to ${p.channel}.`,
   'ui.declare.not_visible': (p: { channel: string }) =>
     `Firebreak cannot see ${p.channel} in this workspace, so it could not post replies there and nothing was declared. For a private channel, invite the bot first (/invite @Firebreak in that channel), then declare again; check the channel if you typed its id.`,
+  'ui.declare.archived': (p: { channel: string }) =>
+    `${p.channel} is archived, so no reply could be posted there and nothing was declared. Unarchive it in Slack, then declare again.`,
   'ui.declare.visibility_unchecked': (p: { channel: string }) =>
     `Slack did not answer when Firebreak checked that it can post in ${p.channel}. If it is a private channel, invite the bot (/invite @Firebreak in that channel) so replies can be posted there.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,

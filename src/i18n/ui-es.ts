@@ -403,6 +403,7 @@ export const uiEs: UiCatalog = {
   'ui.alerts.set': (p) => `Los incidentes de este espacio de trabajo van ahora a ${p.channel}.`,
   'ui.declare.not_visible': (p) =>
     `Firebreak no ve ${p.channel} en este espacio de trabajo, así que no podría publicar respuestas ahí y no se ha declarado nada. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a declarar; si escribiste su id, revísalo.`,
+  'ui.declare.archived': (p) => `${p.channel} está archivado, así que no se podría publicar ninguna respuesta ahí y no se ha declarado nada. Desarchívalo en Slack y vuelve a declarar.`,
   'ui.declare.visibility_unchecked': (p) =>
     `Slack no respondió cuando Firebreak comprobó que puede publicar en ${p.channel}. Si es un canal privado, invita al bot (/invite @Firebreak en ese canal) para que las respuestas puedan publicarse ahí.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,

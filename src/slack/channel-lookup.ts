@@ -28,11 +28,12 @@ export async function channelNow(client: WebClient, channelId: string): Promise<
 /**
  * Whether the bot can see a channel (conversations.info): `not_visible` only on Slack's definite
  * channel_not_found (a private channel it was not invited to, another workspace's, a mistyped id);
- * `unanswered` when Slack failed or did not answer within `waitMs`, which must never refuse.
+ * `archived` when it can see it but nothing can be posted there until it is unarchived; `unanswered` when
+ * Slack failed or did not answer within `waitMs`, which must never refuse.
  */
-export async function channelVisibleToBot(client: WebClient, channelId: string, waitMs?: number): Promise<'visible' | 'not_visible' | 'unanswered'> {
+export async function channelVisibleToBot(client: WebClient, channelId: string, waitMs?: number): Promise<'visible' | 'archived' | 'not_visible' | 'unanswered'> {
   const asked = channelNow(client, channelId).then(
-    (channel) => (channel ? ('visible' as const) : ('not_visible' as const)),
+    (channel) => (channel ? (channel.archived ? ('archived' as const) : ('visible' as const)) : ('not_visible' as const)),
     () => 'unanswered' as const,
   );
   if (waitMs === undefined) return asked;

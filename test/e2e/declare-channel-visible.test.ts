@@ -31,6 +31,17 @@ describe.each(availableProviders)('declaring on a channel the bot cannot see, th
     expect(await prisma().incident.count()).toBe(0);
   });
 
+  it('refuses an archived channel, saying to unarchive it', async () => {
+    const { workspace } = harness.fake;
+    const archived = workspace.addChannel({ name: 'old-launch', members: [harness.people.ann] }).id;
+    workspace.archiveChannel(archived);
+    const answer = await harness.command(harness.people.ann, `declare <#${archived}|old-launch> sev2 Members say the launch broke`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('is archived');
+    expect(answer.body).toContain('nothing was declared');
+    expect(await prisma().incident.count()).toBe(0);
+  });
+
   it('declares anyway, with a warning, when Slack does not answer the check', async () => {
     harness.fake.api.faults.serverError('conversations.info', { forMs: 5_000 });
     const answer = await harness.command(harness.people.ann, `declare ${harness.support} sev2 Payments failing`);

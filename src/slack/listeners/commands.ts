@@ -115,8 +115,8 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         // A channel the bot cannot see would take no reply: refused now, as `watch` refuses it, not when
         // the first reply fails. A Slack that does not answer never stops a team declaring a crisis.
         const visibility = await channelVisibleToBot(client, channel.id, VISIBILITY_WAIT_MS);
-        if (visibility === 'not_visible') {
-          await ack(plain(t(locale, 'ui.declare.not_visible', { channel: `<#${channel.id}>` })));
+        if (visibility === 'not_visible' || visibility === 'archived') {
+          await ack(plain(t(locale, visibility === 'archived' ? 'ui.declare.archived' : 'ui.declare.not_visible', { channel: `<#${channel.id}>` })));
           return;
         }
         if (visibility === 'unanswered') services.logger.warn({ channel: channel.id }, 'Slack did not say whether the bot can see the declared channel; declaring anyway');
