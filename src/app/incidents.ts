@@ -21,6 +21,7 @@ import {
   type Effect,
   type IncidentPolicy,
   type IncidentState,
+  type IncidentStatus,
   type JsonValue,
   type Refusal,
   type ReminderReason,
@@ -153,6 +154,13 @@ export interface RefusalPlace {
 export type DecisionOutcome = { ok: true; incidentId: string } | { ok: false; refusal: Refusal; incident: RefusalPlace };
 
 /** One line of `/firebreak status` and `/firebreak list`: an incident with its checklist and review progress. */
+/** The replies in review nobody can approve now (named approvers deactivated), as the alert says them. */
+function unapprovable(status: IncidentStatus, overview: ReturnType<typeof overviewOf>): { unapprovableDrafts?: number[] } {
+  if (status === 'resolved') return {};
+  const drafts = overview.draftsInReview.filter((progress) => !progress.reachable).map((progress) => progress.draft.number);
+  return drafts.length > 0 ? { unapprovableDrafts: drafts } : {};
+}
+
 export interface IncidentOverview extends Omit<HomeIncidentLine, 'incidentId'> {
   checklistDone: number;
   checklistTotal: number;
@@ -255,6 +263,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         checklistTotal: overview.checklistTotal,
         overdueSteps: overview.overdueSteps.length,
         draftsInReview: overview.draftsInReview.length,
+        ...unapprovable(state.incident.status, overview),
       });
     }
     return items;

@@ -77,6 +77,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     await h.waitFor('the alert says reply #1 cannot be approved', () => rootText().includes("Reply #1 cannot be approved as things stand: fewer people may approve than the playbook's quorum needs"));
     expect(rootText()).not.toContain('#2 cannot');
     expect(await homeOf(ben)).toContain("reply #1 cannot be approved: edit the playbook's approvers");
+    expect((await h.command(ben, 'status')).body).toContain("reply #1 cannot be approved: edit the playbook's approvers");
     await h.waitFor('card #2 asks for a confirmation', () => cardText(second.ts).includes('Approvals: 2 of 2') && cardText(second.ts).includes('Everyone who can still approve has approved: one of you, press Approve again to post it.'));
     // The bar is not lowered silently: nothing went out on the deactivation alone.
     expect(h.botPostsIn(h.support)).toEqual([]);
@@ -101,6 +102,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
     await h.waitFor('the alert no longer says it', () => !rootText().includes('cannot be approved'));
     const home = await homeOf(sam);
     expect(home).not.toContain('cannot be approved');
+    expect((await h.command(sam, 'status')).body).not.toContain('cannot be approved');
     expect(home).toContain('Reply #1 (rev. 2) of incident #1: 0 of 1 approvals');
     expect(cardText(first.ts)).not.toContain('No longer an approver');
     // Another profile change says nothing more.

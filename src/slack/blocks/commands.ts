@@ -5,7 +5,7 @@ import type { IncidentStatus, Severity } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
 import { commandWord, type CommandName } from '../command-words.js';
-import { SEVERITY_EMOJI, channelLink, context, fit, link, mention, message, section, severityName, type SlackMessage } from './kit.js';
+import { SEVERITY_EMOJI, channelLink, context, draftNumbers, fit, link, mention, message, section, severityName, type SlackMessage } from './kit.js';
 
 /** The domain's refusal (already in the actor's language), as an ephemeral reply. */
 export function refusalMessage(refusal: { readonly message: string }, locale: Locale): SlackMessage {
@@ -52,6 +52,8 @@ export interface IncidentSummary {
   readonly drill: boolean;
   /** Permalink of the root message in the alerts channel. */
   readonly permalink?: string;
+  /** Its replies waiting for approval that fewer people may approve than the quorum needs (deactivated approvers). */
+  readonly unapprovableDrafts?: readonly number[];
 }
 
 export interface IncidentListItem extends IncidentSummary {
@@ -87,12 +89,19 @@ export function incidentListMessage(items: readonly IncidentListItem[], locale: 
         `${SEVERITY_EMOJI[item.severity]} *${link(item.permalink, label) || label}* · ${channelLink(item.channelId, item.channelName)} · ${t(locale, `ui.list.status.${item.status}`, {})}\n` +
           `${t(locale, 'ui.home.lead', { lead })} · ${item.status === 'resolved' ? t(locale, 'ui.list.opened_ago', { age }) : t(locale, 'ui.home.age', { age })} · ` +
           `${t(locale, 'ui.checklist.progress', { done: item.checklistDone, total: item.checklistTotal, overdue: item.overdueSteps })} · ` +
-          t(locale, 'ui.list.in_review', { count: item.draftsInReview }),
+          t(locale, 'ui.list.in_review', { count: item.draftsInReview }) +
+          unapprovableText(item.unapprovableDrafts ?? [], locale),
       ),
     );
   }
   if (sorted.length > shown.length) blocks.push(context(t(locale, 'ui.home.more', { count: sorted.length - shown.length })));
   return message(heading, blocks, 'incident list');
+}
+
+/** A reply of the incident nobody can approve now: said on its line, since its thread is not where staff look first. */
+export function unapprovableText(drafts: readonly number[], locale: Locale): string {
+  if (drafts.length === 0) return '';
+  return `\n   ${t(locale, 'ui.home.unapprovable', { drafts: draftNumbers(drafts.map((number) => `#${number}`), 5), count: drafts.length })}`;
 }
 
 /** `/firebreak declare` typed wrong: what was wrong (already in the user's language) and the usage. */

@@ -7,15 +7,13 @@ import { t, type Locale } from '../../i18n/index.js';
 import type { MetricsAggregate } from '../../domain/incidents/index.js';
 import { formatDuration } from '../../domain/postmortems/index.js';
 import { escapeSlackText } from '../text.js';
-import type { IncidentSummary } from './commands.js';
-import { SEVERITY_EMOJI, channelLink, channelNameText, context, divider, draftNumbers, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
+import { unapprovableText, type IncidentSummary } from './commands.js';
+import { SEVERITY_EMOJI, channelLink, channelNameText, context, divider, fit, header, homeView, link, mention, option, percent, section, severityName, slackDate } from './kit.js';
 import { actionIds } from './ids.js';
 import { LOCALES } from '../../i18n/index.js';
 
 export interface HomeIncident extends IncidentSummary {
   readonly incidentId: string;
-  /** Its replies waiting for approval that fewer people may approve than the quorum needs (deactivated approvers). */
-  readonly unapprovableDrafts?: readonly number[];
 }
 
 export interface HomeApproval {
@@ -223,12 +221,6 @@ export function appHomeView(input: AppHomeInput): HomeView {
   if (input.settings) blocks.push(divider(), ...settingsBlocks(input.settings, locale));
   blocks.push(context(t(locale, 'ui.home.viewer', { user: mention(input.viewerUserId) })));
   return homeView(blocks);
-}
-
-/** A reply of the incident nobody can approve now: said on its line, since its thread is not where staff look first. */
-function unapprovableText(drafts: readonly number[], locale: Locale): string {
-  if (drafts.length === 0) return '';
-  return `\n   ${t(locale, 'ui.home.unapprovable', { drafts: draftNumbers(drafts.map((number) => `#${number}`), 5), count: drafts.length })}`;
 }
 
 const AGGREGATE_ROWS = [
