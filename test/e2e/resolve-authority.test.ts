@@ -61,4 +61,28 @@ describe.each(availableProviders)('who may resolve, through Slack on %s', (provi
     expect(harness.ephemeralTexts(ann)).toHaveLength(ephemeralBefore);
     expect((await prisma().incident.findFirstOrThrow()).status).not.toBe('resolved');
   });
+
+  it('when who may change the severity changes while its modal is open, the refusal is shown inside it and the reason stays', async () => {
+    const { ben } = harness.people;
+    await harness.click(ben, harness.alerts, harness.rootMessage()!.ts, actionIds.changeSeverity);
+    const modal = await harness.waitFor('the severity modal', () => (harness.openModal(ben)?.callback_id === callbackIds.severityModal ? harness.openModal(ben) : undefined));
+
+    // Meanwhile the playbook is edited: only the lead (Sam) changes the severity now.
+    writeFileSync(join(harness.playbooksDir, 'e2e-support.yaml'), TWO_APPROVER_PLAYBOOK.replace('  canChangeSeverity: [lead, approvers]\n', '  canChangeSeverity: [lead]\n'));
+    await harness.app.runtime?.playbooks.reload();
+    await harness.waitFor('the playbook reloaded', () => harness.app.runtime?.playbooks.get('e2e-support')?.roles.canChangeSeverity.join() === 'lead');
+
+    const ephemeralBefore = harness.ephemeralTexts(ben).length;
+    const response = await harness.submit(ben, {
+      [inputIds.severity]: { [inputIds.severity]: { type: 'static_select', selected_option: { value: 'sev1' } } },
+      [inputIds.reason]: { [inputIds.reason]: text('The leak rumour reached the press.') },
+    });
+    expect(response.status).toBe(200);
+    const errors = errorsOf(response.body);
+    expect(Object.keys(errors)).toEqual([inputIds.severity]);
+    expect(errors[inputIds.severity]).toContain('Ask one of them: @sam.');
+    expect(harness.openModal(ben)?.id).toBe(modal.id);
+    expect(harness.ephemeralTexts(ben)).toHaveLength(ephemeralBefore);
+    expect((await prisma().incident.findFirstOrThrow()).severity).toBe('sev2');
+  });
 });

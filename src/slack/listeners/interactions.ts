@@ -249,7 +249,7 @@ function decisionRunners(services: SlackServices) {
     const blockIds = (body.view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? '');
     const told = await refusalForPerson(services, outcome.refusal, { teamId: body.team?.id ?? body.view.team_id, userId: body.user.id, client });
     const errors =
-      (await modalErrors?.(told.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(told.refusal), told.refusal.message, blockIds);
+      (await modalErrors?.(told.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(told.refusal), told.refusal.message, blockIds) ?? (await authorityError(body, client, told.refusal));
     if (errors) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -547,6 +547,16 @@ function registerDecisionModals(app: App, services: SlackServices): void {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'note modal');
     await decideFromModal(ack, body, client, i, (current, policy, clock) => addNote(current, { actorUserId: body.user.id, text: valueOf(view, inputIds.note) ?? '' }, policy, clock));
   });
+}
+
+/**
+ * Who may do this changed while the modal was open (the playbook, the lead): said under its first input,
+ * so the modal stays open with what was typed instead of closing on a refusal in the thread.
+ */
+async function authorityError(body: ViewSubmitAction, client: WebClient, refusal: Refusal): Promise<Record<string, string> | null> {
+  if (refusal.code !== 'not_authorised') return null;
+  const input = (body.view.blocks as { type?: string; block_id?: string }[]).find((block) => block.type === 'input' && block.block_id);
+  return input?.block_id ? { [input.block_id]: await plainMentions(client, refusal.message) } : null;
 }
 
 /** A message's mentions as names (`<@U1>` → `@Ann`): a modal's error is plain text, where a mention shows as its code. */
