@@ -79,8 +79,10 @@ describe('Slack requests Firebreak refuses or answers politely', () => {
     const root = harness.rootMessage()!;
     await harness.click(harness.people.nina, harness.alerts, root.ts, 'incident.change_severity');
     await harness.waitFor('nina\'s severity modal', () => harness.openModal(harness.people.nina));
-    await harness.submit(harness.people.nina, { severity: { severity: { type: 'static_select', selected_option: { value: 'sev1' } } }, reason: { reason: { type: 'plain_text_input', value: 'looks bad' } } });
-    await harness.waitFor('the refusal', () => harness.ephemeralTexts(harness.people.nina).find((text) => /sev|severity|lead|approver/i.test(text)));
+    const refused = await harness.submit(harness.people.nina, { severity: { severity: { type: 'static_select', selected_option: { value: 'sev1' } } }, reason: { reason: { type: 'plain_text_input', value: 'looks bad' } } });
+    // Told inside the form, which stays open with what she typed.
+    const errors = (JSON.parse(refused.body || '{}') as { errors?: Record<string, string> }).errors ?? {};
+    expect(Object.values(errors).join(' ')).toMatch(/change the severity.*Ask one of them: @/);
     expect((await harness.app.database.prisma.incident.findFirstOrThrow()).severity).toBe('sev2');
 
     await harness.click(harness.people.ann, harness.alerts, root.ts, 'incident.change_severity');
