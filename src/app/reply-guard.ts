@@ -47,8 +47,8 @@ export async function replyHoldReason(
   const text = args['text'];
   if (typeof text !== 'string' || text !== draft.text) return 'text_not_approved';
   const { policy } = await policyFor(state.incident.playbookId);
-  const approvedTexts = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.text);
-  if (approvedTexts.some((approved) => approved !== text)) return 'text_not_approved';
+  const approved = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve');
+  if (approved.some((approval) => approval.text !== text)) return 'text_not_approved';
   // A named approver left out as deactivated whom Slack says is active again (a user_change this instance
   // never saw, or an answer it still keeps): they may approve again, and a quorum of `all` needs them.
   const left = policy.approvals.deactivatedUserIds ?? [];
@@ -59,8 +59,7 @@ export async function replyHoldReason(
   if (!progress.met) {
     // Approvers the playbook no longer lists (or groups they left) no longer count: said as such. Else
     // more people may approve it than approved it (someone re-activated or added), and the quorum needs them.
-    const approvedBy = liveApprovals(state, draft).filter((approval) => approval.decision === 'approve').map((approval) => approval.approverUserId);
-    return approvedBy.some((userId) => !progress.eligible.includes(userId)) ? 'quorum_lost' : 'quorum_grew';
+    return approved.some((approval) => !progress.eligible.includes(approval.approverUserId)) ? 'quorum_lost' : 'quorum_grew';
   }
   if (preflightReply(text, draft.language).refusals.length > 0) return 'preflight_refused';
   // An approver deactivated since, whose user_change this instance never saw: without them, no quorum.

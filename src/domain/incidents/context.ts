@@ -72,7 +72,7 @@ export function refuseIfResolved(context: RefusalContext): Decision | null {
   return incident.status === 'resolved' ? refuse(context, 'refusal.incident_resolved', { number: incident.number }) : null;
 }
 
-/** How many of the people who could have done it a refusal names (the rest are counted). */
+/** How many people a refusal names as whom to ask (a group can hold hundreds; the rest are counted). */
 export const PEOPLE_NAMED = 6;
 
 /**

@@ -14,14 +14,11 @@ import {
   type ApprovalPolicy,
 } from '../approvals/policy.js';
 import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
-import { announce, event, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
+import { announce, event, PEOPLE_NAMED, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
 import { autoTickSteps } from './checklist.js';
 import { diffDraftText } from './draft-diff.js';
 import { languageOfText, preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
 import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget, TimelineEvent } from './types.js';
-
-/** How many approvers a refusal names (a group can hold hundreds). */
-const APPROVERS_NAMED = 6;
 
 export function draftId(incidentId: string, number: number): string {
   return `${incidentId}/draft-${number}`;
@@ -329,7 +326,7 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
   if (!isApprover(approvals, command.actorUserId)) {
     // Whom to ask instead: the approvers by name (the first few; groups as their members now).
     const approvers = approverUserIds(approvals);
-    return refuse(context, 'refusal.not_an_approver', { draftNumber: draft.number, approvers: approvers.slice(0, APPROVERS_NAMED), more: Math.max(0, approvers.length - APPROVERS_NAMED) });
+    return refuse(context, 'refusal.not_an_approver', { draftNumber: draft.number, approvers: approvers.slice(0, PEOPLE_NAMED), more: Math.max(0, approvers.length - PEOPLE_NAMED) });
   }
   if (approvals.fourEyes && draft.contributorUserIds.includes(command.actorUserId)) {
     return refuse(context, 'refusal.four_eyes', { draftNumber: draft.number });
