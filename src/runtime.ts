@@ -174,8 +174,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const notices = playbookNotices({ config, client, logger, installs, workspaces, directory, alertsGuard: alertsCheckExists });
   /** Set once the watcher exists (below): channels a playbook put under watch follow each reload. */
   let followPlaybooks: (() => void) | undefined;
+  /** Set once the incident service exists (below): alerts and cards of incidents whose playbook changed are redrawn. */
+  let redrawForPlaybooks: ((playbookIds: string[]) => void) | undefined;
   const playbooks = await PlaybookRegistry.open(config.playbooksDir, {
-    onReload: () => followPlaybooks?.(),
+    onReload: (reload) => {
+      followPlaybooks?.();
+      const touched = [...reload.added, ...reload.changed, ...reload.removed];
+      if (touched.length > 0) redrawForPlaybooks?.(touched);
+    },
     onProblems: (problems, serving) => {
       for (const problem of problems) logger.warn({ file: problem.file, line: problem.line, column: problem.column, path: problem.path }, `playbook problem: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`);
       // An edit that broke a playbook: the last good version keeps running, and the workspaces it serves are told.
@@ -328,6 +334,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     channelName,
     onPostMortemCreated: (tx, incident, postMortem, effects) => postMortems.applyEffects(tx, incident, postMortem, effects),
   });
+  // A playbook edit may change who can approve a reply waiting for approval: its incidents' alerts and
+  // cards say it as the playbook says now (each workspace in its team's scope, one reload at a time).
+  let redrawing = Promise.resolve();
+  redrawForPlaybooks = (playbookIds) => {
+    redrawing = redrawing
+      .then(() =>
+        forEachWorkspace(async (teamId) => {
+          const workspaceId = teamId ? await workspaceIds(teamId) : undefined;
+          await incidents.approversChanged({ ...(workspaceId ? { workspaceId } : {}), playbookIds, reason: 'playbook' });
+        }),
+      )
+      .catch((error: unknown) => logger.error({ err: error }, 'could not redraw the incidents a playbook edit changed the approvers of'));
+  };
   // A reinstall reports the replies its uninstall stopped and redraws the alerts and cards whose edits it
   // stopped; a process gone before it did is caught up here.
   if (installs) {
@@ -540,10 +559,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const workspaceId = installs ? await workspaceIds(teamId) : undefined;
       await (inWorkspace && workspaceId ? inWorkspace(workspaceId, () => incidents.personReactivated(userId, workspaceId)) : incidents.personReactivated(userId, workspaceId));
     },
-    userGroupChanged: (teamId) => {
+    async userGroupChanged(teamId) {
       directories.get(installs ? teamId : '')?.forget?.();
       staffUserIds.forget(teamId);
       staffUserIds.forget('');
+      // A reply may have become approvable, or no longer: the alerts and cards say it as Slack says now.
+      const workspaceId = installs ? await workspaceIds(teamId) : undefined;
+      const redraw = () => incidents.approversChanged({ ...(workspaceId ? { workspaceId } : {}), approverGroups: true, reason: 'user_group' });
+      await (inWorkspace && workspaceId ? inWorkspace(workspaceId, redraw) : redraw());
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
@@ -796,7 +819,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async close() {
       clearInterval(unfinishedTimer);
       followPlaybooks = undefined;
+      redrawForPlaybooks = undefined;
       await following;
+      await redrawing;
       await leadership.stop();
       await stopLeaderWork();
       await worker.stop();

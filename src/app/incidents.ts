@@ -35,7 +35,7 @@ import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { deactivatedAmong, type Directory, type GroupLookUp } from './directory.js';
 import type { HomeIncidentLine } from './home.js';
-import { checklistFor, incidentPolicyFor, postMortemTemplateFor } from './playbook-policy.js';
+import { checklistFor, incidentPolicyFor, namesApproverGroups, postMortemTemplateFor } from './playbook-policy.js';
 import type {
   AuditLog,
   IncidentRecord,
@@ -154,6 +154,11 @@ export interface RefusalPlace {
 export type DecisionOutcome = { ok: true; incidentId: string } | { ok: false; refusal: Refusal; incident: RefusalPlace };
 
 /** One line of `/firebreak status` and `/firebreak list`: an incident with its checklist and review progress. */
+/** Replies waiting for approval: their cards (and the alert) say whether they can be approved. */
+function waitingDrafts(state: IncidentState) {
+  return state.drafts.filter((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
+}
+
 /** The replies in review nobody can approve now (named approvers deactivated), as the alert says them. */
 function unapprovable(status: IncidentStatus, overview: ReturnType<typeof overviewOf>): { unapprovableDrafts?: number[] } {
   if (status === 'resolved') return {};
@@ -815,6 +820,59 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       }
     }
     return changed;
+  }
+
+  /**
+   * Who may approve changed under open incidents without anyone deciding anything in them: a user group's
+   * members (subteam events) or a playbook's approvers (a reload). Each open incident with replies waiting
+   * for approval gets its alert and those cards drawn again with the approvers as they are now, so none
+   * keeps saying a reply can be approved, or cannot, when that no longer holds (the deactivation path does
+   * this through its decision). Edits in place, one per message. `playbookIds`: only incidents under these;
+   * `approverGroups`: only those whose playbook names approvers by user group. Returns how many were redrawn.
+   */
+  async approversChanged(change: { workspaceId?: string; playbookIds?: readonly string[]; approverGroups?: boolean; reason: 'user_group' | 'playbook' }): Promise<number> {
+    const open = await this.options.store.direct.incidents.list({ ...(change.workspaceId ? { workspaceId: change.workspaceId } : {}), onlyOpen: true, limit: HELD_SCAN_LIMIT });
+    let redrawn = 0;
+    for (const { state } of open) {
+      const incidentId = state.incident.id;
+      if (change.playbookIds && !change.playbookIds.includes(state.incident.playbookId)) continue;
+      if (waitingDrafts(state).length === 0) continue;
+      if (change.approverGroups && !namesApproverGroups(this.options.playbook(state.incident.playbookId))) continue;
+      try {
+        // Asked of Slack before the transaction (the groups as Slack says now: the caller dropped its answer).
+        const context = await this.contextOf(incidentId);
+        if (context && (await this.redrawApprovals(incidentId, context, change.reason))) redrawn += 1;
+      } catch (error) {
+        // The others are still redrawn; this one is at its next decision, and its cards' buttons ask Slack again.
+        this.options.logger.error({ err: error, incidentId }, 'could not redraw an incident after its approvers changed');
+      }
+    }
+    if (redrawn > 0) this.options.onCommitted?.();
+    return redrawn;
+  }
+
+  private async redrawApprovals(incidentId: string, context: IncidentContext, reason: 'user_group' | 'playbook'): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.options.store.transaction(async (tx) => {
+          const record = await tx.incidents.load(incidentId);
+          if (!record || record.state.incident.status === 'resolved') return false;
+          const drafts = waitingDrafts(record.state);
+          if (drafts.length === 0) return false;
+          // Saved as it is: the edits get a version, hence keys, of their own, and a decision committed
+          // meanwhile makes this conflict (drawn again from its state).
+          await tx.incidents.save(record.state, record.version);
+          const next: IncidentRecord = { ...record, version: record.version + 1 };
+          const effects: Effect[] = [{ type: 'update_root_message', incidentId }, ...drafts.map((draft) => ({ type: 'update_draft_message', incidentId, draftId: draft.id }) as const)];
+          await this.applyEffects(tx, next, effects, context);
+          await tx.audit.record({ at: this.clock.now(), userId: null, action: 'redraw_approvers_changed', outcome: 'accepted', incidentId, data: { reason, drafts: drafts.map((draft) => draft.number) } });
+          return true;
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
+        throw error;
+      }
+    }
   }
 
   /** Outbox guard: why a public reply about to be sent must be held (never posted), or null when it may go. */

@@ -109,6 +109,20 @@ export async function checklistFor(playbook: Playbook, locale: Locale, directory
   return steps;
 }
 
+/** Whether the playbook names any approver by user group (directly or through a role): their members can change under it. */
+export function namesApproverGroups(playbook: Playbook | undefined): boolean {
+  if (!playbook) return false;
+  const seen = new Set<string>();
+  const names = (refs: readonly string[]): boolean =>
+    refs.some((ref) => {
+      const role = roleMembers(playbook, ref);
+      if (role) return !seen.has(ref) && (seen.add(ref), names(role));
+      const person = parsePersonRef(ref);
+      return person !== undefined && person.kind !== 'user';
+    });
+  return names(playbook.roles.approvers);
+}
+
 /** Who may approve replies under this playbook now: groups resolved, accounts Slack deactivated left out. */
 export async function approversNow(playbook: Playbook, directory: Directory): Promise<string[]> {
   return approverUserIds((await incidentPolicyFor(playbook, directory)).approvals);

@@ -157,6 +157,15 @@ export class Watcher {
   }
 
   /**
+   * `/firebreak watch` refused before anything changed (a channel the bot cannot see, or one archived:
+   * no message could ever arrive from it): audited with who asked, as other refusals are.
+   */
+  async recordWatchRefused(channel: { workspaceId: string; channelId: string; name: string | null }, userId: string, reason: 'not_visible' | 'archived'): Promise<void> {
+    const audit = watchAudit(this.options.clock.now(), userId, { ...channel, active: true }, 'command');
+    await this.options.store.direct.audit.record({ ...audit, outcome: `refused:${reason}` });
+  }
+
+  /**
    * After a playbook edit (and at start-up): each channel a playbook put under watch follows the playbooks
    * serving its workspace (`servingOf`): no longer named by any, it stops being watched (its detector
    * state and history kept); named again, it is watched again. Channels watched or unwatched by command

@@ -442,6 +442,10 @@ export const uiEn = {
     `${p.channel} is archived, so no reply could be posted there and nothing was declared. Unarchive it in Slack, then declare again.`,
   'ui.declare.visibility_unchecked': (p: { channel: string }) =>
     `Slack did not answer when Firebreak checked that it can post in ${p.channel}. If it is a private channel, invite the bot (/invite @Firebreak in that channel) so replies can be posted there.`,
+  'ui.watch.archived': (p: { channel: string }) =>
+    `${p.channel} is archived, so nobody can post there and Firebreak would never read a message from it; nothing is watched. Unarchive it in Slack, then run this again.`,
+  'ui.watch.visibility_unchecked': (p: { channel: string }) =>
+    `Slack did not answer when Firebreak checked that it can read ${p.channel}. If it is archived, unarchive it; if it is a private channel, invite the bot (/invite @Firebreak in that channel), or no message will be read there.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,
   'ui.alerts.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it could not post incidents there. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,
 };

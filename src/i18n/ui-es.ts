@@ -406,6 +406,10 @@ export const uiEs: UiCatalog = {
   'ui.declare.archived': (p) => `${p.channel} está archivado, así que no se podría publicar ninguna respuesta ahí y no se ha declarado nada. Desarchívalo en Slack y vuelve a declarar.`,
   'ui.declare.visibility_unchecked': (p) =>
     `Slack no respondió cuando Firebreak comprobó que puede publicar en ${p.channel}. Si es un canal privado, invita al bot (/invite @Firebreak en ese canal) para que las respuestas puedan publicarse ahí.`,
+  'ui.watch.archived': (p) =>
+    `${p.channel} está archivado, así que nadie puede publicar ahí y Firebreak nunca leería un mensaje suyo; no se vigila nada. Desarchívalo en Slack y vuelve a intentarlo.`,
+  'ui.watch.visibility_unchecked': (p) =>
+    `Slack no respondió cuando Firebreak comprobó que puede leer ${p.channel}. Si está archivado, desarchívalo; si es un canal privado, invita al bot (/invite @Firebreak en ese canal), o no se leerá ningún mensaje ahí.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
   'ui.alerts.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que no podría publicar incidentes ahí. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
 };

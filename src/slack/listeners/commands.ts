@@ -28,7 +28,7 @@ function plain(text: string): RespondArguments {
  */
 const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
 
-/** How long declare waits for Slack to say whether the bot can see the channel: the rest of the 3 s is the declaring's. */
+/** How long declare and watch wait for Slack to say whether the bot can see the channel: the rest of the 3 s is the declaring's. */
 const VISIBILITY_WAIT_MS = 800;
 
 /** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words), by its English name: an alias is refused the same. */
@@ -169,17 +169,23 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         const active = name === 'watch';
-        // Watched but unseen, a channel would never deliver a message: refused, saying what to do.
-        // Unwatching is always allowed (cleaning up after a channel the bot has left).
-        if (active && !(await botCanSee(client, channel.id))) {
-          await ack(plain(t(locale, 'ui.watch.not_visible', { channel: `<#${channel.id}>` })));
+        // Watched but unseen, or archived (nobody can post there), a channel would never deliver a message:
+        // refused, saying what to do, and audited. Unwatching is always allowed (cleaning up after a channel
+        // the bot has left). As for declare, a Slack that does not answer in time never stops it: watched, with a warning.
+        const visibility = active ? await channelVisibleToBot(client, channel.id, VISIBILITY_WAIT_MS) : 'visible';
+        if (visibility === 'not_visible' || visibility === 'archived') {
+          await services.watcher.recordWatchRefused({ workspaceId, channelId: channel.id, name: channel.name }, command.user_id, visibility);
+          await ack(plain(t(locale, visibility === 'archived' ? 'ui.watch.archived' : 'ui.watch.not_visible', { channel: `<#${channel.id}>` })));
           return;
         }
+        if (visibility === 'unanswered') services.logger.warn({ channel: channel.id }, 'Slack did not say whether the bot can see the watched channel; watching anyway');
         await services.watcher.setWatched({ workspaceId, channelId: channel.id, name: channel.name, active }, command.user_id);
         // Watching the alerts channel makes it a community channel: nothing internal is posted there any more.
         const alsoAlerts = active && (await services.isAlertsChannel?.(command.team_id, channel.id));
-        const answer = t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` });
-        await ack(plain(alsoAlerts ? `${answer}\n:no_entry: ${t(locale, 'ui.watch.alerts_channel', { channel: `<#${channel.id}>` })}` : answer));
+        const lines = [t(locale, active ? 'ui.watch.started' : 'ui.watch.stopped', { channel: `<#${channel.id}>` })];
+        if (alsoAlerts) lines.push(`:no_entry: ${t(locale, 'ui.watch.alerts_channel', { channel: `<#${channel.id}>` })}`);
+        if (visibility === 'unanswered') lines.push(`:warning: ${t(locale, 'ui.watch.visibility_unchecked', { channel: `<#${channel.id}>` })}`);
+        await ack(plain(lines.join('\n')));
         if (active && channel.id.startsWith('C')) {
           // Public channels can be joined by the bot itself; private ones need an invitation.
           await client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join channel'));

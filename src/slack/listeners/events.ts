@@ -110,7 +110,7 @@ export function registerEventListeners(app: App, services: SlackServices): void 
   for (const type of ['subteam_updated', 'subteam_members_changed', 'subteam_created']) {
     app.event(type, async ({ body }) => {
       const teamId = teamOf(body);
-      if (teamId) services.userGroupChanged?.(teamId);
+      if (teamId) await services.userGroupChanged?.(teamId);
     });
   }
 

@@ -101,8 +101,11 @@ export interface SlackServices {
   userDeactivated?(teamId: string, userId: string): Promise<void>;
   /** user_change without `deleted`: someone incidents were told was deactivated counts as an approver again. */
   userActive?(teamId: string, userId: string): Promise<void>;
-  /** subteam_updated, subteam_members_changed: who is in the team's user groups is asked again. */
-  userGroupChanged?(teamId: string): void;
+  /**
+   * subteam_updated, subteam_members_changed: who is in the team's user groups is asked again, and open
+   * incidents' alerts and cards redrawn where approvers come from groups (whether a reply can be approved).
+   */
+  userGroupChanged?(teamId: string): void | Promise<void>;
   /** Home tab for a user (App Home); `refusedAlertsChannel` shows why that pick of alerts channel was refused. */
   publishHome?(client: WebClient, userId: string, refusedAlertsChannel?: string): Promise<void>;
   onUnknownAction?(actionId: string): void;
