@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
 import { learningStatus } from '../domain/detection/detector.js';
 import { approverUserIds } from '../domain/approvals/policy.js';
-import { quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAggregate, type Severity } from '../domain/incidents/index.js';
+import { awaitsApproval, quorumProgress, type IncidentPolicy, type IncidentState, type MetricsAggregate, type Severity } from '../domain/incidents/index.js';
 import { t, type Locale } from '../i18n/index.js';
 import type { PublishedPostMortem, QuarantinedMessage, Store } from './ports/index.js';
 import { UNFINISHED_REASON, UNFINISHED_TOLD_REASON } from './ports/unfinished.js';
@@ -142,7 +142,7 @@ export class AppHome {
       const { policy } = await this.options.policyFor(incident.playbookId);
       // Asked with the approvers as Slack says now (deactivated accounts left out), as the cards are drawn.
       const unapprovableDrafts = state.drafts
-        .filter((draft) => (draft.status === 'pending' || draft.status === 'changes_requested') && !quorumProgress(state, draft, policy.approvals).reachable)
+        .filter((draft) => awaitsApproval(draft) && !quorumProgress(state, draft, policy.approvals).reachable)
         .map((draft) => draft.number);
       openIncidents.push({
         incidentId: incident.id,

@@ -9,6 +9,8 @@ import {
   markReplyNotPosted,
   openIncident,
   overviewOf,
+  awaitsApproval,
+  draftsAwaitingApproval,
   personDeactivated,
   personReactivated,
   takeOverUserIds,
@@ -153,12 +155,6 @@ export interface RefusalPlace {
 
 export type DecisionOutcome = { ok: true; incidentId: string } | { ok: false; refusal: Refusal; incident: RefusalPlace };
 
-/** One line of `/firebreak status` and `/firebreak list`: an incident with its checklist and review progress. */
-/** Replies waiting for approval: their cards (and the alert) say whether they can be approved. */
-function waitingDrafts(state: IncidentState) {
-  return state.drafts.filter((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
-}
-
 /** The replies in review nobody can approve now (named approvers deactivated), as the alert says them. */
 function unapprovable(status: IncidentStatus, overview: ReturnType<typeof overviewOf>): { unapprovableDrafts?: number[] } {
   if (status === 'resolved') return {};
@@ -166,6 +162,7 @@ function unapprovable(status: IncidentStatus, overview: ReturnType<typeof overvi
   return drafts.length > 0 ? { unapprovableDrafts: drafts } : {};
 }
 
+/** One line of `/firebreak status` and `/firebreak list`: an incident with its checklist and review progress. */
 export interface IncidentOverview extends Omit<HomeIncidentLine, 'incidentId'> {
   checklistDone: number;
   checklistTotal: number;
@@ -755,7 +752,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     for (const { state } of open) {
       const approved = state.approvals.some((approval) => approval.approverUserId === userId && approval.voidedAt === null);
       // Drafts waiting for approval: the playbook may name them as an approver (decided with its policy).
-      const waiting = state.drafts.some((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
+      const waiting = state.drafts.some(awaitsApproval);
       if (state.incident.leadUserId !== userId && !approved && !waiting) continue;
       try {
         const outcome = await this.decide(state.incident.id, (current, policy, clock) => personDeactivated(current, { userId }, policy, clock));
@@ -807,7 +804,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const open = await this.options.store.direct.incidents.list({ ...(workspaceId ? { workspaceId } : {}), onlyOpen: true, limit: HELD_SCAN_LIMIT });
     let changed = 0;
     for (const { state } of open) {
-      if (!state.drafts.some((draft) => draft.status === 'pending' || draft.status === 'changes_requested')) continue;
+      if (!state.drafts.some(awaitsApproval)) continue;
       const told = (await this.options.store.direct.incidents.timeline(state.incident.id)).filter(
         (event) => (event.kind === 'approver_deactivated' || event.kind === 'approver_reactivated') && event.data['userId'] === userId,
       );
@@ -836,7 +833,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     for (const { state } of open) {
       const incidentId = state.incident.id;
       if (change.playbookIds && !change.playbookIds.includes(state.incident.playbookId)) continue;
-      if (waitingDrafts(state).length === 0) continue;
+      if (draftsAwaitingApproval(state).length === 0) continue;
       if (change.approverGroups && !namesApproverGroups(this.options.playbook(state.incident.playbookId))) continue;
       try {
         // Asked of Slack before the transaction (the groups as Slack says now: the caller dropped its answer).
@@ -857,7 +854,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         return await this.options.store.transaction(async (tx) => {
           const record = await tx.incidents.load(incidentId);
           if (!record || record.state.incident.status === 'resolved') return false;
-          const drafts = waitingDrafts(record.state);
+          const drafts = draftsAwaitingApproval(record.state);
           if (drafts.length === 0) return false;
           // Saved as it is: the edits get a version, hence keys, of their own, and a decision committed
           // meanwhile makes this conflict (drawn again from its state).

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { approverUserIds } from '../approvals/policy.js';
 import { accept, noOp, type Decision, type Effect } from './decision.js';
 import { announce, event, type IncidentPolicy } from './context.js';
-import { liveApprovals, quorumProgress } from './drafts.js';
+import { draftsAwaitingApproval, liveApprovals, quorumProgress } from './drafts.js';
 import type { IncidentState, ReplyDraft, TimelineEvent } from './types.js';
 
 /** How many people a "someone take the lead" line names (a group can hold hundreds). */
@@ -53,7 +53,7 @@ export function personDeactivated(state: IncidentState, command: { readonly user
   // A named approver (the edge found the account deactivated): the open drafts' cards say they no longer
   // count, and the thread says which replies that leaves unreachable or approved by everyone still here.
   if (policy.approvals.deactivatedUserIds?.includes(userId)) {
-    const shown = openDrafts(next);
+    const shown = draftsAwaitingApproval(next);
     if (shown.length > 0) {
       events.push(event(state, at, 'approver_deactivated', null, null, { userId, ...quorumsNow(next, shown, policy) }));
       for (const draft of shown) if (!effects.some((effect) => effect.type === 'update_draft_message' && effect.draftId === draft.id)) effects.push({ type: 'update_draft_message', incidentId: incident.id, draftId: draft.id });
@@ -65,11 +65,6 @@ export function personDeactivated(state: IncidentState, command: { readonly user
   }
   if (events.length === 0) return noOp(context);
   return accept(context, next, events, [...effects, ...announce(events)]);
-}
-
-/** Drafts still waiting for decisions: their cards show who may approve. */
-function openDrafts(state: IncidentState): ReplyDraft[] {
-  return state.drafts.filter((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
 }
 
 /** Which open drafts no quorum can approve now, and which everyone who still may approve has approved. */
@@ -93,7 +88,7 @@ export function personReactivated(state: IncidentState, command: { readonly user
   const at = clock.now();
   const { userId } = command;
   const context = { state, action: 'person_reactivated' as const, actorUserId: null, at, text: null, details: { userId }, locale: undefined };
-  const shown = openDrafts(state);
+  const shown = draftsAwaitingApproval(state);
   if (state.incident.status === 'resolved' || shown.length === 0 || !policy.approvals.approverUserIds.includes(userId)) return noOp(context);
   const events = [event(state, at, 'approver_reactivated', null, null, { userId, ...quorumsNow(state, shown, policy) })];
   const effects: Effect[] = shown.map((draft) => ({ type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id }));

@@ -198,6 +198,16 @@ export function createDraft(state: IncidentState, command: CreateDraftCommand, p
   return accept({ ...context, details: { draftId: draft.id } }, { ...state, drafts: [...state.drafts, draft] }, events, effects);
 }
 
+/** Still waiting for approvers (pending, or sent back for changes): the only replies a quorum can still move. */
+export function awaitsApproval(draft: ReplyDraft): boolean {
+  return draft.status === 'pending' || draft.status === 'changes_requested';
+}
+
+/** The incident's replies waiting for approvers, in draft order. */
+export function draftsAwaitingApproval(state: IncidentState): ReplyDraft[] {
+  return state.drafts.filter(awaitsApproval);
+}
+
 /** Looks the draft up and refuses actions on a draft that can no longer change. */
 function findOpenDraft(context: RefusalContext, id: string, revision: number): ReplyDraft | Decision {
   const draft = context.state.drafts.find((d) => d.id === id);

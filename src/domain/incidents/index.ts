@@ -15,6 +15,8 @@ export {
   markReplyNotPosted,
   quorumProgress,
   liveApprovals,
+  awaitsApproval,
+  draftsAwaitingApproval,
   languageConfirmed,
   voidedApprovals,
   replyIdempotencyKey,

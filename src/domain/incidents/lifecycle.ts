@@ -16,6 +16,7 @@ import {
 } from './context.js';
 import { isClosed, LEAD_ROLE, openRequiredSteps, stepReminder } from './checklist.js';
 import { checkText } from './limits.js';
+import { draftsAwaitingApproval } from './drafts.js';
 import { SEVERITIES, type ChecklistItem, type IncidentState, type JsonValue, type Severity, type TimelineEvent } from './types.js';
 
 export interface ChecklistStepInput {
@@ -175,7 +176,7 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
 
   // Replies still waiting for approval are closed unsent: nobody can approve them any more, and the
   // alert, App Home and their cards must not say they wait. One already approved is being posted: it stays.
-  const waiting = state.drafts.filter((draft) => draft.status === 'pending' || draft.status === 'changes_requested');
+  const waiting = draftsAwaitingApproval(state);
   const closed = new Map(waiting.map((draft) => [draft.id, { ...draft, status: 'closed_unsent' as const, updatedAt: at }]));
   const next: IncidentState = {
     ...state,

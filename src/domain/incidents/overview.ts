@@ -2,7 +2,7 @@
 import type { Clock } from '../clock.js';
 import type { IncidentPolicy } from './context.js';
 import { isClosed, isOverdue } from './checklist.js';
-import { quorumProgress } from './drafts.js';
+import { draftsAwaitingApproval, quorumProgress } from './drafts.js';
 import type { ChecklistItem, IncidentState, ReplyDraft } from './types.js';
 
 export interface DraftProgress {
@@ -34,9 +34,7 @@ export function overviewOf(state: IncidentState, policy: IncidentPolicy, clock: 
     checklistDone: state.checklist.filter(isClosed).length,
     checklistTotal: state.checklist.length,
     overdueSteps: state.checklist.filter((i) => isOverdue(i, clock)),
-    draftsInReview: state.drafts
-      .filter((d) => d.status === 'pending' || d.status === 'changes_requested')
-      .map((draft) => {
+    draftsInReview: draftsAwaitingApproval(state).map((draft) => {
         const progress = quorumProgress(state, draft, policy.approvals);
         return { draft, approvedBy: progress.approvedBy, required: progress.required, eligible: progress.eligible.length, reachable: progress.reachable };
       }),

@@ -5,7 +5,7 @@
  */
 import type { Button, KnownBlock, RichTextBlock, RichTextText } from '@slack/types';
 import { isLocale, t, type Locale } from '../../i18n/index.js';
-import { diffDraftText, languageConfirmed, liveApprovals, preflightReply, voidedApprovals, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
+import { awaitsApproval, diffDraftText, languageConfirmed, liveApprovals, preflightReply, voidedApprovals, shortenDraftDiff, type IncidentState, type ReplyDraft, type TextChange } from '../../domain/incidents/index.js';
 import { escapeSlackText, plainFromMrkdwnText } from '../text.js';
 import { actionIds, encodeRef } from './ids.js';
 import { actions, blockQuote, button, channelLink, context, fit, inertStaffText, link, mention, message, section, wholeQuoteSections, type SlackMessage } from './kit.js';
@@ -39,7 +39,7 @@ export function draftCard(
   locale: Locale,
   options: DraftCardOptions = {},
 ): SlackMessage {
-  const open = draft.status === 'pending' || draft.status === 'changes_requested';
+  const open = awaitsApproval(draft);
   const target =
     draft.target.kind === 'thread'
       ? t(locale, 'ui.draft.target_thread', { link: link(options.targetPermalink, t(locale, 'ui.draft.member_message', {})) })
@@ -121,7 +121,7 @@ function decisionsText(state: IncidentState, draft: ReplyDraft, progress: DraftC
   // Approvals that stopped counting because Slack deactivated their approver.
   const voided = voidedApprovals(state, draft);
   if (voided.length > 0) lines.push(t(locale, 'ui.draft.approvals_voided', { users: [...new Set(voided.map((a) => a.approverUserId))].map(mention).join(', ') }));
-  const open = draft.status === 'pending' || draft.status === 'changes_requested';
+  const open = awaitsApproval(draft);
   const gone = progress.deactivatedApprovers ?? [];
   if (open && gone.length > 0) lines.push(t(locale, 'ui.draft.approvers_deactivated', { users: gone.slice(0, DEACTIVATED_NAMED).map(mention).join(', '), more: Math.max(0, gone.length - DEACTIVATED_NAMED) }));
   // Never silently stuck: a quorum nobody can meet says so and what to do; one met since says who posts it.
