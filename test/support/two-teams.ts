@@ -13,6 +13,7 @@ import { startFakeSlackTeams, type FakeSlack, type FakeSlackTeams, type FakeTeam
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { seedE2eCommunity, type E2eCommunity } from './community.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { TWO_APPROVER_PLAYBOOK } from './playbook-yaml.js';
 import { staffActions, type StaffActions } from './staff-actions.js';
 
 export const TEAM_A = 'T0AAAAAAA';
@@ -143,4 +144,31 @@ export async function startInstalledInBoth(world: TwoTeamsWorld, teams: Record<s
   const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
   for (const teamId of [TEAM_A, TEAM_B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   return app;
+}
+
+/** A two-workspace world with Firebreak installed in both: what most OAuth tests start from. */
+export interface InstalledWorld {
+  world: TwoTeamsWorld;
+  /** Both seeded workspaces, by team id. */
+  teams: Record<string, SeededTeam>;
+  app: RunningFirebreak;
+  /** Where Slack sends events, commands and interactions. */
+  events: string;
+}
+
+/**
+ * Both workspaces watched by the shared support playbook (#support by name), seeded, and Firebreak
+ * started with `env` and installed in each by its Ann; the world is closed again if any of it fails.
+ */
+export async function startInstalledWorld(options: Omit<TwoTeamsWorldOptions, 'playbooks' | 'socketMode'> & { env?: Record<string, string> }): Promise<InstalledWorld> {
+  const world = await startTwoTeamsWorld({ provider: options.provider, signingSecret: options.signingSecret, clientId: options.clientId, playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
+  try {
+    const teams: Record<string, SeededTeam> = {};
+    for (const teamId of [TEAM_A, TEAM_B]) teams[teamId] = seedTeam(world.slack.team(teamId), options.signingSecret);
+    const app = await startInstalledInBoth(world, teams, options.env);
+    return { world, teams, app, events: `${app.url}/slack/events` };
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
 }
