@@ -209,6 +209,12 @@ export async function startHarness(
   return harness;
 }
 
+/** Ann declares a sev2 about failing logins in #support with /firebreak declare; returns the alert once it is posted. */
+export async function declareLoginIncident(harness: Harness): Promise<{ ts: string; blocks: unknown[]; text: string }> {
+  await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
+  return harness.waitFor('the alert', () => harness.rootMessage());
+}
+
 /** What staff type into the draft modal: a channel post in English. */
 export const draftValues = (text: string) => ({
   [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: text } },
