@@ -209,6 +209,15 @@ export async function startHarness(
   return harness;
 }
 
+/** TWO_APPROVER_PLAYBOOK with its lead and/or approvers named by Slack user id instead of @community-leads. */
+export function playbookNaming(roles: { lead?: string; approvers?: string[]; quorum?: 'all' }): string {
+  let yaml = TWO_APPROVER_PLAYBOOK;
+  if (roles.lead) yaml = yaml.replace('lead: "@community-leads"', `lead: "${roles.lead}"`);
+  if (roles.approvers) yaml = yaml.replace('approvers: ["@community-leads"]', `approvers: [${roles.approvers.map((id) => `"${id}"`).join(', ')}]`);
+  if (roles.quorum) yaml = yaml.replace('quorum: 2', `quorum: ${roles.quorum}`);
+  return yaml;
+}
+
 /** Ann declares a sev2 about failing logins in #support with /firebreak declare; returns the alert once it is posted. */
 export async function declareLoginIncident(harness: Harness): Promise<{ ts: string; blocks: unknown[]; text: string }> {
   await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
