@@ -1,7 +1,7 @@
 // End-to-end harness: the real Firebreak (config → store → Bolt app → HTTP server) in this process,
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
-import { ANGRY_MESSAGES, seedE2eCommunity } from '../support/community.js';
+import { ANGRY_MESSAGES, seedE2eCommunity, type E2eCommunity } from '../support/community.js';
 import { findButtons, staffActions, type AlertsMessage, type AppTarget } from '../support/staff-actions.js';
 import { expect } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,14 +20,8 @@ import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantRep
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 
-export interface People {
-  members: string[];
-  sam: string;
-  ann: string;
-  ben: string;
-  nina: string;
-  cleo: string;
-}
+/** The seeded people by name (Slack user ids): the community's members and its staff. */
+export type People = Omit<E2eCommunity, 'support' | 'alerts'>;
 
 export interface Harness {
   fake: FakeSlack;
