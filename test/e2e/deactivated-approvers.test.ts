@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { draftNumbered, draftValues, findButtons, playbookNaming, startHarness, type Harness, type People } from './harness.js';
+import { draftNumbered, draftValues, findButtons, playbookNaming, publishedHome, startHarness, type Harness, type People } from './harness.js';
 
 const FIRST = 'We know refunds are slow today and we are on it. Reach us at help@acme.test if it affects you.';
 const FIRST_EDITED = 'We know refunds are slow today and the whole team is on it. Reach us at help@acme.test if it affects you.';
@@ -30,12 +30,7 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
   const cardOf = (number: number) => h.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
   const rootText = () => JSON.stringify(h.rootMessage()?.blocks ?? []);
   /** Opens App Home as `user` and returns the view Firebreak published, as text. */
-  const homeOf = async (user: string) => {
-    const before = h.fake.api.calls('views.publish').length;
-    await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
-    const call = await h.waitFor(`App Home of ${user}`, () => h.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
-    return JSON.stringify(call.args['view']);
-  };
+  const homeOf = (user: string) => publishedHome(h, user);
   const draft = (number: number) => draftNumbered(h, number);
   const draftBy = async (userId: string, text: string, number: number) => {
     await h.click(userId, h.alerts, h.rootMessage()!.ts, actionIds.draftReply);

@@ -212,6 +212,14 @@ export function playbookNaming(roles: { lead?: string; approvers?: string[]; quo
   return yaml;
 }
 
+/** Opens App Home as `user`; returns the view Firebreak published for it, as text. */
+export async function publishedHome(harness: Harness, user: string): Promise<string> {
+  const before = harness.fake.api.calls('views.publish').length;
+  await harness.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
+  const call = await harness.waitFor(`home of ${user}`, () => harness.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
+  return JSON.stringify(call.args['view']);
+}
+
 /** Ann declares a sev2 about failing logins in #support with /firebreak declare; returns the alert once it is posted. */
 export async function declareLoginIncident(harness: Harness): Promise<{ ts: string; blocks: unknown[]; text: string }> {
   await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
