@@ -6,15 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
 import { playbookYaml } from '../support/playbook-yaml.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -68,8 +66,7 @@ describe.each(availableProviders)('playbooks limited to some workspaces (%s)', (
     }
     writeFileSync(join(world.playbooksDir, 'brand-a.yaml'), playbook({ id: 'brand-a', head: `workspaces: [${A}]`, channels: ['support', 'news'], priority: 50, extraRoles: ['extra:', '  social: ["@social-team"]'] }));
     writeFileSync(join(world.playbooksDir, 'shared.yaml'), playbook({ id: 'shared', head: 'default: true', channels: ['support'], priority: 10 }));
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', DETECTION_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world, { DETECTION_INTERVAL_SECONDS: '3600' });
     events = `${app.url}/slack/events`;
     for (const teamId of [A, B]) {
       const { people, staff } = teams[teamId]!;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { startFirebreak, type RunningFirebreak, type StartOptions } from '../../src/main.js';
 import { startFakeSlackTeams, type FakeSlack, type FakeSlackTeams, type FakeTeam, type FakeTeamOptions } from '../../src/sandbox/slack-api/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { seedE2eCommunity, type E2eCommunity } from './community.js';
@@ -135,13 +135,18 @@ export async function installAsAPerson(appUrl: string, slack: FakeSlackTeams, te
   return { ...(await followOAuthRedirect(appUrl, query, page.cookie)), query, cookie: page.cookie };
 }
 
+/** Firebreak started in this process on `world`'s OAuth settings plus `env`, on a free loopback port, silent. */
+export async function startFirebreakIn(world: TwoTeamsWorld, env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningFirebreak> {
+  const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  return startFirebreak(config, createLogger(config.logLevel, { pretty: false }), options);
+}
+
 /**
  * Firebreak started on `world` (its OAuth settings plus `env`), then installed in both workspaces by
  * each one's Ann, as a person does it; `teams` holds both seeded workspaces.
  */
 export async function startInstalledInBoth(world: TwoTeamsWorld, teams: Record<string, SeededTeam>, env: Record<string, string> = {}): Promise<RunningFirebreak> {
-  const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+  const app = await startFirebreakIn(world, env);
   for (const teamId of [TEAM_A, TEAM_B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   return app;
 }
