@@ -16,7 +16,7 @@ import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent, type MessageLike, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { TWO_APPROVER_PLAYBOOK } from '../support/playbook-yaml.js';
-import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from '../support/public-post-invariant.js';
+import { checkPublicPosts, cleanUpThenRequireTrust, recordBotPosts, type InvariantReport } from '../support/public-post-invariant.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 
@@ -186,19 +186,18 @@ export async function startHarness(
     },
     forgetPost: (ts) => recorder.forget(ts),
     invariant: () => checkPublicPosts(app.database.prisma, workspace, recorder.posts, [alerts]),
-    async close() {
-      let violations = '';
-      try {
-        violations = describeViolations(await harness.invariant());
-      } finally {
-        recorder.stop();
-        await app.close();
-        await fake.close();
-        await database.drop();
-        rmSync(playbooksDir, { recursive: true, force: true });
-      }
-      if (violations) throw new Error(`trust rules broken during this suite:\n${violations}`);
-    },
+    close: () =>
+      cleanUpThenRequireTrust(
+        () => harness.invariant(),
+        async () => {
+          recorder.stop();
+          await app.close();
+          await fake.close();
+          await database.drop();
+          rmSync(playbooksDir, { recursive: true, force: true });
+        },
+        'this suite',
+      ),
   };
   return harness;
 }
