@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { startFakeSlack, type FakeSlack, type WorkspaceChange } from '../../src/sandbox/slack-api/index.js';
 import { sendToApp, type AppResponse } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent, type MessageLike, type SlackRequestKind, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
@@ -217,6 +218,26 @@ export async function publishedHome(harness: Harness, user: string): Promise<str
   await harness.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
   const call = await harness.waitFor(`home of ${user}`, () => harness.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
   return JSON.stringify(call.args['view']);
+}
+
+/**
+ * Writes the first draft's text to #support straight into the outbox, as no met quorum did (a hand-made
+ * row, another path), wakes the outbox and returns the item once the outbox has held it (failed).
+ */
+export async function replyWrittenPastQuorum(harness: Harness, keySuffix = '') {
+  const prisma = harness.app.database.prisma;
+  const draft = await prisma.replyDraft.findFirstOrThrow();
+  const key = `reply:${draft.id}:r${draft.revision}${keySuffix}`;
+  await enqueueSlackWrite(prisma, {
+    key,
+    method: 'chat.postMessage',
+    payload: { channel: harness.support, text: draft.text },
+    incidentId: draft.incidentId,
+    record: { kind: 'reply_posted', incidentId: draft.incidentId, draftId: draft.id, revision: draft.revision },
+    now: Date.now(),
+  });
+  harness.app.runtime?.outbox.wake();
+  return harness.waitFor('the held item', async () => (await prisma.outboxItem.findFirst({ where: { key, status: 'failed' } })) ?? undefined);
 }
 
 /** Ann declares a sev2 about failing logins in #support with /firebreak declare; returns the alert once it is posted. */
