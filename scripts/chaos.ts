@@ -48,6 +48,7 @@ import { SIGNING_SECRET } from '../test/e2e/harness.js';
 import type { RunningProcess } from '../test/support/cli.js';
 import { startCrashHarness, type CrashHarness } from '../test/support/crash-harness.js';
 import { availableProviders } from '../test/support/databases.js';
+import { LEADS_APPROVE_TWO, playbookYaml } from '../test/support/playbook-yaml.js';
 import { findButtons } from '../test/e2e/harness.js';
 import { t, type MessageKey } from '../src/i18n/index.js';
 import { UNFINISHED_REASON, UNFINISHED_TOLD_REASON } from '../src/app/ports/unfinished.js';
@@ -82,51 +83,18 @@ function random(): number {
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const PLAYBOOK = `formatVersion: 1
-id: chaos
-name: Community channel crisis
-description: Members of a community channel are upset.
-ownerTeam: Community
-default: true
-triggers:
-  channels: [support]
-severities:
-  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
-  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
-  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
-  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
-roles:
-  lead: "@community-leads"
-  approvers: ["@community-leads"]
-  quorum: 2
-  fourEyes: true
-checklist:
-  - id: status-page
-    title: { es: Actualizar la página de estado, en: Update the status page }
-    owner: lead
-    dueAfterMinutes: 5
-  - id: tell-support
-    title: { es: Avisar a soporte, en: Tell the support team }
-    owner: lead
-    dueAfterMinutes: 10
-    required: false
-replies:
-  - id: holding
-    target: channel
-    text:
-      es: Sabemos que hay un problema con {{brand}} y ya estamos en ello.
-      en: We know something is wrong with {{brand}} and we are on it.
-    guidance: { es: Sé breve., en: Keep it short. }
-escalation:
-  unacknowledged: { afterMinutes: 2, notify: ["@community-leads"], repeatEveryMinutes: 60, maxRepeats: 0 }
-  unansweredNegative: { afterMinutes: 30, remind: [lead] }
-postMortem:
-  dueWithinDays: 5
-  reviewers: [approvers]
-  questions:
-    - id: lessons
-      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
-`;
+const PLAYBOOK = playbookYaml({
+  id: 'chaos',
+  name: 'Community channel crisis',
+  description: 'Members of a community channel are upset.',
+  roles: LEADS_APPROVE_TWO,
+  checklist: [
+    { id: 'status-page', title: { es: 'Actualizar la página de estado', en: 'Update the status page' }, dueAfterMinutes: 5 },
+    { id: 'tell-support', title: { es: 'Avisar a soporte', en: 'Tell the support team' }, dueAfterMinutes: 10, required: false },
+  ],
+  reply: { es: 'Sabemos que hay un problema con {{brand}} y ya estamos en ello.', en: 'We know something is wrong with {{brand}} and we are on it.' },
+  unacknowledged: { afterMinutes: 2, notify: '["@community-leads"]', repeatEveryMinutes: 60, maxRepeats: 0 },
+});
 
 let lostAnswers = 0;
 const harness: CrashHarness = await startCrashHarness({

@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { acknowledge, createDraft, decideDraft, resolve, tickStep } from '../../src/domain/incidents/index.js';
 import { parsePlaybookSource, type Playbook } from '../../src/domain/playbooks/index.js';
 import { memoryIncidentStore, type MemoryIncidentStore } from '../support/memory-incidents.js';
+import { playbookYaml } from '../support/playbook-yaml.js';
 
 const ANN = 'UANN00001';
 const CLEO = 'UCLEO0001';
@@ -19,45 +20,13 @@ const START = Date.parse('2026-11-20T10:00:00Z');
 const MINUTE = 60_000;
 
 /** One approver needed, four-eyes on: Ann and Cleo approve, Nina may not. */
-const PLAYBOOK = `formatVersion: 1
-id: unit-support
-name: Support channel crisis
-description: Members of the support channel are upset.
-ownerTeam: Community
-default: true
-triggers:
-  channels: [support]
-severities:
-  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
-  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
-  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
-  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
-roles:
-  lead: ${ANN}
-  approvers: [${ANN}, ${CLEO}]
-  quorum: 1
-  fourEyes: true
-  canResolve: [lead, approvers]
-checklist:
-  - id: acknowledge
-    title: { es: Confirmar el incidente, en: Acknowledge the incident }
-    owner: lead
-    dueAfterMinutes: 5
-replies:
-  - id: holding
-    target: channel
-    text: { es: Estamos en ello., en: We are on it. }
-    guidance: { es: Sé breve., en: Keep it short. }
-escalation:
-  unacknowledged: { afterMinutes: 10, notify: [lead], repeatEveryMinutes: 10, maxRepeats: 1 }
-  unansweredNegative: { afterMinutes: 30, remind: [lead] }
-postMortem:
-  dueWithinDays: 5
-  reviewers: [approvers]
-  questions:
-    - id: lessons
-      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
-`;
+const PLAYBOOK = playbookYaml({
+  id: 'unit-support',
+  roles: [`lead: ${ANN}`, `approvers: [${ANN}, ${CLEO}]`, 'quorum: 1', 'fourEyes: true', 'canResolve: [lead, approvers]'],
+  checklist: [{ id: 'acknowledge', title: { es: 'Confirmar el incidente', en: 'Acknowledge the incident' }, dueAfterMinutes: 5 }],
+  reply: { es: 'Estamos en ello.', en: 'We are on it.' },
+  unacknowledged: { afterMinutes: 10, notify: '[lead]', repeatEveryMinutes: 10, maxRepeats: 1 },
+});
 
 function playbook(): Playbook {
   const parsed = parsePlaybookSource(PLAYBOOK, 'unit-support.yaml');

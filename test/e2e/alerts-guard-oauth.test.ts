@@ -3,14 +3,12 @@
 // ephemeral answer says why, in the workspace's language) nor in App Home's settings (refused, the
 // reason drawn under the select). Two workspaces behind one loopback Slack; signed requests throughout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, viewBlockActions } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startInstalledWorld, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
@@ -21,7 +19,7 @@ const REFUSED_ES = 'es un canal de la comunidad que Firebreak vigila, así que n
 describe.each(availableProviders)('OAuth installs: a watched channel is never a workspace’s alerts channel (%s)', (provider) => {
   let world: TwoTeamsWorld;
   let app: RunningFirebreak;
-  const teams: Record<string, SeededTeam> = {};
+  let teams: Record<string, SeededTeam>;
   let events: string;
 
   const prisma = () => app.database.prisma;
@@ -55,10 +53,7 @@ describe.each(availableProviders)('OAuth installs: a watched channel is never a 
 
   beforeAll(async () => {
     // The playbook watches #support (by name) in every workspace.
-    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
-    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600' });
-    events = `${app.url}/slack/events`;
+    ({ world, teams, app, events } = await startInstalledWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', env: { DETECTION_INTERVAL_SECONDS: '3600' } }));
   }, 120_000);
 
   afterAll(async () => {
@@ -116,8 +111,7 @@ describe.each(availableProviders)('OAuth installs: held incidents are raised onc
   let events: string;
   const prisma = () => app.database.prisma;
   const start = async (alertsChannel: string) => {
-    const config = loadConfig({ ...world.oauthEnv, ALERTS_CHANNEL: alertsChannel, PORT: '0', HOST: '127.0.0.1', DETECTION_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world, { ALERTS_CHANNEL: alertsChannel, DETECTION_INTERVAL_SECONDS: '3600' });
     events = `${app.url}/slack/events`;
   };
   const bot = () => a.fake.workspace.bot.user_id;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { publishedHome, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const WATCHED_SENTENCE = 'is a community channel Firebreak watches, so no incident is posted there';
 
@@ -30,13 +30,6 @@ async function rootOutboxItem(harness: Harness, incidentNumber: number) {
   return { incident, root };
 }
 
-async function homeOf(harness: Harness, user: string): Promise<string> {
-  const before = harness.fake.api.calls('views.publish').length;
-  await harness.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
-  const call = await harness.waitFor(`home of ${user}`, () => harness.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
-  return JSON.stringify(call.args['view']);
-}
-
 describe.each(availableProviders)('alerts channel never a watched community channel (%s)', (provider) => {
   describe('ALERTS_CHANNEL is a channel a playbook watches', () => {
     let harness: Harness;
@@ -56,7 +49,7 @@ describe.each(availableProviders)('alerts channel never a watched community chan
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(botMessagesIn(harness, support)).toEqual([]);
       expect(harness.fake.api.calls('chat.postMessage').filter((call) => call.args['channel'] === support && call.status === 200)).toEqual([]);
-      const home = await homeOf(harness, harness.people.ann);
+      const home = await publishedHome(harness, harness.people.ann);
       expect(home).toContain(`The alerts channel <#${support}> ${WATCHED_SENTENCE}`);
     }, 60_000);
   });
@@ -96,7 +89,7 @@ describe.each(availableProviders)('alerts channel never a watched community chan
       expect(botRootsIn(harness, alerts)).toHaveLength(rootsBefore);
       expect(botMessagesIn(harness, support)).toEqual([]);
       expect(botMessagesIn(harness, billing)).toEqual([]);
-      const home = await homeOf(harness, harness.people.ann);
+      const home = await publishedHome(harness, harness.people.ann);
       expect(home).toContain(`The alerts channel <#${alerts}> ${WATCHED_SENTENCE}`);
       // The playbook names its alerts channel by name.
       expect(home).toContain(`The alerts channel #support ${WATCHED_SENTENCE}`);

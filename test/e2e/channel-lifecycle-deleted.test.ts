@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { publishedHome, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: [support, help-*]').replace('default: true\n', 'default: true\nalertsChannel: crisis-alerts\n');
 
@@ -35,12 +35,7 @@ describe.each(availableProviders)('channels deleted or re-created in Slack (%s)'
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 
-  async function homeOf(user: string): Promise<string> {
-    const before = h.fake.api.calls('views.publish').length;
-    await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
-    const call = await h.waitFor(`home of ${user}`, () => h.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
-    return JSON.stringify(call.args['view']);
-  }
+  const homeOf = (user: string) => publishedHome(h, user);
 
   async function declare(number: number, summary: string) {
     // One community channel per incident: a channel has one open incident at a time.

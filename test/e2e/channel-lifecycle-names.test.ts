@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { publishedHome, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const withAlertsChannel = (name: string) => TWO_APPROVER_PLAYBOOK.replace('default: true\n', `default: true\nalertsChannel: ${name}\n`);
 
@@ -19,12 +19,7 @@ describe.each(availableProviders)('a playbook alerts channel given by name, rena
   const community: string[] = [];
   const prisma = () => h.app.database.prisma;
 
-  async function homeOf(user: string): Promise<string> {
-    const before = h.fake.api.calls('views.publish').length;
-    await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
-    const call = await h.waitFor(`home of ${user}`, () => h.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
-    return JSON.stringify(call.args['view']);
-  }
+  const homeOf = (user: string) => publishedHome(h, user);
 
   /** Declares an incident on the n-th community channel and waits until its root and thread are in Slack. */
   async function declared(number: number, summary: string) {

@@ -5,16 +5,15 @@ import type { RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { startInstalledWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
-import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'channel-lifecycle-signing-secret-0123456789';
 
 describe.each(availableProviders)('OAuth installs: channel events act only in their own workspace (%s)', (provider) => {
   let world: TwoTeamsWorld;
   let app: RunningFirebreak;
-  const teams: Record<string, SeededTeam> = {};
+  let teams: Record<string, SeededTeam>;
   let events: string;
   const prisma = () => app.database.prisma;
   const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
@@ -30,10 +29,7 @@ describe.each(availableProviders)('OAuth installs: channel events act only in th
   }
 
   beforeAll(async () => {
-    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
-    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600' });
-    events = `${app.url}/slack/events`;
+    ({ world, teams, app, events } = await startInstalledWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.2222', env: { DETECTION_INTERVAL_SECONDS: '3600' } }));
   }, 120_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { publishedHome, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const PATTERNED = TWO_APPROVER_PLAYBOOK.replace('channels: [support]', 'channels: [support, help-*]');
 
@@ -138,12 +138,7 @@ describe.each(availableProviders)('an alerts channel Slack will not take message
   let town: string;
   const prisma = () => h.app.database.prisma;
 
-  async function homeOf(user: string): Promise<string> {
-    const before = h.fake.api.calls('views.publish').length;
-    await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
-    const call = await h.waitFor(`home of ${user}`, () => h.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
-    return JSON.stringify(call.args['view']);
-  }
+  const homeOf = (user: string) => publishedHome(h, user);
 
   async function health(): Promise<{ status: number; body: { status: string; waitingWrites: { ok: boolean; total: number; byReason: Record<string, { count: number; oldestAgeSeconds: number }> } } }> {
     const response = await fetch(`${h.app.url}/healthz`);

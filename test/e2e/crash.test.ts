@@ -7,51 +7,18 @@ import { ACK_DEADLINE_MS } from '../../src/slack/listener-guard.js';
 import type { CrashHarness } from '../support/crash-harness.js';
 import { crisisTest, settle } from '../support/crisis-test.js';
 import { availableProviders } from '../support/databases.js';
+import { LEADS_APPROVE_TWO, playbookYaml } from '../support/playbook-yaml.js';
 import { directMessagesTo } from '../support/staff-actions.js';
 import { draftValues, findButtons } from './harness.js';
 
 /** Acknowledgement after one minute (unacknowledged), checklist step due after two. */
-const REMINDING_PLAYBOOK = `formatVersion: 1
-id: crash-support
-name: Support channel crisis
-description: Members of the support channel are upset.
-ownerTeam: Community
-default: true
-triggers:
-  channels: [support]
-severities:
-  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
-  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
-  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
-  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
-roles:
-  lead: "@community-leads"
-  approvers: ["@community-leads"]
-  quorum: 2
-  fourEyes: true
-  canResolve: [lead, approvers]
-checklist:
-  - id: status-page
-    title: { es: Actualizar la página de estado, en: Update the status page }
-    owner: lead
-    dueAfterMinutes: 2
-replies:
-  - id: holding
-    target: channel
-    text:
-      es: Sabemos que hay un problema con {{brand}} y ya estamos en ello.
-      en: We know something is wrong with {{brand}} and we are on it.
-    guidance: { es: Sé breve., en: Keep it short. }
-escalation:
-  unacknowledged: { afterMinutes: 1, notify: ["@community-leads"], repeatEveryMinutes: 60, maxRepeats: 0 }
-  unansweredNegative: { afterMinutes: 30, remind: [lead] }
-postMortem:
-  dueWithinDays: 5
-  reviewers: [approvers]
-  questions:
-    - id: lessons
-      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
-`;
+const REMINDING_PLAYBOOK = playbookYaml({
+  id: 'crash-support',
+  roles: [...LEADS_APPROVE_TWO, 'canResolve: [lead, approvers]'],
+  checklist: [{ id: 'status-page', title: { es: 'Actualizar la página de estado', en: 'Update the status page' }, dueAfterMinutes: 2 }],
+  reply: { es: 'Sabemos que hay un problema con {{brand}} y ya estamos en ello.', en: 'We know something is wrong with {{brand}} and we are on it.' },
+  unacknowledged: { afterMinutes: 1, notify: '["@community-leads"]', repeatEveryMinutes: 60, maxRepeats: 0 },
+});
 
 
 /** Declares an incident, has Cleo draft `text`, and returns the draft card's ts. */

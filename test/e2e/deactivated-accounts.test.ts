@@ -4,18 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness, type People } from './harness.js';
+import { draftValues, findButtons, playbookNaming, startHarness, type Harness, type People } from './harness.js';
 
 const REPLY = 'We know refunds are slow today and we are on it. Reach us at help@acme.test if it affects you.';
 
 /** Nina leads; Ann, Ben, Sam and Cleo approve, named by user id (two of them needed); two steps belong to the lead. */
 const playbook = (people: People) =>
-  TWO_APPROVER_PLAYBOOK.replace('lead: "@community-leads"', `lead: "${people.nina}"`)
-    .replace('approvers: ["@community-leads"]', `approvers: ["${people.ann}", "${people.ben}", "${people.sam}", "${people.cleo}"]`)
-    .replace(
-      '    dueAfterMinutes: 5\n',
-      '    dueAfterMinutes: 5\n  - id: find-cause\n    title: { es: Buscar la causa, en: Find the cause }\n    owner: lead\n    dueAfterMinutes: 20\n',
-    );
+  playbookNaming({ lead: people.nina, approvers: [people.ann, people.ben, people.sam, people.cleo] }).replace(
+    '    dueAfterMinutes: 5\n',
+    '    dueAfterMinutes: 5\n  - id: find-cause\n    title: { es: Buscar la causa, en: Find the cause }\n    owner: lead\n    dueAfterMinutes: 20\n',
+  );
 
 describe.each(availableProviders)('deactivated Slack accounts, on %s', (provider) => {
   let h: Harness;

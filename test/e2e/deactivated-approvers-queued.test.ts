@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness, type People } from './harness.js';
+import { draftNumbered, draftValues, findButtons, playbookNaming, startHarness, type Harness, type People } from './harness.js';
 
 const FIRST = 'We know refunds are slow today and we are on it. Reach us at help@acme.test if it affects you.';
 const SECOND = 'Refunds are being processed again; thanks for your patience. Reach us at help@acme.test if yours is missing.';
@@ -14,7 +14,7 @@ const HELD_BECAUSE = 'was held and not posted: more people may approve it now th
 
 /** Ann, Ben and Sam approve, named by user id, all of them needed; four-eyes. Cleo writes the replies. */
 const playbook = (people: People) =>
-  TWO_APPROVER_PLAYBOOK.replace('approvers: ["@community-leads"]', `approvers: ["${people.ann}", "${people.ben}", "${people.sam}"]`).replace('quorum: 2', 'quorum: all');
+  playbookNaming({ approvers: [people.ann, people.ben, people.sam], quorum: 'all' });
 
 describe.each(availableProviders)('an approver re-activated while an approved reply is queued, on %s', (provider) => {
   let h: Harness;
@@ -28,7 +28,7 @@ describe.each(availableProviders)('an approver re-activated while an approved re
   const prisma = () => h.app.database.prisma;
   const cardText = (ts: string) => JSON.stringify(h.fake.workspace.findMessage(h.alerts, ts)?.blocks ?? []);
   const attempts = () => h.fake.api.calls('chat.postMessage').filter((call) => call.args['channel'] === h.support).length;
-  const draft = (number: number) => prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
+  const draft = (number: number) => draftNumbered(h, number);
   /** Whether the outbox posted reply #number or held it (not_posted), once it has done either. */
   const outcomeOf = (number: number) =>
     h.waitFor(`reply #${number} posted or held`, async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness, type People } from './harness.js';
+import { draftNumbered, draftValues, findButtons, playbookNaming, publishedHome, startHarness, type Harness, type People } from './harness.js';
 
 const FIRST = 'We know refunds are slow today and we are on it. Reach us at help@acme.test if it affects you.';
 const FIRST_EDITED = 'We know refunds are slow today and the whole team is on it. Reach us at help@acme.test if it affects you.';
@@ -14,7 +14,7 @@ const SECOND = 'Refunds are being processed again; thanks for your patience. Rea
 
 /** Ann, Ben and Sam approve, named by user id, all of them needed; four-eyes. */
 const playbook = (people: People) =>
-  TWO_APPROVER_PLAYBOOK.replace('approvers: ["@community-leads"]', `approvers: ["${people.ann}", "${people.ben}", "${people.sam}"]`).replace('quorum: 2', 'quorum: all');
+  playbookNaming({ approvers: [people.ann, people.ben, people.sam], quorum: 'all' });
 
 describe.each(availableProviders)('deactivated approvers named in the playbook, on %s', (provider) => {
   let h: Harness;
@@ -30,13 +30,8 @@ describe.each(availableProviders)('deactivated approvers named in the playbook, 
   const cardOf = (number: number) => h.thread().find((message) => message.text.startsWith(`Reply #${number}:`) && findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.approveDraft));
   const rootText = () => JSON.stringify(h.rootMessage()?.blocks ?? []);
   /** Opens App Home as `user` and returns the view Firebreak published, as text. */
-  const homeOf = async (user: string) => {
-    const before = h.fake.api.calls('views.publish').length;
-    await h.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home' });
-    const call = await h.waitFor(`App Home of ${user}`, () => h.fake.api.calls('views.publish').slice(before).find((candidate) => candidate.args['user_id'] === user && candidate.status === 200));
-    return JSON.stringify(call.args['view']);
-  };
-  const draft = (number: number) => prisma().replyDraft.findFirstOrThrow({ where: { id: { endsWith: `/draft-${number}` } } });
+  const homeOf = (user: string) => publishedHome(h, user);
+  const draft = (number: number) => draftNumbered(h, number);
   const draftBy = async (userId: string, text: string, number: number) => {
     await h.click(userId, h.alerts, h.rootMessage()!.ts, actionIds.draftReply);
     await h.waitFor('the draft modal', () => h.openModal(userId));

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness, type People } from './harness.js';
+import { findButtons, playbookNaming, startHarness, type Harness, type People } from './harness.js';
 
 /** Nina leads; Ann, Ben, Sam and Cleo approve, named by user id. */
 const playbook = (people: People) =>
-  TWO_APPROVER_PLAYBOOK.replace('lead: "@community-leads"', `lead: "${people.nina}"`).replace('approvers: ["@community-leads"]', `approvers: ["${people.ann}", "${people.ben}", "${people.sam}", "${people.cleo}"]`);
+  playbookNaming({ lead: people.nina, approvers: [people.ann, people.ben, people.sam, people.cleo] });
 
 describe.each(availableProviders)('post-mortem reminders for a deactivated owner, on %s', (provider) => {
   let h: Harness;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
-import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+import { draftValues, findButtons, replyWrittenPastQuorum, startHarness, type Harness } from './harness.js';
 
 const REPLY = 'We know refunds are slow this week and we are on it. Next update here by 15:00.';
 
@@ -82,17 +81,7 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
   });
 
   it('the outbox holds any write of a drill reply addressed outside its alert thread', async () => {
-    const draft = await prisma().replyDraft.findFirstOrThrow();
-    await enqueueSlackWrite(prisma(), {
-      key: `reply:${draft.id}:r${draft.revision}:leak`,
-      method: 'chat.postMessage',
-      payload: { channel: harness.support, text: draft.text },
-      incidentId: draft.incidentId,
-      record: { kind: 'reply_posted', incidentId: draft.incidentId, draftId: draft.id, revision: draft.revision },
-      now: Date.now(),
-    });
-    harness.app.runtime?.outbox.wake();
-    const held = await harness.waitFor('the held item', async () => (await prisma().outboxItem.findFirst({ where: { key: `reply:${draft.id}:r${draft.revision}:leak`, status: 'failed' } })) ?? undefined);
+    const held = await replyWrittenPastQuorum(harness, ':leak');
     expect(held.lastError).toBe('held:drill_outside_thread');
     await harness.waitFor('the notice in the thread', () => harness.thread().find((message) => message.text.includes('never posts outside its alert thread')));
     expect(harness.fake.workspace.messagesIn(harness.support).filter((message) => message.user === bot())).toEqual([]);

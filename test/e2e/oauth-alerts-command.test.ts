@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFirebreak } from '../../src/main.js';
 import { availableProviders } from '../support/databases.js';
-import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
-import { TWO_APPROVER_PLAYBOOK } from './harness.js';
+import { startInstalledWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 
 const SIGNING_SECRET = 'alerts-command-secret-0123456789abcd';
 
@@ -13,14 +12,11 @@ describe.each(availableProviders)('/firebreak alerts names a channel the bot can
   let world: TwoTeamsWorld;
   let app: RunningFirebreak;
   let events: string;
-  const teams: Record<string, SeededTeam> = {};
+  let teams: Record<string, SeededTeam>;
   const alertsChannelOf = async (teamId: string) => (await app.database.prisma.workspace.findUniqueOrThrow({ where: { teamId } })).alertsChannel;
 
   beforeAll(async () => {
-    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.7777', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
-    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    app = await startInstalledInBoth(world, teams);
-    events = `${app.url}/slack/events`;
+    ({ world, teams, app, events } = await startInstalledWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.7777' }));
   }, 120_000);
   afterAll(async () => {
     await world?.close(app);

@@ -7,9 +7,8 @@ import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blo
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageBlockActions, messageEvent, viewSubmission } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { startInstalledWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
-import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'cross-team-feedback-secret-0123456789';
 
@@ -17,14 +16,11 @@ describe.each(availableProviders)('feedback records of another workspace (%s)', 
   let world: TwoTeamsWorld;
   let app: RunningFirebreak;
   let events: string;
-  const teams: Record<string, SeededTeam> = {};
+  let teams: Record<string, SeededTeam>;
   const prisma = () => app.database.prisma;
 
   beforeAll(async () => {
-    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5555', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
-    for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    app = await startInstalledInBoth(world, teams);
-    events = `${app.url}/slack/events`;
+    ({ world, teams, app, events } = await startInstalledWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5555' }));
   }, 120_000);
   afterAll(async () => {
     await world?.close(app);

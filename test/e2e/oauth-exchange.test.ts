@@ -4,11 +4,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { availableProviders } from '../support/databases.js';
-import { followOAuthRedirect, installAsAPerson, openInstallPage, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { followOAuthRedirect, installAsAPerson, openInstallPage, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'oauth-exchange-signing-secret-0123456789';
@@ -44,8 +42,7 @@ describe.each(availableProviders)('OAuth code exchange, as Slack may answer it (
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.3333', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
     slack = await scriptedSlack(world.slack.origin);
-    const config = loadConfig({ ...world.oauthEnv, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world, { SLACK_API_URL: slack.url });
   }, 120_000);
   afterAll(async () => {
     await slack?.close();

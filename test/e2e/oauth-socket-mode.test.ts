@@ -2,12 +2,10 @@
 // envelopes; each is answered and acted on with its own workspace's token, a workspace that is not (or
 // no longer) installed is acknowledged and dropped, and the others carry on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { eventCallback, messageEvent, slashCommand, type AppIdentity } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'oauth-socket-secret-0123456789abcdef';
@@ -22,8 +20,7 @@ describe.each(availableProviders)('OAuth installs over Socket Mode (%s)', (provi
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.9999', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK }, socketMode: true });
     for (const teamId of [A, B]) teams[teamId] = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }), { slackRetryDelaysMs: [200, 500, 1_000] });
+    app = await startFirebreakIn(world, {}, { slackRetryDelaysMs: [200, 500, 1_000] });
     await socket().waitForConnections(1, 20_000);
     for (const teamId of [A, B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   }, 120_000);

@@ -4,14 +4,12 @@
 // a slash command is told Firebreak cannot act there.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { t } from '../../src/i18n/index.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'token-key-signing-secret-0123456789ab';
@@ -21,8 +19,7 @@ describe.each(availableProviders)('a workspace whose stored token the key list c
   let app: RunningFirebreak | undefined;
   const teams: Record<string, SeededTeam> = {};
   const start = async (keys: string) => {
-    const config = loadConfig({ ...world.oauthEnv, TOKEN_ENCRYPTION_KEYS: keys, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world, { TOKEN_ENCRYPTION_KEYS: keys });
     return app;
   };
   const stop = async () => {

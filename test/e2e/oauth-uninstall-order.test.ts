@@ -2,13 +2,11 @@
 // and the event inbox replays one left by a crash. An admin who reinstalled meanwhile must keep the
 // new install: an uninstall that happened before it changes nothing; one after it erases the token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'uninstall-order-secret-0123456789abc';
@@ -23,8 +21,7 @@ describe.each(availableProviders)('an uninstall that arrives after a reinstall (
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.1212', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     teams[A] = seedTeam(world.slack.team(A), SIGNING_SECRET);
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world);
     events = `${app.url}/slack/events`;
   }, 120_000);
   afterAll(async () => {

@@ -1,15 +1,13 @@
 // An approved public reply still queued (Slack rate-limiting it) when the workspace uninstalls Firebreak:
 // the uninstall stops it, and the reinstall must tell staff it never went out instead of "posting" forever.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback } from '../../src/sandbox/slack-payloads.js';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { draftValues, TWO_APPROVER_PLAYBOOK } from './harness.js';
 
 const SIGNING_SECRET = 'uninstall-queued-secret-0123456789ab';
@@ -22,8 +20,7 @@ describe.each(availableProviders)('a reply queued when the app is uninstalled (%
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.1212', playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
     team = seedTeam(world.slack.team(A), SIGNING_SECRET);
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world);
     events = `${app.url}/slack/events`;
   }, 120_000);
   afterAll(async () => {

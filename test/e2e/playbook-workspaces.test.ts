@@ -6,61 +6,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import type { RunningFirebreak } from '../../src/main.js';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { installAsAPerson, seedTeam, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { playbookYaml } from '../support/playbook-yaml.js';
+import { installAsAPerson, seedTeam, startFirebreakIn, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
 import { waitFor } from '../support/wait-for.js';
 import { startHarness, type Harness } from './harness.js';
 
 const SIGNING_SECRET = 'playbook-workspaces-signing-secret-0123';
 
 /** A playbook with one reply template whose text names it, so a draft modal shows whose templates it offers. */
-function playbook(options: { id: string; head: string; channels: string[]; priority: number; extraRoles?: string }): string {
-  return `formatVersion: 1
-id: ${options.id}
-name: ${options.id}
-description: Members are upset.
-ownerTeam: Community
-${options.head}
-triggers:
-  channels: [${options.channels.join(', ')}]
-  priority: ${options.priority}
-severities:
-  sev1: { meaning: { es: Crisis total., en: Full crisis. }, when: { negativeMessages: 100 } }
-  sev2: { meaning: { es: Crisis seria., en: Serious crisis. }, when: { negativeMessages: 10 } }
-  sev3: { meaning: { es: Problema local., en: Local problem. }, when: { negativeMessages: 5 } }
-  sev4: { meaning: { es: Quejas sueltas., en: Isolated complaints. } }
-roles:
-  lead: "@community-leads"
-  approvers: ["@community-leads"]
-${options.extraRoles ?? ''}
-checklist:
-  - id: acknowledge
-    title: { es: Confirmar el incidente, en: Acknowledge the incident }
-    owner: lead
-    dueAfterMinutes: 5
-replies:
-  - id: ${options.id}-holding
-    target: channel
-    text:
-      es: Respuesta de ${options.id}.
-      en: Reply of ${options.id}.
-    guidance: { es: Sé breve., en: Keep it short. }
-escalation:
-  unacknowledged: { afterMinutes: 10, notify: ["@community-leads"], repeatEveryMinutes: 10, maxRepeats: 1 }
-  unansweredNegative: { afterMinutes: 30, remind: [lead] }
-postMortem:
-  dueWithinDays: 5
-  reviewers: [approvers]
-  questions:
-    - id: lessons
-      prompt: { es: ¿Qué aprendimos?, en: What did we learn? }
-`;
+function playbook(options: { id: string; head: string; channels: string[]; priority: number; extraRoles?: string[] }): string {
+  return playbookYaml({
+    id: options.id,
+    name: options.id,
+    description: 'Members are upset.',
+    head: options.head,
+    channels: options.channels,
+    priority: options.priority,
+    roles: ['lead: "@community-leads"', 'approvers: ["@community-leads"]', ...(options.extraRoles ?? [])],
+    checklist: [{ id: 'acknowledge', title: { es: 'Confirmar el incidente', en: 'Acknowledge the incident' }, dueAfterMinutes: 5 }],
+    reply: { id: `${options.id}-holding`, es: `Respuesta de ${options.id}.`, en: `Reply of ${options.id}.` },
+    unacknowledged: { afterMinutes: 10, notify: '["@community-leads"]', repeatEveryMinutes: 10, maxRepeats: 1 },
+  });
 }
 
 describe.each(availableProviders)('playbooks limited to some workspaces (%s)', (provider) => {
@@ -93,10 +64,9 @@ describe.each(availableProviders)('playbooks limited to some workspaces (%s)', (
       workspace.addUserGroup({ handle: 'social-team', name: 'Social team', users: [seeded.people.nina] });
       teams[teamId] = { ...seeded, news };
     }
-    writeFileSync(join(world.playbooksDir, 'brand-a.yaml'), playbook({ id: 'brand-a', head: `workspaces: [${A}]`, channels: ['support', 'news'], priority: 50, extraRoles: '  extra:\n    social: ["@social-team"]' }));
+    writeFileSync(join(world.playbooksDir, 'brand-a.yaml'), playbook({ id: 'brand-a', head: `workspaces: [${A}]`, channels: ['support', 'news'], priority: 50, extraRoles: ['extra:', '  social: ["@social-team"]'] }));
     writeFileSync(join(world.playbooksDir, 'shared.yaml'), playbook({ id: 'shared', head: 'default: true', channels: ['support'], priority: 10 }));
-    const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', DETECTION_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent' });
-    app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+    app = await startFirebreakIn(world, { DETECTION_INTERVAL_SECONDS: '3600' });
     events = `${app.url}/slack/events`;
     for (const teamId of [A, B]) {
       const { people, staff } = teams[teamId]!;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { isoDay } from '../../src/slack/blocks/postmortem.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness, type People } from './harness.js';
+import { findButtons, playbookNaming, startHarness, type Harness, type People } from './harness.js';
 
 const DAY = 86_400_000;
 const text = (value: string) => ({ type: 'plain_text_input', value });
@@ -13,7 +13,7 @@ const errorsOf = (body: string): Record<string, string> => (JSON.parse(body || '
 
 /** Nina leads (and so owns the post-mortem); Ann, Ben and Cleo approve replies and review post-mortems. */
 const playbook = (people: People) =>
-  TWO_APPROVER_PLAYBOOK.replace('lead: "@community-leads"', `lead: "${people.nina}"`).replace('approvers: ["@community-leads"]', `approvers: ["${people.ann}", "${people.ben}", "${people.cleo}"]`);
+  playbookNaming({ lead: people.nina, approvers: [people.ann, people.ben, people.cleo] });
 
 describe.each(availableProviders)('a post-mortem reviewer Slack deactivated (%s)', (provider) => {
   let h: Harness;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { directMessagesTo } from '../support/staff-actions.js';
-import { findButtons, startHarness, type Harness } from './harness.js';
+import { declareLoginIncident, findButtons, startHarness, type Harness } from './harness.js';
 
 const LUCIA = 'U0STAFFLUCIA';
 
@@ -19,8 +19,7 @@ describe('the post-mortem form of an English incident, opened by a Spanish-speak
   beforeAll(async () => {
     harness = await startHarness();
     harness.fake.workspace.addUser({ id: LUCIA, name: 'lucia', real_name: 'Lucía Gómez', locale: 'es-ES' });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    const root = await declareLoginIncident(harness);
     await harness.click(LUCIA, harness.alerts, root.ts, actionIds.acknowledge);
     await harness.waitFor('the lead', async () => (await prisma().incident.findFirst({ where: { leadUserId: LUCIA } })) ?? undefined);
     const checklist = await harness.waitFor('the checklist', () => threadWith(actionIds.toggleStep)[0]);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
+import { declareLoginIncident, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
 
 const JUMP_MS = 20 * 60_000;
 
@@ -19,8 +19,7 @@ describe.each(availableProviders)('a reply created right after Firebreak’s clo
   beforeAll(async () => {
     // An unanswered post is looked for 2 s after its attempt (60 s by default), to keep the test short.
     harness = await startHarness({ provider, clock, env: { OUTBOX_UNANSWERED_WAIT_SECONDS: '2' } });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
   });
   afterAll(async () => {
     await harness?.close();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/domain/clock.js';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
+import { declareLoginIncident, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
 
 /** Slack's clock: 10 minutes behind the wall clock Firebreak reads. */
 const SLACK_BEHIND_MS = 10 * 60_000;
@@ -18,8 +18,7 @@ describe.each(availableProviders)('a reply whose answer is lost while Slack’s 
   beforeAll(async () => {
     // An unanswered post is looked for 2 s after its attempt (60 s by default), to keep the test short.
     harness = await startHarness({ provider, slackClock, env: { OUTBOX_UNANSWERED_WAIT_SECONDS: '2' } });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
   });
   afterAll(async () => {
     await harness?.close();

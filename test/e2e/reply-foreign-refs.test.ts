@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds, callbackIds, encodeRef, inputIds } from '../../src/slack/blocks/ids.js';
 import { messageBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, type Harness } from './harness.js';
+import { declareLoginIncident, draftValues, findButtons, startHarness, type Harness } from './harness.js';
 
 describe.each(availableProviders)('references to another workspace’s draft, padded with whitespace (%s)', (provider) => {
   let h: Harness;
@@ -17,8 +17,7 @@ describe.each(availableProviders)('references to another workspace’s draft, pa
   beforeAll(async () => {
     h = await startHarness({ provider });
     const { prisma } = h.app.database;
-    await h.command(h.people.ann, `declare <#${h.support}|support> sev2 Login failing for many members`);
-    const root = await h.waitFor('the alert', () => h.rootMessage());
+    const root = await declareLoginIncident(h);
     await h.click(h.people.cleo, h.alerts, root.ts, actionIds.draftReply);
     await h.waitFor('the draft modal', () => h.openModal(h.people.cleo));
     expect((await h.submit(h.people.cleo, draftValues('Elsewhere: we are on it.'))).body).not.toContain('errors');

@@ -5,14 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/enqueue.js';
 import { availableProviders } from '../support/databases.js';
-import { draftAndApprove, startHarness, type Harness } from './harness.js';
+import { declareLoginIncident, draftAndApprove, startHarness, type Harness } from './harness.js';
 
 describe.each(availableProviders)('a member’s message carrying a reply’s outbox key (%s)', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({ provider });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
   });
   afterAll(async () => {
     await harness?.close();

@@ -4,15 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { busyChannelAfter, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
+import { busyChannelAfter, declareLoginIncident, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
 
 describe.each(availableProviders)('public replies the outbox is unsure about, through Slack on %s', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
     // An unanswered post is looked for 2 s after its attempt (60 s by default), to keep the test short.
     harness = await startHarness({ provider, env: { OUTBOX_UNANSWERED_WAIT_SECONDS: '2' } });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
   });
   afterAll(async () => {
     await harness?.close();

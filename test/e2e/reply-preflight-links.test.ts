@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { declareLoginIncident, draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 const PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace('escalation:\n', 'allowedLinkDomains: [acme.test]\nescalation:\n');
 
@@ -14,8 +14,7 @@ describe.each(availableProviders)('a link disguised as an allowed domain (%s)', 
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({ provider, playbook: PLAYBOOK });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
   });
   afterAll(async () => {
     await harness?.close();

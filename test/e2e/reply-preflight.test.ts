@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/blocks/ids.js';
-import { enqueueSlackWrite } from '../../src/store/repositories/outbox.js';
 import { webClientFor } from '../support/fake-slack.js';
 import { availableProviders } from '../support/databases.js';
-import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { draftValues, findButtons, replyWrittenPastQuorum, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 /** The harness playbook with a privacy-style holding reply first: it answers a member's message in thread. */
 export const THREAD_TEMPLATE_PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace(
@@ -75,18 +74,7 @@ describe.each(availableProviders)('reply preflight through Slack on %s', (provid
   });
 
   it('the outbox holds a public reply no quorum approved, posts nothing and tells the thread', async () => {
-    const draft = await prisma().replyDraft.findFirstOrThrow();
-    // A write that reached the outbox by any other path than a met quorum.
-    await enqueueSlackWrite(prisma(), {
-      key: `reply:${draft.id}:r${draft.revision}`,
-      method: 'chat.postMessage',
-      payload: { channel: harness.support, text: draft.text },
-      incidentId: draft.incidentId,
-      record: { kind: 'reply_posted', incidentId: draft.incidentId, draftId: draft.id, revision: draft.revision },
-      now: Date.now(),
-    });
-    harness.app.runtime?.outbox.wake();
-    const held = await harness.waitFor('the held item', async () => (await prisma().outboxItem.findFirst({ where: { key: `reply:${draft.id}:r${draft.revision}`, status: 'failed' } })) ?? undefined);
+    const held = await replyWrittenPastQuorum(harness);
     expect(held.lastError).toBe('held:not_approved');
     await harness.waitFor('the notice in the thread', () => harness.thread().find((message) => message.text.includes('was held and not posted')));
     expect(botPostsIn(harness.support)).toHaveLength(0);

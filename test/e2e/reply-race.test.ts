@@ -7,15 +7,14 @@ import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
+import { declareLoginIncident, draftValues, findButtons, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
 
 describe.each(availableProviders)('reply races and refusals through Slack on %s', (provider) => {
   let harness: Harness;
   beforeAll(async () => {
     // A post Slack never answered is looked for 20 s after its attempt (60 s by default), to keep the test short.
     harness = await startHarness({ provider, env: { OUTBOX_UNANSWERED_WAIT_SECONDS: '20' } });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
   });
   afterAll(async () => {
     await harness?.close();
@@ -155,8 +154,7 @@ describe.each(availableProviders)('an approver removed from the playbook while t
   it('the reply is held, and the thread says it lost its quorum (not that its text changed)', async () => {
     const prisma = harness.app.database.prisma;
     const { ann, ben, cleo } = harness.people;
-    await harness.command(ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    const root = await harness.waitFor('the alert', () => harness.rootMessage());
+    const root = await declareLoginIncident(harness);
     await harness.click(cleo, harness.alerts, root.ts, actionIds.draftReply);
     await harness.waitFor('the draft modal', () => harness.openModal(cleo));
     await harness.submit(cleo, draftValues('Quorum: we are on it, updates here within the hour.'));

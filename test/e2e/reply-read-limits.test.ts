@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { availableProviders } from '../support/databases.js';
-import { busyChannelAfter, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
+import { busyChannelAfter, declareLoginIncident, draftAndApprove, draftNumbered, startHarness, type Harness } from './harness.js';
 
 /** The wall clock, moved ahead on demand: minutes of Retry-After pass in a moment, for Firebreak and Slack alike. */
 class JumpingClock implements Clock {
@@ -26,8 +26,7 @@ describe.each(availableProviders)('public replies under Slack’s read limits fo
 
   beforeAll(async () => {
     harness = await startHarness({ provider, clock, slackClock: clock, env: { OUTBOX_UNANSWERED_WAIT_SECONDS: '2' } });
-    await harness.command(harness.people.ann, `declare <#${harness.support}|support> sev2 Login failing for many members`);
-    await harness.waitFor('the alert', () => harness.rootMessage());
+    await declareLoginIncident(harness);
     harness.fake.api.faults.limitReadsLikeUnlistedApp();
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ import { OUTBOX_METADATA_EVENT_TYPE } from '../../src/slack/outbox/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { SIGNING_SECRET, TWO_APPROVER_PLAYBOOK, type People } from '../e2e/harness.js';
-import { checkPublicPosts, describeViolations, recordBotPosts, type InvariantReport } from './public-post-invariant.js';
+import { checkPublicPosts, cleanUpThenRequireTrust, recordBotPosts, type InvariantReport } from './public-post-invariant.js';
 import { openMigratedDatabase, type MigratedDatabase } from '../store/repositories/migrated-database.js';
 import { startFirebreakProcess, testEnvironment, type RunningProcess } from './cli.js';
 
@@ -224,17 +224,17 @@ export async function startCrashHarness(options: CrashHarnessOptions = {}): Prom
     invariant: () => checkPublicPosts(database.prisma, workspace, recorder.posts, [alerts]),
     async close() {
       await Promise.all(live.splice(0).map((instance) => instance.stop('SIGKILL')));
-      let violations = '';
-      try {
-        violations = describeViolations(await harness.invariant());
-      } finally {
-        recorder.stop();
-        await proxy.close();
-        await fake.close();
-        await database.dispose();
-        rmSync(playbooksDir, { recursive: true, force: true });
-      }
-      if (violations) throw new Error(`trust rules broken during this run:\n${violations}`);
+      await cleanUpThenRequireTrust(
+        () => harness.invariant(),
+        async () => {
+          recorder.stop();
+          await proxy.close();
+          await fake.close();
+          await database.dispose();
+          rmSync(playbooksDir, { recursive: true, force: true });
+        },
+        'this run',
+      );
     },
   };
   return harness;

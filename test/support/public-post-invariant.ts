@@ -101,3 +101,17 @@ export function describeViolations(report: InvariantReport): string {
   ];
   return lines.join('\n');
 }
+
+/**
+ * Checks the trust rules, cleans up whatever the check answers (or throws), then fails naming what broke
+ * them `during` (this suite, this run): a harness's close().
+ */
+export async function cleanUpThenRequireTrust(check: () => Promise<InvariantReport>, cleanUp: () => Promise<void>, during: string): Promise<void> {
+  let violations = '';
+  try {
+    violations = describeViolations(await check());
+  } finally {
+    await cleanUp();
+  }
+  if (violations) throw new Error(`trust rules broken during ${during}:\n${violations}`);
+}

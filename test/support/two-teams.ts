@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startFirebreak, type RunningFirebreak } from '../../src/main.js';
+import { startFirebreak, type RunningFirebreak, type StartOptions } from '../../src/main.js';
 import { startFakeSlackTeams, type FakeSlack, type FakeSlackTeams, type FakeTeam, type FakeTeamOptions } from '../../src/sandbox/slack-api/index.js';
 import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { seedE2eCommunity, type E2eCommunity } from './community.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { TWO_APPROVER_PLAYBOOK } from './playbook-yaml.js';
 import { staffActions, type StaffActions } from './staff-actions.js';
 
 export const TEAM_A = 'T0AAAAAAA';
@@ -134,13 +135,45 @@ export async function installAsAPerson(appUrl: string, slack: FakeSlackTeams, te
   return { ...(await followOAuthRedirect(appUrl, query, page.cookie)), query, cookie: page.cookie };
 }
 
+/** Firebreak started in this process on `world`'s OAuth settings plus `env`, on a free loopback port, silent. */
+export async function startFirebreakIn(world: TwoTeamsWorld, env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningFirebreak> {
+  const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  return startFirebreak(config, createLogger(config.logLevel, { pretty: false }), options);
+}
+
 /**
  * Firebreak started on `world` (its OAuth settings plus `env`), then installed in both workspaces by
  * each one's Ann, as a person does it; `teams` holds both seeded workspaces.
  */
 export async function startInstalledInBoth(world: TwoTeamsWorld, teams: Record<string, SeededTeam>, env: Record<string, string> = {}): Promise<RunningFirebreak> {
-  const config = loadConfig({ ...world.oauthEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const app = await startFirebreak(config, createLogger(config.logLevel, { pretty: false }));
+  const app = await startFirebreakIn(world, env);
   for (const teamId of [TEAM_A, TEAM_B]) expect((await installAsAPerson(app.url, world.slack, teamId, teams[teamId]!.people.ann)).status).toBe(200);
   return app;
+}
+
+/** A two-workspace world with Firebreak installed in both: what most OAuth tests start from. */
+export interface InstalledWorld {
+  world: TwoTeamsWorld;
+  /** Both seeded workspaces, by team id. */
+  teams: Record<string, SeededTeam>;
+  app: RunningFirebreak;
+  /** Where Slack sends events, commands and interactions. */
+  events: string;
+}
+
+/**
+ * Both workspaces watched by the shared support playbook (#support by name), seeded, and Firebreak
+ * started with `env` and installed in each by its Ann; the world is closed again if any of it fails.
+ */
+export async function startInstalledWorld(options: Omit<TwoTeamsWorldOptions, 'playbooks' | 'socketMode'> & { env?: Record<string, string> }): Promise<InstalledWorld> {
+  const world = await startTwoTeamsWorld({ provider: options.provider, signingSecret: options.signingSecret, clientId: options.clientId, playbooks: { 'e2e-support.yaml': TWO_APPROVER_PLAYBOOK } });
+  try {
+    const teams: Record<string, SeededTeam> = {};
+    for (const teamId of [TEAM_A, TEAM_B]) teams[teamId] = seedTeam(world.slack.team(teamId), options.signingSecret);
+    const app = await startInstalledInBoth(world, teams, options.env);
+    return { world, teams, app, events: `${app.url}/slack/events` };
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
 }
