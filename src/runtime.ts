@@ -357,6 +357,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }).catch((error: unknown) => logger.warn({ err: error }, 'could not redraw the incidents an uninstall left stale'));
   }
 
+  // Replies an older version left waiting for approval in incidents it resolved: closed once, as resolve closes them.
+  void forEachWorkspace(async (teamId) => {
+    await incidents.closeRepliesLeftWaiting(teamId ? await workspaceIds(teamId) : undefined);
+  }).catch((error: unknown) => logger.error({ err: error }, 'could not close the replies left waiting in resolved incidents'));
+
   // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
   // Every message asks, so what Slack last said, complete or not, is kept a few seconds: while Slack
   // cannot list the groups, each message would otherwise wait on it (up to 1.5 s) and ask it once more.
