@@ -357,6 +357,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }).catch((error: unknown) => logger.warn({ err: error }, 'could not redraw the incidents an uninstall left stale'));
   }
 
+  // Replies an older version left waiting for approval in incidents it resolved: closed once, as resolve
+  // closes them (on every instance, as the catch-ups above: a second decision finds nothing and changes nothing).
+  void forEachWorkspace((teamId) =>
+    Promise.resolve(teamId ? workspaceIds(teamId) : undefined)
+      .then((workspaceId) => incidents.closeRepliesLeftWaiting(workspaceId))
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error({ err: error, team: teamId }, 'could not close the replies left waiting in resolved incidents; tried again at the next start'),
+      ),
+  ).catch((error: unknown) => logger.error({ err: error }, 'could not close the replies left waiting in resolved incidents; tried again at the next start'));
+
   // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
   // Every message asks, so what Slack last said, complete or not, is kept a few seconds: while Slack
   // cannot list the groups, each message would otherwise wait on it (up to 1.5 s) and ask it once more.

@@ -10,6 +10,7 @@ import {
   openIncident,
   overviewOf,
   awaitsApproval,
+  closeRepliesLeftWaiting,
   draftsAwaitingApproval,
   personDeactivated,
   personReactivated,
@@ -26,6 +27,7 @@ import {
   type IncidentStatus,
   type JsonValue,
   type Refusal,
+  type ReplyDraft,
   type ReminderReason,
   type Severity,
   type TimelineEvent,
@@ -69,6 +71,10 @@ export const ROOT_WAIT_UNUSABLE = 'alerts_channel_unusable';
 const MOVED_ELSEWHERE = MOVED_TO_ANOTHER_ALERTS_CHANNEL;
 /** Open incidents looked at for held roots: far more than are ever open at once. */
 const HELD_SCAN_LIMIT = 500;
+/** Resolved incidents read per page when closing replies an older version left waiting. */
+const CLOSE_LEFT_WAITING_PAGE = 100;
+/** The draft statuses of a reply waiting for approvers (awaitsApproval), for the store's query only: the domain decides. */
+const AWAITING_APPROVAL_STATUSES: readonly ReplyDraft['status'][] = ['pending', 'changes_requested'];
 
 export const INCIDENT_REMINDER_KIND = 'incident.reminder';
 export const outboxRecords = { root: 'incident_root', replyPosted: 'reply_posted', draftCard: 'draft_card' } as const;
@@ -763,6 +769,32 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       }
     }
     return changed;
+  }
+
+  /**
+   * Replies an older version left waiting for approval in incidents it resolved (before resolve closed
+   * them): closed unsent as resolve closes them, their cards and alerts redrawn, once, at start-up. Each
+   * incident is decided on its own (a failure is logged and the others go on; tried again at the next
+   * start). Returns how many incidents changed.
+   */
+  async closeRepliesLeftWaiting(workspaceId?: string): Promise<number> {
+    let changed = 0;
+    // Read a page of ids at a time, and only incidents that have such a reply (an indexed query on the
+    // drafts' status): no resolved incident can get a new one, so after the first start this finds none.
+    // The cursor moves on past an incident that failed, so the scan ends whatever happens.
+    for (let afterId: string | null = null; ; ) {
+      const ids = await this.options.store.direct.incidents.resolvedWithDrafts({ ...(workspaceId ? { workspaceId } : {}), draftStatuses: AWAITING_APPROVAL_STATUSES, afterId, limit: CLOSE_LEFT_WAITING_PAGE });
+      for (const incidentId of ids) {
+        try {
+          const outcome = await this.decide(incidentId, (current, _policy, clock) => closeRepliesLeftWaiting(current, clock));
+          if (outcome.ok) changed += 1;
+        } catch (error) {
+          this.options.logger.error({ err: error, incidentId }, 'could not close the replies left waiting for approval in a resolved incident; tried again at the next start');
+        }
+      }
+      if (ids.length < CLOSE_LEFT_WAITING_PAGE) return changed;
+      afterId = ids[ids.length - 1]!;
+    }
   }
 
   /**

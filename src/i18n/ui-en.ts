@@ -447,6 +447,10 @@ export const uiEn = {
   'ui.watch.visibility_unchecked': (p: { channel: string }) =>
     `Slack did not answer when Firebreak checked that it can read ${p.channel}. If it is archived, unarchive it; if it is a private channel, invite the bot (/invite @Firebreak in that channel), or no message will be read there.`,
   'ui.watch.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it would never read its messages. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,
+  'ui.alerts.archived': (p: { channel: string }) =>
+    `${p.channel} is archived, so no incident could be posted there; the alerts channel is unchanged. Unarchive it in Slack, then run this again.`,
+  'ui.alerts.visibility_unchecked': (p: { channel: string }) =>
+    `Slack did not answer when Firebreak checked that it can post in ${p.channel}. If it is archived, unarchive it; if it is a private channel, invite the bot (/invite @Firebreak in that channel), or incidents cannot be posted there.`,
   'ui.alerts.not_visible': (p: { channel: string }) => `Firebreak cannot see ${p.channel} in this workspace, so it could not post incidents there. For a private channel, invite the bot first (/invite @Firebreak in that channel), then run this again.`,
 };
 

@@ -411,5 +411,8 @@ export const uiEs: UiCatalog = {
   'ui.watch.visibility_unchecked': (p) =>
     `Slack no respondió cuando Firebreak comprobó que puede leer ${p.channel}. Si está archivado, desarchívalo; si es un canal privado, invita al bot (/invite @Firebreak en ese canal), o no se leerá ningún mensaje ahí.`,
   'ui.watch.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que nunca leería sus mensajes. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
+  'ui.alerts.archived': (p) => `${p.channel} está archivado, así que no se podría publicar ningún incidente ahí; el canal de alertas no cambia. Desarchívalo en Slack y vuelve a intentarlo.`,
+  'ui.alerts.visibility_unchecked': (p) =>
+    `Slack no respondió cuando Firebreak comprobó que puede publicar en ${p.channel}. Si está archivado, desarchívalo; si es un canal privado, invita al bot (/invite @Firebreak en ese canal), o no se podrán publicar incidentes ahí.`,
   'ui.alerts.not_visible': (p) => `Firebreak no ve ${p.channel} en este espacio de trabajo, así que no podría publicar incidentes ahí. Si es un canal privado, invita antes al bot (/invite @Firebreak en ese canal) y vuelve a intentarlo.`,
 };

@@ -63,6 +63,13 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
           .sort((a, b) => b.state.incident.openedAt - a.state.incident.openedAt)
           .slice(0, limit)
           .map(copy),
+      resolvedWithDrafts: async ({ workspaceId, draftStatuses, afterId, limit }) =>
+        [...state.incidents.values()]
+          .filter((record) => record.state.incident.status === 'resolved' && (workspaceId === undefined || record.workspaceId === workspaceId))
+          .filter((record) => (afterId === null || record.state.incident.id > afterId) && record.state.drafts.some((draft) => draftStatuses.includes(draft.status)))
+          .map((record) => record.state.incident.id)
+          .sort()
+          .slice(0, limit),
       nextNumber: async (workspaceId) => Math.max(0, ...[...state.incidents.values()].filter((record) => record.workspaceId === workspaceId).map((record) => record.state.incident.number)) + 1,
       insert: async (record) => {
         const taken = [...state.incidents.values()].some((other) => other.workspaceId === record.workspaceId && other.state.incident.number === record.state.incident.number);

@@ -1,6 +1,6 @@
 // Incidents as the use cases keep them: the domain aggregate (IncidentState) plus what the edge keeps
 // beside it, saved with an optimistic version so two staff clicking at once never overwrite each other.
-import type { IncidentState, TimelineEvent } from '../../domain/incidents/index.js';
+import type { IncidentState, ReplyDraft, TimelineEvent } from '../../domain/incidents/index.js';
 
 /** What the edge keeps beside the domain aggregate. */
 export interface IncidentRecord {
@@ -34,6 +34,11 @@ export interface IncidentRepository {
    * latest opened first, at most `limit`, loaded together rather than one by one.
    */
   list(filter: { workspaceId?: string; onlyOpen: boolean; limit: number }): Promise<IncidentRecord[]>;
+  /**
+   * Ids of resolved incidents (of a workspace, or all) holding a draft in one of `draftStatuses`, by id
+   * after `afterId`, at most `limit`: a page of a scan that reads only the incidents it will change.
+   */
+  resolvedWithDrafts(filter: { workspaceId?: string; draftStatuses: readonly ReplyDraft['status'][]; afterId: string | null; limit: number }): Promise<string[]>;
   /** The next human-facing number in a workspace (the unique constraint settles races). */
   nextNumber(workspaceId: string): Promise<number>;
   /** Inserts a new incident; a FirebreakError `conflict` when its number was taken meanwhile. */

@@ -117,6 +117,8 @@ export type IncidentAction =
   | 'person_deactivated'
   | 'person_reactivated'
   | 'resolve'
+  /** Replies a resolve of an older version left waiting for approval, closed at start-up. */
+  | 'close_replies_left_waiting'
   | 'reopen';
 
 export interface AuditEntry {

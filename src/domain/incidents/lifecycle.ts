@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { FirebreakError } from '../../errors.js';
 import { hasAuthority } from '../approvals/policy.js';
 import type { Locale } from '../../i18n/index.js';
-import { accept, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
+import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import {
   announce,
   authorityParams,
@@ -174,25 +174,10 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
     return refuse(context, 'refusal.required_steps_open', { steps: blocking.map((item) => item.text) });
   }
 
-  // Replies still waiting for approval are closed unsent: nobody can approve them any more, and the
-  // alert, App Home and their cards must not say they wait. One already approved is being posted: it stays.
-  const waiting = draftsAwaitingApproval(state);
-  const closed = new Map(waiting.map((draft) => [draft.id, { ...draft, status: 'closed_unsent' as const, updatedAt: at }]));
-  const next: IncidentState = {
-    ...state,
-    incident: { ...incident, status: 'resolved', resolvedAt: at, resolutionSummary: command.summary },
-    drafts: state.drafts.map((draft) => closed.get(draft.id) ?? draft),
-  };
-  const events = [
-    event(state, at, 'resolved', command.actorUserId, command.summary),
-    ...waiting.map((draft) =>
-      event(state, at, 'draft_closed_unsent', null, draft.text, { draftId: draft.id, draftNumber: draft.number, revision: draft.revision, reason: 'incident_resolved' }),
-    ),
-  ];
-  const effects: Effect[] = [
-    ...waiting.map((draft): Effect => ({ type: 'update_draft_message', incidentId: incident.id, draftId: draft.id })),
-    ...announce(events),
-  ];
+  const closing = closeWaiting(state, at);
+  const next: IncidentState = { ...closing.state, incident: { ...incident, status: 'resolved', resolvedAt: at, resolutionSummary: command.summary } };
+  const events = [event(state, at, 'resolved', command.actorUserId, command.summary), ...closing.events];
+  const effects: Effect[] = [...closing.effects, ...announce(events)];
   if (incident.status === 'open') effects.push(...cancelAcknowledgeReminders(incident.id, policy.escalation));
   for (const item of state.checklist) {
     if (!isClosed(item) && item.dueAt !== null) {
@@ -202,6 +187,37 @@ export function resolve(state: IncidentState, command: ResolveCommand, policy: I
   // The post-mortem layer creates one only if the incident has none yet (a re-resolve after reopen keeps it).
   effects.push({ type: 'create_postmortem', incidentId: incident.id, ownerUserId: incident.leadUserId ?? command.actorUserId });
   return accept(context, next, events, effects);
+}
+
+/**
+ * Replies still waiting for approval are closed unsent: nobody can approve them any more, and the
+ * alert, App Home and their cards must not say they wait. One already approved is being posted: it
+ * stays. The rule of resolve, kept here once.
+ */
+function closeWaiting(state: IncidentState, at: number): { state: IncidentState; events: TimelineEvent[]; effects: Effect[] } {
+  const waiting = draftsAwaitingApproval(state);
+  const closed = new Map(waiting.map((draft) => [draft.id, { ...draft, status: 'closed_unsent' as const, updatedAt: at }]));
+  return {
+    state: { ...state, drafts: state.drafts.map((draft) => closed.get(draft.id) ?? draft) },
+    events: waiting.map((draft) =>
+      event(state, at, 'draft_closed_unsent', null, draft.text, { draftId: draft.id, draftNumber: draft.number, revision: draft.revision, reason: 'incident_resolved' }),
+    ),
+    effects: waiting.map((draft): Effect => ({ type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id })),
+  };
+}
+
+/**
+ * A resolved incident whose replies still wait for approval (resolved before resolve closed them): they
+ * are closed as resolve closes them, their cards and the alert redrawn. No thread line: the incident is
+ * over, and a late line per reply would only be noise. A no-op when the incident is open or none waits.
+ */
+export function closeRepliesLeftWaiting(state: IncidentState, clock: Clock): Decision {
+  const at = clock.now();
+  const context = { state, action: 'close_replies_left_waiting' as const, actorUserId: null, at, text: null };
+  if (state.incident.status !== 'resolved') return noOp(context);
+  const closing = closeWaiting(state, at);
+  if (closing.events.length === 0) return noOp(context);
+  return accept(context, closing.state, closing.events, [...closing.effects, { type: 'update_root_message', incidentId: state.incident.id }]);
 }
 
 export interface ReopenCommand extends CommandBase {

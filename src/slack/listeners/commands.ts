@@ -28,7 +28,7 @@ function plain(text: string): RespondArguments {
  */
 const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
 
-/** How long declare and watch wait for Slack to say whether the bot can see the channel: the rest of the 3 s is the declaring's. */
+/** How long declare, watch and alerts wait for Slack to say whether the bot can see the channel: the rest of the 3 s is the declaring's. */
 const VISIBILITY_WAIT_MS = 800;
 
 /** Every subcommand that changes what Firebreak does or shows incidents (all but help and unknown words), by its English name: an alias is refused the same. */
@@ -60,9 +60,6 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
     }
     return null;
   }
-
-  /** Whether the bot can see a channel; a slow or failing Slack does not refuse (channelVisibleToBot). */
-  const botCanSee = async (client: WebClient, channelId: string): Promise<boolean> => (await channelVisibleToBot(client, channelId)) !== 'not_visible';
 
   const unknownChannel = (locale: Locale, name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
@@ -205,17 +202,22 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           await ack(plain(t(locale, 'ui.alerts.usage', { command: command.command })));
           return;
         }
-        // A channel the bot cannot see would take every alert without a word: refused, saying what to do.
-        if (!(await botCanSee(client, channel.id))) {
-          await ack(plain(t(locale, 'ui.alerts.not_visible', { channel: `<#${channel.id}>` })));
+        // A channel the bot cannot see would take every alert without a word, and nothing can be posted in an
+        // archived one: refused, saying what to do. As for watch, a Slack that does not answer in time never
+        // stops it (past Slack's 3 s the person would get no answer at all): set, with a warning.
+        const visibility = await channelVisibleToBot(client, channel.id, VISIBILITY_WAIT_MS);
+        if (visibility === 'not_visible' || visibility === 'archived') {
+          await ack(plain(t(locale, visibility === 'archived' ? 'ui.alerts.archived' : 'ui.alerts.not_visible', { channel: `<#${channel.id}>` })));
           return;
         }
+        if (visibility === 'unanswered') services.logger.warn({ channel: channel.id }, 'Slack did not say whether the bot can post in the chosen alerts channel; set anyway');
         const outcome = await services.updateWorkspaceSettings(command.team_id, command.user_id, { alertsChannel: channel.id }, client);
         if (outcome !== 'accepted') {
           await ack(plain(outcome === 'refused:watched_community_channel' ? t(locale, 'ui.alerts.refused_watched', { channel: `<#${channel.id}>` }) : t(locale, 'ui.settings.refused', {})));
           return;
         }
-        await ack(plain(t(locale, 'ui.alerts.set', { channel: `<#${channel.id}>` })));
+        const set = t(locale, 'ui.alerts.set', { channel: `<#${channel.id}>` });
+        await ack(plain(visibility === 'unanswered' ? `${set}\n:warning: ${t(locale, 'ui.alerts.visibility_unchecked', { channel: `<#${channel.id}>` })}` : set));
         if (channel.id.startsWith('C')) await client.conversations.join({ channel: channel.id }).catch((error: unknown) => services.logger.warn({ err: error, channel: channel.id }, 'could not join the alerts channel'));
         return;
       }

@@ -81,6 +81,25 @@ export async function listIncidents(db: Db, filter: { workspaceId?: string; only
   return rows.map((row) => recordOf(row, row.checklist, row.drafts, row.approvals));
 }
 
+/** Ids of resolved incidents holding a draft in one of `draftStatuses`, a page at a time (by id). */
+export async function resolvedIncidentsWithDrafts(
+  db: Db,
+  filter: { workspaceId?: string; draftStatuses: readonly string[]; afterId: string | null; limit: number },
+): Promise<string[]> {
+  const rows = await db.incident.findMany({
+    where: {
+      status: 'resolved',
+      ...(filter.workspaceId !== undefined ? { workspaceId: filter.workspaceId } : {}),
+      ...(filter.afterId !== null ? { id: { gt: filter.afterId } } : {}),
+      drafts: { some: { status: { in: [...filter.draftStatuses] } } },
+    },
+    orderBy: { id: 'asc' },
+    take: filter.limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}
+
 /** The id of a workspace's incident by its human-facing number. */
 export async function incidentIdNumbered(db: Db, workspaceId: string, number: number): Promise<string | null> {
   return (await db.incident.findFirst({ where: { workspaceId, number }, select: { id: true } }))?.id ?? null;
