@@ -9,6 +9,7 @@ import {
   markReplyNotPosted,
   openIncident,
   overviewOf,
+  AWAITING_APPROVAL,
   awaitsApproval,
   closeRepliesLeftWaiting,
   draftsAwaitingApproval,
@@ -27,7 +28,6 @@ import {
   type IncidentStatus,
   type JsonValue,
   type Refusal,
-  type ReplyDraft,
   type ReminderReason,
   type Severity,
   type TimelineEvent,
@@ -73,8 +73,6 @@ const MOVED_ELSEWHERE = MOVED_TO_ANOTHER_ALERTS_CHANNEL;
 const HELD_SCAN_LIMIT = 500;
 /** Resolved incidents read per page when closing replies an older version left waiting. */
 const CLOSE_LEFT_WAITING_PAGE = 100;
-/** The draft statuses of a reply waiting for approvers (awaitsApproval), for the store's query only: the domain decides. */
-const AWAITING_APPROVAL_STATUSES: readonly ReplyDraft['status'][] = ['pending', 'changes_requested'];
 
 export const INCIDENT_REMINDER_KIND = 'incident.reminder';
 export const outboxRecords = { root: 'incident_root', replyPosted: 'reply_posted', draftCard: 'draft_card' } as const;
@@ -783,7 +781,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     // drafts' status): no resolved incident can get a new one, so after the first start this finds none.
     // The cursor moves on past an incident that failed, so the scan ends whatever happens.
     for (let afterId: string | null = null; ; ) {
-      const ids = await this.options.store.direct.incidents.resolvedWithDrafts({ ...(workspaceId ? { workspaceId } : {}), draftStatuses: AWAITING_APPROVAL_STATUSES, afterId, limit: CLOSE_LEFT_WAITING_PAGE });
+      const ids = await this.options.store.direct.incidents.resolvedWithDrafts({ ...(workspaceId ? { workspaceId } : {}), draftStatuses: AWAITING_APPROVAL, afterId, limit: CLOSE_LEFT_WAITING_PAGE });
       for (const incidentId of ids) {
         try {
           const outcome = await this.decide(incidentId, (current, _policy, clock) => closeRepliesLeftWaiting(current, clock));

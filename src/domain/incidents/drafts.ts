@@ -18,7 +18,7 @@ import { announce, event, PEOPLE_NAMED, refuseBadText, refuseIfResolved, type In
 import { autoTickSteps } from './checklist.js';
 import { diffDraftText } from './draft-diff.js';
 import { languageOfText, preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
-import type { Approval, ApprovalDecision, IncidentState, JsonObject, ReplyDraft, ReplyTarget, TimelineEvent } from './types.js';
+import type { Approval, ApprovalDecision, DraftStatus, IncidentState, JsonObject, ReplyDraft, ReplyTarget, TimelineEvent } from './types.js';
 
 export function draftId(incidentId: string, number: number): string {
   return `${incidentId}/draft-${number}`;
@@ -198,9 +198,11 @@ export function createDraft(state: IncidentState, command: CreateDraftCommand, p
   return accept({ ...context, details: { draftId: draft.id } }, { ...state, drafts: [...state.drafts, draft] }, events, effects);
 }
 
-/** Still waiting for approvers (pending, or sent back for changes): the only replies a quorum can still move. */
+/** The statuses of a reply still waiting for approvers (pending, or sent back for changes): the only replies a quorum can still move. */
+export const AWAITING_APPROVAL: readonly DraftStatus[] = ['pending', 'changes_requested'];
+
 export function awaitsApproval(draft: ReplyDraft): boolean {
-  return draft.status === 'pending' || draft.status === 'changes_requested';
+  return AWAITING_APPROVAL.includes(draft.status);
 }
 
 /** The incident's replies waiting for approvers, in draft order. */

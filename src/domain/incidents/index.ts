@@ -15,6 +15,7 @@ export {
   markReplyNotPosted,
   quorumProgress,
   liveApprovals,
+  AWAITING_APPROVAL,
   awaitsApproval,
   draftsAwaitingApproval,
   languageConfirmed,
