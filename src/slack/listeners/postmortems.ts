@@ -359,7 +359,8 @@ function registerThreadNotes({ app, services, postMortems }: Listening): void {
     const message = event as unknown as { subtype?: string; channel: string; user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
     if ((message.subtype && message.subtype !== 'thread_broadcast') || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
     if (!THREAD_NOTE.test(message.text ?? '')) return;
-    const incident = await postMortems.incidentOfThread(message.channel, message.thread_ts);
+    const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
+    const incident = await postMortems.incidentOfThread(workspaceId, message.channel, message.thread_ts);
     if (!incident) return;
     const eventId = (body as { event_id?: string }).event_id;
     const text = (message.text ?? '').replace(THREAD_NOTE, '');
