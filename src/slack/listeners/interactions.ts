@@ -378,9 +378,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const record = await loadOrFail(services, i);
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
+    // A playbook no longer loaded (its file removed, its id changed) leaves the form without the levels' meanings, never unopened.
     const playbook = services.playbook(state.incident.playbookId);
-    if (!playbook) return;
-    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await personLocale(services, body, client) }));
+    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook?.severities, locale: await personLocale(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.resolve, async ({ ack, body, client }) => {
