@@ -442,14 +442,25 @@ export class Watcher {
     return stored ? { userId: stored.userId, text: stored.text, deleted: stored.deletedAt !== null } : null;
   }
 
-  /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
-  async edit(received: CommunityMessage): Promise<IngestOutcome> {
+  /**
+   * An edited message is scored again: its old contribution leaves its bucket, the new one enters.
+   * `retried`: the edit found no message, then lost the race to store it to the message's own delivery.
+   */
+  async edit(received: CommunityMessage, retried = false): Promise<IngestOutcome> {
     const message = await this.checked(received);
     if (!message) return { status: 'quarantined' };
     const channel = await this.watchedChannel(message.workspaceId, message.channelId);
     if (!channel) return { status: 'not_watched' };
     const previous = await this.options.store.direct.scoredMessages.find(channel.ref, message.ts);
-    if (!previous) return this.ingest(message);
+    if (!previous && !retried) {
+      // Not stored yet: the edited words are the message (Slack may deliver the edit first). Unless the
+      // message's own delivery was being stored at that moment and went first: then the edit applies to it,
+      // and records this delivery (a replay of an edit that stored the message rescores the same words).
+      const { eventId, ...withoutEvent } = message;
+      const stored = await this.ingest(withoutEvent);
+      return stored.status === 'duplicate' ? this.edit({ ...withoutEvent, ...(eventId ? { eventId } : {}) }, true) : stored;
+    }
+    if (!previous) return { status: 'duplicate' };
     // Slack may deliver an edit after the deletion: a message its author deleted stays deleted.
     if (previous.deletedAt !== null) return { status: 'duplicate' };
     const settings = this.options.settingsFor(message.channelId, channel.name);
