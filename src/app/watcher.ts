@@ -469,9 +469,13 @@ export class Watcher {
     const done = await this.options.store.transaction(async (tx) => {
       // Recorded with the edit itself: a delivery whose edit failed is applied when replayed, a repeat is not.
       if (message.eventId && !(await tx.processedEvents.recordOnce(message.eventId, this.options.clock.now()))) return false;
-      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
-      await tx.scoredMessages.rescore(previous.id, message.text, sentiment, this.options.clock.now());
-      await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+      // The message as another edit or its deletion, arriving together with this one, left it: a deleted one
+      // gets no words back, and only the score it has now leaves its bucket.
+      const current = await tx.scoredMessages.findToChange(channel.ref, message.ts);
+      if (!current || current.deletedAt !== null) return false;
+      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(current), settings);
+      await tx.scoredMessages.rescore(current.id, message.text, sentiment, this.options.clock.now());
+      await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(current), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
       return true;
     });
     return done ? { status: 'scored', sentiment, staff: false } : { status: 'duplicate' };
@@ -489,8 +493,9 @@ export class Watcher {
     const settings = this.options.settingsFor(channelId, channel.name);
     return store.transaction(async (tx) => {
       if (eventId && !(await tx.processedEvents.recordOnce(eventId, now))) return false;
-      // Read in the transaction: the message's own delivery may have been committed a moment ago.
-      let stored = await tx.scoredMessages.find(channel.ref, ts);
+      // Read in the transaction, and held: the message's own delivery may have been committed a moment ago,
+      // and an edit arriving with the deletion must not give it its words back.
+      let stored = await tx.scoredMessages.findToChange(channel.ref, ts);
       if (!stored) {
         // The deletion came first (Slack retries a message it could not deliver, later): a tombstone in
         // the message's place makes its late delivery a duplicate, so its text is never stored or quoted.
@@ -500,7 +505,7 @@ export class Watcher {
           return true;
         }
         // Its delivery and the deletion crossed: the message is stored now, and is deleted like any other.
-        stored = await tx.scoredMessages.find(channel.ref, ts);
+        stored = await tx.scoredMessages.findToChange(channel.ref, ts);
       }
       if (!stored || stored.deletedAt !== null) return false;
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(stored), settings);

@@ -43,4 +43,33 @@ describe.each(availableProviders)('an edit arriving with its message (%s)', (pro
     expect(buckets.reduce((sum, bucket) => sum + bucket.messages, 0)).toBe(pairs.length);
     expect(buckets.reduce((sum, bucket) => sum + bucket.negatives, 0)).toBe(pairs.length);
   }, 60_000);
+
+  it('edits and deletions of a stored message arriving together leave it counted once as it ended, and a deleted one erased and uncounted', async () => {
+    const prisma = h.app.database.prisma;
+    const second = Math.floor(Date.now() / 1000);
+    const messages = Array.from({ length: 8 }, (_, index) => ({ user: h.people.members[index % h.people.members.length]!, ts: `${second}.${String(200 + index).padStart(6, '0')}`, deleted: index % 2 === 0 }));
+    for (const [index, { user, ts }] of messages.entries()) await h.event(messageEvent({ channel: h.support, user, text: `Thanks, all fine now ${index}`, ts }));
+    await expect.poll(() => prisma.scoredMessage.count({ where: { ts: { in: messages.map(({ ts }) => ts) } } }), { timeout: 20_000 }).toBe(messages.length);
+    const edit = (user: string, ts: string, text: string, at: number) => {
+      const editedTs = `${second}.${String(at).padStart(6, '0')}`;
+      return h.event({ type: 'message', subtype: 'message_changed', channel: h.support, hidden: true, ts: editedTs, message: { type: 'message', user, text, ts, edited: { user, ts: editedTs } } });
+    };
+    await Promise.all(
+      messages.flatMap(({ user, ts, deleted }, index) => [
+        edit(user, ts, `Actually it is broken and terrible, awful ${index}`, 700 + index),
+        edit(user, ts, `Actually it is broken, awful and useless ${index}`, 800 + index),
+        ...(deleted ? [h.event({ type: 'message', subtype: 'message_deleted', channel: h.support, hidden: true, ts: `${second}.${String(950 + index).padStart(6, '0')}`, deleted_ts: ts })] : []),
+      ]),
+    );
+    await expect.poll(() => prisma.inboundEvent.count(), { timeout: 20_000 }).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rows = await prisma.scoredMessage.findMany({ where: { ts: { in: messages.map(({ ts }) => ts) } }, orderBy: { ts: 'asc' } });
+    // A deleted message stays deleted, its words erased, whatever edit was stored at the same moment.
+    expect(rows.filter((row) => row.deletedAt !== null).map((row) => [row.ts, row.text])).toEqual(messages.filter((m) => m.deleted).map((m) => [m.ts, null]));
+    // Every bucket counts exactly the messages stored and not deleted, by the score they ended with.
+    const all = await prisma.scoredMessage.findMany({ where: { deletedAt: null } });
+    const buckets = await prisma.channelBucket.findMany();
+    expect(buckets.reduce((sum, bucket) => sum + bucket.messages, 0)).toBe(all.length);
+    expect(buckets.reduce((sum, bucket) => sum + bucket.negatives, 0)).toBe(all.filter((row) => row.label === 'negative').length);
+  }, 60_000);
 });
