@@ -318,9 +318,10 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       });
       return;
     }
-    await ack();
     const quoted = await readQuotedMessage(client, message);
-    const outcome = await services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
+    // Acknowledged once committed (Slack never sends an acknowledged submission again): a failure first keeps
+    // the form open saying so; Slack slow to quote the message makes the listener guard keep it, then acknowledge.
+    const outcome = await committedThenAcknowledged(ack, () => services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
       addMessage(
         state,
         {
@@ -332,7 +333,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       ),
       // Two deliveries of one submission at once both pass isOnTimeline: the second adds nothing.
       { once: submissionKey(body) },
-    );
+    ));
     if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, locale);
   });
 }
