@@ -522,9 +522,12 @@ export class PostMortemService {
     return isMessageInTimeline(await this.options.store.direct.incidents.timeline(incidentId), channelId, messageTs);
   }
 
-  /** The incident whose alert thread a message was written in, if any. */
-  incidentOfThread(alertChannelId: string, threadTs: string): Promise<{ incidentId: string; locale: Locale } | null> {
-    return this.options.store.direct.incidentHistory.incidentOfThread(alertChannelId, threadTs);
+  /**
+   * The incident whose alert thread a message was written in, if any: only the workspace's own (a shared
+   * channel, or a forged event, names another workspace's thread from this one).
+   */
+  incidentOfThread(workspaceId: string, alertChannelId: string, threadTs: string): Promise<{ incidentId: string; locale: Locale } | null> {
+    return this.options.store.direct.incidentHistory.incidentOfThread(workspaceId, alertChannelId, threadTs);
   }
 }
 

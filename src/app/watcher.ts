@@ -442,14 +442,25 @@ export class Watcher {
     return stored ? { userId: stored.userId, text: stored.text, deleted: stored.deletedAt !== null } : null;
   }
 
-  /** An edited message is scored again: its old contribution leaves its bucket, the new one enters. */
-  async edit(received: CommunityMessage): Promise<IngestOutcome> {
+  /**
+   * An edited message is scored again: its old contribution leaves its bucket, the new one enters.
+   * `retried`: the edit found no message, then lost the race to store it to the message's own delivery.
+   */
+  async edit(received: CommunityMessage, retried = false): Promise<IngestOutcome> {
     const message = await this.checked(received);
     if (!message) return { status: 'quarantined' };
     const channel = await this.watchedChannel(message.workspaceId, message.channelId);
     if (!channel) return { status: 'not_watched' };
     const previous = await this.options.store.direct.scoredMessages.find(channel.ref, message.ts);
-    if (!previous) return this.ingest(message);
+    if (!previous && !retried) {
+      // Not stored yet: the edited words are the message (Slack may deliver the edit first). Unless the
+      // message's own delivery was being stored at that moment and went first: then the edit applies to it,
+      // and records this delivery (a replay of an edit that stored the message rescores the same words).
+      const { eventId, ...withoutEvent } = message;
+      const stored = await this.ingest(withoutEvent);
+      return stored.status === 'duplicate' ? this.edit({ ...withoutEvent, ...(eventId ? { eventId } : {}) }, true) : stored;
+    }
+    if (!previous) return { status: 'duplicate' };
     // Slack may deliver an edit after the deletion: a message its author deleted stays deleted.
     if (previous.deletedAt !== null) return { status: 'duplicate' };
     const settings = this.options.settingsFor(message.channelId, channel.name);
@@ -458,9 +469,13 @@ export class Watcher {
     const done = await this.options.store.transaction(async (tx) => {
       // Recorded with the edit itself: a delivery whose edit failed is applied when replayed, a repeat is not.
       if (message.eventId && !(await tx.processedEvents.recordOnce(message.eventId, this.options.clock.now()))) return false;
-      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(previous), settings);
-      await tx.scoredMessages.rescore(previous.id, message.text, sentiment, this.options.clock.now());
-      await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(previous), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+      // The message as another edit or its deletion, arriving together with this one, left it: a deleted one
+      // gets no words back, and only the score it has now leaves its bucket.
+      const current = await tx.scoredMessages.findToChange(channel.ref, message.ts);
+      if (!current || current.deletedAt !== null) return false;
+      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(current), settings);
+      await tx.scoredMessages.rescore(current.id, message.text, sentiment, this.options.clock.now());
+      await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(current), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
       return true;
     });
     return done ? { status: 'scored', sentiment, staff: false } : { status: 'duplicate' };
@@ -478,8 +493,9 @@ export class Watcher {
     const settings = this.options.settingsFor(channelId, channel.name);
     return store.transaction(async (tx) => {
       if (eventId && !(await tx.processedEvents.recordOnce(eventId, now))) return false;
-      // Read in the transaction: the message's own delivery may have been committed a moment ago.
-      let stored = await tx.scoredMessages.find(channel.ref, ts);
+      // Read in the transaction, and held: the message's own delivery may have been committed a moment ago,
+      // and an edit arriving with the deletion must not give it its words back.
+      let stored = await tx.scoredMessages.findToChange(channel.ref, ts);
       if (!stored) {
         // The deletion came first (Slack retries a message it could not deliver, later): a tombstone in
         // the message's place makes its late delivery a duplicate, so its text is never stored or quoted.
@@ -489,7 +505,7 @@ export class Watcher {
           return true;
         }
         // Its delivery and the deletion crossed: the message is stored now, and is deleted like any other.
-        stored = await tx.scoredMessages.find(channel.ref, ts);
+        stored = await tx.scoredMessages.findToChange(channel.ref, ts);
       }
       if (!stored || stored.deletedAt !== null) return false;
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(stored), settings);

@@ -167,6 +167,7 @@ export const uiEn = {
   'ui.modal.severity.submit': (_: Empty) => 'Change',
   'ui.modal.severity.current': (p: { number: number; severity: string }) => `Incident #${p.number} is *${p.severity}* now.`,
   'ui.modal.severity.new': (_: Empty) => 'New severity',
+  'ui.modal.severity.no_playbook': (_: Empty) => 'The playbook this incident was opened under is no longer loaded, so what each level means is not shown: choose by the level alone.',
   'ui.modal.severity.reason': (_: Empty) => 'Why?',
   'ui.modal.resolve.title': (p: { number: number }) => `Resolve incident #${p.number}`,
   'ui.modal.resolve.submit': (_: Empty) => 'Resolve',

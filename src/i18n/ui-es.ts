@@ -158,6 +158,7 @@ export const uiEs: UiCatalog = {
   'ui.modal.severity.submit': () => 'Cambiar',
   'ui.modal.severity.current': (p) => `El incidente #${p.number} es *${p.severity}* ahora.`,
   'ui.modal.severity.new': () => 'Nueva gravedad',
+  'ui.modal.severity.no_playbook': () => 'El playbook con el que se abrió este incidente ya no está cargado, así que no se muestra qué significa cada nivel: elige solo por el nivel.',
   'ui.modal.severity.reason': () => '¿Por qué?',
   'ui.modal.resolve.title': (p) => `Resolver incidente #${p.number}`,
   'ui.modal.resolve.submit': () => 'Resolver',

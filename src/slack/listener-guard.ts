@@ -238,9 +238,9 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
     try {
       if (args.respond && text(body['response_url'])) await args.respond({ response_type: 'ephemeral', replace_original: false, text: message });
       else if (userId && channel) await args.client.chat.postEphemeral({ channel, user: userId, text: message });
-      else if (userId && (kind === 'shortcut' || kind === 'view')) {
-        // A global shortcut, or a form answered too late to show its error, has no channel and usually no
-        // response_url: a direct message is the only place its person reads.
+      else if (userId && kind !== 'command') {
+        // A global shortcut, a form answered too late to show its error, or a click in App Home or inside a
+        // form has no channel and usually no response_url: a direct message is the only place its person reads.
         const opened = await args.client.conversations.open({ users: userId });
         if (opened.channel?.id) await args.client.chat.postMessage({ channel: opened.channel.id, text: message });
       }

@@ -199,6 +199,9 @@ export function createMemoryChannelStore(): MemoryChannelStore {
       const { id, userId, text, label, score, terms, postedAt, deletedAt } = found;
       return copy({ id, ts, userId, text, label, score, terms, postedAt, deletedAt });
     },
+    async findToChange(channelRef, ts) {
+      return scoredMessages.find(channelRef, ts);
+    },
     async markAnswered(channelRef, threadTs, at) {
       const message = state.messages.get(messageKey(channelRef, threadTs));
       if (message && message.answeredAt === null) message.answeredAt = at;

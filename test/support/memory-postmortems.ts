@@ -107,8 +107,8 @@ function incidentHistoryOf(state: () => State): IncidentHistory {
         .slice(0, limit)
         .map(({ state: { incident } }) => ({ incidentId: incident.id, number: incident.number, severity: incident.severity, channelId: incident.channelId, drill: incident.drill }));
     },
-    async incidentOfThread(alertChannelId, rootTs) {
-      const found = [...state().incidents.values()].find((record) => record.alertChannelId === alertChannelId && record.rootTs === rootTs);
+    async incidentOfThread(workspaceId, alertChannelId, rootTs) {
+      const found = [...state().incidents.values()].find((record) => record.workspaceId === workspaceId && record.alertChannelId === alertChannelId && record.rootTs === rootTs);
       return found ? { incidentId: found.state.incident.id, locale: found.state.incident.locale } : null;
     },
     async watchedChannel(workspaceId, channelId) {

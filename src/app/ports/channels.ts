@@ -135,6 +135,11 @@ export interface ScoredMessages {
    */
   insertIfNew(message: NewScoredMessage, now: number): Promise<boolean>;
   find(channelRef: string, ts: string): Promise<ScoredMessageRecord | null>;
+  /**
+   * The message as it is now, held for the rest of the transaction (an edit and a deletion of it arriving
+   * together change it one after the other, each from what the other left).
+   */
+  findToChange(channelRef: string, ts: string): Promise<ScoredMessageRecord | null>;
   /** A staff reply answered the thread of `threadTs` at `at` (first answer only). */
   markAnswered(channelRef: string, threadTs: string, at: number): Promise<void>;
   /** An edit: the new text and its new score. */

@@ -102,8 +102,8 @@ export interface IncidentHistory {
   incidentIdsDetectedIn(range: TimeRange & { includeDrills?: boolean; workspaceId?: string }, limit: number): Promise<string[]>;
   /** Open incidents of a workspace, latest opened first. */
   openIncidentsOf(workspaceId: string, limit: number): Promise<OpenIncidentChoice[]>;
-  /** The incident whose alert thread this is, if any. */
-  incidentOfThread(alertChannelId: string, rootTs: string): Promise<{ incidentId: string; locale: Locale } | null>;
+  /** The workspace's incident whose alert thread this is, if any. */
+  incidentOfThread(workspaceId: string, alertChannelId: string, rootTs: string): Promise<{ incidentId: string; locale: Locale } | null>;
   watchedChannel(workspaceId: string, channelId: string): Promise<WatchedChannelSummary | null>;
   /** Messages and negatives of every bucket starting in the range (empty ones included). */
   bucketCounts(channelRef: string, range: TimeRange): Promise<{ messages: number; negatives: number }[]>;

@@ -272,17 +272,18 @@ export interface SeverityModalInput {
   readonly incidentId: string;
   readonly incidentNumber: number;
   readonly current: Severity;
-  /** The playbook's severities, for what each level means. */
-  readonly severities: Playbook['severities'];
+  /** The playbook's severities, for what each level means; undefined when the incident's playbook is no longer loaded. */
+  readonly severities: Playbook['severities'] | undefined;
   readonly locale: Locale;
 }
 
 export function severityModal(input_: SeverityModalInput): ModalView {
   const { locale } = input_;
-  const options = SEVERITIES.map((sev) => option(`${severityName(sev)}`, sev, input_.severities[sev].meaning[locale]));
-  const meanings = SEVERITIES.map(
-    (sev) => `${SEVERITY_EMOJI[sev]} *${severityName(sev)}* — ${escapeSlackText(input_.severities[sev].meaning[locale])}`,
-  ).join('\n');
+  const { severities } = input_;
+  const options = SEVERITIES.map((sev) => option(`${severityName(sev)}`, sev, severities?.[sev].meaning[locale]));
+  const meanings = severities
+    ? SEVERITIES.map((sev) => `${SEVERITY_EMOJI[sev]} *${severityName(sev)}* — ${escapeSlackText(severities[sev].meaning[locale])}`).join('\n')
+    : t(locale, 'ui.modal.severity.no_playbook', {});
   return modal({
     callbackId: callbackIds.severityModal,
     title: t(locale, 'ui.modal.severity.title', {}),

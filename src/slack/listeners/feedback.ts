@@ -31,6 +31,15 @@ async function answer(client: WebClient, where: Where, outcome: FeedbackOutcome,
   await tell(client, where, confirmation.text, confirmation.blocks);
 }
 
+/** A feedback button naming an incident there is none of (a damaged or hand-made payload). */
+const STALE = 'stale' as const;
+
+/** The outcome told where the button was pressed; a stale button is said to be one, never left unanswered. */
+async function answerClick(client: WebClient, body: BlockAction, decided: FeedbackOutcome | typeof STALE, locale: Locale): Promise<void> {
+  if (decided === STALE) await tell(client, whereClicked(body), t(locale, 'ui.button.stale', {}));
+  else await answer(client, whereClicked(body), decided, locale);
+}
+
 function whereClicked(body: BlockAction): Where {
   return { channel: body.channel?.id, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts };
 }
@@ -62,11 +71,11 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
       if (await refusedClick(services, body, client)) return null;
       const ref = decodeRef(alertFeedbackRef, buttonValue(body), 'alert feedback button');
       const record = await feedback.incident(ref.i);
-      if (!record) return null;
+      if (!record) return STALE;
       const { incident } = record.state;
       return feedback.give({ workspaceId: record.workspaceId, userId: body.user.id, channelId: incident.channelId, incidentId: incident.id, via: 'alert_button', verdict: { target: 'alert', value: ref.v } });
     });
-    if (decided) await answer(client, whereClicked(body), decided, await services.localeOfPerson(body.team?.id, body.user.id, client));
+    if (decided) await answerClick(client, body, decided, await services.localeOfPerson(body.team?.id, body.user.id, client));
   };
   app.action<BlockAction>(actionIds.realCrisis, onAlertFeedback);
   app.action<BlockAction>(actionIds.falseAlarm, onAlertFeedback);
@@ -76,7 +85,7 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
       if (await refusedClick(services, body, client)) return null;
       const ref = decodeRef(sampleFeedbackRef, buttonValue(body), 'sample feedback button');
       const record = await feedback.incident(ref.i);
-      if (!record) return null;
+      if (!record) return STALE;
       const { incident } = record.state;
       const sample = readDetection(incident.detection).samples.find((candidate) => candidate.id === ref.s);
       return feedback.give({
@@ -91,7 +100,7 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
       });
     });
     // Only the clicker reads the answer: in their language, as Undo and the reason modal answer them.
-    if (decided) await answer(client, whereClicked(body), decided, await services.localeOfPerson(body.team?.id, body.user.id, client));
+    if (decided) await answerClick(client, body, decided, await services.localeOfPerson(body.team?.id, body.user.id, client));
   };
   app.action<BlockAction>(actionIds.sampleNotNegative, onSampleFeedback);
   app.action<BlockAction>(actionIds.sampleNegative, onSampleFeedback);

@@ -321,6 +321,14 @@ async function refusedAsResolved(services: SlackServices, body: BlockAction, cli
   return true;
 }
 
+/**
+ * A button naming a draft or step its incident does not have (a damaged or hand-made payload): told to the
+ * person who pressed it, as an unknown button is, instead of nothing happening.
+ */
+async function tellStaleButton(services: SlackServices, body: BlockAction, client: WebClient): Promise<void> {
+  await tellPerson(client, { channel: body.channel?.id ?? undefined, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, { text: t(await personLocale(services, body, client), 'ui.button.stale', {}) });
+}
+
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
 function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
@@ -330,7 +338,10 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const step = state.checklist.find((item) => item.stepId === ref.s);
-    if (!step) return;
+    if (!step) {
+      await tellStaleButton(services, body, client);
+      return;
+    }
     await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await personLocale(services, body, client) }));
   });
 
@@ -352,7 +363,10 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       if (await refusedAsResolved(services, body, client, record)) return;
       const { state } = record;
       const draft = state.drafts.find((candidate) => candidate.id === ref.d);
-      if (!draft) return;
+      if (!draft) {
+        await tellStaleButton(services, body, client);
+        return;
+      }
       await openModal(services, body, client, build({ draft: ref, draftNumber: draft.number, text: draft.text, locale: await personLocale(services, body, client) }));
     });
   }
@@ -364,7 +378,10 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
     const draft = state.drafts.find((candidate) => candidate.id === ref.d);
-    if (!draft) return;
+    if (!draft) {
+      await tellStaleButton(services, body, client);
+      return;
+    }
     const reader = await personLocale(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
     // Known readers' language: an edit into another one is confirmed as on creation.
@@ -378,9 +395,9 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const record = await loadOrFail(services, i);
     if (await refusedAsResolved(services, body, client, record)) return;
     const { state } = record;
+    // A playbook no longer loaded (its file removed, its id changed) leaves the form without the levels' meanings, never unopened.
     const playbook = services.playbook(state.incident.playbookId);
-    if (!playbook) return;
-    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook.severities, locale: await personLocale(services, body, client) }));
+    await openModal(services, body, client, severityModal({ incidentId: i, incidentNumber: state.incident.number, current: state.incident.severity, severities: playbook?.severities, locale: await personLocale(services, body, client) }));
   });
 
   app.action<BlockAction>(actionIds.resolve, async ({ ack, body, client }) => {

@@ -318,9 +318,10 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       });
       return;
     }
-    await ack();
     const quoted = await readQuotedMessage(client, message);
-    const outcome = await services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
+    // Acknowledged once committed (Slack never sends an acknowledged submission again): a failure first keeps
+    // the form open saying so; Slack slow to quote the message makes the listener guard keep it, then acknowledge.
+    const outcome = await committedThenAcknowledged(ack, () => services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
       addMessage(
         state,
         {
@@ -332,7 +333,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       ),
       // Two deliveries of one submission at once both pass isOnTimeline: the second adds nothing.
       { once: submissionKey(body) },
-    );
+    ));
     if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, locale);
   });
 }
@@ -359,7 +360,8 @@ function registerThreadNotes({ app, services, postMortems }: Listening): void {
     const message = event as unknown as { subtype?: string; channel: string; user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
     if ((message.subtype && message.subtype !== 'thread_broadcast') || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
     if (!THREAD_NOTE.test(message.text ?? '')) return;
-    const incident = await postMortems.incidentOfThread(message.channel, message.thread_ts);
+    const workspaceId = await services.workspaceId((body as { team_id?: string }).team_id ?? 'local');
+    const incident = await postMortems.incidentOfThread(workspaceId, message.channel, message.thread_ts);
     if (!incident) return;
     const eventId = (body as { event_id?: string }).event_id;
     const text = (message.text ?? '').replace(THREAD_NOTE, '');

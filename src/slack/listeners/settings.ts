@@ -6,6 +6,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import { isTimeZone } from '../../domain/clock.js';
 import { isLocale } from '../../i18n/index.js';
 import { actionIds } from '../blocks/ids.js';
+import { committedThenAcknowledged } from '../listener-guard.js';
 import type { SlackServices } from './services.js';
 
 export function registerSettingsListeners(app: App, services: SlackServices): void {
@@ -15,10 +16,10 @@ export function registerSettingsListeners(app: App, services: SlackServices): vo
     app.action<BlockAction>(
       { type: 'block_actions', action_id: new RegExp(`^${actionIds.settingsAlertsChannel}$|^${actionIds.settingsLocale}$|^${actionIds.settingsTimeZone}$`) },
       async ({ ack, body, action, client }) => {
-        await ack();
         const change = read(action as unknown as Record<string, unknown>);
         const teamId = body.team?.id ?? body.user.team_id;
-        const outcome = change && teamId ? await update(teamId, body.user.id, change, client) : undefined;
+        // Acknowledged once stored: a change that fails is told to its person (the listener guard), never dropped.
+        const outcome = await committedThenAcknowledged(ack, async () => (change && teamId ? update(teamId, body.user.id, change, client) : undefined));
         // App Home is a tab, not a modal (no `response_action: errors`): a refused pick is said under the select.
         await services.publishHome?.(client, body.user.id, outcome === 'refused:watched_community_channel' ? change?.alertsChannel : undefined);
       },

@@ -176,6 +176,13 @@ export function scoredMessagesOn(db: Db): ScoredMessages {
       const row = await db.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef, ts } } });
       return row ? scoredMessageOf(row) : null;
     },
+    async findToChange(channelRef, ts) {
+      // A no-op write (same SQL on SQLite and PostgreSQL) takes the row's lock: PostgreSQL makes a concurrent
+      // change wait for this transaction, then read what it left; SQLite runs one writer at a time anyway.
+      await db.$executeRaw`UPDATE "ScoredMessage" SET "ts" = "ts" WHERE "channelRef" = ${channelRef} AND "ts" = ${ts}`;
+      const row = await db.scoredMessage.findUnique({ where: { channelRef_ts: { channelRef, ts } } });
+      return row ? scoredMessageOf(row) : null;
+    },
     async markAnswered(channelRef, threadTs, at) {
       await db.scoredMessage.updateMany({ where: { channelRef, ts: threadTs, answeredAt: null }, data: { answeredAt: new Date(at) } });
     },

@@ -191,8 +191,8 @@ export function incidentHistoryOn(db: Db): IncidentHistory {
       });
       return rows.map((row) => ({ incidentId: row.id, number: row.number, severity: row.severity as OpenIncidentChoice['severity'], channelId: row.channelId, drill: row.drill }));
     },
-    async incidentOfThread(alertChannelId, rootTs) {
-      const row = await db.incident.findFirst({ where: { alertChannelId, rootTs }, select: { id: true, locale: true } });
+    async incidentOfThread(workspaceId, alertChannelId, rootTs) {
+      const row = await db.incident.findFirst({ where: { workspaceId, alertChannelId, rootTs }, select: { id: true, locale: true } });
       return row ? { incidentId: row.id, locale: row.locale as Locale } : null;
     },
     async watchedChannel(workspaceId, channelId): Promise<WatchedChannelSummary | null> {
