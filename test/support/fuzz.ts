@@ -36,6 +36,13 @@ export interface FuzzReport {
   /** Why those got no answer (first few), with the kind and body size. */
   noAnswerReasons: string[];
   serverErrors: number;
+  /**
+   * Requests holding a string longer than Slack's longest text (40,000 characters): sent, and answered
+   * 413 (refused as a body Slack can never send).
+   */
+  impossible: { sent: number; refused: number };
+  /** 413 answers to requests Slack could have sent, each a failure: how many, and the first few (kind, size). */
+  refusedPossible: { count: number; examples: string[] };
   slowerThan3s: number;
   p50Ms: number;
   p99Ms: number;
@@ -123,7 +130,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const incident = await harness.waitFor('the fuzz incident', async () => (await harness.database.prisma.incident.findFirst()) ?? undefined);
     const incidentId = incident.id;
 
-    const huge = () => pick(['x', 'é', '😀', '\u0000', '\ud800']).repeat(pick([5_000, 50_000, 300_000]));
+    /** The longest string put in the request being planned: one longer than Slack's longest text makes it impossible. */
+    let planLongest = 0;
+    const huge = () => {
+      const value = pick(['x', 'é', '😀', '\u0000', '\ud800']).repeat(pick([5_000, 50_000, 300_000]));
+      planLongest = Math.max(planLongest, value.length);
+      return value;
+    };
     const oddString = () => (chance(0.1) ? huge() : pick(ODD_STRINGS));
     const wrong = () => (chance(0.5) ? pick(WRONG_TYPES) : oddString());
 
@@ -155,7 +168,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       return incidentValue();
     };
 
-    type Planned = { kind: string; requestKind: SlackRequestKind | 'raw'; payload: unknown; contentType?: string; body?: string; validTs?: string; retryOf?: string; skewSeconds?: number };
+    type Planned = { kind: string; requestKind: SlackRequestKind | 'raw'; payload: unknown; contentType?: string; body?: string; validTs?: string; retryOf?: string; skewSeconds?: number; impossible?: boolean };
     const sentValid: { ts: string; eventId: string }[] = [];
 
     function plan(): Planned {
@@ -243,6 +256,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const byKind: Record<string, number> = {};
     let noAnswer = 0;
     const noAnswerReasons: string[] = [];
+    const impossible = { sent: 0, refused: 0 };
+    const refusedPossible = { count: 0, examples: [] as string[] };
     let slow = 0;
     const acknowledgedValid = new Set<string>();
 
@@ -281,6 +296,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         }
         if (elapsed > 3_000) slow += 1;
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        if (planned.impossible) impossible.sent += 1;
+        if (response.status === 413) {
+          if (planned.impossible) impossible.refused += 1;
+          else if (refusedPossible.count++ < 5) refusedPossible.examples.push(`${planned.kind} (${body.length} characters)`);
+        }
         if (planned.validTs && response.status === 200) acknowledgedValid.add(planned.validTs);
       } catch (error) {
         noAnswer += 1;
@@ -297,7 +317,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const workers = Array.from({ length: options.concurrency ?? 8 }, async () => {
       while (sent < options.requests && Date.now() < deadline && instance.child.exitCode === null) {
         sent += 1;
+        planLongest = 0;
         const planned = plan();
+        // Slack's longest text is a message's 40,000 characters.
+        if (planLongest > 40_000) planned.impossible = true;
         if (planned.validTs) sentValid.push({ ts: planned.validTs, eventId: (planned.payload as { event_id: string }).event_id });
         await send(planned);
         if (sent % 2_000 === 0) log(`${options.provider}: ${sent} requests, ${Math.round((Date.now() - started) / 1000)} s, rss ${Math.round(rss())} MB`);
@@ -349,6 +372,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       statuses,
       noAnswer,
       noAnswerReasons,
+      impossible,
+      refusedPossible,
       serverErrors: Object.entries(statuses).filter(([status]) => Number(status) >= 500).reduce((sum, [, count]) => sum + count, 0),
       slowerThan3s: slow,
       p50Ms: at(0.5),
