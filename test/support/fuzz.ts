@@ -59,6 +59,11 @@ export interface FuzzReport {
   quarantined: number;
   rssStartMb: number;
   rssEndMb: number;
+  /**
+   * CPU seconds the instance used while the requests were sent (user + system): what they cost it,
+   * much less sensitive than answer times to what else runs on the machine.
+   */
+  instanceCpuSeconds: number;
   seconds: number;
   /** The slowest answers: kind, status and time. */
   slowest: { kind: string; status: number; ms: number }[];
@@ -310,7 +315,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
 
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    // utime and stime, the 14th and 15th fields of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+    const cpu = () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
     const rssStartMb = rss();
+    const cpuStart = cpu();
     const started = Date.now();
     const deadline = started + options.maxSeconds * 1000;
     let sent = 0;
@@ -330,6 +341,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const seconds = (Date.now() - started) / 1000;
     const processAlive = instance.child.exitCode === null && instance.child.signalCode === null;
     const rssEndMb = processAlive ? rss() : 0;
+    const instanceCpuSeconds = processAlive ? Math.round((cpu() - cpuStart) * 10) / 10 : 0;
 
     // Acknowledged means stored: wait for the last group commits, then compare.
     const { prisma } = harness.database;
@@ -389,6 +401,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       quarantined: await prisma.quarantinedMessage.count(),
       rssStartMb: Math.round(rssStartMb),
       rssEndMb: Math.round(rssEndMb),
+      instanceCpuSeconds,
       seconds: Math.round(seconds * 10) / 10,
       slowest,
       errorLogs: errorLogs(instance.logs()),
