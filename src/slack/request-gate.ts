@@ -1,5 +1,5 @@
-// What a request to /slack/* must pass before Bolt sees it: a known path (else a quiet 404), a body
-// of bounded size, a valid signature made within five minutes either side of now (Bolt refuses only
+// What a request to /slack/* must pass before Bolt sees it: a known path (else a quiet 404), a body no
+// larger, and holding no longer string, than Slack ever sends (else a 413 while it still arrives), a valid signature made within five minutes either side of now (Bolt refuses only
 // stale ones), and an envelope Bolt can handle. A body that is not an object gets 400; an object of
 // the wrong shape is answered 200 and not processed, logged and counted (Slack would retry anything else);
 // an event callback of the wrong shape is kept in the quarantine with the reason before that 200.
@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verifySlackRequest } from '@slack/bolt';
+import { SLACK_LIMITS } from './blocks/limits.js';
 import { t, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { AcceptedEvents } from './app.js';
@@ -19,7 +20,30 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => vo
 
 /** Slack allows this much clock difference either way. */
 export const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The most bytes one UTF-16 unit of text takes in a body Slack sends. In a form (slash commands,
+ * interactions), a unit of U+0800–U+FFFF is three UTF-8 bytes, each percent-encoded: 9 (an interaction's
+ * JSON writes it `\uXXXX`, its backslash percent-encoded: 8). In an event's JSON, `\uXXXX`: 6.
+ */
+const FORM_BYTES_PER_UNIT = 9;
+const JSON_BYTES_PER_UNIT = 6;
+/**
+ * The largest body Slack can send: a view_submission of a modal of 100 input blocks (Slack's most), each
+ * a text input of 3,000 characters that Slack sends twice (the value, and the view's blocks with an
+ * initial value as long), every character at its costliest; plus 1 MiB for the rest of the payload
+ * (labels, hints, ids). 6.4 MB: Bolt's own default limit, 4 MiB, is below it.
+ */
+export const MAX_BODY_BYTES = SLACK_LIMITS.view.blocks * SLACK_LIMITS.plainTextInput.maxLength * 2 * FORM_BYTES_PER_UNIT + 1024 * 1024;
+/**
+ * The longest stretch of a body without a string delimiter (`"` in JSON; `&` or `%22`, a quote, in a
+ * form) that Slack can send. Slack's longest text is a message's, 40,000 characters (a message event, a
+ * message shortcut, a slash command's text); every other field is shorter. Allowed: four times that
+ * text at its costliest encoding, whatever Slack counts as a character. A longer string is no request
+ * Slack made: it is refused while it streams in, before the body is kept, checked or parsed (decoding
+ * and parsing megabytes holds the event loop tens of ms, and every other request waits).
+ */
+export const MAX_STRING_BYTES = { form: 4 * SLACK_LIMITS.message.text * FORM_BYTES_PER_UNIT, json: 4 * SLACK_LIMITS.message.text * JSON_BYTES_PER_UNIT } as const;
 
 export interface RefusalCounter {
   inc(labels: { kind: string; reason: string }): void;
@@ -214,21 +238,113 @@ function retryOf(request: IncomingMessage): EventRetry {
   return { ...(Number.isInteger(num) ? { num } : {}), ...(typeof reason === 'string' ? { reason } : {}) };
 }
 
+/** Why a body was refused while it streamed in, with the numbers the warning gives. */
+interface Oversized {
+  reason: 'too_large' | 'string_too_long';
+  /** Bytes received when it was refused (or the Content-Length announced). */
+  bytes: number;
+  limit: number;
+}
+
+const QUOTE = Buffer.from('"');
+const AMPERSAND = Buffer.from('&');
+const FORM_QUOTE = Buffer.from('%22');
+
 /**
- * The body, or null when it is larger than Slack ever sends. The rest of a body too large is read and
- * discarded rather than the socket destroyed: the sender gets its 413 instead of a connection reset.
+ * Tracks the longest run of bytes without a delimiter across chunks. Exact while a chunk is shorter than
+ * the limit (socket chunks are at most 64 KiB): a run longer than the limit then spans chunks, and only
+ * the first and last delimiter of each chunk matter. A form's `%22` cut between two chunks is looked for
+ * across the cut.
  */
-function readBody(request: IncomingMessage): Promise<Buffer | null> {
+function delimiterRuns(form: boolean, limit: number): (chunk: Buffer) => boolean {
+  let run = 0;
+  let tail = Buffer.alloc(0);
+  const delimiters = form ? [AMPERSAND, FORM_QUOTE] : [QUOTE];
+  return (chunk) => {
+    let first = -1;
+    let end = -1;
+    for (const delimiter of delimiters) {
+      const at = chunk.indexOf(delimiter);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+      const last = chunk.lastIndexOf(delimiter);
+      if (last >= 0) end = Math.max(end, last + delimiter.length);
+    }
+    if (form && first !== 0) {
+      // `%22` cut by the chunk boundary: `%` | `22` or `%2` | `2`.
+      const joined = Buffer.concat([tail, chunk.subarray(0, 2)]).indexOf(FORM_QUOTE);
+      if (joined >= 0) {
+        first = 0;
+        if (end < 0) end = joined + 3 - tail.length;
+      }
+    }
+    if (form) tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 2)));
+    if (first < 0) {
+      run += chunk.length;
+      return run <= limit;
+    }
+    if (run + first > limit) return false;
+    if (chunk.length > limit) {
+      // A chunk longer than the limit (not from a socket): every gap in it is looked at.
+      for (let at = first; at < chunk.length; ) {
+        let next = -1;
+        let length = 0;
+        for (const delimiter of delimiters) {
+          const found = chunk.indexOf(delimiter, at);
+          if (found >= 0 && (next < 0 || found < next)) [next, length] = [found, delimiter.length];
+        }
+        if (next < 0) break;
+        if (next - at > limit) return false;
+        at = next + length;
+      }
+    }
+    run = chunk.length - end;
+    return run <= limit;
+  };
+}
+
+/**
+ * Reads the body; refuses it, as soon as that is known, when it is larger than any body Slack sends or
+ * holds a longer string than Slack ever does. A refused body is neither kept nor looked at further:
+ * what is still to come is read and dropped (`onRefused` answers at once), so the sender gets its 413
+ * instead of a connection reset, and the next request on the connection is read as usual.
+ */
+function readBody(request: IncomingMessage, form: boolean, onRefused: (refusal: Oversized) => void): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
+    const announced = Number(request.headers['content-length']);
+    if (announced > MAX_BODY_BYTES) {
+      request.resume();
+      request.once('error', () => undefined);
+      onRefused({ reason: 'too_large', bytes: announced, limit: MAX_BODY_BYTES });
+      resolve(null);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const stringLimit = form ? MAX_STRING_BYTES.form : MAX_STRING_BYTES.json;
+    const withinStringLimit = delimiterRuns(form, stringLimit);
+    let refused = false;
+    const keep = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else chunks.length = 0;
+      const refusal: Oversized | null = size > MAX_BODY_BYTES ? { reason: 'too_large', bytes: size, limit: MAX_BODY_BYTES } : !withinStringLimit(chunk) ? { reason: 'string_too_long', bytes: size, limit: stringLimit } : null;
+      if (!refusal) {
+        chunks.push(chunk);
+        return;
+      }
+      refused = true;
+      request.off('data', keep);
+      chunks.length = 0;
+      // What is still to come is drained unread: no listener keeps it.
+      request.resume();
+      onRefused(refusal);
+      resolve(null);
+    };
+    request.on('data', keep);
+    request.once('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks, size));
     });
-    request.once('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size)));
-    request.once('error', reject);
+    request.once('error', (error) => {
+      if (!refused) reject(error);
+    });
   });
 }
 
@@ -275,12 +391,6 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
       });
       return;
     }
-    const raw = await readBody(request);
-    if (!raw) {
-      refuse(response, 413, 'http', 'too_large');
-      return;
-    }
-    const text = raw.toString('utf8');
     // A proxy may add a charset (or change the case): the media type decides, as a form is what Slack sent.
     let contentType = request.headers['content-type'];
     if (contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded') {
@@ -288,6 +398,13 @@ export function slackRequestGate(options: SlackRequestGateOptions): SlackRequest
       // Bolt reads the header too, and only knows the bare media type.
       request.headers['content-type'] = contentType;
     }
+    const raw = await readBody(request, contentType === 'application/x-www-form-urlencoded', ({ reason, bytes, limit }) => {
+      const what = reason === 'too_large' ? `a body of ${bytes} bytes; Slack sends at most ${limit}` : `a string longer than ${limit} bytes (after ${bytes} bytes of the body); Slack's longest text, a 40,000-character message, takes at most a quarter of that`;
+      log.warn({ path, reason, bytes, limit, contentType: contentType?.slice(0, 60) }, `refused a Slack request while it was still arriving: ${what}, so Slack did not send it`);
+      refuse(response, 413, 'http', reason, { error: 'too_large', message: `Refused: ${what}.` });
+    });
+    if (!raw) return;
+    const text = raw.toString('utf8');
     const form = contentType === 'application/x-www-form-urlencoded' ? (parseQuery(text) as Record<string, unknown>) : undefined;
     const sslCheck = form?.['ssl_check'] === '1';
     if (!sslCheck) {

@@ -36,6 +36,13 @@ export interface FuzzReport {
   /** Why those got no answer (first few), with the kind and body size. */
   noAnswerReasons: string[];
   serverErrors: number;
+  /**
+   * Requests holding a string longer than Slack's longest text (40,000 characters): sent, and answered
+   * 413 (refused as a body Slack can never send).
+   */
+  impossible: { sent: number; refused: number };
+  /** 413 answers to requests Slack could have sent, each a failure: how many, and the first few (kind, size). */
+  refusedPossible: { count: number; examples: string[] };
   slowerThan3s: number;
   p50Ms: number;
   p99Ms: number;
@@ -52,6 +59,11 @@ export interface FuzzReport {
   quarantined: number;
   rssStartMb: number;
   rssEndMb: number;
+  /**
+   * CPU seconds the instance used while the requests were sent (user + system): what they cost it,
+   * much less sensitive than answer times to what else runs on the machine.
+   */
+  instanceCpuSeconds: number;
   seconds: number;
   /** The slowest answers: kind, status and time. */
   slowest: { kind: string; status: number; ms: number }[];
@@ -123,7 +135,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const incident = await harness.waitFor('the fuzz incident', async () => (await harness.database.prisma.incident.findFirst()) ?? undefined);
     const incidentId = incident.id;
 
-    const huge = () => pick(['x', 'é', '😀', '\u0000', '\ud800']).repeat(pick([5_000, 50_000, 300_000]));
+    /** The longest string put in the request being planned: one longer than Slack's longest text makes it impossible. */
+    let planLongest = 0;
+    const huge = () => {
+      const value = pick(['x', 'é', '😀', '\u0000', '\ud800']).repeat(pick([5_000, 50_000, 300_000]));
+      planLongest = Math.max(planLongest, value.length);
+      return value;
+    };
     const oddString = () => (chance(0.1) ? huge() : pick(ODD_STRINGS));
     const wrong = () => (chance(0.5) ? pick(WRONG_TYPES) : oddString());
 
@@ -155,7 +173,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       return incidentValue();
     };
 
-    type Planned = { kind: string; requestKind: SlackRequestKind | 'raw'; payload: unknown; contentType?: string; body?: string; validTs?: string; retryOf?: string; skewSeconds?: number };
+    type Planned = { kind: string; requestKind: SlackRequestKind | 'raw'; payload: unknown; contentType?: string; body?: string; validTs?: string; retryOf?: string; skewSeconds?: number; impossible?: boolean };
     const sentValid: { ts: string; eventId: string }[] = [];
 
     function plan(): Planned {
@@ -243,6 +261,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const byKind: Record<string, number> = {};
     let noAnswer = 0;
     const noAnswerReasons: string[] = [];
+    const impossible = { sent: 0, refused: 0 };
+    const refusedPossible = { count: 0, examples: [] as string[] };
     let slow = 0;
     const acknowledgedValid = new Set<string>();
 
@@ -281,6 +301,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         }
         if (elapsed > 3_000) slow += 1;
         statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        if (planned.impossible) impossible.sent += 1;
+        if (response.status === 413) {
+          if (planned.impossible) impossible.refused += 1;
+          else if (refusedPossible.count++ < 5) refusedPossible.examples.push(`${planned.kind} (${body.length} characters)`);
+        }
         if (planned.validTs && response.status === 200) acknowledgedValid.add(planned.validTs);
       } catch (error) {
         noAnswer += 1;
@@ -290,14 +315,23 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
 
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    // utime and stime, the 14th and 15th fields of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+    const cpu = () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
     const rssStartMb = rss();
+    const cpuStart = cpu();
     const started = Date.now();
     const deadline = started + options.maxSeconds * 1000;
     let sent = 0;
     const workers = Array.from({ length: options.concurrency ?? 8 }, async () => {
       while (sent < options.requests && Date.now() < deadline && instance.child.exitCode === null) {
         sent += 1;
+        planLongest = 0;
         const planned = plan();
+        // Slack's longest text is a message's 40,000 characters.
+        if (planLongest > 40_000) planned.impossible = true;
         if (planned.validTs) sentValid.push({ ts: planned.validTs, eventId: (planned.payload as { event_id: string }).event_id });
         await send(planned);
         if (sent % 2_000 === 0) log(`${options.provider}: ${sent} requests, ${Math.round((Date.now() - started) / 1000)} s, rss ${Math.round(rss())} MB`);
@@ -307,6 +341,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const seconds = (Date.now() - started) / 1000;
     const processAlive = instance.child.exitCode === null && instance.child.signalCode === null;
     const rssEndMb = processAlive ? rss() : 0;
+    const instanceCpuSeconds = processAlive ? Math.round((cpu() - cpuStart) * 10) / 10 : 0;
 
     // Acknowledged means stored: wait for the last group commits, then compare.
     const { prisma } = harness.database;
@@ -349,6 +384,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       statuses,
       noAnswer,
       noAnswerReasons,
+      impossible,
+      refusedPossible,
       serverErrors: Object.entries(statuses).filter(([status]) => Number(status) >= 500).reduce((sum, [, count]) => sum + count, 0),
       slowerThan3s: slow,
       p50Ms: at(0.5),
@@ -364,6 +401,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       quarantined: await prisma.quarantinedMessage.count(),
       rssStartMb: Math.round(rssStartMb),
       rssEndMb: Math.round(rssEndMb),
+      instanceCpuSeconds,
       seconds: Math.round(seconds * 10) / 10,
       slowest,
       errorLogs: errorLogs(instance.logs()),
