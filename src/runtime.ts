@@ -515,8 +515,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(metrics ? { metrics } : {}),
     templateDefaults: config.templateDefaults,
     channelName,
-    communityLanguage: async (channelId) => {
-      const channel = await store.direct.channels.findByChannelId(channelId);
+    // The workspace's own row: a Slack Connect channel has the same id (and its own mix) in the other organisation.
+    communityLanguage: async (workspaceId, channelId) => {
+      const channel = await store.direct.channels.find(workspaceId, channelId);
       return channel?.languageMix ? languageHint(channel.languageMix) : undefined;
     },
     isAlertsChannel: async (teamId, channelId) => {

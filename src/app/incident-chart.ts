@@ -33,7 +33,8 @@ export async function incidentChart(options: IncidentChartOptions, incidentId: s
   if (!record) return null;
   const { incident } = record.state;
   const reads = options.store.direct;
-  const watched = await reads.channels.findByChannelId(incident.channelId);
+  // The incident's own workspace's row: a Slack Connect channel has the same id in the other organisation.
+  const watched = await reads.channels.find(record.workspaceId, incident.channelId);
   if (!watched) return null;
   const spikeAt = incident.firstAbnormalAt ?? incident.detectedAt;
   const series = await reads.buckets.countsSince(watched.ref, spikeAt - HOURS_BEFORE_SPIKE * 3_600_000);

@@ -57,7 +57,7 @@ async function remindChannel(options: UnansweredOptions, channel: Awaited<Return
   const windowEnd = now - rule.afterMinutes * 60_000;
   const waiting = await store.direct.unanswered.waiting(channel.ref, { from: windowEnd - UNANSWERED_LOOKBACK_MS, before: windowEnd }, MAX_WAITING);
   if (waiting.length === 0) return 0;
-  const incident = await store.direct.incidents.openAlertOn(channel.channelId);
+  const incident = await store.direct.incidents.openAlertOn(channel.workspaceId, channel.channelId);
   const target = incident?.alertChannelId ?? (await options.alertsChannelOf?.(channel.workspaceId)) ?? options.alertsChannel;
   if (!target) return 0;
   const message = options.views.reminder({

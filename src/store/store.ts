@@ -87,7 +87,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
     incidents: {
       load: (incidentId) => loadIncident(db, incidentId),
       openOn: (workspaceId, channelId, only) => openIncidentOn(db, workspaceId, channelId, only),
-      openAlertOn: (channelId) => openAlertOn(db, channelId),
+      openAlertOn: (workspaceId, channelId) => openAlertOn(db, workspaceId, channelId),
       idNumbered: (workspaceId, number) => incidentIdNumbered(db, workspaceId, number),
       teamOf: (incidentId) => incidentTeam(db, incidentId),
       list: (filter) => listIncidents(db, filter),

@@ -50,8 +50,8 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
       },
       openOn: async (workspaceId, channelId, only) =>
         openOn((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId && !(only?.realOnly && record.state.incident.drill))?.state.incident.id ?? null,
-      openAlertOn: async (channelId) => {
-        const open = openOn((record) => record.state.incident.channelId === channelId);
+      openAlertOn: async (workspaceId, channelId) => {
+        const open = openOn((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId);
         return open ? { incidentId: open.state.incident.id, alertChannelId: open.alertChannelId } : null;
       },
       teamOf: async () => undefined,

@@ -45,7 +45,11 @@ export interface NewWatchedChannel {
 
 export interface WatchedChannels {
   find(workspaceId: string, channelId: string): Promise<WatchedChannelRecord | null>;
-  /** The first channel with this id in any workspace (a Slack channel id is unique anyway). */
+  /**
+   * The first channel with this id in any workspace: only where no workspace is known (ALERTS_CHANNEL at
+   * start-up). A Slack Connect channel has the same id in both organisations: anything of one workspace
+   * uses `find`.
+   */
   findByChannelId(channelId: string): Promise<WatchedChannelRecord | null>;
   /** A channel of the workspace by its name (`support` for #support), active or not. */
   findByName(workspaceId: string, name: string): Promise<WatchedChannelRecord | null>;

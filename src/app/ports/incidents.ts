@@ -23,8 +23,11 @@ export interface IncidentRepository {
   load(incidentId: string): Promise<IncidentRecord | null>;
   /** The open (unresolved) incident on a channel (`realOnly`: not a drill), latest opened first; null when there is none. */
   openOn(workspaceId: string, channelId: string, only?: { realOnly: boolean }): Promise<string | null>;
-  /** The open incident on a channel in any workspace, with its alerts channel (for notices in its thread). */
-  openAlertOn(channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null>;
+  /**
+   * The workspace's open incident on a channel, with its alerts channel (for notices in its thread). Never
+   * another workspace's: a Slack Connect channel has the same id in both organisations.
+   */
+  openAlertOn(workspaceId: string, channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null>;
   /** The Slack team of the incident's workspace; undefined when there is no such incident. */
   teamOf(incidentId: string): Promise<string | undefined>;
   /** A workspace's incident by its human-facing number. */

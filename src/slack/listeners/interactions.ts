@@ -130,7 +130,7 @@ async function draftModalView(
   const templates: Playbook['replies'] = playbook?.replies ?? [];
   const template = templates.find((candidate) => candidate.id === choice.templateId) ?? templates[0];
   // Replies speak the community's language (the channel's recent mix), not necessarily the staff's.
-  const language = choice.language ?? (await services.communityLanguage?.(state.incident.channelId)) ?? state.incident.locale;
+  const language = choice.language ?? (await services.communityLanguage?.(record.workspaceId, state.incident.channelId)) ?? state.incident.locale;
   const samples = readDetection(state.incident.detection).samples;
   const offered = samples.slice(0, MAX_THREAD_TARGETS);
   // A target no longer offered (another sample order) falls back to the template's default.
@@ -149,7 +149,7 @@ async function draftModalView(
   // Every language the reply could be read in (the channel's, each member message's): a mismatch asks for confirmation.
   const readerLanguages = await Promise.all(
     [{ kind: 'channel' as const, channelId: state.incident.channelId }, ...samples.map((sample) => ({ kind: 'thread' as const, channelId: state.incident.channelId, messageTs: sample.id }))].map(
-      (candidate) => targetLanguageOf(services, state, candidate),
+      (candidate) => targetLanguageOf(services, record, candidate),
     ),
   );
   return draftReplyModal({
@@ -385,7 +385,7 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const reader = await personLocale(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
     // Known readers' language: an edit into another one is confirmed as on creation.
-    const askLanguageConfirmation = (await targetLanguageOf(services, state, draft.target)) !== undefined;
+    const askLanguageConfirmation = (await targetLanguageOf(services, record, draft.target)) !== undefined;
     await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, askLanguageConfirmation, ...(guidance ? { guidance } : {}) }));
   });
 
@@ -492,7 +492,7 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
     const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
     const record = await loadOrFail(services, i);
     const target = parseTarget(valueOf(view, inputIds.draftTarget), record.state.incident.channelId);
-    const preflight = await replyPreflightContext(services, record.state, target);
+    const preflight = await replyPreflightContext(services, record, target);
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
       createDraft(
         current,
@@ -516,7 +516,7 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
   app.view<ViewSubmitAction>(callbackIds.editDraftModal, async ({ ack, body, view, client }) => {
     const ref = decodeRef(draftRef, view.private_metadata, 'edit modal');
     const record = await loadOrFail(services, ref.i);
-    const preflight = await replyPreflightContext(services, record.state, record.state.drafts.find((draft) => draft.id === ref.d)?.target ?? null);
+    const preflight = await replyPreflightContext(services, record, record.state.drafts.find((draft) => draft.id === ref.d)?.target ?? null);
     const languageConfirmed = languageConfirmedIn(view);
     await decideFromModal(ack, body, client, ref.i, (current, policy, clock) =>
       editDraft(current, { actorUserId: body.user.id, draftId: ref.d, revision: ref.r, text: draftTextOf(view), preflight, languageConfirmed }, policy, clock),

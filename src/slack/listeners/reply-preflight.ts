@@ -5,24 +5,28 @@ import { languageOfText, type IncidentState, type PreflightContext, type ReplyTa
 import { readDetection } from '../blocks/detection-summary.js';
 import type { SlackServices } from './services.js';
 
+/** An incident with the workspace it belongs to: its channel's language is that workspace's row's. */
+type IncidentOf = { workspaceId: string; state: IncidentState };
+
 /** The language of the member message a thread reply answers, else of the channel; undefined when unclear. */
-export async function targetLanguageOf(services: SlackServices, state: IncidentState, target: ReplyTarget): Promise<Locale | undefined> {
+export async function targetLanguageOf(services: SlackServices, { workspaceId, state }: IncidentOf, target: ReplyTarget): Promise<Locale | undefined> {
   if (target.kind === 'thread') {
     const sample = readDetection(state.incident.detection).samples.find((candidate) => candidate.id === target.messageTs);
     const language = sample ? languageOfText(sample.text) : null;
     if (language) return language;
   }
-  return services.communityLanguage?.(state.incident.channelId);
+  return services.communityLanguage?.(workspaceId, state.incident.channelId);
 }
 
-export async function replyPreflightContext(services: SlackServices, state: IncidentState, target: ReplyTarget | null): Promise<PreflightContext> {
+export async function replyPreflightContext(services: SlackServices, incident: IncidentOf, target: ReplyTarget | null): Promise<PreflightContext> {
+  const { state } = incident;
   const playbook = services.playbook(state.incident.playbookId);
   const knownTexts = [
     ...(playbook?.replies ?? []).flatMap((reply) => [reply.text.en, reply.text.es]),
     ...Object.values(services.templateDefaults),
   ];
   return {
-    ...(target ? { targetLanguage: await targetLanguageOf(services, state, target) } : {}),
+    ...(target ? { targetLanguage: await targetLanguageOf(services, incident, target) } : {}),
     knownTexts,
     allowedLinkDomains: playbook?.allowedLinkDomains ?? [],
   };

@@ -83,8 +83,8 @@ export interface SlackServices {
   /** Values for reply templates that come from configuration (brand, support contact, status page). */
   templateDefaults: Record<string, string>;
   channelName(channelId: string): Promise<string | null>;
-  /** The language a channel's members mostly write in, when it is clear. */
-  communityLanguage?(channelId: string): Promise<Locale | undefined>;
+  /** The language a workspace's channel's members mostly write in, when it is clear. */
+  communityLanguage?(workspaceId: string, channelId: string): Promise<Locale | undefined>;
   /**
    * Whether a user operates Firebreak in a workspace (runtime.ts says who): every command but help,
    * and App Home's incidents and channels, are theirs alone.

@@ -356,8 +356,8 @@ export async function setIncidentAlertChannel(db: Db, incidentId: string, alertC
   await db.incident.update({ where: { id: incidentId }, data: { alertChannelId } });
 }
 
-export async function openAlertOn(db: Db, channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null> {
-  const open = await db.incident.findFirst({ where: { channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
+export async function openAlertOn(db: Db, workspaceId: string, channelId: string): Promise<{ incidentId: string; alertChannelId: string } | null> {
+  const open = await db.incident.findFirst({ where: { workspaceId, channelId, status: { not: 'resolved' } }, select: { id: true, alertChannelId: true } });
   return open ? { incidentId: open.id, alertChannelId: open.alertChannelId } : null;
 }
 

@@ -1,0 +1,114 @@
+// A Slack Connect channel shared by two organisations that both installed Firebreak: the channel has the
+// same id in both workspaces, and each workspace watches it with its own row and incidents. Workspace A's
+// unanswered-message reminder goes to A's alerts channel, never into B's incident thread on that channel;
+// each workspace's reply drafts speak the language its own members write there.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningFirebreak } from '../../src/main.js';
+import { sendToApp } from '../../src/sandbox/signing.js';
+import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
+import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { availableProviders } from '../support/databases.js';
+import { LEADS_APPROVE_TWO, playbookYaml } from '../support/playbook-yaml.js';
+import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
+import { findButtons } from '../support/staff-actions.js';
+import { waitFor } from '../support/wait-for.js';
+
+const SIGNING_SECRET = 'shared-channel-signing-secret-0123456789';
+/** The Slack Connect channel: one id, in both organisations. */
+const SHARED = 'C0SHAREDCH1';
+
+const PLAYBOOK = playbookYaml({
+  id: 'e2e-partners',
+  channels: ['support', 'partners'],
+  roles: [...LEADS_APPROVE_TWO, 'canResolve: [lead, approvers]'],
+  checklist: [{ id: 'acknowledge', title: { es: 'Confirmar', en: 'Acknowledge' }, dueAfterMinutes: 5 }],
+  reply: { es: 'Estamos en ello.', en: 'We are on it.' },
+  unacknowledged: { afterMinutes: 10, notify: '["@community-leads"]', repeatEveryMinutes: 10, maxRepeats: 1 },
+});
+
+describe.each(availableProviders)('a Slack Connect channel watched by two workspaces (%s)', (provider) => {
+  let world: TwoTeamsWorld;
+  let app: RunningFirebreak;
+  let events: string;
+  const teams: Record<string, SeededTeam> = {};
+  const prisma = () => app.database.prisma;
+  const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
+    sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
+
+  beforeAll(async () => {
+    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5151', playbooks: { 'e2e-partners.yaml': PLAYBOOK } });
+    for (const teamId of [A, B]) {
+      const team = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+      const { people, fake } = team;
+      // Slack Connect: each organisation sees the shared channel under the same id.
+      fake.workspace.addChannel({ id: SHARED, name: 'partners', members: [...people.members, people.sam, people.ann, people.ben, people.cleo, fake.workspace.bot.user_id] });
+      teams[teamId] = team;
+    }
+    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600', LOCALE: 'en' });
+    events = `${app.url}/slack/events`;
+    for (const teamId of [A, B]) {
+      const { people, staff } = teams[teamId]!;
+      expect((await staff.command(events, people.ann, `alerts <#${people.alerts}|alerts>`)).body).toContain(`<#${people.alerts}>`);
+    }
+    // B has an open incident on the shared channel; A has none.
+    const b = teams[B]!;
+    await b.staff.command(events, b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    const bRoot = await waitFor('B’s alert', () => b.staff.rootMessage());
+    await waitFor('B’s incident stored', () => prisma().incident.findFirst({ where: { rootTs: bRoot.ts } }));
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close(app);
+  });
+
+  it('A’s unanswered reminder reaches A’s alerts channel, not B’s incident thread on the shared channel', async () => {
+    const a = teams[A]!;
+    const b = teams[B]!;
+    const bRoot = b.staff.rootMessage()!;
+
+    // A member of A complains in the shared channel, 40 minutes ago; the playbook's window is 30.
+    const ts = `${Math.floor((Date.now() - 40 * 60_000) / 1000)}.000100`;
+    expect((await event(A, messageEvent({ channel: SHARED, user: a.people.members[0]!, text: 'My order never arrived and nobody answers, terrible', ts }))).status).toBe(200);
+    await waitFor('A’s complaint scored', async () => ((await prisma().scoredMessage.count()) === 1 ? true : undefined));
+    await app.runtime!.tick();
+
+    const reminder = await waitFor('A’s reminder in A’s alerts channel', () => a.fake.workspace.messagesIn(a.people.alerts).find((message) => message.text.includes(':speech_balloon:')));
+    expect(reminder.text).toContain('My order never arrived');
+    expect(reminder.text).toContain(`<@${a.people.ann}>`);
+    // A has no incident on the channel: the reminder stands on its own, in no thread.
+    expect(reminder.thread_ts).toBeUndefined();
+    // Nothing of A's reaches B: no reminder in B's alerts channel or B's incident thread.
+    expect(b.fake.workspace.messagesIn(b.people.alerts).filter((message) => message.text.includes(':speech_balloon:'))).toEqual([]);
+    const bIncident = await prisma().incident.findFirstOrThrow({ where: { rootTs: bRoot.ts } });
+    expect(await prisma().outboxItem.count({ where: { incidentId: bIncident.id, key: { startsWith: 'unanswered:' } } })).toBe(0);
+  }, 60_000);
+
+  it('each workspace’s draft reply is offered in the language its own members write in the shared channel', async () => {
+    // A's members write English there (A's row is the older one), B's write Spanish.
+    const base = Math.floor(Date.now() / 1000) - 600;
+    const say = async (teamId: string, texts: string[], offset: number) => {
+      const { people } = teams[teamId]!;
+      for (const [index, text] of texts.entries()) {
+        expect((await event(teamId, messageEvent({ channel: SHARED, user: people.members[index + 1]!, text, ts: `${base + offset + index}.000200` }))).status).toBe(200);
+      }
+    };
+    const scored = () => prisma().scoredMessage.count();
+    const before = await scored();
+    await say(A, ['Has anyone heard when the payment service will be back online?', 'I still cannot pay with my card, the page keeps loading forever', 'Thanks for the update yesterday, is there any news today?', 'My colleagues are asking whether the orders will ship this week', 'Could someone please tell us what is happening with the checkout?', 'We are waiting for an answer from the team about the invoices'], 0);
+    await say(B, ['Hola a todos, ¿alguien sabe cuándo vuelve el servicio de pagos?', 'Todavía no puedo pagar con la tarjeta, la página no termina de cargar', 'Gracias por la información de ayer, ¿hay alguna novedad hoy?', 'Mis compañeros preguntan si los pedidos se enviarán esta semana', '¿Alguien nos puede decir qué está pasando con el proceso de compra?', 'Seguimos esperando una respuesta del equipo sobre las facturas'], 100);
+    await waitFor('all twelve scored', async () => ((await scored()) === before + 12 ? true : undefined));
+
+    // A opens an incident there too. Whichever row a lookup by channel id alone finds, one workspace would
+    // get the other's language: each draft modal is checked.
+    const a = teams[A]!;
+    await a.staff.command(events, a.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    const draftLanguage = async (team: SeededTeam) => {
+      const { people, staff, fake } = team;
+      const root = await waitFor('the alert', () => fake.workspace.messagesIn(people.alerts).find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.draftReply)));
+      await staff.click(events, people.ann, people.alerts, root.ts, actionIds.draftReply);
+      const modal = await waitFor('the draft modal', () => staff.openModal(people.ann));
+      const picker = (modal.blocks as { block_id?: string; element?: { initial_option?: { value: string } } }[]).find((block) => block.block_id === inputIds.draftLanguage);
+      return picker?.element?.initial_option?.value;
+    };
+    expect({ [A]: await draftLanguage(a), [B]: await draftLanguage(teams[B]!) }).toEqual({ [A]: 'en', [B]: 'es' });
+  }, 60_000);
+});
