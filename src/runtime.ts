@@ -582,9 +582,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
-    async updateWorkspaceSettings(teamId, userId, change, webClient) {
+    async updateWorkspaceSettings(teamId, userId, change, webClient, unusable) {
       const allowed = await appHome.mayChangeSettings(teamId, userId, webClient);
-      const refusal = allowed && change.alertsChannel ? await alertsGuard.refusal(change.alertsChannel, await workspaceIds(teamId)) : null;
+      const refusal = allowed && change.alertsChannel ? (unusable ?? (await alertsGuard.refusal(change.alertsChannel, await workspaceIds(teamId)))) : null;
       const outcome = !allowed ? 'refused:not_admin' : refusal ? (`refused:${refusal}` as const) : 'accepted';
       // One commit of its own: the change and its audit together (on SQLite a write outside a
       // transaction would join, and could be rolled back with, whichever one is open).

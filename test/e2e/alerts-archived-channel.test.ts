@@ -1,6 +1,6 @@
 // `/firebreak alerts #channel` on an archived channel is refused at once, as watch and declare refuse it:
 // nothing can be posted in an archived channel, so every incident would wait there unseen. The refusal
-// says what to do, in the person's language; a Slack too slow to answer the check never leaves the person
+// says what to do, in the person's language, and is audited; a Slack too slow to answer the check never leaves the person
 // without an answer past Slack's 3 s: the channel is set, with a warning saying what to check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFirebreak } from '../../src/main.js';
@@ -43,6 +43,10 @@ describe.each(availableProviders)('/firebreak alerts names an archived channel (
     const spanish = await staff.command(events, marta, `alerts <#${archived}|old-staff>`);
     expect(spanish.body).toContain(`<#${archived}> está archivado, así que no se podría publicar ningún incidente ahí; el canal de alertas no cambia. Desarchívalo en Slack y vuelve a intentarlo.`);
     expect(await alertsChannelOf()).toBe(before);
+    // Audited as the other refused settings changes are, naming who asked and the channel.
+    const audited = await app.database.prisma.auditLog.findMany({ where: { action: 'workspace.settings', outcome: 'refused:archived' }, orderBy: { at: 'asc' } });
+    expect(audited.map((entry) => entry.userId)).toEqual([people.ann, marta]);
+    expect(audited.every((entry) => JSON.stringify(entry.data).includes(archived))).toBe(true);
 
     fake.workspace.unarchiveChannel(archived);
     expect((await staff.command(events, people.ann, `alerts <#${archived}|old-staff>`)).body).toContain(`Incidents of this workspace now go to <#${archived}>.`);

@@ -8,7 +8,7 @@ import { incidentNumberWritten, resolve, SEVERITIES } from '../../domain/inciden
 import { declareUsageMessage, helpMessage, incidentListMessage, unknownCommandMessage } from '../blocks/commands.js';
 import { refusalMessage } from '../blocks/commands.js';
 import { parseChannelArg, parseDeclareArgs, type ChannelArg } from './command-args.js';
-import { answerLocale, operatorRefusalText, type SlackServices } from './services.js';
+import { answerLocale, operatorRefusalText, type SettingsChangeOutcome, type SlackServices } from './services.js';
 import { ACK_DEADLINE_MS, interimAnswer } from '../listener-guard.js';
 import { closestCommandWord, commandAtStart, COMMAND_NAMES, type CommandName } from '../command-words.js';
 import { typedFromCommandText } from '../text.js';
@@ -203,17 +203,20 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
           return;
         }
         // A channel the bot cannot see would take every alert without a word, and nothing can be posted in an
-        // archived one: refused, saying what to do. As for watch, a Slack that does not answer in time never
-        // stops it (past Slack's 3 s the person would get no answer at all): set, with a warning.
+        // archived one: refused (and audited) by the settings change, saying what to do. As for watch, a Slack
+        // that does not answer in time never stops it (past Slack's 3 s the person would get no answer at all): set, with a warning.
         const visibility = await channelVisibleToBot(client, channel.id, VISIBILITY_WAIT_MS);
-        if (visibility === 'not_visible' || visibility === 'archived') {
-          await ack(plain(t(locale, visibility === 'archived' ? 'ui.alerts.archived' : 'ui.alerts.not_visible', { channel: `<#${channel.id}>` })));
-          return;
-        }
         if (visibility === 'unanswered') services.logger.warn({ channel: channel.id }, 'Slack did not say whether the bot can post in the chosen alerts channel; set anyway');
-        const outcome = await services.updateWorkspaceSettings(command.team_id, command.user_id, { alertsChannel: channel.id }, client);
+        const unusable = visibility === 'not_visible' || visibility === 'archived' ? visibility : undefined;
+        const outcome = await services.updateWorkspaceSettings(command.team_id, command.user_id, { alertsChannel: channel.id }, client, unusable);
         if (outcome !== 'accepted') {
-          await ack(plain(outcome === 'refused:watched_community_channel' ? t(locale, 'ui.alerts.refused_watched', { channel: `<#${channel.id}>` }) : t(locale, 'ui.settings.refused', {})));
+          const refusals: Record<Exclude<SettingsChangeOutcome, 'accepted'>, string> = {
+            'refused:not_admin': t(locale, 'ui.settings.refused', {}),
+            'refused:watched_community_channel': t(locale, 'ui.alerts.refused_watched', { channel: `<#${channel.id}>` }),
+            'refused:archived': t(locale, 'ui.alerts.archived', { channel: `<#${channel.id}>` }),
+            'refused:not_visible': t(locale, 'ui.alerts.not_visible', { channel: `<#${channel.id}>` }),
+          };
+          await ack(plain(refusals[outcome]));
           return;
         }
         const set = t(locale, 'ui.alerts.set', { channel: `<#${channel.id}>` });

@@ -56,7 +56,9 @@ export async function operatorRefusalFor(
 }
 
 /** What became of a settings change: stored, or refused and why. */
-export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:watched_community_channel';
+export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:watched_community_channel' | `refused:${AlertsChannelUnusable}`;
+/** What Slack said of a chosen alerts channel before the change: nothing could be posted there. */
+export type AlertsChannelUnusable = 'not_visible' | 'archived';
 
 export interface SlackServices {
   clock: Clock;
@@ -115,7 +117,11 @@ export interface SlackServices {
    * workspace admins and the installer may), and for an alerts channel the community reads (a
    * watched channel: incident threads are internal).
    */
-  updateWorkspaceSettings?(teamId: string, userId: string, change: { alertsChannel?: string; locale?: Locale; timeZone?: string }, client: WebClient): Promise<SettingsChangeOutcome>;
+  /**
+   * `unusable`: Slack said the chosen alerts channel cannot take posts; refused as that (after the
+   * admin check) and audited with the other settings refusals.
+   */
+  updateWorkspaceSettings?(teamId: string, userId: string, change: { alertsChannel?: string; locale?: Locale; timeZone?: string }, client: WebClient, unusable?: AlertsChannelUnusable): Promise<SettingsChangeOutcome>;
   /** Whether a channel is where this workspace's incidents go (its alerts channel, ALERTS_CHANNEL, a playbook's). */
   isAlertsChannel?(teamId: string, channelId: string): Promise<boolean>;
   /**
