@@ -359,14 +359,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   // Replies an older version left waiting for approval in incidents it resolved: closed once, as resolve
   // closes them (on every instance, as the catch-ups above: a second decision finds nothing and changes nothing).
-  void forEachWorkspace((teamId) =>
-    Promise.resolve(teamId ? workspaceIds(teamId) : undefined)
-      .then((workspaceId) => incidents.closeRepliesLeftWaiting(workspaceId))
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error({ err: error, team: teamId }, 'could not close the replies left waiting in resolved incidents; tried again at the next start'),
-      ),
-  ).catch((error: unknown) => logger.error({ err: error }, 'could not close the replies left waiting in resolved incidents; tried again at the next start'));
+  const leftWaitingFailed = 'could not close the replies left waiting in resolved incidents; tried again at the next start';
+  void forEachWorkspace(async (teamId) => {
+    // One workspace failing leaves the others to be closed.
+    try {
+      await incidents.closeRepliesLeftWaiting(teamId ? await workspaceIds(teamId) : undefined);
+    } catch (error) {
+      logger.error({ err: error, team: teamId }, leftWaitingFailed);
+    }
+  }).catch((error: unknown) => logger.error({ err: error }, leftWaitingFailed));
 
   // Scoring: someone Slack could not confirm as staff just now counts as a member (their message is scored).
   // Every message asks, so what Slack last said, complete or not, is kept a few seconds: while Slack

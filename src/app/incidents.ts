@@ -773,10 +773,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
    * Replies an older version left waiting for approval in incidents it resolved (before resolve closed
    * them): closed unsent as resolve closes them, their cards and alerts redrawn, once, at start-up. Each
    * incident is decided on its own (a failure is logged and the others go on; tried again at the next
-   * start). Returns how many incidents changed.
+   * start).
    */
-  async closeRepliesLeftWaiting(workspaceId?: string): Promise<number> {
-    let changed = 0;
+  async closeRepliesLeftWaiting(workspaceId?: string): Promise<void> {
     // Read a page of ids at a time, and only incidents that have such a reply (an indexed query on the
     // drafts' status): no resolved incident can get a new one, so after the first start this finds none.
     // The cursor moves on past an incident that failed, so the scan ends whatever happens.
@@ -784,13 +783,12 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
       const ids = await this.options.store.direct.incidents.resolvedWithDrafts({ ...(workspaceId ? { workspaceId } : {}), draftStatuses: AWAITING_APPROVAL, afterId, limit: CLOSE_LEFT_WAITING_PAGE });
       for (const incidentId of ids) {
         try {
-          const outcome = await this.decide(incidentId, (current, _policy, clock) => closeRepliesLeftWaiting(current, clock));
-          if (outcome.ok) changed += 1;
+          await this.decide(incidentId, (current, _policy, clock) => closeRepliesLeftWaiting(current, clock));
         } catch (error) {
           this.options.logger.error({ err: error, incidentId }, 'could not close the replies left waiting for approval in a resolved incident; tried again at the next start');
         }
       }
-      if (ids.length < CLOSE_LEFT_WAITING_PAGE) return changed;
+      if (ids.length < CLOSE_LEFT_WAITING_PAGE) return;
       afterId = ids[ids.length - 1]!;
     }
   }
