@@ -16,14 +16,14 @@ import {
   type MessageVerdict,
 } from '../domain/feedback/index.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
-import type { TimelineEvent } from '../domain/incidents/index.js';
+import { sampleWasDeleted, type TimelineEvent } from '../domain/incidents/index.js';
 import { correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
 import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
 
-export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill' | 'reason_too_long';
+export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill' | 'reason_too_long' | 'deleted';
 
 /** As the modals' inputs allow: a forged submission cannot store more. */
 export const FEEDBACK_REASON_MAX_LENGTH = 500;
@@ -125,8 +125,9 @@ export class FeedbackService {
    * watched channel, only a message with text. Who may give feedback at all is the adapter's check
    * (the people who operate Firebreak in the workspace, the same rule as every command).
    */
-  async mayMarkMessage(mark: { workspaceId: string; channelId: string; text: string }): Promise<FeedbackRefusal | null> {
+  async mayMarkMessage(mark: { workspaceId: string; channelId: string; ts: string; text: string }): Promise<FeedbackRefusal | null> {
     if (!(await this.direct.feedback.isChannelWatched(mark.workspaceId, mark.channelId))) return 'not_watched';
+    if (await this.direct.feedback.messageDeleted(mark.workspaceId, mark.channelId, mark.ts)) return 'deleted';
     if (mark.text.trim() === '') return 'no_text';
     return null;
   }
@@ -140,6 +141,12 @@ export class FeedbackService {
 
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
+    // A message its author deleted: a Feedback row would keep the words they took back (an old copy of the
+    // alert's button, a forged click, a shortcut's form left open while they deleted it).
+    if (input.verdict.target === 'message' && (await this.deletedByAuthor(input))) {
+      await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, null, { refusal: 'deleted', verdict: input.verdict.value, channelId: input.channelId, ...(input.messageTs ? { messageTs: input.messageTs } : {}) });
+      return { ok: false, refusal: 'deleted' };
+    }
     if (input.verdict.target === 'message' && !input.text?.trim()) return { ok: false, refusal: 'no_text' };
     if (reasonTooLong(input.reason)) return { ok: false, refusal: 'reason_too_long' };
     // "Real crisis" / "False alarm" judge a detector's alert; an incident declared by hand had none (a
@@ -176,6 +183,15 @@ export class FeedbackService {
     if (feedback.incidentId) this.options.onCommitted?.();
     await this.relearn(feedback.target, feedback.workspaceId, feedback.channelId);
     return { ok: true, feedback };
+  }
+
+  /** Whether the message feedback names was deleted by its author: in the store, or as the incident quotes it. */
+  private async deletedByAuthor(input: GiveFeedback): Promise<boolean> {
+    if (!input.messageTs) return false;
+    if (await this.direct.feedback.messageDeleted(input.workspaceId, input.channelId, input.messageTs)) return true;
+    if (!input.incidentId) return false;
+    const incident = await this.direct.incidents.load(input.incidentId);
+    return incident !== null && sampleWasDeleted(incident.state.incident.detection, input.messageTs);
   }
 
   /** Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is unlearnt. */

@@ -258,6 +258,8 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
       calibratedChannels: async () =>
         [...state.calibrations.keys()].map((key) => ({ workspaceId: key.slice(0, key.indexOf('/')), channelId: key.slice(key.indexOf('/') + 1) })),
       isChannelWatched: async (workspaceId, channelId) => state.channels.get(channelKey(workspaceId, channelId))?.active ?? false,
+      // This fake keeps no scored messages: a deleted sample is told by the incident's detection.
+      messageDeleted: async () => false,
       openIncidentOn: async (workspaceId, channelId) => {
         const open = [...state.incidents.values()]
           .filter((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId && record.state.incident.status !== 'resolved' && !record.state.incident.drill)

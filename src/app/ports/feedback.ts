@@ -62,6 +62,8 @@ export interface FeedbackRepository {
   calibratedChannels(): Promise<{ workspaceId: string; channelId: string }[]>;
   /** Whether Firebreak watches this channel (feedback on a message needs a watched channel). */
   isChannelWatched(workspaceId: string, channelId: string): Promise<boolean>;
+  /** Whether the workspace's stored message `ts` of this channel was deleted by its author (feedback on it is refused). */
+  messageDeleted(workspaceId: string, channelId: string, ts: string): Promise<boolean>;
   /** The latest open incident (drills left out) on a community channel, if any. */
   openIncidentOn(workspaceId: string, channelId: string): Promise<string | null>;
   /**

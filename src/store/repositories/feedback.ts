@@ -156,6 +156,11 @@ export async function isChannelWatched(db: Db, workspaceId: string, channelId: s
   return row?.active ?? false;
 }
 
+export async function messageDeleted(db: Db, workspaceId: string, channelId: string, ts: string): Promise<boolean> {
+  const row = await db.scoredMessage.findFirst({ where: { ts, channel: { workspaceId, channelId } }, select: { deletedAt: true } });
+  return row?.deletedAt != null;
+}
+
 export async function openIncidentOn(db: Db, workspaceId: string, channelId: string): Promise<string | null> {
   const row = await db.incident.findFirst({ where: { workspaceId, channelId, status: { not: 'resolved' }, drill: false }, orderBy: { openedAt: 'desc' }, select: { id: true } });
   return row?.id ?? null;
