@@ -444,8 +444,9 @@ export class Watcher {
 
   /**
    * An edited message is scored again: its old contribution leaves its bucket, the new one enters.
-   * Only the member's latest edit is kept: one older (by `editedTs`) than the edit stored is recorded and
-   * changes nothing. An edit without its own ts is applied in the order it arrives.
+   * Only the member's latest edit is kept: one older (by `editedTs`) than the edit stored, or one without
+   * its own ts once an edit's is stored, is recorded and changes nothing. Edits never timed are applied in
+   * the order they arrive.
    * `retried`: the edit found no message, then lost the race to store it to the message's own delivery.
    */
   async edit(received: CommunityMessage, retried = false): Promise<IngestOutcome> {
@@ -476,8 +477,10 @@ export class Watcher {
       const current = await tx.scoredMessages.findToChange(channel.ref, message.ts);
       if (!current || current.deletedAt !== null) return false;
       // Slack may deliver an older edit after a newer one (a retry of the first): decided on the held row,
-      // so two edits racing on two instances keep the newer too.
-      if (message.editedTs && current.editedTs && compareSlackTs(message.editedTs, current.editedTs) <= 0) {
+      // so two edits racing on two instances keep the newer too. Once an edit's time is stored, a change
+      // without one shows the message as it was before any edit (Slack repeats `edited` in every later
+      // change, an unfurl's too), so it is older as well.
+      if (current.editedTs && (!message.editedTs || compareSlackTs(message.editedTs, current.editedTs) <= 0)) {
         this.options.logger.info({ channel: message.channelId, ts: message.ts, editedTs: message.editedTs, latestEditedTs: current.editedTs }, 'an edit older than the one stored arrived late: recorded, not applied');
         return false;
       }

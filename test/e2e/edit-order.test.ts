@@ -112,23 +112,42 @@ describe.each(availableProviders)('edits delivered out of order (%s)', (provider
     expect(await counts()).toEqual({ messages: before.messages + 1, negatives: before.negatives });
   }, 60_000);
 
-  it('an edit whose own time is not a Slack ts is acknowledged and applied in the order it arrives', async () => {
+  it('an edit whose own time is not a Slack ts is acknowledged; applied in arrival order until an edit’s time is stored', async () => {
     const user = h.people.members[4 % h.people.members.length]!;
     const messageTs = ts(1500);
     await posted(user, messageTs, 'Hello, a last question');
-    await h.event(edit(user, messageTs, NEWER(5), ts(1700)));
-    await expect.poll(async () => (await row(messageTs)).text, { timeout: 20_000 }).toBe(NEWER(5));
-    for (const [index, edited] of [{ user, ts: { evil: true } }, { user, ts: 1 }, 'yesterday', null].entries()) {
-      const payload = edit(user, messageTs, `${OLDER(5)} ${index}`, undefined);
-      const response = await h.event({ ...payload, message: { ...payload.message, edited } });
-      expect(response.status).toBe(200);
+    const malformed = [{ user, ts: { evil: true } }, { user, ts: 1 }, 'yesterday', null];
+    const untimedEdit = (text: string, edited: unknown) => {
+      const payload = edit(user, messageTs, text, undefined);
+      return h.event({ ...payload, message: { ...payload.message, edited } });
+    };
+    for (const [index, edited] of malformed.entries()) {
+      expect((await untimedEdit(`${OLDER(5)} ${index}`, edited)).status).toBe(200);
       await expect.poll(async () => (await row(messageTs)).text, { timeout: 20_000 }).toBe(`${OLDER(5)} ${index}`);
     }
-    await settled();
-    // The last edit with a time stays the latest known: an older one arriving now is still not applied.
+    await h.event(edit(user, messageTs, NEWER(5), ts(1700)));
+    await expect.poll(async () => (await row(messageTs)).text, { timeout: 20_000 }).toBe(NEWER(5));
+    // Once an edit's time is stored, a change without one (or with one that is not a ts) shows older words.
+    for (const [index, edited] of malformed.entries()) expect((await untimedEdit(`${OLDER(6)} ${index}`, edited)).status).toBe(200);
     await h.event(edit(user, messageTs, NEWER(6), ts(1600)));
     await settled();
-    expect(await row(messageTs)).toMatchObject({ text: `${OLDER(5)} 3`, editedTs: ts(1700) });
+    expect(await row(messageTs)).toMatchObject({ text: NEWER(5), editedTs: ts(1700) });
+  }, 60_000);
+
+  it('a late change without `edited` after the member edited (the first words’ unfurl, retried) leaves the edit', async () => {
+    const user = h.people.members[5 % h.people.members.length]!;
+    const messageTs = ts(1800);
+    const before = await counts();
+    const first = 'Thanks, the new login page https://example.com/login works great';
+    await posted(user, messageTs, first);
+    await h.event(edit(user, messageTs, NEWER(7), ts(1900)));
+    await expect.poll(async () => (await row(messageTs)).text, { timeout: 20_000 }).toBe(NEWER(7));
+    // Slack's message_changed for the link's unfurl of the first words: no `edited`, delivered late.
+    const response = await h.event(edit(user, messageTs, first, undefined), { eventId: 'Ev0LATEUNFURL', retryNum: 1 });
+    expect(response.status).toBe(200);
+    await settled();
+    expect(await row(messageTs)).toMatchObject({ text: NEWER(7), label: 'negative', editedTs: ts(1900) });
+    expect(await counts()).toEqual({ messages: before.messages + 1, negatives: before.negatives + 1 });
   }, 60_000);
 
   it('two edits of each message racing each other: every message ends with its newer edit, counted once', async () => {

@@ -84,9 +84,15 @@ describe.each(availableProviders)('POST /ingest keys (%s)', (provider) => {
     // The earlier edit, sent again after the later one (a retried batch): acknowledged, changes nothing.
     expect((await ingest(earlier)).body).toMatchObject({ edited: 0, duplicates: 1 });
     expect(await messagesOf('eve')).toEqual([expect.objectContaining({ text: later.text, label: 'negative' })]);
-    // Without editedAt an edit is applied as it arrives.
-    expect((await ingest({ ...post, text: 'Order arrived after all, thanks' })).body).toMatchObject({ edited: 1 });
-    expect((await messagesOf('eve')).map((message) => message.text)).toEqual(['Order arrived after all, thanks']);
+    // The post sent again without editedAt (its first words, a retried batch) is older than the edit stored.
+    expect((await ingest(post)).body).toMatchObject({ edited: 0, duplicates: 1 });
+    expect((await messagesOf('eve')).map((message) => message.text)).toEqual([later.text]);
+    // A source that never sends editedAt has its edits applied as they arrive.
+    const untimed = { ...post, id: 'post-2002', text: 'Where is my refund?' };
+    expect((await ingest(untimed)).body).toMatchObject({ scored: 1 });
+    expect((await ingest({ ...untimed, text: 'Refund arrived, thanks' })).body).toMatchObject({ edited: 1 });
+    expect((await ingest({ ...untimed, text: 'Refund arrived after all, thanks' })).body).toMatchObject({ edited: 1 });
+    expect((await messagesOf('eve')).map((message) => message.text).sort()).toEqual(['Refund arrived after all, thanks', later.text].sort());
   });
 
   it('an id that is not one is refused naming the item and the field, and the batch stores nothing', async () => {
