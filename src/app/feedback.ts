@@ -8,10 +8,13 @@ import {
   detectorRaised,
   storedCorrection,
   feedbackNote,
+  repeatsVerdict,
+  verdictClaim,
   NO_CALIBRATION,
   type AlertVerdict,
   type ChannelCalibration,
   type FeedbackNote,
+  type FeedbackSubject,
   type FeedbackTarget,
   type MessageVerdict,
 } from '../domain/feedback/index.js';
@@ -19,6 +22,7 @@ import type { DetectorSettings } from '../domain/detection/settings.js';
 import { sampleWasDeleted, type TimelineEvent } from '../domain/incidents/index.js';
 import { correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
 import type { CorrectionModel } from '../domain/sentiment/score.js';
+import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
 import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
@@ -53,6 +57,16 @@ export interface FeedbackServiceOptions {
   views?: FeedbackViews;
   /** Called after a transaction that wrote Slack writes (wakes the outbox worker). */
   onCommitted?: () => void;
+}
+
+/** Claims lost in a row before giving up: each loss means another verdict by the same person was recorded meanwhile. */
+const MAX_CLAIM_ATTEMPTS = 5;
+
+/** What the verdict is about, when it can be told apart from others (a message verdict names its message). */
+function subjectOf(input: GiveFeedback): FeedbackSubject | null {
+  const { workspaceId, userId } = input;
+  if (input.verdict.target === 'alert') return input.incidentId ? { workspaceId, userId, target: 'alert', incidentId: input.incidentId } : null;
+  return input.messageTs ? { workspaceId, userId, target: 'message', channelId: input.channelId, messageTs: input.messageTs } : null;
 }
 
 /** How often other instances' learning is picked up. */
@@ -161,7 +175,13 @@ export class FeedbackService {
         return { ok: false, refusal };
       }
     }
-    const feedback = await this.options.store.transaction(async (tx) => {
+    const subject = subjectOf(input);
+    const given = await this.options.store.transaction(async (tx) => {
+      const repeated = subject ? await this.repeatedVerdict(tx, subject, input.verdict.value, now) : null;
+      if (repeated) {
+        await this.audit(tx, input.userId, 'feedback_given', 'repeated', repeated.incidentId, null, { feedbackId: repeated.id, target: repeated.target, verdict: repeated.verdict, channelId: repeated.channelId, via: input.via });
+        return { record: repeated, repeated: true };
+      }
       const record = await tx.feedback.insert({
         workspaceId: input.workspaceId,
         target: input.verdict.target,
@@ -178,8 +198,11 @@ export class FeedbackService {
       });
       await this.audit(tx, input.userId, 'feedback_given', 'accepted', record.incidentId, null, { feedbackId: record.id, target: record.target, verdict: record.verdict, channelId: record.channelId, via: record.via });
       await this.onTimeline(tx, record, 'feedback_given', input.userId, now);
-      return record;
+      return { record, repeated: false };
     });
+    const feedback = given.record;
+    // A repeat changes nothing: no thread line to send, nothing to learn again.
+    if (given.repeated) return { ok: true, feedback };
     if (feedback.incidentId) this.options.onCommitted?.();
     await this.relearn(feedback.target, feedback.workspaceId, feedback.channelId);
     return { ok: true, feedback };
@@ -192,6 +215,20 @@ export class FeedbackService {
     if (!input.incidentId) return false;
     const incident = await this.direct.incidents.load(input.incidentId);
     return incident !== null && sampleWasDeleted(incident.state.incident.detection, input.messageTs);
+  }
+
+  /**
+   * The person's verdict still counting that this one repeats, or null once this one has claimed its
+   * place after their latest (read in `tx`). A verdict given at the same moment by the same person
+   * claims the same place: the loser reads again, and finds the winner's verdict.
+   */
+  private async repeatedVerdict(tx: FeedbackRepositories, subject: FeedbackSubject, verdict: string, now: number): Promise<FeedbackRecord | null> {
+    for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
+      const latest = await tx.feedback.latestOnSubject(subject);
+      if (repeatsVerdict(latest, verdict)) return latest;
+      if (await tx.processedEvents.recordOnce(verdictClaim(subject, latest), now)) return null;
+    }
+    throw new FirebreakError('conflict', 'Feedback on this changed several times while it was being recorded; try again.');
   }
 
   /** Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is unlearnt. */
@@ -328,7 +365,7 @@ export class FeedbackService {
     await tx.outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: alertChannelId, ...message }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: this.options.clock.now() });
   }
 
-  private async audit(db: FeedbackRepositories, userId: string, action: string, outcome: 'accepted' | 'refused', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {
+  private async audit(db: FeedbackRepositories, userId: string, action: string, outcome: 'accepted' | 'refused' | 'repeated', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {
     await db.audit.record({ at: this.options.clock.now(), userId, action, outcome, incidentId, text, data });
   }
 

@@ -8,7 +8,7 @@ import type { DetectorSettings } from '../domain/detection/settings.js';
 import { advanceChannel, bucketStillOpen, scoreInChannel, type ChannelScoreOptions, type ChannelWindow, type ChatMessage } from '../domain/detection/pipeline.js';
 import { emptyLanguageMix, languageHint, type ChannelLanguageMix } from '../domain/language/detect.js';
 import type { CorrectionModel, SentimentResult } from '../domain/sentiment/score.js';
-import { checkMessageInput, storableJson, storableText, type CleanMessage, type InputFix } from '../domain/ingest/message-input.js';
+import { checkMessageInput, compareSlackTs, storableJson, storableText, type CleanMessage, type InputFix } from '../domain/ingest/message-input.js';
 import { isDatabaseLocked } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DetectionEscalated, Severity } from '../domain/incidents/index.js';
@@ -304,8 +304,8 @@ export class Watcher {
     }
     for (const fix of checked.fixes) this.options.onNormalised?.(fix);
     if (checked.fixes.length) this.options.logger.info({ channel: checked.message.channelId, ts: checked.message.ts, fixes: checked.fixes }, 'incoming message cleaned before storing');
-    const { channelId, userId, ts, text, threadTs, permalink, eventId } = checked.message;
-    return { workspaceId: received.workspaceId, channelId, userId, ts, text, ...(threadTs ? { threadTs } : {}), ...(permalink ? { permalink } : {}), ...(eventId ? { eventId } : {}), ...(received.source ? { source: received.source } : {}) };
+    const { channelId, userId, ts, text, threadTs, permalink, eventId, editedTs } = checked.message;
+    return { workspaceId: received.workspaceId, channelId, userId, ts, text, ...(threadTs ? { threadTs } : {}), ...(permalink ? { permalink } : {}), ...(eventId ? { eventId } : {}), ...(editedTs ? { editedTs } : {}), ...(received.source ? { source: received.source } : {}) };
   }
 
   /** Keeps a message that cannot be stored, with what was received and why; counted in /metrics. */
@@ -446,6 +446,9 @@ export class Watcher {
 
   /**
    * An edited message is scored again: its old contribution leaves its bucket, the new one enters.
+   * Only the member's latest edit is kept: one older (by `editedTs`) than the edit stored, or one without
+   * its own ts once an edit's is stored, is recorded and changes nothing. Edits never timed are applied in
+   * the order they arrive.
    * `retried`: the edit found no message, then lost the race to store it to the message's own delivery.
    */
   async edit(received: CommunityMessage, retried = false): Promise<IngestOutcome> {
@@ -475,8 +478,16 @@ export class Watcher {
       // gets no words back, and only the score it has now leaves its bucket.
       const current = await tx.scoredMessages.findToChange(channel.ref, message.ts);
       if (!current || current.deletedAt !== null) return false;
+      // Slack may deliver an older edit after a newer one (a retry of the first): decided on the held row,
+      // so two edits racing on two instances keep the newer too. Once an edit's time is stored, a change
+      // without one shows the message as it was before any edit (Slack repeats `edited` in every later
+      // change, an unfurl's too), so it is older as well.
+      if (current.editedTs && (!message.editedTs || compareSlackTs(message.editedTs, current.editedTs) <= 0)) {
+        this.options.logger.info({ channel: message.channelId, ts: message.ts, editedTs: message.editedTs, latestEditedTs: current.editedTs }, 'an edit older than the one stored arrived late: recorded, not applied');
+        return false;
+      }
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(current), settings);
-      await tx.scoredMessages.rescore(current.id, message.text, sentiment, this.options.clock.now());
+      await tx.scoredMessages.rescore(current.id, message.text, sentiment, { at: this.options.clock.now(), ...(message.editedTs ? { ts: message.editedTs } : {}) });
       await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(current), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
       return true;
     });
@@ -632,7 +643,8 @@ const DELETED_AUTHOR = 'deleted';
 const TOMBSTONE_SENTIMENT: NewScoredMessage['sentiment'] = { language: 'en', label: 'neutral', score: 0, comparative: 0, terms: [] };
 
 function scoredMessageOf(channelRef: string, message: CommunityMessage, sentiment: SentimentResult): NewScoredMessage {
-  return { channelRef, ts: message.ts, userId: message.userId, text: message.text, permalink: message.permalink ?? null, threadTs: message.threadTs ?? null, sentiment, postedAt: tsToMs(message.ts) };
+  // An edit stored before its message keeps its own ts: an older edit arriving later is not applied.
+  return { channelRef, ts: message.ts, userId: message.userId, text: message.text, permalink: message.permalink ?? null, threadTs: message.threadTs ?? null, sentiment, postedAt: tsToMs(message.ts), editedTs: message.editedTs ?? null };
 }
 
 function contributionOfRow(row: ScoredMessageRecord): MessageContribution {

@@ -54,6 +54,11 @@ const ingestItem = z.strictObject({
     .optional(),
   /** ISO 8601, epoch seconds or milliseconds, or a Slack ts. */
   ts: z.union([z.string().trim().min(1), z.number().finite().positive()]),
+  /**
+   * With an edit: when the author edited the post (the same formats as `ts`). Of two edits arriving out of
+   * order the later one's words stay; edits without it are applied in the order they arrive.
+   */
+  editedAt: z.union([z.string().trim().min(1), z.number().finite().positive()], { error: 'must be a time: ISO 8601 with its time zone, epoch seconds or milliseconds' }).optional(),
   /** A web page only: the alerts and reminders link it for staff to open. */
   url: z
     .string()
@@ -84,6 +89,15 @@ export function toSlackTs(value: string | number): string | null {
   const micros = Math.round(ms * 1000);
   const ts = `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   return SLACK_TS_RANGE.test(ts) ? ts : null;
+}
+
+/** A time an item gives as a Slack ts, or what is wrong with it (`when`: what the time should be). */
+function checkedTime(value: string | number, now: number, when: string): { ts: string } | { problem: string } {
+  const ts = toSlackTs(value);
+  if (!ts) return { problem: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' };
+  const ahead = Number(ts) * 1000 - now;
+  if (ahead > MAX_FUTURE_MS) return { problem: `is ${Math.round(ahead / 60_000)} minutes in the future: send ${when}, with its time zone` };
+  return { ts };
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | { tooLarge: true }> {
@@ -169,7 +183,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
       }
       const problems: { index: number; field: string; message: string }[] = [];
       const now = options.now?.() ?? Date.now();
-      const messages: { item: IngestItem; ts: string }[] = [];
+      const messages: { item: IngestItem; ts: string; editedTs?: string }[] = [];
       items.forEach((raw, index) => {
         const result = ingestItem.safeParse(raw);
         if (!result.success) {
@@ -182,11 +196,11 @@ export function ingestRoute(options: IngestRouteOptions): Route {
           }
           return;
         }
-        const ts = toSlackTs(result.data.ts);
-        const ahead = ts ? Number(ts) * 1000 - now : 0;
-        if (!ts) problems.push({ index, field: 'ts', message: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' });
-        else if (ahead > MAX_FUTURE_MS) problems.push({ index, field: 'ts', message: `is ${Math.round(ahead / 60_000)} minutes in the future: send when the message was posted, with its time zone` });
-        else messages.push({ item: result.data, ts });
+        const ts = checkedTime(result.data.ts, now, 'when the message was posted');
+        const edited = result.data.editedAt === undefined ? null : checkedTime(result.data.editedAt, now, 'when the message was edited');
+        if ('problem' in ts) problems.push({ index, field: 'ts', message: ts.problem });
+        if (edited && 'problem' in edited) problems.push({ index, field: 'editedAt', message: edited.problem });
+        else if ('ts' in ts) messages.push({ item: result.data, ts: ts.ts, ...(edited ? { editedTs: edited.ts } : {}) });
       });
       // All or nothing: a batch with a bad item is refused whole, so a retry never duplicates the good ones.
       if (problems.length) {
@@ -196,7 +210,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
       const outcomes: string[] = [];
       try {
         const workspaceId = await options.workspaceId();
-        for (const { item, ts } of messages) outcomes.push(await ingestOne(options, workspaceId, item, ts));
+        for (const { item, ts, editedTs } of messages) outcomes.push(await ingestOne(options, workspaceId, item, ts, editedTs));
       } catch (error) {
         if (!isDatabaseLocked(error)) throw error;
         // Another process held the database for as long as the store waits (a backup, a `firebreak`
@@ -223,10 +237,10 @@ export function ingestRoute(options: IngestRouteOptions): Route {
  * One item under the first of its keys that is free or holds this very message: a key another message
  * holds (same second, another author or text, or another id) is skipped, so nothing is merged.
  */
-async function ingestOne(options: IngestRouteOptions, workspaceId: string, item: IngestItem, ts: string): Promise<string> {
+async function ingestOne(options: IngestRouteOptions, workspaceId: string, item: IngestItem, ts: string, editedTs: string | undefined): Promise<string> {
   const channelId = `${item.source}:${item.channel}`;
   const userId = `${item.source}:${item.user}`;
-  const message = (key: string): CommunityMessage => ({ workspaceId, channelId, userId, ts: key, text: item.text, ...(item.url ? { permalink: item.url } : {}), source: item.source });
+  const message = (key: string): CommunityMessage => ({ workspaceId, channelId, userId, ts: key, text: item.text, ...(item.url ? { permalink: item.url } : {}), ...(editedTs ? { editedTs } : {}), source: item.source });
   for (const key of ingestKeyCandidates(ts, { source: item.source, user: item.user, text: item.text, ...(item.id !== undefined ? { id: item.id } : {}) })) {
     const outcome = await options.ingest(message(key));
     if (outcome.status !== 'duplicate') return outcome.status;

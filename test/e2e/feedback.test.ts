@@ -116,10 +116,13 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     const settings = async () => (await harness.app.runtime!.feedback.calibrate(workspaceId, channelId, { threshold: 6.5 } as never)).settings.threshold;
     expect(await settings()).toBe(6.5);
 
-    // Several clicks on one alert count once: a few clicks cannot silence the channel.
+    // Several clicks on one alert count once: a few clicks cannot silence the channel. Repeats of a
+    // verdict that still counts are audited, not recorded again.
     for (let i = 0; i < 3; i++) await harness.click(harness.people.ben, harness.alerts, root.ts, actionIds.falseAlarm);
     await harness.waitFor('the calibration', () => prisma().channelCalibration.findFirst().then((row) => row ?? undefined));
-    await harness.waitFor('three clicks', async () => (await prisma().feedback.count({ where: { target: 'alert' } })) === 3);
+    const bensAlertClicks = async () => (await prisma().auditLog.findMany({ where: { action: 'feedback_given', userId: harness.people.ben }, select: { data: true } })).filter((entry) => (entry.data as { target?: string }).target === 'alert').length;
+    await harness.waitFor('three clicks', async () => (await bensAlertClicks()) === 3);
+    expect(await prisma().feedback.count({ where: { target: 'alert' } })).toBe(1);
     expect(await prisma().channelCalibration.findFirst({ select: { thresholdOffset: true, falseAlarms: true } })).toEqual({ thresholdOffset: 0.15, falseAlarms: 1 });
     expect(await settings()).toBeCloseTo(6.5 * 1.15, 6);
 
@@ -128,7 +131,8 @@ describe.each(availableProviders)('staff feedback through Slack on %s', (provide
     await harness.waitFor('the new calibration', async () => (await prisma().channelCalibration.findFirst())?.falseAlarms === 0);
     expect(await settings()).toBe(6.5);
     const audited = await prisma().auditLog.findMany({ where: { action: 'feedback_given', outcome: 'accepted' }, select: { userId: true, data: true } });
-    expect(audited.filter((entry) => (entry.data as { target?: string }).target === 'alert').map((entry) => entry.userId)).toEqual([harness.people.ben, harness.people.ben, harness.people.ben, harness.people.cleo]);
+    expect(audited.filter((entry) => (entry.data as { target?: string }).target === 'alert').map((entry) => entry.userId)).toEqual([harness.people.ben, harness.people.cleo]);
+    expect(await prisma().auditLog.count({ where: { action: 'feedback_given', outcome: 'repeated', userId: harness.people.ben } })).toBe(2);
 
     // Cleo undoes her verdict: Ben's false alarm counts again.
     await harness.clickEphemeral(harness.people.cleo, actionIds.undoFeedback);

@@ -73,6 +73,28 @@ describe.each(availableProviders)('POST /ingest keys (%s)', (provider) => {
     expect(stored.find((message) => message.text?.startsWith('Sorry'))?.editedAt).not.toBeNull();
   });
 
+  it('with editedAt: of two edits arriving out of order the later one stays; without it, the last to arrive', async () => {
+    const second = aSecond(8);
+    const posted = Date.parse(second);
+    const post = { source: 'forum', channel: 'support', user: 'eve', id: 'post-2001', text: 'Where is my order?', ts: second };
+    expect((await ingest(post)).body).toMatchObject({ scored: 1 });
+    const later = { ...post, text: 'Still no order, this is a scam, terrible', editedAt: new Date(posted + 120_000).toISOString() };
+    const earlier = { ...post, text: 'Order arrived, thanks, all good', editedAt: new Date(posted + 60_000).toISOString() };
+    expect((await ingest(later)).body).toMatchObject({ edited: 1 });
+    // The earlier edit, sent again after the later one (a retried batch): acknowledged, changes nothing.
+    expect((await ingest(earlier)).body).toMatchObject({ edited: 0, duplicates: 1 });
+    expect(await messagesOf('eve')).toEqual([expect.objectContaining({ text: later.text, label: 'negative' })]);
+    // The post sent again without editedAt (its first words, a retried batch) is older than the edit stored.
+    expect((await ingest(post)).body).toMatchObject({ edited: 0, duplicates: 1 });
+    expect((await messagesOf('eve')).map((message) => message.text)).toEqual([later.text]);
+    // A source that never sends editedAt has its edits applied as they arrive.
+    const untimed = { ...post, id: 'post-2002', text: 'Where is my refund?' };
+    expect((await ingest(untimed)).body).toMatchObject({ scored: 1 });
+    expect((await ingest({ ...untimed, text: 'Refund arrived, thanks' })).body).toMatchObject({ edited: 1 });
+    expect((await ingest({ ...untimed, text: 'Refund arrived after all, thanks' })).body).toMatchObject({ edited: 1 });
+    expect((await messagesOf('eve')).map((message) => message.text).sort()).toEqual(['Refund arrived after all, thanks', later.text].sort());
+  });
+
   it('an id that is not one is refused naming the item and the field, and the batch stores nothing', async () => {
     const response = await ingest([
       { source: 'forum', channel: 'support', user: 'cy', id: 'p-1', text: 'fine', ts: aSecond(5) },

@@ -69,6 +69,23 @@ describe('POST /ingest', () => {
     expect(fixture.store.messages()).toEqual([]);
   });
 
+  it('refuses an editedAt that is not a time, or far ahead, naming the item and the field', async () => {
+    const response = await post([
+      { source: 'forum', channel: 'general', user: 'ana', id: 'p-1', text: 'fine', ts: 1_793_610_000, editedAt: 1_793_610_060 },
+      { source: 'forum', channel: 'general', user: 'bo', id: 'p-2', text: 'x', ts: 1_793_610_001, editedAt: 'yesterday' },
+      { source: 'forum', channel: 'general', user: 'cy', id: 'p-3', text: 'y', ts: 1_793_610_002, editedAt: { at: 1 } },
+      { source: 'forum', channel: 'general', user: 'di', id: 'p-4', text: 'z', ts: 1_793_610_003, editedAt: Date.now() + 3 * 3_600_000 },
+    ]);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { problems: { index: number; field: string; message: string }[] };
+    expect(body.problems).toEqual([
+      { index: 1, field: 'editedAt', message: 'is not a time (ISO 8601 with its time zone, epoch seconds or milliseconds)' },
+      { index: 2, field: 'editedAt', message: 'must be a time: ISO 8601 with its time zone, epoch seconds or milliseconds' },
+      { index: 3, field: 'editedAt', message: expect.stringMatching(/^is 1\d\d minutes in the future: send when the message was edited/) },
+    ]);
+    expect(fixture.store.messages()).toEqual([]);
+  });
+
   it('cleans a NUL byte in an ingested text before storing it', async () => {
     const response = await post({ source: 'forum', channel: 'general', user: 'ana', text: 'broken\u0000 again', ts: 1_793_610_000 });
     expect(await response.json()).toMatchObject({ scored: 1 });

@@ -193,6 +193,7 @@ export function createMemoryChannelStore(): MemoryChannelStore {
         deletedAt: null,
         answeredAt: null,
         editedAt: null,
+        editedTs: message.editedTs ?? null,
       });
       void now;
       return true;
@@ -200,8 +201,8 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     find: async (channelRef, ts) => {
       const found = state.messages.get(messageKey(channelRef, ts));
       if (!found) return null;
-      const { id, userId, text, label, score, terms, postedAt, deletedAt } = found;
-      return copy({ id, ts, userId, text, label, score, terms, postedAt, deletedAt });
+      const { id, userId, text, label, score, terms, postedAt, deletedAt, editedTs } = found;
+      return copy({ id, ts, userId, text, label, score, terms, postedAt, deletedAt, editedTs });
     },
     async findToChange(channelRef, ts) {
       return scoredMessages.find(channelRef, ts);
@@ -210,9 +211,9 @@ export function createMemoryChannelStore(): MemoryChannelStore {
       const message = state.messages.get(messageKey(channelRef, threadTs));
       if (message && message.answeredAt === null) message.answeredAt = at;
     },
-    async rescore(id, text, sentiment, editedAt) {
+    async rescore(id, text, sentiment, edited) {
       const message = [...state.messages.values()].find((candidate) => candidate.id === id);
-      if (message) Object.assign(message, { text, language: sentiment.language, label: sentiment.label, score: sentiment.score, comparative: sentiment.comparative, terms: [...sentiment.terms], editedAt });
+      if (message) Object.assign(message, { text, language: sentiment.language, label: sentiment.label, score: sentiment.score, comparative: sentiment.comparative, terms: [...sentiment.terms], editedAt: edited.at, ...(edited.ts ? { editedTs: edited.ts } : {}) });
     },
     async markDeleted(id, at) {
       const message = [...state.messages.values()].find((candidate) => candidate.id === id);

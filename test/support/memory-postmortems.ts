@@ -46,6 +46,7 @@ interface State {
   lexicons: Map<string, StoredLexicon>;
   calibrations: Map<string, ChannelCalibration>;
   workspaces: { id: string; teamId: string }[];
+  processedEvents: Set<string>;
   nextId: number;
 }
 
@@ -83,6 +84,7 @@ function emptyState(): State {
     lexicons: new Map(),
     calibrations: new Map(),
     workspaces: [],
+    processedEvents: new Set(),
     nextId: 1,
   };
 }
@@ -137,6 +139,13 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
   };
 
   const repositories: MemoryRepositories = {
+    processedEvents: {
+      recordOnce: async (eventId) => {
+        if (state.processedEvents.has(eventId)) return false;
+        state.processedEvents.add(eventId);
+        return true;
+      },
+    },
     incidents: {
       load: async (incidentId) => copy(state.incidents.get(incidentId) ?? null),
       timeline: async (incidentId) => copy(state.timelines.get(incidentId) ?? []),
@@ -218,6 +227,13 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
         return copy(record);
       },
       find: async (id) => copy(state.feedback.find((record) => record.id === id) ?? null),
+      latestOnSubject: async (subject) =>
+        copy(
+          state.feedback
+            .filter((record) => record.workspaceId === subject.workspaceId && record.userId === subject.userId && record.target === subject.target)
+            .filter((record) => (subject.target === 'alert' ? record.incidentId === subject.incidentId : record.channelId === subject.channelId && record.messageTs === subject.messageTs))
+            .at(-1) ?? null,
+        ),
       markUndone: async (id, userId, at) => {
         const record = state.feedback.find((candidate) => candidate.id === id && candidate.undoneAt === null);
         if (!record) return false;

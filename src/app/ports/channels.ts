@@ -123,6 +123,8 @@ export interface NewScoredMessage {
   threadTs: string | null;
   sentiment: Pick<SentimentResult, 'language' | 'label' | 'score' | 'comparative' | 'terms'>;
   postedAt: number;
+  /** Stored by an edit that arrived before its message: that edit's own Slack ts. */
+  editedTs?: string | null;
 }
 
 export interface ScoredMessageRecord {
@@ -136,6 +138,8 @@ export interface ScoredMessageRecord {
   terms: string[];
   postedAt: number;
   deletedAt: number | null;
+  /** Slack's ts of the latest edit applied (null: never edited, or only by edits without one). */
+  editedTs: string | null;
 }
 
 export interface ScoredMessages {
@@ -152,8 +156,11 @@ export interface ScoredMessages {
   findToChange(channelRef: string, ts: string): Promise<ScoredMessageRecord | null>;
   /** A staff reply answered the thread of `threadTs` at `at` (first answer only). */
   markAnswered(channelRef: string, threadTs: string, at: number): Promise<void>;
-  /** An edit: the new text and its new score. */
-  rescore(id: string, text: string, sentiment: NewScoredMessage['sentiment'], editedAt: number): Promise<void>;
+  /**
+   * An edit: the new text and its new score, applied at `edited.at`. `edited.ts`, the edit's own Slack ts,
+   * becomes the message's latest edit; an edit without one leaves the stored one.
+   */
+  rescore(id: string, text: string, sentiment: NewScoredMessage['sentiment'], edited: { at: number; ts?: string }): Promise<void>;
   /** A deletion: the message stays (its score counted in history), its text is erased. */
   markDeleted(id: string, at: number): Promise<void>;
   /** Permalinks of the channel's messages among `tss`, by ts. */

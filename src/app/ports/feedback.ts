@@ -1,6 +1,6 @@
 // What the feedback use cases keep (#16): staff feedback rows, each workspace's learnt lexicon and
 // each channel's detection calibration.
-import type { AlertFeedbackFact, ChannelCalibration, FeedbackTarget } from '../../domain/feedback/index.js';
+import type { AlertFeedbackFact, ChannelCalibration, FeedbackSubject, FeedbackTarget } from '../../domain/feedback/index.js';
 import type { Locale } from '../../i18n/index.js';
 import type { TimelineEvent } from '../../domain/incidents/index.js';
 import type { CorrectionFeatures, LearntCorrections } from '../../domain/sentiment/corrections.js';
@@ -8,6 +8,7 @@ import type { AuditLog } from './audit.js';
 import type { IncidentRepository } from './incidents.js';
 import type { OutboxWriter } from './outbox.js';
 import type { SlackMessage } from './views.js';
+import type { ProcessedEvents } from './store.js';
 
 export interface FeedbackRecord {
   id: string;
@@ -43,6 +44,8 @@ export interface StoredLexicon {
 export interface FeedbackRepository {
   insert(feedback: NewFeedback): Promise<FeedbackRecord>;
   find(id: string): Promise<FeedbackRecord | null>;
+  /** The person's latest verdict on the subject, undone or not (null when they gave none). */
+  latestOnSubject(subject: FeedbackSubject): Promise<FeedbackRecord | null>;
   /** Marks feedback undone; false when it already was (another click or instance got there first). */
   markUndone(id: string, userId: string, at: number): Promise<boolean>;
   setReason(id: string, reason: string): Promise<void>;
@@ -84,6 +87,8 @@ export interface FeedbackViews {
 /** What the feedback use cases touch: any Store serves them, a test's fake implements only this. */
 export interface FeedbackRepositories {
   readonly feedback: FeedbackRepository;
+  /** Claims that order verdicts given at once by the same person on the same subject. */
+  readonly processedEvents: ProcessedEvents;
   readonly incidents: Pick<IncidentRepository, 'load' | 'appendTimeline'>;
   readonly outbox: Pick<OutboxWriter, 'enqueue'>;
   readonly audit: Pick<AuditLog, 'record'>;

@@ -10,6 +10,31 @@ export const ALERT_VERDICTS: readonly AlertVerdict[] = ['real_crisis', 'false_al
 export const MESSAGE_VERDICTS: readonly MessageVerdict[] = ['negative', 'not_negative'];
 
 /** The correction a message verdict teaches ("not negative" says nothing about positive vs neutral). */
+/**
+ * What one person's verdict is about: an alert (its incident) or a message (its channel and ts). The
+ * same person giving the same verdict on the same subject while it still counts repeats it (a double
+ * click, a modal sent twice): it is not a second verdict.
+ */
+export type FeedbackSubject =
+  | { workspaceId: string; userId: string; target: 'alert'; incidentId: string }
+  | { workspaceId: string; userId: string; target: 'message'; channelId: string; messageTs: string };
+
+/** Whether `verdict` repeats `latest`, the person's latest verdict on the same subject. */
+export function repeatsVerdict(latest: { verdict: string; undoneAt: number | null } | null, verdict: string): boolean {
+  return latest !== null && latest.undoneAt === null && latest.verdict === verdict;
+}
+
+/**
+ * The claim a new verdict takes, derived from the person's latest verdict on the subject as read: two
+ * verdicts given at once read the same latest and claim the same key, so only one is recorded and the
+ * other reads again (and finds it repeated, or records after it).
+ */
+export function verdictClaim(subject: FeedbackSubject, latest: { id: string; undoneAt: number | null } | null): string {
+  const about = subject.target === 'alert' ? `alert:${subject.incidentId}` : `message:${subject.channelId}:${subject.messageTs}`;
+  const after = latest === null ? 'first' : `${latest.id}:${latest.undoneAt === null ? 'active' : 'undone'}`;
+  return `feedback:${subject.workspaceId}:${subject.userId}:${about}:after:${after}`;
+}
+
 export function correctionOf(verdict: MessageVerdict, text: string): Correction {
   return { text, label: verdict === 'negative' ? 'negative' : 'not-negative' };
 }

@@ -9,7 +9,7 @@ export const MAX_ID_CHARS = 255;
 export const MAX_PERMALINK_CHARS = 2_000;
 
 /** Why a message was changed on the way in (a metric label: keep the set fixed). */
-export type InputFix = 'nul_bytes' | 'lone_surrogates' | 'text_truncated' | 'thread_ts_dropped' | 'permalink_dropped';
+export type InputFix = 'nul_bytes' | 'lone_surrogates' | 'text_truncated' | 'thread_ts_dropped' | 'permalink_dropped' | 'edited_ts_dropped';
 /** Why a message was refused (a metric label: keep the set fixed). */
 export type InputRefusal = 'invalid_ts' | 'invalid_channel' | 'invalid_user' | 'invalid_text' | 'invalid_event_id';
 
@@ -23,6 +23,7 @@ export interface MessageInput {
   threadTs?: unknown;
   permalink?: unknown;
   eventId?: unknown;
+  editedTs?: unknown;
 }
 
 export interface CleanMessage {
@@ -36,6 +37,8 @@ export interface CleanMessage {
   permalink?: string;
   /** Slack's event_id: recorded in the same commit as the message, so a retried delivery is a no-op. */
   eventId?: string;
+  /** An edit's own Slack ts (`edited.ts`): which of two edits is the member's latest, whatever order they arrive in. */
+  editedTs?: string;
 }
 
 export type CheckedMessage = { ok: true; message: CleanMessage; fixes: InputFix[] } | { ok: false; reason: InputRefusal; detail: string };
@@ -98,8 +101,25 @@ export function checkMessageInput(input: MessageInput): CheckedMessage {
     if (typeof link === 'string' && link.length <= MAX_PERMALINK_CHARS && !CONTROL.test(link) && wellFormed(link) === link) message.permalink = link;
     else fixes.push('permalink_dropped');
   }
+  if (input.editedTs !== undefined && input.editedTs !== null) {
+    // Without it the edit is still applied, in the order it arrives (as edits without one are).
+    if (isTs(input.editedTs)) message.editedTs = input.editedTs;
+    else fixes.push('edited_ts_dropped');
+  }
   if (typeof input.eventId === 'string') message.eventId = input.eventId;
   return { ok: true, message, fixes };
+}
+
+/**
+ * Orders two Slack ts (as `isTs` accepts them) by time: negative when `a` is earlier, 0 when the same time.
+ * Seconds and microseconds apart: as strings `999999999.9` would sort after `1700000000.1`, and as one
+ * number of microseconds 11 digits of seconds lose precision.
+ */
+export function compareSlackTs(a: string, b: string): number {
+  const [aSeconds = '', aFraction = ''] = a.split('.');
+  const [bSeconds = '', bFraction = ''] = b.split('.');
+  const seconds = Number(aSeconds) - Number(bSeconds);
+  return seconds !== 0 ? Math.sign(seconds) : Math.sign(Number(aFraction.padEnd(6, '0')) - Number(bFraction.padEnd(6, '0')));
 }
 
 /**

@@ -15,7 +15,7 @@ interface MessageEventShape {
   text?: string;
   ts: string;
   thread_ts?: string;
-  message?: { user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string; subtype?: string };
+  message?: { user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string; subtype?: string; edited?: { ts?: string } };
   deleted_ts?: string;
   previous_message?: { ts: string };
 }
@@ -39,7 +39,9 @@ export function registerEventListeners(app: App, services: SlackServices): void 
         return;
       }
       if (edited.bot_id || !edited.user || edited.subtype === 'bot_message') return;
-      const outcome = await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts, ...(eventId ? { eventId } : {}) });
+      // The edit's own time (`edited.ts`) tells the member's latest words when Slack delivers edits out of order.
+      const editedTs = edited.edited?.ts;
+      const outcome = await services.watcher.edit({ workspaceId, channelId: message.channel, userId: edited.user, ts: edited.ts, text: edited.text ?? '', threadTs: edited.thread_ts, ...(editedTs !== undefined ? { editedTs } : {}), ...(eventId ? { eventId } : {}) });
       if (outcome.status === 'duplicate') services.metrics?.eventsDeduplicated.inc({ type: 'event' });
       return;
     }

@@ -169,6 +169,7 @@ function scoredMessageOf(row: ScoredMessage): ScoredMessageRecord {
     terms: (row.terms as string[] | null) ?? [],
     postedAt: row.postedAt.getTime(),
     deletedAt: row.deletedAt ? row.deletedAt.getTime() : null,
+    editedTs: row.editedTs,
   };
 }
 
@@ -176,8 +177,8 @@ export function scoredMessagesOn(db: Db): ScoredMessages {
   return {
     async insertIfNew(message: NewScoredMessage, now) {
       const { sentiment } = message;
-      const inserted = await db.$executeRaw`INSERT INTO "ScoredMessage" ("id", "channelRef", "ts", "userId", "text", "permalink", "threadTs", "language", "label", "score", "comparative", "terms", "isStaff", "postedAt", "createdAt")
-    VALUES (${randomUUID()}, ${message.channelRef}, ${message.ts}, ${message.userId}, ${message.text}, ${message.permalink}, ${message.threadTs}, ${sentiment.language}, ${sentiment.label}, ${sentiment.score}, ${sentiment.comparative}, ${JSON.stringify(sentiment.terms)}, ${false}, ${new Date(message.postedAt)}, ${new Date(now)})
+      const inserted = await db.$executeRaw`INSERT INTO "ScoredMessage" ("id", "channelRef", "ts", "userId", "text", "permalink", "threadTs", "language", "label", "score", "comparative", "terms", "isStaff", "postedAt", "editedTs", "createdAt")
+    VALUES (${randomUUID()}, ${message.channelRef}, ${message.ts}, ${message.userId}, ${message.text}, ${message.permalink}, ${message.threadTs}, ${sentiment.language}, ${sentiment.label}, ${sentiment.score}, ${sentiment.comparative}, ${JSON.stringify(sentiment.terms)}, ${false}, ${new Date(message.postedAt)}, ${message.editedTs ?? null}, ${new Date(now)})
     ON CONFLICT ("channelRef", "ts") DO NOTHING`;
       return inserted !== 0;
     },
@@ -195,10 +196,10 @@ export function scoredMessagesOn(db: Db): ScoredMessages {
     async markAnswered(channelRef, threadTs, at) {
       await db.scoredMessage.updateMany({ where: { channelRef, ts: threadTs, answeredAt: null }, data: { answeredAt: new Date(at) } });
     },
-    async rescore(id, text, sentiment, editedAt) {
+    async rescore(id, text, sentiment, edited) {
       await db.scoredMessage.update({
         where: { id },
-        data: { text, language: sentiment.language, label: sentiment.label, score: sentiment.score, comparative: sentiment.comparative, terms: sentiment.terms, editedAt: new Date(editedAt) },
+        data: { text, language: sentiment.language, label: sentiment.label, score: sentiment.score, comparative: sentiment.comparative, terms: sentiment.terms, editedAt: new Date(edited.at), ...(edited.ts ? { editedTs: edited.ts } : {}) },
       });
     },
     async markDeleted(id, at) {

@@ -1,6 +1,6 @@
 // Staff feedback rows, each workspace's learnt lexicon and each channel's detection calibration (#16).
 import type { FeedbackRecord, NewFeedback, StoredLexicon } from '../../app/ports/index.js';
-import { detectorRaised, type AlertFeedbackFact, type AlertVerdict, type ChannelCalibration, type FeedbackTarget } from '../../domain/feedback/index.js';
+import { detectorRaised, type AlertFeedbackFact, type AlertVerdict, type ChannelCalibration, type FeedbackSubject, type FeedbackTarget } from '../../domain/feedback/index.js';
 import { NO_CORRECTIONS, SHIPPED_CLASSES, type ClassModel, type CorrectionFeatures, type CrossValidationRow, type LearntCorrections, type LearntTerm } from '../../domain/sentiment/corrections.js';
 import type { Db } from '../db.js';
 
@@ -33,6 +33,12 @@ export async function insertFeedback(db: Db, feedback: NewFeedback): Promise<Fee
 
 export async function findFeedback(db: Db, id: string): Promise<FeedbackRecord | null> {
   const row = await db.feedback.findUnique({ where: { id } });
+  return row ? recordOf(row) : null;
+}
+
+export async function latestOnSubject(db: Db, subject: FeedbackSubject): Promise<FeedbackRecord | null> {
+  const about = subject.target === 'alert' ? { incidentId: subject.incidentId } : { channelId: subject.channelId, messageTs: subject.messageTs };
+  const row = await db.feedback.findFirst({ where: { workspaceId: subject.workspaceId, userId: subject.userId, target: subject.target, ...about }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
   return row ? recordOf(row) : null;
 }
 

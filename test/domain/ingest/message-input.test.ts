@@ -1,6 +1,6 @@
 // What reaches the database from outside: fixed where it can be, refused with a reason where not.
 import { describe, expect, it } from 'vitest';
-import { checkMessageInput, MAX_TEXT_CHARS, storableJson } from '../../../src/domain/ingest/message-input.js';
+import { checkMessageInput, compareSlackTs, MAX_TEXT_CHARS, storableJson } from '../../../src/domain/ingest/message-input.js';
 
 const valid = { channelId: 'C1', userId: 'U1', ts: '1700000000.000100', text: 'hello' };
 
@@ -18,6 +18,9 @@ describe('checkMessageInput', () => {
     // The cut never leaves half a surrogate pair.
     expect(long.ok && long.message.text.endsWith('😀')).toBe(true);
     expect(checkMessageInput({ ...valid, threadTs: 'abc' })).toMatchObject({ ok: true, fixes: ['thread_ts_dropped'] });
+    // An edit's own ts that is not one: the edit is still applied, in the order it arrives.
+    expect(checkMessageInput({ ...valid, editedTs: '1700000001.000200' })).toMatchObject({ ok: true, message: { editedTs: '1700000001.000200' }, fixes: [] });
+    expect(checkMessageInput({ ...valid, editedTs: 1700000001 })).toEqual({ ok: true, message: valid, fixes: ['edited_ts_dropped'] });
     expect(checkMessageInput({ ...valid, text: null })).toMatchObject({ ok: true, message: { text: '' } });
   });
 
@@ -30,6 +33,19 @@ describe('checkMessageInput', () => {
     expect(checkMessageInput({ ...valid, userId: 'U'.repeat(300) })).toMatchObject({ ok: false, reason: 'invalid_user' });
     expect(checkMessageInput({ ...valid, text: { evil: true } })).toMatchObject({ ok: false, reason: 'invalid_text' });
     expect(checkMessageInput({ ...valid, eventId: 42 })).toMatchObject({ ok: false, reason: 'invalid_event_id' });
+  });
+});
+
+describe('compareSlackTs', () => {
+  it('orders Slack ts by time, also when their seconds or fractions differ in length', () => {
+    expect(compareSlackTs('1700000000.000200', '1700000000.000100')).toBe(1);
+    expect(compareSlackTs('1700000000.000100', '1700000000.000100')).toBe(0);
+    expect(compareSlackTs('1700000000.1', '1700000000.100000')).toBe(0);
+    expect(compareSlackTs('1700000000.09', '1700000000.1')).toBe(-1);
+    // As strings "999999999.9" sorts after "1000000000.1".
+    expect(compareSlackTs('999999999.900000', '1000000000.100000')).toBe(-1);
+    expect(compareSlackTs('99999999999.000002', '99999999999.000001')).toBe(1);
+    expect(compareSlackTs('1700000001', '1700000000.999999')).toBe(1);
   });
 });
 

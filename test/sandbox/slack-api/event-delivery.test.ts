@@ -145,7 +145,9 @@ describe('event delivery retries', () => {
     await delivery.idle();
     const events = app.received.map((r) => (JSON.parse(r.body) as { event: Record<string, unknown> }).event);
     expect(events.map((e) => e['subtype'] ?? 'new')).toEqual(['new', 'message_changed', 'message_deleted']);
-    expect(events[1]).toMatchObject({ hidden: true, channel: fake.ids.community, message: { ts: posted.ts, text: 'this is a SCAM', edited: { user: fake.ids.alice } }, previous_message: { text: 'this is fine' } });
+    expect(events[1]).toMatchObject({ hidden: true, channel: fake.ids.community, message: { ts: posted.ts, text: 'this is a SCAM', edited: { user: fake.ids.alice, ts: events[1]!['ts'] } }, previous_message: { text: 'this is fine' } });
+    // The edit's own ts (what tells two edits delivered out of order apart) is after the message's.
+    expect(Number(events[1]!['ts'])).toBeGreaterThan(Number(posted.ts));
     expect(events[2]).toMatchObject({ deleted_ts: posted.ts, previous_message: { text: 'this is a SCAM' } });
   });
 

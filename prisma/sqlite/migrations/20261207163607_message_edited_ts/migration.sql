@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ScoredMessage" ADD COLUMN "editedTs" TEXT;
