@@ -20,7 +20,7 @@ import {
 } from '../domain/feedback/index.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
 import { sampleWasDeleted, type TimelineEvent } from '../domain/incidents/index.js';
-import { correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
+import { correctionFeatures, correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -231,6 +231,31 @@ export class FeedbackService {
     throw new FirebreakError('conflict', 'Feedback on this changed several times while it was being recorded; try again.');
   }
 
+  /**
+   * A member deleted a message staff gave feedback on: each row keeps only what the learner needs of its
+   * words (`features`, as retention leaves it, so what was learnt and undo stay exact), and the timeline
+   * lines about it lose their excerpt, in the incident's record and in its thread (edited in place, once:
+   * run again, it finds nothing left to erase). Returns how many rows it found.
+   */
+  async messageDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
+    const rows = await this.direct.feedback.onMessage(deletion.workspaceId, deletion.channelId, deletion.messageTs);
+    if (rows.length === 0) return 0;
+    let edited = false;
+    await this.options.store.transaction(async (tx) => {
+      for (const row of rows) {
+        if (row.text !== null) await tx.feedback.eraseText(row.id, row.target === 'message' ? correctionFeatures(row.text) : null);
+        if (!row.incidentId) continue;
+        await tx.feedback.lockIncidentTimeline(row.incidentId);
+        for (const event of await tx.feedback.eraseExcerpts(row.incidentId, row.id)) {
+          await this.announce(tx, event, `feedback:${row.id}:${event.kind}:excerpt_erased`, `feedback:${row.id}:${event.kind}`);
+          edited = true;
+        }
+      }
+    });
+    if (edited) this.options.onCommitted?.();
+    return rows.length;
+  }
+
   /** Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is unlearnt. */
   async undo(feedbackId: string, userId: string): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
@@ -354,15 +379,16 @@ export class FeedbackService {
     await this.announce(tx, event, `feedback:${record.id}:${kind}`);
   }
 
-  /** The timeline line in the incident's thread, in the incident's language. */
-  private async announce(tx: FeedbackRepositories, event: TimelineEvent, key: string): Promise<void> {
+  /** The timeline line in the incident's thread, in the incident's language (`edits`: the line posted under that key, edited in place). */
+  private async announce(tx: FeedbackRepositories, event: TimelineEvent, key: string, edits?: string): Promise<void> {
     const { views } = this.options;
     if (!views) return;
     const incident = await tx.incidents.load(event.incidentId);
     if (!incident) return;
     const { alertChannelId } = incident;
     const message = views.threadEvent(event, incident.state.incident.locale === 'es' ? 'es' : 'en');
-    await tx.outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: alertChannelId, ...message }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: this.options.clock.now() });
+    const where = edits ? { method: 'chat.update' as const, messageOf: edits } : { method: 'chat.postMessage' as const, threadOf: outboxKeys.root(event.incidentId) };
+    await tx.outbox.enqueue({ key, ...where, payload: { channel: alertChannelId, ...message }, incidentId: event.incidentId, now: this.options.clock.now() });
   }
 
   private async audit(db: FeedbackRepositories, userId: string, action: string, outcome: 'accepted' | 'refused' | 'repeated', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {

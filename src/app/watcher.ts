@@ -68,6 +68,8 @@ export interface WatcherOptions {
   isDrill?(channelId: string): boolean;
   /** A spike alerted; `severity` is its incident's (undefined when it could not be read). */
   onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string, severity: Severity | undefined): void;
+  /** A member deleted a message: what else keeps its words (staff feedback on it) forgets them; idempotent. */
+  forgetDeleted?(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<unknown>;
   /** A message was quarantined (reason from a fixed set), or changed on the way in. */
   onQuarantined?(reason: string): void;
   onNormalised?(fix: InputFix): void;
@@ -496,13 +498,18 @@ export class Watcher {
 
   /**
    * A deleted message leaves its bucket and its text is erased (`eventId`: its delivery, recorded in the
-   * same commit); then the workspace's incidents quoting it stop quoting it. That step runs on every
-   * delivery, a replay too: it changes nothing the second time, and a delivery whose deletion was stored
-   * but whose redraw failed (a crash, a database error) gets it done when delivered again.
+   * same commit); then the workspace's incidents quoting it stop quoting it, and staff feedback on it
+   * keeps no words of it. Those steps run on every delivery, a replay too: they change nothing the second
+   * time, and a delivery whose deletion was stored but whose redraw failed (a crash, a database error)
+   * gets it done when delivered again.
    */
   async remove(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean> {
     const removed = await this.removeMessage(workspaceId, channelId, ts, eventId);
-    if (removed !== null) await this.options.incidents.sampleDeleted?.({ workspaceId, channelId, messageTs: ts });
+    if (removed !== null) {
+      const deletion = { workspaceId, channelId, messageTs: ts };
+      await this.options.incidents.sampleDeleted?.(deletion);
+      await this.options.forgetDeleted?.(deletion);
+    }
     return removed === true;
   }
 

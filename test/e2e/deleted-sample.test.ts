@@ -1,7 +1,8 @@
 // A member deletes a message an alert quotes: the alert is redrawn in place without its words (and without
 // feedback buttons for it), the stored incident keeps no copy, the change is audited without the text, a
-// replayed deletion changes nothing more, and feedback on it (an old copy of the button, a form left open)
-// is refused with nothing stored. Messages deleted before the alert opens are never quoted by it.
+// replayed deletion changes nothing more, feedback given on it before keeps no words of it (its row and
+// its thread line), and feedback on it after (an old copy of the button, a form left open) is refused with
+// nothing stored. Messages deleted before the alert opens are never quoted by it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { messageEvent } from '../../src/sandbox/slack-payloads.js';
@@ -74,6 +75,11 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     // Staff open the shortcut's form on the message before its author deletes it (submitted in a later test).
     await h.shortcut(h.people.ann, callbackIds.markSentimentShortcut, { ts: quoted.ts, text: DELETED_WORDS, user: quoted.user });
     await h.waitFor('the mark-sentiment form', () => h.openModal(h.people.ann)?.callback_id === callbackIds.markSentimentModal);
+    // Ben said the message was not negative before it was deleted: his row and the thread line quote it.
+    await h.click(h.people.ben, h.alerts, seen.ts, actionIds.sampleNotNegative, (value) => value.includes(quoted.ts));
+    await h.waitFor('the thread line quoting it', () => h.threadTexts().some((text) => text.includes('gave feedback') && text.includes('Zorblatt')));
+    const given = await prisma().feedback.findFirstOrThrow({ where: { messageTs: quoted.ts } });
+    expect(given.text).toContain('Zorblatt');
     const before = rootUpdates().length;
 
     expect((await h.event(deletion(h.support, quoted.ts, DELETED_WORDS, quoted.user), { eventId: 'Ev0SAMPLEDEL1' })).status).toBe(200);
@@ -97,8 +103,12 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({ incidentId: id, outcome: 'accepted', text: null });
     expect(JSON.stringify(audited[0])).not.toContain('Zorblatt');
-    // Nowhere else either: the timeline, the outbox's pending writes, the buckets, the stored message.
+    // Ben's row keeps what the learner needs, not the words; his thread line is edited in place without them.
+    expect(await prisma().feedback.findUniqueOrThrow({ where: { id: given.id }, select: { text: true, features: true, undoneAt: true } })).toMatchObject({ text: null, features: expect.anything(), undoneAt: null });
+    await h.waitFor('the thread line edited', () => h.threadTexts().every((text) => !text.includes('Zorblatt')) && h.threadTexts().some((text) => text.includes('gave feedback')));
+    // Nowhere else either: the timeline, the feedback, the buckets, the stored message, the audit log.
     const elsewhere = JSON.stringify({
+      feedback: await prisma().feedback.findMany(),
       timeline: await prisma().timelineEvent.findMany({ where: { incidentId: id } }),
       buckets: await prisma().channelBucket.findMany({ select: { data: true } }),
       message: await prisma().scoredMessage.findFirst({ where: { ts: quoted.ts } }),
@@ -120,6 +130,7 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
 
   it('feedback on the deleted message (an old copy of the alert, a form left open) is refused privately, audited, and stores nothing', async () => {
     const { ann, ben } = h.people;
+    const rowsBefore = await prisma().feedback.count();
     await h.clickSeen(ben, h.alerts, seen, actionIds.sampleNegative);
     // clickSeen takes the first sample button: make sure it is the deleted one's, then the refusal.
     expect(sampleIdsShown(seen.blocks ?? [])[0]).toBe(quoted.ts);
@@ -129,7 +140,9 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     expect(submitted.status).toBe(200);
     await h.waitFor('the refusal of the form', () => h.ephemeralTexts(ann).some((text) => text.includes(t('en', 'feedback.refused.deleted', {}))));
 
-    expect(await prisma().feedback.count({ where: { messageTs: quoted.ts } })).toBe(0);
+    // Only Ben's row from before the deletion, wordless: nothing new.
+    expect(await prisma().feedback.count()).toBe(rowsBefore);
+    expect(await prisma().feedback.count({ where: { messageTs: quoted.ts } })).toBe(1);
     expect(JSON.stringify(await prisma().feedback.findMany())).not.toContain('Zorblatt');
     const refused = await prisma().auditLog.findMany({ where: { action: 'feedback_given', outcome: 'refused' }, select: { data: true, text: true } });
     expect(refused.map((entry) => (entry.data as { refusal?: string }).refusal)).toEqual(['deleted', 'deleted']);
