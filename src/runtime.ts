@@ -417,6 +417,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     isStaff,
     correctionsFor: (workspaceId) => feedback.correctionsFor(workspaceId),
     calibrate: (workspaceId, channelId, settings) => feedback.calibrate(workspaceId, channelId, settings),
+    forgetDeleted: (deletion) => feedback.messageDeleted(deletion),
     ...(inWorkspace ? { inWorkspace } : {}),
     permalinkOf: async (channelId, ts) => (channelId.includes(':') ? null : ((await client.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink ?? null)),
     onScored: (result) => metrics?.messagesScored.inc({ language: result.language, label: result.label }),

@@ -19,15 +19,15 @@ import {
   type MessageVerdict,
 } from '../domain/feedback/index.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
-import type { TimelineEvent } from '../domain/incidents/index.js';
-import { correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
+import { sampleWasDeleted, type TimelineEvent } from '../domain/incidents/index.js';
+import { correctionFeatures, correctionModel, learningSteps, NO_CORRECTIONS, type LearntCorrections } from '../domain/sentiment/corrections.js';
 import type { CorrectionModel } from '../domain/sentiment/score.js';
 import { FirebreakError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { outboxKeys } from './incidents.js';
 import type { FeedbackRecord, FeedbackRepositories, FeedbackViews, IncidentRecord, Store } from './ports/index.js';
 
-export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill' | 'reason_too_long';
+export type FeedbackRefusal = 'not_found' | 'already_undone' | 'not_watched' | 'no_text' | 'declared' | 'drill' | 'reason_too_long' | 'deleted';
 
 /** As the modals' inputs allow: a forged submission cannot store more. */
 export const FEEDBACK_REASON_MAX_LENGTH = 500;
@@ -139,8 +139,9 @@ export class FeedbackService {
    * watched channel, only a message with text. Who may give feedback at all is the adapter's check
    * (the people who operate Firebreak in the workspace, the same rule as every command).
    */
-  async mayMarkMessage(mark: { workspaceId: string; channelId: string; text: string }): Promise<FeedbackRefusal | null> {
+  async mayMarkMessage(mark: { workspaceId: string; channelId: string; ts: string; text: string }): Promise<FeedbackRefusal | null> {
     if (!(await this.direct.feedback.isChannelWatched(mark.workspaceId, mark.channelId))) return 'not_watched';
+    if (await this.direct.feedback.messageDeleted(mark.workspaceId, mark.channelId, mark.ts)) return 'deleted';
     if (mark.text.trim() === '') return 'no_text';
     return null;
   }
@@ -154,6 +155,12 @@ export class FeedbackService {
 
   async give(input: GiveFeedback): Promise<FeedbackOutcome> {
     const now = this.options.clock.now();
+    // A message its author deleted: a Feedback row would keep the words they took back (an old copy of the
+    // alert's button, a forged click, a shortcut's form left open while they deleted it).
+    if (input.verdict.target === 'message' && (await this.deletedByAuthor(input))) {
+      await this.audit(this.direct, input.userId, 'feedback_given', 'refused', input.incidentId ?? null, null, { refusal: 'deleted', verdict: input.verdict.value, channelId: input.channelId, ...(input.messageTs ? { messageTs: input.messageTs } : {}) });
+      return { ok: false, refusal: 'deleted' };
+    }
     if (input.verdict.target === 'message' && !input.text?.trim()) return { ok: false, refusal: 'no_text' };
     if (reasonTooLong(input.reason)) return { ok: false, refusal: 'reason_too_long' };
     // "Real crisis" / "False alarm" judge a detector's alert; an incident declared by hand had none (a
@@ -201,6 +208,15 @@ export class FeedbackService {
     return { ok: true, feedback };
   }
 
+  /** Whether the message feedback names was deleted by its author: in the store, or as the incident quotes it. */
+  private async deletedByAuthor(input: GiveFeedback): Promise<boolean> {
+    if (!input.messageTs) return false;
+    if (await this.direct.feedback.messageDeleted(input.workspaceId, input.channelId, input.messageTs)) return true;
+    if (!input.incidentId) return false;
+    const incident = await this.direct.incidents.load(input.incidentId);
+    return incident !== null && sampleWasDeleted(incident.state.incident.detection, input.messageTs);
+  }
+
   /**
    * The person's verdict still counting that this one repeats, or null once this one has claimed its
    * place after their latest (read in `tx`). A verdict given at the same moment by the same person
@@ -213,6 +229,31 @@ export class FeedbackService {
       if (await tx.processedEvents.recordOnce(verdictClaim(subject, latest), now)) return null;
     }
     throw new FirebreakError('conflict', 'Feedback on this changed several times while it was being recorded; try again.');
+  }
+
+  /**
+   * A member deleted a message staff gave feedback on: each row keeps only what the learner needs of its
+   * words (`features`, as retention leaves it, so what was learnt and undo stay exact), and the timeline
+   * lines about it lose their excerpt, in the incident's record and in its thread (edited in place, once:
+   * run again, it finds nothing left to erase). Returns how many rows it found.
+   */
+  async messageDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
+    const rows = await this.direct.feedback.onMessage(deletion.workspaceId, deletion.channelId, deletion.messageTs);
+    if (rows.length === 0) return 0;
+    let edited = false;
+    await this.options.store.transaction(async (tx) => {
+      for (const row of rows) {
+        if (row.text !== null) await tx.feedback.eraseText(row.id, row.target === 'message' ? correctionFeatures(row.text) : null);
+        if (!row.incidentId) continue;
+        await tx.feedback.lockIncidentTimeline(row.incidentId);
+        for (const event of await tx.feedback.eraseExcerpts(row.incidentId, row.id)) {
+          await this.announce(tx, event, `feedback:${row.id}:${event.kind}:excerpt_erased`, `feedback:${row.id}:${event.kind}`);
+          edited = true;
+        }
+      }
+    });
+    if (edited) this.options.onCommitted?.();
+    return rows.length;
   }
 
   /** Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is unlearnt. */
@@ -338,15 +379,16 @@ export class FeedbackService {
     await this.announce(tx, event, `feedback:${record.id}:${kind}`);
   }
 
-  /** The timeline line in the incident's thread, in the incident's language. */
-  private async announce(tx: FeedbackRepositories, event: TimelineEvent, key: string): Promise<void> {
+  /** The timeline line in the incident's thread, in the incident's language (`edits`: the line posted under that key, edited in place). */
+  private async announce(tx: FeedbackRepositories, event: TimelineEvent, key: string, edits?: string): Promise<void> {
     const { views } = this.options;
     if (!views) return;
     const incident = await tx.incidents.load(event.incidentId);
     if (!incident) return;
     const { alertChannelId } = incident;
     const message = views.threadEvent(event, incident.state.incident.locale === 'es' ? 'es' : 'en');
-    await tx.outbox.enqueue({ key, method: 'chat.postMessage', payload: { channel: alertChannelId, ...message }, threadOf: outboxKeys.root(event.incidentId), incidentId: event.incidentId, now: this.options.clock.now() });
+    const where = edits ? { method: 'chat.update' as const, messageOf: edits } : { method: 'chat.postMessage' as const, threadOf: outboxKeys.root(event.incidentId) };
+    await tx.outbox.enqueue({ key, ...where, payload: { channel: alertChannelId, ...message }, incidentId: event.incidentId, now: this.options.clock.now() });
   }
 
   private async audit(db: FeedbackRepositories, userId: string, action: string, outcome: 'accepted' | 'refused' | 'repeated', incidentId: string | null, text: string | null, data: Record<string, unknown>): Promise<void> {

@@ -20,6 +20,9 @@ import {
   recordAlertPosted,
   recordReminderSent,
   recordDetectionEscalated,
+  detectionWithoutSample,
+  quotesSample,
+  sampleDeleted,
   type DetectionEscalated,
   type Decision,
   type Effect,
@@ -71,6 +74,8 @@ export const ROOT_WAIT_UNUSABLE = 'alerts_channel_unusable';
 const MOVED_ELSEWHERE = MOVED_TO_ANOTHER_ALERTS_CHANNEL;
 /** Open incidents looked at for held roots: far more than are ever open at once. */
 const HELD_SCAN_LIMIT = 500;
+/** How much earlier than a message's ts its incident may say it was detected (clock skew between Slack and here). */
+const SAMPLE_CLOCK_MARGIN_MS = 60 * 60_000;
 /** Resolved incidents read per page when closing replies an older version left waiting. */
 const CLOSE_LEFT_WAITING_PAGE = 100;
 
@@ -891,6 +896,58 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
           const effects: Effect[] = [{ type: 'update_root_message', incidentId }, ...drafts.map((draft) => ({ type: 'update_draft_message', incidentId, draftId: draft.id }) as const)];
           await this.applyEffects(tx, next, effects, context);
           await tx.audit.record({ at: this.clock.now(), userId: null, action: 'redraw_approvers_changed', outcome: 'accepted', incidentId, data: { reason, drafts: drafts.map((draft) => draft.number) } });
+          return true;
+        }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && error instanceof FirebreakError && error.code === 'conflict') continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * A member deleted a message of a watched channel (the watcher stored the deletion): every incident of
+   * that workspace quoting it as a sample loses its words and has its alert redrawn in place, one edit
+   * per incident (sampleDeleted). Open and resolved alike: a resolved alert still shows its samples in
+   * the alerts channel, and its post-mortem and redraws are built from the stored detection. Another
+   * workspace's incidents are never looked at (a Slack Connect channel has the same id in both). Run
+   * again (a replayed deletion), it finds nothing left to change and writes nothing. Returns how many
+   * incidents were redrawn.
+   */
+  async sampleDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
+    const postedAt = Number(deletion.messageTs) * 1000;
+    if (!Number.isFinite(postedAt)) return 0;
+    // A sample was posted before its incident was detected; the margin covers Slack's and this clock's skew.
+    const ids = await this.options.store.direct.incidents.onChannelSince({ workspaceId: deletion.workspaceId, channelId: deletion.channelId, detectedSince: postedAt - SAMPLE_CLOCK_MARGIN_MS, limit: HELD_SCAN_LIMIT });
+    let redrawn = 0;
+    for (const incidentId of ids) {
+      try {
+        const found = await this.options.store.direct.incidents.load(incidentId);
+        if (!found || !quotesSample(found.state, deletion.messageTs)) continue;
+        // Asked of Slack before the transaction: no network call holds a transaction open.
+        const context = await this.contextOf(incidentId);
+        if (context && (await this.redrawSampleDeleted(incidentId, deletion.messageTs, context))) redrawn += 1;
+      } catch (error) {
+        // The others are still redrawn; this one is when the deletion is delivered again or at its next redraw.
+        this.options.logger.error({ err: error, incidentId }, 'could not take a deleted message out of an incident that quotes it');
+      }
+    }
+    if (redrawn > 0) this.options.onCommitted?.();
+    return redrawn;
+  }
+
+  private async redrawSampleDeleted(incidentId: string, messageTs: string, context: IncidentContext): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.options.store.transaction(async (tx) => {
+          const record = await tx.incidents.load(incidentId);
+          if (!record) return false;
+          const decision = sampleDeleted(record.state, { messageTs }, this.clock);
+          // Already shown deleted (a replay, another instance): nothing written, not even an audit line.
+          if (!decision.ok || decision.audit.outcome === 'no_op') return false;
+          if (!(await this.commitDecision(tx, record, decision, context)).ok) return false;
+          // The copy of the detection the timeline's `detected` entry keeps (post-mortem exports read it).
+          await tx.incidents.rewriteDetectedEntry(incidentId, (detection) => detectionWithoutSample(detection, messageTs, this.clock.now()));
           return true;
         }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
       } catch (error) {

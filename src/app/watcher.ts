@@ -37,6 +37,8 @@ export interface DetectionIncidents {
   /** `severity`: the incident's severity (the one it opened with, or the open one's the spike joined). */
   openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }>;
   escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }>;
+  /** A member deleted a message: the workspace's incidents quoting it stop quoting it (idempotent). */
+  sampleDeleted?(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number>;
 }
 
 /** The repositories the watcher reads and writes. */
@@ -66,6 +68,8 @@ export interface WatcherOptions {
   isDrill?(channelId: string): boolean;
   /** A spike alerted; `severity` is its incident's (undefined when it could not be read). */
   onSpike?(decision: Extract<DetectorDecision, { type: 'spike' }>, channelId: string, severity: Severity | undefined): void;
+  /** A member deleted a message: what else keeps its words (staff feedback on it) forgets them; idempotent. */
+  forgetDeleted?(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<unknown>;
   /** A message was quarantined (reason from a fixed set), or changed on the way in. */
   onQuarantined?(reason: string): void;
   onNormalised?(fix: InputFix): void;
@@ -492,14 +496,31 @@ export class Watcher {
     return done ? { status: 'scored', sentiment, staff: false } : { status: 'duplicate' };
   }
 
-  /** A deleted message leaves its bucket and its text is erased (`eventId`: its delivery, recorded in the same commit). */
+  /**
+   * A deleted message leaves its bucket and its text is erased (`eventId`: its delivery, recorded in the
+   * same commit); then the workspace's incidents quoting it stop quoting it, and staff feedback on it
+   * keeps no words of it. Those steps run on every delivery, a replay too: they change nothing the second
+   * time, and a delivery whose deletion was stored but whose redraw failed (a crash, a database error)
+   * gets it done when delivered again.
+   */
   async remove(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean> {
+    const removed = await this.removeMessage(workspaceId, channelId, ts, eventId);
+    if (removed !== null) {
+      const deletion = { workspaceId, channelId, messageTs: ts };
+      await this.options.incidents.sampleDeleted?.(deletion);
+      await this.options.forgetDeleted?.(deletion);
+    }
+    return removed === true;
+  }
+
+  /** Stores the deletion; null when it names no message of a channel this workspace has or may watch. */
+  private async removeMessage(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean | null> {
     const { store } = this.options;
     // A deletion names a message by its ids: anything else cannot name a stored message.
-    if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return false;
+    if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return null;
     // A channel no longer watched still has its stored messages erased; one not seen yet may be watched.
     const channel = (await store.direct.channels.find(workspaceId, channelId)) ?? (await this.watchedChannel(workspaceId, channelId));
-    if (!channel) return false;
+    if (!channel) return null;
     const now = this.options.clock.now();
     const settings = this.options.settingsFor(channelId, channel.name);
     return store.transaction(async (tx) => {
@@ -519,7 +540,11 @@ export class Watcher {
         stored = await tx.scoredMessages.findToChange(channel.ref, ts);
       }
       if (!stored || stored.deletedAt !== null) return false;
-      await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(stored), settings);
+      const start = bucketStartOf(stored.postedAt, settings.bucketMs);
+      if (bucketStillOpen(channel.detectorState, start)) await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(stored), settings);
+      // A closed bucket keeps its counts (its verdict is history) but not the deleted words: a later
+      // window reading it (an escalation, the next spike) must never quote them.
+      else await tx.buckets.eraseSample(channel.ref, start, stored.ts);
       await tx.scoredMessages.markDeleted(stored.id, now);
       return true;
     });

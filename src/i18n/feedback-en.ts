@@ -24,6 +24,7 @@ export const feedbackEn = {
   'feedback.refused.already_undone': (_: Empty) => 'That feedback was already undone.',
   'feedback.refused.not_watched': (_: Empty) => 'Firebreak does not watch this channel, so there is nothing to mark here.',
   'feedback.refused.no_text': (_: Empty) => 'This message has no text to learn from.',
+  'feedback.refused.deleted': (_: Empty) => 'Its author deleted this message, so Firebreak keeps nothing of it and learns nothing from it. Nothing was recorded.',
   'feedback.refused.declared': (_: Empty) =>
     'This incident was declared by hand, not raised by detection: there is no alert to judge, so nothing was recorded and this channel’s threshold is unchanged.',
   'feedback.refused.drill': (_: Empty) =>

@@ -23,6 +23,7 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.refused.already_undone': () => 'Esa opinión ya estaba deshecha.',
   'feedback.refused.not_watched': () => 'Firebreak no vigila este canal: aquí no hay nada que marcar.',
   'feedback.refused.no_text': () => 'Este mensaje no tiene texto del que aprender.',
+  'feedback.refused.deleted': () => 'Su autor ha borrado este mensaje: Firebreak no guarda nada de él ni aprende de él. No se ha registrado nada.',
   'feedback.refused.declared': () =>
     'Este incidente se declaró a mano, no lo abrió la detección: no hay alerta que valorar, así que no se ha registrado nada y el umbral de este canal no cambia.',
   'feedback.refused.drill': () =>

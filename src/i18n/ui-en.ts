@@ -54,6 +54,7 @@ export const uiEn = {
   'ui.root.terms': (p: { terms: string }) => `Dominant terms: ${p.terms}`,
   'ui.root.samples_heading': (_: Empty) => 'Sample messages',
   'ui.root.open_message': (_: Empty) => 'open message',
+  'ui.root.sample_deleted': (_: Empty) => ':wastebasket: _Deleted by its author: Firebreak no longer shows it._',
   'ui.root.resolution': (_: Empty) => 'Resolution',
   'ui.root.no_lead': (_: Empty) => 'nobody yet',
   'ui.root.replies': (p: { inReview: number; posting: number; posted: number; notPosted: number }) =>

@@ -48,6 +48,7 @@ export const uiEs: UiCatalog = {
   'ui.root.terms': (p) => `Términos dominantes: ${p.terms}`,
   'ui.root.samples_heading': () => 'Mensajes de ejemplo',
   'ui.root.open_message': () => 'ver mensaje',
+  'ui.root.sample_deleted': () => ':wastebasket: _Su autor lo ha borrado: Firebreak ya no lo muestra._',
   'ui.root.resolution': () => 'Resolución',
   'ui.root.no_lead': () => 'nadie todavía',
   'ui.root.quorum_unreachable': (p) =>

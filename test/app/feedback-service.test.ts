@@ -53,9 +53,9 @@ describe('FeedbackService (in-memory ports)', () => {
   });
 
   it('marking a message needs a watched channel and some text, and lands on the open incident of that channel', async () => {
-    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0ELSEWHERE', text: 'fine' })).toBe('not_watched');
-    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', text: '  ' })).toBe('no_text');
-    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', text: 'kill it tonight' })).toBeNull();
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0ELSEWHERE', ts: '9.9', text: 'fine' })).toBe('not_watched');
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', ts: '9.9', text: '  ' })).toBe('no_text');
+    expect(await service.mayMarkMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', ts: '9.9', text: 'kill it tonight' })).toBeNull();
     const outcome = await service.markMessage({ workspaceId: 'W1', channelId: 'C0COMMUNITY', userId: 'UANA', messageTs: '9.9', text: 'kill it tonight', reason: ' gaming ', verdict: 'not_negative' });
     expect(outcome).toMatchObject({ ok: true, feedback: { incidentId: 'inc-1', via: 'shortcut', target: 'message', verdict: 'not_negative', reason: 'gaming' } });
     expect(store.timeline('inc-1').map((event) => [event.kind, event.actorUserId, event.text, event.data['excerpt']])).toEqual([['feedback_given', 'UANA', 'gaming', 'kill it tonight']]);

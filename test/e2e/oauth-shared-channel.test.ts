@@ -112,3 +112,59 @@ describe.each(availableProviders)('a Slack Connect channel watched by two worksp
     expect({ [A]: await draftLanguage(a), [B]: await draftLanguage(teams[B]!) }).toEqual({ [A]: 'en', [B]: 'es' });
   }, 60_000);
 });
+
+describe.each(availableProviders)('a member deletes a message in a Slack Connect channel watched by two workspaces (%s)', (provider) => {
+  let world: TwoTeamsWorld;
+  let app: RunningFirebreak;
+  let events: string;
+  const teams: Record<string, SeededTeam> = {};
+  const prisma = () => app.database.prisma;
+  const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
+    sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
+
+  beforeAll(async () => {
+    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5151', playbooks: { 'e2e-partners.yaml': PLAYBOOK } });
+    for (const teamId of [A, B]) {
+      const team = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
+      team.fake.workspace.addChannel({ id: SHARED, name: 'partners', members: [...team.people.members, team.people.sam, team.people.ann, team.people.ben, team.people.cleo, team.fake.workspace.bot.user_id] });
+      teams[teamId] = team;
+    }
+    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600', LOCALE: 'en' });
+    events = `${app.url}/slack/events`;
+    for (const teamId of [A, B]) {
+      const { people, staff } = teams[teamId]!;
+      expect((await staff.command(events, people.ann, `alerts <#${people.alerts}|alerts>`)).body).toContain(`<#${people.alerts}>`);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close(app);
+  });
+
+  it('A’s deletion of a message never touches B’s alert quoting a message of that ts; B’s own deletion redraws it once', async () => {
+    const b = teams[B]!;
+    await b.staff.command(events, b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    const root = await waitFor('B’s alert', () => b.staff.rootMessage());
+    const incident = await waitFor('B’s incident stored', () => prisma().incident.findFirst({ where: { rootTs: root.ts } }));
+    // B's incident quotes a message of the shared channel (as a detector's alert would).
+    const ts = `${Math.floor(Date.now() / 1000) - 60}.000300`;
+    const detection = { ...(incident.detection as object), samples: [{ id: ts, authorId: b.people.members[0], score: -6, text: 'Partner portal is a horrible scam' }] };
+    await prisma().incident.update({ where: { id: incident.id }, data: { detection } });
+    const bUpdates = () => b.fake.api.calls('chat.update').filter((call) => call.args['ts'] === root.ts);
+    const deletionIn = (teamId: string) => event(teamId, { type: 'message', subtype: 'message_deleted', channel: SHARED, hidden: true, ts: `${Math.floor(Date.now() / 1000)}.999100`, deleted_ts: ts });
+    const handled = () => waitFor('events handled', async () => ((await prisma().inboundEvent.count()) === 0 ? true : undefined));
+
+    expect((await deletionIn(A)).status).toBe(200);
+    await waitFor('A’s deletion stored', () => prisma().scoredMessage.findFirst({ where: { ts, deletedAt: { not: null }, channel: { workspace: { teamId: A } } } }));
+    await handled();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bUpdates()).toEqual([]);
+    expect(JSON.stringify((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).detection)).toContain('Partner portal is a horrible scam');
+    expect(await prisma().auditLog.count({ where: { action: 'redraw_sample_deleted' } })).toBe(0);
+
+    expect((await deletionIn(B)).status).toBe(200);
+    const update = await waitFor('B’s alert redrawn', () => bUpdates()[0]);
+    expect(JSON.stringify(update.args)).not.toContain('Partner portal');
+    expect(JSON.stringify((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).detection)).not.toContain('Partner portal');
+    expect(await prisma().auditLog.count({ where: { action: 'redraw_sample_deleted', incidentId: incident.id } })).toBe(1);
+  }, 60_000);
+});

@@ -154,6 +154,10 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     },
     since: async (channelRef, from) => bucketsOf(channelRef, from).map(withoutRef),
     countsSince: async (channelRef, from) => bucketsOf(channelRef, from).map(({ start, messages, negatives }) => ({ start, messages, negatives })),
+    async eraseSample(channelRef, start, messageId) {
+      const stored = state.buckets.get(bucketKey(channelRef, start));
+      if (stored?.samples) stored.samples = stored.samples.filter((sample) => sample.id !== messageId);
+    },
     async eraseSamples(before, from) {
       let scrubbed = 0;
       for (const bucket of state.buckets.values()) {

@@ -70,6 +70,12 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
           .map((record) => record.state.incident.id)
           .sort()
           .slice(0, limit),
+      onChannelSince: async ({ workspaceId, channelId, detectedSince, limit }) =>
+        [...state.incidents.values()]
+          .filter((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId && record.state.incident.detectedAt >= detectedSince)
+          .sort((a, b) => a.state.incident.detectedAt - b.state.incident.detectedAt)
+          .slice(0, limit)
+          .map((record) => record.state.incident.id),
       nextNumber: async (workspaceId) => Math.max(0, ...[...state.incidents.values()].filter((record) => record.workspaceId === workspaceId).map((record) => record.state.incident.number)) + 1,
       insert: async (record) => {
         const taken = [...state.incidents.values()].some((other) => other.workspaceId === record.workspaceId && other.state.incident.number === record.state.incident.number);
@@ -91,6 +97,10 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
       },
       appendTimeline: async (events) => {
         for (const event of events) state.timelines.set(event.incidentId, [...(state.timelines.get(event.incidentId) ?? []), copy(event)]);
+      },
+      rewriteDetectedEntry: async (incidentId, change) => {
+        const events = state.timelines.get(incidentId) ?? [];
+        state.timelines.set(incidentId, events.map((event) => (event.kind === 'detected' && event.data['detection'] !== undefined ? { ...event, data: { ...event.data, detection: change(event.data['detection']) } } : event)));
       },
       timeline: async (incidentId) => copy(state.timelines.get(incidentId) ?? []),
     },

@@ -274,6 +274,23 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
       calibratedChannels: async () =>
         [...state.calibrations.keys()].map((key) => ({ workspaceId: key.slice(0, key.indexOf('/')), channelId: key.slice(key.indexOf('/') + 1) })),
       isChannelWatched: async (workspaceId, channelId) => state.channels.get(channelKey(workspaceId, channelId))?.active ?? false,
+      // This fake keeps no scored messages: a deleted sample is told by the incident's detection.
+      messageDeleted: async () => false,
+      onMessage: async (workspaceId, channelId, ts) => copy(state.feedback.filter((record) => record.workspaceId === workspaceId && record.channelId === channelId && record.messageTs === ts)),
+      eraseText: async (id, features) => {
+        const record = state.feedback.find((candidate) => candidate.id === id);
+        if (record) Object.assign(record, { text: null, ...(features ? { features } : {}) });
+      },
+      eraseExcerpts: async (incidentId, feedbackId) => {
+        const erased: TimelineEvent[] = [];
+        state.timelines.set(incidentId, (state.timelines.get(incidentId) ?? []).map((event) => {
+          if (event.data['feedbackId'] !== feedbackId || !('excerpt' in event.data)) return event;
+          const { excerpt: _erased, ...data } = event.data;
+          erased.push({ ...event, data });
+          return { ...event, data };
+        }));
+        return copy(erased);
+      },
       openIncidentOn: async (workspaceId, channelId) => {
         const open = [...state.incidents.values()]
           .filter((record) => record.workspaceId === workspaceId && record.state.incident.channelId === channelId && record.state.incident.status !== 'resolved' && !record.state.incident.drill)

@@ -106,6 +106,12 @@ export interface ChannelBuckets {
    * `from`); counts stay. Returns how many buckets had samples.
    */
   eraseSamples(before: number, from?: number): Promise<number>;
+  /**
+   * Takes the message `messageId` out of the samples of the channel's bucket at `start`, counts kept (a
+   * bucket the detector closed keeps its verdict, but never the words of a message its author deleted);
+   * nothing when there is no such bucket.
+   */
+  eraseSample(channelRef: string, start: number, messageId: string): Promise<void>;
 }
 
 export interface NewScoredMessage {

@@ -65,6 +65,14 @@ export interface FeedbackRepository {
   calibratedChannels(): Promise<{ workspaceId: string; channelId: string }[]>;
   /** Whether Firebreak watches this channel (feedback on a message needs a watched channel). */
   isChannelWatched(workspaceId: string, channelId: string): Promise<boolean>;
+  /** The workspace's feedback on message `ts` of this channel (its author deleted it: what quotes it is erased). */
+  onMessage(workspaceId: string, channelId: string, ts: string): Promise<FeedbackRecord[]>;
+  /** The row no longer keeps the message's words; `features` (message feedback) is what the learner needs of them. */
+  eraseText(id: string, features: CorrectionFeatures | null): Promise<void>;
+  /** The incident's timeline lines about this feedback lose the message excerpt they quoted; returns those that had one, as they are now. */
+  eraseExcerpts(incidentId: string, feedbackId: string): Promise<TimelineEvent[]>;
+  /** Whether the workspace's stored message `ts` of this channel was deleted by its author (feedback on it is refused). */
+  messageDeleted(workspaceId: string, channelId: string, ts: string): Promise<boolean>;
   /** The latest open incident (drills left out) on a community channel, if any. */
   openIncidentOn(workspaceId: string, channelId: string): Promise<string | null>;
   /**

@@ -1,6 +1,6 @@
 // Incidents as the use cases keep them: the domain aggregate (IncidentState) plus what the edge keeps
 // beside it, saved with an optimistic version so two staff clicking at once never overwrite each other.
-import type { IncidentState, ReplyDraft, TimelineEvent } from '../../domain/incidents/index.js';
+import type { IncidentState, JsonValue, ReplyDraft, TimelineEvent } from '../../domain/incidents/index.js';
 
 /** What the edge keeps beside the domain aggregate. */
 export interface IncidentRecord {
@@ -42,6 +42,11 @@ export interface IncidentRepository {
    * after `afterId`, at most `limit`: a page of a scan that reads only the incidents it will change.
    */
   resolvedWithDrafts(filter: { workspaceId?: string; draftStatuses: readonly ReplyDraft['status'][]; afterId: string | null; limit: number }): Promise<string[]>;
+  /**
+   * Ids of a workspace's incidents (open or resolved, drills too) on a community channel detected at or
+   * after `detectedSince`, oldest first: the ones that may quote a message posted then as a sample.
+   */
+  onChannelSince(filter: { workspaceId: string; channelId: string; detectedSince: number; limit: number }): Promise<string[]>;
   /** The next human-facing number in a workspace (the unique constraint settles races). */
   nextNumber(workspaceId: string): Promise<number>;
   /** Inserts a new incident; a FirebreakError `conflict` when its number was taken meanwhile. */
@@ -53,5 +58,10 @@ export interface IncidentRepository {
   /** Moves the incident's thread to another alerts channel (a held root raised in a safe one). */
   setAlertChannel(incidentId: string, alertChannelId: string): Promise<void>;
   appendTimeline(events: readonly TimelineEvent[]): Promise<void>;
+  /**
+   * The one change a timeline entry ever gets: the copy of the detection its `detected` entry keeps is
+   * rewritten by `change` (a member deleted a message it quotes; domain detectionWithoutSample).
+   */
+  rewriteDetectedEntry(incidentId: string, change: (detection: JsonValue) => JsonValue): Promise<void>;
   timeline(incidentId: string): Promise<TimelineEvent[]>;
 }

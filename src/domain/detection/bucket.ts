@@ -129,6 +129,11 @@ export function removeFromBucket(bucket: ChannelBucket, message: MessageContribu
   return next;
 }
 
+/** The bucket without the sample quoting message `id`, counts kept (a closed bucket's verdict is history, a deleted message's words are not). */
+export function withoutSample(bucket: ChannelBucket, id: string): ChannelBucket {
+  return bucket.samples ? { ...bucket, samples: bucket.samples.filter((sample) => sample.id !== id) } : bucket;
+}
+
 /**
  * Mutating variant of `addToBucket` for hot loops that own their buckets (the watcher, backtest,
  * benchmarks): same result, no copies, and nothing allocated beyond the bucket's own bounded records.

@@ -119,6 +119,8 @@ export type IncidentAction =
   | 'resolve'
   /** Replies a resolve of an older version left waiting for approval, closed at start-up. */
   | 'close_replies_left_waiting'
+  /** A member deleted a message the incident quotes: its words leave the sample and the alert. */
+  | 'redraw_sample_deleted'
   | 'reopen';
 
 export interface AuditEntry {

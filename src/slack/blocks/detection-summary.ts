@@ -10,6 +10,8 @@ export interface DetectionSample {
   readonly authorId: string | null;
   readonly score: number | null;
   readonly text: string;
+  /** Its author deleted it: no text, and no feedback on it (the alert says it was deleted). */
+  readonly deleted: boolean;
 }
 
 export interface DetectionSummary {
@@ -74,8 +76,9 @@ export function readDetection(detection: JsonValue): DetectionSummary {
       .filter((term): term is string => term !== null),
     samples: samples
       .filter(isObj)
-      .map((s) => ({ id: str(s['id']) ?? '', authorId: str(s['authorId']), score: num(s['score']), text: str(s['text']) ?? '' }))
-      .filter((s) => s.text.trim() !== '')
+      .map((s) => ({ id: str(s['id']) ?? '', authorId: str(s['authorId']), score: num(s['score']), text: s['deleted'] === true ? '' : (str(s['text']) ?? ''), deleted: s['deleted'] === true }))
+      // A deleted sample stays in its place (the alert says it was deleted); one that never had words does not.
+      .filter((s) => s.deleted || s.text.trim() !== '')
       .sort((a, b) => (a.score ?? 0) - (b.score ?? 0)),
     declaredBy: d['source'] === 'declared' ? str(d['declaredBy']) : null,
     declaredSummary: d['source'] === 'declared' && typeof d['summary'] === 'string' && d['summary'].trim() !== '' ? d['summary'] : null,
@@ -89,6 +92,11 @@ function readFeedback(value: JsonValue | undefined): DetectionFeedback | null {
   const after = num(value['thresholdAfter']);
   if (before === null || after === null) return null;
   return { falseAlarms: num(value['falseAlarms']) ?? 0, lateCrises: num(value['lateCrises']) ?? 0, thresholdBefore: before, thresholdAfter: after, decided: value['decided'] === true };
+}
+
+/** The samples still showing their words: the messages staff may answer in thread or give feedback on. */
+export function liveSamples(summary: Pick<DetectionSummary, 'samples'>): DetectionSample[] {
+  return summary.samples.filter((sample) => !sample.deleted);
 }
 
 /** Up to `count` samples, preferring different authors so one loud member does not fill the alert. */

@@ -180,6 +180,8 @@ function sampleBlocks(
   const samples = pickSamples(d.samples, SAMPLE_COUNT);
   if (samples.length === 0) return [];
   const quoted = samples.map((sample) => {
+    // Neither its words, its author's name nor its link: the member took the message back.
+    if (sample.deleted) return t(locale, 'ui.root.sample_deleted', {});
     const name = sample.authorId ? names[sample.authorId] : undefined;
     const byline = [
       name ? `_${escapeSlackText(name)}_` : '',
@@ -189,7 +191,11 @@ function sampleBlocks(
   });
   const heading = `*${t(locale, 'ui.root.samples_heading', {})}*`;
   if (feedbackFor === null) return [section(`${heading}\n${quoted.join('\n')}`)];
-  return samples.flatMap((sample, index) => [section(index === 0 ? `${heading}\n${quoted[0]}` : (quoted[index] as string)), sampleFeedbackActions(feedbackFor, sample, index, locale)]);
+  // A deleted sample has no feedback buttons: nothing of it may be stored or learnt.
+  return samples.flatMap((sample, index) => [
+    section(index === 0 ? `${heading}\n${quoted[0]}` : (quoted[index] as string)),
+    ...(sample.deleted ? [] : [sampleFeedbackActions(feedbackFor, sample, index, locale)]),
+  ]);
 }
 
 function statusText(state: IncidentState, locale: Locale): string {

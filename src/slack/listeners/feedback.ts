@@ -94,7 +94,8 @@ function registerAlertAndSampleButtons(app: App, services: SlackServices, feedba
         channelId: incident.channelId,
         incidentId: incident.id,
         messageTs: ref.s,
-        text: sample?.text ?? null,
+        // A sample its author deleted has no words left to send: give() refuses it.
+        text: sample && !sample.deleted ? sample.text : null,
         via: 'sample_button',
         verdict: { target: 'message', value: ref.v },
       });
@@ -158,7 +159,7 @@ function registerMarkSentiment(app: App, services: SlackServices, feedback: Feed
     }
     const workspaceId = await services.workspaceId(shortcut.team?.id ?? 'local');
     const text = shortcut.message.text ?? '';
-    const refusal = await feedback.mayMarkMessage({ workspaceId, channelId: shortcut.channel.id, text });
+    const refusal = await feedback.mayMarkMessage({ workspaceId, channelId: shortcut.channel.id, ts: shortcut.message.ts, text });
     if (refusal) {
       await tell(client, where, t((await services.localeOfPerson(shortcut.team?.id, shortcut.user.id, client)), `feedback.refused.${refusal}`, {}));
       return;

@@ -28,7 +28,7 @@ import {
 } from '../../domain/incidents/index.js';
 import type { Clock } from '../../domain/clock.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
-import { readDetection } from '../blocks/detection-summary.js';
+import { liveSamples, readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
 import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
 import {
@@ -131,7 +131,8 @@ async function draftModalView(
   const template = templates.find((candidate) => candidate.id === choice.templateId) ?? templates[0];
   // Replies speak the community's language (the channel's recent mix), not necessarily the staff's.
   const language = choice.language ?? (await services.communityLanguage?.(record.workspaceId, state.incident.channelId)) ?? state.incident.locale;
-  const samples = readDetection(state.incident.detection).samples;
+  // A message its author deleted is neither quoted nor offered as a thread to answer.
+  const samples = liveSamples(readDetection(state.incident.detection));
   const offered = samples.slice(0, MAX_THREAD_TARGETS);
   // A target no longer offered (another sample order) falls back to the template's default.
   const chosen = choice.target?.kind === 'thread' && !offered.some((sample) => sample.id === (choice.target as { ts: string }).ts) ? undefined : choice.target;

@@ -2,7 +2,7 @@
 // message or channel it answers, the texts contact details may come from, the playbook's link domains.
 import type { Locale } from '../../i18n/index.js';
 import { languageOfText, type IncidentState, type PreflightContext, type ReplyTarget } from '../../domain/incidents/index.js';
-import { readDetection } from '../blocks/detection-summary.js';
+import { liveSamples, readDetection } from '../blocks/detection-summary.js';
 import type { SlackServices } from './services.js';
 
 /** An incident with the workspace it belongs to: its channel's language is that workspace's row's. */
@@ -11,7 +11,7 @@ type IncidentOf = { workspaceId: string; state: IncidentState };
 /** The language of the member message a thread reply answers, else of the channel; undefined when unclear. */
 export async function targetLanguageOf(services: SlackServices, { workspaceId, state }: IncidentOf, target: ReplyTarget): Promise<Locale | undefined> {
   if (target.kind === 'thread') {
-    const sample = readDetection(state.incident.detection).samples.find((candidate) => candidate.id === target.messageTs);
+    const sample = liveSamples(readDetection(state.incident.detection)).find((candidate) => candidate.id === target.messageTs);
     const language = sample ? languageOfText(sample.text) : null;
     if (language) return language;
   }

@@ -2,6 +2,7 @@
 import type { FeedbackRecord, NewFeedback, StoredLexicon } from '../../app/ports/index.js';
 import { detectorRaised, type AlertFeedbackFact, type AlertVerdict, type ChannelCalibration, type FeedbackSubject, type FeedbackTarget } from '../../domain/feedback/index.js';
 import { NO_CORRECTIONS, SHIPPED_CLASSES, type ClassModel, type CorrectionFeatures, type CrossValidationRow, type LearntCorrections, type LearntTerm } from '../../domain/sentiment/corrections.js';
+import type { JsonObject, TimelineEvent } from '../../domain/incidents/index.js';
 import type { Db } from '../db.js';
 
 type Row = Awaited<ReturnType<Db['feedback']['findUniqueOrThrow']>>;
@@ -160,6 +161,31 @@ export function calibratedChannels(db: Db): Promise<{ workspaceId: string; chann
 export async function isChannelWatched(db: Db, workspaceId: string, channelId: string): Promise<boolean> {
   const row = await db.watchedChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } }, select: { active: true } });
   return row?.active ?? false;
+}
+
+export async function feedbackOnMessage(db: Db, workspaceId: string, channelId: string, ts: string): Promise<FeedbackRecord[]> {
+  const rows = await db.feedback.findMany({ where: { workspaceId, channelId, messageTs: ts }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  return rows.map(recordOf);
+}
+
+const FEEDBACK_EVENT_KINDS = ['feedback_given', 'feedback_undone'];
+
+export async function eraseFeedbackExcerpts(db: Db, incidentId: string, feedbackId: string): Promise<TimelineEvent[]> {
+  const rows = await db.timelineEvent.findMany({ where: { incidentId, kind: { in: FEEDBACK_EVENT_KINDS } }, orderBy: { sequence: 'asc' } });
+  const erased: TimelineEvent[] = [];
+  for (const row of rows) {
+    const data = (row.data ?? {}) as JsonObject;
+    if (data['feedbackId'] !== feedbackId || !('excerpt' in data)) continue;
+    const { excerpt: _erased, ...kept } = data;
+    await db.timelineEvent.update({ where: { id: row.id }, data: { data: kept } });
+    erased.push({ incidentId, at: row.at.getTime(), kind: row.kind as TimelineEvent['kind'], actorUserId: row.actorUserId, text: row.text, data: kept });
+  }
+  return erased;
+}
+
+export async function messageDeleted(db: Db, workspaceId: string, channelId: string, ts: string): Promise<boolean> {
+  const row = await db.scoredMessage.findFirst({ where: { ts, channel: { workspaceId, channelId } }, select: { deletedAt: true } });
+  return row?.deletedAt != null;
 }
 
 export async function openIncidentOn(db: Db, workspaceId: string, channelId: string): Promise<string | null> {

@@ -81,6 +81,16 @@ export async function listIncidents(db: Db, filter: { workspaceId?: string; only
   return rows.map((row) => recordOf(row, row.checklist, row.drafts, row.approvals));
 }
 
+export async function incidentsOnChannelSince(db: Db, filter: { workspaceId: string; channelId: string; detectedSince: number; limit: number }): Promise<string[]> {
+  const rows = await db.incident.findMany({
+    where: { workspaceId: filter.workspaceId, channelId: filter.channelId, detectedAt: { gte: new Date(filter.detectedSince) } },
+    orderBy: { detectedAt: 'asc' },
+    take: filter.limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}
+
 /** Ids of resolved incidents holding a draft in one of `draftStatuses`, a page at a time (by id). */
 export async function resolvedIncidentsWithDrafts(
   db: Db,
@@ -168,6 +178,8 @@ function headerData(incident: Incident) {
     resolvedAt: date(incident.resolvedAt),
     resolutionSummary: incident.resolutionSummary,
     firstAbnormalAt: date(incident.firstAbnormalAt),
+    // Saved with the rest: a sample whose author deleted it loses its words here (domain sampleDeleted).
+    detection: (incident.detection ?? {}) as object,
   };
 }
 
@@ -281,6 +293,14 @@ export async function writeAudit(db: Db, audit: AuditEntry): Promise<void> {
   });
 }
 
+export async function rewriteDetectedEntry(db: Db, incidentId: string, change: (detection: JsonValue) => JsonValue): Promise<void> {
+  for (const row of await db.timelineEvent.findMany({ where: { incidentId, kind: 'detected' }, select: { id: true, data: true } })) {
+    const data = (row.data ?? {}) as { detection?: JsonValue };
+    if (data.detection === undefined) continue;
+    await db.timelineEvent.update({ where: { id: row.id }, data: { data: { ...data, detection: change(data.detection) } as object } });
+  }
+}
+
 /** A refusal or request refused before any use case ran (the listener guard, feedback). */
 export async function recordAudit(db: Db, entry: AuditRecord): Promise<void> {
   await db.auditLog.create({
@@ -312,7 +332,6 @@ async function createIncidentRows(db: Db, record: NewIncidentRecord): Promise<vo
       locale: incident.locale,
       alertChannelId: record.alertChannelId,
       drill: incident.drill,
-      detection: incident.detection ?? {},
       openedAt: new Date(incident.openedAt),
       detectedAt: new Date(incident.detectedAt),
       ...headerData(incident),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, overviewOf, resolve, tickStep } from '../../../src/domain/incidents/index.js';
+import { acknowledge, overviewOf, resolve, sampleDeleted, tickStep } from '../../../src/domain/incidents/index.js';
+import { t } from '../../../src/i18n/index.js';
 import { actionIds, decodeRef, incidentRef } from '../../../src/slack/blocks/ids.js';
 import { incidentRootMessage } from '../../../src/slack/blocks/index.js';
-import { MINUTE, accepted, buttons, expectMessageWithinLimits, incidentPolicy, incidentWith, incidentWithDraft, spike, visibleText } from './fixtures.js';
+import { MINUTE, accepted, buttons, clockAt, expectMessageWithinLimits, incidentPolicy, incidentWith, incidentWithDraft, spike, visibleText } from './fixtures.js';
 
 const permalinks = {
   '1700000000.000200': 'https://acme.slack.com/archives/CCOMMUNITY/p1700000000000200',
@@ -180,6 +181,23 @@ describe('incidentRootMessage', () => {
     };
     const built = root({ detection }, { playbookName: long, channelName: long, memberNames: { U1: long } });
     expectMessageWithinLimits(built);
+  });
+
+  it('shows a sample its author deleted as deleted, in English and Spanish: no words, name, link or feedback buttons; the others keep theirs', () => {
+    const clock = clockAt();
+    const { state } = incidentWith();
+    const deleted = accepted(sampleDeleted(state, { messageTs: '1700000000.000200' }, clock));
+    for (const locale of ['en', 'es'] as const) {
+      const built = incidentRootMessage({ state: { ...deleted, incident: { ...deleted.incident, locale } }, overview: incidentWith().overview(), playbookName: 'P', channelName: 'community', locale, samplePermalinks: permalinks, memberNames: { UMEMBER1: 'Ana', UMEMBER2: 'Bob' } });
+      const text = visibleText(built.blocks);
+      expect(text).toContain(t(locale, 'ui.root.sample_deleted', {}));
+      expect(`${built.text} ${JSON.stringify(built.blocks)}`).not.toMatch(/Worst update|_Bob_|p1700000000000200/);
+      const sampleButtons = buttons(built.blocks).filter((button) => button.actionId === actionIds.sampleNegative || button.actionId === actionIds.sampleNotNegative);
+      expect(sampleButtons.map((button) => JSON.parse(button.value).s)).not.toContain('1700000000.000200');
+      expect(sampleButtons.length).toBe(4);
+      expect(text).toContain('> Still nothing from the team');
+      expectMessageWithinLimits(built);
+    }
   });
 
   describe('a reply nobody can approve as things stand', () => {
