@@ -261,7 +261,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settingsFor = (channelId: string, name: string | null): DetectorSettings => detectorSettingsUnder(playbookFor(channelId, name), baseSettings);
 
   // The trust rule on alerts channels, asked wherever one is chosen and before each incident root is posted.
-  const alertsChannelsInUse = alertsChannels({ config, channels: store.direct.channels, playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()), channelName, workspaces });
+  const alertsChannelsInUse = alertsChannels({
+    config,
+    channels: store.direct.channels,
+    playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()),
+    channelName,
+    workspaces,
+    // A check naming no workspace (a digest, a notice outside any incident, ALERTS_CHANNEL) reads the row of the team in scope.
+    workspaceInScope: async () => {
+      const team = teamHere();
+      return team ? workspaceIds(team) : undefined;
+    },
+  });
   const alertsGuard = alertsChannelsInUse.guard;
   alertsCheckReady(alertsGuard);
   // Said loudly at start-up: incidents are never posted into a watched community channel.
