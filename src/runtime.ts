@@ -261,7 +261,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settingsFor = (channelId: string, name: string | null): DetectorSettings => detectorSettingsUnder(playbookFor(channelId, name), baseSettings);
 
   // The trust rule on alerts channels, asked wherever one is chosen and before each incident root is posted.
-  const alertsChannelsInUse = alertsChannels({ config, channels: store.direct.channels, playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()), channelName, workspaces });
+  const alertsChannelsInUse = alertsChannels({
+    config,
+    channels: store.direct.channels,
+    playbooks: () => playbooksOfTeam(playbooks.playbooks, teamHere()),
+    channelName,
+    workspaces,
+    // A check naming no workspace (a digest, a notice outside any incident, ALERTS_CHANNEL) reads the row of the team in scope.
+    workspaceInScope: async () => {
+      const team = teamHere();
+      return team ? workspaceIds(team) : undefined;
+    },
+  });
   const alertsGuard = alertsChannelsInUse.guard;
   alertsCheckReady(alertsGuard);
   // Said loudly at start-up: incidents are never posted into a watched community channel.
@@ -585,9 +596,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     publishHome: (webClient, userId, refusedAlertsChannel) => appHome.publishHome(webClient, userId, refusedAlertsChannel),
     onUnknownAction: (actionId) => logger.warn({ actionId }, 'unknown action id'),
     async updateWorkspaceSettings(teamId, userId, change, webClient, unusable) {
-      const allowed = await appHome.mayChangeSettings(teamId, userId, webClient);
+      // Fail closed: a Slack that does not say in time who this is (slow, 429, 5xx) changes nothing, and is said as such.
+      const admin = await admins.check(teamId, userId, webClient);
+      const allowed = admin === 'admin';
       const refusal = allowed && change.alertsChannel ? (unusable ?? (await alertsGuard.refusal(change.alertsChannel, await workspaceIds(teamId)))) : null;
-      const outcome = !allowed ? 'refused:not_admin' : refusal ? (`refused:${refusal}` as const) : 'accepted';
+      const outcome = admin === 'unconfirmed' ? 'refused:slack_unavailable' : !allowed ? 'refused:not_admin' : refusal ? (`refused:${refusal}` as const) : 'accepted';
       // One commit of its own: the change and its audit together (on SQLite a write outside a
       // transaction would join, and could be rolled back with, whichever one is open).
       await store.transaction(async (tx) => {

@@ -14,19 +14,27 @@ export interface AlertsChannelGuardOptions {
   playbooks(): readonly Playbook[];
   /** The channel's name (Slack's conversations.info, cached by the caller); null when unknown. */
   channelName(channelId: string): Promise<string | null>;
+  /**
+   * The workspace of the Slack team in scope (the outbox sends each write in its team's scope; one bot
+   * token has one team), for a caller that names none: a digest or a notice outside any incident.
+   */
+  workspaceInScope?(): Promise<string | undefined>;
 }
 
 export interface AlertsChannelGuard {
   /**
-   * Why `channelId` may not receive incident threads, or null when it may. With `workspaceId` the
-   * workspace's own watched row decides; without it (ALERTS_CHANNEL at start-up), any workspace's.
+   * Why `channelId` may not receive incident threads, or null when it may. The workspace's own watched
+   * row decides: `workspaceId`, else the one in scope. Only when neither is known (a token whose team
+   * Slack has not named yet) does any workspace's row: a Slack Connect channel has one id in both
+   * organisations, and another's unwatched row would let a write into a channel this one watches.
    */
   refusal(channelId: string, workspaceId?: string): Promise<AlertsChannelRefusal | null>;
 }
 
 export function alertsChannelGuard(options: AlertsChannelGuardOptions): AlertsChannelGuard {
   return {
-    async refusal(channelId, workspaceId) {
+    async refusal(channelId, named) {
+      const workspaceId = named ?? (await options.workspaceInScope?.().catch(() => undefined));
       // A playbook may name its alerts channel by name (`alerts`, `#alerts`) rather than by ID.
       if (!CHANNEL_ID.test(channelId)) {
         const name = channelId.replace(/^#/, '');

@@ -13,6 +13,8 @@ export interface AlertsChannelsOptions {
   playbooks(): readonly Playbook[];
   channelName(channelId: string): Promise<string | null>;
   workspaces: Pick<WorkspaceContext, 'settingsOfTeam'>;
+  /** The workspace of the team in scope, for a check that names none (app/alerts-channel.ts). */
+  workspaceInScope?(): Promise<string | undefined>;
 }
 
 export interface AlertsChannels {
@@ -26,8 +28,8 @@ export interface AlertsChannels {
   watchedOfTeam(teamId?: string): Promise<string[]>;
 }
 
-export function alertsChannels({ config, channels, playbooks, channelName, workspaces }: AlertsChannelsOptions): AlertsChannels {
-  const guard = alertsChannelGuard({ channels, playbooks, channelName });
+export function alertsChannels({ config, channels, playbooks, channelName, workspaces, workspaceInScope }: AlertsChannelsOptions): AlertsChannels {
+  const guard = alertsChannelGuard({ channels, playbooks, channelName, ...(workspaceInScope ? { workspaceInScope } : {}) });
   const named = (workspaceChannel: string | null | undefined): string[] =>
     [...new Set([workspaceChannel ?? config.alertsChannel, ...playbooks().map((playbook) => playbook.alertsChannel)].filter((channel): channel is string => Boolean(channel)))];
   const watched = async (workspaceId: string | undefined, workspaceChannel: string | null | undefined): Promise<string[]> => {

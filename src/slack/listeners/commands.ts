@@ -1,7 +1,7 @@
 // `/firebreak help|status|declare|list|watch|unwatch|alerts|resolve`, or their Spanish words (command-words.ts)
 // in any language. Answers are ephemeral (in the ack).
 // help is open to everyone; the rest only to the people who operate Firebreak here (runtime.ts mayOperate).
-import type { App, RespondArguments } from '@slack/bolt';
+import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { t, type Locale } from '../../i18n/index.js';
 import { incidentNumberWritten, resolve, SEVERITIES } from '../../domain/incidents/index.js';
@@ -23,10 +23,56 @@ function plain(text: string): RespondArguments {
 }
 
 /**
- * How long a declare may take before "Declaring…" is answered and the result sent later: under the
- * listener guard's 2 s (ACK_DEADLINE_MS), counted from when the command reached the listener.
+ * How long any command may take before an interim answer goes ("Declaring…", "Slack is slow… still
+ * working on it") and the result follows through response_url: just under the listener guard's 2 s
+ * (ACK_DEADLINE_MS), counted from when the command reached the listener, so an answer that waited out
+ * the admin check's 1.5 s (a refusal saying Slack did not confirm) still goes in the ack. The guard's
+ * own ack at its deadline says nothing, and an answer after it would be lost: the person would not
+ * know what was done.
  */
-const DECLARING_AFTER_MS = ACK_DEADLINE_MS - 500;
+const INTERIM_ANSWER_AFTER_MS = ACK_DEADLINE_MS - 250;
+
+/** One command's answer: in its ack while Slack still waits for it, else after an interim answer. */
+interface CommandAnswer {
+  /** The result: in the ack, or through response_url once the interim answer has gone. */
+  send(response: RespondArguments): Promise<void>;
+  /** What the interim answer says from now on (in the person's language once it is known). */
+  interim(text: string): void;
+  /** The command is over (answered, or failed for the listener guard to explain): no interim answer any more. */
+  stop(): void;
+}
+
+/**
+ * Acknowledged means the answer is final, or said to follow: Slack never sends an acknowledged command
+ * again, and what a command waits on (Slack saying who the person is or whether a channel is usable,
+ * a commit) may take longer than Slack waits. `fallbackInterim` words the interim answer while the
+ * person's language is not known yet (Slack has not said who they are).
+ */
+function commandAnswer(
+  io: { ack: (response: RespondArguments) => Promise<void>; respond: (response: RespondArguments) => Promise<unknown>; receivedAt: number },
+  fallbackInterim: () => Promise<string>,
+): CommandAnswer {
+  let interimText: string | undefined;
+  let interimSent: Promise<void> | undefined;
+  const timer = setTimeout(
+    () => {
+      // Interim: the guard keeps the request first, so a death before the result is told, never silent.
+      interimSent = (async () => io.ack(interimAnswer(plain(interimText ?? (await fallbackInterim())))))().catch(() => undefined);
+    },
+    Math.max(0, INTERIM_ANSWER_AFTER_MS - (performance.now() - io.receivedAt)),
+  );
+  return {
+    async send(response) {
+      clearTimeout(timer);
+      if (!interimSent) return io.ack(response);
+      // After the interim answer, never before it: the result is the last thing the person reads.
+      await interimSent;
+      await io.respond(response);
+    },
+    interim: (text) => void (interimText = text),
+    stop: () => clearTimeout(timer),
+  };
+}
 
 /** How long declare, watch and alerts wait for Slack to say whether the bot can see the channel: the rest of the 3 s is the declaring's. */
 const VISIBILITY_WAIT_MS = 800;
@@ -64,14 +110,32 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
   const unknownChannel = (locale: Locale, name: string) => t(locale, 'ui.declare.unknown_channel', { name });
 
   app.command('/firebreak', async ({ command, ack, respond, client }) => {
-    const receivedAt = performance.now();
     // `estado` is `status`: the Spanish word is checked, refused and audited as the English one.
     const { word: subcommand, name, rest } = commandAtStart(command.text.trim().split(/\s+/).filter(Boolean));
+    const running = `${command.command} ${name ?? subcommand}`.trim();
+    const answer = commandAnswer({ ack, respond, receivedAt: performance.now() }, async () =>
+      t(await services.localeFor(command.team_id).catch(() => services.locale), 'ui.command.working', { command: running }),
+    );
+    try {
+      await answerCommand(command, client, answer, { subcommand, name, rest, running });
+    } finally {
+      answer.stop();
+    }
+  });
+
+  async function answerCommand(
+    command: SlashCommand,
+    client: WebClient,
+    answer: CommandAnswer,
+    { subcommand, name, rest, running }: { subcommand: string; name: CommandName | null; rest: string[]; running: string },
+  ): Promise<void> {
+    const ack = (response: RespondArguments) => answer.send(response);
     const workspaceId = await services.workspaceId(command.team_id);
     // Only the community team operates Firebreak: a member is refused before anything is read or changed.
     const refused = name !== null && OPERATOR_ONLY.has(name) ? await services.refuseNonOperator(command.team_id, command.user_id, `command:${command.command} ${name}`, client) : null;
     // Only this person reads the answer (the admin check's users.info answer gives their language).
     const locale = await answerLocale(services, { teamId: command.team_id, userId: command.user_id, client }, refused);
+    answer.interim(t(locale, 'ui.command.working', { command: running }));
     if (refused) {
       await ack(plain(operatorRefusalText(locale, refused)));
       return;
@@ -122,23 +186,9 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         const summary = typedFromCommandText(args.summary);
         // Acknowledged means declared: Slack never sends an acknowledged command again, so the answer
         // waits for the commit. Only when that takes longer than Slack waits does "Declaring…" go first.
-        let answeredEarly = false;
-        const early = setTimeout(
-          () => {
-            answeredEarly = true;
-            // Interim: the guard keeps the request first, so a death before the commit is told, never silent.
-            void ack(interimAnswer(plain(t(locale, 'ui.declare.declaring', {})))).catch(() => undefined);
-          },
-          Math.max(0, DECLARING_AFTER_MS - (performance.now() - receivedAt)),
-        );
-        let declared: { incidentId: string; opened: boolean };
-        try {
-          const channelName = channel.name ?? (await services.channelName(channel.id));
-          declared = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
-        } finally {
-          clearTimeout(early);
-        }
-        const { incidentId, opened } = declared;
+        answer.interim(t(locale, 'ui.declare.declaring', {}));
+        const channelName = channel.name ?? (await services.channelName(channel.id));
+        const { incidentId, opened } = await services.incidents.declare({ workspaceId, channelId: channel.id, channelName, severity, summary, actorUserId: command.user_id, drill });
         const record = await services.incidents.find(incidentId);
         const number = record?.state.incident.number ?? '?';
         services.logger.info({ incidentId, opened, drill, user: command.user_id }, 'incident declared');
@@ -151,9 +201,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
             channel: `<#${channel.id}>`,
             command: command.command,
           });
-        const answer = plain(visibility === 'unanswered' ? `${declaredText}\n:warning: ${t(locale, 'ui.declare.visibility_unchecked', { channel: `<#${channel.id}>` })}` : declaredText);
-        if (answeredEarly) await respond(answer);
-        else await ack(answer);
+        await ack(plain(visibility === 'unanswered' ? `${declaredText}\n:warning: ${t(locale, 'ui.declare.visibility_unchecked', { channel: `<#${channel.id}>` })}` : declaredText));
         return;
       }
       case 'watch':
@@ -212,6 +260,7 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         if (outcome !== 'accepted') {
           const refusals: Record<Exclude<SettingsChangeOutcome, 'accepted'>, string> = {
             'refused:not_admin': t(locale, 'ui.settings.refused', {}),
+            'refused:slack_unavailable': t(locale, 'ui.settings.unconfirmed', {}),
             'refused:watched_community_channel': t(locale, 'ui.alerts.refused_watched', { channel: `<#${channel.id}>` }),
             'refused:archived': t(locale, 'ui.alerts.archived', { channel: `<#${channel.id}>` }),
             'refused:not_visible': t(locale, 'ui.alerts.not_visible', { channel: `<#${channel.id}>` }),
@@ -248,5 +297,5 @@ export function registerCommandListeners(app: App, services: SlackServices): voi
         await ack(ephemeral(unknownCommandMessage(locale, subcommand, command.command, closestCommandWord(subcommand, locale, runnable))));
       }
     }
-  });
+  }
 }

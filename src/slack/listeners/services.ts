@@ -55,8 +55,11 @@ export async function operatorRefusalFor(
   return operatorRefusalText(await answerLocale(services, person, refusal), refusal, form);
 }
 
-/** What became of a settings change: stored, or refused and why. */
-export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:watched_community_channel' | `refused:${AlertsChannelUnusable}`;
+/**
+ * What became of a settings change: stored, or refused and why (`slack_unavailable`: Slack did not say in
+ * time whether the person may change settings, so nothing changed).
+ */
+export type SettingsChangeOutcome = 'accepted' | 'refused:not_admin' | 'refused:slack_unavailable' | 'refused:watched_community_channel' | `refused:${AlertsChannelUnusable}`;
 /** What Slack said of a chosen alerts channel before the change: nothing could be posted there. */
 export type AlertsChannelUnusable = 'not_visible' | 'archived';
 
