@@ -232,6 +232,9 @@ export const uiEn = {
   'ui.workspace_unavailable': (_: Empty) => 'Firebreak cannot act for this workspace right now: its access to Slack here could not be read or checked. Whoever runs Firebreak can see why on its /healthz page and in its log.',
   'ui.modal.not_opened': (_: Empty) => 'Slack did not open the form just now, so nothing was done. Click the button again in a moment.',
   'ui.guard.slack_unavailable': (_: Empty) => 'Slack did not answer Firebreak just now, so nothing was done. Try again in a moment.',
+  'ui.guard.late_form': (p: { title: string }) =>
+    `Your form${p.title ? ` “${p.title}”` : ''} was NOT saved: Slack closed it before Firebreak could show you why, so nothing was changed.`,
+  'ui.guard.late_form_typed': (_: Empty) => 'What you had typed, to send again once fixed:',
   'ui.guard.failed': (_: Empty) => 'Firebreak could not do this because of an error on its side; it has been logged. Please try again.',
   'ui.unfinished.notice': (p: { what: string; at: string }) =>
     `${p.what} (${p.at}) was most likely not done: Firebreak stopped while doing it, before it could confirm it was saved. Check whether it shows; if not, please do it again.`,

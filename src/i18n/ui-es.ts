@@ -222,6 +222,9 @@ export const uiEs: UiCatalog = {
   'ui.workspace_unavailable': () => 'Firebreak no puede actuar en este espacio de trabajo ahora mismo: no pudo leer ni comprobar su acceso a Slack aquí. Quien administra Firebreak puede ver el motivo en su página /healthz y en su registro.',
   'ui.modal.not_opened': () => 'Slack no abrió el formulario ahora mismo, así que no se hizo nada. Vuelve a pulsar el botón en un momento.',
   'ui.guard.slack_unavailable': () => 'Slack no ha respondido a Firebreak ahora mismo, así que no se ha hecho nada. Vuelve a intentarlo en un momento.',
+  'ui.guard.late_form': (p) =>
+    `Tu formulario${p.title ? ` «${p.title}»` : ''} NO se ha guardado: Slack lo cerró antes de que Firebreak pudiera mostrarte por qué, así que no se ha cambiado nada.`,
+  'ui.guard.late_form_typed': () => 'Lo que habías escrito, para enviarlo de nuevo una vez corregido:',
   'ui.guard.failed': () => 'Firebreak no pudo hacerlo por un error propio; quedó registrado. Vuelve a intentarlo.',
   'ui.unfinished.notice': (p) =>
     `${p.what} (${p.at}) lo más probable es que no se hiciera: Firebreak se detuvo mientras lo hacía, antes de poder confirmar que quedó guardado. Comprueba si aparece; si no, vuelve a hacerlo, por favor.`,

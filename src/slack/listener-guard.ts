@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import { checkTeam, type TeamRefusal } from './team-authorisation.js';
 import { storableText } from '../domain/ingest/message-input.js';
 import { inputIds } from './blocks/ids.js';
+import { formErrorsOf, lateFormErrorsMessage } from './late-form-answer.js';
 import type { UnfinishedRequestInput } from '../app/unfinished-requests.js';
 
 /** Slack waits 3 s; what is not acknowledged by then is acknowledged here, well before. */
@@ -261,6 +262,23 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
     return options.localeOfPerson(teamId, userId, args.client as unknown as WebClient).catch(() => localeHere());
   };
 
+  /**
+   * A form refused after the deadline's ack closed it: its person is told why by direct message (a form
+   * has no channel), with what they typed, never left believing it was saved.
+   */
+  async function tellLateFormErrors(args: ListenerArgs, errors: Record<string, string>): Promise<void> {
+    const userId = text(record(args.body['user'])?.['id']);
+    log.warn({ action: who(args.body).action }, 'a form was refused after Slack was answered for it: its person is told by direct message');
+    if (!userId) return;
+    try {
+      const message = lateFormErrorsMessage(await localeOfSender(args), args.body, errors);
+      const opened = await args.client.conversations.open({ users: userId });
+      if (opened.channel?.id) await args.client.chat.postMessage({ channel: opened.channel.id, text: message });
+    } catch (error) {
+      log.error({ err: error }, 'could not tell a person their form was refused after it closed');
+    }
+  }
+
   function guard(kind: Kind, listener: Listener): Listener {
     return async (args) => {
       let acked = false;
@@ -289,7 +307,10 @@ export function installListenerGuard(app: App, options: ListenerGuardOptions): v
         }
       };
       const ack: AckFn = async (response) => {
-        await answer(response);
+        const reached = await answer(response);
+        // Field errors Slack no longer waits for (the deadline's empty answer closed the form): told by direct message.
+        const errors = kind === 'view' && !reached ? formErrorsOf(response) : undefined;
+        if (errors) await tellLateFormErrors(args, errors);
       };
       const refusal = await refusalFor(args.body).catch((error: unknown) => {
         log.warn({ err: error }, 'could not check the team of a Slack request');

@@ -226,7 +226,7 @@ function decisionRunners(services: SlackServices) {
     incidentId: string,
     decide: Decide,
     /** Field errors of this modal's own for a refusal, before the generic field mapping. */
-    modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
+    modalErrors?: (refusal: Refusal, names: Promise<ReadonlyMap<string, string>>) => Promise<Record<string, string> | null>,
     /** Commit an accepted decision for the first delivery of this submission only (submissionKey by default). */
     options: { once?: string } = {},
   ): Promise<void> {
@@ -245,12 +245,15 @@ function decisionRunners(services: SlackServices) {
     body: ViewSubmitAction,
     client: WebClient,
     outcome: Extract<DecisionOutcome, { ok: false }>,
-    modalErrors?: (refusal: Refusal) => Promise<Record<string, string> | null>,
+    modalErrors?: (refusal: Refusal, names: Promise<ReadonlyMap<string, string>>) => Promise<Record<string, string> | null>,
   ): Promise<void> {
     const blockIds = (body.view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? '');
+    // Slack is asked for the names a refusal mentions while it says the person's language, not after:
+    // both waits in a row could outlast the guard's deadline, whose empty answer closes the form.
+    const names = mentionNames(client, outcome.refusal.message);
     const told = await refusalForPerson(services, outcome.refusal, { teamId: body.team?.id ?? body.view.team_id, userId: body.user.id, client });
     const errors =
-      (await modalErrors?.(told.refusal)) ?? refusalFieldErrors(body.view.callback_id, refusalField(told.refusal), told.refusal.message, blockIds) ?? (await authorityError(body, client, told.refusal));
+      (await modalErrors?.(told.refusal, names)) ?? refusalFieldErrors(body.view.callback_id, refusalField(told.refusal), told.refusal.message, blockIds) ?? (await authorityError(body, client, told.refusal, names));
     if (errors) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -571,17 +574,37 @@ function registerDecisionModals(app: App, services: SlackServices): void {
  * Who may do this changed while the modal was open (the playbook, the lead): said under its first input,
  * so the modal stays open with what was typed instead of closing on a refusal in the thread.
  */
-async function authorityError(body: ViewSubmitAction, client: WebClient, refusal: Refusal): Promise<Record<string, string> | null> {
+async function authorityError(body: ViewSubmitAction, client: WebClient, refusal: Refusal, names?: Promise<ReadonlyMap<string, string>>): Promise<Record<string, string> | null> {
   if (refusal.code !== 'not_authorised') return null;
   const input = (body.view.blocks as { type?: string; block_id?: string }[]).find((block) => block.type === 'input' && block.block_id);
-  return input?.block_id ? { [input.block_id]: await plainMentions(client, refusal.message) } : null;
+  return input?.block_id ? { [input.block_id]: await plainMentions(client, refusal.message, names) } : null;
+}
+
+/**
+ * How long a form's refusal waits for Slack to name the people it mentions (users.info, unbounded
+ * otherwise): its answer must beat the listener guard's deadline (ACK_DEADLINE_MS). Unnamed in time, a
+ * mention shows as its user id.
+ */
+const MENTION_NAMES_WAIT_MS = 1_000;
+
+/** The display names of the people `text` mentions, as far as Slack said them within MENTION_NAMES_WAIT_MS. */
+async function mentionNames(client: WebClient, text: string): Promise<ReadonlyMap<string, string>> {
+  const ids = [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((match) => match[1] as string))];
+  if (ids.length === 0) return new Map();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), MENTION_NAMES_WAIT_MS)));
+  try {
+    const named = await Promise.all(ids.map(async (id) => [id, await Promise.race([displayNameOf(client, id), late])] as const));
+    return new Map(named.filter((entry): entry is readonly [string, string] => entry[1] !== null));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A message's mentions as names (`<@U1>` → `@Ann`): a modal's error is plain text, where a mention shows as its code. */
-async function plainMentions(client: WebClient, text: string): Promise<string> {
-  const ids = [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((match) => match[1] as string))];
-  const names = new Map(await Promise.all(ids.map(async (id) => [id, (await displayNameOf(client, id)) ?? id] as const)));
-  return text.replace(/<@([UW][A-Z0-9]+)>/g, (_, id: string) => `@${names.get(id) ?? id}`);
+async function plainMentions(client: WebClient, text: string, names: Promise<ReadonlyMap<string, string>> = mentionNames(client, text)): Promise<string> {
+  const known = await names;
+  return text.replace(/<@([UW][A-Z0-9]+)>/g, (_, id: string) => `@${known.get(id) ?? id}`);
 }
 
 /** Resolving: steps given a reason are skipped first, then the incident is resolved. */
@@ -595,8 +618,8 @@ function registerResolveModal(app: App, services: SlackServices): void {
     const locale = await personLocale(services, body, client);
     const stillOpen = record.state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
     // Who may resolve changed since the modal opened (the playbook, the lead): said under the summary, which stays typed.
-    const authorityErrors = async (refusal: Refusal): Promise<Record<string, string> | null> =>
-      refusal.code === 'not_authorised' ? { [inputIds.resolutionSummary]: await plainMentions(client, refusal.message) } : null;
+    const authorityErrors = async (refusal: Refusal, names?: Promise<ReadonlyMap<string, string>>): Promise<Record<string, string> | null> =>
+      refusal.code === 'not_authorised' ? { [inputIds.resolutionSummary]: await plainMentions(client, refusal.message, names) } : null;
     // Steps given a reason in the modal are skipped first; the summary is checked first so nothing is skipped for a resolve that cannot happen.
     if (summary.trim() !== '') {
       for (const step of stillOpen) {
@@ -620,8 +643,8 @@ function registerResolveModal(app: App, services: SlackServices): void {
       }
     }
     // Still blocked: each open step's reason box says so; the modal stays open with what was typed.
-    const stepErrors = async (refusal: Refusal): Promise<Record<string, string> | null> => {
-      if (refusal.code !== 'required_steps_open') return authorityErrors(refusal);
+    const stepErrors = async (refusal: Refusal, names: Promise<ReadonlyMap<string, string>>): Promise<Record<string, string> | null> => {
+      if (refusal.code !== 'required_steps_open') return authorityErrors(refusal, names);
       const shown = new Set((view.blocks as { block_id?: string }[]).map((block) => block.block_id ?? ''));
       const open = (await loadOrFail(services, i)).state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
       if (!open.every((step) => shown.has(inputIds.skipReason(step.stepId)))) return null;
