@@ -1306,7 +1306,10 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const { record, view } = run;
     const lineKey = threadLineKey(event);
     if (!lineKey || !(await run.tx.outbox.has(lineKey))) return;
-    await this.enqueue(run, { key: `${lineKey}:deleted`, method: 'chat.update', payload: { channel: record.alertChannelId, ...this.options.views.threadEvent(event, view) }, messageOf: lineKey });
+    const payload = { channel: record.alertChannelId, ...this.options.views.threadEvent(event, view) };
+    // The line's own write keeps no words either: not sent yet (Slack unreachable), it posts them as they are now.
+    await run.tx.outbox.rewriteArgs(lineKey, payload);
+    await this.enqueue(run, { key: `${lineKey}:deleted`, method: 'chat.update', payload, messageOf: lineKey });
   }
 
   private async updateDraftCard(run: EffectRun<R>, draftId: string): Promise<void> {

@@ -74,9 +74,10 @@ describe.each(availableProviders)('a member deletes a message staff added to the
     const audited = await prisma().auditLog.findMany({ where: { action: 'erase_deleted_message' } });
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({ incidentId, outcome: 'accepted', text: null });
-    // Nowhere else either: the timeline, the audit log, the stored message.
+    // Nowhere else either: the timeline, the audit log, the stored message, the line's own Slack write.
     const everything = JSON.stringify({
       timeline: await prisma().timelineEvent.findMany({ where: { incidentId } }),
+      outbox: await prisma().outboxItem.findMany(),
       audit: await prisma().auditLog.findMany(),
       message: await prisma().scoredMessage.findFirst({ where: { ts: added.ts } }),
       thread: h.thread(),
