@@ -320,7 +320,8 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
     }
     // Its author deleted it since the shortcut was used (a form left open, a stale client): refused by the
     // decision (audited, without the words), and Slack is not asked for words that must not be kept.
-    const deletedByAuthor = await postMortems.messageDeletedByAuthor(await services.workspaceId(body.team?.id ?? 'local'), message.c, message.ts);
+    const workspaceId = await services.workspaceId(body.team?.id ?? 'local');
+    const deletedByAuthor = await postMortems.messageDeletedByAuthor(workspaceId, message.c, message.ts);
     const quoted = deletedByAuthor ? { text: '', authorName: null, permalink: null } : await readQuotedMessage(client, message);
     // Acknowledged once committed (Slack never sends an acknowledged submission again): a failure first keeps
     // the form open saying so; Slack slow to quote the message makes the listener guard keep it, then acknowledge.
@@ -340,6 +341,8 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       { once: submissionKey(body) },
     ));
     if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, theirs);
+    // Deleted while it was being added: the deletion's pass may have looked before this entry existed; erased now (a no-op otherwise).
+    else if (await postMortems.messageDeletedByAuthor(workspaceId, message.c, message.ts)) await services.incidents.sampleDeleted({ workspaceId, channelId: message.c, messageTs: message.ts });
   });
 }
 
