@@ -20,9 +20,11 @@ import {
   recordAlertPosted,
   recordReminderSent,
   recordDetectionEscalated,
+  addedMessageWithoutWords,
+  addsMessageWithWords,
   detectionWithoutSample,
+  messageDeleted,
   quotesSample,
-  sampleDeleted,
   type DetectionEscalated,
   type Decision,
   type Effect,
@@ -86,6 +88,12 @@ export const outboxKeys = {
   root: (incidentId: string) => `incident:${incidentId}:root`,
   draftCard: (draftId: string) => `draft:${draftId}:card`,
   checklist: (incidentId: string) => `incident:${incidentId}:checklist`,
+  /**
+   * The thread line saying staff added member message `messageTs` of `channelId` (at most once per
+   * incident): named by the message, so the line can be edited when its author deletes it. Ends with the
+   * event's kind like every timeline line.
+   */
+  addedMessageLine: (incidentId: string, channelId: string, messageTs: string) => `incident:${incidentId}:message:${channelId}:${messageTs}:event:message_added`,
 };
 
 /**
@@ -907,26 +915,31 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
 
   /**
    * A member deleted a message of a watched channel (the watcher stored the deletion): every incident of
-   * that workspace quoting it as a sample loses its words and has its alert redrawn in place, one edit
-   * per incident (sampleDeleted). Open and resolved alike: a resolved alert still shows its samples in
-   * the alerts channel, and its post-mortem and redraws are built from the stored detection. Another
-   * workspace's incidents are never looked at (a Slack Connect channel has the same id in both). Run
-   * again (a replayed deletion), it finds nothing left to change and writes nothing. Returns how many
-   * incidents were redrawn.
+   * that workspace quoting it as a sample loses its words and has its alert redrawn in place, and every
+   * one staff added it to the timeline of loses them from that entry, its thread line edited in place to
+   * say it was deleted; one decision per incident (messageDeleted), so an incident doing both changes
+   * once. Open and resolved alike: a resolved alert still shows its samples, and its post-mortem and
+   * redraws are built from the stored detection and timeline. Another workspace's incidents are never
+   * looked at (a Slack Connect channel has the same id in both). Run again (a replayed deletion), it
+   * finds nothing left to change and writes nothing. Returns how many incidents changed.
    */
   async sampleDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
     const postedAt = Number(deletion.messageTs) * 1000;
     if (!Number.isFinite(postedAt)) return 0;
+    const { incidents } = this.options.store.direct;
     // A sample was posted before its incident was detected; the margin covers Slack's and this clock's skew.
-    const ids = await this.options.store.direct.incidents.onChannelSince({ workspaceId: deletion.workspaceId, channelId: deletion.channelId, detectedSince: postedAt - SAMPLE_CLOCK_MARGIN_MS, limit: HELD_SCAN_LIMIT });
+    const quoting = await incidents.onChannelSince({ workspaceId: deletion.workspaceId, channelId: deletion.channelId, detectedSince: postedAt - SAMPLE_CLOCK_MARGIN_MS, limit: HELD_SCAN_LIMIT });
+    // Staff may add any message to the timeline, however old and from whichever channel.
+    const adding = await incidents.withMessageOnTimeline({ ...deletion, limit: HELD_SCAN_LIMIT });
     let redrawn = 0;
-    for (const incidentId of ids) {
+    for (const incidentId of new Set([...quoting, ...adding])) {
       try {
-        const found = await this.options.store.direct.incidents.load(incidentId);
-        if (!found || !quotesSample(found.state, deletion.messageTs)) continue;
+        const found = await incidents.load(incidentId);
+        if (!found) continue;
+        if (!quotesSample(found.state, deletion.messageTs) && !adding.includes(incidentId)) continue;
         // Asked of Slack before the transaction: no network call holds a transaction open.
         const context = await this.contextOf(incidentId);
-        if (context && (await this.redrawSampleDeleted(incidentId, deletion.messageTs, context))) redrawn += 1;
+        if (context && (await this.redrawMessageDeleted(incidentId, deletion, context))) redrawn += 1;
       } catch (error) {
         // The others are still redrawn; this one is when the deletion is delivered again or at its next redraw.
         this.options.logger.error({ err: error, incidentId }, 'could not take a deleted message out of an incident that quotes it');
@@ -936,18 +949,23 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     return redrawn;
   }
 
-  private async redrawSampleDeleted(incidentId: string, messageTs: string, context: IncidentContext): Promise<boolean> {
+  private async redrawMessageDeleted(incidentId: string, deletion: { channelId: string; messageTs: string }, context: IncidentContext): Promise<boolean> {
+    const { channelId, messageTs } = deletion;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.options.store.transaction(async (tx) => {
           const record = await tx.incidents.load(incidentId);
           if (!record) return false;
-          const decision = sampleDeleted(record.state, { messageTs }, this.clock);
+          const entries = (await tx.incidents.timeline(incidentId)).filter((event) => addsMessageWithWords(event, channelId, messageTs));
+          const quoted = quotesSample(record.state, messageTs) && record.state.incident.channelId === channelId;
+          const decision = messageDeleted(record.state, { channelId, messageTs, entries }, this.clock);
           // Already shown deleted (a replay, another instance): nothing written, not even an audit line.
           if (!decision.ok || decision.audit.outcome === 'no_op') return false;
           if (!(await this.commitDecision(tx, record, decision, context)).ok) return false;
+          const now = this.clock.now();
           // The copy of the detection the timeline's `detected` entry keeps (post-mortem exports read it).
-          await tx.incidents.rewriteDetectedEntry(incidentId, (detection) => detectionWithoutSample(detection, messageTs, this.clock.now()));
+          if (quoted) await tx.incidents.rewriteDetectedEntry(incidentId, (detection) => detectionWithoutSample(detection, messageTs, now));
+          if (entries.length > 0) await tx.incidents.eraseAddedMessage(incidentId, channelId, messageTs, (event) => addedMessageWithoutWords(event, now));
           return true;
         }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
       } catch (error) {
@@ -1214,6 +1232,9 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
         case 'update_draft_message':
           await this.updateDraftCard(run, effect.draftId);
           break;
+        case 'update_thread_message':
+          await this.updateThreadLine(run, effect.event);
+          break;
         case 'post_public_reply':
           await this.postPublicReply(run, effect);
           break;
@@ -1270,11 +1291,25 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     run.eventIndex += 1;
     await this.enqueue(run, {
       // The event's kind ends the key (carried in the message metadata): a drill measures real approvals by it.
-      key: `incident:${incidentId}:v${record.version}:event:${run.eventIndex}:${message.event.kind}`,
+      key: threadLineKey(message.event) ?? `incident:${incidentId}:v${record.version}:event:${run.eventIndex}:${message.event.kind}`,
       method: 'chat.postMessage',
       payload: { channel: record.alertChannelId, ...this.options.views.threadEvent(message.event, view) },
       threadOf,
     });
+  }
+
+  /**
+   * A timeline line edited in place to show its event as it is now, once (its own key: a replay finds it
+   * queued). A line posted before lines were named by their message has no key to edit by: left as it is.
+   */
+  private async updateThreadLine(run: EffectRun<R>, event: TimelineEvent): Promise<void> {
+    const { record, view } = run;
+    const lineKey = threadLineKey(event);
+    if (!lineKey || !(await run.tx.outbox.has(lineKey))) return;
+    const payload = { channel: record.alertChannelId, ...this.options.views.threadEvent(event, view) };
+    // The line's own write keeps no words either: not sent yet (Slack unreachable), it posts them as they are now.
+    await run.tx.outbox.rewriteArgs(lineKey, payload);
+    await this.enqueue(run, { key: `${lineKey}:deleted`, method: 'chat.update', payload, messageOf: lineKey });
   }
 
   private async updateDraftCard(run: EffectRun<R>, draftId: string): Promise<void> {
@@ -1383,6 +1418,13 @@ function stoppedWriteKind(item: QueuedSlackWrite, incidentId: string): 'post' | 
   if (item.method === 'chat.update' && item.messageOf !== undefined && drawn(item.messageOf)) return 'edit';
   if (item.method === 'chat.postMessage' && item.threadOf === outboxKeys.root(incidentId)) return 'line';
   return null;
+}
+
+/** The key of the thread line an event posts when it can be edited later (a member message added to the timeline), else null. */
+function threadLineKey(event: TimelineEvent): string | null {
+  const { channelId, messageTs } = event.data;
+  if (event.kind !== 'message_added' || typeof channelId !== 'string' || typeof messageTs !== 'string') return null;
+  return outboxKeys.addedMessageLine(event.incidentId, channelId, messageTs);
 }
 
 /** The draft whose card `key` posts (`draft:<id>:card`), or null. */

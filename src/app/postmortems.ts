@@ -517,6 +517,11 @@ export class PostMortemService {
     return this.options.store.direct.incidentHistory.openIncidentsOf(workspaceId, TIMELINE_TARGETS);
   }
 
+  /** Whether the workspace's stored community message was deleted by its author (the watcher stored the deletion). */
+  messageDeletedByAuthor(workspaceId: string, channelId: string, messageTs: string): Promise<boolean> {
+    return this.options.store.direct.feedback.messageDeleted(workspaceId, channelId, messageTs);
+  }
+
   /** Whether this community message is already on the incident's timeline. */
   async isOnTimeline(incidentId: string, channelId: string, messageTs: string): Promise<boolean> {
     return isMessageInTimeline(await this.options.store.direct.incidents.timeline(incidentId), channelId, messageTs);

@@ -46,6 +46,8 @@ export const en = {
   // Refusals: shown to the person who pressed the button, and written to the audit log.
   'refusal.incident_resolved': (p: { number: number }) =>
     `Incident #${p.number} is resolved, so this can no longer be done. Reopen it first if the response must go on.`,
+  'refusal.message_deleted': (_: Empty) =>
+    'Its author deleted this message, so Firebreak keeps nothing of it: it was not added to the timeline.',
   'refusal.incident_not_resolved': (p: { number: number }) => `Incident #${p.number} is not resolved, so there is nothing to reopen.`,
   'refusal.already_lead': (p: { number: number }) => `You are already leading incident #${p.number}.`,
   'refusal.lead_changed': (p: { number: number; leadUserId: string | null }) =>
@@ -214,6 +216,8 @@ export const en = {
     `Getting worse: ${plural(p.observed, 'negative message', 'negative messages')} in ${p.window} where about ${p.expected} are usual`,
   'timeline.note_added': (p: { user: string }) => `${p.user} added a note`,
   'timeline.message_added': (p: { user: string; author: string }) => `${p.user} added a message by ${p.author} to the timeline`,
+  'timeline.message_added_deleted': (p: { user: string; author: string }) =>
+    `${p.user} added a message by ${p.author} to the timeline; its author has since deleted it, so Firebreak no longer shows it`,
   'timeline.feedback_given': (p: { user: string; verdict: string; excerpt: string }) =>
     `${p.user} gave feedback: ${feedbackVerdictsEn[p.verdict] ?? p.verdict}${p.excerpt ? ` on “${p.excerpt}”` : ''}`,
   'timeline.feedback_undone': (p: { user: string; verdict: string; excerpt: string }) =>

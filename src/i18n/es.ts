@@ -45,6 +45,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export const es: Catalog = {
   'refusal.incident_resolved': (p) =>
     `El incidente #${p.number} está resuelto y ya no admite esta acción. Si la respuesta debe continuar, reábrelo primero.`,
+  'refusal.message_deleted': () => 'Su autor ha borrado este mensaje: Firebreak no guarda nada de él y no se ha añadido a la cronología.',
   'refusal.incident_not_resolved': (p) => `El incidente #${p.number} no está resuelto; no hay nada que reabrir.`,
   'refusal.already_lead': (p) => `Ya lideras el incidente #${p.number}.`,
   'refusal.lead_changed': (p) =>
@@ -203,6 +204,7 @@ export const es: Catalog = {
     `Empeora: ${plural(p.observed, 'mensaje negativo', 'mensajes negativos')} en ${p.window}, cuando lo habitual son unos ${p.expected}`,
   'timeline.note_added': (p) => `${p.user} añadió una nota`,
   'timeline.message_added': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}`,
+  'timeline.message_added_deleted': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}; su autor lo ha borrado después y Firebreak ya no lo muestra`,
   'timeline.feedback_given': (p) => `${p.user} opinó: ${feedbackVerdictsEs[p.verdict] ?? p.verdict}${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
   'timeline.feedback_undone': (p) => `${p.user} deshizo la opinión «${feedbackVerdictsEs[p.verdict] ?? p.verdict}»${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
   'timeline.resolved': (p) => `${p.user} resolvió el incidente`,

@@ -11,6 +11,8 @@ import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from
 import {
   appendTimeline,
   rewriteDetectedEntry,
+  eraseAddedMessage,
+  incidentsWithMessageOnTimeline,
   incidentIdNumbered,
   incidentTeam,
   insertIncident,
@@ -28,7 +30,8 @@ import {
   setIncidentAlertChannel,
   writeAudit,
 } from './repositories/incidents.js';
-import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, takeFailedOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
+import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey,
+  rewriteOutboxArgs, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, takeFailedOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
 import { unfinishedRequestsOn } from './repositories/unfinished.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
@@ -95,6 +98,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       list: (filter) => listIncidents(db, filter),
       resolvedWithDrafts: (filter) => resolvedIncidentsWithDrafts(db, filter),
       onChannelSince: (filter) => incidentsOnChannelSince(db, filter),
+      withMessageOnTimeline: (filter) => incidentsWithMessageOnTimeline(db, filter),
       nextNumber: (workspaceId) => nextIncidentNumber(db, workspaceId),
       insert: (record) => insertIncident(db, record),
       save: (state, expectedVersion) => saveIncidentState(db, state, expectedVersion),
@@ -102,9 +106,10 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       setAlertChannel: (incidentId, channelId) => setIncidentAlertChannel(db, incidentId, channelId),
       appendTimeline: (events) => appendTimeline(db, events),
       rewriteDetectedEntry: (incidentId, change) => rewriteDetectedEntry(db, incidentId, change),
+      eraseAddedMessage: (incidentId, channelId, messageTs, erase) => eraseAddedMessage(db, incidentId, channelId, messageTs, erase),
       timeline: (incidentId) => loadTimeline(db, incidentId),
     },
-    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
+    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), rewriteArgs: (key, args) => rewriteOutboxArgs(db, key, args), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
       failedWith: (keys, error) => outboxFailedWith(db, keys, error),
       postedMessages: (keys) => outboxPostedMessages(db, keys),
       forgetFailed: (key, error) => forgetFailedOutboxItem(db, key, error),

@@ -80,6 +80,11 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     await h.waitFor('the thread line quoting it', () => h.threadTexts().some((text) => text.includes('gave feedback') && text.includes('Zorblatt')));
     const given = await prisma().feedback.findFirstOrThrow({ where: { messageTs: quoted.ts } });
     expect(given.text).toContain('Zorblatt');
+    // Ben also added it to the incident's timeline ("Add to incident timeline"): its thread line quotes it.
+    await h.shortcut(h.people.ben, callbackIds.addToTimelineShortcut, { ts: quoted.ts, text: DELETED_WORDS, user: quoted.user });
+    await h.waitFor('the timeline form', () => h.openModal(h.people.ben)?.callback_id === callbackIds.addToTimelineModal);
+    await h.submit(h.people.ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: (await incident()).id } } } });
+    const addedLine = await h.waitFor('the timeline line quoting it', () => h.thread().find((message) => message.text.includes('to the timeline') && JSON.stringify(message.blocks).includes('Zorblatt')));
     const before = rootUpdates().length;
 
     expect((await h.event(deletion(h.support, quoted.ts, DELETED_WORDS, quoted.user), { eventId: 'Ev0SAMPLEDEL1' })).status).toBe(200);
@@ -91,9 +96,12 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     // The other samples keep their buttons; the alert's verdict buttons stay.
     expect(sampleIdsShown(shown.blocks).length).toBeGreaterThan(0);
     expect(findButtons(shown.blocks).some((button) => button.action_id === actionIds.falseAlarm)).toBe(true);
-    // Exactly one edit of the root for this deletion.
+    // Exactly one edit of the root for this deletion, and of the timeline line, in one decision (one audit line).
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(rootUpdates().length - before).toBe(1);
+    await h.waitFor('the timeline line edited', () => h.fake.api.calls('chat.update').some((call) => call.args['ts'] === addedLine.ts));
+    expect(h.fake.api.calls('chat.update').filter((call) => call.args['ts'] === addedLine.ts)).toHaveLength(1);
+    expect(await prisma().auditLog.count({ where: { action: 'erase_deleted_message' } })).toBe(0);
 
     const { id, detection } = await incident();
     expect(JSON.stringify(detection)).not.toContain('Zorblatt');

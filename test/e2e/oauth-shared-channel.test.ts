@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import { LEADS_APPROVE_TWO, playbookYaml } from '../support/playbook-yaml.js';
 import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
@@ -166,5 +166,38 @@ describe.each(availableProviders)('a member deletes a message in a Slack Connect
     expect(JSON.stringify(update.args)).not.toContain('Partner portal');
     expect(JSON.stringify((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).detection)).not.toContain('Partner portal');
     expect(await prisma().auditLog.count({ where: { action: 'redraw_sample_deleted', incidentId: incident.id } })).toBe(1);
+  }, 60_000);
+
+  it('A’s deletion never erases a message B’s staff added to B’s timeline; B’s own deletion erases it and edits its thread line once', async () => {
+    const b = teams[B]!;
+    const incident = await prisma().incident.findFirstOrThrow({ where: { workspace: { teamId: B } }, select: { id: true } });
+    const member = b.people.members[1]!;
+    const ts = `${Math.floor(Date.now() / 1000) - 30}.000400`;
+    const words = 'Glimmerdale partner payouts are late again';
+    expect((await event(B, messageEvent({ channel: SHARED, user: member, text: words, ts }))).status).toBe(200);
+    await b.staff.shortcut(events, b.people.ben, callbackIds.addToTimelineShortcut, SHARED, { ts, text: words, user: member });
+    await waitFor('the timeline form', () => b.staff.openModal(b.people.ben)?.callback_id === callbackIds.addToTimelineModal);
+    await b.staff.submit(events, b.people.ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incident.id } } } });
+    const line = await waitFor('B’s thread line quoting it', () => b.staff.thread().find((message) => JSON.stringify(message).includes('Glimmerdale')));
+    const lineUpdates = () => b.fake.api.calls('chat.update').filter((call) => call.args['ts'] === line.ts);
+    const entry = () => prisma().timelineEvent.findFirstOrThrow({ where: { incidentId: incident.id, kind: 'message_added' } });
+    const deletionIn = (teamId: string, eventTs: string) => event(teamId, { type: 'message', subtype: 'message_deleted', channel: SHARED, hidden: true, ts: `${Math.floor(Date.now() / 1000)}.${eventTs}`, deleted_ts: ts });
+    const handled = () => waitFor('events handled', async () => ((await prisma().inboundEvent.count()) === 0 ? true : undefined));
+
+    expect((await deletionIn(A, '999200')).status).toBe(200);
+    await waitFor('A’s deletion stored', () => prisma().scoredMessage.findFirst({ where: { ts, deletedAt: { not: null }, channel: { workspace: { teamId: A } } } }));
+    await handled();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await entry()).text).toBe(words);
+    expect(lineUpdates()).toEqual([]);
+    expect(await prisma().auditLog.count({ where: { action: 'erase_deleted_message' } })).toBe(0);
+
+    expect((await deletionIn(B, '999300')).status).toBe(200);
+    await waitFor('B’s thread line edited', () => lineUpdates()[0]);
+    expect((await entry()).text).toBeNull();
+    expect(JSON.stringify(b.staff.thread())).not.toContain('Glimmerdale');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(lineUpdates()).toHaveLength(1);
+    expect(await prisma().auditLog.count({ where: { action: 'erase_deleted_message', incidentId: incident.id } })).toBe(1);
   }, 60_000);
 });

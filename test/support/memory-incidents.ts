@@ -76,6 +76,11 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
           .sort((a, b) => a.state.incident.detectedAt - b.state.incident.detectedAt)
           .slice(0, limit)
           .map((record) => record.state.incident.id),
+      withMessageOnTimeline: async ({ workspaceId, channelId, messageTs, limit }) =>
+        [...state.incidents.values()]
+          .filter((record) => record.workspaceId === workspaceId && (state.timelines.get(record.state.incident.id) ?? []).some((event) => event.kind === 'message_added' && event.text !== null && event.data['channelId'] === channelId && event.data['messageTs'] === messageTs))
+          .slice(0, limit)
+          .map((record) => record.state.incident.id),
       nextNumber: async (workspaceId) => Math.max(0, ...[...state.incidents.values()].filter((record) => record.workspaceId === workspaceId).map((record) => record.state.incident.number)) + 1,
       insert: async (record) => {
         const taken = [...state.incidents.values()].some((other) => other.workspaceId === record.workspaceId && other.state.incident.number === record.state.incident.number);
@@ -101,6 +106,10 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
       rewriteDetectedEntry: async (incidentId, change) => {
         const events = state.timelines.get(incidentId) ?? [];
         state.timelines.set(incidentId, events.map((event) => (event.kind === 'detected' && event.data['detection'] !== undefined ? { ...event, data: { ...event.data, detection: change(event.data['detection']) } } : event)));
+      },
+      eraseAddedMessage: async (incidentId, channelId, messageTs, erase) => {
+        const events = state.timelines.get(incidentId) ?? [];
+        state.timelines.set(incidentId, events.map((event) => (event.kind === 'message_added' && event.text !== null && event.data['channelId'] === channelId && event.data['messageTs'] === messageTs ? erase(event) : event)));
       },
       timeline: async (incidentId) => copy(state.timelines.get(incidentId) ?? []),
     },

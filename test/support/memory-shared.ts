@@ -11,6 +11,10 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
       return true;
     },
     has: async (key) => writes.some((item) => item.key === key),
+    rewriteArgs: async (key, args) => {
+      const item = writes.find((write) => write.key === key);
+      if (item) item.payload = structuredClone(args);
+    },
     // Unsent writes of the team leave the queue (the Prisma outbox fails them with the reason).
     stopTeam: async (teamId) => {
       const kept = writes.filter((item) => item.teamId !== teamId);

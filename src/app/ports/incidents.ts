@@ -47,6 +47,11 @@ export interface IncidentRepository {
    * after `detectedSince`, oldest first: the ones that may quote a message posted then as a sample.
    */
   onChannelSince(filter: { workspaceId: string; channelId: string; detectedSince: number; limit: number }): Promise<string[]>;
+  /**
+   * Ids of a workspace's incidents whose timeline has the member message `channelId`/`messageTs` added by
+   * staff with its words still kept (its author deleted it: they are erased), at most `limit`.
+   */
+  withMessageOnTimeline(filter: { workspaceId: string; channelId: string; messageTs: string; limit: number }): Promise<string[]>;
   /** The next human-facing number in a workspace (the unique constraint settles races). */
   nextNumber(workspaceId: string): Promise<number>;
   /** Inserts a new incident; a FirebreakError `conflict` when its number was taken meanwhile. */
@@ -63,5 +68,10 @@ export interface IncidentRepository {
    * rewritten by `change` (a member deleted a message it quotes; domain detectionWithoutSample).
    */
   rewriteDetectedEntry(incidentId: string, change: (detection: JsonValue) => JsonValue): Promise<void>;
+  /**
+   * The other: the incident's `message_added` entries of that member message lose their words (`erase`:
+   * domain addedMessageWithoutWords), and so do the audit lines of adding it.
+   */
+  eraseAddedMessage(incidentId: string, channelId: string, messageTs: string, erase: (event: TimelineEvent) => TimelineEvent): Promise<void>;
   timeline(incidentId: string): Promise<TimelineEvent[]>;
 }

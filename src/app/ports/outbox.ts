@@ -37,6 +37,11 @@ export interface OutboxWriter {
   enqueue(write: SlackWrite): Promise<boolean>;
   /** Whether a write with this key was ever enqueued (a message that may be edited in place). */
   has(key: string): Promise<boolean>;
+  /**
+   * The arguments the write `key` keeps (and posts, when not sent yet) become `args`, its state unchanged:
+   * a member took back words it quoted. Nothing when there is no such write.
+   */
+  rewriteArgs(key: string, args: Record<string, unknown>): Promise<void>;
   /** Where the messages these keys posted are (Slack's answer), for those already posted. */
   postedMessages(keys: readonly string[]): Promise<Map<string, { channel: string; ts: string }>>;
   /** Fails every unsent write of a team with `reason` (the workspace was uninstalled). Returns how many. */

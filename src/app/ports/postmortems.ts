@@ -6,6 +6,7 @@ import type { PostMortem, PostMortemSaveRecord } from '../../domain/postmortems/
 import type { Locale } from '../../i18n/index.js';
 import type { Severity } from '../../domain/incidents/index.js';
 import type { AuditLog } from './audit.js';
+import type { FeedbackRepository } from './feedback.js';
 import type { IncidentRepository } from './incidents.js';
 import type { OutboxWriter } from './outbox.js';
 import type { SlackMessage } from './views.js';
@@ -119,6 +120,8 @@ export interface PostMortemRepositories {
   readonly outbox: OutboxWriter;
   readonly audit: Pick<AuditLog, 'record'>;
   readonly reminders: Pick<Reminders, 'cancel'>;
+  /** Whether a member deleted a message (the watcher stored it): it is not added to a timeline then. */
+  readonly feedback: Pick<FeedbackRepository, 'messageDeleted'>;
 }
 
 /** What a post-mortem message is about, beside the post-mortem itself. */

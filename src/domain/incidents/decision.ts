@@ -22,6 +22,8 @@ export type Effect =
   | { readonly type: 'post_thread_message'; readonly incidentId: string; readonly message: ThreadMessage }
   /** Re-render a draft card in place (its status or approvals changed). */
   | { readonly type: 'update_draft_message'; readonly incidentId: string; readonly draftId: string }
+  /** Edit in place the thread line a timeline entry posted, to show `event` as it is now (its words taken back). */
+  | { readonly type: 'update_thread_message'; readonly incidentId: string; readonly event: TimelineEvent }
   | {
       readonly type: 'post_public_reply';
       readonly incidentId: string;
@@ -77,6 +79,8 @@ export type RefusalCode =
   /** The severity changed between showing the form and submitting it. */
   | 'severity_changed'
   | 'step_not_found'
+  /** Its author deleted the message staff try to add to the timeline. */
+  | 'message_deleted'
   | 'step_already_done'
   | 'step_not_done'
   | 'step_already_skipped'
@@ -121,6 +125,8 @@ export type IncidentAction =
   | 'close_replies_left_waiting'
   /** A member deleted a message the incident quotes: its words leave the sample and the alert. */
   | 'redraw_sample_deleted'
+  /** A member deleted a message staff added to the timeline (and the incident does not quote it as a sample). */
+  | 'erase_deleted_message'
   | 'reopen';
 
 export interface AuditEntry {

@@ -134,7 +134,8 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
     case 'message_added': {
       const authorId = str(d, 'authorUserId') || null;
       const authorName = str(d, 'authorName') || null;
-      return t(locale, 'timeline.message_added', { user, author: formatMember(authorId, authorName) });
+      // Its author deleted it since: the line says so, and nothing of its words is left to quote.
+      return t(locale, d['deleted'] === true ? 'timeline.message_added_deleted' : 'timeline.message_added', { user, author: formatMember(authorId, authorName) });
     }
     case 'feedback_given':
     case 'feedback_undone':

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import { accept, noOp, type Decision } from './decision.js';
-import type { IncidentState, JsonObject, JsonValue } from './types.js';
+import type { IncidentState, JsonObject, JsonValue, TimelineEvent } from './types.js';
 
 /** A member deleted the message `messageTs` of the incident's channel. */
 export interface SampleDeleted {
@@ -64,4 +64,48 @@ function withoutWords(sample: JsonObject, at: number): JsonObject {
     if (value !== undefined) kept[field] = value;
   }
   return kept;
+}
+
+/** A member deleted message `messageTs` of channel `channelId`; `entries`: the incident's timeline entries adding it that still quote it. */
+export interface MessageDeleted extends SampleDeleted {
+  readonly channelId: string;
+  readonly entries: readonly TimelineEvent[];
+}
+
+/** Whether `event` is staff adding the member message `channelId`/`messageTs` to the timeline, its words still kept. */
+export function addsMessageWithWords(event: TimelineEvent, channelId: string, messageTs: string): boolean {
+  return event.kind === 'message_added' && event.data['channelId'] === channelId && event.data['messageTs'] === messageTs && event.data['deleted'] !== true;
+}
+
+/**
+ * A `message_added` entry once its author deleted the message: who added it and when, whose message it
+ * was, where and when it was posted stay (the record still says a message was added); its words do not.
+ */
+export function addedMessageWithoutWords(event: TimelineEvent, at: number): TimelineEvent {
+  return { ...event, text: null, data: { ...event.data, deleted: true, deletedAt: at } };
+}
+
+/**
+ * Everything of one incident that quotes a message its author deleted, in one decision (one redraw, one
+ * audit line without the text): the sample it quotes (sampleDeleted) and each timeline entry staff added
+ * it with, whose thread line is edited in place to say it was deleted. Nothing to do when neither is
+ * left (a replayed deletion).
+ */
+export function messageDeleted(state: IncidentState, deletion: MessageDeleted, clock: Clock): Decision {
+  const at = clock.now();
+  const entries = deletion.entries.filter((entry) => addsMessageWithWords(entry, deletion.channelId, deletion.messageTs));
+  const quoted = state.incident.channelId === deletion.channelId && quotesSample(state, deletion.messageTs);
+  if (quoted) {
+    const redrawn = sampleDeleted(state, deletion, clock);
+    if (!redrawn.ok || entries.length === 0) return redrawn;
+    const details = { ...redrawn.audit.details, timelineEntries: entries.length };
+    return { ...redrawn, audit: { ...redrawn.audit, details }, effects: [...redrawn.effects, ...lineEdits(entries, at)] };
+  }
+  const context = { state, action: 'erase_deleted_message' as const, actorUserId: null, at, text: null, details: { channelId: deletion.channelId, messageTs: deletion.messageTs, timelineEntries: entries.length } };
+  if (entries.length === 0) return noOp(context);
+  return accept(context, state, [], lineEdits(entries, at));
+}
+
+function lineEdits(entries: readonly TimelineEvent[], at: number) {
+  return entries.map((entry) => ({ type: 'update_thread_message' as const, incidentId: entry.incidentId, event: addedMessageWithoutWords(entry, at) }));
 }

@@ -4,7 +4,7 @@
  * completed while the post-mortem is written.
  */
 import type { Clock } from '../clock.js';
-import { accept, noOp, type CommandBase, type Decision, type ReminderReason } from './decision.js';
+import { accept, noOp, refuse, type CommandBase, type Decision, type ReminderReason } from './decision.js';
 import { announce, event, refuseBadText, type IncidentPolicy } from './context.js';
 import type { IncidentState, TimelineEvent } from './types.js';
 
@@ -40,6 +40,8 @@ export function isMessageInTimeline(timeline: readonly TimelineEvent[], channelI
 
 export interface AddMessageCommand extends CommandBase {
   readonly message: QuotedMessage;
+  /** Its author deleted it (the watcher stored the deletion): refused, nothing of it kept, not even in the audit. */
+  readonly deletedByAuthor?: boolean;
 }
 
 /**
@@ -54,9 +56,12 @@ export function addMessage(state: IncidentState, command: AddMessageCommand, _po
     action: 'add_message' as const,
     actorUserId: command.actorUserId,
     at,
-    text: message.text,
+    text: command.deletedByAuthor ? null : message.text,
     details: { channelId: message.channelId, messageTs: message.messageTs },
+    locale: command.locale,
   };
+  // A stale shortcut or form on a message its author took back: the timeline would keep their words.
+  if (command.deletedByAuthor) return refuse(context, 'refusal.message_deleted', {});
   const events = [
     event(state, at, 'message_added', command.actorUserId, message.text, {
       channelId: message.channelId,

@@ -310,7 +310,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       await ack({ response_action: 'errors', errors: { [inputIds.incident]: t(theirs, 'ui.timeline_add.choose_incident', {}) } });
       return;
     }
-    const { number, locale } = incident.state.incident;
+    const { number } = incident.state.incident;
     if (await postMortems.isOnTimeline(incident.state.incident.id, message.c, message.ts)) {
       await ack({
         response_action: 'errors',
@@ -318,7 +318,11 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       });
       return;
     }
-    const quoted = await readQuotedMessage(client, message);
+    // Its author deleted it since the shortcut was used (a form left open, a stale client): refused by the
+    // decision (audited, without the words), and Slack is not asked for words that must not be kept.
+    const workspaceId = await services.workspaceId(body.team?.id ?? 'local');
+    const deletedByAuthor = await postMortems.messageDeletedByAuthor(workspaceId, message.c, message.ts);
+    const quoted = deletedByAuthor ? { text: '', authorName: null, permalink: null } : await readQuotedMessage(client, message);
     // Acknowledged once committed (Slack never sends an acknowledged submission again): a failure first keeps
     // the form open saying so; Slack slow to quote the message makes the listener guard keep it, then acknowledge.
     const outcome = await committedThenAcknowledged(ack, () => services.incidents.decide(incident.state.incident.id, (state, policy, clock) =>
@@ -327,6 +331,8 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
         {
           actorUserId: body.user.id,
           message: { channelId: message.c, messageTs: message.ts, authorUserId: message.u ?? null, ...quoted, postedAt: Math.round(Number(message.ts) * 1000) },
+          deletedByAuthor,
+          locale: theirs,
         },
         policy,
         clock,
@@ -334,7 +340,9 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
       // Two deliveries of one submission at once both pass isOnTimeline: the second adds nothing.
       { once: submissionKey(body) },
     ));
-    if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, locale);
+    if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, theirs);
+    // Deleted while it was being added: the deletion's pass may have looked before this entry existed; erased now (a no-op otherwise).
+    else if (await postMortems.messageDeletedByAuthor(workspaceId, message.c, message.ts)) await services.incidents.sampleDeleted({ workspaceId, channelId: message.c, messageTs: message.ts });
   });
 }
 

@@ -91,6 +91,22 @@ export async function incidentsOnChannelSince(db: Db, filter: { workspaceId: str
   return rows.map((row) => row.id);
 }
 
+export async function incidentsWithMessageOnTimeline(db: Db, filter: { workspaceId: string; channelId: string; messageTs: string; limit: number }): Promise<string[]> {
+  // Staff add messages by hand, a few per incident: read the workspace's and match the JSON here (one query on both databases).
+  const rows = await db.timelineEvent.findMany({
+    where: { kind: 'message_added', text: { not: null }, incident: { workspaceId: filter.workspaceId } },
+    orderBy: { at: 'asc' },
+    select: { incidentId: true, data: true },
+  });
+  const ids = rows.filter((row) => matchesMessage(row.data, filter.channelId, filter.messageTs)).map((row) => row.incidentId);
+  return [...new Set(ids)].slice(0, filter.limit);
+}
+
+const matchesMessage = (data: unknown, channelId: string, messageTs: string): boolean => {
+  const d = (data ?? {}) as JsonObject;
+  return d['channelId'] === channelId && d['messageTs'] === messageTs;
+};
+
 /** Ids of resolved incidents holding a draft in one of `draftStatuses`, a page at a time (by id). */
 export async function resolvedIncidentsWithDrafts(
   db: Db,
@@ -298,6 +314,19 @@ export async function rewriteDetectedEntry(db: Db, incidentId: string, change: (
     const data = (row.data ?? {}) as { detection?: JsonValue };
     if (data.detection === undefined) continue;
     await db.timelineEvent.update({ where: { id: row.id }, data: { data: { ...data, detection: change(data.detection) } as object } });
+  }
+}
+
+export async function eraseAddedMessage(db: Db, incidentId: string, channelId: string, messageTs: string, erase: (event: TimelineEvent) => TimelineEvent): Promise<void> {
+  const rows = await db.timelineEvent.findMany({ where: { incidentId, kind: 'message_added', text: { not: null } } });
+  for (const row of rows) {
+    if (!matchesMessage(row.data, channelId, messageTs)) continue;
+    const erased = erase({ incidentId, at: row.at.getTime(), kind: 'message_added', actorUserId: row.actorUserId, text: row.text, data: (row.data ?? {}) as JsonObject });
+    await db.timelineEvent.update({ where: { id: row.id }, data: { text: erased.text, data: erased.data as object } });
+  }
+  // The audit line of adding it quoted the words too (its data keeps which message it was).
+  for (const row of await db.auditLog.findMany({ where: { incidentId, action: 'add_message', text: { not: null } }, select: { id: true, data: true } })) {
+    if (matchesMessage(row.data, channelId, messageTs)) await db.auditLog.update({ where: { id: row.id }, data: { text: null } });
   }
 }
 

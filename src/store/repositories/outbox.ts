@@ -115,6 +115,13 @@ export async function outboxHasKey(db: Db, key: string): Promise<boolean> {
   return (await db.outboxItem.findUnique({ where: { key }, select: { id: true } })) !== null;
 }
 
+export async function rewriteOutboxArgs(db: Db, key: string, args: Record<string, unknown>): Promise<void> {
+  const item = await db.outboxItem.findUnique({ where: { key }, select: { id: true, payload: true } });
+  if (!item) return;
+  const payload: OutboxPayload = { ...(item.payload as unknown as OutboxPayload), args };
+  await db.outboxItem.update({ where: { id: item.id }, data: { payload: payload as object } });
+}
+
 /** The keys among `keys` whose write failed for good with exactly `error`. */
 export async function outboxFailedWith(db: Db, keys: readonly string[], error: string): Promise<string[]> {
   if (keys.length === 0) return [];

@@ -2,8 +2,9 @@
 // never the words, and the alert is redrawn in place. Pure: the clock is the only time it reads.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { detectionWithoutSample, quotesSample, resolve, sampleDeleted, sampleWasDeleted, type IncidentState, type JsonValue } from '../../../src/domain/incidents/index.js';
-import { accepted, incidentPolicy, MINUTE, openState, T0 } from './helpers.js';
+import { addedMessageWithoutWords, addMessage, detectionWithoutSample, messageDeleted, quotesSample, resolve, sampleDeleted, sampleWasDeleted, type IncidentState, type JsonValue, type TimelineEvent } from '../../../src/domain/incidents/index.js';
+import { describeTimelineEvent } from '../../../src/domain/incidents/describe.js';
+import { accepted, incidentPolicy, MINUTE, openState, refused, T0 } from './helpers.js';
 
 const samples: { id: string; authorId: string; score: number; text: string; permalink?: string }[] = [
   { id: '1763733600.000100', authorId: 'UANA', score: -9, text: 'Worst update ever, I want a refund', permalink: 'https://acme.slack.com/archives/C1/p1763733600000100' },
@@ -49,5 +50,52 @@ describe('a quoted sample deleted by its author', () => {
     const decision = accepted(sampleDeleted(resolved, { messageTs: samples[0]!.id }, clock));
     expect(decision.state.incident.status).toBe('resolved');
     expect(JSON.stringify(decision.state.incident.detection)).not.toContain('Worst update');
+  });
+});
+
+describe('a message staff added to the timeline, deleted by its author', () => {
+  const CHANNEL = 'C0COMMUNITY';
+  function withAdded(clock: ManualClock, messageTs: string): { state: IncidentState; entries: TimelineEvent[] } {
+    const state = quoting(clock);
+    const decision = accepted(addMessage(state, { actorUserId: 'USTAFF', message: { channelId: CHANNEL, messageTs, authorUserId: 'UANA', authorName: 'ana', text: 'Worst update ever, I want a refund', postedAt: T0, permalink: null } }, incidentPolicy(), clock));
+    return { state: decision.state, entries: [...decision.events] };
+  }
+
+  it('edits its thread line in place without the words; with the quoted sample, in the same decision as the redraw', () => {
+    const clock = new ManualClock(T0);
+    const { state, entries } = withAdded(clock, '1763733700.000100');
+    clock.advance(MINUTE);
+    const decision = accepted(messageDeleted(state, { channelId: CHANNEL, messageTs: '1763733700.000100', entries }, clock));
+    expect(decision.audit).toMatchObject({ action: 'erase_deleted_message', outcome: 'accepted', text: null, details: { channelId: CHANNEL, messageTs: '1763733700.000100', timelineEntries: 1 } });
+    expect(decision.events).toEqual([]);
+    const edit = decision.effects[0] as { type: string; event: TimelineEvent };
+    expect(decision.effects).toHaveLength(1);
+    expect(edit.type).toBe('update_thread_message');
+    expect(edit.event).toMatchObject({ kind: 'message_added', actorUserId: 'USTAFF', text: null, data: { channelId: CHANNEL, messageTs: '1763733700.000100', authorUserId: 'UANA', deleted: true, deletedAt: T0 + MINUTE } });
+    expect(describeTimelineEvent(edit.event, 'en')).toContain('its author has since deleted it');
+    expect(describeTimelineEvent(edit.event, 'es')).toContain('su autor lo ha borrado');
+
+    // Its own channel's sample and timeline entry at once: one redraw, one edit, one audit line.
+    const both = withAdded(clock, samples[0]!.id);
+    const bothState = { ...both.state, incident: { ...both.state.incident, channelId: CHANNEL } };
+    const once = accepted(messageDeleted(bothState, { channelId: CHANNEL, messageTs: samples[0]!.id, entries: both.entries }, clock));
+    expect(once.audit).toMatchObject({ action: 'redraw_sample_deleted', details: { messageTs: samples[0]!.id, timelineEntries: 1 } });
+    expect(once.effects.map((effect) => effect.type)).toEqual(['update_root_message', 'update_thread_message']);
+    expect(JSON.stringify(once)).not.toContain('Worst update');
+  });
+
+  it('changes nothing once its entries show it deleted (a replay), nor for another channel with the same ts', () => {
+    const clock = new ManualClock(T0);
+    const { state, entries } = withAdded(clock, '1763733700.000100');
+    const erased = entries.map((entry) => addedMessageWithoutWords(entry, T0));
+    expect(messageDeleted(state, { channelId: CHANNEL, messageTs: '1763733700.000100', entries: erased }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
+    expect(messageDeleted(state, { channelId: 'C0OTHER', messageTs: '1763733700.000100', entries }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
+  });
+
+  it('is refused when staff add it after its author deleted it, with no words in the audit', () => {
+    const clock = new ManualClock(T0);
+    const decision = refused(addMessage(quoting(clock), { actorUserId: 'USTAFF', deletedByAuthor: true, message: { channelId: CHANNEL, messageTs: '1763733700.000100', authorUserId: 'UANA', authorName: null, text: 'Worst update ever', postedAt: T0, permalink: null } }, incidentPolicy(), clock));
+    expect(decision.refusal.code).toBe('message_deleted');
+    expect(decision.audit).toMatchObject({ action: 'add_message', outcome: 'refused', text: null });
   });
 });

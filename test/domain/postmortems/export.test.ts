@@ -10,7 +10,7 @@ import {
   formatDuration,
   renderPostMortemMarkdown,
 } from '../../../src/domain/postmortems/index.js';
-import type { TimelineEvent } from '../../../src/domain/incidents/index.js';
+import { addedMessageWithoutWords, type TimelineEvent } from '../../../src/domain/incidents/index.js';
 import { sampleExportInput } from '../../fixtures/postmortems/sample-incident.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/postmortems');
@@ -163,5 +163,38 @@ describe('members answered by a drafted reply', () => {
   it('shows the name only when the team opted in', () => {
     const input = { ...answered('UFARID', ['Farid'], 'Thanks for telling us, Farid.'), includeMemberIdentities: true };
     expect(renderPostMortemMarkdown(input)).toContain('> Thanks for telling us, Farid.');
+  });
+});
+
+describe('a member message its author deleted after staff added it to the timeline', () => {
+  /** The sample incident after the member deleted the first message staff added (the store's erasure). */
+  const withDeleted = (locale: 'en' | 'es', identities = false) => {
+    const input = sampleExportInput(locale, identities);
+    let first = true;
+    const timeline = input.timeline.map((e) => {
+      if (e.kind !== 'message_added' || !first) return e;
+      first = false;
+      return addedMessageWithoutWords(e, e.at + 60_000);
+    });
+    return { ...input, timeline };
+  };
+
+  it('shows the entry as deleted by its author, with none of its words, in Markdown and JSON, in both languages', () => {
+    for (const identities of [false, true]) {
+      const markdown = renderPostMortemMarkdown(withDeleted('en', identities));
+      // (The fixture's detection, shown when identities are opted in, quotes the message on its own: a
+      // quoted sample is erased by sampleDeleted.)
+      const json = JSON.stringify(exportPostMortemJson(withDeleted('en', identities)).timeline.filter((e) => e['kind'] === 'message_added'));
+      for (const text of [markdown, json]) {
+        expect(text).not.toContain('Third outage');
+        expect(text).toContain('its author has since deleted it');
+      }
+    }
+    expect(JSON.stringify(exportPostMortemJson(withDeleted('en')))).not.toContain('Third outage');
+    const es = renderPostMortemMarkdown(withDeleted('es'));
+    expect(es).toContain('su autor lo ha borrado después');
+    expect(es).not.toContain('Tercera caída');
+    // The other message staff added stays quoted.
+    expect(renderPostMortemMarkdown(withDeleted('en'))).toContain('> @Member A same here');
   });
 });
