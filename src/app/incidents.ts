@@ -923,7 +923,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
    * looked at (a Slack Connect channel has the same id in both). Run again (a replayed deletion), it
    * finds nothing left to change and writes nothing. Returns how many incidents changed.
    */
-  async sampleDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
+  async memberMessageDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
     const postedAt = Number(deletion.messageTs) * 1000;
     if (!Number.isFinite(postedAt)) return 0;
     const { incidents } = this.options.store.direct;

@@ -37,8 +37,8 @@ export interface DetectionIncidents {
   /** `severity`: the incident's severity (the one it opened with, or the open one's the spike joined). */
   openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }>;
   escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }>;
-  /** A member deleted a message: the workspace's incidents quoting it stop quoting it (idempotent). */
-  sampleDeleted?(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number>;
+  /** A member deleted a message: the workspace's incidents keep no words of it, as a sample or on their timeline (idempotent). */
+  memberMessageDeleted?(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number>;
 }
 
 /** The repositories the watcher reads and writes. */
@@ -507,7 +507,7 @@ export class Watcher {
     const removed = await this.removeMessage(workspaceId, channelId, ts, eventId);
     if (removed !== null) {
       const deletion = { workspaceId, channelId, messageTs: ts };
-      await this.options.incidents.sampleDeleted?.(deletion);
+      await this.options.incidents.memberMessageDeleted?.(deletion);
       await this.options.forgetDeleted?.(deletion);
     }
     return removed === true;

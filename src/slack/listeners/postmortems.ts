@@ -342,7 +342,7 @@ function registerTimelineShortcut({ app, services, postMortems }: Listening): vo
     ));
     if (!outcome.ok) await tell(client, { channel: incident.alertChannelId, user: body.user.id, threadTs: incident.rootTs ?? undefined }, outcome.refusal, theirs);
     // Deleted while it was being added: the deletion's pass may have looked before this entry existed; erased now (a no-op otherwise).
-    else if (await postMortems.messageDeletedByAuthor(workspaceId, message.c, message.ts)) await services.incidents.sampleDeleted({ workspaceId, channelId: message.c, messageTs: message.ts });
+    else if (await postMortems.messageDeletedByAuthor(workspaceId, message.c, message.ts)) await services.incidents.memberMessageDeleted({ workspaceId, channelId: message.c, messageTs: message.ts });
   });
 }
 
