@@ -7,6 +7,7 @@ import type { RunningFirebreak } from '../../src/main.js';
 import { sendToApp } from '../../src/sandbox/signing.js';
 import { eventCallback, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
+import type { DatabaseProvider } from '../../src/store/schema-files.js';
 import { availableProviders } from '../support/databases.js';
 import { LEADS_APPROVE_TWO, playbookYaml } from '../support/playbook-yaml.js';
 import { seedTeam, startInstalledInBoth, startTwoTeamsWorld, TEAM_A as A, TEAM_B as B, type SeededTeam, type TwoTeamsWorld } from '../support/two-teams.js';
@@ -26,21 +27,20 @@ const PLAYBOOK = playbookYaml({
   unacknowledged: { afterMinutes: 10, notify: '["@community-leads"]', repeatEveryMinutes: 10, maxRepeats: 1 },
 });
 
-describe.each(availableProviders)('a Slack Connect channel watched by two workspaces (%s)', (provider) => {
+/**
+ * Firebreak installed in two workspaces that share SHARED (Slack Connect: the same channel id in both
+ * organisations), each with its own alerts channel set; started before the suite's tests, closed after.
+ */
+function twoWorkspacesSharingAChannel(provider: DatabaseProvider) {
   let world: TwoTeamsWorld;
   let app: RunningFirebreak;
   let events: string;
   const teams: Record<string, SeededTeam> = {};
-  const prisma = () => app.database.prisma;
-  const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
-    sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
-
   beforeAll(async () => {
     world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5151', playbooks: { 'e2e-partners.yaml': PLAYBOOK } });
     for (const teamId of [A, B]) {
       const team = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
       const { people, fake } = team;
-      // Slack Connect: each organisation sees the shared channel under the same id.
       fake.workspace.addChannel({ id: SHARED, name: 'partners', members: [...people.members, people.sam, people.ann, people.ben, people.cleo, fake.workspace.bot.user_id] });
       teams[teamId] = team;
     }
@@ -50,15 +50,31 @@ describe.each(availableProviders)('a Slack Connect channel watched by two worksp
       const { people, staff } = teams[teamId]!;
       expect((await staff.command(events, people.ann, `alerts <#${people.alerts}|alerts>`)).body).toContain(`<#${people.alerts}>`);
     }
-    // B has an open incident on the shared channel; A has none.
-    const b = teams[B]!;
-    await b.staff.command(events, b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
-    const bRoot = await waitFor('B’s alert', () => b.staff.rootMessage());
-    await waitFor('B’s incident stored', () => prisma().incident.findFirst({ where: { rootTs: bRoot.ts } }));
   }, 120_000);
   afterAll(async () => {
     await world?.close(app);
   });
+  return {
+    teams,
+    app: () => app,
+    events: () => events,
+    prisma: () => app.database.prisma,
+    event: (teamId: string, body: { type: string } & Record<string, unknown>) =>
+      sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() })),
+  };
+}
+
+describe.each(availableProviders)('a Slack Connect channel watched by two workspaces (%s)', (provider) => {
+  const shared = twoWorkspacesSharingAChannel(provider);
+  const { teams, prisma, event } = shared;
+
+  beforeAll(async () => {
+    // B has an open incident on the shared channel; A has none.
+    const b = teams[B]!;
+    await b.staff.command(shared.events(), b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    const bRoot = await waitFor('B’s alert', () => b.staff.rootMessage());
+    await waitFor('B’s incident stored', () => prisma().incident.findFirst({ where: { rootTs: bRoot.ts } }));
+  }, 120_000);
 
   it('A’s unanswered reminder reaches A’s alerts channel, not B’s incident thread on the shared channel', async () => {
     const a = teams[A]!;
@@ -69,7 +85,7 @@ describe.each(availableProviders)('a Slack Connect channel watched by two worksp
     const ts = `${Math.floor((Date.now() - 40 * 60_000) / 1000)}.000100`;
     expect((await event(A, messageEvent({ channel: SHARED, user: a.people.members[0]!, text: 'My order never arrived and nobody answers, terrible', ts }))).status).toBe(200);
     await waitFor('A’s complaint scored', async () => ((await prisma().scoredMessage.count()) === 1 ? true : undefined));
-    await app.runtime!.tick();
+    await shared.app().runtime!.tick();
 
     const reminder = await waitFor('A’s reminder in A’s alerts channel', () => a.fake.workspace.messagesIn(a.people.alerts).find((message) => message.text.includes(':speech_balloon:')));
     expect(reminder.text).toContain('My order never arrived');
@@ -100,11 +116,11 @@ describe.each(availableProviders)('a Slack Connect channel watched by two worksp
     // A opens an incident there too. Whichever row a lookup by channel id alone finds, one workspace would
     // get the other's language: each draft modal is checked.
     const a = teams[A]!;
-    await a.staff.command(events, a.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    await a.staff.command(shared.events(), a.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
     const draftLanguage = async (team: SeededTeam) => {
       const { people, staff, fake } = team;
       const root = await waitFor('the alert', () => fake.workspace.messagesIn(people.alerts).find((message) => findButtons(message.blocks ?? []).some((button) => button.action_id === actionIds.draftReply)));
-      await staff.click(events, people.ann, people.alerts, root.ts, actionIds.draftReply);
+      await staff.click(shared.events(), people.ann, people.alerts, root.ts, actionIds.draftReply);
       const modal = await waitFor('the draft modal', () => staff.openModal(people.ann));
       const picker = (modal.blocks as { block_id?: string; element?: { initial_option?: { value: string } } }[]).find((block) => block.block_id === inputIds.draftLanguage);
       return picker?.element?.initial_option?.value;
@@ -114,35 +130,12 @@ describe.each(availableProviders)('a Slack Connect channel watched by two worksp
 });
 
 describe.each(availableProviders)('a member deletes a message in a Slack Connect channel watched by two workspaces (%s)', (provider) => {
-  let world: TwoTeamsWorld;
-  let app: RunningFirebreak;
-  let events: string;
-  const teams: Record<string, SeededTeam> = {};
-  const prisma = () => app.database.prisma;
-  const event = (teamId: string, body: { type: string } & Record<string, unknown>) =>
-    sendToApp(events, SIGNING_SECRET, 'event', eventCallback(teams[teamId]!.fake.workspace.appIdentity(), body, { nowMs: Date.now() }));
-
-  beforeAll(async () => {
-    world = await startTwoTeamsWorld({ provider, signingSecret: SIGNING_SECRET, clientId: '1111.5151', playbooks: { 'e2e-partners.yaml': PLAYBOOK } });
-    for (const teamId of [A, B]) {
-      const team = seedTeam(world.slack.team(teamId), SIGNING_SECRET);
-      team.fake.workspace.addChannel({ id: SHARED, name: 'partners', members: [...team.people.members, team.people.sam, team.people.ann, team.people.ben, team.people.cleo, team.fake.workspace.bot.user_id] });
-      teams[teamId] = team;
-    }
-    app = await startInstalledInBoth(world, teams, { DETECTION_INTERVAL_SECONDS: '3600', LOCALE: 'en' });
-    events = `${app.url}/slack/events`;
-    for (const teamId of [A, B]) {
-      const { people, staff } = teams[teamId]!;
-      expect((await staff.command(events, people.ann, `alerts <#${people.alerts}|alerts>`)).body).toContain(`<#${people.alerts}>`);
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await world?.close(app);
-  });
+  const shared = twoWorkspacesSharingAChannel(provider);
+  const { teams, prisma, event } = shared;
 
   it('A’s deletion of a message never touches B’s alert quoting a message of that ts; B’s own deletion redraws it once', async () => {
     const b = teams[B]!;
-    await b.staff.command(events, b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    await b.staff.command(shared.events(), b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
     const root = await waitFor('B’s alert', () => b.staff.rootMessage());
     const incident = await waitFor('B’s incident stored', () => prisma().incident.findFirst({ where: { rootTs: root.ts } }));
     // B's incident quotes a message of the shared channel (as a detector's alert would).
@@ -175,9 +168,9 @@ describe.each(availableProviders)('a member deletes a message in a Slack Connect
     const ts = `${Math.floor(Date.now() / 1000) - 30}.000400`;
     const words = 'Glimmerdale partner payouts are late again';
     expect((await event(B, messageEvent({ channel: SHARED, user: member, text: words, ts }))).status).toBe(200);
-    await b.staff.shortcut(events, b.people.ben, callbackIds.addToTimelineShortcut, SHARED, { ts, text: words, user: member });
+    await b.staff.shortcut(shared.events(), b.people.ben, callbackIds.addToTimelineShortcut, SHARED, { ts, text: words, user: member });
     await waitFor('the timeline form', () => b.staff.openModal(b.people.ben)?.callback_id === callbackIds.addToTimelineModal);
-    await b.staff.submit(events, b.people.ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incident.id } } } });
+    await b.staff.submit(shared.events(), b.people.ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incident.id } } } });
     const line = await waitFor('B’s thread line quoting it', () => b.staff.thread().find((message) => JSON.stringify(message).includes('Glimmerdale')));
     const lineUpdates = () => b.fake.api.calls('chat.update').filter((call) => call.args['ts'] === line.ts);
     const entry = () => prisma().timelineEvent.findFirstOrThrow({ where: { incidentId: incident.id, kind: 'message_added' } });
