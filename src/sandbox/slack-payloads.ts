@@ -111,6 +111,27 @@ export interface MessageEventInput {
 }
 
 /** A member's `message` event, as delivered for channels the app is in. */
+let deletionsMade = 0;
+
+/**
+ * Slack's message_deleted for the message at `ts`; `previous`: the deleted message as Slack sends it along
+ * (its words too). The event's own ts is now unless given.
+ */
+export function messageDeletedEvent(input: { channel: string; ts: string; previous?: { user: string; text: string }; eventTs?: string }) {
+  deletionsMade = (deletionsMade + 1) % 1000;
+  const eventTs = input.eventTs ?? `${Math.floor(Date.now() / 1000)}.999${String(deletionsMade).padStart(3, '0')}`;
+  return {
+    type: 'message' as const,
+    subtype: 'message_deleted' as const,
+    channel: input.channel,
+    hidden: true,
+    ts: eventTs,
+    event_ts: eventTs,
+    deleted_ts: input.ts,
+    ...(input.previous ? { previous_message: { type: 'message', user: input.previous.user, text: input.previous.text, ts: input.ts } } : {}),
+  };
+}
+
 export function messageEvent(input: MessageEventInput) {
   return {
     type: 'message' as const,

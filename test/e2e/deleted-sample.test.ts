@@ -5,7 +5,7 @@
 // nothing stored. Messages deleted before the alert opens are never quoted by it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
-import { messageEvent } from '../../src/sandbox/slack-payloads.js';
+import { messageDeletedEvent, messageEvent } from '../../src/sandbox/slack-payloads.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import type { AlertsMessage } from '../support/staff-actions.js';
@@ -18,16 +18,8 @@ const DELETED_EARLY = 'Quixotry checkout is a horrible disgusting scam, awful te
 /** Deleted before Slack delivered it at all (a tombstone took its place): never stored, never quoted. */
 const DELETED_UNDELIVERED = 'Wugglenorf login is a horrible disgusting scam, awful terrible useless garbage, I hate it';
 
-const deletion = (channel: string, ts: string, text: string, user: string) => ({
-  type: 'message',
-  subtype: 'message_deleted',
-  channel,
-  hidden: true,
-  ts: `${Math.floor(Date.now() / 1000)}.999${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`,
-  deleted_ts: ts,
-  // Slack sends the deleted words along: Firebreak must not keep them.
-  previous_message: { type: 'message', user, text, ts },
-});
+/** The member's deletion of the message at `ts`; Slack sends the deleted words along, Firebreak must not keep them. */
+const deletion = (channel: string, ts: string, text: string, user: string) => messageDeletedEvent({ channel, ts, previous: { user, text } });
 
 describe.each(availableProviders)('a member deletes a message the alert quotes (%s)', (provider) => {
   let h: Harness;

@@ -5,6 +5,7 @@
 // deleted is refused privately and audited, nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
+import { messageDeletedEvent } from '../../src/sandbox/slack-payloads.js';
 import { callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import { startHarness, type Harness } from './harness.js';
@@ -14,16 +15,8 @@ const DELETED_WORDS = 'Plimbrook invoices charged me four times and support igno
 /** Deleted before staff submitted the shortcut's form: never stored. */
 const DELETED_FIRST = 'Snorkwell delivery never arrived and nobody answers';
 
-const deletion = (channel: string, ts: string, text: string, user: string) => ({
-  type: 'message',
-  subtype: 'message_deleted',
-  channel,
-  hidden: true,
-  ts: `${Math.floor(Date.now() / 1000)}.999${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`,
-  deleted_ts: ts,
-  // Slack sends the deleted words along: Firebreak must not keep them.
-  previous_message: { type: 'message', user, text, ts },
-});
+/** The member's deletion of the message at `ts`; Slack sends the deleted words along, Firebreak must not keep them. */
+const deletion = (channel: string, ts: string, text: string, user: string) => messageDeletedEvent({ channel, ts, previous: { user, text } });
 
 describe.each(availableProviders)('a member deletes a message staff added to the timeline (%s)', (provider) => {
   let h: Harness;
