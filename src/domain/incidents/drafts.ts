@@ -16,6 +16,7 @@ import {
 import { accept, noOp, refuse, type CommandBase, type Decision, type Effect } from './decision.js';
 import { announce, event, PEOPLE_NAMED, refuseBadText, refuseIfResolved, type IncidentPolicy, type RefusalContext } from './context.js';
 import { autoTickSteps } from './checklist.js';
+import { samplesOf } from './samples.js';
 import { diffDraftText } from './draft-diff.js';
 import { languageOfText, preflightReply, REPLY_TEXT_MAX, type PreflightContext, type PreflightWarning } from './preflight.js';
 import type { Approval, ApprovalDecision, DraftStatus, IncidentState, JsonObject, ReplyDraft, ReplyTarget, TimelineEvent } from './types.js';
@@ -62,14 +63,8 @@ function targetData(target: ReplyTarget): JsonObject {
 
 /** The member messages an incident quotes (its detection's samples): the only threads a reply may answer. */
 function memberMessageTss(state: IncidentState): Set<string> {
-  const detection = state.incident.detection;
-  const samples = typeof detection === 'object' && detection !== null && !Array.isArray(detection) ? detection['samples'] : undefined;
   const tss = new Set<string>();
-  if (!Array.isArray(samples)) return tss;
-  for (const sample of samples) {
-    const id = typeof sample === 'object' && sample !== null && !Array.isArray(sample) ? sample['id'] : undefined;
-    if (typeof id === 'string' && id !== '') tss.add(id);
-  }
+  for (const { id } of samplesOf(state.incident.detection)) if (typeof id === 'string' && id !== '') tss.add(id);
   return tss;
 }
 

@@ -14,19 +14,23 @@ export interface SampleDeleted {
 
 const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function samplesOf(detection: JsonValue): readonly JsonValue[] {
+/** The detection's samples (the member messages an incident quotes), each an object; none when it holds none. */
+export function samplesOf(detection: JsonValue): readonly JsonObject[] {
   const samples = isObject(detection) ? detection['samples'] : undefined;
-  return Array.isArray(samples) ? samples : [];
+  return Array.isArray(samples) ? samples.filter(isObject) : [];
 }
+
+const sampleQuoting = (detection: JsonValue, messageTs: string) => samplesOf(detection).find((sample) => sample['id'] === messageTs);
 
 /** Whether the incident quotes `messageTs` as a sample whose words it still keeps. */
 export function quotesSample(state: IncidentState, messageTs: string): boolean {
-  return samplesOf(state.incident.detection).some((sample) => isObject(sample) && sample['id'] === messageTs && sample['deleted'] !== true);
+  const sample = sampleQuoting(state.incident.detection, messageTs);
+  return sample !== undefined && sample['deleted'] !== true;
 }
 
 /** Whether the incident quotes `messageTs` as a sample its author deleted (feedback on it is refused). */
 export function sampleWasDeleted(detection: JsonValue, messageTs: string): boolean {
-  return samplesOf(detection).some((sample) => isObject(sample) && sample['id'] === messageTs && sample['deleted'] === true);
+  return sampleQuoting(detection, messageTs)?.['deleted'] === true;
 }
 
 /**
