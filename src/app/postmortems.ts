@@ -239,6 +239,7 @@ export class PostMortemService {
           if (!decision.ok) {
             return { ok: false as const, refusal: decision.refusal, fieldErrors: decision.fieldErrors, locale: incident.state.incident.locale, ...(decision.emptiedBy ? { emptiedBy: decision.emptiedBy } : {}) };
           }
+          if (audit.outcome === 'no_op') return { ok: true as const, postMortem: record.postMortem };
           await tx.postMortems.save(decision.postMortem, record.version);
           await this.applyEffects(tx, incident, decision.postMortem, decision.effects);
           return { ok: true as const, postMortem: decision.postMortem };

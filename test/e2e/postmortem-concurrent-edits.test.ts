@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewBlockActions, viewSubmission, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
-import { actionIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, inputIds, postMortemInputIds } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { availableProviders } from '../support/databases.js';
 import { findButtons, playSpike, startHarness, TWO_APPROVER_PLAYBOOK, type Harness } from './harness.js';
@@ -241,5 +241,32 @@ describe.each(availableProviders)('post-mortem edited by two people at once, thr
     expect(refusal).toContain(t('es', 'ui.refusal.footer', {}));
     expect(refusal).not.toContain(t('en', 'ui.refusal.footer', {}));
     expect((await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).reviews).toEqual([]);
+  });
+
+  it('one submission for review sent twice (Submit pressed again while Slack was slow): one review round, one request, no error', async () => {
+    const { ann, ben } = harness.people;
+    // Ben sends it back for changes, so Ann has a draft to submit again.
+    const review = await harness.waitFor('the review request', () => threadWith(actionIds.approvePostMortem).at(-1));
+    await harness.click(ben, harness.alerts, review.ts, actionIds.requestPostMortemChanges);
+    await harness.waitFor('the changes modal', () => harness.openModal(ben));
+    expect(errorsOf((await harness.submit(ben, { [inputIds.comment]: { [inputIds.comment]: { type: 'plain_text_input', value: 'Name the processor.' } } })).body)).toEqual({});
+    await harness.waitFor('back to draft', async () => (await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status === 'draft');
+    await harness.waitFor('that round closed', () => threadWith(actionIds.approvePostMortem).length === 0);
+    const roundsBefore = await prisma().auditLog.count({ where: { action: 'submit_postmortem', outcome: 'accepted' } });
+
+    const annForm = await open(ann);
+    const values = formValues(annForm, { summary: 'Ann: the card processor (PayCo) was down for 40 minutes.' }, 'submit');
+    // The same view, the same values, twice: Slack sends the second when the first was not answered in time.
+    const send = () => harness.deliver('interaction', viewSubmission(harness.fake.workspace.appIdentity(), { user: { id: ann, name: 'ann' }, view: annForm, values, triggerId: harness.fake.workspace.issueTrigger(ann) }));
+    const [first, second] = await Promise.all([send(), send()]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect([errorsOf(first.body), errorsOf(second.body)]).toEqual([{}, {}]);
+    harness.fake.workspace.closeView(annForm.id);
+
+    await harness.waitFor('in review', async () => (await prisma().postMortem.findUniqueOrThrow({ where: { incidentId } })).status === 'in_review');
+    await harness.waitFor('its writes done', async () => (await prisma().outboxItem.count({ where: { incidentId, status: { in: ['pending', 'sending'] } } })) === 0);
+    expect(await prisma().auditLog.count({ where: { action: 'submit_postmortem', outcome: 'accepted' } })).toBe(roundsBefore + 1);
+    // One review request waiting for reviewers in the thread, not two.
+    expect(threadWith(actionIds.approvePostMortem)).toHaveLength(1);
   });
 });

@@ -68,7 +68,8 @@ export interface PostMortemAuditEntry {
   readonly incidentId: string;
   readonly actorUserId: string;
   readonly action: PostMortemAction;
-  readonly outcome: 'accepted' | 'refused';
+  /** `no_op`: accepted, but there was nothing to change (the same submission sent again). */
+  readonly outcome: 'accepted' | 'refused' | 'no_op';
   readonly refusalCode: PostMortemRefusalCode | null;
   readonly text: string | null;
   readonly details: JsonObject;
@@ -109,7 +110,7 @@ interface Context {
   readonly locale: Locale;
 }
 
-function audit(c: Context, outcome: 'accepted' | 'refused', refusalCode: PostMortemRefusalCode | null): PostMortemAuditEntry {
+function audit(c: Context, outcome: PostMortemAuditEntry['outcome'], refusalCode: PostMortemRefusalCode | null): PostMortemAuditEntry {
   return {
     at: c.at,
     incidentId: c.postMortem.incidentId,
@@ -263,7 +264,12 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
     locale: command.locale,
   };
   if (postMortem.status === 'published') return refuse(c, 'postmortem.refusal.published', {});
-  if (postMortem.status === 'in_review') return refuse(c, 'postmortem.refusal.in_review', {});
+  if (postMortem.status === 'in_review') {
+    // Submit pressed again while Slack was slow to answer the first: what it sends is what is in review,
+    // so it is done, not refused (a refusal would tell its sender that their submission failed).
+    if (command.intent === 'submit' && sameAsInReview(postMortem, command, clock)) return { ok: true, postMortem, effects: [], audit: audit(c, 'no_op', null) };
+    return refuse(c, 'postmortem.refusal.in_review', {});
+  }
   if (command.actorUserId !== postMortem.ownerUserId && !postMortem.reviewerUserIds.includes(command.actorUserId)) {
     return refuse(c, 'postmortem.refusal.not_authorised', {});
   }
@@ -316,6 +322,13 @@ export function savePostMortem(postMortem: PostMortem, command: SavePostMortemCo
   return accept(accepted, submitted, [
     { type: 'request_postmortem_review', incidentId: postMortem.incidentId, reviewerUserIds: reviewersFor(submitted), round },
   ]);
+}
+
+/** Whether an author sends for review exactly what is in review now (fields, answers, action items). */
+function sameAsInReview(postMortem: PostMortem, command: SavePostMortemCommand, clock: Clock): boolean {
+  if (!authorsOf(postMortem).includes(command.actorUserId)) return false;
+  const validation = validatePostMortemSubmission(postMortem, command.submission, 'submit', command.locale, clock);
+  return validation.ok && !changesText(postMortem, validation.value);
 }
 
 /** Its authors: the owner (invited to write it, accountable for it) and everyone whose save changed its text. */

@@ -22,10 +22,10 @@ import type { Db } from '../db.js';
 const ms = (value: Date | null): number | null => (value ? value.getTime() : null);
 const date = (value: number | null): Date | null => (value === null ? null : new Date(value));
 
-/** Its latest saves and submissions as the audit log has them, newest first (details written by savePostMortem). */
+/** Its latest saves and submissions as the audit log has them, newest first (details written by savePostMortem); a repeat that changed nothing is none. */
 export async function recentPostMortemSaves(db: Db, incidentId: string, limit: number): Promise<PostMortemSaveRecord[]> {
   const rows = await db.auditLog.findMany({
-    where: { incidentId, action: { in: ['save_postmortem', 'submit_postmortem'] } },
+    where: { incidentId, action: { in: ['save_postmortem', 'submit_postmortem'] }, outcome: { not: 'no_op' } },
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: limit,
     select: { userId: true, outcome: true, data: true },

@@ -207,6 +207,12 @@ describe('post-mortems', () => {
       expect(submitted.postMortem).toMatchObject({ status: 'in_review', round: 1, submittedAt: T0 + DAY });
       expect(submitted.effects).toEqual([{ type: 'request_postmortem_review', incidentId: 'inc-1', reviewerUserIds: ['ULUIS', 'UMARTA'], round: 1 }]);
       expect(no(savePostMortem(submitted.postMortem, { actorUserId: 'UANA', locale: 'en', intent: 'save', submission: complete() }, clock)).refusal.code).toBe('in_review');
+      // The same submission sent again by its author (Submit pressed twice: the form now names its action item) is done, with nothing changed; anything else is refused.
+      const resent = complete({ actionItems: submitted.postMortem.actionItems.map(({ id, text, ownerUserId, dueAt }) => ({ id, text, ownerUserId, dueAt })) });
+      const again = ok(savePostMortem(submitted.postMortem, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: resent }, clock));
+      expect(again).toMatchObject({ postMortem: submitted.postMortem, effects: [], audit: { outcome: 'no_op', action: 'submit_postmortem' } });
+      expect(no(savePostMortem(submitted.postMortem, { actorUserId: 'UANA', locale: 'en', intent: 'submit', submission: { ...resent, fields: { ...resent.fields, summary: 'Another summary.' } } }, clock)).refusal.code).toBe('in_review');
+      expect(no(savePostMortem(submitted.postMortem, { actorUserId: 'ULUIS', locale: 'en', intent: 'submit', submission: resent }, clock)).refusal.code).toBe('in_review');
 
       const luis = ok(reviewPostMortem(submitted.postMortem, { actorUserId: 'ULUIS', locale: 'en', decision: 'approve' }, clock));
       expect(luis.postMortem.status).toBe('in_review');
