@@ -20,11 +20,12 @@ import {
   recordAlertPosted,
   recordReminderSent,
   recordDetectionEscalated,
-  addedMessageWithoutWords,
+  addedMessageChanged,
   addsMessageWithWords,
-  detectionWithoutSample,
-  messageDeleted,
+  detectionChanged,
+  messageChanged,
   quotesSample,
+  type MemberChange,
   type DetectionEscalated,
   type Decision,
   type Effect,
@@ -913,59 +914,65 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     }
   }
 
+  /** A member deleted a message of a watched channel (the watcher stored the deletion): memberMessageChanged. */
+  memberMessageDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
+    return this.memberMessageChanged({ ...deletion, change: { type: 'deleted' } });
+  }
+
   /**
-   * A member deleted a message of a watched channel (the watcher stored the deletion): every incident of
-   * that workspace quoting it as a sample loses its words and has its alert redrawn in place, and every
-   * one staff added it to the timeline of loses them from that entry, its thread line edited in place to
-   * say it was deleted; one decision per incident (messageDeleted), so an incident doing both changes
-   * once. Open and resolved alike: a resolved alert still shows its samples, and its post-mortem and
-   * redraws are built from the stored detection and timeline. Another workspace's incidents are never
-   * looked at (a Slack Connect channel has the same id in both). Run again (a replayed deletion), it
+   * A member changed a message of a watched channel (the watcher stored the deletion, or applied the edit
+   * as the message's latest): every incident of that workspace quoting it as a sample has it changed
+   * (deleted: its words gone; edited: the latest words, its score kept) and its alert redrawn in place,
+   * and every one staff added it to the timeline of has that entry changed the same way, its thread line
+   * edited in place; one decision per incident (messageChanged), so an incident doing both changes once.
+   * Open and resolved alike: a resolved alert still shows its samples, and its post-mortem and redraws
+   * are built from the stored detection and timeline. Another workspace's incidents are never looked at
+   * (a Slack Connect channel has the same id in both). Run again (a replayed deletion, the same words), it
    * finds nothing left to change and writes nothing. Returns how many incidents changed.
    */
-  async memberMessageDeleted(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number> {
-    const postedAt = Number(deletion.messageTs) * 1000;
+  async memberMessageChanged(changed: { workspaceId: string; channelId: string; messageTs: string; change: MemberChange }): Promise<number> {
+    const postedAt = Number(changed.messageTs) * 1000;
     if (!Number.isFinite(postedAt)) return 0;
+    const { workspaceId, channelId, messageTs } = changed;
     const { incidents } = this.options.store.direct;
     // A sample was posted before its incident was detected; the margin covers Slack's and this clock's skew.
-    const quoting = await incidents.onChannelSince({ workspaceId: deletion.workspaceId, channelId: deletion.channelId, detectedSince: postedAt - SAMPLE_CLOCK_MARGIN_MS, limit: HELD_SCAN_LIMIT });
+    const quoting = await incidents.onChannelSince({ workspaceId, channelId, detectedSince: postedAt - SAMPLE_CLOCK_MARGIN_MS, limit: HELD_SCAN_LIMIT });
     // Staff may add any message to the timeline, however old and from whichever channel.
-    const adding = await incidents.withMessageOnTimeline({ ...deletion, limit: HELD_SCAN_LIMIT });
+    const adding = await incidents.withMessageOnTimeline({ workspaceId, channelId, messageTs, limit: HELD_SCAN_LIMIT });
     let redrawn = 0;
     for (const incidentId of new Set([...quoting, ...adding])) {
       try {
         const found = await incidents.load(incidentId);
         if (!found) continue;
-        if (!quotesSample(found.state, deletion.messageTs) && !adding.includes(incidentId)) continue;
+        if (!quotesSample(found.state, messageTs) && !adding.includes(incidentId)) continue;
         // Asked of Slack before the transaction: no network call holds a transaction open.
         const context = await this.contextOf(incidentId);
-        if (context && (await this.redrawMessageDeleted(incidentId, deletion, context))) redrawn += 1;
+        if (context && (await this.redrawMessageChanged(incidentId, changed, context))) redrawn += 1;
       } catch (error) {
         // The others are still redrawn; this one is when the deletion is delivered again or at its next redraw.
-        this.options.logger.error({ err: error, incidentId }, 'could not take a deleted message out of an incident that quotes it');
+        this.options.logger.error({ err: error, incidentId, change: changed.change.type }, 'could not change a member message in an incident that quotes it');
       }
     }
     if (redrawn > 0) this.options.onCommitted?.();
     return redrawn;
   }
 
-  private async redrawMessageDeleted(incidentId: string, deletion: { channelId: string; messageTs: string }, context: IncidentContext): Promise<boolean> {
-    const { channelId, messageTs } = deletion;
+  private async redrawMessageChanged(incidentId: string, changed: { channelId: string; messageTs: string; change: MemberChange }, context: IncidentContext): Promise<boolean> {
+    const { channelId, messageTs, change } = changed;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.options.store.transaction(async (tx) => {
           const record = await tx.incidents.load(incidentId);
           if (!record) return false;
           const entries = (await tx.incidents.timeline(incidentId)).filter((event) => addsMessageWithWords(event, channelId, messageTs));
-          const quoted = quotesSample(record.state, messageTs) && record.state.incident.channelId === channelId;
-          const decision = messageDeleted(record.state, { channelId, messageTs, entries }, this.clock);
-          // Already shown deleted (a replay, another instance): nothing written, not even an audit line.
+          const decision = messageChanged(record.state, { channelId, messageTs, entries, change }, this.clock);
+          // Nothing left to change (a replay, another instance, the same words): nothing written, not even an audit line.
           if (!decision.ok || decision.audit.outcome === 'no_op') return false;
           if (!(await this.commitDecision(tx, record, decision, context)).ok) return false;
-          const now = this.clock.now();
+          const { at } = decision.audit;
           // The copy of the detection the timeline's `detected` entry keeps (post-mortem exports read it).
-          if (quoted) await tx.incidents.rewriteDetectedEntry(incidentId, (detection) => detectionWithoutSample(detection, messageTs, now));
-          if (entries.length > 0) await tx.incidents.eraseAddedMessage(incidentId, channelId, messageTs, (event) => addedMessageWithoutWords(event, now));
+          if (decision.state.incident.detection !== record.state.incident.detection) await tx.incidents.rewriteDetectedEntry(incidentId, (detection) => detectionChanged(detection, messageTs, change, at));
+          if (entries.length > 0) await tx.incidents.rewriteAddedMessage(incidentId, channelId, messageTs, (event) => addedMessageChanged(event, change, at));
           return true;
         }, { timeoutMs: INCIDENT_TRANSACTION_TIMEOUT_MS });
       } catch (error) {
@@ -1307,9 +1314,10 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const lineKey = threadLineKey(event);
     if (!lineKey || !(await run.tx.outbox.has(lineKey))) return;
     const payload = { channel: record.alertChannelId, ...this.options.views.threadEvent(event, view) };
-    // The line's own write keeps no words either: not sent yet (Slack unreachable), it posts them as they are now.
+    // The line's own write keeps no other words either: not sent yet (Slack unreachable), it posts them as they are now.
     await run.tx.outbox.rewriteArgs(lineKey, payload);
-    await this.enqueue(run, { key: `${lineKey}:deleted`, method: 'chat.update', payload, messageOf: lineKey });
+    // One edit per decision: a message deleted once, or edited again and again.
+    await this.enqueue(run, { key: `${lineKey}:v${record.version}`, method: 'chat.update', payload, messageOf: lineKey });
   }
 
   private async updateDraftCard(run: EffectRun<R>, draftId: string): Promise<void> {

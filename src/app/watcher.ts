@@ -2,7 +2,7 @@
 // instance may do it); the leader's detection tick runs the detector over closed buckets and opens
 // incidents. All detector state lives in the database, so a restart or a failover resumes it.
 import type { Clock } from '../domain/clock.js';
-import { addToBucket, bucketStartOf, removeFromBucket, type ChannelBucket, type MessageContribution } from '../domain/detection/bucket.js';
+import { addToBucket, bucketStartOf, removeFromBucket, withoutSample, withSampleText, type ChannelBucket, type MessageContribution } from '../domain/detection/bucket.js';
 import { initialDetectorState, type DetectorDecision, type DetectorState } from '../domain/detection/detector.js';
 import type { DetectorSettings } from '../domain/detection/settings.js';
 import { advanceChannel, bucketStillOpen, scoreInChannel, type ChannelScoreOptions, type ChannelWindow, type ChatMessage } from '../domain/detection/pipeline.js';
@@ -11,7 +11,7 @@ import type { CorrectionModel, SentimentResult } from '../domain/sentiment/score
 import { checkMessageInput, compareSlackTs, storableJson, storableText, type CleanMessage, type InputFix } from '../domain/ingest/message-input.js';
 import { isDatabaseLocked } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { DetectionEscalated, Severity } from '../domain/incidents/index.js';
+import type { DetectionEscalated, MemberChange, Severity } from '../domain/incidents/index.js';
 import type { DetectionInput } from './incidents.js';
 import { followPlaybooks } from '../domain/playbooks/watching.js';
 import type { Playbook } from '../domain/playbooks/schema.js';
@@ -37,8 +37,11 @@ export interface DetectionIncidents {
   /** `severity`: the incident's severity (the one it opened with, or the open one's the spike joined). */
   openFromDetection(input: DetectionInput): Promise<{ incidentId: string; opened: boolean; severity?: Severity }>;
   escalateFromDetection(input: DetectionInput, escalation: DetectionEscalated): Promise<{ incidentId: string; opened: boolean }>;
-  /** A member deleted a message: the workspace's incidents keep no words of it, as a sample or on their timeline (idempotent). */
-  memberMessageDeleted?(deletion: { workspaceId: string; channelId: string; messageTs: string }): Promise<number>;
+  /**
+   * A member deleted a message, or edited it (its latest words): the workspace's incidents keep no words of
+   * it, or only the latest, as a sample or on their timeline (idempotent).
+   */
+  memberMessageChanged?(changed: { workspaceId: string; channelId: string; messageTs: string; change: MemberChange }): Promise<number>;
 }
 
 /** The repositories the watcher reads and writes. */
@@ -491,9 +494,16 @@ export class Watcher {
       await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(current), settings);
       await tx.scoredMessages.rescore(current.id, message.text, sentiment, { at: this.options.clock.now(), ...(message.editedTs ? { ts: message.editedTs } : {}) });
       await this.addContribution(tx, channel.ref, channel.detectorState, { ...contributionOfRow(current), label: sentiment.label, score: sentiment.score, terms: sentiment.terms, text: message.text }, settings);
+      // A closed bucket keeps its counts (its verdict is history) but not the words its author changed: a
+      // later window reading it quotes the latest ones. (An open bucket got them with the new contribution.)
+      const start = bucketStartOf(current.postedAt, settings.bucketMs);
+      if (!bucketStillOpen(channel.detectorState, start)) await tx.buckets.changeSample(channel.ref, start, current.ts, (bucket) => withSampleText(bucket, current.ts, message.text));
       return true;
     });
-    return done ? { status: 'scored', sentiment, staff: false } : { status: 'duplicate' };
+    if (!done) return { status: 'duplicate' };
+    // Applied as the message's latest words (only then): the workspace's incidents quoting it quote them too.
+    await this.options.incidents.memberMessageChanged?.({ workspaceId: message.workspaceId, channelId: message.channelId, messageTs: message.ts, change: { type: 'edited', text: message.text, ...(message.editedTs ? { editedTs: message.editedTs } : {}) } });
+    return { status: 'scored', sentiment, staff: false };
   }
 
   /**
@@ -507,7 +517,7 @@ export class Watcher {
     const removed = await this.removeMessage(workspaceId, channelId, ts, eventId);
     if (removed !== null) {
       const deletion = { workspaceId, channelId, messageTs: ts };
-      await this.options.incidents.memberMessageDeleted?.(deletion);
+      await this.options.incidents.memberMessageChanged?.({ ...deletion, change: { type: 'deleted' } });
       await this.options.forgetDeleted?.(deletion);
     }
     return removed === true;
@@ -544,7 +554,7 @@ export class Watcher {
       if (bucketStillOpen(channel.detectorState, start)) await this.removeContribution(tx, channel.ref, channel.detectorState, contributionOfRow(stored), settings);
       // A closed bucket keeps its counts (its verdict is history) but not the deleted words: a later
       // window reading it (an escalation, the next spike) must never quote them.
-      else await tx.buckets.eraseSample(channel.ref, start, stored.ts);
+      else await tx.buckets.changeSample(channel.ref, start, stored.ts, (bucket) => withoutSample(bucket, stored.ts));
       await tx.scoredMessages.markDeleted(stored.id, now);
       return true;
     });

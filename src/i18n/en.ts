@@ -218,6 +218,8 @@ export const en = {
   'timeline.message_added': (p: { user: string; author: string }) => `${p.user} added a message by ${p.author} to the timeline`,
   'timeline.message_added_deleted': (p: { user: string; author: string }) =>
     `${p.user} added a message by ${p.author} to the timeline; its author has since deleted it, so Firebreak no longer shows it`,
+  'timeline.message_added_edited': (p: { user: string; author: string }) =>
+    `${p.user} added a message by ${p.author} to the timeline; its author has since edited it, and Firebreak shows the latest words`,
   'timeline.feedback_given': (p: { user: string; verdict: string; excerpt: string }) =>
     `${p.user} gave feedback: ${feedbackVerdictsEn[p.verdict] ?? p.verdict}${p.excerpt ? ` on “${p.excerpt}”` : ''}`,
   'timeline.feedback_undone': (p: { user: string; verdict: string; excerpt: string }) =>

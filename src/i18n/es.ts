@@ -205,6 +205,7 @@ export const es: Catalog = {
   'timeline.note_added': (p) => `${p.user} añadió una nota`,
   'timeline.message_added': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}`,
   'timeline.message_added_deleted': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}; su autor lo ha borrado después y Firebreak ya no lo muestra`,
+  'timeline.message_added_edited': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}; su autor lo ha editado después y Firebreak muestra su última versión`,
   'timeline.feedback_given': (p) => `${p.user} opinó: ${feedbackVerdictsEs[p.verdict] ?? p.verdict}${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
   'timeline.feedback_undone': (p) => `${p.user} deshizo la opinión «${feedbackVerdictsEs[p.verdict] ?? p.verdict}»${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
   'timeline.resolved': (p) => `${p.user} resolvió el incidente`,

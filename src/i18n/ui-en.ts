@@ -55,6 +55,7 @@ export const uiEn = {
   'ui.root.samples_heading': (_: Empty) => 'Sample messages',
   'ui.root.open_message': (_: Empty) => 'open message',
   'ui.root.sample_deleted': (_: Empty) => ':wastebasket: _Deleted by its author: Firebreak no longer shows it._',
+  'ui.root.sample_edited': (_: Empty) => '_edited by its author_',
   'ui.root.resolution': (_: Empty) => 'Resolution',
   'ui.root.no_lead': (_: Empty) => 'nobody yet',
   'ui.root.replies': (p: { inReview: number; posting: number; posted: number; notPosted: number }) =>

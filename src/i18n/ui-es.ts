@@ -49,6 +49,7 @@ export const uiEs: UiCatalog = {
   'ui.root.samples_heading': () => 'Mensajes de ejemplo',
   'ui.root.open_message': () => 'ver mensaje',
   'ui.root.sample_deleted': () => ':wastebasket: _Su autor lo ha borrado: Firebreak ya no lo muestra._',
+  'ui.root.sample_edited': () => '_editado por su autor_',
   'ui.root.resolution': () => 'Resolución',
   'ui.root.no_lead': () => 'nadie todavía',
   'ui.root.quorum_unreachable': (p) =>

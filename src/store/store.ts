@@ -11,7 +11,7 @@ import { acquireLease, readLease, releaseLease, renewLease, takeOverLease } from
 import {
   appendTimeline,
   rewriteDetectedEntry,
-  eraseAddedMessage,
+  rewriteAddedMessage,
   incidentsWithMessageOnTimeline,
   incidentIdNumbered,
   incidentTeam,
@@ -106,7 +106,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       setAlertChannel: (incidentId, channelId) => setIncidentAlertChannel(db, incidentId, channelId),
       appendTimeline: (events) => appendTimeline(db, events),
       rewriteDetectedEntry: (incidentId, change) => rewriteDetectedEntry(db, incidentId, change),
-      eraseAddedMessage: (incidentId, channelId, messageTs, erase) => eraseAddedMessage(db, incidentId, channelId, messageTs, erase),
+      rewriteAddedMessage: (incidentId, channelId, messageTs, change) => rewriteAddedMessage(db, incidentId, channelId, messageTs, change),
       timeline: (incidentId) => loadTimeline(db, incidentId),
     },
     outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), rewriteArgs: (key, args) => rewriteOutboxArgs(db, key, args), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),

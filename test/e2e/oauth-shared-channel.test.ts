@@ -194,3 +194,46 @@ describe.each(availableProviders)('a member deletes a message in a Slack Connect
     expect(await prisma().auditLog.count({ where: { action: 'erase_deleted_message', incidentId: incident.id } })).toBe(1);
   }, 60_000);
 });
+
+describe.each(availableProviders)('a member edits a message in a Slack Connect channel watched by two workspaces (%s)', (provider) => {
+  const shared = twoWorkspacesSharingAChannel(provider);
+  const { teams, prisma, event } = shared;
+
+  it('A’s edit of a message never touches B’s alert quoting a message of that ts; B’s own edit redraws it once with the latest words', async () => {
+    const b = teams[B]!;
+    await b.staff.command(shared.events(), b.people.ann, `declare <#${SHARED}|partners> sev2 Partner outage`);
+    const root = await waitFor('B’s alert', () => b.staff.rootMessage());
+    const incident = await waitFor('B’s incident stored', () => prisma().incident.findFirst({ where: { rootTs: root.ts } }));
+    const member = b.people.members[0]!;
+    const ts = `${Math.floor(Date.now() / 1000) - 60}.000300`;
+    const words = 'Partner portal is a horrible scam, call my phone';
+    // Both installations store the member's message; B's incident quotes it (as a detector's alert would).
+    for (const teamId of [A, B]) expect((await event(teamId, messageEvent({ channel: SHARED, user: member, text: words, ts }))).status).toBe(200);
+    await waitFor('the message stored in both', async () => ((await prisma().scoredMessage.count({ where: { ts } })) === 2 ? true : undefined));
+    const detection = { ...(incident.detection as object), samples: [{ id: ts, authorId: member, score: -6, text: words }] };
+    await prisma().incident.update({ where: { id: incident.id }, data: { detection } });
+    const bUpdates = () => b.fake.api.calls('chat.update').filter((call) => call.args['ts'] === root.ts);
+    const editIn = (teamId: string, text: string, micros: string) => {
+      const editedTs = `${Math.floor(Date.now() / 1000)}.${micros}`;
+      return event(teamId, { type: 'message', subtype: 'message_changed', channel: SHARED, hidden: true, ts: editedTs, message: { type: 'message', user: member, text, ts, edited: { user: member, ts: editedTs } } });
+    };
+    const handled = () => waitFor('events handled', async () => ((await prisma().inboundEvent.count()) === 0 ? true : undefined));
+
+    expect((await editIn(A, 'Partner portal payouts are late in A', '999400')).status).toBe(200);
+    await waitFor('A’s edit applied', () => prisma().scoredMessage.findFirst({ where: { ts, text: 'Partner portal payouts are late in A', channel: { workspace: { teamId: A } } } }));
+    await handled();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bUpdates()).toEqual([]);
+    expect(JSON.stringify((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).detection)).toContain(words);
+    expect(await prisma().auditLog.count({ where: { action: 'redraw_sample_edited' } })).toBe(0);
+
+    expect((await editIn(B, 'Partner portal payouts are late', '999500')).status).toBe(200);
+    const update = await waitFor('B’s alert redrawn', () => bUpdates()[0]);
+    expect(JSON.stringify(update.args)).toContain('Partner portal payouts are late');
+    expect(JSON.stringify(update.args)).not.toContain('call my phone');
+    expect(JSON.stringify((await prisma().incident.findUniqueOrThrow({ where: { id: incident.id } })).detection)).not.toContain('call my phone');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bUpdates()).toHaveLength(1);
+    expect(await prisma().auditLog.count({ where: { action: 'redraw_sample_edited', incidentId: incident.id } })).toBe(1);
+  }, 60_000);
+});

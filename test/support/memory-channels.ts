@@ -154,9 +154,9 @@ export function createMemoryChannelStore(): MemoryChannelStore {
     },
     since: async (channelRef, from) => bucketsOf(channelRef, from).map(withoutRef),
     countsSince: async (channelRef, from) => bucketsOf(channelRef, from).map(({ start, messages, negatives }) => ({ start, messages, negatives })),
-    async eraseSample(channelRef, start, messageId) {
+    async changeSample(channelRef, start, messageId, change) {
       const stored = state.buckets.get(bucketKey(channelRef, start));
-      if (stored?.samples) stored.samples = stored.samples.filter((sample) => sample.id !== messageId);
+      if (stored?.samples?.some((sample) => sample.id === messageId)) state.buckets.set(bucketKey(channelRef, start), { ...copy(change(withoutRef(stored))), channelRef });
     },
     async eraseSamples(before, from) {
       let scrubbed = 0;

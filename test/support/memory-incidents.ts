@@ -107,9 +107,9 @@ function repositoriesOver(state: MemoryState): IncidentRepositories {
         const events = state.timelines.get(incidentId) ?? [];
         state.timelines.set(incidentId, events.map((event) => (event.kind === 'detected' && event.data['detection'] !== undefined ? { ...event, data: { ...event.data, detection: change(event.data['detection']) } } : event)));
       },
-      eraseAddedMessage: async (incidentId, channelId, messageTs, erase) => {
+      rewriteAddedMessage: async (incidentId, channelId, messageTs, change) => {
         const events = state.timelines.get(incidentId) ?? [];
-        state.timelines.set(incidentId, events.map((event) => (event.kind === 'message_added' && event.text !== null && event.data['channelId'] === channelId && event.data['messageTs'] === messageTs ? erase(event) : event)));
+        state.timelines.set(incidentId, events.map((event) => (event.kind === 'message_added' && event.text !== null && event.data['channelId'] === channelId && event.data['messageTs'] === messageTs ? change(event) : event)));
       },
       timeline: async (incidentId) => copy(state.timelines.get(incidentId) ?? []),
     },

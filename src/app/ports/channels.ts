@@ -107,11 +107,12 @@ export interface ChannelBuckets {
    */
   eraseSamples(before: number, from?: number): Promise<number>;
   /**
-   * Takes the message `messageId` out of the samples of the channel's bucket at `start`, counts kept (a
-   * bucket the detector closed keeps its verdict, but never the words of a message its author deleted);
-   * nothing when there is no such bucket.
+   * Read-modify-write of the channel's bucket at `start` when one of its samples quotes the message
+   * `messageId` (a bucket the detector closed keeps its counts and verdict, but never the words its author
+   * deleted or changed: domain withoutSample, withSampleText); nothing when there is no such sample. Locked
+   * on PostgreSQL as `change` is.
    */
-  eraseSample(channelRef: string, start: number, messageId: string): Promise<void>;
+  changeSample(channelRef: string, start: number, messageId: string, change: (bucket: ChannelBucket) => ChannelBucket): Promise<void>;
 }
 
 export interface NewScoredMessage {

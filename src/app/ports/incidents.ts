@@ -65,13 +65,14 @@ export interface IncidentRepository {
   appendTimeline(events: readonly TimelineEvent[]): Promise<void>;
   /**
    * The one change a timeline entry ever gets: the copy of the detection its `detected` entry keeps is
-   * rewritten by `change` (a member deleted a message it quotes; domain detectionWithoutSample).
+   * rewritten by `change` (a member deleted or edited a message it quotes; domain detectionChanged).
    */
   rewriteDetectedEntry(incidentId: string, change: (detection: JsonValue) => JsonValue): Promise<void>;
   /**
-   * The other: the incident's `message_added` entries of that member message lose their words (`erase`:
-   * domain addedMessageWithoutWords), and so do the audit lines of adding it.
+   * The other: the incident's `message_added` entries of that member message still keeping words are
+   * rewritten by `change` (domain addedMessageChanged: without words once deleted, the latest ones once
+   * edited), and the audit lines of adding it keep the words the entries keep (none once deleted).
    */
-  eraseAddedMessage(incidentId: string, channelId: string, messageTs: string, erase: (event: TimelineEvent) => TimelineEvent): Promise<void>;
+  rewriteAddedMessage(incidentId: string, channelId: string, messageTs: string, change: (event: TimelineEvent) => TimelineEvent): Promise<void>;
   timeline(incidentId: string): Promise<TimelineEvent[]>;
 }

@@ -51,6 +51,11 @@ export interface BucketLimits {
 
 const SAMPLE_TEXT_LIMIT = 280;
 
+/** How much of a message a sample quotes: its bucket's, and an alert's once its author edits it. */
+export function sampleText(text: string): string {
+  return text.length > SAMPLE_TEXT_LIMIT ? text.slice(0, SAMPLE_TEXT_LIMIT) : text;
+}
+
 export function bucketStartOf(epochMs: number, bucketMs: number): number {
   // Division and floor rather than a floating-point remainder: exact for millisecond times, and
   // several times cheaper on the per-message path.
@@ -89,7 +94,7 @@ export function addToBucket(bucket: ChannelBucket, message: MessageContribution,
     const samples = bucket.samples ? [...bucket.samples] : [];
     const worst = samples.at(-1);
     if (samples.length < limits.maxSamplesPerBucket || (worst && message.score < worst.score)) {
-      samples.push({ id: message.id, authorId: message.authorId, score: message.score, text: message.text.slice(0, SAMPLE_TEXT_LIMIT) });
+      samples.push({ id: message.id, authorId: message.authorId, score: message.score, text: sampleText(message.text) });
       samples.sort((a, b) => a.score - b.score);
       samples.length = Math.min(samples.length, limits.maxSamplesPerBucket);
     }
@@ -135,6 +140,15 @@ export function withoutSample(bucket: ChannelBucket, id: string): ChannelBucket 
 }
 
 /**
+ * The bucket whose sample quoting message `id` quotes `text` (its author's latest edit) instead, score and
+ * counts kept: a closed bucket's verdict is history, but a later window reading it must not quote the
+ * words its author changed.
+ */
+export function withSampleText(bucket: ChannelBucket, id: string, text: string): ChannelBucket {
+  return bucket.samples ? { ...bucket, samples: bucket.samples.map((sample) => (sample.id === id ? { ...sample, text: sampleText(text) } : sample)) } : bucket;
+}
+
+/**
  * Mutating variant of `addToBucket` for hot loops that own their buckets (the watcher, backtest,
  * benchmarks): same result, no copies, and nothing allocated beyond the bucket's own bounded records.
  */
@@ -167,7 +181,7 @@ function insertSample(samples: BucketSample[], message: MessageContribution, max
   let at = samples.length;
   while (at > 0 && (samples[at - 1] as BucketSample).score > message.score) at--;
   if (at >= max) return;
-  const sample: BucketSample = { id: message.id, authorId: message.authorId, score: message.score, text: message.text.length > SAMPLE_TEXT_LIMIT ? message.text.slice(0, SAMPLE_TEXT_LIMIT) : message.text };
+  const sample: BucketSample = { id: message.id, authorId: message.authorId, score: message.score, text: sampleText(message.text) };
   if (samples.length >= max) samples.pop();
   // Shifting by hand: `splice` allocates an array of removed elements on every call.
   for (let i = samples.length; i > at; i--) samples[i] = samples[i - 1] as BucketSample;

@@ -127,6 +127,10 @@ export type IncidentAction =
   | 'redraw_sample_deleted'
   /** A member deleted a message staff added to the timeline (and the incident does not quote it as a sample). */
   | 'erase_deleted_message'
+  /** A member edited a message the incident quotes: the sample (and the timeline entries adding it) quote the latest words. */
+  | 'redraw_sample_edited'
+  /** A member edited a message staff added to the timeline (and the incident does not quote it as a sample). */
+  | 'rewrite_edited_message'
   | 'reopen';
 
 export interface AuditEntry {

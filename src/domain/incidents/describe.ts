@@ -134,8 +134,10 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
     case 'message_added': {
       const authorId = str(d, 'authorUserId') || null;
       const authorName = str(d, 'authorName') || null;
-      // Its author deleted it since: the line says so, and nothing of its words is left to quote.
-      return t(locale, d['deleted'] === true ? 'timeline.message_added_deleted' : 'timeline.message_added', { user, author: formatMember(authorId, authorName) });
+      // Its author deleted it since: the line says so, and nothing of its words is left to quote. Edited
+      // since: the line quotes the latest words, and says they are not the ones staff added.
+      const key = d['deleted'] === true ? 'timeline.message_added_deleted' : d['edited'] === true ? 'timeline.message_added_edited' : 'timeline.message_added';
+      return t(locale, key, { user, author: formatMember(authorId, authorName) });
     }
     case 'feedback_given':
     case 'feedback_undone':

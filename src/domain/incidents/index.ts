@@ -5,7 +5,22 @@ export { type IncidentPolicy, type EscalationPolicy, type EscalationStep, remind
 export { INCIDENT_NUMBER_MAX, PLAIN_TEXT_INPUT_MAX, checkText, incidentNumberWritten, type TextProblem } from './limits.js';
 export { openIncident, resolve, resolveAuthorityRefusal, reopen, closeRepliesLeftWaiting, type OpenIncidentInput, type OpenedIncident, type ChecklistStepInput } from './lifecycle.js';
 export type { ResolveCommand, ReopenCommand } from './lifecycle.js';
-export { sampleDeleted, detectionWithoutSample, quotesSample, sampleWasDeleted, messageDeleted, addsMessageWithWords, addedMessageWithoutWords, type SampleDeleted, type MessageDeleted } from './samples.js';
+export {
+  sampleDeleted,
+  detectionChanged,
+  detectionWithoutSample,
+  quotesSample,
+  sampleWasDeleted,
+  messageChanged,
+  messageDeleted,
+  addsMessageWithWords,
+  addedMessageChanged,
+  addedMessageWithoutWords,
+  type MemberChange,
+  type SampleDeleted,
+  type MessageChanged,
+  type MessageDeleted,
+} from './samples.js';
 export { personDeactivated, personReactivated, takeOverUserIds, TAKE_OVER_NAMED } from './deactivated.js';
 export { acknowledge, changeSeverity, type AcknowledgeCommand, type ChangeSeverityCommand } from './lead.js';
 export {

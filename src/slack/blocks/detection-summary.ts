@@ -12,6 +12,8 @@ export interface DetectionSample {
   readonly text: string;
   /** Its author deleted it: no text, and no feedback on it (the alert says it was deleted). */
   readonly deleted: boolean;
+  /** Its author edited it since the alert: `text` is the latest words (the alert marks them edited). */
+  readonly edited: boolean;
 }
 
 export interface DetectionSummary {
@@ -76,7 +78,7 @@ export function readDetection(detection: JsonValue): DetectionSummary {
       .filter((term): term is string => term !== null),
     samples: samples
       .filter(isObj)
-      .map((s) => ({ id: str(s['id']) ?? '', authorId: str(s['authorId']), score: num(s['score']), text: s['deleted'] === true ? '' : (str(s['text']) ?? ''), deleted: s['deleted'] === true }))
+      .map((s) => ({ id: str(s['id']) ?? '', authorId: str(s['authorId']), score: num(s['score']), text: s['deleted'] === true ? '' : (str(s['text']) ?? ''), deleted: s['deleted'] === true, edited: s['deleted'] !== true && s['edited'] === true }))
       // A deleted sample stays in its place (the alert says it was deleted); one that never had words does not.
       .filter((s) => s.deleted || s.text.trim() !== '')
       .sort((a, b) => (a.score ?? 0) - (b.score ?? 0)),

@@ -186,6 +186,8 @@ function sampleBlocks(
     const byline = [
       name ? `_${escapeSlackText(name)}_` : '',
       link(permalinks[sample.id], t(locale, 'ui.root.open_message', {})),
+      // The words are its author's latest: not the ones the alert was raised on (its score still is).
+      sample.edited ? t(locale, 'ui.root.sample_edited', {}) : '',
     ].filter(Boolean);
     return byline.length > 0 ? `${quoteMember(sample.text, SAMPLE_LENGTH)}\n${byline.join(' · ')}` : quoteMember(sample.text, SAMPLE_LENGTH);
   });

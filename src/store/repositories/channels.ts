@@ -12,7 +12,7 @@ import type {
   WatchedChannels,
   Workspaces,
 } from '../../app/ports/channels.js';
-import { withoutSample, type ChannelBucket } from '../../domain/detection/bucket.js';
+import type { ChannelBucket } from '../../domain/detection/bucket.js';
 import type { DetectorState } from '../../domain/detection/detector.js';
 import type { ChannelLanguageMix } from '../../domain/language/detect.js';
 import type { SentimentLabel } from '../../domain/sentiment/types.js';
@@ -131,14 +131,14 @@ export function channelBucketsOn(db: Db, provider: DatabaseProvider): ChannelBuc
       const rows = await db.channelBucket.findMany({ where: { channelRef, start: { gte: new Date(from) } }, orderBy: { start: 'asc' }, select: { start: true, messages: true, negatives: true } });
       return rows.map((row) => ({ start: row.start.getTime(), messages: row.messages, negatives: row.negatives }));
     },
-    async eraseSample(channelRef, start, messageId) {
+    async changeSample(channelRef, start, messageId, change) {
       const key = { channelRef_start: { channelRef, start: new Date(start) } };
-      // Locked on PostgreSQL as change() locks it: another instance's erase of the same bucket is not lost.
+      // Locked on PostgreSQL as change() locks it: another instance's change of the same bucket is not lost.
       if (provider === 'postgres') await db.$queryRaw`SELECT 1 FROM "ChannelBucket" WHERE "channelRef" = ${channelRef} AND "start" = ${new Date(start)} FOR UPDATE`;
       const row = await db.channelBucket.findUnique({ where: key, select: { data: true } });
       const bucket = row?.data as ChannelBucket | null | undefined;
       if (!bucket?.samples?.some((sample) => sample.id === messageId)) return;
-      await db.channelBucket.update({ where: key, data: { data: withoutSample(bucket, messageId) as unknown as object } });
+      await db.channelBucket.update({ where: key, data: { data: change(bucket) as unknown as object } });
     },
     async eraseSamples(before, from) {
       const buckets = await db.channelBucket.findMany({

@@ -317,16 +317,19 @@ export async function rewriteDetectedEntry(db: Db, incidentId: string, change: (
   }
 }
 
-export async function eraseAddedMessage(db: Db, incidentId: string, channelId: string, messageTs: string, erase: (event: TimelineEvent) => TimelineEvent): Promise<void> {
+export async function rewriteAddedMessage(db: Db, incidentId: string, channelId: string, messageTs: string, change: (event: TimelineEvent) => TimelineEvent): Promise<void> {
   const rows = await db.timelineEvent.findMany({ where: { incidentId, kind: 'message_added', text: { not: null } } });
+  let text: string | null | undefined;
   for (const row of rows) {
     if (!matchesMessage(row.data, channelId, messageTs)) continue;
-    const erased = erase({ incidentId, at: row.at.getTime(), kind: 'message_added', actorUserId: row.actorUserId, text: row.text, data: (row.data ?? {}) as JsonObject });
-    await db.timelineEvent.update({ where: { id: row.id }, data: { text: erased.text, data: erased.data as object } });
+    const changed = change({ incidentId, at: row.at.getTime(), kind: 'message_added', actorUserId: row.actorUserId, text: row.text, data: (row.data ?? {}) as JsonObject });
+    await db.timelineEvent.update({ where: { id: row.id }, data: { text: changed.text, data: changed.data as object } });
+    text = changed.text;
   }
-  // The audit line of adding it quoted the words too (its data keeps which message it was).
+  if (text === undefined) return;
+  // The audit line of adding it quoted the words too (its data keeps which message it was): it keeps what the entry keeps.
   for (const row of await db.auditLog.findMany({ where: { incidentId, action: 'add_message', text: { not: null } }, select: { id: true, data: true } })) {
-    if (matchesMessage(row.data, channelId, messageTs)) await db.auditLog.update({ where: { id: row.id }, data: { text: null } });
+    if (matchesMessage(row.data, channelId, messageTs)) await db.auditLog.update({ where: { id: row.id }, data: { text } });
   }
 }
 
