@@ -6,20 +6,14 @@ export { INCIDENT_NUMBER_MAX, PLAIN_TEXT_INPUT_MAX, checkText, incidentNumberWri
 export { openIncident, resolve, resolveAuthorityRefusal, reopen, closeRepliesLeftWaiting, type OpenIncidentInput, type OpenedIncident, type ChecklistStepInput } from './lifecycle.js';
 export type { ResolveCommand, ReopenCommand } from './lifecycle.js';
 export {
-  sampleDeleted,
   detectionChanged,
-  detectionWithoutSample,
   quotesSample,
   sampleWasDeleted,
   messageChanged,
-  messageDeleted,
   addsMessageWithWords,
   addedMessageChanged,
-  addedMessageWithoutWords,
   type MemberChange,
-  type SampleDeleted,
   type MessageChanged,
-  type MessageDeleted,
 } from './samples.js';
 export { personDeactivated, personReactivated, takeOverUserIds, TAKE_OVER_NAMED } from './deactivated.js';
 export { acknowledge, changeSeverity, type AcknowledgeCommand, type ChangeSeverityCommand } from './lead.js';

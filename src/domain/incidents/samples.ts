@@ -10,18 +10,11 @@ import { compareSlackTs } from '../ingest/message-input.js';
 import { accept, noOp, type Decision } from './decision.js';
 import type { IncidentState, JsonObject, JsonValue, TimelineEvent } from './types.js';
 
-/** A member deleted the message `messageTs` of the incident's channel. */
-export interface SampleDeleted {
-  readonly messageTs: string;
-}
-
 /**
  * What a member did to a message Firebreak quotes: took it back, or edited it (`text`: its latest words;
  * `editedTs`: Slack's time of that edit, when it said it).
  */
 export type MemberChange = { readonly type: 'deleted' } | { readonly type: 'edited'; readonly text: string; readonly editedTs?: string };
-
-const DELETED: MemberChange = { type: 'deleted' };
 
 const isObject = (value: JsonValue | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -45,18 +38,6 @@ export function sampleWasDeleted(detection: JsonValue, messageTs: string): boole
 }
 
 /**
- * The quoted sample loses its text (and anything else that quotes it) and is marked deleted; the alert is
- * redrawn in place. No timeline line: it would be a staff-thread notification about a member's own act,
- * and a line that said which message it was would keep pointing at words the member took back; the
- * redrawn alert and the audit entry (which never quotes the text) say it. Allowed after resolution too:
- * a resolved alert still shows its samples. Nothing to do when the incident does not quote the message,
- * or already shows it deleted (a replayed deletion).
- */
-export function sampleDeleted(state: IncidentState, deletion: SampleDeleted, clock: Clock): Decision {
-  return messageChanged(state, { channelId: state.incident.channelId, messageTs: deletion.messageTs, entries: [], change: DELETED }, clock);
-}
-
-/**
  * The detection with the sample quoting `messageTs` changed as the member changed the message at `at`:
  * deleted, stripped of its words and marked deleted; edited, quoting the latest words (cut as a bucket's
  * sample is) and marked edited, its score kept (the explanation counts the message as it made the spike).
@@ -75,11 +56,6 @@ export function detectionChanged(detection: JsonValue, messageTs: string, change
     return next;
   });
   return changed ? { ...detection, samples } : detection;
-}
-
-/** detectionChanged for a deletion. */
-export function detectionWithoutSample(detection: JsonValue, messageTs: string, at: number): JsonValue {
-  return detectionChanged(detection, messageTs, DELETED, at);
 }
 
 function sampleChanged(sample: JsonObject, change: MemberChange, at: number): JsonObject {
@@ -117,14 +93,12 @@ function withoutWords(sample: JsonObject, at: number): JsonObject {
  * A member changed message `messageTs` of channel `channelId`; `entries`: the incident's timeline entries
  * adding it that still quote it.
  */
-export interface MessageChanged extends SampleDeleted {
+export interface MessageChanged {
   readonly channelId: string;
+  readonly messageTs: string;
   readonly entries: readonly TimelineEvent[];
   readonly change: MemberChange;
 }
-
-/** A member deleted message `messageTs` of channel `channelId` (MessageChanged, deleted). */
-export type MessageDeleted = Omit<MessageChanged, 'change'>;
 
 /** Whether `event` is staff adding the member message `channelId`/`messageTs` to the timeline, its words still kept. */
 export function addsMessageWithWords(event: TimelineEvent, channelId: string, messageTs: string): boolean {
@@ -140,11 +114,6 @@ export function addedMessageChanged(event: TimelineEvent, change: MemberChange, 
   if (change.type === 'deleted') return { ...event, text: null, data: { ...event.data, deleted: true, deletedAt: at } };
   if (event.text === change.text || olderEdit(event.data['editedTs'], change)) return event;
   return { ...event, text: change.text, data: { ...event.data, ...editedMark(change, at) } };
-}
-
-/** addedMessageChanged for a deletion. */
-export function addedMessageWithoutWords(event: TimelineEvent, at: number): TimelineEvent {
-  return addedMessageChanged(event, DELETED, at);
 }
 
 /**
@@ -177,7 +146,3 @@ export function messageChanged(state: IncidentState, changed: MessageChanged, cl
   return accept(context, state, [], edits);
 }
 
-/** messageChanged for a deletion. */
-export function messageDeleted(state: IncidentState, deletion: MessageDeleted, clock: Clock): Decision {
-  return messageChanged(state, { ...deletion, change: DELETED }, clock);
-}

@@ -194,7 +194,7 @@ function headerData(incident: Incident) {
     resolvedAt: date(incident.resolvedAt),
     resolutionSummary: incident.resolutionSummary,
     firstAbnormalAt: date(incident.firstAbnormalAt),
-    // Saved with the rest: a sample whose author deleted it loses its words here (domain sampleDeleted).
+    // Saved with the rest: a sample whose author deleted it loses its words here (domain messageChanged).
     detection: (incident.detection ?? {}) as object,
   };
 }

@@ -1,8 +1,8 @@
-// sampleDeleted: a member deleted a message the incident quotes; the sample keeps who and how it scored,
+// messageChanged for a deletion: a member deleted a message the incident quotes; the sample keeps who and how it scored,
 // never the words, and the alert is redrawn in place. Pure: the clock is the only time it reads.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { addedMessageWithoutWords, addMessage, detectionWithoutSample, messageDeleted, quotesSample, resolve, sampleDeleted, sampleWasDeleted, type IncidentState, type JsonValue, type TimelineEvent } from '../../../src/domain/incidents/index.js';
+import { addedMessageChanged, addMessage, detectionChanged, messageChanged, quotesSample, resolve, sampleWasDeleted, type IncidentState, type JsonValue, type MemberChange, type TimelineEvent } from '../../../src/domain/incidents/index.js';
 import { describeTimelineEvent } from '../../../src/domain/incidents/describe.js';
 import { accepted, incidentPolicy, MINUTE, openState, refused, T0 } from './helpers.js';
 
@@ -10,6 +10,10 @@ const samples: { id: string; authorId: string; score: number; text: string; perm
   { id: '1763733600.000100', authorId: 'UANA', score: -9, text: 'Worst update ever, I want a refund', permalink: 'https://acme.slack.com/archives/C1/p1763733600000100' },
   { id: '1763733600.000200', authorId: 'UBOB', score: -4, text: 'Still nothing from the team' },
 ];
+
+const DELETED: MemberChange = { type: 'deleted' };
+/** The member deleted message `messageTs` of the incident's channel, which no timeline entry adds. */
+const sampleDeleted = (state: IncidentState, messageTs: string, clock: ManualClock) => messageChanged(state, { channelId: state.incident.channelId, messageTs, entries: [], change: DELETED }, clock);
 
 function quoting(clock: ManualClock): IncidentState {
   return openState(clock, { detection: { source: 'detector', observed: 12, samples } as JsonValue });
@@ -20,7 +24,7 @@ describe('a quoted sample deleted by its author', () => {
     const clock = new ManualClock(T0);
     const state = quoting(clock);
     clock.advance(MINUTE);
-    const decision = accepted(sampleDeleted(state, { messageTs: samples[0]!.id }, clock));
+    const decision = accepted(sampleDeleted(state, samples[0]!.id, clock));
     const stored = (decision.state.incident.detection as { samples: unknown[]; observed: number });
     expect(stored.samples[0]).toEqual({ id: samples[0]!.id, authorId: 'UANA', score: -9, permalink: samples[0]!.permalink, text: '', deleted: true, deletedAt: T0 + MINUTE });
     expect(stored.samples[1]).toEqual(samples[1]);
@@ -36,18 +40,18 @@ describe('a quoted sample deleted by its author', () => {
   it('changes nothing when the message is not quoted or already shown deleted (a replay)', () => {
     const clock = new ManualClock(T0);
     const state = quoting(clock);
-    expect(sampleDeleted(state, { messageTs: '1763733600.000999' }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
-    const once = accepted(sampleDeleted(state, { messageTs: samples[1]!.id }, clock)).state;
-    expect(sampleDeleted(once, { messageTs: samples[1]!.id }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
+    expect(sampleDeleted(state, '1763733600.000999', clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
+    const once = accepted(sampleDeleted(state, samples[1]!.id, clock)).state;
+    expect(sampleDeleted(once, samples[1]!.id, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
     // A detection without samples (declared by hand, foreign) is read defensively.
-    expect(detectionWithoutSample({ source: 'declared' }, samples[0]!.id, T0)).toEqual({ source: 'declared' });
-    expect(detectionWithoutSample(null, samples[0]!.id, T0)).toBeNull();
+    expect(detectionChanged({ source: 'declared' }, samples[0]!.id, DELETED, T0)).toEqual({ source: 'declared' });
+    expect(detectionChanged(null, samples[0]!.id, DELETED, T0)).toBeNull();
   });
 
   it('applies to a resolved incident too: its alert still quotes the sample', () => {
     const clock = new ManualClock(T0);
     const resolved = accepted(resolve(quoting(clock), { actorUserId: 'UAPPROVER1', summary: 'Fixed.' }, incidentPolicy(), clock)).state;
-    const decision = accepted(sampleDeleted(resolved, { messageTs: samples[0]!.id }, clock));
+    const decision = accepted(sampleDeleted(resolved, samples[0]!.id, clock));
     expect(decision.state.incident.status).toBe('resolved');
     expect(JSON.stringify(decision.state.incident.detection)).not.toContain('Worst update');
   });
@@ -65,7 +69,7 @@ describe('a message staff added to the timeline, deleted by its author', () => {
     const clock = new ManualClock(T0);
     const { state, entries } = withAdded(clock, '1763733700.000100');
     clock.advance(MINUTE);
-    const decision = accepted(messageDeleted(state, { channelId: CHANNEL, messageTs: '1763733700.000100', entries }, clock));
+    const decision = accepted(messageChanged(state, { channelId: CHANNEL, messageTs: '1763733700.000100', entries, change: DELETED }, clock));
     expect(decision.audit).toMatchObject({ action: 'erase_deleted_message', outcome: 'accepted', text: null, details: { channelId: CHANNEL, messageTs: '1763733700.000100', timelineEntries: 1 } });
     expect(decision.events).toEqual([]);
     const edit = decision.effects[0] as { type: string; event: TimelineEvent };
@@ -78,7 +82,7 @@ describe('a message staff added to the timeline, deleted by its author', () => {
     // Its own channel's sample and timeline entry at once: one redraw, one edit, one audit line.
     const both = withAdded(clock, samples[0]!.id);
     const bothState = { ...both.state, incident: { ...both.state.incident, channelId: CHANNEL } };
-    const once = accepted(messageDeleted(bothState, { channelId: CHANNEL, messageTs: samples[0]!.id, entries: both.entries }, clock));
+    const once = accepted(messageChanged(bothState, { channelId: CHANNEL, messageTs: samples[0]!.id, entries: both.entries, change: DELETED }, clock));
     expect(once.audit).toMatchObject({ action: 'redraw_sample_deleted', details: { messageTs: samples[0]!.id, timelineEntries: 1 } });
     expect(once.effects.map((effect) => effect.type)).toEqual(['update_root_message', 'update_thread_message']);
     expect(JSON.stringify(once)).not.toContain('Worst update');
@@ -87,9 +91,9 @@ describe('a message staff added to the timeline, deleted by its author', () => {
   it('changes nothing once its entries show it deleted (a replay), nor for another channel with the same ts', () => {
     const clock = new ManualClock(T0);
     const { state, entries } = withAdded(clock, '1763733700.000100');
-    const erased = entries.map((entry) => addedMessageWithoutWords(entry, T0));
-    expect(messageDeleted(state, { channelId: CHANNEL, messageTs: '1763733700.000100', entries: erased }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
-    expect(messageDeleted(state, { channelId: 'C0OTHER', messageTs: '1763733700.000100', entries }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
+    const erased = entries.map((entry) => addedMessageChanged(entry, DELETED, T0));
+    expect(messageChanged(state, { channelId: CHANNEL, messageTs: '1763733700.000100', entries: erased, change: DELETED }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
+    expect(messageChanged(state, { channelId: 'C0OTHER', messageTs: '1763733700.000100', entries, change: DELETED }, clock)).toMatchObject({ ok: true, audit: { outcome: 'no_op' }, effects: [] });
   });
 
   it('is refused when staff add it after its author deleted it, with no words in the audit', () => {

@@ -3,7 +3,7 @@
 // the clock is the only time it reads.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { addMessage, messageChanged, messageDeleted, resolve, type IncidentState, type JsonValue, type TimelineEvent } from '../../../src/domain/incidents/index.js';
+import { addMessage, messageChanged, resolve, type IncidentState, type JsonValue, type TimelineEvent } from '../../../src/domain/incidents/index.js';
 import { describeTimelineEvent } from '../../../src/domain/incidents/describe.js';
 import { accepted, incidentPolicy, MINUTE, openState, T0 } from './helpers.js';
 
@@ -64,7 +64,7 @@ describe('a quoted message edited by its author', () => {
     // A later edit still applies.
     expect(sampleOf(accepted(messageChanged(newer.state, { channelId: CHANNEL, messageTs: QUOTED, entries: newerEntries, change: edited('Latest words', '1763733700.000400') }, clock)).state)?.['text']).toBe('Latest words');
 
-    const deleted = accepted(messageDeleted(state, { channelId: CHANNEL, messageTs: QUOTED, entries }, clock));
+    const deleted = accepted(messageChanged(state, { channelId: CHANNEL, messageTs: QUOTED, entries, change: { type: 'deleted' } }, clock));
     const deletedEntries = [(deleted.effects[1] as { event: TimelineEvent }).event];
     expect(messageChanged(deleted.state, { channelId: CHANNEL, messageTs: QUOTED, entries: deletedEntries, change: edited('Words again', '1763733700.000500') }, clock)).toMatchObject(noOp);
   });

@@ -10,7 +10,7 @@ import {
   formatDuration,
   renderPostMortemMarkdown,
 } from '../../../src/domain/postmortems/index.js';
-import { addedMessageWithoutWords, type TimelineEvent } from '../../../src/domain/incidents/index.js';
+import { addedMessageChanged, type TimelineEvent } from '../../../src/domain/incidents/index.js';
 import { sampleExportInput } from '../../fixtures/postmortems/sample-incident.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/postmortems');
@@ -174,7 +174,7 @@ describe('a member message its author deleted after staff added it to the timeli
     const timeline = input.timeline.map((e) => {
       if (e.kind !== 'message_added' || !first) return e;
       first = false;
-      return addedMessageWithoutWords(e, e.at + 60_000);
+      return addedMessageChanged(e, { type: 'deleted' }, e.at + 60_000);
     });
     return { ...input, timeline };
   };
@@ -183,7 +183,7 @@ describe('a member message its author deleted after staff added it to the timeli
     for (const identities of [false, true]) {
       const markdown = renderPostMortemMarkdown(withDeleted('en', identities));
       // (The fixture's detection, shown when identities are opted in, quotes the message on its own: a
-      // quoted sample is erased by sampleDeleted.)
+      // quoted sample is erased by messageChanged.)
       const json = JSON.stringify(exportPostMortemJson(withDeleted('en', identities)).timeline.filter((e) => e['kind'] === 'message_added'));
       for (const text of [markdown, json]) {
         expect(text).not.toContain('Third outage');

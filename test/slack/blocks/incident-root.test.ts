@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, overviewOf, resolve, sampleDeleted, tickStep } from '../../../src/domain/incidents/index.js';
+import { acknowledge, messageChanged, overviewOf, resolve, tickStep } from '../../../src/domain/incidents/index.js';
 import { t } from '../../../src/i18n/index.js';
 import { actionIds, decodeRef, incidentRef } from '../../../src/slack/blocks/ids.js';
 import { incidentRootMessage } from '../../../src/slack/blocks/index.js';
@@ -186,7 +186,7 @@ describe('incidentRootMessage', () => {
   it('shows a sample its author deleted as deleted, in English and Spanish: no words, name, link or feedback buttons; the others keep theirs', () => {
     const clock = clockAt();
     const { state } = incidentWith();
-    const deleted = accepted(sampleDeleted(state, { messageTs: '1700000000.000200' }, clock));
+    const deleted = accepted(messageChanged(state, { channelId: state.incident.channelId, messageTs: '1700000000.000200', entries: [], change: { type: 'deleted' } }, clock));
     for (const locale of ['en', 'es'] as const) {
       const built = incidentRootMessage({ state: { ...deleted, incident: { ...deleted.incident, locale } }, overview: incidentWith().overview(), playbookName: 'P', channelName: 'community', locale, samplePermalinks: permalinks, memberNames: { UMEMBER1: 'Ana', UMEMBER2: 'Bob' } });
       const text = visibleText(built.blocks);
