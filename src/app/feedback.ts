@@ -388,6 +388,8 @@ export class FeedbackService {
     const { alertChannelId } = incident;
     const message = views.threadEvent(event, incident.state.incident.locale === 'es' ? 'es' : 'en');
     const where = edits ? { method: 'chat.update' as const, messageOf: edits } : { method: 'chat.postMessage' as const, threadOf: outboxKeys.root(event.incidentId) };
+    // The line's post, kept until pruned (and sent as it is now when not sent yet), keeps no words the edit takes out.
+    if (edits) await tx.outbox.rewriteCopies(edits, message);
     await tx.outbox.enqueue({ key, ...where, payload: { channel: alertChannelId, ...message }, incidentId: event.incidentId, now: this.options.clock.now() });
   }
 

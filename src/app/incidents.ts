@@ -1231,7 +1231,7 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
           await this.postRootMessage(run);
           break;
         case 'update_root_message':
-          await this.updateRootMessage(run);
+          await this.updateRootMessage(run, effect.rewriteEarlierCopies === true);
           break;
         case 'post_thread_message':
           await this.postThreadMessage(run, effect.message);
@@ -1273,14 +1273,17 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     await this.enqueue(run, { key: outboxKeys.checklist(incidentId), method: 'chat.postMessage', payload: { channel: record.alertChannelId, ...views.checklist(view) }, threadOf: rootKey });
   }
 
-  /** The alert and its checklist edited in place, one version per decision. */
-  private async updateRootMessage(run: EffectRun<R>): Promise<void> {
+  /** The alert and its checklist edited in place, one version per decision; `rewriteEarlierCopies`: the alert's kept copies too. */
+  private async updateRootMessage(run: EffectRun<R>, rewriteEarlierCopies: boolean): Promise<void> {
     const { record, view } = run;
     const incidentId = record.state.incident.id;
     const rootKey = outboxKeys.root(incidentId);
     const checklistKey = outboxKeys.checklist(incidentId);
     const { views } = this.options;
-    await this.enqueue(run, { key: `${rootKey}:v${record.version}`, method: 'chat.update', payload: { channel: record.alertChannelId, ...views.rootMessage(view) }, messageOf: rootKey });
+    const root = views.rootMessage(view);
+    // Its post and earlier edits, kept until pruned, never keep words a member changed.
+    if (rewriteEarlierCopies) await run.tx.outbox.rewriteCopies(rootKey, root);
+    await this.enqueue(run, { key: `${rootKey}:v${record.version}`, method: 'chat.update', payload: { channel: record.alertChannelId, ...root }, messageOf: rootKey });
     await this.enqueue(run, { key: `${checklistKey}:v${record.version}`, method: 'chat.update', payload: { channel: record.alertChannelId, ...views.checklist(view) }, messageOf: checklistKey });
   }
 
@@ -1313,9 +1316,10 @@ export class IncidentService<R extends IncidentRepositories = IncidentRepositori
     const { record, view } = run;
     const lineKey = threadLineKey(event);
     if (!lineKey || !(await run.tx.outbox.has(lineKey))) return;
-    const payload = { channel: record.alertChannelId, ...this.options.views.threadEvent(event, view) };
-    // The line's own write keeps no other words either: not sent yet (Slack unreachable), it posts them as they are now.
-    await run.tx.outbox.rewriteArgs(lineKey, payload);
+    const line = this.options.views.threadEvent(event, view);
+    const payload = { channel: record.alertChannelId, ...line };
+    // The line's own write and its earlier edits keep no other words either: not sent yet (Slack unreachable), they post them as they are now.
+    await run.tx.outbox.rewriteCopies(lineKey, line);
     // One edit per decision: a message deleted once, or edited again and again.
     await this.enqueue(run, { key: `${lineKey}:v${record.version}`, method: 'chat.update', payload, messageOf: lineKey });
   }

@@ -44,6 +44,11 @@ export interface DetectionIncidents {
   memberMessageChanged?(changed: { workspaceId: string; channelId: string; messageTs: string; change: MemberChange }): Promise<number>;
 }
 
+/** A member's edit as the incidents quoting the message take it: its latest words, and Slack's time of the edit when it said it. */
+function editOf(message: CleanMessage): MemberChange {
+  return { type: 'edited', text: message.text, ...(message.editedTs ? { editedTs: message.editedTs } : {}) };
+}
+
 /** The repositories the watcher reads and writes. */
 export type WatcherRepositories = Pick<Repositories, 'processedEvents' | 'channels' | 'buckets' | 'scoredMessages' | 'quarantine' | 'audit'>;
 
@@ -460,7 +465,11 @@ export class Watcher {
     const message = await this.checked(received);
     if (!message) return { status: 'quarantined' };
     const channel = await this.watchedChannel(message.workspaceId, message.channelId);
-    if (!channel) return { status: 'not_watched' };
+    if (!channel) {
+      // Nothing of it is scored, but staff may have added it to an incident's timeline from any channel the bot is in.
+      await this.options.incidents.memberMessageChanged?.({ workspaceId: message.workspaceId, channelId: message.channelId, messageTs: message.ts, change: editOf(message) });
+      return { status: 'not_watched' };
+    }
     const previous = await this.options.store.direct.scoredMessages.find(channel.ref, message.ts);
     if (!previous && !retried) {
       // Not stored yet: the edited words are the message (Slack may deliver the edit first). Unless the
@@ -502,7 +511,7 @@ export class Watcher {
     });
     if (!done) return { status: 'duplicate' };
     // Applied as the message's latest words (only then): the workspace's incidents quoting it quote them too.
-    await this.options.incidents.memberMessageChanged?.({ workspaceId: message.workspaceId, channelId: message.channelId, messageTs: message.ts, change: { type: 'edited', text: message.text, ...(message.editedTs ? { editedTs: message.editedTs } : {}) } });
+    await this.options.incidents.memberMessageChanged?.({ workspaceId: message.workspaceId, channelId: message.channelId, messageTs: message.ts, change: editOf(message) });
     return { status: 'scored', sentiment, staff: false };
   }
 
@@ -514,20 +523,19 @@ export class Watcher {
    * gets it done when delivered again.
    */
   async remove(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean> {
+    // A deletion names a message by its ids: anything else cannot name a message.
+    if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return false;
     const removed = await this.removeMessage(workspaceId, channelId, ts, eventId);
-    if (removed !== null) {
-      const deletion = { workspaceId, channelId, messageTs: ts };
-      await this.options.incidents.memberMessageChanged?.({ ...deletion, change: { type: 'deleted' } });
-      await this.options.forgetDeleted?.(deletion);
-    }
+    // In a channel never watched too: staff may have added the message to an incident's timeline from any channel the bot is in.
+    const deletion = { workspaceId, channelId, messageTs: ts };
+    await this.options.incidents.memberMessageChanged?.({ ...deletion, change: { type: 'deleted' } });
+    if (removed !== null) await this.options.forgetDeleted?.(deletion);
     return removed === true;
   }
 
-  /** Stores the deletion; null when it names no message of a channel this workspace has or may watch. */
+  /** Stores the deletion; null when it names no channel this workspace has or may watch. */
   private async removeMessage(workspaceId: string, channelId: string, ts: string, eventId?: string): Promise<boolean | null> {
     const { store } = this.options;
-    // A deletion names a message by its ids: anything else cannot name a stored message.
-    if (!checkMessageInput({ channelId, userId: 'deletion', ts, text: '' }).ok) return null;
     // A channel no longer watched still has its stored messages erased; one not seen yet may be watched.
     const channel = (await store.direct.channels.find(workspaceId, channelId)) ?? (await this.watchedChannel(workspaceId, channelId));
     if (!channel) return null;

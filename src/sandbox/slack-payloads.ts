@@ -110,16 +110,16 @@ export interface MessageEventInput {
   blocks?: unknown[];
 }
 
-/** A member's `message` event, as delivered for channels the app is in. */
-let deletionsMade = 0;
+/** Message changes made so far: each change event gets a ts of its own. */
+let changesMade = 0;
+const changeEventTs = () => `${Math.floor(Date.now() / 1000)}.999${String((changesMade = (changesMade + 1) % 1000)).padStart(3, '0')}`;
 
 /**
  * Slack's message_deleted for the message at `ts`; `previous`: the deleted message as Slack sends it along
  * (its words too). The event's own ts is now unless given.
  */
 export function messageDeletedEvent(input: { channel: string; ts: string; previous?: { user: string; text: string }; eventTs?: string }) {
-  deletionsMade = (deletionsMade + 1) % 1000;
-  const eventTs = input.eventTs ?? `${Math.floor(Date.now() / 1000)}.999${String(deletionsMade).padStart(3, '0')}`;
+  const eventTs = input.eventTs ?? changeEventTs();
   return {
     type: 'message' as const,
     subtype: 'message_deleted' as const,
@@ -132,6 +132,26 @@ export function messageDeletedEvent(input: { channel: string; ts: string; previo
   };
 }
 
+/**
+ * Slack's message_changed for a member's edit of their message at `ts`: `editedTs` is the edit's own time
+ * (Slack's `message.edited.ts`), `previous` the words before it, which Slack sends along. The event's own ts
+ * is now unless given.
+ */
+export function messageChangedEvent(input: { channel: string; ts: string; user: string; text: string; editedTs: string; previous?: string; eventTs?: string }) {
+  const eventTs = input.eventTs ?? changeEventTs();
+  return {
+    type: 'message' as const,
+    subtype: 'message_changed' as const,
+    channel: input.channel,
+    hidden: true,
+    ts: eventTs,
+    event_ts: eventTs,
+    message: { type: 'message', user: input.user, text: input.text, ts: input.ts, edited: { user: input.user, ts: input.editedTs } },
+    ...(input.previous !== undefined ? { previous_message: { type: 'message', user: input.user, text: input.previous, ts: input.ts } } : {}),
+  };
+}
+
+/** A member's `message` event, as delivered for channels the app is in. */
 export function messageEvent(input: MessageEventInput) {
   return {
     type: 'message' as const,

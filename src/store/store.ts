@@ -31,7 +31,7 @@ import {
   writeAudit,
 } from './repositories/incidents.js';
 import { enqueueSlackWrite, failedOutboxItems, forgetFailedOutboxItem, heldOutboxItems, outboxFailedWith, outboxHasKey,
-  rewriteOutboxArgs, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, takeFailedOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
+  rewriteOutboxCopies, outboxPostedMessages, outboxQueueOn, pruneOutbox, queuedWriteOf, releaseHeldOutboxItems, releaseWaitingOutboxItems, stopTeamWrites, stopWaitingOutboxItems, takeFailedOutboxItems, outboxWaitingWith, outboxWaitingByReason, outboxWaitingByKey, closeWaitingOutboxItem } from './repositories/outbox.js';
 import { namedChannelsOn } from './repositories/named-channels.js';
 import { unfinishedRequestsOn } from './repositories/unfinished.js';
 import { installationsOn, oauthStatesOn, stopTeamReminders } from './repositories/installations.js';
@@ -109,7 +109,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       rewriteAddedMessage: (incidentId, channelId, messageTs, change) => rewriteAddedMessage(db, incidentId, channelId, messageTs, change),
       timeline: (incidentId) => loadTimeline(db, incidentId),
     },
-    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), rewriteArgs: (key, args) => rewriteOutboxArgs(db, key, args), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
+    outbox: { enqueue: (write) => enqueueSlackWrite(db, write), has: (key) => outboxHasKey(db, key), rewriteCopies: (messageKey, content) => rewriteOutboxCopies(db, messageKey, content), stopTeam: (teamId, reason) => stopTeamWrites(db, teamId, reason),
       failedWith: (keys, error) => outboxFailedWith(db, keys, error),
       postedMessages: (keys) => outboxPostedMessages(db, keys),
       forgetFailed: (key, error) => forgetFailedOutboxItem(db, key, error),

@@ -106,8 +106,11 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     // Ben's row keeps what the learner needs, not the words; his thread line is edited in place without them.
     expect(await prisma().feedback.findUniqueOrThrow({ where: { id: given.id }, select: { text: true, features: true, undoneAt: true } })).toMatchObject({ text: null, features: expect.anything(), undoneAt: null });
     await h.waitFor('the thread line edited', () => h.threadTexts().every((text) => !text.includes('Zorblatt')) && h.threadTexts().some((text) => text.includes('gave feedback')));
-    // Nowhere else either: the timeline, the feedback, the buckets, the stored message, the audit log.
+    // Nowhere else either: the timeline, the feedback, the buckets, the stored message, the audit log, and
+    // the Slack writes kept for delivery (the alert's post and edits, the thread lines).
+    await expect.poll(async () => prisma().outboxItem.count({ where: { status: { in: ['pending', 'sending'] } } }), { timeout: 20_000 }).toBe(0);
     const elsewhere = JSON.stringify({
+      outbox: await prisma().outboxItem.findMany(),
       feedback: await prisma().feedback.findMany(),
       timeline: await prisma().timelineEvent.findMany({ where: { incidentId: id } }),
       buckets: await prisma().channelBucket.findMany({ select: { data: true } }),

@@ -5,7 +5,7 @@
 // deleted is refused privately and audited, nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
-import { messageDeletedEvent } from '../../src/sandbox/slack-payloads.js';
+import { messageChangedEvent, messageDeletedEvent } from '../../src/sandbox/slack-payloads.js';
 import { callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import { startHarness, type Harness } from './harness.js';
@@ -27,10 +27,10 @@ describe.each(availableProviders)('a member deletes a message staff added to the
   const addedLine = () => h.thread().find((message) => message.text.includes('to the timeline'));
   const lineUpdates = (ts: string) => h.fake.api.calls('chat.update').filter((call) => call.args['ts'] === ts);
 
-  /** Ben uses "Add to incident timeline" on the member's message and submits the form. */
-  async function addToTimeline(ts: string, text: string, user: string): Promise<void> {
+  /** Ben uses "Add to incident timeline" on the member's message (in #support unless `channel`) and submits the form. */
+  async function addToTimeline(ts: string, text: string, user: string, channel?: string): Promise<void> {
     const { ben } = h.people;
-    await h.shortcut(ben, callbackIds.addToTimelineShortcut, { ts, text, user });
+    await h.shortcut(ben, callbackIds.addToTimelineShortcut, { ts, text, user }, channel ? { channel } : {});
     await h.waitFor('the timeline form', () => h.openModal(ben)?.callback_id === callbackIds.addToTimelineModal);
     expect((await h.submit(ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incidentId } } } })).status).toBe(200);
   }
@@ -108,5 +108,35 @@ describe.each(availableProviders)('a member deletes a message staff added to the
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ incidentId, text: null, data: expect.objectContaining({ refusalCode: 'message_deleted', messageTs: ts }) });
     expect(JSON.stringify({ audit: await prisma().auditLog.findMany(), timeline: await prisma().timelineEvent.findMany(), thread: h.thread() })).not.toContain('Snorkwell');
+  });
+
+  it('in a channel Firebreak does not watch (the bot is in it), the member\'s edit and then deletion reach the line too', async () => {
+    const { members } = h.people;
+    const member = members[4]!;
+    const lounge = h.fake.workspace.addChannel({ name: 'members-lounge', members: [member, h.people.ben, h.fake.workspace.bot.user_id] }).id;
+    const ts = `${Math.floor(Date.now() / 1000)}.424242`;
+    await addToTimeline(ts, 'Quillmere refunds take forever, call me on 555-0100', member, lounge);
+    await h.waitFor('the thread line quoting it', () => h.threadTexts().some((text) => text.includes('Quillmere')));
+    const line = h.thread().find((message) => JSON.stringify(message.blocks ?? []).includes('Quillmere'))!;
+    // Nothing of that channel is scored: the message is only on the timeline.
+    expect(await prisma().scoredMessage.count({ where: { ts } })).toBe(0);
+
+    // The member takes the phone number out: the line quotes the latest words, edited once, in place.
+    const edited = 'Quillmere refunds take forever';
+    expect((await h.event(messageChangedEvent({ channel: lounge, ts, user: member, text: edited, editedTs: `${Math.floor(Date.now() / 1000)}.500000`, previous: 'Quillmere refunds take forever, call me on 555-0100' }))).status).toBe(200);
+    await h.waitFor('the line edited', () => lineUpdates(line.ts)[0]);
+    const shown = h.thread().find((message) => message.ts === line.ts)!;
+    expect(`${shown.text} ${JSON.stringify(shown.blocks)}`).toContain(edited);
+    expect(`${shown.text} ${JSON.stringify(shown.blocks)}`).not.toContain('555-0100');
+
+    // Then deletes it: the words leave the entry and the line.
+    expect((await h.event(deletion(lounge, ts, edited, member))).status).toBe(200);
+    await h.waitFor('the line says deleted', () => h.threadTexts().every((text) => !text.includes('Quillmere')));
+    const entry = (await prisma().timelineEvent.findMany({ where: { incidentId, kind: 'message_added' } })).find((event) => (event.data as { messageTs?: string }).messageTs === ts)!;
+    expect(entry.text).toBeNull();
+    expect(entry.data).toMatchObject({ channelId: lounge, deleted: true });
+    await expect.poll(() => prisma().inboundEvent.count(), { timeout: 20_000 }).toBe(0);
+    expect(lineUpdates(line.ts)).toHaveLength(2);
+    expect(JSON.stringify({ timeline: await prisma().timelineEvent.findMany({ where: { incidentId } }), audit: await prisma().auditLog.findMany(), outbox: await prisma().outboxItem.findMany() })).not.toContain('Quillmere');
   });
 });

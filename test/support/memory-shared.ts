@@ -11,9 +11,11 @@ export function memoryOutbox(writes: SlackWrite[]): OutboxWriter {
       return true;
     },
     has: async (key) => writes.some((item) => item.key === key),
-    rewriteArgs: async (key, args) => {
-      const item = writes.find((write) => write.key === key);
-      if (item) item.payload = structuredClone(args);
+    rewriteCopies: async (messageKey, content) => {
+      for (const item of writes.filter((write) => write.key === messageKey || (write.key.startsWith(`${messageKey}:v`) && write.messageOf === messageKey))) {
+        const { blocks: _shown, ...args } = item.payload;
+        item.payload = structuredClone({ ...args, text: content.text, ...(content.blocks ? { blocks: content.blocks } : {}) });
+      }
     },
     // Unsent writes of the team leave the queue (the Prisma outbox fails them with the reason).
     stopTeam: async (teamId) => {

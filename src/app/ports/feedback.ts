@@ -96,6 +96,6 @@ export interface FeedbackRepositories {
   /** Claims that order verdicts given at once by the same person on the same subject. */
   readonly processedEvents: ProcessedEvents;
   readonly incidents: Pick<IncidentRepository, 'load' | 'appendTimeline'>;
-  readonly outbox: Pick<OutboxWriter, 'enqueue'>;
+  readonly outbox: Pick<OutboxWriter, 'enqueue' | 'rewriteCopies'>;
   readonly audit: Pick<AuditLog, 'record'>;
 }

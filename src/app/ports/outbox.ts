@@ -1,5 +1,6 @@
 // Slack writes as the use cases ask for them: inside the caller's transaction, so a state change and
 // the messages it causes commit (or vanish) together. store/ keeps them; the outbox worker sends them.
+import type { SlackMessage } from './views.js';
 
 export interface SlackWrite {
   /**
@@ -38,10 +39,11 @@ export interface OutboxWriter {
   /** Whether a write with this key was ever enqueued (a message that may be edited in place). */
   has(key: string): Promise<boolean>;
   /**
-   * The arguments the write `key` keeps (and posts, when not sent yet) become `args`, its state unchanged:
-   * a member took back words it quoted. Nothing when there is no such write.
+   * Every write of the message `messageKey` (its post, and each edit of it in place, `<messageKey>:v<n>`)
+   * keeps and, when not sent yet, sends `content` instead of its text and blocks, its state unchanged: a
+   * member changed words it quoted. Nothing when there is no such write.
    */
-  rewriteArgs(key: string, args: Record<string, unknown>): Promise<void>;
+  rewriteCopies(messageKey: string, content: SlackMessage): Promise<void>;
   /** Where the messages these keys posted are (Slack's answer), for those already posted. */
   postedMessages(keys: readonly string[]): Promise<Map<string, { channel: string; ts: string }>>;
   /** Fails every unsent write of a team with `reason` (the workspace was uninstalled). Returns how many. */

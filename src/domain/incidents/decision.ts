@@ -17,12 +17,16 @@ export type ThreadMessage =
 /** Plain data for the edge to carry out (through the outbox); the domain never calls anything. */
 export type Effect =
   | { readonly type: 'post_root_message'; readonly incidentId: string }
-  /** Re-render the one root message from the current state and edit it in place. */
-  | { readonly type: 'update_root_message'; readonly incidentId: string }
+  /**
+   * Re-render the one root message from the current state and edit it in place. `rewriteEarlierCopies`: a
+   * member changed words the alert quoted, so the copies of it kept for delivery (its post and earlier
+   * edits) take the new text too, instead of keeping the old words until they are pruned.
+   */
+  | { readonly type: 'update_root_message'; readonly incidentId: string; readonly rewriteEarlierCopies?: true }
   | { readonly type: 'post_thread_message'; readonly incidentId: string; readonly message: ThreadMessage }
   /** Re-render a draft card in place (its status or approvals changed). */
   | { readonly type: 'update_draft_message'; readonly incidentId: string; readonly draftId: string }
-  /** Edit in place the thread line a timeline entry posted, to show `event` as it is now (its words taken back). */
+  /** Edit in place the thread line a timeline entry posted, to show `event` as it is now (its member changed its words); its earlier copies too. */
   | { readonly type: 'update_thread_message'; readonly incidentId: string; readonly event: TimelineEvent }
   | {
       readonly type: 'post_public_reply';

@@ -141,7 +141,7 @@ export function messageChanged(state: IncidentState, changed: MessageChanged, cl
   const details: JsonObject = quoted ? { messageTs, ...(lines.length > 0 ? { timelineEntries: lines.length } : {}) } : { channelId, messageTs, timelineEntries: lines.length };
   const context = { state, action, actorUserId: null, at, text: null, details } as const;
   const edits = lines.map((event) => ({ type: 'update_thread_message' as const, incidentId: event.incidentId, event }));
-  if (quoted) return accept(context, { ...state, incident: { ...state.incident, detection: redrawn } }, [], [{ type: 'update_root_message', incidentId: state.incident.id }, ...edits]);
+  if (quoted) return accept(context, { ...state, incident: { ...state.incident, detection: redrawn } }, [], [{ type: 'update_root_message', incidentId: state.incident.id, rewriteEarlierCopies: true }, ...edits]);
   if (lines.length === 0) return noOp(context);
   return accept(context, state, [], edits);
 }

@@ -2,7 +2,7 @@
 // sent by a worker. Claims are conditional updates (compare-and-set on status and lease), so several
 // instances on one PostgreSQL database never send the same item twice at the same time.
 import { randomUUID } from 'node:crypto';
-import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackWrite } from '../../app/ports/index.js';
+import type { OutboxQueue, OutboxResult, QueuedSlackWrite, SlackMessage, SlackWrite } from '../../app/ports/index.js';
 import { DEPENDENCY_FAILED, WAITING_FOR_CHANNEL, WAITING_FOR_READ, type ReadProgress } from '../../app/ports/outbox.js';
 import { FirebreakError } from '../../errors.js';
 import { Prisma, type OutboxItem } from '../generated/sqlite/client.js';
@@ -115,11 +115,16 @@ export async function outboxHasKey(db: Db, key: string): Promise<boolean> {
   return (await db.outboxItem.findUnique({ where: { key }, select: { id: true } })) !== null;
 }
 
-export async function rewriteOutboxArgs(db: Db, key: string, args: Record<string, unknown>): Promise<void> {
-  const item = await db.outboxItem.findUnique({ where: { key }, select: { id: true, payload: true } });
-  if (!item) return;
-  const payload: OutboxPayload = { ...(item.payload as unknown as OutboxPayload), args };
-  await db.outboxItem.update({ where: { id: item.id }, data: { payload: payload as object } });
+export async function rewriteOutboxCopies(db: Db, messageKey: string, content: SlackMessage): Promise<void> {
+  const items = await db.outboxItem.findMany({ where: { OR: [{ key: messageKey }, { key: { startsWith: `${messageKey}:v` } }] }, select: { id: true, key: true, payload: true } });
+  for (const item of items) {
+    const kept = item.payload as unknown as OutboxPayload;
+    // An edit of that message names it; the key's shape alone does not prove it.
+    if (item.key !== messageKey && kept.messageOf !== messageKey) continue;
+    const { blocks: _shown, ...args } = kept.args;
+    const payload: OutboxPayload = { ...kept, args: { ...args, text: content.text, ...(content.blocks ? { blocks: content.blocks } : {}) } };
+    await db.outboxItem.update({ where: { id: item.id }, data: { payload: payload as object } });
+  }
 }
 
 /** The keys among `keys` whose write failed for good with exactly `error`. */

@@ -31,7 +31,7 @@ describe('a quoted sample deleted by its author', () => {
     expect(stored.observed).toBe(12);
     expect(JSON.stringify(decision.state)).not.toContain('Worst update');
     expect(decision.events).toEqual([]);
-    expect(decision.effects).toEqual([{ type: 'update_root_message', incidentId: state.incident.id }]);
+    expect(decision.effects).toEqual([{ type: 'update_root_message', incidentId: state.incident.id, rewriteEarlierCopies: true }]);
     expect(decision.audit).toMatchObject({ action: 'redraw_sample_deleted', outcome: 'accepted', actorUserId: null, text: null, details: { messageTs: samples[0]!.id } });
     expect(quotesSample(decision.state, samples[0]!.id)).toBe(false);
     expect(sampleWasDeleted(decision.state.incident.detection, samples[0]!.id)).toBe(true);
