@@ -333,6 +333,16 @@ async function tellStaleButton(services: SlackServices, body: BlockAction, clien
   await tellPerson(client, { channel: body.channel?.id ?? undefined, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, { text: t(await personLocale(services, body, client), 'ui.button.stale', {}) });
 }
 
+/**
+ * A checklist step's title as the person a form is for reads it: the playbook's title in their language,
+ * while the playbook still has that step under one of the titles the incident stored (an edited title
+ * keeps the incident's own words), as a reply's guidance is shown in the reader's language.
+ */
+function stepTitleFor(services: SlackServices, playbookId: string, step: { readonly stepId: string; readonly text: string }, reader: Locale): string {
+  const titles = services.playbook(playbookId)?.checklist.find((candidate) => candidate.id === step.stepId)?.title;
+  return titles && Object.values(titles).includes(step.text) ? titles[reader] : step.text;
+}
+
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
 function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
@@ -346,7 +356,8 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       await tellStaleButton(services, body, client);
       return;
     }
-    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await personLocale(services, body, client) }));
+    const reader = await personLocale(services, body, client);
+    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: stepTitleFor(services, state.incident.playbookId, step, reader), locale: reader }));
   });
 
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
@@ -421,8 +432,11 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       return;
     }
     const { state } = record;
-    const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
-    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await personLocale(services, body, client) }));
+    const reader = await personLocale(services, body, client);
+    const openRequiredSteps = state.checklist
+      .filter((step) => step.required && step.doneAt === null && step.skippedAt === null)
+      .map((step) => ({ stepId: step.stepId, text: stepTitleFor(services, state.incident.playbookId, step, reader) }));
+    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: reader }));
   });
 
   app.action<BlockAction>(actionIds.addNote, async ({ ack, body, client }) => {
