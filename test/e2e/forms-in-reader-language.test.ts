@@ -1,7 +1,8 @@
 // A Spanish-speaking lead on a team whose Firebreak speaks English (LOCALE=en): what only they read speaks
 // Spanish all through. The help names the Spanish word for a practice run (`simulacro`) as it names every
 // other command's; the resolve form and Skip… name the checklist's steps by the playbook's Spanish titles,
-// not by the English ones the incident's shared messages use ("Omitir «Acknowledge the incident» porque…").
+// not by the English ones the incident's shared messages use ("Omitir «Acknowledge the incident» porque…"),
+// and the post-mortem form asks the playbook's questions in Spanish among its Spanish fields.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
@@ -57,5 +58,17 @@ describe.each(availableProviders)('forms and help in the reader’s language on 
     });
     expect(answer.body).not.toContain('errors');
     await harness.waitFor('resolved', async () => (await harness.app.database.prisma.incident.findFirst({ where: { status: 'resolved' } })) ?? undefined);
+  });
+
+  it('the post-mortem form asks the playbook’s questions in Spanish; the stored questions stay English', async () => {
+    const { ann } = harness.people;
+    const postMortem = await harness.waitFor('the post-mortem', async () => (await harness.app.database.prisma.postMortem.findFirst()) ?? undefined);
+    expect(JSON.stringify(postMortem)).toContain('What did we learn?');
+    await harness.waitFor('the post-mortem button', () => findButtons(harness.rootMessage()!.blocks).some((button) => button.action_id === actionIds.openPostMortem));
+    await harness.click(ann, harness.alerts, harness.rootMessage()!.ts, actionIds.openPostMortem);
+    const modal = await harness.waitFor('the post-mortem modal', () => harness.openModal(ann)?.callback_id === callbackIds.postMortemModal && harness.openModal(ann));
+    const form = JSON.stringify(modal.blocks);
+    expect(form).toContain('¿Qué aprendimos?');
+    expect(form).not.toContain('What did we learn?');
   });
 });
