@@ -123,6 +123,7 @@ export const uiEs: UiCatalog = {
   'ui.modal.draft.title': (p) => `Respuesta · #${p.number}`,
   'ui.modal.draft.language_confirm_label': () => 'Idioma',
   'ui.modal.draft.language_confirm': () => 'Publicar en este idioma igualmente (los miembros escriben en otro)',
+  'ui.modal.edit.language_confirm': (p) => `Publicar en este idioma igualmente (si no es ${p.language}, el de los miembros)`,
   'ui.modal.draft.no_member_message': () =>
     ':information_source: Esta plantilla responde al mensaje de un miembro, pero este incidente no tiene ninguno (se declaró a mano). Solo puede ir al canal: sustituye «[member]» antes de enviarla a aprobar.',
   'ui.modal.draft.submit': () => 'Enviar a aprobación',

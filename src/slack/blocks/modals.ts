@@ -96,9 +96,13 @@ function authorLabel(name: string | undefined, locale: Locale, format: 'mrkdwn' 
   return format === 'mrkdwn' ? escapeSlackText(short) : short;
 }
 
-/** The "post in this language anyway" box of the draft and edit modals. */
-function languageConfirmInput(locale: Locale): KnownBlock {
-  const confirm = option(t(locale, 'ui.modal.draft.language_confirm', {}), 'confirmed');
+/**
+ * The "post in this language anyway" box of the draft and edit modals. The edit modal shows it before
+ * anything is rewritten, so there it says when it matters and names the members' language.
+ */
+function languageConfirmInput(locale: Locale, readersLanguage?: Locale): KnownBlock {
+  const text = readersLanguage ? t(locale, 'ui.modal.edit.language_confirm', { language: t(locale, `ui.language.${readersLanguage}`, {}) }) : t(locale, 'ui.modal.draft.language_confirm', {});
+  const confirm = option(text, 'confirmed');
   return input(inputIds.draftLanguageConfirm, t(locale, 'ui.modal.draft.language_confirm_label', {}), { type: 'checkboxes', action_id: inputIds.draftLanguageConfirm, options: [confirm] }, { optional: true });
 }
 
@@ -209,6 +213,8 @@ export interface EditDraftModalInput {
   readonly guidance?: string;
   /** The readers' language is known, so an edit into another asks for the "post in this language anyway" box. */
   readonly askLanguageConfirmation?: boolean;
+  /** That language, named on the box. */
+  readonly readersLanguage?: Locale;
 }
 
 export function editDraftModal(input_: EditDraftModalInput): ModalView {
@@ -217,7 +223,7 @@ export function editDraftModal(input_: EditDraftModalInput): ModalView {
   if (input_.guidance) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(input_.guidance)}`));
   blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: inputTextFromMrkdwn(input_.text) }));
   // As on creation: a reply rewritten in a language its readers do not write in is posted only once confirmed.
-  if (input_.askLanguageConfirmation) blocks.push(languageConfirmInput(locale));
+  if (input_.askLanguageConfirmation) blocks.push(languageConfirmInput(locale, input_.readersLanguage));
   blocks.push(context(t(locale, 'ui.modal.edit.note', { revision: input_.draft.r })));
   return modal({
     callbackId: callbackIds.editDraftModal,

@@ -400,8 +400,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const reader = await personLocale(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
     // Known readers' language: an edit into another one is confirmed as on creation.
-    const askLanguageConfirmation = (await targetLanguageOf(services, record, draft.target)) !== undefined;
-    await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, askLanguageConfirmation, ...(guidance ? { guidance } : {}) }));
+    const readersLanguage = await targetLanguageOf(services, record, draft.target);
+    const askLanguageConfirmation = readersLanguage !== undefined;
+    await openModal(
+      services,
+      body,
+      client,
+      editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, askLanguageConfirmation, ...(readersLanguage ? { readersLanguage } : {}), ...(guidance ? { guidance } : {}) }),
+    );
   });
 
   app.action<BlockAction>(actionIds.changeSeverity, async ({ ack, body, client }) => {
