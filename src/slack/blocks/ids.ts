@@ -81,7 +81,8 @@ export const leadRef = incidentRef.extend({ l: z.string().min(1).nullable().opti
  * The draft modal: its incident, and which target ("channel" or "thread:<ts>", draftTargetValue) the
  * text in its box was prefilled for, so a later change of target knows whom that text greets.
  */
-export const draftModalRef = incidentRef.extend({ w: z.string().max(100).optional() });
+/** The draft modal's metadata: `w` the target its text was prefilled for; `p` set once staff picked the target themselves. */
+export const draftModalRef = incidentRef.extend({ w: z.string().max(100).optional(), p: z.literal(1).optional() });
 /** A button or modal about one revision of a draft: decisions are for the revision shown. */
 export const draftRef = z.object({ i: z.string().min(1), d: z.string().min(1), r: z.number().int().positive() });
 /** A checklist button: tick when `done` is false, untick when true. */

@@ -75,6 +75,8 @@ export interface DraftReplyModalInput {
   readonly replacedBlockId?: string;
   /** A drill: its reply is only ever posted in the alert thread, and the modal says so. */
   readonly drill?: boolean;
+  /** Staff picked the target themselves: another template keeps it (otherwise each template brings its own). */
+  readonly targetPicked?: boolean;
 }
 
 /** Radio buttons allow 10 options; one is "post in the channel". */
@@ -198,7 +200,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     title: t(locale, 'ui.modal.draft.title', { number: input_.incidentNumber }),
     submit: t(locale, 'ui.modal.draft.submit', {}),
     close: t(locale, 'ui.modal.cancel', {}),
-    privateMetadata: encodeRef({ i: input_.incidentId, w: targetValue(writtenFor) }),
+    privateMetadata: encodeRef({ i: input_.incidentId, w: targetValue(writtenFor), ...(input_.targetPicked ? { p: 1 } : {}) }),
     blocks,
   });
 }

@@ -122,6 +122,8 @@ async function draftModalView(
     keptText?: { blockId: string; initialValue: string; languageChanged: boolean };
     /** The box's block_id now, when its text is not kept: the re-filled box never reuses it (Slack would keep an emptied box empty). */
     replacedBlockId?: string;
+    /** Staff picked `target` themselves (it is kept as they change template or language). */
+    targetPicked?: boolean;
   } = {},
 ) {
   const record = await loadOrFail(services, incidentId);
@@ -176,6 +178,7 @@ async function draftModalView(
     textTarget,
     askLanguageConfirmation: readerLanguages.some((reader) => reader !== undefined && reader !== language),
     noMemberMessage: template?.target === 'thread' && samples.length === 0,
+    ...(choice.targetPicked ? { targetPicked: true } : {}),
   });
 }
 
@@ -483,9 +486,12 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       await ack();
       const view = body.view;
       if (!view) return;
-      const { i, w } = decodeRef(draftModalRef, view.private_metadata, 'draft modal');
+      const { i, w, p } = decodeRef(draftModalRef, view.private_metadata, 'draft modal');
       const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
-      const target = draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget));
+      // The target shown is the template's own until staff pick one: another template then brings its own
+      // ("thank everyone in the channel" is not posted as a reply in the thread the first template answered).
+      const targetPicked = actionId === actionIds.pickTarget || p === 1;
+      const target = targetPicked ? draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget)) : undefined;
       const writtenFor = draftTargetOf(w);
       // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
       const edited = textEditedByHand(view);
@@ -496,6 +502,7 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
         ...(edited && writtenFor ? { textTarget: writtenFor } : {}),
         ...(edited ? { keptText: { ...edited, languageChanged: actionId === actionIds.pickLanguage } } : {}),
         ...(!edited ? { replacedBlockId: draftTextBlockIdOf(view) } : {}),
+        ...(targetPicked ? { targetPicked } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });
