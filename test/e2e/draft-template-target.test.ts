@@ -14,8 +14,14 @@ const PLAYBOOK = TWO_APPROVER_PLAYBOOK.replace(
   'replies:\n  - id: listening\n    target: thread\n    text:\n      es: Hola {{member}}, gracias por contárnoslo.\n      en: Hi {{member}}, thanks for telling us.\n    guidance: { es: Escucha., en: Listen. }\n',
 );
 
-type Radio = { type: string; block_id: string; element: { type: string; initial_option?: { value: string } } };
-const targetShown = (view: ViewPayload) => (view.blocks as Radio[]).find((block) => block.block_id === inputIds.draftTarget)?.element.initial_option?.value;
+type Radio = { type: string; block_id: string; element: { type: string; action_id?: string; initial_option?: { value: string } } };
+const radiosOf = (view: ViewPayload) => (view.blocks as Radio[]).find((block) => block.element?.action_id === actionIds.pickTarget)!;
+/**
+ * The target a person sees after `view` replaced `before` while `selected` was selected, as Slack shows
+ * it: an input that keeps its block_id keeps its selection; a new block_id shows its initial option.
+ */
+const targetShown = (before: ViewPayload | undefined, view: ViewPayload, selected?: string) =>
+  before && radiosOf(before).block_id === radiosOf(view).block_id ? selected : radiosOf(view).element.initial_option?.value;
 
 describe.each(availableProviders)('the draft modal’s target follows the template until picked by hand (%s)', (provider) => {
   let harness: Harness;
@@ -35,14 +41,14 @@ describe.each(availableProviders)('the draft modal’s target follows the templa
     const state = {
       [inputIds.draftTemplate]: { [actionIds.pickTemplate]: { type: 'static_select', selected_option: { value: selection.template } } },
       [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
-      [inputIds.draftTarget]: { [actionIds.pickTarget]: { type: 'radio_buttons', selected_option: { value: selection.target } } },
+      [radiosOf(view).block_id]: { [actionIds.pickTarget]: { type: 'radio_buttons', selected_option: { value: selection.target } } },
     };
     const response = await harness.deliver(
       'interaction',
       viewBlockActions(workspace.appIdentity(), {
         user: { id: user, name: user },
         view,
-        actions: [{ action_id: actionId, block_id: blockId, type, selected_option: { text: { type: 'plain_text', text: value }, value } }],
+        actions: [{ action_id: actionId, block_id: blockId === inputIds.draftTarget ? radiosOf(view).block_id : blockId, type, selected_option: { text: { type: 'plain_text', text: value }, value } }],
         triggerId: workspace.issueTrigger(user),
         nowMs: Date.now(),
         state,
@@ -59,21 +65,37 @@ describe.each(availableProviders)('the draft modal’s target follows the templa
     await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
     const opened = await harness.waitFor('the draft modal', () => harness.openModal(nina));
     // The first template answers a member in their thread.
-    const thread = targetShown(opened)!;
+    const thread = targetShown(undefined, opened)!;
     expect(thread).toMatch(/^thread:/);
 
-    // "holding" is posted in the channel: picking it selects the channel, though Slack still reports the thread.
+    // "holding" is posted in the channel: picking it shows the channel selected, not the thread still selected.
+    let before = opened;
     let view = await pickTemplate(nina, 'holding', thread);
-    expect(targetShown(view)).toBe('channel');
+    expect(targetShown(before, view, thread)).toBe('channel');
     // Back to the thread template: its thread again.
+    before = view;
     view = await pickTemplate(nina, 'listening', 'channel');
-    expect(targetShown(view)).toBe(thread);
+    expect(targetShown(before, view, 'channel')).toBe(thread);
 
     // Staff choose the channel themselves: changing template no longer moves it.
+    before = view;
     view = await pickTarget(nina, 'listening', 'channel');
-    expect(targetShown(view)).toBe('channel');
+    expect(targetShown(before, view, 'channel')).toBe('channel');
+    before = view;
     view = await pickTemplate(nina, 'holding', 'channel');
+    expect(targetShown(before, view, 'channel')).toBe('channel');
+    before = view;
     view = await pickTemplate(nina, 'listening', 'channel');
-    expect(targetShown(view)).toBe('channel');
+    expect(targetShown(before, view, 'channel')).toBe('channel');
+
+    // The submission reads the target whatever the radios' block_id, and the draft goes to the channel.
+    const answer = await harness.submit(nina, {
+      [inputIds.draftText]: { [inputIds.draftText]: { type: 'plain_text_input', value: 'Thanks, everyone: we are looking into it and will update this channel.' } },
+      [radiosOf(view).block_id]: { [actionIds.pickTarget]: { type: 'radio_buttons', selected_option: { value: 'channel' } } },
+      [inputIds.draftLanguage]: { [actionIds.pickLanguage]: { type: 'static_select', selected_option: { value: 'en' } } },
+    });
+    expect(answer.body).not.toContain('errors');
+    const draft = await harness.waitFor('the draft', async () => (await harness.app.database.prisma.replyDraft.findFirst()) ?? undefined);
+    expect(draft).toMatchObject({ targetKind: 'channel', targetTs: null });
   });
 });

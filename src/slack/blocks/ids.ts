@@ -210,6 +210,20 @@ export function isDraftTextBlockId(blockId: string): boolean {
   return blockId === inputIds.draftText || blockId.startsWith(`${inputIds.draftText}.`);
 }
 
+/**
+ * block_id of the draft modal's target radios. Slack keeps a selection while its block_id stays, so
+ * while the target is the template's own, another template than the first (the modal opens on it)
+ * gets its own block_id: picking it shows its target. Once staff pick a target themselves it is
+ * `draft_target` whatever the template, and their pick stays.
+ */
+export function draftTargetBlockId(templateId: string | null, isFirstTemplate: boolean, pickedByHand: boolean): string {
+  return pickedByHand || isFirstTemplate || templateId === null ? inputIds.draftTarget : `${inputIds.draftTarget}.${templateId}`;
+}
+
+export function isDraftTargetBlockId(blockId: string): boolean {
+  return blockId === inputIds.draftTarget || blockId.startsWith(`${inputIds.draftTarget}.`);
+}
+
 /** The draft text from a submitted draft modal's `view.state.values`, whichever template it was rendered for. */
 export function draftTextValue(values: Record<string, Record<string, { value?: string | null }>>): string | undefined {
   for (const [blockId, actions] of Object.entries(values)) {

@@ -16,6 +16,8 @@ import {
   encodeRefWithText,
   inputIds,
   isDraftTextBlockId,
+  draftTargetBlockId,
+  isDraftTargetBlockId,
   type DraftRef,
   type MessageRef,
   type StepRef,
@@ -191,7 +193,8 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   };
   // Picking another thread re-renders the modal, so the greeting follows the member answered.
   // A drill's reply never leaves its alert thread: the target only says where it would go for real.
-  blocks.push(input(inputIds.draftTarget, t(locale, input_.drill ? 'ui.modal.draft.target_drill' : 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
+  const targetBlockId = draftTargetBlockId(template?.id ?? null, template === input_.templates[0], input_.targetPicked === true);
+  blocks.push(input(targetBlockId, t(locale, input_.drill ? 'ui.modal.draft.target_drill' : 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
   const channel = channelLink(input_.channelId, input_.channelName);
   blocks.push(context(t(locale, input_.drill ? 'ui.modal.draft.review_note_drill' : 'ui.modal.draft.review_note', { channel })));
 
@@ -488,6 +491,7 @@ export function refusalFieldErrors(
 ): Record<string, string> | null {
   let blockId = typeof field === 'string' ? REFUSAL_FIELD_BLOCKS[callbackId]?.[field] : undefined;
   if (blockId === inputIds.draftText) blockId = viewBlockIds.find(isDraftTextBlockId) ?? blockId;
+  if (blockId === inputIds.draftTarget) blockId = viewBlockIds.find(isDraftTargetBlockId) ?? blockId;
   return blockId ? { [blockId]: message } : null;
 }
 

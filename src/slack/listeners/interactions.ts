@@ -30,7 +30,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { liveSamples, readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
-import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
+import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, isDraftTargetBlockId, stepRef } from '../blocks/ids.js';
 import {
   MAX_THREAD_TARGETS,
   draftReplyModal,
@@ -59,6 +59,13 @@ interface ViewState {
 function valueOf(view: { state: unknown }, blockId: string, actionId = blockId): string | undefined {
   const entry = (view.state as ViewState).values[blockId]?.[actionId];
   return entry?.value ?? entry?.selected_option?.value ?? undefined;
+}
+
+/** The target selected in a draft modal, whichever block_id its radios had (see draftTargetBlockId). */
+function draftTargetIn(view: { state: unknown }): string | undefined {
+  const values = (view.state as ViewState).values;
+  const blockId = Object.keys(values).find(isDraftTargetBlockId);
+  return blockId === undefined ? undefined : valueOf(view, blockId, actionIds.pickTarget);
 }
 
 /** The draft text typed in a draft modal, as the message text it will be posted as ('' when the field is empty). */
@@ -491,7 +498,7 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       // The target shown is the template's own until staff pick one: another template then brings its own
       // ("thank everyone in the channel" is not posted as a reply in the thread the first template answered).
       const targetPicked = actionId === actionIds.pickTarget || p === 1;
-      const target = targetPicked ? draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget)) : undefined;
+      const target = targetPicked ? draftTargetOf(draftTargetIn(view)) : undefined;
       const writtenFor = draftTargetOf(w);
       // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
       const edited = textEditedByHand(view);
@@ -522,7 +529,7 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
     const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
     const record = await loadOrFail(services, i);
-    const target = parseTarget(valueOf(view, inputIds.draftTarget), record.state.incident.channelId);
+    const target = parseTarget(draftTargetIn(view), record.state.incident.channelId);
     const preflight = await replyPreflightContext(services, record, target);
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
       createDraft(
