@@ -133,6 +133,7 @@ export const uiEn = {
   'ui.modal.draft.title': (p: { number: number }) => `Reply · incident #${p.number}`,
   'ui.modal.draft.language_confirm_label': (_: Empty) => 'Language check',
   'ui.modal.draft.language_confirm': (_: Empty) => 'Post in this language anyway (the members write in another)',
+  'ui.modal.edit.language_confirm': (p: { language: string }) => `Post in this language anyway (if not ${p.language}, the members’ language)`,
   'ui.modal.draft.no_member_message': (_: Empty) =>
     ':information_source: This template answers a member’s message, but this incident has none (it was declared by hand). It can only go to the channel: replace “[member]” before sending it for approval.',
   'ui.modal.draft.submit': (_: Empty) => 'Send for approval',

@@ -124,6 +124,7 @@ export const uiEs: UiCatalog = {
   'ui.modal.draft.title': (p) => `Respuesta · #${p.number}`,
   'ui.modal.draft.language_confirm_label': () => 'Idioma',
   'ui.modal.draft.language_confirm': () => 'Publicar en este idioma igualmente (los miembros escriben en otro)',
+  'ui.modal.edit.language_confirm': (p) => `Publicar en este idioma igualmente (si no es ${p.language}, el de los miembros)`,
   'ui.modal.draft.no_member_message': () =>
     ':information_source: Esta plantilla responde al mensaje de un miembro, pero este incidente no tiene ninguno (se declaró a mano). Solo puede ir al canal: sustituye «[member]» antes de enviarla a aprobar.',
   'ui.modal.draft.submit': () => 'Enviar a aprobación',
@@ -308,7 +309,7 @@ export const uiEs: UiCatalog = {
   'ui.help.did_you_mean': (p) => `¿Querías decir \`${p.command}\`?`,
   'ui.help.see_all': (p) => `\`${p.command}\` muestra todos los comandos.`,
   'ui.help.unknown': (p) => `«${p.typed}» no es un comando de Firebreak.`,
-  'ui.help.args.declare': () => '#canal [sev1|sev2|sev3|sev4] [drill] [qué está pasando]',
+  'ui.help.args.declare': () => '#canal [sev1|sev2|sev3|sev4] [simulacro] [qué está pasando]',
   'ui.help.args.watch': () => '#canal',
   'ui.help.args.unwatch': () => '#canal',
   'ui.help.args.alerts': () => '#canal',
@@ -316,7 +317,7 @@ export const uiEs: UiCatalog = {
   'ui.help.about.help': () => 'Muestra esta ayuda.',
   'ui.help.about.status': () => 'Incidentes abiertos con su responsable, checklist y respuestas en revisión.',
   'ui.help.about.declare': () =>
-    'Abre a mano un incidente para un canal (SEV3 por defecto). Añade `drill` para ensayar sin llegar a la comunidad.',
+    'Abre a mano un incidente para un canal (SEV3 por defecto). Añade `simulacro` (o `drill`) para ensayar sin llegar a la comunidad.',
   'ui.help.about.list': () => 'Los últimos incidentes, abiertos y resueltos, del más reciente al más antiguo.',
   'ui.help.about.watch': () => 'Empieza a vigilar el sentimiento de un canal (el bot se une a él).',
   'ui.help.about.unwatch': () => 'Deja de vigilar un canal.',

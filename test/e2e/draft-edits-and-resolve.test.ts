@@ -3,6 +3,7 @@
 // "What changed" never shows half an emoji; and a reply still waiting when the incident is resolved is
 // closed unsent — its card, the alert and the thread say so, and nobody is asked to approve it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/index.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import { draftValues, findButtons, playSpike, startHarness, type Harness } from './harness.js';
@@ -57,6 +58,10 @@ describe.each(availableProviders)('editing a reply, and resolving with one waiti
     const modal = await openEdit(sam);
     // The same box as on creation.
     expect(modal.blocks.some((block) => (block as { block_id?: string }).block_id === inputIds.draftLanguageConfirm)).toBe(true);
+    // Shown before anything is rewritten, it does not claim the members write in another language than
+    // this English reply's: it says when it applies, naming theirs.
+    expect(JSON.stringify(modal.blocks)).toContain(t('en', 'ui.modal.edit.language_confirm', { language: 'English' }));
+    expect(JSON.stringify(modal.blocks)).not.toContain('(the members write in another)');
     const refused = await harness.submit(sam, typed(SPANISH));
     const errors = errorsOf(refused.body);
     expect(Object.keys(errors)).toEqual([inputIds.draftLanguageConfirm]);

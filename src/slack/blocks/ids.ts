@@ -81,7 +81,8 @@ export const leadRef = incidentRef.extend({ l: z.string().min(1).nullable().opti
  * The draft modal: its incident, and which target ("channel" or "thread:<ts>", draftTargetValue) the
  * text in its box was prefilled for, so a later change of target knows whom that text greets.
  */
-export const draftModalRef = incidentRef.extend({ w: z.string().max(100).optional() });
+/** The draft modal's metadata: `w` the target its text was prefilled for; `p` set once staff picked the target themselves. */
+export const draftModalRef = incidentRef.extend({ w: z.string().max(100).optional(), p: z.literal(1).optional() });
 /** A button or modal about one revision of a draft: decisions are for the revision shown. */
 export const draftRef = z.object({ i: z.string().min(1), d: z.string().min(1), r: z.number().int().positive() });
 /** A checklist button: tick when `done` is false, untick when true. */
@@ -207,6 +208,20 @@ export function draftTextBlockId(templateId: string | null, language: string, is
 
 export function isDraftTextBlockId(blockId: string): boolean {
   return blockId === inputIds.draftText || blockId.startsWith(`${inputIds.draftText}.`);
+}
+
+/**
+ * block_id of the draft modal's target radios. Slack keeps a selection while its block_id stays, so
+ * while the target is the template's own, another template than the first (the modal opens on it)
+ * gets its own block_id: picking it shows its target. Once staff pick a target themselves it is
+ * `draft_target` whatever the template, and their pick stays.
+ */
+export function draftTargetBlockId(templateId: string | null, isFirstTemplate: boolean, pickedByHand: boolean): string {
+  return pickedByHand || isFirstTemplate || templateId === null ? inputIds.draftTarget : `${inputIds.draftTarget}.${templateId}`;
+}
+
+export function isDraftTargetBlockId(blockId: string): boolean {
+  return blockId === inputIds.draftTarget || blockId.startsWith(`${inputIds.draftTarget}.`);
 }
 
 /** The draft text from a submitted draft modal's `view.state.values`, whichever template it was rendered for. */

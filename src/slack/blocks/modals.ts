@@ -16,6 +16,8 @@ import {
   encodeRefWithText,
   inputIds,
   isDraftTextBlockId,
+  draftTargetBlockId,
+  isDraftTargetBlockId,
   type DraftRef,
   type MessageRef,
   type StepRef,
@@ -75,6 +77,8 @@ export interface DraftReplyModalInput {
   readonly replacedBlockId?: string;
   /** A drill: its reply is only ever posted in the alert thread, and the modal says so. */
   readonly drill?: boolean;
+  /** Staff picked the target themselves: another template keeps it (otherwise each template brings its own). */
+  readonly targetPicked?: boolean;
 }
 
 /** Radio buttons allow 10 options; one is "post in the channel". */
@@ -96,9 +100,13 @@ function authorLabel(name: string | undefined, locale: Locale, format: 'mrkdwn' 
   return format === 'mrkdwn' ? escapeSlackText(short) : short;
 }
 
-/** The "post in this language anyway" box of the draft and edit modals. */
-function languageConfirmInput(locale: Locale): KnownBlock {
-  const confirm = option(t(locale, 'ui.modal.draft.language_confirm', {}), 'confirmed');
+/**
+ * The "post in this language anyway" box of the draft and edit modals. The edit modal shows it before
+ * anything is rewritten, so there it says when it matters and names the members' language.
+ */
+function languageConfirmInput(locale: Locale, readersLanguage?: Locale): KnownBlock {
+  const text = readersLanguage ? t(locale, 'ui.modal.edit.language_confirm', { language: t(locale, `ui.language.${readersLanguage}`, {}) }) : t(locale, 'ui.modal.draft.language_confirm', {});
+  const confirm = option(text, 'confirmed');
   return input(inputIds.draftLanguageConfirm, t(locale, 'ui.modal.draft.language_confirm_label', {}), { type: 'checkboxes', action_id: inputIds.draftLanguageConfirm, options: [confirm] }, { optional: true });
 }
 
@@ -185,7 +193,8 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
   };
   // Picking another thread re-renders the modal, so the greeting follows the member answered.
   // A drill's reply never leaves its alert thread: the target only says where it would go for real.
-  blocks.push(input(inputIds.draftTarget, t(locale, input_.drill ? 'ui.modal.draft.target_drill' : 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
+  const targetBlockId = draftTargetBlockId(template?.id ?? null, template === input_.templates[0], input_.targetPicked === true);
+  blocks.push(input(targetBlockId, t(locale, input_.drill ? 'ui.modal.draft.target_drill' : 'ui.modal.draft.target', {}), radios, { dispatchAction: true }));
   const channel = channelLink(input_.channelId, input_.channelName);
   blocks.push(context(t(locale, input_.drill ? 'ui.modal.draft.review_note_drill' : 'ui.modal.draft.review_note', { channel })));
 
@@ -194,7 +203,7 @@ export function draftReplyModal(input_: DraftReplyModalInput): ModalView {
     title: t(locale, 'ui.modal.draft.title', { number: input_.incidentNumber }),
     submit: t(locale, 'ui.modal.draft.submit', {}),
     close: t(locale, 'ui.modal.cancel', {}),
-    privateMetadata: encodeRef({ i: input_.incidentId, w: targetValue(writtenFor) }),
+    privateMetadata: encodeRef({ i: input_.incidentId, w: targetValue(writtenFor), ...(input_.targetPicked ? { p: 1 } : {}) }),
     blocks,
   });
 }
@@ -209,6 +218,8 @@ export interface EditDraftModalInput {
   readonly guidance?: string;
   /** The readers' language is known, so an edit into another asks for the "post in this language anyway" box. */
   readonly askLanguageConfirmation?: boolean;
+  /** That language, named on the box. */
+  readonly readersLanguage?: Locale;
 }
 
 export function editDraftModal(input_: EditDraftModalInput): ModalView {
@@ -217,7 +228,7 @@ export function editDraftModal(input_: EditDraftModalInput): ModalView {
   if (input_.guidance) blocks.push(section(`:bulb: *${t(locale, 'ui.modal.draft.guidance', {})}*\n${escapeSlackText(input_.guidance)}`));
   blocks.push(textInput(inputIds.draftText, t(locale, 'ui.modal.draft.text', {}), { multiline: true, initial: inputTextFromMrkdwn(input_.text) }));
   // As on creation: a reply rewritten in a language its readers do not write in is posted only once confirmed.
-  if (input_.askLanguageConfirmation) blocks.push(languageConfirmInput(locale));
+  if (input_.askLanguageConfirmation) blocks.push(languageConfirmInput(locale, input_.readersLanguage));
   blocks.push(context(t(locale, 'ui.modal.edit.note', { revision: input_.draft.r })));
   return modal({
     callbackId: callbackIds.editDraftModal,
@@ -480,6 +491,7 @@ export function refusalFieldErrors(
 ): Record<string, string> | null {
   let blockId = typeof field === 'string' ? REFUSAL_FIELD_BLOCKS[callbackId]?.[field] : undefined;
   if (blockId === inputIds.draftText) blockId = viewBlockIds.find(isDraftTextBlockId) ?? blockId;
+  if (blockId === inputIds.draftTarget) blockId = viewBlockIds.find(isDraftTargetBlockId) ?? blockId;
   return blockId ? { [blockId]: message } : null;
 }
 

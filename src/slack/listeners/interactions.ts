@@ -30,7 +30,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Playbook } from '../../domain/playbooks/index.js';
 import { liveSamples, readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
-import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, stepRef } from '../blocks/ids.js';
+import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, isDraftTargetBlockId, stepRef } from '../blocks/ids.js';
 import {
   MAX_THREAD_TARGETS,
   draftReplyModal,
@@ -59,6 +59,13 @@ interface ViewState {
 function valueOf(view: { state: unknown }, blockId: string, actionId = blockId): string | undefined {
   const entry = (view.state as ViewState).values[blockId]?.[actionId];
   return entry?.value ?? entry?.selected_option?.value ?? undefined;
+}
+
+/** The target selected in a draft modal, whichever block_id its radios had (see draftTargetBlockId). */
+function draftTargetIn(view: { state: unknown }): string | undefined {
+  const values = (view.state as ViewState).values;
+  const blockId = Object.keys(values).find(isDraftTargetBlockId);
+  return blockId === undefined ? undefined : valueOf(view, blockId, actionIds.pickTarget);
 }
 
 /** The draft text typed in a draft modal, as the message text it will be posted as ('' when the field is empty). */
@@ -122,6 +129,8 @@ async function draftModalView(
     keptText?: { blockId: string; initialValue: string; languageChanged: boolean };
     /** The box's block_id now, when its text is not kept: the re-filled box never reuses it (Slack would keep an emptied box empty). */
     replacedBlockId?: string;
+    /** Staff picked `target` themselves (it is kept as they change template or language). */
+    targetPicked?: boolean;
   } = {},
 ) {
   const record = await loadOrFail(services, incidentId);
@@ -176,6 +185,7 @@ async function draftModalView(
     textTarget,
     askLanguageConfirmation: readerLanguages.some((reader) => reader !== undefined && reader !== language),
     noMemberMessage: template?.target === 'thread' && samples.length === 0,
+    ...(choice.targetPicked ? { targetPicked: true } : {}),
   });
 }
 
@@ -333,6 +343,16 @@ async function tellStaleButton(services: SlackServices, body: BlockAction, clien
   await tellPerson(client, { channel: body.channel?.id ?? undefined, user: body.user.id, threadTs: body.message?.thread_ts ?? body.message?.ts }, { text: t(await personLocale(services, body, client), 'ui.button.stale', {}) });
 }
 
+/**
+ * A checklist step's title as the person a form is for reads it: the playbook's title in their language,
+ * while the playbook still has that step under one of the titles the incident stored (an edited title
+ * keeps the incident's own words), as a reply's guidance is shown in the reader's language.
+ */
+function stepTitleFor(services: SlackServices, playbookId: string, step: { readonly stepId: string; readonly text: string }, reader: Locale): string {
+  const titles = services.playbook(playbookId)?.checklist.find((candidate) => candidate.id === step.stepId)?.title;
+  return titles && Object.values(titles).includes(step.text) ? titles[reader] : step.text;
+}
+
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
 function registerModalOpeners(app: App, services: SlackServices): void {
   app.action<BlockAction>(actionIds.skipStep, async ({ ack, body, client }) => {
@@ -346,7 +366,8 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       await tellStaleButton(services, body, client);
       return;
     }
-    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: step.text, locale: await personLocale(services, body, client) }));
+    const reader = await personLocale(services, body, client);
+    await openModal(services, body, client, skipStepModal({ step: ref, incidentNumber: state.incident.number, stepText: stepTitleFor(services, state.incident.playbookId, step, reader), locale: reader }));
   });
 
   app.action<BlockAction>(actionIds.draftReply, async ({ ack, body, client }) => {
@@ -389,8 +410,14 @@ function registerModalOpeners(app: App, services: SlackServices): void {
     const reader = await personLocale(services, body, client);
     const guidance = services.playbook(state.incident.playbookId)?.replies.find((reply) => reply.id === draft.templateId)?.guidance[reader];
     // Known readers' language: an edit into another one is confirmed as on creation.
-    const askLanguageConfirmation = (await targetLanguageOf(services, record, draft.target)) !== undefined;
-    await openModal(services, body, client, editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, askLanguageConfirmation, ...(guidance ? { guidance } : {}) }));
+    const readersLanguage = await targetLanguageOf(services, record, draft.target);
+    const askLanguageConfirmation = readersLanguage !== undefined;
+    await openModal(
+      services,
+      body,
+      client,
+      editDraftModal({ draft: { i: ref.i, d: ref.d, r: draft.revision }, draftNumber: draft.number, text: draft.text, locale: reader, askLanguageConfirmation, ...(readersLanguage ? { readersLanguage } : {}), ...(guidance ? { guidance } : {}) }),
+    );
   });
 
   app.action<BlockAction>(actionIds.changeSeverity, async ({ ack, body, client }) => {
@@ -421,8 +448,11 @@ function registerModalOpeners(app: App, services: SlackServices): void {
       return;
     }
     const { state } = record;
-    const openRequiredSteps = state.checklist.filter((step) => step.required && step.doneAt === null && step.skippedAt === null);
-    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: await personLocale(services, body, client) }));
+    const reader = await personLocale(services, body, client);
+    const openRequiredSteps = state.checklist
+      .filter((step) => step.required && step.doneAt === null && step.skippedAt === null)
+      .map((step) => ({ stepId: step.stepId, text: stepTitleFor(services, state.incident.playbookId, step, reader) }));
+    await openModal(services, body, client, resolveModal({ incidentId: i, incidentNumber: state.incident.number, openRequiredSteps, locale: reader }));
   });
 
   app.action<BlockAction>(actionIds.addNote, async ({ ack, body, client }) => {
@@ -463,9 +493,12 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
       await ack();
       const view = body.view;
       if (!view) return;
-      const { i, w } = decodeRef(draftModalRef, view.private_metadata, 'draft modal');
+      const { i, w, p } = decodeRef(draftModalRef, view.private_metadata, 'draft modal');
       const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
-      const target = draftTargetOf(valueOf(view, inputIds.draftTarget, actionIds.pickTarget));
+      // The target shown is the template's own until staff pick one: another template then brings its own
+      // ("thank everyone in the channel" is not posted as a reply in the thread the first template answered).
+      const targetPicked = actionId === actionIds.pickTarget || p === 1;
+      const target = targetPicked ? draftTargetOf(draftTargetIn(view)) : undefined;
       const writtenFor = draftTargetOf(w);
       // Text typed by hand stays in the box whatever is picked, a template included (its text is shown to copy).
       const edited = textEditedByHand(view);
@@ -476,6 +509,7 @@ function registerDraftModalPickers(app: App, services: SlackServices): void {
         ...(edited && writtenFor ? { textTarget: writtenFor } : {}),
         ...(edited ? { keptText: { ...edited, languageChanged: actionId === actionIds.pickLanguage } } : {}),
         ...(!edited ? { replacedBlockId: draftTextBlockIdOf(view) } : {}),
+        ...(targetPicked ? { targetPicked } : {}),
       });
       await client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt as never });
     });
@@ -495,7 +529,7 @@ function registerDraftSubmissions(app: App, services: SlackServices): void {
     const { i } = decodeRef(incidentRef, view.private_metadata, 'draft modal');
     const language = valueOf(view, inputIds.draftLanguage, actionIds.pickLanguage);
     const record = await loadOrFail(services, i);
-    const target = parseTarget(valueOf(view, inputIds.draftTarget), record.state.incident.channelId);
+    const target = parseTarget(draftTargetIn(view), record.state.incident.channelId);
     const preflight = await replyPreflightContext(services, record, target);
     await decideFromModal(ack, body, client, i, (current, policy, clock) =>
       createDraft(

@@ -8,6 +8,7 @@ import type { PostMortemOutcome, PostMortemService, PostMortemSubject } from '..
 import { t, type Locale } from '../../i18n/index.js';
 import { addMessage, addNote } from '../../domain/incidents/index.js';
 import type { ActionItemInput, PostMortem, PostMortemSubmission, SubmissionIntent } from '../../domain/postmortems/index.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
 import { ACTION_ITEM_DUE_HOUR, STANDARD_FIELDS, authorsOf } from '../../domain/postmortems/index.js';
 import { atLocalHour } from '../../domain/clock.js';
 import { refusalMessage } from '../blocks/commands.js';
@@ -143,10 +144,28 @@ async function fieldErrorsNaming(client: WebClient, outcome: Extract<PostMortemO
   return modalFieldErrors(errors);
 }
 
-/** `locale`: the reader's, as every form is (the playbook's questions and what was written stay as they are). */
-function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, locale: Locale, intent?: SubmissionIntent, rebuilding?: PostMortemRef) {
+/**
+ * The post-mortem as one reader's form shows it: the playbook's questions in their language (as the
+ * severity form shows the playbook's meanings), while the playbook still asks each under one of the
+ * labels the post-mortem stored; what was written stays as written, and exports keep the stored labels.
+ */
+function inReaderLanguage(postMortem: PostMortem, playbook: Playbook | undefined, locale: Locale): PostMortem {
+  const prompts = new Map((playbook?.postMortem.questions ?? []).map((question) => [question.id, question.prompt]));
+  let relabelled = false;
+  const questions = postMortem.questions.map((question) => {
+    const prompt = prompts.get(question.id);
+    if (!prompt || prompt[locale] === question.label || !Object.values(prompt).includes(question.label)) return question;
+    relabelled = true;
+    return { ...question, label: prompt[locale] };
+  });
+  return relabelled ? { ...postMortem, questions } : postMortem;
+}
+
+/** `locale`: the reader's, as every form is. */
+function modalOf(subject: PostMortemSubject & { postMortem: PostMortem }, timeZone: string, locale: Locale, playbook: Playbook | undefined, intent?: SubmissionIntent, rebuilding?: PostMortemRef) {
   const { incident } = subject.incident.state;
-  return postMortemModal({ postMortem: subject.postMortem, incidentNumber: incident.number, locale, timeZone, ...(intent ? { intent } : {}), ...(rebuilding ? { rebuilding } : {}) });
+  const postMortem = inReaderLanguage(subject.postMortem, playbook, locale);
+  return postMortemModal({ postMortem, incidentNumber: incident.number, locale, timeZone, ...(intent ? { intent } : {}), ...(rebuilding ? { rebuilding } : {}) });
 }
 
 const hasPostMortem = (subject: PostMortemSubject | null): subject is PostMortemSubject & { postMortem: PostMortem } => subject?.postMortem != null;
@@ -165,13 +184,14 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     // In review it cannot be edited until a reviewer asks for changes, and once published never again,
     // but it can still be read: the buttons stay on the alert and on older thread messages.
     const { incident } = subject.incident.state;
-    const { postMortem } = subject;
+    const playbook = services.playbook(incident.playbookId);
+    const postMortem = inReaderLanguage(subject.postMortem, playbook, locale);
     const view =
       postMortem.status === 'published'
         ? postMortemPublishedModal(postMortem, incident.number, locale)
         : postMortem.status === 'in_review'
           ? postMortemInReviewModal(postMortem, incident.number, locale)
-          : modalOf(subject, await zoneOf(subject), locale);
+          : modalOf(subject, await zoneOf(subject), locale, playbook);
     await openModal(services, body, client, view);
   });
 
@@ -186,7 +206,7 @@ function registerPostMortemModal({ app, services, postMortems, timeZoneOf }: Lis
     if (!hasPostMortem(subject)) return;
     const chosen = (body.actions[0] as { selected_option?: { value?: string } } | undefined)?.selected_option?.value;
     const intent: SubmissionIntent = chosen === 'save' ? 'save' : 'submit';
-    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), await personLocale(services, body, client), intent, ref) as never });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: modalOf(subject, await zoneOf(subject), await personLocale(services, body, client), services.playbook(subject.incident.state.incident.playbookId), intent, ref) as never });
   });
 
   app.view<ViewSubmitAction>(callbackIds.postMortemModal, async ({ ack, body, view, client }) => {
