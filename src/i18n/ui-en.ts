@@ -43,9 +43,9 @@ export const uiEn = {
     ':test_tube: *DRILL* — this is a practice run. Everything works as in a real incident, but no reply reaches the community.',
   'ui.root.detected_heading': (_: Empty) => 'What was detected',
   'ui.root.no_detection': (p: { channel: string }) => `Declared by staff for ${p.channel}; no detection figures.`,
-  'ui.root.spike': (p: { observed: number; window: string; expected: string; ratio: string }) =>
+  'ui.root.spike': (p: { observed: number; window: string; expected: string; noneExpected: boolean; ratio: string }) =>
     `${plural(p.observed, 'negative message', 'negative messages')}${p.window ? ` in ${p.window}` : ''}` +
-    `${p.expected ? `, where about ${p.expected} were expected` : ''}${p.ratio ? ` (*${p.ratio}×* the baseline)` : ''}`,
+    `${p.expected ? `, where about ${p.expected} were expected` : p.noneExpected ? ', where almost none are usual' : ''}${p.ratio ? ` (*${p.ratio}×* the baseline)` : ''}`,
   'ui.root.share': (p: { share: string; usual: string }) => `${p.share} of messages negative${p.usual ? ` (usually ${p.usual})` : ''}`,
   'ui.root.authors': (p: { count: number }) => plural(p.count, 'member', 'different members'),
   'ui.root.crisis': (_: Empty) => ':busts_in_silhouette: Spread across members, no single one dominating: treat it as a crisis.',

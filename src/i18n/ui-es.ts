@@ -39,7 +39,7 @@ export const uiEs: UiCatalog = {
   'ui.root.no_detection': (p) => `Declarado por el equipo para ${p.channel}; sin datos de detección.`,
   'ui.root.spike': (p) =>
     `${plural(p.observed, 'mensaje negativo', 'mensajes negativos')}${p.window ? ` en ${p.window}` : ''}` +
-    `${p.expected ? `, cuando se esperaban unos ${p.expected}` : ''}${p.ratio ? ` (*${p.ratio}×* la referencia)` : ''}`,
+    `${p.expected ? `, cuando se esperaban unos ${p.expected}` : p.noneExpected ? ', cuando lo habitual es casi ninguno' : ''}${p.ratio ? ` (*${p.ratio}×* la referencia)` : ''}`,
   'ui.root.share': (p) => `${p.share} de mensajes negativos${p.usual ? ` (lo habitual: ${p.usual})` : ''}`,
   'ui.root.authors': (p) => plural(p.count, 'persona', 'personas distintas'),
   'ui.root.crisis': () => ':busts_in_silhouette: Repartido entre varias personas, sin que ninguna domine: trátalo como una crisis.',

@@ -112,13 +112,15 @@ export function incidentRootMessage(input: IncidentRootInput): SlackMessage {
  * The expected count and the ratio as shown, so they agree with each other and with the observed count:
  * the ratio is observed ÷ expected as displayed (two significant digits below one), never a floored one.
  */
-function spikeFigures(d: DetectionSummary, locale: Locale): { expected: string; ratio: string } {
-  if (d.expected === null || d.expected <= 0) return { expected: '', ratio: d.expected === null && d.ratio !== null ? decimal(d.ratio, locale) : '' };
+function spikeFigures(d: DetectionSummary, locale: Locale): { expected: string; noneExpected: boolean; ratio: string } {
+  if (d.expected === null) return { expected: '', noneExpected: false, ratio: d.ratio !== null ? decimal(d.ratio, locale) : '' };
+  // A quiet channel's baseline is nothing at all: said in words, so the count still has its comparison.
+  if (d.expected <= 0) return { expected: '', noneExpected: true, ratio: '' };
   const shown = d.expected < 1 ? Number(d.expected.toPrecision(2)) : Math.round(d.expected * 10) / 10;
   const expected = d.expected < 1 ? new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 }).format(shown) : decimal(shown, locale);
-  if (d.observed === null || shown <= 0) return { expected, ratio: '' };
+  if (d.observed === null || shown <= 0) return { expected, noneExpected: false, ratio: '' };
   const ratio = d.observed / shown;
-  return { expected, ratio: ratio >= 10 ? decimal(Math.round(ratio), locale, 0) : decimal(ratio, locale) };
+  return { expected, noneExpected: false, ratio: ratio >= 10 ? decimal(Math.round(ratio), locale, 0) : decimal(ratio, locale) };
 }
 
 function detectionText(d: DetectionSummary, channelId: string, channelName: string, locale: Locale, names: Readonly<Record<string, string>>): string {

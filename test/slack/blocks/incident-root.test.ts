@@ -48,6 +48,12 @@ describe('incidentRootMessage', () => {
     expect(built.text).toContain('117×');
   });
 
+  it('a baseline of nothing (a quiet channel) is said in words, so the count keeps its comparison', () => {
+    const quiet = { ...(spike as object), observed: 10, baseline: 0, ratio: null };
+    expect(visibleText(root({ detection: quiet }).blocks)).toContain('10 negative messages in 30 min, where almost none are usual');
+    expect(visibleText(root({ detection: quiet, locale: 'es' }).blocks)).toContain('10 mensajes negativos en 30 min, cuando lo habitual es casi ninguno');
+  });
+
   it('defect 9: a declared incident says who declared it, not that negativity rose', () => {
     const built = root({ detection: { source: 'declared', declaredBy: 'USAM', summary: 'Rumour' } });
     expect(built.text).toContain('declared by <@USAM>');
