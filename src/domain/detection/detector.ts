@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { bucketStartOf, type BucketSample, type ChannelBucket } from './bucket.js';
 import type { DetectorSettings } from './settings.js';
 import { surpriseOf, zeroProbability } from './surprise.js';
-import { isShownTerm, surfaceForms } from '../sentiment/surface.js';
+import { isShownTerm, listedSpelling, surfaceForms } from '../sentiment/surface.js';
 
 /**
  * The spike detector's memory for one channel: its learnt count model (level, daily or weekly
@@ -838,14 +838,15 @@ function explain(
 
 /**
  * The window's most counted terms, each as members wrote it in the window's samples ("pésimo", not
- * the lexicon's "pesimo"; `key` keeps the latter), the key itself when no sample has it. Worked out
- * here, once per alert, so the per-message path keeps counting bare keys.
+ * the lexicon's "pesimo"; `key` keeps the latter); when no sample has it, as the lexicon spells it
+ * ("caído", "no funciona"), else the key itself. Worked out here, once per alert, so the per-message
+ * path keeps counting bare keys.
  */
 function dominantTerms(terms: ReadonlyMap<string, number>, samples: readonly BucketSample[]): DominantTerm[] {
   // Keys are accent-folded ("caída" and "caida" are one key), so one word is one term, shown as written most often.
   const top = [...terms].filter(([key]) => isShownTerm(key)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
   const written = surfaceForms(top.map(([key]) => key), samples.map((sample) => sample.text));
-  return top.map(([key, count]) => ({ term: written.get(key) ?? key, key, count }));
+  return top.map(([key, count]) => ({ term: written.get(key) ?? listedSpelling(key) ?? key, key, count }));
 }
 
 function round(value: number): number {

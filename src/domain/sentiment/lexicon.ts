@@ -18,6 +18,8 @@ export interface Lexicon {
   modifiers: ReadonlyMap<string, number>;
   /** "but"-like words: the clause after them outweighs the one before. */
   contrasts: ReadonlySet<string>;
+  /** Key → how the lists spell it, where that differs ("caido" → "caído", "no-funciona" → "no funciona"): its accented spelling when one is listed. */
+  spellings: ReadonlyMap<string, string>;
 }
 
 const require = createRequire(import.meta.url);
@@ -57,10 +59,14 @@ function build(language: Language, base: Record<string, number>, additions: Reco
 }): Lexicon {
   const labels: Record<string, number> = {};
   const phrases = new Map<string, string[][]>();
+  const spellings = new Map<string, string>();
   const add = (entry: string, value: number, override: boolean): void => {
     const words = entryWords(entry);
     if (words.length === 0) return;
     const key = words.join('-');
+    // Whichever list spells it with its accents ("caído"; the additions write "caido" to match it typed without).
+    const spelled = entry.toLowerCase().normalize('NFC').trim().split(/\s+/).join(' ');
+    if (spelled !== key && accentsIn(spelled) >= accentsIn(spellings.get(key) ?? '')) spellings.set(key, spelled);
     if (!override && Object.hasOwn(labels, key)) return;
     labels[key] = value;
     if (words.length > 1) {
@@ -74,6 +80,7 @@ function build(language: Language, base: Record<string, number>, additions: Reco
     const words = entryWords(entry);
     const key = words.join('-');
     delete labels[key];
+    spellings.delete(key);
     const list = phrases.get(words[0] as string)?.filter((phrase) => phrase.join('-') !== key);
     if (list && list.length > 0) phrases.set(words[0] as string, list);
     else if (list) phrases.delete(words[0] as string);
@@ -101,7 +108,15 @@ function build(language: Language, base: Record<string, number>, additions: Reco
     negators: new Set(extra.negators),
     modifiers: new Map(Object.entries(extra.modifiers)),
     contrasts: new Set(extra.contrasts),
+    spellings,
   };
+}
+
+/** Characters beyond ASCII in `text`: how much of its spelling folding would lose. */
+function accentsIn(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) count++;
+  return count;
 }
 
 /**

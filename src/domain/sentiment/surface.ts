@@ -38,6 +38,12 @@ export function isShownTerm(key: string): boolean {
   return !isNegator(key);
 }
 
+/** How the lexicons spell `key` when that differs from the key ("caído", "no funciona"): an alert's term no sample of the window wrote. */
+export function listedSpelling(key: string): string | undefined {
+  const { es, en } = lexicons();
+  return es.spellings.get(key) ?? en.spellings.get(key);
+}
+
 function scoresPositive(key: string): boolean {
   return Object.values(lexicons()).some((lexicon) => Object.hasOwn(lexicon.labels, key) && (lexicon.labels[key] as number) > 0);
 }

@@ -106,6 +106,23 @@ describe('spike detector on constructed series', () => {
     ]);
   });
 
+  it('a term no sample of the window wrote reads as the lexicon spells it, accents and spaces included, not as its key', () => {
+    const random = prng(1);
+    const spikeAt = at(3, 14);
+    const { decisions } = simulate(4 * bucketsPerDay, (i) =>
+      i >= spikeAt && i < spikeAt + 4
+        ? { negatives: 30, termCounts: { caido: 20, 'no-funciona': 9, pesimo: 6 }, samples: [{ id: `${i}a`, authorId: 'U1', score: -3, text: 'Otra vez igual, qué mal' }] }
+        : { negatives: poisson(2, random) },
+    );
+    const spike = decisions.find((d) => d.type === 'spike');
+    if (spike?.type !== 'spike') throw new Error('no spike');
+    expect(spike.explanation.dominantTerms.map(({ term, key }) => ({ term, key }))).toEqual([
+      { term: 'caído', key: 'caido' },
+      { term: 'no funciona', key: 'no-funciona' },
+      { term: 'pésimo', key: 'pesimo' },
+    ]);
+  });
+
   it('stays quiet while negatives drift slowly upwards', () => {
     const random = prng(2);
     const days = 6;
