@@ -9,7 +9,7 @@ import { messageDeletedEvent, messageEvent } from '../../src/sandbox/slack-paylo
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
 import type { AlertsMessage } from '../support/staff-actions.js';
-import { findButtons, spikeMessages, startHarness, type Harness } from './harness.js';
+import { addToTimeline, findButtons, spikeMessages, startHarness, type Harness } from './harness.js';
 
 /** The words of the member message the alert quotes and its author then deletes: found nowhere else. */
 const DELETED_WORDS = 'Zorblatt refunds are a horrible disgusting scam, awful terrible useless garbage, I hate it';
@@ -73,9 +73,7 @@ describe.each(availableProviders)('a member deletes a message the alert quotes (
     const given = await prisma().feedback.findFirstOrThrow({ where: { messageTs: quoted.ts } });
     expect(given.text).toContain('Zorblatt');
     // Ben also added it to the incident's timeline ("Add to incident timeline"): its thread line quotes it.
-    await h.shortcut(h.people.ben, callbackIds.addToTimelineShortcut, { ts: quoted.ts, text: DELETED_WORDS, user: quoted.user });
-    await h.waitFor('the timeline form', () => h.openModal(h.people.ben)?.callback_id === callbackIds.addToTimelineModal);
-    await h.submit(h.people.ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: (await incident()).id } } } });
+    await addToTimeline(h, h.people.ben, (await incident()).id, { ts: quoted.ts, text: DELETED_WORDS, user: quoted.user });
     const addedLine = await h.waitFor('the timeline line quoting it', () => h.thread().find((message) => message.text.includes('to the timeline') && JSON.stringify(message.blocks).includes('Zorblatt')));
     const before = rootUpdates().length;
 

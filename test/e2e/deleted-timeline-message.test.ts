@@ -8,7 +8,7 @@ import { t } from '../../src/i18n/index.js';
 import { messageChangedEvent, messageDeletedEvent } from '../../src/sandbox/slack-payloads.js';
 import { callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { startHarness, type Harness } from './harness.js';
+import { addToTimeline, startHarness, type Harness } from './harness.js';
 
 /** The member's words, added to the timeline and then deleted: found nowhere after. */
 const DELETED_WORDS = 'Plimbrook invoices charged me four times and support ignores me';
@@ -27,13 +27,8 @@ describe.each(availableProviders)('a member deletes a message staff added to the
   const addedLine = () => h.thread().find((message) => message.text.includes('to the timeline'));
   const lineUpdates = (ts: string) => h.fake.api.calls('chat.update').filter((call) => call.args['ts'] === ts);
 
-  /** Ben uses "Add to incident timeline" on the member's message (in #support unless `channel`) and submits the form. */
-  async function addToTimeline(ts: string, text: string, user: string, channel?: string): Promise<void> {
-    const { ben } = h.people;
-    await h.shortcut(ben, callbackIds.addToTimelineShortcut, { ts, text, user }, channel ? { channel } : {});
-    await h.waitFor('the timeline form', () => h.openModal(ben)?.callback_id === callbackIds.addToTimelineModal);
-    expect((await h.submit(ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incidentId } } } })).status).toBe(200);
-  }
+  /** Ben adds the member's message (in #support unless `channel`) to the incident's timeline. */
+  const benAdds = (ts: string, text: string, user: string, channel?: string) => addToTimeline(h, h.people.ben, incidentId, { ts, text, user }, channel);
 
   beforeAll(async () => {
     h = await startHarness({ provider });
@@ -43,7 +38,7 @@ describe.each(availableProviders)('a member deletes a message staff added to the
     const user = h.people.members[3]!;
     added = { ts: (await h.post(user, DELETED_WORDS, Date.now())).ts, user };
     await h.waitFor('the message stored', async () => ((await prisma().scoredMessage.count({ where: { ts: added.ts } })) === 1 ? true : undefined));
-    await addToTimeline(added.ts, DELETED_WORDS, user);
+    await benAdds(added.ts, DELETED_WORDS, user);
     await h.waitFor('the thread line quoting it', () => h.threadTexts().some((text) => text.includes('Plimbrook')));
   }, 120_000);
   afterAll(async () => {
@@ -115,7 +110,7 @@ describe.each(availableProviders)('a member deletes a message staff added to the
     const member = members[4]!;
     const lounge = h.fake.workspace.addChannel({ name: 'members-lounge', members: [member, h.people.ben, h.fake.workspace.bot.user_id] }).id;
     const ts = `${Math.floor(Date.now() / 1000)}.424242`;
-    await addToTimeline(ts, 'Quillmere refunds take forever, call me on 555-0100', member, lounge);
+    await benAdds(ts, 'Quillmere refunds take forever, call me on 555-0100', member, lounge);
     await h.waitFor('the thread line quoting it', () => h.threadTexts().some((text) => text.includes('Quillmere')));
     const line = h.thread().find((message) => JSON.stringify(message.blocks ?? []).includes('Quillmere'))!;
     // Nothing of that channel is scored: the message is only on the timeline.

@@ -9,7 +9,7 @@ import { t } from '../../src/i18n/index.js';
 import { messageChangedEvent, messageDeletedEvent } from '../../src/sandbox/slack-payloads.js';
 import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { availableProviders } from '../support/databases.js';
-import { findButtons, spikeMessages, startHarness, type Harness } from './harness.js';
+import { addToTimeline, findButtons, spikeMessages, startHarness, type Harness } from './harness.js';
 
 /** The words the alert is raised on; the member then edits them (their phone number out): found nowhere after. */
 const FIRST_WORDS = 'Zorblatt refunds are a horrible disgusting scam, awful terrible useless garbage, I hate it, call me on my phone 600111222';
@@ -49,13 +49,7 @@ describe.each(availableProviders)('a member edits a message the alert quotes (%s
   /** The line saying a message was added to the timeline, as Slack shows it now. */
   const addedLine = (words: string) => h.thread().find((message) => message.text.includes('to the timeline') && JSON.stringify(message.blocks).includes(words));
 
-  /** Ben uses "Add to incident timeline" on the member's message and submits the form. */
-  async function addToTimeline(ts: string, text: string, user: string): Promise<void> {
-    const { ben } = h.people;
-    await h.shortcut(ben, callbackIds.addToTimelineShortcut, { ts, text, user });
-    await h.waitFor('the timeline form', () => h.openModal(ben)?.callback_id === callbackIds.addToTimelineModal);
-    expect((await h.submit(ben, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incidentId } } } })).status).toBe(200);
-  }
+  const benAdds = (ts: string, text: string, user: string) => addToTimeline(h, h.people.ben, incidentId, { ts, text, user });
 
   beforeAll(async () => {
     h = await startHarness({ provider });
@@ -71,7 +65,7 @@ describe.each(availableProviders)('a member edits a message the alert quotes (%s
     incidentId = (await prisma().incident.findFirstOrThrow({ select: { id: true } })).id;
     // The alert quotes the message; Ben also adds it to the timeline: its thread line quotes it too.
     expect(JSON.stringify(h.rootMessage()!.blocks)).toContain('Zorblatt');
-    await addToTimeline(quoted.ts, FIRST_WORDS, quoted.user);
+    await benAdds(quoted.ts, FIRST_WORDS, quoted.user);
     await h.waitFor('the timeline line quoting it', () => addedLine('Zorblatt'));
   }, 120_000);
   afterAll(async () => {
@@ -145,7 +139,7 @@ describe.each(availableProviders)('a member edits a message the alert quotes (%s
     const member = h.people.members[2]!;
     const { ts } = await h.post(member, ADDED_WORDS, Date.now());
     await h.waitFor('the message stored', async () => ((await prisma().scoredMessage.count({ where: { ts } })) === 1 ? true : undefined));
-    await addToTimeline(ts, ADDED_WORDS, member);
+    await benAdds(ts, ADDED_WORDS, member);
     const line = await h.waitFor('the timeline line quoting it', () => addedLine('Plonkwist'));
     const rootBefore = rootUpdates().length;
 

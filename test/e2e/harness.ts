@@ -1,6 +1,6 @@
 // End-to-end harness: the real Firebreak (config → store → Bolt app → HTTP server) in this process,
 // talking to a loopback Slack; people act through signed HTTP requests, exactly as Slack would send them.
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, callbackIds, inputIds } from '../../src/slack/blocks/ids.js';
 import { ANGRY_MESSAGES, seedE2eCommunity, type E2eCommunity } from '../support/community.js';
 import { findButtons, staffActions, type AlertsMessage, type AppTarget } from '../support/staff-actions.js';
 import { expect } from 'vitest';
@@ -272,6 +272,13 @@ export async function runDigestNow(harness: Harness): Promise<void> {
   const dueAt = new Date(Date.now() - 60_000);
   await prisma.reminder.update({ where: { id: pending.id }, data: { dueAt, key: pending.key.replace(pending.dueAt.toISOString(), dueAt.toISOString()) } });
   await scheduler.runDue();
+}
+
+/** `user` uses "Add to incident timeline" on `message` (in #support unless `channel`) and submits its form for `incidentId`. */
+export async function addToTimeline(harness: Harness, user: string, incidentId: string, message: MessageLike, channel?: string): Promise<void> {
+  await harness.shortcut(user, callbackIds.addToTimelineShortcut, message, channel ? { channel } : {});
+  await harness.waitFor('the timeline form', () => harness.openModal(user)?.callback_id === callbackIds.addToTimelineModal);
+  expect((await harness.submit(user, { [inputIds.incident]: { [inputIds.incident]: { type: 'static_select', selected_option: { value: incidentId } } } })).status).toBe(200);
 }
 
 export async function quoteInIncident(harness: Harness, ts: string): Promise<void> {
