@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, inputIds } from '../../src/slack/blocks/ids.js';
+import { actionIds, inputIds, isDraftTargetBlockId } from '../../src/slack/blocks/ids.js';
 import { t } from '../../src/i18n/index.js';
 import { viewBlockActions, type ViewPayload } from '../../src/sandbox/slack-payloads.js';
 import { readDetection } from '../../src/slack/blocks/detection-summary.js';
@@ -160,14 +160,16 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
 
     await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
     look(await harness.waitFor('the draft modal', () => harness.openModal(nina)));
-    // The answer-in-thread template, still posting in the channel: no member to greet yet.
+    // The answer-in-thread template brings its own target, a member's thread, and greets that member.
     let view = await pick(actionIds.pickTemplate, 'thread-hello');
-    expect(shown.value).toBe('Hi [member], sorry for the trouble. We are on it.');
+    const broughtTarget = (inputs(view).find((block) => isDraftTargetBlockId(block.block_id))!.element as { initial_option?: { text: { text: string } } }).initial_option!.text.text;
+    expect(broughtTarget).toMatch(/^Reply in thread to /);
+    expect(shown.value).toBe(`Hi ${broughtTarget.slice('Reply in thread to '.length)}, sorry for the trouble. We are on it.`);
 
     // Each thread is labelled with its author's name.
     const { samples } = readDetection((await harness.app.database.prisma.incident.findFirstOrThrow()).detection as never);
     const threads = inputs(view)
-      .find((block) => block.block_id === inputIds.draftTarget)!
+      .find((block) => isDraftTargetBlockId(block.block_id))!
       .element.options!.filter((option) => option.value.startsWith('thread:'))
       .map((option) => {
         const author = samples.find((sample) => sample.id === option.value.slice('thread:'.length))!.authorId!;
@@ -209,7 +211,7 @@ describe.each(runs)('incident workflow through Slack on %s over %s', (provider, 
       await harness.click(nina, harness.alerts, harness.rootMessage()!.ts, actionIds.draftReply);
       // The loopback Slack refuses views.open with a trigger older than 3 s, as Slack does.
       const view = await harness.waitFor('the draft modal', () => harness.openModal(nina));
-      const labels = JSON.stringify(view.blocks.filter((block) => (block as { block_id?: string }).block_id === inputIds.draftTarget));
+      const labels = JSON.stringify(view.blocks.filter((block) => isDraftTargetBlockId((block as { block_id?: string }).block_id ?? '')));
       expect(labels).toContain('Reply in thread to a member');
       harness.fake.workspace.closeView(view.id);
     } finally {
