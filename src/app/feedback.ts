@@ -281,7 +281,6 @@ export class FeedbackService {
     if (!existing || (workspaceId !== undefined && existing.workspaceId !== workspaceId)) return { ok: false, refusal: 'not_found' };
     const subject = subjectOfVerdict(existing);
     const undone = await this.options.store.transaction(async (tx): Promise<UndoOutcome> => {
-      if (existing.incidentId) await tx.feedback.lockIncidentTimeline(existing.incidentId);
       const counting = subject ? await tx.feedback.activeOnSubject(subject) : [];
       const latest = counting[0];
       if (latest && latest.id !== feedbackId && counting.some((row) => row.id === feedbackId)) {
