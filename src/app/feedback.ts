@@ -5,10 +5,12 @@ import type { Clock } from '../domain/clock.js';
 import {
   calibratedSettings,
   channelCalibration,
+  countingVerdicts,
   detectorRaised,
   storedCorrection,
   feedbackNote,
   repeatsVerdict,
+  subjectOfVerdict,
   verdictClaim,
   NO_CALIBRATION,
   type AlertVerdict,
@@ -34,6 +36,16 @@ export const FEEDBACK_REASON_MAX_LENGTH = 500;
 const reasonTooLong = (reason: string | null | undefined) => (reason?.trim().length ?? 0) > FEEDBACK_REASON_MAX_LENGTH;
 
 export type FeedbackOutcome = { ok: true; feedback: FeedbackRecord } | { ok: false; refusal: FeedbackRefusal };
+
+/**
+ * What Undo did: the verdict no longer counts (and `restored`, the same person's earlier verdict on the
+ * subject still recorded, counts again), or it was refused; `replaced`: that person's later verdict on
+ * the subject (`replacedBy`) had already taken its place, so there was nothing to undo.
+ */
+export type UndoOutcome =
+  | { ok: true; feedback: FeedbackRecord; restored: FeedbackRecord | null }
+  | { ok: false; refusal: FeedbackRefusal }
+  | { ok: false; refusal: 'replaced'; feedback: FeedbackRecord; replacedBy: FeedbackRecord };
 
 export type { FeedbackRecord };
 
@@ -256,21 +268,36 @@ export class FeedbackService {
     return rows.length;
   }
 
-  /** Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is unlearnt. */
-  async undo(feedbackId: string, userId: string): Promise<FeedbackOutcome> {
+  /**
+   * Undoes feedback (anyone who operates Firebreak may undo, as anyone may untick a step); what it taught is
+   * unlearnt. Only the verdict that counts can be undone: one its author already replaced by a later verdict
+   * on the same subject is refused (audited, nothing posted or learnt). Undoing the one that counts lets the
+   * author's earlier verdict still recorded count again, and the confirmation and thread line say so.
+   * `workspaceId`: the workspace the click came from (another workspace's feedback is not found).
+   */
+  async undo(feedbackId: string, userId: string, workspaceId?: string): Promise<UndoOutcome> {
     const now = this.options.clock.now();
     const existing = await this.direct.feedback.find(feedbackId);
-    if (!existing) return { ok: false, refusal: 'not_found' };
-    const undone = await this.options.store.transaction(async (tx) => {
-      if (!(await tx.feedback.markUndone(feedbackId, userId, now))) return false;
-      await this.audit(tx, userId, 'feedback_undone', 'accepted', existing.incidentId, null, { feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId });
-      await this.onTimeline(tx, existing, 'feedback_undone', userId, now);
-      return true;
+    if (!existing || (workspaceId !== undefined && existing.workspaceId !== workspaceId)) return { ok: false, refusal: 'not_found' };
+    const subject = subjectOfVerdict(existing);
+    const undone = await this.options.store.transaction(async (tx): Promise<UndoOutcome> => {
+      const counting = subject ? await tx.feedback.activeOnSubject(subject) : [];
+      const latest = counting[0];
+      if (latest && latest.id !== feedbackId && counting.some((row) => row.id === feedbackId)) {
+        await this.audit(tx, userId, 'feedback_undone', 'refused', existing.incidentId, null, { refusal: 'replaced', feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId, replacedBy: latest.id, laterVerdict: latest.verdict });
+        return { ok: false, refusal: 'replaced', feedback: existing, replacedBy: latest };
+      }
+      if (!(await tx.feedback.markUndone(feedbackId, userId, now))) return { ok: false, refusal: 'already_undone' };
+      const restored = counting.find((row) => row.id !== feedbackId) ?? null;
+      const restoring: Record<string, string> = restored ? { restoredFeedbackId: restored.id, restoredVerdict: restored.verdict, restoredUserId: restored.userId } : {};
+      await this.audit(tx, userId, 'feedback_undone', 'accepted', existing.incidentId, null, { feedbackId, target: existing.target, verdict: existing.verdict, channelId: existing.channelId, ...restoring });
+      await this.onTimeline(tx, existing, 'feedback_undone', userId, now, restoring);
+      return { ok: true, feedback: { ...existing, undoneAt: now, undoneBy: userId }, restored };
     });
-    if (!undone) return { ok: false, refusal: 'already_undone' };
+    if (!undone.ok) return undone;
     if (existing.incidentId) this.options.onCommitted?.();
     await this.relearn(existing.target, existing.workspaceId, existing.channelId);
-    return { ok: true, feedback: { ...existing, undoneAt: now, undoneBy: userId } };
+    return undone;
   }
 
   async addReason(feedbackId: string, userId: string, reason: string): Promise<FeedbackOutcome> {
@@ -343,7 +370,8 @@ export class FeedbackService {
   private learnLexicon(workspaceId: string, frozen: readonly string[]): Promise<LearntCorrections> {
     const previous = this.learning.get(workspaceId) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(async () => {
-      const feedback = await this.direct.feedback.activeMessageFeedback(workspaceId);
+      // Each person's latest verdict on a message counts: one they replaced teaches nothing.
+      const feedback = countingVerdicts(await this.direct.feedback.activeMessageFeedback(workspaceId));
       const corrections = feedback.map(storedCorrection).filter((correction) => correction !== null);
       const learnt = await inSlices(learningSteps(corrections, { frozen: new Set(frozen) }));
       await this.direct.feedback.saveLexicon(workspaceId, learnt, frozen);
@@ -364,7 +392,7 @@ export class FeedbackService {
     else this.models.set(workspaceId, correctionModel(learnt));
   }
 
-  private async onTimeline(tx: FeedbackRepositories, record: FeedbackRecord, kind: 'feedback_given' | 'feedback_undone', actor: string, at: number): Promise<void> {
+  private async onTimeline(tx: FeedbackRepositories, record: FeedbackRecord, kind: 'feedback_given' | 'feedback_undone', actor: string, at: number, extra: Record<string, string> = {}): Promise<void> {
     if (!record.incidentId) return;
     await tx.feedback.lockIncidentTimeline(record.incidentId);
     const event: TimelineEvent = {
@@ -373,7 +401,7 @@ export class FeedbackService {
       kind,
       actorUserId: actor,
       text: record.reason,
-      data: { feedbackId: record.id, target: record.target, verdict: record.verdict, ...(record.messageTs ? { messageTs: record.messageTs } : {}), ...(record.text ? { excerpt: record.text.slice(0, 200) } : {}) },
+      data: { feedbackId: record.id, target: record.target, verdict: record.verdict, ...(record.messageTs ? { messageTs: record.messageTs } : {}), ...(record.text ? { excerpt: record.text.slice(0, 200) } : {}), ...extra },
     };
     await tx.incidents.appendTimeline([event]);
     await this.announce(tx, event, `feedback:${record.id}:${kind}`);

@@ -18,6 +18,15 @@ export const feedbackEn = {
   'feedback.effect.alert': (_: Empty) => 'This channel’s alert threshold follows the team’s verdicts, within bounds.',
   'feedback.effect.message': (_: Empty) => 'Firebreak will score similar messages in this workspace accordingly.',
   'feedback.undone': (p: { verdict: string }) => `Undone: the feedback “${p.verdict}” no longer counts.`,
+  'feedback.undone_earlier_counts': (p: { verdict: string; earlier: string; mine: boolean; author: string }) =>
+    `Undone: the feedback “${p.verdict}” no longer counts; ${p.mine ? 'your' : `${p.author}’s`} earlier verdict, “${p.earlier}”, counts again.`,
+  'feedback.undo_replaced': (p: { verdict: string; later: string; mine: boolean; author: string }) =>
+    p.mine
+      ? `Nothing was undone: your verdict “${p.verdict}” was already replaced by your later verdict, “${p.later}”, which is the one that counts. To take that back, use Undo on its confirmation.`
+      : `Nothing was undone: this verdict “${p.verdict}” was already replaced by ${p.author}’s later verdict, “${p.later}”, which is the one that counts.`,
+  // Added to the incident's timeline line when Undo lets the author's earlier verdict count again.
+  'feedback.timeline.earlier_counts': (p: { earlier: string; same: boolean; author: string }) =>
+    `; ${p.same ? 'their' : `${p.author}’s`} earlier verdict, “${p.earlier}”, counts again`,
   'feedback.reason_saved': (_: Empty) => 'Reason saved.',
   'feedback.refused.not_found': (_: Empty) => 'That feedback no longer exists.',
   'feedback.refused.reason_too_long': (_: Empty) => 'A reason can be at most 500 characters long: shorten it. Nothing was recorded.',

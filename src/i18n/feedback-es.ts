@@ -17,6 +17,13 @@ export const feedbackEs: FeedbackCatalog = {
   'feedback.effect.alert': () => 'El umbral de alerta de este canal sigue las opiniones del equipo, dentro de unos límites.',
   'feedback.effect.message': () => 'Firebreak puntuará así los mensajes parecidos de este espacio de trabajo.',
   'feedback.undone': (p) => `Deshecho: la opinión «${p.verdict}» ya no cuenta.`,
+  'feedback.undone_earlier_counts': (p) =>
+    `Deshecho: la opinión «${p.verdict}» ya no cuenta; vuelve a contar ${p.mine ? 'tu opinión anterior' : `la opinión anterior de ${p.author}`}, «${p.earlier}».`,
+  'feedback.undo_replaced': (p) =>
+    p.mine
+      ? `No se ha deshecho nada: tu opinión «${p.verdict}» ya la sustituyó tu opinión posterior, «${p.later}», que es la que cuenta. Para retirarla, usa Deshacer en su confirmación.`
+      : `No se ha deshecho nada: esta opinión «${p.verdict}» ya la sustituyó una opinión posterior de ${p.author}, «${p.later}», que es la que cuenta.`,
+  'feedback.timeline.earlier_counts': (p) => `; vuelve a contar ${p.same ? 'su opinión anterior' : `la opinión anterior de ${p.author}`}, «${p.earlier}»`,
   'feedback.reason_saved': () => 'Motivo guardado.',
   'feedback.refused.not_found': () => 'Esa opinión ya no existe.',
   'feedback.refused.reason_too_long': () => 'Un motivo puede tener como máximo 500 caracteres: acórtalo. No se ha registrado nada.',

@@ -150,6 +150,7 @@ export function repositoriesOn(db: Db, provider: DatabaseProvider = 'sqlite', ci
       insert: (record) => feedback.insertFeedback(db, record),
       find: (id) => feedback.findFeedback(db, id),
       latestOnSubject: (subject) => feedback.latestOnSubject(db, subject),
+      activeOnSubject: (subject) => feedback.activeOnSubject(db, subject),
       markUndone: (id, userId, at) => feedback.markUndone(db, id, userId, at),
       setReason: (id, reason) => feedback.setReason(db, id, reason),
       activeMessageFeedback: (workspaceId) => feedback.activeMessageFeedback(db, workspaceId),

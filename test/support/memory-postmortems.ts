@@ -234,6 +234,13 @@ export function memoryPostMortemStore(): MemoryPostMortemStore {
             .filter((record) => (subject.target === 'alert' ? record.incidentId === subject.incidentId : record.channelId === subject.channelId && record.messageTs === subject.messageTs))
             .at(-1) ?? null,
         ),
+      activeOnSubject: async (subject) =>
+        copy(
+          state.feedback
+            .filter((record) => record.workspaceId === subject.workspaceId && record.userId === subject.userId && record.target === subject.target && record.undoneAt === null)
+            .filter((record) => (subject.target === 'alert' ? record.incidentId === subject.incidentId : record.channelId === subject.channelId && record.messageTs === subject.messageTs))
+            .reverse(),
+        ),
       markUndone: async (id, userId, at) => {
         const record = state.feedback.find((candidate) => candidate.id === id && candidate.undoneAt === null);
         if (!record) return false;

@@ -46,6 +46,8 @@ export interface FeedbackRepository {
   find(id: string): Promise<FeedbackRecord | null>;
   /** The person's latest verdict on the subject, undone or not (null when they gave none). */
   latestOnSubject(subject: FeedbackSubject): Promise<FeedbackRecord | null>;
+  /** The person's verdicts on the subject not undone, latest first (the first is the one that counts). */
+  activeOnSubject(subject: FeedbackSubject): Promise<FeedbackRecord[]>;
   /** Marks feedback undone; false when it already was (another click or instance got there first). */
   markUndone(id: string, userId: string, at: number): Promise<boolean>;
   setReason(id: string, reason: string): Promise<void>;

@@ -19,6 +19,27 @@ export type FeedbackSubject =
   | { workspaceId: string; userId: string; target: 'alert'; incidentId: string }
   | { workspaceId: string; userId: string; target: 'message'; channelId: string; messageTs: string };
 
+/** The subject a stored verdict is about (null when it names neither an incident's alert nor a message). */
+export function subjectOfVerdict(row: { workspaceId: string; userId: string; target: FeedbackTarget; incidentId: string | null; channelId: string; messageTs: string | null }): FeedbackSubject | null {
+  const { workspaceId, userId } = row;
+  if (row.target === 'alert') return row.incidentId ? { workspaceId, userId, target: 'alert', incidentId: row.incidentId } : null;
+  return row.messageTs ? { workspaceId, userId, target: 'message', channelId: row.channelId, messageTs: row.messageTs } : null;
+}
+
+/**
+ * The verdicts that count among active ones given in order (oldest first): each person's latest on each
+ * subject. An earlier verdict the same person replaced teaches nothing; undoing the later one lets it count again.
+ */
+export function countingVerdicts<T extends { id: string; workspaceId: string; userId: string; target: FeedbackTarget; incidentId: string | null; channelId: string; messageTs: string | null }>(rows: readonly T[]): T[] {
+  const latest = new Map<string, string>();
+  for (const row of rows) {
+    const subject = subjectOfVerdict(row);
+    latest.set(subject ? verdictClaim(subject, null) : `row:${row.id}`, row.id);
+  }
+  const kept = new Set(latest.values());
+  return rows.filter((row) => kept.has(row.id));
+}
+
 /** Whether `verdict` repeats `latest`, the person's latest verdict on the same subject. */
 export function repeatsVerdict(latest: { verdict: string; undoneAt: number | null } | null, verdict: string): boolean {
   return latest !== null && latest.undoneAt === null && latest.verdict === verdict;

@@ -8,6 +8,7 @@ import { t, type Locale } from '../../i18n/index.js';
 import { readDetection } from '../blocks/detection-summary.js';
 import { alertFeedbackRef, feedbackReasonModal, feedbackReasonSavedModal, feedbackRecordedMessage, feedbackRef, markedMessageRef, markSentimentModal, sampleFeedbackRef } from '../blocks/feedback.js';
 import { actionIds, callbackIds, decodeRef, inputIds } from '../blocks/ids.js';
+import { mention } from '../blocks/kit.js';
 import { openModal, operatorRefusalFor, tellPerson, type SlackServices } from './services.js';
 import { committedThenAcknowledged } from '../listener-guard.js';
 
@@ -112,13 +113,21 @@ function registerUndoAndReason(app: App, services: SlackServices, feedback: Feed
     const outcome = await committedThenAcknowledged(ack, async () => {
       if (await refusedClick(services, body, client)) return null;
       const { f } = decodeRef(feedbackRef, buttonValue(body), 'undo feedback button');
-      return feedback.undo(f, body.user.id);
+      // Another workspace's feedback id (a forged or misrouted click) is not found from here.
+      return feedback.undo(f, body.user.id, await services.workspaceId(body.team?.id ?? 'local'));
     });
     if (!outcome) return;
     const where = whereClicked(body);
     const locale = await services.localeOfPerson(body.team?.id, body.user.id, client);
-    if (!outcome.ok) await tell(client, where, t(locale, `feedback.refused.${outcome.refusal}`, {}));
-    else await tell(client, where, t(locale, 'feedback.undone', { verdict: t(locale, `feedback.verdict.${outcome.feedback.verdict as 'negative'}`, {}) }));
+    const verdictLabel = (verdict: string) => t(locale, `feedback.verdict.${verdict as 'negative'}`, {});
+    if (!outcome.ok && outcome.refusal === 'replaced') {
+      const { feedback: undoing, replacedBy } = outcome;
+      await tell(client, where, t(locale, 'feedback.undo_replaced', { verdict: verdictLabel(undoing.verdict), later: verdictLabel(replacedBy.verdict), mine: replacedBy.userId === body.user.id, author: mention(replacedBy.userId) }));
+    } else if (!outcome.ok) await tell(client, where, t(locale, `feedback.refused.${outcome.refusal}`, {}));
+    else if (outcome.restored) {
+      const { restored } = outcome;
+      await tell(client, where, t(locale, 'feedback.undone_earlier_counts', { verdict: verdictLabel(outcome.feedback.verdict), earlier: verdictLabel(restored.verdict), mine: restored.userId === body.user.id, author: mention(restored.userId) }));
+    } else await tell(client, where, t(locale, 'feedback.undone', { verdict: verdictLabel(outcome.feedback.verdict) }));
   });
 
   app.action<BlockAction>(actionIds.feedbackReason, async ({ ack, body, client }) => {

@@ -43,6 +43,12 @@ export async function latestOnSubject(db: Db, subject: FeedbackSubject): Promise
   return row ? recordOf(row) : null;
 }
 
+export async function activeOnSubject(db: Db, subject: FeedbackSubject): Promise<FeedbackRecord[]> {
+  const about = subject.target === 'alert' ? { incidentId: subject.incidentId } : { channelId: subject.channelId, messageTs: subject.messageTs };
+  const rows = await db.feedback.findMany({ where: { workspaceId: subject.workspaceId, userId: subject.userId, target: subject.target, ...about, undoneAt: null }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
+  return rows.map(recordOf);
+}
+
 /** Marks feedback undone; false when it already was (another click or instance got there first). */
 export async function markUndone(db: Db, id: string, userId: string, at: number): Promise<boolean> {
   const { count } = await db.feedback.updateMany({ where: { id, undoneAt: null }, data: { undoneAt: new Date(at), undoneBy: userId } });
