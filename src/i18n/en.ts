@@ -41,6 +41,9 @@ const askOneOf = (people: readonly string[], more: number) =>
   people.length > 0 ? ` Ask one of them: ${people.map((id) => `<@${id}>`).join(', ')}${more > 0 ? ` (and ${more} more)` : ''}.` : '';
 const languageName = (code: string) => (code === 'es' ? 'Spanish' : code === 'en' ? 'English' : code);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** Where an approved reply goes, said once on the approval's line (`channel` is empty in old records). */
+const willPostEn = (p: { channel: string; drill: boolean }) =>
+  p.drill ? 'it will be posted only in the alert thread (drill)' : p.channel ? `it will be posted in ${p.channel}` : 'it will be posted';
 
 export const en = {
   // Refusals: shown to the person who pressed the button, and written to the audit log.
@@ -187,8 +190,11 @@ export const en = {
     `${p.user} asked for changes to reply #${p.draftNumber}: ${p.comment}`,
   'timeline.draft_rejected': (p: { user: string; draftNumber: number; comment: string }) =>
     `${p.user} rejected reply #${p.draftNumber}: ${p.comment}`,
-  'timeline.quorum_met': (p: { draftNumber: number; approvers: string }) =>
-    `Reply #${p.draftNumber} approved by ${p.approvers}; posting it once`,
+  /** The approval that reached the quorum: one line for the approval and what follows from it. */
+  'timeline.draft_approved_quorum': (p: { user: string; draftNumber: number; revision: number; approvals: number; required: number; channel: string; drill: boolean }) =>
+    `${p.user} approved revision ${p.revision} of reply #${p.draftNumber} (${p.approvals} of ${p.required}): ${willPostEn(p)}`,
+  'timeline.quorum_met': (p: { draftNumber: number; approvers: string; channel: string; drill: boolean }) =>
+    `Reply #${p.draftNumber} approved by ${p.approvers}: ${willPostEn(p)}`,
   'timeline.approval_voided': (p: { user: string; draftNumber: number; backToPending: boolean }) =>
     `${p.user}'s approval of reply #${p.draftNumber} no longer counts: their Slack account was deactivated${p.backToPending ? '. The reply is not posted and waits for approval again' : ''}`,
   'timeline.approver_deactivated': (p: { user: string; drafts: string; unreachable: string; approvedByAll: string }) =>

@@ -24,6 +24,9 @@ const field = (name: string) => fields[name] ?? name;
 const languageName = (code: string) => (code === 'es' ? 'español' : code === 'en' ? 'inglés' : code);
 const feedbackVerdictsEs: Record<string, string> = { real_crisis: 'crisis real', false_alarm: 'falsa alarma', negative: 'negativo', not_negative: 'no negativo' };
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** Adónde va una respuesta aprobada, dicho una vez en la línea de la aprobación (`channel` vacío en registros antiguos). */
+const willPostEs = (p: { channel: string; drill: boolean }) =>
+  p.drill ? 'se publicará solo en el hilo de la alerta (simulacro)' : p.channel ? `se publicará en ${p.channel}` : 'se publicará';
 
 const actions: Record<string, string> = {
   resolve: 'resolver el incidente',
@@ -175,7 +178,9 @@ export const es: Catalog = {
     `${p.user} aprobó la revisión ${p.revision} de la respuesta #${p.draftNumber} (${p.approvals} de ${p.required})`,
   'timeline.draft_changes_requested': (p) => `${p.user} pidió cambios en la respuesta #${p.draftNumber}: ${p.comment}`,
   'timeline.draft_rejected': (p) => `${p.user} rechazó la respuesta #${p.draftNumber}: ${p.comment}`,
-  'timeline.quorum_met': (p) => `Respuesta #${p.draftNumber} aprobada por ${p.approvers}; se publica una sola vez`,
+  'timeline.draft_approved_quorum': (p) =>
+    `${p.user} aprobó la revisión ${p.revision} de la respuesta #${p.draftNumber} (${p.approvals} de ${p.required}): ${willPostEs(p)}`,
+  'timeline.quorum_met': (p) => `Respuesta #${p.draftNumber} aprobada por ${p.approvers}: ${willPostEs(p)}`,
   'timeline.approval_voided': (p) =>
     `La aprobación de ${p.user} a la respuesta #${p.draftNumber} ya no cuenta: su cuenta de Slack se ha desactivado${p.backToPending ? '. La respuesta no se publica y vuelve a esperar aprobación' : ''}`,
   'timeline.approver_deactivated': (p) =>

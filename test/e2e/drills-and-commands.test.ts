@@ -71,13 +71,13 @@ describe.each(availableProviders)('drills and /firebreak declare through Slack o
     expect(harness.thread().filter((message) => keyOf(message).endsWith(':draft_approved'))).toHaveLength(2);
     expect(Number(approvals[0]!.ts)).toBeGreaterThan(Number(afterRefusal));
     expect(await prisma().approval.count({ where: { approverUserId: harness.people.nina } })).toBe(0);
-    // The thread reads in the order it happened: the second approval and "posting it once", then the reply.
-    await harness.waitFor('the quorum line', () => harness.thread().find((message) => keyOf(message).endsWith(':quorum_met')));
+    // The thread reads in the order it happened: the second approval, saying where the reply goes (one line), then the reply.
     const thread = harness.thread();
     const reply = thread.findIndex((message) => keyOf(message).startsWith('reply:'));
-    const quorum = thread.findIndex((message) => keyOf(message).endsWith(':quorum_met'));
-    expect(quorum).toBeGreaterThan(thread.findLastIndex((message) => keyOf(message).endsWith(':draft_approved')));
-    expect(reply).toBeGreaterThan(quorum);
+    const last = thread.findLastIndex((message) => keyOf(message).endsWith(':draft_approved'));
+    expect(thread[last]!.text).toBe(`<@${harness.people.ben}> approved revision 1 of reply #1 (2 of 2): it will be posted only in the alert thread (drill)`);
+    expect(thread.filter((message) => keyOf(message).endsWith(':quorum_met'))).toEqual([]);
+    expect(reply).toBeGreaterThan(last);
   });
 
   it('the outbox holds any write of a drill reply addressed outside its alert thread', async () => {

@@ -7,6 +7,8 @@ export interface DescribeOptions {
   readonly formatUser?: (userId: string) => string;
   /** How to show the author of a quoted community message (exports pseudonymise here). */
   readonly formatMember?: (userId: string | null, name: string | null) => string;
+  /** How to show a channel where a reply will be posted; a Slack channel link by default, its name in exports. */
+  readonly formatChannel?: (channelId: string) => string;
 }
 
 const str = (data: JsonObject, key: string): string => {
@@ -42,11 +44,26 @@ function inlineQuote(text: string): string {
   return text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
 }
 
+/** Where an approved reply will be posted, from its event's data (absent in events recorded before it was stored). */
+function postTarget(data: JsonObject, formatChannel: (channelId: string) => string): { channel: string; drill: boolean } {
+  const id = str(data, 'channelId');
+  return { channel: /^[CG][A-Z0-9]+$/.test(id) ? formatChannel(id) : '', drill: data['drill'] === true };
+}
+
+/**
+ * A quorum_met event whose line is the approval's own (the approval that reached the quorum says it
+ * will be posted): stored for the audit and the export's data, but given no line of its own.
+ */
+export function isFoldedIntoApproval(event: TimelineEvent): boolean {
+  return event.kind === 'quorum_met' && event.data['withApproval'] === true;
+}
+
 export function describeTimelineEvent(event: TimelineEvent, locale: Locale, options: DescribeOptions = {}): string {
   const formatUser = options.formatUser ?? ((id: string) => `<@${id}>`);
   const formatMember =
     options.formatMember ??
     ((id: string | null, name: string | null) => name ?? (id ? `<@${id}>` : t(locale, 'timeline.unknown_member', {})));
+  const formatChannel = options.formatChannel ?? ((id: string) => `<#${id}>`);
   const user = event.actorUserId ? formatUser(event.actorUserId) : t(locale, 'timeline.firebreak', {});
   const list = (ids: string[]) => (ids.length > 0 ? ids.map(formatUser).join(', ') : t(locale, 'timeline.nobody', {}));
   const d = event.data;
@@ -85,14 +102,11 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
         revision: num(d, 'toRevision'),
         voided: strings(d, 'voidedDecisionsBy').length,
       });
-    case 'draft_approved':
-      return t(locale, 'timeline.draft_approved', {
-        user,
-        draftNumber,
-        revision: num(d, 'revision'),
-        approvals: num(d, 'approvals'),
-        required: num(d, 'required'),
-      });
+    case 'draft_approved': {
+      const approved = { user, draftNumber, revision: num(d, 'revision'), approvals: num(d, 'approvals'), required: num(d, 'required') };
+      // The approval that reached the quorum also says the reply will be posted, and where (its quorum_met line is not shown).
+      return d['quorumMet'] === true ? t(locale, 'timeline.draft_approved_quorum', { ...approved, ...postTarget(d, formatChannel) }) : t(locale, 'timeline.draft_approved', approved);
+    }
     case 'draft_changes_requested':
       return t(locale, 'timeline.draft_changes_requested', { user, draftNumber, comment });
     case 'draft_rejected':
@@ -106,7 +120,7 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, key, { user: formatUser(str(d, 'userId')), drafts: replies('draftNumbers'), unreachable: replies('unreachable'), approvedByAll: replies('approvedByAll') });
     }
     case 'quorum_met':
-      return t(locale, 'timeline.quorum_met', { draftNumber, approvers: list(strings(d, 'approverUserIds')) });
+      return t(locale, 'timeline.quorum_met', { draftNumber, approvers: list(strings(d, 'approverUserIds')), ...postTarget(d, formatChannel) });
     case 'reply_posted':
       return t(locale, 'timeline.reply_posted', { draftNumber, drill: d['drill'] === true });
     case 'reply_not_posted':

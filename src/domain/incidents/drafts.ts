@@ -394,6 +394,8 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
     ...base,
     approvals: progress.approvedBy.length,
     required: progress.required,
+    // The approval that reaches the quorum says on its own line that the reply will be posted, and where.
+    ...(progress.met ? { quorumMet: true, ...postTargetData(state, draft) } : {}),
   });
   if (!progress.met) {
     return accept(context, withApproval, [approvedEvent], [draftCard, ...announce([approvedEvent], false)]);
@@ -402,21 +404,30 @@ export function decideDraft(state: IncidentState, command: DecideDraftCommand, p
   return quorumMet(withApproval, draft, approvals, context, [approvedEvent]);
 }
 
+/** Where an approved reply will be posted, as its timeline lines say it (a drill: only its alert thread). */
+function postTargetData(state: IncidentState, draft: ReplyDraft): JsonObject {
+  return { channelId: draft.target.channelId, drill: state.incident.drill };
+}
+
 /** The quorum is met: the draft is approved and its public post queued, exactly once. */
 function quorumMet(state: IncidentState, draft: ReplyDraft, approvals: ApprovalPolicy, context: RefusalContext & { details: JsonObject; text: string | null }, approvedEvents: TimelineEvent[]): Decision {
   const { at } = context;
   const progress = quorumProgress(state, draft, approvals);
   const approved: ReplyDraft = { ...draft, status: 'approved', updatedAt: at };
+  // Stored for the audit and the export's data; its line is the approval's when an approval reached the
+  // quorum (one line for one click), its own when an approver pressed Approve again to post it.
   const quorumEvent = event(context.state, at, 'quorum_met', null, draft.text, {
     draftId: draft.id,
     draftNumber: draft.number,
     revision: draft.revision,
     approverUserIds: progress.approvedBy,
+    ...postTargetData(state, draft),
+    ...(approvedEvents.length > 0 ? { withApproval: true } : {}),
   });
   // The thread says who approved before the reply itself appears (a drill posts it in that thread).
   const effects: Effect[] = [
     { type: 'update_draft_message', incidentId: state.incident.id, draftId: draft.id },
-    ...announce([...approvedEvents, quorumEvent]),
+    ...announce(approvedEvents.length > 0 ? approvedEvents : [quorumEvent]),
     {
       type: 'post_public_reply',
       incidentId: state.incident.id,

@@ -78,7 +78,7 @@ export {
   type PreflightWarning,
 } from './preflight.js';
 export { diffDraftText, shortenDraftDiff, type TextChange } from './draft-diff.js';
-export { describeTimelineEvent, type DescribeOptions } from './describe.js';
+export { describeTimelineEvent, isFoldedIntoApproval, type DescribeOptions } from './describe.js';
 export * from '../approvals/policy.js';
 export {
   computeIncidentMetrics,

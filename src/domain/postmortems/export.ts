@@ -4,7 +4,7 @@
  */
 import { FirebreakError } from '../../errors.js';
 import { t, type Locale, type MessageKey } from '../../i18n/index.js';
-import { describeTimelineEvent } from '../incidents/describe.js';
+import { describeTimelineEvent, isFoldedIntoApproval } from '../incidents/describe.js';
 import type { IncidentMetrics } from '../incidents/metrics.js';
 import type { Incident, JsonObject, JsonValue, TimelineEvent } from '../incidents/types.js';
 import { markdownCode, markdownInline, markdownText } from './markdown-text.js';
@@ -223,6 +223,7 @@ function describe(m: ExportModel, e: TimelineEvent): string {
     describeTimelineEvent(e, m.input.locale, {
       formatUser: (id) => m.people.user(id),
       formatMember: (id, name) => m.people.member(id, name),
+      formatChannel: (id) => `#${m.input.channelNames?.[id] ?? id}`,
     }),
   );
 }
@@ -290,6 +291,8 @@ export function renderPostMortemMarkdown(input: PostMortemExportInput): string {
   out.push(`## ${l('export.section.timeline')}`, '', `_${inline(t(locale, 'export.times_in', { timeZone: m.timeZone }))}_`, '');
   let lastDay = '';
   for (const e of m.timeline) {
+    // Read as the thread reads: the approval that reached the quorum already says it will be posted (the JSON keeps every event).
+    if (isFoldedIntoApproval(e)) continue;
     const stamp = formatDateTime(e.at, m.timeZone);
     const [day = '', time = ''] = stamp.split(' ');
     out.push(`- **${day === lastDay ? time : stamp}** — ${inline(describe(m, e))}`);

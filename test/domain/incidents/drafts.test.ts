@@ -527,10 +527,14 @@ describe('an edit into another language, and a resolve with replies still waitin
     expect(result.events.map((event) => event.kind)).toEqual(['resolved']);
   });
 
-  it('the thread says who approved before the approved reply is posted (a drill posts it in that thread)', () => {
+  it('the thread says who approved, in one line, before the approved reply is posted (a drill posts it in that thread)', () => {
     const result = accepted(decideDraft(drafted, { actorUserId: 'UAPPROVER1', draftId: 'inc-1/draft-1', revision: 1, decision: 'approve' }, policy, clock));
     const types = result.effects.map((effect) => (effect.type === 'post_thread_message' && effect.message.kind === 'event' ? effect.message.event.kind : effect.type));
-    expect(types.indexOf('post_public_reply')).toBeGreaterThan(types.indexOf('quorum_met'));
-    expect(types.indexOf('quorum_met')).toBeGreaterThan(types.indexOf('draft_approved'));
+    // One click, one line: the approval's line says it will be posted; the quorum is stored, not announced again.
+    expect(types.filter((type) => type === 'draft_approved' || type === 'quorum_met')).toEqual(['draft_approved']);
+    expect(types.indexOf('post_public_reply')).toBeGreaterThan(types.indexOf('draft_approved'));
+    expect(result.events.map((e) => e.kind)).toEqual(['draft_approved', 'quorum_met']);
+    expect(result.events[0]?.data).toMatchObject({ quorumMet: true, approvals: 1, required: 1 });
+    expect(result.events[1]?.data).toMatchObject({ withApproval: true, approverUserIds: ['UAPPROVER1'] });
   });
 });

@@ -7,6 +7,7 @@ import {
   createDraft,
   decideDraft,
   describeTimelineEvent,
+  isFoldedIntoApproval,
   editDraft,
   shortenDraftDiff,
   diffDraftText,
@@ -125,8 +126,8 @@ describe('describing timeline events', () => {
       '<@ULEAD> acknowledged the incident and took the lead',
       '<@ULEAD> drafted reply #1',
       '<@ULEAD> edited reply #1 (now revision 2)',
-      '<@UAPPROVER1> approved revision 2 of reply #1 (1 of 1)',
-      'Reply #1 approved by <@UAPPROVER1>; posting it once',
+      '<@UAPPROVER1> approved revision 2 of reply #1 (1 of 1): it will be posted in <#CCOMMUNITY>',
+      'Reply #1 approved by <@UAPPROVER1>: it will be posted in <#CCOMMUNITY>',
     ]);
     const names = { ULEAD: 'Ana', UAPPROVER1: 'Luis' } as Record<string, string>;
     expect(events.map((e) => describeTimelineEvent(e, 'es', { formatUser: (id) => names[id] ?? id }))).toEqual([
@@ -135,9 +136,23 @@ describe('describing timeline events', () => {
       'Ana confirmó el incidente y asumió el liderazgo',
       'Ana redactó la respuesta #1',
       'Ana editó la respuesta #1 (ahora revisión 2)',
-      'Luis aprobó la revisión 2 de la respuesta #1 (1 de 1)',
-      'Respuesta #1 aprobada por Luis; se publica una sola vez',
+      'Luis aprobó la revisión 2 de la respuesta #1 (1 de 1): se publicará en <#CCOMMUNITY>',
+      'Respuesta #1 aprobada por Luis: se publicará en <#CCOMMUNITY>',
     ]);
+    // The quorum's own line is the approval's: stored, but given no line of its own in the thread or the Markdown export.
+    expect(events.map(isFoldedIntoApproval)).toEqual([false, false, false, false, false, false, true]);
+  });
+
+  it('an approval short of the quorum keeps its plain line; a drill says the reply stays in the alert thread', () => {
+    const approval = (data: Record<string, unknown>): TimelineEvent =>
+      ({ id: 'e', incidentId: 'inc-1', sequence: 1, at: T0, kind: 'draft_approved', actorUserId: 'UA', text: null, data: { draftNumber: 1, revision: 1, approvals: 1, required: 2, ...data } }) as unknown as TimelineEvent;
+    expect(describeTimelineEvent(approval({}), 'en')).toBe('<@UA> approved revision 1 of reply #1 (1 of 2)');
+    expect(describeTimelineEvent(approval({ approvals: 2, quorumMet: true, channelId: 'CCOMMUNITY', drill: true }), 'en')).toBe(
+      '<@UA> approved revision 1 of reply #1 (2 of 2): it will be posted only in the alert thread (drill)',
+    );
+    expect(describeTimelineEvent(approval({ approvals: 2, quorumMet: true, channelId: 'CCOMMUNITY', drill: true }), 'es')).toBe(
+      '<@UA> aprobó la revisión 1 de la respuesta #1 (2 de 2): se publicará solo en el hilo de la alerta (simulacro)',
+    );
   });
 });
 
