@@ -228,8 +228,10 @@ export const en = {
     `${p.user} added a message by ${p.author} to the timeline; its author has since edited it, and Firebreak shows the latest words`,
   'timeline.feedback_given': (p: { user: string; verdict: string; excerpt: string }) =>
     `${p.user} gave feedback: ${feedbackVerdictsEn[p.verdict] ?? p.verdict}${p.excerpt ? ` on “${p.excerpt}”` : ''}`,
-  'timeline.feedback_undone': (p: { user: string; verdict: string; excerpt: string }) =>
-    `${p.user} undid the feedback “${feedbackVerdictsEn[p.verdict] ?? p.verdict}”${p.excerpt ? ` on “${p.excerpt}”` : ''}`,
+  /** `earlier`: the verdict of `earlierBy` that counts again (same: the person who undid it), when Undo let one. */
+  'timeline.feedback_undone': (p: { user: string; verdict: string; excerpt: string; earlier: string; earlierBy: string; earlierSame: boolean }) =>
+    `${p.user} undid the feedback “${feedbackVerdictsEn[p.verdict] ?? p.verdict}”${p.excerpt ? ` on “${p.excerpt}”` : ''}` +
+    (p.earlier ? `; ${p.earlierSame ? 'their' : `${p.earlierBy}’s`} earlier verdict, “${feedbackVerdictsEn[p.earlier] ?? p.earlier}”, counts again` : ''),
   'timeline.resolved': (p: { user: string }) => `${p.user} resolved the incident`,
   'timeline.reopened': (p: { user: string }) => `${p.user} reopened the incident`,
   'timeline.firebreak': (_: Empty) => 'Firebreak',

@@ -212,7 +212,9 @@ export const es: Catalog = {
   'timeline.message_added_deleted': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}; su autor lo ha borrado después y Firebreak ya no lo muestra`,
   'timeline.message_added_edited': (p) => `${p.user} añadió a la cronología un mensaje de ${p.author}; su autor lo ha editado después y Firebreak muestra su última versión`,
   'timeline.feedback_given': (p) => `${p.user} opinó: ${feedbackVerdictsEs[p.verdict] ?? p.verdict}${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
-  'timeline.feedback_undone': (p) => `${p.user} deshizo la opinión «${feedbackVerdictsEs[p.verdict] ?? p.verdict}»${p.excerpt ? ` sobre «${p.excerpt}»` : ''}`,
+  'timeline.feedback_undone': (p) =>
+    `${p.user} deshizo la opinión «${feedbackVerdictsEs[p.verdict] ?? p.verdict}»${p.excerpt ? ` sobre «${p.excerpt}»` : ''}` +
+    (p.earlier ? `; vuelve a contar ${p.earlierSame ? 'su opinión anterior' : `la opinión anterior de ${p.earlierBy}`}, «${feedbackVerdictsEs[p.earlier] ?? p.earlier}»` : ''),
   'timeline.resolved': (p) => `${p.user} resolvió el incidente`,
   'timeline.reopened': (p) => `${p.user} reabrió el incidente`,
   'timeline.firebreak': () => 'Firebreak',

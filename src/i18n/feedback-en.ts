@@ -24,9 +24,6 @@ export const feedbackEn = {
     p.mine
       ? `Nothing was undone: your verdict “${p.verdict}” was already replaced by your later verdict, “${p.later}”, which is the one that counts. To take that back, use Undo on its confirmation.`
       : `Nothing was undone: this verdict “${p.verdict}” was already replaced by ${p.author}’s later verdict, “${p.later}”, which is the one that counts.`,
-  // Added to the incident's timeline line when Undo lets the author's earlier verdict count again.
-  'feedback.timeline.earlier_counts': (p: { earlier: string; same: boolean; author: string }) =>
-    `; ${p.same ? 'their' : `${p.author}’s`} earlier verdict, “${p.earlier}”, counts again`,
   'feedback.reason_saved': (_: Empty) => 'Reason saved.',
   'feedback.refused.not_found': (_: Empty) => 'That feedback no longer exists.',
   'feedback.refused.reason_too_long': (_: Empty) => 'A reason can be at most 500 characters long: shorten it. Nothing was recorded.',

@@ -23,7 +23,6 @@ export const feedbackEs: FeedbackCatalog = {
     p.mine
       ? `No se ha deshecho nada: tu opinión «${p.verdict}» ya la sustituyó tu opinión posterior, «${p.later}», que es la que cuenta. Para retirarla, usa Deshacer en su confirmación.`
       : `No se ha deshecho nada: esta opinión «${p.verdict}» ya la sustituyó una opinión posterior de ${p.author}, «${p.later}», que es la que cuenta.`,
-  'feedback.timeline.earlier_counts': (p) => `; vuelve a contar ${p.same ? 'su opinión anterior' : `la opinión anterior de ${p.author}`}, «${p.earlier}»`,
   'feedback.reason_saved': () => 'Motivo guardado.',
   'feedback.refused.not_found': () => 'Esa opinión ya no existe.',
   'feedback.refused.reason_too_long': () => 'Un motivo puede tener como máximo 500 caracteres: acórtalo. No se ha registrado nada.',

@@ -7,7 +7,6 @@ import { actionIds, encodeRef } from './blocks/ids.js';
 import { actions, blockQuote, button, context as context_, mention, message, section, slackDate } from './blocks/kit.js';
 import { postMortemInviteMessage, postMortemReviewMessage, publishedPostMortemMessage } from './blocks/postmortem.js';
 import { threadEventMessage } from './blocks/incident.js';
-import { undoneLineNote, withLineNote } from './blocks/feedback.js';
 import { reminderMessage } from './blocks/reminders.js';
 import { escapeSlackText } from './text.js';
 
@@ -77,12 +76,7 @@ export const slackPostMortemViews: PostMortemViews = {
 };
 
 export const slackFeedbackViews: FeedbackViews = {
-  threadEvent: (event, locale) => {
-    const line = threadEventMessage(event, locale, { formatUser: mention });
-    // An Undo that let its author's earlier verdict count again says which one counts now.
-    const note = undoneLineNote(event, locale);
-    return note ? withLineNote(line, note) : line;
-  },
+  threadEvent: (event, locale) => threadEventMessage(event, locale, { formatUser: mention }),
 };
 
 /** An action item's reminder once someone did it: its button gives way to who did it and when. */

@@ -154,8 +154,13 @@ export function describeTimelineEvent(event: TimelineEvent, locale: Locale, opti
       return t(locale, key, { user, author: formatMember(authorId, authorName) });
     }
     case 'feedback_given':
-    case 'feedback_undone':
-      return t(locale, event.kind === 'feedback_given' ? 'timeline.feedback_given' : 'timeline.feedback_undone', { user, verdict: str(d, 'verdict'), excerpt: inlineQuote(str(d, 'excerpt')) });
+      return t(locale, 'timeline.feedback_given', { user, verdict: str(d, 'verdict'), excerpt: inlineQuote(str(d, 'excerpt')) });
+    case 'feedback_undone': {
+      // Undo let the same person's earlier verdict count again: the line says which one counts now.
+      const earlierBy = str(d, 'restoredUserId');
+      const earlier = earlierBy ? str(d, 'restoredVerdict') : '';
+      return t(locale, 'timeline.feedback_undone', { user, verdict: str(d, 'verdict'), excerpt: inlineQuote(str(d, 'excerpt')), earlier, earlierBy: earlierBy ? formatUser(earlierBy) : '', earlierSame: earlierBy === event.actorUserId });
+    }
     case 'resolved':
       return t(locale, 'timeline.resolved', { user });
     case 'reopened':

@@ -8,9 +8,6 @@ import { actions, button, context, decimal, input, message, modal, option, quote
 import type { DetectionFeedback, DetectionSample } from './detection-summary.js';
 import { actionIds, callbackIds, encodeRef, encodeRefWithText, inputIds } from './ids.js';
 import type { ModalView } from '@slack/types';
-import type { TimelineEvent } from '../../domain/incidents/index.js';
-import { ALERT_VERDICTS, MESSAGE_VERDICTS } from '../../domain/feedback/index.js';
-import { mention } from './kit.js';
 
 export const alertFeedbackRef = z.object({ i: z.string().min(1), v: z.enum(['real_crisis', 'false_alarm']) });
 export const sampleFeedbackRef = z.object({ i: z.string().min(1), s: z.string().min(1), v: z.enum(['negative', 'not_negative']) });
@@ -91,25 +88,4 @@ export function feedbackNoteText(note: DetectionFeedback | null, locale: Locale)
   return note.thresholdAfter > note.thresholdBefore
     ? t(locale, 'feedback.alert_note.raised', { falseAlarms: note.falseAlarms, before, after })
     : t(locale, 'feedback.alert_note.lowered', { lateCrises: note.lateCrises, before, after, decided: note.decided });
-}
-
-const VERDICTS: readonly string[] = [...ALERT_VERDICTS, ...MESSAGE_VERDICTS];
-
-/**
- * The incident thread's line for an Undo that let its author's earlier verdict count again, with that said
- * (null for any other line: it is the timeline's line as it is).
- */
-export function undoneLineNote(event: TimelineEvent, locale: Locale): string | null {
-  if (event.kind !== 'feedback_undone') return null;
-  const earlier = event.data['restoredVerdict'];
-  const author = event.data['restoredUserId'];
-  if (typeof earlier !== 'string' || !VERDICTS.includes(earlier) || typeof author !== 'string') return null;
-  return t(locale, 'feedback.timeline.earlier_counts', { earlier: t(locale, `feedback.verdict.${earlier as 'negative'}`, {}), same: author === event.actorUserId, author: mention(author) });
-}
-
-/** `line` (a thread line's message) with `note` added to its sentence. */
-export function withLineNote(line: SlackMessage, note: string): SlackMessage {
-  const [first, ...rest] = line.blocks;
-  if (first?.type !== 'section' || !first.text) return message(`${line.text}${note}`, line.blocks, 'feedback thread line');
-  return message(`${line.text}${note}`, [section(`${first.text.text}${note}`), ...rest], 'feedback thread line');
 }

@@ -154,6 +154,14 @@ describe('describing timeline events', () => {
       '<@UA> aprobó la revisión 1 de la respuesta #1 (2 de 2): se publicará solo en el hilo de la alerta (simulacro)',
     );
   });
+
+  it('an Undo that let the same person\'s earlier verdict count again says which one counts now (the thread line and the export alike)', () => {
+    const undone = (data: Record<string, unknown>): TimelineEvent =>
+      ({ id: 'e', incidentId: 'inc-1', sequence: 1, at: T0, kind: 'feedback_undone', actorUserId: 'UB', text: null, data: { feedbackId: 'f2', target: 'alert', verdict: 'false_alarm', ...data } }) as unknown as TimelineEvent;
+    expect(describeTimelineEvent(undone({}), 'en')).toBe('<@UB> undid the feedback “false alarm”');
+    expect(describeTimelineEvent(undone({ restoredVerdict: 'real_crisis', restoredUserId: 'UB', restoredFeedbackId: 'f1' }), 'en')).toBe('<@UB> undid the feedback “false alarm”; their earlier verdict, “real crisis”, counts again');
+    expect(describeTimelineEvent(undone({ restoredVerdict: 'real_crisis', restoredUserId: 'UC' }), 'es', { formatUser: (id) => (id === 'UC' ? 'Cleo' : 'Ben') })).toBe('Ben deshizo la opinión «falsa alarma»; vuelve a contar la opinión anterior de Cleo, «crisis real»');
+  });
 });
 
 describe('draft diffs', () => {
