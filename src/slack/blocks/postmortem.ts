@@ -19,6 +19,7 @@ import {
   type SubmissionIntent,
 } from '../../domain/postmortems/index.js';
 import { isTimeZone, localDay } from '../../domain/clock.js';
+import type { Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, callbackIds, encodeRef, inputIds, postMortemInputIds, type PostMortemRef } from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
@@ -53,6 +54,23 @@ const LONG_FIELDS: ReadonlySet<StandardField> = new Set(['impact', 'whatHappened
 
 /** YYYY-MM-DD of an instant in a time zone, as Slack's datepicker wants it. */
 export const isoDay = localDay;
+
+/**
+ * The post-mortem as one reader's form shows it: the playbook's questions in their language (as the
+ * severity form shows the playbook's meanings), while the playbook still asks each under one of the
+ * labels the post-mortem stored; what was written stays as written, and exports keep the stored labels.
+ */
+export function inReaderLanguage(postMortem: PostMortem, playbook: Playbook | undefined, locale: Locale): PostMortem {
+  const prompts = new Map((playbook?.postMortem.questions ?? []).map((question) => [question.id, question.prompt]));
+  let relabelled = false;
+  const questions = postMortem.questions.map((question) => {
+    const prompt = prompts.get(question.id);
+    if (!prompt || prompt[locale] === question.label || !Object.values(prompt).includes(question.label)) return question;
+    relabelled = true;
+    return { ...question, label: prompt[locale] };
+  });
+  return relabelled ? { ...postMortem, questions } : postMortem;
+}
 
 /**
  * Slack marks required inputs itself; the domain's validation (keyed by these block_ids) still checks

@@ -27,7 +27,7 @@ import {
   type PostMortemRef,
 } from '../blocks/ids.js';
 import { addToTimelineModal } from '../blocks/modals.js';
-import { modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
+import { inReaderLanguage, modalFieldErrors, postMortemChangesModal, postMortemInReviewModal, postMortemModal, postMortemPublishedModal, shownOfRef } from '../blocks/postmortem.js';
 import { answeredActionItemReminder } from '../postmortem-views.js';
 import { displayNameOf } from '../display-name.js';
 import { openModal, operatorRefusalFor, personLocale, submissionKey, tellPerson, type SlackServices } from './services.js';
@@ -142,23 +142,6 @@ async function fieldErrorsNaming(client: WebClient, outcome: Extract<PostMortemO
     if (who) errors[key] = t(locale, 'postmortem.error.emptied_since_opened', { who });
   }
   return modalFieldErrors(errors);
-}
-
-/**
- * The post-mortem as one reader's form shows it: the playbook's questions in their language (as the
- * severity form shows the playbook's meanings), while the playbook still asks each under one of the
- * labels the post-mortem stored; what was written stays as written, and exports keep the stored labels.
- */
-function inReaderLanguage(postMortem: PostMortem, playbook: Playbook | undefined, locale: Locale): PostMortem {
-  const prompts = new Map((playbook?.postMortem.questions ?? []).map((question) => [question.id, question.prompt]));
-  let relabelled = false;
-  const questions = postMortem.questions.map((question) => {
-    const prompt = prompts.get(question.id);
-    if (!prompt || prompt[locale] === question.label || !Object.values(prompt).includes(question.label)) return question;
-    relabelled = true;
-    return { ...question, label: prompt[locale] };
-  });
-  return relabelled ? { ...postMortem, questions } : postMortem;
 }
 
 /** `locale`: the reader's, as every form is. */

@@ -37,15 +37,20 @@ export async function findFeedback(db: Db, id: string): Promise<FeedbackRecord |
   return row ? recordOf(row) : null;
 }
 
-export async function latestOnSubject(db: Db, subject: FeedbackSubject): Promise<FeedbackRecord | null> {
+/** One person's verdicts on one subject (an incident's alert, or a message), newest first. */
+function onSubject(subject: FeedbackSubject) {
   const about = subject.target === 'alert' ? { incidentId: subject.incidentId } : { channelId: subject.channelId, messageTs: subject.messageTs };
-  const row = await db.feedback.findFirst({ where: { workspaceId: subject.workspaceId, userId: subject.userId, target: subject.target, ...about }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
+  return { where: { workspaceId: subject.workspaceId, userId: subject.userId, target: subject.target, ...about }, orderBy: [{ at: 'desc' as const }, { id: 'desc' as const }] };
+}
+
+export async function latestOnSubject(db: Db, subject: FeedbackSubject): Promise<FeedbackRecord | null> {
+  const row = await db.feedback.findFirst(onSubject(subject));
   return row ? recordOf(row) : null;
 }
 
 export async function activeOnSubject(db: Db, subject: FeedbackSubject): Promise<FeedbackRecord[]> {
-  const about = subject.target === 'alert' ? { incidentId: subject.incidentId } : { channelId: subject.channelId, messageTs: subject.messageTs };
-  const rows = await db.feedback.findMany({ where: { workspaceId: subject.workspaceId, userId: subject.userId, target: subject.target, ...about, undoneAt: null }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
+  const { where, orderBy } = onSubject(subject);
+  const rows = await db.feedback.findMany({ where: { ...where, undoneAt: null }, orderBy });
   return rows.map(recordOf);
 }
 
