@@ -1,5 +1,5 @@
 /** Playbooks: the file format, its validation, selection, templates and live reload. */
-export { playbookFileSchema, playbookName, replyTemplateName, LANGUAGES, SEVERITY_LEVELS, BUILT_IN_ROLES } from './schema.js';
+export { playbookFileSchema, playbookName, playbookTextFor, replyTemplateName, LANGUAGES, SEVERITY_LEVELS, BUILT_IN_ROLES } from './schema.js';
 export type {
   Playbook,
   PlaybookFile,

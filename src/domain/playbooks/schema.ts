@@ -230,6 +230,15 @@ export function playbookName(playbook: Pick<PlaybookFile, 'name'>, language: Lan
   return typeof playbook.name === 'string' ? playbook.name : playbook.name[language];
 }
 
+/**
+ * A text an incident stored from its playbook (a step's title, a post-mortem question), as a reader of
+ * `language` reads it: the playbook's wording in that language while the playbook still gives the stored
+ * text as one of its translations; otherwise (edited since, or not the playbook's) the stored text.
+ */
+export function playbookTextFor(translations: Readonly<Record<Language, string>> | undefined, stored: string, language: Language): string {
+  return translations && Object.values(translations).includes(stored) ? translations[language] : stored;
+}
+
 /** A reply template as staff pick it, in `language`: its name, or its id when the playbook gives none. */
 export function replyTemplateName(template: Pick<PlaybookFile['replies'][number], 'id' | 'name'>, language: Language): string {
   return template.name?.[language] ?? template.id;

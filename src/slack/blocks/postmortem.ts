@@ -19,7 +19,7 @@ import {
   type SubmissionIntent,
 } from '../../domain/postmortems/index.js';
 import { isTimeZone, localDay } from '../../domain/clock.js';
-import type { Playbook } from '../../domain/playbooks/index.js';
+import { playbookTextFor, type Playbook } from '../../domain/playbooks/index.js';
 import { escapeSlackText } from '../text.js';
 import { actionIds, callbackIds, encodeRef, inputIds, postMortemInputIds, type PostMortemRef } from './ids.js';
 import { SLACK_LIMITS } from './limits.js';
@@ -64,10 +64,10 @@ export function inReaderLanguage(postMortem: PostMortem, playbook: Playbook | un
   const prompts = new Map((playbook?.postMortem.questions ?? []).map((question) => [question.id, question.prompt]));
   let relabelled = false;
   const questions = postMortem.questions.map((question) => {
-    const prompt = prompts.get(question.id);
-    if (!prompt || prompt[locale] === question.label || !Object.values(prompt).includes(question.label)) return question;
+    const label = playbookTextFor(prompts.get(question.id), question.label, locale);
+    if (label === question.label) return question;
     relabelled = true;
-    return { ...question, label: prompt[locale] };
+    return { ...question, label };
   });
   return relabelled ? { ...postMortem, questions } : postMortem;
 }

@@ -27,7 +27,7 @@ import {
   type Severity,
 } from '../../domain/incidents/index.js';
 import type { Clock } from '../../domain/clock.js';
-import type { Playbook } from '../../domain/playbooks/index.js';
+import { playbookTextFor, type Playbook } from '../../domain/playbooks/index.js';
 import { liveSamples, readDetection } from '../blocks/detection-summary.js';
 import { renderOrRaw, replyTemplateValues } from '../blocks/reply-templates.js';
 import { actionIds, callbackIds, decodeRef, draftModalRef, draftRef, draftTargetValue, draftTextValue, incidentRef, inputIds, leadRef, severityModalRef, isDraftTextBlockId, isDraftTargetBlockId, stepRef } from '../blocks/ids.js';
@@ -349,8 +349,7 @@ async function tellStaleButton(services: SlackServices, body: BlockAction, clien
  * keeps the incident's own words), as a reply's guidance is shown in the reader's language.
  */
 function stepTitleFor(services: SlackServices, playbookId: string, step: { readonly stepId: string; readonly text: string }, reader: Locale): string {
-  const titles = services.playbook(playbookId)?.checklist.find((candidate) => candidate.id === step.stepId)?.title;
-  return titles && Object.values(titles).includes(step.text) ? titles[reader] : step.text;
+  return playbookTextFor(services.playbook(playbookId)?.checklist.find((candidate) => candidate.id === step.stepId)?.title, step.text, reader);
 }
 
 /** Buttons that open a modal: views.open needs the trigger_id within 3 s, so they open at once. */
